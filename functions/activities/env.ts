@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+const stateMachineArn = z
+  .string()
+  .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+    message: 'must be a Step Functions state machine ARN',
+  });
+
+export const createActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
+});
+
+export const getActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
+});
+
+export type CreateActivityEnv = z.output<typeof createActivityEnvSchema>;
+export type GetActivityEnv = z.output<typeof getActivityEnvSchema>;

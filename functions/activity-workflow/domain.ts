@@ -1,0 +1,482 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import { getDeputies } from '../shared/data/deputies.js';
+import type {
+  ActivityFailure,
+  ActivityItem,
+  DeputyItem,
+  InvitationItem,
+} from '../shared/data/items.js';
+import { keys } from '../shared/data/keys.js';
+import { writeTransaction } from '../shared/data/transact.js';
+import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { renderInvitationEmail } from '../shared/email/invitation.js';
+import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import {
+  ConcurrentModificationError,
+  ConflictError,
+  NotFoundError,
+  TransientError,
+} from '../shared/errors.js';
+import type { DomainLogger } from '../shared/observability.js';
+import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
+
+/** Actor of audit events written by workflow steps. */
+export const WORKFLOW_ACTOR = 'workflow';
+
+/**
+ * A claim older than this belongs to an invocation that is certainly dead (Lambda's maximum
+ * timeout is 15 minutes), so another attempt may take it over. Younger claims are left alone:
+ * their invocation may still be sending.
+ */
+export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
+
+/** Stop taking new invitations when less than this remains of the invocation. */
+const TIME_RESERVE_MS = 20_000;
+
+const MAX_CAUSE_LENGTH = 1000;
+
+export interface WorkflowDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+  logger?: DomainLogger;
+}
+
+const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
+
+const loadActivity = async (deps: WorkflowDeps, activityId: string): Promise<ActivityItem> => {
+  const activity = await getActivity(deps, activityId);
+  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
+  return activity;
+};
+
+const assertNotFinal = (activity: ActivityItem) => {
+  if (FINAL_STATUSES.includes(activity.status)) {
+    throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
+  }
+  if (activity.status === 'FAILED' && activity.failure?.stage === 'SCHEDULING') {
+    // The organiser was told scheduling failed: this activity must not go on.
+    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
+  }
+};
+
+/** Applies `change` to the activity with its audit event, in one transaction. */
+const changeActivity = async (
+  deps: WorkflowDeps,
+  activity: ActivityItem,
+  change: HeadChange,
+  event: Omit<AuditEventContent, 'at' | 'actor'>,
+  at: string,
+) => {
+  const { items } = appendAuditEvent({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfActivity(activity.id),
+    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    change: { ...change, set: { ...change.set, updatedAt: at } },
+    event: { ...event, at, actor: WORKFLOW_ACTOR },
+  });
+  await writeTransaction(deps.db, items);
+};
+
+const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
+  keys.activityListing(status, activity.startsAt, activity.id);
+
+/**
+ * Runs `step` again (it re-reads the activity) when it lost a race on the audit stream head; a
+ * lost race that persists is left to the state machine's Retry as a TransientError.
+ */
+const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
+    }
+  }
+};
+
+// --- SendInvitations ---------------------------------------------------------------------
+
+export interface SendInvitationsDeps extends WorkflowDeps {
+  ses: SESClient;
+  senderEmail: string;
+  configurationSet: string;
+  /** Milliseconds left in this invocation (Lambda context); stops early to leave a reserve. */
+  remainingMs?: () => number;
+  concurrency?: number;
+}
+
+export interface SendInvitationsResult {
+  activityId: string;
+  secondsUntilStart: number;
+}
+
+const SES_RETRYABLE = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+]);
+
+const sesRejection = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
+  const { name, $metadata, $fault } = error as {
+    name?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = $metadata?.httpStatusCode ?? 0;
+  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
+    return 'retry';
+  }
+  if (name === 'MessageRejected') return 'rejected';
+  return 'unknown';
+};
+
+/**
+ * Seconds from now until the activity starts, for `TimeoutSecondsPath` of the AwaitStart
+ * state. At least 1: Step Functions requires a positive integer there, and a start time that
+ * has already passed should end the wait at once.
+ */
+export const secondsUntil = (startsAt: string, now: Date): number =>
+  Math.max(1, Math.floor((Date.parse(startsAt) - now.getTime()) / 1000));
+
+type SendOutcome = 'sent' | 'failed' | 'busy';
+
+/**
+ * Emails every invited deputy who has not been emailed yet, then marks the activity
+ * INVITATIONS_SENT with its audit event.
+ *
+ * Each deputy gets exactly one email however often the step is retried or redriven: an
+ * invitation is first claimed with a conditional update (only if it has no message id and no
+ * live claim), then sent, then its SES message id is stored; invitations with a message id are
+ * skipped. A send that SES refused for throttling or a 5xx releases its claim and fails the
+ * step with TransientError, so the state machine retries with backoff and only the rest are
+ * sent. The one window left is a crash between SES accepting and the message id being stored:
+ * the claim then blocks a resend until it is stale ({@link CLAIM_STALE_AFTER_MS}).
+ */
+export const sendInvitations = async (
+  deps: SendInvitationsDeps,
+  activityId: string,
+): Promise<SendInvitationsResult & { sentNow: number; failed: number }> => {
+  const activity = await loadActivity(deps, activityId);
+  assertNotFinal(activity);
+  const result = (sentNow = 0, failed = 0) => ({
+    activityId,
+    secondsUntilStart: secondsUntil(activity.startsAt, clock(deps)),
+    sentNow,
+    failed,
+  });
+  if (activity.status !== 'SCHEDULED' && activity.status !== 'FAILED') {
+    // Already past this step (a retry after success, or a redrive): nothing to do.
+    return result();
+  }
+
+  const invitations = await listInvitations(deps, activityId);
+  const pending = invitations.filter((item) => !item.emailMessageId && !item.emailFailure);
+  const deputies = pending.length
+    ? await getDeputies(
+        deps,
+        pending.map((item) => item.deputyId),
+        ['name', 'email', 'active'],
+      )
+    : new Map<string, Pick<DeputyItem, 'id' | 'name' | 'email' | 'active'>>();
+
+  const outcomes = { sent: 0, failed: 0, busy: 0 };
+  const queue = [...pending];
+  let stop: unknown;
+  const worker = async () => {
+    for (let item = queue.shift(); item && stop === undefined; item = queue.shift()) {
+      if (deps.remainingMs && deps.remainingMs() < TIME_RESERVE_MS) {
+        stop = new TransientError('Time budget used up; the retry sends the rest');
+        return;
+      }
+      try {
+        const outcome = await sendOne(deps, activity, item, deputies.get(item.deputyId));
+        outcomes[outcome]++;
+      } catch (error) {
+        stop ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 8) }, worker));
+  if (stop !== undefined) throw stop;
+
+  // Re-read rather than trust our tally: another attempt may have finished claims we saw busy.
+  const final = await listInvitations(deps, activityId);
+  const sent = final.filter((item) => item.emailMessageId).length;
+  const failed = final.filter((item) => !item.emailMessageId && item.emailFailure).length;
+  const unsent = final.length - sent - failed;
+  if (unsent > 0) {
+    throw new TransientError(`${unsent} invitations are still being sent by another attempt`);
+  }
+
+  await withConflictRetry(async () => {
+    const current = await loadActivity(deps, activityId);
+    if (current.status !== 'SCHEDULED' && current.status !== 'FAILED') return;
+    assertNotFinal(current);
+    await changeActivity(
+      deps,
+      current,
+      {
+        set: {
+          status: 'INVITATIONS_SENT',
+          emailsSent: sent,
+          emailFailures: failed,
+          ...listingFor(current, 'INVITATIONS_SENT'),
+        },
+        remove: ['failure'],
+        condition: {
+          expression: '#expectedStatus = :expectedStatus',
+          names: { '#expectedStatus': 'status' },
+          values: { ':expectedStatus': current.status },
+        },
+      },
+      {
+        action: 'INVITATIONS_SENT',
+        before: { status: current.status },
+        after: {
+          status: 'INVITATIONS_SENT',
+          counts: { invited: final.length, sent, failed, sentNow: outcomes.sent },
+        },
+      },
+      clock(deps).toISOString(),
+    );
+  });
+  return result(outcomes.sent, failed);
+};
+
+const sendOne = async (
+  deps: SendInvitationsDeps,
+  activity: ActivityItem,
+  invitation: InvitationItem,
+  deputy: Pick<DeputyItem, 'name' | 'email' | 'active'> | undefined,
+): Promise<SendOutcome> => {
+  const key = keys.invitation(activity.id, invitation.deputyId);
+  const now = clock(deps);
+  const claimedAt = now.toISOString();
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: 'SET emailClaimedAt = :claimedAt',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(emailMessageId) AND ' +
+          'attribute_not_exists(emailFailure) AND ' +
+          '(attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
+        ExpressionAttributeValues: {
+          ':claimedAt': claimedAt,
+          ':stale': new Date(now.getTime() - CLAIM_STALE_AFTER_MS).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return 'busy';
+    throw error;
+  }
+
+  // Only our own claim may be finished or released.
+  const ours = {
+    ConditionExpression: 'emailClaimedAt = :claimedAt',
+    ExpressionAttributeValues: { ':claimedAt': claimedAt },
+  };
+  const settle = async (update: string, values: Record<string, unknown> = {}) =>
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: update,
+        ...ours,
+        ExpressionAttributeValues: { ...ours.ExpressionAttributeValues, ...values },
+      }),
+    );
+
+  const reason = !deputy
+    ? 'DEPUTY_NOT_FOUND'
+    : !deputy.active
+      ? 'DEPUTY_INACTIVE'
+      : !isSafeEmailAddress(deputy.email)
+        ? 'NO_USABLE_ADDRESS'
+        : undefined;
+  if (reason || !deputy) {
+    deps.logger?.warn('Invitation not emailed', { deputyId: invitation.deputyId, reason });
+    await settle('SET emailFailure = :reason', { ':reason': reason });
+    return 'failed';
+  }
+
+  const email = renderInvitationEmail(activity, deputy);
+  let messageId: string | undefined;
+  try {
+    const response = await deps.ses.send(
+      new SendEmailCommand({
+        Source: deps.senderEmail,
+        Destination: { ToAddresses: [deputy.email] },
+        Message: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            Html: { Data: email.html, Charset: 'UTF-8' },
+          },
+        },
+        ConfigurationSetName: deps.configurationSet,
+      }),
+    );
+    messageId = response.MessageId;
+  } catch (error) {
+    const kind = sesRejection(error);
+    if (kind === 'rejected') {
+      deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
+      await settle('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
+      return 'failed';
+    }
+    if (kind === 'retry') {
+      // SES refused the message, so nothing went out: free the claim for the retry.
+      await settle('REMOVE emailClaimedAt');
+      throw new TransientError(`SES refused to send (${(error as Error).name}); retry later`, {
+        cause: error,
+      });
+    }
+    // Unknown outcome (e.g. a network failure after sending): keep the claim so the retry does
+    // not send a second email before the claim is stale.
+    throw error;
+  }
+
+  await settle('SET emailMessageId = :messageId, emailSentAt = :sentAt', {
+    ':messageId': messageId ?? 'unknown',
+    ':sentAt': clock(deps).toISOString(),
+  });
+  return 'sent';
+};
+
+// --- AwaitPhase --------------------------------------------------------------------------
+
+/**
+ * Stores the task token of a human step on the activity (server-side: links and pages only
+ * ever carry opaque ids) with its audit event. Called again with the same token, it changes
+ * nothing. The token itself is kept out of the audit event, which auditors can read.
+ */
+export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Promise<object> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity(deps, input.activityId);
+    if (activity.pendingTask?.token === input.taskToken) return {};
+    assertNotFinal(activity);
+
+    const since = clock(deps).toISOString();
+    const deadline = input.deadline ?? (input.phase === 'START' ? activity.startsAt : undefined);
+    const pendingTask = {
+      phase: input.phase,
+      token: input.taskToken,
+      since,
+      ...(deadline ? { deadline } : {}),
+    };
+    await changeActivity(
+      deps,
+      activity,
+      { set: { pendingTask, phase: input.phase } },
+      {
+        action: `AWAITING_${input.phase}`,
+        before: { phase: activity.phase, pendingPhase: activity.pendingTask?.phase ?? null },
+        after: { phase: input.phase, since, deadline: deadline ?? null },
+      },
+      since,
+    );
+    return {};
+  });
+
+// --- OpenCheckIn -------------------------------------------------------------------------
+
+/** Opens check-in: clears the pending START task. A retry after success changes nothing. */
+export const openCheckIn = async (
+  deps: WorkflowDeps,
+  activityId: string,
+): Promise<{ activityId: string }> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity(deps, activityId);
+    if (activity.status === 'CHECK_IN_OPEN') return { activityId };
+    assertNotFinal(activity);
+    if (activity.status !== 'INVITATIONS_SENT' && activity.status !== 'FAILED') {
+      throw new ConflictError(`Activity ${activityId} is ${activity.status}: cannot open check-in`);
+    }
+    const at = clock(deps).toISOString();
+    await changeActivity(
+      deps,
+      activity,
+      {
+        set: {
+          status: 'CHECK_IN_OPEN',
+          phase: 'CHECK_IN',
+          checkInOpenedAt: at,
+          ...listingFor(activity, 'CHECK_IN_OPEN'),
+        },
+        remove: ['pendingTask', 'failure'],
+      },
+      {
+        action: 'CHECK_IN_OPENED',
+        before: { status: activity.status, phase: activity.phase },
+        after: { status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' },
+      },
+      at,
+    );
+    return { activityId };
+  });
+
+// --- RecordFailure -----------------------------------------------------------------------
+
+/**
+ * Marks the activity FAILED with the workflow's error (the cause truncated: it lands in the
+ * table and the audit trail) and drops any pending task token. Recording the same failure
+ * twice changes nothing; a missing activity is logged, not thrown, since this runs in the
+ * workflow's Catch and has nobody left to report to.
+ */
+export const recordFailure = async (
+  deps: WorkflowDeps,
+  input: RecordFailureInput,
+): Promise<{ activityId: string }> =>
+  withConflictRetry(async () => {
+    const { activityId } = input;
+    const activity = await getActivity(deps, activityId);
+    if (!activity) {
+      deps.logger?.warn('Failure of an unknown activity not recorded', { activityId });
+      return { activityId };
+    }
+    const error = input.error.Error.slice(0, 200);
+    const cause = truncate(input.error.Cause, MAX_CAUSE_LENGTH);
+    if (FINAL_STATUSES.includes(activity.status)) return { activityId };
+    if (
+      activity.status === 'FAILED' &&
+      activity.failure?.error === error &&
+      activity.failure.cause === cause
+    ) {
+      return { activityId };
+    }
+    const at = clock(deps).toISOString();
+    const failure: ActivityFailure = {
+      stage: activity.failure?.stage === 'SCHEDULING' ? 'SCHEDULING' : 'WORKFLOW',
+      error,
+      cause,
+      at,
+    };
+    await changeActivity(
+      deps,
+      activity,
+      {
+        set: { status: 'FAILED', failure, ...listingFor(activity, 'FAILED') },
+        remove: ['pendingTask'],
+      },
+      {
+        action: 'WORKFLOW_FAILED',
+        before: { status: activity.status, phase: activity.phase },
+        after: { status: 'FAILED', error, cause },
+      },
+      at,
+    );
+    return { activityId };
+  });
+
+const truncate = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -1,0 +1,26 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
+import { openCheckIn } from './domain.js';
+import { openCheckInEnvSchema } from './env.js';
+import { openCheckInInputSchema } from './schemas.js';
+
+const env = parseEnv(openCheckInEnvSchema);
+
+/** State `OpenCheckIn`: `{activityId}` → `{activityId}`. */
+export const handler = middy<z.output<typeof openCheckInInputSchema>, { activityId: string }>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(retryableErrors())
+  .use(parseInput(openCheckInInputSchema))
+  .handler(async (event) => {
+    logger.appendKeys({ activityId: event.activityId });
+    return openCheckIn({ db, tableName: env.TABLE_NAME, logger }, event.activityId);
+  });

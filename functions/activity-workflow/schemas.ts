@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../shared/ids.js';
+
+// Workflow inputs are parsed leniently (unknown keys stripped): the state machine may carry
+// fields a step does not use. Payloads hold ids and numbers only.
+
+const activityId = z.string().regex(ID_PATTERN, { message: 'must be an activity id' });
+
+export const sendInvitationsInputSchema = z.object({ activityId });
+
+export const awaitPhaseInputSchema = z.object({
+  activityId,
+  /** The human step being awaited, e.g. START, ATTENDANCE, FINDINGS, REVIEW. */
+  phase: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{0,39}$/, { message: 'must be an upper-case phase code' }),
+  taskToken: z.string().min(1).max(8192),
+  /** When the wait ends by itself; for START it defaults to the activity's start time. */
+  deadline: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const openCheckInInputSchema = z.object({ activityId });
+
+export const recordFailureInputSchema = z.object({
+  activityId,
+  error: z
+    .object({
+      Error: z.string().default('States.Unknown'),
+      Cause: z.string().default(''),
+    })
+    .default({ Error: 'States.Unknown', Cause: '' }),
+});
+
+export type AwaitPhaseInput = z.output<typeof awaitPhaseInputSchema>;
+export type RecordFailureInput = z.output<typeof recordFailureInputSchema>;

@@ -1,0 +1,90 @@
+import type {
+  ActivityStatus,
+  ActivityType,
+  DeputyLevel,
+  Language,
+  Street,
+} from '../domain/reference.js';
+import type { ListingKey, OwnershipKey, PrimaryKey } from './keys.js';
+
+/** The pending human step of an activity: its Step Functions task token, kept server-side. */
+export interface PendingTask {
+  phase: string;
+  token: string;
+  since: string;
+  deadline?: string;
+}
+
+/**
+ * Why an activity failed. `SCHEDULING`: POST /activities could not finish (the organiser was
+ * told and schedules again), so the workflow must not go on. `WORKFLOW`: a step failed; a
+ * redrive of the execution may resume it.
+ */
+export interface ActivityFailure {
+  stage: 'SCHEDULING' | 'WORKFLOW';
+  error: string;
+  cause: string;
+  at: string;
+}
+
+export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {
+  entity: 'ACTIVITY';
+  id: string;
+  title: string;
+  type: ActivityType;
+  street: Street;
+  location: string;
+  description?: string;
+  startsAt: string;
+  endsAt: string;
+  language: Language;
+  /** Cognito `sub` of the organiser who scheduled it. */
+  organiserId: string;
+  /** The organiser's `custom:street` claim when they are scoped to one street. */
+  scope?: Street;
+  status: ActivityStatus;
+  phase: string;
+  invitedCount: number;
+  emailsSent?: number;
+  pendingTask?: PendingTask;
+  failure?: ActivityFailure;
+  checkInOpenedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  auditSeq: number;
+  auditHash: string;
+}
+
+export interface InvitationItem extends PrimaryKey, OwnershipKey {
+  entity: 'INVITATION';
+  activityId: string;
+  deputyId: string;
+  invitedAt: string;
+  /** Set by the conditional claim that precedes the send; a stale claim may be taken over. */
+  emailClaimedAt?: string;
+  emailMessageId?: string;
+  emailSentAt?: string;
+  /** A permanent reason this invitation was not emailed (e.g. no usable address). */
+  emailFailure?: string;
+}
+
+export interface DeputySeat {
+  level: DeputyLevel;
+  /** The people's congress the seat is in, e.g. 广州市人大 / 黄埔区人大. */
+  body: string;
+}
+
+/** Reference data (issue 3 manages it). Holds personal data: never put it in payloads or logs. */
+export interface DeputyItem extends PrimaryKey, ListingKey {
+  entity: 'DEPUTY';
+  id: string;
+  name: string;
+  email: string;
+  seats: DeputySeat[];
+  /** 联组 / delegation group, e.g. 市人大黄埔联组. */
+  group?: string;
+  /** Street working committee (人大街道工委) the deputy is organised in. */
+  street?: Street;
+  liaisonStation?: string;
+  active: boolean;
+}

@@ -1,0 +1,79 @@
+/**
+ * Reference vocabularies of the product (see PRODUCT.md): codes are what the API and the table
+ * store; labels are what emails and pages show.
+ */
+
+export const ACTIVITY_TYPES = {
+  THEMATIC_CAMPAIGN: { zh: '主题活动', en: 'Thematic campaign' },
+  COMMUNITY_VISIT: { zh: '代表进社区、进网格', en: 'Community and grid visit' },
+  CROSS_INSPECTION: { zh: '交叉检查', en: 'Cross-district inspection' },
+  THEMATIC_RESEARCH: { zh: '专题调研', en: 'Thematic research' },
+  RECEPTION_DAY: { zh: '代表接待日', en: 'Reception day' },
+  SPECIAL_INSPECTION: { zh: '专项检查', en: 'Special law-enforcement inspection' },
+  ONLINE_LIAISON_INTAKE: { zh: '网上联络站收集问题', en: 'Online liaison station intake' },
+  ENTERPRISE_VISIT: { zh: '走访企业', en: 'Enterprise visit' },
+  LEGAL_TRAINING: { zh: '法律培训讲座', en: 'Legal training' },
+  SYMPOSIUM: { zh: '座谈会', en: 'Symposium' },
+} as const;
+
+export type ActivityType = keyof typeof ACTIVITY_TYPES;
+export const ACTIVITY_TYPE_CODES = Object.keys(ACTIVITY_TYPES) as [ActivityType, ...ActivityType[]];
+
+export const DEPUTY_LEVELS = {
+  NATIONAL: { zh: '全国', en: 'National' },
+  PROVINCIAL: { zh: '省', en: 'Provincial' },
+  MUNICIPAL: { zh: '市', en: 'Municipal' },
+  DISTRICT: { zh: '区', en: 'District' },
+  TOWN: { zh: '镇/街道', en: 'Town / street' },
+} as const;
+
+export type DeputyLevel = keyof typeof DEPUTY_LEVELS;
+export const DEPUTY_LEVEL_CODES = Object.keys(DEPUTY_LEVELS) as [DeputyLevel, ...DeputyLevel[]];
+
+/**
+ * The sixteen streets (街道) and one town (镇) of Huangpu District, Guangzhou, each with a
+ * street working committee of the district people's congress (人大街道工委).
+ */
+export const STREETS = {
+  HUANGPU: { zh: '黄埔街道', en: 'Huangpu Street' },
+  HONGSHAN: { zh: '红山街道', en: 'Hongshan Street' },
+  YUZHU: { zh: '鱼珠街道', en: 'Yuzhu Street' },
+  DASHA: { zh: '大沙街道', en: 'Dasha Street' },
+  WENCHONG: { zh: '文冲街道', en: 'Wenchong Street' },
+  SUIDONG: { zh: '穗东街道', en: 'Suidong Street' },
+  NANGANG: { zh: '南岗街道', en: 'Nangang Street' },
+  CHANGZHOU: { zh: '长洲街道', en: 'Changzhou Street' },
+  XIAGANG: { zh: '夏港街道', en: 'Xiagang Street' },
+  LUOGANG: { zh: '萝岗街道', en: 'Luogang Street' },
+  LIANHE: { zh: '联和街道', en: 'Lianhe Street' },
+  YONGHE: { zh: '永和街道', en: 'Yonghe Street' },
+  JIUFO: { zh: '九佛街道', en: 'Jiufo Street' },
+  YUNPU: { zh: '云埔街道', en: 'Yunpu Street' },
+  CHANGLING: { zh: '长岭街道', en: 'Changling Street' },
+  LONGHU: { zh: '龙湖街道', en: 'Longhu Street' },
+  XINLONG: { zh: '新龙镇', en: 'Xinlong Town' },
+} as const;
+
+export type Street = keyof typeof STREETS;
+export const STREET_CODES = Object.keys(STREETS) as [Street, ...Street[]];
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Life cycle of an activity as far as issue 2 goes; issue 3 adds the later statuses. */
+export const ACTIVITY_STATUSES = [
+  'SCHEDULED',
+  'INVITATIONS_SENT',
+  'CHECK_IN_OPEN',
+  'FAILED',
+  'CANCELLED',
+  'COMPLETED',
+] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+
+/** Statuses from which no workflow step may move the activity any more. */
+export const FINAL_STATUSES: readonly ActivityStatus[] = ['CANCELLED', 'COMPLETED'];
+
+/** Cognito groups (roles) of the HTTP API. */
+export const ROLES = ['organiser', 'deputy', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,121 @@
+import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
+import type { ActivityItem } from '../data/items.js';
+import { bodyText, escapeHtml, headerText } from './sanitize.js';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type InvitationActivity = Pick<
+  ActivityItem,
+  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt' | 'language'
+>;
+
+// Activities happen in Guangzhou: times are shown in China Standard Time whatever the server's.
+const TIME_ZONE = 'Asia/Shanghai';
+
+const formatTime = (iso: string, language: Language): string =>
+  new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    dateStyle: 'full',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+
+const TEXT = {
+  zh: {
+    subject: (title: string) => `【黄埔区人大】活动邀请：${title}`,
+    greeting: (name: string) => `尊敬的${name}代表：`,
+    intro: '黄埔区人大常委会诚挚邀请您参加以下代表活动。',
+    title: '活动名称',
+    type: '活动类型',
+    time: '活动时间',
+    timeRange: (start: string, end: string) => `${start} 至 ${end}（北京时间）`,
+    street: '所属街道',
+    location: '活动地点',
+    description: '活动说明',
+    reply: '请登录联动平台回复是否参加；活动开始时将开放签到。',
+    footer: '本邮件由联动平台自动发送，请勿直接回复。',
+    signature: '黄埔区人大常委会',
+  },
+  en: {
+    subject: (title: string) => `[Huangpu District People's Congress] Invitation: ${title}`,
+    greeting: (name: string) => `Dear Deputy ${name},`,
+    intro:
+      'The Standing Committee of the Huangpu District People’s Congress invites you to the following deputies’ activity.',
+    title: 'Activity',
+    type: 'Type',
+    time: 'Time',
+    timeRange: (start: string, end: string) => `${start} to ${end} (China Standard Time)`,
+    street: 'Street',
+    location: 'Place',
+    description: 'Details',
+    reply:
+      'Please reply on the Liandong platform whether you will attend; check-in opens when the activity starts.',
+    footer:
+      'This message was sent automatically by the Liandong platform; please do not reply to it.',
+    signature: 'Standing Committee of the Huangpu District People’s Congress',
+  },
+} as const;
+
+/**
+ * The invitation email of one deputy, Chinese unless the activity's language is English. Every
+ * interpolated value is HTML-escaped in the HTML part; the subject is flattened to one line so
+ * user text can never add a header.
+ */
+export const renderInvitationEmail = (
+  activity: InvitationActivity,
+  deputy: { name: string },
+): RenderedEmail => {
+  const language = activity.language;
+  const t = TEXT[language];
+  const rows: [label: string, value: string][] = [
+    [t.title, activity.title],
+    [t.type, ACTIVITY_TYPES[activity.type][language]],
+    [
+      t.time,
+      t.timeRange(formatTime(activity.startsAt, language), formatTime(activity.endsAt, language)),
+    ],
+    [t.street, STREETS[activity.street][language]],
+    [t.location, activity.location],
+    ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
+  ];
+  const separator = language === 'zh' ? '：' : ': ';
+
+  const text = [
+    t.greeting(bodyText(deputy.name)),
+    '',
+    t.intro,
+    '',
+    ...rows.map(([label, value]) => `${label}${separator}${bodyText(value)}`),
+    '',
+    t.reply,
+    '',
+    t.signature,
+    '',
+    t.footer,
+    '',
+  ].join('\n');
+
+  const htmlValue = (value: string) => escapeHtml(bodyText(value)).replace(/\n/g, '<br>');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.6">',
+    `<p>${escapeHtml(t.greeting(bodyText(deputy.name)))}</p>`,
+    `<p>${escapeHtml(t.intro)}</p>`,
+    '<table cellpadding="4" style="border-collapse: collapse">',
+    ...rows.map(
+      ([label, value]) =>
+        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
+    ),
+    '</table>',
+    `<p>${escapeHtml(t.reply)}</p>`,
+    `<p>${escapeHtml(t.signature)}</p>`,
+    `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+
+  return { subject: headerText(t.subject(activity.title)), text, html };
+};

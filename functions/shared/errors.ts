@@ -1,0 +1,83 @@
+/**
+ * Named errors shared by every handler.
+ *
+ * Each class sets `name` to a string literal rather than relying on the class name: bundlers may
+ * rename classes, and Step Functions `Retry`/`Catch` match on the Lambda error type, which is
+ * the error's `name`.
+ */
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `invitedDeputyIds.3`; empty for the whole input. */
+  path: string;
+  message: string;
+}
+
+/** Base of every error the project throws on purpose; `statusCode` is what HTTP callers see. */
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+}
+
+/** The input is malformed (400) or breaks the schema or a business rule on its fields (422). */
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  readonly statusCode: 400 | 422;
+  readonly issues: FieldIssue[];
+
+  constructor(
+    message: string,
+    issues: FieldIssue[] = [],
+    options: { statusCode?: 400 | 422; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.issues = issues;
+    this.statusCode = options.statusCode ?? 422;
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override readonly name = 'UnauthorizedError';
+  readonly statusCode = 401;
+}
+
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  readonly statusCode = 403;
+}
+
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+}
+
+export class ConflictError extends AppError {
+  override readonly name: string = 'ConflictError';
+  readonly statusCode = 409;
+}
+
+/**
+ * A conditional write lost against a concurrent writer (the audit stream head moved, or the
+ * item changed under us). Re-reading and retrying is safe; workflow handlers turn it into a
+ * {@link TransientError} so the state machine's Retry handles it.
+ */
+export class ConcurrentModificationError extends ConflictError {
+  override readonly name = 'ConcurrentModificationError';
+}
+
+export class PayloadTooLargeError extends AppError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly statusCode = 413;
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly statusCode = 415;
+}
+
+/**
+ * A failure that is expected to go away (throttling, a 5xx of a dependency, a lost race).
+ * The state machines retry exactly this error name with backoff.
+ */
+export class TransientError extends AppError {
+  override readonly name = 'TransientError';
+  readonly statusCode = 503;
+}

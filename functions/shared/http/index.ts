@@ -1,0 +1,7 @@
+export { bodyLimit, DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
+export { getCaller, parseGroups, requireRole, type Caller } from './auth.js';
+export { httpErrorHandler } from './error-handler.js';
+export { describeIssues, toFieldIssues } from './issues.js';
+export { JSON_CONTENT_TYPE, jsonResponse } from './responses.js';
+export type { HttpEvent, HttpResult, ValidatedHttpEvent } from './types.js';
+export { validateRequest } from './validate-request.js';

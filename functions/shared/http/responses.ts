@@ -1,0 +1,13 @@
+import type { HttpResult } from './types.js';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export const jsonResponse = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
+  body: JSON.stringify(body),
+});

@@ -1,0 +1,83 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { z } from 'zod';
+import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
+import { describeIssues, requiredErrorMap, toFieldIssues } from './issues.js';
+import type { HttpEvent, ValidatedHttpEvent } from './types.js';
+
+/**
+ * Parses the JSON body and validates body, path parameters and (selected) headers with zod.
+ * Malformed JSON is 400; schema violations are 422 with every offending field named. On
+ * success `event.body` and `event.pathParameters` are replaced by the parsed values (the middy
+ * convention), so the handler only ever sees validated input.
+ *
+ * Use `z.strictObject` for bodies: unknown fields are an error, not silently dropped.
+ */
+export const validateRequest = <
+  TBody extends z.ZodType | undefined = undefined,
+  TPath extends z.ZodType | undefined = undefined,
+>(schemas: {
+  body?: TBody;
+  pathParameters?: TPath;
+  headers?: z.ZodType;
+}): MiddlewareObj<
+  ValidatedHttpEvent<
+    TBody extends z.ZodType ? z.output<TBody> : undefined,
+    TPath extends z.ZodType ? z.output<TPath> : undefined
+  >
+> => ({
+  before: (request) => {
+    const event = request.event as unknown as HttpEvent;
+
+    if (schemas.headers) {
+      const headers = schemas.headers.safeParse(event.headers ?? {}, { error: requiredErrorMap });
+      if (!headers.success) {
+        const issues = toFieldIssues(headers.error, ['headers']);
+        throw new ValidationError(describeIssues('request headers', issues), issues, {
+          statusCode: 400,
+        });
+      }
+    }
+
+    if (schemas.pathParameters) {
+      const path = schemas.pathParameters.safeParse(event.pathParameters ?? {}, {
+        error: requiredErrorMap,
+      });
+      if (!path.success) {
+        const issues = toFieldIssues(path.error);
+        throw new ValidationError(describeIssues('path parameters', issues), issues);
+      }
+      (event as { pathParameters: unknown }).pathParameters = path.data;
+    }
+
+    if (schemas.body) {
+      const raw = event.isBase64Encoded
+        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+        : event.body;
+      if (raw === undefined || raw.trim() === '') {
+        throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
+      }
+      const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
+      if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+        throw new UnsupportedMediaTypeError(
+          `Content-Type must be application/json, got ${contentType.slice(0, 100)}`,
+        );
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (error) {
+        throw new ValidationError(
+          `Malformed JSON body: ${(error as Error).message}`,
+          [{ path: '', message: 'malformed JSON' }],
+          { statusCode: 400, cause: error },
+        );
+      }
+      const body = schemas.body.safeParse(json, { error: requiredErrorMap });
+      if (!body.success) {
+        const issues = toFieldIssues(body.error);
+        throw new ValidationError(describeIssues('request body', issues), issues);
+      }
+      (event as { body: unknown }).body = body.data;
+    }
+  },
+});

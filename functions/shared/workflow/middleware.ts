@@ -1,0 +1,35 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { z } from 'zod';
+import { ConcurrentModificationError, TransientError, ValidationError } from '../errors.js';
+import { describeIssues, toFieldIssues } from '../http/issues.js';
+
+/**
+ * Validates a state's input with zod and replaces the event with the parsed value. Workflow
+ * inputs are parsed leniently (`z.object`, unknown keys stripped): the state machine may pass
+ * along fields a step does not use, and a step must not fail because of them.
+ */
+export const parseInput = <TSchema extends z.ZodType>(
+  schema: TSchema,
+): MiddlewareObj<z.output<TSchema>> => ({
+  before: (request) => {
+    const result = schema.safeParse(request.event);
+    if (!result.success) {
+      const issues = toFieldIssues(result.error);
+      throw new ValidationError(describeIssues('state input', issues), issues);
+    }
+    request.event = result.data;
+  },
+});
+
+/**
+ * A lost race on a conditional write is worth retrying: surface it as `TransientError`, the
+ * error name the state machine's Retry targets. The error is replaced rather than rethrown so
+ * the other middlewares' `onError` (logger, tracer, metrics) still run.
+ */
+export const retryableErrors = (): MiddlewareObj<unknown> => ({
+  onError: (request) => {
+    if (request.error instanceof ConcurrentModificationError) {
+      request.error = new TransientError(request.error.message, { cause: request.error });
+    }
+  },
+});

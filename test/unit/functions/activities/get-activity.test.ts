@@ -1,0 +1,128 @@
+// unit test: SDK mocked with aws-sdk-client-mock
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
+
+vi.hoisted(() => {
+  process.env.TABLE_NAME = 'LiandongTable';
+  process.env.ACTIVITY_STATE_MACHINE_ARN =
+    'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+const { handler } = await import('../../../../functions/activities/get-activity.js');
+
+const doc = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
+
+const activityItem = {
+  pk: `ACTIVITY#${ID}`,
+  sk: 'ACTIVITY',
+  id: ID,
+  title: '代表接待日',
+  type: 'RECEPTION_DAY',
+  street: 'WENCHONG',
+  location: '文冲人大代表联络站',
+  startsAt: '2030-07-10T09:00:00+08:00',
+  endsAt: '2030-07-10T12:00:00+08:00',
+  language: 'zh',
+  organiserId: 'org',
+  status: 'INVITATIONS_SENT',
+  phase: 'START',
+  pendingTask: { phase: 'START', token: 'SECRET-TOKEN', since: '2030-07-01T00:00:00.000Z' },
+  invitedCount: 6,
+  emailsSent: 6,
+  createdAt: 'x',
+  updatedAt: 'y',
+  auditSeq: 3,
+  auditHash: 'h',
+};
+
+const get = async (claims: Record<string, unknown> | null, activityId = ID) => {
+  const result = await handler(
+    httpEvent({
+      method: 'GET',
+      path: `/activities/${activityId}`,
+      pathParameters: { activityId },
+      claims,
+    }) as never,
+    lambdaContext(),
+  );
+  return { statusCode: result.statusCode, json: JSON.parse(result.body ?? 'null') };
+};
+
+beforeEach(() => {
+  setTestEnv();
+  doc.reset();
+  sfn.reset();
+  doc
+    .on(GetCommand)
+    .callsFake((input) =>
+      input.Key.sk === 'ACTIVITY'
+        ? { Item: activityItem }
+        : input.Key.sk === 'INVITATION#dep-0001'
+          ? { Item: { ...input.Key } }
+          : {},
+    );
+  sfn.on(DescribeExecutionCommand).resolves({
+    status: 'RUNNING',
+    startDate: new Date('2030-07-01T00:00:00Z'),
+  });
+});
+
+describe('GET /activities/{activityId}', () => {
+  it('shows status, counts and workflow state to an organiser, never the task token', async () => {
+    const { statusCode, json } = await get({ sub: 'o', 'cognito:groups': '[organiser]' });
+    expect(statusCode).toBe(200);
+    expect(json.activity).toMatchObject({
+      status: 'INVITATIONS_SENT',
+      phase: 'START',
+      counts: { invited: 6, emailsSent: 6 },
+    });
+    expect(json.workflow).toEqual({
+      status: 'RUNNING',
+      executionArn: `arn:aws:states:ap-east-1:000000000000:execution:ActivityWorkflowStateMachine:${ID}`,
+      startDate: '2030-07-01T00:00:00.000Z',
+      stopDate: null,
+    });
+    expect(JSON.stringify(json)).not.toContain('SECRET-TOKEN');
+  });
+
+  it('shows workflow null when there is no execution', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'ExecutionDoesNotExist' }));
+    expect((await get({ sub: 'a', 'cognito:groups': '[auditor]' })).json.workflow).toBeNull();
+  });
+
+  it('lets an invited deputy read, and answers 404 to any other deputy', async () => {
+    expect((await get({ sub: 'dep-0001', 'cognito:groups': '[deputy]' })).statusCode).toBe(200);
+    expect((await get({ sub: 'dep-0002', 'cognito:groups': '[deputy]' })).statusCode).toBe(404);
+  });
+
+  it('counts emails live while invitations go out', async () => {
+    doc
+      .on(GetCommand)
+      .resolves({ Item: { ...activityItem, status: 'SCHEDULED', emailsSent: undefined } });
+    doc.on(QueryCommand).resolves({ Count: 4 });
+    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' })).json.activity.counts).toEqual(
+      {
+        invited: 6,
+        emailsSent: 4,
+      },
+    );
+  });
+
+  it('answers 404, 422 and 401 as it should', async () => {
+    doc.on(GetCommand).resolves({});
+    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' })).statusCode).toBe(404);
+    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' }, 'bad id')).statusCode).toBe(
+      422,
+    );
+    expect((await get(null)).statusCode).toBe(401);
+  });
+});

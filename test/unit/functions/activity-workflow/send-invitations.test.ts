@@ -1,0 +1,333 @@
+// unit test: SDK mocked with aws-sdk-client-mock
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { sendInvitations, secondsUntil } from '../../../../functions/activity-workflow/domain.js';
+import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
+import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
+import { TransientError } from '../../../../functions/shared/errors.js';
+import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
+
+vi.hoisted(() => {
+  process.env.TABLE_NAME = 'LiandongTable';
+  process.env.SENDER_EMAIL = 'noreply@liandong.example.org';
+  process.env.SES_CONFIGURATION_SET = 'LiandongMail';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+const { handler } = await import('../../../../functions/activity-workflow/send-invitations.js');
+
+const doc = mockClient(DynamoDBDocumentClient);
+// Every call goes to the mock.
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ses = mockClient(SESClient);
+
+const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
+const NOW = new Date('2020-08-10T00:00:00.000Z');
+
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
+  pk: `ACTIVITY#${ACTIVITY_ID}`,
+  sk: 'ACTIVITY',
+  listPk: 'ACTIVITIES#SCHEDULED',
+  listSk: 'x',
+  ownerPk: 'ORGANISER#org',
+  ownerSk: 'x',
+  entity: 'ACTIVITY',
+  id: ACTIVITY_ID,
+  title: '人居环境整治交叉检查',
+  type: 'CROSS_INSPECTION',
+  street: 'WENCHONG',
+  location: '文冲街道',
+  startsAt: '2020-08-18T09:00:00+08:00',
+  endsAt: '2020-08-18T17:00:00+08:00',
+  language: 'zh',
+  organiserId: 'org',
+  status: 'SCHEDULED',
+  phase: 'INVITATIONS',
+  invitedCount: 3,
+  createdAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+  auditSeq: 1,
+  auditHash: 'a'.repeat(64),
+  ...overrides,
+});
+
+const invitation = (deputyId: string, extra: Partial<InvitationItem> = {}): InvitationItem => ({
+  pk: `ACTIVITY#${ACTIVITY_ID}`,
+  sk: `INVITATION#${deputyId}`,
+  ownerPk: `DEPUTY#${deputyId}`,
+  ownerSk: 'x',
+  entity: 'INVITATION',
+  activityId: ACTIVITY_ID,
+  deputyId,
+  invitedAt: NOW.toISOString(),
+  ...extra,
+});
+
+let invitations: Map<string, InvitationItem>;
+let current: ActivityItem;
+
+const deps = () => ({
+  db: documentClient,
+  ses: new SESClient({}),
+  tableName: TABLE,
+  senderEmail: 'noreply@liandong.example.org',
+  configurationSet: 'LiandongMail',
+  now: () => NOW,
+  concurrency: 1,
+});
+
+beforeEach(() => {
+  setTestEnv();
+  doc.reset();
+  ses.reset();
+  current = activity();
+  invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
+  doc.on(GetCommand).callsFake(() => ({ Item: current }));
+  doc
+    .on(QueryCommand)
+    .callsFake(() => ({ Items: [...invitations.values()].map((i) => ({ ...i })) }));
+  doc.on(BatchGetCommand).callsFake((input) => ({
+    Responses: {
+      [TABLE]: input.RequestItems[TABLE].Keys.map((key: { pk: string }) => {
+        const id = key.pk.replace('DEPUTY#', '');
+        return {
+          id,
+          name: `代表${id.slice(-2)}`,
+          email: `${id}@deputies.liandong.example.org`,
+          active: true,
+        };
+      }),
+    },
+  }));
+  // A faithful enough stand-in for the conditional claim / settle updates.
+  doc.on(UpdateCommand).callsFake((input) => {
+    const id = input.Key.sk.replace('INVITATION#', '');
+    const item = invitations.get(id)!;
+    const values = input.ExpressionAttributeValues ?? {};
+    if (input.UpdateExpression.startsWith('SET emailClaimedAt')) {
+      const free =
+        !item.emailMessageId &&
+        !item.emailFailure &&
+        (!item.emailClaimedAt || item.emailClaimedAt < values[':stale']);
+      if (!free) {
+        throw Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' });
+      }
+      item.emailClaimedAt = values[':claimedAt'];
+    } else if (input.UpdateExpression.startsWith('SET emailMessageId')) {
+      item.emailMessageId = values[':messageId'];
+    } else if (input.UpdateExpression.startsWith('SET emailFailure')) {
+      item.emailFailure = values[':reason'];
+    } else if (input.UpdateExpression.startsWith('REMOVE emailClaimedAt')) {
+      delete item.emailClaimedAt;
+    }
+    return {};
+  });
+  doc.on(TransactWriteCommand).resolves({});
+  let n = 0;
+  ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
+});
+
+describe('sendInvitations', () => {
+  it('emails every invited deputy once, then records INVITATIONS_SENT with its audit event', async () => {
+    const result = await sendInvitations(deps(), ACTIVITY_ID);
+    expect(result).toMatchObject({ activityId: ACTIVITY_ID, sentNow: 3, failed: 0 });
+    expect(result.secondsUntilStart).toBe(
+      Math.floor((Date.parse('2020-08-18T09:00:00+08:00') - NOW.getTime()) / 1000),
+    );
+
+    const sends = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
+    expect(sends.map((send) => send.Destination!.ToAddresses)).toEqual([
+      ['dep-0001@deputies.liandong.example.org'],
+      ['dep-0015@deputies.liandong.example.org'],
+      ['dep-0041@deputies.liandong.example.org'],
+    ]);
+    expect(sends[0]).toMatchObject({
+      Source: 'noreply@liandong.example.org',
+      ConfigurationSetName: 'LiandongMail',
+      Message: {
+        Subject: { Data: '【黄埔区人大】活动邀请：人居环境整治交叉检查', Charset: 'UTF-8' },
+      },
+    });
+    expect([...invitations.values()].map((i) => i.emailMessageId)).toEqual([
+      'msg-1',
+      'msg-2',
+      'msg-3',
+    ]);
+
+    const transactions = doc.commandCalls(TransactWriteCommand);
+    expect(transactions).toHaveLength(1);
+    const [update, audit] = transactions[0]!.args[0].input.TransactItems!;
+    expect(update!.Update!.ConditionExpression).toBe(
+      '#auditSeq = :prevSeq AND (#expectedStatus = :expectedStatus)',
+    );
+    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':prevSeq': 1,
+      ':s0': 'INVITATIONS_SENT',
+    });
+    expect(audit!.Put!.Item).toMatchObject({
+      sk: 'AUDIT#00000002',
+      action: 'INVITATIONS_SENT',
+      actor: 'workflow',
+      after: { status: 'INVITATIONS_SENT', counts: { invited: 3, sent: 3, failed: 0, sentNow: 3 } },
+    });
+  });
+
+  it('skips invitations already sent (retry / redrive)', async () => {
+    invitations.get('dep-0001')!.emailMessageId = 'old-1';
+    invitations.get('dep-0015')!.emailMessageId = 'old-2';
+    const result = await sendInvitations(deps(), ACTIVITY_ID);
+    expect(result.sentNow).toBe(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination!.ToAddresses).toEqual([
+      'dep-0041@deputies.liandong.example.org',
+    ]);
+  });
+
+  it('leaves a live claim of another attempt alone and asks for a retry', async () => {
+    invitations.get('dep-0015')!.emailClaimedAt = new Date(NOW.getTime() - 60_000).toISOString();
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toBeInstanceOf(TransientError);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('takes over a stale claim', async () => {
+    invitations.get('dep-0015')!.emailClaimedAt = '2020-08-09T00:00:00.000Z';
+    expect((await sendInvitations(deps(), ACTIVITY_ID)).sentNow).toBe(3);
+  });
+
+  it('turns SES throttling into TransientError, frees the claim, and a retry sends only the rest', async () => {
+    let calls = 0;
+    ses.on(SendEmailCommand).callsFake(() => {
+      calls++;
+      if (calls === 2) {
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'Throttling',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { MessageId: `msg-${calls}` };
+    });
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
+    expect(invitations.get('dep-0001')!.emailMessageId).toBe('msg-1');
+    expect(invitations.get('dep-0015')!.emailClaimedAt).toBeUndefined();
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+
+    // The state machine retries: deputy 1 is not emailed again.
+    await sendInvitations(deps(), ACTIVITY_ID);
+    const recipients = ses
+      .commandCalls(SendEmailCommand)
+      .map((call) => call.args[0].input.Destination!.ToAddresses![0]);
+    expect(recipients.filter((to) => to!.startsWith('dep-0001'))).toHaveLength(1);
+    expect(invitations.get('dep-0015')!.emailMessageId).toBeDefined();
+    expect(invitations.get('dep-0041')!.emailMessageId).toBeDefined();
+  });
+
+  it('treats an SES 5xx as transient too', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejects(
+        Object.assign(new Error('oops'), {
+          name: 'InternalFailure',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
+  });
+
+  it('does nothing once the activity is past this step', async () => {
+    current = activity({ status: 'INVITATIONS_SENT' });
+    const result = await sendInvitations(deps(), ACTIVITY_ID);
+    expect(result.sentNow).toBe(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('refuses an activity whose scheduling failed', async () => {
+    current = activity({
+      status: 'FAILED',
+      failure: { stage: 'SCHEDULING', error: 'Error', cause: 'x', at: NOW.toISOString() },
+    });
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(
+      /failed while being scheduled/,
+    );
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('returns at least one second until start, as TimeoutSecondsPath needs a positive integer', () => {
+    expect(secondsUntil('2020-08-01T00:00:00Z', NOW)).toBe(1);
+    expect(secondsUntil('2020-08-10T00:01:00.900Z', NOW)).toBe(60);
+  });
+});
+
+describe('invitation email', () => {
+  it('escapes HTML and keeps CR/LF out of the subject', () => {
+    const email = renderInvitationEmail(
+      {
+        ...activity(),
+        title: '<script>alert("x")</script>\r\nBcc: victim@example.org',
+        location: 'A & B <b>',
+        description: 'line 1\nline 2 <img src=x onerror=alert(1)>',
+      },
+      { name: '<i>王</i>' },
+    );
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.subject).toBe(
+      '【黄埔区人大】活动邀请：<script>alert("x")</script> Bcc: victim@example.org',
+    );
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).not.toContain('<img');
+    expect(email.html).not.toContain('<i>');
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(email.html).toContain('A &amp; B &lt;b&gt;');
+    expect(email.html).toContain('line 1<br>line 2 &lt;img');
+    expect(email.text).toContain('尊敬的<i>王</i>代表：');
+    expect(email.text).toContain('活动类型：交叉检查');
+    expect(email.text).toMatch(/2020年8月18日星期二 09:00/);
+  });
+
+  it('speaks English when the activity is in English', () => {
+    const email = renderInvitationEmail({ ...activity(), language: 'en' }, { name: 'Li' });
+    expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
+    expect(email.text).toContain('Dear Deputy Li,');
+    expect(email.text).toContain('Cross-district inspection');
+  });
+});
+
+describe('SendInvitations handler', () => {
+  it('returns ids and numbers only', async () => {
+    const result = await handler({ activityId: ACTIVITY_ID }, lambdaContext());
+    expect(Object.keys(result).sort()).toEqual(['activityId', 'secondsUntilStart']);
+    expect(result.secondsUntilStart).toBeGreaterThanOrEqual(1);
+  });
+
+  it('surfaces throttling as a TransientError for the state machine Retry', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejects(
+        Object.assign(new Error('slow down'), {
+          name: 'Throttling',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    await expect(handler({ activityId: ACTIVITY_ID }, lambdaContext())).rejects.toMatchObject({
+      name: 'TransientError',
+    });
+  });
+
+  it('rejects input without a valid activity id', async () => {
+    await expect(handler({ activityId: 'x' } as never, lambdaContext())).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+  });
+});

@@ -1,0 +1,144 @@
+// unit test: SDK mocked with aws-sdk-client-mock
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  awaitPhase,
+  openCheckIn,
+  recordFailure,
+} from '../../../../functions/activity-workflow/domain.js';
+import { recordFailureInputSchema } from '../../../../functions/activity-workflow/schemas.js';
+import type { ActivityItem } from '../../../../functions/shared/data/items.js';
+import { ConflictError } from '../../../../functions/shared/errors.js';
+import { TABLE } from '../helpers.js';
+
+const doc = mockClient(DynamoDBDocumentClient);
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const NOW = new Date('2020-08-18T01:00:00.000Z');
+const deps = { db, tableName: TABLE, now: () => NOW };
+const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
+
+let current: ActivityItem | undefined;
+
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem =>
+  ({
+    pk: `ACTIVITY#${ID}`,
+    sk: 'ACTIVITY',
+    id: ID,
+    status: 'INVITATIONS_SENT',
+    phase: 'INVITATIONS',
+    startsAt: '2020-08-18T09:00:00+08:00',
+    auditSeq: 2,
+    auditHash: 'b'.repeat(64),
+    ...overrides,
+  }) as ActivityItem;
+
+const transactItems = (index = 0) =>
+  doc.commandCalls(TransactWriteCommand)[index]!.args[0].input.TransactItems!;
+
+beforeEach(() => {
+  doc.reset();
+  current = activity();
+  doc.on(GetCommand).callsFake(() => ({ Item: current }));
+  doc.on(TransactWriteCommand).resolves({});
+});
+
+describe('awaitPhase', () => {
+  it('stores the task token server-side with an audit event that omits it', async () => {
+    expect(await awaitPhase(deps, { activityId: ID, phase: 'START', taskToken: 'tok-1' })).toEqual(
+      {},
+    );
+    const [update, audit] = transactItems();
+    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':s0': {
+        phase: 'START',
+        token: 'tok-1',
+        since: NOW.toISOString(),
+        deadline: '2020-08-18T09:00:00+08:00',
+      },
+      ':s1': 'START',
+    });
+    expect(audit!.Put!.Item).toMatchObject({ action: 'AWAITING_START', sk: 'AUDIT#00000003' });
+    expect(JSON.stringify(audit)).not.toContain('tok-1');
+  });
+
+  it('is idempotent for the same token', async () => {
+    current = activity({
+      pendingTask: { phase: 'START', token: 'tok-1', since: NOW.toISOString() },
+    });
+    await awaitPhase(deps, { activityId: ID, phase: 'START', taskToken: 'tok-1' });
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('retries after losing a race on the audit stream head', async () => {
+    doc
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        Object.assign(new Error('cancelled'), {
+          name: 'TransactionCanceledException',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      )
+      .resolves({});
+    await awaitPhase(deps, { activityId: ID, phase: 'START', taskToken: 'tok-2' });
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+});
+
+describe('openCheckIn', () => {
+  it('opens check-in, clears the pending task, writes the audit event', async () => {
+    current = activity({ pendingTask: { phase: 'START', token: 't', since: 'x' } });
+    expect(await openCheckIn(deps, ID)).toEqual({ activityId: ID });
+    const [update, audit] = transactItems();
+    expect(update!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
+    expect(update!.Update!.ExpressionAttributeNames).toMatchObject({ '#r0': 'pendingTask' });
+    expect(update!.Update!.ExpressionAttributeValues).toMatchObject({ ':s0': 'CHECK_IN_OPEN' });
+    expect(audit!.Put!.Item).toMatchObject({ action: 'CHECK_IN_OPENED' });
+  });
+
+  it('changes nothing on a retry after success', async () => {
+    current = activity({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' });
+    expect(await openCheckIn(deps, ID)).toEqual({ activityId: ID });
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('refuses a cancelled activity', async () => {
+    current = activity({ status: 'CANCELLED' });
+    await expect(openCheckIn(deps, ID)).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('recordFailure', () => {
+  it('marks the activity FAILED with a truncated cause', async () => {
+    const input = recordFailureInputSchema.parse({
+      activityId: ID,
+      error: { Error: 'States.TaskFailed', Cause: 'x'.repeat(5000) },
+    });
+    await recordFailure(deps, input);
+    const [update, audit] = transactItems();
+    const failure = update!.Update!.ExpressionAttributeValues![':s1'];
+    expect(update!.Update!.ExpressionAttributeValues![':s0']).toBe('FAILED');
+    expect(failure).toMatchObject({ stage: 'WORKFLOW', error: 'States.TaskFailed' });
+    expect(failure.cause.length).toBe(1000);
+    expect(audit!.Put!.Item).toMatchObject({ action: 'WORKFLOW_FAILED' });
+  });
+
+  it('records the same failure only once', async () => {
+    current = activity({
+      status: 'FAILED',
+      failure: { stage: 'WORKFLOW', error: 'E', cause: 'C', at: 'x' },
+    });
+    await recordFailure(deps, { activityId: ID, error: { Error: 'E', Cause: 'C' } });
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('does not throw for an unknown activity', async () => {
+    current = undefined;
+    expect(await recordFailure(deps, { activityId: ID, error: { Error: 'E', Cause: '' } })).toEqual(
+      {
+        activityId: ID,
+      },
+    );
+  });
+});

@@ -1,0 +1,164 @@
+// unit test: SDK mocked with aws-sdk-client-mock (none needed here: middlewares on a stub handler)
+import middy from '@middy/core';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { NotFoundError, TransientError } from '../../../../functions/shared/errors.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  parseGroups,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../../../../functions/shared/http/index.js';
+import { httpEvent, lambdaContext } from '../helpers.js';
+
+const logger = { warn: vi.fn(), error: vi.fn() };
+
+const bodySchema = z.strictObject({ title: z.string().min(1), count: z.number().int() });
+
+const build = (inner: (event: ValidatedHttpEvent<z.output<typeof bodySchema>>) => unknown) =>
+  middy<ValidatedHttpEvent<z.output<typeof bodySchema>>, HttpResult>()
+    .use(httpErrorHandler({ logger }))
+    .use(requireRole('organiser'))
+    .use(bodyLimit({ maxBytes: 1024 }))
+    .use(validateRequest({ body: bodySchema }))
+    .handler(async (event) => ({
+      statusCode: 200,
+      body: JSON.stringify(await inner(event)),
+    }));
+
+const call = async (
+  handler: ReturnType<typeof build>,
+  options: Parameters<typeof httpEvent>[0],
+): Promise<{
+  statusCode: number;
+  headers: Record<string, unknown>;
+  json: Record<string, unknown>;
+}> => {
+  const result = await handler(httpEvent(options) as never, lambdaContext());
+  return {
+    statusCode: result.statusCode ?? 0,
+    headers: (result.headers ?? {}) as Record<string, unknown>,
+    json: JSON.parse(result.body ?? 'null') as Record<string, unknown>,
+  };
+};
+
+describe('validateRequest', () => {
+  const handler = build((event) => event.body);
+
+  it('hands the handler the parsed body', async () => {
+    const { statusCode, json } = await call(handler, { body: { title: 'x', count: 2 } });
+    expect(statusCode).toBe(200);
+    expect(json).toEqual({ title: 'x', count: 2 });
+  });
+
+  it('answers 422 naming each offending field', async () => {
+    const { statusCode, headers, json } = await call(handler, {
+      body: { count: 'two', extra: true },
+    });
+    expect(statusCode).toBe(422);
+    expect(headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(json.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'title', message: 'required' },
+        { path: 'count', message: expect.stringMatching(/number/) },
+        { path: 'extra', message: 'unknown field' },
+      ]),
+    );
+    expect(json.message).toMatch(/title: required/);
+    expect(json.message).toMatch(/extra: unknown field/);
+  });
+
+  it('answers 400 to malformed JSON and to a missing body', async () => {
+    expect((await call(handler, { rawBody: '{"title": ' })).statusCode).toBe(400);
+    expect((await call(handler, {})).statusCode).toBe(400);
+  });
+
+  it('answers 415 to a body that is not JSON', async () => {
+    const { statusCode } = await call(handler, {
+      rawBody: 'title=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(statusCode).toBe(415);
+  });
+
+  it('answers 413 to an oversized body before parsing it', async () => {
+    const { statusCode, json } = await call(handler, {
+      body: { title: 'x'.repeat(2000), count: 1 },
+    });
+    expect(statusCode).toBe(413);
+    expect(json.message).toMatch(/limit is 1024 bytes/);
+  });
+});
+
+describe('requireRole', () => {
+  const handler = build(() => 'ok');
+
+  it('answers 401 without claims', async () => {
+    const { statusCode } = await call(handler, { claims: null, body: { title: 'x', count: 1 } });
+    expect(statusCode).toBe(401);
+  });
+
+  it('answers 403 with a message when the role is not allowed', async () => {
+    const { statusCode, json } = await call(handler, {
+      claims: { sub: 's', 'cognito:groups': '[deputy auditor]' },
+      body: { title: 'x', count: 1 },
+    });
+    expect(statusCode).toBe(403);
+    expect(json.message).toMatch(/requires the role organiser; you have deputy, auditor/);
+  });
+
+  it('accepts the API Gateway "[a b]" form and a real array', async () => {
+    for (const groups of ['[deputy organiser]', ['organiser'], 'organiser', '["organiser"]']) {
+      const { statusCode } = await call(handler, {
+        claims: { sub: 's', 'cognito:groups': groups },
+        body: { title: 'x', count: 1 },
+      });
+      expect(statusCode).toBe(200);
+    }
+  });
+
+  it('reads the caller', () => {
+    expect(parseGroups('[organiser deputy]')).toEqual(['organiser', 'deputy']);
+    expect(
+      getCaller(
+        httpEvent({
+          claims: { sub: 'u1', 'cognito:groups': ['deputy'], 'custom:deputyId': 'dep-0007' },
+        }),
+      ),
+    ).toEqual({ sub: 'u1', roles: ['deputy'], deputyId: 'dep-0007' });
+  });
+});
+
+describe('httpErrorHandler', () => {
+  it('maps named errors and hides unknown ones', async () => {
+    const cases: [Error, number, string][] = [
+      [new NotFoundError('Activity X not found'), 404, 'Activity X not found'],
+      [new TransientError('busy'), 503, 'The service is busy; retry later'],
+      [
+        Object.assign(new Error('x'), { name: 'IdempotencyValidationError' }),
+        422,
+        'different request body',
+      ],
+      [
+        Object.assign(new Error('x'), { name: 'IdempotencyAlreadyInProgressError' }),
+        409,
+        'still in progress',
+      ],
+      [new Error('secret detail'), 500, 'Internal server error'],
+    ];
+    for (const [error, status, message] of cases) {
+      const handler = build(() => {
+        throw error;
+      });
+      const { statusCode, json } = await call(handler, { body: { title: 'x', count: 1 } });
+      expect(statusCode).toBe(status);
+      expect(json.message).toContain(message);
+      expect(JSON.stringify(json)).not.toContain('secret detail');
+    }
+    expect(logger.error).toHaveBeenCalledTimes(1);
+  });
+});
