@@ -1,0 +1,88 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface LiandongHttpApiProps {
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  readonly logRetention: logs.RetentionDays;
+  /** Steady-state requests per second for the whole stage. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export interface RouteProps {
+  readonly method: apigwv2.HttpMethod;
+  readonly path: string;
+  readonly handler: lambda.IFunction;
+  /**
+   * Only the pages opened from an emailed link or a QR code are public: their credential is the
+   * signed link itself. Everything else goes through the JWT authorizer.
+   */
+  readonly public?: { readonly reason: string };
+}
+
+/** The HTTP API: JWT authorizer on every route by default, stage throttling, JSON access logs. */
+export class LiandongHttpApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  private readonly authorizer: HttpUserPoolAuthorizer;
+
+  constructor(scope: Construct, id: string, props: LiandongHttpApiProps) {
+    super(scope, id);
+    this.authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'Liandong: five-level joint activities of deputies',
+      createDefaultStage: false,
+      defaultAuthorizer: this.authorizer,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            sourceIp: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+
+  addRoute(id: string, route: RouteProps): void {
+    this.api.addRoutes({
+      path: route.path,
+      methods: [route.method],
+      integration: new HttpLambdaIntegration(`${id}Integration`, route.handler),
+      ...(route.public ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
+    });
+  }
+}

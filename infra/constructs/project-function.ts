@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Variables every function gets from the construct itself, so no schema has to declare them. */
+const sharedEnvironment = {
+  POWERTOOLS_SERVICE_NAME: 'liandong',
+  POWERTOOLS_METRICS_NAMESPACE: 'Liandong',
+  NODE_OPTIONS: '--enable-source-maps',
+} as const;
+
+export interface ProjectFunctionProps<Schema extends z.ZodObject> {
+  /** Handler module, relative to the project root (e.g. `functions/activities/create-activity.ts`). */
+  readonly entry: string;
+  readonly description: string;
+  /** The zod schema the handler parses its environment with. */
+  readonly envSchema: Schema;
+  /**
+   * Typed from the schema's input: a variable the handler requires and the stack forgets is a
+   * compile error here rather than a crash at cold start.
+   */
+  readonly environment: z.input<Schema>;
+  readonly logRetention: logs.RetentionDays;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+/**
+ * The project's Lambda defaults in one place: Node 22 on ARM64, ESM bundle with source maps,
+ * JSON logs into an explicit log group with retention, X-Ray tracing.
+ */
+export class ProjectFunction<Schema extends z.ZodObject> extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps<Schema>) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      entry: path.join(projectRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      logGroup,
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      environment: { ...sharedEnvironment, ...stringifyEnvironment(props.environment) },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        sourceMap: true,
+        sourcesContent: false,
+        minify: true,
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(); ESM bundles need it provided.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+  }
+}
+
+function stringifyEnvironment(environment: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, String(value)]),
+  );
+}

@@ -1,0 +1,269 @@
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { createActivityEnvSchema, getActivityEnvSchema } from '../functions/activities/env';
+import {
+  awaitPhaseEnvSchema,
+  openCheckInEnvSchema,
+  recordFailureEnvSchema,
+  sendInvitationsEnvSchema,
+} from '../functions/activity-workflow/env';
+import { ActivityWorkflow } from '../workflows/activity-workflow';
+import { LiandongHttpApi } from './constructs/http-api';
+import { ProjectFunction } from './constructs/project-function';
+import { LiandongTable } from './constructs/table';
+
+/** The roles a Cognito group grants; the handlers check them against the JWT's groups claim. */
+export const ROLE_GROUPS = ['organiser', 'deputy', 'auditor'] as const;
+
+/** DynamoDB actions, grouped by what a function does with the table. */
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+];
+
+export class LiandongStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const senderEmail = this.contextString('liandong:senderEmail');
+    const logRetention = this.node.tryGetContext('liandong:logRetentionDays') ?? 90;
+    const retention = logRetention as logs.RetentionDays;
+
+    const { table } = new LiandongTable(this, 'Data');
+
+    // --- identity: organisers, deputies and auditors sign in; departments never need an account
+    const userPool = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      customAttributes: { street: new cognito.StringAttribute({ mutable: true }) },
+    });
+    const userPoolClient = userPool.addClient('ApiClient', {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+    });
+    for (const group of ROLE_GROUPS) {
+      new cognito.CfnUserPoolGroup(this, `Group${group}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: group,
+        description: `Liandong role ${group}`,
+      });
+    }
+
+    // --- email
+    const senderIdentity = new ses.EmailIdentity(this, 'SenderIdentity', {
+      identity: ses.Identity.email(senderEmail),
+    });
+    const configurationSet = new ses.ConfigurationSet(this, 'MailConfiguration', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+
+    // --- the activity workflow and its steps
+    const tableEnv = { TABLE_NAME: table.tableName };
+    const sendInvitations = new ProjectFunction(this, 'SendInvitationsFunction', {
+      entry: 'functions/activity-workflow/send-invitations.ts',
+      description: 'Activity step: email each invited deputy once',
+      envSchema: sendInvitationsEnvSchema,
+      environment: {
+        ...tableEnv,
+        SENDER_EMAIL: senderEmail,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      },
+      logRetention: retention,
+      timeout: Duration.minutes(5),
+    });
+    const awaitPhase = new ProjectFunction(this, 'AwaitPhaseFunction', {
+      entry: 'functions/activity-workflow/await-phase.ts',
+      description: 'Activity step: keep the task token of a human step server-side',
+      envSchema: awaitPhaseEnvSchema,
+      environment: tableEnv,
+      logRetention: retention,
+    });
+    const openCheckIn = new ProjectFunction(this, 'OpenCheckInFunction', {
+      entry: 'functions/activity-workflow/open-check-in.ts',
+      description: 'Activity step: open check-in at the start time',
+      envSchema: openCheckInEnvSchema,
+      environment: tableEnv,
+      logRetention: retention,
+    });
+    const recordFailure = new ProjectFunction(this, 'RecordFailureFunction', {
+      entry: 'functions/activity-workflow/record-failure.ts',
+      description: 'Activity step: record a failed workflow on the activity',
+      envSchema: recordFailureEnvSchema,
+      environment: tableEnv,
+      logRetention: retention,
+    });
+    for (const step of [sendInvitations, awaitPhase, openCheckIn, recordFailure]) {
+      table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    }
+    sendInvitations.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          senderIdentity.emailIdentityArn,
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    const activityWorkflow = new ActivityWorkflow(this, 'ActivityWorkflow', {
+      functions: { sendInvitations, awaitPhase, openCheckIn, recordFailure },
+      logRetention: retention,
+    });
+    const activityStateMachine = activityWorkflow.stateMachine;
+
+    // --- the HTTP API
+    const api = new LiandongHttpApi(this, 'Http', {
+      userPool,
+      userPoolClient,
+      logRetention: retention,
+      rateLimit: 50,
+      burstLimit: 100,
+    });
+
+    const createActivity = new ProjectFunction(this, 'CreateActivityFunction', {
+      entry: 'functions/activities/create-activity.ts',
+      description: 'POST /activities: schedule an activity and start its workflow',
+      envSchema: createActivityEnvSchema,
+      environment: {
+        ...tableEnv,
+        ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn,
+      },
+      logRetention: retention,
+    });
+    // DeleteItem: Powertools Idempotency removes its in-progress record when the request fails.
+    table.grant(createActivity, ...TABLE_READ, ...TABLE_WRITE, 'dynamodb:DeleteItem');
+    activityStateMachine.grantStartExecution(createActivity);
+    api.addRoute('CreateActivity', {
+      method: apigwv2.HttpMethod.POST,
+      path: '/activities',
+      handler: createActivity,
+    });
+
+    const getActivity = new ProjectFunction(this, 'GetActivityFunction', {
+      entry: 'functions/activities/get-activity.ts',
+      description: 'GET /activities/{activityId}: status and workflow state',
+      envSchema: getActivityEnvSchema,
+      environment: {
+        ...tableEnv,
+        ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn,
+      },
+      logRetention: retention,
+    });
+    table.grant(getActivity, ...TABLE_READ);
+    getActivity.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
+      }),
+    );
+    api.addRoute('GetActivity', {
+      method: apigwv2.HttpMethod.GET,
+      path: '/activities/{activityId}',
+      handler: getActivity,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ActivityStateMachineArn', { value: activityStateMachine.stateMachineArn });
+
+    this.suppressJustifiedFindings();
+  }
+
+  private contextString(key: string): string {
+    const value: unknown = this.node.tryGetContext(key);
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new Error(`CDK context "${key}" must be set (cdk.json or --context ${key}=...)`);
+    }
+    return value;
+  }
+
+  private suppressJustifiedFindings(): void {
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'AWSLambdaBasicExecutionRole is the AWS-managed minimum for writing function logs; it is scoped to logs only.',
+        appliesTo: [
+          'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        ],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'X-Ray trace submission and CloudWatch Logs delivery for Step Functions have no resource-level permissions.',
+        appliesTo: ['Resource::*'],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "Queries on the table's own GSIs (listing, ownership): grant() scopes them to this table.",
+        appliesTo: [{ regex: '/^Resource::<DataTable[0-9A-F]+\\.Arn>\\/index\\/\\*$/g' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'The state machine invokes the versions and aliases of its own step functions only.',
+        appliesTo: [{ regex: '/^Resource::<[A-Za-z]+Function[0-9A-F]+\\.Arn>:\\*$/g' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'DescribeExecution on the executions of the activity state machine only (their names are activity ids).',
+        appliesTo: [
+          {
+            regex:
+              '/^Resource::arn:.+:states:.+:execution:<ActivityWorkflowStateMachine[0-9A-F]+\\.Name>:\\*$/g',
+          },
+        ],
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Functions pin Node.js 22, the runtime the project is built and tested on.',
+      },
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional with TOTP available; deputies sign in on shared devices at liaison stations where mandatory MFA is not yet possible (decided with the standing committee office).',
+      },
+    ]);
+  }
+}
+
+function executionArnsOf(stack: Stack, stateMachineName: string): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}

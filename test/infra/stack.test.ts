@@ -1,0 +1,313 @@
+// Infra test: CDK assertions on the synthesized Liandong stack (no AWS, no local engines).
+// Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests are about the template.
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LiandongStack } from '../../infra/liandong-stack';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+let stack: LiandongStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      'liandong:senderEmail': 'noreply@liandong.example.org',
+      'liandong:logRetentionDays': 90,
+    },
+  });
+  stack = new LiandongStack(app, 'Liandong', {
+    env: { account: '111122223333', region: 'ap-east-1' },
+  });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  app.synth();
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function functionLogicalId(prefix: string): string {
+  const match = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+  if (!match) throw new Error(`no function ${prefix}`);
+  return match[0];
+}
+
+/** Every statement of every policy attached to the role of the function with this id prefix. */
+function statementsOf(functionPrefix: string): PolicyStatement[] {
+  const fn = resources[functionLogicalId(functionPrefix)]!;
+  const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) =>
+      (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+    )
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    );
+}
+
+function actionsOf(functionPrefix: string): string[] {
+  return statementsOf(functionPrefix).flatMap((statement) =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unsuppressed error or warning', () => {
+    const errors = Annotations.fromStack(stack).findError(
+      '*',
+      Match.stringLikeRegexp('AwsSolutions-.*'),
+    );
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('AwsSolutions-.*'),
+    );
+    expect(errors.map((e) => e.entry.data)).toEqual([]);
+    expect(warnings.map((w) => w.entry.data)).toEqual([]);
+  });
+});
+
+describe('table', () => {
+  it('has the single-table keys and the two access-pattern indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true }),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'listing',
+          KeySchema: [
+            { AttributeName: 'listPk', KeyType: 'HASH' },
+            { AttributeName: 'listSk', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({
+          IndexName: 'ownership',
+          KeySchema: [
+            { AttributeName: 'ownerPk', KeyType: 'HASH' },
+            { AttributeName: 'ownerSk', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    });
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
+  });
+
+  it('is retained on stack deletion', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('functions', () => {
+  it('all run Node 22 on ARM64 with JSON logs into their own log group and active tracing', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(6);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
+      });
+    }
+  });
+
+  it('log groups all have a retention', () => {
+    for (const [, group] of ofType('AWS::Logs::LogGroup')) {
+      expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('only CreateActivity may start the activity workflow', () => {
+    expect(actionsOf('CreateActivityFunction')).toContain('states:StartExecution');
+    for (const prefix of [
+      'GetActivityFunction',
+      'SendInvitationsFunction',
+      'AwaitPhaseFunction',
+      'OpenCheckInFunction',
+      'RecordFailureFunction',
+    ]) {
+      expect(actionsOf(prefix)).not.toContain('states:StartExecution');
+    }
+  });
+
+  it('only SendInvitations may send email, and only from the sender identity and configuration set', () => {
+    const sesStatements = statementsOf('SendInvitationsFunction').filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('ses:')),
+    );
+    expect(sesStatements).toHaveLength(1);
+    expect(JSON.stringify(sesStatements[0]!.Resource)).not.toContain('"*"');
+    for (const prefix of ['CreateActivityFunction', 'GetActivityFunction', 'AwaitPhaseFunction']) {
+      expect(actionsOf(prefix).some((a) => a.startsWith('ses:'))).toBe(false);
+    }
+  });
+
+  it('GetActivity is read-only on the table', () => {
+    const actions = actionsOf('GetActivityFunction').filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+  });
+
+  it('no statement grants every resource except X-Ray (which has no resource-level permissions)', () => {
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      const statements = (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] })
+        .Statement;
+      for (const statement of statements) {
+        if (statement.Resource === '*') {
+          const actions = [statement.Action].flat();
+          expect(actions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('each function environment holds the variables its schema requires', () => {
+    const create = resources[functionLogicalId('CreateActivityFunction')]!;
+    expect(
+      Object.keys((create.Properties!.Environment as { Variables: object }).Variables),
+    ).toEqual(expect.arrayContaining(['TABLE_NAME', 'ACTIVITY_STATE_MACHINE_ARN']));
+    const send = resources[functionLogicalId('SendInvitationsFunction')]!;
+    expect(Object.keys((send.Properties!.Environment as { Variables: object }).Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET']),
+    );
+  });
+});
+
+describe('HTTP API', () => {
+  it('has the JWT authorizer on every route', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route');
+    expect(routes.map(([, r]) => r.Properties!.RouteKey).sort()).toEqual([
+      'GET /activities/{activityId}',
+      'POST /activities',
+    ]);
+    for (const [, route] of routes) {
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: expect.anything(),
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.anyValue() },
+    });
+  });
+
+  it('throttles the stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+      }),
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('requestId'),
+      },
+    });
+  });
+});
+
+describe('identity', () => {
+  it('has the three role groups', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName);
+    expect(groups.sort()).toEqual(['auditor', 'deputy', 'organiser']);
+  });
+});
+
+describe('activity workflow', () => {
+  function definition(): { StartAt: string; States: Record<string, Record<string, unknown>> } {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
+    const text = body['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
+      .join('');
+    return JSON.parse(text);
+  }
+
+  it('is a Standard state machine with tracing and logs that exclude execution data', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
+    });
+  });
+
+  it('sends invitations, then waits on a task token with a deadline from the input', () => {
+    const asl = definition();
+    expect(asl.StartAt).toBe('SendInvitations');
+    const awaitStart = asl.States.AwaitStart!;
+    expect(awaitStart.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(awaitStart.TimeoutSecondsPath).toBe('$.secondsUntilStart');
+    expect(JSON.stringify(awaitStart.Parameters)).toContain('$$.Task.Token');
+    const catches = awaitStart.Catch as { ErrorEquals: string[]; Next: string }[];
+    expect(catches[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'OpenCheckIn' });
+    expect(asl.States.SendInvitations!.Next).toBe('AwaitStart');
+  });
+
+  it('routes every task failure to RecordFailure and retries transient errors', () => {
+    const asl = definition();
+    for (const name of ['SendInvitations', 'AwaitStart', 'OpenCheckIn']) {
+      const state = asl.States[name]!;
+      const catches = state.Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(
+        catches.some((c) => c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure'),
+      ).toBe(true);
+      const retries = state.Retry as { ErrorEquals: string[] }[];
+      expect(retries.some((r) => r.ErrorEquals.includes('TransientError'))).toBe(true);
+    }
+  });
+
+  it('carries only ids, numbers and the task token in task payloads (no personal data)', () => {
+    const asl = definition();
+    const allowed = new Set([
+      'activityId.$',
+      'phase',
+      'taskToken.$',
+      'error.$',
+      'FunctionName',
+      'Payload',
+    ]);
+    const keysOf = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)])
+        : [];
+    const used = Object.values(asl.States).flatMap((state) => keysOf(state.Parameters));
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((key) => !allowed.has(key))).toEqual([]);
+  });
+});
+
+describe('physical names', () => {
+  // The properties that would fix a physical name, per resource type (CloudFormation names these).
+  const nameProperties: Record<string, string> = {
+    'AWS::DynamoDB::Table': 'TableName',
+    'AWS::Lambda::Function': 'FunctionName',
+    'AWS::StepFunctions::StateMachine': 'StateMachineName',
+    'AWS::Logs::LogGroup': 'LogGroupName',
+    'AWS::Cognito::UserPool': 'UserPoolName',
+    'AWS::IAM::Role': 'RoleName',
+    'AWS::SES::ConfigurationSet': 'Name',
+  };
+
+  it('are left to CloudFormation', () => {
+    const named = Object.entries(resources).filter(([, r]) => {
+      const property = nameProperties[r.Type];
+      return property !== undefined && r.Properties?.[property] !== undefined;
+    });
+    expect(named.map(([id]) => id)).toEqual([]);
+  });
+});
