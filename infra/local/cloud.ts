@@ -1,0 +1,263 @@
+// The whole local cloud, started in dependency order from the synthesized template.
+import { join, resolve } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startLocalApi, type LocalApiServer } from './api/server';
+import { issuerKeyFile, type MintOptions } from './api/issuer';
+import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { startLambdaRuntime, type LambdaRuntime } from './lambda-runtime';
+import { freePort } from './ports';
+import { startLocalSes } from './ses';
+import { startLocalStepFunctions } from './stepfunctions/index';
+import {
+  LOCAL_CLIENT_ID,
+  TemplateError,
+  loadTemplate,
+  type LocalTable,
+  type LocalTemplate,
+} from './template';
+
+export const DEFAULT_REGION = 'ap-east-1';
+
+export interface LocalCloudPorts {
+  api?: number;
+  ses?: number;
+  dynamodb?: number;
+  stepfunctions?: number;
+}
+
+export interface LocalCloudOptions {
+  /** Where data lives between runs (DynamoDB, executions, the issuer key). */
+  dataDir?: string;
+  /** Nothing on disk: for tests. */
+  inMemory?: boolean;
+  /** 0 or absent = a free port. */
+  ports?: LocalCloudPorts;
+  cdkOut?: string;
+  stackName?: string;
+  region?: string;
+  /** No access log, no load warnings. */
+  quiet?: boolean;
+  /** Enables POST /_local/issuer/token. */
+  allowTokenMinting?: boolean;
+  /**
+   * Settles when cdk.out holds the template to run (e.g. a `cdk synth` still under way): the
+   * engines that do not need the template start meanwhile. Absent = the template is there.
+   */
+  templateReady?: Promise<unknown>;
+  /** Extra variables for every function (e.g. POWERTOOLS_DEV). */
+  functionEnv?: Record<string, string>;
+}
+
+export interface LocalCloudEndpoints {
+  region: string;
+  api: string;
+  sesViewer: string;
+  sesStore: string;
+  ses: string;
+  dynamodb: string;
+  stepfunctions: string;
+  issuer: string;
+  jwks: string;
+  clientId: string;
+  tokenUrl?: string;
+  /** Table logical id → table name. */
+  tables: Record<string, string>;
+  /** State machine logical id → ARN. */
+  stateMachines: Record<string, string>;
+  /** Function logical id → ARN. */
+  functions: Record<string, string>;
+}
+
+export interface LocalCloud {
+  endpoints: LocalCloudEndpoints;
+  template: LocalTemplate;
+  runtime: LambdaRuntime;
+  mintToken(options: MintOptions): Promise<string>;
+  /** Resolves when no execution is doing work (see the Step Functions service). */
+  stepFunctionsIdle(): Promise<void>;
+  /** Writes items (plain objects, keys included) into the table, only when it holds nothing yet. */
+  seedIfEmpty(items: Record<string, unknown>[], tableLogicalId?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+function pickTable(tables: LocalTable[], logicalId?: string): LocalTable {
+  const table = logicalId ? tables.find((t) => t.logicalId === logicalId) : tables[0];
+  if (!table || (!logicalId && tables.length > 1)) {
+    throw new TemplateError(
+      logicalId
+        ? `no table ${logicalId} in the template`
+        : 'name the table to seed: the template has several',
+    );
+  }
+  return table;
+}
+
+async function seed(
+  ddb: DynamoDbLocal,
+  table: LocalTable,
+  items: Record<string, unknown>[],
+): Promise<number> {
+  const probe = await ddb.client.send(new ScanCommand({ TableName: table.name, Limit: 1 }));
+  if ((probe.Count ?? 0) > 0) return 0;
+  const doc = DynamoDBDocumentClient.from(ddb.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
+      [table.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    // Unprocessed items are retried, as every BatchWrite caller must.
+    for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
+      if (attempt > 10) throw new Error('seeding: DynamoDB Local kept items unprocessed');
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = (out.UnprocessedItems ?? {}) as typeof requests;
+    }
+  }
+  return items.length;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const region = options.region ?? DEFAULT_REGION;
+  const ports = options.ports ?? {};
+  const inMemory = options.inMemory ?? !options.dataDir;
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (!inMemory && !dataDir) throw new Error('startLocalCloud: give dataDir or inMemory');
+  const cdkOut = resolve(options.cdkOut ?? 'cdk.out');
+  const started: Stoppable[] = [];
+  const stopAll = async () => {
+    // Reverse order: nothing keeps calling an engine that is already gone.
+    for (const s of started.splice(0).reverse()) {
+      await s.stop().catch((err: unknown) => console.error('[local cloud] stop failed:', err));
+    }
+  };
+
+  try {
+    // The API first: the issuer URL carries its port, and the template's authorizer needs it.
+    const api: LocalApiServer = await startLocalApi({
+      ...(ports.api ? { port: ports.api } : {}),
+      clientId: LOCAL_CLIENT_ID,
+      ...(inMemory || !dataDir ? {} : { keyFile: issuerKeyFile(dataDir) }),
+      allowTokenMinting: options.allowTokenMinting ?? false,
+      quiet: options.quiet ?? false,
+    });
+    started.push(api);
+
+    // Every engine's URL is fixed before any starts, so functions can be imported (with their
+    // endpoint variables) while DynamoDB Local, a JVM and the slowest engine, is still booting.
+    const host = '127.0.0.1';
+    const dynamodbPort = ports.dynamodb || (await freePort(host));
+    const sesPort = ports.ses || (await freePort(host));
+    const sfnPort = ports.stepfunctions || (await freePort(host));
+    const ddbStarting = startDynamoDbLocal({
+      port: dynamodbPort,
+      ...(inMemory || !dataDir ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+      region,
+    });
+    const sesStarting = startLocalSes({ port: sesPort, host });
+    // Whatever fails first, nothing started here may be left running.
+    const engines = Promise.allSettled([ddbStarting, sesStarting]).then((settled) => {
+      for (const r of settled) if (r.status === 'fulfilled') started.push(r.value);
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    });
+    engines.catch(() => undefined);
+
+    let template: LocalTemplate;
+    let runtime: LambdaRuntime;
+    try {
+      await options.templateReady;
+      template = loadTemplate({
+        cdkOut,
+        ...(options.stackName ? { stackName: options.stackName } : {}),
+        region,
+        issuerUrl: api.issuer.issuerUrl,
+        clientId: LOCAL_CLIENT_ID,
+        apiUrl: api.url,
+      });
+      if (template.httpApis.length > 1) {
+        throw new TemplateError('the local cloud serves one HTTP API; the template has several');
+      }
+      runtime = await startLambdaRuntime({
+        functions: template.functions,
+        region,
+        quiet: options.quiet ?? false,
+        baseEnv: {
+          AWS_REGION: region,
+          AWS_DEFAULT_REGION: region,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_SESSION_TOKEN: 'local',
+          AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamodbPort}`,
+          AWS_ENDPOINT_URL_SES: `http://${host}:${sesPort}`,
+          AWS_ENDPOINT_URL_SESV2: `http://${host}:${sesPort}`,
+          AWS_ENDPOINT_URL_SFN: `http://${host}:${sfnPort}`,
+          // No X-Ray daemon here. Powertools reads POWERTOOLS_TRACE_ENABLED; AWS_EXECUTION_ENV
+          // stays unset so its Tracer also sees that it is not inside Lambda.
+          POWERTOOLS_TRACE_ENABLED: 'false',
+          POWERTOOLS_TRACE_DISABLED: 'true',
+          ...options.functionEnv,
+        },
+      });
+    } finally {
+      // Engines that did start are in `started` (stopped on failure) once this settles.
+      await engines.catch(() => undefined);
+    }
+    await engines;
+    const ddb = await ddbStarting;
+    const ses = await sesStarting;
+    await ddb.createTables(template.tables);
+
+    // Last: resumed executions call functions and tables at once.
+    const sfn = await startLocalStepFunctions({
+      stateMachines: template.stateMachines,
+      invokeLambda: (arn, payload) => runtime.invoke(arn, payload),
+      ...(inMemory || !dataDir ? {} : { dataDir: join(dataDir, 'stepfunctions') }),
+      port: sfnPort,
+      host,
+      region,
+    });
+    started.push(sfn);
+    api.bind({
+      api: template.httpApis[0] ?? emptyApi(),
+      invoke: (arn, event) => runtime.invoke(arn, event),
+    });
+
+    const endpoints: LocalCloudEndpoints = {
+      region,
+      api: api.url,
+      sesViewer: ses.viewerUrl,
+      sesStore: ses.storeUrl,
+      ses: ses.url,
+      dynamodb: ddb.url,
+      stepfunctions: sfn.url,
+      issuer: api.issuer.issuerUrl,
+      jwks: `${api.issuer.issuerUrl}/.well-known/jwks.json`,
+      clientId: LOCAL_CLIENT_ID,
+      ...(options.allowTokenMinting ? { tokenUrl: `${api.issuer.issuerUrl}/token` } : {}),
+      tables: Object.fromEntries(template.tables.map((t) => [t.logicalId, t.name])),
+      stateMachines: Object.fromEntries(template.stateMachines.map((s) => [s.logicalId, s.arn])),
+      functions: Object.fromEntries(template.functions.map((f) => [f.logicalId, f.arn])),
+    };
+    return {
+      endpoints,
+      template,
+      runtime,
+      mintToken: (o) => api.issuer.mintToken(o),
+      stepFunctionsIdle: () => sfn.idle(),
+      seedIfEmpty: (items, tableLogicalId) =>
+        seed(ddb, pickTable(template.tables, tableLogicalId), items),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function emptyApi() {
+  return { logicalId: 'none', apiId: 'none', name: 'none', stageName: '$default', routes: [] };
+}

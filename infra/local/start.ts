@@ -1,0 +1,126 @@
+// `npm start`: synthesize, start the local cloud on fixed ports, print its endpoints, run until
+// Ctrl-C. `--reset` wipes the local data first; `--exit` stops after that (`npm run reset`).
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
+import { endpointsFile, LOCAL_DATA_DIR } from './paths';
+
+function port(envName: string, fallback: number): number {
+  const raw = process.env[envName];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`${envName}=${raw} is not a port number`);
+  }
+  return n;
+}
+
+function printTable(e: LocalCloudEndpoints, took: string): void {
+  const rows: [string, string][] = [
+    ['HTTP API', e.api],
+    ['SES mail viewer', e.sesViewer],
+    ['SES store (JSON)', e.sesStore],
+    ['DynamoDB', e.dynamodb],
+    ['Step Functions', e.stepfunctions],
+    ['JWT issuer', e.issuer],
+    ['Region', e.region],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\nLiandong local cloud ready in ${took}\n`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  console.log(`
+  A token:          npm run token -- --role organiser   (or deputy, auditor; --street 文冲)
+  Call the API:     curl -H "Authorization: Bearer $(npm run -s token -- --role organiser)" ${e.api}/activities/<id>
+  State machines:   aws stepfunctions list-state-machines --endpoint-url ${e.stepfunctions}
+  Tables:           aws dynamodb list-tables --endpoint-url ${e.dynamodb}
+  Endpoints (JSON): ${endpointsFile(LOCAL_DATA_DIR)}
+
+Ctrl-C stops everything.
+`);
+}
+
+class SynthError extends Error {
+  override name = 'SynthError';
+}
+
+/** Resolves with the seconds it took. */
+function synth(): Promise<number> {
+  const began = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['cdk', 'synth', '--quiet'], { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve((Date.now() - began) / 1000)
+        : reject(
+            new SynthError(
+              `cdk synth failed (${code}): the local cloud runs the synthesized template`,
+            ),
+          ),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const dataDir = resolve(LOCAL_DATA_DIR);
+  if (args.has('--reset')) {
+    rmSync(dataDir, { recursive: true, force: true });
+    console.log(`local data wiped (${dataDir})`);
+  }
+  if (args.has('--exit')) return;
+
+  const began = Date.now();
+  mkdirSync(dataDir, { recursive: true });
+  const synthesized = synth();
+  const cloud = await startLocalCloud({
+    dataDir,
+    ports: {
+      api: port('LIANDONG_API_PORT', 3000),
+      ses: port('LIANDONG_SES_PORT', 8005),
+      dynamodb: port('LIANDONG_DYNAMODB_PORT', 8000),
+      stepfunctions: port('LIANDONG_SFN_PORT', 8083),
+    },
+    allowTokenMinting: true,
+    functionEnv: { POWERTOOLS_DEV: 'true' },
+    // The engines start while the app synthesizes; the template is read once synth is done.
+    templateReady: synthesized,
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud...`);
+    // A stale endpoints file would make `npm run token` talk to nothing.
+    rmSync(endpointsFile(dataDir), { force: true });
+    cloud.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    const seeded = await cloud.seedIfEmpty(demoSeedItems());
+    if (seeded > 0) console.log(`seeded ${seeded} demo items`);
+  } catch (err) {
+    await cloud.stop();
+    throw err;
+  }
+
+  writeFileSync(endpointsFile(dataDir), `${JSON.stringify(cloud.endpoints, null, 2)}\n`);
+  const total = ((Date.now() - began) / 1000).toFixed(1);
+  printTable(cloud.endpoints, `${total} s (cdk synth ${(await synthesized).toFixed(1)} s of it)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error && err.name === 'SynthError' ? err.message : err);
+  process.exit(1);
+});
