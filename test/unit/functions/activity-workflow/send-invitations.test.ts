@@ -234,14 +234,12 @@ describe('sendInvitations', () => {
   });
 
   it('treats an SES 5xx as transient too', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(
-        Object.assign(new Error('oops'), {
-          name: 'InternalFailure',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    ses.on(SendEmailCommand).rejects(
+      Object.assign(new Error('oops'), {
+        name: 'InternalFailure',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
   });
 
@@ -312,14 +310,12 @@ describe('SendInvitations handler', () => {
   });
 
   it('surfaces throttling as a TransientError for the state machine Retry', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(
-        Object.assign(new Error('slow down'), {
-          name: 'Throttling',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ses.on(SendEmailCommand).rejects(
+      Object.assign(new Error('slow down'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(handler({ activityId: ACTIVITY_ID }, lambdaContext())).rejects.toMatchObject({
       name: 'TransientError',
     });
