@@ -1,6 +1,20 @@
+import { GENESIS_HASH } from '../data/audit.js';
 import { keys } from '../data/keys.js';
 import type { DeputyItem, DeputySeat } from '../data/items.js';
-import { STREETS, type DeputyLevel, type Street } from '../domain/reference.js';
+import {
+  routingRuleId,
+  type CommitteeItem,
+  type DepartmentItem,
+  type RoutingRuleItem,
+} from '../data/reference.js';
+import {
+  FINDING_CATEGORY_CODES,
+  STREETS,
+  type DeputyLevel,
+  type FindingCategory,
+  type Street,
+} from '../domain/reference.js';
+import { ANY_STREET } from '../domain/routing.js';
 
 /**
  * Deterministic demo reference data, in table-item format: about 350 deputies of the five
@@ -143,6 +157,204 @@ export const demoDeputies = (): DeputyItem[] => {
   return deputies;
 };
 
+// --- departments, committees and routing rules (issue 3) ---
+
+export const DEMO_DEPARTMENT_EMAIL_DOMAIN = 'dept.liandong.example.org';
+export const DEMO_COMMITTEE_EMAIL_DOMAIN = 'committees.liandong.example.org';
+
+/** When the demo reference data "was created": fixed, so the seed is deterministic. */
+const SEEDED_AT = '2020-07-01T00:00:00.000Z';
+
+/**
+ * Seeded items are heads of audit streams that have no event yet: their first change through
+ * the API appends event 1 from the genesis hash.
+ */
+const emptyStream = {
+  auditSeq: 0,
+  auditHash: GENESIS_HASH,
+  createdAt: SEEDED_AT,
+  updatedAt: SEEDED_AT,
+};
+
+/**
+ * District departments (区有关部门) a reader of the article expects findings to be referred to,
+ * and the town government of Xinlong, which handles its own garbage sorting and sanitation.
+ */
+const DEPARTMENTS: { id: string; name: string; mailbox: string; categories: FindingCategory[] }[] =
+  [
+    {
+      id: 'dept-urban-management',
+      name: '黄埔区城市管理和综合执法局',
+      mailbox: 'urban-management',
+      categories: ['ENVIRONMENT', 'SANITATION', 'GARBAGE_SORTING', 'ILLEGAL_CONSTRUCTION'],
+    },
+    {
+      id: 'dept-housing',
+      name: '黄埔区住房和建设局',
+      mailbox: 'housing',
+      categories: ['HOUSING', 'ELDERLY_LIFTS', 'URBAN_RENEWAL'],
+    },
+    {
+      id: 'dept-water',
+      name: '黄埔区水务局',
+      mailbox: 'water',
+      categories: ['DRAINAGE', 'WATER_POLLUTION'],
+    },
+    { id: 'dept-education', name: '黄埔区教育局', mailbox: 'education', categories: ['EDUCATION'] },
+    {
+      id: 'dept-forestry',
+      name: '黄埔区林业和园林局',
+      mailbox: 'forestry',
+      categories: ['ANCIENT_TREES', 'GREENING'],
+    },
+    {
+      id: 'dept-human-resources',
+      name: '黄埔区人力资源和社会保障局',
+      mailbox: 'human-resources',
+      categories: ['LABOUR_DISPUTE'],
+    },
+    {
+      id: 'dept-planning',
+      name: '黄埔区规划和自然资源局',
+      mailbox: 'planning',
+      categories: ['LAND_PLANNING', 'URBAN_RENEWAL'],
+    },
+    {
+      id: 'dept-transport',
+      name: '黄埔区交通运输局',
+      mailbox: 'transport',
+      categories: ['TRANSPORT'],
+    },
+    {
+      id: 'dept-health',
+      name: '黄埔区卫生健康局',
+      mailbox: 'health',
+      categories: ['HEALTH', 'EPIDEMIC_PREVENTION'],
+    },
+    {
+      id: 'dept-civil-affairs',
+      name: '黄埔区民政局',
+      mailbox: 'civil-affairs',
+      categories: ['ELDERLY_CARE'],
+    },
+    {
+      id: 'dept-market-regulation',
+      name: '黄埔区市场监督管理局',
+      mailbox: 'market-regulation',
+      categories: ['MARKET_REGULATION'],
+    },
+    {
+      id: 'dept-public-security',
+      name: '广州市公安局黄埔区分局',
+      mailbox: 'public-security',
+      categories: ['PUBLIC_SECURITY', 'ROAD_SAFETY'],
+    },
+    { id: 'dept-justice', name: '黄埔区司法局', mailbox: 'justice', categories: ['LEGAL_AID'] },
+    {
+      id: 'dept-investment',
+      name: '黄埔区投资促进局',
+      mailbox: 'investment',
+      categories: ['ENTERPRISE_SERVICES'],
+    },
+    {
+      id: 'dept-xinlong-town',
+      name: '黄埔区新龙镇人民政府',
+      mailbox: 'xinlong-town',
+      categories: ['GARBAGE_SORTING', 'SANITATION'],
+    },
+  ];
+
+/** Ids with a known shape, for tests and the demo script. */
+export const DEMO_DEPARTMENT_IDS = {
+  urbanManagement: 'dept-urban-management',
+  water: 'dept-water',
+  forestry: 'dept-forestry',
+  humanResources: 'dept-human-resources',
+  /** Handles garbage sorting in Xinlong only (a street-specific rule beats the `*` rule). */
+  xinlongTown: 'dept-xinlong-town',
+} as const;
+
+export const demoDepartments = (): DepartmentItem[] =>
+  DEPARTMENTS.map(({ id, name, mailbox, categories }) => ({
+    ...keys.department(id),
+    ...keys.departmentListing(name, id),
+    entity: 'DEPARTMENT',
+    id,
+    name,
+    emails: [`${mailbox}@${DEMO_DEPARTMENT_EMAIL_DOMAIN}`],
+    categories,
+    active: true,
+    ...emptyStream,
+  }));
+
+/** Working committees of the standing committee that supervise referrals (督办工委). */
+const COMMITTEES = [
+  { id: 'cmte-urban-construction', name: '城建环保工委', mailbox: 'urban-construction' },
+  { id: 'cmte-social-development', name: '社会建设工委', mailbox: 'social-development' },
+  { id: 'cmte-finance-economy', name: '财经工委', mailbox: 'finance-economy' },
+  { id: 'cmte-education-science', name: '教科文卫工委', mailbox: 'education-science' },
+  { id: 'cmte-legal-affairs', name: '法制工委', mailbox: 'legal-affairs' },
+];
+
+export const DEMO_COMMITTEE_IDS = {
+  urbanConstruction: 'cmte-urban-construction',
+  socialDevelopment: 'cmte-social-development',
+  financeEconomy: 'cmte-finance-economy',
+} as const;
+
+export const demoCommittees = (): CommitteeItem[] =>
+  COMMITTEES.map(({ id, name, mailbox }) => ({
+    ...keys.committee(id),
+    ...keys.committeeListing(name, id),
+    entity: 'COMMITTEE',
+    id,
+    name,
+    emails: [`${mailbox}@${DEMO_COMMITTEE_EMAIL_DOMAIN}`],
+    active: true,
+    ...emptyStream,
+  }));
+
+/**
+ * Routing rules: every category to the first department that handles it (`*`), except OTHER,
+ * which no rule routes (an unroutable finding for the review), and garbage sorting and
+ * sanitation in Xinlong, which go to the town government.
+ */
+export const demoRoutingRules = (): RoutingRuleItem[] => {
+  const rule = (
+    category: FindingCategory,
+    street: Street | typeof ANY_STREET,
+    departmentId: string,
+  ) => ({
+    ...keys.routingRule(category, street),
+    entity: 'ROUTING_RULE' as const,
+    id: routingRuleId(category, street),
+    category,
+    street,
+    departmentId,
+    active: true,
+    ...emptyStream,
+  });
+  const general = FINDING_CATEGORY_CODES.filter((category) => category !== 'OTHER').map(
+    (category) => {
+      const department = DEPARTMENTS.find((dept) => dept.categories.includes(category));
+      if (!department) throw new Error(`no demo department handles ${category}`);
+      return rule(category, ANY_STREET, department.id);
+    },
+  );
+  return [
+    ...general,
+    rule('GARBAGE_SORTING', 'XINLONG', DEMO_DEPARTMENT_IDS.xinlongTown),
+    rule('SANITATION', 'XINLONG', DEMO_DEPARTMENT_IDS.xinlongTown),
+  ];
+};
+
 /** Every demo item to seed into the table. */
-export const demoSeedItems = (): Record<string, unknown>[] =>
-  demoDeputies().map((item) => ({ ...item }));
+export const demoSeedItems = (): Record<string, unknown>[] => [
+  ...demoDeputies().flatMap((deputy) => [
+    { ...deputy, ...emptyStream },
+    { ...keys.deputyEmail(deputy.email), entity: 'DEPUTY_EMAIL', deputyId: deputy.id },
+  ]),
+  ...demoDepartments().map((item) => ({ ...item })),
+  ...demoCommittees().map((item) => ({ ...item })),
+  ...demoRoutingRules().map((item) => ({ ...item })),
+];

@@ -77,3 +77,41 @@ export const FINAL_STATUSES: readonly ActivityStatus[] = ['CANCELLED', 'COMPLETE
 /** Cognito groups (roles) of the HTTP API. */
 export const ROLES = ['organiser', 'deputy', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Categories of findings (问题 / 意见建议), as the article's activities raised them. Findings
+ * carry one; routing rules map a category (and optionally a street) to the department that must
+ * act; departments list the categories they handle.
+ */
+export const FINDING_CATEGORIES = {
+  ENVIRONMENT: { zh: '人居环境', en: 'Living environment' },
+  SANITATION: { zh: '市容环境卫生', en: 'Street cleanliness and sanitation' },
+  GARBAGE_SORTING: { zh: '垃圾分类', en: 'Garbage sorting' },
+  ILLEGAL_CONSTRUCTION: { zh: '违法建设', en: 'Illegal construction' },
+  DRAINAGE: { zh: '排水防涝', en: 'Drainage and waterlogging' },
+  WATER_POLLUTION: { zh: '河涌水环境', en: 'River and water pollution' },
+  EDUCATION: { zh: '教育', en: 'Education' },
+  ANCIENT_TREES: { zh: '古树名木保护', en: 'Ancient and notable trees' },
+  GREENING: { zh: '绿化', en: 'Parks and greening' },
+  LABOUR_DISPUTE: { zh: '劳动纠纷与欠薪', en: 'Labour disputes and unpaid wages' },
+  URBAN_RENEWAL: { zh: '城市更新', en: 'Urban renewal' },
+  LAND_PLANNING: { zh: '规划与用地', en: 'Planning and land use' },
+  HOUSING: { zh: '住房与物业', en: 'Housing and property management' },
+  ELDERLY_LIFTS: { zh: '老旧小区加装电梯', en: 'Lifts for old residential buildings' },
+  TRANSPORT: { zh: '交通出行', en: 'Transport' },
+  ROAD_SAFETY: { zh: '道路交通安全', en: 'Road safety' },
+  HEALTH: { zh: '医疗卫生', en: 'Health' },
+  EPIDEMIC_PREVENTION: { zh: '疫情防控', en: 'Epidemic prevention' },
+  ELDERLY_CARE: { zh: '养老服务', en: 'Elderly care' },
+  MARKET_REGULATION: { zh: '市场监管与食品安全', en: 'Market regulation and food safety' },
+  ENTERPRISE_SERVICES: { zh: '企业服务与营商环境', en: 'Services to enterprises' },
+  PUBLIC_SECURITY: { zh: '社会治安', en: 'Public security' },
+  LEGAL_AID: { zh: '法律服务', en: 'Legal aid' },
+  OTHER: { zh: '其他', en: 'Other' },
+} as const;
+
+export type FindingCategory = keyof typeof FINDING_CATEGORIES;
+export const FINDING_CATEGORY_CODES = Object.keys(FINDING_CATEGORIES) as [
+  FindingCategory,
+  ...FindingCategory[],
+];

@@ -1,0 +1,699 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  appendAuditEvent,
+  startAuditStream,
+  type AuditData,
+  type HeadChange,
+} from '../shared/data/audit.js';
+import { keys, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
+import {
+  getEmailClaims,
+  getItem,
+  listRoutingRules,
+  queryPage,
+  routingRuleId,
+  type AuditedHead,
+  type CommitteeItem,
+  type DepartmentItem,
+  type DeputyEmailClaimItem,
+  type Page,
+  type ReferenceDeputyItem,
+  type RoutingRuleItem,
+  type Store,
+} from '../shared/data/reference.js';
+import { writeTransaction } from '../shared/data/transact.js';
+import {
+  FINDING_CATEGORIES,
+  type FindingCategory,
+  type Street,
+} from '../shared/domain/reference.js';
+import type { ANY_STREET } from '../shared/domain/routing.js';
+import {
+  ConcurrentModificationError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+} from '../shared/errors.js';
+import type { Caller } from '../shared/http/auth.js';
+import { newId } from '../shared/ids.js';
+import type {
+  CreateCommitteeBody,
+  CreateDepartmentBody,
+  CreateDeputyBody,
+  CreateRoutingRuleBody,
+  ListQuery,
+  UpdateCommitteeBody,
+  UpdateDepartmentBody,
+  UpdateDeputyBody,
+  UpdateRoutingRuleBody,
+} from './schemas.js';
+
+/**
+ * Reference data as plain functions over a store. Every change is one TransactWriteItems: the
+ * item (the head of its own audit stream, see `shared/data/reference.ts`), its next hash-chained
+ * audit event and, for deputies, the email claim that keeps addresses unique. Nothing is ever
+ * deleted: activities and referrals refer to these items, so they are deactivated instead.
+ */
+
+export interface ReferenceDeps extends Store {
+  now?: () => Date;
+  newId?: (now: Date) => string;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const clock = (deps: ReferenceDeps) => (deps.now ?? (() => new Date()))();
+
+const INTERNAL = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'auditSeq', 'auditHash']);
+
+/** What the API shows of a reference item: its own fields, not keys or audit internals. */
+export const toView = <T extends object>(item: T) =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !INTERNAL.has(name))) as Omit<
+    T,
+    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash'
+  >;
+
+// --- transactions and their failures ---
+
+const cancellationCodes = (error: unknown): string[] => {
+  const cause = (error as { cause?: { CancellationReasons?: { Code?: string }[] } }).cause;
+  return (cause?.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+};
+
+/**
+ * Writes one transaction. When a condition fails, `conflicts[i]` (if given) names what the
+ * condition of entry `i` protects, and becomes the 409; otherwise the lost race is a 409 that
+ * asks to retry.
+ */
+const write = async (
+  deps: ReferenceDeps,
+  items: TransactItem[],
+  conflicts: Record<number, () => Error> = {},
+) => {
+  try {
+    await writeTransaction(deps.db, items);
+  } catch (error) {
+    if (error instanceof ConcurrentModificationError) {
+      const codes = cancellationCodes(error);
+      for (const [index, code] of codes.entries()) {
+        const conflict = conflicts[index];
+        if (code === 'ConditionalCheckFailed' && conflict) throw conflict();
+      }
+      throw new ConcurrentModificationError(
+        'The item was changed by someone else at the same time; read it again and retry',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+};
+
+interface AuditedChange {
+  tableName: string;
+  streamId: string;
+  item: PrimaryKey & Partial<AuditedHead>;
+  change: HeadChange;
+  action: string;
+  actor: string;
+  at: string;
+  before: AuditData;
+  after: AuditData;
+}
+
+/** The head update and its next audit event (seeded items start at seq 0, genesis hash). */
+const auditedChange = (params: AuditedChange) =>
+  appendAuditEvent({
+    tableName: params.tableName,
+    streamId: params.streamId,
+    head: {
+      key: { pk: params.item.pk, sk: params.item.sk },
+      seq: params.item.auditSeq ?? 0,
+      hash: params.item.auditHash ?? '0'.repeat(64),
+    },
+    change: params.change,
+    event: {
+      at: params.at,
+      actor: params.actor,
+      action: params.action,
+      before: params.before,
+      after: params.after,
+    },
+  }).items;
+
+/** Fields of `patch` whose value differs from `current` (deep, JSON-wise). */
+const changedFields = <T extends object>(current: T, patch: Record<string, unknown>) =>
+  Object.entries(patch).filter(
+    ([name, value]) =>
+      value !== undefined &&
+      JSON.stringify(value) !== JSON.stringify((current as Record<string, unknown>)[name] ?? null),
+  ) as [string, unknown][];
+
+/** `SET` for values, `REMOVE` for `null` (an optional field cleared). */
+const toHeadChange = (changes: [string, unknown][], at: string, extra: Record<string, unknown>) => {
+  const set: Record<string, unknown> = { ...extra, updatedAt: at };
+  const remove: string[] = [];
+  for (const [name, value] of changes) {
+    if (value === null) remove.push(name);
+    else set[name] = value;
+  }
+  return { set, remove };
+};
+
+const listOf = async <T extends object>(deps: Store, query: KeyQuery, options: ListQuery) => {
+  const page: Page<T> = await queryPage<T>(deps, query, options);
+  return {
+    items: page.items.map(toView),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+};
+
+// --- deputies ---
+
+/** Personal data of a deputy: never written into audit events, only that it changed. */
+const PERSONAL = new Set(['name', 'email']);
+const PERSONAL_MARK = '[personal data]';
+
+const deputyAuditData = (fields: Record<string, unknown>): AuditData =>
+  Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, PERSONAL.has(name) ? PERSONAL_MARK : value]),
+  );
+
+const deputyNotFound = (deputyId: string) => new NotFoundError(`Deputy ${deputyId} not found`);
+// The address itself stays out of the message: error messages are logged.
+const emailTaken = (path: string, deputyId?: string) =>
+  new EmailInUseError(
+    `${path}: already the email of ${deputyId ? `deputy ${deputyId}` : 'another deputy'}`,
+  );
+
+/** 409: a deputy email must be unique. */
+export class EmailInUseError extends ConflictError {
+  override readonly name = 'EmailInUseError';
+}
+
+export const readDeputy = async (deps: Store, deputyId: string) => {
+  const item = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
+  if (!item) throw deputyNotFound(deputyId);
+  return toView(item);
+};
+
+export const listDeputies = (deps: Store, query: ListQuery) =>
+  listOf<ReferenceDeputyItem>(deps, keys.deputiesByName(), query);
+
+export const emailClaimItem = (email: string, deputyId: string): DeputyEmailClaimItem => ({
+  ...keys.deputyEmail(email),
+  entity: 'DEPUTY_EMAIL',
+  deputyId,
+});
+
+/** A new deputy item from validated input (used by create and by the CSV import). */
+export const newDeputyItem = (
+  input: CreateDeputyBody,
+  deputyId: string,
+  at: string,
+): Omit<ReferenceDeputyItem, 'auditSeq' | 'auditHash'> => ({
+  ...keys.deputy(deputyId),
+  ...keys.deputyListing(input.name, deputyId),
+  entity: 'DEPUTY',
+  id: deputyId,
+  name: input.name,
+  email: input.email,
+  seats: input.seats,
+  ...(input.group ? { group: input.group } : {}),
+  ...(input.street ? { street: input.street } : {}),
+  ...(input.liaisonStation ? { liaisonStation: input.liaisonStation } : {}),
+  active: input.active,
+  createdAt: at,
+  updatedAt: at,
+});
+
+export const deputyCreatedEvent = (input: CreateDeputyBody, extra: Record<string, unknown> = {}) =>
+  deputyAuditData({ ...input, ...extra });
+
+export const createDeputy = async (
+  deps: ReferenceDeps,
+  input: CreateDeputyBody,
+  caller: Caller,
+) => {
+  const claimed = (await getEmailClaims(deps, [input.email])).get(input.email);
+  if (claimed) throw emailTaken('email', claimed);
+
+  const now = clock(deps);
+  const at = now.toISOString();
+  const id = (deps.newId ?? newId)(now);
+  const head = newDeputyItem(input, id, at);
+  const { items } = startAuditStream({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfDeputy(id),
+    head,
+    event: {
+      at,
+      actor: caller.sub,
+      action: 'DEPUTY_CREATED',
+      before: null,
+      after: deputyCreatedEvent(input),
+    },
+  });
+  await write(
+    deps,
+    [
+      ...items,
+      {
+        Put: {
+          TableName: deps.tableName,
+          Item: emailClaimItem(input.email, id),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ],
+    { [items.length]: () => emailTaken('email') },
+  );
+  return toView({ ...head, auditSeq: 1, auditHash: '' });
+};
+
+export const updateDeputy = async (
+  deps: ReferenceDeps,
+  deputyId: string,
+  patch: UpdateDeputyBody,
+  caller: Caller,
+  action = 'DEPUTY_UPDATED',
+) => {
+  const current = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
+  if (!current) throw deputyNotFound(deputyId);
+  const changes = changedFields(current, patch);
+  if (changes.length === 0) return toView(current);
+
+  const at = clock(deps).toISOString();
+  const extra: Record<string, unknown> = {};
+  if (patch.name !== undefined && patch.name !== current.name) {
+    Object.assign(extra, keys.deputyListing(patch.name, deputyId));
+  }
+  const emailChange =
+    patch.email !== undefined && patch.email !== current.email.toLowerCase()
+      ? patch.email
+      : undefined;
+  if (emailChange) {
+    const claimed = (await getEmailClaims(deps, [emailChange])).get(emailChange);
+    if (claimed && claimed !== deputyId) throw emailTaken('email', claimed);
+  }
+
+  const before = Object.fromEntries(
+    changes.map(([name]) => [name, (current as unknown as Record<string, unknown>)[name] ?? null]),
+  );
+  const items = auditedChange({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfDeputy(deputyId),
+    item: current,
+    change: toHeadChange(changes, at, extra),
+    action,
+    actor: caller.sub,
+    at,
+    before: deputyAuditData(before),
+    after: deputyAuditData(Object.fromEntries(changes)),
+  });
+  const conflicts: Record<number, () => Error> = {};
+  if (emailChange) {
+    conflicts[items.length] = () => emailTaken('email');
+    items.push(
+      {
+        Put: {
+          TableName: deps.tableName,
+          Item: emailClaimItem(emailChange, deputyId),
+          ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
+          ExpressionAttributeNames: { '#deputyId': 'deputyId' },
+          ExpressionAttributeValues: { ':deputyId': deputyId },
+        },
+      },
+      {
+        Delete: {
+          TableName: deps.tableName,
+          Key: keys.deputyEmail(current.email),
+          ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
+          ExpressionAttributeNames: { '#deputyId': 'deputyId' },
+          ExpressionAttributeValues: { ':deputyId': deputyId },
+        },
+      },
+    );
+  }
+  await write(deps, items, conflicts);
+  return toView(applyChanges(current, changes, at, extra));
+};
+
+const applyChanges = <T extends object>(
+  current: T,
+  changes: [string, unknown][],
+  at: string,
+  extra: Record<string, unknown>,
+): T => {
+  const next: Record<string, unknown> = { ...current, ...extra, updatedAt: at };
+  for (const [name, value] of changes) {
+    if (value === null) delete next[name];
+    else next[name] = value;
+  }
+  return next as T;
+};
+
+const alreadyInactive = (what: string) => new ConflictError(`${what} is already inactive`);
+
+export const deactivateDeputy = async (deps: ReferenceDeps, deputyId: string, caller: Caller) => {
+  const current = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
+  if (!current) throw deputyNotFound(deputyId);
+  if (!current.active) throw alreadyInactive(`Deputy ${deputyId}`);
+  return updateDeputy(deps, deputyId, { active: false }, caller, 'DEPUTY_DEACTIVATED');
+};
+
+// --- departments ---
+
+const departmentNotFound = (id: string) => new NotFoundError(`Department ${id} not found`);
+
+export const readDepartment = async (deps: Store, departmentId: string) => {
+  const item = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  if (!item) throw departmentNotFound(departmentId);
+  return toView(item);
+};
+
+export const listDepartments = (deps: Store, query: ListQuery) =>
+  listOf<DepartmentItem>(deps, keys.departmentsByName(), query);
+
+export const createDepartment = async (
+  deps: ReferenceDeps,
+  input: CreateDepartmentBody,
+  caller: Caller,
+) => {
+  const now = clock(deps);
+  const at = now.toISOString();
+  const id = (deps.newId ?? newId)(now);
+  const head: Omit<DepartmentItem, 'auditSeq' | 'auditHash'> = {
+    ...keys.department(id),
+    ...keys.departmentListing(input.name, id),
+    entity: 'DEPARTMENT',
+    id,
+    name: input.name,
+    emails: input.emails,
+    categories: input.categories,
+    active: input.active,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const { items } = startAuditStream({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfDepartment(id),
+    head,
+    event: {
+      at,
+      actor: caller.sub,
+      action: 'DEPARTMENT_CREATED',
+      before: null,
+      after: { ...input },
+    },
+  });
+  await write(deps, items);
+  return toView({ ...head, auditSeq: 1, auditHash: '' });
+};
+
+const rulesTargeting = async (deps: Store, departmentId: string) =>
+  (await listRoutingRules(deps)).filter(
+    (rule) => rule.active && rule.departmentId === departmentId,
+  );
+
+export const updateDepartment = async (
+  deps: ReferenceDeps,
+  departmentId: string,
+  patch: UpdateDepartmentBody,
+  caller: Caller,
+  action = 'DEPARTMENT_UPDATED',
+) => {
+  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  if (!current) throw departmentNotFound(departmentId);
+  const changes = changedFields(current, patch);
+  if (changes.length === 0) return toView(current);
+
+  // A department must keep handling what active rules route to it, and stay active while any do.
+  if (patch.categories !== undefined || patch.active === false) {
+    const rules = await rulesTargeting(deps, departmentId);
+    if (patch.active === false && rules.length > 0) {
+      throw new ConflictError(
+        `Department ${departmentId} is the target of active routing rules ${rules
+          .map((rule) => rule.id)
+          .join(', ')}: deactivate or reassign them first`,
+      );
+    }
+    const dropped = rules.filter((rule) => !patch.categories?.includes(rule.category));
+    if (patch.categories !== undefined && dropped.length > 0) {
+      throw new ValidationError(
+        `Invalid categories: active routing rules ${dropped.map((rule) => rule.id).join(', ')} route these categories to this department`,
+        [
+          {
+            path: 'categories',
+            message: `must keep ${[...new Set(dropped.map((rule) => rule.category))].join(', ')}`,
+          },
+        ],
+      );
+    }
+  }
+
+  const at = clock(deps).toISOString();
+  const extra =
+    patch.name !== undefined && patch.name !== current.name
+      ? { ...keys.departmentListing(patch.name, departmentId) }
+      : {};
+  const items = auditedChange({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfDepartment(departmentId),
+    item: current,
+    change: toHeadChange(changes, at, extra),
+    action,
+    actor: caller.sub,
+    at,
+    before: Object.fromEntries(
+      changes.map(([name]) => [name, current[name as keyof DepartmentItem] ?? null]),
+    ),
+    after: Object.fromEntries(changes),
+  });
+  await write(deps, items);
+  return toView(applyChanges(current, changes, at, extra));
+};
+
+export const deactivateDepartment = async (
+  deps: ReferenceDeps,
+  departmentId: string,
+  caller: Caller,
+) => {
+  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  if (!current) throw departmentNotFound(departmentId);
+  if (!current.active) throw alreadyInactive(`Department ${departmentId}`);
+  return updateDepartment(deps, departmentId, { active: false }, caller, 'DEPARTMENT_DEACTIVATED');
+};
+
+// --- committees ---
+
+const committeeNotFound = (id: string) => new NotFoundError(`Committee ${id} not found`);
+
+export const readCommittee = async (deps: Store, committeeId: string) => {
+  const item = await getItem<CommitteeItem>(deps, keys.committee(committeeId));
+  if (!item) throw committeeNotFound(committeeId);
+  return toView(item);
+};
+
+export const listCommittees = (deps: Store, query: ListQuery) =>
+  listOf<CommitteeItem>(deps, keys.committeesByName(), query);
+
+export const createCommittee = async (
+  deps: ReferenceDeps,
+  input: CreateCommitteeBody,
+  caller: Caller,
+) => {
+  const now = clock(deps);
+  const at = now.toISOString();
+  const id = (deps.newId ?? newId)(now);
+  const head: Omit<CommitteeItem, 'auditSeq' | 'auditHash'> = {
+    ...keys.committee(id),
+    ...keys.committeeListing(input.name, id),
+    entity: 'COMMITTEE',
+    id,
+    name: input.name,
+    emails: input.emails,
+    active: input.active,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const { items } = startAuditStream({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfCommittee(id),
+    head,
+    event: {
+      at,
+      actor: caller.sub,
+      action: 'COMMITTEE_CREATED',
+      before: null,
+      after: { ...input },
+    },
+  });
+  await write(deps, items);
+  return toView({ ...head, auditSeq: 1, auditHash: '' });
+};
+
+export const updateCommittee = async (
+  deps: ReferenceDeps,
+  committeeId: string,
+  patch: UpdateCommitteeBody,
+  caller: Caller,
+  action = 'COMMITTEE_UPDATED',
+) => {
+  const current = await getItem<CommitteeItem>(deps, keys.committee(committeeId));
+  if (!current) throw committeeNotFound(committeeId);
+  const changes = changedFields(current, patch);
+  if (changes.length === 0) return toView(current);
+  const at = clock(deps).toISOString();
+  const extra =
+    patch.name !== undefined && patch.name !== current.name
+      ? { ...keys.committeeListing(patch.name, committeeId) }
+      : {};
+  const items = auditedChange({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfCommittee(committeeId),
+    item: current,
+    change: toHeadChange(changes, at, extra),
+    action,
+    actor: caller.sub,
+    at,
+    before: Object.fromEntries(
+      changes.map(([name]) => [name, current[name as keyof CommitteeItem] ?? null]),
+    ),
+    after: Object.fromEntries(changes),
+  });
+  await write(deps, items);
+  return toView(applyChanges(current, changes, at, extra));
+};
+
+export const deactivateCommittee = async (
+  deps: ReferenceDeps,
+  committeeId: string,
+  caller: Caller,
+) => {
+  const current = await getItem<CommitteeItem>(deps, keys.committee(committeeId));
+  if (!current) throw committeeNotFound(committeeId);
+  if (!current.active) throw alreadyInactive(`Committee ${committeeId}`);
+  return updateCommittee(deps, committeeId, { active: false }, caller, 'COMMITTEE_DEACTIVATED');
+};
+
+// --- routing rules ---
+
+type RuleRef = { category: FindingCategory; street: Street | typeof ANY_STREET };
+
+const ruleNotFound = (ruleId: string) => new NotFoundError(`Routing rule ${ruleId} not found`);
+
+export const readRoutingRule = async (deps: Store, rule: RuleRef) => {
+  const item = await getItem<RoutingRuleItem>(deps, keys.routingRule(rule.category, rule.street));
+  if (!item) throw ruleNotFound(routingRuleId(rule.category, rule.street));
+  return toView(item);
+};
+
+export const listRoutingRulePage = (deps: Store, query: ListQuery) =>
+  listOf<RoutingRuleItem>(deps, keys.routingRules(), query);
+
+/** A rule may only route to an active department that handles the rule's category. */
+const checkTarget = async (deps: Store, departmentId: string, category: FindingCategory) => {
+  const department = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  const problem = !department
+    ? `unknown department ${departmentId}`
+    : !department.active
+      ? `department ${departmentId} is not active`
+      : !department.categories.includes(category)
+        ? `department ${departmentId} does not handle ${category} (${FINDING_CATEGORIES[category].zh}); add it to the department's categories first`
+        : undefined;
+  if (problem) {
+    throw new ValidationError(`Invalid departmentId: ${problem}`, [
+      { path: 'departmentId', message: problem },
+    ]);
+  }
+};
+
+export const createRoutingRule = async (
+  deps: ReferenceDeps,
+  input: CreateRoutingRuleBody,
+  caller: Caller,
+) => {
+  const id = routingRuleId(input.category, input.street);
+  const exists = () =>
+    new ConflictError(
+      `A routing rule for ${id} exists already: change it with PATCH /routing-rules/${id}`,
+    );
+  if (await getItem<RoutingRuleItem>(deps, keys.routingRule(input.category, input.street))) {
+    throw exists();
+  }
+  await checkTarget(deps, input.departmentId, input.category);
+  const at = clock(deps).toISOString();
+  const head: Omit<RoutingRuleItem, 'auditSeq' | 'auditHash'> = {
+    ...keys.routingRule(input.category, input.street),
+    entity: 'ROUTING_RULE',
+    id,
+    category: input.category,
+    street: input.street,
+    departmentId: input.departmentId,
+    active: input.active,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const { items } = startAuditStream({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfRoutingRule(input.category, input.street),
+    head,
+    event: {
+      at,
+      actor: caller.sub,
+      action: 'ROUTING_RULE_CREATED',
+      before: null,
+      after: { ...input },
+    },
+  });
+  await write(deps, items, { 0: exists });
+  return toView({ ...head, auditSeq: 1, auditHash: '' });
+};
+
+export const updateRoutingRule = async (
+  deps: ReferenceDeps,
+  rule: RuleRef,
+  patch: UpdateRoutingRuleBody,
+  caller: Caller,
+  action = 'ROUTING_RULE_UPDATED',
+) => {
+  const current = await getItem<RoutingRuleItem>(
+    deps,
+    keys.routingRule(rule.category, rule.street),
+  );
+  if (!current) throw ruleNotFound(routingRuleId(rule.category, rule.street));
+  const changes = changedFields(current, patch);
+  if (changes.length === 0) return toView(current);
+  const target = patch.departmentId ?? current.departmentId;
+  if (patch.departmentId !== undefined || patch.active === true) {
+    await checkTarget(deps, target, current.category);
+  }
+  const at = clock(deps).toISOString();
+  const items = auditedChange({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfRoutingRule(rule.category, rule.street),
+    item: current,
+    change: toHeadChange(changes, at, {}),
+    action,
+    actor: caller.sub,
+    at,
+    before: Object.fromEntries(
+      changes.map(([name]) => [name, current[name as keyof RoutingRuleItem] ?? null]),
+    ),
+    after: Object.fromEntries(changes),
+  });
+  await write(deps, items);
+  return toView(applyChanges(current, changes, at, {}));
+};
+
+export const deactivateRoutingRule = async (deps: ReferenceDeps, rule: RuleRef, caller: Caller) => {
+  const current = await getItem<RoutingRuleItem>(
+    deps,
+    keys.routingRule(rule.category, rule.street),
+  );
+  if (!current) throw ruleNotFound(routingRuleId(rule.category, rule.street));
+  if (!current.active) throw alreadyInactive(`Routing rule ${current.id}`);
+  return updateRoutingRule(deps, rule, { active: false }, caller, 'ROUTING_RULE_DEACTIVATED');
+};

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+
+export const readReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
+export const writeReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
+export const importDeputiesEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export type ReadReferenceEnv = z.output<typeof readReferenceEnvSchema>;
+export type WriteReferenceEnv = z.output<typeof writeReferenceEnvSchema>;
+export type ImportDeputiesEnv = z.output<typeof importDeputiesEnvSchema>;

@@ -1,0 +1,81 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { importDeputiesEnvSchema } from './env.js';
+import { importRoster } from './import.js';
+import { RosterValidationError } from './roster.js';
+
+const env = parseEnv(importDeputiesEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/** A roster of 2,000 deputies is about 300 KB. */
+export const MAX_ROSTER_BYTES = 1024 * 1024;
+
+const csvBody = (event: HttpEvent): string => {
+  const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  const [type, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'text/csv') {
+    throw new UnsupportedMediaTypeError(
+      `Content-Type must be text/csv, got ${contentType.slice(0, 100) || 'none'}`,
+    );
+  }
+  const charset = parameters.find((part) => part.startsWith('charset='))?.slice(8);
+  if (charset && charset.replace(/"/g, '') !== 'utf-8' && charset !== 'utf8') {
+    throw new UnsupportedMediaTypeError(`The roster must be UTF-8, got charset=${charset}`);
+  }
+  const body = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (body.trim() === '') {
+    throw new ValidationError('A CSV request body is required', [], { statusCode: 400 });
+  }
+  return body;
+};
+
+/**
+ * `POST /deputies/import` (role organiser): imports a roster of deputies from CSV (columns in
+ * `roster.ts`). Answers 201 `{importId, imported, deputies: [{line, id}]}`, or 422 with
+ * `rows: [{line, field, message}]` (and the same as `issues`, path `lines.<line>.<field>`)
+ * when any row is invalid, in which case nothing is imported.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('organiser'))
+  .use(bodyLimit({ maxBytes: MAX_ROSTER_BYTES }))
+  .handler(async (event) => {
+    try {
+      const result = await importRoster(deps, csvBody(event), getCaller(event));
+      logger.info('Roster imported', { importId: result.importId, imported: result.imported });
+      metrics.addMetric('DeputiesImported', MetricUnit.Count, result.imported);
+      return jsonResponse(201, result);
+    } catch (error) {
+      if (error instanceof RosterValidationError) {
+        // Lines and fields only: the rejected values (names, emails) are not logged.
+        logger.warn('Roster rejected', { errors: error.rows.length });
+        return jsonResponse(422, {
+          message: error.message,
+          rows: error.rows,
+          issues: error.issues,
+        });
+      }
+      throw error;
+    }
+  });

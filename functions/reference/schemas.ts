@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import {
+  DEPUTY_LEVEL_CODES,
+  FINDING_CATEGORY_CODES,
+  STREET_CODES,
+  type FindingCategory,
+  type Street,
+} from '../shared/domain/reference.js';
+import { ANY_STREET } from '../shared/domain/routing.js';
+
+// Zod at the edge of the reference-data API. Bodies are strict: an unknown field is an error.
+
+/** Ids of reference items: the demo's `dep-0001`, `dept-water`, or a generated ULID. */
+export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const MAX_EMAILS = 5;
+
+const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max);
+
+// Narrower than RFC 5322 on purpose: no quoted local parts and no `#`, so every address is a
+// safe key part and is accepted by SES.
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(EMAIL_PATTERN, { message: 'must be an email address' })
+  .transform((email) => email.toLowerCase());
+
+const distinct = <T>(values: readonly T[], context: z.RefinementCtx, what: string) => {
+  const seen = new Set<T>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) {
+      context.addIssue({
+        code: 'custom',
+        path: [index],
+        message: `duplicate ${what} ${String(value)}`,
+      });
+    }
+    seen.add(value);
+  });
+};
+
+const emailsSchema = z
+  .array(emailSchema)
+  .min(1)
+  .max(MAX_EMAILS)
+  .superRefine((emails, context) => distinct(emails, context, 'email'));
+
+export const seatSchema = z.strictObject({
+  level: z.enum(DEPUTY_LEVEL_CODES),
+  /** The people's congress the seat is in, e.g. 广州市黄埔区人民代表大会. */
+  body: text(100),
+});
+
+const seatsSchema = z
+  .array(seatSchema)
+  .min(1, { message: 'a deputy holds one or two seats' })
+  .max(2, { message: 'a deputy holds one or two seats' })
+  .superRefine((seats, context) =>
+    distinct(
+      seats.map((seat) => seat.level),
+      context,
+      'level',
+    ),
+  );
+
+const streetSchema = z.enum(STREET_CODES);
+
+// --- deputies ---
+
+export const createDeputyBodySchema = z.strictObject({
+  name: text(50),
+  email: emailSchema,
+  seats: seatsSchema,
+  /** 联组 / delegation group, e.g. 市人大黄埔联组. */
+  group: text(100).optional(),
+  /** Street working committee (街道工委), a street code such as WENCHONG. */
+  street: streetSchema.optional(),
+  liaisonStation: text(100).optional(),
+  active: z.boolean().default(true),
+});
+export type CreateDeputyBody = z.output<typeof createDeputyBodySchema>;
+
+const atLeastOneField = (body: Record<string, unknown>) =>
+  Object.values(body).some((value) => value !== undefined);
+const NOTHING_TO_CHANGE = { message: 'give at least one field to change' };
+
+/** PATCH: every field optional; `null` clears an optional field. */
+export const updateDeputyBodySchema = z
+  .strictObject({
+    name: text(50).optional(),
+    email: emailSchema.optional(),
+    seats: seatsSchema.optional(),
+    group: text(100).nullable().optional(),
+    street: streetSchema.nullable().optional(),
+    liaisonStation: text(100).nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+export type UpdateDeputyBody = z.output<typeof updateDeputyBodySchema>;
+
+// --- departments ---
+
+const categoriesSchema = z
+  .array(z.enum(FINDING_CATEGORY_CODES))
+  .min(1)
+  .max(FINDING_CATEGORY_CODES.length)
+  .superRefine((categories, context) => distinct(categories, context, 'category'));
+
+export const createDepartmentBodySchema = z.strictObject({
+  name: text(100),
+  /** Referral email address(es). */
+  emails: emailsSchema,
+  /** Finding categories the department handles. */
+  categories: categoriesSchema,
+  active: z.boolean().default(true),
+});
+export type CreateDepartmentBody = z.output<typeof createDepartmentBodySchema>;
+
+export const updateDepartmentBodySchema = z
+  .strictObject({
+    name: text(100).optional(),
+    emails: emailsSchema.optional(),
+    categories: categoriesSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+export type UpdateDepartmentBody = z.output<typeof updateDepartmentBodySchema>;
+
+// --- committees (督办工委) ---
+
+export const createCommitteeBodySchema = z.strictObject({
+  name: text(100),
+  emails: emailsSchema,
+  active: z.boolean().default(true),
+});
+export type CreateCommitteeBody = z.output<typeof createCommitteeBodySchema>;
+
+export const updateCommitteeBodySchema = z
+  .strictObject({
+    name: text(100).optional(),
+    emails: emailsSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+export type UpdateCommitteeBody = z.output<typeof updateCommitteeBodySchema>;
+
+// --- routing rules ---
+
+const referenceId = (what: string) =>
+  z.string().regex(REFERENCE_ID_PATTERN, { message: `must be a ${what} id` });
+
+export const createRoutingRuleBodySchema = z.strictObject({
+  category: z.enum(FINDING_CATEGORY_CODES),
+  /** A street code, or `*` (the default) for every street; a street's own rule wins. */
+  street: z.union([streetSchema, z.literal(ANY_STREET)]).default(ANY_STREET),
+  departmentId: referenceId('department'),
+  active: z.boolean().default(true),
+});
+export type CreateRoutingRuleBody = z.output<typeof createRoutingRuleBodySchema>;
+
+export const updateRoutingRuleBodySchema = z
+  .strictObject({
+    departmentId: referenceId('department').optional(),
+    active: z.boolean().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+export type UpdateRoutingRuleBody = z.output<typeof updateRoutingRuleBodySchema>;
+
+// --- path and query parameters ---
+
+export const deputyPathSchema = z.strictObject({ deputyId: referenceId('deputy') });
+export const departmentPathSchema = z.strictObject({ departmentId: referenceId('department') });
+export const committeePathSchema = z.strictObject({ committeeId: referenceId('committee') });
+
+/** `{ruleId}` is `<category>:<street or *>`, e.g. `DRAINAGE:*` or `ANCIENT_TREES:LUOGANG`. */
+export const routingRulePathSchema = z.strictObject({
+  ruleId: z
+    .string()
+    .max(80)
+    .transform((ruleId, context) => {
+      const [category, street, ...rest] = ruleId.split(':');
+      const categoryOk = (FINDING_CATEGORY_CODES as readonly string[]).includes(category ?? '');
+      const streetOk =
+        street === ANY_STREET || (STREET_CODES as readonly string[]).includes(street ?? '');
+      if (!categoryOk || !streetOk || rest.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be <category>:<street or *>, e.g. DRAINAGE:* or ANCIENT_TREES:LUOGANG',
+        });
+        return z.NEVER;
+      }
+      return {
+        ruleId,
+        category: category as FindingCategory,
+        street: street as Street | typeof ANY_STREET,
+      };
+    }),
+});
+
+export const MAX_PAGE_SIZE = 100;
+
+/** `?limit=&cursor=&active=` of the list routes. */
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
+  active: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;

@@ -1,0 +1,130 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  importDeputiesEnvSchema,
+  readReferenceEnvSchema,
+  writeReferenceEnvSchema,
+} from '../../functions/reference/env';
+import type { LiandongHttpApi } from './http-api';
+import { ProjectFunction } from './project-function';
+
+export interface ReferenceApiProps {
+  readonly table: dynamodb.ITable;
+  readonly api: LiandongHttpApi;
+  readonly logRetention: logs.RetentionDays;
+}
+
+const { GET, POST, PATCH } = apigwv2.HttpMethod;
+
+/** Every reference route, by the function that serves it. */
+export const REFERENCE_ROUTES = {
+  read: [
+    [GET, '/deputies'],
+    [GET, '/deputies/{deputyId}'],
+    [GET, '/departments'],
+    [GET, '/departments/{departmentId}'],
+    [GET, '/committees'],
+    [GET, '/committees/{committeeId}'],
+    [GET, '/routing-rules'],
+    [GET, '/routing-rules/{ruleId}'],
+  ],
+  write: [
+    [POST, '/deputies'],
+    [PATCH, '/deputies/{deputyId}'],
+    [POST, '/deputies/{deputyId}/deactivate'],
+    [POST, '/departments'],
+    [PATCH, '/departments/{departmentId}'],
+    [POST, '/departments/{departmentId}/deactivate'],
+    [POST, '/committees'],
+    [PATCH, '/committees/{committeeId}'],
+    [POST, '/committees/{committeeId}/deactivate'],
+    [POST, '/routing-rules'],
+    [PATCH, '/routing-rules/{ruleId}'],
+    [POST, '/routing-rules/{ruleId}/deactivate'],
+  ],
+  import: [[POST, '/deputies/import']],
+} as const satisfies Record<string, readonly (readonly [apigwv2.HttpMethod, string])[]>;
+
+/** `POST /deputies/{deputyId}/deactivate` → `PostDeputiesDeputyIdDeactivate`: a stable route id. */
+const routeId = (method: string, path: string) =>
+  [method.charAt(0) + method.slice(1).toLowerCase(), ...path.split('/')]
+    .map((part) => part.replace(/[{}]/g, ''))
+    .flatMap((part) => part.split('-'))
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/**
+ * The reference-data API (issue 3): deputies, departments, committees (督办工委), routing rules.
+ * Three functions by privilege: reads (Get/Query only), writes (transactions of one item and its
+ * audit event, plus Powertools idempotency records), and the CSV roster import (batch reads of
+ * email claims and batch puts; no update or delete).
+ */
+export class ReferenceApi extends Construct {
+  readonly readFunction: ProjectFunction<typeof readReferenceEnvSchema>;
+  readonly writeFunction: ProjectFunction<typeof writeReferenceEnvSchema>;
+  readonly importFunction: ProjectFunction<typeof importDeputiesEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: ReferenceApiProps) {
+    super(scope, id);
+    const { table, api, logRetention } = props;
+    const environment = { TABLE_NAME: table.tableName };
+
+    this.readFunction = new ProjectFunction(this, 'ReadReferenceFunction', {
+      entry: 'functions/reference/read-reference.ts',
+      description: 'GET deputies, departments, committees and routing rules',
+      envSchema: readReferenceEnvSchema,
+      environment,
+      logRetention,
+    });
+    table.grant(this.readFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+
+    this.writeFunction = new ProjectFunction(this, 'WriteReferenceFunction', {
+      entry: 'functions/reference/write-reference.ts',
+      description: 'Create, update and deactivate reference data, each change with its audit event',
+      envSchema: writeReferenceEnvSchema,
+      environment,
+      logRetention,
+    });
+    // BatchGetItem: the email-claim check. DeleteItem: an email change releases the old claim,
+    // and Powertools Idempotency removes its record when a request fails.
+    table.grant(
+      this.writeFunction,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:ConditionCheckItem',
+    );
+
+    this.importFunction = new ProjectFunction(this, 'ImportDeputiesFunction', {
+      entry: 'functions/reference/import-deputies.ts',
+      description: 'POST /deputies/import: all-or-nothing CSV roster import',
+      envSchema: importDeputiesEnvSchema,
+      environment,
+      logRetention,
+      timeout: Duration.minutes(2),
+      memorySize: 1024,
+    });
+    table.grant(this.importFunction, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
+
+    const handlers = {
+      read: this.readFunction,
+      write: this.writeFunction,
+      import: this.importFunction,
+    };
+    for (const [kind, routes] of Object.entries(REFERENCE_ROUTES)) {
+      for (const [method, path] of routes) {
+        api.addRoute(`Reference${routeId(method, path)}`, {
+          method,
+          path,
+          handler: handlers[kind as keyof typeof handlers],
+        });
+      }
+    }
+  }
+}
