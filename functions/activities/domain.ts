@@ -7,7 +7,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
 import { appendAuditEvent, startAuditStream } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
-import type { ActivityFailure, ActivityItem, InvitationItem } from '../shared/data/items.js';
+import type { ActivityFailure, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import {
   MAX_TRANSACTION_ITEMS,
@@ -15,7 +15,6 @@ import {
   toStoreError,
   writeTransaction,
 } from '../shared/data/transact.js';
-import { STREETS, type Street } from '../shared/domain/reference.js';
 import {
   ForbiddenError,
   NotFoundError,
@@ -26,8 +25,42 @@ import {
 import type { Caller } from '../shared/http/auth.js';
 import { newId } from '../shared/ids.js';
 import type { DomainLogger } from '../shared/observability.js';
-import type { CreateActivityBody } from './schemas.js';
-import { executionArnOf, toActivityView, type ActivityView } from './view.js';
+import { detailFieldsOf, type ActivityDetails, type CreateActivityBody } from './schemas.js';
+import {
+  executionArnOf,
+  scopeOf,
+  toActivityView,
+  type ActivityRecord,
+  type ActivityView,
+  type InvitationRecord,
+} from './view.js';
+
+/** The type-specific fields of a create body, as stored under `details`. */
+export const detailsOf = (input: CreateActivityBody): ActivityDetails | undefined => {
+  const body = input as unknown as Record<string, unknown>;
+  const entries = detailFieldsOf(input.type)
+    .filter((name) => body[name] !== undefined)
+    .map((name) => [name, body[name]] as const);
+  return entries.length ? (Object.fromEntries(entries) as ActivityDetails) : undefined;
+};
+
+/**
+ * What the audit event records of the details: everything except the unannounced-visit items
+ * themselves (auditors may read the trail before they are revealed), of which only when they
+ * are revealed and how many.
+ */
+const auditedDetails = (details: ActivityDetails | undefined) => {
+  if (!details) return undefined;
+  if (!('unannouncedVisits' in details) || !details.unannouncedVisits) return details;
+  const { unannouncedVisits, ...rest } = details;
+  return {
+    ...rest,
+    unannouncedVisits: {
+      revealAt: unannouncedVisits.revealAt,
+      count: unannouncedVisits.items.length,
+    },
+  };
+};
 
 export interface ActivityDeps {
   db: DynamoDBDocumentClient;
@@ -41,24 +74,7 @@ export interface ActivityDeps {
 
 const BATCH_WRITE_LIMIT = 25;
 
-/**
- * The street an organiser's `custom:street` claim names: a street code (`WENCHONG`) or its
- * Chinese name, with or without the 街道/镇 suffix. Undefined when the claim names none.
- */
-export const streetOfClaim = (claim: string | undefined): Street | undefined => {
-  if (!claim) return undefined;
-  const text = claim.trim();
-  return (Object.keys(STREETS) as Street[]).find((code) => {
-    const zh: string = STREETS[code].zh;
-    return code === text.toUpperCase() || zh === text || zh.replace(/(街道|镇)$/, '') === text;
-  });
-};
-
-/** An organiser scoped to a street may only act on activities of that street. */
-const scopeOf = (caller: Caller): Street | 'NONE' | undefined => {
-  if (!caller.street) return undefined;
-  return streetOfClaim(caller.street) ?? 'NONE';
-};
+export { scopeOf, streetOfClaim } from './view.js';
 
 const checkDeputies = async (deps: ActivityDeps, ids: readonly string[]) => {
   // Existence and `active` only: nothing personal is read to validate an invitation list.
@@ -132,7 +148,8 @@ export const createActivity = async (
   const id = (deps.newId ?? newId)(now);
   const streamId = keys.auditStreamOfActivity(id);
 
-  const activity: Omit<ActivityItem, 'auditSeq' | 'auditHash'> = {
+  const details = detailsOf(input);
+  const activity: Omit<ActivityRecord, 'auditSeq' | 'auditHash'> = {
     ...keys.activity(id),
     ...keys.activityListing('SCHEDULED', input.startsAt, id),
     ...keys.activityOwnership(caller.sub, input.startsAt, id),
@@ -145,6 +162,9 @@ export const createActivity = async (
     ...(input.description ? { description: input.description } : {}),
     startsAt: input.startsAt,
     endsAt: input.endsAt,
+    ...(input.attendanceClosesAt ? { attendanceClosesAt: input.attendanceClosesAt } : {}),
+    ...(input.findingsCloseAt ? { findingsCloseAt: input.findingsCloseAt } : {}),
+    ...(details ? { details } : {}),
     language: input.language,
     organiserId: caller.sub,
     ...(scope ? { scope } : {}),
@@ -180,6 +200,9 @@ export const createActivity = async (
         location: input.location,
         startsAt: input.startsAt,
         endsAt: input.endsAt,
+        attendanceClosesAt: input.attendanceClosesAt,
+        findingsCloseAt: input.findingsCloseAt,
+        details: auditedDetails(details),
         language: input.language,
         invitedDeputyIds: input.invitedDeputyIds,
       },
@@ -202,7 +225,11 @@ export const createActivity = async (
   }
 
   return {
-    ...toActivityView({ ...activity, auditSeq: 1, auditHash: '' }, { emailsSent: 0 }),
+    ...toActivityView(
+      { ...activity, auditSeq: 1, auditHash: '' },
+      { emailsSent: 0 },
+      { organiser: true, auditor: false, now },
+    ),
     invitedDeputyIds: input.invitedDeputyIds,
   };
 };
@@ -295,18 +322,18 @@ export const readActivity = async (
   caller: Caller,
 ): Promise<{ activity: ActivityView; workflow: WorkflowView | null }> => {
   const notFound = () => new NotFoundError(`Activity ${activityId} not found`);
-  const activity = await getActivity(deps, activityId);
+  const activity = (await getActivity(deps, activityId)) as ActivityRecord | undefined;
   if (!activity) throw notFound();
 
   const scope = scopeOf(caller);
   const asOrganiser =
     caller.roles.includes('organiser') && (scope === undefined || scope === activity.street);
-  if (!asOrganiser && !caller.roles.includes('auditor')) {
-    const invited =
-      caller.roles.includes('deputy') &&
-      (await getInvitation(deps, activityId, caller.deputyId)) !== undefined;
-    if (!invited) throw notFound();
-  }
+  const asAuditor = caller.roles.includes('auditor');
+  // A deputy's own invitation (also read for an organiser or auditor who is a deputy too).
+  const invitation = caller.roles.includes('deputy')
+    ? ((await getInvitation(deps, activityId, caller.deputyId)) as InvitationRecord | undefined)
+    : undefined;
+  if (!asOrganiser && !asAuditor && !invitation) throw notFound();
 
   // While invitations go out, count them live; afterwards the step has stored the total.
   const emailsSent =
@@ -314,7 +341,16 @@ export const readActivity = async (
     (activity.status === 'SCHEDULED' ? await countSentInvitations(deps, activityId) : 0);
 
   return {
-    activity: toActivityView(activity, { emailsSent }),
+    activity: toActivityView(
+      activity,
+      { emailsSent },
+      {
+        organiser: asOrganiser,
+        auditor: asAuditor,
+        ...(invitation ? { invitation } : {}),
+        now: (deps.now ?? (() => new Date()))(),
+      },
+    ),
     workflow: await describeWorkflow(deps, activityId),
   };
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTIVITY_TYPE_CODES, LANGUAGES, STREET_CODES } from '../shared/domain/reference.js';
+import { LANGUAGES, STREET_CODES, type ActivityType } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
 /** Deputy ids are reference-data ids such as `dep-0001`. */
@@ -18,24 +18,98 @@ const timestamp = z.iso.datetime({
   message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2020-08-18T09:00:00+08:00',
 });
 
-/** Body of `POST /activities`. Strict: unknown fields are rejected, not dropped. */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const textList = (max: number, maxItems: number) => z.array(text(max)).min(1).max(maxItems);
+
+/** Fields every activity has, whatever its type. */
+const commonFields = {
+  title: text(200),
+  street: z.enum(STREET_CODES),
+  location: text(300),
+  description: z.string().trim().max(4000).optional(),
+  startsAt: timestamp,
+  endsAt: timestamp,
+  /** When attendance closes by itself (AwaitAttendanceClose deadline); default `endsAt`. */
+  attendanceClosesAt: timestamp.optional(),
+  /** When findings close by itself (AwaitFindingsClose deadline); default `endsAt` + 7 days. */
+  findingsCloseAt: timestamp.optional(),
+  invitedDeputyIds: z
+    .array(z.string().regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' }))
+    .min(1)
+    .max(MAX_INVITED_DEPUTIES),
+  language: z.enum(LANGUAGES).default('zh'),
+};
+
+/** One unannounced-visit (暗访) item of a cross-district inspection. */
+export const unannouncedVisitSchema = z.strictObject({
+  place: text(300),
+  focus: text(1000),
+});
+
+/**
+ * Type-specific fields, one strict object per activity type. Stored under `details` on the
+ * activity; what GET shows of them is decided in view.ts (unannounced visits are hidden from
+ * non-participants and before `revealAt`).
+ */
+export const ACTIVITY_DETAIL_FIELDS = {
+  THEMATIC_CAMPAIGN: { theme: text(200).optional() },
+  COMMUNITY_VISIT: {
+    /** The communities / grids (网格) visited. */
+    communities: textList(200, 100).optional(),
+  },
+  CROSS_INSPECTION: {
+    /** The district whose deputies inspect (e.g. 黄埔区). */
+    inspectingDistrict: text(100),
+    /** The district inspected (e.g. 番禺区). */
+    inspectedDistrict: text(100),
+    /** 暗访: places visited unannounced; participants see them from `revealAt` on. */
+    unannouncedVisits: z
+      .strictObject({
+        revealAt: timestamp,
+        items: z.array(unannouncedVisitSchema).min(1).max(50),
+      })
+      .optional(),
+  },
+  THEMATIC_RESEARCH: { topic: text(200).optional() },
+  RECEPTION_DAY: {
+    /** The liaison stations (联络站) receiving residents that day. */
+    liaisonStations: textList(200, 50),
+  },
+  SPECIAL_INSPECTION: {
+    /** The law or regulation whose enforcement is inspected. */
+    regulation: text(300),
+    checklist: textList(500, 200),
+  },
+  ONLINE_LIAISON_INTAKE: { onlineStation: text(200).optional() },
+  ENTERPRISE_VISIT: {
+    enterprises: textList(200, 100).optional(),
+    /** 走访企业, 碰头会, 对接会. */
+    format: z.enum(['VISIT', 'BRIEFING', 'MATCHMAKING']).optional(),
+  },
+  LEGAL_TRAINING: { topic: text(200).optional(), speaker: text(100).optional() },
+  SYMPOSIUM: { topic: text(200).optional() },
+} as const satisfies Record<ActivityType, z.ZodRawShape>;
+
+const optionFor = <T extends ActivityType>(type: T) =>
+  z.strictObject({ ...commonFields, type: z.literal(type), ...ACTIVITY_DETAIL_FIELDS[type] });
+
+/**
+ * Body of `POST /activities`: a union on `type`, each member strict (unknown fields are
+ * rejected, not dropped), with the fields of that type.
+ */
 export const createActivityBodySchema = z
-  .strictObject({
-    title: z.string().trim().min(1).max(200),
-    type: z.enum(ACTIVITY_TYPE_CODES),
-    street: z.enum(STREET_CODES),
-    location: z.string().trim().min(1).max(300),
-    description: z.string().trim().max(4000).optional(),
-    startsAt: timestamp,
-    endsAt: timestamp,
-    invitedDeputyIds: z
-      .array(
-        z.string().regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' }),
-      )
-      .min(1)
-      .max(MAX_INVITED_DEPUTIES),
-    language: z.enum(LANGUAGES).default('zh'),
-  })
+  .discriminatedUnion('type', [
+    optionFor('THEMATIC_CAMPAIGN'),
+    optionFor('COMMUNITY_VISIT'),
+    optionFor('CROSS_INSPECTION'),
+    optionFor('THEMATIC_RESEARCH'),
+    optionFor('RECEPTION_DAY'),
+    optionFor('SPECIAL_INSPECTION'),
+    optionFor('ONLINE_LIAISON_INTAKE'),
+    optionFor('ENTERPRISE_VISIT'),
+    optionFor('LEGAL_TRAINING'),
+    optionFor('SYMPOSIUM'),
+  ])
   .superRefine((body, context) => {
     // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
     const now = Date.now();
@@ -53,6 +127,40 @@ export const createActivityBodySchema = z
     if (endsAt <= startsAt) {
       context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     }
+    const attendanceClosesAt =
+      body.attendanceClosesAt === undefined ? endsAt : Date.parse(body.attendanceClosesAt);
+    if (attendanceClosesAt <= startsAt) {
+      context.addIssue({
+        code: 'custom',
+        path: ['attendanceClosesAt'],
+        message: 'must be after startsAt',
+      });
+    }
+    if (body.findingsCloseAt !== undefined) {
+      const findingsCloseAt = Date.parse(body.findingsCloseAt);
+      if (findingsCloseAt <= Math.max(attendanceClosesAt, endsAt)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['findingsCloseAt'],
+          message: 'must be after endsAt and attendanceClosesAt',
+        });
+      } else if (findingsCloseAt > startsAt + MAX_DAYS_AHEAD * 86_400_000) {
+        context.addIssue({
+          code: 'custom',
+          path: ['findingsCloseAt'],
+          message: `must be within ${MAX_DAYS_AHEAD} days of startsAt`,
+        });
+      }
+    }
+    if (body.type === 'CROSS_INSPECTION') {
+      if (body.inspectingDistrict === body.inspectedDistrict) {
+        context.addIssue({
+          code: 'custom',
+          path: ['inspectedDistrict'],
+          message: 'must differ from inspectingDistrict',
+        });
+      }
+    }
     const seen = new Set<string>();
     body.invitedDeputyIds.forEach((id, index) => {
       if (seen.has(id)) {
@@ -66,7 +174,38 @@ export const createActivityBodySchema = z
     });
   });
 
+/** The names of the type-specific fields of `type` (what goes under `details`). */
+export const detailFieldsOf = (type: ActivityType): string[] =>
+  Object.keys(ACTIVITY_DETAIL_FIELDS[type]);
+
+/** Body of `PATCH /activities/{activityId}/counts` (community visits, by organisers). */
+export const updateCountsBodySchema = z
+  .strictObject({
+    /** 解答咨询: consultations answered. */
+    consultationsAnswered: z.number().int().min(0).max(1_000_000).optional(),
+    /** Residents received. */
+    residentsReceived: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .refine(
+    (body) => body.consultationsAnswered !== undefined || body.residentsReceived !== undefined,
+    { message: 'give consultationsAnswered, residentsReceived or both' },
+  );
+
+export type UpdateCountsBody = z.output<typeof updateCountsBodySchema>;
+
 export type CreateActivityBody = z.output<typeof createActivityBodySchema>;
+
+/** The type-specific fields of an activity, as stored under `details`. */
+export type ActivityDetails = CreateActivityBody extends infer Body
+  ? Body extends CreateActivityBody
+    ? Omit<Body, keyof typeof commonFields | 'type'>
+    : never
+  : never;
+
+/** Unannounced visits of a cross-district inspection, as stored. */
+export type UnannouncedVisits = NonNullable<
+  Extract<CreateActivityBody, { type: 'CROSS_INSPECTION' }>['unannouncedVisits']
+>;
 
 export const activityPathSchema = z.strictObject({
   activityId: z.string().regex(ID_PATTERN, { message: 'must be an activity id' }),

@@ -1,18 +1,136 @@
-import type { ActivityItem } from '../shared/data/items.js';
+import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
+import { STREETS, type DeputyLevel, type Street } from '../shared/domain/reference.js';
+import type { Caller } from '../shared/http/auth.js';
+import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
+
+/**
+ * The street an organiser's `custom:street` claim names: a street code (`WENCHONG`) or its
+ * Chinese name, with or without the 街道/镇 suffix. Undefined when the claim names none.
+ */
+export const streetOfClaim = (claim: string | undefined): Street | undefined => {
+  if (!claim) return undefined;
+  const text = claim.trim();
+  return (Object.keys(STREETS) as Street[]).find((code) => {
+    const zh: string = STREETS[code].zh;
+    return code === text.toUpperCase() || zh === text || zh.replace(/(街道|镇)$/, '') === text;
+  });
+};
+
+/** An organiser scoped to a street may only act on activities of that street. */
+export const scopeOf = (caller: Caller): Street | 'NONE' | undefined => {
+  if (!caller.street) return undefined;
+  return streetOfClaim(caller.street) ?? 'NONE';
+};
+
+/** Whether `caller` acts on `activity` as an organiser (in scope, if scoped to a street). */
+export const isOrganiserOf = (caller: Caller, activity: Pick<ActivityItem, 'street'>): boolean => {
+  if (!caller.roles.includes('organiser')) return false;
+  const scope = scopeOf(caller);
+  return scope === undefined || scope === activity.street;
+};
+
+/** Person-times (人次) per level and in total, plus the invitation tallies. */
+export interface AttendanceStatistics {
+  invited: number;
+  accepted: number;
+  declined: number;
+  /** Deputies who checked in (each once, whatever their seats): the total person-times. */
+  attended: number;
+  /** A deputy with seats at two levels counts once at each of them. */
+  personTimesByLevel: Record<DeputyLevel, number>;
+  personTimesTotal: number;
+  /** Check-ins recorded by an organiser (make-up), included in `attended`. */
+  madeUp: number;
+  computedAt: string;
+}
+
+/** Counts organisers record after a community visit (`PATCH /activities/{id}/counts`). */
+export interface CommunityCounts {
+  consultationsAnswered?: number;
+  residentsReceived?: number;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/**
+ * The activity item with the fields issue 3 adds (type-specific details, phase deadlines,
+ * attendance statistics, community counts).
+ */
+export interface ActivityRecord extends ActivityItem {
+  details?: ActivityDetails;
+  attendanceClosesAt?: string;
+  findingsCloseAt?: string;
+  attendance?: AttendanceStatistics;
+  attendanceClosedAt?: string;
+  /** Count and digest of the `AUDIT_CHECKIN#*` records when attendance closed. */
+  attendanceSeal?: { count: number; digest: string; sealedAt: string };
+  communityCounts?: CommunityCounts;
+}
+
+/** An invitation with the deputy's response and check-in. */
+export interface InvitationRecord extends InvitationItem {
+  response?: 'ACCEPTED' | 'DECLINED';
+  respondedAt?: string;
+  responseNote?: string;
+  checkedInAt?: string;
+  checkInMethod?: 'API' | 'QR' | 'MAKE_UP';
+  makeUpReason?: string;
+  /** Cognito `sub` of the organiser who recorded a make-up check-in. */
+  checkedInBy?: string;
+}
+
+/** Who is looking, for the parts of an activity only some may see. */
+export interface Viewer {
+  /** An organiser in scope: sees everything. */
+  organiser: boolean;
+  /** An auditor: read-only, sees unannounced visits once revealed. */
+  auditor: boolean;
+  /** The viewer's own invitation, when they view as an invited deputy. */
+  invitation?: InvitationRecord;
+  now: Date;
+}
+
+/**
+ * Unannounced visits (暗访) are shown to organisers always, and to participants (invited
+ * deputies who have not declined) and auditors only from `revealAt` on; to nobody else.
+ */
+export const canSeeUnannouncedVisits = (visits: UnannouncedVisits, viewer: Viewer): boolean => {
+  if (viewer.organiser) return true;
+  const revealed = viewer.now.getTime() >= Date.parse(visits.revealAt);
+  if (!revealed) return false;
+  if (viewer.auditor) return true;
+  return viewer.invitation !== undefined && viewer.invitation.response !== 'DECLINED';
+};
+
+const detailsView = (details: ActivityDetails | undefined, viewer: Viewer | undefined) => {
+  if (!details) return undefined;
+  if (!('unannouncedVisits' in details) || !details.unannouncedVisits) return details;
+  const { unannouncedVisits, ...rest } = details;
+  if (viewer && canSeeUnannouncedVisits(unannouncedVisits, viewer)) return details;
+  // Others learn neither the places nor when they are revealed: only that there are some.
+  return { ...rest, unannouncedVisits: { hidden: true as const } };
+};
 
 /**
  * What the API shows of an activity: its own fields, never the task token and never personal
  * data of deputies (they appear as ids, if at all).
  */
-export const toActivityView = (activity: ActivityItem, counts: { emailsSent: number }) => ({
+export const toActivityView = (
+  activity: ActivityRecord,
+  counts: { emailsSent: number },
+  viewer?: Viewer,
+) => ({
   id: activity.id,
   title: activity.title,
   type: activity.type,
+  ...(activity.details ? { details: detailsView(activity.details, viewer) } : {}),
   street: activity.street,
   location: activity.location,
   ...(activity.description ? { description: activity.description } : {}),
   startsAt: activity.startsAt,
   endsAt: activity.endsAt,
+  ...(activity.attendanceClosesAt ? { attendanceClosesAt: activity.attendanceClosesAt } : {}),
+  ...(activity.findingsCloseAt ? { findingsCloseAt: activity.findingsCloseAt } : {}),
   language: activity.language,
   organiserId: activity.organiserId,
   status: activity.status,
@@ -28,6 +146,25 @@ export const toActivityView = (activity: ActivityItem, counts: { emailsSent: num
     : {}),
   ...(activity.failure ? { failure: activity.failure } : {}),
   counts: { invited: activity.invitedCount, emailsSent: counts.emailsSent },
+  ...(activity.attendance ? { attendance: activity.attendance } : {}),
+  ...(activity.communityCounts
+    ? {
+        communityCounts: {
+          consultationsAnswered: activity.communityCounts.consultationsAnswered ?? null,
+          residentsReceived: activity.communityCounts.residentsReceived ?? null,
+          recordedAt: activity.communityCounts.recordedAt,
+        },
+      }
+    : {}),
+  ...(viewer?.invitation
+    ? {
+        myInvitation: {
+          response: viewer.invitation.response ?? null,
+          respondedAt: viewer.invitation.respondedAt ?? null,
+          checkedInAt: viewer.invitation.checkedInAt ?? null,
+        },
+      }
+    : {}),
   createdAt: activity.createdAt,
   updatedAt: activity.updatedAt,
 });

@@ -21,6 +21,12 @@ import {
   TransientError,
 } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
+import type { ActivityRecord } from '../activities/view.js';
+import {
+  attendanceDeadlineOf,
+  findingsDeadlineOf,
+  secondsUntilDeadline,
+} from '../attendance/workflow.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 
 /** Actor of audit events written by workflow steps. */
@@ -367,7 +373,7 @@ export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Pr
     assertNotFinal(activity);
 
     const since = clock(deps).toISOString();
-    const deadline = input.deadline ?? (input.phase === 'START' ? activity.startsAt : undefined);
+    const deadline = input.deadline ?? defaultDeadlineOf(activity as ActivityRecord, input.phase);
     const pendingTask = {
       phase: input.phase,
       token: input.taskToken,
@@ -390,14 +396,41 @@ export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Pr
 
 // --- OpenCheckIn -------------------------------------------------------------------------
 
-/** Opens check-in: clears the pending START task. A retry after success changes nothing. */
+/**
+ * When a human step ends by itself, for the `deadline` shown with the pending task: the start
+ * time, the attendance deadline, the findings deadline; REVIEW has none.
+ */
+const defaultDeadlineOf = (activity: ActivityRecord, phase: string): string | undefined => {
+  if (phase === 'START') return activity.startsAt;
+  if (phase === 'ATTENDANCE') return attendanceDeadlineOf(activity);
+  if (phase === 'FINDINGS') return findingsDeadlineOf(activity);
+  return undefined;
+};
+
+export interface OpenCheckInResult {
+  activityId: string;
+  /** For `TimeoutSecondsPath` of AwaitAttendanceClose: ≥ 1. */
+  secondsUntilAttendanceDeadline: number;
+}
+
+/**
+ * Opens check-in: clears the pending START task. A retry after success changes nothing.
+ * Returns the seconds until attendance closes by itself (`attendanceClosesAt`, else `endsAt`).
+ */
 export const openCheckIn = async (
   deps: WorkflowDeps,
   activityId: string,
-): Promise<{ activityId: string }> =>
+): Promise<OpenCheckInResult> =>
   withConflictRetry(async () => {
     const activity = await loadActivity(deps, activityId);
-    if (activity.status === 'CHECK_IN_OPEN') return { activityId };
+    const result = {
+      activityId,
+      secondsUntilAttendanceDeadline: secondsUntilDeadline(
+        attendanceDeadlineOf(activity as ActivityRecord),
+        clock(deps),
+      ),
+    };
+    if (activity.status === 'CHECK_IN_OPEN') return result;
     assertNotFinal(activity);
     if (activity.status !== 'INVITATIONS_SENT' && activity.status !== 'FAILED') {
       throw new ConflictError(`Activity ${activityId} is ${activity.status}: cannot open check-in`);
@@ -422,7 +455,7 @@ export const openCheckIn = async (
       },
       at,
     );
-    return { activityId };
+    return result;
   });
 
 // --- RecordFailure -----------------------------------------------------------------------

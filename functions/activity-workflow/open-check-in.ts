@@ -7,14 +7,14 @@ import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
-import { openCheckIn } from './domain.js';
+import { openCheckIn, type OpenCheckInResult } from './domain.js';
 import { openCheckInEnvSchema } from './env.js';
 import { openCheckInInputSchema } from './schemas.js';
 
 const env = parseEnv(openCheckInEnvSchema);
 
-/** State `OpenCheckIn`: `{activityId}` → `{activityId}`. */
-export const handler = middy<z.output<typeof openCheckInInputSchema>, { activityId: string }>()
+/** State `OpenCheckIn`: `{activityId}` → `{activityId, secondsUntilAttendanceDeadline}`. */
+export const handler = middy<z.output<typeof openCheckInInputSchema>, OpenCheckInResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics))

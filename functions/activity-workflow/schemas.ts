@@ -21,6 +21,8 @@ export const awaitPhaseInputSchema = z.object({
 
 export const openCheckInInputSchema = z.object({ activityId });
 
+export const closeAttendanceInputSchema = z.object({ activityId });
+
 export const recordFailureInputSchema = z.object({
   activityId,
   error: z

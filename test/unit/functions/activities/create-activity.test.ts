@@ -45,6 +45,8 @@ const KNOWN = new Map([
 const validBody = () => ({
   title: '人居环境整治交叉检查',
   type: 'CROSS_INSPECTION',
+  inspectingDistrict: '白云区',
+  inspectedDistrict: '黄埔区',
   street: 'WENCHONG',
   location: '文冲街道办事处三楼会议室',
   startsAt: inDays(10, 9),

@@ -89,7 +89,10 @@ describe('awaitPhase', () => {
 describe('openCheckIn', () => {
   it('opens check-in, clears the pending task, writes the audit event', async () => {
     current = activity({ pendingTask: { phase: 'START', token: 't', since: 'x' } });
-    expect(await openCheckIn(deps, ID)).toEqual({ activityId: ID });
+    expect(await openCheckIn(deps, ID)).toEqual({
+      activityId: ID,
+      secondsUntilAttendanceDeadline: 1,
+    });
     const [update, audit] = transactItems();
     expect(update!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
     expect(update!.Update!.ExpressionAttributeNames).toMatchObject({ '#r0': 'pendingTask' });
@@ -99,7 +102,10 @@ describe('openCheckIn', () => {
 
   it('changes nothing on a retry after success', async () => {
     current = activity({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' });
-    expect(await openCheckIn(deps, ID)).toEqual({ activityId: ID });
+    expect(await openCheckIn(deps, ID)).toEqual({
+      activityId: ID,
+      secondsUntilAttendanceDeadline: 1,
+    });
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 

@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import type { HttpEvent, HttpResult } from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { CheckInCodeError } from './check-in-code.js';
+import { checkInPage } from './domain.js';
+import { checkInPageEnvSchema } from './env.js';
+import { renderCheckInPage, renderErrorPage, renderRefusalPage } from './page.js';
+import { checkInPagePathSchema } from './schemas.js';
+
+const env = parseEnv(checkInPageEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME, codeSecret: env.CHECK_IN_CODE_SECRET, logger };
+
+/**
+ * `GET /check-in/{code}` (public: no JWT; the code names an activity and expires, it is not a
+ * credential). Renders the check-in page, or a plain refusal: 400 for an invalid code, 410 for
+ * an expired one. Reads only: a GET never changes anything.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .handler(async (event) => {
+    const path = checkInPagePathSchema.safeParse(event.pathParameters ?? {});
+    if (!path.success) return renderRefusalPage('INVALID');
+    try {
+      return renderCheckInPage(await checkInPage(deps, path.data.code));
+    } catch (error) {
+      if (error instanceof CheckInCodeError) {
+        logger.info('Check-in page refused', { reason: error.reason });
+        return renderRefusalPage(error.reason);
+      }
+      logger.error('Check-in page failed', { error });
+      return renderErrorPage();
+    }
+  });

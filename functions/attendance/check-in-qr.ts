@@ -1,0 +1,60 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpEvent,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { checkInQr } from './domain.js';
+import { checkInQrEnvSchema } from './env.js';
+import { activityPathSchema } from './schemas.js';
+
+const env = parseEnv(checkInQrEnvSchema);
+const deps = {
+  db,
+  tableName: env.TABLE_NAME,
+  codeSecret: env.CHECK_IN_CODE_SECRET,
+  ttlSeconds: env.CHECK_IN_CODE_TTL_SECONDS,
+  logger,
+};
+
+/** The origin the public page is reached on: `PUBLIC_BASE_URL`, else the request's own. */
+export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): string => {
+  if (env.PUBLIC_BASE_URL) return env.PUBLIC_BASE_URL;
+  const headers = event.headers ?? {};
+  const proto = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const host = headers.host ?? event.requestContext.domainName;
+  return `${proto}://${host}`;
+};
+
+/**
+ * `GET /activities/{activityId}/check-in/qr` (role organiser) → `200 {code, expiresAt, url,
+ * svg}`: a short-lived activity code and the QR code of the public page `/check-in/{code}`.
+ */
+export const handler = middy<
+  ValidatedHttpEvent<undefined, z.output<typeof activityPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('organiser'))
+  .use(validateRequest({ pathParameters: activityPathSchema }))
+  .handler(async (event) => {
+    const { activityId } = event.pathParameters;
+    logger.appendKeys({ activityId });
+    const qr = await checkInQr(deps, activityId, getCaller(event), originOf(event));
+    return jsonResponse(200, qr, { 'cache-control': 'no-store' });
+  });

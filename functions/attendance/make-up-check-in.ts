@@ -1,0 +1,48 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { makeUpCheckIn } from './domain.js';
+import { attendanceEnvSchema } from './env.js';
+import { activityPathSchema, makeUpCheckInBodySchema, type MakeUpCheckInBody } from './schemas.js';
+
+const env = parseEnv(attendanceEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME, logger };
+
+/**
+ * `POST /activities/{activityId}/check-ins/make-up` (role organiser): `{deputyId, reason}` →
+ * `201 {checkIn}`; while check-in is open, and after attendance closed until findings close.
+ */
+export const handler = middy<
+  ValidatedHttpEvent<MakeUpCheckInBody, z.output<typeof activityPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('organiser'))
+  .use(bodyLimit({ maxBytes: 8 * 1024 }))
+  .use(validateRequest({ body: makeUpCheckInBodySchema, pathParameters: activityPathSchema }))
+  .handler(async (event) => {
+    const { activityId } = event.pathParameters;
+    logger.appendKeys({ activityId });
+    const result = await makeUpCheckIn(deps, activityId, getCaller(event), event.body);
+    metrics.addMetric('MakeUpCheckIns', MetricUnit.Count, 1);
+    return jsonResponse(201, { checkIn: result });
+  });

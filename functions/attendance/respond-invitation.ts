@@ -1,0 +1,56 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { respondToInvitation } from './domain.js';
+import { attendanceEnvSchema } from './env.js';
+import {
+  activityPathSchema,
+  invitationResponseBodySchema,
+  type InvitationResponseBody,
+} from './schemas.js';
+
+const env = parseEnv(attendanceEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME, logger };
+
+/**
+ * `POST /activities/{activityId}/invitation/response` (role deputy, the invited deputy only):
+ * `{response: ACCEPTED|DECLINED, note?}` → `200 {invitation}`; changeable until check-in opens.
+ */
+export const handler = middy<
+  ValidatedHttpEvent<InvitationResponseBody, z.output<typeof activityPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('deputy'))
+  .use(bodyLimit({ maxBytes: 8 * 1024 }))
+  .use(validateRequest({ body: invitationResponseBodySchema, pathParameters: activityPathSchema }))
+  .handler(async (event) => {
+    const { activityId } = event.pathParameters;
+    logger.appendKeys({ activityId });
+    const invitation = await respondToInvitation(deps, activityId, getCaller(event), event.body);
+    metrics.addMetric(
+      `Invitations${invitation.response === 'ACCEPTED' ? 'Accepted' : 'Declined'}`,
+      MetricUnit.Count,
+      1,
+    );
+    return jsonResponse(200, { invitation });
+  });

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttendanceStatistics, InvitationRecord } from '../activities/view.js';
+import type { Store } from '../shared/data/activities.js';
+import { canonicalJson } from '../shared/data/audit.js';
+import { getDeputies } from '../shared/data/deputies.js';
+import type { DeputySeat } from '../shared/data/items.js';
+import { keys, toQueryParams } from '../shared/data/keys.js';
+import { DEPUTY_LEVEL_CODES, type DeputyLevel } from '../shared/domain/reference.js';
+
+/**
+ * Attendance statistics (人次). A deputy who checked in counts once in the total, and once at
+ * each distinct level where they hold a seat: someone sitting in the municipal and the district
+ * congress adds one person-time to MUNICIPAL, one to DISTRICT and one to the total. Seats are
+ * read from reference data when the statistics are computed.
+ */
+export const computeAttendanceStatistics = (
+  invitations: readonly Pick<
+    InvitationRecord,
+    'deputyId' | 'response' | 'checkedInAt' | 'checkInMethod'
+  >[],
+  seatsOf: (deputyId: string) => readonly Pick<DeputySeat, 'level'>[] | undefined,
+  now: Date,
+): AttendanceStatistics => {
+  const personTimesByLevel = Object.fromEntries(
+    DEPUTY_LEVEL_CODES.map((level) => [level, 0]),
+  ) as Record<DeputyLevel, number>;
+  let accepted = 0;
+  let declined = 0;
+  let attended = 0;
+  let madeUp = 0;
+  for (const invitation of invitations) {
+    if (invitation.response === 'ACCEPTED') accepted++;
+    if (invitation.response === 'DECLINED') declined++;
+    if (!invitation.checkedInAt) continue;
+    attended++;
+    if (invitation.checkInMethod === 'MAKE_UP') madeUp++;
+    const levels = new Set((seatsOf(invitation.deputyId) ?? []).map((seat) => seat.level));
+    for (const level of levels) {
+      if (level in personTimesByLevel) personTimesByLevel[level]++;
+    }
+  }
+  return {
+    invited: invitations.length,
+    accepted,
+    declined,
+    attended,
+    personTimesByLevel,
+    personTimesTotal: attended,
+    madeUp,
+    computedAt: now.toISOString(),
+  };
+};
+
+/** Reads the seats of the deputies who checked in and computes the statistics. */
+export const attendanceStatisticsOf = async (
+  store: Store,
+  invitations: readonly InvitationRecord[],
+  now: Date,
+): Promise<AttendanceStatistics> => {
+  const attendedIds = invitations.filter((item) => item.checkedInAt).map((item) => item.deputyId);
+  // Seats only: nothing personal is read to count attendance.
+  const deputies = attendedIds.length
+    ? await getDeputies(store, attendedIds, ['seats'])
+    : new Map<string, { id: string; seats: DeputySeat[] }>();
+  return computeAttendanceStatistics(invitations, (id) => deputies.get(id)?.seats, now);
+};
+
+/** The unchained audit record of one check-in (`AUDIT_CHECKIN#<deputyId>`). */
+export interface CheckInAuditRecord {
+  pk: string;
+  sk: string;
+  entity: 'AUDIT_CHECKIN';
+  activityId: string;
+  deputyId: string;
+  at: string;
+  /** Cognito `sub` of whoever recorded it: the deputy, or the organiser of a make-up. */
+  actor: string;
+  method: 'API' | 'QR' | 'MAKE_UP';
+  reason?: string;
+}
+
+/** Every check-in audit record of an activity, in key order (strongly consistent). */
+export const listCheckInAuditRecords = async (
+  { db, tableName }: Store,
+  activityId: string,
+): Promise<CheckInAuditRecord[]> => {
+  const records: CheckInAuditRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...toQueryParams(keys.checkInAuditRecordsOfActivity(activityId)),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    records.push(...((page.Items ?? []) as CheckInAuditRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records;
+};
+
+/**
+ * The seal of a set of check-in records: their count and a SHA-256 over the canonical JSON of
+ * each whole stored record, in key (`sk`) order, one per line. Recomputing it from the table
+ * and comparing with the `after.seal` of the `CHECK_INS_SEALED` event verifies that no record
+ * was changed, added or removed after attendance closed.
+ */
+export const sealOfCheckInRecords = (
+  records: readonly object[],
+): { count: number; digest: string } => {
+  const ordered = [...records].sort((a, b) => {
+    const x = String((a as { sk?: unknown }).sk);
+    const y = String((b as { sk?: unknown }).sk);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const hash = createHash('sha256');
+  for (const record of ordered) hash.update(`${canonicalJson(record)}\n`, 'utf8');
+  return { count: ordered.length, digest: hash.digest('hex') };
+};

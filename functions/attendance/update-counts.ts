@@ -1,0 +1,53 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { updateCountsBodySchema, type UpdateCountsBody } from '../activities/schemas.js';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { updateCommunityCounts } from './domain.js';
+import { attendanceEnvSchema } from './env.js';
+import { activityPathSchema } from './schemas.js';
+
+const env = parseEnv(attendanceEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME, logger };
+
+/**
+ * `PATCH /activities/{activityId}/counts` (role organiser, community visits):
+ * `{consultationsAnswered?, residentsReceived?}` → `200 {communityCounts}`.
+ */
+export const handler = middy<
+  ValidatedHttpEvent<UpdateCountsBody, z.output<typeof activityPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('organiser'))
+  .use(bodyLimit({ maxBytes: 4 * 1024 }))
+  .use(validateRequest({ body: updateCountsBodySchema, pathParameters: activityPathSchema }))
+  .handler(async (event) => {
+    const { activityId } = event.pathParameters;
+    logger.appendKeys({ activityId });
+    const counts = await updateCommunityCounts(deps, activityId, getCaller(event), event.body);
+    return jsonResponse(200, {
+      communityCounts: {
+        consultationsAnswered: counts.consultationsAnswered ?? null,
+        residentsReceived: counts.residentsReceived ?? null,
+        recordedAt: counts.recordedAt,
+      },
+    });
+  });

@@ -1,0 +1,202 @@
+import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
+import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import { keys } from '../shared/data/keys.js';
+import { writeTransaction } from '../shared/data/transact.js';
+import { FINAL_STATUSES } from '../shared/domain/reference.js';
+import { ConcurrentModificationError, ConflictError, NotFoundError } from '../shared/errors.js';
+import type { AttendanceDeps } from './domain.js';
+import {
+  attendanceStatisticsOf,
+  listCheckInAuditRecords,
+  sealOfCheckInRecords,
+} from './statistics.js';
+
+/** Actor of audit events written by workflow steps (as in activity-workflow/domain.ts). */
+const WORKFLOW_ACTOR = 'workflow';
+
+/** How long findings stay open after the activity ends, unless `findingsCloseAt` says. */
+export const DEFAULT_FINDINGS_DAYS = 7;
+
+/** When attendance closes by itself: `attendanceClosesAt`, else the end of the activity. */
+export const attendanceDeadlineOf = (
+  activity: Pick<ActivityRecord, 'attendanceClosesAt' | 'endsAt'>,
+): string => activity.attendanceClosesAt ?? activity.endsAt;
+
+/** When findings close by itself: `findingsCloseAt`, else 7 days after the end. */
+export const findingsDeadlineOf = (
+  activity: Pick<ActivityRecord, 'findingsCloseAt' | 'endsAt'>,
+): string =>
+  activity.findingsCloseAt ??
+  new Date(Date.parse(activity.endsAt) + DEFAULT_FINDINGS_DAYS * 86_400_000).toISOString();
+
+/**
+ * Whole seconds from `now` until `at`, for a `TimeoutSecondsPath`: at least 1 (Step Functions
+ * wants a positive integer, and a deadline already past should end the wait at once).
+ */
+export const secondsUntilDeadline = (at: string, now: Date): number => {
+  const seconds = Math.floor((Date.parse(at) - now.getTime()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(1, seconds) : 1;
+};
+
+const clock = (deps: AttendanceDeps) => (deps.now ?? (() => new Date()))();
+
+const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
+    }
+  }
+};
+
+const loadActivity = async (deps: AttendanceDeps, activityId: string) => {
+  const activity = (await getActivity(deps, activityId)) as ActivityRecord | undefined;
+  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
+  return activity;
+};
+
+const change = async (
+  deps: AttendanceDeps,
+  activity: ActivityRecord,
+  headChange: HeadChange,
+  event: Omit<AuditEventContent, 'actor'>,
+) => {
+  const { items } = appendAuditEvent({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfActivity(activity.id),
+    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    change: { ...headChange, set: { ...headChange.set, updatedAt: event.at } },
+    event: { ...event, actor: WORKFLOW_ACTOR },
+  });
+  await writeTransaction(deps.db, items);
+};
+
+const assertNotFinal = (activity: ActivityRecord) => {
+  if (FINAL_STATUSES.includes(activity.status)) {
+    throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
+  }
+  if (activity.status === 'FAILED' && activity.failure?.stage === 'SCHEDULING') {
+    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
+  }
+};
+
+const listingFor = (activity: ActivityRecord, status: string) =>
+  keys.activityListing(status, activity.startsAt, activity.id);
+
+export interface CloseAttendanceResult {
+  activityId: string;
+  secondsUntilFindingsDeadline: number;
+}
+
+/**
+ * State `CloseAttendance`, in two chained steps so that no check-in can slip between the seal
+ * and the close:
+ *
+ * 1. `ATTENDANCE_CLOSED`: status CHECK_IN_OPEN → FINDINGS_OPEN, pending task cleared. Check-ins
+ *    are conditional on CHECK_IN_OPEN in their own transactions, so once this commits no
+ *    check-in record can be added.
+ * 2. `CHECK_INS_SEALED`: reads every `AUDIT_CHECKIN#*` record and every invitation, stores the
+ *    attendance statistics and the seal (count + SHA-256 digest of the records in key order),
+ *    conditional on no seal existing yet.
+ *
+ * A retry (or a redrive after a failure in between) skips what is already done, so the step is
+ * idempotent; it returns the seconds until the findings deadline for `TimeoutSecondsPath`.
+ */
+export const closeAttendance = async (
+  deps: AttendanceDeps,
+  activityId: string,
+): Promise<CloseAttendanceResult> => {
+  await withConflictRetry(async () => {
+    const activity = await loadActivity(deps, activityId);
+    if (activity.attendanceClosedAt) return;
+    assertNotFinal(activity);
+    const status: string = activity.status;
+    if (status !== 'CHECK_IN_OPEN' && status !== 'FAILED') {
+      throw new ConflictError(`Activity ${activityId} is ${status}: cannot close attendance`);
+    }
+    const at = clock(deps).toISOString();
+    await change(
+      deps,
+      activity,
+      {
+        set: {
+          status: 'FINDINGS_OPEN',
+          phase: 'FINDINGS',
+          attendanceClosedAt: at,
+          ...listingFor(activity, 'FINDINGS_OPEN'),
+        },
+        remove: ['pendingTask', 'failure'],
+        condition: {
+          expression: '#expectedStatus = :expectedStatus',
+          names: { '#expectedStatus': 'status' },
+          values: { ':expectedStatus': status },
+        },
+      },
+      {
+        at,
+        action: 'ATTENDANCE_CLOSED',
+        before: { status, phase: activity.phase },
+        after: { status: 'FINDINGS_OPEN', phase: 'FINDINGS' },
+      },
+    );
+  });
+
+  const activity = await withConflictRetry(async () => {
+    const current = await loadActivity(deps, activityId);
+    if (current.attendanceSeal) return current;
+    assertNotFinal(current);
+    const status: string = current.status;
+    const now = clock(deps);
+    const records = await listCheckInAuditRecords(deps, activityId);
+    const seal = { ...sealOfCheckInRecords(records), sealedAt: now.toISOString() };
+    const invitations = (await listInvitations(deps, activityId)) as InvitationRecord[];
+    const attendance = await attendanceStatisticsOf(deps, invitations, now);
+    // A redrive after a failure between the two steps: the activity goes back to FINDINGS_OPEN.
+    const recovering = status === 'FAILED';
+    await change(
+      deps,
+      current,
+      {
+        set: {
+          attendance,
+          attendanceSeal: seal,
+          ...(recovering
+            ? {
+                status: 'FINDINGS_OPEN',
+                phase: 'FINDINGS',
+                ...listingFor(current, 'FINDINGS_OPEN'),
+              }
+            : {}),
+        },
+        ...(recovering ? { remove: ['failure'] } : {}),
+        condition: {
+          expression: 'attribute_not_exists(#seal) AND #expectedStatus = :expectedStatus',
+          names: { '#seal': 'attendanceSeal', '#expectedStatus': 'status' },
+          values: { ':expectedStatus': status },
+        },
+      },
+      {
+        at: seal.sealedAt,
+        action: 'CHECK_INS_SEALED',
+        before: { status },
+        after: {
+          status: recovering ? 'FINDINGS_OPEN' : status,
+          seal: { count: seal.count, digest: seal.digest },
+          attendance,
+        },
+      },
+    );
+    deps.logger?.info('Attendance sealed', {
+      checkIns: seal.count,
+      attended: attendance.attended,
+    });
+    return { ...current, attendanceSeal: seal, attendance };
+  });
+
+  return {
+    activityId,
+    secondsUntilFindingsDeadline: secondsUntilDeadline(findingsDeadlineOf(activity), clock(deps)),
+  };
+};

@@ -1,0 +1,241 @@
+// unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
+import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
+import { activityItem, ID, invitationItem, SECRET } from './fixtures.js';
+import { fakeTable } from './table.js';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'LiandongTable',
+    CHECK_IN_CODE_SECRET: 'test-check-in-code-secret-0123456789abcdef',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+});
+
+const checkIn = (await import('../../../../functions/attendance/check-in.js')).handler;
+const makeUp = (await import('../../../../functions/attendance/make-up-check-in.js')).handler;
+const respond = (await import('../../../../functions/attendance/respond-invitation.js')).handler;
+const page = (await import('../../../../functions/attendance/check-in-page.js')).handler;
+const qr = (await import('../../../../functions/attendance/check-in-qr.js')).handler;
+const phaseControl = (await import('../../../../functions/attendance/phase-control.js')).handler;
+const counts = (await import('../../../../functions/attendance/update-counts.js')).handler;
+
+const table = fakeTable();
+const sfnMock = mockClient(SFNClient);
+const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
+const PK = `ACTIVITY#${ID}`;
+
+type Handler = (
+  event: never,
+  context: never,
+) => Promise<{ statusCode?: number; body?: string; headers?: Record<string, unknown> }>;
+const call = async (handler: unknown, options: Parameters<typeof httpEvent>[0]) => {
+  const result = await (handler as Handler)(httpEvent(options) as never, lambdaContext() as never);
+  let json: unknown;
+  try {
+    json = JSON.parse(result.body ?? '');
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: result.statusCode,
+    json: json as Record<string, never>,
+    text: result.body ?? '',
+    headers: result.headers ?? {},
+  };
+};
+
+beforeEach(() => {
+  setTestEnv();
+  table.items.clear();
+  table.install();
+  sfnMock.reset();
+  table.put(activityItem({ title: '交叉检查 <script>alert(1)</script>' }));
+  table.put(invitationItem('dep-0001'));
+});
+
+const path = (suffix: string) => `/activities/${ID}${suffix}`;
+
+describe('POST /activities/{id}/check-ins', () => {
+  it('201 without a body; 409 the second time', async () => {
+    const first = await call(checkIn, {
+      path: path('/check-ins'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+    });
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ checkIn: { deputyId: 'dep-0001', method: 'API' } });
+    const second = await call(checkIn, {
+      path: path('/check-ins'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: {},
+    });
+    expect(second.status).toBe(409);
+    expect(second.json).toMatchObject({
+      message: expect.stringContaining('already checked in at'),
+    });
+  });
+
+  it('403 for an organiser, 422 for an unknown field', async () => {
+    expect(
+      (await call(checkIn, { path: path('/check-ins'), pathParameters: { activityId: ID } }))
+        .status,
+    ).toBe(403);
+    const bad = await call(checkIn, {
+      path: path('/check-ins'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { deputyId: 'dep-0002' },
+    });
+    expect(bad.status).toBe(422);
+    expect(table.get(PK, 'INVITATION#dep-0001')!.checkedInAt).toBeUndefined();
+  });
+});
+
+describe('POST /activities/{id}/check-ins/make-up', () => {
+  it('requires a reason (422) and the organiser role (403)', async () => {
+    const noReason = await call(makeUp, {
+      path: path('/check-ins/make-up'),
+      pathParameters: { activityId: ID },
+      body: { deputyId: 'dep-0001' },
+    });
+    expect(noReason.status).toBe(422);
+    expect(noReason.json).toMatchObject({ issues: [{ path: 'reason' }] });
+    const asDeputy = await call(makeUp, {
+      path: path('/check-ins/make-up'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { deputyId: 'dep-0001', reason: 'r' },
+    });
+    expect(asDeputy.status).toBe(403);
+    const ok = await call(makeUp, {
+      path: path('/check-ins/make-up'),
+      pathParameters: { activityId: ID },
+      body: { deputyId: 'dep-0001', reason: '现场登记' },
+    });
+    expect(ok.status).toBe(201);
+  });
+});
+
+describe('POST /activities/{id}/invitation/response', () => {
+  it('409 once check-in opened; 422 for another response value', async () => {
+    const late = await call(respond, {
+      path: path('/invitation/response'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { response: 'ACCEPTED' },
+    });
+    expect(late.status).toBe(409);
+    const bad = await call(respond, {
+      path: path('/invitation/response'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { response: 'MAYBE' },
+    });
+    expect(bad.status).toBe(422);
+    table.put(activityItem({ status: 'INVITATIONS_SENT' }));
+    const ok = await call(respond, {
+      path: path('/invitation/response'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { response: 'DECLINED' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ invitation: { response: 'DECLINED' } });
+  });
+});
+
+describe('GET /activities/{id}/check-in/qr and GET /check-in/{code}', () => {
+  it('the QR URL points at the public page on the request origin', async () => {
+    const result = await call(qr, {
+      method: 'GET',
+      path: path('/check-in/qr'),
+      pathParameters: { activityId: ID },
+      headers: { host: 'localhost:4010', 'x-forwarded-proto': 'http' },
+    });
+    expect(result.status).toBe(200);
+    expect(result.json).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/localhost:4010\/check-in\/01J5/),
+    });
+  });
+
+  it('renders an escaped Chinese-first page for a valid code, without changing anything', async () => {
+    const { code } = issueCheckInCode(SECRET, ID, new Date());
+    const result = await call(page, {
+      method: 'GET',
+      path: `/check-in/${code}`,
+      pathParameters: { code },
+      claims: null,
+    });
+    expect(result.status).toBe(200);
+    expect(result.headers['content-type']).toContain('text/html');
+    expect(result.text).toContain('代表签到');
+    expect(result.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(result.text).not.toContain('<script>alert(1)');
+    expect(result.headers['content-security-policy']).toMatch(/script-src 'nonce-/);
+    expect(table.transactions()).toBe(0);
+  });
+
+  it('400 for an invalid code, 410 for an expired one', async () => {
+    const invalid = await call(page, {
+      method: 'GET',
+      path: '/check-in/x',
+      pathParameters: { code: 'x<b>' },
+      claims: null,
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toContain('此签到链接无效');
+    const { code } = issueCheckInCode(SECRET, ID, new Date(Date.now() - 3_600_000), 60);
+    const expired = await call(page, {
+      method: 'GET',
+      path: `/check-in/${code}`,
+      pathParameters: { code },
+      claims: null,
+    });
+    expect(expired.status).toBe(410);
+  });
+});
+
+describe('phase control routes', () => {
+  it('POST .../attendance/close ends ATTENDANCE (202); POST .../check-in/open is 409 then', async () => {
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+    table.put(activityItem({ pendingTask: { phase: 'ATTENDANCE', token: 'T', since: 'x' } }));
+    // The route key names the template, as API Gateway sends it.
+    const close = await call(phaseControl, {
+      path: '/activities/{activityId}/attendance/close',
+      pathParameters: { activityId: ID },
+    });
+    expect(close.status).toBe(202);
+    expect(close.json).toMatchObject({ activityId: ID, phase: 'ATTENDANCE' });
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.taskToken).toBe('T');
+    const open = await call(phaseControl, {
+      path: '/activities/{activityId}/check-in/open',
+      pathParameters: { activityId: ID },
+    });
+    expect(open.status).toBe(409);
+    expect(open.json).toMatchObject({ message: expect.stringContaining('not waiting for START') });
+    const asDeputy = await call(phaseControl, {
+      path: '/activities/{activityId}/attendance/close',
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+    });
+    expect(asDeputy.status).toBe(403);
+  });
+});
+
+describe('PATCH /activities/{id}/counts', () => {
+  it('422 for an empty body', async () => {
+    const result = await call(counts, {
+      method: 'PATCH',
+      path: path('/counts'),
+      pathParameters: { activityId: ID },
+      body: {},
+    });
+    expect(result.status).toBe(422);
+  });
+});
