@@ -22,3 +22,11 @@ export const getActivityEnvSchema = z.object({
 
 export type CreateActivityEnv = z.output<typeof createActivityEnvSchema>;
 export type GetActivityEnv = z.output<typeof getActivityEnvSchema>;
+
+/** `POST /activities/{activityId}/cancel`: stops the execution and emails every invitee once. */
+export const cancelActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().trim().min(1),
+});

@@ -17,4 +17,23 @@ export const openCheckInEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export const recordFailureEnvSchema = z.object({ TABLE_NAME: tableName });
 
+export const closeAttendanceEnvSchema = z.object({ TABLE_NAME: tableName });
+
 export type SendInvitationsEnv = z.output<typeof sendInvitationsEnvSchema>;
+
+// --- findings, triage, dispatch, completion (issue 3) ---
+
+export const closeFindingsEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export const triageEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export const dispatchReferralsEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  REFERRAL_STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+      message: 'must be a Step Functions state machine ARN',
+    }),
+});
+
+export const completeActivityEnvSchema = z.object({ TABLE_NAME: tableName });

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
 export interface LiandongHttpApiProps {
@@ -78,11 +79,16 @@ export class LiandongHttpApi extends Construct {
   }
 
   addRoute(id: string, route: RouteProps): void {
-    this.api.addRoutes({
+    const routes = this.api.addRoutes({
       path: route.path,
       methods: [route.method],
       integration: new HttpLambdaIntegration(`${id}Integration`, route.handler),
       ...(route.public ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
     });
+    if (route.public) {
+      NagSuppressions.addResourceSuppressions(routes, [
+        { id: 'AwsSolutions-APIG4', reason: route.public.reason },
+      ]);
+    }
   }
 }

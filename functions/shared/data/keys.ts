@@ -7,12 +7,25 @@
  * | activity | `ACTIVITY#<id>` | `ACTIVITY` |
  * | invitation | `ACTIVITY#<id>` | `INVITATION#<deputyId>` |
  * | audit event | `<streamId>` (an activity: `ACTIVITY#<id>`) | `AUDIT#<seq, 8 digits>` |
+ * | check-in audit record (unchained) | `ACTIVITY#<id>` | `AUDIT_CHECKIN#<deputyId>` |
+ * | finding | `ACTIVITY#<id>` | `FINDING#<findingId>` |
+ * | finding audit record (unchained) | `ACTIVITY#<id>` | `AUDIT_FINDING#<findingId>` |
+ * | referral (head of its own audit stream `REFERRAL#<id>`) | `REFERRAL#<id>` | `REFERRAL` |
  * | deputy | `DEPUTY#<id>` | `PROFILE` |
+ * | deputy email claim (unique emails) | `DEPUTY_EMAIL#<lower-case email>` | `DEPUTY_EMAIL` |
+ * | department | `DEPARTMENT#<id>` | `PROFILE` |
+ * | committee (督办工委) | `COMMITTEE#<id>` | `PROFILE` |
+ * | routing rule | `ROUTING` | `RULE#<category>#<street or *>` |
+ * | audit event of a deputy / department / committee | `DEPUTY#<id>` … (its own partition) | `AUDIT#<seq>` |
+ * | audit event of a routing rule | `ROUTING_RULE#<category>#<street or *>` | `AUDIT#<seq>` |
+ * | listing: departments by name | `DEPARTMENTS` | `<name>#<id>` |
+ * | listing: committees by name | `COMMITTEES` | `<name>#<id>` |
  * | idempotency record (Powertools) | `IDEMPOTENCY#<function>` | `<hash>` |
  * | listing: activities by status | `ACTIVITIES#<status>` | `<startsAt>#<id>` |
  * | listing: deputies by name | `DEPUTIES` | `<name>#<id>` |
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
  * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt>#<id>` |
+ * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -64,6 +77,11 @@ const id = (value: string, what: string): string => {
 
 const activityPk = (activityId: string) => `ACTIVITY#${id(activityId, 'activity id')}`;
 const deputyPk = (deputyId: string) => `DEPUTY#${id(deputyId, 'deputy id')}`;
+const referralPk = (referralId: string) => `REFERRAL#${id(referralId, 'referral id')}`;
+const departmentPk = (departmentId: string) => `DEPARTMENT#${id(departmentId, 'department id')}`;
+const committeePk = (committeeId: string) => `COMMITTEE#${id(committeeId, 'committee id')}`;
+const routingRuleSuffix = (category: string, street: string) =>
+  `${id(category, 'category')}#${id(street, 'street')}`;
 
 const auditSk = (seq: number): string => {
   if (!Number.isSafeInteger(seq) || seq < 1 || seq >= 10 ** AUDIT_SEQ_WIDTH) {
@@ -88,8 +106,66 @@ export const keys = {
 
   auditEvent: (streamId: string, seq: number): PrimaryKey => ({ pk: streamId, sk: auditSk(seq) }),
 
+  /**
+   * The unchained audit record of one check-in, written in the check-in's own transaction;
+   * CloseAttendance seals them all with one chained event (docs/activity-workflow.md).
+   */
+  checkInAuditRecord: (activityId: string, deputyId: string): PrimaryKey => ({
+    pk: activityPk(activityId),
+    sk: `AUDIT_CHECKIN#${id(deputyId, 'deputy id')}`,
+  }),
+
+  finding: (activityId: string, findingId: string): PrimaryKey => ({
+    pk: activityPk(activityId),
+    sk: `FINDING#${id(findingId, 'finding id')}`,
+  }),
+
+  /**
+   * The unchained audit record of one finding, written in the finding's own transaction;
+   * CloseFindings seals them all with one chained event (docs/activity-workflow.md).
+   */
+  findingAuditRecord: (activityId: string, findingId: string): PrimaryKey => ({
+    pk: activityPk(activityId),
+    sk: `AUDIT_FINDING#${id(findingId, 'finding id')}`,
+  }),
+
+  referral: (referralId: string): PrimaryKey => ({ pk: referralPk(referralId), sk: 'REFERRAL' }),
+
+  /** A referral is the head of its own audit stream from dispatch on. */
+  auditStreamOfReferral: (referralId: string): string => referralPk(referralId),
+
   /** `staticPkValue` of a Powertools idempotency persistence layer for one function. */
   idempotency: (functionName: string): string => `IDEMPOTENCY#${id(functionName, 'function name')}`,
+
+  // --- reference data (issue 3): each item is the head of its own audit stream ---
+  department: (departmentId: string): PrimaryKey => ({
+    pk: departmentPk(departmentId),
+    sk: 'PROFILE',
+  }),
+
+  committee: (committeeId: string): PrimaryKey => ({ pk: committeePk(committeeId), sk: 'PROFILE' }),
+
+  /** `street` is a street code or `*` (every street). */
+  routingRule: (category: string, street: string): PrimaryKey => ({
+    pk: 'ROUTING',
+    sk: `RULE#${routingRuleSuffix(category, street)}`,
+  }),
+
+  /** Claims an email for one deputy (emails are unique; the claim holds the deputy id). */
+  deputyEmail: (email: string): PrimaryKey => ({
+    pk: `DEPUTY_EMAIL#${id(email.trim().toLowerCase(), 'email')}`,
+    sk: 'DEPUTY_EMAIL',
+  }),
+
+  auditStreamOfDeputy: (deputyId: string): string => deputyPk(deputyId),
+
+  auditStreamOfDepartment: (departmentId: string): string => departmentPk(departmentId),
+
+  auditStreamOfCommittee: (committeeId: string): string => committeePk(committeeId),
+
+  /** Rules share the `ROUTING` partition, so each rule's events live in a partition of its own. */
+  auditStreamOfRoutingRule: (category: string, street: string): string =>
+    `ROUTING_RULE#${routingRuleSuffix(category, street)}`,
 
   // --- index attributes written on items ---
   activityListing: (status: string, startsAt: string, activityId: string): ListingKey => ({
@@ -112,6 +188,21 @@ export const keys = {
     listSk: `${name}#${id(deputyId, 'deputy id')}`,
   }),
 
+  departmentListing: (name: string, departmentId: string): ListingKey => ({
+    listPk: 'DEPARTMENTS',
+    listSk: `${name}#${id(departmentId, 'department id')}`,
+  }),
+
+  committeeListing: (name: string, committeeId: string): ListingKey => ({
+    listPk: 'COMMITTEES',
+    listSk: `${name}#${id(committeeId, 'committee id')}`,
+  }),
+
+  referralOwnership: (activityId: string, departmentId: string): OwnershipKey => ({
+    ownerPk: activityPk(activityId),
+    ownerSk: `REFERRAL#${id(departmentId, 'department id')}`,
+  }),
+
   // --- queries ---
   invitationsOfActivity: (activityId: string): KeyQuery => ({
     partitionKeyName: 'pk',
@@ -127,6 +218,35 @@ export const keys = {
     sortKeyPrefix: 'AUDIT#',
   }),
 
+  checkInAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'AUDIT_CHECKIN#',
+  }),
+
+  findingsOfActivity: (activityId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'FINDING#',
+  }),
+
+  findingAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'AUDIT_FINDING#',
+  }),
+
+  referralsOfActivity: (activityId: string): KeyQuery => ({
+    indexName: OWNERSHIP_INDEX,
+    partitionKeyName: 'ownerPk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'ownerSk',
+    sortKeyPrefix: 'REFERRAL#',
+  }),
+
   activitiesByStatus: (status: string): KeyQuery => ({
     indexName: LISTING_INDEX,
     partitionKeyName: 'listPk',
@@ -139,6 +259,28 @@ export const keys = {
     partitionKeyName: 'listPk',
     partitionKey: 'DEPUTIES',
     sortKeyName: 'listSk',
+  }),
+
+  departmentsByName: (): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'DEPARTMENTS',
+    sortKeyName: 'listSk',
+  }),
+
+  committeesByName: (): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'COMMITTEES',
+    sortKeyName: 'listSk',
+  }),
+
+  /** Every routing rule, by category then street (one small partition). */
+  routingRules: (): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: 'ROUTING',
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'RULE#',
   }),
 
   invitationsOfDeputy: (deputyId: string): KeyQuery => ({

@@ -1,0 +1,63 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db, ses, sfn } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  bodyLimit,
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { cancelActivity, cancelActivityBodySchema, type CancelActivityBody } from './cancel.js';
+import { cancelActivityEnvSchema } from './env.js';
+import { activityPathSchema } from './schemas.js';
+
+const env = parseEnv(cancelActivityEnvSchema);
+
+/**
+ * `POST /activities/{activityId}/cancel` (organiser, `{reason}`): any time before completion.
+ * 200 when every invitee was told; 202 when notices remain (repeat the request to send them).
+ */
+export const handler = middy<
+  ValidatedHttpEvent<CancelActivityBody, z.output<typeof activityPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('organiser'))
+  .use(bodyLimit({ maxBytes: 16 * 1024 }))
+  .use(validateRequest({ body: cancelActivityBodySchema, pathParameters: activityPathSchema }))
+  .handler(async (event, context) => {
+    const { activityId } = event.pathParameters;
+    logger.appendKeys({ activityId });
+    const result = await cancelActivity(
+      {
+        db,
+        sfn,
+        ses,
+        tableName: env.TABLE_NAME,
+        stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
+        senderEmail: env.SENDER_EMAIL,
+        configurationSet: env.SES_CONFIGURATION_SET,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        logger,
+      },
+      activityId,
+      event.body,
+      getCaller(event),
+    );
+    metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);
+    logger.info('Activity cancelled', result.notices);
+    return jsonResponse(result.notices.pending > 0 ? 202 : 200, result);
+  });

@@ -1,0 +1,361 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { listInvitations } from '../shared/data/activities.js';
+import { getDeputies } from '../shared/data/deputies.js';
+import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
+import { keys } from '../shared/data/keys.js';
+import { ACTIVITY_TYPES, type Language } from '../shared/domain/reference.js';
+import type { RenderedEmail } from '../shared/email/invitation.js';
+import { bodyText, escapeHtml, headerText, isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { ConflictError, TransientError } from '../shared/errors.js';
+import type { Caller } from '../shared/http/auth.js';
+import type { DomainLogger } from '../shared/observability.js';
+import {
+  assertOrganiserFor,
+  changeActivity,
+  hasStatus,
+  loadActivity,
+  statusOf,
+  withConflictRetry,
+  type ActivityRecord,
+} from '../findings/store.js';
+import { executionArnOf } from './view.js';
+
+/** Body of `POST /activities/{activityId}/cancel`. */
+export const cancelActivityBodySchema = z.strictObject({
+  reason: z.string().trim().min(1).max(1000),
+});
+export type CancelActivityBody = z.output<typeof cancelActivityBodySchema>;
+
+export interface CancelDeps {
+  db: DynamoDBDocumentClient;
+  sfn: SFNClient;
+  ses: SESClient;
+  tableName: string;
+  stateMachineArn: string;
+  senderEmail: string;
+  configurationSet: string;
+  now?: () => Date;
+  remainingMs?: () => number;
+  concurrency?: number;
+  logger?: DomainLogger;
+}
+
+/** Same rule as invitations: a claim older than Lambda's longest run belongs to a dead one. */
+const CLAIM_STALE_AFTER_MS = 15 * 60_000;
+/** API Gateway gives up after 30 s: stop sending with this much left and answer 202. */
+const TIME_RESERVE_MS = 5_000;
+
+const clock = (deps: CancelDeps) => (deps.now ?? (() => new Date()))();
+
+const TIME_ZONE = 'Asia/Shanghai';
+
+const TEXT = {
+  zh: {
+    subject: (title: string) => `【黄埔区人大】活动取消：${title}`,
+    greeting: (name: string) => `尊敬的${name}代表：`,
+    body: (title: string, type: string, time: string) =>
+      `原定于${time}（北京时间）举行的${type}“${title}”已取消。`,
+    reason: '取消原因',
+    apology: '由此带来的不便，敬请谅解。',
+    signature: '黄埔区人大常委会',
+    footer: '本邮件由联动平台自动发送，请勿直接回复。',
+  },
+  en: {
+    subject: (title: string) => `[Huangpu District People's Congress] Cancelled: ${title}`,
+    greeting: (name: string) => `Dear Deputy ${name},`,
+    body: (title: string, type: string, time: string) =>
+      `The ${type.toLowerCase()} "${title}" planned for ${time} (China Standard Time) has been cancelled.`,
+    reason: 'Reason',
+    apology: 'We apologise for any inconvenience.',
+    signature: 'Standing Committee of the Huangpu District People’s Congress',
+    footer:
+      'This message was sent automatically by the Liandong platform; please do not reply to it.',
+  },
+} as const;
+
+/** The cancellation notice of one invitee, in the activity's language (Chinese by default). */
+export const renderCancellationEmail = (
+  activity: Pick<ActivityItem, 'title' | 'type' | 'startsAt' | 'language'>,
+  deputy: { name: string },
+  reason: string,
+): RenderedEmail => {
+  const language: Language = activity.language === 'en' ? 'en' : 'zh';
+  const t = TEXT[language];
+  const time = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    dateStyle: 'full',
+    timeStyle: 'short',
+  }).format(new Date(activity.startsAt));
+  const lines = [
+    t.greeting(bodyText(deputy.name)),
+    t.body(bodyText(activity.title), ACTIVITY_TYPES[activity.type][language], time),
+    `${t.reason}${language === 'zh' ? '：' : ': '}${bodyText(reason)}`,
+    t.apology,
+    t.signature,
+  ];
+  const text = [...lines, '', t.footer, ''].join('\n\n');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.6">',
+    ...lines.map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`),
+    `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: headerText(t.subject(activity.title)), text, html };
+};
+
+export interface CancelResult {
+  activity: { id: string; status: 'CANCELLED'; cancelledAt: string };
+  notices: { sent: number; failed: number; pending: number };
+}
+
+const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
+
+/** Stops the activity's execution; one that does not exist or already ended is fine. */
+const stopWorkflow = async (deps: CancelDeps, activityId: string) => {
+  try {
+    await deps.sfn.send(
+      new StopExecutionCommand({
+        executionArn: executionArnOf(deps.stateMachineArn, activityId),
+        error: 'ActivityCancelled',
+        // The organiser's reason stays in the table: execution history is kept apart from it.
+        cause: 'The organiser cancelled the activity',
+      }),
+    );
+  } catch (error) {
+    if (errorName(error) === 'ExecutionDoesNotExist') return;
+    if (
+      errorName(error) === 'ThrottlingException' ||
+      ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500
+    ) {
+      throw new TransientError('Step Functions is busy; retry later', { cause: error });
+    }
+    throw error;
+  }
+};
+
+/**
+ * Cancels an activity before it completes: stops its execution, marks it CANCELLED with the
+ * chained ACTIVITY_CANCELLED event, then emails each invitee once (claim per invitation, as for
+ * invitations). 409 when completed or already cancelled; a cancel whose notices are not all
+ * out yet (time budget, SES throttling) may be repeated and only sends the rest.
+ */
+export const cancelActivity = async (
+  deps: CancelDeps,
+  activityId: string,
+  input: CancelActivityBody,
+  caller: Caller,
+): Promise<CancelResult> => {
+  let activity = await loadActivity(deps, activityId);
+  assertOrganiserFor(caller, activity);
+  if (hasStatus(activity, 'COMPLETED')) {
+    throw new ConflictError(`Activity ${activityId} is completed and cannot be cancelled`);
+  }
+  if (hasStatus(activity, 'CANCELLED') && activity.cancellation?.noticesComplete !== false) {
+    throw new ConflictError(`Activity ${activityId} is already cancelled`);
+  }
+
+  if (!hasStatus(activity, 'CANCELLED')) {
+    await stopWorkflow(deps, activityId);
+    await withConflictRetry(async () => {
+      const current = await loadActivity(deps, activityId);
+      if (hasStatus(current, 'COMPLETED', 'CANCELLED')) {
+        throw new ConflictError(`Activity ${activityId} is ${statusOf(current)}`);
+      }
+      const at = clock(deps).toISOString();
+      await changeActivity(
+        deps,
+        current,
+        {
+          actor: caller.sub,
+          action: 'ACTIVITY_CANCELLED',
+          before: { status: current.status, phase: current.phase },
+          after: { status: 'CANCELLED', reason: input.reason },
+          change: {
+            set: {
+              status: 'CANCELLED',
+              phase: 'CANCELLED',
+              cancellation: { reason: input.reason, by: caller.sub, at, noticesComplete: false },
+              ...keys.activityListing('CANCELLED', current.startsAt, activityId),
+            },
+            remove: ['pendingTask'],
+            condition: {
+              expression: 'NOT (#current IN (:completed, :cancelled))',
+              names: { '#current': 'status' },
+              values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
+            },
+          },
+        },
+        at,
+      );
+    });
+    activity = await loadActivity(deps, activityId);
+  }
+
+  const notices = await sendNotices(deps, activity);
+  if (notices.pending === 0) {
+    await withConflictRetry(async () => {
+      const current = await loadActivity(deps, activityId);
+      if (current.cancellation?.noticesComplete !== false) return;
+      const at = clock(deps).toISOString();
+      await changeActivity(
+        deps,
+        current,
+        {
+          actor: caller.sub,
+          action: 'CANCELLATION_NOTICES_SENT',
+          before: { status: current.status },
+          after: { sent: notices.sent, failed: notices.failed },
+          change: { set: { cancellation: { ...current.cancellation, noticesComplete: true } } },
+        },
+        at,
+      );
+    });
+  }
+  return {
+    activity: { id: activityId, status: 'CANCELLED', cancelledAt: activity.cancellation!.at },
+    notices,
+  };
+};
+
+type NoticeInvitation = InvitationItem & {
+  cancelNoticeClaimedAt?: string;
+  cancelNoticeMessageId?: string;
+  cancelNoticeFailure?: string;
+};
+
+const SES_RETRYABLE = new Set(['Throttling', 'ThrottlingException', 'ServiceUnavailable']);
+
+/** Emails the invitees not yet told; each invitation is claimed first, so each gets one email. */
+const sendNotices = async (
+  deps: CancelDeps,
+  activity: ActivityRecord,
+): Promise<CancelResult['notices']> => {
+  const reason = activity.cancellation?.reason ?? '';
+  const invitations = (await listInvitations(deps, activity.id)) as NoticeInvitation[];
+  const pending = invitations.filter((i) => !i.cancelNoticeMessageId && !i.cancelNoticeFailure);
+  const deputies = pending.length
+    ? await getDeputies(
+        deps,
+        pending.map((i) => i.deputyId),
+        ['name', 'email', 'active'],
+      )
+    : new Map();
+  const queue = [...pending];
+  let stop: unknown;
+  const worker = async () => {
+    for (let item = queue.shift(); item && stop === undefined; item = queue.shift()) {
+      if (deps.remainingMs && deps.remainingMs() < TIME_RESERVE_MS) return;
+      try {
+        await sendNotice(deps, activity, item, deputies.get(item.deputyId), reason);
+      } catch (error) {
+        stop ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 8) }, worker));
+  if (stop !== undefined) throw stop;
+
+  const final = (await listInvitations(deps, activity.id)) as NoticeInvitation[];
+  const sent = final.filter((i) => i.cancelNoticeMessageId).length;
+  const failed = final.filter((i) => !i.cancelNoticeMessageId && i.cancelNoticeFailure).length;
+  return { sent, failed, pending: final.length - sent - failed };
+};
+
+const sendNotice = async (
+  deps: CancelDeps,
+  activity: ActivityRecord,
+  invitation: NoticeInvitation,
+  deputy: { name: string; email: string; active: boolean } | undefined,
+  reason: string,
+): Promise<void> => {
+  const key = keys.invitation(activity.id, invitation.deputyId);
+  const now = clock(deps);
+  const claimedAt = now.toISOString();
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: 'SET cancelNoticeClaimedAt = :claimedAt',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(cancelNoticeMessageId) AND ' +
+          'attribute_not_exists(cancelNoticeFailure) AND ' +
+          '(attribute_not_exists(cancelNoticeClaimedAt) OR cancelNoticeClaimedAt < :stale)',
+        ExpressionAttributeValues: {
+          ':claimedAt': claimedAt,
+          ':stale': new Date(now.getTime() - CLAIM_STALE_AFTER_MS).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if (errorName(error) === 'ConditionalCheckFailedException') return; // another attempt has it
+    throw error;
+  }
+  const settle = (update: string, values: Record<string, unknown> = {}) =>
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: update,
+        ConditionExpression: 'cancelNoticeClaimedAt = :claimedAt',
+        ExpressionAttributeValues: { ':claimedAt': claimedAt, ...values },
+      }),
+    );
+
+  const failure = !deputy
+    ? 'DEPUTY_NOT_FOUND'
+    : !isSafeEmailAddress(deputy.email)
+      ? 'NO_USABLE_ADDRESS'
+      : undefined;
+  if (failure || !deputy) {
+    deps.logger?.warn('Cancellation notice not emailed', {
+      deputyId: invitation.deputyId,
+      failure,
+    });
+    await settle('SET cancelNoticeFailure = :failure', { ':failure': failure });
+    return;
+  }
+  const email = renderCancellationEmail(activity, deputy, reason);
+  let messageId: string | undefined;
+  try {
+    const response = await deps.ses.send(
+      new SendEmailCommand({
+        Source: deps.senderEmail,
+        Destination: { ToAddresses: [deputy.email] },
+        Message: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: email.text, Charset: 'UTF-8' },
+            Html: { Data: email.html, Charset: 'UTF-8' },
+          },
+        },
+        ConfigurationSetName: deps.configurationSet,
+      }),
+    );
+    messageId = response.MessageId;
+  } catch (error) {
+    if (errorName(error) === 'MessageRejected') {
+      await settle('SET cancelNoticeFailure = :failure', { ':failure': 'REJECTED_BY_SES' });
+      return;
+    }
+    if (
+      SES_RETRYABLE.has(errorName(error)) ||
+      ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500
+    ) {
+      await settle('REMOVE cancelNoticeClaimedAt');
+      throw new TransientError('SES refused to send; repeat the cancel to send the rest', {
+        cause: error,
+      });
+    }
+    throw error; // unknown outcome: the claim stays, so no second email before it is stale
+  }
+  await settle('SET cancelNoticeMessageId = :messageId, cancelNoticeSentAt = :sentAt', {
+    ':messageId': messageId ?? 'unknown',
+    ':sentAt': clock(deps).toISOString(),
+  });
+};

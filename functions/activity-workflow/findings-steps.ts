@@ -1,0 +1,514 @@
+import {
+  DescribeExecutionCommand,
+  StartExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { executionArnOf } from '../activities/view.js';
+import { appendAuditEvent, GENESIS_HASH, type HeadChange } from '../shared/data/audit.js';
+import { keys } from '../shared/data/keys.js';
+import { listRoutingRules } from '../shared/data/reference.js';
+import { writeTransaction, MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
+import { routeFinding } from '../shared/domain/routing.js';
+import { ConcurrentModificationError, ConflictError, TransientError } from '../shared/errors.js';
+import type { DomainLogger } from '../shared/observability.js';
+import type { FindingItem, ReferralItem } from '../findings/model.js';
+import {
+  SEAL_ALGORITHM,
+  changeActivity,
+  getActiveFlags,
+  getReferrals,
+  hasStatus,
+  listFindingAuditRecords,
+  listFindings,
+  loadActivity,
+  sealDigest,
+  statusOf,
+  withConflictRetry,
+  writeInChunks,
+  type ActivityRecord,
+  type TransactItem,
+  type WorkflowStatus,
+} from '../findings/store.js';
+import { WORKFLOW_ACTOR } from './domain.js';
+import { buildReport, type AttendanceStats } from './report.js';
+import { planTriage } from './triage-plan.js';
+
+export interface StepDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+  logger?: DomainLogger;
+}
+
+const clock = (deps: StepDeps) => (deps.now ?? (() => new Date()))();
+
+const assertNotFinal = (activity: ActivityRecord) => {
+  if (hasStatus(activity, 'CANCELLED', 'COMPLETED')) {
+    throw new ConflictError(`Activity ${activity.id} is ${statusOf(activity)}`);
+  }
+  if (hasStatus(activity, 'FAILED') && activity.failure?.stage === 'SCHEDULING') {
+    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
+  }
+};
+
+const listingFor = (activity: ActivityRecord, status: WorkflowStatus) =>
+  keys.activityListing(status, activity.startsAt, activity.id);
+
+/** Moves the status on, only if nobody else moved it since it was read. */
+const moveTo = (
+  activity: ActivityRecord,
+  status: WorkflowStatus,
+  phase: string,
+  change: HeadChange = {},
+): HeadChange => ({
+  set: { status, phase, ...listingFor(activity, status), ...change.set },
+  remove: ['failure', ...(change.remove ?? [])],
+  condition: {
+    expression:
+      '#expectedStatus = :expectedStatus' +
+      (change.condition ? ` AND (${change.condition.expression})` : ''),
+    names: { '#expectedStatus': 'status', ...change.condition?.names },
+    values: { ':expectedStatus': activity.status, ...change.condition?.values },
+  },
+});
+
+// --- CloseFindings -----------------------------------------------------------------------
+
+/**
+ * Closes and seals the findings. First the status moves to TRIAGE (so the ConditionCheck of
+ * any later finding fails), then the unchained `AUDIT_FINDING#` records, now complete, are read
+ * and one chained FINDINGS_SEALED event stores their count and digest. Each part is skipped
+ * when a retry finds it done.
+ */
+export const closeFindings = async (
+  deps: StepDeps,
+  activityId: string,
+): Promise<{ activityId: string }> =>
+  withConflictRetry(async () => {
+    let activity = await loadActivity(deps, activityId);
+    if (activity.findingsSeal && !hasStatus(activity, 'FAILED')) return { activityId };
+    assertNotFinal(activity);
+    if (!activity.findingsClosedAt) {
+      if (!hasStatus(activity, 'FINDINGS_OPEN', 'FAILED')) {
+        throw new ConflictError(
+          `Activity ${activityId} is ${statusOf(activity)}: findings cannot be closed`,
+        );
+      }
+      const at = clock(deps).toISOString();
+      await changeActivity(
+        deps,
+        activity,
+        {
+          actor: WORKFLOW_ACTOR,
+          action: 'FINDINGS_CLOSED',
+          before: { status: activity.status, phase: activity.phase },
+          after: { status: 'TRIAGE', phase: 'TRIAGE' },
+          change: moveTo(activity, 'TRIAGE', 'TRIAGE', {
+            set: { findingsClosedAt: at },
+            remove: ['pendingTask'],
+          }),
+        },
+        at,
+      );
+      activity = await loadActivity(deps, activityId);
+    }
+    const records = await listFindingAuditRecords(deps, activityId);
+    const seal = { count: records.length, digest: sealDigest(records) };
+    const at = clock(deps).toISOString();
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: WORKFLOW_ACTOR,
+        action: 'FINDINGS_SEALED',
+        before: { status: activity.status },
+        after: { status: 'TRIAGE', ...seal, algorithm: SEAL_ALGORITHM },
+        change: moveTo(activity, 'TRIAGE', 'TRIAGE', {
+          set: { findingsSeal: { ...seal, at } },
+          remove: ['pendingTask'],
+        }),
+      },
+      at,
+    );
+    deps.logger?.info('Findings sealed', { count: seal.count });
+    return { activityId };
+  });
+
+// --- Triage ------------------------------------------------------------------------------
+
+export interface TriageResult {
+  activityId: string;
+  referrals: number;
+  unrouted: number;
+}
+
+const findingUpdate = (
+  tableName: string,
+  finding: Pick<FindingItem, 'activityId' | 'id'>,
+  referralId: string | undefined,
+): TransactItem => ({
+  Update: {
+    TableName: tableName,
+    Key: keys.finding(finding.activityId, finding.id),
+    UpdateExpression: referralId
+      ? 'SET #referralId = :referralId REMOVE #unrouted'
+      : 'SET #unrouted = :true REMOVE #referralId',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#referralId': 'referralId', '#unrouted': 'unrouted' },
+    ExpressionAttributeValues: referralId ? { ':referralId': referralId } : { ':true': true },
+  },
+});
+
+/** A new draft referral: not yet the head of its own audit stream (`auditSeq` 0). */
+export const draftReferralItem = (
+  activityId: string,
+  draft: { referralId: string; departmentId: string; findingIds: string[] },
+  at: string,
+): ReferralItem => ({
+  ...keys.referral(draft.referralId),
+  ...keys.referralOwnership(activityId, draft.departmentId),
+  entity: 'REFERRAL',
+  id: draft.referralId,
+  activityId,
+  departmentId: draft.departmentId,
+  findingIds: draft.findingIds,
+  status: 'DRAFT',
+  createdAt: at,
+  updatedAt: at,
+  auditSeq: 0,
+  auditHash: GENESIS_HASH,
+});
+
+/**
+ * Drafts the referrals: routing rules send each finding that needs referral to its department,
+ * one referral per department listing its findings; findings no rule routes (or routed to an
+ * inactive department) are flagged `unrouted` for the review. Status IN_REVIEW. Returns
+ * numbers only. Referral ids are derived from activity and department, so a retry rewrites the
+ * same items; when everything fits it is one transaction with the audit event.
+ */
+export const triage = async (deps: StepDeps, activityId: string): Promise<TriageResult> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity(deps, activityId);
+    if (activity.triage && !hasStatus(activity, 'FAILED')) {
+      return {
+        activityId,
+        referrals: activity.triage.referrals,
+        unrouted: activity.triage.unrouted,
+      };
+    }
+    assertNotFinal(activity);
+    if (!hasStatus(activity, 'TRIAGE', 'FAILED') || !activity.findingsSeal) {
+      throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot triage`);
+    }
+    const [findings, rules] = await Promise.all([
+      listFindings(deps, activityId),
+      listRoutingRules(deps),
+    ]);
+    const routed = findings
+      .filter((finding) => finding.needsReferral)
+      .map((finding) =>
+        routeFinding(rules, {
+          category: finding.category,
+          street: finding.street ?? activity.street,
+        }),
+      )
+      .filter((id): id is string => id !== undefined);
+    const active = await getActiveFlags(deps, 'department', routed);
+    const plan = planTriage(activity, findings, rules, (id) => active.get(id) === true);
+
+    const at = clock(deps).toISOString();
+    const items: TransactItem[] = [
+      ...plan.referrals.map((draft) => ({
+        Put: { TableName: deps.tableName, Item: draftReferralItem(activityId, draft, at) },
+      })),
+      ...plan.referrals.flatMap((draft) =>
+        draft.findingIds.map((id) =>
+          findingUpdate(deps.tableName, { activityId, id }, draft.referralId),
+        ),
+      ),
+      ...plan.unrouted.map((id) => findingUpdate(deps.tableName, { activityId, id }, undefined)),
+    ];
+    const fits = items.length + 2 <= MAX_TRANSACTION_ITEMS;
+    if (!fits) await writeInChunks(deps, items);
+    const counts = { referrals: plan.referrals.length, unrouted: plan.unrouted.length };
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: WORKFLOW_ACTOR,
+        action: 'FINDINGS_TRIAGED',
+        before: { status: activity.status },
+        after: { status: 'IN_REVIEW', referrals: plan.referrals, unrouted: plan.unrouted },
+        change: moveTo(activity, 'IN_REVIEW', 'REVIEW', { set: { triage: { ...counts, at } } }),
+        ...(fits ? { items } : {}),
+      },
+      at,
+    );
+    deps.logger?.info('Findings triaged', counts);
+    return { activityId, ...counts };
+  });
+
+// --- DispatchReferrals -------------------------------------------------------------------
+
+export interface DispatchDeps extends StepDeps {
+  sfn: SFNClient;
+  referralStateMachineArn: string;
+  concurrency?: number;
+}
+
+const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
+
+const isThrottled = (error: unknown) =>
+  ['ThrottlingException', 'ServiceUnavailable', 'InternalServerError'].includes(errorName(error)) ||
+  ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
+
+/** A referral execution exists with another input: never ours to take over. */
+export class ReferralExecutionConflictError extends ConflictError {
+  override readonly name = 'ReferralExecutionConflictError';
+}
+
+/**
+ * Starts the referral's workflow (name = referral id, input `{referralId}`). An execution that
+ * already exists with the same input is ours, from an earlier attempt: success.
+ */
+export const startReferralExecution = async (
+  deps: DispatchDeps,
+  referralId: string,
+): Promise<string> => {
+  const input = JSON.stringify({ referralId });
+  try {
+    const started = await deps.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: deps.referralStateMachineArn,
+        name: referralId,
+        input,
+      }),
+    );
+    return started.executionArn ?? executionArnOf(deps.referralStateMachineArn, referralId);
+  } catch (error) {
+    if (errorName(error) === 'ExecutionAlreadyExists') {
+      const executionArn = executionArnOf(deps.referralStateMachineArn, referralId);
+      const existing = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const same = (() => {
+        try {
+          return JSON.stringify(JSON.parse(existing.input ?? 'null')) === input;
+        } catch {
+          return false;
+        }
+      })();
+      if (same) return executionArn;
+      throw new ReferralExecutionConflictError(
+        `Execution ${referralId} exists with another input`,
+        { cause: error },
+      );
+    }
+    if (isThrottled(error)) {
+      throw new TransientError('Step Functions is busy; retry later', { cause: error });
+    }
+    throw error;
+  }
+};
+
+/** Marks one referral DISPATCHED: event 1 of the referral's own audit stream. */
+const markDispatched = async (
+  deps: DispatchDeps,
+  referral: ReferralItem,
+  executionArn: string,
+): Promise<void> => {
+  const at = clock(deps).toISOString();
+  const { items } = appendAuditEvent({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfReferral(referral.id),
+    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    change: {
+      set: { status: 'DISPATCHED', executionArn, dispatchedAt: at, updatedAt: at },
+      condition: {
+        expression: '#expectedStatus = :approved',
+        names: { '#expectedStatus': 'status' },
+        values: { ':approved': 'APPROVED' },
+      },
+    },
+    event: {
+      at,
+      actor: WORKFLOW_ACTOR,
+      action: 'REFERRAL_DISPATCHED',
+      before: { status: referral.status },
+      after: {
+        status: 'DISPATCHED',
+        activityId: referral.activityId,
+        departmentId: referral.departmentId,
+        findingIds: referral.findingIds,
+        committeeId: referral.committeeId ?? null,
+        dueDate: referral.dueDate ?? null,
+        executionArn,
+      },
+    },
+  });
+  try {
+    await writeTransaction(deps.db, items);
+  } catch (error) {
+    if (!(error instanceof ConcurrentModificationError)) throw error;
+    const [current] = (await getReferrals(deps, [referral.id])).values();
+    if (current?.status === 'DISPATCHED') return;
+    throw error;
+  }
+};
+
+/**
+ * Starts one referral workflow per approved referral and marks each DISPATCHED with its
+ * execution ARN and audit event; then one chained REFERRALS_DISPATCHED event on the activity.
+ * Safe to retry at any point: dispatched referrals are skipped, a start that already happened
+ * is recognised by name and input. Never runs before the review was approved.
+ */
+export const dispatchReferrals = async (
+  deps: DispatchDeps,
+  activityId: string,
+): Promise<{ activityId: string; dispatched: number }> => {
+  let activity = await loadActivity(deps, activityId);
+  if (
+    hasStatus(activity, 'COMPLETED') ||
+    (activity.referralsDispatchedAt && !hasStatus(activity, 'FAILED'))
+  ) {
+    return { activityId, dispatched: activity.dispatchedCount ?? 0 };
+  }
+  assertNotFinal(activity);
+  if (!activity.reviewApprovedAt) {
+    throw new ConflictError(`The review of activity ${activityId} is not approved`);
+  }
+  if (!hasStatus(activity, 'DISPATCHING')) {
+    if (!hasStatus(activity, 'IN_REVIEW', 'FAILED')) {
+      throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot dispatch`);
+    }
+    await withConflictRetry(async () => {
+      const current = await loadActivity(deps, activityId);
+      if (hasStatus(current, 'DISPATCHING')) return;
+      const at = clock(deps).toISOString();
+      await changeActivity(
+        deps,
+        current,
+        {
+          actor: WORKFLOW_ACTOR,
+          action: 'DISPATCH_STARTED',
+          before: { status: current.status, phase: current.phase },
+          after: { status: 'DISPATCHING', referrals: current.approvedReferralIds?.length ?? 0 },
+          change: moveTo(current, 'DISPATCHING', 'DISPATCH', { remove: ['pendingTask'] }),
+        },
+        at,
+      );
+    });
+    activity = await loadActivity(deps, activityId);
+  }
+
+  const ids = activity.approvedReferralIds ?? [];
+  const referrals = await getReferrals(deps, ids);
+  const queue = ids.map((id) => referrals.get(id)).filter((r): r is ReferralItem => !!r);
+  const dispatched: { referralId: string; executionArn: string }[] = [];
+  let failure: unknown;
+  const worker = async () => {
+    for (
+      let referral = queue.shift();
+      referral && failure === undefined;
+      referral = queue.shift()
+    ) {
+      try {
+        if (referral.status === 'DISPATCHED' && referral.executionArn) {
+          dispatched.push({ referralId: referral.id, executionArn: referral.executionArn });
+          continue;
+        }
+        if (referral.status !== 'APPROVED') {
+          throw new ConflictError(`Referral ${referral.id} is ${referral.status}, not APPROVED`);
+        }
+        const executionArn = await startReferralExecution(deps, referral.id);
+        await markDispatched(deps, referral, executionArn);
+        dispatched.push({ referralId: referral.id, executionArn });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 4) }, worker));
+  if (failure !== undefined) throw failure;
+  if (dispatched.length !== ids.length) {
+    throw new ConflictError(
+      `Activity ${activityId}: ${ids.length - dispatched.length} approved referrals are missing`,
+    );
+  }
+
+  dispatched.sort((a, b) => (a.referralId < b.referralId ? -1 : 1));
+  await withConflictRetry(async () => {
+    const current = await loadActivity(deps, activityId);
+    if (current.referralsDispatchedAt) return;
+    const at = clock(deps).toISOString();
+    await changeActivity(
+      deps,
+      current,
+      {
+        actor: WORKFLOW_ACTOR,
+        action: 'REFERRALS_DISPATCHED',
+        before: { status: current.status },
+        after: { status: 'DISPATCHING', dispatched },
+        change: moveTo(current, 'DISPATCHING', 'DISPATCH', {
+          set: { referralsDispatchedAt: at, dispatchedCount: dispatched.length },
+        }),
+      },
+      at,
+    );
+  });
+  deps.logger?.info('Referrals dispatched', { dispatched: dispatched.length });
+  return { activityId, dispatched: dispatched.length };
+};
+
+// --- CompleteActivity --------------------------------------------------------------------
+
+/**
+ * Computes the activity's report data (person-times by level from the stored attendance
+ * statistics, findings by kind and category, referrals by department) and completes it, in one
+ * transaction with the ACTIVITY_COMPLETED event that holds the same numbers.
+ */
+export const completeActivity = async (
+  deps: StepDeps,
+  activityId: string,
+): Promise<{ activityId: string }> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity(deps, activityId);
+    if (hasStatus(activity, 'COMPLETED')) return { activityId };
+    assertNotFinal(activity);
+    if (!activity.referralsDispatchedAt || !hasStatus(activity, 'DISPATCHING', 'FAILED')) {
+      throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot complete`);
+    }
+    const [findings, referrals] = await Promise.all([
+      listFindings(deps, activityId),
+      getReferrals(deps, activity.approvedReferralIds ?? []),
+    ]);
+    const report = buildReport({
+      invitedCount: activity.invitedCount,
+      attendance: attendanceOf(activity),
+      findings,
+      referrals: [...referrals.values()],
+    });
+    const at = clock(deps).toISOString();
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: WORKFLOW_ACTOR,
+        action: 'ACTIVITY_COMPLETED',
+        before: { status: activity.status },
+        after: { status: 'COMPLETED', report: report as unknown as Record<string, unknown> },
+        change: moveTo(activity, 'COMPLETED', 'COMPLETED', {
+          set: { report, completedAt: at },
+          remove: ['pendingTask'],
+        }),
+      },
+      at,
+    );
+    return { activityId };
+  });
+
+/** The attendance statistics CloseAttendance stored on the activity. */
+const attendanceOf = (activity: ActivityRecord): AttendanceStats | undefined => {
+  const record = activity as unknown as Record<string, unknown>;
+  const stats = (record.attendance ?? record.attendanceStats) as AttendanceStats | undefined;
+  return stats && typeof stats === 'object' ? stats : undefined;
+};

@@ -1,0 +1,90 @@
+import type { FindingItem, ReferralItem } from '../findings/model.js';
+
+/** Attendance statistics as CloseAttendance stores them (read leniently). */
+export interface AttendanceStats {
+  personTimes?: { byLevel?: Record<string, number>; total?: number };
+  checkedIn?: number;
+  invited?: number;
+}
+
+export interface ActivityReport {
+  personTimes: { byLevel: Record<string, number>; total: number };
+  attendance: { invited: number; checkedIn: number | null };
+  findings: {
+    total: number;
+    byKind: Record<string, number>;
+    byCategory: Record<string, number>;
+    needingReferral: number;
+    referred: number;
+    merged: number;
+    answeredDirectly: number;
+    noAction: number;
+    unrouted: number;
+  };
+  referrals: {
+    total: number;
+    dispatched: number;
+    byDepartment: { departmentId: string; referralId: string; findings: number; status: string }[];
+  };
+}
+
+const countBy = <T>(items: readonly T[], keyOf: (item: T) => string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[keyOf(item)] = (counts[keyOf(item)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+};
+
+/**
+ * The report data of a completed activity (情况报告): person-times by level (from the stored
+ * attendance statistics), findings by kind and category and by what the review decided,
+ * referrals by department. Pure; numbers and ids only.
+ */
+export const buildReport = (input: {
+  invitedCount: number;
+  attendance: AttendanceStats | undefined;
+  findings: readonly Pick<
+    FindingItem,
+    'id' | 'kind' | 'category' | 'needsReferral' | 'decision' | 'referralId' | 'unrouted'
+  >[];
+  referrals: readonly Pick<ReferralItem, 'id' | 'departmentId' | 'findingIds' | 'status'>[];
+}): ActivityReport => {
+  const { findings, referrals } = input;
+  const referredIds = new Set(referrals.flatMap((referral) => referral.findingIds));
+  const decided = (type: string) => findings.filter((f) => f.decision?.type === type).length;
+  const byLevel = { ...(input.attendance?.personTimes?.byLevel ?? {}) };
+  return {
+    personTimes: {
+      byLevel,
+      total:
+        input.attendance?.personTimes?.total ??
+        Object.values(byLevel).reduce((sum, count) => sum + count, 0),
+    },
+    attendance: {
+      invited: input.invitedCount,
+      checkedIn: input.attendance?.checkedIn ?? null,
+    },
+    findings: {
+      total: findings.length,
+      byKind: countBy(findings, (finding) => finding.kind),
+      byCategory: countBy(findings, (finding) => finding.category),
+      needingReferral: findings.filter((finding) => finding.needsReferral).length,
+      referred: findings.filter((finding) => referredIds.has(finding.id)).length,
+      merged: decided('MERGE'),
+      answeredDirectly: decided('ANSWER_DIRECTLY'),
+      noAction: decided('NO_ACTION'),
+      unrouted: findings.filter((finding) => finding.unrouted).length,
+    },
+    referrals: {
+      total: referrals.length,
+      dispatched: referrals.filter((referral) => referral.status === 'DISPATCHED').length,
+      byDepartment: [...referrals]
+        .sort((a, b) => (a.departmentId < b.departmentId ? -1 : 1))
+        .map((referral) => ({
+          departmentId: referral.departmentId,
+          referralId: referral.id,
+          findings: referral.findingIds.length,
+          status: referral.status,
+        })),
+    },
+  };
+};

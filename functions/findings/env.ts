@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+
+export const recordFindingEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export const listFindingsEnvSchema = z.object({ TABLE_NAME: tableName });
+
+/** `POST .../findings/close` ends the FINDINGS step with the stored task token. */
+export const closeFindingsPhaseEnvSchema = z.object({ TABLE_NAME: tableName });

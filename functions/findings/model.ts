@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { FindingCategory, Street } from '../shared/domain/reference.js';
+import type { OwnershipKey, PrimaryKey } from '../shared/data/keys.js';
+
+/** Kinds of finding (问题 / 意见建议 / 检查问题 / 解答咨询). */
+export const FINDING_KINDS = ['PROBLEM', 'SUGGESTION', 'INSPECTION_ISSUE', 'CONSULTATION'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** What the review (主任会议) may decide for a finding. */
+export const DECISION_TYPES = ['REFER', 'MERGE', 'ANSWER_DIRECTLY', 'NO_ACTION'] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+
+/**
+ * A resident whose problem an organiser (or a deputy) records. Personal data, kept minimal: it
+ * is shown only to organisers and to whoever recorded it, never to other deputies or auditors,
+ * and never enters a workflow payload or an audit record.
+ */
+export interface Resident {
+  name?: string;
+  contact?: string;
+  consentToContact: boolean;
+}
+
+export interface RaisedBy {
+  /** The deputy who raised it (or received it from a resident). */
+  deputyId?: string;
+  resident?: Resident;
+}
+
+interface DecisionBase {
+  reason: string;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export type FindingDecision =
+  | (DecisionBase & { type: 'REFER'; departmentId: string })
+  | (DecisionBase & { type: 'MERGE'; intoFindingId: string })
+  | (DecisionBase & { type: 'ANSWER_DIRECTLY'; answer: string })
+  | (DecisionBase & { type: 'NO_ACTION' });
+
+/** `pk=ACTIVITY#<id> sk=FINDING#<findingId>`. */
+export interface FindingItem extends PrimaryKey {
+  entity: 'FINDING';
+  id: string;
+  activityId: string;
+  kind: FindingKind;
+  category: FindingCategory;
+  description: string;
+  place: string;
+  /** The street it concerns when it is not the activity's own (routing uses it). */
+  street?: Street;
+  raisedBy: RaisedBy;
+  /** Cognito `sub` of whoever recorded it. */
+  recordedBy: string;
+  recordedAt: string;
+  needsReferral: boolean;
+  /** The draft (later approved) referral that lists it. */
+  referralId?: string;
+  /** Triage found no routing rule (or only an inactive department) for it. */
+  unrouted?: boolean;
+  decision?: FindingDecision;
+}
+
+export const REFERRAL_STATUSES = ['DRAFT', 'APPROVED', 'DISPATCHED'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/**
+ * `pk=REFERRAL#<id> sk=REFERRAL`, ownership GSI `ACTIVITY#<activityId>` / `REFERRAL#<departmentId>`.
+ * While the activity is under review its changes are audited on the activity's chain; from
+ * dispatch on the referral is the head of its own stream (`auditSeq` starts at 0).
+ */
+export interface ReferralItem extends PrimaryKey, OwnershipKey {
+  entity: 'REFERRAL';
+  id: string;
+  activityId: string;
+  departmentId: string;
+  findingIds: string[];
+  committeeId?: string;
+  /** `YYYY-MM-DD`: the day the department must have answered by. */
+  dueDate?: string;
+  status: ReferralStatus;
+  createdAt: string;
+  updatedAt: string;
+  approvedAt?: string;
+  approvedBy?: string;
+  executionArn?: string;
+  dispatchedAt?: string;
+  auditSeq: number;
+  auditHash: string;
+}
+
+// Crockford base32, as ids.ts: referral ids have the shape of every other id.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The referral of a department within an activity: one per department per activity, so the id
+ * is derived from both (the activity id's time part, then 16 characters of a SHA-256). Triage
+ * and the review find or create it without a lookup, and a retried step writes the same item.
+ * It is also the referral workflow's execution name.
+ */
+export const referralIdOf = (activityId: string, departmentId: string): string => {
+  const digest = createHash('sha256').update(`${activityId}#${departmentId}`, 'utf8').digest();
+  let random = '';
+  for (let i = 0; i < 16; i++) random += ALPHABET[digest[i]! % 32];
+  return activityId.slice(0, 10) + random;
+};
+
+/** Who may see what of a finding. */
+export interface FindingAudience {
+  /** Organisers (in scope): everything. */
+  full: boolean;
+  /** The caller's `sub`: whoever recorded a finding sees its resident. */
+  sub: string;
+}
+
+/**
+ * A finding as the API shows it. Resident details only for organisers and the finding's author;
+ * anyone else learns only that a resident raised it.
+ */
+export const toFindingView = (finding: FindingItem, audience: FindingAudience) => {
+  const showResident = audience.full || finding.recordedBy === audience.sub;
+  const { resident, deputyId } = finding.raisedBy;
+  return {
+    id: finding.id,
+    activityId: finding.activityId,
+    kind: finding.kind,
+    category: finding.category,
+    description: finding.description,
+    place: finding.place,
+    ...(finding.street ? { street: finding.street } : {}),
+    raisedBy: {
+      ...(deputyId ? { deputyId } : {}),
+      ...(resident
+        ? { resident: showResident ? resident : { consentToContact: resident.consentToContact } }
+        : {}),
+    },
+    recordedBy: finding.recordedBy,
+    recordedAt: finding.recordedAt,
+    needsReferral: finding.needsReferral,
+    ...(finding.referralId ? { referralId: finding.referralId } : {}),
+    ...(finding.unrouted ? { unrouted: true } : {}),
+    ...(finding.decision ? { decision: finding.decision } : {}),
+  };
+};
+
+export type FindingView = ReturnType<typeof toFindingView>;
+
+export const toReferralView = (referral: ReferralItem) => ({
+  id: referral.id,
+  activityId: referral.activityId,
+  departmentId: referral.departmentId,
+  findingIds: referral.findingIds,
+  ...(referral.committeeId ? { committeeId: referral.committeeId } : {}),
+  ...(referral.dueDate ? { dueDate: referral.dueDate } : {}),
+  status: referral.status,
+  ...(referral.executionArn ? { executionArn: referral.executionArn } : {}),
+  ...(referral.approvedAt ? { approvedAt: referral.approvedAt } : {}),
+  ...(referral.dispatchedAt ? { dispatchedAt: referral.dispatchedAt } : {}),
+});
+
+export type ReferralView = ReturnType<typeof toReferralView>;

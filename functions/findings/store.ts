@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Store } from '../shared/data/activities.js';
+import { getActivity } from '../shared/data/activities.js';
+import { appendAuditEvent, canonicalJson, type HeadChange } from '../shared/data/audit.js';
+import type { ActivityItem } from '../shared/data/items.js';
+import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
+import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
+import {
+  ConcurrentModificationError,
+  ForbiddenError,
+  NotFoundError,
+  TransientError,
+} from '../shared/errors.js';
+import type { Caller } from '../shared/http/auth.js';
+import { streetOfClaim } from '../activities/domain.js';
+import type { FindingItem, ReferralItem } from './model.js';
+
+export type { Store };
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Statuses of the activity workflow (docs/activity-workflow.md). Compared as strings: the
+ * shared `ActivityStatus` type grows with each piece of the workflow.
+ */
+export type WorkflowStatus =
+  | 'SCHEDULED'
+  | 'INVITATIONS_SENT'
+  | 'CHECK_IN_OPEN'
+  | 'FINDINGS_OPEN'
+  | 'TRIAGE'
+  | 'IN_REVIEW'
+  | 'DISPATCHING'
+  | 'COMPLETED'
+  | 'CANCELLED'
+  | 'FAILED';
+
+export const statusOf = (activity: ActivityItem): WorkflowStatus =>
+  activity.status as string as WorkflowStatus;
+
+export const hasStatus = (activity: ActivityItem, ...statuses: WorkflowStatus[]): boolean =>
+  statuses.includes(statusOf(activity));
+
+/** Attributes issue 3 adds to the activity item (read defensively: older items lack them). */
+export interface ActivityExtras {
+  findingsClosedAt?: string;
+  findingsSeal?: { count: number; digest: string; at: string };
+  triage?: { referrals: number; unrouted: number; at: string };
+  reviewApprovedAt?: string;
+  approvedReferralIds?: string[];
+  referralsDispatchedAt?: string;
+  dispatchedCount?: number;
+  cancellation?: { reason: string; by: string; at: string; noticesComplete?: boolean };
+  report?: Record<string, unknown>;
+}
+
+export type ActivityRecord = ActivityItem & ActivityExtras;
+
+export const loadActivity = async (store: Store, activityId: string): Promise<ActivityRecord> => {
+  const activity = await getActivity(store, activityId);
+  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
+  return activity as ActivityRecord;
+};
+
+/**
+ * Organisers scoped to a street (`custom:street`) act only on that street's activities; others
+ * get 404, as for an activity that does not exist.
+ */
+export const isOrganiserFor = (caller: Caller, activity: ActivityItem): boolean => {
+  if (!caller.roles.includes('organiser')) return false;
+  if (!caller.street) return true;
+  return streetOfClaim(caller.street) === activity.street;
+};
+
+export const assertOrganiserFor = (caller: Caller, activity: ActivityItem): void => {
+  if (isOrganiserFor(caller, activity)) return;
+  if (caller.roles.includes('organiser')) {
+    throw new NotFoundError(`Activity ${activity.id} not found`);
+  }
+  throw new ForbiddenError('This action requires the role organiser');
+};
+
+const queryAll = async <T>(
+  { db, tableName }: Store,
+  query: KeyQuery,
+  consistent = true,
+): Promise<T[]> => {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...toQueryParams(query),
+        ...(consistent && !query.indexName ? { ConsistentRead: true } : {}),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+/** Every finding of an activity, in id (= time) order, strongly consistent. */
+export const listFindings = (store: Store, activityId: string): Promise<FindingItem[]> =>
+  queryAll<FindingItem>(store, keys.findingsOfActivity(activityId));
+
+/** The unchained audit records of an activity's findings, in key order. */
+export const listFindingAuditRecords = (
+  store: Store,
+  activityId: string,
+): Promise<Record<string, unknown>[]> =>
+  queryAll<Record<string, unknown>>(store, keys.findingAuditRecordsOfActivity(activityId));
+
+/**
+ * The seal over unchained audit records: SHA-256 over the canonical JSON of the records, as
+ * stored, in key order. Changing, removing or adding a record after the seal changes it.
+ */
+export const sealDigest = (records: readonly Record<string, unknown>[]): string =>
+  createHash('sha256').update(canonicalJson(records), 'utf8').digest('hex');
+
+export const SEAL_ALGORITHM = 'SHA-256 over the canonical JSON array of the records in key order';
+
+const BATCH_GET_LIMIT = 100;
+
+/** Referrals by id, strongly consistent; unknown ids are absent from the map. */
+export const getReferrals = async (
+  { db, tableName }: Store,
+  ids: readonly string[],
+): Promise<Map<string, ReferralItem>> => {
+  const found = new Map<string, ReferralItem>();
+  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
+    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys.referral(id) }));
+    for (let attempt = 1; requestKeys.length > 0; attempt++) {
+      if (attempt > 5) throw new TransientError('DynamoDB left referral reads unprocessed');
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: requestKeys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const referral = item as ReferralItem;
+        found.set(referral.id, referral);
+      }
+      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+};
+
+export interface ActivityChange {
+  actor: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  change?: HeadChange;
+  /** Other writes that belong to the same state change (same transaction when they fit). */
+  items?: TransactItem[];
+}
+
+/**
+ * Appends one chained audit event to the activity with the change and its other writes, in one
+ * TransactWriteItems, conditional on the chain head not having moved since `activity` was read.
+ * Writes that do not fit one transaction raise an error: callers split their work first.
+ */
+export const changeActivity = async (
+  deps: Store,
+  activity: ActivityItem,
+  change: ActivityChange,
+  at: string,
+): Promise<void> => {
+  const { items } = appendAuditEvent({
+    tableName: deps.tableName,
+    streamId: keys.auditStreamOfActivity(activity.id),
+    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    change: { ...change.change, set: { ...change.change?.set, updatedAt: at } },
+    event: {
+      at,
+      actor: change.actor,
+      action: change.action,
+      before: change.before,
+      after: change.after,
+    },
+  });
+  await writeTransaction(deps.db, [...items, ...(change.items ?? [])]);
+};
+
+/** Writes items in transactions of at most 100 (for idempotent preparatory writes). */
+export const writeInChunks = async (deps: Store, items: readonly TransactItem[]): Promise<void> => {
+  for (const part of chunk(items, MAX_TRANSACTION_ITEMS)) await writeTransaction(deps.db, part);
+};
+
+/**
+ * Runs `step` again (it re-reads what it needs) when it lost a race on a conditional write; a
+ * lost race that persists is a TransientError (503 for callers, Retry for the state machine).
+ */
+export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 4): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      if (attempt >= attempts) {
+        throw new TransientError('Too many concurrent changes; retry later', { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    }
+  }
+};
+
+export const put = (tableName: string, item: Record<string, unknown>, condition?: string) => ({
+  Put: {
+    TableName: tableName,
+    Item: item,
+    ...(condition ? { ConditionExpression: condition } : {}),
+  },
+});
+
+/** Departments or committees by id (existence and `active` only), strongly consistent. */
+export const getActiveFlags = async (
+  { db, tableName }: Store,
+  kind: 'department' | 'committee',
+  ids: readonly string[],
+): Promise<Map<string, boolean>> => {
+  const found = new Map<string, boolean>();
+  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
+    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys[kind](id) }));
+    for (let attempt = 1; requestKeys.length > 0; attempt++) {
+      if (attempt > 5) throw new TransientError(`DynamoDB left ${kind} reads unprocessed`);
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: requestKeys,
+              ConsistentRead: true,
+              ProjectionExpression: '#id, #active',
+              ExpressionAttributeNames: { '#id': 'id', '#active': 'active' },
+            },
+          },
+        }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const { id, active } = item as { id: string; active?: boolean };
+        found.set(id, active !== false);
+      }
+      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+};

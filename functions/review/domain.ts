@@ -1,0 +1,339 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../shared/data/keys.js';
+import { MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
+import { ConflictError, ValidationError } from '../shared/errors.js';
+import type { Caller } from '../shared/http/auth.js';
+import type { DomainLogger } from '../shared/observability.js';
+import { endHumanStep } from '../shared/workflow/phase-control.js';
+import {
+  toFindingView,
+  toReferralView,
+  type FindingView,
+  type ReferralItem,
+  type ReferralView,
+} from '../findings/model.js';
+import {
+  assertOrganiserFor,
+  changeActivity,
+  getActiveFlags,
+  getReferrals,
+  hasStatus,
+  isOrganiserFor,
+  listFindings,
+  loadActivity,
+  statusOf,
+  withConflictRetry,
+  type ActivityRecord,
+  type TransactItem,
+} from '../findings/store.js';
+import {
+  applyDecisions,
+  applyReferralUpdate,
+  checkApproval,
+  type ApprovalCheck,
+  type ReviewChanges,
+  type ReviewState,
+} from './decisions.js';
+import type { DecisionInput, UpdateReferralBody } from './schemas.js';
+
+export interface ReviewDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+  logger?: DomainLogger;
+}
+
+const clock = (deps: ReviewDeps) => (deps.now ?? (() => new Date()))();
+
+/**
+ * Reads the activity (the chain head) first, then its findings and their referrals: every
+ * review change is conditional on the head, so what was read after it is what the change acts
+ * on, or the change fails and is retried.
+ */
+export const loadReviewState = async (
+  deps: ReviewDeps,
+  activityId: string,
+): Promise<{ activity: ActivityRecord; state: ReviewState }> => {
+  const activity = await loadActivity(deps, activityId);
+  const findings = await listFindings(deps, activityId);
+  const referralIds = findings.map((f) => f.referralId).filter((id): id is string => !!id);
+  const referrals = await getReferrals(deps, [
+    ...referralIds,
+    ...(activity.approvedReferralIds ?? []),
+  ]);
+  return {
+    activity,
+    state: {
+      activityId,
+      findings: new Map(findings.map((finding) => [finding.id, finding])),
+      referrals,
+    },
+  };
+};
+
+export interface ReviewView {
+  activity: { id: string; status: string; phase: string; reviewApprovedAt?: string };
+  findings: FindingView[];
+  referrals: ReferralView[];
+  approval: ApprovalCheck;
+}
+
+/** `GET .../review`: findings with their draft referrals, unrouted flags and decisions. */
+export const readReview = async (
+  deps: ReviewDeps,
+  activityId: string,
+  caller: Caller,
+): Promise<ReviewView> => {
+  const { activity, state } = await loadReviewState(deps, activityId);
+  if (!isOrganiserFor(caller, activity) && !caller.roles.includes('auditor')) {
+    assertOrganiserFor(caller, activity);
+  }
+  const full = isOrganiserFor(caller, activity);
+  return {
+    activity: {
+      id: activity.id,
+      status: activity.status,
+      phase: activity.phase,
+      ...(activity.reviewApprovedAt ? { reviewApprovedAt: activity.reviewApprovedAt } : {}),
+    },
+    findings: [...state.findings.values()].map((f) => toFindingView(f, { full, sub: caller.sub })),
+    referrals: [...state.referrals.values()]
+      .sort((a, b) => (a.departmentId < b.departmentId ? -1 : 1))
+      .map(toReferralView),
+    approval: checkApproval(state),
+  };
+};
+
+/** Review changes are allowed while the activity is in review and not yet approved. */
+const assertReviewOpen = (activity: ActivityRecord) => {
+  if (activity.reviewApprovedAt) {
+    throw new ConflictError(`The review of activity ${activity.id} is already approved`);
+  }
+  if (!hasStatus(activity, 'IN_REVIEW')) {
+    throw new ConflictError(
+      `Activity ${activity.id} is not in review (status ${statusOf(activity)})`,
+    );
+  }
+};
+
+/** The transaction entries of a review change (findings and referrals are replaced whole). */
+const changeItems = (tableName: string, changes: ReviewChanges): TransactItem[] => [
+  ...changes.findings.map((finding) => ({
+    Put: { TableName: tableName, Item: finding, ConditionExpression: 'attribute_exists(pk)' },
+  })),
+  ...changes.referrals.map((referral) => ({ Put: { TableName: tableName, Item: referral } })),
+  ...changes.deletedReferralIds.map((id) => ({
+    Delete: { TableName: tableName, Key: keys.referral(id) },
+  })),
+];
+
+const assertFits = (items: readonly TransactItem[]) => {
+  if (items.length + 2 > MAX_TRANSACTION_ITEMS) {
+    throw new ValidationError(
+      `This request changes ${items.length} items; one request may change at most ${
+        MAX_TRANSACTION_ITEMS - 2
+      }: send fewer decisions at a time`,
+    );
+  }
+};
+
+const referralSummary = (referrals: readonly ReferralItem[]) =>
+  referrals.map((r) => ({
+    referralId: r.id,
+    departmentId: r.departmentId,
+    findingIds: r.findingIds,
+    ...(r.committeeId ? { committeeId: r.committeeId } : {}),
+    ...(r.dueDate ? { dueDate: r.dueDate } : {}),
+  }));
+
+/** `POST .../review/decisions`: applies the decisions with one chained audit event. */
+export const decideFindings = async (
+  deps: ReviewDeps,
+  activityId: string,
+  decisions: readonly DecisionInput[],
+  caller: Caller,
+): Promise<ReviewView> => {
+  const departmentIds = decisions.flatMap((d) => (d.decision === 'REFER' ? [d.departmentId] : []));
+  const departments = await getActiveFlags(deps, 'department', departmentIds);
+  await withConflictRetry(async () => {
+    const { activity, state } = await loadReviewState(deps, activityId);
+    assertOrganiserFor(caller, activity);
+    assertReviewOpen(activity);
+    const at = clock(deps).toISOString();
+    const changes = applyDecisions(state, decisions, { actor: caller.sub, at, departments });
+    const items = changeItems(deps.tableName, changes);
+    assertFits(items);
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: caller.sub,
+        action: 'REVIEW_DECISIONS_RECORDED',
+        before: { status: activity.status },
+        after: {
+          decisions: decisions.map((d) => ({ ...d })),
+          referrals: referralSummary(changes.referrals),
+          deletedReferralIds: changes.deletedReferralIds,
+        },
+        change: { condition: statusIs('IN_REVIEW') },
+        items,
+      },
+      at,
+    );
+  });
+  return readReview(deps, activityId, caller);
+};
+
+const statusIs = (status: string) => ({
+  expression: '#expectedStatus = :expectedStatus AND attribute_not_exists(#approvedAt)',
+  names: { '#expectedStatus': 'status', '#approvedAt': 'reviewApprovedAt' },
+  values: { ':expectedStatus': status },
+});
+
+/**
+ * `POST .../review/referrals/{referralId}`: sets the supervising committee and due date of a
+ * draft referral and moves findings into it.
+ */
+export const updateReferral = async (
+  deps: ReviewDeps,
+  activityId: string,
+  referralId: string,
+  update: UpdateReferralBody,
+  caller: Caller,
+): Promise<ReviewView> => {
+  const committees = update.committeeId
+    ? await getActiveFlags(deps, 'committee', [update.committeeId])
+    : new Map<string, boolean>();
+  await withConflictRetry(async () => {
+    const { activity, state } = await loadReviewState(deps, activityId);
+    assertOrganiserFor(caller, activity);
+    assertReviewOpen(activity);
+    const now = clock(deps);
+    const at = now.toISOString();
+    const changes = applyReferralUpdate(state, referralId, update, {
+      actor: caller.sub,
+      at,
+      departments: new Map(),
+      committees,
+      now,
+    });
+    const items = changeItems(deps.tableName, changes);
+    assertFits(items);
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: caller.sub,
+        action: 'REFERRAL_UPDATED',
+        before: { referral: referralSummary([state.referrals.get(referralId)!])[0] ?? null },
+        after: {
+          referralId,
+          ...(update.committeeId ? { committeeId: update.committeeId } : {}),
+          ...(update.dueDate ? { dueDate: update.dueDate } : {}),
+          ...(update.moveFindingIds
+            ? { movedFindingIds: update.moveFindingIds, reason: update.reason ?? null }
+            : {}),
+          referrals: referralSummary(changes.referrals),
+          deletedReferralIds: changes.deletedReferralIds,
+        },
+        change: { condition: statusIs('IN_REVIEW') },
+        items,
+      },
+      at,
+    );
+  });
+  return readReview(deps, activityId, caller);
+};
+
+const describeProblems = (check: ApprovalCheck): string => {
+  const parts: string[] = [];
+  if (check.undecided.length > 0) {
+    parts.push(
+      `${check.undecided.length} findings needing referral are undecided (${check.undecided
+        .slice(0, 10)
+        .join(', ')}${check.undecided.length > 10 ? ', …' : ''})`,
+    );
+  }
+  for (const entry of check.incomplete.slice(0, 10)) {
+    parts.push(`referral ${entry.referralId} lacks ${entry.missing.join(' and ')}`);
+  }
+  if (check.incomplete.length > 10)
+    parts.push(`and ${check.incomplete.length - 10} more referrals`);
+  return parts.join('; ');
+};
+
+/**
+ * `POST .../review/approve`: 409 unless every finding needing referral is decided and every
+ * referral has a committee and a due date; then the referrals are APPROVED (one transaction
+ * with the chained REVIEW_APPROVED event) and the REVIEW step ends, so the workflow dispatches.
+ * Nothing is emailed before this. A retry after the approval was stored only ends the step.
+ */
+export const approveReview = async (
+  deps: ReviewDeps & { sfn: SFNClient },
+  activityId: string,
+  caller: Caller,
+): Promise<{ activityId: string; approvedReferrals: number; endedAt: string }> => {
+  const approved = await withConflictRetry(async () => {
+    const { activity, state } = await loadReviewState(deps, activityId);
+    assertOrganiserFor(caller, activity);
+    if (activity.reviewApprovedAt) return activity.approvedReferralIds?.length ?? 0;
+    assertReviewOpen(activity);
+    if (activity.pendingTask?.phase !== 'REVIEW') {
+      throw new ConflictError(
+        `Activity ${activityId} is not waiting for REVIEW: it is in phase ${activity.phase}`,
+      );
+    }
+    const check = checkApproval(state);
+    if (!check.ready) {
+      throw new ConflictError(`The review cannot be approved yet: ${describeProblems(check)}`);
+    }
+    const at = clock(deps).toISOString();
+    const referrals = [...state.referrals.values()]
+      .filter((referral) => referral.findingIds.length > 0)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (referrals.length + 2 > MAX_TRANSACTION_ITEMS) {
+      throw new ValidationError(
+        `An activity may have at most ${MAX_TRANSACTION_ITEMS - 2} referrals to approve`,
+      );
+    }
+    await changeActivity(
+      deps,
+      activity,
+      {
+        actor: caller.sub,
+        action: 'REVIEW_APPROVED',
+        before: { status: activity.status },
+        after: { referrals: referralSummary(referrals) },
+        change: {
+          set: { reviewApprovedAt: at, approvedReferralIds: referrals.map((r) => r.id) },
+          condition: statusIs('IN_REVIEW'),
+        },
+        items: referrals.map((referral) => ({
+          Put: {
+            TableName: deps.tableName,
+            Item: {
+              ...referral,
+              status: 'APPROVED',
+              approvedAt: at,
+              approvedBy: caller.sub,
+              updatedAt: at,
+            },
+            ConditionExpression: '#status = :draft',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':draft': 'DRAFT' },
+          },
+        })),
+      },
+      at,
+    );
+    return referrals.length;
+  });
+  const ended = await endHumanStep(deps, {
+    activityId,
+    phase: 'REVIEW',
+    actor: caller.sub,
+    authorize: (activity) => assertOrganiserFor(caller, activity),
+  });
+  return { activityId, approvedReferrals: approved, endedAt: ended.endedAt };
+};

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { activityId, findingId } from '../findings/schemas.js';
+
+export { activityPathSchema } from '../findings/schemas.js';
+
+/** Department and committee ids are reference-data ids such as `dept-water`. */
+const referenceId = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: `must be a ${what} id` });
+
+const reason = z.string().trim().min(1).max(1000);
+
+export const MAX_DECISIONS_PER_REQUEST = 50;
+
+export const decisionSchema = z.discriminatedUnion('decision', [
+  z.strictObject({
+    findingId,
+    decision: z.literal('REFER'),
+    departmentId: referenceId('department'),
+    reason,
+  }),
+  z.strictObject({
+    findingId,
+    decision: z.literal('MERGE'),
+    intoFindingId: findingId,
+    reason,
+  }),
+  z.strictObject({
+    findingId,
+    decision: z.literal('ANSWER_DIRECTLY'),
+    answer: z.string().trim().min(1).max(4000),
+    reason,
+  }),
+  z.strictObject({ findingId, decision: z.literal('NO_ACTION'), reason }),
+]);
+
+export type DecisionInput = z.output<typeof decisionSchema>;
+
+/** Body of `POST /activities/{activityId}/review/decisions`. */
+export const decisionsBodySchema = z.strictObject({
+  decisions: z.array(decisionSchema).min(1).max(MAX_DECISIONS_PER_REQUEST),
+});
+
+export type DecisionsBody = z.output<typeof decisionsBodySchema>;
+
+export const referralPathSchema = z.strictObject({
+  activityId,
+  referralId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a referral id' }),
+});
+
+/** Body of `POST /activities/{activityId}/review/referrals/{referralId}`. */
+export const updateReferralBodySchema = z
+  .strictObject({
+    committeeId: referenceId('committee').optional(),
+    /** The day the department must have answered by (China Standard Time). */
+    dueDate: z.iso.date({ message: 'must be a date such as 2020-09-30' }).optional(),
+    /** Findings to move into this referral from wherever they are. */
+    moveFindingIds: z.array(findingId).min(1).max(MAX_DECISIONS_PER_REQUEST).optional(),
+    /** Why the findings are moved (required with moveFindingIds). */
+    reason: reason.optional(),
+  })
+  .superRefine((body, context) => {
+    if (!body.committeeId && !body.dueDate && !body.moveFindingIds) {
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'set committeeId, dueDate or moveFindingIds',
+      });
+    }
+    if (body.moveFindingIds && !body.reason) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: 'required when moving findings',
+      });
+    }
+  });
+
+export type UpdateReferralBody = z.output<typeof updateReferralBodySchema>;

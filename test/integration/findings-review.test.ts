@@ -1,0 +1,307 @@
+// Integration test on the local cloud: findings recorded through the API, sealed and triaged by
+// the workflow, reviewed and approved by the organiser, referral workflows started, the activity
+// completed with its report; and cancellation (execution stopped, each invitee told once).
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { executionArnOf } from '../../functions/activities/view';
+import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
+import { keys } from '../../functions/shared/data/keys';
+import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { api } from './support/api';
+import { ddbDoc, sentMail, sfnClient } from './support/aws';
+import { stateMachineArn, tableName } from './support/cloud';
+
+const RUN = Date.now().toString(36);
+const DEPARTMENT = `dept-it-trees-${RUN}`;
+const COMMITTEE = `cmte-it-${RUN}`;
+const organiser = api({ role: 'organiser', sub: 'org-findings-review' });
+const deputyA = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.wenchong });
+const deputyB = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.municipalAndDistrict });
+const auditor = api({ role: 'auditor', sub: 'aud-findings-review' });
+
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+async function eventually<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+type ActivityJson = { activity: { id: string; status: string; phase: string } };
+
+const statusOf = async (id: string) =>
+  (await organiser.get<ActivityJson>(`/activities/${id}`)).json.activity.status;
+
+const waitForStatus = (id: string, ...statuses: string[]) =>
+  eventually(async () => {
+    const status = await statusOf(id);
+    return statuses.includes(status) ? status : undefined;
+  });
+
+/** Waits until the workflow is parked on the human step of `phase`. */
+const waitForPhase = (id: string, phase: string) =>
+  eventually(async () => {
+    const { json } = await organiser.get<{ activity: { pendingTask?: { phase: string } } }>(
+      `/activities/${id}`,
+    );
+    return json.activity.pendingTask?.phase === phase ? true : undefined;
+  });
+
+async function auditEvents(activityId: string): Promise<AuditEvent[]> {
+  const out = await ddbDoc().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
+    }),
+  );
+  return (out.Items ?? []) as AuditEvent[];
+}
+
+async function schedule(street = 'XINLONG'): Promise<string> {
+  const res = await organiser.post<ActivityJson>('/activities', {
+    title: '古树名木保护专题调研',
+    type: 'THEMATIC_RESEARCH',
+    street,
+    location: '新龙镇古树公园',
+    startsAt: inSeconds(3600),
+    endsAt: inSeconds(3 * 3600),
+    invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong, DEMO_DEPUTY_IDS.municipalAndDistrict],
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.json.activity.id;
+}
+
+const finding = (overrides: Record<string, unknown> = {}) => ({
+  kind: 'PROBLEM',
+  category: 'ANCIENT_TREES',
+  description: '古树根系受施工影响',
+  place: '新龙镇古树公园东侧',
+  needsReferral: true,
+  ...overrides,
+});
+
+describe('findings, triage, review, dispatch, completion', () => {
+  beforeAll(async () => {
+    // Reference data of this run: a department that a street-specific rule routes to.
+    const db = ddbDoc();
+    const now = new Date().toISOString();
+    const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
+    await db.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.department(DEPARTMENT),
+          ...keys.departmentListing('测试林业园林局', DEPARTMENT),
+          entity: 'DEPARTMENT',
+          id: DEPARTMENT,
+          name: '测试林业园林局',
+          emails: ['trees@departments.example.org'],
+          categories: ['ANCIENT_TREES'],
+          active: true,
+          ...audited,
+        },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.routingRule('ANCIENT_TREES', 'XINLONG'),
+          entity: 'ROUTING_RULE',
+          id: 'ANCIENT_TREES:XINLONG',
+          category: 'ANCIENT_TREES',
+          street: 'XINLONG',
+          departmentId: DEPARTMENT,
+          active: true,
+          ...audited,
+        },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.committee(COMMITTEE),
+          ...keys.committeeListing('新龙镇人大工委', COMMITTEE),
+          entity: 'COMMITTEE',
+          id: COMMITTEE,
+          name: '新龙镇人大工委',
+          emails: ['xinlong@committees.example.org'],
+          active: true,
+          ...audited,
+        },
+      }),
+    );
+  });
+
+  it('runs an activity from findings to dispatched referrals and a completed report', async () => {
+    const id = await schedule();
+    await waitForPhase(id, 'START');
+    expect((await organiser.post(`/activities/${id}/check-in/open`)).status).toBeLessThan(300);
+    await waitForStatus(id, 'CHECK_IN_OPEN');
+
+    // Deputies record on site; an organiser records a resident's problem
+    const first = await deputyA.post<{ finding: { id: string } }>(
+      `/activities/${id}/findings`,
+      finding(),
+      { 'idempotency-key': `f1-${RUN}` },
+    );
+    expect(first.status, first.text).toBe(201);
+    const replay = await deputyA.post<{ finding: { id: string } }>(
+      `/activities/${id}/findings`,
+      finding(),
+      { 'idempotency-key': `f1-${RUN}` },
+    );
+    expect(replay.json.finding.id).toBe(first.json.finding.id);
+    const second = await deputyB.post<{ finding: { id: string } }>(
+      `/activities/${id}/findings`,
+      finding({ description: '同一棵古树，树冠枯枝' }),
+    );
+    const resident = await organiser.post<{ finding: { id: string } }>(
+      `/activities/${id}/findings`,
+      finding({
+        category: 'OTHER',
+        description: '公园厕所无人保洁',
+        resident: { name: '王女士', contact: '13800000000', consentToContact: true },
+      }),
+    );
+    expect(resident.status, resident.text).toBe(201);
+    expect((await auditor.post(`/activities/${id}/findings`, finding())).status).toBe(403);
+    const own = await deputyB.get<{ findings: unknown[] }>(`/activities/${id}/findings`);
+    expect(own.json.findings).toHaveLength(1);
+    const audited = await auditor.get(`/activities/${id}/findings`);
+    expect(audited.text).not.toMatch(/王女士|13800000000/);
+
+    // Attendance then findings close (organiser)
+    await waitForPhase(id, 'ATTENDANCE');
+    expect((await organiser.post(`/activities/${id}/attendance/close`)).status).toBeLessThan(300);
+    await waitForPhase(id, 'FINDINGS');
+    expect((await deputyA.post(`/activities/${id}/findings/close`)).status).toBe(403);
+    expect((await organiser.post(`/activities/${id}/findings/close`)).status).toBe(200);
+    await waitForPhase(id, 'REVIEW');
+    expect(await statusOf(id)).toBe('IN_REVIEW');
+
+    // Review: nothing emailed to departments before approval
+    type Review = {
+      findings: { id: string; referralId?: string; unrouted?: boolean }[];
+      referrals: { id: string; departmentId: string; findingIds: string[] }[];
+      approval: { ready: boolean; undecided: string[] };
+    };
+    const review = await organiser.get<Review>(`/activities/${id}/review`);
+    expect(review.status).toBe(200);
+    const trees = review.json.referrals.find((r) => r.departmentId === DEPARTMENT)!;
+    expect(trees.findingIds.sort()).toEqual([first.json.finding.id, second.json.finding.id].sort());
+    expect((await organiser.post(`/activities/${id}/review/approve`)).status).toBe(409);
+    expect((await deputyA.post(`/activities/${id}/review/approve`)).status).toBe(403);
+
+    const decided = await organiser.post<Review>(`/activities/${id}/review/decisions`, {
+      decisions: [
+        {
+          findingId: second.json.finding.id,
+          decision: 'MERGE',
+          intoFindingId: first.json.finding.id,
+          reason: '同一棵古树',
+        },
+        {
+          findingId: resident.json.finding.id,
+          decision: 'REFER',
+          departmentId: DEPARTMENT,
+          reason: '由园林部门一并处理',
+        },
+      ],
+    });
+    expect(decided.status, decided.text).toBe(200);
+    const bad = await organiser.post(`/activities/${id}/review/decisions`, {
+      decisions: [
+        {
+          findingId: first.json.finding.id,
+          decision: 'MERGE',
+          intoFindingId: second.json.finding.id,
+          reason: 'x',
+        },
+      ],
+    });
+    expect(bad.status).toBe(422);
+
+    for (const referral of decided.json.referrals) {
+      const res = await organiser.post(`/activities/${id}/review/referrals/${referral.id}`, {
+        committeeId: COMMITTEE,
+        dueDate: inDays(30),
+      });
+      expect(res.status, res.text).toBe(200);
+    }
+    const approved = await organiser.post<{ approvedReferrals: number }>(
+      `/activities/${id}/review/approve`,
+    );
+    expect(approved.status, approved.text).toBe(200);
+    await waitForStatus(id, 'COMPLETED');
+
+    // Referral workflows started: name = referral id, input {referralId}
+    const referralArn = stateMachineArn('ReferralWorkflow');
+    for (const referral of decided.json.referrals) {
+      const execution = await sfnClient().send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(referralArn, referral.id) }),
+      );
+      expect(JSON.parse(execution.input ?? '{}')).toEqual({ referralId: referral.id });
+    }
+    const final = await organiser.get<Review & { activity: { status: string } }>(
+      `/activities/${id}/review`,
+    );
+    expect(
+      final.json.referrals.every((r) => (r as { status?: string }).status === 'DISPATCHED'),
+    ).toBe(true);
+
+    // The trail verifies and names each step
+    const events = await auditEvents(id);
+    expect(verifyChain(events)).toMatchObject({ ok: true });
+    const actions = events.map((event) => event.action);
+    for (const action of [
+      'FINDINGS_CLOSED',
+      'FINDINGS_SEALED',
+      'FINDINGS_TRIAGED',
+      'REVIEW_DECISIONS_RECORDED',
+      'REVIEW_APPROVED',
+      'REFERRALS_DISPATCHED',
+      'ACTIVITY_COMPLETED',
+    ]) {
+      expect(actions).toContain(action);
+    }
+    expect(JSON.stringify(events)).not.toMatch(/王女士|13800000000/);
+    const completed = events.find((event) => event.action === 'ACTIVITY_COMPLETED')!;
+    expect(completed.after).toMatchObject({
+      report: { findings: { total: 3, merged: 1 }, referrals: { dispatched: 1 } },
+    });
+    expect((await organiser.post(`/activities/${id}/cancel`, { reason: '晚了' })).status).toBe(409);
+  });
+
+  it('cancels an activity: execution stopped, each invitee told once, then 409', async () => {
+    const id = await schedule('WENCHONG');
+    await waitForPhase(id, 'START');
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const res = await organiser.post<{ notices: { sent: number; pending: number } }>(
+      `/activities/${id}/cancel`,
+      { reason: '台风预警，活动延期' },
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.notices).toMatchObject({ sent: 2, pending: 0 });
+    expect(await statusOf(id)).toBe('CANCELLED');
+    const execution = await sfnClient().send(
+      new DescribeExecutionCommand({
+        executionArn: executionArnOf(stateMachineArn('ActivityWorkflow'), id),
+      }),
+    );
+    expect(execution.status).toBe('ABORTED');
+    const notices = (await sentMail(since)).filter((mail) => mail.subject.includes('活动取消'));
+    expect(notices).toHaveLength(2);
+    expect((await organiser.post(`/activities/${id}/cancel`, { reason: '再次' })).status).toBe(409);
+    expect((await deputyA.post(`/activities/${id}/cancel`, { reason: 'x' })).status).toBe(403);
+  });
+});
