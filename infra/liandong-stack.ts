@@ -4,6 +4,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { createActivityEnvSchema, getActivityEnvSchema } from '../functions/activities/env';
@@ -14,6 +15,10 @@ import {
   sendInvitationsEnvSchema,
 } from '../functions/activity-workflow/env';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
+import { ReferralWorkflow } from '../workflows/referral-workflow';
+import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
+import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
+import { ReferenceApi } from './constructs/reference-api';
 import { LiandongHttpApi } from './constructs/http-api';
 import { ProjectFunction } from './constructs/project-function';
 import { LiandongTable } from './constructs/table';
@@ -133,8 +138,24 @@ export class LiandongStack extends Stack {
       }),
     );
 
+    const referralWorkflow = new ReferralWorkflow(this, 'ReferralWorkflow', {
+      logRetention: retention,
+    });
+    const closeAttendance = createCloseAttendanceFunction(this, { table, logRetention: retention });
+    const findingsSteps = createActivityStepFunctions(this, {
+      table,
+      logRetention: retention,
+      referralStateMachine: referralWorkflow.stateMachine,
+    });
     const activityWorkflow = new ActivityWorkflow(this, 'ActivityWorkflow', {
-      functions: { sendInvitations, awaitPhase, openCheckIn, recordFailure },
+      functions: {
+        sendInvitations,
+        awaitPhase,
+        openCheckIn,
+        closeAttendance,
+        ...findingsSteps,
+        recordFailure,
+      },
       logRetention: retention,
     });
     const activityStateMachine = activityWorkflow.stateMachine;
@@ -190,6 +211,38 @@ export class LiandongStack extends Stack {
       handler: getActivity,
     });
 
+    new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
+
+    // The QR check-in code is signed so it cannot be forged or extended; it is not a credential
+    // (the deputy still signs in), which is why its key may sit in the function configuration.
+    const checkInCodeKey = new secretsmanager.Secret(this, 'CheckInCodeKey', {
+      description: 'HMAC key of the short-lived activity codes in check-in QR codes',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(checkInCodeKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
+      },
+    ]);
+    new AttendanceApi(this, 'Attendance', {
+      table,
+      api,
+      logRetention: retention,
+      activityStateMachine,
+      checkInCodeSecret: checkInCodeKey.secretValue.unsafeUnwrap(),
+    });
+    new FindingsReviewApi(this, 'FindingsReview', {
+      table,
+      api,
+      logRetention: retention,
+      activityStateMachine,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
@@ -238,11 +291,11 @@ export class LiandongStack extends Stack {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'DescribeExecution on the executions of the activity state machine only (their names are activity ids).',
+          "Execution-level actions (describe, stop, start checks) on the executions of the project's own two state machines only; their names are activity and referral ids.",
         appliesTo: [
           {
             regex:
-              '/^Resource::arn:.+:states:.+:execution:<ActivityWorkflowStateMachine[0-9A-F]+\\.Name>:\\*$/g',
+              '/^Resource::arn:.+:states:.+:execution:.*(ActivityWorkflowStateMachine|ReferralWorkflowStateMachine)[0-9A-F]+.*:\\*$/g',
           },
         ],
       },

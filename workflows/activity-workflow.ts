@@ -9,6 +9,11 @@ export interface ActivityWorkflowFunctions {
   readonly sendInvitations: lambda.IFunction;
   readonly awaitPhase: lambda.IFunction;
   readonly openCheckIn: lambda.IFunction;
+  readonly closeAttendance: lambda.IFunction;
+  readonly closeFindings: lambda.IFunction;
+  readonly triage: lambda.IFunction;
+  readonly dispatchReferrals: lambda.IFunction;
+  readonly completeActivity: lambda.IFunction;
   readonly recordFailure: lambda.IFunction;
 }
 
@@ -49,36 +54,92 @@ export class ActivityWorkflow extends Construct {
       activityId: sfn.JsonPath.stringAt('$.activityId'),
     });
 
-    const awaitStart = new tasks.LambdaInvoke(this, 'AwaitStart', {
+    const byActivityId = { activityId: sfn.JsonPath.stringAt('$.activityId') };
+    const awaitStart = humanStep(this, 'AwaitStart', functions.awaitPhase, {
+      phase: 'START',
       comment: 'Wait for the start time; the organiser may open check-in earlier',
-      lambdaFunction: functions.awaitPhase,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({
-        activityId: sfn.JsonPath.stringAt('$.activityId'),
-        phase: 'START',
-        taskToken: sfn.JsonPath.taskToken,
-      }),
-      taskTimeout: sfn.Timeout.at('$.secondsUntilStart'),
-      resultPath: sfn.JsonPath.DISCARD,
+      timeoutPath: '$.secondsUntilStart',
     });
-    withTransientRetry(awaitStart);
+    const openCheckIn = invokeStep(this, 'OpenCheckIn', functions.openCheckIn, byActivityId);
+    const awaitAttendanceClose = humanStep(this, 'AwaitAttendanceClose', functions.awaitPhase, {
+      phase: 'ATTENDANCE',
+      comment: 'Check-in is open until the organiser closes attendance or its deadline passes',
+      timeoutPath: '$.secondsUntilAttendanceDeadline',
+    });
+    const closeAttendance = invokeStep(
+      this,
+      'CloseAttendance',
+      functions.closeAttendance,
+      byActivityId,
+    );
+    const awaitFindingsClose = humanStep(this, 'AwaitFindingsClose', functions.awaitPhase, {
+      phase: 'FINDINGS',
+      comment: 'Findings are collected until the organiser closes them or the deadline passes',
+      timeoutPath: '$.secondsUntilFindingsDeadline',
+    });
+    const closeFindings = invokeStep(this, 'CloseFindings', functions.closeFindings, byActivityId);
+    const triage = invokeStep(this, 'Triage', functions.triage, byActivityId);
+    const awaitReview = humanStep(this, 'AwaitReview', functions.awaitPhase, {
+      phase: 'REVIEW',
+      comment: "The chairmen's meeting decides each finding, then approves; nothing is sent before",
+    });
+    const dispatchReferrals = invokeStep(
+      this,
+      'DispatchReferrals',
+      functions.dispatchReferrals,
+      byActivityId,
+    );
+    const completeActivity = invokeStep(
+      this,
+      'CompleteActivity',
+      functions.completeActivity,
+      byActivityId,
+    );
+    const completed = new sfn.Succeed(this, 'Completed');
 
-    const openCheckIn = invokeStep(this, 'OpenCheckIn', functions.openCheckIn, {
-      activityId: sfn.JsonPath.stringAt('$.activityId'),
-    });
-    const checkInOpen = new sfn.Succeed(this, 'CheckInOpened', {
-      comment: 'Attendance, findings, review and dispatch follow here (issue 3)',
-    });
-
+    // A deadline is the ordinary end of a waiting phase: route it on, keeping the input.
     awaitStart.addCatch(openCheckIn, {
       errors: [sfn.Errors.TIMEOUT],
       resultPath: sfn.JsonPath.DISCARD,
     });
-    for (const step of [sendInvitations, awaitStart, openCheckIn]) {
+    awaitAttendanceClose.addCatch(closeAttendance, {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    awaitFindingsClose.addCatch(closeFindings, {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+
+    const steps = [
+      sendInvitations,
+      awaitStart,
+      openCheckIn,
+      awaitAttendanceClose,
+      closeAttendance,
+      awaitFindingsClose,
+      closeFindings,
+      triage,
+      awaitReview,
+      dispatchReferrals,
+      completeActivity,
+    ];
+    for (const step of steps) {
       step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     }
 
-    const definition = sendInvitations.next(awaitStart).next(openCheckIn).next(checkInOpen);
+    const definition = sendInvitations
+      .next(awaitStart)
+      .next(openCheckIn)
+      .next(awaitAttendanceClose)
+      .next(closeAttendance)
+      .next(awaitFindingsClose)
+      .next(closeFindings)
+      .next(triage)
+      .next(awaitReview)
+      .next(dispatchReferrals)
+      .next(completeActivity)
+      .next(completed);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -106,6 +167,38 @@ function invokeStep(
     payload: sfn.TaskInput.fromObject(payload),
     payloadResponseOnly: true,
     retryOnServiceExceptions: true,
+  });
+  return withTransientRetry(step);
+}
+
+interface HumanStepOptions {
+  readonly phase: 'START' | 'ATTENDANCE' | 'FINDINGS' | 'REVIEW';
+  readonly comment: string;
+  /** Path to the seconds left until the phase's deadline, in the state's input. */
+  readonly timeoutPath?: string;
+}
+
+/**
+ * A step a person ends: the token goes to AwaitPhase, which keeps it server-side; the API
+ * answers it with SendTaskSuccess. The state's input passes through unchanged.
+ */
+function humanStep(
+  scope: Construct,
+  id: string,
+  awaitPhase: lambda.IFunction,
+  options: HumanStepOptions,
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    comment: options.comment,
+    lambdaFunction: awaitPhase,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      activityId: sfn.JsonPath.stringAt('$.activityId'),
+      phase: options.phase,
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
+    resultPath: sfn.JsonPath.DISCARD,
   });
   return withTransientRetry(step);
 }

@@ -187,17 +187,29 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('has the JWT authorizer on every route', () => {
+  // Public pages are opened from a QR code or an emailed link: their credential is the signed code.
+  const PUBLIC_ROUTES = ['GET /check-in/{code}'];
+
+  it('has the JWT authorizer on every route but the public pages', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.Properties!.RouteKey).sort()).toEqual([
-      'GET /activities/{activityId}',
-      'POST /activities',
-    ]);
+    const keys = routes.map(([, r]) => r.Properties!.RouteKey as string);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /activities',
+        'GET /activities/{activityId}',
+        ...PUBLIC_ROUTES,
+      ]),
+    );
     for (const [, route] of routes) {
-      expect(route.Properties).toMatchObject({
-        AuthorizationType: 'JWT',
-        AuthorizerId: expect.anything(),
-      });
+      const key = route.Properties!.RouteKey as string;
+      if (PUBLIC_ROUTES.includes(key)) {
+        expect(route.Properties!.AuthorizationType, key).toBe('NONE');
+      } else {
+        expect(route.Properties, key).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: expect.anything(),
+        });
+      }
     }
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
@@ -230,7 +242,9 @@ describe('identity', () => {
 
 describe('activity workflow', () => {
   function definition(): { StartAt: string; States: Record<string, Record<string, unknown>> } {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('ActivityWorkflow'),
+    )!;
     const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
     const text = body['Fn::Join'][1]
       .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
@@ -260,7 +274,23 @@ describe('activity workflow', () => {
 
   it('routes every task failure to RecordFailure and retries transient errors', () => {
     const asl = definition();
-    for (const name of ['SendInvitations', 'AwaitStart', 'OpenCheckIn']) {
+    const tasks = Object.entries(asl.States).filter(
+      ([name, state]) => state.Type === 'Task' && name !== 'RecordFailure',
+    );
+    expect(tasks.map(([name]) => name)).toEqual([
+      'SendInvitations',
+      'AwaitStart',
+      'OpenCheckIn',
+      'AwaitAttendanceClose',
+      'CloseAttendance',
+      'AwaitFindingsClose',
+      'CloseFindings',
+      'Triage',
+      'AwaitReview',
+      'DispatchReferrals',
+      'CompleteActivity',
+    ]);
+    for (const [name] of tasks) {
       const state = asl.States[name]!;
       const catches = state.Catch as { ErrorEquals: string[]; Next: string }[];
       expect(
@@ -269,6 +299,27 @@ describe('activity workflow', () => {
       const retries = state.Retry as { ErrorEquals: string[] }[];
       expect(retries.some((r) => r.ErrorEquals.includes('TransientError'))).toBe(true);
     }
+  });
+
+  it('runs every human step on a stored task token, with a deadline where the phase has one', () => {
+    const asl = definition();
+    const deadlines: Record<string, string | undefined> = {
+      AwaitStart: '$.secondsUntilStart',
+      AwaitAttendanceClose: '$.secondsUntilAttendanceDeadline',
+      AwaitFindingsClose: '$.secondsUntilFindingsDeadline',
+      AwaitReview: undefined,
+    };
+    for (const [name, path] of Object.entries(deadlines)) {
+      const state = asl.States[name]!;
+      expect(state.Resource, name).toMatch(/waitForTaskToken$/);
+      expect(state.TimeoutSecondsPath, name).toBe(path);
+    }
+  });
+
+  it('has no Map or Parallel state: transitions do not grow with deputies or findings', () => {
+    const types = Object.values(definition().States).map((state) => state.Type);
+    expect(types).not.toContain('Map');
+    expect(types).not.toContain('Parallel');
   });
 
   it('carries only ids, numbers and the task token in task payloads (no personal data)', () => {

@@ -28,6 +28,7 @@ function activityBody(overrides: Record<string, unknown> = {}): Record<string, u
     type: 'RECEPTION_DAY',
     street: 'WENCHONG',
     location: '文冲街道社区联络站',
+    liaisonStations: ['文冲人大代表联络站'],
     startsAt: inSeconds(3600),
     endsAt: inSeconds(3 * 3600),
     invitedDeputyIds: invited,
