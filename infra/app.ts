@@ -3,6 +3,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { LiandongStack } from './liandong-stack';
 
 const app = new App();
+// `--context liandong:bundle=false`: synthesize without running esbuild for every function. The
+// local cloud uses it (it runs the entries the template names); `cdk deploy` never does.
+if (String(app.node.tryGetContext('liandong:bundle')) === 'false') {
+  app.node.setContext('aws:cdk:bundling-stacks', []);
+}
 new LiandongStack(app, 'Liandong', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: "Liandong: five-level joint activities of people's congress deputies",

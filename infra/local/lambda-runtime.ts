@@ -62,7 +62,14 @@ export interface LambdaRuntimeOptions {
   region: string;
   /** Print a warning for functions whose bundle cannot be loaded. */
   quiet?: boolean;
+  /**
+   * What to run: the handler entries the template names (`liandong:entry`, the default: no
+   * bundling needed, so synthesis takes seconds) or the bundles CDK wrote under cdk.out.
+   */
+  code?: LocalCode;
 }
+
+export type LocalCode = 'entries' | 'bundles';
 
 /** Throws when two functions give one variable different values: all share one process.env. */
 export function checkEnvironmentConflicts(functions: LocalFunction[]): void {
@@ -83,10 +90,19 @@ export function checkEnvironmentConflicts(functions: LocalFunction[]): void {
   }
 }
 
-function bundleFile(fn: LocalFunction): { file: string; exportName: string } {
+function codeFile(fn: LocalFunction, code: LocalCode): { file: string; exportName: string } {
   const dot = fn.handler.lastIndexOf('.');
   const base = fn.handler.slice(0, dot);
   const exportName = fn.handler.slice(dot + 1);
+  if (code === 'entries') {
+    if (!fn.entry) {
+      throw new HandlerLoadError(`${fn.logicalId}: the template names no liandong:entry`);
+    }
+    return { file: fn.entry, exportName };
+  }
+  if (!fn.assetDir) {
+    throw new HandlerLoadError(`${fn.logicalId}: no bundle (was bundling skipped at synth?)`);
+  }
   for (const ext of ['.mjs', '.js', '.cjs']) {
     const file = join(fn.assetDir, base + ext);
     if (existsSync(file)) return { file, exportName };
@@ -116,8 +132,9 @@ async function importWithEnv(
   fn: LocalFunction,
   env: Record<string, string>,
   otherKeys: Set<string>,
+  code: LocalCode,
 ): Promise<Handler> {
-  const { file, exportName } = bundleFile(fn);
+  const { file, exportName } = codeFile(fn, code);
   // Other functions' variables are hidden during import, so a variable missing from this
   // function's CDK environment fails here as it would on AWS.
   const hidden: Record<string, string | undefined> = {};
@@ -191,7 +208,7 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     const env = functionEnv(fn, options.region);
     const loaded: Loaded = { fn, env };
     try {
-      loaded.handler = await importWithEnv(fn, env, allKeys);
+      loaded.handler = await importWithEnv(fn, env, allKeys, options.code ?? 'entries');
     } catch (err) {
       // The cloud must start while handlers are in progress; the error surfaces on invoke.
       loaded.loadError = err as Error;

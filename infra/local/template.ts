@@ -1,7 +1,7 @@
 // Reads the synthesized CloudFormation template and extracts what the local cloud runs (tables,
 // functions, state machines, the HTTP API), so it runs exactly what `cdk deploy` would deploy.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import {
   DEFAULT_STACK_NAME,
   Resolver,
@@ -56,8 +56,10 @@ export interface LocalFunction {
   handler: string;
   runtime?: string;
   environment: Record<string, string>;
-  /** Absolute path of the bundled asset folder under cdk.out. */
-  assetDir: string;
+  /** Absolute path of the bundled asset folder under cdk.out (absent when bundling was skipped). */
+  assetDir?: string;
+  /** The handler's source entry (absolute path), from the `liandong:entry` metadata. */
+  entry?: string;
   timeoutSeconds: number;
   memoryMb: number;
   logGroupName: string;
@@ -100,11 +102,36 @@ export interface LocalHttpApi {
   throttling?: { rateLimit: number; burstLimit: number };
 }
 
+/** `GenerateSecretString` of an `AWS::SecretsManager::Secret`, as CloudFormation reads it. */
+export interface LocalGenerateSecretString {
+  PasswordLength?: number;
+  ExcludeCharacters?: string;
+  ExcludeLowercase?: boolean;
+  ExcludeUppercase?: boolean;
+  ExcludeNumbers?: boolean;
+  ExcludePunctuation?: boolean;
+  IncludeSpace?: boolean;
+  RequireEachIncludedType?: boolean;
+  SecretStringTemplate?: string;
+  GenerateStringKey?: string;
+}
+
+export interface LocalSecret {
+  logicalId: string;
+  name: string;
+  arn: string;
+  description?: string;
+  /** A fixed `SecretString` from the template, if it names one. */
+  secretString?: string;
+  generate?: LocalGenerateSecretString;
+}
+
 export interface LocalTemplate {
   tables: LocalTable[];
   functions: LocalFunction[];
   stateMachines: LocalStateMachineDefinition[];
   httpApis: LocalHttpApi[];
+  secrets: LocalSecret[];
 }
 
 function ofType(template: CfnTemplate, ...types: string[]): [string, CfnResource][] {
@@ -184,9 +211,10 @@ function readFunctions(r: Resolver, cdkOut: string): LocalFunction[] {
     const where = `Resources.${id}`;
     const raw = res.Properties ?? {};
     const assetPath = res.Metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string') {
+    const entry = res.Metadata?.['liandong:entry'];
+    if (typeof assetPath !== 'string' && typeof entry !== 'string') {
       throw new TemplateError(
-        `${where} has no aws:asset:path metadata: the local cloud runs only bundled asset code`,
+        `${where} has neither aws:asset:path nor liandong:entry metadata: no code to run`,
       );
     }
     // Resolve only the properties the runtime needs: Code points at S3 and never runs locally.
@@ -211,7 +239,8 @@ function readFunctions(r: Resolver, cdkOut: string): LocalFunction[] {
       handler: r.resolveString(raw.Handler ?? 'index.handler', `${where}.Handler`),
       ...(raw.Runtime ? { runtime: r.resolveString(raw.Runtime, `${where}.Runtime`) } : {}),
       environment,
-      assetDir: join(cdkOut, assetPath),
+      ...(typeof assetPath === 'string' ? { assetDir: join(cdkOut, assetPath) } : {}),
+      ...(typeof entry === 'string' ? { entry: resolvePath(cdkOut, '..', entry) } : {}),
       timeoutSeconds: Number(r.resolve(raw.Timeout ?? 3, `${where}.Timeout`)),
       memoryMb: Number(r.resolve(raw.MemorySize ?? 128, `${where}.MemorySize`)),
       logGroupName,
@@ -358,6 +387,22 @@ function readHttpApis(r: Resolver): LocalHttpApi[] {
   });
 }
 
+function readSecrets(r: Resolver): LocalSecret[] {
+  return ofType(r.template, 'AWS::SecretsManager::Secret').map(([id]) => {
+    const p = props(r, id, 'Description', 'SecretString', 'GenerateSecretString');
+    return {
+      logicalId: id,
+      name: r.secretName(id),
+      arn: r.secretArn(id),
+      ...(typeof p.Description === 'string' ? { description: p.Description } : {}),
+      ...(typeof p.SecretString === 'string' ? { secretString: p.SecretString } : {}),
+      ...(p.GenerateSecretString
+        ? { generate: p.GenerateSecretString as LocalGenerateSecretString }
+        : {}),
+    };
+  });
+}
+
 /** Extracts everything the local cloud runs from an already parsed template. */
 export function parseTemplate(
   template: CfnTemplate,
@@ -369,6 +414,7 @@ export function parseTemplate(
     functions: readFunctions(r, ctx.cdkOut),
     stateMachines: readStateMachines(r),
     httpApis: readHttpApis(r),
+    secrets: readSecrets(r),
   };
 }
 

@@ -58,6 +58,7 @@ describe('local cloud on a fixture app', () => {
   beforeAll(async () => {
     app = writeFixtureApp();
     cloud = await startLocalCloud({
+      code: 'bundles',
       cdkOut: app.cdkOut,
       inMemory: true,
       quiet: true,
@@ -276,7 +277,12 @@ describe('local cloud on a fixture app', () => {
   });
 
   it('stops every engine and frees its ports', async () => {
-    const probe = await startLocalCloud({ cdkOut: app.cdkOut, inMemory: true, quiet: true });
+    const probe = await startLocalCloud({
+      code: 'bundles',
+      cdkOut: app.cdkOut,
+      inMemory: true,
+      quiet: true,
+    });
     const e = probe.endpoints;
     const ports = [e.api, e.dynamodb, e.ses, e.stepfunctions].map((u) => Number(new URL(u).port));
     for (const p of ports) expect(await portOpen(p)).toBe(true);
@@ -292,6 +298,7 @@ describe('local cloud with a data folder', () => {
     const apiPort = await freePort();
     const start = () =>
       startLocalCloud({
+        code: 'bundles',
         cdkOut: app.cdkOut,
         dataDir,
         ports: { api: apiPort },

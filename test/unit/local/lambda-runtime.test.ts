@@ -61,6 +61,7 @@ const broken = fn('Broken', `throw new Error('env invalid: TABLE_NAME');`, {});
 let runtime: LambdaRuntime;
 beforeAll(async () => {
   runtime = await startLambdaRuntime({
+    code: 'bundles',
     functions: [echo, failing, slow, broken],
     region: 'ap-east-1',
     quiet: true,
