@@ -1,7 +1,14 @@
 import type { FindingItem, ReferralItem } from '../findings/model.js';
 
-/** Attendance statistics as CloseAttendance stores them (read leniently). */
+/**
+ * Attendance statistics as CloseAttendance stores them (`personTimesByLevel`,
+ * `personTimesTotal`, `attended`: see `AttendanceStatistics` in activities/view.ts), read
+ * leniently; the nested `personTimes`/`checkedIn` shape is accepted too.
+ */
 export interface AttendanceStats {
+  personTimesByLevel?: Record<string, number>;
+  personTimesTotal?: number;
+  attended?: number;
   personTimes?: { byLevel?: Record<string, number>; total?: number };
   checkedIn?: number;
   invited?: number;
@@ -51,17 +58,20 @@ export const buildReport = (input: {
   const { findings, referrals } = input;
   const referredIds = new Set(referrals.flatMap((referral) => referral.findingIds));
   const decided = (type: string) => findings.filter((f) => f.decision?.type === type).length;
-  const byLevel = { ...(input.attendance?.personTimes?.byLevel ?? {}) };
+  const stats = input.attendance;
+  const byLevel = { ...(stats?.personTimesByLevel ?? stats?.personTimes?.byLevel ?? {}) };
   return {
     personTimes: {
       byLevel,
+      // A deputy with two seats counts at both levels but once in the total.
       total:
-        input.attendance?.personTimes?.total ??
+        stats?.personTimesTotal ??
+        stats?.personTimes?.total ??
         Object.values(byLevel).reduce((sum, count) => sum + count, 0),
     },
     attendance: {
       invited: input.invitedCount,
-      checkedIn: input.attendance?.checkedIn ?? null,
+      checkedIn: stats?.attended ?? stats?.checkedIn ?? null,
     },
     findings: {
       total: findings.length,

@@ -1,0 +1,424 @@
+// Integration: role checks on the local HTTP API (JWT authorizer) over the local cloud. Every
+// write route of the activity and reference-data APIs refuses a deputy (where deputies may not
+// act) and an auditor with 403 and changes nothing (the items, the audit chains, the execution
+// history, the mail are compared before and after); without a token every route is 401; an
+// auditor can read activities, findings, the review and the reference lists.
+import { readFileSync } from 'node:fs';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/shared/data/keys';
+import {
+  DEMO_COMMITTEE_IDS,
+  DEMO_DEPARTMENT_IDS,
+  DEMO_DEPUTY_IDS,
+} from '../../functions/shared/demo/seed';
+import { templatePath } from '../../infra/local/template';
+import { api, type ApiClient } from './support/api';
+import { ddbDoc, sentMail, sfnClient } from './support/aws';
+import { stateMachineArn, tableName } from './support/cloud';
+import {
+  activityExecutionArn,
+  closeAttendance,
+  closeFindings,
+  executionHistory,
+  inDays,
+  openCheckIn,
+  rawItem,
+  readActivity,
+  recordFinding,
+  scheduleActivity,
+  waitForPhase,
+  type ReviewJson,
+} from './support/activity';
+
+const RUN = Date.now().toString(36);
+const organiser = api({ role: 'organiser', sub: 'org-roles' });
+const INVITED = DEMO_DEPUTY_IDS.wenchong;
+/** The deputy is invited to every activity here: refused for the role, not for being a stranger. */
+const deputy = api({ role: 'deputy', sub: INVITED });
+const auditor = api({ role: 'auditor', sub: 'aud-roles' });
+const anonymous = api(null);
+
+/** Routes deputies may call (their own invitation, check-in, findings): auditors only are refused. */
+const DEPUTY_ROUTES = new Set([
+  'POST /activities/{activityId}/invitation/response',
+  'POST /activities/{activityId}/check-ins',
+  'POST /activities/{activityId}/findings',
+]);
+
+/** Activities parked on each human step: each write route is tried where it would apply. */
+const activity = { start: '', attendance: '', findings: '', review: '' };
+let referralId = '';
+let findingId = '';
+
+/** Every item of the activity's partition (activity, invitations, findings, audit) and its referrals. */
+async function activitySnapshot(id: string): Promise<unknown> {
+  const { Items } = await ddbDoc().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ACTIVITY#${id}` },
+      ConsistentRead: true,
+    }),
+  );
+  const referralIds = (Items ?? []).flatMap((item) =>
+    typeof item.referralId === 'string' ? [item.referralId] : [],
+  );
+  const referrals = await Promise.all(
+    [...new Set(referralIds)].sort().map((r) => rawItem(keys.referral(r))),
+  );
+  const history = await executionHistory(activityExecutionArn(id));
+  return { items: Items, referrals, historyLength: history.length };
+}
+
+const activityExecutions = async () =>
+  (
+    await sfnClient().send(
+      new ListExecutionsCommand({
+        stateMachineArn: stateMachineArn('ActivityWorkflow'),
+        maxResults: 1000,
+      }),
+    )
+  ).executions?.length ?? 0;
+
+/** Items whose `name` is this (a department or committee created by a refused request). */
+const itemsNamed = async (name: string) => {
+  const found: unknown[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddbDoc().send(
+      new ScanCommand({
+        TableName: tableName(),
+        FilterExpression: '#name = :name',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': name },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    found.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+};
+
+interface WriteCase {
+  /** The route key as in the template, e.g. `POST /activities/{activityId}/cancel`. */
+  route: string;
+  send: (client: ApiClient) => Promise<{ status: number; text: string }>;
+  /** What the route would change: read before and after the refused attempts. */
+  state: () => Promise<unknown>;
+}
+
+const post = (path: () => string, body?: unknown) => (client: ApiClient) =>
+  client.post(path(), body);
+const patch = (path: () => string, body: unknown) => (client: ApiClient) =>
+  client.request('PATCH', path(), { body });
+
+const newEmail = `roles-${RUN}@example.org`;
+const newDepartment = `角色测试部门-${RUN}`;
+const newCommittee = `角色测试工委-${RUN}`;
+const csv = `name,email,level1,body1\n角色测试,roster-roles-${RUN}@example.org,区,广州市黄埔区人民代表大会\n`;
+
+const WRITE_CASES: WriteCase[] = [
+  {
+    route: 'POST /activities',
+    send: (client) =>
+      client.post('/activities', {
+        title: `无权创建 ${RUN}`,
+        type: 'SYMPOSIUM',
+        street: 'WENCHONG',
+        location: '文冲街道',
+        startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+        invitedDeputyIds: [INVITED],
+      }),
+    state: async () => ({
+      executions: await activityExecutions(),
+      mail: (await sentMail()).length,
+    }),
+  },
+  {
+    route: 'POST /activities/{activityId}/check-in/open',
+    send: post(() => `/activities/${activity.start}/check-in/open`),
+    state: () => activitySnapshot(activity.start),
+  },
+  {
+    route: 'POST /activities/{activityId}/invitation/response',
+    send: post(() => `/activities/${activity.start}/invitation/response`, { response: 'DECLINED' }),
+    state: () => activitySnapshot(activity.start),
+  },
+  {
+    route: 'POST /activities/{activityId}/check-ins',
+    send: post(() => `/activities/${activity.attendance}/check-ins`, {}),
+    state: () => activitySnapshot(activity.attendance),
+  },
+  {
+    route: 'POST /activities/{activityId}/check-ins/make-up',
+    send: post(() => `/activities/${activity.attendance}/check-ins/make-up`, {
+      deputyId: INVITED,
+      reason: '补签',
+    }),
+    state: () => activitySnapshot(activity.attendance),
+  },
+  {
+    route: 'PATCH /activities/{activityId}/counts',
+    send: patch(() => `/activities/${activity.attendance}/counts`, {
+      consultationsAnswered: 147,
+      residentsReceived: 21,
+    }),
+    state: () => activitySnapshot(activity.attendance),
+  },
+  {
+    route: 'POST /activities/{activityId}/attendance/close',
+    send: post(() => `/activities/${activity.attendance}/attendance/close`),
+    state: () => activitySnapshot(activity.attendance),
+  },
+  {
+    route: 'POST /activities/{activityId}/findings',
+    send: post(() => `/activities/${activity.findings}/findings`, {
+      kind: 'PROBLEM',
+      category: 'DRAINAGE',
+      description: '积水',
+      place: '文冲村',
+      needsReferral: true,
+    }),
+    state: () => activitySnapshot(activity.findings),
+  },
+  {
+    route: 'POST /activities/{activityId}/findings/close',
+    send: post(() => `/activities/${activity.findings}/findings/close`),
+    state: () => activitySnapshot(activity.findings),
+  },
+  {
+    route: 'POST /activities/{activityId}/review/decisions',
+    send: post(() => `/activities/${activity.review}/review/decisions`, {
+      decisions: [{ findingId, decision: 'NO_ACTION', reason: '无需处理' }],
+    }),
+    state: () => activitySnapshot(activity.review),
+  },
+  {
+    route: 'POST /activities/{activityId}/review/referrals/{referralId}',
+    send: post(() => `/activities/${activity.review}/review/referrals/${referralId}`, {
+      committeeId: DEMO_COMMITTEE_IDS.socialDevelopment,
+      dueDate: inDays(10),
+    }),
+    state: () => activitySnapshot(activity.review),
+  },
+  {
+    route: 'POST /activities/{activityId}/review/approve',
+    send: post(() => `/activities/${activity.review}/review/approve`),
+    state: () => activitySnapshot(activity.review),
+  },
+  {
+    route: 'POST /activities/{activityId}/cancel',
+    send: post(() => `/activities/${activity.review}/cancel`, { reason: '无权取消' }),
+    state: async () => ({
+      activity: await activitySnapshot(activity.review),
+      mail: (await sentMail()).length,
+    }),
+  },
+  // Reference data.
+  {
+    route: 'POST /deputies',
+    send: post(() => '/deputies', {
+      name: '无权新增',
+      email: newEmail,
+      seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
+    }),
+    state: () => rawItem(keys.deputyEmail(newEmail)),
+  },
+  {
+    route: 'PATCH /deputies/{deputyId}',
+    send: patch(() => '/deputies/dep-0200', { liaisonStation: '无权修改联络站' }),
+    state: () => rawItem(keys.deputy('dep-0200')),
+  },
+  {
+    route: 'POST /deputies/{deputyId}/deactivate',
+    send: post(() => '/deputies/dep-0200/deactivate'),
+    state: () => rawItem(keys.deputy('dep-0200')),
+  },
+  {
+    route: 'POST /deputies/import',
+    send: (client) => client.post('/deputies/import', csv, { 'content-type': 'text/csv' }),
+    state: () => rawItem(keys.deputyEmail(`roster-roles-${RUN}@example.org`)),
+  },
+  {
+    route: 'POST /departments',
+    send: post(() => '/departments', {
+      name: newDepartment,
+      emails: [`dept-${RUN}@example.org`],
+      categories: ['HEALTH'],
+    }),
+    state: () => itemsNamed(newDepartment),
+  },
+  {
+    route: 'PATCH /departments/{departmentId}',
+    send: patch(() => `/departments/${DEMO_DEPARTMENT_IDS.water}`, { name: '无权改名' }),
+    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
+  },
+  {
+    route: 'POST /departments/{departmentId}/deactivate',
+    send: post(() => `/departments/${DEMO_DEPARTMENT_IDS.water}/deactivate`),
+    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
+  },
+  {
+    route: 'POST /committees',
+    send: post(() => '/committees', { name: newCommittee, emails: [`c-${RUN}@example.org`] }),
+    state: () => itemsNamed(newCommittee),
+  },
+  {
+    route: 'PATCH /committees/{committeeId}',
+    send: patch(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}`, { name: '无权改名' }),
+    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
+  },
+  {
+    route: 'POST /committees/{committeeId}/deactivate',
+    send: post(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}/deactivate`),
+    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
+  },
+  {
+    route: 'POST /routing-rules',
+    send: post(() => '/routing-rules', {
+      category: 'HEALTH',
+      street: 'LUOGANG',
+      departmentId: DEMO_DEPARTMENT_IDS.water,
+    }),
+    state: () => rawItem(keys.routingRule('HEALTH', 'LUOGANG')),
+  },
+  {
+    route: 'PATCH /routing-rules/{ruleId}',
+    send: patch(() => `/routing-rules/EDUCATION:*`, {
+      departmentId: DEMO_DEPARTMENT_IDS.water,
+    }),
+    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
+  },
+  {
+    route: 'POST /routing-rules/{ruleId}/deactivate',
+    send: post(() => `/routing-rules/EDUCATION:*/deactivate`),
+    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
+  },
+];
+
+beforeAll(async () => {
+  const schedule = (label: string) =>
+    scheduleActivity(organiser, {
+      title: `角色检查 ${label} ${RUN}`,
+      type: 'COMMUNITY_VISIT',
+      communities: ['文冲社区'],
+      invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
+    });
+  [activity.start, activity.attendance, activity.findings, activity.review] = await Promise.all([
+    (async () => {
+      const id = await schedule('START');
+      await waitForPhase(organiser, id, 'START');
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('ATTENDANCE');
+      await openCheckIn(organiser, id);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('FINDINGS');
+      await openCheckIn(organiser, id);
+      await closeAttendance(organiser, id);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('REVIEW');
+      await openCheckIn(organiser, id);
+      findingId = await recordFinding(api({ role: 'deputy', sub: INVITED }), id);
+      await closeAttendance(organiser, id);
+      await closeFindings(organiser, id);
+      return id;
+    })(),
+  ]);
+  const review = await organiser.get<ReviewJson>(`/activities/${activity.review}/review`);
+  expect(review.status, review.text).toBe(200);
+  referralId = review.json.referrals[0]!.id;
+});
+
+describe('role checks on every write route', () => {
+  it('covers every write route of the activity and reference-data APIs in the template', () => {
+    const template = JSON.parse(readFileSync(templatePath('cdk.out'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { RouteKey?: string } }>;
+    };
+    const areas = /^[A-Z]+ \/(activities|deputies|departments|committees|routing-rules)(\/|$)/;
+    const writeRoutes = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey ?? '')
+      .filter((key) => !key.startsWith('GET ') && areas.test(key));
+    expect(writeRoutes.length).toBeGreaterThan(20);
+    expect(WRITE_CASES.map((c) => c.route).sort()).toEqual([...new Set(writeRoutes)].sort());
+  });
+
+  it.each(WRITE_CASES.map((c) => [c.route, c] as const))(
+    '%s: deputy and auditor 403, no token 401, nothing changes',
+    async (route, { send, state }) => {
+      const before = await state();
+      const refusedTo = DEPUTY_ROUTES.has(route)
+        ? [['auditor', auditor] as const]
+        : ([
+            ['deputy', deputy],
+            ['auditor', auditor],
+          ] as const);
+      for (const [role, client] of refusedTo) {
+        const res = await send(client);
+        expect(res.status, `${role}: ${res.text}`).toBe(403);
+      }
+      expect((await send(anonymous)).status).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await state()).toEqual(before);
+    },
+  );
+
+  it('leaves every activity where it was', async () => {
+    const expected = { start: 'START', attendance: 'ATTENDANCE', findings: 'FINDINGS' } as const;
+    for (const [key, phase] of Object.entries(expected)) {
+      const id = activity[key as keyof typeof expected];
+      expect((await readActivity(organiser, id)).pendingTask?.phase).toBe(phase);
+    }
+    const review = await readActivity(organiser, activity.review);
+    expect(review).toMatchObject({ status: 'IN_REVIEW', pendingTask: { phase: 'REVIEW' } });
+    expect(await rawItem(keys.routingRule('EDUCATION', '*'))).toMatchObject({
+      departmentId: 'dept-education',
+      active: true,
+    });
+  });
+});
+
+describe('auditors read', () => {
+  it('activities, findings and the review', async () => {
+    const read = await auditor.get<{ activity: { id: string; status: string } }>(
+      `/activities/${activity.review}`,
+    );
+    expect(read.status, read.text).toBe(200);
+    expect(read.json.activity).toMatchObject({ id: activity.review, status: 'IN_REVIEW' });
+    const findings = await auditor.get<{ findings: { id: string }[] }>(
+      `/activities/${activity.review}/findings`,
+    );
+    expect(findings.status, findings.text).toBe(200);
+    expect(findings.json.findings.map((f) => f.id)).toEqual([findingId]);
+    const review = await auditor.get<ReviewJson>(`/activities/${activity.review}/review`);
+    expect(review.status, review.text).toBe(200);
+    expect(review.json.referrals.map((r) => r.id)).toEqual([referralId]);
+  });
+
+  it.each(['/deputies', '/departments', '/committees', '/routing-rules'])(
+    'the reference list %s',
+    async (path) => {
+      const res = await auditor.get<{ items: unknown[] }>(`${path}?limit=5`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.items.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('a single reference item', async () => {
+    const res = await auditor.get<{ department: { id: string } }>(
+      `/departments/${DEMO_DEPARTMENT_IDS.water}`,
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.department.id).toBe(DEMO_DEPARTMENT_IDS.water);
+  });
+});
