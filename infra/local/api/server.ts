@@ -1,5 +1,6 @@
 // The local HTTP API: the template's routes, its JWT authorizer and Lambda proxy integrations,
 // plus the local issuer's endpoints under /_local.
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalHttpApi, LocalRoute } from '../template';
@@ -23,6 +24,47 @@ import {
 import { ForbiddenError, UnauthorizedError, authorizeJwt, tokenFrom } from './jwt';
 import { Router } from './routes';
 import { TokenBucket } from './throttle';
+
+/** The generated OpenAPI document (`npm run openapi`), served at `GET /openapi.json` locally. */
+export const OPENAPI_DOCUMENT = new URL('../../../docs/openapi.json', import.meta.url);
+
+async function openApiDocument(): Promise<HttpResponse> {
+  try {
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      cookies: [],
+      body: await readFile(OPENAPI_DOCUMENT),
+    };
+  } catch {
+    return json(404, { message: 'docs/openapi.json not found: run npm run openapi' });
+  }
+}
+
+/** `POST /_local/invoke/{logicalId}`: a test-only Lambda Invoke (see `allowTokenMinting`). */
+export const INVOKE_PATH = '/_local/invoke/';
+
+async function invokeLocally(
+  invoke: ApiBinding['invoke'],
+  logicalId: string,
+  body: Buffer,
+): Promise<HttpResponse> {
+  if (!/^[A-Za-z0-9]+$/.test(logicalId)) return json(404, { message: 'Not Found' });
+  let event: unknown;
+  try {
+    event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return json(400, { message: 'The event is not JSON' });
+  }
+  try {
+    return json(200, { result: (await invoke(logicalId, event)) ?? null });
+  } catch (err) {
+    const error = err as Error;
+    if (error.name === 'ResourceNotFoundException') return json(404, { message: error.message });
+    // As Lambda's Invoke: the call succeeded, the function failed (X-Amz-Function-Error).
+    return json(200, { errorType: error.name, errorMessage: error.message });
+  }
+}
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -52,7 +94,10 @@ export interface LocalApiOptions {
   host?: string;
   clientId: string;
   keyFile?: string;
-  /** Enables POST /_local/issuer/token (tests, `npm run token`). */
+  /**
+   * Enables POST /_local/issuer/token (tests, `npm run token`) and POST /_local/invoke/{logicalId}
+   * (tests that inject events).
+   */
   allowTokenMinting?: boolean;
   /** No access log. */
   quiet?: boolean;
@@ -177,6 +222,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
     if (path === '/_local/health' && req.method === 'GET') {
       return json(200, { status: binding ? 'ok' : 'starting' });
     }
+    // A local convenience only (no route of the stack): the API's own description.
+    if (path === '/openapi.json' && req.method === 'GET') return openApiDocument();
     const issuer = state.issuer;
     if (!issuer) return errorResponse(503, 'Service Unavailable');
     if (path.startsWith(ISSUER_PATH)) {
@@ -196,6 +243,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
       return errorResponse(404, 'Not Found');
     }
     if (!binding) return errorResponse(503, 'Service Unavailable');
+    // Local only, for tests that inject events no local engine produces (e.g. an SNS
+    // notification of SES): invokes a function of the template by logical id, like Lambda's
+    // Invoke. Guarded like token minting: never there unless the cloud was started to allow it.
+    if (path.startsWith(INVOKE_PATH) && req.method === 'POST' && options.allowTokenMinting) {
+      return invokeLocally(
+        binding.invoke,
+        decodeURIComponent(path.slice(INVOKE_PATH.length)),
+        body,
+      );
+    }
     if (bucket && !bucket.take()) return errorResponse(429, 'Too Many Requests');
 
     const method = req.method ?? 'GET';

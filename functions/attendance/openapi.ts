@@ -1,0 +1,124 @@
+import { updateCountsBodySchema } from '../activities/schemas.js';
+import type { ApiOperation } from '../shared/openapi/types.js';
+import {
+  activityPathSchema,
+  checkInBodySchema,
+  checkInPagePathSchema,
+  invitationResponseBodySchema,
+  makeUpCheckInBodySchema,
+} from './schemas.js';
+
+const humanStep = {
+  202: '{activityId, phase, endedAt}: the step ended; the workflow makes the change next',
+  404: 'unknown activity',
+  409: 'the activity is in another phase (named), or the deadline already closed it',
+  422: 'path',
+};
+
+/** Invitation responses, check-in (API, QR, make-up), counts, and the organiser's early closes. */
+export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/invitation/response',
+    summary: 'Accept or decline an invitation (changeable until check-in opens)',
+    roles: ['deputy'],
+    rolesNote: 'the invited deputy only',
+    params: activityPathSchema,
+    body: invitationResponseBodySchema,
+    responses: {
+      200: '{invitation}',
+      404: 'unknown activity or not invited',
+      409: 'check-in already opened',
+      422: 'body',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/check-ins',
+    summary: 'Check in, once, while check-in is open (the QR page sends its code)',
+    roles: ['deputy'],
+    rolesNote: 'invited deputies only',
+    params: activityPathSchema,
+    body: checkInBodySchema,
+    responses: {
+      201: '{checkIn}',
+      400: 'malformed or forged check-in code',
+      404: 'unknown activity or not invited',
+      409: 'check-in not open, or already checked in',
+      410: 'check-in code expired',
+      422: 'body',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/check-ins/make-up',
+    summary: 'Record a make-up check-in for a deputy, with a reason',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    body: makeUpCheckInBodySchema,
+    responses: {
+      201: '{checkIn}: method MAKE_UP',
+      404: 'unknown activity or deputy not invited',
+      409: 'outside the window (check-in open, or after attendance closed until findings close), or already checked in',
+      422: 'body',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/activities/{activityId}/check-in/qr',
+    summary: 'A short-lived check-in code and the QR code of the public check-in page',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    responses: {
+      200: '{code, expiresAt, url, svg}',
+      404: 'unknown activity',
+      409: 'invitations still being sent, or check-in is over',
+      422: 'path',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/check-in/{code}',
+    summary: 'The check-in page opened from a QR code (public; the check-in itself needs a JWT)',
+    description:
+      'The signed, expiring code names the activity only; it is not a credential. The page posts to `POST /activities/{activityId}/check-ins` with the signed-in deputy token.',
+    roles: 'public',
+    params: checkInPagePathSchema,
+    responseContentType: 'text/html',
+    responses: {
+      200: 'the check-in page (HTML)',
+      400: 'not a valid check-in code (HTML)',
+      410: 'the code expired (HTML)',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/check-in/open',
+    summary: 'Open check-in now, before the start time (ends the START step)',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    responses: humanStep,
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/attendance/close',
+    summary: 'Close attendance now, before its deadline (ends the ATTENDANCE step)',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    responses: humanStep,
+  },
+  {
+    method: 'PATCH',
+    path: '/activities/{activityId}/counts',
+    summary: 'Record consultations answered (解答咨询) and residents received (community visits)',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    body: updateCountsBodySchema,
+    responses: {
+      200: '{communityCounts}',
+      404: 'unknown activity',
+      409: 'not a community visit, or outside check-in to completion',
+      422: 'body',
+    },
+  },
+];

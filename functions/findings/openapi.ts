@@ -1,0 +1,53 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import {
+  activityPathSchema,
+  idempotencyHeadersSchema,
+  recordFindingBodySchema,
+} from './schemas.js';
+
+/** Recording, listing and closing the findings (问题 / 意见建议) of an activity. */
+export const FINDING_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/findings',
+    summary: 'Record a finding (problem, suggestion, inspection issue, consultation)',
+    description: [
+      'While check-in or findings are open. A resident is recorded with as little as needed',
+      '(a contact only with consent); only organisers and whoever recorded it see it. An organiser',
+      'may record on behalf of a deputy (`deputyId`). `Idempotency-Key` honoured for 24 hours.',
+    ].join('\n'),
+    roles: ['deputy', 'organiser'],
+    rolesNote: 'deputies invited to the activity; organisers in scope',
+    params: activityPathSchema,
+    headers: idempotencyHeadersSchema,
+    body: recordFindingBodySchema,
+    responses: {
+      201: '{finding}',
+      404: 'unknown activity, or the deputy is not invited',
+      409: 'findings are not open',
+      422: 'body',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/activities/{activityId}/findings',
+    summary: 'List the findings as the caller may see them',
+    roles: ['organiser', 'auditor', 'deputy'],
+    rolesNote: "auditors without residents' details; an invited deputy sees their own",
+    params: activityPathSchema,
+    responses: { 200: '{findings}', 404: 'unknown activity', 422: 'path' },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/findings/close',
+    summary: 'Close the findings now (ends the FINDINGS step; the workflow seals and triages)',
+    roles: ['organiser'],
+    params: activityPathSchema,
+    responses: {
+      200: '{activityId, phase, endedAt}',
+      404: 'unknown activity',
+      409: 'findings are not open, or their deadline already closed them',
+      422: 'path',
+    },
+  },
+];

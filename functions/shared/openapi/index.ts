@@ -1,0 +1,74 @@
+import { ACTIVITY_OPERATIONS } from '../../activities/openapi.js';
+import { ATTENDANCE_OPERATIONS } from '../../attendance/openapi.js';
+import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
+import { FINDING_OPERATIONS } from '../../findings/openapi.js';
+import { REFERENCE_OPERATIONS } from '../../reference/openapi.js';
+import { REFERRAL_OPERATIONS } from '../../referral-api/openapi.js';
+import { REVIEW_OPERATIONS } from '../../review/openapi.js';
+import { buildOpenApiDocument } from './document.js';
+import type { ApiArea, ApiOperation, HttpMethod } from './types.js';
+
+export { buildOpenApiDocument, operationIdOf, type OpenApiDocument } from './document.js';
+export type { ApiArea, ApiOperation, HttpMethod } from './types.js';
+
+/** The reference area keeps its operations by route key (`GET /deputies`); same content. */
+const referenceOperations = (): ApiOperation[] =>
+  Object.entries(REFERENCE_OPERATIONS).map(([routeKey, operation]) => {
+    const [method, path] = routeKey.split(' ') as [HttpMethod, string];
+    return {
+      method,
+      path,
+      summary: operation.summary,
+      roles: operation.roles,
+      responses: operation.responses,
+      ...(operation.description ? { description: operation.description } : {}),
+      ...(operation.body ? { body: operation.body } : {}),
+      ...(operation.contentType ? { contentType: operation.contentType } : {}),
+      ...(operation.pathParameters ? { params: operation.pathParameters } : {}),
+      ...(operation.query ? { query: operation.query } : {}),
+    };
+  });
+
+/** Every area of the HTTP API with its operations: the registry the document is built from. */
+export const API_AREAS: readonly ApiArea[] = [
+  {
+    tag: 'activities',
+    description: 'Scheduling an activity, reading it and its workflow, cancelling it',
+    operations: ACTIVITY_OPERATIONS,
+  },
+  {
+    tag: 'attendance',
+    description: 'Invitation responses, check-in (API, QR code, make-up), closing attendance',
+    operations: ATTENDANCE_OPERATIONS,
+  },
+  {
+    tag: 'findings',
+    description: 'Problems and suggestions raised during an activity (问题 / 意见建议)',
+    operations: FINDING_OPERATIONS,
+  },
+  {
+    tag: 'review',
+    description: 'The chairmen’s meeting (主任会议): decisions, referrals, approval',
+    operations: REVIEW_OPERATIONS,
+  },
+  {
+    tag: 'referrals',
+    description:
+      'Following a referral (转办) until it is answered: re-routing, extensions, closing',
+    operations: REFERRAL_OPERATIONS,
+  },
+  {
+    tag: 'department pages',
+    description: 'Pages opened from signed, expiring links in emails: the response and the rating',
+    operations: DEPARTMENT_OPERATIONS,
+  },
+  {
+    tag: 'reference',
+    description: 'Deputies, departments, supervising committees (督办工委), routing rules',
+    operations: referenceOperations(),
+  },
+];
+
+/** The document `npm run openapi` writes to docs/openapi.json. */
+export const liandongOpenApiDocument = (version: string) =>
+  buildOpenApiDocument(API_AREAS, { version });

@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { Role } from '../domain/reference.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One route of the HTTP API as the OpenAPI generator sees it: the zod schemas its handler
+ * validates with (the same objects, imported from the area's `schemas.ts`) and who may call it.
+ * Each area keeps its list in `functions/<area>/openapi.ts`, beside its schemas.
+ */
+export interface ApiOperation {
+  method: HttpMethod;
+  /** The route path as in CDK (`/activities/{activityId}`). */
+  path: string;
+  summary: string;
+  description?: string;
+  /** The roles (Cognito groups) the handler admits, or `public` for a route without the JWT. */
+  roles: readonly Role[] | 'public';
+  /** Which callers of those roles the handler narrows to (e.g. "invited deputies only"). */
+  rolesNote?: string;
+  body?: z.ZodType;
+  /** Content type of the request body when not JSON. */
+  contentType?: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  /** Request headers the handler validates (e.g. `Idempotency-Key`). */
+  headers?: z.ZodType;
+  /** Status code → what the answer holds. */
+  responses: Record<number, string>;
+  /** Content type of the success response when not JSON (e.g. the check-in page's HTML). */
+  responseContentType?: string;
+}
+
+/** The operations of one area, under one OpenAPI tag. */
+export interface ApiArea {
+  tag: string;
+  description: string;
+  operations: readonly ApiOperation[];
+}

@@ -1,0 +1,74 @@
+// Infra test: the OpenAPI document and the synthesized HTTP API describe the same routes, so a
+// route added to the stack without its operation (or the reverse) is caught. Bundling skipped.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LiandongStack } from '../../infra/liandong-stack';
+import { OPENAPI_FILE } from '../../scripts/openapi';
+import { readFileSync } from 'node:fs';
+
+type Route = { Properties: { RouteKey: string; AuthorizationType?: string } };
+type Document = {
+  paths: Record<string, Record<string, { security?: unknown[] }>>;
+};
+
+let routes: Map<string, string>;
+let documented: Map<string, boolean>;
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      'liandong:senderEmail': 'noreply@liandong.example.org',
+      'liandong:organiserAlertEmail': 'office@liandong.example.org',
+      'liandong:logRetentionDays': 90,
+    },
+  });
+  const stack = new LiandongStack(app, 'Liandong', {
+    env: { account: '111122223333', region: 'ap-east-1' },
+  });
+  const found = Template.fromStack(stack).findResources('AWS::ApiGatewayV2::Route') as Record<
+    string,
+    Route
+  >;
+  routes = new Map(
+    Object.values(found).map((r) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType ?? 'NONE',
+    ]),
+  );
+  const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Document;
+  documented = new Map(
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => [
+        `${method.toUpperCase()} ${path}`,
+        op.security === undefined || op.security.length > 0,
+      ]),
+    ),
+  );
+});
+
+describe('OpenAPI document and HTTP API routes', () => {
+  it('has an operation for every route of the stack', () => {
+    const missing = [...routes.keys()].filter((key) => !documented.has(key)).sort();
+    expect(
+      missing,
+      'routes without an operation: add them to functions/<area>/openapi.ts (and the registry in functions/shared/openapi/index.ts), then run npm run openapi',
+    ).toEqual([]);
+  });
+
+  it('has a route in the stack for every operation', () => {
+    const extra = [...documented.keys()].filter((key) => !routes.has(key)).sort();
+    expect(
+      extra,
+      'operations without a route in the stack: remove them, then npm run openapi',
+    ).toEqual([]);
+  });
+
+  it('marks as public exactly the routes without the JWT authorizer', () => {
+    for (const [key, authorization] of routes) {
+      if (!documented.has(key)) continue;
+      expect(documented.get(key), key).toBe(authorization === 'JWT');
+    }
+  });
+});
