@@ -5,9 +5,15 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { startLocalApi, type LocalApiServer } from './api/server';
 import { issuerKeyFile, type MintOptions } from './api/issuer';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
-import { startLambdaRuntime, type LambdaRuntime } from './lambda-runtime';
+import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda-runtime';
 import { freePort } from './ports';
 import { startLocalSes } from './ses';
+import {
+  resolveDynamicReferences,
+  secretsDataFile,
+  startLocalSecretsManager,
+  type LocalSecretsManager,
+} from './secretsmanager';
 import { startLocalStepFunctions } from './stepfunctions/index';
 import {
   LOCAL_CLIENT_ID,
@@ -24,6 +30,7 @@ export interface LocalCloudPorts {
   ses?: number;
   dynamodb?: number;
   stepfunctions?: number;
+  secretsmanager?: number;
 }
 
 export interface LocalCloudOptions {
@@ -47,6 +54,8 @@ export interface LocalCloudOptions {
   templateReady?: Promise<unknown>;
   /** Extra variables for every function (e.g. POWERTOOLS_DEV). */
   functionEnv?: Record<string, string>;
+  /** Run the handler entries the template names (default) or CDK's bundles. */
+  code?: LocalCode;
 }
 
 export interface LocalCloudEndpoints {
@@ -57,6 +66,7 @@ export interface LocalCloudEndpoints {
   ses: string;
   dynamodb: string;
   stepfunctions: string;
+  secretsmanager: string;
   issuer: string;
   jwks: string;
   clientId: string;
@@ -67,6 +77,8 @@ export interface LocalCloudEndpoints {
   stateMachines: Record<string, string>;
   /** Function logical id → ARN. */
   functions: Record<string, string>;
+  /** Secret logical id → ARN (served by the local Secrets Manager). */
+  secrets: Record<string, string>;
 }
 
 export interface LocalCloud {
@@ -153,6 +165,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamodbPort = ports.dynamodb || (await freePort(host));
     const sesPort = ports.ses || (await freePort(host));
     const sfnPort = ports.stepfunctions || (await freePort(host));
+    const secretsPort = ports.secretsmanager || (await freePort(host));
     const ddbStarting = startDynamoDbLocal({
       port: dynamodbPort,
       ...(inMemory || !dataDir ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
@@ -168,6 +181,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     let template: LocalTemplate;
     let runtime: LambdaRuntime;
+    let secretsManager: LocalSecretsManager;
     try {
       await options.templateReady;
       template = loadTemplate({
@@ -181,10 +195,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (template.httpApis.length > 1) {
         throw new TemplateError('the local cloud serves one HTTP API; the template has several');
       }
+      // The template's secrets, generated once (kept under the data folder); dynamic references
+      // to them in function environments are resolved as a deployment resolves them.
+      secretsManager = await startLocalSecretsManager({
+        secrets: template.secrets,
+        port: secretsPort,
+        host,
+        ...(inMemory || !dataDir ? {} : { dataFile: secretsDataFile(dataDir) }),
+      });
+      started.push(secretsManager);
+      const valueOf = secretsManager.valueOf;
+      for (const fn of template.functions) {
+        for (const [name, value] of Object.entries(fn.environment)) {
+          fn.environment[name] = resolveDynamicReferences(value, valueOf);
+        }
+      }
       runtime = await startLambdaRuntime({
         functions: template.functions,
         region,
         quiet: options.quiet ?? false,
+        code: options.code ?? 'entries',
         baseEnv: {
           AWS_REGION: region,
           AWS_DEFAULT_REGION: region,
@@ -195,6 +225,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           AWS_ENDPOINT_URL_SES: `http://${host}:${sesPort}`,
           AWS_ENDPOINT_URL_SESV2: `http://${host}:${sesPort}`,
           AWS_ENDPOINT_URL_SFN: `http://${host}:${sfnPort}`,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
           // No X-Ray daemon here. Powertools reads POWERTOOLS_TRACE_ENABLED; AWS_EXECUTION_ENV
           // stays unset so its Tracer also sees that it is not inside Lambda.
           POWERTOOLS_TRACE_ENABLED: 'false',
@@ -234,6 +265,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ses: ses.url,
       dynamodb: ddb.url,
       stepfunctions: sfn.url,
+      secretsmanager: secretsManager.url,
       issuer: api.issuer.issuerUrl,
       jwks: `${api.issuer.issuerUrl}/.well-known/jwks.json`,
       clientId: LOCAL_CLIENT_ID,
@@ -241,6 +273,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       tables: Object.fromEntries(template.tables.map((t) => [t.logicalId, t.name])),
       stateMachines: Object.fromEntries(template.stateMachines.map((s) => [s.logicalId, s.arn])),
       functions: Object.fromEntries(template.functions.map((f) => [f.logicalId, f.arn])),
+      secrets: secretsManager.arns,
     };
     return {
       endpoints,

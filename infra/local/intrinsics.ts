@@ -3,6 +3,8 @@
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CLIENT_ID = 'liandong-local-client';
 export const DEFAULT_STACK_NAME = 'Liandong';
+/** The fixed stand-in for the 6 random characters AWS appends to a secret's ARN. */
+export const LOCAL_SECRET_SUFFIX = 'local0';
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
@@ -71,6 +73,22 @@ export class Resolver {
 
   stateMachineArn(logicalId: string): string {
     return this.arn('states', `stateMachine:${logicalId}`);
+  }
+
+  /** Secrets Manager appends 6 random characters to a secret's name in its ARN; locally fixed. */
+  secretArn(logicalId: string): string {
+    return this.arn(
+      'secretsmanager',
+      `secret:${this.secretName(logicalId)}-${LOCAL_SECRET_SUFFIX}`,
+    );
+  }
+
+  /** The secret's `Name` property, or (no physical name, as the project's rule is) its logical id. */
+  secretName(logicalId: string): string {
+    const name = this.resources[logicalId]?.Properties?.Name;
+    return name === undefined
+      ? logicalId
+      : this.resolveString(name, `Resources.${logicalId}.Properties.Name`);
   }
 
   userPoolId(logicalId: string): string {
@@ -250,6 +268,8 @@ export class Resolver {
         return this.clientId;
       case 'AWS::SNS::Topic':
         return this.arn('sns', id);
+      case 'AWS::SecretsManager::Secret':
+        return this.secretArn(id);
       default:
         // Table, function, log group, role, configuration set...: the logical id is the name.
         return id;
@@ -293,6 +313,9 @@ export class Resolver {
       case 'AWS::ApiGatewayV2::Api':
         if (attr === 'ApiId') return id;
         if (attr === 'ApiEndpoint' && this.ctx.apiUrl) return this.ctx.apiUrl;
+        throw unsupported();
+      case 'AWS::SecretsManager::Secret':
+        if (attr === 'Id') return this.secretArn(id);
         throw unsupported();
       case 'AWS::SNS::Topic':
         if (attr === 'TopicArn') return this.arn('sns', id);

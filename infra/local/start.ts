@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { demoSeedItems } from '../../functions/shared/demo/seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
+import { localCode, synthArgs } from './code';
 
 function port(envName: string, fallback: number): number {
   const raw = process.env[envName];
@@ -24,6 +25,7 @@ function printTable(e: LocalCloudEndpoints, took: string): void {
     ['SES store (JSON)', e.sesStore],
     ['DynamoDB', e.dynamodb],
     ['Step Functions', e.stepfunctions],
+    ['Secrets Manager', e.secretsmanager],
     ['JWT issuer', e.issuer],
     ['Region', e.region],
   ];
@@ -49,7 +51,9 @@ class SynthError extends Error {
 function synth(): Promise<number> {
   const began = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cdk', 'synth', '--quiet'], { stdio: 'inherit' });
+    const child = spawn('npx', ['cdk', 'synth', '--quiet', ...synthArgs(localCode())], {
+      stdio: 'inherit',
+    });
     child.once('error', reject);
     child.once('exit', (code) =>
       code === 0
@@ -76,12 +80,14 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const synthesized = synth();
   const cloud = await startLocalCloud({
+    code: localCode(),
     dataDir,
     ports: {
       api: port('LIANDONG_API_PORT', 3000),
       ses: port('LIANDONG_SES_PORT', 8005),
       dynamodb: port('LIANDONG_DYNAMODB_PORT', 8000),
       stepfunctions: port('LIANDONG_SFN_PORT', 8083),
+      secretsmanager: port('LIANDONG_SECRETS_PORT', 8084),
     },
     allowTokenMinting: true,
     functionEnv: { POWERTOOLS_DEV: 'true' },

@@ -10,6 +10,7 @@ import {
 } from '../../infra/local/cloud';
 import { templatePath } from '../../infra/local/template';
 import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { localCode, synthArgs } from '../../infra/local/code';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +23,9 @@ let cloud: LocalCloud | undefined;
 function synth(): void {
   if (process.env.LIANDONG_SKIP_SYNTH === '1' && existsSync(templatePath('cdk.out'))) return;
   for (let attempt = 1; ; attempt++) {
-    const out = spawnSync('npx', ['cdk', 'synth', '--quiet'], { encoding: 'utf8' });
+    const out = spawnSync('npx', ['cdk', 'synth', '--quiet', ...synthArgs(localCode())], {
+      encoding: 'utf8',
+    });
     if (out.status === 0) return;
     // The CDK CLI refuses to synth while another synth writes cdk.out; wait that one out.
     const busy = /Another CLI .* is currently synthing/.test(`${out.stdout}${out.stderr}`);
@@ -35,7 +38,12 @@ function synth(): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   synth();
-  cloud = await startLocalCloud({ inMemory: true, quiet: true, allowTokenMinting: true });
+  cloud = await startLocalCloud({
+    inMemory: true,
+    quiet: true,
+    allowTokenMinting: true,
+    code: localCode(),
+  });
   // The same demo reference data `npm start` seeds: tests invite its deputies by their ids.
   await cloud.seedIfEmpty(demoSeedItems());
   project.provide('localCloud', cloud.endpoints);

@@ -1,0 +1,404 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../data/keys.js';
+import { toStoreError, writeTransaction } from '../data/transact.js';
+import { AppError, TransientError, ValidationError } from '../errors.js';
+import type { DomainLogger } from '../observability.js';
+import { isSafeEmailAddress } from './sanitize.js';
+
+/**
+ * At-most-once email delivery for workflow steps (docs/referral-workflow.md, "Shared modules").
+ *
+ * 1. The email is claimed with a conditional write on `EMAIL#<claimKey>` (only when the claim
+ *    holds no message id and no live claim).
+ * 2. It is sent through SES `SendEmail`; throttling and 5xx are retried here with exponential
+ *    backoff and full jitter, then surface as {@link TransientError} (the claim released, since
+ *    nothing went out) so the state machine's Retry takes over.
+ * 3. The SES message id is stored on the claim, together with a `SESMSG#<messageId>` lookup item
+ *    that bounce and complaint notifications resolve.
+ *
+ * A claim that holds a message id is never sent again: the call returns that id (a retried or
+ * redriven step). A send whose outcome is unknown (a network failure after the request left)
+ * keeps its claim, so no second email goes out until the claim is stale
+ * ({@link EMAIL_CLAIM_STALE_AFTER_MS}); meanwhile every call surfaces TransientError.
+ */
+
+/** Lambda's maximum timeout: an older claim belongs to an invocation that is certainly dead. */
+export const EMAIL_CLAIM_STALE_AFTER_MS = 15 * 60_000;
+
+export interface EmailOwner {
+  /** What the email is about, e.g. `REFERRAL`, `INVITATION`, `ACTIVITY`. */
+  kind: string;
+  /** Its id (a referral id; an invitation as `<activityId>/<deputyId>`). */
+  id: string;
+}
+
+export interface SendEmailOnceDeps {
+  db: DynamoDBDocumentClient;
+  ses: SESClient;
+  tableName: string;
+  now?: () => Date;
+  logger?: DomainLogger;
+  /** Attempts of SendEmail within one call (default 4). */
+  maxAttempts?: number;
+  /** First backoff ceiling in ms (default 200); doubles each attempt up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Age after which another attempt may take a claim over (default 15 minutes). */
+  claimStaleAfterMs?: number;
+  /** For tests: the wait between attempts and the jitter source. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface SendEmailOnceInput {
+  /** Names the step's email: one email per claim key, ever. */
+  claimKey: string;
+  to: string | readonly string[];
+  subject: string;
+  text: string;
+  html: string;
+  configurationSet: string;
+  from: string;
+  replyTo?: string | readonly string[];
+  /** The audited item the email belongs to; recorded on the claim for bounce handling. */
+  owner?: EmailOwner;
+  /** A label for the email within its owner (e.g. `REFERRAL`, `REMINDER`, `ESCALATION`). */
+  purpose?: string;
+}
+
+export interface SendEmailOnceResult {
+  messageId: string;
+  /** False when an earlier attempt had already sent it (the stored message id is returned). */
+  sentNow: boolean;
+}
+
+/** The stored claim (`EMAIL#<claimKey>` / `EMAIL`). */
+export interface EmailClaimItem {
+  pk: string;
+  sk: string;
+  claimKey: string;
+  claimedAt?: string;
+  messageId?: string;
+  sentAt?: string;
+  owner?: EmailOwner;
+  purpose?: string;
+  recipientCount?: number;
+  lastError?: string;
+  /** Set by the bounce/complaint handler. */
+  delivery?: { status: 'BOUNCED' | 'COMPLAINED'; at: string; detail?: string };
+}
+
+/** The lookup item `SESMSG#<messageId>` / `SESMSG`. */
+export interface SesMessageItem {
+  pk: string;
+  sk: string;
+  messageId: string;
+  claimKey: string;
+  owner?: EmailOwner;
+  purpose?: string;
+  sentAt: string;
+}
+
+/** SES refused the message for good (e.g. `MessageRejected`): retrying will not help. */
+export class EmailRejectedError extends AppError {
+  override readonly name = 'EmailRejectedError';
+  readonly statusCode = 502;
+}
+
+const SES_RETRYABLE = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'InternalServerError',
+]);
+
+const SES_REJECTED = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'AccountSendingPausedException',
+  'InvalidParameterValue',
+]);
+
+/**
+ * `retry`: SES answered and refused for now (nothing sent). `rejected`: SES answered and refused
+ * for good. `unknown`: no answer (the request may or may not have been accepted).
+ */
+export const classifySesError = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
+  const { name, $metadata, $fault } = (error ?? {}) as {
+    name?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = $metadata?.httpStatusCode ?? 0;
+  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
+    return 'retry';
+  }
+  if (SES_REJECTED.has(name ?? '') || (status >= 400 && status < 500) || $fault === 'client') {
+    return 'rejected';
+  }
+  return 'unknown';
+};
+
+/** Exponential backoff with full jitter: uniform in [0, min(max, base · 2^attempt)). */
+export const backoffDelay = (
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number => Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const list = (value: string | readonly string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+
+/** Rejects anything that could add a header: CR/LF in the subject, unsafe addresses. */
+export const assertSafeHeaders = (input: SendEmailOnceInput): void => {
+  const issues: { path: string; message: string }[] = [];
+  if (LINE_BREAK.test(input.subject) || CONTROL.test(input.subject)) {
+    issues.push({ path: 'subject', message: 'must be one line without control characters' });
+  }
+  if (input.subject.trim().length === 0) issues.push({ path: 'subject', message: 'is empty' });
+  const to = list(input.to);
+  if (to.length === 0) issues.push({ path: 'to', message: 'needs at least one address' });
+  if (to.length > 50) issues.push({ path: 'to', message: 'SES takes at most 50 recipients' });
+  to.forEach((address, i) => {
+    if (!isSafeEmailAddress(address)) issues.push({ path: `to.${i}`, message: 'unsafe address' });
+  });
+  list(input.replyTo).forEach((address, i) => {
+    if (!isSafeEmailAddress(address)) {
+      issues.push({ path: `replyTo.${i}`, message: 'unsafe address' });
+    }
+  });
+  // The sender may carry a display name (`名称 <a@b.cn>`); it is configuration, but still one line.
+  if (LINE_BREAK.test(input.from) || CONTROL.test(input.from) || input.from.trim() === '') {
+    issues.push({ path: 'from', message: 'must be one line without control characters' });
+  }
+  if (LINE_BREAK.test(input.configurationSet) || input.configurationSet.trim() === '') {
+    issues.push({ path: 'configurationSet', message: 'is invalid' });
+  }
+  if (issues.length > 0) {
+    throw new ValidationError('Email headers rejected (header injection guard)', issues);
+  }
+};
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Reads a claim (strongly consistent); undefined when there is none. */
+export const getEmailClaim = async (
+  deps: Pick<SendEmailOnceDeps, 'db' | 'tableName'>,
+  claimKey: string,
+): Promise<EmailClaimItem | undefined> => {
+  const out = await deps.db.send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: keys.emailClaim(claimKey),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as EmailClaimItem | undefined;
+};
+
+/** Resolves an SES message id to the claim that sent it (bounces, complaints). */
+export const getSesMessage = async (
+  deps: Pick<SendEmailOnceDeps, 'db' | 'tableName'>,
+  messageId: string,
+): Promise<SesMessageItem | undefined> => {
+  const out = await deps.db.send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: keys.sesMessage(messageId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as SesMessageItem | undefined;
+};
+
+export const sendEmailOnce = async (
+  deps: SendEmailOnceDeps,
+  input: SendEmailOnceInput,
+): Promise<SendEmailOnceResult> => {
+  assertSafeHeaders(input);
+  const clock = deps.now ?? (() => new Date());
+  const key = keys.emailClaim(input.claimKey);
+  const log = { claimKey: input.claimKey };
+
+  // 1. Claim.
+  const now = clock();
+  const claimedAt = now.toISOString();
+  const staleBefore = new Date(
+    now.getTime() - (deps.claimStaleAfterMs ?? EMAIL_CLAIM_STALE_AFTER_MS),
+  ).toISOString();
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET claimKey = :claimKey, claimedAt = :claimedAt, recipientCount = :count' +
+          (input.owner ? ', #owner = :owner' : '') +
+          (input.purpose ? ', purpose = :purpose' : ''),
+        ConditionExpression:
+          'attribute_not_exists(messageId) AND ' +
+          '(attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+        ...(input.owner ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
+        ExpressionAttributeValues: {
+          ':claimKey': input.claimKey,
+          ':claimedAt': claimedAt,
+          ':count': list(input.to).length,
+          ':stale': staleBefore,
+          ...(input.owner ? { ':owner': { kind: input.owner.kind, id: input.owner.id } } : {}),
+          ...(input.purpose ? { ':purpose': input.purpose } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw toStoreError(error);
+    const claim = await getEmailClaim(deps, input.claimKey);
+    if (claim?.messageId) {
+      deps.logger?.info('Email already sent; not sending again', {
+        ...log,
+        messageId: claim.messageId,
+      });
+      return { messageId: claim.messageId, sentNow: false };
+    }
+    throw new TransientError(
+      `Email ${input.claimKey} is claimed by another attempt (claimed at ${claim?.claimedAt}); ` +
+        'it is not sent again until that claim is settled or stale',
+    );
+  }
+
+  // Only our own claim may be finished or released.
+  const release = async (lastError: string) => {
+    try {
+      await deps.db.send(
+        new UpdateCommand({
+          TableName: deps.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE claimedAt SET lastError = :lastError',
+          ConditionExpression: 'claimedAt = :claimedAt',
+          ExpressionAttributeValues: { ':claimedAt': claimedAt, ':lastError': lastError },
+        }),
+      );
+    } catch (error) {
+      // The claim then goes stale by itself; the refusal is what the caller must hear about.
+      deps.logger?.warn('Could not release an email claim', { ...log, error: String(error) });
+    }
+  };
+
+  // 2. Send, retrying what SES refused for now.
+  const maxAttempts = Math.max(1, deps.maxAttempts ?? 4);
+  const sleep = deps.sleep ?? defaultSleep;
+  let messageId: string | undefined;
+  for (let attempt = 0; messageId === undefined; attempt++) {
+    try {
+      const response = await deps.ses.send(
+        new SendEmailCommand({
+          Source: input.from,
+          Destination: { ToAddresses: list(input.to) },
+          ...(input.replyTo ? { ReplyToAddresses: list(input.replyTo) } : {}),
+          Message: {
+            Subject: { Data: input.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: input.text, Charset: 'UTF-8' },
+              Html: { Data: input.html, Charset: 'UTF-8' },
+            },
+          },
+          ConfigurationSetName: input.configurationSet,
+        }),
+      );
+      if (!response.MessageId) {
+        // Accepted without an id: it went out, so the claim must block a resend.
+        messageId = `unknown:${claimedAt}`;
+        deps.logger?.warn('SES accepted an email without a message id', log);
+      } else {
+        messageId = response.MessageId;
+      }
+    } catch (error) {
+      const kind = classifySesError(error);
+      const name = (error as Error).name ?? 'Error';
+      if (kind === 'retry' && attempt + 1 < maxAttempts) {
+        await sleep(
+          backoffDelay(attempt, deps.baseDelayMs ?? 200, deps.maxDelayMs ?? 5_000, deps.random),
+        );
+        continue;
+      }
+      if (kind === 'retry') {
+        await release(name);
+        throw new TransientError(
+          `SES refused to send (${name}) ${maxAttempts} times; the step's retry sends it`,
+          { cause: error },
+        );
+      }
+      if (kind === 'rejected') {
+        await release(name);
+        deps.logger?.warn('SES rejected an email', { ...log, error: name });
+        throw new EmailRejectedError(`SES rejected the email (${name})`, { cause: error });
+      }
+      // Unknown outcome: keep the claim so no second email goes out before it is stale.
+      deps.logger?.warn('Email outcome unknown; its claim blocks a resend until stale', {
+        ...log,
+        error: name,
+      });
+      throw new TransientError(
+        `Email outcome unknown (${name}); not resent until the claim is stale`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  // 3. Store the message id on our claim, with the lookup item for notifications.
+  const sentAt = clock().toISOString();
+  const lookup: SesMessageItem = {
+    ...keys.sesMessage(messageId),
+    messageId,
+    claimKey: input.claimKey,
+    ...(input.owner ? { owner: { kind: input.owner.kind, id: input.owner.id } } : {}),
+    ...(input.purpose ? { purpose: input.purpose } : {}),
+    sentAt,
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeTransaction(deps.db, [
+        {
+          Update: {
+            TableName: deps.tableName,
+            Key: key,
+            UpdateExpression: 'SET messageId = :messageId, sentAt = :sentAt REMOVE lastError',
+            ConditionExpression: 'claimedAt = :claimedAt',
+            ExpressionAttributeValues: {
+              ':messageId': messageId,
+              ':sentAt': sentAt,
+              ':claimedAt': claimedAt,
+            },
+          },
+        },
+        { Put: { TableName: deps.tableName, Item: lookup } },
+      ]);
+      return { messageId, sentNow: true };
+    } catch (error) {
+      if (error instanceof TransientError && attempt < 2) {
+        await sleep(backoffDelay(attempt, deps.baseDelayMs ?? 200, deps.maxDelayMs ?? 5_000));
+        continue;
+      }
+      // The email went out, so the step must not fail into a retry that could send it again:
+      // report its id. The claim (still ours, without the id) blocks a resend until stale.
+      deps.logger?.warn('Email sent but its message id could not be stored', {
+        ...log,
+        messageId,
+        error: String(error),
+      });
+      return { messageId, sentNow: true };
+    }
+  }
+};

@@ -1,0 +1,237 @@
+// unit test: SDK mocked with aws-sdk-client-mock
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  EmailRejectedError,
+  backoffDelay,
+  classifySesError,
+  sendEmailOnce,
+  type SendEmailOnceInput,
+} from '../../../../functions/shared/email/send-once.js';
+import { keys } from '../../../../functions/shared/data/keys.js';
+import { TransientError, ValidationError } from '../../../../functions/shared/errors.js';
+import { TABLE } from '../helpers.js';
+
+const doc = mockClient(DynamoDBDocumentClient);
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sesMock = mockClient(SESClient);
+const sesClient = new SESClient({});
+
+const NOW = new Date('2020-08-20T02:00:00.000Z');
+
+const sesError = (name: string, status?: number, fault?: 'client' | 'server') =>
+  Object.assign(new Error(name), {
+    name,
+    ...(fault ? { $fault: fault } : {}),
+    ...(status ? { $metadata: { httpStatusCode: status } } : {}),
+  });
+
+const conditionFailed = () =>
+  Object.assign(new Error('The conditional request failed'), {
+    name: 'ConditionalCheckFailedException',
+  });
+
+const message = (extra: Partial<SendEmailOnceInput> = {}): SendEmailOnceInput => ({
+  claimKey: 'REFERRAL#R1#ROUND#0#DEPARTMENT',
+  to: 'office@gov.example.cn',
+  subject: '【黄埔区人大】转办函：文冲街道积水问题',
+  text: 'text',
+  html: '<p>html</p>',
+  configurationSet: 'LiandongMail',
+  from: 'noreply@liandong.example.org',
+  owner: { kind: 'REFERRAL', id: 'R1' },
+  purpose: 'REFERRAL',
+  ...extra,
+});
+
+let sleeps: number[];
+const deps = () => ({
+  db: documentClient,
+  ses: sesClient,
+  tableName: TABLE,
+  now: () => NOW,
+  sleep: async (ms: number) => {
+    sleeps.push(ms);
+  },
+  random: () => 0.5,
+});
+
+beforeEach(() => {
+  doc.reset();
+  sesMock.reset();
+  sleeps = [];
+  doc.on(UpdateCommand).resolves({});
+  doc.on(TransactWriteCommand).resolves({});
+});
+
+describe('sendEmailOnce', () => {
+  it('claims, sends, stores the message id with its lookup item', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'msg-1' });
+
+    await expect(
+      sendEmailOnce(deps(), message({ replyTo: 'org@liandong.example.org' })),
+    ).resolves.toEqual({
+      messageId: 'msg-1',
+      sentNow: true,
+    });
+
+    const [claim] = doc.commandCalls(UpdateCommand);
+    expect(claim?.args[0].input).toMatchObject({
+      Key: keys.emailClaim('REFERRAL#R1#ROUND#0#DEPARTMENT'),
+      ConditionExpression: expect.stringContaining('attribute_not_exists(messageId)'),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':claimedAt': NOW.toISOString(),
+        ':stale': new Date(NOW.getTime() - 15 * 60_000).toISOString(),
+        ':owner': { kind: 'REFERRAL', id: 'R1' },
+      }),
+    });
+    const [send] = sesMock.commandCalls(SendEmailCommand);
+    expect(send?.args[0].input).toMatchObject({
+      Source: 'noreply@liandong.example.org',
+      Destination: { ToAddresses: ['office@gov.example.cn'] },
+      ReplyToAddresses: ['org@liandong.example.org'],
+      ConfigurationSetName: 'LiandongMail',
+      Message: { Subject: { Data: message().subject, Charset: 'UTF-8' } },
+    });
+    const items = doc.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Update).toMatchObject({
+      Key: keys.emailClaim('REFERRAL#R1#ROUND#0#DEPARTMENT'),
+      ConditionExpression: 'claimedAt = :claimedAt',
+      ExpressionAttributeValues: expect.objectContaining({ ':messageId': 'msg-1' }),
+    });
+    expect(items[1]?.Put?.Item).toMatchObject({
+      ...keys.sesMessage('msg-1'),
+      claimKey: 'REFERRAL#R1#ROUND#0#DEPARTMENT',
+      owner: { kind: 'REFERRAL', id: 'R1' },
+      purpose: 'REFERRAL',
+    });
+  });
+
+  it('returns the stored message id without sending when the claim already holds one', async () => {
+    doc.on(UpdateCommand).rejects(conditionFailed());
+    doc.on(GetCommand).resolves({ Item: { messageId: 'msg-old', claimedAt: 'x' } });
+
+    await expect(sendEmailOnce(deps(), message())).resolves.toEqual({
+      messageId: 'msg-old',
+      sentNow: false,
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('surfaces TransientError and sends nothing while another attempt holds a live claim', async () => {
+    doc.on(UpdateCommand).rejects(conditionFailed());
+    doc.on(GetCommand).resolves({ Item: { claimedAt: NOW.toISOString() } });
+
+    await expect(sendEmailOnce(deps(), message())).rejects.toBeInstanceOf(TransientError);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('retries throttling with jittered exponential backoff, then sends once', async () => {
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError('Throttling', 400, 'client'))
+      .rejectsOnce(sesError('ServiceUnavailable', 503, 'server'))
+      .resolves({ MessageId: 'msg-2' });
+
+    await expect(sendEmailOnce(deps(), message())).resolves.toEqual({
+      messageId: 'msg-2',
+      sentNow: true,
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+    // random() = 0.5 of min(5000, 200·2^n)
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  it('after the last throttled attempt releases the claim and throws TransientError', async () => {
+    sesMock.on(SendEmailCommand).rejects(sesError('Throttling', 400, 'client'));
+
+    await expect(sendEmailOnce({ ...deps(), maxAttempts: 3 }, message())).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+    const release = doc.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(release?.UpdateExpression).toContain('REMOVE claimedAt');
+    expect(release?.ConditionExpression).toBe('claimedAt = :claimedAt');
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('keeps the claim when the outcome is unknown (no answer from SES)', async () => {
+    sesMock.on(SendEmailCommand).rejects(sesError('TimeoutError'));
+
+    await expect(sendEmailOnce(deps(), message())).rejects.toBeInstanceOf(TransientError);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    // Only the claim itself: no release.
+    expect(doc.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('releases the claim and throws EmailRejectedError when SES rejects for good', async () => {
+    sesMock.on(SendEmailCommand).rejects(sesError('MessageRejected', 400, 'client'));
+
+    await expect(sendEmailOnce(deps(), message())).rejects.toBeInstanceOf(EmailRejectedError);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(doc.commandCalls(UpdateCommand)[1]?.args[0].input.UpdateExpression).toContain(
+      'REMOVE claimedAt',
+    );
+  });
+
+  it('still reports the message id when storing it fails after the send', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'msg-3' });
+    doc
+      .on(TransactWriteCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+
+    await expect(sendEmailOnce(deps(), message())).resolves.toEqual({
+      messageId: 'msg-3',
+      sentNow: true,
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  it.each([
+    ['a CR/LF in the subject', { subject: '转办函\r\nBcc: attacker@evil.example' }],
+    ['a LF in a recipient', { to: 'office@gov.example.cn\nBcc: attacker@evil.example' }],
+    ['two addresses in one recipient', { to: 'a@gov.example.cn,b@evil.example' }],
+    ['a CR in the reply-to', { replyTo: 'org@liandong.example.org\r' }],
+    ['a LF in the sender', { from: 'noreply@liandong.example.org\nX-Evil: 1' }],
+    ['no recipient', { to: [] }],
+  ])('rejects %s before claiming anything', async (_, extra) => {
+    await expect(sendEmailOnce(deps(), message(extra))).rejects.toBeInstanceOf(ValidationError);
+    expect(doc.calls()).toHaveLength(0);
+    expect(sesMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('classifySesError and backoffDelay', () => {
+  it('tells refusals for now, for good, and unknown outcomes apart', () => {
+    expect(classifySesError(sesError('Throttling', 400, 'client'))).toBe('retry');
+    expect(classifySesError(sesError('Whatever', 500, 'server'))).toBe('retry');
+    expect(classifySesError(sesError('MessageRejected', 400, 'client'))).toBe('rejected');
+    expect(classifySesError(sesError('ECONNRESET'))).toBe('unknown');
+  });
+
+  it('draws the delay uniformly below the capped exponential ceiling', () => {
+    expect(backoffDelay(0, 200, 5000, () => 0.999)).toBeLessThan(200);
+    expect(backoffDelay(3, 200, 5000, () => 0.999)).toBe(1598);
+    expect(backoffDelay(10, 200, 5000, () => 0.999)).toBe(4995);
+    expect(backoffDelay(10, 200, 5000, () => 0)).toBe(0);
+  });
+});
+
+describe('keys.emailClaim', () => {
+  it('accepts claim keys with separators and refuses empty ones', () => {
+    expect(keys.emailClaim('REFERRAL#R1#ROUND#2')).toEqual({
+      pk: 'EMAIL#REFERRAL#R1#ROUND#2',
+      sk: 'EMAIL',
+    });
+    expect(() => keys.emailClaim('')).toThrow();
+  });
+});
