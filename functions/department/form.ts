@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { HttpEvent } from '../shared/http/types.js';
+import type { DepartmentInput } from './respond.js';
+import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';
+
+/**
+ * The pages' forms: `application/x-www-form-urlencoded` (what a browser posts) or JSON (scripts
+ * and tests), parsed with zod. Free text is trimmed, bounded, and must not be empty where
+ * required; control characters other than line breaks and tabs are refused (no NUL, no bare
+ * separators). Multi-line text only ever reaches an email body, never a header.
+ */
+
+export const MAX_FORM_BYTES = 32 * 1024;
+
+export const TOKEN_PARAM_SCHEMA = z.object({ token: z.string().min(1).max(200) });
+
+// C0 controls except \t \n \r, DEL, and the Unicode line/paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/;
+
+const text = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, { message: 'is required' })
+        .max(max, { message: `must be at most ${max} characters` })
+        .refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
+    );
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .max(max, { message: `must be at most ${max} characters` })
+        .refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
+    );
+
+export const departmentFormSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('ACKNOWLEDGE') }),
+  z.object({ action: z.literal('RETURN'), reason: text(2000) }),
+  z.object({
+    action: z.literal('REQUEST_EXTENSION'),
+    days: z.coerce.number().int().min(1).max(180),
+    reason: text(2000),
+  }),
+  z.object({ action: z.literal('PROGRESS'), text: text(4000) }),
+  z.object({ action: z.literal('REPLY'), result: z.enum(REPLY_RESULTS), text: text(4000) }),
+]);
+
+export const ratingFormSchema = z.object({
+  rating: z.enum(RATINGS),
+  comment: optionalText(2000),
+});
+
+export class FormError extends Error {
+  override readonly name = 'FormError';
+}
+
+/** The posted fields as a flat record of strings (last value wins). */
+export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>) => {
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES) throw new FormError('The form is too large');
+  const contentType = (
+    event.headers?.['content-type'] ??
+    event.headers?.['Content-Type'] ??
+    ''
+  ).toLowerCase();
+  if (contentType.startsWith('application/json')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new FormError('Malformed JSON');
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new FormError('The form must be an object');
+    }
+    return Object.fromEntries(
+      Object.entries(json as Record<string, unknown>).map(([key, value]) => [
+        key,
+        typeof value === 'number' ? String(value) : value,
+      ]),
+    );
+  }
+  return Object.fromEntries(new URLSearchParams(raw).entries());
+};
+
+const describe = (error: z.ZodError) =>
+  error.issues
+    .map((issue) => `${issue.path.map(String).join('.') || 'form'}: ${issue.message}`)
+    .join('; ');
+
+export const parseDepartmentForm = (fields: Record<string, unknown>): DepartmentInput => {
+  const parsed = departmentFormSchema.safeParse(fields);
+  if (!parsed.success) throw new FormError(describe(parsed.error));
+  return parsed.data;
+};
+
+export const parseRatingForm = (
+  fields: Record<string, unknown>,
+): { rating: Rating; comment: string } => {
+  const parsed = ratingFormSchema.safeParse(fields);
+  if (!parsed.success) throw new FormError(describe(parsed.error));
+  return parsed.data;
+};

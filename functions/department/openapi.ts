@@ -1,0 +1,59 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import { departmentFormSchema, ratingFormSchema, TOKEN_PARAM_SCHEMA } from './form.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const refusals = {
+  403: 'refusal page: the link was tampered with, is unknown or is for another page',
+  410: 'refusal page: the link expired or belongs to an earlier round',
+};
+
+/**
+ * The pages opened from emailed links: the signed, expiring link is the credential, so they
+ * carry no JWT. A GET only shows; a POST acts once (a repeat gets an "already received" page).
+ */
+export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/respond/{token}',
+    summary: 'The department’s response page for a referral (shows, never changes anything)',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    responseContentType: 'text/html',
+    responses: { 200: 'the referral and its forms', ...refusals },
+  },
+  {
+    method: 'POST',
+    path: '/respond/{token}',
+    summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    body: departmentFormSchema,
+    contentType: FORM,
+    responseContentType: 'text/html',
+    responses: {
+      200: 'received, or already received',
+      422: 'the form, field by field',
+      ...refusals,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/rate/{token}',
+    summary: 'The page where whoever raised a finding rates the reply',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    responseContentType: 'text/html',
+    responses: { 200: 'the reply and the rating form', ...refusals },
+  },
+  {
+    method: 'POST',
+    path: '/rate/{token}',
+    summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    body: ratingFormSchema,
+    contentType: FORM,
+    responseContentType: 'text/html',
+    responses: { 200: 'received, or already received', 422: 'the form', ...refusals },
+  },
+];

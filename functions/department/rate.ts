@@ -1,0 +1,161 @@
+import { appendAuditEvent } from '../shared/data/audit.js';
+import { keys } from '../shared/data/keys.js';
+import { writeTransaction } from '../shared/data/transact.js';
+import { ConcurrentModificationError } from '../shared/errors.js';
+import type { LinkRecord } from '../shared/links.js';
+import {
+  clock,
+  endPendingStep,
+  getItem,
+  getReferralState,
+  queryAll,
+  roundOf,
+  type Deps,
+  type Rating,
+  type RatingItem,
+  type ReferralState,
+  type ReplyResult,
+} from './referral.js';
+import type { StaleReason } from './respond.js';
+
+/**
+ * The rating page of whoever raised a finding: the department's reply and a form to rate it.
+ * One rating per raiser and round (`RATING#<round>#<raiserRef>`, put conditionally with the
+ * referral's change and audit event). The first NOT_SATISFIED of a referral not yet reopened
+ * ends AwaitRatings at once with `{outcome: 'NOT_SATISFIED'}`; otherwise the step ends with
+ * `{outcome: 'RATED'}` once every raiser of the round has rated (or at its deadline).
+ */
+
+export interface RatingPageModel {
+  referralId: string;
+  activityTitle: string;
+  reply?: { result: ReplyResult; text: string; at: string };
+  /** This raiser's rating of this round, if given. */
+  rated?: { rating: Rating; at: string };
+  open: boolean;
+}
+
+export type RateOutcome =
+  | { kind: 'DONE'; signalled?: 'ENDED' | 'CLOSED' | 'NOT_WAITING' }
+  | { kind: 'ALREADY' }
+  | { kind: 'CLOSED' };
+
+const isCurrent = (referral: ReferralState, link: LinkRecord) =>
+  roundOf(referral) === link.round && referral.id === link.referralId && !!link.raiserRef;
+
+/** Ratings are taken while the reply of this round awaits them. */
+const isRatable = (referral: ReferralState) =>
+  referral.status === 'REPLIED' || referral.pendingTask?.phase === 'RATING';
+
+export const ratingPage = async (
+  deps: Deps,
+  link: LinkRecord,
+): Promise<RatingPageModel | StaleReason> => {
+  const referral = await getReferralState(deps, link.referralId);
+  if (!referral) return 'NOT_FOUND';
+  if (!isCurrent(referral, link)) return 'MOVED_ON';
+  const round = roundOf(referral);
+  const [activity, rating] = await Promise.all([
+    getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
+    getItem<RatingItem>(deps, keys.referralRating(referral.id, round, link.raiserRef!)),
+  ]);
+  return {
+    referralId: referral.id,
+    activityTitle: activity?.title ?? '',
+    ...(referral.reply
+      ? {
+          reply: {
+            result: referral.reply.result,
+            text: referral.reply.text,
+            at: referral.reply.at,
+          },
+        }
+      : {}),
+    ...(rating ? { rated: { rating: rating.rating, at: rating.at } } : {}),
+    open: isRatable(referral) && !rating,
+  };
+};
+
+const ATTEMPTS = 4;
+
+export const rate = async (
+  deps: Deps,
+  link: LinkRecord,
+  input: { rating: Rating; comment: string },
+): Promise<RateOutcome | StaleReason> => {
+  const raiserRef = link.raiserRef;
+  for (let attempt = 1; ; attempt++) {
+    const referral = await getReferralState(deps, link.referralId);
+    if (!referral) return 'NOT_FOUND';
+    if (!isCurrent(referral, link) || !raiserRef) return 'MOVED_ON';
+    const round = roundOf(referral);
+    const key = keys.referralRating(referral.id, round, raiserRef);
+    if (await getItem<RatingItem>(deps, key)) return { kind: 'ALREADY' };
+    if (!isRatable(referral)) return { kind: 'CLOSED' };
+
+    const at = clock(deps).toISOString();
+    const ratings = { ...referral.ratings, [raiserRef]: { rating: input.rating, at, round } };
+    const { items } = appendAuditEvent({
+      tableName: deps.tableName,
+      streamId: keys.auditStreamOfReferral(referral.id),
+      head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+      change: { set: { ratings, updatedAt: at } },
+      event: {
+        at,
+        actor: `raiser:${raiserRef}`,
+        action: 'REFERRAL_RATED',
+        before: { status: referral.status, round },
+        // The comment may name people: it stays on the rating item, out of the audit trail.
+        after: { raiserRef, rating: input.rating, hasComment: input.comment.length > 0, round },
+      },
+    });
+    const item: RatingItem = {
+      ...key,
+      entity: 'REFERRAL_RATING',
+      referralId: referral.id,
+      round,
+      raiserRef,
+      rating: input.rating,
+      comment: input.comment,
+      at,
+    };
+    try {
+      await writeTransaction(deps.db, [
+        ...items,
+        {
+          Put: {
+            TableName: deps.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
+      throw error;
+    }
+
+    const outcome = await ratingOutcome(deps, referral, round, input.rating);
+    if (!outcome) return { kind: 'DONE' };
+    const signalled = await endPendingStep(deps, referral, 'RATING', { outcome });
+    return { kind: 'DONE', signalled };
+  }
+};
+
+/** `NOT_SATISFIED` at once (before any reopening), `RATED` when all raisers have rated. */
+const ratingOutcome = async (
+  deps: Deps,
+  referral: ReferralState,
+  round: number,
+  rating: Rating,
+): Promise<'NOT_SATISFIED' | 'RATED' | undefined> => {
+  if (rating === 'NOT_SATISFIED' && !referral.reopened) return 'NOT_SATISFIED';
+  const expected = referral.feedback?.round === round ? referral.feedback.raiserRefs : [];
+  if (expected.length === 0) return undefined;
+  const rated = new Set(
+    (await queryAll<RatingItem>(deps, keys.ratingsOfReferralRound(referral.id, round))).map(
+      (item) => item.raiserRef,
+    ),
+  );
+  return expected.every((ref) => rated.has(ref)) ? 'RATED' : undefined;
+};

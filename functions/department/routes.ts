@@ -1,0 +1,69 @@
+import { formFields, parseDepartmentForm, parseRatingForm } from './form.js';
+import type { PageRoutes } from './handler.js';
+import {
+  renderAlreadyReceivedPage,
+  renderClosedPage,
+  renderNotAllowedPage,
+  renderRatingPage,
+  renderReceivedPage,
+  renderRefusalPage,
+  renderResponsePage,
+} from './pages.js';
+import { rate, ratingPage } from './rate.js';
+import type { DepartmentAction } from './referral.js';
+import { respond, responsePage } from './respond.js';
+
+const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
+  ACKNOWLEDGE: { zh: '已确认收到该转办事项。', en: 'Receipt acknowledged.' },
+  RETURN: {
+    zh: '已退回，区人大常委会办公室将重新转交。',
+    en: 'Returned; the organisers will route it to another body.',
+  },
+  REQUEST_EXTENSION: {
+    zh: '延期申请已提交，待组织者审批。',
+    en: 'Extension requested; the organisers will decide.',
+  },
+  PROGRESS: { zh: '办理进展已记录。', en: 'Progress recorded.' },
+  REPLY: { zh: '办理答复已提交，谢谢。', en: 'Reply received. Thank you.' },
+};
+
+/** The department's response page. */
+export const responseRoutes: PageRoutes = {
+  purpose: 'RESPOND',
+  get: async (deps, link) => {
+    const model = await responsePage(deps, link);
+    return typeof model === 'string' ? renderRefusalPage(model) : renderResponsePage(model);
+  },
+  post: async (deps, link, event) => {
+    const input = parseDepartmentForm(formFields(event));
+    const outcome = await respond(deps, link, input);
+    if (typeof outcome === 'string') return renderRefusalPage(outcome);
+    switch (outcome.kind) {
+      case 'DONE':
+        return renderReceivedPage(RECEIVED[outcome.action].zh, RECEIVED[outcome.action].en);
+      case 'ALREADY':
+        return renderAlreadyReceivedPage();
+      case 'CLOSED':
+        return renderClosedPage();
+      case 'NOT_ALLOWED':
+        return renderNotAllowedPage();
+    }
+  },
+};
+
+/** The raiser's rating page. */
+export const ratingRoutes: PageRoutes = {
+  purpose: 'RATE',
+  get: async (deps, link) => {
+    const model = await ratingPage(deps, link);
+    return typeof model === 'string' ? renderRefusalPage(model) : renderRatingPage(model);
+  },
+  post: async (deps, link, event) => {
+    const input = parseRatingForm(formFields(event));
+    const outcome = await rate(deps, link, input);
+    if (typeof outcome === 'string') return renderRefusalPage(outcome);
+    if (outcome.kind === 'ALREADY') return renderAlreadyReceivedPage();
+    if (outcome.kind === 'CLOSED') return renderClosedPage();
+    return renderReceivedPage('感谢您的评价。', 'Thank you for your rating.');
+  },
+};

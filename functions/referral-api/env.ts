@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+const days = z.string().regex(/^\d{1,4}$/, { message: 'must be a whole number of days' });
+
+/** `GET /referrals/{referralId}`: reads only. */
+export const getReferralEnvSchema = z.object({ TABLE_NAME: tableName });
+
+/**
+ * Reroute, extension decision, committee closure. `STATUTORY_LIMIT_DAYS` /
+ * `STATUTORY_MAX_DAYS` (defaults 90 / 180, parsed by functions/shared/domain/deadlines.ts) bound
+ * a granted extension; give them the same values as the referral workflow's functions.
+ */
+export const referralActionsEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  STATUTORY_LIMIT_DAYS: days.optional(),
+  STATUTORY_MAX_DAYS: days.optional(),
+});

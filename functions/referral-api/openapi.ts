@@ -1,0 +1,61 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import {
+  closeBodySchema,
+  extensionBodySchema,
+  referralPathSchema,
+  rerouteBodySchema,
+} from './schemas.js';
+
+const endsWaitingStep = {
+  404: 'unknown referral, or outside the organiser’s street',
+  409: 'the referral is not waiting for this (its current status is named)',
+};
+
+/** The organisers' side of a referral: read it, re-route it, decide an extension, close it. */
+export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/referrals/{referralId}',
+    summary: 'A referral with its routing, responses, ratings and verified audit history',
+    roles: ['organiser', 'auditor'],
+    rolesNote: 'organisers of the activity’s street; auditors read everything',
+    params: referralPathSchema,
+    responses: { 200: '{referral}', 404: 'unknown referral, or outside the organiser’s street' },
+  },
+  {
+    method: 'POST',
+    path: '/referrals/{referralId}/reroute',
+    summary: 'Send a referral the department returned as not theirs to another department',
+    roles: ['organiser'],
+    params: referralPathSchema,
+    body: rerouteBodySchema,
+    responses: {
+      202: '{referral}: a new round starts with a new email',
+      ...endsWaitingStep,
+      422: 'body',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/referrals/{referralId}/extension',
+    summary:
+      'Grant or refuse the extension a department asked for (never past the statutory limit)',
+    roles: ['organiser'],
+    params: referralPathSchema,
+    body: extensionBodySchema,
+    responses: {
+      200: '{referral}: the due date moved (granted) or stayed (refused)',
+      ...endsWaitingStep,
+      422: 'body, or a due date past the statutory limit',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/referrals/{referralId}/close',
+    summary: 'Close a referral for the supervising committee (督办工委), with a reason',
+    roles: ['organiser'],
+    params: referralPathSchema,
+    body: closeBodySchema,
+    responses: { 202: '{referral}: the workflow closes it next', ...endsWaitingStep, 422: 'body' },
+  },
+];

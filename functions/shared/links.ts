@@ -1,0 +1,158 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './data/keys.js';
+import { AppError } from './errors.js';
+
+/**
+ * Signed, expiring links of the referral workflow (docs/referral-workflow.md, "Shared modules").
+ *
+ * `createLink` stores `LINK#<random id>` → `{purpose, referralId, round, raiserRef, expiresAt}`
+ * and returns the URL token `<random id>.<expiry>.<hmac>`: the id is 16 random bytes
+ * (base64url), the expiry Unix seconds in base 36, the HMAC the first 16 bytes of
+ * HMAC-SHA256(secret, "liandong:link:v1:<id>:<expiry>") in base64url. The token carries no
+ * referral id, task token or personal data: everything it stands for stays server-side.
+ *
+ * `verifyLink` checks, in this order, the shape and signature (TAMPERED: a forged token never
+ * reads "expired"), the signed expiry (EXPIRED), the stored record (UNKNOWN: never issued, or
+ * already removed by the table's TTL), its expiry again and its purpose (WRONG_PURPOSE). Each
+ * failure is an {@link InvalidLinkError}; pages answer it with a plain refusal (403, or 410 for
+ * an expired link) and change nothing.
+ */
+
+export type LinkPurpose = 'RESPOND' | 'RATE';
+export const LINK_PURPOSES: readonly LinkPurpose[] = ['RESPOND', 'RATE'];
+
+/** Where link records live: the single table. `now` is for tests. */
+export interface LinkStore {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+}
+
+export interface CreateLinkInput {
+  purpose: LinkPurpose;
+  referralId: string;
+  /** The referral's round (routing / reopen count) the link belongs to. */
+  round: number;
+  /** Who a RATE link is for (an opaque reference, never contact data). */
+  raiserRef?: string;
+  ttlSeconds: number;
+}
+
+/** The stored record a valid token stands for. */
+export interface LinkRecord {
+  linkId: string;
+  purpose: LinkPurpose;
+  referralId: string;
+  round: number;
+  raiserRef?: string;
+  /** Unix seconds (also the table's TTL attribute). */
+  expiresAt: number;
+}
+
+export type InvalidLinkReason = 'TAMPERED' | 'EXPIRED' | 'UNKNOWN' | 'WRONG_PURPOSE';
+
+/** A link that must be refused: 410 when it expired, 403 otherwise. */
+export class InvalidLinkError extends AppError {
+  override readonly name = 'InvalidLinkError';
+  readonly statusCode: 403 | 410;
+  readonly reason: InvalidLinkReason;
+
+  constructor(reason: InvalidLinkReason) {
+    super(reason === 'EXPIRED' ? 'This link has expired' : `This link is not valid (${reason})`);
+    this.reason = reason;
+    this.statusCode = reason === 'EXPIRED' ? 410 : 403;
+  }
+}
+
+const ID_BYTES = 16;
+const SIGNATURE_BYTES = 16;
+/** Longest life of a link: the statutory limit (6 months) plus the rating window, with margin. */
+export const MAX_LINK_TTL_SECONDS = 400 * 24 * 60 * 60;
+const TOKEN_PATTERN = /^([A-Za-z0-9_-]{22})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/;
+
+const sign = (secret: string, linkId: string, expiry: string): Buffer =>
+  createHmac('sha256', secret)
+    .update(`liandong:link:v1:${linkId}:${expiry}`, 'utf8')
+    .digest()
+    .subarray(0, SIGNATURE_BYTES);
+
+const nowOf = (store: LinkStore) => (store.now ?? (() => new Date()))();
+
+/** Stores the link record and returns its URL token `<id>.<expiry>.<hmac>`. */
+export const createLink = async (
+  store: LinkStore,
+  secret: string,
+  input: CreateLinkInput,
+): Promise<string> => {
+  if (!secret) throw new Error('A link signing secret is required');
+  if (!LINK_PURPOSES.includes(input.purpose)) throw new Error(`Unknown purpose: ${input.purpose}`);
+  if (!Number.isSafeInteger(input.round) || input.round < 0) {
+    throw new Error(`Invalid round: ${input.round}`);
+  }
+  const ttl = Math.floor(input.ttlSeconds);
+  if (!Number.isFinite(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {
+    throw new Error(`Invalid link lifetime: ${input.ttlSeconds} s`);
+  }
+  const now = nowOf(store);
+  const linkId = randomBytes(ID_BYTES).toString('base64url');
+  const expiresAt = Math.floor(now.getTime() / 1000) + ttl;
+  const expiry = expiresAt.toString(36);
+
+  await store.db.send(
+    new PutCommand({
+      TableName: store.tableName,
+      Item: {
+        ...keys.link(linkId),
+        entity: 'LINK',
+        linkId,
+        purpose: input.purpose,
+        referralId: input.referralId,
+        round: input.round,
+        ...(input.raiserRef !== undefined ? { raiserRef: input.raiserRef } : {}),
+        createdAt: now.toISOString(),
+        expiresAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return `${linkId}.${expiry}.${sign(secret, linkId, expiry).toString('base64url')}`;
+};
+
+/** The link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
+export const verifyLink = async (
+  store: LinkStore,
+  secret: string,
+  token: string,
+  purpose: LinkPurpose,
+): Promise<LinkRecord> => {
+  const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
+  if (!match || !secret) throw new InvalidLinkError('TAMPERED');
+  const [, linkId, expiry, signature] = match as unknown as [string, string, string, string];
+  const expected = sign(secret, linkId, expiry);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new InvalidLinkError('TAMPERED');
+  }
+  const expiresAt = parseInt(expiry, 36);
+  if (!Number.isSafeInteger(expiresAt)) throw new InvalidLinkError('TAMPERED');
+  const nowSeconds = nowOf(store).getTime() / 1000;
+  if (nowSeconds >= expiresAt) throw new InvalidLinkError('EXPIRED');
+
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.tableName, Key: keys.link(linkId), ConsistentRead: true }),
+  );
+  if (!Item || Item.entity !== 'LINK' || Item.linkId !== linkId) {
+    throw new InvalidLinkError('UNKNOWN');
+  }
+  if (Item.expiresAt !== expiresAt) throw new InvalidLinkError('TAMPERED');
+  if (Item.purpose !== purpose) throw new InvalidLinkError('WRONG_PURPOSE');
+  return {
+    linkId,
+    purpose: Item.purpose as LinkPurpose,
+    referralId: String(Item.referralId),
+    round: Number(Item.round),
+    ...(typeof Item.raiserRef === 'string' ? { raiserRef: Item.raiserRef } : {}),
+    expiresAt,
+  };
+};
