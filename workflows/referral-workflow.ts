@@ -1,39 +1,228 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { TRANSIENT_ERRORS } from './activity-workflow';
+
+export interface ReferralWorkflowFunctions {
+  readonly sendReferralEmail: lambda.IFunction;
+  readonly awaitReferral: lambda.IFunction;
+  readonly checkReferralDeadlines: lambda.IFunction;
+  readonly sendReferralFeedback: lambda.IFunction;
+  readonly reopenReferral: lambda.IFunction;
+  readonly closeReferral: lambda.IFunction;
+  readonly recordReferralFailure: lambda.IFunction;
+}
 
 export interface ReferralWorkflowProps {
+  readonly functions: ReferralWorkflowFunctions;
   readonly logRetention: logs.RetentionDays;
 }
 
 /**
- * One execution per approved referral, name = referral id, input `{ referralId }`.
+ * One execution per approved referral, name = referral id, input `{ referralId }`
+ * (docs/referral-workflow.md). Payloads carry the referral id, numbers and the outcome code of
+ * the last human step (`$.decision`); everything else is read from the table.
  *
- * The activity workflow's dispatch step starts it and records the referral as dispatched. The
- * department's side (the referral email, the response page, deadlines, reminders, escalation,
- * feedback) is the next piece of work; until it lands an execution only accepts its referral id,
- * so the contract between the two workflows (name, input, permissions) is fixed and tested now.
+ * ```
+ * SendReferralEmail ─► AwaitDepartment ─(States.Timeout)─► CheckDeadlines ─► AwaitDepartment
+ * AwaitDepartment ─(token)─► RouteOutcome
+ *    RETURNED ─► AwaitReroute ─(REROUTED)─► SendReferralEmail
+ *    REPLIED ─► SendFeedback ─► AwaitRatings ─(token | Timeout)─► RouteRating
+ *                 NOT_SATISFIED and not yet reopened ─► ReopenReferral ─► SendReferralEmail
+ *                 otherwise ─► CloseReferral
+ *    CLOSED_BY_COMMITTEE ─► CloseReferral ─► Closed
+ * any task ─(States.ALL)─► RecordReferralFailure ─► ReferralFailed
+ * ```
  */
 export class ReferralWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: ReferralWorkflowProps) {
     super(scope, id);
-    const received = new sfn.Pass(this, 'ReferralReceived', {
-      comment: 'The referral id is the only input; everything else is read from the table',
-      parameters: { 'referralId.$': '$.referralId' },
+    const { functions } = props;
+    const byReferralId = { referralId: sfn.JsonPath.stringAt('$.referralId') };
+
+    const recordFailure = invokeStep(
+      this,
+      'RecordReferralFailure',
+      functions.recordReferralFailure,
+      { ...byReferralId, error: sfn.JsonPath.objectAt('$.error') },
+    );
+    const failed = new sfn.Fail(this, 'ReferralFailed', {
+      error: 'ReferralFailed',
+      cause: 'A step of the referral workflow failed; see the referral record',
     });
+    recordFailure.next(failed);
+
+    const sendEmail = invokeStep(
+      this,
+      'SendReferralEmail',
+      functions.sendReferralEmail,
+      byReferralId,
+    );
+    const awaitDepartment = humanStep(this, 'AwaitDepartment', functions.awaitReferral, {
+      phase: 'DEPARTMENT',
+      comment:
+        'The department acknowledges, returns, asks for time, replies; the committee may close',
+      timeoutPath: '$.secondsUntilCheckpoint',
+    });
+    const checkDeadlines = invokeStep(
+      this,
+      'CheckDeadlines',
+      functions.checkReferralDeadlines,
+      byReferralId,
+    );
+    const awaitReroute = humanStep(this, 'AwaitReroute', functions.awaitReferral, {
+      phase: 'REROUTE',
+      comment: 'The organisers re-route a returned referral to another department',
+    });
+    const sendFeedback = invokeStep(
+      this,
+      'SendFeedback',
+      functions.sendReferralFeedback,
+      byReferralId,
+    );
+    const awaitRatings = humanStep(this, 'AwaitRatings', functions.awaitReferral, {
+      phase: 'RATING',
+      comment: 'Raisers rate the reply; ends early when all rated or on a first NOT_SATISFIED',
+      timeoutPath: '$.secondsUntilRatingDeadline',
+    });
+    const reopen = invokeStep(this, 'ReopenReferral', functions.reopenReferral, byReferralId);
+    const close = invokeStep(this, 'CloseReferral', functions.closeReferral, {
+      ...byReferralId,
+      decision: sfn.JsonPath.objectAt('$.decision'),
+    });
+    const closed = new sfn.Succeed(this, 'Closed');
+    const unexpected = new sfn.Pass(this, 'UnexpectedOutcome', {
+      comment: 'A human step ended with an outcome this workflow does not know',
+      parameters: {
+        'referralId.$': '$.referralId',
+        error: { Error: 'UnexpectedOutcome', Cause: 'Unknown outcome of a human step' },
+      },
+    });
+    unexpected.next(recordFailure);
+
+    const outcomeIs = (value: string) => sfn.Condition.stringEquals('$.decision.outcome', value);
+    const routeOutcome = new sfn.Choice(this, 'RouteOutcome')
+      .when(outcomeIs('REPLIED'), sendFeedback)
+      .when(outcomeIs('RETURNED'), awaitReroute)
+      .when(outcomeIs('CLOSED_BY_COMMITTEE'), close)
+      .otherwise(unexpected);
+    const routeReroute = new sfn.Choice(this, 'RouteReroute')
+      .when(outcomeIs('REROUTED'), sendEmail)
+      .when(outcomeIs('CLOSED_BY_COMMITTEE'), close)
+      .otherwise(unexpected);
+    const routeRating = new sfn.Choice(this, 'RouteRating')
+      .when(
+        sfn.Condition.and(
+          outcomeIs('NOT_SATISFIED'),
+          sfn.Condition.numberEquals('$.timesReopened', 0),
+        ),
+        reopen,
+      )
+      .otherwise(close);
+
+    // A deadline is the ordinary end of a wait: check reminders and escalation, wait again.
+    awaitDepartment.addCatch(checkDeadlines, {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    // The rating window closed: close with the ratings given so far (the timeout lands in
+    // `$.decision`, without an outcome, so CloseReferral always finds the path).
+    awaitRatings.addCatch(close, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.decision' });
+
+    const steps = [
+      sendEmail,
+      awaitDepartment,
+      checkDeadlines,
+      awaitReroute,
+      sendFeedback,
+      awaitRatings,
+      reopen,
+      close,
+    ];
+    for (const step of steps) {
+      step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    }
+
+    sendEmail.next(awaitDepartment);
+    awaitDepartment.next(routeOutcome);
+    checkDeadlines.next(awaitDepartment);
+    awaitReroute.next(routeReroute);
+    sendFeedback.next(awaitRatings);
+    awaitRatings.next(routeRating);
+    reopen.next(sendEmail);
+    close.next(closed);
+
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(received),
+      definitionBody: sfn.DefinitionBody.fromChainable(sendEmail),
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
+      // Execution data holds only ids, but the history is the place for it, not the logs.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: 'Referral: department email, response, deadlines, feedback',
     });
   }
+}
+
+function invokeStep(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: true,
+  });
+  return withTransientRetry(step);
+}
+
+/**
+ * A step a person ends: the token goes to AwaitReferral, which keeps it on the referral; the
+ * page or API answers with SendTaskSuccess `{outcome}`, placed at `$.decision`.
+ */
+function humanStep(
+  scope: Construct,
+  id: string,
+  awaitReferral: lambda.IFunction,
+  options: {
+    phase: 'DEPARTMENT' | 'REROUTE' | 'RATING';
+    comment: string;
+    timeoutPath?: string;
+  },
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    comment: options.comment,
+    lambdaFunction: awaitReferral,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      referralId: sfn.JsonPath.stringAt('$.referralId'),
+      phase: options.phase,
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
+    resultPath: '$.decision',
+  });
+  return withTransientRetry(step);
+}
+
+function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
+  step.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return step;
 }

@@ -26,6 +26,11 @@
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
  * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt>#<id>` |
  * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
+ * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
+ * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
+ * | signed link (response / rating page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
+ * | a department's response, once per round and action | `REFERRAL#<id>` | `RESPONSE#<round>#<action>[#<digest>]` |
+ * | one raiser's rating of one round | `REFERRAL#<id>` | `RATING#<round>#<raiserRef>` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -203,6 +208,48 @@ export const keys = {
     ownerSk: `REFERRAL#${id(departmentId, 'department id')}`,
   }),
 
+  // --- signed links and referral responses (issue 4) ---
+  /** The server-side record of a signed link (functions/shared/links.ts). */
+  link: (linkId: string): PrimaryKey => ({ pk: `LINK#${id(linkId, 'link id')}`, sk: 'LINK' }),
+
+  /**
+   * Marks one department action of one round as received, so a replayed POST acts once.
+   * `discriminator` separates actions that may repeat with different content (progress notes).
+   */
+  referralResponse: (
+    referralId: string,
+    round: number,
+    action: string,
+    discriminator?: string,
+  ): PrimaryKey => ({
+    pk: referralPk(referralId),
+    sk:
+      `RESPONSE#${round}#${id(action, 'action')}` +
+      (discriminator === undefined ? '' : `#${id(discriminator, 'discriminator')}`),
+  }),
+
+  /** One raiser's rating of one round of a referral. */
+  referralRating: (referralId: string, round: number, raiserRef: string): PrimaryKey => ({
+    pk: referralPk(referralId),
+    sk: `RATING#${round}#${id(raiserRef, 'raiser ref')}`,
+  }),
+
+  /** Every department response of a referral, all rounds, in round order. */
+  responsesOfReferral: (referralId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: referralPk(referralId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'RESPONSE#',
+  }),
+
+  /** Every rating of one round of a referral. */
+  ratingsOfReferralRound: (referralId: string, round: number): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: referralPk(referralId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: `RATING#${round}#`,
+  }),
+
   // --- queries ---
   invitationsOfActivity: (activityId: string): KeyQuery => ({
     partitionKeyName: 'pk',
@@ -297,6 +344,25 @@ export const keys = {
     partitionKey: `ORGANISER#${id(organiserId, 'organiser id')}`,
     sortKeyName: 'ownerSk',
     sortKeyPrefix: 'ACTIVITY#',
+  }),
+
+  // --- email delivery (issue 4, functions/shared/email/send-once.ts) ---
+  /**
+   * The at-most-once claim of one email: `claimKey` names the step's email (e.g.
+   * `REFERRAL#<id>#ROUND#<n>#DEPARTMENT`); the sort key is constant, so a `#` inside the claim
+   * key cannot spell another item.
+   */
+  emailClaim: (claimKey: string): PrimaryKey => {
+    if (claimKey.length === 0 || claimKey.length > 900) {
+      throw new Error(`Invalid email claim key: ${JSON.stringify(claimKey)}`);
+    }
+    return { pk: `EMAIL#${claimKey}`, sk: 'EMAIL' };
+  },
+
+  /** SES message id → the email claim that sent it (bounce and complaint notifications). */
+  sesMessage: (messageId: string): PrimaryKey => ({
+    pk: `SESMSG#${id(messageId, 'SES message id')}`,
+    sk: 'SESMSG',
   }),
 };
 

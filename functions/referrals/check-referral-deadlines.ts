@@ -1,0 +1,33 @@
+import { db, ses } from '../shared/clients.js';
+import { deadlineConfig } from '../shared/domain/deadlines.js';
+import { parseEnv } from '../shared/env.js';
+import { logger } from '../shared/observability.js';
+import { checkReferralDeadlines } from './domain.js';
+import { checkReferralDeadlinesEnvSchema } from './env.js';
+import { referralStepInputSchema } from './schemas.js';
+import { referralStep } from './step-handler.js';
+
+const env = parseEnv(checkReferralDeadlinesEnvSchema);
+const config = deadlineConfig(env);
+const organiserEmails = (env.ORGANISER_EMAILS ?? '')
+  .split(',')
+  .map((address) => address.trim())
+  .filter(Boolean);
+
+/** State `CheckDeadlines`: reminder or escalation → `{referralId, secondsUntilCheckpoint}`. */
+export const handler = referralStep(referralStepInputSchema, async (event) =>
+  checkReferralDeadlines(
+    {
+      db,
+      ses,
+      tableName: env.TABLE_NAME,
+      senderEmail: env.SENDER_EMAIL,
+      configurationSet: env.SES_CONFIGURATION_SET,
+      organiserEmails,
+      config,
+      recheckSeconds: Number(env.OVERDUE_RECHECK_DAYS ?? 7) * 86_400,
+      logger,
+    },
+    event.referralId,
+  ),
+);

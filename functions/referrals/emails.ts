@@ -1,0 +1,254 @@
+import { FINDING_CATEGORIES, type Language } from '../shared/domain/reference.js';
+import type { RenderedEmail } from '../shared/email/invitation.js';
+import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
+
+/**
+ * The emails of the referral workflow, Chinese unless the activity's language is English. Every
+ * interpolated value is HTML-escaped in the HTML part and flattened to one line in the subject,
+ * so user text can neither inject markup nor add a header.
+ */
+
+export interface EmailFinding {
+  category: string;
+  description: string;
+  place: string;
+}
+
+const TIME_ZONE = 'Asia/Shanghai';
+
+export const formatDue = (due: Date, language: Language): string =>
+  new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    dateStyle: 'long',
+    timeStyle: 'short',
+  }).format(due);
+
+const categoryName = (code: string, language: Language): string =>
+  (FINDING_CATEGORIES as Record<string, Record<Language, string> | undefined>)[code]?.[language] ??
+  code;
+
+const TEXT = {
+  zh: {
+    org: '黄埔区人大常委会',
+    footer: '本邮件由联动平台自动发送，请勿直接回复。',
+    sep: '：',
+    referralSubject: (title: string) => `【黄埔区人大】代表意见建议转办：${title}`,
+    reminderSubject: (title: string) => `【黄埔区人大】转办事项办理提醒：${title}`,
+    escalationSubject: (title: string) => `【黄埔区人大】转办事项已逾期：${title}`,
+    feedbackSubject: (title: string) => `【黄埔区人大】您反映的问题已有答复：${title}`,
+    greetingDepartment: (name: string) => `${name}：`,
+    referralIntro:
+      '经主任会议研究，现将代表活动中收集的以下问题和意见建议转交贵单位办理，请在办理期限内答复。',
+    reminderIntro: '以下转办事项即将到期，请抓紧办理并按时答复。',
+    escalationIntro: '以下转办事项已超过办理期限，承办单位尚未答复，请督办。',
+    activity: '活动名称',
+    department: '承办单位',
+    committee: '督办工委',
+    due: '办理期限',
+    findings: '转办事项',
+    link: '请通过以下链接签收、申请延期、反馈进展或答复（链接有效期内可多次打开）：',
+    feedbackGreeting: '您好：',
+    feedbackIntro: '您在代表活动中反映的问题，承办单位已作出答复。',
+    result: '办理结果',
+    replyText: '答复内容',
+    rateLink: '请通过以下链接对办理结果进行评价（满意、基本满意、不满意）：',
+    results: {
+      RESOLVED: '已解决',
+      PARTLY_RESOLVED: '部分解决',
+      UNRESOLVABLE: '暂不能解决',
+      CANNOT_BE_RESOLVED: '暂不能解决',
+    } as Record<string, string>,
+  },
+  en: {
+    org: 'Standing Committee of the Huangpu District People’s Congress',
+    footer:
+      'This message was sent automatically by the Liandong platform; please do not reply to it.',
+    sep: ': ',
+    referralSubject: (title: string) => `[Huangpu District People's Congress] Referral: ${title}`,
+    reminderSubject: (title: string) =>
+      `[Huangpu District People's Congress] Referral due soon: ${title}`,
+    escalationSubject: (title: string) =>
+      `[Huangpu District People's Congress] Referral overdue: ${title}`,
+    feedbackSubject: (title: string) =>
+      `[Huangpu District People's Congress] The problem you raised has been answered: ${title}`,
+    greetingDepartment: (name: string) => `To ${name},`,
+    referralIntro:
+      "After the chairmen's meeting, the following problems and suggestions collected at a deputies' activity are referred to you. Please answer by the due date.",
+    reminderIntro: 'The following referral is due soon. Please answer by the due date.',
+    escalationIntro:
+      'The following referral is past its due date and the department has not answered. Please supervise it.',
+    activity: 'Activity',
+    department: 'Department',
+    committee: 'Supervising committee',
+    due: 'Due',
+    findings: 'Referred items',
+    link: 'Acknowledge, ask for more time, report progress or reply through this link:',
+    feedbackGreeting: 'Hello,',
+    feedbackIntro: 'The department has answered the problem you raised at a deputies’ activity.',
+    result: 'Result',
+    replyText: 'Reply',
+    rateLink: 'Please rate the answer (satisfied, basically satisfied, not satisfied) here:',
+    results: {
+      RESOLVED: 'Resolved',
+      PARTLY_RESOLVED: 'Partly resolved',
+      UNRESOLVABLE: 'Cannot be resolved for now',
+      CANNOT_BE_RESOLVED: 'Cannot be resolved for now',
+    } as Record<string, string>,
+  },
+} as const;
+
+type Texts = (typeof TEXT)[Language];
+
+interface Block {
+  paragraphs: string[];
+  rows: [string, string][];
+  findings?: EmailFinding[];
+  link?: { label: string; url: string };
+}
+
+const render = (language: Language, subject: string, greeting: string, block: Block) => {
+  const t: Texts = TEXT[language];
+  const findingLines = (block.findings ?? []).map(
+    (f, i) =>
+      `${i + 1}. [${categoryName(f.category, language)}] ${bodyText(f.description)}（${bodyText(f.place)}）`,
+  );
+  const text = [
+    bodyText(greeting),
+    '',
+    ...block.paragraphs,
+    '',
+    ...block.rows.map(([label, value]) => `${label}${t.sep}${bodyText(value)}`),
+    ...(findingLines.length ? ['', `${t.findings}${t.sep}`, ...findingLines] : []),
+    ...(block.link ? ['', block.link.label, block.link.url] : []),
+    '',
+    t.org,
+    '',
+    t.footer,
+    '',
+  ].join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.6">',
+    `<p>${escapeHtml(bodyText(greeting))}</p>`,
+    ...block.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    '<table cellpadding="4" style="border-collapse: collapse">',
+    ...block.rows.map(
+      ([label, value]) =>
+        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${escapeHtml(bodyText(value)).replace(/\n/g, '<br>')}</td></tr>`,
+    ),
+    '</table>',
+    ...(block.findings?.length
+      ? [
+          `<p>${escapeHtml(t.findings)}</p>`,
+          '<ol>',
+          ...block.findings.map(
+            (f) =>
+              `<li>[${escapeHtml(categoryName(f.category, language))}] ${escapeHtml(bodyText(f.description))}（${escapeHtml(bodyText(f.place))}）</li>`,
+          ),
+          '</ol>',
+        ]
+      : []),
+    ...(block.link
+      ? [
+          `<p>${escapeHtml(block.link.label)}<br><a href="${escapeHtml(block.link.url)}">${escapeHtml(block.link.url)}</a></p>`,
+        ]
+      : []),
+    `<p>${escapeHtml(t.org)}</p>`,
+    `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: headerText(subject), text, html };
+};
+
+export interface ReferralEmailInput {
+  language: Language;
+  activityTitle: string;
+  departmentName: string;
+  committeeName: string | undefined;
+  due: Date;
+  findings: EmailFinding[];
+  url: string;
+}
+
+const commonRows = (t: Texts, input: ReferralEmailInput, language: Language) =>
+  [
+    [t.activity, input.activityTitle],
+    [t.department, input.departmentName],
+    ...(input.committeeName ? [[t.committee, input.committeeName]] : []),
+    [t.due, formatDue(input.due, language)],
+  ] as [string, string][];
+
+/** The referral email to the department, with the signed link to the response page. */
+export const renderReferralEmail = (input: ReferralEmailInput): RenderedEmail => {
+  const t = TEXT[input.language];
+  return render(
+    input.language,
+    t.referralSubject(input.activityTitle),
+    t.greetingDepartment(input.departmentName),
+    {
+      paragraphs: [t.referralIntro],
+      rows: commonRows(t, input, input.language),
+      findings: input.findings,
+      link: { label: t.link, url: input.url },
+    },
+  );
+};
+
+/** A reminder before the due date (no link: the referral email holds it). */
+export const renderReminderEmail = (
+  input: Omit<ReferralEmailInput, 'url' | 'findings'>,
+): RenderedEmail => {
+  const t = TEXT[input.language];
+  return render(
+    input.language,
+    t.reminderSubject(input.activityTitle),
+    t.greetingDepartment(input.departmentName),
+    {
+      paragraphs: [t.reminderIntro],
+      rows: commonRows(t, { ...input, url: '', findings: [] }, input.language),
+    },
+  );
+};
+
+/** The escalation to the supervising committee and the organisers once the due date passed. */
+export const renderEscalationEmail = (input: Omit<ReferralEmailInput, 'url'>): RenderedEmail => {
+  const t = TEXT[input.language];
+  return render(
+    input.language,
+    t.escalationSubject(input.activityTitle),
+    input.committeeName ? t.greetingDepartment(input.committeeName) : t.feedbackGreeting,
+    {
+      paragraphs: [t.escalationIntro],
+      rows: commonRows(t, { ...input, url: '' }, input.language),
+      findings: input.findings,
+    },
+  );
+};
+
+/** The feedback to one raiser (民有所呼、我有所应), with the signed rating link. */
+export const renderFeedbackEmail = (input: {
+  language: Language;
+  activityTitle: string;
+  departmentName: string;
+  findings: EmailFinding[];
+  result: string | undefined;
+  replyText: string | undefined;
+  url: string;
+}): RenderedEmail => {
+  const t = TEXT[input.language];
+  const rows: [string, string][] = [
+    [t.activity, input.activityTitle],
+    [t.department, input.departmentName],
+    ...(input.result
+      ? [[t.result, t.results[input.result] ?? input.result] as [string, string]]
+      : []),
+    ...(input.replyText ? [[t.replyText, input.replyText] as [string, string]] : []),
+  ];
+  return render(input.language, t.feedbackSubject(input.activityTitle), t.feedbackGreeting, {
+    paragraphs: [t.feedbackIntro],
+    rows,
+    findings: input.findings,
+    link: { label: t.rateLink, url: input.url },
+  });
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects. Deadline variables are parsed by shared/domain/deadlines.ts.
+
+const tableName = z.string().trim().min(1);
+const days = z.string().regex(/^\d+$/, { message: 'must be a whole number of days' });
+const reminderDays = z.string().regex(/^(none|\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)$/, {
+  message: 'must list days, e.g. 7,1 (or none)',
+});
+
+const mail = {
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().trim().min(1),
+};
+const links = {
+  /** ARN (or name) of the Secrets Manager secret that signs response and rating links. */
+  LINK_SIGNING_SECRET_ARN: z.string().trim().min(1),
+  /** Base URL of the public pages (`https://…`, no trailing slash needed). */
+  PUBLIC_BASE_URL: z.url().optional(),
+};
+const deadlines = {
+  REMINDER_DAYS_BEFORE: reminderDays.optional(),
+  STATUTORY_LIMIT_DAYS: days.optional(),
+  STATUTORY_MAX_DAYS: days.optional(),
+};
+
+export const sendReferralEmailEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...mail,
+  ...links,
+  ...deadlines,
+});
+
+export const awaitReferralEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export const checkReferralDeadlinesEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...mail,
+  ...deadlines,
+  /** Comma-separated addresses of the organisers (standing committee office) for escalations. */
+  ORGANISER_EMAILS: z.string().optional(),
+  /** Days between re-checks of an overdue referral (default 7). */
+  OVERDUE_RECHECK_DAYS: days.optional(),
+});
+
+export const sendReferralFeedbackEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...mail,
+  ...links,
+  /** Days the raisers have to rate the reply (default 14). */
+  RATING_DAYS: days.optional(),
+});
+
+export const reopenReferralEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...deadlines,
+  /** Days the department has for the re-handling after a reopening (default 30). */
+  REOPEN_DUE_DAYS: days.optional(),
+});
+
+export const closeReferralEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export const recordReferralFailureEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export type SendReferralEmailEnv = z.output<typeof sendReferralEmailEnvSchema>;
+export type CheckReferralDeadlinesEnv = z.output<typeof checkReferralDeadlinesEnvSchema>;
+export type SendReferralFeedbackEnv = z.output<typeof sendReferralFeedbackEnvSchema>;

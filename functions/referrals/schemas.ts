@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../shared/ids.js';
+import { REFERRAL_PHASES } from './model.js';
+
+// Workflow inputs are parsed leniently (unknown keys stripped): the state machine carries
+// fields a step does not use. Payloads hold the referral id and numbers (and outcome codes).
+
+const referralId = z.string().regex(ID_PATTERN, { message: 'must be a referral id' });
+
+export const referralStepInputSchema = z.object({ referralId });
+
+export const awaitReferralInputSchema = z.object({
+  referralId,
+  phase: z.enum(REFERRAL_PHASES),
+  taskToken: z.string().min(1).max(8192),
+});
+
+export const closeReferralInputSchema = z.object({
+  referralId,
+  /** `$.decision` of the last human step: CLOSED_BY_COMMITTEE closes on the committee's word. */
+  decision: z
+    .object({
+      outcome: z.string().max(40).optional(),
+    })
+    .optional(),
+});
+
+export const recordReferralFailureInputSchema = z.object({
+  referralId,
+  error: z
+    .object({
+      Error: z.string().default('States.Unknown'),
+      Cause: z.string().default(''),
+    })
+    .default({ Error: 'States.Unknown', Cause: '' }),
+});
+
+export type ReferralStepInput = z.output<typeof referralStepInputSchema>;
+export type AwaitReferralInput = z.output<typeof awaitReferralInputSchema>;
+export type CloseReferralInput = z.output<typeof closeReferralInputSchema>;
+export type RecordReferralFailureInput = z.output<typeof recordReferralFailureInputSchema>;

@@ -1,0 +1,33 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { db, ses } from '../shared/clients.js';
+import { deadlineConfig } from '../shared/domain/deadlines.js';
+import { parseEnv } from '../shared/env.js';
+import { logger, metrics } from '../shared/observability.js';
+import { getSigningKey } from '../shared/secrets.js';
+import { sendReferralEmail } from './domain.js';
+import { sendReferralEmailEnvSchema } from './env.js';
+import { referralStepInputSchema } from './schemas.js';
+import { referralStep } from './step-handler.js';
+
+const env = parseEnv(sendReferralEmailEnvSchema);
+const config = deadlineConfig(env);
+
+/** State `SendReferralEmail`: `{referralId}` → `{referralId, secondsUntilCheckpoint}`. */
+export const handler = referralStep(referralStepInputSchema, async (event) => {
+  const result = await sendReferralEmail(
+    {
+      db,
+      ses,
+      tableName: env.TABLE_NAME,
+      senderEmail: env.SENDER_EMAIL,
+      configurationSet: env.SES_CONFIGURATION_SET,
+      signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
+      config,
+      logger,
+    },
+    event.referralId,
+  );
+  metrics.addMetric('ReferralEmailsSent', MetricUnit.Count, 1);
+  return result;
+});

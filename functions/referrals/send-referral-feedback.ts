@@ -1,0 +1,31 @@
+import { db, ses } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { logger } from '../shared/observability.js';
+import { getSigningKey } from '../shared/secrets.js';
+import { sendReferralFeedback } from './domain.js';
+import { sendReferralFeedbackEnvSchema } from './env.js';
+import { referralStepInputSchema } from './schemas.js';
+import { referralStep } from './step-handler.js';
+
+const env = parseEnv(sendReferralFeedbackEnvSchema);
+
+/**
+ * State `SendFeedback`: the reply to each raiser with a rating link →
+ * `{referralId, secondsUntilRatingDeadline, timesReopened}`.
+ */
+export const handler = referralStep(referralStepInputSchema, async (event) =>
+  sendReferralFeedback(
+    {
+      db,
+      ses,
+      tableName: env.TABLE_NAME,
+      senderEmail: env.SENDER_EMAIL,
+      configurationSet: env.SES_CONFIGURATION_SET,
+      signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
+      ratingDays: Number(env.RATING_DAYS ?? 14),
+      logger,
+    },
+    event.referralId,
+  ),
+);

@@ -1,0 +1,174 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import {
+  awaitReferralEnvSchema,
+  checkReferralDeadlinesEnvSchema,
+  closeReferralEnvSchema,
+  recordReferralFailureEnvSchema,
+  reopenReferralEnvSchema,
+  sendReferralEmailEnvSchema,
+  sendReferralFeedbackEnvSchema,
+} from '../../functions/referrals/env';
+import type { ReferralWorkflowFunctions } from '../../workflows/referral-workflow';
+import { ProjectFunction } from './project-function';
+
+/** DynamoDB actions of a workflow step: reads, and conditional writes in transactions. */
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const UPDATE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+
+export interface ReferralStepFunctionsProps {
+  readonly table: dynamodb.ITable;
+  readonly logRetention: logs.RetentionDays;
+  readonly senderEmail: string;
+  readonly configurationSetName: string;
+  /** The SES identity the referral emails are sent from. */
+  readonly sesIdentityArn: string;
+  /** Base URL of the public response and rating pages (the HTTP API's URL). */
+  readonly publicBaseUrl?: string;
+  /** The secret that signs response and rating links. */
+  readonly signingKey: secretsmanager.ISecret;
+  /** `REMINDER_DAYS_BEFORE` (default `7,1`), `STATUTORY_LIMIT_DAYS`, `STATUTORY_MAX_DAYS`. */
+  readonly deadlines?: {
+    readonly reminderDaysBefore?: string;
+    readonly statutoryLimitDays?: number;
+    readonly statutoryMaxDays?: number;
+  };
+  /** Addresses of the organisers (standing committee office) that escalations go to. */
+  readonly organiserEmails?: readonly string[];
+}
+
+/**
+ * The referral workflow's step functions, created in `scope` with least-privilege grants:
+ * every step reads and writes the table; the three that email get `ses:SendEmail` on the
+ * sender identity and configuration set only; the two that create links read the signing key.
+ *
+ * | CDK id | state |
+ * | --- | --- |
+ * | `SendReferralEmailFunction` | `SendReferralEmail` |
+ * | `AwaitReferralFunction` | `AwaitDepartment`, `AwaitReroute`, `AwaitRatings` |
+ * | `CheckReferralDeadlinesFunction` | `CheckDeadlines` |
+ * | `SendReferralFeedbackFunction` | `SendFeedback` |
+ * | `ReopenReferralFunction` | `ReopenReferral` |
+ * | `CloseReferralFunction` | `CloseReferral` |
+ * | `RecordReferralFailureFunction` | `Catch` → `RecordReferralFailure` |
+ */
+export const createReferralStepFunctions = (
+  scope: Construct,
+  props: ReferralStepFunctionsProps,
+): ReferralWorkflowFunctions => {
+  const { table, logRetention } = props;
+  const tableEnv = { TABLE_NAME: table.tableName };
+  const mailEnv = {
+    SENDER_EMAIL: props.senderEmail,
+    SES_CONFIGURATION_SET: props.configurationSetName,
+  };
+  const linkEnv = {
+    LINK_SIGNING_SECRET_ARN: props.signingKey.secretArn,
+    ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
+  };
+  const deadlineEnv = {
+    ...(props.deadlines?.reminderDaysBefore !== undefined
+      ? { REMINDER_DAYS_BEFORE: props.deadlines.reminderDaysBefore }
+      : {}),
+    ...(props.deadlines?.statutoryLimitDays !== undefined
+      ? { STATUTORY_LIMIT_DAYS: String(props.deadlines.statutoryLimitDays) }
+      : {}),
+    ...(props.deadlines?.statutoryMaxDays !== undefined
+      ? { STATUTORY_MAX_DAYS: String(props.deadlines.statutoryMaxDays) }
+      : {}),
+  };
+
+  const sendReferralEmail = new ProjectFunction(scope, 'SendReferralEmailFunction', {
+    entry: 'functions/referrals/send-referral-email.ts',
+    description: 'Referral step: email the department once per round with a signed link',
+    envSchema: sendReferralEmailEnvSchema,
+    environment: { ...tableEnv, ...mailEnv, ...linkEnv, ...deadlineEnv },
+    logRetention,
+    timeout: Duration.minutes(1),
+  });
+  const awaitReferral = new ProjectFunction(scope, 'AwaitReferralFunction', {
+    entry: 'functions/referrals/await-referral.ts',
+    description: 'Referral step: keep the task token of a human step server-side',
+    envSchema: awaitReferralEnvSchema,
+    environment: { ...tableEnv, ...deadlineEnv },
+    logRetention,
+  });
+  const checkReferralDeadlines = new ProjectFunction(scope, 'CheckReferralDeadlinesFunction', {
+    entry: 'functions/referrals/check-referral-deadlines.ts',
+    description: 'Referral step: send the reminder due, or escalate an overdue referral',
+    envSchema: checkReferralDeadlinesEnvSchema,
+    environment: {
+      ...tableEnv,
+      ...mailEnv,
+      ...deadlineEnv,
+      ...(props.organiserEmails?.length
+        ? { ORGANISER_EMAILS: props.organiserEmails.join(',') }
+        : {}),
+    },
+    logRetention,
+    timeout: Duration.minutes(1),
+  });
+  const sendReferralFeedback = new ProjectFunction(scope, 'SendReferralFeedbackFunction', {
+    entry: 'functions/referrals/send-referral-feedback.ts',
+    description: 'Referral step: tell each raiser the reply, with a signed rating link',
+    envSchema: sendReferralFeedbackEnvSchema,
+    environment: { ...tableEnv, ...mailEnv, ...linkEnv },
+    logRetention,
+    timeout: Duration.minutes(2),
+  });
+  const reopenReferral = new ProjectFunction(scope, 'ReopenReferralFunction', {
+    entry: 'functions/referrals/reopen-referral.ts',
+    description: 'Referral step: reopen once after a NOT_SATISFIED rating',
+    envSchema: reopenReferralEnvSchema,
+    environment: { ...tableEnv, ...deadlineEnv },
+    logRetention,
+  });
+  const closeReferral = new ProjectFunction(scope, 'CloseReferralFunction', {
+    entry: 'functions/referrals/close-referral.ts',
+    description: "Referral step: close, store the outcome, update the activity's report data",
+    envSchema: closeReferralEnvSchema,
+    environment: { ...tableEnv, ...deadlineEnv },
+    logRetention,
+  });
+  const recordReferralFailure = new ProjectFunction(scope, 'RecordReferralFailureFunction', {
+    entry: 'functions/referrals/record-referral-failure.ts',
+    description: 'Referral step: record a failed referral workflow on the referral',
+    envSchema: recordReferralFailureEnvSchema,
+    environment: tableEnv,
+    logRetention,
+  });
+
+  const steps = {
+    sendReferralEmail,
+    awaitReferral,
+    checkReferralDeadlines,
+    sendReferralFeedback,
+    reopenReferral,
+    closeReferral,
+    recordReferralFailure,
+  };
+  for (const step of Object.values(steps)) table.grant(step, ...READ, ...UPDATE);
+
+  const sendMail = () =>
+    new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [
+        props.sesIdentityArn,
+        Stack.of(scope).formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: props.configurationSetName,
+        }),
+      ],
+    });
+  for (const step of [sendReferralEmail, checkReferralDeadlines, sendReferralFeedback]) {
+    step.addToRolePolicy(sendMail());
+  }
+  props.signingKey.grantRead(sendReferralEmail);
+  props.signingKey.grantRead(sendReferralFeedback);
+  return steps;
+};
