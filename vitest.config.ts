@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 // Four kinds of test, each its own project so `vitest run --project <name>` picks one:
 // unit (SDK mocked), conformance (local Step Functions vs AWS semantics), infra (CDK
-// assertions), integration (the whole local cloud on real engines).
+// assertions), integration (the whole local cloud on real engines, and test/e2e: a real
+// browser on it). The browser tests share the integration project because the local cloud
+// runs its functions in this process: two clouds at once would share one process.env. For the
+// same reason `npm test` runs the integration project in a vitest run of its own: the cloud's
+// variables must not leak into the unit tests' workers.
 export default defineConfig({
   test: {
     typecheck: { enabled: false },
@@ -34,7 +38,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type the function's `environment` (z.input<typeof schema>): zod
+// only, no side effects.
+
+export const handleMailEventEnvSchema = z.object({
+  TABLE_NAME: z.string().trim().min(1),
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  /** Comma-separated addresses of the organisers, told about each bounce and complaint. */
+  ORGANISER_EMAILS: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .map((address) => address.trim())
+          .every((address) => z.email().safeParse(address).success),
+      { message: 'must be comma-separated email addresses' },
+    ),
+});
