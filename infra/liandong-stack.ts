@@ -1,4 +1,11 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +25,10 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
+import { MailEvents } from './constructs/mail-events';
 import { ReferenceApi } from './constructs/reference-api';
+import { ReferralApi } from './constructs/referral-api';
+import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
 import { ProjectFunction } from './constructs/project-function';
 import { LiandongTable } from './constructs/table';
@@ -40,6 +50,7 @@ export class LiandongStack extends Stack {
     super(scope, id, props);
 
     const senderEmail = this.contextString('liandong:senderEmail');
+    const organiserAlertEmail = this.contextString('liandong:organiserAlertEmail');
     const logRetention = this.node.tryGetContext('liandong:logRetentionDays') ?? 90;
     const retention = logRetention as logs.RetentionDays;
 
@@ -84,6 +95,15 @@ export class LiandongStack extends Stack {
     const configurationSet = new ses.ConfigurationSet(this, 'MailConfiguration', {
       reputationMetrics: true,
       sendingEnabled: true,
+    });
+
+    // --- the HTTP API
+    const api = new LiandongHttpApi(this, 'Http', {
+      userPool,
+      userPoolClient,
+      logRetention: retention,
+      rateLimit: 50,
+      burstLimit: 100,
     });
 
     // --- the activity workflow and its steps
@@ -138,9 +158,51 @@ export class LiandongStack extends Stack {
       }),
     );
 
+    // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
+    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description: 'HMAC key of the signed, expiring links in referral and feedback emails',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(linkSigningKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
+      },
+    ]);
+    const referralSteps = createReferralStepFunctions(this, {
+      table,
+      logRetention: retention,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+      publicBaseUrl: api.api.apiEndpoint,
+      signingKey: linkSigningKey,
+      organiserEmails: [organiserAlertEmail],
+    });
     const referralWorkflow = new ReferralWorkflow(this, 'ReferralWorkflow', {
+      functions: referralSteps,
       logRetention: retention,
     });
+    // AwaitReferral ends its own wait when the department answered between two waits. Naming the
+    // state machine by its ARN would make a cycle (the machine invokes this function), so the
+    // grant names it by its generated name, which CloudFormation derives from the logical id.
+    const referralMachineLogicalId = this.getLogicalId(
+      referralWorkflow.stateMachine.node.defaultChild as CfnElement,
+    );
+    referralSteps.awaitReferral.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: `${referralMachineLogicalId}-*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     const closeAttendance = createCloseAttendanceFunction(this, { table, logRetention: retention });
     const findingsSteps = createActivityStepFunctions(this, {
       table,
@@ -159,15 +221,6 @@ export class LiandongStack extends Stack {
       logRetention: retention,
     });
     const activityStateMachine = activityWorkflow.stateMachine;
-
-    // --- the HTTP API
-    const api = new LiandongHttpApi(this, 'Http', {
-      userPool,
-      userPoolClient,
-      logRetention: retention,
-      rateLimit: 50,
-      burstLimit: 100,
-    });
 
     const createActivity = new ProjectFunction(this, 'CreateActivityFunction', {
       entry: 'functions/activities/create-activity.ts',
@@ -212,6 +265,13 @@ export class LiandongStack extends Stack {
     });
 
     new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
+    new ReferralApi(this, 'Referrals', {
+      table,
+      api,
+      logRetention: retention,
+      referralStateMachine: referralWorkflow.stateMachine,
+      signingKey: linkSigningKey,
+    });
 
     // The QR check-in code is signed so it cannot be forged or extended; it is not a credential
     // (the deputy still signs in), which is why its key may sit in the function configuration.
@@ -240,6 +300,15 @@ export class LiandongStack extends Stack {
       activityStateMachine,
       senderEmail,
       configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    });
+
+    new MailEvents(this, 'MailEvents', {
+      table,
+      logRetention: retention,
+      configurationSet,
+      organiserAlertEmail,
+      senderEmail,
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
 
@@ -296,6 +365,17 @@ export class LiandongStack extends Stack {
           {
             regex:
               '/^Resource::arn:.+:states:.+:execution:.*(ActivityWorkflowStateMachine|ReferralWorkflowStateMachine)[0-9A-F]+.*:\\*$/g',
+          },
+        ],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'SendTaskSuccess on the referral state machine, named by its generated name (logical id + suffix) because its ARN would form a dependency cycle.',
+        appliesTo: [
+          {
+            regex:
+              '/^Resource::arn:.+:states:.+:stateMachine:ReferralWorkflowStateMachine[0-9A-F]+-\\*$/g',
           },
         ],
       },

@@ -1,5 +1,6 @@
 // Infra test: CDK assertions on the synthesized Liandong stack (no AWS, no local engines).
 // Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests are about the template.
+import { existsSync } from 'node:fs';
 import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -18,6 +19,7 @@ beforeAll(() => {
     context: {
       'aws:cdk:bundling-stacks': [],
       'liandong:senderEmail': 'noreply@liandong.example.org',
+      'liandong:organiserAlertEmail': 'office@liandong.example.org',
       'liandong:logRetentionDays': 90,
     },
   });
@@ -125,6 +127,14 @@ describe('functions', () => {
     }
   });
 
+  it('each names its handler entry, which exists, for the local cloud to run', () => {
+    for (const [id] of ofType('AWS::Lambda::Function')) {
+      const entry = template.toJSON().Resources[id].Metadata?.['liandong:entry'] as string;
+      expect(entry, id).toMatch(/^functions\/.+\.ts$/);
+      expect(existsSync(entry), entry).toBe(true);
+    }
+  });
+
   it('log groups all have a retention', () => {
     for (const [, group] of ofType('AWS::Logs::LogGroup')) {
       expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
@@ -188,7 +198,13 @@ describe('functions', () => {
 
 describe('HTTP API', () => {
   // Public pages are opened from a QR code or an emailed link: their credential is the signed code.
-  const PUBLIC_ROUTES = ['GET /check-in/{code}'];
+  const PUBLIC_ROUTES = [
+    'GET /check-in/{code}',
+    'GET /respond/{token}',
+    'POST /respond/{token}',
+    'GET /rate/{token}',
+    'POST /rate/{token}',
+  ];
 
   it('has the JWT authorizer on every route but the public pages', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
