@@ -110,8 +110,13 @@ const isClosed = (referral: ReferralRecord) => CLOSED_STATUSES.includes(referral
 
 const assertOpen = (referral: ReferralRecord) => {
   if (isClosed(referral)) throw new ConflictError(`Referral ${referral.id} is ${referral.status}`);
-  if (referral.status === 'DRAFT' || referral.status === 'APPROVED') {
-    throw new ConflictError(`Referral ${referral.id} is ${referral.status}: not dispatched`);
+  // The dispatch step starts this execution, then marks the referral DISPATCHED: a first step
+  // that runs in between sees APPROVED, which passes as soon as the mark lands, so it is retried.
+  if (referral.status === 'APPROVED') {
+    throw new TransientError(`Referral ${referral.id} is being dispatched`);
+  }
+  if (referral.status === 'DRAFT') {
+    throw new ConflictError(`Referral ${referral.id} is DRAFT: not dispatched`);
   }
 };
 

@@ -253,13 +253,23 @@ describe.concurrent('whole activities', () => {
     await waitForStatus(organiser, id, 'COMPLETED');
     expect((await describeExecution(activityExecutionArn(id))).status).toBe('SUCCEEDED');
 
-    // One referral execution per referral, named by the referral id; each referral DISPATCHED.
+    // One referral execution per referral, named by the referral id; each referral dispatched,
+    // and its workflow then emails the department (status SENT, one referral email each).
     const referralArn = stateMachineArn('ReferralWorkflow');
     for (const referral of review.referrals) {
       const execution = await describeExecution(executionArnOf(referralArn, referral.id));
       expect(execution.name).toBe(referral.id);
       expect(JSON.parse(execution.input ?? '{}')).toEqual({ referralId: referral.id });
-      expect(await rawItem(keys.referral(referral.id))).toMatchObject({ status: 'DISPATCHED' });
+      const stored = await eventually(
+        () => rawItem(keys.referral(referral.id)),
+        (item) => item?.status === 'SENT',
+      );
+      expect(stored).toMatchObject({ dispatchedAt: expect.any(String) });
+      expect(stored?.failure).toBeUndefined();
+    }
+    const referralMail = await mailAbout(title, '转办');
+    for (const mailbox of ['education@', 'water@']) {
+      expect(referralMail.filter((m) => m.destination.to.join().includes(mailbox))).toHaveLength(1);
     }
 
     // Report data stored on the activity: the two-seat deputy once per level, once in total.

@@ -156,6 +156,17 @@ beforeEach(() => {
 });
 
 describe('SendReferralEmail', () => {
+  it('retries (TransientError) while the dispatch step has not yet marked the referral', async () => {
+    table.put({ ...referral(), status: 'APPROVED' });
+    await expect(sendReferralEmail(deps(), REFERRAL)).rejects.toMatchObject({
+      name: 'TransientError',
+    });
+    expect(sent).toHaveLength(0);
+    table.put({ ...referral(), status: 'DISPATCHED' });
+    await sendReferralEmail(deps(), REFERRAL);
+    expect(sent).toHaveLength(1);
+  });
+
   it('emails the department once with an escaped body and a signed link, and marks SENT', async () => {
     const result = await sendReferralEmail(deps(), REFERRAL);
     // The 7-day reminder: 2020-10-24T16:00Z.
