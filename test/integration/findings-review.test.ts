@@ -255,9 +255,10 @@ describe('findings, triage, review, dispatch, completion', () => {
     const final = await organiser.get<Review & { activity: { status: string } }>(
       `/activities/${id}/review`,
     );
-    expect(
-      final.json.referrals.every((r) => (r as { status?: string }).status === 'DISPATCHED'),
-    ).toBe(true);
+    // Dispatched, and by now possibly already emailed by the referral's own workflow (SENT).
+    for (const referral of final.json.referrals as { status?: string; dispatchedAt?: string }[]) {
+      expect(['DISPATCHED', 'SENT']).toContain(referral.status);
+    }
 
     // The trail verifies and names each step
     const events = await auditEvents(id);
