@@ -23,6 +23,10 @@ import {
 import type { DomainLogger } from '../shared/observability.js';
 import type { ActivityRecord } from '../activities/view.js';
 import {
+  listInvitationResponseAuditRecords,
+  sealOfInvitationResponseRecords,
+} from '../attendance/statistics.js';
+import {
   attendanceDeadlineOf,
   findingsDeadlineOf,
   secondsUntilDeadline,
@@ -414,14 +418,24 @@ export interface OpenCheckInResult {
 }
 
 /**
- * Opens check-in: clears the pending START task. A retry after success changes nothing.
- * Returns the seconds until attendance closes by itself (`attendanceClosesAt`, else `endsAt`).
+ * State `OpenCheckIn`, in two chained steps so that no invitation response can slip between
+ * the seal and the opening:
+ *
+ * 1. `CHECK_IN_OPENED`: status → CHECK_IN_OPEN, pending START task cleared. Responses are
+ *    conditional (ConditionCheck) on the status they read, before check-in, so once this
+ *    commits no response record can be added.
+ * 2. `INVITATION_RESPONSES_SEALED`: reads every `AUDIT_RESPONSE#*` record and stores their seal
+ *    (count + SHA-256 digest in key order, as for check-ins) on the activity, conditional on no
+ *    seal existing yet.
+ *
+ * A retry after success changes nothing; a retry after step 1 only seals. Returns the seconds
+ * until attendance closes by itself (`attendanceClosesAt`, else `endsAt`).
  */
 export const openCheckIn = async (
   deps: WorkflowDeps,
   activityId: string,
-): Promise<OpenCheckInResult> =>
-  withConflictRetry(async () => {
+): Promise<OpenCheckInResult> => {
+  const result = await withConflictRetry(async () => {
     const activity = await loadActivity(deps, activityId);
     const result = {
       activityId,
@@ -456,6 +470,45 @@ export const openCheckIn = async (
       at,
     );
     return result;
+  });
+  await sealInvitationResponses(deps, activityId);
+  return result;
+};
+
+/** Step 2 of {@link openCheckIn}: one chained event sealing the invitation response records. */
+const sealInvitationResponses = async (deps: WorkflowDeps, activityId: string): Promise<void> =>
+  withConflictRetry(async () => {
+    const activity = (await loadActivity(deps, activityId)) as ActivityItem & {
+      invitationResponsesSeal?: unknown;
+    };
+    if (activity.invitationResponsesSeal) return;
+    if (activity.status !== 'CHECK_IN_OPEN') {
+      throw new ConflictError(
+        `Activity ${activityId} is ${activity.status}: cannot seal the invitation responses`,
+      );
+    }
+    const at = clock(deps).toISOString();
+    const records = await listInvitationResponseAuditRecords(deps, activityId);
+    const seal = { ...sealOfInvitationResponseRecords(records), sealedAt: at };
+    await changeActivity(
+      deps,
+      activity,
+      {
+        set: { invitationResponsesSeal: seal },
+        condition: {
+          expression: 'attribute_not_exists(#seal) AND #expectedStatus = :expectedStatus',
+          names: { '#seal': 'invitationResponsesSeal', '#expectedStatus': 'status' },
+          values: { ':expectedStatus': 'CHECK_IN_OPEN' },
+        },
+      },
+      {
+        action: 'INVITATION_RESPONSES_SEALED',
+        before: { status: activity.status },
+        after: { status: activity.status, seal: { count: seal.count, digest: seal.digest } },
+      },
+      at,
+    );
+    deps.logger?.info('Invitation responses sealed', { responses: seal.count });
   });
 
 // --- RecordFailure -----------------------------------------------------------------------

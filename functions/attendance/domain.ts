@@ -20,7 +20,11 @@ import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { CheckInCodeError, issueCheckInCode, verifyCheckInCode } from './check-in-code.js';
 import type { CheckInBody, InvitationResponseBody, MakeUpCheckInBody } from './schemas.js';
-import { attendanceStatisticsOf, type CheckInAuditRecord } from './statistics.js';
+import {
+  attendanceStatisticsOf,
+  type CheckInAuditRecord,
+  type InvitationResponseAuditRecord,
+} from './statistics.js';
 
 /**
  * Invitation responses, check-ins (by the deputy, by QR code, make-up by an organiser), the
@@ -29,8 +33,10 @@ import { attendanceStatisticsOf, type CheckInAuditRecord } from './statistics.js
  * Check-ins arrive concurrently from hundreds of deputies, so each is written with its own
  * unchained audit record (`AUDIT_CHECKIN#<deputyId>`) in one transaction that is conditional on
  * the activity being CHECK_IN_OPEN and the invitation not checked in yet; CloseAttendance seals
- * the records with one chained event. Everything else here is rare (organiser actions, one
- * response per deputy) and appends to the activity's hash chain directly.
+ * the records with one chained event. Invitation responses likewise arrive together: each
+ * answer is written with its own unchained record (`AUDIT_RESPONSE#<deputyId>#<n>`),
+ * conditional on the activity's status not having moved, and OpenCheckIn seals them. Everything
+ * else here is rare (organiser actions) and appends to the activity's hash chain directly.
  */
 
 export interface AttendanceDeps {
@@ -141,7 +147,10 @@ export interface InvitationResponseView {
 /**
  * `POST /activities/{id}/invitation/response`: the invited deputy accepts or declines, and may
  * change their mind until check-in opens. Not invited (or no such activity): 404. Sending the
- * same answer again changes nothing.
+ * same answer again changes nothing. Each change writes the invitation and its own unchained
+ * audit record in one transaction, with a ConditionCheck that the activity's status is still
+ * the one read (before check-in): a ConditionCheck does not modify the activity, so answers of
+ * different deputies do not contend, and none can slip in after OpenCheckIn (which seals them).
  */
 export const respondToInvitation = async (
   deps: AttendanceDeps,
@@ -181,13 +190,40 @@ export const respondToInvitation = async (
     const note = body.note
       ? { set: 'responseNote = :note', values: { ':note': body.note } }
       : { set: undefined, values: {} };
+    // The n-th answer of this deputy: each change is its own unchained record.
+    const n =
+      ((invitation as InvitationRecord & { responseCount?: number }).responseCount ?? 0) + 1;
+    const record: InvitationResponseAuditRecord = {
+      ...keys.invitationResponseAuditRecord(activityId, caller.deputyId, n),
+      entity: 'AUDIT_RESPONSE',
+      activityId,
+      deputyId: caller.deputyId,
+      n,
+      at,
+      actor: caller.sub,
+      response: body.response,
+      previousResponse: invitation.response ?? null,
+      // The note is free text a deputy wrote: kept on the invitation, not in the trail.
+      hasNote: !!body.note,
+    };
     await writeTransaction(deps.db, [
+      {
+        // Not an update: concurrent answers of other deputies do not contend on the activity.
+        // OpenCheckIn changes the status, so once it commits no answer can be added.
+        ConditionCheck: {
+          TableName: deps.tableName,
+          Key: keys.activity(activityId),
+          ConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        },
+      },
       {
         Update: {
           TableName: deps.tableName,
           Key: keys.invitation(activityId, caller.deputyId),
           UpdateExpression:
-            `SET #response = :response, respondedAt = :at` +
+            `SET #response = :response, respondedAt = :at, responseCount = :n` +
             (note.set ? `, ${note.set}` : ' REMOVE responseNote'),
           // The response read above must still be the current one (two tabs answering at once).
           ConditionExpression:
@@ -199,24 +235,19 @@ export const respondToInvitation = async (
           ExpressionAttributeValues: {
             ':response': body.response,
             ':at': at,
+            ':n': n,
             ...note.values,
             ...(invitation.respondedAt ? { ':previousAt': invitation.respondedAt } : {}),
           },
         },
       },
-      ...chained(
-        deps,
-        activity,
-        { condition: statusIs(status) },
-        {
-          at,
-          actor: caller.sub,
-          action: body.response === 'ACCEPTED' ? 'INVITATION_ACCEPTED' : 'INVITATION_DECLINED',
-          // The note is free text a deputy wrote: kept on the invitation, not in the trail.
-          before: { deputyId: caller.deputyId, response: invitation.response ?? null },
-          after: { deputyId: caller.deputyId, response: body.response, hasNote: !!body.note },
+      {
+        Put: {
+          TableName: deps.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-      ),
+      },
     ]);
     return view(at);
   });

@@ -103,6 +103,48 @@ export const listCheckInAuditRecords = async (
 };
 
 /**
+ * The unchained audit record of one answer to an invitation
+ * (`AUDIT_RESPONSE#<deputyId>#<n>`): the n-th answer of that deputy. The deputy's note is free
+ * text they wrote: it stays on the invitation, only `hasNote` is recorded here.
+ */
+export interface InvitationResponseAuditRecord {
+  pk: string;
+  sk: string;
+  entity: 'AUDIT_RESPONSE';
+  activityId: string;
+  deputyId: string;
+  n: number;
+  at: string;
+  /** Cognito `sub` of the deputy who answered. */
+  actor: string;
+  response: 'ACCEPTED' | 'DECLINED';
+  previousResponse: 'ACCEPTED' | 'DECLINED' | null;
+  hasNote: boolean;
+}
+
+/** Every invitation response audit record of an activity, in key order (strongly consistent). */
+export const listInvitationResponseAuditRecords = async (
+  { db, tableName }: Store,
+  activityId: string,
+): Promise<InvitationResponseAuditRecord[]> => {
+  const records: InvitationResponseAuditRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...toQueryParams(keys.invitationResponseAuditRecordsOfActivity(activityId)),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    records.push(...((page.Items ?? []) as InvitationResponseAuditRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records;
+};
+
+/**
  * The seal of a set of check-in records: their count and a SHA-256 over the canonical JSON of
  * each whole stored record, in key (`sk`) order, one per line. Recomputing it from the table
  * and comparing with the `after.seal` of the `CHECK_INS_SEALED` event verifies that no record
@@ -120,3 +162,9 @@ export const sealOfCheckInRecords = (
   for (const record of ordered) hash.update(`${canonicalJson(record)}\n`, 'utf8');
   return { count: ordered.length, digest: hash.digest('hex') };
 };
+
+/**
+ * The seal of the invitation response records, computed as {@link sealOfCheckInRecords}; the
+ * `INVITATION_RESPONSES_SEALED` event of OpenCheckIn holds it in `after.seal`.
+ */
+export const sealOfInvitationResponseRecords = sealOfCheckInRecords;

@@ -192,10 +192,9 @@ describe('attendance on the local cloud', () => {
     const actions = events.map((event) => event.action);
     expect(actions).toEqual(
       expect.arrayContaining([
-        'INVITATION_DECLINED',
-        'INVITATION_ACCEPTED',
         'START_ENDED_BY_ORGANISER',
         'CHECK_IN_OPENED',
+        'INVITATION_RESPONSES_SEALED',
         'CHECK_IN_MADE_UP',
         'ATTENDANCE_ENDED_BY_ORGANISER',
         'ATTENDANCE_CLOSED',

@@ -364,6 +364,30 @@ export const keys = {
     pk: `SESMSG#${id(messageId, 'SES message id')}`,
     sk: 'SESMSG',
   }),
+
+  // --- invitation responses (unchained audit records, docs/activity-workflow.md) ---
+  /**
+   * The unchained audit record of the `n`-th answer (1, 2, …) of one deputy to an invitation,
+   * written in the answer's own transaction: a deputy may change their answer until check-in
+   * opens, so each change is its own record. OpenCheckIn seals them all with one chained event.
+   * `n` is zero-padded so a deputy's records sort in order.
+   */
+  invitationResponseAuditRecord: (activityId: string, deputyId: string, n: number): PrimaryKey => {
+    if (!Number.isSafeInteger(n) || n < 1 || n >= 10 ** AUDIT_SEQ_WIDTH) {
+      throw new Error(`Invalid invitation response number: ${n}`);
+    }
+    return {
+      pk: activityPk(activityId),
+      sk: `AUDIT_RESPONSE#${id(deputyId, 'deputy id')}#${String(n).padStart(AUDIT_SEQ_WIDTH, '0')}`,
+    };
+  },
+
+  invitationResponseAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'AUDIT_RESPONSE#',
+  }),
 };
 
 /** The Query parameters (index, key condition, names, values) of a {@link KeyQuery}. */

@@ -1,6 +1,11 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -87,7 +92,17 @@ describe('awaitPhase', () => {
 });
 
 describe('openCheckIn', () => {
-  it('opens check-in, clears the pending task, writes the audit event', async () => {
+  beforeEach(() => {
+    doc.on(QueryCommand).resolves({ Items: [] });
+    // The first transaction opens check-in; the stub activity follows it.
+    doc.on(TransactWriteCommand).callsFake(() => {
+      if (current)
+        current = { ...current, status: 'CHECK_IN_OPEN', auditSeq: current.auditSeq + 1 };
+      return {};
+    });
+  });
+
+  it('opens check-in, clears the pending task, writes the audit event, then seals', async () => {
     current = activity({ pendingTask: { phase: 'START', token: 't', since: 'x' } });
     expect(await openCheckIn(deps, ID)).toEqual({
       activityId: ID,
@@ -98,15 +113,30 @@ describe('openCheckIn', () => {
     expect(update!.Update!.ExpressionAttributeNames).toMatchObject({ '#r0': 'pendingTask' });
     expect(update!.Update!.ExpressionAttributeValues).toMatchObject({ ':s0': 'CHECK_IN_OPEN' });
     expect(audit!.Put!.Item).toMatchObject({ action: 'CHECK_IN_OPENED' });
+    expect(transactItems(1)[1]!.Put!.Item).toMatchObject({
+      action: 'INVITATION_RESPONSES_SEALED',
+      after: { seal: { count: 0 } },
+    });
   });
 
   it('changes nothing on a retry after success', async () => {
-    current = activity({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' });
+    current = activity({
+      status: 'CHECK_IN_OPEN',
+      phase: 'CHECK_IN',
+      invitationResponsesSeal: { count: 0, digest: 'd', sealedAt: 'x' },
+    } as Partial<ActivityItem>);
     expect(await openCheckIn(deps, ID)).toEqual({
       activityId: ID,
       secondsUntilAttendanceDeadline: 1,
     });
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('only seals on a retry after check-in opened but before the seal', async () => {
+    current = activity({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' });
+    await openCheckIn(deps, ID);
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(transactItems()[1]!.Put!.Item).toMatchObject({ action: 'INVITATION_RESPONSES_SEALED' });
   });
 
   it('refuses a cancelled activity', async () => {

@@ -1,6 +1,6 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
 import {
@@ -11,6 +11,7 @@ import {
   respondToInvitation,
   updateCommunityCounts,
 } from '../../../../functions/attendance/domain.js';
+import type { InvitationResponseAuditRecord } from '../../../../functions/attendance/statistics.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import {
   activityItem,
@@ -32,6 +33,7 @@ const deps = { db, tableName: TABLE, now: () => now, codeSecret: SECRET };
 const PK = `ACTIVITY#${ID}`;
 
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
+const responses = () => table.list('AUDIT_RESPONSE#') as unknown as InvitationResponseAuditRecord[];
 const invitation = (deputyId: string) => table.get(PK, `INVITATION#${deputyId}`)!;
 const activity = () => table.get(PK, 'ACTIVITY')!;
 
@@ -48,7 +50,7 @@ beforeEach(() => {
 describe('invitation responses', () => {
   beforeEach(() => table.put(activityItem({ status: 'INVITATIONS_SENT', phase: 'START' })));
 
-  it('records the response on the invitation with a chained audit event', async () => {
+  it('records the response on the invitation with its own unchained audit record', async () => {
     const result = await respondToInvitation(deps, ID, deputy('dep-0001'), {
       response: 'ACCEPTED',
       note: '准时参加',
@@ -57,22 +59,34 @@ describe('invitation responses', () => {
     expect(invitation('dep-0001')).toMatchObject({
       response: 'ACCEPTED',
       responseNote: '准时参加',
+      responseCount: 1,
     });
-    const [event] = audit();
-    expect(event).toMatchObject({ action: 'INVITATION_ACCEPTED', actor: 'dep-0001', seq: 5 });
-    expect(JSON.stringify(event)).not.toContain('准时参加');
-    expect(activity().auditSeq).toBe(5);
+    const [record] = responses();
+    expect(record).toMatchObject({
+      sk: 'AUDIT_RESPONSE#dep-0001#00000001',
+      entity: 'AUDIT_RESPONSE',
+      actor: 'dep-0001',
+      response: 'ACCEPTED',
+      previousResponse: null,
+      hasNote: true,
+    });
+    // The note stays on the invitation; the chain head does not move.
+    expect(JSON.stringify(record)).not.toContain('准时参加');
+    expect(audit()).toHaveLength(0);
+    expect(activity().auditSeq).toBe(4);
   });
 
   it('may be changed until check-in opens; the same answer twice changes nothing', async () => {
     await respondToInvitation(deps, ID, deputy('dep-0001'), { response: 'ACCEPTED' });
     await respondToInvitation(deps, ID, deputy('dep-0001'), { response: 'ACCEPTED' });
-    expect(audit()).toHaveLength(1);
+    expect(responses()).toHaveLength(1);
     await respondToInvitation(deps, ID, deputy('dep-0001'), { response: 'DECLINED' });
-    expect(invitation('dep-0001')).toMatchObject({ response: 'DECLINED' });
-    expect(audit().map((event) => event.action)).toEqual([
-      'INVITATION_ACCEPTED',
-      'INVITATION_DECLINED',
+    expect(invitation('dep-0001')).toMatchObject({ response: 'DECLINED', responseCount: 2 });
+    expect(
+      responses().map((record) => [record.sk, record.previousResponse, record.response]),
+    ).toEqual([
+      ['AUDIT_RESPONSE#dep-0001#00000001', null, 'ACCEPTED'],
+      ['AUDIT_RESPONSE#dep-0001#00000002', 'ACCEPTED', 'DECLINED'],
     ]);
   });
 
@@ -87,6 +101,33 @@ describe('invitation responses', () => {
       statusCode: 409,
       message: expect.stringContaining('check-in has opened'),
     });
+    expect(audit()).toHaveLength(0);
+    expect(responses()).toHaveLength(0);
+  });
+
+  it('is refused with nothing written when check-in opens after the status was read', async () => {
+    // OpenCheckIn commits between the read of the activity and the response's transaction.
+    const transactions = table.transactions();
+    let reads = 0;
+    table.doc.on(GetCommand).callsFake((input) => {
+      const item = table.items.get(`${String(input.Key.pk)}|${String(input.Key.sk)}`);
+      const copy = item ? structuredClone(item) : undefined;
+      if (input.Key.sk === 'ACTIVITY' && reads++ === 0) {
+        table.put(activityItem({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' }));
+      }
+      return { Item: copy };
+    });
+    await expect(
+      respondToInvitation(deps, ID, deputy('dep-0001'), { response: 'ACCEPTED' }),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      message: expect.stringContaining('check-in has opened'),
+    });
+    // The first attempt's transaction was cancelled by its ConditionCheck; the retry re-read.
+    expect(table.transactions()).toBe(transactions + 1);
+    expect(invitation('dep-0001').response).toBeUndefined();
+    expect(invitation('dep-0001').respondedAt).toBeUndefined();
+    expect(responses()).toHaveLength(0);
     expect(audit()).toHaveLength(0);
   });
 });

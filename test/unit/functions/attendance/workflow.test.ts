@@ -3,10 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openCheckIn } from '../../../../functions/activity-workflow/domain.js';
-import { checkIn } from '../../../../functions/attendance/domain.js';
+import { checkIn, respondToInvitation } from '../../../../functions/attendance/domain.js';
 import {
   computeAttendanceStatistics,
   sealOfCheckInRecords,
+  sealOfInvitationResponseRecords,
 } from '../../../../functions/attendance/statistics.js';
 import { closeAttendance, findingsDeadlineOf } from '../../../../functions/attendance/workflow.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
@@ -93,11 +94,63 @@ describe('OpenCheckIn', () => {
     expect(result).toEqual({ activityId: ID, secondsUntilAttendanceDeadline: 7 * 3600 });
     expect(activity()).toMatchObject({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN' });
 
-    table.put(activityItem({ attendanceClosesAt: '2030-08-18T01:00:00Z' }));
+    table.put(
+      activityItem({
+        attendanceClosesAt: '2030-08-18T01:00:00Z',
+        invitationResponsesSeal: { count: 0, digest: 'd', sealedAt: 'x' },
+      }),
+    );
     expect(await openCheckIn(deps, ID)).toEqual({
       activityId: ID,
       secondsUntilAttendanceDeadline: 1,
     });
+  });
+});
+
+describe('OpenCheckIn seals the invitation responses', () => {
+  it('appends one chained event with the count and digest of the response records', async () => {
+    table.put(activityItem({ status: 'INVITATIONS_SENT', phase: 'START' }));
+    await respondToInvitation(deps, ID, deputy('dep-0004'), { response: 'ACCEPTED' });
+    await respondToInvitation(deps, ID, deputy('dep-0001'), { response: 'DECLINED', note: '出差' });
+    await respondToInvitation(deps, ID, deputy('dep-0004'), { response: 'DECLINED' });
+    // Unchained until the seal.
+    expect(audit()).toHaveLength(0);
+    const records = table.list('AUDIT_RESPONSE#');
+    expect(records).toHaveLength(3);
+
+    await openCheckIn(deps, ID);
+    const seal = sealOfInvitationResponseRecords(records);
+    expect(seal.count).toBe(3);
+    expect(activity()).toMatchObject({
+      status: 'CHECK_IN_OPEN',
+      invitationResponsesSeal: { ...seal, sealedAt: NOW.toISOString() },
+    });
+    const events = audit();
+    expect(events.map((event) => event.action)).toEqual([
+      'CHECK_IN_OPENED',
+      'INVITATION_RESPONSES_SEALED',
+    ]);
+    expect(events[1]!.after).toMatchObject({ seal });
+    expect(verifyChain(events, { expectedPrevHash: 'a'.repeat(64) })).toMatchObject({ ok: true });
+
+    // Idempotent: a retry changes nothing; an answer after opening is refused.
+    const before = table.transactions();
+    await openCheckIn(deps, ID);
+    expect(table.transactions()).toBe(before);
+    await expect(
+      respondToInvitation(deps, ID, deputy('dep-0002'), { response: 'DECLINED' }),
+    ).rejects.toMatchObject({ statusCode: 409 });
+    expect(table.list('AUDIT_RESPONSE#')).toHaveLength(3);
+    expect(audit()).toHaveLength(2);
+  });
+
+  it('finishes the seal when a first attempt opened check-in but did not seal', async () => {
+    table.put(activityItem({ status: 'INVITATIONS_SENT', phase: 'START' }));
+    await respondToInvitation(deps, ID, deputy('dep-0002'), { response: 'ACCEPTED' });
+    table.put(activityItem({ status: 'CHECK_IN_OPEN', phase: 'CHECK_IN', checkInOpenedAt: 'x' }));
+    await openCheckIn(deps, ID);
+    expect(audit().map((event) => event.action)).toEqual(['INVITATION_RESPONSES_SEALED']);
+    expect(activity().invitationResponsesSeal).toMatchObject({ count: 1 });
   });
 });
 
