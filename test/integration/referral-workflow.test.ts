@@ -253,6 +253,15 @@ describe('referral workflow on the local cloud', () => {
       () => referral(id),
       (r) => r.round === 2 && r.status === 'SENT',
     );
+    // As the page would: the reply comes once the department's round-2 wait holds its token
+    // (a reply stored earlier is picked up by AwaitReferral itself; that path has a unit test).
+    await eventually(
+      () => referral(id),
+      (r) => {
+        const task = r.pendingTask as { phase?: string; round?: number } | undefined;
+        return task?.phase === 'DEPARTMENT' && task.round === 2;
+      },
+    );
     await storeReply(id, 'RESOLVED');
     await endTask(id, 'DEPARTMENT', { outcome: 'REPLIED' });
     await rate(id, 2, 'NOT_SATISFIED');
