@@ -24,6 +24,8 @@ import {
 import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
+import { AuditApi } from './constructs/audit-api';
+import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
 import { MailEvents } from './constructs/mail-events';
 import { ReferenceApi } from './constructs/reference-api';
@@ -265,6 +267,8 @@ export class LiandongStack extends Stack {
     });
 
     new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
+    new AuditApi(this, 'Audit', { table, api, logRetention: retention });
+    new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {
       table,
       api,

@@ -21,6 +21,7 @@ import {
   withConflictRetry,
   type ActivityRecord,
 } from '../findings/store.js';
+import { endedActivityPuts } from '../audit/listing.js';
 import { executionArnOf } from './view.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
@@ -189,6 +190,10 @@ export const cancelActivity = async (
               values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
             },
           },
+          // Audit listing entries of the ended activity (functions/audit/listing.ts).
+          items: endedActivityPuts(deps.tableName, current, 'CANCELLED', at, {
+            reason: input.reason,
+          }),
         },
         at,
       );

@@ -11,6 +11,7 @@ import type {
 } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
+import { endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
@@ -80,6 +81,7 @@ const changeActivity = async (
   change: HeadChange,
   event: Omit<AuditEventContent, 'at' | 'actor'>,
   at: string,
+  extraItems: Parameters<typeof writeTransaction>[1] = [],
 ) => {
   const { items } = appendAuditEvent({
     tableName: deps.tableName,
@@ -88,7 +90,7 @@ const changeActivity = async (
     change: { ...change, set: { ...change.set, updatedAt: at } },
     event: { ...event, at, actor: WORKFLOW_ACTOR },
   });
-  await writeTransaction(deps.db, items);
+  await writeTransaction(deps.db, [...items, ...extraItems]);
 };
 
 const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
@@ -560,6 +562,8 @@ export const recordFailure = async (
         after: { status: 'FAILED', error, cause },
       },
       at,
+      // Audit listing entries of the ended activity (functions/audit/listing.ts).
+      endedActivityPuts(deps.tableName, activity, 'FAILED', at, { reason: error }),
     );
     return { activityId };
   });

@@ -30,9 +30,11 @@ import {
   type TransactItem,
   type WorkflowStatus,
 } from '../findings/store.js';
+import { endedActivityPuts } from '../audit/listing.js';
 import { WORKFLOW_ACTOR } from './domain.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
+import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
 
 export interface StepDeps {
   db: DynamoDBDocumentClient;
@@ -488,6 +490,18 @@ export const completeActivity = async (
       referrals: [...referrals.values()],
     });
     const at = clock(deps).toISOString();
+    // Statistics items (functions/audit-stats/items.ts), in the same transaction when they fit.
+    const statsWrites = completionStatsWrites(
+      deps.tableName,
+      activity,
+      report,
+      [...referrals.values()] as unknown as ReferralFactsSource[],
+      at,
+    );
+    // Audit listing entries (functions/audit/listing.ts): same transaction, always.
+    const endedEntries = endedActivityPuts(deps.tableName, activity, 'COMPLETED', at, { report });
+    const statsFit = statsWrites.length + 2 + endedEntries.length <= MAX_TRANSACTION_ITEMS;
+    if (!statsFit) await writeInChunks(deps, statsWrites.slice(1));
     await changeActivity(
       deps,
       activity,
@@ -500,6 +514,7 @@ export const completeActivity = async (
           set: { report, completedAt: at },
           remove: ['pendingTask'],
         }),
+        items: [...endedEntries, ...(statsFit ? statsWrites : statsWrites.slice(0, 1))],
       },
       at,
     );

@@ -168,6 +168,8 @@ export const recordFinding = async (
     recordedBy: caller.sub,
     recordedAt: now.toISOString(),
     needsReferral: input.needsReferral,
+    // The deputy's duty record finds it by this key (functions/audit-stats).
+    ...(raisedBy.deputyId ? keys.findingOwnership(raisedBy.deputyId, activity.startsAt, id) : {}),
   };
 
   for (let attempt = 1; ; attempt++) {

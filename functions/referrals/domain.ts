@@ -6,6 +6,12 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  hasStatsDate,
+  referralFactsOf,
+  referralStatsUpdate,
+  type ReferralFactsSource,
+} from '../audit-stats/items.js';
 import type { FindingItem } from '../findings/model.js';
 import { withConflictRetry } from '../findings/store.js';
 import { getActivity } from '../shared/data/activities.js';
@@ -910,6 +916,11 @@ export const closeReferral = async (
           },
         }).items,
       );
+    }
+    if (activity && hasStatsDate(activity)) {
+      // Its statistics item (functions/audit-stats/items.ts), in the same transaction.
+      const closed = { ...referral, status, closedAt: at, outcome } as ReferralFactsSource;
+      items.push(referralStatsUpdate(deps.tableName, activity, referralFactsOf(closed), 'closed'));
     }
     await writeTransaction(deps.db, items);
     deps.logger?.info('Referral closed', { status, round });

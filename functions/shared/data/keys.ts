@@ -31,6 +31,11 @@
  * | signed link (response / rating page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
  * | a department's response, once per round and action | `REFERRAL#<id>` | `RESPONSE#<round>#<action>[#<digest>]` |
  * | one raiser's rating of one round | `REFERRAL#<id>` | `RATING#<round>#<raiserRef>` |
+ * | statistics of a completed activity | `STATS#<YYYY-MM>` | `ACTIVITY#<activityId>` |
+ * | statistics of a referral (month of its activity) | `STATS#<YYYY-MM>` | `REFERRAL#<referralId>` |
+ * | ownership: findings a deputy raised | `DEPUTY#<id>` | `FINDING#<activity startsAt>#<findingId>` |
+ * | audit listing entry of an ended activity, per dimension | `ACTIVITY#<id>` | `AUDIT_LISTING#<ALL, STREET, TYPE or ORGANISER>` |
+ * | listing: ended activities by final status and month (and dimension) | `ENDED#<status>#<YYYY-MM>[#<dimension>#<value>]` | `<endedAt>#<id>` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -388,6 +393,124 @@ export const keys = {
     sortKeyName: 'sk',
     sortKeyPrefix: 'AUDIT_RESPONSE#',
   }),
+
+  // --- audit statistics and duty records (issue 5, functions/audit-stats) ---
+  /**
+   * The statistics item of one completed activity, in the partition of the month (China time)
+   * the activity started in: a period's statistics read whole months, never the table.
+   */
+  statsOfActivity: (month: string, activityId: string): PrimaryKey => ({
+    pk: `STATS#${statsMonth(month)}`,
+    sk: `ACTIVITY#${id(activityId, 'activity id')}`,
+  }),
+
+  /** The statistics item of one referral, in the month partition of its activity. */
+  statsOfReferral: (month: string, referralId: string): PrimaryKey => ({
+    pk: `STATS#${statsMonth(month)}`,
+    sk: `REFERRAL#${id(referralId, 'referral id')}`,
+  }),
+
+  /** Every statistics item of one month (activities, then referrals). */
+  statsOfMonth: (month: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: `STATS#${statsMonth(month)}`,
+    sortKeyName: 'sk',
+  }),
+
+  /**
+   * Ownership of a finding by the deputy who raised it, by its activity's start (as the
+   * deputy's invitations): a duty record's year is the year of the activities.
+   */
+  findingOwnership: (
+    deputyId: string,
+    activityStartsAt: string,
+    findingId: string,
+  ): OwnershipKey => ({
+    ownerPk: deputyPk(deputyId),
+    ownerSk: `FINDING#${activityStartsAt}#${id(findingId, 'finding id')}`,
+  }),
+
+  /** Findings a deputy raised, by activity start; `timePrefix` narrows it, e.g. `2020`. */
+  findingsOfDeputy: (deputyId: string, timePrefix = ''): KeyQuery => ({
+    indexName: OWNERSHIP_INDEX,
+    partitionKeyName: 'ownerPk',
+    partitionKey: deputyPk(deputyId),
+    sortKeyName: 'ownerSk',
+    sortKeyPrefix: `FINDING#${timePrefix}`,
+  }),
+
+  /** A deputy's invitations whose activity starts with `timePrefix` (e.g. a year `2020`). */
+  invitationsOfDeputyIn: (deputyId: string, timePrefix: string): KeyQuery => ({
+    indexName: OWNERSHIP_INDEX,
+    partitionKeyName: 'ownerPk',
+    partitionKey: deputyPk(deputyId),
+    sortKeyName: 'ownerSk',
+    sortKeyPrefix: `INVITATION#${timePrefix}`,
+  }),
+
+  // --- audit queries on ended activities (issue 5, functions/audit) ---
+  /**
+   * One listing entry of an ended activity (COMPLETED, CANCELLED or FAILED) for one dimension of
+   * the audit query: `ALL`, `STREET`, `TYPE` or `ORGANISER`. The entries live in the activity's
+   * partition; the step that sets the final status puts them (a later final status overwrites).
+   */
+  endedActivityEntry: (activityId: string, dimension: EndedActivityDimension): PrimaryKey => ({
+    pk: activityPk(activityId),
+    sk: `AUDIT_LISTING#${dimension}`,
+  }),
+
+  /**
+   * The listing key of an ended activity's entry: one partition per final status and UTC month
+   * of `endedAt` (and per street, type or organiser for those dimensions), sorted by end time,
+   * so a period query reads only the months it spans and its first page costs the same
+   * whatever the table holds.
+   */
+  endedActivityListing: (
+    partition: EndedActivityPartition,
+    endedAt: string,
+    activityId: string,
+  ): ListingKey => ({
+    listPk: endedActivitiesPk(partition),
+    listSk: `${endedAt}#${id(activityId, 'activity id')}`,
+  }),
+
+  /** The ended activities of one partition (status, month, dimension), by end time. */
+  endedActivities: (partition: EndedActivityPartition): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: endedActivitiesPk(partition),
+    sortKeyName: 'listSk',
+  }),
+};
+
+export type EndedActivityDimension = 'ALL' | 'STREET' | 'TYPE' | 'ORGANISER';
+
+/** One partition of the ended-activities listing (issue 5, functions/audit). */
+export interface EndedActivityPartition {
+  status: string;
+  /** `YYYY-MM` (UTC) of the end time. */
+  month: string;
+  dimension: EndedActivityDimension;
+  /** The street code, type code or organiser `sub`; absent for `ALL`. */
+  value?: string;
+}
+
+function endedActivitiesPk(partition: EndedActivityPartition): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(partition.month)) {
+    throw new Error(`Invalid month for a key: ${JSON.stringify(partition.month)}`);
+  }
+  const base = `ENDED#${id(partition.status, 'status')}#${partition.month}`;
+  if (partition.dimension === 'ALL') return base;
+  const value = id(partition.value ?? '', partition.dimension.toLowerCase());
+  return `${base}#${partition.dimension}#${value}`;
+}
+
+/** `YYYY-MM`, the month of a statistics partition. */
+const statsMonth = (month: string): string => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    throw new Error(`Invalid statistics month: ${JSON.stringify(month)}`);
+  }
+  return month;
 };
 
 /** The Query parameters (index, key condition, names, values) of a {@link KeyQuery}. */

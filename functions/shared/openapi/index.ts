@@ -1,5 +1,7 @@
 import { ACTIVITY_OPERATIONS } from '../../activities/openapi.js';
 import { ATTENDANCE_OPERATIONS } from '../../attendance/openapi.js';
+import { AUDIT_OPERATIONS } from '../../audit/openapi.js';
+import { AUDIT_STATS_OPERATIONS } from '../../audit-stats/openapi.js';
 import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
 import { FINDING_OPERATIONS } from '../../findings/openapi.js';
 import { REFERENCE_OPERATIONS } from '../../reference/openapi.js';
@@ -66,6 +68,17 @@ export const API_AREAS: readonly ApiArea[] = [
     tag: 'reference',
     description: 'Deputies, departments, supervising committees (督办工委), routing rules',
     operations: referenceOperations(),
+  },
+  {
+    tag: 'audit statistics',
+    description: 'Statistics of a period and deputies’ duty records (履职档案), with CSV',
+    operations: AUDIT_STATS_OPERATIONS,
+  },
+  {
+    tag: 'audit',
+    description:
+      'Ended activities of a period (with CSV) and the verified audit trail of an activity or referral',
+    operations: AUDIT_OPERATIONS,
   },
 ];
 

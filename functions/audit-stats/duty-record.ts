@@ -1,0 +1,78 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { NotFoundError } from '../shared/errors.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  validateRequest,
+  type HttpResult,
+  type ValidatedHttpEvent,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { dutyScopeFor, parseQuery } from './access.js';
+import { dutyRecordEnvSchema } from './env.js';
+import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
+import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
+import { getDeputyProfile, readDutyRecord } from './store.js';
+
+const env = parseEnv(dutyRecordEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /audit/deputies/{deputyId}/duty-record?year&format` → `200 {dutyRecord}` or CSV, and
+ * `GET /audit/deputies/{deputyId}/duty-report?year` → the draft duty report (履职报告) as plain
+ * text. Auditors, organisers (a street's organiser: that street's activities), the deputy
+ * themself; another deputy's record is 404.
+ */
+export const handler = middy<
+  ValidatedHttpEvent<undefined, z.output<typeof deputyPathSchema>>,
+  HttpResult
+>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('auditor', 'organiser', 'deputy'))
+  .use(validateRequest({ pathParameters: deputyPathSchema }))
+  .handler(async (event) => {
+    const { deputyId } = event.pathParameters;
+    const query = parseQuery(dutyQuerySchema, event.queryStringParameters);
+    const scope = dutyScopeFor(getCaller(event), deputyId);
+    const deputy = await getDeputyProfile(deps, deputyId);
+    if (!deputy) throw new NotFoundError(`Duty record of ${deputyId} not found`);
+    const record = await readDutyRecord(deps, deputyId, query.year, scope.street);
+    logger.info('Duty record read', {
+      deputyId,
+      year: query.year,
+      activities: record.summary.activitiesAttended,
+    });
+    const report = (event.routeKey ?? event.rawPath ?? '').endsWith('/duty-report');
+    if (report) {
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: dutyReportText(record, {
+          ...(deputy.name ? { name: deputy.name } : {}),
+          levels: [...new Set((deputy.seats ?? []).map((seat) => seat.level))],
+        }),
+      };
+    }
+    if (query.format === 'csv') {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': CSV_CONTENT_TYPE,
+          'content-disposition': `attachment; filename="duty-record-${deputyId}-${query.year}.csv"`,
+        },
+        body: dutyRecordCsv(record),
+      };
+    }
+    return jsonResponse(200, { dutyRecord: record });
+  });

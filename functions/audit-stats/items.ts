@@ -1,0 +1,236 @@
+import { keys } from '../shared/data/keys.js';
+import { chinaDateOf } from '../shared/domain/deadlines.js';
+
+/**
+ * The small statistics items a period query reads (docs: keys.ts, `STATS#<YYYY-MM>`): one per
+ * completed activity, one per referral, both in the partition of the month (China time) the
+ * activity started in. Written by CompleteActivity and CloseReferral in the same transaction as
+ * their change; numbers, codes and ids only, never personal data.
+ */
+
+/** Whether an activity has what its statistics items are filed under (a start and a street). */
+export const hasStatsDate = (activity: { startsAt?: unknown; street?: unknown }): boolean =>
+  typeof activity.startsAt === 'string' &&
+  !Number.isNaN(Date.parse(activity.startsAt)) &&
+  typeof activity.street === 'string' &&
+  activity.street !== '';
+
+/** `YYYY-MM` of an instant in China time: the statistics month of an activity. */
+export const statsMonthOf = (startsAt: string): string =>
+  chinaDateOf(new Date(startsAt)).slice(0, 7);
+
+export interface ActivityStatsItem {
+  pk: string;
+  sk: string;
+  entity: 'STATS_ACTIVITY';
+  activityId: string;
+  type: string;
+  street: string;
+  startsAt: string;
+  /** China date of the start, `YYYY-MM-DD`: what a period filters on. */
+  date: string;
+  personTimesByLevel: Record<string, number>;
+  /** Each deputy once, whatever their seats. */
+  personTimesTotal: number;
+  findingsTotal: number;
+  findingsByKind: Record<string, number>;
+  findingsByCategory: Record<string, number>;
+  referralIds: string[];
+  consultationsAnswered?: number;
+  residentsReceived?: number;
+  completedAt: string;
+}
+
+export const activityStatsItem = (input: {
+  activity: {
+    id: string;
+    type: string;
+    street: string;
+    startsAt: string;
+    communityCounts?: { consultationsAnswered?: number; residentsReceived?: number };
+  };
+  report: {
+    personTimes: { byLevel: Record<string, number>; total: number };
+    findings: { total: number; byKind: Record<string, number>; byCategory: Record<string, number> };
+    referrals: { byDepartment: { referralId: string }[] };
+  };
+  completedAt: string;
+}): ActivityStatsItem => {
+  const { activity, report } = input;
+  const counts = activity.communityCounts;
+  return {
+    ...keys.statsOfActivity(statsMonthOf(activity.startsAt), activity.id),
+    entity: 'STATS_ACTIVITY',
+    activityId: activity.id,
+    type: activity.type,
+    street: activity.street,
+    startsAt: activity.startsAt,
+    date: chinaDateOf(new Date(activity.startsAt)),
+    personTimesByLevel: report.personTimes.byLevel,
+    personTimesTotal: report.personTimes.total,
+    findingsTotal: report.findings.total,
+    findingsByKind: report.findings.byKind,
+    findingsByCategory: report.findings.byCategory,
+    referralIds: report.referrals.byDepartment.map((entry) => entry.referralId),
+    ...(typeof counts?.consultationsAnswered === 'number'
+      ? { consultationsAnswered: counts.consultationsAnswered }
+      : {}),
+    ...(typeof counts?.residentsReceived === 'number'
+      ? { residentsReceived: counts.residentsReceived }
+      : {}),
+    completedAt: input.completedAt,
+  };
+};
+
+/** What the statistics need to know of a referral (from its stored item). */
+export interface ReferralFactsSource {
+  id: string;
+  activityId: string;
+  departmentId: string;
+  status: string;
+  dispatchedAt?: string;
+  sent?: { at: string };
+  emails?: { at: string }[];
+  acknowledgedAt?: string;
+  overdueAt?: string;
+  repliedAt?: string;
+  reply?: { result?: unknown; at?: unknown } & Record<string, unknown>;
+  returned?: { departmentId: string };
+  routing?: { departmentId: string }[];
+  outcome?: {
+    result: string | null;
+    answeredAt: string | null;
+    answeredOnTime: boolean | null;
+    ratings: Record<string, number>;
+  };
+  closedAt?: string;
+}
+
+/** The facts of one referral the statistics count, as of now. */
+export interface ReferralFacts {
+  referralId: string;
+  activityId: string;
+  departmentId: string;
+  status: string;
+  sentAt: string | null;
+  acknowledged: boolean;
+  answeredAt: string | null;
+  result: string | null;
+  overdue: boolean;
+  /** Departments that returned it as not theirs (a re-routed referral names each). */
+  returnedBy: string[];
+  ratings: Record<string, number>;
+  closed: boolean;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export const referralFactsOf = (referral: ReferralFactsSource): ReferralFacts => {
+  const sentAt = referral.emails?.[0]?.at ?? referral.sent?.at ?? referral.dispatchedAt ?? null;
+  const answeredAt =
+    referral.outcome?.answeredAt ?? text(referral.reply?.at) ?? referral.repliedAt ?? null;
+  const result = referral.outcome?.result ?? text(referral.reply?.result);
+  const routed = (referral.routing ?? []).map((entry) => entry.departmentId);
+  // Every department but the last of the routing history returned it; so did the current one
+  // while it stands RETURNED.
+  const returnedBy = routed.slice(0, -1);
+  if (referral.status === 'RETURNED' && referral.returned) {
+    returnedBy.push(referral.returned.departmentId);
+  }
+  return {
+    referralId: referral.id,
+    activityId: referral.activityId,
+    departmentId: referral.departmentId,
+    status: referral.status,
+    sentAt,
+    acknowledged: referral.acknowledgedAt !== undefined,
+    answeredAt,
+    result,
+    overdue:
+      referral.overdueAt !== undefined ||
+      referral.status === 'OVERDUE' ||
+      referral.outcome?.answeredOnTime === false,
+    returnedBy: [...new Set(returnedBy)],
+    ratings: { ...(referral.outcome?.ratings ?? {}) },
+    closed: referral.closedAt !== undefined || referral.status.startsWith('CLOSED'),
+  };
+};
+
+export interface ReferralStatsItem extends ReferralFacts {
+  pk: string;
+  sk: string;
+  entity: 'STATS_REFERRAL';
+  street: string;
+  /** China date of the activity's start: what a period filters on. */
+  date: string;
+}
+
+/**
+ * An Update (not a Put) of the referral's statistics item, so the writes of CompleteActivity
+ * (sent) and CloseReferral (its outcome) commute whichever lands first: the close sets the
+ * facts, the completion only fills in what is not there yet.
+ */
+export const referralStatsUpdate = (
+  tableName: string,
+  activity: { street: string; startsAt: string },
+  facts: ReferralFacts,
+  mode: 'sent' | 'closed',
+) => {
+  const base = {
+    entity: 'STATS_REFERRAL',
+    street: activity.street,
+    date: chinaDateOf(new Date(activity.startsAt)),
+    referralId: facts.referralId,
+    activityId: facts.activityId,
+  };
+  const fields: Record<string, unknown> = { ...facts };
+  delete fields.referralId;
+  delete fields.activityId;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  let n = 0;
+  for (const [name, value] of Object.entries(base)) {
+    names[`#b${n}`] = name;
+    values[`:b${n}`] = value;
+    parts.push(`#b${n} = :b${n}`);
+    n++;
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    names[`#f${n}`] = name;
+    values[`:f${n}`] = value;
+    parts.push(mode === 'closed' ? `#f${n} = :f${n}` : `#f${n} = if_not_exists(#f${n}, :f${n})`);
+    n++;
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.statsOfReferral(statsMonthOf(activity.startsAt), facts.referralId),
+      UpdateExpression: `SET ${parts.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
+/**
+ * The statistics writes of CompleteActivity: the activity's item and, for each of its
+ * referrals, the referral's item (sent; its outcome comes when it closes).
+ */
+export const completionStatsWrites = (
+  tableName: string,
+  activity: Parameters<typeof activityStatsItem>[0]['activity'],
+  report: Parameters<typeof activityStatsItem>[0]['report'],
+  referrals: readonly ReferralFactsSource[],
+  completedAt: string,
+) =>
+  hasStatsDate(activity)
+    ? [
+        {
+          Put: { TableName: tableName, Item: activityStatsItem({ activity, report, completedAt }) },
+        },
+        ...referrals.map((referral) =>
+          referralStatsUpdate(tableName, activity, referralFactsOf(referral), 'sent'),
+        ),
+      ]
+    : [];

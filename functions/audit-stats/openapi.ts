@@ -1,0 +1,59 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import { deputyPathSchema, dutyQuerySchema, statisticsQuerySchema } from './schemas.js';
+
+const dutyResponses = {
+  403: 'not an auditor, organiser or deputy',
+  404: 'unknown deputy, or another deputy’s record',
+  422: 'query',
+};
+
+/** Statistics of a period and a deputy's duty record (履职档案), read-only, with CSV. */
+export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/audit/statistics',
+    summary: 'Statistics of a period: person-times, findings, referrals by department',
+    description: [
+      'Activities that started within `from`..`to` (China dates, both included; at most 36',
+      'months): person-times (人次) by level and in total (a deputy with two seats once in the',
+      'total); findings by kind and category; referrals by department (sent, acknowledged,',
+      'answered, resolved, overdue, returned), median and 90th-percentile days to answer,',
+      'satisfaction rate (满意率) and resolution rate (办成率). Read from month partitions,',
+      'never a scan. `format=csv`: the same tables, UTF-8 with BOM.',
+    ].join('\n'),
+    roles: ['auditor', 'organiser'],
+    rolesNote: 'auditors any street; an organiser scoped to a street only that street',
+    query: statisticsQuerySchema,
+    responses: {
+      200: '{statistics}, or text/csv',
+      403: 'another street than the organiser’s own',
+      422: 'query',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit/deputies/{deputyId}/duty-record',
+    summary: 'A deputy’s duty record (履职档案) for a year',
+    description: [
+      'Activities attended by type, findings raised, the referrals they led to and their',
+      'outcomes. `format=csv`: one row per activity and per finding, UTF-8 with BOM.',
+    ].join('\n'),
+    roles: ['auditor', 'organiser', 'deputy'],
+    rolesNote:
+      'auditors; organisers (a street’s organiser sees that street’s activities); a deputy their own only',
+    params: deputyPathSchema,
+    query: dutyQuerySchema,
+    responses: { 200: '{dutyRecord}, or text/csv', ...dutyResponses },
+  },
+  {
+    method: 'GET',
+    path: '/audit/deputies/{deputyId}/duty-report',
+    summary: 'A draft annual duty report (履职报告) in Chinese, built from the duty record',
+    roles: ['auditor', 'organiser', 'deputy'],
+    rolesNote: 'as the duty record',
+    params: deputyPathSchema,
+    query: dutyQuerySchema,
+    responses: { 200: 'the draft, text/plain', ...dutyResponses },
+    responseContentType: 'text/plain; charset=utf-8',
+  },
+];

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { STREET_CODES } from '../shared/domain/reference.js';
+
+/** The longest period one statistics request reads (months of `STATS#` partitions). */
+export const MAX_PERIOD_MONTHS = 36;
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+    message: 'must be a real date',
+  });
+
+const format = z.enum(['json', 'csv']).default('json');
+
+const monthsSpanned = (from: string, to: string) =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+  (Number(to.slice(5, 7)) - Number(from.slice(5, 7))) +
+  1;
+
+/** Query of `GET /audit/statistics`: a period of China dates, both days included. */
+export const statisticsQuerySchema = z
+  .strictObject({
+    from: date,
+    to: date,
+    street: z.enum(STREET_CODES).optional(),
+    format,
+  })
+  .refine((query) => query.from <= query.to, { path: ['to'], message: 'must not be before from' })
+  .refine((query) => monthsSpanned(query.from, query.to) <= MAX_PERIOD_MONTHS, {
+    path: ['to'],
+    message: `a period spans at most ${MAX_PERIOD_MONTHS} months`,
+  });
+
+export const deputyPathSchema = z.strictObject({
+  deputyId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a deputy id' }),
+});
+
+/** Query of the duty record and the duty report. */
+export const dutyQuerySchema = z.strictObject({
+  year: z
+    .string()
+    .regex(/^\d{4}$/, { message: 'must be a year' })
+    .transform(Number)
+    .refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
+  format,
+});
+
+export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;
+export type DeputyPath = z.output<typeof deputyPathSchema>;
+export type DutyQuery = z.output<typeof dutyQuerySchema>;

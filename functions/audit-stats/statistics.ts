@@ -1,0 +1,59 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { parseQuery, statisticsStreetFor } from './access.js';
+import { auditStatisticsEnvSchema } from './env.js';
+import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
+import { statisticsQuerySchema } from './schemas.js';
+import { readStatistics } from './store.js';
+
+const env = parseEnv(auditStatisticsEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /audit/statistics?from&to&street&format` (auditor; an organiser within their own
+ * street) → `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('auditor', 'organiser'))
+  .handler(async (event) => {
+    const query = parseQuery(statisticsQuerySchema, event.queryStringParameters);
+    const street = statisticsStreetFor(getCaller(event), query.street);
+    const statistics = await readStatistics(deps, {
+      from: query.from,
+      to: query.to,
+      ...(street ? { street } : {}),
+    });
+    logger.info('Statistics read', {
+      from: query.from,
+      to: query.to,
+      activities: statistics.activities.completed,
+    });
+    if (query.format === 'csv') {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': CSV_CONTENT_TYPE,
+          'content-disposition': `attachment; filename="statistics-${query.from}-${query.to}.csv"`,
+        },
+        body: statisticsCsv(statistics),
+      };
+    }
+    return jsonResponse(200, { statistics });
+  });

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+
+export const listAuditActivitiesEnvSchema = z.object({ TABLE_NAME: tableName });
+export const readAuditTrailEnvSchema = z.object({ TABLE_NAME: tableName });
+
+export type ListAuditActivitiesEnv = z.output<typeof listAuditActivitiesEnvSchema>;
+export type ReadAuditTrailEnv = z.output<typeof readAuditTrailEnvSchema>;

@@ -1,0 +1,52 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { listEndedActivities } from './activities.js';
+import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
+import { listAuditActivitiesEnvSchema } from './env.js';
+import { parseQuery } from './query.js';
+import { auditActivitiesQuerySchema } from './schemas.js';
+
+const env = parseEnv(listAuditActivitiesEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /audit/activities` (auditor; organiser within their street): ended activities of a
+ * period by status, type, street, organiser, with attendance, findings and referral outcomes.
+ * `format=csv` answers the same page as CSV (UTF-8 with BOM), the next cursor in
+ * `x-next-cursor`.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('auditor', 'organiser'))
+  .handler(async (event) => {
+    const query = parseQuery(event, auditActivitiesQuerySchema);
+    const page = await listEndedActivities(deps, getCaller(event), query);
+    if (query.format === 'csv') {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': CSV_CONTENT_TYPE,
+          'content-disposition': `attachment; filename="audit-activities-${page.status.toLowerCase()}.csv"`,
+          ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+        },
+        body: auditActivitiesCsv(page.items),
+      };
+    }
+    return jsonResponse(200, page);
+  });

@@ -1,0 +1,127 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import { AUDIT_ACTIVITY_COLUMNS } from './csv.js';
+import {
+  auditActivitiesQuerySchema,
+  auditActivityPathSchema,
+  auditReferralPathSchema,
+  MAX_PERIOD_MONTHS,
+  trailQuerySchema,
+} from './schemas.js';
+
+const ROLES = ['auditor', 'organiser'] as const;
+const ROLES_NOTE = 'organisers with a street claim (custom:street) only within that street';
+
+const trailDescription = (what: string) =>
+  [
+    `Every chained audit event of the ${what} in sequence order (time, actor, action, the state`,
+    'before and after in short), a page at a time (`limit`, `cursor`). The whole hash chain is',
+    'verified on every read and the result is shown as `verification: {ok, checked, head,',
+    'firstBroken?: {seq, reason}}`. Cursors are bound to the stream: another stream’s is 400.',
+  ].join('\n');
+
+const verifyDescription = (what: string) =>
+  [
+    `Verifies the hash chain of the ${what} against its head (\`auditSeq\`, \`auditHash\`): each`,
+    'event must hash to its `hash` and link to the one before, from seq 1 to the head. The first',
+    'broken link is reported as `firstBroken: {seq, reason}` with reason `hash-mismatch` (an edited',
+    'event), `prev-hash-mismatch`, `missing-event` (a deleted one), `stream-mismatch` or',
+    '`head-mismatch`.',
+  ].join('\n');
+
+/** The read-only audit queries of issue 5 (trail, verification, ended activities). */
+export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/audit/activities',
+    summary: 'Completed, cancelled or failed activities of a period',
+    description: [
+      'Ended activities whose end (the time the final status was set) lies in `from`..`to`',
+      '(days `YYYY-MM-DD` are China time; default: the last 365 days; at most',
+      `${MAX_PERIOD_MONTHS} months), oldest first, with status \`status\` (default COMPLETED) and the`,
+      'optional filters `type`, `street`, `organiser` (a Cognito sub). Each item carries its',
+      'attendance (invited, checked in, person-times by level and in total), findings (by kind',
+      'and category, referred) and referrals with their current outcome by status.',
+      '',
+      'Served from listing keys written when the final status is set (one partition per status',
+      'and month, and per street, type or organiser), never a Scan. `nextCursor` is opaque and',
+      'bound to the caller’s scope and filters: a cursor of another query or scope is 400.',
+      '',
+      '`format=csv` answers the same page as `text/csv; charset=utf-8` with a byte-order mark',
+      '(Excel opens the Chinese correctly), the next cursor in the `x-next-cursor` header.',
+      `Columns: ${AUDIT_ACTIVITY_COLUMNS.map((c) => c.header).join(', ')}.`,
+    ].join('\n'),
+    roles: ROLES,
+    rolesNote: `${ROLES_NOTE}: another street is 403`,
+    query: auditActivitiesQuerySchema,
+    responses: {
+      200: '{items, nextCursor?, period, status}; or CSV with format=csv',
+      400: 'a cursor of another query or scope, or not a cursor',
+      403: 'role, or a street outside the organiser’s scope',
+      422: 'query parameters',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit/activities/{activityId}/trail',
+    summary: 'The audit trail of an activity, verified on read',
+    description: trailDescription('activity'),
+    roles: ROLES,
+    rolesNote: `${ROLES_NOTE}: another street is 404`,
+    params: auditActivityPathSchema,
+    query: trailQuerySchema,
+    responses: {
+      200: '{streamId, kind, id, events, nextCursor?, verification}',
+      400: 'a cursor of another stream',
+      403: 'role',
+      404: 'unknown activity, or outside the organiser’s scope',
+      422: 'path or query parameters',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit/activities/{activityId}/verify',
+    summary: 'Verify the hash chain of an activity',
+    description: verifyDescription('activity'),
+    roles: ROLES,
+    rolesNote: `${ROLES_NOTE}: another street is 404`,
+    params: auditActivityPathSchema,
+    responses: {
+      200: '{streamId, kind, id, ok, checked, head, firstBroken?}',
+      403: 'role',
+      404: 'unknown activity, or outside the organiser’s scope',
+      422: 'path',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit/referrals/{referralId}/trail',
+    summary: 'The audit trail of a referral, verified on read',
+    description: trailDescription('referral'),
+    roles: ROLES,
+    rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
+    params: auditReferralPathSchema,
+    query: trailQuerySchema,
+    responses: {
+      200: '{streamId, kind, id, events, nextCursor?, verification}',
+      400: 'a cursor of another stream',
+      403: 'role',
+      404: 'unknown referral, or outside the organiser’s scope',
+      422: 'path or query parameters',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit/referrals/{referralId}/verify',
+    summary: 'Verify the hash chain of a referral',
+    description: verifyDescription('referral'),
+    roles: ROLES,
+    rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
+    params: auditReferralPathSchema,
+    responses: {
+      200: '{streamId, kind, id, ok, checked, head, firstBroken?}',
+      403: 'role',
+      404: 'unknown referral, or outside the organiser’s scope',
+      422: 'path',
+    },
+  },
+];

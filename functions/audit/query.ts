@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import { ValidationError } from '../shared/errors.js';
+import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
+import type { HttpEvent } from '../shared/http/types.js';
+
+/** Parses the query string with `schema`; 422 naming every offending parameter. */
+export const parseQuery = <S extends z.ZodType>(
+  event: Pick<HttpEvent, 'queryStringParameters'>,
+  schema: S,
+  what = 'query parameters',
+): z.output<S> => {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    throw new ValidationError(describeIssues(what, issues), issues);
+  }
+  return parsed.data;
+};

@@ -1,0 +1,75 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { NotFoundError } from '../shared/errors.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { readAuditTrailEnvSchema } from './env.js';
+import { parseQuery } from './query.js';
+import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
+import { activityStream, readTrail, referralStream, verifyTrail } from './trail.js';
+
+const env = parseEnv(readAuditTrailEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/** The routes this function serves (infra/constructs/audit-api.ts adds them). */
+export const TRAIL_ROUTES = [
+  '/audit/activities/{activityId}/trail',
+  '/audit/activities/{activityId}/verify',
+  '/audit/referrals/{referralId}/trail',
+  '/audit/referrals/{referralId}/verify',
+] as const;
+
+const pathOf = (event: HttpEvent): string => {
+  const [, path = ''] = (event.routeKey ?? '').split(' ');
+  return path;
+};
+
+/**
+ * The audit trail of an activity or a referral (auditor; organiser within their street;
+ * others 404): `.../trail` pages the events in order with the chain verified on read,
+ * `.../verify` reports the first broken link.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('auditor', 'organiser'))
+  .handler(async (event) => {
+    const path = pathOf(event);
+    const caller = getCaller(event);
+    let stream;
+    if (path.startsWith('/audit/activities/')) {
+      const { activityId } = parseQuery(
+        { queryStringParameters: event.pathParameters },
+        auditActivityPathSchema,
+        'path parameters',
+      );
+      logger.appendKeys({ activityId });
+      stream = await activityStream(deps, caller, activityId);
+    } else if (path.startsWith('/audit/referrals/')) {
+      const { referralId } = parseQuery(
+        { queryStringParameters: event.pathParameters },
+        auditReferralPathSchema,
+        'path parameters',
+      );
+      logger.appendKeys({ referralId });
+      stream = await referralStream(deps, caller, referralId);
+    } else {
+      throw new NotFoundError('Not found');
+    }
+    if (path.endsWith('/verify')) return jsonResponse(200, await verifyTrail(deps, stream));
+    const query = parseQuery(event, trailQuerySchema);
+    return jsonResponse(200, await readTrail(deps, stream, query));
+  });

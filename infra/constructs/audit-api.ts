@@ -1,0 +1,72 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
+import type { LiandongHttpApi } from './http-api';
+import { ProjectFunction } from './project-function';
+
+export interface AuditApiProps {
+  readonly table: dynamodb.ITable;
+  readonly api: LiandongHttpApi;
+  readonly logRetention: logs.RetentionDays;
+}
+
+const { GET } = apigwv2.HttpMethod;
+
+/** Every audit route (issue 5), by the function that serves it: all GETs. */
+export const AUDIT_ROUTES = {
+  list: [['GetAuditActivities', '/audit/activities']],
+  trail: [
+    ['GetAuditActivityTrail', '/audit/activities/{activityId}/trail'],
+    ['GetAuditActivityVerify', '/audit/activities/{activityId}/verify'],
+    ['GetAuditReferralTrail', '/audit/referrals/{referralId}/trail'],
+    ['GetAuditReferralVerify', '/audit/referrals/{referralId}/verify'],
+  ],
+} as const satisfies Record<string, readonly (readonly [string, string])[]>;
+
+/**
+ * The read-only audit queries of issue 5: the ended activities of a period (listing GSI) and
+ * the verified trail of an activity or referral. Both functions may only GetItem and Query
+ * (the table and its indexes): no Scan, no write.
+ */
+export class AuditApi extends Construct {
+  readonly listFunction: ProjectFunction<typeof listAuditActivitiesEnvSchema>;
+  readonly trailFunction: ProjectFunction<typeof readAuditTrailEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: AuditApiProps) {
+    super(scope, id);
+    const { table, api, logRetention } = props;
+    const environment = { TABLE_NAME: table.tableName };
+
+    this.listFunction = new ProjectFunction(this, 'ListAuditActivitiesFunction', {
+      entry: 'functions/audit/list-activities.ts',
+      description: 'GET /audit/activities: ended activities of a period (JSON or CSV)',
+      envSchema: listAuditActivitiesEnvSchema,
+      environment,
+      logRetention,
+    });
+    this.trailFunction = new ProjectFunction(this, 'ReadAuditTrailFunction', {
+      entry: 'functions/audit/read-trail.ts',
+      description: 'GET the verified audit trail of an activity or a referral',
+      envSchema: readAuditTrailEnvSchema,
+      environment,
+      logRetention,
+    });
+    // table.grant covers the table and its indexes (…/index/*).
+    for (const fn of [this.listFunction, this.trailFunction]) {
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+    }
+
+    const handlers = { list: this.listFunction, trail: this.trailFunction };
+    for (const [kind, routes] of Object.entries(AUDIT_ROUTES)) {
+      for (const [routeId, path] of routes) {
+        api.addRoute(routeId, {
+          method: GET,
+          path,
+          handler: handlers[kind as keyof typeof handlers],
+        });
+      }
+    }
+  }
+}

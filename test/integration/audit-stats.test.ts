@@ -1,0 +1,263 @@
+// Integration test on the local cloud: an activity run to COMPLETED with a two-seat deputy, its
+// referral closed by the committee, then the statistics of its day and street, the duty records
+// (JSON, CSV, draft report) and the scope rules.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/shared/data/keys';
+import { chinaDateOf } from '../../functions/shared/domain/deadlines';
+import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import {
+  closeAttendance,
+  closeFindings,
+  completeReview,
+  eventually,
+  openCheckIn,
+  rawItem,
+  recordFinding,
+  scheduleActivity,
+  waitForStatus,
+} from './support/activity';
+import { api } from './support/api';
+import { ddbDoc } from './support/aws';
+import { localCloud, tableName } from './support/cloud';
+import { mintToken } from './support/token';
+
+const RUN = Date.now().toString(36);
+const DEPARTMENT = `dept-it-stats-${RUN}`;
+const COMMITTEE = `cmte-it-stats-${RUN}`;
+const STREET = 'HONGSHAN';
+const CATEGORY = 'ELDERLY_LIFTS';
+const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
+const DISTRICT = DEMO_DEPUTY_IDS.district;
+
+const organiser = api({ role: 'organiser', sub: `org-stats-${RUN}`, street: '红山' });
+const otherStreetOrganiser = api({ role: 'organiser', sub: `org-xg-${RUN}`, street: '夏港' });
+const auditor = api({ role: 'auditor', sub: `aud-stats-${RUN}` });
+const deputy = (id: string) => api({ role: 'deputy', sub: id });
+
+// A day of its own, months ahead: this activity is the only one in its period and street.
+const START = new Date(Date.now() + (200 + Math.floor(Math.random() * 90)) * 86_400_000);
+START.setUTCHours(2, 0, 0, 0);
+const DAY = chinaDateOf(START);
+const YEAR = Number(DAY.slice(0, 4));
+
+interface Statistics {
+  activities: { completed: number; byType: Record<string, number> };
+  personTimes: { byLevel: Record<string, number>; total: number };
+  findings: { total: number; byKind: Record<string, number>; byCategory: Record<string, number> };
+  referrals: {
+    totals: Record<string, number | null>;
+    byDepartment: ({ departmentId: string } & Record<string, number | null>)[];
+  };
+}
+
+interface DutyRecord {
+  summary: Record<string, unknown>;
+  activities: { activityId: string; type: string }[];
+  findings: { findingId: string; referralId: string | null }[];
+  referrals: { referralId: string; status: string; departmentId: string }[];
+}
+
+/** The UTF-8 byte order mark (fetch's text() strips it, so the bytes are read). */
+const BOM = [0xef, 0xbb, 0xbf];
+const leadingBytes = async (who: 'auditor', path: string): Promise<number[]> => {
+  const token = await mintToken({ role: who, sub: `aud-stats-${RUN}` });
+  const res = await fetch(`${localCloud().api}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return [...new Uint8Array(await res.arrayBuffer()).slice(0, 3)];
+};
+
+let activityId = '';
+let referralId = '';
+let findingId = '';
+
+describe('audit statistics and duty records', () => {
+  beforeAll(async () => {
+    const db = ddbDoc();
+    const now = new Date().toISOString();
+    const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
+    const put = (Item: Record<string, unknown>) =>
+      db.send(new PutCommand({ TableName: tableName(), Item }));
+    await put({
+      ...keys.department(DEPARTMENT),
+      ...keys.departmentListing('测试住建局', DEPARTMENT),
+      entity: 'DEPARTMENT',
+      id: DEPARTMENT,
+      name: '测试住建局',
+      emails: ['lifts@departments.example.org'],
+      categories: [CATEGORY],
+      active: true,
+      ...audited,
+    });
+    await put({
+      ...keys.routingRule(CATEGORY, STREET),
+      entity: 'ROUTING_RULE',
+      id: `${CATEGORY}:${STREET}`,
+      category: CATEGORY,
+      street: STREET,
+      departmentId: DEPARTMENT,
+      active: true,
+      ...audited,
+    });
+    await put({
+      ...keys.committee(COMMITTEE),
+      ...keys.committeeListing('红山街道工委', COMMITTEE),
+      entity: 'COMMITTEE',
+      id: COMMITTEE,
+      name: '红山街道工委',
+      emails: ['hongshan@committees.example.org'],
+      active: true,
+      ...audited,
+    });
+
+    activityId = await scheduleActivity(organiser, {
+      title: '老旧小区加装电梯专题调研',
+      street: STREET,
+      location: '红山街道某小区',
+      startsAt: START.toISOString(),
+      endsAt: new Date(START.getTime() + 2 * 3600_000).toISOString(),
+      invitedDeputyIds: [TWO_SEATS, DISTRICT],
+    });
+    await openCheckIn(organiser, activityId);
+    for (const who of [TWO_SEATS, DISTRICT]) {
+      const res = await deputy(who).post(`/activities/${activityId}/check-ins`);
+      expect(res.status, res.text).toBeLessThan(300);
+    }
+    findingId = await recordFinding(deputy(TWO_SEATS), activityId, {
+      category: CATEGORY,
+      description: '加装电梯审批进度慢',
+      place: '红山街道某小区3栋',
+    });
+    await recordFinding(deputy(DISTRICT), activityId, {
+      kind: 'SUGGESTION',
+      category: 'OTHER',
+      description: '建议增设休息座椅',
+      place: '红山街道某小区',
+      needsReferral: false,
+    });
+    await closeAttendance(organiser, activityId);
+    await closeFindings(organiser, activityId);
+    const review = await completeReview(organiser, activityId, COMMITTEE);
+    referralId = review.referrals.find((r) => r.departmentId === DEPARTMENT)!.id;
+    await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+  }, 180_000);
+
+  const statsPath = (extra = '') => `/audit/statistics?from=${DAY}&to=${DAY}${extra}`;
+
+  it('counts the period: person-times with the two-seat deputy once, findings, referrals', async () => {
+    const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
+    expect(res.status, res.text).toBe(200);
+    const stats = res.json.statistics;
+    expect(stats.activities).toEqual({ completed: 1, byType: { THEMATIC_RESEARCH: 1 } });
+    expect(stats.personTimes.byLevel).toMatchObject({ MUNICIPAL: 1, DISTRICT: 2 });
+    expect(stats.personTimes.total).toBe(2);
+    expect(stats.findings).toEqual({
+      total: 2,
+      byKind: { PROBLEM: 1, SUGGESTION: 1 },
+      byCategory: { [CATEGORY]: 1, OTHER: 1 },
+    });
+    const dept = stats.referrals.byDepartment.find((d) => d.departmentId === DEPARTMENT)!;
+    expect(dept).toMatchObject({ sent: 1, answered: 0, resolved: 0, returned: 0 });
+    expect(dept.resolutionRate).toBeNull();
+
+    // The statistics items are in the month partition of the activity's China date.
+    const month = DAY.slice(0, 7);
+    expect(await rawItem(keys.statsOfActivity(month, activityId))).toMatchObject({
+      personTimesTotal: 2,
+      street: STREET,
+    });
+  });
+
+  it('records the referral’s outcome when it closes', async () => {
+    // The committee closes the referral once the department has its email.
+    await eventually(
+      () => rawItem(keys.referral(referralId)),
+      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
+      60_000,
+    );
+    const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
+    expect(closed.status, closed.text).toBeLessThan(300);
+    const item = await eventually(
+      () => rawItem(keys.statsOfReferral(DAY.slice(0, 7), referralId)),
+      (value) => value?.closed === true,
+      60_000,
+    );
+    expect(item).toMatchObject({ status: 'CLOSED_BY_COMMITTEE', departmentId: DEPARTMENT });
+    const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
+    const dept = res.json.statistics.referrals.byDepartment.find(
+      (d) => d.departmentId === DEPARTMENT,
+    )!;
+    expect(dept).toMatchObject({ sent: 1, answered: 0 });
+  });
+
+  it('CSV: UTF-8 with BOM, one long table', async () => {
+    const res = await auditor.get(statsPath(`&street=${STREET}&format=csv`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(await leadingBytes('auditor', statsPath(`&street=${STREET}&format=csv`))).toEqual(BOM);
+    expect(res.text).toContain('section,item,metric,value');
+    expect(res.text).toContain('personTimes,TOTAL,personTimes,2');
+    expect(res.text).toContain(`referralsByDepartment,${DEPARTMENT},sent,1`);
+  });
+
+  it('scope: an organiser reads their own street only; deputies not at all', async () => {
+    const own = await organiser.get<{ statistics: Statistics }>(statsPath());
+    expect(own.status, own.text).toBe(200);
+    expect(own.json.statistics.personTimes.total).toBe(2);
+    expect((await otherStreetOrganiser.get(statsPath(`&street=${STREET}`))).status).toBe(403);
+    const other = await otherStreetOrganiser.get<{ statistics: Statistics }>(statsPath());
+    expect(other.status).toBe(200);
+    expect(other.text).not.toContain(DEPARTMENT);
+    expect(other.json.statistics.activities.completed).toBe(0);
+    expect((await deputy(TWO_SEATS).get(statsPath())).status).toBe(403);
+    expect((await auditor.get('/audit/statistics?from=2020-08-01&to=2020-07-01')).status).toBe(422);
+  });
+
+  it('duty record: activities attended, findings raised, the referral and its outcome', async () => {
+    const path = `/audit/deputies/${TWO_SEATS}/duty-record?year=${YEAR}`;
+    const own = await deputy(TWO_SEATS).get<{ dutyRecord: DutyRecord }>(path);
+    expect(own.status, own.text).toBe(200);
+    const record = own.json.dutyRecord;
+    expect(record.activities.map((a) => a.activityId)).toContain(activityId);
+    const finding = record.findings.find((f) => f.findingId === findingId)!;
+    expect(finding.referralId).toBe(referralId);
+    expect(record.referrals.find((r) => r.referralId === referralId)).toMatchObject({
+      departmentId: DEPARTMENT,
+    });
+
+    const byAuditor = await auditor.get<{ dutyRecord: DutyRecord }>(path);
+    expect(byAuditor.status).toBe(200);
+    expect(byAuditor.json.dutyRecord.activities.map((a) => a.activityId)).toContain(activityId);
+
+    const csv = await auditor.get(`${path}&format=csv`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(await leadingBytes('auditor', `${path}&format=csv`)).toEqual(BOM);
+    expect(csv.text).toContain(`ACTIVITY,${START.toISOString()},${activityId}`);
+
+    const report = await deputy(TWO_SEATS).get(
+      `/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`,
+    );
+    expect(report.status, report.text).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(report.text).toContain(`${YEAR}年度履职报告（草稿）`);
+    expect(report.text).toContain('市人大代表、区人大代表');
+  });
+
+  it('duty record scope: another deputy 404, another street’s organiser sees nothing of it', async () => {
+    const path = `/audit/deputies/${TWO_SEATS}/duty-record?year=${YEAR}`;
+    const other = await deputy(DISTRICT).get(path);
+    expect(other.status).toBe(404);
+    expect(other.text).not.toContain(activityId);
+    expect(
+      (await deputy(DISTRICT).get(`/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`)).status,
+    ).toBe(404);
+    const elsewhere = await otherStreetOrganiser.get(path);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.text).not.toContain(activityId);
+    expect(elsewhere.text).not.toContain(findingId);
+    expect((await auditor.get(`/audit/deputies/dep-nobody/duty-record?year=${YEAR}`)).status).toBe(
+      404,
+    );
+  });
+});

@@ -1,0 +1,62 @@
+// unit test helper: a mocked DocumentClient over an in-memory list of items, enough for the
+// audit queries: GetItem, Query on the table or an index with `begins_with` or a `BETWEEN` on
+// the sort key, simple `#a = :a` filters (after Limit, as DynamoDB does), Limit and
+// ExclusiveStartKey / LastEvaluatedKey. Any other command (a Scan) is an error.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+
+type Item = Record<string, unknown>;
+
+export const indexTable = (seed: readonly object[]) => {
+  const items = seed as Item[];
+  const doc = mockClient(DynamoDBDocumentClient);
+  doc.on(GetCommand).callsFake((input) => {
+    const key = input.Key as { pk: string; sk: string };
+    const item = items.find((i) => i.pk === key.pk && i.sk === key.sk);
+    return { Item: item ? structuredClone(item) : undefined };
+  });
+  doc.on(ScanCommand).rejects(new Error('Scan is not allowed'));
+  doc.on(QueryCommand).callsFake((input) => {
+    const names = input.ExpressionAttributeNames as Record<string, string>;
+    const values = input.ExpressionAttributeValues as Record<string, string>;
+    const pkName = names['#pk']!;
+    const skName = names['#sk'] ?? names['#lsk'] ?? (pkName === 'pk' ? 'sk' : 'listSk');
+    const condition = String(input.KeyConditionExpression);
+    let found = items
+      .filter((item) => item[pkName] === values[':pk'])
+      .filter((item) => {
+        const sk = String(item[skName] ?? '');
+        if (condition.includes('begins_with')) return sk.startsWith(values[':skPrefix']!);
+        if (condition.includes('BETWEEN')) return sk >= values[':from']! && sk <= values[':to']!;
+        return true;
+      })
+      .sort((a, b) => (String(a[skName]) < String(b[skName]) ? -1 : 1));
+    const start = input.ExclusiveStartKey as Item | undefined;
+    if (start) found = found.filter((item) => String(item[skName]) > String(start[skName]));
+    const limit = input.Limit ?? found.length;
+    const evaluated = found.slice(0, limit);
+    const more = found.length > limit;
+    const filters = [...String(input.FilterExpression ?? '').matchAll(/(#\w+) = (:\w+)/g)];
+    const passed = evaluated.filter((item) =>
+      filters.every(([, name, value]) => item[names[name!]!] === values[value!]),
+    );
+    const last = evaluated[evaluated.length - 1];
+    return {
+      Items: passed.map((item) => structuredClone(item)),
+      ...(more && last
+        ? {
+            LastEvaluatedKey: Object.fromEntries(
+              ['pk', 'sk', pkName, skName].map((name) => [name, last[name]]),
+            ),
+          }
+        : {}),
+    };
+  });
+  return { doc, db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1' })) };
+};
