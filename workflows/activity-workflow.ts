@@ -1,9 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { humanStep, type HumanStepOptions, invokeStep, standardStateMachine } from './steps';
 
 export interface ActivityWorkflowFunctions {
   readonly sendInvitations: lambda.IFunction;
@@ -22,9 +21,6 @@ export interface ActivityWorkflowProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** Errors a step throws when the fault is passing (throttling, a conflicting write). */
-export const TRANSIENT_ERRORS = ['TransientError', 'ConcurrentModificationError'];
-
 /**
  * The activity workflow. Its payload is `{ activityId }` plus numbers the steps return: no
  * personal data ever enters the execution history.
@@ -39,6 +35,12 @@ export class ActivityWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ActivityWorkflowProps) {
     super(scope, id);
     const { functions } = props;
+    const human = (stepId: string, options: Omit<HumanStepOptions, 'idField' | 'resultPath'>) =>
+      humanStep(this, stepId, functions.awaitPhase, {
+        idField: 'activityId',
+        resultPath: sfn.JsonPath.DISCARD,
+        ...options,
+      });
 
     const recordFailure = invokeStep(this, 'RecordFailure', functions.recordFailure, {
       activityId: sfn.JsonPath.stringAt('$.activityId'),
@@ -55,13 +57,13 @@ export class ActivityWorkflow extends Construct {
     });
 
     const byActivityId = { activityId: sfn.JsonPath.stringAt('$.activityId') };
-    const awaitStart = humanStep(this, 'AwaitStart', functions.awaitPhase, {
+    const awaitStart = human('AwaitStart', {
       phase: 'START',
       comment: 'Wait for the start time; the organiser may open check-in earlier',
       timeoutPath: '$.secondsUntilStart',
     });
     const openCheckIn = invokeStep(this, 'OpenCheckIn', functions.openCheckIn, byActivityId);
-    const awaitAttendanceClose = humanStep(this, 'AwaitAttendanceClose', functions.awaitPhase, {
+    const awaitAttendanceClose = human('AwaitAttendanceClose', {
       phase: 'ATTENDANCE',
       comment: 'Check-in is open until the organiser closes attendance or its deadline passes',
       timeoutPath: '$.secondsUntilAttendanceDeadline',
@@ -72,14 +74,14 @@ export class ActivityWorkflow extends Construct {
       functions.closeAttendance,
       byActivityId,
     );
-    const awaitFindingsClose = humanStep(this, 'AwaitFindingsClose', functions.awaitPhase, {
+    const awaitFindingsClose = human('AwaitFindingsClose', {
       phase: 'FINDINGS',
       comment: 'Findings are collected until the organiser closes them or the deadline passes',
       timeoutPath: '$.secondsUntilFindingsDeadline',
     });
     const closeFindings = invokeStep(this, 'CloseFindings', functions.closeFindings, byActivityId);
     const triage = invokeStep(this, 'Triage', functions.triage, byActivityId);
-    const awaitReview = humanStep(this, 'AwaitReview', functions.awaitPhase, {
+    const awaitReview = human('AwaitReview', {
       phase: 'REVIEW',
       comment: "The chairmen's meeting decides each finding, then approves; nothing is sent before",
     });
@@ -141,75 +143,10 @@ export class ActivityWorkflow extends Construct {
       .next(completeActivity)
       .next(completed);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      // Execution data holds only ids, but the history is the place for it, not the logs.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    this.stateMachine = standardStateMachine(this, {
+      definition: definition,
+      logRetention: props.logRetention,
       comment: 'Activity: invitations, start, attendance, findings, review, dispatch',
     });
   }
-}
-
-function invokeStep(
-  scope: Construct,
-  id: string,
-  fn: lambda.IFunction,
-  payload: Record<string, unknown>,
-): tasks.LambdaInvoke {
-  const step = new tasks.LambdaInvoke(scope, id, {
-    lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject(payload),
-    payloadResponseOnly: true,
-    retryOnServiceExceptions: true,
-  });
-  return withTransientRetry(step);
-}
-
-interface HumanStepOptions {
-  readonly phase: 'START' | 'ATTENDANCE' | 'FINDINGS' | 'REVIEW';
-  readonly comment: string;
-  /** Path to the seconds left until the phase's deadline, in the state's input. */
-  readonly timeoutPath?: string;
-}
-
-/**
- * A step a person ends: the token goes to AwaitPhase, which keeps it server-side; the API
- * answers it with SendTaskSuccess. The state's input passes through unchanged.
- */
-function humanStep(
-  scope: Construct,
-  id: string,
-  awaitPhase: lambda.IFunction,
-  options: HumanStepOptions,
-): tasks.LambdaInvoke {
-  const step = new tasks.LambdaInvoke(scope, id, {
-    comment: options.comment,
-    lambdaFunction: awaitPhase,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      activityId: sfn.JsonPath.stringAt('$.activityId'),
-      phase: options.phase,
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
-    resultPath: sfn.JsonPath.DISCARD,
-  });
-  return withTransientRetry(step);
-}
-
-function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
-  step.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 6,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return step;
 }

@@ -1,10 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { TRANSIENT_ERRORS } from './activity-workflow';
+import { humanStep, type HumanStepOptions, invokeStep, standardStateMachine } from './steps';
 
 export interface ReferralWorkflowFunctions {
   readonly sendReferralEmail: lambda.IFunction;
@@ -43,6 +41,12 @@ export class ReferralWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ReferralWorkflowProps) {
     super(scope, id);
     const { functions } = props;
+    const human = (stepId: string, options: Omit<HumanStepOptions, 'idField' | 'resultPath'>) =>
+      humanStep(this, stepId, functions.awaitReferral, {
+        idField: 'referralId',
+        resultPath: '$.decision',
+        ...options,
+      });
     const byReferralId = { referralId: sfn.JsonPath.stringAt('$.referralId') };
 
     const recordFailure = invokeStep(
@@ -63,7 +67,7 @@ export class ReferralWorkflow extends Construct {
       functions.sendReferralEmail,
       byReferralId,
     );
-    const awaitDepartment = humanStep(this, 'AwaitDepartment', functions.awaitReferral, {
+    const awaitDepartment = human('AwaitDepartment', {
       phase: 'DEPARTMENT',
       comment:
         'The department acknowledges, returns, asks for time, replies; the committee may close',
@@ -75,7 +79,7 @@ export class ReferralWorkflow extends Construct {
       functions.checkReferralDeadlines,
       byReferralId,
     );
-    const awaitReroute = humanStep(this, 'AwaitReroute', functions.awaitReferral, {
+    const awaitReroute = human('AwaitReroute', {
       phase: 'REROUTE',
       comment: 'The organisers re-route a returned referral to another department',
     });
@@ -85,7 +89,7 @@ export class ReferralWorkflow extends Construct {
       functions.sendReferralFeedback,
       byReferralId,
     );
-    const awaitRatings = humanStep(this, 'AwaitRatings', functions.awaitReferral, {
+    const awaitRatings = human('AwaitRatings', {
       phase: 'RATING',
       comment: 'Raisers rate the reply; ends early when all rated or on a first NOT_SATISFIED',
       timeoutPath: '$.secondsUntilRatingDeadline',
@@ -157,72 +161,10 @@ export class ReferralWorkflow extends Construct {
     reopen.next(sendEmail);
     close.next(closed);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(sendEmail),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      // Execution data holds only ids, but the history is the place for it, not the logs.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    this.stateMachine = standardStateMachine(this, {
+      definition: sendEmail,
+      logRetention: props.logRetention,
       comment: 'Referral: department email, response, deadlines, feedback',
     });
   }
-}
-
-function invokeStep(
-  scope: Construct,
-  id: string,
-  fn: lambda.IFunction,
-  payload: Record<string, unknown>,
-): tasks.LambdaInvoke {
-  const step = new tasks.LambdaInvoke(scope, id, {
-    lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject(payload),
-    payloadResponseOnly: true,
-    retryOnServiceExceptions: true,
-  });
-  return withTransientRetry(step);
-}
-
-/**
- * A step a person ends: the token goes to AwaitReferral, which keeps it on the referral; the
- * page or API answers with SendTaskSuccess `{outcome}`, placed at `$.decision`.
- */
-function humanStep(
-  scope: Construct,
-  id: string,
-  awaitReferral: lambda.IFunction,
-  options: {
-    phase: 'DEPARTMENT' | 'REROUTE' | 'RATING';
-    comment: string;
-    timeoutPath?: string;
-  },
-): tasks.LambdaInvoke {
-  const step = new tasks.LambdaInvoke(scope, id, {
-    comment: options.comment,
-    lambdaFunction: awaitReferral,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      referralId: sfn.JsonPath.stringAt('$.referralId'),
-      phase: options.phase,
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
-    resultPath: '$.decision',
-  });
-  return withTransientRetry(step);
-}
-
-function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
-  step.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 6,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return step;
 }

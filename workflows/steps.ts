@@ -1,0 +1,93 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+
+/** Errors a step throws when the fault is passing (throttling, a conflicting write). */
+export const TRANSIENT_ERRORS = ['TransientError', 'ConcurrentModificationError'];
+
+/** A Lambda step whose output is the handler's result, retried on service and transient errors. */
+export function invokeStep(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, unknown>,
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: true,
+  });
+  return withTransientRetry(step);
+}
+
+export interface HumanStepOptions {
+  /** The id the payload carries: the workflow's subject (`activityId`, `referralId`). */
+  readonly idField: string;
+  readonly phase: string;
+  readonly comment: string;
+  /** Path to the seconds left until the phase's deadline, in the state's input. */
+  readonly timeoutPath?: string;
+  /** Where the answer (SendTaskSuccess output) goes in the state's output. */
+  readonly resultPath: string;
+}
+
+/**
+ * A step a person ends: the token goes to the await function, which keeps it server-side; the
+ * API or a page answers it with SendTaskSuccess.
+ */
+export function humanStep(
+  scope: Construct,
+  id: string,
+  awaitFunction: lambda.IFunction,
+  options: HumanStepOptions,
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    comment: options.comment,
+    lambdaFunction: awaitFunction,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      [options.idField]: sfn.JsonPath.stringAt(`$.${options.idField}`),
+      phase: options.phase,
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
+    resultPath: options.resultPath,
+  });
+  return withTransientRetry(step);
+}
+
+function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
+  step.addRetry({
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return step;
+}
+
+/**
+ * The project's Standard state machine (`Logs` and `StateMachine` in `scope`): tracing on, every
+ * event logged without execution data (it holds only ids, but the history is the place for it).
+ */
+export function standardStateMachine(
+  scope: Construct,
+  props: { definition: sfn.IChainable; logRetention: logs.RetentionDays; comment: string },
+): sfn.StateMachine {
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    retention: props.logRetention,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  return new sfn.StateMachine(scope, 'StateMachine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    tracingEnabled: true,
+    logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    comment: props.comment,
+  });
+}
