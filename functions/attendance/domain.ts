@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import QRCode from 'qrcode';
 import {
   isOrganiserOf,
   type ActivityRecord,
@@ -479,6 +478,8 @@ export const checkInQr = async (
     deps.ttlSeconds,
   );
   const url = `${origin.replace(/\/+$/, '')}/check-in/${code}`;
+  // Loaded on first use: every attendance function shares this module, only the QR route draws.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { code, expiresAt, url, svg };
 };
