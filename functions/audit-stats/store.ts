@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
+import { chinaYearBounds } from '../shared/domain/deadlines.js';
 import {
   aggregateStatistics,
   buildDutyRecord,
@@ -103,7 +104,7 @@ const REFERRAL_FACT_ATTRIBUTES = [
  */
 export const readStatistics = async (
   deps: ReadDeps,
-  period: { from: string; to: string; street?: string },
+  period: { from: string; to: string; street?: string; type?: string },
 ): Promise<PeriodStatistics> => {
   const inPeriod = (item: { date: string; street: string }) =>
     item.date >= period.from &&
@@ -115,10 +116,16 @@ export const readStatistics = async (
   );
   const items = parts.flat().filter(inPeriod);
   const activities = items.filter(
-    (item): item is ActivityStatsItem => item.entity === 'STATS_ACTIVITY',
+    (item): item is ActivityStatsItem =>
+      item.entity === 'STATS_ACTIVITY' && (period.type === undefined || item.type === period.type),
   );
+  // A referral's item lies in the month partition of its activity's start, so the activities
+  // just read are all the referrals of the period can belong to.
+  const activityIds = new Set(activities.map((activity) => activity.activityId));
   const referralItems = items.filter(
-    (item): item is ReferralStatsItem => item.entity === 'STATS_REFERRAL',
+    (item): item is ReferralStatsItem =>
+      item.entity === 'STATS_REFERRAL' &&
+      (period.type === undefined || activityIds.has(item.activityId)),
   );
   const referrals = await mapLimit(referralItems, 8, async (item) => {
     if (item.closed) return item;
@@ -130,7 +137,12 @@ export const readStatistics = async (
     return live ? referralFactsOf(live) : item;
   });
   return aggregateStatistics({
-    period: { from: period.from, to: period.to, street: period.street ?? null },
+    period: {
+      from: period.from,
+      to: period.to,
+      street: period.street ?? null,
+      type: period.type ?? null,
+    },
     activities,
     referrals,
   });
@@ -171,7 +183,7 @@ export const getDeputyProfile = (deps: ReadDeps, deputyId: string) =>
   getItem<DeputyProfile>(deps, keys.deputy(deputyId), ['id', 'name', 'seats']);
 
 /**
- * A deputy's duty record for a year: the activities they checked in at (their invitations on
+ * A deputy's duty record for a year (in China time): the activities they checked in at (their invitations on
  * the ownership index, each activity by key), the findings they raised (the ownership index),
  * and the referrals those led to (by key). `street` narrows it to one street's activities
  * (an organiser scoped to a street sees only those).
@@ -182,9 +194,10 @@ export const readDutyRecord = async (
   year: number,
   street?: string,
 ): Promise<DutyRecord> => {
+  const yearBounds = chinaYearBounds(year);
   const [invitations, findingRows] = await Promise.all([
-    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyIn(deputyId, String(year))),
-    queryAll<FindingRow>(deps, keys.findingsOfDeputy(deputyId, String(year))),
+    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds)),
+    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds)),
   ]);
   const attended = invitations.filter((invitation) => invitation.checkedInAt);
   const activityIds = [

@@ -75,6 +75,8 @@ export interface KeyQuery {
   partitionKey: string;
   sortKeyName: 'sk' | 'listSk' | 'ownerSk';
   sortKeyPrefix?: string;
+  /** Sort keys from `from` (inclusive) to `to` (exclusive); not with `sortKeyPrefix`. */
+  sortKeyRange?: { from: string; to: string };
 }
 
 // An id that contains the separator would let one key spell another (`A#B` + `C` = `A` + `B#C`).
@@ -430,22 +432,25 @@ export const keys = {
     ownerSk: `FINDING#${activityStartsAt}#${id(findingId, 'finding id')}`,
   }),
 
-  /** Findings a deputy raised, by activity start; `timePrefix` narrows it, e.g. `2020`. */
-  findingsOfDeputy: (deputyId: string, timePrefix = ''): KeyQuery => ({
+  /** The findings a deputy raised at activities starting in `[from, to)` (ISO instants). */
+  findingsOfDeputyBetween: (deputyId: string, period: { from: string; to: string }): KeyQuery => ({
     indexName: OWNERSHIP_INDEX,
     partitionKeyName: 'ownerPk',
     partitionKey: deputyPk(deputyId),
     sortKeyName: 'ownerSk',
-    sortKeyPrefix: `FINDING#${timePrefix}`,
+    sortKeyRange: { from: `FINDING#${period.from}`, to: `FINDING#${period.to}` },
   }),
 
-  /** A deputy's invitations whose activity starts with `timePrefix` (e.g. a year `2020`). */
-  invitationsOfDeputyIn: (deputyId: string, timePrefix: string): KeyQuery => ({
+  /** A deputy's invitations to activities starting in `[from, to)` (ISO instants). */
+  invitationsOfDeputyBetween: (
+    deputyId: string,
+    period: { from: string; to: string },
+  ): KeyQuery => ({
     indexName: OWNERSHIP_INDEX,
     partitionKeyName: 'ownerPk',
     partitionKey: deputyPk(deputyId),
     sortKeyName: 'ownerSk',
-    sortKeyPrefix: `INVITATION#${timePrefix}`,
+    sortKeyRange: { from: `INVITATION#${period.from}`, to: `INVITATION#${period.to}` },
   }),
 
   // --- audit queries on ended activities (issue 5, functions/audit) ---
@@ -522,6 +527,13 @@ export const toQueryParams = (query: KeyQuery) => {
     names['#sk'] = query.sortKeyName;
     values[':skPrefix'] = query.sortKeyPrefix;
     condition += ' AND begins_with(#sk, :skPrefix)';
+  } else if (query.sortKeyRange !== undefined) {
+    // BETWEEN is inclusive at both ends; every key of these ranges ends in `#<id>`, so no key
+    // equals the bare `to` bound and the range is in effect half-open.
+    names['#sk'] = query.sortKeyName;
+    values[':skFrom'] = query.sortKeyRange.from;
+    values[':skTo'] = query.sortKeyRange.to;
+    condition += ' AND #sk BETWEEN :skFrom AND :skTo';
   }
   return {
     ...(query.indexName ? { IndexName: query.indexName } : {}),

@@ -74,6 +74,15 @@ export const deadlineConfig = (
 export const chinaDateOf = (at: Date): string =>
   new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 
+/**
+ * A calendar year in China Standard Time as ISO instants `[from, to)`: a duty year runs from
+ * 1 January 00:00 in Beijing, which is 31 December 16:00 UTC of the year before.
+ */
+export const chinaYearBounds = (year: number): { from: string; to: string } => ({
+  from: new Date(Date.parse(`${year}-01-01T00:00:00+08:00`)).toISOString(),
+  to: new Date(Date.parse(`${year + 1}-01-01T00:00:00+08:00`)).toISOString(),
+});
+
 /** The last instant of a `YYYY-MM-DD` day in China Standard Time (the day ends at 24:00). */
 export const endOfChinaDay = (date: string): Date => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {

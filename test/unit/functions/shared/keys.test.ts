@@ -6,6 +6,7 @@ import {
   keys,
   toQueryParams,
 } from '../../../../functions/shared/data/keys.js';
+import { chinaYearBounds } from '../../../../functions/shared/domain/deadlines.js';
 
 describe('keys', () => {
   it('spells the item keys of the contract', () => {
@@ -63,5 +64,33 @@ describe('keys', () => {
       ExpressionAttributeValues: { ':pk': 'ACTIVITIES#SCHEDULED' },
     });
     expect(toQueryParams(keys.invitationsOfDeputy('dep-0001')).IndexName).toBe('ownership');
+  });
+
+  it("reads a deputy's duty year in China time: 1 January 00:00 Beijing is 31 December 16:00 UTC", () => {
+    const year = chinaYearBounds(2021);
+    expect(year).toEqual({ from: '2020-12-31T16:00:00.000Z', to: '2021-12-31T16:00:00.000Z' });
+    expect(toQueryParams(keys.invitationsOfDeputyBetween('dep-0001', year))).toEqual({
+      IndexName: 'ownership',
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :skFrom AND :skTo',
+      ExpressionAttributeNames: { '#pk': 'ownerPk', '#sk': 'ownerSk' },
+      ExpressionAttributeValues: {
+        ':pk': 'DEPUTY#dep-0001',
+        ':skFrom': 'INVITATION#2020-12-31T16:00:00.000Z',
+        ':skTo': 'INVITATION#2021-12-31T16:00:00.000Z',
+      },
+    });
+    // An activity at 07:00 on New Year's Day in Beijing belongs to the new year, though its UTC
+    // date is still in the old one; one at 07:00 on 1 January 2022 Beijing does not.
+    const { from, to } = keys.findingsOfDeputyBetween('dep-0001', year).sortKeyRange!;
+    const inYear = (startsAt: string) => {
+      const sk = keys.findingOwnership('dep-0001', startsAt, 'F1').ownerSk;
+      return sk >= from && sk <= to;
+    };
+    expect(inYear('2020-12-31T23:00:00.000Z')).toBe(true);
+    expect(inYear('2020-12-31T15:59:59.999Z')).toBe(false);
+    expect(inYear('2021-12-31T23:00:00.000Z')).toBe(false);
+    // Exactly midnight: the first instant is in, the first of the next year is out.
+    expect(inYear('2020-12-31T16:00:00.000Z')).toBe(true);
+    expect(inYear('2021-12-31T16:00:00.000Z')).toBe(false);
   });
 });
