@@ -178,7 +178,7 @@ export const createActivityBodySchema = z
 export const detailFieldsOf = (type: ActivityType): string[] =>
   Object.keys(ACTIVITY_DETAIL_FIELDS[type]);
 
-/** Body of `PATCH /activities/{activityId}/counts` (community visits, by organisers). */
+/** Body of `PATCH /activities/{activityId}/counts` (community visits and reception days, by organisers). */
 export const updateCountsBodySchema = z
   .strictObject({
     /** 解答咨询: consultations answered. */

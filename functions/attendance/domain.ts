@@ -523,12 +523,18 @@ export const checkInPage = async (
 
 // --- community visit counts --------------------------------------------------------------
 
+/**
+ * The activities that receive residents: a community visit (进社区) answers their questions, a
+ * reception day (接待日) receives them at the liaison stations.
+ */
+const COUNTED_TYPES: readonly string[] = ['COMMUNITY_VISIT', 'RECEPTION_DAY'];
+
 /** Statuses in which the counts of a community visit may be recorded (it has taken place). */
 const COUNTS_STATUSES = ['CHECK_IN_OPEN', 'FINDINGS_OPEN', 'TRIAGE', 'IN_REVIEW', 'DISPATCHING'];
 
 /**
  * `PATCH /activities/{id}/counts` (organiser): consultations answered (解答咨询) and residents
- * received by a community visit, recorded once it has started and until it is completed.
+ * received by a community visit or a reception day, recorded once it has started and until it is completed.
  * Given fields replace the stored ones; the others are kept.
  */
 export const updateCommunityCounts = async (
@@ -539,9 +545,9 @@ export const updateCommunityCounts = async (
 ): Promise<CommunityCounts> =>
   withConflictRetry(async () => {
     const activity = await loadForOrganiser(deps, activityId, caller);
-    if (activity.type !== 'COMMUNITY_VISIT') {
+    if (!COUNTED_TYPES.includes(activity.type)) {
       throw new ConflictError(
-        `Only community visits (COMMUNITY_VISIT) record these counts; activity ${activityId} is ${activity.type}`,
+        `Only community visits and reception days (${COUNTED_TYPES.join(', ')}) record these counts; activity ${activityId} is ${activity.type}`,
       );
     }
     const status = statusOf(activity);

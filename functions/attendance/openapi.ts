@@ -110,14 +110,15 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'PATCH',
     path: '/activities/{activityId}/counts',
-    summary: 'Record consultations answered (解答咨询) and residents received (community visits)',
+    summary:
+      'Record consultations answered (解答咨询) and residents received (community visits, reception days)',
     roles: ['organiser'],
     params: activityPathSchema,
     body: updateCountsBodySchema,
     responses: {
       200: '{communityCounts}',
       404: 'unknown activity',
-      409: 'not a community visit, or outside check-in to completion',
+      409: 'not a community visit or reception day, or outside check-in to completion',
       422: 'body',
     },
   },

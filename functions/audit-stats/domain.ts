@@ -53,11 +53,16 @@ export interface DepartmentStats {
 }
 
 export interface PeriodStatistics {
-  period: { from: string; to: string; street: string | null };
-  activities: { completed: number; byType: Record<string, number> };
+  period: { from: string; to: string; street: string | null; type: string | null };
+  activities: { completed: number; byType: Record<string, number>; liaisonStations: number };
   personTimes: { byLevel: Record<string, number>; total: number };
   community: { consultationsAnswered: number; residentsReceived: number };
-  findings: { total: number; byKind: Record<string, number>; byCategory: Record<string, number> };
+  findings: {
+    total: number;
+    byKind: Record<string, number>;
+    byCategory: Record<string, number>;
+    referred: number;
+  };
   referrals: {
     totals: Omit<DepartmentStats, 'departmentId'>;
     byDepartment: DepartmentStats[];
@@ -121,6 +126,8 @@ export const aggregateStatistics = (input: {
     | 'findingsTotal'
     | 'findingsByKind'
     | 'findingsByCategory'
+    | 'findingsReferred'
+    | 'liaisonStations'
     | 'consultationsAnswered'
     | 'residentsReceived'
   >[];
@@ -132,6 +139,9 @@ export const aggregateStatistics = (input: {
   const byCategory: Record<string, number> = {};
   let personTimes = 0;
   let findings = 0;
+  let referred = 0;
+  // A station that held several reception days in the period is one station.
+  const stations = new Set<string>();
   const community = { consultationsAnswered: 0, residentsReceived: 0 };
   for (const activity of input.activities) {
     byType[activity.type] = (byType[activity.type] ?? 0) + 1;
@@ -140,6 +150,8 @@ export const aggregateStatistics = (input: {
     add(byCategory, activity.findingsByCategory);
     personTimes += activity.personTimesTotal;
     findings += activity.findingsTotal;
+    referred += activity.findingsReferred ?? 0;
+    for (const station of activity.liaisonStations ?? []) stations.add(station);
     community.consultationsAnswered += activity.consultationsAnswered ?? 0;
     community.residentsReceived += activity.residentsReceived ?? 0;
   }
@@ -172,13 +184,18 @@ export const aggregateStatistics = (input: {
 
   return {
     period: input.period,
-    activities: { completed: input.activities.length, byType: sortedRecord(byType) },
+    activities: {
+      completed: input.activities.length,
+      byType: sortedRecord(byType),
+      liaisonStations: stations.size,
+    },
     personTimes: { byLevel: sortedRecord(byLevel), total: personTimes },
     community,
     findings: {
       total: findings,
       byKind: sortedRecord(byKind),
       byCategory: sortedRecord(byCategory),
+      referred,
     },
     referrals: {
       totals: finish(total),

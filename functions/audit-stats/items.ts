@@ -36,10 +36,21 @@ export interface ActivityStatsItem {
   findingsByKind: Record<string, number>;
   findingsByCategory: Record<string, number>;
   referralIds: string[];
+  /** Findings the review referred to departments (the article's 转交). */
+  findingsReferred?: number;
+  /** The liaison stations a reception day ran at (their names: the period counts each once). */
+  liaisonStations?: string[];
   consultationsAnswered?: number;
   residentsReceived?: number;
   completedAt: string;
 }
+
+const stationsOf = (details: { liaisonStations?: unknown } | undefined) => {
+  const stations = details?.liaisonStations;
+  return Array.isArray(stations) && stations.length > 0
+    ? { liaisonStations: stations.filter((s): s is string => typeof s === 'string') }
+    : {};
+};
 
 export const activityStatsItem = (input: {
   activity: {
@@ -47,11 +58,18 @@ export const activityStatsItem = (input: {
     type: string;
     street: string;
     startsAt: string;
+    /** Type-specific fields as the activity stores them (a reception day's stations). */
+    details?: { liaisonStations?: unknown };
     communityCounts?: { consultationsAnswered?: number; residentsReceived?: number };
   };
   report: {
     personTimes: { byLevel: Record<string, number>; total: number };
-    findings: { total: number; byKind: Record<string, number>; byCategory: Record<string, number> };
+    findings: {
+      total: number;
+      byKind: Record<string, number>;
+      byCategory: Record<string, number>;
+      referred?: number;
+    };
     referrals: { byDepartment: { referralId: string }[] };
   };
   completedAt: string;
@@ -72,6 +90,8 @@ export const activityStatsItem = (input: {
     findingsByKind: report.findings.byKind,
     findingsByCategory: report.findings.byCategory,
     referralIds: report.referrals.byDepartment.map((entry) => entry.referralId),
+    findingsReferred: report.findings.referred ?? 0,
+    ...stationsOf(activity.details),
     ...(typeof counts?.consultationsAnswered === 'number'
       ? { consultationsAnswered: counts.consultationsAnswered }
       : {}),

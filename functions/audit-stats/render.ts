@@ -31,6 +31,10 @@ export const statisticsCsv = (stats: PeriodStatistics): string => {
   for (const [type, count] of Object.entries(stats.activities.byType)) {
     rows.push(['activities', type, 'completed', count]);
   }
+  rows.push(['activities', 'TOTAL', 'completed', stats.activities.completed]);
+  rows.push(['activities', 'TOTAL', 'liaisonStations', stats.activities.liaisonStations]);
+  rows.push(['community', 'TOTAL', 'consultationsAnswered', stats.community.consultationsAnswered]);
+  rows.push(['community', 'TOTAL', 'residentsReceived', stats.community.residentsReceived]);
   for (const [level, count] of Object.entries(stats.personTimes.byLevel)) {
     rows.push(['personTimes', level, 'personTimes', count]);
   }
@@ -41,6 +45,8 @@ export const statisticsCsv = (stats: PeriodStatistics): string => {
   for (const [category, count] of Object.entries(stats.findings.byCategory)) {
     rows.push(['findingsByCategory', category, 'findings', count]);
   }
+  rows.push(['findings', 'TOTAL', 'findings', stats.findings.total]);
+  rows.push(['findings', 'TOTAL', 'referred', stats.findings.referred]);
   const departments = [
     ...stats.referrals.byDepartment,
     { departmentId: 'TOTAL', ...stats.referrals.totals },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STREET_CODES } from '../shared/domain/reference.js';
+import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
 
 /** The longest period one statistics request reads (months of `STATS#` partitions). */
 export const MAX_PERIOD_MONTHS = 36;
@@ -24,6 +24,7 @@ export const statisticsQuerySchema = z
     from: date,
     to: date,
     street: z.enum(STREET_CODES).optional(),
+    type: z.enum(ACTIVITY_TYPE_CODES).optional(),
     format,
   })
   .refine((query) => query.from <= query.to, { path: ['to'], message: 'must not be before from' })

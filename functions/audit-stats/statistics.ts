@@ -23,7 +23,7 @@ const env = parseEnv(auditStatisticsEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
 /**
- * `GET /audit/statistics?from&to&street&format` (auditor; an organiser within their own
+ * `GET /audit/statistics?from&to&street&type&format` (auditor; an organiser within their own
  * street) → `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
  */
 export const handler = middy<HttpEvent, HttpResult>()
@@ -39,6 +39,7 @@ export const handler = middy<HttpEvent, HttpResult>()
       from: query.from,
       to: query.to,
       ...(street ? { street } : {}),
+      ...(query.type ? { type: query.type } : {}),
     });
     logger.info('Statistics read', {
       from: query.from,

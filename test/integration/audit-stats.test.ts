@@ -42,9 +42,14 @@ const DAY = chinaDateOf(START);
 const YEAR = Number(DAY.slice(0, 4));
 
 interface Statistics {
-  activities: { completed: number; byType: Record<string, number> };
+  activities: { completed: number; byType: Record<string, number>; liaisonStations: number };
   personTimes: { byLevel: Record<string, number>; total: number };
-  findings: { total: number; byKind: Record<string, number>; byCategory: Record<string, number> };
+  findings: {
+    total: number;
+    byKind: Record<string, number>;
+    byCategory: Record<string, number>;
+    referred: number;
+  };
   referrals: {
     totals: Record<string, number | null>;
     byDepartment: ({ departmentId: string } & Record<string, number | null>)[];
@@ -149,17 +154,41 @@ describe('audit statistics and duty records', () => {
     const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
     expect(res.status, res.text).toBe(200);
     const stats = res.json.statistics;
-    expect(stats.activities).toEqual({ completed: 1, byType: { THEMATIC_RESEARCH: 1 } });
+    expect(stats.activities).toEqual({
+      completed: 1,
+      byType: { THEMATIC_RESEARCH: 1 },
+      liaisonStations: 0,
+    });
     expect(stats.personTimes.byLevel).toMatchObject({ MUNICIPAL: 1, DISTRICT: 2 });
     expect(stats.personTimes.total).toBe(2);
     expect(stats.findings).toEqual({
       total: 2,
       byKind: { PROBLEM: 1, SUGGESTION: 1 },
       byCategory: { [CATEGORY]: 1, OTHER: 1 },
+      // The suggestion needed no referral: one finding of two was referred.
+      referred: 1,
     });
     const dept = stats.referrals.byDepartment.find((d) => d.departmentId === DEPARTMENT)!;
     expect(dept).toMatchObject({ sent: 1, answered: 0, resolved: 0, returned: 0 });
     expect(dept.resolutionRate).toBeNull();
+
+    // A type filter keeps the activity and its referrals with it, or leaves out both.
+    const sameType = await auditor.get<{ statistics: Statistics }>(
+      statsPath(`&street=${STREET}&type=THEMATIC_RESEARCH`),
+    );
+    expect(sameType.json.statistics.activities.completed).toBe(1);
+    expect(sameType.json.statistics.referrals.byDepartment.map((d) => d.departmentId)).toContain(
+      DEPARTMENT,
+    );
+    const otherType = await auditor.get<{ statistics: Statistics }>(
+      statsPath(`&street=${STREET}&type=COMMUNITY_VISIT`),
+    );
+    expect(otherType.status, otherType.text).toBe(200);
+    expect(otherType.json.statistics.activities.completed).toBe(0);
+    expect(otherType.json.statistics.personTimes.total).toBe(0);
+    expect(otherType.json.statistics.referrals.byDepartment).toEqual([]);
+    const unknownType = await auditor.get(statsPath('&type=PICNIC'));
+    expect(unknownType.status).toBe(422);
 
     // The statistics items are in the month partition of the activity's China date.
     const month = DAY.slice(0, 7);

@@ -346,7 +346,14 @@ describe('community visit counts', () => {
     ]);
   });
 
+  it('records the people a reception day received', async () => {
+    table.put(activityItem({ type: 'RECEPTION_DAY', status: 'FINDINGS_OPEN' }));
+    const counts = await updateCommunityCounts(deps, ID, organiser, { residentsReceived: 21 });
+    expect(counts).toMatchObject({ residentsReceived: 21 });
+  });
+
   it('is 409 for another activity type or before the visit', async () => {
+    // The fixture is a cross-inspection: it receives no residents.
     await expect(
       updateCommunityCounts(deps, ID, organiser, { residentsReceived: 1 }),
     ).rejects.toMatchObject({ statusCode: 409 });

@@ -100,26 +100,61 @@ describe('two-seat counting, from check-in to the period', () => {
         type: 'RECEPTION_DAY',
         street: 'WENCHONG',
         startsAt: '2020-07-01T01:00:00Z',
+        details: { liaisonStations: ['文冲社区联络站', '夏港社区联络站'] },
       },
       report,
       completedAt: '2020-07-02T00:00:00Z',
     });
     const stats = aggregateStatistics({
-      period: { from: '2020-07-01', to: '2020-07-31', street: null },
+      period: { from: '2020-07-01', to: '2020-07-31', street: null, type: null },
       activities: [item, { ...item, activityId: 'A2' }],
       referrals: [],
     });
     expect(stats.personTimes.byLevel).toMatchObject({ MUNICIPAL: 2, DISTRICT: 4 });
     // Two activities × two deputies: four person-times, not six.
     expect(stats.personTimes.total).toBe(4);
-    expect(stats.activities).toEqual({ completed: 2, byType: { RECEPTION_DAY: 2 } });
+    // Both reception days ran at the same two stations: two stations, not four.
+    expect(stats.activities).toEqual({
+      completed: 2,
+      byType: { RECEPTION_DAY: 2 },
+      liaisonStations: 2,
+    });
   });
 });
 
 describe('aggregateStatistics', () => {
+  it('adds up the findings referred and the community counts of every activity', () => {
+    const base = {
+      personTimesByLevel: {},
+      personTimesTotal: 0,
+      findingsByKind: {},
+      findingsByCategory: {},
+    };
+    const stats = aggregateStatistics({
+      period: { from: '2020-07-01', to: '2020-07-31', street: null, type: null },
+      activities: [
+        { ...base, type: 'RECEPTION_DAY', findingsTotal: 28, findingsReferred: 19 },
+        {
+          ...base,
+          type: 'COMMUNITY_VISIT',
+          findingsTotal: 10,
+          findingsReferred: 7,
+          consultationsAnswered: 12,
+          residentsReceived: 30,
+        },
+        // Written before the field existed: counts as none referred.
+        { ...base, type: 'COMMUNITY_VISIT', findingsTotal: 1, consultationsAnswered: 3 },
+      ],
+      referrals: [],
+    });
+    expect(stats.findings).toMatchObject({ total: 39, referred: 26 });
+    expect(stats.community).toEqual({ consultationsAnswered: 15, residentsReceived: 30 });
+    expect(stats.activities.liaisonStations).toBe(0);
+  });
+
   it('counts referrals by department with days to answer, 满意率 and 办成率 side by side', () => {
     const stats = aggregateStatistics({
-      period: { from: '2020-07-01', to: '2020-07-31', street: 'WENCHONG' },
+      period: { from: '2020-07-01', to: '2020-07-31', street: 'WENCHONG', type: null },
       activities: [
         {
           type: 'RECEPTION_DAY',
@@ -157,6 +192,7 @@ describe('aggregateStatistics', () => {
       total: 4,
       byKind: { PROBLEM: 1, SUGGESTION: 3 },
       byCategory: { DRAINAGE: 2, TRAFFIC: 2 },
+      referred: 0,
     });
     expect(stats.community.residentsReceived).toBe(5);
     const water = stats.referrals.byDepartment.find((d) => d.departmentId === 'dept-water')!;
@@ -263,7 +299,7 @@ describe('CSV and the duty report', () => {
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(null)).toBe('');
     const stats = aggregateStatistics({
-      period: { from: '2020-07-01', to: '2020-07-31', street: null },
+      period: { from: '2020-07-01', to: '2020-07-31', street: null, type: null },
       activities: [],
       referrals: [facts()],
     });
