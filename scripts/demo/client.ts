@@ -1,0 +1,170 @@
+// Talking to a running local cloud through its public HTTP API only, as the demo's users would:
+// tokens from the local issuer, JSON calls, polling until the workflow has moved on.
+import type { LocalCloudEndpoints } from '../../infra/local/cloud';
+
+export class DemoError extends Error {
+  override name = 'DemoError';
+}
+
+/** What a replay needs: where the cloud answers, and where to say what it did. */
+export interface DemoContext {
+  endpoints: LocalCloudEndpoints;
+  /** A numbered step of the replay. */
+  step(text: string): void;
+  /** A detail line under the last step. */
+  detail(text: string): void;
+}
+
+export type DemoRole = 'organiser' | 'deputy' | 'auditor';
+
+const notAnswering = (endpoints: LocalCloudEndpoints) =>
+  new DemoError(
+    `The local cloud does not answer at ${endpoints.api}: is npm start still running? (Start it again with npm start.)`,
+  );
+
+export async function mint(
+  endpoints: LocalCloudEndpoints,
+  role: DemoRole,
+  sub?: string,
+): Promise<string> {
+  if (!endpoints.tokenUrl) throw new DemoError('the running local cloud does not mint tokens');
+  let res: Response;
+  try {
+    res = await fetch(endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role, ...(sub ? { sub } : {}) }),
+    });
+  } catch {
+    throw notAnswering(endpoints);
+  }
+  const body = (await res.json()) as { token?: string; message?: string };
+  if (!res.ok || !body.token) throw new DemoError(`token: ${res.status} ${body.message ?? ''}`);
+  return body.token;
+}
+
+export interface Caller {
+  call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T>;
+}
+
+export function as(endpoints: LocalCloudEndpoints, token: string): Caller {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    attempt = 0,
+  ): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetch(`${endpoints.api}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw notAnswering(endpoints);
+    }
+    const text = await res.text();
+    // 503 + Retry-After: the API asks for a retry (e.g. the activity was busy).
+    if (res.status === 503 && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      return call<T>(method, path, body, headers, attempt + 1);
+    }
+    if (!res.ok) throw new DemoError(`${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  return { call: (method, path, body, headers) => call(method, path, body, headers) };
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new DemoError(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A date `days` from today in China Standard Time (the API checks due dates in that zone). */
+export const chinaDateIn = (days: number): string =>
+  new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The instant of `hh:mm` China time on the China date `day` (`YYYY-MM-DD`). */
+export const chinaTime = (day: string, hhmm: string): string =>
+  new Date(`${day}T${hhmm}:00+08:00`).toISOString();
+
+// --- what the API answers (the parts the demo reads) ---------------------------------------
+
+export interface ActivityJson {
+  activity: {
+    id: string;
+    status: string;
+    phase: string;
+    pendingTask?: { phase: string; deadline?: string };
+    counts: { invited: number; emailsSent: number };
+    attendance?: {
+      invited: number;
+      accepted: number;
+      attended: number;
+      madeUp: number;
+      personTimesByLevel: Record<string, number>;
+      personTimesTotal: number;
+    };
+  };
+  workflow: { status: string; executionArn: string } | null;
+}
+
+export interface FindingJson {
+  id: string;
+  category: string;
+  place: string;
+  description: string;
+  needsReferral: boolean;
+  referralId?: string;
+  unrouted?: boolean;
+  raisedBy: { deputyId?: string; resident?: { name?: string } };
+  decision?: { type: string };
+}
+
+export interface ReviewJson {
+  findings: FindingJson[];
+  referrals: {
+    id: string;
+    departmentId: string;
+    findingIds: string[];
+    status: string;
+    committeeId?: string;
+    dueDate?: string;
+  }[];
+  approval: { ready: boolean; undecided: string[] };
+}
+
+/** Polls an activity until `done`, failing fast when its workflow failed. */
+export const waitForActivity = (
+  organiser: Caller,
+  activityId: string,
+  what: string,
+  done: (view: ActivityJson) => boolean,
+): Promise<ActivityJson> =>
+  until(what, async () => {
+    const view = await organiser.call<ActivityJson>('GET', `/activities/${activityId}`);
+    if (view.activity.status === 'FAILED') {
+      throw new DemoError(`the activity failed: ${JSON.stringify(view.activity)}`);
+    }
+    return done(view) ? view : undefined;
+  });
