@@ -277,8 +277,8 @@ export class LiandongStack extends Stack {
       signingKey: linkSigningKey,
     });
 
-    // The QR check-in code is signed so it cannot be forged or extended; it is not a credential
-    // (the deputy still signs in), which is why its key may sit in the function configuration.
+    // The QR check-in code is signed so it cannot be forged or extended; the functions read the
+    // key from the secret when they issue or verify a code.
     const checkInCodeKey = new secretsmanager.Secret(this, 'CheckInCodeKey', {
       description: 'HMAC key of the short-lived activity codes in check-in QR codes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -295,7 +295,7 @@ export class LiandongStack extends Stack {
       api,
       logRetention: retention,
       activityStateMachine,
-      checkInCodeSecret: checkInCodeKey.secretValue.unsafeUnwrap(),
+      checkInCodeKey,
     });
     new FindingsReviewApi(this, 'FindingsReview', {
       table,

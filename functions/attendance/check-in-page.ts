@@ -4,6 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { getSigningKey } from '../shared/secrets.js';
 import type { HttpEvent, HttpResult } from '../shared/http/index.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import { CheckInCodeError } from './check-in-code.js';
@@ -13,7 +14,12 @@ import { renderCheckInPage, renderErrorPage, renderRefusalPage } from './page.js
 import { checkInPagePathSchema } from './schemas.js';
 
 const env = parseEnv(checkInPageEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, codeSecret: env.CHECK_IN_CODE_SECRET, logger };
+const deps = {
+  db,
+  tableName: env.TABLE_NAME,
+  checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
+  logger,
+};
 
 /**
  * `GET /check-in/{code}` (public: no JWT; the code names an activity and expires, it is not a

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { getSigningKey } from '../shared/secrets.js';
 import {
   getCaller,
   httpErrorHandler,
@@ -24,7 +25,7 @@ const env = parseEnv(checkInQrEnvSchema);
 const deps = {
   db,
   tableName: env.TABLE_NAME,
-  codeSecret: env.CHECK_IN_CODE_SECRET,
+  checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
   ttlSeconds: env.CHECK_IN_CODE_TTL_SECONDS,
   logger,
 };

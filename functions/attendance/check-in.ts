@@ -6,6 +6,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { z } from 'zod';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { getSigningKey } from '../shared/secrets.js';
 import {
   bodyLimit,
   getCaller,
@@ -23,7 +24,12 @@ import { checkInEnvSchema } from './env.js';
 import { activityPathSchema, checkInBodySchema, type CheckInBody } from './schemas.js';
 
 const env = parseEnv(checkInEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, codeSecret: env.CHECK_IN_CODE_SECRET, logger };
+const deps = {
+  db,
+  tableName: env.TABLE_NAME,
+  checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
+  logger,
+};
 
 /** The body is optional (`{code?}`): no body at all means `{}`. */
 const emptyBodyIsEmptyObject = (): MiddlewareObj<unknown> => ({

@@ -305,12 +305,20 @@ const checkInItems = (
 ];
 
 /**
+ * The HMAC key of check-in codes, read when a code is issued or verified (handlers read it from
+ * Secrets Manager, cached), so a check-in without a code does not depend on it.
+ */
+export interface CheckInCodeKeyDeps {
+  checkInCodeKey: () => Promise<string>;
+}
+
+/**
  * `POST /activities/{id}/check-ins`: an invited deputy checks in, exactly once, while the
  * activity is CHECK_IN_OPEN. With a `code` (from the QR page) the code must verify and name
  * this activity; the check-in is then recorded as `QR`.
  */
 export const checkIn = async (
-  deps: AttendanceDeps & { codeSecret: string },
+  deps: AttendanceDeps & CheckInCodeKeyDeps,
   activityId: string,
   caller: Caller,
   body: CheckInBody,
@@ -318,7 +326,7 @@ export const checkIn = async (
   const now = clock(deps);
   let method: CheckInView['method'] = 'API';
   if (body.code !== undefined) {
-    const verified = verifyCheckInCode(deps.codeSecret, body.code, now);
+    const verified = verifyCheckInCode(await deps.checkInCodeKey(), body.code, now);
     if (verified.activityId !== activityId) throw new CheckInCodeError('INVALID');
     method = 'QR';
   }
@@ -457,7 +465,7 @@ export interface CheckInQr {
  * code of the public page that carries it. Reads only.
  */
 export const checkInQr = async (
-  deps: AttendanceDeps & { codeSecret: string; ttlSeconds: number },
+  deps: AttendanceDeps & CheckInCodeKeyDeps & { ttlSeconds: number },
   activityId: string,
   caller: Caller,
   origin: string,
@@ -472,7 +480,7 @@ export const checkInQr = async (
     );
   }
   const { code, expiresAt } = issueCheckInCode(
-    deps.codeSecret,
+    await deps.checkInCodeKey(),
     activityId,
     clock(deps),
     deps.ttlSeconds,
@@ -499,10 +507,14 @@ export interface CheckInPageModel {
  * or one naming no activity is `CheckInCodeError` INVALID; an expired one EXPIRED.
  */
 export const checkInPage = async (
-  deps: AttendanceDeps & { codeSecret: string },
+  deps: AttendanceDeps & CheckInCodeKeyDeps,
   code: string,
 ): Promise<CheckInPageModel> => {
-  const { activityId, expiresAt } = verifyCheckInCode(deps.codeSecret, code, clock(deps));
+  const { activityId, expiresAt } = verifyCheckInCode(
+    await deps.checkInCodeKey(),
+    code,
+    clock(deps),
+  );
   const activity = (await getActivity(deps, activityId)) as ActivityRecord | undefined;
   if (!activity) throw new CheckInCodeError('INVALID');
   return {

@@ -6,32 +6,22 @@ import { z } from 'zod';
 const tableName = z.string().trim().min(1);
 
 /**
- * The HMAC key of check-in codes (at least 32 characters).
- *
- * For now the secret itself is passed as an environment variable. On AWS the lead should keep
- * it in Secrets Manager (a generated secret, e.g. `new secretsmanager.Secret(..., {
- * generateSecretString: { excludePunctuation: true, passwordLength: 48 } })`) and, until the
- * functions read it at cold start with Powertools Parameters (`getSecret`, cached) from a
- * `CHECK_IN_CODE_SECRET_ARN` variable, pass `secret.secretValue.unsafeUnwrap()` here. That
- * puts the value in the function configuration, readable with lambda:GetFunctionConfiguration,
- * which is acceptable only because a code is not a credential (it names an activity and
- * expires; the check-in still requires the deputy's JWT).
+ * The Secrets Manager secret (ARN) holding the HMAC key of check-in codes. The functions read it
+ * with Powertools Parameters, cached, when they issue or verify a code: the key is never in the
+ * function configuration.
  */
-const checkInCodeSecret = z
-  .string()
-  .min(32, { message: 'must be at least 32 characters' })
-  .max(512, { message: 'must be at most 512 characters' });
+const checkInCodeSecretArn = z.string().trim().min(1);
 
 export const attendanceEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export const checkInEnvSchema = z.object({
   TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET: checkInCodeSecret,
+  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
 });
 
 export const checkInQrEnvSchema = z.object({
   TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET: checkInCodeSecret,
+  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
   /** How long a QR code's activity code is valid; default 15 minutes. */
   CHECK_IN_CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /**
@@ -43,7 +33,7 @@ export const checkInQrEnvSchema = z.object({
 
 export const checkInPageEnvSchema = z.object({
   TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET: checkInCodeSecret,
+  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
 });
 
 export const phaseControlEnvSchema = z.object({ TABLE_NAME: tableName });

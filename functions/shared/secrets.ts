@@ -1,4 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { TransientError } from './errors.js';
 
 /**
  * Secrets of the app, read through Powertools Parameters (Secrets Manager `GetSecretValue`),
@@ -12,9 +13,13 @@ export const SIGNING_KEY_MAX_AGE_SECONDS = 300;
 /** Shorter keys make HMAC signatures guessable; generated secrets are far longer. */
 export const MIN_SIGNING_KEY_LENGTH = 16;
 
-export class SecretUnavailableError extends Error {
-  override readonly name = 'SecretUnavailableError';
-}
+/**
+ * The key cannot be had now: Secrets Manager unreachable or throttling, or the secret missing,
+ * empty or too short. Transient by type: an HTTP route answers 503 with Retry-After and a
+ * workflow step retries it with backoff (its name is `TransientError`), which is what a
+ * Secrets Manager outage needs; a misconfigured secret fails the same way, loudly, in the logs.
+ */
+export class SecretUnavailableError extends TransientError {}
 
 /**
  * The key that signs response and rating links (docs/referral-workflow.md, `links.ts`).

@@ -4,6 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { closeAttendanceEnvSchema } from '../../functions/activity-workflow/env';
@@ -26,12 +27,10 @@ export interface AttendanceApiProps {
   /** The activity workflow: the phase-control function may end its human steps. */
   readonly activityStateMachine: sfn.IStateMachine;
   /**
-   * HMAC key of the short-lived check-in codes (≥ 32 characters), passed to the functions as
-   * `CHECK_IN_CODE_SECRET`. On AWS keep it in Secrets Manager and pass
-   * `secret.secretValue.unsafeUnwrap()` (see functions/attendance/env.ts for why that is
-   * tolerable here and what the better wiring is); locally any long random string.
+   * The secret holding the HMAC key of the short-lived check-in codes: the functions that issue
+   * or verify a code get its ARN (`CHECK_IN_CODE_SECRET_ARN`) and read access, never the value.
    */
-  readonly checkInCodeSecret: string;
+  readonly checkInCodeKey: secretsmanager.ISecret;
   /** Origin of the public check-in page, if not the API's own (e.g. a custom domain). */
   readonly publicBaseUrl?: string;
 }
@@ -49,7 +48,7 @@ export class AttendanceApi extends Construct {
     super(scope, id);
     const { table, api, logRetention } = props;
     const tableEnv = { TABLE_NAME: table.tableName };
-    const secretEnv = { ...tableEnv, CHECK_IN_CODE_SECRET: props.checkInCodeSecret };
+    const secretEnv = { ...tableEnv, CHECK_IN_CODE_SECRET_ARN: props.checkInCodeKey.secretArn };
 
     const respond = new ProjectFunction(this, 'RespondInvitationFunction', {
       entry: 'functions/attendance/respond-invitation.ts',
@@ -134,6 +133,7 @@ export class AttendanceApi extends Construct {
           'Opened from a QR code on site; the signed, expiring code names the activity only, and the check-in itself is a POST with the deputy JWT',
       },
     });
+    for (const fn of [checkIn, qr, page]) props.checkInCodeKey.grantRead(fn);
 
     const phaseControl = new ProjectFunction(this, 'PhaseControlFunction', {
       entry: 'functions/attendance/phase-control.ts',

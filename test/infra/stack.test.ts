@@ -184,6 +184,31 @@ describe('functions', () => {
     }
   });
 
+  it('gives the check-in code key by secret ARN and read grant, never its value', () => {
+    for (const prefix of [
+      'AttendanceCheckInFunction',
+      'AttendanceCheckInQrFunction',
+      'AttendanceCheckInPageFunction',
+    ]) {
+      const fn = resources[functionLogicalId(prefix)]!;
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(JSON.stringify(variables.CHECK_IN_CODE_SECRET_ARN), prefix).toContain(
+        'CheckInCodeKey',
+      );
+      expect(actionsOf(prefix), prefix).toContain('secretsmanager:GetSecretValue');
+    }
+    expect(actionsOf('AttendanceMakeUpCheckInFunction')).not.toContain(
+      'secretsmanager:GetSecretValue',
+    );
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      // A dynamic reference would put the resolved secret into the function configuration.
+      expect(JSON.stringify(fn.Properties!.Environment ?? {}), id).not.toContain(
+        'resolve:secretsmanager',
+      );
+    }
+  });
+
   it('each function environment holds the variables its schema requires', () => {
     const create = resources[functionLogicalId('CreateActivityFunction')]!;
     expect(

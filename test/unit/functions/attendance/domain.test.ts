@@ -29,7 +29,7 @@ import { fakeTable } from './table.js';
 const table = fakeTable();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 let now = NOW;
-const deps = { db, tableName: TABLE, now: () => now, codeSecret: SECRET };
+const deps = { db, tableName: TABLE, now: () => now, checkInCodeKey: async () => SECRET };
 const PK = `ACTIVITY#${ID}`;
 
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];

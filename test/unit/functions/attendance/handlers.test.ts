@@ -1,4 +1,9 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
+import {
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  InternalServiceError,
+} from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,7 +15,8 @@ import { fakeTable } from './table.js';
 vi.hoisted(() => {
   Object.assign(process.env, {
     TABLE_NAME: 'LiandongTable',
-    CHECK_IN_CODE_SECRET: 'test-check-in-code-secret-0123456789abcdef',
+    CHECK_IN_CODE_SECRET_ARN:
+      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:CheckInCodeKey-unit',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -26,6 +32,8 @@ const counts = (await import('../../../../functions/attendance/update-counts.js'
 
 const table = fakeTable();
 const sfnMock = mockClient(SFNClient);
+// The check-in code key comes from Secrets Manager (Powertools Parameters caches it).
+const secretsMock = mockClient(SecretsManagerClient);
 const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
 const PK = `ACTIVITY#${ID}`;
 
@@ -54,6 +62,8 @@ beforeEach(() => {
   table.items.clear();
   table.install();
   sfnMock.reset();
+  secretsMock.reset();
+  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   table.put(activityItem({ title: '交叉检查 <script>alert(1)</script>' }));
   table.put(invitationItem('dep-0001'));
 });
@@ -79,6 +89,27 @@ describe('POST /activities/{id}/check-ins', () => {
     expect(second.json).toMatchObject({
       message: expect.stringContaining('already checked in at'),
     });
+  });
+
+  it('checks in without a code while Secrets Manager is down; a code then answers 503', async () => {
+    const { code } = issueCheckInCode(SECRET, ID, new Date());
+    secretsMock
+      .on(GetSecretValueCommand)
+      .rejects(new InternalServiceError({ message: 'down', $metadata: {} }));
+    // Runs before any test that reads the key: Powertools would serve a cached key otherwise.
+    const withCode = await call(checkIn, {
+      path: path('/check-ins'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+      body: { code },
+    });
+    expect(withCode.status).toBe(503);
+    const plain = await call(checkIn, {
+      path: path('/check-ins'),
+      pathParameters: { activityId: ID },
+      claims: deputyClaims,
+    });
+    expect(plain.status).toBe(201);
   });
 
   it('403 for an organiser, 422 for an unknown field', async () => {

@@ -25,7 +25,7 @@ import { fakeTable } from './table.js';
 
 const table = fakeTable();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const deps = { db, tableName: TABLE, now: () => NOW, codeSecret: SECRET };
+const deps = { db, tableName: TABLE, now: () => NOW, checkInCodeKey: async () => SECRET };
 const PK = `ACTIVITY#${ID}`;
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
 const activity = () => table.get(PK, 'ACTIVITY')!;
