@@ -5,7 +5,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { startLocalApi, type LocalApiServer } from './api/server';
 import { issuerKeyFile, type MintOptions } from './api/issuer';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { startDynamoDbMeter } from './dynamodb-meter';
 import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda-runtime';
+import { LambdaTally, localMeter, type LocalMeter } from './meter';
 import { freePort } from './ports';
 import { startLocalSes } from './ses';
 import {
@@ -56,6 +58,13 @@ export interface LocalCloudOptions {
   functionEnv?: Record<string, string>;
   /** Run the handler entries the template names (default) or CDK's bundles. */
   code?: LocalCode;
+  /**
+   * Count Lambda invocations and DynamoDB capacity units (benchmarks): the functions then reach
+   * DynamoDB Local through a metering proxy. Off by default.
+   */
+  meter?: boolean;
+  /** The stage's throttling of the HTTP API (default on, as the template sets it). */
+  throttle?: boolean;
 }
 
 export interface LocalCloudEndpoints {
@@ -88,6 +97,8 @@ export interface LocalCloud {
   mintToken(options: MintOptions): Promise<string>;
   /** Resolves when no execution is doing work (see the Step Functions service). */
   stepFunctionsIdle(): Promise<void>;
+  /** Present when started with `meter: true`. */
+  meter?: LocalMeter;
   /** Writes items (plain objects, keys included) into the table, only when it holds nothing yet. */
   seedIfEmpty(items: Record<string, unknown>[], tableLogicalId?: string): Promise<number>;
   stop(): Promise<void>;
@@ -156,6 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(inMemory || !dataDir ? {} : { keyFile: issuerKeyFile(dataDir) }),
       allowTokenMinting: options.allowTokenMinting ?? false,
       quiet: options.quiet ?? false,
+      ...(options.throttle === false ? { throttle: false } : {}),
     });
     started.push(api);
 
@@ -172,6 +184,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region,
     });
     const sesStarting = startLocalSes({ port: sesPort, host });
+    // Metering: the functions' DynamoDB endpoint is the proxy, which forwards to DynamoDB Local.
+    const dynamoMeter = options.meter
+      ? await startDynamoDbMeter({ upstream: `http://${host}:${dynamodbPort}`, host })
+      : undefined;
+    if (dynamoMeter) started.push(dynamoMeter);
+    const lambdaTally = options.meter ? new LambdaTally() : undefined;
     // Whatever fails first, nothing started here may be left running.
     const engines = Promise.allSettled([ddbStarting, sesStarting]).then((settled) => {
       for (const r of settled) if (r.status === 'fulfilled') started.push(r.value);
@@ -215,13 +233,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         region,
         quiet: options.quiet ?? false,
         code: options.code ?? 'entries',
+        ...(lambdaTally ? { observe: lambdaTally.observe } : {}),
         baseEnv: {
           AWS_REGION: region,
           AWS_DEFAULT_REGION: region,
           AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
           AWS_SESSION_TOKEN: 'local',
-          AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamodbPort}`,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoMeter?.url ?? `http://${host}:${dynamodbPort}`,
           AWS_ENDPOINT_URL_SES: `http://${host}:${sesPort}`,
           AWS_ENDPOINT_URL_SESV2: `http://${host}:${sesPort}`,
           AWS_ENDPOINT_URL_SFN: `http://${host}:${sfnPort}`,
@@ -281,6 +300,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       runtime,
       mintToken: (o) => api.issuer.mintToken(o),
       stepFunctionsIdle: () => sfn.idle(),
+      ...(lambdaTally && dynamoMeter ? { meter: localMeter(lambdaTally, dynamoMeter) } : {}),
       seedIfEmpty: (items, tableLogicalId) =>
         seed(ddb, pickTable(template.tables, tableLogicalId), items),
       stop: stopAll,

@@ -67,9 +67,24 @@ export interface LambdaRuntimeOptions {
    * bundling needed, so synthesis takes seconds) or the bundles CDK wrote under cdk.out.
    */
   code?: LocalCode;
+  /**
+   * Called after every invocation (metering for benchmarks); it cannot change the outcome and
+   * an observer that throws is ignored.
+   */
+  observe?: (invocation: InvocationRecord) => void;
 }
 
 export type LocalCode = 'entries' | 'bundles';
+
+/** One finished invocation, as a metering observer sees it. */
+export interface InvocationRecord {
+  logicalId: string;
+  memoryMb: number;
+  /** Wall time of the handler call in this process, milliseconds. */
+  durationMs: number;
+  /** The error's name when the invocation failed (timeouts included). */
+  error?: string;
+}
 
 /** Throws when two functions give one variable different values: all share one process.env. */
 export function checkEnvironmentConflicts(functions: LocalFunction[]): void {
@@ -250,13 +265,30 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
       );
       timer.unref();
     });
+    const started = performance.now();
+    let error: string | undefined;
     try {
       // The handler's own error propagates unchanged, so its name reaches Retry/Catch.
       return asJson(
         await Promise.race([callHandler(loaded.handler!, asJson(payload), context), timeout]),
       );
+    } catch (err) {
+      error = (err as Error | undefined)?.name ?? 'Error';
+      throw err;
     } finally {
       clearTimeout(timer);
+      if (options.observe) {
+        try {
+          options.observe({
+            logicalId: fn.logicalId,
+            memoryMb: fn.memoryMb,
+            durationMs: performance.now() - started,
+            ...(error === undefined ? {} : { error }),
+          });
+        } catch {
+          // Metering must never change what the caller sees.
+        }
+      }
     }
   };
 
