@@ -209,13 +209,11 @@ const badLink = (): fc.Arbitrary<Bad> => {
       const other = p === 'respond' ? valid.rate : valid.respond;
       return { kind: 'wrong purpose', page: p, token: other[a % other.length]! };
     }),
-    fc
-      .nat()
-      .map((a) => ({
-        kind: 'old round',
-        page: 'respond' as const,
-        token: oldRound[a % oldRound.length]!,
-      })),
+    fc.nat().map((a) => ({
+      kind: 'old round',
+      page: 'respond' as const,
+      token: oldRound[a % oldRound.length]!,
+    })),
     fc
       .tuple(page, fc.nat())
       .map(([p, a]) => ({ kind: 'expired', page: p, token: expired[a % expired.length]! })),
