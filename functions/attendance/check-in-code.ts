@@ -68,7 +68,13 @@ export const verifyCheckInCode = (
   const [, activityId, expiry, signature] = match as unknown as [string, string, string, string];
   const expected = sign(secret, activityId, expiry);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // Only the canonical spelling: the unused low bits of the last character would otherwise
+  // give one signature several accepted spellings (as links.ts).
+  if (
+    given.length !== expected.length ||
+    given.toString('base64url') !== signature ||
+    !timingSafeEqual(given, expected)
+  ) {
     throw new CheckInCodeError('INVALID');
   }
   const expiresAtMs = parseInt(expiry, 36) * 1000;

@@ -131,7 +131,13 @@ export const verifyLink = async (
   const [, linkId, expiry, signature] = match as unknown as [string, string, string, string];
   const expected = sign(secret, linkId, expiry);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // The last of 22 base64url characters carries 2 unused bits: without the canonical check,
+  // four spellings of one signature would all verify (found by the security link test).
+  if (
+    given.length !== expected.length ||
+    given.toString('base64url') !== signature ||
+    !timingSafeEqual(given, expected)
+  ) {
     throw new InvalidLinkError('TAMPERED');
   }
   const expiresAt = parseInt(expiry, 36);

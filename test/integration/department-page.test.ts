@@ -4,42 +4,23 @@
 // no side effects, replays, escaping. Then the real thing: a referral workflow emails its link,
 // the department replies through the page, and the execution moves on.
 // Runs once the lead wires `ReferralApi` into the stack (its routes exist in the template).
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../functions/shared/ids';
-import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
+import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
 import { createLink } from '../../functions/shared/links';
-import { extractKey } from '../../functions/shared/secrets';
 import { eventually } from './support/activity';
+import { linkSigningKey, linkStore, seedReferral } from './support/referral';
 import { api } from './support/api';
 import { ddbDoc, sfnClient, waitForMail } from './support/aws';
-import { localCloud, stateMachineArn, tableName } from './support/cloud';
+import { stateMachineArn, tableName } from './support/cloud';
 
 const anonymous = api(null);
 const organiser = api('organiser');
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
-const signingKey = async (): Promise<string> => {
-  const { secretsmanager, region, secrets } = localCloud();
-  const entry =
-    Object.entries(secrets).find(([id]) => /link|signing/i.test(id)) ??
-    Object.entries(secrets).find(([id]) => !/check-?in/i.test(id));
-  if (!entry) throw new Error('no link signing secret in the template');
-  const client = new SecretsManagerClient({
-    endpoint: secretsmanager,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: entry[1] }));
-  const key = extractKey(out.SecretString);
-  if (!key) throw new Error('empty signing key');
-  return key;
-};
-
-const store = () => ({ db: ddbDoc(), tableName: tableName() });
+const store = linkStore;
 
 const item = async (key: { pk: string; sk: string }) =>
   (await ddbDoc().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true })))
@@ -61,70 +42,12 @@ const form = (fields: Record<string, string>) => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
 });
 
-/** Reference data, an activity with one finding, and a referral in the given state. */
-const seed = async (referral: Record<string, unknown>) => {
-  const db = ddbDoc();
-  const TableName = tableName();
-  const activityId = newId();
-  const referralId = newId();
-  const suffix = referralId.slice(-6).toLowerCase();
-  const departmentId = `dept-it-${suffix}`;
-  const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName, Item }));
-  await put({
-    ...keys.activity(activityId),
-    entity: 'ACTIVITY',
-    id: activityId,
-    title: `集成测试活动 ${XSS}`,
-    street: 'WENCHONG',
-    language: 'zh',
-  });
-  await put({
-    ...keys.department(departmentId),
-    entity: 'DEPARTMENT',
-    id: departmentId,
-    name: `集成测试部门 ${XSS}`,
-    emails: [`${departmentId}@example.org`],
-    categories: ['DRAINAGE'],
-    active: true,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-  });
-  await put({
-    ...keys.finding(activityId, 'F1'),
-    entity: 'FINDING',
-    id: 'F1',
-    activityId,
-    kind: 'PROBLEM',
-    category: 'DRAINAGE',
-    description: `雨后积水 ${XSS}`,
-    place: `文冲村 ${XSS}`,
-    raisedBy: { resident: { name: '王某某', contact: '13800000000', consentToContact: true } },
-    needsReferral: true,
-  });
-  const now = new Date().toISOString();
-  await put({
-    ...keys.referral(referralId),
-    ...keys.referralOwnership(activityId, departmentId),
-    entity: 'REFERRAL',
-    id: referralId,
-    activityId,
-    departmentId,
-    findingIds: ['F1'],
-    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-    createdAt: now,
-    updatedAt: now,
-    dispatchedAt: now,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-    ...referral,
-  });
-  return { activityId, referralId, departmentId };
-};
+const seed = (referral: Record<string, unknown>) => seedReferral({ referral, text: XSS });
 
 describe('department response page (security)', () => {
   let key: string;
   beforeAll(async () => {
-    key = await signingKey();
+    key = await linkSigningKey();
   });
 
   it('refuses tampered, expired and foreign links and changes nothing on GET', async () => {

@@ -13,6 +13,24 @@ describe('check-in codes', () => {
     expect(verifyCheckInCode(SECRET, code, NOW)).toEqual({ activityId: ID, expiresAt });
   });
 
+  it('is INVALID in any other spelling of its signature', () => {
+    const { code } = issueCheckInCode(SECRET, ID, NOW, 60);
+    const signature = code.split('.').at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const unused = (6 - ((Buffer.from(signature, 'base64url').length * 8) % 6)) % 6;
+    expect(unused).toBeGreaterThan(0);
+    for (let low = 1; low < 2 ** unused; low++) {
+      const other = `${code.slice(0, -1)}${alphabet[last ^ low]}`;
+      expect(Buffer.from(other.split('.').at(-1)!, 'base64url')).toEqual(
+        Buffer.from(signature, 'base64url'),
+      );
+      expect(() => verifyCheckInCode(SECRET, other, NOW)).toThrow(
+        expect.objectContaining({ reason: 'INVALID' }),
+      );
+    }
+  });
+
   it('is EXPIRED after its time, INVALID when tampered with or signed with another key', () => {
     const { code } = issueCheckInCode(SECRET, ID, NOW, 60);
     expect(() => verifyCheckInCode(SECRET, code, new Date(NOW.getTime() + 60_000))).toThrow(

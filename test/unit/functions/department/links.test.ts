@@ -89,6 +89,26 @@ describe('signed links', () => {
     expect(wrongKey.reason).toBe('TAMPERED');
   });
 
+  it('refuses another spelling of the same signature (the unused bits of its last character)', async () => {
+    const token = await respondLink();
+    const [id, expiry, signature] = token.split('.') as [string, string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const spellings = [1, 2, 3].map(
+      (low) =>
+        `${id}.${expiry}.${signature.slice(0, -1)}${alphabet[(last & ~3) | ((last + low) & 3)]}`,
+    );
+    for (const forged of spellings) {
+      // Same 16 bytes once decoded: only the canonical spelling is the signature.
+      expect(Buffer.from(forged.split('.')[2]!, 'base64url')).toEqual(
+        Buffer.from(signature, 'base64url'),
+      );
+      const error = await refusal(verifyLink(store(), SIGNING_KEY, forged, 'RESPOND'));
+      expect(error.reason).toBe('TAMPERED');
+    }
+    await expect(verifyLink(store(), SIGNING_KEY, token, 'RESPOND')).resolves.toBeDefined();
+  });
+
   it('refuses an expired link (410), before reading the table', async () => {
     const token = await respondLink();
     now = new Date(NOW.getTime() + 3600_000);

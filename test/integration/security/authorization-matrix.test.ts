@@ -1,0 +1,600 @@
+// Integration (local cloud): the authorization matrix. Every route of the API (from the
+// synthesized template; a route missing from EXPECTED fails the first test, so a new route forces
+// a decision) × seven callers: an organiser of the activity's street (own scope), an organiser of
+// another street, the invited deputy (self), a deputy not invited (other), an auditor, no token,
+// and a token whose group the app does not know. Each cell is allow or deny: deny is 401, 403 or
+// 404 with a message and nothing of the other scope in the body (the unique marker in every
+// fixture text), and changes nothing; allow is anything else below 500 (a refusal for the
+// state the fixture is in, 409/422, is still past the access check). All denials run first,
+// on untouched fixtures; then the allowed calls. Object-level checks follow: another scope's
+// ids in the path, a referral id of another activity, a cursor from another scope.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../functions/shared/data/keys';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import {
+  closeAttendance,
+  closeFindings,
+  inDays,
+  inSeconds,
+  openCheckIn,
+  recordFinding,
+  scheduleActivity,
+  waitForPhase,
+  type ReviewJson,
+} from '../support/activity';
+import { api, type ApiClient } from '../support/api';
+import { ddbDoc } from '../support/aws';
+import { tableName } from '../support/cloud';
+import { seedReferral } from '../support/referral';
+import { fillPath, routeInventory } from './inventory';
+
+const RUN = Date.now().toString(36);
+const MARK = `MATRIX${RUN}`;
+const INVITED = DEMO_DEPUTY_IDS.wenchong;
+const NOT_INVITED = 'dep-0100';
+const YEAR = new Date().getUTCFullYear();
+
+const CALLERS = {
+  orgOwn: api({ role: 'organiser', sub: `org-own-${RUN}`, street: 'WENCHONG' }),
+  orgOther: api({ role: 'organiser', sub: `org-other-${RUN}`, street: 'HUANGPU' }),
+  depSelf: api({ role: 'deputy', sub: INVITED }),
+  depOther: api({ role: 'deputy', sub: NOT_INVITED }),
+  auditor: api({ role: 'auditor', sub: `aud-${RUN}` }),
+  noToken: api(null),
+  unknownGroup: api({
+    role: 'auditor',
+    sub: `mayor-${RUN}`,
+    extraClaims: { 'cognito:groups': ['mayor'] },
+  }),
+} satisfies Record<string, ApiClient>;
+type Caller = keyof typeof CALLERS;
+const CALLER_NAMES = Object.keys(CALLERS) as Caller[];
+
+/** Letters of the callers allowed: O own organiser, X other organiser, D deputy self, E deputy other, A auditor. */
+type Allowed = string;
+const LETTER: Record<string, Caller> = {
+  O: 'orgOwn',
+  X: 'orgOther',
+  D: 'depSelf',
+  E: 'depOther',
+  A: 'auditor',
+};
+
+const ids: Record<string, string> = {};
+const fixture = { start: '', attendance: '', findings: '', review: '', cancel: '', other: '' };
+const otherReferral = { id: '' };
+
+interface Case {
+  allow: Allowed | 'public';
+  /** Values of the path parameters. */
+  path: () => Record<string, string>;
+  query?: () => string;
+  body?: () => unknown;
+  contentType?: string;
+}
+
+const act = (which: keyof typeof fixture) => () => ({ activityId: fixture[which] });
+const ref = (name: string) => () => ({ [name]: ids[name]! });
+
+const EXPECTED: Record<string, Case> = {
+  'POST /activities': {
+    allow: 'O',
+    path: () => ({}),
+    body: () => ({
+      title: `矩阵 ${MARK}`,
+      type: 'SYMPOSIUM',
+      street: 'WENCHONG',
+      location: '文冲街道',
+      startsAt: inSeconds(3600),
+      endsAt: inSeconds(7200),
+      invitedDeputyIds: [INVITED],
+    }),
+  },
+  'GET /activities/{activityId}': { allow: 'O D A', path: act('start') },
+  'POST /activities/{activityId}/attendance/close': { allow: 'O', path: act('attendance') },
+  'POST /activities/{activityId}/cancel': {
+    allow: 'O',
+    path: act('cancel'),
+    body: () => ({ reason: '矩阵取消' }),
+  },
+  'POST /activities/{activityId}/check-in/open': { allow: 'O', path: act('start') },
+  'GET /activities/{activityId}/check-in/qr': { allow: 'O', path: act('attendance') },
+  'POST /activities/{activityId}/check-ins': {
+    allow: 'D',
+    path: act('attendance'),
+    body: () => ({}),
+  },
+  'POST /activities/{activityId}/check-ins/make-up': {
+    allow: 'O',
+    path: act('attendance'),
+    body: () => ({ deputyId: INVITED, reason: '补签' }),
+  },
+  'PATCH /activities/{activityId}/counts': {
+    allow: 'O',
+    path: act('attendance'),
+    body: () => ({ consultationsAnswered: 3, residentsReceived: 2 }),
+  },
+  'GET /activities/{activityId}/findings': { allow: 'O D A', path: act('findings') },
+  'POST /activities/{activityId}/findings': {
+    allow: 'O D',
+    path: act('findings'),
+    body: () => ({
+      kind: 'PROBLEM',
+      category: 'DRAINAGE',
+      description: '积水',
+      place: '文冲村',
+      needsReferral: true,
+    }),
+  },
+  'POST /activities/{activityId}/findings/close': { allow: 'O', path: act('findings') },
+  'POST /activities/{activityId}/invitation/response': {
+    allow: 'D',
+    path: act('start'),
+    body: () => ({ response: 'ACCEPTED' }),
+  },
+  'GET /activities/{activityId}/review': { allow: 'O A', path: act('review') },
+  'POST /activities/{activityId}/review/approve': { allow: 'O', path: act('review') },
+  'POST /activities/{activityId}/review/decisions': {
+    allow: 'O',
+    path: act('review'),
+    body: () => ({
+      decisions: [{ findingId: ids.findingId, decision: 'NO_ACTION', reason: '无需处理' }],
+    }),
+  },
+  'POST /activities/{activityId}/review/referrals/{referralId}': {
+    allow: 'O',
+    path: () => ({ activityId: fixture.review, referralId: ids.reviewReferralId! }),
+    body: () => ({ committeeId: DEMO_COMMITTEE_IDS.socialDevelopment, dueDate: inDays(20) }),
+  },
+  'GET /audit/activities': { allow: 'O X A', path: () => ({}) },
+  'GET /audit/activities/{activityId}/trail': { allow: 'O A', path: act('cancel') },
+  'GET /audit/activities/{activityId}/verify': { allow: 'O A', path: act('cancel') },
+  'GET /audit/deputies/{deputyId}/duty-record': {
+    allow: 'O X D A',
+    path: () => ({ deputyId: INVITED }),
+    query: () => `?year=${YEAR}`,
+  },
+  'GET /audit/deputies/{deputyId}/duty-report': {
+    allow: 'O X D A',
+    path: () => ({ deputyId: INVITED }),
+    query: () => `?year=${YEAR}`,
+  },
+  'GET /audit/referrals/{referralId}/trail': { allow: 'O A', path: ref('referralId') },
+  'GET /audit/referrals/{referralId}/verify': { allow: 'O A', path: ref('referralId') },
+  'GET /audit/statistics': {
+    allow: 'O X A',
+    path: () => ({}),
+    query: () => `?from=${YEAR}-01-01&to=${YEAR}-12-31`,
+  },
+  'GET /check-in/{code}': { allow: 'public', path: () => ({ code: 'not-a-code' }) },
+  'GET /committees': { allow: 'O X A', path: () => ({}) },
+  'POST /committees': {
+    allow: 'O X',
+    path: () => ({}),
+    body: () => ({ name: `矩阵工委 ${RUN}-${Math.random()}`, emails: [`m-${RUN}@example.org`] }),
+  },
+  'GET /committees/{committeeId}': { allow: 'O X A', path: ref('committeeId') },
+  'PATCH /committees/{committeeId}': {
+    allow: 'O X',
+    path: ref('committeeId'),
+    body: () => ({ name: `矩阵工委改 ${RUN}` }),
+  },
+  'POST /committees/{committeeId}/deactivate': { allow: 'O X', path: ref('committeeId') },
+  'GET /departments': { allow: 'O X A', path: () => ({}) },
+  'POST /departments': {
+    allow: 'O X',
+    path: () => ({}),
+    body: () => ({
+      name: `矩阵部门 ${RUN}-${Math.random()}`,
+      emails: [`d-${RUN}@example.org`],
+      categories: ['HEALTH'],
+    }),
+  },
+  'GET /departments/{departmentId}': { allow: 'O X A', path: ref('departmentId') },
+  'PATCH /departments/{departmentId}': {
+    allow: 'O X',
+    path: ref('departmentId'),
+    body: () => ({ name: `矩阵部门改 ${RUN}` }),
+  },
+  'POST /departments/{departmentId}/deactivate': { allow: 'O X', path: ref('departmentId') },
+  'GET /deputies': { allow: 'O X A', path: () => ({}) },
+  'POST /deputies': {
+    allow: 'O X',
+    path: () => ({}),
+    body: () => ({
+      name: '矩阵代表',
+      email: `matrix-${RUN}-${Math.random().toString(36).slice(2)}@example.org`,
+      seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
+    }),
+  },
+  'POST /deputies/import': {
+    allow: 'O X',
+    path: () => ({}),
+    contentType: 'text/csv',
+    body: () =>
+      `name,email,level1,body1\n矩阵导入,import-${RUN}-${Math.random().toString(36).slice(2)}@example.org,区,广州市黄埔区人民代表大会\n`,
+  },
+  'GET /deputies/{deputyId}': { allow: 'O X A', path: ref('deputyId') },
+  'PATCH /deputies/{deputyId}': {
+    allow: 'O X',
+    path: ref('deputyId'),
+    body: () => ({ liaisonStation: '矩阵联络站' }),
+  },
+  'POST /deputies/{deputyId}/deactivate': { allow: 'O X', path: ref('deputyId') },
+  'GET /rate/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
+  'POST /rate/{token}': {
+    allow: 'public',
+    path: () => ({ token: 'not-a-link' }),
+    contentType: 'application/x-www-form-urlencoded',
+    body: () => 'rating=SATISFIED',
+  },
+  'GET /referrals/{referralId}': { allow: 'O A', path: ref('referralId') },
+  'POST /referrals/{referralId}/close': {
+    allow: 'O',
+    path: ref('referralId'),
+    body: () => ({ reason: '矩阵关闭' }),
+  },
+  'POST /referrals/{referralId}/extension': {
+    allow: 'O',
+    path: ref('referralId'),
+    body: () => ({ decision: 'REFUSE', reason: '矩阵' }),
+  },
+  'POST /referrals/{referralId}/reroute': {
+    allow: 'O',
+    path: ref('referralId'),
+    body: () => ({ departmentId: ids.departmentId, reason: '矩阵改派' }),
+  },
+  'GET /respond/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
+  'POST /respond/{token}': {
+    allow: 'public',
+    path: () => ({ token: 'not-a-link' }),
+    contentType: 'application/x-www-form-urlencoded',
+    body: () => 'action=ACKNOWLEDGE',
+  },
+  'GET /routing-rules': { allow: 'O X A', path: () => ({}) },
+  'POST /routing-rules': {
+    allow: 'O X',
+    path: () => ({}),
+    body: () => ({ category: 'HEALTH', street: 'CHANGLING', departmentId: ids.departmentId }),
+  },
+  'GET /routing-rules/{ruleId}': { allow: 'O X A', path: ref('ruleId') },
+  'PATCH /routing-rules/{ruleId}': {
+    allow: 'O X',
+    path: ref('ruleId'),
+    body: () => ({ departmentId: ids.departmentId }),
+  },
+  'POST /routing-rules/{ruleId}/deactivate': { allow: 'O X', path: ref('ruleId') },
+};
+
+const allowedCallers = (c: Case): Set<Caller> =>
+  c.allow === 'public'
+    ? new Set(CALLER_NAMES)
+    : new Set(
+        c.allow
+          .split(' ')
+          .filter(Boolean)
+          .map((l) => LETTER[l]!),
+      );
+
+async function call(route: string, c: Case, caller: Caller) {
+  const [method, template] = route.split(' ') as [string, string];
+  const path = `${fillPath(template, c.path())}${c.query?.() ?? ''}`;
+  const body = c.body?.();
+  // The stage throttle (50 rps, burst 100) answers 429 before any route: wait and retry, as a
+  // client would; it says nothing about access.
+  for (let attempt = 0; ; attempt++) {
+    const res = await CALLERS[caller].request(method, path, {
+      ...(body === undefined ? {} : { body }),
+      ...(c.contentType ? { headers: { 'content-type': c.contentType } } : {}),
+    });
+    if (res.status !== 429 || attempt >= 20) return res;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Retries the stage throttle's 429 (it answers before any route). */
+async function retry429<T extends { status: number }>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if (res.status !== 429 || attempt >= 20) return res;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const partition = async (pk: string) =>
+  (
+    await ddbDoc().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+
+const fixtureState = async () => {
+  const pks = [
+    ...Object.values(fixture).map((id) => keys.activity(id).pk),
+    keys.referral(ids.referralId!).pk,
+    keys.department(ids.departmentId!).pk,
+    keys.committee(ids.committeeId!).pk,
+    keys.deputy(ids.deputyId!).pk,
+  ];
+  return Promise.all(pks.map(partition));
+};
+
+const figures = { cells: 0, allowed: 0, denied: 0, publicCells: 0, leaks: 0, objectChecks: 0 };
+
+beforeAll(async () => {
+  const own = CALLERS.orgOwn;
+  const schedule = (label: string, client = own, street = 'WENCHONG') =>
+    scheduleActivity(client, {
+      title: `矩阵 ${label} ${MARK}`,
+      street,
+      type: 'COMMUNITY_VISIT',
+      communities: [`社区 ${MARK}`],
+      invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
+    });
+  const [start, attendance, findings, review, cancel, other] = await Promise.all([
+    (async () => {
+      const id = await schedule('START');
+      await waitForPhase(own, id, 'START');
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('ATTENDANCE');
+      await openCheckIn(own, id);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('FINDINGS');
+      await openCheckIn(own, id);
+      await closeAttendance(own, id);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('REVIEW');
+      await openCheckIn(own, id);
+      ids.findingId = await recordFinding(CALLERS.depSelf, id, { description: `积水 ${MARK}` });
+      await closeAttendance(own, id);
+      await closeFindings(own, id);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('CANCELLED');
+      await waitForPhase(own, id, 'START');
+      const res = await own.post(`/activities/${id}/cancel`, { reason: `已取消 ${MARK}` });
+      expect(res.status, res.text).toBeLessThan(300);
+      return id;
+    })(),
+    (async () => {
+      const id = await schedule('HUANGPU', CALLERS.orgOther, 'HUANGPU');
+      await waitForPhase(CALLERS.orgOther, id, 'START');
+      return id;
+    })(),
+  ]);
+  Object.assign(fixture, { start, attendance, findings, review, cancel, other });
+  const reviewJson = await own.get<ReviewJson>(`/activities/${review}/review`);
+  expect(reviewJson.status, reviewJson.text).toBe(200);
+  ids.reviewReferralId = reviewJson.json.referrals[0]!.id;
+  ids.referralId = (
+    await seedReferral({ referral: { status: 'SENT', round: 1 }, text: MARK })
+  ).referralId;
+  otherReferral.id = (
+    await seedReferral({ referral: { status: 'SENT', round: 1 }, street: 'HUANGPU' })
+  ).referralId;
+
+  const idOf = (json: unknown): string =>
+    Object.values(json as Record<string, { id?: string }>).find((v) => v?.id)!.id!;
+  const dept = await own.post('/departments', {
+    name: `矩阵部门 ${MARK}`,
+    emails: [`md-${RUN}@example.org`],
+    categories: ['HEALTH'],
+  });
+  expect(dept.status, dept.text).toBe(201);
+  ids.departmentId = idOf(dept.json);
+  const cmte = await own.post('/committees', {
+    name: `矩阵工委 ${MARK}`,
+    emails: [`mc-${RUN}@example.org`],
+  });
+  expect(cmte.status, cmte.text).toBe(201);
+  ids.committeeId = idOf(cmte.json);
+  const dep = await own.post('/deputies', {
+    name: '矩阵代表甲',
+    email: `md-${RUN}@example.org`,
+    seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
+  });
+  expect(dep.status, dep.text).toBe(201);
+  ids.deputyId = idOf(dep.json);
+  const rule = await own.post('/routing-rules', {
+    category: 'HEALTH',
+    street: 'CHANGLING',
+    departmentId: ids.departmentId,
+  });
+  expect(rule.status, rule.text).toBe(201);
+  ids.ruleId = 'HEALTH:CHANGLING';
+}, 180_000);
+
+describe('authorization matrix', () => {
+  it('has an expectation for every route of the API, and no other', () => {
+    const routes = routeInventory().map((r) => r.key);
+    expect(Object.keys(EXPECTED).sort()).toEqual([...routes].sort());
+    for (const route of routeInventory()) {
+      if (route.authorization === 'NONE')
+        expect(EXPECTED[route.key]!.allow, route.key).toBe('public');
+      else expect(EXPECTED[route.key]!.allow, route.key).not.toBe('public');
+    }
+  });
+
+  it('denies every cell it should: 401/403/404 with a message, nothing leaked, nothing changed', async () => {
+    const before = await fixtureState();
+    const wrong: string[] = [];
+    for (const [route, c] of Object.entries(EXPECTED)) {
+      if (c.allow === 'public') continue;
+      const allowed = allowedCallers(c);
+      for (const caller of CALLER_NAMES.filter((n) => !allowed.has(n))) {
+        const res = await call(route, c, caller);
+        figures.cells++;
+        figures.denied++;
+        const message = (res.json as { message?: string } | undefined)?.message ?? '';
+        if (![401, 403, 404].includes(res.status) || !message) {
+          wrong.push(`${route} ${caller}: ${res.status} ${res.text.slice(0, 160)}`);
+        }
+        if (res.text.includes(MARK)) {
+          figures.leaks++;
+          wrong.push(`${route} ${caller}: leaks the other scope: ${res.text.slice(0, 160)}`);
+        }
+        const expected = caller === 'noToken' ? 401 : undefined;
+        if (expected && res.status !== expected)
+          wrong.push(`${route} ${caller}: ${res.status} not 401`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await fixtureState()).toEqual(before);
+  }, 300_000);
+
+  it('allows every cell it should; another street sees none of this one’s data where it may list', async () => {
+    const wrong: string[] = [];
+    const ordered = Object.entries(EXPECTED).sort(
+      ([a], [b]) => Number(a.endsWith('/cancel')) - Number(b.endsWith('/cancel')),
+    );
+    for (const [route, c] of ordered) {
+      for (const caller of allowedCallers(c)) {
+        const res = await call(route, c, caller);
+        figures.cells++;
+        if (c.allow === 'public') figures.publicCells++;
+        else figures.allowed++;
+        const deniedStatus = c.allow === 'public' ? [401] : [401, 403, 404];
+        if (deniedStatus.includes(res.status) || res.status >= 500) {
+          wrong.push(`${route} ${caller}: ${res.status} ${res.text.slice(0, 200)}`);
+        }
+        // Reference data is the district's, shared by every street: only activities, their
+        // audit and referrals are scoped.
+        const scoped = /^[A-Z]+ \/(activities|audit|referrals)\b/.test(route);
+        if (caller === 'orgOther' && scoped && res.text.includes(MARK)) {
+          figures.leaks++;
+          wrong.push(`${route} orgOther sees the other street: ${res.text.slice(0, 200)}`);
+        }
+      }
+      if (c.allow === 'public') {
+        // The token makes no difference on a public page.
+        const statuses = new Set<number>();
+        for (const caller of CALLER_NAMES) statuses.add((await call(route, c, caller)).status);
+        if (statuses.size !== 1)
+          wrong.push(`${route}: answers differ by caller ${[...statuses].join(',')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+
+  it('object level: another street’s ids, a referral of another activity, a cursor of another scope', async () => {
+    const own = CALLERS.orgOwn;
+    const otherStreet = CALLERS.orgOther;
+    const checks: [string, () => Promise<{ status: number; text: string }>, number[]][] = [
+      // The own-street organiser on the other street's activity and referral.
+      ['activity of another street', () => own.get(`/activities/${fixture.other}`), [404]],
+      [
+        'findings of another street',
+        () => own.get(`/activities/${fixture.other}/findings`),
+        [403, 404],
+      ],
+      [
+        'check-in open on another street',
+        () => own.post(`/activities/${fixture.other}/check-in/open`),
+        [403, 404],
+      ],
+      [
+        'cancel on another street',
+        () => own.post(`/activities/${fixture.other}/cancel`, { reason: 'x' }),
+        [403, 404],
+      ],
+      [
+        'audit trail of another street',
+        () => own.get(`/audit/activities/${fixture.other}/trail`),
+        [404],
+      ],
+      ['referral of another street', () => own.get(`/referrals/${otherReferral.id}`), [403, 404]],
+      [
+        'referral trail of another street',
+        () => own.get(`/audit/referrals/${otherReferral.id}/trail`),
+        [404],
+      ],
+      [
+        'close a referral of another street',
+        () => own.post(`/referrals/${otherReferral.id}/close`, { reason: 'x' }),
+        [403, 404],
+      ],
+      [
+        'a referral id of another activity in the review path',
+        () =>
+          own.post(`/activities/${fixture.review}/review/referrals/${ids.referralId}`, {
+            committeeId: DEMO_COMMITTEE_IDS.socialDevelopment,
+            dueDate: inDays(20),
+          }),
+        // Checked against the review: refused before anything is read or written, nothing echoed.
+        [404, 409],
+      ],
+      [
+        'statistics of another street',
+        () =>
+          otherStreet.get(`/audit/statistics?from=${YEAR}-01-01&to=${YEAR}-12-31&street=WENCHONG`),
+        [403],
+      ],
+      [
+        'ended activities of another street',
+        () => otherStreet.get('/audit/activities?street=WENCHONG'),
+        [403],
+      ],
+      [
+        'another deputy’s duty record',
+        () => CALLERS.depOther.get(`/audit/deputies/${INVITED}/duty-record?year=${YEAR}`),
+        [403, 404],
+      ],
+      [
+        'another deputy answering an invitation',
+        () =>
+          CALLERS.depOther.post(`/activities/${fixture.start}/invitation/response`, {
+            response: 'DECLINED',
+          }),
+        [403, 404],
+      ],
+    ];
+    // A cursor of the own street's trail, replayed by an auditor (another scope) and by the
+    // other street's organiser on its own activity's trail.
+    const page = await retry429(() =>
+      own.get<{ cursor?: string; nextCursor?: string }>(
+        `/audit/activities/${fixture.cancel}/trail?limit=1`,
+      ),
+    );
+    expect(page.status, page.text).toBe(200);
+    const cursor = page.json.nextCursor ?? page.json.cursor;
+    expect(cursor, page.text).toBeTruthy();
+    checks.push(
+      [
+        'own-street cursor replayed by another street',
+        () => otherStreet.get(`/audit/activities/${fixture.other}/trail?limit=1&cursor=${cursor}`),
+        [400, 404],
+      ],
+      [
+        'own-street cursor on another activity',
+        () => own.get(`/audit/activities/${fixture.review}/trail?limit=1&cursor=${cursor}`),
+        [400],
+      ],
+    );
+    const wrong: string[] = [];
+    for (const [name, send, statuses] of checks) {
+      const res = await retry429(send);
+      figures.objectChecks++;
+      if (!statuses.includes(res.status))
+        wrong.push(`${name}: ${res.status} ${res.text.slice(0, 160)}`);
+      if (name.includes('another street') && res.text.includes(MARK)) wrong.push(`${name}: leaks`);
+    }
+    console.log(
+      `[security matrix] routes ${Object.keys(EXPECTED).length} × callers ${CALLER_NAMES.length}: cells ${figures.cells} (denied ${figures.denied}, allowed ${figures.allowed}, public ${figures.publicCells}), wrong ${wrong.length}, leaks ${figures.leaks}, object-level checks ${figures.objectChecks}`,
+    );
+    expect(wrong).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,107 @@
+// Referrals seeded directly in DynamoDB Local (an activity that reached dispatch, one finding,
+// a department), the link signing key from the local Secrets Manager, and the link store, for
+// the tests of the public pages and of who may act on a referral.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GENESIS_HASH } from '../../../functions/shared/data/audit';
+import { keys } from '../../../functions/shared/data/keys';
+import { newId } from '../../../functions/shared/ids';
+import type { LinkStore } from '../../../functions/shared/links';
+import { extractKey } from '../../../functions/shared/secrets';
+import { ddbDoc } from './aws';
+import { localCloud, tableName } from './cloud';
+
+/** The key that signs response and rating links, as the page functions read it. */
+export const linkSigningKey = async (): Promise<string> => {
+  const { secretsmanager, region, secrets } = localCloud();
+  const entry =
+    Object.entries(secrets).find(([id]) => /link|signing/i.test(id)) ??
+    Object.entries(secrets).find(([id]) => !/check-?in/i.test(id));
+  if (!entry) throw new Error('no link signing secret in the template');
+  const client = new SecretsManagerClient({
+    endpoint: secretsmanager,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const out = await client.send(new GetSecretValueCommand({ SecretId: entry[1] }));
+  const key = extractKey(out.SecretString);
+  if (!key) throw new Error('empty signing key');
+  return key;
+};
+
+export const linkStore = (): LinkStore => ({ db: ddbDoc(), tableName: tableName() });
+
+export interface SeedReferralOptions {
+  /** Fields of the referral item (status, round, pendingTask ...). */
+  referral?: Record<string, unknown>;
+  /** Appended to every text (title, department name, finding), e.g. markup to be escaped. */
+  text?: string;
+  street?: string;
+  /** Use this activity id (an existing activity) instead of seeding one. */
+  activityId?: string;
+}
+
+/** Reference data, an activity with one finding, and a referral in the given state. */
+export const seedReferral = async (options: SeedReferralOptions = {}) => {
+  const { referral = {}, text = '', street = 'WENCHONG' } = options;
+  const db = ddbDoc();
+  const TableName = tableName();
+  const activityId = options.activityId ?? newId();
+  const referralId = newId();
+  const suffix = referralId.slice(-6).toLowerCase();
+  const departmentId = `dept-it-${suffix}`;
+  const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName, Item }));
+  if (!options.activityId) {
+    await put({
+      ...keys.activity(activityId),
+      entity: 'ACTIVITY',
+      id: activityId,
+      title: `集成测试活动 ${text}`,
+      street,
+      language: 'zh',
+    });
+  }
+  await put({
+    ...keys.department(departmentId),
+    entity: 'DEPARTMENT',
+    id: departmentId,
+    name: `集成测试部门 ${text}`,
+    emails: [`${departmentId}@example.org`],
+    categories: ['DRAINAGE'],
+    active: true,
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+  });
+  // F1 as the page tests name it; a unique id when the activity (and its findings) exist already.
+  const findingId = options.activityId ? `F${suffix}` : 'F1';
+  await put({
+    ...keys.finding(activityId, findingId),
+    entity: 'FINDING',
+    id: findingId,
+    activityId,
+    kind: 'PROBLEM',
+    category: 'DRAINAGE',
+    description: `雨后积水 ${text}`,
+    place: `文冲村 ${text}`,
+    raisedBy: { resident: { name: '王某某', contact: '13800000000', consentToContact: true } },
+    needsReferral: true,
+  });
+  const now = new Date().toISOString();
+  await put({
+    ...keys.referral(referralId),
+    ...keys.referralOwnership(activityId, departmentId),
+    entity: 'REFERRAL',
+    id: referralId,
+    activityId,
+    departmentId,
+    findingIds: [findingId],
+    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    createdAt: now,
+    updatedAt: now,
+    dispatchedAt: now,
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+    ...referral,
+  });
+  return { activityId, referralId, departmentId, findingId };
+};
