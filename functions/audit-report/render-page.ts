@@ -25,6 +25,11 @@ const WIDTH = 640;
 const LABEL_WIDTH = 200;
 const BAR_SPACE = 340;
 const ROW = 28;
+/** Characters of a label that fit left of the bars at 14px; longer ones are cut (full in <title>). */
+const LABEL_CHARS = 13;
+
+const shortLabel = (label: string) =>
+  [...label].length > LABEL_CHARS ? `${[...label].slice(0, LABEL_CHARS - 1).join('')}…` : label;
 
 interface ChartBar {
   label: string;
@@ -54,7 +59,7 @@ export const svgBarChart = (
     const length = barLength(bar.value, max, BAR_SPACE);
     const text = bar.text ?? String(bar.value);
     return `<g>
-<text x="${LABEL_WIDTH - 8}" y="${y + 18}" text-anchor="end" font-size="14">${e(bar.label)}</text>
+<text x="${LABEL_WIDTH - 8}" y="${y + 18}" text-anchor="end" font-size="14">${e(shortLabel(bar.label))}</text>
 <rect x="${LABEL_WIDTH}" y="${y + 4}" width="${e(length)}" height="18" fill="${e(bar.colour ?? COLOURS.bar)}" data-value="${e(bar.value)}"><title>${e(`${bar.label}：${text}`)}</title></rect>
 <text x="${e(LABEL_WIDTH + length + 6)}" y="${y + 18}" font-size="14">${e(text)}</text>
 </g>`;
@@ -62,11 +67,14 @@ export const svgBarChart = (
   const empty = bars.length
     ? ''
     : `<text x="${LABEL_WIDTH}" y="22" font-size="14">无数据 No data</text>`;
-  return `<svg class="chart" role="img" aria-labelledby="${e(id)}-title ${e(id)}-desc" viewBox="0 0 ${WIDTH} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">
+  return `<figure>
+<figcaption>${e(title)}</figcaption>
+<svg class="chart" role="img" aria-labelledby="${e(id)}-title ${e(id)}-desc" viewBox="0 0 ${WIDTH} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">
 <title id="${e(id)}-title">${e(title)}</title>
 <desc id="${e(id)}-desc">${e(description)}</desc>
 ${rows.join('\n')}${empty}
-</svg>`;
+</svg>
+</figure>`;
 };
 
 const bars = (items: readonly Bar[]): ChartBar[] =>
@@ -84,13 +92,13 @@ const outcomeTable = (rows: readonly DepartmentRow[], totals: DepartmentRow) => 
     ).join(
       '',
     )}<td>${e(percent(row.satisfactionRate))}</td><td>${e(percent(row.resolutionRate))}</td></tr>`;
-  return `<table class="outcomes">
+  return `<div class="scroll"><table class="outcomes">
 <thead><tr><th scope="col">承办单位 <span class="en">Department</span></th>${head}<th scope="col">满意率<br><span class="en">Satisfaction</span></th><th scope="col">办成率<br><span class="en">Resolution</span></th></tr></thead>
 <tbody>
 ${rows.map((row) => line(row)).join('\n')}
 ${line(totals, true)}
 </tbody>
-</table>`;
+</table></div>`;
 };
 
 /** 满意率 and 办成率 of each department side by side, on one 0–100% scale. */
@@ -169,7 +177,7 @@ ${referralSection}
 body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.85rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-.chart{max-width:40rem;display:block;margin:.6rem 0}.note{background:#f4f4f4;padding:.6rem}
+figure{margin:1rem 0}figcaption{font-weight:600;font-size:.95rem}.chart{max-width:40rem;display:block;margin:.3rem 0}.scroll{overflow-x:auto}.note{background:#f4f4f4;padding:.6rem}
 table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:center}tbody th{text-align:left}.total{font-weight:600;background:#f7f7f7}
 </style>
 </head>
