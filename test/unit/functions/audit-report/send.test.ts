@@ -82,24 +82,22 @@ const mockTable = () => {
         return {};
       },
     );
-  doc
-    .on(TransactWriteCommand)
-    .callsFake(
-      (input: {
-        TransactItems: {
-          Update?: { Key: { pk: string }; ExpressionAttributeValues: Record<string, string> };
-        }[];
-      }) => {
-        for (const item of input.TransactItems) {
-          if (item.Update) {
-            claims.set(item.Update.Key.pk, {
-              messageId: item.Update.ExpressionAttributeValues[':messageId'],
-            });
-          }
+  doc.on(TransactWriteCommand).callsFake(
+    (input: {
+      TransactItems: {
+        Update?: { Key: { pk: string }; ExpressionAttributeValues: Record<string, string> };
+      }[];
+    }) => {
+      for (const item of input.TransactItems) {
+        if (item.Update) {
+          claims.set(item.Update.Key.pk, {
+            messageId: item.Update.ExpressionAttributeValues[':messageId'],
+          });
         }
-        return {};
-      },
-    );
+      }
+      return {};
+    },
+  );
 };
 
 const deps = (organiserEmails: string[]) => ({
