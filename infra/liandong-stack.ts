@@ -25,6 +25,7 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
+import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
 import { MailEvents } from './constructs/mail-events';
@@ -211,6 +212,14 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       referralStateMachine: referralWorkflow.stateMachine,
     });
+    const sendActivityReport = createSendActivityReportFunction(this, {
+      table,
+      logRetention: retention,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+      organiserEmails: [organiserAlertEmail],
+    });
     const activityWorkflow = new ActivityWorkflow(this, 'ActivityWorkflow', {
       functions: {
         sendInvitations,
@@ -218,6 +227,7 @@ export class LiandongStack extends Stack {
         openCheckIn,
         closeAttendance,
         ...findingsSteps,
+        sendActivityReport,
         recordFailure,
       },
       logRetention: retention,
@@ -269,6 +279,7 @@ export class LiandongStack extends Stack {
     new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
     new AuditApi(this, 'Audit', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
+    new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {
       table,
       api,

@@ -13,6 +13,7 @@ export interface ActivityWorkflowFunctions {
   readonly triage: lambda.IFunction;
   readonly dispatchReferrals: lambda.IFunction;
   readonly completeActivity: lambda.IFunction;
+  readonly sendActivityReport: lambda.IFunction;
   readonly recordFailure: lambda.IFunction;
 }
 
@@ -99,6 +100,25 @@ export class ActivityWorkflow extends Construct {
     );
     const completed = new sfn.Succeed(this, 'Completed');
 
+    // The report email comes after the completion is committed: the activity is COMPLETED
+    // whatever happens to the email. Passing faults are retried (invokeStep's Retry; each
+    // recipient's claim keeps a retry from sending twice); what still fails is caught and the
+    // execution ends as Completed with the error in its output, never in RecordFailure.
+    const sendActivityReport = invokeStep(
+      this,
+      'SendActivityReport',
+      functions.sendActivityReport,
+      byActivityId,
+    );
+    const reportNotEmailed = new sfn.Pass(this, 'ReportNotEmailed', {
+      comment: 'The report email failed after its retries; the activity stays COMPLETED',
+    });
+    sendActivityReport.addCatch(reportNotEmailed, {
+      errors: [sfn.Errors.ALL],
+      resultPath: '$.reportEmailError',
+    });
+    reportNotEmailed.next(completed);
+
     // A deadline is the ordinary end of a waiting phase: route it on, keeping the input.
     awaitStart.addCatch(openCheckIn, {
       errors: [sfn.Errors.TIMEOUT],
@@ -141,12 +161,13 @@ export class ActivityWorkflow extends Construct {
       .next(awaitReview)
       .next(dispatchReferrals)
       .next(completeActivity)
+      .next(sendActivityReport)
       .next(completed);
 
     this.stateMachine = standardStateMachine(this, {
       definition: definition,
       logRetention: props.logRetention,
-      comment: 'Activity: invitations, start, attendance, findings, review, dispatch',
+      comment: 'Activity: invitations, start, attendance, findings, review, dispatch, report',
     });
   }
 }

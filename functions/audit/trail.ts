@@ -124,16 +124,30 @@ const headOf = (item: Record<string, unknown>) => ({
 const mayRead = (caller: Caller, activity: Record<string, unknown>) =>
   caller.roles.includes('auditor') || isOrganiserOf(caller, { street: activity.street as never });
 
+/**
+ * The activity item, if it exists and the caller may read its audit data (auditor; organiser
+ * in scope); 404 otherwise, the same answer as for an activity that does not exist. Shared by
+ * the trail and the activity report (functions/audit-report).
+ */
+export const readableActivity = async (
+  deps: AuditDeps,
+  caller: Caller,
+  activityId: string,
+): Promise<Record<string, unknown>> => {
+  const activity = await getItem(deps, keys.activity(activityId));
+  if (!activity || !mayRead(caller, activity)) {
+    throw new NotFoundError(`Activity ${activityId} not found`);
+  }
+  return activity;
+};
+
 /** The activity's stream, if it exists and the caller may read it (404 otherwise). */
 export const activityStream = async (
   deps: AuditDeps,
   caller: Caller,
   activityId: string,
 ): Promise<Stream> => {
-  const activity = await getItem(deps, keys.activity(activityId));
-  if (!activity || !mayRead(caller, activity)) {
-    throw new NotFoundError(`Activity ${activityId} not found`);
-  }
+  const activity = await readableActivity(deps, caller, activityId);
   return {
     kind: 'activity',
     id: activityId,

@@ -33,6 +33,7 @@ import {
   recordFinding,
   scheduleActivity,
   sleep,
+  waitForExecutionEnd,
   waitForPhase,
   waitForStatus,
   type ReviewJson,
@@ -251,7 +252,7 @@ describe.concurrent('whole activities', () => {
       'dept-water',
     ]);
     await waitForStatus(organiser, id, 'COMPLETED');
-    expect((await describeExecution(activityExecutionArn(id))).status).toBe('SUCCEEDED');
+    expect((await waitForExecutionEnd(activityExecutionArn(id))).status).toBe('SUCCEEDED');
 
     // One referral execution per referral, named by the referral id; each referral dispatched,
     // and its workflow then emails the department (status SENT, one referral email each).
@@ -369,7 +370,7 @@ describe.concurrent('whole activities', () => {
     const approved = await organiser.post(`/activities/${id}/review/approve`);
     expect(approved.status, approved.text).toBe(200);
     await waitForStatus(organiser, id, 'COMPLETED');
-    expect((await describeExecution(activityExecutionArn(id))).status).toBe('SUCCEEDED');
+    expect((await waitForExecutionEnd(activityExecutionArn(id))).status).toBe('SUCCEEDED');
     expect((await activityItem(id)).report).toMatchObject({
       findings: { total: 2, unrouted: 1, noAction: 1, referred: 1 },
       referrals: { total: 1, dispatched: 1 },
@@ -413,7 +414,7 @@ describe.concurrent('whole activities', () => {
       expect(review.referrals[0]!.findingIds).toHaveLength(findings);
       await waitForStatus(organiser, id, 'COMPLETED');
       const arn = activityExecutionArn(id);
-      expect((await describeExecution(arn)).status).toBe('SUCCEEDED');
+      expect((await waitForExecutionEnd(arn)).status).toBe('SUCCEEDED');
       expect((await activityItem(id)).attendance).toMatchObject({ attended: deputyIds.length });
       return (await executionHistory(arn)).length;
     };

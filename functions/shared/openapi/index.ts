@@ -1,6 +1,7 @@
 import { ACTIVITY_OPERATIONS } from '../../activities/openapi.js';
 import { ATTENDANCE_OPERATIONS } from '../../attendance/openapi.js';
 import { AUDIT_OPERATIONS } from '../../audit/openapi.js';
+import { AUDIT_REPORT_OPERATIONS } from '../../audit-report/openapi.js';
 import { AUDIT_STATS_OPERATIONS } from '../../audit-stats/openapi.js';
 import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
 import { FINDING_OPERATIONS } from '../../findings/openapi.js';
@@ -79,6 +80,11 @@ export const API_AREAS: readonly ApiArea[] = [
     description:
       'Ended activities of a period (with CSV) and the verified audit trail of an activity or referral',
     operations: AUDIT_OPERATIONS,
+  },
+  {
+    tag: 'audit report',
+    description: 'The report of a completed activity (情况报告), HTML with charts',
+    operations: AUDIT_REPORT_OPERATIONS,
   },
 ];
 

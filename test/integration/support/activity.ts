@@ -171,6 +171,21 @@ export const activityExecutionArn = (activityId: string): string =>
 export const describeExecution = (executionArn: string): Promise<DescribeExecutionCommandOutput> =>
   sfnClient().send(new DescribeExecutionCommand({ executionArn }));
 
+/**
+ * Waits until the execution has ended and returns it. The activity is COMPLETED before its
+ * execution ends (SendActivityReport runs after CompleteActivity), so a test that reads the
+ * execution right after the status would race.
+ */
+export const waitForExecutionEnd = (
+  executionArn: string,
+  ms = 60_000,
+): Promise<DescribeExecutionCommandOutput> =>
+  eventually(
+    () => describeExecution(executionArn),
+    (execution) => execution.status !== 'RUNNING',
+    ms,
+  );
+
 /** Every event of an execution's history, all pages. */
 export async function executionHistory(executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];

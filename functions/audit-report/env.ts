@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().trim().min(1);
+
+/** `GET /audit/activities/{activityId}/report`: reads only. */
+export const activityReportEnvSchema = z.object({ TABLE_NAME: tableName });
+
+/** State `SendActivityReport`: reads the report, emails it (claims in the table). */
+export const sendActivityReportEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  /**
+   * Comma-separated organiser office mailboxes (the standing committee office), filled the
+   * way the referral escalation's `ORGANISER_EMAILS` is. Empty: the report is not emailed.
+   */
+  ORGANISER_EMAILS: z.string().optional(),
+});
+
+export type SendActivityReportEnv = z.output<typeof sendActivityReportEnvSchema>;

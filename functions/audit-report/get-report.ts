@@ -1,0 +1,46 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { parseQuery } from '../audit/query.js';
+import { readableActivity } from '../audit/trail.js';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { activityReportEnvSchema } from './env.js';
+import { reportPage } from './render-page.js';
+import { auditActivityPathSchema } from './schemas.js';
+import { loadReportView } from './store.js';
+
+const env = parseEnv(activityReportEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /audit/activities/{activityId}/report`: the activity report (情况报告) as an HTML page
+ * (auditor; organiser within their street, another street's is 404 as for the audit trail;
+ * deputies 403). 404 too while the activity is not COMPLETED.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(requireRole('auditor', 'organiser'))
+  .handler(async (event) => {
+    const { activityId } = parseQuery(
+      { queryStringParameters: event.pathParameters },
+      auditActivityPathSchema,
+      'path parameters',
+    );
+    logger.appendKeys({ activityId });
+    // Scope first: an activity outside it is 404 whatever its status, so nothing leaks.
+    const activity = await readableActivity(deps, getCaller(event), activityId);
+    return reportPage(await loadReportView(deps, activity));
+  });

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../shared/ids.js';
+
+export { auditActivityPathSchema } from '../audit/schemas.js';
+
+// Workflow input, parsed leniently (unknown keys stripped): ids only.
+export const sendActivityReportInputSchema = z.object({
+  activityId: z.string().regex(ID_PATTERN, { message: 'must be an activity id' }),
+});
+
+export type SendActivityReportInput = z.output<typeof sendActivityReportInputSchema>;

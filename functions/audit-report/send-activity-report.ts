@@ -1,0 +1,37 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { db, ses } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
+import { sendActivityReportEnvSchema } from './env.js';
+import { sendActivityReportInputSchema, type SendActivityReportInput } from './schemas.js';
+import { organiserMailboxes, sendActivityReport, type SendReportResult } from './send.js';
+
+const env = parseEnv(sendActivityReportEnvSchema);
+const organiserEmails = organiserMailboxes(env.ORGANISER_EMAILS);
+
+/** State `SendActivityReport`: emails the report to the organisers → numbers only. */
+export const handler = middy<SendActivityReportInput, SendReportResult>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics))
+  .use(retryableErrors())
+  .use(parseInput(sendActivityReportInputSchema))
+  .handler(async (event) => {
+    logger.appendKeys({ activityId: event.activityId });
+    return sendActivityReport(
+      {
+        db,
+        ses,
+        tableName: env.TABLE_NAME,
+        senderEmail: env.SENDER_EMAIL,
+        configurationSet: env.SES_CONFIGURATION_SET,
+        organiserEmails,
+        logger,
+      },
+      event.activityId,
+    );
+  });

@@ -1,0 +1,149 @@
+// Infra test: the activity report on the synthesized Liandong stack (bundling skipped, no AWS):
+// the SendActivityReport state after CompleteActivity, its Retry and its Catch that never fails
+// the activity, and the least-privilege grants of the two report functions.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LiandongStack } from '../../infra/liandong-stack';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type State = Record<string, unknown> & {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string | null }[];
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
+};
+
+let resources: Record<string, Resource>;
+let states: Record<string, State>;
+
+const ofType = (type: string) =>
+  Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+const functionId = (prefix: string): string => {
+  const match = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+  if (!match) throw new Error(`no function ${prefix}`);
+  return match[0];
+};
+
+const statementsOf = (prefix: string): Statement[] => {
+  const fn = resources[functionId(prefix)]!;
+  const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) =>
+      (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+    )
+    .flatMap(
+      ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+};
+
+const actionsOf = (prefix: string): string[] =>
+  statementsOf(prefix).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      'liandong:senderEmail': 'noreply@liandong.example.org',
+      'liandong:organiserAlertEmail': 'office@liandong.example.org',
+      'liandong:logRetentionDays': 90,
+    },
+  });
+  const stack = new LiandongStack(app, 'Liandong', {
+    env: { account: '111122223333', region: 'ap-east-1' },
+  });
+  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
+    id.startsWith('ActivityWorkflow'),
+  )!;
+  const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
+    .join('');
+  states = (JSON.parse(text) as { States: Record<string, State> }).States;
+});
+
+describe('SendActivityReport state', () => {
+  it('follows CompleteActivity and ends in Completed', () => {
+    expect(states.CompleteActivity!.Next).toBe('SendActivityReport');
+    expect(states.SendActivityReport!.Type).toBe('Task');
+    expect(states.SendActivityReport!.Next).toBe('Completed');
+    expect(states.Completed!.Type).toBe('Succeed');
+  });
+
+  it('retries passing faults like the other email steps', () => {
+    const retried = states.SendActivityReport!.Retry!.flatMap((r) => r.ErrorEquals);
+    expect(retried).toEqual(expect.arrayContaining(['TransientError', 'Lambda.ServiceException']));
+    // The same Retry as SendInvitations, the first email step.
+    expect(states.SendActivityReport!.Retry).toEqual(states.SendInvitations!.Retry);
+  });
+
+  it('catches what is left into a Pass that ends Completed, never RecordFailure', () => {
+    const catches = states.SendActivityReport!.Catch!;
+    expect(catches).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'ReportNotEmailed', ResultPath: '$.reportEmailError' },
+    ]);
+    expect(states.ReportNotEmailed).toMatchObject({ Type: 'Pass', Next: 'Completed' });
+    expect(catches.some((c) => c.Next === 'RecordFailure')).toBe(false);
+  });
+
+  it('passes the activity id only', () => {
+    // payloadResponseOnly: the Parameters are the Lambda payload itself.
+    expect(states.SendActivityReport!.Parameters).toEqual({ 'activityId.$': '$.activityId' });
+  });
+});
+
+describe('SendActivityReportFunction', () => {
+  it('gets the organiser mailboxes the way the referral escalation does', () => {
+    const env = (id: string) =>
+      (resources[functionId(id)]!.Properties!.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    expect(env('SendActivityReportFunction').ORGANISER_EMAILS).toBe('office@liandong.example.org');
+    expect(env('SendActivityReportFunction').ORGANISER_EMAILS).toEqual(
+      env('CheckReferralDeadlinesFunction').ORGANISER_EMAILS,
+    );
+  });
+
+  it('may read by key, write its claims, and send from the sender identity only', () => {
+    const dynamo = actionsOf('SendActivityReportFunction').filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo.sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    const ses = statementsOf('SendActivityReportFunction').filter((s) =>
+      (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('ses:')),
+    );
+    expect(ses).toHaveLength(1);
+    expect(ses[0]!.Action).toBe('ses:SendEmail');
+    const scoped = JSON.stringify(ses[0]!.Resource);
+    expect(scoped).not.toContain('"*"');
+    expect(scoped).toContain('configuration-set/');
+    expect(scoped).toContain(':identity/');
+  });
+});
+
+describe('ActivityReportFunction', () => {
+  it('serves GET /audit/activities/{activityId}/report behind the JWT authorizer', () => {
+    const route = ofType('AWS::ApiGatewayV2::Route').find(
+      ([, r]) => r.Properties!.RouteKey === 'GET /audit/activities/{activityId}/report',
+    );
+    expect(route).toBeDefined();
+    expect(route![1].Properties!.AuthorizationType).toBe('JWT');
+  });
+
+  it('may only GetItem and BatchGetItem: no Query, no Scan, no write, no email', () => {
+    const actions = actionsOf('AuditReportActivityReportFunction');
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+    ]);
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+});
