@@ -143,7 +143,12 @@ export const buildReportView = (input: ReportViewInput): ReportView => {
   // Outcomes by the same rules as the period statistics (满意率, 办成率: audit-stats/domain.ts).
   const facts = input.referrals.map(referralFactsOf);
   const outcomes = aggregateStatistics({
-    period: { from: activity.startsAt, to: activity.startsAt, street: activity.street },
+    period: {
+      from: activity.startsAt,
+      to: activity.startsAt,
+      street: activity.street,
+      type: activity.type,
+    },
     activities: [],
     referrals: facts,
   }).referrals;

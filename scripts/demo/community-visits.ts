@@ -177,7 +177,10 @@ async function runVisit(
     });
   }
   await organiser.call('POST', `/activities/${activityId}/review/approve`);
-  await waitFor('completion', (v) => v.activity.status === 'COMPLETED');
+  await waitFor(
+    'completion',
+    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  );
   return { activityId, referrals: triaged.referrals.length };
 }
 

@@ -649,7 +649,10 @@ export async function replayReceptionDays(
     `/activities/${activityId}/review/approve`,
   );
   step(`Review approved: ${approved.approvedReferrals} referrals`);
-  const completed = await waitFor('completion', (v) => v.activity.status === 'COMPLETED');
+  const completed = await waitFor(
+    'completion',
+    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  );
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   const dispatched = final.referrals.filter((r) => r.status === 'DISPATCHED');
   const referredFindings = final.findings.filter((f) => f.decision?.type === 'REFER').length;
