@@ -1,0 +1,36 @@
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+
+type Options = Parameters<typeof makeHandlerIdempotent>[0];
+
+const NOT_OURS = 'liandong.idempotency.recordNotOurs';
+
+/**
+ * Powertools' `makeHandlerIdempotent`, except that a request which never took the idempotency
+ * record leaves it alone.
+ *
+ * Powertools' middleware deletes the record in `onError`, and middy runs `onError` for an error
+ * thrown in `before` too: so a duplicate that was refused there (another request with the same
+ * key still in progress, or the same key with another body) deleted the record of the request
+ * that holds it, and the next duplicate ran the handler a second time. 50 concurrent identical
+ * `POST /activities` created 11 activities that way (test/chaos/concurrency.test.ts). Here a
+ * refusal in `before` marks the request, and its `onError` does not touch the record; an error
+ * of the handler itself still deletes it, so the client can try again.
+ */
+export const idempotentRequest = (options: Options): ReturnType<typeof makeHandlerIdempotent> => {
+  const inner = makeHandlerIdempotent(options);
+  return {
+    before: async (request) => {
+      try {
+        return await inner.before!(request);
+      } catch (error) {
+        (request.internal as Record<string, unknown>)[NOT_OURS] = true;
+        throw error;
+      }
+    },
+    after: inner.after,
+    onError: async (request) => {
+      if ((request.internal as Record<string, unknown>)[NOT_OURS] === true) return;
+      return inner.onError?.(request);
+    },
+  };
+};
