@@ -142,7 +142,9 @@ function isConditional(operation: string, request: Record<string, unknown>): boo
   if (operation === 'TransactWriteItems') {
     const items = (request.TransactItems ?? []) as Record<string, Record<string, unknown>>[];
     return items.some((item) =>
-      Object.entries(item).some(([kind, op]) => kind === 'ConditionCheck' || !!op.ConditionExpression),
+      Object.entries(item).some(
+        ([kind, op]) => kind === 'ConditionCheck' || !!op.ConditionExpression,
+      ),
     );
   }
   return typeof request.ConditionExpression === 'string';

@@ -153,7 +153,11 @@ export async function scanItems(
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await ddbDoc().send(
-      new ScanCommand({ TableName: tableName(), ExclusiveStartKey: startKey, ConsistentRead: true }),
+      new ScanCommand({
+        TableName: tableName(),
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
     );
     items.push(...((out.Items ?? []) as Record<string, unknown>[]).filter(filter));
     startKey = out.LastEvaluatedKey;
@@ -180,3 +184,106 @@ export async function executionsOf(prefix: string): Promise<ExecutionListItem[]>
 }
 
 export type { ApiClient };
+
+// ---- an activity up to its referrals ------------------------------------------------------------
+
+/** Categories the demo routing rules send to distinct departments (seed.ts). */
+export const CATEGORIES_BY_DEPARTMENT: Record<string, string> = {
+  'dept-water': 'DRAINAGE',
+  'dept-education': 'EDUCATION',
+  'dept-forestry': 'ANCIENT_TREES',
+  'dept-human-resources': 'LABOUR_DISPUTE',
+  'dept-planning': 'LAND_PLANNING',
+  'dept-transport': 'TRANSPORT',
+  'dept-health': 'HEALTH',
+  'dept-civil-affairs': 'ELDERLY_CARE',
+};
+
+/**
+ * Drives an activity to its review, with one finding per department (so one referral each), and
+ * sets committee and due date on every referral; approving it (which dispatches) is the caller's.
+ */
+export async function activityInReview(
+  organiser: ApiClient,
+  raiser: ApiClient,
+  departments: string[],
+): Promise<{ activityId: string; referralIds: string[] }> {
+  const { scheduleActivity, openCheckIn, closeAttendance, recordFinding, closeFindings, inDays } =
+    await import('../integration/support/activity');
+  const activityId = await scheduleActivity(organiser, { invitedDeputyIds: ['dep-0001'] });
+  await openCheckIn(organiser, activityId);
+  await closeAttendance(organiser, activityId);
+  for (const dept of departments) {
+    await recordFinding(raiser, activityId, { category: CATEGORIES_BY_DEPARTMENT[dept] });
+  }
+  await closeFindings(organiser, activityId);
+  const review = await organiser.get<{ referrals: { id: string; departmentId: string }[] }>(
+    `/activities/${activityId}/review`,
+  );
+  if (review.status !== 200) throw new Error(`review: ${review.status} ${review.text}`);
+  for (const referral of review.json.referrals) {
+    const res = await organiser.post(`/activities/${activityId}/review/referrals/${referral.id}`, {
+      committeeId: 'cmte-urban-construction',
+      dueDate: inDays(30),
+    });
+    if (res.status !== 200) throw new Error(`referral ${referral.id}: ${res.status} ${res.text}`);
+  }
+  const byDept = new Set(review.json.referrals.map((r) => r.departmentId));
+  if (departments.some((d) => !byDept.has(d))) {
+    throw new Error(`review has referrals for ${[...byDept].join(', ')}`);
+  }
+  return { activityId, referralIds: review.json.referrals.map((r) => r.id) };
+}
+
+export interface ReferralMailFigures {
+  /** Referral emails in local SES, by department mailbox. */
+  perDepartment: Record<string, number>;
+  /** Referrals whose status says sent (SENT or later). */
+  sent: number;
+  /** Referrals marked sent whose email claim holds no SES message id. */
+  sentWithoutMessageId: number;
+}
+
+/** What was sent for these referrals, read from the table and local SES. */
+export async function referralMail(
+  referralIds: string[],
+  departments: string[],
+): Promise<ReferralMailFigures> {
+  const { demoDepartments } = await import('../../functions/shared/demo/seed');
+  const departmentMail = (id: string) => demoDepartments().find((d) => d.id === id)!.emails[0]!;
+  const { rawItem } = await import('../integration/support/activity');
+  const { sentMail } = await import('../integration/support/aws');
+  const { keys } = await import('../../functions/shared/data/keys');
+  const mail = await sentMail();
+  const perDepartment: Record<string, number> = {};
+  for (const dept of departments) {
+    const address = departmentMail(dept);
+    perDepartment[dept] = mail.filter(
+      (m) => m.destination.to.includes(address) && m.subject.includes('代表意见建议转办'),
+    ).length;
+  }
+  let sent = 0;
+  let sentWithoutMessageId = 0;
+  for (const id of referralIds) {
+    const referral = await rawItem(keys.referral(id));
+    if (!referral || referral.status === 'DISPATCHED' || referral.status === 'APPROVED') continue;
+    sent++;
+    const claim = await rawItem(
+      keys.emailClaim(`REFERRAL#${id}#ROUND#1#DEPARTMENT#${String(referral.departmentId)}`),
+    );
+    if (!claim?.messageId) sentWithoutMessageId++;
+  }
+  return { perDepartment, sent, sentWithoutMessageId };
+}
+
+/** Lambda task failures (each one retried or caught) in the histories of these executions. */
+export async function taskFailures(executionArns: string[]): Promise<number> {
+  const { executionHistory } = await import('../integration/support/activity');
+  let failures = 0;
+  for (const arn of executionArns) {
+    failures += (await executionHistory(arn)).filter(
+      (e) => e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed',
+    ).length;
+  }
+  return failures;
+}
