@@ -89,4 +89,25 @@ describe('idempotentRequest', () => {
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(1);
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
+
+  it('retries storing the result on a transaction conflict, and never runs the request twice', async () => {
+    const conflict = () =>
+      Object.assign(new Error('Transaction is ongoing for the item'), {
+        name: 'TransactionConflictException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(UpdateItemCommand).rejectsOnce(conflict()).resolves({});
+    const handler = build(idempotentRequest, async () => ({ id: 'a1' }));
+    await expect(handler({ key: 'k', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+
+    // Still failing: the done request is answered; its record is kept (in progress), not deleted.
+    ddb.reset();
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(UpdateItemCommand).rejects(conflict());
+    await expect(handler({ key: 'k2', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+  });
 });
