@@ -299,6 +299,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             port: dynamodbPort,
             dbPath: join(dataDir, 'dynamodb'),
             region,
+            // A restart comes while everything else is busy retrying: give the JVM time.
+            startTimeoutMs: 120_000,
           });
           // In the old one's place, so stop() still ends the engines in reverse order.
           const at = started.indexOf(ddb);

@@ -52,8 +52,22 @@ export async function startChaosCloud(options: { persistent?: boolean } = {}): P
   const sesFaults = await startSesFaultProxy({ target: `http://${host}:${ports.ses}` });
   const dataDir = options.persistent ? resolve('.local', 'chaos', randomUUID()) : undefined;
 
-  const start = async (): Promise<LocalCloud> => {
-    const cloud = await startLocalCloud({
+  const start = async (attempt = 1): Promise<LocalCloud> => {
+    let cloud: LocalCloud;
+    try {
+      cloud = await startCloud();
+    } catch (error) {
+      // On a loaded machine DynamoDB Local's JVM can miss its 30 s to answer: try again.
+      if ((error as Error).name !== 'DynamoDbLocalStartError' || attempt >= 3) throw error;
+      return start(attempt + 1);
+    }
+    await cloud.seedIfEmpty(demoSeedItems());
+    useLocalCloud(cloud.endpoints);
+    return cloud;
+  };
+
+  const startCloud = (): Promise<LocalCloud> =>
+    startLocalCloud({
       ...(dataDir ? { dataDir } : { inMemory: true }),
       ports,
       quiet: true,
@@ -66,10 +80,6 @@ export async function startChaosCloud(options: { persistent?: boolean } = {}): P
         AWS_ENDPOINT_URL_SESV2: sesFaults.url,
       },
     });
-    await cloud.seedIfEmpty(demoSeedItems());
-    useLocalCloud(cloud.endpoints);
-    return cloud;
-  };
 
   const chaos: ChaosCloud = {
     cloud: await start(),
