@@ -51,7 +51,20 @@ export const idempotentRequest = (options: Options): ReturnType<typeof makeHandl
     },
     onError: async (request) => {
       if ((request.internal as Record<string, unknown>)[NOT_OURS] === true) return;
-      return inner.onError?.(request);
+      // Deleting the record can meet a conflict too: retried; if it still fails, the record
+      // stays in progress until its expiry and the request's own error is what the caller hears
+      // (a failed delete used to replace it with a 500).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inner.onError?.(request);
+        } catch (error) {
+          if (attempt < 4 && isTransientAwsError(error)) {
+            await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+            continue;
+          }
+          return;
+        }
+      }
     },
   };
 };

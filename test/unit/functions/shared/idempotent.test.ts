@@ -110,4 +110,22 @@ describe('idempotentRequest', () => {
     await expect(handler({ key: 'k2', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
+
+  it('retries deleting its record on a conflict, and keeps the handler error if it cannot', async () => {
+    const conflict = () =>
+      Object.assign(new Error('Transaction is ongoing for the item'), {
+        name: 'TransactionConflictException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(DeleteItemCommand).rejectsOnce(conflict()).resolves({});
+    const handler = build(idempotentRequest, async () => {
+      throw new Error('boom');
+    });
+    await expect(handler({ key: 'k', n: 1 }, lambdaContext())).rejects.toThrow('boom');
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(2);
+
+    ddb.on(DeleteItemCommand).rejects(conflict());
+    await expect(handler({ key: 'k3', n: 1 }, lambdaContext())).rejects.toThrow('boom');
+  });
 });
