@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four kinds of test, each its own project so `vitest run --project <name>` picks one:
+// Five kinds of test, each its own project so `vitest run --project <name>` picks one:
 // unit (SDK mocked), conformance (local Step Functions vs AWS semantics), infra (CDK
 // assertions), integration (the whole local cloud on real engines, and test/e2e: a real
-// browser on it). The browser tests share the integration project because the local cloud
+// browser on it), chaos (faults injected into clouds of its own, `npm run test:chaos`). The browser tests share the integration project because the local cloud
 // runs its functions in this process: two clouds at once would share one process.env. For the
 // same reason `npm test` runs the integration project in a vitest run of its own: the cloud's
 // variables must not leak into the unit tests' workers.
@@ -42,6 +42,19 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Faults on the local cloud (docs/reliability.md): each file starts its own cloud, so
+          // files run one after another (one cloud per process: it sets process.env).
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/chaos/global-setup.ts'],
+          testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
         },

@@ -60,11 +60,20 @@ export function humanStep(
   return withTransientRetry(step);
 }
 
+/**
+ * Transient faults are retried for minutes, not seconds: 10 attempts, delays doubling from 1 s
+ * and capped at 60 s, full jitter (about 2 minutes of waiting expected, 4 at most). With 6
+ * attempts and no cap (about 15 s expected) a DynamoDB restart outlasted the retries and the
+ * step was caught into the workflow's failure (test/chaos/dynamodb-restart.test.ts).
+ */
+export const TRANSIENT_RETRY = { maxAttempts: 10, intervalSeconds: 1, maxDelaySeconds: 60 };
+
 function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
   step.addRetry({
     errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 6,
+    interval: Duration.seconds(TRANSIENT_RETRY.intervalSeconds),
+    maxAttempts: TRANSIENT_RETRY.maxAttempts,
+    maxDelay: Duration.seconds(TRANSIENT_RETRY.maxDelaySeconds),
     backoffRate: 2,
     jitterStrategy: sfn.JitterType.FULL,
   });

@@ -1,6 +1,5 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -19,6 +18,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { idempotentRequest } from '../shared/http/idempotent.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import { createActivity } from './domain.js';
 import { createActivityEnvSchema } from './env.js';
@@ -71,7 +71,7 @@ export const handler = middy<ValidatedHttpEvent<CreateActivityBody>, HttpResult>
   .use(bodyLimit())
   .use(validateRequest({ body: createActivityBodySchema, headers: idempotencyHeadersSchema }))
   // Last before the handler: only authorised, valid requests take an idempotency record.
-  .use(makeHandlerIdempotent({ persistenceStore, config: idempotencyConfig }))
+  .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
   .handler(async (event) => {
     const activity = await createActivity(deps, event.body, getCaller(event));
     logger.appendKeys({ activityId: activity.id });

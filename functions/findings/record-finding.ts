@@ -1,6 +1,5 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -20,6 +19,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { idempotentRequest } from '../shared/http/idempotent.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import { recordFinding } from './domain.js';
 import { recordFindingEnvSchema } from './env.js';
@@ -75,7 +75,7 @@ export const handler = middy<
       headers: idempotencyHeadersSchema,
     }),
   )
-  .use(makeHandlerIdempotent({ persistenceStore, config: idempotencyConfig }))
+  .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
   .handler(async (event) => {
     const { activityId } = event.pathParameters;
     logger.appendKeys({ activityId });

@@ -1,6 +1,5 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -22,6 +21,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { idempotentRequest } from '../shared/http/idempotent.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import {
   createCommittee,
@@ -116,7 +116,7 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(logMetrics(metrics))
   .use(requireRole('organiser'))
   .use(bodyLimit({ maxBytes: 32 * 1024 }))
-  .use(makeHandlerIdempotent({ persistenceStore, config: idempotencyConfig }))
+  .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
   .handler(
     routeByKey({
       'POST /deputies': route(

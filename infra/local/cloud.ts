@@ -101,6 +101,12 @@ export interface LocalCloud {
   meter?: LocalMeter;
   /** Writes items (plain objects, keys included) into the table, only when it holds nothing yet. */
   seedIfEmpty(items: Record<string, unknown>[], tableLogicalId?: string): Promise<number>;
+  /**
+   * Test-only fault injection: `kill()` ends DynamoDB Local with SIGKILL, as a crash would;
+   * `start()` starts it again on the same port with the same data folder (only with `dataDir`:
+   * in memory, the data dies with the process).
+   */
+  dynamodb: { kill(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -257,7 +263,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await engines.catch(() => undefined);
     }
     await engines;
-    const ddb = await ddbStarting;
+    let ddb = await ddbStarting;
     const ses = await sesStarting;
     await ddb.createTables(template.tables);
 
@@ -303,6 +309,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(lambdaTally && dynamoMeter ? { meter: localMeter(lambdaTally, dynamoMeter) } : {}),
       seedIfEmpty: (items, tableLogicalId) =>
         seed(ddb, pickTable(template.tables, tableLogicalId), items),
+      dynamodb: {
+        kill: () => ddb.kill(),
+        start: async () => {
+          if (inMemory || !dataDir) {
+            throw new Error('DynamoDB Local can restart with its data only with a dataDir');
+          }
+          const fresh = await startDynamoDbLocal({
+            port: dynamodbPort,
+            dbPath: join(dataDir, 'dynamodb'),
+            region,
+            // A restart comes while everything else is busy retrying: give the JVM time.
+            startTimeoutMs: 120_000,
+          });
+          // In the old one's place, so stop() still ends the engines in reverse order.
+          const at = started.indexOf(ddb);
+          if (at >= 0) started[at] = fresh;
+          else started.push(fresh);
+          ddb = fresh;
+        },
+      },
       stop: stopAll,
     };
   } catch (err) {

@@ -1,6 +1,6 @@
 // DynamoDB Local (the official Java engine) as a child process, with the template's tables.
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import {
@@ -37,6 +37,30 @@ export interface DynamoDbLocal {
   client: DynamoDBClient;
   createTables(tables: LocalTable[]): Promise<string[]>;
   stop(): Promise<void>;
+  /**
+   * Test-only fault injection: ends Java with SIGKILL, as a crash would (no shutdown hook, no
+   * goodbye to open connections). With a `dbPath` the data written so far stays on disk.
+   */
+  kill(): Promise<void>;
+}
+
+/** The processes whose parent is `ppid` (from /proc: this is only for Linux test machines). */
+function childrenOf(ppid: number): { pid: number; comm: string }[] {
+  const found: { pid: number; comm: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so split at the last ')'.
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const ppidField = Number(stat.slice(close + 2).split(' ')[1]);
+      if (ppidField === ppid) found.push({ pid: Number(entry), comm });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }
 
 // Java runs behind a small shell watchdog that holds our end of a pipe: when this process
@@ -177,6 +201,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }
   };
 
+  const kill = async () => {
+    if (stopped) return exited;
+    stopped = true;
+    client.destroy();
+    const java = child.pid ? childrenOf(child.pid).find((p) => p.comm === 'java') : undefined;
+    // The watchdog sees Java die and ends too.
+    if (java) process.kill(java.pid, 'SIGKILL');
+    else child.stdin?.end(); // no Java found: the watchdog stops it
+    await exited;
+  };
+
   const createTables = async (tables: LocalTable[]): Promise<string[]> => {
     const created: string[] = [];
     for (const table of tables) {
@@ -209,5 +244,5 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     await stop();
     throw err;
   }
-  return { url, port, client, createTables, stop };
+  return { url, port, client, createTables, stop, kill };
 }

@@ -53,7 +53,15 @@ export interface LambdaRuntime {
   invoke(functionArnOrName: string, payload: unknown): Promise<unknown>;
   invokeFunction(logicalId: string, event: unknown): Promise<unknown>;
   readonly functions: LocalFunction[];
+  /**
+   * Test-only fault injection: while `fault` returns an error for an invocation of the function
+   * (by logical id), that invocation throws it instead of running the handler, as a handler
+   * throwing it would (its `name` reaches Retry/Catch). `undefined` removes the fault.
+   */
+  injectFault(logicalId: string, fault: FunctionFault | undefined): void;
 }
+
+export type FunctionFault = (event: unknown) => Error | undefined;
 
 export interface LambdaRuntimeOptions {
   functions: LocalFunction[];
@@ -246,9 +254,13 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     return loaded;
   };
 
+  const faults = new Map<string, FunctionFault>();
+
   const run = async (loaded: Loaded, payload: unknown): Promise<unknown> => {
     if (loaded.loadError) throw loaded.loadError;
     const { fn } = loaded;
+    const injected = faults.get(fn.logicalId)?.(payload);
+    if (injected) throw injected;
     Object.assign(process.env, loaded.env);
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const context = makeContext(fn, fn.arn, deadline);
@@ -304,6 +316,10 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     invokeFunction: (logicalId, event) => {
       const loaded = [...byName.values()].find((l) => l.fn.logicalId === logicalId);
       return loaded ? run(loaded, event) : Promise.reject(new FunctionNotFoundError(logicalId));
+    },
+    injectFault: (logicalId, fault) => {
+      if (fault) faults.set(logicalId, fault);
+      else faults.delete(logicalId);
     },
   };
 }

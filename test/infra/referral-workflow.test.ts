@@ -13,7 +13,13 @@ type State = Record<string, unknown> & {
   Next?: string;
   End?: boolean;
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string | null }[];
-  Retry?: { ErrorEquals: string[] }[];
+  Retry?: {
+    ErrorEquals: string[];
+    MaxAttempts?: number;
+    IntervalSeconds?: number;
+    BackoffRate?: number;
+    MaxDelaySeconds?: number;
+  }[];
   Choices?: Record<string, unknown>[];
   Default?: string;
 };
@@ -171,6 +177,22 @@ describe('referral state machine', () => {
           'Lambda.ServiceException',
         ]),
       );
+    }
+  });
+
+  it('retries transient faults long enough to outlast an engine restart (minutes)', () => {
+    for (const name of TASKS) {
+      const retrier = states[name]!.Retry!.find((r) => r.ErrorEquals.includes('TransientError'))!;
+      // The longest wait: each delay's ceiling, doubling and capped (full jitter draws below it).
+      let ceiling = 0;
+      for (let n = 0; n < (retrier.MaxAttempts ?? 3); n++) {
+        ceiling += Math.min(
+          retrier.MaxDelaySeconds ?? Infinity,
+          (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** n,
+        );
+      }
+      expect(retrier.MaxDelaySeconds, name).toBeLessThanOrEqual(60);
+      expect(ceiling / 2, `${name}: expected wait in seconds`).toBeGreaterThanOrEqual(100);
     }
   });
 

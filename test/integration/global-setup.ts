@@ -20,7 +20,7 @@ declare module 'vitest' {
 
 let cloud: LocalCloud | undefined;
 
-function synth(): void {
+export function synth(): void {
   if (process.env.LIANDONG_SKIP_SYNTH === '1' && existsSync(templatePath('cdk.out'))) return;
   for (let attempt = 1; ; attempt++) {
     const out = spawnSync('npx', ['cdk', 'synth', '--quiet', ...synthArgs(localCode())], {

@@ -130,11 +130,16 @@ const SES_REJECTED = new Set([
  * for good. `unknown`: no answer (the request may or may not have been accepted).
  */
 export const classifySesError = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
-  const { name, $metadata, $fault } = (error ?? {}) as {
+  const { name, code, $metadata, $fault } = (error ?? {}) as {
     name?: string;
+    code?: string;
     $fault?: string;
     $metadata?: { httpStatusCode?: number };
   };
+  // A refused connection never carried the request: nothing was sent. Before, it counted as an
+  // unknown outcome, so an SES endpoint that was down for a moment kept every claim blocked
+  // (no email) for EMAIL_CLAIM_STALE_AFTER_MS, far past the step's retries.
+  if (code === 'ECONNREFUSED') return 'retry';
   const status = $metadata?.httpStatusCode ?? 0;
   if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
     return 'retry';

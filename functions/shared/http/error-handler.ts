@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { AppError, TransientError, ValidationError } from '../errors.js';
+import { isTransientAwsError } from '../transient.js';
 import { jsonResponse } from './responses.js';
 import type { HttpResult } from './types.js';
 
@@ -39,7 +40,12 @@ export const httpErrorHandler = ({
       });
       return;
     }
-    if (error instanceof TransientError) {
+    // An AWS call that outlasted the SDK's retries for a passing reason (throttling, a
+    // transaction conflict, an unreachable endpoint) is "busy", not a server bug.
+    if (
+      error instanceof TransientError ||
+      (!(error instanceof AppError) && isTransientAwsError(error))
+    ) {
       logger.warn('Transient failure', { error });
       request.response = jsonResponse(
         503,

@@ -1,6 +1,12 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod';
-import { ConcurrentModificationError, TransientError, ValidationError } from '../errors.js';
+import {
+  AppError,
+  ConcurrentModificationError,
+  TransientError,
+  ValidationError,
+} from '../errors.js';
+import { isTransientAwsError } from '../transient.js';
 import { describeIssues, toFieldIssues } from '../http/issues.js';
 
 /**
@@ -22,14 +28,22 @@ export const parseInput = <TSchema extends z.ZodType>(
 });
 
 /**
- * A lost race on a conditional write is worth retrying: surface it as `TransientError`, the
- * error name the state machine's Retry targets. The error is replaced rather than rethrown so
- * the other middlewares' `onError` (logger, tracer, metrics) still run.
+ * A lost race on a conditional write is worth retrying, and so is an AWS call that failed for
+ * a passing reason (throttling, a conflict, the endpoint unreachable: `isTransientAwsError`):
+ * surface both as `TransientError`, the error name the state machine's Retry targets. Before,
+ * a DynamoDB endpoint that refused connections failed the step as a plain `Error`, which only
+ * `Catch` matched: the workflow failed at once instead of retrying. The error is replaced
+ * rather than rethrown so the other middlewares' `onError` (logger, tracer, metrics) still run.
  */
 export const retryableErrors = (): MiddlewareObj<unknown> => ({
   onError: (request) => {
-    if (request.error instanceof ConcurrentModificationError) {
-      request.error = new TransientError(request.error.message, { cause: request.error });
+    const error = request.error;
+    if (!error) return;
+    if (
+      error instanceof ConcurrentModificationError ||
+      (!(error instanceof AppError) && isTransientAwsError(error))
+    ) {
+      request.error = new TransientError(error.message, { cause: error });
     }
   },
 });

@@ -1,8 +1,17 @@
-// The endpoints of the local cloud that global-setup started for this test run.
+// The endpoints of the local cloud the helpers talk to: the one global-setup started for the
+// integration run, or one a test file started itself (test/chaos) and named with useLocalCloud.
 import { inject } from 'vitest';
 import type { LocalCloudEndpoints } from '../../../infra/local/cloud';
 
+let own: LocalCloudEndpoints | undefined;
+
+/** Points every helper at a cloud this file started (undefined: back to the run's cloud). */
+export function useLocalCloud(endpoints: LocalCloudEndpoints | undefined): void {
+  own = endpoints;
+}
+
 export function localCloud(): LocalCloudEndpoints {
+  if (own) return own;
   const endpoints = inject('localCloud');
   if (!endpoints) throw new Error('no local cloud: run through `vitest --project integration`');
   return endpoints;

@@ -218,6 +218,16 @@ describe('classifySesError and backoffDelay', () => {
     expect(classifySesError(sesError('ECONNRESET'))).toBe('unknown');
   });
 
+  it('retries a refused connection: the request never reached SES, so nothing was sent', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8005'), {
+      code: 'ECONNREFUSED',
+      $metadata: { attempts: 3 },
+    });
+    expect(classifySesError(refused)).toBe('retry');
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(classifySesError(reset)).toBe('unknown');
+  });
+
   it('draws the delay uniformly below the capped exponential ceiling', () => {
     expect(backoffDelay(0, 200, 5000, () => 0.999)).toBeLessThan(200);
     expect(backoffDelay(3, 200, 5000, () => 0.999)).toBe(1598);

@@ -1,0 +1,90 @@
+// Chaos (local cloud of its own, on disk, real engines): DynamoDB Local killed (SIGKILL) while
+// an approved review dispatches its referrals, and started again on its port and data. Figures
+// printed (docs/reliability.md, "Faults").
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnOf } from '../../functions/activities/view';
+import { keys } from '../../functions/shared/data/keys';
+import {
+  activityExecutionArn,
+  eventually,
+  rawItem,
+  sleep,
+  waitForStatus,
+} from '../integration/support/activity';
+import { api } from '../integration/support/api';
+import { stateMachineArn } from '../integration/support/cloud';
+import {
+  activityInReview,
+  executionsOf,
+  referralMail,
+  startChaosCloud,
+  taskFailures,
+  tally,
+  type ChaosCloud,
+} from './support';
+
+let chaos: ChaosCloud;
+beforeAll(async () => {
+  chaos = await startChaosCloud({ persistent: true });
+});
+afterAll(async () => {
+  await chaos?.stop();
+});
+
+const organiser = api('organiser');
+const raiser = api({ role: 'deputy', sub: 'dep-0001' });
+const DEPARTMENTS = [
+  'dept-water',
+  'dept-education',
+  'dept-forestry',
+  'dept-planning',
+  'dept-transport',
+  'dept-health',
+];
+
+describe('DynamoDB Local killed during referral dispatch, then restarted', () => {
+  it('retries as the definition says and completes: 0 referrals lost or duplicated', async () => {
+    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+    const approved = await organiser.post(`/activities/${activityId}/review/approve`);
+    expect(approved.status, approved.text).toBe(200);
+    // Dispatch is under way (the approval ended the review's task): kill the table mid-step.
+    await sleep(150);
+    const killedAt = performance.now();
+    await chaos.cloud.dynamodb.kill();
+    await sleep(3_000);
+    await chaos.cloud.dynamodb.start();
+    const downMs = performance.now() - killedAt;
+
+    // Sent, or caught into the workflow's failure (recorded on the referral): either ends it.
+    const items = await eventually(
+      () => Promise.all(referralIds.map((id) => rawItem(keys.referral(id)))),
+      (all) => all.every((r) => r?.status === 'SENT' || r?.failure !== undefined),
+      150_000,
+      500,
+    );
+    const statuses = items.map((r) => (r?.failure ? 'FAILED' : String(r?.status)));
+    await waitForStatus(organiser, activityId, ['COMPLETED', 'FAILED'], 60_000);
+    const machine = stateMachineArn('ReferralWorkflow');
+    const executions = await executionsOf('ReferralWorkflow');
+    const figures = await referralMail(referralIds, DEPARTMENTS);
+    const activityFailures = await taskFailures([activityExecutionArn(activityId)]);
+    const referralFailures = await taskFailures(
+      referralIds.map((id) => executionArnOf(machine, id)),
+    );
+
+    console.log(
+      `dynamodb kill: DynamoDB Local SIGKILLed 150 ms after approval, back after ` +
+        `${(downMs / 1000).toFixed(1)} s (same port, same data) → ${activityFailures} failed ` +
+        `attempts in the activity workflow and ${referralFailures} in the referral workflows, all ` +
+        `retried; referrals ${JSON.stringify(tally(statuses as string[]))}, ${executions.length} referral executions for ` +
+        `${referralIds.length} referrals, ${figures.sent} SENT, emails per department ` +
+        `${Object.values(figures.perDepartment).join('/')}, ${figures.sentWithoutMessageId} ` +
+        `marked sent without a message id`,
+    );
+    expect(statuses).toEqual(referralIds.map(() => 'SENT'));
+    expect(executions.map((e) => e.name).sort()).toEqual([...referralIds].sort());
+    expect(executions.every((e) => e.status === 'RUNNING')).toBe(true);
+    expect(figures.perDepartment).toEqual(Object.fromEntries(DEPARTMENTS.map((d) => [d, 1])));
+    expect(figures.sentWithoutMessageId).toBe(0);
+  });
+});

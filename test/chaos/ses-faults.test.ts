@@ -1,0 +1,74 @@
+// Chaos (local cloud of its own, real engines): local SES unreachable, then throttling half of
+// the sends, while an approved review dispatches its referrals. Figures printed
+// (docs/reliability.md, "Faults").
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnOf } from '../../functions/activities/view';
+import { eventually, rawItem, sleep, waitForStatus } from '../integration/support/activity';
+import { api } from '../integration/support/api';
+import { stateMachineArn } from '../integration/support/cloud';
+import { keys } from '../../functions/shared/data/keys';
+import {
+  activityInReview,
+  referralMail,
+  startChaosCloud,
+  taskFailures,
+  type ChaosCloud,
+} from './support';
+
+let chaos: ChaosCloud;
+beforeAll(async () => {
+  chaos = await startChaosCloud();
+});
+afterAll(async () => {
+  await chaos?.stop();
+});
+
+const organiser = api('organiser');
+const raiser = api({ role: 'deputy', sub: 'dep-0001' });
+const DEPARTMENTS = [
+  'dept-water',
+  'dept-education',
+  'dept-forestry',
+  'dept-planning',
+  'dept-transport',
+  'dept-health',
+];
+
+describe('SES down, then throttling half of the sends, during referral dispatch', () => {
+  it('sends every referral email exactly once in the end; none marked sent without a message id', async () => {
+    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+
+    await chaos.sesFaults.configure({ down: true });
+    const approved = await organiser.post(`/activities/${activityId}/review/approve`);
+    expect(approved.status, approved.text).toBe(200);
+    await sleep(4_000);
+    await chaos.sesFaults.configure({ throttleRate: 0.5 });
+    await sleep(6_000);
+    await chaos.sesFaults.configure({});
+
+    const statuses = await eventually(
+      () => Promise.all(referralIds.map(async (id) => (await rawItem(keys.referral(id)))?.status)),
+      (all) => all.every((s) => s === 'SENT'),
+      120_000,
+      500,
+    );
+    await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+    const figures = await referralMail(referralIds, DEPARTMENTS);
+    const machine = stateMachineArn('ReferralWorkflow');
+    const failures = await taskFailures(referralIds.map((id) => executionArnOf(machine, id)));
+    const { injected, forwarded } = chaos.sesFaults.stats;
+
+    expect(statuses).toEqual(referralIds.map(() => 'SENT'));
+    expect(figures.perDepartment).toEqual(Object.fromEntries(DEPARTMENTS.map((d) => [d, 1])));
+    expect(figures.sentWithoutMessageId).toBe(0);
+    expect(injected.SendEmail ?? 0).toBeGreaterThan(0);
+    console.log(
+      `ses: ${referralIds.length} referrals dispatched with SES down 4 s, then Throttling on ` +
+        `${injected.SendEmail ?? 0} of ${(injected.SendEmail ?? 0) + (forwarded.SendEmail ?? 0)} ` +
+        `sends for 6 s → ${failures} SendReferralEmail attempts failed and were retried by the ` +
+        `workflow; ${figures.sent}/${referralIds.length} SENT, emails per department ` +
+        `${Object.values(figures.perDepartment).join('/')}, ` +
+        `${figures.sentWithoutMessageId} marked sent without a message id`,
+    );
+  });
+});
