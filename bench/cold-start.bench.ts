@@ -262,7 +262,7 @@ function main(): void {
     title: 'Cold start',
     summary:
       "Each function bundled as `cdk deploy` bundles it (`npx cdk synth --quiet`, ProjectFunction's " +
-      'esbuild options; `@aws-sdk/*` external, as the Lambda runtime provides it), then imported ' +
+      'esbuild options, the AWS SDK bundled in), then imported ' +
       'in a fresh Node 22 process with its template environment: milliseconds from just before the ' +
       '`import()` of the bundle to its evaluation. The floor is a handler that imports only ' +
       '`@aws-sdk/client-dynamodb` and creates a client, bundled by ProjectFunction too. ' +
@@ -270,7 +270,7 @@ function main(): void {
       `(random order). Ratio = median import of the function / median of its paired floor ` +
       `imports, in wall-clock time and in the process's CPU time. The target is judged on the ` +
       `CPU ratio: on this shared 2-core machine the wall clock mostly counts waiting for a ` +
-      `core (see the floor's p90), which a Lambda with its own CPU share does not do. ` +
+      `core (see the p90 column), which a Lambda with its own CPU share does not do. ` +
       `Target: ≤ ${TARGET}×. Bundle KB is index.mjs without its source map.`,
     tables: [{ table }],
     notes: [verdict],
