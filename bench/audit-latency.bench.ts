@@ -305,7 +305,7 @@ async function main(): Promise<void> {
         : `${misses} of ${rows.length} queries above ${TARGET}×`;
     console.log(`\n${verdict}`);
 
-    writeFigures({
+    await writeFigures({
       bench: 'audit-latency',
       title: 'Audit query latency',
       summary:

@@ -167,7 +167,7 @@ function probe(subject: Subject): Sample {
 
 const kb = (path: string): number => statSync(path).size / 1024;
 
-function main(): void {
+async function main(): Promise<void> {
   const reuse = process.env.LIANDONG_BENCH_SKIP_SYNTH === '1' && existsSync(templatePath(stackOut));
   if (!reuse) synthStack();
   synthFloor();
@@ -257,7 +257,7 @@ function main(): void {
   console.log(`\n${verdict}`);
 
   if (only) return;
-  writeFigures({
+  await writeFigures({
     bench: 'cold-start',
     title: 'Cold start',
     summary:
@@ -277,4 +277,4 @@ function main(): void {
   });
 }
 
-main();
+await main();

@@ -3,6 +3,7 @@
 import { cpus, availableParallelism } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { node22Version } from './node';
 import { projectRoot } from './paths';
 import { markdownTable, type Table } from './table';
@@ -62,8 +63,11 @@ export function renderFigures(figures: Figures, m: Machine): string {
   return parts.join('\n');
 }
 
-/** Replaces the benchmark's section in docs/performance.md (appends it the first time). */
-export function writeFigures(figures: Figures): void {
+/**
+ * Replaces the benchmark's section in docs/performance.md (appends it the first time), then
+ * formats the file as the project's Prettier does, so `npm run lint` stays clean after a run.
+ */
+export async function writeFigures(figures: Figures): Promise<void> {
   if (process.env.LIANDONG_BENCH_NO_WRITE === '1') return;
   const section = renderFigures(figures, machine());
   const doc = existsSync(performanceDoc) ? readFileSync(performanceDoc, 'utf8') : '# Performance\n';
@@ -73,6 +77,7 @@ export function writeFigures(figures: Figures): void {
     from >= 0 && to > from
       ? doc.slice(0, from) + section + doc.slice(to + end(figures.bench).length)
       : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(performanceDoc, next);
+  const options = (await resolveConfig(performanceDoc)) ?? {};
+  writeFileSync(performanceDoc, await format(next, { ...options, filepath: performanceDoc }));
   console.log(`\nfigures written to ${performanceDoc}`);
 }
