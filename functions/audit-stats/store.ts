@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetByKey } from '../shared/data/batch-get.js';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
 import { chinaYearBounds } from '../shared/domain/deadlines.js';
 import {
@@ -127,14 +128,15 @@ export const readStatistics = async (
       item.entity === 'STATS_REFERRAL' &&
       (period.type === undefined || activityIds.has(item.activityId)),
   );
-  const referrals = await mapLimit(referralItems, 8, async (item) => {
-    if (item.closed) return item;
-    const live = await getItem<ReferralFactsSource>(
-      deps,
-      keys.referral(item.referralId),
-      REFERRAL_FACT_ATTRIBUTES,
-    );
-    return live ? referralFactsOf(live) : item;
+  const open = referralItems.filter((item) => !item.closed);
+  const live = await batchGetByKey<ReferralFactsSource>(
+    deps,
+    open.map((item) => [item.referralId, keys.referral(item.referralId)] as const),
+    { attributes: REFERRAL_FACT_ATTRIBUTES },
+  );
+  const referrals = referralItems.map((item) => {
+    const current = item.closed ? undefined : live.get(item.referralId);
+    return current ? referralFactsOf(current) : item;
   });
   return aggregateStatistics({
     period: {
@@ -203,12 +205,15 @@ export const readDutyRecord = async (
   const activityIds = [
     ...new Set([...attended.map((i) => i.activityId), ...findingRows.map((f) => f.activityId)]),
   ];
-  const activityRows = await mapLimit(activityIds, 8, (id) =>
-    getItem<ActivityRow>(deps, keys.activity(id), ['id', 'title', 'type', 'street', 'startsAt']),
+  // One BatchGetItem per 100 activities: a busy deputy's year is a few round trips, not one
+  // GetItem per activity (bench/audit-latency.bench.ts).
+  const activityRows = await batchGetByKey<ActivityRow>(
+    deps,
+    activityIds.map((id) => [id, keys.activity(id)] as const),
+    { attributes: ['id', 'title', 'type', 'street', 'startsAt'] },
   );
   const activitiesById = new Map(
-    activityRows
-      .filter((row): row is ActivityRow => row !== undefined)
+    [...activityRows.values()]
       .filter((row) => street === undefined || row.street === street)
       .map((row) => [row.id, row]),
   );
@@ -241,11 +246,17 @@ export const readDutyRecord = async (
       referralId: finding.referralId ?? null,
     }));
   const referralIds = [...new Set(findings.flatMap((f) => (f.referralId ? [f.referralId] : [])))];
-  const referralRows = await mapLimit(referralIds, 8, (id) =>
-    getItem<ReferralFactsSource>(deps, keys.referral(id), REFERRAL_FACT_ATTRIBUTES),
+  const referralsById = await batchGetByKey<ReferralFactsSource>(
+    deps,
+    referralIds.map((id) => [id, keys.referral(id)] as const),
+    { attributes: REFERRAL_FACT_ATTRIBUTES },
   );
-  const referrals: DutyReferral[] = referralRows
-    .filter((row): row is ReferralFactsSource => row !== undefined)
+  // In the order the findings name them, as before.
+  const referrals: DutyReferral[] = referralIds
+    .flatMap((id) => {
+      const row = referralsById.get(id);
+      return row ? [row] : [];
+    })
     // A draft the review dropped never left the chairmen's meeting: not an outcome.
     .filter((row) => row.status !== 'DRAFT')
     .map((row) => {

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { streetOfClaim } from '../activities/view.js';
+import { batchGetByKey } from '../shared/data/batch-get.js';
 import {
   keys,
   toQueryParams,
@@ -21,7 +22,6 @@ export interface AuditDeps {
 
 /** At most this many Query calls per page (residual filters may skip entries). */
 const MAX_QUERIES_PER_PAGE = 25;
-const REFERRAL_READ_CONCURRENCY = 16;
 
 /**
  * Who may read which ended activities: auditors and unscoped organisers everything; an
@@ -229,28 +229,20 @@ const keyOf = (entry: Record<string, unknown>) => ({
   listSk: String(entry.listSk),
 });
 
-/** The current status of each referral (GetItem each, a few at a time). */
+/** The current status of each referral: one BatchGetItem for a whole page. */
 const referralStatuses = async (
   deps: AuditDeps,
   ids: readonly string[],
 ): Promise<Map<string, string>> => {
+  const items = await batchGetByKey<{ status?: unknown }>(
+    deps,
+    ids.map((id) => [id, keys.referral(id)] as const),
+    { attributes: ['status'] },
+  );
   const statuses = new Map<string, string>();
-  const queue = [...new Set(ids)];
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const out = await deps.db.send(
-        new GetCommand({
-          TableName: deps.tableName,
-          Key: keys.referral(id),
-          ProjectionExpression: '#status',
-          ExpressionAttributeNames: { '#status': 'status' },
-        }),
-      );
-      const status = out.Item?.status;
-      if (typeof status === 'string') statuses.set(id, status);
-    }
-  };
-  await Promise.all(Array.from({ length: REFERRAL_READ_CONCURRENCY }, worker));
+  for (const [id, item] of items) {
+    if (typeof item.status === 'string') statuses.set(id, item.status);
+  }
   return statuses;
 };
 

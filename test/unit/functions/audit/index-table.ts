@@ -1,9 +1,10 @@
 // unit test helper: a mocked DocumentClient over an in-memory list of items, enough for the
-// audit queries: GetItem, Query on the table or an index with `begins_with` or a `BETWEEN` on
+// audit queries: GetItem, BatchGetItem, Query on the table or an index with `begins_with` or a `BETWEEN` on
 // the sort key, simple `#a = :a` filters (after Limit, as DynamoDB does), Limit and
 // ExclusiveStartKey / LastEvaluatedKey. Any other command (a Scan) is an error.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -20,6 +21,25 @@ export const indexTable = (seed: readonly object[]) => {
     const key = input.Key as { pk: string; sk: string };
     const item = items.find((i) => i.pk === key.pk && i.sk === key.sk);
     return { Item: item ? structuredClone(item) : undefined };
+  });
+  doc.on(BatchGetCommand).callsFake((input) => {
+    const responses: Record<string, Item[]> = {};
+    const requests = (input.RequestItems ?? {}) as Record<
+      string,
+      { Keys?: Item[]; ExpressionAttributeNames?: Record<string, string> }
+    >;
+    for (const [table, request] of Object.entries(requests)) {
+      if ((request.Keys ?? []).length > 100) throw new Error('BatchGetItem takes at most 100 keys');
+      const names = Object.values(request.ExpressionAttributeNames ?? {}) as string[];
+      responses[table] = (request.Keys ?? []).flatMap((key) => {
+        const item = items.find((i) => i.pk === key.pk && i.sk === key.sk);
+        if (!item) return [];
+        const copy = structuredClone(item);
+        const projected = names.filter((n) => n in copy).map((n) => [n, copy[n]]);
+        return [names.length ? Object.fromEntries(projected) : copy];
+      });
+    }
+    return { Responses: responses };
   });
   doc.on(ScanCommand).rejects(new Error('Scan is not allowed'));
   doc.on(QueryCommand).callsFake((input) => {

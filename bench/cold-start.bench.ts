@@ -1,0 +1,280 @@
+// Cold start (issue 7): every function's bundle, built exactly as `cdk deploy` builds it, and
+// its import time in a fresh Node 22 process, against a floor bundle that holds only
+// `@aws-sdk/client-dynamodb`. Target: every function within 1.5× of the floor.
+//
+// `npm run bench -- cold-start`. LIANDONG_BENCH_RUNS sets the measured runs per function
+// (default 7); LIANDONG_BENCH_SKIP_SYNTH=1 reuses the bundles of the previous run;
+// LIANDONG_BENCH_ONLY=audit/,referrals/ measures only the functions whose entry contains one of
+// the comma-separated parts (the figures are then not written to docs/performance.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { ProjectFunction } from '../infra/constructs/project-function';
+import { loadTemplate, templatePath, type CfnTemplate } from '../infra/local/template';
+import { writeFigures } from './support/figures';
+import { node22 } from './support/node';
+import { benchDir, projectRoot } from './support/paths';
+import { median, p90, ratio, round, shuffled } from './support/stats';
+import { formatTable, type Table } from './support/table';
+
+const TARGET = 1.5;
+const RUNS = Number(process.env.LIANDONG_BENCH_RUNS ?? 7);
+const REGION = 'ap-east-1';
+const workDir = join(benchDir, 'cold-start');
+const stackOut = join(workDir, 'stack');
+const floorOut = join(workDir, 'floor');
+
+interface Subject {
+  /** The handler entry (functions/...), or `floor`. */
+  name: string;
+  logicalId: string;
+  bundle: string;
+  env: Record<string, string>;
+}
+
+/** The deployable synth, as CI and `cdk deploy` run it: every function bundled by esbuild. */
+function synthStack(): void {
+  rmSync(stackOut, { recursive: true, force: true });
+  console.log(
+    `bundling every function: npx cdk synth --quiet -o ${relative(projectRoot, stackOut)}`,
+  );
+  const out = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', stackOut], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  if (out.status !== 0)
+    throw new Error(`cdk synth failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
+}
+
+/** The floor handler, bundled by ProjectFunction itself: same esbuild options, same environment. */
+function synthFloor(): void {
+  rmSync(floorOut, { recursive: true, force: true });
+  // The CLI turns asset metadata on for `cdk synth`; an app synthesized in-process asks for it.
+  const app = new App({ outdir: floorOut, context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'ColdStartFloor');
+  new ProjectFunction(stack, 'Floor', {
+    entry: 'bench/support/floor-handler.ts',
+    description: 'cold-start floor: @aws-sdk/client-dynamodb only',
+    envSchema: z.object({}),
+    environment: {},
+    logRetention: logs.RetentionDays.ONE_DAY,
+  });
+  app.synth();
+}
+
+/** The variables the Lambda runtime sets for every function, so Powertools sees a Lambda. */
+function lambdaEnv(logicalId: string, taskRoot: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: logicalId,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    LAMBDA_TASK_ROOT: taskRoot,
+  };
+}
+
+/** Secrets resolved at deploy time stand in as a value of the length the schemas accept. */
+const resolveDynamicReferences = (value: string): string =>
+  value.replace(/\{\{resolve:secretsmanager:[^}]*\}\}/g, 'x'.repeat(48));
+
+function subjects(): Subject[] {
+  // Placeholder URLs: the functions only parse them at import.
+  const context = {
+    cdkOut: stackOut,
+    region: REGION,
+    issuerUrl: 'http://127.0.0.1:9/_local/issuer',
+    apiUrl: 'http://127.0.0.1:9',
+  };
+  const template = loadTemplate(context);
+  const functions = template.functions.map((fn) => {
+    if (!fn.assetDir)
+      throw new Error(`${fn.logicalId} was not bundled: synth without liandong:bundle=false`);
+    const env = Object.fromEntries(
+      Object.entries(fn.environment).map(([k, v]) => [k, resolveDynamicReferences(v)]),
+    );
+    return {
+      // The entry is resolved against the cdk.out's parent: take it back relative to that.
+      name: fn.entry ? relative(join(stackOut, '..'), fn.entry) : fn.logicalId,
+      logicalId: fn.logicalId,
+      bundle: join(fn.assetDir, 'index.mjs'),
+      env: { ...lambdaEnv(fn.logicalId, fn.assetDir), ...env },
+    };
+  });
+  // Two functions on one entry would print as one name: tell them apart by logical id.
+  for (const fn of functions) {
+    if (functions.filter((other) => other.name === fn.name).length > 1)
+      fn.name += ` (${fn.logicalId})`;
+  }
+  return functions.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function floorSubject(): Subject {
+  const floorTemplate = JSON.parse(
+    readFileSync(templatePath(floorOut, 'ColdStartFloor'), 'utf8'),
+  ) as CfnTemplate;
+  const [logicalId, resource] =
+    Object.entries(floorTemplate.Resources ?? {}).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function',
+    ) ?? [];
+  const assetPath = resource?.Metadata?.['aws:asset:path'];
+  if (!logicalId || typeof assetPath !== 'string') throw new Error('the floor was not bundled');
+  const assetDir = join(floorOut, assetPath);
+  const variables = (resource?.Properties?.Environment as { Variables?: Record<string, string> })
+    ?.Variables;
+  return {
+    name: 'floor',
+    logicalId,
+    bundle: join(assetDir, 'index.mjs'),
+    env: { ...lambdaEnv(logicalId, assetDir), ...variables },
+  };
+}
+
+const probeScript = join(projectRoot, 'bench', 'support', 'import-probe.mjs');
+
+interface Sample {
+  /** Wall-clock milliseconds around the import. */
+  ms: number;
+  /** CPU milliseconds (user + system) the process spent in it. */
+  cpuMs: number;
+}
+
+/** One cold import in a fresh Node 22 process. */
+function probe(subject: Subject): Sample {
+  const out = spawnSync(node22(), [probeScript, subject.bundle], {
+    cwd: join(subject.bundle, '..'),
+    env: subject.env,
+    encoding: 'utf8',
+  });
+  const line = out.stdout.split('\n').findLast((l) => l.startsWith('@@probe '));
+  const result = line
+    ? (JSON.parse(line.slice('@@probe '.length)) as Partial<Sample> & { error?: string })
+    : {};
+  if (typeof result.ms !== 'number' || typeof result.cpuMs !== 'number') {
+    throw new Error(
+      `${subject.name}: import failed (exit ${out.status}): ${result.error ?? out.stderr.slice(0, 2000)}`,
+    );
+  }
+  return { ms: result.ms, cpuMs: result.cpuMs };
+}
+
+const kb = (path: string): number => statSync(path).size / 1024;
+
+async function main(): Promise<void> {
+  const reuse = process.env.LIANDONG_BENCH_SKIP_SYNTH === '1' && existsSync(templatePath(stackOut));
+  if (!reuse) synthStack();
+  synthFloor();
+  const floor = floorSubject();
+  const only = process.env.LIANDONG_BENCH_ONLY?.split(',').filter(Boolean);
+  const functions = subjects().filter((fn) => !only || only.some((part) => fn.name.includes(part)));
+  console.log(
+    `${functions.length} functions; ${RUNS} runs each, every function import paired with a floor import`,
+  );
+
+  // Warm-up: the first read of each bundle from disk is not what a Lambda cold start pays.
+  probe(floor);
+  for (const fn of functions) probe(fn);
+
+  const samples = new Map<string, { fn: Sample[]; floor: Sample[] }>(
+    functions.map((fn) => [fn.name, { fn: [], floor: [] }]),
+  );
+  for (let run = 1; run <= RUNS; run++) {
+    process.stdout.write(`run ${run}/${RUNS}\r`);
+    // Each function's imports sit next to floor imports taken moments before or after, in a
+    // different order every run, so a burst of load on the shared machine hits both sides.
+    for (const fn of shuffled(functions)) {
+      const s = samples.get(fn.name)!;
+      const floorFirst = Math.random() < 0.5;
+      if (floorFirst) s.floor.push(probe(floor));
+      s.fn.push(probe(fn));
+      if (!floorFirst) s.floor.push(probe(floor));
+    }
+  }
+
+  const wall = (list: Sample[]) => list.map((x) => x.ms);
+  const cpu = (list: Sample[]) => list.map((x) => x.cpuMs);
+  const allFloor = [...samples.values()].flatMap((s) => s.floor);
+  const rows = functions.map((fn) => {
+    const s = samples.get(fn.name)!;
+    const wallRatio = median(wall(s.fn)) / median(wall(s.floor));
+    const cpuRatio = median(cpu(s.fn)) / median(cpu(s.floor));
+    return {
+      cpuRatio,
+      row: [
+        fn.name,
+        round(kb(fn.bundle), 0),
+        round(median(wall(s.fn))),
+        round(p90(wall(s.fn))),
+        round(median(wall(s.floor))),
+        ratio(wallRatio),
+        round(median(cpu(s.fn))),
+        ratio(cpuRatio),
+        cpuRatio <= TARGET ? 'pass' : 'MISS',
+      ],
+    };
+  });
+  const table: Table = {
+    columns: [
+      { title: 'function' },
+      { title: 'bundle KB', align: 'right' },
+      { title: 'import ms', align: 'right' },
+      { title: 'p90 ms', align: 'right' },
+      { title: 'paired floor ms', align: 'right' },
+      { title: 'ratio', align: 'right' },
+      { title: 'CPU ms', align: 'right' },
+      { title: 'CPU ratio', align: 'right' },
+      { title: `≤ ${TARGET}×` },
+    ],
+    rows: [
+      [
+        'floor (client-dynamodb only)',
+        round(kb(floor.bundle), 0),
+        round(median(wall(allFloor))),
+        round(p90(wall(allFloor))),
+        '',
+        ratio(1),
+        round(median(cpu(allFloor))),
+        ratio(1),
+        '',
+      ],
+      ...rows.map((r) => r.row),
+    ],
+  };
+  console.log(`\n${formatTable(table)}`);
+  const misses = rows.filter((r) => r.cpuRatio > TARGET);
+  const worst = Math.max(...rows.map((r) => r.cpuRatio));
+  const verdict =
+    misses.length === 0
+      ? `every function within ${TARGET}× of the floor in CPU time (worst ${ratio(worst)})`
+      : `${misses.length} of ${rows.length} functions above ${TARGET}× of the floor in CPU time (worst ${ratio(worst)})`;
+  console.log(`\n${verdict}`);
+
+  if (only) return;
+  await writeFigures({
+    bench: 'cold-start',
+    title: 'Cold start',
+    summary:
+      "Each function bundled as `cdk deploy` bundles it (`npx cdk synth --quiet`, ProjectFunction's " +
+      'esbuild options, the AWS SDK bundled in), then imported ' +
+      'in a fresh Node 22 process with its template environment: milliseconds from just before the ' +
+      '`import()` of the bundle to its evaluation. The floor is a handler that imports only ' +
+      '`@aws-sdk/client-dynamodb` and creates a client, bundled by ProjectFunction too. ' +
+      `${RUNS} runs per function after a warm-up, each import paired with a floor import ` +
+      `(random order). Ratio = median import of the function / median of its paired floor ` +
+      `imports, in wall-clock time and in the process's CPU time. The target is judged on the ` +
+      `CPU ratio: on this shared 2-core machine the wall clock mostly counts waiting for a ` +
+      `core (see the p90 column), which a Lambda with its own CPU share does not do. ` +
+      `Target: ≤ ${TARGET}×. Bundle KB is index.mjs without its source map.`,
+    tables: [{ table }],
+    notes: [verdict],
+  });
+}
+
+await main();
