@@ -106,6 +106,8 @@ export interface Stream {
   id: string;
   streamId: string;
   head: { seq: number; hash: string };
+  /** The item holding the head (the activity or the referral): read again on a live append. */
+  headKey: PrimaryKey;
 }
 
 const getItem = async (deps: AuditDeps, key: PrimaryKey) =>
@@ -153,6 +155,7 @@ export const activityStream = async (
     id: activityId,
     streamId: keys.auditStreamOfActivity(activityId),
     head: headOf(activity),
+    headKey: keys.activity(activityId),
   };
 };
 
@@ -174,6 +177,7 @@ export const referralStream = async (
     id: referralId,
     streamId: keys.auditStreamOfReferral(referralId),
     head: headOf(referral),
+    headKey: keys.referral(referralId),
   };
 };
 
@@ -197,6 +201,24 @@ export const readStream = async (deps: AuditDeps, streamId: string): Promise<Aud
     startKey = out.LastEvaluatedKey;
   } while (startKey && events.length < MAX_STREAM_EVENTS);
   return events;
+};
+
+/**
+ * The stream's events and its verification. A live workflow may append an event (with the head,
+ * in one transaction) between the head read and the events read: events past the head are then
+ * checked against the head read again. An event past even the fresh head matches no head and is
+ * reported, so a forged trailing event is still caught.
+ */
+const readVerified = async (deps: AuditDeps, stream: Stream) => {
+  const lastSeqOf = (list: readonly AuditEvent[]) => list[list.length - 1]?.seq ?? 0;
+  let head = stream.head;
+  let events = await readStream(deps, stream.streamId);
+  for (let attempt = 0; attempt < 3 && lastSeqOf(events) > head.seq; attempt++) {
+    head = headOf((await getItem(deps, stream.headKey)) ?? {});
+    // Appended again since: read the events up to the newer head.
+    if (lastSeqOf(events) < head.seq) events = await readStream(deps, stream.streamId);
+  }
+  return { events, head, verification: verifyStream(events, head) };
 };
 
 const trailCursorSchema = z.strictObject({ after: z.number().int().min(0) });
@@ -226,8 +248,7 @@ export const readTrail = async (
     if (!parsed.success) throw invalidCursor('not a cursor of this trail');
     after = parsed.data.after;
   }
-  const events = await readStream(deps, stream.streamId);
-  const verification = verifyStream(events, stream.head);
+  const { events, verification } = await readVerified(deps, stream);
   const rest = events.filter((event) => event.seq > after);
   const page = rest.slice(0, query.limit);
   const last = page[page.length - 1];
@@ -245,11 +266,11 @@ export const readTrail = async (
 
 /** `GET .../verify`: the chain checked against its head; the first broken link if any. */
 export const verifyTrail = async (deps: AuditDeps, stream: Stream) => {
-  const events = await readStream(deps, stream.streamId);
+  const { verification } = await readVerified(deps, stream);
   return {
     streamId: stream.streamId,
     kind: stream.kind,
     id: stream.id,
-    ...verifyStream(events, stream.head),
+    ...verification,
   };
 };

@@ -15,12 +15,14 @@ import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../functions/shared/d
 import {
   closeAttendance,
   closeFindings,
+  completeReview,
   inDays,
   inSeconds,
   openCheckIn,
   recordFinding,
   scheduleActivity,
   waitForPhase,
+  waitForStatus,
   type ReviewJson,
 } from '../support/activity';
 import { api, type ApiClient } from '../support/api';
@@ -62,7 +64,15 @@ const LETTER: Record<string, Caller> = {
 };
 
 const ids: Record<string, string> = {};
-const fixture = { start: '', attendance: '', findings: '', review: '', cancel: '', other: '' };
+const fixture = {
+  start: '',
+  attendance: '',
+  findings: '',
+  review: '',
+  cancel: '',
+  completed: '',
+  other: '',
+};
 const otherReferral = { id: '' };
 
 interface Case {
@@ -150,6 +160,8 @@ const EXPECTED: Record<string, Case> = {
   'GET /audit/activities': { allow: 'O X A', path: () => ({}) },
   'GET /audit/activities/{activityId}/trail': { allow: 'O A', path: act('cancel') },
   'GET /audit/activities/{activityId}/verify': { allow: 'O A', path: act('cancel') },
+  // Only a completed activity has a report (others: 404 whoever asks).
+  'GET /audit/activities/{activityId}/report': { allow: 'O A', path: act('completed') },
   'GET /audit/deputies/{deputyId}/duty-record': {
     allow: 'O X D A',
     path: () => ({ deputyId: INVITED }),
@@ -337,7 +349,7 @@ beforeAll(async () => {
       communities: [`社区 ${MARK}`],
       invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
     });
-  const [start, attendance, findings, review, cancel, other] = await Promise.all([
+  const [start, attendance, findings, review, cancel, completed, other] = await Promise.all([
     (async () => {
       const id = await schedule('START');
       await waitForPhase(own, id, 'START');
@@ -370,12 +382,22 @@ beforeAll(async () => {
       return id;
     })(),
     (async () => {
+      // Nothing found, nothing to refer: the review approves an empty plan and it completes.
+      const id = await schedule('COMPLETED');
+      await openCheckIn(own, id);
+      await closeAttendance(own, id);
+      await closeFindings(own, id);
+      await completeReview(own, id, DEMO_COMMITTEE_IDS.urbanConstruction);
+      await waitForStatus(own, id, 'COMPLETED', 120_000);
+      return id;
+    })(),
+    (async () => {
       const id = await schedule('HUANGPU', CALLERS.orgOther, 'HUANGPU');
       await waitForPhase(CALLERS.orgOther, id, 'START');
       return id;
     })(),
   ]);
-  Object.assign(fixture, { start, attendance, findings, review, cancel, other });
+  Object.assign(fixture, { start, attendance, findings, review, cancel, completed, other });
   const reviewJson = await own.get<ReviewJson>(`/activities/${review}/review`);
   expect(reviewJson.status, reviewJson.text).toBe(200);
   ids.reviewReferralId = reviewJson.json.referrals[0]!.id;
@@ -415,7 +437,7 @@ beforeAll(async () => {
   });
   expect(rule.status, rule.text).toBe(201);
   ids.ruleId = 'HEALTH:CHANGLING';
-}, 180_000);
+}, 300_000);
 
 describe('authorization matrix', () => {
   it('has an expectation for every route of the API, and no other', () => {

@@ -5,7 +5,8 @@ import { auditActivitiesCsv, BOM, csvField } from '../../../../functions/audit/c
 import { decodeCursor, encodeCursor } from '../../../../functions/audit/cursor';
 import { endedActivityEntries, summarize } from '../../../../functions/audit/listing';
 import { auditActivitiesQuerySchema } from '../../../../functions/audit/schemas';
-import { toTrailEvent, verifyStream } from '../../../../functions/audit/trail';
+import { toTrailEvent, verifyStream, verifyTrail } from '../../../../functions/audit/trail';
+import { keys } from '../../../../functions/shared/data/keys';
 import {
   buildAuditEvent,
   GENESIS_HASH,
@@ -320,6 +321,37 @@ describe('chain verification against the head', () => {
       ok: true,
       checked: 0,
     });
+  });
+
+  it('an event appended while the trail is read is checked against the head read again', async () => {
+    const events = chain(4);
+    const stored = (head: { seq: number; hash: string }) => [
+      { ...keys.activity('A1'), auditSeq: head.seq, auditHash: head.hash },
+      ...events.map((event) => ({ ...keys.auditEvent('ACTIVITY#A1', event.seq), ...event })),
+    ];
+    // The head was read at seq 3; the workflow has appended seq 4 (with the head) since.
+    const live = indexTable(stored(headOf(events)));
+    const stream = {
+      kind: 'activity' as const,
+      id: 'A1',
+      streamId: 'ACTIVITY#A1',
+      head: headOf(events.slice(0, 3)),
+      headKey: keys.activity('A1'),
+    };
+    try {
+      const result = await verifyTrail({ db: live.db, tableName: 'T' }, stream);
+      expect(result).toMatchObject({ ok: true, checked: 4, head: { seq: 4 } });
+    } finally {
+      live.doc.restore();
+    }
+    // A trailing event the head never took is still reported.
+    const forged = indexTable(stored(headOf(events.slice(0, 3))));
+    try {
+      const result = await verifyTrail({ db: forged.db, tableName: 'T' }, stream);
+      expect(result).toMatchObject({ ok: false, firstBroken: { reason: 'head-mismatch' } });
+    } finally {
+      forged.doc.restore();
+    }
   });
 
   it('an edited event fails at its own seq', () => {
