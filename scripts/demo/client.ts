@@ -75,9 +75,13 @@ export function as(endpoints: LocalCloudEndpoints, token: string): Caller {
       throw notAnswering(endpoints);
     }
     const text = await res.text();
-    // 503 + Retry-After: the API asks for a retry (e.g. the activity was busy).
-    if (res.status === 503 && attempt < 5) {
-      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+    // 429 (the stage throttle: a burst of check-ins) and 503 + Retry-After (e.g. the activity
+    // was busy) ask for a retry: back off with jitter, as any client of the API should.
+    if ((res.status === 429 || res.status === 503) && attempt < 8) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const backoff = Math.min(8_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff;
+      await new Promise((resolve) => setTimeout(resolve, wait));
       return call<T>(method, path, body, headers, attempt + 1);
     }
     if (!res.ok) throw new DemoError(`${method} ${path} answered ${res.status}: ${text}`);

@@ -145,13 +145,19 @@ async function runVisit(
   for (let n = 0; n < plan.problems; n++) {
     const problem = PROBLEMS[(n + plan.street.length) % PROBLEMS.length]!;
     const recorder = plan.deputyIds[n % plan.deputyIds.length]!;
-    await deputyOf(recorder).call('POST', `/activities/${activityId}/findings`, {
-      kind: 'PROBLEM',
-      category: problem.category,
-      description: `${problem.text}（第${n + 1}条）`,
-      place: `${streetName}第${(n % 6) + 1}网格`,
-      needsReferral: true,
-    });
+    await deputyOf(recorder).call(
+      'POST',
+      `/activities/${activityId}/findings`,
+      {
+        kind: 'PROBLEM',
+        category: problem.category,
+        description: `${problem.text}（第${n + 1}条）`,
+        place: `${streetName}第${(n % 6) + 1}网格`,
+        needsReferral: true,
+      },
+      // The same key on a retried request: one finding, not two.
+      { 'idempotency-key': randomUUID() },
+    );
   }
   await organiser.call('POST', `/activities/${activityId}/findings/close`);
   await waitFor('triage', (v) => v.activity.pendingTask?.phase === 'REVIEW');

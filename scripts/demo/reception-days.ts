@@ -538,19 +538,25 @@ export async function replayReceptionDays(
       const [first, second] = deputiesOnDuty[index]!;
       for (const visit of VISITS.filter((v) => v.station === index)) {
         const recorder = visit.bySecond ? second! : first!;
-        await deputy.get(recorder.id)!.call('POST', `/activities/${activityId}/findings`, {
-          kind: visit.kind,
-          category: visit.category,
-          description: visit.description,
-          place: visit.place,
-          ...(station.street !== stations[0]!.street ? { street: station.street } : {}),
-          needsReferral: visit.needsReferral,
-          // A label, not a name: the visitor is counted, nothing more is kept.
-          resident: {
-            name: `来访群众${String(visit.visitor).padStart(2, '0')}`,
-            consentToContact: false,
+        await deputy.get(recorder.id)!.call(
+          'POST',
+          `/activities/${activityId}/findings`,
+          {
+            kind: visit.kind,
+            category: visit.category,
+            description: visit.description,
+            place: visit.place,
+            ...(station.street !== stations[0]!.street ? { street: station.street } : {}),
+            needsReferral: visit.needsReferral,
+            // A label, not a name: the visitor is counted, nothing more is kept.
+            resident: {
+              name: `来访群众${String(visit.visitor).padStart(2, '0')}`,
+              consentToContact: false,
+            },
           },
-        });
+          // The same key on a retried request: one finding, not two.
+          { 'idempotency-key': randomUUID() },
+        );
       }
     }),
   );
