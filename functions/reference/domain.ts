@@ -159,6 +159,60 @@ const toHeadChange = (changes: [string, unknown][], at: string, extra: Record<st
   return { set, remove };
 };
 
+/**
+ * Creates a reference item with the first event of its own audit stream (`before: null`).
+ * `conflicts` as for {@link write} (entry 0 is the item's own put).
+ */
+const writeCreated = async <T extends PrimaryKey & { createdAt: string }>(
+  deps: ReferenceDeps,
+  created: { head: T; streamId: string; action: string; caller: Caller; after: AuditData },
+  conflicts: Record<number, () => Error> = {},
+) => {
+  const { items } = startAuditStream({
+    tableName: deps.tableName,
+    streamId: created.streamId,
+    head: created.head as T & Record<string, unknown>,
+    event: {
+      at: created.head.createdAt,
+      actor: created.caller.sub,
+      action: created.action,
+      before: null,
+      after: created.after,
+    },
+  });
+  await write(deps, items, conflicts);
+  return toView({ ...created.head, auditSeq: 1, auditHash: '' });
+};
+
+/**
+ * Writes the `changes` of a reference item (and `extra`, e.g. its new listing key) with the
+ * audit event that records each changed field before and after; returns the item as it now is.
+ */
+const writePatch = async <T extends PrimaryKey & Partial<AuditedHead>>(
+  deps: ReferenceDeps,
+  current: T,
+  changes: [string, unknown][],
+  patch: { streamId: string; action: string; caller: Caller; extra?: Record<string, unknown> },
+) => {
+  const at = clock(deps).toISOString();
+  const extra = patch.extra ?? {};
+  const items = auditedChange({
+    tableName: deps.tableName,
+    streamId: patch.streamId,
+    item: current,
+    change: toHeadChange(changes, at, extra),
+    action: patch.action,
+    actor: patch.caller.sub,
+    at,
+    before: Object.fromEntries(
+      changes.map(([name]) => [name, (current as Record<string, unknown>)[name] ?? null]),
+    ),
+    after: Object.fromEntries(changes),
+  });
+  await write(deps, items);
+  return toView(applyChanges(current, changes, at, extra));
+};
+
 const listOf = async <T extends object>(deps: Store, query: KeyQuery, options: ListQuery) => {
   const page: Page<T> = await queryPage<T>(deps, query, options);
   return {
@@ -396,20 +450,13 @@ export const createDepartment = async (
     createdAt: at,
     updatedAt: at,
   };
-  const { items } = startAuditStream({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfDepartment(id),
+  return writeCreated(deps, {
     head,
-    event: {
-      at,
-      actor: caller.sub,
-      action: 'DEPARTMENT_CREATED',
-      before: null,
-      after: { ...input },
-    },
+    streamId: keys.auditStreamOfDepartment(id),
+    action: 'DEPARTMENT_CREATED',
+    caller,
+    after: { ...input },
   });
-  await write(deps, items);
-  return toView({ ...head, auditSeq: 1, auditHash: '' });
 };
 
 const rulesTargeting = async (deps: Store, departmentId: string) =>
@@ -453,26 +500,14 @@ export const updateDepartment = async (
     }
   }
 
-  const at = clock(deps).toISOString();
-  const extra =
-    patch.name !== undefined && patch.name !== current.name
-      ? { ...keys.departmentListing(patch.name, departmentId) }
-      : {};
-  const items = auditedChange({
-    tableName: deps.tableName,
+  return writePatch(deps, current, changes, {
     streamId: keys.auditStreamOfDepartment(departmentId),
-    item: current,
-    change: toHeadChange(changes, at, extra),
     action,
-    actor: caller.sub,
-    at,
-    before: Object.fromEntries(
-      changes.map(([name]) => [name, current[name as keyof DepartmentItem] ?? null]),
-    ),
-    after: Object.fromEntries(changes),
+    caller,
+    ...(patch.name !== undefined && patch.name !== current.name
+      ? { extra: { ...keys.departmentListing(patch.name, departmentId) } }
+      : {}),
   });
-  await write(deps, items);
-  return toView(applyChanges(current, changes, at, extra));
 };
 
 export const deactivateDepartment = async (
@@ -518,20 +553,13 @@ export const createCommittee = async (
     createdAt: at,
     updatedAt: at,
   };
-  const { items } = startAuditStream({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfCommittee(id),
+  return writeCreated(deps, {
     head,
-    event: {
-      at,
-      actor: caller.sub,
-      action: 'COMMITTEE_CREATED',
-      before: null,
-      after: { ...input },
-    },
+    streamId: keys.auditStreamOfCommittee(id),
+    action: 'COMMITTEE_CREATED',
+    caller,
+    after: { ...input },
   });
-  await write(deps, items);
-  return toView({ ...head, auditSeq: 1, auditHash: '' });
 };
 
 export const updateCommittee = async (
@@ -545,26 +573,14 @@ export const updateCommittee = async (
   if (!current) throw committeeNotFound(committeeId);
   const changes = changedFields(current, patch);
   if (changes.length === 0) return toView(current);
-  const at = clock(deps).toISOString();
-  const extra =
-    patch.name !== undefined && patch.name !== current.name
-      ? { ...keys.committeeListing(patch.name, committeeId) }
-      : {};
-  const items = auditedChange({
-    tableName: deps.tableName,
+  return writePatch(deps, current, changes, {
     streamId: keys.auditStreamOfCommittee(committeeId),
-    item: current,
-    change: toHeadChange(changes, at, extra),
     action,
-    actor: caller.sub,
-    at,
-    before: Object.fromEntries(
-      changes.map(([name]) => [name, current[name as keyof CommitteeItem] ?? null]),
-    ),
-    after: Object.fromEntries(changes),
+    caller,
+    ...(patch.name !== undefined && patch.name !== current.name
+      ? { extra: { ...keys.committeeListing(patch.name, committeeId) } }
+      : {}),
   });
-  await write(deps, items);
-  return toView(applyChanges(current, changes, at, extra));
 };
 
 export const deactivateCommittee = async (
@@ -636,20 +652,17 @@ export const createRoutingRule = async (
     createdAt: at,
     updatedAt: at,
   };
-  const { items } = startAuditStream({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfRoutingRule(input.category, input.street),
-    head,
-    event: {
-      at,
-      actor: caller.sub,
+  return writeCreated(
+    deps,
+    {
+      head,
+      streamId: keys.auditStreamOfRoutingRule(input.category, input.street),
       action: 'ROUTING_RULE_CREATED',
-      before: null,
+      caller,
       after: { ...input },
     },
-  });
-  await write(deps, items, { 0: exists });
-  return toView({ ...head, auditSeq: 1, auditHash: '' });
+    { 0: exists },
+  );
 };
 
 export const updateRoutingRule = async (
@@ -670,22 +683,11 @@ export const updateRoutingRule = async (
   if (patch.departmentId !== undefined || patch.active === true) {
     await checkTarget(deps, target, current.category);
   }
-  const at = clock(deps).toISOString();
-  const items = auditedChange({
-    tableName: deps.tableName,
+  return writePatch(deps, current, changes, {
     streamId: keys.auditStreamOfRoutingRule(rule.category, rule.street),
-    item: current,
-    change: toHeadChange(changes, at, {}),
     action,
-    actor: caller.sub,
-    at,
-    before: Object.fromEntries(
-      changes.map(([name]) => [name, current[name as keyof RoutingRuleItem] ?? null]),
-    ),
-    after: Object.fromEntries(changes),
+    caller,
   });
-  await write(deps, items);
-  return toView(applyChanges(current, changes, at, {}));
 };
 
 export const deactivateRoutingRule = async (deps: ReferenceDeps, rule: RuleRef, caller: Caller) => {
