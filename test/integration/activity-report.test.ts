@@ -4,7 +4,6 @@
 // referral closes; the completion email in the local SES store, once per organiser mailbox,
 // and nothing new when the step runs again.
 import { readFileSync } from 'node:fs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendActivityReport } from '../../functions/audit-report/send';
 import { keys } from '../../functions/shared/data/keys';
@@ -27,6 +26,7 @@ import {
 import { api } from './support/api';
 import { ddbDoc, sentMail, sesClient } from './support/aws';
 import { tableName } from './support/cloud';
+import { seedRoutingFixture } from './support/reference';
 
 const RUN = Date.now().toString(36);
 const DEPARTMENT = `dept-it-report-${RUN}`;
@@ -73,41 +73,15 @@ describe('activity report (情况报告)', () => {
     mailboxes = String(reportFunctionEnv().ORGANISER_EMAILS ?? '')
       .split(',')
       .filter(Boolean);
-    const db = ddbDoc();
-    const now = new Date().toISOString();
-    const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
-    const put = (Item: Record<string, unknown>) =>
-      db.send(new PutCommand({ TableName: tableName(), Item }));
-    await put({
-      ...keys.department(DEPARTMENT),
-      ...keys.departmentListing(DEPARTMENT_NAME, DEPARTMENT),
-      entity: 'DEPARTMENT',
-      id: DEPARTMENT,
-      name: DEPARTMENT_NAME,
-      emails: ['drainage@departments.example.org'],
-      categories: [CATEGORY],
-      active: true,
-      ...audited,
-    });
-    await put({
-      ...keys.routingRule(CATEGORY, STREET),
-      entity: 'ROUTING_RULE',
-      id: `${CATEGORY}:${STREET}`,
+    await seedRoutingFixture({
+      department: {
+        id: DEPARTMENT,
+        name: DEPARTMENT_NAME,
+        email: 'drainage@departments.example.org',
+      },
       category: CATEGORY,
       street: STREET,
-      departmentId: DEPARTMENT,
-      active: true,
-      ...audited,
-    });
-    await put({
-      ...keys.committee(COMMITTEE),
-      ...keys.committeeListing('大沙街道工委', COMMITTEE),
-      entity: 'COMMITTEE',
-      id: COMMITTEE,
-      name: '大沙街道工委',
-      emails: ['dasha@committees.example.org'],
-      active: true,
-      ...audited,
+      committee: { id: COMMITTEE, name: '大沙街道工委', email: 'dasha@committees.example.org' },
     });
 
     activityId = await scheduleActivity(organiser, {

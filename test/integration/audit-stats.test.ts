@@ -1,7 +1,6 @@
 // Integration test on the local cloud: an activity run to COMPLETED with a two-seat deputy, its
 // referral closed by the committee, then the statistics of its day and street, the duty records
 // (JSON, CSV, draft report) and the scope rules.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
@@ -18,8 +17,8 @@ import {
   waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
-import { ddbDoc } from './support/aws';
-import { localCloud, tableName } from './support/cloud';
+import { localCloud } from './support/cloud';
+import { seedRoutingFixture } from './support/reference';
 import { mintToken } from './support/token';
 
 const RUN = Date.now().toString(36);
@@ -79,41 +78,11 @@ let findingId = '';
 
 describe('audit statistics and duty records', () => {
   beforeAll(async () => {
-    const db = ddbDoc();
-    const now = new Date().toISOString();
-    const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
-    const put = (Item: Record<string, unknown>) =>
-      db.send(new PutCommand({ TableName: tableName(), Item }));
-    await put({
-      ...keys.department(DEPARTMENT),
-      ...keys.departmentListing('测试住建局', DEPARTMENT),
-      entity: 'DEPARTMENT',
-      id: DEPARTMENT,
-      name: '测试住建局',
-      emails: ['lifts@departments.example.org'],
-      categories: [CATEGORY],
-      active: true,
-      ...audited,
-    });
-    await put({
-      ...keys.routingRule(CATEGORY, STREET),
-      entity: 'ROUTING_RULE',
-      id: `${CATEGORY}:${STREET}`,
+    await seedRoutingFixture({
+      department: { id: DEPARTMENT, name: '测试住建局', email: 'lifts@departments.example.org' },
       category: CATEGORY,
       street: STREET,
-      departmentId: DEPARTMENT,
-      active: true,
-      ...audited,
-    });
-    await put({
-      ...keys.committee(COMMITTEE),
-      ...keys.committeeListing('红山街道工委', COMMITTEE),
-      entity: 'COMMITTEE',
-      id: COMMITTEE,
-      name: '红山街道工委',
-      emails: ['hongshan@committees.example.org'],
-      active: true,
-      ...audited,
+      committee: { id: COMMITTEE, name: '红山街道工委', email: 'hongshan@committees.example.org' },
     });
 
     activityId = await scheduleActivity(organiser, {

@@ -2,15 +2,15 @@
 // the workflow, reviewed and approved by the organiser, referral workflows started, the activity
 // completed with its report; and cancellation (execution stopped, each invitee told once).
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { keys } from '../../functions/shared/data/keys';
 import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
 import { api } from './support/api';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
+import { seedRoutingFixture } from './support/reference';
 
 const RUN = Date.now().toString(36);
 const DEPARTMENT = `dept-it-trees-${RUN}`;
@@ -91,55 +91,16 @@ const finding = (overrides: Record<string, unknown> = {}) => ({
 describe('findings, triage, review, dispatch, completion', () => {
   beforeAll(async () => {
     // Reference data of this run: a department that a street-specific rule routes to.
-    const db = ddbDoc();
-    const now = new Date().toISOString();
-    const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
-    await db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.department(DEPARTMENT),
-          ...keys.departmentListing('测试林业园林局', DEPARTMENT),
-          entity: 'DEPARTMENT',
-          id: DEPARTMENT,
-          name: '测试林业园林局',
-          emails: ['trees@departments.example.org'],
-          categories: ['ANCIENT_TREES'],
-          active: true,
-          ...audited,
-        },
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.routingRule('ANCIENT_TREES', 'XINLONG'),
-          entity: 'ROUTING_RULE',
-          id: 'ANCIENT_TREES:XINLONG',
-          category: 'ANCIENT_TREES',
-          street: 'XINLONG',
-          departmentId: DEPARTMENT,
-          active: true,
-          ...audited,
-        },
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.committee(COMMITTEE),
-          ...keys.committeeListing('新龙镇人大工委', COMMITTEE),
-          entity: 'COMMITTEE',
-          id: COMMITTEE,
-          name: '新龙镇人大工委',
-          emails: ['xinlong@committees.example.org'],
-          active: true,
-          ...audited,
-        },
-      }),
-    );
+    await seedRoutingFixture({
+      department: {
+        id: DEPARTMENT,
+        name: '测试林业园林局',
+        email: 'trees@departments.example.org',
+      },
+      category: 'ANCIENT_TREES',
+      street: 'XINLONG',
+      committee: { id: COMMITTEE, name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
+    });
   });
 
   it('runs an activity from findings to dispatched referrals and a completed report', async () => {
