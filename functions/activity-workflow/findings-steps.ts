@@ -414,7 +414,9 @@ export const dispatchReferrals = async (
       referral = queue.shift()
     ) {
       try {
-        if (referral.status === 'DISPATCHED' && referral.executionArn) {
+        // Marked by an earlier attempt; its workflow may have moved it on (SENT and later)
+        // while this step was being retried.
+        if (referral.status !== 'APPROVED' && referral.executionArn) {
           dispatched.push({ referralId: referral.id, executionArn: referral.executionArn });
           continue;
         }

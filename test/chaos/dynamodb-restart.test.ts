@@ -63,6 +63,9 @@ describe('DynamoDB Local killed during referral dispatch, then restarted', () =>
       500,
     );
     const statuses = items.map((r) => (r?.failure ? 'FAILED' : String(r?.status)));
+    for (const failed of items.filter((r) => r?.failure)) {
+      console.log(`dynamodb kill: referral failure recorded: ${JSON.stringify(failed?.failure)}`);
+    }
     await waitForStatus(organiser, activityId, ['COMPLETED', 'FAILED'], 60_000);
     const machine = stateMachineArn('ReferralWorkflow');
     const executions = await executionsOf('ReferralWorkflow');

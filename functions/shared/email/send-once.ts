@@ -4,6 +4,7 @@ import { keys } from '../data/keys.js';
 import { toStoreError, writeTransaction } from '../data/transact.js';
 import { AppError, TransientError, ValidationError } from '../errors.js';
 import type { DomainLogger } from '../observability.js';
+import { isTransientAwsError } from '../transient.js';
 import { isSafeEmailAddress } from './sanitize.js';
 
 /**
@@ -22,6 +23,13 @@ import { isSafeEmailAddress } from './sanitize.js';
  * keeps its claim, so no second email goes out until the claim is stale
  * ({@link EMAIL_CLAIM_STALE_AFTER_MS}); meanwhile every call surfaces TransientError.
  */
+
+/**
+ * How long storing the message id of a sent email is retried (the email functions run for a
+ * minute at most; see infra/constructs/referral-steps.ts).
+ */
+export const STORE_RETRY_BUDGET_MS = 20_000;
+const STORE_RETRY_MAX_DELAY_MS = 2_000;
 
 /** Lambda's maximum timeout: an older claim belongs to an invocation that is certainly dead. */
 export const EMAIL_CLAIM_STALE_AFTER_MS = 15 * 60_000;
@@ -44,6 +52,8 @@ export interface SendEmailOnceDeps {
   /** First backoff ceiling in ms (default 200); doubles each attempt up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Time spent retrying the message id's write after a send (default 20 s). */
+  storeRetryBudgetMs?: number;
   /** Age after which another attempt may take a claim over (default 15 minutes). */
   claimStaleAfterMs?: number;
   /** For tests: the wait between attempts and the jitter source. */
@@ -372,6 +382,11 @@ export const sendEmailOnce = async (
     ...(input.purpose ? { purpose: input.purpose } : {}),
     sentAt,
   };
+  // The email is out: until its id is stored, every retry of the step is blocked (the claim) for
+  // EMAIL_CLAIM_STALE_AFTER_MS. So this write gets a time budget, not a few attempts: a table
+  // that is down for seconds (a restart) must not cost the referral its email.
+  const storeBudgetMs = deps.storeRetryBudgetMs ?? STORE_RETRY_BUDGET_MS;
+  let waitedMs = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       await writeTransaction(deps.db, [
@@ -392,8 +407,16 @@ export const sendEmailOnce = async (
       ]);
       return { messageId, sentNow: true };
     } catch (error) {
-      if (error instanceof TransientError && attempt < 2) {
-        await sleep(backoffDelay(attempt, deps.baseDelayMs ?? 200, deps.maxDelayMs ?? 5_000));
+      if (
+        (error instanceof TransientError || isTransientAwsError(error)) &&
+        waitedMs < storeBudgetMs
+      ) {
+        const delay = Math.max(
+          50,
+          backoffDelay(Math.min(attempt, 4), deps.baseDelayMs ?? 200, STORE_RETRY_MAX_DELAY_MS),
+        );
+        waitedMs += delay;
+        await sleep(delay);
         continue;
       }
       // The email went out, so the step must not fail into a retry that could send it again:

@@ -519,6 +519,38 @@ describe('the activity from findings to completion', () => {
     });
   });
 
+  it('counts a referral its workflow already moved on as dispatched when the step is retried', async () => {
+    // The first attempt marked both and started their workflows, then lost the table before the
+    // activity's REFERRALS_DISPATCHED; meanwhile one referral workflow emailed its department.
+    const [water, roads] = ['dept-water', 'dept-roads'].map((d) => referralIdOf(ID, d));
+    setActivity({
+      status: 'DISPATCHING',
+      reviewApprovedAt: 'x',
+      approvedReferralIds: [water!, roads!],
+    });
+    for (const [referralId, status] of [
+      [water!, 'SENT'],
+      [roads!, 'DISPATCHED'],
+    ] as const) {
+      table.put({
+        pk: `REFERRAL#${referralId}`,
+        sk: 'REFERRAL',
+        id: referralId,
+        activityId: ID,
+        departmentId: 'dept-x',
+        findingIds: [],
+        status,
+        executionArn: `${REFERRAL_SM.replace(':stateMachine:', ':execution:')}:${referralId}`,
+        auditSeq: 2,
+        auditHash: '0'.repeat(64),
+      });
+    }
+    expect(await step(dispatchStep)).toEqual({ activityId: ID, dispatched: 2 });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(table.get(`REFERRAL#${water}`, 'REFERRAL')).toMatchObject({ status: 'SENT' });
+    expect(activity()).toMatchObject({ dispatchedCount: 2 });
+  });
+
   it('never dispatches before the review was approved', async () => {
     setActivity({ status: 'IN_REVIEW' });
     await expect(step(dispatchStep)).rejects.toMatchObject({ name: 'ConflictError' });

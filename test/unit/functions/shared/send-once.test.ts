@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   EmailRejectedError,
+  STORE_RETRY_BUDGET_MS,
   backoffDelay,
   classifySesError,
   sendEmailOnce,
@@ -193,7 +194,30 @@ describe('sendEmailOnce', () => {
       sentNow: true,
     });
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    // Retried for its time budget (20 s of backoff capped at 2 s), not for a few attempts.
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(STORE_RETRY_BUDGET_MS);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(STORE_RETRY_BUDGET_MS + 2_000);
+    expect(doc.commandCalls(TransactWriteCommand).length).toBe(sleeps.length + 1);
+  });
+
+  it('stores the message id once the table is back within the budget (a restart)', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'msg-4' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    doc
+      .on(TransactWriteCommand)
+      .rejectsOnce(refused)
+      .rejectsOnce(refused)
+      .rejectsOnce(refused)
+      .rejectsOnce(refused)
+      .rejectsOnce(refused)
+      .resolves({});
+
+    await expect(sendEmailOnce(deps(), message())).resolves.toEqual({
+      messageId: 'msg-4',
+      sentNow: true,
+    });
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(6);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it.each([
