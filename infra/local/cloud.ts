@@ -6,6 +6,7 @@ import { startLocalApi, type LocalApiServer } from './api/server';
 import { issuerKeyFile, type MintOptions } from './api/issuer';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { startDynamoDbMeter } from './dynamodb-meter';
+import { LocalEventBus } from './events';
 import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda-runtime';
 import { LambdaTally, localMeter, type LocalMeter } from './meter';
 import { freePort } from './ports';
@@ -18,6 +19,7 @@ import {
 } from './secretsmanager';
 import { startLocalStepFunctions } from './stepfunctions/index';
 import {
+  LOCAL_ACCOUNT_ID,
   LOCAL_CLIENT_ID,
   TemplateError,
   loadTemplate,
@@ -267,8 +269,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const ses = await sesStarting;
     await ddb.createTables(template.tables);
 
+    // Step Functions status changes reach the template's event rules (failure recording).
+    const eventBus = new LocalEventBus(
+      template.eventRules,
+      (arn, event) => runtime.invoke(arn, event),
+      { region, account: LOCAL_ACCOUNT_ID },
+    );
     // Last: resumed executions call functions and tables at once.
     const sfn = await startLocalStepFunctions({
+      onExecutionStatusChange: (detail) =>
+        eventBus.put({
+          source: 'aws.states',
+          detailType: 'Step Functions Execution Status Change',
+          detail,
+          resources: [detail.executionArn],
+        }),
       stateMachines: template.stateMachines,
       invokeLambda: (arn, payload) => runtime.invoke(arn, payload),
       ...(inMemory || !dataDir ? {} : { dataDir: join(dataDir, 'stepfunctions') }),

@@ -10,6 +10,7 @@ import {
   type CfnTemplate,
   type TemplateContext,
 } from './intrinsics';
+import { assertSupportedPattern, type LocalEventRule } from './events';
 
 export {
   DEFAULT_STACK_NAME,
@@ -132,6 +133,7 @@ export interface LocalTemplate {
   stateMachines: LocalStateMachineDefinition[];
   httpApis: LocalHttpApi[];
   secrets: LocalSecret[];
+  eventRules: LocalEventRule[];
 }
 
 function ofType(template: CfnTemplate, ...types: string[]): [string, CfnResource][] {
@@ -415,7 +417,42 @@ export function parseTemplate(
     stateMachines: readStateMachines(r),
     httpApis: readHttpApis(r),
     secrets: readSecrets(r),
+    eventRules: readEventRules(r),
   };
+}
+
+/** Rules of the default bus with Lambda targets (input transformers are not supported). */
+function readEventRules(r: Resolver): LocalEventRule[] {
+  return ofType(r.template, 'AWS::Events::Rule').map(([id]) => {
+    const where = `Resources.${id}`;
+    const p = props(r, id, 'EventPattern', 'Targets', 'State', 'EventBusName');
+    if (p.EventBusName !== undefined && p.EventBusName !== 'default') {
+      throw new TemplateError(`${where}: only the default event bus runs locally`);
+    }
+    if (!p.EventPattern)
+      throw new TemplateError(`${where}: only rules with an EventPattern run locally`);
+    assertSupportedPattern(p.EventPattern, `${where}.EventPattern`);
+    const targets = ((p.Targets ?? []) as Record<string, unknown>[]).map((t, i) => {
+      const arn = String(t.Arn);
+      if (
+        !arn.includes(':lambda:') ||
+        t.Input !== undefined ||
+        t.InputPath !== undefined ||
+        t.InputTransformer !== undefined
+      ) {
+        throw new TemplateError(
+          `${where}.Targets[${i}]: only Lambda targets given the whole event run locally`,
+        );
+      }
+      return arn;
+    });
+    return {
+      logicalId: id,
+      pattern: p.EventPattern as Record<string, unknown>,
+      targets,
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+    };
+  });
 }
 
 export function templatePath(cdkOut: string, stackName = DEFAULT_STACK_NAME): string {

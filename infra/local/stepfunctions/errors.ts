@@ -61,6 +61,12 @@ export class ExecutionAlreadyExistsError extends SfnApiError {
   }
 }
 
+export class ExecutionNotRedrivableError extends SfnApiError {
+  constructor(arn: string, why: string) {
+    super('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: ${why}`);
+  }
+}
+
 export class InvalidTokenError extends SfnApiError {
   constructor(detail: string) {
     super('InvalidToken', `Invalid Token: '${detail}'`);

@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from './clock';
 import { createDefaultCallSdk } from './sdk';
 import { createSfnServer } from './server';
-import { StepFunctionsService } from './service';
+import { StepFunctionsService, type ExecutionStatusChange } from './service';
 import { ExecutionStore } from './store';
 
 export type { Clock } from './clock';
+export type { ExecutionStatusChange } from './service';
 export { createSystemClock, MAX_TIMER_MS } from './clock';
 
 export interface LocalStateMachine {
@@ -45,6 +46,11 @@ export interface LocalStepFunctionsOptions {
   host?: string;
   /** default from the ARNs / 'us-east-1' */
   region?: string;
+  /**
+   * Told of every execution status change (the detail of AWS's "Step Functions Execution Status
+   * Change" EventBridge event); the local cloud routes it to the template's event rules.
+   */
+  onExecutionStatusChange?: (detail: ExecutionStatusChange) => void;
   /** @internal Time source; tests inject one to run a 30-day Wait in milliseconds. */
   clock?: Clock;
 }
@@ -76,6 +82,7 @@ export async function startLocalStepFunctions(
     },
     region,
   );
+  if (options.onExecutionStatusChange) service.onStatusChange(options.onExecutionStatusChange);
   service.resumeAll();
 
   const server = createSfnServer(service);

@@ -32,6 +32,8 @@ export interface ExecutionEnv {
   region: string;
   input: Json;
   startTime: string;
+  /** `$$.Execution.RedriveCount` */
+  redriveCount: number;
   clock: Clock;
   deps: ResourceDeps;
   tokens: TokenRegistry;
@@ -81,9 +83,12 @@ export async function runExecution(
   signal: AbortSignal,
   lastEventId: number,
   resume?: Checkpoint,
+  redriveFrom?: { stateName: string; input: Json },
 ): Promise<Json> {
   const thread: Thread = { top: true, signal, lastEventId };
   if (resume) return runStates(env, machine, thread, resume.stateName, resume.input, resume);
+  // A redrive enters the unsuccessful state again, afresh (new attempt counts, new token).
+  if (redriveFrom) return runStates(env, machine, thread, redriveFrom.stateName, redriveFrom.input);
   return runStates(env, machine, thread, machine.StartAt, env.input);
 }
 
@@ -108,7 +113,7 @@ function contextObject(
     Name: env.executionName,
     RoleArn: env.roleArn,
     StartTime: env.startTime,
-    RedriveCount: 0,
+    RedriveCount: env.redriveCount,
   };
   return {
     Execution: execution,

@@ -19,6 +19,7 @@ const OPERATIONS: Record<string, Operation> = {
   ListExecutions: (s, r) => s.listExecutions(r),
   GetExecutionHistory: (s, r) => s.getExecutionHistory(r),
   StopExecution: (s, r) => s.stopExecution(r),
+  RedriveExecution: (s, r) => s.redriveExecution(r),
   SendTaskSuccess: (s, r) => s.sendTaskSuccess(r),
   SendTaskFailure: (s, r) => s.sendTaskFailure(r),
   SendTaskHeartbeat: (s, r) => s.sendTaskHeartbeat(r),

@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import {
   ExecutionAlreadyExistsError,
   ExecutionDoesNotExistError,
+  ExecutionNotRedrivableError,
   InvalidArnError,
   InvalidExecutionInputError,
   InvalidNameError,
@@ -28,6 +29,26 @@ import type {
   HistoryEvent,
 } from './store';
 import { executionOfToken, TokenRegistry, type PendingTask } from './tokens';
+
+/** `detail` of AWS's "Step Functions Execution Status Change" event (dates in epoch ms). */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate: number | null;
+  input: string;
+  output: string | null;
+  inputDetails: { included: boolean };
+  outputDetails: { included: boolean } | null;
+  error: string | null;
+  cause: string | null;
+  redriveCount: number;
+  redriveDate?: number;
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  redriveStatusReason?: string;
+}
 
 export interface RegisteredStateMachine {
   arn: string;
@@ -58,6 +79,9 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:([^:]+):(\d+):stateMachine:([^:]+)$/;
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[^:]+:\d+:execution:[^:]+:[^:]+$/;
 const DEFAULT_PAGE = 100;
+/** AWS: an unsuccessful execution may be redriven for 14 days after it stopped, 1,000 times. */
+const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
+const MAX_REDRIVES = 1000;
 const MAX_PAGE = 1000;
 
 const seconds = (ms: number | undefined): number | undefined =>
@@ -69,6 +93,7 @@ export class StepFunctionsService {
   private readonly tokens: TokenRegistry;
   private readonly createdAt: number;
   private changeListeners: (() => void)[] = [];
+  private readonly statusListeners: ((detail: ExecutionStatusChange) => void)[] = [];
 
   constructor(
     stateMachines: RegisteredStateMachine[],
@@ -82,6 +107,41 @@ export class StepFunctionsService {
     for (const machine of stateMachines) {
       const asl = redirectExecutionContextPaths(machine.definition) as MachineDef;
       this.machines.set(machine.arn, { ...machine, asl });
+    }
+  }
+
+  /**
+   * Called on every status change of an execution (started, redriven, ended) with the detail of
+   * the "Step Functions Execution Status Change" event AWS sends to EventBridge.
+   */
+  onStatusChange(listener: (detail: ExecutionStatusChange) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  private statusChanged(record: ExecutionRecord): void {
+    const detail: ExecutionStatusChange = {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startDate,
+      stopDate: record.stopDate ?? null,
+      input: record.input,
+      output: record.output ?? null,
+      inputDetails: { included: true },
+      outputDetails: record.output === undefined ? null : { included: true },
+      error: record.error ?? null,
+      cause: record.cause ?? null,
+      redriveCount: record.redriveCount ?? 0,
+      ...(record.redriveDate === undefined ? {} : { redriveDate: record.redriveDate }),
+      ...this.redriveStatus(record),
+    };
+    for (const listener of this.statusListeners) {
+      try {
+        listener(detail);
+      } catch (error) {
+        console.error('[local sfn] status listener failed:', error);
+      }
     }
   }
 
@@ -163,6 +223,7 @@ export class StepFunctionsService {
       { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     ]);
     this.launch(record, undefined, parsed);
+    this.statusChanged(record);
     return { executionArn, startDate: seconds(record.startDate) };
   }
 
@@ -181,8 +242,9 @@ export class StepFunctionsService {
       outputDetails: record.output === undefined ? undefined : { included: true },
       error: record.error,
       cause: record.cause,
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: record.redriveCount ?? 0,
+      redriveDate: seconds(record.redriveDate),
+      ...this.redriveStatus(record),
     };
   }
 
@@ -199,7 +261,8 @@ export class StepFunctionsService {
         status: r.status,
         startDate: seconds(r.startDate),
         stopDate: seconds(r.stopDate),
-        redriveCount: 0,
+        redriveCount: r.redriveCount ?? 0,
+        redriveDate: seconds(r.redriveDate),
       }));
     const { items, nextToken } = page(records, req);
     return { executions: items, nextToken };
@@ -227,6 +290,53 @@ export class StepFunctionsService {
       this.running.get(record.executionArn)?.controller.abort(new StopReason('stopped'));
     }
     return { stopDate: seconds(record.stopDate) };
+  }
+
+  /**
+   * Runs a failed, timed-out or aborted execution again from the state where it stopped, with
+   * that state's input (AWS: same ARN, history kept, successful states not rerun). An execution
+   * that ended in a Fail state stops there again, as on AWS.
+   */
+  redriveExecution(req: Request): Response {
+    const record = this.execution(req.executionArn);
+    const { redriveStatus, redriveStatusReason } = this.redriveStatus(record);
+    if (redriveStatus !== 'REDRIVABLE' || !record.redrivePoint) {
+      throw new ExecutionNotRedrivableError(record.executionArn, redriveStatusReason ?? 'unknown');
+    }
+    const point = record.redrivePoint;
+    const redriveCount = (record.redriveCount ?? 0) + 1;
+    Object.assign(record, { status: 'RUNNING', redriveCount, redriveDate: this.clock.now() });
+    for (const key of ['stopDate', 'output', 'error', 'cause', 'redrivePoint'] as const) {
+      delete record[key];
+    }
+    this.appendEvent(record, 'ExecutionRedriven', record.events.length, [
+      'executionRedrivenEventDetails',
+      { redriveCount },
+    ]);
+    this.launch(record, undefined, undefined, point);
+    this.statusChanged(record);
+    return { redriveDate: seconds(record.redriveDate) };
+  }
+
+  private redriveStatus(record: ExecutionRecord): {
+    redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+    redriveStatusReason?: string;
+  } {
+    const notRedrivable = (reason: string) => ({
+      redriveStatus: 'NOT_REDRIVABLE' as const,
+      redriveStatusReason: reason,
+    });
+    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED') {
+      return notRedrivable(`Execution is ${record.status} and cannot be redriven`);
+    }
+    if (this.clock.now() - (record.stopDate ?? 0) > REDRIVE_PERIOD_MS) {
+      return notRedrivable('Execution stopped more than 14 days ago');
+    }
+    if ((record.redriveCount ?? 0) >= MAX_REDRIVES) {
+      return notRedrivable(`Execution was redriven ${MAX_REDRIVES} times`);
+    }
+    if (!record.redrivePoint) return notRedrivable('Execution stopped before its first state');
+    return { redriveStatus: 'REDRIVABLE' };
   }
 
   // ---- task tokens ----------------------------------------------------------------------
@@ -310,7 +420,12 @@ export class StepFunctionsService {
 
   // ---- running --------------------------------------------------------------------------
 
-  private launch(record: ExecutionRecord, resume: Checkpoint | undefined, input?: Json): void {
+  private launch(
+    record: ExecutionRecord,
+    resume: Checkpoint | undefined,
+    input?: Json,
+    redriveFrom?: { stateName: string; input: Json },
+  ): void {
     const machine = this.machines.get(record.stateMachineArn);
     if (!machine) return; // its state machine is gone from the template: leave it as it was
     const controller = new AbortController();
@@ -318,7 +433,14 @@ export class StepFunctionsService {
     this.running.set(record.executionArn, run);
     const env = this.environment(record, machine, run, input ?? (JSON.parse(record.input) as Json));
     const timeout = this.executionTimeout(record, machine.asl, controller);
-    run.done = runExecution(env, machine.asl, controller.signal, record.events.length, resume)
+    run.done = runExecution(
+      env,
+      machine.asl,
+      controller.signal,
+      record.events.length,
+      resume,
+      redriveFrom,
+    )
       .then(
         (output) => {
           const text = JSON.stringify(output);
@@ -369,7 +491,8 @@ export class StepFunctionsService {
   ): AbortController {
     const cancel = new AbortController();
     if (typeof asl.TimeoutSeconds === 'number') {
-      const deadline = record.startDate + asl.TimeoutSeconds * 1000;
+      // AWS resets the machine-level timeout on a redrive.
+      const deadline = (record.redriveDate ?? record.startDate) + asl.TimeoutSeconds * 1000;
       this.clock.sleepUntil(deadline, AbortSignal.any([cancel.signal, run.signal])).then(
         () => run.abort(new StopReason('timed-out')),
         () => undefined,
@@ -394,6 +517,7 @@ export class StepFunctionsService {
       region: region ?? this.defaultRegion,
       input,
       startTime: new Date(record.startDate).toISOString(),
+      redriveCount: record.redriveCount ?? 0,
       clock: this.clock,
       deps: this.deps,
       tokens: this.tokens,
@@ -446,8 +570,15 @@ export class StepFunctionsService {
     if (record.status !== 'RUNNING') return;
     this.appendEvent(record, eventType, record.events.length, details);
     Object.assign(record, withoutUndefined(result), { status, stopDate: this.clock.now() });
+    if (status !== 'SUCCEEDED' && record.checkpoint) {
+      record.redrivePoint = {
+        stateName: record.checkpoint.stateName,
+        input: record.checkpoint.input,
+      };
+    }
     delete record.checkpoint;
     this.store.save(record);
+    this.statusChanged(record);
   }
 
   private machine(arn: unknown): RegisteredStateMachine & { asl: MachineDef } {

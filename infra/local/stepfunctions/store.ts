@@ -44,6 +44,11 @@ export interface ExecutionRecord {
   cause?: string;
   events: HistoryEvent[];
   checkpoint?: Checkpoint;
+  /** Where an unsuccessful execution stopped: the state a redrive runs again, with its input. */
+  redrivePoint?: { stateName: string; input: Json };
+  redriveCount?: number;
+  /** epoch milliseconds of the last redrive */
+  redriveDate?: number;
 }
 
 export class ExecutionStore {
