@@ -139,7 +139,8 @@ export class LiandongStack extends Stack {
     });
     const recordFailure = new ProjectFunction(this, 'RecordFailureFunction', {
       entry: 'functions/activity-workflow/record-failure.ts',
-      description: 'Activity step: record a failed workflow on the activity',
+      description:
+        'Records a failed or timed-out activity workflow on the activity (EventBridge rule)',
       envSchema: recordFailureEnvSchema,
       environment: tableEnv,
       logRetention: retention,

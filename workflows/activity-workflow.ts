@@ -2,7 +2,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { humanStep, type HumanStepOptions, invokeStep, standardStateMachine } from './steps';
+import {
+  humanStep,
+  type HumanStepOptions,
+  invokeStep,
+  recordFailuresOf,
+  standardStateMachine,
+} from './steps';
 
 export interface ActivityWorkflowFunctions {
   readonly sendInvitations: lambda.IFunction;
@@ -29,6 +35,10 @@ export interface ActivityWorkflowProps {
  * Each human step is a `.waitForTaskToken` task whose deadline is a `TimeoutSecondsPath`; a
  * timeout is the ordinary way out of a waiting phase (the start time came, the deadline passed),
  * so it is caught and routed rather than treated as a failure.
+ *
+ * Nothing else is caught: a step that still fails after its Retry fails the execution there,
+ * a rule records the failure on the activity (the organiser sees FAILED), and once the cause is
+ * removed `POST /activities/{id}/redrive` runs that step again (docs/activity-workflow.md).
  */
 export class ActivityWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -42,16 +52,6 @@ export class ActivityWorkflow extends Construct {
         resultPath: sfn.JsonPath.DISCARD,
         ...options,
       });
-
-    const recordFailure = invokeStep(this, 'RecordFailure', functions.recordFailure, {
-      activityId: sfn.JsonPath.stringAt('$.activityId'),
-      error: sfn.JsonPath.objectAt('$.error'),
-    });
-    const failed = new sfn.Fail(this, 'ActivityFailed', {
-      error: 'ActivityFailed',
-      cause: 'A step of the activity workflow failed; see the activity record',
-    });
-    recordFailure.next(failed);
 
     const sendInvitations = invokeStep(this, 'SendInvitations', functions.sendInvitations, {
       activityId: sfn.JsonPath.stringAt('$.activityId'),
@@ -133,23 +133,6 @@ export class ActivityWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
 
-    const steps = [
-      sendInvitations,
-      awaitStart,
-      openCheckIn,
-      awaitAttendanceClose,
-      closeAttendance,
-      awaitFindingsClose,
-      closeFindings,
-      triage,
-      awaitReview,
-      dispatchReferrals,
-      completeActivity,
-    ];
-    for (const step of steps) {
-      step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-    }
-
     const definition = sendInvitations
       .next(awaitStart)
       .next(openCheckIn)
@@ -169,5 +152,6 @@ export class ActivityWorkflow extends Construct {
       logRetention: props.logRetention,
       comment: 'Activity: invitations, start, attendance, findings, review, dispatch, report',
     });
+    recordFailuresOf(this, 'FailureRecording', this.stateMachine, functions.recordFailure);
   }
 }

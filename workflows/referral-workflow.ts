@@ -2,7 +2,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { humanStep, type HumanStepOptions, invokeStep, standardStateMachine } from './steps';
+import {
+  humanStep,
+  type HumanStepOptions,
+  invokeStep,
+  recordFailuresOf,
+  standardStateMachine,
+} from './steps';
 
 export interface ReferralWorkflowFunctions {
   readonly sendReferralEmail: lambda.IFunction;
@@ -32,7 +38,8 @@ export interface ReferralWorkflowProps {
  *                 NOT_SATISFIED and not yet reopened ─► ReopenReferral ─► SendReferralEmail
  *                 otherwise ─► CloseReferral
  *    CLOSED_BY_COMMITTEE ─► CloseReferral ─► Closed
- * any task ─(States.ALL)─► RecordReferralFailure ─► ReferralFailed
+ * a task failing after its Retry fails the execution there; a rule on the failure event runs
+ * RecordReferralFailure, and a redrive (POST /referrals/{id}/redrive) runs the task again
  * ```
  */
 export class ReferralWorkflow extends Construct {
@@ -48,18 +55,6 @@ export class ReferralWorkflow extends Construct {
         ...options,
       });
     const byReferralId = { referralId: sfn.JsonPath.stringAt('$.referralId') };
-
-    const recordFailure = invokeStep(
-      this,
-      'RecordReferralFailure',
-      functions.recordReferralFailure,
-      { ...byReferralId, error: sfn.JsonPath.objectAt('$.error') },
-    );
-    const failed = new sfn.Fail(this, 'ReferralFailed', {
-      error: 'ReferralFailed',
-      cause: 'A step of the referral workflow failed; see the referral record',
-    });
-    recordFailure.next(failed);
 
     const sendEmail = invokeStep(
       this,
@@ -100,14 +95,12 @@ export class ReferralWorkflow extends Construct {
       decision: sfn.JsonPath.objectAt('$.decision'),
     });
     const closed = new sfn.Succeed(this, 'Closed');
-    const unexpected = new sfn.Pass(this, 'UnexpectedOutcome', {
+    // A defect, not a fault: a redrive would stop here again, so it ends the execution.
+    const unexpected = new sfn.Fail(this, 'UnexpectedOutcome', {
       comment: 'A human step ended with an outcome this workflow does not know',
-      parameters: {
-        'referralId.$': '$.referralId',
-        error: { Error: 'UnexpectedOutcome', Cause: 'Unknown outcome of a human step' },
-      },
+      error: 'UnexpectedOutcome',
+      cause: 'Unknown outcome of a human step',
     });
-    unexpected.next(recordFailure);
 
     const outcomeIs = (value: string) => sfn.Condition.stringEquals('$.decision.outcome', value);
     const routeOutcome = new sfn.Choice(this, 'RouteOutcome')
@@ -138,20 +131,6 @@ export class ReferralWorkflow extends Construct {
     // `$.decision`, without an outcome, so CloseReferral always finds the path).
     awaitRatings.addCatch(close, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.decision' });
 
-    const steps = [
-      sendEmail,
-      awaitDepartment,
-      checkDeadlines,
-      awaitReroute,
-      sendFeedback,
-      awaitRatings,
-      reopen,
-      close,
-    ];
-    for (const step of steps) {
-      step.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-    }
-
     sendEmail.next(awaitDepartment);
     awaitDepartment.next(routeOutcome);
     checkDeadlines.next(awaitDepartment);
@@ -166,5 +145,6 @@ export class ReferralWorkflow extends Construct {
       logRetention: props.logRetention,
       comment: 'Referral: department email, response, deadlines, feedback',
     });
+    recordFailuresOf(this, 'FailureRecording', this.stateMachine, functions.recordReferralFailure);
   }
 }

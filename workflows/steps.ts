@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -78,6 +80,35 @@ function withTransientRetry(step: tasks.LambdaInvoke): tasks.LambdaInvoke {
     jitterStrategy: sfn.JitterType.FULL,
   });
   return step;
+}
+
+/**
+ * Failures are recorded from the outside: a rule on the execution's "Step Functions Execution
+ * Status Change" event (FAILED or TIMED_OUT) invokes `recorder` with the event. No step catches
+ * States.ALL, so a failed execution stops at the state that failed and `RedriveExecution` runs
+ * that state again (a catch-all into a Fail state would make a redrive fail again at once).
+ * ABORTED is left out: only a cancellation stops an execution, and it records itself.
+ */
+export function recordFailuresOf(
+  scope: Construct,
+  id: string,
+  stateMachine: sfn.IStateMachine,
+  recorder: lambda.IFunction,
+): events.Rule {
+  // The recorder asks whether the failure is still current (a late event after a redrive).
+  stateMachine.grantExecution(recorder, 'states:DescribeExecution');
+  return new events.Rule(scope, id, {
+    description: 'Records a failed or timed-out workflow execution on its subject',
+    eventPattern: {
+      source: ['aws.states'],
+      detailType: ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [stateMachine.stateMachineArn] },
+    },
+    // EventBridge retries for up to a day; the recorder is idempotent.
+    targets: [
+      new targets.LambdaFunction(recorder, { retryAttempts: 20, maxEventAge: Duration.hours(24) }),
+    ],
+  });
 }
 
 /**

@@ -23,6 +23,12 @@ export const getActivityEnvSchema = z.object({
 export type CreateActivityEnv = z.output<typeof createActivityEnvSchema>;
 export type GetActivityEnv = z.output<typeof getActivityEnvSchema>;
 
+/** `POST /activities/{activityId}/redrive`: runs the failed step of the workflow again. */
+export const redriveActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
+});
+
 /** `POST /activities/{activityId}/cancel`: stops the execution and emails every invitee once. */
 export const cancelActivityEnvSchema = z.object({
   TABLE_NAME: tableName,

@@ -5,6 +5,7 @@ import {
   createActivityBodySchema,
   idempotencyHeadersSchema,
   MAX_DAYS_AHEAD,
+  redriveActivityBodySchema,
 } from './schemas.js';
 
 /** Scheduling, reading and cancelling activities, with the schemas their handlers validate. */
@@ -60,6 +61,28 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       202: '{activity, notices}: notices remain; repeat the request to send them',
       404: 'unknown activity',
       409: 'already completed or cancelled',
+      422: 'body',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/redrive',
+    summary: 'Run the failed step of a FAILED activity again, once its cause is removed',
+    description: [
+      'A step that still fails after its retries stops the workflow at that step and the',
+      'activity shows `FAILED` with the error. Once the cause is fixed, this puts the activity',
+      'back in the status the step left it in (event `WORKFLOW_REDRIVEN`, with the reason) and',
+      'redrives the execution, which runs that step again; nothing done before it is repeated.',
+      'Repeating the request while the workflow runs again answers 202 with `redrivenNow: false`.',
+    ].join('\n'),
+    roles: ['organiser'],
+    rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
+    params: activityPathSchema,
+    body: redriveActivityBodySchema,
+    responses: {
+      202: '{activityId, status, redriveCount, redrivenNow}',
+      404: 'unknown activity, or another street',
+      409: 'completed, cancelled, failed while scheduling, or its workflow is not redrivable',
       422: 'body',
     },
   },

@@ -218,3 +218,17 @@ export const idempotencyHeadersSchema = z.object({
     .regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' })
     .optional(),
 });
+
+/** `POST /activities/{activityId}/redrive`: why the failed step may run again now. */
+export const redriveActivityBodySchema = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    // eslint-disable-next-line no-control-regex
+    .refine((value) => !/[\u0000-\u001F\u007F\u2028\u2029]/.test(value), {
+      message: 'must be one line without control characters',
+    }),
+});
+export type RedriveActivityBody = z.output<typeof redriveActivityBodySchema>;

@@ -1,4 +1,5 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
 import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
@@ -11,7 +12,7 @@ import type {
 } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
-import { endedActivityPuts } from '../audit/listing.js';
+import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
@@ -22,7 +23,8 @@ import {
   TransientError,
 } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
-import type { ActivityRecord } from '../activities/view.js';
+import { executionArnOf, type ActivityRecord } from '../activities/view.js';
+import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import {
   listInvitationResponseAuditRecords,
   sealOfInvitationResponseRecords,
@@ -543,11 +545,14 @@ export const recordFailure = async (
       return { activityId };
     }
     const at = clock(deps).toISOString();
+    const statusBefore =
+      activity.status === 'FAILED' ? activity.failure?.statusBefore : activity.status;
     const failure: ActivityFailure = {
       stage: activity.failure?.stage === 'SCHEDULING' ? 'SCHEDULING' : 'WORKFLOW',
       error,
       cause,
       at,
+      ...(statusBefore ? { statusBefore } : {}),
     };
     await changeActivity(
       deps,
@@ -567,6 +572,99 @@ export const recordFailure = async (
     );
     return { activityId };
   });
+
+// --- Redrive -----------------------------------------------------------------------------
+
+export interface RedriveDeps extends WorkflowDeps {
+  sfn: SFNClient;
+  stateMachineArn: string;
+}
+
+export interface RedriveResult {
+  activityId: string;
+  status: ActivityStatus;
+  redriveCount: number;
+  /** false when the execution was already running again (a repeated request) */
+  redrivenNow: boolean;
+}
+
+/**
+ * `POST /activities/{id}/redrive`: once the cause of a failure is removed, the organiser runs
+ * the failed step again. The activity is put back in the status the failed step left it in
+ * (with a WORKFLOW_REDRIVEN event, and out of the audit listing of ended activities) before
+ * RedriveExecution, so the step finds it as it was; both halves are idempotent, so a repeated
+ * request finishes what a failed one began. The caller's scope is checked by `authorize`.
+ */
+export const redriveActivity = async (
+  deps: RedriveDeps,
+  activityId: string,
+  request: { actor: string; reason: string },
+  authorize: (activity: ActivityItem) => void,
+): Promise<RedriveResult> => {
+  const found = await getActivity(deps, activityId);
+  if (!found) throw new NotFoundError(`Activity ${activityId} not found`);
+  authorize(found);
+  if (FINAL_STATUSES.includes(found.status)) {
+    throw new ConflictError(`Activity ${activityId} is ${found.status}: nothing to redrive`);
+  }
+  if (found.failure?.stage === 'SCHEDULING') {
+    throw new ConflictError(
+      `Activity ${activityId} failed while being scheduled: schedule it again instead`,
+    );
+  }
+  const executionArn = executionArnOf(deps.stateMachineArn, activityId);
+  const check = await checkRedrive(deps.sfn, executionArn);
+  if (check.state === 'RUNNING' && found.status !== 'FAILED') {
+    return {
+      activityId,
+      status: found.status,
+      redriveCount: check.redriveCount,
+      redrivenNow: false,
+    };
+  }
+  const restored = await withConflictRetry(async () => {
+    const activity = await loadActivity(deps, activityId);
+    if (activity.status !== 'FAILED') return activity.status;
+    const status = activity.failure?.statusBefore ?? 'FAILED';
+    if (status === 'FAILED') return status; // failed before statusBefore was kept: the step moves it
+    const at = clock(deps).toISOString();
+    const { items } = appendAuditEvent({
+      tableName: deps.tableName,
+      streamId: keys.auditStreamOfActivity(activity.id),
+      head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+      change: {
+        set: { status, ...listingFor(activity, status), updatedAt: at },
+        remove: ['failure'],
+        condition: {
+          expression: '#failedStatus = :failed',
+          names: { '#failedStatus': 'status' },
+          values: { ':failed': 'FAILED' },
+        },
+      },
+      event: {
+        at,
+        actor: request.actor,
+        action: 'WORKFLOW_REDRIVEN',
+        before: { status: 'FAILED', error: activity.failure?.error ?? null },
+        after: { status, redriveCount: check.redriveCount + 1, reason: request.reason },
+      },
+    });
+    const endedEntries = ENDED_DIMENSIONS.map((dimension) => ({
+      Delete: { TableName: deps.tableName, Key: keys.endedActivityEntry(activity.id, dimension) },
+    }));
+    await writeTransaction(deps.db, [...items, ...endedEntries]);
+    return status;
+  });
+  const redriveCount =
+    check.state === 'REDRIVABLE' ? await redrive(deps.sfn, executionArn) : check.redriveCount;
+  deps.logger?.info('Activity workflow redriven', { redriveCount, status: restored });
+  return {
+    activityId,
+    status: restored,
+    redriveCount,
+    redrivenNow: check.state === 'REDRIVABLE',
+  };
+};
 
 const truncate = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -3,26 +3,44 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { db } from '../shared/clients.js';
+import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
+import {
+  executionFailedEventSchema,
+  failureOf,
+  isCurrentFailure,
+  type ExecutionFailedEvent,
+} from '../shared/workflow/execution-failure.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { recordFailure } from './domain.js';
 import { recordFailureEnvSchema } from './env.js';
-import { recordFailureInputSchema, type RecordFailureInput } from './schemas.js';
 
 const env = parseEnv(recordFailureEnvSchema);
 
-/** `Catch` of the activity workflow: `{activityId, error: {Error, Cause}}` → FAILED. */
-export const handler = middy<RecordFailureInput, { activityId: string }>()
+/**
+ * Target of the rule on the activity workflow's FAILED and TIMED_OUT events (execution name =
+ * activity id) → the activity FAILED, what failed kept. A late or repeated event of a failure
+ * that was redriven since changes nothing.
+ */
+export const handler = middy<ExecutionFailedEvent, { activityId: string; recorded: boolean }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics))
   .use(retryableErrors())
-  .use(parseInput(recordFailureInputSchema))
+  .use(parseInput(executionFailedEventSchema))
   .handler(async (event) => {
-    logger.appendKeys({ activityId: event.activityId });
-    logger.warn('Activity workflow failed', { error: event.error.Error });
+    const activityId = event.detail.name;
+    const error = failureOf(event);
+    logger.appendKeys({ activityId });
+    if (!(await isCurrentFailure(sfn, event))) {
+      logger.info('Failure event of an execution that has moved on; not recorded', {
+        redriveCount: event.detail.redriveCount ?? 0,
+      });
+      return { activityId, recorded: false };
+    }
+    logger.warn('Activity workflow failed', { error: error.Error });
     metrics.addMetric('ActivityWorkflowsFailed', MetricUnit.Count, 1);
-    return recordFailure({ db, tableName: env.TABLE_NAME, logger }, event);
+    await recordFailure({ db, tableName: env.TABLE_NAME, logger }, { activityId, error });
+    return { activityId, recorded: true };
   });

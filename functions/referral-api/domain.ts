@@ -26,7 +26,9 @@ import {
   type DeadlineConfig,
 } from '../shared/domain/deadlines.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
-import type { CloseBody, ExtensionBody, RerouteBody } from './schemas.js';
+import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import { CLOSED_STATUSES } from '../referrals/model.js';
+import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
 
 /**
  * The organisers' side of a referral (docs/referral-workflow.md): read it with its history,
@@ -349,4 +351,59 @@ export const closeByCommittee = async (
   });
   deps.logger?.info('Referral closed by the committee', { referralId, signalled });
   return { referralId, committeeClosure };
+};
+
+// --- POST /referrals/{referralId}/redrive --------------------------------------------------
+
+/**
+ * Once the cause of a failure is removed (a department's address fixed, a service back), the
+ * organiser runs the referral's failed step again: the recorded failure is cleared with a
+ * REFERRAL_REDRIVEN event, then RedriveExecution. Both halves are idempotent, so a repeated
+ * request finishes what a failed one began; while the execution runs again it answers
+ * `redrivenNow: false`.
+ */
+export const redriveReferral = async (
+  deps: Deps & { stateMachineArn: string },
+  referralId: string,
+  body: RedriveBody,
+  context: ActionContext,
+) => {
+  const referral = await load(deps, referralId, context);
+  if (CLOSED_STATUSES.includes(referral.status)) {
+    throw new ConflictError(`Referral ${referralId} is ${referral.status}: nothing to redrive`);
+  }
+  const executionArn = `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${referralId}`;
+  const check = await checkRedrive(deps.sfn, executionArn);
+  const failure = (referral as { failure?: { error: string } }).failure;
+  if (failure) {
+    const at = clock(deps).toISOString();
+    await writeTransaction(
+      deps.db,
+      appendAuditEvent({
+        tableName: deps.tableName,
+        streamId: keys.auditStreamOfReferral(referral.id),
+        head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+        change: {
+          set: { updatedAt: at },
+          remove: ['failure'],
+          condition: { expression: 'attribute_exists(failure)' },
+        },
+        event: {
+          at,
+          actor: context.actor,
+          action: 'REFERRAL_REDRIVEN',
+          before: { status: referral.status, error: failure.error },
+          after: {
+            status: referral.status,
+            redriveCount: check.redriveCount + 1,
+            reason: body.reason,
+          },
+        },
+      }).items,
+    );
+  }
+  const redrivenNow = check.state === 'REDRIVABLE';
+  const redriveCount = redrivenNow ? await redrive(deps.sfn, executionArn) : check.redriveCount;
+  deps.logger?.info('Referral workflow redriven', { referralId, redriveCount, redrivenNow });
+  return { referralId, status: referral.status, redriveCount, redrivenNow };
 };

@@ -10,12 +10,18 @@ const days = z.string().regex(/^\d{1,4}$/, { message: 'must be a whole number of
 export const getReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 
 /**
- * Reroute, extension decision, committee closure. `STATUTORY_LIMIT_DAYS` /
+ * Reroute, extension decision, committee closure, redrive. `STATUTORY_LIMIT_DAYS` /
  * `STATUTORY_MAX_DAYS` (defaults 90 / 180, parsed by functions/shared/domain/deadlines.ts) bound
  * a granted extension; give them the same values as the referral workflow's functions.
  */
 export const referralActionsEnvSchema = z.object({
   TABLE_NAME: tableName,
+  /** The referral workflow: a redrive names its execution (execution name = referral id). */
+  REFERRAL_STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+      message: 'must be a Step Functions state machine ARN',
+    }),
   STATUTORY_LIMIT_DAYS: days.optional(),
   STATUTORY_MAX_DAYS: days.optional(),
 });

@@ -1,6 +1,7 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
   closeBodySchema,
+  redriveBodySchema,
   extensionBodySchema,
   referralPathSchema,
   rerouteBodySchema,
@@ -57,5 +58,25 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     params: referralPathSchema,
     body: closeBodySchema,
     responses: { 202: '{referral}: the workflow closes it next', ...endsWaitingStep, 422: 'body' },
+  },
+  {
+    method: 'POST',
+    path: '/referrals/{referralId}/redrive',
+    summary: 'Run the failed step of a referral workflow again, once its cause is removed',
+    description: [
+      'A referral whose workflow failed carries `failure` (its status stays). Once the cause is',
+      "fixed (e.g. the department's address), this clears the failure (event",
+      '`REFERRAL_REDRIVEN`, with the reason) and redrives the execution, which runs the failed',
+      'step again; an email already sent is never sent twice.',
+    ].join('\n'),
+    roles: ['organiser'],
+    params: referralPathSchema,
+    body: redriveBodySchema,
+    responses: {
+      200: '{referralId, status, redriveCount, redrivenNow}',
+      404: 'unknown referral, or another street',
+      409: 'closed, or its workflow has not failed or is not redrivable',
+      422: 'body',
+    },
   },
 ];

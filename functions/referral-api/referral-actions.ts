@@ -23,6 +23,7 @@ import { logger, metrics, tracer } from '../shared/observability.js';
 import {
   closeByCommittee,
   decideExtension,
+  redriveReferral,
   rerouteReferral,
   type ActionContext,
 } from './domain.js';
@@ -30,6 +31,7 @@ import { referralActionsEnvSchema } from './env.js';
 import {
   closeBodySchema,
   extensionBodySchema,
+  redriveBodySchema,
   referralPathSchema,
   rerouteBodySchema,
 } from './schemas.js';
@@ -85,14 +87,28 @@ export const close = route(closeBodySchema, (referralId, body, context) =>
   closeByCommittee(deps, referralId, body, context),
 );
 
+/**
+ * `POST /referrals/{referralId}/redrive` {reason}: runs the failed step of the referral's workflow
+ * again once its cause is removed (a failed referral carries `failure`).
+ */
+export const redrive = route(redriveBodySchema, (referralId, body, context) =>
+  redriveReferral(
+    { ...deps, stateMachineArn: env.REFERRAL_STATE_MACHINE_ARN },
+    referralId,
+    body,
+    context,
+  ),
+);
+
 const HANDLERS: Record<string, (event: HttpEvent, context: never) => Promise<HttpResult>> = {
   'POST /referrals/{referralId}/reroute': reroute as never,
   'POST /referrals/{referralId}/extension': extension as never,
   'POST /referrals/{referralId}/close': close as never,
+  'POST /referrals/{referralId}/redrive': redrive as never,
 };
 
 /**
- * One function for the three organiser actions (the same grants): dispatches on the route key.
+ * One function for the organiser actions (the same grants): dispatches on the route key.
  */
 export const handler = async (event: HttpEvent, context: never): Promise<HttpResult> => {
   const target = HANDLERS[event.routeKey];

@@ -42,6 +42,10 @@ export const extensionBodySchema = z
 /** Body of `POST /referrals/{referralId}/close`. */
 export const closeBodySchema = z.strictObject({ reason });
 
+/** Why the failed step may run again now (what was fixed): kept in the audit event. */
+export const redriveBodySchema = z.strictObject({ reason });
+
 export type RerouteBody = z.output<typeof rerouteBodySchema>;
 export type ExtensionBody = z.output<typeof extensionBodySchema>;
 export type CloseBody = z.output<typeof closeBodySchema>;
+export type RedriveBody = z.output<typeof redriveBodySchema>;

@@ -1,17 +1,39 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
+import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
+import {
+  executionFailedEventSchema,
+  failureOf,
+  isCurrentFailure,
+} from '../shared/workflow/execution-failure.js';
 import { recordReferralFailure } from './domain.js';
 import { recordReferralFailureEnvSchema } from './env.js';
-import { recordReferralFailureInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';
 
 const env = parseEnv(recordReferralFailureEnvSchema);
 
-/** `Catch` of the referral workflow: `{referralId, error: {Error, Cause}}` → failure recorded. */
-export const handler = referralStep(recordReferralFailureInputSchema, async (event) => {
-  logger.warn('Referral workflow failed', { error: event.error.Error });
+const referralFailedEventSchema = executionFailedEventSchema.transform((event) => ({
+  ...event,
+  referralId: event.detail.name,
+}));
+
+/**
+ * Target of the rule on the referral workflow's FAILED and TIMED_OUT events (execution name =
+ * referral id) → the failure kept on the referral; its status stays. A late or repeated event of
+ * a failure that was redriven since changes nothing.
+ */
+export const handler = referralStep(referralFailedEventSchema, async (event) => {
+  const { referralId } = event;
+  if (!(await isCurrentFailure(sfn, event))) {
+    logger.info('Failure event of an execution that has moved on; not recorded', {
+      redriveCount: event.detail.redriveCount ?? 0,
+    });
+    return { referralId, recorded: false };
+  }
+  const error = failureOf(event);
+  logger.warn('Referral workflow failed', { error: error.Error });
   metrics.addMetric('ReferralWorkflowsFailed', MetricUnit.Count, 1);
-  return recordReferralFailure({ db, tableName: env.TABLE_NAME, logger }, event);
+  await recordReferralFailure({ db, tableName: env.TABLE_NAME, logger }, { referralId, error });
+  return { referralId, recorded: true };
 });

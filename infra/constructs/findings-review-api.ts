@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { cancelActivityEnvSchema } from '../../functions/activities/env';
+import { cancelActivityEnvSchema, redriveActivityEnvSchema } from '../../functions/activities/env';
 import {
   closeFindingsEnvSchema,
   completeActivityEnvSchema,
@@ -57,6 +57,7 @@ export interface FindingsReviewApiProps {
  * | `POST /activities/{activityId}/review/referrals/{referralId}` | UpdateReferralFunction |
  * | `POST /activities/{activityId}/review/approve` | ApproveReviewFunction |
  * | `POST /activities/{activityId}/cancel` | CancelActivityFunction |
+ * | `POST /activities/{activityId}/redrive` | RedriveActivityFunction |
  */
 export class FindingsReviewApi extends Construct {
   readonly recordFinding: ProjectFunction<typeof recordFindingEnvSchema>;
@@ -67,6 +68,7 @@ export class FindingsReviewApi extends Construct {
   readonly updateReferral: ProjectFunction<typeof updateReferralEnvSchema>;
   readonly approveReview: ProjectFunction<typeof approveReviewEnvSchema>;
   readonly cancelActivity: ProjectFunction<typeof cancelActivityEnvSchema>;
+  readonly redriveActivity: ProjectFunction<typeof redriveActivityEnvSchema>;
 
   constructor(scope: Construct, id: string, props: FindingsReviewApiProps) {
     super(scope, id);
@@ -173,6 +175,24 @@ export class FindingsReviewApi extends Construct {
       }),
     );
 
+    this.redriveActivity = new ProjectFunction(this, 'RedriveActivityFunction', {
+      entry: 'functions/activities/redrive-activity.ts',
+      description: 'POST /activities/{activityId}/redrive: run the failed workflow step again',
+      envSchema: redriveActivityEnvSchema,
+      environment: {
+        ...tableEnv,
+        ACTIVITY_STATE_MACHINE_ARN: props.activityStateMachine.stateMachineArn,
+      },
+      logRetention,
+    });
+    // DeleteItem: the activity leaves the audit listing of ended activities.
+    table.grant(this.redriveActivity, ...READ, ...UPDATE, 'dynamodb:DeleteItem');
+    props.activityStateMachine.grantExecution(
+      this.redriveActivity,
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+    );
+
     const routes: [string, apigwv2.HttpMethod, string, lambda.IFunction][] = [
       ['RecordFinding', POST, '/activities/{activityId}/findings', this.recordFinding],
       ['ListFindings', GET, '/activities/{activityId}/findings', this.listFindings],
@@ -192,6 +212,7 @@ export class FindingsReviewApi extends Construct {
       ],
       ['ApproveReview', POST, '/activities/{activityId}/review/approve', this.approveReview],
       ['CancelActivity', POST, '/activities/{activityId}/cancel', this.cancelActivity],
+      ['RedriveActivity', POST, '/activities/{activityId}/redrive', this.redriveActivity],
     ];
     for (const [routeId, method, path, handler] of routes) {
       api.addRoute(routeId, { method, path, handler });

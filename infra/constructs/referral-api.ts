@@ -108,10 +108,12 @@ export class ReferralApi extends Construct {
 
     const actions = new ProjectFunction(this, 'ReferralActionsFunction', {
       entry: 'functions/referral-api/referral-actions.ts',
-      description: 'Organisers re-route a referral, decide an extension, close it as the committee',
+      description:
+        'Organisers re-route a referral, decide an extension, close it as the committee, redrive it',
       envSchema: referralActionsEnvSchema,
       environment: {
         TABLE_NAME: table.tableName,
+        REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn,
         ...(props.statutoryLimitDays !== undefined
           ? { STATUTORY_LIMIT_DAYS: String(props.statutoryLimitDays) }
           : {}),
@@ -123,10 +125,16 @@ export class ReferralApi extends Construct {
     });
     table.grant(actions, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     referralStateMachine.grantTaskResponse(actions);
+    referralStateMachine.grantExecution(
+      actions,
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+    );
     for (const [routeId, path] of [
       ['RerouteReferral', '/referrals/{referralId}/reroute'],
       ['DecideReferralExtension', '/referrals/{referralId}/extension'],
       ['CloseReferralByCommittee', '/referrals/{referralId}/close'],
+      ['RedriveReferral', '/referrals/{referralId}/redrive'],
     ] as const) {
       api.addRoute(routeId, { method: apigwv2.HttpMethod.POST, path, handler: actions });
     }

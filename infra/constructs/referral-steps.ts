@@ -136,7 +136,8 @@ export const createReferralStepFunctions = (
   });
   const recordReferralFailure = new ProjectFunction(scope, 'RecordReferralFailureFunction', {
     entry: 'functions/referrals/record-referral-failure.ts',
-    description: 'Referral step: record a failed referral workflow on the referral',
+    description:
+      'Records a failed or timed-out referral workflow on the referral (EventBridge rule)',
     envSchema: recordReferralFailureEnvSchema,
     environment: tableEnv,
     logRetention,

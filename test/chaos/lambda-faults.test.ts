@@ -1,7 +1,9 @@
 // Chaos (local cloud of its own, real engines): a Lambda step of the activity workflow throwing,
 // through the local runtime's fault hook. A passing fault (TransientError) is retried by the
-// definition's Retry until the cause is removed; a defect is caught into RecordFailure and the
-// organiser sees FAILED. Figures printed (docs/reliability.md, "Faults").
+// definition's Retry until the cause is removed; a defect fails the execution at the step, the
+// organiser sees FAILED (recorded from the execution's status event), and once the cause is
+// removed POST /activities/{id}/redrive runs that step again. Figures printed
+// (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +12,6 @@ import {
   eventually,
   executionHistory,
   scheduleActivity,
-  sleep,
   waitForPhase,
   waitForStatus,
 } from '../integration/support/activity';
@@ -66,7 +67,7 @@ describe('a Lambda step throwing', () => {
     );
   });
 
-  it('is caught into RecordFailure: the organiser sees FAILED with the error', async () => {
+  it('fails the execution at the step; the organiser sees FAILED, then a redrive completes it', async () => {
     const id = await scheduleActivity(organiser, { title: `缺陷-${randomUUID().slice(0, 8)}` });
     await waitForPhase(organiser, id, 'START');
     let thrown = 0;
@@ -75,37 +76,60 @@ describe('a Lambda step throwing', () => {
         ? (thrown++, named('SimulatedDefect', 'injected: a bug in the step'))
         : undefined,
     );
-    try {
-      const open = await organiser.post(`/activities/${id}/check-in/open`);
-      expect(open.status, open.text).toBe(202);
-      await waitForStatus(organiser, id, 'FAILED', 30_000);
-      await sleep(500);
-    } finally {
-      chaos.cloud.runtime.injectFault(openCheckInFunction(), undefined);
-    }
-    const res = await organiser.get<{
+    const open = await organiser.post(`/activities/${id}/check-in/open`);
+    expect(open.status, open.text).toBe(202);
+    // Recorded from the execution's FAILED event (the rule's target), not by the workflow.
+    await waitForStatus(organiser, id, 'FAILED', 30_000);
+    const failed = await organiser.get<{
       activity: { status: string; failure?: { error: string; stage: string } };
-      workflow?: { status?: string };
     }>(`/activities/${id}`);
-    const execution = await eventually(
-      () => describeExecution(activityExecutionArn(id)),
-      (e) => e.status !== 'RUNNING',
-      30_000,
-    );
-    const history = await executionHistory(activityExecutionArn(id));
-    const entered = history
+    const execution = await describeExecution(activityExecutionArn(id));
+    const failedAt = (await executionHistory(activityExecutionArn(id)))
       .filter((e) => e.type?.endsWith('StateEntered'))
-      .map((e) => e.stateEnteredEventDetails?.name);
-    expect(res.json.activity.status).toBe('FAILED');
-    expect(res.json.activity.failure?.error).toBe('SimulatedDefect');
+      .map((e) => e.stateEnteredEventDetails?.name)
+      .at(-1);
+    expect(failed.json.activity.status).toBe('FAILED');
+    expect(failed.json.activity.failure?.error).toBe('SimulatedDefect');
     expect(thrown).toBe(1);
     expect(execution.status).toBe('FAILED');
-    expect(entered.slice(-3)).toEqual(['OpenCheckIn', 'RecordFailure', 'ActivityFailed']);
+    expect(failedAt).toBe('OpenCheckIn');
+
+    // Not before the cause is removed: the redrive would only fail again.
+    chaos.cloud.runtime.injectFault(openCheckInFunction(), undefined);
+    const redrive = await organiser.post(`/activities/${id}/redrive`, {
+      reason: 'the defect in OpenCheckIn is fixed',
+    });
+    expect(redrive.status, redrive.text).toBe(202);
+    expect(redrive.json).toMatchObject({
+      status: 'INVITATIONS_SENT',
+      redriveCount: 1,
+      redrivenNow: true,
+    });
+    const again = await organiser.post(`/activities/${id}/redrive`, { reason: 'twice' });
+    expect(again.status, again.text).toBe(202);
+    expect(again.json).toMatchObject({ redrivenNow: false });
+    const activity = await waitForPhase(organiser, id, 'ATTENDANCE', 60_000);
+    const after = await describeExecution(activityExecutionArn(id));
+    const history = await executionHistory(activityExecutionArn(id));
+    const openCheckIns = history.filter(
+      (e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'OpenCheckIn',
+    ).length;
+    const sendInvitations = history.filter(
+      (e) =>
+        e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'SendInvitations',
+    ).length;
+    expect(activity.status).toBe('CHECK_IN_OPEN');
+    expect(after).toMatchObject({ status: 'RUNNING', redriveCount: 1 });
+    expect(openCheckIns).toBe(2);
+    expect(sendInvitations).toBe(1);
     console.log(
-      `lambda catch: OpenCheckIn threw SimulatedDefect ${thrown}× (not retried: not transient) → ` +
-        `${entered.slice(-3).join(' → ')}; GET /activities/{id} (organiser) shows ` +
-        `${res.json.activity.status} (${res.json.activity.failure?.stage}: ` +
-        `${res.json.activity.failure?.error}), execution ${execution.status}`,
+      `lambda defect and redrive: OpenCheckIn threw SimulatedDefect ${thrown}× (not retried: ` +
+        `not transient) → execution FAILED at ${failedAt}; GET /activities/{id} showed ` +
+        `${failed.json.activity.status} (${failed.json.activity.failure?.stage}: ` +
+        `${failed.json.activity.failure?.error}); fault removed, POST …/redrive → 202, the ` +
+        `execution ran OpenCheckIn again (entered ${openCheckIns}×, SendInvitations ` +
+        `${sendInvitations}×) → activity ${activity.status}, execution ${after.status}, ` +
+        `redriveCount ${after.redriveCount}`,
     );
   });
 });

@@ -84,8 +84,6 @@ describe('referral state machine', () => {
     expect(Object.keys(states).sort()).toEqual(
       [
         ...TASKS,
-        'RecordReferralFailure',
-        'ReferralFailed',
         'Closed',
         'RouteOutcome',
         'RouteReroute',
@@ -100,8 +98,6 @@ describe('referral state machine', () => {
     expect(states.AwaitRatings!.Next).toBe('RouteRating');
     expect(states.ReopenReferral!.Next).toBe('SendReferralEmail');
     expect(states.CloseReferral!.Next).toBe('Closed');
-    expect(states.RecordReferralFailure!.Next).toBe('ReferralFailed');
-    expect(states.ReferralFailed!.Type).toBe('Fail');
   });
 
   it('routes the human steps on $.decision.outcome', () => {
@@ -134,7 +130,8 @@ describe('referral state machine', () => {
     expect(Object.values(targets('RouteRating'))).toEqual(['ReopenReferral']);
     expect(JSON.stringify(rating.Choices![0])).toContain('"NOT_SATISFIED"');
     expect(JSON.stringify(rating.Choices![0])).toContain('"$.timesReopened"');
-    expect(states.UnexpectedOutcome!.Next).toBe('RecordReferralFailure');
+    // A defect: the execution fails there (a redrive would stop there again).
+    expect(states.UnexpectedOutcome).toMatchObject({ Type: 'Fail', Error: 'UnexpectedOutcome' });
   });
 
   it('waits for people with task tokens and deadlines from the payload', () => {
@@ -158,7 +155,7 @@ describe('referral state machine', () => {
     expect(states.AwaitReroute!.TimeoutSecondsPath).toBeUndefined();
   });
 
-  it('treats a deadline as the ordinary way on, and any other error as a failure', () => {
+  it('treats a deadline as the ordinary way on and catches nothing else (a failed step is redriven)', () => {
     const timeout = (name: string) =>
       states[name]!.Catch!.find((c) => c.ErrorEquals.includes('States.Timeout'));
     expect(timeout('AwaitDepartment')).toMatchObject({ Next: 'CheckDeadlines', ResultPath: null });
@@ -167,8 +164,8 @@ describe('referral state machine', () => {
       ResultPath: '$.decision',
     });
     for (const name of TASKS) {
-      const all = states[name]!.Catch!.find((c) => c.ErrorEquals.includes('States.ALL'));
-      expect(all, name).toMatchObject({ Next: 'RecordReferralFailure', ResultPath: '$.error' });
+      const caught = (states[name]!.Catch ?? []).flatMap((c) => c.ErrorEquals);
+      expect(caught, name).not.toContain('States.ALL');
       const retried = states[name]!.Retry!.flatMap((r) => r.ErrorEquals);
       expect(retried, name).toEqual(
         expect.arrayContaining([
@@ -206,10 +203,15 @@ describe('referral state machine', () => {
           : { 'referralId.$': '$.referralId' };
       expect(payload, name).toEqual(allowed);
     }
-    expect(states.RecordReferralFailure!.Parameters).toEqual({
-      'referralId.$': '$.referralId',
-      'error.$': '$.error',
+    const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties!.EventPattern).toMatchObject({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT'] },
     });
+    const target = (rules[0]!.Properties!.Targets as { Arn: { 'Fn::GetAtt': string[] } }[])[0]!;
+    expect(target.Arn['Fn::GetAtt'][0]).toMatch(/^RecordReferralFailureFunction/);
   });
 });
 

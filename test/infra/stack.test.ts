@@ -37,7 +37,10 @@ function ofType(type: string): [string, Resource][] {
 }
 
 function functionLogicalId(prefix: string): string {
-  const match = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+  // Functions of nested constructs carry the construct's id first.
+  const match =
+    ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix)) ??
+    ofType('AWS::Lambda::Function').find(([id]) => id.includes(prefix));
   if (!match) throw new Error(`no function ${prefix}`);
   return match[0];
 }
@@ -313,13 +316,12 @@ describe('activity workflow', () => {
     expect(asl.States.SendInvitations!.Next).toBe('AwaitStart');
   });
 
-  it('routes every task failure to RecordFailure and retries transient errors', () => {
+  it('catches no task failure but deadlines, so a failed step can be redriven; retries transient errors', () => {
     const asl = definition();
     const tasks = Object.entries(asl.States).filter(
       // SendActivityReport runs after completion and must never fail the activity: its own
       // Catch is asserted in test/infra/activity-report.test.ts.
-      ([name, state]) =>
-        state.Type === 'Task' && name !== 'RecordFailure' && name !== 'SendActivityReport',
+      ([name, state]) => state.Type === 'Task' && name !== 'SendActivityReport',
     );
     expect(tasks.map(([name]) => name)).toEqual([
       'SendInvitations',
@@ -334,15 +336,41 @@ describe('activity workflow', () => {
       'DispatchReferrals',
       'CompleteActivity',
     ]);
+    expect(Object.values(asl.States).some((state) => state.Type === 'Fail')).toBe(false);
     for (const [name] of tasks) {
       const state = asl.States[name]!;
-      const catches = state.Catch as { ErrorEquals: string[]; Next: string }[];
+      const catches = (state.Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
       expect(
-        catches.some((c) => c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure'),
-      ).toBe(true);
+        catches.flatMap((c) => c.ErrorEquals),
+        name,
+      ).not.toContain('States.ALL');
       const retries = state.Retry as { ErrorEquals: string[] }[];
       expect(retries.some((r) => r.ErrorEquals.includes('TransientError'))).toBe(true);
     }
+  });
+
+  it('records a FAILED or TIMED_OUT execution through a rule on its status change event', () => {
+    const [machineId] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('ActivityWorkflow'),
+    )!;
+    const rules = ofType('AWS::Events::Rule').filter(([, rule]) =>
+      JSON.stringify(rule.Properties!.EventPattern).includes(machineId),
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1].Properties!;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [{ Ref: machineId }] },
+    });
+    const targets = rule.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[];
+    expect(targets.map((t) => t.Arn['Fn::GetAtt'][0])).toEqual([
+      functionLogicalId('RecordFailureFunction'),
+    ]);
+    expect(actionsOf('RecordFailureFunction')).toContain('states:DescribeExecution');
+    expect(actionsOf('RedriveActivityFunction')).toEqual(
+      expect.arrayContaining(['states:DescribeExecution', 'states:RedriveExecution']),
+    );
   });
 
   it('runs every human step on a stored task token, with a deadline where the phase has one', () => {

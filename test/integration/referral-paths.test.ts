@@ -5,8 +5,8 @@
 // there everything goes through the response page, with the link taken from the email in the
 // local SES store, and the organisers' API. Each case asserts the stored referral, its audit
 // chain, the mail in the local SES store and the execution's history.
-import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
@@ -16,16 +16,15 @@ import {
   DEFAULT_STATUTORY_MAX_DAYS,
   statutoryLatestDueDate,
 } from '../../functions/shared/domain/deadlines';
-import { newId } from '../../functions/shared/ids';
 import { eventually, executionHistory, inSeconds, sleep } from './support/activity';
+import { department, startReferral } from './support/referral';
 import { api } from './support/api';
-import { ddbDoc, sentMail, sfnClient, type SentMail } from './support/aws';
+import { ddbDoc, sentMail, type SentMail } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
 
 const anonymous = api(null);
 const organiser = api('organiser');
 const machine = () => stateMachineArn('ReferralWorkflow');
-const COMMITTEE = 'cmte-urban-construction';
 const REFERRAL_SUBJECT = '代表意见建议转办';
 
 type Item = Record<string, unknown>;
@@ -78,88 +77,6 @@ const waitFor = (id: string, accept: (r: Item) => boolean, ms = 20_000) =>
 
 const waitForPhase = (id: string, phase: string, round = 1) =>
   waitFor(id, (r) => pendingPhase(r) === phase && pendingRound(r) === round);
-
-/** A department of the test's own, so its mail can be told apart in the shared SES store. */
-const department = async (label: string): Promise<{ id: string; email: string }> => {
-  const id = `dept-it-${label}-${newId().slice(-8).toLowerCase()}`;
-  const email = `${id}@example.org`;
-  await ddbDoc().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.department(id),
-        entity: 'DEPARTMENT',
-        id,
-        name: `集成测试部门 ${label}`,
-        emails: [email],
-        categories: ['DRAINAGE'],
-        active: true,
-        auditSeq: 0,
-        auditHash: GENESIS_HASH,
-      },
-    }),
-  );
-  return { id, email };
-};
-
-/** An activity with one finding raised by dep-0001 and a dispatched referral; started. */
-async function startReferral(
-  departmentId: string,
-  fields: Item = {},
-): Promise<{ id: string; activityId: string }> {
-  const activityId = newId();
-  const id = newId();
-  const put = (Item: Item) => ddbDoc().send(new PutCommand({ TableName: tableName(), Item }));
-  const now = new Date().toISOString();
-  await put({
-    ...keys.activity(activityId),
-    entity: 'ACTIVITY',
-    id: activityId,
-    title: '河涌整治专题调研',
-    language: 'zh',
-    status: 'COMPLETED',
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-  });
-  await put({
-    ...keys.finding(activityId, 'F1'),
-    entity: 'FINDING',
-    id: 'F1',
-    activityId,
-    kind: 'PROBLEM',
-    category: 'DRAINAGE',
-    description: '暴雨后文冲村路段积水',
-    place: '文冲村',
-    raisedBy: { deputyId: 'dep-0001' },
-    needsReferral: true,
-  });
-  await put({
-    ...keys.referral(id),
-    ...keys.referralOwnership(activityId, departmentId),
-    entity: 'REFERRAL',
-    id,
-    activityId,
-    departmentId,
-    findingIds: ['F1'],
-    committeeId: COMMITTEE,
-    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-    status: 'DISPATCHED',
-    createdAt: now,
-    updatedAt: now,
-    dispatchedAt: now,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-    ...fields,
-  });
-  await sfnClient().send(
-    new StartExecutionCommand({
-      stateMachineArn: machine(),
-      name: id,
-      input: JSON.stringify({ referralId: id }),
-    }),
-  );
-  return { id, activityId };
-}
 
 const mailTo = async (address: string): Promise<SentMail[]> =>
   (await sentMail()).filter((m) => m.destination.to.includes(address));

@@ -25,6 +25,8 @@ export interface ActivityFailure {
   error: string;
   cause: string;
   at: string;
+  /** The status the failed step left it in: a redrive puts it back (absent before redrives). */
+  statusBefore?: ActivityStatus;
 }
 
 export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {

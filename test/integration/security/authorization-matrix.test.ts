@@ -109,6 +109,12 @@ const EXPECTED: Record<string, Case> = {
     body: () => ({ reason: '矩阵取消' }),
   },
   'POST /activities/{activityId}/check-in/open': { allow: 'O', path: act('start') },
+  // Its workflow runs: 202 with redrivenNow false, nothing changed.
+  'POST /activities/{activityId}/redrive': {
+    allow: 'O',
+    path: act('start'),
+    body: () => ({ reason: '矩阵重试' }),
+  },
   'GET /activities/{activityId}/check-in/qr': { allow: 'O', path: act('attendance') },
   'POST /activities/{activityId}/check-ins': {
     allow: 'D',
@@ -246,6 +252,11 @@ const EXPECTED: Record<string, Case> = {
     allow: 'O',
     path: ref('referralId'),
     body: () => ({ reason: '矩阵关闭' }),
+  },
+  'POST /referrals/{referralId}/redrive': {
+    allow: 'O',
+    path: ref('referralId'),
+    body: () => ({ reason: '矩阵重试' }),
   },
   'POST /referrals/{referralId}/extension': {
     allow: 'O',

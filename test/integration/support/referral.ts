@@ -2,14 +2,15 @@
 // a department), the link signing key from the local Secrets Manager, and the link store, for
 // the tests of the public pages and of who may act on a referral.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH } from '../../../functions/shared/data/audit';
 import { keys } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
 import type { LinkStore } from '../../../functions/shared/links';
 import { extractKey } from '../../../functions/shared/secrets';
-import { ddbDoc } from './aws';
-import { localCloud, tableName } from './cloud';
+import { ddbDoc, sfnClient } from './aws';
+import { localCloud, stateMachineArn, tableName } from './cloud';
 
 /** The key that signs response and rating links, as the page functions read it. */
 export const linkSigningKey = async (): Promise<string> => {
@@ -105,3 +106,91 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
   });
   return { activityId, referralId, departmentId, findingId };
 };
+
+/** A department of the test's own, so its mail can be told apart in the shared SES store. */
+export const department = async (
+  label: string,
+  emails?: string[],
+): Promise<{ id: string; email: string }> => {
+  const id = `dept-it-${label}-${newId().slice(-8).toLowerCase()}`;
+  const email = `${id}@example.org`;
+  await ddbDoc().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.department(id),
+        entity: 'DEPARTMENT',
+        id,
+        name: `集成测试部门 ${label}`,
+        emails: emails ?? [email],
+        categories: ['DRAINAGE'],
+        active: true,
+        auditSeq: 0,
+        auditHash: GENESIS_HASH,
+      },
+    }),
+  );
+  return { id, email };
+};
+
+/** An activity with one finding raised by dep-0001 and a dispatched referral; started. */
+export async function startReferral(
+  departmentId: string,
+  fields: Record<string, unknown> = {},
+  activityFields: Record<string, unknown> = {},
+): Promise<{ id: string; activityId: string }> {
+  const activityId = newId();
+  const id = newId();
+  const put = (Item: Record<string, unknown>) =>
+    ddbDoc().send(new PutCommand({ TableName: tableName(), Item }));
+  const now = new Date().toISOString();
+  await put({
+    ...keys.activity(activityId),
+    entity: 'ACTIVITY',
+    id: activityId,
+    title: '河涌整治专题调研',
+    language: 'zh',
+    status: 'COMPLETED',
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+    ...activityFields,
+  });
+  await put({
+    ...keys.finding(activityId, 'F1'),
+    entity: 'FINDING',
+    id: 'F1',
+    activityId,
+    kind: 'PROBLEM',
+    category: 'DRAINAGE',
+    description: '暴雨后文冲村路段积水',
+    place: '文冲村',
+    raisedBy: { deputyId: 'dep-0001' },
+    needsReferral: true,
+  });
+  await put({
+    ...keys.referral(id),
+    ...keys.referralOwnership(activityId, departmentId),
+    entity: 'REFERRAL',
+    id,
+    activityId,
+    departmentId,
+    findingIds: ['F1'],
+    committeeId: 'cmte-urban-construction',
+    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    status: 'DISPATCHED',
+    createdAt: now,
+    updatedAt: now,
+    dispatchedAt: now,
+    auditSeq: 0,
+    auditHash: GENESIS_HASH,
+    ...fields,
+  });
+  await sfnClient().send(
+    new StartExecutionCommand({
+      stateMachineArn: stateMachineArn('ReferralWorkflow'),
+      name: id,
+      input: JSON.stringify({ referralId: id }),
+    }),
+  );
+  return { id, activityId };
+}

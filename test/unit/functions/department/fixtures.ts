@@ -29,6 +29,8 @@ export const setPageEnv = () => {
   Object.assign(process.env, {
     TABLE_NAME: TABLE,
     LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkKey',
+    REFERRAL_STATE_MACHINE_ARN:
+      'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
