@@ -2,6 +2,10 @@
 // its import time in a fresh Node 22 process, against a floor bundle that holds only
 // `@aws-sdk/client-dynamodb`. Target: every function within 1.5× of the floor.
 //
+// Each function is imported twice per run: with its template environment as deployed (tracing
+// Active, so Powertools loads the X-Ray SDK: the "traced" cold start), and with
+// POWERTOOLS_TRACE_ENABLED=false (functions/shared/observability.ts then never loads it).
+//
 // `npm run bench -- cold-start`. LIANDONG_BENCH_RUNS sets the measured runs per function
 // (default 7); LIANDONG_BENCH_SKIP_SYNTH=1 reuses the bundles of the previous run;
 // LIANDONG_BENCH_ONLY=audit/,referrals/ measures only the functions whose entry contains one of
@@ -146,11 +150,11 @@ interface Sample {
   cpuMs: number;
 }
 
-/** One cold import in a fresh Node 22 process. */
-function probe(subject: Subject): Sample {
+/** One cold import in a fresh Node 22 process; `untraced` turns Powertools tracing off. */
+function probe(subject: Subject, untraced = false): Sample {
   const out = spawnSync(node22(), [probeScript, subject.bundle], {
     cwd: join(subject.bundle, '..'),
-    env: subject.env,
+    env: untraced ? { ...subject.env, POWERTOOLS_TRACE_ENABLED: 'false' } : subject.env,
     encoding: 'utf8',
   });
   const line = out.stdout.split('\n').findLast((l) => l.startsWith('@@probe '));
@@ -182,8 +186,8 @@ async function main(): Promise<void> {
   probe(floor);
   for (const fn of functions) probe(fn);
 
-  const samples = new Map<string, { fn: Sample[]; floor: Sample[] }>(
-    functions.map((fn) => [fn.name, { fn: [], floor: [] }]),
+  const samples = new Map<string, { fn: Sample[]; untraced: Sample[]; floor: Sample[] }>(
+    functions.map((fn) => [fn.name, { fn: [], untraced: [], floor: [] }]),
   );
   for (let run = 1; run <= RUNS; run++) {
     process.stdout.write(`run ${run}/${RUNS}\r`);
@@ -191,10 +195,12 @@ async function main(): Promise<void> {
     // different order every run, so a burst of load on the shared machine hits both sides.
     for (const fn of shuffled(functions)) {
       const s = samples.get(fn.name)!;
-      const floorFirst = Math.random() < 0.5;
-      if (floorFirst) s.floor.push(probe(floor));
-      s.fn.push(probe(fn));
-      if (!floorFirst) s.floor.push(probe(floor));
+      const imports = shuffled([
+        () => s.floor.push(probe(floor)),
+        () => s.fn.push(probe(fn)),
+        () => s.untraced.push(probe(fn, true)),
+      ]);
+      for (const run of imports) run();
     }
   }
 
@@ -205,8 +211,10 @@ async function main(): Promise<void> {
     const s = samples.get(fn.name)!;
     const wallRatio = median(wall(s.fn)) / median(wall(s.floor));
     const cpuRatio = median(cpu(s.fn)) / median(cpu(s.floor));
+    const untracedRatio = median(cpu(s.untraced)) / median(cpu(s.floor));
     return {
       cpuRatio,
+      untracedRatio,
       row: [
         fn.name,
         round(kb(fn.bundle), 0),
@@ -217,6 +225,9 @@ async function main(): Promise<void> {
         round(median(cpu(s.fn))),
         ratio(cpuRatio),
         cpuRatio <= TARGET ? 'pass' : 'MISS',
+        round(median(cpu(s.untraced))),
+        ratio(untracedRatio),
+        untracedRatio <= TARGET ? 'pass' : 'MISS',
       ],
     };
   });
@@ -231,6 +242,9 @@ async function main(): Promise<void> {
       { title: 'CPU ms', align: 'right' },
       { title: 'CPU ratio', align: 'right' },
       { title: `≤ ${TARGET}×` },
+      { title: 'untraced CPU ms', align: 'right' },
+      { title: 'untraced CPU ratio', align: 'right' },
+      { title: `untraced ≤ ${TARGET}×` },
     ],
     rows: [
       [
@@ -243,18 +257,32 @@ async function main(): Promise<void> {
         round(median(cpu(allFloor))),
         ratio(1),
         '',
+        '',
+        '',
+        '',
       ],
       ...rows.map((r) => r.row),
     ],
   };
   console.log(`\n${formatTable(table)}`);
-  const misses = rows.filter((r) => r.cpuRatio > TARGET);
-  const worst = Math.max(...rows.map((r) => r.cpuRatio));
-  const verdict =
-    misses.length === 0
-      ? `every function within ${TARGET}× of the floor in CPU time (worst ${ratio(worst)})`
-      : `${misses.length} of ${rows.length} functions above ${TARGET}× of the floor in CPU time (worst ${ratio(worst)})`;
-  console.log(`\n${verdict}`);
+  const verdictOf = (label: string, ratios: number[]): string => {
+    const misses = ratios.filter((r) => r > TARGET).length;
+    const worst = ratio(Math.max(...ratios));
+    return misses === 0
+      ? `${label}: every function within ${TARGET}× of the floor in CPU time (worst ${worst})`
+      : `${label}: ${misses} of ${ratios.length} functions above ${TARGET}× of the floor in CPU time (worst ${worst})`;
+  };
+  const verdicts = [
+    verdictOf(
+      'traced (as deployed, tracing Active)',
+      rows.map((r) => r.cpuRatio),
+    ),
+    verdictOf(
+      'untraced (POWERTOOLS_TRACE_ENABLED=false)',
+      rows.map((r) => r.untracedRatio),
+    ),
+  ];
+  console.log(`\n${verdicts.join('\n')}`);
 
   if (only) return;
   await writeFigures({
@@ -266,14 +294,16 @@ async function main(): Promise<void> {
       'in a fresh Node 22 process with its template environment: milliseconds from just before the ' +
       '`import()` of the bundle to its evaluation. The floor is a handler that imports only ' +
       '`@aws-sdk/client-dynamodb` and creates a client, bundled by ProjectFunction too. ' +
-      `${RUNS} runs per function after a warm-up, each import paired with a floor import ` +
-      `(random order). Ratio = median import of the function / median of its paired floor ` +
-      `imports, in wall-clock time and in the process's CPU time. The target is judged on the ` +
+      `${RUNS} runs per function after a warm-up; in each run the function is imported with its ` +
+      'template environment (tracing Active: Powertools loads the X-Ray SDK) and with ' +
+      '`POWERTOOLS_TRACE_ENABLED=false` ("untraced"), each next to a floor import, in random ' +
+      `order. Ratio = median import of the function / median of its paired floor ` +
+      `imports, in wall-clock time (traced import only) and in the process's CPU time. The target is judged on the ` +
       `CPU ratio: on this shared 2-core machine the wall clock mostly counts waiting for a ` +
       `core (see the p90 column), which a Lambda with its own CPU share does not do. ` +
       `Target: ≤ ${TARGET}×. Bundle KB is index.mjs without its source map.`,
     tables: [{ table }],
-    notes: [verdict],
+    notes: verdicts,
   });
 }
 

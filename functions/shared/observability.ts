@@ -1,17 +1,60 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 // One instance of each per execution environment, as Powertools recommends. The POWERTOOLS_*
 // variables set by the CDK construct win; the fallbacks only matter outside Lambda (tests).
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'liandong';
 
 export const logger = new Logger({ serviceName });
-export const tracer = new Tracer({ serviceName });
 export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Liandong',
 });
+
+/**
+ * Whether Powertools' Tracer would trace here, by its own rules (Tracer#setTracingEnabled):
+ * not when `POWERTOOLS_TRACE_ENABLED=false`, not under SAM local or the Amplify mock, not
+ * outside Lambda.
+ */
+export const tracingWanted = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false' &&
+  !env.AWS_SAM_LOCAL &&
+  !!env.AWS_EXECUTION_ENV &&
+  env.AWS_EXECUTION_ENV !== 'AWS_Lambda_amplify-mock';
+
+/**
+ * What a disabled Powertools Tracer does, without loading it: every method of a disabled Tracer
+ * returns early (the `captureLambdaHandler` middleware only asks `isTracingEnabled()`), and the
+ * capture helpers hand back what they were given.
+ */
+const disabledTracer = new Proxy(
+  {
+    isTracingEnabled: () => false,
+    isTraceSampled: () => false,
+    getSegment: () => undefined,
+    getRootXrayTraceId: () => undefined,
+    captureAWSv3Client: <T>(client: T): T => client,
+    captureAWSClient: <T>(client: T): T => client,
+    captureAWS: <T>(sdk: T): T => sdk,
+    // Decorators: leave the decorated method as it is.
+    captureMethod: () => (_target: unknown, _key: unknown, descriptor: unknown) => descriptor,
+    captureLambdaHandler: () => (_target: unknown, _key: unknown, descriptor: unknown) =>
+      descriptor,
+  } as Record<string | symbol, unknown>,
+  { get: (known, name) => (name in known ? known[name] : () => undefined) },
+) as unknown as Tracer;
+
+/**
+ * The Tracer is only loaded when it will trace. Its module imports aws-xray-sdk-core at once,
+ * which costs a cold start about as much CPU as the DynamoDB client itself
+ * (docs/performance.md, "Cold start"); untraced runs (tests, the local cloud, a function
+ * deployed with POWERTOOLS_TRACE_ENABLED=false) skip that. In the bundle esbuild keeps the
+ * module but defers its evaluation to this `import()`.
+ */
+export const tracer: Tracer = tracingWanted()
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+  : disabledTracer;
 
 /** The part of the logger that domain functions use (tests pass a stub). */
 export type DomainLogger = Pick<Logger, 'warn' | 'info'>;
