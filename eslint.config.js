@@ -14,6 +14,17 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      // `import { z }` binds zod's namespace re-export as one object, which esbuild cannot
+      // tree-shake: every Lambda bundle carried all of zod (locales, JSON Schema) at 454 KB.
+      // `import * as z` lets it keep only the members used (docs/performance.md, "Cold start").
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message: "Use `import * as z from 'zod'` (tree-shaken in the Lambda bundles).",
+        },
+      ],
     },
   },
   {

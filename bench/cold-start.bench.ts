@@ -15,7 +15,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProjectFunction } from '../infra/constructs/project-function';
 import { loadTemplate, templatePath, type CfnTemplate } from '../infra/local/template';
 import { writeFigures } from './support/figures';

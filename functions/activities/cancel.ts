@@ -1,7 +1,7 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listInvitations } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';

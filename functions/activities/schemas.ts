@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LANGUAGES, STREET_CODES, type ActivityType } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 

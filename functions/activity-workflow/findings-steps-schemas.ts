@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ID_PATTERN } from '../shared/ids.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine may carry

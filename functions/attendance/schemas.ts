@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEPUTY_ID_PATTERN } from '../activities/schemas.js';
 import { ID_PATTERN } from '../shared/ids.js';
 

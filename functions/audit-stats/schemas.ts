@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
 
 /** The longest period one statistics request reads (months of `STATS#` partitions). */

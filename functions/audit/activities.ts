@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { streetOfClaim } from '../activities/view.js';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { ENDED_STATUSES } from './listing.js';

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isOrganiserOf } from '../activities/view.js';
 import { GENESIS_HASH, verifyChain, type AuditEvent } from '../shared/data/audit.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';

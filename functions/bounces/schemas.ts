@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SES event publishing (configuration set → SNS) and identity notifications, as far as this

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpEvent } from '../shared/http/types.js';
 import type { DepartmentInput } from './respond.js';
 import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FINDING_CATEGORY_CODES, STREET_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { DEPUTY_ID_PATTERN } from '../activities/schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ID_PATTERN } from '../shared/ids.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { activityId, findingId } from '../findings/schemas.js';
 
 export { activityPathSchema } from '../findings/schemas.js';

@@ -9,9 +9,6 @@ import type { z } from 'zod';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The zod entry of the Lambda bundles, relative to the project root. */
-export const LAMBDA_ZOD = 'infra/constructs/lambda-zod/index.ts';
-
 /** Variables every function gets from the construct itself, so no schema has to declare them. */
 const sharedEnvironment = {
   POWERTOOLS_SERVICE_NAME: 'liandong',
@@ -79,11 +76,6 @@ export class ProjectFunction<Schema extends z.ZodObject> extends nodejs.NodejsFu
         // of SDK modules resolved one by one. Halves the import time of every function
         // (bench/cold-start.bench.ts) and pins the SDK version to our lockfile.
         bundleAwsSDK: true,
-        // `import { z } from 'zod'` gets the zod namespace without the members no handler calls
-        // at run time (locales, JSON Schema, the compiler): 454 KB → ~135 KB of every bundle.
-        // Why and what is left out: infra/constructs/lambda-zod/external.ts. The path is
-        // relative to the project root, where CDK runs esbuild.
-        esbuildArgs: { '--alias:zod': `./${LAMBDA_ZOD}` },
         // Some dependencies still call require(); ESM bundles need it provided.
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

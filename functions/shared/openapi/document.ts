@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiArea, ApiOperation } from './types.js';
 
 // The OpenAPI 3.1 document of the HTTP API, built from the zod schemas the handlers validate

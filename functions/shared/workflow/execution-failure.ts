@@ -1,20 +1,27 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import {
   DescribeExecutionCommand,
   RedriveExecutionCommand,
   type DescribeExecutionCommandOutput,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, TransientError } from '../errors.js';
 import { isTransientAwsError } from '../transient.js';
 
 /**
  * The event a failed or timed-out execution sends to EventBridge ("Step Functions Execution
  * Status Change"); the rule in workflows/steps.ts `recordFailuresOf` passes it whole. The
- * execution's name is the workflow's subject (activity or referral id).
+ * execution's name is the workflow's subject (activity or referral id). The envelope is written
+ * out rather than taken from Powertools' parser: its schemas import zod in the form esbuild
+ * cannot tree-shake, which doubled the bundles of every function that reaches this module.
  */
-export const executionFailedEventSchema = EventBridgeSchema.extend({
+export const executionFailedEventSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({

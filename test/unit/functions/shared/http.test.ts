@@ -1,7 +1,7 @@
 // unit test: SDK mocked with aws-sdk-client-mock (none needed here: middlewares on a stub handler)
 import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, TransientError } from '../../../../functions/shared/errors.js';
 import {
   bodyLimit,
