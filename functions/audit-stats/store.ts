@@ -3,7 +3,6 @@ import { batchGetByKey } from '../shared/data/batch-get.js';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
 import { chinaYearBounds } from '../shared/domain/deadlines.js';
 import {
-  aggregateStatistics,
   buildDutyRecord,
   monthsBetween,
   type DutyActivity,
@@ -11,17 +10,15 @@ import {
   type DutyRecord,
   type DutyReferral,
   type PeriodStatistics,
+  statisticsFromRollup,
 } from './domain.js';
-import {
-  referralFactsOf,
-  type ActivityStatsItem,
-  type ReferralFactsSource,
-  type ReferralStatsItem,
-} from './items.js';
+import { referralFactsOf, type ReferralFactsSource, type ReferralStatsItem } from './items.js';
+import { emptyRollup, mergeRollup, referralContribution, rollupOfItem } from './rollups.js';
 
 /**
- * Reads of the audit statistics and duty records: Query on key partitions (`STATS#<month>`,
- * the ownership index of a deputy) and GetItem by key. Never a Scan.
+ * Reads of the audit statistics and duty records: Query on key partitions (the statistics
+ * rollups, the open referrals' listing, the ownership index of a deputy) and GetItem by key.
+ * Never a Scan.
  */
 export interface ReadDeps {
   db: DynamoDBDocumentClient;
@@ -98,56 +95,87 @@ const REFERRAL_FACT_ATTRIBUTES = [
   'closedAt',
 ] as const;
 
+/** The last day (`YYYY-MM-DD`) of a month `YYYY-MM`. */
+const lastDayOf = (month: string): string => {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
+};
+
 /**
  * Statistics of the activities that started within `from`..`to` (China dates), optionally of
- * one street: one Query per month partition; the facts of a referral not yet closed are read
- * from the referral itself (GetItem), as they stand now.
+ * one street and one type, from the rollups of that scope: a month the period covers whole is
+ * one GetItem of its month rollup, a month it covers in part one Query of its day rollups (at
+ * most 31), so the cost depends on the period, not on how many activities it holds. The
+ * referrals not yet closed are not in the rollups: they are listed by month (`STATS_OPEN#`) and
+ * their facts read from the referrals themselves (BatchGetItem), as they stand now.
  */
 export const readStatistics = async (
   deps: ReadDeps,
   period: { from: string; to: string; street?: string; type?: string },
 ): Promise<PeriodStatistics> => {
-  const inPeriod = (item: { date: string; street: string }) =>
-    item.date >= period.from &&
-    item.date <= period.to &&
-    (period.street === undefined || item.street === period.street);
-  const months = monthsBetween(period.from, period.to);
-  const parts = await mapLimit(months, 6, (month) =>
-    queryAll<ActivityStatsItem | ReferralStatsItem>(deps, keys.statsOfMonth(month)),
-  );
-  const items = parts.flat().filter(inPeriod);
-  const activities = items.filter(
-    (item): item is ActivityStatsItem =>
-      item.entity === 'STATS_ACTIVITY' && (period.type === undefined || item.type === period.type),
-  );
-  // A referral's item lies in the month partition of its activity's start, so the activities
-  // just read are all the referrals of the period can belong to.
-  const activityIds = new Set(activities.map((activity) => activity.activityId));
-  const referralItems = items.filter(
-    (item): item is ReferralStatsItem =>
-      item.entity === 'STATS_REFERRAL' &&
-      (period.type === undefined || activityIds.has(item.activityId)),
-  );
-  const open = referralItems.filter((item) => !item.closed);
+  const scope = {
+    ...(period.street !== undefined ? { street: period.street } : {}),
+    ...(period.type !== undefined ? { type: period.type } : {}),
+  };
+  const spans = monthsBetween(period.from, period.to).map((month) => {
+    const first = `${month}-01`;
+    const last = lastDayOf(month);
+    return {
+      month,
+      from: period.from > first ? period.from : first,
+      to: period.to < last ? period.to : last,
+      whole: period.from <= first && period.to >= last,
+    };
+  });
+  // The open referrals before the rollups: a referral that closes between the two reads is
+  // then counted twice in this one answer (listed open, and in the rollup), never left out.
+  const parts = await mapLimit(spans, 6, async (span) => {
+    const open = await queryAll<ReferralStatsItem>(
+      deps,
+      keys.openReferralStatsOfDays(span.from, span.to),
+    );
+    const rollups = span.whole
+      ? await getItem<Record<string, unknown>>(deps, keys.statsRollup(scope, span.month)).then(
+          (item) => (item ? [item] : []),
+        )
+      : await queryAll<Record<string, unknown>>(
+          deps,
+          keys.statsRollupDays(scope, span.from, span.to),
+        );
+    return { rollups, open };
+  });
+  const rollup = emptyRollup();
+  for (const item of parts.flatMap((part) => part.rollups)) mergeRollup(rollup, rollupOfItem(item));
+
+  // A closed referral's listing may linger when the completion wrote after the close; its
+  // facts are in the rollups already.
+  const open = parts
+    .flatMap((part) => part.open)
+    .filter(
+      (item) =>
+        item.entity === 'STATS_REFERRAL' &&
+        item.closed !== true &&
+        (period.street === undefined || item.street === period.street) &&
+        (period.type === undefined || item.type === period.type),
+    );
   const live = await batchGetByKey<ReferralFactsSource>(
     deps,
     open.map((item) => [item.referralId, keys.referral(item.referralId)] as const),
     { attributes: REFERRAL_FACT_ATTRIBUTES },
   );
-  const referrals = referralItems.map((item) => {
-    const current = item.closed ? undefined : live.get(item.referralId);
-    return current ? referralFactsOf(current) : item;
-  });
-  return aggregateStatistics({
-    period: {
+  for (const item of open) {
+    const current = live.get(item.referralId);
+    mergeRollup(rollup, referralContribution(current ? referralFactsOf(current) : item));
+  }
+  return statisticsFromRollup(
+    {
       from: period.from,
       to: period.to,
       street: period.street ?? null,
       type: period.type ?? null,
     },
-    activities,
-    referrals,
-  });
+    rollup,
+  );
 };
 
 interface InvitationRow {
