@@ -2,8 +2,11 @@
 // referral closed by the committee, then the statistics of its day and street, the duty records
 // (JSON, CSV, draft report) and the scope rules.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { completeActivity } from '../../functions/activity-workflow/findings-steps';
+import { rollupKeysOfDate } from '../../functions/audit-stats/rollups';
+import { closeReferral } from '../../functions/referrals/domain';
 import { keys } from '../../functions/shared/data/keys';
-import { chinaDateOf } from '../../functions/shared/domain/deadlines';
+import { chinaDateOf, deadlineConfig } from '../../functions/shared/domain/deadlines';
 import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
 import {
   closeAttendance,
@@ -17,7 +20,8 @@ import {
   waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
-import { localCloud } from './support/cloud';
+import { ddbDoc } from './support/aws';
+import { localCloud, tableName } from './support/cloud';
 import { seedRoutingFixture } from './support/reference';
 import { mintToken } from './support/token';
 
@@ -174,6 +178,12 @@ describe('audit statistics and duty records', () => {
       (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
       60_000,
     );
+    // Open: listed for the statistics to read live, under the month of its activity's day.
+    expect(await rawItem(keys.statsOfReferral(DAY.slice(0, 7), referralId))).toMatchObject({
+      ...keys.openReferralStatsListing(DAY, referralId),
+      type: 'THEMATIC_RESEARCH',
+      closed: false,
+    });
     const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
     expect(closed.status, closed.text).toBeLessThan(300);
     const item = await eventually(
@@ -182,11 +192,36 @@ describe('audit statistics and duty records', () => {
       60_000,
     );
     expect(item).toMatchObject({ status: 'CLOSED_BY_COMMITTEE', departmentId: DEPARTMENT });
+    // Closed: no longer listed as open; its facts are in the rollups of its day and month.
+    expect(item).not.toHaveProperty('listPk');
+    const dayRollup = await rawItem(
+      keys.statsRollup({ street: STREET, type: 'THEMATIC_RESEARCH' }, DAY.slice(0, 7), DAY),
+    );
+    expect(dayRollup).toMatchObject({
+      'n#activities': 1,
+      'n#personTimes': 2,
+      [`dept#${DEPARTMENT}#sent`]: 1,
+      [`dept#${DEPARTMENT}#answered`]: 0,
+    });
     const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
     const dept = res.json.statistics.referrals.byDepartment.find(
       (d) => d.departmentId === DEPARTMENT,
     )!;
     expect(dept).toMatchObject({ sent: 1, answered: 0 });
+  });
+
+  it('a retried CompleteActivity or CloseReferral adds nothing to the rollups twice', async () => {
+    const rollupKeys = rollupKeysOfDate({ date: DAY, street: STREET, type: 'THEMATIC_RESEARCH' });
+    const before = await Promise.all(rollupKeys.map((key) => rawItem(key)));
+    expect(before.every((item) => item !== undefined)).toBe(true);
+    const deps = { db: ddbDoc(), tableName: tableName(), config: deadlineConfig({}) };
+    // What a step retried after its transaction committed does: find the change done.
+    await completeActivity(deps, activityId);
+    await closeReferral(deps, { referralId });
+    expect(await Promise.all(rollupKeys.map((key) => rawItem(key)))).toEqual(before);
+    const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
+    expect(res.json.statistics.activities.completed).toBe(1);
+    expect(res.json.statistics.referrals.totals.sent).toBe(1);
   });
 
   it('CSV: UTF-8 with BOM, one long table', async () => {
