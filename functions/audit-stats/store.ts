@@ -182,6 +182,7 @@ interface InvitationRow {
   activityId: string;
   checkedInAt?: string;
   checkInMethod?: string;
+  activity?: { title: string; type: string; street: string; startsAt: string };
 }
 
 interface ActivityRow {
@@ -230,18 +231,24 @@ export const readDutyRecord = async (
     queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds)),
   ]);
   const attended = invitations.filter((invitation) => invitation.checkedInAt);
-  const activityIds = [
+  // The activities' fields come with the invitations (copied at scheduling); only the
+  // activities of invitations older than that copy, and of findings at activities the deputy
+  // was not invited to, are read (BatchGetItem, 100 keys a call).
+  const copied = new Map<string, ActivityRow>(
+    invitations.flatMap((i) =>
+      i.activity ? [[i.activityId, { id: i.activityId, ...i.activity }]] : [],
+    ),
+  );
+  const missing = [
     ...new Set([...attended.map((i) => i.activityId), ...findingRows.map((f) => f.activityId)]),
-  ];
-  // One BatchGetItem per 100 activities: a busy deputy's year is a few round trips, not one
-  // GetItem per activity (bench/audit-latency.bench.ts).
+  ].filter((id) => !copied.has(id));
   const activityRows = await batchGetByKey<ActivityRow>(
     deps,
-    activityIds.map((id) => [id, keys.activity(id)] as const),
+    missing.map((id) => [id, keys.activity(id)] as const),
     { attributes: ['id', 'title', 'type', 'street', 'startsAt'] },
   );
   const activitiesById = new Map(
-    [...activityRows.values()]
+    [...copied.values(), ...activityRows.values()]
       .filter((row) => street === undefined || row.street === street)
       .map((row) => [row.id, row]),
   );

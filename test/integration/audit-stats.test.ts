@@ -1,6 +1,7 @@
 // Integration test on the local cloud: an activity run to COMPLETED with a two-seat deputy, its
 // referral closed by the committee, then the statistics of its day and street, the duty records
 // (JSON, CSV, draft report) and the scope rules.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeActivity } from '../../functions/activity-workflow/findings-steps';
 import { rollupKeysOfDate } from '../../functions/audit-stats/rollups';
@@ -275,6 +276,41 @@ describe('audit statistics and duty records', () => {
     expect(report.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(report.text).toContain(`${YEAR}年度履职报告（草稿）`);
     expect(report.text).toContain('市人大代表、区人大代表');
+  });
+
+  it('duty record: the activity copied onto the invitation, and an invitation without it', async () => {
+    // Scheduling copies what a duty record lists onto each invitation: one Query answers.
+    expect(await rawItem(keys.invitation(activityId, TWO_SEATS))).toMatchObject({
+      activity: {
+        title: '老旧小区加装电梯专题调研',
+        type: 'THEMATIC_RESEARCH',
+        street: STREET,
+        startsAt: START.toISOString(),
+      },
+    });
+    // An invitation written before the copy existed: the activity is read as before.
+    await ddbDoc().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(activityId, DISTRICT),
+        UpdateExpression: 'REMOVE #activity',
+        ExpressionAttributeNames: { '#activity': 'activity' },
+      }),
+    );
+    const res = await deputy(DISTRICT).get<{
+      dutyRecord: DutyRecord & { activities: { title: string; street: string }[] };
+    }>(`/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.dutyRecord.activities.find((a) => a.activityId === activityId)).toMatchObject({
+      title: '老旧小区加装电梯专题调研',
+      type: 'THEMATIC_RESEARCH',
+      street: STREET,
+    });
+    // Scoped to another street, it is left out, copied or not.
+    const elsewhere = await otherStreetOrganiser.get(
+      `/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`,
+    );
+    expect(elsewhere.text).not.toContain(activityId);
   });
 
   it('duty record scope: another deputy 404, another street’s organiser sees nothing of it', async () => {
