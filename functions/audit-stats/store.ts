@@ -25,14 +25,29 @@ export interface ReadDeps {
   tableName: string;
 }
 
-const queryAll = async <T>(deps: ReadDeps, query: KeyQuery): Promise<T[]> => {
+/** `ProjectionExpression` of top-level attributes, merged into the query's names. */
+const projectionOf = (params: ReturnType<typeof toQueryParams>, attributes: readonly string[]) => ({
+  ...params,
+  ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', '),
+  ExpressionAttributeNames: {
+    ...params.ExpressionAttributeNames,
+    ...Object.fromEntries(attributes.map((name, i) => [`#p${i}`, name])),
+  },
+});
+
+const queryAll = async <T>(
+  deps: ReadDeps,
+  query: KeyQuery,
+  attributes?: readonly string[],
+): Promise<T[]> => {
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
+  const params = attributes ? projectionOf(toQueryParams(query), attributes) : toQueryParams(query);
   do {
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.tableName,
-        ...toQueryParams(query),
+        ...params,
         ExclusiveStartKey: startKey,
       }),
     );
@@ -227,8 +242,24 @@ export const readDutyRecord = async (
 ): Promise<DutyRecord> => {
   const yearBounds = chinaYearBounds(year);
   const [invitations, findingRows] = await Promise.all([
-    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds)),
-    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds)),
+    // Only what the record uses: a finding's description and place, an invitation's email
+    // bookkeeping, are most of their bytes.
+    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds), [
+      'activityId',
+      'checkedInAt',
+      'checkInMethod',
+      'activity',
+    ]),
+    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds), [
+      'id',
+      'activityId',
+      'kind',
+      'category',
+      'recordedAt',
+      'needsReferral',
+      'decision',
+      'referralId',
+    ]),
   ]);
   const attended = invitations.filter((invitation) => invitation.checkedInAt);
   // The activities' fields come with the invitations (copied at scheduling); only the
