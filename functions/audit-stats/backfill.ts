@@ -1,6 +1,12 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
-import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
+import {
+  KEY_ATTRIBUTES,
+  keys,
+  toQueryParams,
+  type KeyQuery,
+  type PrimaryKey,
+} from '../shared/data/keys.js';
 import type { ActivityStatsItem, ReferralStatsItem } from './items.js';
 import {
   activityContribution,
@@ -135,8 +141,8 @@ export const backfillStatsRollupsOfMonth = async (
               // Closed meanwhile: the close has unlisted it and added it into the rollups.
               ConditionExpression: 'attribute_exists(pk) AND #closed <> :true',
               ExpressionAttributeNames: {
-                '#listPk': 'listPk',
-                '#listSk': 'listSk',
+                '#listPk': KEY_ATTRIBUTES.listPk,
+                '#listSk': KEY_ATTRIBUTES.listSk,
                 '#closed': 'closed',
                 ...(type ? { '#type': 'type' } : {}),
               },
@@ -158,7 +164,10 @@ export const backfillStatsRollupsOfMonth = async (
             TableName: deps.tableName,
             Key: keys.statsOfReferral(month, referral.referralId),
             UpdateExpression: 'REMOVE #listPk, #listSk',
-            ExpressionAttributeNames: { '#listPk': 'listPk', '#listSk': 'listSk' },
+            ExpressionAttributeNames: {
+              '#listPk': KEY_ATTRIBUTES.listPk,
+              '#listSk': KEY_ATTRIBUTES.listSk,
+            },
           }),
         );
       }
