@@ -9,6 +9,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud';
 import { synthArgs } from '../infra/local/code';
+import { rollupsOfMonthItems } from '../functions/audit-stats/backfill';
+import type { ActivityStatsItem, ReferralStatsItem } from '../functions/audit-stats/items';
+import { rollupItem } from '../functions/audit-stats/rollups';
 import { demoDeputies, demoSeedItems } from '../functions/shared/demo/seed';
 import { STREETS, type Street } from '../functions/shared/domain/reference';
 import {
@@ -155,6 +158,8 @@ async function main(): Promise<void> {
 
     let written = 0;
     let firstActivity: Item | undefined;
+    // Every statistics item so far: the rollups of each size are what all of them add up to.
+    const statsItems: Item[] = [];
     const results = new Map<string, Map<number, { ms: number[]; count: number }>>();
     let queries: Query[] = [];
     for (const size of SIZES) {
@@ -165,6 +170,14 @@ async function main(): Promise<void> {
         firstActivity ??= activityItems[0];
         items.push(...activityItems);
       }
+      // The statistics rollups CompleteActivity and CloseReferral add into, as the sums of the
+      // statistics items (the backfill's arithmetic, functions/audit-stats/backfill.ts),
+      // written with the rest rather than added one activity at a time.
+      statsItems.push(...items.filter((item) => String(item.entity).startsWith('STATS_')));
+      const rollups = rollupsOfMonthItems(
+        statsItems as unknown as (ActivityStatsItem | ReferralStatsItem)[],
+      );
+      items.push(...[...rollups.values()].map(({ key, rollup }) => rollupItem(key, rollup)));
       await batchWrite(cloud, items);
       console.log(
         `${size} completed activities (${items.length} items written in ${round((performance.now() - started) / 1000, 0)} s)`,
@@ -311,7 +324,8 @@ async function main(): Promise<void> {
       summary:
         `Completed activities written into DynamoDB Local (in memory) in the item shapes the ` +
         `workflow leaves (activity, 8 chained audit events, 6 invitations, 2 findings, a closed ` +
-        `referral, the audit listing entries, the statistics items), spread over ${MONTHS} months, ` +
+        `referral, the audit listing entries, the statistics items and the rollups they add up ` +
+        `to), spread over ${MONTHS} months, ` +
         `${Object.keys(STREETS).length} streets, 10 types and ${dataset.organisers.length} organisers; ` +
         `${fmt(small)} first, then ${fmt(large)} (the same ${fmt(small)} plus more). Each query goes ` +
         `through the local HTTP API with a real token (JWT checked as API Gateway checks it) to ` +

@@ -251,6 +251,13 @@ export function completedActivity(dataset: Dataset, rnd: () => number): Item[] {
     activityId: id,
     deputyId,
     invitedAt: at(-7 * 24 * 60 + 1),
+    // As scheduling copies them (functions/activities/domain.ts): what a duty record lists.
+    activity: {
+      title: activity.title,
+      type: activity.type,
+      street: activity.street,
+      startsAt: activity.startsAt,
+    },
     emailMessageId: `bench-${id}-${deputyId}`,
     emailSentAt: at(-7 * 24 * 60 + 1),
     response: 'ACCEPTED',

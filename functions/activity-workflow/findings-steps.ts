@@ -492,8 +492,10 @@ export const completeActivity = async (
       referrals: [...referrals.values()],
     });
     const at = clock(deps).toISOString();
-    // Statistics items (functions/audit-stats/items.ts), in the same transaction when they fit.
-    const statsWrites = completionStatsWrites(
+    // Statistics items and rollups (functions/audit-stats/items.ts): the activity's item and
+    // its rollup ADDs always in this transaction (the ADDs count once only because they commit
+    // with the status change), the referrals' items too when they fit.
+    const stats = completionStatsWrites(
       deps.tableName,
       activity,
       report,
@@ -502,8 +504,9 @@ export const completeActivity = async (
     );
     // Audit listing entries (functions/audit/listing.ts): same transaction, always.
     const endedEntries = endedActivityPuts(deps.tableName, activity, 'COMPLETED', at, { report });
-    const statsFit = statsWrites.length + 2 + endedEntries.length <= MAX_TRANSACTION_ITEMS;
-    if (!statsFit) await writeInChunks(deps, statsWrites.slice(1));
+    const statsFit =
+      stats.core.length + stats.referrals.length + 2 + endedEntries.length <= MAX_TRANSACTION_ITEMS;
+    if (!statsFit) await writeInChunks(deps, stats.referrals);
     await changeActivity(
       deps,
       activity,
@@ -516,7 +519,7 @@ export const completeActivity = async (
           set: { report, completedAt: at },
           remove: ['pendingTask'],
         }),
-        items: [...endedEntries, ...(statsFit ? statsWrites : statsWrites.slice(0, 1))],
+        items: [...endedEntries, ...stats.core, ...(statsFit ? stats.referrals : [])],
       },
       at,
     );

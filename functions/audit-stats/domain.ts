@@ -1,4 +1,16 @@
-import type { ActivityStatsItem, ReferralFacts } from './items.js';
+import type { ReferralFacts } from './items.js';
+import {
+  activityContribution,
+  counter,
+  emptyRollup,
+  histogramQuantile,
+  mergeRollup,
+  referralContribution,
+  REFERRAL_METRICS,
+  type ActivityContributionSource,
+  type ReferralMetric,
+  type Rollup,
+} from './rollups.js';
 
 /**
  * Pure aggregation of the statistics items of a period (统计) and of a deputy's duty record
@@ -29,10 +41,6 @@ export const daysToAnswer = (facts: Pick<ReferralFacts, 'sentAt' | 'answeredAt'>
   if (!facts.sentAt || !facts.answeredAt) return null;
   const ms = Date.parse(facts.answeredAt) - Date.parse(facts.sentAt);
   return Number.isFinite(ms) && ms >= 0 ? Math.round((ms / DAY_MS) * 100) / 100 : null;
-};
-
-const add = (into: Record<string, number>, from: Record<string, number> | undefined) => {
-  for (const [key, count] of Object.entries(from ?? {})) into[key] = (into[key] ?? 0) + count;
 };
 
 const sortedRecord = (record: Record<string, number>) =>
@@ -69,133 +77,97 @@ export interface PeriodStatistics {
   };
 }
 
-const SATISFIED = ['SATISFIED', 'BASICALLY_SATISFIED'];
-
-interface Tally {
-  sent: number;
-  acknowledged: number;
-  answered: number;
-  resolved: number;
-  overdue: number;
-  returned: number;
-  days: number[];
-  satisfied: number;
-  rated: number;
-}
-
-const emptyTally = (): Tally => ({
-  sent: 0,
-  acknowledged: 0,
-  answered: 0,
-  resolved: 0,
-  overdue: 0,
-  returned: 0,
-  days: [],
-  satisfied: 0,
-  rated: 0,
-});
-
-const finish = (tally: Tally): Omit<DepartmentStats, 'departmentId'> => ({
-  sent: tally.sent,
-  acknowledged: tally.acknowledged,
-  answered: tally.answered,
-  resolved: tally.resolved,
-  overdue: tally.overdue,
-  returned: tally.returned,
-  medianDaysToAnswer: median(tally.days),
-  p90DaysToAnswer: quantile(tally.days, 0.9),
+const finish = (tally: {
+  metrics: Record<ReferralMetric, number>;
+  days: Map<number, number>;
+}): Omit<DepartmentStats, 'departmentId'> => ({
+  sent: tally.metrics.sent,
+  acknowledged: tally.metrics.acknowledged,
+  answered: tally.metrics.answered,
+  resolved: tally.metrics.resolved,
+  overdue: tally.metrics.overdue,
+  returned: tally.metrics.returned,
+  medianDaysToAnswer: histogramQuantile(tally.days, 0.5),
+  p90DaysToAnswer: histogramQuantile(tally.days, 0.9),
   // 满意率: satisfied or basically satisfied among the ratings given.
-  satisfactionRate: rate(tally.satisfied, tally.rated),
+  satisfactionRate: rate(tally.metrics.satisfied, tally.metrics.rated),
   // 办成率: resolved among the referrals answered.
-  resolutionRate: rate(tally.resolved, tally.answered),
+  resolutionRate: rate(tally.metrics.resolved, tally.metrics.answered),
 });
+
+const emptyTally = () => ({
+  metrics: Object.fromEntries(REFERRAL_METRICS.map((m) => [m, 0])) as Record<
+    ReferralMetric,
+    number
+  >,
+  days: new Map<number, number>(),
+});
+
+/** The tail of `name` after `prefix`, or undefined when it does not start so. */
+const after = (name: string, prefix: string) =>
+  name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
 
 /**
- * Statistics of a period from its activity and referral statistics items. Person-times add up
- * per activity (a deputy with two seats counts at both levels, once in the total: each
- * activity's item already holds it so); a referral counts under its current department, and
- * `returned` under each department that returned it.
+ * Statistics of a period from the sum of its rollups (functions/audit-stats/rollups.ts): the
+ * counters as they were added up; a referral counts under its current department and in the
+ * totals, `returned` under each department that returned it and in the totals; quantiles of
+ * days to answer from the histogram.
  */
-export const aggregateStatistics = (input: {
-  period: PeriodStatistics['period'];
-  activities: readonly Pick<
-    ActivityStatsItem,
-    | 'type'
-    | 'personTimesByLevel'
-    | 'personTimesTotal'
-    | 'findingsTotal'
-    | 'findingsByKind'
-    | 'findingsByCategory'
-    | 'findingsReferred'
-    | 'liaisonStations'
-    | 'consultationsAnswered'
-    | 'residentsReceived'
-  >[];
-  referrals: readonly ReferralFacts[];
-}): PeriodStatistics => {
+export const statisticsFromRollup = (
+  period: PeriodStatistics['period'],
+  rollup: Rollup,
+): PeriodStatistics => {
   const byType: Record<string, number> = {};
   const byLevel: Record<string, number> = {};
   const byKind: Record<string, number> = {};
   const byCategory: Record<string, number> = {};
-  let personTimes = 0;
-  let findings = 0;
-  let referred = 0;
-  // A station that held several reception days in the period is one station.
-  const stations = new Set<string>();
-  const community = { consultationsAnswered: 0, residentsReceived: 0 };
-  for (const activity of input.activities) {
-    byType[activity.type] = (byType[activity.type] ?? 0) + 1;
-    add(byLevel, activity.personTimesByLevel);
-    add(byKind, activity.findingsByKind);
-    add(byCategory, activity.findingsByCategory);
-    personTimes += activity.personTimesTotal;
-    findings += activity.findingsTotal;
-    referred += activity.findingsReferred ?? 0;
-    for (const station of activity.liaisonStations ?? []) stations.add(station);
-    community.consultationsAnswered += activity.consultationsAnswered ?? 0;
-    community.residentsReceived += activity.residentsReceived ?? 0;
-  }
-
   const total = emptyTally();
-  const departments = new Map<string, Tally>();
+  const departments = new Map<string, ReturnType<typeof emptyTally>>();
   const tallyOf = (departmentId: string) => {
     let tally = departments.get(departmentId);
     if (!tally) departments.set(departmentId, (tally = emptyTally()));
     return tally;
   };
-  for (const facts of input.referrals) {
-    const days = daysToAnswer(facts);
-    const ratings = facts.ratings ?? {};
-    const rated = Object.values(ratings).reduce((sum, count) => sum + count, 0);
-    const satisfied = SATISFIED.reduce((sum, key) => sum + (ratings[key] ?? 0), 0);
-    for (const tally of [total, tallyOf(facts.departmentId)]) {
-      if (facts.sentAt) tally.sent++;
-      if (facts.acknowledged) tally.acknowledged++;
-      if (facts.answeredAt) tally.answered++;
-      if (facts.answeredAt && facts.result === 'RESOLVED') tally.resolved++;
-      if (facts.overdue) tally.overdue++;
-      if (days !== null) tally.days.push(days);
-      tally.rated += rated;
-      tally.satisfied += satisfied;
+  for (const [name, count] of Object.entries(rollup.counts)) {
+    let rest: string | undefined;
+    if ((rest = after(name, 'type#')) !== undefined) byType[rest] = count;
+    else if ((rest = after(name, 'level#')) !== undefined) byLevel[rest] = count;
+    else if ((rest = after(name, 'kind#')) !== undefined) byKind[rest] = count;
+    else if ((rest = after(name, 'category#')) !== undefined) byCategory[rest] = count;
+    else if ((rest = after(name, 'dept#')) !== undefined) {
+      const cut = rest.lastIndexOf('#');
+      const metric = rest.slice(cut + 1) as ReferralMetric;
+      if (cut < 0 || !REFERRAL_METRICS.includes(metric)) continue;
+      tallyOf(rest.slice(0, cut)).metrics[metric] += count;
+      total.metrics[metric] += count;
+    } else if ((rest = after(name, 'days#')) !== undefined) {
+      const cut = rest.lastIndexOf('#');
+      const hundredths = Number(rest.slice(cut + 1));
+      if (cut < 0 || !Number.isInteger(hundredths)) continue;
+      const days = hundredths / 100;
+      for (const tally of [total, tallyOf(rest.slice(0, cut))]) {
+        tally.days.set(days, (tally.days.get(days) ?? 0) + count);
+      }
     }
-    total.returned += facts.returnedBy.length;
-    for (const departmentId of facts.returnedBy) tallyOf(departmentId).returned++;
   }
-
+  const n = (name: string) => rollup.counts[name] ?? 0;
   return {
-    period: input.period,
+    period,
     activities: {
-      completed: input.activities.length,
+      completed: n(counter.activities),
       byType: sortedRecord(byType),
-      liaisonStations: stations.size,
+      liaisonStations: rollup.stations.size,
     },
-    personTimes: { byLevel: sortedRecord(byLevel), total: personTimes },
-    community,
+    personTimes: { byLevel: sortedRecord(byLevel), total: n(counter.personTimes) },
+    community: {
+      consultationsAnswered: n(counter.consultationsAnswered),
+      residentsReceived: n(counter.residentsReceived),
+    },
     findings: {
-      total: findings,
+      total: n(counter.findings),
       byKind: sortedRecord(byKind),
       byCategory: sortedRecord(byCategory),
-      referred,
+      referred: n(counter.referred),
     },
     referrals: {
       totals: finish(total),
@@ -204,6 +176,23 @@ export const aggregateStatistics = (input: {
         .map(([departmentId, tally]) => ({ departmentId, ...finish(tally) })),
     },
   };
+};
+
+/**
+ * Statistics of a period from its activity statistics items and referral facts: their
+ * contributions added up into one rollup, then read as the stored rollups are read. Person-times
+ * add up per activity (a deputy with two seats counts at both levels, once in the total: each
+ * activity's item already holds it so).
+ */
+export const aggregateStatistics = (input: {
+  period: PeriodStatistics['period'];
+  activities: readonly ActivityContributionSource[];
+  referrals: readonly ReferralFacts[];
+}): PeriodStatistics => {
+  const rollup = emptyRollup();
+  for (const activity of input.activities) mergeRollup(rollup, activityContribution(activity));
+  for (const facts of input.referrals) mergeRollup(rollup, referralContribution(facts));
+  return statisticsFromRollup(input.period, rollup);
 };
 
 /** Every `YYYY-MM` from the month of `from` to the month of `to` (dates `YYYY-MM-DD`). */

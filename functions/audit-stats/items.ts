@@ -1,11 +1,13 @@
 import { keys } from '../shared/data/keys.js';
 import { chinaDateOf } from '../shared/domain/deadlines.js';
+import { activityContribution, referralContribution, rollupAdds } from './rollups.js';
 
 /**
  * The small statistics items a period query reads (docs: keys.ts, `STATS#<YYYY-MM>`): one per
  * completed activity, one per referral, both in the partition of the month (China time) the
  * activity started in. Written by CompleteActivity and CloseReferral in the same transaction as
- * their change; numbers, codes and ids only, never personal data.
+ * their change, together with the rollups they add into (rollups.ts), which are what a period
+ * query reads; numbers, codes and ids only, never personal data.
  */
 
 /** Whether an activity has what its statistics items are filed under (a start and a street). */
@@ -181,6 +183,8 @@ export interface ReferralStatsItem extends ReferralFacts {
   sk: string;
   entity: 'STATS_REFERRAL';
   street: string;
+  /** The activity's type: a type filter reads an open referral by it. */
+  type?: string;
   /** China date of the activity's start: what a period filters on. */
   date: string;
 }
@@ -188,20 +192,29 @@ export interface ReferralStatsItem extends ReferralFacts {
 /**
  * An Update (not a Put) of the referral's statistics item, so the writes of CompleteActivity
  * (sent) and CloseReferral (its outcome) commute whichever lands first: the close sets the
- * facts, the completion only fills in what is not there yet.
+ * facts, the completion only fills in what is not there yet. While the referral is open its
+ * item is listed under `STATS_OPEN#<month>` (the listing index), which is how a period query
+ * finds the referrals it must read live; the close removes the listing as it adds the final
+ * facts into the rollups. A completion landing after the close may list the item again, but it
+ * then holds `closed: true` and the query skips it (it is in the rollups).
  */
 export const referralStatsUpdate = (
   tableName: string,
-  activity: { street: string; startsAt: string },
+  activity: { street: string; startsAt: string; type?: string },
   facts: ReferralFacts,
   mode: 'sent' | 'closed',
 ) => {
+  const date = chinaDateOf(new Date(activity.startsAt));
   const base = {
     entity: 'STATS_REFERRAL',
     street: activity.street,
-    date: chinaDateOf(new Date(activity.startsAt)),
+    ...(activity.type !== undefined ? { type: activity.type } : {}),
+    date,
     referralId: facts.referralId,
     activityId: facts.activityId,
+    ...(mode === 'sent' && !facts.closed
+      ? keys.openReferralStatsListing(date, facts.referralId)
+      : {}),
   };
   const fields: Record<string, unknown> = { ...facts };
   delete fields.referralId;
@@ -222,11 +235,18 @@ export const referralStatsUpdate = (
     parts.push(mode === 'closed' ? `#f${n} = :f${n}` : `#f${n} = if_not_exists(#f${n}, :f${n})`);
     n++;
   }
+  const remove =
+    mode === 'closed'
+      ? Object.keys(keys.openReferralStatsListing(date, facts.referralId)).map((name, i) => {
+          names[`#r${i}`] = name;
+          return `#r${i}`;
+        })
+      : [];
   return {
     Update: {
       TableName: tableName,
       Key: keys.statsOfReferral(statsMonthOf(activity.startsAt), facts.referralId),
-      UpdateExpression: `SET ${parts.join(', ')}`,
+      UpdateExpression: `SET ${parts.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
@@ -234,8 +254,10 @@ export const referralStatsUpdate = (
 };
 
 /**
- * The statistics writes of CompleteActivity: the activity's item and, for each of its
- * referrals, the referral's item (sent; its outcome comes when it closes).
+ * The statistics writes of CompleteActivity: `core` (the activity's item and the `ADD`s of its
+ * contribution into the rollups of its day and month) must be in the completion's transaction,
+ * so the rollups count it exactly once; `referrals` (each referral's item, sent, listed as open;
+ * its outcome comes when it closes) are idempotent and may be written ahead when they do not fit.
  */
 export const completionStatsWrites = (
   tableName: string,
@@ -243,14 +265,34 @@ export const completionStatsWrites = (
   report: Parameters<typeof activityStatsItem>[0]['report'],
   referrals: readonly ReferralFactsSource[],
   completedAt: string,
-) =>
-  hasStatsDate(activity)
-    ? [
-        {
-          Put: { TableName: tableName, Item: activityStatsItem({ activity, report, completedAt }) },
-        },
-        ...referrals.map((referral) =>
-          referralStatsUpdate(tableName, activity, referralFactsOf(referral), 'sent'),
-        ),
-      ]
-    : [];
+) => {
+  if (!hasStatsDate(activity)) return { core: [], referrals: [] };
+  const item = activityStatsItem({ activity, report, completedAt });
+  return {
+    core: [
+      { Put: { TableName: tableName, Item: item } },
+      ...rollupAdds(tableName, activity, activityContribution(item)),
+    ],
+    referrals: referrals.map((referral) =>
+      referralStatsUpdate(tableName, activity, referralFactsOf(referral), 'sent'),
+    ),
+  };
+};
+
+/**
+ * The statistics writes of CloseReferral, for its transaction: the referral's item with its
+ * final facts (no longer listed as open) and the `ADD`s of those facts into the rollups of its
+ * activity's day and month. The close is final (a closed referral is never reopened), so its
+ * contribution never needs taking back.
+ */
+export const closingStatsWrites = (
+  tableName: string,
+  activity: { street: string; startsAt: string; type: string },
+  closed: ReferralFactsSource,
+) => {
+  const facts = referralFactsOf(closed);
+  return [
+    referralStatsUpdate(tableName, activity, facts, 'closed'),
+    ...rollupAdds(tableName, activity, referralContribution(facts)),
+  ];
+};

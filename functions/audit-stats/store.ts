@@ -3,7 +3,6 @@ import { batchGetByKey } from '../shared/data/batch-get.js';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
 import { chinaYearBounds } from '../shared/domain/deadlines.js';
 import {
-  aggregateStatistics,
   buildDutyRecord,
   monthsBetween,
   type DutyActivity,
@@ -11,31 +10,44 @@ import {
   type DutyRecord,
   type DutyReferral,
   type PeriodStatistics,
+  statisticsFromRollup,
 } from './domain.js';
-import {
-  referralFactsOf,
-  type ActivityStatsItem,
-  type ReferralFactsSource,
-  type ReferralStatsItem,
-} from './items.js';
+import { referralFactsOf, type ReferralFactsSource, type ReferralStatsItem } from './items.js';
+import { emptyRollup, mergeRollup, referralContribution, rollupOfItem } from './rollups.js';
 
 /**
- * Reads of the audit statistics and duty records: Query on key partitions (`STATS#<month>`,
- * the ownership index of a deputy) and GetItem by key. Never a Scan.
+ * Reads of the audit statistics and duty records: Query on key partitions (the statistics
+ * rollups, the open referrals' listing, the ownership index of a deputy) and GetItem by key.
+ * Never a Scan.
  */
 export interface ReadDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
 }
 
-const queryAll = async <T>(deps: ReadDeps, query: KeyQuery): Promise<T[]> => {
+/** `ProjectionExpression` of top-level attributes, merged into the query's names. */
+const projectionOf = (params: ReturnType<typeof toQueryParams>, attributes: readonly string[]) => ({
+  ...params,
+  ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', '),
+  ExpressionAttributeNames: {
+    ...params.ExpressionAttributeNames,
+    ...Object.fromEntries(attributes.map((name, i) => [`#p${i}`, name])),
+  },
+});
+
+const queryAll = async <T>(
+  deps: ReadDeps,
+  query: KeyQuery,
+  attributes?: readonly string[],
+): Promise<T[]> => {
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
+  const params = attributes ? projectionOf(toQueryParams(query), attributes) : toQueryParams(query);
   do {
     const page = await deps.db.send(
       new QueryCommand({
         TableName: deps.tableName,
-        ...toQueryParams(query),
+        ...params,
         ExclusiveStartKey: startKey,
       }),
     );
@@ -98,62 +110,94 @@ const REFERRAL_FACT_ATTRIBUTES = [
   'closedAt',
 ] as const;
 
+/** The last day (`YYYY-MM-DD`) of a month `YYYY-MM`. */
+const lastDayOf = (month: string): string => {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
+};
+
 /**
  * Statistics of the activities that started within `from`..`to` (China dates), optionally of
- * one street: one Query per month partition; the facts of a referral not yet closed are read
- * from the referral itself (GetItem), as they stand now.
+ * one street and one type, from the rollups of that scope: a month the period covers whole is
+ * one GetItem of its month rollup, a month it covers in part one Query of its day rollups (at
+ * most 31), so the cost depends on the period, not on how many activities it holds. The
+ * referrals not yet closed are not in the rollups: they are listed by month (`STATS_OPEN#`) and
+ * their facts read from the referrals themselves (BatchGetItem), as they stand now.
  */
 export const readStatistics = async (
   deps: ReadDeps,
   period: { from: string; to: string; street?: string; type?: string },
 ): Promise<PeriodStatistics> => {
-  const inPeriod = (item: { date: string; street: string }) =>
-    item.date >= period.from &&
-    item.date <= period.to &&
-    (period.street === undefined || item.street === period.street);
-  const months = monthsBetween(period.from, period.to);
-  const parts = await mapLimit(months, 6, (month) =>
-    queryAll<ActivityStatsItem | ReferralStatsItem>(deps, keys.statsOfMonth(month)),
-  );
-  const items = parts.flat().filter(inPeriod);
-  const activities = items.filter(
-    (item): item is ActivityStatsItem =>
-      item.entity === 'STATS_ACTIVITY' && (period.type === undefined || item.type === period.type),
-  );
-  // A referral's item lies in the month partition of its activity's start, so the activities
-  // just read are all the referrals of the period can belong to.
-  const activityIds = new Set(activities.map((activity) => activity.activityId));
-  const referralItems = items.filter(
-    (item): item is ReferralStatsItem =>
-      item.entity === 'STATS_REFERRAL' &&
-      (period.type === undefined || activityIds.has(item.activityId)),
-  );
-  const open = referralItems.filter((item) => !item.closed);
+  const scope = {
+    ...(period.street !== undefined ? { street: period.street } : {}),
+    ...(period.type !== undefined ? { type: period.type } : {}),
+  };
+  const spans = monthsBetween(period.from, period.to).map((month) => {
+    const first = `${month}-01`;
+    const last = lastDayOf(month);
+    return {
+      month,
+      from: period.from > first ? period.from : first,
+      to: period.to < last ? period.to : last,
+      whole: period.from <= first && period.to >= last,
+    };
+  });
+  // The open referrals before the rollups: a referral that closes between the two reads is
+  // then counted twice in this one answer (listed open, and in the rollup), never left out.
+  const parts = await mapLimit(spans, 6, async (span) => {
+    const open = await queryAll<ReferralStatsItem>(
+      deps,
+      keys.openReferralStatsOfDays(span.from, span.to),
+    );
+    const rollups = span.whole
+      ? await getItem<Record<string, unknown>>(deps, keys.statsRollup(scope, span.month)).then(
+          (item) => (item ? [item] : []),
+        )
+      : await queryAll<Record<string, unknown>>(
+          deps,
+          keys.statsRollupDays(scope, span.from, span.to),
+        );
+    return { rollups, open };
+  });
+  const rollup = emptyRollup();
+  for (const item of parts.flatMap((part) => part.rollups)) mergeRollup(rollup, rollupOfItem(item));
+
+  // A closed referral's listing may linger when the completion wrote after the close; its
+  // facts are in the rollups already.
+  const open = parts
+    .flatMap((part) => part.open)
+    .filter(
+      (item) =>
+        item.entity === 'STATS_REFERRAL' &&
+        item.closed !== true &&
+        (period.street === undefined || item.street === period.street) &&
+        (period.type === undefined || item.type === period.type),
+    );
   const live = await batchGetByKey<ReferralFactsSource>(
     deps,
     open.map((item) => [item.referralId, keys.referral(item.referralId)] as const),
     { attributes: REFERRAL_FACT_ATTRIBUTES },
   );
-  const referrals = referralItems.map((item) => {
-    const current = item.closed ? undefined : live.get(item.referralId);
-    return current ? referralFactsOf(current) : item;
-  });
-  return aggregateStatistics({
-    period: {
+  for (const item of open) {
+    const current = live.get(item.referralId);
+    mergeRollup(rollup, referralContribution(current ? referralFactsOf(current) : item));
+  }
+  return statisticsFromRollup(
+    {
       from: period.from,
       to: period.to,
       street: period.street ?? null,
       type: period.type ?? null,
     },
-    activities,
-    referrals,
-  });
+    rollup,
+  );
 };
 
 interface InvitationRow {
   activityId: string;
   checkedInAt?: string;
   checkInMethod?: string;
+  activity?: { title: string; type: string; street: string; startsAt: string };
 }
 
 interface ActivityRow {
@@ -198,22 +242,44 @@ export const readDutyRecord = async (
 ): Promise<DutyRecord> => {
   const yearBounds = chinaYearBounds(year);
   const [invitations, findingRows] = await Promise.all([
-    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds)),
-    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds)),
+    // Only what the record uses: a finding's description and place, an invitation's email
+    // bookkeeping, are most of their bytes.
+    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds), [
+      'activityId',
+      'checkedInAt',
+      'checkInMethod',
+      'activity',
+    ]),
+    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds), [
+      'id',
+      'activityId',
+      'kind',
+      'category',
+      'recordedAt',
+      'needsReferral',
+      'decision',
+      'referralId',
+    ]),
   ]);
   const attended = invitations.filter((invitation) => invitation.checkedInAt);
-  const activityIds = [
+  // The activities' fields come with the invitations (copied at scheduling); only the
+  // activities of invitations older than that copy, and of findings at activities the deputy
+  // was not invited to, are read (BatchGetItem, 100 keys a call).
+  const copied = new Map<string, ActivityRow>(
+    invitations.flatMap((i) =>
+      i.activity ? [[i.activityId, { id: i.activityId, ...i.activity }]] : [],
+    ),
+  );
+  const missing = [
     ...new Set([...attended.map((i) => i.activityId), ...findingRows.map((f) => f.activityId)]),
-  ];
-  // One BatchGetItem per 100 activities: a busy deputy's year is a few round trips, not one
-  // GetItem per activity (bench/audit-latency.bench.ts).
+  ].filter((id) => !copied.has(id));
   const activityRows = await batchGetByKey<ActivityRow>(
     deps,
-    activityIds.map((id) => [id, keys.activity(id)] as const),
+    missing.map((id) => [id, keys.activity(id)] as const),
     { attributes: ['id', 'title', 'type', 'street', 'startsAt'] },
   );
   const activitiesById = new Map(
-    [...activityRows.values()]
+    [...copied.values(), ...activityRows.values()]
       .filter((row) => street === undefined || row.street === street)
       .map((row) => [row.id, row]),
   );

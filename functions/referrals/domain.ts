@@ -7,9 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  closingStatsWrites,
   hasStatsDate,
-  referralFactsOf,
-  referralStatsUpdate,
   type ReferralFactsSource,
 } from '../audit-stats/items.js';
 import type { FindingItem } from '../findings/model.js';
@@ -918,9 +917,10 @@ export const closeReferral = async (
       );
     }
     if (activity && hasStatsDate(activity)) {
-      // Its statistics item (functions/audit-stats/items.ts), in the same transaction.
+      // Its statistics item and the rollups its outcome adds into (functions/audit-stats), in
+      // the same transaction: a retried close finds the referral closed and adds nothing twice.
       const closed = { ...referral, status, closedAt: at, outcome } as ReferralFactsSource;
-      items.push(referralStatsUpdate(deps.tableName, activity, referralFactsOf(closed), 'closed'));
+      items.push(...closingStatsWrites(deps.tableName, activity, closed));
     }
     await writeTransaction(deps.db, items);
     deps.logger?.info('Referral closed', { status, round });

@@ -1,9 +1,13 @@
 // Integration test on the local cloud: an activity run to COMPLETED with a two-seat deputy, its
 // referral closed by the committee, then the statistics of its day and street, the duty records
 // (JSON, CSV, draft report) and the scope rules.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { completeActivity } from '../../functions/activity-workflow/findings-steps';
+import { rollupKeysOfDate } from '../../functions/audit-stats/rollups';
+import { closeReferral } from '../../functions/referrals/domain';
 import { keys } from '../../functions/shared/data/keys';
-import { chinaDateOf } from '../../functions/shared/domain/deadlines';
+import { chinaDateOf, deadlineConfig } from '../../functions/shared/domain/deadlines';
 import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
 import {
   closeAttendance,
@@ -17,7 +21,8 @@ import {
   waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
-import { localCloud } from './support/cloud';
+import { ddbDoc } from './support/aws';
+import { localCloud, tableName } from './support/cloud';
 import { seedRoutingFixture } from './support/reference';
 import { mintToken } from './support/token';
 
@@ -174,6 +179,12 @@ describe('audit statistics and duty records', () => {
       (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
       60_000,
     );
+    // Open: listed for the statistics to read live, under the month of its activity's day.
+    expect(await rawItem(keys.statsOfReferral(DAY.slice(0, 7), referralId))).toMatchObject({
+      ...keys.openReferralStatsListing(DAY, referralId),
+      type: 'THEMATIC_RESEARCH',
+      closed: false,
+    });
     const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
     expect(closed.status, closed.text).toBeLessThan(300);
     const item = await eventually(
@@ -182,11 +193,36 @@ describe('audit statistics and duty records', () => {
       60_000,
     );
     expect(item).toMatchObject({ status: 'CLOSED_BY_COMMITTEE', departmentId: DEPARTMENT });
+    // Closed: no longer listed as open; its facts are in the rollups of its day and month.
+    expect(item).not.toHaveProperty('listPk');
+    const dayRollup = await rawItem(
+      keys.statsRollup({ street: STREET, type: 'THEMATIC_RESEARCH' }, DAY.slice(0, 7), DAY),
+    );
+    expect(dayRollup).toMatchObject({
+      'n#activities': 1,
+      'n#personTimes': 2,
+      [`dept#${DEPARTMENT}#sent`]: 1,
+      [`dept#${DEPARTMENT}#answered`]: 0,
+    });
     const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
     const dept = res.json.statistics.referrals.byDepartment.find(
       (d) => d.departmentId === DEPARTMENT,
     )!;
     expect(dept).toMatchObject({ sent: 1, answered: 0 });
+  });
+
+  it('a retried CompleteActivity or CloseReferral adds nothing to the rollups twice', async () => {
+    const rollupKeys = rollupKeysOfDate({ date: DAY, street: STREET, type: 'THEMATIC_RESEARCH' });
+    const before = await Promise.all(rollupKeys.map((key) => rawItem(key)));
+    expect(before.every((item) => item !== undefined)).toBe(true);
+    const deps = { db: ddbDoc(), tableName: tableName(), config: deadlineConfig({}) };
+    // What a step retried after its transaction committed does: find the change done.
+    await completeActivity(deps, activityId);
+    await closeReferral(deps, { referralId });
+    expect(await Promise.all(rollupKeys.map((key) => rawItem(key)))).toEqual(before);
+    const res = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
+    expect(res.json.statistics.activities.completed).toBe(1);
+    expect(res.json.statistics.referrals.totals.sent).toBe(1);
   });
 
   it('CSV: UTF-8 with BOM, one long table', async () => {
@@ -240,6 +276,41 @@ describe('audit statistics and duty records', () => {
     expect(report.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(report.text).toContain(`${YEAR}年度履职报告（草稿）`);
     expect(report.text).toContain('市人大代表、区人大代表');
+  });
+
+  it('duty record: the activity copied onto the invitation, and an invitation without it', async () => {
+    // Scheduling copies what a duty record lists onto each invitation: one Query answers.
+    expect(await rawItem(keys.invitation(activityId, TWO_SEATS))).toMatchObject({
+      activity: {
+        title: '老旧小区加装电梯专题调研',
+        type: 'THEMATIC_RESEARCH',
+        street: STREET,
+        startsAt: START.toISOString(),
+      },
+    });
+    // An invitation written before the copy existed: the activity is read as before.
+    await ddbDoc().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.invitation(activityId, DISTRICT),
+        UpdateExpression: 'REMOVE #activity',
+        ExpressionAttributeNames: { '#activity': 'activity' },
+      }),
+    );
+    const res = await deputy(DISTRICT).get<{
+      dutyRecord: DutyRecord & { activities: { title: string; street: string }[] };
+    }>(`/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.dutyRecord.activities.find((a) => a.activityId === activityId)).toMatchObject({
+      title: '老旧小区加装电梯专题调研',
+      type: 'THEMATIC_RESEARCH',
+      street: STREET,
+    });
+    // Scoped to another street, it is left out, copied or not.
+    const elsewhere = await otherStreetOrganiser.get(
+      `/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`,
+    );
+    expect(elsewhere.text).not.toContain(activityId);
   });
 
   it('duty record scope: another deputy 404, another street’s organiser sees nothing of it', async () => {

@@ -33,6 +33,9 @@
  * | one raiser's rating of one round | `REFERRAL#<id>` | `RATING#<round>#<raiserRef>` |
  * | statistics of a completed activity | `STATS#<YYYY-MM>` | `ACTIVITY#<activityId>` |
  * | statistics of a referral (month of its activity) | `STATS#<YYYY-MM>` | `REFERRAL#<referralId>` |
+ * | listing: a month's referrals not yet closed (on the referral's statistics item, removed at close) | `STATS_OPEN#<YYYY-MM>` | `<YYYY-MM-DD>#<referralId>` |
+ * | statistics rollup of a month, per scope (`ALL`, `STREET#<s>`, `TYPE#<t>`, `STREET#<s>#TYPE#<t>`) | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `MONTH` |
+ * | statistics rollup of a day, per scope | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `DAY#<DD>` |
  * | ownership: findings a deputy raised | `DEPUTY#<id>` | `FINDING#<activity startsAt>#<findingId>` |
  * | audit listing entry of an ended activity, per dimension | `ACTIVITY#<id>` | `AUDIT_LISTING#<ALL, STREET, TYPE or ORGANISER>` |
  * | listing: ended activities by final status and month (and dimension) | `ENDED#<status>#<YYYY-MM>[#<dimension>#<value>]` | `<endedAt>#<id>` |
@@ -420,6 +423,45 @@ export const keys = {
   }),
 
   /**
+   * Listing of a referral whose statistics are still read live (not yet closed): set on its
+   * statistics item while it is open and removed when it closes, so a period query reads the
+   * open referrals of its days and nothing of the closed ones (those are in the rollups).
+   */
+  openReferralStatsListing: (date: string, referralId: string): ListingKey => ({
+    listPk: `STATS_OPEN#${statsMonth(statsDate(date).slice(0, 7))}`,
+    listSk: `${date}#${id(referralId, 'referral id')}`,
+  }),
+
+  /** The open referrals of the days `from`..`to` (China dates, both included) of one month. */
+  openReferralStatsOfDays: (from: string, to: string): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: `STATS_OPEN#${sameMonth(from, to)}`,
+    sortKeyName: 'listSk',
+    // Every listSk is `<date>#<id>`: `<to>$` sorts after all of `to`'s and before the next day.
+    sortKeyRange: { from: `${statsDate(from)}#`, to: `${statsDate(to)}$` },
+  }),
+
+  /**
+   * The additive statistics rollup of a month (`day` omitted) or of one day, for one scope of
+   * the statistics query: every filter combination the query accepts has its own, so a whole
+   * month is one GetItem whatever the number of activities.
+   */
+  statsRollup: (scope: StatsRollupScope, month: string, day?: string): PrimaryKey => ({
+    pk: `STATS_ROLLUP#${statsMonth(month)}#${rollupScope(scope)}`,
+    sk: day === undefined ? 'MONTH' : `DAY#${statsDay(month, day)}`,
+  }),
+
+  /** The day rollups of `from`..`to` (China dates, both included) of one month and scope. */
+  statsRollupDays: (scope: StatsRollupScope, from: string, to: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: `STATS_ROLLUP#${sameMonth(from, to)}#${rollupScope(scope)}`,
+    sortKeyName: 'sk',
+    // Day sort keys are exactly `DAY#<DD>`: BETWEEN includes both ends, as the period does.
+    sortKeyRange: { from: `DAY#${from.slice(8, 10)}`, to: `DAY#${to.slice(8, 10)}` },
+  }),
+
+  /**
    * Ownership of a finding by the deputy who raised it, by its activity's start (as the
    * deputy's invitations): a duty record's year is the year of the activities.
    */
@@ -511,6 +553,41 @@ function endedActivitiesPk(partition: EndedActivityPartition): string {
 }
 
 /** `YYYY-MM`, the month of a statistics partition. */
+/** The scope of a statistics rollup: which of the query's filters it answers. */
+export interface StatsRollupScope {
+  street?: string;
+  type?: string;
+}
+
+const rollupScope = (scope: StatsRollupScope): string =>
+  [
+    ...(scope.street !== undefined ? [`STREET#${id(scope.street, 'street')}`] : []),
+    ...(scope.type !== undefined ? [`TYPE#${id(scope.type, 'activity type')}`] : []),
+  ].join('#') || 'ALL';
+
+const statsDate = (date: string): string => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(date)) {
+    throw new Error(`Invalid statistics date: ${JSON.stringify(date)}`);
+  }
+  return date;
+};
+
+const statsDay = (month: string, date: string): string => {
+  if (statsDate(date).slice(0, 7) !== month) {
+    throw new Error(`Statistics date ${date} is not in month ${month}`);
+  }
+  return date.slice(8, 10);
+};
+
+/** The month of a day range that must not cross a month (a rollup partition is one month). */
+const sameMonth = (from: string, to: string): string => {
+  const month = statsDate(from).slice(0, 7);
+  if (statsDate(to).slice(0, 7) !== month || from > to) {
+    throw new Error(`Invalid statistics day range ${from}..${to}`);
+  }
+  return statsMonth(month);
+};
+
 const statsMonth = (month: string): string => {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
     throw new Error(`Invalid statistics month: ${JSON.stringify(month)}`);

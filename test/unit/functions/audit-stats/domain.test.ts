@@ -287,7 +287,7 @@ describe('referral facts and statistics writes', () => {
     });
     expect(
       completionStatsWrites('T', { id: 'A', type: 'X', street: '', startsAt: '' }, report, [], 'x'),
-    ).toEqual([]);
+    ).toEqual({ core: [], referrals: [] });
   });
 });
 
