@@ -358,10 +358,11 @@ const markDispatched = async (
 };
 
 /**
- * Starts one referral workflow per approved referral and marks each DISPATCHED with its
- * execution ARN and audit event; then one chained REFERRALS_DISPATCHED event on the activity.
- * Safe to retry at any point: dispatched referrals are skipped, a start that already happened
- * is recognised by name and input. Never runs before the review was approved.
+ * Marks each approved referral DISPATCHED (with its execution ARN and audit event), then starts
+ * its referral workflow; then one chained REFERRALS_DISPATCHED event on the activity. Safe to
+ * retry at any point: a DISPATCHED referral is started again (a start that already happened is
+ * recognised by name and input), one its workflow moved on is skipped. Never runs before the
+ * review was approved.
  */
 export const dispatchReferrals = async (
   deps: DispatchDeps,
@@ -414,17 +415,22 @@ export const dispatchReferrals = async (
       referral = queue.shift()
     ) {
       try {
-        // Marked by an earlier attempt; its workflow may have moved it on (SENT and later)
-        // while this step was being retried.
-        if (referral.status !== 'APPROVED' && referral.executionArn) {
+        // Its workflow has moved it on (SENT and later): dispatched by an earlier attempt.
+        if (referral.status !== 'APPROVED' && referral.status !== 'DISPATCHED') {
+          if (!referral.executionArn) {
+            throw new ConflictError(`Referral ${referral.id} is ${referral.status}, not APPROVED`);
+          }
           dispatched.push({ referralId: referral.id, executionArn: referral.executionArn });
           continue;
         }
-        if (referral.status !== 'APPROVED') {
-          throw new ConflictError(`Referral ${referral.id} is ${referral.status}, not APPROVED`);
-        }
-        const executionArn = await startReferralExecution(deps, referral.id);
-        await markDispatched(deps, referral, executionArn);
+        // Marked first, started second: the execution's first step then always finds it
+        // DISPATCHED (before, it started on APPROVED, failed and waited for its Retry: one
+        // failed invocation and two transitions more per referral). The name makes the
+        // execution ARN known in advance; a start that already happened is recognised.
+        const executionArn =
+          referral.executionArn ?? executionArnOf(deps.referralStateMachineArn, referral.id);
+        if (referral.status === 'APPROVED') await markDispatched(deps, referral, executionArn);
+        await startReferralExecution(deps, referral.id);
         dispatched.push({ referralId: referral.id, executionArn });
       } catch (error) {
         failure ??= error;

@@ -115,8 +115,9 @@ const isClosed = (referral: ReferralRecord) => CLOSED_STATUSES.includes(referral
 
 const assertOpen = (referral: ReferralRecord) => {
   if (isClosed(referral)) throw new ConflictError(`Referral ${referral.id} is ${referral.status}`);
-  // The dispatch step starts this execution, then marks the referral DISPATCHED: a first step
-  // that runs in between sees APPROVED, which passes as soon as the mark lands, so it is retried.
+  // The dispatch step marks the referral DISPATCHED before it starts this execution; APPROVED
+  // here means a start without its mark (an older dispatch step), which passes once the mark
+  // lands, so it is retried.
   if (referral.status === 'APPROVED') {
     throw new TransientError(`Referral ${referral.id} is being dispatched`);
   }

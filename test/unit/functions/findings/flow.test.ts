@@ -546,9 +546,39 @@ describe('the activity from findings to completion', () => {
       });
     }
     expect(await step(dispatchStep)).toEqual({ activityId: ID, dispatched: 2 });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    // The DISPATCHED one is started again (its start may not have happened; the same name and
+    // input is recognised); the one its workflow moved on is not.
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([
+      roads,
+    ]);
     expect(table.get(`REFERRAL#${water}`, 'REFERRAL')).toMatchObject({ status: 'SENT' });
     expect(activity()).toMatchObject({ dispatchedCount: 2 });
+  });
+
+  it('marks a referral DISPATCHED before its workflow starts, so its first step finds it so', async () => {
+    const referralId = referralIdOf(ID, 'dept-water');
+    setActivity({ status: 'IN_REVIEW', reviewApprovedAt: 'x', approvedReferralIds: [referralId] });
+    table.put({
+      pk: `REFERRAL#${referralId}`,
+      sk: 'REFERRAL',
+      id: referralId,
+      activityId: ID,
+      departmentId: 'dept-water',
+      findingIds: [],
+      status: 'APPROVED',
+      auditSeq: 0,
+      auditHash: '0'.repeat(64),
+    });
+    const seenAtStart: unknown[] = [];
+    sfn.on(StartExecutionCommand).callsFake(() => {
+      seenAtStart.push(table.get(`REFERRAL#${referralId}`, 'REFERRAL')?.status);
+      return { executionArn: 'arn' };
+    });
+    expect(await step(dispatchStep)).toEqual({ activityId: ID, dispatched: 1 });
+    expect(seenAtStart).toEqual(['DISPATCHED']);
+    expect(table.get(`REFERRAL#${referralId}`, 'REFERRAL')).toMatchObject({
+      executionArn: `${REFERRAL_SM.replace(':stateMachine:', ':execution:')}:${referralId}`,
+    });
   });
 
   it('never dispatches before the review was approved', async () => {
