@@ -218,6 +218,14 @@ const WRITE_CASES: WriteCase[] = [
       mail: (await sentMail()).length,
     }),
   },
+  {
+    route: 'POST /activities/{activityId}/redrive',
+    send: post(() => `/activities/${activity.review}/redrive`, { reason: '无权重试' }),
+    state: async () => ({
+      activity: await activitySnapshot(activity.review),
+      executions: await activityExecutions(),
+    }),
+  },
   // Reference data.
   {
     route: 'POST /deputies',
