@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import { ACTIVITY_TYPES } from '../shared/domain/reference.js';
+import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { CheckInPageModel } from './domain.js';
 
@@ -20,38 +21,20 @@ const formatTime = (iso: string, locale: 'zh-CN' | 'en-GB') =>
     timeStyle: 'short',
   }).format(new Date(iso));
 
-const securityHeaders = (nonce?: string): Record<string, string> => ({
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
+const securityHeaders = (nonce?: string): Record<string, string> =>
+  htmlPageHeaders(
     "default-src 'none'; style-src 'unsafe-inline'; connect-src 'self'; " +
-    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'" +
-    (nonce ? `; script-src 'nonce-${nonce}'` : ''),
-});
+      "form-action 'none'; base-uri 'none'; frame-ancestors 'none'" +
+      (nonce ? `; script-src 'nonce-${nonce}'` : ''),
+  );
 
-const layout = (title: string, body: string, script = '') => `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#222}
+const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#222}
 h1{font-size:1.4rem}.en{color:#555;font-size:.9rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}
 dt{font-weight:600}button{font-size:1.1rem;padding:.6rem 1.6rem}input{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}
-#result{margin-top:1rem;font-weight:600}
-</style>
-</head>
-<body>
-${body}
-${script}
-</body>
-</html>
-`;
+#result{margin-top:1rem;font-weight:600}`;
+
+const layout = (title: string, body: string, script = '') =>
+  htmlDocument({ title, style: STYLE, body, tail: script, robots: 'noindex' });
 
 const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
   CHECK_IN_OPEN: { zh: '签到进行中', en: 'Check-in is open' },

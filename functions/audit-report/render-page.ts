@@ -1,3 +1,4 @@
+import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import { barLength, chinaTime, e, percent } from './format.js';
 import { OUTCOME_COLUMNS, type Bar, type DepartmentRow, type ReportView } from './model.js';
@@ -9,16 +10,17 @@ import { OUTCOME_COLUMNS, type Bar, type DepartmentRow, type ReportView } from '
  * outside and the CSP can forbid everything but inline styles.
  */
 
-export const reportPageHeaders = (): Record<string, string> => ({
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  // Stricter than the department pages: the report has no form, so nothing may be posted.
-  'content-security-policy':
+// Stricter than the department pages: the report has no form, so nothing may be posted.
+export const reportPageHeaders = (): Record<string, string> =>
+  htmlPageHeaders(
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
-});
+  );
+
+const REPORT_STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.85rem}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
+figure{margin:1rem 0}figcaption{font-weight:600;font-size:.95rem}.chart{max-width:40rem;display:block;margin:.3rem 0}.scroll{overflow-x:auto}.note{background:#f4f4f4;padding:.6rem}
+table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:center}tbody th{text-align:left}.total{font-weight:600;background:#f7f7f7}`;
 
 const COLOURS = { bar: '#b03a2e', satisfaction: '#1f618d', resolution: '#1e8449' };
 const WIDTH = 640;
@@ -166,26 +168,7 @@ ${heading('三、转交办理情况', 'Referrals by department')}
 ${referralSection}
 <p class="note">转办结果为截至 ${e(chinaTime(view.asOf))} 的最新情况。 <span class="en">Referral outcomes as of the time shown.</span></p>`;
 
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${e(title)}</title>
-<style>
-body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
-h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.85rem}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-figure{margin:1rem 0}figcaption{font-weight:600;font-size:.95rem}.chart{max-width:40rem;display:block;margin:.3rem 0}.scroll{overflow-x:auto}.note{background:#f4f4f4;padding:.6rem}
-table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:center}tbody th{text-align:left}.total{font-weight:600;background:#f7f7f7}
-</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlDocument({ title, style: REPORT_STYLE, body });
 };
 
 export const reportPage = (view: ReportView): HttpResult => ({

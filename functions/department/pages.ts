@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { FINDING_CATEGORIES } from '../shared/domain/reference.js';
+import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { InvalidLinkReason } from '../shared/links.js';
 import type { RatingPageModel } from './rate.js';
@@ -25,36 +26,18 @@ const formatTime = (iso: string) => {
   }).format(date);
 };
 
-export const pageHeaders = (): Record<string, string> => ({
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
+export const pageHeaders = (): Record<string, string> =>
+  htmlPageHeaders(
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-});
+  );
 
-const layout = (title: string, body: string) => `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:40rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
+const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:40rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.9rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}ol,ul{padding-left:1.2rem}
 label{display:block;margin:.5rem 0 .2rem}textarea,input,select{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}
-textarea{min-height:6rem}button{font-size:1.05rem;padding:.5rem 1.4rem;margin-top:.6rem}.note{background:#f4f4f4;padding:.6rem}
-</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+textarea{min-height:6rem}button{font-size:1.05rem;padding:.5rem 1.4rem;margin-top:.6rem}.note{background:#f4f4f4;padding:.6rem}`;
+
+const layout = (title: string, body: string) => htmlDocument({ title, style: STYLE, body });
 
 const page = (statusCode: number, title: string, body: string): HttpResult => ({
   statusCode,
