@@ -33,6 +33,7 @@ import { ReferenceApi } from './constructs/reference-api';
 import { ReferralApi } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
+import { grantSendEmail } from './constructs/grants';
 import { ProjectFunction } from './constructs/project-function';
 import { LiandongTable } from './constructs/table';
 
@@ -148,19 +149,10 @@ export class LiandongStack extends Stack {
     for (const step of [sendInvitations, awaitPhase, openCheckIn, recordFailure]) {
       table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
-    sendInvitations.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          senderIdentity.emailIdentityArn,
-          this.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: configurationSet.configurationSetName,
-          }),
-        ],
-      }),
-    );
+    grantSendEmail(sendInvitations, this, {
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+      configurationSetName: configurationSet.configurationSetName,
+    });
 
     // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
     const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {

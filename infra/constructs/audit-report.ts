@@ -1,7 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -9,6 +8,7 @@ import {
   sendActivityReportEnvSchema,
 } from '../../functions/audit-report/env';
 import type { LiandongHttpApi } from './http-api';
+import { grantSendEmail } from './grants';
 import { ProjectFunction } from './project-function';
 
 /** What the report reads: the activity by key, its referrals and departments by batched keys. */
@@ -90,18 +90,6 @@ export const createSendActivityReportFunction = (
     timeout: Duration.minutes(1),
   });
   table.grant(fn, ...READ_BY_KEY, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['ses:SendEmail'],
-      resources: [
-        props.sesIdentityArn,
-        Stack.of(scope).formatArn({
-          service: 'ses',
-          resource: 'configuration-set',
-          resourceName: props.configurationSetName,
-        }),
-      ],
-    }),
-  );
+  grantSendEmail(fn, scope, props);
   return fn;
 };

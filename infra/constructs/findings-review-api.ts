@@ -1,7 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -25,6 +24,7 @@ import {
   updateReferralEnvSchema,
 } from '../../functions/review/env';
 import type { LiandongHttpApi } from './http-api';
+import { grantSendEmail } from './grants';
 import { ProjectFunction } from './project-function';
 
 /** DynamoDB actions, by what a function does with the table. */
@@ -161,19 +161,7 @@ export class FindingsReviewApi extends Construct {
     });
     table.grant(this.cancelActivity, ...READ, ...UPDATE);
     props.activityStateMachine.grantExecution(this.cancelActivity, 'states:StopExecution');
-    this.cancelActivity.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          props.sesIdentityArn,
-          Stack.of(this).formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: props.configurationSetName,
-          }),
-        ],
-      }),
-    );
+    grantSendEmail(this.cancelActivity, this, props);
 
     this.redriveActivity = new ProjectFunction(this, 'RedriveActivityFunction', {
       entry: 'functions/activities/redrive-activity.ts',

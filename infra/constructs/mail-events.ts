@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { handleMailEventEnvSchema } from '../../functions/bounces/env';
+import { grantSendEmail } from './grants';
 import { ProjectFunction } from './project-function';
 
 export interface MailEventsProps {
@@ -96,19 +97,10 @@ export class MailEvents extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:ConditionCheckItem',
     );
-    this.handler.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          props.sesIdentityArn,
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: configurationSetName,
-          }),
-        ],
-      }),
-    );
+    grantSendEmail(this.handler, this, {
+      sesIdentityArn: props.sesIdentityArn,
+      configurationSetName,
+    });
     this.topic.addSubscription(new subscriptions.LambdaSubscription(this.handler));
   }
 }

@@ -1,6 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -14,6 +13,7 @@ import {
   sendReferralFeedbackEnvSchema,
 } from '../../functions/referrals/env';
 import type { ReferralWorkflowFunctions } from '../../workflows/referral-workflow';
+import { grantSendEmail } from './grants';
 import { ProjectFunction } from './project-function';
 
 /** DynamoDB actions of a workflow step: reads, and conditional writes in transactions. */
@@ -154,20 +154,8 @@ export const createReferralStepFunctions = (
   };
   for (const step of Object.values(steps)) table.grant(step, ...READ, ...UPDATE);
 
-  const sendMail = () =>
-    new iam.PolicyStatement({
-      actions: ['ses:SendEmail'],
-      resources: [
-        props.sesIdentityArn,
-        Stack.of(scope).formatArn({
-          service: 'ses',
-          resource: 'configuration-set',
-          resourceName: props.configurationSetName,
-        }),
-      ],
-    });
   for (const step of [sendReferralEmail, checkReferralDeadlines, sendReferralFeedback]) {
-    step.addToRolePolicy(sendMail());
+    grantSendEmail(step, scope, props);
   }
   props.signingKey.grantRead(sendReferralEmail);
   props.signingKey.grantRead(sendReferralFeedback);
