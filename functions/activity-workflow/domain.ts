@@ -81,7 +81,8 @@ const changeActivity = async (
   deps: WorkflowDeps,
   activity: ActivityItem,
   change: HeadChange,
-  event: Omit<AuditEventContent, 'at' | 'actor'>,
+  // The workflow acts unless a person is named (an organiser's redrive).
+  event: Omit<AuditEventContent, 'at' | 'actor'> & { actor?: string },
   at: string,
   extraItems: Parameters<typeof writeTransaction>[1] = [],
 ) => {
@@ -90,7 +91,7 @@ const changeActivity = async (
     streamId: keys.auditStreamOfActivity(activity.id),
     head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
     change: { ...change, set: { ...change.set, updatedAt: at } },
-    event: { ...event, at, actor: WORKFLOW_ACTOR },
+    event: { actor: WORKFLOW_ACTOR, ...event, at },
   });
   await writeTransaction(deps.db, [...items, ...extraItems]);
 };
@@ -627,13 +628,14 @@ export const redriveActivity = async (
     if (activity.status !== 'FAILED') return activity.status;
     const status = activity.failure?.statusBefore ?? 'FAILED';
     if (status === 'FAILED') return status; // failed before statusBefore was kept: the step moves it
-    const at = clock(deps).toISOString();
-    const { items } = appendAuditEvent({
-      tableName: deps.tableName,
-      streamId: keys.auditStreamOfActivity(activity.id),
-      head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
-      change: {
-        set: { status, ...listingFor(activity, status), updatedAt: at },
+    const endedEntries = ENDED_DIMENSIONS.map((dimension) => ({
+      Delete: { TableName: deps.tableName, Key: keys.endedActivityEntry(activity.id, dimension) },
+    }));
+    await changeActivity(
+      deps,
+      activity,
+      {
+        set: { status, ...listingFor(activity, status) },
         remove: ['failure'],
         condition: {
           expression: '#failedStatus = :failed',
@@ -641,22 +643,21 @@ export const redriveActivity = async (
           values: { ':failed': 'FAILED' },
         },
       },
-      event: {
-        at,
+      {
         actor: request.actor,
         action: 'WORKFLOW_REDRIVEN',
         before: { status: 'FAILED', error: activity.failure?.error ?? null },
         after: { status, redriveCount: check.redriveCount + 1, reason: request.reason },
       },
-    });
-    const endedEntries = ENDED_DIMENSIONS.map((dimension) => ({
-      Delete: { TableName: deps.tableName, Key: keys.endedActivityEntry(activity.id, dimension) },
-    }));
-    await writeTransaction(deps.db, [...items, ...endedEntries]);
+      clock(deps).toISOString(),
+      endedEntries,
+    );
     return status;
   });
   const redriveCount =
-    check.state === 'REDRIVABLE' ? await redrive(deps.sfn, executionArn) : check.redriveCount;
+    check.state === 'REDRIVABLE'
+      ? await redrive(deps.sfn, executionArn, check.redriveCount)
+      : check.redriveCount;
   deps.logger?.info('Activity workflow redriven', { redriveCount, status: restored });
   return {
     activityId,

@@ -23,15 +23,12 @@ export const openCheckInInputSchema = z.object({ activityId });
 
 export const closeAttendanceInputSchema = z.object({ activityId });
 
-export const recordFailureInputSchema = z.object({
-  activityId,
-  error: z
-    .object({
-      Error: z.string().default('States.Unknown'),
-      Cause: z.string().default(''),
-    })
-    .default({ Error: 'States.Unknown', Cause: '' }),
-});
-
 export type AwaitPhaseInput = z.output<typeof awaitPhaseInputSchema>;
-export type RecordFailureInput = z.output<typeof recordFailureInputSchema>;
+/**
+ * What RecordFailure records: the activity and the error its execution failed with (read from
+ * the execution's FAILED event, functions/shared/workflow/execution-failure.ts `failureOf`).
+ */
+export interface RecordFailureInput {
+  activityId: string;
+  error: { Error: string; Cause: string };
+}

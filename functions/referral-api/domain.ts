@@ -28,6 +28,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
+import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
 
 /**
@@ -372,7 +373,7 @@ export const redriveReferral = async (
   if (CLOSED_STATUSES.includes(referral.status)) {
     throw new ConflictError(`Referral ${referralId} is ${referral.status}: nothing to redrive`);
   }
-  const executionArn = `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${referralId}`;
+  const executionArn = executionArnOf(deps.stateMachineArn, referralId);
   const check = await checkRedrive(deps.sfn, executionArn);
   const failure = (referral as { failure?: { error: string } }).failure;
   if (failure) {
@@ -403,7 +404,9 @@ export const redriveReferral = async (
     );
   }
   const redrivenNow = check.state === 'REDRIVABLE';
-  const redriveCount = redrivenNow ? await redrive(deps.sfn, executionArn) : check.redriveCount;
+  const redriveCount = redrivenNow
+    ? await redrive(deps.sfn, executionArn, check.redriveCount)
+    : check.redriveCount;
   deps.logger?.info('Referral workflow redriven', { referralId, redriveCount, redrivenNow });
   return { referralId, status: referral.status, redriveCount, redrivenNow };
 };

@@ -25,17 +25,11 @@ export const closeReferralInputSchema = z.object({
     .optional(),
 });
 
-export const recordReferralFailureInputSchema = z.object({
-  referralId,
-  error: z
-    .object({
-      Error: z.string().default('States.Unknown'),
-      Cause: z.string().default(''),
-    })
-    .default({ Error: 'States.Unknown', Cause: '' }),
-});
-
 export type ReferralStepInput = z.output<typeof referralStepInputSchema>;
 export type AwaitReferralInput = z.output<typeof awaitReferralInputSchema>;
 export type CloseReferralInput = z.output<typeof closeReferralInputSchema>;
-export type RecordReferralFailureInput = z.output<typeof recordReferralFailureInputSchema>;
+/** What RecordReferralFailure records (as RecordFailureInput of the activity workflow). */
+export interface RecordReferralFailureInput {
+  referralId: string;
+  error: { Error: string; Cause: string };
+}

@@ -108,10 +108,18 @@ export const checkRedrive = async (sfn: SFNClient, executionArn: string): Promis
   }
 };
 
-/** RedriveExecution; a concurrent redrive that won is success (the execution runs again). */
-export const redrive = async (sfn: SFNClient, executionArn: string): Promise<number> => {
+/**
+ * RedriveExecution of an execution `checkRedrive` found redrivable with `redriveCount`; returns
+ * the count after it. A concurrent redrive that won is success (the execution runs again).
+ */
+export const redrive = async (
+  sfn: SFNClient,
+  executionArn: string,
+  redriveCount: number,
+): Promise<number> => {
   try {
     await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    return redriveCount + 1;
   } catch (error) {
     if ((error as Error).name === 'ExecutionNotRedrivable') {
       const again = await describe(sfn, executionArn);
@@ -123,6 +131,4 @@ export const redrive = async (sfn: SFNClient, executionArn: string): Promise<num
     }
     throw error;
   }
-  const after = await describe(sfn, executionArn);
-  return after.redriveCount ?? 0;
 };
