@@ -2,10 +2,9 @@
 // `POST /activities` racing on one Idempotency-Key; 500 check-ins by 250 deputies racing, every
 // deputy twice. Figures are printed (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDeputies } from '../../functions/shared/demo/seed';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
+import { keys } from '../../functions/shared/data/keys';
 import {
   activityBody,
   closeAttendance,
@@ -14,14 +13,14 @@ import {
   waitForPhase,
 } from '../integration/support/activity';
 import { api } from '../integration/support/api';
-import { ddbDoc, sentMail } from '../integration/support/aws';
-import { tableName } from '../integration/support/cloud';
+import { sentMail } from '../integration/support/aws';
 import { mintToken } from '../integration/support/token';
 import {
   executionsOf,
   percentile,
   politely,
   scanItems,
+  queryItems,
   startChaosCloud,
   tally,
   type ChaosCloud,
@@ -36,24 +35,6 @@ afterAll(async () => {
 });
 
 const organiser = api('organiser');
-
-const queryAll = async (query: ReturnType<typeof keys.invitationsOfActivity>) => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ...toQueryParams(query),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
 
 describe('50 concurrent identical POST /activities with one Idempotency-Key', () => {
   it('creates 1 activity, starts 1 execution, sends 1 invitation per deputy, answers no 5xx', async () => {
@@ -82,7 +63,7 @@ describe('50 concurrent identical POST /activities with one Idempotency-Key', ()
     await waitForPhase(organiser, id, 'START');
     const activities = await scanItems((i) => i.entity === 'ACTIVITY' && i.title === title);
     const executions = (await executionsOf('ActivityWorkflow')).filter((e) => e.name === id);
-    const invitations = await queryAll(keys.invitationsOfActivity(id));
+    const invitations = await queryItems(keys.invitationsOfActivity(id));
     const emails = new Set(deputies.map((d) => demoDeputies().find((x) => x.id === d)!.email));
     const mail = (await sentMail()).filter((m) => m.destination.to.some((to) => emails.has(to)));
     const perDeputy = tally(mail.flatMap((m) => m.destination.to));
@@ -137,9 +118,9 @@ describe('500 concurrent check-ins by 250 invited deputies, every one twice', ()
 
     expect(serverErrors).toBe(0);
     expect(finals).toEqual({ 201: 250, 409: 250 });
-    const invitations = await queryAll(keys.invitationsOfActivity(id));
+    const invitations = await queryItems(keys.invitationsOfActivity(id));
     expect(invitations.filter((i) => i.checkedInAt)).toHaveLength(250);
-    const records = await queryAll(keys.checkInAuditRecordsOfActivity(id));
+    const records = await queryItems(keys.checkInAuditRecordsOfActivity(id));
     expect(records).toHaveLength(250);
 
     await closeAttendance(organiser, id);

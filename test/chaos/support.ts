@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { toQueryParams, type KeyQuery } from '../../functions/shared/data/keys';
 import { startLocalCloud, type LocalCloud, type LocalCloudPorts } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
 import {
@@ -170,6 +171,25 @@ export async function scanItems(
       }),
     );
     items.push(...((out.Items ?? []) as Record<string, unknown>[]).filter(filter));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Every item a key query answers (all pages, strongly consistent). */
+export async function queryItems(query: KeyQuery): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await ddbDoc().send(
+      new QueryCommand({
+        TableName: tableName(),
+        ...toQueryParams(query),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;

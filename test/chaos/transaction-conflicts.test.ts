@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDeputies } from '../../functions/shared/demo/seed';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
+import { keys } from '../../functions/shared/data/keys';
 import {
   activityBody,
   findingBody,
@@ -18,7 +18,7 @@ import { api, type ApiResponse } from '../integration/support/api';
 import { ddbDoc } from '../integration/support/aws';
 import { tableName } from '../integration/support/cloud';
 import { mintToken } from '../integration/support/token';
-import { politely, pool, startChaosCloud, tally, type ChaosCloud } from './support';
+import { politely, pool, queryItems, startChaosCloud, tally, type ChaosCloud } from './support';
 
 let chaos: ChaosCloud;
 beforeAll(async () => {
@@ -30,24 +30,6 @@ afterAll(async () => {
 
 const organiser = api('organiser');
 const anonymous = api(null);
-
-const queryAll = async (query: ReturnType<typeof keys.invitationsOfActivity>) => {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ...toQueryParams(query),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
 
 describe('transaction conflicts on 30% of writes over 1,000 operations', () => {
   it('loses no update and duplicates none', async () => {
@@ -122,13 +104,13 @@ describe('transaction conflicts on 30% of writes over 1,000 operations', () => {
     const { injected, forwarded } = chaos.dynamodbFaults.stats;
     await chaos.dynamodbFaults.configure({});
 
-    const invitations = await queryAll(keys.invitationsOfActivity(id));
+    const invitations = await queryItems(keys.invitationsOfActivity(id));
     const byDeputy = new Map(invitations.map((i) => [i.deputyId as string, i]));
     const wrongResponse = deputies.filter(
       (d, i) => byDeputy.get(d)?.response !== (i % 2 === 0 ? 'ACCEPTED' : 'DECLINED'),
     );
     const notCheckedIn = deputies.filter((d) => !byDeputy.get(d)?.checkedInAt);
-    const checkInRecords = await queryAll(keys.checkInAuditRecordsOfActivity(id));
+    const checkInRecords = await queryItems(keys.checkInAuditRecordsOfActivity(id));
     const findings = (
       await ddbDoc().send(
         new QueryCommand({

@@ -90,10 +90,19 @@ describe('RedriveExecution', () => {
   });
 
   it('refuses a running or succeeded execution with ExecutionNotRedrivable', async () => {
-    const h = await startHarness(twoSteps);
+    const h = await startHarness({
+      ...twoSteps,
+      Holding: { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 3600, End: true } } },
+    });
+    const running = await start(h, 'Holding');
+    expect((await settle(h, running)).status).toBe('RUNNING');
+    await expect(
+      h.client.send(new RedriveExecutionCommand({ executionArn: running })),
+    ).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });
+
     h.lambdas.on('First', () => 'one').on('Second', () => 'two');
     const arn = await start(h, 'Steps', { value: 1 });
-    await settle(h, arn);
+    expect((await settle(h, arn)).status).toBe('SUCCEEDED');
     await expect(
       h.client.send(new RedriveExecutionCommand({ executionArn: arn })),
     ).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });

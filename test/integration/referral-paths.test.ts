@@ -6,21 +6,20 @@
 // local SES store, and the organisers' API. Each case asserts the stored referral, its audit
 // chain, the mail in the local SES store and the execution's history.
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
-import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
+import { GENESIS_HASH, verifyChain } from '../../functions/shared/data/audit';
+import { keys } from '../../functions/shared/data/keys';
 import {
   DEFAULT_STATUTORY_LIMIT_DAYS,
   DEFAULT_STATUTORY_MAX_DAYS,
   statutoryLatestDueDate,
 } from '../../functions/shared/domain/deadlines';
-import { eventually, executionHistory, inSeconds, sleep } from './support/activity';
-import { department, startReferral } from './support/referral';
+import { rawItem, eventually, executionHistory, inSeconds, sleep } from './support/activity';
+import { department, referralChain, startReferral } from './support/referral';
 import { api } from './support/api';
-import { ddbDoc, sentMail, type SentMail } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
+import { sentMail, type SentMail } from './support/aws';
+import { stateMachineArn } from './support/cloud';
 
 const anonymous = api(null);
 const organiser = api('organiser');
@@ -29,30 +28,17 @@ const REFERRAL_SUBJECT = '代表意见建议转办';
 
 type Item = Record<string, unknown>;
 
-const item = async (key: { pk: string; sk: string }): Promise<Item | undefined> =>
-  (await ddbDoc().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true })))
-    .Item;
-
 const referral = async (id: string): Promise<Item> => {
-  const found = await item(keys.referral(id));
+  const found = await rawItem(keys.referral(id));
   if (!found) throw new Error(`no referral ${id}`);
   return found;
 };
 
-const chain = async (id: string): Promise<AuditEvent[]> =>
-  ((
-    await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ConsistentRead: true,
-        ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(id))),
-      }),
-    )
-  ).Items ?? []) as AuditEvent[];
+const chain = referralChain;
 
 /** The audit chain of the referral: intact, linked from genesis, and its actions in order. */
 const verifiedActions = async (id: string): Promise<string[]> => {
-  const events = (await chain(id)).sort((a, b) => a.seq - b.seq);
+  const events = await chain(id);
   expect(verifyChain(events).ok).toBe(true);
   expect(events[0]?.prevHash).toBe(GENESIS_HASH);
   const head = await referral(id);
@@ -163,7 +149,7 @@ describe.concurrent('referral paths through the response page and the organisers
     expect(after.text).not.toContain('<form');
 
     // The feedback email to the deputy who raised the finding, with the reply and a rating link.
-    const claim = await item(keys.emailClaim(`REFERRAL#${id}#ROUND#1#FEEDBACK#D.dep-0001`));
+    const claim = await rawItem(keys.emailClaim(`REFERRAL#${id}#ROUND#1#FEEDBACK#D.dep-0001`));
     expect(claim?.messageId).toEqual(expect.any(String));
     const feedback = (await sentMail()).find((m) => m.messageId === claim!.messageId);
     expect(feedback).toBeDefined();

@@ -3,95 +3,29 @@
 // starts it; the human steps are ended with SendTaskSuccess and the stored token, as the
 // department page and the organiser API do. Each case asserts the stored referral, its audit
 // chain, the mail in the local SES store and the execution's history.
-import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
-import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
+import { verifyChain } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
-import { newId } from '../../functions/shared/ids';
-import { eventually, executionHistory, inSeconds } from './support/activity';
+import { rawItem, eventually, executionHistory, inSeconds } from './support/activity';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
+import { referralChain, startReferral } from './support/referral';
 
 const WATER = 'water@';
 const machine = () => stateMachineArn('ReferralWorkflow');
 
 async function referral(id: string): Promise<Record<string, unknown>> {
-  const out = await ddbDoc().send(
-    new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }),
-  );
-  return out.Item!;
+  return (await rawItem(keys.referral(id)))!;
 }
 
-async function chain(id: string): Promise<AuditEvent[]> {
-  const out = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':pk': `REFERRAL#${id}`, ':a': 'AUDIT#' },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []) as AuditEvent[];
-}
+const chain = referralChain;
 
 /** Seeds an activity, one finding raised by dep-0001 and a dispatched referral; starts it. */
-async function startReferral(referralFields: Record<string, unknown>): Promise<string> {
-  const activityId = newId();
-  const referralId = newId();
-  const db = ddbDoc();
-  const put = (Item: Record<string, unknown>) =>
-    db.send(new PutCommand({ TableName: tableName(), Item }));
-  await put({
-    ...keys.activity(activityId),
-    entity: 'ACTIVITY',
-    id: activityId,
-    title: '河涌整治专题调研',
-    language: 'zh',
-    status: 'COMPLETED',
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-  });
-  await put({
-    ...keys.finding(activityId, 'F1'),
-    entity: 'FINDING',
-    id: 'F1',
-    activityId,
-    kind: 'PROBLEM',
-    category: 'DRAINAGE',
-    description: '暴雨后文冲村路段积水',
-    place: '文冲村',
-    raisedBy: { deputyId: 'dep-0001' },
-    needsReferral: true,
-  });
-  await put({
-    ...keys.referral(referralId),
-    ...keys.referralOwnership(activityId, 'dept-water'),
-    entity: 'REFERRAL',
-    id: referralId,
-    activityId,
-    departmentId: 'dept-water',
-    findingIds: ['F1'],
-    committeeId: 'cmte-urban-construction',
-    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-    status: 'DISPATCHED',
-    createdAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-    dispatchedAt: new Date().toISOString(),
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-    ...referralFields,
-  });
-  await sfnClient().send(
-    new StartExecutionCommand({
-      stateMachineArn: machine(),
-      name: referralId,
-      input: JSON.stringify({ referralId }),
-    }),
-  );
-  return referralId;
-}
+const startWaterReferral = async (referralFields: Record<string, unknown>): Promise<string> =>
+  (await startReferral('dept-water', referralFields)).id;
 
 const waitForTask = (id: string, phase: string, ms = 30_000) =>
   eventually(
@@ -163,7 +97,7 @@ async function expectClosed(id: string, status = 'CLOSED') {
 
 describe('referral workflow on the local cloud', () => {
   it('answered on time: email, reply, feedback, rating, closed', async () => {
-    const id = await startReferral({});
+    const id = await startWaterReferral({});
     await waitForTask(id, 'DEPARTMENT');
     const [email] = await mailFor(id);
     expect(email!.destination.to[0]).toMatch(new RegExp(`^${WATER}`));
@@ -206,7 +140,7 @@ describe('referral workflow on the local cloud', () => {
   });
 
   it('overdue with reminder and escalation, then answered late', async () => {
-    const id = await startReferral({ dueAt: inSeconds(8), reminderSecondsBefore: [4] });
+    const id = await startWaterReferral({ dueAt: inSeconds(8), reminderSecondsBefore: [4] });
     await eventually(
       () => referral(id),
       (r) => r.status === 'OVERDUE',
@@ -235,7 +169,7 @@ describe('referral workflow on the local cloud', () => {
   });
 
   it('closed by the supervising committee', async () => {
-    const id = await startReferral({});
+    const id = await startWaterReferral({});
     await endTask(id, 'DEPARTMENT', { outcome: 'CLOSED_BY_COMMITTEE' });
     const { item, actions } = await expectClosed(id, 'CLOSED_BY_COMMITTEE');
     expect(item.outcome).toMatchObject({ status: 'CLOSED_BY_COMMITTEE', answeredAt: null });
@@ -243,7 +177,7 @@ describe('referral workflow on the local cloud', () => {
   });
 
   it('not satisfied reopens once; the second reply closes', async () => {
-    const id = await startReferral({});
+    const id = await startWaterReferral({});
     await waitForTask(id, 'DEPARTMENT');
     await storeReply(id, 'UNRESOLVABLE');
     await endTask(id, 'DEPARTMENT', { outcome: 'REPLIED' });

@@ -3,40 +3,27 @@
 // recorded on the referral from the execution's FAILED event (the EventBridge rule's target);
 // once the address is fixed, POST /referrals/{id}/redrive runs the step again: one email, the
 // failure cleared, the chain intact. Who may redrive, and what is refused, without any change.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
-import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
-import { describeExecution, eventually, executionHistory } from './support/activity';
+import { verifyChain } from '../../functions/shared/data/audit';
+import { keys } from '../../functions/shared/data/keys';
+import { rawItem, describeExecution, eventually, executionHistory } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc, sentMail } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
-import { department, startReferral } from './support/referral';
+import { department, referralChain, startReferral } from './support/referral';
 
 type Item = Record<string, unknown>;
 const organiser = api({ role: 'organiser', sub: 'org-redrive-own', street: 'WENCHONG' });
 const otherStreet = api({ role: 'organiser', sub: 'org-redrive-other', street: 'HUANGPU' });
 const auditor = api('auditor');
 
-const referral = async (id: string): Promise<Item> =>
-  (
-    await ddbDoc().send(
-      new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }),
-    )
-  ).Item ?? {};
+const referral = async (id: string): Promise<Item> => (await rawItem(keys.referral(id))) ?? {};
 
 const actionsOf = async (id: string): Promise<string[]> => {
-  const events = ((
-    await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ConsistentRead: true,
-        ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(id))),
-      }),
-    )
-  ).Items ?? []) as AuditEvent[];
-  expect(verifyChain(events.sort((a, b) => a.seq - b.seq)).ok).toBe(true);
+  const events = await referralChain(id);
+  expect(verifyChain(events).ok).toBe(true);
   return events.map((e) => e.action);
 };
 

@@ -3,9 +3,9 @@
 // the tests of the public pages and of who may act on a referral.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH } from '../../../functions/shared/data/audit';
-import { keys } from '../../../functions/shared/data/keys';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GENESIS_HASH, type AuditEvent } from '../../../functions/shared/data/audit';
+import { keys, toQueryParams } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
 import type { LinkStore } from '../../../functions/shared/links';
 import { extractKey } from '../../../functions/shared/secrets';
@@ -194,3 +194,15 @@ export async function startReferral(
   );
   return { id, activityId };
 }
+
+/** The referral's audit chain as stored, in order. */
+export const referralChain = async (id: string): Promise<AuditEvent[]> => {
+  const out = await ddbDoc().send(
+    new QueryCommand({
+      TableName: tableName(),
+      ConsistentRead: true,
+      ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(id))),
+    }),
+  );
+  return ((out.Items ?? []) as AuditEvent[]).sort((a, b) => a.seq - b.seq);
+};

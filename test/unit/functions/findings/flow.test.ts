@@ -300,6 +300,21 @@ describe('findings', () => {
   });
 });
 
+/** A referral of the activity under test: APPROVED for dept-water unless `fields` say otherwise. */
+const putReferral = (referralId: string, fields: Record<string, unknown> = {}) =>
+  table.put({
+    pk: `REFERRAL#${referralId}`,
+    sk: 'REFERRAL',
+    id: referralId,
+    activityId: ID,
+    departmentId: 'dept-water',
+    findingIds: [],
+    status: 'APPROVED',
+    auditSeq: 0,
+    auditHash: '0'.repeat(64),
+    ...fields,
+  });
+
 describe('the activity from findings to completion', () => {
   it('seals, triages, reviews, approves, dispatches and completes with a verifiable trail', async () => {
     const f = async (body: Record<string, unknown>, claims?: Record<string, unknown>) =>
@@ -488,17 +503,7 @@ describe('the activity from findings to completion', () => {
   it('treats an existing referral execution with the same input as dispatched', async () => {
     const referralId = referralIdOf(ID, 'dept-water');
     setActivity({ status: 'IN_REVIEW', reviewApprovedAt: 'x', approvedReferralIds: [referralId] });
-    table.put({
-      pk: `REFERRAL#${referralId}`,
-      sk: 'REFERRAL',
-      id: referralId,
-      activityId: ID,
-      departmentId: 'dept-water',
-      findingIds: [],
-      status: 'APPROVED',
-      auditSeq: 0,
-      auditHash: '0'.repeat(64),
-    });
+    putReferral(referralId);
     sfn
       .on(StartExecutionCommand)
       .rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
@@ -532,17 +537,11 @@ describe('the activity from findings to completion', () => {
       [water!, 'SENT'],
       [roads!, 'DISPATCHED'],
     ] as const) {
-      table.put({
-        pk: `REFERRAL#${referralId}`,
-        sk: 'REFERRAL',
-        id: referralId,
-        activityId: ID,
+      putReferral(referralId, {
         departmentId: 'dept-x',
-        findingIds: [],
         status,
         executionArn: `${REFERRAL_SM.replace(':stateMachine:', ':execution:')}:${referralId}`,
         auditSeq: 2,
-        auditHash: '0'.repeat(64),
       });
     }
     expect(await step(dispatchStep)).toEqual({ activityId: ID, dispatched: 2 });
@@ -558,17 +557,7 @@ describe('the activity from findings to completion', () => {
   it('marks a referral DISPATCHED before its workflow starts, so its first step finds it so', async () => {
     const referralId = referralIdOf(ID, 'dept-water');
     setActivity({ status: 'IN_REVIEW', reviewApprovedAt: 'x', approvedReferralIds: [referralId] });
-    table.put({
-      pk: `REFERRAL#${referralId}`,
-      sk: 'REFERRAL',
-      id: referralId,
-      activityId: ID,
-      departmentId: 'dept-water',
-      findingIds: [],
-      status: 'APPROVED',
-      auditSeq: 0,
-      auditHash: '0'.repeat(64),
-    });
+    putReferral(referralId);
     const seenAtStart: unknown[] = [];
     sfn.on(StartExecutionCommand).callsFake(() => {
       seenAtStart.push(table.get(`REFERRAL#${referralId}`, 'REFERRAL')?.status);
