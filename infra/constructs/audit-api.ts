@@ -54,9 +54,9 @@ export class AuditApi extends Construct {
       logRetention,
     });
     // table.grant covers the table and its indexes (…/index/*).
-    for (const fn of [this.listFunction, this.trailFunction]) {
-      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
-    }
+    table.grant(this.trailFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+    // A listing page reads its referrals' current status in one BatchGetItem.
+    table.grant(this.listFunction, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
 
     const handlers = { list: this.listFunction, trail: this.trailFunction };
     for (const [kind, routes] of Object.entries(AUDIT_ROUTES)) {

@@ -14,6 +14,9 @@ export interface AuditStatsApiProps {
 
 const { GET } = apigwv2.HttpMethod;
 
+// Both read by key, the referrals they name in batches (functions/shared/data/batch-get.ts).
+const READ_BY_KEY_AND_QUERY = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+
 /**
  * Statistics of a period and deputies' duty records (issue 5): two read-only functions,
  * GetItem and Query only (statistics month partitions, the ownership index, items by key).
@@ -34,7 +37,7 @@ export class AuditStatsApi extends Construct {
       environment,
       logRetention,
     });
-    table.grant(this.statisticsFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+    table.grant(this.statisticsFunction, ...READ_BY_KEY_AND_QUERY);
 
     this.dutyRecordFunction = new ProjectFunction(this, 'DutyRecordFunction', {
       entry: 'functions/audit-stats/duty-record.ts',
@@ -43,7 +46,7 @@ export class AuditStatsApi extends Construct {
       environment,
       logRetention,
     });
-    table.grant(this.dutyRecordFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+    table.grant(this.dutyRecordFunction, ...READ_BY_KEY_AND_QUERY);
 
     api.addRoute('AuditStatistics', {
       method: GET,

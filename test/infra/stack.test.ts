@@ -174,6 +174,21 @@ describe('functions', () => {
     expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
   });
 
+  it('the audit listing, statistics and duty record read by key in batches, write nothing', () => {
+    for (const prefix of [
+      'ListAuditActivitiesFunction',
+      'AuditStatisticsFunction',
+      'DutyRecordFunction',
+    ]) {
+      const actions = actionsOf(prefix).filter((a) => a.startsWith('dynamodb:'));
+      // Each reads the referrals it names with BatchGetItem (functions/shared/data/batch-get.ts).
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']),
+      );
+      expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    }
+  });
+
   it('no statement grants every resource except X-Ray (which has no resource-level permissions)', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) {
       const statements = (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] })
