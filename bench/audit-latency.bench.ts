@@ -10,7 +10,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud';
 import { synthArgs } from '../infra/local/code';
 import { rollupsOfMonthItems } from '../functions/audit-stats/backfill';
-import type { ActivityStatsItem, ReferralStatsItem } from '../functions/audit-stats/items';
+import {
+  dutySummaryKeysOf,
+  entryContribution,
+  type DutyEntry,
+} from '../functions/audit-stats/duty';
+import type {
+  ActivityStatsItem,
+  ReferralFactsSource,
+  ReferralStatsItem,
+} from '../functions/audit-stats/items';
 import { rollupItem } from '../functions/audit-stats/rollups';
 import { demoDeputies, demoSeedItems } from '../functions/shared/demo/seed';
 import { STREETS, type Street } from '../functions/shared/domain/reference';
@@ -160,6 +169,8 @@ async function main(): Promise<void> {
     let firstActivity: Item | undefined;
     // Every statistics item so far: the rollups of each size are what all of them add up to.
     const statsItems: Item[] = [];
+    const referrals = new Map<string, ReferralFactsSource>();
+    const dutySummaries = new Map<string, Item>();
     const results = new Map<string, Map<number, { ms: number[]; count: number }>>();
     let queries: Query[] = [];
     for (const size of SIZES) {
@@ -178,6 +189,25 @@ async function main(): Promise<void> {
         statsItems as unknown as (ActivityStatsItem | ReferralStatsItem)[],
       );
       items.push(...[...rollups.values()].map(({ key, rollup }) => rollupItem(key, rollup)));
+      // The deputies' duty summaries CompleteActivity adds into (functions/audit-stats/duty.ts),
+      // summed over every entry so far the same way.
+      for (const item of items) {
+        if (item.entity === 'REFERRAL') referrals.set(String(item.id), item as never);
+      }
+      for (const entry of items.filter((item) => item.entity === 'DUTY_ENTRY')) {
+        const { counts } = entryContribution(entry as unknown as DutyEntry, referrals);
+        for (const key of dutySummaryKeysOf(entry as unknown as DutyEntry)) {
+          const summary = dutySummaries.get(`${key.pk} ${key.sk}`) ?? {
+            ...key,
+            entity: 'DUTY_SUMMARY',
+          };
+          for (const [name, by] of Object.entries(counts)) {
+            summary[name] = ((summary[name] as number | undefined) ?? 0) + by;
+          }
+          dutySummaries.set(`${key.pk} ${key.sk}`, summary);
+        }
+      }
+      items.push(...dutySummaries.values());
       await batchWrite(cloud, items);
       console.log(
         `${size} completed activities (${items.length} items written in ${round((performance.now() - started) / 1000, 0)} s)`,
@@ -243,7 +273,7 @@ async function main(): Promise<void> {
                 .completed,
           },
           {
-            name: "a deputy's duty record (year)",
+            name: "a deputy's duty record (year, first page)",
             path: `/audit/deputies/${deputyId}/duty-record?year=${year}`,
             token: auditor,
             count: (b) =>
@@ -325,7 +355,7 @@ async function main(): Promise<void> {
         `Completed activities written into DynamoDB Local (in memory) in the item shapes the ` +
         `workflow leaves (activity, 8 chained audit events, 6 invitations, 2 findings, a closed ` +
         `referral, the audit listing entries, the statistics items and the rollups they add up ` +
-        `to), spread over ${MONTHS} months, ` +
+        `to, each participant's duty record entry and the duty summaries they add up to), spread over ${MONTHS} months, ` +
         `${Object.keys(STREETS).length} streets, 10 types and ${dataset.organisers.length} organisers; ` +
         `${fmt(small)} first, then ${fmt(large)} (the same ${fmt(small)} plus more). Each query goes ` +
         `through the local HTTP API with a real token (JWT checked as API Gateway checks it) to ` +

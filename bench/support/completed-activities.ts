@@ -4,6 +4,7 @@
 // the project's own builders (keys, the audit chain, the report, the listing entries, the
 // statistics items), so the audit queries read what they would read in production.
 import { endedActivityEntries } from '../../functions/audit/listing';
+import { dutyEntriesOf, dutyEntryItem } from '../../functions/audit-stats/duty';
 import {
   activityStatsItem,
   referralFactsOf,
@@ -251,13 +252,6 @@ export function completedActivity(dataset: Dataset, rnd: () => number): Item[] {
     activityId: id,
     deputyId,
     invitedAt: at(-7 * 24 * 60 + 1),
-    // As scheduling copies them (functions/activities/domain.ts): what a duty record lists.
-    activity: {
-      title: activity.title,
-      type: activity.type,
-      street: activity.street,
-      startsAt: activity.startsAt,
-    },
     emailMessageId: `bench-${id}-${deputyId}`,
     emailSentAt: at(-7 * 24 * 60 + 1),
     response: 'ACCEPTED',
@@ -272,9 +266,16 @@ export function completedActivity(dataset: Dataset, rnd: () => number): Item[] {
     ...referralFactsOf(referral as never),
   };
 
+  // What CompleteActivity writes for each participant's duty record (functions/audit-stats/
+  // duty.ts); their year summaries add up across activities, so the benchmark sums them.
+  const dutyEntries = dutyEntriesOf(activity, invitations, findings, new Set([referralId])).map(
+    dutyEntryItem,
+  );
+
   return [
     activity,
     ...events.map(auditEventItem),
+    ...dutyEntries,
     ...invitations,
     ...findings,
     referral,

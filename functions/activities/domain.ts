@@ -181,12 +181,6 @@ export const createActivity = async (
     activityId: id,
     deputyId,
     invitedAt: at,
-    activity: {
-      title: input.title,
-      type: input.type,
-      street: input.street,
-      startsAt: input.startsAt,
-    },
   }));
 
   const { items: scheduled } = startAuditStream({

@@ -34,7 +34,9 @@ import { endedActivityPuts } from '../audit/listing.js';
 import { WORKFLOW_ACTOR } from './domain.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
+import { recordDutyOfActivity } from '../audit-stats/duty.js';
 import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
+import { listInvitations } from '../shared/data/activities.js';
 
 export interface StepDeps {
   db: DynamoDBDocumentClient;
@@ -497,6 +499,16 @@ export const completeActivity = async (
       findings,
       referrals: [...referrals.values()],
     });
+    // Each participant's duty record entry and year counters (functions/audit-stats/duty.ts),
+    // before the completion: a retry then finds them written and adds nothing, where a retry
+    // after the completion would stop at COMPLETED and never write them.
+    await recordDutyOfActivity(
+      deps,
+      activity,
+      await listInvitations(deps, activityId),
+      findings,
+      referrals as unknown as ReadonlyMap<string, ReferralFactsSource>,
+    );
     const at = clock(deps).toISOString();
     // Statistics items and rollups (functions/audit-stats/items.ts): the activity's item and
     // its rollup ADDs always in this transaction (the ADDs count once only because they commit

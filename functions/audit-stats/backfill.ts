@@ -7,7 +7,10 @@ import {
   type KeyQuery,
   type PrimaryKey,
 } from '../shared/data/keys.js';
-import type { ActivityStatsItem, ReferralStatsItem } from './items.js';
+import { getReferrals, listFindings, type ActivityExtras } from '../findings/store.js';
+import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { recordDutyOfActivity } from './duty.js';
+import type { ActivityStatsItem, ReferralFactsSource, ReferralStatsItem } from './items.js';
 import {
   activityContribution,
   emptyRollup,
@@ -181,4 +184,51 @@ export const backfillStatsRollupsOfMonth = async (
     rollups: computed.size,
     differing,
   };
+};
+
+export interface BackfillDutyResult {
+  month: string;
+  activities: number;
+  entries: number;
+}
+
+/**
+ * The duty records (functions/audit-stats/duty.ts) of the activities a month completed before
+ * they were written at completion: for each completed activity (its statistics item), what
+ * CompleteActivity now writes, from the activity's invitations, findings and referrals as they
+ * stand. Each deputy's entry is a conditional Put committed with its counters, so running it
+ * again, or over an activity completed since, adds nothing; a referral closed meanwhile is
+ * counted with its outcome.
+ */
+export const backfillDutyOfMonth = async (
+  deps: ReadDeps,
+  month: string,
+): Promise<BackfillDutyResult> => {
+  const items = await queryAll<ActivityStatsItem | ReferralStatsItem>(
+    deps,
+    keys.statsOfMonth(month),
+  );
+  const activityIds = items
+    .filter((item): item is ActivityStatsItem => item.entity === 'STATS_ACTIVITY')
+    .map((item) => item.activityId);
+  let entries = 0;
+  for (const activityId of activityIds) {
+    const activity = (await getActivity(deps, activityId)) as
+      (Awaited<ReturnType<typeof getActivity>> & ActivityExtras) | undefined;
+    if (!activity) continue;
+    const [invitations, findings, referrals] = await Promise.all([
+      listInvitations(deps, activityId),
+      listFindings(deps, activityId),
+      getReferrals(deps, activity.approvedReferralIds ?? []),
+    ]);
+    const written = await recordDutyOfActivity(
+      deps,
+      activity,
+      invitations,
+      findings,
+      referrals as unknown as ReadonlyMap<string, ReferralFactsSource>,
+    );
+    entries += written.entries;
+  }
+  return { month, activities: activityIds.length, entries };
 };

@@ -244,24 +244,53 @@ export interface DutyReferral {
   answeredOnTime: boolean | null;
 }
 
+export interface DutySummary {
+  activitiesAttended: number;
+  activitiesByType: Record<string, number>;
+  findingsRaised: number;
+  findingsByKind: Record<string, number>;
+  findingsByCategory: Record<string, number>;
+  findingsReferred: number;
+  referrals: number;
+  referralsAnswered: number;
+  referralsResolved: number;
+}
+
 export interface DutyRecord {
   deputyId: string;
   year: number;
-  summary: {
-    activitiesAttended: number;
-    activitiesByType: Record<string, number>;
-    findingsRaised: number;
-    findingsByKind: Record<string, number>;
-    findingsByCategory: Record<string, number>;
-    findingsReferred: number;
-    referrals: number;
-    referralsAnswered: number;
-    referralsResolved: number;
-  };
+  summary: DutySummary;
   activities: DutyActivity[];
   findings: DutyFinding[];
   referrals: DutyReferral[];
 }
+
+/**
+ * The summary of a duty year from its stored counters (functions/audit-stats/duty.ts): numbers
+ * named `n#<what>` or `<dimension>#<value>`, plus the outcomes of the referrals still open.
+ */
+export const dutySummaryFromCounts = (counts: Readonly<Record<string, number>>): DutySummary => {
+  const dimension = (prefix: string) =>
+    sortedRecord(
+      Object.fromEntries(
+        Object.entries(counts)
+          .filter(([name, count]) => name.startsWith(`${prefix}#`) && count !== 0)
+          .map(([name, count]) => [name.slice(prefix.length + 1), count]),
+      ),
+    );
+  const total = (name: string) => counts[`n#${name}`] ?? 0;
+  return {
+    activitiesAttended: total('activities'),
+    activitiesByType: dimension('type'),
+    findingsRaised: total('findings'),
+    findingsByKind: dimension('kind'),
+    findingsByCategory: dimension('category'),
+    findingsReferred: total('referred'),
+    referrals: total('referrals'),
+    referralsAnswered: total('answered'),
+    referralsResolved: total('resolved'),
+  };
+};
 
 const countBy = <T>(items: readonly T[], keyOf: (item: T) => string) => {
   const counts: Record<string, number> = {};

@@ -20,13 +20,15 @@ import { dutyScopeFor, parseQuery } from './access.js';
 import { dutyRecordEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
 import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
+import { readDutyRecordPage } from './duty-page.js';
 import { getDeputyProfile, readDutyRecord } from './store.js';
 
 const env = parseEnv(dutyRecordEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
 /**
- * `GET /audit/deputies/{deputyId}/duty-record?year&format` → `200 {dutyRecord}` or CSV, and
+ * `GET /audit/deputies/{deputyId}/duty-record?year&limit&cursor` → `200 {dutyRecord}`: the
+ * year's summary and a page of its lists, `nextCursor` to go on; `format=csv` the whole year;
  * `GET /audit/deputies/{deputyId}/duty-report?year` → the draft duty report (履职报告) as plain
  * text. Auditors, organisers (a street's organiser: that street's activities), the deputy
  * themself; another deputy's record is 404.
@@ -47,13 +49,18 @@ export const handler = middy<
     const scope = dutyScopeFor(getCaller(event), deputyId);
     const deputy = await getDeputyProfile(deps, deputyId);
     if (!deputy) throw new NotFoundError(`Duty record of ${deputyId} not found`);
+    const report = (event.routeKey ?? event.rawPath ?? '').endsWith('/duty-report');
+    if (!report && query.format === 'json') {
+      const page = await readDutyRecordPage(deps, deputyId, query, scope.street);
+      logger.info('Duty record page read', { deputyId, year: query.year });
+      return jsonResponse(200, { dutyRecord: page });
+    }
     const record = await readDutyRecord(deps, deputyId, query.year, scope.street);
     logger.info('Duty record read', {
       deputyId,
       year: query.year,
       activities: record.summary.activitiesAttended,
     });
-    const report = (event.routeKey ?? event.rawPath ?? '').endsWith('/duty-report');
     if (report) {
       return {
         statusCode: 200,
@@ -64,15 +71,12 @@ export const handler = middy<
         }),
       };
     }
-    if (query.format === 'csv') {
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': CSV_CONTENT_TYPE,
-          'content-disposition': `attachment; filename="duty-record-${deputyId}-${query.year}.csv"`,
-        },
-        body: dutyRecordCsv(record),
-      };
-    }
-    return jsonResponse(200, { dutyRecord: record });
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': CSV_CONTENT_TYPE,
+        'content-disposition': `attachment; filename="duty-record-${deputyId}-${query.year}.csv"`,
+      },
+      body: dutyRecordCsv(record),
+    };
   });

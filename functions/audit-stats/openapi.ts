@@ -38,15 +38,24 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     path: '/audit/deputies/{deputyId}/duty-record',
     summary: 'A deputy’s duty record (履职档案) for a year',
     description: [
-      'Activities attended by type, findings raised, the referrals they led to and their',
-      'outcomes. `format=csv`: one row per activity and per finding, UTF-8 with BOM.',
+      'The completed activities of the year the deputy took part in (checked in, or raised a',
+      'finding), the findings they raised and the referrals those led to, with their outcomes.',
+      '`summary` counts the whole year; the lists come a page of `limit` activities at a time,',
+      'in start order, with that page’s findings and referrals (their status as it stands now);',
+      '`nextCursor` (opaque, bound to the caller’s scope) fetches the next page. Every page costs',
+      'the same reads whatever the deputy did that year. `format=csv`: the whole year, one row',
+      'per activity and per finding, UTF-8 with BOM (`limit` and `cursor` do not apply).',
     ].join('\n'),
     roles: ['auditor', 'organiser', 'deputy'],
     rolesNote:
       'auditors; organisers (a street’s organiser sees that street’s activities); a deputy their own only',
     params: deputyPathSchema,
     query: dutyQuerySchema,
-    responses: { 200: '{dutyRecord}, or text/csv', ...dutyResponses },
+    responses: {
+      200: '{dutyRecord: {summary, activities, findings, referrals, nextCursor?}}, or text/csv',
+      400: 'cursor not from this query and scope',
+      ...dutyResponses,
+    },
   },
   {
     method: 'GET',

@@ -199,34 +199,54 @@ export const sameRollup = (a: Rollup, b: Rollup): boolean => {
  * the activity's audit head, CloseReferral on the referral's), so a retried step either finds
  * the change done and writes nothing, or commits all of it once.
  */
-export const rollupAdds = (
+/**
+ * An Update that `ADD`s counters (number attributes) and string-set members into one item,
+ * creating it if missing. `ADD` is not idempotent: callers put it in a transaction that commits
+ * only once (a status change, a conditional Put).
+ */
+export const addingUpdate = (
   tableName: string,
-  dims: { startsAt: string; street: string; type: string },
-  contribution: Rollup,
+  Key: PrimaryKey,
+  entity: string,
+  counts: Record<string, number>,
+  sets: Record<string, ReadonlySet<string>> = {},
 ) => {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = { '#entity': 'entity' };
+  const values: Record<string, unknown> = { ':entity': entity };
   const parts: string[] = [];
-  Object.entries(contribution.counts).forEach(([name, count], i) => {
+  Object.entries(counts).forEach(([name, count], i) => {
     names[`#c${i}`] = name;
     values[`:c${i}`] = count;
     parts.push(`#c${i} :c${i}`);
   });
-  if (contribution.stations.size > 0) {
-    names['#stations'] = STATIONS_ATTRIBUTE;
-    values[':stations'] = new Set(contribution.stations);
-    parts.push('#stations :stations');
-  }
-  return rollupKeysOf(dims).map((Key) => ({
+  Object.entries(sets)
+    .filter(([, members]) => members.size > 0)
+    .forEach(([name, members], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = new Set(members);
+      parts.push(`#s${i} :s${i}`);
+    });
+  return {
     Update: {
       TableName: tableName,
       Key,
-      UpdateExpression: `SET #entity = :entity ADD ${parts.join(', ')}`,
-      ExpressionAttributeNames: { ...names, '#entity': 'entity' },
-      ExpressionAttributeValues: { ...values, ':entity': 'STATS_ROLLUP' },
+      UpdateExpression: `SET #entity = :entity${parts.length > 0 ? ` ADD ${parts.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     },
-  }));
+  };
 };
+
+export const rollupAdds = (
+  tableName: string,
+  dims: { startsAt: string; street: string; type: string },
+  contribution: Rollup,
+) =>
+  rollupKeysOf(dims).map((Key) =>
+    addingUpdate(tableName, Key, 'STATS_ROLLUP', contribution.counts, {
+      [STATIONS_ATTRIBUTE]: contribution.stations,
+    }),
+  );
 
 /** The rollup a stored rollup item holds (its counters and stations; keys ignored). */
 export const rollupOfItem = (item: Record<string, unknown>): Rollup => {

@@ -39,7 +39,14 @@ export const deputyPathSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a deputy id' }),
 });
 
-/** Query of the duty record and the duty report. */
+export const DUTY_PAGE_SIZE = 50;
+export const MAX_DUTY_PAGE_SIZE = 100;
+
+/**
+ * Query of the duty record and the duty report. `limit` and `cursor` page the record's lists
+ * (activities a page at a time, with their findings and referrals); the exports (CSV, the
+ * report) hold the whole year.
+ */
 export const dutyQuerySchema = z.strictObject({
   year: z
     .string()
@@ -47,6 +54,8 @@ export const dutyQuerySchema = z.strictObject({
     .transform(Number)
     .refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
   format,
+  limit: z.coerce.number().int().min(1).max(MAX_DUTY_PAGE_SIZE).default(DUTY_PAGE_SIZE),
+  cursor: z.string().min(1).max(1024).optional(),
 });
 
 export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;

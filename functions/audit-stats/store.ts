@@ -1,13 +1,17 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
+import { mapLimit } from '../shared/map-limit.js';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
 import { chinaYearBounds } from '../shared/domain/deadlines.js';
+import { OPEN_REFERRALS_ATTRIBUTE, outcomeCounts, referralIdsOf, type DutyEntry } from './duty.js';
 import {
   buildDutyRecord,
+  dutySummaryFromCounts,
   monthsBetween,
   type DutyActivity,
   type DutyFinding,
   type DutyRecord,
+  type DutySummary,
   type DutyReferral,
   type PeriodStatistics,
   statisticsFromRollup,
@@ -72,24 +76,6 @@ const getItem = async <T>(
     new GetCommand({ TableName: deps.tableName, Key: key, ...projection }),
   );
   return Item as T | undefined;
-};
-
-/** `fn` over `items`, at most `limit` at a time, results in input order. */
-const mapLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 };
 
 const REFERRAL_FACT_ATTRIBUTES = [
@@ -193,32 +179,6 @@ export const readStatistics = async (
   );
 };
 
-interface InvitationRow {
-  activityId: string;
-  checkedInAt?: string;
-  checkInMethod?: string;
-  activity?: { title: string; type: string; street: string; startsAt: string };
-}
-
-interface ActivityRow {
-  id: string;
-  title: string;
-  type: string;
-  street: string;
-  startsAt: string;
-}
-
-interface FindingRow {
-  id: string;
-  activityId: string;
-  kind: string;
-  category: string;
-  recordedAt: string;
-  needsReferral: boolean;
-  decision?: { type: string };
-  referralId?: string;
-}
-
 export interface DeputyProfile {
   id: string;
   name?: string;
@@ -228,11 +188,133 @@ export interface DeputyProfile {
 export const getDeputyProfile = (deps: ReadDeps, deputyId: string) =>
   getItem<DeputyProfile>(deps, keys.deputy(deputyId), ['id', 'name', 'seats']);
 
+/** One page of a deputy's duty entries: the activities they took part in, in start order. */
+export interface DutyPage {
+  activities: DutyActivity[];
+  findings: DutyFinding[];
+  referrals: DutyReferral[];
+  /** Where the next page starts (a LastEvaluatedKey), absent on the last page. */
+  next?: Record<string, unknown>;
+}
+
 /**
- * A deputy's duty record for a year (in China time): the activities they checked in at (their invitations on
- * the ownership index, each activity by key), the findings they raised (the ownership index),
- * and the referrals those led to (by key). `street` narrows it to one street's activities
- * (an organiser scoped to a street sees only those).
+ * A page of a deputy's duty entries of a year (functions/audit-stats/duty.ts): one Query of at
+ * most `limit` entries (fewer when `street` filters some out), and one BatchGetItem of the
+ * referrals they led to, read live (their status moves on after the activity completed).
+ */
+export const readDutyPage = async (
+  deps: ReadDeps,
+  deputyId: string,
+  year: number,
+  options: { street?: string; limit: number; start?: Record<string, unknown> },
+): Promise<DutyPage> => {
+  const params = toQueryParams(keys.dutyEntriesOfDeputyBetween(deputyId, chinaYearBounds(year)));
+  const page = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      ...params,
+      ...(options.street !== undefined
+        ? {
+            FilterExpression: '#street = :street',
+            ExpressionAttributeNames: { ...params.ExpressionAttributeNames, '#street': 'street' },
+            ExpressionAttributeValues: {
+              ...params.ExpressionAttributeValues,
+              ':street': options.street,
+            },
+          }
+        : {}),
+      // One more than the page: a full page that ends the year then says so (no cursor to an
+      // empty page), where DynamoDB's LastEvaluatedKey would not know.
+      Limit: options.limit + 1,
+      ...(options.start ? { ExclusiveStartKey: options.start } : {}),
+    }),
+  );
+  const items = (page.Items ?? []) as (DutyEntry & { pk: string; sk: string })[];
+  const entries = items.slice(0, options.limit);
+  const last = entries.at(-1);
+  const next =
+    items.length > options.limit && last ? { pk: last.pk, sk: last.sk } : page.LastEvaluatedKey;
+  const referralIds = [...new Set(entries.flatMap(referralIdsOf))];
+  const referralsById = await batchGetByKey<ReferralFactsSource>(
+    deps,
+    referralIds.map((id) => [id, keys.referral(id)] as const),
+    { attributes: REFERRAL_FACT_ATTRIBUTES },
+  );
+  return {
+    activities: entries.flatMap((entry) =>
+      entry.attended && entry.checkedInAt
+        ? [
+            {
+              activityId: entry.activityId,
+              title: entry.title,
+              type: entry.type,
+              street: entry.street,
+              startsAt: entry.startsAt,
+              checkedInAt: entry.checkedInAt,
+              checkInMethod: entry.checkInMethod,
+            },
+          ]
+        : [],
+    ),
+    findings: entries.flatMap((entry) => entry.findings),
+    referrals: referralIds.flatMap((id) => {
+      const row = referralsById.get(id);
+      if (!row) return [];
+      const facts = referralFactsOf(row);
+      return [
+        {
+          referralId: row.id,
+          departmentId: row.departmentId,
+          status: row.status,
+          result: facts.result,
+          answeredAt: facts.answeredAt,
+          answeredOnTime: row.outcome?.answeredOnTime ?? null,
+        },
+      ];
+    }),
+    ...(next ? { next } : {}),
+  };
+};
+
+/**
+ * The summary of a deputy's duty year (of one street for a street's organiser): one GetItem of
+ * its counters, and the referrals whose outcome was not known at completion, read live.
+ */
+export const readDutySummary = async (
+  deps: ReadDeps,
+  deputyId: string,
+  year: number,
+  street?: string,
+): Promise<DutySummary> => {
+  const item = await getItem<Record<string, unknown>>(
+    deps,
+    keys.dutySummary(deputyId, year, street),
+  );
+  const counts: Record<string, number> = {};
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (typeof value === 'number' && name.includes('#')) counts[name] = value;
+  }
+  const stored = item?.[OPEN_REFERRALS_ATTRIBUTE];
+  const open =
+    stored instanceof Set || Array.isArray(stored)
+      ? [...(stored as Iterable<unknown>)].filter((id): id is string => typeof id === 'string')
+      : [];
+  const live = await batchGetByKey<ReferralFactsSource>(
+    deps,
+    open.map((id) => [id, keys.referral(id)] as const),
+    { attributes: REFERRAL_FACT_ATTRIBUTES },
+  );
+  for (const referral of live.values()) {
+    for (const [name, by] of Object.entries(outcomeCounts(referralFactsOf(referral)))) {
+      counts[name] = (counts[name] ?? 0) + by;
+    }
+  }
+  return dutySummaryFromCounts(counts);
+};
+
+/**
+ * A deputy's whole duty year, for the exports (CSV, the draft duty report): every page of
+ * entries, 100 at a time, summed up from the very lists it holds.
  */
 export const readDutyRecord = async (
   deps: ReadDeps,
@@ -240,110 +322,26 @@ export const readDutyRecord = async (
   year: number,
   street?: string,
 ): Promise<DutyRecord> => {
-  const yearBounds = chinaYearBounds(year);
-  const [invitations, findingRows] = await Promise.all([
-    // Only what the record uses: a finding's description and place, an invitation's email
-    // bookkeeping, are most of their bytes.
-    queryAll<InvitationRow>(deps, keys.invitationsOfDeputyBetween(deputyId, yearBounds), [
-      'activityId',
-      'checkedInAt',
-      'checkInMethod',
-      'activity',
-    ]),
-    queryAll<FindingRow>(deps, keys.findingsOfDeputyBetween(deputyId, yearBounds), [
-      'id',
-      'activityId',
-      'kind',
-      'category',
-      'recordedAt',
-      'needsReferral',
-      'decision',
-      'referralId',
-    ]),
-  ]);
-  const attended = invitations.filter((invitation) => invitation.checkedInAt);
-  // The activities' fields come with the invitations (copied at scheduling); only the
-  // activities of invitations older than that copy, and of findings at activities the deputy
-  // was not invited to, are read (BatchGetItem, 100 keys a call).
-  const copied = new Map<string, ActivityRow>(
-    invitations.flatMap((i) =>
-      i.activity ? [[i.activityId, { id: i.activityId, ...i.activity }]] : [],
-    ),
-  );
-  const missing = [
-    ...new Set([...attended.map((i) => i.activityId), ...findingRows.map((f) => f.activityId)]),
-  ].filter((id) => !copied.has(id));
-  const activityRows = await batchGetByKey<ActivityRow>(
-    deps,
-    missing.map((id) => [id, keys.activity(id)] as const),
-    { attributes: ['id', 'title', 'type', 'street', 'startsAt'] },
-  );
-  const activitiesById = new Map(
-    [...copied.values(), ...activityRows.values()]
-      .filter((row) => street === undefined || row.street === street)
-      .map((row) => [row.id, row]),
-  );
-
-  const activities: DutyActivity[] = attended.flatMap((invitation) => {
-    const activity = activitiesById.get(invitation.activityId);
-    if (!activity) return [];
-    return [
-      {
-        activityId: activity.id,
-        title: activity.title,
-        type: activity.type,
-        street: activity.street,
-        startsAt: activity.startsAt,
-        checkedInAt: invitation.checkedInAt!,
-        checkInMethod: invitation.checkInMethod ?? null,
-      },
-    ];
-  });
-  const findings: DutyFinding[] = findingRows
-    .filter((finding) => activitiesById.has(finding.activityId))
-    .map((finding) => ({
-      findingId: finding.id,
-      activityId: finding.activityId,
-      kind: finding.kind,
-      category: finding.category,
-      recordedAt: finding.recordedAt,
-      needsReferral: finding.needsReferral,
-      decision: finding.decision?.type ?? null,
-      referralId: finding.referralId ?? null,
-    }));
-  const referralIds = [...new Set(findings.flatMap((f) => (f.referralId ? [f.referralId] : [])))];
-  const referralsById = await batchGetByKey<ReferralFactsSource>(
-    deps,
-    referralIds.map((id) => [id, keys.referral(id)] as const),
-    { attributes: REFERRAL_FACT_ATTRIBUTES },
-  );
-  // In the order the findings name them, as before.
-  const referrals: DutyReferral[] = referralIds
-    .flatMap((id) => {
-      const row = referralsById.get(id);
-      return row ? [row] : [];
-    })
-    // A draft the review dropped never left the chairmen's meeting: not an outcome.
-    .filter((row) => row.status !== 'DRAFT')
-    .map((row) => {
-      const facts = referralFactsOf(row);
-      return {
-        referralId: row.id,
-        departmentId: row.departmentId,
-        status: row.status,
-        result: facts.result,
-        answeredAt: facts.answeredAt,
-        answeredOnTime: row.outcome?.answeredOnTime ?? null,
-      };
+  const pages: DutyPage[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await readDutyPage(deps, deputyId, year, {
+      ...(street !== undefined ? { street } : {}),
+      limit: 100,
+      ...(start ? { start } : {}),
     });
-  const known = new Set(referrals.map((r) => r.referralId));
+    pages.push(page);
+    start = page.next;
+  } while (start);
   return buildDutyRecord({
     deputyId,
     year,
-    activities,
-    findings: findings.map((f) =>
-      f.referralId && !known.has(f.referralId) ? { ...f, referralId: null } : f,
-    ),
-    referrals,
+    activities: pages.flatMap((page) => page.activities),
+    findings: pages.flatMap((page) => page.findings),
+    referrals: [
+      ...new Map(
+        pages.flatMap((page) => page.referrals).map((referral) => [referral.referralId, referral]),
+      ).values(),
+    ],
   });
 };

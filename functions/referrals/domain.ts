@@ -6,6 +6,7 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { settleDutyReferral } from '../audit-stats/duty.js';
 import {
   closingStatsWrites,
   hasStatsDate,
@@ -861,7 +862,11 @@ export const closeReferral = async (
   withConflictRetry(async () => {
     const { referralId } = input;
     const referral = await loadReferral(deps, referralId);
-    if (isClosed(referral)) return { referralId };
+    if (isClosed(referral)) {
+      // A retry after the close committed: the duty move is conditional, so once at most.
+      await settleDuty(deps, referral);
+      return { referralId };
+    }
     assertOpen(referral);
     const byCommittee =
       input.decision?.outcome === 'CLOSED_BY_COMMITTEE' || referral.committeeClosure !== undefined;
@@ -925,8 +930,24 @@ export const closeReferral = async (
     }
     await writeTransaction(deps.db, items);
     deps.logger?.info('Referral closed', { status, round });
+    await settleDuty(deps, { ...referral, status, closedAt: at, outcome }, activity);
     return { referralId };
   });
+
+/**
+ * The closed referral's outcome into the duty summaries of the deputies it came from
+ * (functions/audit-stats/duty.ts); only once its activity has a start (always, but for items
+ * written before activities had one).
+ */
+const settleDuty = async (
+  deps: ReferralDeps,
+  closed: ReferralRecord,
+  known?: ActivityItem,
+): Promise<void> => {
+  const activity = known ?? (await getActivity(deps, closed.activityId));
+  if (!activity || !hasStatsDate(activity)) return;
+  await settleDutyReferral(deps, closed as unknown as ReferralFactsSource, activity);
+};
 
 // --- RecordReferralFailure ---------------------------------------------------------------
 

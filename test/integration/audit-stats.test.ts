@@ -1,7 +1,6 @@
 // Integration test on the local cloud: an activity run to COMPLETED with a two-seat deputy, its
 // referral closed by the committee, then the statistics of its day and street, the duty records
 // (JSON, CSV, draft report) and the scope rules.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeActivity } from '../../functions/activity-workflow/findings-steps';
 import { rollupKeysOfDate } from '../../functions/audit-stats/rollups';
@@ -185,6 +184,11 @@ describe('audit statistics and duty records', () => {
       type: 'THEMATIC_RESEARCH',
       closed: false,
     });
+    // Open at completion: its id waits in the deputy's duty summaries, read live.
+    for (const street of [undefined, STREET]) {
+      const summary = await rawItem(keys.dutySummary(TWO_SEATS, YEAR, street));
+      expect([...(summary?.openReferrals as Set<string>)]).toContain(referralId);
+    }
     const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
     expect(closed.status, closed.text).toBeLessThan(300);
     const item = await eventually(
@@ -209,10 +213,25 @@ describe('audit statistics and duty records', () => {
       (d) => d.departmentId === DEPARTMENT,
     )!;
     expect(dept).toMatchObject({ sent: 1, answered: 0 });
+    // Closed: out of the open set of both of the deputy's summaries (closed by the committee
+    // without an answer: nothing more to count).
+    for (const street of [undefined, STREET]) {
+      const summary = await eventually(
+        () => rawItem(keys.dutySummary(TWO_SEATS, YEAR, street)),
+        (value) => !(value?.openReferrals as Set<string> | undefined)?.has(referralId),
+        30_000,
+      );
+      expect(summary).toMatchObject({ 'n#referrals': expect.any(Number) });
+    }
   });
 
-  it('a retried CompleteActivity or CloseReferral adds nothing to the rollups twice', async () => {
-    const rollupKeys = rollupKeysOfDate({ date: DAY, street: STREET, type: 'THEMATIC_RESEARCH' });
+  it('a retried CompleteActivity or CloseReferral adds nothing to the rollups or duty summaries twice', async () => {
+    const rollupKeys = [
+      ...rollupKeysOfDate({ date: DAY, street: STREET, type: 'THEMATIC_RESEARCH' }),
+      ...[undefined, STREET].flatMap((street) =>
+        [TWO_SEATS, DISTRICT].map((id) => keys.dutySummary(id, YEAR, street)),
+      ),
+    ];
     const before = await Promise.all(rollupKeys.map((key) => rawItem(key)));
     expect(before.every((item) => item !== undefined)).toBe(true);
     const deps = { db: ddbDoc(), tableName: tableName(), config: deadlineConfig({}) };
@@ -278,38 +297,27 @@ describe('audit statistics and duty records', () => {
     expect(report.text).toContain('市人大代表、区人大代表');
   });
 
-  it('duty record: the activity copied onto the invitation, and an invitation without it', async () => {
-    // Scheduling copies what a duty record lists onto each invitation: one Query answers.
-    expect(await rawItem(keys.invitation(activityId, TWO_SEATS))).toMatchObject({
-      activity: {
+  it('duty record: each participant’s entry written at completion, the year counted once', async () => {
+    expect(await rawItem(keys.dutyEntry(TWO_SEATS, START.toISOString(), activityId))).toMatchObject(
+      {
+        entity: 'DUTY_ENTRY',
         title: '老旧小区加装电梯专题调研',
         type: 'THEMATIC_RESEARCH',
         street: STREET,
-        startsAt: START.toISOString(),
+        attended: true,
+        findings: [{ findingId, referralId }],
       },
-    });
-    // An invitation written before the copy existed: the activity is read as before.
-    await ddbDoc().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.invitation(activityId, DISTRICT),
-        UpdateExpression: 'REMOVE #activity',
-        ExpressionAttributeNames: { '#activity': 'activity' },
-      }),
     );
-    const res = await deputy(DISTRICT).get<{
-      dutyRecord: DutyRecord & { activities: { title: string; street: string }[] };
-    }>(`/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.json.dutyRecord.activities.find((a) => a.activityId === activityId)).toMatchObject({
-      title: '老旧小区加装电梯专题调研',
-      type: 'THEMATIC_RESEARCH',
-      street: STREET,
+    // The suggestion not referred: on the district deputy's entry, no referral.
+    expect(await rawItem(keys.dutyEntry(DISTRICT, START.toISOString(), activityId))).toMatchObject({
+      attended: true,
+      findings: [{ kind: 'SUGGESTION', referralId: null }],
     });
-    // Scoped to another street, it is left out, copied or not.
+    // Scoped to another street, it is left out.
     const elsewhere = await otherStreetOrganiser.get(
       `/audit/deputies/${DISTRICT}/duty-record?year=${YEAR}`,
     );
+    expect(elsewhere.status).toBe(200);
     expect(elsewhere.text).not.toContain(activityId);
   });
 

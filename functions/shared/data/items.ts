@@ -68,12 +68,6 @@ export interface InvitationItem extends PrimaryKey, OwnershipKey {
   emailSentAt?: string;
   /** A permanent reason this invitation was not emailed (e.g. no usable address). */
   emailFailure?: string;
-  /**
-   * The activity's fields a duty record lists (copied at scheduling; an activity's title, type,
-   * street and start never change), so a deputy's year is one Query of their invitations and
-   * not one read per activity. Invitations written before these were copied lack them.
-   */
-  activity?: { title: string; type: string; street: string; startsAt: string };
 }
 
 export interface DeputySeat {

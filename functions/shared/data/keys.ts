@@ -37,6 +37,8 @@
  * | statistics rollup of a month, per scope (`ALL`, `STREET#<s>`, `TYPE#<t>`, `STREET#<s>#TYPE#<t>`) | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `MONTH` |
  * | statistics rollup of a day, per scope | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `DAY#<DD>` |
  * | ownership: findings a deputy raised | `DEPUTY#<id>` | `FINDING#<activity startsAt>#<findingId>` |
+ * | duty record entry: a deputy at one completed activity | `DEPUTY#<id>` | `DUTY#<activity startsAt>#<activityId>` |
+ * | duty record summary of a year, per scope (`ALL`, `STREET#<s>`) | `DEPUTY#<id>` | `DUTY_SUMMARY#<year>#<scope>` |
  * | audit listing entry of an ended activity, per dimension | `ACTIVITY#<id>` | `AUDIT_LISTING#<ALL, STREET, TYPE or ORGANISER>` |
  * | listing: ended activities by final status and month (and dimension) | `ENDED#<status>#<YYYY-MM>[#<dimension>#<value>]` | `<endedAt>#<id>` |
  */
@@ -474,25 +476,28 @@ export const keys = {
     ownerSk: `FINDING#${activityStartsAt}#${id(findingId, 'finding id')}`,
   }),
 
-  /** The findings a deputy raised at activities starting in `[from, to)` (ISO instants). */
-  findingsOfDeputyBetween: (deputyId: string, period: { from: string; to: string }): KeyQuery => ({
-    indexName: OWNERSHIP_INDEX,
-    partitionKeyName: 'ownerPk',
-    partitionKey: deputyPk(deputyId),
-    sortKeyName: 'ownerSk',
-    sortKeyRange: { from: `FINDING#${period.from}`, to: `FINDING#${period.to}` },
+  // --- duty records (履职档案, functions/audit-stats/duty.ts) ---
+  /** What one deputy did at one completed activity: written once, at its completion. */
+  dutyEntry: (deputyId: string, activityStartsAt: string, activityId: string): PrimaryKey => ({
+    pk: deputyPk(deputyId),
+    sk: `DUTY#${activityStartsAt}#${id(activityId, 'activity id')}`,
   }),
 
-  /** A deputy's invitations to activities starting in `[from, to)` (ISO instants). */
-  invitationsOfDeputyBetween: (
+  /** A deputy's duty entries of activities starting in `[from, to)` (ISO instants), in order. */
+  dutyEntriesOfDeputyBetween: (
     deputyId: string,
     period: { from: string; to: string },
   ): KeyQuery => ({
-    indexName: OWNERSHIP_INDEX,
-    partitionKeyName: 'ownerPk',
+    partitionKeyName: 'pk',
     partitionKey: deputyPk(deputyId),
-    sortKeyName: 'ownerSk',
-    sortKeyRange: { from: `INVITATION#${period.from}`, to: `INVITATION#${period.to}` },
+    sortKeyName: 'sk',
+    sortKeyRange: { from: `DUTY#${period.from}`, to: `DUTY#${period.to}` },
+  }),
+
+  /** The counters of a deputy's duty year, of all streets or of one (a scoped organiser's). */
+  dutySummary: (deputyId: string, year: number, street?: string): PrimaryKey => ({
+    pk: deputyPk(deputyId),
+    sk: `DUTY_SUMMARY#${year}#${street === undefined ? 'ALL' : `STREET#${id(street, 'street')}`}`,
   }),
 
   // --- audit queries on ended activities (issue 5, functions/audit) ---

@@ -424,7 +424,11 @@ describe('access and query rules', () => {
     expect(
       statisticsQuerySchema.safeParse({ from: '2020-07-01', to: '2020-07-31', x: 1 }).success,
     ).toBe(false);
-    expect(dutyQuerySchema.parse({ year: '2020' })).toEqual({ year: 2020, format: 'json' });
+    expect(dutyQuerySchema.parse({ year: '2020' })).toEqual({
+      year: 2020,
+      format: 'json',
+      limit: 50,
+    });
     expect(dutyQuerySchema.safeParse({ year: '20' }).success).toBe(false);
   });
 });

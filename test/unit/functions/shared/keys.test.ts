@@ -69,21 +69,20 @@ describe('keys', () => {
   it("reads a deputy's duty year in China time: 1 January 00:00 Beijing is 31 December 16:00 UTC", () => {
     const year = chinaYearBounds(2021);
     expect(year).toEqual({ from: '2020-12-31T16:00:00.000Z', to: '2021-12-31T16:00:00.000Z' });
-    expect(toQueryParams(keys.invitationsOfDeputyBetween('dep-0001', year))).toEqual({
-      IndexName: 'ownership',
+    expect(toQueryParams(keys.dutyEntriesOfDeputyBetween('dep-0001', year))).toEqual({
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :skFrom AND :skTo',
-      ExpressionAttributeNames: { '#pk': 'ownerPk', '#sk': 'ownerSk' },
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
       ExpressionAttributeValues: {
         ':pk': 'DEPUTY#dep-0001',
-        ':skFrom': 'INVITATION#2020-12-31T16:00:00.000Z',
-        ':skTo': 'INVITATION#2021-12-31T16:00:00.000Z',
+        ':skFrom': 'DUTY#2020-12-31T16:00:00.000Z',
+        ':skTo': 'DUTY#2021-12-31T16:00:00.000Z',
       },
     });
     // An activity at 07:00 on New Year's Day in Beijing belongs to the new year, though its UTC
     // date is still in the old one; one at 07:00 on 1 January 2022 Beijing does not.
-    const { from, to } = keys.findingsOfDeputyBetween('dep-0001', year).sortKeyRange!;
+    const { from, to } = keys.dutyEntriesOfDeputyBetween('dep-0001', year).sortKeyRange!;
     const inYear = (startsAt: string) => {
-      const sk = keys.findingOwnership('dep-0001', startsAt, 'F1').ownerSk;
+      const { sk } = keys.dutyEntry('dep-0001', startsAt, 'A1');
       return sk >= from && sk <= to;
     };
     expect(inYear('2020-12-31T23:00:00.000Z')).toBe(true);
