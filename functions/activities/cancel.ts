@@ -1,7 +1,7 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { listInvitations } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
@@ -26,7 +26,7 @@ import { executionArnOf } from './view.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
-  reason: z.string().trim().min(1).max(1000),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
 });
 export type CancelActivityBody = z.output<typeof cancelActivityBodySchema>;
 

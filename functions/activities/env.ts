@@ -1,14 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().trim().min(1);
-const stateMachineArn = z
-  .string()
-  .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+const tableName = z.string().check(z.trim(), z.minLength(1));
+const stateMachineArn = z.string().check(
+  z.regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
     message: 'must be a Step Functions state machine ARN',
-  });
+  }),
+);
 
 export const createActivityEnvSchema = z.object({
   TABLE_NAME: tableName,
@@ -34,5 +34,5 @@ export const cancelActivityEnvSchema = z.object({
   TABLE_NAME: tableName,
   ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
 });

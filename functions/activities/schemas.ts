@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES, STREET_CODES, type ActivityType } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
@@ -18,26 +18,30 @@ const timestamp = z.iso.datetime({
   message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2020-08-18T09:00:00+08:00',
 });
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const textList = (max: number, maxItems: number) => z.array(text(max)).min(1).max(maxItems);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const textList = (max: number, maxItems: number) =>
+  z.array(text(max)).check(z.minLength(1), z.maxLength(maxItems));
 
 /** Fields every activity has, whatever its type. */
 const commonFields = {
   title: text(200),
   street: z.enum(STREET_CODES),
   location: text(300),
-  description: z.string().trim().max(4000).optional(),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
   startsAt: timestamp,
   endsAt: timestamp,
   /** When attendance closes by itself (AwaitAttendanceClose deadline); default `endsAt`. */
-  attendanceClosesAt: timestamp.optional(),
+  attendanceClosesAt: z.optional(timestamp),
   /** When findings close by itself (AwaitFindingsClose deadline); default `endsAt` + 7 days. */
-  findingsCloseAt: timestamp.optional(),
+  findingsCloseAt: z.optional(timestamp),
   invitedDeputyIds: z
-    .array(z.string().regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' }))
-    .min(1)
-    .max(MAX_INVITED_DEPUTIES),
-  language: z.enum(LANGUAGES).default('zh'),
+    .array(
+      z
+        .string()
+        .check(z.regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })),
+    )
+    .check(z.minLength(1), z.maxLength(MAX_INVITED_DEPUTIES)),
+  language: z._default(z.enum(LANGUAGES), 'zh'),
 };
 
 /** One unannounced-visit (暗访) item of a cross-district inspection. */
@@ -52,10 +56,10 @@ export const unannouncedVisitSchema = z.strictObject({
  * non-participants and before `revealAt`).
  */
 export const ACTIVITY_DETAIL_FIELDS = {
-  THEMATIC_CAMPAIGN: { theme: text(200).optional() },
+  THEMATIC_CAMPAIGN: { theme: z.optional(text(200)) },
   COMMUNITY_VISIT: {
     /** The communities / grids (网格) visited. */
-    communities: textList(200, 100).optional(),
+    communities: z.optional(textList(200, 100)),
   },
   CROSS_INSPECTION: {
     /** The district whose deputies inspect (e.g. 黄埔区). */
@@ -63,14 +67,14 @@ export const ACTIVITY_DETAIL_FIELDS = {
     /** The district inspected (e.g. 番禺区). */
     inspectedDistrict: text(100),
     /** 暗访: places visited unannounced; participants see them from `revealAt` on. */
-    unannouncedVisits: z
-      .strictObject({
+    unannouncedVisits: z.optional(
+      z.strictObject({
         revealAt: timestamp,
-        items: z.array(unannouncedVisitSchema).min(1).max(50),
-      })
-      .optional(),
+        items: z.array(unannouncedVisitSchema).check(z.minLength(1), z.maxLength(50)),
+      }),
+    ),
   },
-  THEMATIC_RESEARCH: { topic: text(200).optional() },
+  THEMATIC_RESEARCH: { topic: z.optional(text(200)) },
   RECEPTION_DAY: {
     /** The liaison stations (联络站) receiving residents that day. */
     liaisonStations: textList(200, 50),
@@ -80,15 +84,15 @@ export const ACTIVITY_DETAIL_FIELDS = {
     regulation: text(300),
     checklist: textList(500, 200),
   },
-  ONLINE_LIAISON_INTAKE: { onlineStation: text(200).optional() },
+  ONLINE_LIAISON_INTAKE: { onlineStation: z.optional(text(200)) },
   ENTERPRISE_VISIT: {
-    enterprises: textList(200, 100).optional(),
+    enterprises: z.optional(textList(200, 100)),
     /** 走访企业, 碰头会, 对接会. */
-    format: z.enum(['VISIT', 'BRIEFING', 'MATCHMAKING']).optional(),
+    format: z.optional(z.enum(['VISIT', 'BRIEFING', 'MATCHMAKING'])),
   },
-  LEGAL_TRAINING: { topic: text(200).optional(), speaker: text(100).optional() },
-  SYMPOSIUM: { topic: text(200).optional() },
-} as const satisfies Record<ActivityType, z.ZodRawShape>;
+  LEGAL_TRAINING: { topic: z.optional(text(200)), speaker: z.optional(text(100)) },
+  SYMPOSIUM: { topic: z.optional(text(200)) },
+} as const satisfies Record<ActivityType, z.core.$ZodShape>;
 
 const optionFor = <T extends ActivityType>(type: T) =>
   z.strictObject({ ...commonFields, type: z.literal(type), ...ACTIVITY_DETAIL_FIELDS[type] });
@@ -110,69 +114,71 @@ export const createActivityBodySchema = z
     optionFor('LEGAL_TRAINING'),
     optionFor('SYMPOSIUM'),
   ])
-  .superRefine((body, context) => {
-    // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
-    const now = Date.now();
-    const startsAt = Date.parse(body.startsAt);
-    const endsAt = Date.parse(body.endsAt);
-    if (startsAt <= now) {
-      context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
-    } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
-      context.addIssue({
-        code: 'custom',
-        path: ['startsAt'],
-        message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+  .check(
+    z.superRefine((body, context) => {
+      // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
+      const now = Date.now();
+      const startsAt = Date.parse(body.startsAt);
+      const endsAt = Date.parse(body.endsAt);
+      if (startsAt <= now) {
+        context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
+      } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
+        context.addIssue({
+          code: 'custom',
+          path: ['startsAt'],
+          message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+        });
+      }
+      if (endsAt <= startsAt) {
+        context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
+      }
+      const attendanceClosesAt =
+        body.attendanceClosesAt === undefined ? endsAt : Date.parse(body.attendanceClosesAt);
+      if (attendanceClosesAt <= startsAt) {
+        context.addIssue({
+          code: 'custom',
+          path: ['attendanceClosesAt'],
+          message: 'must be after startsAt',
+        });
+      }
+      if (body.findingsCloseAt !== undefined) {
+        const findingsCloseAt = Date.parse(body.findingsCloseAt);
+        if (findingsCloseAt <= Math.max(attendanceClosesAt, endsAt)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['findingsCloseAt'],
+            message: 'must be after endsAt and attendanceClosesAt',
+          });
+        } else if (findingsCloseAt > startsAt + MAX_DAYS_AHEAD * 86_400_000) {
+          context.addIssue({
+            code: 'custom',
+            path: ['findingsCloseAt'],
+            message: `must be within ${MAX_DAYS_AHEAD} days of startsAt`,
+          });
+        }
+      }
+      if (body.type === 'CROSS_INSPECTION') {
+        if (body.inspectingDistrict === body.inspectedDistrict) {
+          context.addIssue({
+            code: 'custom',
+            path: ['inspectedDistrict'],
+            message: 'must differ from inspectingDistrict',
+          });
+        }
+      }
+      const seen = new Set<string>();
+      body.invitedDeputyIds.forEach((id, index) => {
+        if (seen.has(id)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['invitedDeputyIds', index],
+            message: `duplicate deputy id ${id}`,
+          });
+        }
+        seen.add(id);
       });
-    }
-    if (endsAt <= startsAt) {
-      context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
-    }
-    const attendanceClosesAt =
-      body.attendanceClosesAt === undefined ? endsAt : Date.parse(body.attendanceClosesAt);
-    if (attendanceClosesAt <= startsAt) {
-      context.addIssue({
-        code: 'custom',
-        path: ['attendanceClosesAt'],
-        message: 'must be after startsAt',
-      });
-    }
-    if (body.findingsCloseAt !== undefined) {
-      const findingsCloseAt = Date.parse(body.findingsCloseAt);
-      if (findingsCloseAt <= Math.max(attendanceClosesAt, endsAt)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['findingsCloseAt'],
-          message: 'must be after endsAt and attendanceClosesAt',
-        });
-      } else if (findingsCloseAt > startsAt + MAX_DAYS_AHEAD * 86_400_000) {
-        context.addIssue({
-          code: 'custom',
-          path: ['findingsCloseAt'],
-          message: `must be within ${MAX_DAYS_AHEAD} days of startsAt`,
-        });
-      }
-    }
-    if (body.type === 'CROSS_INSPECTION') {
-      if (body.inspectingDistrict === body.inspectedDistrict) {
-        context.addIssue({
-          code: 'custom',
-          path: ['inspectedDistrict'],
-          message: 'must differ from inspectingDistrict',
-        });
-      }
-    }
-    const seen = new Set<string>();
-    body.invitedDeputyIds.forEach((id, index) => {
-      if (seen.has(id)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['invitedDeputyIds', index],
-          message: `duplicate deputy id ${id}`,
-        });
-      }
-      seen.add(id);
-    });
-  });
+    }),
+  );
 
 /** The names of the type-specific fields of `type` (what goes under `details`). */
 export const detailFieldsOf = (type: ActivityType): string[] =>
@@ -182,13 +188,17 @@ export const detailFieldsOf = (type: ActivityType): string[] =>
 export const updateCountsBodySchema = z
   .strictObject({
     /** 解答咨询: consultations answered. */
-    consultationsAnswered: z.number().int().min(0).max(1_000_000).optional(),
+    consultationsAnswered: z.optional(
+      z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
+    ),
     /** Residents received. */
-    residentsReceived: z.number().int().min(0).max(1_000_000).optional(),
+    residentsReceived: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   })
-  .refine(
-    (body) => body.consultationsAnswered !== undefined || body.residentsReceived !== undefined,
-    { message: 'give consultationsAnswered, residentsReceived or both' },
+  .check(
+    z.refine(
+      (body) => body.consultationsAnswered !== undefined || body.residentsReceived !== undefined,
+      { message: 'give consultationsAnswered, residentsReceived or both' },
+    ),
   );
 
 export type UpdateCountsBody = z.output<typeof updateCountsBodySchema>;
@@ -208,27 +218,30 @@ export type UnannouncedVisits = NonNullable<
 >;
 
 export const activityPathSchema = z.strictObject({
-  activityId: z.string().regex(ID_PATTERN, { message: 'must be an activity id' }),
+  activityId: z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
 });
 
 /** Headers `POST /activities` reads (others pass through untouched). */
 export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' })
-    .optional(),
+  'idempotency-key': z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
+      ),
+  ),
 });
 
 /** `POST /activities/{activityId}/redrive`: why the failed step may run again now. */
 export const redriveActivityBodySchema = z.strictObject({
-  reason: z
-    .string()
-    .trim()
-    .min(1)
-    .max(1000)
+  reason: z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(1000),
     // eslint-disable-next-line no-control-regex
-    .refine((value) => !/[\u0000-\u001F\u007F\u2028\u2029]/.test(value), {
+    z.refine((value) => !/[\u0000-\u001F\u007F\u2028\u2029]/.test(value), {
       message: 'must be one line without control characters',
     }),
+  ),
 });
 export type RedriveActivityBody = z.output<typeof redriveActivityBodySchema>;

@@ -1,14 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().trim().min(1);
+const tableName = z.string().check(z.trim(), z.minLength(1));
 
 export const sendInvitationsEnvSchema = z.object({
   TABLE_NAME: tableName,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
 });
 
 export const awaitPhaseEnvSchema = z.object({ TABLE_NAME: tableName });
@@ -29,11 +29,11 @@ export const triageEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export const dispatchReferralsEnvSchema = z.object({
   TABLE_NAME: tableName,
-  REFERRAL_STATE_MACHINE_ARN: z
-    .string()
-    .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+  REFERRAL_STATE_MACHINE_ARN: z.string().check(
+    z.regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
       message: 'must be a Step Functions state machine ARN',
     }),
+  ),
 });
 
 export const completeActivityEnvSchema = z.object({ TABLE_NAME: tableName });

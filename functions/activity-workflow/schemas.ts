@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine may carry
 // fields a step does not use. Payloads hold ids and numbers only.
 
-const activityId = z.string().regex(ID_PATTERN, { message: 'must be an activity id' });
+const activityId = z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
 
 export const sendInvitationsInputSchema = z.object({ activityId });
 
@@ -13,10 +13,10 @@ export const awaitPhaseInputSchema = z.object({
   /** The human step being awaited, e.g. START, ATTENDANCE, FINDINGS, REVIEW. */
   phase: z
     .string()
-    .regex(/^[A-Z][A-Z0-9_]{0,39}$/, { message: 'must be an upper-case phase code' }),
-  taskToken: z.string().min(1).max(8192),
+    .check(z.regex(/^[A-Z][A-Z0-9_]{0,39}$/, { message: 'must be an upper-case phase code' })),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
   /** When the wait ends by itself; for START it defaults to the activity's start time. */
-  deadline: z.iso.datetime({ offset: true }).optional(),
+  deadline: z.optional(z.iso.datetime({ offset: true })),
 });
 
 export const openCheckInInputSchema = z.object({ activityId });

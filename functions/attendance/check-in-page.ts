@@ -12,6 +12,7 @@ import { checkInPage } from './domain.js';
 import { checkInPageEnvSchema } from './env.js';
 import { renderCheckInPage, renderErrorPage, renderRefusalPage } from './page.js';
 import { checkInPagePathSchema } from './schemas.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 const env = parseEnv(checkInPageEnvSchema);
 const deps = {

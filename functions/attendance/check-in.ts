@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';

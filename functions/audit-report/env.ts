@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().trim().min(1);
+const tableName = z.string().check(z.trim(), z.minLength(1));
 
 /** `GET /audit/activities/{activityId}/report`: reads only. */
 export const activityReportEnvSchema = z.object({ TABLE_NAME: tableName });
@@ -12,12 +12,12 @@ export const activityReportEnvSchema = z.object({ TABLE_NAME: tableName });
 export const sendActivityReportEnvSchema = z.object({
   TABLE_NAME: tableName,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
   /**
    * Comma-separated organiser office mailboxes (the standing committee office), filled the
    * way the referral escalation's `ORGANISER_EMAILS` is. Empty: the report is not emailed.
    */
-  ORGANISER_EMAILS: z.string().optional(),
+  ORGANISER_EMAILS: z.optional(z.string()),
 });
 
 export type SendActivityReportEnv = z.output<typeof sendActivityReportEnvSchema>;

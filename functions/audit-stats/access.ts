@@ -1,11 +1,12 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { scopeOf } from '../activities/view.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { describeIssues, requiredErrorMap, toFieldIssues } from '../shared/http/issues.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema` (422 naming every offending parameter). */
-export const parseQuery = <T extends z.ZodType>(
+export const parseQuery = <T extends z.ZodMiniType>(
   schema: T,
   query: Record<string, string | undefined> | undefined,
 ): z.output<T> => {

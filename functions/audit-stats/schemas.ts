@@ -1,17 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
 
 /** The longest period one statistics request reads (months of `STATS#` partitions). */
 export const MAX_PERIOD_MONTHS = 36;
 
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+const date = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
+  z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
     message: 'must be a real date',
-  });
+  }),
+);
 
-const format = z.enum(['json', 'csv']).default('json');
+const format = z._default(z.enum(['json', 'csv']), 'json');
 
 const monthsSpanned = (from: string, to: string) =>
   (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
@@ -23,20 +23,25 @@ export const statisticsQuerySchema = z
   .strictObject({
     from: date,
     to: date,
-    street: z.enum(STREET_CODES).optional(),
-    type: z.enum(ACTIVITY_TYPE_CODES).optional(),
+    street: z.optional(z.enum(STREET_CODES)),
+    type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
     format,
   })
-  .refine((query) => query.from <= query.to, { path: ['to'], message: 'must not be before from' })
-  .refine((query) => monthsSpanned(query.from, query.to) <= MAX_PERIOD_MONTHS, {
-    path: ['to'],
-    message: `a period spans at most ${MAX_PERIOD_MONTHS} months`,
-  });
+  .check(
+    z.refine((query) => query.from <= query.to, {
+      path: ['to'],
+      message: 'must not be before from',
+    }),
+    z.refine((query) => monthsSpanned(query.from, query.to) <= MAX_PERIOD_MONTHS, {
+      path: ['to'],
+      message: `a period spans at most ${MAX_PERIOD_MONTHS} months`,
+    }),
+  );
 
 export const deputyPathSchema = z.strictObject({
   deputyId: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a deputy id' }),
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a deputy id' })),
 });
 
 export const DUTY_PAGE_SIZE = 50;
@@ -49,10 +54,10 @@ export const MAX_DUTY_PAGE_SIZE = 100;
  */
 export const dutyQuerySchema = z.strictObject({
   year: z
-    .string()
-    .regex(/^\d{4}$/, { message: 'must be a year' })
-    .transform(Number)
-    .refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
+    .pipe(z.string().check(z.regex(/^\d{4}$/, { message: 'must be a year' })), z.transform(Number))
+    .check(
+      z.refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
+    ),
   format,
   limit: z.coerce.number().int().min(1).max(MAX_DUTY_PAGE_SIZE).default(DUTY_PAGE_SIZE),
   cursor: z.string().min(1).max(1024).optional(),

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { streetOfClaim } from '../activities/view.js';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import {
@@ -13,6 +13,7 @@ import type { Caller } from '../shared/http/auth.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import { monthOf, type EndedActivityEntry, type EndedStatus } from './listing.js';
 import { MAX_PERIOD_MONTHS, type AuditActivitiesQuery } from './schemas.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 export interface AuditDeps {
   db: DynamoDBDocumentClient;
@@ -74,15 +75,15 @@ const periodError = (message: string) =>
 const cursorPositionSchema = z.strictObject({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
-  m: z.number().int().min(0).max(MAX_PERIOD_MONTHS),
-  k: z
-    .strictObject({
-      pk: z.string().max(200),
-      sk: z.string().max(200),
-      listPk: z.string().max(400),
-      listSk: z.string().max(400),
-    })
-    .optional(),
+  m: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_PERIOD_MONTHS)),
+  k: z.optional(
+    z.strictObject({
+      pk: z.string().check(z.maxLength(200)),
+      sk: z.string().check(z.maxLength(200)),
+      listPk: z.string().check(z.maxLength(400)),
+      listSk: z.string().check(z.maxLength(400)),
+    }),
+  ),
 });
 type CursorPosition = z.output<typeof cursorPositionSchema>;
 

@@ -1,10 +1,11 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
 import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent } from '../shared/http/types.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema`; 422 naming every offending parameter. */
-export const parseQuery = <S extends z.ZodType>(
+export const parseQuery = <S extends z.ZodMiniType>(
   event: Pick<HttpEvent, 'queryStringParameters'>,
   schema: S,
   what = 'query parameters',

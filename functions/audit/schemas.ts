@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { ENDED_STATUSES } from './listing.js';
@@ -18,61 +18,78 @@ const CHINA_OFFSET = '+08:00';
  * the start of the day, `to` its end). Normalised to UTC ISO (`toISOString`), as stored.
  */
 const bound = (edge: 'from' | 'to') =>
-  z
-    .string()
-    .trim()
-    .max(40)
-    .refine((text) => DAY.test(text) || z.iso.datetime({ offset: true }).safeParse(text).success, {
-      message: 'must be a day YYYY-MM-DD or an ISO date-time with offset',
-    })
-    .transform((text, ctx) => {
+  z.pipe(
+    z.string().check(
+      z.trim(),
+      z.maxLength(40),
+      z.refine(
+        (text) => DAY.test(text) || z.iso.datetime({ offset: true }).safeParse(text).success,
+        {
+          message: 'must be a day YYYY-MM-DD or an ISO date-time with offset',
+        },
+      ),
+    ),
+    z.transform((text, ctx) => {
       const iso = DAY.test(text)
         ? `${text}T${edge === 'from' ? '00:00:00.000' : '23:59:59.999'}${CHINA_OFFSET}`
         : text;
       const time = Date.parse(iso);
       if (Number.isNaN(time)) {
-        ctx.addIssue({ code: 'custom', message: 'not a valid date' });
+        // zod/mini's transform context has no addIssue: the issue goes on the payload itself.
+        ctx.issues.push({ code: 'custom', message: 'not a valid date', input: ctx.value });
         return z.NEVER;
       }
       return new Date(time).toISOString();
-    });
+    }),
+  );
 
 /** Query of `GET /audit/activities`. */
 export const auditActivitiesQuerySchema = z
   .strictObject({
-    from: bound('from').optional(),
-    to: bound('to').optional(),
-    status: z.enum(ENDED_STATUSES).default('COMPLETED'),
-    type: z.enum(ACTIVITY_TYPE_CODES).optional(),
-    street: z.enum(STREET_CODES).optional(),
-    organiser: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .regex(/^[^#]+$/, { message: 'must not contain #' })
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-    cursor: z.string().min(1).max(4096).optional(),
-    format: z.enum(['json', 'csv']).default('json'),
+    from: z.optional(bound('from')),
+    to: z.optional(bound('to')),
+    status: z._default(z.enum(ENDED_STATUSES), 'COMPLETED'),
+    type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
+    street: z.optional(z.enum(STREET_CODES)),
+    organiser: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1),
+          z.maxLength(128),
+          z.regex(/^[^#]+$/, { message: 'must not contain #' }),
+        ),
+    ),
+    limit: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE_SIZE)),
+      DEFAULT_PAGE_SIZE,
+    ),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+    format: z._default(z.enum(['json', 'csv']), 'json'),
   })
-  .refine((query) => !query.from || !query.to || query.from <= query.to, {
-    path: ['from'],
-    message: 'must not be after to',
-  });
+  .check(
+    z.refine((query) => !query.from || !query.to || query.from <= query.to, {
+      path: ['from'],
+      message: 'must not be after to',
+    }),
+  );
 export type AuditActivitiesQuery = z.output<typeof auditActivitiesQuerySchema>;
 
 /** Query of the trail routes. */
 export const trailQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_TRAIL_PAGE_SIZE).default(DEFAULT_TRAIL_PAGE_SIZE),
-  cursor: z.string().min(1).max(1024).optional(),
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_TRAIL_PAGE_SIZE)),
+    DEFAULT_TRAIL_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 export type TrailQuery = z.output<typeof trailQuerySchema>;
 
 export const auditActivityPathSchema = z.strictObject({
-  activityId: z.string().regex(ID_PATTERN, { message: 'must be an activity id' }),
+  activityId: z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
 });
 
 export const auditReferralPathSchema = z.strictObject({
-  referralId: z.string().regex(ID_PATTERN, { message: 'must be a referral id' }),
+  referralId: z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
 });

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isOrganiserOf } from '../activities/view.js';
 import { GENESIS_HASH, verifyChain, type AuditEvent } from '../shared/data/audit.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
@@ -8,6 +8,7 @@ import type { Caller } from '../shared/http/auth.js';
 import type { AuditDeps } from './activities.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import type { TrailQuery } from './schemas.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Read at most this many events of one stream per request (an activity holds a few dozen). */
 export const MAX_STREAM_EVENTS = 10_000;
@@ -221,7 +222,7 @@ const readVerified = async (deps: AuditDeps, stream: Stream) => {
   return { events, head, verification: verifyStream(events, head) };
 };
 
-const trailCursorSchema = z.strictObject({ after: z.number().int().min(0) });
+const trailCursorSchema = z.strictObject({ after: z.number().check(z.int(), z.minimum(0)) });
 
 export interface TrailPage {
   streamId: string;

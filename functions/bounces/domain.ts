@@ -13,6 +13,7 @@ import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
 import { ConcurrentModificationError, ValidationError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { sesNotificationSchema, type SesNotification } from './schemas.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Actor of the audit events this function writes: the notification came from SES. */
 export const MAIL_EVENT_ACTOR = 'ses';

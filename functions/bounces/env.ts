@@ -1,18 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type the function's `environment` (z.input<typeof schema>): zod
 // only, no side effects.
 
 export const handleMailEventEnvSchema = z.object({
-  TABLE_NAME: z.string().trim().min(1),
+  TABLE_NAME: z.string().check(z.trim(), z.minLength(1)),
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
   /** Comma-separated addresses of the organisers, told about each bounce and complaint. */
-  ORGANISER_EMAILS: z
-    .string()
-    .trim()
-    .min(1)
-    .refine(
+  ORGANISER_EMAILS: z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.refine(
       (value) =>
         value
           .split(',')
@@ -20,4 +19,5 @@ export const handleMailEventEnvSchema = z.object({
           .every((address) => z.email().safeParse(address).success),
       { message: 'must be comma-separated email addresses' },
     ),
+  ),
 });

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { ValidationError } from '../shared/errors.js';

@@ -1,51 +1,50 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * SES event publishing (configuration set → SNS) and identity notifications, as far as this
  * function reads them. Unknown fields are ignored; what is read is checked.
  */
-const recipient = z.object({ emailAddress: z.string() }).loose();
+const recipient = z.looseObject({ emailAddress: z.string() });
 
-export const sesNotificationSchema = z
-  .object({
+export const sesNotificationSchema = z.pipe(
+  z.looseObject({
     /** Event publishing names it `eventType`, identity notifications `notificationType`. */
-    eventType: z.string().optional(),
-    notificationType: z.string().optional(),
-    mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }).loose(),
-    bounce: z
-      .object({
+    eventType: z.optional(z.string()),
+    notificationType: z.optional(z.string()),
+    mail: z.looseObject({
+      messageId: z.string().check(z.minLength(1)),
+      timestamp: z.optional(z.string()),
+    }),
+    bounce: z.optional(
+      z.looseObject({
         bounceType: z.string(),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(recipient).default([]),
-        timestamp: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-    complaint: z
-      .object({
-        complainedRecipients: z.array(recipient).default([]),
-        complaintFeedbackType: z.string().optional(),
-        timestamp: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-  })
-  .loose()
-  .transform((n) => ({ ...n, type: n.eventType ?? n.notificationType ?? '' }));
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: z._default(z.array(recipient), []),
+        timestamp: z.optional(z.string()),
+      }),
+    ),
+    complaint: z.optional(
+      z.looseObject({
+        complainedRecipients: z._default(z.array(recipient), []),
+        complaintFeedbackType: z.optional(z.string()),
+        timestamp: z.optional(z.string()),
+      }),
+    ),
+  }),
+  z.transform((n) => ({ ...n, type: n.eventType ?? n.notificationType ?? '' })),
+);
 
 export type SesNotification = z.output<typeof sesNotificationSchema>;
 
 export const snsEventSchema = z.object({
   Records: z
     .array(
-      z
-        .object({
-          EventSource: z.literal('aws:sns').optional(),
-          Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }).loose(),
-        })
-        .loose(),
+      z.looseObject({
+        EventSource: z.optional(z.literal('aws:sns')),
+        Sns: z.looseObject({ MessageId: z.optional(z.string()), Message: z.string() }),
+      }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export type SnsEvent = z.input<typeof snsEventSchema>;

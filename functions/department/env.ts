@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -8,8 +8,8 @@ import * as z from 'zod';
  * the link signing key (read with Powertools Parameters, cached; functions/shared/secrets.ts).
  */
 export const linkPageEnvSchema = z.object({
-  TABLE_NAME: z.string().trim().min(1),
-  LINK_SIGNING_SECRET_ARN: z.string().trim().min(1),
+  TABLE_NAME: z.string().check(z.trim(), z.minLength(1)),
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
 });
 
 export type LinkPageEnv = z.output<typeof linkPageEnvSchema>;

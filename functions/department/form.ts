@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { HttpEvent } from '../shared/http/types.js';
 import type { DepartmentInput } from './respond.js';
 import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
  * The pages' forms: `application/x-www-form-urlencoded` (what a browser posts) or JSON (scripts
@@ -12,42 +13,45 @@ import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';
 
 export const MAX_FORM_BYTES = 32 * 1024;
 
-export const TOKEN_PARAM_SCHEMA = z.object({ token: z.string().min(1).max(200) });
+export const TOKEN_PARAM_SCHEMA = z.object({
+  token: z.string().check(z.minLength(1), z.maxLength(200)),
+});
 
 // C0 controls except \t \n \r, DEL, and the Unicode line/paragraph separators.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/;
 
 const text = (max: number) =>
-  z
-    .string()
-    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(1, { message: 'is required' })
-        .max(max, { message: `must be at most ${max} characters` })
-        .refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
-    );
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.replace(/\r\n?/g, '\n').trim()),
+    ),
+    z.string().check(
+      z.minLength(1, { message: 'is required' }),
+      z.maxLength(max, { message: `must be at most ${max} characters` }),
+      z.refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
+    ),
+  );
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value ?? '').replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .max(max, { message: `must be at most ${max} characters` })
-        .refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
-    );
+  z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value) => (value ?? '').replace(/\r\n?/g, '\n').trim()),
+    ),
+    z.string().check(
+      z.maxLength(max, { message: `must be at most ${max} characters` }),
+      z.refine((value) => !CONTROL.test(value), { message: 'contains control characters' }),
+    ),
+  );
 
 export const departmentFormSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('ACKNOWLEDGE') }),
   z.object({ action: z.literal('RETURN'), reason: text(2000) }),
   z.object({
     action: z.literal('REQUEST_EXTENSION'),
-    days: z.coerce.number().int().min(1).max(180),
+    days: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(180)),
     reason: text(2000),
   }),
   z.object({ action: z.literal('PROGRESS'), text: text(4000) }),
@@ -94,7 +98,7 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
   return Object.fromEntries(new URLSearchParams(raw).entries());
 };
 
-const describe = (error: z.ZodError) =>
+const describe = (error: z.core.$ZodError) =>
   error.issues
     .map((issue) => `${issue.path.map(String).join('.') || 'form'}: ${issue.message}`)
     .join('; ');

@@ -14,6 +14,7 @@ import { TransientError } from '../shared/errors.js';
 import { FormError, TOKEN_PARAM_SCHEMA } from './form.js';
 import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from './pages.js';
 import type { Deps } from './referral.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
  * What the two public pages share: the link is verified (signature, expiry, record, purpose)

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import {

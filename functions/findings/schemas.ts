@@ -1,20 +1,22 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { FINDING_CATEGORY_CODES, STREET_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { DEPUTY_ID_PATTERN } from '../activities/schemas.js';
 import { FINDING_KINDS } from './model.js';
 
-export const activityId = z.string().regex(ID_PATTERN, { message: 'must be an activity id' });
-export const findingId = z.string().regex(ID_PATTERN, { message: 'must be a finding id' });
+export const activityId = z
+  .string()
+  .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+export const findingId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a finding id' }));
 
 export const activityPathSchema = z.strictObject({ activityId });
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /** A resident's details: minimal, each optional except the consent. */
 export const residentSchema = z.strictObject({
-  name: text(100).optional(),
-  contact: text(200).optional(),
+  name: z.optional(text(100)),
+  contact: z.optional(text(200)),
   consentToContact: z.boolean(),
 });
 
@@ -26,32 +28,38 @@ export const recordFindingBodySchema = z
     description: text(4000),
     place: text(300),
     /** The street it concerns, when not the activity's own. */
-    street: z.enum(STREET_CODES).optional(),
+    street: z.optional(z.enum(STREET_CODES)),
     needsReferral: z.boolean(),
     /** A resident's problem (organisers at a reception day, or a deputy on a visit). */
-    resident: residentSchema.optional(),
+    resident: z.optional(residentSchema),
     /** Organisers only: the deputy on whose behalf the finding is recorded. */
-    deputyId: z
-      .string()
-      .regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })
-      .optional(),
+    deputyId: z.optional(
+      z
+        .string()
+        .check(z.regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })),
+    ),
   })
-  .superRefine((body, context) => {
-    if (body.resident && body.resident.consentToContact && !body.resident.contact) {
-      context.addIssue({
-        code: 'custom',
-        path: ['resident', 'contact'],
-        message: 'required when the resident consents to be contacted',
-      });
-    }
-  });
+  .check(
+    z.superRefine((body, context) => {
+      if (body.resident && body.resident.consentToContact && !body.resident.contact) {
+        context.addIssue({
+          code: 'custom',
+          path: ['resident', 'contact'],
+          message: 'required when the resident consents to be contacted',
+        });
+      }
+    }),
+  );
 
 export type RecordFindingBody = z.output<typeof recordFindingBodySchema>;
 
 /** Headers the recording route reads (others pass through untouched). */
 export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' })
-    .optional(),
+  'idempotency-key': z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
+      ),
+  ),
 });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { MAX_ROSTER_ROWS, ROSTER_COLUMNS } from './roster.js';
 import {
   committeePathSchema,
@@ -37,9 +37,9 @@ export const ROSTER_IMPORT_DESCRIPTION = [
 export interface ReferenceOperation {
   summary: string;
   roles: ('organiser' | 'auditor')[];
-  body?: z.ZodType;
-  pathParameters?: z.ZodType;
-  query?: z.ZodType;
+  body?: z.ZodMiniType;
+  pathParameters?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** Content type of the request body when not JSON. */
   contentType?: string;
   description?: string;

@@ -8,6 +8,7 @@ import {
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { toFieldIssues } from '../shared/http/issues.js';
 import { createDeputyBodySchema, type CreateDeputyBody } from './schemas.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
  * The deputy roster CSV of `POST /deputies/import` (`content-type: text/csv`, UTF-8, an optional

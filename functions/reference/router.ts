@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** A route's own handler: usually a middy handler with that route's `validateRequest`. */
 export type RouteHandler = (event: never, context: Context) => Promise<HttpResult>;
@@ -22,7 +23,7 @@ export const routeByKey =
   };
 
 /** Validates `?query` parameters with zod (422 naming each parameter). */
-export const parseQuery = <TSchema extends z.ZodType>(
+export const parseQuery = <TSchema extends z.ZodMiniType>(
   event: { queryStringParameters?: Record<string, string | undefined> | undefined },
   schema: TSchema,
 ): z.output<TSchema> => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   DEPUTY_LEVEL_CODES,
   FINDING_CATEGORY_CODES,
@@ -15,21 +15,26 @@ export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const MAX_EMAILS = 5;
 
-const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty' }).max(max);
+const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, { message: 'must not be empty' }), z.maxLength(max));
 
 // Narrower than RFC 5322 on purpose: no quoted local parts and no `#`, so every address is a
 // safe key part and is accepted by SES.
 const EMAIL_PATTERN =
   /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254)
-  .regex(EMAIL_PATTERN, { message: 'must be an email address' })
-  .transform((email) => email.toLowerCase());
+export const emailSchema = z.pipe(
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(254),
+      z.regex(EMAIL_PATTERN, { message: 'must be an email address' }),
+    ),
+  z.transform((email) => email.toLowerCase()),
+);
 
-const distinct = <T>(values: readonly T[], context: z.RefinementCtx, what: string) => {
+const distinct = <T>(values: readonly T[], context: z.core.$RefinementCtx, what: string) => {
   const seen = new Set<T>();
   values.forEach((value, index) => {
     if (seen.has(value)) {
@@ -43,11 +48,11 @@ const distinct = <T>(values: readonly T[], context: z.RefinementCtx, what: strin
   });
 };
 
-const emailsSchema = z
-  .array(emailSchema)
-  .min(1)
-  .max(MAX_EMAILS)
-  .superRefine((emails, context) => distinct(emails, context, 'email'));
+const emailsSchema = z.array(emailSchema).check(
+  z.minLength(1),
+  z.maxLength(MAX_EMAILS),
+  z.superRefine((emails, context) => distinct(emails, context, 'email')),
+);
 
 export const seatSchema = z.strictObject({
   level: z.enum(DEPUTY_LEVEL_CODES),
@@ -55,17 +60,17 @@ export const seatSchema = z.strictObject({
   body: text(100),
 });
 
-const seatsSchema = z
-  .array(seatSchema)
-  .min(1, { message: 'a deputy holds one or two seats' })
-  .max(2, { message: 'a deputy holds one or two seats' })
-  .superRefine((seats, context) =>
+const seatsSchema = z.array(seatSchema).check(
+  z.minLength(1, { message: 'a deputy holds one or two seats' }),
+  z.maxLength(2, { message: 'a deputy holds one or two seats' }),
+  z.superRefine((seats, context) =>
     distinct(
       seats.map((seat) => seat.level),
       context,
       'level',
     ),
-  );
+  ),
+);
 
 const streetSchema = z.enum(STREET_CODES);
 
@@ -76,11 +81,11 @@ export const createDeputyBodySchema = z.strictObject({
   email: emailSchema,
   seats: seatsSchema,
   /** 联组 / delegation group, e.g. 市人大黄埔联组. */
-  group: text(100).optional(),
+  group: z.optional(text(100)),
   /** Street working committee (街道工委), a street code such as WENCHONG. */
-  street: streetSchema.optional(),
-  liaisonStation: text(100).optional(),
-  active: z.boolean().default(true),
+  street: z.optional(streetSchema),
+  liaisonStation: z.optional(text(100)),
+  active: z._default(z.boolean(), true),
 });
 export type CreateDeputyBody = z.output<typeof createDeputyBodySchema>;
 
@@ -91,24 +96,24 @@ const NOTHING_TO_CHANGE = { message: 'give at least one field to change' };
 /** PATCH: every field optional; `null` clears an optional field. */
 export const updateDeputyBodySchema = z
   .strictObject({
-    name: text(50).optional(),
-    email: emailSchema.optional(),
-    seats: seatsSchema.optional(),
-    group: text(100).nullable().optional(),
-    street: streetSchema.nullable().optional(),
-    liaisonStation: text(100).nullable().optional(),
-    active: z.boolean().optional(),
+    name: z.optional(text(50)),
+    email: z.optional(emailSchema),
+    seats: z.optional(seatsSchema),
+    group: z.optional(z.nullable(text(100))),
+    street: z.optional(z.nullable(streetSchema)),
+    liaisonStation: z.optional(z.nullable(text(100))),
+    active: z.optional(z.boolean()),
   })
-  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+  .check(z.refine(atLeastOneField, NOTHING_TO_CHANGE));
 export type UpdateDeputyBody = z.output<typeof updateDeputyBodySchema>;
 
 // --- departments ---
 
-const categoriesSchema = z
-  .array(z.enum(FINDING_CATEGORY_CODES))
-  .min(1)
-  .max(FINDING_CATEGORY_CODES.length)
-  .superRefine((categories, context) => distinct(categories, context, 'category'));
+const categoriesSchema = z.array(z.enum(FINDING_CATEGORY_CODES)).check(
+  z.minLength(1),
+  z.maxLength(FINDING_CATEGORY_CODES.length),
+  z.superRefine((categories, context) => distinct(categories, context, 'category')),
+);
 
 export const createDepartmentBodySchema = z.strictObject({
   name: text(100),
@@ -116,18 +121,18 @@ export const createDepartmentBodySchema = z.strictObject({
   emails: emailsSchema,
   /** Finding categories the department handles. */
   categories: categoriesSchema,
-  active: z.boolean().default(true),
+  active: z._default(z.boolean(), true),
 });
 export type CreateDepartmentBody = z.output<typeof createDepartmentBodySchema>;
 
 export const updateDepartmentBodySchema = z
   .strictObject({
-    name: text(100).optional(),
-    emails: emailsSchema.optional(),
-    categories: categoriesSchema.optional(),
-    active: z.boolean().optional(),
+    name: z.optional(text(100)),
+    emails: z.optional(emailsSchema),
+    categories: z.optional(categoriesSchema),
+    active: z.optional(z.boolean()),
   })
-  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+  .check(z.refine(atLeastOneField, NOTHING_TO_CHANGE));
 export type UpdateDepartmentBody = z.output<typeof updateDepartmentBodySchema>;
 
 // --- committees (督办工委) ---
@@ -135,39 +140,39 @@ export type UpdateDepartmentBody = z.output<typeof updateDepartmentBodySchema>;
 export const createCommitteeBodySchema = z.strictObject({
   name: text(100),
   emails: emailsSchema,
-  active: z.boolean().default(true),
+  active: z._default(z.boolean(), true),
 });
 export type CreateCommitteeBody = z.output<typeof createCommitteeBodySchema>;
 
 export const updateCommitteeBodySchema = z
   .strictObject({
-    name: text(100).optional(),
-    emails: emailsSchema.optional(),
-    active: z.boolean().optional(),
+    name: z.optional(text(100)),
+    emails: z.optional(emailsSchema),
+    active: z.optional(z.boolean()),
   })
-  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+  .check(z.refine(atLeastOneField, NOTHING_TO_CHANGE));
 export type UpdateCommitteeBody = z.output<typeof updateCommitteeBodySchema>;
 
 // --- routing rules ---
 
 const referenceId = (what: string) =>
-  z.string().regex(REFERENCE_ID_PATTERN, { message: `must be a ${what} id` });
+  z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: `must be a ${what} id` }));
 
 export const createRoutingRuleBodySchema = z.strictObject({
   category: z.enum(FINDING_CATEGORY_CODES),
   /** A street code, or `*` (the default) for every street; a street's own rule wins. */
-  street: z.union([streetSchema, z.literal(ANY_STREET)]).default(ANY_STREET),
+  street: z._default(z.union([streetSchema, z.literal(ANY_STREET)]), ANY_STREET),
   departmentId: referenceId('department'),
-  active: z.boolean().default(true),
+  active: z._default(z.boolean(), true),
 });
 export type CreateRoutingRuleBody = z.output<typeof createRoutingRuleBodySchema>;
 
 export const updateRoutingRuleBodySchema = z
   .strictObject({
-    departmentId: referenceId('department').optional(),
-    active: z.boolean().optional(),
+    departmentId: z.optional(referenceId('department')),
+    active: z.optional(z.boolean()),
   })
-  .refine(atLeastOneField, NOTHING_TO_CHANGE);
+  .check(z.refine(atLeastOneField, NOTHING_TO_CHANGE));
 export type UpdateRoutingRuleBody = z.output<typeof updateRoutingRuleBodySchema>;
 
 // --- path and query parameters ---
@@ -178,18 +183,19 @@ export const committeePathSchema = z.strictObject({ committeeId: referenceId('co
 
 /** `{ruleId}` is `<category>:<street or *>`, e.g. `DRAINAGE:*` or `ANCIENT_TREES:LUOGANG`. */
 export const routingRulePathSchema = z.strictObject({
-  ruleId: z
-    .string()
-    .max(80)
-    .transform((ruleId, context) => {
+  ruleId: z.pipe(
+    z.string().check(z.maxLength(80)),
+    z.transform((ruleId, context) => {
       const [category, street, ...rest] = ruleId.split(':');
       const categoryOk = (FINDING_CATEGORY_CODES as readonly string[]).includes(category ?? '');
       const streetOk =
         street === ANY_STREET || (STREET_CODES as readonly string[]).includes(street ?? '');
       if (!categoryOk || !streetOk || rest.length > 0) {
-        context.addIssue({
+        // zod/mini's transform context has no addIssue: the issue goes on the payload itself.
+        context.issues.push({
           code: 'custom',
           message: 'must be <category>:<street or *>, e.g. DRAINAGE:* or ANCIENT_TREES:LUOGANG',
+          input: context.value,
         });
         return z.NEVER;
       }
@@ -199,17 +205,20 @@ export const routingRulePathSchema = z.strictObject({
         street: street as Street | typeof ANY_STREET,
       };
     }),
+  ),
 });
 
 export const MAX_PAGE_SIZE = 100;
 
 /** `?limit=&cursor=&active=` of the list routes. */
 export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  cursor: z.string().min(1).max(2048).optional(),
-  active: z
-    .enum(['true', 'false'], { message: 'must be true or false' })
-    .transform((value) => value === 'true')
-    .optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE_SIZE)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  active: z.optional(
+    z.pipe(
+      z.enum(['true', 'false'], { message: 'must be true or false' }),
+      z.transform((value) => value === 'true'),
+    ),
+  ),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;

@@ -5,7 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { db, dynamoDb } from '../shared/clients.js';
 import { keys } from '../shared/data/keys.js';
 import { parseEnv } from '../shared/env.js';
@@ -80,20 +80,20 @@ const idempotencyConfig = new IdempotencyConfig({
 type Action<TBody, TPath> = (body: TBody, path: TPath, caller: Caller) => Promise<unknown>;
 
 /** One write route: its own body/path validation, then the domain call; answers `{[name]: …}`. */
-const route = <TBody extends z.ZodType | undefined, TPath extends z.ZodType | undefined>(
+const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniType | undefined>(
   schemas: { body?: TBody; pathParameters?: TPath },
   statusCode: 200 | 201,
   name: string,
   metric: string,
   action: Action<
-    TBody extends z.ZodType ? z.output<TBody> : undefined,
-    TPath extends z.ZodType ? z.output<TPath> : undefined
+    TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
+    TPath extends z.ZodMiniType ? z.output<TPath> : undefined
   >,
 ) =>
   middy<
     ValidatedHttpEvent<
-      TBody extends z.ZodType ? z.output<TBody> : undefined,
-      TPath extends z.ZodType ? z.output<TPath> : undefined
+      TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
+      TPath extends z.ZodMiniType ? z.output<TPath> : undefined
     >,
     HttpResult
   >()

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().trim().min(1);
-const days = z.string().regex(/^\d{1,4}$/, { message: 'must be a whole number of days' });
+const tableName = z.string().check(z.trim(), z.minLength(1));
+const days = z.string().check(z.regex(/^\d{1,4}$/, { message: 'must be a whole number of days' }));
 
 /** `GET /referrals/{referralId}`: reads only. */
 export const getReferralEnvSchema = z.object({ TABLE_NAME: tableName });
@@ -17,11 +17,11 @@ export const getReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 export const referralActionsEnvSchema = z.object({
   TABLE_NAME: tableName,
   /** The referral workflow: a redrive names its execution (execution name = referral id). */
-  REFERRAL_STATE_MACHINE_ARN: z
-    .string()
-    .regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
+  REFERRAL_STATE_MACHINE_ARN: z.string().check(
+    z.regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:[\w-]{1,80}$/, {
       message: 'must be a Step Functions state machine ARN',
     }),
-  STATUTORY_LIMIT_DAYS: days.optional(),
-  STATUTORY_MAX_DAYS: days.optional(),
+  ),
+  STATUTORY_LIMIT_DAYS: z.optional(days),
+  STATUTORY_MAX_DAYS: z.optional(days),
 });

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { isOrganiserOf } from '../activities/view.js';
 import { db, sfn } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
@@ -53,7 +53,7 @@ const contextOf = (event: HttpEvent | PathEvent<unknown>, referralId: string): A
   };
 };
 
-const route = <TSchema extends z.ZodType>(
+const route = <TSchema extends z.ZodMiniType>(
   bodySchema: TSchema,
   act: (referralId: string, body: z.output<TSchema>, context: ActionContext) => Promise<unknown>,
 ) =>

@@ -1,28 +1,28 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F\u2028\u2029]/;
 
-const reason = z
-  .string()
-  .trim()
-  .min(1)
-  .max(1000)
-  .refine((value) => !CONTROL.test(value), {
+const reason = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(1000),
+  z.refine((value) => !CONTROL.test(value), {
     message: 'must be one line without control characters',
-  });
+  }),
+);
 
 export const referralPathSchema = z.strictObject({
-  referralId: z.string().regex(ID_PATTERN, { message: 'must be a referral id' }),
+  referralId: z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
 });
 
 /** Body of `POST /referrals/{referralId}/reroute`. */
 export const rerouteBodySchema = z.strictObject({
   departmentId: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a department id' }),
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a department id' })),
   reason,
 });
 
@@ -31,13 +31,15 @@ export const extensionBodySchema = z
   .strictObject({
     decision: z.enum(['GRANT', 'REFUSE']),
     /** Days to grant; default: the days the department asked for. */
-    days: z.number().int().min(1).max(180).optional(),
+    days: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(180))),
     reason,
   })
-  .refine((body) => body.decision === 'GRANT' || body.days === undefined, {
-    path: ['days'],
-    message: 'only with GRANT',
-  });
+  .check(
+    z.refine((body) => body.decision === 'GRANT' || body.days === undefined, {
+      path: ['days'],
+      message: 'only with GRANT',
+    }),
+  );
 
 /** Body of `POST /referrals/{referralId}/close`. */
 export const closeBodySchema = z.strictObject({ reason });

@@ -1,28 +1,30 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects. Deadline variables are parsed by shared/domain/deadlines.ts.
 
-const tableName = z.string().trim().min(1);
-const days = z.string().regex(/^\d+$/, { message: 'must be a whole number of days' });
-const reminderDays = z.string().regex(/^(none|\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)$/, {
-  message: 'must list days, e.g. 7,1 (or none)',
-});
+const tableName = z.string().check(z.trim(), z.minLength(1));
+const days = z.string().check(z.regex(/^\d+$/, { message: 'must be a whole number of days' }));
+const reminderDays = z.string().check(
+  z.regex(/^(none|\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)$/, {
+    message: 'must list days, e.g. 7,1 (or none)',
+  }),
+);
 
 const mail = {
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().trim().min(1),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
 };
 const links = {
   /** ARN (or name) of the Secrets Manager secret that signs response and rating links. */
-  LINK_SIGNING_SECRET_ARN: z.string().trim().min(1),
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
   /** Base URL of the public pages (`https://…`, no trailing slash needed). */
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z.optional(z.url()),
 };
 const deadlines = {
-  REMINDER_DAYS_BEFORE: reminderDays.optional(),
-  STATUTORY_LIMIT_DAYS: days.optional(),
-  STATUTORY_MAX_DAYS: days.optional(),
+  REMINDER_DAYS_BEFORE: z.optional(reminderDays),
+  STATUTORY_LIMIT_DAYS: z.optional(days),
+  STATUTORY_MAX_DAYS: z.optional(days),
 };
 
 export const sendReferralEmailEnvSchema = z.object({
@@ -39,9 +41,9 @@ export const checkReferralDeadlinesEnvSchema = z.object({
   ...mail,
   ...deadlines,
   /** Comma-separated addresses of the organisers (standing committee office) for escalations. */
-  ORGANISER_EMAILS: z.string().optional(),
+  ORGANISER_EMAILS: z.optional(z.string()),
   /** Days between re-checks of an overdue referral (default 7). */
-  OVERDUE_RECHECK_DAYS: days.optional(),
+  OVERDUE_RECHECK_DAYS: z.optional(days),
 });
 
 export const sendReferralFeedbackEnvSchema = z.object({
@@ -49,14 +51,14 @@ export const sendReferralFeedbackEnvSchema = z.object({
   ...mail,
   ...links,
   /** Days the raisers have to rate the reply (default 14). */
-  RATING_DAYS: days.optional(),
+  RATING_DAYS: z.optional(days),
 });
 
 export const reopenReferralEnvSchema = z.object({
   TABLE_NAME: tableName,
   ...deadlines,
   /** Days the department has for the re-handling after a reopening (default 30). */
-  REOPEN_DUE_DAYS: days.optional(),
+  REOPEN_DUE_DAYS: z.optional(days),
 });
 
 export const closeReferralEnvSchema = z.object({ TABLE_NAME: tableName });

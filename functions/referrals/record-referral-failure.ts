@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import * as z from 'zod/mini';
 import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -13,10 +14,13 @@ import { referralStep } from './step-handler.js';
 
 const env = parseEnv(recordReferralFailureEnvSchema);
 
-const referralFailedEventSchema = executionFailedEventSchema.transform((event) => ({
-  ...event,
-  referralId: event.detail.name,
-}));
+const referralFailedEventSchema = z.pipe(
+  executionFailedEventSchema,
+  z.transform((event) => ({
+    ...event,
+    referralId: event.detail.name,
+  })),
+);
 
 /**
  * Target of the rule on the referral workflow's FAILED and TIMED_OUT events (execution name =

@@ -1,28 +1,28 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids.js';
 import { REFERRAL_PHASES } from './model.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine carries
 // fields a step does not use. Payloads hold the referral id and numbers (and outcome codes).
 
-const referralId = z.string().regex(ID_PATTERN, { message: 'must be a referral id' });
+const referralId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' }));
 
 export const referralStepInputSchema = z.object({ referralId });
 
 export const awaitReferralInputSchema = z.object({
   referralId,
   phase: z.enum(REFERRAL_PHASES),
-  taskToken: z.string().min(1).max(8192),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
 });
 
 export const closeReferralInputSchema = z.object({
   referralId,
   /** `$.decision` of the last human step: CLOSED_BY_COMMITTEE closes on the committee's word. */
-  decision: z
-    .object({
-      outcome: z.string().max(40).optional(),
-    })
-    .optional(),
+  decision: z.optional(
+    z.object({
+      outcome: z.optional(z.string().check(z.maxLength(40))),
+    }),
+  ),
 });
 
 export type ReferralStepInput = z.output<typeof referralStepInputSchema>;

@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 
@@ -12,7 +12,7 @@ import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
  * TransientError (the state machine's Retry), the state input parsed with zod. The referral id
  * goes into every log line; nothing else of the payload does (the task token never).
  */
-export const referralStep = <TSchema extends z.ZodType<{ referralId: string }>, TResult>(
+export const referralStep = <TSchema extends z.ZodMiniType<{ referralId: string }>, TResult>(
   schema: TSchema,
   step: (event: z.output<TSchema>, context: Context) => Promise<TResult>,
 ) =>

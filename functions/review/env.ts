@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().trim().min(1);
+const tableName = z.string().check(z.trim(), z.minLength(1));
 
 export const getReviewEnvSchema = z.object({ TABLE_NAME: tableName });
 

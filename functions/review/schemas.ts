@@ -1,13 +1,15 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { activityId, findingId } from '../findings/schemas.js';
 
 export { activityPathSchema } from '../findings/schemas.js';
 
 /** Department and committee ids are reference-data ids such as `dept-water`. */
 const referenceId = (what: string) =>
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: `must be a ${what} id` });
+  z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: `must be a ${what} id` }));
 
-const reason = z.string().trim().min(1).max(1000);
+const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 
 export const MAX_DECISIONS_PER_REQUEST = 50;
 
@@ -27,7 +29,7 @@ export const decisionSchema = z.discriminatedUnion('decision', [
   z.strictObject({
     findingId,
     decision: z.literal('ANSWER_DIRECTLY'),
-    answer: z.string().trim().min(1).max(4000),
+    answer: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     reason,
   }),
   z.strictObject({ findingId, decision: z.literal('NO_ACTION'), reason }),
@@ -37,42 +39,48 @@ export type DecisionInput = z.output<typeof decisionSchema>;
 
 /** Body of `POST /activities/{activityId}/review/decisions`. */
 export const decisionsBodySchema = z.strictObject({
-  decisions: z.array(decisionSchema).min(1).max(MAX_DECISIONS_PER_REQUEST),
+  decisions: z.array(decisionSchema).check(z.minLength(1), z.maxLength(MAX_DECISIONS_PER_REQUEST)),
 });
 
 export type DecisionsBody = z.output<typeof decisionsBodySchema>;
 
 export const referralPathSchema = z.strictObject({
   activityId,
-  referralId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a referral id' }),
+  referralId: z
+    .string()
+    .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a referral id' })),
 });
 
 /** Body of `POST /activities/{activityId}/review/referrals/{referralId}`. */
 export const updateReferralBodySchema = z
   .strictObject({
-    committeeId: referenceId('committee').optional(),
+    committeeId: z.optional(referenceId('committee')),
     /** The day the department must have answered by (China Standard Time). */
-    dueDate: z.iso.date({ message: 'must be a date such as 2020-09-30' }).optional(),
+    dueDate: z.optional(z.iso.date({ message: 'must be a date such as 2020-09-30' })),
     /** Findings to move into this referral from wherever they are. */
-    moveFindingIds: z.array(findingId).min(1).max(MAX_DECISIONS_PER_REQUEST).optional(),
+    moveFindingIds: z.optional(
+      z.array(findingId).check(z.minLength(1), z.maxLength(MAX_DECISIONS_PER_REQUEST)),
+    ),
     /** Why the findings are moved (required with moveFindingIds). */
-    reason: reason.optional(),
+    reason: z.optional(reason),
   })
-  .superRefine((body, context) => {
-    if (!body.committeeId && !body.dueDate && !body.moveFindingIds) {
-      context.addIssue({
-        code: 'custom',
-        path: [],
-        message: 'set committeeId, dueDate or moveFindingIds',
-      });
-    }
-    if (body.moveFindingIds && !body.reason) {
-      context.addIssue({
-        code: 'custom',
-        path: ['reason'],
-        message: 'required when moving findings',
-      });
-    }
-  });
+  .check(
+    z.superRefine((body, context) => {
+      if (!body.committeeId && !body.dueDate && !body.moveFindingIds) {
+        context.addIssue({
+          code: 'custom',
+          path: [],
+          message: 'set committeeId, dueDate or moveFindingIds',
+        });
+      }
+      if (body.moveFindingIds && !body.reason) {
+        context.addIssue({
+          code: 'custom',
+          path: ['reason'],
+          message: 'required when moving findings',
+        });
+      }
+    }),
+  );
 
 export type UpdateReferralBody = z.output<typeof updateReferralBodySchema>;

@@ -1,9 +1,12 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
+// English zod messages (zod/mini loads no locale), set before any handler parses anything:
+// every handler parses its environment through this module at load.
+import './zod-locale.js';
 
 /**
  * Parses a function's environment once, at module load, so a misconfigured function fails on
  * its first cold start with every missing or invalid variable named, rather than on some later
- * request. Imports only zod (types), like the env schemas themselves.
+ * request. Imports only zod and its locale, like the env schemas themselves import only zod.
  */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
@@ -15,7 +18,7 @@ export class EnvironmentError extends Error {
   }
 }
 
-export const parseEnv = <TSchema extends z.ZodType>(
+export const parseEnv = <TSchema extends z.ZodMiniType>(
   schema: TSchema,
   env: Record<string, string | undefined> = process.env,
 ): z.output<TSchema> => {

@@ -20,7 +20,7 @@ const sharedEnvironment = {
   // while debugging it needs no code deploy.
 } as const;
 
-export interface ProjectFunctionProps<Schema extends z.ZodObject> {
+export interface ProjectFunctionProps<Schema extends z.core.$ZodObject> {
   /** Handler module, relative to the project root (e.g. `functions/activities/create-activity.ts`). */
   readonly entry: string;
   readonly description: string;
@@ -41,7 +41,7 @@ export interface ProjectFunctionProps<Schema extends z.ZodObject> {
  * (shipped, not enabled at run time),
  * JSON logs into an explicit log group with retention, X-Ray tracing.
  */
-export class ProjectFunction<Schema extends z.ZodObject> extends nodejs.NodejsFunction {
+export class ProjectFunction<Schema extends z.core.$ZodObject> extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: ProjectFunctionProps<Schema>) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,

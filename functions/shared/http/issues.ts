@@ -1,8 +1,8 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { FieldIssue } from '../errors.js';
 
 /** Flattens zod issues into `{ path, message }` pairs, one per offending field. */
-export const toFieldIssues = (error: z.ZodError, prefix: string[] = []): FieldIssue[] =>
+export const toFieldIssues = (error: z.core.$ZodError, prefix: string[] = []): FieldIssue[] =>
   error.issues.flatMap((issue) => {
     const base = [...prefix, ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {

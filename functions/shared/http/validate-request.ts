@@ -1,8 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { describeIssues, requiredErrorMap, toFieldIssues } from './issues.js';
 import type { HttpEvent, ValidatedHttpEvent } from './types.js';
+import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
  * Parses the JSON body and validates body, path parameters and (selected) headers with zod.
@@ -13,16 +14,16 @@ import type { HttpEvent, ValidatedHttpEvent } from './types.js';
  * Use `z.strictObject` for bodies: unknown fields are an error, not silently dropped.
  */
 export const validateRequest = <
-  TBody extends z.ZodType | undefined = undefined,
-  TPath extends z.ZodType | undefined = undefined,
+  TBody extends z.ZodMiniType | undefined = undefined,
+  TPath extends z.ZodMiniType | undefined = undefined,
 >(schemas: {
   body?: TBody;
   pathParameters?: TPath;
-  headers?: z.ZodType;
+  headers?: z.ZodMiniType;
 }): MiddlewareObj<
   ValidatedHttpEvent<
-    TBody extends z.ZodType ? z.output<TBody> : undefined,
-    TPath extends z.ZodType ? z.output<TPath> : undefined
+    TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
+    TPath extends z.ZodMiniType ? z.output<TPath> : undefined
   >
 > => ({
   before: (request) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ApiArea, ApiOperation } from './types.js';
 
 // The OpenAPI 3.1 document of the HTTP API, built from the zod schemas the handlers validate
@@ -10,7 +10,7 @@ type JsonSchema = Record<string, unknown>;
 
 export const SECURITY_SCHEME = 'bearerJwt';
 
-const toSchema = (schema: z.ZodType): JsonSchema => {
+const toSchema = (schema: z.ZodMiniType): JsonSchema => {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
@@ -27,7 +27,7 @@ const propertiesOf = (json: JsonSchema): [string, JsonSchema, boolean][] => {
   return Object.entries(properties).map(([name, schema]) => [name, schema, required.has(name)]);
 };
 
-const parameters = (where: 'path' | 'query' | 'header', schema: z.ZodType | undefined) =>
+const parameters = (where: 'path' | 'query' | 'header', schema: z.ZodMiniType | undefined) =>
   schema
     ? propertiesOf(toSchema(schema)).map(([name, property, required]) => {
         const { description, ...rest } = property;
@@ -130,14 +130,15 @@ const operationObject = (operation: ApiOperation, tag: string) => {
 export const errorBodySchema = z.object({
   message: z.string(),
   issues: z
-    .array(
-      z.object({
-        path: z.string().describe('dotted path of the field, empty for the whole input'),
-        message: z.string(),
-      }),
+    .optional(
+      z.array(
+        z.object({
+          path: z.string().check(z.describe('dotted path of the field, empty for the whole input')),
+          message: z.string(),
+        }),
+      ),
     )
-    .optional()
-    .describe('422: every offending field'),
+    .check(z.describe('422: every offending field')),
 });
 
 export interface DocumentOptions {

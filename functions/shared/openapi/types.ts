@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { Role } from '../domain/reference.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,13 +18,13 @@ export interface ApiOperation {
   roles: readonly Role[] | 'public';
   /** Which callers of those roles the handler narrows to (e.g. "invited deputies only"). */
   rolesNote?: string;
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** Content type of the request body when not JSON. */
   contentType?: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** Request headers the handler validates (e.g. `Idempotency-Key`). */
-  headers?: z.ZodType;
+  headers?: z.ZodMiniType;
   /** Status code → what the answer holds. */
   responses: Record<number, string>;
   /** Content type of the success response when not JSON (e.g. the check-in page's HTML). */

@@ -4,7 +4,7 @@ import {
   type DescribeExecutionCommandOutput,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError, TransientError } from '../errors.js';
 import { isTransientAwsError } from '../transient.js';
 
@@ -25,13 +25,13 @@ export const executionFailedEventSchema = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({
-    executionArn: z.string().min(1),
-    stateMachineArn: z.string().min(1),
-    name: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
+    stateMachineArn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
     status: z.enum(['FAILED', 'TIMED_OUT']),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
-    redriveCount: z.number().int().nonnegative().nullish(),
+    error: z.nullish(z.string()),
+    cause: z.nullish(z.string()),
+    redriveCount: z.nullish(z.number().check(z.int(), z.nonnegative())),
   }),
 });
 

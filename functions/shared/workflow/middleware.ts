@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   AppError,
   ConcurrentModificationError,
@@ -8,13 +8,14 @@ import {
 } from '../errors.js';
 import { isTransientAwsError } from '../transient.js';
 import { describeIssues, toFieldIssues } from '../http/issues.js';
+import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
  * Validates a state's input with zod and replaces the event with the parsed value. Workflow
  * inputs are parsed leniently (`z.object`, unknown keys stripped): the state machine may pass
  * along fields a step does not use, and a step must not fail because of them.
  */
-export const parseInput = <TSchema extends z.ZodType>(
+export const parseInput = <TSchema extends z.ZodMiniType>(
   schema: TSchema,
 ): MiddlewareObj<z.output<TSchema>> => ({
   before: (request) => {

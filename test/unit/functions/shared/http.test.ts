@@ -1,7 +1,7 @@
 // unit test: SDK mocked with aws-sdk-client-mock (none needed here: middlewares on a stub handler)
 import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NotFoundError, TransientError } from '../../../../functions/shared/errors.js';
 import {
   bodyLimit,
@@ -17,7 +17,10 @@ import { httpEvent, lambdaContext } from '../helpers.js';
 
 const logger = { warn: vi.fn(), error: vi.fn() };
 
-const bodySchema = z.strictObject({ title: z.string().min(1), count: z.number().int() });
+const bodySchema = z.strictObject({
+  title: z.string().check(z.minLength(1)),
+  count: z.number().check(z.int()),
+});
 
 const build = (inner: (event: ValidatedHttpEvent<z.output<typeof bodySchema>>) => unknown) =>
   middy<ValidatedHttpEvent<z.output<typeof bodySchema>>, HttpResult>()
