@@ -59,8 +59,11 @@ export const dutyQuerySchema = z.strictObject({
       z.refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
     ),
   format,
-  limit: z.coerce.number().int().min(1).max(MAX_DUTY_PAGE_SIZE).default(DUTY_PAGE_SIZE),
-  cursor: z.string().min(1).max(1024).optional(),
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_DUTY_PAGE_SIZE)),
+    DUTY_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;
