@@ -46,15 +46,23 @@ const disabledTracer = new Proxy(
 ) as unknown as Tracer;
 
 /**
- * The Tracer is only loaded when it will trace. Its module imports aws-xray-sdk-core at once,
- * which costs a cold start about as much CPU as the DynamoDB client itself
- * (docs/performance.md, "Cold start"); untraced runs (tests, the local cloud, a function
- * deployed with POWERTOOLS_TRACE_ENABLED=false) skip that. In the bundle esbuild keeps the
- * module but defers its evaluation to this `import()`.
+ * The Tracer (X-Ray subsegments for each SDK call) is only loaded when it will trace: its module
+ * imports aws-xray-sdk-core at once, which costs a cold start about as much CPU as the DynamoDB
+ * client itself (docs/performance.md, "Cold start").
+ *
+ * The Lambda bundles also decide at build time whether it is in them at all: ProjectFunction
+ * (infra/constructs/project-function.ts) replaces `process.env.LIANDONG_SDK_TRACING` with a
+ * constant, `'off'` unless the stack is deployed with `-c liandong:sdkTracing=true`, and esbuild
+ * then folds this condition and leaves the Tracer and the X-Ray SDK out of the bundle, which a
+ * cold start would otherwise parse even when they never run. Lambda's own active tracing (the
+ * function's segment, linked to the Step Functions trace) does not need them. The condition is
+ * spelled out here, not in a helper, because esbuild folds constants only where they are
+ * written. Unbundled code (tests, the local cloud) leaves the choice to `tracingWanted`.
  */
-export const tracer: Tracer = tracingWanted()
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
-  : disabledTracer;
+export const tracer: Tracer =
+  process.env.LIANDONG_SDK_TRACING !== 'off' && tracingWanted()
+    ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+    : disabledTracer;
 
 /** The part of the logger that domain functions use (tests pass a stub). */
 export type DomainLogger = Pick<Logger, 'warn' | 'info'>;

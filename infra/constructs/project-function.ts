@@ -20,6 +20,24 @@ const sharedEnvironment = {
   // while debugging it needs no code deploy.
 } as const;
 
+/**
+ * CDK context key: `cdk deploy -c liandong:sdkTracing=true` builds the Powertools Tracer into
+ * every bundle and turns it on (X-Ray subsegments for each AWS SDK call). Off by default: Lambda's
+ * active tracing still records each invocation and links it to its Step Functions execution, and
+ * every cold start is spared parsing the X-Ray SDK (functions/shared/observability.ts).
+ */
+export const SDK_TRACING_CONTEXT_KEY = 'liandong:sdkTracing';
+
+/** The constants esbuild replaces in every bundle (the Tracer is left out unless `sdkTracing`). */
+export const bundleDefines = (sdkTracing: boolean): Record<string, string> => ({
+  'process.env.LIANDONG_SDK_TRACING': JSON.stringify(sdkTracing ? 'on' : 'off'),
+});
+
+const sdkTracingOf = (scope: Construct): boolean => {
+  const value: unknown = scope.node.tryGetContext(SDK_TRACING_CONTEXT_KEY);
+  return value === true || value === 'true';
+};
+
 export interface ProjectFunctionProps<Schema extends z.core.$ZodObject> {
   /** Handler module, relative to the project root (e.g. `functions/activities/create-activity.ts`). */
   readonly entry: string;
@@ -39,10 +57,12 @@ export interface ProjectFunctionProps<Schema extends z.core.$ZodObject> {
 /**
  * The project's Lambda defaults in one place: Node 22 on ARM64, ESM bundle (AWS SDK included) with source maps
  * (shipped, not enabled at run time),
- * JSON logs into an explicit log group with retention, X-Ray tracing.
+ * JSON logs into an explicit log group with retention, X-Ray active tracing (SDK subsegments
+ * only with `-c liandong:sdkTracing=true`).
  */
 export class ProjectFunction<Schema extends z.core.$ZodObject> extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: ProjectFunctionProps<Schema>) {
+    const sdkTracing = sdkTracingOf(scope);
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -62,7 +82,11 @@ export class ProjectFunction<Schema extends z.core.$ZodObject> extends nodejs.No
       logGroup,
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      environment: { ...sharedEnvironment, ...stringifyEnvironment(props.environment) },
+      environment: {
+        ...sharedEnvironment,
+        POWERTOOLS_TRACE_ENABLED: String(sdkTracing),
+        ...stringifyEnvironment(props.environment),
+      },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
@@ -80,6 +104,8 @@ export class ProjectFunction<Schema extends z.core.$ZodObject> extends nodejs.No
         banner:
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         logLevel: nodejs.LogLevel.WARNING,
+        // A constant the bundle folds: without SDK tracing the Tracer is not in it at all.
+        define: bundleDefines(sdkTracing),
       },
     });
     // The template names the handler's source, so the local cloud can run the very entry that
