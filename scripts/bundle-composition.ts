@@ -3,11 +3,15 @@
 // Used for docs/performance.md, "Cold start: what each bundle paid for".
 //
 //   npx tsx scripts/bundle-composition.ts functions/activity-workflow/await-phase.ts [--top 18]
+//     [--sdk-tracing]   (as `cdk deploy -c liandong:sdkTracing=true` bundles it)
 import * as esbuild from 'esbuild';
+import { bundleDefines } from '../infra/constructs/project-function';
 
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {
-  console.error('usage: npx tsx scripts/bundle-composition.ts <entry.ts> [--top N]');
+  console.error(
+    'usage: npx tsx scripts/bundle-composition.ts <entry.ts> [--top N] [--sdk-tracing]',
+  );
   process.exit(2);
 }
 const topAt = rest.indexOf('--top');
@@ -25,6 +29,7 @@ const result = await esbuild.build({
   metafile: true,
   outfile: 'index.mjs',
   logLevel: 'error',
+  define: bundleDefines(rest.includes('--sdk-tracing')),
 });
 const output = Object.values(result.metafile.outputs)[0];
 if (!output) throw new Error('esbuild wrote no output');
