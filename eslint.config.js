@@ -49,7 +49,7 @@ export default tseslint.config(
         {
           selector: "MemberExpression[object.name='z'][property.name='locales']",
           message:
-            "`z.locales` pulls every locale into the bundle: `import { en } from 'zod/locales'` (set once, in functions/shared/env.ts).",
+            "`z.locales` pulls every locale into the bundle: `import { en } from 'zod/locales'` (set once, in functions/shared/zod-locale.ts).",
         },
       ],
     },
