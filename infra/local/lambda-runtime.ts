@@ -248,8 +248,10 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
   if (enforce) {
     installIamHook();
     if (options.code === 'bundles' && !options.quiet) {
-      // CDK bundles carry their own copy of the SDK (bundleAwsSDK), which the hook cannot reach.
-      console.warn('[local iam] bundles carry their own AWS SDK: their calls are not checked');
+      // CDK's bundles carry a private copy of the SDK (bundleAwsSDK), which the hook cannot reach.
+      console.warn(
+        '[local iam] bundles that carry their own copy of the AWS SDK (bundleAwsSDK) are not checked',
+      );
     }
     for (const fn of options.functions) {
       if (!fn.policy && !options.quiet) {
