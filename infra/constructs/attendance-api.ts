@@ -57,7 +57,15 @@ export class AttendanceApi extends Construct {
       environment: tableEnv,
       logRetention,
     });
-    table.grant(respond, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    // ConditionCheckItem: the answer's transaction checks the activity's status without writing
+    // it (functions/attendance/domain.ts), and IAM authorizes each transaction item's action.
+    table.grant(
+      respond,
+      'dynamodb:GetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
     api.addRoute('RespondInvitation', {
       method: apigwv2.HttpMethod.POST,
       path: '/activities/{activityId}/invitation/response',

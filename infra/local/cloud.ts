@@ -8,6 +8,7 @@ import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dyn
 import { startDynamoDbMeter } from './dynamodb-meter';
 import { LocalEventBus } from './events';
 import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda-runtime';
+import { localIamEnabled } from './iam';
 import { LambdaTally, localMeter, type LocalMeter } from './meter';
 import { freePort } from './ports';
 import { startLocalSes } from './ses';
@@ -67,6 +68,11 @@ export interface LocalCloudOptions {
   meter?: boolean;
   /** The stage's throttling of the HTTP API (default on, as the template sets it). */
   throttle?: boolean;
+  /**
+   * Check each function's AWS calls against its role's policy (default: on unless
+   * `LIANDONG_LOCAL_IAM=off`).
+   */
+  iam?: boolean;
 }
 
 export interface LocalCloudEndpoints {
@@ -241,6 +247,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         region,
         quiet: options.quiet ?? false,
         code: options.code ?? 'entries',
+        iam: options.iam ?? localIamEnabled(),
         ...(lambdaTally ? { observe: lambdaTally.observe } : {}),
         baseEnv: {
           AWS_REGION: region,

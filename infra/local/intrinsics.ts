@@ -270,6 +270,9 @@ export class Resolver {
         return this.arn('sns', id);
       case 'AWS::SecretsManager::Secret':
         return this.secretArn(id);
+      case 'AWS::SES::EmailIdentity':
+        // As on AWS: the address or domain (policies name the identity's ARN by it).
+        return this.resolveString(res.Properties?.EmailIdentity, `Resources.${id}.EmailIdentity`);
       default:
         // Table, function, log group, role, configuration set...: the logical id is the name.
         return id;

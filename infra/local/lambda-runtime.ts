@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import type { AccessDeniedError } from './iam';
+import { installIamHook, runAs, type IamScope } from './iam-hook';
 import type { LocalFunction } from './template';
 
 export class FunctionNotFoundError extends Error {
@@ -59,6 +61,16 @@ export interface LambdaRuntime {
    * throwing it would (its `name` reaches Retry/Catch). `undefined` removes the fault.
    */
   injectFault(logicalId: string, fault: FunctionFault | undefined): void;
+  /** Every AWS call refused by a function's IAM policy since start, oldest first. */
+  readonly iamDenials: readonly IamDenial[];
+}
+
+/** One AWS call a function made that its role's policy does not allow. */
+export interface IamDenial {
+  logicalId: string;
+  action: string;
+  resource?: string[];
+  message: string;
 }
 
 export type FunctionFault = (event: unknown) => Error | undefined;
@@ -80,6 +92,12 @@ export interface LambdaRuntimeOptions {
    * an observer that throws is ignored.
    */
   observe?: (invocation: InvocationRecord) => void;
+  /**
+   * Check every AWS SDK call a function makes against its role's policy from the template
+   * (iam.ts), and refuse what the policy does not allow with AWS's AccessDeniedException.
+   * Default on; `LIANDONG_LOCAL_IAM=off` is how the local cloud turns it off.
+   */
+  iam?: boolean;
 }
 
 export type LocalCode = 'entries' | 'bundles';
@@ -225,13 +243,55 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
   Object.assign(process.env, options.baseEnv);
   const allKeys = new Set(options.functions.flatMap((fn) => Object.keys(fn.environment)));
   const byName = new Map<string, Loaded>();
+  const iamDenials: IamDenial[] = [];
+  const enforce = options.iam ?? true;
+  if (enforce) {
+    installIamHook();
+    if (options.code === 'bundles' && !options.quiet) {
+      // CDK's bundles carry a private copy of the SDK (bundleAwsSDK), which the hook cannot reach.
+      console.warn(
+        '[local iam] bundles that carry their own copy of the AWS SDK (bundleAwsSDK) are not checked',
+      );
+    }
+    for (const fn of options.functions) {
+      if (!fn.policy && !options.quiet) {
+        console.warn(`[local iam] ${fn.logicalId} has no role in the template: not checked`);
+      }
+    }
+  }
+  const scopeOf = (fn: LocalFunction): IamScope | undefined =>
+    enforce && fn.policy
+      ? {
+          functionName: fn.name,
+          policy: fn.policy,
+          region: options.region,
+          onDenied: (err: AccessDeniedError) => {
+            iamDenials.push({
+              logicalId: fn.logicalId,
+              action: err.check.action,
+              ...(err.check.resource ? { resource: err.check.resource } : {}),
+              message: err.message,
+            });
+            // Loud on purpose, quiet or not: on AWS this call fails, so the template lacks a grant
+            // (or the function calls what it should not).
+            console.error(`[local iam] ${fn.logicalId}: AccessDeniedException: ${err.message}`);
+          },
+        }
+      : undefined;
+  const asFunction = <T>(fn: LocalFunction, body: () => T): T => {
+    const scope = scopeOf(fn);
+    return scope ? runAs(scope, body) : body();
+  };
 
   // Sequential on purpose: each import runs with its own function's environment.
   for (const fn of options.functions) {
     const env = functionEnv(fn, options.region);
     const loaded: Loaded = { fn, env };
     try {
-      loaded.handler = await importWithEnv(fn, env, allKeys, options.code ?? 'entries');
+      // Module initialization runs as the function too: a client call at import is checked.
+      loaded.handler = await asFunction(fn, () =>
+        importWithEnv(fn, env, allKeys, options.code ?? 'entries'),
+      );
     } catch (err) {
       // The cloud must start while handlers are in progress; the error surfaces on invoke.
       loaded.loadError = err as Error;
@@ -281,8 +341,12 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
     let error: string | undefined;
     try {
       // The handler's own error propagates unchanged, so its name reaches Retry/Catch.
+      const handler = loaded.handler!;
       return asJson(
-        await Promise.race([callHandler(loaded.handler!, asJson(payload), context), timeout]),
+        await Promise.race([
+          asFunction(fn, () => callHandler(handler, asJson(payload), context)),
+          timeout,
+        ]),
       );
     } catch (err) {
       error = (err as Error | undefined)?.name ?? 'Error';
@@ -306,6 +370,7 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
 
   return {
     functions: options.functions,
+    iamDenials,
     invoke: (ref, payload) => {
       try {
         return run(find(ref), payload);

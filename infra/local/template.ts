@@ -11,6 +11,7 @@ import {
   type TemplateContext,
 } from './intrinsics';
 import { assertSupportedPattern, type LocalEventRule } from './events';
+import { readRolePolicy, type FunctionPolicy } from './iam';
 
 export {
   DEFAULT_STACK_NAME,
@@ -64,6 +65,11 @@ export interface LocalFunction {
   timeoutSeconds: number;
   memoryMb: number;
   logGroupName: string;
+  /**
+   * The execution role's policy, checked on every AWS call the function makes locally; absent
+   * when the template gives the function no role of its own (then nothing is checked).
+   */
+  policy?: FunctionPolicy;
 }
 
 export interface LocalStateMachineDefinition {
@@ -234,6 +240,7 @@ function readFunctions(r: Resolver, cdkOut: string): LocalFunction[] {
           ? r.logGroupName(logging.LogGroup)
           : logging.LogGroup
         : `/aws/lambda/${id}`;
+    const policy = functionPolicy(r, raw.Role, where);
     return {
       logicalId: id,
       name: id,
@@ -246,8 +253,18 @@ function readFunctions(r: Resolver, cdkOut: string): LocalFunction[] {
       timeoutSeconds: Number(r.resolve(raw.Timeout ?? 3, `${where}.Timeout`)),
       memoryMb: Number(r.resolve(raw.MemorySize ?? 128, `${where}.MemorySize`)),
       logGroupName,
+      ...(policy ? { policy } : {}),
     };
   });
+}
+
+/** The policy of the function's role, when the role is one of this template's. */
+function functionPolicy(r: Resolver, role: unknown, where: string): FunctionPolicy | undefined {
+  if (role === undefined) return undefined;
+  const arn = r.resolveString(role, `${where}.Role`);
+  const roleId = /^arn:[^:]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+  if (roleId === undefined || r.resources[roleId]?.Type !== 'AWS::IAM::Role') return undefined;
+  return readRolePolicy(r, roleId, r.ctx.region);
 }
 
 function readStateMachines(r: Resolver): LocalStateMachineDefinition[] {

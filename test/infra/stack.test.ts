@@ -189,6 +189,20 @@ describe('functions', () => {
     }
   });
 
+  it('invitation answers and check-ins may check the activity in their transaction', () => {
+    // Both write with a ConditionCheck on the activity's status (functions/attendance/domain.ts);
+    // IAM authorizes a transaction item by its own action.
+    for (const prefix of ['AttendanceRespondInvitationFunction', 'AttendanceCheckInFunction']) {
+      expect(actionsOf(prefix), prefix).toEqual(
+        expect.arrayContaining([
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+        ]),
+      );
+    }
+  });
+
   it('no statement grants every resource except X-Ray (which has no resource-level permissions)', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) {
       const statements = (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] })

@@ -208,6 +208,27 @@ describe('local cloud on a fixture app', () => {
     expect(await missing.json()).toEqual({ message: 'Not Found' });
   });
 
+  it("refuses a call the function's role does not allow, and the route answers 500 at once", async () => {
+    const before = cloud.runtime.iamDenials.length;
+    const started = Date.now();
+    const res = await call('/items/i-1');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: 'Internal Server Error' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const table = cloud.endpoints.tables.Items;
+    expect(cloud.runtime.iamDenials.slice(before)).toEqual([
+      {
+        logicalId: 'ApiFunction',
+        action: 'dynamodb:GetItem',
+        resource: [`arn:aws:dynamodb:${cloud.endpoints.region}:000000000000:table/${table}`],
+        message:
+          'User: arn:aws:sts::000000000000:assumed-role/ApiFunctionRole/ApiFunction is not ' +
+          `authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${cloud.endpoints.region}:000000000000:table/${table} ` +
+          'because no identity-based policy allows the dynamodb:GetItem action',
+      },
+    ]);
+  });
+
   it('refuses a body over 10 MB with 413', async () => {
     const res = await call('/items', {
       method: 'POST',

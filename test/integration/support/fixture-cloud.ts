@@ -5,13 +5,21 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const API_FUNCTION = `
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 const table = process.env.TABLE_NAME;
 if (!table) throw new Error('TABLE_NAME missing');
 const ddb = new DynamoDBClient({});
 export const handler = async (event, context) => {
   if (event.routeKey === 'GET /public/{proxy+}') return { proxy: event.pathParameters.proxy };
   if (event.routeKey === 'GET /boom') throw new Error('boom');
+  if (event.routeKey === 'GET /items/{id}') {
+    // Its role grants PutItem only: the local IAM check refuses this call.
+    const out = await ddb.send(new GetItemCommand({
+      TableName: table,
+      Key: { pk: { S: 'ITEM#' + event.pathParameters.id }, sk: { S: 'ITEM' } },
+    }));
+    return { item: out.Item ?? null };
+  }
   const id = JSON.parse(event.body).id;
   await ddb.send(new PutItemCommand({
     TableName: table,
@@ -42,10 +50,11 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const api = 'HttpApi1234';
 
-function fn(asset: string, env: Record<string, unknown>) {
+function fn(asset: string, env: Record<string, unknown>, role: string) {
   return {
     Type: 'AWS::Lambda::Function',
     Properties: {
+      Role: arnOf(role),
       Code: {
         S3Bucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
         S3Key: `${asset}.zip`,
@@ -84,6 +93,47 @@ function route(id: string, routeKey: string, jwt: boolean) {
   };
 }
 
+function lambdaRole() {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+          },
+        ],
+        Version: '2012-10-17',
+      },
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              ref('AWS::Partition'),
+              ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+            ],
+          ],
+        },
+      ],
+    },
+  };
+}
+
+function policy(role: string, statement: Record<string, unknown>) {
+  return {
+    Type: 'AWS::IAM::Policy',
+    Properties: {
+      PolicyDocument: { Statement: [statement], Version: '2012-10-17' },
+      PolicyName: `${role}Policy`,
+      Roles: [ref(role)],
+    },
+  };
+}
+
 export const fixtureTemplate = {
   Resources: {
     Items: {
@@ -118,8 +168,23 @@ export const fixtureTemplate = {
       Type: 'AWS::Cognito::UserPoolClient',
       Properties: { UserPoolId: ref('UserPool') },
     },
-    ApiFunction: fn('api', { TABLE_NAME: ref('Items') }),
-    MailFunction: fn('mail', { SENDER_EMAIL: 'noreply@liandong.example.org' }),
+    ApiFunction: fn('api', { TABLE_NAME: ref('Items') }, 'ApiFunctionRole'),
+    MailFunction: fn('mail', { SENDER_EMAIL: 'noreply@liandong.example.org' }, 'MailFunctionRole'),
+    ApiFunctionRole: lambdaRole(),
+    ApiFunctionPolicy: policy('ApiFunctionRole', {
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: arnOf('Items'),
+    }),
+    MailFunctionRole: lambdaRole(),
+    MailFunctionPolicy: policy('MailFunctionRole', {
+      Effect: 'Allow',
+      Action: ['ses:Send*'],
+      Resource: {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/liandong.example.org',
+      },
+    }),
     Role: { Type: 'AWS::IAM::Role', Properties: {} },
     Machine: {
       Type: 'AWS::StepFunctions::StateMachine',
@@ -174,6 +239,7 @@ export const fixtureTemplate = {
     ...route('PostItems', 'POST /items', true),
     ...route('Public', 'GET /public/{proxy+}', false),
     ...route('Boom', 'GET /boom', false),
+    ...route('GetItem', 'GET /items/{id}', false),
   },
 };
 
