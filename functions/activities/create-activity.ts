@@ -1,9 +1,6 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db, dynamoDb, sfn } from '../shared/clients.js';
 import { keys } from '../shared/data/keys.js';
@@ -19,7 +16,8 @@ import {
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
 import { idempotentRequest } from '../shared/http/idempotent.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { createActivity } from './domain.js';
 import { createActivityEnvSchema } from './env.js';
 import {
@@ -64,9 +62,7 @@ const deps = {
 /** `POST /activities` (role organiser): schedules an activity and starts its workflow. */
 export const handler = middy<ValidatedHttpEvent<CreateActivityBody>, HttpResult>()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('organiser'))
   .use(bodyLimit())
   .use(validateRequest({ body: createActivityBodySchema, headers: idempotencyHeadersSchema }))

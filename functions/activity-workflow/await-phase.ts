@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { awaitPhase } from './domain.js';
 import { awaitPhaseEnvSchema } from './env.js';
@@ -17,9 +15,7 @@ const env = parseEnv(awaitPhaseEnvSchema);
  * activity, returns `{}` (the state then waits for SendTaskSuccess or its timeout).
  */
 export const handler = middy<AwaitPhaseInput, object>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(awaitPhaseInputSchema))
   .handler(async (event) => {

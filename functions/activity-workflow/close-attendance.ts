@@ -1,13 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { closeAttendance, type CloseAttendanceResult } from '../attendance/workflow.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { closeAttendanceEnvSchema } from './env.js';
 import { closeAttendanceInputSchema } from './schemas.js';
@@ -20,9 +18,7 @@ const env = parseEnv(closeAttendanceEnvSchema);
  * statistics; idempotent on retry and redrive.
  */
 export const handler = middy<z.output<typeof closeAttendanceInputSchema>, CloseAttendanceResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(closeAttendanceInputSchema))
   .handler(async (event) => {

@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { dispatchReferralsEnvSchema } from './env.js';
 import { dispatchReferrals } from './findings-steps.js';
@@ -14,9 +12,7 @@ const env = parseEnv(dispatchReferralsEnvSchema);
 
 /** State `Dispatch`: one referral execution per approved referral; → `{activityId, dispatched}`. */
 export const handler = middy<ActivityStepInput, { activityId: string; dispatched: number }>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(dispatchReferralsInputSchema))
   .handler(async (event) => {

@@ -1,11 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { openCheckIn, type OpenCheckInResult } from './domain.js';
 import { openCheckInEnvSchema } from './env.js';
@@ -15,9 +13,7 @@ const env = parseEnv(openCheckInEnvSchema);
 
 /** State `OpenCheckIn`: `{activityId}` → `{activityId, secondsUntilAttendanceDeadline}`. */
 export const handler = middy<z.output<typeof openCheckInInputSchema>, OpenCheckInResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(openCheckInInputSchema))
   .handler(async (event) => {

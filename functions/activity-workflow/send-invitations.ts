@@ -1,12 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { sendInvitations, type SendInvitationsResult } from './domain.js';
 import { sendInvitationsEnvSchema } from './env.js';
@@ -16,9 +14,7 @@ const env = parseEnv(sendInvitationsEnvSchema);
 
 /** State `SendInvitations`: `{activityId}` → `{activityId, secondsUntilStart}`. */
 export const handler = middy<z.output<typeof sendInvitationsInputSchema>, SendInvitationsResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(sendInvitationsInputSchema))
   .handler(async (event, context) => {

@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { triageEnvSchema } from './env.js';
 import { triage, type TriageResult } from './findings-steps.js';
@@ -14,9 +12,7 @@ const env = parseEnv(triageEnvSchema);
 
 /** State `Triage`: draft referrals, unrouted flags, status IN_REVIEW; → `{activityId, referrals, unrouted}` (numbers only). */
 export const handler = middy<ActivityStepInput, TriageResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(triageInputSchema))
   .handler(async (event) => {

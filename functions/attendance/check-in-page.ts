@@ -1,12 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
 import type { HttpEvent, HttpResult } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { CheckInCodeError } from './check-in-code.js';
 import { checkInPage } from './domain.js';
 import { checkInPageEnvSchema } from './env.js';
@@ -28,9 +26,7 @@ const deps = {
  * an expired one. Reads only: a GET never changes anything.
  */
 export const handler = middy<HttpEvent, HttpResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .handler(async (event) => {
     const path = checkInPagePathSchema.safeParse(event.pathParameters ?? {});
     if (!path.success) return renderRefusalPage('INVALID');

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
@@ -16,7 +13,8 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
@@ -48,9 +46,7 @@ export const handler = middy<
   HttpResult
 >()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('organiser'))
   .use(validateRequest({ pathParameters: activityPathSchema }))
   .handler(async (event) => {

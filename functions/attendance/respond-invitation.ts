@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
@@ -16,7 +13,8 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { respondToInvitation } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import {
@@ -37,9 +35,7 @@ export const handler = middy<
   HttpResult
 >()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('deputy'))
   .use(bodyLimit({ maxBytes: 8 * 1024 }))
   .use(validateRequest({ body: invitationResponseBodySchema, pathParameters: activityPathSchema }))

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { updateCountsBodySchema, type UpdateCountsBody } from '../activities/schemas.js';
@@ -16,7 +13,8 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { updateCommunityCounts } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
@@ -33,9 +31,7 @@ export const handler = middy<
   HttpResult
 >()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('organiser'))
   .use(bodyLimit({ maxBytes: 4 * 1024 }))
   .use(validateRequest({ body: updateCountsBodySchema, pathParameters: activityPathSchema }))

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { parseQuery } from '../audit/query.js';
 import { readableActivity } from '../audit/trail.js';
@@ -13,7 +10,8 @@ import {
   type HttpEvent,
   type HttpResult,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { activityReportEnvSchema } from './env.js';
 import { reportPage } from './render-page.js';
 import { auditActivityPathSchema } from './schemas.js';
@@ -29,9 +27,7 @@ const deps = { db, tableName: env.TABLE_NAME };
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('auditor', 'organiser'))
   .handler(async (event) => {
     const { activityId } = parseQuery(

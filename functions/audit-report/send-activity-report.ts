@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { sendActivityReportEnvSchema } from './env.js';
 import { sendActivityReportInputSchema, type SendActivityReportInput } from './schemas.js';
@@ -15,9 +13,7 @@ const organiserEmails = organiserMailboxes(env.ORGANISER_EMAILS);
 
 /** State `SendActivityReport`: emails the report to the organisers → numbers only. */
 export const handler = middy<SendActivityReportInput, SendReportResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(retryableErrors())
   .use(parseInput(sendActivityReportInputSchema))
   .handler(async (event) => {

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
@@ -12,7 +9,8 @@ import {
   type HttpEvent,
   type HttpResult,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseQuery, statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
@@ -28,9 +26,7 @@ const deps = { db, tableName: env.TABLE_NAME };
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('auditor', 'organiser'))
   .handler(async (event) => {
     const query = parseQuery(statisticsQuerySchema, event.queryStringParameters);

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
@@ -13,7 +10,8 @@ import {
   type HttpEvent,
   type HttpResult,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { readAuditTrailEnvSchema } from './env.js';
 import { parseQuery } from './query.js';
 import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
@@ -42,9 +40,7 @@ const pathOf = (event: HttpEvent): string => {
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('auditor', 'organiser'))
   .handler(async (event) => {
     const path = pathOf(event);

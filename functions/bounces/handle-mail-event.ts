@@ -1,13 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { ValidationError } from '../shared/errors.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput } from '../shared/workflow/middleware.js';
 import { handleMailEvent, parseSesNotification, type MailEventOutcome } from './domain.js';
 import { handleMailEventEnvSchema } from './env.js';
@@ -26,9 +24,7 @@ const organiserEmails = env.ORGANISER_EMAILS.split(',')
  * dropped: retrying it cannot help.
  */
 export const handler = middy<z.output<typeof snsEventSchema>, { outcomes: MailEventOutcome[] }>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(parseInput(snsEventSchema))
   .handler(async (event) => {
     const deps = {

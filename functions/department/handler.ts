@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {
@@ -9,7 +6,8 @@ import {
   type LinkPurpose,
   type LinkRecord,
 } from '../shared/links.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { TransientError } from '../shared/errors.js';
 import { FormError, TOKEN_PARAM_SCHEMA } from './form.js';
 import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from './pages.js';
@@ -64,7 +62,5 @@ export const handlePage = async (
 
 export const pageHandler = (deps: PageDeps, routes: PageRoutes) =>
   middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(observe())
     .handler((event) => handlePage(deps, routes, event));

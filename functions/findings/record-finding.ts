@@ -1,9 +1,6 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db, dynamoDb } from '../shared/clients.js';
@@ -20,7 +17,8 @@ import {
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
 import { idempotentRequest } from '../shared/http/idempotent.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { recordFinding } from './domain.js';
 import { recordFindingEnvSchema } from './env.js';
 import {
@@ -63,9 +61,7 @@ export const handler = middy<
   HttpResult
 >()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('deputy', 'organiser'))
   .use(bodyLimit({ maxBytes: 32 * 1024 }))
   .use(

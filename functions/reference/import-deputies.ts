@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
@@ -15,7 +12,8 @@ import {
   type HttpEvent,
   type HttpResult,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { importDeputiesEnvSchema } from './env.js';
 import { importRoster } from './import.js';
 import { RosterValidationError } from './roster.js';
@@ -55,9 +53,7 @@ const csvBody = (event: HttpEvent): string => {
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics))
+  .use(observe())
   .use(requireRole('organiser'))
   .use(bodyLimit({ maxBytes: MAX_ROSTER_BYTES }))
   .handler(async (event) => {

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { isOrganiserOf } from '../activities/view.js';
@@ -19,7 +16,8 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import {
   closeByCommittee,
   decideExtension,
@@ -59,9 +57,7 @@ const route = <TSchema extends z.ZodMiniType>(
 ) =>
   middy<PathEvent<z.output<TSchema>>, HttpResult>()
     .use(httpErrorHandler({ logger }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(observe())
     .use(requireRole('organiser'))
     .use(bodyLimit())
     .use(validateRequest({ body: bodySchema, pathParameters: referralPathSchema }))

@@ -1,10 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 
 /**
@@ -17,9 +15,7 @@ export const referralStep = <TSchema extends z.ZodMiniType<{ referralId: string 
   step: (event: z.output<TSchema>, context: Context) => Promise<TResult>,
 ) =>
   middy<z.output<TSchema>, TResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(observe())
     .use(retryableErrors())
     .use(parseInput(schema))
     .handler(async (event, context) => {
