@@ -1,12 +1,6 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
-import {
-  KEY_ATTRIBUTES,
-  keys,
-  toQueryParams,
-  type KeyQuery,
-  type PrimaryKey,
-} from '../shared/data/keys.js';
+import { KEY_ATTRIBUTES, keys, type PrimaryKey } from '../shared/data/keys.js';
 import { getReferrals, listFindings, type ActivityExtras } from '../findings/store.js';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
 import { recordDutyOfActivity } from './duty.js';
@@ -22,7 +16,7 @@ import {
   sameRollup,
   type Rollup,
 } from './rollups.js';
-import type { ReadDeps } from './store.js';
+import { queryAll, type ReadDeps } from './store.js';
 
 /**
  * The backfill of the statistics rollups (scripts/backfill-stats-rollups.ts) for a table that
@@ -47,23 +41,6 @@ export interface BackfillMonthResult {
   /** Rollups whose stored content differed from the recomputed one (missing ones included). */
   differing: string[];
 }
-
-const queryAll = async <T>(deps: ReadDeps, query: KeyQuery): Promise<T[]> => {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        ...toQueryParams(query),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
 
 const keyId = (key: PrimaryKey) => `${key.pk}\n${key.sk}`;
 

@@ -39,7 +39,8 @@ const projectionOf = (params: ReturnType<typeof toQueryParams>, attributes: read
   },
 });
 
-const queryAll = async <T>(
+/** Every item of a key query, page by page (optionally only `attributes`). */
+export const queryAll = async <T>(
   deps: ReadDeps,
   query: KeyQuery,
   attributes?: readonly string[],
