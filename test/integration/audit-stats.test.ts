@@ -221,7 +221,10 @@ describe('audit statistics and duty records', () => {
         (value) => !(value?.openReferrals as Set<string> | undefined)?.has(referralId),
         30_000,
       );
-      expect(summary).toMatchObject({ 'n#referrals': expect.any(Number) });
+      expect([...((summary?.openReferrals as Set<string> | undefined) ?? [])]).not.toContain(
+        referralId,
+      );
+      expect(summary?.['n#referrals']).toBeGreaterThanOrEqual(1);
     }
   });
 
