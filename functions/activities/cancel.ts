@@ -23,6 +23,7 @@ import {
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { executionArnOf } from './view.js';
+import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
@@ -55,23 +56,23 @@ const TIME_ZONE = 'Asia/Shanghai';
 
 const TEXT = {
   zh: {
-    subject: (title: string) => `【黄埔区人大】活动取消：${title}`,
+    subject: (title: string) => taggedSubject('zh', `活动取消：${title}`),
     greeting: (name: string) => `尊敬的${name}代表：`,
     body: (title: string, type: string, time: string) =>
       `原定于${time}（北京时间）举行的${type}“${title}”已取消。`,
     reason: '取消原因',
     apology: '由此带来的不便，敬请谅解。',
-    signature: '黄埔区人大常委会',
+    signature: LETTERHEAD.standingCommittee.zh,
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
   },
   en: {
-    subject: (title: string) => `[Huangpu District People's Congress] Cancelled: ${title}`,
+    subject: (title: string) => taggedSubject('en', `Cancelled: ${title}`),
     greeting: (name: string) => `Dear Deputy ${name},`,
     body: (title: string, type: string, time: string) =>
       `The ${type.toLowerCase()} "${title}" planned for ${time} (China Standard Time) has been cancelled.`,
     reason: 'Reason',
     apology: 'We apologise for any inconvenience.',
-    signature: 'Standing Committee of the Huangpu District People’s Congress',
+    signature: LETTERHEAD.standingCommittee.en,
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
   },

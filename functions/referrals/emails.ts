@@ -1,6 +1,7 @@
 import { FINDING_CATEGORIES, type Language } from '../shared/domain/reference.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
+import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
 
 /**
  * The emails of the referral workflow, Chinese unless the activity's language is English. Every
@@ -29,13 +30,13 @@ const categoryName = (code: string, language: Language): string =>
 
 const TEXT = {
   zh: {
-    org: '黄埔区人大常委会',
+    org: LETTERHEAD.standingCommittee.zh,
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
     sep: '：',
-    referralSubject: (title: string) => `【黄埔区人大】代表意见建议转办：${title}`,
-    reminderSubject: (title: string) => `【黄埔区人大】转办事项办理提醒：${title}`,
-    escalationSubject: (title: string) => `【黄埔区人大】转办事项已逾期：${title}`,
-    feedbackSubject: (title: string) => `【黄埔区人大】您反映的问题已有答复：${title}`,
+    referralSubject: (title: string) => taggedSubject('zh', `代表意见建议转办：${title}`),
+    reminderSubject: (title: string) => taggedSubject('zh', `转办事项办理提醒：${title}`),
+    escalationSubject: (title: string) => taggedSubject('zh', `转办事项已逾期：${title}`),
+    feedbackSubject: (title: string) => taggedSubject('zh', `您反映的问题已有答复：${title}`),
     greetingDepartment: (name: string) => `${name}：`,
     referralIntro:
       '经主任会议研究，现将代表活动中收集的以下问题和意见建议转交贵单位办理，请在办理期限内答复。',
@@ -60,17 +61,15 @@ const TEXT = {
     } as Record<string, string>,
   },
   en: {
-    org: 'Standing Committee of the Huangpu District People’s Congress',
+    org: LETTERHEAD.standingCommittee.en,
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
     sep: ': ',
-    referralSubject: (title: string) => `[Huangpu District People's Congress] Referral: ${title}`,
-    reminderSubject: (title: string) =>
-      `[Huangpu District People's Congress] Referral due soon: ${title}`,
-    escalationSubject: (title: string) =>
-      `[Huangpu District People's Congress] Referral overdue: ${title}`,
+    referralSubject: (title: string) => taggedSubject('en', `Referral: ${title}`),
+    reminderSubject: (title: string) => taggedSubject('en', `Referral due soon: ${title}`),
+    escalationSubject: (title: string) => taggedSubject('en', `Referral overdue: ${title}`),
     feedbackSubject: (title: string) =>
-      `[Huangpu District People's Congress] The problem you raised has been answered: ${title}`,
+      taggedSubject('en', `The problem you raised has been answered: ${title}`),
     greetingDepartment: (name: string) => `To ${name},`,
     referralIntro:
       "After the chairmen's meeting, the following problems and suggestions collected at a deputies' activity are referred to you. Please answer by the due date.",

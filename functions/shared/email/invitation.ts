@@ -1,6 +1,7 @@
 import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
 import type { ActivityItem } from '../data/items.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
+import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -25,9 +26,9 @@ const formatTime = (iso: string, language: Language): string =>
 
 const TEXT = {
   zh: {
-    subject: (title: string) => `【黄埔区人大】活动邀请：${title}`,
+    subject: (title: string) => taggedSubject('zh', `活动邀请：${title}`),
     greeting: (name: string) => `尊敬的${name}代表：`,
-    intro: '黄埔区人大常委会诚挚邀请您参加以下代表活动。',
+    intro: `${LETTERHEAD.standingCommittee.zh}诚挚邀请您参加以下代表活动。`,
     title: '活动名称',
     type: '活动类型',
     time: '活动时间',
@@ -37,13 +38,12 @@ const TEXT = {
     description: '活动说明',
     reply: '请登录联动平台回复是否参加；活动开始时将开放签到。',
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
-    signature: '黄埔区人大常委会',
+    signature: LETTERHEAD.standingCommittee.zh,
   },
   en: {
-    subject: (title: string) => `[Huangpu District People's Congress] Invitation: ${title}`,
+    subject: (title: string) => taggedSubject('en', `Invitation: ${title}`),
     greeting: (name: string) => `Dear Deputy ${name},`,
-    intro:
-      'The Standing Committee of the Huangpu District People’s Congress invites you to the following deputies’ activity.',
+    intro: `The ${LETTERHEAD.standingCommittee.en} invites you to the following deputies’ activity.`,
     title: 'Activity',
     type: 'Type',
     time: 'Time',
@@ -55,7 +55,7 @@ const TEXT = {
       'Please reply on the Liandong platform whether you will attend; check-in opens when the activity starts.',
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
-    signature: 'Standing Committee of the Huangpu District People’s Congress',
+    signature: LETTERHEAD.standingCommittee.en,
   },
 } as const;
 
