@@ -1,6 +1,7 @@
 // `npm run token -- --role organiser [--sub ...] [--street 文冲] [--ttl 3600] [--email ...]`:
 // prints a token of the running local cloud's issuer, and nothing else (for $(...) use).
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
@@ -9,43 +10,98 @@ class TokenCliError extends Error {
   override name = 'TokenCliError';
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      role: { type: 'string' },
-      group: { type: 'string', multiple: true },
-      sub: { type: 'string' },
-      email: { type: 'string' },
-      name: { type: 'string' },
-      street: { type: 'string' },
-      ttl: { type: 'string' },
-    },
-    strict: true,
-  });
+export const TOKEN_USAGE = `Usage: npm run -s token -- --role <organiser|deputy|auditor> [options]
+
+Prints a token of the running local cloud's issuer (npm start), and nothing else, for $(...):
+  ORG=$(npm run -s token -- --role organiser)
+  D1=$(npm run -s token -- --role deputy --sub dep-0020)
+
+Options:
+  --role <role>     organiser, deputy or auditor
+  --group <group>   a Cognito group instead of --role (repeatable)
+  --sub <id>        the subject; a deputy's id for --role deputy
+  --street <name>   an organiser's street scope (custom:street), e.g. 文冲
+  --email <addr>    the token's email claim
+  --name <name>     the token's name claim
+  --ttl <seconds>   lifetime of the token
+  -h, --help        this text
+`;
+
+const OPTIONS = {
+  role: { type: 'string' },
+  group: { type: 'string', multiple: true },
+  sub: { type: 'string' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  street: { type: 'string' },
+  ttl: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type TokenCli =
+  | { kind: 'help' }
+  | {
+      kind: 'request';
+      request: {
+        role?: string | undefined;
+        groups?: string[] | undefined;
+        sub?: string | undefined;
+        email?: string | undefined;
+        name?: string | undefined;
+        street?: string | undefined;
+        ttlSeconds?: number | undefined;
+      };
+    };
+
+/** What the command line asks for: the usage, or a token request (a clear error otherwise). */
+export const parseTokenCli = (args: readonly string[]): TokenCli => {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
+  } catch (error) {
+    throw new TokenCliError(
+      `${error instanceof Error ? error.message : String(error)}\n\n${TOKEN_USAGE}`,
+    );
+  }
+  if (values.help) return { kind: 'help' };
   if (!values.role && !values.group?.length) {
-    throw new TokenCliError('give --role organiser|deputy|auditor (or --group, repeatable)');
+    throw new TokenCliError(
+      `give --role organiser|deputy|auditor (or --group, repeatable)\n\n${TOKEN_USAGE}`,
+    );
+  }
+  const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+  if (ttl !== undefined && !Number.isFinite(ttl)) throw new TokenCliError('--ttl takes seconds');
+  return {
+    kind: 'request',
+    request: {
+      role: values.role,
+      groups: values.group,
+      sub: values.sub,
+      email: values.email,
+      name: values.name,
+      street: values.street,
+      ttlSeconds: ttl,
+    },
+  };
+};
+
+async function main(): Promise<void> {
+  const cli = parseTokenCli(process.argv.slice(2));
+  if (cli.kind === 'help') {
+    process.stdout.write(TOKEN_USAGE);
+    return;
   }
   const file = endpointsFile(LOCAL_DATA_DIR);
   if (!existsSync(file))
     throw new TokenCliError(`${file} not found: start the local cloud with npm start`);
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalCloudEndpoints;
   if (!endpoints.tokenUrl) throw new TokenCliError('the running local cloud does not mint tokens');
-  const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
-  if (ttl !== undefined && !Number.isFinite(ttl)) throw new TokenCliError('--ttl takes seconds');
   let res: Response;
   try {
     res = await fetch(endpoints.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        role: values.role,
-        groups: values.group,
-        sub: values.sub,
-        email: values.email,
-        name: values.name,
-        street: values.street,
-        ttlSeconds: ttl,
-      }),
+      body: JSON.stringify(cli.request),
     });
   } catch {
     throw new TokenCliError(
@@ -58,7 +114,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${body.token}\n`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
