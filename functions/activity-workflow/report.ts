@@ -78,7 +78,11 @@ export const buildReport = (input: {
       byKind: countBy(findings, (finding) => finding.kind),
       byCategory: countBy(findings, (finding) => finding.category),
       needingReferral: findings.filter((finding) => finding.needsReferral).length,
-      referred: findings.filter((finding) => referredIds.has(finding.id)).length,
+      // What the meeting decided, one decision per finding: a merged finding travels in the
+      // referral of the finding it joined (byDepartment counts it there) but counts as merged.
+      referred: findings.filter(
+        (finding) => referredIds.has(finding.id) && finding.decision?.type !== 'MERGE',
+      ).length,
       merged: decided('MERGE'),
       answeredDirectly: decided('ANSWER_DIRECTLY'),
       noAction: decided('NO_ACTION'),

@@ -52,20 +52,48 @@ class Working {
     this.changedReferrals.add(referral.id);
   }
 
-  detach(finding: FindingItem) {
-    if (!finding.referralId) return;
-    const referral = this.referrals.get(finding.referralId);
-    if (referral) {
-      this.touch(referral);
-      referral.findingIds = referral.findingIds.filter((id) => id !== finding.id);
+  /** The findings merged into `targetId` (a merge is one level deep: see applyDecisions). */
+  private mergedInto(targetId: string): FindingItem[] {
+    return [...this.findings.values()].filter(
+      (other) => other.decision?.type === 'MERGE' && other.decision.intoFindingId === targetId,
+    );
+  }
+
+  /**
+   * Puts the finding into `referral` (none: out of any), and with it every finding merged into
+   * it: a merge joins findings in one referral, it never drops one, so the department sees
+   * each, each raiser is told and may rate, and each duty record counts it.
+   */
+  private moveTo(finding: FindingItem, referral: ReferralItem | undefined) {
+    if (finding.referralId !== referral?.id) {
+      const previous = finding.referralId ? this.referrals.get(finding.referralId) : undefined;
+      if (previous) {
+        this.touch(previous);
+        previous.findingIds = previous.findingIds.filter((id) => id !== finding.id);
+      }
+      if (referral) {
+        this.touch(referral);
+        referral.findingIds = [...referral.findingIds, finding.id].sort();
+        finding.referralId = referral.id;
+      } else {
+        delete finding.referralId;
+      }
+      this.changedFindings.add(finding.id);
     }
-    delete finding.referralId;
+    for (const merged of this.mergedInto(finding.id)) this.moveTo(merged, referral);
+  }
+
+  detach(finding: FindingItem) {
+    this.moveTo(finding, undefined);
+  }
+
+  /** A merged finding goes where the finding it is merged into goes (its referral, or none). */
+  follow(finding: FindingItem, target: FindingItem) {
+    this.moveTo(finding, target.referralId ? this.referrals.get(target.referralId) : undefined);
   }
 
   attach(finding: FindingItem, departmentId: string) {
     const referralId = referralIdOf(this.state.activityId, departmentId);
-    if (finding.referralId === referralId) return;
-    this.detach(finding);
     let referral = this.referrals.get(referralId);
     if (!referral) {
       referral = {
@@ -84,9 +112,7 @@ class Working {
       };
       this.referrals.set(referralId, referral);
     }
-    this.touch(referral);
-    referral.findingIds = [...referral.findingIds, finding.id].sort();
-    finding.referralId = referralId;
+    this.moveTo(finding, referral);
   }
 
   changes(): ReviewChanges {
@@ -107,8 +133,9 @@ class Working {
 /**
  * Applies the review's decisions, in order, to a copy of the state and returns what changed.
  * REFER moves the finding into its department's referral (created if the activity has none);
- * MERGE, ANSWER_DIRECTLY and NO_ACTION take it out of any referral; a referral left empty is
- * deleted. Every invalid decision is reported (422) and then nothing changes: an unknown or
+ * MERGE puts it where the finding it is merged into is (that finding's referral, or none), and
+ * it moves with that finding from then on; ANSWER_DIRECTLY and NO_ACTION take it out of any
+ * referral; a referral left empty is deleted. Every invalid decision is reported (422) and then nothing changes: an unknown or
  * repeated finding, an unknown or inactive department, merging into itself, into an unknown
  * finding or into one that is itself merged, or merging a finding others are merged into.
  */
@@ -205,10 +232,13 @@ export const applyDecisions = (
         break;
     }
 
-    if (decision.type === 'REFER') working.attach(finding, decision.departmentId);
-    else working.detach(finding);
+    // The decision first: who is merged into whom decides where the findings go.
     finding.decision = decision;
     working.changedFindings.add(finding.id);
+    if (decision.type === 'REFER') working.attach(finding, decision.departmentId);
+    else if (decision.type === 'MERGE')
+      working.follow(finding, working.findings.get(decision.intoFindingId)!);
+    else working.detach(finding);
   });
 
   if (issues.length > 0) {

@@ -400,8 +400,9 @@ describe('the activity from findings to completion', () => {
       },
     });
     expect(decided.status).toBe(200);
+    // The merged finding stays in the referral of the finding it is merged into.
     expect(decided.json.referrals.find((r: { id: string }) => r.id === waterId).findingIds).toEqual(
-      [drain1],
+      [drain1, drain2].sort(),
     );
 
     const stillIncomplete = await call(approve, path('/review/approve'));

@@ -192,6 +192,101 @@ describe('applyDecisions', () => {
     expect(changes.deletedReferralIds).toEqual([water.id]);
   });
 
+  it('keeps a merged finding in the referral of the finding it joins, and moves it along', () => {
+    // Two deputies' findings, triaged to the water department and the housing department.
+    const housing = referral('dept-housing', [fid(3)]);
+    const state = stateOf(
+      [
+        finding(1, { referralId: water.id }),
+        finding(2, { referralId: water.id }),
+        finding(3, { referralId: housing.id, raisedBy: { deputyId: 'dep-0291' } }),
+      ],
+      [water, housing],
+    );
+    const merged = applyDecisions(
+      state,
+      [{ findingId: fid(3), decision: 'MERGE', intoFindingId: fid(1), reason: '同一路段' }],
+      context,
+    );
+    expect(merged.findings).toEqual([
+      expect.objectContaining({
+        id: fid(3),
+        referralId: water.id,
+        decision: expect.objectContaining({ type: 'MERGE', intoFindingId: fid(1) }),
+      }),
+    ]);
+    expect(merged.referrals).toEqual([
+      expect.objectContaining({ id: water.id, findingIds: [fid(1), fid(2), fid(3)] }),
+    ]);
+    expect(merged.deletedReferralIds).toEqual([housing.id]);
+
+    // The finding it joined is then referred elsewhere: the merged one goes with it.
+    const after = stateOf(
+      [
+        finding(1, { referralId: water.id }),
+        finding(2, { referralId: water.id }),
+        ...merged.findings,
+      ],
+      [merged.referrals[0]!],
+    );
+    const moved = applyDecisions(
+      after,
+      [{ findingId: fid(1), decision: 'REFER', departmentId: 'dept-housing', reason: 'r' }],
+      context,
+    );
+    expect(moved.findings.map((f) => [f.id, f.referralId])).toEqual([
+      [fid(1), housing.id],
+      [fid(3), housing.id],
+    ]);
+    expect(moved.referrals.map((r) => [r.id, r.findingIds])).toEqual([
+      [water.id, [fid(2)]],
+      [housing.id, [fid(1), fid(3)]],
+    ]);
+
+    // Answered on the spot: neither is referred any more.
+    const answered = applyDecisions(
+      after,
+      [{ findingId: fid(1), decision: 'ANSWER_DIRECTLY', answer: 'a', reason: 'r' }],
+      context,
+    );
+    expect(answered.findings.map((f) => [f.id, f.referralId])).toEqual([
+      [fid(1), undefined],
+      [fid(3), undefined],
+    ]);
+    expect(answered.referrals.map((r) => [r.id, r.findingIds])).toEqual([[water.id, [fid(2)]]]);
+  });
+
+  it('merges into a finding referred in the same request, in either order', () => {
+    const state = stateOf([finding(5, { unrouted: true }), finding(6, { unrouted: true })], []);
+    const housing = referralIdOf(ACTIVITY, 'dept-housing');
+    for (const decisions of [
+      [
+        { findingId: fid(6), decision: 'MERGE' as const, intoFindingId: fid(5), reason: 'r' },
+        {
+          findingId: fid(5),
+          decision: 'REFER' as const,
+          departmentId: 'dept-housing',
+          reason: 'r',
+        },
+      ],
+      [
+        {
+          findingId: fid(5),
+          decision: 'REFER' as const,
+          departmentId: 'dept-housing',
+          reason: 'r',
+        },
+        { findingId: fid(6), decision: 'MERGE' as const, intoFindingId: fid(5), reason: 'r' },
+      ],
+    ]) {
+      const changes = applyDecisions(state, decisions, context);
+      expect(changes.referrals.map((r) => [r.id, r.findingIds])).toEqual([
+        [housing, [fid(5), fid(6)]],
+      ]);
+      expect(changes.findings.every((f) => f.referralId === housing)).toBe(true);
+    }
+  });
+
   it('names every invalid decision and changes nothing', () => {
     const state = base();
     const merged = stateOf(
