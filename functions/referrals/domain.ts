@@ -29,6 +29,7 @@ import {
   secondsUntil,
   type DeadlineConfig,
 } from '../shared/domain/deadlines.js';
+import { raiserOf, raiserRefOfDeputy, raiserRefOfResident } from '../shared/domain/raisers.js';
 import type { Language } from '../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
@@ -633,8 +634,7 @@ export interface FeedbackResult {
 }
 
 /** Opaque raiser references: a deputy by id, a resident by the finding they raised. */
-export const raiserRefOfDeputy = (deputyId: string) => `D.${deputyId}`;
-export const raiserRefOfResident = (findingId: string) => `R.${findingId}`;
+export { raiserRefOfDeputy, raiserRefOfResident };
 
 /**
  * Tells each deputy who raised one of the referral's findings, and each resident who gave an
@@ -682,8 +682,9 @@ export const sendReferralFeedback = async (
     }
     const deputies = await getDeputies(deps, [...deputyIds], ['email', 'active']);
     for (const [ref, raiser] of raisers) {
-      if (!ref.startsWith('D.')) continue;
-      const deputy = deputies.get(ref.slice(2));
+      const who = raiserOf(ref);
+      if (who?.kind !== 'DEPUTY') continue;
+      const deputy = deputies.get(who.deputyId);
       if (deputy?.active && isSafeEmailAddress(deputy.email)) raiser.email = deputy.email;
     }
 
