@@ -1,10 +1,11 @@
 import escapeHtml from 'escape-html';
-import { FINDING_CATEGORIES } from '../shared/domain/reference.js';
+import { LETTERHEAD, referralReference } from '../shared/domain/letterhead.js';
+import { FINDING_CATEGORIES, type FindingCategory } from '../shared/domain/reference.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { InvalidLinkReason } from '../shared/links.js';
 import type { RatingPageModel } from './rate.js';
-import type { DepartmentAction, Rating, ReplyResult } from './referral.js';
+import type { DepartmentAction, Rating, RatingProgress, ReplyResult } from './referral.js';
 import type { ResponsePageModel } from './respond.js';
 
 /**
@@ -120,17 +121,70 @@ ${textArea('return-reason', '退回理由（请说明应由哪个单位办理）
   return forms.join('\n');
 };
 
+/** Who sent the referral and its reference number: what a department checks before trusting a link. */
+const sender = (referralId: string) =>
+  `<dt>转办机关</dt><dd>${e(LETTERHEAD.standingCommittee.zh)} <span class="en">${e(
+    LETTERHEAD.standingCommittee.en,
+  )}</span></dd>
+<dt>转办编号</dt><dd>${e(referralReference(referralId, 'zh'))} <span class="en">Reference ${e(
+    referralReference(referralId, 'en'),
+  )}</span></dd>`;
+
+const findingList = (
+  findings: readonly { description: string; category: FindingCategory; place: string }[],
+) =>
+  `<ol>
+${findings
+  .map((finding) => {
+    const category = FINDING_CATEGORIES[finding.category];
+    return `<li><p>${e(finding.description)}</p>
+<p><strong>类别</strong> ${e(category?.zh ?? finding.category)} <span class="en">${e(category?.en ?? '')}</span><br>
+<strong>地点</strong> ${e(finding.place)}</p></li>`;
+  })
+  .join('\n')}
+</ol>`;
+
+const WHO_RATED: Record<RatingProgress['rated'][number]['who'], string> = {
+  YOU: '您',
+  DEPUTY: '代表',
+  RESIDENT: '群众',
+};
+
+/**
+ * The wait for ratings after a reply: how many of the raisers have rated (on the rating page,
+ * who: deputies by name, residents never), and until when the others may.
+ */
+const progressNote = (progress: RatingProgress, audience: 'RAISER' | 'DEPARTMENT') => {
+  const count = progress.rated.length;
+  const deadline = progress.deadline ? formatTime(progress.deadline) : undefined;
+  const who =
+    audience === 'RAISER' && count > 0
+      ? `：${progress.rated
+          .map(
+            (r) =>
+              `${WHO_RATED[r.who]}${r.who === 'DEPUTY' && r.name ? ` ${r.name}` : ''}（${formatTime(r.at)}）`,
+          )
+          .join('、')}`
+      : '';
+  const rest = progress.asked - count;
+  const wait = !progress.open
+    ? { zh: '评价已结束。', en: 'Rating is over.' }
+    : rest <= 0
+      ? { zh: '全部提出人均已评价。', en: 'Everyone asked has rated.' }
+      : deadline
+        ? {
+            zh: `其余 ${rest} 位提出人可评价至 ${deadline}，届时本转办事项办结。`,
+            en: `The other ${rest} may rate until ${deadline} (China time); then the referral closes.`,
+          }
+        : { zh: `还有 ${rest} 位提出人尚未评价。`, en: `${rest} have not rated yet.` };
+  return `<h2>评价情况 <span class="en">Ratings</span></h2>
+<p>${e(`提出人 ${progress.asked} 位，已评价 ${count} 位${who}。`)}${e(wait.zh)}</p>
+<p class="en">${e(`${count} of ${progress.asked} raisers have rated. ${wait.en}`)}</p>`;
+};
+
 /** The department's response page. */
 export const renderResponsePage = (model: ResponsePageModel): HttpResult => {
   const status = STATUS_TEXT[model.status] ?? { zh: model.status, en: model.status };
-  const findings = model.findings
-    .map((finding) => {
-      const category = FINDING_CATEGORIES[finding.category];
-      return `<li><p>${e(finding.description)}</p>
-<p><strong>类别</strong> ${e(category?.zh ?? finding.category)} <span class="en">${e(category?.en ?? '')}</span><br>
-<strong>地点</strong> ${e(finding.place)}</p></li>`;
-    })
-    .join('\n');
   const history = model.history.length
     ? `<h2>办理记录 <span class="en">History</span></h2><ul>
 ${model.history
@@ -155,6 +209,7 @@ ${model.history
     : '';
   const body = `<h1>人大代表联动活动 · 问题转交办理 <span class="en">Referral from a deputies' joint activity</span></h1>
 <dl>
+${sender(model.referralId)}
 <dt>活动</dt><dd>${e(model.activityTitle)}</dd>
 <dt>承办单位</dt><dd>${e(model.departmentName)}</dd>
 ${model.committeeName ? `<dt>督办工委</dt><dd>${e(model.committeeName)}</dd>` : ''}
@@ -162,11 +217,10 @@ ${model.dueDate ? `<dt>办理期限</dt><dd>${e(model.dueDate)}</dd>` : ''}
 <dt>状态</dt><dd>${e(status.zh)} <span class="en">${e(status.en)}</span></dd>
 </dl>
 ${extension}
-<h2>需要办理的问题 <span class="en">Findings to act on</span></h2>
-<ol>
-${findings}
-</ol>
+<h2>需要办理的问题（${e(model.findings.length)} 件） <span class="en">Findings to act on</span></h2>
+${findingList(model.findings)}
 ${history}
+${model.progress ? progressNote(model.progress, 'DEPARTMENT') : ''}
 ${
   model.open
     ? responseForms(model)
@@ -206,10 +260,17 @@ ${Object.entries(RATING_TEXT)
         )}</span></p>`
       : '<p class="note">评价已结束。 <span class="en">Rating is closed.</span></p>';
   const body = `<h1>问题办理结果反馈 <span class="en">Feedback on the problem you raised</span></h1>
-<dl><dt>活动</dt><dd>${e(model.activityTitle)}</dd></dl>
+<dl>
+${sender(model.referralId)}
+<dt>活动</dt><dd>${e(model.activityTitle)}</dd>
+<dt>承办单位</dt><dd>${e(model.departmentName)}</dd>
+</dl>
+<h2>您反映的问题 <span class="en">What you raised, and are asked to rate</span></h2>
+${findingList(model.findings)}
 <h2>部门答复 <span class="en">The department's reply</span></h2>
 ${reply}
-${form}`;
+${form}
+${model.progress ? progressNote(model.progress, 'RAISER') : ''}`;
   return page(200, '办理结果反馈 Feedback', body);
 };
 

@@ -3,14 +3,21 @@ import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/links.js';
+import type { DepartmentItem } from '../shared/data/reference.js';
+import type { FindingCategory } from '../shared/domain/reference.js';
+import { raisedBy, raiserOf } from '../shared/domain/raisers.js';
 import {
   clock,
   endPendingStep,
+  getFindings,
   getItem,
   getReferralState,
+  isRatable,
   queryAll,
+  ratingProgress,
   roundOf,
   type Deps,
+  type RatingProgress,
   type Rating,
   type RatingItem,
   type ReferralState,
@@ -29,10 +36,15 @@ import type { StaleReason } from './respond.js';
 export interface RatingPageModel {
   referralId: string;
   activityTitle: string;
+  departmentName: string;
+  /** What is rated: the findings of the referral this raiser raised (place and text). */
+  findings: { description: string; category: FindingCategory; place: string }[];
   reply?: { result: ReplyResult; text: string; at: string };
   /** This raiser's rating of this round, if given. */
   rated?: { rating: Rating; at: string };
   open: boolean;
+  /** Who has rated this round and until when the others may. */
+  progress?: RatingProgress;
 }
 
 export type RateOutcome =
@@ -43,10 +55,6 @@ export type RateOutcome =
 const isCurrent = (referral: ReferralState, link: LinkRecord) =>
   roundOf(referral) === link.round && referral.id === link.referralId && !!link.raiserRef;
 
-/** Ratings are taken while the reply of this round awaits them. */
-const isRatable = (referral: ReferralState) =>
-  referral.status === 'REPLIED' || referral.pendingTask?.phase === 'RATING';
-
 export const ratingPage = async (
   deps: Deps,
   link: LinkRecord,
@@ -55,13 +63,26 @@ export const ratingPage = async (
   if (!referral) return 'NOT_FOUND';
   if (!isCurrent(referral, link)) return 'MOVED_ON';
   const round = roundOf(referral);
-  const [activity, rating] = await Promise.all([
+  const raiser = raiserOf(link.raiserRef!);
+  const [activity, department, findings, rating, progress] = await Promise.all([
     getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
+    getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
+    getFindings(deps, referral),
     getItem<RatingItem>(deps, keys.referralRating(referral.id, round, link.raiserRef!)),
+    ratingProgress(deps, referral, { reader: link.raiserRef!, names: true }),
   ]);
   return {
     referralId: referral.id,
     activityTitle: activity?.title ?? '',
+    departmentName: department?.name ?? referral.departmentId,
+    // Their own findings only: a merged referral carries other people's too.
+    findings: findings
+      .filter((finding) => raiser !== undefined && raisedBy(raiser, finding))
+      .map((finding) => ({
+        description: finding.description,
+        category: finding.category,
+        place: finding.place,
+      })),
     ...(referral.reply
       ? {
           reply: {
@@ -73,6 +94,7 @@ export const ratingPage = async (
       : {}),
     ...(rating ? { rated: { rating: rating.rating, at: rating.at } } : {}),
     open: isRatable(referral) && !rating,
+    ...(progress ? { progress } : {}),
   };
 };
 

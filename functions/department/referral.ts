@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingItem, ReferralItem } from '../findings/model.js';
 import type { PendingTask } from '../shared/data/items.js';
+import { getDeputies } from '../shared/data/deputies.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
+import { raiserOf } from '../shared/domain/raisers.js';
 import { TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 
@@ -193,6 +195,59 @@ export const getFindings = async (
   const found = (Responses?.[deps.tableName] ?? []) as FindingItem[];
   const order = new Map(ids.map((id, index) => [id, index]));
   return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+};
+
+/** Ratings are taken while the reply of this round awaits them. */
+export const isRatable = (referral: Pick<ReferralState, 'status' | 'pendingTask'>): boolean =>
+  referral.status === 'REPLIED' || referral.pendingTask?.phase === 'RATING';
+
+/** Who has rated a round, and until when the others may: what the pages say about the wait. */
+export interface RatingProgress {
+  /** Raisers asked to rate this round (those the feedback email reached). */
+  asked: number;
+  /** Ratings given, oldest first: the reader as `YOU`, deputies by name, residents never named. */
+  rated: { who: 'YOU' | 'DEPUTY' | 'RESIDENT'; name?: string; at: string }[];
+  /** The rating deadline of the round (ISO). */
+  deadline?: string;
+  /** Ratings are still taken (the referral waits for them). */
+  open: boolean;
+}
+
+/**
+ * The rating progress of the referral's current round, once its feedback went out; `undefined`
+ * before. `reader` is the rating page's own raiser; `names: false` (the department's page)
+ * names nobody, as the department never learns who raised a finding.
+ */
+export const ratingProgress = async (
+  deps: Pick<Deps, 'db' | 'tableName'>,
+  referral: ReferralState,
+  options: { reader?: string; names: boolean },
+): Promise<RatingProgress | undefined> => {
+  const round = roundOf(referral);
+  if (referral.feedback?.round !== round) return undefined;
+  const ratings = (
+    await queryAll<RatingItem>(deps, keys.ratingsOfReferralRound(referral.id, round))
+  ).sort((a, b) => (a.at < b.at ? -1 : 1));
+  const deputyIds = options.names
+    ? ratings.flatMap((rating) => {
+        const raiser = raiserOf(rating.raiserRef);
+        return raiser?.kind === 'DEPUTY' ? [raiser.deputyId] : [];
+      })
+    : [];
+  const deputies = deputyIds.length ? await getDeputies(deps, deputyIds, ['name']) : new Map();
+  return {
+    asked: referral.feedback.raiserRefs.length,
+    rated: ratings.map((rating) => {
+      if (rating.raiserRef === options.reader) return { who: 'YOU', at: rating.at };
+      const raiser = raiserOf(rating.raiserRef);
+      const name = raiser?.kind === 'DEPUTY' ? deputies.get(raiser.deputyId)?.name : undefined;
+      return raiser?.kind === 'DEPUTY'
+        ? { who: 'DEPUTY', ...(name ? { name: String(name) } : {}), at: rating.at }
+        : { who: 'RESIDENT', at: rating.at };
+    }),
+    ...(referral.feedback.ratingDeadline ? { deadline: referral.feedback.ratingDeadline } : {}),
+    open: isRatable(referral),
+  };
 };
 
 /** Error names with which Step Functions says the token's task is no longer open. */

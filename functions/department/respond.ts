@@ -14,8 +14,10 @@ import {
   getItem,
   getReferralState,
   queryAll,
+  ratingProgress,
   roundOf,
   type DepartmentAction,
+  type RatingProgress,
   type Deps,
   type ReferralState,
   type ReplyResult,
@@ -68,6 +70,8 @@ export interface ResponsePageModel {
   open: boolean;
   /** Actions already received this round (their forms are not shown again). */
   done: DepartmentAction[];
+  /** After the reply: how many raisers have rated and until when the others may (nobody named). */
+  progress?: RatingProgress;
 }
 
 const ACTION_EVENTS: Record<DepartmentAction, string> = {
@@ -110,7 +114,7 @@ export const responsePage = async (
   if (!referral) return 'NOT_FOUND';
   if (!isCurrent(referral, link)) return 'MOVED_ON';
   const round = roundOf(referral);
-  const [activity, department, committee, findings, responses] = await Promise.all([
+  const [activity, department, committee, findings, responses, progress] = await Promise.all([
     getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
     getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
     referral.committeeId
@@ -118,6 +122,7 @@ export const responsePage = async (
       : Promise.resolve(undefined),
     getFindings(deps, referral),
     queryAll<ResponseItem>(deps, keys.responsesOfReferral(referral.id)),
+    ratingProgress(deps, referral, { names: false }),
   ]);
   const ofRound = responses
     .filter((response) => response.round === round)
@@ -164,6 +169,7 @@ export const responsePage = async (
         ofRound.map((response) => response.action).filter((action) => ONCE_PER_ROUND.has(action)),
       ),
     ],
+    ...(progress ? { progress } : {}),
   };
 };
 

@@ -2,6 +2,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
+import { LETTERHEAD, referralReference } from '../../../../functions/shared/domain/letterhead';
 import { createLink } from '../../../../functions/shared/links';
 import {
   lambdaContext,
@@ -16,6 +17,7 @@ import {
   TABLE,
   TASK_TOKEN,
   XSS,
+  ACTIVITY_ID,
 } from './fixtures';
 
 vi.mock('../../../../functions/shared/secrets', () => ({
@@ -366,6 +368,119 @@ describe('the rating page', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('closed');
     expect(table.list('RATING#')).toHaveLength(0);
+  });
+});
+
+describe('what the pages tell (issue 18)', () => {
+  /** A second deputy's finding merged into F1's referral by the chairmen's meeting. */
+  const mergeSecondFinding = () => {
+    table.put({
+      ...keys.finding(ACTIVITY_ID, 'F2'),
+      entity: 'FINDING',
+      id: 'F2',
+      activityId: ACTIVITY_ID,
+      kind: 'PROBLEM',
+      category: 'DRAINAGE',
+      description: '同一路段下水道返臭',
+      place: '文冲村东侧排水渠',
+      raisedBy: { deputyId: 'dep-0291' },
+      decision: { type: 'MERGE', intoFindingId: 'F1', reason: '同一路段' },
+      referralId: REFERRAL_ID,
+    });
+    table.put({ ...referral(), findingIds: ['F1', 'F2'] });
+    for (const [id, name] of [
+      ['dep-0001', '李代表'],
+      ['dep-0291', '陈代表'],
+    ]) {
+      table.put({ ...keys.deputy(id!), entity: 'DEPUTY', id, name, email: `${id}@example.org` });
+    }
+  };
+
+  const replied = () =>
+    table.put({
+      ...referral(),
+      status: 'REPLIED',
+      reply: {
+        round: 1,
+        departmentId: 'dept-water',
+        result: 'RESOLVED',
+        text: '已疏通',
+        at: '2026-11-20T00:00:00.000Z',
+      },
+      feedback: {
+        round: 1,
+        raiserRefs: ['D.dep-0001', 'D.dep-0291', 'R.F1'],
+        ratingDeadline: '2026-12-04T02:00:00.000Z',
+      },
+      pendingTask: { phase: 'RATING', token: 'rating-token', since: '2026-11-20T00:00:00.000Z' },
+    });
+
+  it('the response page names the sender and the reference number, and every merged finding', async () => {
+    mergeSecondFinding();
+    const page = await respond('GET', await link('RESPOND'));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(LETTERHEAD.standingCommittee.zh);
+    expect(page.body).toContain(referralReference(REFERRAL_ID, 'zh'));
+    expect(page.body).toContain(referralReference(REFERRAL_ID, 'en'));
+    for (const text of ['文冲村雨后积水严重', '同一路段下水道返臭', '文冲村东侧排水渠']) {
+      expect(page.body).toContain(text);
+    }
+    expect(page.body).toContain('需要办理的问题（2 件）');
+    expect(page.body).not.toContain('陈代表');
+    expect(page.body).not.toContain('dep-0291');
+  });
+
+  it('the rating page shows only what this raiser raised', async () => {
+    mergeSecondFinding();
+    replied();
+    const second = await rate('GET', await link('RATE', { raiserRef: 'D.dep-0291' }));
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('您反映的问题');
+    expect(second.body).toContain('同一路段下水道返臭');
+    expect(second.body).toContain('文冲村东侧排水渠');
+    expect(second.body).not.toContain('文冲村雨后积水严重');
+    expect(second.body).toContain(referralReference(REFERRAL_ID, 'zh'));
+    const resident = await rate('GET', await link('RATE', { raiserRef: 'R.F1' }));
+    expect(resident.body).toContain('文冲村雨后积水严重');
+    expect(resident.body).not.toContain('同一路段下水道返臭');
+  });
+
+  it('while others may still rate, says who has rated and until when', async () => {
+    mergeSecondFinding();
+    replied();
+    const first = await link('RATE', { raiserRef: 'D.dep-0001' });
+    const second = await link('RATE', { raiserRef: 'D.dep-0291' });
+    expect((await rate('POST', first, { rating: 'SATISFIED' })).statusCode).toBe(200);
+    expect(workflow.outputs()).toEqual([]); // two raisers have not rated: still waiting
+
+    const own = await rate('GET', first);
+    expect(own.body).toContain('您已评价');
+    expect(own.body).toContain('提出人 3 位，已评价 1 位：您（');
+    expect(own.body).toContain('其余 2 位提出人可评价至 2026年12月4日 10:00');
+    const other = await rate('GET', second);
+    expect(other.body).toContain('已评价 1 位：代表 李代表（');
+    expect(other.body).toContain('name="rating"');
+
+    // The department learns how many rated, never who.
+    const department = await respond('GET', await link('RESPOND'));
+    expect(department.body).toContain('提出人 3 位，已评价 1 位。');
+    expect(department.body).toContain('2026年12月4日 10:00');
+    expect(department.body).not.toContain('李代表');
+
+    await rate('POST', second, { rating: 'BASICALLY_SATISFIED' });
+    await rate('POST', await link('RATE', { raiserRef: 'R.F1' }), { rating: 'SATISFIED' });
+    expect((await rate('GET', second)).body).toContain('全部提出人均已评价');
+    expect((await rate('GET', second)).body).toContain('群众（');
+  });
+});
+
+describe('referralReference', () => {
+  it('is stable, read from the id: the China year of its time part and its last eight characters', () => {
+    // 2026-12-31T17:00Z is already 2027 in China.
+    const id = '01MB6GPKM0FGS7E6VTAJ2AY9GN';
+    expect(referralReference(id, 'zh')).toBe(`${LETTERHEAD.referencePrefix.zh}〔2027〕AJ2A-Y9GN号`);
+    expect(referralReference(id, 'en')).toBe(`${LETTERHEAD.referencePrefix.en} 2027/AJ2A-Y9GN`);
+    expect(referralReference(id.toLowerCase(), 'zh')).toBe(referralReference(id, 'zh'));
   });
 });
 
