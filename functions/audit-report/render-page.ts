@@ -19,8 +19,8 @@ export const reportPageHeaders = (): Record<string, string> =>
 const REPORT_STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.85rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-figure{margin:1rem 0}figcaption{font-weight:600;font-size:.95rem}.chart{max-width:40rem;display:block;margin:.3rem 0}.scroll{overflow-x:auto}.note{background:#f4f4f4;padding:.6rem}
-table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:center}tbody th{text-align:left}.total{font-weight:600;background:#f7f7f7}`;
+figure{margin:1rem 0}figcaption{font-weight:600;font-size:.95rem}.chart{max-width:40rem;display:block;margin:.3rem 0}.scroll{overflow-x:auto;max-width:100%}.note{background:#f4f4f4;padding:.6rem}
+table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .3rem;text-align:center}thead .en{font-size:.72rem}tbody th{text-align:left;min-width:6em}.total{font-weight:600;background:#f7f7f7}`;
 
 const COLOURS = { bar: '#b03a2e', satisfaction: '#1f618d', resolution: '#1e8449' };
 const WIDTH = 640;
@@ -94,7 +94,9 @@ const outcomeTable = (rows: readonly DepartmentRow[], totals: DepartmentRow) => 
     ).join(
       '',
     )}<td>${e(percent(row.satisfactionRate))}</td><td>${e(percent(row.resolutionRate))}</td></tr>`;
-  return `<div class="scroll"><table class="outcomes">
+  // Fits the page's column on a desktop; on a phone it scrolls in its own (focusable) box, never
+  // the page.
+  return `<div class="scroll" role="region" aria-label="各承办单位转办结果 Outcomes by department" tabindex="0"><table class="outcomes">
 <thead><tr><th scope="col">承办单位 <span class="en">Department</span></th>${head}<th scope="col">满意率<br><span class="en">Satisfaction</span></th><th scope="col">办成率<br><span class="en">Resolution</span></th></tr></thead>
 <tbody>
 ${rows.map((row) => line(row)).join('\n')}

@@ -1,0 +1,12 @@
+// Debian's Chromium as the browser tests drive it (playwright-core): where it is, and its flags.
+export const CHROMIUM = process.env.LIANDONG_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

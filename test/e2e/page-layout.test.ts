@@ -1,0 +1,166 @@
+// Layout in a real browser (Debian's Chromium, playwright-core): the activity report's referrals
+// table fits its column at 1000 px (the 办成率 column was cut off, issue 18) and scrolls in its
+// own box on a phone, never the page; the department's response page and the rating page never
+// run past the page either. The pages are rendered by the functions that serve them, with long
+// names (the widest a district's departments have), and loaded as they are served.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportView } from '../../functions/audit-report/model';
+import { renderReportHtml } from '../../functions/audit-report/render-page';
+import { renderRatingPage, renderResponsePage } from '../../functions/department/pages';
+import { viewInput } from '../unit/functions/audit-report/fixtures';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+
+const REFERRAL_ID = '01MB6GPKM0FGS7E6VTAJ2AY9GN';
+const LONG_NAMES = new Map([
+  ['dept-water', '广州市黄埔区城市管理和综合执法局（区城市管理和综合执法局）'],
+  ['dept-education', '广州市黄埔区教育局'],
+]);
+
+const reportHtml = () =>
+  renderReportHtml(buildReportView(viewInput({ departmentNames: LONG_NAMES })));
+
+const finding = (n: number) => ({
+  description: `暴雨后文冲村主干道路段积水严重，影响居民和学生出行（第 ${n} 件）`,
+  category: 'DRAINAGE' as const,
+  place: '文冲村文冲大街与石化路交界处东北角公交站旁',
+});
+
+const progress = {
+  asked: 3,
+  rated: [{ who: 'DEPUTY' as const, name: '李代表', at: '2026-11-21T02:00:00.000Z' }],
+  deadline: '2026-12-04T02:00:00.000Z',
+  open: true,
+};
+
+const responseHtml = (): string =>
+  renderResponsePage({
+    referralId: REFERRAL_ID,
+    status: 'REPLIED',
+    round: 1,
+    activityTitle: '垃圾分类专项检查',
+    departmentName: LONG_NAMES.get('dept-water')!,
+    committeeName: '城建环保工委',
+    dueDate: '2027-01-06',
+    findings: [finding(1), finding(2)],
+    history: [
+      { at: '2026-11-20T00:00:00.000Z', action: 'REPLY', result: 'RESOLVED', text: '已疏通' },
+    ],
+    open: false,
+    done: ['REPLY'],
+    progress,
+  }).body ?? '';
+
+const ratingHtml = (): string =>
+  renderRatingPage({
+    referralId: REFERRAL_ID,
+    activityTitle: '垃圾分类专项检查',
+    departmentName: LONG_NAMES.get('dept-water')!,
+    findings: [finding(2)],
+    reply: { result: 'RESOLVED', text: '已疏通排水管网', at: '2026-11-20T00:00:00.000Z' },
+    open: true,
+    progress,
+  }).body ?? '';
+
+interface Box {
+  viewport: number;
+  page: number;
+  lastHeaderRight: number;
+  boxRight: number;
+  boxScrollWidth: number;
+  boxClientWidth: number;
+  boxOverflowX: string;
+}
+
+/** Where the referrals table's last column (办成率) ends, against its box and the viewport. */
+// Run in the page (the tests are type-checked without the DOM library, hence a string).
+const measureTable = (page: Page): Promise<Box> =>
+  page.evaluate<Box>(`(() => {
+    const table = document.querySelector('table.outcomes');
+    const box = table.parentElement;
+    const header = [...table.querySelectorAll('thead th')].at(-1);
+    return {
+      viewport: window.innerWidth,
+      page: document.documentElement.scrollWidth,
+      lastHeaderRight: header.getBoundingClientRect().right,
+      boxRight: box.getBoundingClientRect().right,
+      boxScrollWidth: box.scrollWidth,
+      boxClientWidth: box.clientWidth,
+      boxOverflowX: getComputedStyle(box).overflowX,
+    };
+  })()`);
+
+/** The page's width, and where its right-most element ends. */
+const measurePage = (page: Page) =>
+  page.evaluate<{ viewport: number; page: number; widest: number }>(`({
+    viewport: window.innerWidth,
+    page: document.documentElement.scrollWidth,
+    widest: Math.max(...[...document.body.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right)),
+  })`);
+
+describe('page layout in Chromium', () => {
+  let userDataDir: string | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    userDataDir = mkdtempSync(join(tmpdir(), 'liandong-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      locale: 'zh-CN',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('at 1000 px the referrals table, 办成率 included, fits its column', async () => {
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await page.setContent(reportHtml());
+    expect(await page.locator('table.outcomes thead th').last().innerText()).toContain('办成率');
+    const box = await measureTable(page);
+    expect(box.page).toBeLessThanOrEqual(box.viewport);
+    // Visible without scrolling: the last column ends inside the table's box and the viewport.
+    expect(box.lastHeaderRight).toBeLessThanOrEqual(box.boxRight);
+    expect(box.lastHeaderRight).toBeLessThanOrEqual(box.viewport);
+    expect(box.boxScrollWidth).toBeLessThanOrEqual(box.boxClientWidth);
+  });
+
+  it('on a phone the table scrolls in its own box, never the page', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.setContent(reportHtml());
+    const box = await measureTable(page);
+    expect(box.page).toBeLessThanOrEqual(box.viewport);
+    expect(box.boxRight).toBeLessThanOrEqual(box.viewport);
+    expect(box.boxOverflowX).toBe('auto');
+    expect(box.boxScrollWidth).toBeGreaterThan(box.boxClientWidth);
+    // A keyboard reaches the scrolling box.
+    expect(await page.locator('.scroll').getAttribute('tabindex')).toBe('0');
+  });
+
+  for (const [name, html] of [
+    ['response page', responseHtml],
+    ['rating page', ratingHtml],
+  ] as const) {
+    for (const width of [1000, 360]) {
+      it(`the ${name} stays within ${width} px`, async () => {
+        await page.setViewportSize({ width, height: 800 });
+        await page.setContent(html());
+        const widths = await measurePage(page);
+        expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+        expect(widths.widest).toBeLessThanOrEqual(widths.viewport);
+        await expect(page.locator('body').innerText()).resolves.toContain('转办编号');
+      });
+    }
+  }
+});
