@@ -33,7 +33,7 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
     method: 'POST',
     path: '/activities/{activityId}/review/decisions',
     summary: 'Decide findings: REFER, MERGE, ANSWER_DIRECTLY or NO_ACTION, each with a reason',
-    description: `At most ${MAX_DECISIONS_PER_REQUEST} decisions a request, applied in order; if any is invalid (unknown finding or department, merge cycles, ...) nothing changes and every invalid one is named (422). A draft referral left without findings is removed.`,
+    description: `At most ${MAX_DECISIONS_PER_REQUEST} decisions a request, applied in order; if any is invalid (unknown finding or department, merge cycles, ...) nothing changes and every invalid one is named (422). MERGE puts the finding into the referral of the finding it joins and it moves with that finding from then on, so the department sees it, its raiser is told and may rate, and its duty record counts it. A draft referral left without findings is removed.`,
     roles: ['organiser'],
     params: activityPathSchema,
     body: decisionsBodySchema,
