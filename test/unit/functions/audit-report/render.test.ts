@@ -179,6 +179,11 @@ describe('report page', () => {
     expect(html).toContain('各级代表出席 <strong>3</strong> 人');
     expect(html).toContain('66.7%');
     expect((html.match(/<svg /g) ?? []).length).toBe(6);
+    // The referrals table sits in its own labelled, focusable scroll box (layout: test/e2e).
+    expect(html).toMatch(
+      /<div class="scroll" role="region" aria-label="[^"]+" tabindex="0"><table class="outcomes">/,
+    );
+    expect(html).toMatch(/\.scroll\{overflow-x:auto/);
   });
 
   it('escapes hostile text in every field', () => {
