@@ -269,7 +269,14 @@ export class LiandongStack extends Stack {
       handler: getActivity,
     });
 
-    new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
+    new ReferenceApi(this, 'Reference', {
+      table,
+      api,
+      logRetention: retention,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    });
     new AuditApi(this, 'Audit', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });

@@ -26,3 +26,10 @@ export const LETTERHEAD: Letterhead = {
 /** An email subject with the district's tag in front. */
 export const taggedSubject = (language: Language, subject: string): string =>
   `${LETTERHEAD.subjectTag[language]}${subject}`;
+
+/**
+ * The `From` of an email: the standing committee's name before the sender address, as an RFC
+ * 2047 encoded word (SES takes only ASCII in a display name).
+ */
+export const letterheadSender = (senderEmail: string, language: Language = 'zh'): string =>
+  `=?UTF-8?B?${Buffer.from(LETTERHEAD.standingCommittee[language], 'utf8').toString('base64')}?= <${senderEmail}>`;
