@@ -25,8 +25,9 @@ export interface AuditDeps {
 const MAX_QUERIES_PER_PAGE = 25;
 
 /**
- * Who may read which ended activities: auditors and unscoped organisers everything; an
- * organiser with a `custom:street` claim only that street (a claim naming no street: nothing).
+ * Who may read which ended activities: auditors and district organisers everything; an
+ * organiser with a `custom:street` claim naming a street only that street (getCaller already
+ * refused an organiser whose claim names neither a street nor DISTRICT).
  */
 export const auditScopeOf = (caller: Caller): { street?: string } => {
   if (caller.roles.includes('auditor')) return {};
