@@ -76,10 +76,18 @@ export class LiandongStack extends Stack {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      // An organiser's scope: a street, or DISTRICT for the whole district. Every organiser must
+      // have one (functions/shared/http/auth.ts refuses an organiser without it). Administrators
+      // set it (AdminUpdateUserAttributes, hence mutable); the app client cannot write it.
       customAttributes: { street: new cognito.StringAttribute({ mutable: true }) },
     });
     const userPoolClient = userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
+      // Users may change their display name, nothing else: never their scope (custom:street).
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+      // Sign-in is SRP against the pool: no hosted UI, so no OAuth flows and no callback URLs
+      // (CDK's default is the implicit and code grants with an https://example.com callback).
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -269,7 +277,14 @@ export class LiandongStack extends Stack {
       handler: getActivity,
     });
 
-    new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
+    new ReferenceApi(this, 'Reference', {
+      table,
+      api,
+      logRetention: retention,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    });
     new AuditApi(this, 'Audit', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });

@@ -11,6 +11,7 @@ import {
   httpErrorHandler,
   jsonResponse,
   requireRole,
+  requireScopeOver,
   validateRequest,
   type HttpResult,
   type ValidatedHttpEvent,
@@ -66,6 +67,8 @@ export const handler = middy<ValidatedHttpEvent<CreateActivityBody>, HttpResult>
   .use(requireRole('organiser'))
   .use(bodyLimit())
   .use(validateRequest({ body: createActivityBodySchema, headers: idempotencyHeadersSchema }))
+  // Scope before the idempotency record: a replay must not hand another street's activity back.
+  .use(requireScopeOver((event) => (event as ValidatedHttpEvent<CreateActivityBody>).body.street))
   // Last before the handler: only authorised, valid requests take an idempotency record.
   .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
   .handler(async (event) => {

@@ -1,20 +1,9 @@
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
-import { STREETS, type DeputyLevel, type Street } from '../shared/domain/reference.js';
-import type { Caller } from '../shared/http/auth.js';
+import type { DeputyLevel, Street } from '../shared/domain/reference.js';
+import { streetOfClaim, type Caller } from '../shared/http/auth.js';
 import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
 
-/**
- * The street an organiser's `custom:street` claim names: a street code (`WENCHONG`) or its
- * Chinese name, with or without the 街道/镇 suffix. Undefined when the claim names none.
- */
-export const streetOfClaim = (claim: string | undefined): Street | undefined => {
-  if (!claim) return undefined;
-  const text = claim.trim();
-  return (Object.keys(STREETS) as Street[]).find((code) => {
-    const zh: string = STREETS[code].zh;
-    return code === text.toUpperCase() || zh === text || zh.replace(/(街道|镇)$/, '') === text;
-  });
-};
+export { streetOfClaim };
 
 /** An organiser scoped to a street may only act on activities of that street. */
 export const scopeOf = (caller: Caller): Street | 'NONE' | undefined => {

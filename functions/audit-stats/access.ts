@@ -18,7 +18,7 @@ export const parseQuery = <T extends z.ZodMiniType>(
 
 /**
  * The street a statistics request may read: auditors any (or all); an organiser scoped to a
- * street only that one (asking for another is 403); an unscoped organiser any.
+ * street only that one (asking for another is 403); a district organiser any.
  */
 export const statisticsStreetFor = (
   caller: Caller,
@@ -37,7 +37,7 @@ export const statisticsStreetFor = (
 };
 
 /**
- * Who may read a deputy's duty record, and narrowed to which street: auditors and unscoped
+ * Who may read a deputy's duty record, and narrowed to which street: auditors and district
  * organisers all of it, an organiser scoped to a street that street's activities, a deputy
  * only their own (another's is 404, as a record that does not exist).
  */

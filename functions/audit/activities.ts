@@ -10,7 +10,7 @@ import {
 } from '../shared/data/keys.js';
 import { ForbiddenError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
 import { monthOf, type EndedActivityEntry, type EndedStatus } from './listing.js';
 import { MAX_PERIOD_MONTHS, type AuditActivitiesQuery } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -25,8 +25,9 @@ export interface AuditDeps {
 const MAX_QUERIES_PER_PAGE = 25;
 
 /**
- * Who may read which ended activities: auditors and unscoped organisers everything; an
- * organiser with a `custom:street` claim only that street (a claim naming no street: nothing).
+ * Who may read which ended activities: auditors and district organisers everything; an
+ * organiser with a `custom:street` claim naming a street only that street (getCaller already
+ * refused an organiser whose claim names neither a street nor DISTRICT).
  */
 export const auditScopeOf = (caller: Caller): { street?: string } => {
   if (caller.roles.includes('auditor')) return {};

@@ -34,8 +34,14 @@ import {
   NotFoundError,
   ValidationError,
 } from '../shared/errors.js';
-import type { Caller } from '../shared/http/auth.js';
+import { streetOfClaim, type Caller } from '../shared/http/auth.js';
 import { newId } from '../shared/ids.js';
+import {
+  settleEmailChangeNotice,
+  type EmailChangeNotice,
+  type NoticeDeps,
+  type NoticeStatus,
+} from './email-change-notice.js';
 import type {
   CreateCommitteeBody,
   CreateDepartmentBody,
@@ -58,19 +64,33 @@ import type {
 export interface ReferenceDeps extends Store {
   now?: () => Date;
   newId?: (now: Date) => string;
+  /**
+   * How a department's previous addresses are told of a change (SES through the at-most-once
+   * path). Without it a change is still recorded with its notice, which stays pending.
+   */
+  notices?: Omit<NoticeDeps, keyof Store>;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const clock = (deps: ReferenceDeps) => (deps.now ?? (() => new Date()))();
 
-const INTERNAL = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'auditSeq', 'auditHash']);
+const INTERNAL = new Set([
+  'pk',
+  'sk',
+  'listPk',
+  'listSk',
+  'entity',
+  'auditSeq',
+  'auditHash',
+  'emailChangeNotice',
+]);
 
 /** What the API shows of a reference item: its own fields, not keys or audit internals. */
 export const toView = <T extends object>(item: T) =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !INTERNAL.has(name))) as Omit<
     T,
-    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash'
+    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash' | 'emailChangeNotice'
   >;
 
 // --- transactions and their failures ---
@@ -193,7 +213,15 @@ const writePatch = async <T extends PrimaryKey & Partial<AuditedHead>>(
   current: T,
   changes: [string, unknown][],
   patch: { streamId: string; action: string; caller: Caller; extra?: Record<string, unknown> },
-) => {
+) => toView(await writeChanges(deps, current, changes, patch));
+
+/** {@link writePatch}, answering the item as now stored (internal fields included). */
+const writeChanges = async <T extends PrimaryKey & Partial<AuditedHead>>(
+  deps: ReferenceDeps,
+  current: T,
+  changes: [string, unknown][],
+  patch: { streamId: string; action: string; caller: Caller; extra?: Record<string, unknown> },
+): Promise<T> => {
   const at = clock(deps).toISOString();
   const extra = patch.extra ?? {};
   const items = auditedChange({
@@ -210,13 +238,37 @@ const writePatch = async <T extends PrimaryKey & Partial<AuditedHead>>(
     after: Object.fromEntries(changes),
   });
   await write(deps, items);
-  return toView(applyChanges(current, changes, at, extra));
+  return { ...applyChanges(current, changes, at, extra), auditSeq: (current.auditSeq ?? 0) + 1 };
 };
 
-const listOf = async <T extends object>(deps: Store, query: KeyQuery, options: ListQuery) => {
-  const page: Page<T> = await queryPage<T>(deps, query, options);
+/**
+ * The street whose deputies' contact details a reader may see: undefined (every deputy's) for
+ * auditors and district organisers, the organiser's own street otherwise. A street claim that
+ * names no street sees none (getCaller refuses such an organiser before this anyway).
+ */
+export const contactScopeOf = (caller: Caller): Street | 'NONE' | undefined => {
+  if (caller.roles.includes('auditor') || caller.street === undefined) return undefined;
+  return streetOfClaim(caller.street) ?? 'NONE';
+};
+
+/** What a list cursor is bound to besides the query: the reader's scope. */
+const readScopeOf = (caller: Caller): string =>
+  caller.roles.includes('auditor')
+    ? 'AUDITOR'
+    : caller.street === undefined
+      ? 'DISTRICT'
+      : `STREET#${contactScopeOf(caller)}`;
+
+const listOf = async <T extends object, V>(
+  deps: Store,
+  query: KeyQuery,
+  options: ListQuery,
+  caller: Caller,
+  view: (item: T) => V,
+) => {
+  const page: Page<T> = await queryPage<T>(deps, query, { ...options, scope: readScopeOf(caller) });
   return {
-    items: page.items.map(toView),
+    items: page.items.map(view),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 };
@@ -246,14 +298,27 @@ export class EmailInUseError extends ConflictError {
   override readonly name = 'EmailInUseError';
 }
 
-export const readDeputy = async (deps: Store, deputyId: string) => {
-  const item = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
-  if (!item) throw deputyNotFound(deputyId);
-  return toView(item);
+/** Contact details of a deputy: shown to a street organiser only for deputies of its street. */
+const CONTACT_FIELDS = ['email', 'phone'] as const;
+
+/** A deputy as `caller` may see it: without contact details outside a street organiser's street. */
+export const deputyViewFor = (caller: Caller) => (item: ReferenceDeputyItem) => {
+  const view = toView(item);
+  const scope = contactScopeOf(caller);
+  if (scope === undefined || item.street === scope) return view;
+  const shown: Record<string, unknown> = { ...view };
+  for (const field of CONTACT_FIELDS) delete shown[field];
+  return shown as Omit<typeof view, (typeof CONTACT_FIELDS)[number]>;
 };
 
-export const listDeputies = (deps: Store, query: ListQuery) =>
-  listOf<ReferenceDeputyItem>(deps, keys.deputiesByName(), query);
+export const readDeputy = async (deps: Store, deputyId: string, caller: Caller) => {
+  const item = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
+  if (!item) throw deputyNotFound(deputyId);
+  return deputyViewFor(caller)(item);
+};
+
+export const listDeputies = (deps: Store, query: ListQuery, caller: Caller) =>
+  listOf(deps, keys.deputiesByName(), query, caller, deputyViewFor(caller));
 
 export const emailClaimItem = (email: string, deputyId: string): DeputyEmailClaimItem => ({
   ...keys.deputyEmail(email),
@@ -427,8 +492,8 @@ export const readDepartment = async (deps: Store, departmentId: string) => {
   return toView(item);
 };
 
-export const listDepartments = (deps: Store, query: ListQuery) =>
-  listOf<DepartmentItem>(deps, keys.departmentsByName(), query);
+export const listDepartments = (deps: Store, query: ListQuery, caller: Caller) =>
+  listOf(deps, keys.departmentsByName(), query, caller, toView<DepartmentItem>);
 
 export const createDepartment = async (
   deps: ReferenceDeps,
@@ -464,6 +529,20 @@ const rulesTargeting = async (deps: Store, departmentId: string) =>
     (rule) => rule.active && rule.departmentId === departmentId,
   );
 
+type NotedDepartment = DepartmentItem & { emailChangeNotice?: EmailChangeNotice };
+
+/** Sends a department's recorded email change notice (when SES is configured). */
+const settleNotice = (deps: ReferenceDeps, department: NotedDepartment) =>
+  department.emailChangeNotice && deps.notices
+    ? settleEmailChangeNotice(
+        { ...deps.notices, db: deps.db, tableName: deps.tableName },
+        department,
+      )
+    : Promise.resolve(department.emailChangeNotice ? ('PENDING' as const) : undefined);
+
+const withNotice = <T extends object>(view: T, status: NoticeStatus | undefined) =>
+  status ? { ...view, emailChangeNotice: status } : view;
+
 export const updateDepartment = async (
   deps: ReferenceDeps,
   departmentId: string,
@@ -471,10 +550,14 @@ export const updateDepartment = async (
   caller: Caller,
   action = 'DEPARTMENT_UPDATED',
 ) => {
-  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
-  if (!current) throw departmentNotFound(departmentId);
+  const found = await getItem<NotedDepartment>(deps, keys.department(departmentId));
+  if (!found) throw departmentNotFound(departmentId);
+  // A notice still owed from an earlier change goes out first (a retried request sends it).
+  const owed = await settleNotice(deps, found);
+  const current: NotedDepartment =
+    owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
   const changes = changedFields(current, patch);
-  if (changes.length === 0) return toView(current);
+  if (changes.length === 0) return withNotice(toView(current), owed);
 
   // A department must keep handling what active rules route to it, and stay active while any do.
   if (patch.categories !== undefined || patch.active === false) {
@@ -500,14 +583,29 @@ export const updateDepartment = async (
     }
   }
 
-  return writePatch(deps, current, changes, {
+  // A change of the addresses is its own audit action, and the previous addresses (with those
+  // of a notice still owed) are told, in the same transaction as the change.
+  const emailsChanged = changes.some(([name]) => name === 'emails');
+  const extra: Record<string, unknown> = {};
+  if (patch.name !== undefined && patch.name !== current.name) {
+    Object.assign(extra, keys.departmentListing(patch.name, departmentId));
+  }
+  if (emailsChanged && patch.emails) {
+    const notice: EmailChangeNotice = {
+      seq: (current.auditSeq ?? 0) + 1,
+      at: clock(deps).toISOString(),
+      previous: [...new Set([...(current.emailChangeNotice?.previous ?? []), ...current.emails])],
+      current: patch.emails,
+    };
+    extra.emailChangeNotice = notice;
+  }
+  const updated = await writeChanges(deps, current, changes, {
     streamId: keys.auditStreamOfDepartment(departmentId),
-    action,
+    action: emailsChanged && action === 'DEPARTMENT_UPDATED' ? 'DEPARTMENT_EMAILS_CHANGED' : action,
     caller,
-    ...(patch.name !== undefined && patch.name !== current.name
-      ? { extra: { ...keys.departmentListing(patch.name, departmentId) } }
-      : {}),
+    extra,
   });
+  return withNotice(toView(updated), await settleNotice(deps, updated));
 };
 
 export const deactivateDepartment = async (
@@ -531,8 +629,8 @@ export const readCommittee = async (deps: Store, committeeId: string) => {
   return toView(item);
 };
 
-export const listCommittees = (deps: Store, query: ListQuery) =>
-  listOf<CommitteeItem>(deps, keys.committeesByName(), query);
+export const listCommittees = (deps: Store, query: ListQuery, caller: Caller) =>
+  listOf(deps, keys.committeesByName(), query, caller, toView<CommitteeItem>);
 
 export const createCommittee = async (
   deps: ReferenceDeps,
@@ -606,8 +704,8 @@ export const readRoutingRule = async (deps: Store, rule: RuleRef) => {
   return toView(item);
 };
 
-export const listRoutingRulePage = (deps: Store, query: ListQuery) =>
-  listOf<RoutingRuleItem>(deps, keys.routingRules(), query);
+export const listRoutingRulePage = (deps: Store, query: ListQuery, caller: Caller) =>
+  listOf(deps, keys.routingRules(), query, caller, toView<RoutingRuleItem>);
 
 /** A rule may only route to an active department that handles the rule's category. */
 const checkTarget = async (deps: Store, departmentId: string, category: FindingCategory) => {

@@ -6,7 +6,12 @@ import * as z from 'zod/mini';
 const tableName = z.string().check(z.trim(), z.minLength(1));
 
 export const readReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
-export const writeReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
+export const writeReferenceEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  /** Sender of the notice to a department's previous addresses when they change. */
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+});
 export const importDeputiesEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export type ReadReferenceEnv = z.output<typeof readReferenceEnvSchema>;

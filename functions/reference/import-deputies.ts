@@ -8,7 +8,7 @@ import {
   getCaller,
   httpErrorHandler,
   jsonResponse,
-  requireRole,
+  requireDistrictOrganiser,
   type HttpEvent,
   type HttpResult,
 } from '../shared/http/index.js';
@@ -46,7 +46,7 @@ const csvBody = (event: HttpEvent): string => {
 };
 
 /**
- * `POST /deputies/import` (role organiser): imports a roster of deputies from CSV (columns in
+ * `POST /deputies/import` (organisers of the whole district; a street organiser is 403): imports a roster of deputies from CSV (columns in
  * `roster.ts`). Answers 201 `{importId, imported, deputies: [{line, id}]}`, or 422 with
  * `rows: [{line, field, message}]` (and the same as `issues`, path `lines.<line>.<field>`)
  * when any row is invalid, in which case nothing is imported.
@@ -54,7 +54,7 @@ const csvBody = (event: HttpEvent): string => {
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
   .use(observe())
-  .use(requireRole('organiser'))
+  .use(requireDistrictOrganiser())
   .use(bodyLimit({ maxBytes: MAX_ROSTER_BYTES }))
   .handler(async (event) => {
     try {

@@ -48,22 +48,47 @@ export interface ReferenceOperation {
 
 const READ = ['organiser', 'auditor'] as ReferenceOperation['roles'];
 const WRITE = ['organiser'] as ReferenceOperation['roles'];
-const listed = { 200: '{items, nextCursor?}', 403: 'role', 422: 'query parameters' };
+// Reference data is the district's: organisers scoped to one street read it, and only
+// district-scoped organisers (custom:street DISTRICT) write it.
+const WRITE_DENIED = 'role, or an organiser scoped to a street (district organisers only)';
+const listed = {
+  200: '{items, nextCursor?}',
+  400: 'a cursor of another list, filter or scope, or not a cursor',
+  403: 'role',
+  422: 'query parameters',
+};
 const one = { 200: 'the item', 403: 'role', 404: 'unknown id', 422: 'path' };
-const created = { 201: 'the item', 403: 'role', 409: 'conflict', 422: 'body' };
-const updated = { 200: 'the item', 403: 'role', 404: 'unknown id', 409: 'conflict', 422: 'body' };
-const deactivated = { 200: 'the item', 403: 'role', 404: 'unknown id', 409: 'already inactive' };
+const created = { 201: 'the item', 403: WRITE_DENIED, 409: 'conflict', 422: 'body' };
+const updated = {
+  200: 'the item',
+  403: WRITE_DENIED,
+  404: 'unknown id',
+  409: 'conflict',
+  422: 'body',
+};
+const deactivated = {
+  200: 'the item',
+  403: WRITE_DENIED,
+  404: 'unknown id',
+  409: 'already inactive',
+};
+/** Deputies' contact details are shown to a street organiser only within its street. */
+const CONTACTS =
+  'A street-scoped organiser gets `email` only for deputies of its own street; auditors and ' +
+  'district organisers get it for every deputy.';
 
 /** Every reference route with the zod schemas it validates with, for the OpenAPI generator. */
 export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
   'GET /deputies': {
     summary: 'List deputies by name',
+    description: CONTACTS,
     roles: READ,
     query: listQuerySchema,
     responses: listed,
   },
   'GET /deputies/{deputyId}': {
     summary: 'Get a deputy',
+    description: CONTACTS,
     roles: READ,
     pathParameters: deputyPathSchema,
     responses: one,
@@ -94,7 +119,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     description: ROSTER_IMPORT_DESCRIPTION,
     responses: {
       201: '{importId, imported, deputies: [{line, id}]}',
-      403: 'role',
+      403: WRITE_DENIED,
       415: 'not text/csv in UTF-8',
       422: '{rows: [{line, field, message}]}',
     },
@@ -119,6 +144,11 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
   },
   'PATCH /departments/{departmentId}': {
     summary: 'Change a department',
+    description:
+      'A change of `emails` is audited as DEPARTMENT_EMAILS_CHANGED and the previous addresses ' +
+      'are told by email (once); the answer says `emailChangeNotice: SENT`, or `PENDING` when ' +
+      'SES could not take it now, in which case the next write of the department (the same ' +
+      'request repeated) sends it.',
     roles: WRITE,
     body: updateDepartmentBodySchema,
     pathParameters: departmentPathSchema,

@@ -3,10 +3,12 @@ import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import {
+  getCaller,
   httpErrorHandler,
   jsonResponse,
   requireRole,
   validateRequest,
+  type Caller,
   type HttpEvent,
   type HttpResult,
   type ValidatedHttpEvent,
@@ -36,22 +38,27 @@ import {
 const env = parseEnv(readReferenceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
-const list = (read: (query: z.output<typeof listQuerySchema>) => Promise<unknown>) =>
+const list = (
+  read: (query: z.output<typeof listQuerySchema>, caller: Caller) => Promise<unknown>,
+) =>
   middy<HttpEvent, HttpResult>().handler(async (event) =>
-    jsonResponse(200, await read(parseQuery(event, listQuerySchema))),
+    jsonResponse(200, await read(parseQuery(event, listQuerySchema), getCaller(event))),
   );
 
 const one = <TPath extends z.ZodMiniType>(
   pathParameters: TPath,
-  read: (path: z.output<TPath>) => Promise<unknown>,
+  read: (path: z.output<TPath>, caller: Caller) => Promise<unknown>,
   name: string,
 ) =>
   middy<ValidatedHttpEvent<undefined, z.output<TPath>>, HttpResult>()
     .use(validateRequest({ pathParameters }))
-    .handler(async (event) => jsonResponse(200, { [name]: await read(event.pathParameters) }));
+    .handler(async (event) =>
+      jsonResponse(200, { [name]: await read(event.pathParameters, getCaller(event)) }),
+    );
 
 /**
- * Reads of the reference data (roles organiser and auditor): `GET /deputies`, `/departments`,
+ * Reads of the reference data (roles organiser and auditor; a street organiser sees deputies'
+ * contact details only for its own street, and every cursor is bound to the reader's scope): `GET /deputies`, `/departments`,
  * `/committees`, `/routing-rules` (`?limit=1..100&cursor=&active=true|false`, answer
  * `{items, nextCursor?}`) and each item by id. GETs never change anything.
  */
@@ -61,25 +68,25 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(requireRole('organiser', 'auditor'))
   .handler(
     routeByKey({
-      'GET /deputies': list((query) => listDeputies(deps, query)),
+      'GET /deputies': list((query, caller) => listDeputies(deps, query, caller)),
       'GET /deputies/{deputyId}': one(
         deputyPathSchema,
-        ({ deputyId }) => readDeputy(deps, deputyId),
+        ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),
         'deputy',
       ),
-      'GET /departments': list((query) => listDepartments(deps, query)),
+      'GET /departments': list((query, caller) => listDepartments(deps, query, caller)),
       'GET /departments/{departmentId}': one(
         departmentPathSchema,
         ({ departmentId }) => readDepartment(deps, departmentId),
         'department',
       ),
-      'GET /committees': list((query) => listCommittees(deps, query)),
+      'GET /committees': list((query, caller) => listCommittees(deps, query, caller)),
       'GET /committees/{committeeId}': one(
         committeePathSchema,
         ({ committeeId }) => readCommittee(deps, committeeId),
         'committee',
       ),
-      'GET /routing-rules': list((query) => listRoutingRulePage(deps, query)),
+      'GET /routing-rules': list((query, caller) => listRoutingRulePage(deps, query, caller)),
       'GET /routing-rules/{ruleId}': one(
         routingRulePathSchema,
         ({ ruleId }) => readRoutingRule(deps, ruleId),

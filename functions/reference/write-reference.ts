@@ -3,7 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
-import { db, dynamoDb } from '../shared/clients.js';
+import { db, dynamoDb, ses } from '../shared/clients.js';
 import { keys } from '../shared/data/keys.js';
 import { parseEnv } from '../shared/env.js';
 import {
@@ -11,7 +11,7 @@ import {
   getCaller,
   httpErrorHandler,
   jsonResponse,
-  requireRole,
+  requireDistrictOrganiser,
   validateRequest,
   type Caller,
   type HttpEvent,
@@ -53,7 +53,16 @@ import {
 } from './schemas.js';
 
 const env = parseEnv(writeReferenceEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = {
+  db,
+  tableName: env.TABLE_NAME,
+  notices: {
+    ses,
+    senderEmail: env.SENDER_EMAIL,
+    configurationSet: env.SES_CONFIGURATION_SET,
+    logger,
+  },
+};
 
 const persistenceStore = new DynamoDBPersistenceLayer({
   tableName: env.TABLE_NAME,
@@ -103,14 +112,15 @@ const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniT
     });
 
 /**
- * Writes of the reference data (role organiser): create (`POST`), partial update (`PATCH`) and
+ * Writes of the reference data (organisers of the whole district only: a street-scoped organiser
+ * reads reference data but gets 403 on every write): create (`POST`), partial update (`PATCH`) and
  * deactivate (`POST …/deactivate`; nothing is ever deleted) of deputies, departments,
  * committees (督办工委) and routing rules. Each change is one transaction with its audit event.
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(httpErrorHandler({ logger }))
   .use(observe())
-  .use(requireRole('organiser'))
+  .use(requireDistrictOrganiser())
   .use(bodyLimit({ maxBytes: 32 * 1024 }))
   .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
   .handler(

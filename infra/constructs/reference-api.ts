@@ -8,10 +8,12 @@ import {
   readReferenceEnvSchema,
   writeReferenceEnvSchema,
 } from '../../functions/reference/env';
+import { grantSendEmail, type MailSender } from './grants';
 import type { LiandongHttpApi } from './http-api';
 import { ProjectFunction } from './project-function';
 
-export interface ReferenceApiProps {
+export interface ReferenceApiProps extends MailSender {
+  readonly senderEmail: string;
   readonly table: dynamodb.ITable;
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
@@ -85,9 +87,15 @@ export class ReferenceApi extends Construct {
       entry: 'functions/reference/write-reference.ts',
       description: 'Create, update and deactivate reference data, each change with its audit event',
       envSchema: writeReferenceEnvSchema,
-      environment,
+      environment: {
+        ...environment,
+        SENDER_EMAIL: props.senderEmail,
+        SES_CONFIGURATION_SET: props.configurationSetName,
+      },
       logRetention,
     });
+    // A department's previous addresses are told when its addresses change.
+    grantSendEmail(this.writeFunction, this, props);
     // BatchGetItem: the email-claim check. DeleteItem: an email change releases the old claim,
     // and Powertools Idempotency removes its record when a request fails.
     table.grant(

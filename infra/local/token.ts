@@ -1,5 +1,7 @@
-// `npm run token -- --role organiser [--sub ...] [--street 文冲] [--ttl 3600] [--email ...]`:
-// prints a token of the running local cloud's issuer, and nothing else (for $(...) use).
+// `npm run token -- --role organiser [--sub ...] [--street 文冲|DISTRICT] [--ttl 3600] [--email ...]`:
+// prints a token of the running local cloud's issuer, and nothing else (for $(...) use). An
+// organiser's scope is always in the token (custom:street): --street names a street, and without
+// it the token states DISTRICT (the whole district).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

@@ -157,6 +157,33 @@ describe('HTTP API routes', () => {
     expect(JSON.stringify(authorizer.Properties!.JwtConfiguration)).toContain(`"Ref":"${poolId}"`);
   });
 
+  it('carry a scope users cannot change: the app client writes the name only, custom:street is not writable', () => {
+    const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
+    const schema = pool.Properties!.Schema as { Name: string; Mutable?: boolean }[];
+    expect(schema.find((attribute) => attribute.Name === 'street')).toBeDefined();
+    expect(pool.Properties!.AdminCreateUserConfig).toMatchObject({
+      AllowAdminCreateUserOnly: true,
+    });
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const writable = client.Properties!.WriteAttributes as string[] | undefined;
+    // Without WriteAttributes Cognito lets the client write every mutable attribute.
+    expect(writable).toEqual(['name']);
+    expect(writable).not.toContain('custom:street');
+  });
+
+  it('have no OAuth flows, no implicit grant and no example callback', () => {
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const properties = client.Properties!;
+    expect(properties.AllowedOAuthFlows).toBeUndefined();
+    expect(properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
+    expect(properties.CallbackURLs).toBeUndefined();
+    expect(JSON.stringify(properties)).not.toMatch(/implicit|example\.com/);
+    expect(properties.ExplicitAuthFlows).toEqual([
+      'ALLOW_USER_SRP_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
+  });
+
   it('are throttled by the stage, and no route raises its own limits', () => {
     const stages = ofType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);

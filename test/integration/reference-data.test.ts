@@ -8,11 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_DEPARTMENT_IDS, demoSeedItems } from '../../functions/shared/demo/seed';
+import { LETTERHEAD } from '../../functions/shared/domain/letterhead';
 import { api } from './support/api';
-import { ddbDoc } from './support/aws';
+import { ddbDoc, sentMail, waitForMail } from './support/aws';
 import { tableName } from './support/cloud';
+import { department } from './support/referral';
 
+// The local issuer states DISTRICT for an organiser without a street: the whole district.
 const organiser = api({ role: 'organiser', sub: 'org-reference' });
+const streetOrganiser = api({ role: 'organiser', sub: 'org-reference-wc', street: '文冲' });
 const auditor = api('auditor');
 const deputy = api('deputy');
 const run = randomUUID().slice(0, 8);
@@ -86,6 +90,67 @@ describe('reference data on the local cloud', () => {
     );
     expect(rule.status, rule.text).toBe(200);
     expect(rule.json.routingRule.departmentId).toBe(DEMO_DEPARTMENT_IDS.forestry);
+  });
+
+  it('lets a street organiser read reference data but change none of it (403, nothing written)', async () => {
+    const forestry = keys.department(DEMO_DEPARTMENT_IDS.forestry);
+    const before = await getRaw(forestry);
+    const attempts = [
+      streetOrganiser.request('PATCH', `/departments/${DEMO_DEPARTMENT_IDS.forestry}`, {
+        body: { emails: [`intruder-${run}@example.org`] },
+      }),
+      streetOrganiser.post('/departments', {
+        name: `街道部门 ${run}`,
+        emails: [`street-${run}@example.org`],
+        categories: ['DRAINAGE'],
+      }),
+      streetOrganiser.request('PATCH', '/routing-rules/DRAINAGE:*', {
+        body: { departmentId: DEMO_DEPARTMENT_IDS.forestry },
+      }),
+      streetOrganiser.request('PATCH', '/deputies/dep-0001', { body: { street: 'WENCHONG' } }),
+      streetOrganiser.post('/committees/cmte-urban-construction/deactivate'),
+      streetOrganiser.request('POST', '/deputies/import', {
+        body: `name,email,level1,body1\n街道导入,street-import-${run}@example.org,区,广州市黄埔区人民代表大会\n`,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status, res.text).toBe(403);
+      expect((res.json as { message: string }).message).toMatch(/whole district/);
+    }
+    expect(await getRaw(forestry)).toEqual(before);
+    expect((await streetOrganiser.get('/departments?limit=5')).status).toBe(200);
+  });
+
+  it('audits a department’s email change and tells its previous address, once', async () => {
+    const dept = await department(`emails-${run}`);
+    const next = `next-${run}@example.org`;
+    const res = await patch(`/departments/${dept.id}`, { emails: [next] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({
+      department: { emails: [next], emailChangeNotice: 'SENT' },
+    });
+    const events = await auditEvents(keys.auditStreamOfDepartment(dept.id));
+    expect(verifyChain(events).ok).toBe(true);
+    expect(events.at(-1)).toMatchObject({
+      action: 'DEPARTMENT_EMAILS_CHANGED',
+      actor: 'org-reference',
+      before: { emails: [dept.email] },
+      after: { emails: [next] },
+    });
+    const toPrevious = (mail: { destination: { to: string[] } }) =>
+      mail.destination.to.includes(dept.email);
+    const mail = (await waitForMail((all) => all.some(toPrevious))).filter(toPrevious);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toContain(LETTERHEAD.subjectTag.zh);
+    expect(mail[0]!.body.text).toContain(next);
+    // Repeating the request changes nothing and tells no one again.
+    const again = await patch(`/departments/${dept.id}`, { emails: [next] });
+    expect(again.status).toBe(200);
+    expect(await auditEvents(keys.auditStreamOfDepartment(dept.id))).toHaveLength(events.length);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sentMail()).filter(toPrevious)).toHaveLength(1);
+    expect(await getRaw(keys.department(dept.id))).not.toHaveProperty('emailChangeNotice');
   });
 
   it('refuses writes to auditors and reads to deputies (403), unknown ids 404', async () => {

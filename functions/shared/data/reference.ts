@@ -7,10 +7,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingCategory, Street } from '../domain/reference.js';
 import type { ANY_STREET } from '../domain/routing.js';
-import { TransientError, ValidationError } from '../errors.js';
+import { TransientError } from '../errors.js';
 import type { DeputyItem } from './items.js';
 import { keys, toQueryParams, type KeyQuery, type ListingKey, type PrimaryKey } from './keys.js';
 import { chunk } from './transact.js';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 
 /**
  * Reference data (issue 3): deputies, departments, committees (督办工委) and routing rules.
@@ -94,35 +95,35 @@ export interface Page<T> {
 
 const KEY_NAMES = new Set(['pk', 'sk', 'listPk', 'listSk']);
 
-export const encodeCursor = (lastKey: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
-
 /**
- * The start key a cursor stands for. A cursor is only accepted for the partition it came from,
- * so a forged or stale one is a 400 rather than a DynamoDB error.
+ * The start key a cursor stands for. A cursor is bound (shared/data/cursor.ts) to the query and
+ * to the scope of the caller it was made for, and its key must lie in the partition it came
+ * from: a cursor of another list, filter or scope, or an edited one, is a 400 rather than a
+ * DynamoDB error or another scope's page.
  */
-export const decodeCursor = (cursor: string, query: KeyQuery): Record<string, string> => {
-  const invalid = () =>
-    new ValidationError(
-      'Invalid cursor: pass back the nextCursor of the previous page unchanged',
-      [{ path: 'cursor', message: 'invalid cursor' }],
-      { statusCode: 400 },
-    );
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
+export const decodeListCursor = (
+  cursor: string,
+  query: KeyQuery,
+  binding: Record<string, unknown>,
+): Record<string, string> => {
+  const value = decodeCursor(cursor, binding);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidCursor('not a cursor of this query');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid();
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.some(([name, member]) => !KEY_NAMES.has(name) || typeof member !== 'string')) {
-    throw invalid();
+    throw invalidCursor('not a cursor of this query');
   }
   const key = Object.fromEntries(entries) as Record<string, string>;
-  if (key[query.partitionKeyName] !== query.partitionKey) throw invalid();
   const prefix = query.sortKeyPrefix ?? '';
-  if (!(key[query.sortKeyName] ?? '').startsWith(prefix) || !key.pk || !key.sk) throw invalid();
+  if (
+    key[query.partitionKeyName] !== query.partitionKey ||
+    !(key[query.sortKeyName] ?? '').startsWith(prefix) ||
+    !key.pk ||
+    !key.sk
+  ) {
+    throw invalidCursor('not a cursor of this query');
+  }
   return key;
 };
 
@@ -134,8 +135,20 @@ export const decodeCursor = (cursor: string, query: KeyQuery): Record<string, st
 export const queryPage = async <T>(
   { db, tableName }: Store,
   query: KeyQuery,
-  options: { limit: number; cursor?: string | undefined; active?: boolean | undefined },
+  options: {
+    limit: number;
+    cursor?: string | undefined;
+    active?: boolean | undefined;
+    /** Who reads (their scope): the cursor is bound to it, with the query and the filter. */
+    scope: string;
+  },
 ): Promise<Page<T>> => {
+  const binding = {
+    partition: query.partitionKey,
+    prefix: query.sortKeyPrefix ?? null,
+    active: options.active ?? null,
+    scope: options.scope,
+  };
   const params = toQueryParams(query);
   const filter =
     options.active === undefined
@@ -154,12 +167,16 @@ export const queryPage = async <T>(
       ...params,
       ...filter,
       Limit: options.limit,
-      ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor, query) } : {}),
+      ...(options.cursor
+        ? { ExclusiveStartKey: decodeListCursor(options.cursor, query, binding) }
+        : {}),
     }),
   );
   return {
     items: (result.Items ?? []) as T[],
-    ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+    ...(result.LastEvaluatedKey
+      ? { nextCursor: encodeCursor(binding, result.LastEvaluatedKey) }
+      : {}),
   };
 };
 

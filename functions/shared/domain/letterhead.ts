@@ -56,3 +56,9 @@ export const referralReference = (referralId: string, language: Language): strin
     ? `${LETTERHEAD.referencePrefix.zh}〔${year}〕${serial}号`
     : `${LETTERHEAD.referencePrefix.en} ${year}/${serial}`;
 };
+/**
+ * The `From` of an email: the standing committee's name before the sender address, as an RFC
+ * 2047 encoded word (SES takes only ASCII in a display name).
+ */
+export const letterheadSender = (senderEmail: string, language: Language = 'zh'): string =>
+  `=?UTF-8?B?${Buffer.from(LETTERHEAD.standingCommittee[language], 'utf8').toString('base64')}?= <${senderEmail}>`;

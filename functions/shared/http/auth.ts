@@ -1,13 +1,17 @@
 import type { MiddlewareObj } from '@middy/core';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import { ROLES, type Role } from '../domain/reference.js';
+import { ROLES, STREETS, type Role, type Street } from '../domain/reference.js';
 import type { HttpEvent } from './types.js';
 
 export interface Caller {
   /** Cognito `sub`: the actor of audit events. */
   sub: string;
   roles: Role[];
-  /** `custom:street`: an organiser scoped to one street working committee. */
+  /**
+   * `custom:street`: the street working committee an organiser is scoped to. Absent for an
+   * organiser only when the token names the district explicitly ({@link DISTRICT_SCOPE}): a token
+   * without a scope claim, or with one naming no street, carries no organiser rights at all.
+   */
   street?: string;
   /**
    * The deputy id this user acts as: `custom:deputyId`, else the `sub` (the local issuer and
@@ -15,6 +19,28 @@ export interface Caller {
    */
   deputyId: string;
 }
+
+/**
+ * The value of `custom:street` that makes an organiser district-wide (the standing committee's
+ * own office). Scope is never implied: an organiser without the claim is refused (fails closed).
+ */
+export const DISTRICT_SCOPE = 'DISTRICT';
+
+/** The claim that carries an organiser's scope; only administrators can write it (infra/). */
+export const SCOPE_CLAIM = 'custom:street';
+
+/**
+ * The street a `custom:street` claim names: a street code (`WENCHONG`) or its Chinese name,
+ * with or without the 街道/镇 suffix. Undefined when the claim names none.
+ */
+export const streetOfClaim = (claim: string | undefined): Street | undefined => {
+  if (!claim) return undefined;
+  const text = claim.trim();
+  return (Object.keys(STREETS) as Street[]).find((code) => {
+    const zh: string = STREETS[code].zh;
+    return code === text.toUpperCase() || zh === text || zh.replace(/(街道|镇)$/, '') === text;
+  });
+};
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
@@ -44,6 +70,16 @@ export const parseGroups = (claim: unknown): string[] => {
     .filter(Boolean);
 };
 
+/**
+ * What the scope claim makes of an organiser: district-wide, one street, or nothing (no claim,
+ * or a claim that names neither the district nor a street).
+ */
+const organiserScopeOf = (claim: unknown): { street?: string } | undefined => {
+  if (typeof claim !== 'string') return undefined;
+  if (claim.trim() === DISTRICT_SCOPE) return {};
+  return streetOfClaim(claim) ? { street: claim } : undefined;
+};
+
 /** The authenticated caller of an HTTP event, or `UnauthorizedError` when there are no claims. */
 export const getCaller = (event: unknown): Caller => {
   const claims = claimsOf(event);
@@ -51,29 +87,92 @@ export const getCaller = (event: unknown): Caller => {
   if (typeof sub !== 'string' || sub === '') {
     throw new UnauthorizedError('Authentication required');
   }
-  const roles = parseGroups(claims?.['cognito:groups']).filter((group): group is Role =>
+  const groups = parseGroups(claims?.['cognito:groups']).filter((group): group is Role =>
     (ROLES as readonly string[]).includes(group),
   );
-  const street = claims?.['custom:street'];
+  const claim = claims?.[SCOPE_CLAIM];
+  const organiserScope = organiserScopeOf(claim);
+  // Fail closed: the organiser group counts only with a scope the token states.
+  const roles = organiserScope ? groups : groups.filter((role) => role !== 'organiser');
+  const street = organiserScope
+    ? organiserScope.street
+    : typeof claim === 'string' && claim !== ''
+      ? claim
+      : undefined;
   const deputyId = claims?.['custom:deputyId'];
   return {
     sub,
     roles,
-    ...(typeof street === 'string' && street !== '' ? { street } : {}),
+    ...(street !== undefined ? { street } : {}),
     deputyId: typeof deputyId === 'string' && deputyId !== '' ? deputyId : sub,
   };
 };
+
+/** Whether the token carries the organiser group (scoped or not): for the refusal's wording. */
+const claimsOrganiser = (event: unknown): boolean =>
+  parseGroups(claimsOf(event)?.['cognito:groups']).includes('organiser');
+
+const lacksScope = () =>
+  new ForbiddenError(
+    `Organiser rights need a scope: the ${SCOPE_CLAIM} claim must name a street or ${DISTRICT_SCOPE}, ` +
+      'and this token has none',
+  );
 
 /** 401 without claims; 403 unless the caller holds one of `allowed`. */
 export const requireRole = (...allowed: Role[]): MiddlewareObj<unknown> => ({
   before: (request) => {
     const caller = getCaller(request.event);
     if (!caller.roles.some((role) => allowed.includes(role))) {
+      if (allowed.includes('organiser') && claimsOrganiser(request.event)) throw lacksScope();
       throw new ForbiddenError(
         `This action requires the role ${allowed.join(' or ')}; you have ${
           caller.roles.length ? caller.roles.join(', ') : 'no role'
         }`,
       );
+    }
+  },
+});
+
+/** Whether `caller` is an organiser of the whole district (not scoped to one street). */
+export const isDistrictOrganiser = (caller: Caller): boolean =>
+  caller.roles.includes('organiser') && caller.street === undefined;
+
+/**
+ * 401 without claims; 403 unless the caller is a district-scoped organiser: what may change
+ * district-wide data (the reference data every street's referrals and activities rely on).
+ */
+export const requireDistrictOrganiser = (): MiddlewareObj<unknown> => ({
+  before: (request) => {
+    const caller = getCaller(request.event);
+    if (isDistrictOrganiser(caller)) return;
+    if (caller.roles.includes('organiser')) {
+      throw new ForbiddenError(
+        `Only organisers of the whole district may change reference data; your scope is the street ${caller.street}`,
+      );
+    }
+    if (claimsOrganiser(request.event)) throw lacksScope();
+    throw new ForbiddenError(
+      `This action requires the role organiser (district scope); you have ${
+        caller.roles.length ? caller.roles.join(', ') : 'no role'
+      }`,
+    );
+  },
+});
+
+/**
+ * 403 before anything else runs (an idempotent replay included) unless the caller is an
+ * organiser whose scope covers the street `streetOf` reads from the event; `streetOf` may answer
+ * undefined when the event names no street (validation then refuses the request).
+ */
+export const requireScopeOver = (
+  streetOf: (event: unknown) => string | undefined,
+): MiddlewareObj<unknown> => ({
+  before: (request) => {
+    const caller = getCaller(request.event);
+    if (caller.street === undefined) return;
+    const street = streetOf(request.event);
+    if (street !== undefined && streetOfClaim(caller.street) !== street) {
+      throw new ForbiddenError(`You may only act on your own street (${caller.street})`);
     }
   },
 });

@@ -1,5 +1,16 @@
 export { bodyLimit, DEFAULT_MAX_BODY_BYTES } from './body-limit.js';
-export { getCaller, parseGroups, requireRole, type Caller } from './auth.js';
+export {
+  DISTRICT_SCOPE,
+  getCaller,
+  isDistrictOrganiser,
+  parseGroups,
+  requireDistrictOrganiser,
+  requireRole,
+  requireScopeOver,
+  SCOPE_CLAIM,
+  streetOfClaim,
+  type Caller,
+} from './auth.js';
 export { httpErrorHandler } from './error-handler.js';
 export { describeIssues, toFieldIssues } from './issues.js';
 export { JSON_CONTENT_TYPE, jsonResponse } from './responses.js';

@@ -12,6 +12,7 @@ import {
   type JWK,
 } from 'jose';
 import { DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import { DISTRICT_SCOPE, SCOPE_CLAIM } from '../../../functions/shared/http/auth';
 
 export const ISSUER_PATH = '/_local/issuer';
 export const ROLES = ['organiser', 'deputy', 'auditor'] as const;
@@ -27,8 +28,12 @@ export interface MintOptions {
   sub?: string;
   email?: string;
   name?: string;
-  /** The organiser's street working committee (custom:street), e.g. 文冲. */
-  street?: string;
+  /**
+   * The organiser's scope (custom:street): a street working committee, e.g. 文冲, or DISTRICT.
+   * An organiser token gets DISTRICT when none is given (stated in the token, as Cognito does for
+   * a district organiser); `null` leaves the claim out (such a token has no organiser rights).
+   */
+  street?: string | null;
   ttlSeconds?: number;
   extraClaims?: Record<string, unknown>;
 }
@@ -67,6 +72,13 @@ async function loadOrCreateKey(keyFile?: string): Promise<JWK> {
   return jwk;
 }
 
+/** The scope claim a token carries: the given street, else DISTRICT for an organiser. */
+function scopeClaimFor(street: string | null | undefined, groups: string[]) {
+  if (street === null) return {};
+  if (street) return { [SCOPE_CLAIM]: street };
+  return groups.includes('organiser') ? { [SCOPE_CLAIM]: DISTRICT_SCOPE } : {};
+}
+
 export function claimsFor(options: MintOptions, issuerUrl: string, clientId: string, now: number) {
   const groups = options.groups ?? (options.role ? [options.role] : []);
   if (groups.length === 0) throw new TokenRequestError('give a role or groups');
@@ -86,7 +98,7 @@ export function claimsFor(options: MintOptions, issuerUrl: string, clientId: str
     email: options.email ?? `${first}@liandong.local`,
     email_verified: true,
     name: options.name ?? `Local ${first}`,
-    ...(options.street ? { 'custom:street': options.street } : {}),
+    ...scopeClaimFor(options.street, groups),
     token_use: 'id',
     auth_time: now,
     event_id: randomUUID(),

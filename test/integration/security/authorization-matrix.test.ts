@@ -1,8 +1,10 @@
 // Integration (local cloud): the authorization matrix. Every route of the API (from the
 // synthesized template; a route missing from EXPECTED fails the first test, so a new route forces
-// a decision) × seven callers: an organiser of the activity's street (own scope), an organiser of
-// another street, the invited deputy (self), a deputy not invited (other), an auditor, no token,
-// and a token whose group the app does not know. Each cell is allow or deny: deny is 401, 403 or
+// a decision) × nine callers: an organiser of the activity's street (own scope), an organiser of
+// another street, an organiser of the whole district, an organiser token without a scope claim
+// (scope fails closed: no organiser rights), the invited deputy (self), a deputy not invited
+// (other), an auditor, no token, and a token whose group the app does not know. Reference data
+// is written by district organisers only (issue 12). Each cell is allow or deny: deny is 401, 403 or
 // 404 with a message and nothing of the other scope in the body (the unique marker in every
 // fixture text), and changes nothing; allow is anything else below 500 (a refusal for the
 // state the fixture is in, 409/422, is still past the access check). All denials run first,
@@ -40,6 +42,8 @@ const YEAR = new Date().getUTCFullYear();
 const CALLERS = {
   orgOwn: api({ role: 'organiser', sub: `org-own-${RUN}`, street: 'WENCHONG' }),
   orgOther: api({ role: 'organiser', sub: `org-other-${RUN}`, street: 'HUANGPU' }),
+  orgDistrict: api({ role: 'organiser', sub: `org-district-${RUN}`, street: 'DISTRICT' }),
+  orgUnscoped: api({ role: 'organiser', sub: `org-unscoped-${RUN}`, street: null }),
   depSelf: api({ role: 'deputy', sub: INVITED }),
   depOther: api({ role: 'deputy', sub: NOT_INVITED }),
   auditor: api({ role: 'auditor', sub: `aud-${RUN}` }),
@@ -53,11 +57,15 @@ const CALLERS = {
 type Caller = keyof typeof CALLERS;
 const CALLER_NAMES = Object.keys(CALLERS) as Caller[];
 
-/** Letters of the callers allowed: O own organiser, X other organiser, D deputy self, E deputy other, A auditor. */
+/**
+ * Letters of the callers allowed: O own organiser, X other organiser, Q district organiser (区),
+ * D deputy self, E deputy other, A auditor. The unscoped organiser is never allowed.
+ */
 type Allowed = string;
 const LETTER: Record<string, Caller> = {
   O: 'orgOwn',
   X: 'orgOther',
+  Q: 'orgDistrict',
   D: 'depSelf',
   E: 'depOther',
   A: 'auditor',
@@ -89,7 +97,7 @@ const ref = (name: string) => () => ({ [name]: ids[name]! });
 
 const EXPECTED: Record<string, Case> = {
   'POST /activities': {
-    allow: 'O',
+    allow: 'O Q',
     path: () => ({}),
     body: () => ({
       title: `矩阵 ${MARK}`,
@@ -101,39 +109,39 @@ const EXPECTED: Record<string, Case> = {
       invitedDeputyIds: [INVITED],
     }),
   },
-  'GET /activities/{activityId}': { allow: 'O D A', path: act('start') },
-  'POST /activities/{activityId}/attendance/close': { allow: 'O', path: act('attendance') },
+  'GET /activities/{activityId}': { allow: 'O Q D A', path: act('start') },
+  'POST /activities/{activityId}/attendance/close': { allow: 'O Q', path: act('attendance') },
   'POST /activities/{activityId}/cancel': {
-    allow: 'O',
+    allow: 'O Q',
     path: act('cancel'),
     body: () => ({ reason: '矩阵取消' }),
   },
-  'POST /activities/{activityId}/check-in/open': { allow: 'O', path: act('start') },
+  'POST /activities/{activityId}/check-in/open': { allow: 'O Q', path: act('start') },
   // Its workflow runs: 202 with redrivenNow false, nothing changed.
   'POST /activities/{activityId}/redrive': {
-    allow: 'O',
+    allow: 'O Q',
     path: act('start'),
     body: () => ({ reason: '矩阵重试' }),
   },
-  'GET /activities/{activityId}/check-in/qr': { allow: 'O', path: act('attendance') },
+  'GET /activities/{activityId}/check-in/qr': { allow: 'O Q', path: act('attendance') },
   'POST /activities/{activityId}/check-ins': {
     allow: 'D',
     path: act('attendance'),
     body: () => ({}),
   },
   'POST /activities/{activityId}/check-ins/make-up': {
-    allow: 'O',
+    allow: 'O Q',
     path: act('attendance'),
     body: () => ({ deputyId: INVITED, reason: '补签' }),
   },
   'PATCH /activities/{activityId}/counts': {
-    allow: 'O',
+    allow: 'O Q',
     path: act('attendance'),
     body: () => ({ consultationsAnswered: 3, residentsReceived: 2 }),
   },
-  'GET /activities/{activityId}/findings': { allow: 'O D A', path: act('findings') },
+  'GET /activities/{activityId}/findings': { allow: 'O Q D A', path: act('findings') },
   'POST /activities/{activityId}/findings': {
-    allow: 'O D',
+    allow: 'O Q D',
     path: act('findings'),
     body: () => ({
       kind: 'PROBLEM',
@@ -143,65 +151,65 @@ const EXPECTED: Record<string, Case> = {
       needsReferral: true,
     }),
   },
-  'POST /activities/{activityId}/findings/close': { allow: 'O', path: act('findings') },
+  'POST /activities/{activityId}/findings/close': { allow: 'O Q', path: act('findings') },
   'POST /activities/{activityId}/invitation/response': {
     allow: 'D',
     path: act('start'),
     body: () => ({ response: 'ACCEPTED' }),
   },
-  'GET /activities/{activityId}/review': { allow: 'O A', path: act('review') },
-  'POST /activities/{activityId}/review/approve': { allow: 'O', path: act('review') },
+  'GET /activities/{activityId}/review': { allow: 'O Q A', path: act('review') },
+  'POST /activities/{activityId}/review/approve': { allow: 'O Q', path: act('review') },
   'POST /activities/{activityId}/review/decisions': {
-    allow: 'O',
+    allow: 'O Q',
     path: act('review'),
     body: () => ({
       decisions: [{ findingId: ids.findingId, decision: 'NO_ACTION', reason: '无需处理' }],
     }),
   },
   'POST /activities/{activityId}/review/referrals/{referralId}': {
-    allow: 'O',
+    allow: 'O Q',
     path: () => ({ activityId: fixture.review, referralId: ids.reviewReferralId! }),
     body: () => ({ committeeId: DEMO_COMMITTEE_IDS.socialDevelopment, dueDate: inDays(20) }),
   },
-  'GET /audit/activities': { allow: 'O X A', path: () => ({}) },
-  'GET /audit/activities/{activityId}/trail': { allow: 'O A', path: act('cancel') },
-  'GET /audit/activities/{activityId}/verify': { allow: 'O A', path: act('cancel') },
+  'GET /audit/activities': { allow: 'O Q X A', path: () => ({}) },
+  'GET /audit/activities/{activityId}/trail': { allow: 'O Q A', path: act('cancel') },
+  'GET /audit/activities/{activityId}/verify': { allow: 'O Q A', path: act('cancel') },
   // Only a completed activity has a report (others: 404 whoever asks).
-  'GET /audit/activities/{activityId}/report': { allow: 'O A', path: act('completed') },
+  'GET /audit/activities/{activityId}/report': { allow: 'O Q A', path: act('completed') },
   'GET /audit/deputies/{deputyId}/duty-record': {
-    allow: 'O X D A',
+    allow: 'O Q X D A',
     path: () => ({ deputyId: INVITED }),
     query: () => `?year=${YEAR}`,
   },
   'GET /audit/deputies/{deputyId}/duty-report': {
-    allow: 'O X D A',
+    allow: 'O Q X D A',
     path: () => ({ deputyId: INVITED }),
     query: () => `?year=${YEAR}`,
   },
-  'GET /audit/referrals/{referralId}/trail': { allow: 'O A', path: ref('referralId') },
-  'GET /audit/referrals/{referralId}/verify': { allow: 'O A', path: ref('referralId') },
+  'GET /audit/referrals/{referralId}/trail': { allow: 'O Q A', path: ref('referralId') },
+  'GET /audit/referrals/{referralId}/verify': { allow: 'O Q A', path: ref('referralId') },
   'GET /audit/statistics': {
-    allow: 'O X A',
+    allow: 'O Q X A',
     path: () => ({}),
     query: () => `?from=${YEAR}-01-01&to=${YEAR}-12-31`,
   },
   'GET /check-in/{code}': { allow: 'public', path: () => ({ code: 'not-a-code' }) },
-  'GET /committees': { allow: 'O X A', path: () => ({}) },
+  'GET /committees': { allow: 'O Q X A', path: () => ({}) },
   'POST /committees': {
-    allow: 'O X',
+    allow: 'Q',
     path: () => ({}),
     body: () => ({ name: `矩阵工委 ${RUN}-${Math.random()}`, emails: [`m-${RUN}@example.org`] }),
   },
-  'GET /committees/{committeeId}': { allow: 'O X A', path: ref('committeeId') },
+  'GET /committees/{committeeId}': { allow: 'O Q X A', path: ref('committeeId') },
   'PATCH /committees/{committeeId}': {
-    allow: 'O X',
+    allow: 'Q',
     path: ref('committeeId'),
     body: () => ({ name: `矩阵工委改 ${RUN}` }),
   },
-  'POST /committees/{committeeId}/deactivate': { allow: 'O X', path: ref('committeeId') },
-  'GET /departments': { allow: 'O X A', path: () => ({}) },
+  'POST /committees/{committeeId}/deactivate': { allow: 'Q', path: ref('committeeId') },
+  'GET /departments': { allow: 'O Q X A', path: () => ({}) },
   'POST /departments': {
-    allow: 'O X',
+    allow: 'Q',
     path: () => ({}),
     body: () => ({
       name: `矩阵部门 ${RUN}-${Math.random()}`,
@@ -209,16 +217,16 @@ const EXPECTED: Record<string, Case> = {
       categories: ['HEALTH'],
     }),
   },
-  'GET /departments/{departmentId}': { allow: 'O X A', path: ref('departmentId') },
+  'GET /departments/{departmentId}': { allow: 'O Q X A', path: ref('departmentId') },
   'PATCH /departments/{departmentId}': {
-    allow: 'O X',
+    allow: 'Q',
     path: ref('departmentId'),
     body: () => ({ name: `矩阵部门改 ${RUN}` }),
   },
-  'POST /departments/{departmentId}/deactivate': { allow: 'O X', path: ref('departmentId') },
-  'GET /deputies': { allow: 'O X A', path: () => ({}) },
+  'POST /departments/{departmentId}/deactivate': { allow: 'Q', path: ref('departmentId') },
+  'GET /deputies': { allow: 'O Q X A', path: () => ({}) },
   'POST /deputies': {
-    allow: 'O X',
+    allow: 'Q',
     path: () => ({}),
     body: () => ({
       name: '矩阵代表',
@@ -227,19 +235,19 @@ const EXPECTED: Record<string, Case> = {
     }),
   },
   'POST /deputies/import': {
-    allow: 'O X',
+    allow: 'Q',
     path: () => ({}),
     contentType: 'text/csv',
     body: () =>
       `name,email,level1,body1\n矩阵导入,import-${RUN}-${Math.random().toString(36).slice(2)}@example.org,区,广州市黄埔区人民代表大会\n`,
   },
-  'GET /deputies/{deputyId}': { allow: 'O X A', path: ref('deputyId') },
+  'GET /deputies/{deputyId}': { allow: 'O Q X A', path: ref('deputyId') },
   'PATCH /deputies/{deputyId}': {
-    allow: 'O X',
+    allow: 'Q',
     path: ref('deputyId'),
     body: () => ({ liaisonStation: '矩阵联络站' }),
   },
-  'POST /deputies/{deputyId}/deactivate': { allow: 'O X', path: ref('deputyId') },
+  'POST /deputies/{deputyId}/deactivate': { allow: 'Q', path: ref('deputyId') },
   'GET /rate/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
   'POST /rate/{token}': {
     allow: 'public',
@@ -247,24 +255,24 @@ const EXPECTED: Record<string, Case> = {
     contentType: 'application/x-www-form-urlencoded',
     body: () => 'rating=SATISFIED',
   },
-  'GET /referrals/{referralId}': { allow: 'O A', path: ref('referralId') },
+  'GET /referrals/{referralId}': { allow: 'O Q A', path: ref('referralId') },
   'POST /referrals/{referralId}/close': {
-    allow: 'O',
+    allow: 'O Q',
     path: ref('referralId'),
     body: () => ({ reason: '矩阵关闭' }),
   },
   'POST /referrals/{referralId}/redrive': {
-    allow: 'O',
+    allow: 'O Q',
     path: ref('referralId'),
     body: () => ({ reason: '矩阵重试' }),
   },
   'POST /referrals/{referralId}/extension': {
-    allow: 'O',
+    allow: 'O Q',
     path: ref('referralId'),
     body: () => ({ decision: 'REFUSE', reason: '矩阵' }),
   },
   'POST /referrals/{referralId}/reroute': {
-    allow: 'O',
+    allow: 'O Q',
     path: ref('referralId'),
     body: () => ({ departmentId: ids.departmentId, reason: '矩阵改派' }),
   },
@@ -275,19 +283,19 @@ const EXPECTED: Record<string, Case> = {
     contentType: 'application/x-www-form-urlencoded',
     body: () => 'action=ACKNOWLEDGE',
   },
-  'GET /routing-rules': { allow: 'O X A', path: () => ({}) },
+  'GET /routing-rules': { allow: 'O Q X A', path: () => ({}) },
   'POST /routing-rules': {
-    allow: 'O X',
+    allow: 'Q',
     path: () => ({}),
     body: () => ({ category: 'HEALTH', street: 'CHANGLING', departmentId: ids.departmentId }),
   },
-  'GET /routing-rules/{ruleId}': { allow: 'O X A', path: ref('ruleId') },
+  'GET /routing-rules/{ruleId}': { allow: 'O Q X A', path: ref('ruleId') },
   'PATCH /routing-rules/{ruleId}': {
-    allow: 'O X',
+    allow: 'Q',
     path: ref('ruleId'),
     body: () => ({ departmentId: ids.departmentId }),
   },
-  'POST /routing-rules/{ruleId}/deactivate': { allow: 'O X', path: ref('ruleId') },
+  'POST /routing-rules/{ruleId}/deactivate': { allow: 'Q', path: ref('ruleId') },
 };
 
 const allowedCallers = (c: Case): Set<Caller> =>
@@ -421,27 +429,29 @@ beforeAll(async () => {
 
   const idOf = (json: unknown): string =>
     Object.values(json as Record<string, { id?: string }>).find((v) => v?.id)!.id!;
-  const dept = await own.post('/departments', {
+  // Reference data is the district's: its organisers write it (street organisers are 403).
+  const district = CALLERS.orgDistrict;
+  const dept = await district.post('/departments', {
     name: `矩阵部门 ${MARK}`,
     emails: [`md-${RUN}@example.org`],
     categories: ['HEALTH'],
   });
   expect(dept.status, dept.text).toBe(201);
   ids.departmentId = idOf(dept.json);
-  const cmte = await own.post('/committees', {
+  const cmte = await district.post('/committees', {
     name: `矩阵工委 ${MARK}`,
     emails: [`mc-${RUN}@example.org`],
   });
   expect(cmte.status, cmte.text).toBe(201);
   ids.committeeId = idOf(cmte.json);
-  const dep = await own.post('/deputies', {
+  const dep = await district.post('/deputies', {
     name: '矩阵代表甲',
     email: `md-${RUN}@example.org`,
     seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
   });
   expect(dep.status, dep.text).toBe(201);
   ids.deputyId = idOf(dep.json);
-  const rule = await own.post('/routing-rules', {
+  const rule = await district.post('/routing-rules', {
     category: 'HEALTH',
     street: 'CHANGLING',
     departmentId: ids.departmentId,
@@ -617,6 +627,61 @@ describe('authorization matrix', () => {
         [400],
       ],
     );
+    // An idempotent replay of POST /activities by the same user, now scoped to another street:
+    // the scope is checked before the stored answer is replayed (issue 12).
+    const key = `matrix-replay-${RUN}`;
+    const activityBody = EXPECTED['POST /activities']!.body!();
+    const first = await retry429(() =>
+      own.request<{ activity: { id: string } }>('POST', '/activities', {
+        body: activityBody,
+        headers: { 'idempotency-key': key },
+      }),
+    );
+    expect(first.status, first.text).toBe(201);
+    const sameUserOtherStreet = api({
+      role: 'organiser',
+      sub: `org-own-${RUN}`,
+      street: 'HUANGPU',
+    });
+    const replay = await retry429(() =>
+      sameUserOtherStreet.request('POST', '/activities', {
+        body: activityBody,
+        headers: { 'idempotency-key': key },
+      }),
+    );
+    figures.objectChecks++;
+    expect(replay.status, replay.text).toBe(403);
+    expect(replay.text).not.toContain(first.json.activity.id);
+
+    // A reference list's cursor is bound to the reader's scope and to the list.
+    const deputies = await retry429(() =>
+      CALLERS.orgDistrict.get<{ nextCursor?: string }>('/deputies?limit=2'),
+    );
+    expect(deputies.status, deputies.text).toBe(200);
+    const listCursor = encodeURIComponent(deputies.json.nextCursor!);
+    checks.push(
+      [
+        'a district list cursor replayed by another street',
+        () => otherStreet.get(`/deputies?limit=2&cursor=${listCursor}`),
+        [400],
+      ],
+      [
+        'a deputies cursor on the departments list',
+        () => CALLERS.orgDistrict.get(`/departments?limit=2&cursor=${listCursor}`),
+        [400],
+      ],
+    );
+
+    // A deputy's email: to the own street's organiser and the district's, not to another street.
+    const email = async (client: ApiClient) =>
+      (await retry429(() => client.get<{ deputy: { email?: string } }>(`/deputies/${INVITED}`)))
+        .json.deputy.email;
+    expect(await email(own)).toMatch(/@/);
+    expect(await email(CALLERS.orgDistrict)).toMatch(/@/);
+    expect(await email(CALLERS.auditor)).toMatch(/@/);
+    expect(await email(otherStreet)).toBeUndefined();
+    figures.objectChecks += 4;
+
     const wrong: string[] = [];
     for (const [name, send, statuses] of checks) {
       const res = await retry429(send);

@@ -230,7 +230,7 @@ describe('a valid token of the wrong group reaches the handler: 403 with a messa
     [
       'groups as the string "organiser"',
       201,
-      { role: 'auditor', extraClaims: { 'cognito:groups': 'organiser' } },
+      { role: 'auditor', street: 'DISTRICT', extraClaims: { 'cognito:groups': 'organiser' } },
     ],
     ['groups as an array ["organiser"]', 201, { role: 'organiser' }],
   ];
@@ -240,6 +240,43 @@ describe('a valid token of the wrong group reaches the handler: 403 with a messa
     expect(res.status, res.text).toBe(status);
     if (status === 403) {
       expect((JSON.parse(res.text) as { message: string }).message).toMatch(/requires the role/);
+    }
+  });
+
+  // Scope fails closed (issue 12): the organiser group without a stated scope is no organiser,
+  // and a street's organiser does not write the district's reference data.
+  const scopeCases: [string, Record<string, unknown>, RegExp][] = [
+    ['an organiser without a scope claim', { role: 'organiser', street: null }, /needs? a scope/],
+    [
+      'an organiser with an empty scope',
+      { role: 'organiser', extraClaims: { 'custom:street': '' } },
+      /needs? a scope/,
+    ],
+    [
+      'an organiser with a scope naming no street',
+      { role: 'organiser', street: 'ATLANTIS' },
+      /needs? a scope/,
+    ],
+    ['a district scope in lower case', { role: 'organiser', street: 'district' }, /needs? a scope/],
+    [
+      'a street organiser on a reference write',
+      { role: 'organiser', street: '文冲' },
+      /whole district/,
+    ],
+  ];
+
+  it.each(scopeCases)('%s → 403', async (_name, mint, message) => {
+    for (const [path, method] of [
+      [WRITE, 'POST'],
+      [PROBE, 'GET'],
+    ] as const) {
+      const res = await call(await mintToken(mint), path, method);
+      if (method === 'GET' && message.source.includes('district')) {
+        expect(res.status, res.text).toBe(200); // it still reads
+        continue;
+      }
+      expect(res.status, `${method} ${path} ${res.text}`).toBe(403);
+      expect((JSON.parse(res.text) as { message: string }).message).toMatch(message);
     }
   });
 

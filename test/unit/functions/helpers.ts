@@ -47,9 +47,11 @@ export interface EventOptions {
   claims?: Record<string, unknown> | null;
 }
 
+/** A district-wide organiser: the scope is stated, never implied (an organiser without it is 403). */
 export const organiserClaims = {
   sub: 'org-sub-0001',
   'cognito:groups': '[organiser]',
+  'custom:street': 'DISTRICT',
 };
 
 export const httpEvent = (options: EventOptions = {}): HttpEvent => {

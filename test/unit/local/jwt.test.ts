@@ -47,6 +47,15 @@ describe('local issuer + JWT authorizer', () => {
     expect(scopes).toBeNull();
   });
 
+  it('states an organiser’s scope: DISTRICT unless a street is given; null leaves it out', async () => {
+    const scopeOf = async (options: Parameters<LocalIssuer['mintToken']>[0]) =>
+      (await check(await issuer.mintToken(options))).claims['custom:street'];
+    expect(await scopeOf({ role: 'organiser' })).toBe('DISTRICT');
+    expect(await scopeOf({ role: 'organiser', street: 'WENCHONG' })).toBe('WENCHONG');
+    expect(await scopeOf({ role: 'organiser', street: null })).toBeUndefined();
+    expect(await scopeOf({ role: 'auditor' })).toBeUndefined();
+  });
+
   it('rejects a missing token, an expired token and another issuer', async () => {
     await expect(check(undefined)).rejects.toThrow(UnauthorizedError);
     await expect(

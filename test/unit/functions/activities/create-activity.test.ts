@@ -18,7 +18,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { TABLE, httpEvent, inDays, lambdaContext, setTestEnv } from '../helpers.js';
+import {
+  TABLE,
+  httpEvent,
+  inDays,
+  lambdaContext,
+  organiserClaims,
+  setTestEnv,
+} from '../helpers.js';
 
 vi.hoisted(() => {
   // Handlers parse their environment at import time.
@@ -340,6 +347,22 @@ describe('POST /activities', () => {
       expect(record!.expiresAt).toBeDefined();
     });
 
+    it('checks the scope before a replay: the same key from another street is 403, not the activity', async () => {
+      const headers = { 'idempotency-key': 'key-scope' };
+      const first = await invoke({ body: validBody(), headers });
+      expect(first.statusCode).toBe(201);
+      // Same sub (so the same idempotency key), now scoped to another street than the activity's.
+      const replay = await invoke({
+        body: validBody(),
+        headers,
+        claims: { ...organiserClaims, 'custom:street': '夏港' },
+      });
+      expect(replay.statusCode).toBe(403);
+      expect(replay.json.activity).toBeUndefined();
+      expect(JSON.stringify(replay.json)).not.toContain(first.json.activity.id);
+      expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    });
+
     it('refuses the same key with another body', async () => {
       const headers = { 'idempotency-key': 'key-0002' };
       await invoke({ body: validBody(), headers });
@@ -375,7 +398,11 @@ describe('POST /activities', () => {
       const other = await invoke({
         body: validBody(),
         headers,
-        claims: { sub: 'org-sub-0002', 'cognito:groups': '[organiser]' },
+        claims: {
+          sub: 'org-sub-0002',
+          'cognito:groups': '[organiser]',
+          'custom:street': 'DISTRICT',
+        },
       });
       expect(other.statusCode).toBe(201);
       expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);

@@ -76,7 +76,11 @@ beforeEach(() => {
 
 describe('GET /activities/{activityId}', () => {
   it('shows status, counts and workflow state to an organiser, never the task token', async () => {
-    const { statusCode, json } = await get({ sub: 'o', 'cognito:groups': '[organiser]' });
+    const { statusCode, json } = await get({
+      sub: 'o',
+      'cognito:groups': '[organiser]',
+      'custom:street': 'DISTRICT',
+    });
     expect(statusCode).toBe(200);
     expect(json.activity).toMatchObject({
       status: 'INVITATIONS_SENT',
@@ -109,20 +113,29 @@ describe('GET /activities/{activityId}', () => {
       .on(GetCommand)
       .resolves({ Item: { ...activityItem, status: 'SCHEDULED', emailsSent: undefined } });
     doc.on(QueryCommand).resolves({ Count: 4 });
-    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' })).json.activity.counts).toEqual(
-      {
-        invited: 6,
-        emailsSent: 4,
-      },
-    );
+    expect(
+      (await get({ sub: 'o', 'cognito:groups': '[organiser]', 'custom:street': 'DISTRICT' })).json
+        .activity.counts,
+    ).toEqual({
+      invited: 6,
+      emailsSent: 4,
+    });
   });
 
   it('answers 404, 422 and 401 as it should', async () => {
     doc.on(GetCommand).resolves({});
-    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' })).statusCode).toBe(404);
-    expect((await get({ sub: 'o', 'cognito:groups': '[organiser]' }, 'bad id')).statusCode).toBe(
-      422,
-    );
+    expect(
+      (await get({ sub: 'o', 'cognito:groups': '[organiser]', 'custom:street': 'DISTRICT' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await get(
+          { sub: 'o', 'cognito:groups': '[organiser]', 'custom:street': 'DISTRICT' },
+          'bad id',
+        )
+      ).statusCode,
+    ).toBe(422);
     expect((await get(null)).statusCode).toBe(401);
   });
 });

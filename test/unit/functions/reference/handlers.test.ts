@@ -9,14 +9,18 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { demoSeedItems } from '../../../../functions/shared/demo/seed.js';
-import { TABLE, httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
+import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
+import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
 vi.hoisted(() => {
   process.env.TABLE_NAME = 'LiandongTable';
+  process.env.SENDER_EMAIL = 'noreply@liandong.example.org';
+  process.env.SES_CONFIGURATION_SET = 'LiandongMail';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
@@ -28,6 +32,7 @@ const { handler: importDeputies } =
 
 const doc = mockClient(DynamoDBDocumentClient);
 const raw = mockClient(DynamoDBClient);
+const sesMock = mockClient(SESClient);
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 let table: Map<string, Item>;
@@ -40,6 +45,12 @@ const seed = () => {
 
 const auditor = { sub: 'aud-1', 'cognito:groups': '[auditor]' };
 const deputy = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
+const wenchongOrganiser = {
+  sub: 'org-wc',
+  'cognito:groups': '[organiser]',
+  'custom:street': '文冲',
+};
+const unscopedOrganiser = { sub: 'org-x', 'cognito:groups': '[organiser]' };
 
 const call = async (
   fn: typeof read,
@@ -62,6 +73,8 @@ beforeEach(() => {
   setTestEnv();
   doc.reset();
   raw.reset();
+  sesMock.reset();
+  sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-msg-1' });
   seed();
   doc.on(GetCommand).callsFake((input) => ({ Item: table.get(keyOf(input.Key)) }));
   doc.on(BatchGetCommand).callsFake((input) => ({
@@ -123,7 +136,7 @@ describe('reads', () => {
     ).toString('base64url');
     const bad = await call(read, 'GET', '/departments', { query: { cursor: forged } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json.issues).toEqual([{ path: 'cursor', message: 'invalid cursor' }]);
+    expect(bad.json.issues).toEqual([{ path: 'cursor', message: 'not a cursor of this query' }]);
     const invalid = await call(read, 'GET', '/departments', { query: { limit: '500', sort: 'x' } });
     expect(invalid.statusCode).toBe(422);
     expect(invalid.json.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
@@ -493,5 +506,222 @@ describe('POST /deputies/import', () => {
     const calls = doc.commandCalls(BatchWriteCommand);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.args[0].input.RequestItems![TABLE]).toHaveLength(3);
+  });
+});
+
+describe('scope (issue 12)', () => {
+  const writes: [string, string, Parameters<typeof httpEvent>[0]][] = [
+    ['POST', '/deputies', { body: newDeputy() }],
+    [
+      'PATCH',
+      '/deputies/{deputyId}',
+      { body: { street: 'WENCHONG' }, pathParameters: { deputyId: 'dep-0001' } },
+    ],
+    ['POST', '/deputies/{deputyId}/deactivate', { pathParameters: { deputyId: 'dep-0001' } }],
+    [
+      'POST',
+      '/departments',
+      { body: { name: '某部门', emails: ['x@example.org'], categories: ['DRAINAGE'] } },
+    ],
+    [
+      'PATCH',
+      '/departments/{departmentId}',
+      { body: { emails: ['evil@example.org'] }, pathParameters: { departmentId: 'dept-water' } },
+    ],
+    [
+      'POST',
+      '/departments/{departmentId}/deactivate',
+      { pathParameters: { departmentId: 'dept-water' } },
+    ],
+    ['POST', '/committees', { body: { name: '某工委', emails: ['c@example.org'] } }],
+    [
+      'PATCH',
+      '/committees/{committeeId}',
+      { body: { name: '改名' }, pathParameters: { committeeId: 'cmte-urban-construction' } },
+    ],
+    [
+      'POST',
+      '/committees/{committeeId}/deactivate',
+      { pathParameters: { committeeId: 'cmte-urban-construction' } },
+    ],
+    [
+      'POST',
+      '/routing-rules',
+      { body: { category: 'NOISE', street: '*', departmentId: 'dept-water' } },
+    ],
+    [
+      'PATCH',
+      '/routing-rules/{ruleId}',
+      { body: { departmentId: 'dept-water' }, pathParameters: { ruleId: 'DRAINAGE:*' } },
+    ],
+    ['POST', '/routing-rules/{ruleId}/deactivate', { pathParameters: { ruleId: 'DRAINAGE:*' } }],
+  ];
+
+  it('refuses every reference write of a street organiser (403) and writes nothing', async () => {
+    for (const [method, route, options] of writes) {
+      const res = await call(write, method, route, { ...options, claims: wenchongOrganiser });
+      expect(res.statusCode, `${method} ${route}`).toBe(403);
+      expect(res.json.message).toMatch(/whole district/);
+    }
+    const csv =
+      'name,email,level1,body1\n林一,lin1@example.org,DISTRICT,广州市黄埔区人民代表大会\n';
+    const imported = await call(importDeputies, 'POST', '/deputies/import', {
+      rawBody: csv,
+      headers: { 'content-type': 'text/csv' },
+      claims: wenchongOrganiser,
+    });
+    expect(imported.statusCode).toBe(403);
+    expect(transactions()).toHaveLength(0);
+    expect(doc.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    // …and still reads.
+    const listed = await call(read, 'GET', '/departments', { claims: wenchongOrganiser });
+    expect(listed.statusCode).toBe(200);
+  });
+
+  it('fails closed: an organiser token without a scope claim has no organiser rights', async () => {
+    for (const [fn, method, route, options] of [
+      [read, 'GET', '/deputies', {}],
+      [write, ...writes[4]!],
+    ] as const) {
+      const res = await call(fn, method, route, { ...options, claims: unscopedOrganiser });
+      expect(res.statusCode, `${method} ${route}`).toBe(403);
+      expect(res.json.message).toMatch(/custom:street/);
+    }
+    const garbage = await call(read, 'GET', '/deputies', {
+      claims: { ...unscopedOrganiser, 'custom:street': 'NOWHERE' },
+    });
+    expect(garbage.statusCode).toBe(403);
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it('shows a street organiser deputies’ contact details only within its street', async () => {
+    const all = await call(read, 'GET', '/deputies', { query: { limit: '100' } });
+    const own = all.json.items.filter((d: { street?: string }) => d.street === 'WENCHONG');
+    const others = all.json.items.filter((d: { street?: string }) => d.street !== 'WENCHONG');
+    expect(own.length).toBeGreaterThan(0);
+    expect(others.length).toBeGreaterThan(0);
+    expect(all.json.items.every((d: { email?: string }) => typeof d.email === 'string')).toBe(true);
+
+    const scoped = await call(read, 'GET', '/deputies', {
+      query: { limit: '100' },
+      claims: wenchongOrganiser,
+    });
+    for (const item of scoped.json.items as { street?: string; email?: string; name: string }[]) {
+      if (item.street === 'WENCHONG') expect(item.email, item.name).toMatch(/@/);
+      else expect(item).not.toHaveProperty('email');
+    }
+    const other = others[0] as { id: string };
+    const one = await call(read, 'GET', '/deputies/{deputyId}', {
+      pathParameters: { deputyId: other.id },
+      claims: wenchongOrganiser,
+    });
+    expect(one.json.deputy.name).toBeTruthy();
+    expect(one.json.deputy).not.toHaveProperty('email');
+    const audited = await call(read, 'GET', '/deputies/{deputyId}', {
+      pathParameters: { deputyId: other.id },
+      claims: auditor,
+    });
+    expect(audited.json.deputy.email).toMatch(/@/);
+  });
+
+  it('binds list cursors to the list, its filter and the reader’s scope', async () => {
+    const first = await call(read, 'GET', '/deputies', { query: { limit: '2' } });
+    const cursor = first.json.nextCursor as string;
+    expect(
+      (await call(read, 'GET', '/deputies', { query: { limit: '2', cursor } })).statusCode,
+    ).toBe(200);
+    for (const [label, options] of [
+      ['another scope', { query: { limit: '2', cursor }, claims: wenchongOrganiser }],
+      ['an auditor', { query: { limit: '2', cursor }, claims: auditor }],
+      ['another filter', { query: { limit: '2', cursor, active: 'false' } }],
+    ] as const) {
+      const res = await call(read, 'GET', '/deputies', options);
+      expect(res.statusCode, label).toBe(400);
+    }
+    const elsewhere = await call(read, 'GET', '/departments', { query: { limit: '2', cursor } });
+    expect(elsewhere.statusCode).toBe(400);
+    // An edited position, even with the right binding, stays in its partition.
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded.p = { pk: 'ACTIVITY#x', sk: 'A', listPk: 'ACTIVITIES#S', listSk: 'x' };
+    const edited = Buffer.from(JSON.stringify(decoded)).toString('base64url');
+    expect((await call(read, 'GET', '/deputies', { query: { cursor: edited } })).statusCode).toBe(
+      400,
+    );
+  });
+});
+
+describe('a department’s email change (issue 12)', () => {
+  const change = (emails: string[]) =>
+    call(write, 'PATCH', '/departments/{departmentId}', {
+      body: { emails },
+      pathParameters: { departmentId: 'dept-water' },
+      claims: organiserClaims,
+    });
+
+  it('is its own audit action, and the previous addresses are told once, from the letterhead', async () => {
+    const previous = (table.get('DEPARTMENT#dept-water|PROFILE') as unknown as { emails: string[] })
+      .emails;
+    expect(previous.length).toBeGreaterThan(0);
+    const res = await change(['new-water@example.org']);
+    expect(res.statusCode).toBe(200);
+    expect(res.json.department).toMatchObject({
+      emails: ['new-water@example.org'],
+      emailChangeNotice: 'SENT',
+    });
+    const [items] = transactions();
+    const event = items!.map((item) => item.Put?.Item).find((item) => item?.action) as AuditEvent;
+    expect(event).toMatchObject({
+      action: 'DEPARTMENT_EMAILS_CHANGED',
+      before: { emails: previous },
+      after: { emails: ['new-water@example.org'] },
+    });
+    // The notice is recorded with the change, in the same transaction.
+    const head = JSON.stringify(items!.find((item) => item.Update)?.Update);
+    expect(head).toContain('emailChangeNotice');
+    expect(head).toContain(JSON.stringify(previous));
+
+    const sends = sesMock.commandCalls(SendEmailCommand);
+    expect(sends).toHaveLength(1);
+    const input = sends[0]!.args[0].input;
+    expect(input.Destination?.ToAddresses).toEqual(previous);
+    expect(input.Message?.Subject?.Data).toContain(LETTERHEAD.subjectTag.zh);
+    expect(input.Message?.Body?.Text?.Data).toContain(LETTERHEAD.standingCommittee.zh);
+    expect(input.Message?.Body?.Text?.Data).toContain('new-water@example.org');
+    const name = /^=\?UTF-8\?B\?([^?]+)\?= </.exec(input.Source ?? '')?.[1];
+    expect(Buffer.from(name ?? '', 'base64').toString('utf8')).toBe(
+      LETTERHEAD.standingCommittee.zh,
+    );
+  });
+
+  it('keeps a notice SES could not take, and the repeated request sends it', async () => {
+    sesMock.on(SendEmailCommand).rejects(
+      Object.assign(new Error('slow down'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const first = await change(['new-water@example.org']);
+    expect(first.statusCode).toBe(200);
+    expect(first.json.department.emailChangeNotice).toBe('PENDING');
+    // The stored head now carries the notice (the mocked transaction does not write the table).
+    const stored = table.get('DEPARTMENT#dept-water|PROFILE')!;
+    table.set('DEPARTMENT#dept-water|PROFILE', {
+      ...stored,
+      emails: ['new-water@example.org'],
+      auditSeq: 1,
+      emailChangeNotice: {
+        seq: 1,
+        at: '2026-01-01T00:00:00.000Z',
+        previous: (stored as unknown as { emails: string[] }).emails,
+        current: ['new-water@example.org'],
+      },
+    });
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-msg-2' });
+    sesMock.resetHistory();
+    const retried = await change(['new-water@example.org']);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json.department.emailChangeNotice).toBe('SENT');
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(transactions().length).toBeGreaterThan(0);
   });
 });

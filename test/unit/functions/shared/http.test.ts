@@ -7,6 +7,7 @@ import {
   bodyLimit,
   getCaller,
   httpErrorHandler,
+  requireDistrictOrganiser,
   parseGroups,
   requireRole,
   validateRequest,
@@ -22,10 +23,13 @@ const bodySchema = z.strictObject({
   count: z.number().check(z.int()),
 });
 
-const build = (inner: (event: ValidatedHttpEvent<z.output<typeof bodySchema>>) => unknown) =>
+const build = (
+  inner: (event: ValidatedHttpEvent<z.output<typeof bodySchema>>) => unknown,
+  access = requireRole('organiser'),
+) =>
   middy<ValidatedHttpEvent<z.output<typeof bodySchema>>, HttpResult>()
     .use(httpErrorHandler({ logger }))
-    .use(requireRole('organiser'))
+    .use(access)
     .use(bodyLimit({ maxBytes: 1024 }))
     .use(validateRequest({ body: bodySchema }))
     .handler(async (event) => ({
@@ -117,11 +121,52 @@ describe('requireRole', () => {
   it('accepts the API Gateway "[a b]" form and a real array', async () => {
     for (const groups of ['[deputy organiser]', ['organiser'], 'organiser', '["organiser"]']) {
       const { statusCode } = await call(handler, {
-        claims: { sub: 's', 'cognito:groups': groups },
+        claims: { sub: 's', 'cognito:groups': groups, 'custom:street': 'DISTRICT' },
         body: { title: 'x', count: 1 },
       });
       expect(statusCode).toBe(200);
     }
+  });
+
+  it('fails closed: the organiser group counts only with a stated scope', async () => {
+    for (const claims of [
+      { sub: 's', 'cognito:groups': '[organiser]' },
+      { sub: 's', 'cognito:groups': '[organiser]', 'custom:street': '' },
+      { sub: 's', 'cognito:groups': '[organiser]', 'custom:street': 'NOWHERE' },
+      { sub: 's', 'cognito:groups': '[organiser]', 'custom:street': 'district' },
+    ]) {
+      const { statusCode, json } = await call(handler, { claims, body: { title: 'x', count: 1 } });
+      expect(statusCode, JSON.stringify(claims)).toBe(403);
+      expect(json.message).toMatch(/custom:street claim must name a street or DISTRICT/);
+    }
+    const caller = (claims: Record<string, unknown>) =>
+      getCaller(
+        httpEvent({ claims: { sub: 'u', 'cognito:groups': '[organiser auditor]', ...claims } }),
+      );
+    expect(caller({}).roles).toEqual(['auditor']);
+    expect(caller({ 'custom:street': 'DISTRICT' })).toEqual({
+      sub: 'u',
+      roles: ['organiser', 'auditor'],
+      deputyId: 'u',
+    });
+    expect(caller({ 'custom:street': '文冲' })).toMatchObject({
+      roles: ['organiser', 'auditor'],
+      street: '文冲',
+    });
+  });
+
+  it('lets only district organisers through requireDistrictOrganiser', async () => {
+    const district = build(() => 'ok', requireDistrictOrganiser());
+    const status = async (claims: Record<string, unknown>) =>
+      (await call(district, { claims, body: { title: 'x', count: 1 } })).statusCode;
+    expect(
+      await status({ sub: 's', 'cognito:groups': '[organiser]', 'custom:street': 'DISTRICT' }),
+    ).toBe(200);
+    expect(
+      await status({ sub: 's', 'cognito:groups': '[organiser]', 'custom:street': 'WENCHONG' }),
+    ).toBe(403);
+    expect(await status({ sub: 's', 'cognito:groups': '[organiser]' })).toBe(403);
+    expect(await status({ sub: 's', 'cognito:groups': '[auditor]' })).toBe(403);
   });
 
   it('reads the caller', () => {
