@@ -3,6 +3,7 @@ import type { z } from 'zod/mini';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { describeIssues, requiredErrorMap, toFieldIssues } from './issues.js';
 import type { HttpEvent, ValidatedHttpEvent } from './types.js';
+import { bodyText, refuseIllFormed } from './well-formed.js';
 import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
@@ -12,6 +13,10 @@ import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
  * convention), so the handler only ever sees validated input.
  *
  * Use `z.strictObject` for bodies: unknown fields are an error, not silently dropped.
+ *
+ * Before any schema, every string of the path, the query and the body is checked for ill-formed
+ * Unicode (./well-formed.ts): 422 naming the field, whether or not the route has a schema for
+ * that part, so a new route is covered by using this middleware at all.
  */
 export const validateRequest = <
   TBody extends z.ZodMiniType | undefined = undefined,
@@ -28,6 +33,8 @@ export const validateRequest = <
 > => ({
   before: (request) => {
     const event = request.event as unknown as HttpEvent;
+    refuseIllFormed('path parameters', event.pathParameters);
+    refuseIllFormed('query parameters', event.queryStringParameters);
 
     if (schemas.headers) {
       const headers = schemas.headers.safeParse(event.headers ?? {}, { error: requiredErrorMap });
@@ -51,10 +58,8 @@ export const validateRequest = <
     }
 
     if (schemas.body) {
-      const raw = event.isBase64Encoded
-        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-        : event.body;
-      if (raw === undefined || raw.trim() === '') {
+      const raw = bodyText(event);
+      if (raw.trim() === '') {
         throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
       }
       const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
@@ -73,6 +78,7 @@ export const validateRequest = <
           { statusCode: 400, cause: error },
         );
       }
+      refuseIllFormed('request body', json);
       const body = schemas.body.safeParse(json, { error: requiredErrorMap });
       if (!body.success) {
         const issues = toFieldIssues(body.error);
