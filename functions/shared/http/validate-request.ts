@@ -33,8 +33,6 @@ export const validateRequest = <
 > => ({
   before: (request) => {
     const event = request.event as unknown as HttpEvent;
-    refuseIllFormed('path parameters', event.pathParameters);
-    refuseIllFormed('query parameters', event.queryStringParameters);
 
     if (schemas.headers) {
       const headers = schemas.headers.safeParse(event.headers ?? {}, { error: requiredErrorMap });
@@ -45,6 +43,12 @@ export const validateRequest = <
         });
       }
     }
+
+    const json = schemas.body ? readJsonBody(event) : undefined;
+    // Ill-formed Unicode first, before any schema: its 422 always names the field.
+    refuseIllFormed('path parameters', event.pathParameters);
+    refuseIllFormed('query parameters', event.queryStringParameters);
+    refuseIllFormed('request body', json);
 
     if (schemas.pathParameters) {
       const path = schemas.pathParameters.safeParse(event.pathParameters ?? {}, {
@@ -58,27 +62,6 @@ export const validateRequest = <
     }
 
     if (schemas.body) {
-      const raw = bodyText(event);
-      if (raw.trim() === '') {
-        throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
-      }
-      const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
-      if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-        throw new UnsupportedMediaTypeError(
-          `Content-Type must be application/json, got ${contentType.slice(0, 100)}`,
-        );
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch (error) {
-        throw new ValidationError(
-          `Malformed JSON body: ${(error as Error).message}`,
-          [{ path: '', message: 'malformed JSON' }],
-          { statusCode: 400, cause: error },
-        );
-      }
-      refuseIllFormed('request body', json);
       const body = schemas.body.safeParse(json, { error: requiredErrorMap });
       if (!body.success) {
         const issues = toFieldIssues(body.error);
@@ -88,3 +71,26 @@ export const validateRequest = <
     }
   },
 });
+
+/** The body parsed as JSON: 400 when missing or malformed, 415 for another content type. */
+const readJsonBody = (event: HttpEvent): unknown => {
+  const raw = bodyText(event);
+  if (raw.trim() === '') {
+    throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
+  }
+  const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `Content-Type must be application/json, got ${contentType.slice(0, 100)}`,
+    );
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError(
+      `Malformed JSON body: ${(error as Error).message}`,
+      [{ path: '', message: 'malformed JSON' }],
+      { statusCode: 400, cause: error },
+    );
+  }
+};
