@@ -15,6 +15,11 @@ import { writeTransaction } from '../shared/data/transact.js';
 import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
+import {
+  classifySesError,
+  isMessageRejection,
+  sesRejectionError,
+} from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import {
   ConcurrentModificationError,
@@ -128,29 +133,6 @@ export interface SendInvitationsResult {
   activityId: string;
   secondsUntilStart: number;
 }
-
-const SES_RETRYABLE = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalFailure',
-]);
-
-const sesRejection = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
-  const { name, $metadata, $fault } = error as {
-    name?: string;
-    $fault?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = $metadata?.httpStatusCode ?? 0;
-  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
-    return 'retry';
-  }
-  if (name === 'MessageRejected') return 'rejected';
-  return 'unknown';
-};
 
 /**
  * Seconds from now until the activity starts, for `TimeoutSecondsPath` of the AwaitStart
@@ -331,11 +313,12 @@ const sendOne = async (
       new SendEmailCommand({
         Source: deps.senderEmail,
         Destination: { ToAddresses: [deputy.email] },
+        // Never a lone surrogate, on which the SDK throws URIError (send-once.ts).
         Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
           Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' },
+            Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' },
           },
         },
         ConfigurationSetName: deps.configurationSet,
@@ -343,11 +326,18 @@ const sendOne = async (
     );
     messageId = response.MessageId;
   } catch (error) {
-    const kind = sesRejection(error);
-    if (kind === 'rejected') {
+    // SES's documented codes, as for every email (shared/email/send-once.ts).
+    const kind = classifySesError(error);
+    if (kind === 'rejected' && isMessageRejection(error)) {
       deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
       await settle('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
       return 'failed';
+    }
+    if (kind === 'rejected') {
+      // Permanent for every send (the account, the sender, the configuration): the step stops
+      // and the organiser redrives it once that is fixed; nothing went out, the claim is freed.
+      await settle('REMOVE emailClaimedAt');
+      throw sesRejectionError(error);
     }
     if (kind === 'retry') {
       // SES refused the message, so nothing went out: free the claim for the retry.
