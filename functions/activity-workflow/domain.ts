@@ -30,6 +30,7 @@ import {
 import type { DomainLogger } from '../shared/observability.js';
 import { executionArnOf, type ActivityRecord } from '../activities/view.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 import {
   listInvitationResponseAuditRecords,
   sealOfInvitationResponseRecords,
@@ -53,8 +54,6 @@ export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
-
-const MAX_CAUSE_LENGTH = 1000;
 
 export interface WorkflowDeps {
   db: DynamoDBDocumentClient;
@@ -509,8 +508,9 @@ const sealInvitationResponses = async (deps: WorkflowDeps, activityId: string): 
 // --- RecordFailure -----------------------------------------------------------------------
 
 /**
- * Marks the activity FAILED with the workflow's error (the cause truncated: it lands in the
- * table and the audit trail) and drops any pending task token. Recording the same failure
+ * Marks the activity FAILED with the workflow's error (the cause as organisers may read it: no
+ * trace, no server path, what to do; it lands in the table and the audit trail) and drops any
+ * pending task token. Recording the same failure
  * twice changes nothing; a missing activity is logged, not thrown, since this runs in the
  * workflow's Catch and has nobody left to report to.
  */
@@ -525,8 +525,8 @@ export const recordFailure = async (
       deps.logger?.warn('Failure of an unknown activity not recorded', { activityId });
       return { activityId };
     }
-    const error = input.error.Error.slice(0, 200);
-    const cause = truncate(input.error.Cause, MAX_CAUSE_LENGTH);
+    // Organisers read it: no stack trace, no server path (the full cause is in the log).
+    const { error, cause, requestId } = failureForOrganisers(input.error, input.requestId);
     if (FINAL_STATUSES.includes(activity.status)) return { activityId };
     if (
       activity.status === 'FAILED' &&
@@ -543,6 +543,7 @@ export const recordFailure = async (
       error,
       cause,
       at,
+      ...(requestId ? { requestId } : {}),
       ...(statusBefore ? { statusBefore } : {}),
     };
     await changeActivity(
@@ -656,6 +657,3 @@ export const redriveActivity = async (
     redrivenNow: check.state === 'REDRIVABLE',
   };
 };
-
-const truncate = (text: string, max: number) =>
-  text.length > max ? `${text.slice(0, max - 1)}…` : text;
