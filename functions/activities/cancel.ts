@@ -9,6 +9,7 @@ import { keys } from '../shared/data/keys.js';
 import { ACTIVITY_TYPES, type Language } from '../shared/domain/reference.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText, isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { classifySesError, isMessageRejection } from '../shared/email/send-once.js';
 import { ConflictError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
@@ -234,8 +235,6 @@ type NoticeInvitation = InvitationItem & {
   cancelNoticeFailure?: string;
 };
 
-const SES_RETRYABLE = new Set(['Throttling', 'ThrottlingException', 'ServiceUnavailable']);
-
 /** Emails the invitees not yet told; each invitation is claimed first, so each gets one email. */
 const sendNotices = async (
   deps: CancelDeps,
@@ -333,11 +332,12 @@ const sendNotice = async (
       new SendEmailCommand({
         Source: deps.senderEmail,
         Destination: { ToAddresses: [deputy.email] },
+        // Never a lone surrogate, on which the SDK throws URIError (send-once.ts).
         Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
           Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' },
+            Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' },
           },
         },
         ConfigurationSetName: deps.configurationSet,
@@ -345,14 +345,13 @@ const sendNotice = async (
     );
     messageId = response.MessageId;
   } catch (error) {
-    if (errorName(error) === 'MessageRejected') {
+    // SES's documented codes, as for every email (shared/email/send-once.ts).
+    const kind = classifySesError(error);
+    if (kind === 'rejected' && isMessageRejection(error)) {
       await settle('SET cancelNoticeFailure = :failure', { ':failure': 'REJECTED_BY_SES' });
       return;
     }
-    if (
-      SES_RETRYABLE.has(errorName(error)) ||
-      ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500
-    ) {
+    if (kind === 'retry') {
       await settle('REMOVE cancelNoticeClaimedAt');
       throw new TransientError('SES refused to send; repeat the cancel to send the rest', {
         cause: error,

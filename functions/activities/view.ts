@@ -2,6 +2,7 @@ import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
 import type { DeputyLevel, Street } from '../shared/domain/reference.js';
 import { streetOfClaim, type Caller } from '../shared/http/auth.js';
 import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
+import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 
 export { streetOfClaim };
 
@@ -133,7 +134,10 @@ export const toActivityView = (
         },
       }
     : {}),
-  ...(activity.failure ? { failure: activity.failure } : {}),
+  // Failures recorded before causes were cleaned may still hold a trace: cleaned when read.
+  ...(activity.failure
+    ? { failure: { ...activity.failure, cause: causeWithoutTrace(activity.failure.cause) } }
+    : {}),
   counts: { invited: activity.invitedCount, emailsSent: counts.emailsSent },
   ...(activity.attendance ? { attendance: activity.attendance } : {}),
   ...(activity.communityCounts

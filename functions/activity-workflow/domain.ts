@@ -15,6 +15,11 @@ import { writeTransaction } from '../shared/data/transact.js';
 import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
+import {
+  classifySesError,
+  isMessageRejection,
+  sesRejectionError,
+} from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import {
   ConcurrentModificationError,
@@ -25,6 +30,7 @@ import {
 import type { DomainLogger } from '../shared/observability.js';
 import { executionArnOf, type ActivityRecord } from '../activities/view.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 import {
   listInvitationResponseAuditRecords,
   sealOfInvitationResponseRecords,
@@ -48,8 +54,6 @@ export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
-
-const MAX_CAUSE_LENGTH = 1000;
 
 export interface WorkflowDeps {
   db: DynamoDBDocumentClient;
@@ -128,29 +132,6 @@ export interface SendInvitationsResult {
   activityId: string;
   secondsUntilStart: number;
 }
-
-const SES_RETRYABLE = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalFailure',
-]);
-
-const sesRejection = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
-  const { name, $metadata, $fault } = error as {
-    name?: string;
-    $fault?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = $metadata?.httpStatusCode ?? 0;
-  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
-    return 'retry';
-  }
-  if (name === 'MessageRejected') return 'rejected';
-  return 'unknown';
-};
 
 /**
  * Seconds from now until the activity starts, for `TimeoutSecondsPath` of the AwaitStart
@@ -331,11 +312,12 @@ const sendOne = async (
       new SendEmailCommand({
         Source: deps.senderEmail,
         Destination: { ToAddresses: [deputy.email] },
+        // Never a lone surrogate, on which the SDK throws URIError (send-once.ts).
         Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
           Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' },
+            Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' },
           },
         },
         ConfigurationSetName: deps.configurationSet,
@@ -343,11 +325,18 @@ const sendOne = async (
     );
     messageId = response.MessageId;
   } catch (error) {
-    const kind = sesRejection(error);
-    if (kind === 'rejected') {
+    // SES's documented codes, as for every email (shared/email/send-once.ts).
+    const kind = classifySesError(error);
+    if (kind === 'rejected' && isMessageRejection(error)) {
       deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
       await settle('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
       return 'failed';
+    }
+    if (kind === 'rejected') {
+      // Permanent for every send (the account, the sender, the configuration): the step stops
+      // and the organiser redrives it once that is fixed; nothing went out, the claim is freed.
+      await settle('REMOVE emailClaimedAt');
+      throw sesRejectionError(error);
     }
     if (kind === 'retry') {
       // SES refused the message, so nothing went out: free the claim for the retry.
@@ -519,8 +508,9 @@ const sealInvitationResponses = async (deps: WorkflowDeps, activityId: string): 
 // --- RecordFailure -----------------------------------------------------------------------
 
 /**
- * Marks the activity FAILED with the workflow's error (the cause truncated: it lands in the
- * table and the audit trail) and drops any pending task token. Recording the same failure
+ * Marks the activity FAILED with the workflow's error (the cause as organisers may read it: no
+ * trace, no server path, what to do; it lands in the table and the audit trail) and drops any
+ * pending task token. Recording the same failure
  * twice changes nothing; a missing activity is logged, not thrown, since this runs in the
  * workflow's Catch and has nobody left to report to.
  */
@@ -535,8 +525,8 @@ export const recordFailure = async (
       deps.logger?.warn('Failure of an unknown activity not recorded', { activityId });
       return { activityId };
     }
-    const error = input.error.Error.slice(0, 200);
-    const cause = truncate(input.error.Cause, MAX_CAUSE_LENGTH);
+    // Organisers read it: no stack trace, no server path (the full cause is in the log).
+    const { error, cause, requestId } = failureForOrganisers(input.error, input.requestId);
     if (FINAL_STATUSES.includes(activity.status)) return { activityId };
     if (
       activity.status === 'FAILED' &&
@@ -553,6 +543,7 @@ export const recordFailure = async (
       error,
       cause,
       at,
+      ...(requestId ? { requestId } : {}),
       ...(statusBefore ? { statusBefore } : {}),
     };
     await changeActivity(
@@ -666,6 +657,3 @@ export const redriveActivity = async (
     redrivenNow: check.state === 'REDRIVABLE',
   };
 };
-
-const truncate = (text: string, max: number) =>
-  text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -25,7 +25,7 @@ export const handler = middy<ExecutionFailedEvent, { activityId: string; recorde
   .use(observe())
   .use(retryableErrors())
   .use(parseInput(executionFailedEventSchema))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const activityId = event.detail.name;
     const error = failureOf(event);
     logger.appendKeys({ activityId });
@@ -35,8 +35,16 @@ export const handler = middy<ExecutionFailedEvent, { activityId: string; recorde
       });
       return { activityId, recorded: false };
     }
-    logger.warn('Activity workflow failed', { error: error.Error });
+    // The full cause, trace included, stays here; the activity keeps this line's request id.
+    logger.warn('Activity workflow failed', {
+      error: error.Error,
+      cause: error.Cause,
+      executionArn: event.detail.executionArn,
+    });
     metrics.addMetric('ActivityWorkflowsFailed', MetricUnit.Count, 1);
-    await recordFailure({ db, tableName: env.TABLE_NAME, logger }, { activityId, error });
+    await recordFailure(
+      { db, tableName: env.TABLE_NAME, logger },
+      { activityId, error, requestId: context.awsRequestId },
+    );
     return { activityId, recorded: true };
   });

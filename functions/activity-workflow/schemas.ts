@@ -31,4 +31,6 @@ export type AwaitPhaseInput = z.output<typeof awaitPhaseInputSchema>;
 export interface RecordFailureInput {
   activityId: string;
   error: { Error: string; Cause: string };
+  /** The recorder's invocation, whose log line holds the full cause. */
+  requestId?: string;
 }

@@ -3,6 +3,7 @@ import { scopeOf } from '../activities/view.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { describeIssues, requiredErrorMap, toFieldIssues } from '../shared/http/issues.js';
+import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema` (422 naming every offending parameter). */
@@ -10,6 +11,7 @@ export const parseQuery = <T extends z.ZodMiniType>(
   schema: T,
   query: Record<string, string | undefined> | undefined,
 ): z.output<T> => {
+  refuseIllFormed('query parameters', query, ['query']);
   const result = schema.safeParse(query ?? {}, { error: requiredErrorMap });
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error, ['query']);

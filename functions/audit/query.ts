@@ -2,6 +2,7 @@ import type { z } from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
 import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent } from '../shared/http/types.js';
+import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema`; 422 naming every offending parameter. */
@@ -10,6 +11,7 @@ export const parseQuery = <S extends z.ZodMiniType>(
   schema: S,
   what = 'query parameters',
 ): z.output<S> => {
+  refuseIllFormed(what, event.queryStringParameters);
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error);

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { HttpEvent } from '../shared/http/types.js';
+import { bodyText, parseFormUrlEncoded, refuseIllFormed } from '../shared/http/well-formed.js';
 import type { DepartmentInput } from './respond.js';
 import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -8,7 +9,8 @@ import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no loc
  * The pages' forms: `application/x-www-form-urlencoded` (what a browser posts) or JSON (scripts
  * and tests), parsed with zod. Free text is trimmed, bounded, and must not be empty where
  * required; control characters other than line breaks and tabs are refused (no NUL, no bare
- * separators). Multi-line text only ever reaches an email body, never a header.
+ * separators). Multi-line text only ever reaches an email body, never a header. Every name and
+ * value must be well-formed Unicode (a 422 naming the field; ../shared/http/well-formed.ts).
  */
 
 export const MAX_FORM_BYTES = 32 * 1024;
@@ -69,9 +71,7 @@ export class FormError extends Error {
 
 /** The posted fields as a flat record of strings (last value wins). */
 export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>) => {
-  const raw = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const raw = bodyText(event);
   if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES) throw new FormError('The form is too large');
   const contentType = (
     event.headers?.['content-type'] ??
@@ -88,6 +88,7 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new FormError('The form must be an object');
     }
+    refuseIllFormed('form', json);
     return Object.fromEntries(
       Object.entries(json as Record<string, unknown>).map(([key, value]) => [
         key,
@@ -95,7 +96,7 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
       ]),
     );
   }
-  return Object.fromEntries(new URLSearchParams(raw).entries());
+  return parseFormUrlEncoded(raw);
 };
 
 const describe = (error: z.core.$ZodError) =>

@@ -8,7 +8,7 @@ import {
 } from '../shared/links.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
-import { TransientError } from '../shared/errors.js';
+import { TransientError, ValidationError } from '../shared/errors.js';
 import { FormError, TOKEN_PARAM_SCHEMA } from './form.js';
 import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from './pages.js';
 import type { Deps } from './referral.js';
@@ -50,7 +50,10 @@ export const handlePage = async (
       metrics.addMetric('LinkRefused', 'Count', 1);
       return renderRefusalPage(error.reason);
     }
-    if (error instanceof FormError) return renderInvalidFormPage(error.message);
+    // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
+    if (error instanceof FormError || error instanceof ValidationError) {
+      return renderInvalidFormPage(error.message);
+    }
     if (error instanceof TransientError) {
       logger.warn('Page failed transiently', { error });
       return renderErrorPage(503);

@@ -5,6 +5,7 @@ import { parseEnv } from '../shared/env.js';
 import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.js';
 import {
   bodyLimit,
+  bodyText,
   getCaller,
   httpErrorHandler,
   jsonResponse,
@@ -36,9 +37,7 @@ const csvBody = (event: HttpEvent): string => {
   if (charset && charset.replace(/"/g, '') !== 'utf-8' && charset !== 'utf8') {
     throw new UnsupportedMediaTypeError(`The roster must be UTF-8, got charset=${charset}`);
   }
-  const body = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
+  const body = bodyText(event);
   if (body.trim() === '') {
     throw new ValidationError('A CSV request body is required', [], { statusCode: 400 });
   }

@@ -7,6 +7,7 @@ import {
 } from '../shared/domain/reference.js';
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { toFieldIssues } from '../shared/http/issues.js';
+import { ILL_FORMED_MESSAGE } from '../shared/http/well-formed.js';
 import { createDeputyBodySchema, type CreateDeputyBody } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
@@ -205,6 +206,23 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
   return { body: parsed.success ? parsed.data : undefined, errors };
 };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * csv-parse reads a string as UTF-8 bytes, which silently turns a lone surrogate (ill-formed
+ * Unicode, shared/http/well-formed.ts) into U+FFFD. So each one is first replaced by a
+ * noncharacter (U+FDD0–U+FDEF, never meant for interchange) that the file does not hold: the
+ * cells holding it are the ones refused, by line and column.
+ */
+const markLoneSurrogates = (input: string | Buffer): { text: string | Buffer; marker?: string } => {
+  if (typeof input !== 'string' || input.isWellFormed()) return { text: input };
+  for (let code = 0xfdd0; code <= 0xfdef; code++) {
+    const marker = String.fromCharCode(code);
+    if (!input.includes(marker)) return { text: input.replace(LONE_SURROGATE, marker), marker };
+  }
+  throw new RosterValidationError([{ line: 1, field: 'row', message: ILL_FORMED_MESSAGE }]);
+};
+
 /**
  * Parses and checks a roster: every row, all errors at once (line and column), duplicate emails
  * inside the file reported on their later line. Returns the valid rows and the errors; a file
@@ -214,9 +232,10 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
 export const readRoster = (
   input: string | Buffer,
 ): { rows: RosterRow[]; errors: RosterRowError[] } => {
+  const { text, marker } = markLoneSurrogates(input);
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
-    records = parse(input, {
+    records = parse(text, {
       bom: true,
       info: true,
       relax_column_count: true,
@@ -275,6 +294,14 @@ export const readRoster = (
     const cells = new Map<RosterColumn, string>(
       [...positions].map(([column, index]) => [column, record[index] ?? '']),
     );
+    // Where a lone surrogate stood, the cell is refused before the row is read.
+    const illFormed = [...cells]
+      .filter(([, value]) => marker !== undefined && value.includes(marker))
+      .map(([field]): RosterRowError => ({ line, field, message: ILL_FORMED_MESSAGE }));
+    if (illFormed.length > 0) {
+      errors.push(...illFormed);
+      continue;
+    }
     const { body, errors: rowErrors } = rowToBody(cells, line);
     errors.push(...rowErrors);
     if (!body) continue;

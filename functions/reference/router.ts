@@ -3,6 +3,7 @@ import type { z } from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
+import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** A route's own handler: usually a middy handler with that route's `validateRequest`. */
@@ -27,6 +28,7 @@ export const parseQuery = <TSchema extends z.ZodMiniType>(
   event: { queryStringParameters?: Record<string, string | undefined> | undefined },
   schema: TSchema,
 ): z.output<TSchema> => {
+  refuseIllFormed('query parameters', event.queryStringParameters, ['query']);
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) {
     const issues = toFieldIssues(result.error, ['query']);

@@ -27,6 +27,7 @@ import {
 } from '../shared/domain/deadlines.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
@@ -123,9 +124,12 @@ export const getReferralDetail = async (
   void _sk;
   void _opk;
   void _osk;
+  const failure = (referral as { failure?: { cause: string } }).failure;
   return {
     referral: {
       ...rest,
+      // Failures recorded before causes were cleaned may still hold a trace: cleaned when read.
+      ...(failure ? { failure: { ...failure, cause: causeWithoutTrace(failure.cause) } } : {}),
       round: roundOf(referral),
       routing: routingOf(referral),
       // The task token never leaves the server: only which step is waiting, since when.

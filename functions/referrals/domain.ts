@@ -62,12 +62,12 @@ import type {
   CloseReferralInput,
   RecordReferralFailureInput,
 } from './schemas.js';
+import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 
 /** Actor of audit events written by workflow steps. */
 export const WORKFLOW_ACTOR = 'workflow';
 
 const DAY_SECONDS = 86_400;
-const MAX_CAUSE_LENGTH = 1000;
 
 export interface ReferralDeps {
   db: DynamoDBDocumentClient;
@@ -963,11 +963,8 @@ export const recordReferralFailure = async (
   withConflictRetry(async () => {
     const referral = await loadReferral(deps, input.referralId);
     const at = clock(deps).toISOString();
-    const failure = {
-      error: input.error.Error.slice(0, 200),
-      cause: input.error.Cause.slice(0, MAX_CAUSE_LENGTH),
-      at,
-    };
+    // Organisers read it: no stack trace, no server path (the full cause is in the log).
+    const failure = { ...failureForOrganisers(input.error, input.requestId), at };
     await writeTransaction(
       deps.db,
       referralChange(

@@ -86,7 +86,8 @@ export interface ReferralRecord extends Omit<ReferralItem, 'status'> {
   committeeClosure?: Record<string, unknown>;
   closedAt?: string;
   outcome?: ReferralOutcome;
-  failure?: { error: string; cause: string; at: string };
+  /** As ActivityFailure: the cause without trace, the request id of the full one's log line. */
+  failure?: { error: string; cause: string; at: string; requestId?: string };
   routing?: Record<string, unknown>[];
 }
 

@@ -27,7 +27,7 @@ const referralFailedEventSchema = z.pipe(
  * referral id) → the failure kept on the referral; its status stays. A late or repeated event of
  * a failure that was redriven since changes nothing.
  */
-export const handler = referralStep(referralFailedEventSchema, async (event) => {
+export const handler = referralStep(referralFailedEventSchema, async (event, context) => {
   const { referralId } = event;
   if (!(await isCurrentFailure(sfn, event))) {
     logger.info('Failure event of an execution that has moved on; not recorded', {
@@ -36,8 +36,16 @@ export const handler = referralStep(referralFailedEventSchema, async (event) => 
     return { referralId, recorded: false };
   }
   const error = failureOf(event);
-  logger.warn('Referral workflow failed', { error: error.Error });
+  // The full cause, trace included, stays here; the referral keeps this line's request id.
+  logger.warn('Referral workflow failed', {
+    error: error.Error,
+    cause: error.Cause,
+    executionArn: event.detail.executionArn,
+  });
   metrics.addMetric('ReferralWorkflowsFailed', MetricUnit.Count, 1);
-  await recordReferralFailure({ db, tableName: env.TABLE_NAME, logger }, { referralId, error });
+  await recordReferralFailure(
+    { db, tableName: env.TABLE_NAME, logger },
+    { referralId, error, requestId: context.awsRequestId },
+  );
   return { referralId, recorded: true };
 });

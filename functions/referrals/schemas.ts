@@ -32,4 +32,6 @@ export type CloseReferralInput = z.output<typeof closeReferralInputSchema>;
 export interface RecordReferralFailureInput {
   referralId: string;
   error: { Error: string; Cause: string };
+  /** The recorder's invocation, whose log line holds the full cause. */
+  requestId?: string;
 }

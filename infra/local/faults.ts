@@ -63,8 +63,13 @@ export interface DynamoDbFaults {
 }
 
 export interface SesFaults {
-  /** Share of SendEmail/SendRawEmail calls answered with `Throttling`, 0 (default) to 1. */
+  /** Share of SendEmail/SendRawEmail calls answered with an error, 0 (default) to 1. */
   throttleRate?: number;
+  /**
+   * The code of that error answer (HTTP 400): `Throttling` by default, or any other, e.g. one
+   * SES does not document, to see what the functions make of a code they do not know.
+   */
+  errorCode?: string;
   /** Refuse connections, as a stopped endpoint does. */
   down?: boolean;
   random?: () => number;
@@ -258,10 +263,15 @@ const SES_SENDS = new Set(['SendEmail', 'SendRawEmail', 'SendTemplatedEmail']);
 
 /** The SES (query protocol) answer to a send over the account's maximum sending rate. */
 export function sesThrottlingBody(requestId: string): string {
+  return sesErrorBody(requestId, 'Throttling', 'Maximum sending rate exceeded.');
+}
+
+/** An SES (query protocol) error answer with the given code. */
+export function sesErrorBody(requestId: string, code: string, message: string): string {
   return (
     '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/">' +
-    '<Error><Type>Sender</Type><Code>Throttling</Code>' +
-    '<Message>Maximum sending rate exceeded.</Message></Error>' +
+    `<Error><Type>Sender</Type><Code>${code}</Code>` +
+    `<Message>${message}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }
@@ -285,7 +295,11 @@ export async function startSesFaultProxy(options: {
         const rate = faults.throttleRate ?? 0;
         if (rate > 0 && SES_SENDS.has(action) && (faults.random ?? Math.random)() < rate) {
           count(stats.injected, action);
-          const text = sesThrottlingBody(randomUUID());
+          const code = faults.errorCode ?? 'Throttling';
+          const text =
+            code === 'Throttling'
+              ? sesThrottlingBody(randomUUID())
+              : sesErrorBody(randomUUID(), code, 'Injected by the fault proxy.');
           res.writeHead(400, {
             'content-type': 'text/xml',
             'content-length': Buffer.byteLength(text),

@@ -1,6 +1,7 @@
 // Chaos (local cloud of its own, real engines): local SES unreachable, then throttling half of
-// the sends, while an approved review dispatches its referrals. Figures printed
-// (docs/reliability.md, "Faults").
+// the sends, while an approved review dispatches its referrals; then SES answering with an
+// error code nobody documented (issue 12 item 5: such an answer once stopped a referral as
+// "rejected"). Figures printed (docs/reliability.md, "Faults").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { eventually, rawItem, sleep, waitForStatus } from '../integration/support/activity';
@@ -69,6 +70,47 @@ describe('SES down, then throttling half of the sends, during referral dispatch'
         `workflow; ${figures.sent}/${referralIds.length} SENT, emails per department ` +
         `${Object.values(figures.perDepartment).join('/')}, ` +
         `${figures.sentWithoutMessageId} marked sent without a message id`,
+    );
+  });
+});
+
+describe('SES answering with an error code it does not document, during referral dispatch', () => {
+  it('retries it with backoff: every referral email sent exactly once, none stopped as rejected', async () => {
+    const before = (await referralMail([], DEPARTMENTS)).perDepartment;
+    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+    const injectedBefore = chaos.sesFaults.stats.injected.SendEmail ?? 0;
+
+    // `<Code>Error</Code>`: the SDK names the error "Error", as in the attack's
+    // "SES rejected the email (Error)".
+    await chaos.sesFaults.configure({ throttleRate: 1, errorCode: 'Error' });
+    const approved = await organiser.post(`/activities/${activityId}/review/approve`);
+    expect(approved.status, approved.text).toBe(200);
+    await sleep(3_000);
+    await chaos.sesFaults.configure({ throttleRate: 0.5, errorCode: 'Error' });
+    await sleep(3_000);
+    await chaos.sesFaults.configure({});
+
+    const statuses = await eventually(
+      () => Promise.all(referralIds.map(async (id) => (await rawItem(keys.referral(id)))?.status)),
+      (all) => all.every((s) => s === 'SENT'),
+      120_000,
+      500,
+    );
+    const after = (await referralMail(referralIds, DEPARTMENTS)).perDepartment;
+    const injected = (chaos.sesFaults.stats.injected.SendEmail ?? 0) - injectedBefore;
+
+    expect(statuses).toEqual(referralIds.map(() => 'SENT'));
+    expect(DEPARTMENTS.map((d) => (after[d] ?? 0) - (before[d] ?? 0))).toEqual(
+      DEPARTMENTS.map(() => 1),
+    );
+    expect(injected).toBeGreaterThan(0);
+    for (const id of referralIds) {
+      expect((await rawItem(keys.referral(id)))?.failure, id).toBeUndefined();
+    }
+    console.log(
+      `ses: ${referralIds.length} referrals dispatched while SES answered an undocumented code ` +
+        `("Error") to every send for 3 s, then to half for 3 s → ${injected} answers injected, ` +
+        `all retried; ${statuses.length}/${referralIds.length} SENT, one email per department`,
     );
   });
 });

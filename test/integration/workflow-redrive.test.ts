@@ -53,6 +53,23 @@ describe('a failed referral step, redriven once its cause is removed', () => {
     );
     expect(shown.status, shown.text).toBe(200);
     expect(JSON.stringify(shown.json)).toContain('ConflictError');
+    // Issue 12 item 4: the execution's cause holds the trace with server paths; what organisers
+    // see is the error's name, its message and what to do, and the request id of the log line
+    // that keeps the trace.
+    expect(execution.cause).toMatch(/"trace":\[.*\bat .*\.ts:\d+/);
+    const shownFailure = (
+      shown.json as unknown as {
+        referral: { failure: { error: string; cause: string; requestId?: string } };
+      }
+    ).referral.failure;
+    expect(shownFailure.cause).not.toMatch(
+      /\/work\/|\/var\/task|node_modules|file:\/\/|\bat [\w.<>]+ \(|\.[cm]?[jt]s:\d+/,
+    );
+    expect(shownFailure.cause).toContain(
+      JSON.parse(execution.cause ?? '{}').errorMessage.slice(0, 40),
+    );
+    expect(shownFailure.cause).toContain("Fix what it names (e.g. a department's address)");
+    expect(shownFailure.requestId).toEqual(expect.any(String));
 
     // Refused, and nothing changes: another street's organiser, an auditor, no reason.
     const path = `/referrals/${id}/redrive`;

@@ -23,8 +23,11 @@ export interface PendingTask {
 export interface ActivityFailure {
   stage: 'SCHEDULING' | 'WORKFLOW';
   error: string;
+  /** The message and what to do, never a stack trace (shared/workflow/failure-cause.ts). */
   cause: string;
   at: string;
+  /** The request id of the log line that holds the full cause. */
+  requestId?: string;
   /** The status the failed step left it in: a redrive puts it back (absent before redrives). */
   statusBefore?: ActivityStatus;
 }

@@ -116,7 +116,58 @@ export class EmailRejectedError extends AppError {
   readonly statusCode = 502;
 }
 
-const SES_RETRYABLE = new Set([
+/**
+ * SES's documented error codes that are permanent by definition: the same request is refused
+ * again until someone changes the message, an identity, the configuration, the account or the
+ * permissions (then the organiser redrives the step). From the SES API reference: SendEmail's
+ * own errors, and the Common Errors that say the request is malformed or not allowed. Every
+ * other code, known (Throttling, ServiceUnavailable, InternalFailure, RequestExpired ...) or
+ * not, is retried with backoff: here, then by the state machine's Retry (TransientError).
+ */
+export const SES_PERMANENT_ERRORS: ReadonlySet<string> = new Set([
+  // SendEmail
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'AccountSendingPausedException',
+  // Common Errors: the request is malformed
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'MissingParameter',
+  'ValidationError',
+  'InvalidAction',
+  'MissingAction',
+  'InvalidQueryParameter',
+  'MalformedQueryString',
+  // Common Errors: the caller may not send
+  'AccessDeniedException',
+  'NotAuthorized',
+  'OptInRequired',
+  'IncompleteSignature',
+  'InvalidClientTokenId',
+  'MissingAuthenticationToken',
+]);
+
+/**
+ * A rejection of this one message (its recipient or content), not of every send: a step that
+ * emails many people records it for that person and goes on.
+ */
+export const isMessageRejection = (error: unknown): boolean =>
+  (error as { name?: string } | undefined)?.name === 'MessageRejected';
+
+/** The error that stops a step on a permanent SES code, in SES's own words (what to fix). */
+export const sesRejectionError = (error: unknown): EmailRejectedError => {
+  const name = (error as Error).name ?? 'Error';
+  const detail = String((error as Error).message ?? '').slice(0, 300);
+  return new EmailRejectedError(
+    `SES rejected the email (${name})${detail && detail !== name ? `: ${detail}` : ''}`,
+    { cause: error },
+  );
+};
+
+/** Codes of SES's answers that ask to retry (documented: Throttling, 5xx). */
+const SES_ANSWERS = new Set([
   'Throttling',
   'ThrottlingException',
   'TooManyRequestsException',
@@ -126,18 +177,11 @@ const SES_RETRYABLE = new Set([
   'InternalServerError',
 ]);
 
-const SES_REJECTED = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'ConfigurationSetDoesNotExistException',
-  'ConfigurationSetSendingPausedException',
-  'AccountSendingPausedException',
-  'InvalidParameterValue',
-]);
-
 /**
- * `retry`: SES answered and refused for now (nothing sent). `rejected`: SES answered and refused
- * for good. `unknown`: no answer (the request may or may not have been accepted).
+ * `rejected`: SES refused with a code that is permanent by definition (nothing sent).
+ * `retry`: SES answered with any other error (nothing sent), or the connection was refused
+ * (the request never left). `unknown`: no answer (the request may or may not have been
+ * accepted), so the claim must keep blocking a resend.
  */
 export const classifySesError = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
   const { name, code, $metadata, $fault } = (error ?? {}) as {
@@ -146,17 +190,15 @@ export const classifySesError = (error: unknown): 'retry' | 'rejected' | 'unknow
     $fault?: string;
     $metadata?: { httpStatusCode?: number };
   };
+  if (SES_PERMANENT_ERRORS.has(name ?? '')) return 'rejected';
   // A refused connection never carried the request: nothing was sent. Before, it counted as an
   // unknown outcome, so an SES endpoint that was down for a moment kept every claim blocked
   // (no email) for EMAIL_CLAIM_STALE_AFTER_MS, far past the step's retries.
   if (code === 'ECONNREFUSED') return 'retry';
+  // An error answer from SES (a status, or a code only SES sends): the email was not accepted.
+  // Not the SDK's own timeouts or a reset connection: the request may have gone through.
   const status = $metadata?.httpStatusCode ?? 0;
-  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
-    return 'retry';
-  }
-  if (SES_REJECTED.has(name ?? '') || (status >= 400 && status < 500) || $fault === 'client') {
-    return 'rejected';
-  }
+  if (status >= 400 || $fault === 'server' || SES_ANSWERS.has(name ?? '')) return 'retry';
   return 'unknown';
 };
 
@@ -320,11 +362,13 @@ export const sendEmailOnce = async (
           Source: input.from,
           Destination: { ToAddresses: list(input.to) },
           ...(input.replyTo ? { ReplyToAddresses: list(input.replyTo) } : {}),
+          // toWellFormed: a lone surrogate in stored text (the inputs refuse them now, see
+          // shared/http/well-formed.ts) would make the SDK throw URIError, failing the step.
           Message: {
-            Subject: { Data: input.subject, Charset: 'UTF-8' },
+            Subject: { Data: input.subject.toWellFormed(), Charset: 'UTF-8' },
             Body: {
-              Text: { Data: input.text, Charset: 'UTF-8' },
-              Html: { Data: input.html, Charset: 'UTF-8' },
+              Text: { Data: input.text.toWellFormed(), Charset: 'UTF-8' },
+              Html: { Data: input.html.toWellFormed(), Charset: 'UTF-8' },
             },
           },
           ConfigurationSetName: input.configurationSet,
@@ -356,7 +400,7 @@ export const sendEmailOnce = async (
       if (kind === 'rejected') {
         await release(name);
         deps.logger?.warn('SES rejected an email', { ...log, error: name });
-        throw new EmailRejectedError(`SES rejected the email (${name})`, { cause: error });
+        throw sesRejectionError(error);
       }
       // Unknown outcome: keep the claim so no second email goes out before it is stale.
       deps.logger?.warn('Email outcome unknown; its claim blocks a resend until stale', {

@@ -16,3 +16,4 @@ export { describeIssues, toFieldIssues } from './issues.js';
 export { JSON_CONTENT_TYPE, jsonResponse } from './responses.js';
 export type { HttpEvent, HttpResult, ValidatedHttpEvent } from './types.js';
 export { validateRequest } from './validate-request.js';
+export { bodyText, illFormedFields, refuseIllFormed, wellFormedJson } from './well-formed.js';

@@ -1,4 +1,5 @@
 import type { HttpResult } from './types.js';
+import { wellFormedJson } from './well-formed.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -9,5 +10,6 @@ export const jsonResponse = (
 ): HttpResult => ({
   statusCode,
   headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
-  body: JSON.stringify(body),
+  // Never a lone surrogate's escape, which strict JSON parsers refuse.
+  body: wellFormedJson(body),
 });

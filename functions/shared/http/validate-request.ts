@@ -3,6 +3,7 @@ import type { z } from 'zod/mini';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { describeIssues, requiredErrorMap, toFieldIssues } from './issues.js';
 import type { HttpEvent, ValidatedHttpEvent } from './types.js';
+import { bodyText, refuseIllFormed } from './well-formed.js';
 import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
@@ -12,6 +13,10 @@ import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
  * convention), so the handler only ever sees validated input.
  *
  * Use `z.strictObject` for bodies: unknown fields are an error, not silently dropped.
+ *
+ * Before any schema, every string of the path, the query and the body is checked for ill-formed
+ * Unicode (./well-formed.ts): 422 naming the field, whether or not the route has a schema for
+ * that part, so a new route is covered by using this middleware at all.
  */
 export const validateRequest = <
   TBody extends z.ZodMiniType | undefined = undefined,
@@ -39,6 +44,12 @@ export const validateRequest = <
       }
     }
 
+    const json = schemas.body ? readJsonBody(event) : undefined;
+    // Ill-formed Unicode first, before any schema: its 422 always names the field.
+    refuseIllFormed('path parameters', event.pathParameters);
+    refuseIllFormed('query parameters', event.queryStringParameters);
+    refuseIllFormed('request body', json);
+
     if (schemas.pathParameters) {
       const path = schemas.pathParameters.safeParse(event.pathParameters ?? {}, {
         error: requiredErrorMap,
@@ -51,28 +62,6 @@ export const validateRequest = <
     }
 
     if (schemas.body) {
-      const raw = event.isBase64Encoded
-        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-        : event.body;
-      if (raw === undefined || raw.trim() === '') {
-        throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
-      }
-      const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
-      if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-        throw new UnsupportedMediaTypeError(
-          `Content-Type must be application/json, got ${contentType.slice(0, 100)}`,
-        );
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch (error) {
-        throw new ValidationError(
-          `Malformed JSON body: ${(error as Error).message}`,
-          [{ path: '', message: 'malformed JSON' }],
-          { statusCode: 400, cause: error },
-        );
-      }
       const body = schemas.body.safeParse(json, { error: requiredErrorMap });
       if (!body.success) {
         const issues = toFieldIssues(body.error);
@@ -82,3 +71,26 @@ export const validateRequest = <
     }
   },
 });
+
+/** The body parsed as JSON: 400 when missing or malformed, 415 for another content type. */
+const readJsonBody = (event: HttpEvent): unknown => {
+  const raw = bodyText(event);
+  if (raw.trim() === '') {
+    throw new ValidationError('A JSON request body is required', [], { statusCode: 400 });
+  }
+  const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `Content-Type must be application/json, got ${contentType.slice(0, 100)}`,
+    );
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError(
+      `Malformed JSON body: ${(error as Error).message}`,
+      [{ path: '', message: 'malformed JSON' }],
+      { statusCode: 400, cause: error },
+    );
+  }
+};

@@ -6,8 +6,15 @@
 // fields, prototype-pollution keys, fields the client may not set (status, pk, sk, createdBy,
 // organiserId, hash ...) carrying a sentinel, non-object JSON, malformed JSON; path ids are real
 // ids of fuzz-owned items or wrong ones; query parameters (cursors, limits) valid or garbage.
-// Asserted per request: no 5xx, every 4xx with a message. After the run: no item in the table
-// holds the sentinel (nothing the client may not set was persisted). The stage throttle (50 rps)
+// Ill-formed Unicode (lone surrogates) goes to every route: in JSON bodies as the escapes
+// JSON.stringify writes (one mutation makes an otherwise valid body ill-formed in one string or
+// key), in forms, paths and queries as the surrogate's bytes percent-encoded (%ED%A0%80, what a
+// client that never checks sends), in CSV cells (sent as text, which UTF-8 cannot carry: they
+// arrive as U+FFFD, as through API Gateway; the roster's own refusal is unit-tested).
+// Asserted per request: no 5xx, every 4xx with a message, every JSON answer strictly
+// well-formed (no escape of a lone surrogate); a JSON body or form holding an ill-formed
+// string is never accepted, and its 422 names each such field. After the run: no item in the
+// table holds the sentinel (nothing the client may not set was persisted). The stage throttle (50 rps)
 // is honoured by pacing, and a 429 from it is retried and counted apart from the app's answers.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -70,6 +77,14 @@ const figures = {
   fiveXX: [] as string[],
   missingMessage: [] as string[],
   massAssignmentHits: 0,
+  /** Requests whose JSON body or form held an ill-formed string, and how many got 422. */
+  illFormedSent: 0,
+  illFormedRefused422: 0,
+  illFormedAccepted: [] as string[],
+  illFormedUnnamed: [] as string[],
+  illFormedAnswers: [] as string[],
+  /** Routes that got a lone surrogate somewhere: body, form, path or query. */
+  illFormedRoutes: new Set<string>(),
   seconds: 0,
 };
 
@@ -103,15 +118,80 @@ const NASTY_STRINGS = [
   'NaN',
 ];
 
-/** Lone surrogates cannot travel in a URL (not UTF-8): made well-formed before they go there. */
-const wellFormed = (s: string) =>
-  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+const ILL_FORMED_MESSAGE = 'is not well-formed Unicode (it holds a lone surrogate)';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A string with at least one lone surrogate, anywhere in it. */
+const illFormedString = fc
+  .tuple(
+    fc.string({ unit: 'grapheme', maxLength: 12 }),
+    fc.integer({ min: 0xd800, max: 0xdfff }),
+    fc.string({ unit: 'grapheme', maxLength: 12 }),
+  )
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`)
+  .filter((s) => !s.isWellFormed());
+
+/**
+ * encodeURIComponent, except that a lone surrogate goes as its three bytes (%ED%A0%80 for
+ * U+D800), as a client that never checks would send it; encodeURIComponent itself throws.
+ */
+const encodeLoosely = (s: string): string => {
+  let out = '';
+  let last = 0;
+  for (const match of s.matchAll(LONE_SURROGATE)) {
+    const unit = match[0].charCodeAt(0);
+    const bytes = [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)];
+    out += encodeURIComponent(s.slice(last, match.index));
+    out += bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    last = match.index + 1;
+  }
+  return out + encodeURIComponent(s.slice(last));
+};
+
+/** Paths (as the API names fields) of every ill-formed string and key of a JSON value. */
+const illFormedPaths = (value: unknown, path: string[] = []): string[] => {
+  if (typeof value === 'string') return value.isWellFormed() ? [] : [path.join('.')];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const at = [...path, key.toWellFormed()];
+    return [...(key.isWellFormed() ? [] : [at.join('.')]), ...illFormedPaths(child, at)];
+  });
+};
+
+/** Strict JSON: no string or key with a lone surrogate (as serde_json or Go would demand). */
+const strictlyWellFormedJson = (text: string): boolean => {
+  try {
+    return illFormedPaths(JSON.parse(text)).length === 0;
+  } catch {
+    return false;
+  }
+};
 
 const nastyString = fc.oneof(
   fc.constantFrom(...NASTY_STRINGS),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
+  illFormedString,
 );
+
+/** Every path to a string in a JSON value, as arrays of keys. */
+const stringPaths = (value: unknown, path: string[] = []): string[][] => {
+  if (typeof value === 'string') return [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => stringPaths(child, [...path, key]));
+};
+
+/** A copy of `value` with the string at `path` replaced by `replacement`. */
+const replaceAt = (value: unknown, path: string[], replacement: string): unknown => {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path as [string, ...string[]];
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
+    string,
+    unknown
+  >;
+  copy[head] = replaceAt(copy[head], rest, replacement);
+  return copy;
+};
 
 const isoIn = (minDays: number, maxDays: number) =>
   fc
@@ -166,7 +246,15 @@ function arbitraryOf(schema: JsonSchema, name = ''): fc.Arbitrary<unknown> {
   }
 }
 
-type Body = { kind: 'json'; value: unknown } | { kind: 'raw'; text: string; contentType: string };
+type Body =
+  | { kind: 'json'; value: unknown }
+  | {
+      kind: 'raw';
+      text: string;
+      contentType: string;
+      /** A form's fields that hold ill-formed strings (the request must be refused). */
+      illFormed?: string[];
+    };
 
 /** A valid-looking body mutated in one of the ways a client can get it wrong or mean harm. */
 function mutated(route: RouteInfo, valid: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
@@ -178,6 +266,17 @@ function mutated(route: RouteInfo, valid: fc.Arbitrary<unknown>): fc.Arbitrary<B
   const json = (a: fc.Arbitrary<unknown>): fc.Arbitrary<Body> =>
     a.map((value) => ({ kind: 'json', value }));
   return fc.oneof(
+    // Valid but for one string (a value anywhere, or a key) that holds a lone surrogate: the
+    // attack that was answered 201 and broke the workflow.
+    json(
+      fc.tuple(valid, illFormedString, fc.nat(), fc.boolean()).map(([body, ill, pick, asKey]) => {
+        const paths = stringPaths(body);
+        if (asKey || paths.length === 0) {
+          return { ...(body as Record<string, unknown>), [ill]: 'x' };
+        }
+        return replaceAt(body, paths[pick % paths.length]!, ill);
+      }),
+    ),
     json(
       fc
         .tuple(asObject, extraField)
@@ -310,7 +409,10 @@ function bodyArbitrary(route: RouteInfo): fc.Arbitrary<Body | undefined> {
     return fc.dictionary(field, value, { maxKeys: 5 }).map((fields): Body => ({
       kind: 'raw',
       contentType,
-      text: new URLSearchParams(fields).toString(),
+      text: Object.entries(fields)
+        .map(([name, text]) => `${encodeLoosely(name)}=${encodeLoosely(text)}`)
+        .join('&'),
+      illFormed: illFormedPaths(fields),
     }));
   }
   const valid = arbitraryOf(schema);
@@ -342,15 +444,18 @@ function pathArbitrary(route: RouteInfo): fc.Arbitrary<Record<string, string>> {
         ),
         nastyString.filter((s) => s.length > 0),
       )
-      .map(wellFormed)
       // Longer URLs are refused by the HTTP server before any route (431 here, 414 on AWS).
-      .filter((s) => encodeURIComponent(s).length <= 2000);
+      .filter((s) => encodeLoosely(s).length <= 2000);
+    const wrongOrIllFormed = fc.oneof(
+      { weight: 3, arbitrary: wrong },
+      { weight: 1, arbitrary: illFormedString },
+    );
     model[p.name] = real.length
       ? fc.oneof(
           { weight: 3, arbitrary: fc.constantFrom(...real) },
-          { weight: 2, arbitrary: wrong },
+          { weight: 2, arbitrary: wrongOrIllFormed },
         )
-      : wrong;
+      : wrongOrIllFormed;
   }
   return fc.record(model);
 }
@@ -378,13 +483,16 @@ function queryArbitrary(route: RouteInfo): fc.Arbitrary<string> {
       { weight: 3, arbitrary: valid },
       {
         weight: 1,
-        arbitrary: nastyString.map(wellFormed).filter((s) => encodeURIComponent(s).length <= 2000),
+        arbitrary: nastyString.filter((s) => encodeLoosely(s).length <= 2000),
       },
+      { weight: 1, arbitrary: illFormedString },
     );
   }
   const required = params.filter((p) => p.required).map((p) => p.name);
   return fc.record(model, { requiredKeys: required }).map((q) => {
-    const text = new URLSearchParams(q as Record<string, string>).toString();
+    const text = Object.entries(q as Record<string, string>)
+      .map(([name, value]) => `${encodeLoosely(name)}=${encodeLoosely(value)}`)
+      .join('&');
     return text ? `?${text}` : '';
   });
 }
@@ -438,6 +546,47 @@ const hasMessage = (res: { text: string; contentType: string }): boolean => {
     return false;
   }
 };
+
+/** The fields of a JSON body (of a route that reads one) or of a form that are ill-formed. */
+const illFormedBody = (route: RouteInfo, body: Body | undefined): string[] =>
+  body?.kind === 'json' && route.body && route.body.contentType !== 'text/csv'
+    ? // As the server sees it: what JSON.stringify kept.
+      illFormedPaths(JSON.parse(JSON.stringify(body.value) ?? 'null'))
+    : body?.kind === 'raw'
+      ? (body.illFormed ?? [])
+      : [];
+
+/**
+ * No JSON answer carries a lone surrogate; a JSON body (of a route that reads one) or a form
+ * holding one is never accepted, and a 422 for it names each such field.
+ */
+function checkIllFormed(
+  route: RouteInfo,
+  path: string,
+  body: Body | undefined,
+  res: { status: number; text: string; contentType: string },
+): void {
+  const what = `${route.key} ${path.slice(0, 120)} → ${res.status} ${res.text.slice(0, 200)}`;
+  if (/json/.test(res.contentType) && !strictlyWellFormedJson(res.text)) {
+    figures.illFormedAnswers.push(what);
+  }
+  const ill = illFormedBody(route, body);
+  if (ill.length === 0) return;
+  figures.illFormedSent++;
+  if (res.status < 400) figures.illFormedAccepted.push(what);
+  if (res.status !== 422) return;
+  figures.illFormedRefused422++;
+  if (/json/.test(res.contentType)) {
+    const issues = (JSON.parse(res.text) as { issues?: { path: string; message: string }[] })
+      .issues;
+    const named = ill.every((p) =>
+      issues?.some((issue) => issue.path === p && issue.message === ILL_FORMED_MESSAGE),
+    );
+    if (!named) figures.illFormedUnnamed.push(`${what} (expected ${ill.join(', ')})`);
+  } else if (!res.text.includes(ILL_FORMED_MESSAGE)) {
+    figures.illFormedUnnamed.push(what);
+  }
+}
 
 // ---- fixtures: fuzz-owned items, so valid writes never touch other suites' data ------------
 beforeAll(async () => {
@@ -520,7 +669,15 @@ async function fuzzRoute(route: RouteInfo, numRuns: number): Promise<void> {
       roleArb,
       fc.option(fc.stringMatching(/^[\x21-\x7e]{1,20}$/), { nil: undefined }),
       async (pathParams, query, body, role, idempotencyKey) => {
-        const path = `${fillPath(route.path, pathParams)}${query}`;
+        const path = `${fillPath(route.path, pathParams, encodeLoosely)}${query}`;
+        // A surrogate's bytes percent-encoded: %ED%A0 to %ED%BF.
+        if (
+          /%ED%[AB]/.test(path) ||
+          illFormedBody(route, body).length > 0 ||
+          (body?.kind === 'raw' && !body.text.isWellFormed())
+        ) {
+          figures.illFormedRoutes.add(route.key);
+        }
         const res = await send(route, path, body, role, idempotencyKey);
         figures.requests++;
         const klass = `${Math.floor(res.status / 100)}xx`;
@@ -539,6 +696,7 @@ async function fuzzRoute(route: RouteInfo, numRuns: number): Promise<void> {
         ).toBeLessThan(500);
         if (res.status >= 400)
           expect(hasMessage(res), `${route.key}: ${res.text.slice(0, 200)}`).toBe(true);
+        checkIllFormed(route, path, body, res);
       },
     ),
     { numRuns, seed: Number(process.env.FUZZ_SEED ?? 20250611), endOnFailure: true },
@@ -561,7 +719,7 @@ async function sentinelItems(): Promise<unknown[]> {
 }
 
 describe('fuzzing every route', () => {
-  it(`≥${TOTAL_REQUESTS} generated requests: no 5xx, every 4xx with a message, nothing mass-assigned`, async () => {
+  it(`≥${TOTAL_REQUESTS} generated requests: no 5xx, every 4xx with a message, nothing mass-assigned, ill-formed Unicode refused and never answered`, async () => {
     const routes = routeInventory();
     expect(routes.length).toBeGreaterThan(50);
     const numRuns = Math.ceil(TOTAL_REQUESTS / routes.length);
@@ -581,11 +739,18 @@ describe('fuzzing every route', () => {
       }),
     );
     const hits = await sentinelItems();
+    const takingInput = routes.filter((r) => r.body || r.parameters.length > 0).map((r) => r.key);
     figures.massAssignmentHits = hits.length;
     figures.seconds = Math.round((Date.now() - started) / 1000);
     console.log(
-      `[security fuzz] routes ${routes.length}, requests ${figures.requests}, by class ${JSON.stringify(figures.byClass)}, 5xx ${figures.fiveXX.length}, 4xx without message ${figures.missingMessage.length}, mass-assignment hits ${figures.massAssignmentHits}, 429 retried ${figures.throttled429Retried}, ${figures.seconds} s`,
+      `[security fuzz] routes ${routes.length}, requests ${figures.requests}, by class ${JSON.stringify(figures.byClass)}, 5xx ${figures.fiveXX.length}, 4xx without message ${figures.missingMessage.length}, mass-assignment hits ${figures.massAssignmentHits}, ill-formed bodies/forms ${figures.illFormedSent} (422 naming the field ${figures.illFormedRefused422 - figures.illFormedUnnamed.length}, accepted ${figures.illFormedAccepted.length}), ill-formed JSON answers ${figures.illFormedAnswers.length}, routes given ill-formed input ${figures.illFormedRoutes.size} of ${takingInput.length} that take input, 429 retried ${figures.throttled429Retried}, ${figures.seconds} s`,
     );
+    for (const list of [
+      figures.illFormedAccepted,
+      figures.illFormedUnnamed,
+      figures.illFormedAnswers,
+    ])
+      if (list.length) console.log(list.slice(0, 10).join('\n'));
     if (figures.fiveXX.length) console.log(figures.fiveXX.slice(0, 20).join('\n'));
     if (figures.missingMessage.length) console.log(figures.missingMessage.slice(0, 20).join('\n'));
     if (hits.length) console.log(JSON.stringify(hits.slice(0, 5)));
@@ -595,5 +760,10 @@ describe('fuzzing every route', () => {
     expect(figures.fiveXX).toEqual([]);
     expect(figures.missingMessage).toEqual([]);
     expect(hits).toEqual([]);
+    expect(takingInput.filter((key) => !figures.illFormedRoutes.has(key))).toEqual([]);
+    expect(figures.illFormedRefused422).toBeGreaterThan(0);
+    expect(figures.illFormedAccepted).toEqual([]);
+    expect(figures.illFormedUnnamed).toEqual([]);
+    expect(figures.illFormedAnswers).toEqual([]);
   }, 900_000);
 });

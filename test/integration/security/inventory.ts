@@ -78,9 +78,13 @@ export function routeInventory(): RouteInfo[] {
 }
 
 /** Fills `{name}` path parameters. */
-export const fillPath = (path: string, ids: Record<string, string>): string =>
+export const fillPath = (
+  path: string,
+  ids: Record<string, string>,
+  encode: (value: string) => string = encodeURIComponent,
+): string =>
   path.replace(/\{(\w+)\+?\}/g, (_, name: string) => {
     const id = ids[name];
     if (id === undefined) throw new Error(`no value for {${name}} in ${path}`);
-    return encodeURIComponent(id);
+    return encode(id);
   });

@@ -1,6 +1,12 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  AccountSendingPausedException,
+  MessageRejected,
+  SESClient,
+  SESServiceException,
+  SendEmailCommand,
+} from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -241,6 +247,55 @@ describe('sendInvitations', () => {
       }),
     );
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
+  });
+
+  it('an SES answer of a code it does not know (the attack\'s "Error") is retried, not a rejection', async () => {
+    ses.on(SendEmailCommand).rejects(
+      new SESServiceException({
+        name: 'Error',
+        message: 'Bad Request',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
+    expect(invitations.get('dep-0001')!.emailFailure).toBeUndefined();
+    expect(invitations.get('dep-0001')!.emailClaimedAt).toBeUndefined();
+  });
+
+  it('MessageRejected fails that one invitation; the others are sent', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        new MessageRejected({
+          message: 'Email address is not verified.',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      )
+      .resolves({ MessageId: 'msg-x' });
+    await sendInvitations(deps(), ACTIVITY_ID);
+    expect([...invitations.values()].map((i) => i.emailFailure ?? i.emailMessageId)).toEqual([
+      'REJECTED_BY_SES',
+      'msg-x',
+      'msg-x',
+    ]);
+  });
+
+  it('a permanent code for every send (the account paused) stops the step with what to fix; the claim freed', async () => {
+    ses.on(SendEmailCommand).rejects(
+      new AccountSendingPausedException({
+        message: 'Email sending is disabled for this account.',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toMatchObject({
+      name: 'EmailRejectedError',
+      message:
+        'SES rejected the email (AccountSendingPausedException): Email sending is disabled for this account.',
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(invitations.get('dep-0001')!.emailFailure).toBeUndefined();
+    expect(invitations.get('dep-0001')!.emailClaimedAt).toBeUndefined();
   });
 
   it('does nothing once the activity is past this step', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../../../../functions/activity-workflow/domain.js';
 import type { ActivityItem } from '../../../../functions/shared/data/items.js';
 import { ConflictError } from '../../../../functions/shared/errors.js';
+import { failureForOrganisers } from '../../../../functions/shared/workflow/failure-cause.js';
 import { TABLE } from '../helpers.js';
 
 const doc = mockClient(DynamoDBDocumentClient);
@@ -144,8 +145,20 @@ describe('openCheckIn', () => {
   });
 });
 
+/** Step Functions' Cause of a Lambda error: the message, and the trace with server paths. */
+const LAMBDA_CAUSE = JSON.stringify({
+  errorType: 'URIError',
+  errorMessage: 'URI malformed',
+  trace: [
+    'URIError: URI malformed',
+    '    at encodeURIComponent (<anonymous>)',
+    '    at buildQuery (/var/task/node_modules/@smithy/core/dist-cjs/index.js:812:21)',
+    '    at sendInvitation (file:///var/task/index.mjs:4121:17)',
+  ],
+});
+
 describe('recordFailure', () => {
-  it('marks the activity FAILED with a truncated cause', async () => {
+  it('marks the activity FAILED with a bounded cause', async () => {
     const input = {
       activityId: ID,
       error: { Error: 'States.TaskFailed', Cause: 'x'.repeat(5000) },
@@ -155,14 +168,36 @@ describe('recordFailure', () => {
     const failure = update!.Update!.ExpressionAttributeValues![':s1'];
     expect(update!.Update!.ExpressionAttributeValues![':s0']).toBe('FAILED');
     expect(failure).toMatchObject({ stage: 'WORKFLOW', error: 'States.TaskFailed' });
-    expect(failure.cause.length).toBe(1000);
+    expect(failure.cause.length).toBeLessThan(700);
     expect(audit!.Put!.Item).toMatchObject({ action: 'WORKFLOW_FAILED' });
+  });
+
+  it('keeps the stack trace out of the failure and its audit event, with the request id of the full one (issue 12 item 4)', async () => {
+    await recordFailure(deps, {
+      activityId: ID,
+      error: { Error: 'URIError', Cause: LAMBDA_CAUSE },
+      requestId: 'req-7f3a',
+    });
+    const [update, audit] = transactItems();
+    const failure = update!.Update!.ExpressionAttributeValues![':s1'];
+    expect(failure).toMatchObject({
+      error: 'URIError',
+      cause: expect.stringMatching(/^URI malformed — An unexpected error; tell the operators/),
+      requestId: 'req-7f3a',
+    });
+    for (const text of [JSON.stringify(failure), JSON.stringify(audit!.Put!.Item)]) {
+      expect(text).not.toMatch(/\/var\/task|node_modules|\bat [\w.<>]+ \(|\.js:\d+/);
+    }
   });
 
   it('records the same failure only once', async () => {
     current = activity({
       status: 'FAILED',
-      failure: { stage: 'WORKFLOW', error: 'E', cause: 'C', at: 'x' },
+      failure: {
+        stage: 'WORKFLOW',
+        ...failureForOrganisers({ Error: 'E', Cause: 'C' }),
+        at: 'x',
+      },
     });
     await recordFailure(deps, { activityId: ID, error: { Error: 'E', Cause: 'C' } });
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);

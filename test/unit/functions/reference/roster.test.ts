@@ -159,3 +159,24 @@ describe('parseRoster', () => {
     expect(error.message).toContain('line 2, email');
   });
 });
+
+describe('ill-formed Unicode in the roster', () => {
+  it('is refused per line and column; the other rows are still checked', () => {
+    const rows = rejected(
+      [
+        'name,email,level1,body1,group',
+        `林\ud800晓华,lin@example.org,区,广州市黄埔区人民代表大会,`,
+        '陈志明,chen@example.org,区,广州市黄埔区人民代表大会,',
+        `何雅婷,he@example.org,区,广州市黄埔区人民代表大会,联组\udc01`,
+      ].join('\n'),
+    );
+    expect(rows).toEqual([
+      { line: 2, field: 'name', message: 'is not well-formed Unicode (it holds a lone surrogate)' },
+      {
+        line: 4,
+        field: 'group',
+        message: 'is not well-formed Unicode (it holds a lone surrogate)',
+      },
+    ]);
+  });
+});

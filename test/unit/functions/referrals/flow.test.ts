@@ -364,7 +364,7 @@ describe('RecordReferralFailure', () => {
       error: { Error: 'ConflictError', Cause: 'x'.repeat(5000) },
     });
     expect(referral()).toMatchObject({ status: 'DISPATCHED', failure: { error: 'ConflictError' } });
-    expect((referral().failure as { cause: string }).cause).toHaveLength(1000);
+    expect((referral().failure as { cause: string }).cause.length).toBeLessThan(700);
     await sendReferralEmail(deps(), REFERRAL);
     expect(referral().failure).toBeUndefined();
     expect(actions()).toEqual(['REFERRAL_FAILED', 'REFERRAL_SENT']);

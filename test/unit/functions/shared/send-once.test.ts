@@ -1,6 +1,15 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  AccountSendingPausedException,
+  ConfigurationSetDoesNotExistException,
+  ConfigurationSetSendingPausedException,
+  MailFromDomainNotVerifiedException,
+  MessageRejected,
+  SESClient,
+  SESServiceException,
+  SendEmailCommand,
+} from '@aws-sdk/client-ses';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -11,6 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   EmailRejectedError,
+  SES_PERMANENT_ERRORS,
   STORE_RETRY_BUDGET_MS,
   backoffDelay,
   classifySesError,
@@ -234,12 +244,141 @@ describe('sendEmailOnce', () => {
   });
 });
 
+/** An SES error answer as the SDK builds it from the query protocol's <Error><Code>. */
+const sesAnswer = (name: string, message: string, httpStatusCode = 400) =>
+  new SESServiceException({
+    name,
+    message,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode },
+  });
+const answered = { $metadata: { httpStatusCode: 400 } };
+
+describe('SES error codes (issue 12 item 5): only the permanent ones stop the step', () => {
+  it.each([
+    [
+      'MessageRejected',
+      new MessageRejected({
+        ...answered,
+        message: 'Email address is not verified. The following identities failed the check',
+      }),
+    ],
+    [
+      'MailFromDomainNotVerifiedException',
+      new MailFromDomainNotVerifiedException({ ...answered, message: 'MAIL FROM not verified' }),
+    ],
+    [
+      'ConfigurationSetDoesNotExistException',
+      new ConfigurationSetDoesNotExistException({ ...answered, message: 'no LiandongMail' }),
+    ],
+    [
+      'ConfigurationSetSendingPausedException',
+      new ConfigurationSetSendingPausedException({ ...answered, message: 'paused' }),
+    ],
+    [
+      'AccountSendingPausedException',
+      new AccountSendingPausedException({ ...answered, message: 'sending is paused' }),
+    ],
+    ['InvalidParameterValue', sesAnswer('InvalidParameterValue', 'Illegal address')],
+    [
+      'AccessDeniedException',
+      sesAnswer('AccessDeniedException', 'not authorized to ses:SendEmail'),
+    ],
+  ])(
+    "%s: EmailRejectedError with SES's message after one attempt, the claim released",
+    async (code, error) => {
+      expect(classifySesError(error)).toBe('rejected');
+      sesMock.on(SendEmailCommand).rejects(error);
+
+      const thrown = await sendEmailOnce(deps(), message()).catch((e: unknown) => e);
+      expect(thrown).toBeInstanceOf(EmailRejectedError);
+      expect((thrown as Error).message).toBe(`SES rejected the email (${code}): ${error.message}`);
+      expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+      expect(doc.commandCalls(UpdateCommand)[1]?.args[0].input.UpdateExpression).toContain(
+        'REMOVE claimedAt',
+      );
+    },
+  );
+
+  it.each([
+    // What the attack met under concurrent sends: an answer the SDK could not name.
+    ['an unnamed 4xx answer', sesAnswer('Error', 'Bad Request')],
+    ['a code SES may add one day', sesAnswer('SendingQuotaRebalancingException', 'later')],
+    [
+      'Throttling (maximum sending rate)',
+      sesAnswer('Throttling', 'Maximum sending rate exceeded.'),
+    ],
+    ['Throttling (daily quota)', sesAnswer('Throttling', 'Daily message quota exceeded.')],
+    ['RequestExpired', sesAnswer('RequestExpired', 'Request has expired')],
+    ['InternalFailure', sesAnswer('InternalFailure', 'internal', 500)],
+    ['ServiceUnavailable', sesAnswer('ServiceUnavailable', 'unavailable', 503)],
+  ])(
+    '%s: retried with backoff, then TransientError for the Retry of the state machine',
+    async (_, error) => {
+      expect(classifySesError(error)).toBe('retry');
+      sesMock.on(SendEmailCommand).rejects(error);
+
+      await expect(sendEmailOnce({ ...deps(), maxAttempts: 3 }, message())).rejects.toBeInstanceOf(
+        TransientError,
+      );
+      expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+      expect(sleeps).toEqual([100, 200]);
+      // Nothing went out: the claim is released for the next attempt of the step.
+      expect(doc.commandCalls(UpdateCommand)[1]?.args[0].input.UpdateExpression).toContain(
+        'REMOVE claimedAt',
+      );
+    },
+  );
+
+  it('an unnamed answer followed by success: the email goes out once', async () => {
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(sesAnswer('Error', 'Bad Request'))
+      .resolves({ MessageId: 'msg-3' });
+
+    await expect(sendEmailOnce(deps(), message())).resolves.toEqual({
+      messageId: 'msg-3',
+      sentNow: true,
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
+  it('holds only documented SES codes, none of them throttling or a 5xx', () => {
+    for (const code of [
+      'Throttling',
+      'ThrottlingException',
+      'ServiceUnavailable',
+      'InternalFailure',
+    ]) {
+      expect(SES_PERMANENT_ERRORS.has(code)).toBe(false);
+    }
+    expect([...SES_PERMANENT_ERRORS]).toContain('MessageRejected');
+  });
+
+  it('sends text with a lone surrogate (data stored before inputs were checked) as U+FFFD, never a URIError', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'msg-4' });
+
+    await sendEmailOnce(
+      deps(),
+      message({ subject: '积水\ud800', text: 'a\udc00', html: '<p>\ud800</p>' }),
+    );
+    const input = sesMock.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(input?.Message?.Subject?.Data).toBe('积水\ufffd');
+    expect(input?.Message?.Body?.Text?.Data).toBe('a\ufffd');
+    expect(input?.Message?.Body?.Html?.Data).toBe('<p>\ufffd</p>');
+  });
+});
+
 describe('classifySesError and backoffDelay', () => {
   it('tells refusals for now, for good, and unknown outcomes apart', () => {
     expect(classifySesError(sesError('Throttling', 400, 'client'))).toBe('retry');
     expect(classifySesError(sesError('Whatever', 500, 'server'))).toBe('retry');
     expect(classifySesError(sesError('MessageRejected', 400, 'client'))).toBe('rejected');
     expect(classifySesError(sesError('ECONNRESET'))).toBe('unknown');
+    expect(classifySesError(sesError('TimeoutError'))).toBe('unknown');
+    // No longer "rejected" for any 4xx: only the documented permanent codes are.
+    expect(classifySesError(sesError('Error', 400, 'client'))).toBe('retry');
   });
 
   it('retries a refused connection: the request never reached SES, so nothing was sent', () => {
