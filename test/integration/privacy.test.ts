@@ -6,14 +6,16 @@
 // the referred resident once its referral closed and the retention passed, never before; the
 // trail still verifies and holds both erasures; auditors' CSV exports never hold the data.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findingContentHash } from '../../functions/findings/domain';
+import { findingAuditRecord, findingContentHash } from '../../functions/findings/domain';
 import type { FindingItem } from '../../functions/findings/model';
 import { sealDigest } from '../../functions/findings/store';
 import { addRetention, parseRetention } from '../../functions/privacy/retention';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GENESIS_HASH } from '../../functions/shared/data/audit';
+import { newId } from '../../functions/shared/ids';
 import {
   auditEvents,
   closeAttendance,
@@ -344,6 +346,8 @@ describe('retention after the referral closed', () => {
     await runRetentionJob(early);
     expect((await finding(referredId)).raisedBy.resident?.name).toBe(REFERRED.name);
 
+    // The run erases whatever else in the shared table is due by then too (other files'
+    // residents, six months on): this file asserts only its own findings.
     const run = await runRetentionJob(eraseAfter);
     expect(run.erased).toBeGreaterThanOrEqual(1);
     const item = await finding(referredId);
@@ -379,4 +383,70 @@ describe('retention after the referral closed', () => {
     await runRetentionJob(eraseAfter);
     expect((await auditEvents(activityId)).length).toBe(events.length);
   }, 120_000);
+});
+
+describe('an older finding, recorded before the commitment', () => {
+  it('keeps its version 1 record; erasure checks it one last time and the chain verifies', async () => {
+    // As the table holds findings recorded before residentSeal existed: the audit record's
+    // content hash covers the raw name and contact.
+    const id = newId();
+    const fid = newId();
+    const legacy: FindingItem = {
+      ...keys.finding(id, fid),
+      entity: 'FINDING',
+      id: fid,
+      activityId: id,
+      kind: 'PROBLEM',
+      category: 'DRAINAGE',
+      description: `旧记录 ${RUN}`,
+      place: '文冲村',
+      raisedBy: {
+        resident: { name: `旧居民${RUN}`, contact: `137${DIGITS}`, consentToContact: false },
+      },
+      recordedBy: `org-privacy-${RUN}`,
+      recordedAt: new Date().toISOString(),
+      needsReferral: false,
+    };
+    const put = (Item: Record<string, unknown>) =>
+      ddbDoc().send(new PutCommand({ TableName: tableName(), Item }));
+    await put({
+      ...keys.activity(id),
+      entity: 'ACTIVITY',
+      id,
+      title: `旧活动 ${RUN}`,
+      street: 'WENCHONG',
+      status: 'COMPLETED',
+      startsAt: legacy.recordedAt,
+      auditSeq: 0,
+      auditHash: GENESIS_HASH,
+    });
+    await put(legacy as unknown as Record<string, unknown>);
+    const record = findingAuditRecord(legacy);
+    expect(record).not.toHaveProperty('contentHashVersion');
+    await put(record);
+
+    const res = await organiser.post(`/activities/${id}/findings/${fid}/resident/erasure`, {
+      reason: '居民来函要求删除',
+    });
+    expect(res.status, res.text).toBe(200);
+    const events = await auditEvents(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      action: 'RESIDENT_ERASED',
+      after: { findingId: fid, reason: 'REQUEST', legacyContentHashMatched: true },
+    });
+    expect(events[0]!.after).not.toHaveProperty('residentCommitment');
+    const verify = await auditor.get<{ ok: boolean; checked: number }>(
+      `/audit/activities/${id}/verify`,
+    );
+    expect(verify.json).toMatchObject({ ok: true, checked: 1 });
+    const erased = await rawItem(keys.finding(id, fid));
+    expect((erased!.raisedBy as { resident: unknown }).resident).toEqual({
+      consentToContact: false,
+    });
+    // Its record is never rewritten: it still holds the version 1 hash.
+    expect(await rawItem(keys.findingAuditRecord(id, fid))).toMatchObject({
+      contentHash: record.contentHash,
+    });
+  });
 });
