@@ -208,17 +208,6 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       referralStateMachine: referralWorkflow.stateMachine,
     });
-    // How long residents' names and contacts are kept once their purpose ended (ISO 8601
-    // duration; functions/privacy/retention.ts, default P6M): the two steps that start the clock.
-    const residentRetention: unknown = this.node.tryGetContext('liandong:residentRetention');
-    if (typeof residentRetention === 'string' && residentRetention !== '') {
-      parseRetention(residentRetention);
-      for (const step of [referralSteps.closeReferral, findingsSteps.completeActivity]) {
-        if (step instanceof lambda.Function) {
-          step.addEnvironment('RESIDENT_RETENTION', residentRetention);
-        }
-      }
-    }
     const sendActivityReport = createSendActivityReportFunction(this, {
       table,
       logRetention: retention,
@@ -329,7 +318,7 @@ export class LiandongStack extends Stack {
       },
     ]);
     new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
-    new FindingsReviewApi(this, 'FindingsReview', {
+    const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
       table,
       api,
       residentLookupKey,
@@ -339,6 +328,21 @@ export class LiandongStack extends Stack {
       configurationSetName: configurationSet.configurationSetName,
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
+    // How long residents' names and contacts are kept once their purpose ended (ISO 8601
+    // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
+    const residentRetention: unknown = this.node.tryGetContext('liandong:residentRetention');
+    if (typeof residentRetention === 'string' && residentRetention !== '') {
+      parseRetention(residentRetention);
+      for (const step of [
+        referralSteps.closeReferral,
+        findingsSteps.completeActivity,
+        findingsReview.cancelActivity,
+      ]) {
+        if (step instanceof lambda.Function) {
+          step.addEnvironment('RESIDENT_RETENTION', residentRetention);
+        }
+      }
+    }
 
     new MailEvents(this, 'MailEvents', {
       table,

@@ -71,8 +71,11 @@ export interface FindingItem extends PrimaryKey {
   residentLookupDigests?: string[];
   /** When the resident's name and contact are due for erasure (set when retention starts). */
   eraseAfter?: string;
-  /** What started the retention: the last carrying referral closed, or the activity completed. */
-  retentionFrom?: { at: string; cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED' };
+  /** What started the retention: the last carrying referral closed, the activity ended. */
+  retentionFrom?: {
+    at: string;
+    cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED' | 'ACTIVITY_CANCELLED';
+  };
   /** Set when the name and contact were erased. */
   residentErasure?: { at: string; reason: 'RETENTION' | 'REQUEST'; by: string };
 }

@@ -56,9 +56,10 @@ const getFinding = async (
 
 /**
  * Starts the retention of every resident of the activity whose purpose has ended (the last
- * carrying referral closed, or the activity completed with no referral carrying them): sets
- * `eraseAfter` and the erasure listing key on the finding, once (conditional). Called after a
- * referral closes and after the activity completes; a retry finds the work done.
+ * carrying referral closed, the activity completed with no referral carrying them, or it was
+ * cancelled): sets `eraseAfter` and the erasure listing key on the finding, once (conditional).
+ * Called after a referral closes, the activity completes or is cancelled; a retry finds the work
+ * done.
  */
 export const startResidentRetention = async (
   deps: PrivacyDeps & { retention: Retention },
@@ -81,8 +82,15 @@ export const startResidentRetention = async (
   for (const finding of pending) {
     const start = retentionStartOf(finding, {
       findingsById,
-      referrals: referrals as ReadonlyMap<string, { status: string; closedAt?: string }>,
-      activity: { status: activity.status, completedAt: activityFacts.completedAt },
+      referrals: referrals as ReadonlyMap<
+        string,
+        { status: string; closedAt?: string; dispatchedAt?: string }
+      >,
+      activity: {
+        status: activity.status,
+        completedAt: activityFacts.completedAt,
+        cancelledAt: activity.cancellation?.at,
+      },
     });
     if (!start) continue;
     const eraseAfter = addRetention(new Date(start.at), deps.retention).toISOString();

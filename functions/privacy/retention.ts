@@ -90,38 +90,47 @@ export const carryingReferralIds = (
 
 export interface RetentionStart {
   at: string;
-  cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED';
+  cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED' | 'ACTIVITY_CANCELLED';
 }
+
+const CLOSED = ['CLOSED', 'CLOSED_BY_COMMITTEE'];
 
 /**
  * When the retention of a finding's resident starts, or undefined while it must not start yet
- * (or there is nothing to keep): with carrying referrals, when the last of them closed (none
- * before every one is closed); without, when the activity completed (a consultation answered
- * on the spot, a finding decided NO_ACTION, merged into one never referred ...).
+ * (or there is nothing to keep):
+ * - with carrying referrals, when the last of them closed (none before every one is closed);
+ * - without, when the activity completed (a consultation answered on the spot, a finding decided
+ *   NO_ACTION, merged into one never referred ...);
+ * - for a cancelled activity, when it was cancelled, or when the last of its carrying referrals
+ *   already dispatched closed (one cancelled during dispatch); referrals never dispatched never
+ *   go out and hold nothing up.
  */
 export const retentionStartOf = (
   finding: FindingItem,
   context: {
     findingsById: ReadonlyMap<string, FindingItem>;
-    referrals: ReadonlyMap<string, { status: string; closedAt?: string }>;
-    activity: { status: string; completedAt?: string };
+    referrals: ReadonlyMap<string, { status: string; closedAt?: string; dispatchedAt?: string }>;
+    activity: { status: string; completedAt?: string; cancelledAt?: string };
   },
 ): RetentionStart | undefined => {
   if (!holdsPersonalData(finding.raisedBy.resident) || finding.residentErasure) return undefined;
-  const carrying = carryingReferralIds(finding, context.findingsById);
+  const { activity, referrals } = context;
+  const cancelledAt = activity.status === 'CANCELLED' ? activity.cancelledAt : undefined;
+  const carrying = carryingReferralIds(finding, context.findingsById).filter(
+    (id) => !cancelledAt || referrals.get(id)?.dispatchedAt,
+  );
   if (carrying.length > 0) {
-    const closedAt: string[] = [];
+    const times = cancelledAt ? [cancelledAt] : [];
     for (const id of carrying) {
-      const referral = context.referrals.get(id);
-      if (!referral?.closedAt || !['CLOSED', 'CLOSED_BY_COMMITTEE'].includes(referral.status)) {
-        return undefined;
-      }
-      closedAt.push(referral.closedAt);
+      const referral = referrals.get(id);
+      if (!referral?.closedAt || !CLOSED.includes(referral.status)) return undefined;
+      times.push(referral.closedAt);
     }
-    return { at: closedAt.sort().at(-1)!, cause: 'REFERRALS_CLOSED' };
+    return { at: times.sort().at(-1)!, cause: 'REFERRALS_CLOSED' };
   }
-  if (context.activity.status === 'COMPLETED' && context.activity.completedAt) {
-    return { at: context.activity.completedAt, cause: 'ACTIVITY_COMPLETED' };
+  if (cancelledAt) return { at: cancelledAt, cause: 'ACTIVITY_CANCELLED' };
+  if (activity.status === 'COMPLETED' && activity.completedAt) {
+    return { at: activity.completedAt, cause: 'ACTIVITY_COMPLETED' };
   }
   return undefined;
 };

@@ -155,7 +155,7 @@ describe('the resident lookup key', () => {
 });
 
 describe('the retention period', () => {
-  it('is the CDK context liandong:residentRetention on the two steps that start the clock', () => {
+  it('is the CDK context liandong:residentRetention on the functions that start the clock', () => {
     const configured = synth({ 'liandong:residentRetention': 'P1Y' }).toJSON().Resources as Record<
       string,
       Resource
@@ -169,7 +169,11 @@ describe('the retention period', () => {
       )
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
       .sort();
-    expect(withRetention).toEqual(['CloseReferralFunction', 'CompleteActivityFunction']);
+    expect(withRetention).toEqual([
+      'CloseReferralFunction',
+      'CompleteActivityFunction',
+      'FindingsReviewCancelActivityFunction',
+    ]);
     expect(() => synth({ 'liandong:residentRetention': 'six months' })).toThrow(
       /RESIDENT_RETENTION/,
     );

@@ -450,3 +450,28 @@ describe('an older finding, recorded before the commitment', () => {
     });
   });
 });
+
+describe('a cancelled activity', () => {
+  it('starts its residents’ retention at the cancellation', async () => {
+    const id = await scheduleActivity(organiser, {
+      title: `取消的活动 ${RUN}`,
+      street: 'WENCHONG',
+      invitedDeputyIds: [DEPUTY],
+    });
+    await openCheckIn(organiser, id);
+    const findingId = await recordFinding(organiser, id, {
+      description: `取消前记录 ${RUN}`,
+      resident: { name: `取消居民${RUN}`, consentToContact: false },
+    });
+    const cancelled = await organiser.post(`/activities/${id}/cancel`, { reason: '暴雨预警' });
+    expect(cancelled.status, cancelled.text).toBeLessThan(300);
+    const activity = await rawItem(keys.activity(id));
+    const at = (activity!.cancellation as { at: string }).at;
+    const eraseAfter = addRetention(new Date(at), parseRetention(undefined)).toISOString();
+    expect(await rawItem(keys.finding(id, findingId))).toMatchObject({
+      eraseAfter,
+      retentionFrom: { at, cause: 'ACTIVITY_CANCELLED' },
+      ...keys.residentErasureDue(eraseAfter, id, findingId),
+    });
+  });
+});

@@ -214,6 +214,43 @@ describe('the retention rule', () => {
   });
 });
 
+describe('the retention rule of a cancelled activity', () => {
+  const cancelled = { status: 'CANCELLED', cancelledAt: '2026-07-03T00:00:00.000Z' };
+
+  it('starts at the cancellation; a referral never dispatched holds nothing up', () => {
+    const item = sealed({ referralId: 'R1' });
+    const findingsById = new Map([[item.id, item]]);
+    const draft = new Map([['R1', { status: 'DRAFT' }]]);
+    expect(retentionStartOf(item, { findingsById, referrals: draft, activity: cancelled })).toEqual(
+      {
+        at: cancelled.cancelledAt,
+        cause: 'ACTIVITY_CANCELLED',
+      },
+    );
+  });
+
+  it('waits for a referral dispatched before the cancellation to close', () => {
+    const item = sealed({ referralId: 'R1' });
+    const findingsById = new Map([[item.id, item]]);
+    const sent = { status: 'SENT', dispatchedAt: '2026-07-02T23:00:00.000Z' };
+    expect(
+      retentionStartOf(item, {
+        findingsById,
+        referrals: new Map([['R1', sent]]),
+        activity: cancelled,
+      }),
+    ).toBeUndefined();
+    const closedLater = { ...sent, status: 'CLOSED', closedAt: '2026-08-01T00:00:00.000Z' };
+    expect(
+      retentionStartOf(item, {
+        findingsById,
+        referrals: new Map([['R1', closedLater]]),
+        activity: cancelled,
+      }),
+    ).toEqual({ at: closedLater.closedAt, cause: 'REFERRALS_CLOSED' });
+  });
+});
+
 describe('the personal-data read log line', () => {
   const view = (resident: Record<string, unknown>) => ({ id: 'F1', raisedBy: { resident } });
 
