@@ -9,6 +9,7 @@ import {
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -29,6 +30,8 @@ import { AuditReportApi, createSendActivityReportFunction } from './constructs/a
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
 import { MailEvents } from './constructs/mail-events';
+import { Privacy } from './constructs/privacy';
+import { parseRetention } from '../functions/privacy/retention';
 import { ReferenceApi } from './constructs/reference-api';
 import { ReferralApi } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
@@ -316,15 +319,45 @@ export class LiandongStack extends Stack {
       activityStateMachine,
       checkInCodeKey,
     });
-    new FindingsReviewApi(this, 'FindingsReview', {
+    // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
+    // the table cannot test a guessed name or phone number against the lookup entries.
+    const residentLookupKey = new secretsmanager.Secret(this, 'ResidentLookupKey', {
+      description: "HMAC key of the lookup digests of residents' names and contacts",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(residentLookupKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
+      },
+    ]);
+    new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
+    const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
       table,
       api,
+      residentLookupKey,
       logRetention: retention,
       activityStateMachine,
       senderEmail,
       configurationSetName: configurationSet.configurationSetName,
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
+    // How long residents' names and contacts are kept once their purpose ended (ISO 8601
+    // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
+    const residentRetention: unknown = this.node.tryGetContext('liandong:residentRetention');
+    if (typeof residentRetention === 'string' && residentRetention !== '') {
+      parseRetention(residentRetention);
+      for (const step of [
+        referralSteps.closeReferral,
+        findingsSteps.completeActivity,
+        findingsReview.cancelActivity,
+      ]) {
+        if (step instanceof lambda.Function) {
+          step.addEnvironment('RESIDENT_RETENTION', residentRetention);
+        }
+      }
+    }
 
     new MailEvents(this, 'MailEvents', {
       table,

@@ -15,11 +15,27 @@ import {
 } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
+import { startResidentRetention } from '../privacy/domain.js';
+import { parseRetention } from '../privacy/retention.js';
 import { cancelActivity, cancelActivityBodySchema, type CancelActivityBody } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
 
 const env = parseEnv(cancelActivityEnvSchema);
+const retention = parseRetention(env.RESIDENT_RETENTION);
+
+/**
+ * Residents of a cancelled activity: their retention starts now (docs/privacy.md). The
+ * cancellation stands whatever happens here, so a failure is logged, not answered: a later
+ * referral close (one cancelled during dispatch) or a resident's request still reaches them.
+ */
+const startRetentionAfterCancel = async (activityId: string) => {
+  try {
+    await startResidentRetention({ db, tableName: env.TABLE_NAME, logger, retention }, activityId);
+  } catch (error) {
+    logger.warn('Resident retention not started after the cancellation', { error });
+  }
+};
 
 /**
  * `POST /activities/{activityId}/cancel` (organiser, `{reason}`): any time before completion.
@@ -53,6 +69,7 @@ export const handler = middy<
       event.body,
       getCaller(event),
     );
+    await startRetentionAfterCancel(activityId);
     metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);
     logger.info('Activity cancelled', result.notices);
     return jsonResponse(result.notices.pending > 0 ? 202 : 200, result);

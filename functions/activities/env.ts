@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -35,4 +36,6 @@ export const cancelActivityEnvSchema = z.object({
   ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
   SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  /** Residents' retention starts at the cancellation (docs/privacy.md). */
+  ...residentRetentionEnv,
 });

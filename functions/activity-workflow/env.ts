@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -36,4 +37,8 @@ export const dispatchReferralsEnvSchema = z.object({
   ),
 });
 
-export const completeActivityEnvSchema = z.object({ TABLE_NAME: tableName });
+/** `RESIDENT_RETENTION`: residents no referral carries start their retention at completion. */
+export const completeActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...residentRetentionEnv,
+});

@@ -18,6 +18,7 @@ import { newId } from '../shared/ids.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { endHumanStep, type EndHumanStepResult } from '../shared/workflow/phase-control.js';
 import { toFindingView, type FindingItem, type FindingView, type RaisedBy } from './model.js';
+import { holdsPersonalData, lookupDigestsOf, sealResident } from './resident.js';
 import type { RecordFindingBody } from './schemas.js';
 import {
   assertOrganiserFor,
@@ -33,6 +34,8 @@ import {
 export interface FindingsDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
+  /** The secret key of the resident lookup digests (needed to record a resident's details). */
+  residentLookupKey?: () => Promise<string>;
   now?: () => Date;
   newId?: (now: Date) => string;
   logger?: DomainLogger;
@@ -45,7 +48,28 @@ const MAX_ATTEMPTS = 5;
 
 const notFound = (activityId: string) => new NotFoundError(`Activity ${activityId} not found`);
 
-/** SHA-256 over a finding's content, resident included: the audit record proves it unchanged. */
+/**
+ * Who raised a finding as its content hash covers it: with a resident seal, the resident's
+ * consent and the salted commitment to their name and contact, never the values (so the hash
+ * still verifies after erasure and cannot be used to test a guessed name); without one (findings
+ * recorded before the seal existed) `raisedBy` as stored, the values included.
+ */
+const hashedRaisedBy = (finding: FindingItem) => {
+  const { deputyId, resident } = finding.raisedBy;
+  if (!finding.residentSeal || !resident) return finding.raisedBy;
+  return {
+    deputyId,
+    resident: {
+      consentToContact: resident.consentToContact,
+      commitment: finding.residentSeal.commitment,
+    },
+  };
+};
+
+/**
+ * SHA-256 over a finding's content: the audit record proves it unchanged. The resident enters
+ * only through their salted commitment ({@link hashedRaisedBy}).
+ */
 export const findingContentHash = (finding: FindingItem): string =>
   createHash('sha256')
     .update(
@@ -57,7 +81,7 @@ export const findingContentHash = (finding: FindingItem): string =>
         description: finding.description,
         place: finding.place,
         street: finding.street,
-        raisedBy: finding.raisedBy,
+        raisedBy: hashedRaisedBy(finding),
         recordedBy: finding.recordedBy,
         recordedAt: finding.recordedAt,
         needsReferral: finding.needsReferral,
@@ -91,7 +115,36 @@ export const findingAuditRecord = (finding: FindingItem) => ({
     },
   },
   contentHash: findingContentHash(finding),
+  // Which content hash this is: 2 = the resident by salted commitment (docs/privacy.md).
+  ...(finding.residentSeal ? { contentHashVersion: 2 } : {}),
 });
+
+/**
+ * Seals the finding's resident (salted commitment, docs/privacy.md) and returns the lookup
+ * entries a resident's request finds it by: one per distinct digest of the normalised name and
+ * contact, with the streets that scope who may see it. Nothing for a finding without a name or
+ * contact.
+ */
+const residentLookupEntries = async (
+  deps: FindingsDeps,
+  activity: ActivityRecord,
+  finding: FindingItem,
+): Promise<Record<string, unknown>[]> => {
+  const resident = finding.raisedBy.resident;
+  if (!resident || !holdsPersonalData(resident)) return [];
+  if (!deps.residentLookupKey) throw new Error('No resident lookup key configured');
+  const digests = lookupDigestsOf(await deps.residentLookupKey(), resident);
+  finding.residentSeal = sealResident(resident);
+  finding.residentLookupDigests = digests;
+  return digests.map((digest) => ({
+    ...keys.residentLookup(digest, finding.activityId, finding.id),
+    entity: 'RESIDENT_LOOKUP',
+    activityId: finding.activityId,
+    findingId: finding.id,
+    activityStreet: activity.street,
+    ...(finding.street ? { findingStreet: finding.street } : {}),
+  }));
+};
 
 /** Who raised a finding: the calling deputy, or for an organiser a resident or an invitee. */
 const raisedByFor = async (
@@ -171,6 +224,7 @@ export const recordFinding = async (
     // The deputy's duty record finds it by this key (functions/audit-stats).
     ...(raisedBy.deputyId ? keys.findingOwnership(raisedBy.deputyId, activity.startsAt, id) : {}),
   };
+  const lookupEntries = await residentLookupEntries(deps, activity, finding);
 
   for (let attempt = 1; ; attempt++) {
     if (!hasStatus(activity, ...RECORDING_STATUSES)) {
@@ -194,6 +248,9 @@ export const recordFinding = async (
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...lookupEntries.map((Item) => ({
+          Put: { TableName: deps.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
         {
           ConditionCheck: {
             TableName: deps.tableName,

@@ -5,7 +5,13 @@ import * as z from 'zod/mini';
 
 const tableName = z.string().check(z.trim(), z.minLength(1));
 
-export const recordFindingEnvSchema = z.object({ TABLE_NAME: tableName });
+const secretArn = z.string().check(z.trim(), z.minLength(1));
+
+/** The resident lookup key (docs/privacy.md) files a resident's name and contact by HMAC. */
+export const recordFindingEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  RESIDENT_LOOKUP_SECRET_ARN: secretArn,
+});
 
 export const listFindingsEnvSchema = z.object({ TABLE_NAME: tableName });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FindingCategory, Street } from '../shared/domain/reference.js';
-import type { OwnershipKey, PrimaryKey } from '../shared/data/keys.js';
+import type { ListingKey, OwnershipKey, PrimaryKey } from '../shared/data/keys.js';
 
 /** Kinds of finding (问题 / 意见建议 / 检查问题 / 解答咨询). */
 export const FINDING_KINDS = ['PROBLEM', 'SUGGESTION', 'INSPECTION_ISSUE', 'CONSULTATION'] as const;
@@ -13,7 +13,8 @@ export type DecisionType = (typeof DECISION_TYPES)[number];
 /**
  * A resident whose problem an organiser (or a deputy) records. Personal data, kept minimal: it
  * is shown only to organisers and to whoever recorded it, never to other deputies or auditors,
- * and never enters a workflow payload or an audit record.
+ * and never enters a workflow payload or an audit record. Name and contact are erased when
+ * their retention ends or at the resident's request (docs/privacy.md); the consent flag stays.
  */
 export interface Resident {
   name?: string;
@@ -60,7 +61,27 @@ export interface FindingItem extends PrimaryKey {
   /** Triage found no routing rule (or only an inactive department) for it. */
   unrouted?: boolean;
   decision?: FindingDecision;
+  /**
+   * Salted commitment to the resident's name and contact, which the content hash covers instead
+   * of the values (functions/findings/resident.ts). Absent on findings recorded before it: their
+   * content hash covers the values (docs/privacy.md, "Older findings").
+   */
+  residentSeal?: { salt?: string; commitment: string };
+  /** Digests of the resident lookup entries (`keys.residentLookup`), deleted at erasure. */
+  residentLookupDigests?: string[];
+  /** When the resident's name and contact are due for erasure (set when retention starts). */
+  eraseAfter?: string;
+  /** What started the retention: the last carrying referral closed, the activity ended. */
+  retentionFrom?: {
+    at: string;
+    cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED' | 'ACTIVITY_CANCELLED';
+  };
+  /** Set when the name and contact were erased. */
+  residentErasure?: { at: string; reason: 'RETENTION' | 'REQUEST'; by: string };
 }
+
+/** A finding with its resident erasure listing key while erasure is pending. */
+export type FindingRecord = FindingItem & Partial<ListingKey>;
 
 export const REFERRAL_STATUSES = ['DRAFT', 'APPROVED', 'DISPATCHED'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
@@ -141,6 +162,9 @@ export const toFindingView = (finding: FindingItem, audience: FindingAudience) =
     ...(finding.referralId ? { referralId: finding.referralId } : {}),
     ...(finding.unrouted ? { unrouted: true } : {}),
     ...(finding.decision ? { decision: finding.decision } : {}),
+    ...(finding.residentErasure && resident
+      ? { residentErasedAt: finding.residentErasure.at }
+      : {}),
   };
 };
 

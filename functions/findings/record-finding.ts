@@ -17,8 +17,10 @@ import {
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
 import { idempotentRequest } from '../shared/http/idempotent.js';
+import { logPersonalDataRead } from '../shared/http/personal-data.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
+import { getSigningKey } from '../shared/secrets.js';
 import { recordFinding } from './domain.js';
 import { recordFindingEnvSchema } from './env.js';
 import {
@@ -50,7 +52,12 @@ const idempotencyConfig = new IdempotencyConfig({
   throwOnNoIdempotencyKey: false,
 });
 
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = {
+  db,
+  tableName: env.TABLE_NAME,
+  logger,
+  residentLookupKey: () => getSigningKey(env.RESIDENT_LOOKUP_SECRET_ARN),
+};
 
 /**
  * `POST /activities/{activityId}/findings` (a deputy invited to the activity, or an organiser):
@@ -72,6 +79,7 @@ export const handler = middy<
     }),
   )
   .use(idempotentRequest({ persistenceStore, config: idempotencyConfig }))
+  .use(logPersonalDataRead({ logger, purpose: 'recording' }))
   .handler(async (event) => {
     const { activityId } = event.pathParameters;
     logger.appendKeys({ activityId });

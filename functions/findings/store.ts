@@ -85,7 +85,7 @@ export const assertOrganiserFor = (caller: Caller, activity: ActivityItem): void
   throw new ForbiddenError('This action requires the role organiser');
 };
 
-const queryAll = async <T>(
+export const queryAll = async <T>(
   { db, tableName }: Store,
   query: KeyQuery,
   consistent = true,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects. Deadline variables are parsed by shared/domain/deadlines.ts.
@@ -61,7 +62,11 @@ export const reopenReferralEnvSchema = z.object({
   REOPEN_DUE_DAYS: z.optional(days),
 });
 
-export const closeReferralEnvSchema = z.object({ TABLE_NAME: tableName });
+/** `RESIDENT_RETENTION`: the residents' retention starts when their last referral closes. */
+export const closeReferralEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  ...residentRetentionEnv,
+});
 
 export const recordReferralFailureEnvSchema = z.object({ TABLE_NAME: tableName });
 

@@ -12,6 +12,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { logPersonalDataRead } from '../shared/http/personal-data.js';
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { decideFindings } from './domain.js';
@@ -35,6 +36,7 @@ export const handler = middy<
   .use(requireRole('organiser'))
   .use(bodyLimit({ maxBytes: 128 * 1024 }))
   .use(validateRequest({ body: decisionsBodySchema, pathParameters: activityPathSchema }))
+  .use(logPersonalDataRead({ logger, purpose: 'review' }))
   .handler(async (event) => {
     const { activityId } = event.pathParameters;
     logger.appendKeys({ activityId });

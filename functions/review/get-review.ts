@@ -11,6 +11,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { logPersonalDataRead } from '../shared/http/personal-data.js';
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { readReview } from './domain.js';
@@ -33,6 +34,7 @@ export const handler = middy<
   .use(observe())
   .use(requireRole('organiser', 'auditor'))
   .use(validateRequest({ pathParameters: activityPathSchema }))
+  .use(logPersonalDataRead({ logger, purpose: 'review' }))
   .handler(async (event) => {
     const { activityId } = event.pathParameters;
     logger.appendKeys({ activityId });

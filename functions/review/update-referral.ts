@@ -12,6 +12,7 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../shared/http/index.js';
+import { logPersonalDataRead } from '../shared/http/personal-data.js';
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { updateReferral } from './domain.js';
@@ -39,6 +40,7 @@ export const handler = middy<
   .use(requireRole('organiser'))
   .use(bodyLimit({ maxBytes: 32 * 1024 }))
   .use(validateRequest({ body: updateReferralBodySchema, pathParameters: referralPathSchema }))
+  .use(logPersonalDataRead({ logger, purpose: 'review' }))
   .handler(async (event) => {
     const { activityId, referralId } = event.pathParameters;
     logger.appendKeys({ activityId, referralId });

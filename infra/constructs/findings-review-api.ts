@@ -3,6 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelActivityEnvSchema, redriveActivityEnvSchema } from '../../functions/activities/env';
@@ -35,6 +36,8 @@ export interface FindingsReviewApiProps {
   readonly table: dynamodb.ITable;
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
+  /** The HMAC key a recorded resident's name and contact are filed under (docs/privacy.md). */
+  readonly residentLookupKey: secretsmanager.ISecret;
   /** The activity workflow: human steps end with SendTaskSuccess; cancel stops executions. */
   readonly activityStateMachine: sfn.IStateMachine;
   readonly senderEmail: string;
@@ -81,11 +84,15 @@ export class FindingsReviewApi extends Construct {
       entry: 'functions/findings/record-finding.ts',
       description: 'POST /activities/{activityId}/findings: record a finding',
       envSchema: recordFindingEnvSchema,
-      environment: tableEnv,
+      environment: {
+        ...tableEnv,
+        RESIDENT_LOOKUP_SECRET_ARN: props.residentLookupKey.secretArn,
+      },
       logRetention,
     });
     // DeleteItem: Powertools Idempotency removes its in-progress record when a request fails.
     table.grant(this.recordFinding, ...READ, ...UPDATE, 'dynamodb:DeleteItem');
+    props.residentLookupKey.grantRead(this.recordFinding);
 
     this.listFindings = new ProjectFunction(this, 'ListFindingsFunction', {
       entry: 'functions/findings/list-findings.ts',

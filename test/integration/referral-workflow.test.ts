@@ -87,7 +87,12 @@ async function expectClosed(id: string, status = 'CLOSED') {
   );
   const events = await chain(id);
   expect(verifyChain(events).ok).toBe(true);
-  const history = await executionHistory(executionArnOf(machine(), id));
+  // The close commits before CloseReferral returns (it then starts the residents' retention):
+  // the execution succeeds a moment after the status reads CLOSED.
+  const history = await eventually(
+    () => executionHistory(executionArnOf(machine(), id)),
+    (h) => h.some((e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed'),
+  );
   const entered = history
     .filter((e) => e.type === 'TaskStateEntered' || e.type === 'ChoiceStateEntered')
     .map((e) => e.stateEnteredEventDetails?.name);

@@ -41,6 +41,8 @@
  * | duty record summary of a year, per scope (`ALL`, `STREET#<s>`) | `DEPUTY#<id>` | `DUTY_SUMMARY#<year>#<scope>` |
  * | audit listing entry of an ended activity, per dimension | `ACTIVITY#<id>` | `AUDIT_LISTING#<ALL, STREET, TYPE or ORGANISER>` |
  * | listing: ended activities by final status and month (and dimension) | `ENDED#<status>#<YYYY-MM>[#<dimension>#<value>]` | `<endedAt>#<id>` |
+ * | resident lookup entry (a finding carrying a person's name or contact; docs/privacy.md) | `RESIDENT#<HMAC of the normalised name or contact>` | `FINDING#<activityId>#<findingId>` |
+ * | listing: findings whose resident is due for erasure (on the finding, removed at erasure) | `RESIDENT_ERASURE_DUE` | `<eraseAfter>#<activityId>#<findingId>` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -147,6 +149,45 @@ export const keys = {
   }),
 
   referral: (referralId: string): PrimaryKey => ({ pk: referralPk(referralId), sk: 'REFERRAL' }),
+
+  // --- residents' personal data (issue 16, docs/privacy.md) ---
+  /**
+   * One finding that carries a person's name or contact, under the keyed hash (HMAC with the
+   * secret lookup key) of the normalised value: a resident's request finds their findings with
+   * one Query, and the table never holds the value itself in a key.
+   */
+  residentLookup: (lookupDigest: string, activityId: string, findingId: string): PrimaryKey => ({
+    pk: `RESIDENT#${lookupDigestOf(lookupDigest)}`,
+    sk: `FINDING#${id(activityId, 'activity id')}#${id(findingId, 'finding id')}`,
+  }),
+
+  /** Every finding filed under one lookup digest. */
+  findingsOfResident: (lookupDigest: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: `RESIDENT#${lookupDigestOf(lookupDigest)}`,
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'FINDING#',
+  }),
+
+  /**
+   * Listing key of a finding whose resident's name and contact are due for erasure at
+   * `eraseAfter` (an ISO instant): set on the finding when the retention starts, removed with
+   * the data. One small partition: only findings with personal data still held are in it.
+   */
+  residentErasureDue: (eraseAfter: string, activityId: string, findingId: string): ListingKey => ({
+    listPk: 'RESIDENT_ERASURE_DUE',
+    listSk: `${isoInstant(eraseAfter)}#${id(activityId, 'activity id')}#${id(findingId, 'finding id')}`,
+  }),
+
+  /** Findings whose resident is due for erasure at or before `asOf` (an ISO instant). */
+  residentErasuresDueBy: (asOf: string): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'RESIDENT_ERASURE_DUE',
+    sortKeyName: 'listSk',
+    // Every listSk is `<instant>#...`: `<asOf>$` sorts after all of `asOf`'s own entries.
+    sortKeyRange: { from: '0', to: `${isoInstant(asOf)}$` },
+  }),
 
   /** A referral is the head of its own audit stream from dispatch on. */
   auditStreamOfReferral: (referralId: string): string => referralPk(referralId),
@@ -598,6 +639,18 @@ const statsMonth = (month: string): string => {
     throw new Error(`Invalid statistics month: ${JSON.stringify(month)}`);
   }
   return month;
+};
+
+const lookupDigestOf = (digest: string): string => {
+  if (!/^[0-9a-f]{64}$/.test(digest)) throw new Error('Invalid resident lookup digest');
+  return digest;
+};
+
+const isoInstant = (instant: string): string => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(instant)) {
+    throw new Error(`Invalid instant for a key: ${JSON.stringify(instant)}`);
+  }
+  return instant;
 };
 
 /** The Query parameters (index, key condition, names, values) of a {@link KeyQuery}. */

@@ -5,6 +5,7 @@ import { AUDIT_REPORT_OPERATIONS } from '../../audit-report/openapi.js';
 import { AUDIT_STATS_OPERATIONS } from '../../audit-stats/openapi.js';
 import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
 import { FINDING_OPERATIONS } from '../../findings/openapi.js';
+import { PRIVACY_OPERATIONS } from '../../privacy/openapi.js';
 import { REFERENCE_OPERATIONS } from '../../reference/openapi.js';
 import { REFERRAL_OPERATIONS } from '../../referral-api/openapi.js';
 import { REVIEW_OPERATIONS } from '../../review/openapi.js';
@@ -59,6 +60,12 @@ export const API_AREAS: readonly ApiArea[] = [
     description:
       'Following a referral (转办) until it is answered: re-routing, extensions, closing',
     operations: REFERRAL_OPERATIONS,
+  },
+  {
+    tag: 'residents',
+    description:
+      'A resident’s request under PIPL: find, export and erase their name and contact (docs/privacy.md)',
+    operations: PRIVACY_OPERATIONS,
   },
   {
     tag: 'department pages',

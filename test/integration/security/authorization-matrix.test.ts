@@ -140,6 +140,23 @@ const EXPECTED: Record<string, Case> = {
     body: () => ({ consultationsAnswered: 3, residentsReceived: 2 }),
   },
   'GET /activities/{activityId}/findings': { allow: 'O Q D A', path: act('findings') },
+  // A finding without a resident: the allowed call is past the access check (409).
+  'POST /activities/{activityId}/findings/{findingId}/resident/erasure': {
+    allow: 'O Q',
+    path: () => ({ activityId: fixture.review, findingId: ids.findingId! }),
+    body: () => ({ reason: '矩阵删除' }),
+  },
+  // Any organiser may ask; each finds only what their scope holds (nothing of another street).
+  'POST /residents/findings/search': {
+    allow: 'O X Q',
+    path: () => ({}),
+    body: () => ({ name: `居民${MARK}`, reason: '矩阵查询' }),
+  },
+  'POST /residents/findings/export': {
+    allow: 'O X Q',
+    path: () => ({}),
+    body: () => ({ name: `居民${MARK}`, reason: '矩阵导出' }),
+  },
   'POST /activities/{activityId}/findings': {
     allow: 'O Q D',
     path: act('findings'),

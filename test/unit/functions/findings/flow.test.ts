@@ -1,5 +1,6 @@
 // unit test: the findings → triage → review → dispatch → completion handlers end to end on an
 // in-memory table (DocumentClient, SFN and SES mocked with aws-sdk-client-mock)
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   DescribeExecutionCommand,
@@ -27,6 +28,8 @@ vi.hoisted(() => {
       'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
     SENDER_EMAIL: 'noreply@liandong.example.org',
     SES_CONFIGURATION_SET: 'LiandongMail',
+    RESIDENT_LOOKUP_SECRET_ARN:
+      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:ResidentLookupKey',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -53,6 +56,9 @@ const cancel = (await import('../../../../functions/activities/cancel-activity.j
 const table = fakeTable();
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
+mockClient(SecretsManagerClient)
+  .on(GetSecretValueCommand)
+  .resolves({ SecretString: 'resident-lookup-key-of-the-unit-tests-0123456789' });
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const PK = `ACTIVITY#${ID}`;

@@ -1,0 +1,28 @@
+import * as z from 'zod/mini';
+
+// Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
+// zod only, no side effects.
+
+const tableName = z.string().check(z.trim(), z.minLength(1));
+const secretArn = z.string().check(z.trim(), z.minLength(1));
+
+/** `POST /residents/findings/search` and `.../export`: the lookup key files names by HMAC. */
+export const residentFindingsEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  RESIDENT_LOOKUP_SECRET_ARN: secretArn,
+});
+
+/** `POST /activities/{activityId}/findings/{findingId}/resident/erasure`. */
+export const eraseResidentEnvSchema = z.object({ TABLE_NAME: tableName });
+
+/** The scheduled retention job. */
+export const eraseDueResidentsEnvSchema = z.object({ TABLE_NAME: tableName });
+
+/**
+ * Steps after which a resident's retention may start (a referral closed, an activity
+ * completed): `RESIDENT_RETENTION` is the ISO 8601 duration (default P6M, functions/privacy/
+ * retention.ts).
+ */
+export const residentRetentionEnv = {
+  RESIDENT_RETENTION: z.optional(z.string().check(z.trim(), z.minLength(2))),
+};

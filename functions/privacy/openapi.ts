@@ -1,0 +1,55 @@
+import type { ApiOperation } from '../shared/openapi/types.js';
+import { erasureBodySchema, findingPathSchema, personQueryBodySchema } from './schemas.js';
+
+/** A resident's request under PIPL: find, export and erase their data (docs/privacy.md). */
+export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'POST',
+    path: '/residents/findings/search',
+    summary: "Find the findings that carry a person's name or contact",
+    description: [
+      'By a keyed hash of the normalised name and contact (no scan): full-width characters,',
+      'spaces, case, and a +86 prefix on phone numbers do not matter. Only findings in the',
+      "organiser's scope (district, or the street of the activity or of the finding); erased",
+      'residents are not found. Each read is logged with who asked and the reason given.',
+    ].join('\n'),
+    roles: ['organiser'],
+    rolesNote: 'district organisers, or those of the street of the finding',
+    body: personQueryBodySchema,
+    responses: { 200: '{findings}', 422: 'body' },
+  },
+  {
+    method: 'POST',
+    path: '/residents/findings/export',
+    summary: "Export a person's findings as JSON (PIPL access and copy)",
+    description: [
+      'The same findings as the search, each with its activity, referral status and when the',
+      "person's data is due for erasure, as a JSON attachment.",
+    ].join('\n'),
+    roles: ['organiser'],
+    rolesNote: 'district organisers, or those of the street of the finding',
+    body: personQueryBodySchema,
+    responses: { 200: 'the export (JSON attachment)', 422: 'body' },
+  },
+  {
+    method: 'POST',
+    path: '/activities/{activityId}/findings/{findingId}/resident/erasure',
+    summary: "Erase a finding's resident's name and contact now (a resident's request)",
+    description: [
+      'Removes the name, the contact and the salt of their commitment, with a RESIDENT_ERASED',
+      'event on the activity trail carrying the reason (which must not contain the name or',
+      'contact). The trail still verifies. The consent flag stays.',
+    ].join('\n'),
+    roles: ['organiser'],
+    rolesNote: 'district organisers, or those of the street of the finding',
+    params: findingPathSchema,
+    body: erasureBodySchema,
+    responses: {
+      200: '{finding}',
+      403: 'the finding is outside the organiser’s street',
+      404: 'unknown activity or finding',
+      409: 'already erased, or no name or contact to erase',
+      422: 'path, or body (reason missing or containing the name or contact)',
+    },
+  },
+];
