@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
-import { appendAuditEvent, startAuditStream } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityFailure, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
@@ -280,7 +280,7 @@ const markSchedulingFailed = async (
     const { items } = appendAuditEvent({
       tableName: deps.tableName,
       streamId: keys.auditStreamOfActivity(activityId),
-      head: { key: keys.activity(activityId), seq: activity.auditSeq, hash: activity.auditHash },
+      head: streamHead(keys.activity(activityId), activity),
       change: {
         set: {
           status: 'FAILED',

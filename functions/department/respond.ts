@@ -1,5 +1,5 @@
 import type { FindingCategory } from '../shared/domain/reference.js';
-import { appendAuditEvent } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
@@ -264,7 +264,7 @@ export const respond = async (
     const { items } = appendAuditEvent({
       tableName: deps.tableName,
       streamId: keys.auditStreamOfReferral(referral.id),
-      head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+      head: streamHead(keys.referral(referral.id), referral),
       change: {
         set: { ...change.set, updatedAt: at },
         condition: {

@@ -64,13 +64,22 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 const clock = (deps: ReferenceDeps) => (deps.now ?? (() => new Date()))();
 
-const INTERNAL = new Set(['pk', 'sk', 'listPk', 'listSk', 'entity', 'auditSeq', 'auditHash']);
+const INTERNAL = new Set([
+  'pk',
+  'sk',
+  'listPk',
+  'listSk',
+  'entity',
+  'auditSeq',
+  'auditHash',
+  'auditAt',
+]);
 
 /** What the API shows of a reference item: its own fields, not keys or audit internals. */
 export const toView = <T extends object>(item: T) =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !INTERNAL.has(name))) as Omit<
     T,
-    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash'
+    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash' | 'auditAt'
   >;
 
 // --- transactions and their failures ---
@@ -129,6 +138,7 @@ const auditedChange = (params: AuditedChange) =>
       key: { pk: params.item.pk, sk: params.item.sk },
       seq: params.item.auditSeq ?? 0,
       hash: params.item.auditHash ?? '0'.repeat(64),
+      at: params.item.auditAt,
     },
     change: params.change,
     event: {

@@ -13,7 +13,12 @@ import {
   type ResponseItem,
   type RoutingEntry,
 } from '../department/referral.js';
-import { appendAuditEvent, verifyChain, type AuditEvent } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  verifyChain,
+  type AuditEvent,
+} from '../shared/data/audit.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
@@ -78,7 +83,7 @@ const change = (
   appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfReferral(referral.id),
-    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    head: streamHead(keys.referral(referral.id), referral),
     change: {
       set: { ...set, updatedAt: event.at },
       condition: {
@@ -383,7 +388,7 @@ export const redriveReferral = async (
       appendAuditEvent({
         tableName: deps.tableName,
         streamId: keys.auditStreamOfReferral(referral.id),
-        head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+        head: streamHead(keys.referral(referral.id), referral),
         change: {
           set: { updatedAt: at },
           remove: ['failure'],

@@ -15,7 +15,12 @@ import {
 import type { FindingItem } from '../findings/model.js';
 import { withConflictRetry } from '../findings/store.js';
 import { getActivity } from '../shared/data/activities.js';
-import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  type AuditEventContent,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams } from '../shared/data/keys.js';
@@ -145,7 +150,7 @@ export const referralChange = (
   appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfReferral(referral.id),
-    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    head: streamHead(keys.referral(referral.id), referral),
     change: {
       ...change,
       set: { ...change.set, updatedAt: at },
@@ -906,11 +911,7 @@ export const closeReferral = async (
         ...appendAuditEvent({
           tableName: deps.tableName,
           streamId: keys.auditStreamOfActivity(activity.id),
-          head: {
-            key: keys.activity(activity.id),
-            seq: activity.auditSeq,
-            hash: activity.auditHash,
-          },
+          head: streamHead(keys.activity(activity.id), activity),
           change: { set: { referralOutcomes, updatedAt: at } },
           event: {
             at,

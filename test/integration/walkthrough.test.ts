@@ -1,0 +1,159 @@
+// Integration test on the local cloud (issue 18): the README's walk-through, step by step
+// through the API (schedule, accept, open check-in early, check in, close attendance, findings,
+// close findings, the chairmen's meeting's decisions, approve), then what an auditor reads of
+// it: the activity's trail must never go back in time along its chain.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { api } from './support/api';
+import {
+  auditEvents,
+  closeAttendance,
+  closeFindings,
+  inDays,
+  inSeconds,
+  openCheckIn,
+  waitForPhase,
+  waitForStatus,
+  type ReviewJson,
+} from './support/activity';
+
+const RUN = Date.now().toString(36);
+const organiser = api({ role: 'organiser', sub: `org-walkthrough-${RUN}` });
+const auditor = api({ role: 'auditor', sub: `aud-walkthrough-${RUN}` });
+const deputy = (id: string) => api({ role: 'deputy', sub: id });
+const D1 = 'dep-0020'; // 文冲; municipal and district seats
+const D2 = DEMO_DEPUTY_IDS.town; // 新龙; town and district seats
+
+interface TrailJson {
+  events: { seq: number; at: string; action: string }[];
+  nextCursor?: string;
+  verification: { ok: boolean };
+}
+
+let activityId: string;
+let referralId: string;
+const dueDate = inDays(60);
+
+beforeAll(async () => {
+  const scheduled = await organiser.post<{ activity: { id: string } }>('/activities', {
+    title: `代表接待日 ${RUN}`,
+    type: 'RECEPTION_DAY',
+    street: 'WENCHONG',
+    location: '文冲人大代表联络站、新龙人大代表联络站',
+    liaisonStations: ['文冲人大代表联络站', '新龙人大代表联络站'],
+    startsAt: inSeconds(30 * 60),
+    endsAt: inSeconds(4 * 3600),
+    invitedDeputyIds: [D1, D2],
+  });
+  expect(scheduled.status, scheduled.text).toBe(201);
+  activityId = scheduled.json.activity.id;
+  await waitForPhase(organiser, activityId, 'START');
+
+  for (const who of [D1, D2]) {
+    const res = await deputy(who).post(`/activities/${activityId}/invitation/response`, {
+      response: 'ACCEPTED',
+    });
+    expect(res.status, res.text).toBe(200);
+  }
+  await openCheckIn(organiser, activityId);
+  for (const who of [D1, D2]) {
+    const res = await deputy(who).post(`/activities/${activityId}/check-ins`);
+    expect(res.status, res.text).toBe(201);
+  }
+  await closeAttendance(organiser, activityId);
+
+  const finding = async (body: Record<string, unknown>) => {
+    const res = await deputy(D1).post<{ finding: { id: string } }>(
+      `/activities/${activityId}/findings`,
+      body,
+    );
+    expect(res.status, res.text).toBe(201);
+    return res.json.finding.id;
+  };
+  const trees = await finding({
+    kind: 'SUGGESTION',
+    category: 'ANCIENT_TREES',
+    needsReferral: true,
+    place: '暹岗村二期复建区 配套中小学地块',
+    description: '学校用地上有25棵古树，设计避不开，迁移须按古树名木保护规定报批',
+    resident: { name: '来访群众01', consentToContact: false },
+  });
+  const asked = await finding({
+    kind: 'CONSULTATION',
+    category: 'OTHER',
+    needsReferral: false,
+    place: '文冲人大代表联络站',
+    description: '询问怎样通过网上联络站反映问题',
+    resident: { name: '来访群众02', consentToContact: false },
+  });
+  await closeFindings(organiser, activityId);
+
+  const decided = await organiser.post(`/activities/${activityId}/review/decisions`, {
+    decisions: [
+      {
+        findingId: trees,
+        decision: 'REFER',
+        departmentId: 'dept-forestry',
+        reason: '需林业园林部门牵头协调',
+      },
+      {
+        findingId: asked,
+        decision: 'ANSWER_DIRECTLY',
+        answer: '已现场演示网上联络站',
+        reason: '咨询类',
+      },
+    ],
+  });
+  expect(decided.status, decided.text).toBe(200);
+  const review = await organiser.get<ReviewJson>(`/activities/${activityId}/review`);
+  expect(review.json.referrals).toHaveLength(1);
+  referralId = review.json.referrals[0]!.id;
+  const set = await organiser.post(`/activities/${activityId}/review/referrals/${referralId}`, {
+    committeeId: DEMO_COMMITTEE_IDS.urbanConstruction,
+    dueDate,
+  });
+  expect(set.status, set.text).toBe(200);
+  const approved = await organiser.post(`/activities/${activityId}/review/approve`);
+  expect(approved.status, approved.text).toBe(200);
+  await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+}, 180_000);
+
+describe('the README walk-through', () => {
+  it("the activity's trail never goes back in time along its chain", async () => {
+    const trail = await auditor.get<TrailJson>(`/audit/activities/${activityId}/trail?limit=200`);
+    expect(trail.status, trail.text).toBe(200);
+    expect(trail.json.verification.ok).toBe(true);
+    const { events } = trail.json;
+    // The organiser's early closes are in it (each one raced the workflow step it woke).
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'START_ENDED_BY_ORGANISER',
+        'CHECK_IN_OPENED',
+        'ATTENDANCE_ENDED_BY_ORGANISER',
+        'FINDINGS_ENDED_BY_ORGANISER',
+        'REVIEW_ENDED_BY_ORGANISER',
+        'ACTIVITY_COMPLETED',
+      ]),
+    );
+    const backwards = events.slice(1).flatMap((event, i) => {
+      const previous = events[i]!;
+      return Date.parse(event.at) < Date.parse(previous.at)
+        ? [
+            `${previous.seq} ${previous.action} ${previous.at} → ${event.seq} ${event.action} ${event.at}`,
+          ]
+        : [];
+    });
+    expect(backwards).toEqual([]);
+
+    // The stored events agree, and the head keeps the time of its last event.
+    const stored = await auditEvents(activityId);
+    expect(stored.map((e) => e.at)).toEqual(events.map((e) => e.at));
+  });
+
+  it("the referral's trail never goes back in time either", async () => {
+    const trail = await auditor.get<TrailJson>(`/audit/referrals/${referralId}/trail?limit=200`);
+    expect(trail.status, trail.text).toBe(200);
+    const times = trail.json.events.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
