@@ -34,6 +34,7 @@ import {
   type ActivityView,
   type InvitationRecord,
 } from './view.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /** The type-specific fields of a create body, as stored under `details`. */
 export const detailsOf = (input: CreateActivityBody): ActivityDetails | undefined => {
@@ -86,7 +87,10 @@ const checkDeputies = async (deps: ActivityDeps, ids: readonly string[]) => {
     const deputy = found.get(id);
     if (!deputy) {
       unknown.push(id);
-      issues.push({ path: `invitedDeputyIds.${index}`, message: `unknown deputy ${id}` });
+      issues.push({
+        path: `invitedDeputyIds.${index}`,
+        message: unknownReferenceMessage('deputy', id),
+      });
     } else if (!deputy.active) {
       inactive.push(id);
       issues.push({ path: `invitedDeputyIds.${index}`, message: `deputy ${id} is not active` });

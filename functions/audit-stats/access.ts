@@ -2,7 +2,7 @@ import type { z } from 'zod/mini';
 import { scopeOf } from '../activities/view.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { describeIssues, requiredErrorMap, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema` (422 naming every offending parameter). */
@@ -10,7 +10,7 @@ export const parseQuery = <T extends z.ZodMiniType>(
   schema: T,
   query: Record<string, string | undefined> | undefined,
 ): z.output<T> => {
-  const result = schema.safeParse(query ?? {}, { error: requiredErrorMap });
+  const result = schema.safeParse(query ?? {}, { error: explainingErrorMap });
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error, ['query']);
   throw new ValidationError(describeIssues('query parameters', issues), issues);

@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
-import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent } from '../shared/http/types.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
@@ -10,7 +10,9 @@ export const parseQuery = <S extends z.ZodMiniType>(
   schema: S,
   what = 'query parameters',
 ): z.output<S> => {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  const parsed = schema.safeParse(event.queryStringParameters ?? {}, {
+    error: explainingErrorMap,
+  });
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error);
     throw new ValidationError(describeIssues(what, issues), issues);

@@ -47,6 +47,7 @@ import type {
   UpdateDeputyBody,
   UpdateRoutingRuleBody,
 } from './schemas.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /**
  * Reference data as plain functions over a store. Every change is one TransactWriteItems: the
@@ -623,7 +624,7 @@ export const listRoutingRulePage = (deps: Store, query: ListQuery) =>
 const checkTarget = async (deps: Store, departmentId: string, category: FindingCategory) => {
   const department = await getItem<DepartmentItem>(deps, keys.department(departmentId));
   const problem = !department
-    ? `unknown department ${departmentId}`
+    ? unknownReferenceMessage('department', departmentId)
     : !department.active
       ? `department ${departmentId} is not active`
       : !department.categories.includes(category)

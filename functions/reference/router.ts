@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
@@ -27,7 +27,9 @@ export const parseQuery = <TSchema extends z.ZodMiniType>(
   event: { queryStringParameters?: Record<string, string | undefined> | undefined },
   schema: TSchema,
 ): z.output<TSchema> => {
-  const result = schema.safeParse(event.queryStringParameters ?? {});
+  const result = schema.safeParse(event.queryStringParameters ?? {}, {
+    error: explainingErrorMap,
+  });
   if (!result.success) {
     const issues = toFieldIssues(result.error, ['query']);
     throw new ValidationError(describeIssues('query parameters', issues), issues);

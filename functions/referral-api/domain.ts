@@ -35,6 +35,7 @@ import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /**
  * The organisers' side of a referral (docs/referral-workflow.md): read it with its history,
@@ -208,7 +209,12 @@ export const rerouteReferral = async (
   const department = await getItem<DepartmentItem>(deps, keys.department(body.departmentId));
   if (!department || !department.active) {
     throw new ValidationError(`Department ${body.departmentId} does not exist or is inactive`, [
-      { path: 'departmentId', message: 'must be an active department' },
+      {
+        path: 'departmentId',
+        message: department
+          ? 'must be an active department'
+          : unknownReferenceMessage('department', body.departmentId),
+      },
     ]);
   }
 

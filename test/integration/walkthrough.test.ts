@@ -157,3 +157,68 @@ describe('the README walk-through', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 });
+
+describe("a newcomer's usual mistakes are answered with what to send instead", () => {
+  type Problem = { message: string; issues: { path: string; message: string }[] };
+  const schedule = (overrides: Record<string, unknown>) =>
+    organiser.post<Problem>('/activities', {
+      title: `垃圾分类专项检查 ${RUN}`,
+      type: 'SPECIAL_INSPECTION',
+      regulation: '广州市生活垃圾分类管理条例',
+      checklist: ['分类投放点设置'],
+      street: 'WENCHONG',
+      location: '文冲街道',
+      startsAt: inSeconds(3600),
+      endsAt: inSeconds(3 * 3600),
+      invitedDeputyIds: [D1],
+      ...overrides,
+    });
+
+  it('a type or a street given by its Chinese name: the code it stands for', async () => {
+    const type = await schedule({ type: '专项检查' });
+    expect(type.status, type.text).toBe(422);
+    expect(type.json.issues).toEqual([
+      { path: 'type', message: 'must be a code: 专项检查 → SPECIAL_INSPECTION' },
+    ]);
+    const street = await schedule({ street: '文冲' });
+    expect(street.status, street.text).toBe(422);
+    expect(street.json.issues).toEqual([
+      { path: 'street', message: 'must be a code: 文冲 → WENCHONG' },
+    ]);
+  });
+
+  it('a name where an id belongs: the route that lists the ids', async () => {
+    const someId = '01J00000000000000000000000';
+    const committee = await organiser.post<Problem>(
+      `/activities/${someId}/review/referrals/${someId}`,
+      { committeeId: '城建环保工委' },
+    );
+    expect(committee.status, committee.text).toBe(422);
+    expect(committee.json.issues[0]).toMatchObject({ path: 'committeeId' });
+    expect(committee.json.issues[0]!.message).toContain('GET /committees');
+    const department = await organiser.post<Problem>(`/activities/${someId}/review/decisions`, {
+      decisions: [
+        { findingId: someId, decision: 'REFER', departmentId: '林业园林局', reason: '需协调' },
+      ],
+    });
+    expect(department.status, department.text).toBe(422);
+    expect(department.json.issues[0]!.message).toContain('GET /departments');
+    const deputies = await schedule({ invitedDeputyIds: ['张三', 'dep-9999'] });
+    expect(deputies.status, deputies.text).toBe(422);
+    expect(deputies.json.issues[0]).toMatchObject({ path: 'invitedDeputyIds.0' });
+    expect(deputies.json.issues[0]!.message).toContain('GET /deputies');
+    const unknown = await schedule({ invitedDeputyIds: ['dep-9999'] });
+    expect(unknown.status, unknown.text).toBe(422);
+    expect(unknown.json.issues).toEqual([
+      { path: 'invitedDeputyIds.0', message: 'unknown deputy dep-9999: GET /deputies lists them' },
+    ]);
+  });
+
+  it('a bad start is reported once, not through times the caller never sent', async () => {
+    const res = await schedule({ startsAt: inSeconds(400 * 86_400), endsAt: inSeconds(7200) });
+    expect(res.status, res.text).toBe(422);
+    expect(res.json.issues).toEqual([
+      { path: 'startsAt', message: 'must be within 300 days from now' },
+    ]);
+  });
+});

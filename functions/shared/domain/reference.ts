@@ -115,3 +115,40 @@ export const FINDING_CATEGORY_CODES = Object.keys(FINDING_CATEGORIES) as [
   FindingCategory,
   ...FindingCategory[],
 ];
+
+/** A vocabulary of codes with their names: what the API takes, what people read. */
+export interface CodeVocabulary {
+  /** What one code names, in English (error messages) and Chinese (docs). */
+  what: { en: string; zh: string };
+  names: Readonly<Record<string, { zh: string; en: string }>>;
+}
+
+/**
+ * The vocabularies a caller must spell as codes: the table of codes in
+ * docs/reference-codes.md is generated from them (`npm run codes`), and an unknown value is
+ * answered with their codes and names (functions/shared/http/issues.ts).
+ */
+export const CODE_VOCABULARIES = {
+  street: { what: { en: 'street', zh: '街道（镇）' }, names: STREETS },
+  activityType: { what: { en: 'activity type', zh: '活动类型' }, names: ACTIVITY_TYPES },
+  findingCategory: { what: { en: 'finding category', zh: '问题类别' }, names: FINDING_CATEGORIES },
+  deputyLevel: { what: { en: 'deputy level', zh: '代表层级' }, names: DEPUTY_LEVELS },
+} as const satisfies Record<string, CodeVocabulary>;
+
+const comparable = (text: string) =>
+  text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The code a caller meant by `input`: the code in other letter case, its Chinese or English name,
+ * or a street's Chinese name without 街道/镇 (文冲 for 文冲街道).
+ */
+export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | undefined => {
+  if (typeof input !== 'string' || input.length > 100) return undefined;
+  const wanted = comparable(input);
+  if (!wanted) return undefined;
+  return Object.entries(vocabulary.names).find(([code, name]) =>
+    [code, name.zh, name.en, name.zh.replace(/(街道|镇)$/u, '')].some(
+      (form) => comparable(form) === wanted,
+    ),
+  )?.[0];
+};
