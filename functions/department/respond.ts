@@ -1,5 +1,6 @@
 import type { FindingCategory } from '../shared/domain/reference.js';
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
+import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
@@ -54,6 +55,7 @@ export interface ResponsePageModel {
   activityTitle: string;
   departmentName: string;
   committeeName?: string;
+  /** The China calendar date it is due by (`YYYY-MM-DD`). */
   dueDate?: string;
   findings: { description: string; category: FindingCategory; place: string }[];
   history: {
@@ -133,7 +135,7 @@ export const responsePage = async (
     activityTitle: activity?.title ?? '',
     departmentName: department?.name ?? referral.departmentId,
     ...(committee ? { committeeName: committee.name } : {}),
-    ...(referral.dueDate ? { dueDate: referral.dueDate } : {}),
+    ...(referral.dueDate || referral.dueAt ? { dueDate: dueDateOf(referral) } : {}),
     // The department needs what is wrong and where, never who raised it.
     findings: findings.map((finding) => ({
       description: finding.description,

@@ -29,6 +29,7 @@ import { chunk, writeTransaction } from '../shared/data/transact.js';
 import {
   addDays,
   chinaDateOf,
+  dueDateOfInstant,
   dueInstantOf,
   planDeadlineCheck,
   secondsUntil,
@@ -351,7 +352,7 @@ export const sendReferralEmail = async (
       activityTitle: context.activity?.title ?? '',
       departmentName: context.department?.name ?? referral.departmentId,
       committeeName: context.committee?.name,
-      due,
+      dueDate: dueDateOfInstant(due),
       findings: emailFindings(context.findings),
       url: pageUrl(deps.publicBaseUrl, 'respond', token),
     });
@@ -523,7 +524,7 @@ export const checkReferralDeadlines = async (
       activityTitle: context.activity?.title ?? '',
       departmentName: context.department?.name ?? referral.departmentId,
       committeeName: context.committee?.name,
-      due,
+      dueDate: dueDateOfInstant(due),
     };
     const mail = {
       from: deps.senderEmail,
