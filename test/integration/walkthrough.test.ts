@@ -3,8 +3,10 @@
 // close findings, the chairmen's meeting's decisions, approve), then what an auditor reads of
 // it: the activity's trail must never go back in time along its chain.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatDueDate } from '../../functions/shared/domain/deadlines';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
 import { api } from './support/api';
+import { waitForMail } from './support/aws';
 import {
   auditEvents,
   closeAttendance,
@@ -155,6 +157,37 @@ describe('the README walk-through', () => {
     expect(trail.status, trail.text).toBe(200);
     const times = trail.json.events.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
+
+describe('the due date of the referral', () => {
+  it('is the same calendar date in the email, on the response page and in the CSV', async () => {
+    const zh = formatDueDate(dueDate, 'zh');
+    const theDayAfter = formatDueDate(inDays(61), 'zh');
+    const mail = await waitForMail(
+      (all) => all.some((m) => m.subject.includes('转办') && m.subject.includes(RUN)),
+      30_000,
+    );
+    const email = mail.find((m) => m.subject.includes('转办') && m.subject.includes(RUN))!;
+    expect(email.body.text).toContain(`办理期限：${zh}\n`);
+    expect(email.body.html).toContain(`<th align="left" valign="top">办理期限</th><td>${zh}</td>`);
+    for (const part of [email.body.text, email.body.html]) expect(part).not.toContain(theDayAfter);
+
+    const token = /\/respond\/([^\s"<]+)/.exec(email.body.text ?? '')?.[1];
+    expect(token).toBeDefined();
+    const page = await api(null).get(`/respond/${token}`);
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain(
+      `<dt>办理期限</dt><dd>${zh} <span class="en">by the end of ${formatDueDate(dueDate, 'en')}</span></dd>`,
+    );
+    expect(page.text).not.toContain(theDayAfter);
+
+    const startYear = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+    const csv = await auditor.get(`/audit/deputies/${D1}/duty-record?year=${startYear}&format=csv`);
+    expect(csv.status, csv.text).toBe(200);
+    const row = csv.text.split('\r\n').find((line) => line.includes(referralId));
+    expect(row, csv.text).toBeDefined();
+    expect(row).toContain(`,${dueDate},`);
   });
 });
 

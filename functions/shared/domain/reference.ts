@@ -152,3 +152,47 @@ export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | 
     ),
   )?.[0];
 };
+
+/** Kinds of findings (问题的性质) with their names; the API's codes are in findings/model.ts. */
+export const FINDING_KIND_NAMES = {
+  PROBLEM: { zh: '问题', en: 'Problem' },
+  SUGGESTION: { zh: '意见建议', en: 'Suggestion' },
+  INSPECTION_ISSUE: { zh: '检查发现问题', en: 'Inspection issue' },
+  CONSULTATION: { zh: '咨询', en: 'Consultation' },
+} as const;
+
+/** The final statuses of an activity as an auditor's list and exports name them. */
+export const ACTIVITY_STATUS_NAMES = {
+  COMPLETED: { zh: '已完成', en: 'Completed' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  FAILED: { zh: '失败', en: 'Failed' },
+} as const;
+
+/** A referral's statuses as exports name them (the department's page words them for it). */
+export const REFERRAL_STATUS_NAMES = {
+  DRAFT: { zh: '草稿', en: 'Draft' },
+  APPROVED: { zh: '已批准', en: 'Approved' },
+  DISPATCHED: { zh: '已交办', en: 'Dispatched' },
+  SENT: { zh: '已转交', en: 'Sent' },
+  ACKNOWLEDGED: { zh: '已签收', en: 'Acknowledged' },
+  OVERDUE: { zh: '逾期', en: 'Overdue' },
+  RETURNED: { zh: '已退回', en: 'Returned' },
+  REPLIED: { zh: '已答复', en: 'Replied' },
+  REOPENED: { zh: '重新办理', en: 'Reopened' },
+  CLOSED: { zh: '已办结', en: 'Closed' },
+  CLOSED_BY_COMMITTEE: { zh: '督办工委已办结', en: 'Closed by the supervising committee' },
+} as const;
+
+/** A department's answer (办理结果) as exports name it. */
+export const REPLY_RESULT_NAMES = {
+  RESOLVED: { zh: '已解决', en: 'Resolved' },
+  PARTLY_RESOLVED: { zh: '部分解决', en: 'Partly resolved' },
+  UNRESOLVABLE: { zh: '暂不能解决', en: 'Cannot be resolved for now' },
+  CANNOT_BE_RESOLVED: { zh: '暂不能解决', en: 'Cannot be resolved for now' },
+} as const;
+
+/** The Chinese name of a code in one of the tables above; the code itself when it has none. */
+export const zhNameOf = (
+  table: Readonly<Record<string, { zh: string }>>,
+  code: string | null | undefined,
+): string => (code ? (Object.hasOwn(table, code) ? table[code]!.zh : code) : '');
