@@ -27,23 +27,43 @@ export const describeIssues = (what: string, issues: FieldIssue[]): string => {
 
 const VOCABULARIES: readonly CodeVocabulary[] = Object.values(CODE_VOCABULARIES);
 
-/** The vocabulary whose codes are exactly `values` (an enum or a union on a code built from one). */
+/**
+ * The vocabulary whose codes are all among `values` (an enum, a union on a code built from one,
+ * or such an enum beside a few literals such as a routing rule's `*`).
+ */
 const vocabularyOf = (values: readonly unknown[]): CodeVocabulary | undefined =>
-  VOCABULARIES.find(
-    ({ names }) =>
-      values.length === Object.keys(names).length &&
-      values.every((value) => typeof value === 'string' && Object.hasOwn(names, value)),
-  );
+  VOCABULARIES.find(({ names }) => Object.keys(names).every((code) => values.includes(code)));
+
+/**
+ * The values a union accepts when each of its members is a set of values (`z.enum`,
+ * `z.literal`) and the input matched none: every member failed with one `invalid_value` at the
+ * union's own place.
+ */
+const valuesOfUnion = (
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): unknown[] | undefined =>
+  branches.every(
+    (issues) =>
+      issues.length === 1 && issues[0]!.code === 'invalid_value' && issues[0]!.path.length === 0,
+  )
+    ? branches.flatMap((issues) => (issues[0] as z.core.$ZodIssueInvalidValue).values)
+    : undefined;
 
 /**
  * What to say of a value that is not one of a vocabulary's codes: the code it names ("文冲 →
  * WENCHONG"), else every code with its Chinese name (docs/reference-codes.md has the table).
  */
-export const unknownCodeMessage = (vocabulary: CodeVocabulary, input: unknown): string => {
+export const unknownCodeMessage = (
+  vocabulary: CodeVocabulary,
+  input: unknown,
+  /** Values the field takes besides the codes (a routing rule's street may be `*`). */
+  others: readonly unknown[] = [],
+): string => {
   const meant = codeMeant(vocabulary, input);
   if (meant !== undefined) return `must be a code: ${String(input).trim()} → ${meant}`;
   const codes = Object.entries(vocabulary.names).map(([code, name]) => `${code} (${name.zh})`);
-  return `must be one of the ${vocabulary.what.en} codes: ${codes.join(', ')}`;
+  const besides = others.length ? `; or ${others.map(String).join(', ')}` : '';
+  return `must be one of the ${vocabulary.what.en} codes: ${codes.join(', ')}${besides}`;
 };
 
 const oneOf = (values: readonly unknown[]) =>
@@ -69,8 +89,14 @@ export const explainingErrorMap: z.core.$ZodErrorMap = (issue) => {
       typeof discriminator === 'string' && input !== null && typeof input === 'object'
         ? (input as Record<string, unknown>)[discriminator]
         : undefined;
+  } else if (issue.code === 'invalid_union' && Array.isArray(issue.errors) && issue.errors.length) {
+    values = valuesOfUnion(issue.errors);
   }
   if (!values || values.length === 0) return undefined;
   const vocabulary = vocabularyOf(values);
-  return vocabulary ? unknownCodeMessage(vocabulary, input) : oneOf(values);
+  if (!vocabulary) return oneOf(values);
+  const others = values.filter(
+    (value) => typeof value !== 'string' || !Object.hasOwn(vocabulary.names, value),
+  );
+  return unknownCodeMessage(vocabulary, input, others);
 };

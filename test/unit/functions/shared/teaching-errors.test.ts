@@ -7,6 +7,7 @@ import {
   decisionsBodySchema,
 } from '../../../../functions/review/schemas.js';
 import { rerouteBodySchema } from '../../../../functions/referral-api/schemas.js';
+import { createRoutingRuleBodySchema } from '../../../../functions/reference/schemas.js';
 import { CODE_VOCABULARIES, codeMeant } from '../../../../functions/shared/domain/reference.js';
 import { explainingErrorMap, toFieldIssues } from '../../../../functions/shared/http/issues.js';
 import '../../../../functions/shared/zod-locale.js';
@@ -53,6 +54,24 @@ describe('422 messages that teach', () => {
     const [unknown] = issuesOf(createActivityBodySchema, activity({ street: '城区' }));
     expect(unknown!.message).toMatch(/^must be one of the street codes: HUANGPU \(黄埔街道\), /);
     expect(unknown!.message).toContain('XINLONG (新龙镇)');
+  });
+
+  it("a routing rule's street (a code or *) is explained the same way", () => {
+    expect(
+      issuesOf(createRoutingRuleBodySchema, {
+        category: 'DRAINAGE',
+        street: '新龙',
+        departmentId: 'dept-water',
+      }),
+    ).toEqual([{ path: 'street', message: 'must be a code: 新龙 → XINLONG' }]);
+    const [unknown] = issuesOf(createRoutingRuleBodySchema, {
+      category: 'DRAINAGE',
+      street: 'nowhere',
+      departmentId: 'dept-water',
+    });
+    expect(unknown!.message).toMatch(
+      /^must be one of the street codes: HUANGPU \(黄埔街道\), .*; or \*$/,
+    );
   });
 
   it('a name where an id belongs points to the list of ids', () => {
