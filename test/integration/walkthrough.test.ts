@@ -1,7 +1,9 @@
 // Integration test on the local cloud (issue 18): the README's walk-through, step by step
 // through the API (schedule, accept, open check-in early, check in, close attendance, findings,
 // close findings, the chairmen's meeting's decisions, approve), then what an auditor reads of
-// it: the activity's trail must never go back in time along its chain.
+// it: the activity's trail must never go back in time along its chain; the referral's due date
+// is the same calendar date in its email, on its page and in the CSV; and the usual mistakes of
+// a newcomer are answered with what to send instead.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDueDate } from '../../functions/shared/domain/deadlines';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
