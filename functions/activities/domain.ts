@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
-import { appendAuditEvent, startAuditStream } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityFailure, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
@@ -34,6 +34,7 @@ import {
   type ActivityView,
   type InvitationRecord,
 } from './view.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /** The type-specific fields of a create body, as stored under `details`. */
 export const detailsOf = (input: CreateActivityBody): ActivityDetails | undefined => {
@@ -86,7 +87,10 @@ const checkDeputies = async (deps: ActivityDeps, ids: readonly string[]) => {
     const deputy = found.get(id);
     if (!deputy) {
       unknown.push(id);
-      issues.push({ path: `invitedDeputyIds.${index}`, message: `unknown deputy ${id}` });
+      issues.push({
+        path: `invitedDeputyIds.${index}`,
+        message: unknownReferenceMessage('deputy', id),
+      });
     } else if (!deputy.active) {
       inactive.push(id);
       issues.push({ path: `invitedDeputyIds.${index}`, message: `deputy ${id} is not active` });
@@ -280,7 +284,7 @@ const markSchedulingFailed = async (
     const { items } = appendAuditEvent({
       tableName: deps.tableName,
       streamId: keys.auditStreamOfActivity(activityId),
-      head: { key: keys.activity(activityId), seq: activity.auditSeq, hash: activity.auditHash },
+      head: streamHead(keys.activity(activityId), activity),
       change: {
         set: {
           status: 'FAILED',

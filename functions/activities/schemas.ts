@@ -1,9 +1,7 @@
 import * as z from 'zod/mini';
 import { LANGUAGES, STREET_CODES, type ActivityType } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
-
-/** Deputy ids are reference-data ids such as `dep-0001`. */
-export const DEPUTY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+import { referenceId } from '../shared/reference-ids.js';
 
 export const MAX_INVITED_DEPUTIES = 2000;
 
@@ -35,11 +33,7 @@ const commonFields = {
   /** When findings close by itself (AwaitFindingsClose deadline); default `endsAt` + 7 days. */
   findingsCloseAt: z.optional(timestamp),
   invitedDeputyIds: z
-    .array(
-      z
-        .string()
-        .check(z.regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })),
-    )
+    .array(referenceId('deputy'))
     .check(z.minLength(1), z.maxLength(MAX_INVITED_DEPUTIES)),
   language: z._default(z.enum(LANGUAGES), 'zh'),
 };
@@ -98,6 +92,37 @@ const optionFor = <T extends ActivityType>(type: T) =>
   z.strictObject({ ...commonFields, type: z.literal(type), ...ACTIVITY_DETAIL_FIELDS[type] });
 
 /**
+ * The end and the closing times against a valid start. Each problem is reported on a field the
+ * caller sent: attendance closes at `endsAt` unless `attendanceClosesAt` is given, and a bad
+ * `endsAt` is not reported again as a bad default of `attendanceClosesAt`.
+ */
+const checkCloseTimes = (
+  body: { endsAt: string; attendanceClosesAt?: string; findingsCloseAt?: string },
+  startsAt: number,
+  endsAt: number,
+  report: (path: string, message: string) => void,
+) => {
+  if (endsAt <= startsAt) report('endsAt', 'must be after startsAt');
+  const attendanceClosesAt =
+    body.attendanceClosesAt === undefined ? endsAt : Date.parse(body.attendanceClosesAt);
+  if (body.attendanceClosesAt !== undefined && attendanceClosesAt <= startsAt) {
+    report('attendanceClosesAt', 'must be after startsAt');
+  }
+  if (body.findingsCloseAt === undefined) return;
+  const findingsCloseAt = Date.parse(body.findingsCloseAt);
+  if (findingsCloseAt <= Math.max(attendanceClosesAt, endsAt)) {
+    report(
+      'findingsCloseAt',
+      body.attendanceClosesAt === undefined
+        ? 'must be after endsAt'
+        : 'must be after endsAt and attendanceClosesAt',
+    );
+  } else if (findingsCloseAt > startsAt + MAX_DAYS_AHEAD * 86_400_000) {
+    report('findingsCloseAt', `must be within ${MAX_DAYS_AHEAD} days of startsAt`);
+  }
+};
+
+/**
  * Body of `POST /activities`: a union on `type`, each member strict (unknown fields are
  * rejected, not dropped), with the fields of that type.
  */
@@ -120,6 +145,7 @@ export const createActivityBodySchema = z
       const now = Date.now();
       const startsAt = Date.parse(body.startsAt);
       const endsAt = Date.parse(body.endsAt);
+      // A bad start is reported once: the times checked against it are not judged by it.
       if (startsAt <= now) {
         context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
       } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
@@ -128,34 +154,10 @@ export const createActivityBodySchema = z
           path: ['startsAt'],
           message: `must be within ${MAX_DAYS_AHEAD} days from now`,
         });
-      }
-      if (endsAt <= startsAt) {
-        context.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
-      }
-      const attendanceClosesAt =
-        body.attendanceClosesAt === undefined ? endsAt : Date.parse(body.attendanceClosesAt);
-      if (attendanceClosesAt <= startsAt) {
-        context.addIssue({
-          code: 'custom',
-          path: ['attendanceClosesAt'],
-          message: 'must be after startsAt',
-        });
-      }
-      if (body.findingsCloseAt !== undefined) {
-        const findingsCloseAt = Date.parse(body.findingsCloseAt);
-        if (findingsCloseAt <= Math.max(attendanceClosesAt, endsAt)) {
-          context.addIssue({
-            code: 'custom',
-            path: ['findingsCloseAt'],
-            message: 'must be after endsAt and attendanceClosesAt',
-          });
-        } else if (findingsCloseAt > startsAt + MAX_DAYS_AHEAD * 86_400_000) {
-          context.addIssue({
-            code: 'custom',
-            path: ['findingsCloseAt'],
-            message: `must be within ${MAX_DAYS_AHEAD} days of startsAt`,
-          });
-        }
+      } else {
+        checkCloseTimes(body, startsAt, endsAt, (path, message) =>
+          context.addIssue({ code: 'custom', path: [path], message }),
+        );
       }
       if (body.type === 'CROSS_INSPECTION') {
         if (body.inspectingDistrict === body.inspectedDistrict) {

@@ -2,7 +2,12 @@ import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
-import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  type AuditEventContent,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type {
   ActivityFailure,
@@ -93,7 +98,7 @@ const changeActivity = async (
   const { items } = appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfActivity(activity.id),
-    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    head: streamHead(keys.activity(activity.id), activity),
     change: { ...change, set: { ...change.set, updatedAt: at } },
     event: { actor: WORKFLOW_ACTOR, ...event, at },
   });

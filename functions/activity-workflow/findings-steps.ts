@@ -5,7 +5,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { executionArnOf } from '../activities/view.js';
-import { appendAuditEvent, GENESIS_HASH, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  GENESIS_HASH,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { listRoutingRules } from '../shared/data/reference.js';
 import { writeTransaction, MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
@@ -324,7 +329,7 @@ const markDispatched = async (
   const { items } = appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfReferral(referral.id),
-    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    head: streamHead(keys.referral(referral.id), referral),
     change: {
       set: { status: 'DISPATCHED', executionArn, dispatchedAt: at, updatedAt: at },
       condition: {

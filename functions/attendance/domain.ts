@@ -6,7 +6,12 @@ import {
   type InvitationRecord,
 } from '../activities/view.js';
 import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
-import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  type AuditEventContent,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import {
@@ -101,7 +106,7 @@ const chained = (
   appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfActivity(activity.id),
-    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    head: streamHead(keys.activity(activity.id), activity),
     change: { ...change, set: { ...change.set, updatedAt: event.at } },
     event,
   }).items;

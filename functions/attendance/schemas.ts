@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEPUTY_ID_PATTERN } from '../activities/schemas.js';
+import { referenceId } from '../shared/reference-ids.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
 export { activityPathSchema } from '../activities/schemas.js';
@@ -26,9 +26,7 @@ export type CheckInBody = z.output<typeof checkInBodySchema>;
 
 /** Body of `POST /activities/{activityId}/check-ins/make-up` (organiser). */
 export const makeUpCheckInBodySchema = z.strictObject({
-  deputyId: z
-    .string()
-    .check(z.regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })),
+  deputyId: referenceId('deputy'),
   reason: z
     .string()
     .check(z.trim(), z.minLength(1, { message: 'a reason is required' }), z.maxLength(500)),

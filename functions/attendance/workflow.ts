@@ -1,6 +1,11 @@
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
-import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  type AuditEventContent,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { FINAL_STATUSES } from '../shared/domain/reference.js';
@@ -66,7 +71,7 @@ const change = async (
   const { items } = appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfActivity(activity.id),
-    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    head: streamHead(keys.activity(activity.id), activity),
     change: { ...headChange, set: { ...headChange.set, updatedAt: event.at } },
     event: { ...event, actor: WORKFLOW_ACTOR },
   });

@@ -2,10 +2,12 @@ import type { ActivityReport } from '../activity-workflow/report.js';
 import { aggregateStatistics, type DepartmentStats } from '../audit-stats/domain.js';
 import { referralFactsOf, type ReferralFactsSource } from '../audit-stats/items.js';
 import {
+  ACTIVITY_STATUS_NAMES,
   ACTIVITY_TYPES,
   DEPUTY_LEVEL_CODES,
   DEPUTY_LEVELS,
   FINDING_CATEGORIES,
+  FINDING_KIND_NAMES,
   STREETS,
 } from '../shared/domain/reference.js';
 import { FINDING_KINDS } from '../findings/model.js';
@@ -72,18 +74,9 @@ export interface ReportView {
   asOf: string;
 }
 
-export const FINDING_KIND_LABELS: Record<string, Label> = {
-  PROBLEM: { zh: '问题', en: 'Problem' },
-  SUGGESTION: { zh: '意见建议', en: 'Suggestion' },
-  INSPECTION_ISSUE: { zh: '检查发现问题', en: 'Inspection issue' },
-  CONSULTATION: { zh: '咨询', en: 'Consultation' },
-};
+export const FINDING_KIND_LABELS: Record<string, Label> = FINDING_KIND_NAMES;
 
-export const ACTIVITY_STATUS_LABELS: Record<string, Label> = {
-  COMPLETED: { zh: '已完成', en: 'Completed' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled' },
-  FAILED: { zh: '失败', en: 'Failed' },
-};
+export const ACTIVITY_STATUS_LABELS: Record<string, Label> = ACTIVITY_STATUS_NAMES;
 
 /** The outcome columns of the referral table, in the order the page and the email show them. */
 export const OUTCOME_COLUMNS = [

@@ -2,7 +2,7 @@ import type { z } from 'zod/mini';
 import { scopeOf } from '../activities/view.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { describeIssues, requiredErrorMap, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
@@ -12,7 +12,7 @@ export const parseQuery = <T extends z.ZodMiniType>(
   query: Record<string, string | undefined> | undefined,
 ): z.output<T> => {
   refuseIllFormed('query parameters', query, ['query']);
-  const result = schema.safeParse(query ?? {}, { error: requiredErrorMap });
+  const result = schema.safeParse(query ?? {}, { error: explainingErrorMap });
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error, ['query']);
   throw new ValidationError(describeIssues('query parameters', issues), issues);

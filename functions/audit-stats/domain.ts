@@ -242,6 +242,8 @@ export interface DutyReferral {
   result: string | null;
   answeredAt: string | null;
   answeredOnTime: boolean | null;
+  /** The China calendar date it is due by (`YYYY-MM-DD`), as its emails and pages name it. */
+  dueDate: string | null;
 }
 
 export interface DutySummary {

@@ -19,7 +19,7 @@ import { dutyRecordEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
 import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
 import { readDutyRecordPage } from './duty-page.js';
-import { getDeputyProfile, readDutyRecord } from './store.js';
+import { departmentNamesOf, getDeputyProfile, readDutyRecord } from './store.js';
 
 const env = parseEnv(dutyRecordEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -73,6 +73,12 @@ export const handler = middy<
         'content-type': CSV_CONTENT_TYPE,
         'content-disposition': `attachment; filename="duty-record-${deputyId}-${query.year}.csv"`,
       },
-      body: dutyRecordCsv(record),
+      body: dutyRecordCsv(
+        record,
+        await departmentNamesOf(
+          deps,
+          record.referrals.map((referral) => referral.departmentId),
+        ),
+      ),
     };
   });

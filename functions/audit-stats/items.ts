@@ -115,6 +115,8 @@ export interface ReferralFactsSource {
   emails?: { at: string }[];
   acknowledgedAt?: string;
   overdueAt?: string;
+  dueDate?: string;
+  dueAt?: string;
   repliedAt?: string;
   reply?: { result?: unknown; at?: unknown } & Record<string, unknown>;
   returned?: { departmentId: string };

@@ -1,4 +1,13 @@
-import { ACTIVITY_TYPES, DEPUTY_LEVELS, FINDING_CATEGORIES } from '../shared/domain/reference.js';
+import { formatDueDate } from '../shared/domain/deadlines.js';
+import {
+  ACTIVITY_TYPES,
+  DEPUTY_LEVELS,
+  FINDING_CATEGORIES,
+  FINDING_KIND_NAMES,
+  REFERRAL_STATUS_NAMES,
+  REPLY_RESULT_NAMES,
+  zhNameOf,
+} from '../shared/domain/reference.js';
 import type { DutyRecord, PeriodStatistics } from './domain.js';
 
 /** UTF-8 byte order mark: Excel then reads the Chinese text of a CSV correctly. */
@@ -22,60 +31,169 @@ export const toCsv = (rows: readonly (readonly unknown[])[]): string =>
 
 const zh = (table: Record<string, { zh: string }>, code: string): string => table[code]?.zh ?? code;
 
+/** Department names by id, for exports (a department no longer on file shows its id). */
+export type DepartmentNames = ReadonlyMap<string, string>;
+
+const SECTION_NAMES: Record<string, string> = {
+  activities: '活动',
+  community: '接待群众',
+  personTimes: '代表参加人次',
+  findingsByKind: '问题建议（按性质）',
+  findingsByCategory: '问题建议（按类别）',
+  findings: '问题建议',
+  referralsByDepartment: '转办（按承办单位）',
+};
+
+const METRIC_NAMES: Record<string, string> = {
+  completed: '已完成活动',
+  liaisonStations: '联络站数',
+  consultationsAnswered: '解答咨询',
+  residentsReceived: '接待群众',
+  personTimes: '人次',
+  findings: '问题建议数',
+  referred: '转办问题数',
+  sent: '已转交',
+  acknowledged: '已签收',
+  answered: '已答复',
+  resolved: '已解决',
+  overdue: '逾期',
+  returned: '退回',
+  medianDaysToAnswer: '答复用时中位数（天）',
+  p90DaysToAnswer: '答复用时第90百分位（天）',
+  satisfactionRate: '满意率',
+  resolutionRate: '办成率',
+};
+
+const TOTAL = 'TOTAL';
+
 /**
- * The statistics as one long table `section, item, metric, value` (分类, 项目, 指标, 数值):
- * each table of the JSON answer is one section, so one file holds them all.
+ * Why a figure of a department's referrals is empty, instead of a blank cell: nothing was
+ * referred, or nothing is answered yet (the referrals are still open), or answers have no
+ * rating yet.
  */
-export const statisticsCsv = (stats: PeriodStatistics): string => {
-  const rows: unknown[][] = [['section', 'item', 'metric', 'value']];
+export const whyEmpty = (
+  metric: string,
+  counts: { sent: number; answered: number },
+): string | null => {
+  const unanswered =
+    counts.sent === 0
+      ? '无转办件 no referrals'
+      : '办理中，尚无答复 referrals still open, none answered';
+  switch (metric) {
+    case 'medianDaysToAnswer':
+    case 'p90DaysToAnswer':
+    case 'resolutionRate':
+      return counts.answered === 0 ? unanswered : null;
+    case 'satisfactionRate':
+      return counts.answered === 0 ? unanswered : '尚无评价 no ratings yet';
+    default:
+      return null;
+  }
+};
+
+/**
+ * The statistics as one long table, one row per figure: each table of the JSON answer is one
+ * section. Codes keep their own columns (section, item, metric: what a program reads); beside
+ * each is its Chinese name, and an empty figure says why in 说明 note.
+ */
+export const statisticsCsv = (
+  stats: PeriodStatistics,
+  departmentNames: DepartmentNames = new Map(),
+): string => {
+  const rows: unknown[][] = [
+    [
+      '分类 section',
+      '分类名称 section name',
+      '项目 item',
+      '项目名称 item name',
+      '指标 metric',
+      '指标名称 metric name',
+      '数值 value',
+      '说明 note',
+    ],
+  ];
+  const push = (
+    section: string,
+    item: string,
+    itemName: string,
+    metric: string,
+    value: unknown,
+    note: string | null = null,
+  ) =>
+    rows.push([
+      section,
+      SECTION_NAMES[section] ?? section,
+      item,
+      item === TOTAL ? '合计' : itemName,
+      metric,
+      METRIC_NAMES[metric] ?? metric,
+      value,
+      note ?? '',
+    ]);
   for (const [type, count] of Object.entries(stats.activities.byType)) {
-    rows.push(['activities', type, 'completed', count]);
+    push('activities', type, zh(ACTIVITY_TYPES, type), 'completed', count);
   }
-  rows.push(['activities', 'TOTAL', 'completed', stats.activities.completed]);
-  rows.push(['activities', 'TOTAL', 'liaisonStations', stats.activities.liaisonStations]);
-  rows.push(['community', 'TOTAL', 'consultationsAnswered', stats.community.consultationsAnswered]);
-  rows.push(['community', 'TOTAL', 'residentsReceived', stats.community.residentsReceived]);
+  push('activities', TOTAL, '', 'completed', stats.activities.completed);
+  push('activities', TOTAL, '', 'liaisonStations', stats.activities.liaisonStations);
+  push('community', TOTAL, '', 'consultationsAnswered', stats.community.consultationsAnswered);
+  push('community', TOTAL, '', 'residentsReceived', stats.community.residentsReceived);
   for (const [level, count] of Object.entries(stats.personTimes.byLevel)) {
-    rows.push(['personTimes', level, 'personTimes', count]);
+    push('personTimes', level, zh(DEPUTY_LEVELS, level), 'personTimes', count);
   }
-  rows.push(['personTimes', 'TOTAL', 'personTimes', stats.personTimes.total]);
+  push('personTimes', TOTAL, '', 'personTimes', stats.personTimes.total);
   for (const [kind, count] of Object.entries(stats.findings.byKind)) {
-    rows.push(['findingsByKind', kind, 'findings', count]);
+    push('findingsByKind', kind, zh(FINDING_KIND_NAMES, kind), 'findings', count);
   }
   for (const [category, count] of Object.entries(stats.findings.byCategory)) {
-    rows.push(['findingsByCategory', category, 'findings', count]);
+    push('findingsByCategory', category, zh(FINDING_CATEGORIES, category), 'findings', count);
   }
-  rows.push(['findings', 'TOTAL', 'findings', stats.findings.total]);
-  rows.push(['findings', 'TOTAL', 'referred', stats.findings.referred]);
+  push('findings', TOTAL, '', 'findings', stats.findings.total);
+  push('findings', TOTAL, '', 'referred', stats.findings.referred);
   const departments = [
     ...stats.referrals.byDepartment,
-    { departmentId: 'TOTAL', ...stats.referrals.totals },
+    { departmentId: TOTAL, ...stats.referrals.totals },
   ];
   for (const { departmentId, ...metrics } of departments) {
+    const name = departmentNames.get(departmentId) ?? departmentId;
     for (const [metric, value] of Object.entries(metrics)) {
-      rows.push(['referralsByDepartment', departmentId, metric, value]);
+      const note = value === null ? whyEmpty(metric, metrics) : null;
+      push('referralsByDepartment', departmentId, name, metric, value, note);
     }
   }
   return toCsv(rows);
 };
 
-/** The duty record as rows: one per activity attended, one per finding raised. */
-export const dutyRecordCsv = (record: DutyRecord): string => {
+/**
+ * The duty record as rows: one per activity attended, one per finding raised, with the
+ * referral it led to. Codes in their own columns, each with its Chinese name beside it; the due
+ * date as the China calendar date (`formatDueDate`, as every email and page names it).
+ */
+export const dutyRecordCsv = (
+  record: DutyRecord,
+  departmentNames: DepartmentNames = new Map(),
+): string => {
   const referrals = new Map(record.referrals.map((r) => [r.referralId, r]));
   const rows: unknown[][] = [
     [
-      'row',
-      'date',
-      'activityId',
-      'activityType',
-      'title',
-      'findingId',
-      'kind',
-      'category',
-      'referralId',
-      'departmentId',
-      'referralStatus',
-      'result',
+      '行 row',
+      '时间 date',
+      '活动编号 activityId',
+      '活动类型 activityType',
+      '活动类型名称 activity type name',
+      '标题 title',
+      '问题编号 findingId',
+      '性质 kind',
+      '性质名称 kind name',
+      '类别 category',
+      '类别名称 category name',
+      '转办编号 referralId',
+      '承办单位 departmentId',
+      '承办单位名称 department name',
+      '办理期限 due date',
+      '办理状态 referralStatus',
+      '办理状态名称 status name',
+      '办理结果 result',
+      '办理结果名称 result name',
     ],
   ];
   for (const activity of record.activities) {
@@ -84,31 +202,34 @@ export const dutyRecordCsv = (record: DutyRecord): string => {
       activity.startsAt,
       activity.activityId,
       activity.type,
+      zh(ACTIVITY_TYPES, activity.type),
       activity.title,
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
+      ...Array<string>(13).fill(''),
     ]);
   }
   for (const finding of record.findings) {
     const referral = finding.referralId ? referrals.get(finding.referralId) : undefined;
+    const departmentId = referral?.departmentId ?? '';
     rows.push([
       'FINDING',
       finding.recordedAt,
       finding.activityId,
       '',
       '',
+      '',
       finding.findingId,
       finding.kind,
+      zh(FINDING_KIND_NAMES, finding.kind),
       finding.category,
+      zh(FINDING_CATEGORIES, finding.category),
       finding.referralId ?? '',
-      referral?.departmentId ?? '',
+      departmentId,
+      departmentId ? (departmentNames.get(departmentId) ?? departmentId) : '',
+      referral?.dueDate ? formatDueDate(referral.dueDate, 'iso') : '',
       referral?.status ?? '',
+      zhNameOf(REFERRAL_STATUS_NAMES, referral?.status),
       referral?.result ?? '',
+      zhNameOf(REPLY_RESULT_NAMES, referral?.result),
     ]);
   }
   return toCsv(rows);

@@ -15,7 +15,7 @@ import { parseQuery, statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
 import { statisticsQuerySchema } from './schemas.js';
-import { readStatistics } from './store.js';
+import { departmentNamesOf, readStatistics } from './store.js';
 
 const env = parseEnv(auditStatisticsEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -49,7 +49,13 @@ export const handler = middy<HttpEvent, HttpResult>()
           'content-type': CSV_CONTENT_TYPE,
           'content-disposition': `attachment; filename="statistics-${query.from}-${query.to}.csv"`,
         },
-        body: statisticsCsv(statistics),
+        body: statisticsCsv(
+          statistics,
+          await departmentNamesOf(
+            deps,
+            statistics.referrals.byDepartment.map((row) => row.departmentId),
+          ),
+        ),
       };
     }
     return jsonResponse(200, { statistics });

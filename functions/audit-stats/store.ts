@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import { mapLimit } from '../shared/map-limit.js';
 import { keys, toQueryParams, type KeyQuery, type PrimaryKey } from '../shared/data/keys.js';
-import { chinaYearBounds } from '../shared/domain/deadlines.js';
+import { chinaYearBounds, dueDateOf } from '../shared/domain/deadlines.js';
 import { OPEN_REFERRALS_ATTRIBUTE, outcomeCounts, referralIdsOf, type DutyEntry } from './duty.js';
 import {
   buildDutyRecord,
@@ -95,6 +95,8 @@ const REFERRAL_FACT_ATTRIBUTES = [
   'routing',
   'outcome',
   'closedAt',
+  'dueDate',
+  'dueAt',
 ] as const;
 
 /** The last day (`YYYY-MM-DD`) of a month `YYYY-MM`. */
@@ -270,6 +272,7 @@ export const readDutyPage = async (
           result: facts.result,
           answeredAt: facts.answeredAt,
           answeredOnTime: row.outcome?.answeredOnTime ?? null,
+          dueDate: row.dueDate || row.dueAt ? dueDateOf(row) : null,
         },
       ];
     }),
@@ -345,4 +348,23 @@ export const readDutyRecord = async (
       ).values(),
     ],
   });
+};
+
+/**
+ * The names of departments by id, for exports people read (one BatchGetItem of at most a few
+ * dozen items; a department no longer on file is left out and shows its id).
+ */
+export const departmentNamesOf = async (
+  deps: ReadDeps,
+  departmentIds: Iterable<string>,
+): Promise<Map<string, string>> => {
+  const ids = [...new Set(departmentIds)].filter((id) => id !== 'TOTAL');
+  const found = await batchGetByKey<{ name?: unknown }>(
+    deps,
+    ids.map((id) => [id, keys.department(id)] as const),
+    { attributes: ['name'] },
+  );
+  return new Map(
+    [...found].flatMap(([id, item]) => (typeof item.name === 'string' ? [[id, item.name]] : [])),
+  );
 };

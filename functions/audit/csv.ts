@@ -1,27 +1,33 @@
-import { ACTIVITY_TYPES, STREETS } from '../shared/domain/reference.js';
+import {
+  ACTIVITY_STATUS_NAMES,
+  ACTIVITY_TYPES,
+  REFERRAL_STATUS_NAMES,
+  STREETS,
+  zhNameOf,
+} from '../shared/domain/reference.js';
 import type { AuditActivityView } from './activities.js';
 
 /** UTF-8 byte-order mark: Excel then opens the Chinese text correctly. */
 export const BOM = '\uFEFF';
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-/** The columns of the CSV export of `GET /audit/activities`, header in Chinese and English. */
+/**
+ * The columns of the CSV export of `GET /audit/activities`, header in Chinese and English. Codes
+ * keep their own columns (what a program reads), each with its Chinese name beside it.
+ */
 export const AUDIT_ACTIVITY_COLUMNS: readonly {
   header: string;
   value: (item: AuditActivityView) => string | number | null;
 }[] = [
   { header: '活动编号 Activity ID', value: (a) => a.id },
   { header: '标题 Title', value: (a) => a.title },
-  {
-    header: '类型 Type',
-    value: (a) => ACTIVITY_TYPES[a.type as keyof typeof ACTIVITY_TYPES]?.zh ?? a.type,
-  },
-  {
-    header: '街道 Street',
-    value: (a) => STREETS[a.street as keyof typeof STREETS]?.zh ?? a.street,
-  },
+  { header: '类型 Type', value: (a) => zhNameOf(ACTIVITY_TYPES, a.type) },
+  { header: '类型代码 Type code', value: (a) => a.type },
+  { header: '街道 Street', value: (a) => zhNameOf(STREETS, a.street) },
+  { header: '街道代码 Street code', value: (a) => a.street },
   { header: '组织者 Organiser', value: (a) => a.organiserId },
-  { header: '状态 Status', value: (a) => a.status },
+  { header: '状态 Status', value: (a) => zhNameOf(ACTIVITY_STATUS_NAMES, a.status) },
+  { header: '状态代码 Status code', value: (a) => a.status },
   { header: '开始时间 Starts at', value: (a) => a.startsAt },
   { header: '结束时间 Ended at', value: (a) => a.endedAt },
   { header: '邀请人数 Invited', value: (a) => a.attendance.invited },
@@ -32,6 +38,13 @@ export const AUDIT_ACTIVITY_COLUMNS: readonly {
   { header: '转办件数 Referrals', value: (a) => a.referrals.total },
   {
     header: '转办结果 Referral outcomes',
+    value: (a) =>
+      Object.entries(a.referrals.byStatus)
+        .map(([status, count]) => `${zhNameOf(REFERRAL_STATUS_NAMES, status)} ${count}`)
+        .join('；'),
+  },
+  {
+    header: '转办结果代码 Referral outcome codes',
     value: (a) =>
       Object.entries(a.referrals.byStatus)
         .map(([status, count]) => `${status}:${count}`)

@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
-import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent } from '../shared/http/types.js';
 import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -12,7 +12,9 @@ export const parseQuery = <S extends z.ZodMiniType>(
   what = 'query parameters',
 ): z.output<S> => {
   refuseIllFormed(what, event.queryStringParameters);
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  const parsed = schema.safeParse(event.queryStringParameters ?? {}, {
+    error: explainingErrorMap,
+  });
   if (!parsed.success) {
     const issues = toFieldIssues(parsed.error);
     throw new ValidationError(describeIssues(what, issues), issues);

@@ -1,6 +1,6 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { appendAuditEvent } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import {
@@ -169,11 +169,7 @@ const mark = async (
           ...appendAuditEvent({
             tableName: deps.tableName,
             streamId: keys.auditStreamOfReferral(referral.id),
-            head: {
-              key: keys.referral(referral.id),
-              seq: referral.auditSeq,
-              hash: referral.auditHash,
-            },
+            head: streamHead(keys.referral(referral.id), referral),
             change: { set: { emailDelivery: full, updatedAt: delivery.at } },
             event: {
               at: delivery.at,

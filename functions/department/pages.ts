@@ -1,4 +1,5 @@
 import escapeHtml from 'escape-html';
+import { formatDueDate } from '../shared/domain/deadlines.js';
 import { LETTERHEAD, referralReference } from '../shared/domain/letterhead.js';
 import { FINDING_CATEGORIES, type FindingCategory } from '../shared/domain/reference.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
@@ -203,7 +204,7 @@ ${model.history
     ? `<p class="note">延期申请：${e(
         { PENDING: '待审批', GRANTED: '已批准', REFUSED: '未批准' }[model.extension.status] ??
           model.extension.status,
-      )}${model.extension.newDueDate ? `，新的办理期限 ${e(model.extension.newDueDate)}` : ''}${
+      )}${model.extension.newDueDate ? `，新的办理期限 ${e(formatDueDate(model.extension.newDueDate, 'zh'))}` : ''}${
         model.extension.decisionReason ? `（${e(model.extension.decisionReason)}）` : ''
       } <span class="en">Extension request: ${e(model.extension.status)}</span></p>`
     : '';
@@ -213,7 +214,7 @@ ${sender(model.referralId)}
 <dt>活动</dt><dd>${e(model.activityTitle)}</dd>
 <dt>承办单位</dt><dd>${e(model.departmentName)}</dd>
 ${model.committeeName ? `<dt>督办工委</dt><dd>${e(model.committeeName)}</dd>` : ''}
-${model.dueDate ? `<dt>办理期限</dt><dd>${e(model.dueDate)}</dd>` : ''}
+${model.dueDate ? `<dt>办理期限</dt><dd>${e(formatDueDate(model.dueDate, 'zh'))} <span class="en">by the end of ${e(formatDueDate(model.dueDate, 'en'))}</span></dd>` : ''}
 <dt>状态</dt><dd>${e(status.zh)} <span class="en">${e(status.en)}</span></dd>
 </dl>
 ${extension}

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
@@ -120,7 +120,7 @@ export const rate = async (
     const { items } = appendAuditEvent({
       tableName: deps.tableName,
       streamId: keys.auditStreamOfReferral(referral.id),
-      head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+      head: streamHead(keys.referral(referral.id), referral),
       change: { set: { ratings, updatedAt: at } },
       event: {
         at,

@@ -1,5 +1,6 @@
 import type { FindingCategory } from '../shared/domain/reference.js';
-import { appendAuditEvent } from '../shared/data/audit.js';
+import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
+import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
@@ -56,6 +57,7 @@ export interface ResponsePageModel {
   activityTitle: string;
   departmentName: string;
   committeeName?: string;
+  /** The China calendar date it is due by (`YYYY-MM-DD`). */
   dueDate?: string;
   findings: { description: string; category: FindingCategory; place: string }[];
   history: {
@@ -138,7 +140,7 @@ export const responsePage = async (
     activityTitle: activity?.title ?? '',
     departmentName: department?.name ?? referral.departmentId,
     ...(committee ? { committeeName: committee.name } : {}),
-    ...(referral.dueDate ? { dueDate: referral.dueDate } : {}),
+    ...(referral.dueDate || referral.dueAt ? { dueDate: dueDateOf(referral) } : {}),
     // The department needs what is wrong and where, never who raised it.
     findings: findings.map((finding) => ({
       description: finding.description,
@@ -270,7 +272,7 @@ export const respond = async (
     const { items } = appendAuditEvent({
       tableName: deps.tableName,
       streamId: keys.auditStreamOfReferral(referral.id),
-      head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+      head: streamHead(keys.referral(referral.id), referral),
       change: {
         set: { ...change.set, updatedAt: at },
         condition: {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { FINDING_CATEGORY_CODES, STREET_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
-import { DEPUTY_ID_PATTERN } from '../activities/schemas.js';
+import { referenceId } from '../shared/reference-ids.js';
 import { FINDING_KINDS } from './model.js';
 
 export const activityId = z
@@ -33,11 +33,7 @@ export const recordFindingBodySchema = z
     /** A resident's problem (organisers at a reception day, or a deputy on a visit). */
     resident: z.optional(residentSchema),
     /** Organisers only: the deputy on whose behalf the finding is recorded. */
-    deputyId: z.optional(
-      z
-        .string()
-        .check(z.regex(DEPUTY_ID_PATTERN, { message: 'must be a deputy id such as dep-0001' })),
-    ),
+    deputyId: z.optional(referenceId('deputy')),
   })
   .check(
     z.superRefine((body, context) => {

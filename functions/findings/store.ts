@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../shared/data/activities.js';
 import { getActivity } from '../shared/data/activities.js';
-import { appendAuditEvent, canonicalJson, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  canonicalJson,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
@@ -179,7 +184,7 @@ export const changeActivity = async (
   const { items } = appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfActivity(activity.id),
-    head: { key: keys.activity(activity.id), seq: activity.auditSeq, hash: activity.auditHash },
+    head: streamHead(keys.activity(activity.id), activity),
     change: { ...change.change, set: { ...change.change?.set, updatedAt: at } },
     event: {
       at,

@@ -53,6 +53,7 @@ import type {
   UpdateDeputyBody,
   UpdateRoutingRuleBody,
 } from './schemas.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /**
  * Reference data as plain functions over a store. Every change is one TransactWriteItems: the
@@ -84,13 +85,22 @@ const INTERNAL = new Set([
   'auditSeq',
   'auditHash',
   'emailChangeNotice',
+  'auditAt',
 ]);
 
 /** What the API shows of a reference item: its own fields, not keys or audit internals. */
 export const toView = <T extends object>(item: T) =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !INTERNAL.has(name))) as Omit<
     T,
-    'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'auditSeq' | 'auditHash' | 'emailChangeNotice'
+    | 'pk'
+    | 'sk'
+    | 'listPk'
+    | 'listSk'
+    | 'entity'
+    | 'auditSeq'
+    | 'auditHash'
+    | 'emailChangeNotice'
+    | 'auditAt'
   >;
 
 // --- transactions and their failures ---
@@ -149,6 +159,7 @@ const auditedChange = (params: AuditedChange) =>
       key: { pk: params.item.pk, sk: params.item.sk },
       seq: params.item.auditSeq ?? 0,
       hash: params.item.auditHash ?? '0'.repeat(64),
+      at: params.item.auditAt,
     },
     change: params.change,
     event: {
@@ -711,7 +722,7 @@ export const listRoutingRulePage = (deps: Store, query: ListQuery, caller: Calle
 const checkTarget = async (deps: Store, departmentId: string, category: FindingCategory) => {
   const department = await getItem<DepartmentItem>(deps, keys.department(departmentId));
   const problem = !department
-    ? `unknown department ${departmentId}`
+    ? unknownReferenceMessage('department', departmentId)
     : !department.active
       ? `department ${departmentId} is not active`
       : !department.categories.includes(category)

@@ -1,12 +1,12 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import {
+  CODE_VOCABULARIES,
   DEPUTY_LEVELS,
-  STREETS,
+  codeMeant,
   type DeputyLevel,
-  type Street,
 } from '../shared/domain/reference.js';
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
-import { toFieldIssues } from '../shared/http/issues.js';
+import { explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import { ILL_FORMED_MESSAGE } from '../shared/http/well-formed.js';
 import { createDeputyBodySchema, type CreateDeputyBody } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -104,14 +104,7 @@ const LEVEL_ALIASES: Record<string, DeputyLevel> = {
 const levelOf = (value: string): string =>
   LEVEL_ALIASES[value.toUpperCase()] ?? LEVEL_ALIASES[value] ?? value;
 
-const streetOf = (value: string): string => {
-  const upper = value.toUpperCase();
-  const found = (Object.keys(STREETS) as Street[]).find((code) => {
-    const zh: string = STREETS[code].zh;
-    return code === upper || zh === value || zh.replace(/(街道|镇)$/, '') === value;
-  });
-  return found ?? value;
-};
+const streetOf = (value: string): string => codeMeant(CODE_VOCABULARIES.street, value) ?? value;
 
 const BOOLEANS: Record<string, boolean> = {
   true: true,
@@ -195,7 +188,7 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
     ...optional('liaisonStation'),
     ...(active === undefined ? {} : { active }),
   };
-  const parsed = createDeputyBodySchema.safeParse(body);
+  const parsed = createDeputyBodySchema.safeParse(body, { error: explainingErrorMap });
   if (!parsed.success) {
     for (const issue of toFieldIssues(parsed.error)) {
       const field = columnOf(issue.path);

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
-import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import { refuseIllFormed } from '../shared/http/well-formed.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -29,7 +29,9 @@ export const parseQuery = <TSchema extends z.ZodMiniType>(
   schema: TSchema,
 ): z.output<TSchema> => {
   refuseIllFormed('query parameters', event.queryStringParameters, ['query']);
-  const result = schema.safeParse(event.queryStringParameters ?? {});
+  const result = schema.safeParse(event.queryStringParameters ?? {}, {
+    error: explainingErrorMap,
+  });
   if (!result.success) {
     const issues = toFieldIssues(result.error, ['query']);
     throw new ValidationError(describeIssues('query parameters', issues), issues);

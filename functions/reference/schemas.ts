@@ -7,11 +7,9 @@ import {
   type Street,
 } from '../shared/domain/reference.js';
 import { ANY_STREET } from '../shared/domain/routing.js';
+import { referenceId } from '../shared/reference-ids.js';
 
 // Zod at the edge of the reference-data API. Bodies are strict: an unknown field is an error.
-
-/** Ids of reference items: the demo's `dep-0001`, `dept-water`, or a generated ULID. */
-export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const MAX_EMAILS = 5;
 
@@ -154,9 +152,6 @@ export const updateCommitteeBodySchema = z
 export type UpdateCommitteeBody = z.output<typeof updateCommitteeBodySchema>;
 
 // --- routing rules ---
-
-const referenceId = (what: string) =>
-  z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: `must be a ${what} id` }));
 
 export const createRoutingRuleBodySchema = z.strictObject({
   category: z.enum(FINDING_CATEGORY_CODES),

@@ -13,7 +13,12 @@ import {
   type ResponseItem,
   type RoutingEntry,
 } from '../department/referral.js';
-import { appendAuditEvent, verifyChain, type AuditEvent } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  verifyChain,
+  type AuditEvent,
+} from '../shared/data/audit.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
@@ -31,6 +36,7 @@ import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /**
  * The organisers' side of a referral (docs/referral-workflow.md): read it with its history,
@@ -79,7 +85,7 @@ const change = (
   appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfReferral(referral.id),
-    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    head: streamHead(keys.referral(referral.id), referral),
     change: {
       set: { ...set, updatedAt: event.at },
       condition: {
@@ -207,7 +213,12 @@ export const rerouteReferral = async (
   const department = await getItem<DepartmentItem>(deps, keys.department(body.departmentId));
   if (!department || !department.active) {
     throw new ValidationError(`Department ${body.departmentId} does not exist or is inactive`, [
-      { path: 'departmentId', message: 'must be an active department' },
+      {
+        path: 'departmentId',
+        message: department
+          ? 'must be an active department'
+          : unknownReferenceMessage('department', body.departmentId),
+      },
     ]);
   }
 
@@ -387,7 +398,7 @@ export const redriveReferral = async (
       appendAuditEvent({
         tableName: deps.tableName,
         streamId: keys.auditStreamOfReferral(referral.id),
-        head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+        head: streamHead(keys.referral(referral.id), referral),
         change: {
           set: { updatedAt: at },
           remove: ['failure'],

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids.js';
+import { referenceId } from '../shared/reference-ids.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.
 // eslint-disable-next-line no-control-regex
@@ -20,9 +21,7 @@ export const referralPathSchema = z.strictObject({
 
 /** Body of `POST /referrals/{referralId}/reroute`. */
 export const rerouteBodySchema = z.strictObject({
-  departmentId: z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a department id' })),
+  departmentId: referenceId('department'),
   reason,
 });
 

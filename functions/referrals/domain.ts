@@ -15,7 +15,12 @@ import {
 import type { FindingItem } from '../findings/model.js';
 import { withConflictRetry } from '../findings/store.js';
 import { getActivity } from '../shared/data/activities.js';
-import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
+import {
+  appendAuditEvent,
+  streamHead,
+  type AuditEventContent,
+  type HeadChange,
+} from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams } from '../shared/data/keys.js';
@@ -24,6 +29,7 @@ import { chunk, writeTransaction } from '../shared/data/transact.js';
 import {
   addDays,
   chinaDateOf,
+  dueDateOfInstant,
   dueInstantOf,
   planDeadlineCheck,
   secondsUntil,
@@ -146,7 +152,7 @@ export const referralChange = (
   appendAuditEvent({
     tableName: deps.tableName,
     streamId: keys.auditStreamOfReferral(referral.id),
-    head: { key: keys.referral(referral.id), seq: referral.auditSeq, hash: referral.auditHash },
+    head: streamHead(keys.referral(referral.id), referral),
     change: {
       ...change,
       set: { ...change.set, updatedAt: at },
@@ -347,7 +353,7 @@ export const sendReferralEmail = async (
       activityTitle: context.activity?.title ?? '',
       departmentName: context.department?.name ?? referral.departmentId,
       committeeName: context.committee?.name,
-      due,
+      dueDate: dueDateOfInstant(due),
       findings: emailFindings(context.findings),
       url: pageUrl(deps.publicBaseUrl, 'respond', token),
     });
@@ -519,7 +525,7 @@ export const checkReferralDeadlines = async (
       activityTitle: context.activity?.title ?? '',
       departmentName: context.department?.name ?? referral.departmentId,
       committeeName: context.committee?.name,
-      due,
+      dueDate: dueDateOfInstant(due),
     };
     const mail = {
       from: deps.senderEmail,
@@ -907,11 +913,7 @@ export const closeReferral = async (
         ...appendAuditEvent({
           tableName: deps.tableName,
           streamId: keys.auditStreamOfActivity(activity.id),
-          head: {
-            key: keys.activity(activity.id),
-            seq: activity.auditSeq,
-            hash: activity.auditHash,
-          },
+          head: streamHead(keys.activity(activity.id), activity),
           change: { set: { referralOutcomes, updatedAt: at } },
           event: {
             at,

@@ -2,6 +2,7 @@ import { FINDING_CATEGORIES, type Language } from '../shared/domain/reference.js
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
 import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import { formatDueDate } from '../shared/domain/deadlines.js';
 
 /**
  * The emails of the referral workflow, Chinese unless the activity's language is English. Every
@@ -14,15 +15,6 @@ export interface EmailFinding {
   description: string;
   place: string;
 }
-
-const TIME_ZONE = 'Asia/Shanghai';
-
-export const formatDue = (due: Date, language: Language): string =>
-  new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'long',
-    timeStyle: 'short',
-  }).format(due);
 
 const categoryName = (code: string, language: Language): string =>
   (FINDING_CATEGORIES as Record<string, Record<Language, string> | undefined>)[code]?.[language] ??
@@ -165,7 +157,8 @@ export interface ReferralEmailInput {
   activityTitle: string;
   departmentName: string;
   committeeName: string | undefined;
-  due: Date;
+  /** The China calendar date it is due by (`YYYY-MM-DD`; deadlines.ts `dueDateOfInstant`). */
+  dueDate: string;
   findings: EmailFinding[];
   url: string;
 }
@@ -175,7 +168,7 @@ const commonRows = (t: Texts, input: ReferralEmailInput, language: Language) =>
     [t.activity, input.activityTitle],
     [t.department, input.departmentName],
     ...(input.committeeName ? [[t.committee, input.committeeName]] : []),
-    [t.due, formatDue(input.due, language)],
+    [t.due, formatDueDate(input.dueDate, language)],
   ] as [string, string][];
 
 /** The referral email to the department, with the signed link to the response page. */

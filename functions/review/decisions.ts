@@ -8,6 +8,7 @@ import {
   type ReferralItem,
 } from '../findings/model.js';
 import type { DecisionInput } from './schemas.js';
+import { unknownReferenceMessage } from '../shared/reference-ids.js';
 
 /** What the review works on: every finding of the activity and its current referrals. */
 export interface ReviewState {
@@ -173,7 +174,7 @@ export const applyDecisions = (
         if (active === undefined) {
           issues.push({
             path: at('departmentId'),
-            message: `unknown department ${input.departmentId}`,
+            message: unknownReferenceMessage('department', input.departmentId),
           });
           return;
         }
@@ -283,7 +284,10 @@ export const applyReferralUpdate = (
   if (update.committeeId !== undefined) {
     const active = context.committees.get(update.committeeId);
     if (active === undefined) {
-      issues.push({ path: 'committeeId', message: `unknown committee ${update.committeeId}` });
+      issues.push({
+        path: 'committeeId',
+        message: unknownReferenceMessage('committee', update.committeeId),
+      });
     } else if (!active) {
       issues.push({
         path: 'committeeId',

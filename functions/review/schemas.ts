@@ -1,13 +1,8 @@
 import * as z from 'zod/mini';
 import { activityId, findingId } from '../findings/schemas.js';
+import { referenceId } from '../shared/reference-ids.js';
 
 export { activityPathSchema } from '../findings/schemas.js';
-
-/** Department and committee ids are reference-data ids such as `dept-water`. */
-const referenceId = (what: string) =>
-  z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: `must be a ${what} id` }));
 
 const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 

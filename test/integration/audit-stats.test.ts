@@ -252,9 +252,12 @@ describe('audit statistics and duty records', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await leadingBytes('auditor', statsPath(`&street=${STREET}&format=csv`))).toEqual(BOM);
-    expect(res.text).toContain('section,item,metric,value');
-    expect(res.text).toContain('personTimes,TOTAL,personTimes,2');
-    expect(res.text).toContain(`referralsByDepartment,${DEPARTMENT},sent,1`);
+    expect(res.text).toContain('分类 section,分类名称 section name,项目 item,项目名称 item name');
+    expect(res.text).toContain('personTimes,代表参加人次,TOTAL,合计,personTimes,人次,2,');
+    // The department's name from its reference item, beside its id.
+    expect(res.text).toContain(
+      `referralsByDepartment,转办（按承办单位）,${DEPARTMENT},测试住建局,sent,已转交,1,`,
+    );
   });
 
   it('scope: an organiser reads their own street only; deputies not at all', async () => {
@@ -289,7 +292,8 @@ describe('audit statistics and duty records', () => {
     const csv = await auditor.get(`${path}&format=csv`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await leadingBytes('auditor', `${path}&format=csv`)).toEqual(BOM);
-    expect(csv.text).toContain(`ACTIVITY,${START.toISOString()},${activityId}`);
+    expect(csv.text).toContain(`ACTIVITY,${START.toISOString()},${activityId},`);
+    expect(csv.text).toContain('办理期限 due date');
 
     const report = await deputy(TWO_SEATS).get(
       `/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`,

@@ -6,8 +6,8 @@ import { keys, type PrimaryKey } from './keys.js';
  * Hash-chained audit events.
  *
  * Each state change of an audited item (the stream head, e.g. an activity) is written in one
- * TransactWriteItems with its audit event. The head carries `auditSeq`/`auditHash` of the last
- * event; the change is conditional on `auditSeq` not having moved, and the event is put with
+ * TransactWriteItems with its audit event. The head carries `auditSeq`/`auditHash`/`auditAt` of
+ * the last event; the change is conditional on `auditSeq` not having moved, and the event is put with
  * `attribute_not_exists(pk)`, so two writers can never both append event n+1. Each event's
  * `hash` covers its content and the previous event's hash: editing, removing or reordering any
  * stored event breaks the chain at that point, which {@link verifyChain} reports.
@@ -40,7 +40,33 @@ export interface StreamHead {
   seq: number;
   /** `auditHash` read from the head item: the hash of its last event. */
   hash: string;
+  /**
+   * `auditAt` read from the head item: the time its last event carries (absent on items
+   * written before the head kept it).
+   */
+  at?: string | undefined;
 }
+
+/** The stream head held by an audited item (its `auditSeq`, `auditHash`, `auditAt`). */
+export const streamHead = (
+  key: PrimaryKey,
+  item: { auditSeq: number; auditHash: string; auditAt?: unknown },
+): StreamHead => ({
+  key,
+  seq: item.auditSeq,
+  hash: item.auditHash,
+  ...(typeof item.auditAt === 'string' ? { at: item.auditAt } : {}),
+});
+
+/**
+ * The time an appended event carries: when its change was made (`at`), unless the stream's last
+ * event carries a later time, in which case that one. Two writers race for the head (a workflow
+ * step and the organiser's route that woke it, Lambdas on clocks a few milliseconds apart), and
+ * the one that wins the head may have read its clock first; the chain's order is the order in
+ * which changes were committed, so its times must not go back along it.
+ */
+export const chainedEventTime = (at: string, previousAt: string | undefined): string =>
+  previousAt !== undefined && Date.parse(previousAt) > Date.parse(at) ? previousAt : at;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -131,7 +157,7 @@ export const startAuditStream = (params: {
       {
         Put: {
           TableName: params.tableName,
-          Item: { ...params.head, auditSeq: event.seq, auditHash: event.hash },
+          Item: { ...params.head, auditSeq: event.seq, auditHash: event.hash, auditAt: event.at },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -167,15 +193,24 @@ export const appendAuditEvent = (params: {
   event: AuditEventContent;
 }): { event: AuditEvent; items: TransactItem[] } => {
   const { head, change } = params;
-  const event = buildAuditEvent(params.streamId, { seq: head.seq, hash: head.hash }, params.event);
+  const event = buildAuditEvent(
+    params.streamId,
+    { seq: head.seq, hash: head.hash },
+    { ...params.event, at: chainedEventTime(params.event.at, head.at) },
+  );
 
-  const names: Record<string, string> = { '#auditSeq': 'auditSeq', '#auditHash': 'auditHash' };
+  const names: Record<string, string> = {
+    '#auditSeq': 'auditSeq',
+    '#auditHash': 'auditHash',
+    '#auditAt': 'auditAt',
+  };
   const values: Record<string, unknown> = {
     ':prevSeq': head.seq,
     ':nextSeq': event.seq,
     ':nextHash': event.hash,
+    ':nextAt': event.at,
   };
-  const sets = ['#auditSeq = :nextSeq', '#auditHash = :nextHash'];
+  const sets = ['#auditSeq = :nextSeq', '#auditHash = :nextHash', '#auditAt = :nextAt'];
   Object.entries(change.set ?? {}).forEach(([name, value], index) => {
     names[`#s${index}`] = name;
     values[`:s${index}`] = value;

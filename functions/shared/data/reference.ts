@@ -33,6 +33,8 @@ export interface Store {
 export interface AuditedHead {
   auditSeq: number;
   auditHash: string;
+  /** The time the stream's last event carries (see data/audit.ts). */
+  auditAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -107,6 +107,48 @@ export const dueInstantOf = (
   throw new Error('The referral has no due date');
 };
 
+/**
+ * The calendar date (China time) of a due instant: the day by the end of which the referral is
+ * due. A due date `2027-01-06` is due at `endOfChinaDay` (7 January 00:00 in Beijing), and that
+ * instant belongs to 6 January here, so the date and the deadline checks never disagree.
+ */
+export const dueDateOfInstant = (due: Date): string => chinaDateOf(new Date(due.getTime() - 1));
+
+/** The calendar date a referral is due by (see {@link dueInstantOf} for which instant). */
+export const dueDateOf = (
+  referral: { dueAt?: string | undefined; dueDate?: string | undefined },
+  fallback?: Date,
+): string => dueDateOfInstant(dueInstantOf(referral, fallback));
+
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/**
+ * The one rendering of a due date (`YYYY-MM-DD`, a China calendar date) for people: `zh`
+ * 2027年1月6日, `en` 6 January 2027, `iso` 2027-01-06 (exports). Every email, page and export
+ * shows a due date through this, so they all name the same day, never a time of the next one.
+ */
+export const formatDueDate = (date: string, style: 'zh' | 'en' | 'iso'): string => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new Error(`Invalid due date: ${JSON.stringify(date)}`);
+  const [, year, month, day] = match as unknown as [string, string, string, string];
+  if (style === 'iso') return date;
+  if (style === 'zh') return `${year}年${Number(month)}月${Number(day)}日`;
+  return `${Number(day)} ${MONTHS_EN[Number(month) - 1] ?? month} ${year}`;
+};
+
 /** Whole seconds from `now` to `at`, at least 1 (what `TimeoutSecondsPath` accepts). */
 export const secondsUntil = (at: Date, now: Date): number =>
   Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));

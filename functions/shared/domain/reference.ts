@@ -115,3 +115,84 @@ export const FINDING_CATEGORY_CODES = Object.keys(FINDING_CATEGORIES) as [
   FindingCategory,
   ...FindingCategory[],
 ];
+
+/** A vocabulary of codes with their names: what the API takes, what people read. */
+export interface CodeVocabulary {
+  /** What one code names, in English (error messages) and Chinese (docs). */
+  what: { en: string; zh: string };
+  names: Readonly<Record<string, { zh: string; en: string }>>;
+}
+
+/**
+ * The vocabularies a caller must spell as codes: the table of codes in
+ * docs/reference-codes.md is generated from them (`npm run codes`), and an unknown value is
+ * answered with their codes and names (functions/shared/http/issues.ts).
+ */
+export const CODE_VOCABULARIES = {
+  street: { what: { en: 'street', zh: '街道（镇）' }, names: STREETS },
+  activityType: { what: { en: 'activity type', zh: '活动类型' }, names: ACTIVITY_TYPES },
+  findingCategory: { what: { en: 'finding category', zh: '问题类别' }, names: FINDING_CATEGORIES },
+  deputyLevel: { what: { en: 'deputy level', zh: '代表层级' }, names: DEPUTY_LEVELS },
+} as const satisfies Record<string, CodeVocabulary>;
+
+const comparable = (text: string) =>
+  text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The code a caller meant by `input`: the code in other letter case, its Chinese or English name,
+ * or a street's Chinese name without 街道/镇 (文冲 for 文冲街道).
+ */
+export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | undefined => {
+  if (typeof input !== 'string' || input.length > 100) return undefined;
+  const wanted = comparable(input);
+  if (!wanted) return undefined;
+  return Object.entries(vocabulary.names).find(([code, name]) =>
+    [code, name.zh, name.en, name.zh.replace(/(街道|镇)$/u, '')].some(
+      (form) => comparable(form) === wanted,
+    ),
+  )?.[0];
+};
+
+/** Kinds of findings (问题的性质) with their names; the API's codes are in findings/model.ts. */
+export const FINDING_KIND_NAMES = {
+  PROBLEM: { zh: '问题', en: 'Problem' },
+  SUGGESTION: { zh: '意见建议', en: 'Suggestion' },
+  INSPECTION_ISSUE: { zh: '检查发现问题', en: 'Inspection issue' },
+  CONSULTATION: { zh: '咨询', en: 'Consultation' },
+} as const;
+
+/** The final statuses of an activity as an auditor's list and exports name them. */
+export const ACTIVITY_STATUS_NAMES = {
+  COMPLETED: { zh: '已完成', en: 'Completed' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  FAILED: { zh: '失败', en: 'Failed' },
+} as const;
+
+/** A referral's statuses as exports name them (the department's page words them for it). */
+export const REFERRAL_STATUS_NAMES = {
+  DRAFT: { zh: '草稿', en: 'Draft' },
+  APPROVED: { zh: '已批准', en: 'Approved' },
+  DISPATCHED: { zh: '已交办', en: 'Dispatched' },
+  SENT: { zh: '已转交', en: 'Sent' },
+  ACKNOWLEDGED: { zh: '已签收', en: 'Acknowledged' },
+  OVERDUE: { zh: '逾期', en: 'Overdue' },
+  RETURNED: { zh: '已退回', en: 'Returned' },
+  REPLIED: { zh: '已答复', en: 'Replied' },
+  REOPENED: { zh: '重新办理', en: 'Reopened' },
+  CLOSED: { zh: '已办结', en: 'Closed' },
+  CLOSED_BY_COMMITTEE: { zh: '督办工委已办结', en: 'Closed by the supervising committee' },
+} as const;
+
+/** A department's answer (办理结果) as exports name it. */
+export const REPLY_RESULT_NAMES = {
+  RESOLVED: { zh: '已解决', en: 'Resolved' },
+  PARTLY_RESOLVED: { zh: '部分解决', en: 'Partly resolved' },
+  UNRESOLVABLE: { zh: '暂不能解决', en: 'Cannot be resolved for now' },
+  CANNOT_BE_RESOLVED: { zh: '暂不能解决', en: 'Cannot be resolved for now' },
+} as const;
+
+/** The Chinese name of a code in one of the tables above; the code itself when it has none. */
+export const zhNameOf = (
+  table: Readonly<Record<string, { zh: string }>>,
+  code: string | null | undefined,
+): string => (code ? (Object.hasOwn(table, code) ? table[code]!.zh : code) : '');

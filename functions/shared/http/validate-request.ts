@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod/mini';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
-import { describeIssues, requiredErrorMap, toFieldIssues } from './issues.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from './issues.js';
 import type { HttpEvent, ValidatedHttpEvent } from './types.js';
 import { bodyText, refuseIllFormed } from './well-formed.js';
 import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -35,7 +35,7 @@ export const validateRequest = <
     const event = request.event as unknown as HttpEvent;
 
     if (schemas.headers) {
-      const headers = schemas.headers.safeParse(event.headers ?? {}, { error: requiredErrorMap });
+      const headers = schemas.headers.safeParse(event.headers ?? {}, { error: explainingErrorMap });
       if (!headers.success) {
         const issues = toFieldIssues(headers.error, ['headers']);
         throw new ValidationError(describeIssues('request headers', issues), issues, {
@@ -52,7 +52,7 @@ export const validateRequest = <
 
     if (schemas.pathParameters) {
       const path = schemas.pathParameters.safeParse(event.pathParameters ?? {}, {
-        error: requiredErrorMap,
+        error: explainingErrorMap,
       });
       if (!path.success) {
         const issues = toFieldIssues(path.error);
@@ -62,7 +62,7 @@ export const validateRequest = <
     }
 
     if (schemas.body) {
-      const body = schemas.body.safeParse(json, { error: requiredErrorMap });
+      const body = schemas.body.safeParse(json, { error: explainingErrorMap });
       if (!body.success) {
         const issues = toFieldIssues(body.error);
         throw new ValidationError(describeIssues('request body', issues), issues);

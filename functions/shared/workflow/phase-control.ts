@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity } from '../data/activities.js';
-import { appendAuditEvent } from '../data/audit.js';
+import { appendAuditEvent, streamHead } from '../data/audit.js';
 import type { ActivityItem } from '../data/items.js';
 import { keys } from '../data/keys.js';
 import { writeTransaction } from '../data/transact.js';
@@ -130,11 +130,7 @@ const recordEnded = async (
       const { items } = appendAuditEvent({
         tableName: deps.tableName,
         streamId: keys.auditStreamOfActivity(input.activityId),
-        head: {
-          key: keys.activity(input.activityId),
-          seq: activity.auditSeq,
-          hash: activity.auditHash,
-        },
+        head: streamHead(keys.activity(input.activityId), activity),
         change: { set: { updatedAt: endedAt } },
         event: {
           at: endedAt,

@@ -303,10 +303,39 @@ describe('CSV and the duty report', () => {
       activities: [],
       referrals: [facts()],
     });
-    const csv = statisticsCsv(stats);
+    const csv = statisticsCsv(stats, new Map([['dept-water', '区水务局']]));
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv).toContain('\r\nreferralsByDepartment,dept-water,sent,1\r\n');
-    expect(csv).toContain('referralsByDepartment,TOTAL,resolutionRate,1');
+    expect(csv.slice(1).split('\r\n')[0]).toBe(
+      '分类 section,分类名称 section name,项目 item,项目名称 item name,指标 metric,指标名称 metric name,数值 value,说明 note',
+    );
+    expect(csv).toContain(
+      '\r\nreferralsByDepartment,转办（按承办单位）,dept-water,区水务局,sent,已转交,1,\r\n',
+    );
+    expect(csv).toContain(
+      'referralsByDepartment,转办（按承办单位）,TOTAL,合计,resolutionRate,办成率,1,',
+    );
+  });
+
+  it('names codes in Chinese beside them, and says why a rate is empty', () => {
+    const period = { from: '2020-07-01', to: '2020-07-31', street: null, type: null };
+    const open = statisticsCsv(
+      aggregateStatistics({
+        period,
+        activities: [],
+        referrals: [facts({ answeredAt: null, result: null, ratings: {}, closed: false })],
+      }),
+    );
+    // No name on file: the id stands in.
+    expect(open).toContain(
+      'dept-water,dept-water,resolutionRate,办成率,,"办理中，尚无答复 referrals still open, none answered"',
+    );
+    expect(open).toContain('satisfactionRate,满意率,,"办理中，尚无答复');
+    expect(open).toContain('medianDaysToAnswer,答复用时中位数（天）,,"办理中，尚无答复');
+    const unrated = statisticsCsv(
+      aggregateStatistics({ period, activities: [], referrals: [facts({ ratings: {} })] }),
+    );
+    expect(unrated).toContain('satisfactionRate,满意率,,尚无评价 no ratings yet');
+    expect(unrated).toMatch(/resolutionRate,办成率,1,\r\n/);
   });
 
   const record = buildDutyRecord({
@@ -343,6 +372,7 @@ describe('CSV and the duty report', () => {
         result: 'RESOLVED',
         answeredAt: '2020-07-09T00:00:00Z',
         answeredOnTime: true,
+        dueDate: '2020-08-06',
       },
     ],
   });
@@ -359,11 +389,16 @@ describe('CSV and the duty report', () => {
       referralsAnswered: 1,
       referralsResolved: 1,
     });
-    const csv = dutyRecordCsv(record);
+    const csv = dutyRecordCsv(record, new Map([['dept-water', '区水务局']]));
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv).toContain('"代表接待日, 文冲"');
+    expect(csv.slice(1).split('\r\n')[0]).toContain(
+      '活动类型 activityType,活动类型名称 activity type name',
+    );
     expect(csv).toContain(
-      'FINDING,2020-07-01T02:00:00Z,A1,,,F1,SUGGESTION,DRAINAGE,R1,dept-water,CLOSED,RESOLVED',
+      'ACTIVITY,2020-07-01T01:00:00Z,A1,RECEPTION_DAY,代表接待日,"代表接待日, 文冲"',
+    );
+    expect(csv).toContain(
+      'FINDING,2020-07-01T02:00:00Z,A1,,,,F1,SUGGESTION,意见建议,DRAINAGE,排水防涝,R1,dept-water,区水务局,2020-08-06,CLOSED,已办结,RESOLVED,已解决',
     );
   });
 

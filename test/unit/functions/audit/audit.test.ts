@@ -284,10 +284,14 @@ describe('CSV', () => {
     ]);
     expect(csv.startsWith(BOM)).toBe(true);
     const [header, row] = csv.slice(1).split('\r\n');
-    expect(header).toContain('活动编号 Activity ID,标题 Title,类型 Type,街道 Street');
+    expect(header).toContain(
+      '活动编号 Activity ID,标题 Title,类型 Type,类型代码 Type code,街道 Street,街道代码 Street code',
+    );
+    expect(header).toContain('状态 Status,状态代码 Status code');
     expect(row).toContain(`"'=HYPERLINK(""x""), ""引号"""`);
-    expect(row).toContain('专题调研,文冲街道');
-    expect(row).toContain('SENT:1');
+    // Names for people, codes beside them for programs.
+    expect(row).toContain('专题调研,THEMATIC_RESEARCH,文冲街道,WENCHONG,org-1,已完成,COMPLETED');
+    expect(row).toContain('已转交 1,SENT:1');
     expect(csvField(null)).toBe('');
     expect(csvField('-1')).toBe("'-1");
   });

@@ -92,7 +92,9 @@ describe('GET /respond/{token}', () => {
     expect(page.body).toContain('文冲村雨后积水严重');
     expect(page.body).toContain('排水防涝');
     expect(page.body).toContain('文冲街道人大工委');
-    expect(page.body).toContain('2026-12-31');
+    // The due date as the calendar date every email names, not the ISO string.
+    expect(page.body).toContain('2026年12月31日');
+    expect(page.body).toContain('by the end of 31 December 2026');
     expect(page.body).toContain('name="action" value="REPLY"');
     expect(page.body).not.toContain('王某某');
     expect(page.body).not.toContain('13800000000');

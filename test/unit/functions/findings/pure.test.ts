@@ -324,7 +324,10 @@ describe('applyDecisions', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
       { path: 'decisions.0.findingId', message: `unknown finding ${fid(9)}` },
-      { path: 'decisions.1.departmentId', message: 'unknown department dept-unknown' },
+      {
+        path: 'decisions.1.departmentId',
+        message: 'unknown department dept-unknown: GET /departments lists them',
+      },
       { path: 'decisions.2.departmentId', message: 'department dept-closed is not active' },
       { path: 'decisions.3.findingId', message: `finding ${fid(3)} is decided twice` },
       { path: 'decisions.4.findingId', message: `finding ${fid(2)} is decided twice` },
@@ -420,7 +423,7 @@ describe('applyReferralUpdate', () => {
       ),
     ).toThrow(/committee cmte-old is not active.*dueDate: must be after today/);
     expect(() => applyReferralUpdate(state, water.id, { committeeId: 'cmte-x' }, ctx)).toThrow(
-      /unknown committee/,
+      /unknown committee cmte-x: GET \/committees lists them/,
     );
     expect(() => applyReferralUpdate(state, water.id, { dueDate: '2022-01-01' }, ctx)).toThrow(
       /must be on or before/,

@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import {
   checkExtension,
   deadlineConfig,
+  dueDateOf,
+  dueDateOfInstant,
   dueInstantOf,
   endOfChinaDay,
+  formatDueDate,
   parseReminderDays,
   planDeadlineCheck,
   secondsUntil,
   statutoryLatestDueDate,
 } from '../../../../functions/shared/domain/deadlines';
+import {
+  renderEscalationEmail,
+  renderReferralEmail,
+  renderReminderEmail,
+} from '../../../../functions/referrals/emails';
 
 const DAY = 86_400;
 
@@ -98,5 +106,51 @@ describe('planDeadlineCheck', () => {
       nextCheckpoint: new Date(now.getTime() + 7 * DAY * 1000),
     });
     expect(planDeadlineCheck({ ...base, now, escalated: true }).action).toBe('NONE');
+  });
+});
+
+describe('one due date, one rendering (issue 18)', () => {
+  it('the due instant and the calendar date name the same day', () => {
+    // Due 6 January: the deadline checks use 7 January 00:00 in Beijing; people read 6 January.
+    const due = dueInstantOf({ dueDate: '2027-01-06' });
+    expect(due.toISOString()).toBe('2027-01-06T16:00:00.000Z');
+    expect(dueDateOfInstant(due)).toBe('2027-01-06');
+    expect(dueDateOf({ dueDate: '2027-01-06' })).toBe('2027-01-06');
+    // A deadline of seconds (tests) is named by the China day it falls in.
+    expect(dueDateOf({ dueAt: '2027-01-06T17:30:00.000Z', dueDate: '2027-01-06' })).toBe(
+      '2027-01-07',
+    );
+    expect(formatDueDate('2027-01-06', 'zh')).toBe('2027年1月6日');
+    expect(formatDueDate('2027-01-06', 'en')).toBe('6 January 2027');
+    expect(formatDueDate('2027-01-06', 'iso')).toBe('2027-01-06');
+    expect(() => formatDueDate('2027-01-06T00:00:00Z', 'zh')).toThrow();
+  });
+
+  it('every email of the referral workflow shows the due date, never a time of the next day', () => {
+    const common = {
+      activityTitle: '代表接待日',
+      departmentName: '区林业园林局',
+      committeeName: '城建环保工委',
+      dueDate: dueDateOfInstant(endOfChinaDay('2027-01-06')),
+    };
+    const finding = { category: 'ANCIENT_TREES', description: '古树', place: '暹岗村' };
+    for (const language of ['zh', 'en'] as const) {
+      const shown = formatDueDate('2027-01-06', language);
+      const emails = [
+        renderReferralEmail({
+          ...common,
+          language,
+          findings: [finding],
+          url: 'https://x/respond/t',
+        }),
+        renderReminderEmail({ ...common, language }),
+        renderEscalationEmail({ ...common, language, findings: [finding] }),
+      ];
+      for (const email of emails) {
+        expect(email.text).toContain(shown);
+        expect(email.html).toContain(shown);
+        expect(email.text).not.toMatch(/1月7日|7 January|00:00/);
+      }
+    }
   });
 });

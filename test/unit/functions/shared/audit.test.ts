@@ -6,6 +6,7 @@ import {
   buildAuditEvent,
   canonicalJson,
   startAuditStream,
+  streamHead,
   verifyChain,
   type AuditEvent,
 } from '../../../../functions/shared/data/audit.js';
@@ -119,7 +120,7 @@ describe('audit transaction entries', () => {
     expect(items).toHaveLength(2);
     expect(items[0]!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { pk: stream, auditSeq: 1, auditHash: event.hash },
+      Item: { pk: stream, auditSeq: 1, auditHash: event.hash, auditAt: 'now' },
     });
     expect(items[1]!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -143,7 +144,7 @@ describe('audit transaction entries', () => {
     const update = items[0]!.Update!;
     expect(update.ConditionExpression).toBe('#auditSeq = :prevSeq AND (#x = :x)');
     expect(update.UpdateExpression).toBe(
-      'SET #auditSeq = :nextSeq, #auditHash = :nextHash, #s0 = :s0 REMOVE #r0',
+      'SET #auditSeq = :nextSeq, #auditHash = :nextHash, #auditAt = :nextAt, #s0 = :s0 REMOVE #r0',
     );
     expect(update.ExpressionAttributeValues).toMatchObject({
       ':prevSeq': 4,
@@ -153,6 +154,48 @@ describe('audit transaction entries', () => {
       ':x': 'OLD',
     });
     expect(items[1]!.Put!.Item).toMatchObject({ sk: 'AUDIT#00000005' });
+  });
+
+  it('never carries a time before the previous event of the stream', () => {
+    // The race of issue 18: the organiser's route read its clock (…52.763) before the
+    // workflow step it woke appended CHECK_IN_OPENED (…52.767), and appended after it.
+    const head = {
+      key: { pk: stream, sk: 'ACTIVITY' },
+      seq: 6,
+      hash: 'b'.repeat(64),
+      at: '2026-12-06T10:00:52.767Z',
+    };
+    const append = (at: string) =>
+      appendAuditEvent({
+        tableName: 'T',
+        streamId: stream,
+        head,
+        change: {},
+        event: { at, actor: 'org', action: 'START_ENDED_BY_ORGANISER', before: null, after: null },
+      });
+    const late = append('2026-12-06T10:00:52.763Z');
+    expect(late.event.at).toBe('2026-12-06T10:00:52.767Z');
+    expect(late.items[0]!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':nextAt': '2026-12-06T10:00:52.767Z',
+    });
+    expect(verifyChain([late.event], { expectedPrevHash: 'b'.repeat(64) }).ok).toBe(true);
+    expect(append('2026-12-06T10:00:53.000Z').event.at).toBe('2026-12-06T10:00:53.000Z');
+    // A head written before it kept its time: the event's own time.
+    expect(
+      appendAuditEvent({
+        tableName: 'T',
+        streamId: stream,
+        head: streamHead(head.key, { auditSeq: 6, auditHash: head.hash }),
+        change: {},
+        event: {
+          at: '2026-12-06T10:00:52.763Z',
+          actor: 'o',
+          action: 'X',
+          before: null,
+          after: null,
+        },
+      }).event.at,
+    ).toBe('2026-12-06T10:00:52.763Z');
   });
 
   it('maps a cancelled transaction to ConcurrentModificationError', () => {

@@ -1,0 +1,30 @@
+import * as z from 'zod/mini';
+
+/**
+ * Ids of reference data (deputies, departments, committees): what the API takes, and where a
+ * caller who has a name (城建环保工委) finds the id. Every schema and every "unknown …" message
+ * about such an id says it the same way.
+ */
+
+/** Reference-data ids such as `dep-0001`, `dept-forestry`, `cmte-urban-construction`. */
+export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const REFERENCE_LISTS = {
+  deputy: { example: 'dep-0001', list: 'GET /deputies' },
+  department: { example: 'dept-forestry', list: 'GET /departments' },
+  committee: { example: 'cmte-urban-construction', list: 'GET /committees' },
+} as const;
+
+export type ReferenceKind = keyof typeof REFERENCE_LISTS;
+
+/** The message of a value that is not an id at all (a name, most often). */
+export const referenceIdMessage = (kind: ReferenceKind): string =>
+  `must be a ${kind} id such as ${REFERENCE_LISTS[kind].example}, not a name: ${REFERENCE_LISTS[kind].list} lists them with their ids`;
+
+/** The message of a well-formed id that names nothing. */
+export const unknownReferenceMessage = (kind: ReferenceKind, id: string): string =>
+  `unknown ${kind} ${id}: ${REFERENCE_LISTS[kind].list} lists them`;
+
+/** The schema of one reference-data id. */
+export const referenceId = (kind: ReferenceKind) =>
+  z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: referenceIdMessage(kind) }));

@@ -1,0 +1,64 @@
+// `npm run codes`: writes docs/reference-codes.md, the codes the API takes (streets, activity
+// types, finding categories, deputy levels) with their Chinese and English names, generated from
+// functions/shared/domain/reference.ts so the table cannot drift from what the API accepts.
+// `--check` only compares (test/unit/reference-codes.test.ts does the same).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import { CODE_VOCABULARIES } from '../functions/shared/domain/reference';
+
+export const REFERENCE_CODES_FILE = fileURLToPath(
+  new URL('../docs/reference-codes.md', import.meta.url),
+);
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The document as committed: generated, then formatted as Prettier formats docs/. */
+export const renderReferenceCodes = async (): Promise<string> => {
+  const sections = Object.values(CODE_VOCABULARIES).map(({ what, names }) =>
+    [
+      `## ${what.zh} ${what.en[0]!.toUpperCase()}${what.en.slice(1)}`,
+      '',
+      '| code | 中文 | English |',
+      '| --- | --- | --- |',
+      ...Object.entries(names).map(
+        ([code, name]) => `| \`${code}\` | ${cell(name.zh)} | ${cell(name.en)} |`,
+      ),
+    ].join('\n'),
+  );
+  const text = [
+    '# Reference codes 代码表',
+    '',
+    'The API takes and answers these codes; people read the names. Generated from',
+    '`functions/shared/domain/reference.ts` by `npm run codes` (a unit test fails when it is out',
+    'of date). A request that sends a name where a code belongs is answered with the code it',
+    'stands for (`street: "文冲"` → `must be a code: 文冲 → WENCHONG`). Departments, committees',
+    'and deputies are reference data with ids, not codes: `GET /departments`, `GET /committees`',
+    'and `GET /deputies` list them.',
+    '',
+    ...sections.flatMap((section) => [section, '']),
+  ].join('\n');
+  const options = (await resolveConfig(REFERENCE_CODES_FILE)) ?? {};
+  return format(text, { ...options, filepath: REFERENCE_CODES_FILE });
+};
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const text = await renderReferenceCodes();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(REFERENCE_CODES_FILE, 'utf8');
+    } catch {
+      // missing: out of date
+    }
+    if (current !== text) {
+      console.error('docs/reference-codes.md is out of date: run npm run codes');
+      process.exit(1);
+    }
+    console.log('docs/reference-codes.md is up to date');
+  } else {
+    writeFileSync(REFERENCE_CODES_FILE, text);
+    console.log('wrote docs/reference-codes.md');
+  }
+}
