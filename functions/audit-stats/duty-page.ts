@@ -1,6 +1,6 @@
 import { keys } from '../shared/data/keys.js';
 import { chinaYearBounds } from '../shared/domain/deadlines.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../audit/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/http/cursor.js';
 import type { DutyRecord } from './domain.js';
 import type { DutyQuery } from './schemas.js';
 import { readDutyPage, readDutySummary, type ReadDeps } from './store.js';

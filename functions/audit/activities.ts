@@ -10,7 +10,7 @@ import {
 } from '../shared/data/keys.js';
 import { ForbiddenError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/http/cursor.js';
 import { monthOf, type EndedActivityEntry, type EndedStatus } from './listing.js';
 import { MAX_PERIOD_MONTHS, type AuditActivitiesQuery } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale

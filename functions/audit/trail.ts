@@ -6,7 +6,7 @@ import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { AuditDeps } from './activities.js';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/http/cursor.js';
 import type { TrailQuery } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 

@@ -2,7 +2,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listEndedActivities } from '../../../../functions/audit/activities';
 import { auditActivitiesCsv, BOM, csvField } from '../../../../functions/audit/csv';
-import { decodeCursor, encodeCursor } from '../../../../functions/audit/cursor';
+import { decodeCursor, encodeCursor } from '../../../../functions/shared/http/cursor';
 import { endedActivityEntries, summarize } from '../../../../functions/audit/listing';
 import { auditActivitiesQuerySchema } from '../../../../functions/audit/schemas';
 import { toTrailEvent, verifyStream, verifyTrail } from '../../../../functions/audit/trail';

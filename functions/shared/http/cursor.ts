@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../shared/data/audit.js';
-import { ValidationError } from '../shared/errors.js';
+import { canonicalJson } from '../data/audit.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * Opaque pagination cursors: base64url of `{v, f, p}` where `p` is the position (a

@@ -1,8 +1,8 @@
 import type { z } from 'zod/mini';
-import { ValidationError } from '../shared/errors.js';
-import { describeIssues, toFieldIssues } from '../shared/http/issues.js';
-import type { HttpEvent } from '../shared/http/types.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { ValidationError } from '../errors.js';
+import { describeIssues, toFieldIssues } from './issues.js';
+import type { HttpEvent } from './types.js';
+import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema`; 422 naming every offending parameter. */
 export const parseQuery = <S extends z.ZodMiniType>(
