@@ -28,6 +28,7 @@ import { AuditApi } from './constructs/audit-api';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
+import { ListsApi } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { ReferenceApi } from './constructs/reference-api';
 import { ReferralApi } from './constructs/referral-api';
@@ -271,6 +272,7 @@ export class LiandongStack extends Stack {
 
     new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
     new AuditApi(this, 'Audit', { table, api, logRetention: retention });
+    new ListsApi(this, 'Lists', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {
