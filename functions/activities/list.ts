@@ -92,8 +92,15 @@ export interface ListPlan {
   binding: Record<string, unknown>;
 }
 
-const activityIdOfSortKey = (sortKey: string): string =>
-  sortKey.slice(sortKey.lastIndexOf('#') + 1);
+const SORT_KEY =
+  /^(?:ACTIVITY#)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#([0-9A-Za-z_-]{1,64})$/;
+
+/** The activity id of a listing or ownership sort key; throws for anything else. */
+const activityIdOfSortKey = (sortKey: string): string => {
+  const match = SORT_KEY.exec(sortKey);
+  if (!match) throw new Error('Not an activity sort key');
+  return match[1]!;
+};
 
 /**
  * The partitions a query reads and the filter applied to them. One organiser: their ownership
