@@ -101,6 +101,8 @@ const EXPECTED: Record<string, Case> = {
       invitedDeputyIds: [INVITED],
     }),
   },
+  // Every organiser lists (a street organiser only their street's), auditors read.
+  'GET /activities': { allow: 'O X A', path: () => ({}), query: () => '?limit=5' },
   'GET /activities/{activityId}': { allow: 'O D A', path: act('start') },
   'POST /activities/{activityId}/attendance/close': { allow: 'O', path: act('attendance') },
   'POST /activities/{activityId}/cancel': {
