@@ -372,7 +372,9 @@ export const keys = {
     partitionKeyName: 'ownerPk',
     partitionKey: `ORGANISER#${id(organiserId, 'organiser id')}`,
     sortKeyName: 'ownerSk',
-    ...(period ? { sortKeyRange: startRange('ACTIVITY#', period) } : { sortKeyPrefix: 'ACTIVITY#' }),
+    ...(period
+      ? { sortKeyRange: startRange('ACTIVITY#', period) }
+      : { sortKeyPrefix: 'ACTIVITY#' }),
   }),
 
   // --- email delivery (issue 4, functions/shared/email/send-once.ts) ---
