@@ -101,8 +101,13 @@ const EXPECTED: Record<string, Case> = {
       invitedDeputyIds: [INVITED],
     }),
   },
-  // Every organiser lists (a street organiser only their street's), auditors read.
-  'GET /activities': { allow: 'O X A', path: () => ({}), query: () => '?limit=5' },
+  // Every organiser lists (a street organiser only their street's), auditors read. The own
+  // organiser's activities: the other street's organiser must see none of them.
+  'GET /activities': {
+    allow: 'O X A',
+    path: () => ({}),
+    query: () => `?organiserId=org-own-${RUN}&limit=5`,
+  },
   'GET /activities/{activityId}': { allow: 'O D A', path: act('start') },
   'POST /activities/{activityId}/attendance/close': { allow: 'O', path: act('attendance') },
   'POST /activities/{activityId}/cancel': {
