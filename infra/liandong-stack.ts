@@ -29,6 +29,7 @@ import { AuditApi } from './constructs/audit-api';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
+import { ListsApi } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
 import { parseRetention } from '../functions/privacy/retention';
@@ -289,6 +290,7 @@ export class LiandongStack extends Stack {
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
     new AuditApi(this, 'Audit', { table, api, logRetention: retention });
+    new ListsApi(this, 'Lists', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {

@@ -39,3 +39,8 @@ export const cancelActivityEnvSchema = z.object({
   /** Residents' retention starts at the cancellation (docs/privacy.md). */
   ...residentRetentionEnv,
 });
+
+/** `GET /activities`: reads the listing and ownership indexes only. */
+export const listActivitiesEnvSchema = z.object({
+  TABLE_NAME: tableName,
+});

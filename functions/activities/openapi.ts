@@ -1,9 +1,11 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { cancelActivityBodySchema } from './cancel.js';
 import {
+  activityListSchema,
   activityPathSchema,
   createActivityBodySchema,
   idempotencyHeadersSchema,
+  listActivitiesQuerySchema,
   MAX_DAYS_AHEAD,
   redriveActivityBodySchema,
 } from './schemas.js';
@@ -34,6 +36,32 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       400: 'malformed JSON or Idempotency-Key',
       409: 'a request with this Idempotency-Key is still in progress',
       422: '{message, issues: [{path, message}]}: every invalid field named',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/activities',
+    summary: 'List activities: by status, street, type, start period, organiser, waiting on me',
+    description: [
+      'Activities by start time (then id), earliest first, a page at a time: pass `nextCursor`',
+      'back as `cursor` with the same filters. `from`/`to` bound the start time (a day',
+      '`YYYY-MM-DD` is China time). `mine=true` lists the activities the caller scheduled,',
+      '`organiserId` those of another organiser. `waiting=true` lists those whose workflow waits',
+      'at a human step an organiser ends (START, ATTENDANCE, FINDINGS, REVIEW); every item that',
+      'waits carries `pendingTask` with the step, its deadline (`null`: none) and the `action`',
+      'that ends it (method and path). A page may hold fewer than `limit` items and still have',
+      'a `nextCursor`: the filters are applied to what a bounded number of reads returns.',
+    ].join('\n'),
+    roles: ['organiser', 'auditor'],
+    rolesNote:
+      'an organiser scoped to a street sees that street only (another street: 403); auditors read only',
+    query: listActivitiesQuerySchema,
+    responseBody: activityListSchema,
+    responses: {
+      200: '{items, nextCursor?}',
+      400: 'a cursor not made by this query with these filters, in this scope',
+      403: 'the caller holds neither role, or asks for a street outside their scope',
+      422: '{message, issues}: every invalid query parameter named',
     },
   },
   {

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { LANGUAGES, STREET_CODES, type ActivityType } from '../shared/domain/reference.js';
+import {
+  ACTIVITY_STATUSES,
+  ACTIVITY_TYPE_CODES,
+  LANGUAGES,
+  STREET_CODES,
+  type ActivityType,
+} from '../shared/domain/reference.js';
+import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId } from '../shared/reference-ids.js';
 
@@ -247,3 +254,95 @@ export const redriveActivityBodySchema = z.strictObject({
   ),
 });
 export type RedriveActivityBody = z.output<typeof redriveActivityBodySchema>;
+
+// --- GET /activities (issue 15) ----------------------------------------------------------
+
+export const MAX_LIST_PAGE_SIZE = 100;
+export const DEFAULT_LIST_PAGE_SIZE = 20;
+
+/** `true` / `false` in a query string. */
+const flag = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value) => value === 'true'),
+);
+
+/** Query of `GET /activities`. */
+export const listActivitiesQuerySchema = z
+  .strictObject({
+    status: z.optional(z.enum(ACTIVITY_STATUSES)),
+    street: z.optional(z.enum(STREET_CODES)),
+    type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
+    /** Start time from (a day is China time, from its start). */
+    from: z.optional(periodBound('from')),
+    /** Start time to (a day is China time, to its end). */
+    to: z.optional(periodBound('to')),
+    /** Only the caller's own activities (those they scheduled). */
+    mine: z.optional(flag),
+    organiserId: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1),
+          z.maxLength(128),
+          z.regex(/^[^#]+$/, { message: 'must not contain #' }),
+        ),
+    ),
+    /** Only activities whose workflow waits at a human step an organiser acts on. */
+    waiting: z.optional(flag),
+    limit: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_LIST_PAGE_SIZE)),
+      DEFAULT_LIST_PAGE_SIZE,
+    ),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  })
+  .check(
+    z.refine((query) => !query.from || !query.to || query.from <= query.to, {
+      path: ['from'],
+      message: 'must not be after to',
+    }),
+    z.refine((query) => !(query.mine === true && query.organiserId !== undefined), {
+      path: ['organiserId'],
+      message: 'give either mine=true or organiserId, not both',
+    }),
+  );
+export type ListActivitiesQuery = z.output<typeof listActivitiesQuerySchema>;
+
+/** What an organiser does to end a human step (the console's button). */
+export const pendingActionSchema = z.object({
+  code: z.enum(['OPEN_CHECK_IN', 'CLOSE_ATTENDANCE', 'CLOSE_FINDINGS', 'DECIDE_AND_APPROVE']),
+  method: z.literal('POST'),
+  path: z.string(),
+  /** Whether the step also ends by itself at its deadline. */
+  endsAtDeadline: z.boolean(),
+});
+
+/** One activity of `GET /activities`. */
+export const activityListItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  type: z.enum(ACTIVITY_TYPE_CODES),
+  street: z.enum(STREET_CODES),
+  location: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  organiserId: z.string(),
+  status: z.string(),
+  phase: z.string(),
+  invited: z.number(),
+  pendingTask: z.optional(
+    z.object({
+      phase: z.string(),
+      since: z.string(),
+      deadline: z.nullable(z.string()),
+      action: z.nullable(pendingActionSchema),
+    }),
+  ),
+});
+
+/** The answer of `GET /activities`. */
+export const activityListSchema = z.object({
+  items: z.array(activityListItemSchema),
+  nextCursor: z.optional(z.string()),
+});
+export type ActivityListItem = z.output<typeof activityListItemSchema>;

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseQuery } from '../audit/query.js';
+import { parseQuery } from '../shared/http/query.js';
 import { readableActivity } from '../audit/trail.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';

@@ -14,7 +14,7 @@ import { observe } from '../shared/observe.js';
 import { listEndedActivities } from './activities.js';
 import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
 import { listAuditActivitiesEnvSchema } from './env.js';
-import { parseQuery } from './query.js';
+import { parseQuery } from '../shared/http/query.js';
 import { auditActivitiesQuerySchema } from './schemas.js';
 
 const env = parseEnv(listAuditActivitiesEnvSchema);

@@ -13,7 +13,7 @@ import {
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { readAuditTrailEnvSchema } from './env.js';
-import { parseQuery } from './query.js';
+import { parseQuery } from '../shared/http/query.js';
 import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
 import { activityStream, readTrail, referralStream, verifyTrail } from './trail.js';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
+import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { ENDED_STATUSES } from './listing.js';
 
@@ -10,44 +11,11 @@ export const DEFAULT_TRAIL_PAGE_SIZE = 50;
 /** A period query reads one partition per month: at most this many months. */
 export const MAX_PERIOD_MONTHS = 36;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const CHINA_OFFSET = '+08:00';
-
-/**
- * A period bound: an ISO date-time with offset, or a day `YYYY-MM-DD` (China time: `from` is
- * the start of the day, `to` its end). Normalised to UTC ISO (`toISOString`), as stored.
- */
-const bound = (edge: 'from' | 'to') =>
-  z.pipe(
-    z.string().check(
-      z.trim(),
-      z.maxLength(40),
-      z.refine(
-        (text) => DAY.test(text) || z.iso.datetime({ offset: true }).safeParse(text).success,
-        {
-          message: 'must be a day YYYY-MM-DD or an ISO date-time with offset',
-        },
-      ),
-    ),
-    z.transform((text, ctx) => {
-      const iso = DAY.test(text)
-        ? `${text}T${edge === 'from' ? '00:00:00.000' : '23:59:59.999'}${CHINA_OFFSET}`
-        : text;
-      const time = Date.parse(iso);
-      if (Number.isNaN(time)) {
-        // zod/mini's transform context has no addIssue: the issue goes on the payload itself.
-        ctx.issues.push({ code: 'custom', message: 'not a valid date', input: ctx.value });
-        return z.NEVER;
-      }
-      return new Date(time).toISOString();
-    }),
-  );
-
 /** Query of `GET /audit/activities`. */
 export const auditActivitiesQuerySchema = z
   .strictObject({
-    from: z.optional(bound('from')),
-    to: z.optional(bound('to')),
+    from: z.optional(periodBound('from')),
+    to: z.optional(periodBound('to')),
     status: z._default(z.enum(ENDED_STATUSES), 'COMPLETED'),
     type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
     street: z.optional(z.enum(STREET_CODES)),

@@ -21,10 +21,10 @@
  * | listing: departments by name | `DEPARTMENTS` | `<name>#<id>` |
  * | listing: committees by name | `COMMITTEES` | `<name>#<id>` |
  * | idempotency record (Powertools) | `IDEMPOTENCY#<function>` | `<hash>` |
- * | listing: activities by status | `ACTIVITIES#<status>` | `<startsAt>#<id>` |
+ * | listing: activities by status | `ACTIVITIES#<status>` | `<startsAt, UTC>#<id>` |
  * | listing: deputies by name | `DEPUTIES` | `<name>#<id>` |
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
- * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt>#<id>` |
+ * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt, UTC>#<id>` |
  * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
  * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
  * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
@@ -85,6 +85,16 @@ export interface KeyQuery {
   /** Sort keys from `from` (inclusive) to `to` (exclusive); not with `sortKeyPrefix`. */
   sortKeyRange?: { from: string; to: string };
 }
+
+/**
+ * An ISO 8601 time as `toISOString` writes it (UTC, milliseconds), so that instants written
+ * with different offsets (`09:00+08:00`, `01:00Z`) sort as times when compared as strings.
+ */
+export const utcInstant = (iso: string): string => {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) throw new Error(`Invalid time for a key: ${JSON.stringify(iso)}`);
+  return new Date(time).toISOString();
+};
 
 // An id that contains the separator would let one key spell another (`A#B` + `C` = `A` + `B#C`).
 const id = (value: string, what: string): string => {
@@ -226,14 +236,15 @@ export const keys = {
     `ROUTING_RULE#${routingRuleSuffix(category, street)}`,
 
   // --- index attributes written on items ---
+  /** Sorted by the start instant in UTC, whatever offset the organiser wrote it with. */
   activityListing: (status: string, startsAt: string, activityId: string): ListingKey => ({
     listPk: `ACTIVITIES#${id(status, 'status')}`,
-    listSk: `${startsAt}#${activityId}`,
+    listSk: `${utcInstant(startsAt)}#${id(activityId, 'activity id')}`,
   }),
 
   activityOwnership: (organiserId: string, startsAt: string, activityId: string): OwnershipKey => ({
     ownerPk: `ORGANISER#${id(organiserId, 'organiser id')}`,
-    ownerSk: `ACTIVITY#${startsAt}#${activityId}`,
+    ownerSk: `ACTIVITY#${utcInstant(startsAt)}#${id(activityId, 'activity id')}`,
   }),
 
   invitationOwnership: (deputyId: string, startsAt: string, activityId: string): OwnershipKey => ({
@@ -347,11 +358,16 @@ export const keys = {
     sortKeyPrefix: 'REFERRAL#',
   }),
 
-  activitiesByStatus: (status: string): KeyQuery => ({
+  /**
+   * The activities of one status by start time, or those starting within `period` (ISO
+   * instants, both included): `GET /activities` (functions/activities/list.ts).
+   */
+  activitiesByStatus: (status: string, period?: StartPeriod): KeyQuery => ({
     indexName: LISTING_INDEX,
     partitionKeyName: 'listPk',
     partitionKey: `ACTIVITIES#${id(status, 'status')}`,
     sortKeyName: 'listSk',
+    ...(period ? { sortKeyRange: startRange('', period) } : {}),
   }),
 
   deputiesByName: (): KeyQuery => ({
@@ -391,12 +407,15 @@ export const keys = {
     sortKeyPrefix: 'INVITATION#',
   }),
 
-  activitiesOfOrganiser: (organiserId: string): KeyQuery => ({
+  /** An organiser's activities by start time, or those starting within `period`. */
+  activitiesOfOrganiser: (organiserId: string, period?: StartPeriod): KeyQuery => ({
     indexName: OWNERSHIP_INDEX,
     partitionKeyName: 'ownerPk',
     partitionKey: `ORGANISER#${id(organiserId, 'organiser id')}`,
     sortKeyName: 'ownerSk',
-    sortKeyPrefix: 'ACTIVITY#',
+    ...(period
+      ? { sortKeyRange: startRange('ACTIVITY#', period) }
+      : { sortKeyPrefix: 'ACTIVITY#' }),
   }),
 
   // --- email delivery (issue 4, functions/shared/email/send-once.ts) ---
@@ -575,6 +594,22 @@ export const keys = {
     sortKeyName: 'listSk',
   }),
 };
+
+/** A period of start times: ISO instants, both included. */
+export interface StartPeriod {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The sort-key range `<prefix><startsAt>#<id>` of a start period. Every key ends in `#<id>`, so
+ * `<to>#\uffff` sorts after each key of an activity starting at `to` and `<prefix>` before all.
+ * Both the keys ({@link utcInstant}) and the bounds are `toISOString` instants.
+ */
+const startRange = (prefix: string, period: StartPeriod): { from: string; to: string } => ({
+  from: `${prefix}${period.from ?? ''}`,
+  to: `${prefix}${period.to ?? '\uffff'}#\uffff`,
+});
 
 export type EndedActivityDimension = 'ALL' | 'STREET' | 'TYPE' | 'ORGANISER';
 

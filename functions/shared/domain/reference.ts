@@ -60,11 +60,15 @@ export const STREET_CODES = Object.keys(STREETS) as [Street, ...Street[]];
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** Life cycle of an activity as far as issue 2 goes; issue 3 adds the later statuses. */
+/** Life cycle of an activity (docs/activity-workflow.md, "Statuses"). */
 export const ACTIVITY_STATUSES = [
   'SCHEDULED',
   'INVITATIONS_SENT',
   'CHECK_IN_OPEN',
+  'FINDINGS_OPEN',
+  'TRIAGE',
+  'IN_REVIEW',
+  'DISPATCHING',
   'FAILED',
   'CANCELLED',
   'COMPLETED',

@@ -10,10 +10,10 @@ type JsonSchema = Record<string, unknown>;
 
 export const SECURITY_SCHEME = 'bearerJwt';
 
-const toSchema = (schema: z.ZodMiniType): JsonSchema => {
+const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output' = 'input'): JsonSchema => {
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
-    io: 'input',
+    io,
     unrepresentable: 'any',
   }) as JsonSchema;
   delete json.$schema;
@@ -73,7 +73,11 @@ const responsesOf = (operation: ApiOperation) => {
     } else {
       responses[code] = {
         description,
-        content: { [operation.responseContentType ?? 'application/json']: {} },
+        content: {
+          [operation.responseContentType ?? 'application/json']: operation.responseBody
+            ? { schema: toSchema(operation.responseBody, 'output') }
+            : {},
+        },
       };
     }
   }

@@ -25,6 +25,8 @@ export interface ApiOperation {
   query?: z.ZodMiniType;
   /** Request headers the handler validates (e.g. `Idempotency-Key`). */
   headers?: z.ZodMiniType;
+  /** The body of the success (2xx) answer, when described by a schema. */
+  responseBody?: z.ZodMiniType;
   /** Status code → what the answer holds. */
   responses: Record<number, string>;
   /** Content type of the success response when not JSON (e.g. the check-in page's HTML). */

@@ -109,6 +109,13 @@ const EXPECTED: Record<string, Case> = {
       invitedDeputyIds: [INVITED],
     }),
   },
+  // Every organiser lists (a street organiser only their street's), auditors read. The own
+  // organiser's activities: the other street's organiser must see none of them.
+  'GET /activities': {
+    allow: 'O X Q A',
+    path: () => ({}),
+    query: () => `?organiserId=org-own-${RUN}&limit=5`,
+  },
   'GET /activities/{activityId}': { allow: 'O Q D A', path: act('start') },
   'POST /activities/{activityId}/attendance/close': { allow: 'O Q', path: act('attendance') },
   'POST /activities/{activityId}/cancel': {

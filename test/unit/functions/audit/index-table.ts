@@ -1,6 +1,6 @@
 // unit test helper: a mocked DocumentClient over an in-memory list of items, enough for the
 // audit queries: GetItem, BatchGetItem, Query on the table or an index with `begins_with` or a `BETWEEN` on
-// the sort key, simple `#a = :a` filters (after Limit, as DynamoDB does), Limit and
+// the sort key, simple `#a = :a` and `attribute_exists(#a)` filters (after Limit, as DynamoDB does), Limit and
 // ExclusiveStartKey / LastEvaluatedKey. Any other command (a Scan) is an error.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -53,7 +53,10 @@ export const indexTable = (seed: readonly object[]) => {
       .filter((item) => {
         const sk = String(item[skName] ?? '');
         if (condition.includes('begins_with')) return sk.startsWith(values[':skPrefix']!);
-        if (condition.includes('BETWEEN')) return sk >= values[':from']! && sk <= values[':to']!;
+        if (condition.includes('BETWEEN')) {
+          const from = values[':from'] ?? values[':skFrom']!;
+          return sk >= from && sk <= (values[':to'] ?? values[':skTo']!);
+        }
         return true;
       })
       .sort((a, b) => (String(a[skName]) < String(b[skName]) ? -1 : 1));
@@ -63,8 +66,13 @@ export const indexTable = (seed: readonly object[]) => {
     const evaluated = found.slice(0, limit);
     const more = found.length > limit;
     const filters = [...String(input.FilterExpression ?? '').matchAll(/(#\w+) = (:\w+)/g)];
-    const passed = evaluated.filter((item) =>
-      filters.every(([, name, value]) => item[names[name!]!] === values[value!]),
+    const present = [
+      ...String(input.FilterExpression ?? '').matchAll(/attribute_exists\((#\w+)\)/g),
+    ];
+    const passed = evaluated.filter(
+      (item) =>
+        filters.every(([, name, value]) => item[names[name!]!] === values[value!]) &&
+        present.every(([, name]) => item[names[name!]!] !== undefined),
     );
     const last = evaluated[evaluated.length - 1];
     return {

@@ -36,7 +36,17 @@ describe('keys', () => {
   it('builds the index attributes by access pattern', () => {
     expect(keys.activityListing('SCHEDULED', '2020-08-18T09:00:00+08:00', '01J0')).toEqual({
       listPk: 'ACTIVITIES#SCHEDULED',
-      listSk: '2020-08-18T09:00:00+08:00#01J0',
+      // Sorted by the UTC instant, so starts written with different offsets order as times.
+      listSk: '2020-08-18T01:00:00.000Z#01J0',
+    });
+    expect(keys.activityOwnership('sub-1', '2020-08-18T01:00:00Z', '01J0').ownerSk).toBe(
+      'ACTIVITY#2020-08-18T01:00:00.000Z#01J0',
+    );
+    expect(() => keys.activityListing('SCHEDULED', 'tomorrow', '01J0')).toThrow();
+    expect(
+      keys.activitiesByStatus('SCHEDULED', { from: '2020-08-18T00:00:00.000Z' }),
+    ).toMatchObject({
+      sortKeyRange: { from: '2020-08-18T00:00:00.000Z', to: '\uffff#\uffff' },
     });
     expect(keys.invitationOwnership('dep-0001', '2020-08-18', '01J0')).toEqual({
       ownerPk: 'DEPUTY#dep-0001',

@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
-import { ValidationError } from '../shared/errors.js';
-import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
-import type { HttpEvent } from '../shared/http/types.js';
-import { refuseIllFormed } from '../shared/http/well-formed.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { ValidationError } from '../errors.js';
+import { describeIssues, explainingErrorMap, toFieldIssues } from './issues.js';
+import type { HttpEvent } from './types.js';
+import { refuseIllFormed } from './well-formed.js';
+import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /** Parses the query string with `schema`; 422 naming every offending parameter. */
 export const parseQuery = <S extends z.ZodMiniType>(
