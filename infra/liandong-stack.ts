@@ -25,6 +25,7 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
+import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
@@ -270,7 +271,12 @@ export class LiandongStack extends Stack {
     });
 
     new ReferenceApi(this, 'Reference', { table, api, logRetention: retention });
-    new AuditApi(this, 'Audit', { table, api, logRetention: retention });
+    const checkpoints = new AuditCheckpoints(this, 'Checkpoints', {
+      table,
+      logRetention: retention,
+      stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
+    });
+    new AuditApi(this, 'Audit', { table, api, logRetention: retention, checkpoints });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {
@@ -324,6 +330,8 @@ export class LiandongStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'CheckpointKeyArn', { value: checkpoints.key.keyArn });
+    new CfnOutput(this, 'CheckpointBucketName', { value: checkpoints.bucket.bucketName });
     new CfnOutput(this, 'ActivityStateMachineArn', { value: activityStateMachine.stateMachineArn });
 
     this.suppressJustifiedFindings();
