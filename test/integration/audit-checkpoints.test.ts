@@ -270,6 +270,12 @@ describe('checkpoints', () => {
     );
     expect(cli.status, cli.stderr).toBe(1);
     expect(cli.stdout).toContain(`FAIL ${stream}: does not match checkpoint`);
+    const events = await auditEvents(activityId);
+    console.log(
+      `[insider] rewrote event 1 of ${stream} and rehashed all ${events.length}: trail chain ok=${trail.json.verification.ok}; ` +
+        `/verify ok=${res.json.ok} checkpoint ${res.json.checkpoint?.seq} ${res.json.checkpoint?.mismatch?.reason} at seq ${res.json.checkpoint?.mismatch?.seq}; ` +
+        `offline: ${report.checkpoints} checkpoints, ${report.heads} heads, ${report.problems.length} problem(s), exit ${cli.status}`,
+    );
   }, 60_000);
 
   it('does not sign the rewritten stream again when it moves', async () => {
@@ -295,6 +301,9 @@ describe('checkpoints', () => {
     );
     const after = await rawItem(keys.streamCheckpoint(stream));
     expect(after).toEqual(before);
+    console.log(
+      `[insider] after a forged append: job signed ${run.streams} stream(s), refused ${run.refused.length}: ${run.refused.map((r) => r.reason).join('; ')}`,
+    );
   });
 
   it('keeps a locked checkpoint: delete and overwrite are refused, the version stays', async () => {
@@ -327,5 +336,8 @@ describe('checkpoints', () => {
     );
     expect(await kept.Body!.transformToString()).toBe(originalText);
     expect(kept.ObjectLockMode).toBe('COMPLIANCE');
+    console.log(
+      `[insider] locked ${key}: If-None-Match put 412, delete of version 403, plain put and delete stacked on top, version kept until ${kept.ObjectLockRetainUntilDate?.toISOString()}`,
+    );
   });
 });
