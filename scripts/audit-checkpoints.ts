@@ -51,7 +51,7 @@ export const readCheckpoints = async (
   for (const day of daysOfPeriod(period.from, period.to)) {
     const prefix = keys.checkpointObjectsOfDay(day);
     if ('dir' in source) {
-      let names: string[] = [];
+      let names: string[];
       try {
         names = readdirSync(join(source.dir, prefix)).filter((n) => n.endsWith('.json'));
       } catch {
