@@ -58,10 +58,11 @@ export const checkAgainstCheckpoint = async (
   const checkpoint = item as unknown as SignedCheckpoint | undefined;
   const base = {
     seq: Number(pointer.checkpointSeq),
-    signedAt: String(checkpoint?.payload.signedAt ?? pointer.signedAt),
-    keyId: String(checkpoint?.payload.keyId ?? ''),
+    signedAt: String(checkpoint?.payload?.signedAt ?? pointer.signedAt),
+    keyId: String(checkpoint?.payload?.keyId ?? ''),
     covers: { seq: leaf.seq, hash: leaf.hash },
   };
+  // A checkpoint item deleted from the table is as good as unsigned here (the bucket keeps it).
   let problem: CheckpointVerification['problem'] = checkpoint
     ? checkCheckpoint(checkpoint, publicKey)
     : 'bad-signature';

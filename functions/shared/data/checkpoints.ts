@@ -144,8 +144,10 @@ export const checkCheckpoint = (
   checkpoint: SignedCheckpoint,
   publicKey: KeyObject,
 ): CheckpointProblem | undefined => {
-  const { payload, leaves } = checkpoint;
-  if (payload.format !== CHECKPOINT_FORMAT) return 'unknown-format';
+  // Read from a table or a file anyone may have edited: nothing about its shape is assumed.
+  const { payload, leaves } = checkpoint as Partial<SignedCheckpoint>;
+  if (payload?.format !== CHECKPOINT_FORMAT || !Array.isArray(leaves)) return 'unknown-format';
+  if (typeof checkpoint.signature !== 'string') return 'bad-signature';
   if (!signatureValid(payload, checkpoint.signature, publicKey)) return 'bad-signature';
   if (leaves.length !== payload.streams) return 'count-mismatch';
   const sorted = sortLeaves(leaves);
