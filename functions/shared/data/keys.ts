@@ -45,7 +45,7 @@
  * | signed checkpoint of audit stream heads | `CHECKPOINT#<seq, 10 digits>` | `CHECKPOINT` |
  * | the latest checkpoint (sequence, hash, cutoff) | `CHECKPOINT` | `LATEST` |
  * | listing: checkpoints not yet in the bucket (on the checkpoint item, removed once archived) | `CHECKPOINT_UNARCHIVED` | `<seq, 10 digits>` |
- * | a stream's latest checkpoint (its leaf and Merkle proof) | `<streamId>` | `CHECKPOINTED` |
+ * | a stream's latest checkpoint (its leaf and Merkle proof) | `CHECKPOINTED#<streamId>` | `CHECKPOINTED` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -177,8 +177,14 @@ export const keys = {
 
   latestCheckpoint: (): PrimaryKey => ({ pk: 'CHECKPOINT', sk: 'LATEST' }),
 
-  /** On the stream's own partition: the latest checkpoint that covers the stream. */
-  streamCheckpoint: (streamId: string): PrimaryKey => ({ pk: streamId, sk: 'CHECKPOINTED' }),
+  /**
+   * The latest checkpoint that covers a stream. In a partition of its own, not the stream's: the
+   * job writes it while the stream's item and events are otherwise untouched.
+   */
+  streamCheckpoint: (streamId: string): PrimaryKey => ({
+    pk: `CHECKPOINTED#${streamId}`,
+    sk: 'CHECKPOINTED',
+  }),
 
   /** The bucket key of a checkpoint: by UTC day of signing, so a period is a few prefixes. */
   checkpointObject: (seq: number, signedAt: string): string => {
