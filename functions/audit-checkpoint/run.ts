@@ -267,39 +267,49 @@ const writeCheckpoint = async (
 };
 
 /**
- * Puts every checkpoint not yet in the bucket there (a run that failed after its transaction
- * left one out), then clears its listing. `If-None-Match: *`: an object already at that key is
- * never replaced (the bucket's Object Lock keeps it anyway).
+ * Puts a checkpoint into the bucket, then clears its listing. `If-None-Match: *`: an object
+ * already at that key is never replaced (the bucket's Object Lock keeps it anyway).
  */
-const archivePending = async (deps: CheckpointDeps): Promise<number> => {
-  const pending = await queryAll(deps, toQueryParams(keys.unarchivedCheckpoints()));
-  for (const item of pending) {
-    const { payload, signature, leaves } = item as unknown as SignedCheckpoint;
-    const checkpoint: SignedCheckpoint = { payload, signature, leaves };
-    try {
-      await deps.s3.send(
-        new PutObjectCommand({
-          Bucket: deps.bucket,
-          Key: keys.checkpointObject(payload.seq, payload.signedAt),
-          Body: `${JSON.stringify(checkpoint, null, 2)}\n`,
-          ContentType: 'application/json',
-          IfNoneMatch: '*',
-        }),
-      );
-    } catch (error) {
-      // Written by an earlier attempt whose listing update was lost.
-      if ((error as Error).name !== 'PreconditionFailed') throw error;
-      deps.logger.warn('Checkpoint already in the bucket', { seq: payload.seq });
-    }
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: keys.checkpoint(payload.seq),
-        UpdateExpression: 'REMOVE listPk, listSk',
+const archive = async (deps: CheckpointDeps, checkpoint: SignedCheckpoint): Promise<void> => {
+  const { payload, signature, leaves } = checkpoint;
+  try {
+    await deps.s3.send(
+      new PutObjectCommand({
+        Bucket: deps.bucket,
+        Key: keys.checkpointObject(payload.seq, payload.signedAt),
+        Body: `${JSON.stringify({ payload, signature, leaves }, null, 2)}\n`,
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
       }),
     );
+  } catch (error) {
+    // Written by an earlier attempt whose listing update was lost.
+    if ((error as Error).name !== 'PreconditionFailed') throw error;
+    deps.logger.warn('Checkpoint already in the bucket', { seq: payload.seq });
   }
-  return pending.length;
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: keys.checkpoint(payload.seq),
+      UpdateExpression: 'REMOVE listPk, listSk',
+    }),
+  );
+};
+
+/**
+ * Archives every checkpoint still listed as not in the bucket but those this run archived: a
+ * run that failed after its transaction left it out (the index may also still list this run's).
+ */
+const archivePending = async (deps: CheckpointDeps, done: ReadonlySet<number>): Promise<number> => {
+  const pending = await queryAll(deps, toQueryParams(keys.unarchivedCheckpoints()));
+  let archived = 0;
+  for (const item of pending) {
+    const checkpoint = item as unknown as SignedCheckpoint;
+    if (done.has(checkpoint.payload.seq)) continue;
+    await archive(deps, checkpoint);
+    archived += 1;
+  }
+  return archived;
 };
 
 /** One pass of the checkpoint job (see the handler). */
@@ -344,6 +354,7 @@ export const runCheckpoint = async (deps: CheckpointDeps): Promise<CheckpointRun
     for (let attempt = 1; ; attempt++) {
       try {
         const checkpoint = await writeCheckpoint(deps, latest, batch, cutoff);
+        await archive(deps, checkpoint);
         run.checkpoints.push(checkpoint.payload.seq);
         run.streams += batch.length;
         latest = { seq: checkpoint.payload.seq, hash: checkpointHash(checkpoint.payload), cutoff };
@@ -380,6 +391,6 @@ export const runCheckpoint = async (deps: CheckpointDeps): Promise<CheckpointRun
         if (error.name !== 'ConditionalCheckFailedException') throw error;
       });
   }
-  run.archived = await archivePending(deps);
+  run.archived = run.checkpoints.length + (await archivePending(deps, new Set(run.checkpoints)));
   return run;
 };

@@ -214,6 +214,31 @@ describe('checkpoints', () => {
     expect(report.heads).toBeGreaterThan(0);
   });
 
+  it('archives a checkpoint whose archiving was cut short, without replacing the object', async () => {
+    const pointer = await rawItem(keys.streamCheckpoint(keys.auditStreamOfActivity(activityId)));
+    const seq = Number(pointer!.checkpointSeq);
+    const item = await rawItem(keys.checkpoint(seq));
+    const key = keys.checkpointObject(seq, (item as unknown as SignedCheckpoint).payload.signedAt);
+    const before = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    // As if the run had died between the bucket and clearing the listing.
+    await ddbDoc().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.checkpoint(seq),
+        UpdateExpression: 'SET listPk = :pk, listSk = :sk',
+        ExpressionAttributeValues: {
+          ':pk': keys.unarchivedCheckpoint(seq).listPk,
+          ':sk': keys.unarchivedCheckpoint(seq).listSk,
+        },
+      }),
+    );
+    const run = await runCheckpointJob();
+    expect(run.archived).toBeGreaterThanOrEqual(1);
+    expect((await rawItem(keys.checkpoint(seq)))?.listPk).toBeUndefined();
+    const after = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(after.VersionId).toBe(before.VersionId);
+  });
+
   it('catches a stream rewritten and rehashed in DynamoDB, in /verify and offline', async () => {
     await rewriteAndRehash(activityId);
     // The rehashed chain verifies by itself: what the chain alone cannot catch.
