@@ -26,6 +26,7 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
+import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
@@ -289,7 +290,12 @@ export class LiandongStack extends Stack {
       configurationSetName: configurationSet.configurationSetName,
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
-    new AuditApi(this, 'Audit', { table, api, logRetention: retention });
+    const checkpoints = new AuditCheckpoints(this, 'Checkpoints', {
+      table,
+      logRetention: retention,
+      stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
+    });
+    new AuditApi(this, 'Audit', { table, api, logRetention: retention, checkpoints });
     new ListsApi(this, 'Lists', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
@@ -374,6 +380,8 @@ export class LiandongStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'CheckpointKeyArn', { value: checkpoints.key.keyArn });
+    new CfnOutput(this, 'CheckpointBucketName', { value: checkpoints.bucket.bucketName });
     new CfnOutput(this, 'ActivityStateMachineArn', { value: activityStateMachine.stateMachineArn });
 
     this.suppressJustifiedFindings();

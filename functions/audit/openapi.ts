@@ -26,6 +26,14 @@ const verifyDescription = (what: string) =>
     'broken link is reported as `firstBroken: {seq, reason}` with reason `hash-mismatch` (an edited',
     'event), `prev-hash-mismatch`, `missing-event` (a deleted one), `stream-mismatch` or',
     '`head-mismatch`.',
+    '',
+    'A chain rewritten and rehashed by someone who can write the table verifies by itself, so the',
+    'stream is also checked against the latest signed checkpoint that covers it (docs/audit.md):',
+    '`checkpoint: {seq, signedAt, keyId, covers: {seq, hash}, signed, problem?, matches,',
+    'mismatch?: {seq, reason}}`, or `null` when no checkpoint covers the stream yet. `signed`: the',
+    'checkpoint verifies under the KMS public key and the stream head is in its Merkle root;',
+    '`matches`: the stream still reaches the signed head (`hash-differs`, `chain-broken`,',
+    '`event-missing` otherwise). `ok` is true only when the chain and the checkpoint both hold.',
   ].join('\n');
 
 /** The read-only audit queries of issue 5 (trail, verification, ended activities). */
@@ -86,7 +94,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: `${ROLES_NOTE}: another street is 404`,
     params: auditActivityPathSchema,
     responses: {
-      200: '{streamId, kind, id, ok, checked, head, firstBroken?}',
+      200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',
       404: 'unknown activity, or outside the organiser’s scope',
       422: 'path',
@@ -118,7 +126,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
     params: auditReferralPathSchema,
     responses: {
-      200: '{streamId, kind, id, ok, checked, head, firstBroken?}',
+      200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',
       404: 'unknown referral, or outside the organiser’s scope',
       422: 'path',

@@ -1,5 +1,8 @@
+import type { KeyObject } from 'node:crypto';
+import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import middy from '@middy/core';
-import { db } from '../shared/clients.js';
+import { db, kms } from '../shared/clients.js';
+import { publicKeyOf } from '../shared/data/checkpoints.js';
 import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
 import {
@@ -19,6 +22,19 @@ import { activityStream, readTrail, referralStream, verifyTrail } from './trail.
 
 const env = parseEnv(readAuditTrailEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
+
+// The public key never changes for a key id: read once per execution environment.
+let publicKey: Promise<KeyObject> | undefined;
+const checkpointKey = (): Promise<KeyObject> => {
+  publicKey ??= kms.send(new GetPublicKeyCommand({ KeyId: env.CHECKPOINT_KEY_ID })).then((out) => {
+    if (!out.PublicKey) throw new Error('KMS GetPublicKey returned no key');
+    return publicKeyOf(out.PublicKey);
+  });
+  publicKey.catch(() => {
+    publicKey = undefined;
+  });
+  return publicKey;
+};
 
 /** The routes this function serves (infra/constructs/audit-api.ts adds them). */
 export const TRAIL_ROUTES = [
@@ -65,7 +81,8 @@ export const handler = middy<HttpEvent, HttpResult>()
     } else {
       throw new NotFoundError('Not found');
     }
-    if (path.endsWith('/verify')) return jsonResponse(200, await verifyTrail(deps, stream));
+    if (path.endsWith('/verify'))
+      return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
     const query = parseQuery(event, trailQuerySchema);
     return jsonResponse(200, await readTrail(deps, stream, query));
   });

@@ -1,17 +1,21 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { KeyObject } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { isOrganiserOf } from '../activities/view.js';
-import { GENESIS_HASH, verifyChain, type AuditEvent } from '../shared/data/audit.js';
-import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
+import {
+  GENESIS_HASH,
+  readStreamEvents,
+  verifyChain,
+  type AuditEvent,
+} from '../shared/data/audit.js';
+import { keys, type PrimaryKey } from '../shared/data/keys.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { AuditDeps } from './activities.js';
+import { checkAgainstCheckpoint } from './checkpoint-check.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
 import type { TrailQuery } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
-
-/** Read at most this many events of one stream per request (an activity holds a few dozen). */
-export const MAX_STREAM_EVENTS = 10_000;
 
 export type BrokenReason =
   'hash-mismatch' | 'prev-hash-mismatch' | 'missing-event' | 'stream-mismatch' | 'head-mismatch';
@@ -182,27 +186,9 @@ export const referralStream = async (
   };
 };
 
-/** Every chained event of a stream in sequence order (Query of its partition, all pages). */
-export const readStream = async (deps: AuditDeps, streamId: string): Promise<AuditEvent[]> => {
-  const events: AuditEvent[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        ...toQueryParams(keys.auditEventsOfStream(streamId)),
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const { pk: _pk, sk: _sk, entity: _entity, ...event } = item;
-      events.push(event as unknown as AuditEvent);
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && events.length < MAX_STREAM_EVENTS);
-  return events;
-};
+/** Every chained event of a stream in sequence order. */
+export const readStream = (deps: AuditDeps, streamId: string): Promise<AuditEvent[]> =>
+  readStreamEvents(deps.db, deps.tableName, streamId);
 
 /**
  * The stream's events and its verification. A live workflow may append an event (with the head,
@@ -265,13 +251,27 @@ export const readTrail = async (
   };
 };
 
-/** `GET .../verify`: the chain checked against its head; the first broken link if any. */
-export const verifyTrail = async (deps: AuditDeps, stream: Stream) => {
-  const { verification } = await readVerified(deps, stream);
+/**
+ * `GET .../verify`: the chain checked against its head (the first broken link, if any) and, with
+ * the checkpoints' public key, against the latest signed checkpoint that covers it. `ok` needs
+ * both: a stream rewritten and rehashed keeps a consistent chain but misses its signed head.
+ */
+export const verifyTrail = async (
+  deps: AuditDeps,
+  stream: Stream,
+  checkpointKey?: () => Promise<KeyObject>,
+) => {
+  const { events, verification } = await readVerified(deps, stream);
+  const checkpoint = checkpointKey
+    ? await checkAgainstCheckpoint(deps, stream.streamId, events, await checkpointKey())
+    : undefined;
+  const checkpointOk = !checkpoint || (checkpoint.signed && checkpoint.matches);
   return {
     streamId: stream.streamId,
     kind: stream.kind,
     id: stream.id,
     ...verification,
+    ok: verification.ok && checkpointOk,
+    ...(checkpoint === undefined ? {} : { checkpoint }),
   };
 };

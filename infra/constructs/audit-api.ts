@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
+import type { AuditCheckpoints } from './audit-checkpoints';
 import type { LiandongHttpApi } from './http-api';
 import { ProjectFunction } from './project-function';
 
@@ -10,6 +11,8 @@ export interface AuditApiProps {
   readonly table: dynamodb.ITable;
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
+  /** `/verify` checks streams against the signed checkpoints (issue 16). */
+  readonly checkpoints: AuditCheckpoints;
 }
 
 const { GET } = apigwv2.HttpMethod;
@@ -36,7 +39,7 @@ export class AuditApi extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditApiProps) {
     super(scope, id);
-    const { table, api, logRetention } = props;
+    const { table, api, logRetention, checkpoints } = props;
     const environment = { TABLE_NAME: table.tableName };
 
     this.listFunction = new ProjectFunction(this, 'ListAuditActivitiesFunction', {
@@ -50,11 +53,12 @@ export class AuditApi extends Construct {
       entry: 'functions/audit/read-trail.ts',
       description: 'GET the verified audit trail of an activity or a referral',
       envSchema: readAuditTrailEnvSchema,
-      environment,
+      environment: { ...environment, CHECKPOINT_KEY_ID: checkpoints.key.keyArn },
       logRetention,
     });
     // table.grant covers the table and its indexes (…/index/*).
     table.grant(this.trailFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+    checkpoints.grantReadPublicKey(this.trailFunction);
     // A listing page reads its referrals' current status in one BatchGetItem.
     table.grant(this.listFunction, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
 

@@ -11,6 +11,8 @@ import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda
 import { localIamEnabled } from './iam';
 import { LambdaTally, localMeter, type LocalMeter } from './meter';
 import { freePort } from './ports';
+import { kmsDataFile, startLocalKms, type LocalKms } from './kms';
+import { s3DataDir, startLocalS3, type LocalS3 } from './s3';
 import { startLocalSes } from './ses';
 import {
   resolveDynamicReferences,
@@ -36,6 +38,8 @@ export interface LocalCloudPorts {
   dynamodb?: number;
   stepfunctions?: number;
   secretsmanager?: number;
+  kms?: number;
+  s3?: number;
 }
 
 export interface LocalCloudOptions {
@@ -73,6 +77,8 @@ export interface LocalCloudOptions {
    * `LIANDONG_LOCAL_IAM=off`).
    */
   iam?: boolean;
+  /** Run the template's `rate()` rules on their schedule (`npm start`); off for tests. */
+  schedules?: boolean;
 }
 
 export interface LocalCloudEndpoints {
@@ -84,6 +90,8 @@ export interface LocalCloudEndpoints {
   dynamodb: string;
   stepfunctions: string;
   secretsmanager: string;
+  kms: string;
+  s3: string;
   issuer: string;
   jwks: string;
   clientId: string;
@@ -96,6 +104,10 @@ export interface LocalCloudEndpoints {
   functions: Record<string, string>;
   /** Secret logical id → ARN (served by the local Secrets Manager). */
   secrets: Record<string, string>;
+  /** KMS key logical id → ARN (served by the local KMS). */
+  kmsKeys: Record<string, string>;
+  /** Bucket logical id → name (served by the local S3). */
+  buckets: Record<string, string>;
 }
 
 export interface LocalCloud {
@@ -192,6 +204,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const sesPort = ports.ses || (await freePort(host));
     const sfnPort = ports.stepfunctions || (await freePort(host));
     const secretsPort = ports.secretsmanager || (await freePort(host));
+    const kmsPort = ports.kms || (await freePort(host));
+    const s3Port = ports.s3 || (await freePort(host));
     const ddbStarting = startDynamoDbLocal({
       port: dynamodbPort,
       ...(inMemory || !dataDir ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
@@ -214,6 +228,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     let template: LocalTemplate;
     let runtime: LambdaRuntime;
     let secretsManager: LocalSecretsManager;
+    let kms: LocalKms;
+    let s3: LocalS3;
     try {
       await options.templateReady;
       template = loadTemplate({
@@ -236,6 +252,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...(inMemory || !dataDir ? {} : { dataFile: secretsDataFile(dataDir) }),
       });
       started.push(secretsManager);
+      // Signing keys generated once and kept, like the secrets; buckets with their Object Lock.
+      kms = await startLocalKms({
+        keys: template.kmsKeys,
+        port: kmsPort,
+        host,
+        ...(inMemory || !dataDir ? {} : { dataFile: kmsDataFile(dataDir) }),
+      });
+      started.push(kms);
+      s3 = await startLocalS3({
+        buckets: template.buckets,
+        port: s3Port,
+        host,
+        ...(inMemory || !dataDir ? {} : { dataDir: s3DataDir(dataDir) }),
+      });
+      started.push(s3);
       const valueOf = secretsManager.valueOf;
       for (const fn of template.functions) {
         for (const [name, value] of Object.entries(fn.environment)) {
@@ -260,6 +291,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           AWS_ENDPOINT_URL_SESV2: `http://${host}:${sesPort}`,
           AWS_ENDPOINT_URL_SFN: `http://${host}:${sfnPort}`,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+          AWS_ENDPOINT_URL_KMS: kms.url,
+          AWS_ENDPOINT_URL_S3: s3.url,
           // No X-Ray daemon here. Powertools reads POWERTOOLS_TRACE_ENABLED; AWS_EXECUTION_ENV
           // stays unset so its Tracer also sees that it is not inside Lambda.
           POWERTOOLS_TRACE_ENABLED: 'false',
@@ -282,6 +315,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       (arn, event) => runtime.invoke(arn, event),
       { region, account: LOCAL_ACCOUNT_ID },
     );
+    if (options.schedules) {
+      const stopSchedules = eventBus.startSchedules();
+      started.push({ stop: async () => stopSchedules() });
+    }
     // Last: resumed executions call functions and tables at once.
     const sfn = await startLocalStepFunctions({
       onExecutionStatusChange: (detail) =>
@@ -313,6 +350,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dynamodb: ddb.url,
       stepfunctions: sfn.url,
       secretsmanager: secretsManager.url,
+      kms: kms.url,
+      s3: s3.url,
       issuer: api.issuer.issuerUrl,
       jwks: `${api.issuer.issuerUrl}/.well-known/jwks.json`,
       clientId: LOCAL_CLIENT_ID,
@@ -321,6 +360,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stateMachines: Object.fromEntries(template.stateMachines.map((s) => [s.logicalId, s.arn])),
       functions: Object.fromEntries(template.functions.map((f) => [f.logicalId, f.arn])),
       secrets: secretsManager.arns,
+      kmsKeys: kms.arns,
+      buckets: s3.buckets,
     };
     return {
       endpoints,

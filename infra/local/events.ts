@@ -10,7 +10,10 @@ import { TemplateError } from './intrinsics';
 
 export interface LocalEventRule {
   logicalId: string;
-  pattern: Record<string, unknown>;
+  /** Absent for a scheduled rule. */
+  pattern?: Record<string, unknown>;
+  /** A `rate()` schedule, in seconds: the cloud runs it only when asked (`schedules: true`). */
+  everySeconds?: number;
   /** Lambda function ARNs */
   targets: string[];
   enabled: boolean;
@@ -106,13 +109,48 @@ export class LocalEventBus {
       detail: event.detail,
     };
     for (const rule of this.rules) {
-      if (!rule.enabled || !matchesEventPattern(rule.pattern, envelope)) continue;
+      if (!rule.enabled || !rule.pattern || !matchesEventPattern(rule.pattern, envelope)) continue;
       for (const target of rule.targets) {
         const delivery = this.deliver(rule, target, envelope);
         this.pending.add(delivery);
         void delivery.finally(() => this.pending.delete(delivery));
       }
     }
+  }
+
+  /**
+   * Runs the scheduled rules (`rate()`): each delivers EventBridge's "Scheduled Event" to its
+   * targets every period, the first one period after the start, as a new rule does on AWS.
+   * Returns what stops them.
+   */
+  startSchedules(): () => void {
+    const timers = this.rules
+      .filter((rule) => rule.enabled && rule.everySeconds !== undefined)
+      .map((rule) => {
+        const timer = setInterval(() => {
+          const envelope = {
+            version: '0',
+            id: randomUUID(),
+            'detail-type': 'Scheduled Event',
+            source: 'aws.events',
+            account: this.options.account,
+            time: new Date().toISOString(),
+            region: this.options.region,
+            resources: [
+              `arn:aws:events:${this.options.region}:${this.options.account}:rule/${rule.logicalId}`,
+            ],
+            detail: {},
+          };
+          for (const target of rule.targets) {
+            const delivery = this.deliver(rule, target, envelope);
+            this.pending.add(delivery);
+            void delivery.finally(() => this.pending.delete(delivery));
+          }
+        }, rule.everySeconds! * 1000);
+        timer.unref();
+        return timer;
+      });
+    return () => timers.forEach((timer) => clearInterval(timer));
   }
 
   /** Resolves when every delivery under way has ended. */

@@ -5,6 +5,8 @@
 // from there. Nothing here is ever bundled into a Lambda: on AWS, IAM itself does this.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -76,7 +78,14 @@ export function installIamHook(): void {
   if (installed) return;
   installed = true;
   const bases = new Set<{ prototype: { send: (...args: unknown[]) => unknown } }>();
-  for (const client of [DynamoDBClient, SFNClient, SESClient, SecretsManagerClient]) {
+  for (const client of [
+    DynamoDBClient,
+    SFNClient,
+    SESClient,
+    SecretsManagerClient,
+    KMSClient,
+    S3Client,
+  ]) {
     bases.add(Object.getPrototypeOf(client) as never);
   }
   for (const base of bases) {

@@ -446,6 +446,51 @@ function secretsChecks(op: string, input: Input, arn: (r: string) => string): Ia
   ];
 }
 
+function kmsChecks(op: string, input: Input, arn: (r: string) => string): IamCheck[] {
+  const action = `kms:${op}`;
+  if (op === 'ListKeys' || op === 'ListAliases' || op === 'CreateKey')
+    return [{ action, resource: ['*'] }];
+  const id = str(input.KeyId);
+  if (!id) return [{ action }];
+  // IAM sees the key's ARN (a key id or an alias name is turned into one).
+  return [
+    {
+      action,
+      resource: [id.startsWith('arn:') ? id : arn(id.startsWith('alias/') ? id : `key/${id}`)],
+    },
+  ];
+}
+
+/** S3's actions are not all named after their operations, and a version is its own action. */
+function s3Checks(op: string, input: Input): IamCheck[] {
+  const bucket = str(input.Bucket);
+  const key = str(input.Key);
+  const versioned = str(input.VersionId) !== undefined;
+  const bucketArn = bucket ? [`arn:aws:s3:::${bucket}`] : undefined;
+  const objectArn = bucket && key ? [`arn:aws:s3:::${bucket}/${key}`] : undefined;
+  const on = (action: string, resource: string[] | undefined): IamCheck[] => [
+    { action: `s3:${action}`, ...(resource ? { resource } : {}) },
+  ];
+  switch (op) {
+    case 'PutObject':
+      return on('PutObject', objectArn);
+    case 'GetObject':
+    case 'HeadObject':
+      return on(versioned ? 'GetObjectVersion' : 'GetObject', objectArn);
+    case 'DeleteObject':
+      return on(versioned ? 'DeleteObjectVersion' : 'DeleteObject', objectArn);
+    case 'ListObjects':
+    case 'ListObjectsV2':
+      return on('ListBucket', bucketArn);
+    case 'ListObjectVersions':
+      return on('ListBucketVersions', bucketArn);
+    case 'ListBuckets':
+      return on('ListAllMyBuckets', ['*']);
+    default:
+      return on(op, objectArn ?? bucketArn);
+  }
+}
+
 /** The checks IAM makes for one SDK call (`client` is the SDK client's class name). */
 export function checksForCall(
   client: string,
@@ -470,6 +515,10 @@ export function checksForCall(
       return sesChecks(operation, input, arn);
     case 'secretsmanager':
       return secretsChecks(operation, input, arn);
+    case 'kms':
+      return kmsChecks(operation, input, arn);
+    case 's3':
+      return s3Checks(operation, input);
     case 'lambda': {
       const action = ACTION_OF_OPERATION[`lambda:${operation}`] ?? `lambda:${operation}`;
       const name = str(input.FunctionName);

@@ -320,6 +320,14 @@ export class Resolver {
       case 'AWS::SecretsManager::Secret':
         if (attr === 'Id') return this.secretArn(id);
         throw unsupported();
+      case 'AWS::KMS::Key':
+        if (attr === 'Arn') return this.arn('kms', `key/${id}`);
+        if (attr === 'KeyId') return id;
+        throw unsupported();
+      case 'AWS::S3::Bucket':
+        // Bucket ARNs name neither region nor account.
+        if (attr === 'Arn') return `arn:aws:s3:::${id}`;
+        throw unsupported();
       case 'AWS::SNS::Topic':
         if (attr === 'TopicArn') return this.arn('sns', id);
         if (attr === 'TopicName') return id;

@@ -26,6 +26,8 @@ function printTable(e: LocalCloudEndpoints, took: string): void {
     ['DynamoDB', e.dynamodb],
     ['Step Functions', e.stepfunctions],
     ['Secrets Manager', e.secretsmanager],
+    ['KMS', e.kms],
+    ['S3 (path-style)', e.s3],
     ['JWT issuer', e.issuer],
     ['Region', e.region],
   ];
@@ -37,6 +39,7 @@ function printTable(e: LocalCloudEndpoints, took: string): void {
   Call the API:     curl -H "Authorization: Bearer $(npm run -s token -- --role organiser)" ${e.api}/activities/<id>
   State machines:   aws stepfunctions list-state-machines --endpoint-url ${e.stepfunctions}
   Tables:           aws dynamodb list-tables --endpoint-url ${e.dynamodb}
+  Checkpoints:      aws s3 ls --recursive s3://${Object.values(e.buckets).join(' s3://')} --endpoint-url ${e.s3}
   Endpoints (JSON): ${endpointsFile(LOCAL_DATA_DIR)}
 
 Ctrl-C stops everything.
@@ -88,7 +91,11 @@ async function main(): Promise<void> {
       dynamodb: port('LIANDONG_DYNAMODB_PORT', 8000),
       stepfunctions: port('LIANDONG_SFN_PORT', 8083),
       secretsmanager: port('LIANDONG_SECRETS_PORT', 8084),
+      kms: port('LIANDONG_KMS_PORT', 8085),
+      s3: port('LIANDONG_S3_PORT', 8086),
     },
+    // The checkpoint job's hourly rule runs as it would on AWS.
+    schedules: true,
     allowTokenMinting: true,
     functionEnv: { POWERTOOLS_DEV: 'true' },
     // The engines start while the app synthesizes; the template is read once synth is done.

@@ -133,6 +133,25 @@ export interface LocalSecret {
   generate?: LocalGenerateSecretString;
 }
 
+/** An `AWS::KMS::Key`: id = logical id, ARN `arn:aws:kms:<region>:000000000000:key/<LogicalId>`. */
+export interface LocalKmsKey {
+  logicalId: string;
+  keyId: string;
+  arn: string;
+  keySpec: string;
+  keyUsage: string;
+  description?: string;
+}
+
+/** An `AWS::S3::Bucket`: named by its logical id. */
+export interface LocalBucket {
+  logicalId: string;
+  name: string;
+  versioned: boolean;
+  objectLock: boolean;
+  defaultRetention?: { mode: 'COMPLIANCE' | 'GOVERNANCE'; days?: number; years?: number };
+}
+
 export interface LocalTemplate {
   tables: LocalTable[];
   functions: LocalFunction[];
@@ -140,6 +159,8 @@ export interface LocalTemplate {
   httpApis: LocalHttpApi[];
   secrets: LocalSecret[];
   eventRules: LocalEventRule[];
+  kmsKeys: LocalKmsKey[];
+  buckets: LocalBucket[];
 }
 
 function ofType(template: CfnTemplate, ...types: string[]): [string, CfnResource][] {
@@ -435,20 +456,85 @@ export function parseTemplate(
     httpApis: readHttpApis(r),
     secrets: readSecrets(r),
     eventRules: readEventRules(r),
+    kmsKeys: readKmsKeys(r),
+    buckets: readBuckets(r),
   };
 }
 
-/** Rules of the default bus with Lambda targets (input transformers are not supported). */
+function readKmsKeys(r: Resolver): LocalKmsKey[] {
+  return ofType(r.template, 'AWS::KMS::Key').map(([id]) => {
+    const p = props(r, id, 'KeySpec', 'KeyUsage', 'Description');
+    return {
+      logicalId: id,
+      keyId: String(r.resolve({ Ref: id }, `Resources.${id}`)),
+      arn: String(r.getAtt(id, 'Arn', `Resources.${id}`)),
+      keySpec: typeof p.KeySpec === 'string' ? p.KeySpec : 'SYMMETRIC_DEFAULT',
+      keyUsage: typeof p.KeyUsage === 'string' ? p.KeyUsage : 'ENCRYPT_DECRYPT',
+      ...(typeof p.Description === 'string' ? { description: p.Description } : {}),
+    };
+  });
+}
+
+function readBuckets(r: Resolver): LocalBucket[] {
+  return ofType(r.template, 'AWS::S3::Bucket').map(([id]) => {
+    const p = props(
+      r,
+      id,
+      'ObjectLockEnabled',
+      'ObjectLockConfiguration',
+      'VersioningConfiguration',
+    );
+    const objectLock = p.ObjectLockEnabled === true || p.ObjectLockEnabled === 'true';
+    const rule = (
+      p.ObjectLockConfiguration as
+        | { Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } }
+        | undefined
+    )?.Rule?.DefaultRetention;
+    const versioning = (p.VersioningConfiguration as { Status?: string } | undefined)?.Status;
+    return {
+      logicalId: id,
+      name: String(r.resolve({ Ref: id }, `Resources.${id}`)),
+      // Object Lock needs versioning, and S3 turns it on with the lock.
+      versioned: objectLock || versioning === 'Enabled',
+      objectLock,
+      ...(objectLock && rule?.Mode
+        ? {
+            defaultRetention: {
+              mode: rule.Mode === 'GOVERNANCE' ? ('GOVERNANCE' as const) : ('COMPLIANCE' as const),
+              ...(rule.Days !== undefined ? { days: Number(rule.Days) } : {}),
+              ...(rule.Years !== undefined ? { years: Number(rule.Years) } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+/**
+ * Rules of the default bus with Lambda targets (input transformers are not supported): an event
+ * pattern, or a `rate(...)` schedule.
+ */
 function readEventRules(r: Resolver): LocalEventRule[] {
   return ofType(r.template, 'AWS::Events::Rule').map(([id]) => {
     const where = `Resources.${id}`;
-    const p = props(r, id, 'EventPattern', 'Targets', 'State', 'EventBusName');
+    const p = props(
+      r,
+      id,
+      'EventPattern',
+      'ScheduleExpression',
+      'Targets',
+      'State',
+      'EventBusName',
+    );
     if (p.EventBusName !== undefined && p.EventBusName !== 'default') {
       throw new TemplateError(`${where}: only the default event bus runs locally`);
     }
-    if (!p.EventPattern)
-      throw new TemplateError(`${where}: only rules with an EventPattern run locally`);
-    assertSupportedPattern(p.EventPattern, `${where}.EventPattern`);
+    const schedule =
+      p.ScheduleExpression === undefined ? undefined : rateSeconds(p.ScheduleExpression, where);
+    if (!p.EventPattern && schedule === undefined) {
+      throw new TemplateError(`${where}: only rules with an EventPattern or a rate() run locally`);
+    }
+    if (p.EventPattern) assertSupportedPattern(p.EventPattern, `${where}.EventPattern`);
     const targets = ((p.Targets ?? []) as Record<string, unknown>[]).map((t, i) => {
       const arn = String(t.Arn);
       if (
@@ -465,11 +551,24 @@ function readEventRules(r: Resolver): LocalEventRule[] {
     });
     return {
       logicalId: id,
-      pattern: p.EventPattern as Record<string, unknown>,
+      ...(p.EventPattern ? { pattern: p.EventPattern as Record<string, unknown> } : {}),
+      ...(schedule !== undefined ? { everySeconds: schedule } : {}),
       targets,
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',
     };
   });
+}
+
+const RATE_UNITS: Record<string, number> = { minute: 60, hour: 3600, day: 86400 };
+
+/** `rate(1 hour)`, `rate(5 minutes)`… in seconds; cron() does not run locally. */
+function rateSeconds(expression: unknown, where: string): number {
+  const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(String(expression));
+  if (!m)
+    throw new TemplateError(
+      `${where}: only rate() schedules run locally, got ${String(expression)}`,
+    );
+  return Number(m[1]) * RATE_UNITS[m[2]!]!;
 }
 
 export function templatePath(cdkOut: string, stackName = DEFAULT_STACK_NAME): string {

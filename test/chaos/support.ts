@@ -46,6 +46,8 @@ export async function startChaosCloud(options: { persistent?: boolean } = {}): P
     ses: await freePort(host),
     stepfunctions: await freePort(host),
     secretsmanager: await freePort(host),
+    kms: await freePort(host),
+    s3: await freePort(host),
   };
   const dynamodbFaults = await startDynamoDbFaultProxy({
     target: `http://${host}:${ports.dynamodb}`,

@@ -382,9 +382,11 @@ describe('activity workflow', () => {
     const [machineId] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
       id.startsWith('ActivityWorkflow'),
     )!;
-    const rules = ofType('AWS::Events::Rule').filter(([, rule]) =>
-      JSON.stringify(rule.Properties!.EventPattern).includes(machineId),
-    );
+    // The failure rule (the checkpoint job has its own rule on SUCCEEDED: test/infra/checkpoints).
+    const rules = ofType('AWS::Events::Rule').filter(([, rule]) => {
+      const pattern = JSON.stringify(rule.Properties!.EventPattern ?? {});
+      return pattern.includes(machineId) && pattern.includes('FAILED');
+    });
     expect(rules).toHaveLength(1);
     const rule = rules[0]![1].Properties!;
     expect(rule.EventPattern).toEqual({

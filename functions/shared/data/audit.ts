@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { keys, type PrimaryKey } from './keys.js';
+import {
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { keys, toQueryParams, type PrimaryKey } from './keys.js';
 
 /**
  * Hash-chained audit events.
@@ -124,12 +128,45 @@ export const buildAuditEvent = (
   return { ...unhashed, hash: hashAuditEvent(unhashed) };
 };
 
-/** The table item of an audit event. */
+/**
+ * The table item of an audit event, listed under the hour of its time (the checkpoint job finds
+ * the streams that moved there).
+ */
 export const auditEventItem = (event: AuditEvent) => ({
   ...keys.auditEvent(event.streamId, event.seq),
+  ...keys.auditEventListing(event.at, event.streamId, event.seq),
   entity: 'AUDIT_EVENT',
   ...event,
 });
+
+/** Read at most this many events of one stream (an activity holds a few dozen). */
+export const MAX_STREAM_EVENTS = 10_000;
+
+/** Every chained event of a stream in sequence order (Query of its partition, all pages). */
+export const readStreamEvents = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  streamId: string,
+): Promise<AuditEvent[]> => {
+  const events: AuditEvent[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...toQueryParams(keys.auditEventsOfStream(streamId)),
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const { pk: _pk, sk: _sk, entity: _entity, listPk: _lpk, listSk: _lsk, ...event } = item;
+      events.push(event as unknown as AuditEvent);
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && events.length < MAX_STREAM_EVENTS);
+  return events;
+};
 
 const putAuditEvent = (tableName: string, event: AuditEvent): TransactItem => ({
   Put: {

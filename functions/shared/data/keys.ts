@@ -43,6 +43,11 @@
  * | listing: ended activities by final status and month (and dimension) | `ENDED#<status>#<YYYY-MM>[#<dimension>#<value>]` | `<endedAt>#<id>` |
  * | resident lookup entry (a finding carrying a person's name or contact; docs/privacy.md) | `RESIDENT#<HMAC of the normalised name or contact>` | `FINDING#<activityId>#<findingId>` |
  * | listing: findings whose resident is due for erasure (on the finding, removed at erasure) | `RESIDENT_ERASURE_DUE` | `<eraseAfter>#<activityId>#<findingId>` |
+ * | listing: audit events of an hour (UTC), on the event items (what the checkpoint job reads) | `AUDIT_HOUR#<YYYY-MM-DDTHH>` | `<at>#<streamId>#<seq>` |
+ * | signed checkpoint of audit stream heads | `CHECKPOINT#<seq, 10 digits>` | `CHECKPOINT` |
+ * | the latest checkpoint (sequence, hash, cutoff) | `CHECKPOINT` | `LATEST` |
+ * | listing: checkpoints not yet in the bucket (on the checkpoint item, removed once archived) | `CHECKPOINT_UNARCHIVED` | `<seq, 10 digits>` |
+ * | a stream's latest checkpoint (its leaf and Merkle proof) | `CHECKPOINTED#<streamId>` | `CHECKPOINTED` |
  */
 
 export const LISTING_INDEX = 'listing';
@@ -59,6 +64,9 @@ export const KEY_ATTRIBUTES = {
 
 /** Width of the zero-padded audit sequence number: sorts as a string up to 99,999,999 events. */
 export const AUDIT_SEQ_WIDTH = 8;
+
+/** Width of the zero-padded checkpoint sequence number. */
+export const CHECKPOINT_SEQ_WIDTH = 10;
 
 export interface PrimaryKey {
   pk: string;
@@ -134,6 +142,73 @@ export const keys = {
   auditStreamOfActivity: (activityId: string): string => activityPk(activityId),
 
   auditEvent: (streamId: string, seq: number): PrimaryKey => ({ pk: streamId, sk: auditSk(seq) }),
+
+  /**
+   * Every audit event is listed under the UTC hour of its `at`, so the checkpoint job finds the
+   * streams that moved since its last run by a Query per hour, never a Scan.
+   */
+  auditEventListing: (at: string, streamId: string, seq: number): ListingKey => {
+    const hour = /^(\d{4}-\d{2}-\d{2}T\d{2})/.exec(new Date(at).toISOString())?.[1];
+    if (!hour) throw new Error(`Invalid audit event time: ${JSON.stringify(at)}`);
+    return { listPk: `AUDIT_HOUR#${hour}`, listSk: `${at}#${streamId}#${auditSk(seq)}` };
+  },
+
+  /** The listing partition of one UTC hour (`YYYY-MM-DDTHH`) of audit events. */
+  auditEventsOfHour: (hour: string): KeyQuery => {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(hour)) throw new Error(`Invalid hour: ${hour}`);
+    return {
+      indexName: LISTING_INDEX,
+      partitionKeyName: 'listPk',
+      partitionKey: `AUDIT_HOUR#${hour}`,
+      sortKeyName: 'listSk',
+    };
+  },
+
+  checkpoint: (seq: number): PrimaryKey => {
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq >= 10 ** CHECKPOINT_SEQ_WIDTH) {
+      throw new Error(`Invalid checkpoint sequence number: ${seq}`);
+    }
+    return {
+      pk: `CHECKPOINT#${String(seq).padStart(CHECKPOINT_SEQ_WIDTH, '0')}`,
+      sk: 'CHECKPOINT',
+    };
+  },
+
+  /** Sparse listing on a checkpoint item until it is in the bucket (removed once it is). */
+  unarchivedCheckpoint: (seq: number): ListingKey => ({
+    listPk: 'CHECKPOINT_UNARCHIVED',
+    listSk: String(seq).padStart(CHECKPOINT_SEQ_WIDTH, '0'),
+  }),
+
+  unarchivedCheckpoints: (): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'CHECKPOINT_UNARCHIVED',
+    sortKeyName: 'listSk',
+  }),
+
+  latestCheckpoint: (): PrimaryKey => ({ pk: 'CHECKPOINT', sk: 'LATEST' }),
+
+  /**
+   * The latest checkpoint that covers a stream. In a partition of its own, not the stream's: the
+   * job writes it while the stream's item and events are otherwise untouched.
+   */
+  streamCheckpoint: (streamId: string): PrimaryKey => ({
+    pk: `CHECKPOINTED#${streamId}`,
+    sk: 'CHECKPOINTED',
+  }),
+
+  /** The bucket key of a checkpoint: by UTC day of signing, so a period is a few prefixes. */
+  checkpointObject: (seq: number, signedAt: string): string => {
+    const day = new Date(signedAt).toISOString().slice(0, 10).replaceAll('-', '/');
+    return `checkpoints/${day}/${String(seq).padStart(CHECKPOINT_SEQ_WIDTH, '0')}.json`;
+  },
+
+  /** The bucket prefix of the checkpoints signed on one UTC day (`YYYY-MM-DD`). */
+  checkpointObjectsOfDay: (day: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`Invalid day: ${day}`);
+    return `checkpoints/${day.replaceAll('-', '/')}/`;
+  },
 
   /**
    * The unchained audit record of one check-in, written in the check-in's own transaction;

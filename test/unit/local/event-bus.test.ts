@@ -157,3 +157,39 @@ describe('LocalEventBus', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('scheduled rules', () => {
+  it('deliver a Scheduled Event every period once started, never on put, and stop', async () => {
+    const rules: LocalEventRule[] = [
+      { logicalId: 'Hourly', everySeconds: 0.05, targets: ['arn:fn:Job'], enabled: true },
+      { logicalId: 'Off', everySeconds: 0.05, targets: ['arn:fn:Other'], enabled: false },
+    ];
+    const calls: { target: string; event: Record<string, unknown> }[] = [];
+    const bus = new LocalEventBus(
+      rules,
+      async (target, event) => {
+        calls.push({ target, event: event as Record<string, unknown> });
+      },
+      { region: 'ap-east-1', account: '000000000000' },
+    );
+    bus.put({ source: 'aws.states', detailType: 'x', detail: {} });
+    await bus.idle();
+    expect(calls).toEqual([]);
+    const stop = bus.startSchedules();
+    for (const until = Date.now() + 5000; calls.length < 2 && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    stop();
+    await bus.idle();
+    const seen = calls.length;
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(new Set(calls.map((c) => c.target))).toEqual(new Set(['arn:fn:Job']));
+    expect(calls[0]!.event).toMatchObject({
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      resources: ['arn:aws:events:ap-east-1:000000000000:rule/Hourly'],
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(calls).toHaveLength(seen);
+  });
+});
