@@ -149,10 +149,15 @@ export class LiandongStack extends Stack {
     for (const step of [sendInvitations, awaitPhase, openCheckIn, recordFailure]) {
       table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
-    grantSendEmail(sendInvitations, this, {
-      sesIdentityArn: senderIdentity.emailIdentityArn,
-      configurationSetName: configurationSet.configurationSetName,
-    });
+    grantSendEmail(
+      sendInvitations,
+      this,
+      {
+        sesIdentityArn: senderIdentity.emailIdentityArn,
+        configurationSetName: configurationSet.configurationSetName,
+      },
+      { calendar: true },
+    );
 
     // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
     const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {

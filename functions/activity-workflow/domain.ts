@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
@@ -14,7 +14,9 @@ import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
+import { prepareSesEmail } from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import {
   ConcurrentModificationError,
@@ -325,22 +327,21 @@ const sendOne = async (
   }
 
   const email = renderInvitationEmail(activity, deputy);
+  // The invitation carries the activity's calendar event (METHOD:REQUEST).
+  const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
+    senderEmail: deps.senderEmail,
+    stamp: clock(deps),
+  });
   let messageId: string | undefined;
   try {
-    const response = await deps.ses.send(
-      new SendEmailCommand({
-        Source: deps.senderEmail,
-        Destination: { ToAddresses: [deputy.email] },
-        Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
-          },
-        },
-        ConfigurationSetName: deps.configurationSet,
-      }),
-    );
+    const send = await prepareSesEmail(deps.ses, {
+      ...email,
+      from: deps.senderEmail,
+      to: deputy.email,
+      configurationSet: deps.configurationSet,
+      calendar: { method: 'REQUEST', content: calendar },
+    });
+    const response = await send();
     messageId = response.MessageId;
   } catch (error) {
     const kind = sesRejection(error);

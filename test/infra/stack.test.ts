@@ -168,6 +168,26 @@ describe('functions', () => {
     }
   });
 
+  it('only the senders of calendar events may send raw email, on the same identity and set', () => {
+    for (const prefix of ['SendInvitationsFunction', 'CancelActivityFunction']) {
+      const raw = statementsOf(prefix).filter((s) =>
+        [s.Action].flat().includes('ses:SendRawEmail'),
+      );
+      expect(raw, prefix).toHaveLength(1);
+      const resources = JSON.stringify(raw[0]!.Resource);
+      expect(resources, prefix).not.toContain('"*"');
+      expect(resources, prefix).toContain('configuration-set/');
+    }
+    for (const prefix of [
+      'SendReferralEmailFunction',
+      'SendActivityReportFunction',
+      'CreateActivityFunction',
+      'AwaitPhaseFunction',
+    ]) {
+      expect(actionsOf(prefix), prefix).not.toContain('ses:SendRawEmail');
+    }
+  });
+
   it('GetActivity is read-only on the table', () => {
     const actions = actionsOf('GetActivityFunction').filter((a) => a.startsWith('dynamodb:'));
     expect(actions.length).toBeGreaterThan(0);

@@ -51,6 +51,11 @@ export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {
   pendingTask?: PendingTask;
   failure?: ActivityFailure;
   checkInOpenedAt?: string;
+  /**
+   * SEQUENCE of the activity's calendar event (RFC 5545): absent (0) until a change of its time,
+   * place or details raises it (PATCH /activities/{id}).
+   */
+  calendarSequence?: number;
   createdAt: string;
   updatedAt: string;
   auditSeq: number;
