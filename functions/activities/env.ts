@@ -36,3 +36,8 @@ export const cancelActivityEnvSchema = z.object({
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
   SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
 });
+
+/** `PATCH /activities/{activityId}`: changes the activity and ends the workflow's start wait. */
+export const changeActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+});

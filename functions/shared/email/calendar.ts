@@ -166,12 +166,12 @@ export const activityCalendarEvent = (
   activity: Pick<
     ActivityItem,
     'id' | 'title' | 'description' | 'location' | 'startsAt' | 'endsAt' | 'language'
-  > & { calendarSequence?: number },
+  > & { revision?: number },
   invitee: CalendarPerson,
   method: CalendarMethod,
   options: { senderEmail: string; stamp: Date },
 ): string => {
-  const sequence = activity.calendarSequence ?? 0;
+  const sequence = activity.revision ?? 0;
   return buildCalendarEvent({
     method,
     activityId: activity.id,

@@ -126,6 +126,11 @@ const EXPECTED: Record<string, Case> = {
     path: act('attendance'),
     body: () => ({ deputyId: INVITED, reason: '补签' }),
   },
+  'PATCH /activities/{activityId}': {
+    allow: 'O',
+    path: act('start'),
+    body: () => ({ location: `矩阵地点 ${MARK}` }),
+  },
   'PATCH /activities/{activityId}/counts': {
     allow: 'O',
     path: act('attendance'),

@@ -116,10 +116,10 @@ describe('activityCalendarEvent', () => {
     const options = { senderEmail: '联动 <noreply@liandong.example.org>', stamp };
     const invitee = { name: 'Li Ming', email: 'liming@example.cn' };
     const request = parseCalendar(
-      activityCalendarEvent({ ...activity, calendarSequence: 4 }, invitee, 'REQUEST', options),
+      activityCalendarEvent({ ...activity, revision: 4 }, invitee, 'REQUEST', options),
     );
     const cancel = parseCalendar(
-      activityCalendarEvent({ ...activity, calendarSequence: 4 }, invitee, 'CANCEL', options),
+      activityCalendarEvent({ ...activity, revision: 4 }, invitee, 'CANCEL', options),
     );
     expect(request).toMatchObject({
       sequence: 4,
