@@ -124,7 +124,7 @@ describe('POST /activities: the first thread', () => {
     const entered = history
       .filter((e) => e.type === 'TaskStateEntered')
       .map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['SendInvitations', 'AwaitStart']);
+    expect(entered).toEqual(['SendInvitations', 'PlanStart', 'AwaitStart']);
     // The payload holds the id and numbers only: no names or email addresses of deputies.
     const inputs = history
       .map((e) => JSON.stringify(e.stateEnteredEventDetails?.input ?? ''))
