@@ -211,6 +211,12 @@ describe('POST /activities: an exact retry with the same Idempotency-Key', () =>
     expect([409, 422]).toContain(second.status);
     expect(second.json.message).toMatch(/idempotency|key/i);
     expect((await executions()).length).toBe(countBefore);
+    // The first activity's invitations go out meanwhile: wait for them, so that they are not
+    // counted as mail sent by the next test's refused requests.
+    await waitForMail(
+      (all) =>
+        all.filter((m) => m.subject.includes(`键 ${key.slice(0, 6)} A`)).length >= invited.length,
+    );
   });
 });
 
