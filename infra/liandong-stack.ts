@@ -15,10 +15,16 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { createActivityEnvSchema, getActivityEnvSchema } from '../functions/activities/env';
 import {
+  changeActivityEnvSchema,
+  createActivityEnvSchema,
+  getActivityEnvSchema,
+} from '../functions/activities/env';
+import {
+  activityNoticesEnvSchema,
   awaitPhaseEnvSchema,
   openCheckInEnvSchema,
+  planStartEnvSchema,
   recordFailureEnvSchema,
   sendInvitationsEnvSchema,
 } from '../functions/activity-workflow/env';
@@ -159,13 +165,69 @@ export class LiandongStack extends Stack {
       environment: tableEnv,
       logRetention: retention,
     });
+    // The wait for the start: plan it (reminder or start), remind, tell invitees of changes.
+    const reminderLeadHours = Number(this.node.tryGetContext('liandong:reminderLeadHours') ?? 24);
+    if (!(reminderLeadHours > 0 && reminderLeadHours <= 30 * 24)) {
+      throw new Error(
+        'CDK context "liandong:reminderLeadHours" must be a number of hours (0, 720]',
+      );
+    }
+    const planStart = new ProjectFunction(this, 'PlanStartFunction', {
+      entry: 'functions/activity-workflow/plan-start.ts',
+      description: 'Activity step: what the start wait waits for (the reminder or the start)',
+      envSchema: planStartEnvSchema,
+      environment: {
+        ...tableEnv,
+        REMINDER_LEAD_SECONDS: String(Math.round(reminderLeadHours * 3600)),
+      },
+      logRetention: retention,
+    });
+    table.grant(planStart, 'dynamodb:GetItem', 'dynamodb:Query');
+    const mailEnv = {
+      ...tableEnv,
+      SENDER_EMAIL: senderEmail,
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+    };
+    const sendReminders = new ProjectFunction(this, 'SendRemindersFunction', {
+      entry: 'functions/activity-workflow/send-reminders.ts',
+      description: 'Activity step: remind invitees who accepted or did not answer, once each',
+      envSchema: activityNoticesEnvSchema,
+      environment: mailEnv,
+      logRetention: retention,
+      timeout: Duration.minutes(5),
+    });
+    const sendChangeNotices = new ProjectFunction(this, 'SendChangeNoticesFunction', {
+      entry: 'functions/activity-workflow/send-change-notices.ts',
+      description: 'Activity step: change notices, invitations and withdrawals after a change',
+      envSchema: activityNoticesEnvSchema,
+      environment: mailEnv,
+      logRetention: retention,
+      timeout: Duration.minutes(5),
+    });
+    for (const step of [sendReminders, sendChangeNotices]) {
+      table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+      grantSendEmail(
+        step,
+        this,
+        {
+          sesIdentityArn: senderIdentity.emailIdentityArn,
+          configurationSetName: configurationSet.configurationSetName,
+        },
+        { calendar: true },
+      );
+    }
     for (const step of [sendInvitations, awaitPhase, openCheckIn, recordFailure]) {
       table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     }
-    grantSendEmail(sendInvitations, this, {
-      sesIdentityArn: senderIdentity.emailIdentityArn,
-      configurationSetName: configurationSet.configurationSetName,
-    });
+    grantSendEmail(
+      sendInvitations,
+      this,
+      {
+        sesIdentityArn: senderIdentity.emailIdentityArn,
+        configurationSetName: configurationSet.configurationSetName,
+      },
+      { calendar: true },
+    );
 
     // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
     const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
@@ -229,6 +291,9 @@ export class LiandongStack extends Stack {
     const activityWorkflow = new ActivityWorkflow(this, 'ActivityWorkflow', {
       functions: {
         sendInvitations,
+        planStart,
+        sendReminders,
+        sendChangeNotices,
         awaitPhase,
         openCheckIn,
         closeAttendance,
@@ -280,6 +345,31 @@ export class LiandongStack extends Stack {
       method: apigwv2.HttpMethod.GET,
       path: '/activities/{activityId}',
       handler: getActivity,
+    });
+
+    const changeActivity = new ProjectFunction(this, 'ChangeActivityFunction', {
+      entry: 'functions/activities/change-activity.ts',
+      description:
+        'PATCH /activities/{activityId}: change time, place or invitees before the start',
+      envSchema: changeActivityEnvSchema,
+      environment: tableEnv,
+      logRetention: retention,
+    });
+    // Its transaction updates the activity, puts the audit event, the change and the invitations
+    // added, and deletes the invitations removed.
+    table.grant(
+      changeActivity,
+      ...TABLE_READ,
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+    // Ends the start wait so the workflow follows the new times (the token names the machine).
+    activityStateMachine.grantTaskResponse(changeActivity);
+    api.addRoute('ChangeActivity', {
+      method: apigwv2.HttpMethod.PATCH,
+      path: '/activities/{activityId}',
+      handler: changeActivity,
     });
 
     new ReferenceApi(this, 'Reference', {

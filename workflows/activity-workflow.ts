@@ -12,6 +12,9 @@ import {
 
 export interface ActivityWorkflowFunctions {
   readonly sendInvitations: lambda.IFunction;
+  readonly planStart: lambda.IFunction;
+  readonly sendReminders: lambda.IFunction;
+  readonly sendChangeNotices: lambda.IFunction;
   readonly awaitPhase: lambda.IFunction;
   readonly openCheckIn: lambda.IFunction;
   readonly closeAttendance: lambda.IFunction;
@@ -58,12 +61,50 @@ export class ActivityWorkflow extends Construct {
     });
 
     const byActivityId = { activityId: sfn.JsonPath.stringAt('$.activityId') };
-    const awaitStart = human('AwaitStart', {
+
+    // The wait for the start is a loop, planned again from the activity as it is after each
+    // reminder and each change (docs/activity-workflow.md, "Before the start").
+    const planStart = invokeStep(this, 'PlanStart', functions.planStart, byActivityId);
+    const sendReminders = invokeStep(this, 'SendReminders', functions.sendReminders, byActivityId);
+    const sendChangeNotices = invokeStep(
+      this,
+      'SendChangeNotices',
+      functions.sendChangeNotices,
+      byActivityId,
+    );
+    const awaitStart = humanStep(this, 'AwaitStart', functions.awaitPhase, {
+      idField: 'activityId',
       phase: 'START',
-      comment: 'Wait for the start time; the organiser may open check-in earlier',
-      timeoutPath: '$.secondsUntilStart',
+      comment:
+        'Wait for the reminder time or the start; the organiser may open check-in earlier, and a change ends the wait to plan it again',
+      timeoutPath: '$.secondsToWait',
+      payload: { revision: sfn.JsonPath.numberAt('$.revision') },
+      resultPath: '$.startAnswer',
     });
     const openCheckIn = invokeStep(this, 'OpenCheckIn', functions.openCheckIn, byActivityId);
+    const whatNext = new sfn.Choice(this, 'WhatNext')
+      .when(sfn.Condition.stringEquals('$.next', 'NOTIFY'), sendChangeNotices)
+      .when(sfn.Condition.stringEquals('$.next', 'REMIND'), sendReminders)
+      .otherwise(awaitStart);
+    const waitEnded = new sfn.Choice(this, 'WaitEnded', {
+      comment: 'The wait timed out: the reminder time or the start came',
+    })
+      .when(sfn.Condition.stringEquals('$.next', 'AWAIT_REMINDER'), sendReminders)
+      .otherwise(openCheckIn);
+    const startAnswered = new sfn.Choice(this, 'StartAnswered', {
+      comment: 'Ended by a change (rescheduled) or by the organiser opening check-in',
+    })
+      .when(sfn.Condition.isPresent('$.startAnswer.rescheduled'), sendChangeNotices)
+      .otherwise(openCheckIn);
+    planStart.next(whatNext);
+    sendReminders.next(planStart);
+    sendChangeNotices.next(planStart);
+    awaitStart.next(startAnswered);
+    // The wait was planned from an older revision (a change came in between): plan again.
+    awaitStart.addCatch(sendChangeNotices, {
+      errors: ['RescheduledError'],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
     const awaitAttendanceClose = human('AwaitAttendanceClose', {
       phase: 'ATTENDANCE',
       comment: 'Check-in is open until the organiser closes attendance or its deadline passes',
@@ -120,7 +161,7 @@ export class ActivityWorkflow extends Construct {
     reportNotEmailed.next(completed);
 
     // A deadline is the ordinary end of a waiting phase: route it on, keeping the input.
-    awaitStart.addCatch(openCheckIn, {
+    awaitStart.addCatch(waitEnded, {
       errors: [sfn.Errors.TIMEOUT],
       resultPath: sfn.JsonPath.DISCARD,
     });
@@ -133,9 +174,9 @@ export class ActivityWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
 
-    const definition = sendInvitations
-      .next(awaitStart)
-      .next(openCheckIn)
+    sendInvitations.next(planStart);
+    const definition = sendInvitations;
+    openCheckIn
       .next(awaitAttendanceClose)
       .next(closeAttendance)
       .next(awaitFindingsClose)

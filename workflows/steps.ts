@@ -35,6 +35,8 @@ export interface HumanStepOptions {
   readonly timeoutPath?: string;
   /** Where the answer (SendTaskSuccess output) goes in the state's output. */
   readonly resultPath: string;
+  /** More of the payload (ids and numbers only), e.g. the revision a wait was planned from. */
+  readonly payload?: Record<string, unknown>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function humanStep(
       [options.idField]: sfn.JsonPath.stringAt(`$.${options.idField}`),
       phase: options.phase,
       taskToken: sfn.JsonPath.taskToken,
+      ...options.payload,
     }),
     ...(options.timeoutPath ? { taskTimeout: sfn.Timeout.at(options.timeoutPath) } : {}),
     resultPath: options.resultPath,

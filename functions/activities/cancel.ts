@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -8,8 +8,13 @@ import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { ACTIVITY_TYPES, type Language } from '../shared/domain/reference.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
+import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { bodyText, escapeHtml, headerText, isSafeEmailAddress } from '../shared/email/sanitize.js';
-import { classifySesError, isMessageRejection } from '../shared/email/send-once.js';
+import {
+  classifySesError,
+  isMessageRejection,
+  prepareSesEmail,
+} from '../shared/email/send-once.js';
 import { ConflictError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
@@ -326,23 +331,21 @@ const sendNotice = async (
     return;
   }
   const email = renderCancellationEmail(activity, deputy, reason);
+  // METHOD:CANCEL under the activity's UID takes the event out of the deputy's calendar.
+  const calendar = activityCalendarEvent(activity, deputy, 'CANCEL', {
+    senderEmail: deps.senderEmail,
+    stamp: clock(deps),
+  });
   let messageId: string | undefined;
   try {
-    const response = await deps.ses.send(
-      new SendEmailCommand({
-        Source: deps.senderEmail,
-        Destination: { ToAddresses: [deputy.email] },
-        // Never a lone surrogate, on which the SDK throws URIError (send-once.ts).
-        Message: {
-          Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' },
-            Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' },
-          },
-        },
-        ConfigurationSetName: deps.configurationSet,
-      }),
-    );
+    const send = await prepareSesEmail(deps.ses, {
+      ...email,
+      from: deps.senderEmail,
+      to: deputy.email,
+      configurationSet: deps.configurationSet,
+      calendar: { method: 'CANCEL', content: calendar, filename: 'cancel.ics' },
+    });
+    const response = await send();
     messageId = response.MessageId;
   } catch (error) {
     // SES's documented codes, as for every email (shared/email/send-once.ts).

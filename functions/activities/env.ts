@@ -44,3 +44,8 @@ export const cancelActivityEnvSchema = z.object({
 export const listActivitiesEnvSchema = z.object({
   TABLE_NAME: tableName,
 });
+
+/** `PATCH /activities/{activityId}`: changes the activity and ends the workflow's start wait. */
+export const changeActivityEnvSchema = z.object({
+  TABLE_NAME: tableName,
+});

@@ -346,3 +346,66 @@ export const activityListSchema = z.object({
   nextCursor: z.optional(z.string()),
 });
 export type ActivityListItem = z.output<typeof activityListItemSchema>;
+
+/**
+ * At most this many invitees added and removed by one change: the change is one transaction
+ * (the activity, its audit event and change item, and one write per invitee, at most 100).
+ */
+export const MAX_CHANGED_INVITEES = 90;
+
+const deputyIdList = z
+  .array(referenceId('deputy'))
+  .check(z.minLength(1), z.maxLength(MAX_CHANGED_INVITEES));
+
+/**
+ * Body of `PATCH /activities/{activityId}`: what changes before the activity starts. An empty
+ * `description` removes it. The times are checked against the clock and the stored deadlines
+ * when the request is handled.
+ */
+export const changeActivityBodySchema = z
+  .strictObject({
+    startsAt: z.optional(timestamp),
+    endsAt: z.optional(timestamp),
+    location: z.optional(text(300)),
+    description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+    addDeputyIds: z.optional(deputyIdList),
+    removeDeputyIds: z.optional(deputyIdList),
+  })
+  .check(
+    z.superRefine((body, context) => {
+      if (Object.values(body).every((value) => value === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          path: [],
+          message:
+            'give at least one of startsAt, endsAt, location, description, addDeputyIds, removeDeputyIds',
+        });
+      }
+      const added = body.addDeputyIds ?? [];
+      const removed = body.removeDeputyIds ?? [];
+      if (added.length + removed.length > MAX_CHANGED_INVITEES) {
+        context.addIssue({
+          code: 'custom',
+          path: ['addDeputyIds'],
+          message: `add and remove at most ${MAX_CHANGED_INVITEES} invitees in one change`,
+        });
+      }
+      const seen = new Set<string>();
+      for (const [field, ids] of [
+        ['addDeputyIds', added],
+        ['removeDeputyIds', removed],
+      ] as const) {
+        ids.forEach((id, index) => {
+          if (seen.has(id)) {
+            context.addIssue({
+              code: 'custom',
+              path: [field, index],
+              message: `deputy ${id} is named twice`,
+            });
+          }
+          seen.add(id);
+        });
+      }
+    }),
+  );
+export type ChangeActivityBody = z.output<typeof changeActivityBodySchema>;

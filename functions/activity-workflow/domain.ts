@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
@@ -19,14 +19,17 @@ import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import {
   classifySesError,
   isMessageRejection,
+  prepareSesEmail,
   sesRejectionError,
 } from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import {
+  AppError,
   ConcurrentModificationError,
   ConflictError,
   NotFoundError,
@@ -57,6 +60,12 @@ export const WORKFLOW_ACTOR = 'workflow';
  */
 export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 
+/** AwaitStart was planned for an older revision of the activity: the workflow plans again. */
+export class RescheduledError extends AppError {
+  override readonly name = 'RescheduledError';
+  readonly statusCode = 409;
+}
+
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
 
@@ -67,15 +76,18 @@ export interface WorkflowDeps {
   logger?: DomainLogger;
 }
 
-const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
+export const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
 
-const loadActivity = async (deps: WorkflowDeps, activityId: string): Promise<ActivityItem> => {
+export const loadActivity = async (
+  deps: WorkflowDeps,
+  activityId: string,
+): Promise<ActivityItem> => {
   const activity = await getActivity(deps, activityId);
   if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
   return activity;
 };
 
-const assertNotFinal = (activity: ActivityItem) => {
+export const assertNotFinal = (activity: ActivityItem) => {
   if (FINAL_STATUSES.includes(activity.status)) {
     throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
   }
@@ -86,7 +98,7 @@ const assertNotFinal = (activity: ActivityItem) => {
 };
 
 /** Applies `change` to the activity with its audit event, in one transaction. */
-const changeActivity = async (
+export const changeActivity = async (
   deps: WorkflowDeps,
   activity: ActivityItem,
   change: HeadChange,
@@ -112,7 +124,7 @@ const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
  * Runs `step` again (it re-reads the activity) when it lost a race on the audit stream head; a
  * lost race that persists is left to the state machine's Retry as a TransientError.
  */
-const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
+export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await step();
@@ -311,23 +323,21 @@ const sendOne = async (
   }
 
   const email = renderInvitationEmail(activity, deputy);
+  // The invitation carries the activity's calendar event (METHOD:REQUEST).
+  const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
+    senderEmail: deps.senderEmail,
+    stamp: clock(deps),
+  });
   let messageId: string | undefined;
   try {
-    const response = await deps.ses.send(
-      new SendEmailCommand({
-        Source: deps.senderEmail,
-        Destination: { ToAddresses: [deputy.email] },
-        // Never a lone surrogate, on which the SDK throws URIError (send-once.ts).
-        Message: {
-          Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' },
-            Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' },
-          },
-        },
-        ConfigurationSetName: deps.configurationSet,
-      }),
-    );
+    const send = await prepareSesEmail(deps.ses, {
+      ...email,
+      from: deps.senderEmail,
+      to: deputy.email,
+      configurationSet: deps.configurationSet,
+      calendar: { method: 'REQUEST', content: calendar },
+    });
+    const response = await send();
     messageId = response.MessageId;
   } catch (error) {
     // SES's documented codes, as for every email (shared/email/send-once.ts).
@@ -374,6 +384,14 @@ export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Pr
     const activity = await loadActivity(deps, input.activityId);
     if (activity.pendingTask?.token === input.taskToken) return {};
     assertNotFinal(activity);
+    // The start wait was planned from `input.revision`: a change since then moves it, so the
+    // workflow plans again (the state catches RescheduledError) rather than wait for old times.
+    const planned = input.revision;
+    if (planned !== undefined && (activity.revision ?? 0) !== planned) {
+      throw new RescheduledError(
+        `Activity ${activity.id} changed (revision ${activity.revision ?? 0}, planned ${planned})`,
+      );
+    }
 
     const since = clock(deps).toISOString();
     const deadline = input.deadline ?? defaultDeadlineOf(activity as ActivityRecord, input.phase);
@@ -382,11 +400,28 @@ export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Pr
       token: input.taskToken,
       since,
       ...(deadline ? { deadline } : {}),
+      ...(planned !== undefined ? { revision: planned } : {}),
     };
     await changeActivity(
       deps,
       activity,
-      { set: { pendingTask, phase: input.phase } },
+      {
+        set: { pendingTask, phase: input.phase },
+        // Written only if no change came in between: a change after this write finds the
+        // token and ends the wait itself (PATCH /activities/{id}).
+        ...(planned !== undefined
+          ? {
+              condition: {
+                expression:
+                  planned === 0
+                    ? 'attribute_not_exists(#revision) OR #revision = :planned'
+                    : '#revision = :planned',
+                names: { '#revision': 'revision' },
+                values: { ':planned': planned },
+              },
+            }
+          : {}),
+      },
       {
         action: `AWAITING_${input.phase}`,
         before: { phase: activity.phase, pendingPhase: activity.pendingTask?.phase ?? null },

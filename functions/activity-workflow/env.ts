@@ -42,3 +42,21 @@ export const completeActivityEnvSchema = z.object({
   TABLE_NAME: tableName,
   ...residentRetentionEnv,
 });
+
+// --- the wait for the start: reminders and change notices ---
+
+/** PlanStart: `REMINDER_LEAD_SECONDS` before the start the reminder goes out (default 24 h). */
+export const planStartEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  REMINDER_LEAD_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(60), z.maximum(30 * 86_400)),
+    24 * 3600,
+  ),
+});
+
+/** SendReminders and SendChangeNotices email invitees through the at-most-once path. */
+export const activityNoticesEnvSchema = z.object({
+  TABLE_NAME: tableName,
+  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
+  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+});

@@ -17,7 +17,11 @@ export const awaitPhaseInputSchema = z.object({
   taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
   /** When the wait ends by itself; for START it defaults to the activity's start time. */
   deadline: z.optional(z.iso.datetime({ offset: true })),
+  /** START only: the activity revision the wait was planned from (PlanStart). */
+  revision: z.optional(z.number().check(z.int(), z.minimum(0))),
 });
+
+export const startStepInputSchema = z.object({ activityId });
 
 export const openCheckInInputSchema = z.object({ activityId });
 

@@ -168,7 +168,7 @@ export class FindingsReviewApi extends Construct {
     });
     table.grant(this.cancelActivity, ...READ, ...UPDATE);
     props.activityStateMachine.grantExecution(this.cancelActivity, 'states:StopExecution');
-    grantSendEmail(this.cancelActivity, this, props);
+    grantSendEmail(this.cancelActivity, this, props, { calendar: true });
 
     this.redriveActivity = new ProjectFunction(this, 'RedriveActivityFunction', {
       entry: 'functions/activities/redrive-activity.ts',

@@ -9,14 +9,19 @@ export interface MailSender {
 }
 
 /**
- * `ses:SendEmail` on the sender identity and the configuration set, nothing else: every email
- * goes through `SendEmailCommand` (functions/shared/email/send-once.ts and the invitation
- * senders), so `SendRawEmail` is not granted.
+ * `ses:SendEmail` on the sender identity and the configuration set, nothing else. Functions that
+ * send calendar events (`calendar: true`) also get `ses:SendRawEmail`: an email with an `.ics`
+ * is built as MIME and sent raw (`prepareSesEmail` in functions/shared/email/send-once.ts).
  */
-export function grantSendEmail(grantee: iam.IGrantable, scope: Construct, sender: MailSender) {
+export function grantSendEmail(
+  grantee: iam.IGrantable,
+  scope: Construct,
+  sender: MailSender,
+  options: { calendar?: boolean } = {},
+) {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      actions: ['ses:SendEmail'],
+      actions: ['ses:SendEmail', ...(options.calendar ? ['ses:SendRawEmail'] : [])],
       resources: [
         sender.sesIdentityArn,
         Stack.of(scope).formatArn({

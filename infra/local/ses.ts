@@ -21,6 +21,8 @@ export interface SentMail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  /** Parts of a raw email other than its bodies (e.g. a calendar event); content in base64. */
+  attachments?: { content: string; contentType: string; filename?: string; size: number }[];
   at: number;
 }
 

@@ -168,6 +168,46 @@ describe('functions', () => {
     }
   });
 
+  it('only the senders of calendar events may send raw email, on the same identity and set', () => {
+    for (const prefix of ['SendInvitationsFunction', 'CancelActivityFunction']) {
+      const raw = statementsOf(prefix).filter((s) =>
+        [s.Action].flat().includes('ses:SendRawEmail'),
+      );
+      expect(raw, prefix).toHaveLength(1);
+      const resources = JSON.stringify(raw[0]!.Resource);
+      expect(resources, prefix).not.toContain('"*"');
+      expect(resources, prefix).toContain('configuration-set/');
+    }
+    for (const prefix of [
+      'SendReferralEmailFunction',
+      'SendActivityReportFunction',
+      'CreateActivityFunction',
+      'AwaitPhaseFunction',
+    ]) {
+      expect(actionsOf(prefix), prefix).not.toContain('ses:SendRawEmail');
+    }
+  });
+
+  it('PATCH /activities/{id} may end the start wait, and nothing else on the workflow', () => {
+    const actions = actionsOf('ChangeActivityFunction');
+    expect(actions).toEqual(expect.arrayContaining(['states:SendTaskSuccess']));
+    expect(actions.filter((a) => a.startsWith('states:')).sort()).toEqual(
+      ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'].sort(),
+    );
+    expect(actions.some((a) => a.startsWith('ses:'))).toBe(false);
+    expect(actionsOf('PlanStartFunction').sort()).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
+    );
+    expect(
+      actionsOf('PlanStartFunction').filter((a) => /^(dynamodb|ses):(?!GetItem|Query)/.test(a)),
+    ).toEqual([]);
+    for (const prefix of ['SendRemindersFunction', 'SendChangeNoticesFunction']) {
+      expect(actionsOf(prefix), prefix).toEqual(
+        expect.arrayContaining(['ses:SendEmail', 'ses:SendRawEmail', 'dynamodb:UpdateItem']),
+      );
+    }
+  });
+
   it('GetActivity is read-only on the table', () => {
     const actions = actionsOf('GetActivityFunction').filter((a) => a.startsWith('dynamodb:'));
     expect(actions.length).toBeGreaterThan(0);
@@ -333,16 +373,52 @@ describe('activity workflow', () => {
     });
   });
 
-  it('sends invitations, then waits on a task token with a deadline from the input', () => {
+  it('sends invitations, then plans the start wait, which a change or a reminder plans again', () => {
     const asl = definition();
     expect(asl.StartAt).toBe('SendInvitations');
+    expect(asl.States.SendInvitations!.Next).toBe('PlanStart');
+    expect(asl.States.PlanStart!.Next).toBe('WhatNext');
+    const whatNext = asl.States.WhatNext as {
+      Choices: { Variable: string; StringEquals: string; Next: string }[];
+      Default: string;
+    };
+    expect(whatNext.Choices.map((c) => [c.Variable, c.StringEquals, c.Next])).toEqual([
+      ['$.next', 'NOTIFY', 'SendChangeNotices'],
+      ['$.next', 'REMIND', 'SendReminders'],
+    ]);
+    expect(whatNext.Default).toBe('AwaitStart');
+    // Reminders and change notices both lead back to planning, from the activity as it is then.
+    expect(asl.States.SendReminders!.Next).toBe('PlanStart');
+    expect(asl.States.SendChangeNotices!.Next).toBe('PlanStart');
+
     const awaitStart = asl.States.AwaitStart!;
     expect(awaitStart.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
-    expect(awaitStart.TimeoutSecondsPath).toBe('$.secondsUntilStart');
+    expect(awaitStart.TimeoutSecondsPath).toBe('$.secondsToWait');
     expect(JSON.stringify(awaitStart.Parameters)).toContain('$$.Task.Token');
+    expect(JSON.stringify(awaitStart.Parameters)).toContain('"revision.$":"$.revision"');
+    expect(awaitStart.ResultPath).toBe('$.startAnswer');
+    expect(awaitStart.Next).toBe('StartAnswered');
     const catches = awaitStart.Catch as { ErrorEquals: string[]; Next: string }[];
-    expect(catches[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'OpenCheckIn' });
-    expect(asl.States.SendInvitations!.Next).toBe('AwaitStart');
+    expect(catches.map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['RescheduledError'], 'SendChangeNotices'],
+      [['States.Timeout'], 'WaitEnded'],
+    ]);
+    const waitEnded = asl.States.WaitEnded as {
+      Choices: { StringEquals: string; Next: string }[];
+      Default: string;
+    };
+    expect(waitEnded.Choices.map((c) => [c.StringEquals, c.Next])).toEqual([
+      ['AWAIT_REMINDER', 'SendReminders'],
+    ]);
+    expect(waitEnded.Default).toBe('OpenCheckIn');
+    const answered = asl.States.StartAnswered as {
+      Choices: { Variable: string; IsPresent: boolean; Next: string }[];
+      Default: string;
+    };
+    expect(answered.Choices).toEqual([
+      { Variable: '$.startAnswer.rescheduled', IsPresent: true, Next: 'SendChangeNotices' },
+    ]);
+    expect(answered.Default).toBe('OpenCheckIn');
   });
 
   it('catches no task failure but deadlines, so a failed step can be redriven; retries transient errors', () => {
@@ -352,19 +428,24 @@ describe('activity workflow', () => {
       // Catch is asserted in test/infra/activity-report.test.ts.
       ([name, state]) => state.Type === 'Task' && name !== 'SendActivityReport',
     );
-    expect(tasks.map(([name]) => name)).toEqual([
-      'SendInvitations',
-      'AwaitStart',
-      'OpenCheckIn',
-      'AwaitAttendanceClose',
-      'CloseAttendance',
-      'AwaitFindingsClose',
-      'CloseFindings',
-      'Triage',
-      'AwaitReview',
-      'DispatchReferrals',
-      'CompleteActivity',
-    ]);
+    expect(tasks.map(([name]) => name).sort()).toEqual(
+      [
+        'SendInvitations',
+        'PlanStart',
+        'SendReminders',
+        'SendChangeNotices',
+        'AwaitStart',
+        'OpenCheckIn',
+        'AwaitAttendanceClose',
+        'CloseAttendance',
+        'AwaitFindingsClose',
+        'CloseFindings',
+        'Triage',
+        'AwaitReview',
+        'DispatchReferrals',
+        'CompleteActivity',
+      ].sort(),
+    );
     expect(Object.values(asl.States).some((state) => state.Type === 'Fail')).toBe(false);
     for (const [name] of tasks) {
       const state = asl.States[name]!;
@@ -407,7 +488,7 @@ describe('activity workflow', () => {
   it('runs every human step on a stored task token, with a deadline where the phase has one', () => {
     const asl = definition();
     const deadlines: Record<string, string | undefined> = {
-      AwaitStart: '$.secondsUntilStart',
+      AwaitStart: '$.secondsToWait',
       AwaitAttendanceClose: '$.secondsUntilAttendanceDeadline',
       AwaitFindingsClose: '$.secondsUntilFindingsDeadline',
       AwaitReview: undefined,
@@ -431,6 +512,7 @@ describe('activity workflow', () => {
       'activityId.$',
       'phase',
       'taskToken.$',
+      'revision.$',
       'error.$',
       'FunctionName',
       'Payload',

@@ -188,6 +188,7 @@ describe.concurrent('whole activities', () => {
       .map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual([
       'SendInvitations',
+      'PlanStart',
       'AwaitStart',
       'OpenCheckIn',
       'AwaitAttendanceClose',

@@ -162,6 +162,11 @@ const WRITE_CASES: WriteCase[] = [
     state: () => activitySnapshot(activity.attendance),
   },
   {
+    route: 'PATCH /activities/{activityId}',
+    send: patch(() => `/activities/${activity.start}`, { location: '无权修改的地点' }),
+    state: () => activitySnapshot(activity.start),
+  },
+  {
     route: 'PATCH /activities/{activityId}/counts',
     send: patch(() => `/activities/${activity.attendance}/counts`, {
       consultationsAnswered: 147,

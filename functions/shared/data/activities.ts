@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, toQueryParams } from './keys.js';
-import type { ActivityItem, InvitationItem } from './items.js';
+import type { ActivityChangeItem, ActivityItem, InvitationItem } from './items.js';
 
 export interface Store {
   db: DynamoDBDocumentClient;
@@ -76,4 +76,26 @@ export const countSentInvitations = async (
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return count;
+};
+
+/** The changes of an activity (PATCH), oldest first, strongly consistent. */
+export const listActivityChanges = async (
+  { db, tableName }: Store,
+  activityId: string,
+): Promise<ActivityChangeItem[]> => {
+  const items: ActivityChangeItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...toQueryParams(keys.changesOfActivity(activityId)),
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as ActivityChangeItem[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 };

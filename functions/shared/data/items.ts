@@ -13,6 +13,8 @@ export interface PendingTask {
   token: string;
   since: string;
   deadline?: string;
+  /** START: the activity revision the wait was planned from (a change ends an older wait). */
+  revision?: number;
 }
 
 /**
@@ -54,6 +56,12 @@ export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {
   pendingTask?: PendingTask;
   failure?: ActivityFailure;
   checkInOpenedAt?: string;
+  /**
+   * Raised by each change through PATCH /activities/{id} (absent = 0): the SEQUENCE of the
+   * activity's calendar event (RFC 5545), the number of its change item, and what the workflow's
+   * start wait was planned for (a wait planned for an older revision is recomputed).
+   */
+  revision?: number;
   createdAt: string;
   updatedAt: string;
   auditSeq: number;
@@ -71,6 +79,27 @@ export interface InvitationItem extends PrimaryKey, OwnershipKey {
   emailSentAt?: string;
   /** A permanent reason this invitation was not emailed (e.g. no usable address). */
   emailFailure?: string;
+  /** The deputy's answer (functions/attendance). */
+  response?: 'ACCEPTED' | 'DECLINED';
+}
+
+/**
+ * One change of an activity through PATCH /activities/{id}, written in the change's transaction
+ * (`keys.activityChange`). The workflow's SendChangeNotices step emails what it asks for and
+ * then sets `noticesSentAt`.
+ */
+export interface ActivityChangeItem extends PrimaryKey {
+  entity: 'ACTIVITY_CHANGE';
+  activityId: string;
+  revision: number;
+  at: string;
+  actor: string;
+  /** Fields whose change the invitees are told of. */
+  changed: ('startsAt' | 'endsAt' | 'location' | 'description')[];
+  added: string[];
+  removed: string[];
+  noticesSentAt?: string;
+  notices?: { sent: number; failed: number };
 }
 
 export interface DeputySeat {

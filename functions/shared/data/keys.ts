@@ -26,6 +26,7 @@
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
  * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt, UTC>#<id>` |
  * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
+ * | change of an activity (PATCH), its notices pending until `noticesSentAt` | `ACTIVITY#<id>` | `CHANGE#<revision, 8 digits>` |
  * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
  * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
  * | signed link (response / rating page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
@@ -125,6 +126,13 @@ const auditSk = (seq: number): string => {
     throw new Error(`Invalid audit sequence number: ${seq}`);
   }
   return `AUDIT#${String(seq).padStart(AUDIT_SEQ_WIDTH, '0')}`;
+};
+
+const revisionSuffix = (revision: number): string => {
+  if (!Number.isSafeInteger(revision) || revision < 1 || revision >= 10 ** AUDIT_SEQ_WIDTH) {
+    throw new Error(`Invalid activity revision: ${revision}`);
+  }
+  return String(revision).padStart(AUDIT_SEQ_WIDTH, '0');
 };
 
 export const keys = {
@@ -505,6 +513,36 @@ export const keys = {
     }
     return { pk: `EMAIL#${claimKey}`, sk: 'EMAIL' };
   },
+
+  /**
+   * Claim keys of the emails about an activity sent to one deputy (each at most once):
+   * the reminder before the start (once per activity), the invitation of a deputy added by a
+   * change, and the change notice or withdrawal of one revision.
+   */
+  activityEmailClaimKey: (
+    activityId: string,
+    deputyId: string,
+    email: 'REMINDER' | 'INVITATION' | { change: number } | { withdrawal: number },
+  ): string => {
+    const base = `ACTIVITY#${id(activityId, 'activity id')}#DEPUTY#${id(deputyId, 'deputy id')}`;
+    if (typeof email === 'string') return `${base}#${email}`;
+    const [kind, revision] =
+      'change' in email ? ['CHANGE', email.change] : ['WITHDRAWAL', email.withdrawal];
+    return `${base}#${kind}#${revisionSuffix(revision)}`;
+  },
+
+  /** One change of an activity (PATCH /activities/{id}), kept until its notices are out. */
+  activityChange: (activityId: string, revision: number): PrimaryKey => ({
+    pk: activityPk(activityId),
+    sk: `CHANGE#${revisionSuffix(revision)}`,
+  }),
+
+  changesOfActivity: (activityId: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: activityPk(activityId),
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'CHANGE#',
+  }),
 
   /** SES message id → the email claim that sent it (bounce and complaint notifications). */
   sesMessage: (messageId: string): PrimaryKey => ({

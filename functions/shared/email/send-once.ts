@@ -1,10 +1,12 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { keys } from '../data/keys.js';
 import { toStoreError, writeTransaction } from '../data/transact.js';
 import { AppError, TransientError, ValidationError } from '../errors.js';
 import type { DomainLogger } from '../observability.js';
 import { isTransientAwsError } from '../transient.js';
+import type { CalendarMethod } from './calendar.js';
 import { isSafeEmailAddress } from './sanitize.js';
 
 /**
@@ -12,7 +14,8 @@ import { isSafeEmailAddress } from './sanitize.js';
  *
  * 1. The email is claimed with a conditional write on `EMAIL#<claimKey>` (only when the claim
  *    holds no message id and no live claim).
- * 2. It is sent through SES `SendEmail`; throttling and 5xx are retried here with exponential
+ * 2. It is sent through SES `SendEmail`, or `SendRawEmail` when it carries a calendar event
+ *    ({@link sendSesEmail}); throttling and 5xx are retried here with exponential
  *    backoff and full jitter, then surface as {@link TransientError} (the claim released, since
  *    nothing went out) so the state machine's Retry takes over.
  * 3. The SES message id is stored on the claim, together with a `SESMSG#<messageId>` lookup item
@@ -61,9 +64,17 @@ export interface SendEmailOnceDeps {
   random?: () => number;
 }
 
-export interface SendEmailOnceInput {
-  /** Names the step's email: one email per claim key, ever. */
-  claimKey: string;
+/** An iCalendar object (functions/shared/email/calendar.ts) sent with an email. */
+export interface CalendarAttachment {
+  method: CalendarMethod;
+  /** The iCalendar text, CRLF line ends. */
+  content: string;
+  /** Default `invite.ics`. */
+  filename?: string;
+}
+
+/** What one SES call sends. */
+export interface OutgoingEmail {
   to: string | readonly string[];
   subject: string;
   text: string;
@@ -71,6 +82,17 @@ export interface SendEmailOnceInput {
   configurationSet: string;
   from: string;
   replyTo?: string | readonly string[];
+  /**
+   * A calendar event: the email is then built as MIME here and sent raw, with the event both
+   * as a `text/calendar; method=…` alternative (what mail clients show as an invitation) and as
+   * an `.ics` attachment.
+   */
+  calendar?: CalendarAttachment;
+}
+
+export interface SendEmailOnceInput extends OutgoingEmail {
+  /** Names the step's email: one email per claim key, ever. */
+  claimKey: string;
   /** The audited item the email belongs to; recorded on the claim for bounce handling. */
   owner?: EmailOwner;
   /** A label for the email within its owner (e.g. `REFERRAL`, `REMINDER`, `ESCALATION`). */
@@ -218,7 +240,7 @@ const list = (value: string | readonly string[] | undefined): string[] =>
   value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
 
 /** Rejects anything that could add a header: CR/LF in the subject, unsafe addresses. */
-export const assertSafeHeaders = (input: SendEmailOnceInput): void => {
+export const assertSafeHeaders = (input: OutgoingEmail): void => {
   const issues: { path: string; message: string }[] = [];
   if (LINE_BREAK.test(input.subject) || CONTROL.test(input.subject)) {
     issues.push({ path: 'subject', message: 'must be one line without control characters' });
@@ -245,6 +267,74 @@ export const assertSafeHeaders = (input: SendEmailOnceInput): void => {
   if (issues.length > 0) {
     throw new ValidationError('Email headers rejected (header injection guard)', issues);
   }
+};
+
+/**
+ * The MIME message of an email with a calendar event. Built with nodemailer's MailComposer (the
+ * MIME builder of the most used Node mail library): it encodes non-ASCII subjects (RFC 2047)
+ * and bodies (quoted-printable or base64, UTF-8), so Chinese text survives any relay.
+ */
+export const buildRawEmail = async (email: OutgoingEmail): Promise<Buffer> => {
+  if (!email.calendar) throw new Error('buildRawEmail: only emails with a calendar are sent raw');
+  const composer = new MailComposer({
+    from: email.from,
+    to: list(email.to),
+    ...(email.replyTo ? { replyTo: list(email.replyTo) } : {}),
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    icalEvent: {
+      method: email.calendar.method,
+      filename: email.calendar.filename ?? 'invite.ics',
+      content: email.calendar.content,
+    },
+  });
+  return composer.compile().build();
+};
+
+/**
+ * Prepares one SES call for one email: `SendEmail`, or `SendRawEmail` with the MIME message when
+ * the email carries a calendar event. The headers are checked and the message built here, before
+ * any claim is taken, so a message that cannot be built never blocks its claim; the returned
+ * function makes the call. The one place the project talks to SES, so the at-most-once path and
+ * the senders with their own claims send the same way.
+ */
+export const prepareSesEmail = async (
+  ses: SESClient,
+  outgoing: OutgoingEmail,
+): Promise<() => Promise<{ MessageId?: string }>> => {
+  // toWellFormed: a lone surrogate in stored text (the inputs refuse them now, see
+  // shared/http/well-formed.ts) would make the SDK throw URIError, failing the step.
+  const email: OutgoingEmail = {
+    ...outgoing,
+    subject: outgoing.subject.toWellFormed(),
+    text: outgoing.text.toWellFormed(),
+    html: outgoing.html.toWellFormed(),
+  };
+  assertSafeHeaders(email);
+  if (email.calendar) {
+    const command = new SendRawEmailCommand({
+      Source: email.from,
+      Destinations: list(email.to),
+      RawMessage: { Data: await buildRawEmail(email) },
+      ConfigurationSetName: email.configurationSet,
+    });
+    return () => ses.send(command);
+  }
+  const command = new SendEmailCommand({
+    Source: email.from,
+    Destination: { ToAddresses: list(email.to) },
+    ...(email.replyTo ? { ReplyToAddresses: list(email.replyTo) } : {}),
+    Message: {
+      Subject: { Data: email.subject, Charset: 'UTF-8' },
+      Body: {
+        Text: { Data: email.text, Charset: 'UTF-8' },
+        Html: { Data: email.html, Charset: 'UTF-8' },
+      },
+    },
+    ConfigurationSetName: email.configurationSet,
+  });
+  return () => ses.send(command);
 };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -283,7 +373,7 @@ export const sendEmailOnce = async (
   deps: SendEmailOnceDeps,
   input: SendEmailOnceInput,
 ): Promise<SendEmailOnceResult> => {
-  assertSafeHeaders(input);
+  const send = await prepareSesEmail(deps.ses, input);
   const clock = deps.now ?? (() => new Date());
   const key = keys.emailClaim(input.claimKey);
   const log = { claimKey: input.claimKey };
@@ -357,23 +447,7 @@ export const sendEmailOnce = async (
   let messageId: string | undefined;
   for (let attempt = 0; messageId === undefined; attempt++) {
     try {
-      const response = await deps.ses.send(
-        new SendEmailCommand({
-          Source: input.from,
-          Destination: { ToAddresses: list(input.to) },
-          ...(input.replyTo ? { ReplyToAddresses: list(input.replyTo) } : {}),
-          // toWellFormed: a lone surrogate in stored text (the inputs refuse them now, see
-          // shared/http/well-formed.ts) would make the SDK throw URIError, failing the step.
-          Message: {
-            Subject: { Data: input.subject.toWellFormed(), Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: input.text.toWellFormed(), Charset: 'UTF-8' },
-              Html: { Data: input.html.toWellFormed(), Charset: 'UTF-8' },
-            },
-          },
-          ConfigurationSetName: input.configurationSet,
-        }),
-      );
+      const response = await send();
       if (!response.MessageId) {
         // Accepted without an id: it went out, so the claim must block a resend.
         messageId = `unknown:${claimedAt}`;

@@ -141,6 +141,11 @@ const EXPECTED: Record<string, Case> = {
     path: act('attendance'),
     body: () => ({ deputyId: INVITED, reason: '补签' }),
   },
+  'PATCH /activities/{activityId}': {
+    allow: 'O Q',
+    path: act('start'),
+    body: () => ({ location: `矩阵地点 ${MARK}` }),
+  },
   'PATCH /activities/{activityId}/counts': {
     allow: 'O Q',
     path: act('attendance'),

@@ -102,7 +102,24 @@ async function expectClean(kind: string, mail: SentMail, to: string): Promise<vo
   // One boundary: the one of the content-type header; no part the text forged.
   const boundary = /boundary="?([^";]+)"?/.exec(header('content-type'))?.[1];
   expect(boundary, kind).toBeDefined();
-  const parts = body.split(`--${boundary}`).filter((p) => p.trim() && p.trim() !== '--');
+  const partsOf = (text: string, separator: string) =>
+    text.split(`--${separator}`).filter((p) => p.trim() && p.trim() !== '--');
+  const headOf = (part: string) => part.slice(0, part.indexOf('\r\n\r\n'));
+  let parts = partsOf(body, boundary!);
+  if (mail.attachments?.length) {
+    // An email with a calendar event: the bodies in one alternative part, and besides it only
+    // the calendar files the sender attached (none the text forged).
+    expect(parts.length, kind).toBe(1 + mail.attachments.length);
+    const alternative = parts.find((p) =>
+      /content-type:\s*multipart\/alternative/i.test(headOf(p)),
+    );
+    expect(alternative, kind).toBeDefined();
+    for (const part of parts.filter((p) => p !== alternative)) {
+      expect(headOf(part), kind).toMatch(/content-type:\s*(text\/calendar|application\/ics)/i);
+    }
+    const inner = /boundary="?([^";\s]+)"?/.exec(headOf(alternative!))?.[1];
+    parts = partsOf(alternative!.slice(alternative!.indexOf('\r\n\r\n') + 4), inner!);
+  }
   expect(parts.length, kind).toBe(2); // text and HTML
   // Markup escaped in the HTML part (decoded from its transfer encoding).
   // The part's own headers only: the text part carries the injected lines as its content.

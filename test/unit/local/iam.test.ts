@@ -197,6 +197,18 @@ describe('policy evaluation', () => {
     ]);
   });
 
+  it('checks SendRawEmail as its own action: a SendEmail grant does not cover it', () => {
+    const ses = 'arn:aws:ses:ap-east-1:000000000000';
+    const resources = [`${ses}:identity/example.org`, `${ses}:configuration-set/Mail`];
+    const input = { Source: 'noreply@example.org', ConfigurationSetName: 'Mail' };
+    const checks = checksForCall('SESClient', 'SendRawEmail', input, ctx);
+    expect(checks.map((c) => c.action)).toEqual(['ses:SendRawEmail', 'ses:SendRawEmail']);
+    expect(denialOf(policyOf(allow(['ses:SendEmail'], resources)), 'Fn', checks)).toBeDefined();
+    expect(
+      denialOf(policyOf(allow(['ses:SendEmail', 'ses:SendRawEmail'], resources)), 'Fn', checks),
+    ).toBeUndefined();
+  });
+
   it('checks a secret named by name on its full ARN', () => {
     expect(
       checksForCall('SecretsManagerClient', 'GetSecretValue', { SecretId: 'Key' }, ctx),

@@ -6,7 +6,10 @@ import {
   SESClient,
   SESServiceException,
   SendEmailCommand,
+  SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
+import { simpleParser } from 'mailparser';
+import { parseCalendar } from '../../../support/calendar.js';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -141,7 +144,7 @@ beforeEach(() => {
   });
   doc.on(TransactWriteCommand).resolves({});
   let n = 0;
-  ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
+  ses.on(SendRawEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
 });
 
 describe('sendInvitations', () => {
@@ -152,8 +155,8 @@ describe('sendInvitations', () => {
       Math.floor((Date.parse('2020-08-18T09:00:00+08:00') - NOW.getTime()) / 1000),
     );
 
-    const sends = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
-    expect(sends.map((send) => send.Destination!.ToAddresses)).toEqual([
+    const sends = ses.commandCalls(SendRawEmailCommand).map((call) => call.args[0].input);
+    expect(sends.map((send) => send.Destinations)).toEqual([
       ['dep-0001@deputies.liandong.example.org'],
       ['dep-0015@deputies.liandong.example.org'],
       ['dep-0041@deputies.liandong.example.org'],
@@ -161,9 +164,18 @@ describe('sendInvitations', () => {
     expect(sends[0]).toMatchObject({
       Source: 'noreply@liandong.example.org',
       ConfigurationSetName: 'LiandongMail',
-      Message: {
-        Subject: { Data: '【黄埔区人大】活动邀请：人居环境整治交叉检查', Charset: 'UTF-8' },
-      },
+    });
+    // The invitation carries the activity's calendar event for that deputy (METHOD:REQUEST).
+    const mail = await simpleParser(Buffer.from(sends[0]!.RawMessage!.Data!));
+    expect(mail.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
+    const ics = mail.attachments.find((a) => a.filename === 'invite.ics');
+    expect(parseCalendar(ics!.content.toString('utf8'))).toMatchObject({
+      method: 'REQUEST',
+      uid: `${ACTIVITY_ID}@liandong.activities`,
+      sequence: 0,
+      summary: '人居环境整治交叉检查',
+      start: '2020-08-18T01:00:00.000Z',
+      attendee: 'mailto:dep-0001@deputies.liandong.example.org',
     });
     expect([...invitations.values()].map((i) => i.emailMessageId)).toEqual([
       'msg-1',
@@ -194,8 +206,8 @@ describe('sendInvitations', () => {
     invitations.get('dep-0015')!.emailMessageId = 'old-2';
     const result = await sendInvitations(deps(), ACTIVITY_ID);
     expect(result.sentNow).toBe(1);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination!.ToAddresses).toEqual([
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.Destinations).toEqual([
       'dep-0041@deputies.liandong.example.org',
     ]);
   });
@@ -203,7 +215,7 @@ describe('sendInvitations', () => {
   it('leaves a live claim of another attempt alone and asks for a retry', async () => {
     invitations.get('dep-0015')!.emailClaimedAt = new Date(NOW.getTime() - 60_000).toISOString();
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toBeInstanceOf(TransientError);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(2);
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
@@ -214,7 +226,7 @@ describe('sendInvitations', () => {
 
   it('turns SES throttling into TransientError, frees the claim, and a retry sends only the rest', async () => {
     let calls = 0;
-    ses.on(SendEmailCommand).callsFake(() => {
+    ses.on(SendRawEmailCommand).callsFake(() => {
       calls++;
       if (calls === 2) {
         throw Object.assign(new Error('Maximum sending rate exceeded.'), {
@@ -232,15 +244,15 @@ describe('sendInvitations', () => {
     // The state machine retries: deputy 1 is not emailed again.
     await sendInvitations(deps(), ACTIVITY_ID);
     const recipients = ses
-      .commandCalls(SendEmailCommand)
-      .map((call) => call.args[0].input.Destination!.ToAddresses![0]);
+      .commandCalls(SendRawEmailCommand)
+      .map((call) => call.args[0].input.Destinations![0]);
     expect(recipients.filter((to) => to!.startsWith('dep-0001'))).toHaveLength(1);
     expect(invitations.get('dep-0015')!.emailMessageId).toBeDefined();
     expect(invitations.get('dep-0041')!.emailMessageId).toBeDefined();
   });
 
   it('treats an SES 5xx as transient too', async () => {
-    ses.on(SendEmailCommand).rejects(
+    ses.on(SendRawEmailCommand).rejects(
       Object.assign(new Error('oops'), {
         name: 'InternalFailure',
         $metadata: { httpStatusCode: 500 },
@@ -302,7 +314,7 @@ describe('sendInvitations', () => {
     current = activity({ status: 'INVITATIONS_SENT' });
     const result = await sendInvitations(deps(), ACTIVITY_ID);
     expect(result.sentNow).toBe(0);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
@@ -314,7 +326,7 @@ describe('sendInvitations', () => {
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(
       /failed while being scheduled/,
     );
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 
   it('returns at least one second until start, as TimeoutSecondsPath needs a positive integer', () => {
@@ -365,7 +377,7 @@ describe('SendInvitations handler', () => {
   });
 
   it('surfaces throttling as a TransientError for the state machine Retry', async () => {
-    ses.on(SendEmailCommand).rejects(
+    ses.on(SendRawEmailCommand).rejects(
       Object.assign(new Error('slow down'), {
         name: 'Throttling',
         $metadata: { httpStatusCode: 400 },

@@ -1,7 +1,9 @@
 // unit test: the findings → triage → review → dispatch → completion handlers end to end on an
 // in-memory table (DocumentClient, SFN and SES mocked with aws-sdk-client-mock)
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { simpleParser } from 'mailparser';
+import { parseCalendar } from '../../../support/calendar.js';
 import {
   DescribeExecutionCommand,
   SFNClient,
@@ -171,6 +173,8 @@ beforeEach(() => {
   sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
   let n = 0;
   ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
+  // Cancellation notices carry a calendar event: they are sent raw.
+  ses.on(SendRawEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
 });
 
 describe('findings', () => {
@@ -604,10 +608,19 @@ describe('cancel', () => {
       cancellation: { noticesComplete: true },
     });
     expect(activity().pendingTask).toBeUndefined();
-    const mails = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    const mails = ses.commandCalls(SendRawEmailCommand).map((c) => c.args[0].input);
     expect(mails).toHaveLength(2);
-    expect(mails[0]!.Message!.Subject!.Data).toContain('活动取消');
-    expect(mails[0]!.Message!.Body!.Text!.Data).toContain('台风预警');
+    const mail = await simpleParser(Buffer.from(mails[0]!.RawMessage!.Data!));
+    expect(mail.subject).toContain('活动取消');
+    expect(mail.text).toContain('台风预警');
+    // METHOD:CANCEL of the activity's event, superseding the invitation's SEQUENCE 0.
+    const ics = mail.attachments.find((a) => a.filename === 'cancel.ics');
+    expect(parseCalendar(ics!.content.toString('utf8'))).toMatchObject({
+      method: 'CANCEL',
+      status: 'CANCELLED',
+      uid: `${ID}@liandong.activities`,
+      sequence: 1,
+    });
     expect(auditEvents().map((e) => e.action)).toEqual([
       'ACTIVITY_CANCELLED',
       'CANCELLATION_NOTICES_SENT',
@@ -615,22 +628,22 @@ describe('cancel', () => {
 
     const again = await call(cancel, { ...path('/cancel'), body: { reason: 'again' } });
     expect(again.status).toBe(409);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(2);
   });
 
   it('resumes the notices when SES refused some, without emailing anyone twice', async () => {
     ses
-      .on(SendEmailCommand)
+      .on(SendRawEmailCommand)
       .resolvesOnce({ MessageId: 'm1' })
       .rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
     const first = await call(cancel, { ...path('/cancel'), body: { reason: '取消' } });
     expect(first.status).toBe(503);
     expect(activity().status).toBe('CANCELLED');
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm2' });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'm2' });
     const second = await call(cancel, { ...path('/cancel'), body: { reason: '取消' } });
     expect(second.status).toBe(200);
     expect(second.json.notices).toEqual({ sent: 2, failed: 0, pending: 0 });
-    expect(ses.commandCalls(SendEmailCommand).filter((c) => c.args[0].input).length).toBe(3);
+    expect(ses.commandCalls(SendRawEmailCommand).filter((c) => c.args[0].input).length).toBe(3);
   });
 
   it('is for organisers only', async () => {

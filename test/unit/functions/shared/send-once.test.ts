@@ -9,6 +9,7 @@ import {
   SESClient,
   SESServiceException,
   SendEmailCommand,
+  SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
 import {
   DynamoDBDocumentClient,
@@ -17,6 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   EmailRejectedError,
@@ -30,6 +32,8 @@ import {
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { TransientError, ValidationError } from '../../../../functions/shared/errors.js';
 import { TABLE } from '../helpers.js';
+import { buildCalendarEvent } from '../../../../functions/shared/email/calendar.js';
+import { parseCalendar } from '../../../support/calendar.js';
 
 const doc = mockClient(DynamoDBDocumentClient);
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -396,6 +400,80 @@ describe('classifySesError and backoffDelay', () => {
     expect(backoffDelay(3, 200, 5000, () => 0.999)).toBe(1598);
     expect(backoffDelay(10, 200, 5000, () => 0.999)).toBe(4995);
     expect(backoffDelay(10, 200, 5000, () => 0)).toBe(0);
+  });
+});
+
+describe('sendEmailOnce with a calendar event', () => {
+  const calendar = buildCalendarEvent({
+    method: 'REQUEST',
+    activityId: 'A1',
+    sequence: 1,
+    title: '文冲街道代表接待日',
+    location: '文冲街道人大代表联络站',
+    startsAt: '2026-12-08T01:30:00.000Z',
+    endsAt: '2026-12-08T04:00:00.000Z',
+    organizer: { name: '黄埔区人大常委会', email: 'noreply@liandong.example.org' },
+    attendee: { name: '李明', email: 'office@gov.example.cn' },
+    stamp: NOW,
+  });
+
+  it('sends raw MIME in which the Chinese subject, both bodies and the .ics survive', async () => {
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'raw-1' });
+    const input = message({
+      subject: '【黄埔区人大】活动邀请：文冲街道代表接待日',
+      text: '尊敬的李明代表：\n诚挚邀请您参加。',
+      html: '<p>尊敬的李明代表：</p>',
+      calendar: { method: 'REQUEST', content: calendar },
+    });
+
+    await expect(sendEmailOnce(deps(), input)).resolves.toEqual({
+      messageId: 'raw-1',
+      sentNow: true,
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    const [send] = sesMock.commandCalls(SendRawEmailCommand);
+    const request = send!.args[0].input;
+    expect(request).toMatchObject({
+      Source: 'noreply@liandong.example.org',
+      Destinations: ['office@gov.example.cn'],
+      ConfigurationSetName: 'LiandongMail',
+    });
+    const raw = Buffer.from(request.RawMessage!.Data!);
+    // 7-bit on the wire: the Chinese text is encoded, never raw UTF-8 in a header.
+    expect(raw.toString('latin1')).toMatch(/^Subject: =\?UTF-8\?/m);
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toBe(input.subject);
+    expect(mail.text?.trim()).toBe(input.text);
+    expect(mail.html).toContain('尊敬的李明代表');
+    // What mail clients show as an invitation: the text/calendar alternative with its method…
+    const alternative = mail.attachments.find((a) => a.contentType === 'text/calendar');
+    expect(raw.toString('latin1')).toContain(
+      'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+    );
+    // …and the same event as a file to open.
+    const file = mail.attachments.find((a) => a.filename === 'invite.ics');
+    expect(file?.contentDisposition).toBe('attachment');
+    for (const part of [alternative, file]) {
+      expect(parseCalendar(part!.content.toString('utf8'))).toMatchObject({
+        method: 'REQUEST',
+        uid: 'A1@liandong.activities',
+        sequence: 1,
+        summary: '文冲街道代表接待日',
+      });
+    }
+    // The claim is stored as for any email.
+    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('refuses an injected subject before claiming: nothing is sent raw either', async () => {
+    await expect(
+      sendEmailOnce(
+        deps(),
+        message({ subject: 'a\r\nBcc: x@y.z', calendar: { method: 'CANCEL', content: calendar } }),
+      ),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(doc.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 });
 

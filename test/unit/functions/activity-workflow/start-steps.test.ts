@@ -1,0 +1,249 @@
+// unit test: the steps around the start wait (PlanStart, SendReminders, SendChangeNotices),
+// SDK mocked with aws-sdk-client-mock
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  plannedEmails,
+  planStart,
+  sendReminders,
+} from '../../../../functions/activity-workflow/start-steps.js';
+import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
+import { keys } from '../../../../functions/shared/data/keys.js';
+import {
+  renderChangeNoticeEmail,
+  renderWithdrawalEmail,
+} from '../../../../functions/shared/email/activity-notices.js';
+import { parseCalendar } from '../../../support/calendar.js';
+import { TABLE } from '../helpers.js';
+
+const doc = mockClient(DynamoDBDocumentClient);
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ses = mockClient(SESClient);
+const sesClient = new SESClient({});
+
+const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
+const NOW = new Date('2020-08-17T00:00:00.000Z');
+const DAY = 24 * 3600;
+
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
+  ...keys.activity(ID),
+  listPk: 'ACTIVITIES#INVITATIONS_SENT',
+  listSk: 'x',
+  ownerPk: 'ORGANISER#org',
+  ownerSk: 'x',
+  entity: 'ACTIVITY',
+  id: ID,
+  title: '河涌整治专题调研',
+  type: 'THEMATIC_RESEARCH',
+  street: 'WENCHONG',
+  location: '文冲街道文冲村',
+  startsAt: '2020-08-18T09:00:00+08:00', // 2020-08-18T01:00Z: 25 h after NOW
+  endsAt: '2020-08-18T12:00:00+08:00',
+  language: 'zh',
+  organiserId: 'org',
+  status: 'INVITATIONS_SENT',
+  phase: 'START',
+  invitedCount: 3,
+  createdAt: '2020-08-10T00:00:00.000Z',
+  updatedAt: '2020-08-10T00:00:00.000Z',
+  auditSeq: 3,
+  auditHash: 'h',
+  ...overrides,
+});
+
+let current: ActivityItem;
+let changes: Record<string, unknown>[];
+const invitation = (deputyId: string, response?: 'ACCEPTED' | 'DECLINED'): InvitationItem => ({
+  ...keys.invitation(ID, deputyId),
+  ownerPk: `DEPUTY#${deputyId}`,
+  ownerSk: 'x',
+  entity: 'INVITATION',
+  activityId: ID,
+  deputyId,
+  invitedAt: 'x',
+  ...(response ? { response } : {}),
+});
+
+const deps = (now = NOW) => ({
+  db: documentClient,
+  ses: sesClient,
+  tableName: TABLE,
+  senderEmail: 'noreply@liandong.example.org',
+  configurationSet: 'LiandongMail',
+  now: () => now,
+});
+
+beforeEach(() => {
+  doc.reset();
+  ses.reset();
+  current = activity();
+  changes = [];
+  doc
+    .on(GetCommand)
+    .callsFake((input: { Key: { sk: string } }) =>
+      input.Key.sk === 'ACTIVITY' ? { Item: current } : {},
+    );
+  doc.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
+    const prefix = Object.values(input.ExpressionAttributeValues).find((v) => v.endsWith('#'));
+    if (prefix === 'CHANGE#') return { Items: changes };
+    return {
+      Items: [
+        invitation('dep-0001', 'ACCEPTED'),
+        invitation('dep-0041'),
+        invitation('dep-0030', 'DECLINED'),
+      ],
+    };
+  });
+  doc
+    .on(BatchGetCommand)
+    .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => ({
+      Responses: {
+        [TABLE]: input.RequestItems[TABLE]!.Keys.map(({ pk }) => {
+          const id = pk.replace('DEPUTY#', '');
+          return { id, name: `代表${id}`, email: `${id}@deputies.example.cn`, active: true };
+        }),
+      },
+    }));
+  doc.on(UpdateCommand).resolves({});
+  doc.on(TransactWriteCommand).resolves({});
+  let n = 0;
+  ses.on(SendRawEmailCommand).callsFake(() => ({ MessageId: `m-${++n}` }));
+});
+
+describe('planStart', () => {
+  it('waits for the reminder time, then reminds, then waits for the start', async () => {
+    const lead = DAY;
+    expect(await planStart(deps(), ID, lead)).toEqual({
+      activityId: ID,
+      revision: 0,
+      next: 'AWAIT_REMINDER',
+      secondsToWait: 3600,
+      secondsUntilStart: 25 * 3600,
+    });
+    const atReminder = new Date(NOW.getTime() + 3600_000);
+    expect((await planStart(deps(atReminder), ID, lead)).next).toBe('REMIND');
+    current = activity({ remindersSentAt: atReminder.toISOString() } as Partial<ActivityItem>);
+    expect(await planStart(deps(atReminder), ID, lead)).toMatchObject({
+      next: 'AWAIT_START',
+      secondsToWait: DAY,
+    });
+  });
+
+  it('sends no reminder for an activity scheduled within the lead time; follows a new revision', async () => {
+    // Scheduled 16 h ahead, a lead of 24 h: the invitation was the reminder.
+    current = activity({
+      createdAt: '2020-08-16T20:00:00.000Z',
+      startsAt: '2020-08-17T12:00:00.000Z',
+      revision: 2,
+    });
+    expect(await planStart(deps(), ID, DAY)).toMatchObject({
+      revision: 2,
+      next: 'AWAIT_START',
+      secondsToWait: 12 * 3600,
+    });
+  });
+
+  it('sends the notices of a change not yet told first', async () => {
+    changes = [{ revision: 1, changed: ['location'], added: [], removed: [] }];
+    expect((await planStart(deps(), ID, DAY)).next).toBe('NOTIFY');
+    changes = [{ revision: 1, noticesSentAt: 'x' }];
+    expect((await planStart(deps(), ID, DAY)).next).toBe('AWAIT_REMINDER');
+  });
+});
+
+describe('sendReminders', () => {
+  it('reminds who accepted or did not answer, each under their own claim, then records it', async () => {
+    expect(await sendReminders(deps(), ID)).toEqual({ activityId: ID, sent: 2, failed: 0 });
+    const claims = doc
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input.Key!.pk as string)
+      .filter((pk) => pk.startsWith('EMAIL#'));
+    expect(claims.sort()).toEqual(
+      [
+        keys.emailClaim(keys.activityEmailClaimKey(ID, 'dep-0001', 'REMINDER')).pk,
+        keys.emailClaim(keys.activityEmailClaimKey(ID, 'dep-0041', 'REMINDER')).pk,
+      ].sort(),
+    );
+    const mails = await Promise.all(
+      ses
+        .commandCalls(SendRawEmailCommand)
+        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
+    );
+    expect(mails.map((m) => m.subject)).toEqual([
+      '【黄埔区人大】活动提醒：河涌整治专题调研',
+      '【黄埔区人大】活动提醒：河涌整治专题调研',
+    ]);
+    const audit = doc
+      .commandCalls(TransactWriteCommand)
+      .flatMap((c) => c.args[0].input.TransactItems!)
+      .find((item) => item.Put?.Item?.action === 'REMINDERS_SENT');
+    expect(audit?.Put?.Item).toMatchObject({ after: { recipients: 2, sent: 2, failed: 0 } });
+  });
+
+  it('does nothing once reminders are recorded, or after the start wait', async () => {
+    current = activity({ remindersSentAt: 'x' } as Partial<ActivityItem>);
+    expect(await sendReminders(deps(), ID)).toMatchObject({ sent: 0 });
+    current = activity({ status: 'CHECK_IN_OPEN' });
+    expect(await sendReminders(deps(), ID)).toMatchObject({ sent: 0 });
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+  });
+});
+
+describe('change notices', () => {
+  it('plans a withdrawal, an invitation and a notice to each of the others', () => {
+    const invited = new Set(['dep-0001', 'dep-0030']);
+    expect(
+      plannedEmails({ changed: ['startsAt'], added: ['dep-0030'], removed: ['dep-0041'] }, invited),
+    ).toEqual([
+      { deputyId: 'dep-0041', kind: 'WITHDRAWAL' },
+      { deputyId: 'dep-0030', kind: 'INVITATION' },
+      { deputyId: 'dep-0001', kind: 'CHANGE' },
+    ]);
+    // Invitees only: no notice to the others when nothing they see changed.
+    expect(plannedEmails({ changed: [], added: ['dep-0030'], removed: [] }, invited)).toEqual([
+      { deputyId: 'dep-0030', kind: 'INVITATION' },
+    ]);
+    // Removed, then added back by a later change: not withdrawn.
+    expect(plannedEmails({ changed: [], added: [], removed: ['dep-0001'] }, invited)).toEqual([]);
+  });
+
+  it('names what changed and speaks the activity’s language', () => {
+    const zh = renderChangeNoticeEmail(activity(), { name: '李明' }, [
+      'startsAt',
+      'endsAt',
+      'location',
+    ]);
+    expect(zh.subject).toBe('【黄埔区人大】活动变更：河涌整治专题调研');
+    expect(zh.text).toContain('有变更（时间、地点）');
+    const en = renderWithdrawalEmail(activity({ language: 'en', title: '<b>x</b>' }), {
+      name: 'Li',
+    });
+    expect(en.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation withdrawn: /);
+    expect(en.html).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(en.html).not.toContain('<b>x</b>');
+  });
+
+  it('sends the reminder with the calendar event of the current revision', async () => {
+    current = activity({ revision: 3 });
+    await sendReminders(deps(), ID);
+    const mail = await simpleParser(
+      Buffer.from(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.RawMessage!.Data!),
+    );
+    const ics = mail.attachments.find((a) => a.filename === 'invite.ics')!;
+    expect(parseCalendar(ics.content.toString('utf8'))).toMatchObject({
+      method: 'REQUEST',
+      sequence: 3,
+    });
+  });
+});
