@@ -112,6 +112,18 @@ export class LiandongStack extends Stack {
 
     // --- the activity workflow and its steps
     const tableEnv = { TABLE_NAME: table.tableName };
+    // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
+    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description: 'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(linkSigningKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
+      },
+    ]);
     const sendInvitations = new ProjectFunction(this, 'SendInvitationsFunction', {
       entry: 'functions/activity-workflow/send-invitations.ts',
       description: 'Activity step: email each invited deputy once',
@@ -120,10 +132,13 @@ export class LiandongStack extends Stack {
         ...tableEnv,
         SENDER_EMAIL: senderEmail,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
+        PUBLIC_BASE_URL: api.api.apiEndpoint,
       },
       logRetention: retention,
       timeout: Duration.minutes(5),
     });
+    linkSigningKey.grantRead(sendInvitations);
     const awaitPhase = new ProjectFunction(this, 'AwaitPhaseFunction', {
       entry: 'functions/activity-workflow/await-phase.ts',
       description: 'Activity step: keep the task token of a human step server-side',
@@ -154,18 +169,6 @@ export class LiandongStack extends Stack {
       configurationSetName: configurationSet.configurationSetName,
     });
 
-    // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
-    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description: 'HMAC key of the signed, expiring links in referral and feedback emails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    NagSuppressions.addResourceSuppressions(linkSigningKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
-      },
-    ]);
     const referralSteps = createReferralStepFunctions(this, {
       table,
       logRetention: retention,

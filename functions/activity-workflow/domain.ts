@@ -1,7 +1,7 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
 import { appendAuditEvent, type AuditEventContent, type HeadChange } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type {
@@ -16,6 +16,14 @@ import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import {
+  EmailRejectedError,
+  getEmailClaim,
+  sendEmailOnce,
+  type SendEmailOnceDeps,
+} from '../shared/email/send-once.js';
+import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
+import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/links.js';
 import {
   ConcurrentModificationError,
   ConflictError,
@@ -38,13 +46,6 @@ import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 
 /** Actor of audit events written by workflow steps. */
 export const WORKFLOW_ACTOR = 'workflow';
-
-/**
- * A claim older than this belongs to an invocation that is certainly dead (Lambda's maximum
- * timeout is 15 minutes), so another attempt may take it over. Younger claims are left alone:
- * their invocation may still be sending.
- */
-export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
@@ -115,10 +116,17 @@ const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promi
 
 // --- SendInvitations ---------------------------------------------------------------------
 
-export interface SendInvitationsDeps extends WorkflowDeps {
+/** The email path's tuning (retries, backoff) passes through to sendEmailOnce. */
+export interface SendInvitationsDeps
+  extends WorkflowDeps,
+    Pick<SendEmailOnceDeps, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'> {
   ses: SESClient;
   senderEmail: string;
   configurationSet: string;
+  /** The key that signs the deputies' personal links (functions/shared/links.ts). */
+  signingKey: () => Promise<string>;
+  /** Origin of the deputies' pages, e.g. the API's URL. */
+  publicBaseUrl: string;
   /** Milliseconds left in this invocation (Lambda context); stops early to leave a reserve. */
   remainingMs?: () => number;
   concurrency?: number;
@@ -128,29 +136,6 @@ export interface SendInvitationsResult {
   activityId: string;
   secondsUntilStart: number;
 }
-
-const SES_RETRYABLE = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalFailure',
-]);
-
-const sesRejection = (error: unknown): 'retry' | 'rejected' | 'unknown' => {
-  const { name, $metadata, $fault } = error as {
-    name?: string;
-    $fault?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = $metadata?.httpStatusCode ?? 0;
-  if (SES_RETRYABLE.has(name ?? '') || status === 429 || status >= 500 || $fault === 'server') {
-    return 'retry';
-  }
-  if (name === 'MessageRejected') return 'rejected';
-  return 'unknown';
-};
 
 /**
  * Seconds from now until the activity starts, for `TimeoutSecondsPath` of the AwaitStart
@@ -166,13 +151,12 @@ type SendOutcome = 'sent' | 'failed' | 'busy';
  * Emails every invited deputy who has not been emailed yet, then marks the activity
  * INVITATIONS_SENT with its audit event.
  *
- * Each deputy gets exactly one email however often the step is retried or redriven: an
- * invitation is first claimed with a conditional update (only if it has no message id and no
- * live claim), then sent, then its SES message id is stored; invitations with a message id are
- * skipped. A send that SES refused for throttling or a 5xx releases its claim and fails the
- * step with TransientError, so the state machine retries with backoff and only the rest are
- * sent. The one window left is a crash between SES accepting and the message id being stored:
- * the claim then blocks a resend until it is stale ({@link CLAIM_STALE_AFTER_MS}).
+ * Each deputy gets exactly one email however often the step is retried or redriven: each goes
+ * through the at-most-once path (functions/shared/email/send-once.ts, claim key
+ * `INVITATION#<activityId>#<deputyId>`, which also lets bounces be marked), carrying the
+ * deputy's personal page link (issued once, kept on the invitation); the SES message id is then
+ * copied to the invitation, and invitations with one are skipped. A send SES refused for now
+ * fails the step with TransientError, so the state machine retries and only the rest are sent.
  */
 export const sendInvitations = async (
   deps: SendInvitationsDeps,
@@ -272,42 +256,14 @@ const sendOne = async (
   deputy: Pick<DeputyItem, 'name' | 'email' | 'active'> | undefined,
 ): Promise<SendOutcome> => {
   const key = keys.invitation(activity.id, invitation.deputyId);
-  const now = clock(deps);
-  const claimedAt = now.toISOString();
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: 'SET emailClaimedAt = :claimedAt',
-        ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(emailMessageId) AND ' +
-          'attribute_not_exists(emailFailure) AND ' +
-          '(attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
-        ExpressionAttributeValues: {
-          ':claimedAt': claimedAt,
-          ':stale': new Date(now.getTime() - CLAIM_STALE_AFTER_MS).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'busy';
-    throw error;
-  }
-
-  // Only our own claim may be finished or released.
-  const ours = {
-    ConditionExpression: 'emailClaimedAt = :claimedAt',
-    ExpressionAttributeValues: { ':claimedAt': claimedAt },
-  };
-  const settle = async (update: string, values: Record<string, unknown> = {}) =>
+  const mark = async (update: string, values: Record<string, unknown>) =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
         UpdateExpression: update,
-        ...ours,
-        ExpressionAttributeValues: { ...ours.ExpressionAttributeValues, ...values },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailMessageId)',
+        ExpressionAttributeValues: values,
       }),
     );
 
@@ -320,52 +276,101 @@ const sendOne = async (
         : undefined;
   if (reason || !deputy) {
     deps.logger?.warn('Invitation not emailed', { deputyId: invitation.deputyId, reason });
-    await settle('SET emailFailure = :reason', { ':reason': reason });
+    await mark('SET emailFailure = :reason', { ':reason': reason });
     return 'failed';
   }
 
-  const email = renderInvitationEmail(activity, deputy);
-  let messageId: string | undefined;
+  const secret = await deps.signingKey();
+  const link = await deputyPageLinkOf(deps, secret, activity, invitation);
+  const email = renderInvitationEmail(
+    activity as ActivityItem & { details?: Record<string, unknown> },
+    deputy,
+    deputyPageUrl(deps.publicBaseUrl, link.token),
+  );
+  const claimKey = `INVITATION#${activity.id}#${invitation.deputyId}`;
+  let messageId: string;
   try {
-    const response = await deps.ses.send(
-      new SendEmailCommand({
-        Source: deps.senderEmail,
-        Destination: { ToAddresses: [deputy.email] },
-        Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
-          },
-        },
-        ConfigurationSetName: deps.configurationSet,
-      }),
-    );
-    messageId = response.MessageId;
+    ({ messageId } = await sendEmailOnce(deps, {
+      claimKey,
+      to: deputy.email,
+      ...email,
+      from: deps.senderEmail,
+      configurationSet: deps.configurationSet,
+      owner: { kind: 'INVITATION', id: `${activity.id}/${invitation.deputyId}` },
+      purpose: 'INVITATION',
+    }));
   } catch (error) {
-    const kind = sesRejection(error);
-    if (kind === 'rejected') {
+    if (error instanceof EmailRejectedError) {
       deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
-      await settle('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
+      await mark('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
       return 'failed';
     }
-    if (kind === 'retry') {
-      // SES refused the message, so nothing went out: free the claim for the retry.
-      await settle('REMOVE emailClaimedAt');
-      throw new TransientError(`SES refused to send (${(error as Error).name}); retry later`, {
-        cause: error,
-      });
+    if (error instanceof TransientError) {
+      // Another attempt holds the claim (it may be sending right now): leave it to that one.
+      const claim = await getEmailClaim(deps, claimKey);
+      if (claim?.claimedAt && !claim.messageId && !claim.lastError) return 'busy';
     }
-    // Unknown outcome (e.g. a network failure after sending): keep the claim so the retry does
-    // not send a second email before the claim is stale.
     throw error;
   }
 
-  await settle('SET emailMessageId = :messageId, emailSentAt = :sentAt', {
-    ':messageId': messageId ?? 'unknown',
-    ':sentAt': clock(deps).toISOString(),
-  });
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: key,
+      UpdateExpression: 'SET emailMessageId = :messageId, emailSentAt = :sentAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':messageId': messageId,
+        ':sentAt': clock(deps).toISOString(),
+      },
+    }),
+  );
   return 'sent';
+};
+
+/**
+ * The deputy's page link of this invitation: issued once and kept on the invitation (its id and
+ * expiry, not the token), so a retried step emails the same link and a page can show it again.
+ */
+const deputyPageLinkOf = async (
+  deps: SendInvitationsDeps,
+  secret: string,
+  activity: ActivityItem,
+  invitation: InvitationItem,
+): Promise<{ token: string }> => {
+  const stored = invitation.pageLink;
+  if (stored) return { token: tokenOfLink(secret, stored.linkId, stored.expiresAt) };
+  const now = clock(deps);
+  const expiresAt = deputyLinkExpiryOf(findingsDeadlineOf(activity as ActivityRecord));
+  const created = await createDeputyLink(deps, secret, {
+    purpose: 'DEPUTY_ACTIVITY',
+    deputyId: invitation.deputyId,
+    activityId: activity.id,
+    ttlSeconds: Math.min(
+      MAX_LINK_TTL_SECONDS,
+      Math.max(60, Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000)),
+    ),
+  });
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.invitation(activity.id, invitation.deputyId),
+        UpdateExpression: 'SET pageLink = :link',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(pageLink)',
+        ExpressionAttributeValues: {
+          ':link': { linkId: created.linkId, expiresAt: created.expiresAt },
+        },
+      }),
+    );
+    return created;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    // A concurrent attempt stored its link first: email that one.
+    const current = await getInvitation(deps, activity.id, invitation.deputyId);
+    if (!current?.pageLink) throw new NotFoundError(`Invitation ${invitation.deputyId} vanished`);
+    return { token: tokenOfLink(secret, current.pageLink.linkId, current.pageLink.expiresAt) };
+  }
 };
 
 // --- AwaitPhase --------------------------------------------------------------------------

@@ -9,6 +9,10 @@ export const sendInvitationsEnvSchema = z.object({
   TABLE_NAME: tableName,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
   SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  /** The secret (ARN) of the key that signs the deputies' personal links. */
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
+  /** Origin of the deputies' pages (the API's URL). */
+  PUBLIC_BASE_URL: z.optional(z.url()),
 });
 
 export const awaitPhaseEnvSchema = z.object({ TABLE_NAME: tableName });

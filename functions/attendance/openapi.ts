@@ -70,7 +70,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     params: activityPathSchema,
     responses: {
-      200: '{code, expiresAt, url, svg}',
+      200: '{code, expiresAt, venueCode, venueCodeExpiresAt, url, svg}: the QR code and the six-digit venue code deputies type on their personal page',
       404: 'unknown activity',
       409: 'invitations still being sent, or check-in is over',
       422: 'path',

@@ -68,6 +68,8 @@ export interface InvitationItem extends PrimaryKey, OwnershipKey {
   emailSentAt?: string;
   /** A permanent reason this invitation was not emailed (e.g. no usable address). */
   emailFailure?: string;
+  /** The deputy's personal page link (its id and expiry; the token is recomputed, never stored). */
+  pageLink?: { linkId: string; expiresAt: number };
 }
 
 export interface DeputySeat {
