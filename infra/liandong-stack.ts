@@ -23,6 +23,7 @@ import {
 } from '../functions/activity-workflow/env';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
+import { DeputyPages } from './constructs/deputy-pages';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
@@ -303,6 +304,17 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       activityStateMachine,
       checkInCodeKey,
+      linkSigningKey,
+    });
+    new DeputyPages(this, 'DeputyPages', {
+      table,
+      api,
+      logRetention: retention,
+      linkSigningKey,
+      checkInCodeKey,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
     });
     new FindingsReviewApi(this, 'FindingsReview', {
       table,

@@ -347,6 +347,11 @@ export const checkIn = async (
 /** Wrong venue codes one invitation may try before only a make-up check-in remains. */
 export const MAX_VENUE_CODE_FAILURES = 10;
 
+/** The invitation used up its wrong venue codes (409). */
+export class VenueCodeLockedError extends ConflictError {
+  override readonly name = 'VenueCodeLockedError';
+}
+
 /**
  * A deputy checks in from their personal page (issue 14): the link says who, the proof says
  * they are at the venue: the six-digit venue code they typed, or the QR code they scanned (the
@@ -366,7 +371,7 @@ export const checkInAtVenue = async (
   if (!invitation) throw activityNotFound(activityId);
   if (invitation.checkedInAt) throw alreadyCheckedIn(invitation);
   if ((invitation.venueCodeFailures ?? 0) >= MAX_VENUE_CODE_FAILURES) {
-    throw new ConflictError(
+    throw new VenueCodeLockedError(
       'Too many wrong codes: ask the organiser to record your check-in (make-up check-in)',
     );
   }

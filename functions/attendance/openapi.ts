@@ -93,6 +93,23 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: 'POST',
+    path: '/check-in/{code}',
+    summary: 'One-tap check-in on a phone that opened its personal link (no JWT, no token typed)',
+    description:
+      'Identity from the personal-link cookie the deputy page set, presence from the signed, expiring code: neither alone checks anyone in.',
+    roles: 'public',
+    params: checkInPagePathSchema,
+    responseContentType: 'text/html',
+    responses: {
+      200: 'checked in, or already checked in (HTML)',
+      400: 'not a valid check-in code (HTML)',
+      403: 'this phone has not opened a personal link of this activity (HTML)',
+      409: 'check-in is not open (HTML)',
+      410: 'the code expired (HTML)',
+    },
+  },
+  {
+    method: 'POST',
     path: '/activities/{activityId}/check-in/open',
     summary: 'Open check-in now, before the start time (ends the START step)',
     roles: ['organiser'],

@@ -99,6 +99,13 @@ export const tokenOfLink = (secret: string, linkId: string, expiresAt: number): 
   return `${linkId}.${expiry}.${sign(secret, linkId, expiry).toString('base64url')}`;
 };
 
+/** The id and expiry a token names (not verified: for tokens this code just issued). */
+export const linkOfToken = (token: string): { linkId: string; expiresAt: number } => {
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) throw new Error('Not a link token');
+  return { linkId: match[1]!, expiresAt: parseInt(match[2]!, 36) };
+};
+
 const checkedTtl = (ttlSeconds: number): number => {
   const ttl = Math.floor(ttlSeconds);
   if (!Number.isFinite(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {

@@ -28,7 +28,8 @@
  * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
  * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
  * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
- * | signed link (response / rating page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
+ * | signed link (response / rating / deputy page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
+ * | home-link requests of one address in one hour (TTL on `expiresAt`) | `HOME_LINK_REQUESTS#<address digest>` | `HOUR#<n>` |
  * | a department's response, once per round and action | `REFERRAL#<id>` | `RESPONSE#<round>#<action>[#<digest>]` |
  * | one raiser's rating of one round | `REFERRAL#<id>` | `RATING#<round>#<raiserRef>` |
  * | statistics of a completed activity | `STATS#<YYYY-MM>` | `ACTIVITY#<activityId>` |
@@ -370,6 +371,15 @@ export const keys = {
     }
     return { pk: `EMAIL#${claimKey}`, sk: 'EMAIL' };
   },
+
+  /**
+   * The count of home-link requests for one address (a digest: no address in a key) in one
+   * hour since the epoch (functions/deputy/home.ts rate-limits with it).
+   */
+  homeLinkRequests: (addressDigest: string, hour: number): PrimaryKey => ({
+    pk: `HOME_LINK_REQUESTS#${id(addressDigest, 'address digest')}`,
+    sk: `HOUR#${hour}`,
+  }),
 
   /** SES message id → the email claim that sent it (bounce and complaint notifications). */
   sesMessage: (messageId: string): PrimaryKey => ({
