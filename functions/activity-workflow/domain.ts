@@ -118,7 +118,8 @@ const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promi
 
 /** The email path's tuning (retries, backoff) passes through to sendEmailOnce. */
 export interface SendInvitationsDeps
-  extends WorkflowDeps,
+  extends
+    WorkflowDeps,
     Pick<SendEmailOnceDeps, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'> {
   ses: SESClient;
   senderEmail: string;

@@ -129,7 +129,8 @@ export const isVenueCode = (
   let match = false;
   for (const w of [window, window - 1]) {
     // Both compared, in constant time: no early exit tells which window matched.
-    match = timingSafeEqual(given, Buffer.from(venueCodeAt(secret, activityId, w), 'utf8')) || match;
+    match =
+      timingSafeEqual(given, Buffer.from(venueCodeAt(secret, activityId, w), 'utf8')) || match;
   }
   return match;
 };

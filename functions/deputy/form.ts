@@ -26,7 +26,9 @@ export const deputyFormSchema = z.discriminatedUnion('action', [
         z.string(),
         z.transform((value) => value.replace(/\s+/g, '')),
       ),
-      z.string().check(z.regex(/^[0-9]{6}$/, { message: 'must be the six digits shown at the venue' })),
+      z
+        .string()
+        .check(z.regex(/^[0-9]{6}$/, { message: 'must be the six digits shown at the venue' })),
     ),
   }),
   z.object({

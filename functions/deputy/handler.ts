@@ -1,10 +1,6 @@
 import middy from '@middy/core';
 import { FormError, TOKEN_PARAM_SCHEMA } from '../department/form.js';
-import {
-  renderErrorPage,
-  renderInvalidFormPage,
-  renderRefusalPage,
-} from '../department/pages.js';
+import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from '../department/pages.js';
 import { TransientError } from '../shared/errors.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {

@@ -11,7 +11,12 @@ import { getSigningKey } from '../shared/secrets.js';
 import { deputyHomeEnvSchema } from './env.js';
 import { homeLinkRequestSchema } from './form.js';
 import { handleDeputyPage } from './handler.js';
-import { deputyActivityLists, requestHomeLink, withPageHrefs, type HomeRequestDeps } from './home.js';
+import {
+  deputyActivityLists,
+  requestHomeLink,
+  withPageHrefs,
+  type HomeRequestDeps,
+} from './home.js';
 import { renderHomePage, renderHomeRequestedPage, renderHomeRequestPage } from './render.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 

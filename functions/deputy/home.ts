@@ -180,7 +180,8 @@ export const deputyActivityLists = async (
       ...(Array.isArray(findings) ? { findingsRaised: findings.length } : {}),
       ...(invitation.pageLink ? { pageLink: invitation.pageLink } : {}),
     };
-    const before = BEFORE_CHECK_IN.includes(status) && Date.parse(activity.startsAt) > now.getTime();
+    const before =
+      BEFORE_CHECK_IN.includes(status) && Date.parse(activity.startsAt) > now.getTime();
     if (before && !invitation.response) lists.pending.push(entry);
     else if (before || RUNNING.includes(status)) lists.upcoming.push(entry);
     else lists.past.push(entry);
@@ -200,7 +201,9 @@ export const withPageHrefs = (
     entries.map((entry) => ({
       ...entry,
       ...(entry.pageLink
-        ? { href: `/deputy/${tokenOfLink(secret, entry.pageLink.linkId, entry.pageLink.expiresAt)}` }
+        ? {
+            href: `/deputy/${tokenOfLink(secret, entry.pageLink.linkId, entry.pageLink.expiresAt)}`,
+          }
         : {}),
     }));
   return { pending: map(lists.pending), upcoming: map(lists.upcoming), past: map(lists.past) };

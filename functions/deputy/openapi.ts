@@ -17,7 +17,8 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/deputy/{token}',
-    summary: "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
+    summary:
+      "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
     description:
       'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
     roles: 'public',
@@ -28,7 +29,8 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/deputy/{token}',
-    summary: 'Answer the invitation (until the start), check in with the venue code, record a finding',
+    summary:
+      'Answer the invitation (until the start), check in with the venue code, record a finding',
     roles: 'public',
     params: TOKEN_PARAM_SCHEMA,
     body: deputyFormSchema,
@@ -53,7 +55,8 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     method: 'POST',
     path: '/my-activities',
     summary: 'Email a home link to the address, if it is a deputy’s (always the same answer)',
-    description: 'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
+    description:
+      'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
     roles: 'public',
     body: homeLinkRequestSchema,
     contentType: FORM,
@@ -72,7 +75,8 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/me/activities',
-    summary: "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
+    summary:
+      "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
     roles: ['deputy'],
     responses: { 200: '{pending, upcoming, past}' },
   },

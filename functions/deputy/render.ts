@@ -1,10 +1,5 @@
 import escapeHtml from 'escape-html';
-import {
-  RATING_TEXT,
-  REFERRAL_STATUS_TEXT,
-  RESULT_TEXT,
-  renderPage,
-} from '../department/pages.js';
+import { RATING_TEXT, REFERRAL_STATUS_TEXT, RESULT_TEXT, renderPage } from '../department/pages.js';
 import type { Rating, ReplyResult } from '../department/referral.js';
 import { activityDetailRows } from '../shared/domain/activity-details.js';
 import { LETTERHEAD } from '../shared/domain/letterhead.js';
@@ -189,7 +184,9 @@ const findingItem = (finding: DeputyFinding): string => {
       );
     }
     if (referral.rateHref) {
-      lines.push(`<a href="${e(referral.rateHref)}">评价办理结果 <span class="en">Rate the reply</span></a>`);
+      lines.push(
+        `<a href="${e(referral.rateHref)}">评价办理结果 <span class="en">Rate the reply</span></a>`,
+      );
     }
     if (referral.rated) {
       lines.push(`您的评价：${both(RATING_TEXT[referral.rated as Rating], referral.rated)}`);
@@ -244,7 +241,10 @@ const REFUSAL_TEXT: Record<RefusalReason, Bilingual> = {
     zh: '活动已开始或已取消，回复不能再更改。',
     en: 'The activity has started or was cancelled: the answer can no longer change.',
   },
-  CHECK_IN_NOT_OPEN: { zh: '现在不能签到（签到未开放或已结束）。', en: 'Check-in is not open now.' },
+  CHECK_IN_NOT_OPEN: {
+    zh: '现在不能签到（签到未开放或已结束）。',
+    en: 'Check-in is not open now.',
+  },
   WRONG_CODE: {
     zh: '签到码不正确或已过期，请核对现场显示的签到码。',
     en: 'The code is wrong or has expired; check the code shown at the venue.',

@@ -21,7 +21,10 @@ export const deputyCookieOf = (
   event: Pick<HttpEvent, 'headers'>,
   now: Date,
 ): string | undefined => {
-  const maxAge = Math.min(COOKIE_MAX_AGE_SECONDS, link.expiresAt - Math.floor(now.getTime() / 1000));
+  const maxAge = Math.min(
+    COOKIE_MAX_AGE_SECONDS,
+    link.expiresAt - Math.floor(now.getTime() / 1000),
+  );
   if (maxAge <= 0) return undefined;
   return `${DEPUTY_COOKIE}=${token}; Path=/check-in; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${
     isHttps(event) ? '; Secure' : ''

@@ -29,7 +29,10 @@ export const LINK_PURPOSES: readonly LinkPurpose[] = ['RESPOND', 'RATE'];
  * deputy id). The ids stay in the server-side record, never in the URL.
  */
 export type DeputyLinkPurpose = 'DEPUTY_ACTIVITY' | 'DEPUTY_HOME';
-export const DEPUTY_LINK_PURPOSES: readonly DeputyLinkPurpose[] = ['DEPUTY_ACTIVITY', 'DEPUTY_HOME'];
+export const DEPUTY_LINK_PURPOSES: readonly DeputyLinkPurpose[] = [
+  'DEPUTY_ACTIVITY',
+  'DEPUTY_HOME',
+];
 
 /** Where link records live: the single table. `now` is for tests. */
 export interface LinkStore {

@@ -80,7 +80,8 @@ export class DeputyPages extends Construct {
 
     const home = new ProjectFunction(this, 'DeputyHomeFunction', {
       entry: 'functions/deputy/home-page.ts',
-      description: 'GET/POST /my-activities, GET /my-activities/{token}: a deputy asks for and opens a home link',
+      description:
+        'GET/POST /my-activities, GET /my-activities/{token}: a deputy asks for and opens a home link',
       envSchema: deputyHomeEnvSchema,
       environment: {
         TABLE_NAME: table.tableName,
@@ -127,7 +128,7 @@ export class DeputyPages extends Construct {
       handler: home,
       public: {
         reason:
-          "Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads",
+          'Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads',
       },
     });
 

@@ -21,18 +21,7 @@ import { newId } from '../../functions/shared/ids';
 import { eventually } from '../integration/support/activity';
 import { ddbDoc, sfnClient, waitForMail } from '../integration/support/aws';
 import { localCloud, stateMachineArn, tableName } from '../integration/support/cloud';
-
-export const CHROMIUM = process.env.LIANDONG_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_FLAGS } from './browser';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 

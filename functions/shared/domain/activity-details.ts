@@ -73,7 +73,9 @@ export const activityDetailRows = (
       if (options.showSealed && Array.isArray(visits.items)) {
         rows.push({
           label,
-          value: visits.items.map((item) => `${String(item.place ?? '')}：${String(item.focus ?? '')}`),
+          value: visits.items.map(
+            (item) => `${String(item.place ?? '')}：${String(item.focus ?? '')}`,
+          ),
         });
       } else {
         rows.push({ label, value: SEALED[language] });

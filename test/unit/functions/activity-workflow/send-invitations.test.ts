@@ -161,7 +161,11 @@ beforeEach(() => {
           !claim.messageId &&
           (!claim.claimedAt || String(claim.claimedAt) < String(values[':stale']));
         if (!free) throw conditionFailed();
-        claims.set(pk, { ...claim, claimKey: values[':claimKey'], claimedAt: values[':claimedAt'] });
+        claims.set(pk, {
+          ...claim,
+          claimKey: values[':claimKey'],
+          claimedAt: values[':claimedAt'],
+        });
       } else if (input.UpdateExpression.startsWith('REMOVE claimedAt')) {
         delete claim.claimedAt;
         claims.set(pk, { ...claim, lastError: values[':lastError'] });
@@ -416,7 +420,7 @@ describe('invitation email', () => {
 });
 
 describe('invitation email of each type', () => {
-  it('names a special inspection\'s regulation and checklist', () => {
+  it("names a special inspection's regulation and checklist", () => {
     const email = renderInvitationEmail(
       {
         ...activity(),
