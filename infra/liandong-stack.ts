@@ -115,7 +115,8 @@ export class LiandongStack extends Stack {
     const tableEnv = { TABLE_NAME: table.tableName };
     // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
     const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description: 'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
+      description:
+        'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     NagSuppressions.addResourceSuppressions(linkSigningKey, [
