@@ -62,8 +62,6 @@ export interface InvitationItem extends PrimaryKey, OwnershipKey {
   activityId: string;
   deputyId: string;
   invitedAt: string;
-  /** Set by the conditional claim that precedes the send; a stale claim may be taken over. */
-  emailClaimedAt?: string;
   emailMessageId?: string;
   emailSentAt?: string;
   /** A permanent reason this invitation was not emailed (e.g. no usable address). */
