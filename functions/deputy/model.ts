@@ -139,6 +139,8 @@ const outcomeOf = async (
     keys.referral(referralId),
   );
   if (!referral) return base;
+  // Triage routed it and the review kept that route: a referral without an explicit decision.
+  if (!base.decision) base.decision = 'REFER';
   const round = roundOf(referral);
   const raiserRef = `D.${deputyId}`;
   const [department, rating] = await Promise.all([

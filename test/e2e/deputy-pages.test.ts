@@ -320,6 +320,7 @@ describe('a reception day through the deputies’ personal links, in Chromium', 
     const followed = await pageA.locator('body').innerText();
     expect(followed).toContain('已疏通排水管，积水已解决。');
     expect(followed).toContain(DEPARTMENT.name);
+    expect(followed).toContain('已转办');
     expect(followed).toContain('王某某');
     expect(followed).toContain('<script>alert(1)</script>');
     await check(pageA, 'deputy-finding-reply');
