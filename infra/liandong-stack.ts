@@ -22,6 +22,7 @@ import {
 } from '../functions/activities/env';
 import {
   activityNoticesEnvSchema,
+  changeNoticesEnvSchema,
   awaitPhaseEnvSchema,
   openCheckInEnvSchema,
   planStartEnvSchema,
@@ -30,6 +31,7 @@ import {
 } from '../functions/activity-workflow/env';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
+import { DeputyPages } from './constructs/deputy-pages';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
@@ -131,6 +133,19 @@ export class LiandongStack extends Stack {
 
     // --- the activity workflow and its steps
     const tableEnv = { TABLE_NAME: table.tableName };
+    // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
+    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description:
+        'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(linkSigningKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
+      },
+    ]);
     const sendInvitations = new ProjectFunction(this, 'SendInvitationsFunction', {
       entry: 'functions/activity-workflow/send-invitations.ts',
       description: 'Activity step: email each invited deputy once',
@@ -139,10 +154,13 @@ export class LiandongStack extends Stack {
         ...tableEnv,
         SENDER_EMAIL: senderEmail,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
+        PUBLIC_BASE_URL: api.api.apiEndpoint,
       },
       logRetention: retention,
       timeout: Duration.minutes(5),
     });
+    linkSigningKey.grantRead(sendInvitations);
     const awaitPhase = new ProjectFunction(this, 'AwaitPhaseFunction', {
       entry: 'functions/activity-workflow/await-phase.ts',
       description: 'Activity step: keep the task token of a human step server-side',
@@ -199,11 +217,17 @@ export class LiandongStack extends Stack {
     const sendChangeNotices = new ProjectFunction(this, 'SendChangeNoticesFunction', {
       entry: 'functions/activity-workflow/send-change-notices.ts',
       description: 'Activity step: change notices, invitations and withdrawals after a change',
-      envSchema: activityNoticesEnvSchema,
-      environment: mailEnv,
+      envSchema: changeNoticesEnvSchema,
+      environment: {
+        ...mailEnv,
+        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
+        PUBLIC_BASE_URL: api.api.apiEndpoint,
+      },
       logRetention: retention,
       timeout: Duration.minutes(5),
     });
+    // Deputies added by a change are invited with their personal page link.
+    linkSigningKey.grantRead(sendChangeNotices);
     for (const step of [sendReminders, sendChangeNotices]) {
       table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
       grantSendEmail(
@@ -229,18 +253,6 @@ export class LiandongStack extends Stack {
       { calendar: true },
     );
 
-    // Signs the links in referral and feedback emails; read at run time with Powertools Parameters.
-    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description: 'HMAC key of the signed, expiring links in referral and feedback emails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    NagSuppressions.addResourceSuppressions(linkSigningKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
-      },
-    ]);
     const referralSteps = createReferralStepFunctions(this, {
       table,
       logRetention: retention,
@@ -416,6 +428,17 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       activityStateMachine,
       checkInCodeKey,
+      linkSigningKey,
+    });
+    new DeputyPages(this, 'DeputyPages', {
+      table,
+      api,
+      logRetention: retention,
+      linkSigningKey,
+      checkInCodeKey,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
     });
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.

@@ -63,7 +63,9 @@ export interface InvitationRecord extends InvitationItem {
   respondedAt?: string;
   responseNote?: string;
   checkedInAt?: string;
-  checkInMethod?: 'API' | 'QR' | 'MAKE_UP';
+  checkInMethod?: 'API' | 'QR' | 'CODE' | 'MAKE_UP';
+  /** Wrong venue codes typed on the deputy's page (functions/attendance/domain.ts). */
+  venueCodeFailures?: number;
   makeUpReason?: string;
   /** Cognito `sub` of the organiser who recorded a make-up check-in. */
   checkedInBy?: string;

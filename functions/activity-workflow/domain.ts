@@ -1,7 +1,7 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -22,12 +22,15 @@ import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.
 import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import {
-  classifySesError,
+  EmailRejectedError,
+  getEmailClaim,
   isMessageRejection,
-  prepareSesEmail,
-  sesRejectionError,
+  sendEmailOnce,
+  type SendEmailOnceDeps,
 } from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
+import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/links.js';
 import {
   AppError,
   ConcurrentModificationError,
@@ -52,13 +55,6 @@ import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 
 /** Actor of audit events written by workflow steps. */
 export const WORKFLOW_ACTOR = 'workflow';
-
-/**
- * A claim older than this belongs to an invocation that is certainly dead (Lambda's maximum
- * timeout is 15 minutes), so another attempt may take it over. Younger claims are left alone:
- * their invocation may still be sending.
- */
-export const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 
 /** AwaitStart was planned for an older revision of the activity: the workflow plans again. */
 export class RescheduledError extends AppError {
@@ -136,10 +132,18 @@ export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3)
 
 // --- SendInvitations ---------------------------------------------------------------------
 
-export interface SendInvitationsDeps extends WorkflowDeps {
+/** The email path's tuning (retries, backoff) passes through to sendEmailOnce. */
+export interface SendInvitationsDeps
+  extends
+    WorkflowDeps,
+    Pick<SendEmailOnceDeps, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'> {
   ses: SESClient;
   senderEmail: string;
   configurationSet: string;
+  /** The key that signs the deputies' personal links (functions/shared/links.ts). */
+  signingKey: () => Promise<string>;
+  /** Origin of the deputies' pages, e.g. the API's URL. */
+  publicBaseUrl: string;
   /** Milliseconds left in this invocation (Lambda context); stops early to leave a reserve. */
   remainingMs?: () => number;
   concurrency?: number;
@@ -164,13 +168,12 @@ type SendOutcome = 'sent' | 'failed' | 'busy';
  * Emails every invited deputy who has not been emailed yet, then marks the activity
  * INVITATIONS_SENT with its audit event.
  *
- * Each deputy gets exactly one email however often the step is retried or redriven: an
- * invitation is first claimed with a conditional update (only if it has no message id and no
- * live claim), then sent, then its SES message id is stored; invitations with a message id are
- * skipped. A send that SES refused for throttling or a 5xx releases its claim and fails the
- * step with TransientError, so the state machine retries with backoff and only the rest are
- * sent. The one window left is a crash between SES accepting and the message id being stored:
- * the claim then blocks a resend until it is stale ({@link CLAIM_STALE_AFTER_MS}).
+ * Each deputy gets exactly one email however often the step is retried or redriven: each goes
+ * through the at-most-once path (functions/shared/email/send-once.ts, claim key
+ * `INVITATION#<activityId>#<deputyId>`, which also lets bounces be marked), carrying the
+ * deputy's personal page link (issued once, kept on the invitation); the SES message id is then
+ * copied to the invitation, and invitations with one are skipped. A send SES refused for now
+ * fails the step with TransientError, so the state machine retries and only the rest are sent.
  */
 export const sendInvitations = async (
   deps: SendInvitationsDeps,
@@ -270,42 +273,14 @@ const sendOne = async (
   deputy: Pick<DeputyItem, 'name' | 'email' | 'active'> | undefined,
 ): Promise<SendOutcome> => {
   const key = keys.invitation(activity.id, invitation.deputyId);
-  const now = clock(deps);
-  const claimedAt = now.toISOString();
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: 'SET emailClaimedAt = :claimedAt',
-        ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(emailMessageId) AND ' +
-          'attribute_not_exists(emailFailure) AND ' +
-          '(attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
-        ExpressionAttributeValues: {
-          ':claimedAt': claimedAt,
-          ':stale': new Date(now.getTime() - CLAIM_STALE_AFTER_MS).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'busy';
-    throw error;
-  }
-
-  // Only our own claim may be finished or released.
-  const ours = {
-    ConditionExpression: 'emailClaimedAt = :claimedAt',
-    ExpressionAttributeValues: { ':claimedAt': claimedAt },
-  };
-  const settle = async (update: string, values: Record<string, unknown> = {}) =>
+  const mark = async (update: string, values: Record<string, unknown>) =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
         UpdateExpression: update,
-        ...ours,
-        ExpressionAttributeValues: { ...ours.ExpressionAttributeValues, ...values },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailMessageId)',
+        ExpressionAttributeValues: values,
       }),
     );
 
@@ -318,58 +293,109 @@ const sendOne = async (
         : undefined;
   if (reason || !deputy) {
     deps.logger?.warn('Invitation not emailed', { deputyId: invitation.deputyId, reason });
-    await settle('SET emailFailure = :reason', { ':reason': reason });
+    await mark('SET emailFailure = :reason', { ':reason': reason });
     return 'failed';
   }
 
-  const email = renderInvitationEmail(activity, deputy);
+  const secret = await deps.signingKey();
+  const link = await deputyPageLinkOf(deps, secret, activity, invitation);
+  const email = renderInvitationEmail(
+    activity as ActivityItem & { details?: Record<string, unknown> },
+    deputy,
+    deputyPageUrl(deps.publicBaseUrl, link.token),
+  );
   // The invitation carries the activity's calendar event (METHOD:REQUEST).
   const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
   });
-  let messageId: string | undefined;
+  const claimKey = keys.invitationEmailClaimKey(activity.id, invitation.deputyId);
+  let messageId: string;
   try {
-    const send = await prepareSesEmail(deps.ses, {
+    ({ messageId } = await sendEmailOnce(deps, {
+      claimKey,
+      to: deputy.email,
       ...email,
       from: deps.senderEmail,
-      to: deputy.email,
       configurationSet: deps.configurationSet,
+      owner: { kind: 'INVITATION', id: `${activity.id}/${invitation.deputyId}` },
+      purpose: 'INVITATION',
       calendar: { method: 'REQUEST', content: calendar },
-    });
-    const response = await send();
-    messageId = response.MessageId;
+    }));
   } catch (error) {
-    // SES's documented codes, as for every email (shared/email/send-once.ts).
-    const kind = classifySesError(error);
-    if (kind === 'rejected' && isMessageRejection(error)) {
+    // This message refused (SES's MessageRejected): the invitation is marked and the others go
+    // on; a permanent code of the account or sender stops the step (shared/email/send-once.ts).
+    if (error instanceof EmailRejectedError && isMessageRejection(error.cause)) {
       deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
-      await settle('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
+      await mark('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
       return 'failed';
     }
-    if (kind === 'rejected') {
-      // Permanent for every send (the account, the sender, the configuration): the step stops
-      // and the organiser redrives it once that is fixed; nothing went out, the claim is freed.
-      await settle('REMOVE emailClaimedAt');
-      throw sesRejectionError(error);
+    if (error instanceof TransientError) {
+      // Another attempt holds the claim (it may be sending right now): leave it to that one.
+      const claim = await getEmailClaim(deps, claimKey);
+      if (claim?.claimedAt && !claim.messageId && !claim.lastError) return 'busy';
     }
-    if (kind === 'retry') {
-      // SES refused the message, so nothing went out: free the claim for the retry.
-      await settle('REMOVE emailClaimedAt');
-      throw new TransientError(`SES refused to send (${(error as Error).name}); retry later`, {
-        cause: error,
-      });
-    }
-    // Unknown outcome (e.g. a network failure after sending): keep the claim so the retry does
-    // not send a second email before the claim is stale.
     throw error;
   }
 
-  await settle('SET emailMessageId = :messageId, emailSentAt = :sentAt', {
-    ':messageId': messageId ?? 'unknown',
-    ':sentAt': clock(deps).toISOString(),
-  });
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: key,
+      UpdateExpression: 'SET emailMessageId = :messageId, emailSentAt = :sentAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':messageId': messageId,
+        ':sentAt': clock(deps).toISOString(),
+      },
+    }),
+  );
   return 'sent';
+};
+
+/**
+ * The deputy's page link of this invitation: issued once and kept on the invitation (its id and
+ * expiry, not the token), so a retried step emails the same link and a page can show it again.
+ */
+export const deputyPageLinkOf = async (
+  deps: WorkflowDeps,
+  secret: string,
+  activity: ActivityItem,
+  invitation: InvitationItem,
+): Promise<{ token: string }> => {
+  const stored = invitation.pageLink;
+  if (stored) return { token: tokenOfLink(secret, stored.linkId, stored.expiresAt) };
+  const now = clock(deps);
+  const expiresAt = deputyLinkExpiryOf(findingsDeadlineOf(activity as ActivityRecord));
+  const created = await createDeputyLink(deps, secret, {
+    purpose: 'DEPUTY_ACTIVITY',
+    deputyId: invitation.deputyId,
+    activityId: activity.id,
+    ttlSeconds: Math.min(
+      MAX_LINK_TTL_SECONDS,
+      Math.max(60, Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000)),
+    ),
+  });
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.invitation(activity.id, invitation.deputyId),
+        UpdateExpression: 'SET pageLink = :link',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(pageLink)',
+        ExpressionAttributeValues: {
+          ':link': { linkId: created.linkId, expiresAt: created.expiresAt },
+        },
+      }),
+    );
+    return created;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    // A concurrent attempt stored its link first: email that one.
+    const current = await getInvitation(deps, activity.id, invitation.deputyId);
+    if (!current?.pageLink) throw new NotFoundError(`Invitation ${invitation.deputyId} vanished`);
+    return { token: tokenOfLink(secret, current.pageLink.linkId, current.pageLink.expiresAt) };
+  }
 };
 
 // --- AwaitPhase --------------------------------------------------------------------------

@@ -10,6 +10,10 @@ export const sendInvitationsEnvSchema = z.object({
   TABLE_NAME: tableName,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
   SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  /** The secret (ARN) of the key that signs the deputies' personal links. */
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
+  /** Origin of the deputies' pages (the API's URL). */
+  PUBLIC_BASE_URL: z.optional(z.url()),
 });
 
 export const awaitPhaseEnvSchema = z.object({ TABLE_NAME: tableName });
@@ -59,4 +63,11 @@ export const activityNoticesEnvSchema = z.object({
   TABLE_NAME: tableName,
   SENDER_EMAIL: z.email({ message: 'must be an email address' }),
   SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+});
+
+/** SendChangeNotices also invites deputies added by a change: with their personal page link. */
+export const changeNoticesEnvSchema = z.object({
+  ...activityNoticesEnvSchema.shape,
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
+  PUBLIC_BASE_URL: z.optional(z.url()),
 });

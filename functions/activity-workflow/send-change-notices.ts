@@ -6,11 +6,12 @@ import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
-import { activityNoticesEnvSchema } from './env.js';
+import { getSigningKey } from '../shared/secrets.js';
+import { changeNoticesEnvSchema } from './env.js';
 import { startStepInputSchema } from './schemas.js';
 import { sendChangeNotices } from './start-steps.js';
 
-const env = parseEnv(activityNoticesEnvSchema);
+const env = parseEnv(changeNoticesEnvSchema);
 
 /** State `SendChangeNotices`: `{activityId}` → `{activityId, changes, sent, failed}`. */
 export const handler = middy<
@@ -29,6 +30,10 @@ export const handler = middy<
         tableName: env.TABLE_NAME,
         senderEmail: env.SENDER_EMAIL,
         configurationSet: env.SES_CONFIGURATION_SET,
+        deputyPage: {
+          signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
+          publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
+        },
         logger,
       },
       event.activityId,

@@ -5,6 +5,7 @@ import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
+import { getSigningKey } from '../shared/secrets.js';
 import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
 import { sendInvitations, type SendInvitationsResult } from './domain.js';
 import { sendInvitationsEnvSchema } from './env.js';
@@ -26,6 +27,8 @@ export const handler = middy<z.output<typeof sendInvitationsInputSchema>, SendIn
         tableName: env.TABLE_NAME,
         senderEmail: env.SENDER_EMAIL,
         configurationSet: env.SES_CONFIGURATION_SET,
+        signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
+        publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
         remainingMs: () => context.getRemainingTimeInMillis(),
         logger,
       },

@@ -2,7 +2,13 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { listActivityChanges, listInvitations } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
-import type { ActivityChangeItem, ActivityItem, DeputyItem } from '../shared/data/items.js';
+import type {
+  ActivityChangeItem,
+  ActivityItem,
+  DeputyItem,
+  InvitationItem,
+} from '../shared/data/items.js';
+import { deputyPageUrl } from '../shared/domain/deputy-links.js';
 import { keys } from '../shared/data/keys.js';
 import {
   renderChangeNoticeEmail,
@@ -18,6 +24,7 @@ import {
   assertNotFinal,
   changeActivity,
   clock,
+  deputyPageLinkOf,
   loadActivity,
   secondsUntil,
   withConflictRetry,
@@ -92,6 +99,8 @@ export interface NoticeDeps extends WorkflowDeps {
   senderEmail: string;
   configurationSet: string;
   concurrency?: number;
+  /** Signs the personal page links of deputies added by a change (SendChangeNotices). */
+  deputyPage?: { signingKey: () => Promise<string>; publicBaseUrl: string };
 }
 
 type Recipient = Pick<DeputyItem, 'id' | 'name' | 'email' | 'active'>;
@@ -222,28 +231,27 @@ export const sendChangeNotices = async (
   for (const change of pending) {
     const everyone = [...new Set([...invited, ...change.removed, ...change.added])];
     const deputies = await getDeputies(deps, everyone, ['name', 'email', 'active']);
-    const outcomes = await mapLimit(
-      plannedEmails(change, invited),
-      deps.concurrency ?? 8,
-      ({ deputyId, kind }) =>
-        sendToDeputy(
-          deps,
-          activity,
-          deputies.get(deputyId),
+    const planned = plannedEmails(change, invited);
+    const pageUrls = await invitationPageUrls(deps, activity, invitations, planned);
+    const outcomes = await mapLimit(planned, deps.concurrency ?? 8, ({ deputyId, kind }) =>
+      sendToDeputy(
+        deps,
+        activity,
+        deputies.get(deputyId),
+        kind === 'WITHDRAWAL'
+          ? keys.activityEmailClaimKey(activityId, deputyId, { withdrawal: change.revision })
+          : kind === 'INVITATION'
+            ? keys.invitationEmailClaimKey(activityId, deputyId)
+            : keys.activityEmailClaimKey(activityId, deputyId, { change: change.revision }),
+        kind,
+        (deputy) =>
           kind === 'WITHDRAWAL'
-            ? keys.activityEmailClaimKey(activityId, deputyId, { withdrawal: change.revision })
+            ? renderWithdrawalEmail(activity, deputy)
             : kind === 'INVITATION'
-              ? keys.activityEmailClaimKey(activityId, deputyId, 'INVITATION')
-              : keys.activityEmailClaimKey(activityId, deputyId, { change: change.revision }),
-          kind,
-          (deputy) =>
-            kind === 'WITHDRAWAL'
-              ? renderWithdrawalEmail(activity, deputy)
-              : kind === 'INVITATION'
-                ? renderInvitationEmail(activity, deputy)
-                : renderChangeNoticeEmail(activity, deputy, change.changed),
-          kind === 'WITHDRAWAL' ? 'CANCEL' : 'REQUEST',
-        ),
+              ? renderInvitationEmail(activity, deputy, pageUrls.get(deputyId) ?? '')
+              : renderChangeNoticeEmail(activity, deputy, change.changed),
+        kind === 'WITHDRAWAL' ? 'CANCEL' : 'REQUEST',
+      ),
     );
     const counts = tally(outcomes);
     sent += counts.sent;
@@ -260,6 +268,31 @@ export const sendChangeNotices = async (
   }
   await followStartTime(deps, activity, invitations);
   return { activityId, changes: pending.length, sent, failed };
+};
+
+/**
+ * The personal page link of each deputy a change invites (issued once and kept on the
+ * invitation, as SendInvitations does), so an added invitee answers as the others do.
+ */
+const invitationPageUrls = async (
+  deps: NoticeDeps,
+  activity: ActivityItem,
+  invitations: readonly InvitationItem[],
+  planned: readonly { deputyId: string; kind: string }[],
+): Promise<Map<string, string>> => {
+  const urls = new Map<string, string>();
+  const invited = planned.filter((p) => p.kind === 'INVITATION');
+  if (invited.length === 0) return urls;
+  if (!deps.deputyPage) throw new Error('SendChangeNotices needs deputyPage to invite deputies');
+  const { signingKey, publicBaseUrl } = deps.deputyPage;
+  const secret = await signingKey();
+  for (const { deputyId } of invited) {
+    const invitation = invitations.find((i) => i.deputyId === deputyId);
+    if (!invitation) continue;
+    const link = await deputyPageLinkOf(deps, secret, activity, invitation);
+    urls.set(deputyId, deputyPageUrl(publicBaseUrl, link.token));
+  }
+  return urls;
 };
 
 /** Who gets what for one change; invitees added by it get the invitation, not the notice. */

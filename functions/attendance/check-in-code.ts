@@ -82,3 +82,55 @@ export const verifyCheckInCode = (
   if (now.getTime() >= expiresAtMs) throw new CheckInCodeError('EXPIRED');
   return { activityId, expiresAt: new Date(expiresAtMs).toISOString() };
 };
+
+// --- the venue's short code ---------------------------------------------------------------
+
+/** How long the venue's short code shows before the next one; the previous one is still taken. */
+export const VENUE_CODE_STEP_SECONDS = 5 * 60;
+const VENUE_CODE_DIGITS = 6;
+export const VENUE_CODE_PATTERN = /^[0-9]{6}$/;
+
+const venueCodeAt = (secret: string, activityId: string, window: number): string => {
+  const digest = createHmac('sha256', secret)
+    .update(`liandong:venue-code:v1:${activityId}:${window}`, 'utf8')
+    .digest();
+  return String(digest.readUInt32BE(0) % 10 ** VENUE_CODE_DIGITS).padStart(VENUE_CODE_DIGITS, '0');
+};
+
+/**
+ * The six digits the venue shows beside its QR code (issue 14): derived from the activity and
+ * the current {@link VENUE_CODE_STEP_SECONDS} window, so it rotates and proves presence, not
+ * identity. A deputy types it on their personal page: identity comes from their link, presence
+ * from this code; neither alone checks anyone in.
+ */
+export const venueCodeOf = (
+  secret: string,
+  activityId: string,
+  now: Date,
+): { venueCode: string; expiresAt: string } => {
+  if (!ID_PATTERN.test(activityId)) throw new Error(`Not an activity id: ${activityId}`);
+  const window = Math.floor(now.getTime() / 1000 / VENUE_CODE_STEP_SECONDS);
+  return {
+    venueCode: venueCodeAt(secret, activityId, window),
+    expiresAt: new Date((window + 1) * VENUE_CODE_STEP_SECONDS * 1000).toISOString(),
+  };
+};
+
+/** Whether `code` is the venue code of now or of the window before (a code read just as it turned). */
+export const isVenueCode = (
+  secret: string,
+  activityId: string,
+  code: string,
+  now: Date,
+): boolean => {
+  if (!VENUE_CODE_PATTERN.test(code)) return false;
+  const window = Math.floor(now.getTime() / 1000 / VENUE_CODE_STEP_SECONDS);
+  const given = Buffer.from(code, 'utf8');
+  let match = false;
+  for (const w of [window, window - 1]) {
+    // Both compared, in constant time: no early exit tells which window matched.
+    match =
+      timingSafeEqual(given, Buffer.from(venueCodeAt(secret, activityId, w), 'utf8')) || match;
+  }
+  return match;
+};

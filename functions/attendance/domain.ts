@@ -1,4 +1,8 @@
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import {
   isOrganiserOf,
   type ActivityRecord,
@@ -22,7 +26,13 @@ import {
 } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
-import { CheckInCodeError, issueCheckInCode, verifyCheckInCode } from './check-in-code.js';
+import {
+  CheckInCodeError,
+  isVenueCode,
+  issueCheckInCode,
+  venueCodeOf,
+  verifyCheckInCode,
+} from './check-in-code.js';
 import type { CheckInBody, InvitationResponseBody, MakeUpCheckInBody } from './schemas.js';
 import {
   attendanceStatisticsOf,
@@ -262,7 +272,8 @@ export interface CheckInView {
   activityId: string;
   deputyId: string;
   checkedInAt: string;
-  method: 'API' | 'QR' | 'MAKE_UP';
+  /** CODE: the venue's six digits typed on the deputy's personal page. */
+  method: 'API' | 'QR' | 'CODE' | 'MAKE_UP';
 }
 
 const checkInItems = (
@@ -335,8 +346,63 @@ export const checkIn = async (
     if (verified.activityId !== activityId) throw new CheckInCodeError('INVALID');
     method = 'QR';
   }
+  return recordOwnCheckIn(deps, activityId, caller, method);
+};
 
-  return withConflictRetry(async () => {
+/** Wrong venue codes one invitation may try before only a make-up check-in remains. */
+export const MAX_VENUE_CODE_FAILURES = 10;
+
+/** The invitation used up its wrong venue codes (409). */
+export class VenueCodeLockedError extends ConflictError {
+  override readonly name = 'VenueCodeLockedError';
+}
+
+/**
+ * A deputy checks in from their personal page (issue 14): the link says who, the proof says
+ * they are at the venue: the six-digit venue code they typed, or the QR code they scanned (the
+ * check-in page, on a phone that opened its personal link). A wrong venue code is counted on the
+ * invitation; after {@link MAX_VENUE_CODE_FAILURES} the page refuses, so the six digits cannot be
+ * guessed from afar.
+ */
+export const checkInAtVenue = async (
+  deps: AttendanceDeps & CheckInCodeKeyDeps,
+  activityId: string,
+  caller: Caller,
+  proof: { venueCode: string } | { qrCode: string },
+): Promise<CheckInView> => {
+  const now = clock(deps);
+  if ('qrCode' in proof) return checkIn(deps, activityId, caller, { code: proof.qrCode });
+  const invitation = await loadInvitation(deps, activityId, caller.deputyId);
+  if (!invitation) throw activityNotFound(activityId);
+  if (invitation.checkedInAt) throw alreadyCheckedIn(invitation);
+  if ((invitation.venueCodeFailures ?? 0) >= MAX_VENUE_CODE_FAILURES) {
+    throw new VenueCodeLockedError(
+      'Too many wrong codes: ask the organiser to record your check-in (make-up check-in)',
+    );
+  }
+  if (!isVenueCode(await deps.checkInCodeKey(), activityId, proof.venueCode, now)) {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.invitation(activityId, caller.deputyId),
+        UpdateExpression: 'ADD venueCodeFailures :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    throw new CheckInCodeError('INVALID');
+  }
+  return recordOwnCheckIn(deps, activityId, caller, 'CODE');
+};
+
+/** The invited deputy's own check-in, exactly once, while the activity is CHECK_IN_OPEN. */
+const recordOwnCheckIn = (
+  deps: AttendanceDeps,
+  activityId: string,
+  caller: Caller,
+  method: CheckInView['method'],
+): Promise<CheckInView> =>
+  withConflictRetry(async () => {
     const activity = await loadActivity(deps, activityId);
     const invitation = await loadInvitation(deps, activityId, caller.deputyId);
     if (!invitation) {
@@ -369,7 +435,6 @@ export const checkIn = async (
     ]);
     return { activityId, deputyId: caller.deputyId, checkedInAt: at, method };
   });
-};
 
 /**
  * `POST /activities/{id}/check-ins/make-up` (organiser): records the check-in of an invited
@@ -460,6 +525,9 @@ export const makeUpCheckIn = async (
 export interface CheckInQr {
   code: string;
   expiresAt: string;
+  /** The six digits the venue shows beside the QR code (typed on a deputy's personal page). */
+  venueCode: string;
+  venueCodeExpiresAt: string;
   url: string;
   /** The QR code of `url`, as an SVG document. */
   svg: string;
@@ -484,17 +552,14 @@ export const checkInQr = async (
         : `Activity ${activityId} is ${status}: check-in is over`,
     );
   }
-  const { code, expiresAt } = issueCheckInCode(
-    await deps.checkInCodeKey(),
-    activityId,
-    clock(deps),
-    deps.ttlSeconds,
-  );
+  const secret = await deps.checkInCodeKey();
+  const { code, expiresAt } = issueCheckInCode(secret, activityId, clock(deps), deps.ttlSeconds);
+  const { venueCode, expiresAt: venueCodeExpiresAt } = venueCodeOf(secret, activityId, clock(deps));
   const url = `${origin.replace(/\/+$/, '')}/check-in/${code}`;
   // Loaded on first use: every attendance function shares this module, only the QR route draws.
   const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { code, expiresAt, url, svg };
+  return { code, expiresAt, venueCode, venueCodeExpiresAt, url, svg };
 };
 
 export interface CheckInPageModel {

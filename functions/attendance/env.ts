@@ -37,6 +37,8 @@ export const checkInQrEnvSchema = z.object({
 export const checkInPageEnvSchema = z.object({
   TABLE_NAME: tableName,
   CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
+  /** The link signing key: a deputy's personal-link cookie identifies them on the page. */
+  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
 });
 
 export const phaseControlEnvSchema = z.object({ TABLE_NAME: tableName });

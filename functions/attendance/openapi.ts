@@ -70,7 +70,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     params: activityPathSchema,
     responses: {
-      200: '{code, expiresAt, url, svg}',
+      200: '{code, expiresAt, venueCode, venueCodeExpiresAt, url, svg}: the QR code and the six-digit venue code deputies type on their personal page',
       404: 'unknown activity',
       409: 'invitations still being sent, or check-in is over',
       422: 'path',
@@ -88,6 +88,23 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     responses: {
       200: 'the check-in page (HTML)',
       400: 'not a valid check-in code (HTML)',
+      410: 'the code expired (HTML)',
+    },
+  },
+  {
+    method: 'POST',
+    path: '/check-in/{code}',
+    summary: 'One-tap check-in on a phone that opened its personal link (no JWT, no token typed)',
+    description:
+      'Identity from the personal-link cookie the deputy page set, presence from the signed, expiring code: neither alone checks anyone in.',
+    roles: 'public',
+    params: checkInPagePathSchema,
+    responseContentType: 'text/html',
+    responses: {
+      200: 'checked in, or already checked in (HTML)',
+      400: 'not a valid check-in code (HTML)',
+      403: 'this phone has not opened a personal link of this activity (HTML)',
+      409: 'check-in is not open (HTML)',
       410: 'the code expired (HTML)',
     },
   },

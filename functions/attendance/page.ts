@@ -21,10 +21,10 @@ const formatTime = (iso: string, locale: 'zh-CN' | 'en-GB') =>
     timeStyle: 'short',
   }).format(new Date(iso));
 
-const securityHeaders = (nonce?: string): Record<string, string> =>
+const securityHeaders = (nonce?: string, form = false): Record<string, string> =>
   htmlPageHeaders(
     "default-src 'none'; style-src 'unsafe-inline'; connect-src 'self'; " +
-      "form-action 'none'; base-uri 'none'; frame-ancestors 'none'" +
+      `form-action ${form ? "'self'" : "'none'"}; base-uri 'none'; frame-ancestors 'none'` +
       (nonce ? `; script-src 'nonce-${nonce}'` : ''),
   );
 
@@ -44,11 +44,19 @@ const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
 };
 const CLOSED_TEXT = { zh: '签到已结束', en: 'Check-in is closed' };
 
-/** The page for a valid code: the activity, its check-in state, and the check-in form. */
-export const renderCheckInPage = (model: CheckInPageModel): HttpResult => {
+/**
+ * The page for a valid code: the activity, its check-in state, and the check-in form. With
+ * `deputy` (this phone opened the deputy's personal link), a one-tap form posts back here, no
+ * script and no token; otherwise the form signs in with a token, as before.
+ */
+export const renderCheckInPage = (
+  model: CheckInPageModel,
+  deputy?: { deputyName: string },
+): HttpResult => {
   const { activity } = model;
   const state = STATUS_TEXT[activity.status] ?? CLOSED_TEXT;
   const open = activity.status === 'CHECK_IN_OPEN';
+  if (deputy) return renderDeputyCheckInPage(model, deputy, state, open);
   const nonce = randomBytes(16).toString('base64');
   const type = ACTIVITY_TYPES[activity.type];
 
@@ -112,20 +120,55 @@ ${
   };
 };
 
-/** A plain refusal: an invalid code (400) or an expired one (410). */
-export const renderRefusalPage = (reason: 'INVALID' | 'EXPIRED'): HttpResult => {
+const renderDeputyCheckInPage = (
+  model: CheckInPageModel,
+  deputy: { deputyName: string },
+  state: { zh: string; en: string },
+  open: boolean,
+): HttpResult => {
+  const { activity } = model;
+  const body = `<h1>代表签到 <span class="en">Deputy check-in</span></h1>
+<dl>
+<dt>活动</dt><dd>${escapeHtml(activity.title)}</dd>
+<dt>地点</dt><dd>${escapeHtml(activity.location)}</dd>
+<dt>代表</dt><dd>${escapeHtml(deputy.deputyName)}</dd>
+<dt>状态</dt><dd>${escapeHtml(state.zh)} <span class="en">${escapeHtml(state.en)}</span></dd>
+</dl>
+${
+  open
+    ? `<form method="post"><p><button type="submit">签到 Check in</button></p></form>
+<p class="en">本手机已打开您的个人链接，点击即可签到。 This phone opened your personal link: one tap checks you in.</p>`
+    : ''
+}`;
+  return {
+    statusCode: 200,
+    headers: securityHeaders(undefined, open),
+    body: layout('代表签到 Deputy check-in', body),
+  };
+};
+
+/**
+ * A plain refusal: an invalid code (400), an expired one (410), or a one-tap check-in from a
+ * phone that has not opened the deputy's personal link of this activity (403).
+ */
+export const renderRefusalPage = (reason: 'INVALID' | 'EXPIRED' | 'NO_LINK'): HttpResult => {
   const text =
     reason === 'EXPIRED'
       ? {
           zh: '此签到二维码已过期，请向活动组织者索取新的二维码。',
           en: 'This check-in QR code has expired. Ask the organiser for a new one.',
         }
-      : {
-          zh: '此签到链接无效。',
-          en: 'This check-in link is not valid.',
-        };
+      : reason === 'NO_LINK'
+        ? {
+            zh: '请先在本手机上打开邀请邮件中的个人链接，再扫码签到。',
+            en: 'First open the personal link of your invitation email on this phone, then scan again.',
+          }
+        : {
+            zh: '此签到链接无效。',
+            en: 'This check-in link is not valid.',
+          };
   return {
-    statusCode: reason === 'EXPIRED' ? 410 : 400,
+    statusCode: reason === 'EXPIRED' ? 410 : reason === 'NO_LINK' ? 403 : 400,
     headers: securityHeaders(),
     body: layout(
       '无法签到 Cannot check in',

@@ -76,7 +76,7 @@ export interface CheckInAuditRecord {
   at: string;
   /** Cognito `sub` of whoever recorded it: the deputy, or the organiser of a make-up. */
   actor: string;
-  method: 'API' | 'QR' | 'MAKE_UP';
+  method: 'API' | 'QR' | 'CODE' | 'MAKE_UP';
   reason?: string;
 }
 

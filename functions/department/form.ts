@@ -23,7 +23,7 @@ export const TOKEN_PARAM_SCHEMA = z.object({
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/;
 
-const text = (max: number) =>
+export const text = (max: number) =>
   z.pipe(
     z.pipe(
       z.string(),
@@ -36,7 +36,7 @@ const text = (max: number) =>
     ),
   );
 
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   z.pipe(
     z.pipe(
       z.optional(z.string()),
@@ -99,7 +99,7 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
   return parseFormUrlEncoded(raw);
 };
 
-const describe = (error: z.core.$ZodError) =>
+export const describe = (error: z.core.$ZodError) =>
   error.issues
     .map((issue) => `${issue.path.map(String).join('.') || 'form'}: ${issue.message}`)
     .join('; ');

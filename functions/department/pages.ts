@@ -41,7 +41,8 @@ textarea{min-height:6rem}button{font-size:1.05rem;padding:.5rem 1.4rem;margin-to
 
 const layout = (title: string, body: string) => htmlDocument({ title, style: STYLE, body });
 
-const page = (statusCode: number, title: string, body: string): HttpResult => ({
+/** A page of the emailed links (department, raiser, deputy): their one style and headers. */
+export const renderPage = (statusCode: number, title: string, body: string): HttpResult => ({
   statusCode,
   headers: pageHeaders(),
   body: layout(title, body),
@@ -69,7 +70,7 @@ export const RATING_TEXT: Record<Rating, { zh: string; en: string }> = {
   NOT_SATISFIED: { zh: '不满意', en: 'Not satisfied' },
 };
 
-const STATUS_TEXT: Record<string, { zh: string; en: string }> = {
+export const REFERRAL_STATUS_TEXT: Record<string, { zh: string; en: string }> = {
   SENT: { zh: '已转交，待办理', en: 'Sent, awaiting your response' },
   ACKNOWLEDGED: { zh: '已确认收到，办理中', en: 'Acknowledged, in progress' },
   OVERDUE: { zh: '已超过办理期限', en: 'Overdue' },
@@ -185,7 +186,7 @@ const progressNote = (progress: RatingProgress, audience: 'RAISER' | 'DEPARTMENT
 
 /** The department's response page. */
 export const renderResponsePage = (model: ResponsePageModel): HttpResult => {
-  const status = STATUS_TEXT[model.status] ?? { zh: model.status, en: model.status };
+  const status = REFERRAL_STATUS_TEXT[model.status] ?? { zh: model.status, en: model.status };
   const history = model.history.length
     ? `<h2>办理记录 <span class="en">History</span></h2><ul>
 ${model.history
@@ -227,7 +228,7 @@ ${
     ? responseForms(model)
     : '<p class="note">本转办事项目前无需您再操作。 <span class="en">Nothing is awaited from you on this referral now.</span></p>'
 }`;
-  return page(200, '问题转交办理 Referral', body);
+  return renderPage(200, '问题转交办理 Referral', body);
 };
 
 /** The raiser's rating page. */
@@ -272,12 +273,12 @@ ${findingList(model.findings)}
 ${reply}
 ${form}
 ${model.progress ? progressNote(model.progress, 'RAISER') : ''}`;
-  return page(200, '办理结果反馈 Feedback', body);
+  return renderPage(200, '办理结果反馈 Feedback', body);
 };
 
 /** A POST was received and acted on. */
 export const renderReceivedPage = (zh: string, en: string): HttpResult =>
-  page(
+  renderPage(
     200,
     '已收到 Received',
     `<h1>已收到 <span class="en">Received</span></h1><p>${e(zh)}</p><p class="en">${e(en)}</p>`,
@@ -285,7 +286,7 @@ export const renderReceivedPage = (zh: string, en: string): HttpResult =>
 
 /** A repeated submission: nothing changed. */
 export const renderAlreadyReceivedPage = (): HttpResult =>
-  page(
+  renderPage(
     200,
     '已收到 Already received',
     `<h1>已收到 <span class="en">Already received</span></h1>
@@ -294,7 +295,7 @@ export const renderAlreadyReceivedPage = (): HttpResult =>
 
 /** The referral has moved on (answered, returned, closed, re-routed): nothing changed. */
 export const renderClosedPage = (): HttpResult =>
-  page(
+  renderPage(
     200,
     '已办结 Closed',
     `<h1>无需再操作 <span class="en">Already received or closed</span></h1>
@@ -303,7 +304,7 @@ export const renderClosedPage = (): HttpResult =>
 
 /** The action is not possible in the referral's current state. */
 export const renderNotAllowedPage = (): HttpResult =>
-  page(
+  renderPage(
     409,
     '无法提交 Not possible',
     `<h1>目前无法提交 <span class="en">Not possible now</span></h1>
@@ -312,7 +313,7 @@ export const renderNotAllowedPage = (): HttpResult =>
 
 /** The form was incomplete or malformed. */
 export const renderInvalidFormPage = (problem: string): HttpResult =>
-  page(
+  renderPage(
     422,
     '请检查填写内容 Check the form',
     `<h1>请检查填写内容 <span class="en">Please check the form</span></h1>
@@ -325,7 +326,7 @@ export const renderRefusalPage = (
 ): HttpResult => {
   const expired = reason === 'EXPIRED';
   const movedOn = reason === 'MOVED_ON';
-  return page(
+  return renderPage(
     expired || movedOn ? 410 : 403,
     '链接无效 Invalid link',
     `<h1>链接无效 <span class="en">This link cannot be used</span></h1>
@@ -348,7 +349,7 @@ export const renderRefusalPage = (
 
 /** Anything else went wrong: no details on a public page. */
 export const renderErrorPage = (statusCode = 500): HttpResult =>
-  page(
+  renderPage(
     statusCode,
     '系统错误 Error',
     `<h1>系统暂时无法处理 <span class="en">Something went wrong</span></h1>

@@ -40,7 +40,7 @@ import type { Language } from '../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
 import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
-import { createLink, MAX_LINK_TTL_SECONDS } from '../shared/links.js';
+import { createLink, linkOfToken, MAX_LINK_TTL_SECONDS } from '../shared/links.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
   renderEscalationEmail,
@@ -697,6 +697,7 @@ export const sendReferralFeedback = async (
     const ratingDeadline = addDays(now, deps.ratingDays);
     const key = await deps.signingKey();
     const emailed: string[] = [];
+    const deputyRateLinks: NonNullable<FeedbackRecord['deputyRateLinks']> = {};
     for (const [raiserRef, raiser] of raisers) {
       if (!raiser.email) continue;
       const token = await createLink(deps, key, {
@@ -724,6 +725,7 @@ export const sendReferralFeedback = async (
         purpose: 'FEEDBACK',
       });
       emailed.push(raiserRef);
+      if (raiserRef.startsWith('D.')) deputyRateLinks[raiserRef] = linkOfToken(token);
     }
     const at = clock(deps).toISOString();
     const feedback: FeedbackRecord = {
@@ -732,6 +734,7 @@ export const sendReferralFeedback = async (
       emailed: emailed.length,
       at,
       ratingDeadline: ratingDeadline.toISOString(),
+      ...(Object.keys(deputyRateLinks).length > 0 ? { deputyRateLinks } : {}),
     };
     await writeTransaction(
       deps.db,

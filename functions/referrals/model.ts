@@ -55,6 +55,11 @@ export interface FeedbackRecord {
   emailed: number;
   at: string;
   ratingDeadline: string;
+  /**
+   * The rating links emailed to deputies (`D.<deputyId>` → link id and expiry; the token is
+   * recomputed, never stored), so the deputy's own page can show the same rating link.
+   */
+  deputyRateLinks?: Record<string, { linkId: string; expiresAt: number }>;
 }
 
 /**

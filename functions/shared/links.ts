@@ -4,7 +4,8 @@ import { keys } from './data/keys.js';
 import { AppError } from './errors.js';
 
 /**
- * Signed, expiring links of the referral workflow (docs/referral-workflow.md, "Shared modules").
+ * Signed, expiring links of the referral workflow (docs/referral-workflow.md, "Shared modules")
+ * and of deputies (their activity pages and home page, issue 14).
  *
  * `createLink` stores `LINK#<random id>` → `{purpose, referralId, round, raiserRef, expiresAt}`
  * and returns the URL token `<random id>.<expiry>.<hmac>`: the id is 16 random bytes
@@ -21,6 +22,17 @@ import { AppError } from './errors.js';
 
 export type LinkPurpose = 'RESPOND' | 'RATE';
 export const LINK_PURPOSES: readonly LinkPurpose[] = ['RESPOND', 'RATE'];
+
+/**
+ * Links of a deputy (issue 14): `DEPUTY_ACTIVITY` opens the deputy's page of one activity (its
+ * record holds the activity and deputy ids), `DEPUTY_HOME` the deputy's list of activities (the
+ * deputy id). The ids stay in the server-side record, never in the URL.
+ */
+export type DeputyLinkPurpose = 'DEPUTY_ACTIVITY' | 'DEPUTY_HOME';
+export const DEPUTY_LINK_PURPOSES: readonly DeputyLinkPurpose[] = [
+  'DEPUTY_ACTIVITY',
+  'DEPUTY_HOME',
+];
 
 /** Where link records live: the single table. `now` is for tests. */
 export interface LinkStore {
@@ -79,26 +91,45 @@ const sign = (secret: string, linkId: string, expiry: string): Buffer =>
 
 const nowOf = (store: LinkStore) => (store.now ?? (() => new Date()))();
 
-/** Stores the link record and returns its URL token `<id>.<expiry>.<hmac>`. */
-export const createLink = async (
+/**
+ * The URL token of a stored link: the signature is recomputed from the id and expiry, so a page
+ * may show a link issued earlier (e.g. a deputy's activity pages on their home page) without
+ * writing anything.
+ */
+export const tokenOfLink = (secret: string, linkId: string, expiresAt: number): string => {
+  if (!secret) throw new Error('A link signing secret is required');
+  const expiry = expiresAt.toString(36);
+  return `${linkId}.${expiry}.${sign(secret, linkId, expiry).toString('base64url')}`;
+};
+
+/** The id and expiry a token names (not verified: for tokens this code just issued). */
+export const linkOfToken = (token: string): { linkId: string; expiresAt: number } => {
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) throw new Error('Not a link token');
+  return { linkId: match[1]!, expiresAt: parseInt(match[2]!, 36) };
+};
+
+const checkedTtl = (ttlSeconds: number): number => {
+  const ttl = Math.floor(ttlSeconds);
+  if (!Number.isFinite(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {
+    throw new Error(`Invalid link lifetime: ${ttlSeconds} s`);
+  }
+  return ttl;
+};
+
+/** Puts a new link record (`fields` besides the keys, id, purpose and times). */
+const putLink = async (
   store: LinkStore,
   secret: string,
-  input: CreateLinkInput,
-): Promise<string> => {
+  purpose: string,
+  ttlSeconds: number,
+  fields: Record<string, unknown>,
+): Promise<{ token: string; linkId: string; expiresAt: number }> => {
   if (!secret) throw new Error('A link signing secret is required');
-  if (!LINK_PURPOSES.includes(input.purpose)) throw new Error(`Unknown purpose: ${input.purpose}`);
-  if (!Number.isSafeInteger(input.round) || input.round < 0) {
-    throw new Error(`Invalid round: ${input.round}`);
-  }
-  const ttl = Math.floor(input.ttlSeconds);
-  if (!Number.isFinite(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {
-    throw new Error(`Invalid link lifetime: ${input.ttlSeconds} s`);
-  }
+  const ttl = checkedTtl(ttlSeconds);
   const now = nowOf(store);
   const linkId = randomBytes(ID_BYTES).toString('base64url');
   const expiresAt = Math.floor(now.getTime() / 1000) + ttl;
-  const expiry = expiresAt.toString(36);
-
   await store.db.send(
     new PutCommand({
       TableName: store.tableName,
@@ -106,17 +137,90 @@ export const createLink = async (
         ...keys.link(linkId),
         entity: 'LINK',
         linkId,
-        purpose: input.purpose,
-        referralId: input.referralId,
-        round: input.round,
-        ...(input.raiserRef !== undefined ? { raiserRef: input.raiserRef } : {}),
+        purpose,
+        ...fields,
         createdAt: now.toISOString(),
         expiresAt,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  return `${linkId}.${expiry}.${sign(secret, linkId, expiry).toString('base64url')}`;
+  return { token: tokenOfLink(secret, linkId, expiresAt), linkId, expiresAt };
+};
+
+/** Stores the link record and returns its URL token `<id>.<expiry>.<hmac>`. */
+export const createLink = async (
+  store: LinkStore,
+  secret: string,
+  input: CreateLinkInput,
+): Promise<string> => {
+  if (!LINK_PURPOSES.includes(input.purpose)) throw new Error(`Unknown purpose: ${input.purpose}`);
+  if (!Number.isSafeInteger(input.round) || input.round < 0) {
+    throw new Error(`Invalid round: ${input.round}`);
+  }
+  const { token } = await putLink(store, secret, input.purpose, input.ttlSeconds, {
+    referralId: input.referralId,
+    round: input.round,
+    ...(input.raiserRef !== undefined ? { raiserRef: input.raiserRef } : {}),
+  });
+  return token;
+};
+
+export interface CreateDeputyLinkInput {
+  purpose: DeputyLinkPurpose;
+  deputyId: string;
+  /** The activity a DEPUTY_ACTIVITY link opens. */
+  activityId?: string;
+  ttlSeconds: number;
+}
+
+/** A deputy's link as stored; `activityId` is set for DEPUTY_ACTIVITY links. */
+export interface DeputyLinkRecord {
+  linkId: string;
+  purpose: DeputyLinkPurpose;
+  deputyId: string;
+  activityId?: string;
+  expiresAt: number;
+}
+
+/** Stores a deputy's link; returns its token, id and expiry (the id may be kept to show it again). */
+export const createDeputyLink = async (
+  store: LinkStore,
+  secret: string,
+  input: CreateDeputyLinkInput,
+): Promise<{ token: string; linkId: string; expiresAt: number }> => {
+  if (!DEPUTY_LINK_PURPOSES.includes(input.purpose)) {
+    throw new Error(`Unknown purpose: ${input.purpose}`);
+  }
+  if (!input.deputyId) throw new Error('A deputy link needs a deputy id');
+  if (input.purpose === 'DEPUTY_ACTIVITY' && !input.activityId) {
+    throw new Error('A deputy activity link needs an activity id');
+  }
+  return putLink(store, secret, input.purpose, input.ttlSeconds, {
+    deputyId: input.deputyId,
+    ...(input.activityId ? { activityId: input.activityId } : {}),
+  });
+};
+
+/** The deputy link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
+export const verifyDeputyLink = async (
+  store: LinkStore,
+  secret: string,
+  token: string,
+  purpose: DeputyLinkPurpose,
+): Promise<DeputyLinkRecord> => {
+  const { linkId, expiresAt, item } = await verifyToken(store, secret, token, purpose);
+  if (typeof item.deputyId !== 'string' || !item.deputyId) throw new InvalidLinkError('UNKNOWN');
+  if (purpose === 'DEPUTY_ACTIVITY' && typeof item.activityId !== 'string') {
+    throw new InvalidLinkError('UNKNOWN');
+  }
+  return {
+    linkId,
+    purpose,
+    deputyId: item.deputyId,
+    ...(typeof item.activityId === 'string' ? { activityId: item.activityId } : {}),
+    expiresAt,
+  };
 };
 
 /** The link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
@@ -126,6 +230,23 @@ export const verifyLink = async (
   token: string,
   purpose: LinkPurpose,
 ): Promise<LinkRecord> => {
+  const { linkId, expiresAt, item } = await verifyToken(store, secret, token, purpose);
+  return {
+    linkId,
+    purpose: item.purpose as LinkPurpose,
+    referralId: String(item.referralId),
+    round: Number(item.round),
+    ...(typeof item.raiserRef === 'string' ? { raiserRef: item.raiserRef } : {}),
+    expiresAt,
+  };
+};
+
+const verifyToken = async (
+  store: LinkStore,
+  secret: string,
+  token: string,
+  purpose: LinkPurpose | DeputyLinkPurpose,
+): Promise<{ linkId: string; expiresAt: number; item: Record<string, unknown> }> => {
   const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
   if (!match || !secret) throw new InvalidLinkError('TAMPERED');
   const [, linkId, expiry, signature] = match as unknown as [string, string, string, string];
@@ -153,12 +274,5 @@ export const verifyLink = async (
   }
   if (Item.expiresAt !== expiresAt) throw new InvalidLinkError('TAMPERED');
   if (Item.purpose !== purpose) throw new InvalidLinkError('WRONG_PURPOSE');
-  return {
-    linkId,
-    purpose: Item.purpose as LinkPurpose,
-    referralId: String(Item.referralId),
-    round: Number(Item.round),
-    ...(typeof Item.raiserRef === 'string' ? { raiserRef: Item.raiserRef } : {}),
-    expiresAt,
-  };
+  return { linkId, expiresAt, item: Item };
 };

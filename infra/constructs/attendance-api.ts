@@ -31,6 +31,11 @@ export interface AttendanceApiProps {
    * or verify a code get its ARN (`CHECK_IN_CODE_SECRET_ARN`) and read access, never the value.
    */
   readonly checkInCodeKey: secretsmanager.ISecret;
+  /**
+   * The key of the signed links: the check-in page reads the cookie of a deputy's personal link
+   * (one-tap check-in on a phone that opened it).
+   */
+  readonly linkSigningKey: secretsmanager.ISecret;
   /** Origin of the public check-in page, if not the API's own (e.g. a custom domain). */
   readonly publicBaseUrl?: string;
 }
@@ -125,20 +130,40 @@ export class AttendanceApi extends Construct {
 
     const page = new ProjectFunction(this, 'CheckInPageFunction', {
       entry: 'functions/attendance/check-in-page.ts',
-      description: 'GET /check-in/{code}: public check-in page opened from a QR code',
+      description:
+        'GET|POST /check-in/{code}: public check-in page opened from a QR code (one tap with a personal link)',
       envSchema: checkInPageEnvSchema,
-      environment: secretEnv,
+      environment: { ...secretEnv, LINK_SIGNING_SECRET_ARN: props.linkSigningKey.secretArn },
       logRetention,
       memorySize: 256,
     });
-    table.grant(page, 'dynamodb:GetItem');
+    // Reads the activity, the link record, the invitation and the deputy's name; the one-tap
+    // check-in writes the invitation and its check-in record, conditional on the activity.
+    table.grant(
+      page,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+      'dynamodb:ConditionCheckItem',
+    );
+    props.linkSigningKey.grantRead(page);
     api.addRoute('CheckInPage', {
       method: apigwv2.HttpMethod.GET,
       path: '/check-in/{code}',
       handler: page,
       public: {
         reason:
-          'Opened from a QR code on site; the signed, expiring code names the activity only, and the check-in itself is a POST with the deputy JWT',
+          'Opened from a QR code on site; the signed, expiring code names the activity only, and the check-in itself is a POST with the deputy JWT or the personal-link cookie',
+      },
+    });
+    api.addRoute('CheckInPageSubmit', {
+      method: apigwv2.HttpMethod.POST,
+      path: '/check-in/{code}',
+      handler: page,
+      public: {
+        reason:
+          'One-tap check-in on site: identity from the signed personal-link cookie (HttpOnly, SameSite=Lax), presence from the signed, expiring venue code; neither alone checks anyone in',
       },
     });
     for (const fn of [checkIn, qr, page]) props.checkInCodeKey.grantRead(fn);

@@ -41,6 +41,7 @@ describe('ProjectFunction environment', () => {
         TABLE_NAME: 'table',
         SENDER_EMAIL: 'noreply@liandong.example.org',
         SES_CONFIGURATION_SET: 'set',
+        LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:000000000000:secret:key',
       },
       logRetention: logs.RetentionDays.ONE_WEEK,
     });

@@ -54,8 +54,18 @@ const PUBLIC_ROUTE_FAMILIES: Record<string, { routes: string[]; reason: string }
     reason: 'rating page of the person who raised the problem: the signed link is the credential',
   },
   'check-in': {
-    routes: ['GET /check-in/{code}'],
-    reason: 'QR check-in page: the signed, time-limited check-in code is the credential',
+    routes: ['GET /check-in/{code}', 'POST /check-in/{code}'],
+    reason:
+      'QR check-in page: the signed, time-limited code proves presence; the one-tap POST takes identity from the signed personal-link cookie',
+  },
+  deputy: {
+    routes: ['GET /deputy/{token}', 'POST /deputy/{token}'],
+    reason: "deputy's page of one activity: the signed, expiring personal link is the credential",
+  },
+  'my-activities': {
+    routes: ['GET /my-activities', 'POST /my-activities', 'GET /my-activities/{token}'],
+    reason:
+      'a deputy asks for a home link by email (same answer for every address, rate-limited); the signed home link is the credential',
   },
 };
 const PUBLIC_ROUTES = Object.values(PUBLIC_ROUTE_FAMILIES).flatMap((family) => family.routes);

@@ -297,6 +297,12 @@ describe('HTTP API', () => {
   // Public pages are opened from a QR code or an emailed link: their credential is the signed code.
   const PUBLIC_ROUTES = [
     'GET /check-in/{code}',
+    'POST /check-in/{code}',
+    'GET /deputy/{token}',
+    'POST /deputy/{token}',
+    'GET /my-activities',
+    'POST /my-activities',
+    'GET /my-activities/{token}',
     'GET /respond/{token}',
     'POST /respond/{token}',
     'GET /rate/{token}',

@@ -73,12 +73,12 @@ export interface InvitationItem extends PrimaryKey, OwnershipKey {
   activityId: string;
   deputyId: string;
   invitedAt: string;
-  /** Set by the conditional claim that precedes the send; a stale claim may be taken over. */
-  emailClaimedAt?: string;
   emailMessageId?: string;
   emailSentAt?: string;
   /** A permanent reason this invitation was not emailed (e.g. no usable address). */
   emailFailure?: string;
+  /** The deputy's personal page link (its id and expiry; the token is recomputed, never stored). */
+  pageLink?: { linkId: string; expiresAt: number };
   /** The deputy's answer (functions/attendance). */
   response?: 'ACCEPTED' | 'DECLINED';
 }

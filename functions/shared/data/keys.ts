@@ -29,7 +29,8 @@
  * | change of an activity (PATCH), its notices pending until `noticesSentAt` | `ACTIVITY#<id>` | `CHANGE#<revision, 8 digits>` |
  * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
  * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
- * | signed link (response / rating page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
+ * | signed link (response / rating / deputy page; TTL on `expiresAt`) | `LINK#<linkId>` | `LINK` |
+ * | home-link requests of one address in one hour (TTL on `expiresAt`) | `HOME_LINK_REQUESTS#<address digest>` | `HOUR#<n>` |
  * | a department's response, once per round and action | `REFERRAL#<id>` | `RESPONSE#<round>#<action>[#<digest>]` |
  * | one raiser's rating of one round | `REFERRAL#<id>` | `RATING#<round>#<raiserRef>` |
  * | statistics of a completed activity | `STATS#<YYYY-MM>` | `ACTIVITY#<activityId>` |
@@ -519,10 +520,17 @@ export const keys = {
    * the reminder before the start (once per activity), the invitation of a deputy added by a
    * change, and the change notice or withdrawal of one revision.
    */
+  /**
+   * Claim key of a deputy's invitation to an activity (one ever, whether it went out with the
+   * activity's invitations or after a change added the deputy).
+   */
+  invitationEmailClaimKey: (activityId: string, deputyId: string): string =>
+    `INVITATION#${id(activityId, 'activity id')}#${id(deputyId, 'deputy id')}`,
+
   activityEmailClaimKey: (
     activityId: string,
     deputyId: string,
-    email: 'REMINDER' | 'INVITATION' | { change: number } | { withdrawal: number },
+    email: 'REMINDER' | { change: number } | { withdrawal: number },
   ): string => {
     const base = `ACTIVITY#${id(activityId, 'activity id')}#DEPUTY#${id(deputyId, 'deputy id')}`;
     if (typeof email === 'string') return `${base}#${email}`;
@@ -542,6 +550,15 @@ export const keys = {
     partitionKey: activityPk(activityId),
     sortKeyName: 'sk',
     sortKeyPrefix: 'CHANGE#',
+  }),
+
+  /**
+   * The count of home-link requests for one address (a digest: no address in a key) in one
+   * hour since the epoch (functions/deputy/home.ts rate-limits with it).
+   */
+  homeLinkRequests: (addressDigest: string, hour: number): PrimaryKey => ({
+    pk: `HOME_LINK_REQUESTS#${id(addressDigest, 'address digest')}`,
+    sk: `HOUR#${hour}`,
   }),
 
   /** SES message id → the email claim that sent it (bounce and complaint notifications). */

@@ -2,6 +2,7 @@ import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
 import type { ActivityItem } from '../data/items.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
 import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
+import { activityDetailRows } from '../domain/activity-details.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -12,7 +13,10 @@ export interface RenderedEmail {
 export type InvitationActivity = Pick<
   ActivityItem,
   'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt' | 'language'
->;
+> & {
+  /** The type's own fields (functions/activities/schemas.ts); sealed items are never emailed. */
+  details?: Record<string, unknown>;
+};
 
 // Activities happen in Guangzhou: times are shown in China Standard Time whatever the server's.
 const TIME_ZONE = 'Asia/Shanghai';
@@ -36,7 +40,12 @@ const TEXT = {
     street: '所属街道',
     location: '活动地点',
     description: '活动说明',
-    reply: '请登录联动平台回复是否参加；活动开始时将开放签到。',
+    organiser: '组织单位',
+    organisers: (street: string) => `${LETTERHEAD.standingCommittee.zh} · ${street}人大工委`,
+    reply:
+      '请通过下面的个人链接回复是否参加（可附留言，活动开始前可更改）；活动开始后，在同一页面输入现场签到码签到，并可记录发现的问题。',
+    link: '您的个人链接',
+    linkNote: '此链接仅供您本人使用，请勿转发。',
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
     signature: LETTERHEAD.standingCommittee.zh,
   },
@@ -51,8 +60,13 @@ const TEXT = {
     street: 'Street',
     location: 'Place',
     description: 'Details',
+    organiser: 'Organised by',
+    organisers: (street: string) =>
+      `${LETTERHEAD.standingCommittee.en} · People's Congress Working Committee of ${street}`,
     reply:
-      'Please reply on the Liandong platform whether you will attend; check-in opens when the activity starts.',
+      'Please answer through your personal link below whether you will attend (with a note if you like; you may change it until the start). Once the activity starts, check in on the same page with the code shown at the venue, and record what you find.',
+    link: 'Your personal link',
+    linkNote: 'This link is for you alone; please do not forward it.',
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
     signature: LETTERHEAD.standingCommittee.en,
@@ -67,9 +81,17 @@ const TEXT = {
 export const renderInvitationEmail = (
   activity: InvitationActivity,
   deputy: { name: string },
+  /** The deputy's personal page of this activity (a signed link). */
+  url: string,
 ): RenderedEmail => {
   const language = activity.language;
   const t = TEXT[language];
+  const detailRows = activityDetailRows(activity.details, language, { showSealed: false }).map(
+    ({ label, value }): [string, string] => [
+      label,
+      typeof value === 'string' ? value : value.map((entry) => `· ${entry}`).join('\n'),
+    ],
+  );
   const rows: [label: string, value: string][] = [
     [t.title, activity.title],
     [t.type, ACTIVITY_TYPES[activity.type][language]],
@@ -79,7 +101,9 @@ export const renderInvitationEmail = (
     ],
     [t.street, STREETS[activity.street][language]],
     [t.location, activity.location],
+    ...detailRows,
     ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
+    [t.organiser, t.organisers(STREETS[activity.street][language])],
   ];
   const separator = language === 'zh' ? '：' : ': ';
 
@@ -91,6 +115,9 @@ export const renderInvitationEmail = (
     ...rows.map(([label, value]) => `${label}${separator}${bodyText(value)}`),
     '',
     t.reply,
+    '',
+    `${t.link}${separator}${url}`,
+    t.linkNote,
     '',
     t.signature,
     '',
@@ -112,6 +139,8 @@ export const renderInvitationEmail = (
     ),
     '</table>',
     `<p>${escapeHtml(t.reply)}</p>`,
+    `<p><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
+    `<p style="color: #666; font-size: small">${escapeHtml(t.linkNote)}</p>`,
     `<p>${escapeHtml(t.signature)}</p>`,
     `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
     '</body></html>',

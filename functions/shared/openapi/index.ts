@@ -4,6 +4,7 @@ import { AUDIT_OPERATIONS } from '../../audit/openapi.js';
 import { AUDIT_REPORT_OPERATIONS } from '../../audit-report/openapi.js';
 import { AUDIT_STATS_OPERATIONS } from '../../audit-stats/openapi.js';
 import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
+import { DEPUTY_OPERATIONS } from '../../deputy/openapi.js';
 import { FINDING_OPERATIONS } from '../../findings/openapi.js';
 import { PRIVACY_OPERATIONS } from '../../privacy/openapi.js';
 import { REFERENCE_OPERATIONS } from '../../reference/openapi.js';
@@ -71,6 +72,12 @@ export const API_AREAS: readonly ApiArea[] = [
     tag: 'department pages',
     description: 'Pages opened from signed, expiring links in emails: the response and the rating',
     operations: DEPARTMENT_OPERATIONS,
+  },
+  {
+    tag: 'deputy pages',
+    description:
+      'A deputy’s side: the personal page of each invitation (answer, check in, findings), “my activities”',
+    operations: DEPUTY_OPERATIONS,
   },
   {
     tag: 'reference',

@@ -223,6 +223,29 @@ const EXPECTED: Record<string, Case> = {
     query: () => `?from=${YEAR}-01-01&to=${YEAR}-12-31`,
   },
   'GET /check-in/{code}': { allow: 'public', path: () => ({ code: 'not-a-code' }) },
+  'POST /check-in/{code}': {
+    allow: 'public',
+    path: () => ({ code: 'not-a-code' }),
+    contentType: 'application/x-www-form-urlencoded',
+    body: () => '',
+  },
+  'GET /deputy/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
+  'POST /deputy/{token}': {
+    allow: 'public',
+    path: () => ({ token: 'not-a-link' }),
+    contentType: 'application/x-www-form-urlencoded',
+    body: () => 'action=ANSWER&response=ACCEPTED',
+  },
+  'GET /my-activities': { allow: 'public', path: () => ({}) },
+  'POST /my-activities': {
+    allow: 'public',
+    path: () => ({}),
+    contentType: 'application/x-www-form-urlencoded',
+    body: () => 'email=matrix-nobody%40example.org',
+  },
+  'GET /my-activities/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
+  // Every deputy reads their own lists: another deputy's are never addressable.
+  'GET /me/activities': { allow: 'D E', path: () => ({}) },
   'GET /committees': { allow: 'O Q X A', path: () => ({}) },
   'POST /committees': {
     allow: 'Q',

@@ -1,11 +1,11 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   AccountSendingPausedException,
   MessageRejected,
   SESClient,
   SESServiceException,
-  SendEmailCommand,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
@@ -14,6 +14,7 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -30,6 +31,9 @@ vi.hoisted(() => {
   process.env.TABLE_NAME = 'LiandongTable';
   process.env.SENDER_EMAIL = 'noreply@liandong.example.org';
   process.env.SES_CONFIGURATION_SET = 'LiandongMail';
+  process.env.LINK_SIGNING_SECRET_ARN =
+    'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-abcdef';
+  process.env.PUBLIC_BASE_URL = 'https://liandong.example.org';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
@@ -40,6 +44,8 @@ const doc = mockClient(DynamoDBDocumentClient);
 // Every call goes to the mock.
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const ses = mockClient(SESClient);
+const secrets = mockClient(SecretsManagerClient);
+const SIGNING_KEY = 'k'.repeat(64);
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const NOW = new Date('2020-08-10T00:00:00.000Z');
@@ -94,7 +100,25 @@ const deps = () => ({
   configurationSet: 'LiandongMail',
   now: () => NOW,
   concurrency: 1,
+  signingKey: async () => SIGNING_KEY,
+  publicBaseUrl: 'https://liandong.example.org',
+  sleep: async () => undefined,
 });
+
+/** The email claims of sendEmailOnce (`EMAIL#<claimKey>`), as the fake table holds them. */
+let claims: Map<string, Record<string, unknown>>;
+let links: Map<string, Record<string, unknown>>;
+const conditionFailed = () =>
+  Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' });
+/** The activity's own transactions (its status change and audit event), not the claims'. */
+const activityTransactions = () =>
+  doc
+    .commandCalls(TransactWriteCommand)
+    .filter((call) =>
+      call.args[0].input.TransactItems!.some((entry) =>
+        String(entry.Update?.Key?.pk ?? '').startsWith('ACTIVITY#'),
+      ),
+    );
 
 beforeEach(() => {
   setTestEnv();
@@ -102,10 +126,25 @@ beforeEach(() => {
   ses.reset();
   current = activity();
   invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
-  doc.on(GetCommand).callsFake(() => ({ Item: current }));
+  claims = new Map();
+  links = new Map();
+  secrets.reset();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: SIGNING_KEY });
+  doc.on(GetCommand).callsFake((input) => {
+    const pk = String(input.Key.pk);
+    if (pk.startsWith('EMAIL#')) return { Item: claims.get(pk) };
+    if (String(input.Key.sk).startsWith('INVITATION#')) {
+      return { Item: invitations.get(String(input.Key.sk).replace('INVITATION#', '')) };
+    }
+    return { Item: current };
+  });
   doc
     .on(QueryCommand)
     .callsFake(() => ({ Items: [...invitations.values()].map((i) => ({ ...i })) }));
+  doc.on(PutCommand).callsFake((input) => {
+    links.set(String(input.Item.pk), input.Item);
+    return {};
+  });
   doc.on(BatchGetCommand).callsFake((input) => ({
     Responses: {
       [TABLE]: input.RequestItems[TABLE].Keys.map((key: { pk: string }) => {
@@ -119,30 +158,51 @@ beforeEach(() => {
       }),
     },
   }));
-  // A faithful enough stand-in for the conditional claim / settle updates.
+  // A faithful enough stand-in for the claim of sendEmailOnce and the invitation's updates.
   doc.on(UpdateCommand).callsFake((input) => {
+    const values = input.ExpressionAttributeValues ?? {};
+    const pk = String(input.Key.pk);
+    if (pk.startsWith('EMAIL#')) {
+      const claim = claims.get(pk) ?? {};
+      if (input.UpdateExpression.startsWith('SET claimKey')) {
+        const free =
+          !claim.messageId &&
+          (!claim.claimedAt || String(claim.claimedAt) < String(values[':stale']));
+        if (!free) throw conditionFailed();
+        claims.set(pk, {
+          ...claim,
+          claimKey: values[':claimKey'],
+          claimedAt: values[':claimedAt'],
+        });
+      } else if (input.UpdateExpression.startsWith('REMOVE claimedAt')) {
+        delete claim.claimedAt;
+        claims.set(pk, { ...claim, lastError: values[':lastError'] });
+      }
+      return {};
+    }
     const id = input.Key.sk.replace('INVITATION#', '');
     const item = invitations.get(id)!;
-    const values = input.ExpressionAttributeValues ?? {};
-    if (input.UpdateExpression.startsWith('SET emailClaimedAt')) {
-      const free =
-        !item.emailMessageId &&
-        !item.emailFailure &&
-        (!item.emailClaimedAt || item.emailClaimedAt < values[':stale']);
-      if (!free) {
-        throw Object.assign(new Error('conditional'), { name: 'ConditionalCheckFailedException' });
-      }
-      item.emailClaimedAt = values[':claimedAt'];
+    if (input.UpdateExpression.startsWith('SET pageLink')) {
+      if (item.pageLink) throw conditionFailed();
+      item.pageLink = values[':link'];
     } else if (input.UpdateExpression.startsWith('SET emailMessageId')) {
       item.emailMessageId = values[':messageId'];
     } else if (input.UpdateExpression.startsWith('SET emailFailure')) {
+      if (item.emailMessageId) throw conditionFailed();
       item.emailFailure = values[':reason'];
-    } else if (input.UpdateExpression.startsWith('REMOVE emailClaimedAt')) {
-      delete item.emailClaimedAt;
     }
     return {};
   });
-  doc.on(TransactWriteCommand).resolves({});
+  doc.on(TransactWriteCommand).callsFake((input) => {
+    for (const entry of input.TransactItems) {
+      const pk = String(entry.Update?.Key?.pk ?? '');
+      if (pk.startsWith('EMAIL#')) {
+        const values = entry.Update.ExpressionAttributeValues;
+        claims.set(pk, { ...claims.get(pk), messageId: values[':messageId'] });
+      }
+    }
+    return {};
+  });
   let n = 0;
   ses.on(SendRawEmailCommand).callsFake(() => ({ MessageId: `msg-${++n}` }));
 });
@@ -183,7 +243,24 @@ describe('sendInvitations', () => {
       'msg-3',
     ]);
 
-    const transactions = doc.commandCalls(TransactWriteCommand);
+    // Each email through the at-most-once path, with its owner for bounce marking.
+    expect([...claims.keys()].sort()).toEqual(
+      ['dep-0001', 'dep-0015', 'dep-0041'].map((id) => `EMAIL#INVITATION#${ACTIVITY_ID}#${id}`),
+    );
+    // Each deputy's own link: its record names the deputy and activity; the URL only a token.
+    const text = mail.text ?? '';
+    const token = /https:\/\/liandong\.example\.org\/deputy\/([A-Za-z0-9_.-]+)/.exec(text)?.[1];
+    expect(token).toBeDefined();
+    expect(text).not.toContain('请登录');
+    expect(token).not.toContain('dep-0001');
+    expect([...links.values()].map((link) => [link.purpose, link.deputyId])).toEqual([
+      ['DEPUTY_ACTIVITY', 'dep-0001'],
+      ['DEPUTY_ACTIVITY', 'dep-0015'],
+      ['DEPUTY_ACTIVITY', 'dep-0041'],
+    ]);
+    expect(invitations.get('dep-0001')!.pageLink?.linkId).toBe(token!.split('.')[0]);
+
+    const transactions = activityTransactions();
     expect(transactions).toHaveLength(1);
     const [update, audit] = transactions[0]!.args[0].input.TransactItems!;
     expect(update!.Update!.ConditionExpression).toBe(
@@ -213,15 +290,47 @@ describe('sendInvitations', () => {
   });
 
   it('leaves a live claim of another attempt alone and asks for a retry', async () => {
-    invitations.get('dep-0015')!.emailClaimedAt = new Date(NOW.getTime() - 60_000).toISOString();
+    claims.set(`EMAIL#INVITATION#${ACTIVITY_ID}#dep-0015`, {
+      claimedAt: new Date(NOW.getTime() - 60_000).toISOString(),
+    });
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toBeInstanceOf(TransientError);
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(2);
-    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(activityTransactions()).toHaveLength(0);
   });
 
   it('takes over a stale claim', async () => {
-    invitations.get('dep-0015')!.emailClaimedAt = '2020-08-09T00:00:00.000Z';
+    claims.set(`EMAIL#INVITATION#${ACTIVITY_ID}#dep-0015`, {
+      claimedAt: '2020-08-09T00:00:00.000Z',
+    });
     expect((await sendInvitations(deps(), ACTIVITY_ID)).sentNow).toBe(3);
+  });
+
+  it('emails the same personal link again when a retry sends what an earlier attempt did not', async () => {
+    invitations.get('dep-0015')!.pageLink = { linkId: 'A'.repeat(22), expiresAt: 2_000_000_000 };
+    await sendInvitations(deps(), ACTIVITY_ID);
+    const mails = await Promise.all(
+      ses
+        .commandCalls(SendRawEmailCommand)
+        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
+    );
+    const text = mails.map((mail) => mail.text ?? '').find((body) => body.includes('代表15'))!;
+    expect(text).toContain(`/deputy/${'A'.repeat(22)}.`);
+    expect(links.size).toBe(2);
+  });
+
+  it('marks an invitation SES rejected for good as failed, and sends the others', async () => {
+    ses.on(SendRawEmailCommand).callsFake((input) => {
+      if (input.Destinations[0].startsWith('dep-0015')) {
+        throw Object.assign(new Error('Address blacklisted'), {
+          name: 'MessageRejected',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return { MessageId: 'ok' };
+    });
+    const result = await sendInvitations(deps(), ACTIVITY_ID);
+    expect(result).toMatchObject({ sentNow: 2, failed: 1 });
+    expect(invitations.get('dep-0015')!.emailFailure).toBe('REJECTED_BY_SES');
   });
 
   it('turns SES throttling into TransientError, frees the claim, and a retry sends only the rest', async () => {
@@ -236,10 +345,12 @@ describe('sendInvitations', () => {
       }
       return { MessageId: `msg-${calls}` };
     });
-    await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
+    await expect(sendInvitations({ ...deps(), maxAttempts: 1 }, ACTIVITY_ID)).rejects.toThrow(
+      TransientError,
+    );
     expect(invitations.get('dep-0001')!.emailMessageId).toBe('msg-1');
-    expect(invitations.get('dep-0015')!.emailClaimedAt).toBeUndefined();
-    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(claims.get(`EMAIL#INVITATION#${ACTIVITY_ID}#dep-0015`)?.claimedAt).toBeUndefined();
+    expect(activityTransactions()).toHaveLength(0);
 
     // The state machine retries: deputy 1 is not emailed again.
     await sendInvitations(deps(), ACTIVITY_ID);
@@ -262,7 +373,7 @@ describe('sendInvitations', () => {
   });
 
   it('an SES answer of a code it does not know (the attack\'s "Error") is retried, not a rejection', async () => {
-    ses.on(SendEmailCommand).rejects(
+    ses.on(SendRawEmailCommand).rejects(
       new SESServiceException({
         name: 'Error',
         message: 'Bad Request',
@@ -272,12 +383,12 @@ describe('sendInvitations', () => {
     );
     await expect(sendInvitations(deps(), ACTIVITY_ID)).rejects.toThrow(TransientError);
     expect(invitations.get('dep-0001')!.emailFailure).toBeUndefined();
-    expect(invitations.get('dep-0001')!.emailClaimedAt).toBeUndefined();
+    expect(claims.get(`EMAIL#INVITATION#${ACTIVITY_ID}#dep-0001`)?.claimedAt).toBeUndefined();
   });
 
   it('MessageRejected fails that one invitation; the others are sent', async () => {
     ses
-      .on(SendEmailCommand)
+      .on(SendRawEmailCommand)
       .rejectsOnce(
         new MessageRejected({
           message: 'Email address is not verified.',
@@ -294,7 +405,7 @@ describe('sendInvitations', () => {
   });
 
   it('a permanent code for every send (the account paused) stops the step with what to fix; the claim freed', async () => {
-    ses.on(SendEmailCommand).rejects(
+    ses.on(SendRawEmailCommand).rejects(
       new AccountSendingPausedException({
         message: 'Email sending is disabled for this account.',
         $metadata: { httpStatusCode: 400 },
@@ -305,9 +416,9 @@ describe('sendInvitations', () => {
       message:
         'SES rejected the email (AccountSendingPausedException): Email sending is disabled for this account.',
     });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     expect(invitations.get('dep-0001')!.emailFailure).toBeUndefined();
-    expect(invitations.get('dep-0001')!.emailClaimedAt).toBeUndefined();
+    expect(claims.get(`EMAIL#INVITATION#${ACTIVITY_ID}#dep-0001`)?.claimedAt).toBeUndefined();
   });
 
   it('does nothing once the activity is past this step', async () => {
@@ -315,7 +426,7 @@ describe('sendInvitations', () => {
     const result = await sendInvitations(deps(), ACTIVITY_ID);
     expect(result.sentNow).toBe(0);
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
-    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(activityTransactions()).toHaveLength(0);
   });
 
   it('refuses an activity whose scheduling failed', async () => {
@@ -345,7 +456,9 @@ describe('invitation email', () => {
         description: 'line 1\nline 2 <img src=x onerror=alert(1)>',
       },
       { name: '<i>王</i>' },
+      'https://liandong.example.org/deputy/abc"><b>x',
     );
+    expect(email.html).toContain('/deputy/abc&quot;&gt;&lt;b&gt;x');
     expect(email.subject).not.toMatch(/[\r\n]/);
     expect(email.subject).toBe(
       '【黄埔区人大】活动邀请：<script>alert("x")</script> Bcc: victim@example.org',
@@ -362,10 +475,56 @@ describe('invitation email', () => {
   });
 
   it('speaks English when the activity is in English', () => {
-    const email = renderInvitationEmail({ ...activity(), language: 'en' }, { name: 'Li' });
+    const email = renderInvitationEmail(
+      { ...activity(), language: 'en' },
+      { name: 'Li' },
+      'https://liandong.example.org/deputy/t',
+    );
+    expect(email.text).toContain('Your personal link: https://liandong.example.org/deputy/t');
     expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
     expect(email.text).toContain('Dear Deputy Li,');
     expect(email.text).toContain('Cross-district inspection');
+  });
+});
+
+describe('invitation email of each type', () => {
+  it("names a special inspection's regulation and checklist", () => {
+    const email = renderInvitationEmail(
+      {
+        ...activity(),
+        type: 'SPECIAL_INSPECTION',
+        details: {
+          regulation: '《广州市生活垃圾分类管理条例》',
+          checklist: ['分类投放点设置', '收运台账'],
+        },
+      },
+      { name: '王' },
+      'https://liandong.example.org/deputy/t',
+    );
+    expect(email.text).toContain('检查的法律法规：《广州市生活垃圾分类管理条例》');
+    expect(email.text).toContain('· 分类投放点设置\n· 收运台账');
+    expect(email.html).toContain('· 分类投放点设置<br>· 收运台账');
+  });
+
+  it('never emails sealed unannounced-visit items', () => {
+    const email = renderInvitationEmail(
+      {
+        ...activity(),
+        details: {
+          inspectingDistrict: '白云区',
+          inspectedDistrict: '黄埔区',
+          unannouncedVisits: {
+            revealAt: '2020-08-18T10:00:00+08:00',
+            items: [{ place: '秘密地点', focus: '垃圾分类' }],
+          },
+        },
+      },
+      { name: '王' },
+      'https://liandong.example.org/deputy/t',
+    );
+    expect(email.text).toContain('暗访点位：活动当天公布');
+    expect(email.text + email.html).not.toContain('秘密地点');
+    expect(email.text).not.toContain('10:00');
   });
 });
 

@@ -17,6 +17,8 @@ vi.hoisted(() => {
     TABLE_NAME: 'LiandongTable',
     CHECK_IN_CODE_SECRET_ARN:
       'arn:aws:secretsmanager:ap-east-1:000000000000:secret:CheckInCodeKey-unit',
+    LINK_SIGNING_SECRET_ARN:
+      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-unit',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });

@@ -115,12 +115,18 @@ describe('audit transaction entries', () => {
       tableName: 'T',
       streamId: stream,
       head: { pk: stream, sk: 'ACTIVITY', status: 'SCHEDULED' },
-      event: { at: 'now', actor: 'org', action: 'ACTIVITY_SCHEDULED', before: null, after: {} },
+      event: {
+        at: '2026-12-06T10:00:00.000Z',
+        actor: 'org',
+        action: 'ACTIVITY_SCHEDULED',
+        before: null,
+        after: {},
+      },
     });
     expect(items).toHaveLength(2);
     expect(items[0]!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { pk: stream, auditSeq: 1, auditHash: event.hash, auditAt: 'now' },
+      Item: { pk: stream, auditSeq: 1, auditHash: event.hash, auditAt: '2026-12-06T10:00:00.000Z' },
     });
     expect(items[1]!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -138,7 +144,13 @@ describe('audit transaction entries', () => {
         remove: ['pendingTask'],
         condition: { expression: '#x = :x', names: { '#x': 'status' }, values: { ':x': 'OLD' } },
       },
-      event: { at: 'now', actor: 'workflow', action: 'CHECK_IN_OPENED', before: null, after: null },
+      event: {
+        at: '2026-12-06T10:00:00.000Z',
+        actor: 'workflow',
+        action: 'CHECK_IN_OPENED',
+        before: null,
+        after: null,
+      },
     });
     expect(event).toMatchObject({ seq: 5, prevHash: 'a'.repeat(64) });
     const update = items[0]!.Update!;

@@ -28,6 +28,7 @@ describe('parseEnv', () => {
     expect((error as EnvironmentError).variables).toEqual([
       'SENDER_EMAIL',
       'SES_CONFIGURATION_SET',
+      'LINK_SIGNING_SECRET_ARN',
     ]);
     expect((error as Error).message).toMatch(/SENDER_EMAIL \(must be an email address\)/);
     expect((error as Error).message).toMatch(/SES_CONFIGURATION_SET \(missing\)/);

@@ -1,0 +1,79 @@
+import middy from '@middy/core';
+import { formFields, FormError } from '../department/form.js';
+import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
+import { db, ses } from '../shared/clients.js';
+import { getDeputies } from '../shared/data/deputies.js';
+import { parseEnv } from '../shared/env.js';
+import type { HttpEvent, HttpResult } from '../shared/http/types.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
+import { getSigningKey } from '../shared/secrets.js';
+import { deputyHomeEnvSchema } from './env.js';
+import { homeLinkRequestSchema } from './form.js';
+import { handleDeputyPage } from './handler.js';
+import {
+  deputyActivityLists,
+  requestHomeLink,
+  withPageHrefs,
+  type HomeRequestDeps,
+} from './home.js';
+import { renderHomePage, renderHomeRequestedPage, renderHomeRequestPage } from './render.js';
+import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+
+const env = parseEnv(deputyHomeEnvSchema);
+const deps: HomeRequestDeps = {
+  db,
+  ses,
+  tableName: env.TABLE_NAME,
+  logger,
+  senderEmail: env.SENDER_EMAIL,
+  configurationSet: env.SES_CONFIGURATION_SET,
+  signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
+  publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
+  perHour: env.HOME_LINKS_PER_HOUR,
+};
+
+/**
+ * "My activities": `GET /my-activities` the form, `POST /my-activities` asks for a home link
+ * (always the same answer), `GET /my-activities/{token}` the home page of a home link.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(observe())
+  .handler(async (event) => {
+    const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+    if (event.pathParameters?.token !== undefined) {
+      return handleDeputyPage(
+        deps,
+        {
+          purpose: 'DEPUTY_HOME',
+          get: async (_deps, link) => {
+            const [lists, deputies] = await Promise.all([
+              deputyActivityLists(deps, link.deputyId),
+              getDeputies(deps, [link.deputyId], ['name']),
+            ]);
+            return renderHomePage(
+              deputies.get(link.deputyId)?.name ?? '',
+              withPageHrefs(lists, await deps.signingKey()),
+            );
+          },
+          post: async () => renderErrorPage(405),
+        },
+        event,
+      );
+    }
+    if (method === 'GET' || method === 'HEAD') return renderHomeRequestPage();
+    if (method !== 'POST') return renderErrorPage(405);
+    try {
+      const parsed = homeLinkRequestSchema.safeParse(formFields(event));
+      if (!parsed.success) return renderInvalidFormPage('email: must be an email address');
+      const outcome = await requestHomeLink(deps, parsed.data.email);
+      // The outcome stays in the logs (no address there); the page says the same every time.
+      logger.info('Home link requested', { outcome });
+      return renderHomeRequestedPage();
+    } catch (error) {
+      if (error instanceof FormError) return renderInvalidFormPage(error.message);
+      // Even a failure to send answers the same: the page must not tell deputies apart.
+      logger.error('Home link request failed', { error });
+      return renderHomeRequestedPage();
+    }
+  });

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
+import { getItem } from '../department/referral.js';
+import { queryAll } from '../department/referral.js';
+import { batchGetByKey } from '../shared/data/batch-get.js';
+import { getDeputies } from '../shared/data/deputies.js';
+import { keys } from '../shared/data/keys.js';
+import { HOME_LINK_TTL_SECONDS, deputyHomeUrl } from '../shared/domain/deputy-links.js';
+import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import { escapeHtml } from '../shared/email/sanitize.js';
+import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { sendEmailOnce } from '../shared/email/send-once.js';
+import type { DomainLogger } from '../shared/observability.js';
+import { createDeputyLink, tokenOfLink } from '../shared/links.js';
+
+/**
+ * "My activities" (issue 14): a deputy who lost an invitation enters an email address and gets a
+ * home link by email; the home page lists the deputy's pending invitations, upcoming and running
+ * activities, and past ones with the duty record. The request always answers the same, whether
+ * the address is a deputy's or not, and each address may ask a few times an hour.
+ */
+
+export interface HomeDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+  logger?: DomainLogger;
+}
+
+const clock = (deps: { now?: () => Date }) => (deps.now ?? (() => new Date()))();
+
+// --- the request --------------------------------------------------------------------------
+
+export interface HomeRequestDeps extends HomeDeps {
+  ses: SESClient;
+  senderEmail: string;
+  configurationSet: string;
+  signingKey: () => Promise<string>;
+  publicBaseUrl: string;
+  perHour: number;
+}
+
+/** What the address is known by in keys and logs: a digest, never the address. */
+export const addressDigestOf = (email: string): string =>
+  createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('base64url').slice(0, 22);
+
+/**
+ * Counts this request of `email` in the current hour and, when the address is an active
+ * deputy's and under the limit, emails the deputy a fresh home link. Returns nothing the caller
+ * could show: the page always says the same (whether a deputy, limited or sent stays here).
+ */
+export const requestHomeLink = async (
+  deps: HomeRequestDeps,
+  email: string,
+): Promise<'SENT' | 'NOT_A_DEPUTY' | 'LIMITED'> => {
+  const now = clock(deps);
+  const hour = Math.floor(now.getTime() / 3_600_000);
+  const digest = addressDigestOf(email);
+  // Counted for every address alike, deputy or not: the work done does not tell them apart.
+  const counted = await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: keys.homeLinkRequests(digest, hour),
+      UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':expiresAt': (hour + 2) * 3600,
+      },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const requests = Number(counted.Attributes?.requests ?? 1);
+  const claim = await getItem<{ deputyId?: string }>(deps, keys.deputyEmail(email));
+  if (requests > deps.perHour) return 'LIMITED';
+  const deputyId = claim?.deputyId;
+  if (!deputyId) return 'NOT_A_DEPUTY';
+  const deputy = (await getDeputies(deps, [deputyId], ['name', 'email', 'active'])).get(deputyId);
+  if (!deputy?.active || !isSafeEmailAddress(deputy.email)) return 'NOT_A_DEPUTY';
+
+  const { token } = await createDeputyLink(deps, await deps.signingKey(), {
+    purpose: 'DEPUTY_HOME',
+    deputyId,
+    ttlSeconds: HOME_LINK_TTL_SECONDS,
+  });
+  const url = deputyHomeUrl(deps.publicBaseUrl, token);
+  await sendEmailOnce(deps, {
+    claimKey: `HOME_LINK#${deputyId}#${hour}#${requests}`,
+    // The address on record, not the one typed (they match case-insensitively).
+    to: deputy.email,
+    ...homeLinkEmail(deputy.name, url),
+    from: deps.senderEmail,
+    configurationSet: deps.configurationSet,
+    owner: { kind: 'DEPUTY', id: deputyId },
+    purpose: 'HOME_LINK',
+  });
+  return 'SENT';
+};
+
+const homeLinkEmail = (name: string, url: string) => {
+  const days = Math.round(HOME_LINK_TTL_SECONDS / 86_400);
+  const zh = `尊敬的${name}代表：\n\n您可通过以下链接查看您的代表活动（待回复的邀请、即将进行和已结束的活动及履职记录），链接${days}天内有效，仅供您本人使用：\n${url}\n\n如非本人申请，请忽略本邮件。\n\n${LETTERHEAD.standingCommittee.zh}`;
+  const en = `Your deputy activities (pending invitations, upcoming and past activities with your duty record), valid for ${days} days, for you alone:\n${url}\nIf you did not ask for it, ignore this message.`;
+  const text = `${zh}\n\n${en}\n`;
+  const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body style="font-family: sans-serif; line-height: 1.6">${text
+    .split('\n')
+    .map((line) =>
+      line === url ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : escapeHtml(line),
+    )
+    .join('<br>')}</body></html>`;
+  return { subject: taggedSubject('zh', '我的代表活动 My activities'), text, html };
+};
+
+// --- the lists ----------------------------------------------------------------------------
+
+export interface DeputyActivityEntry {
+  activityId: string;
+  title: string;
+  type: string;
+  street: string;
+  location: string;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+  response?: 'ACCEPTED' | 'DECLINED';
+  checkedInAt?: string;
+  checkInMethod?: string;
+  /** Past activities: findings the deputy raised there (from the duty record, when written). */
+  findingsRaised?: number;
+  /** The personal page's link id and expiry (never in the API: pages turn it into a URL). */
+  pageLink?: { linkId: string; expiresAt: number };
+}
+
+export interface DeputyActivityLists {
+  pending: DeputyActivityEntry[];
+  upcoming: DeputyActivityEntry[];
+  past: DeputyActivityEntry[];
+}
+
+const BEFORE_CHECK_IN = ['SCHEDULED', 'INVITATIONS_SENT'];
+const RUNNING = ['CHECK_IN_OPEN', 'FINDINGS_OPEN'];
+
+/** A deputy's invitations, sorted into pending, upcoming/running and past. Reads only. */
+export const deputyActivityLists = async (
+  deps: HomeDeps,
+  deputyId: string,
+): Promise<DeputyActivityLists> => {
+  const now = clock(deps);
+  const invitations = await queryAll<InvitationRecord>(deps, keys.invitationsOfDeputy(deputyId));
+  const activities = await batchGetByKey<ActivityRecord>(
+    deps,
+    invitations.map((invitation) => [invitation.activityId, keys.activity(invitation.activityId)]),
+  );
+  const duty = await batchGetByKey<{ findings?: unknown[] }>(
+    deps,
+    [...activities.values()].map((activity) => [
+      activity.id,
+      keys.dutyEntry(deputyId, activity.startsAt, activity.id),
+    ]),
+  );
+  const lists: DeputyActivityLists = { pending: [], upcoming: [], past: [] };
+  for (const invitation of invitations) {
+    const activity = activities.get(invitation.activityId);
+    if (!activity) continue;
+    const status: string = activity.status;
+    const findings = duty.get(activity.id)?.findings;
+    const entry: DeputyActivityEntry = {
+      activityId: activity.id,
+      title: activity.title,
+      type: activity.type,
+      street: activity.street,
+      location: activity.location,
+      startsAt: activity.startsAt,
+      endsAt: activity.endsAt,
+      status,
+      ...(invitation.response ? { response: invitation.response } : {}),
+      ...(invitation.checkedInAt ? { checkedInAt: invitation.checkedInAt } : {}),
+      ...(invitation.checkInMethod ? { checkInMethod: invitation.checkInMethod } : {}),
+      ...(Array.isArray(findings) ? { findingsRaised: findings.length } : {}),
+      ...(invitation.pageLink ? { pageLink: invitation.pageLink } : {}),
+    };
+    const before =
+      BEFORE_CHECK_IN.includes(status) && Date.parse(activity.startsAt) > now.getTime();
+    if (before && !invitation.response) lists.pending.push(entry);
+    else if (before || RUNNING.includes(status)) lists.upcoming.push(entry);
+    else lists.past.push(entry);
+  }
+  lists.pending.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  lists.upcoming.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  lists.past.sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+  return lists;
+};
+
+/** The lists with each page link as its URL path (the home page holds the signing key). */
+export const withPageHrefs = (
+  lists: DeputyActivityLists,
+  secret: string,
+): Record<keyof DeputyActivityLists, (DeputyActivityEntry & { href?: string })[]> => {
+  const map = (entries: DeputyActivityEntry[]) =>
+    entries.map((entry) => ({
+      ...entry,
+      ...(entry.pageLink
+        ? {
+            href: `/deputy/${tokenOfLink(secret, entry.pageLink.linkId, entry.pageLink.expiresAt)}`,
+          }
+        : {}),
+    }));
+  return { pending: map(lists.pending), upcoming: map(lists.upcoming), past: map(lists.past) };
+};

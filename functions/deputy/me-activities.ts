@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import {
+  getCaller,
+  httpErrorHandler,
+  jsonResponse,
+  requireRole,
+  type HttpEvent,
+  type HttpResult,
+} from '../shared/http/index.js';
+import { logger } from '../shared/observability.js';
+import { observe } from '../shared/observe.js';
+import { meActivitiesEnvSchema } from './env.js';
+import { deputyActivityLists, type DeputyActivityEntry } from './home.js';
+
+const env = parseEnv(meActivitiesEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME, logger };
+
+/** An entry as the API shows it: the personal page's link stays out (it is emailed, not served). */
+const view = ({ pageLink: _pageLink, ...entry }: DeputyActivityEntry) => entry;
+
+/**
+ * `GET /me/activities` (role deputy): the signed-in deputy's `{pending, upcoming, past}` — the
+ * lists of the home page: invitations to answer, upcoming and running activities, past ones with
+ * the duty record (attended, check-in, findings raised).
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrorHandler({ logger }))
+  .use(observe())
+  .use(requireRole('deputy'))
+  .handler(async (event) => {
+    const lists = await deputyActivityLists(deps, getCaller(event).deputyId);
+    return jsonResponse(200, {
+      pending: lists.pending.map(view),
+      upcoming: lists.upcoming.map(view),
+      past: lists.past.map(view),
+    });
+  });

@@ -1,0 +1,83 @@
+import { TOKEN_PARAM_SCHEMA } from '../department/form.js';
+import type { ApiOperation } from '../shared/openapi/types.js';
+import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const refusals = {
+  403: 'refusal page: the link was tampered with, is unknown or is for another page',
+  410: 'refusal page: the link expired',
+};
+
+/**
+ * The deputy's side (issue 14): pages opened from the personal link in each invitation and from
+ * an emailed home link (no JWT: the signed, expiring link is the credential; a GET only shows, a
+ * POST acts once), and the same lists for signed-in deputies.
+ */
+export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/deputy/{token}',
+    summary:
+      "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
+    description:
+      'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    responseContentType: 'text/html',
+    responses: { 200: 'the activity page', ...refusals },
+  },
+  {
+    method: 'POST',
+    path: '/deputy/{token}',
+    summary:
+      'Answer the invitation (until the start), check in with the venue code, record a finding',
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    body: deputyFormSchema,
+    contentType: FORM,
+    responseContentType: 'text/html',
+    responses: {
+      200: 'done, or already done (nothing changed)',
+      409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
+      422: 'the form, field by field, or a wrong venue code',
+      ...refusals,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/my-activities',
+    summary: 'The form where a deputy asks for a link to their activities by email',
+    roles: 'public',
+    responseContentType: 'text/html',
+    responses: { 200: 'the form' },
+  },
+  {
+    method: 'POST',
+    path: '/my-activities',
+    summary: 'Email a home link to the address, if it is a deputy’s (always the same answer)',
+    description:
+      'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
+    roles: 'public',
+    body: homeLinkRequestSchema,
+    contentType: FORM,
+    responseContentType: 'text/html',
+    responses: { 200: 'the same page for every address', 422: 'not an email address' },
+  },
+  {
+    method: 'GET',
+    path: '/my-activities/{token}',
+    summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
+    roles: 'public',
+    params: TOKEN_PARAM_SCHEMA,
+    responseContentType: 'text/html',
+    responses: { 200: 'the lists, each activity linking to its page', ...refusals },
+  },
+  {
+    method: 'GET',
+    path: '/me/activities',
+    summary:
+      "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
+    roles: ['deputy'],
+    responses: { 200: '{pending, upcoming, past}' },
+  },
+];

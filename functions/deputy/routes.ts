@@ -1,0 +1,60 @@
+import { formFields } from '../department/form.js';
+import { tokenOfLink, type DeputyLinkRecord } from '../shared/links.js';
+import type { HttpEvent } from '../shared/http/types.js';
+import { actOnPage, type ActionDeps } from './actions.js';
+import { parseDeputyForm } from './form.js';
+import { isHttps, type DeputyPageDeps, type DeputyPageRoutes } from './handler.js';
+import { deputyActivityPage } from './model.js';
+import { renderDeputyActivityPage, renderOutcomePage } from './render.js';
+
+/**
+ * The cookie that lets the venue's QR page check this phone's deputy in without typing: it holds
+ * the personal link's token, is sent only to `/check-in/…`, never to scripts (HttpOnly), not on
+ * cross-site POSTs (SameSite=Lax), and lives at most a day and never past the link.
+ */
+export const DEPUTY_COOKIE = 'liandong_deputy';
+const COOKIE_MAX_AGE_SECONDS = 86_400;
+
+export const deputyCookieOf = (
+  link: Pick<DeputyLinkRecord, 'expiresAt'>,
+  token: string,
+  event: Pick<HttpEvent, 'headers'>,
+  now: Date,
+): string | undefined => {
+  const maxAge = Math.min(
+    COOKIE_MAX_AGE_SECONDS,
+    link.expiresAt - Math.floor(now.getTime() / 1000),
+  );
+  if (maxAge <= 0) return undefined;
+  return `${DEPUTY_COOKIE}=${token}; Path=/check-in; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${
+    isHttps(event) ? '; Secure' : ''
+  }`;
+};
+
+export type DeputyActivityDeps = DeputyPageDeps & ActionDeps;
+
+/** `GET|POST /deputy/{token}`: the deputy's page of one activity. */
+export const deputyActivityRoutes: DeputyPageRoutes<DeputyActivityDeps> = {
+  purpose: 'DEPUTY_ACTIVITY',
+  get: async (deps, link, event, token) => {
+    const model = await deputyActivityPage(deps, link);
+    const secret = await deps.signingKey();
+    for (const finding of model.findings) {
+      const referral = finding.outcome.referral;
+      if (referral?.rateLink) {
+        referral.rateHref = `/rate/${tokenOfLink(secret, referral.rateLink.linkId, referral.rateLink.expiresAt)}`;
+      }
+    }
+    const now = (deps.now ?? (() => new Date()))();
+    const cookie =
+      model.activity.status === 'CHECK_IN_OPEN' || model.canAnswer
+        ? deputyCookieOf(link, token, event, now)
+        : undefined;
+    return renderDeputyActivityPage(model, cookie ? { cookies: [cookie] } : {});
+  },
+  post: async (deps, link, event, token) => {
+    const form = parseDeputyForm(formFields(event));
+    const outcome = await actOnPage(deps, link, form);
+    return renderOutcomePage(outcome, `/deputy/${token}`);
+  },
+};

@@ -1,0 +1,151 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  deputyHomeEnvSchema,
+  deputyPageEnvSchema,
+  meActivitiesEnvSchema,
+} from '../../functions/deputy/env';
+import { grantSendEmail } from './grants';
+import type { LiandongHttpApi } from './http-api';
+import { ProjectFunction } from './project-function';
+
+export interface DeputyPagesProps {
+  readonly table: dynamodb.ITable;
+  readonly api: LiandongHttpApi;
+  readonly logRetention: logs.RetentionDays;
+  /** The key of the signed links (personal and home links). */
+  readonly linkSigningKey: secretsmanager.ISecret;
+  /** The key of the check-in codes: the venue code typed on the page is checked against it. */
+  readonly checkInCodeKey: secretsmanager.ISecret;
+  readonly senderEmail: string;
+  readonly configurationSetName: string;
+  readonly sesIdentityArn: string;
+}
+
+/**
+ * The deputy's side (issue 14): the activity page of a personal link (answer, check in, record
+ * findings), "my activities" (ask for a home link by email; the home page it opens), and
+ * `GET /me/activities` for signed-in deputies. Public pages: the signed, expiring link is the
+ * credential. Each function gets only the table actions it uses.
+ */
+export class DeputyPages extends Construct {
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+
+  constructor(scope: Construct, id: string, props: DeputyPagesProps) {
+    super(scope, id);
+    const { table, api, logRetention, linkSigningKey, checkInCodeKey } = props;
+
+    const activityPage = new ProjectFunction(this, 'DeputyActivityPageFunction', {
+      entry: 'functions/deputy/activity-page.ts',
+      description: "GET/POST /deputy/{token}: a deputy's page of one activity",
+      envSchema: deputyPageEnvSchema,
+      environment: {
+        TABLE_NAME: table.tableName,
+        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
+        CHECK_IN_CODE_SECRET_ARN: checkInCodeKey.secretArn,
+      },
+      logRetention,
+      memorySize: 256,
+    });
+    // Reads the link, activity, invitation, findings, referrals; writes an answer, a check-in or a
+    // finding with its unchained audit record, each in a transaction conditional on the activity.
+    table.grant(
+      activityPage,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+      'dynamodb:ConditionCheckItem',
+    );
+    linkSigningKey.grantRead(activityPage);
+    checkInCodeKey.grantRead(activityPage);
+    const pageReason =
+      "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
+    for (const [routeId, method] of [
+      ['DeputyActivityPage', apigwv2.HttpMethod.GET],
+      ['DeputyActivitySubmit', apigwv2.HttpMethod.POST],
+    ] as const) {
+      api.addRoute(routeId, {
+        method,
+        path: '/deputy/{token}',
+        handler: activityPage,
+        public: { reason: pageReason },
+      });
+    }
+
+    const home = new ProjectFunction(this, 'DeputyHomeFunction', {
+      entry: 'functions/deputy/home-page.ts',
+      description:
+        'GET/POST /my-activities, GET /my-activities/{token}: a deputy asks for and opens a home link',
+      envSchema: deputyHomeEnvSchema,
+      environment: {
+        TABLE_NAME: table.tableName,
+        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
+        SENDER_EMAIL: props.senderEmail,
+        SES_CONFIGURATION_SET: props.configurationSetName,
+        PUBLIC_BASE_URL: api.api.apiEndpoint,
+      },
+      logRetention,
+      memorySize: 256,
+    });
+    // Reads the address claim, invitations (ownership index), activities, duty entries; writes
+    // the rate counter, the home link and the email claim (sendEmailOnce's transaction).
+    table.grant(
+      home,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
+    linkSigningKey.grantRead(home);
+    grantSendEmail(home, this, {
+      sesIdentityArn: props.sesIdentityArn,
+      configurationSetName: props.configurationSetName,
+    });
+    const homeReason =
+      'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
+    api.addRoute('DeputyHomeRequestForm', {
+      method: apigwv2.HttpMethod.GET,
+      path: '/my-activities',
+      handler: home,
+      public: { reason: homeReason },
+    });
+    api.addRoute('DeputyHomeRequest', {
+      method: apigwv2.HttpMethod.POST,
+      path: '/my-activities',
+      handler: home,
+      public: { reason: homeReason },
+    });
+    api.addRoute('DeputyHomePage', {
+      method: apigwv2.HttpMethod.GET,
+      path: '/my-activities/{token}',
+      handler: home,
+      public: {
+        reason:
+          'Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads',
+      },
+    });
+
+    const meActivities = new ProjectFunction(this, 'MeActivitiesFunction', {
+      entry: 'functions/deputy/me-activities.ts',
+      description: "GET /me/activities: a signed-in deputy's invitations and activities",
+      envSchema: meActivitiesEnvSchema,
+      environment: { TABLE_NAME: table.tableName },
+      logRetention,
+    });
+    table.grant(meActivities, 'dynamodb:Query', 'dynamodb:BatchGetItem');
+    api.addRoute('MeActivities', {
+      method: apigwv2.HttpMethod.GET,
+      path: '/me/activities',
+      handler: meActivities,
+    });
+
+    this.functions = { activityPage, home, meActivities };
+  }
+}

@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../../../functions/shared/data/keys';
+import {
+  createDeputyLink,
+  createLink,
+  InvalidLinkError,
+  linkOfToken,
+  tokenOfLink,
+  verifyDeputyLink,
+  verifyLink,
+} from '../../../../functions/shared/links';
+import { TABLE } from '../helpers';
+import { referralTable, SIGNING_KEY } from '../department/fixtures';
+
+const table = referralTable();
+const NOW = new Date('2026-11-29T00:00:00.000Z');
+let now = NOW;
+const store = () => ({ db: table.doc as never, tableName: TABLE, now: () => now });
+const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
+
+const refusal = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidLinkError);
+    return error as InvalidLinkError;
+  }
+  throw new Error('expected the link to be refused');
+};
+
+describe("deputies' links", () => {
+  beforeEach(() => {
+    table.items.clear();
+    table.install();
+    now = NOW;
+  });
+
+  const activityLink = (deputyId = 'dep-0041', ttlSeconds = 3600) =>
+    createDeputyLink(store(), SIGNING_KEY, {
+      purpose: 'DEPUTY_ACTIVITY',
+      deputyId,
+      activityId: ACTIVITY_ID,
+      ttlSeconds,
+    });
+
+  it('keeps the deputy and the activity server-side: the token names neither', async () => {
+    const { token, linkId, expiresAt } = await activityLink();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    expect(token).not.toContain('dep-0041');
+    expect(token).not.toContain(ACTIVITY_ID);
+    expect(table.get(keys.link(linkId).pk, 'LINK')).toMatchObject({
+      purpose: 'DEPUTY_ACTIVITY',
+      deputyId: 'dep-0041',
+      activityId: ACTIVITY_ID,
+      expiresAt,
+    });
+    await expect(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_ACTIVITY')).resolves.toEqual(
+      {
+        linkId,
+        purpose: 'DEPUTY_ACTIVITY',
+        deputyId: 'dep-0041',
+        activityId: ACTIVITY_ID,
+        expiresAt,
+      },
+    );
+  });
+
+  it('recomputes the same token from the stored id and expiry (pages show it again)', async () => {
+    const { token, linkId, expiresAt } = await activityLink();
+    expect(tokenOfLink(SIGNING_KEY, linkId, expiresAt)).toBe(token);
+    expect(linkOfToken(token)).toEqual({ linkId, expiresAt });
+    expect(tokenOfLink(`${SIGNING_KEY}x`, linkId, expiresAt)).not.toBe(token);
+  });
+
+  it('refuses a link of another purpose, both ways', async () => {
+    const { token } = await activityLink();
+    expect(
+      (await refusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_HOME'))).reason,
+    ).toBe('WRONG_PURPOSE');
+    expect((await refusal(verifyLink(store(), SIGNING_KEY, token, 'RATE'))).reason).toBe(
+      'WRONG_PURPOSE',
+    );
+    const rate = await createLink(store(), SIGNING_KEY, {
+      purpose: 'RATE',
+      referralId: ACTIVITY_ID,
+      round: 1,
+      raiserRef: 'D.dep-0041',
+      ttlSeconds: 60,
+    });
+    expect(
+      (await refusal(verifyDeputyLink(store(), SIGNING_KEY, rate, 'DEPUTY_ACTIVITY'))).reason,
+    ).toBe('WRONG_PURPOSE');
+  });
+
+  it('answers 410 once expired and 403 when tampered with', async () => {
+    const { token } = await activityLink('dep-0041', 60);
+    const [id, expiry, signature] = token.split('.') as [string, string, string];
+    const later = (parseInt(expiry, 36) + 86_400).toString(36);
+    const extended = await refusal(
+      verifyDeputyLink(store(), SIGNING_KEY, `${id}.${later}.${signature}`, 'DEPUTY_ACTIVITY'),
+    );
+    expect([extended.reason, extended.statusCode]).toEqual(['TAMPERED', 403]);
+    now = new Date(NOW.getTime() + 61_000);
+    const expired = await refusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_ACTIVITY'));
+    expect([expired.reason, expired.statusCode]).toEqual(['EXPIRED', 410]);
+  });
+
+  it('needs the activity for an activity link and refuses unknown purposes', async () => {
+    await expect(
+      createDeputyLink(store(), SIGNING_KEY, {
+        purpose: 'DEPUTY_ACTIVITY',
+        deputyId: 'dep-0041',
+        ttlSeconds: 60,
+      }),
+    ).rejects.toThrow(/activity id/);
+    await expect(
+      createDeputyLink(store(), SIGNING_KEY, {
+        purpose: 'RESPOND' as never,
+        deputyId: 'dep-0041',
+        ttlSeconds: 60,
+      }),
+    ).rejects.toThrow(/Unknown purpose/);
+  });
+});
