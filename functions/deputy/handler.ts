@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { FormError, TOKEN_PARAM_SCHEMA } from '../department/form.js';
 import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from '../department/pages.js';
-import { TransientError } from '../shared/errors.js';
+import { TransientError, ValidationError } from '../shared/errors.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {
   InvalidLinkError,
@@ -55,7 +55,10 @@ export const handleDeputyPage = async <D extends DeputyPageDeps>(
       return renderRefusalPage(error.reason);
     }
     if (error instanceof GoneError) return renderRefusalPage('NOT_FOUND');
-    if (error instanceof FormError) return renderInvalidFormPage(error.message);
+    // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
+    if (error instanceof FormError || error instanceof ValidationError) {
+      return renderInvalidFormPage(error.message);
+    }
     if (error instanceof TransientError) {
       logger.warn('Page failed transiently', { error });
       return renderErrorPage(503);

@@ -3,6 +3,7 @@ import { formFields, FormError } from '../department/form.js';
 import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
 import { db, ses } from '../shared/clients.js';
 import { getDeputies } from '../shared/data/deputies.js';
+import { ValidationError } from '../shared/errors.js';
 import { parseEnv } from '../shared/env.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import { logger } from '../shared/observability.js';
@@ -71,7 +72,11 @@ export const handler = middy<HttpEvent, HttpResult>()
       logger.info('Home link requested', { outcome });
       return renderHomeRequestedPage();
     } catch (error) {
-      if (error instanceof FormError) return renderInvalidFormPage(error.message);
+      // A form that breaks a rule, or holds ill-formed Unicode: 422 (this says nothing of who
+      // is a deputy: it answers the same for every address).
+      if (error instanceof FormError || error instanceof ValidationError) {
+        return renderInvalidFormPage(error.message);
+      }
       // Even a failure to send answers the same: the page must not tell deputies apart.
       logger.error('Home link request failed', { error });
       return renderHomeRequestedPage();

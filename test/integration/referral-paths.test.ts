@@ -13,6 +13,7 @@ import { keys } from '../../functions/shared/data/keys';
 import {
   DEFAULT_STATUTORY_LIMIT_DAYS,
   DEFAULT_STATUTORY_MAX_DAYS,
+  formatDueDate,
   statutoryLatestDueDate,
 } from '../../functions/shared/domain/deadlines';
 import { rawItem, eventually, executionHistory, inSeconds, sleep } from './support/activity';
@@ -383,7 +384,7 @@ describe.concurrent('referral paths through the response page and the organisers
     expect(afterB.extensionRequest).not.toHaveProperty('newDueDate');
     const pageA = await anonymous.get(pathA);
     expect(pageA.text).toContain('已批准');
-    expect(pageA.text).toContain(newDueDate);
+    expect(pageA.text).toContain(formatDueDate(newDueDate, 'zh')); // one calendar date, as every page writes it
     expect((await anonymous.get(pathB)).text).toContain('未批准');
 
     // At the old due instant: the refused referral is overdue and escalated; the granted one

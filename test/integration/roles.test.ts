@@ -191,6 +191,17 @@ const WRITE_CASES: WriteCase[] = [
     state: () => activitySnapshot(activity.findings),
   },
   {
+    // A resident's early erasure (docs/privacy.md): organisers only.
+    route: 'POST /activities/{activityId}/findings/{findingId}/resident/erasure',
+    send: post(
+      () => `/activities/${activity.review}/findings/01J0000000000000000000000F/resident/erasure`,
+      {
+        reason: '无权删除',
+      },
+    ),
+    state: () => activitySnapshot(activity.review),
+  },
+  {
     route: 'POST /activities/{activityId}/findings/close',
     send: post(() => `/activities/${activity.findings}/findings/close`),
     state: () => activitySnapshot(activity.findings),
