@@ -430,16 +430,6 @@ export class LiandongStack extends Stack {
       checkInCodeKey,
       linkSigningKey,
     });
-    new DeputyPages(this, 'DeputyPages', {
-      table,
-      api,
-      logRetention: retention,
-      linkSigningKey,
-      checkInCodeKey,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
-    });
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.
     const residentLookupKey = new secretsmanager.Secret(this, 'ResidentLookupKey', {
@@ -454,6 +444,17 @@ export class LiandongStack extends Stack {
       },
     ]);
     new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
+    new DeputyPages(this, 'DeputyPages', {
+      table,
+      api,
+      logRetention: retention,
+      linkSigningKey,
+      checkInCodeKey,
+      residentLookupKey,
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    });
     const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
       table,
       api,

@@ -85,10 +85,11 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
     } catch {
       throw new FormError('Malformed JSON');
     }
+    // Ill-formed Unicode first, whatever the shape: its 422 always names where it is.
+    refuseIllFormed('form', json);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new FormError('The form must be an object');
     }
-    refuseIllFormed('form', json);
     return Object.fromEntries(
       Object.entries(json as Record<string, unknown>).map(([key, value]) => [
         key,

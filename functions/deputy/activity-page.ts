@@ -20,6 +20,7 @@ export const handler = deputyPageHandler(
     logger,
     signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
     checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
+    residentLookupKey: () => getSigningKey(env.RESIDENT_LOOKUP_SECRET_ARN),
   },
   deputyActivityRoutes,
 );

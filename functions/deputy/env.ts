@@ -14,6 +14,8 @@ export const deputyPageEnvSchema = z.object({
   TABLE_NAME: tableName,
   LINK_SIGNING_SECRET_ARN: secretArn,
   CHECK_IN_CODE_SECRET_ARN: secretArn,
+  /** The key of residents' lookup digests (docs/privacy.md): findings recorded on the page. */
+  RESIDENT_LOOKUP_SECRET_ARN: secretArn,
 });
 
 /** "My activities": the request form (emails a home link) and the home page. */

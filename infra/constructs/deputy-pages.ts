@@ -21,6 +21,8 @@ export interface DeputyPagesProps {
   readonly linkSigningKey: secretsmanager.ISecret;
   /** The key of the check-in codes: the venue code typed on the page is checked against it. */
   readonly checkInCodeKey: secretsmanager.ISecret;
+  /** The key of residents' lookup digests: a finding recorded on the page files its resident. */
+  readonly residentLookupKey: secretsmanager.ISecret;
   readonly senderEmail: string;
   readonly configurationSetName: string;
   readonly sesIdentityArn: string;
@@ -37,7 +39,7 @@ export class DeputyPages extends Construct {
 
   constructor(scope: Construct, id: string, props: DeputyPagesProps) {
     super(scope, id);
-    const { table, api, logRetention, linkSigningKey, checkInCodeKey } = props;
+    const { table, api, logRetention, linkSigningKey, checkInCodeKey, residentLookupKey } = props;
 
     const activityPage = new ProjectFunction(this, 'DeputyActivityPageFunction', {
       entry: 'functions/deputy/activity-page.ts',
@@ -47,6 +49,7 @@ export class DeputyPages extends Construct {
         TABLE_NAME: table.tableName,
         LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
         CHECK_IN_CODE_SECRET_ARN: checkInCodeKey.secretArn,
+        RESIDENT_LOOKUP_SECRET_ARN: residentLookupKey.secretArn,
       },
       logRetention,
       memorySize: 256,
@@ -64,6 +67,7 @@ export class DeputyPages extends Construct {
     );
     linkSigningKey.grantRead(activityPage);
     checkInCodeKey.grantRead(activityPage);
+    residentLookupKey.grantRead(activityPage);
     const pageReason =
       "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
     for (const [routeId, method] of [

@@ -123,6 +123,7 @@ describe('the resident lookup key', () => {
       .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ''))
       .sort();
     expect(readers).toEqual([
+      'DeputyPagesDeputyActivityPageFunction',
       'FindingsReviewRecordFindingFunction',
       'PrivacyExportResidentFindingsFunction',
       'PrivacySearchResidentFindingsFunction',
