@@ -67,12 +67,20 @@ export const ratingFormSchema = z.object({
 
 export class FormError extends Error {
   override readonly name = 'FormError';
+  /** 422 for a form that breaks a rule; 413 too large, 400 not parseable at all. */
+  constructor(
+    message: string,
+    readonly statusCode: 400 | 413 | 422 = 422,
+  ) {
+    super(message);
+  }
 }
 
 /** The posted fields as a flat record of strings (last value wins). */
 export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>) => {
   const raw = bodyText(event);
-  if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES) throw new FormError('The form is too large');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES)
+    throw new FormError('The form is too large', 413);
   const contentType = (
     event.headers?.['content-type'] ??
     event.headers?.['Content-Type'] ??
@@ -83,7 +91,7 @@ export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | '
     try {
       json = JSON.parse(raw);
     } catch {
-      throw new FormError('Malformed JSON');
+      throw new FormError('Malformed JSON', 400);
     }
     // Ill-formed Unicode first, whatever the shape: its 422 always names where it is.
     refuseIllFormed('form', json);

@@ -52,7 +52,10 @@ export const handlePage = async (
     }
     // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
     if (error instanceof FormError || error instanceof ValidationError) {
-      return renderInvalidFormPage(error.message);
+      return renderInvalidFormPage(
+        error.message,
+        error instanceof FormError ? error.statusCode : 422,
+      );
     }
     if (error instanceof TransientError) {
       logger.warn('Page failed transiently', { error });

@@ -312,9 +312,12 @@ export const renderNotAllowedPage = (): HttpResult =>
   );
 
 /** The form was incomplete or malformed. */
-export const renderInvalidFormPage = (problem: string): HttpResult =>
+export const renderInvalidFormPage = (
+  problem: string,
+  statusCode: 400 | 413 | 422 = 422,
+): HttpResult =>
   renderPage(
-    422,
+    statusCode,
     '请检查填写内容 Check the form',
     `<h1>请检查填写内容 <span class="en">Please check the form</span></h1>
 <p>${e(problem)}</p><p><a href="">返回 Back</a></p>`,

@@ -57,7 +57,10 @@ export const handleDeputyPage = async <D extends DeputyPageDeps>(
     if (error instanceof GoneError) return renderRefusalPage('NOT_FOUND');
     // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
     if (error instanceof FormError || error instanceof ValidationError) {
-      return renderInvalidFormPage(error.message);
+      return renderInvalidFormPage(
+        error.message,
+        error instanceof FormError ? error.statusCode : 422,
+      );
     }
     if (error instanceof TransientError) {
       logger.warn('Page failed transiently', { error });

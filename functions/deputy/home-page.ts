@@ -75,7 +75,10 @@ export const handler = middy<HttpEvent, HttpResult>()
       // A form that breaks a rule, or holds ill-formed Unicode: 422 (this says nothing of who
       // is a deputy: it answers the same for every address).
       if (error instanceof FormError || error instanceof ValidationError) {
-        return renderInvalidFormPage(error.message);
+        return renderInvalidFormPage(
+          error.message,
+          error instanceof FormError ? error.statusCode : 422,
+        );
       }
       // Even a failure to send answers the same: the page must not tell deputies apart.
       logger.error('Home link request failed', { error });
