@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import { RATING_TEXT, REFERRAL_STATUS_TEXT, RESULT_TEXT, renderPage } from '../department/pages.js';
 import type { Rating, ReplyResult } from '../department/referral.js';
+import { formatDueDate } from '../shared/domain/deadlines.js';
 import { activityDetailRows } from '../shared/domain/activity-details.js';
 import { LETTERHEAD } from '../shared/domain/letterhead.js';
 import { ACTIVITY_TYPES, FINDING_CATEGORIES, STREETS } from '../shared/domain/reference.js';
@@ -174,7 +175,7 @@ const findingItem = (finding: DeputyFinding): string => {
       `承办单位：${e(referral.departmentName)} · ${both(
         REFERRAL_STATUS_TEXT[referral.status],
         referral.status,
-      )}${referral.dueDate ? ` · 期限 ${e(referral.dueDate)}` : ''}`,
+      )}${referral.dueDate ? ` · 期限 ${e(formatDueDate(referral.dueDate, 'zh'))}` : ''}`,
     );
     if (referral.reply) {
       lines.push(
