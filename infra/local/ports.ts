@@ -21,16 +21,31 @@ export class PortInUseError extends Error {
   }
 }
 
-export function assertPortFree(
+/**
+ * Resolves once `port` can be bound on `host`; PortInUseError if it still cannot after
+ * `waitMs`. The wait covers a port released a moment ago (an engine of the same cloud stopping
+ * on a restart, or an outgoing connection that briefly held it as its ephemeral port).
+ */
+export async function assertPortFree(
   what: string,
   port: number,
   hint: string,
   host = '127.0.0.1',
+  waitMs = 5_000,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await canBind(port, host)) return;
+    if (Date.now() >= deadline) throw new PortInUseError(what, port, hint);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', () => reject(new PortInUseError(what, port, hint)));
-    server.listen(port, host, () => server.close(() => resolve()));
+    server.on('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
