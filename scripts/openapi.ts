@@ -2,7 +2,7 @@
 // schemas the handlers validate with (functions/shared/openapi). `--check` only compares.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { liandongOpenApiDocument } from '../functions/shared/openapi/index';
+import { liandongOpenApiDocument } from '../functions/openapi/registry';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 

@@ -53,7 +53,7 @@ describe('OpenAPI document and HTTP API routes', () => {
     const missing = [...routes.keys()].filter((key) => !documented.has(key)).sort();
     expect(
       missing,
-      'routes without an operation: add them to functions/<area>/openapi.ts (and the registry in functions/shared/openapi/index.ts), then run npm run openapi',
+      'routes without an operation: add them to functions/<area>/openapi.ts (and the registry in functions/openapi/registry.ts), then run npm run openapi',
     ).toEqual([]);
   });
 

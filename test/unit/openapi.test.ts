@@ -2,7 +2,7 @@
 // it must match what the generator makes now, or someone changed a schema without regenerating.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_AREAS } from '../../functions/shared/openapi/index';
+import { API_AREAS } from '../../functions/openapi/registry';
 import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi';
 
 type Operation = {

@@ -1,20 +1,24 @@
-import { ACTIVITY_OPERATIONS } from '../../activities/openapi.js';
-import { ATTENDANCE_OPERATIONS } from '../../attendance/openapi.js';
-import { AUDIT_OPERATIONS } from '../../audit/openapi.js';
-import { AUDIT_REPORT_OPERATIONS } from '../../audit-report/openapi.js';
-import { AUDIT_STATS_OPERATIONS } from '../../audit-stats/openapi.js';
-import { DEPARTMENT_OPERATIONS } from '../../department/openapi.js';
-import { DEPUTY_OPERATIONS } from '../../deputy/openapi.js';
-import { FINDING_OPERATIONS } from '../../findings/openapi.js';
-import { PRIVACY_OPERATIONS } from '../../privacy/openapi.js';
-import { REFERENCE_OPERATIONS } from '../../reference/openapi.js';
-import { REFERRAL_OPERATIONS } from '../../referral-api/openapi.js';
-import { REVIEW_OPERATIONS } from '../../review/openapi.js';
-import { buildOpenApiDocument } from './document.js';
-import type { ApiArea, ApiOperation, HttpMethod } from './types.js';
+import { ACTIVITY_OPERATIONS } from '../activities/openapi.js';
+import { ATTENDANCE_OPERATIONS } from '../attendance/openapi.js';
+import { AUDIT_OPERATIONS } from '../audit/openapi.js';
+import { AUDIT_REPORT_OPERATIONS } from '../audit-report/openapi.js';
+import { AUDIT_STATS_OPERATIONS } from '../audit-stats/openapi.js';
+import { DEPARTMENT_OPERATIONS } from '../department/openapi.js';
+import { DEPUTY_OPERATIONS } from '../deputy/openapi.js';
+import { FINDING_OPERATIONS } from '../findings/openapi.js';
+import { PRIVACY_OPERATIONS } from '../privacy/openapi.js';
+import { REFERENCE_OPERATIONS } from '../reference/openapi.js';
+import { REFERRAL_OPERATIONS } from '../referral-api/openapi.js';
+import { REVIEW_OPERATIONS } from '../review/openapi.js';
+import { buildOpenApiDocument } from '../shared/openapi/document.js';
+import type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.js';
 
-export { buildOpenApiDocument, operationIdOf, type OpenApiDocument } from './document.js';
-export type { ApiArea, ApiOperation, HttpMethod } from './types.js';
+export {
+  buildOpenApiDocument,
+  operationIdOf,
+  type OpenApiDocument,
+} from '../shared/openapi/document.js';
+export type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.js';
 
 /** The reference area keeps its operations by route key (`GET /deputies`); same content. */
 const referenceOperations = (): ApiOperation[] =>
