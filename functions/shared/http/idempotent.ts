@@ -1,4 +1,8 @@
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { dynamoDb } from '../clients.js';
+import { keys } from '../data/keys.js';
 import { isTransientAwsError } from '../transient.js';
 
 type Options = Parameters<typeof makeHandlerIdempotent>[0];
@@ -68,3 +72,30 @@ export const idempotentRequest = (options: Options): ReturnType<typeof makeHandl
     },
   };
 };
+
+/**
+ * The idempotency of an API route (`httpRoute`'s `idempotency`), the same for every route that
+ * honours `Idempotency-Key`. Records live in the application table, one partition per operation. The key is
+ * scoped to the caller and the route (its path names the resource), so two callers who pick the
+ * same key never see each other's results; the parsed body is validated, so the same key with
+ * another body is refused.
+ */
+export const idempotentRoute = (operation: string, tableName: string) =>
+  idempotentRequest({
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName,
+      keyAttr: 'pk',
+      sortKeyAttr: 'sk',
+      staticPkValue: keys.idempotency(operation),
+      expiryAttr: 'expiresAt',
+      awsSdkV3Client: dynamoDb,
+    }),
+    config: new IdempotencyConfig({
+      eventKeyJmesPath:
+        'headers."idempotency-key" && join(\':\', [requestContext.authorizer.jwt.claims.sub, ' +
+        'routeKey, rawPath, headers."idempotency-key"])',
+      payloadValidationJmesPath: 'body',
+      expiresAfterSeconds: 24 * 60 * 60,
+      throwOnNoIdempotencyKey: false,
+    }),
+  });

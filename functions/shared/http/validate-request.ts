@@ -2,12 +2,13 @@ import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod/mini';
 import { UnsupportedMediaTypeError, ValidationError } from '../errors.js';
 import { describeIssues, explainingErrorMap, toFieldIssues } from './issues.js';
+import { parseQuery } from './query.js';
 import type { HttpEvent, ValidatedHttpEvent } from './types.js';
 import { bodyText, refuseIllFormed } from './well-formed.js';
 import '../zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
- * Parses the JSON body and validates body, path parameters and (selected) headers with zod.
+ * Parses the JSON body and validates body, path parameters, query and (selected) headers with zod.
  * Malformed JSON is 400; schema violations are 422 with every offending field named. On
  * success `event.body` and `event.pathParameters` are replaced by the parsed values (the middy
  * convention), so the handler only ever sees validated input.
@@ -24,6 +25,7 @@ export const validateRequest = <
 >(schemas: {
   body?: TBody;
   pathParameters?: TPath;
+  queryStringParameters?: z.ZodMiniType;
   headers?: z.ZodMiniType;
 }): MiddlewareObj<
   ValidatedHttpEvent<
@@ -59,6 +61,13 @@ export const validateRequest = <
         throw new ValidationError(describeIssues('path parameters', issues), issues);
       }
       (event as { pathParameters: unknown }).pathParameters = path.data;
+    }
+
+    if (schemas.queryStringParameters) {
+      (event as { queryStringParameters: unknown }).queryStringParameters = parseQuery(
+        event,
+        schemas.queryStringParameters,
+      );
     }
 
     if (schemas.body) {
