@@ -25,7 +25,6 @@ import {
   readItem,
   referralExecution,
   startBenchCloud,
-  synth,
   table,
   transitions,
   waitFor,
@@ -35,6 +34,7 @@ import {
   type BenchCloud,
 } from './support/metered-cloud';
 import { PRICES, dollars } from './support/prices';
+import { synthLocal } from '../infra/local/synth';
 
 /** Findings over three departments at every size, so growth with deputies or findings shows. */
 const THREE = ['EDUCATION', 'DRAINAGE', 'TRANSPORT'] as const;
@@ -345,7 +345,7 @@ async function main(): Promise<void> {
   print(`activity cost — ${new Date().toISOString()} — ${machine()}`);
   print(`code: ${process.env.LIANDONG_LOCAL_CODE ?? 'entries'}; synthesizing…`);
   const synthStarted = performance.now();
-  synth();
+  await synthLocal();
   print(`cdk synth: ${fmt((performance.now() - synthStarted) / 1000, 1)} s`);
   const bench = await startBenchCloud({ extraDeputies: extra });
   print(

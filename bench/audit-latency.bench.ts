@@ -4,11 +4,9 @@
 //
 // `npm run bench -- audit-latency`. LIANDONG_BENCH_RUNS sets the timed runs per query and size
 // (default 15, after 3 warm-up runs); LIANDONG_BENCH_SIZES overrides the sizes (e.g. `200,2000`).
-import { spawnSync } from 'node:child_process';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud';
-import { synthArgs } from '../infra/local/code';
 import { rollupsOfMonthItems } from '../functions/audit-stats/backfill';
 import {
   dutySummaryKeysOf,
@@ -33,6 +31,7 @@ import {
 import { writeFigures } from './support/figures';
 import { median, p90, ratio, round } from './support/stats';
 import { formatTable, type Table } from './support/table';
+import { synthLocal } from '../infra/local/synth';
 
 const TARGET = 1.5;
 const RUNS = Number(process.env.LIANDONG_BENCH_RUNS ?? 15);
@@ -40,19 +39,6 @@ const WARM_UP = 3;
 const SIZES = (process.env.LIANDONG_BENCH_SIZES ?? '200,20000').split(',').map(Number);
 const MONTHS = 24;
 const WRITE_CONCURRENCY = 8;
-
-function synth(): void {
-  for (let attempt = 1; ; attempt++) {
-    const out = spawnSync('npx', ['cdk', 'synth', '--quiet', ...synthArgs('entries')], {
-      encoding: 'utf8',
-    });
-    if (out.status === 0) return;
-    // The CDK CLI refuses to synth while another synth writes cdk.out; wait that one out.
-    const busy = /Another CLI .* is currently synthing/.test(`${out.stdout}${out.stderr}`);
-    if (!busy || attempt >= 10) throw new Error(`cdk synth failed:\n${out.stdout}\n${out.stderr}`);
-    spawnSync('sleep', ['3']);
-  }
-}
 
 /** DynamoDB Local (a JVM) may miss its start deadline on a busy machine: try again. */
 async function startCloud(attempts = 3): Promise<LocalCloud> {
@@ -134,7 +120,7 @@ async function main(): Promise<void> {
       ? true
       : (write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   console.log('synthesizing (no bundling), starting the local cloud in memory');
-  synth();
+  await synthLocal({ code: 'entries' });
   const cloud = await startCloud();
   try {
     await cloud.seedIfEmpty(demoSeedItems());

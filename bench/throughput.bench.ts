@@ -21,7 +21,6 @@ import {
   percentile,
   readItem,
   startBenchCloud,
-  synth,
   table,
   waitFor,
   waitForPhase,
@@ -30,6 +29,7 @@ import {
   type BenchCloud,
 } from './support/metered-cloud';
 import { keys } from '../functions/shared/data/keys';
+import { synthLocal } from '../infra/local/synth';
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
   const output = divertOutput('.local/bench/throughput.log');
   const print = output.print;
   print(`throughput — ${new Date().toISOString()} — ${machine()}`);
-  synth();
+  await synthLocal();
 
   // Ready: from the startLocalCloud() call to its promise (the template already synthesized).
   const bench = await startBenchCloud({ extraDeputies: 0 });

@@ -2,9 +2,8 @@
 // process (metered), seed the demo reference data plus generated deputies, and drive the HTTP
 // API as users do. Reads that only tell the benchmark where the workflow stands go straight to
 // DynamoDB Local and Step Functions, past the meter and the API, so they are not counted.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,29 +14,11 @@ import { keys } from '../../functions/shared/data/keys';
 import { demoDeputies, demoSeedItems, DEMO_DEPUTY_COUNT } from '../../functions/shared/demo/seed';
 import type { MintOptions } from '../../infra/local/api/issuer';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
-import { localCode, synthArgs } from '../../infra/local/code';
+import { localCode } from '../../infra/local/code';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb';
 import { readSentMail, type SentMail } from '../../infra/local/ses';
-import { templatePath } from '../../infra/local/template';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** `cdk synth` as the integration tests run it (no bundling unless LIANDONG_LOCAL_CODE=bundles). */
-export function synth(): void {
-  // As the integration tests allow: reuse a template synthesized moments ago.
-  if (process.env.LIANDONG_SKIP_SYNTH === '1' && existsSync(templatePath('cdk.out'))) return;
-  for (let attempt = 1; ; attempt++) {
-    const out = spawnSync('npx', ['cdk', 'synth', '--quiet', ...synthArgs(localCode())], {
-      encoding: 'utf8',
-    });
-    if (out.status === 0) return;
-    const busy = /Another CLI .* is currently synthing/.test(`${out.stdout}${out.stderr}`);
-    if (!busy || attempt >= 10) {
-      throw new Error(`cdk synth failed (${out.status}):\n${out.stdout}\n${out.stderr}`);
-    }
-    spawnSync('sleep', ['3']);
-  }
-}
 
 /** Ids of generated deputies beyond the demo's 350: dep-0351 … */
 export const extraDeputyId = (n: number): string =>

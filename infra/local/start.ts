@@ -1,12 +1,14 @@
-// `npm start`: synthesize, start the local cloud on fixed ports, print its endpoints, run until
-// Ctrl-C. `--reset` wipes the local data first; `--exit` stops after that (`npm run reset`).
-import { spawn } from 'node:child_process';
+// `npm start`: synthesize (or reuse the last template when nothing it is made from changed:
+// infra/local/synth.ts), start the local cloud on fixed ports, print its endpoints, run until
+// Ctrl-C. `--reset` wipes the local data first; `--exit` stops after that (`npm run reset`);
+// `--once` stops once the cloud is ready (to time a restart).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demoSeedItems } from '../../functions/shared/demo/seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
-import { localCode, synthArgs } from './code';
+import { localCode } from './code';
+import { SynthError, synthLocal, type SynthOutcome } from './synth';
 
 function port(envName: string, fallback: number): number {
   const raw = process.env[envName];
@@ -17,6 +19,12 @@ function port(envName: string, fallback: number): number {
   }
   return n;
 }
+
+/** The banner says whether this start synthesized or reused the last template. */
+const synthNote = (outcome: SynthOutcome): string =>
+  outcome.reused
+    ? 'cdk synth skipped: infra/, functions/, workflows/ and the CDK settings are unchanged since the last synth, its template reused'
+    : `cdk synth ${outcome.seconds.toFixed(1)} s of it`;
 
 function printTable(e: LocalCloudEndpoints, took: string): void {
   const rows: [string, string][] = [
@@ -46,30 +54,6 @@ Ctrl-C stops everything.
 `);
 }
 
-class SynthError extends Error {
-  override name = 'SynthError';
-}
-
-/** Resolves with the seconds it took. */
-function synth(): Promise<number> {
-  const began = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cdk', 'synth', '--quiet', ...synthArgs(localCode())], {
-      stdio: 'inherit',
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve((Date.now() - began) / 1000)
-        : reject(
-            new SynthError(
-              `cdk synth failed (${code}): the local cloud runs the synthesized template`,
-            ),
-          ),
-    );
-  });
-}
-
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const dataDir = resolve(LOCAL_DATA_DIR);
@@ -81,7 +65,7 @@ async function main(): Promise<void> {
 
   const began = Date.now();
   mkdirSync(dataDir, { recursive: true });
-  const synthesized = synth();
+  const synthesized = synthLocal({ verbose: true });
   const cloud = await startLocalCloud({
     code: localCode(),
     dataDir,
@@ -130,10 +114,12 @@ async function main(): Promise<void> {
 
   writeFileSync(endpointsFile(dataDir), `${JSON.stringify(cloud.endpoints, null, 2)}\n`);
   const total = ((Date.now() - began) / 1000).toFixed(1);
-  printTable(cloud.endpoints, `${total} s (cdk synth ${(await synthesized).toFixed(1)} s of it)`);
+  printTable(cloud.endpoints, `${total} s (${synthNote(await synthesized)})`);
+  // `--once`: stop as soon as the cloud is ready, so a restart can be timed from outside.
+  if (args.has('--once')) shutdown('--once');
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error && err.name === 'SynthError' ? err.message : err);
+  console.error(err instanceof SynthError ? err.message : err);
   process.exit(1);
 });
