@@ -2,7 +2,7 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { listInvitations } from '../shared/data/activities.js';
+import { listInvitations, loadActivity } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
@@ -22,14 +22,13 @@ import {
   assertOrganiserFor,
   changeActivity,
   hasStatus,
-  loadActivity,
   statusOf,
-  withConflictRetry,
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { executionArnOf } from './view.js';
 import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
@@ -158,7 +157,7 @@ export const cancelActivity = async (
   input: CancelActivityBody,
   caller: Caller,
 ): Promise<CancelResult> => {
-  let activity = await loadActivity(deps, activityId);
+  let activity = await loadActivity<ActivityRecord>(deps, activityId);
   assertOrganiserFor(caller, activity);
   if (hasStatus(activity, 'COMPLETED')) {
     throw new ConflictError(`Activity ${activityId} is completed and cannot be cancelled`);
@@ -170,7 +169,7 @@ export const cancelActivity = async (
   if (!hasStatus(activity, 'CANCELLED')) {
     await stopWorkflow(deps, activityId);
     await withConflictRetry(async () => {
-      const current = await loadActivity(deps, activityId);
+      const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (hasStatus(current, 'COMPLETED', 'CANCELLED')) {
         throw new ConflictError(`Activity ${activityId} is ${statusOf(current)}`);
       }
@@ -205,13 +204,13 @@ export const cancelActivity = async (
         at,
       );
     });
-    activity = await loadActivity(deps, activityId);
+    activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
 
   const notices = await sendNotices(deps, activity);
   if (notices.pending === 0) {
     await withConflictRetry(async () => {
-      const current = await loadActivity(deps, activityId);
+      const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (current.cancellation?.noticesComplete !== false) return;
       const at = clock(deps).toISOString();
       await changeActivity(

@@ -13,7 +13,6 @@ import {
   type ReferralFactsSource,
 } from '../audit-stats/items.js';
 import type { FindingItem } from '../findings/model.js';
-import { withConflictRetry } from '../findings/store.js';
 import { getActivity } from '../shared/data/activities.js';
 import {
   appendAuditEvent,
@@ -25,7 +24,7 @@ import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams } from '../shared/data/keys.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
-import { chunk, writeTransaction } from '../shared/data/transact.js';
+import { chunk, writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import {
   addDays,
   chinaDateOf,
