@@ -517,8 +517,8 @@ export const keys = {
 
   /**
    * Claim keys of the emails about an activity sent to one deputy (each at most once):
-   * the reminder before the start (once per activity), the invitation of a deputy added by a
-   * change, and the change notice or withdrawal of one revision.
+   * the reminder before the start and the cancellation notice (once per activity), and the
+   * change notice or withdrawal of one revision.
    */
   /**
    * Claim key of a deputy's invitation to an activity (one ever, whether it went out with the
@@ -530,7 +530,7 @@ export const keys = {
   activityEmailClaimKey: (
     activityId: string,
     deputyId: string,
-    email: 'REMINDER' | { change: number } | { withdrawal: number },
+    email: 'REMINDER' | 'CANCELLATION' | { change: number } | { withdrawal: number },
   ): string => {
     const base = `ACTIVITY#${id(activityId, 'activity id')}#DEPUTY#${id(deputyId, 'deputy id')}`;
     if (typeof email === 'string') return `${base}#${email}`;
