@@ -539,6 +539,42 @@ export const keys = {
     return `${base}#${kind}#${revisionSuffix(revision)}`;
   },
 
+  /**
+   * Claim key of the activity report emailed to one organiser mailbox (`recipientDigest`: a
+   * digest of the address, which need not be stored or logged).
+   */
+  reportEmailClaimKey: (activityId: string, recipientDigest: string): string =>
+    `${activityPk(activityId)}#REPORT#${id(recipientDigest, 'recipient digest')}`,
+
+  /**
+   * Claim keys of a referral's emails in one round: the department's email, each reminder
+   * (per due instant and offset, so an extension gets its own), the escalation at the due
+   * instant, and the feedback request to each raiser.
+   */
+  referralEmailClaimKey: (
+    referralId: string,
+    round: number,
+    email:
+      | { department: string }
+      | { reminder: string; offsetSeconds: number }
+      | { escalation: string }
+      | { feedback: string },
+  ): string => {
+    const base = `REFERRAL#${id(referralId, 'referral id')}#ROUND#${round}`;
+    if ('department' in email) return `${base}#DEPARTMENT#${id(email.department, 'department id')}`;
+    if ('reminder' in email) return `${base}#REMINDER#${email.reminder}#${email.offsetSeconds}`;
+    if ('escalation' in email) return `${base}#ESCALATION#${email.escalation}`;
+    return `${base}#FEEDBACK#${id(email.feedback, 'raiser reference')}`;
+  },
+
+  /** Claim key of the organisers' alert about one bounce or complaint of one message. */
+  mailEventEmailClaimKey: (messageId: string, status: 'BOUNCED' | 'COMPLAINED'): string =>
+    `MAILEVENT#${id(messageId, 'SES message id')}#${status}`,
+
+  /** Claim key of the `requests`-th home link a deputy asked for in one hour since the epoch. */
+  homeLinkEmailClaimKey: (deputyId: string, hour: number, requests: number): string =>
+    `HOME_LINK#${id(deputyId, 'deputy id')}#${hour}#${requests}`,
+
   /** One change of an activity (PATCH /activities/{id}), kept until its notices are out. */
   activityChange: (activityId: string, revision: number): PrimaryKey => ({
     pk: activityPk(activityId),
