@@ -2,18 +2,18 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { listInvitations } from '../shared/data/activities.js';
+import { listInvitations, loadActivity } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
-import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
+import type { InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { ACTIVITY_TYPES, type Language } from '../shared/domain/reference.js';
-import type { RenderedEmail } from '../shared/email/invitation.js';
 import { activityCalendarEvent } from '../shared/email/calendar.js';
-import { bodyText, escapeHtml, headerText, isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { renderCancellationEmail } from '../shared/email/cancellation.js';
+import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import {
-  classifySesError,
+  EmailRejectedError,
+  getEmailClaim,
   isMessageRejection,
-  prepareSesEmail,
+  sendEmailOnce,
 } from '../shared/email/send-once.js';
 import { ConflictError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
@@ -22,14 +22,12 @@ import {
   assertOrganiserFor,
   changeActivity,
   hasStatus,
-  loadActivity,
   statusOf,
-  withConflictRetry,
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { executionArnOf } from './view.js';
-import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
@@ -51,70 +49,10 @@ export interface CancelDeps {
   logger?: DomainLogger;
 }
 
-/** Same rule as invitations: a claim older than Lambda's longest run belongs to a dead one. */
-const CLAIM_STALE_AFTER_MS = 15 * 60_000;
 /** API Gateway gives up after 30 s: stop sending with this much left and answer 202. */
 const TIME_RESERVE_MS = 5_000;
 
 const clock = (deps: CancelDeps) => (deps.now ?? (() => new Date()))();
-
-const TIME_ZONE = 'Asia/Shanghai';
-
-const TEXT = {
-  zh: {
-    subject: (title: string) => taggedSubject('zh', `活动取消：${title}`),
-    greeting: (name: string) => `尊敬的${name}代表：`,
-    body: (title: string, type: string, time: string) =>
-      `原定于${time}（北京时间）举行的${type}“${title}”已取消。`,
-    reason: '取消原因',
-    apology: '由此带来的不便，敬请谅解。',
-    signature: LETTERHEAD.standingCommittee.zh,
-    footer: '本邮件由联动平台自动发送，请勿直接回复。',
-  },
-  en: {
-    subject: (title: string) => taggedSubject('en', `Cancelled: ${title}`),
-    greeting: (name: string) => `Dear Deputy ${name},`,
-    body: (title: string, type: string, time: string) =>
-      `The ${type.toLowerCase()} "${title}" planned for ${time} (China Standard Time) has been cancelled.`,
-    reason: 'Reason',
-    apology: 'We apologise for any inconvenience.',
-    signature: LETTERHEAD.standingCommittee.en,
-    footer:
-      'This message was sent automatically by the Liandong platform; please do not reply to it.',
-  },
-} as const;
-
-/** The cancellation notice of one invitee, in the activity's language (Chinese by default). */
-export const renderCancellationEmail = (
-  activity: Pick<ActivityItem, 'title' | 'type' | 'startsAt' | 'language'>,
-  deputy: { name: string },
-  reason: string,
-): RenderedEmail => {
-  const language: Language = activity.language === 'en' ? 'en' : 'zh';
-  const t = TEXT[language];
-  const time = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'full',
-    timeStyle: 'short',
-  }).format(new Date(activity.startsAt));
-  const lines = [
-    t.greeting(bodyText(deputy.name)),
-    t.body(bodyText(activity.title), ACTIVITY_TYPES[activity.type][language], time),
-    `${t.reason}${language === 'zh' ? '：' : ': '}${bodyText(reason)}`,
-    t.apology,
-    t.signature,
-  ];
-  const text = [...lines, '', t.footer, ''].join('\n\n');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head>`,
-    '<body style="font-family: sans-serif; line-height: 1.6">',
-    ...lines.map((line) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`),
-    `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
-    '</body></html>',
-  ].join('\n');
-  return { subject: headerText(t.subject(activity.title)), text, html };
-};
 
 export interface CancelResult {
   activity: { id: string; status: 'CANCELLED'; cancelledAt: string };
@@ -148,7 +86,7 @@ const stopWorkflow = async (deps: CancelDeps, activityId: string) => {
 
 /**
  * Cancels an activity before it completes: stops its execution, marks it CANCELLED with the
- * chained ACTIVITY_CANCELLED event, then emails each invitee once (claim per invitation, as for
+ * chained ACTIVITY_CANCELLED event, then emails each invitee once (the at-most-once email path, as for
  * invitations). 409 when completed or already cancelled; a cancel whose notices are not all
  * out yet (time budget, SES throttling) may be repeated and only sends the rest.
  */
@@ -158,7 +96,7 @@ export const cancelActivity = async (
   input: CancelActivityBody,
   caller: Caller,
 ): Promise<CancelResult> => {
-  let activity = await loadActivity(deps, activityId);
+  let activity = await loadActivity<ActivityRecord>(deps, activityId);
   assertOrganiserFor(caller, activity);
   if (hasStatus(activity, 'COMPLETED')) {
     throw new ConflictError(`Activity ${activityId} is completed and cannot be cancelled`);
@@ -170,7 +108,7 @@ export const cancelActivity = async (
   if (!hasStatus(activity, 'CANCELLED')) {
     await stopWorkflow(deps, activityId);
     await withConflictRetry(async () => {
-      const current = await loadActivity(deps, activityId);
+      const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (hasStatus(current, 'COMPLETED', 'CANCELLED')) {
         throw new ConflictError(`Activity ${activityId} is ${statusOf(current)}`);
       }
@@ -205,13 +143,13 @@ export const cancelActivity = async (
         at,
       );
     });
-    activity = await loadActivity(deps, activityId);
+    activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
 
   const notices = await sendNotices(deps, activity);
   if (notices.pending === 0) {
     await withConflictRetry(async () => {
-      const current = await loadActivity(deps, activityId);
+      const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (current.cancellation?.noticesComplete !== false) return;
       const at = clock(deps).toISOString();
       await changeActivity(
@@ -235,12 +173,11 @@ export const cancelActivity = async (
 };
 
 type NoticeInvitation = InvitationItem & {
-  cancelNoticeClaimedAt?: string;
   cancelNoticeMessageId?: string;
   cancelNoticeFailure?: string;
 };
 
-/** Emails the invitees not yet told; each invitation is claimed first, so each gets one email. */
+/** Emails the invitees not yet told, each through the at-most-once path: one email each. */
 const sendNotices = async (
   deps: CancelDeps,
   activity: ActivityRecord,
@@ -284,36 +221,14 @@ const sendNotice = async (
   reason: string,
 ): Promise<void> => {
   const key = keys.invitation(activity.id, invitation.deputyId);
-  const now = clock(deps);
-  const claimedAt = now.toISOString();
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: 'SET cancelNoticeClaimedAt = :claimedAt',
-        ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(cancelNoticeMessageId) AND ' +
-          'attribute_not_exists(cancelNoticeFailure) AND ' +
-          '(attribute_not_exists(cancelNoticeClaimedAt) OR cancelNoticeClaimedAt < :stale)',
-        ExpressionAttributeValues: {
-          ':claimedAt': claimedAt,
-          ':stale': new Date(now.getTime() - CLAIM_STALE_AFTER_MS).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if (errorName(error) === 'ConditionalCheckFailedException') return; // another attempt has it
-    throw error;
-  }
-  const settle = (update: string, values: Record<string, unknown> = {}) =>
+  const settle = (update: string, values: Record<string, unknown>) =>
     deps.db.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: key,
         UpdateExpression: update,
-        ConditionExpression: 'cancelNoticeClaimedAt = :claimedAt',
-        ExpressionAttributeValues: { ':claimedAt': claimedAt, ...values },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cancelNoticeMessageId)',
+        ExpressionAttributeValues: values,
       }),
     );
 
@@ -336,34 +251,39 @@ const sendNotice = async (
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
   });
-  let messageId: string | undefined;
+  const claimKey = keys.activityEmailClaimKey(activity.id, invitation.deputyId, 'CANCELLATION');
+  let messageId: string;
   try {
-    const send = await prepareSesEmail(deps.ses, {
-      ...email,
-      from: deps.senderEmail,
-      to: deputy.email,
-      configurationSet: deps.configurationSet,
-      calendar: { method: 'CANCEL', content: calendar, filename: 'cancel.ics' },
-    });
-    const response = await send();
-    messageId = response.MessageId;
+    ({ messageId } = await sendEmailOnce(
+      // One attempt: the organiser's request has 30 s, and repeating the cancel sends the rest.
+      { ...deps, maxAttempts: 1 },
+      {
+        claimKey,
+        to: deputy.email,
+        ...email,
+        from: deps.senderEmail,
+        configurationSet: deps.configurationSet,
+        owner: { kind: 'INVITATION', id: `${activity.id}/${invitation.deputyId}` },
+        purpose: 'CANCELLATION',
+        calendar: { method: 'CANCEL', content: calendar, filename: 'cancel.ics' },
+      },
+    ));
   } catch (error) {
-    // SES's documented codes, as for every email (shared/email/send-once.ts).
-    const kind = classifySesError(error);
-    if (kind === 'rejected' && isMessageRejection(error)) {
+    // This message refused (SES's MessageRejected): the invitation is marked and the others go
+    // on; a permanent code of the account or sender stops the cancel (shared/email/send-once.ts).
+    if (error instanceof EmailRejectedError && isMessageRejection(error.cause)) {
       await settle('SET cancelNoticeFailure = :failure', { ':failure': 'REJECTED_BY_SES' });
       return;
     }
-    if (kind === 'retry') {
-      await settle('REMOVE cancelNoticeClaimedAt');
-      throw new TransientError('SES refused to send; repeat the cancel to send the rest', {
-        cause: error,
-      });
+    if (error instanceof TransientError) {
+      // Another attempt holds the claim (it may be sending right now): leave it to that one.
+      const claim = await getEmailClaim(deps, claimKey);
+      if (claim?.claimedAt && !claim.messageId && !claim.lastError) return;
     }
-    throw error; // unknown outcome: the claim stays, so no second email before it is stale
+    throw error;
   }
   await settle('SET cancelNoticeMessageId = :messageId, cancelNoticeSentAt = :sentAt', {
-    ':messageId': messageId ?? 'unknown',
+    ':messageId': messageId,
     ':sentAt': clock(deps).toISOString(),
   });
 };

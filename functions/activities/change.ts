@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { listInvitations } from '../shared/data/activities.js';
+import { listInvitations, loadActivity } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityChangeItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
@@ -15,14 +15,13 @@ import type { DomainLogger } from '../shared/observability.js';
 import {
   assertOrganiserFor,
   changeActivity,
-  loadActivity,
   put,
   statusOf,
-  withConflictRetry,
   type ActivityRecord,
   type TransactItem,
 } from '../findings/store.js';
 import { MAX_DAYS_AHEAD, type ChangeActivityBody } from './schemas.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 
 export interface ChangeDeps {
   db: DynamoDBDocumentClient;
@@ -127,7 +126,7 @@ export const changeActivitySchedule = async (
   caller: Caller,
 ): Promise<ChangeResult> => {
   const result = await withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     assertOrganiserFor(caller, activity);
     const now = (deps.now ?? (() => new Date()))();
     if (
@@ -265,7 +264,7 @@ export const changeActivitySchedule = async (
  * new revision (AwaitStart refuses to wait for an older one).
  */
 const endStartWait = async (deps: ChangeDeps, activityId: string) => {
-  const activity = await loadActivity(deps, activityId);
+  const activity = await loadActivity<ActivityRecord>(deps, activityId);
   const pending = activity.pendingTask;
   const revision = activity.revision ?? 0;
   if (!pending || pending.phase !== 'START' || (pending.revision ?? 0) >= revision) return;

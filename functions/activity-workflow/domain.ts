@@ -1,7 +1,12 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
+import {
+  getActivity,
+  getInvitation,
+  listInvitations,
+  loadActivity,
+} from '../shared/data/activities.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -16,7 +21,7 @@ import type {
   InvitationItem,
 } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
+import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { activityCalendarEvent } from '../shared/email/calendar.js';
@@ -31,13 +36,7 @@ import {
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
 import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/links.js';
-import {
-  AppError,
-  ConcurrentModificationError,
-  ConflictError,
-  NotFoundError,
-  TransientError,
-} from '../shared/errors.js';
+import { AppError, ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { executionArnOf, type ActivityRecord } from '../activities/view.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
@@ -74,15 +73,6 @@ export interface WorkflowDeps {
 
 export const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
 
-export const loadActivity = async (
-  deps: WorkflowDeps,
-  activityId: string,
-): Promise<ActivityItem> => {
-  const activity = await getActivity(deps, activityId);
-  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
-  return activity;
-};
-
 export const assertNotFinal = (activity: ActivityItem) => {
   if (FINAL_STATUSES.includes(activity.status)) {
     throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
@@ -115,20 +105,6 @@ export const changeActivity = async (
 
 const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
   keys.activityListing(status, activity.startsAt, activity.id);
-
-/**
- * Runs `step` again (it re-reads the activity) when it lost a race on the audit stream head; a
- * lost race that persists is left to the state machine's Retry as a TransientError.
- */
-export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
-    }
-  }
-};
 
 // --- SendInvitations ---------------------------------------------------------------------
 

@@ -13,7 +13,11 @@ import {
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { listRoutingRules } from '../shared/data/reference.js';
-import { writeTransaction, MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
+import {
+  writeTransaction,
+  MAX_TRANSACTION_ITEMS,
+  withConflictRetry,
+} from '../shared/data/transact.js';
 import { routeFinding } from '../shared/domain/routing.js';
 import { ConcurrentModificationError, ConflictError, TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
@@ -26,10 +30,8 @@ import {
   hasStatus,
   listFindingAuditRecords,
   listFindings,
-  loadActivity,
   sealDigest,
   statusOf,
-  withConflictRetry,
   writeInChunks,
   type ActivityRecord,
   type TransactItem,
@@ -41,7 +43,7 @@ import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
 import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
-import { listInvitations } from '../shared/data/activities.js';
+import { listInvitations, loadActivity } from '../shared/data/activities.js';
 
 export interface StepDeps {
   db: DynamoDBDocumentClient;
@@ -95,7 +97,7 @@ export const closeFindings = async (
   activityId: string,
 ): Promise<{ activityId: string }> =>
   withConflictRetry(async () => {
-    let activity = await loadActivity(deps, activityId);
+    let activity = await loadActivity<ActivityRecord>(deps, activityId);
     if (activity.findingsSeal && !hasStatus(activity, 'FAILED')) return { activityId };
     assertNotFinal(activity);
     if (!activity.findingsClosedAt) {
@@ -120,7 +122,7 @@ export const closeFindings = async (
         },
         at,
       );
-      activity = await loadActivity(deps, activityId);
+      activity = await loadActivity<ActivityRecord>(deps, activityId);
     }
     const records = await listFindingAuditRecords(deps, activityId);
     const seal = { count: records.length, digest: sealDigest(records) };
@@ -198,7 +200,7 @@ export const draftReferralItem = (
  */
 export const triage = async (deps: StepDeps, activityId: string): Promise<TriageResult> =>
   withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     if (activity.triage && !hasStatus(activity, 'FAILED')) {
       return {
         activityId,
@@ -375,7 +377,7 @@ export const dispatchReferrals = async (
   deps: DispatchDeps,
   activityId: string,
 ): Promise<{ activityId: string; dispatched: number }> => {
-  let activity = await loadActivity(deps, activityId);
+  let activity = await loadActivity<ActivityRecord>(deps, activityId);
   if (
     hasStatus(activity, 'COMPLETED') ||
     (activity.referralsDispatchedAt && !hasStatus(activity, 'FAILED'))
@@ -391,7 +393,7 @@ export const dispatchReferrals = async (
       throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot dispatch`);
     }
     await withConflictRetry(async () => {
-      const current = await loadActivity(deps, activityId);
+      const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (hasStatus(current, 'DISPATCHING')) return;
       const at = clock(deps).toISOString();
       await changeActivity(
@@ -407,7 +409,7 @@ export const dispatchReferrals = async (
         at,
       );
     });
-    activity = await loadActivity(deps, activityId);
+    activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
 
   const ids = activity.approvedReferralIds ?? [];
@@ -454,7 +456,7 @@ export const dispatchReferrals = async (
 
   dispatched.sort((a, b) => (a.referralId < b.referralId ? -1 : 1));
   await withConflictRetry(async () => {
-    const current = await loadActivity(deps, activityId);
+    const current = await loadActivity<ActivityRecord>(deps, activityId);
     if (current.referralsDispatchedAt) return;
     const at = clock(deps).toISOString();
     await changeActivity(
@@ -488,7 +490,7 @@ export const completeActivity = async (
   activityId: string,
 ): Promise<{ activityId: string }> =>
   withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     if (hasStatus(activity, 'COMPLETED')) return { activityId };
     assertNotFinal(activity);
     if (!activity.referralsDispatchedAt || !hasStatus(activity, 'DISPATCHING', 'FAILED')) {

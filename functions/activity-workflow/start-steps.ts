@@ -1,6 +1,6 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { listActivityChanges, listInvitations } from '../shared/data/activities.js';
+import { listActivityChanges, listInvitations, loadActivity } from '../shared/data/activities.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type {
   ActivityChangeItem,
@@ -25,11 +25,10 @@ import {
   changeActivity,
   clock,
   deputyPageLinkOf,
-  loadActivity,
   secondsUntil,
-  withConflictRetry,
   type WorkflowDeps,
 } from './domain.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 
 /**
  * The steps around the wait for the start (docs/activity-workflow.md): PlanStart decides what

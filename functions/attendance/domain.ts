@@ -9,7 +9,12 @@ import {
   type CommunityCounts,
   type InvitationRecord,
 } from '../activities/view.js';
-import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
+import {
+  getActivity,
+  getInvitation,
+  listInvitations,
+  loadActivity,
+} from '../shared/data/activities.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -17,13 +22,8 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
-import {
-  ConcurrentModificationError,
-  ConflictError,
-  NotFoundError,
-  TransientError,
-} from '../shared/errors.js';
+import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
+import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
@@ -73,38 +73,15 @@ const BEFORE_CHECK_IN = ['SCHEDULED', 'INVITATIONS_SENT'];
 const activityNotFound = (activityId: string) =>
   new NotFoundError(`Activity ${activityId} not found`);
 
-const loadActivity = async (deps: AttendanceDeps, activityId: string) => {
-  const activity = (await getActivity(deps, activityId)) as ActivityRecord | undefined;
-  if (!activity) throw activityNotFound(activityId);
-  return activity;
-};
-
 /** Out-of-scope organisers get the same 404 as for a missing activity: existence does not leak. */
 const loadForOrganiser = async (deps: AttendanceDeps, activityId: string, caller: Caller) => {
-  const activity = await loadActivity(deps, activityId);
+  const activity = await loadActivity<ActivityRecord>(deps, activityId);
   if (!isOrganiserOf(caller, activity)) throw activityNotFound(activityId);
   return activity;
 };
 
 const loadInvitation = async (deps: AttendanceDeps, activityId: string, deputyId: string) =>
   (await getInvitation(deps, activityId, deputyId)) as InvitationRecord | undefined;
-
-/**
- * Runs `attempt` again (it re-reads everything) when a conditional write lost a race; a race
- * lost every time is a busy service (503, retry later), not a conflict of the caller's making.
- */
-const withConflictRetry = async <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> => {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-      if (n >= attempts) {
-        throw new TransientError('The activity is busy; retry shortly', { cause: error });
-      }
-    }
-  }
-};
 
 /** Transaction entries applying `change` to the activity with its chained audit event. */
 const chained = (
@@ -173,7 +150,7 @@ export const respondToInvitation = async (
   body: InvitationResponseBody,
 ): Promise<InvitationResponseView> =>
   withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     const invitation = await loadInvitation(deps, activityId, caller.deputyId);
     if (!invitation) throw activityNotFound(activityId);
 
@@ -403,7 +380,7 @@ const recordOwnCheckIn = (
   method: CheckInView['method'],
 ): Promise<CheckInView> =>
   withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     const invitation = await loadInvitation(deps, activityId, caller.deputyId);
     if (!invitation) {
       throw new NotFoundError(

@@ -1,5 +1,5 @@
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
-import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { listInvitations, loadActivity } from '../shared/data/activities.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -7,9 +7,9 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
+import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { FINAL_STATUSES } from '../shared/domain/reference.js';
-import { ConcurrentModificationError, ConflictError, NotFoundError } from '../shared/errors.js';
+import { ConflictError } from '../shared/errors.js';
 import type { AttendanceDeps } from './domain.js';
 import {
   attendanceStatisticsOf,
@@ -45,22 +45,6 @@ export const secondsUntilDeadline = (at: string, now: Date): number => {
 };
 
 const clock = (deps: AttendanceDeps) => (deps.now ?? (() => new Date()))();
-
-const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 3): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
-    }
-  }
-};
-
-const loadActivity = async (deps: AttendanceDeps, activityId: string) => {
-  const activity = (await getActivity(deps, activityId)) as ActivityRecord | undefined;
-  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
-  return activity;
-};
 
 const change = async (
   deps: AttendanceDeps,
@@ -114,7 +98,7 @@ export const closeAttendance = async (
   activityId: string,
 ): Promise<CloseAttendanceResult> => {
   await withConflictRetry(async () => {
-    const activity = await loadActivity(deps, activityId);
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
     if (activity.attendanceClosedAt) return;
     assertNotFinal(activity);
     const status: string = activity.status;
@@ -149,7 +133,7 @@ export const closeAttendance = async (
   });
 
   const activity = await withConflictRetry(async () => {
-    const current = await loadActivity(deps, activityId);
+    const current = await loadActivity<ActivityRecord>(deps, activityId);
     if (current.attendanceSeal) return current;
     assertNotFinal(current);
     const status: string = current.status;

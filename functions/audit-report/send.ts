@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { getActivity } from '../shared/data/activities.js';
+import { keys } from '../shared/data/keys.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { EmailRejectedError, sendEmailOnce } from '../shared/email/send-once.js';
 import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
@@ -48,7 +49,10 @@ export const organiserMailboxes = (value: string | undefined): string[] => [
  * logged, addresses need not be.
  */
 export const reportClaimKey = (activityId: string, recipient: string): string =>
-  `ACTIVITY#${activityId}#REPORT#${createHash('sha256').update(recipient.toLowerCase()).digest('hex').slice(0, 32)}`;
+  keys.reportEmailClaimKey(
+    activityId,
+    createHash('sha256').update(recipient.toLowerCase()).digest('hex').slice(0, 32),
+  );
 
 /**
  * State `SendActivityReport`: emails the activity report to each organiser mailbox, one email

@@ -296,7 +296,7 @@ export const handleMailEvent = async (
     affectedAddresses(notification),
   );
   const alert = await sendEmailOnce(deps, {
-    claimKey: `MAILEVENT#${messageId}#${delivery.status}`,
+    claimKey: keys.mailEventEmailClaimKey(messageId, delivery.status),
     to: deps.organiserEmails,
     ...email,
     from: deps.senderEmail,

@@ -86,7 +86,7 @@ export const requestHomeLink = async (
   });
   const url = deputyHomeUrl(deps.publicBaseUrl, token);
   await sendEmailOnce(deps, {
-    claimKey: `HOME_LINK#${deputyId}#${hour}#${requests}`,
+    claimKey: keys.homeLinkEmailClaimKey(deputyId, hour, requests),
     // The address on record, not the one typed (they match case-insensitively).
     to: deputy.email,
     ...homeLinkEmail(deputy.name, url),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getInvitation } from '../shared/data/activities.js';
+import { getInvitation, loadActivity } from '../shared/data/activities.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
@@ -25,7 +25,6 @@ import {
   hasStatus,
   isOrganiserFor,
   listFindings,
-  loadActivity,
   statusOf,
   type ActivityRecord,
   type WorkflowStatus,
@@ -203,7 +202,7 @@ export const recordFinding = async (
   input: RecordFindingBody,
   caller: Caller,
 ): Promise<FindingView> => {
-  let activity = await loadActivity(deps, activityId);
+  let activity = await loadActivity<ActivityRecord>(deps, activityId);
   const raisedBy = await raisedByFor(deps, activity, input, caller);
   const now = (deps.now ?? (() => new Date()))();
   const id = (deps.newId ?? newId)(now);
@@ -271,7 +270,7 @@ export const recordFinding = async (
         throw new TransientError('Too many findings at once; retry later', { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
-      activity = await loadActivity(deps, activityId);
+      activity = await loadActivity<ActivityRecord>(deps, activityId);
     }
   }
 };
@@ -285,7 +284,7 @@ export const readFindings = async (
   activityId: string,
   caller: Caller,
 ): Promise<{ findings: FindingView[] }> => {
-  const activity = await loadActivity(deps, activityId);
+  const activity = await loadActivity<ActivityRecord>(deps, activityId);
   const organiser = isOrganiserFor(caller, activity);
   const all = await (async () => {
     if (organiser || caller.roles.includes('auditor')) return listFindings(deps, activityId);

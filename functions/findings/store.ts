@@ -5,7 +5,6 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../shared/data/activities.js';
-import { getActivity } from '../shared/data/activities.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -15,12 +14,7 @@ import {
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
-import {
-  ConcurrentModificationError,
-  ForbiddenError,
-  NotFoundError,
-  TransientError,
-} from '../shared/errors.js';
+import { ForbiddenError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { streetOfClaim } from '../activities/domain.js';
 import type { FindingItem, ReferralItem } from './model.js';
@@ -65,12 +59,6 @@ export interface ActivityExtras {
 }
 
 export type ActivityRecord = ActivityItem & ActivityExtras;
-
-export const loadActivity = async (store: Store, activityId: string): Promise<ActivityRecord> => {
-  const activity = await getActivity(store, activityId);
-  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
-  return activity as ActivityRecord;
-};
 
 /**
  * Organisers scoped to a street (`custom:street`) act only on that street's activities; others
@@ -200,24 +188,6 @@ export const changeActivity = async (
 /** Writes items in transactions of at most 100 (for idempotent preparatory writes). */
 export const writeInChunks = async (deps: Store, items: readonly TransactItem[]): Promise<void> => {
   for (const part of chunk(items, MAX_TRANSACTION_ITEMS)) await writeTransaction(deps.db, part);
-};
-
-/**
- * Runs `step` again (it re-reads what it needs) when it lost a race on a conditional write; a
- * lost race that persists is a TransientError (503 for callers, Retry for the state machine).
- */
-export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 4): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-      if (attempt >= attempts) {
-        throw new TransientError('Too many concurrent changes; retry later', { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-    }
-  }
 };
 
 export const put = (tableName: string, item: Record<string, unknown>, condition?: string) => ({

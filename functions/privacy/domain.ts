@@ -13,9 +13,7 @@ import {
   changeActivity,
   getReferrals,
   listFindings,
-  loadActivity,
   queryAll,
-  withConflictRetry,
   type ActivityRecord,
   type Store,
   type TransactItem,
@@ -26,6 +24,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { addRetention, retentionStartOf, type Retention } from './retention.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 
 export interface PrivacyDeps extends Store {
   now?: () => Date;
@@ -65,7 +65,7 @@ export const startResidentRetention = async (
   deps: PrivacyDeps & { retention: Retention },
   activityId: string,
 ): Promise<{ scheduled: number }> => {
-  const activity = await loadActivity(deps, activityId);
+  const activity = await loadActivity<ActivityRecord>(deps, activityId);
   const findings = await listFindings(deps, activityId);
   const pending = findings.filter(
     (finding) =>
@@ -160,7 +160,7 @@ export const eraseResident = async (
   withConflictRetry(async () => {
     const { activityId, findingId } = request;
     const [activity, finding] = await Promise.all([
-      loadActivity(deps, activityId),
+      loadActivity<ActivityRecord>(deps, activityId),
       getFinding(deps, activityId, findingId),
     ]);
     if (!finding) throw new NotFoundError(`Finding ${findingId} not found`);
@@ -406,7 +406,7 @@ export const eraseResidentOnRequest = async (
   input: { activityId: string; findingId: string; reason: string },
 ): Promise<FindingRecord> => {
   const [activity, finding] = await Promise.all([
-    loadActivity(deps, input.activityId),
+    loadActivity<ActivityRecord>(deps, input.activityId),
     getFinding(deps, input.activityId, input.findingId),
   ]);
   if (!finding) throw new NotFoundError(`Finding ${input.findingId} not found`);

@@ -13,7 +13,6 @@ import {
   type ReferralFactsSource,
 } from '../audit-stats/items.js';
 import type { FindingItem } from '../findings/model.js';
-import { withConflictRetry } from '../findings/store.js';
 import { getActivity } from '../shared/data/activities.js';
 import {
   appendAuditEvent,
@@ -25,7 +24,7 @@ import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, toQueryParams } from '../shared/data/keys.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
-import { chunk, writeTransaction } from '../shared/data/transact.js';
+import { chunk, writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import {
   addDays,
   chinaDateOf,
@@ -358,7 +357,9 @@ export const sendReferralEmail = async (
       url: pageUrl(deps.publicBaseUrl, 'respond', token),
     });
     const { messageId, sentNow } = await sendEmailOnce(deps, {
-      claimKey: `REFERRAL#${referralId}#ROUND#${round}#DEPARTMENT#${referral.departmentId}`,
+      claimKey: keys.referralEmailClaimKey(referralId, round, {
+        department: referral.departmentId,
+      }),
       to,
       ...email,
       from: deps.senderEmail,
@@ -536,7 +537,10 @@ export const checkReferralDeadlines = async (
     if (plan.action === 'REMIND') {
       const to = departmentAddresses(context, referral);
       const { messageId } = await sendEmailOnce(deps, {
-        claimKey: `REFERRAL#${referralId}#ROUND#${round}#REMINDER#${key}#${plan.offsetSeconds}`,
+        claimKey: keys.referralEmailClaimKey(referralId, round, {
+          reminder: key,
+          offsetSeconds: plan.offsetSeconds,
+        }),
         to,
         ...renderReminderEmail(common),
         ...mail,
@@ -584,7 +588,7 @@ export const checkReferralDeadlines = async (
     let messageId: string | null = null;
     if (to.length > 0) {
       ({ messageId } = await sendEmailOnce(deps, {
-        claimKey: `REFERRAL#${referralId}#ROUND#${round}#ESCALATION#${key}`,
+        claimKey: keys.referralEmailClaimKey(referralId, round, { escalation: key }),
         to,
         ...renderEscalationEmail({ ...common, findings: emailFindings(context.findings) }),
         ...mail,
@@ -708,7 +712,7 @@ export const sendReferralFeedback = async (
         ttlSeconds: Math.min(MAX_LINK_TTL_SECONDS, (deps.ratingDays + 1) * DAY_SECONDS),
       });
       await sendEmailOnce(deps, {
-        claimKey: `REFERRAL#${referralId}#ROUND#${round}#FEEDBACK#${raiserRef}`,
+        claimKey: keys.referralEmailClaimKey(referralId, round, { feedback: raiserRef }),
         to: raiser.email,
         ...renderFeedbackEmail({
           language: languageOf(context),

@@ -1,7 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../shared/data/keys.js';
-import { MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
+import { MAX_TRANSACTION_ITEMS, withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
@@ -21,9 +21,7 @@ import {
   hasStatus,
   isOrganiserFor,
   listFindings,
-  loadActivity,
   statusOf,
-  withConflictRetry,
   type ActivityRecord,
   type TransactItem,
 } from '../findings/store.js';
@@ -36,6 +34,7 @@ import {
   type ReviewState,
 } from './decisions.js';
 import type { DecisionInput, UpdateReferralBody } from './schemas.js';
+import { loadActivity } from '../shared/data/activities.js';
 
 export interface ReviewDeps {
   db: DynamoDBDocumentClient;
@@ -55,7 +54,7 @@ export const loadReviewState = async (
   deps: ReviewDeps,
   activityId: string,
 ): Promise<{ activity: ActivityRecord; state: ReviewState }> => {
-  const activity = await loadActivity(deps, activityId);
+  const activity = await loadActivity<ActivityRecord>(deps, activityId);
   const findings = await listFindings(deps, activityId);
   const referralIds = findings.map((f) => f.referralId).filter((id): id is string => !!id);
   const referrals = await getReferrals(deps, [

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, toQueryParams } from './keys.js';
+import { NotFoundError } from '../errors.js';
 import type { ActivityChangeItem, ActivityItem, InvitationItem } from './items.js';
 
 export interface Store {
@@ -15,6 +16,19 @@ export const getActivity = async (
     new GetCommand({ TableName: tableName, Key: keys.activity(activityId), ConsistentRead: true }),
   );
   return Item as ActivityItem | undefined;
+};
+
+/**
+ * The activity, strongly consistent, or NotFoundError. `T` names the attributes the caller's
+ * area reads (each area adds its own to the item), read defensively: older items lack them.
+ */
+export const loadActivity = async <T extends ActivityItem = ActivityItem>(
+  store: Store,
+  activityId: string,
+): Promise<T> => {
+  const activity = await getActivity(store, activityId);
+  if (!activity) throw new NotFoundError(`Activity ${activityId} not found`);
+  return activity as T;
 };
 
 export const getInvitation = async (

@@ -517,8 +517,8 @@ export const keys = {
 
   /**
    * Claim keys of the emails about an activity sent to one deputy (each at most once):
-   * the reminder before the start (once per activity), the invitation of a deputy added by a
-   * change, and the change notice or withdrawal of one revision.
+   * the reminder before the start and the cancellation notice (once per activity), and the
+   * change notice or withdrawal of one revision.
    */
   /**
    * Claim key of a deputy's invitation to an activity (one ever, whether it went out with the
@@ -530,7 +530,7 @@ export const keys = {
   activityEmailClaimKey: (
     activityId: string,
     deputyId: string,
-    email: 'REMINDER' | { change: number } | { withdrawal: number },
+    email: 'REMINDER' | 'CANCELLATION' | { change: number } | { withdrawal: number },
   ): string => {
     const base = `ACTIVITY#${id(activityId, 'activity id')}#DEPUTY#${id(deputyId, 'deputy id')}`;
     if (typeof email === 'string') return `${base}#${email}`;
@@ -538,6 +538,42 @@ export const keys = {
       'change' in email ? ['CHANGE', email.change] : ['WITHDRAWAL', email.withdrawal];
     return `${base}#${kind}#${revisionSuffix(revision)}`;
   },
+
+  /**
+   * Claim key of the activity report emailed to one organiser mailbox (`recipientDigest`: a
+   * digest of the address, which need not be stored or logged).
+   */
+  reportEmailClaimKey: (activityId: string, recipientDigest: string): string =>
+    `${activityPk(activityId)}#REPORT#${id(recipientDigest, 'recipient digest')}`,
+
+  /**
+   * Claim keys of a referral's emails in one round: the department's email, each reminder
+   * (per due instant and offset, so an extension gets its own), the escalation at the due
+   * instant, and the feedback request to each raiser.
+   */
+  referralEmailClaimKey: (
+    referralId: string,
+    round: number,
+    email:
+      | { department: string }
+      | { reminder: string; offsetSeconds: number }
+      | { escalation: string }
+      | { feedback: string },
+  ): string => {
+    const base = `REFERRAL#${id(referralId, 'referral id')}#ROUND#${round}`;
+    if ('department' in email) return `${base}#DEPARTMENT#${id(email.department, 'department id')}`;
+    if ('reminder' in email) return `${base}#REMINDER#${email.reminder}#${email.offsetSeconds}`;
+    if ('escalation' in email) return `${base}#ESCALATION#${email.escalation}`;
+    return `${base}#FEEDBACK#${id(email.feedback, 'raiser reference')}`;
+  },
+
+  /** Claim key of the organisers' alert about one bounce or complaint of one message. */
+  mailEventEmailClaimKey: (messageId: string, status: 'BOUNCED' | 'COMPLAINED'): string =>
+    `MAILEVENT#${id(messageId, 'SES message id')}#${status}`,
+
+  /** Claim key of the `requests`-th home link a deputy asked for in one hour since the epoch. */
+  homeLinkEmailClaimKey: (deputyId: string, hour: number, requests: number): string =>
+    `HOME_LINK#${id(deputyId, 'deputy id')}#${hour}#${requests}`,
 
   /** One change of an activity (PATCH /activities/{id}), kept until its notices are out. */
   activityChange: (activityId: string, revision: number): PrimaryKey => ({

@@ -1,5 +1,8 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, TransientError } from '../errors.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -73,4 +76,24 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
+};
+
+/**
+ * Runs `step` again (it re-reads what it needs) when it lost a race on a conditional write,
+ * after a short random pause so racing writers spread out. A lost race that persists is a
+ * busy service, not a conflict of the caller's making: `TransientError` (503 for HTTP callers,
+ * the Retry target of the state machines).
+ */
+export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 4): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      if (attempt >= attempts) {
+        throw new TransientError('Too many concurrent changes; retry later', { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    }
+  }
 };

@@ -1,6 +1,7 @@
 // unit test helper: an in-memory stand-in for the table behind a mocked DocumentClient
 // (aws-sdk-client-mock), enough for the findings and review flows: Get, Query by key prefix,
-// BatchGet, TransactWrite with Put / Delete / ConditionCheck / simple SET-REMOVE updates.
+// BatchGet, Update and TransactWrite with Put / Delete / ConditionCheck / simple SET-REMOVE
+// updates.
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -23,8 +24,12 @@ const applyUpdate = (
   values: Record<string, unknown> = {},
 ) => {
   const name = (token: string) => names[token] ?? token;
-  const [, setPart = '', removePart = ''] =
-    /^(?:SET (.*?))?(?:\s*REMOVE (.*))?$/.exec(expression.trim()) ?? [];
+  // The clauses in either order (`SET … REMOVE …` or `REMOVE … SET …`).
+  const clause = (keyword: string) =>
+    new RegExp(`(?:^|\\s)${keyword} (.*?)(?=\\s(?:SET|REMOVE) |$)`).exec(expression.trim())?.[1] ??
+    '';
+  const setPart = clause('SET');
+  const removePart = clause('REMOVE');
   for (const assignment of setPart
     .split(',')
     .map((part) => part.trim())
@@ -74,10 +79,14 @@ export const fakeTable = () => {
     });
     doc.on(UpdateCommand).callsFake((input) => {
       const key = keyOf(input.Key);
-      const item = items.get(key);
-      if (!item) {
+      // As DynamoDB: an update creates a missing item unless its condition needs one (an
+      // attribute that must exist or equal a value, as a claim's settle or release).
+      const needsItem = /(?<!not_)attribute_exists\(|\w = :/.test(input.ConditionExpression ?? '');
+      if (!items.has(key) && needsItem) {
         throw Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' });
       }
+      const item = items.get(key) ?? { ...input.Key };
+      items.set(key, item);
       applyUpdate(
         item,
         input.UpdateExpression,

@@ -631,6 +631,23 @@ describe('cancel', () => {
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(2);
   });
 
+  it('sends each notice through the at-most-once path, so a bounce can be traced to it', async () => {
+    const { status } = await call(cancel, { ...path('/cancel'), body: { reason: '场地停电' } });
+    expect(status).toBe(200);
+    const invitation = table.get(PK, 'INVITATION#dep-0001') as { cancelNoticeMessageId: string };
+    const claimKey = `ACTIVITY#${ID}#DEPUTY#dep-0001#CANCELLATION`;
+    expect(table.get(`EMAIL#${claimKey}`, 'EMAIL')).toMatchObject({
+      messageId: invitation.cancelNoticeMessageId,
+      owner: { kind: 'INVITATION', id: `${ID}/dep-0001` },
+      purpose: 'CANCELLATION',
+    });
+    // The lookup the bounce handler (functions/bounces) starts from.
+    expect(table.get(`SESMSG#${invitation.cancelNoticeMessageId}`, 'SESMSG')).toMatchObject({
+      claimKey,
+      purpose: 'CANCELLATION',
+    });
+  });
+
   it('resumes the notices when SES refused some, without emailing anyone twice', async () => {
     ses
       .on(SendRawEmailCommand)
