@@ -1,5 +1,5 @@
 import type { z } from 'zod/mini';
-import { scopeOf } from '../activities/view.js';
+import { scopeOf } from '../shared/http/auth.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
