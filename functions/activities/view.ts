@@ -1,5 +1,5 @@
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
-import type { DeputyLevel, Street } from '../shared/domain/reference.js';
+import type { DeputyLevel } from '../shared/domain/reference.js';
 import { streetOfClaim } from '../shared/http/auth.js';
 import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';

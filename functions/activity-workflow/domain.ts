@@ -1,5 +1,4 @@
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getActivity, getInvitation, listInvitations } from '../shared/data/activities.js';
 import {
@@ -17,7 +16,7 @@ import type {
 } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
-import { ENDED_DIMENSIONS, endedActivityPuts } from '../audit/listing.js';
+import { endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
@@ -39,8 +38,7 @@ import {
   TransientError,
 } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
-import { executionArnOf, type ActivityRecord } from '../activities/view.js';
-import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import type { ActivityRecord } from '../activities/view.js';
 import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 import {
   listInvitationResponseAuditRecords,
