@@ -1,23 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
 import { db, ses, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  bodyLimit,
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
-import { cancelActivity, cancelActivityBodySchema, type CancelActivityBody } from './cancel.js';
+import { cancelActivity, cancelActivityBodySchema } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
 
@@ -41,18 +29,15 @@ const startRetentionAfterCancel = async (activityId: string) => {
  * `POST /activities/{activityId}/cancel` (organiser, `{reason}`): any time before completion.
  * 200 when every invitee was told; 202 when notices remain (repeat the request to send them).
  */
-export const handler = middy<
-  ValidatedHttpEvent<CancelActivityBody, z.output<typeof activityPathSchema>>,
-  HttpResult
->()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('organiser'))
-  .use(bodyLimit({ maxBytes: 16 * 1024 }))
-  .use(validateRequest({ body: cancelActivityBodySchema, pathParameters: activityPathSchema }))
-  .handler(async (event, context) => {
-    const { activityId } = event.pathParameters;
-    logger.appendKeys({ activityId });
+export const handler = httpRoute(
+  {
+    roles: ['organiser'],
+    body: cancelActivityBodySchema,
+    path: activityPathSchema,
+    maxBodyBytes: 16 * 1024,
+    logKeys: ({ path }) => ({ activityId: path.activityId }),
+  },
+  async ({ body, path, caller, context }) => {
     const result = await cancelActivity(
       {
         db,
@@ -65,12 +50,13 @@ export const handler = middy<
         remainingMs: () => context.getRemainingTimeInMillis(),
         logger,
       },
-      activityId,
-      event.body,
-      getCaller(event),
+      path.activityId,
+      body,
+      caller,
     );
-    await startRetentionAfterCancel(activityId);
+    await startRetentionAfterCancel(path.activityId);
     metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);
     logger.info('Activity cancelled', result.notices);
     return jsonResponse(result.notices.pending > 0 ? 202 : 200, result);
-  });
+  },
+);

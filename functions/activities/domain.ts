@@ -22,13 +22,12 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../shared/errors.js';
-import type { Caller } from '../shared/http/auth.js';
+import { scopeOf, type Caller } from '../shared/http/auth.js';
 import { newId } from '../shared/ids.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { detailFieldsOf, type ActivityDetails, type CreateActivityBody } from './schemas.js';
 import {
   executionArnOf,
-  scopeOf,
   toActivityView,
   type ActivityRecord,
   type ActivityView,
@@ -75,7 +74,7 @@ export interface ActivityDeps {
 
 const BATCH_WRITE_LIMIT = 25;
 
-export { scopeOf, streetOfClaim } from './view.js';
+export { streetOfClaim } from './view.js';
 
 const checkDeputies = async (deps: ActivityDeps, ids: readonly string[]) => {
   // Existence and `active` only: nothing personal is read to validate an invitation list.

@@ -1,18 +1,7 @@
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
 import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { readActivity } from './domain.js';
 import { getActivityEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
@@ -31,17 +20,11 @@ const deps = {
  * `GET /activities/{activityId}`: organisers and auditors; a deputy only for an activity they
  * are invited to (anyone else gets 404). Reads only: mail scanners and prefetchers may GET.
  */
-export const handler = middy<
-  ValidatedHttpEvent<undefined, z.output<typeof activityPathSchema>>,
-  HttpResult
->()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('organiser', 'auditor', 'deputy'))
-  .use(validateRequest({ pathParameters: activityPathSchema }))
-  .handler(async (event) => {
-    const { activityId } = event.pathParameters;
-    logger.appendKeys({ activityId });
-    const view = await readActivity(deps, activityId, getCaller(event));
-    return jsonResponse(200, view);
-  });
+export const handler = httpRoute(
+  {
+    roles: ['organiser', 'auditor', 'deputy'],
+    path: activityPathSchema,
+    logKeys: ({ path }) => ({ activityId: path.activityId }),
+  },
+  async ({ path, caller }) => jsonResponse(200, await readActivity(deps, path.activityId, caller)),
+);

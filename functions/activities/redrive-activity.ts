@@ -1,31 +1,23 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
-import { redriveActivity } from '../activity-workflow/domain.js';
 import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
-import {
-  bodyLimit,
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { isOrganiserOf } from '../shared/http/auth.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { redriveActivityEnvSchema } from './env.js';
-import { isOrganiserOf } from './view.js';
-import {
-  activityPathSchema,
-  redriveActivityBodySchema,
-  type RedriveActivityBody,
-} from './schemas.js';
+import { redriveActivity } from './redrive.js';
+import { activityPathSchema, redriveActivityBodySchema } from './schemas.js';
 
 const env = parseEnv(redriveActivityEnvSchema);
+
+const deps = {
+  db,
+  sfn,
+  tableName: env.TABLE_NAME,
+  stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
+  logger,
+};
 
 /**
  * `POST /activities/{activityId}/redrive` {reason} (organiser of its scope): a FAILED activity whose
@@ -33,29 +25,19 @@ const env = parseEnv(redriveActivityEnvSchema);
  * redrivenNow}`. Repeating the request while it runs again answers 202 with `redrivenNow:
  * false`; a completed, cancelled or not-failed activity is 409.
  */
-export const handler = middy<
-  ValidatedHttpEvent<RedriveActivityBody, z.output<typeof activityPathSchema>>,
-  HttpResult
->()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('organiser'))
-  .use(bodyLimit({ maxBytes: 16 * 1024 }))
-  .use(validateRequest({ body: redriveActivityBodySchema, pathParameters: activityPathSchema }))
-  .handler(async (event) => {
-    const { activityId } = event.pathParameters;
-    logger.appendKeys({ activityId });
-    const caller = getCaller(event);
+export const handler = httpRoute(
+  {
+    roles: ['organiser'],
+    body: redriveActivityBodySchema,
+    path: activityPathSchema,
+    maxBodyBytes: 16 * 1024,
+    logKeys: ({ path }) => ({ activityId: path.activityId }),
+  },
+  async ({ body, path: { activityId }, caller }) => {
     const result = await redriveActivity(
-      {
-        db,
-        sfn,
-        tableName: env.TABLE_NAME,
-        stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
-        logger,
-      },
+      deps,
       activityId,
-      { actor: caller.sub, reason: event.body.reason },
+      { actor: caller.sub, reason: body.reason },
       (activity) => {
         if (!isOrganiserOf(caller, activity)) {
           throw new NotFoundError(`Activity ${activityId} not found`);
@@ -64,4 +46,5 @@ export const handler = middy<
     );
     if (result.redrivenNow) metrics.addMetric('ActivityWorkflowsRedriven', MetricUnit.Count, 1);
     return jsonResponse(202, result);
-  });
+  },
+);

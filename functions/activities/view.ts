@@ -1,23 +1,10 @@
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
-import type { DeputyLevel, Street } from '../shared/domain/reference.js';
-import { streetOfClaim, type Caller } from '../shared/http/auth.js';
+import type { DeputyLevel } from '../shared/domain/reference.js';
+import { streetOfClaim } from '../shared/http/auth.js';
 import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 
 export { streetOfClaim };
-
-/** An organiser scoped to a street may only act on activities of that street. */
-export const scopeOf = (caller: Caller): Street | 'NONE' | undefined => {
-  if (!caller.street) return undefined;
-  return streetOfClaim(caller.street) ?? 'NONE';
-};
-
-/** Whether `caller` acts on `activity` as an organiser (in scope, if scoped to a street). */
-export const isOrganiserOf = (caller: Caller, activity: Pick<ActivityItem, 'street'>): boolean => {
-  if (!caller.roles.includes('organiser')) return false;
-  const scope = scopeOf(caller);
-  return scope === undefined || scope === activity.street;
-};
 
 /** Person-times (人次) per level and in total, plus the invitation tallies. */
 export interface AttendanceStatistics {

@@ -1,20 +1,8 @@
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpEvent,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
@@ -41,17 +29,14 @@ export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): 
  * `GET /activities/{activityId}/check-in/qr` (role organiser) → `200 {code, expiresAt, url,
  * svg}`: a short-lived activity code and the QR code of the public page `/check-in/{code}`.
  */
-export const handler = middy<
-  ValidatedHttpEvent<undefined, z.output<typeof activityPathSchema>>,
-  HttpResult
->()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('organiser'))
-  .use(validateRequest({ pathParameters: activityPathSchema }))
-  .handler(async (event) => {
-    const { activityId } = event.pathParameters;
-    logger.appendKeys({ activityId });
-    const qr = await checkInQr(deps, activityId, getCaller(event), originOf(event));
+export const handler = httpRoute(
+  {
+    roles: ['organiser'],
+    path: activityPathSchema,
+    logKeys: ({ path }) => ({ activityId: path.activityId }),
+  },
+  async ({ path, caller, event }) => {
+    const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
     return jsonResponse(200, qr, { 'cache-control': 'no-store' });
-  });
+  },
+);

@@ -3,12 +3,8 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  isOrganiserOf,
-  type ActivityRecord,
-  type CommunityCounts,
-  type InvitationRecord,
-} from '../activities/view.js';
+import type { ActivityRecord, CommunityCounts, InvitationRecord } from '../activities/view.js';
+import { isOrganiserOf } from '../shared/http/auth.js';
 import {
   getActivity,
   getInvitation,

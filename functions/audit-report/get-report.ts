@@ -1,17 +1,7 @@
-import middy from '@middy/core';
-import { parseQuery } from '../shared/http/query.js';
 import { readableActivity } from '../audit/trail.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  requireRole,
-  type HttpEvent,
-  type HttpResult,
-} from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
+import { httpRoute } from '../shared/http/index.js';
 import { activityReportEnvSchema } from './env.js';
 import { reportPage } from './render-page.js';
 import { auditActivityPathSchema } from './schemas.js';
@@ -25,18 +15,15 @@ const deps = { db, tableName: env.TABLE_NAME };
  * (auditor; organiser within their street, another street's is 404 as for the audit trail;
  * deputies 403). 404 too while the activity is not COMPLETED.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('auditor', 'organiser'))
-  .handler(async (event) => {
-    const { activityId } = parseQuery(
-      { queryStringParameters: event.pathParameters },
-      auditActivityPathSchema,
-      'path parameters',
-    );
-    logger.appendKeys({ activityId });
+export const handler = httpRoute(
+  {
+    roles: ['auditor', 'organiser'],
+    path: auditActivityPathSchema,
+    logKeys: ({ path }) => ({ activityId: path.activityId }),
+  },
+  async ({ path, caller }) => {
     // Scope first: an activity outside it is 404 whatever its status, so nothing leaks.
-    const activity = await readableActivity(deps, getCaller(event), activityId);
+    const activity = await readableActivity(deps, caller, path.activityId);
     return reportPage(await loadReportView(deps, activity));
-  });
+  },
+);

@@ -1,22 +1,5 @@
-import type { z } from 'zod/mini';
-import { scopeOf } from '../activities/view.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
-import type { Caller } from '../shared/http/auth.js';
-import { describeIssues, explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
-import { refuseIllFormed } from '../shared/http/well-formed.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
-
-/** Parses the query string with `schema` (422 naming every offending parameter). */
-export const parseQuery = <T extends z.ZodMiniType>(
-  schema: T,
-  query: Record<string, string | undefined> | undefined,
-): z.output<T> => {
-  refuseIllFormed('query parameters', query, ['query']);
-  const result = schema.safeParse(query ?? {}, { error: explainingErrorMap });
-  if (result.success) return result.data;
-  const issues = toFieldIssues(result.error, ['query']);
-  throw new ValidationError(describeIssues('query parameters', issues), issues);
-};
+import { ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { scopeOf, type Caller } from '../shared/http/auth.js';
 
 /**
  * The street a statistics request may read: auditors any (or all); an organiser scoped to a

@@ -1,20 +1,9 @@
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
-import { dutyScopeFor, parseQuery } from './access.js';
+import { dutyScopeFor } from './access.js';
 import { dutyRecordEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
 import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
@@ -31,18 +20,15 @@ const deps = { db, tableName: env.TABLE_NAME };
  * text. Auditors, organisers (a street's organiser: that street's activities), the deputy
  * themself; another deputy's record is 404.
  */
-export const handler = middy<
-  ValidatedHttpEvent<undefined, z.output<typeof deputyPathSchema>>,
-  HttpResult
->()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('auditor', 'organiser', 'deputy'))
-  .use(validateRequest({ pathParameters: deputyPathSchema }))
-  .handler(async (event) => {
-    const { deputyId } = event.pathParameters;
-    const query = parseQuery(dutyQuerySchema, event.queryStringParameters);
-    const scope = dutyScopeFor(getCaller(event), deputyId);
+export const handler = httpRoute(
+  {
+    roles: ['auditor', 'organiser', 'deputy'],
+    path: deputyPathSchema,
+    query: dutyQuerySchema,
+    queryIssuePrefix: ['query'],
+  },
+  async ({ path: { deputyId }, query, caller, event }) => {
+    const scope = dutyScopeFor(caller, deputyId);
     const deputy = await getDeputyProfile(deps, deputyId);
     if (!deputy) throw new NotFoundError(`Duty record of ${deputyId} not found`);
     const report = (event.routeKey ?? event.rawPath ?? '').endsWith('/duty-report');
@@ -81,4 +67,5 @@ export const handler = middy<
         ),
       ),
     };
-  });
+  },
+);

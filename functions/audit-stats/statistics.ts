@@ -1,17 +1,8 @@
-import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  type HttpEvent,
-  type HttpResult,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
-import { parseQuery, statisticsStreetFor } from './access.js';
+import { statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
 import { statisticsQuerySchema } from './schemas.js';
@@ -24,13 +15,10 @@ const deps = { db, tableName: env.TABLE_NAME };
  * `GET /audit/statistics?from&to&street&type&format` (auditor; an organiser within their own
  * street) → `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('auditor', 'organiser'))
-  .handler(async (event) => {
-    const query = parseQuery(statisticsQuerySchema, event.queryStringParameters);
-    const street = statisticsStreetFor(getCaller(event), query.street);
+export const handler = httpRoute(
+  { roles: ['auditor', 'organiser'], query: statisticsQuerySchema, queryIssuePrefix: ['query'] },
+  async ({ query, caller }) => {
+    const street = statisticsStreetFor(caller, query.street);
     const statistics = await readStatistics(deps, {
       from: query.from,
       to: query.to,
@@ -59,4 +47,5 @@ export const handler = middy<HttpEvent, HttpResult>()
       };
     }
     return jsonResponse(200, { statistics });
-  });
+  },
+);

@@ -1,20 +1,9 @@
-import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  type HttpEvent,
-  type HttpResult,
-} from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listEndedActivities } from './activities.js';
 import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
 import { listAuditActivitiesEnvSchema } from './env.js';
-import { parseQuery } from '../shared/http/query.js';
 import { auditActivitiesQuerySchema } from './schemas.js';
 
 const env = parseEnv(listAuditActivitiesEnvSchema);
@@ -26,13 +15,10 @@ const deps = { db, tableName: env.TABLE_NAME };
  * `format=csv` answers the same page as CSV (UTF-8 with BOM), the next cursor in
  * `x-next-cursor`.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('auditor', 'organiser'))
-  .handler(async (event) => {
-    const query = parseQuery(event, auditActivitiesQuerySchema);
-    const page = await listEndedActivities(deps, getCaller(event), query);
+export const handler = httpRoute(
+  { roles: ['auditor', 'organiser'], query: auditActivitiesQuerySchema },
+  async ({ query, caller }) => {
+    const page = await listEndedActivities(deps, caller, query);
     if (query.format === 'csv') {
       return {
         statusCode: 200,
@@ -45,4 +31,5 @@ export const handler = middy<HttpEvent, HttpResult>()
       };
     }
     return jsonResponse(200, page);
-  });
+  },
+);

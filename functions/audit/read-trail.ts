@@ -1,24 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
-import middy from '@middy/core';
+import type { z } from 'zod/mini';
 import { db, kms } from '../shared/clients.js';
 import { publicKeyOf } from '../shared/data/checkpoints.js';
 import { parseEnv } from '../shared/env.js';
-import { NotFoundError } from '../shared/errors.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  type HttpEvent,
-  type HttpResult,
-} from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
+import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import { readAuditTrailEnvSchema } from './env.js';
-import { parseQuery } from '../shared/http/query.js';
 import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
-import { activityStream, readTrail, referralStream, verifyTrail } from './trail.js';
+import { activityStream, readTrail, referralStream, verifyTrail, type Stream } from './trail.js';
 
 const env = parseEnv(readAuditTrailEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -36,53 +25,55 @@ const checkpointKey = (): Promise<KeyObject> => {
   return publicKey;
 };
 
-/** The routes this function serves (infra/constructs/audit-api.ts adds them). */
-export const TRAIL_ROUTES = [
-  '/audit/activities/{activityId}/trail',
-  '/audit/activities/{activityId}/verify',
-  '/audit/referrals/{referralId}/trail',
-  '/audit/referrals/{referralId}/verify',
-] as const;
+/** The trail (`.../trail`) or the verification (`.../verify`) of the stream `streamOf` finds. */
+const trailRoute = <TPath extends typeof auditActivityPathSchema | typeof auditReferralPathSchema>(
+  path: TPath,
+  streamOf: (caller: Caller, path: z.output<TPath>) => Promise<Stream>,
+  verify: boolean,
+) =>
+  httpRoute(
+    {
+      roles: ['auditor', 'organiser'],
+      path,
+      ...(verify ? {} : { query: trailQuerySchema }),
+      logKeys: ({ path: ids }) => ({ ...ids }),
+    },
+    async ({ path: ids, query, caller }) => {
+      const stream = await streamOf(caller, ids as z.output<TPath>);
+      if (verify) return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
+      return jsonResponse(200, await readTrail(deps, stream, query!));
+    },
+  );
 
-const pathOf = (event: HttpEvent): string => {
-  const [, path = ''] = (event.routeKey ?? '').split(' ');
-  return path;
-};
+const activityTrail = (caller: Caller, { activityId }: { activityId: string }) =>
+  activityStream(deps, caller, activityId);
+const referralTrail = (caller: Caller, { referralId }: { referralId: string }) =>
+  referralStream(deps, caller, referralId);
 
 /**
  * The audit trail of an activity or a referral (auditor; organiser within their street;
  * others 404): `.../trail` pages the events in order with the chain verified on read,
- * `.../verify` reports the first broken link.
+ * `.../verify` reports the first broken link. infra/constructs/audit-api.ts adds the routes.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('auditor', 'organiser'))
-  .handler(async (event) => {
-    const path = pathOf(event);
-    const caller = getCaller(event);
-    let stream;
-    if (path.startsWith('/audit/activities/')) {
-      const { activityId } = parseQuery(
-        { queryStringParameters: event.pathParameters },
-        auditActivityPathSchema,
-        'path parameters',
-      );
-      logger.appendKeys({ activityId });
-      stream = await activityStream(deps, caller, activityId);
-    } else if (path.startsWith('/audit/referrals/')) {
-      const { referralId } = parseQuery(
-        { queryStringParameters: event.pathParameters },
-        auditReferralPathSchema,
-        'path parameters',
-      );
-      logger.appendKeys({ referralId });
-      stream = await referralStream(deps, caller, referralId);
-    } else {
-      throw new NotFoundError('Not found');
-    }
-    if (path.endsWith('/verify'))
-      return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
-    const query = parseQuery(event, trailQuerySchema);
-    return jsonResponse(200, await readTrail(deps, stream, query));
-  });
+export const handler = httpRoutes({
+  'GET /audit/activities/{activityId}/trail': trailRoute(
+    auditActivityPathSchema,
+    activityTrail,
+    false,
+  ),
+  'GET /audit/activities/{activityId}/verify': trailRoute(
+    auditActivityPathSchema,
+    activityTrail,
+    true,
+  ),
+  'GET /audit/referrals/{referralId}/trail': trailRoute(
+    auditReferralPathSchema,
+    referralTrail,
+    false,
+  ),
+  'GET /audit/referrals/{referralId}/verify': trailRoute(
+    auditReferralPathSchema,
+    referralTrail,
+    true,
+  ),
+});

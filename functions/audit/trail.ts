@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { isOrganiserOf } from '../activities/view.js';
+import { isOrganiserOf } from '../shared/http/auth.js';
 import {
   GENESIS_HASH,
   readStreamEvents,

@@ -1,16 +1,7 @@
-import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  type HttpEvent,
-  type HttpResult,
-} from '../shared/http/index.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { meActivitiesEnvSchema } from './env.js';
 import { deputyActivityLists, type DeputyActivityEntry } from './home.js';
 
@@ -25,15 +16,11 @@ const view = ({ pageLink: _pageLink, ...entry }: DeputyActivityEntry) => entry;
  * lists of the home page: invitations to answer, upcoming and running activities, past ones with
  * the duty record (attended, check-in, findings raised).
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('deputy'))
-  .handler(async (event) => {
-    const lists = await deputyActivityLists(deps, getCaller(event).deputyId);
-    return jsonResponse(200, {
-      pending: lists.pending.map(view),
-      upcoming: lists.upcoming.map(view),
-      past: lists.past.map(view),
-    });
+export const handler = httpRoute({ roles: ['deputy'] }, async ({ caller }) => {
+  const lists = await deputyActivityLists(deps, caller.deputyId);
+  return jsonResponse(200, {
+    pending: lists.pending.map(view),
+    upcoming: lists.upcoming.map(view),
+    past: lists.past.map(view),
   });
+});

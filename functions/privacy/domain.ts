@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { scopeOf } from '../activities/view.js';
+import { scopeOf } from '../shared/http/auth.js';
 import { findingContentHash } from '../findings/domain.js';
 import type { FindingItem, FindingRecord } from '../findings/model.js';
 import {

@@ -1,20 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.js';
 import {
-  bodyLimit,
   bodyText,
-  getCaller,
-  httpErrorHandler,
+  DISTRICT_ORGANISER,
+  httpRoute,
   jsonResponse,
-  requireDistrictOrganiser,
   type HttpEvent,
-  type HttpResult,
 } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import { importDeputiesEnvSchema } from './env.js';
 import { importRoster } from './import.js';
 import { RosterValidationError } from './roster.js';
@@ -50,14 +45,11 @@ const csvBody = (event: HttpEvent): string => {
  * `rows: [{line, field, message}]` (and the same as `issues`, path `lines.<line>.<field>`)
  * when any row is invalid, in which case nothing is imported.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireDistrictOrganiser())
-  .use(bodyLimit({ maxBytes: MAX_ROSTER_BYTES }))
-  .handler(async (event) => {
+export const handler = httpRoute(
+  { roles: DISTRICT_ORGANISER, maxBodyBytes: MAX_ROSTER_BYTES },
+  async ({ event, caller }) => {
     try {
-      const result = await importRoster(deps, csvBody(event), getCaller(event));
+      const result = await importRoster(deps, csvBody(event), caller);
       logger.info('Roster imported', { importId: result.importId, imported: result.imported });
       metrics.addMetric('DeputiesImported', MetricUnit.Count, result.imported);
       return jsonResponse(201, result);
@@ -73,4 +65,5 @@ export const handler = middy<HttpEvent, HttpResult>()
       }
       throw error;
     }
-  });
+  },
+);

@@ -1,20 +1,7 @@
-import middy from '@middy/core';
 import type { z } from 'zod/mini';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
-import {
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type Caller,
-  type HttpEvent,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
+import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import {
   listCommittees,
   listDepartments,
@@ -26,7 +13,6 @@ import {
   readRoutingRule,
 } from './domain.js';
 import { readReferenceEnvSchema } from './env.js';
-import { parseQuery, routeByKey } from './router.js';
 import {
   committeePathSchema,
   departmentPathSchema,
@@ -38,23 +24,26 @@ import {
 const env = parseEnv(readReferenceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
+const readers = ['organiser', 'auditor'] as const;
+
+/** A list route: `?limit=1..100&cursor=&active=true|false` → `{items, nextCursor?}`. */
 const list = (
   read: (query: z.output<typeof listQuerySchema>, caller: Caller) => Promise<unknown>,
 ) =>
-  middy<HttpEvent, HttpResult>().handler(async (event) =>
-    jsonResponse(200, await read(parseQuery(event, listQuerySchema), getCaller(event))),
+  httpRoute(
+    { roles: readers, query: listQuerySchema, queryIssuePrefix: ['query'] },
+    async ({ query, caller }) => jsonResponse(200, await read(query, caller)),
   );
 
+/** One item by id → `{[name]: item}`. */
 const one = <TPath extends z.ZodMiniType>(
-  pathParameters: TPath,
+  path: TPath,
   read: (path: z.output<TPath>, caller: Caller) => Promise<unknown>,
   name: string,
 ) =>
-  middy<ValidatedHttpEvent<undefined, z.output<TPath>>, HttpResult>()
-    .use(validateRequest({ pathParameters }))
-    .handler(async (event) =>
-      jsonResponse(200, { [name]: await read(event.pathParameters, getCaller(event)) }),
-    );
+  httpRoute({ roles: readers, path }, async ({ path: ids, caller }) =>
+    jsonResponse(200, { [name]: await read(ids as z.output<TPath>, caller) }),
+  );
 
 /**
  * Reads of the reference data (roles organiser and auditor; a street organiser sees deputies'
@@ -62,35 +51,29 @@ const one = <TPath extends z.ZodMiniType>(
  * `/committees`, `/routing-rules` (`?limit=1..100&cursor=&active=true|false`, answer
  * `{items, nextCursor?}`) and each item by id. GETs never change anything.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(httpErrorHandler({ logger }))
-  .use(observe())
-  .use(requireRole('organiser', 'auditor'))
-  .handler(
-    routeByKey({
-      'GET /deputies': list((query, caller) => listDeputies(deps, query, caller)),
-      'GET /deputies/{deputyId}': one(
-        deputyPathSchema,
-        ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),
-        'deputy',
-      ),
-      'GET /departments': list((query, caller) => listDepartments(deps, query, caller)),
-      'GET /departments/{departmentId}': one(
-        departmentPathSchema,
-        ({ departmentId }) => readDepartment(deps, departmentId),
-        'department',
-      ),
-      'GET /committees': list((query, caller) => listCommittees(deps, query, caller)),
-      'GET /committees/{committeeId}': one(
-        committeePathSchema,
-        ({ committeeId }) => readCommittee(deps, committeeId),
-        'committee',
-      ),
-      'GET /routing-rules': list((query, caller) => listRoutingRulePage(deps, query, caller)),
-      'GET /routing-rules/{ruleId}': one(
-        routingRulePathSchema,
-        ({ ruleId }) => readRoutingRule(deps, ruleId),
-        'routingRule',
-      ),
-    }),
-  );
+export const handler = httpRoutes({
+  'GET /deputies': list((query, caller) => listDeputies(deps, query, caller)),
+  'GET /deputies/{deputyId}': one(
+    deputyPathSchema,
+    ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),
+    'deputy',
+  ),
+  'GET /departments': list((query, caller) => listDepartments(deps, query, caller)),
+  'GET /departments/{departmentId}': one(
+    departmentPathSchema,
+    ({ departmentId }) => readDepartment(deps, departmentId),
+    'department',
+  ),
+  'GET /committees': list((query, caller) => listCommittees(deps, query, caller)),
+  'GET /committees/{committeeId}': one(
+    committeePathSchema,
+    ({ committeeId }) => readCommittee(deps, committeeId),
+    'committee',
+  ),
+  'GET /routing-rules': list((query, caller) => listRoutingRulePage(deps, query, caller)),
+  'GET /routing-rules/{ruleId}': one(
+    routingRulePathSchema,
+    ({ ruleId }) => readRoutingRule(deps, ruleId),
+    'routingRule',
+  ),
+});

@@ -1,23 +1,11 @@
-import middy from '@middy/core';
 import type { z } from 'zod/mini';
-import { isOrganiserOf } from '../activities/view.js';
 import { db, sfn } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
 import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
-import {
-  bodyLimit,
-  getCaller,
-  httpErrorHandler,
-  jsonResponse,
-  requireRole,
-  validateRequest,
-  type HttpEvent,
-  type HttpResult,
-  type ValidatedHttpEvent,
-} from '../shared/http/index.js';
+import { isOrganiserOf } from '../shared/http/auth.js';
+import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
 import {
   closeByCommittee,
   decideExtension,
@@ -37,36 +25,34 @@ import {
 const env = parseEnv(referralActionsEnvSchema);
 const deps = { db, sfn, tableName: env.TABLE_NAME, logger, config: deadlineConfig(env) };
 
-type PathEvent<TBody> = ValidatedHttpEvent<TBody, z.output<typeof referralPathSchema>>;
+/** The organiser in scope of the referral's activity; anyone else is told it does not exist. */
+const contextOf = (caller: Caller, referralId: string): ActionContext => ({
+  actor: caller.sub,
+  authorize: (activity) => {
+    if (!isOrganiserOf(caller, activity)) {
+      throw new NotFoundError(`Referral ${referralId} not found`);
+    }
+  },
+});
 
-const contextOf = (event: HttpEvent | PathEvent<unknown>, referralId: string): ActionContext => {
-  const caller = getCaller(event);
-  return {
-    actor: caller.sub,
-    authorize: (activity) => {
-      if (!isOrganiserOf(caller, activity)) {
-        throw new NotFoundError(`Referral ${referralId} not found`);
-      }
-    },
-  };
-};
-
+/** One organiser action on a referral: its body, then the domain call; answers 200 with its result. */
 const route = <TSchema extends z.ZodMiniType>(
-  bodySchema: TSchema,
+  body: TSchema,
   act: (referralId: string, body: z.output<TSchema>, context: ActionContext) => Promise<unknown>,
 ) =>
-  middy<PathEvent<z.output<TSchema>>, HttpResult>()
-    .use(httpErrorHandler({ logger }))
-    .use(observe())
-    .use(requireRole('organiser'))
-    .use(bodyLimit())
-    .use(validateRequest({ body: bodySchema, pathParameters: referralPathSchema }))
-    .handler(async (event) => {
-      const { referralId } = event.pathParameters;
-      logger.appendKeys({ referralId, route: event.routeKey });
-      const result = await act(referralId, event.body, contextOf(event, referralId));
-      return jsonResponse(200, result);
-    });
+  httpRoute(
+    {
+      roles: ['organiser'],
+      body,
+      path: referralPathSchema,
+      logKeys: ({ path, routeKey }) => ({ referralId: path.referralId, route: routeKey }),
+    },
+    async ({ body, path: { referralId }, caller }) =>
+      jsonResponse(
+        200,
+        await act(referralId, body as z.output<TSchema>, contextOf(caller, referralId)),
+      ),
+  );
 
 /** `POST /referrals/{referralId}/reroute` {departmentId, reason}: a RETURNED referral only. */
 export const reroute = route(rerouteBodySchema, (referralId, body, context) =>
@@ -96,18 +82,12 @@ export const redrive = route(redriveBodySchema, (referralId, body, context) =>
   ),
 );
 
-const HANDLERS: Record<string, (event: HttpEvent, context: never) => Promise<HttpResult>> = {
-  'POST /referrals/{referralId}/reroute': reroute as never,
-  'POST /referrals/{referralId}/extension': extension as never,
-  'POST /referrals/{referralId}/close': close as never,
-  'POST /referrals/{referralId}/redrive': redrive as never,
-};
-
 /**
  * One function for the organiser actions (the same grants): dispatches on the route key.
  */
-export const handler = async (event: HttpEvent, context: never): Promise<HttpResult> => {
-  const target = HANDLERS[event.routeKey];
-  if (!target) return jsonResponse(404, { message: `No such route: ${event.routeKey}` });
-  return target(event, context);
-};
+export const handler = httpRoutes({
+  'POST /referrals/{referralId}/reroute': reroute,
+  'POST /referrals/{referralId}/extension': extension,
+  'POST /referrals/{referralId}/close': close,
+  'POST /referrals/{referralId}/redrive': redrive,
+});

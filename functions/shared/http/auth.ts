@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import type { ActivityItem } from '../data/items.js';
 import { ROLES, STREETS, type Role, type Street } from '../domain/reference.js';
 import type { HttpEvent } from './types.js';
 
@@ -176,3 +177,16 @@ export const requireScopeOver = (
     }
   },
 });
+
+/** An organiser scoped to a street may only act on activities of that street. */
+export const scopeOf = (caller: Caller): Street | 'NONE' | undefined => {
+  if (!caller.street) return undefined;
+  return streetOfClaim(caller.street) ?? 'NONE';
+};
+
+/** Whether `caller` acts on `activity` as an organiser (in scope, if scoped to a street). */
+export const isOrganiserOf = (caller: Caller, activity: Pick<ActivityItem, 'street'>): boolean => {
+  if (!caller.roles.includes('organiser')) return false;
+  const scope = scopeOf(caller);
+  return scope === undefined || scope === activity.street;
+};

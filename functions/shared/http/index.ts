@@ -17,4 +17,10 @@ export { JSON_CONTENT_TYPE, jsonResponse } from './responses.js';
 export type { HttpEvent, HttpResult, ValidatedHttpEvent } from './types.js';
 export { validateRequest } from './validate-request.js';
 export { bodyText, illFormedFields, refuseIllFormed, wellFormedJson } from './well-formed.js';
-export { httpRoute, type RouteRequest, type RouteSpec } from './route.js';
+export {
+  DISTRICT_ORGANISER,
+  httpRoute,
+  httpRoutes,
+  type RouteRequest,
+  type RouteSpec,
+} from './route.js';

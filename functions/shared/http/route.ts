@@ -1,11 +1,20 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
 import type { Role } from '../domain/reference.js';
 import { logger } from '../observability.js';
 import { observe } from '../observe.js';
-import { getCaller, requireRole, requireScopeOver, type Caller } from './auth.js';
+import {
+  getCaller,
+  requireDistrictOrganiser,
+  requireRole,
+  requireScopeOver,
+  type Caller,
+} from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import { httpErrorHandler } from './error-handler.js';
+import { logPersonalDataRead } from './personal-data.js';
+import { jsonResponse } from './responses.js';
 import type { HttpEvent, HttpResult } from './types.js';
 import { validateRequest } from './validate-request.js';
 
@@ -19,21 +28,36 @@ export interface RouteRequest<TBody, TPath, TQuery> {
   caller: Caller;
   /** The raw event, for what the schemas do not cover (e.g. the route key). */
   event: HttpEvent;
+  /** The Lambda context, for a decision that watches its remaining time. */
+  context: Context;
 }
+
+/** `roles` of a route only organisers of the whole district may call (reference data writes). */
+export const DISTRICT_ORGANISER = 'district organiser';
 
 export interface RouteSpec<
   TBody extends z.ZodMiniType | undefined,
   TPath extends z.ZodMiniType | undefined,
   TQuery extends z.ZodMiniType | undefined,
 > {
-  /** Who may call the route; anyone else gets 403 before anything is parsed. */
-  roles: readonly Role[];
+  /**
+   * Who may call the route; anyone else gets 403 before anything is parsed.
+   * `DISTRICT_ORGANISER`: organisers of the whole district only (a street's organiser is 403).
+   */
+  roles: readonly Role[] | typeof DISTRICT_ORGANISER;
   /** The JSON body (use `z.strictObject`); a route with a body is held to `maxBodyBytes`. */
   body?: TBody;
+  /** With `body`: a request without any body is read as `{}` (every field optional). */
+  bodyOptional?: boolean;
   path?: TPath;
   query?: TQuery;
+  /** Where query issues are named: `['query']` answers `query.limit` (default `limit`). */
+  queryIssuePrefix?: string[];
   headers?: z.ZodMiniType;
-  /** Default 256 KiB (`DEFAULT_MAX_BODY_BYTES`); larger bodies are 413 before parsing. */
+  /**
+   * Default 256 KiB (`DEFAULT_MAX_BODY_BYTES`); larger bodies are 413 before parsing. Given
+   * without `body`, a route that reads its body itself (a CSV) or takes none is held to it too.
+   */
   maxBodyBytes?: number;
   /**
    * The street the request acts on, when the request itself names it (a new activity's
@@ -47,9 +71,29 @@ export interface RouteSpec<
    * idempotency package (cold start).
    */
   idempotency?: MiddlewareObj;
+  /**
+   * A route whose answer can show residents' names or contacts: who read them is logged
+   * (./personal-data.ts) with the route's purpose and the reason the request gives.
+   */
+  personalData?: {
+    purpose: string;
+    reasonOf?: (request: { body: Parsed<TBody> }) => string | undefined;
+  };
   /** Keys put on every log line of the request (ids, never personal data). */
-  logKeys?: (request: { path: Parsed<TPath> }) => Record<string, string>;
+  logKeys?: (request: { path: Parsed<TPath>; routeKey: string }) => Record<string, string>;
 }
+
+/** The body is optional (`bodyOptional`): no body at all means `{}`. */
+const emptyBodyIsEmptyObject = (): MiddlewareObj<unknown> => ({
+  before: (request) => {
+    const event = request.event as HttpEvent;
+    if (event.body === undefined || event.body === null || event.body.trim() === '') {
+      event.body = '{}';
+      event.isBase64Encoded = false;
+      event.headers = { ...event.headers, 'content-type': 'application/json' };
+    }
+  },
+});
 
 /**
  * The one way to write an HTTP API route: the error handler, the Powertools middlewares, the
@@ -70,14 +114,20 @@ export const httpRoute = <
   const handler = middy<HttpEvent, HttpResult>()
     .use(httpErrorHandler({ logger }))
     .use(observe())
-    .use(requireRole(...spec.roles));
-  if (spec.body !== undefined) handler.use(bodyLimit({ maxBytes: spec.maxBodyBytes }));
+    .use(
+      spec.roles === DISTRICT_ORGANISER ? requireDistrictOrganiser() : requireRole(...spec.roles),
+    );
+  if (spec.body !== undefined || spec.maxBodyBytes !== undefined) {
+    handler.use(bodyLimit({ maxBytes: spec.maxBodyBytes }));
+  }
+  if (spec.body !== undefined && spec.bodyOptional) handler.use(emptyBodyIsEmptyObject());
   handler.use(
     validateRequest({
       body: spec.body,
       pathParameters: spec.path,
       queryStringParameters: spec.query,
       headers: spec.headers,
+      queryIssuePrefix: spec.queryIssuePrefix,
     }),
   );
   const { streetOf } = spec;
@@ -91,8 +141,21 @@ export const httpRoute = <
   }
   // Last before the decision: only authorised, valid requests take an idempotency record.
   if (spec.idempotency) handler.use(spec.idempotency);
+  // After the idempotency record: its line is written for a replayed answer too.
+  const { personalData } = spec;
+  if (personalData) {
+    handler.use(
+      logPersonalDataRead<HttpEvent>({
+        logger,
+        purpose: personalData.purpose,
+        reasonOf: personalData.reasonOf
+          ? (event) => personalData.reasonOf!({ body: event.body as Parsed<TBody> })
+          : undefined,
+      }),
+    );
+  }
 
-  return handler.handler(async (event) => {
+  return handler.handler(async (event, context) => {
     const parsed = event as unknown as {
       body: Parsed<TBody>;
       pathParameters: Parsed<TPath>;
@@ -104,8 +167,27 @@ export const httpRoute = <
       query: parsed.queryStringParameters,
       caller: getCaller(event),
       event,
+      context,
     };
-    if (spec.logKeys) logger.appendKeys(spec.logKeys({ path: request.path }));
+    if (spec.logKeys) {
+      logger.appendKeys(spec.logKeys({ path: request.path, routeKey: event.routeKey }));
+    }
     return decide(request);
   });
 };
+
+type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/**
+ * One function that serves several routes of the same grants (every reference read, the
+ * referral actions): API Gateway has matched the route already, so this dispatches on its
+ * `routeKey` ("GET /deputies/{deputyId}") to that route's own `httpRoute`. A route key the
+ * function does not serve is a deployment mistake, answered 404.
+ */
+export const httpRoutes =
+  (routes: Record<string, RouteHandler>): RouteHandler =>
+  async (event, context) => {
+    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
+    if (!route) return jsonResponse(404, { message: `No route ${event.routeKey}` });
+    return route(event, context);
+  };

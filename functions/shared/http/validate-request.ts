@@ -27,6 +27,8 @@ export const validateRequest = <
   pathParameters?: TPath;
   queryStringParameters?: z.ZodMiniType;
   headers?: z.ZodMiniType;
+  /** Where query issues are named: `['query']` gives `query.limit` (default: `limit`). */
+  queryIssuePrefix?: string[];
 }): MiddlewareObj<
   ValidatedHttpEvent<
     TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
@@ -49,7 +51,7 @@ export const validateRequest = <
     const json = schemas.body ? readJsonBody(event) : undefined;
     // Ill-formed Unicode first, before any schema: its 422 always names the field.
     refuseIllFormed('path parameters', event.pathParameters);
-    refuseIllFormed('query parameters', event.queryStringParameters);
+    refuseIllFormed('query parameters', event.queryStringParameters, schemas.queryIssuePrefix);
     refuseIllFormed('request body', json);
 
     if (schemas.pathParameters) {
@@ -67,6 +69,8 @@ export const validateRequest = <
       (event as { queryStringParameters: unknown }).queryStringParameters = parseQuery(
         event,
         schemas.queryStringParameters,
+        'query parameters',
+        schemas.queryIssuePrefix,
       );
     }
 

@@ -7,7 +7,8 @@ import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@a
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, expect, it } from 'vitest';
-import { recordFailure, redriveActivity } from '../../../../functions/activity-workflow/domain';
+import { redriveActivity } from '../../../../functions/activities/redrive';
+import { recordFailure } from '../../../../functions/activity-workflow/domain';
 import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 
