@@ -17,8 +17,9 @@ import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb';
 import { readSentMail, type SentMail } from '../../infra/local/ses';
+import { eventually, sleep } from '../../test/support/poll';
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Ids of generated deputies beyond the demo's 350: dep-0351 … */
 export const extraDeputyId = (n: number): string =>
@@ -211,21 +212,13 @@ export const idempotencyKey = (): Record<string, string> => ({ 'Idempotency-Key'
 
 // --- where the workflow stands (uncounted reads) ---------------------------------------------
 
-export async function waitFor<T>(
+/** Polls until `accept` holds (the kit's one polling helper, a benchmark's longer deadline). */
+export const waitFor = <T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
   what: string,
-  ms = 120_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`${what}: not within ${ms} ms: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
-}
+  timeoutMs = 120_000,
+): Promise<T> => eventually(probe, accept, { timeoutMs, intervalMs: 100, what });
 
 export const readItem = async (
   bench: BenchCloud,

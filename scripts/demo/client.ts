@@ -1,6 +1,7 @@
 // Talking to a running local cloud through its public HTTP API only, as the demo's users would:
 // tokens from the local issuer, JSON calls, polling until the workflow has moved on.
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
+import { eventually, PollTimeout } from '../../test/support/poll';
 
 export class DemoError extends Error {
   override name = 'DemoError';
@@ -90,17 +91,21 @@ export function as(endpoints: LocalCloudEndpoints, token: string): Caller {
   return { call: (method, path, body, headers) => call(method, path, body, headers) };
 }
 
+/** Waits until `probe` gives a value (the test kit's polling helper, the demo's own error). */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   ms = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new DemoError(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    return (await eventually(probe, (value) => value !== undefined, {
+      timeoutMs: ms,
+      intervalMs: 200,
+      what,
+    })) as T;
+  } catch (error) {
+    if (error instanceof PollTimeout) throw new DemoError(`timed out waiting for ${what}`);
+    throw error;
   }
 }
 

@@ -2,7 +2,7 @@
 // started again on the same ports and data while one activity waits on a task token and another
 // on a timer. Figures printed (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   activityExecutionArn,
   closeAttendance,
@@ -14,18 +14,9 @@ import {
   waitForPhase,
   waitForStatus,
 } from '../integration/support/activity';
-import { api } from '../integration/support/api';
-import { startChaosCloud, type ChaosCloud } from './support';
+import { useChaosCloud, organiser } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud({ persistent: true });
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
-
-const organiser = api('organiser');
+const chaos = useChaosCloud({ persistent: true });
 
 describe('the local cloud restarted while executions wait on task tokens and timers', () => {
   it('resumes both and drives them to COMPLETED', async () => {

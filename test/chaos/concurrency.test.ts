@@ -2,7 +2,7 @@
 // `POST /activities` racing on one Idempotency-Key; 500 check-ins by 250 deputies racing, every
 // deputy twice. Figures are printed (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoDeputies } from '../../functions/shared/demo/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
@@ -21,20 +21,12 @@ import {
   politely,
   scanItems,
   queryItems,
-  startChaosCloud,
   tally,
-  type ChaosCloud,
+  useChaosCloud,
+  organiser,
 } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud();
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
-
-const organiser = api('organiser');
+useChaosCloud();
 
 describe('50 concurrent identical POST /activities with one Idempotency-Key', () => {
   it('creates 1 activity, starts 1 execution, sends 1 invitation per deputy, answers no 5xx', async () => {

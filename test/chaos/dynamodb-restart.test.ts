@@ -1,7 +1,7 @@
 // Chaos (local cloud of its own, on disk, real engines): DynamoDB Local killed (SIGKILL) while
 // an approved review dispatches its referrals, and started again on its port and data. Figures
 // printed (docs/reliability.md, "Faults").
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { keys } from '../../functions/shared/data/keys';
 import {
@@ -11,40 +11,28 @@ import {
   sleep,
   waitForStatus,
 } from '../integration/support/activity';
-import { api } from '../integration/support/api';
 import { stateMachineArn } from '../integration/support/cloud';
 import {
   activityInReview,
   executionsOf,
   referralMail,
-  startChaosCloud,
   taskFailures,
   tally,
-  type ChaosCloud,
+  useChaosCloud,
+  organiser,
+  raiser,
+  REFERRAL_DEPARTMENTS,
 } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud({ persistent: true });
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
-
-const organiser = api('organiser');
-const raiser = api({ role: 'deputy', sub: 'dep-0001' });
-const DEPARTMENTS = [
-  'dept-water',
-  'dept-education',
-  'dept-forestry',
-  'dept-planning',
-  'dept-transport',
-  'dept-health',
-];
+const chaos = useChaosCloud({ persistent: true });
 
 describe('DynamoDB Local killed during referral dispatch, then restarted', () => {
   it('retries as the definition says, a redrive completes what failed: 0 lost or duplicated', async () => {
-    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+    const { activityId, referralIds } = await activityInReview(
+      organiser,
+      raiser,
+      REFERRAL_DEPARTMENTS,
+    );
     const approved = await organiser.post(`/activities/${activityId}/review/approve`);
     expect(approved.status, approved.text).toBe(200);
     // Dispatch is under way (the approval ended the review's task): kill the table mid-step.
@@ -92,7 +80,7 @@ describe('DynamoDB Local killed during referral dispatch, then restarted', () =>
     }
     const machine = stateMachineArn('ReferralWorkflow');
     const executions = await executionsOf('ReferralWorkflow');
-    const figures = await referralMail(referralIds, DEPARTMENTS);
+    const figures = await referralMail(referralIds, REFERRAL_DEPARTMENTS);
     const activityFailures = await taskFailures([activityExecutionArn(activityId)]);
     const referralFailures = await taskFailures(
       referralIds.map((id) => executionArnOf(machine, id)),
@@ -113,7 +101,9 @@ describe('DynamoDB Local killed during referral dispatch, then restarted', () =>
     expect(activity.status).toBe('COMPLETED');
     expect(executions.map((e) => e.name).sort()).toEqual([...referralIds].sort());
     expect(executions.every((e) => e.status === 'RUNNING')).toBe(true);
-    expect(figures.perDepartment).toEqual(Object.fromEntries(DEPARTMENTS.map((d) => [d, 1])));
+    expect(figures.perDepartment).toEqual(
+      Object.fromEntries(REFERRAL_DEPARTMENTS.map((d) => [d, 1])),
+    );
     expect(figures.sentWithoutMessageId).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 // removed POST /activities/{id}/redrive runs that step again. Figures printed
 // (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   activityExecutionArn,
   describeExecution,
@@ -15,18 +15,10 @@ import {
   waitForPhase,
   waitForStatus,
 } from '../integration/support/activity';
-import { api } from '../integration/support/api';
-import { startChaosCloud, type ChaosCloud } from './support';
+import { useChaosCloud, organiser } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud();
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
+const chaos = useChaosCloud();
 
-const organiser = api('organiser');
 const openCheckInFunction = () => {
   const id = Object.keys(chaos.cloud.endpoints.functions).find((f) =>
     f.startsWith('OpenCheckInFunction'),

@@ -2,42 +2,30 @@
 // the sends, while an approved review dispatches its referrals; then SES answering with an
 // error code nobody documented (issue 12 item 5: such an answer once stopped a referral as
 // "rejected"). Figures printed (docs/reliability.md, "Faults").
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { eventually, rawItem, sleep, waitForStatus } from '../integration/support/activity';
-import { api } from '../integration/support/api';
 import { stateMachineArn } from '../integration/support/cloud';
 import { keys } from '../../functions/shared/data/keys';
 import {
   activityInReview,
   referralMail,
-  startChaosCloud,
   taskFailures,
-  type ChaosCloud,
+  useChaosCloud,
+  organiser,
+  raiser,
+  REFERRAL_DEPARTMENTS,
 } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud();
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
-
-const organiser = api('organiser');
-const raiser = api({ role: 'deputy', sub: 'dep-0001' });
-const DEPARTMENTS = [
-  'dept-water',
-  'dept-education',
-  'dept-forestry',
-  'dept-planning',
-  'dept-transport',
-  'dept-health',
-];
+const chaos = useChaosCloud();
 
 describe('SES down, then throttling half of the sends, during referral dispatch', () => {
   it('sends every referral email exactly once in the end; none marked sent without a message id', async () => {
-    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+    const { activityId, referralIds } = await activityInReview(
+      organiser,
+      raiser,
+      REFERRAL_DEPARTMENTS,
+    );
 
     await chaos.sesFaults.configure({ down: true });
     const approved = await organiser.post(`/activities/${activityId}/review/approve`);
@@ -54,13 +42,15 @@ describe('SES down, then throttling half of the sends, during referral dispatch'
       500,
     );
     await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
-    const figures = await referralMail(referralIds, DEPARTMENTS);
+    const figures = await referralMail(referralIds, REFERRAL_DEPARTMENTS);
     const machine = stateMachineArn('ReferralWorkflow');
     const failures = await taskFailures(referralIds.map((id) => executionArnOf(machine, id)));
     const { injected, forwarded } = chaos.sesFaults.stats;
 
     expect(statuses).toEqual(referralIds.map(() => 'SENT'));
-    expect(figures.perDepartment).toEqual(Object.fromEntries(DEPARTMENTS.map((d) => [d, 1])));
+    expect(figures.perDepartment).toEqual(
+      Object.fromEntries(REFERRAL_DEPARTMENTS.map((d) => [d, 1])),
+    );
     expect(figures.sentWithoutMessageId).toBe(0);
     expect(injected.SendEmail ?? 0).toBeGreaterThan(0);
     console.log(
@@ -76,8 +66,12 @@ describe('SES down, then throttling half of the sends, during referral dispatch'
 
 describe('SES answering with an error code it does not document, during referral dispatch', () => {
   it('retries it with backoff: every referral email sent exactly once, none stopped as rejected', async () => {
-    const before = (await referralMail([], DEPARTMENTS)).perDepartment;
-    const { activityId, referralIds } = await activityInReview(organiser, raiser, DEPARTMENTS);
+    const before = (await referralMail([], REFERRAL_DEPARTMENTS)).perDepartment;
+    const { activityId, referralIds } = await activityInReview(
+      organiser,
+      raiser,
+      REFERRAL_DEPARTMENTS,
+    );
     const injectedBefore = chaos.sesFaults.stats.injected.SendEmail ?? 0;
 
     // `<Code>Error</Code>`: the SDK names the error "Error", as in the attack's
@@ -96,12 +90,12 @@ describe('SES answering with an error code it does not document, during referral
       120_000,
       500,
     );
-    const after = (await referralMail(referralIds, DEPARTMENTS)).perDepartment;
+    const after = (await referralMail(referralIds, REFERRAL_DEPARTMENTS)).perDepartment;
     const injected = (chaos.sesFaults.stats.injected.SendEmail ?? 0) - injectedBefore;
 
     expect(statuses).toEqual(referralIds.map(() => 'SENT'));
-    expect(DEPARTMENTS.map((d) => (after[d] ?? 0) - (before[d] ?? 0))).toEqual(
-      DEPARTMENTS.map(() => 1),
+    expect(REFERRAL_DEPARTMENTS.map((d) => (after[d] ?? 0) - (before[d] ?? 0))).toEqual(
+      REFERRAL_DEPARTMENTS.map(() => 1),
     );
     expect(injected).toBeGreaterThan(0);
     for (const id of referralIds) {

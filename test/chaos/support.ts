@@ -18,9 +18,10 @@ import {
   type SesFaults,
 } from '../../infra/local/faults';
 import { freePort } from '../../infra/local/ports';
-import type { ApiClient, ApiResponse } from '../integration/support/api';
+import { afterAll, beforeAll } from 'vitest';
+import { api, type ApiClient, type ApiResponse } from '../integration/support/api';
 import { ddbDoc, sfnClient } from '../integration/support/aws';
-import { sleep } from '../integration/support/activity';
+import { sleep } from '../support/poll';
 import { stateMachineArn, tableName, useLocalCloud } from '../integration/support/cloud';
 
 export interface ChaosCloud {
@@ -103,6 +104,51 @@ export async function startChaosCloud(options: { persistent?: boolean } = {}): P
   };
   return chaos;
 }
+
+/**
+ * Every chaos file's opening: its own cloud, started before its tests and stopped after them.
+ * The returned object stands for the cloud started (read it inside tests and hooks).
+ */
+export function useChaosCloud(options: { persistent?: boolean } = {}): ChaosCloud {
+  let chaos: ChaosCloud | undefined;
+  beforeAll(async () => {
+    chaos = await startChaosCloud(options);
+  });
+  afterAll(async () => {
+    await chaos?.stop();
+  });
+  const started = (): ChaosCloud => {
+    if (!chaos) throw new Error('the chaos cloud is not started: read it inside a test or hook');
+    return chaos;
+  };
+  return {
+    get cloud() {
+      return started().cloud;
+    },
+    get dynamodbFaults() {
+      return started().dynamodbFaults;
+    },
+    get sesFaults() {
+      return started().sesFaults;
+    },
+    restart: () => started().restart(),
+    stop: () => started().stop(),
+  };
+}
+
+/** The organiser every chaos file drives the API as, and the deputy who raises findings. */
+export const organiser = api('organiser');
+export const raiser = api({ role: 'deputy', sub: 'dep-0001' });
+
+/** The departments the referral chaos files refer findings to, one referral each. */
+export const REFERRAL_DEPARTMENTS = [
+  'dept-water',
+  'dept-education',
+  'dept-forestry',
+  'dept-planning',
+  'dept-transport',
+  'dept-health',
+];
 
 // ---- clients that behave like real ones ---------------------------------------------------------
 

@@ -5,7 +5,7 @@
 // (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoDeputies } from '../../functions/shared/demo/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
@@ -18,17 +18,10 @@ import { api, type ApiResponse } from '../integration/support/api';
 import { ddbDoc } from '../integration/support/aws';
 import { tableName } from '../integration/support/cloud';
 import { mintToken } from '../integration/support/token';
-import { politely, pool, queryItems, startChaosCloud, tally, type ChaosCloud } from './support';
+import { politely, pool, queryItems, tally, useChaosCloud, organiser } from './support';
 
-let chaos: ChaosCloud;
-beforeAll(async () => {
-  chaos = await startChaosCloud();
-});
-afterAll(async () => {
-  await chaos?.stop();
-});
+const chaos = useChaosCloud();
 
-const organiser = api('organiser');
 const anonymous = api(null);
 
 describe('transaction conflicts on 30% of writes over 1,000 operations', () => {

@@ -13,6 +13,7 @@ import { executionArnOf } from '../../../functions/activities/view';
 import type { AuditEvent } from '../../../functions/shared/data/audit';
 import { keys } from '../../../functions/shared/data/keys';
 import type { ApiClient } from './api';
+import { eventually, sleep } from '../../support/poll';
 import { ddbDoc, sfnClient } from './aws';
 import { stateMachineArn, tableName } from './cloud';
 
@@ -23,25 +24,8 @@ export const inSeconds = (seconds: number): string =>
 export const inDays = (days: number): string =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until `accept` holds for its value; throws with the last value after `ms`. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  ms = 30_000,
-  intervalMs = 150,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > until) {
-      throw new Error(`condition not met within ${ms} ms: ${JSON.stringify(value)}`);
-    }
-    await sleep(intervalMs);
-  }
-}
+// The kit's one polling helper, re-exported where the integration and chaos files import it.
+export { eventually, sleep };
 
 export interface ActivityJson {
   id: string;

@@ -4,6 +4,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readSentMail, type SentMail } from '../../../infra/local/ses';
+import { eventually } from '../../support/poll';
 import { localCloud } from './cloud';
 
 export type { SentMail };
@@ -37,15 +38,8 @@ export function sentMail(since?: number): Promise<SentMail[]> {
 }
 
 /** Polls until the predicate holds over the sent mail (work may still be under way). */
-export async function waitForMail(
+export const waitForMail = (
   predicate: (mail: SentMail[]) => boolean,
   timeoutMs = 10_000,
-): Promise<SentMail[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const mail = await sentMail();
-    if (predicate(mail)) return mail;
-    if (Date.now() > until) throw new Error(`mail did not arrive within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+): Promise<SentMail[]> =>
+  eventually(() => sentMail(), predicate, { timeoutMs, intervalMs: 100, what: 'mail' });

@@ -2,23 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { HttpEvent } from '../../../functions/shared/http/types.js';
 
-export const TABLE = 'LiandongTable';
-export const STATE_MACHINE_ARN =
-  'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
-
-/** Environment every handler test sets before importing a handler (parsed at module load). */
-export const setTestEnv = () => {
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
-    ACTIVITY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
-    SENDER_EMAIL: 'noreply@liandong.example.org',
-    SES_CONFIGURATION_SET: 'LiandongMail',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_REGION: 'ap-east-1',
-  });
-};
+export { setTestEnv, STATE_MACHINE_ARN, TABLE } from '../../support/env';
 
 export const lambdaContext = (remainingMs = 60_000): Context =>
   ({

@@ -27,13 +27,10 @@ import {
   setTestEnv,
 } from '../helpers.js';
 
-vi.hoisted(() => {
+await vi.hoisted(async () => {
   // Handlers parse their environment at import time.
-  process.env.TABLE_NAME = 'LiandongTable';
-  process.env.ACTIVITY_STATE_MACHINE_ARN =
-    'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv();
 });
 
 const { handler } = await import('../../../../functions/activities/create-activity.js');

@@ -5,12 +5,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
-vi.hoisted(() => {
-  process.env.TABLE_NAME = 'LiandongTable';
-  process.env.ACTIVITY_STATE_MACHINE_ARN =
-    'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+await vi.hoisted(async () => {
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv();
 });
 
 const { handler } = await import('../../../../functions/activities/get-activity.js');

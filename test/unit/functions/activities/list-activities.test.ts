@@ -8,7 +8,7 @@ import {
 import { keys } from '../../../../functions/shared/data/keys';
 import { ForbiddenError, ValidationError } from '../../../../functions/shared/errors';
 import type { Caller } from '../../../../functions/shared/http/auth';
-import { indexTable } from '../audit/index-table';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
 const organiser: Caller = { sub: 'org-1', roles: ['organiser'], deputyId: 'org-1' };
 const wenchong: Caller = {
@@ -75,11 +75,11 @@ const seeds: Seed[] = [
   { id: 'A7', status: 'IN_REVIEW', startsAt: '2026-07-10T00:00:00Z' }, // token not stored yet
 ];
 
-let table: ReturnType<typeof indexTable> | undefined;
+let table: ReturnType<typeof fakeTable> | undefined;
 afterEach(() => table?.doc.restore());
 
 const deps = () => {
-  table = indexTable(seeds.map(activity));
+  table = fakeTable(seeds.map(activity));
   return { db: table.db, tableName: 'T' };
 };
 

@@ -27,15 +27,13 @@ import { renderInvitationEmail } from '../../../../functions/shared/email/invita
 import { TransientError } from '../../../../functions/shared/errors.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
-vi.hoisted(() => {
-  process.env.TABLE_NAME = 'LiandongTable';
-  process.env.SENDER_EMAIL = 'noreply@liandong.example.org';
-  process.env.SES_CONFIGURATION_SET = 'LiandongMail';
-  process.env.LINK_SIGNING_SECRET_ARN =
-    'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-abcdef';
-  process.env.PUBLIC_BASE_URL = 'https://liandong.example.org';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+await vi.hoisted(async () => {
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv({
+    LINK_SIGNING_SECRET_ARN:
+      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-abcdef',
+    PUBLIC_BASE_URL: 'https://liandong.example.org',
+  });
 });
 
 const { handler } = await import('../../../../functions/activity-workflow/send-invitations.js');

@@ -10,17 +10,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 import { activityItem, ID, invitationItem, SECRET } from './fixtures.js';
-import { fakeTable } from './table.js';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'LiandongTable',
+await vi.hoisted(async () => {
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv({
     CHECK_IN_CODE_SECRET_ARN:
       'arn:aws:secretsmanager:ap-east-1:000000000000:secret:CheckInCodeKey-unit',
     LINK_SIGNING_SECRET_ARN:
       'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-unit',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
 });
 
@@ -211,7 +209,7 @@ describe('GET /activities/{id}/check-in/qr and GET /check-in/{code}', () => {
     expect(result.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(result.text).not.toContain('<script>alert(1)');
     expect(result.headers['content-security-policy']).toMatch(/script-src 'nonce-/);
-    expect(table.transactions()).toBe(0);
+    expect(table.transactions().length).toBe(0);
   });
 
   it('400 for an invalid code, 410 for an expired one', async () => {

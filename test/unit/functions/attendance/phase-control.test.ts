@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { endHumanStep } from '../../../../functions/shared/workflow/phase-control.js';
 import { activityItem, ID, NOW, TABLE } from './fixtures.js';
-import { fakeTable } from './table.js';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
 const table = fakeTable();
 const sfnMock = mockClient(SFNClient);

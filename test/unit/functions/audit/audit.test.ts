@@ -14,7 +14,7 @@ import {
 } from '../../../../functions/shared/data/audit';
 import { ValidationError, ForbiddenError } from '../../../../functions/shared/errors';
 import type { Caller } from '../../../../functions/shared/http/auth';
-import { indexTable } from './index-table';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
 const activity = (id: string, street: string, type = 'THEMATIC_RESEARCH', organiserId = 'org-1') =>
   ({
@@ -96,7 +96,7 @@ describe('listing entries', () => {
 });
 
 describe('GET /audit/activities (domain)', () => {
-  let table: ReturnType<typeof indexTable> | undefined;
+  let table: ReturnType<typeof fakeTable> | undefined;
   afterEach(() => table?.doc.restore());
 
   const seed = () => {
@@ -119,7 +119,7 @@ describe('GET /audit/activities (domain)', () => {
       { pk: 'REFERRAL#R1', sk: 'REFERRAL', status: 'SENT' },
       { pk: 'REFERRAL#R2', sk: 'REFERRAL', status: 'RESOLVED' },
     ];
-    table = indexTable(items);
+    table = fakeTable(items);
     return { db: table.db, tableName: 'T', now: () => new Date('2026-08-01T00:00:00.000Z') };
   };
 
@@ -334,7 +334,7 @@ describe('chain verification against the head', () => {
       ...events.map((event) => ({ ...keys.auditEvent('ACTIVITY#A1', event.seq), ...event })),
     ];
     // The head was read at seq 3; the workflow has appended seq 4 (with the head) since.
-    const live = indexTable(stored(headOf(events)));
+    const live = fakeTable(stored(headOf(events)));
     const stream = {
       kind: 'activity' as const,
       id: 'A1',
@@ -349,7 +349,7 @@ describe('chain verification against the head', () => {
       live.doc.restore();
     }
     // A trailing event the head never took is still reported.
-    const forged = indexTable(stored(headOf(events.slice(0, 3))));
+    const forged = fakeTable(stored(headOf(events.slice(0, 3))));
     try {
       const result = await verifyTrail({ db: forged.db, tableName: 'T' }, stream);
       expect(result).toMatchObject({ ok: false, firstBroken: { reason: 'head-mismatch' } });

@@ -13,7 +13,7 @@ import {
   type CheckpointPayload,
 } from '../../../../functions/shared/data/checkpoints';
 import { keys } from '../../../../functions/shared/data/keys';
-import { indexTable } from './index-table';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const STREAM = 'ACTIVITY#a';
@@ -67,7 +67,7 @@ const pointer = {
 };
 
 const check = (items: object[], stream: readonly AuditEvent[]) =>
-  checkAgainstCheckpoint({ db: indexTable(items).db, tableName: 'T' }, STREAM, stream, publicKey);
+  checkAgainstCheckpoint({ db: fakeTable(items).db, tableName: 'T' }, STREAM, stream, publicKey);
 
 describe('checkAgainstCheckpoint', () => {
   it('names the checkpoint, signed and matching', async () => {

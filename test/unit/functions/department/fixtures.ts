@@ -11,8 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
-import { fakeTable } from '../attendance/table';
-import { httpEvent, lambdaContext, TABLE } from '../helpers';
+import { fakeTable } from '../../../support/dynamodb-fake';
+import { httpEvent, lambdaContext, setTestEnv, TABLE } from '../helpers';
 
 export const SIGNING_KEY = 'unit-test-signing-key-0123456789abcdef';
 export const ACTIVITY_ID = '01JCZ8Q0000000000000000001';
@@ -25,18 +25,12 @@ export const REFERRAL_STATE_MACHINE_ARN =
 export const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
 /** Environment of the page and API handlers (set before importing them). */
-export const setPageEnv = () => {
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
+export const setPageEnv = () =>
+  setTestEnv({
     LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkKey',
     REFERRAL_STATE_MACHINE_ARN:
       'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_REGION: 'ap-east-1',
   });
-};
 
 export const referralTable = () => {
   const table = fakeTable();

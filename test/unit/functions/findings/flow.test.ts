@@ -16,25 +16,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { referralIdOf } from '../../../../functions/findings/model.js';
 import { httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
-import { fakeTable } from './fake-table.js';
+import { fakeTable } from '../../../support/dynamodb-fake';
 
 const REFERRAL_SM =
   'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine';
 
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'LiandongTable',
-    ACTIVITY_STATE_MACHINE_ARN:
-      'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine',
+await vi.hoisted(async () => {
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv({
     REFERRAL_STATE_MACHINE_ARN:
       'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
-    SENDER_EMAIL: 'noreply@liandong.example.org',
-    SES_CONFIGURATION_SET: 'LiandongMail',
     RESIDENT_LOOKUP_SECRET_ARN:
       'arn:aws:secretsmanager:ap-east-1:000000000000:secret:ResidentLookupKey',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
   });
 });
 

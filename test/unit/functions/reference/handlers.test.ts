@@ -17,12 +17,9 @@ import { demoSeedItems } from '../../../../functions/shared/demo/seed.js';
 import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
-vi.hoisted(() => {
-  process.env.TABLE_NAME = 'LiandongTable';
-  process.env.SENDER_EMAIL = 'noreply@liandong.example.org';
-  process.env.SES_CONFIGURATION_SET = 'LiandongMail';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+await vi.hoisted(async () => {
+  const { setTestEnv } = await import('../../../support/env');
+  setTestEnv();
 });
 
 const { handler: read } = await import('../../../../functions/reference/read-reference.js');

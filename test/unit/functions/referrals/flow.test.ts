@@ -21,7 +21,7 @@ import {
 } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { deadlineConfig } from '../../../../functions/shared/domain/deadlines';
-import { fakeTable, keyOf } from '../findings/fake-table';
+import { fakeTable, keyOf } from '../../../support/dynamodb-fake';
 
 const TABLE = 'LiandongTable';
 const ACTIVITY = '01J0000000AAAAAAAAAAAAAAAA';
