@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { getReferrals } from '../findings/store.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import {
@@ -20,6 +19,7 @@ import { findResidentFindings } from './domain.js';
 import { residentFindingsEnvSchema } from './env.js';
 import { personQueryBodySchema, type PersonQueryBody } from './schemas.js';
 import { residentFindingView } from './views.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 const env = parseEnv(residentFindingsEnvSchema);
 

@@ -1,5 +1,6 @@
 import type { SESClient } from '@aws-sdk/client-ses';
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { sendTaskSuccess } from '../shared/workflow/task-token.js';
 import {
   BatchGetCommand,
   GetCommand,
@@ -51,16 +52,8 @@ import {
 import {
   addOutcome,
   CLOSED_STATUSES,
-  RATINGS,
-  roundOf,
   WITH_DEPARTMENT,
-  type FeedbackRecord,
-  type Rating,
-  type ReferralOutcome,
   type ReferralOutcomeCounts,
-  type ReferralRecord,
-  type ReminderRecord,
-  type SentEmailRecord,
 } from './model.js';
 import type {
   AwaitReferralInput,
@@ -68,6 +61,16 @@ import type {
   RecordReferralFailureInput,
 } from './schemas.js';
 import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
+import {
+  RATINGS,
+  roundOf,
+  type FeedbackRecord,
+  type Rating,
+  type ReferralOutcome,
+  type ReferralItem,
+  type ReminderRecord,
+  type SentEmailRecord,
+} from '../shared/data/referrals.js';
 
 /** Actor of audit events written by workflow steps. */
 export const WORKFLOW_ACTOR = 'workflow';
@@ -99,7 +102,7 @@ const clock = (deps: ReferralDeps) => (deps.now ?? (() => new Date()))();
 export const loadReferral = async (
   deps: ReferralDeps,
   referralId: string,
-): Promise<ReferralRecord> => {
+): Promise<ReferralItem> => {
   const { Item } = await deps.db.send(
     new GetCommand({
       TableName: deps.tableName,
@@ -108,7 +111,7 @@ export const loadReferral = async (
     }),
   );
   if (!Item) throw new NotFoundError(`Referral ${referralId} not found`);
-  return Item as ReferralRecord;
+  return Item as ReferralItem;
 };
 
 const getOne = async <T>(deps: ReferralDeps, key: { pk: string; sk: string }) => {
@@ -118,9 +121,9 @@ const getOne = async <T>(deps: ReferralDeps, key: { pk: string; sk: string }) =>
   return Item as T | undefined;
 };
 
-const isClosed = (referral: ReferralRecord) => CLOSED_STATUSES.includes(referral.status);
+const isClosed = (referral: ReferralItem) => CLOSED_STATUSES.includes(referral.status);
 
-const assertOpen = (referral: ReferralRecord) => {
+const assertOpen = (referral: ReferralItem) => {
   if (isClosed(referral)) throw new ConflictError(`Referral ${referral.id} is ${referral.status}`);
   // The dispatch step marks the referral DISPATCHED before it starts this execution; APPROVED
   // here means a start without its mark (an older dispatch step), which passes once the mark
@@ -142,7 +145,7 @@ type TransactItem = ReturnType<typeof appendAuditEvent>['items'][number];
  */
 export const referralChange = (
   deps: ReferralDeps,
-  referral: ReferralRecord,
+  referral: ReferralItem,
   change: HeadChange,
   event: Omit<AuditEventContent, 'at' | 'actor'>,
   at: string,
@@ -212,7 +215,7 @@ const getFindings = async (
 
 const loadContext = async (
   deps: ReferralDeps,
-  referral: ReferralRecord,
+  referral: ReferralItem,
   withFindings = true,
 ): Promise<ReferralContext> => {
   const [activity, department, committee, findings] = await Promise.all([
@@ -236,7 +239,7 @@ const safeAddresses = (addresses: readonly string[] | undefined): string[] => [
   ...new Set((addresses ?? []).map((a) => a.trim()).filter(isSafeEmailAddress)),
 ];
 
-const departmentAddresses = (context: ReferralContext, referral: ReferralRecord): string[] => {
+const departmentAddresses = (context: ReferralContext, referral: ReferralItem): string[] => {
   const addresses = safeAddresses(context.department?.emails);
   if (!context.department || addresses.length === 0) {
     // Nothing can be sent: a person must fix the department's data, then redrive.
@@ -259,7 +262,7 @@ export interface DeadlineDeps {
 const recheckOf = (deps: DeadlineDeps) => deps.recheckSeconds ?? 7 * DAY_SECONDS;
 
 /** The due instant of the current round (dispatch + statutory limit when none was set). */
-export const dueOf = (referral: ReferralRecord, config: DeadlineConfig): Date =>
+export const dueOf = (referral: ReferralItem, config: DeadlineConfig): Date =>
   dueInstantOf(
     referral,
     addDays(new Date(referral.dispatchedAt ?? referral.createdAt), config.statutoryLimitDays),
@@ -267,7 +270,7 @@ export const dueOf = (referral: ReferralRecord, config: DeadlineConfig): Date =>
 
 const dueKey = (due: Date) => String(Math.floor(due.getTime() / 1000));
 
-const planFor = (referral: ReferralRecord, deps: DeadlineDeps, now: Date) => {
+const planFor = (referral: ReferralItem, deps: DeadlineDeps, now: Date) => {
   const round = roundOf(referral);
   const due = dueOf(referral, deps.config);
   const key = dueKey(due);
@@ -291,7 +294,7 @@ const planFor = (referral: ReferralRecord, deps: DeadlineDeps, now: Date) => {
 
 /** Seconds until CheckDeadlines must run: at once when something is due now. */
 export const secondsUntilCheckpoint = (
-  referral: ReferralRecord,
+  referral: ReferralItem,
   deps: DeadlineDeps,
   now: Date,
 ): number => {
@@ -400,7 +403,7 @@ export const sendReferralEmail = async (
       ),
     );
     deps.logger?.info('Referral emailed', { round, sentNow, recipients: to.length });
-    const updated: ReferralRecord = { ...referral, status: 'SENT', round, sent };
+    const updated: ReferralItem = { ...referral, status: 'SENT', round, sent };
     return { referralId, secondsUntilCheckpoint: secondsUntilCheckpoint(updated, deps, now) };
   });
 
@@ -422,15 +425,12 @@ export interface AwaitReferralDeps extends ReferralDeps, DeadlineDeps {
  * CheckDeadlines ran) it signalled a token that was already dead, so the new wait must pick the
  * outcome up itself or it would wait for a signal that never comes.
  */
-export const outcomeAlreadyGiven = (referral: ReferralRecord): string | undefined => {
+export const outcomeAlreadyGiven = (referral: ReferralItem): string | undefined => {
   if (referral.committeeClosure) return 'CLOSED_BY_COMMITTEE';
   if (referral.status === 'REPLIED') return 'REPLIED';
   if (referral.status === 'RETURNED') return 'RETURNED';
   return undefined;
 };
-
-/** Errors of SendTaskSuccess that mean the step was already ended by someone else. */
-const TASK_ALREADY_ENDED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 export const awaitReferral = async (
   deps: AwaitReferralDeps,
@@ -480,16 +480,9 @@ export const awaitReferral = async (
   const latest = await loadReferral(deps, input.referralId);
   const outcome = outcomeAlreadyGiven(latest);
   if (outcome) {
-    try {
-      await deps.sfn.send(
-        new SendTaskSuccessCommand({
-          taskToken: input.taskToken,
-          output: JSON.stringify({ outcome }),
-        }),
-      );
+    // `false`: the task was already ended by someone else, which is what was wanted.
+    if (await sendTaskSuccess(deps, input.taskToken, { outcome })) {
       deps.logger?.info('Outcome given between waits; wait ended at once', { outcome });
-    } catch (error) {
-      if (!TASK_ALREADY_ENDED.has((error as Error).name)) throw error;
     }
   }
   return {};
@@ -951,7 +944,7 @@ export const closeReferral = async (
  */
 const settleDuty = async (
   deps: ReferralDeps,
-  closed: ReferralRecord,
+  closed: ReferralItem,
   known?: ActivityItem,
 ): Promise<void> => {
   const activity = known ?? (await getActivity(deps, closed.activityId));
