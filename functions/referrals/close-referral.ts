@@ -4,7 +4,7 @@ import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
-import { closeReferral } from './domain.js';
+import { closeReferral } from './states/close.js';
 import { closeReferralEnvSchema } from './env.js';
 import { closeReferralInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';
