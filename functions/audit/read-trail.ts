@@ -36,14 +36,6 @@ const checkpointKey = (): Promise<KeyObject> => {
   return publicKey;
 };
 
-/** The routes this function serves (infra/constructs/audit-api.ts adds them). */
-export const TRAIL_ROUTES = [
-  '/audit/activities/{activityId}/trail',
-  '/audit/activities/{activityId}/verify',
-  '/audit/referrals/{referralId}/trail',
-  '/audit/referrals/{referralId}/verify',
-] as const;
-
 const pathOf = (event: HttpEvent): string => {
   const [, path = ''] = (event.routeKey ?? '').split(' ');
   return path;

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { demoSeedItems } from './seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
 import { localCode, synthArgs } from './code';

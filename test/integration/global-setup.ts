@@ -9,7 +9,7 @@ import {
   type LocalCloudEndpoints,
 } from '../../infra/local/cloud';
 import { templatePath } from '../../infra/local/template';
-import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { demoSeedItems } from '../../infra/local/seed';
 import { localCode, synthArgs } from '../../infra/local/code';
 
 declare module 'vitest' {
