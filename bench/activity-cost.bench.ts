@@ -9,7 +9,7 @@
 //
 //   npx tsx bench/activity-cost.bench.ts                       (sizes 10/10, 200/150, 1000/1000, + 10 departments)
 //   npx tsx bench/activity-cost.bench.ts --sizes 10x10,200x150 (a subset; NxM = N deputies, M findings)
-import { DEMO_COMMITTEE_IDS } from '../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS } from '../infra/local/seed';
 import { keys } from '../functions/shared/data/keys';
 import type { FunctionTally } from '../infra/local/meter';
 import {

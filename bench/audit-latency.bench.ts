@@ -19,7 +19,7 @@ import type {
   ReferralStatsItem,
 } from '../functions/audit-stats/items';
 import { rollupItem } from '../functions/audit-stats/rollups';
-import { demoDeputies, demoSeedItems } from '../functions/shared/demo/seed';
+import { demoDeputies, demoSeedItems } from '../infra/local/seed';
 import { STREETS, type Street } from '../functions/shared/domain/reference';
 import {
   benchOrganisers,

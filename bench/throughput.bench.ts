@@ -11,7 +11,7 @@
 // and with the throttle off (what the engines themselves sustain).
 import { spawn } from 'node:child_process';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DEMO_COMMITTEE_IDS } from '../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS } from '../infra/local/seed';
 import { freePort } from '../infra/local/ports';
 import {
   deputyIds,

@@ -25,7 +25,7 @@ import {
   type ActivityType,
   type Street,
 } from '../../functions/shared/domain/reference';
-import { DEMO_DEPARTMENT_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPARTMENT_IDS } from '../../infra/local/seed';
 import { newId } from '../../functions/shared/ids';
 
 export type Item = Record<string, unknown>;

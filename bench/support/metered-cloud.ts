@@ -11,7 +11,7 @@ import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-s
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { executionArnOf } from '../../functions/activities/view';
 import { keys } from '../../functions/shared/data/keys';
-import { demoDeputies, demoSeedItems, DEMO_DEPUTY_COUNT } from '../../functions/shared/demo/seed';
+import { demoDeputies, demoSeedItems, DEMO_DEPUTY_COUNT } from '../../infra/local/seed';
 import type { MintOptions } from '../../infra/local/api/issuer';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';

@@ -21,12 +21,11 @@ import {
 import { routeFinding } from '../shared/domain/routing.js';
 import { ConcurrentModificationError, ConflictError, TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
-import type { FindingItem, ReferralItem } from '../findings/model.js';
+import type { FindingItem } from '../findings/model.js';
 import {
   SEAL_ALGORITHM,
   changeActivity,
   getActiveFlags,
-  getReferrals,
   hasStatus,
   listFindingAuditRecords,
   listFindings,
@@ -44,6 +43,7 @@ import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
 import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
 import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
 export interface StepDeps {
   db: DynamoDBDocumentClient;

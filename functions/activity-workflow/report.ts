@@ -1,4 +1,5 @@
-import type { FindingItem, ReferralItem } from '../findings/model.js';
+import type { FindingItem } from '../findings/model.js';
+import { type ReferralItem } from '../shared/data/referrals.js';
 
 /**
  * Attendance statistics as CloseAttendance stores them (`personTimesByLevel`,

@@ -4,8 +4,8 @@ import type { ReferralFactsSource } from '../audit-stats/items.js';
 import { keys } from '../shared/data/keys.js';
 import { chunk } from '../shared/data/transact.js';
 import { NotFoundError, TransientError } from '../shared/errors.js';
-import { getReferrals } from '../findings/store.js';
 import { buildReportView, type ReportView, type ReportViewInput } from './model.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 /**
  * Reads what the report shows, by key only: the activity (already read by the caller), its

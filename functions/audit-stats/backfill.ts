@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import { KEY_ATTRIBUTES, keys, type PrimaryKey } from '../shared/data/keys.js';
-import { getReferrals, listFindings, type ActivityExtras } from '../findings/store.js';
+import { listFindings, type ActivityExtras } from '../findings/store.js';
 import { getActivity, listInvitations } from '../shared/data/activities.js';
 import { recordDutyOfActivity } from './duty.js';
 import type { ActivityStatsItem, ReferralFactsSource, ReferralStatsItem } from './items.js';
@@ -17,6 +17,7 @@ import {
   type Rollup,
 } from './rollups.js';
 import { queryAll, type ReadDeps } from './store.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 /**
  * The backfill of the statistics rollups (scripts/backfill-stats-rollups.ts) for a table that

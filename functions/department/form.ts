@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { HttpEvent } from '../shared/http/types.js';
 import { bodyText, parseFormUrlEncoded, refuseIllFormed } from '../shared/http/well-formed.js';
 import type { DepartmentInput } from './respond.js';
-import { RATINGS, REPLY_RESULTS, type Rating } from './referral.js';
+import { RATINGS, REPLY_RESULTS, type Rating } from '../shared/data/referrals.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**

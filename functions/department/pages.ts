@@ -6,8 +6,9 @@ import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { InvalidLinkReason } from '../shared/links.js';
 import type { RatingPageModel } from './rate.js';
-import type { DepartmentAction, Rating, RatingProgress, ReplyResult } from './referral.js';
+import type { DepartmentAction, RatingProgress } from './referral.js';
 import type { ResponsePageModel } from './respond.js';
+import { type Rating, type ReplyResult } from '../shared/data/referrals.js';
 
 /**
  * Server-rendered pages of the referral workflow, opened from emailed links: the department's

@@ -11,19 +11,21 @@ import {
   endPendingStep,
   getFindings,
   getItem,
-  getReferralState,
   isRatable,
   queryAll,
   ratingProgress,
-  roundOf,
   type Deps,
   type RatingProgress,
-  type Rating,
   type RatingItem,
-  type ReferralState,
-  type ReplyResult,
 } from './referral.js';
 import type { StaleReason } from './respond.js';
+import {
+  getReferral,
+  roundOf,
+  type Rating,
+  type ReferralItem,
+  type ReplyResult,
+} from '../shared/data/referrals.js';
 
 /**
  * The rating page of whoever raised a finding: the department's reply and a form to rate it.
@@ -52,14 +54,14 @@ export type RateOutcome =
   | { kind: 'ALREADY' }
   | { kind: 'CLOSED' };
 
-const isCurrent = (referral: ReferralState, link: LinkRecord) =>
+const isCurrent = (referral: ReferralItem, link: LinkRecord) =>
   roundOf(referral) === link.round && referral.id === link.referralId && !!link.raiserRef;
 
 export const ratingPage = async (
   deps: Deps,
   link: LinkRecord,
 ): Promise<RatingPageModel | StaleReason> => {
-  const referral = await getReferralState(deps, link.referralId);
+  const referral = await getReferral(deps, link.referralId);
   if (!referral) return 'NOT_FOUND';
   if (!isCurrent(referral, link)) return 'MOVED_ON';
   const round = roundOf(referral);
@@ -107,7 +109,7 @@ export const rate = async (
 ): Promise<RateOutcome | StaleReason> => {
   const raiserRef = link.raiserRef;
   for (let attempt = 1; ; attempt++) {
-    const referral = await getReferralState(deps, link.referralId);
+    const referral = await getReferral(deps, link.referralId);
     if (!referral) return 'NOT_FOUND';
     if (!isCurrent(referral, link) || !raiserRef) return 'MOVED_ON';
     const round = roundOf(referral);
@@ -167,7 +169,7 @@ export const rate = async (
 /** `NOT_SATISFIED` at once (before any reopening), `RATED` when all raisers have rated. */
 const ratingOutcome = async (
   deps: Deps,
-  referral: ReferralState,
+  referral: ReferralItem,
   round: number,
   rating: Rating,
 ): Promise<'NOT_SATISFIED' | 'RATED' | undefined> => {

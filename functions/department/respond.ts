@@ -13,17 +13,19 @@ import {
   endPendingStep,
   getFindings,
   getItem,
-  getReferralState,
   queryAll,
   ratingProgress,
-  roundOf,
   type DepartmentAction,
   type RatingProgress,
   type Deps,
-  type ReferralState,
-  type ReplyResult,
   type ResponseItem,
 } from './referral.js';
+import {
+  getReferral,
+  roundOf,
+  type ReferralItem,
+  type ReplyResult,
+} from '../shared/data/referrals.js';
 
 /**
  * The department's side of a referral: what its response page shows (reads only) and the
@@ -100,10 +102,10 @@ const markerKey = (referralId: string, round: number, input: DepartmentInput) =>
   );
 
 /** The link belongs to the referral's current round (a re-routed or reopened referral has moved on). */
-const isCurrent = (referral: ReferralState, link: LinkRecord) =>
+const isCurrent = (referral: ReferralItem, link: LinkRecord) =>
   roundOf(referral) === link.round && referral.id === link.referralId;
 
-const isAwaiting = (referral: ReferralState) =>
+const isAwaiting = (referral: ReferralItem) =>
   (AWAITING_DEPARTMENT as readonly string[]).includes(referral.status) &&
   !referral.committeeClosure;
 
@@ -112,7 +114,7 @@ export const responsePage = async (
   deps: Deps,
   link: LinkRecord,
 ): Promise<ResponsePageModel | StaleReason> => {
-  const referral = await getReferralState(deps, link.referralId);
+  const referral = await getReferral(deps, link.referralId);
   if (!referral) return 'NOT_FOUND';
   if (!isCurrent(referral, link)) return 'MOVED_ON';
   const round = roundOf(referral);
@@ -177,7 +179,7 @@ export const responsePage = async (
 
 /** What one action changes on the referral, and what its audit event says. */
 const changeOf = (
-  referral: ReferralState,
+  referral: ReferralItem,
   input: DepartmentInput,
   at: string,
   round: number,
@@ -243,7 +245,7 @@ export const respond = async (
   input: DepartmentInput,
 ): Promise<RespondOutcome | StaleReason> => {
   for (let attempt = 1; ; attempt++) {
-    const referral = await getReferralState(deps, link.referralId);
+    const referral = await getReferral(deps, link.referralId);
     if (!referral) return 'NOT_FOUND';
     if (!isCurrent(referral, link)) return 'MOVED_ON';
     const round = roundOf(referral);

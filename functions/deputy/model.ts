@@ -5,7 +5,7 @@ import {
   type InvitationRecord,
 } from '../activities/view.js';
 import type { UnannouncedVisits } from '../activities/schemas.js';
-import { getItem, roundOf, type RatingItem, type ReferralState } from '../department/referral.js';
+import { getItem, type RatingItem } from '../department/referral.js';
 import type { FindingItem } from '../findings/model.js';
 import { listFindings } from '../findings/store.js';
 import { getActivity, getInvitation } from '../shared/data/activities.js';
@@ -14,6 +14,7 @@ import { keys } from '../shared/data/keys.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
 import { newId } from '../shared/ids.js';
 import type { DeputyLinkRecord } from '../shared/links.js';
+import { roundOf, type ReferralItem } from '../shared/data/referrals.js';
 
 /**
  * What a deputy's activity page shows (reads only): the activity with its type's fields, the
@@ -134,7 +135,7 @@ const outcomeOf = async (
   if (!referralId || decision?.type === 'ANSWER_DIRECTLY' || decision?.type === 'NO_ACTION') {
     return base;
   }
-  const referral = await getItem<ReferralState & { feedback?: FeedbackWithLinks }>(
+  const referral = await getItem<ReferralItem & { feedback?: FeedbackWithLinks }>(
     deps,
     keys.referral(referralId),
   );

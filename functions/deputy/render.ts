@@ -1,6 +1,5 @@
 import escapeHtml from 'escape-html';
 import { RATING_TEXT, REFERRAL_STATUS_TEXT, RESULT_TEXT, renderPage } from '../department/pages.js';
-import type { Rating, ReplyResult } from '../department/referral.js';
 import { formatDueDate } from '../shared/domain/deadlines.js';
 import { activityDetailRows } from '../shared/domain/activity-details.js';
 import { LETTERHEAD } from '../shared/domain/letterhead.js';
@@ -8,6 +7,7 @@ import { ACTIVITY_TYPES, FINDING_CATEGORIES, STREETS } from '../shared/domain/re
 import type { HttpResult } from '../shared/http/types.js';
 import type { ActionOutcome, RefusalReason } from './actions.js';
 import type { DeputyActivityModel, DeputyFinding } from './model.js';
+import { type Rating, type ReplyResult } from '../shared/data/referrals.js';
 
 /**
  * The deputy's pages (issue 14): server-rendered, Chinese first with English beside it, no

@@ -1,6 +1,7 @@
+import type { ReferralItem } from '../shared/data/referrals.js';
 import { createHash } from 'node:crypto';
 import type { FindingCategory, Street } from '../shared/domain/reference.js';
-import type { ListingKey, OwnershipKey, PrimaryKey } from '../shared/data/keys.js';
+import type { ListingKey, PrimaryKey } from '../shared/data/keys.js';
 
 /** Kinds of finding (问题 / 意见建议 / 检查问题 / 解答咨询). */
 export const FINDING_KINDS = ['PROBLEM', 'SUGGESTION', 'INSPECTION_ISSUE', 'CONSULTATION'] as const;
@@ -82,34 +83,6 @@ export interface FindingItem extends PrimaryKey {
 
 /** A finding with its resident erasure listing key while erasure is pending. */
 export type FindingRecord = FindingItem & Partial<ListingKey>;
-
-export const REFERRAL_STATUSES = ['DRAFT', 'APPROVED', 'DISPATCHED'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-
-/**
- * `pk=REFERRAL#<id> sk=REFERRAL`, ownership GSI `ACTIVITY#<activityId>` / `REFERRAL#<departmentId>`.
- * While the activity is under review its changes are audited on the activity's chain; from
- * dispatch on the referral is the head of its own stream (`auditSeq` starts at 0).
- */
-export interface ReferralItem extends PrimaryKey, OwnershipKey {
-  entity: 'REFERRAL';
-  id: string;
-  activityId: string;
-  departmentId: string;
-  findingIds: string[];
-  committeeId?: string;
-  /** `YYYY-MM-DD`: the day the department must have answered by. */
-  dueDate?: string;
-  status: ReferralStatus;
-  createdAt: string;
-  updatedAt: string;
-  approvedAt?: string;
-  approvedBy?: string;
-  executionArn?: string;
-  dispatchedAt?: string;
-  auditSeq: number;
-  auditHash: string;
-}
 
 // Crockford base32, as ids.ts: referral ids have the shape of every other id.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

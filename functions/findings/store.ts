@@ -17,7 +17,7 @@ import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/t
 import { ForbiddenError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { streetOfClaim } from '../activities/domain.js';
-import type { FindingItem, ReferralItem } from './model.js';
+import type { FindingItem } from './model.js';
 
 export type { Store };
 
@@ -121,32 +121,6 @@ export const sealDigest = (records: readonly Record<string, unknown>[]): string 
 export const SEAL_ALGORITHM = 'SHA-256 over the canonical JSON array of the records in key order';
 
 const BATCH_GET_LIMIT = 100;
-
-/** Referrals by id, strongly consistent; unknown ids are absent from the map. */
-export const getReferrals = async (
-  { db, tableName }: Store,
-  ids: readonly string[],
-): Promise<Map<string, ReferralItem>> => {
-  const found = new Map<string, ReferralItem>();
-  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys.referral(id) }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > 5) throw new TransientError('DynamoDB left referral reads unprocessed');
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: requestKeys, ConsistentRead: true } },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const referral = item as ReferralItem;
-        found.set(referral.id, referral);
-      }
-      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
-};
 
 export interface ActivityChange {
   actor: string;

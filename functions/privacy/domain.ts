@@ -11,7 +11,6 @@ import {
 } from '../findings/resident.js';
 import {
   changeActivity,
-  getReferrals,
   listFindings,
   queryAll,
   type ActivityRecord,
@@ -26,6 +25,7 @@ import type { DomainLogger } from '../shared/observability.js';
 import { addRetention, retentionStartOf, type Retention } from './retention.js';
 import { loadActivity } from '../shared/data/activities.js';
 import { withConflictRetry } from '../shared/data/transact.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 export interface PrivacyDeps extends Store {
   now?: () => Date;

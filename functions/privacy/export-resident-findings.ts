@@ -1,7 +1,7 @@
-import { getReferrals } from '../findings/store.js';
 import { jsonResponse } from '../shared/http/index.js';
 import { residentQueryDeps, residentQueryRoute } from './resident-query.js';
 import { residentFindingView } from './views.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 /**
  * `POST /residents/findings/export` (organiser, in scope): a person's findings with their

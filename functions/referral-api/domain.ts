@@ -2,16 +2,11 @@ import {
   endPendingStep,
   clock,
   getItem,
-  getReferralState,
   queryAll,
-  roundOf,
   AWAITING_DEPARTMENT,
   type Deps,
-  type ExtensionRequest,
   type RatingItem,
-  type ReferralState,
   type ResponseItem,
-  type RoutingEntry,
 } from '../department/referral.js';
 import {
   appendAuditEvent,
@@ -37,6 +32,13 @@ import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
+import {
+  getReferral,
+  roundOf,
+  type ExtensionRequest,
+  type ReferralItem,
+  type RoutingEntry,
+} from '../shared/data/referrals.js';
 
 /**
  * The organisers' side of a referral (docs/referral-workflow.md): read it with its history,
@@ -58,8 +60,8 @@ const load = async (
   deps: Deps,
   referralId: string,
   context: Pick<ActionContext, 'authorize'>,
-): Promise<ReferralState> => {
-  const referral = await getReferralState(deps, referralId);
+): Promise<ReferralItem> => {
+  const referral = await getReferral(deps, referralId);
   if (!referral || referral.status === 'DRAFT' || referral.status === 'APPROVED') {
     throw new NotFoundError(`Referral ${referralId} not found`);
   }
@@ -72,7 +74,7 @@ const load = async (
 
 const change = (
   deps: Deps,
-  referral: ReferralState,
+  referral: ReferralItem,
   set: Record<string, unknown>,
   event: {
     at: string;
@@ -163,7 +165,7 @@ export const getReferralDetail = async (
 };
 
 /** The routing history, starting with the first department when nothing was re-routed yet. */
-export const routingOf = (referral: ReferralState): RoutingEntry[] =>
+export const routingOf = (referral: ReferralItem): RoutingEntry[] =>
   referral.routing && referral.routing.length > 0
     ? referral.routing
     : [

@@ -2,7 +2,7 @@ import { db, sfn } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
-import { awaitReferral } from './domain.js';
+import { awaitReferral } from './states/await.js';
 import { awaitReferralEnvSchema } from './env.js';
 import { awaitReferralInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';

@@ -2,7 +2,7 @@ import { db, ses } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
-import { checkReferralDeadlines } from './domain.js';
+import { checkReferralDeadlines } from './states/check-deadlines.js';
 import { checkReferralDeadlinesEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';

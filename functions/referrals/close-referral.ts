@@ -2,13 +2,13 @@ import { db } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
-import { getReferrals } from '../findings/store.js';
 import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
-import { closeReferral } from './domain.js';
+import { closeReferral } from './states/close.js';
 import { closeReferralEnvSchema } from './env.js';
 import { closeReferralInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';
+import { getReferrals } from '../shared/data/referrals.js';
 
 const env = parseEnv(closeReferralEnvSchema);
 const config = deadlineConfig(env);

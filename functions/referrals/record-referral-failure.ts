@@ -8,7 +8,7 @@ import {
   failureOf,
   isCurrentFailure,
 } from '../shared/workflow/execution-failure.js';
-import { recordReferralFailure } from './domain.js';
+import { recordReferralFailure } from './states/record-failure.js';
 import { recordReferralFailureEnvSchema } from './env.js';
 import { referralStep } from './step-handler.js';
 

@@ -1,7 +1,7 @@
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
-import { reopenReferral } from './domain.js';
+import { reopenReferral } from './states/reopen.js';
 import { reopenReferralEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ID_PATTERN } from '../shared/ids.js';
-import { REFERRAL_PHASES } from './model.js';
+import { REFERRAL_PHASES } from '../shared/data/referrals.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine carries
 // fields a step does not use. Payloads hold the referral id and numbers (and outcome codes).

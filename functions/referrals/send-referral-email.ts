@@ -4,7 +4,7 @@ import { deadlineConfig } from '../shared/domain/deadlines.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
-import { sendReferralEmail } from './domain.js';
+import { sendReferralEmail } from './states/send-email.js';
 import { sendReferralEmailEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';

@@ -2,7 +2,7 @@ import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
-import { sendReferralFeedback } from './domain.js';
+import { sendReferralFeedback } from './states/feedback.js';
 import { sendReferralFeedbackEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { referralStep } from './step-handler.js';

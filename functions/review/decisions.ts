@@ -1,14 +1,10 @@
 import { ConflictError, ValidationError, type FieldIssue } from '../shared/errors.js';
 import { GENESIS_HASH } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
-import {
-  referralIdOf,
-  type FindingDecision,
-  type FindingItem,
-  type ReferralItem,
-} from '../findings/model.js';
+import { referralIdOf, type FindingDecision, type FindingItem } from '../findings/model.js';
 import type { DecisionInput } from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
+import { type ReferralItem } from '../shared/data/referrals.js';
 
 /** What the review works on: every finding of the activity and its current referrals. */
 export interface ReviewState {

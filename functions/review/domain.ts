@@ -10,14 +10,12 @@ import {
   toFindingView,
   toReferralView,
   type FindingView,
-  type ReferralItem,
   type ReferralView,
 } from '../findings/model.js';
 import {
   assertOrganiserFor,
   changeActivity,
   getActiveFlags,
-  getReferrals,
   hasStatus,
   isOrganiserFor,
   listFindings,
@@ -35,6 +33,7 @@ import {
 } from './decisions.js';
 import type { DecisionInput, UpdateReferralBody } from './schemas.js';
 import { loadActivity } from '../shared/data/activities.js';
+import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
 export interface ReviewDeps {
   db: DynamoDBDocumentClient;

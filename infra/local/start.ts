@@ -4,7 +4,7 @@
 // `--once` stops once the cloud is ready (to time a restart).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { demoSeedItems } from './seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
 import { localCode } from './code';

@@ -5,7 +5,7 @@
 // routing rules name. The problems are invented in the spirit of the article's themes (land
 // acquisition and demolition, the living environment, everyday services).
 import { randomUUID } from 'node:crypto';
-import { demoDeputies } from '../../functions/shared/demo/seed';
+import { demoDeputies } from '../../infra/local/seed';
 import {
   STREETS,
   type FindingCategory,

@@ -4,7 +4,7 @@
 // recorded, findings closed, triage, the chairmen's meeting (主任会议) referring 19 of them with a
 // supervising committee and a due date and answering the other 9, approval, dispatch, completion.
 import { randomUUID } from 'node:crypto';
-import { demoDeputies, DEMO_LIAISON_STATIONS } from '../../functions/shared/demo/seed';
+import { demoDeputies, DEMO_LIAISON_STATIONS } from '../../infra/local/seed';
 import {
   DEPUTY_LEVEL_CODES,
   type FindingCategory,

@@ -3,7 +3,7 @@
 // deputy twice. Figures are printed (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { demoDeputies } from '../../functions/shared/demo/seed';
+import { demoDeputies } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
   activityBody,

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { demoSeedItems } from '../../infra/local/seed';
 import { toQueryParams, type KeyQuery } from '../../functions/shared/data/keys';
 import { startLocalCloud, type LocalCloud, type LocalCloudPorts } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
@@ -327,7 +327,7 @@ export async function referralMail(
   referralIds: string[],
   departments: string[],
 ): Promise<ReferralMailFigures> {
-  const { demoDepartments } = await import('../../functions/shared/demo/seed');
+  const { demoDepartments } = await import('../../infra/local/seed');
   const departmentMail = (id: string) => demoDepartments().find((d) => d.id === id)!.emails[0]!;
   const { rawItem } = await import('../integration/support/activity');
   const { sentMail } = await import('../integration/support/aws');

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoDeputies } from '../../functions/shared/demo/seed';
+import { demoDeputies } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
   activityBody,

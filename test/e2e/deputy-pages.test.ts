@@ -14,7 +14,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import {
   closeAttendance,
   closeFindings,

@@ -5,7 +5,7 @@
 // the .ics parsed by ical.js).
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../functions/shared/data/audit';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';

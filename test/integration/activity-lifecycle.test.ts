@@ -7,11 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { verifyChain } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
-import {
-  DEMO_COMMITTEE_IDS,
-  DEMO_DEPUTY_IDS,
-  DEMO_EMAIL_DOMAIN,
-} from '../../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import { api } from './support/api';
 import { sentMail } from './support/aws';
 import { stateMachineArn } from './support/cloud';

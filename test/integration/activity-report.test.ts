@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendActivityReport } from '../../functions/audit-report/send';
 import { keys } from '../../functions/shared/data/keys';
-import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import {
   activityExecutionArn,

@@ -14,7 +14,7 @@ const organiser = api('organiser');
 const deputy = (sub: string) => api({ role: 'deputy', sub });
 const anonymous = api(null);
 
-// Seeded demo deputies (functions/shared/demo/seed.ts).
+// Seeded demo deputies (infra/local/seed.ts).
 const MUNICIPAL_AND_DISTRICT = 'dep-0015';
 const DISTRICT = 'dep-0041';
 const TOWN_AND_DISTRICT = 'dep-0291';

@@ -24,7 +24,7 @@ import {
 } from '../../functions/shared/data/audit';
 import type { SignedCheckpoint } from '../../functions/shared/data/checkpoints';
 import { keys } from '../../functions/shared/data/keys';
-import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { readCheckpoints, readStreamExport } from '../../scripts/audit-checkpoints';
 import { exportStreams } from '../../scripts/export-audit-streams';
 import { readPublicKey, verifyOffline } from '../../scripts/verify-offline';

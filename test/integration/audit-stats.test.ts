@@ -4,10 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeActivity } from '../../functions/activity-workflow/findings-steps';
 import { rollupKeysOfDate } from '../../functions/audit-stats/rollups';
-import { closeReferral } from '../../functions/referrals/domain';
+import { closeReferral } from '../../functions/referrals/states/close';
 import { keys } from '../../functions/shared/data/keys';
 import { chinaDateOf, deadlineConfig } from '../../functions/shared/domain/deadlines';
-import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import {
   closeAttendance,
   closeFindings,

@@ -2,7 +2,7 @@
 // MIME message parsed by the store, its .ics by ical.js): the invitation carries METHOD:REQUEST,
 // the cancellation METHOD:CANCEL of the same event with a higher SEQUENCE.
 import { describe, expect, it } from 'vitest';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';

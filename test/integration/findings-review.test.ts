@@ -6,7 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';

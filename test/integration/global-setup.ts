@@ -9,7 +9,7 @@ import {
 } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
 import { synthLocal } from '../../infra/local/synth';
-import { demoSeedItems } from '../../functions/shared/demo/seed';
+import { demoSeedItems } from '../../infra/local/seed';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -23,7 +23,7 @@ import { tableName } from './support/cloud';
 
 const organiser = api('organiser');
 
-// 30 active demo deputies (functions/shared/demo/seed.ts: dep-0001 … dep-0350, dep-0350 inactive).
+// 30 active demo deputies (infra/local/seed.ts: dep-0001 … dep-0350, dep-0350 inactive).
 const DEPUTIES = Array.from({ length: 30 }, (_, i) => `dep-${String(101 + i).padStart(4, '0')}`);
 const answerOf = (index: number) => (index % 3 === 0 ? 'DECLINED' : 'ACCEPTED');
 

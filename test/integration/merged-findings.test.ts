@@ -6,7 +6,7 @@
 // and both duty records count the finding as referred, with the referral.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referralReference } from '../../functions/shared/domain/letterhead';
-import { DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
   eventually,

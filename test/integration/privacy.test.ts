@@ -12,7 +12,7 @@ import { sealDigest } from '../../functions/findings/store';
 import { addRetention, parseRetention } from '../../functions/privacy/retention';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
-import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH } from '../../functions/shared/data/audit';
 import { newId } from '../../functions/shared/ids';

@@ -7,7 +7,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
-import { DEMO_DEPARTMENT_IDS, demoSeedItems } from '../../functions/shared/demo/seed';
+import { DEMO_DEPARTMENT_IDS, demoSeedItems } from '../../infra/local/seed';
 import { LETTERHEAD } from '../../functions/shared/domain/letterhead';
 import { api } from './support/api';
 import { ddbDoc, sentMail, waitForMail } from './support/aws';

@@ -3,7 +3,7 @@
 // workflow's wait for the reminder ends, SendReminders emails those who accepted or have not
 // answered (not who declined), once each, and the workflow waits for the start again.
 import { describe, expect, it } from 'vitest';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
 import { sentMail } from './support/aws';

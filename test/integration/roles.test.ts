@@ -8,11 +8,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
-import {
-  DEMO_COMMITTEE_IDS,
-  DEMO_DEPARTMENT_IDS,
-  DEMO_DEPUTY_IDS,
-} from '../../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPARTMENT_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import { api, type ApiClient } from './support/api';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';

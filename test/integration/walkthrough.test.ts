@@ -6,7 +6,7 @@
 // a newcomer are answered with what to send instead.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDueDate } from '../../functions/shared/domain/deadlines';
-import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
 import { waitForMail } from './support/aws';
 import {

@@ -11,7 +11,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../seed';
 import { DISTRICT_SCOPE, SCOPE_CLAIM } from '../../../functions/shared/http/auth';
 
 export const ISSUER_PATH = '/_local/issuer';

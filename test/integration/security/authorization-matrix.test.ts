@@ -13,7 +13,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
-import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import {
   closeAttendance,
   closeFindings,

@@ -8,7 +8,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
-import { DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { createDeputyLink, tokenOfLink } from '../../../functions/shared/links';
 import { getInvitation } from '../../../functions/shared/data/activities';
 import { openCheckIn, waitForPhase } from '../support/activity';

@@ -9,7 +9,7 @@
 // every injected piece of markup escaped in the HTML part.
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DEPUTY_IDS } from '../../../functions/shared/demo/seed';
+import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { eventually, scheduleActivity, waitForPhase } from '../support/activity';
 import { api } from '../support/api';
 import { sentMail, sfnClient, type SentMail } from '../support/aws';

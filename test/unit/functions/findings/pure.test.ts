@@ -7,7 +7,6 @@ import {
   referralIdOf,
   toFindingView,
   type FindingItem,
-  type ReferralItem,
 } from '../../../../functions/findings/model.js';
 import { sealDigest } from '../../../../functions/findings/store.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../../../functions/review/decisions.js';
 import { ConflictError, ValidationError } from '../../../../functions/shared/errors.js';
 import { ID_PATTERN } from '../../../../functions/shared/ids.js';
+import { type ReferralItem } from '../../../../functions/shared/data/referrals.js';
 
 const ACTIVITY = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const fid = (n: number) => `01J6000000000000000000${String(n).padStart(4, '0')}`;

@@ -13,7 +13,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
-import { demoSeedItems } from '../../../../functions/shared/demo/seed.js';
+import { demoSeedItems } from '../../../../infra/local/seed.js';
 import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import {
   demoDepartments,
   demoRoutingRules,
   demoSeedItems,
-} from '../../../../functions/shared/demo/seed.js';
+} from '../../../../infra/local/seed.js';
 import { FINDING_CATEGORY_CODES } from '../../../../functions/shared/domain/reference.js';
 import {
   routeFinding,

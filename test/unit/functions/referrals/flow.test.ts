@@ -5,15 +5,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  awaitReferral,
-  checkReferralDeadlines,
-  closeReferral,
-  recordReferralFailure,
-  reopenReferral,
-  sendReferralEmail,
-  sendReferralFeedback,
-} from '../../../../functions/referrals/domain';
+import { awaitReferral } from '../../../../functions/referrals/states/await';
+import { checkReferralDeadlines } from '../../../../functions/referrals/states/check-deadlines';
+import { closeReferral } from '../../../../functions/referrals/states/close';
+import { recordReferralFailure } from '../../../../functions/referrals/states/record-failure';
+import { reopenReferral } from '../../../../functions/referrals/states/reopen';
+import { sendReferralEmail } from '../../../../functions/referrals/states/send-email';
+import { sendReferralFeedback } from '../../../../functions/referrals/states/feedback';
 import {
   GENESIS_HASH,
   verifyChain,

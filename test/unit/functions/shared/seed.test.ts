@@ -1,10 +1,6 @@
 // unit test: SDK mocked with aws-sdk-client-mock (none needed here: plain functions)
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_DEPUTY_IDS,
-  demoDeputies,
-  demoSeedItems,
-} from '../../../../functions/shared/demo/seed.js';
+import { DEMO_DEPUTY_IDS, demoDeputies, demoSeedItems } from '../../../../infra/local/seed.js';
 
 describe('demo seed', () => {
   it('is deterministic', () => {

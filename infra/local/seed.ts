@@ -1,20 +1,20 @@
-import { GENESIS_HASH } from '../data/audit.js';
-import { keys } from '../data/keys.js';
-import type { DeputyItem, DeputySeat } from '../data/items.js';
+import { GENESIS_HASH } from '../../functions/shared/data/audit.js';
+import { keys } from '../../functions/shared/data/keys.js';
+import type { DeputyItem, DeputySeat } from '../../functions/shared/data/items.js';
 import {
   routingRuleId,
   type CommitteeItem,
   type DepartmentItem,
   type RoutingRuleItem,
-} from '../data/reference.js';
+} from '../../functions/shared/data/reference.js';
 import {
   FINDING_CATEGORY_CODES,
   STREETS,
   type DeputyLevel,
   type FindingCategory,
   type Street,
-} from '../domain/reference.js';
-import { ANY_STREET } from '../domain/routing.js';
+} from '../../functions/shared/domain/reference.js';
+import { ANY_STREET } from '../../functions/shared/domain/routing.js';
 
 /**
  * Deterministic demo reference data, in table-item format: about 350 deputies of the five

@@ -1,0 +1,91 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { FindingItem } from '../findings/model.js';
+import { getActivity } from '../shared/data/activities.js';
+import type { ActivityItem } from '../shared/data/items.js';
+import { keys } from '../shared/data/keys.js';
+import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
+import { chunk } from '../shared/data/transact.js';
+import type { Language } from '../shared/domain/reference.js';
+import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { ConflictError, TransientError } from '../shared/errors.js';
+import { type EmailFinding } from './emails.js';
+import { type ReferralItem } from '../shared/data/referrals.js';
+import { type ReferralDeps, getOne } from './referral-state.js';
+
+// --- what a referral email is about ------------------------------------------------------
+
+export interface ReferralContext {
+  activity: Pick<ActivityItem, 'id' | 'title' | 'language'> | undefined;
+  department: DepartmentItem | undefined;
+  committee: CommitteeItem | undefined;
+  findings: FindingItem[];
+}
+
+export const languageOf = (context: ReferralContext): Language =>
+  context.activity?.language ?? 'zh';
+
+export const getFindings = async (
+  deps: ReferralDeps,
+  activityId: string,
+  findingIds: readonly string[],
+): Promise<FindingItem[]> => {
+  const found = new Map<string, FindingItem>();
+  for (const batch of chunk([...new Set(findingIds)], 100)) {
+    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({
+      ...keys.finding(activityId, id),
+    }));
+    for (let attempt = 1; requestKeys.length > 0; attempt++) {
+      if (attempt > 5) throw new TransientError('DynamoDB left finding reads unprocessed');
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const out = await deps.db.send(
+        new BatchGetCommand({
+          RequestItems: { [deps.tableName]: { Keys: requestKeys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of out.Responses?.[deps.tableName] ?? []) {
+        found.set(String(item.id), item as FindingItem);
+      }
+      requestKeys = out.UnprocessedKeys?.[deps.tableName]?.Keys ?? [];
+    }
+  }
+  // In the referral's own order.
+  return findingIds.map((id) => found.get(id)).filter((f): f is FindingItem => f !== undefined);
+};
+
+export const loadContext = async (
+  deps: ReferralDeps,
+  referral: ReferralItem,
+  withFindings = true,
+): Promise<ReferralContext> => {
+  const [activity, department, committee, findings] = await Promise.all([
+    getActivity(deps, referral.activityId),
+    getOne<DepartmentItem>(deps, keys.department(referral.departmentId)),
+    referral.committeeId
+      ? getOne<CommitteeItem>(deps, keys.committee(referral.committeeId))
+      : Promise.resolve(undefined),
+    withFindings
+      ? getFindings(deps, referral.activityId, referral.findingIds)
+      : Promise.resolve([]),
+  ]);
+  return { activity, department, committee, findings };
+};
+
+/** What a department must know to act: category, text, place. Never who raised it. */
+export const emailFindings = (findings: readonly FindingItem[]): EmailFinding[] =>
+  findings.map((f) => ({ category: f.category, description: f.description, place: f.place }));
+
+export const safeAddresses = (addresses: readonly string[] | undefined): string[] => [
+  ...new Set((addresses ?? []).map((a) => a.trim()).filter(isSafeEmailAddress)),
+];
+
+export const departmentAddresses = (context: ReferralContext, referral: ReferralItem): string[] => {
+  const addresses = safeAddresses(context.department?.emails);
+  if (!context.department || addresses.length === 0) {
+    // Nothing can be sent: a person must fix the department's data, then redrive.
+    throw new ConflictError(`Department ${referral.departmentId} has no usable email address`);
+  }
+  return addresses;
+};
+
+export const pageUrl = (base: string, page: 'respond' | 'rate', token: string) =>
+  `${base.replace(/\/+$/, '')}/${page}/${encodeURIComponent(token)}`;
