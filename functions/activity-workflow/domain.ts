@@ -47,7 +47,7 @@ import {
   attendanceDeadlineOf,
   findingsDeadlineOf,
   secondsUntilDeadline,
-} from '../attendance/workflow.js';
+} from './attendance-steps.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 
 /** Actor of audit events written by workflow steps. */

@@ -1,11 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
-import type { z } from 'zod/mini';
 import { db, ses } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
-import { observe } from '../shared/observe.js';
-import { parseInput, retryableErrors } from '../shared/workflow/middleware.js';
+import { workflowStep } from '../shared/workflow/step.js';
 import { activityNoticesEnvSchema } from './env.js';
 import { startStepInputSchema } from './schemas.js';
 import { sendReminders } from './start-steps.js';
@@ -13,26 +10,18 @@ import { sendReminders } from './start-steps.js';
 const env = parseEnv(activityNoticesEnvSchema);
 
 /** State `SendReminders`: `{activityId}` → `{activityId, sent, failed}`. */
-export const handler = middy<
-  z.output<typeof startStepInputSchema>,
-  { activityId: string; sent: number; failed: number }
->()
-  .use(observe())
-  .use(retryableErrors())
-  .use(parseInput(startStepInputSchema))
-  .handler(async (event) => {
-    logger.appendKeys({ activityId: event.activityId });
-    const result = await sendReminders(
-      {
-        db,
-        ses,
-        tableName: env.TABLE_NAME,
-        senderEmail: env.SENDER_EMAIL,
-        configurationSet: env.SES_CONFIGURATION_SET,
-        logger,
-      },
-      event.activityId,
-    );
-    metrics.addMetric('ReminderEmailsSent', MetricUnit.Count, result.sent);
-    return result;
-  });
+export const handler = workflowStep(startStepInputSchema, async (input) => {
+  const result = await sendReminders(
+    {
+      db,
+      ses,
+      tableName: env.TABLE_NAME,
+      senderEmail: env.SENDER_EMAIL,
+      configurationSet: env.SES_CONFIGURATION_SET,
+      logger,
+    },
+    input.activityId,
+  );
+  metrics.addMetric('ReminderEmailsSent', MetricUnit.Count, result.sent);
+  return result;
+});

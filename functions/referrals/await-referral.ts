@@ -5,7 +5,7 @@ import { logger } from '../shared/observability.js';
 import { awaitReferral } from './states/await.js';
 import { awaitReferralEnvSchema } from './env.js';
 import { awaitReferralInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(awaitReferralEnvSchema);
 const config = deadlineConfig(env);
@@ -14,7 +14,7 @@ const config = deadlineConfig(env);
  * `.waitForTaskToken` states: `{referralId, phase, taskToken}` → stores the token and phase on
  * the referral, returns `{}` (the state then waits for SendTaskSuccess or its timeout).
  */
-export const handler = referralStep(awaitReferralInputSchema, async (event) => {
+export const handler = workflowStep(awaitReferralInputSchema, async (event) => {
   logger.appendKeys({ phase: event.phase });
   return awaitReferral({ db, sfn, tableName: env.TABLE_NAME, config, logger }, event);
 });

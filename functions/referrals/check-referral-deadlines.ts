@@ -5,7 +5,7 @@ import { logger } from '../shared/observability.js';
 import { checkReferralDeadlines } from './states/check-deadlines.js';
 import { checkReferralDeadlinesEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(checkReferralDeadlinesEnvSchema);
 const config = deadlineConfig(env);
@@ -15,7 +15,7 @@ const organiserEmails = (env.ORGANISER_EMAILS ?? '')
   .filter(Boolean);
 
 /** State `CheckDeadlines`: reminder or escalation → `{referralId, secondsUntilCheckpoint}`. */
-export const handler = referralStep(referralStepInputSchema, async (event) =>
+export const handler = workflowStep(referralStepInputSchema, async (event) =>
   checkReferralDeadlines(
     {
       db,

@@ -7,7 +7,7 @@ import { parseRetention } from '../privacy/retention.js';
 import { closeReferral } from './states/close.js';
 import { closeReferralEnvSchema } from './env.js';
 import { closeReferralInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 import { getReferrals } from '../shared/data/referrals.js';
 
 const env = parseEnv(closeReferralEnvSchema);
@@ -19,7 +19,7 @@ const retention = parseRetention(env.RESIDENT_RETENTION);
  * the retention of the residents this referral was the last open one to carry starts
  * (docs/privacy.md). A retry after the close does the second part again, once.
  */
-export const handler = referralStep(closeReferralInputSchema, async (event) => {
+export const handler = workflowStep(closeReferralInputSchema, async (event) => {
   const deps = { db, tableName: env.TABLE_NAME, config, logger };
   const result = await closeReferral(deps, event);
   const referral = (await getReferrals(deps, [event.referralId])).get(event.referralId);

@@ -10,7 +10,7 @@ import {
 } from '../shared/workflow/execution-failure.js';
 import { recordReferralFailure } from './states/record-failure.js';
 import { recordReferralFailureEnvSchema } from './env.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(recordReferralFailureEnvSchema);
 
@@ -27,7 +27,7 @@ const referralFailedEventSchema = z.pipe(
  * referral id) → the failure kept on the referral; its status stays. A late or repeated event of
  * a failure that was redriven since changes nothing.
  */
-export const handler = referralStep(referralFailedEventSchema, async (event, context) => {
+export const handler = workflowStep(referralFailedEventSchema, async (event, context) => {
   const { referralId } = event;
   if (!(await isCurrentFailure(sfn, event))) {
     logger.info('Failure event of an execution that has moved on; not recorded', {

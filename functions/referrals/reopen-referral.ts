@@ -4,12 +4,12 @@ import { logger } from '../shared/observability.js';
 import { reopenReferral } from './states/reopen.js';
 import { reopenReferralEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(reopenReferralEnvSchema);
 
 /** State `ReopenReferral`: new round and due date → `{referralId}`. */
-export const handler = referralStep(referralStepInputSchema, async (event) =>
+export const handler = workflowStep(referralStepInputSchema, async (event) =>
   reopenReferral(
     {
       db,

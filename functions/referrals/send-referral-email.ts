@@ -7,13 +7,13 @@ import { getSigningKey } from '../shared/secrets.js';
 import { sendReferralEmail } from './states/send-email.js';
 import { sendReferralEmailEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(sendReferralEmailEnvSchema);
 const config = deadlineConfig(env);
 
 /** State `SendReferralEmail`: `{referralId}` → `{referralId, secondsUntilCheckpoint}`. */
-export const handler = referralStep(referralStepInputSchema, async (event) => {
+export const handler = workflowStep(referralStepInputSchema, async (event) => {
   const result = await sendReferralEmail(
     {
       db,

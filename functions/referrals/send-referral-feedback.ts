@@ -5,7 +5,7 @@ import { getSigningKey } from '../shared/secrets.js';
 import { sendReferralFeedback } from './states/feedback.js';
 import { sendReferralFeedbackEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
-import { referralStep } from './step-handler.js';
+import { workflowStep } from '../shared/workflow/step.js';
 
 const env = parseEnv(sendReferralFeedbackEnvSchema);
 
@@ -13,7 +13,7 @@ const env = parseEnv(sendReferralFeedbackEnvSchema);
  * State `SendFeedback`: the reply to each raiser with a rating link →
  * `{referralId, secondsUntilRatingDeadline, timesReopened}`.
  */
-export const handler = referralStep(referralStepInputSchema, async (event) =>
+export const handler = workflowStep(referralStepInputSchema, async (event) =>
   sendReferralFeedback(
     {
       db,

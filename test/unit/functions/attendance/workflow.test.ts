@@ -9,7 +9,10 @@ import {
   sealOfCheckInRecords,
   sealOfInvitationResponseRecords,
 } from '../../../../functions/attendance/statistics.js';
-import { closeAttendance, findingsDeadlineOf } from '../../../../functions/attendance/workflow.js';
+import {
+  closeAttendance,
+  findingsDeadlineOf,
+} from '../../../../functions/activity-workflow/attendance-steps.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import {
   activityItem,

@@ -10,12 +10,12 @@ import { keys } from '../shared/data/keys.js';
 import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { ConflictError } from '../shared/errors.js';
-import type { AttendanceDeps } from './domain.js';
+import type { AttendanceDeps } from '../attendance/domain.js';
 import {
   attendanceStatisticsOf,
   listCheckInAuditRecords,
   sealOfCheckInRecords,
-} from './statistics.js';
+} from '../attendance/statistics.js';
 
 /** Actor of audit events written by workflow steps (as in activity-workflow/domain.ts). */
 const WORKFLOW_ACTOR = 'workflow';

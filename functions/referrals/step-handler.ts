@@ -1,1 +1,0 @@
-export { workflowStep as referralStep } from '../shared/workflow/step.js';
