@@ -133,61 +133,73 @@ const checkCloseTimes = (
  * Body of `POST /activities`: a union on `type`, each member strict (unknown fields are
  * rejected, not dropped), with the fields of that type.
  */
-export const createActivityBodySchema = z
-  .discriminatedUnion('type', [
-    optionFor('THEMATIC_CAMPAIGN'),
-    optionFor('COMMUNITY_VISIT'),
-    optionFor('CROSS_INSPECTION'),
-    optionFor('THEMATIC_RESEARCH'),
-    optionFor('RECEPTION_DAY'),
-    optionFor('SPECIAL_INSPECTION'),
-    optionFor('ONLINE_LIAISON_INTAKE'),
-    optionFor('ENTERPRISE_VISIT'),
-    optionFor('LEGAL_TRAINING'),
-    optionFor('SYMPOSIUM'),
-  ])
-  .check(
-    z.superRefine((body, context) => {
-      // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
-      const now = Date.now();
-      const startsAt = Date.parse(body.startsAt);
-      const endsAt = Date.parse(body.endsAt);
-      // A bad start is reported once: the times checked against it are not judged by it.
-      if (startsAt <= now) {
-        context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
-      } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
+/**
+ * One union member per activity type. zod needs the members as a tuple, so they are listed;
+ * the type below checks the list against ACTIVITY_DETAIL_FIELDS (and so against ActivityType):
+ * a type added there and not here does not compile.
+ */
+const ACTIVITY_TYPE_OPTIONS = [
+  optionFor('THEMATIC_CAMPAIGN'),
+  optionFor('COMMUNITY_VISIT'),
+  optionFor('CROSS_INSPECTION'),
+  optionFor('THEMATIC_RESEARCH'),
+  optionFor('RECEPTION_DAY'),
+  optionFor('SPECIAL_INSPECTION'),
+  optionFor('ONLINE_LIAISON_INTAKE'),
+  optionFor('ENTERPRISE_VISIT'),
+  optionFor('LEGAL_TRAINING'),
+  optionFor('SYMPOSIUM'),
+] as const;
+type TypesWithoutOption = Exclude<
+  keyof typeof ACTIVITY_DETAIL_FIELDS,
+  z.output<(typeof ACTIVITY_TYPE_OPTIONS)[number]>['type']
+>;
+export const EVERY_ACTIVITY_TYPE_HAS_AN_OPTION: [TypesWithoutOption] extends [never]
+  ? true
+  : TypesWithoutOption = true;
+
+export const createActivityBodySchema = z.discriminatedUnion('type', ACTIVITY_TYPE_OPTIONS).check(
+  z.superRefine((body, context) => {
+    // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
+    const now = Date.now();
+    const startsAt = Date.parse(body.startsAt);
+    const endsAt = Date.parse(body.endsAt);
+    // A bad start is reported once: the times checked against it are not judged by it.
+    if (startsAt <= now) {
+      context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
+    } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
+      context.addIssue({
+        code: 'custom',
+        path: ['startsAt'],
+        message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+      });
+    } else {
+      checkCloseTimes(body, startsAt, endsAt, (path, message) =>
+        context.addIssue({ code: 'custom', path: [path], message }),
+      );
+    }
+    if (body.type === 'CROSS_INSPECTION') {
+      if (body.inspectingDistrict === body.inspectedDistrict) {
         context.addIssue({
           code: 'custom',
-          path: ['startsAt'],
-          message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+          path: ['inspectedDistrict'],
+          message: 'must differ from inspectingDistrict',
         });
-      } else {
-        checkCloseTimes(body, startsAt, endsAt, (path, message) =>
-          context.addIssue({ code: 'custom', path: [path], message }),
-        );
       }
-      if (body.type === 'CROSS_INSPECTION') {
-        if (body.inspectingDistrict === body.inspectedDistrict) {
-          context.addIssue({
-            code: 'custom',
-            path: ['inspectedDistrict'],
-            message: 'must differ from inspectingDistrict',
-          });
-        }
+    }
+    const seen = new Set<string>();
+    body.invitedDeputyIds.forEach((id, index) => {
+      if (seen.has(id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['invitedDeputyIds', index],
+          message: `duplicate deputy id ${id}`,
+        });
       }
-      const seen = new Set<string>();
-      body.invitedDeputyIds.forEach((id, index) => {
-        if (seen.has(id)) {
-          context.addIssue({
-            code: 'custom',
-            path: ['invitedDeputyIds', index],
-            message: `duplicate deputy id ${id}`,
-          });
-        }
-        seen.add(id);
-      });
-    }),
-  );
+      seen.add(id);
+    });
+  }),
+);
 
 /** The names of the type-specific fields of `type` (what goes under `details`). */
 export const detailFieldsOf = (type: ActivityType): string[] =>
