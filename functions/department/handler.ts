@@ -45,25 +45,33 @@ export const handlePage = async (
     if (method === 'POST') return await routes.post(deps, link, event);
     return renderErrorPage(405);
   } catch (error) {
-    if (error instanceof InvalidLinkError) {
-      logger.info('Link refused', { reason: error.reason, method });
-      metrics.addMetric('LinkRefused', 'Count', 1);
-      return renderRefusalPage(error.reason);
-    }
-    // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
-    if (error instanceof FormError || error instanceof ValidationError) {
-      return renderInvalidFormPage(
-        error.message,
-        error instanceof FormError ? error.statusCode : 422,
-      );
-    }
-    if (error instanceof TransientError) {
-      logger.warn('Page failed transiently', { error });
-      return renderErrorPage(503);
-    }
-    logger.error('Page failed', { error });
-    return renderErrorPage();
+    return pageOfError(error, method);
   }
+};
+
+/**
+ * The page a link page answers when it fails (the deputy's pages too): a refused link gets a
+ * plain refusal (and nothing else happens), a form that breaks a rule (FormError) or holds
+ * ill-formed Unicode (ValidationError) 422, a passing fault 503; details never leak.
+ */
+export const pageOfError = (error: unknown, method: string): HttpResult => {
+  if (error instanceof InvalidLinkError) {
+    logger.info('Link refused', { reason: error.reason, method });
+    metrics.addMetric('LinkRefused', 'Count', 1);
+    return renderRefusalPage(error.reason);
+  }
+  if (error instanceof FormError || error instanceof ValidationError) {
+    return renderInvalidFormPage(
+      error.message,
+      error instanceof FormError ? error.statusCode : 422,
+    );
+  }
+  if (error instanceof TransientError) {
+    logger.warn('Page failed transiently', { error });
+    return renderErrorPage(503);
+  }
+  logger.error('Page failed', { error });
+  return renderErrorPage();
 };
 
 export const pageHandler = (deps: PageDeps, routes: PageRoutes) =>

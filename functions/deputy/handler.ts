@@ -1,16 +1,15 @@
 import middy from '@middy/core';
-import { FormError, TOKEN_PARAM_SCHEMA } from '../department/form.js';
-import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from '../department/pages.js';
-import { TransientError, ValidationError } from '../shared/errors.js';
+import { TOKEN_PARAM_SCHEMA } from '../department/form.js';
+import { pageOfError } from '../department/handler.js';
+import { renderErrorPage, renderRefusalPage } from '../department/pages.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {
-  InvalidLinkError,
   verifyDeputyLink,
   type DeputyLinkPurpose,
   type DeputyLinkRecord,
   type LinkStore,
 } from '../shared/links.js';
-import { logger, metrics } from '../shared/observability.js';
+import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { GoneError } from './model.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -49,25 +48,8 @@ export const handleDeputyPage = async <D extends DeputyPageDeps>(
     if (method === 'POST') return await routes.post(deps, link, event, token);
     return renderErrorPage(405);
   } catch (error) {
-    if (error instanceof InvalidLinkError) {
-      logger.info('Link refused', { reason: error.reason, method });
-      metrics.addMetric('LinkRefused', 'Count', 1);
-      return renderRefusalPage(error.reason);
-    }
     if (error instanceof GoneError) return renderRefusalPage('NOT_FOUND');
-    // A form that breaks a rule (FormError), or holds ill-formed Unicode (ValidationError): 422.
-    if (error instanceof FormError || error instanceof ValidationError) {
-      return renderInvalidFormPage(
-        error.message,
-        error instanceof FormError ? error.statusCode : 422,
-      );
-    }
-    if (error instanceof TransientError) {
-      logger.warn('Page failed transiently', { error });
-      return renderErrorPage(503);
-    }
-    logger.error('Page failed', { error });
-    return renderErrorPage();
+    return pageOfError(error, method);
   }
 };
 
