@@ -357,7 +357,11 @@ export const deputyFilterOf = (query: ListDeputiesQuery): ResidualFilter | undef
     names['#seats'] = 'seats';
     names['#level'] = 'level';
     values[':level'] = query.level;
-    conditions.push('(#seats[0].#level = :level OR #seats[1].#level = :level)');
+    // Parenthesised only when joined with another condition (here or `active` in queryPage):
+    // DynamoDB refuses redundant parentheses.
+    const joined = conditions.length > 0 || query.active !== undefined;
+    const either = '#seats[0].#level = :level OR #seats[1].#level = :level';
+    conditions.push(joined ? `(${either})` : either);
   }
   return conditions.length === 0
     ? undefined

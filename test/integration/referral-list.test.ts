@@ -240,18 +240,22 @@ describe('GET /deputies (the invitee picker)', () => {
   };
 
   it('finds deputies by the start of their name, group, street and seat level', async () => {
+    // By name as the index sorts it (code points): 乙 (U+4E59) before 甲 (U+7532).
     expect((await deputies(`name=${encodeURIComponent(name)}`)).map((d) => d.id)).toEqual([
-      townDeputy,
       districtDeputy,
+      townDeputy,
     ]);
     expect((await deputies(`group=${encodeURIComponent(group)}`)).map((d) => d.id)).toEqual([
-      townDeputy,
       districtDeputy,
+      townDeputy,
     ]);
     const named = `name=${encodeURIComponent(name)}`;
     expect((await deputies(`${named}&level=DISTRICT`)).map((d) => d.id)).toEqual([districtDeputy]);
     expect((await deputies(`${named}&street=WENCHONG`)).map((d) => d.id)).toEqual([townDeputy]);
     expect(await deputies(`${named}&street=WENCHONG&level=DISTRICT`)).toEqual([]);
+    expect((await deputies(`${named}&level=TOWN&active=true`)).map((d) => d.id)).toEqual([
+      townDeputy,
+    ]);
     // Over the whole roster: every deputy listed has what was asked for.
     const wenchongDistrict = await deputies('street=WENCHONG&level=DISTRICT&limit=100');
     expect(wenchongDistrict.length).toBeGreaterThan(0);

@@ -160,7 +160,9 @@ export const queryPage = async <T>(
   const params = toQueryParams(query);
   const conditions = [
     ...(options.active === undefined ? [] : ['#active = :active']),
-    ...(options.filter ? [`(${options.filter.expression})`] : []),
+    // Joined with AND as it is: DynamoDB refuses redundant parentheses, so a filter with a
+    // top-level OR brings its own.
+    ...(options.filter ? [options.filter.expression] : []),
   ];
   const filter =
     conditions.length === 0
