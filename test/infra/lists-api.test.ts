@@ -68,3 +68,16 @@ describe('the organisers’ lists', () => {
     expect(routeTargets(routeKey)[0]![1].Properties!.AuthorizationType).toBe('JWT');
   });
 });
+
+describe('the HTTP API’s integrations', () => {
+  it('has one integration per function, however many routes it serves (the 500-resource limit)', () => {
+    const uris = ofType('AWS::ApiGatewayV2::Integration').map(([, integration]) =>
+      JSON.stringify(integration.Properties!.IntegrationUri),
+    );
+    expect(new Set(uris).size).toBe(uris.length);
+    // The reference reads are one function behind eight routes.
+    const routes = ofType('AWS::ApiGatewayV2::Route').length;
+    expect(uris.length).toBeLessThan(routes);
+    expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
+  });
+});
