@@ -35,6 +35,7 @@ const referenceOperations = (): ApiOperation[] =>
       ...(operation.contentType ? { contentType: operation.contentType } : {}),
       ...(operation.pathParameters ? { params: operation.pathParameters } : {}),
       ...(operation.query ? { query: operation.query } : {}),
+      ...(operation.responseBody ? { responseBody: operation.responseBody } : {}),
     };
   });
 

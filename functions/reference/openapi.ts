@@ -8,6 +8,16 @@ import {
   createRoutingRuleBodySchema,
   departmentPathSchema,
   deputyPathSchema,
+  importAnswerSchema,
+  listDeputiesQuerySchema,
+  committeeAnswerSchema,
+  committeeListSchema,
+  departmentAnswerSchema,
+  departmentListSchema,
+  deputyAnswerSchema,
+  deputyListSchema,
+  routingRuleAnswerSchema,
+  routingRuleListSchema,
   listQuerySchema,
   routingRulePathSchema,
   updateCommitteeBodySchema,
@@ -43,6 +53,8 @@ export interface ReferenceOperation {
   /** Content type of the request body when not JSON. */
   contentType?: string;
   description?: string;
+  /** The body of the success (2xx) answer. */
+  responseBody?: z.ZodMiniType;
   responses: Record<number, string>;
 }
 
@@ -80,13 +92,16 @@ const CONTACTS =
 /** Every reference route with the zod schemas it validates with, for the OpenAPI generator. */
 export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
   'GET /deputies': {
-    summary: 'List deputies by name',
+    responseBody: deputyListSchema,
+    summary:
+      'List deputies by name; filter by street, seat level, group and name (the invitee picker)',
     description: CONTACTS,
     roles: READ,
-    query: listQuerySchema,
+    query: listDeputiesQuerySchema,
     responses: listed,
   },
   'GET /deputies/{deputyId}': {
+    responseBody: deputyAnswerSchema,
     summary: 'Get a deputy',
     description: CONTACTS,
     roles: READ,
@@ -94,12 +109,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responses: one,
   },
   'POST /deputies': {
+    responseBody: deputyAnswerSchema,
     summary: 'Create a deputy',
     roles: WRITE,
     body: createDeputyBodySchema,
     responses: created,
   },
   'PATCH /deputies/{deputyId}': {
+    responseBody: deputyAnswerSchema,
     summary: 'Change a deputy (null clears an optional field)',
     roles: WRITE,
     body: updateDeputyBodySchema,
@@ -107,12 +124,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responses: updated,
   },
   'POST /deputies/{deputyId}/deactivate': {
+    responseBody: deputyAnswerSchema,
     summary: 'Deactivate a deputy',
     roles: WRITE,
     pathParameters: deputyPathSchema,
     responses: deactivated,
   },
   'POST /deputies/import': {
+    responseBody: importAnswerSchema,
     summary: 'Import a deputy roster (CSV)',
     roles: WRITE,
     contentType: 'text/csv',
@@ -125,24 +144,28 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     },
   },
   'GET /departments': {
+    responseBody: departmentListSchema,
     summary: 'List departments by name',
     roles: READ,
     query: listQuerySchema,
     responses: listed,
   },
   'GET /departments/{departmentId}': {
+    responseBody: departmentAnswerSchema,
     summary: 'Get a department',
     roles: READ,
     pathParameters: departmentPathSchema,
     responses: one,
   },
   'POST /departments': {
+    responseBody: departmentAnswerSchema,
     summary: 'Create a department',
     roles: WRITE,
     body: createDepartmentBodySchema,
     responses: created,
   },
   'PATCH /departments/{departmentId}': {
+    responseBody: departmentAnswerSchema,
     summary: 'Change a department',
     description:
       'A change of `emails` is audited as DEPARTMENT_EMAILS_CHANGED and the previous addresses ' +
@@ -155,30 +178,35 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responses: updated,
   },
   'POST /departments/{departmentId}/deactivate': {
+    responseBody: departmentAnswerSchema,
     summary: 'Deactivate a department (no active rule may target it)',
     roles: WRITE,
     pathParameters: departmentPathSchema,
     responses: deactivated,
   },
   'GET /committees': {
+    responseBody: committeeListSchema,
     summary: 'List supervising committees (督办工委)',
     roles: READ,
     query: listQuerySchema,
     responses: listed,
   },
   'GET /committees/{committeeId}': {
+    responseBody: committeeAnswerSchema,
     summary: 'Get a committee',
     roles: READ,
     pathParameters: committeePathSchema,
     responses: one,
   },
   'POST /committees': {
+    responseBody: committeeAnswerSchema,
     summary: 'Create a committee',
     roles: WRITE,
     body: createCommitteeBodySchema,
     responses: created,
   },
   'PATCH /committees/{committeeId}': {
+    responseBody: committeeAnswerSchema,
     summary: 'Change a committee',
     roles: WRITE,
     body: updateCommitteeBodySchema,
@@ -186,30 +214,35 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responses: updated,
   },
   'POST /committees/{committeeId}/deactivate': {
+    responseBody: committeeAnswerSchema,
     summary: 'Deactivate a committee',
     roles: WRITE,
     pathParameters: committeePathSchema,
     responses: deactivated,
   },
   'GET /routing-rules': {
+    responseBody: routingRuleListSchema,
     summary: 'List routing rules by category and street',
     roles: READ,
     query: listQuerySchema,
     responses: listed,
   },
   'GET /routing-rules/{ruleId}': {
+    responseBody: routingRuleAnswerSchema,
     summary: 'Get a routing rule (<category>:<street or *>)',
     roles: READ,
     pathParameters: routingRulePathSchema,
     responses: one,
   },
   'POST /routing-rules': {
+    responseBody: routingRuleAnswerSchema,
     summary: 'Create a routing rule',
     roles: WRITE,
     body: createRoutingRuleBodySchema,
     responses: created,
   },
   'PATCH /routing-rules/{ruleId}': {
+    responseBody: routingRuleAnswerSchema,
     summary: 'Change a routing rule',
     roles: WRITE,
     body: updateRoutingRuleBodySchema,
@@ -217,6 +250,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responses: updated,
   },
   'POST /routing-rules/{ruleId}/deactivate': {
+    responseBody: routingRuleAnswerSchema,
     summary: 'Deactivate a routing rule',
     roles: WRITE,
     pathParameters: routingRulePathSchema,

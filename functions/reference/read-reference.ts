@@ -17,6 +17,7 @@ import {
   committeePathSchema,
   departmentPathSchema,
   deputyPathSchema,
+  listDeputiesQuerySchema,
   listQuerySchema,
   routingRulePathSchema,
 } from './schemas.js';
@@ -26,13 +27,14 @@ const deps = { db, tableName: env.TABLE_NAME };
 
 const readers = ['organiser', 'auditor'] as const;
 
-/** A list route: `?limit=1..100&cursor=&active=true|false` → `{items, nextCursor?}`. */
-const list = (
-  read: (query: z.output<typeof listQuerySchema>, caller: Caller) => Promise<unknown>,
+/** A list route: `?limit=1..100&cursor=&active=true|false` (and the route's filters) → `{items, nextCursor?}`. */
+const list = <TQuery extends z.ZodMiniType = typeof listQuerySchema>(
+  read: (query: z.output<TQuery>, caller: Caller) => Promise<unknown>,
+  querySchema: TQuery = listQuerySchema as unknown as TQuery,
 ) =>
   httpRoute(
-    { roles: readers, query: listQuerySchema, queryIssuePrefix: ['query'] },
-    async ({ query, caller }) => jsonResponse(200, await read(query, caller)),
+    { roles: readers, query: querySchema, queryIssuePrefix: ['query'] },
+    async ({ query, caller }) => jsonResponse(200, await read(query as z.output<TQuery>, caller)),
   );
 
 /** One item by id → `{[name]: item}`. */
@@ -52,7 +54,10 @@ const one = <TPath extends z.ZodMiniType>(
  * `{items, nextCursor?}`) and each item by id. GETs never change anything.
  */
 export const handler = httpRoutes({
-  'GET /deputies': list((query, caller) => listDeputies(deps, query, caller)),
+  'GET /deputies': list(
+    (query, caller) => listDeputies(deps, query, caller),
+    listDeputiesQuerySchema,
+  ),
   'GET /deputies/{deputyId}': one(
     deputyPathSchema,
     ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),

@@ -217,3 +217,93 @@ export const listQuerySchema = z.strictObject({
   ),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+
+/**
+ * `GET /deputies` (the invitee picker): the list query plus the deputies' street, the level of
+ * one of their seats, their group (exact) and the start of their name (a surname finds all who
+ * bear it). Each narrows what one page reads, so a page may come short while a `nextCursor`
+ * follows.
+ */
+export const listDeputiesQuerySchema = z.extend(listQuerySchema, {
+  street: z.optional(streetSchema),
+  level: z.optional(z.enum(DEPUTY_LEVEL_CODES)),
+  group: z.optional(text(100)),
+  /** The name starts with this (no `#`). */
+  name: z.optional(text(50).check(z.regex(/^[^#]+$/, { message: 'must not contain #' }))),
+});
+export type ListDeputiesQuery = z.output<typeof listDeputiesQuerySchema>;
+
+// --- answers (the response schemas in docs/openapi.json) ---
+
+const auditedFields = {
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+/**
+ * A deputy as a reader sees it. `email` and `phone` are left out for a street organiser
+ * reading a deputy of another street.
+ */
+export const deputyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  seats: z.array(z.object({ level: z.enum(DEPUTY_LEVEL_CODES), body: z.string() })),
+  group: z.optional(z.string()),
+  street: z.optional(z.enum(STREET_CODES)),
+  liaisonStation: z.optional(z.string()),
+  active: z.boolean(),
+  ...auditedFields,
+});
+
+export const departmentViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  emails: z.array(z.string()),
+  categories: z.array(z.enum(FINDING_CATEGORY_CODES)),
+  active: z.boolean(),
+  ...auditedFields,
+});
+
+export const committeeViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  emails: z.array(z.string()),
+  active: z.boolean(),
+  ...auditedFields,
+});
+
+export const routingRuleViewSchema = z.object({
+  /** `<category>:<street or *>`. */
+  id: z.string(),
+  category: z.enum(FINDING_CATEGORY_CODES),
+  street: z.string(),
+  departmentId: z.string(),
+  active: z.boolean(),
+  ...auditedFields,
+});
+
+/** `{items, nextCursor?}` of a reference list. */
+const pageOf = <T extends z.ZodMiniType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    /** Pass back as `cursor` for the next page; absent on the last page. */
+    nextCursor: z.optional(z.string()),
+  });
+
+export const deputyListSchema = pageOf(deputyViewSchema);
+export const departmentListSchema = pageOf(departmentViewSchema);
+export const committeeListSchema = pageOf(committeeViewSchema);
+export const routingRuleListSchema = pageOf(routingRuleViewSchema);
+export const deputyAnswerSchema = z.object({ deputy: deputyViewSchema });
+export const departmentAnswerSchema = z.object({ department: departmentViewSchema });
+export const committeeAnswerSchema = z.object({ committee: committeeViewSchema });
+export const routingRuleAnswerSchema = z.object({ routingRule: routingRuleViewSchema });
+
+/** `201` of `POST /deputies/import`: the new deputies by roster line. */
+export const importAnswerSchema = z.object({
+  importId: z.string(),
+  imported: z.number(),
+  deputies: z.array(z.object({ line: z.number(), id: z.string() })),
+});

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, TransientError } from '../shared/errors.j
 import type { DomainLogger } from '../shared/observability.js';
 import { CLOSED_STATUSES } from './model.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
+import { referralListingAfter } from './listing.js';
 
 export const WORKFLOW_ACTOR = 'workflow';
 
@@ -96,7 +97,12 @@ export const referralChange = (
     head: streamHead(keys.referral(referral.id), referral),
     change: {
       ...change,
-      set: { ...change.set, updatedAt: at },
+      set: {
+        ...change.set,
+        // The 督办 list entry follows the status and due date this change leaves.
+        ...referralListingAfter(referral, change.set ?? {}, change.remove),
+        updatedAt: at,
+      },
       remove: [
         ...new Set([
           ...(change.remove ?? []),
