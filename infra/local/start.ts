@@ -20,6 +20,7 @@ function port(envName: string, fallback: number): number {
 
 function printTable(e: LocalCloudEndpoints, took: string): void {
   const rows: [string, string][] = [
+    ...(e.console ? ([['Console', e.console]] as [string, string][]) : []),
     ['HTTP API', e.api],
     ['SES mail viewer', e.sesViewer],
     ['SES store (JSON)', e.sesStore],
