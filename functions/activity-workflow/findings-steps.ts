@@ -11,6 +11,8 @@ import {
   GENESIS_HASH,
   type HeadChange,
 } from '../shared/data/audit.js';
+import { referralListingOf } from '../referrals/listing.js';
+import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { listRoutingRules } from '../shared/data/reference.js';
 import { writeTransaction, MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
@@ -171,15 +173,18 @@ const findingUpdate = (
 
 /** A new draft referral: not yet the head of its own audit stream (`auditSeq` 0). */
 export const draftReferralItem = (
-  activityId: string,
+  activity: Pick<ActivityItem, 'id' | 'street'>,
   draft: { referralId: string; departmentId: string; findingIds: string[] },
   at: string,
 ): ReferralItem => ({
   ...keys.referral(draft.referralId),
-  ...keys.referralOwnership(activityId, draft.departmentId),
+  ...keys.referralOwnership(activity.id, draft.departmentId),
+  ...referralListingOf({ id: draft.referralId, status: 'DRAFT' }),
   entity: 'REFERRAL',
   id: draft.referralId,
-  activityId,
+  activityId: activity.id,
+  // A street organiser's 督办 list shows the referrals of its street's activities only.
+  street: activity.street,
   departmentId: draft.departmentId,
   findingIds: draft.findingIds,
   status: 'DRAFT',
@@ -229,7 +234,7 @@ export const triage = async (deps: StepDeps, activityId: string): Promise<Triage
     const at = clock(deps).toISOString();
     const items: TransactItem[] = [
       ...plan.referrals.map((draft) => ({
-        Put: { TableName: deps.tableName, Item: draftReferralItem(activityId, draft, at) },
+        Put: { TableName: deps.tableName, Item: draftReferralItem(activity, draft, at) },
       })),
       ...plan.referrals.flatMap((draft) =>
         draft.findingIds.map((id) =>

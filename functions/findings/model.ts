@@ -98,6 +98,11 @@ export interface ReferralItem extends PrimaryKey, OwnershipKey {
   departmentId: string;
   findingIds: string[];
   committeeId?: string;
+  /** The street of its activity (what a street organiser's scope is checked against). */
+  street?: string;
+  /** The 督办 list entry (keys.referralListing; functions/referrals/listing.ts). */
+  listPk?: string;
+  listSk?: string;
   /** `YYYY-MM-DD`: the day the department must have answered by. */
   dueDate?: string;
   status: ReferralStatus;

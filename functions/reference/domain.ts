@@ -21,6 +21,7 @@ import {
   type RoutingRuleItem,
   type Store,
 } from '../shared/data/reference.js';
+import type { ResidualFilter } from '../shared/data/merged-pages.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import {
   FINDING_CATEGORIES,
@@ -47,6 +48,7 @@ import type {
   CreateDepartmentBody,
   CreateDeputyBody,
   CreateRoutingRuleBody,
+  ListDeputiesQuery,
   ListQuery,
   UpdateCommitteeBody,
   UpdateDepartmentBody,
@@ -276,8 +278,13 @@ const listOf = async <T extends object, V>(
   options: ListQuery,
   caller: Caller,
   view: (item: T) => V,
+  filter?: ResidualFilter,
 ) => {
-  const page: Page<T> = await queryPage<T>(deps, query, { ...options, scope: readScopeOf(caller) });
+  const page: Page<T> = await queryPage<T>(deps, query, {
+    ...options,
+    scope: readScopeOf(caller),
+    filter,
+  });
   return {
     items: page.items.map(view),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
@@ -328,8 +335,44 @@ export const readDeputy = async (deps: Store, deputyId: string, caller: Caller) 
   return deputyViewFor(caller)(item);
 };
 
-export const listDeputies = (deps: Store, query: ListQuery, caller: Caller) =>
-  listOf(deps, keys.deputiesByName(), query, caller, deputyViewFor(caller));
+/**
+ * The picker's filters on what one page of deputies reads: street and group are attributes, a
+ * level is that of one of the (at most two) seats.
+ */
+export const deputyFilterOf = (query: ListDeputiesQuery): ResidualFilter | undefined => {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (query.street !== undefined) {
+    names['#street'] = 'street';
+    values[':street'] = query.street;
+    conditions.push('#street = :street');
+  }
+  if (query.group !== undefined) {
+    names['#group'] = 'group';
+    values[':group'] = query.group;
+    conditions.push('#group = :group');
+  }
+  if (query.level !== undefined) {
+    names['#seats'] = 'seats';
+    names['#level'] = 'level';
+    values[':level'] = query.level;
+    conditions.push('(#seats[0].#level = :level OR #seats[1].#level = :level)');
+  }
+  return conditions.length === 0
+    ? undefined
+    : { expression: conditions.join(' AND '), names, values };
+};
+
+export const listDeputies = (deps: Store, query: ListDeputiesQuery, caller: Caller) =>
+  listOf(
+    deps,
+    keys.deputiesByName(query.name),
+    query,
+    caller,
+    deputyViewFor(caller),
+    deputyFilterOf(query),
+  );
 
 export const emailClaimItem = (email: string, deputyId: string): DeputyEmailClaimItem => ({
   ...keys.deputyEmail(email),

@@ -8,6 +8,7 @@ import {
   createRoutingRuleBodySchema,
   departmentPathSchema,
   deputyPathSchema,
+  listDeputiesQuerySchema,
   listQuerySchema,
   routingRulePathSchema,
   updateCommitteeBodySchema,
@@ -80,10 +81,11 @@ const CONTACTS =
 /** Every reference route with the zod schemas it validates with, for the OpenAPI generator. */
 export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
   'GET /deputies': {
-    summary: 'List deputies by name',
+    summary:
+      'List deputies by name; filter by street, seat level, group and name (the invitee picker)',
     description: CONTACTS,
     roles: READ,
-    query: listQuerySchema,
+    query: listDeputiesQuerySchema,
     responses: listed,
   },
   'GET /deputies/{deputyId}': {

@@ -31,6 +31,7 @@ import {
   committeePathSchema,
   departmentPathSchema,
   deputyPathSchema,
+  listDeputiesQuerySchema,
   listQuerySchema,
   routingRulePathSchema,
 } from './schemas.js';
@@ -38,11 +39,12 @@ import {
 const env = parseEnv(readReferenceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
-const list = (
-  read: (query: z.output<typeof listQuerySchema>, caller: Caller) => Promise<unknown>,
+const list = <TQuery extends z.ZodMiniType = typeof listQuerySchema>(
+  read: (query: z.output<TQuery>, caller: Caller) => Promise<unknown>,
+  querySchema: TQuery = listQuerySchema as unknown as TQuery,
 ) =>
   middy<HttpEvent, HttpResult>().handler(async (event) =>
-    jsonResponse(200, await read(parseQuery(event, listQuerySchema), getCaller(event))),
+    jsonResponse(200, await read(parseQuery(event, querySchema), getCaller(event))),
   );
 
 const one = <TPath extends z.ZodMiniType>(
@@ -68,7 +70,10 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(requireRole('organiser', 'auditor'))
   .handler(
     routeByKey({
-      'GET /deputies': list((query, caller) => listDeputies(deps, query, caller)),
+      'GET /deputies': list(
+        (query, caller) => listDeputies(deps, query, caller),
+        listDeputiesQuerySchema,
+      ),
       'GET /deputies/{deputyId}': one(
         deputyPathSchema,
         ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),

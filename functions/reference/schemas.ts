@@ -217,3 +217,18 @@ export const listQuerySchema = z.strictObject({
   ),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+
+/**
+ * `GET /deputies` (the invitee picker): the list query plus the deputies' street, the level of
+ * one of their seats, their group (exact) and the start of their name (a surname finds all who
+ * bear it). Each narrows what one page reads, so a page may come short while a `nextCursor`
+ * follows.
+ */
+export const listDeputiesQuerySchema = z.extend(listQuerySchema, {
+  street: z.optional(streetSchema),
+  level: z.optional(z.enum(DEPUTY_LEVEL_CODES)),
+  group: z.optional(text(100)),
+  /** The name starts with this (no `#`). */
+  name: z.optional(text(50).check(z.regex(/^[^#]+$/, { message: 'must not contain #' }))),
+});
+export type ListDeputiesQuery = z.output<typeof listDeputiesQuerySchema>;

@@ -33,6 +33,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
+import { referralListingAfter } from '../referrals/listing.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
 import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
@@ -87,7 +88,8 @@ const change = (
     streamId: keys.auditStreamOfReferral(referral.id),
     head: streamHead(keys.referral(referral.id), referral),
     change: {
-      set: { ...set, updatedAt: event.at },
+      // The 督办 list entry follows the due date an extension moves.
+      set: { ...set, ...referralListingAfter(referral, set), updatedAt: event.at },
       condition: {
         expression: '#expectedStatus = :expectedStatus',
         names: { '#expectedStatus': 'status' },

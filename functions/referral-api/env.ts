@@ -25,3 +25,6 @@ export const referralActionsEnvSchema = z.object({
   STATUTORY_LIMIT_DAYS: z.optional(days),
   STATUTORY_MAX_DAYS: z.optional(days),
 });
+
+/** `GET /referrals`: Queries of the listing and ownership indexes only. */
+export const listReferralsEnvSchema = z.object({ TABLE_NAME: tableName });

@@ -1,5 +1,7 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
+  listReferralsQuerySchema,
+  referralListSchema,
   closeBodySchema,
   redriveBodySchema,
   extensionBodySchema,
@@ -14,6 +16,29 @@ const endsWaitingStep = {
 
 /** The organisers' side of a referral: read it, re-route it, decide an extension, close it. */
 export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'GET',
+    path: '/referrals',
+    summary: 'The 督办 list: referrals by committee, status, overdue, department, activity, due',
+    description: [
+      'Open referrals first, each by due instant (so overdue ones lead a committee’s list), then',
+      'closed ones; one activity’s referrals by department. `from`/`to` bound the due date (a',
+      'day is China time). Each item says whether it is overdue and what it waits on',
+      '(`waitingOn.party`; for an organiser, `waitingOn.path` is the action that ends the wait).',
+      'Filters may make a page short while `nextCursor` follows: go on while there is one. A',
+      'cursor is accepted only by the same query from the same scope.',
+    ].join('\n'),
+    roles: ['organiser', 'auditor'],
+    rolesNote: 'a street organiser sees its street’s referrals only; auditors read everything',
+    query: listReferralsQuerySchema,
+    responseBody: referralListSchema,
+    responses: {
+      200: '{items, nextCursor?}',
+      400: 'a cursor of another query or scope, or an edited one',
+      403: 'a street organiser asking for another street',
+      422: 'query parameters',
+    },
+  },
   {
     method: 'GET',
     path: '/referrals/{referralId}',

@@ -49,6 +49,7 @@ import {
   renderReminderEmail,
   type EmailFinding,
 } from './emails.js';
+import { referralListingAfter } from './listing.js';
 import {
   addOutcome,
   CLOSED_STATUSES,
@@ -155,7 +156,12 @@ export const referralChange = (
     head: streamHead(keys.referral(referral.id), referral),
     change: {
       ...change,
-      set: { ...change.set, updatedAt: at },
+      set: {
+        ...change.set,
+        // The 督办 list entry follows the status and due date this change leaves.
+        ...referralListingAfter(referral, change.set ?? {}, change.remove),
+        updatedAt: at,
+      },
       remove: [
         ...new Set([
           ...(change.remove ?? []),

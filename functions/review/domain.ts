@@ -1,5 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { referralListingOf } from '../referrals/listing.js';
 import { keys } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS } from '../shared/data/transact.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
@@ -117,12 +118,29 @@ const assertReviewOpen = (activity: ActivityRecord) => {
   }
 };
 
+/**
+ * A referral as the review writes it: with its activity's street (a street organiser's 督办
+ * list shows only its street's referrals) and its listing entry, which follows the committee
+ * and due date the review sets.
+ */
+const listedReferral = (referral: ReferralItem, activity: Pick<ActivityRecord, 'street'>) => ({
+  ...referral,
+  street: activity.street,
+  ...referralListingOf(referral),
+});
+
 /** The transaction entries of a review change (findings and referrals are replaced whole). */
-const changeItems = (tableName: string, changes: ReviewChanges): TransactItem[] => [
+const changeItems = (
+  tableName: string,
+  changes: ReviewChanges,
+  activity: Pick<ActivityRecord, 'street'>,
+): TransactItem[] => [
   ...changes.findings.map((finding) => ({
     Put: { TableName: tableName, Item: finding, ConditionExpression: 'attribute_exists(pk)' },
   })),
-  ...changes.referrals.map((referral) => ({ Put: { TableName: tableName, Item: referral } })),
+  ...changes.referrals.map((referral) => ({
+    Put: { TableName: tableName, Item: listedReferral(referral, activity) },
+  })),
   ...changes.deletedReferralIds.map((id) => ({
     Delete: { TableName: tableName, Key: keys.referral(id) },
   })),
@@ -162,7 +180,7 @@ export const decideFindings = async (
     assertReviewOpen(activity);
     const at = clock(deps).toISOString();
     const changes = applyDecisions(state, decisions, { actor: caller.sub, at, departments });
-    const items = changeItems(deps.tableName, changes);
+    const items = changeItems(deps.tableName, changes, activity);
     assertFits(items);
     await changeActivity(
       deps,
@@ -218,7 +236,7 @@ export const updateReferral = async (
       committees,
       now,
     });
-    const items = changeItems(deps.tableName, changes);
+    const items = changeItems(deps.tableName, changes, activity);
     assertFits(items);
     await changeActivity(
       deps,
@@ -313,7 +331,7 @@ export const approveReview = async (
           Put: {
             TableName: deps.tableName,
             Item: {
-              ...referral,
+              ...listedReferral(referral, activity),
               status: 'APPROVED',
               approvedAt: at,
               approvedBy: caller.sub,

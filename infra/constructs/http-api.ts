@@ -93,11 +93,26 @@ export class LiandongHttpApi extends Construct {
     return this.stage.url;
   }
 
+  /**
+   * One integration per function, however many routes it serves: each integration is an
+   * integration resource and an invoke permission, and the stack is held to 500 resources.
+   */
+  private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
+
+  private integrationOf(id: string, handler: lambda.IFunction): HttpLambdaIntegration {
+    let integration = this.integrations.get(handler);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${id}Integration`, handler);
+      this.integrations.set(handler, integration);
+    }
+    return integration;
+  }
+
   addRoute(id: string, route: RouteProps): void {
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [route.method],
-      integration: new HttpLambdaIntegration(`${id}Integration`, route.handler),
+      integration: this.integrationOf(id, route.handler),
       ...(route.public ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
     });
     if (route.public) {

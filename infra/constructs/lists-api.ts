@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listActivitiesEnvSchema } from '../../functions/activities/env';
+import { listReferralsEnvSchema } from '../../functions/referral-api/env';
 import { LISTING_INDEX, OWNERSHIP_INDEX } from '../../functions/shared/data/keys';
 import type { LiandongHttpApi } from './http-api';
 import { ProjectFunction } from './project-function';
@@ -15,34 +16,49 @@ export interface ListsApiProps {
 }
 
 /**
- * The organisers' lists (issue 15): `GET /activities`. Each function may only Query the
- * indexes it reads: no GetItem, no Scan, no write, and not the table itself.
+ * The organisers' lists (issue 15): `GET /activities` and `GET /referrals` (the 督办 list).
+ * Each function may only Query the indexes it reads: no GetItem, no Scan, no write, and not
+ * the table itself.
  */
 export class ListsApi extends Construct {
   readonly listActivitiesFunction: ProjectFunction<typeof listActivitiesEnvSchema>;
+  readonly listReferralsFunction: ProjectFunction<typeof listReferralsEnvSchema>;
 
   constructor(scope: Construct, id: string, props: ListsApiProps) {
     super(scope, id);
     const { table, api, logRetention } = props;
     const indexArn = (name: string) => `${table.tableArn}/index/${name}`;
 
-    this.listActivitiesFunction = new ProjectFunction(this, 'ListActivitiesFunction', {
+    // Every list function reads the table name only (same environment schema).
+    const listFunction = (
+      routeId: string,
+      path: string,
+      spec: { entry: string; description: string; envSchema: typeof listActivitiesEnvSchema },
+    ) => {
+      const fn = new ProjectFunction(this, `${routeId}Function`, {
+        ...spec,
+        environment: { TABLE_NAME: table.tableName },
+        logRetention,
+      });
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [indexArn(LISTING_INDEX), indexArn(OWNERSHIP_INDEX)],
+        }),
+      );
+      api.addRoute(routeId, { method: apigwv2.HttpMethod.GET, path, handler: fn });
+      return fn;
+    };
+
+    this.listActivitiesFunction = listFunction('ListActivities', '/activities', {
       entry: 'functions/activities/list-activities.ts',
       description: 'GET /activities: activities by status, street, type, period, organiser',
       envSchema: listActivitiesEnvSchema,
-      environment: { TABLE_NAME: table.tableName },
-      logRetention,
     });
-    this.listActivitiesFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [indexArn(LISTING_INDEX), indexArn(OWNERSHIP_INDEX)],
-      }),
-    );
-    api.addRoute('ListActivities', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/activities',
-      handler: this.listActivitiesFunction,
+    this.listReferralsFunction = listFunction('ListReferrals', '/referrals', {
+      entry: 'functions/referral-api/list-referrals.ts',
+      description: 'GET /referrals: the 督办 list by committee, status, overdue, department',
+      envSchema: listReferralsEnvSchema,
     });
   }
 }

@@ -44,8 +44,12 @@ const routeTargets = (routeKey: string) =>
   ofType('AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties!.RouteKey === routeKey);
 
 describe('the organisers’ lists', () => {
-  it('GET /activities only Queries the listing and ownership indexes, never the table', () => {
-    const dynamo = statementsOf('ListActivitiesFunction').filter((statement) =>
+  it.each([
+    ['GET /activities', 'ListActivitiesFunction'],
+    ['GET /referrals', 'ListReferralsFunction'],
+  ])('%s only Queries the listing and ownership indexes, never the table', (routeKey, name) => {
+    const statements = statementsOf(name);
+    const dynamo = statements.filter((statement) =>
       [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
     );
     expect(dynamo).toHaveLength(1);
@@ -57,7 +61,10 @@ describe('the organisers’ lists', () => {
     const arns = [dynamo[0]!.Resource].flat();
     expect(arns).toHaveLength(2);
     for (const arn of arns) expect(JSON.stringify(arn)).toMatch(/\/index\/(listing|ownership)"/);
-    expect(routeTargets('GET /activities')).toHaveLength(1);
-    expect(routeTargets('GET /activities')[0]![1].Properties!.AuthorizationType).toBe('JWT');
+    // Nothing but reads and its own tracing: no write of any service, no secret, no workflow.
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => !/^(dynamodb:Query|xray:)/.test(action))).toEqual([]);
+    expect(routeTargets(routeKey)).toHaveLength(1);
+    expect(routeTargets(routeKey)[0]![1].Properties!.AuthorizationType).toBe('JWT');
   });
 });

@@ -26,6 +26,7 @@
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
  * | ownership: an organiser's activities | `ORGANISER#<sub>` | `ACTIVITY#<startsAt, UTC>#<id>` |
  * | ownership: an activity's referrals | `ACTIVITY#<id>` | `REFERRAL#<departmentId>` |
+ * | listing: referrals by supervising committee (督办 list; `REFERRALS_NO_COMMITTEE` before one is set), open or closed, by due instant | `REFERRALS#<committeeId>` | `<OPEN or CLOSED>#<due, UTC, or NO_DUE>#<id>` |
  * | change of an activity (PATCH), its notices pending until `noticesSentAt` | `ACTIVITY#<id>` | `CHANGE#<revision, 8 digits>` |
  * | email claim (at most once per step) | `EMAIL#<claimKey>` | `EMAIL` |
  * | SES message id → email claim | `SESMSG#<messageId>` | `SESMSG` |
@@ -351,6 +352,24 @@ export const keys = {
     listSk: `${name}#${id(committeeId, 'committee id')}`,
   }),
 
+  /**
+   * The 督办 list entry of a referral: one partition per supervising committee, open referrals
+   * before closed ones, each by due instant (UTC), so a committee's overdue referrals are the
+   * first of its open ones and "overdue" is a key range. A referral without a due date yet (a
+   * draft) sorts after every dated one. Written by every change of committee, due or closure
+   * (functions/referrals/listing.ts).
+   */
+  referralListing: (entry: {
+    referralId: string;
+    committeeId?: string | undefined;
+    closed: boolean;
+    /** The due instant (ISO), absent while the referral has no due date. */
+    due?: string | undefined;
+  }): ListingKey => ({
+    listPk: referralsPk(entry.committeeId),
+    listSk: `${entry.closed ? 'CLOSED' : 'OPEN'}#${entry.due === undefined ? NO_DUE : utcInstant(entry.due)}#${id(entry.referralId, 'referral id')}`,
+  }),
+
   referralOwnership: (activityId: string, departmentId: string): OwnershipKey => ({
     ownerPk: activityPk(activityId),
     ownerSk: `REFERRAL#${id(departmentId, 'department id')}`,
@@ -443,6 +462,35 @@ export const keys = {
   }),
 
   /**
+   * The open (or closed) referrals of one supervising committee (`undefined`: those without
+   * one) by due instant, optionally only those due after `dueAfter` (exclusive) and up to
+   * `dueUntil` (inclusive), both ISO instants; a bounded range leaves out undated referrals.
+   */
+  referralsOfCommittee: (
+    committeeId: string | undefined,
+    state: 'OPEN' | 'CLOSED',
+    due: { dueAfter?: string | undefined; dueUntil?: string | undefined } = {},
+  ): KeyQuery => {
+    const bounded = due.dueAfter !== undefined || due.dueUntil !== undefined;
+    return {
+      indexName: LISTING_INDEX,
+      partitionKeyName: 'listPk',
+      partitionKey: referralsPk(committeeId),
+      sortKeyName: 'listSk',
+      ...(bounded
+        ? {
+            // Every listSk is `<state>#<instant>#<id>`: `<instant>#\uffff` sorts after each key
+            // of that instant and before the next instant's.
+            sortKeyRange: {
+              from: `${state}#${due.dueAfter === undefined ? '' : `${utcInstant(due.dueAfter)}#\uffff`}`,
+              to: `${state}#${utcInstant(due.dueUntil ?? LAST_INSTANT)}#\uffff`,
+            },
+          }
+        : { sortKeyPrefix: `${state}#` }),
+    };
+  },
+
+  /**
    * The activities of one status by start time, or those starting within `period` (ISO
    * instants, both included): `GET /activities` (functions/activities/list.ts).
    */
@@ -454,11 +502,13 @@ export const keys = {
     ...(period ? { sortKeyRange: startRange('', period) } : {}),
   }),
 
-  deputiesByName: (): KeyQuery => ({
+  /** Deputies by name, or those whose name starts with `namePrefix` (the invitee picker). */
+  deputiesByName: (namePrefix?: string): KeyQuery => ({
     indexName: LISTING_INDEX,
     partitionKeyName: 'listPk',
     partitionKey: 'DEPUTIES',
     sortKeyName: 'listSk',
+    ...(namePrefix === undefined ? {} : { sortKeyPrefix: id(namePrefix, 'name prefix') }),
   }),
 
   departmentsByName: (): KeyQuery => ({
@@ -724,6 +774,15 @@ export const keys = {
     sortKeyName: 'listSk',
   }),
 };
+
+/** The due part of the sort key of a referral that has no due date yet: after every instant. */
+const NO_DUE = 'NO_DUE';
+const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
+
+const referralsPk = (committeeId: string | undefined): string =>
+  committeeId === undefined
+    ? 'REFERRALS_NO_COMMITTEE'
+    : `REFERRALS#${id(committeeId, 'committee id')}`;
 
 /** A period of start times: ISO instants, both included. */
 export interface StartPeriod {

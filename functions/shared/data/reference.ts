@@ -12,6 +12,7 @@ import type { DeputyItem } from './items.js';
 import { keys, toQueryParams, type KeyQuery, type ListingKey, type PrimaryKey } from './keys.js';
 import { chunk } from './transact.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import type { ResidualFilter } from './merged-pages.js';
 
 /**
  * Reference data (issue 3): deputies, departments, committees (督办工委) and routing rules.
@@ -143,6 +144,8 @@ export const queryPage = async <T>(
     active?: boolean | undefined;
     /** Who reads (their scope): the cursor is bound to it, with the query and the filter. */
     scope: string;
+    /** More conditions on what is read (never a key attribute), e.g. a deputy's street. */
+    filter?: ResidualFilter | undefined;
   },
 ): Promise<Page<T>> => {
   const binding = {
@@ -150,17 +153,29 @@ export const queryPage = async <T>(
     prefix: query.sortKeyPrefix ?? null,
     active: options.active ?? null,
     scope: options.scope,
+    ...(options.filter
+      ? { filter: { expression: options.filter.expression, values: options.filter.values } }
+      : {}),
   };
   const params = toQueryParams(query);
+  const conditions = [
+    ...(options.active === undefined ? [] : ['#active = :active']),
+    ...(options.filter ? [`(${options.filter.expression})`] : []),
+  ];
   const filter =
-    options.active === undefined
+    conditions.length === 0
       ? {}
       : {
-          FilterExpression: '#active = :active',
-          ExpressionAttributeNames: { ...params.ExpressionAttributeNames, '#active': 'active' },
+          FilterExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: {
+            ...params.ExpressionAttributeNames,
+            ...(options.active === undefined ? {} : { '#active': 'active' }),
+            ...options.filter?.names,
+          },
           ExpressionAttributeValues: {
             ...params.ExpressionAttributeValues,
-            ':active': options.active,
+            ...(options.active === undefined ? {} : { ':active': options.active }),
+            ...options.filter?.values,
           },
         };
   const result = await db.send(

@@ -307,6 +307,12 @@ const EXPECTED: Record<string, Case> = {
     contentType: 'application/x-www-form-urlencoded',
     body: () => 'rating=SATISFIED',
   },
+  // The 督办 list: every organiser lists (a street organiser only its street's), auditors read.
+  'GET /referrals': {
+    allow: 'O X Q A',
+    path: () => ({}),
+    query: () => `?activityId=${ids.referralActivityId}`,
+  },
   'GET /referrals/{referralId}': { allow: 'O Q A', path: ref('referralId') },
   'POST /referrals/{referralId}/close': {
     allow: 'O Q',
@@ -472,9 +478,9 @@ beforeAll(async () => {
   const reviewJson = await own.get<ReviewJson>(`/activities/${review}/review`);
   expect(reviewJson.status, reviewJson.text).toBe(200);
   ids.reviewReferralId = reviewJson.json.referrals[0]!.id;
-  ids.referralId = (
-    await seedReferral({ referral: { status: 'SENT', round: 1 }, text: MARK })
-  ).referralId;
+  const seeded = await seedReferral({ referral: { status: 'SENT', round: 1 }, text: MARK });
+  ids.referralId = seeded.referralId;
+  ids.referralActivityId = seeded.activityId;
   otherReferral.id = (
     await seedReferral({ referral: { status: 'SENT', round: 1 }, street: 'HUANGPU' })
   ).referralId;
@@ -704,6 +710,37 @@ describe('authorization matrix', () => {
     figures.objectChecks++;
     expect(replay.status, replay.text).toBe(403);
     expect(replay.text).not.toContain(first.json.activity.id);
+
+    // The 督办 list: the own street's referral is in its organiser's list and in nobody's of
+    // another street, even when asked for by its activity; another street is 403, and a
+    // cursor of the district's list is no cursor of a street organiser's.
+    const listed = async (client: ApiClient, query: string) => {
+      const res = await retry429(() =>
+        client.get<{ items: { id: string }[]; nextCursor?: string }>(`/referrals${query}`),
+      );
+      expect(res.status, res.text).toBe(200);
+      return res.json;
+    };
+    const byActivity = `?activityId=${ids.referralActivityId}`;
+    expect((await listed(own, byActivity)).items.map((r) => r.id)).toEqual([ids.referralId]);
+    expect((await listed(CALLERS.auditor, byActivity)).items.map((r) => r.id)).toEqual([
+      ids.referralId,
+    ]);
+    expect((await listed(otherStreet, byActivity)).items).toEqual([]);
+    expect((await listed(otherStreet, '?limit=100')).items.map((r) => r.id)).not.toContain(
+      ids.referralId,
+    );
+    figures.objectChecks += 4;
+    const districtReferrals = await listed(CALLERS.orgDistrict, '?limit=1');
+    checks.push(['referrals of another street', () => own.get('/referrals?street=HUANGPU'), [403]]);
+    if (districtReferrals.nextCursor) {
+      const referralCursor = encodeURIComponent(districtReferrals.nextCursor);
+      checks.push([
+        'a district referral cursor replayed by another street',
+        () => otherStreet.get(`/referrals?limit=1&cursor=${referralCursor}`),
+        [400],
+      ]);
+    }
 
     // A reference list's cursor is bound to the reader's scope and to the list.
     const deputies = await retry429(() =>

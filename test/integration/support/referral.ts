@@ -4,6 +4,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  referralListingOf,
+  type ReferralListingSource,
+} from '../../../functions/referrals/listing';
 import { GENESIS_HASH, type AuditEvent } from '../../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
@@ -88,13 +92,14 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     needsReferral: true,
   });
   const now = new Date().toISOString();
-  await put({
+  const item = {
     ...keys.referral(referralId),
     ...keys.referralOwnership(activityId, departmentId),
     entity: 'REFERRAL',
     id: referralId,
     activityId,
     departmentId,
+    street,
     findingIds: [findingId],
     dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
     createdAt: now,
@@ -103,7 +108,9 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     auditSeq: 0,
     auditHash: GENESIS_HASH,
     ...referral,
-  });
+  };
+  // Its 督办 list entry, as every write of a referral keeps it (functions/referrals/listing.ts).
+  await put({ ...item, ...referralListingOf(item as unknown as ReferralListingSource) });
   return { activityId, referralId, departmentId, findingId };
 };
 

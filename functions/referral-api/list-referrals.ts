@@ -1,0 +1,19 @@
+import { db } from '../shared/clients.js';
+import { parseEnv } from '../shared/env.js';
+import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { listReferralsEnvSchema } from './env.js';
+import { listReferrals } from './list.js';
+import { listReferralsQuerySchema } from './schemas.js';
+
+const env = parseEnv(listReferralsEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /referrals` (organiser within their street; auditor read-only) → `200 {items,
+ * nextCursor?}`: the 督办 list by status, overdue, supervising committee, department, activity
+ * and due period, open referrals first and overdue first among them, each with what it waits on.
+ */
+export const handler = httpRoute(
+  { roles: ['organiser', 'auditor'], query: listReferralsQuerySchema },
+  async ({ query, caller }) => jsonResponse(200, await listReferrals(deps, caller, query)),
+);
