@@ -74,6 +74,20 @@ export interface Referral {
   overdue?: boolean;
 }
 
+/** A row of the 督办 list (GET /referrals). */
+export interface ReferralRow {
+  id: string;
+  activityId: string;
+  departmentId: string;
+  committeeId: string | null;
+  status: string;
+  dueDate: string | null;
+  overdue: boolean;
+  findings: number;
+  failed: boolean;
+  waitingOn: { party: string; code: string; deadline: string | null } | null;
+}
+
 export interface Review {
   activity: { id: string; status: string; phase: string; reviewApprovedAt?: string };
   findings: Finding[];

@@ -206,7 +206,7 @@ describe('the organisers’ console, in Chromium', () => {
     await expect(page.locator('.picker legend').textContent()).resolves.toContain('(4)');
     await check(page, 'console-schedule');
     await page.getByRole('button', { name: /排期并发出邀请/ }).click();
-    await page.waitForURL(/#\/activities\/[^/]+$/);
+    await page.waitForURL(/#\/activities\/(?!new$)[^/]+$/);
     activityId = decodeURIComponent(page.url().split('#/activities/')[1] ?? '');
     await settled(page);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(TITLE);

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Named, Page as Paged, Referral } from '../types';
+import type { Named, Page as Paged, Referral, ReferralRow } from '../types';
 import { Action, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when } from '../ui';
 
 const ask = (question: string) => window.prompt(question)?.trim() || undefined;
@@ -9,7 +9,7 @@ const useNames = (path: string) => {
   return useLoad(() => api.get<Paged<Named>>(path, { limit: '100' }), [path]);
 };
 
-const nameIn = (list: Named[] | undefined, id: string | undefined) =>
+const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
   list?.find((n) => n.id === id)?.name ?? id ?? '—';
 
 /** 督办: referrals per supervising committee and department, overdue first (GET /referrals). */
@@ -19,16 +19,14 @@ export function Referrals() {
   const committees = useNames('/committees');
   const departments = useNames('/departments');
   const list = useLoad(
-    () => api.get<Paged<Referral>>('/referrals', { ...filter, limit: '50' }),
+    () => api.get<Paged<ReferralRow>>('/referrals', { ...filter, limit: '50' }),
     [JSON.stringify(filter)],
   );
   const set = (key: string) => (event: Event) => {
     const value = (event.currentTarget as HTMLSelectElement | HTMLInputElement).value;
     setFilter((f) => ({ ...f, [key]: value }));
   };
-  const today = new Date().toISOString().slice(0, 10);
-  const isOverdue = (r: Referral) =>
-    r.overdue ?? (r.dueDate !== undefined && r.dueDate < today && !r.status.startsWith('CLOSED'));
+  const isOverdue = (r: ReferralRow) => r.overdue;
   return (
     <Page title={{ zh: '督办', en: 'Referrals under supervision' }}>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -113,7 +111,7 @@ export function Referrals() {
                       ) : null}
                     </td>
                     <td>{nameOf(NAMES.referral, r.status)}</td>
-                    <td>{r.findingIds?.length ?? '—'}</td>
+                    <td>{r.findings}</td>
                   </tr>
                 ))}
               </tbody>

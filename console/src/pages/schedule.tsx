@@ -64,10 +64,24 @@ function InviteePicker({
 }) {
   const { api } = useConsole();
   const [query, setQuery] = useState<Record<string, string>>({});
-  const found = useLoad(
-    () => api.get<Paged<Deputy>>('/deputies', { ...query, active: 'true', limit: '100' }),
-    [JSON.stringify(query)],
-  );
+  // A filter narrows what each page reads, so a page may come short with a cursor after it:
+  // follow the cursors until 100 deputies are found or the list ends.
+  const found = useLoad(async () => {
+    const items: Deputy[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20 && items.length < 100; page++) {
+      const answer = await api.get<Paged<Deputy>>('/deputies', {
+        ...query,
+        active: 'true',
+        limit: '100',
+        cursor,
+      });
+      items.push(...answer.items);
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+    return { items };
+  }, [JSON.stringify(query)]);
   const set = (key: string) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setQuery((q) => ({ ...q, [key]: value }));
@@ -89,7 +103,7 @@ function InviteePicker({
           <input type="search" onInput={set('name')} value={query.name ?? ''} />
         </label>
         <label>
-          <L zh="联组/代表组" en="Group" />
+          <L zh="联组/代表组（全称）" en="Group (full name)" />
           <input type="search" onInput={set('group')} value={query.group ?? ''} />
         </label>
         <label>

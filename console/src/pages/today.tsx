@@ -1,4 +1,4 @@
-import type { ActivitySummary, Page as Paged, Referral } from '../types';
+import type { ActivitySummary, Page as Paged, ReferralRow } from '../types';
 import { ACTIONS, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when } from '../ui';
 
 /** Today: what waits on me (with the action it needs), overdue referrals, what comes next. */
@@ -9,7 +9,7 @@ export function Today() {
     [],
   );
   const overdue = useLoad(
-    () => api.get<Paged<Referral>>('/referrals', { overdue: 'true', limit: '20' }),
+    () => api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
     [],
   );
   const upcoming = useLoad(
