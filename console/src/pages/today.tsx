@@ -5,7 +5,7 @@ import { ACTIONS, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when 
 export function Today() {
   const { api, session } = useConsole();
   const waiting = useLoad(
-    () => api.get<Paged<ActivitySummary>>('/activities', { waiting: 'true', limit: '50' }),
+    () => api.get<Paged<ActivitySummary>>('/activities', { mine: 'true', waiting: 'true', limit: '50' }),
     [],
   );
   const overdue = useLoad(
@@ -15,7 +15,8 @@ export function Today() {
   const upcoming = useLoad(
     () =>
       api.get<Paged<ActivitySummary>>('/activities', {
-        from: new Date().toISOString(),
+        mine: 'true',
+        from: new Date().toISOString().slice(0, 10),
         status: 'INVITATIONS_SENT',
         limit: '20',
       }),
