@@ -5,7 +5,12 @@ import { ACTIONS, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when 
 export function Today() {
   const { api, session } = useConsole();
   const waiting = useLoad(
-    () => api.get<Paged<ActivitySummary>>('/activities', { mine: 'true', waiting: 'true', limit: '50' }),
+    () =>
+      api.get<Paged<ActivitySummary>>('/activities', {
+        mine: 'true',
+        waiting: 'true',
+        limit: '50',
+      }),
     [],
   );
   const overdue = useLoad(
