@@ -125,10 +125,10 @@ export class LiandongStack extends Stack {
     });
 
     // --- the organisers' console (CloudFront); its CSP names the API's origin, known below
-    let apiOrigin: string | undefined;
+    const apiOrigin: { value?: string } = {};
     const consoleSite = new ConsoleSite(this, 'Console', {
       userPool,
-      apiOrigin: Lazy.string({ produce: () => apiOrigin }),
+      apiOrigin: Lazy.string({ produce: () => apiOrigin.value }),
     });
 
     // --- the HTTP API
@@ -499,7 +499,7 @@ export class LiandongStack extends Stack {
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
 
-    apiOrigin = `https://${api.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    apiOrigin.value = `https://${api.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
     consoleSite.deploy({ apiUrl: api.url });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

@@ -1,7 +1,7 @@
 // The console's sign-in is the authorization code flow with PKCE only (a public client, no
 // implicit grant), its files are private behind CloudFront with a strict CSP, and the API
 // accepts the console client's tokens.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LiandongStack } from '../../infra/liandong-stack';
