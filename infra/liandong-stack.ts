@@ -3,6 +3,7 @@ import {
   type CfnElement,
   CfnOutput,
   Duration,
+  Lazy,
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
@@ -30,6 +31,7 @@ import {
   sendInvitationsEnvSchema,
 } from '../functions/activity-workflow/env';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
+import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { DeputyPages } from './constructs/deputy-pages';
 import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
@@ -122,10 +124,17 @@ export class LiandongStack extends Stack {
       sendingEnabled: true,
     });
 
+    // --- the organisers' console (CloudFront); its CSP names the API's origin, known below
+    const apiOrigin: { value?: string } = {};
+    const consoleSite = new ConsoleSite(this, 'Console', {
+      userPool,
+      apiOrigin: Lazy.string({ produce: () => apiOrigin.value }),
+    });
+
     // --- the HTTP API
     const api = new LiandongHttpApi(this, 'Http', {
       userPool,
-      userPoolClient,
+      userPoolClients: [userPoolClient, consoleSite.client],
       logRetention: retention,
       rateLimit: 50,
       burstLimit: 100,
@@ -490,7 +499,13 @@ export class LiandongStack extends Stack {
       sesIdentityArn: senderIdentity.emailIdentityArn,
     });
 
+    apiOrigin.value = `https://${api.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    consoleSite.deploy({ apiUrl: api.url });
+
     new CfnOutput(this, 'ApiUrl', { value: api.url });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.url });
+    new CfnOutput(this, 'ConsoleClientId', { value: consoleSite.client.userPoolClientId });
+    new CfnOutput(this, 'SignInUrl', { value: consoleSite.signInDomain.baseUrl() });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,7 +11,8 @@ import { Construct } from 'constructs';
 
 export interface LiandongHttpApiProps {
   readonly userPool: cognito.IUserPool;
-  readonly userPoolClient: cognito.IUserPoolClient;
+  /** The app clients whose tokens the API accepts (the API's own and the console's). */
+  readonly userPoolClients: cognito.IUserPoolClient[];
   readonly logRetention: logs.RetentionDays;
   /** Steady-state requests per second for the whole stage. */
   readonly rateLimit: number;
@@ -38,12 +39,26 @@ export class LiandongHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: LiandongHttpApiProps) {
     super(scope, id);
     this.authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
-      userPoolClients: [props.userPoolClient],
+      userPoolClients: props.userPoolClients,
     });
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Liandong: five-level joint activities of deputies',
       createDefaultStage: false,
       defaultAuthorizer: this.authorizer,
+      // The console (another origin, CloudFront) calls the API from the browser. Any origin may:
+      // the API takes a bearer token only, never a cookie, so a page of another origin gains
+      // nothing without a token. (Naming the console's origin here would make the distribution,
+      // whose CSP names the API, and the API depend on each other.)
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        allowMethods: [
+          apigwv2.CorsHttpMethod.GET,
+          apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.PATCH,
+        ],
+        maxAge: Duration.hours(1),
+      },
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

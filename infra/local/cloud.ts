@@ -21,6 +21,7 @@ import {
   type LocalSecretsManager,
 } from './secretsmanager';
 import { startLocalStepFunctions } from './stepfunctions/index';
+import { CONSOLE_PATH } from './api/console';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CLIENT_ID,
@@ -96,6 +97,8 @@ export interface LocalCloudEndpoints {
   jwks: string;
   clientId: string;
   tokenUrl?: string;
+  /** The organisers' console (the CloudFront stand-in), when the template deploys one. */
+  console?: string;
   /** Table logical id → table name. */
   tables: Record<string, string>;
   /** State machine logical id → ARN. */
@@ -339,6 +342,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     api.bind({
       api: template.httpApis[0] ?? emptyApi(),
       invoke: (arn, event) => runtime.invoke(arn, event),
+      ...(template.consoleSite ? { consoleSite: template.consoleSite } : {}),
     });
 
     const endpoints: LocalCloudEndpoints = {
@@ -356,6 +360,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       jwks: `${api.issuer.issuerUrl}/.well-known/jwks.json`,
       clientId: LOCAL_CLIENT_ID,
       ...(options.allowTokenMinting ? { tokenUrl: `${api.issuer.issuerUrl}/token` } : {}),
+      ...(options.allowTokenMinting && template.consoleSite
+        ? { console: `${api.url}${CONSOLE_PATH}` }
+        : {}),
       tables: Object.fromEntries(template.tables.map((t) => [t.logicalId, t.name])),
       stateMachines: Object.fromEntries(template.stateMachines.map((s) => [s.logicalId, s.arn])),
       functions: Object.fromEntries(template.functions.map((f) => [f.logicalId, f.arn])),

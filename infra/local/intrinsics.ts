@@ -1,5 +1,7 @@
 // CloudFormation intrinsics resolved to local names and ARNs: what the template says, with
 // this machine's account, region and endpoints in place of AWS's.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CLIENT_ID = 'liandong-local-client';
 export const DEFAULT_STACK_NAME = 'Liandong';
@@ -29,6 +31,8 @@ export interface TemplateContext {
   stackName?: string;
   /** The local HTTP API base URL, if known (for `ApiEndpoint`). */
   apiUrl?: string;
+  /** The cloud assembly, for the outputs of nested stacks the template reads. */
+  cdkOut?: string;
 }
 
 export interface CfnTemplate {
@@ -279,6 +283,20 @@ export class Resolver {
     }
   }
 
+  /** A nested stack's output that is the Ref of one of its app clients: the local client id. */
+  private nestedOutput(id: string, name: string): string | undefined {
+    const file = this.resources[id]?.Metadata?.['aws:asset:path'];
+    if (typeof file !== 'string' || !this.ctx.cdkOut) return undefined;
+    const nested = JSON.parse(readFileSync(join(this.ctx.cdkOut, file), 'utf8')) as CfnTemplate & {
+      Outputs?: Record<string, { Value?: unknown }>;
+    };
+    const ref = (nested.Outputs?.[name]?.Value as { Ref?: unknown } | undefined)?.Ref;
+    if (typeof ref !== 'string') return undefined;
+    return nested.Resources?.[ref]?.Type === 'AWS::Cognito::UserPoolClient'
+      ? this.clientId
+      : undefined;
+  }
+
   getAtt(id: string, attr: string, where: string): unknown {
     const res = this.resources[id];
     if (!res) throw new TemplateError(`Fn::GetAtt of unknown resource ${id} at ${where}`);
@@ -306,6 +324,15 @@ export class Resolver {
       case 'AWS::Cognito::UserPoolClient':
         if (attr === 'ClientId') return this.clientId;
         throw unsupported();
+      case 'AWS::CloudFormation::Stack': {
+        // Nested stacks do not run locally (the console's is static files the local API serves);
+        // of their outputs only an app client's id means anything here: the local issuer's.
+        const output = attr.startsWith('Outputs.')
+          ? this.nestedOutput(id, attr.slice(8))
+          : undefined;
+        if (output) return output;
+        throw unsupported();
+      }
       case 'AWS::IAM::Role':
         if (attr === 'Arn') return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${id}`;
         if (attr === 'RoleId') return id;

@@ -28,6 +28,7 @@ const synthNote = (outcome: SynthOutcome): string =>
 
 function printTable(e: LocalCloudEndpoints, took: string): void {
   const rows: [string, string][] = [
+    ...(e.console ? ([['Console', e.console]] as [string, string][]) : []),
     ['HTTP API', e.api],
     ['SES mail viewer', e.sesViewer],
     ['SES store (JSON)', e.sesStore],

@@ -161,6 +161,8 @@ export interface LocalTemplate {
   eventRules: LocalEventRule[];
   kmsKeys: LocalKmsKey[];
   buckets: LocalBucket[];
+  /** The built console, when the template deploys one (infra/constructs/console-site.ts). */
+  consoleSite?: string;
 }
 
 function ofType(template: CfnTemplate, ...types: string[]): [string, CfnResource][] {
@@ -458,7 +460,20 @@ export function parseTemplate(
     eventRules: readEventRules(r),
     kmsKeys: readKmsKeys(r),
     buckets: readBuckets(r),
+    ...readConsoleSite(r, ctx.cdkOut),
   };
+}
+
+/**
+ * The folder of the console's static files in the cloud assembly, named by the `liandong:site`
+ * metadata of the console's nested stack (the files its BucketDeployment uploads on AWS).
+ */
+function readConsoleSite(r: Resolver, cdkOut: string): { consoleSite?: string } {
+  for (const resource of Object.values(r.template.Resources ?? {})) {
+    const site = resource.Metadata?.['liandong:site'];
+    if (typeof site === 'string') return { consoleSite: resolvePath(cdkOut, site) };
+  }
+  return {};
 }
 
 function readKmsKeys(r: Resolver): LocalKmsKey[] {

@@ -162,7 +162,13 @@ describe('HTTP API routes', () => {
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Audience: [{ Ref: clientId }] },
+      // The API's own client, and the console's (an output of its nested stack).
+      JwtConfiguration: {
+        Audience: [
+          { Ref: clientId },
+          { 'Fn::GetAtt': [expect.stringMatching(/^ConsoleNestedStack/), expect.any(String)] },
+        ],
+      },
     });
     expect(JSON.stringify(authorizer.Properties!.JwtConfiguration)).toContain(`"Ref":"${poolId}"`);
   });

@@ -333,7 +333,11 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.anyValue() },
+      // The API's own app client and the console's.
+      JwtConfiguration: {
+        Audience: [Match.anyValue(), Match.anyValue()],
+        Issuer: Match.anyValue(),
+      },
     });
   });
 

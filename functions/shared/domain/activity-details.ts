@@ -19,7 +19,7 @@ export interface DetailRow {
 
 type Labels = Record<string, Record<Language, string>>;
 
-const LABELS: Labels = {
+export const ACTIVITY_DETAIL_LABELS: Labels = {
   theme: { zh: '活动主题', en: 'Theme' },
   topic: { zh: '主题', en: 'Topic' },
   communities: { zh: '走访社区（网格）', en: 'Communities visited' },
@@ -35,7 +35,7 @@ const LABELS: Labels = {
   speaker: { zh: '主讲人', en: 'Speaker' },
 };
 
-const FORMATS: Labels = {
+export const ACTIVITY_FORMATS: Labels = {
   VISIT: { zh: '走访企业', en: 'Visit' },
   BRIEFING: { zh: '碰头会', en: 'Briefing' },
   MATCHMAKING: { zh: '对接会', en: 'Matchmaking meeting' },
@@ -46,7 +46,7 @@ const SEALED: Record<Language, string> = {
   en: 'Announced on the day',
 };
 
-const ORDER = Object.keys(LABELS);
+const ORDER = Object.keys(ACTIVITY_DETAIL_LABELS);
 
 const isTextList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((entry) => typeof entry === 'string');
@@ -67,7 +67,7 @@ export const activityDetailRows = (
   for (const field of ORDER) {
     const value = details[field];
     if (value === undefined || value === null) continue;
-    const label = LABELS[field]![language];
+    const label = ACTIVITY_DETAIL_LABELS[field]![language];
     if (field === 'unannouncedVisits') {
       const visits = value as Visits;
       if (options.showSealed && Array.isArray(visits.items)) {
@@ -81,7 +81,7 @@ export const activityDetailRows = (
         rows.push({ label, value: SEALED[language] });
       }
     } else if (field === 'format' && typeof value === 'string') {
-      rows.push({ label, value: FORMATS[value]?.[language] ?? value });
+      rows.push({ label, value: ACTIVITY_FORMATS[value]?.[language] ?? value });
     } else if (typeof value === 'string') {
       rows.push({ label, value });
     } else if (isTextList(value)) {

@@ -21,6 +21,7 @@ import {
   type MintOptions,
   type Role,
 } from './issuer';
+import { createLocalConsole, type LocalConsole } from './console';
 import { ForbiddenError, UnauthorizedError, authorizeJwt, tokenFrom } from './jwt';
 import { Router } from './routes';
 import { TokenBucket } from './throttle';
@@ -77,6 +78,8 @@ class BodyTooLargeError extends Error {
 
 export interface ApiBinding {
   api: LocalHttpApi;
+  /** The built console of the template (served under /console/). */
+  consoleSite?: string;
   invoke(functionArn: string, event: unknown): Promise<unknown>;
 }
 
@@ -205,10 +208,16 @@ function send(res: ServerResponse, response: HttpResponse, requestId: string): v
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiServer> {
   const host = options.host ?? '127.0.0.1';
   let binding:
-    { api: LocalHttpApi; router: Router<LocalRoute>; invoke: ApiBinding['invoke'] } | undefined;
+    | {
+        api: LocalHttpApi;
+        router: Router<LocalRoute>;
+        invoke: ApiBinding['invoke'];
+        consoleSite?: string;
+      }
+    | undefined;
   let bucket: TokenBucket | undefined;
   // Set once the port is known (the issuer URL carries it); requests before that get a 503.
-  const state: { issuer?: LocalIssuer } = {};
+  const state: { issuer?: LocalIssuer; console?: LocalConsole } = {};
 
   const handle = async (req: IncomingMessage, requestId: string): Promise<HttpResponse> => {
     const url = req.url ?? '/';
@@ -227,6 +236,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
     if (path === '/openapi.json' && req.method === 'GET') return openApiDocument();
     const issuer = state.issuer;
     if (!issuer) return errorResponse(503, 'Service Unavailable');
+    const query = new URLSearchParams(url.split('?')[1] ?? '');
+    const forConsole = await state.console?.handle(req.method ?? 'GET', path, query, body);
+    if (forConsole) return forConsole;
     if (path.startsWith(ISSUER_PATH)) {
       const sub = path.slice(ISSUER_PATH.length);
       if (sub === '/.well-known/jwks.json' && req.method === 'GET') return json(200, issuer.jwks);
@@ -353,15 +365,25 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
     ...(options.keyFile ? { keyFile: options.keyFile } : {}),
   });
   state.issuer = issuer;
+  // Sign-in without a password mints tokens: only where minting is allowed (npm start, tests).
+  if (options.allowTokenMinting) {
+    state.console = createLocalConsole({
+      apiUrl: url,
+      issuer,
+      issuerPath: ISSUER_PATH,
+      site: () => binding?.consoleSite,
+    });
+  }
 
   return {
     url,
     port,
     issuer,
-    bind: ({ api, invoke }) => {
+    bind: ({ api, invoke, consoleSite }) => {
       binding = {
         api,
         invoke,
+        ...(consoleSite ? { consoleSite } : {}),
         router: new Router(api.routes.map((route) => ({ routeKey: route.routeKey, route }))),
       };
       bucket =

@@ -1,0 +1,205 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
+import type { Named, Page as Paged } from '../types';
+import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
+
+interface DepartmentStats {
+  departmentId: string;
+  sent: number;
+  answered: number;
+  resolved: number;
+  overdue: number;
+  satisfactionRate: number | null;
+  resolutionRate: number | null;
+}
+
+interface PeriodStatistics {
+  activities: { completed: number };
+  personTimes: { byLevel: Record<string, number>; total: number };
+  findings: { total: number; byCategory: Record<string, number>; referred: number };
+  referrals: { byDepartment: DepartmentStats[] };
+}
+
+/** A horizontal bar chart in SVG, with every figure also printed as text. */
+function Bars({ title, rows }: { title: string; rows: { label: string; value: number }[] }) {
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  const height = rows.length * 26 + 10;
+  return (
+    <figure>
+      <svg viewBox={`0 0 600 ${height}`} width="600" height={height} role="img" aria-label={title}>
+        {rows.map((r, i) => (
+          <g key={r.label} transform={`translate(0 ${i * 26 + 5})`}>
+            <text x="0" y="16" class="bar-label">
+              {r.label}
+            </text>
+            <rect x="180" y="3" height="18" width={(r.value / max) * 360} class="bar" />
+            <text x={186 + (r.value / max) * 360} y="17" class="bar-value">
+              {r.value}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <figcaption>{title}</figcaption>
+    </figure>
+  );
+}
+
+const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
+
+/** Statistics for a period: charts and the CSV download (GET /audit/statistics). */
+export function Statistics() {
+  const { api } = useConsole();
+  const year = new Date().getFullYear();
+  const [period, setPeriod] = useState({ from: `${year}-01-01`, to: `${year}-12-31` });
+  const [error, setError] = useState<string>();
+  const stats = useLoad(
+    () => api.get<{ statistics: PeriodStatistics }>('/audit/statistics', period),
+    [period.from, period.to],
+  );
+  const departments = useLoad(() => api.get<Paged<Named>>('/departments', { limit: '100' }), []);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => setError(undefined), [period.from, period.to]);
+  const name = (id: string) => departments.data?.items.find((d) => d.id === id)?.name ?? id;
+  return (
+    <Page title={{ zh: '统计', en: 'Statistics' }}>
+      <form
+        ref={form}
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget as HTMLFormElement);
+          setPeriod({ from: String(data.get('from')), to: String(data.get('to')) });
+        }}
+      >
+        <label>
+          <L zh="起" en="From" />
+          <input type="date" name="from" value={period.from} required />
+        </label>
+        <label>
+          <L zh="止" en="To" />
+          <input type="date" name="to" value={period.to} required />
+        </label>
+        <button type="submit" class="secondary">
+          <L zh="查询" en="Show" />
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() =>
+            api
+              .download(
+                '/audit/statistics',
+                { ...period, format: 'csv' },
+                `statistics-${period.from}-${period.to}.csv`,
+              )
+              .catch((err: unknown) => setError((err as Error).message))
+          }
+        >
+          <L zh="下载 CSV" en="Download CSV" />
+        </button>
+      </form>
+      <Problem message={error} />
+      <Show loaded={stats}>
+        {({ statistics: s }) => (
+          <>
+            <p>
+              <L zh="完成活动" en="Activities completed" /> {s.activities.completed} ·{' '}
+              <L zh="代表人次" en="Person-times" /> {s.personTimes.total} ·{' '}
+              <L zh="问题" en="Findings" /> {s.findings.total} · <L zh="转交" en="Referred" />{' '}
+              {s.findings.referred}
+            </p>
+            <Bars
+              title="各层级代表人次 Person-times by level"
+              rows={DEPUTY_LEVEL_CODES.map((level) => ({
+                label: NAMES.level[level]?.zh ?? level,
+                value: s.personTimes.byLevel[level] ?? 0,
+              }))}
+            />
+            <Bars
+              title="问题类别 Findings by category"
+              rows={Object.entries(s.findings.byCategory)
+                .filter(([, n]) => n > 0)
+                .map(([category, value]) => ({
+                  label: NAMES.category[category]?.zh ?? category,
+                  value,
+                }))}
+            />
+            <table>
+              <caption>
+                <L zh="各部门办理情况" en="Referrals by department" />
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <L zh="部门" en="Department" />
+                  </th>
+                  <th scope="col">
+                    <L zh="交办" en="Sent" />
+                  </th>
+                  <th scope="col">
+                    <L zh="答复" en="Answered" />
+                  </th>
+                  <th scope="col">
+                    <L zh="逾期" en="Overdue" />
+                  </th>
+                  <th scope="col">
+                    <L zh="满意率" en="Satisfaction" />
+                  </th>
+                  <th scope="col">
+                    <L zh="办成率" en="Resolution" />
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.referrals.byDepartment.map((d) => (
+                  <tr key={d.departmentId}>
+                    <td>{name(d.departmentId)}</td>
+                    <td>{d.sent}</td>
+                    <td>{d.answered}</td>
+                    <td>{d.overdue}</td>
+                    <td>{percent(d.satisfactionRate)}</td>
+                    <td>{percent(d.resolutionRate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </Show>
+    </Page>
+  );
+}
+
+/** The activity report (情况报告), as the API renders it, shown inside the console. */
+export function Report({ id }: { id: string }) {
+  const { api } = useConsole();
+  const holder = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api
+      .text(`/audit/activities/${encodeURIComponent(id)}/report`)
+      .then((html) => {
+        const doc = new DOMParser().parseFromString(html, 'text/html');
+        const main = doc.querySelector('main') ?? doc.body;
+        // Headings of the report sit under the console's page heading.
+        for (const h of Array.from(main.querySelectorAll('h1'))) {
+          const h2 = doc.createElement('h2');
+          h2.append(...Array.from(h.childNodes));
+          h.replaceWith(h2);
+        }
+        holder.current?.replaceChildren(
+          ...Array.from(main.childNodes).map((n) => document.importNode(n, true)),
+        );
+      })
+      .catch((err: unknown) => setError((err as Error).message));
+  }, [id]);
+  return (
+    <Page title={{ zh: '活动情况报告', en: 'Activity report' }}>
+      <Problem message={error} />
+      <div ref={holder} class="report" />
+      <button type="button" class="secondary" onClick={() => window.print()}>
+        <L zh="打印" en="Print" />
+      </button>
+    </Page>
+  );
+}

@@ -1,0 +1,110 @@
+// The API's answers as the console reads them (docs/openapi.json describes them).
+export interface PendingTask {
+  phase: string;
+  since: string;
+  deadline?: string | null;
+  action?: { code: string; method: string; path: string; endsAtDeadline: boolean } | null;
+}
+
+export interface ActivitySummary {
+  id: string;
+  title: string;
+  type: string;
+  street: string;
+  location: string;
+  startsAt: string;
+  endsAt: string;
+  organiserId: string;
+  status: string;
+  phase: string;
+  invited: number;
+  pendingTask?: PendingTask;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface Attendance {
+  invited: number;
+  accepted: number;
+  declined: number;
+  attended: number;
+  personTimesByLevel: Record<string, number>;
+  personTimesTotal: number;
+  madeUp: number;
+  computedAt: string;
+}
+
+export interface ActivityView {
+  activity: ActivitySummary & {
+    description?: string;
+    details?: Record<string, unknown>;
+    attendanceClosesAt?: string;
+    findingsCloseAt?: string;
+    failure?: { error?: string; cause?: string; state?: string; at?: string };
+    counts: { invited: number; emailsSent: number };
+    attendance?: Attendance;
+  };
+  workflow?: { status?: string; executionArn?: string };
+}
+
+export interface Finding {
+  id: string;
+  kind: string;
+  category: string;
+  description: string;
+  place: string;
+  needsReferral: boolean;
+  referralId?: string;
+  unrouted?: boolean;
+  decision?: { type: string; reason?: string; answer?: string; intoFindingId?: string };
+  recordedAt: string;
+}
+
+export interface Referral {
+  id: string;
+  activityId: string;
+  departmentId: string;
+  findingIds: string[];
+  committeeId?: string;
+  dueDate?: string;
+  status: string;
+  overdue?: boolean;
+}
+
+/** A row of the 督办 list (GET /referrals). */
+export interface ReferralRow {
+  id: string;
+  activityId: string;
+  departmentId: string;
+  committeeId: string | null;
+  status: string;
+  dueDate: string | null;
+  overdue: boolean;
+  findings: number;
+  failed: boolean;
+  waitingOn: { party: string; code: string; deadline: string | null } | null;
+}
+
+export interface Review {
+  activity: { id: string; status: string; phase: string; reviewApprovedAt?: string };
+  findings: Finding[];
+  referrals: Referral[];
+  approval: { ready: boolean; undecided?: string[]; incomplete?: unknown[] };
+}
+
+export interface Named {
+  id: string;
+  name: string;
+  active?: boolean;
+}
+
+export interface Deputy extends Named {
+  seats: { level: string; body: string }[];
+  group?: string;
+  street?: string;
+  liaisonStation?: string;
+  email?: string;
+}

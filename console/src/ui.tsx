@@ -1,0 +1,210 @@
+// Shared pieces of every page: the signed-in context, bilingual labels (Chinese first, English
+// beside it), loading and error states, and an action button that reports what the API said.
+import { createContext, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import {
+  ACTIVITY_TYPES,
+  DEPUTY_LEVELS,
+  FINDING_CATEGORIES,
+  FINDING_KIND_NAMES,
+  REFERRAL_STATUS_NAMES,
+  STREETS,
+} from '../../functions/shared/domain/reference';
+import type { Api } from './api';
+import type { Session } from './auth';
+
+export interface ConsoleContext {
+  api: Api;
+  session: Session;
+  /** Organisers act; auditors read the same pages without any write action. */
+  canWrite: boolean;
+}
+
+export const Ctx = createContext<ConsoleContext | null>(null);
+
+export const useConsole = (): ConsoleContext => {
+  const value = useContext(Ctx);
+  if (!value) throw new Error('outside the console');
+  return value;
+};
+
+/** A label in Chinese with its English beside it. */
+export const L = ({ zh, en }: { zh: string; en: string }) => (
+  <>
+    {zh}{' '}
+    <span class="en" lang="en">
+      {en}
+    </span>
+  </>
+);
+
+type Names = Readonly<Record<string, { zh: string; en: string }>>;
+
+export const nameOf = (table: Names, code: string | undefined) => {
+  const entry = code ? table[code] : undefined;
+  return entry ? <L zh={entry.zh} en={entry.en} /> : <>{code ?? '—'}</>;
+};
+
+export const ACTIVITY_STATUS: Names = {
+  SCHEDULED: { zh: '已排期', en: 'Scheduled' },
+  INVITATIONS_SENT: { zh: '已发邀请', en: 'Invitations sent' },
+  CHECK_IN_OPEN: { zh: '签到中', en: 'Check-in open' },
+  FINDINGS_OPEN: { zh: '收集问题中', en: 'Collecting findings' },
+  TRIAGE: { zh: '分拣中', en: 'Triage' },
+  IN_REVIEW: { zh: '待主任会议', en: "Chairmen's meeting" },
+  DISPATCHING: { zh: '交办中', en: 'Dispatching' },
+  FAILED: { zh: '失败', en: 'Failed' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  COMPLETED: { zh: '已完成', en: 'Completed' },
+};
+
+/** What each waiting step asks of the organiser (GET /activities?waiting=true, action.code). */
+export const ACTIONS: Names = {
+  OPEN_CHECK_IN: { zh: '开始签到', en: 'Open check-in' },
+  CLOSE_ATTENDANCE: { zh: '结束签到', en: 'Close attendance' },
+  CLOSE_FINDINGS: { zh: '结束问题收集', en: 'Close findings' },
+  DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
+};
+
+export const NAMES = {
+  type: ACTIVITY_TYPES as Names,
+  level: DEPUTY_LEVELS as Names,
+  street: STREETS as Names,
+  category: FINDING_CATEGORIES as Names,
+  kind: FINDING_KIND_NAMES as Names,
+  referral: REFERRAL_STATUS_NAMES as Names,
+  status: ACTIVITY_STATUS,
+};
+
+const TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** Times as the district reads them (Beijing time). */
+export const when = (iso: string | null | undefined) => (iso ? TIME.format(new Date(iso)) : '—');
+
+export interface Loaded<T> {
+  data?: T;
+  error?: string;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Loads on mount and whenever `deps` change; `reload` loads again (after an action). */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({
+    loading: true,
+  });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (err: unknown) => live && setState({ error: (err as Error).message, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { ...state, reload };
+}
+
+export const Problem = ({ message }: { message: string | undefined }) =>
+  message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+
+export function Show<T>({
+  loaded,
+  children,
+}: {
+  loaded: Loaded<T>;
+  children: (data: T) => ComponentChildren;
+}) {
+  if (loaded.error) return <Problem message={loaded.error} />;
+  if (loaded.data === undefined) return <p aria-busy="true">加载中… Loading…</p>;
+  return <>{children(loaded.data)}</>;
+}
+
+/** A write action: hidden from auditors; shows the API's answer when it refuses. */
+export function Action({
+  label,
+  run,
+  done,
+  kind = 'primary',
+}: {
+  label: { zh: string; en: string };
+  run: () => Promise<unknown>;
+  done?: () => void;
+  kind?: 'primary' | 'secondary' | 'danger';
+}) {
+  const { canWrite } = useConsole();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!canWrite) return null;
+  return (
+    <span class="action">
+      <button
+        type="button"
+        class={kind}
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(undefined);
+          run().then(
+            () => {
+              setBusy(false);
+              done?.();
+            },
+            (err: unknown) => {
+              setBusy(false);
+              setError((err as Error).message);
+            },
+          );
+        }}
+      >
+        <L {...label} />
+      </button>
+      <Problem message={error} />
+    </span>
+  );
+}
+
+export const Page = ({
+  title,
+  children,
+}: {
+  title: { zh: string; en: string };
+  children: ComponentChildren;
+}) => {
+  useEffect(() => {
+    document.title = `${title.zh} ${title.en} · 联动`;
+  }, [title.zh, title.en]);
+  return (
+    <>
+      <h1>
+        <L {...title} />
+      </h1>
+      {children}
+    </>
+  );
+};
+
+export const Pill = ({
+  children,
+  tone = 'plain',
+}: {
+  children: ComponentChildren;
+  tone?: string;
+}) => <span class={`pill ${tone}`}>{children}</span>;
+
+export const link = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;

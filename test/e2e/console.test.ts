@@ -1,0 +1,404 @@
+// End-to-end: the organisers' console in Debian's Chromium (playwright-core) on the local cloud.
+// An organiser signs in through the OAuth 2.0 code flow with PKCE (the local issuer's sign-in
+// page), imports the roster of the guest deputies from Baiyun District, and runs the article's
+// cross-inspection of Huangpu by clicking: schedule it with the invitee picker, find it under
+// "waiting on me", open check-in (the deputies check in through the API meanwhile), close
+// attendance, close findings, work the chairmen's-meeting docket and approve; then finds the
+// referral in the 督办 list. An auditor sees the same pages without a write action, and the API
+// refuses the writes anyway. Every page is checked with axe-core (no serious or critical
+// violation) and screenshotted at 1366×768 into docs/screenshots/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../integration/support/api';
+import { localCloud } from '../integration/support/cloud';
+import { seedRoutingFixture } from '../integration/support/reference';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+
+const RUN = Date.now().toString(36);
+const GROUP = `白云区人大代表交叉检查组${RUN}`;
+const TITLE = '白云区人大代表交叉检查黄埔区';
+const DEPARTMENT = {
+  id: `dept-e2e-city-${RUN}`,
+  name: '黄埔区城市管理和综合执法局',
+  email: `city-${RUN}@departments.example.org`,
+};
+const COMMITTEE = {
+  id: `cmte-e2e-city-${RUN}`,
+  name: '城建环保工委',
+  email: `city-cmte-${RUN}@committees.example.org`,
+};
+const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+const SCREEN = { width: 1366, height: 768 };
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** The roster of the guest deputies (CSV, as the standing committee office receives it). */
+const ROSTER = [
+  'name,email,level1,body1,level2,body2,group',
+  `白云代表甲,by1-${RUN}@deputies.example.org,MUNICIPAL,广州市人民代表大会,DISTRICT,广州市白云区人民代表大会,${GROUP}`,
+  `白云代表乙,by2-${RUN}@deputies.example.org,DISTRICT,广州市白云区人民代表大会,,,${GROUP}`,
+  `白云代表丙,by3-${RUN}@deputies.example.org,TOWN,广州市白云区太和镇人民代表大会,,,${GROUP}`,
+  `白云代表丁,by4-${RUN}@deputies.example.org,PROVINCIAL,广东省人民代表大会,,,${GROUP}`,
+].join('\n');
+const BAD_ROSTER = [
+  'name,email,level1,body1,group',
+  `白云代表戊,not-an-email,DISTRICT,广州市白云区人民代表大会,${GROUP}`,
+].join('\n');
+
+/** Beijing wall-clock time `minutes` from now, as a datetime-local input takes it. */
+const beijingLocal = (minutes: number) =>
+  new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+
+const consoleUrl = () => {
+  const url = localCloud().console;
+  if (!url) throw new Error('the local cloud serves no console: is the template synthesized?');
+  return url;
+};
+
+/** Waits until the page has loaded what it shows (no loading marker left). */
+async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  // (Not waitForFunction: the console's CSP refuses evaluated strings, as it should.)
+  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
+}
+
+const pages: string[] = [];
+
+/** axe-core (no serious or critical violation), then a 1366×768 screenshot. */
+async function check(page: Page, name: string): Promise<void> {
+  await settled(page);
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (o: unknown) => Promise<{
+            violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  })) as string[];
+  expect(violations, `${name} axe serious/critical violations`).toEqual([]);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  pages.push(name);
+}
+
+async function signIn(page: Page, who: RegExp): Promise<void> {
+  await page.goto(consoleUrl());
+  // The console sends the browser to the authorize endpoint with a PKCE challenge.
+  await page.waitForURL(/\/oauth2\/authorize\?/);
+  const authorize = new URL(page.url());
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authorize.searchParams.get('response_type')).toBe('code');
+  await page.getByRole('button', { name: who }).click();
+  await page.waitForURL((url) => url.pathname.endsWith('/console/') && !url.search);
+  await settled(page);
+}
+
+const go = async (page: Page, hash: string) => {
+  const url = `${consoleUrl()}${hash}`;
+  // Going to the same address with a hash does not load the page again: reload it.
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await settled(page);
+};
+
+describe('the organisers’ console, in Chromium', () => {
+  let browser: Browser;
+  let organiserPage: Page;
+  let activityId = '';
+  let deputyIds: string[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
+    await seedRoutingFixture({
+      department: DEPARTMENT,
+      category: 'SANITATION',
+      street: 'HUANGPU',
+      committee: COMMITTEE,
+    });
+    const context = await browser.newContext({ viewport: SCREEN, locale: 'zh-CN' });
+    organiserPage = await context.newPage();
+    organiserPage.on('pageerror', (err) => errors.push(err.message));
+    // Uncaught script errors only: a refused request (the bad roster's 422) is the API's answer.
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs an organiser in with the code flow and PKCE', async () => {
+    const page = organiserPage;
+    await page.goto(consoleUrl());
+    await page.waitForURL(/\/oauth2\/authorize\?/);
+    await check(page, 'console-sign-in');
+    await page.getByRole('button', { name: /全区/ }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/console/') && !url.search);
+    await check(page, 'console-today');
+    // The console's files carry the strict CSP (no inline script, no eval).
+    const csp = (await page.request.get(`${consoleUrl()}app.js`)).headers()[
+      'content-security-policy'
+    ];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe');
+  });
+
+  it('imports the guest deputies’ roster, naming the faulty line first', async () => {
+    const page = organiserPage;
+    await go(page, '#/reference/deputies');
+    const file = page.locator('input[type="file"][name="roster"]');
+    await file.setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(BAD_ROSTER),
+    });
+    await page.getByRole('button', { name: '导入 Import', exact: true }).click();
+    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/第 2 行.*email/s);
+    await file.setInputFiles({
+      name: 'baiyun.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(ROSTER),
+    });
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/deputies/import')),
+      page.getByRole('button', { name: '导入 Import', exact: true }).click(),
+    ]);
+    expect(response.status()).toBe(201);
+    deputyIds = ((await response.json()) as { deputies: { id: string }[] }).deputies.map(
+      (d) => d.id,
+    );
+    expect(deputyIds).toHaveLength(4);
+    await page.getByRole('status').waitFor();
+    await check(page, 'console-reference-deputies');
+  });
+
+  it('schedules the cross-inspection with the invitee picker', async () => {
+    const page = organiserPage;
+    await go(page, '#/activities');
+    await check(page, 'console-activities');
+    await page.getByRole('link', { name: /安排活动/ }).click();
+    await settled(page);
+    await page.getByLabel(/活动类型/).selectOption('CROSS_INSPECTION');
+    await page.getByLabel(/^标题 Title$/).fill(TITLE);
+    await page.getByLabel(/^街道/).first().selectOption('HUANGPU');
+    await page.getByLabel(/^地点 Location$/).fill('黄埔街道辖区');
+    await page.getByLabel(/^开始（北京时间）/).fill(beijingLocal(60));
+    await page.getByLabel(/^结束（北京时间）/).fill(beijingLocal(240));
+    await page.getByLabel(/^检查方/).fill('白云区');
+    await page.getByLabel(/^被检查方/).fill('黄埔区');
+    await page.getByRole('searchbox', { name: /联组/ }).fill(GROUP);
+    await page.getByRole('button', { name: /全选本页 4 位/ }).click();
+    await expect(page.locator('.picker legend').textContent()).resolves.toContain('(4)');
+    await check(page, 'console-schedule');
+    await page.getByRole('button', { name: /排期并发出邀请/ }).click();
+    await page.waitForURL(/#\/activities\/(?!new$)[^/]+$/);
+    activityId = decodeURIComponent(page.url().split('#/activities/')[1] ?? '');
+    await settled(page);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(TITLE);
+  });
+
+  it('shows it under "waiting on me" with the action it needs', async () => {
+    const page = organiserPage;
+    const row = page.locator('tr', { hasText: TITLE });
+    await expect
+      .poll(
+        async () => {
+          await go(page, '#/today');
+          return row.count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    await expect(row.first().textContent()).resolves.toContain('开始签到');
+    await check(page, 'console-today-waiting');
+    await row.first().getByRole('link', { name: TITLE }).click();
+    await settled(page);
+  });
+
+  it('opens check-in, shows attendance live with the venue QR code, closes attendance', async () => {
+    const page = organiserPage;
+    await page.getByRole('button', { name: /开始签到/ }).click();
+    await page.locator('.qr img').waitFor({ timeout: 30_000 });
+    await expect(page.locator('.venue-code strong').textContent()).resolves.toMatch(/^\d{6}$/);
+    for (const id of deputyIds.slice(0, 3)) {
+      const res = await api({ role: 'deputy', sub: id }).post(
+        `/activities/${activityId}/check-ins`,
+        {},
+      );
+      expect(res.status, res.text).toBe(201);
+    }
+    await check(page, 'console-activity-check-in');
+    await page.getByRole('button', { name: /结束签到/ }).click();
+    // Person-times by level are sealed when attendance closes (the API computes them then).
+    await expect
+      .poll(() => page.getByTestId('attended').textContent(), { timeout: 30_000 })
+      .toBe('3');
+    await page.getByRole('button', { name: /结束问题收集/ }).waitFor({ timeout: 30_000 });
+  });
+
+  it('works the chairmen’s-meeting docket and approves', async () => {
+    const page = organiserPage;
+    const deputy = api({ role: 'deputy', sub: deputyIds[0]! });
+    const findings = [
+      {
+        kind: 'INSPECTION_ISSUE',
+        category: 'SANITATION',
+        description: '农贸市场周边垃圾清运不及时，夜间堆放',
+        place: '黄埔街道农贸市场',
+        needsReferral: true,
+      },
+      {
+        kind: 'INSPECTION_ISSUE',
+        category: 'SANITATION',
+        description: '市场东门垃圾桶满溢',
+        place: '黄埔街道农贸市场东门',
+        needsReferral: true,
+      },
+      {
+        kind: 'SUGGESTION',
+        category: 'OTHER',
+        description: '建议公布垃圾清运时间表',
+        place: '黄埔街道农贸市场',
+        needsReferral: true,
+      },
+    ];
+    for (const finding of findings) {
+      const res = await deputy.post(`/activities/${activityId}/findings`, finding);
+      expect(res.status, res.text).toBe(201);
+    }
+    await page.reload();
+    await settled(page);
+    await page.getByRole('button', { name: /结束问题收集/ }).click();
+    await page.locator('#docket').waitFor({ timeout: 30_000 });
+    await settled(page);
+    const items = page.locator('.docket-item form[aria-label^="决定"]');
+    await expect.poll(() => items.count()).toBe(3);
+    // The first: refer to the department; the second: merged into the first; the third answered.
+    const decide = async (
+      index: number,
+      decision: string,
+      fill: (form: ReturnType<Page['locator']>) => Promise<void>,
+    ) => {
+      const form = page.locator('.docket-item form[aria-label^="决定"]').nth(index);
+      await form.getByLabel(/^决定/).selectOption(decision);
+      await fill(form);
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/review/decisions') && r.status() === 200),
+        form.getByRole('button', { name: /记录决定/ }).click(),
+      ]);
+      await settled(page);
+    };
+    await decide(0, 'REFER', async (form) => {
+      await form.getByLabel(/承办部门/).selectOption(DEPARTMENT.id);
+      await form.getByLabel(/理由/).fill('市容环境卫生，由城管部门办理');
+    });
+    await decide(1, 'MERGE', async (form) => {
+      await form.getByLabel(/理由/).fill('同一市场的同类问题');
+    });
+    await decide(2, 'ANSWER_DIRECTLY', async (form) => {
+      await form.getByLabel(/^答复/).fill('街道已在市场公告栏公布清运时间');
+      await form.getByLabel(/理由/).fill('现场已答复');
+    });
+    const referral = page.locator('.docket-item form[aria-label^="督办"]').first();
+    await referral.getByLabel(/督办工委/).selectOption(COMMITTEE.id);
+    await Promise.all([
+      page.waitForResponse((r) => /\/review\/referrals\//.test(r.url()) && r.status() === 200),
+      referral.getByRole('button', { name: /保存督办/ }).click(),
+    ]);
+    await settled(page);
+    await check(page, 'console-activity-docket');
+    await page.getByRole('button', { name: /审定并交办/ }).click();
+    await expect
+      .poll(async () => page.locator('.status strong').textContent(), { timeout: 30_000 })
+      .toMatch(/交办中|已完成/);
+  });
+
+  it('finds the referral in the 督办 list of its committee, and opens it', async () => {
+    const page = organiserPage;
+    await go(page, '#/referrals');
+    await page.getByLabel(/督办工委/).selectOption(COMMITTEE.id);
+    const row = page.locator('tbody tr', { hasText: DEPARTMENT.name });
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+    await check(page, 'console-referrals');
+    await row.getByRole('link').click();
+    await settled(page);
+    await check(page, 'console-referral');
+  });
+
+  it('shows statistics and the activity report', async () => {
+    const page = organiserPage;
+    await go(page, '#/statistics');
+    await page.locator('figure svg').first().waitFor();
+    await check(page, 'console-statistics');
+    await expect
+      .poll(
+        async () =>
+          (
+            await api('organiser').get<{ activity: { status: string } }>(
+              `/activities/${activityId}`,
+            )
+          ).json.activity.status,
+        { timeout: 30_000 },
+      )
+      .toBe('COMPLETED');
+    await go(page, `#/activities/${encodeURIComponent(activityId)}/report`);
+    await page.locator('.report h2').first().waitFor({ timeout: 20_000 });
+    await check(page, 'console-activity-report');
+    await go(page, '#/reference/departments');
+    await check(page, 'console-reference-departments');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an auditor the same pages with no write action, and the API refuses the writes', async () => {
+    const context = await browser.newContext({ viewport: SCREEN, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, /审计/);
+    const hashes = [
+      '#/today',
+      '#/activities',
+      `#/activities/${encodeURIComponent(activityId)}`,
+      '#/referrals',
+      '#/reference/deputies',
+      '#/statistics',
+    ];
+    for (const hash of hashes) {
+      await go(page, hash);
+      await expect(
+        page
+          .locator(
+            'main button.primary, main button.danger, main form.inline-form, main a.button.primary, input[type="file"]',
+          )
+          .count(),
+        hash,
+      ).resolves.toBe(0);
+    }
+    await check(page, 'console-auditor-activity');
+    const auditor = api('auditor');
+    for (const [path, body] of [
+      [`/activities/${activityId}/cancel`, { reason: '审计员尝试' }],
+      [`/activities/${activityId}/review/approve`, undefined],
+      ['/deputies/import', undefined],
+    ] as const) {
+      expect((await auditor.post(path, body)).status, path).toBe(403);
+    }
+    await context.close();
+  });
+});
