@@ -15,6 +15,7 @@ export const SYNTH_INPUTS = [
   'infra',
   'functions',
   'workflows',
+  'console',
   'cdk.json',
   'package.json',
   'package-lock.json',
