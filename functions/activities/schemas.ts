@@ -193,7 +193,10 @@ export const createActivityBodySchema = z
 export const detailFieldsOf = (type: ActivityType): string[] =>
   Object.keys(ACTIVITY_DETAIL_FIELDS[type]);
 
-/** Body of `PATCH /activities/{activityId}/counts` (community visits and reception days, by organisers). */
+/**
+ * Body of `PATCH /activities/{activityId}/counts` (by organisers): consultations and residents of
+ * community visits and reception days, the audience of lectures and symposia.
+ */
 export const updateCountsBodySchema = z
   .strictObject({
     /** 解答咨询: consultations answered. */
@@ -202,11 +205,16 @@ export const updateCountsBodySchema = z
     ),
     /** Residents received. */
     residentsReceived: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
+    /** The audience a legal training lecture or a symposium served (听众, 服务人次). */
+    peopleServed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   })
   .check(
     z.refine(
-      (body) => body.consultationsAnswered !== undefined || body.residentsReceived !== undefined,
-      { message: 'give consultationsAnswered, residentsReceived or both' },
+      (body) =>
+        body.consultationsAnswered !== undefined ||
+        body.residentsReceived !== undefined ||
+        body.peopleServed !== undefined,
+      { message: 'give consultationsAnswered, residentsReceived or peopleServed' },
     ),
   );
 

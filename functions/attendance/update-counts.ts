@@ -43,6 +43,7 @@ export const handler = middy<
       communityCounts: {
         consultationsAnswered: counts.consultationsAnswered ?? null,
         residentsReceived: counts.residentsReceived ?? null,
+        peopleServed: counts.peopleServed ?? null,
         recordedAt: counts.recordedAt,
       },
     });

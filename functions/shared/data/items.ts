@@ -121,4 +121,13 @@ export interface DeputyItem extends PrimaryKey, ListingKey {
   street?: Street;
   liaisonStation?: string;
   active: boolean;
+  /**
+   * A guest of another district (交叉检查): invited to this district's activities through the
+   * same personal links, never a member of its roster; statistics count them apart.
+   */
+  guest?: { district: string };
+  /** A guest's telephone, as their district gave it (local deputies are reached by email). */
+  phone?: string;
+  /** The language of the deputy's emails and pages (default zh). */
+  language?: Language;
 }
