@@ -6,6 +6,7 @@ import {
   STREET_CODES,
   type ActivityType,
 } from '../shared/domain/reference.js';
+import { campaignIdSchema } from '../campaigns/schemas.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId } from '../shared/reference-ids.js';
@@ -43,6 +44,8 @@ const commonFields = {
     .array(referenceId('deputy'))
     .check(z.minLength(1), z.maxLength(MAX_INVITED_DEPUTIES)),
   language: z._default(z.enum(LANGUAGES), 'zh'),
+  /** The theme campaign (主题活动) the activity belongs to (`GET /campaigns`); it starts within its dates. */
+  campaignId: z.optional(campaignIdSchema),
 };
 
 /** One unannounced-visit (暗访) item of a cross-district inspection. */

@@ -131,6 +131,7 @@ export const toActivityView = (
   ...(activity.attendanceClosesAt ? { attendanceClosesAt: activity.attendanceClosesAt } : {}),
   ...(activity.findingsCloseAt ? { findingsCloseAt: activity.findingsCloseAt } : {}),
   language: activity.language,
+  ...(activity.campaignId ? { campaignId: activity.campaignId } : {}),
   organiserId: activity.organiserId,
   status: activity.status,
   phase: activity.phase,

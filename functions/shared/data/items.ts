@@ -45,6 +45,8 @@ export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {
   startsAt: string;
   endsAt: string;
   language: Language;
+  /** The theme campaign (主题活动) the activity belongs to. */
+  campaignId?: string;
   /** Cognito `sub` of the organiser who scheduled it. */
   organiserId: string;
   /** The organiser's `custom:street` claim when they are scoped to one street. */
