@@ -103,7 +103,8 @@ export interface FindingForm {
 export async function recordFinding(link: PersonalLink, finding: FindingForm): Promise<void> {
   const page = await (await fetch(link.url)).text();
   const formId = /name="formId" value="([0-9A-Z]{26})"/.exec(page)?.[1];
-  if (!formId) throw new DemoError(`${link.deputyId}'s page has no finding form (findings closed?)`);
+  if (!formId)
+    throw new DemoError(`${link.deputyId}'s page has no finding form (findings closed?)`);
   await post(link, {
     action: 'FINDING',
     formId,

@@ -493,7 +493,9 @@ export async function replayReceptionDays(
   const late = invited[invited.length - 1]!;
   // Each deputy types the six digits the station shows on their own page.
   const code = await venueCode(organiser, activityId);
-  await Promise.all(invited.filter((d) => d !== late).map((d) => checkInWithCode(linkOf(d.id), code)));
+  await Promise.all(
+    invited.filter((d) => d !== late).map((d) => checkInWithCode(linkOf(d.id), code)),
+  );
   await organiser.call('POST', `/activities/${activityId}/check-ins/make-up`, {
     deputyId: late.id,
     reason: '到站时手机没电，由联络站工作人员补签',
@@ -638,7 +640,7 @@ export async function replayReceptionDays(
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   // A dispatched referral's own workflow moves it on at once (SENT, ...): count every referral
   // the approval dispatched, by the status it has reached.
-  const dispatched = final.referrals.filter((r) => r.status !== 'DRAFT');
+  const dispatched = final.referrals.filter((r) => !['DRAFT', 'APPROVED'].includes(r.status));
   const referredFindings = final.findings.filter((f) => f.decision?.type === 'REFER').length;
   step(
     `Referrals dispatched: ${dispatched.length} referral workflows started (${referredFindings} findings; now ${referralStatusTally(dispatched)}); activity ${completed.activity.status}, workflow ${completed.workflow?.status ?? '?'}`,
