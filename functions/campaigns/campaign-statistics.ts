@@ -6,10 +6,10 @@ import { parseEnv } from '../shared/env.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
-import { campaignStatisticsEnvSchema } from './env.js';
+import { campaignsEnvSchema } from './env.js';
 import { campaignPathSchema, campaignStatisticsQuerySchema } from './schemas.js';
 
-const env = parseEnv(campaignStatisticsEnvSchema);
+const env = parseEnv(campaignsEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
 
 /**

@@ -5,8 +5,5 @@ import * as z from 'zod/mini';
 
 const tableName = z.string().check(z.trim(), z.minLength(1));
 
-/** `POST /campaigns` (writes the campaign and its first audit event), `GET /campaigns`. */
+/** The campaign routes (functions/campaigns/handler.ts): one function serves them. */
 export const campaignsEnvSchema = z.object({ TABLE_NAME: tableName });
-
-/** `GET /audit/campaigns/{campaignId}/statistics`: reads only. */
-export const campaignStatisticsEnvSchema = z.object({ TABLE_NAME: tableName });

@@ -78,11 +78,25 @@ export class LiandongHttpApi extends Construct {
     return this.stage.url;
   }
 
+  /**
+   * One integration, and one invoke permission scoped to this API, per function: a function
+   * serving several routes would otherwise add an integration and a permission per route, and
+   * the stack is held to CloudFormation's 500 resources.
+   */
+  private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
+
   addRoute(id: string, route: RouteProps): void {
+    let integration = this.integrations.get(route.handler);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${id}Integration`, route.handler, {
+        scopePermissionToRoute: false,
+      });
+      this.integrations.set(route.handler, integration);
+    }
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [route.method],
-      integration: new HttpLambdaIntegration(`${id}Integration`, route.handler),
+      integration,
       ...(route.public ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
     });
     if (route.public) {
