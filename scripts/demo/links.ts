@@ -33,7 +33,8 @@ export async function personalLinks(
   return until(
     `the invitations of ${title}`,
     async () => {
-      const mail = await readSentMail(ctx.endpoints.sesStore, since);
+      // The store filters by epoch second; a second earlier, so none sent that second is missed.
+      const mail = await readSentMail(ctx.endpoints.sesStore, Math.floor(since / 1000) - 1);
       const links = new Map<string, PersonalLink>();
       for (const deputy of deputies) {
         // The latest invitation to that address of this activity.
