@@ -298,7 +298,15 @@ export async function replayArticleYear(
 
   // 3 July: the special inspection of the garbage-sorting regulation, by municipal and district
   // deputies, and its situation report (情况报告: GET /audit/activities/{id}/report).
-  const inspectors = [...byLevel('MUNICIPAL').slice(0, 4), ...byLevel('DISTRICT').slice(0, 6)];
+  // A deputy with a municipal and a district seat is invited once.
+  const inspectors = [
+    ...new Map(
+      [...byLevel('MUNICIPAL').slice(0, 4), ...byLevel('DISTRICT').slice(0, 6)].map((d) => [
+        d.id,
+        d,
+      ]),
+    ).values(),
+  ];
   runs.specialInspection = await runActivity(
     ctx,
     organiser,
