@@ -39,6 +39,7 @@ import { AuditApi } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
+import { CampaignsApi } from './constructs/campaigns-api';
 import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
 import { ListsApi } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
@@ -409,6 +410,7 @@ export class LiandongStack extends Stack {
     new AuditApi(this, 'Audit', { table, api, logRetention: retention, checkpoints });
     new ListsApi(this, 'Lists', { table, api, logRetention: retention });
     new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
+    new CampaignsApi(this, 'Campaigns', { table, api, logRetention: retention });
     new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
     new ReferralApi(this, 'Referrals', {
       table,

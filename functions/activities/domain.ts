@@ -6,7 +6,9 @@ import {
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
 import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
+import { getCampaign } from '../shared/data/campaigns.js';
 import { getDeputies } from '../shared/data/deputies.js';
+import { chinaDateOf } from '../shared/domain/deadlines.js';
 import type { ActivityFailure, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import {
@@ -105,6 +107,26 @@ const checkDeputies = async (deps: ActivityDeps, ids: readonly string[]) => {
   }
 };
 
+/** A campaign the activity joins must exist, and the activity start (China date) within its dates. */
+const checkCampaign = async (
+  deps: ActivityDeps,
+  campaignId: string | undefined,
+  startsAt: string,
+) => {
+  if (campaignId === undefined) return;
+  const campaign = await getCampaign(deps, campaignId);
+  if (!campaign) {
+    throw new ValidationError(`Invalid campaignId: unknown campaign ${campaignId}`, [
+      { path: 'campaignId', message: `unknown campaign ${campaignId}: GET /campaigns lists them` },
+    ]);
+  }
+  const day = chinaDateOf(new Date(startsAt));
+  if (day < campaign.from || day > campaign.to) {
+    const message = `starts on ${day}, outside campaign ${campaignId} (${campaign.from}..${campaign.to})`;
+    throw new ValidationError(`Invalid startsAt: ${message}`, [{ path: 'startsAt', message }]);
+  }
+};
+
 const batchPut = async (deps: ActivityDeps, items: readonly InvitationItem[]) => {
   for (const batch of chunk(items, BATCH_WRITE_LIMIT)) {
     let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
@@ -144,7 +166,10 @@ export const createActivity = async (
   if (scope !== undefined && scope !== input.street) {
     throw new ForbiddenError(`You may only schedule activities of your street (${caller.street})`);
   }
-  await checkDeputies(deps, input.invitedDeputyIds);
+  await Promise.all([
+    checkDeputies(deps, input.invitedDeputyIds),
+    checkCampaign(deps, input.campaignId, input.startsAt),
+  ]);
 
   const now = (deps.now ?? (() => new Date()))();
   const at = now.toISOString();
@@ -169,6 +194,7 @@ export const createActivity = async (
     ...(input.findingsCloseAt ? { findingsCloseAt: input.findingsCloseAt } : {}),
     ...(details ? { details } : {}),
     language: input.language,
+    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     organiserId: caller.sub,
     ...(scope ? { scope } : {}),
     status: 'SCHEDULED',
@@ -207,6 +233,7 @@ export const createActivity = async (
         findingsCloseAt: input.findingsCloseAt,
         details: auditedDetails(details),
         language: input.language,
+        ...(input.campaignId ? { campaignId: input.campaignId } : {}),
         invitedDeputyIds: input.invitedDeputyIds,
       },
     },

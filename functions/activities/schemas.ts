@@ -6,6 +6,7 @@ import {
   STREET_CODES,
   type ActivityType,
 } from '../shared/domain/reference.js';
+import { campaignIdSchema } from '../campaigns/schemas.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId } from '../shared/reference-ids.js';
@@ -43,6 +44,8 @@ const commonFields = {
     .array(referenceId('deputy'))
     .check(z.minLength(1), z.maxLength(MAX_INVITED_DEPUTIES)),
   language: z._default(z.enum(LANGUAGES), 'zh'),
+  /** The theme campaign (主题活动) the activity belongs to (`GET /campaigns`); it starts within its dates. */
+  campaignId: z.optional(campaignIdSchema),
 };
 
 /** One unannounced-visit (暗访) item of a cross-district inspection. */
@@ -205,7 +208,10 @@ export const createActivityBodySchema = z.discriminatedUnion('type', ACTIVITY_TY
 export const detailFieldsOf = (type: ActivityType): string[] =>
   Object.keys(ACTIVITY_DETAIL_FIELDS[type]);
 
-/** Body of `PATCH /activities/{activityId}/counts` (community visits and reception days, by organisers). */
+/**
+ * Body of `PATCH /activities/{activityId}/counts` (by organisers): consultations and residents of
+ * community visits and reception days, the audience of lectures and symposia.
+ */
 export const updateCountsBodySchema = z
   .strictObject({
     /** 解答咨询: consultations answered. */
@@ -214,11 +220,16 @@ export const updateCountsBodySchema = z
     ),
     /** Residents received. */
     residentsReceived: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
+    /** The audience a legal training lecture or a symposium served (听众, 服务人次). */
+    peopleServed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   })
   .check(
     z.refine(
-      (body) => body.consultationsAnswered !== undefined || body.residentsReceived !== undefined,
-      { message: 'give consultationsAnswered, residentsReceived or both' },
+      (body) =>
+        body.consultationsAnswered !== undefined ||
+        body.residentsReceived !== undefined ||
+        body.peopleServed !== undefined,
+      { message: 'give consultationsAnswered, residentsReceived or peopleServed' },
     ),
   );
 

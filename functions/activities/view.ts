@@ -18,6 +18,11 @@ export interface AttendanceStatistics {
   personTimesTotal: number;
   /** Check-ins recorded by an organiser (make-up), included in `attended`. */
   madeUp: number;
+  /**
+   * Guest deputies of another district who checked in (a cross-inspection): in `attended`, but
+   * counted apart from the district's own person-times (`personTimesByLevel`, `personTimesTotal`).
+   */
+  guests?: { attended: number; personTimesByLevel: Record<DeputyLevel, number> };
   computedAt: string;
 }
 
@@ -25,6 +30,8 @@ export interface AttendanceStatistics {
 export interface CommunityCounts {
   consultationsAnswered?: number;
   residentsReceived?: number;
+  /** The audience a lecture or symposium served (听众, 服务人次). */
+  peopleServed?: number;
   recordedAt: string;
   recordedBy: string;
 }
@@ -111,6 +118,7 @@ export const toActivityView = (
   ...(activity.attendanceClosesAt ? { attendanceClosesAt: activity.attendanceClosesAt } : {}),
   ...(activity.findingsCloseAt ? { findingsCloseAt: activity.findingsCloseAt } : {}),
   language: activity.language,
+  ...(activity.campaignId ? { campaignId: activity.campaignId } : {}),
   organiserId: activity.organiserId,
   status: activity.status,
   phase: activity.phase,
@@ -134,6 +142,7 @@ export const toActivityView = (
         communityCounts: {
           consultationsAnswered: activity.communityCounts.consultationsAnswered ?? null,
           residentsReceived: activity.communityCounts.residentsReceived ?? null,
+          peopleServed: activity.communityCounts.peopleServed ?? null,
           recordedAt: activity.communityCounts.recordedAt,
         },
       }

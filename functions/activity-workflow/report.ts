@@ -13,10 +13,17 @@ export interface AttendanceStats {
   personTimes?: { byLevel?: Record<string, number>; total?: number };
   checkedIn?: number;
   invited?: number;
+  /** Guest deputies of another district (a cross-inspection), counted apart from the district's own. */
+  guests?: { attended: number; personTimesByLevel: Record<string, number> };
 }
 
 export interface ActivityReport {
-  personTimes: { byLevel: Record<string, number>; total: number };
+  personTimes: {
+    byLevel: Record<string, number>;
+    total: number;
+    /** Guest deputies of another district, apart from the district's own (absent: none came). */
+    guests?: { byLevel: Record<string, number>; total: number };
+  };
   attendance: { invited: number; checkedIn: number | null };
   findings: {
     total: number;
@@ -69,6 +76,14 @@ export const buildReport = (input: {
         stats?.personTimesTotal ??
         stats?.personTimes?.total ??
         Object.values(byLevel).reduce((sum, count) => sum + count, 0),
+      ...(stats?.guests && stats.guests.attended > 0
+        ? {
+            guests: {
+              byLevel: { ...stats.guests.personTimesByLevel },
+              total: stats.guests.attended,
+            },
+          }
+        : {}),
     },
     attendance: {
       invited: input.invitedCount,

@@ -584,6 +584,9 @@ export const checkInPage = async (
  */
 const COUNTED_TYPES: readonly string[] = ['COMMUNITY_VISIT', 'RECEPTION_DAY'];
 
+/** Activities that serve an audience (听众): the legal training lectures, the symposia. */
+const AUDIENCE_TYPES: readonly string[] = ['LEGAL_TRAINING', 'SYMPOSIUM'];
+
 /** Statuses in which the counts of a community visit may be recorded (it has taken place). */
 const COUNTS_STATUSES = ['CHECK_IN_OPEN', 'FINDINGS_OPEN', 'TRIAGE', 'IN_REVIEW', 'DISPATCHING'];
 
@@ -596,13 +599,20 @@ export const updateCommunityCounts = async (
   deps: AttendanceDeps,
   activityId: string,
   caller: Caller,
-  body: { consultationsAnswered?: number; residentsReceived?: number },
+  body: { consultationsAnswered?: number; residentsReceived?: number; peopleServed?: number },
 ): Promise<CommunityCounts> =>
   withConflictRetry(async () => {
     const activity = await loadForOrganiser(deps, activityId, caller);
-    if (!COUNTED_TYPES.includes(activity.type)) {
+    const community =
+      body.consultationsAnswered !== undefined || body.residentsReceived !== undefined;
+    if (community && !COUNTED_TYPES.includes(activity.type)) {
       throw new ConflictError(
-        `Only community visits and reception days (${COUNTED_TYPES.join(', ')}) record these counts; activity ${activityId} is ${activity.type}`,
+        `Only community visits and reception days (${COUNTED_TYPES.join(', ')}) record consultations and residents received; activity ${activityId} is ${activity.type}`,
+      );
+    }
+    if (body.peopleServed !== undefined && !AUDIENCE_TYPES.includes(activity.type)) {
+      throw new ConflictError(
+        `Only lectures and symposia (${AUDIENCE_TYPES.join(', ')}) record the people they served; activity ${activityId} is ${activity.type}`,
       );
     }
     const status = statusOf(activity);
@@ -615,9 +625,11 @@ export const updateCommunityCounts = async (
     const previous = activity.communityCounts;
     const consultationsAnswered = body.consultationsAnswered ?? previous?.consultationsAnswered;
     const residentsReceived = body.residentsReceived ?? previous?.residentsReceived;
+    const peopleServed = body.peopleServed ?? previous?.peopleServed;
     const counts: CommunityCounts = {
       ...(consultationsAnswered !== undefined ? { consultationsAnswered } : {}),
       ...(residentsReceived !== undefined ? { residentsReceived } : {}),
+      ...(peopleServed !== undefined ? { peopleServed } : {}),
       recordedAt: at,
       recordedBy: caller.sub,
     };
@@ -634,10 +646,12 @@ export const updateCommunityCounts = async (
           before: {
             consultationsAnswered: previous?.consultationsAnswered ?? null,
             residentsReceived: previous?.residentsReceived ?? null,
+            peopleServed: previous?.peopleServed ?? null,
           },
           after: {
             consultationsAnswered: consultationsAnswered ?? null,
             residentsReceived: residentsReceived ?? null,
+            peopleServed: peopleServed ?? null,
           },
         },
       ),

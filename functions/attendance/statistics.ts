@@ -21,10 +21,16 @@ export const computeAttendanceStatistics = (
   >[],
   seatsOf: (deputyId: string) => readonly Pick<DeputySeat, 'level'>[] | undefined,
   now: Date,
+  isGuest: (deputyId: string) => boolean = () => false,
 ): AttendanceStatistics => {
-  const personTimesByLevel = Object.fromEntries(
-    DEPUTY_LEVEL_CODES.map((level) => [level, 0]),
-  ) as Record<DeputyLevel, number>;
+  const zeroes = () =>
+    Object.fromEntries(DEPUTY_LEVEL_CODES.map((level) => [level, 0])) as Record<
+      DeputyLevel,
+      number
+    >;
+  const personTimesByLevel = zeroes();
+  const guestsByLevel = zeroes();
+  let guests = 0;
   let accepted = 0;
   let declined = 0;
   let attended = 0;
@@ -36,8 +42,12 @@ export const computeAttendanceStatistics = (
     attended++;
     if (invitation.checkInMethod === 'MAKE_UP') madeUp++;
     const levels = new Set((seatsOf(invitation.deputyId) ?? []).map((seat) => seat.level));
+    // A guest of another district counts apart: never in the district's own person-times.
+    const guest = isGuest(invitation.deputyId);
+    if (guest) guests++;
+    const byLevel = guest ? guestsByLevel : personTimesByLevel;
     for (const level of levels) {
-      if (level in personTimesByLevel) personTimesByLevel[level]++;
+      if (level in byLevel) byLevel[level]++;
     }
   }
   return {
@@ -46,8 +56,9 @@ export const computeAttendanceStatistics = (
     declined,
     attended,
     personTimesByLevel,
-    personTimesTotal: attended,
+    personTimesTotal: attended - guests,
     madeUp,
+    ...(guests > 0 ? { guests: { attended: guests, personTimesByLevel: guestsByLevel } } : {}),
     computedAt: now.toISOString(),
   };
 };
@@ -59,11 +70,16 @@ export const attendanceStatisticsOf = async (
   now: Date,
 ): Promise<AttendanceStatistics> => {
   const attendedIds = invitations.filter((item) => item.checkedInAt).map((item) => item.deputyId);
-  // Seats only: nothing personal is read to count attendance.
+  // Seats and the guest's district only: nothing personal is read to count attendance.
   const deputies = attendedIds.length
-    ? await getDeputies(store, attendedIds, ['seats'])
-    : new Map<string, { id: string; seats: DeputySeat[] }>();
-  return computeAttendanceStatistics(invitations, (id) => deputies.get(id)?.seats, now);
+    ? await getDeputies(store, attendedIds, ['seats', 'guest'])
+    : new Map<string, { id: string; seats: DeputySeat[]; guest?: { district: string } }>();
+  return computeAttendanceStatistics(
+    invitations,
+    (id) => deputies.get(id)?.seats,
+    now,
+    (id) => deputies.get(id)?.guest !== undefined,
+  );
 };
 
 /** The unchained audit record of one check-in (`AUDIT_CHECKIN#<deputyId>`). */

@@ -28,6 +28,7 @@ export const handler = httpRoute(
       communityCounts: {
         consultationsAnswered: counts.consultationsAnswered ?? null,
         residentsReceived: counts.residentsReceived ?? null,
+        peopleServed: counts.peopleServed ?? null,
         recordedAt: counts.recordedAt,
       },
     });

@@ -15,6 +15,7 @@ import {
   rollupOfItem,
   sameRollup,
   type Rollup,
+  type RollupDims,
 } from './rollups.js';
 import { queryAll, type ReadDeps } from './store.js';
 import { getReferrals } from '../shared/data/referrals.js';
@@ -50,7 +51,7 @@ export const rollupsOfMonthItems = (
   items: readonly (ActivityStatsItem | ReferralStatsItem)[],
 ): Map<string, { key: PrimaryKey; rollup: Rollup }> => {
   const rollups = new Map<string, { key: PrimaryKey; rollup: Rollup }>();
-  const addInto = (dims: { date: string; street: string; type?: string }, from: Rollup) => {
+  const addInto = (dims: RollupDims & { date: string }, from: Rollup) => {
     for (const key of rollupKeysOfDate(dims)) {
       const id = keyId(key);
       if (!rollups.has(id)) rollups.set(id, { key, rollup: emptyRollup() });
@@ -67,7 +68,12 @@ export const rollupsOfMonthItems = (
     // the totals and its street, under no type.
     const type = referral.type ?? typeOf.get(referral.activityId);
     addInto(
-      { date: referral.date, street: referral.street, ...(type ? { type } : {}) },
+      {
+        date: referral.date,
+        street: referral.street,
+        ...(type ? { type } : {}),
+        ...(referral.campaignId ? { campaignId: referral.campaignId } : {}),
+      },
       referralContribution(referral),
     );
   }

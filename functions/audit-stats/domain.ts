@@ -63,8 +63,14 @@ export interface DepartmentStats {
 export interface PeriodStatistics {
   period: { from: string; to: string; street: string | null; type: string | null };
   activities: { completed: number; byType: Record<string, number>; liaisonStations: number };
-  personTimes: { byLevel: Record<string, number>; total: number };
-  community: { consultationsAnswered: number; residentsReceived: number };
+  /** The district's own deputies; `guests`: deputies of another district, counted apart. */
+  personTimes: {
+    byLevel: Record<string, number>;
+    total: number;
+    guests: { byLevel: Record<string, number>; total: number };
+  };
+  /** `peopleServed`: the audiences of lectures and symposia (听众, 服务人次). */
+  community: { consultationsAnswered: number; residentsReceived: number; peopleServed: number };
   findings: {
     total: number;
     byKind: Record<string, number>;
@@ -119,6 +125,7 @@ export const statisticsFromRollup = (
 ): PeriodStatistics => {
   const byType: Record<string, number> = {};
   const byLevel: Record<string, number> = {};
+  const guestsByLevel: Record<string, number> = {};
   const byKind: Record<string, number> = {};
   const byCategory: Record<string, number> = {};
   const total = emptyTally();
@@ -132,6 +139,7 @@ export const statisticsFromRollup = (
     let rest: string | undefined;
     if ((rest = after(name, 'type#')) !== undefined) byType[rest] = count;
     else if ((rest = after(name, 'level#')) !== undefined) byLevel[rest] = count;
+    else if ((rest = after(name, 'guestLevel#')) !== undefined) guestsByLevel[rest] = count;
     else if ((rest = after(name, 'kind#')) !== undefined) byKind[rest] = count;
     else if ((rest = after(name, 'category#')) !== undefined) byCategory[rest] = count;
     else if ((rest = after(name, 'dept#')) !== undefined) {
@@ -158,10 +166,15 @@ export const statisticsFromRollup = (
       byType: sortedRecord(byType),
       liaisonStations: rollup.stations.size,
     },
-    personTimes: { byLevel: sortedRecord(byLevel), total: n(counter.personTimes) },
+    personTimes: {
+      byLevel: sortedRecord(byLevel),
+      total: n(counter.personTimes),
+      guests: { byLevel: sortedRecord(guestsByLevel), total: n(counter.guestPersonTimes) },
+    },
     community: {
       consultationsAnswered: n(counter.consultationsAnswered),
       residentsReceived: n(counter.residentsReceived),
+      peopleServed: n(counter.peopleServed),
     },
     findings: {
       total: n(counter.findings),

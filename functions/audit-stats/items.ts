@@ -32,8 +32,13 @@ export interface ActivityStatsItem {
   /** China date of the start, `YYYY-MM-DD`: what a period filters on. */
   date: string;
   personTimesByLevel: Record<string, number>;
-  /** Each deputy once, whatever their seats. */
+  /** Each deputy once, whatever their seats (the district's own deputies). */
   personTimesTotal: number;
+  /** Guest deputies of another district (cross-inspections), counted apart. */
+  guestPersonTimesByLevel?: Record<string, number>;
+  guestPersonTimesTotal?: number;
+  /** The theme campaign (主题活动) the activity belongs to. */
+  campaignId?: string;
   findingsTotal: number;
   findingsByKind: Record<string, number>;
   findingsByCategory: Record<string, number>;
@@ -44,6 +49,8 @@ export interface ActivityStatsItem {
   liaisonStations?: string[];
   consultationsAnswered?: number;
   residentsReceived?: number;
+  /** The people a lecture or symposium served (听众, 服务人次). */
+  peopleServed?: number;
   completedAt: string;
 }
 
@@ -62,10 +69,19 @@ export const activityStatsItem = (input: {
     startsAt: string;
     /** Type-specific fields as the activity stores them (a reception day's stations). */
     details?: { liaisonStations?: unknown };
-    communityCounts?: { consultationsAnswered?: number; residentsReceived?: number };
+    communityCounts?: {
+      consultationsAnswered?: number;
+      residentsReceived?: number;
+      peopleServed?: number;
+    };
+    campaignId?: string;
   };
   report: {
-    personTimes: { byLevel: Record<string, number>; total: number };
+    personTimes: {
+      byLevel: Record<string, number>;
+      total: number;
+      guests?: { byLevel: Record<string, number>; total: number };
+    };
     findings: {
       total: number;
       byKind: Record<string, number>;
@@ -88,6 +104,13 @@ export const activityStatsItem = (input: {
     date: chinaDateOf(new Date(activity.startsAt)),
     personTimesByLevel: report.personTimes.byLevel,
     personTimesTotal: report.personTimes.total,
+    ...(report.personTimes.guests
+      ? {
+          guestPersonTimesByLevel: report.personTimes.guests.byLevel,
+          guestPersonTimesTotal: report.personTimes.guests.total,
+        }
+      : {}),
+    ...(typeof activity.campaignId === 'string' ? { campaignId: activity.campaignId } : {}),
     findingsTotal: report.findings.total,
     findingsByKind: report.findings.byKind,
     findingsByCategory: report.findings.byCategory,
@@ -100,6 +123,7 @@ export const activityStatsItem = (input: {
     ...(typeof counts?.residentsReceived === 'number'
       ? { residentsReceived: counts.residentsReceived }
       : {}),
+    ...(typeof counts?.peopleServed === 'number' ? { peopleServed: counts.peopleServed } : {}),
     completedAt: input.completedAt,
   };
 };
@@ -187,6 +211,8 @@ export interface ReferralStatsItem extends ReferralFacts {
   street: string;
   /** The activity's type: a type filter reads an open referral by it. */
   type?: string;
+  /** The activity's campaign: a campaign's statistics read an open referral by it. */
+  campaignId?: string;
   /** China date of the activity's start: what a period filters on. */
   date: string;
 }
@@ -202,7 +228,7 @@ export interface ReferralStatsItem extends ReferralFacts {
  */
 export const referralStatsUpdate = (
   tableName: string,
-  activity: { street: string; startsAt: string; type?: string },
+  activity: { street: string; startsAt: string; type?: string; campaignId?: string },
   facts: ReferralFacts,
   mode: 'sent' | 'closed',
 ) => {
@@ -211,6 +237,7 @@ export const referralStatsUpdate = (
     entity: 'STATS_REFERRAL',
     street: activity.street,
     ...(activity.type !== undefined ? { type: activity.type } : {}),
+    ...(typeof activity.campaignId === 'string' ? { campaignId: activity.campaignId } : {}),
     date,
     referralId: facts.referralId,
     activityId: facts.activityId,
@@ -289,7 +316,7 @@ export const completionStatsWrites = (
  */
 export const closingStatsWrites = (
   tableName: string,
-  activity: { street: string; startsAt: string; type: string },
+  activity: { street: string; startsAt: string; type: string; campaignId?: string },
   closed: ReferralFactsSource,
 ) => {
   const facts = referralFactsOf(closed);

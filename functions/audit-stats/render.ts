@@ -49,6 +49,8 @@ const METRIC_NAMES: Record<string, string> = {
   liaisonStations: '联络站数',
   consultationsAnswered: '解答咨询',
   residentsReceived: '接待群众',
+  peopleServed: '服务听众人次',
+  guestPersonTimes: '外区代表参加人次',
   personTimes: '人次',
   findings: '问题建议数',
   referred: '转办问题数',
@@ -137,10 +139,15 @@ export const statisticsCsv = (
   push('activities', TOTAL, '', 'liaisonStations', stats.activities.liaisonStations);
   push('community', TOTAL, '', 'consultationsAnswered', stats.community.consultationsAnswered);
   push('community', TOTAL, '', 'residentsReceived', stats.community.residentsReceived);
+  push('community', TOTAL, '', 'peopleServed', stats.community.peopleServed);
   for (const [level, count] of Object.entries(stats.personTimes.byLevel)) {
     push('personTimes', level, zh(DEPUTY_LEVELS, level), 'personTimes', count);
   }
   push('personTimes', TOTAL, '', 'personTimes', stats.personTimes.total);
+  for (const [level, count] of Object.entries(stats.personTimes.guests.byLevel)) {
+    push('personTimes', level, zh(DEPUTY_LEVELS, level), 'guestPersonTimes', count);
+  }
+  push('personTimes', TOTAL, '', 'guestPersonTimes', stats.personTimes.guests.total);
   for (const [kind, count] of Object.entries(stats.findings.byKind)) {
     push('findingsByKind', kind, zh(FINDING_KIND_NAMES, kind), 'findings', count);
   }

@@ -45,6 +45,9 @@ export const counter = {
   referred: 'n#referred',
   consultationsAnswered: 'n#consultationsAnswered',
   residentsReceived: 'n#residentsReceived',
+  peopleServed: 'n#peopleServed',
+  guestPersonTimes: 'n#guestPersonTimes',
+  guestLevel: (level: string) => `guestLevel#${level}`,
   type: (type: string) => `type#${type}`,
   level: (level: string) => `level#${level}`,
   kind: (kind: string) => `kind#${kind}`,
@@ -95,6 +98,9 @@ export type ActivityContributionSource = Pick<
   | 'liaisonStations'
   | 'consultationsAnswered'
   | 'residentsReceived'
+  | 'peopleServed'
+  | 'guestPersonTimesByLevel'
+  | 'guestPersonTimesTotal'
 >;
 
 /** What one completed activity adds to the rollups of its day and month. */
@@ -117,6 +123,12 @@ export const activityContribution = (activity: ActivityContributionSource): Roll
   bump(rollup, counter.referred, activity.findingsReferred ?? 0);
   bump(rollup, counter.consultationsAnswered, activity.consultationsAnswered ?? 0);
   bump(rollup, counter.residentsReceived, activity.residentsReceived ?? 0);
+  bump(rollup, counter.peopleServed, activity.peopleServed ?? 0);
+  // Guests of another district are counted apart: never in the district's own person-times.
+  bump(rollup, counter.guestPersonTimes, activity.guestPersonTimesTotal ?? 0);
+  for (const [level, n] of Object.entries(activity.guestPersonTimesByLevel ?? {})) {
+    bump(rollup, counter.guestLevel(level), n);
+  }
   for (const station of activity.liaisonStations ?? []) rollup.stations.add(station);
   return rollup;
 };
@@ -150,21 +162,29 @@ export const referralContribution = (facts: ReferralFacts): Rollup => {
   return rollup;
 };
 
-/** The scopes a contribution counts in: all four, or without a type the two it is known for. */
-export const scopesOf = (dims: { street: string; type?: string }): StatsRollupScope[] => [
+/** What a contribution is filed under: its street, its activity's type and campaign if known. */
+export interface RollupDims {
+  street: string;
+  type?: string;
+  /** The theme campaign (主题活动) the activity belongs to, if any. */
+  campaignId?: string;
+}
+
+/**
+ * The scopes a contribution counts in: all four, or without a type the two it is known for;
+ * and its campaign's, whose statistics read like a period's.
+ */
+export const scopesOf = (dims: RollupDims): StatsRollupScope[] => [
   {},
   { street: dims.street },
   ...(dims.type !== undefined
     ? [{ type: dims.type }, { street: dims.street, type: dims.type }]
     : []),
+  ...(dims.campaignId !== undefined ? [{ campaign: dims.campaignId }] : []),
 ];
 
 /** The keys of every rollup a contribution of China date `date` counts in (day and month). */
-export const rollupKeysOfDate = (dims: {
-  date: string;
-  street: string;
-  type?: string;
-}): PrimaryKey[] => {
+export const rollupKeysOfDate = (dims: RollupDims & { date: string }): PrimaryKey[] => {
   const month = dims.date.slice(0, 7);
   return scopesOf(dims).flatMap((scope) => [
     keys.statsRollup(scope, month),
@@ -173,8 +193,13 @@ export const rollupKeysOfDate = (dims: {
 };
 
 /** The keys of every rollup an activity starting at `startsAt` counts in. */
-export const rollupKeysOf = (dims: { startsAt: string; street: string; type: string }) =>
-  rollupKeysOfDate({ ...dims, date: chinaDateOf(new Date(dims.startsAt)) });
+export const rollupKeysOf = (dims: RollupDims & { startsAt: string; type: string }) =>
+  rollupKeysOfDate({
+    street: dims.street,
+    type: dims.type,
+    ...(typeof dims.campaignId === 'string' ? { campaignId: dims.campaignId } : {}),
+    date: chinaDateOf(new Date(dims.startsAt)),
+  });
 
 /** A rollup as a stored item under `key` (what the backfill puts). */
 export const rollupItem = (key: PrimaryKey, rollup: Rollup): Record<string, unknown> => ({
@@ -239,7 +264,7 @@ export const addingUpdate = (
 
 export const rollupAdds = (
   tableName: string,
-  dims: { startsAt: string; street: string; type: string },
+  dims: RollupDims & { startsAt: string; type: string },
   contribution: Rollup,
 ) =>
   rollupKeysOf(dims).map((Key) =>

@@ -115,12 +115,16 @@ const lastDayOf = (month: string): string => {
  */
 export const readStatistics = async (
   deps: ReadDeps,
-  period: { from: string; to: string; street?: string; type?: string },
+  period: { from: string; to: string; street?: string; type?: string; campaign?: string },
 ): Promise<PeriodStatistics> => {
-  const scope = {
-    ...(period.street !== undefined ? { street: period.street } : {}),
-    ...(period.type !== undefined ? { type: period.type } : {}),
-  };
+  // A campaign's rollups hold every activity of the campaign: it is read alone, as a scope.
+  const scope =
+    period.campaign !== undefined
+      ? { campaign: period.campaign }
+      : {
+          ...(period.street !== undefined ? { street: period.street } : {}),
+          ...(period.type !== undefined ? { type: period.type } : {}),
+        };
   const spans = monthsBetween(period.from, period.to).map((month) => {
     const first = `${month}-01`;
     const last = lastDayOf(month);
@@ -160,7 +164,8 @@ export const readStatistics = async (
         item.entity === 'STATS_REFERRAL' &&
         item.closed !== true &&
         (period.street === undefined || item.street === period.street) &&
-        (period.type === undefined || item.type === period.type),
+        (period.type === undefined || item.type === period.type) &&
+        (period.campaign === undefined || item.campaignId === period.campaign),
     );
   const live = await batchGetByKey<ReferralFactsSource>(
     deps,

@@ -3,6 +3,7 @@ import { ATTENDANCE_OPERATIONS } from '../attendance/openapi.js';
 import { AUDIT_OPERATIONS } from '../audit/openapi.js';
 import { AUDIT_REPORT_OPERATIONS } from '../audit-report/openapi.js';
 import { AUDIT_STATS_OPERATIONS } from '../audit-stats/openapi.js';
+import { CAMPAIGN_OPERATIONS } from '../campaigns/openapi.js';
 import { DEPARTMENT_OPERATIONS } from '../department/openapi.js';
 import { DEPUTY_OPERATIONS } from '../deputy/openapi.js';
 import { FINDING_OPERATIONS } from '../findings/openapi.js';
@@ -93,6 +94,11 @@ export const API_AREAS: readonly ApiArea[] = [
     tag: 'audit statistics',
     description: 'Statistics of a period and deputies’ duty records (履职档案), with CSV',
     operations: AUDIT_STATS_OPERATIONS,
+  },
+  {
+    tag: 'campaigns',
+    description: 'Theme campaigns (主题活动) grouping activities over months, and their statistics',
+    operations: CAMPAIGN_OPERATIONS,
   },
   {
     tag: 'audit',

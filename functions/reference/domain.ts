@@ -294,7 +294,7 @@ const listOf = async <T extends object, V>(
 // --- deputies ---
 
 /** Personal data of a deputy: never written into audit events, only that it changed. */
-const PERSONAL = new Set(['name', 'email']);
+const PERSONAL = new Set(['name', 'email', 'phone']);
 const PERSONAL_MARK = '[personal data]';
 
 const deputyAuditData = (fields: Record<string, unknown>): AuditData =>
@@ -391,7 +391,10 @@ export const newDeputyItem = (
   at: string,
 ): Omit<ReferenceDeputyItem, 'auditSeq' | 'auditHash'> => ({
   ...keys.deputy(deputyId),
-  ...keys.deputyListing(input.name, deputyId),
+  // A guest of another district is listed apart: the roster never holds them.
+  ...(input.guest
+    ? keys.guestDeputyListing(input.guest.district, input.name, deputyId)
+    : keys.deputyListing(input.name, deputyId)),
   entity: 'DEPUTY',
   id: deputyId,
   name: input.name,
@@ -400,6 +403,9 @@ export const newDeputyItem = (
   ...(input.group ? { group: input.group } : {}),
   ...(input.street ? { street: input.street } : {}),
   ...(input.liaisonStation ? { liaisonStation: input.liaisonStation } : {}),
+  ...(input.guest ? { guest: input.guest } : {}),
+  ...(input.phone ? { phone: input.phone } : {}),
+  ...(input.language ? { language: input.language } : {}),
   active: input.active,
   createdAt: at,
   updatedAt: at,

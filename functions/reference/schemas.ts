@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   DEPUTY_LEVEL_CODES,
   FINDING_CATEGORY_CODES,
+  LANGUAGES,
   STREET_CODES,
   type FindingCategory,
   type Street,
@@ -84,6 +85,18 @@ export const createDeputyBodySchema = z.strictObject({
   street: z.optional(streetSchema),
   liaisonStation: z.optional(text(100)),
   active: z._default(z.boolean(), true),
+  /**
+   * A guest of another district (a cross-inspection, 交叉检查): `district` names it (e.g.
+   * 白云区). Invited and taking part through the same personal links, never listed in the
+   * roster (`GET /deputies`), counted apart in statistics.
+   */
+  guest: z.optional(z.strictObject({ district: text(100) })),
+  /** A guest's telephone, as their district gave it. */
+  phone: z.optional(
+    z.string().check(z.regex(/^\+?[0-9 -]{5,20}$/, { message: 'must be a telephone number' })),
+  ),
+  /** The language of the deputy's emails and pages. */
+  language: z.optional(z.enum(LANGUAGES)),
 });
 export type CreateDeputyBody = z.output<typeof createDeputyBodySchema>;
 

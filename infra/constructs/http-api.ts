@@ -94,25 +94,24 @@ export class LiandongHttpApi extends Construct {
   }
 
   /**
-   * One integration per function, however many routes it serves: each integration is an
-   * integration resource and an invoke permission, and the stack is held to 500 resources.
+   * One integration, and one invoke permission scoped to this API, per function: a function
+   * serving several routes would otherwise add an integration and a permission per route, and
+   * the stack is held to CloudFormation's 500 resources.
    */
   private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
 
-  private integrationOf(id: string, handler: lambda.IFunction): HttpLambdaIntegration {
-    let integration = this.integrations.get(handler);
-    if (!integration) {
-      integration = new HttpLambdaIntegration(`${id}Integration`, handler);
-      this.integrations.set(handler, integration);
-    }
-    return integration;
-  }
-
   addRoute(id: string, route: RouteProps): void {
+    let integration = this.integrations.get(route.handler);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${id}Integration`, route.handler, {
+        scopePermissionToRoute: false,
+      });
+      this.integrations.set(route.handler, integration);
+    }
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [route.method],
-      integration: this.integrationOf(id, route.handler),
+      integration,
       ...(route.public ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
     });
     if (route.public) {

@@ -163,6 +163,13 @@ export interface ReviewJson {
   approval: { ready: boolean; undecided: string[] };
 }
 
+/** `SENT 11, ACKNOWLEDGED 1`: how many referrals stand at each status. */
+export const referralStatusTally = (referrals: readonly { status: string }[]): string => {
+  const counts = new Map<string, number>();
+  for (const { status } of referrals) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${status} ${n}`).join(', ') || 'none';
+};
+
 /** Polls an activity until `done`, failing fast when its workflow failed. */
 export const waitForActivity = (
   organiser: Caller,

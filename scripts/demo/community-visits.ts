@@ -22,6 +22,7 @@ import {
   type DemoContext,
   type ReviewJson,
 } from './client';
+import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 import { DEFAULT_SUPERVISION, SUPERVISION } from './reception-days';
 
 export const COMMUNITY_VISIT_FIGURES = { deputies: 208, consultations: 147, problems: 133 };
@@ -97,16 +98,19 @@ const addDays = (day: string, days: number): string =>
 async function runVisit(
   ctx: DemoContext,
   organiser: Caller,
-  deputyOf: (id: string) => Caller,
   plan: VisitPlan,
   day: string,
+  campaignId: string | undefined,
 ): Promise<{ activityId: string; referrals: number }> {
   const streetName = STREETS[plan.street].zh;
+  const title = `${streetName}代表进社区、进网格（${day}）`;
+  const since = Date.now();
   const created = await organiser.call<ActivityJson>(
     'POST',
     '/activities',
     {
-      title: `${streetName}代表进社区、进网格`,
+      title,
+      ...(campaignId ? { campaignId } : {}),
       type: 'COMMUNITY_VISIT',
       street: plan.street,
       location: `${streetName}各社区网格`,
@@ -123,19 +127,19 @@ async function runVisit(
     waitForActivity(organiser, activityId, what, done);
 
   await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
-  // Answers one after another (each is a chained event on the activity), check-ins at once.
-  for (const id of plan.deputyIds) {
-    await deputyOf(id).call('POST', `/activities/${activityId}/invitation/response`, {
-      response: 'ACCEPTED',
-    });
-  }
+  // Each deputy acts on the page their invitation links to. Answers one after another (each
+  // is a chained event on the activity), check-ins at once with the venue's code.
+  const links = await personalLinks(
+    ctx,
+    title,
+    plan.deputyIds.map((id) => ({ id })),
+    since,
+  );
+  for (const id of plan.deputyIds) await answer(links.get(id)!, 'ACCEPTED');
   await organiser.call('POST', `/activities/${activityId}/check-in/open`);
   await waitFor('check-in', (v) => v.activity.pendingTask?.phase === 'ATTENDANCE');
-  await Promise.all(
-    plan.deputyIds.map((id) =>
-      deputyOf(id).call('POST', `/activities/${activityId}/check-ins`, {}),
-    ),
-  );
+  const code = await venueCode(organiser, activityId);
+  await Promise.all(plan.deputyIds.map((id) => checkInWithCode(links.get(id)!, code)));
   await organiser.call('POST', `/activities/${activityId}/attendance/close`);
   await waitFor('attendance to close', (v) => v.activity.pendingTask?.phase === 'FINDINGS');
 
@@ -145,19 +149,13 @@ async function runVisit(
   for (let n = 0; n < plan.problems; n++) {
     const problem = PROBLEMS[(n + plan.street.length) % PROBLEMS.length]!;
     const recorder = plan.deputyIds[n % plan.deputyIds.length]!;
-    await deputyOf(recorder).call(
-      'POST',
-      `/activities/${activityId}/findings`,
-      {
-        kind: 'PROBLEM',
-        category: problem.category,
-        description: `${problem.text}（第${n + 1}条）`,
-        place: `${streetName}第${(n % 6) + 1}网格`,
-        needsReferral: true,
-      },
-      // The same key on a retried request: one finding, not two.
-      { 'idempotency-key': randomUUID() },
-    );
+    await recordFinding(links.get(recorder)!, {
+      kind: 'PROBLEM',
+      category: problem.category,
+      description: `${problem.text}（第${n + 1}条）`,
+      place: `${streetName}第${(n % 6) + 1}网格`,
+      needsReferral: true,
+    });
   }
   await organiser.call('POST', `/activities/${activityId}/findings/close`);
   await waitFor('triage', (v) => v.activity.pendingTask?.phase === 'REVIEW');
@@ -197,26 +195,21 @@ async function runVisit(
 export async function replayCommunityVisits(
   ctx: DemoContext,
   day: string,
+  campaignId?: string,
 ): Promise<{ from: string; to: string; activityIds: string[]; referrals: number }> {
   const { endpoints, step, detail } = ctx;
   const plans = planCommunityVisits();
   const organiser = as(endpoints, await mint(endpoints, 'organiser'));
-  const callers = new Map<string, Caller>();
-  for (const plan of plans) {
-    for (const id of plan.deputyIds) {
-      callers.set(id, as(endpoints, await mint(endpoints, 'deputy', id)));
-    }
-  }
-  const deputyOf = (id: string) => callers.get(id)!;
+  const deputies = new Set(plans.flatMap((plan) => plan.deputyIds));
   step(
-    `Community visits (代表进社区、进网格): ${plans.length} streets, ${callers.size} deputies, from ${day}`,
+    `Community visits (代表进社区、进网格): ${plans.length} streets, ${deputies.size} deputies, from ${day}`,
   );
 
   const results: { activityId: string; referrals: number }[] = [];
   const queue = plans.map((plan, index) => ({ plan, day: addDays(day, index) }));
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const result = await runVisit(ctx, organiser, deputyOf, next.plan, next.day);
+      const result = await runVisit(ctx, organiser, next.plan, next.day, campaignId);
       results.push(result);
       detail(
         `${STREETS[next.plan.street].zh} ${next.day}: ${next.plan.deputyIds.length} deputies, ${next.plan.consultations} consultations answered, ${next.plan.problems} problems in ${result.referrals} referrals (${result.activityId} COMPLETED)`,

@@ -16,12 +16,14 @@ import {
   chinaTime,
   DemoError,
   mint,
+  referralStatusTally,
   waitForActivity,
   type ActivityJson,
   type DemoContext,
   type FindingJson,
   type ReviewJson,
 } from './client';
+import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 
 // --- the activity, from the article and the demo seed -------------------------------------
 
@@ -426,17 +428,13 @@ export interface ReceptionDaysResult {
 export async function replayReceptionDays(
   ctx: DemoContext,
   day: string,
+  campaignId?: string,
 ): Promise<ReceptionDaysResult> {
   const { endpoints, step, detail } = ctx;
   const organiser = as(endpoints, await mint(endpoints, 'organiser'));
   const invited = deputiesOnDuty.flat();
-  const deputy = new Map(
-    await Promise.all(
-      invited.map(
-        async (d) => [d.id, as(endpoints, await mint(endpoints, 'deputy', d.id))] as const,
-      ),
-    ),
-  );
+  const title = `七月代表接待日：常委会领导分赴六个社区联络站（${day}）`;
+  const since = Date.now();
 
   // 1. Schedule
   const twoSeats = invited.filter((d) => d.levels.length === 2).map((d) => d.id);
@@ -444,7 +442,8 @@ export async function replayReceptionDays(
     'POST',
     '/activities',
     {
-      title: '七月代表接待日：常委会领导分赴六个社区联络站',
+      title,
+      ...(campaignId ? { campaignId } : {}),
       type: 'RECEPTION_DAY',
       street: stations[0]!.street,
       location: stations.map((s) => s.name).join('、'),
@@ -476,24 +475,13 @@ export async function replayReceptionDays(
   step(`Invitations emailed: ${sent.activity.counts.emailsSent} (status ${sent.activity.status})`);
   detail(`read them in the mail viewer: ${endpoints.sesViewer}`);
 
-  // 3. Answers
+  // 3. Answers, on the page each deputy's invitation links to (no account, no token).
   // One after another, as deputies answer over the days before: each answer is a chained
   // audit event on the activity, so a burst of simultaneous answers would contend for it.
-  const answers: { invitation: { response: string } }[] = [];
-  for (const d of invited) {
-    answers.push(
-      await deputy
-        .get(d.id)!
-        .call<{ invitation: { response: string } }>(
-          'POST',
-          `/activities/${activityId}/invitation/response`,
-          { response: 'ACCEPTED', note: '按时到站接待' },
-        ),
-    );
-  }
-  step(
-    `Deputies answered: ${answers.filter((a) => a.invitation.response === 'ACCEPTED').length} accepted`,
-  );
+  const links = await personalLinks(ctx, title, invited, since);
+  const linkOf = (id: string) => links.get(id)!;
+  for (const d of invited) await answer(linkOf(d.id), 'ACCEPTED', '按时到站接待');
+  step(`Deputies answered on the pages their invitations link to (${links.size} personal links)`);
 
   // 4. Check-in opened early, deputies check in, one make-up
   await organiser.call('POST', `/activities/${activityId}/check-in/open`);
@@ -503,17 +491,17 @@ export async function replayReceptionDays(
   );
   step('Organiser opened check-in early (POST .../check-in/open → CHECK_IN_OPEN)');
   const late = invited[invited.length - 1]!;
+  // Each deputy types the six digits the station shows on their own page.
+  const code = await venueCode(organiser, activityId);
   await Promise.all(
-    invited
-      .filter((d) => d !== late)
-      .map((d) => deputy.get(d.id)!.call('POST', `/activities/${activityId}/check-ins`, {})),
+    invited.filter((d) => d !== late).map((d) => checkInWithCode(linkOf(d.id), code)),
   );
   await organiser.call('POST', `/activities/${activityId}/check-ins/make-up`, {
     deputyId: late.id,
     reason: '到站时手机没电，由联络站工作人员补签',
   });
   step(
-    `Deputies checked in: ${invited.length - 1} through the API, ${late.id} by make-up check-in`,
+    `Deputies checked in: ${invited.length - 1} on their pages with the venue's code, ${late.id} by make-up check-in`,
   );
 
   // 5. Attendance closed
@@ -524,7 +512,7 @@ export async function replayReceptionDays(
   );
   const attendance = closed.activity.attendance!;
   step(
-    `Attendance closed: ${attendance.attended} deputies attended, ${attendance.personTimesTotal} person-times (人次)`,
+    `Attendance closed: ${attendance.accepted} had accepted, ${attendance.attended} attended, ${attendance.personTimesTotal} person-times (人次)`,
   );
   detail(
     `by level: ${DEPUTY_LEVEL_CODES.filter((level) => attendance.personTimesByLevel[level])
@@ -538,25 +526,15 @@ export async function replayReceptionDays(
       const [first, second] = deputiesOnDuty[index]!;
       for (const visit of VISITS.filter((v) => v.station === index)) {
         const recorder = visit.bySecond ? second! : first!;
-        await deputy.get(recorder.id)!.call(
-          'POST',
-          `/activities/${activityId}/findings`,
-          {
-            kind: visit.kind,
-            category: visit.category,
-            description: visit.description,
-            place: visit.place,
-            ...(station.street !== stations[0]!.street ? { street: station.street } : {}),
-            needsReferral: visit.needsReferral,
-            // A label, not a name: the visitor is counted, nothing more is kept.
-            resident: {
-              name: `来访群众${String(visit.visitor).padStart(2, '0')}`,
-              consentToContact: false,
-            },
-          },
-          // The same key on a retried request: one finding, not two.
-          { 'idempotency-key': randomUUID() },
-        );
+        await recordFinding(linkOf(recorder.id), {
+          kind: visit.kind,
+          category: visit.category,
+          description: visit.description,
+          place: visit.place,
+          needsReferral: visit.needsReferral,
+          // A label, not a name: the visitor is counted, nothing more is kept.
+          residentName: `来访群众${String(visit.visitor).padStart(2, '0')}`,
+        });
       }
     }),
   );
@@ -570,7 +548,7 @@ export async function replayReceptionDays(
     residentsReceived: visitors.size,
   });
   step(
-    `Received ${visitors.size} people (PATCH .../counts); ${findings.length} suggestions recorded (POST .../findings)`,
+    `Received ${visitors.size} people (PATCH .../counts); ${findings.length} suggestions recorded on the deputies' pages`,
   );
   const treesFinding = findings.find((f) => f.category === 'ANCIENT_TREES');
   if (treesFinding) detail(`incl. ${treesFinding.category} at ${treesFinding.place}`);
@@ -660,10 +638,12 @@ export async function replayReceptionDays(
     (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
   );
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
-  const dispatched = final.referrals.filter((r) => r.status === 'DISPATCHED');
+  // A dispatched referral's own workflow moves it on at once (SENT, ...): count every referral
+  // the approval dispatched, by the status it has reached.
+  const dispatched = final.referrals.filter((r) => !['DRAFT', 'APPROVED'].includes(r.status));
   const referredFindings = final.findings.filter((f) => f.decision?.type === 'REFER').length;
   step(
-    `Referrals dispatched: ${dispatched.length} referral workflows started (${referredFindings} findings); activity ${completed.activity.status}, workflow ${completed.workflow?.status ?? '?'}`,
+    `Referrals dispatched: ${dispatched.length} referral workflows started (${referredFindings} findings; now ${referralStatusTally(dispatched)}); activity ${completed.activity.status}, workflow ${completed.workflow?.status ?? '?'}`,
   );
   return {
     activityId,

@@ -45,6 +45,8 @@ export interface ActivityItem extends PrimaryKey, ListingKey, OwnershipKey {
   startsAt: string;
   endsAt: string;
   language: Language;
+  /** The theme campaign (主题活动) the activity belongs to. */
+  campaignId?: string;
   /** Cognito `sub` of the organiser who scheduled it. */
   organiserId: string;
   /** The organiser's `custom:street` claim when they are scoped to one street. */
@@ -121,4 +123,13 @@ export interface DeputyItem extends PrimaryKey, ListingKey {
   street?: Street;
   liaisonStation?: string;
   active: boolean;
+  /**
+   * A guest of another district (交叉检查): invited to this district's activities through the
+   * same personal links, never a member of its roster; statistics count them apart.
+   */
+  guest?: { district: string };
+  /** A guest's telephone, as their district gave it (local deputies are reached by email). */
+  phone?: string;
+  /** The language of the deputy's emails and pages (default zh). */
+  language?: Language;
 }

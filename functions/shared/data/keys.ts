@@ -37,7 +37,7 @@
  * | statistics of a completed activity | `STATS#<YYYY-MM>` | `ACTIVITY#<activityId>` |
  * | statistics of a referral (month of its activity) | `STATS#<YYYY-MM>` | `REFERRAL#<referralId>` |
  * | listing: a month's referrals not yet closed (on the referral's statistics item, removed at close) | `STATS_OPEN#<YYYY-MM>` | `<YYYY-MM-DD>#<referralId>` |
- * | statistics rollup of a month, per scope (`ALL`, `STREET#<s>`, `TYPE#<t>`, `STREET#<s>#TYPE#<t>`) | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `MONTH` |
+ * | statistics rollup of a month, per scope (`ALL`, `STREET#<s>`, `TYPE#<t>`, `STREET#<s>#TYPE#<t>`, `CAMPAIGN#<c>`) | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `MONTH` |
  * | statistics rollup of a day, per scope | `STATS_ROLLUP#<YYYY-MM>#<scope>` | `DAY#<DD>` |
  * | ownership: findings a deputy raised | `DEPUTY#<id>` | `FINDING#<activity startsAt>#<findingId>` |
  * | duty record entry: a deputy at one completed activity | `DEPUTY#<id>` | `DUTY#<activity startsAt>#<activityId>` |
@@ -47,6 +47,9 @@
  * | resident lookup entry (a finding carrying a person's name or contact; docs/privacy.md) | `RESIDENT#<HMAC of the normalised name or contact>` | `FINDING#<activityId>#<findingId>` |
  * | listing: findings whose resident is due for erasure (on the finding, removed at erasure) | `RESIDENT_ERASURE_DUE` | `<eraseAfter>#<activityId>#<findingId>` |
  * | listing: audit events of an hour (UTC), on the event items (what the checkpoint job reads) | `AUDIT_HOUR#<YYYY-MM-DDTHH>` | `<at>#<streamId>#<seq>` |
+ * | theme campaign (主题活动) | `CAMPAIGN#<id>` | `CAMPAIGN` |
+ * | listing: campaigns by start | `CAMPAIGNS` | `<from>#<id>` |
+ * | guest deputy of another district (on the deputy item, instead of the roster listing) | `GUEST_DEPUTIES` | `<district>#<name>#<id>` |
  * | signed checkpoint of audit stream heads | `CHECKPOINT#<seq, 10 digits>` | `CHECKPOINT` |
  * | the latest checkpoint (sequence, hash, cutoff) | `CHECKPOINT` | `LATEST` |
  * | listing: checkpoints not yet in the bucket (on the checkpoint item, removed once archived) | `CHECKPOINT_UNARCHIVED` | `<seq, 10 digits>` |
@@ -335,6 +338,40 @@ export const keys = {
   invitationOwnership: (deputyId: string, startsAt: string, activityId: string): OwnershipKey => ({
     ownerPk: deputyPk(deputyId),
     ownerSk: `INVITATION#${startsAt}#${activityId}`,
+  }),
+
+  /** A theme campaign (主题活动) grouping activities of any type over months. */
+  campaign: (campaignId: string): PrimaryKey => ({
+    pk: `CAMPAIGN#${id(campaignId, 'campaign id')}`,
+    sk: 'CAMPAIGN',
+  }),
+
+  campaignListing: (from: string, campaignId: string): ListingKey => ({
+    listPk: 'CAMPAIGNS',
+    listSk: `${statsDate(from)}#${id(campaignId, 'campaign id')}`,
+  }),
+
+  campaignsByStart: (): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'CAMPAIGNS',
+    sortKeyName: 'listSk',
+  }),
+
+  /**
+   * A guest deputy (another district's, invited to a cross-inspection) is listed apart from
+   * the roster (`DEPUTIES`), so roster lists and counts never hold them.
+   */
+  guestDeputyListing: (district: string, name: string, deputyId: string): ListingKey => ({
+    listPk: 'GUEST_DEPUTIES',
+    listSk: `${district}#${name}#${id(deputyId, 'deputy id')}`,
+  }),
+
+  guestDeputies: (): KeyQuery => ({
+    indexName: LISTING_INDEX,
+    partitionKeyName: 'listPk',
+    partitionKey: 'GUEST_DEPUTIES',
+    sortKeyName: 'listSk',
   }),
 
   deputyListing: (name: string, deputyId: string): ListingKey => ({
@@ -863,10 +900,13 @@ function endedActivitiesPk(partition: EndedActivityPartition): string {
 export interface StatsRollupScope {
   street?: string;
   type?: string;
+  /** A theme campaign's rollups: every activity of the campaign, whatever its street or type. */
+  campaign?: string;
 }
 
 const rollupScope = (scope: StatsRollupScope): string =>
   [
+    ...(scope.campaign !== undefined ? [`CAMPAIGN#${id(scope.campaign, 'campaign id')}`] : []),
     ...(scope.street !== undefined ? [`STREET#${id(scope.street, 'street')}`] : []),
     ...(scope.type !== undefined ? [`TYPE#${id(scope.type, 'activity type')}`] : []),
   ].join('#') || 'ALL';

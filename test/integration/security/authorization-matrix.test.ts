@@ -217,6 +217,17 @@ const EXPECTED: Record<string, Case> = {
   },
   'GET /audit/referrals/{referralId}/trail': { allow: 'O Q A', path: ref('referralId') },
   'GET /audit/referrals/{referralId}/verify': { allow: 'O Q A', path: ref('referralId') },
+  'POST /campaigns': {
+    allow: 'Q',
+    path: () => ({}),
+    body: () => ({ title: `矩阵主题活动 ${MARK}`, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }),
+  },
+  'GET /campaigns': { allow: 'O Q X A', path: () => ({}) },
+  // A campaign spans the streets: auditors and district organisers only.
+  'GET /audit/campaigns/{campaignId}/statistics': {
+    allow: 'Q A',
+    path: () => ({ campaignId: ids.campaignId! }),
+  },
   'GET /audit/statistics': {
     allow: 'O Q X A',
     path: () => ({}),
@@ -489,6 +500,13 @@ beforeAll(async () => {
     Object.values(json as Record<string, { id?: string }>).find((v) => v?.id)!.id!;
   // Reference data is the district's: its organisers write it (street organisers are 403).
   const district = CALLERS.orgDistrict;
+  const campaign = await district.post<{ campaign: { id: string } }>('/campaigns', {
+    title: `矩阵主题活动 ${MARK}`,
+    from: `${YEAR}-01-01`,
+    to: `${YEAR}-12-31`,
+  });
+  expect(campaign.status, campaign.text).toBe(201);
+  ids.campaignId = campaign.json.campaign.id;
   const dept = await district.post('/departments', {
     name: `矩阵部门 ${MARK}`,
     emails: [`md-${RUN}@example.org`],

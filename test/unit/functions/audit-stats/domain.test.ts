@@ -148,7 +148,11 @@ describe('aggregateStatistics', () => {
       referrals: [],
     });
     expect(stats.findings).toMatchObject({ total: 39, referred: 26 });
-    expect(stats.community).toEqual({ consultationsAnswered: 15, residentsReceived: 30 });
+    expect(stats.community).toEqual({
+      consultationsAnswered: 15,
+      residentsReceived: 30,
+      peopleServed: 0,
+    });
     expect(stats.activities.liaisonStations).toBe(0);
   });
 

@@ -70,7 +70,12 @@ const randomActivity = (rnd: () => number): Activity => {
       ? { liaisonStations: STATIONS.filter(() => rnd() < 0.5) }
       : rnd() < 0.5
         ? { consultationsAnswered: int(rnd, 40), residentsReceived: int(rnd, 20) }
-        : {}),
+        : rnd() < 0.5
+          ? { peopleServed: int(rnd, 300) }
+          : {}),
+    ...(rnd() < 0.2
+      ? { guestPersonTimesByLevel: { DISTRICT: int(rnd, 5) }, guestPersonTimesTotal: int(rnd, 6) }
+      : {}),
   };
 };
 
@@ -125,7 +130,9 @@ const oracle = (input: {
   let findings = 0;
   let referred = 0;
   const stations = new Set<string>();
-  const community = { consultationsAnswered: 0, residentsReceived: 0 };
+  const community = { consultationsAnswered: 0, residentsReceived: 0, peopleServed: 0 };
+  const guestsByLevel: Record<string, number> = {};
+  let guests = 0;
   for (const a of input.activities) {
     byType[a.type] = (byType[a.type] ?? 0) + 1;
     add(byLevel, a.personTimesByLevel);
@@ -137,6 +144,9 @@ const oracle = (input: {
     for (const s of a.liaisonStations ?? []) stations.add(s);
     community.consultationsAnswered += a.consultationsAnswered ?? 0;
     community.residentsReceived += a.residentsReceived ?? 0;
+    community.peopleServed += a.peopleServed ?? 0;
+    add(guestsByLevel, a.guestPersonTimesByLevel);
+    guests += a.guestPersonTimesTotal ?? 0;
   }
   type Tally = Record<
     'sent' | 'acknowledged' | 'answered' | 'resolved' | 'overdue' | 'returned',
@@ -196,7 +206,11 @@ const oracle = (input: {
       byType: sorted(byType),
       liaisonStations: stations.size,
     },
-    personTimes: { byLevel: sorted(byLevel), total: personTimes },
+    personTimes: {
+      byLevel: sorted(byLevel),
+      total: personTimes,
+      guests: { byLevel: sorted(guestsByLevel), total: guests },
+    },
     community,
     findings: { total: findings, byKind: sorted(byKind), byCategory: sorted(byCategory), referred },
     referrals: {

@@ -1,0 +1,61 @@
+import { departmentNamesOf, readStatistics } from '../audit-stats/store.js';
+import { CSV_CONTENT_TYPE, statisticsCsv } from '../audit-stats/render.js';
+import { db } from '../shared/clients.js';
+import { getCampaign } from '../shared/data/campaigns.js';
+import { parseEnv } from '../shared/env.js';
+import { ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
+import { logger } from '../shared/observability.js';
+import { campaignsEnvSchema } from './env.js';
+import { campaignPathSchema, campaignStatisticsQuerySchema } from './schemas.js';
+
+const env = parseEnv(campaignsEnvSchema);
+const deps = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `GET /audit/campaigns/{campaignId}/statistics?format` (auditors, district organisers: a
+ * campaign spans the streets) → `200 {campaign, statistics}` or CSV. Read as a period's
+ * statistics are, from the campaign's own rollups over its months and its referrals still
+ * open, never a scan: person-times by level, findings, referrals, 满意率, 办成率.
+ */
+export const handler = httpRoute(
+  {
+    roles: ['auditor', 'organiser'],
+    path: campaignPathSchema,
+    query: campaignStatisticsQuerySchema,
+    logKeys: ({ path }) => ({ campaignId: path.campaignId }),
+  },
+  async ({ path, query, caller }) => {
+    if (!caller.roles.includes('auditor') && !isDistrictOrganiser(caller)) {
+      throw new ForbiddenError(
+        'A campaign spans the district: its statistics are for auditors and district organisers',
+      );
+    }
+    const campaign = await getCampaign(deps, path.campaignId);
+    if (!campaign)
+      throw new NotFoundError(`Campaign ${path.campaignId} not found (GET /campaigns lists them)`);
+    const statistics = await readStatistics(deps, {
+      from: campaign.from,
+      to: campaign.to,
+      campaign: campaign.id,
+    });
+    logger.info('Campaign statistics read', { activities: statistics.activities.completed });
+    if (query.format === 'csv') {
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': CSV_CONTENT_TYPE,
+          'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
+        },
+        body: statisticsCsv(
+          statistics,
+          await departmentNamesOf(
+            deps,
+            statistics.referrals.byDepartment.map((row) => row.departmentId),
+          ),
+        ),
+      };
+    }
+    return jsonResponse(200, { campaign, statistics });
+  },
+);

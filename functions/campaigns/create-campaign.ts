@@ -1,0 +1,47 @@
+import { idempotencyHeadersSchema } from '../activities/schemas.js';
+import { db } from '../shared/clients.js';
+import { putCampaign } from '../shared/data/campaigns.js';
+import { parseEnv } from '../shared/env.js';
+import { ForbiddenError } from '../shared/errors.js';
+import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
+import { idempotentRoute } from '../shared/http/idempotent.js';
+import { newId } from '../shared/ids.js';
+import { logger } from '../shared/observability.js';
+import { campaignsEnvSchema } from './env.js';
+import { createCampaignBodySchema } from './schemas.js';
+
+const env = parseEnv(campaignsEnvSchema);
+const store = { db, tableName: env.TABLE_NAME };
+
+/**
+ * `POST /campaigns` (a district organiser: a campaign spans the streets) `{title, from, to,
+ * description?}` → `201 {campaign}`. Activities join it with `campaignId` when scheduled.
+ */
+export const handler = httpRoute(
+  {
+    roles: ['organiser'],
+    body: createCampaignBodySchema,
+    headers: idempotencyHeadersSchema,
+    maxBodyBytes: 8 * 1024,
+    idempotency: idempotentRoute('CreateCampaign', env.TABLE_NAME),
+  },
+  async ({ body, caller }) => {
+    if (!isDistrictOrganiser(caller)) {
+      throw new ForbiddenError(
+        'A theme campaign spans the district: district organisers create it',
+      );
+    }
+    const now = new Date();
+    const campaign = await putCampaign(store, {
+      id: newId(now),
+      title: body.title,
+      ...(body.description ? { description: body.description } : {}),
+      from: body.from,
+      to: body.to,
+      organiserId: caller.sub,
+      createdAt: now.toISOString(),
+    });
+    logger.info('Campaign created', { campaignId: campaign.id });
+    return jsonResponse(201, { campaign });
+  },
+);

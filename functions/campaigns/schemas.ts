@@ -1,0 +1,48 @@
+import * as z from 'zod/mini';
+import { MAX_PERIOD_MONTHS } from '../audit-stats/schemas.js';
+import { ID_PATTERN } from '../shared/ids.js';
+
+const date = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
+  z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+    message: 'must be a real date',
+  }),
+);
+
+const monthsSpanned = (from: string, to: string) =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+  (Number(to.slice(5, 7)) - Number(from.slice(5, 7))) +
+  1;
+
+/**
+ * Body of `POST /campaigns`: a theme campaign (主题活动) over the China dates `from`..`to`; its
+ * activities must start within them. A campaign's statistics are read like a period's, so it
+ * spans at most as many months as a statistics period.
+ */
+export const createCampaignBodySchema = z
+  .strictObject({
+    /** The theme, e.g. 更好发挥人大代表作用. */
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+    from: date,
+    to: date,
+  })
+  .check(
+    z.refine((body) => body.from <= body.to, { path: ['to'], message: 'must not be before from' }),
+    z.refine((body) => monthsSpanned(body.from, body.to) <= MAX_PERIOD_MONTHS, {
+      path: ['to'],
+      message: `a campaign spans at most ${MAX_PERIOD_MONTHS} months`,
+    }),
+  );
+
+export const campaignIdSchema = z
+  .string()
+  .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' }));
+
+export const campaignPathSchema = z.strictObject({ campaignId: campaignIdSchema });
+
+export const campaignStatisticsQuerySchema = z.strictObject({
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+});
+
+export type CreateCampaignBody = z.output<typeof createCampaignBodySchema>;

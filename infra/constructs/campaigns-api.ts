@@ -1,0 +1,57 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { campaignsEnvSchema } from '../../functions/campaigns/env';
+import type { LiandongHttpApi } from './http-api';
+import { ProjectFunction } from './project-function';
+
+export interface CampaignsApiProps {
+  readonly table: dynamodb.ITable;
+  readonly api: LiandongHttpApi;
+  readonly logRetention: logs.RetentionDays;
+}
+
+const { GET, POST } = apigwv2.HttpMethod;
+
+/**
+ * Theme campaigns (主题活动, issue 17): creating and listing them, and their statistics, read
+ * from the campaign's rollups (GetItem, Query, BatchGetItem of the open referrals) as a
+ * period's are.
+ */
+export class CampaignsApi extends Construct {
+  readonly function: ProjectFunction<typeof campaignsEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: CampaignsApiProps) {
+    super(scope, id);
+    const { table, api, logRetention } = props;
+
+    this.function = new ProjectFunction(this, 'CampaignsFunction', {
+      entry: 'functions/campaigns/handler.ts',
+      description: 'POST/GET /campaigns and GET /audit/campaigns/{campaignId}/statistics',
+      envSchema: campaignsEnvSchema,
+      environment: { TABLE_NAME: table.tableName },
+      logRetention,
+    });
+    // PutItem: the campaign and its audit event (one transaction), the idempotency record
+    // (GetItem, UpdateItem, DeleteItem are Powertools Idempotency's on it); Query and
+    // BatchGetItem: the campaign list, its rollups and its open referrals.
+    table.grant(
+      this.function,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+
+    api.addRoute('CreateCampaign', { method: POST, path: '/campaigns', handler: this.function });
+    api.addRoute('ListCampaigns', { method: GET, path: '/campaigns', handler: this.function });
+    api.addRoute('CampaignStatistics', {
+      method: GET,
+      path: '/audit/campaigns/{campaignId}/statistics',
+      handler: this.function,
+    });
+  }
+}
