@@ -1,0 +1,163 @@
+import { keys } from '../../shared/data/keys.js';
+import {
+  getItem,
+  listRoutingRules,
+  type DepartmentItem,
+  type Store,
+} from '../../shared/data/reference.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { type Caller } from '../../shared/http/auth.js';
+import { newId } from '../../shared/ids.js';
+import {
+  settleEmailChangeNotice,
+  type EmailChangeNotice,
+  type NoticeStatus,
+} from '../email-change-notice.js';
+import type { CreateDepartmentBody, ListQuery, UpdateDepartmentBody } from '../schemas.js';
+import {
+  alreadyInactive,
+  changedFields,
+  clock,
+  listOf,
+  toView,
+  writeChanges,
+  writeCreated,
+  type ReferenceDeps,
+} from './common.js';
+
+// --- departments ---
+
+const departmentNotFound = (id: string) => new NotFoundError(`Department ${id} not found`);
+
+export const readDepartment = async (deps: Store, departmentId: string) => {
+  const item = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  if (!item) throw departmentNotFound(departmentId);
+  return toView(item);
+};
+
+export const listDepartments = (deps: Store, query: ListQuery, caller: Caller) =>
+  listOf(deps, keys.departmentsByName(), query, caller, toView<DepartmentItem>);
+
+export const createDepartment = async (
+  deps: ReferenceDeps,
+  input: CreateDepartmentBody,
+  caller: Caller,
+) => {
+  const now = clock(deps);
+  const at = now.toISOString();
+  const id = (deps.newId ?? newId)(now);
+  const head: Omit<DepartmentItem, 'auditSeq' | 'auditHash'> = {
+    ...keys.department(id),
+    ...keys.departmentListing(input.name, id),
+    entity: 'DEPARTMENT',
+    id,
+    name: input.name,
+    emails: input.emails,
+    categories: input.categories,
+    active: input.active,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return writeCreated(deps, {
+    head,
+    streamId: keys.auditStreamOfDepartment(id),
+    action: 'DEPARTMENT_CREATED',
+    caller,
+    after: { ...input },
+  });
+};
+
+const rulesTargeting = async (deps: Store, departmentId: string) =>
+  (await listRoutingRules(deps)).filter(
+    (rule) => rule.active && rule.departmentId === departmentId,
+  );
+
+type NotedDepartment = DepartmentItem & { emailChangeNotice?: EmailChangeNotice };
+
+/** Sends a department's recorded email change notice (when SES is configured). */
+const settleNotice = (deps: ReferenceDeps, department: NotedDepartment) =>
+  department.emailChangeNotice && deps.notices
+    ? settleEmailChangeNotice(
+        { ...deps.notices, db: deps.db, tableName: deps.tableName },
+        department,
+      )
+    : Promise.resolve(department.emailChangeNotice ? ('PENDING' as const) : undefined);
+
+const withNotice = <T extends object>(view: T, status: NoticeStatus | undefined) =>
+  status ? { ...view, emailChangeNotice: status } : view;
+
+export const updateDepartment = async (
+  deps: ReferenceDeps,
+  departmentId: string,
+  patch: UpdateDepartmentBody,
+  caller: Caller,
+  action = 'DEPARTMENT_UPDATED',
+) => {
+  const found = await getItem<NotedDepartment>(deps, keys.department(departmentId));
+  if (!found) throw departmentNotFound(departmentId);
+  // A notice still owed from an earlier change goes out first (a retried request sends it).
+  const owed = await settleNotice(deps, found);
+  const current: NotedDepartment =
+    owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
+  const changes = changedFields(current, patch);
+  if (changes.length === 0) return withNotice(toView(current), owed);
+
+  // A department must keep handling what active rules route to it, and stay active while any do.
+  if (patch.categories !== undefined || patch.active === false) {
+    const rules = await rulesTargeting(deps, departmentId);
+    if (patch.active === false && rules.length > 0) {
+      throw new ConflictError(
+        `Department ${departmentId} is the target of active routing rules ${rules
+          .map((rule) => rule.id)
+          .join(', ')}: deactivate or reassign them first`,
+      );
+    }
+    const dropped = rules.filter((rule) => !patch.categories?.includes(rule.category));
+    if (patch.categories !== undefined && dropped.length > 0) {
+      throw new ValidationError(
+        `Invalid categories: active routing rules ${dropped.map((rule) => rule.id).join(', ')} route these categories to this department`,
+        [
+          {
+            path: 'categories',
+            message: `must keep ${[...new Set(dropped.map((rule) => rule.category))].join(', ')}`,
+          },
+        ],
+      );
+    }
+  }
+
+  // A change of the addresses is its own audit action, and the previous addresses (with those
+  // of a notice still owed) are told, in the same transaction as the change.
+  const emailsChanged = changes.some(([name]) => name === 'emails');
+  const extra: Record<string, unknown> = {};
+  if (patch.name !== undefined && patch.name !== current.name) {
+    Object.assign(extra, keys.departmentListing(patch.name, departmentId));
+  }
+  if (emailsChanged && patch.emails) {
+    const notice: EmailChangeNotice = {
+      seq: (current.auditSeq ?? 0) + 1,
+      at: clock(deps).toISOString(),
+      previous: [...new Set([...(current.emailChangeNotice?.previous ?? []), ...current.emails])],
+      current: patch.emails,
+    };
+    extra.emailChangeNotice = notice;
+  }
+  const updated = await writeChanges(deps, current, changes, {
+    streamId: keys.auditStreamOfDepartment(departmentId),
+    action: emailsChanged && action === 'DEPARTMENT_UPDATED' ? 'DEPARTMENT_EMAILS_CHANGED' : action,
+    caller,
+    extra,
+  });
+  return withNotice(toView(updated), await settleNotice(deps, updated));
+};
+
+export const deactivateDepartment = async (
+  deps: ReferenceDeps,
+  departmentId: string,
+  caller: Caller,
+) => {
+  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
+  if (!current) throw departmentNotFound(departmentId);
+  if (!current.active) throw alreadyInactive(`Department ${departmentId}`);
+  return updateDepartment(deps, departmentId, { active: false }, caller, 'DEPARTMENT_DEACTIVATED');
+};
