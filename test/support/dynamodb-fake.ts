@@ -170,8 +170,12 @@ export function conditionHolds(
 
 function applyUpdate(item: Item, expression: string, names: Names, values: Values): void {
   const name = (token: string) => names?.[token] ?? token;
-  const [, setPart = '', removePart = ''] =
-    /^(?:SET (.*?))?(?:\s*REMOVE (.*))?$/.exec(expression.trim()) ?? [];
+  // The clauses in either order (`SET … REMOVE …` or `REMOVE … SET …`).
+  const clause = (keyword: string) =>
+    new RegExp(`(?:^|\\s)${keyword} (.*?)(?=\\s(?:SET|REMOVE) |$)`).exec(expression.trim())?.[1] ??
+    '';
+  const setPart = clause('SET');
+  const removePart = clause('REMOVE');
   for (const assignment of setPart
     .split(',')
     .map((part) => part.trim())
