@@ -18,6 +18,8 @@ const synth = (context: Record<string, unknown> = {}) => {
   const app = new App({
     context: {
       'aws:cdk:bundling-stacks': [],
+      // The nested (console) stack's template is read from the assembly, as the local cloud does.
+      'aws:cdk:enable-asset-metadata': true,
       'liandong:senderEmail': 'noreply@liandong.example.org',
       'liandong:organiserAlertEmail': 'office@liandong.example.org',
       ...context,
@@ -26,7 +28,7 @@ const synth = (context: Record<string, unknown> = {}) => {
   const stack = new LiandongStack(app, 'Liandong', {
     env: { account: '111122223333', region: 'ap-east-1' },
   });
-  return Template.fromStack(stack);
+  return Object.assign(Template.fromStack(stack), { outdir: app.outdir });
 };
 
 const template = synth();
@@ -48,7 +50,7 @@ const checkpointRoleId = (
 
 // Every function's IAM policy, as the local cloud reads and checks it.
 const local = parseTemplate(json, {
-  cdkOut: 'cdk.out',
+  cdkOut: template.outdir,
   region: 'ap-east-1',
   issuerUrl: 'http://127.0.0.1:1/_local/issuer',
   apiUrl: 'http://127.0.0.1:1',
