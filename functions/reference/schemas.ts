@@ -266,6 +266,9 @@ export const deputyViewSchema = z.object({
   group: z.optional(z.string()),
   street: z.optional(z.enum(STREET_CODES)),
   liaisonStation: z.optional(z.string()),
+  /** A guest of another district, listed apart from the roster. */
+  guest: z.optional(z.object({ district: z.string() })),
+  language: z.optional(z.enum(LANGUAGES)),
   active: z.boolean(),
   ...auditedFields,
 });

@@ -233,7 +233,11 @@ describe('backfill of the statistics rollups', () => {
     );
     // The open referral, read live: acknowledged since its item was written.
     expect(bothStats.referrals.totals).toMatchObject({ sent: 1, acknowledged: 1 });
-    expect(bothStats.community).toEqual({ consultationsAnswered: 12, residentsReceived: 2 });
+    expect(bothStats.community).toEqual({
+      consultationsAnswered: 12,
+      residentsReceived: 2,
+      peopleServed: 0,
+    });
 
     // Some days (day rollups): the 3rd to the 10th holds the first two activities only.
     const days = { from: `${MONTH}-03`, to: `${MONTH}-10`, street: null, type: null };
