@@ -192,15 +192,20 @@ export const deputyActivityLists = async (
   return lists;
 };
 
-/** The lists with each page link as its URL path (the home page holds the signing key). */
+/**
+ * The lists with each page link as its URL path (the home page holds the signing key). A link
+ * that has expired is left out: it would only open a 410 page; the entry stays, as a title.
+ */
 export const withPageHrefs = (
   lists: DeputyActivityLists,
   secret: string,
+  now: Date = new Date(),
 ): Record<keyof DeputyActivityLists, (DeputyActivityEntry & { href?: string })[]> => {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
   const map = (entries: DeputyActivityEntry[]) =>
     entries.map((entry) => ({
       ...entry,
-      ...(entry.pageLink
+      ...(entry.pageLink && entry.pageLink.expiresAt > nowSeconds
         ? {
             href: `/deputy/${tokenOfLink(secret, entry.pageLink.linkId, entry.pageLink.expiresAt)}`,
           }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addressDigestOf, requestHomeLink } from '../../../../functions/deputy/home';
+import { addressDigestOf, requestHomeLink, withPageHrefs } from '../../../../functions/deputy/home';
 import { TABLE } from '../helpers';
 
 const doc = mockClient(DynamoDBDocumentClient);
@@ -96,5 +96,38 @@ describe('asking for a home link', () => {
     for (let i = 0; i < 5; i++) outcomes.push(await requestHomeLink(deps(), DEPUTY_EMAIL));
     expect(outcomes).toEqual(['SENT', 'SENT', 'SENT', 'LIMITED', 'LIMITED']);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
+  });
+});
+
+describe('the home page’s links', () => {
+  const entry = (activityId: string, expiresAt: number) => ({
+    activityId,
+    title: activityId,
+    type: 'RECEPTION_DAY',
+    street: 'WENCHONG',
+    location: '联络站',
+    startsAt: '2026-07-03T01:00:00Z',
+    endsAt: '2026-07-03T04:00:00Z',
+    status: 'COMPLETED',
+    pageLink: { linkId: `link-${activityId}`, expiresAt },
+  });
+  const now = new Date('2026-12-06T00:00:00Z');
+  const nowSeconds = now.getTime() / 1000;
+
+  it('links every page whose link is alive and leaves an expired one as a title', () => {
+    const lists = withPageHrefs(
+      {
+        pending: [],
+        upcoming: [entry('alive', nowSeconds + 60)],
+        past: [entry('expired', nowSeconds - 1), entry('ends-now', nowSeconds)],
+      },
+      'secret',
+      now,
+    );
+    expect(lists.upcoming[0]!.href).toMatch(/^\/deputy\/.+/);
+    expect(lists.past.map((e) => [e.activityId, e.href])).toEqual([
+      ['expired', undefined],
+      ['ends-now', undefined],
+    ]);
   });
 });
