@@ -545,12 +545,15 @@ export function Activity({ id }: { id: string }) {
   const { api } = useConsole();
   const view = useLoad(() => api.get<ActivityView>(`/activities/${encodeURIComponent(id)}`), [id]);
   const status = view.data?.activity.status;
+  // The docket's forms are not refreshed under the organiser's hands, but once the meeting's
+  // decisions are approved the workflow moves on by itself, and the page follows it.
+  const [approved, setApproved] = useState(false);
   // Live while check-in is open, and while a workflow step is on its way.
   useEffect(() => {
-    if (!status || FINAL.includes(status) || status === 'IN_REVIEW') return;
+    if (!status || FINAL.includes(status) || (status === 'IN_REVIEW' && !approved)) return;
     const timer = setInterval(view.reload, status === 'CHECK_IN_OPEN' ? 3000 : 5000);
     return () => clearInterval(timer);
-  }, [status, view.reload]);
+  }, [status, approved, view.reload]);
   const act = (path: string, body?: unknown) => () =>
     api.send('POST', `/activities/${encodeURIComponent(id)}/${path}`, body);
 
@@ -652,7 +655,15 @@ export function Activity({ id }: { id: string }) {
             {BEFORE_START.includes(a.status) ? <Change view={v} done={view.reload} /> : null}
             {a.status === 'CHECK_IN_OPEN' ? <VenueQr activityId={a.id} /> : null}
             <AttendanceByLevel view={v} />
-            {a.status === 'IN_REVIEW' ? <Docket activityId={a.id} done={view.reload} /> : null}
+            {a.status === 'IN_REVIEW' ? (
+              <Docket
+                activityId={a.id}
+                done={() => {
+                  setApproved(true);
+                  view.reload();
+                }}
+              />
+            ) : null}
             <Findings activityId={a.id} />
             <Timeline activityId={a.id} status={a.status} />
           </Page>
