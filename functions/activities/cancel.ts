@@ -3,7 +3,12 @@ import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { listInvitations, loadActivity } from '../shared/data/activities.js';
-import { getDeputies } from '../shared/data/deputies.js';
+import {
+  DEPUTY_EMAIL_FIELDS,
+  deputyLanguageOf,
+  getDeputies,
+  type DeputyRecipient,
+} from '../shared/data/deputies.js';
 import type { InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { activityCalendarEvent } from '../shared/email/calendar.js';
@@ -189,7 +194,7 @@ const sendNotices = async (
     ? await getDeputies(
         deps,
         pending.map((i) => i.deputyId),
-        ['name', 'email', 'active'],
+        DEPUTY_EMAIL_FIELDS,
       )
     : new Map();
   const queue = [...pending];
@@ -217,7 +222,7 @@ const sendNotice = async (
   deps: CancelDeps,
   activity: ActivityRecord,
   invitation: NoticeInvitation,
-  deputy: { name: string; email: string; active: boolean } | undefined,
+  deputy: DeputyRecipient | undefined,
   reason: string,
 ): Promise<void> => {
   const key = keys.invitation(activity.id, invitation.deputyId);
@@ -245,11 +250,13 @@ const sendNotice = async (
     await settle('SET cancelNoticeFailure = :failure', { ':failure': failure });
     return;
   }
-  const email = renderCancellationEmail(activity, deputy, reason);
+  const language = deputyLanguageOf(deputy);
+  const email = renderCancellationEmail(activity, deputy, reason, language);
   // METHOD:CANCEL under the activity's UID takes the event out of the deputy's calendar.
   const calendar = activityCalendarEvent(activity, deputy, 'CANCEL', {
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
+    language,
   });
   const claimKey = keys.activityEmailClaimKey(activity.id, invitation.deputyId, 'CANCELLATION');
   let messageId: string;

@@ -12,13 +12,13 @@ import {
   type AuditEventContent,
   type HeadChange,
 } from '../shared/data/audit.js';
-import { getDeputies } from '../shared/data/deputies.js';
-import type {
-  ActivityFailure,
-  ActivityItem,
-  DeputyItem,
-  InvitationItem,
-} from '../shared/data/items.js';
+import {
+  DEPUTY_EMAIL_FIELDS,
+  deputyLanguageOf,
+  getDeputies,
+  type DeputyRecipient,
+} from '../shared/data/deputies.js';
+import type { ActivityFailure, ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { endedActivityPuts } from '../audit/listing.js';
@@ -172,9 +172,9 @@ export const sendInvitations = async (
     ? await getDeputies(
         deps,
         pending.map((item) => item.deputyId),
-        ['name', 'email', 'active'],
+        DEPUTY_EMAIL_FIELDS,
       )
-    : new Map<string, Pick<DeputyItem, 'id' | 'name' | 'email' | 'active'>>();
+    : new Map<string, DeputyRecipient>();
 
   const outcomes = { sent: 0, failed: 0, busy: 0 };
   const queue = [...pending];
@@ -244,7 +244,7 @@ const sendOne = async (
   deps: SendInvitationsDeps,
   activity: ActivityItem,
   invitation: InvitationItem,
-  deputy: Pick<DeputyItem, 'name' | 'email' | 'active'> | undefined,
+  deputy: DeputyRecipient | undefined,
 ): Promise<SendOutcome> => {
   const key = keys.invitation(activity.id, invitation.deputyId);
   const mark = async (update: string, values: Record<string, unknown>) =>
@@ -273,15 +273,18 @@ const sendOne = async (
 
   const secret = await deps.signingKey();
   const link = await deputyPageLinkOf(deps, secret, activity, invitation);
+  const language = deputyLanguageOf(deputy);
   const email = renderInvitationEmail(
     activity as ActivityItem & { details?: Record<string, unknown> },
     deputy,
     deputyPageUrl(deps.publicBaseUrl, link.token),
+    language,
   );
   // The invitation carries the activity's calendar event (METHOD:REQUEST).
   const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
+    language,
   });
   const claimKey = keys.invitationEmailClaimKey(activity.id, invitation.deputyId);
   let messageId: string;

@@ -1,14 +1,15 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { listActivityChanges, listInvitations, loadActivity } from '../shared/data/activities.js';
-import { getDeputies } from '../shared/data/deputies.js';
-import type {
-  ActivityChangeItem,
-  ActivityItem,
-  DeputyItem,
-  InvitationItem,
-} from '../shared/data/items.js';
+import {
+  DEPUTY_EMAIL_FIELDS,
+  deputyLanguageOf,
+  getDeputies,
+  type DeputyRecipient,
+} from '../shared/data/deputies.js';
+import type { ActivityChangeItem, ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { deputyPageUrl } from '../shared/domain/deputy-links.js';
+import type { Language } from '../shared/domain/reference.js';
 import { keys } from '../shared/data/keys.js';
 import {
   renderChangeNoticeEmail,
@@ -102,28 +103,31 @@ export interface NoticeDeps extends WorkflowDeps {
   deputyPage?: { signingKey: () => Promise<string>; publicBaseUrl: string };
 }
 
-type Recipient = Pick<DeputyItem, 'id' | 'name' | 'email' | 'active'>;
 type Outcome = 'sent' | 'failed';
 
-/** One email about the activity to one deputy, at most once (its claim key). */
+/**
+ * One email about the activity to one deputy, at most once (its claim key), with its calendar
+ * event, both in the deputy's language.
+ */
 const sendToDeputy = async (
   deps: NoticeDeps,
   activity: ActivityItem,
-  deputy: Recipient | undefined,
+  deputy: DeputyRecipient | undefined,
   claimKey: string,
   purpose: string,
-  email: (deputy: Recipient) => RenderedEmail,
+  email: (deputy: DeputyRecipient, language: Language) => RenderedEmail,
   calendar: CalendarMethod,
 ): Promise<Outcome> => {
   if (!deputy || !isSafeEmailAddress(deputy.email)) {
     deps.logger?.warn('Activity email not sent: no usable address', { purpose });
     return 'failed';
   }
+  const language = deputyLanguageOf(deputy);
   try {
     await sendEmailOnce(deps, {
       claimKey,
       to: deputy.email,
-      ...email(deputy),
+      ...email(deputy, language),
       from: deps.senderEmail,
       configurationSet: deps.configurationSet,
       owner: { kind: 'INVITATION', id: `${activity.id}/${deputy.id}` },
@@ -133,6 +137,7 @@ const sendToDeputy = async (
         content: activityCalendarEvent(activity, deputy, calendar, {
           senderEmail: deps.senderEmail,
           stamp: clock(deps),
+          language,
         }),
         filename: calendar === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
       },
@@ -169,7 +174,7 @@ export const sendReminders = async (
   const deputies = await getDeputies(
     deps,
     invitations.map((i) => i.deputyId),
-    ['name', 'email', 'active'],
+    DEPUTY_EMAIL_FIELDS,
   );
   const outcomes = await mapLimit(invitations, deps.concurrency ?? 8, (invitation) =>
     sendToDeputy(
@@ -178,7 +183,7 @@ export const sendReminders = async (
       deputies.get(invitation.deputyId),
       keys.activityEmailClaimKey(activityId, invitation.deputyId, 'REMINDER'),
       'REMINDER',
-      (deputy) => renderReminderEmail(activity, deputy),
+      (deputy, language) => renderReminderEmail(activity, deputy, language),
       'REQUEST',
     ),
   );
@@ -229,7 +234,7 @@ export const sendChangeNotices = async (
   const invited = new Set(invitations.map((i) => i.deputyId));
   for (const change of pending) {
     const everyone = [...new Set([...invited, ...change.removed, ...change.added])];
-    const deputies = await getDeputies(deps, everyone, ['name', 'email', 'active']);
+    const deputies = await getDeputies(deps, everyone, DEPUTY_EMAIL_FIELDS);
     const planned = plannedEmails(change, invited);
     const pageUrls = await invitationPageUrls(deps, activity, invitations, planned);
     const outcomes = await mapLimit(planned, deps.concurrency ?? 8, ({ deputyId, kind }) =>
@@ -243,12 +248,12 @@ export const sendChangeNotices = async (
             ? keys.invitationEmailClaimKey(activityId, deputyId)
             : keys.activityEmailClaimKey(activityId, deputyId, { change: change.revision }),
         kind,
-        (deputy) =>
+        (deputy, language) =>
           kind === 'WITHDRAWAL'
-            ? renderWithdrawalEmail(activity, deputy)
+            ? renderWithdrawalEmail(activity, deputy, language)
             : kind === 'INVITATION'
-              ? renderInvitationEmail(activity, deputy, pageUrls.get(deputyId) ?? '')
-              : renderChangeNoticeEmail(activity, deputy, change.changed),
+              ? renderInvitationEmail(activity, deputy, pageUrls.get(deputyId) ?? '', language)
+              : renderChangeNoticeEmail(activity, deputy, change.changed, language),
         kind === 'WITHDRAWAL' ? 'CANCEL' : 'REQUEST',
       ),
     );

@@ -5,12 +5,12 @@ import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
 import { getItem } from '../department/referral.js';
 import { queryAll } from '../department/referral.js';
 import { batchGetByKey } from '../shared/data/batch-get.js';
-import { getDeputies } from '../shared/data/deputies.js';
+import { DEPUTY_EMAIL_FIELDS, deputyLanguageOf, getDeputies } from '../shared/data/deputies.js';
 import { keys } from '../shared/data/keys.js';
 import { HOME_LINK_TTL_SECONDS, deputyHomeUrl } from '../shared/domain/deputy-links.js';
 import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
-import { escapeHtml } from '../shared/email/sanitize.js';
-import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import type { Language } from '../shared/domain/reference.js';
+import { bodyText, escapeHtml, isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { createDeputyLink, tokenOfLink } from '../shared/links.js';
@@ -76,7 +76,7 @@ export const requestHomeLink = async (
   if (requests > deps.perHour) return 'LIMITED';
   const deputyId = claim?.deputyId;
   if (!deputyId) return 'NOT_A_DEPUTY';
-  const deputy = (await getDeputies(deps, [deputyId], ['name', 'email', 'active'])).get(deputyId);
+  const deputy = (await getDeputies(deps, [deputyId], DEPUTY_EMAIL_FIELDS)).get(deputyId);
   if (!deputy?.active || !isSafeEmailAddress(deputy.email)) return 'NOT_A_DEPUTY';
 
   const { token } = await createDeputyLink(deps, await deps.signingKey(), {
@@ -89,7 +89,7 @@ export const requestHomeLink = async (
     claimKey: keys.homeLinkEmailClaimKey(deputyId, hour, requests),
     // The address on record, not the one typed (they match case-insensitively).
     to: deputy.email,
-    ...homeLinkEmail(deputy.name, url),
+    ...renderHomeLinkEmail(deputy.name, url, deputyLanguageOf(deputy)),
     from: deps.senderEmail,
     configurationSet: deps.configurationSet,
     owner: { kind: 'DEPUTY', id: deputyId },
@@ -98,18 +98,37 @@ export const requestHomeLink = async (
   return 'SENT';
 };
 
-const homeLinkEmail = (name: string, url: string) => {
+const HOME_LINK_TEXT = {
+  zh: {
+    subject: taggedSubject('zh', '我的代表活动'),
+    greeting: (name: string) => `尊敬的${name}代表：`,
+    body: (days: number) =>
+      `您可通过以下链接查看您的代表活动（待回复的邀请、即将进行和已结束的活动及履职记录），链接${days}天内有效，仅供您本人使用：`,
+    notYou: '如非本人申请，请忽略本邮件。',
+    signature: LETTERHEAD.standingCommittee.zh,
+  },
+  en: {
+    subject: taggedSubject('en', 'My activities'),
+    greeting: (name: string) => `Dear Deputy ${name},`,
+    body: (days: number) =>
+      `This link shows your deputy activities (invitations to answer, upcoming and past activities with your duty record). It is valid for ${days} days and for you alone:`,
+    notYou: 'If you did not ask for it, please ignore this message.',
+    signature: LETTERHEAD.standingCommittee.en,
+  },
+} as const;
+
+/** The email with a home link, in the deputy's language (`deputyLanguageOf`). */
+export const renderHomeLinkEmail = (name: string, url: string, language: Language) => {
+  const t = HOME_LINK_TEXT[language];
   const days = Math.round(HOME_LINK_TTL_SECONDS / 86_400);
-  const zh = `尊敬的${name}代表：\n\n您可通过以下链接查看您的代表活动（待回复的邀请、即将进行和已结束的活动及履职记录），链接${days}天内有效，仅供您本人使用：\n${url}\n\n如非本人申请，请忽略本邮件。\n\n${LETTERHEAD.standingCommittee.zh}`;
-  const en = `Your deputy activities (pending invitations, upcoming and past activities with your duty record), valid for ${days} days, for you alone:\n${url}\nIf you did not ask for it, ignore this message.`;
-  const text = `${zh}\n\n${en}\n`;
-  const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body style="font-family: sans-serif; line-height: 1.6">${text
-    .split('\n')
+  const lines = [t.greeting(bodyText(name)), '', t.body(days), url, '', t.notYou, '', t.signature];
+  const text = `${lines.join('\n')}\n`;
+  const html = `<!DOCTYPE html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head><body style="font-family: sans-serif; line-height: 1.6">${lines
     .map((line) =>
       line === url ? `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : escapeHtml(line),
     )
     .join('<br>')}</body></html>`;
-  return { subject: taggedSubject('zh', '我的代表活动 My activities'), text, html };
+  return { subject: t.subject, text, html };
 };
 
 // --- the lists ----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 import type { FindingItem } from '../../findings/model.js';
-import { getDeputies } from '../../shared/data/deputies.js';
+import { DEPUTY_EMAIL_FIELDS, deputyLanguageOf, getDeputies } from '../../shared/data/deputies.js';
 import { keys } from '../../shared/data/keys.js';
 import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { addDays, secondsUntil } from '../../shared/domain/deadlines.js';
 import { raiserOf, raiserRefOfDeputy, raiserRefOfResident } from '../../shared/domain/raisers.js';
+import type { Language } from '../../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../../shared/email/sanitize.js';
 import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { ConflictError } from '../../shared/errors.js';
@@ -66,7 +67,11 @@ export const sendReferralFeedback = async (
       );
     }
     const context = await loadContext(deps, referral);
-    const raisers = new Map<string, { email?: string; findings: FindingItem[] }>();
+    // A deputy reads the feedback in the deputy's own language, a resident in the activity's.
+    const raisers = new Map<
+      string,
+      { email?: string; language?: Language; findings: FindingItem[] }
+    >();
     const deputyIds = new Set<string>();
     for (const finding of context.findings) {
       const { deputyId, resident } = finding.raisedBy ?? {};
@@ -82,12 +87,15 @@ export const sendReferralFeedback = async (
         });
       }
     }
-    const deputies = await getDeputies(deps, [...deputyIds], ['email', 'active']);
+    const deputies = await getDeputies(deps, [...deputyIds], DEPUTY_EMAIL_FIELDS);
     for (const [ref, raiser] of raisers) {
       const who = raiserOf(ref);
       if (who?.kind !== 'DEPUTY') continue;
       const deputy = deputies.get(who.deputyId);
-      if (deputy?.active && isSafeEmailAddress(deputy.email)) raiser.email = deputy.email;
+      if (deputy?.active && isSafeEmailAddress(deputy.email)) {
+        raiser.email = deputy.email;
+        raiser.language = deputyLanguageOf(deputy);
+      }
     }
 
     const ratingDeadline = addDays(now, deps.ratingDays);
@@ -107,7 +115,7 @@ export const sendReferralFeedback = async (
         claimKey: keys.referralEmailClaimKey(referralId, round, { feedback: raiserRef }),
         to: raiser.email,
         ...renderFeedbackEmail({
-          language: languageOf(context),
+          language: raiser.language ?? languageOf(context),
           activityTitle: context.activity?.title ?? '',
           departmentName: context.department?.name ?? referral.departmentId,
           findings: emailFindings(raiser.findings),

@@ -3,6 +3,23 @@ import { TransientError } from '../errors.js';
 import { chunk } from './transact.js';
 import { keys } from './keys.js';
 import type { DeputyItem } from './items.js';
+import type { Language } from '../domain/reference.js';
+
+/**
+ * What an email to a deputy reads of the deputy: whom to greet, where to send, whether the
+ * deputy is still active, and in which language to write.
+ */
+export const DEPUTY_EMAIL_FIELDS = ['name', 'email', 'active', 'language'] as const;
+
+/** A deputy as an email to the deputy reads it (`DEPUTY_EMAIL_FIELDS`). */
+export type DeputyRecipient = Pick<DeputyItem, 'id' | (typeof DEPUTY_EMAIL_FIELDS)[number]>;
+
+/**
+ * The language of a deputy's emails and calendar events: the deputy's own (an English-preferring
+ * guest reads English), Chinese when the record names none, whatever the activity's language.
+ */
+export const deputyLanguageOf = (deputy: Pick<DeputyItem, 'language'>): Language =>
+  deputy.language ?? 'zh';
 
 const BATCH_GET_LIMIT = 100;
 const MAX_ATTEMPTS = 5;

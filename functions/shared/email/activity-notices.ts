@@ -7,13 +7,13 @@ import { bodyText, escapeHtml, headerText } from './sanitize.js';
 /**
  * The emails about an activity after its invitation: the reminder before the start, the change
  * notice (time, place or details changed), and the withdrawal of an invitee the organiser
- * removed. In the activity's language (Chinese unless it is English), every value escaped in the
- * HTML part, the subject one line.
+ * removed. In the deputy's language (`deputyLanguageOf`, functions/shared/data/deputies.ts),
+ * every value escaped in the HTML part, the subject one line.
  */
 
 export type NoticeActivity = Pick<
   ActivityItem,
-  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt' | 'language'
+  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt'
 >;
 
 export type ChangedField = 'startsAt' | 'endsAt' | 'location' | 'description';
@@ -90,10 +90,10 @@ const TEXT = {
 const render = (
   activity: NoticeActivity,
   deputy: { name: string },
+  language: Language,
   subject: string,
   intro: string,
 ): RenderedEmail => {
-  const language: Language = activity.language === 'en' ? 'en' : 'zh';
   const t = TEXT[language];
   const rows: [string, string][] = [
     [t.title, activity.title],
@@ -142,15 +142,13 @@ const render = (
   return { subject: headerText(subject), text, html };
 };
 
-const languageOf = (activity: NoticeActivity): Language =>
-  activity.language === 'en' ? 'en' : 'zh';
-
 export const renderReminderEmail = (
   activity: NoticeActivity,
   deputy: { name: string },
+  language: Language,
 ): RenderedEmail => {
-  const t = TEXT[languageOf(activity)].reminder;
-  return render(activity, deputy, t.subject(activity.title), t.intro);
+  const t = TEXT[language].reminder;
+  return render(activity, deputy, language, t.subject(activity.title), t.intro);
 };
 
 /** `changed`: what the change touched, named in the intro (time, place, details). */
@@ -158,16 +156,24 @@ export const renderChangeNoticeEmail = (
   activity: NoticeActivity,
   deputy: { name: string },
   changed: readonly ChangedField[],
+  language: Language,
 ): RenderedEmail => {
-  const t = TEXT[languageOf(activity)];
+  const t = TEXT[language];
   const names = [...new Set(changed.map((field) => t.fields[field]))].join(t.fieldSeparator);
-  return render(activity, deputy, t.change.subject(activity.title), t.change.intro(names));
+  return render(
+    activity,
+    deputy,
+    language,
+    t.change.subject(activity.title),
+    t.change.intro(names),
+  );
 };
 
 export const renderWithdrawalEmail = (
   activity: NoticeActivity,
   deputy: { name: string },
+  language: Language,
 ): RenderedEmail => {
-  const t = TEXT[languageOf(activity)].withdrawal;
-  return render(activity, deputy, t.subject(activity.title), t.intro);
+  const t = TEXT[language].withdrawal;
+  return render(activity, deputy, language, t.subject(activity.title), t.intro);
 };

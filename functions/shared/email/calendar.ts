@@ -1,5 +1,6 @@
 import type { ActivityItem } from '../data/items.js';
 import { LETTERHEAD } from '../domain/letterhead.js';
+import type { Language } from '../domain/reference.js';
 import { bodyText } from './sanitize.js';
 
 /**
@@ -158,18 +159,19 @@ const addressOf = (sender: string): string => (/<([^<>]+)>\s*$/.exec(sender)?.[1
 
 /**
  * The calendar event of an activity for one invitee: organised by the standing committee (the
- * letterhead's name) from the sender's address; SEQUENCE is the activity's calendar sequence
+ * letterhead's name, in the invitee's language like the email it travels with) from the
+ * sender's address; SEQUENCE is the activity's calendar sequence
  * (raised by each change of its time, place or details), one more for a cancellation so that it
  * supersedes the last request.
  */
 export const activityCalendarEvent = (
   activity: Pick<
     ActivityItem,
-    'id' | 'title' | 'description' | 'location' | 'startsAt' | 'endsAt' | 'language'
+    'id' | 'title' | 'description' | 'location' | 'startsAt' | 'endsAt'
   > & { revision?: number },
   invitee: CalendarPerson,
   method: CalendarMethod,
-  options: { senderEmail: string; stamp: Date },
+  options: { senderEmail: string; stamp: Date; language: Language },
 ): string => {
   const sequence = activity.revision ?? 0;
   return buildCalendarEvent({
@@ -182,7 +184,7 @@ export const activityCalendarEvent = (
     startsAt: activity.startsAt,
     endsAt: activity.endsAt,
     organizer: {
-      name: LETTERHEAD.standingCommittee[activity.language],
+      name: LETTERHEAD.standingCommittee[options.language],
       email: addressOf(options.senderEmail),
     },
     attendee: invitee,

@@ -30,13 +30,16 @@ const TEXT = {
   },
 } as const;
 
-/** The cancellation notice of one invitee, in the activity's language (Chinese by default). */
+/**
+ * The cancellation notice of one invitee, in the deputy's language (`deputyLanguageOf`,
+ * functions/shared/data/deputies.ts). The organiser's reason is shown as written.
+ */
 export const renderCancellationEmail = (
-  activity: Pick<ActivityItem, 'title' | 'type' | 'startsAt' | 'language'>,
+  activity: Pick<ActivityItem, 'title' | 'type' | 'startsAt'>,
   deputy: { name: string },
   reason: string,
+  language: Language,
 ): RenderedEmail => {
-  const language: Language = activity.language === 'en' ? 'en' : 'zh';
   const t = TEXT[language];
   const time = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone: TIME_ZONE,

@@ -12,7 +12,7 @@ export interface RenderedEmail {
 
 export type InvitationActivity = Pick<
   ActivityItem,
-  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt' | 'language'
+  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt'
 > & {
   /** The type's own fields (functions/activities/schemas.ts); sealed items are never emailed. */
   details?: Record<string, unknown>;
@@ -74,17 +74,17 @@ const TEXT = {
 } as const;
 
 /**
- * The invitation email of one deputy, Chinese unless the activity's language is English. Every
- * interpolated value is HTML-escaped in the HTML part; the subject is flattened to one line so
- * user text can never add a header.
+ * The invitation email of one deputy, in the deputy's language (`deputyLanguageOf`,
+ * functions/shared/data/deputies.ts). Every interpolated value is HTML-escaped in the HTML part;
+ * the subject is flattened to one line so user text can never add a header.
  */
 export const renderInvitationEmail = (
   activity: InvitationActivity,
   deputy: { name: string },
   /** The deputy's personal page of this activity (a signed link). */
   url: string,
+  language: Language,
 ): RenderedEmail => {
-  const language = activity.language;
   const t = TEXT[language];
   const detailRows = activityDetailRows(activity.details, language, { showSealed: false }).map(
     ({ label, value }): [string, string] => [

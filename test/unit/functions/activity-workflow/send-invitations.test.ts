@@ -25,6 +25,7 @@ import { sendInvitations, secondsUntil } from '../../../../functions/activity-wo
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
 import { TransientError } from '../../../../functions/shared/errors.js';
+import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
 await vi.hoisted(async () => {
@@ -444,6 +445,44 @@ describe('sendInvitations', () => {
   });
 });
 
+describe("sendInvitations in each deputy's language", () => {
+  it('emails an English-preferring deputy in English, the others in Chinese', async () => {
+    doc.on(BatchGetCommand).callsFake((input) => ({
+      Responses: {
+        [TABLE]: input.RequestItems[TABLE].Keys.map((key: { pk: string }) => {
+          const id = key.pk.replace('DEPUTY#', '');
+          return {
+            id,
+            name: `代表${id.slice(-2)}`,
+            email: `${id}@deputies.liandong.example.org`,
+            active: true,
+            ...(id === 'dep-0015' ? { language: 'en' } : {}),
+          };
+        }),
+      },
+    }));
+    await sendInvitations(deps(), ACTIVITY_ID);
+    const mails = await Promise.all(
+      ses
+        .commandCalls(SendRawEmailCommand)
+        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
+    );
+    const subjects = new Map(mails.map((m) => [JSON.stringify(m.to).match(/dep-\d+/)![0], m]));
+    const english = subjects.get('dep-0015')!;
+    expect(english.subject).toBe(
+      "[Huangpu District People's Congress] Invitation: 人居环境整治交叉检查",
+    );
+    expect(english.text).toMatch(/Your personal link: https:\/\/liandong\.example\.org\/deputy\//);
+    const ics = english.attachments.find((a) => a.filename === 'invite.ics')!;
+    expect(parseCalendar(ics.content.toString('utf8')).organizerName).toBe(
+      LETTERHEAD.standingCommittee.en,
+    );
+    for (const id of ['dep-0001', 'dep-0041']) {
+      expect(subjects.get(id)!.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
+    }
+  });
+});
+
 describe('invitation email', () => {
   it('escapes HTML and keeps CR/LF out of the subject', () => {
     const email = renderInvitationEmail(
@@ -455,6 +494,7 @@ describe('invitation email', () => {
       },
       { name: '<i>王</i>' },
       'https://liandong.example.org/deputy/abc"><b>x',
+      'zh',
     );
     expect(email.html).toContain('/deputy/abc&quot;&gt;&lt;b&gt;x');
     expect(email.subject).not.toMatch(/[\r\n]/);
@@ -472,16 +512,36 @@ describe('invitation email', () => {
     expect(email.text).toMatch(/2020年8月18日星期二 09:00/);
   });
 
-  it('speaks English when the activity is in English', () => {
+  it("speaks the deputy's language, whatever the activity's", () => {
+    // A Chinese activity to an English-preferring deputy: English throughout.
     const email = renderInvitationEmail(
-      { ...activity(), language: 'en' },
+      activity({ language: 'zh' }),
       { name: 'Li' },
       'https://liandong.example.org/deputy/t',
+      'en',
     );
     expect(email.text).toContain('Your personal link: https://liandong.example.org/deputy/t');
     expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
     expect(email.text).toContain('Dear Deputy Li,');
-    expect(email.text).toContain('Cross-district inspection');
+    expect(email.text).toContain('Type: Cross-district inspection');
+    expect(email.text).toContain('(China Standard Time)');
+    expect(email.text).toMatch(/Tuesday,? 18 August 2020 at 09:00/);
+    expect(email.html).toContain('<html lang="en">');
+    // What the organiser wrote stays as written.
+    expect(email.text).toContain('Activity: 人居环境整治交叉检查');
+    expect(email.text).not.toMatch(/尊敬的|活动邀请|个人链接|北京时间/);
+    // An English activity to a deputy of the default language: Chinese throughout.
+    const zh = renderInvitationEmail(
+      activity({ language: 'en' }),
+      { name: '李明' },
+      'https://liandong.example.org/deputy/t',
+      'zh',
+    );
+    expect(zh.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
+    expect(zh.text).toContain('尊敬的李明代表：');
+    expect(zh.text).toContain('您的个人链接：https://liandong.example.org/deputy/t');
+    expect(zh.html).toContain('<html lang="zh-CN">');
+    expect(zh.text).not.toMatch(/Dear|Invitation|personal link/);
   });
 });
 
@@ -498,6 +558,7 @@ describe('invitation email of each type', () => {
       },
       { name: '王' },
       'https://liandong.example.org/deputy/t',
+      'zh',
     );
     expect(email.text).toContain('检查的法律法规：《广州市生活垃圾分类管理条例》');
     expect(email.text).toContain('· 分类投放点设置\n· 收运台账');
@@ -519,6 +580,7 @@ describe('invitation email of each type', () => {
       },
       { name: '王' },
       'https://liandong.example.org/deputy/t',
+      'zh',
     );
     expect(email.text).toContain('暗访点位：活动当天公布');
     expect(email.text + email.html).not.toContain('秘密地点');

@@ -13,6 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import {
   plannedEmails,
   planStart,
@@ -191,6 +192,46 @@ describe('sendReminders', () => {
     expect(audit?.Put?.Item).toMatchObject({ after: { recipients: 2, sent: 2, failed: 0 } });
   });
 
+  it("reminds each deputy in the deputy's language, the calendar event too", async () => {
+    // dep-0041 prefers English; dep-0001 names no language (Chinese, the default).
+    doc
+      .on(BatchGetCommand)
+      .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => ({
+        Responses: {
+          [TABLE]: input.RequestItems[TABLE]!.Keys.map(({ pk }) => {
+            const id = pk.replace('DEPUTY#', '');
+            return {
+              id,
+              name: id === 'dep-0041' ? 'Li Ming' : `代表${id}`,
+              email: `${id}@deputies.example.cn`,
+              active: true,
+              ...(id === 'dep-0041' ? { language: 'en' } : {}),
+            };
+          }),
+        },
+      }));
+    await sendReminders(deps(), ID);
+    const mails = await Promise.all(
+      ses
+        .commandCalls(SendRawEmailCommand)
+        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
+    );
+    const to = (id: string) => mails.find((m) => m.to && JSON.stringify(m.to).includes(id))!;
+    expect(to('dep-0041').subject).toBe(
+      "[Huangpu District People's Congress] Reminder: 河涌整治专题调研",
+    );
+    expect(to('dep-0041').text).toContain('Dear Deputy Li Ming,');
+    expect(to('dep-0001').subject).toBe('【黄埔区人大】活动提醒：河涌整治专题调研');
+    const organiser = (id: string) =>
+      parseCalendar(
+        to(id)
+          .attachments.find((a) => a.filename === 'invite.ics')!
+          .content.toString('utf8'),
+      ).organizerName;
+    expect(organiser('dep-0041')).toBe(LETTERHEAD.standingCommittee.en);
+    expect(organiser('dep-0001')).toBe(LETTERHEAD.standingCommittee.zh);
+  });
+
   it('does nothing once reminders are recorded, or after the start wait', async () => {
     current = activity({ remindersSentAt: 'x' } as Partial<ActivityItem>);
     expect(await sendReminders(deps(), ID)).toMatchObject({ sent: 0 });
@@ -218,17 +259,25 @@ describe('change notices', () => {
     expect(plannedEmails({ changed: [], added: [], removed: ['dep-0001'] }, invited)).toEqual([]);
   });
 
-  it('names what changed and speaks the activity’s language', () => {
-    const zh = renderChangeNoticeEmail(activity(), { name: '李明' }, [
-      'startsAt',
-      'endsAt',
-      'location',
-    ]);
+  it('names what changed and speaks the deputy’s language', () => {
+    const zh = renderChangeNoticeEmail(
+      activity({ language: 'en' }),
+      { name: '李明' },
+      ['startsAt', 'endsAt', 'location'],
+      'zh',
+    );
     expect(zh.subject).toBe('【黄埔区人大】活动变更：河涌整治专题调研');
     expect(zh.text).toContain('有变更（时间、地点）');
-    const en = renderWithdrawalEmail(activity({ language: 'en', title: '<b>x</b>' }), {
-      name: 'Li',
-    });
+    const enChange = renderChangeNoticeEmail(
+      activity(),
+      { name: 'Li' },
+      ['startsAt', 'location'],
+      'en',
+    );
+    expect(enChange.subject).toBe("[Huangpu District People's Congress] Changed: 河涌整治专题调研");
+    expect(enChange.text).toContain('has changed (time, place)');
+    expect(enChange.text).not.toMatch(/尊敬的|活动时间|北京时间/);
+    const en = renderWithdrawalEmail(activity({ title: '<b>x</b>' }), { name: 'Li' }, 'en');
     expect(en.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation withdrawn: /);
     expect(en.html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(en.html).not.toContain('<b>x</b>');

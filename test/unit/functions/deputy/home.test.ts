@@ -83,6 +83,20 @@ describe('asking for a home link', () => {
     expect(JSON.stringify(counter.Key)).not.toContain('deputies');
   });
 
+  it("writes the home-link email in the deputy's language", async () => {
+    doc.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { id: 'dep-0041', name: 'Li', email: DEPUTY_EMAIL, active: true, language: 'en' },
+        ],
+      },
+    });
+    expect(await requestHomeLink(deps(), DEPUTY_EMAIL)).toBe('SENT');
+    const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    expect(sent.Message?.Subject?.Data).toBe("[Huangpu District People's Congress] My activities");
+    expect(String(sent.Message?.Body?.Text?.Data)).toContain('Dear Deputy Li,');
+  });
+
   it('does the same work for an address that is no deputy’s, and sends nothing', async () => {
     expect(await requestHomeLink(deps(), 'someone@example.org')).toBe('NOT_A_DEPUTY');
     expect(doc.commandCalls(UpdateCommand)).toHaveLength(1);

@@ -108,12 +108,15 @@ describe('activityCalendarEvent', () => {
     location: 'Station',
     startsAt: '2026-12-08T01:30:00.000Z',
     endsAt: '2026-12-08T04:00:00.000Z',
-    language: 'en' as const,
   };
   const stamp = new Date('2026-12-01T00:00:00.000Z');
 
   it('names the letterhead as organiser at the sender address; a cancel supersedes the request', () => {
-    const options = { senderEmail: '联动 <noreply@liandong.example.org>', stamp };
+    const options = {
+      senderEmail: '联动 <noreply@liandong.example.org>',
+      stamp,
+      language: 'en' as const,
+    };
     const invitee = { name: 'Li Ming', email: 'liming@example.cn' };
     const request = parseCalendar(
       activityCalendarEvent({ ...activity, revision: 4 }, invitee, 'REQUEST', options),
@@ -127,6 +130,12 @@ describe('activityCalendarEvent', () => {
       organizerName: LETTERHEAD.standingCommittee.en,
     });
     expect(cancel.sequence).toBe(5);
+    // The organiser is named in the invitee's language, like the email it travels with.
+    expect(
+      parseCalendar(
+        activityCalendarEvent(activity, invitee, 'REQUEST', { ...options, language: 'zh' }),
+      ).organizerName,
+    ).toBe(LETTERHEAD.standingCommittee.zh);
     // Never changed: sequence 0.
     expect(
       parseCalendar(activityCalendarEvent(activity, invitee, 'REQUEST', options)).sequence,
