@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod/mini';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import {
   DISTRICT_ORGANISER,
@@ -46,9 +47,7 @@ const deps = {
   db,
   tableName: env.TABLE_NAME,
   notices: {
-    ses,
-    senderEmail: env.SENDER_EMAIL,
-    configurationSet: env.SES_CONFIGURATION_SET,
+    ...emailDepsFromEnv(env),
     logger,
   },
 };

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
@@ -12,10 +13,6 @@ const reminderDays = z.string().check(
   }),
 );
 
-const mail = {
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
-};
 const links = {
   /** ARN (or name) of the Secrets Manager secret that signs response and rating links. */
   LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
@@ -30,7 +27,7 @@ const deadlines = {
 
 export const sendReferralEmailEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
+  ...emailEnv,
   ...links,
   ...deadlines,
 });
@@ -39,7 +36,7 @@ export const awaitReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export const checkReferralDeadlinesEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
+  ...emailEnv,
   ...deadlines,
   /** Comma-separated addresses of the organisers (standing committee office) for escalations. */
   ORGANISER_EMAILS: z.optional(z.string()),
@@ -49,7 +46,7 @@ export const checkReferralDeadlinesEnvSchema = z.object({
 
 export const sendReferralFeedbackEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
+  ...emailEnv,
   ...links,
   /** Days the raisers have to rate the reply (default 14). */
   RATING_DAYS: z.optional(days),
