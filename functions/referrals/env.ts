@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { referralDeadlineEnv } from '../shared/domain/deadline-env.js';
 import { emailEnv } from '../shared/email/env.js';
 import { residentRetentionEnv } from '../privacy/env.js';
 
@@ -7,11 +8,6 @@ import { residentRetentionEnv } from '../privacy/env.js';
 
 const tableName = z.string().check(z.trim(), z.minLength(1));
 const days = z.string().check(z.regex(/^\d+$/, { message: 'must be a whole number of days' }));
-const reminderDays = z.string().check(
-  z.regex(/^(none|\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)$/, {
-    message: 'must list days, e.g. 7,1 (or none)',
-  }),
-);
 
 const links = {
   /** ARN (or name) of the Secrets Manager secret that signs response and rating links. */
@@ -19,17 +15,12 @@ const links = {
   /** Base URL of the public pages (`https://…`, no trailing slash needed). */
   PUBLIC_BASE_URL: z.optional(z.url()),
 };
-const deadlines = {
-  REMINDER_DAYS_BEFORE: z.optional(reminderDays),
-  STATUTORY_LIMIT_DAYS: z.optional(days),
-  STATUTORY_MAX_DAYS: z.optional(days),
-};
 
 export const sendReferralEmailEnvSchema = z.object({
   TABLE_NAME: tableName,
   ...emailEnv,
   ...links,
-  ...deadlines,
+  ...referralDeadlineEnv,
 });
 
 export const awaitReferralEnvSchema = z.object({ TABLE_NAME: tableName });
@@ -37,7 +28,7 @@ export const awaitReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 export const checkReferralDeadlinesEnvSchema = z.object({
   TABLE_NAME: tableName,
   ...emailEnv,
-  ...deadlines,
+  ...referralDeadlineEnv,
   /** Comma-separated addresses of the organisers (standing committee office) for escalations. */
   ORGANISER_EMAILS: z.optional(z.string()),
   /** Days between re-checks of an overdue referral (default 7). */
@@ -54,7 +45,7 @@ export const sendReferralFeedbackEnvSchema = z.object({
 
 export const reopenReferralEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...deadlines,
+  ...referralDeadlineEnv,
   /** Days the department has for the re-handling after a reopening (default 30). */
   REOPEN_DUE_DAYS: z.optional(days),
 });
