@@ -52,6 +52,7 @@ import { LiandongHttpApi } from './constructs/http-api';
 import { grantSendEmail } from './constructs/grants';
 import { ProjectFunction } from './constructs/project-function';
 import { LiandongTable } from './constructs/table';
+import type { ReferralDeadlineSettings } from '../functions/shared/domain/deadline-env';
 
 /** The roles a Cognito group grants; the handlers check them against the JWT's groups claim. */
 export const ROLE_GROUPS = ['organiser', 'deputy', 'auditor'] as const;
@@ -263,7 +264,12 @@ export class LiandongStack extends Stack {
       { calendar: true },
     );
 
+    // The referral deadline settings, given once to every function that uses them (the
+    // workflow's steps and the organisers' referral actions); none set: the defaults of
+    // functions/shared/domain/deadlines.ts.
+    const referralDeadlines: ReferralDeadlineSettings = {};
     const referralSteps = createReferralStepFunctions(this, {
+      deadlines: referralDeadlines,
       table,
       logRetention: retention,
       senderEmail,
@@ -418,6 +424,7 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       referralStateMachine: referralWorkflow.stateMachine,
       signingKey: linkSigningKey,
+      deadlines: referralDeadlines,
     });
 
     // The QR check-in code is signed so it cannot be forged or extended; the functions read the

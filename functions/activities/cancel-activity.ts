@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, ses, sfn } from '../shared/clients.js';
+import { db, sfn } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -42,11 +43,9 @@ export const handler = httpRoute(
       {
         db,
         sfn,
-        ses,
+        ...emailDepsFromEnv(env),
         tableName: env.TABLE_NAME,
         stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
-        senderEmail: env.SENDER_EMAIL,
-        configurationSet: env.SES_CONFIGURATION_SET,
         remainingMs: () => context.getRemainingTimeInMillis(),
         logger,
       },

@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -33,6 +32,7 @@ import {
 import { endedActivityPuts } from '../audit/listing.js';
 import { executionArnOf } from './view.js';
 import { withConflictRetry } from '../shared/data/transact.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
@@ -40,14 +40,11 @@ export const cancelActivityBodySchema = z.strictObject({
 });
 export type CancelActivityBody = z.output<typeof cancelActivityBodySchema>;
 
-export interface CancelDeps {
+export interface CancelDeps extends EmailSenderDeps {
   db: DynamoDBDocumentClient;
   sfn: SFNClient;
-  ses: SESClient;
   tableName: string;
   stateMachineArn: string;
-  senderEmail: string;
-  configurationSet: string;
   now?: () => Date;
   remainingMs?: () => number;
   concurrency?: number;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
@@ -34,8 +35,7 @@ export const redriveActivityEnvSchema = z.object({
 export const cancelActivityEnvSchema = z.object({
   TABLE_NAME: tableName,
   ACTIVITY_STATE_MACHINE_ARN: stateMachineArn,
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
   /** Residents' retention starts at the cancellation (docs/privacy.md). */
   ...residentRetentionEnv,
 });

@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   getActivity,
@@ -49,6 +48,7 @@ import {
   secondsUntilDeadline,
 } from './attendance-steps.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /** Actor of audit events written by workflow steps. */
 export const WORKFLOW_ACTOR = 'workflow';
@@ -110,10 +110,8 @@ export const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
 export interface SendInvitationsDeps
   extends
     WorkflowDeps,
+    EmailSenderDeps,
     Pick<SendEmailOnceDeps, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'> {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
   /** The key that signs the deputies' personal links (functions/shared/links.ts). */
   signingKey: () => Promise<string>;
   /** Origin of the deputies' pages, e.g. the API's URL. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
@@ -8,8 +9,7 @@ const tableName = z.string().check(z.trim(), z.minLength(1));
 
 export const sendInvitationsEnvSchema = z.object({
   TABLE_NAME: tableName,
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
   /** The secret (ARN) of the key that signs the deputies' personal links. */
   LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
   /** Origin of the deputies' pages (the API's URL). */
@@ -61,8 +61,7 @@ export const planStartEnvSchema = z.object({
 /** SendReminders and SendChangeNotices email invitees through the at-most-once path. */
 export const activityNoticesEnvSchema = z.object({
   TABLE_NAME: tableName,
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
 });
 
 /** SendChangeNotices also invites deputies added by a change: with their personal page link. */

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
 import { workflowStep } from '../shared/workflow/step.js';
@@ -15,10 +16,8 @@ export const handler = workflowStep(startStepInputSchema, async (input) => {
   const result = await sendChangeNotices(
     {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       deputyPage: {
         signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
         publicBaseUrl: env.PUBLIC_BASE_URL ?? '',

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { logger, metrics } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
@@ -15,10 +16,8 @@ export const handler = workflowStep(sendInvitationsInputSchema, async (input, co
   const { activityId, secondsUntilStart, sentNow, failed } = await sendInvitations(
     {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
       publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
       remainingMs: () => context.getRemainingTimeInMillis(),

@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { listActivityChanges, listInvitations, loadActivity } from '../shared/data/activities.js';
 import {
@@ -30,6 +29,7 @@ import {
   type WorkflowDeps,
 } from './domain.js';
 import { withConflictRetry } from '../shared/data/transact.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /**
  * The steps around the wait for the start (docs/activity-workflow.md): PlanStart decides what
@@ -94,10 +94,7 @@ export const planStart = async (
   return { ...plan, next: 'AWAIT_START', secondsToWait: secondsUntilStart, secondsUntilStart };
 };
 
-export interface NoticeDeps extends WorkflowDeps {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
+export interface NoticeDeps extends WorkflowDeps, EmailSenderDeps {
   concurrency?: number;
   /** Signs the personal page links of deputies added by a change (SendChangeNotices). */
   deputyPage?: { signingKey: () => Promise<string>; publicBaseUrl: string };

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -11,8 +12,7 @@ export const activityReportEnvSchema = z.object({ TABLE_NAME: tableName });
 /** State `SendActivityReport`: reads the report, emails it (claims in the table). */
 export const sendActivityReportEnvSchema = z.object({
   TABLE_NAME: tableName,
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
   /**
    * Comma-separated organiser office mailboxes (the standing committee office), filled the
    * way the referral escalation's `ORGANISER_EMAILS` is. Empty: the report is not emailed.

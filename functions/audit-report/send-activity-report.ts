@@ -1,4 +1,5 @@
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { workflowStep } from '../shared/workflow/step.js';
@@ -14,10 +15,8 @@ export const handler = workflowStep(sendActivityReportInputSchema, async (input)
   sendActivityReport(
     {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       organiserEmails,
       logger,
     },

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { SESClient } from '@aws-sdk/client-ses';
 import { getActivity } from '../shared/data/activities.js';
 import { keys } from '../shared/data/keys.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
@@ -8,11 +7,9 @@ import { ConflictError, NotFoundError, TransientError } from '../shared/errors.j
 import type { DomainLogger } from '../shared/observability.js';
 import { renderReportEmail } from './render-email.js';
 import { loadReportView, type ReportDeps } from './store.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
-export interface SendReportDeps extends ReportDeps {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
+export interface SendReportDeps extends ReportDeps, EmailSenderDeps {
   /** The organiser office mailboxes (ORGANISER_EMAILS). */
   organiserEmails: readonly string[];
   logger?: DomainLogger;

@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
@@ -14,6 +13,7 @@ import { ConcurrentModificationError, ValidationError } from '../shared/errors.j
 import type { DomainLogger } from '../shared/observability.js';
 import { sesNotificationSchema, type SesNotification } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /** Actor of the audit events this function writes: the notification came from SES. */
 export const MAIL_EVENT_ACTOR = 'ses';
@@ -35,12 +35,9 @@ export interface EmailDelivery {
   recipients: number;
 }
 
-export interface MailEventDeps {
+export interface MailEventDeps extends EmailSenderDeps {
   db: DynamoDBDocumentClient;
-  ses: SESClient;
   tableName: string;
-  senderEmail: string;
-  configurationSet: string;
   organiserEmails: string[];
   now?: () => Date;
   logger?: DomainLogger;

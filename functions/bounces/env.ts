@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 
 // Imported by the CDK app to type the function's `environment` (z.input<typeof schema>): zod
 // only, no side effects.
 
 export const handleMailEventEnvSchema = z.object({
   TABLE_NAME: z.string().check(z.trim(), z.minLength(1)),
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
   /** Comma-separated addresses of the organisers, told about each bounce and complaint. */
   ORGANISER_EMAILS: z.string().check(
     z.trim(),

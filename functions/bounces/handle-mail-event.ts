@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { z } from 'zod/mini';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { ValidationError } from '../shared/errors.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -29,10 +30,8 @@ export const handler = middy<z.output<typeof snsEventSchema>, { outcomes: MailEv
   .handler(async (event) => {
     const deps = {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       organiserEmails,
       logger,
     };

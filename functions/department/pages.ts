@@ -1,7 +1,7 @@
 import escapeHtml from 'escape-html';
 import { formatDueDate } from '../shared/domain/deadlines.js';
 import { LETTERHEAD, referralReference } from '../shared/domain/letterhead.js';
-import { FINDING_CATEGORIES, type FindingCategory } from '../shared/domain/reference.js';
+import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { InvalidLinkReason } from '../shared/links.js';
@@ -133,16 +133,19 @@ const sender = (referralId: string) =>
     referralReference(referralId, 'en'),
   )}</span></dd>`;
 
-const findingList = (
-  findings: readonly { description: string; category: FindingCategory; place: string }[],
-) =>
+/** Each finding: its text, then its labelled details (finding-fields.ts), English where it differs. */
+const findingList = (findings: readonly DepartmentFinding[]) =>
   `<ol>
 ${findings
   .map((finding) => {
-    const category = FINDING_CATEGORIES[finding.category];
-    return `<li><p>${e(finding.description)}</p>
-<p><strong>类别</strong> ${e(category?.zh ?? finding.category)} <span class="en">${e(category?.en ?? '')}</span><br>
-<strong>地点</strong> ${e(finding.place)}</p></li>`;
+    const zh = departmentView(finding, 'zh');
+    const en = departmentView(finding, 'en');
+    const details = zh.details.map(({ label, value }, i) => {
+      const english = en.details[i]!.value;
+      return `<strong>${e(label)}</strong> ${e(value)}${english === value ? '' : ` <span class="en">${e(english)}</span>`}`;
+    });
+    return `<li><p>${e(zh.lead)}</p>
+<p>${details.join('<br>\n')}</p></li>`;
   })
   .join('\n')}
 </ol>`;

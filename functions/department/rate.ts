@@ -4,7 +4,7 @@ import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/links.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
-import type { FindingCategory } from '../shared/domain/reference.js';
+import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { raisedBy, raiserOf } from '../shared/domain/raisers.js';
 import {
   clock,
@@ -40,7 +40,7 @@ export interface RatingPageModel {
   activityTitle: string;
   departmentName: string;
   /** What is rated: the findings of the referral this raiser raised (place and text). */
-  findings: { description: string; category: FindingCategory; place: string }[];
+  findings: DepartmentFinding[];
   reply?: { result: ReplyResult; text: string; at: string };
   /** This raiser's rating of this round, if given. */
   rated?: { rating: Rating; at: string };
@@ -80,11 +80,7 @@ export const ratingPage = async (
     // Their own findings only: a merged referral carries other people's too.
     findings: findings
       .filter((finding) => raiser !== undefined && raisedBy(raiser, finding))
-      .map((finding) => ({
-        description: finding.description,
-        category: finding.category,
-        place: finding.place,
-      })),
+      .map(departmentFindingOf),
     ...(referral.reply
       ? {
           reply: {

@@ -1,4 +1,4 @@
-import type { FindingCategory } from '../shared/domain/reference.js';
+import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
@@ -61,7 +61,7 @@ export interface ResponsePageModel {
   committeeName?: string;
   /** The China calendar date it is due by (`YYYY-MM-DD`). */
   dueDate?: string;
-  findings: { description: string; category: FindingCategory; place: string }[];
+  findings: DepartmentFinding[];
   history: {
     at: string;
     action: DepartmentAction;
@@ -144,11 +144,7 @@ export const responsePage = async (
     ...(committee ? { committeeName: committee.name } : {}),
     ...(referral.dueDate || referral.dueAt ? { dueDate: dueDateOf(referral) } : {}),
     // The department needs what is wrong and where, never who raised it.
-    findings: findings.map((finding) => ({
-      description: finding.description,
-      category: finding.category,
-      place: finding.place,
-    })),
+    findings: findings.map(departmentFindingOf),
     history: ofRound.map((response) => ({
       at: response.at,
       action: response.action,

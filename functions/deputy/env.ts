@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -22,8 +23,7 @@ export const deputyPageEnvSchema = z.object({
 export const deputyHomeEnvSchema = z.object({
   TABLE_NAME: tableName,
   LINK_SIGNING_SECRET_ARN: secretArn,
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
   /** Origin of the emailed home link (the API's URL). */
   PUBLIC_BASE_URL: z.optional(z.url()),
   /** Home links one address may be sent per hour (the rest are dropped, answered the same). */

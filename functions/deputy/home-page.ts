@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { formFields, FormError } from '../department/form.js';
 import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import { ValidationError } from '../shared/errors.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import { logger } from '../shared/observability.js';
@@ -24,11 +25,9 @@ import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no loc
 const env = parseEnv(deputyHomeEnvSchema);
 const deps: HomeRequestDeps = {
   db,
-  ses,
+  ...emailDepsFromEnv(env),
   tableName: env.TABLE_NAME,
   logger,
-  senderEmail: env.SENDER_EMAIL,
-  configurationSet: env.SES_CONFIGURATION_SET,
   signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
   publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
   perHour: env.HOME_LINKS_PER_HOUR,

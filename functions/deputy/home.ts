@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
 import { getItem } from '../department/referral.js';
@@ -14,6 +13,7 @@ import { bodyText, escapeHtml, isSafeEmailAddress } from '../shared/email/saniti
 import { sendEmailOnce } from '../shared/email/send-once.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { createDeputyLink, tokenOfLink } from '../shared/links.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /**
  * "My activities" (issue 14): a deputy who lost an invitation enters an email address and gets a
@@ -33,10 +33,7 @@ const clock = (deps: { now?: () => Date }) => (deps.now ?? (() => new Date()))()
 
 // --- the request --------------------------------------------------------------------------
 
-export interface HomeRequestDeps extends HomeDeps {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
+export interface HomeRequestDeps extends HomeDeps, EmailSenderDeps {
   signingKey: () => Promise<string>;
   publicBaseUrl: string;
   perHour: number;

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getInvitation, loadActivity } from '../shared/data/activities.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
+import { contentOf } from '../shared/domain/finding-fields.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import {
   ConcurrentModificationError,
@@ -75,15 +76,10 @@ export const findingContentHash = (finding: FindingItem): string =>
       canonicalJson({
         id: finding.id,
         activityId: finding.activityId,
-        kind: finding.kind,
-        category: finding.category,
-        description: finding.description,
-        place: finding.place,
-        street: finding.street,
+        ...contentOf(finding),
         raisedBy: hashedRaisedBy(finding),
         recordedBy: finding.recordedBy,
         recordedAt: finding.recordedAt,
-        needsReferral: finding.needsReferral,
       }),
       'utf8',
     )
@@ -102,12 +98,7 @@ export const findingAuditRecord = (finding: FindingItem) => ({
   actor: finding.recordedBy,
   action: 'FINDING_RECORDED',
   after: {
-    kind: finding.kind,
-    category: finding.category,
-    description: finding.description,
-    place: finding.place,
-    ...(finding.street ? { street: finding.street } : {}),
-    needsReferral: finding.needsReferral,
+    ...contentOf(finding),
     raisedBy: {
       ...(finding.raisedBy.deputyId ? { deputyId: finding.raisedBy.deputyId } : {}),
       resident: finding.raisedBy.resident !== undefined,
@@ -211,15 +202,10 @@ export const recordFinding = async (
     entity: 'FINDING',
     id,
     activityId,
-    kind: input.kind,
-    category: input.category,
-    description: input.description,
-    place: input.place,
-    ...(input.street ? { street: input.street } : {}),
+    ...contentOf(input),
     raisedBy,
     recordedBy: caller.sub,
     recordedAt: now.toISOString(),
-    needsReferral: input.needsReferral,
     // The deputy's duty record finds it by this key (functions/audit-stats).
     ...(raisedBy.deputyId ? keys.findingOwnership(raisedBy.deputyId, activity.startsAt, id) : {}),
   };

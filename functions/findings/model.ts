@@ -1,11 +1,9 @@
 import type { ReferralItem } from '../shared/data/referrals.js';
 import { createHash } from 'node:crypto';
-import type { FindingCategory, Street } from '../shared/domain/reference.js';
+import { contentOf, type FindingContent } from '../shared/domain/finding-fields.js';
 import type { ListingKey, PrimaryKey } from '../shared/data/keys.js';
 
-/** Kinds of finding (问题 / 意见建议 / 检查问题 / 解答咨询). */
-export const FINDING_KINDS = ['PROBLEM', 'SUGGESTION', 'INSPECTION_ISSUE', 'CONSULTATION'] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
+export { FINDING_KINDS, type FindingKind } from '../shared/domain/finding-fields.js';
 
 /** What the review (主任会议) may decide for a finding. */
 export const DECISION_TYPES = ['REFER', 'MERGE', 'ANSWER_DIRECTLY', 'NO_ACTION'] as const;
@@ -41,22 +39,17 @@ export type FindingDecision =
   | (DecisionBase & { type: 'ANSWER_DIRECTLY'; answer: string })
   | (DecisionBase & { type: 'NO_ACTION' });
 
-/** `pk=ACTIVITY#<id> sk=FINDING#<findingId>`. */
-export interface FindingItem extends PrimaryKey {
+/** `pk=ACTIVITY#<id> sk=FINDING#<findingId>`: its content (finding-fields.ts) and its record. */
+export type FindingItem = PrimaryKey & FindingContent & FindingRecordFields;
+
+interface FindingRecordFields {
   entity: 'FINDING';
   id: string;
   activityId: string;
-  kind: FindingKind;
-  category: FindingCategory;
-  description: string;
-  place: string;
-  /** The street it concerns when it is not the activity's own (routing uses it). */
-  street?: Street;
   raisedBy: RaisedBy;
   /** Cognito `sub` of whoever recorded it. */
   recordedBy: string;
   recordedAt: string;
-  needsReferral: boolean;
   /** The draft (later approved) referral that lists it. */
   referralId?: string;
   /** Triage found no routing rule (or only an inactive department) for it. */
@@ -118,11 +111,7 @@ export const toFindingView = (finding: FindingItem, audience: FindingAudience) =
   return {
     id: finding.id,
     activityId: finding.activityId,
-    kind: finding.kind,
-    category: finding.category,
-    description: finding.description,
-    place: finding.place,
-    ...(finding.street ? { street: finding.street } : {}),
+    ...contentOf(finding),
     raisedBy: {
       ...(deputyId ? { deputyId } : {}),
       ...(resident
@@ -131,7 +120,6 @@ export const toFindingView = (finding: FindingItem, audience: FindingAudience) =
     },
     recordedBy: finding.recordedBy,
     recordedAt: finding.recordedAt,
-    needsReferral: finding.needsReferral,
     ...(finding.referralId ? { referralId: finding.referralId } : {}),
     ...(finding.unrouted ? { unrouted: true } : {}),
     ...(finding.decision ? { decision: finding.decision } : {}),

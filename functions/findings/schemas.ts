@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
-import { FINDING_CATEGORY_CODES, STREET_CODES } from '../shared/domain/reference.js';
+import { findingContentShape } from '../shared/domain/finding-fields.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId } from '../shared/reference-ids.js';
-import { FINDING_KINDS } from './model.js';
 
 export const activityId = z
   .string()
@@ -23,13 +22,8 @@ export const residentSchema = z.strictObject({
 /** Body of `POST /activities/{activityId}/findings`. */
 export const recordFindingBodySchema = z
   .strictObject({
-    kind: z.enum(FINDING_KINDS),
-    category: z.enum(FINDING_CATEGORY_CODES),
-    description: text(4000),
-    place: text(300),
-    /** The street it concerns, when not the activity's own. */
-    street: z.optional(z.enum(STREET_CODES)),
-    needsReferral: z.boolean(),
+    /** The finding's content: kind, category, text, place, street, whether it needs a referral. */
+    ...findingContentShape,
     /** A resident's problem (organisers at a reception day, or a deputy on a visit). */
     resident: z.optional(residentSchema),
     /** Organisers only: the deputy on whose behalf the finding is recorded. */

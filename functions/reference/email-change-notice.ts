@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentItem, Store } from '../shared/data/reference.js';
 import { keys } from '../shared/data/keys.js';
@@ -7,6 +6,7 @@ import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
 import type { DomainLogger } from '../shared/observability.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /**
  * When a department's addresses change, its previous addresses are told (issue 12): referrals
@@ -24,10 +24,7 @@ export interface EmailChangeNotice {
   current: string[];
 }
 
-export interface NoticeDeps extends Store {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
+export interface NoticeDeps extends Store, EmailSenderDeps {
   logger?: DomainLogger;
 }
 

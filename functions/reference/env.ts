@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailEnv } from '../shared/email/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
@@ -9,8 +10,7 @@ export const readReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
 export const writeReferenceEnvSchema = z.object({
   TABLE_NAME: tableName,
   /** Sender of the notice to a department's previous addresses when they change. */
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
+  ...emailEnv,
 });
 export const importDeputiesEnvSchema = z.object({ TABLE_NAME: tableName });
 

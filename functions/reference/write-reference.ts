@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod/mini';
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import {
   DISTRICT_ORGANISER,
@@ -46,9 +47,7 @@ const deps = {
   db,
   tableName: env.TABLE_NAME,
   notices: {
-    ses,
-    senderEmail: env.SENDER_EMAIL,
-    configurationSet: env.SES_CONFIGURATION_SET,
+    ...emailDepsFromEnv(env),
     logger,
   },
 };
@@ -57,122 +56,129 @@ const deps = {
 // route; the same key with another body is refused. Without the header nothing is recorded.
 const idempotency = idempotentRoute('WriteReference', env.TABLE_NAME);
 
-type Action<TBody, TPath> = (body: TBody, path: TPath, caller: Caller) => Promise<unknown>;
+const WRITE = { roles: DISTRICT_ORGANISER, maxBodyBytes: 32 * 1024, idempotency } as const;
 
-/** One write route: its own body/path validation, then the domain call; answers `{[name]: …}`. */
-const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniType | undefined>(
-  schemas: { body?: TBody; path?: TPath },
-  statusCode: 200 | 201,
-  name: string,
-  metric: string,
-  action: Action<
-    TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
-    TPath extends z.ZodMiniType ? z.output<TPath> : undefined
-  >,
-) =>
-  httpRoute(
-    {
-      roles: DISTRICT_ORGANISER,
-      ...schemas,
-      maxBodyBytes: 32 * 1024,
-      idempotency,
-    },
-    async ({ body, path, caller }) => {
-      const result = await action(body as never, path as never, caller);
-      metrics.addMetric(metric, MetricUnit.Count, 1);
-      return jsonResponse(statusCode, { [name]: result });
-    },
-  );
+/** One kind of reference data: where it lives, its schemas and its three writes. */
+interface ReferenceEntity<
+  TCreate extends z.ZodMiniType,
+  TUpdate extends z.ZodMiniType,
+  TId extends string,
+  TPath extends z.ZodMiniType<Record<TId, unknown>>,
+> {
+  /** The answer's key (`{deputy: …}`). */
+  name: string;
+  /** The metrics' prefix (`DeputiesCreated`, `…Updated`, `…Deactivated`). */
+  metric: string;
+  collection: string;
+  /** The path parameter that names one (`deputyId`), with its schema. */
+  idParam: TId;
+  path: TPath;
+  createBody: TCreate;
+  updateBody: TUpdate;
+  create: (d: typeof deps, body: z.output<TCreate>, caller: Caller) => Promise<unknown>;
+  update: (
+    d: typeof deps,
+    id: z.output<TPath>[TId],
+    body: z.output<TUpdate>,
+    caller: Caller,
+  ) => Promise<unknown>;
+  deactivate: (d: typeof deps, id: z.output<TPath>[TId], caller: Caller) => Promise<unknown>;
+}
+
+/**
+ * The routes of one entity: create (`POST`, 201), partial update (`PATCH`) and deactivate
+ * (`POST …/deactivate`), each validated by its schemas and answering `{[name]: …}`.
+ */
+const writesOf = <
+  TCreate extends z.ZodMiniType,
+  TUpdate extends z.ZodMiniType,
+  TId extends string,
+  TPath extends z.ZodMiniType<Record<TId, unknown>>,
+>(
+  entity: ReferenceEntity<TCreate, TUpdate, TId, TPath>,
+) => {
+  const one = `${entity.collection}/{${entity.idParam}}`;
+  const idOf = (path: unknown) => (path as z.output<TPath>)[entity.idParam];
+  const answer = (statusCode: 200 | 201, written: string, result: unknown) => {
+    metrics.addMetric(`${entity.metric}${written}`, MetricUnit.Count, 1);
+    return jsonResponse(statusCode, { [entity.name]: result });
+  };
+  return {
+    [`POST ${entity.collection}`]: httpRoute(
+      { ...WRITE, body: entity.createBody },
+      async ({ body, caller }) =>
+        answer(201, 'Created', await entity.create(deps, body as z.output<TCreate>, caller)),
+    ),
+    [`PATCH ${one}`]: httpRoute(
+      { ...WRITE, body: entity.updateBody, path: entity.path },
+      async ({ body, path, caller }) =>
+        answer(
+          200,
+          'Updated',
+          await entity.update(deps, idOf(path), body as z.output<TUpdate>, caller),
+        ),
+    ),
+    [`POST ${one}/deactivate`]: httpRoute(
+      { ...WRITE, path: entity.path },
+      async ({ path, caller }) =>
+        answer(200, 'Deactivated', await entity.deactivate(deps, idOf(path), caller)),
+    ),
+  };
+};
 
 /**
  * Writes of the reference data (organisers of the whole district only: a street-scoped organiser
- * reads reference data but gets 403 on every write): create (`POST`), partial update (`PATCH`) and
- * deactivate (`POST …/deactivate`; nothing is ever deleted) of deputies, departments,
- * committees (督办工委) and routing rules. Each change is one transaction with its audit event.
+ * reads reference data but gets 403 on every write): create, partial update and deactivate
+ * (nothing is ever deleted) of deputies, departments, committees (督办工委) and routing rules.
+ * Each change is one transaction with its audit event.
  */
 export const handler = httpRoutes({
-  'POST /deputies': route(
-    { body: createDeputyBodySchema },
-    201,
-    'deputy',
-    'DeputiesCreated',
-    (body, _path, caller) => createDeputy(deps, body, caller),
-  ),
-  'PATCH /deputies/{deputyId}': route(
-    { body: updateDeputyBodySchema, path: deputyPathSchema },
-    200,
-    'deputy',
-    'DeputiesUpdated',
-    (body, path, caller) => updateDeputy(deps, path.deputyId, body, caller),
-  ),
-  'POST /deputies/{deputyId}/deactivate': route(
-    { path: deputyPathSchema },
-    200,
-    'deputy',
-    'DeputiesDeactivated',
-    (_body, path, caller) => deactivateDeputy(deps, path.deputyId, caller),
-  ),
-  'POST /departments': route(
-    { body: createDepartmentBodySchema },
-    201,
-    'department',
-    'DepartmentsCreated',
-    (body, _path, caller) => createDepartment(deps, body, caller),
-  ),
-  'PATCH /departments/{departmentId}': route(
-    { body: updateDepartmentBodySchema, path: departmentPathSchema },
-    200,
-    'department',
-    'DepartmentsUpdated',
-    (body, path, caller) => updateDepartment(deps, path.departmentId, body, caller),
-  ),
-  'POST /departments/{departmentId}/deactivate': route(
-    { path: departmentPathSchema },
-    200,
-    'department',
-    'DepartmentsDeactivated',
-    (_body, path, caller) => deactivateDepartment(deps, path.departmentId, caller),
-  ),
-  'POST /committees': route(
-    { body: createCommitteeBodySchema },
-    201,
-    'committee',
-    'CommitteesCreated',
-    (body, _path, caller) => createCommittee(deps, body, caller),
-  ),
-  'PATCH /committees/{committeeId}': route(
-    { body: updateCommitteeBodySchema, path: committeePathSchema },
-    200,
-    'committee',
-    'CommitteesUpdated',
-    (body, path, caller) => updateCommittee(deps, path.committeeId, body, caller),
-  ),
-  'POST /committees/{committeeId}/deactivate': route(
-    { path: committeePathSchema },
-    200,
-    'committee',
-    'CommitteesDeactivated',
-    (_body, path, caller) => deactivateCommittee(deps, path.committeeId, caller),
-  ),
-  'POST /routing-rules': route(
-    { body: createRoutingRuleBodySchema },
-    201,
-    'routingRule',
-    'RoutingRulesCreated',
-    (body, _path, caller) => createRoutingRule(deps, body, caller),
-  ),
-  'PATCH /routing-rules/{ruleId}': route(
-    { body: updateRoutingRuleBodySchema, path: routingRulePathSchema },
-    200,
-    'routingRule',
-    'RoutingRulesUpdated',
-    (body, path, caller) => updateRoutingRule(deps, path.ruleId, body, caller),
-  ),
-  'POST /routing-rules/{ruleId}/deactivate': route(
-    { path: routingRulePathSchema },
-    200,
-    'routingRule',
-    'RoutingRulesDeactivated',
-    (_body, path, caller) => deactivateRoutingRule(deps, path.ruleId, caller),
-  ),
+  ...writesOf({
+    name: 'deputy',
+    metric: 'Deputies',
+    collection: '/deputies',
+    idParam: 'deputyId',
+    path: deputyPathSchema,
+    createBody: createDeputyBodySchema,
+    updateBody: updateDeputyBodySchema,
+    create: createDeputy,
+    update: updateDeputy,
+    deactivate: deactivateDeputy,
+  }),
+  ...writesOf({
+    name: 'department',
+    metric: 'Departments',
+    collection: '/departments',
+    idParam: 'departmentId',
+    path: departmentPathSchema,
+    createBody: createDepartmentBodySchema,
+    updateBody: updateDepartmentBodySchema,
+    create: createDepartment,
+    update: updateDepartment,
+    deactivate: deactivateDepartment,
+  }),
+  ...writesOf({
+    name: 'committee',
+    metric: 'Committees',
+    collection: '/committees',
+    idParam: 'committeeId',
+    path: committeePathSchema,
+    createBody: createCommitteeBodySchema,
+    updateBody: updateCommitteeBodySchema,
+    create: createCommittee,
+    update: updateCommittee,
+    deactivate: deactivateCommittee,
+  }),
+  ...writesOf({
+    name: 'routingRule',
+    metric: 'RoutingRules',
+    collection: '/routing-rules',
+    idParam: 'ruleId',
+    path: routingRulePathSchema,
+    createBody: createRoutingRuleBodySchema,
+    updateBody: updateRoutingRuleBodySchema,
+    create: createRoutingRule,
+    update: updateRoutingRule,
+    deactivate: deactivateRoutingRule,
+  }),
 });

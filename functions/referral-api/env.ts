@@ -1,18 +1,18 @@
 import * as z from 'zod/mini';
+import { referralDeadlineEnv } from '../shared/domain/deadline-env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
 const tableName = z.string().check(z.trim(), z.minLength(1));
-const days = z.string().check(z.regex(/^\d{1,4}$/, { message: 'must be a whole number of days' }));
 
 /** `GET /referrals/{referralId}`: reads only. */
 export const getReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 
 /**
- * Reroute, extension decision, committee closure, redrive. `STATUTORY_LIMIT_DAYS` /
- * `STATUTORY_MAX_DAYS` (defaults 90 / 180, parsed by functions/shared/domain/deadlines.ts) bound
- * a granted extension; give them the same values as the referral workflow's functions.
+ * Reroute, extension decision, committee closure, redrive. The referral deadline settings
+ * (functions/shared/domain/deadline-env.ts) bound a granted extension: the CDK app gives this
+ * function the same set as the referral workflow's.
  */
 export const referralActionsEnvSchema = z.object({
   TABLE_NAME: tableName,
@@ -22,8 +22,7 @@ export const referralActionsEnvSchema = z.object({
       message: 'must be a Step Functions state machine ARN',
     }),
   ),
-  STATUTORY_LIMIT_DAYS: z.optional(days),
-  STATUTORY_MAX_DAYS: z.optional(days),
+  ...referralDeadlineEnv,
 });
 
 /** `GET /referrals`: Queries of the listing and ownership indexes only. */

@@ -1,5 +1,6 @@
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { checkReferralDeadlines } from './states/check-deadlines.js';
@@ -19,10 +20,8 @@ export const handler = workflowStep(referralStepInputSchema, async (event) =>
   checkReferralDeadlines(
     {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       organiserEmails,
       config,
       recheckSeconds: Number(env.OVERDUE_RECHECK_DAYS ?? 7) * 86_400,

@@ -5,6 +5,7 @@ import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { chunk } from '../shared/data/transact.js';
+import { departmentFindingOf } from '../shared/domain/finding-fields.js';
 import type { Language } from '../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { ConflictError, TransientError } from '../shared/errors.js';
@@ -70,9 +71,9 @@ export const loadContext = async (
   return { activity, department, committee, findings };
 };
 
-/** What a department must know to act: category, text, place. Never who raised it. */
+/** What a department must know to act (finding-fields.ts). Never who raised it. */
 export const emailFindings = (findings: readonly FindingItem[]): EmailFinding[] =>
-  findings.map((f) => ({ category: f.category, description: f.description, place: f.place }));
+  findings.map(departmentFindingOf);
 
 export const safeAddresses = (addresses: readonly string[] | undefined): string[] => [
   ...new Set((addresses ?? []).map((a) => a.trim()).filter(isSafeEmailAddress)),

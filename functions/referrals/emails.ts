@@ -1,4 +1,5 @@
-import { FINDING_CATEGORIES, type Language } from '../shared/domain/reference.js';
+import type { Language } from '../shared/domain/reference.js';
+import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
 import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
@@ -10,21 +11,15 @@ import { formatDueDate } from '../shared/domain/deadlines.js';
  * so user text can neither inject markup nor add a header.
  */
 
-export interface EmailFinding {
-  category: string;
-  description: string;
-  place: string;
-}
-
-const categoryName = (code: string, language: Language): string =>
-  (FINDING_CATEGORIES as Record<string, Record<Language, string> | undefined>)[code]?.[language] ??
-  code;
+export type EmailFinding = DepartmentFinding;
 
 const TEXT = {
   zh: {
     org: LETTERHEAD.standingCommittee.zh,
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
     sep: '：',
+    listSep: '；',
+    aside: (details: string) => `（${details}）`,
     referralSubject: (title: string) => taggedSubject('zh', `代表意见建议转办：${title}`),
     reminderSubject: (title: string) => taggedSubject('zh', `转办事项办理提醒：${title}`),
     escalationSubject: (title: string) => taggedSubject('zh', `转办事项已逾期：${title}`),
@@ -57,6 +52,8 @@ const TEXT = {
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
     sep: ': ',
+    listSep: '; ',
+    aside: (details: string) => ` (${details})`,
     referralSubject: (title: string) => taggedSubject('en', `Referral: ${title}`),
     reminderSubject: (title: string) => taggedSubject('en', `Referral due soon: ${title}`),
     escalationSubject: (title: string) => taggedSubject('en', `Referral overdue: ${title}`),
@@ -97,11 +94,17 @@ interface Block {
   link?: { label: string; url: string };
 }
 
+/** A finding on one line: its text, then its details (finding-fields.ts) aside. */
+const findingLine = (t: Texts, finding: EmailFinding, language: Language): string => {
+  const { lead, details } = departmentView(finding, language);
+  const aside = details.map(({ label, value }) => `${label}${t.sep}${bodyText(value)}`);
+  return `${bodyText(lead)}${aside.length ? t.aside(aside.join(t.listSep)) : ''}`;
+};
+
 const render = (language: Language, subject: string, greeting: string, block: Block) => {
   const t: Texts = TEXT[language];
   const findingLines = (block.findings ?? []).map(
-    (f, i) =>
-      `${i + 1}. [${categoryName(f.category, language)}] ${bodyText(f.description)}（${bodyText(f.place)}）`,
+    (f, i) => `${i + 1}. ${findingLine(t, f, language)}`,
   );
   const text = [
     bodyText(greeting),
@@ -133,10 +136,7 @@ const render = (language: Language, subject: string, greeting: string, block: Bl
       ? [
           `<p>${escapeHtml(t.findings)}</p>`,
           '<ol>',
-          ...block.findings.map(
-            (f) =>
-              `<li>[${escapeHtml(categoryName(f.category, language))}] ${escapeHtml(bodyText(f.description))}（${escapeHtml(bodyText(f.place))}）</li>`,
-          ),
+          ...block.findings.map((f) => `<li>${escapeHtml(findingLine(t, f, language))}</li>`),
           '</ol>',
         ]
       : []),

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { referralDeadlineEnv } from '../shared/domain/deadline-env.js';
+import { emailEnv } from '../shared/email/env.js';
 import { residentRetentionEnv } from '../privacy/env.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
@@ -6,41 +8,27 @@ import { residentRetentionEnv } from '../privacy/env.js';
 
 const tableName = z.string().check(z.trim(), z.minLength(1));
 const days = z.string().check(z.regex(/^\d+$/, { message: 'must be a whole number of days' }));
-const reminderDays = z.string().check(
-  z.regex(/^(none|\s*\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)$/, {
-    message: 'must list days, e.g. 7,1 (or none)',
-  }),
-);
 
-const mail = {
-  SENDER_EMAIL: z.email({ message: 'must be an email address' }),
-  SES_CONFIGURATION_SET: z.string().check(z.trim(), z.minLength(1)),
-};
 const links = {
   /** ARN (or name) of the Secrets Manager secret that signs response and rating links. */
   LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
   /** Base URL of the public pages (`https://…`, no trailing slash needed). */
   PUBLIC_BASE_URL: z.optional(z.url()),
 };
-const deadlines = {
-  REMINDER_DAYS_BEFORE: z.optional(reminderDays),
-  STATUTORY_LIMIT_DAYS: z.optional(days),
-  STATUTORY_MAX_DAYS: z.optional(days),
-};
 
 export const sendReferralEmailEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
+  ...emailEnv,
   ...links,
-  ...deadlines,
+  ...referralDeadlineEnv,
 });
 
 export const awaitReferralEnvSchema = z.object({ TABLE_NAME: tableName });
 
 export const checkReferralDeadlinesEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
-  ...deadlines,
+  ...emailEnv,
+  ...referralDeadlineEnv,
   /** Comma-separated addresses of the organisers (standing committee office) for escalations. */
   ORGANISER_EMAILS: z.optional(z.string()),
   /** Days between re-checks of an overdue referral (default 7). */
@@ -49,7 +37,7 @@ export const checkReferralDeadlinesEnvSchema = z.object({
 
 export const sendReferralFeedbackEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...mail,
+  ...emailEnv,
   ...links,
   /** Days the raisers have to rate the reply (default 14). */
   RATING_DAYS: z.optional(days),
@@ -57,7 +45,7 @@ export const sendReferralFeedbackEnvSchema = z.object({
 
 export const reopenReferralEnvSchema = z.object({
   TABLE_NAME: tableName,
-  ...deadlines,
+  ...referralDeadlineEnv,
   /** Days the department has for the re-handling after a reopening (default 30). */
   REOPEN_DUE_DAYS: z.optional(days),
 });

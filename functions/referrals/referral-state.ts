@@ -1,4 +1,3 @@
-import type { SESClient } from '@aws-sdk/client-ses';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   appendAuditEvent,
@@ -12,6 +11,7 @@ import type { DomainLogger } from '../shared/observability.js';
 import { CLOSED_STATUSES } from './model.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 import { referralListingAfter } from './listing.js';
+import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 export const WORKFLOW_ACTOR = 'workflow';
 
@@ -24,11 +24,7 @@ export interface ReferralDeps {
   logger?: DomainLogger;
 }
 
-export interface MailDeps extends ReferralDeps {
-  ses: SESClient;
-  senderEmail: string;
-  configurationSet: string;
-}
+export interface MailDeps extends ReferralDeps, EmailSenderDeps {}
 
 export interface LinkDeps extends MailDeps {
   /** The key that signs response and rating links (functions/shared/secrets.ts). */

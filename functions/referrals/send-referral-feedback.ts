@@ -1,4 +1,5 @@
-import { db, ses } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
+import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
@@ -17,10 +18,8 @@ export const handler = workflowStep(referralStepInputSchema, async (event) =>
   sendReferralFeedback(
     {
       db,
-      ses,
+      ...emailDepsFromEnv(env),
       tableName: env.TABLE_NAME,
-      senderEmail: env.SENDER_EMAIL,
-      configurationSet: env.SES_CONFIGURATION_SET,
       signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
       publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
       ratingDays: Number(env.RATING_DAYS ?? 14),

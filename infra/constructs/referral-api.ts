@@ -9,6 +9,10 @@ import { linkPageEnvSchema } from '../../functions/department/env';
 import { getReferralEnvSchema, referralActionsEnvSchema } from '../../functions/referral-api/env';
 import type { LiandongHttpApi } from './http-api';
 import { ProjectFunction } from './project-function';
+import {
+  referralDeadlineEnvironment,
+  type ReferralDeadlineSettings,
+} from '../../functions/shared/domain/deadline-env';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 /** A change of a referral: the head update, the audit event and the marker item, in one transaction. */
@@ -22,9 +26,8 @@ export interface ReferralApiProps {
   readonly referralStateMachine: sfn.IStateMachine;
   /** The key that signs response and rating links (read at run time, never in the environment). */
   readonly signingKey: secretsmanager.ISecret;
-  /** Statutory limits of due dates (days from dispatch); same values as the referral workflow. */
-  readonly statutoryLimitDays?: number;
-  readonly statutoryMaxDays?: number;
+  /** The referral deadline settings: the set the referral workflow's steps are given. */
+  readonly deadlines?: ReferralDeadlineSettings;
 }
 
 /**
@@ -114,12 +117,7 @@ export class ReferralApi extends Construct {
       environment: {
         TABLE_NAME: table.tableName,
         REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn,
-        ...(props.statutoryLimitDays !== undefined
-          ? { STATUTORY_LIMIT_DAYS: String(props.statutoryLimitDays) }
-          : {}),
-        ...(props.statutoryMaxDays !== undefined
-          ? { STATUTORY_MAX_DAYS: String(props.statutoryMaxDays) }
-          : {}),
+        ...referralDeadlineEnvironment(props.deadlines),
       },
       logRetention,
     });

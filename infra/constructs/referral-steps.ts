@@ -15,6 +15,10 @@ import {
 import type { ReferralWorkflowFunctions } from '../../workflows/referral-workflow';
 import { grantSendEmail } from './grants';
 import { ProjectFunction } from './project-function';
+import {
+  referralDeadlineEnvironment,
+  type ReferralDeadlineSettings,
+} from '../../functions/shared/domain/deadline-env';
 
 /** DynamoDB actions of a workflow step: reads, and conditional writes in transactions. */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -31,12 +35,8 @@ export interface ReferralStepFunctionsProps {
   readonly publicBaseUrl?: string;
   /** The secret that signs response and rating links. */
   readonly signingKey: secretsmanager.ISecret;
-  /** `REMINDER_DAYS_BEFORE` (default `7,1`), `STATUTORY_LIMIT_DAYS`, `STATUTORY_MAX_DAYS`. */
-  readonly deadlines?: {
-    readonly reminderDaysBefore?: string;
-    readonly statutoryLimitDays?: number;
-    readonly statutoryMaxDays?: number;
-  };
+  /** The referral deadline settings (the same set the referral API is given). */
+  readonly deadlines?: ReferralDeadlineSettings;
   /** Addresses of the organisers (standing committee office) that escalations go to. */
   readonly organiserEmails?: readonly string[];
 }
@@ -70,17 +70,7 @@ export const createReferralStepFunctions = (
     LINK_SIGNING_SECRET_ARN: props.signingKey.secretArn,
     ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
   };
-  const deadlineEnv = {
-    ...(props.deadlines?.reminderDaysBefore !== undefined
-      ? { REMINDER_DAYS_BEFORE: props.deadlines.reminderDaysBefore }
-      : {}),
-    ...(props.deadlines?.statutoryLimitDays !== undefined
-      ? { STATUTORY_LIMIT_DAYS: String(props.deadlines.statutoryLimitDays) }
-      : {}),
-    ...(props.deadlines?.statutoryMaxDays !== undefined
-      ? { STATUTORY_MAX_DAYS: String(props.deadlines.statutoryMaxDays) }
-      : {}),
-  };
+  const deadlineEnv = referralDeadlineEnvironment(props.deadlines);
 
   const sendReferralEmail = new ProjectFunction(scope, 'SendReferralEmailFunction', {
     entry: 'functions/referrals/send-referral-email.ts',

@@ -25,6 +25,17 @@ export type Item = Record<string, unknown>;
 type Names = Record<string, string> | undefined;
 type Values = Record<string, unknown> | undefined;
 
+/** A write as a command or a transaction entry gives it. */
+type WriteKind = 'Put' | 'Delete' | 'Update' | 'ConditionCheck';
+interface WriteOperation {
+  Item?: Item;
+  Key?: Item;
+  ConditionExpression?: string;
+  UpdateExpression?: string;
+  ExpressionAttributeNames?: Names;
+  ExpressionAttributeValues?: Values;
+}
+
 export const keyOf = (key: { pk?: unknown; sk?: unknown }): string =>
   `${String(key.pk)}|${String(key.sk)}`;
 
@@ -205,44 +216,49 @@ export function fakeTable(seed: readonly object[] = []) {
   const sorted = (list: Item[], skName: string) =>
     list.sort((a, b) => (String(a[skName] ?? '') < String(b[skName] ?? '') ? -1 : 1));
 
+  /** Whether a write's condition holds on the item it writes (no condition: it holds). */
+  const conditionHoldsFor = (kind: WriteKind, op: WriteOperation): boolean =>
+    !op.ConditionExpression ||
+    conditionHolds(
+      items.get(keyOf((kind === 'Put' ? op.Item : op.Key)!)),
+      op.ConditionExpression,
+      op.ExpressionAttributeNames,
+      op.ExpressionAttributeValues,
+    );
+
+  /** One write, alone or within a transaction (its condition already checked). */
+  const apply = (kind: WriteKind, op: WriteOperation): void => {
+    if (kind === 'Put') put(op.Item!);
+    if (kind === 'Delete') items.delete(keyOf(op.Key!));
+    if (kind === 'Update') {
+      const item = items.get(keyOf(op.Key!)) ?? { ...op.Key };
+      applyUpdate(
+        item,
+        op.UpdateExpression!,
+        op.ExpressionAttributeNames,
+        op.ExpressionAttributeValues,
+      );
+      items.set(keyOf(op.Key!), item);
+    }
+  };
+
+  /** A single conditional write: `ConditionalCheckFailedException`, or the write. */
+  const write = (kind: WriteKind) => (input: object) => {
+    const op = input as WriteOperation;
+    if (!conditionHoldsFor(kind, op)) throw conditionFailed();
+    apply(kind, op);
+    return {};
+  };
+
   const install = () => {
     doc.reset();
     doc.on(GetCommand).callsFake((input) => {
       const item = items.get(keyOf(input.Key));
       return { Item: item ? structuredClone(item) : undefined };
     });
-    doc.on(PutCommand).callsFake((input) => {
-      const current = items.get(keyOf(input.Item));
-      if (
-        input.ConditionExpression &&
-        !conditionHolds(
-          current,
-          input.ConditionExpression,
-          input.ExpressionAttributeNames,
-          input.ExpressionAttributeValues,
-        )
-      ) {
-        throw conditionFailed();
-      }
-      put(input.Item);
-      return {};
-    });
-    doc.on(DeleteCommand).callsFake((input) => {
-      const current = items.get(keyOf(input.Key));
-      if (
-        input.ConditionExpression &&
-        !conditionHolds(
-          current,
-          input.ConditionExpression,
-          input.ExpressionAttributeNames,
-          input.ExpressionAttributeValues,
-        )
-      ) {
-        throw conditionFailed();
-      }
-      items.delete(keyOf(input.Key));
-      return {};
-    });
+    doc.on(PutCommand).callsFake(write('Put'));
+    doc.on(DeleteCommand).callsFake(write('Delete'));
+    doc.on(UpdateCommand).callsFake(write('Update'));
     doc.on(BatchGetCommand).callsFake((input) => {
       const responses: Record<string, Item[]> = {};
       const requests = (input.RequestItems ?? {}) as Record<
@@ -306,29 +322,6 @@ export function fakeTable(seed: readonly object[] = []) {
           : {}),
       };
     });
-    doc.on(UpdateCommand).callsFake((input) => {
-      const current = items.get(keyOf(input.Key));
-      if (
-        input.ConditionExpression &&
-        !conditionHolds(
-          current,
-          input.ConditionExpression,
-          input.ExpressionAttributeNames,
-          input.ExpressionAttributeValues,
-        )
-      ) {
-        throw conditionFailed();
-      }
-      const item = current ?? { ...input.Key };
-      applyUpdate(
-        item,
-        input.UpdateExpression!,
-        input.ExpressionAttributeNames,
-        input.ExpressionAttributeValues,
-      );
-      items.set(keyOf(input.Key), item);
-      return {};
-    });
     doc.on(TransactWriteCommand).callsFake((input) => {
       if (state.failNextTransactions > 0) {
         state.failNextTransactions--;
@@ -337,44 +330,20 @@ export function fakeTable(seed: readonly object[] = []) {
           CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
         });
       }
-      type Operation = Record<string, unknown> & { ConditionExpression?: string };
       const entries = ((input.TransactItems ?? []) as object[]).map((entry) => {
-        const [kind, op] = Object.entries(entry)[0] as [string, Operation];
+        const [kind, op] = Object.entries(entry)[0] as [WriteKind, WriteOperation];
         return { kind, op };
       });
-      const reasons = entries.map(({ kind, op }): { Code: string } => {
-        const key = (kind === 'Put' ? op.Item : op.Key) as Item;
-        const holds =
-          !op.ConditionExpression ||
-          conditionHolds(
-            items.get(keyOf(key)),
-            op.ConditionExpression,
-            op.ExpressionAttributeNames as Names,
-            op.ExpressionAttributeValues as Values,
-          );
-        return { Code: holds ? 'None' : 'ConditionalCheckFailed' };
-      });
+      const reasons = entries.map(({ kind, op }) => ({
+        Code: conditionHoldsFor(kind, op) ? 'None' : 'ConditionalCheckFailed',
+      }));
       if (reasons.some((reason) => reason.Code !== 'None')) {
         throw Object.assign(new Error('Transaction cancelled'), {
           name: 'TransactionCanceledException',
           CancellationReasons: reasons,
         });
       }
-      for (const { kind, op } of entries) {
-        if (kind === 'Put') put(op.Item as Item);
-        if (kind === 'Delete') items.delete(keyOf(op.Key as Item));
-        if (kind === 'Update') {
-          const key = op.Key as Item;
-          const item = items.get(keyOf(key)) ?? { ...key };
-          applyUpdate(
-            item,
-            op.UpdateExpression as string,
-            op.ExpressionAttributeNames as Names,
-            op.ExpressionAttributeValues as Values,
-          );
-          items.set(keyOf(key), item);
-        }
-      }
+      for (const { kind, op } of entries) apply(kind, op);
       return {};
     });
   };

@@ -133,7 +133,7 @@ describe('one due date, one rendering (issue 18)', () => {
       committeeName: '城建环保工委',
       dueDate: dueDateOfInstant(endOfChinaDay('2027-01-06')),
     };
-    const finding = { category: 'ANCIENT_TREES', description: '古树', place: '暹岗村' };
+    const finding = { category: 'ANCIENT_TREES' as const, description: '古树', place: '暹岗村' };
     for (const language of ['zh', 'en'] as const) {
       const shown = formatDueDate('2027-01-06', language);
       const emails = [
