@@ -36,8 +36,6 @@ export interface ChangeDeps {
   logger?: DomainLogger;
 }
 
-type ChangedField = ActivityChangeItem['changed'][number];
-
 export type ChangeResult = z.output<typeof changeActivityAnswerSchema>;
 
 const DAY_MS = 86_400_000;

@@ -10,7 +10,7 @@ import { getActivity, loadActivity } from '../shared/data/activities.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { withConflictRetry } from '../shared/data/transact.js';
-import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import type { z } from 'zod/mini';
