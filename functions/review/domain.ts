@@ -32,7 +32,13 @@ import {
   type ReviewChanges,
   type ReviewState,
 } from './decisions.js';
-import type { DecisionInput, UpdateReferralBody } from './schemas.js';
+import type { z } from 'zod/mini';
+import type {
+  approvedReviewSchema,
+  DecisionInput,
+  reviewViewSchema,
+  UpdateReferralBody,
+} from './schemas.js';
 import { loadActivity } from '../shared/data/activities.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
@@ -71,12 +77,7 @@ export const loadReviewState = async (
   };
 };
 
-export interface ReviewView {
-  activity: { id: string; status: string; phase: string; reviewApprovedAt?: string };
-  findings: FindingView[];
-  referrals: ReferralView[];
-  approval: ApprovalCheck;
-}
+export type ReviewView = z.output<typeof reviewViewSchema>;
 
 /** `GET .../review`: findings with their draft referrals, unrouted flags and decisions. */
 export const readReview = async (
@@ -289,7 +290,7 @@ export const approveReview = async (
   deps: ReviewDeps & { sfn: SFNClient },
   activityId: string,
   caller: Caller,
-): Promise<{ activityId: string; approvedReferrals: number; endedAt: string }> => {
+): Promise<z.output<typeof approvedReviewSchema>> => {
   const approved = await withConflictRetry(async () => {
     const { activity, state } = await loadReviewState(deps, activityId);
     assertOrganiserFor(caller, activity);
