@@ -7,12 +7,7 @@ import { ConflictError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { endHumanStep } from '../shared/workflow/phase-control.js';
-import {
-  toFindingView,
-  toReferralView,
-  type FindingView,
-  type ReferralView,
-} from '../findings/model.js';
+import { toFindingView, toReferralView } from '../findings/model.js';
 import {
   assertOrganiserFor,
   changeActivity,
