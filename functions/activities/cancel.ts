@@ -30,6 +30,7 @@ import {
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
+import type { cancelActivityAnswerSchema } from './schemas.js';
 import { executionArnOf } from './view.js';
 import { withConflictRetry } from '../shared/data/transact.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
@@ -56,10 +57,7 @@ const TIME_RESERVE_MS = 5_000;
 
 const clock = (deps: CancelDeps) => (deps.now ?? (() => new Date()))();
 
-export interface CancelResult {
-  activity: { id: string; status: 'CANCELLED'; cancelledAt: string };
-  notices: { sent: number; failed: number; pending: number };
-}
+export type CancelResult = z.output<typeof cancelActivityAnswerSchema>;
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
 

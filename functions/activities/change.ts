@@ -20,7 +20,12 @@ import {
   type ActivityRecord,
   type TransactItem,
 } from '../findings/store.js';
-import { MAX_DAYS_AHEAD, type ChangeActivityBody } from './schemas.js';
+import type { z } from 'zod/mini';
+import {
+  MAX_DAYS_AHEAD,
+  type ChangeActivityBody,
+  type changeActivityAnswerSchema,
+} from './schemas.js';
 import { withConflictRetry } from '../shared/data/transact.js';
 
 export interface ChangeDeps {
@@ -31,23 +36,7 @@ export interface ChangeDeps {
   logger?: DomainLogger;
 }
 
-type ChangedField = ActivityChangeItem['changed'][number];
-
-export interface ChangeResult {
-  activity: {
-    id: string;
-    revision: number;
-    startsAt: string;
-    endsAt: string;
-    location: string;
-    description?: string;
-    invitedCount: number;
-  };
-  /** What changed; empty when the request asked for what already was (nothing written). */
-  changed: ChangedField[];
-  added: string[];
-  removed: string[];
-}
+export type ChangeResult = z.output<typeof changeActivityAnswerSchema>;
 
 const DAY_MS = 86_400_000;
 

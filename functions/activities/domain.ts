@@ -27,7 +27,12 @@ import {
 import { scopeOf, type Caller } from '../shared/http/auth.js';
 import { newId } from '../shared/ids.js';
 import type { DomainLogger } from '../shared/observability.js';
-import { detailFieldsOf, type ActivityDetails, type CreateActivityBody } from './schemas.js';
+import {
+  detailFieldsOf,
+  type ActivityDetails,
+  type CreateActivityBody,
+  type WorkflowView,
+} from './schemas.js';
 import {
   executionArnOf,
   toActivityView,
@@ -333,13 +338,6 @@ const markSchedulingFailed = async (
     deps.logger?.warn('Could not mark a half-scheduled activity as failed', { activityId, error });
   }
 };
-
-export interface WorkflowView {
-  status: string;
-  executionArn: string;
-  startDate: string | null;
-  stopDate: string | null;
-}
 
 /**
  * An activity as `caller` may see it. Organisers (within their street, if scoped) and auditors

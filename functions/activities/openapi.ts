@@ -1,7 +1,12 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { cancelActivityBodySchema } from './cancel.js';
 import {
+  activityAnswerSchema,
   activityListSchema,
+  cancelActivityAnswerSchema,
+  changeActivityAnswerSchema,
+  createdActivityAnswerSchema,
+  redriveActivityAnswerSchema,
   activityPathSchema,
   changeActivityBodySchema,
   createActivityBodySchema,
@@ -33,6 +38,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     body: createActivityBodySchema,
     headers: idempotencyHeadersSchema,
+    responseBody: createdActivityAnswerSchema,
     responses: {
       201: '{activity}: status SCHEDULED; the workflow (execution name = activity id) is started',
       400: 'malformed JSON or Idempotency-Key',
@@ -73,6 +79,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser', 'auditor', 'deputy'],
     rolesNote: 'a deputy only for an activity they are invited to (others get 404)',
     params: activityPathSchema,
+    responseBody: activityAnswerSchema,
     responses: {
       200: '{activity, workflow}: status, phase, pending human step and its deadline, counts, attendance',
       404: 'unknown activity, or not visible to the caller',
@@ -102,6 +109,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
     params: activityPathSchema,
     body: changeActivityBodySchema,
+    responseBody: changeActivityAnswerSchema,
     responses: {
       200: '{activity: {id, revision, startsAt, endsAt, location, description, invitedCount}, changed, added, removed}',
       404: 'unknown activity, or another street',
@@ -116,6 +124,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     params: activityPathSchema,
     body: cancelActivityBodySchema,
+    responseBody: cancelActivityAnswerSchema,
     responses: {
       200: '{activity, notices: {sent, pending: 0}}: every invitee told',
       202: '{activity, notices}: notices remain; repeat the request to send them',
@@ -139,6 +148,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
     params: activityPathSchema,
     body: redriveActivityBodySchema,
+    responseBody: redriveActivityAnswerSchema,
     responses: {
       202: '{activityId, status, redriveCount, redrivenNow}',
       404: 'unknown activity, or another street',

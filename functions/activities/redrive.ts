@@ -10,9 +10,11 @@ import { getActivity, loadActivity } from '../shared/data/activities.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { withConflictRetry } from '../shared/data/transact.js';
-import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
+import type { z } from 'zod/mini';
+import type { redriveActivityAnswerSchema } from './schemas.js';
 import { executionArnOf } from './view.js';
 
 export interface RedriveDeps extends WorkflowDeps {
@@ -20,13 +22,7 @@ export interface RedriveDeps extends WorkflowDeps {
   stateMachineArn: string;
 }
 
-export interface RedriveResult {
-  activityId: string;
-  status: ActivityStatus;
-  redriveCount: number;
-  /** false when the execution was already running again (a repeated request) */
-  redrivenNow: boolean;
-}
+export type RedriveResult = z.output<typeof redriveActivityAnswerSchema>;
 
 /**
  * `POST /activities/{id}/redrive`: once the cause of a failure is removed, the organiser runs

@@ -1,30 +1,18 @@
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
-import type { DeputyLevel } from '../shared/domain/reference.js';
 import { streetOfClaim } from '../shared/http/auth.js';
-import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
+import type { z } from 'zod/mini';
+import type {
+  ActivityDetails,
+  ActivityView,
+  attendanceStatisticsSchema,
+  UnannouncedVisits,
+} from './schemas.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 
 export { streetOfClaim };
 
 /** Person-times (人次) per level and in total, plus the invitation tallies. */
-export interface AttendanceStatistics {
-  invited: number;
-  accepted: number;
-  declined: number;
-  /** Deputies who checked in (each once, whatever their seats): the total person-times. */
-  attended: number;
-  /** A deputy with seats at two levels counts once at each of them. */
-  personTimesByLevel: Record<DeputyLevel, number>;
-  personTimesTotal: number;
-  /** Check-ins recorded by an organiser (make-up), included in `attended`. */
-  madeUp: number;
-  /**
-   * Guest deputies of another district who checked in (a cross-inspection): in `attended`, but
-   * counted apart from the district's own person-times (`personTimesByLevel`, `personTimesTotal`).
-   */
-  guests?: { attended: number; personTimesByLevel: Record<DeputyLevel, number> };
-  computedAt: string;
-}
+export type AttendanceStatistics = z.output<typeof attendanceStatisticsSchema>;
 
 /** Counts organisers record after a community visit (`PATCH /activities/{id}/counts`). */
 export interface CommunityCounts {
@@ -105,7 +93,7 @@ export const toActivityView = (
   activity: ActivityRecord,
   counts: { emailsSent: number },
   viewer?: Viewer,
-) => ({
+): ActivityView => ({
   id: activity.id,
   title: activity.title,
   type: activity.type,
@@ -160,7 +148,7 @@ export const toActivityView = (
   updatedAt: activity.updatedAt,
 });
 
-export type ActivityView = ReturnType<typeof toActivityView>;
+export type { ActivityView };
 
 /** Execution ARN of the activity's workflow: execution name = activity id. */
 export const executionArnOf = (stateMachineArn: string, activityId: string): string => {

@@ -29,7 +29,15 @@ import {
   venueCodeOf,
   verifyCheckInCode,
 } from './check-in-code.js';
-import type { CheckInBody, InvitationResponseBody, MakeUpCheckInBody } from './schemas.js';
+import type { z } from 'zod/mini';
+import type {
+  CheckInBody,
+  checkInQrSchema,
+  checkInViewSchema,
+  InvitationResponseBody,
+  invitationResponseViewSchema,
+  MakeUpCheckInBody,
+} from './schemas.js';
 import {
   attendanceStatisticsOf,
   type CheckInAuditRecord,
@@ -123,13 +131,7 @@ const alreadyCheckedIn = (invitation: InvitationRecord) =>
 
 // --- invitation responses ----------------------------------------------------------------
 
-export interface InvitationResponseView {
-  activityId: string;
-  deputyId: string;
-  response: 'ACCEPTED' | 'DECLINED';
-  respondedAt: string;
-  note?: string;
-}
+export type InvitationResponseView = z.output<typeof invitationResponseViewSchema>;
 
 /**
  * `POST /activities/{id}/invitation/response`: the invited deputy accepts or declines, and may
@@ -241,13 +243,7 @@ export const respondToInvitation = async (
 
 // --- check-in ----------------------------------------------------------------------------
 
-export interface CheckInView {
-  activityId: string;
-  deputyId: string;
-  checkedInAt: string;
-  /** CODE: the venue's six digits typed on the deputy's personal page. */
-  method: 'API' | 'QR' | 'CODE' | 'MAKE_UP';
-}
+export type CheckInView = z.output<typeof checkInViewSchema>;
 
 const checkInItems = (
   deps: AttendanceDeps,
@@ -495,16 +491,7 @@ export const makeUpCheckIn = async (
 
 // --- QR code and public page -------------------------------------------------------------
 
-export interface CheckInQr {
-  code: string;
-  expiresAt: string;
-  /** The six digits the venue shows beside the QR code (typed on a deputy's personal page). */
-  venueCode: string;
-  venueCodeExpiresAt: string;
-  url: string;
-  /** The QR code of `url`, as an SVG document. */
-  svg: string;
-}
+export type CheckInQr = z.output<typeof checkInQrSchema>;
 
 /**
  * `GET /activities/{id}/check-in/qr` (organiser): a fresh short-lived activity code and the QR

@@ -1,8 +1,14 @@
 import { updateCountsBodySchema } from '../activities/schemas.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
+import { endedHumanStepSchema } from '../shared/workflow/phase-control.js';
 import {
   activityPathSchema,
+  checkInAnswerSchema,
   checkInBodySchema,
+  checkInQrSchema,
+  communityCountsAnswerSchema,
+  invitationAnswerSchema,
+  makeUpCheckInAnswerSchema,
   checkInPagePathSchema,
   invitationResponseBodySchema,
   makeUpCheckInBodySchema,
@@ -25,6 +31,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: 'the invited deputy only',
     params: activityPathSchema,
     body: invitationResponseBodySchema,
+    responseBody: invitationAnswerSchema,
     responses: {
       200: '{invitation}',
       404: 'unknown activity or not invited',
@@ -40,6 +47,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     rolesNote: 'invited deputies only',
     params: activityPathSchema,
     body: checkInBodySchema,
+    responseBody: checkInAnswerSchema,
     responses: {
       201: '{checkIn}',
       400: 'malformed or forged check-in code',
@@ -56,6 +64,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     params: activityPathSchema,
     body: makeUpCheckInBodySchema,
+    responseBody: makeUpCheckInAnswerSchema,
     responses: {
       201: '{checkIn}: method MAKE_UP',
       404: 'unknown activity or deputy not invited',
@@ -66,6 +75,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/activities/{activityId}/check-in/qr',
+    responseBody: checkInQrSchema,
     summary: 'A short-lived check-in code and the QR code of the public check-in page',
     roles: ['organiser'],
     params: activityPathSchema,
@@ -114,6 +124,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     summary: 'Open check-in now, before the start time (ends the START step)',
     roles: ['organiser'],
     params: activityPathSchema,
+    responseBody: endedHumanStepSchema,
     responses: humanStep,
   },
   {
@@ -122,6 +133,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     summary: 'Close attendance now, before its deadline (ends the ATTENDANCE step)',
     roles: ['organiser'],
     params: activityPathSchema,
+    responseBody: endedHumanStepSchema,
     responses: humanStep,
   },
   {
@@ -132,6 +144,7 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     roles: ['organiser'],
     params: activityPathSchema,
     body: updateCountsBodySchema,
+    responseBody: communityCountsAnswerSchema,
     responses: {
       200: '{communityCounts}',
       404: 'unknown activity',

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { referenceId } from '../shared/reference-ids.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
+import { communityCountsViewSchema } from '../activities/schemas.js';
+
 export { activityPathSchema } from '../activities/schemas.js';
 
 /** Body of `POST /activities/{activityId}/invitation/response`. */
@@ -39,3 +41,46 @@ export const checkInPagePathSchema = z.strictObject({ code });
 export const activityIdSchema = z
   .string()
   .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+
+// --- Answers (issue 15): each domain result type is `z.output` of its schema ----------------
+
+/** `200` of `POST /activities/{activityId}/invitation/response`. */
+export const invitationResponseViewSchema = z.object({
+  activityId: z.string(),
+  deputyId: z.string(),
+  response: z.enum(['ACCEPTED', 'DECLINED']),
+  respondedAt: z.string(),
+  note: z.optional(z.string()),
+});
+export const invitationAnswerSchema = z.object({ invitation: invitationResponseViewSchema });
+
+/** A check-in: `CODE` is the venue's six digits typed on the deputy's personal page. */
+export const checkInViewSchema = z.object({
+  activityId: z.string(),
+  deputyId: z.string(),
+  checkedInAt: z.string(),
+  method: z.enum(['API', 'QR', 'CODE', 'MAKE_UP']),
+});
+/** `201` of `POST /activities/{activityId}/check-ins`. */
+export const checkInAnswerSchema = z.object({ checkIn: checkInViewSchema });
+/** `201` of `POST /activities/{activityId}/check-ins/make-up`: with the organiser's reason. */
+export const makeUpCheckInAnswerSchema = z.object({
+  checkIn: z.object({ ...checkInViewSchema.shape, reason: z.string() }),
+});
+
+/** `200` of `GET /activities/{activityId}/check-in/qr`. */
+export const checkInQrSchema = z.object({
+  code: z.string(),
+  expiresAt: z.string(),
+  /** The six digits the venue shows beside the QR code (typed on a deputy's personal page). */
+  venueCode: z.string(),
+  venueCodeExpiresAt: z.string(),
+  url: z.string(),
+  /** The QR code of `url`, as an SVG document. */
+  svg: z.string(),
+});
+
+/** `200` of `PATCH /activities/{activityId}/counts`. */
+export const communityCountsAnswerSchema = z.object({
+  communityCounts: communityCountsViewSchema,
+});

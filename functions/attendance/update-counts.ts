@@ -5,7 +5,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { updateCommunityCounts } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import type { z } from 'zod/mini';
+import { activityPathSchema, type communityCountsAnswerSchema } from './schemas.js';
 
 const env = parseEnv(attendanceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME, logger };
@@ -31,6 +32,6 @@ export const handler = httpRoute(
         peopleServed: counts.peopleServed ?? null,
         recordedAt: counts.recordedAt,
       },
-    });
+    } satisfies z.output<typeof communityCountsAnswerSchema>);
   },
 );

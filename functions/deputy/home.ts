@@ -1,3 +1,5 @@
+import type { z } from 'zod/mini';
+import type { deputyActivityEntrySchema } from './schemas.js';
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
@@ -130,23 +132,11 @@ export const renderHomeLinkEmail = (name: string, url: string, language: Languag
 
 // --- the lists ----------------------------------------------------------------------------
 
-export interface DeputyActivityEntry {
-  activityId: string;
-  title: string;
-  type: string;
-  street: string;
-  location: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  response?: 'ACCEPTED' | 'DECLINED';
-  checkedInAt?: string;
-  checkInMethod?: string;
-  /** Past activities: findings the deputy raised there (from the duty record, when written). */
-  findingsRaised?: number;
-  /** The personal page's link id and expiry (never in the API: pages turn it into a URL). */
+/** One activity of the lists, with the personal page's link (pages turn it into a URL). */
+export type DeputyActivityEntry = z.output<typeof deputyActivityEntrySchema> & {
+  /** The personal page's link id and expiry (never in the API). */
   pageLink?: { linkId: string; expiresAt: number };
-}
+};
 
 export interface DeputyActivityLists {
   pending: DeputyActivityEntry[];

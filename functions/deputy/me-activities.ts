@@ -3,6 +3,8 @@ import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { meActivitiesEnvSchema } from './env.js';
+import type { meActivitiesAnswerSchema } from './schemas.js';
+import type { z } from 'zod/mini';
 import { deputyActivityLists, type DeputyActivityEntry } from './home.js';
 
 const env = parseEnv(meActivitiesEnvSchema);
@@ -22,5 +24,5 @@ export const handler = httpRoute({ roles: ['deputy'] }, async ({ caller }) => {
     pending: lists.pending.map(view),
     upcoming: lists.upcoming.map(view),
     past: lists.past.map(view),
-  });
+  } satisfies z.output<typeof meActivitiesAnswerSchema>);
 });

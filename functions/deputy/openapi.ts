@@ -1,6 +1,7 @@
 import { TOKEN_PARAM_SCHEMA } from '../department/form.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
+import { meActivitiesAnswerSchema } from './schemas.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const refusals = {
@@ -78,6 +79,7 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     summary:
       "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
     roles: ['deputy'],
+    responseBody: meActivitiesAnswerSchema,
     responses: { 200: '{pending, upcoming, past}' },
   },
 ];

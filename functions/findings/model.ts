@@ -2,6 +2,8 @@ import type { ReferralItem } from '../shared/data/referrals.js';
 import { createHash } from 'node:crypto';
 import { contentOf, type FindingContent } from '../shared/domain/finding-fields.js';
 import type { ListingKey, PrimaryKey } from '../shared/data/keys.js';
+import type { z } from 'zod/mini';
+import type { findingViewSchema, reviewReferralViewSchema } from './schemas.js';
 
 export { FINDING_KINDS, type FindingKind } from '../shared/domain/finding-fields.js';
 
@@ -105,7 +107,7 @@ export interface FindingAudience {
  * A finding as the API shows it. Resident details only for organisers and the finding's author;
  * anyone else learns only that a resident raised it.
  */
-export const toFindingView = (finding: FindingItem, audience: FindingAudience) => {
+export const toFindingView = (finding: FindingItem, audience: FindingAudience): FindingView => {
   const showResident = audience.full || finding.recordedBy === audience.sub;
   const { resident, deputyId } = finding.raisedBy;
   return {
@@ -129,9 +131,9 @@ export const toFindingView = (finding: FindingItem, audience: FindingAudience) =
   };
 };
 
-export type FindingView = ReturnType<typeof toFindingView>;
+export type FindingView = z.output<typeof findingViewSchema>;
 
-export const toReferralView = (referral: ReferralItem) => ({
+export const toReferralView = (referral: ReferralItem): ReferralView => ({
   id: referral.id,
   activityId: referral.activityId,
   departmentId: referral.departmentId,
@@ -144,4 +146,4 @@ export const toReferralView = (referral: ReferralItem) => ({
   ...(referral.dispatchedAt ? { dispatchedAt: referral.dispatchedAt } : {}),
 });
 
-export type ReferralView = ReturnType<typeof toReferralView>;
+export type ReferralView = z.output<typeof reviewReferralViewSchema>;

@@ -1,6 +1,9 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
+import { endedHumanStepSchema } from '../shared/workflow/phase-control.js';
 import {
   activityPathSchema,
+  findingAnswerSchema,
+  findingListSchema,
   idempotencyHeadersSchema,
   recordFindingBodySchema,
 } from './schemas.js';
@@ -10,6 +13,7 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/findings',
+    responseBody: findingAnswerSchema,
     summary: 'Record a finding (problem, suggestion, inspection issue, consultation)',
     description: [
       'While check-in or findings are open. A resident is recorded with as little as needed',
@@ -31,6 +35,7 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/activities/{activityId}/findings',
+    responseBody: findingListSchema,
     summary: 'List the findings as the caller may see them',
     roles: ['organiser', 'auditor', 'deputy'],
     rolesNote: "auditors without residents' details; an invited deputy sees their own",
@@ -40,6 +45,7 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/findings/close',
+    responseBody: endedHumanStepSchema,
     summary: 'Close the findings now (ends the FINDINGS step; the workflow seals and triages)',
     roles: ['organiser'],
     params: activityPathSchema,

@@ -1,6 +1,8 @@
 import { jsonResponse } from '../shared/http/index.js';
 import { residentQueryDeps, residentQueryRoute } from './resident-query.js';
 import { residentFindingView } from './views.js';
+import type { residentExportSchema } from './schemas.js';
+import type { z } from 'zod/mini';
 import { getReferrals } from '../shared/data/referrals.js';
 
 /**
@@ -40,7 +42,7 @@ export const handler = residentQueryRoute('resident-export', async (found, { bod
         ...(body.contact ? { contact: body.contact } : {}),
       },
       findings,
-    },
+    } satisfies z.output<typeof residentExportSchema>,
     {
       'content-disposition': `attachment; filename="resident-findings-${exportedAt.slice(0, 10)}.json"`,
       'cache-control': 'no-store',

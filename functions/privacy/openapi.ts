@@ -1,11 +1,19 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { erasureBodySchema, findingPathSchema, personQueryBodySchema } from './schemas.js';
+import { findingAnswerSchema } from '../findings/schemas.js';
+import {
+  erasureBodySchema,
+  findingPathSchema,
+  personQueryBodySchema,
+  residentExportSchema,
+  residentSearchAnswerSchema,
+} from './schemas.js';
 
 /** A resident's request under PIPL: find, export and erase their data (docs/privacy.md). */
 export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/residents/findings/search',
+    responseBody: residentSearchAnswerSchema,
     summary: "Find the findings that carry a person's name or contact",
     description: [
       'By a keyed hash of the normalised name and contact (no scan): full-width characters,',
@@ -21,6 +29,7 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/residents/findings/export',
+    responseBody: residentExportSchema,
     summary: "Export a person's findings as JSON (PIPL access and copy)",
     description: [
       'The same findings as the search, each with its activity, referral status and when the',
@@ -34,6 +43,7 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/findings/{findingId}/resident/erasure',
+    responseBody: findingAnswerSchema,
     summary: "Erase a finding's resident's name and contact now (a resident's request)",
     description: [
       'Removes the name, the contact and the salt of their commitment, with a RESIDENT_ERASED',

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { activityId, findingId } from '../findings/schemas.js';
+import { activityId, findingId, findingViewSchema } from '../findings/schemas.js';
+import { STREET_CODES } from '../shared/domain/reference.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -39,4 +40,54 @@ export const findingPathSchema = z.strictObject({ activityId, findingId });
 /** Input of the retention job: the EventBridge Scheduler run's scheduled time. */
 export const eraseDueResidentsInputSchema = z.object({
   scheduledTime: z.optional(z.iso.datetime()),
+});
+
+// --- Answers (issue 15) ------------------------------------------------------------------
+
+/** A finding as a resident's request shows it: in full, with its activity and its retention. */
+export const residentFindingSchema = z.object({
+  ...findingViewSchema.shape,
+  activity: z.object({
+    id: z.string(),
+    title: z.string(),
+    street: z.enum(STREET_CODES),
+    startsAt: z.string(),
+    status: z.string(),
+  }),
+  /** What of the request matched: `name`, `contact`. */
+  matched: z.array(z.string()),
+  /** When the name and contact are due for erasure (set when retention starts). */
+  eraseAfter: z.optional(z.string()),
+  /** What started the retention. */
+  retentionFrom: z.optional(
+    z.object({
+      at: z.string(),
+      cause: z.enum(['REFERRALS_CLOSED', 'ACTIVITY_COMPLETED', 'ACTIVITY_CANCELLED']),
+    }),
+  ),
+});
+export type ResidentFinding = z.output<typeof residentFindingSchema>;
+
+/** `200` of `POST /residents/findings/search`. */
+export const residentSearchAnswerSchema = z.object({ findings: z.array(residentFindingSchema) });
+
+/** `200` of `POST /residents/findings/export` (a JSON attachment): with each referral's status. */
+export const residentExportSchema = z.object({
+  exportedAt: z.string(),
+  /** Cognito `sub` of the organiser who exported it. */
+  exportedBy: z.string(),
+  person: z.object({ name: z.optional(z.string()), contact: z.optional(z.string()) }),
+  findings: z.array(
+    z.object({
+      ...residentFindingSchema.shape,
+      referral: z.optional(
+        z.object({
+          id: z.string(),
+          departmentId: z.string(),
+          status: z.string(),
+          closedAt: z.optional(z.string()),
+        }),
+      ),
+    }),
+  ),
 });

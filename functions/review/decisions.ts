@@ -2,7 +2,8 @@ import { ConflictError, ValidationError, type FieldIssue } from '../shared/error
 import { GENESIS_HASH } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { referralIdOf, type FindingDecision, type FindingItem } from '../findings/model.js';
-import type { DecisionInput } from './schemas.js';
+import type { z } from 'zod/mini';
+import type { approvalCheckSchema, DecisionInput } from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 
@@ -335,13 +336,7 @@ export const applyReferralUpdate = (
   };
 };
 
-export interface ApprovalCheck {
-  ready: boolean;
-  /** Findings needing referral that are neither decided nor in a referral. */
-  undecided: string[];
-  /** Referrals without a supervising committee or a due date. */
-  incomplete: { referralId: string; missing: ('committeeId' | 'dueDate')[] }[];
-}
+export type ApprovalCheck = z.output<typeof approvalCheckSchema>;
 
 /**
  * Whether the review may be approved: every finding that needs referral is decided (a finding

@@ -7,12 +7,7 @@ import { ConflictError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { endHumanStep } from '../shared/workflow/phase-control.js';
-import {
-  toFindingView,
-  toReferralView,
-  type FindingView,
-  type ReferralView,
-} from '../findings/model.js';
+import { toFindingView, toReferralView } from '../findings/model.js';
 import {
   assertOrganiserFor,
   changeActivity,
@@ -32,7 +27,13 @@ import {
   type ReviewChanges,
   type ReviewState,
 } from './decisions.js';
-import type { DecisionInput, UpdateReferralBody } from './schemas.js';
+import type { z } from 'zod/mini';
+import type {
+  approvedReviewSchema,
+  DecisionInput,
+  reviewViewSchema,
+  UpdateReferralBody,
+} from './schemas.js';
 import { loadActivity } from '../shared/data/activities.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
@@ -71,12 +72,7 @@ export const loadReviewState = async (
   };
 };
 
-export interface ReviewView {
-  activity: { id: string; status: string; phase: string; reviewApprovedAt?: string };
-  findings: FindingView[];
-  referrals: ReferralView[];
-  approval: ApprovalCheck;
-}
+export type ReviewView = z.output<typeof reviewViewSchema>;
 
 /** `GET .../review`: findings with their draft referrals, unrouted flags and decisions. */
 export const readReview = async (
@@ -289,7 +285,7 @@ export const approveReview = async (
   deps: ReviewDeps & { sfn: SFNClient },
   activityId: string,
   caller: Caller,
-): Promise<{ activityId: string; approvedReferrals: number; endedAt: string }> => {
+): Promise<z.output<typeof approvedReviewSchema>> => {
   const approved = await withConflictRetry(async () => {
     const { activity, state } = await loadReviewState(deps, activityId);
     assertOrganiserFor(caller, activity);

@@ -1,5 +1,7 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
+  approvedReviewSchema,
+  reviewViewSchema,
   activityPathSchema,
   decisionsBodySchema,
   MAX_DECISIONS_PER_REQUEST,
@@ -18,6 +20,7 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/activities/{activityId}/review',
+    responseBody: reviewViewSchema,
     summary:
       'The review: findings, draft referrals, unrouted flags, decisions, what blocks approval',
     roles: ['organiser', 'auditor'],
@@ -32,6 +35,7 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/review/decisions',
+    responseBody: reviewViewSchema,
     summary: 'Decide findings: REFER, MERGE, ANSWER_DIRECTLY or NO_ACTION, each with a reason',
     description: `At most ${MAX_DECISIONS_PER_REQUEST} decisions a request, applied in order; if any is invalid (unknown finding or department, merge cycles, ...) nothing changes and every invalid one is named (422). MERGE puts the finding into the referral of the finding it joins and it moves with that finding from then on, so the department sees it, its raiser is told and may rate, and its duty record counts it. A draft referral left without findings is removed.`,
     roles: ['organiser'],
@@ -42,6 +46,7 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/review/referrals/{referralId}',
+    responseBody: reviewViewSchema,
     summary:
       "Set a draft referral's supervising committee (督办工委) and due date; move findings into it",
     roles: ['organiser'],
@@ -56,6 +61,7 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/activities/{activityId}/review/approve',
+    responseBody: approvedReviewSchema,
     summary: 'Approve the review: referrals APPROVED, the workflow dispatches them',
     description:
       'Refused (409) while a finding needing referral is undecided or a referral lacks a committee or a due date. Nothing is emailed to departments before approval.',

@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
-import { activityId, findingId } from '../findings/schemas.js';
+import {
+  activityId,
+  findingId,
+  findingViewSchema,
+  reviewReferralViewSchema,
+} from '../findings/schemas.js';
 import { referenceId } from '../shared/reference-ids.js';
 
 export { activityPathSchema } from '../findings/schemas.js';
@@ -79,3 +84,39 @@ export const updateReferralBodySchema = z
   );
 
 export type UpdateReferralBody = z.output<typeof updateReferralBodySchema>;
+
+// --- Answers (issue 15): ReviewView and ApprovalCheck are `z.output` of these ---------------
+
+/** Whether the review may be approved, and what still stops it. */
+export const approvalCheckSchema = z.object({
+  ready: z.boolean(),
+  /** Findings needing referral that are neither decided nor in a referral. */
+  undecided: z.array(z.string()),
+  /** Referrals without a supervising committee or a due date. */
+  incomplete: z.array(
+    z.object({
+      referralId: z.string(),
+      missing: z.array(z.enum(['committeeId', 'dueDate'])),
+    }),
+  ),
+});
+
+/** The review (主任会议) of an activity: findings, draft referrals, what approval waits for. */
+export const reviewViewSchema = z.object({
+  activity: z.object({
+    id: z.string(),
+    status: z.string(),
+    phase: z.string(),
+    reviewApprovedAt: z.optional(z.string()),
+  }),
+  findings: z.array(findingViewSchema),
+  referrals: z.array(reviewReferralViewSchema),
+  approval: approvalCheckSchema,
+});
+
+/** `200` of `POST /activities/{activityId}/review/approve`. */
+export const approvedReviewSchema = z.object({
+  activityId: z.string(),
+  approvedReferrals: z.number(),
+  endedAt: z.string(),
+});

@@ -56,6 +56,9 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+/** A body that is not JSON (an HTML page, CSV, plain text) is documented as a string. */
+const TEXT_BODY = { schema: { type: 'string' } };
+
 const responsesOf = (operation: ApiOperation) => {
   const responses: Record<string, unknown> = {};
   const codes = { ...operation.responses };
@@ -68,17 +71,18 @@ const responsesOf = (operation: ApiOperation) => {
     if (Number(code) >= 400) {
       responses[code] =
         operation.responseContentType && operation.roles === 'public'
-          ? { description, content: { [operation.responseContentType]: {} } }
+          ? { description, content: { [operation.responseContentType]: TEXT_BODY } }
           : errorResponse(description);
     } else {
-      responses[code] = {
-        description,
-        content: {
-          [operation.responseContentType ?? 'application/json']: operation.responseBody
-            ? { schema: toSchema(operation.responseBody, 'output') }
-            : {},
-        },
-      };
+      const content: Record<string, unknown> = operation.responseContentType
+        ? { [operation.responseContentType]: TEXT_BODY }
+        : {
+            'application/json': operation.responseBody
+              ? { schema: toSchema(operation.responseBody, 'output') }
+              : {},
+          };
+      for (const type of operation.alternativeContentTypes ?? []) content[type] = TEXT_BODY;
+      responses[code] = { description, content };
     }
   }
   return responses;

@@ -31,6 +31,11 @@ export interface ApiOperation {
   responses: Record<number, string>;
   /** Content type of the success response when not JSON (e.g. the check-in page's HTML). */
   responseContentType?: string;
+  /**
+   * Content types the success response takes instead of JSON when the request asks for them
+   * (e.g. `text/csv` with `format=csv`), beside `responseBody`.
+   */
+  alternativeContentTypes?: readonly string[];
 }
 
 /** The operations of one area, under one OpenAPI tag. */

@@ -1,5 +1,6 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { getActivity } from '../data/activities.js';
 import { appendAuditEvent, streamHead } from '../data/audit.js';
 import type { ActivityItem } from '../data/items.js';
@@ -28,7 +29,8 @@ import type { DomainLogger } from '../observability.js';
  */
 
 /** Human steps of the activity workflow (the `phase` AwaitPhase stores with the token). */
-export type HumanPhase = 'START' | 'ATTENDANCE' | 'FINDINGS' | 'REVIEW';
+export const HUMAN_PHASES = ['START', 'ATTENDANCE', 'FINDINGS', 'REVIEW'] as const;
+export type HumanPhase = (typeof HUMAN_PHASES)[number];
 
 export interface PhaseControlDeps {
   db: DynamoDBDocumentClient;
@@ -55,11 +57,13 @@ export interface EndHumanStepInput {
   authorize?: (activity: ActivityItem) => void;
 }
 
-export interface EndHumanStepResult {
-  activityId: string;
-  phase: HumanPhase;
-  endedAt: string;
-}
+/** The answer of an organiser's early close of a human step (the workflow makes the change next). */
+export const endedHumanStepSchema = z.object({
+  activityId: z.string(),
+  phase: z.enum(HUMAN_PHASES),
+  endedAt: z.string(),
+});
+export type EndHumanStepResult = z.output<typeof endedHumanStepSchema>;
 
 const AUDIT_ATTEMPTS = 5;
 
