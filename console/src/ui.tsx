@@ -1,6 +1,6 @@
 // Shared pieces of every page: the signed-in context, bilingual labels (Chinese first, English
 // beside it), loading and error states, and an action button that reports what the API said.
-import { createContext, type ComponentChildren } from 'preact';
+import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import {
   ACTIVITY_TYPES,
@@ -135,6 +135,30 @@ export function Show<T>({
   return <>{children(loaded.data)}</>;
 }
 
+/**
+ * Runs one call to the API at a time: `busy` while it runs, the API's refusal kept in `error`,
+ * `done` after a success. Forms (forms.tsx useSubmit) and action buttons both run through it.
+ */
+export function useRun(done?: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = (call: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    call().then(
+      () => {
+        setBusy(false);
+        done?.();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError((err as Error).message);
+      },
+    );
+  };
+  return { run, busy, error };
+}
+
 /** A write action: hidden from auditors; shows the API's answer when it refuses. */
 export function Action({
   label,
@@ -148,36 +172,36 @@ export function Action({
   kind?: 'primary' | 'secondary' | 'danger';
 }) {
   const { canWrite } = useConsole();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const action = useRun(done);
   if (!canWrite) return null;
   return (
     <span class="action">
-      <button
-        type="button"
-        class={kind}
-        disabled={busy}
-        onClick={() => {
-          setBusy(true);
-          setError(undefined);
-          run().then(
-            () => {
-              setBusy(false);
-              done?.();
-            },
-            (err: unknown) => {
-              setBusy(false);
-              setError((err as Error).message);
-            },
-          );
-        }}
-      >
+      <button type="button" class={kind} disabled={action.busy} onClick={() => action.run(run)}>
         <L {...label} />
       </button>
-      <Problem message={error} />
+      <Problem message={action.error} />
     </span>
   );
 }
+
+/** Facts about one thing, as a definition list: a bilingual label and its value per row. */
+export const Facts = ({
+  rows,
+}: {
+  rows: readonly (readonly [
+    label: { zh: string; en: string } | string,
+    value: ComponentChildren,
+  ])[];
+}) => (
+  <dl class="facts">
+    {rows.map(([label, value]) => (
+      <Fragment key={typeof label === 'string' ? label : label.en}>
+        <dt>{typeof label === 'string' ? label : <L {...label} />}</dt>
+        <dd>{value}</dd>
+      </Fragment>
+    ))}
+  </dl>
+);
 
 export const Page = ({
   title,

@@ -233,6 +233,26 @@ describe('the organisers’ console, in Chromium', () => {
     await settled(page);
   });
 
+  it('withdraws one invitation with the picker of the change form', async () => {
+    const page = organiserPage;
+    const change = page.locator('details.change');
+    await change.locator('summary').click();
+    await change.getByRole('searchbox', { name: /联组/ }).fill(GROUP);
+    await change.getByRole('checkbox', { name: /白云代表丁/ }).check();
+    await change.getByLabel(/^所选代表/).selectOption('remove');
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === 'PATCH' && r.url().endsWith(`/activities/${activityId}`),
+      ),
+      change.getByRole('button', { name: /变更并通知/ }).click(),
+    ]);
+    const view = await api('organiser').get<{ activity: { counts: { invited: number } } }>(
+      `/activities/${activityId}`,
+    );
+    expect(view.json.activity.counts.invited).toBe(3);
+    await settled(page);
+  });
+
   it('opens check-in, shows attendance live with the venue QR code, closes attendance', async () => {
     const page = organiserPage;
     await page.getByRole('button', { name: /开始签到/ }).click();
@@ -361,6 +381,17 @@ describe('the organisers’ console, in Chromium', () => {
       .toBe('COMPLETED');
     await go(page, `#/activities/${encodeURIComponent(activityId)}/report`);
     await page.locator('.report h2').first().waitFor({ timeout: 20_000 });
+    // Styled by the console's stylesheet (its CSP refuses the report's inline styles).
+    const layout = await page
+      .locator('.report dl')
+      .first()
+      .evaluate(
+        (dl) =>
+          (
+            globalThis as unknown as { getComputedStyle: (e: unknown) => { display: string } }
+          ).getComputedStyle(dl).display,
+      );
+    expect(layout).toBe('grid');
     await check(page, 'console-activity-report');
     await go(page, '#/reference/departments');
     await check(page, 'console-reference-departments');

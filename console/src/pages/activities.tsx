@@ -1,33 +1,35 @@
-import { useState } from 'preact/hooks';
 import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../../../functions/shared/domain/reference';
-import type { ActivitySummary, Page as Paged } from '../types';
-import {
-  ACTIVITY_STATUS,
-  L,
-  NAMES,
-  Page,
-  Show,
-  link,
-  nameOf,
-  useConsole,
-  useLoad,
-  when,
-} from '../ui';
+import { optionsOf } from '../forms';
+import { ListPage, type Filter } from '../list';
+import type { ActivitySummary } from '../types';
+import { ACTIVITY_STATUS, L, NAMES, Page, link, nameOf, useConsole, when } from '../ui';
+
+const FILTERS: Filter[] = [
+  {
+    key: 'status',
+    label: { zh: '状态', en: 'Status' },
+    kind: 'select',
+    options: optionsOf(ACTIVITY_STATUS),
+  },
+  {
+    key: 'type',
+    label: { zh: '类型', en: 'Type' },
+    kind: 'select',
+    options: optionsOf(NAMES.type, ACTIVITY_TYPE_CODES),
+  },
+  {
+    key: 'street',
+    label: { zh: '街道', en: 'Street' },
+    kind: 'select',
+    options: optionsOf(NAMES.street, STREET_CODES, false),
+  },
+  { key: 'from', label: { zh: '开始不早于', en: 'From' }, kind: 'date' },
+  { key: 'to', label: { zh: '开始不晚于', en: 'To' }, kind: 'date' },
+];
 
 /** Activities: list and search by status, street, type and period (GET /activities). */
 export function Activities() {
-  const { api, canWrite } = useConsole();
-  const [filter, setFilter] = useState<Record<string, string>>({});
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(
-    () => api.get<Paged<ActivitySummary>>('/activities', { ...filter, cursor, limit: '25' }),
-    [JSON.stringify(filter), cursor],
-  );
-  const set = (key: string) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
-    setCursor(undefined);
-    setFilter((f) => ({ ...f, [key]: value }));
-  };
+  const { canWrite } = useConsole();
   return (
     <Page title={{ zh: '活动', en: 'Activities' }}>
       {canWrite ? (
@@ -37,103 +39,25 @@ export function Activities() {
           </a>
         </p>
       ) : null}
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <L zh="状态" en="Status" />
-          <select onChange={set('status')} value={filter.status ?? ''}>
-            <option value="">全部 All</option>
-            {Object.entries(ACTIVITY_STATUS).map(([code, n]) => (
-              <option key={code} value={code}>
-                {n.zh} {n.en}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="类型" en="Type" />
-          <select onChange={set('type')} value={filter.type ?? ''}>
-            <option value="">全部 All</option>
-            {ACTIVITY_TYPE_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.type[code]?.zh} {NAMES.type[code]?.en}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="街道" en="Street" />
-          <select onChange={set('street')} value={filter.street ?? ''}>
-            <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.street[code]?.zh}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="开始不早于" en="From" />
-          <input type="date" onChange={set('from')} value={filter.from ?? ''} />
-        </label>
-        <label>
-          <L zh="开始不晚于" en="To" />
-          <input type="date" onChange={set('to')} value={filter.to ?? ''} />
-        </label>
-      </form>
-      <Show loaded={list}>
-        {(page) => (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <L zh="活动" en="Activity" />
-                  </th>
-                  <th scope="col">
-                    <L zh="类型" en="Type" />
-                  </th>
-                  <th scope="col">
-                    <L zh="街道" en="Street" />
-                  </th>
-                  <th scope="col">
-                    <L zh="开始" en="Starts" />
-                  </th>
-                  <th scope="col">
-                    <L zh="状态" en="Status" />
-                  </th>
-                  <th scope="col">
-                    <L zh="邀请" en="Invited" />
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((a) => (
-                  <tr key={a.id}>
-                    <td>
-                      <a href={link('activities', a.id)}>{a.title}</a>
-                    </td>
-                    <td>{nameOf(NAMES.type, a.type)}</td>
-                    <td>{NAMES.street[a.street]?.zh ?? a.street}</td>
-                    <td>{when(a.startsAt)}</td>
-                    <td>{nameOf(NAMES.status, a.status)}</td>
-                    <td>{a.invited}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {page.items.length === 0 ? (
-              <p>
-                <L zh="没有符合条件的活动" en="No activity matches" />
-              </p>
-            ) : null}
-            {page.nextCursor ? (
-              <button type="button" class="secondary" onClick={() => setCursor(page.nextCursor)}>
-                <L zh="下一页" en="Next page" />
-              </button>
-            ) : null}
-          </>
-        )}
-      </Show>
+      <ListPage<ActivitySummary>
+        path="/activities"
+        filters={FILTERS}
+        empty={{ zh: '没有符合条件的活动', en: 'No activity matches' }}
+        columns={[
+          {
+            title: { zh: '活动', en: 'Activity' },
+            cell: (a) => <a href={link('activities', a.id)}>{a.title}</a>,
+          },
+          { title: { zh: '类型', en: 'Type' }, cell: (a) => nameOf(NAMES.type, a.type) },
+          {
+            title: { zh: '街道', en: 'Street' },
+            cell: (a) => NAMES.street[a.street]?.zh ?? a.street,
+          },
+          { title: { zh: '开始', en: 'Starts' }, cell: (a) => when(a.startsAt) },
+          { title: { zh: '状态', en: 'Status' }, cell: (a) => nameOf(NAMES.status, a.status) },
+          { title: { zh: '邀请', en: 'Invited' }, cell: (a) => a.invited },
+        ]}
+      />
     </Page>
   );
 }

@@ -1,11 +1,13 @@
-import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityDetailRows } from '../../../functions/shared/domain/activity-details';
 import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
-import type { ActivityView, Finding, Named, Page as Paged, Review } from '../types';
+import { Choice, Field, optionsOf, textOf, useSubmit } from '../forms';
+import type { ActivityView, Deputy, Finding, Named, Page as Paged, Review } from '../types';
+import { InviteePicker } from './schedule';
 import {
   ACTIONS,
   Action,
+  Facts,
   L,
   NAMES,
   Page,
@@ -27,45 +29,77 @@ interface TrailEvent {
 
 const ask = (question: string) => window.prompt(question)?.trim() || undefined;
 
-/** The venue QR code and its digits, for a screen at the venue while check-in is open. */
+interface VenueQrCode {
+  code: string;
+  expiresAt: string;
+  venueCode?: string;
+  venueCodeExpiresAt?: string;
+  svg: string;
+  url: string;
+}
+
+/**
+ * The venue QR code and its six digits, for a screen at the venue while check-in is open. Both
+ * rotate (the digits every few minutes, the QR code's link when it expires): the next ones are
+ * fetched when the first of them expires. "Full screen" shows only this part, as large as the
+ * screen allows, for a projector or a TV.
+ */
 function VenueQr({ activityId }: { activityId: string }) {
   const { api } = useConsole();
   const [round, setRound] = useState(0);
+  const holder = useRef<HTMLElement>(null);
   const qr = useLoad(
-    () =>
-      api.get<{ code: string; venueCode?: string; expiresAt: string; svg: string; url: string }>(
-        `/activities/${activityId}/check-in/qr`,
-      ),
+    () => api.get<VenueQrCode>(`/activities/${activityId}/check-in/qr`),
     [activityId, round],
   );
-  // The code rotates: fetch the next one when this one expires.
+  const next = qr.data
+    ? [qr.data.expiresAt, qr.data.venueCodeExpiresAt ?? qr.data.expiresAt].sort()[0]!
+    : undefined;
   useEffect(() => {
-    const timer = setInterval(() => setRound((r) => r + 1), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+    if (!next) return;
+    // A second after the change, and never sooner than 5 s (a clock behind the API's).
+    const wait = Math.max(5_000, Date.parse(next) - Date.now() + 1_000);
+    const timer = setTimeout(() => setRound((r) => r + 1), wait);
+    return () => clearTimeout(timer);
+  }, [next]);
   return (
-    <section aria-labelledby="qr" class="qr">
+    <section aria-labelledby="qr" class="qr" ref={holder}>
       <h2 id="qr">
         <L zh="现场签到二维码" en="Venue QR code" />
       </h2>
       <Show loaded={qr}>
         {(q) => (
-          <>
+          <div class="qr-body">
             <img
-              width={220}
-              height={220}
+              width={320}
+              height={320}
               alt="签到二维码 Check-in QR code"
               src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(q.svg)}`}
             />
-            {q.venueCode ? (
-              <p class="venue-code">
-                <L zh="签到码" en="Venue code" /> <strong>{q.venueCode}</strong>
+            <div>
+              {q.venueCode ? (
+                <p class="venue-code">
+                  <L zh="签到码" en="Venue code" /> <strong>{q.venueCode}</strong>
+                </p>
+              ) : null}
+              <p>
+                <L zh="扫码或在本人页面输入签到码" en="Scan, or type the code on your own page" />
               </p>
-            ) : null}
-            <p>
-              <L zh="有效至" en="Valid until" /> {when(q.expiresAt)}
-            </p>
-          </>
+              <p>
+                <L zh="下次更换" en="Changes at" /> {when(next)}
+              </p>
+              <button
+                type="button"
+                class="secondary screen-only"
+                onClick={() => {
+                  if (document.fullscreenElement) void document.exitFullscreen();
+                  else void holder.current?.requestFullscreen();
+                }}
+              >
+                <L zh="全屏显示" en="Full screen" />
+              </button>
+            </div>
+          </div>
         )}
       </Show>
     </section>
@@ -200,12 +234,8 @@ function DocketFinding({
 }) {
   const { api, canWrite } = useConsole();
   const [decision, setDecision] = useState<keyof typeof DECISIONS>('REFER');
-  const [error, setError] = useState<string>();
-  const id = `f-${finding.id}`;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const field = (name: string) => String(form.get(name) ?? '').trim();
+  const submit = useSubmit((form) => {
+    const field = (name: string) => textOf(form, name);
     const base = { findingId: finding.id, decision, reason: field('reason') };
     const body =
       decision === 'REFER'
@@ -215,14 +245,8 @@ function DocketFinding({
           : decision === 'ANSWER_DIRECTLY'
             ? { ...base, answer: field('answer') }
             : base;
-    setError(undefined);
-    try {
-      await api.send('POST', `/activities/${activityId}/review/decisions`, { decisions: [body] });
-      done();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+    return api.send('POST', `/activities/${activityId}/review/decisions`, { decisions: [body] });
+  }, done);
   return (
     <li class="docket-item">
       <p>
@@ -239,61 +263,46 @@ function DocketFinding({
         )}
       </p>
       {canWrite ? (
-        <form class="inline-form" onSubmit={submit} aria-label={`决定 Decide ${finding.place}`}>
-          <label>
-            <L zh="决定" en="Decision" />
-            <select
+        <form
+          class="inline-form"
+          onSubmit={submit.onSubmit}
+          aria-label={`决定 Decide ${finding.place}`}
+        >
+          <Field label={{ zh: '决定', en: 'Decision' }}>
+            <Choice
               name="decision"
               value={decision}
+              options={optionsOf(DECISIONS)}
               onChange={(e) =>
                 setDecision((e.currentTarget as HTMLSelectElement).value as keyof typeof DECISIONS)
               }
-            >
-              {Object.entries(DECISIONS).map(([code, n]) => (
-                <option key={code} value={code}>
-                  {n.zh} {n.en}
-                </option>
-              ))}
-            </select>
-          </label>
+            />
+          </Field>
           {decision === 'REFER' ? (
-            <label>
-              <L zh="承办部门" en="Department" />
-              <select name="departmentId" id={`${id}-dept`}>
-                {departments.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label={{ zh: '承办部门', en: 'Department' }}>
+              <Choice name="departmentId" options={departments.map((d) => [d.id, d.name])} />
+            </Field>
           ) : null}
           {decision === 'MERGE' ? (
-            <label>
-              <L zh="并入" en="Merge into" />
-              <select name="intoFindingId">
-                {others.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.place}: {o.description.slice(0, 30)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label={{ zh: '并入', en: 'Merge into' }}>
+              <Choice
+                name="intoFindingId"
+                options={others.map((o) => [o.id, `${o.place}: ${o.description.slice(0, 30)}`])}
+              />
+            </Field>
           ) : null}
           {decision === 'ANSWER_DIRECTLY' ? (
-            <label>
-              <L zh="答复" en="Answer" />
+            <Field label={{ zh: '答复', en: 'Answer' }}>
               <input name="answer" required />
-            </label>
+            </Field>
           ) : null}
-          <label>
-            <L zh="理由" en="Reason" />
+          <Field label={{ zh: '理由', en: 'Reason' }}>
             <input name="reason" required />
-          </label>
-          <button type="submit" class="secondary">
+          </Field>
+          <button type="submit" class="secondary" disabled={submit.busy}>
             <L zh="记录决定" en="Record decision" />
           </button>
-          <Problem message={error} />
+          <Problem message={submit.error} />
         </form>
       ) : null}
     </li>
@@ -315,22 +324,15 @@ function DocketReferral({
   done: () => void;
 }) {
   const { api, canWrite } = useConsole();
-  const [error, setError] = useState<string>();
   const department = departments.find((d) => d.id === referral.departmentId)?.name;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    setError(undefined);
-    try {
-      await api.send('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
-        committeeId: String(form.get('committeeId')),
-        dueDate: String(form.get('dueDate')),
-      });
-      done();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const submit = useSubmit(
+    (form) =>
+      api.send('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
+        committeeId: textOf(form, 'committeeId'),
+        dueDate: textOf(form, 'dueDate'),
+      }),
+    done,
+  );
   const inSixtyDays = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
   return (
     <li class="docket-item">
@@ -341,25 +343,25 @@ function DocketReferral({
         <L zh="期限" en="Due" /> {referral.dueDate ?? '—'}
       </p>
       {canWrite ? (
-        <form class="inline-form" onSubmit={submit} aria-label={`督办 ${department ?? ''}`}>
-          <label>
-            <L zh="督办工委" en="Supervising committee" />
-            <select name="committeeId" value={referral.committeeId}>
-              {committees.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <L zh="办理期限" en="Due date" />
+        <form
+          class="inline-form"
+          onSubmit={submit.onSubmit}
+          aria-label={`督办 ${department ?? ''}`}
+        >
+          <Field label={{ zh: '督办工委', en: 'Supervising committee' }}>
+            <Choice
+              name="committeeId"
+              {...(referral.committeeId ? { value: referral.committeeId } : {})}
+              options={committees.map((c) => [c.id, c.name])}
+            />
+          </Field>
+          <Field label={{ zh: '办理期限', en: 'Due date' }}>
             <input name="dueDate" type="date" required value={referral.dueDate ?? inSixtyDays} />
-          </label>
-          <button type="submit" class="secondary">
+          </Field>
+          <button type="submit" class="secondary" disabled={submit.busy}>
             <L zh="保存督办" en="Save" />
           </button>
-          <Problem message={error} />
+          <Problem message={submit.error} />
         </form>
       ) : null}
     </li>
@@ -488,51 +490,70 @@ function Timeline({ activityId, status }: { activityId: string; status: string }
   );
 }
 
-/** Change the time, place or description before the start (PATCH /activities/{id}). */
+/**
+ * Change the time, place, description or invitees before the start (PATCH /activities/{id}):
+ * the deputies chosen in the picker are invited, or their invitations withdrawn; the workflow
+ * sends each invitee a change notice.
+ */
 function Change({ view, done }: { view: ActivityView; done: () => void }) {
   const { api, canWrite } = useConsole();
-  const [error, setError] = useState<string>();
-  if (!canWrite) return null;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const body: Record<string, string> = {};
-    const location = String(form.get('location') ?? '').trim();
-    const startsAt = String(form.get('startsAt') ?? '');
-    const endsAt = String(form.get('endsAt') ?? '');
-    if (location && location !== view.activity.location) body.location = location;
+  const [chosen, setChosen] = useState(new Map<string, Deputy>());
+  const a = view.activity;
+  const submit = useSubmit(async (form) => {
+    const body: Record<string, unknown> = {};
+    const location = textOf(form, 'location');
+    const description = textOf(form, 'description');
+    const startsAt = textOf(form, 'startsAt');
+    const endsAt = textOf(form, 'endsAt');
+    if (location && location !== a.location) body.location = location;
+    if (description !== (a.description ?? '')) body.description = description;
     if (startsAt) body.startsAt = `${startsAt}:00+08:00`;
     if (endsAt) body.endsAt = `${endsAt}:00+08:00`;
-    setError(undefined);
-    try {
-      await api.send('PATCH', `/activities/${view.activity.id}`, body);
-      done();
-    } catch (err) {
-      setError((err as Error).message);
+    if (chosen.size > 0) {
+      body[textOf(form, 'invitees') === 'remove' ? 'removeDeputyIds' : 'addDeputyIds'] = [
+        ...chosen.keys(),
+      ];
     }
-  };
+    await api.send('PATCH', `/activities/${a.id}`, body);
+    setChosen(new Map());
+  }, done);
+  if (!canWrite) return null;
   return (
-    <details>
+    <details class="change">
       <summary>
-        <L zh="变更时间地点" en="Change time or place" />
+        <L zh="变更时间、地点或邀请代表" en="Change time, place or invitees" />
       </summary>
-      <form class="inline-form" onSubmit={submit}>
-        <label>
-          <L zh="地点" en="Location" />
-          <input name="location" value={view.activity.location} />
-        </label>
-        <label>
-          <L zh="新开始时间" en="New start" />
+      <form class="form" onSubmit={submit.onSubmit}>
+        <Field label={{ zh: '地点', en: 'Location' }}>
+          <input name="location" value={a.location} maxLength={300} />
+        </Field>
+        <Field label={{ zh: '说明', en: 'Description' }}>
+          <textarea name="description" rows={2} maxLength={4000} value={a.description ?? ''} />
+        </Field>
+        <Field label={{ zh: '新开始时间（北京时间）', en: 'New start (Beijing time)' }}>
           <input name="startsAt" type="datetime-local" />
-        </label>
-        <label>
-          <L zh="新结束时间" en="New end" />
+        </Field>
+        <Field label={{ zh: '新结束时间（北京时间）', en: 'New end (Beijing time)' }}>
           <input name="endsAt" type="datetime-local" />
-        </label>
-        <button type="submit" class="secondary">
-          <L zh="发送变更通知" en="Change and notify" />
+        </Field>
+        <InviteePicker
+          chosen={chosen}
+          onChange={setChosen}
+          legend={{ zh: '代表', en: 'Deputies' }}
+        />
+        <Field label={{ zh: '所选代表', en: 'The deputies chosen' }}>
+          <Choice
+            name="invitees"
+            options={[
+              ['add', '加邀 Invite them'],
+              ['remove', '取消邀请 Withdraw their invitations'],
+            ]}
+          />
+        </Field>
+        <Problem message={submit.error} />
+        <button type="submit" class="secondary" disabled={submit.busy}>
+          <L zh="变更并通知受邀代表" en="Change and notify the invitees" />
         </button>
-        <Problem message={error} />
       </form>
     </details>
   );
@@ -573,32 +594,24 @@ export function Activity({ id }: { id: string }) {
                 </>
               ) : null}
             </p>
-            <dl class="facts">
-              <dt>
-                <L zh="类型" en="Type" />
-              </dt>
-              <dd>{nameOf(NAMES.type, a.type)}</dd>
-              <dt>
-                <L zh="街道" en="Street" />
-              </dt>
-              <dd>{nameOf(NAMES.street, a.street)}</dd>
-              <dt>
-                <L zh="地点" en="Location" />
-              </dt>
-              <dd>{a.location}</dd>
-              <dt>
-                <L zh="时间" en="Time" />
-              </dt>
-              <dd>
-                {when(a.startsAt)} – {when(a.endsAt)}
-              </dd>
-              {activityDetailRows(a.details, 'zh', { showSealed: true }).map((row) => (
-                <Fragment key={row.label}>
-                  <dt>{row.label}</dt>
-                  <dd>{Array.isArray(row.value) ? row.value.join('、') : row.value}</dd>
-                </Fragment>
-              ))}
-            </dl>
+            <Facts
+              rows={[
+                [{ zh: '类型', en: 'Type' }, nameOf(NAMES.type, a.type)],
+                [{ zh: '街道', en: 'Street' }, nameOf(NAMES.street, a.street)],
+                [{ zh: '地点', en: 'Location' }, a.location],
+                [{ zh: '时间', en: 'Time' }, `${when(a.startsAt)} – ${when(a.endsAt)}`],
+                ...(a.description
+                  ? [[{ zh: '说明', en: 'Description' }, a.description] as const]
+                  : []),
+                ...activityDetailRows(a.details, 'zh', { showSealed: true }).map(
+                  (row) =>
+                    [
+                      row.label,
+                      Array.isArray(row.value) ? row.value.join('、') : row.value,
+                    ] as const,
+                ),
+              ]}
+            />
             <div class="actions">
               {BEFORE_START.includes(a.status) ? (
                 <Action

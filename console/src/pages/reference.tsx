@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { STREET_CODES } from '../../../functions/shared/domain/reference';
-import type { Deputy, Named, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad } from '../ui';
+import { Field, useSubmit } from '../forms';
+import { ListPage, type Column } from '../list';
+import { DEPUTY_FILTERS } from './schedule';
+import type { Deputy, Named } from '../types';
+import { L, NAMES, Page, Problem, nameOf, useConsole } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -15,211 +17,84 @@ const TABS: Record<Tab, { zh: string; en: string }> = {
 function RosterImport({ done }: { done: () => void }) {
   const { api, canWrite } = useConsole();
   const [result, setResult] = useState<string>();
-  const [error, setError] = useState<string>();
-  if (!canWrite) return null;
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const input = (event.currentTarget as HTMLFormElement).elements.namedItem(
-      'roster',
-    ) as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    setError(undefined);
+  const submit = useSubmit(async (form) => {
     setResult(undefined);
-    try {
-      const answer = await api.send<{ imported: number }>(
-        'POST',
-        '/deputies/import',
-        await file.text(),
-        {
-          contentType: 'text/csv; charset=utf-8',
-        },
-      );
-      setResult(`已导入 ${answer.imported} 位代表 Imported ${answer.imported} deputies`);
-      done();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+    const file = form.get('roster');
+    if (!(file instanceof File) || file.size === 0) return;
+    const answer = await api.send<{ imported: number }>(
+      'POST',
+      '/deputies/import',
+      await file.text(),
+      {
+        contentType: 'text/csv; charset=utf-8',
+      },
+    );
+    setResult(`已导入 ${answer.imported} 位代表 Imported ${answer.imported} deputies`);
+  }, done);
+  if (!canWrite) return null;
   return (
-    <form class="inline-form" onSubmit={submit}>
-      <label>
-        <L zh="导入代表名册（CSV）" en="Import a roster (CSV)" />
+    <form class="inline-form" onSubmit={submit.onSubmit}>
+      <Field label={{ zh: '导入代表名册（CSV）', en: 'Import a roster (CSV)' }}>
         <input type="file" name="roster" accept=".csv,text/csv" />
-      </label>
-      <button type="submit" class="secondary">
+      </Field>
+      <button type="submit" class="secondary" disabled={submit.busy}>
         <L zh="导入" en="Import" />
       </button>
       {result ? <p role="status">{result}</p> : null}
-      <Problem message={error} />
+      <Problem message={submit.error} />
     </form>
   );
 }
 
+const levels = (d: Deputy) => d.seats.map((s) => NAMES.level[s.level]?.zh ?? s.level).join('、');
+const street = (code: string | undefined) =>
+  code === '*' ? '全区 All' : code ? (NAMES.street[code]?.zh ?? code) : '—';
+
 function Deputies() {
-  const { api } = useConsole();
-  const [query, setQuery] = useState<Record<string, string>>({});
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(
-    () => api.get<Paged<Deputy>>('/deputies', { ...query, cursor, limit: '25' }),
-    [JSON.stringify(query), cursor],
-  );
-  const set = (key: string) => (event: Event) => {
-    setCursor(undefined);
-    setQuery((q) => ({ ...q, [key]: (event.currentTarget as HTMLInputElement).value }));
-  };
+  // The list is keyed by the import's count, so a finished import shows the new deputies.
+  const [imports, setImports] = useState(0);
   return (
     <>
-      <RosterImport done={list.reload} />
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <L zh="姓名" en="Name" />
-          <input type="search" onInput={set('name')} value={query.name ?? ''} />
-        </label>
-        <label>
-          <L zh="联组/代表组" en="Group" />
-          <input type="search" onInput={set('group')} value={query.group ?? ''} />
-        </label>
-        <label>
-          <L zh="街道工委" en="Street" />
-          <select onChange={set('street')} value={query.street ?? ''}>
-            <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.street[code]?.zh}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
-      <Show loaded={list}>
-        {(page) => (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <L zh="姓名" en="Name" />
-                  </th>
-                  <th scope="col">
-                    <L zh="层级" en="Levels" />
-                  </th>
-                  <th scope="col">
-                    <L zh="联组" en="Group" />
-                  </th>
-                  <th scope="col">
-                    <L zh="街道工委" en="Street" />
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>{d.name}</td>
-                    <td>{d.seats.map((s) => NAMES.level[s.level]?.zh ?? s.level).join('、')}</td>
-                    <td>{d.group ?? '—'}</td>
-                    <td>{d.street ? NAMES.street[d.street]?.zh : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {page.nextCursor ? (
-              <button type="button" class="secondary" onClick={() => setCursor(page.nextCursor)}>
-                <L zh="下一页" en="Next page" />
-              </button>
-            ) : null}
-          </>
-        )}
-      </Show>
+      <RosterImport done={() => setImports((n) => n + 1)} />
+      <ListPage<Deputy>
+        key={imports}
+        path="/deputies"
+        filters={DEPUTY_FILTERS}
+        empty={{ zh: '没有符合条件的代表', en: 'No deputy matches' }}
+        columns={[
+          { title: { zh: '姓名', en: 'Name' }, cell: (d) => d.name },
+          { title: { zh: '层级', en: 'Levels' }, cell: levels },
+          { title: { zh: '联组', en: 'Group' }, cell: (d) => d.group ?? '—' },
+          { title: { zh: '街道工委', en: 'Street' }, cell: (d) => street(d.street) },
+        ]}
+      />
     </>
   );
 }
 
-function SimpleList({ path }: { path: string }) {
-  const { api } = useConsole();
-  const list = useLoad(
-    () =>
-      api.get<Paged<Named & { emails?: string[]; categories?: string[] }>>(path, { limit: '100' }),
-    [path],
-  );
-  return (
-    <Show loaded={list}>
-      {(page) => (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">
-                <L zh="名称" en="Name" />
-              </th>
-              <th scope="col">
-                <L zh="邮箱" en="Email" />
-              </th>
-              <th scope="col">
-                <L zh="启用" en="Active" />
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((n) => (
-              <tr key={n.id}>
-                <td>{n.name}</td>
-                <td>{n.emails?.join(', ') ?? '—'}</td>
-                <td>{n.active === false ? '否 No' : '是 Yes'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </Show>
-  );
+type Contact = Named & { emails?: string[] };
+
+const CONTACT_COLUMNS: Column<Contact>[] = [
+  { title: { zh: '名称', en: 'Name' }, cell: (n) => n.name },
+  { title: { zh: '邮箱', en: 'Email' }, cell: (n) => n.emails?.join(', ') ?? '—' },
+  { title: { zh: '启用', en: 'Active' }, cell: (n) => (n.active === false ? '否 No' : '是 Yes') },
+];
+
+interface RoutingRule {
+  id: string;
+  category: string;
+  street: string;
+  departmentId: string;
+  active: boolean;
 }
 
-function Rules() {
-  const { api } = useConsole();
-  const rules = useLoad(
-    () =>
-      api.get<
-        Paged<{
-          id: string;
-          category: string;
-          street: string;
-          departmentId: string;
-          active: boolean;
-        }>
-      >('/routing-rules', { limit: '100' }),
-    [],
-  );
-  return (
-    <Show loaded={rules}>
-      {(page) => (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">
-                <L zh="问题类别" en="Category" />
-              </th>
-              <th scope="col">
-                <L zh="街道" en="Street" />
-              </th>
-              <th scope="col">
-                <L zh="承办部门" en="Department" />
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((r) => (
-              <tr key={r.id}>
-                <td>{nameOf(NAMES.category, r.category)}</td>
-                <td>{r.street === '*' ? '全区 All' : NAMES.street[r.street]?.zh}</td>
-                <td>{r.departmentId}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </Show>
-  );
-}
+const RULE_COLUMNS: Column<RoutingRule>[] = [
+  { title: { zh: '问题类别', en: 'Category' }, cell: (r) => nameOf(NAMES.category, r.category) },
+  { title: { zh: '街道', en: 'Street' }, cell: (r) => street(r.street) },
+  { title: { zh: '承办部门', en: 'Department' }, cell: (r) => r.departmentId },
+];
+
+const NONE = { zh: '暂无', en: 'None yet' };
 
 /** Reference data: deputies (with the roster import), departments, routing rules, committees. */
 export function Reference({ tab }: { tab: string | undefined }) {
@@ -237,9 +112,30 @@ export function Reference({ tab }: { tab: string | undefined }) {
         <L {...TABS[current]} />
       </h2>
       {current === 'deputies' ? <Deputies /> : null}
-      {current === 'departments' ? <SimpleList path="/departments" /> : null}
-      {current === 'committees' ? <SimpleList path="/committees" /> : null}
-      {current === 'rules' ? <Rules /> : null}
+      {current === 'departments' ? (
+        <ListPage<Contact>
+          path="/departments"
+          pageSize={100}
+          empty={NONE}
+          columns={CONTACT_COLUMNS}
+        />
+      ) : null}
+      {current === 'committees' ? (
+        <ListPage<Contact>
+          path="/committees"
+          pageSize={100}
+          empty={NONE}
+          columns={CONTACT_COLUMNS}
+        />
+      ) : null}
+      {current === 'rules' ? (
+        <ListPage<RoutingRule>
+          path="/routing-rules"
+          pageSize={100}
+          empty={NONE}
+          columns={RULE_COLUMNS}
+        />
+      ) : null}
     </Page>
   );
 }

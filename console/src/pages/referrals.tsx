@@ -1,6 +1,20 @@
-import { useState } from 'preact/hooks';
+import type { Option } from '../forms';
+import { ListPage, type Filter } from '../list';
 import type { Named, Page as Paged, Referral, ReferralRow } from '../types';
-import { Action, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when } from '../ui';
+import {
+  Action,
+  Facts,
+  L,
+  NAMES,
+  Page,
+  Show,
+  link,
+  nameOf,
+  useConsole,
+  useLoad,
+  when,
+  type Loaded,
+} from '../ui';
 
 const ask = (question: string) => window.prompt(question)?.trim() || undefined;
 
@@ -14,111 +28,77 @@ const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
 
 /** 督办: referrals per supervising committee and department, overdue first (GET /referrals). */
 export function Referrals() {
-  const { api } = useConsole();
-  const [filter, setFilter] = useState<Record<string, string>>({});
   const committees = useNames('/committees');
   const departments = useNames('/departments');
-  const list = useLoad(
-    () => api.get<Paged<ReferralRow>>('/referrals', { ...filter, limit: '50' }),
-    [JSON.stringify(filter)],
-  );
-  const set = (key: string) => (event: Event) => {
-    const value = (event.currentTarget as HTMLSelectElement | HTMLInputElement).value;
-    setFilter((f) => ({ ...f, [key]: value }));
-  };
-  const isOverdue = (r: ReferralRow) => r.overdue;
+  const named = (list: Loaded<Paged<Named>>): Option[] =>
+    (list.data?.items ?? []).map((n) => [n.id, n.name]);
+  const filters: Filter[] = [
+    {
+      key: 'committeeId',
+      label: { zh: '督办工委', en: 'Committee' },
+      kind: 'select',
+      options: named(committees),
+    },
+    {
+      key: 'departmentId',
+      label: { zh: '承办部门', en: 'Department' },
+      kind: 'select',
+      options: named(departments),
+    },
+    {
+      key: 'overdue',
+      label: { zh: '只看逾期', en: 'Overdue only' },
+      kind: 'select',
+      all: false,
+      options: [
+        ['', '否 No'],
+        ['true', '是 Yes'],
+      ],
+    },
+  ];
   return (
     <Page title={{ zh: '督办', en: 'Referrals under supervision' }}>
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <L zh="督办工委" en="Committee" />
-          <select onChange={set('committeeId')} value={filter.committeeId ?? ''}>
-            <option value="">全部 All</option>
-            {(committees.data?.items ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="承办部门" en="Department" />
-          <select onChange={set('departmentId')} value={filter.departmentId ?? ''}>
-            <option value="">全部 All</option>
-            {(departments.data?.items ?? []).map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="只看逾期" en="Overdue only" />
-          <select onChange={set('overdue')} value={filter.overdue ?? ''}>
-            <option value="">否 No</option>
-            <option value="true">是 Yes</option>
-          </select>
-        </label>
-      </form>
-      <Show loaded={list}>
-        {(page) => {
-          const sorted = [...page.items].sort(
-            (a, b) =>
-              Number(isOverdue(b)) - Number(isOverdue(a)) ||
-              (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'),
-          );
-          return sorted.length === 0 ? (
-            <p>
-              <L zh="没有转交件" en="No referral" />
-            </p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <L zh="承办部门" en="Department" />
-                  </th>
-                  <th scope="col">
-                    <L zh="督办工委" en="Committee" />
-                  </th>
-                  <th scope="col">
-                    <L zh="办理期限" en="Due" />
-                  </th>
-                  <th scope="col">
-                    <L zh="状态" en="Status" />
-                  </th>
-                  <th scope="col">
-                    <L zh="问题数" en="Findings" />
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sorted.map((r) => (
-                  <tr key={r.id} class={isOverdue(r) ? 'overdue' : ''}>
-                    <td>
-                      <a href={link('referrals', r.id)}>
-                        {nameIn(departments.data?.items, r.departmentId)}
-                      </a>
-                    </td>
-                    <td>{nameIn(committees.data?.items, r.committeeId)}</td>
-                    <td>
-                      {r.dueDate ?? '—'}
-                      {isOverdue(r) ? (
-                        <strong class="late">
-                          {' '}
-                          <L zh="逾期" en="Overdue" />
-                        </strong>
-                      ) : null}
-                    </td>
-                    <td>{nameOf(NAMES.referral, r.status)}</td>
-                    <td>{r.findings}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
-      </Show>
+      <ListPage<ReferralRow>
+        path="/referrals"
+        pageSize={50}
+        filters={filters}
+        empty={{ zh: '没有转交件', en: 'No referral' }}
+        order={(a, b) =>
+          Number(b.overdue) - Number(a.overdue) ||
+          (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999')
+        }
+        rowClass={(r) => (r.overdue ? 'overdue' : undefined)}
+        columns={[
+          {
+            title: { zh: '承办部门', en: 'Department' },
+            cell: (r) => (
+              <a href={link('referrals', r.id)}>
+                {nameIn(departments.data?.items, r.departmentId)}
+              </a>
+            ),
+          },
+          {
+            title: { zh: '督办工委', en: 'Committee' },
+            cell: (r) => nameIn(committees.data?.items, r.committeeId),
+          },
+          {
+            title: { zh: '办理期限', en: 'Due' },
+            cell: (r) => (
+              <>
+                {r.dueDate ?? '—'}
+                {r.overdue ? (
+                  <strong class="late">
+                    {' '}
+                    <L zh="逾期" en="Overdue" />
+                  </strong>
+                ) : null}
+              </>
+            ),
+          },
+          { title: { zh: '状态', en: 'Status' }, cell: (r) => nameOf(NAMES.referral, r.status) },
+          { title: { zh: '问题数', en: 'Findings' }, cell: (r) => r.findings },
+        ]}
+      />
     </Page>
   );
 }
@@ -153,36 +133,28 @@ export function ReferralPage({ id }: { id: string }) {
         const waiting = r.pendingTask?.phase;
         return (
           <Page title={{ zh: '转交件', en: 'Referral' }}>
-            <dl class="facts">
-              <dt>
-                <L zh="承办部门" en="Department" />
-              </dt>
-              <dd>{nameIn(departments.data?.items, r.departmentId)}</dd>
-              <dt>
-                <L zh="状态" en="Status" />
-              </dt>
-              <dd>{nameOf(NAMES.referral, r.status)}</dd>
-              <dt>
-                <L zh="办理期限" en="Due" />
-              </dt>
-              <dd>{r.dueDate ?? '—'}</dd>
-              <dt>
-                <L zh="来自活动" en="From activity" />
-              </dt>
-              <dd>
-                <a href={link('activities', r.activityId)}>{r.activityId}</a>
-              </dd>
-              {waiting ? (
-                <>
-                  <dt>
-                    <L zh="等待" en="Waiting at" />
-                  </dt>
-                  <dd>
-                    {waiting} {r.pendingTask?.deadline ? when(r.pendingTask.deadline) : ''}
-                  </dd>
-                </>
-              ) : null}
-            </dl>
+            <Facts
+              rows={[
+                [
+                  { zh: '承办部门', en: 'Department' },
+                  nameIn(departments.data?.items, r.departmentId),
+                ],
+                [{ zh: '状态', en: 'Status' }, nameOf(NAMES.referral, r.status)],
+                [{ zh: '办理期限', en: 'Due' }, r.dueDate ?? '—'],
+                [
+                  { zh: '来自活动', en: 'From activity' },
+                  <a href={link('activities', r.activityId)}>{r.activityId}</a>,
+                ],
+                ...(waiting
+                  ? [
+                      [
+                        { zh: '等待', en: 'Waiting at' },
+                        `${waiting} ${r.pendingTask?.deadline ? when(r.pendingTask.deadline) : ''}`,
+                      ] as const,
+                    ]
+                  : []),
+              ]}
+            />
             {r.failure ? (
               <p class="error" role="alert">
                 {r.failure.error} {r.failure.cause}

@@ -9,6 +9,8 @@ import {
   STREET_CODES,
   type ActivityType,
 } from '../../../functions/shared/domain/reference';
+import { Choice, Field, optionsOf, textOf, useSubmit, type Label } from '../forms';
+import { FilterBar, type Filter } from '../list';
 import type { Deputy, Page as Paged } from '../types';
 import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
 
@@ -54,13 +56,33 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
+/** Finding deputies (GET /deputies): by name, group (联组), street and level. */
+export const DEPUTY_FILTERS: Filter[] = [
+  { key: 'name', label: { zh: '姓名', en: 'Name' }, kind: 'search' },
+  { key: 'group', label: { zh: '联组/代表组（全称）', en: 'Group (full name)' }, kind: 'search' },
+  {
+    key: 'street',
+    label: { zh: '街道工委', en: 'Street' },
+    kind: 'select',
+    options: optionsOf(NAMES.street, STREET_CODES, false),
+  },
+  {
+    key: 'level',
+    label: { zh: '层级', en: 'Level' },
+    kind: 'select',
+    options: optionsOf(NAMES.level, DEPUTY_LEVEL_CODES),
+  },
+];
+
 /** The invitee picker: deputies found by name, group (联组), street and level (GET /deputies). */
-function InviteePicker({
+export function InviteePicker({
   chosen,
   onChange,
+  legend = { zh: '邀请代表', en: 'Invite deputies' },
 }: {
   chosen: Map<string, Deputy>;
   onChange: (next: Map<string, Deputy>) => void;
+  legend?: Label;
 }) {
   const { api } = useConsole();
   const [query, setQuery] = useState<Record<string, string>>({});
@@ -82,10 +104,6 @@ function InviteePicker({
     }
     return { items };
   }, [JSON.stringify(query)]);
-  const set = (key: string) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement).value;
-    setQuery((q) => ({ ...q, [key]: value }));
-  };
   const toggle = (deputy: Deputy, on: boolean) => {
     const next = new Map(chosen);
     if (on) next.set(deputy.id, deputy);
@@ -95,40 +113,9 @@ function InviteePicker({
   return (
     <fieldset class="picker">
       <legend>
-        <L zh="邀请代表" en="Invite deputies" /> ({chosen.size})
+        <L {...legend} /> ({chosen.size})
       </legend>
-      <div class="filters">
-        <label>
-          <L zh="姓名" en="Name" />
-          <input type="search" onInput={set('name')} value={query.name ?? ''} />
-        </label>
-        <label>
-          <L zh="联组/代表组（全称）" en="Group (full name)" />
-          <input type="search" onInput={set('group')} value={query.group ?? ''} />
-        </label>
-        <label>
-          <L zh="街道工委" en="Street" />
-          <select onChange={set('street')} value={query.street ?? ''}>
-            <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.street[code]?.zh}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="层级" en="Level" />
-          <select onChange={set('level')} value={query.level ?? ''}>
-            <option value="">全部 All</option>
-            {DEPUTY_LEVEL_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.level[code]?.zh} {NAMES.level[code]?.en}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <FilterBar filters={DEPUTY_FILTERS} values={query} onChange={setQuery} inForm />
       <Show loaded={found}>
         {(page) => (
           <>
@@ -173,13 +160,9 @@ export function Schedule() {
   const { api } = useConsole();
   const [type, setType] = useState<ActivityType>('CROSS_INSPECTION');
   const [chosen, setChosen] = useState(new Map<string, Deputy>());
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
+  const submit = useSubmit(async (form) => {
+    const text = (name: string) => textOf(form, name);
     const details: Record<string, unknown> = {};
     for (const field of DETAIL_FIELDS[type]) {
       if (field.kind === 'text' || field.kind === 'format') {
@@ -206,112 +189,77 @@ export function Schedule() {
       invitedDeputyIds: [...chosen.keys()],
       ...details,
     };
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api.send<{ activity: { id: string } }>('POST', '/activities', body, {
-        idempotent: true,
-      });
-      location.hash = `#/activities/${encodeURIComponent(created.activity.id)}`;
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const created = await api.send<{ activity: { id: string } }>('POST', '/activities', body, {
+      idempotent: true,
+    });
+    location.hash = `#/activities/${encodeURIComponent(created.activity.id)}`;
+  });
 
-  const label = (name: string) => {
-    const n = ACTIVITY_DETAIL_LABELS[name];
-    return n ? <L zh={n.zh} en={n.en} /> : name;
-  };
+  const label = (name: string) => ACTIVITY_DETAIL_LABELS[name] ?? { zh: name, en: name };
 
   return (
     <Page title={{ zh: '安排活动', en: 'Schedule an activity' }}>
-      <form class="form" onSubmit={submit}>
-        <label>
-          <L zh="活动类型" en="Type" />
-          <select
+      <form class="form" onSubmit={submit.onSubmit}>
+        <Field label={{ zh: '活动类型', en: 'Type' }}>
+          <Choice
             name="type"
             value={type}
+            options={optionsOf(NAMES.type, ACTIVITY_TYPE_CODES)}
             onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as ActivityType)}
-          >
-            {ACTIVITY_TYPE_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.type[code]?.zh} {NAMES.type[code]?.en}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="标题" en="Title" />
+          />
+        </Field>
+        <Field label={{ zh: '标题', en: 'Title' }}>
           <input name="title" required maxLength={200} />
-        </label>
-        <label>
-          <L zh="街道" en="Street" />
-          <select name="street" required>
-            {STREET_CODES.map((code) => (
-              <option key={code} value={code}>
-                {NAMES.street[code]?.zh} {NAMES.street[code]?.en}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <L zh="地点" en="Location" />
+        </Field>
+        <Field label={{ zh: '街道', en: 'Street' }}>
+          <Choice name="street" required options={optionsOf(NAMES.street, STREET_CODES)} />
+        </Field>
+        <Field label={{ zh: '地点', en: 'Location' }}>
           <input name="location" required maxLength={300} />
-        </label>
-        <label>
-          <L zh="开始（北京时间）" en="Starts (Beijing time)" />
+        </Field>
+        <Field label={{ zh: '开始（北京时间）', en: 'Starts (Beijing time)' }}>
           <input name="startsAt" type="datetime-local" required />
-        </label>
-        <label>
-          <L zh="结束（北京时间）" en="Ends (Beijing time)" />
+        </Field>
+        <Field label={{ zh: '结束（北京时间）', en: 'Ends (Beijing time)' }}>
           <input name="endsAt" type="datetime-local" required />
-        </label>
-        <label>
-          <L zh="说明" en="Description" />
+        </Field>
+        <Field label={{ zh: '说明', en: 'Description' }}>
           <textarea name="description" rows={2} maxLength={4000} />
-        </label>
+        </Field>
         {DETAIL_FIELDS[type].map((field) =>
           field.kind === 'text' ? (
-            <label key={field.name}>
-              {label(field.name)}
+            <Field key={field.name} label={label(field.name)}>
               <input name={field.name} required={field.required} />
-            </label>
+            </Field>
           ) : field.kind === 'lines' ? (
-            <label key={field.name}>
-              {label(field.name)} <span class="hint">（每行一项 one per line）</span>
+            <Field
+              key={field.name}
+              label={label(field.name)}
+              hint={<span class="hint">（每行一项 one per line）</span>}
+            >
               <textarea name={field.name} rows={3} required={field.required} />
-            </label>
+            </Field>
           ) : field.kind === 'format' ? (
-            <label key={field.name}>
-              {label(field.name)}
-              <select name={field.name}>
-                <option value="">—</option>
-                {Object.entries(ACTIVITY_FORMATS).map(([code, n]) => (
-                  <option key={code} value={code}>
-                    {n.zh} {n.en}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field key={field.name} label={label(field.name)}>
+              <Choice name={field.name} all="—" options={optionsOf(ACTIVITY_FORMATS)} />
+            </Field>
           ) : (
             <fieldset key={field.name}>
-              <legend>{label(field.name)}</legend>
-              <label>
-                <L zh="地点：重点（每行一处）" en="Place: focus (one per line)" />
+              <legend>
+                <L {...label(field.name)} />
+              </legend>
+              <Field label={{ zh: '地点：重点（每行一处）', en: 'Place: focus (one per line)' }}>
                 <textarea name="visits" rows={2} />
-              </label>
-              <label>
-                <L zh="公布时间（北京时间）" en="Revealed at (Beijing time)" />
+              </Field>
+              <Field label={{ zh: '公布时间（北京时间）', en: 'Revealed at (Beijing time)' }}>
                 <input name="revealAt" type="datetime-local" />
-              </label>
+              </Field>
             </fieldset>
           ),
         )}
         <InviteePicker chosen={chosen} onChange={setChosen} />
-        <Problem message={error} />
-        <button type="submit" class="primary" disabled={busy}>
+        <Problem message={submit.error} />
+        <button type="submit" class="primary" disabled={submit.busy}>
           <L zh="排期并发出邀请" en="Schedule and invite" />
         </button>
       </form>

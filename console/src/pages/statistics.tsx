@@ -181,11 +181,19 @@ export function Report({ id }: { id: string }) {
       .then((html) => {
         const doc = new DOMParser().parseFromString(html, 'text/html');
         const main = doc.querySelector('main') ?? doc.body;
-        // Headings of the report sit under the console's page heading.
-        for (const h of Array.from(main.querySelectorAll('h1'))) {
-          const h2 = doc.createElement('h2');
-          h2.append(...Array.from(h.childNodes));
-          h.replaceWith(h2);
+        // Headings of the report sit one level under the console's page heading.
+        for (const level of [2, 1]) {
+          for (const h of Array.from(main.querySelectorAll(`h${level}`))) {
+            const lower = doc.createElement(`h${level + 1}`);
+            lower.append(...Array.from(h.childNodes));
+            h.replaceWith(lower);
+          }
+        }
+        // Whatever the report would style inline is left out: the console's CSP allows no
+        // inline style, and app.css styles the report by its classes (.report …).
+        for (const styled of Array.from(main.querySelectorAll('style, [style]'))) {
+          if (styled.tagName === 'STYLE') styled.remove();
+          else styled.removeAttribute('style');
         }
         holder.current?.replaceChildren(
           ...Array.from(main.childNodes).map((n) => document.importNode(n, true)),

@@ -1,18 +1,63 @@
+import { DataTable } from '../list';
 import type { ActivitySummary, Page as Paged, ReferralRow } from '../types';
-import { ACTIONS, L, NAMES, Page, Show, link, nameOf, useConsole, useLoad, when } from '../ui';
+import {
+  ACTIONS,
+  L,
+  NAMES,
+  Page,
+  Pill,
+  Show,
+  link,
+  nameOf,
+  useConsole,
+  useLoad,
+  when,
+} from '../ui';
+
+/** How far ahead a step that ends by itself at its deadline counts as waiting on me today. */
+const HORIZON_MS = 24 * 3_600_000;
+/** Pages of 100 read at most for "waiting on me" (a street's list may come in short pages). */
+const MAX_PAGES = 10;
+
+/**
+ * What waits on me: the activities of my scope (my street, or the whole district) whose
+ * workflow waits at a human step, with the action it needs, soonest deadline first.
+ *
+ * Why not `mine=true` (the page asked it until now, without saying why): the step waits on the
+ * organisers, not on the one who scheduled it — the API lets any organiser whose scope covers
+ * the activity's street open check-in, close attendance or findings and work the docket, so a
+ * street office sees what its colleagues or the district office scheduled for its street.
+ * What `mine=true` really hid is that GET /activities lists by start time, earliest first, and
+ * every scheduled activity waits at START (open check-in) from its invitations until it
+ * begins: unbounded, the district's first page held the 50 soonest of every upcoming activity,
+ * and the page never read the cursor after it, so a later one could be missing. Every waiting
+ * step of an activity that has begun is earlier in that order than `now + 24 h`, so the list is
+ * read up to there (`to`), every page of it: an activity weeks away is upcoming, not waiting.
+ */
+async function waitingOnMe(api: ReturnType<typeof useConsole>['api']) {
+  const to = new Date(Date.now() + HORIZON_MS).toISOString();
+  const items: ActivitySummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await api.get<Paged<ActivitySummary>>('/activities', {
+      waiting: 'true',
+      to,
+      limit: '100',
+      cursor,
+    });
+    items.push(...answer.items);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  // The chairmen's meeting has no deadline: only people end it, so it comes first.
+  const due = (a: ActivitySummary) => a.pendingTask?.deadline ?? '';
+  return { items: items.sort((a, b) => due(a).localeCompare(due(b))), complete: !cursor };
+}
 
 /** Today: what waits on me (with the action it needs), overdue referrals, what comes next. */
 export function Today() {
   const { api, session } = useConsole();
-  const waiting = useLoad(
-    () =>
-      api.get<Paged<ActivitySummary>>('/activities', {
-        mine: 'true',
-        waiting: 'true',
-        limit: '50',
-      }),
-    [],
-  );
+  const waiting = useLoad(() => waitingOnMe(api), []);
   const overdue = useLoad(
     () => api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
     [],
@@ -20,8 +65,7 @@ export function Today() {
   const upcoming = useLoad(
     () =>
       api.get<Paged<ActivitySummary>>('/activities', {
-        mine: 'true',
-        from: new Date().toISOString().slice(0, 10),
+        from: new Date(Date.now() + HORIZON_MS).toISOString(),
         status: 'INVITATIONS_SENT',
         limit: '20',
       }),
@@ -37,52 +81,64 @@ export function Today() {
           <L zh="等待我处理" en="Waiting on me" />
         </h2>
         <Show loaded={waiting}>
-          {(page) =>
-            page.items.length === 0 ? (
-              <p>
-                <L zh="暂无待办" en="Nothing waits on you" />
-              </p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <L zh="活动" en="Activity" />
-                    </th>
-                    <th scope="col">
-                      <L zh="状态" en="Status" />
-                    </th>
-                    <th scope="col">
-                      <L zh="需要的操作" en="Action needed" />
-                    </th>
-                    <th scope="col">
-                      <L zh="期限" en="Deadline" />
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <a href={link('activities', a.id)}>{a.title}</a>
-                      </td>
-                      <td>{nameOf(NAMES.status, a.status)}</td>
-                      <td>
-                        {a.pendingTask?.action ? (
+          {({ items, complete }) => (
+            <>
+              {items.length === 0 ? (
+                <p>
+                  <L zh="暂无待办" en="Nothing waits on you" />
+                </p>
+              ) : (
+                <DataTable
+                  rows={items}
+                  columns={[
+                    {
+                      title: { zh: '活动', en: 'Activity' },
+                      cell: (a) => (
+                        <>
+                          <a href={link('activities', a.id)}>{a.title}</a>
+                          {a.organiserId === session.sub ? (
+                            <>
+                              {' '}
+                              <Pill>
+                                <L zh="我安排的" en="Mine" />
+                              </Pill>
+                            </>
+                          ) : null}
+                        </>
+                      ),
+                    },
+                    {
+                      title: { zh: '状态', en: 'Status' },
+                      cell: (a) => nameOf(NAMES.status, a.status),
+                    },
+                    {
+                      title: { zh: '需要的操作', en: 'Action needed' },
+                      cell: (a) =>
+                        a.pendingTask?.action ? (
                           <a class="todo" href={link('activities', a.id)}>
                             {nameOf(ACTIONS, a.pendingTask.action.code)}
                           </a>
                         ) : (
                           '—'
-                        )}
-                      </td>
-                      <td>{when(a.pendingTask?.deadline)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+                        ),
+                    },
+                    {
+                      title: { zh: '期限', en: 'Deadline' },
+                      cell: (a) => when(a.pendingTask?.deadline),
+                    },
+                  ]}
+                />
+              )}
+              {complete ? null : (
+                <p class="hint">
+                  <L
+                    zh={`仅显示前 ${items.length} 项，请在活动列表中筛选`}
+                    en={`The first ${items.length} only: filter the activities list`}
+                  />
+                </p>
+              )}
+            </>
+          )}
         </Show>
       </section>
       <section aria-labelledby="overdue">

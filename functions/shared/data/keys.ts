@@ -865,11 +865,13 @@ export interface StartPeriod {
 
 /**
  * The sort-key range `<prefix><startsAt>#<id>` of a start period. Every key ends in `#<id>`, so
- * `<to>#\uffff` sorts after each key of an activity starting at `to` and `<prefix>` before all.
+ * `<to>#\uffff` sorts after each key of an activity starting at `to`, and `<prefix>0` before all
+ * (an instant starts with a digit; an empty bound is not a key DynamoDB accepts, so a period
+ * with only `to` must not start at `<prefix>` when the prefix is empty).
  * Both the keys ({@link utcInstant}) and the bounds are `toISOString` instants.
  */
 const startRange = (prefix: string, period: StartPeriod): { from: string; to: string } => ({
-  from: `${prefix}${period.from ?? ''}`,
+  from: `${prefix}${period.from ?? '0'}`,
   to: `${prefix}${period.to ?? '\uffff'}#\uffff`,
 });
 

@@ -48,6 +48,10 @@ describe('keys', () => {
     ).toMatchObject({
       sortKeyRange: { from: '2020-08-18T00:00:00.000Z', to: '\uffff#\uffff' },
     });
+    // Only an end: the range starts below every instant, never at an empty key (a 500 before).
+    expect(keys.activitiesByStatus('SCHEDULED', { to: '2020-08-18T00:00:00.000Z' })).toMatchObject({
+      sortKeyRange: { from: '0', to: '2020-08-18T00:00:00.000Z#\uffff' },
+    });
     expect(keys.invitationOwnership('dep-0001', '2020-08-18', '01J0')).toEqual({
       ownerPk: 'DEPUTY#dep-0001',
       ownerSk: 'INVITATION#2020-08-18#01J0',
