@@ -90,6 +90,8 @@ const invitation = (deputyId: string, extra: Partial<InvitationItem> = {}): Invi
 
 let invitations: Map<string, InvitationItem>;
 let current: ActivityItem;
+/** Deputies whose record prefers English (the others name no language). */
+let englishDeputies: Set<string>;
 
 const deps = () => ({
   db: documentClient,
@@ -124,6 +126,7 @@ beforeEach(() => {
   doc.reset();
   ses.reset();
   current = activity();
+  englishDeputies = new Set();
   invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
   claims = new Map();
   links = new Map();
@@ -153,6 +156,7 @@ beforeEach(() => {
           name: `代表${id.slice(-2)}`,
           email: `${id}@deputies.liandong.example.org`,
           active: true,
+          ...(englishDeputies.has(id) ? { language: 'en' } : {}),
         };
       }),
     },
@@ -447,20 +451,7 @@ describe('sendInvitations', () => {
 
 describe("sendInvitations in each deputy's language", () => {
   it('emails an English-preferring deputy in English, the others in Chinese', async () => {
-    doc.on(BatchGetCommand).callsFake((input) => ({
-      Responses: {
-        [TABLE]: input.RequestItems[TABLE].Keys.map((key: { pk: string }) => {
-          const id = key.pk.replace('DEPUTY#', '');
-          return {
-            id,
-            name: `代表${id.slice(-2)}`,
-            email: `${id}@deputies.liandong.example.org`,
-            active: true,
-            ...(id === 'dep-0015' ? { language: 'en' } : {}),
-          };
-        }),
-      },
-    }));
+    englishDeputies = new Set(['dep-0015']);
     await sendInvitations(deps(), ACTIVITY_ID);
     const mails = await Promise.all(
       ses
