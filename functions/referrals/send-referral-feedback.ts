@@ -6,6 +6,7 @@ import { sendReferralFeedback } from './states/feedback.js';
 import { sendReferralFeedbackEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { workflowStep } from '../shared/workflow/step.js';
+import { DEFAULT_RATING_DAYS } from '../shared/domain/deadlines.js';
 
 const env = parseEnv(sendReferralFeedbackEnvSchema);
 
@@ -23,7 +24,7 @@ export const handler = workflowStep(referralStepInputSchema, async (event) =>
       configurationSet: env.SES_CONFIGURATION_SET,
       signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
       publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
-      ratingDays: Number(env.RATING_DAYS ?? 14),
+      ratingDays: Number(env.RATING_DAYS ?? DEFAULT_RATING_DAYS),
       logger,
     },
     event.referralId,

@@ -26,6 +26,8 @@ import type { ActivityItem, InvitationItem } from '../../../../functions/shared/
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
 import { TransientError } from '../../../../functions/shared/errors.js';
 import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
+import { FOLLOW_UP_DAYS } from '../../../../functions/shared/domain/deputy-links.js';
+import { MAX_DAYS_AHEAD } from '../../../../functions/activities/schemas.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
 await vi.hoisted(async () => {
@@ -306,6 +308,35 @@ describe('sendInvitations', () => {
       claimedAt: '2020-08-09T00:00:00.000Z',
     });
     expect((await sendInvitations(deps(), ACTIVITY_ID)).sentNow).toBe(3);
+  });
+
+  it('gives each personal link FOLLOW_UP_DAYS after findings close, however far ahead', async () => {
+    const expiryOf = async (overrides: Partial<ActivityItem>) => {
+      current = activity(overrides);
+      invitations = new Map([['dep-0001', invitation('dep-0001')]]);
+      links = new Map();
+      await sendInvitations(deps(), ACTIVITY_ID);
+      const [link] = [...links.values()];
+      expect(invitations.get('dep-0001')!.pageLink?.expiresAt).toBe(link!.expiresAt);
+      return new Date(Number(link!.expiresAt) * 1000).toISOString();
+    };
+    const days = (n: number) => n * 86_400_000;
+    // Findings close by default a week after the end (2020-08-18T17:00+08:00).
+    expect(await expiryOf({})).toBe(
+      new Date(Date.parse('2020-08-25T09:00:00.000Z') + days(FOLLOW_UP_DAYS)).toISOString(),
+    );
+    expect(FOLLOW_UP_DAYS).toBe(224);
+    // The farthest an activity may lie: 300 days ahead, findings closing 300 days after the
+    // start. The link still lives its whole follow-up, not cut short by the links' bound.
+    const startsAt = new Date(NOW.getTime() + days(MAX_DAYS_AHEAD)).toISOString();
+    const findingsCloseAt = new Date(Date.parse(startsAt) + days(MAX_DAYS_AHEAD)).toISOString();
+    expect(
+      await expiryOf({
+        startsAt,
+        endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString(),
+        findingsCloseAt,
+      } as Partial<ActivityItem>),
+    ).toBe(new Date(Date.parse(findingsCloseAt) + days(FOLLOW_UP_DAYS)).toISOString());
   });
 
   it('emails the same personal link again when a retry sends what an earlier attempt did not', async () => {
