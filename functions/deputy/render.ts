@@ -19,7 +19,7 @@ type Bilingual = { zh: string; en: string };
 
 const e = (value: unknown) => escapeHtml(String(value ?? ''));
 const both = (text: Bilingual | undefined, fallback = '') =>
-  text ? `${e(text.zh)} <span class="en">${e(text.en)}</span>` : e(fallback);
+  text ? `${e(text.zh)} <span class="en" lang="en">${e(text.en)}</span>` : e(fallback);
 
 const TIME_ZONE = 'Asia/Shanghai';
 export const formatTime = (iso: string): string => {
@@ -78,45 +78,48 @@ const detailRows = (model: DeputyActivityModel): string => {
       const value = Array.isArray(row.value)
         ? `<ul>${row.value.map((entry) => `<li>${e(entry)}</li>`).join('')}</ul>`
         : e(row.value);
-      return `<dt>${e(row.label)} <span class="en">${e(en[index]?.label)}</span></dt><dd>${value}</dd>`;
+      return `<dt>${e(row.label)} <span class="en" lang="en">${e(en[index]?.label)}</span></dt><dd>${value}</dd>`;
     })
     .join('\n');
 };
 
 const answerSection = (model: DeputyActivityModel): string => {
   const current = model.invitation.response
-    ? `<p>您的回复：<strong>${both(RESPONSE_TEXT[model.invitation.response])}</strong>${
-        model.invitation.responseNote ? `<br>留言：${e(model.invitation.responseNote)}` : ''
+    ? `<p>您的回复 <span class="en" lang="en">Your answer</span>：<strong>${both(RESPONSE_TEXT[model.invitation.response])}</strong>${
+        model.invitation.responseNote
+          ? `<br>留言 <span class="en" lang="en">Note</span>：${e(model.invitation.responseNote)}`
+          : ''
       }</p>`
-    : '<p>您尚未回复。 <span class="en">You have not answered yet.</span></p>';
-  if (!model.canAnswer) return `<h2>回复 <span class="en">Your answer</span></h2>${current}`;
+    : '<p>您尚未回复。 <span class="en" lang="en">You have not answered yet.</span></p>';
+  if (!model.canAnswer)
+    return `<h2>回复 <span class="en" lang="en">Your answer</span></h2>${current}`;
   const radio = (value: 'ACCEPTED' | 'DECLINED', first: boolean) =>
     `<label><input type="radio" name="response" value="${value}"${first ? ' required' : ''}${
       model.invitation.response === value ? ' checked' : ''
     } style="width:auto"> ${both(RESPONSE_TEXT[value])}</label>`;
-  return `<h2>回复 <span class="en">Your answer</span></h2>${current}
+  return `<h2>回复 <span class="en" lang="en">Your answer</span></h2>${current}
 <form method="post"><input type="hidden" name="action" value="ANSWER">
 ${radio('ACCEPTED', true)}
 ${radio('DECLINED', false)}
-<label for="note">留言（选填） <span class="en">Note (optional)</span></label>
+<label for="note">留言（选填） <span class="en" lang="en">Note (optional)</span></label>
 <textarea id="note" name="note" maxlength="500"></textarea>
-<button type="submit">提交回复 Send answer</button>
-<p class="en">活动开始前可更改。 You may change it until the start.</p></form>`;
+<button type="submit">提交回复 <span lang="en">Send answer</span></button>
+<p>活动开始前可更改。 <span class="en" lang="en">You may change it until the start.</span></p></form>`;
 };
 
 const checkInSection = (model: DeputyActivityModel): string => {
   if (model.invitation.checkedInAt) {
-    return `<h2>签到 <span class="en">Check-in</span></h2><p class="note">已签到 ${e(
+    return `<h2>签到 <span class="en" lang="en">Check-in</span></h2><p class="note">已签到 ${e(
       formatTime(model.invitation.checkedInAt),
-    )} <span class="en">Checked in</span></p>`;
+    )} <span class="en" lang="en">Checked in</span></p>`;
   }
   if (!model.checkInOpen) return '';
-  return `<h2>签到 <span class="en">Check-in</span></h2>
+  return `<h2>签到 <span class="en" lang="en">Check-in</span></h2>
 <form method="post"><input type="hidden" name="action" value="CHECK_IN">
-<label for="code">现场签到码（6位数字） <span class="en">The 6-digit code shown at the venue</span></label>
+<label for="code">现场签到码（6位数字） <span class="en" lang="en">The 6-digit code shown at the venue</span></label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,8}" maxlength="8" required>
-<button type="submit">签到 Check in</button>
-<p class="en">也可用手机扫描现场二维码签到。 Or scan the venue's QR code with this phone.</p></form>`;
+<button type="submit">签到 <span lang="en">Check in</span></button>
+<p>也可用手机扫描现场二维码签到。 <span class="en" lang="en">Or scan the venue's QR code with this phone.</span></p></form>`;
 };
 
 const option = (value: string, text: Bilingual) =>
@@ -124,27 +127,27 @@ const option = (value: string, text: Bilingual) =>
 
 const findingForm = (model: DeputyActivityModel): string => {
   if (!model.findingsOpen) return '';
-  return `<h2>记录问题 <span class="en">Record a finding</span></h2>
+  return `<h2>记录问题 <span class="en" lang="en">Record a finding</span></h2>
 <form method="post"><input type="hidden" name="action" value="FINDING"><input type="hidden" name="formId" value="${e(model.formId)}">
-<label for="kind">类型 <span class="en">Kind</span></label>
+<label for="kind">类型 <span class="en" lang="en">Kind</span></label>
 <select id="kind" name="kind" required>${Object.entries(KIND_TEXT)
     .map(([value, text]) => option(value, text))
     .join('')}</select>
-<label for="category">类别 <span class="en">Category</span></label>
+<label for="category">类别 <span class="en" lang="en">Category</span></label>
 <select id="category" name="category" required>${Object.entries(FINDING_CATEGORIES)
     .map(([value, text]) => option(value, text))
     .join('')}</select>
-<label for="place">地点 <span class="en">Place</span></label>
+<label for="place">地点 <span class="en" lang="en">Place</span></label>
 <input id="place" name="place" maxlength="300" required>
-<label for="description">情况描述 <span class="en">Description</span></label>
+<label for="description">情况描述 <span class="en" lang="en">Description</span></label>
 <textarea id="description" name="description" maxlength="4000" required></textarea>
-<label><input type="checkbox" name="needsReferral" value="on" checked style="width:auto"> 需要转交有关部门办理 <span class="en">Needs referral to a department</span></label>
-<label for="residentName">反映问题的群众姓名（选填） <span class="en">Resident's name (optional)</span></label>
+<label><input type="checkbox" name="needsReferral" value="on" checked style="width:auto"> 需要转交有关部门办理 <span class="en" lang="en">Needs referral to a department</span></label>
+<label for="residentName">反映问题的群众姓名（选填） <span class="en" lang="en">Resident's name (optional)</span></label>
 <input id="residentName" name="residentName" maxlength="100">
-<label for="residentContact">群众联系方式（选填） <span class="en">Resident's contact (optional)</span></label>
+<label for="residentContact">群众联系方式（选填） <span class="en" lang="en">Resident's contact (optional)</span></label>
 <input id="residentContact" name="residentContact" maxlength="200">
-<label><input type="checkbox" name="residentConsent" value="on" style="width:auto"> 群众同意被联系并接收办理结果 <span class="en">The resident consents to be contacted</span></label>
-<button type="submit">提交 Record</button></form>`;
+<label><input type="checkbox" name="residentConsent" value="on" style="width:auto"> 群众同意被联系并接收办理结果 <span class="en" lang="en">The resident consents to be contacted</span></label>
+<button type="submit">提交 <span lang="en">Record</span></button></form>`;
 };
 
 const findingItem = (finding: DeputyFinding): string => {
@@ -159,42 +162,55 @@ const findingItem = (finding: DeputyFinding): string => {
   ];
   if (finding.resident) {
     lines.push(
-      `群众：${e(finding.resident.name ?? '—')}${
-        finding.resident.consentToContact ? '（同意联系）' : '（未同意联系）'
+      `群众 <span class="en" lang="en">Resident</span>：${e(finding.resident.name ?? '—')}${
+        finding.resident.consentToContact
+          ? '（同意联系 <span class="en" lang="en">consents to contact</span>）'
+          : '（未同意联系 <span class="en" lang="en">no consent to contact</span>）'
       }`,
     );
   }
   lines.push(
     outcome.decision
-      ? `处理：${both(DECISION_TEXT[outcome.decision], outcome.decision)}`
-      : '处理：待主任会议审议 <span class="en">Awaiting review</span>',
+      ? `处理 <span class="en" lang="en">Outcome</span>：${both(DECISION_TEXT[outcome.decision], outcome.decision)}`
+      : '处理 <span class="en" lang="en">Outcome</span>：待主任会议审议 <span class="en" lang="en">Awaiting review</span>',
   );
-  if (outcome.answer) lines.push(`答复：${e(outcome.answer)}`);
+  if (outcome.answer) {
+    lines.push(`答复 <span class="en" lang="en">Answer</span>：${e(outcome.answer)}`);
+  }
   if (referral) {
     lines.push(
-      `承办单位：${e(referral.departmentName)} · ${both(
+      `承办单位 <span class="en" lang="en">Department</span>：${e(referral.departmentName)} · ${both(
         REFERRAL_STATUS_TEXT[referral.status],
         referral.status,
-      )}${referral.dueDate ? ` · 期限 ${e(formatDueDate(referral.dueDate, 'zh'))}` : ''}`,
+      )}${
+        referral.dueDate
+          ? ` · 期限 <span class="en" lang="en">due</span> ${e(formatDueDate(referral.dueDate, 'zh'))}`
+          : ''
+      }`,
     );
     if (referral.reply) {
       lines.push(
-        `部门答复（${both(RESULT_TEXT[referral.reply.result as ReplyResult], referral.reply.result)}，${e(
+        `部门答复 <span class="en" lang="en">The department's reply</span>（${both(RESULT_TEXT[referral.reply.result as ReplyResult], referral.reply.result)}，${e(
           formatTime(referral.reply.at),
         )}）：${e(referral.reply.text)}`,
       );
     }
     if (referral.rateHref) {
       lines.push(
-        `<a href="${e(referral.rateHref)}">评价办理结果 <span class="en">Rate the reply</span></a>`,
+        `<a href="${e(referral.rateHref)}">评价办理结果 <span class="en" lang="en">Rate the reply</span></a>`,
       );
     }
     if (referral.rated) {
-      lines.push(`您的评价：${both(RATING_TEXT[referral.rated as Rating], referral.rated)}`);
+      lines.push(
+        `您的评价 <span class="en" lang="en">Your rating</span>：${both(RATING_TEXT[referral.rated as Rating], referral.rated)}`,
+      );
     }
   }
   return `<li>${lines.join('<br>')}</li>`;
 };
+
+const PERSONAL_LINK_NOTE =
+  '<p>此页面为您的个人链接，请勿转发。 <span class="en" lang="en">This page is your personal link; please do not forward it.</span></p>';
 
 /** The deputy's page of one activity. */
 export const renderDeputyActivityPage = (
@@ -204,28 +220,28 @@ export const renderDeputyActivityPage = (
   const { activity } = model;
   const type = ACTIVITY_TYPES[activity.type];
   const findings = model.findings.length
-    ? `<h2>我的问题 <span class="en">My findings</span></h2><ol>${model.findings
+    ? `<h2>我的问题 <span class="en" lang="en">My findings</span></h2><ol>${model.findings
         .map(findingItem)
         .join('\n')}</ol>`
     : '';
   const body = `<h1>${e(activity.title)}</h1>
-<p>${e(model.deputyName)} 代表 <span class="en">Deputy ${e(model.deputyName)}</span></p>
+<p>${e(model.deputyName)} 代表 <span class="en" lang="en">Deputy <span lang="zh-CN">${e(model.deputyName)}</span></span></p>
 <dl>
-<dt>类型 <span class="en">Type</span></dt><dd>${both(type)}</dd>
-<dt>时间 <span class="en">Time</span></dt><dd>${e(formatTime(activity.startsAt))} – ${e(
+<dt>类型 <span class="en" lang="en">Type</span></dt><dd>${both(type)}</dd>
+<dt>时间 <span class="en" lang="en">Time</span></dt><dd>${e(formatTime(activity.startsAt))} – ${e(
     formatTime(activity.endsAt),
   )}</dd>
-<dt>地点 <span class="en">Place</span></dt><dd>${e(activity.location)} · ${both(STREETS[activity.street])}</dd>
+<dt>地点 <span class="en" lang="en">Place</span></dt><dd>${e(activity.location)} · ${both(STREETS[activity.street])}</dd>
 ${detailRows(model)}
-<dt>组织 <span class="en">Organiser</span></dt><dd>${both(organiserOf(activity.street))}</dd>
-<dt>状态 <span class="en">Status</span></dt><dd>${both(ACTIVITY_STATUS_TEXT[activity.status], activity.status)}</dd>
+<dt>组织 <span class="en" lang="en">Organiser</span></dt><dd>${both(organiserOf(activity.street))}</dd>
+<dt>状态 <span class="en" lang="en">Status</span></dt><dd>${both(ACTIVITY_STATUS_TEXT[activity.status], activity.status)}</dd>
 </dl>
 ${activity.description ? `<p>${e(activity.description)}</p>` : ''}
 ${answerSection(model)}
 ${checkInSection(model)}
 ${findingForm(model)}
 ${findings}
-<p class="en">此页面为您的个人链接，请勿转发。 This page is your personal link; please do not forward it.</p>`;
+${PERSONAL_LINK_NOTE}`;
   const result = renderPage(200, `${activity.title} · 代表活动`, body);
   return extraHeaders.cookies ? { ...result, cookies: extraHeaders.cookies } : result;
 };
@@ -260,28 +276,28 @@ const REFUSAL_TEXT: Record<RefusalReason, Bilingual> = {
 
 /** After a POST: done, already done, or refused (nothing changed). A link back to the page. */
 export const renderOutcomePage = (outcome: ActionOutcome, back: string): HttpResult => {
-  const backLink = `<p><a href="${e(back)}">返回活动页面 <span class="en">Back to the activity</span></a></p>`;
+  const backLink = `<p><a href="${e(back)}">返回活动页面 <span class="en" lang="en">Back to the activity</span></a></p>`;
   if (outcome.kind === 'DONE') {
     const text = DONE_TEXT[outcome.detail ?? outcome.action] ?? DONE_TEXT.FINDING!;
     return renderPage(
       200,
       '已完成 Done',
-      `<h1>已完成 <span class="en">Done</span></h1><p>${e(text.zh)}</p><p class="en">${e(text.en)}</p>${backLink}`,
+      `<h1>已完成 <span class="en" lang="en">Done</span></h1><p>${e(text.zh)}</p><p class="en" lang="en">${e(text.en)}</p>${backLink}`,
     );
   }
   if (outcome.kind === 'ALREADY') {
     return renderPage(
       200,
       '已办理 Already done',
-      `<h1>已办理 <span class="en">Already done</span></h1>
-<p>此项此前已经完成，本次未作任何更改。</p><p class="en">This was already done; nothing was changed.</p>${backLink}`,
+      `<h1>已办理 <span class="en" lang="en">Already done</span></h1>
+<p>此项此前已经完成，本次未作任何更改。</p><p class="en" lang="en">This was already done; nothing was changed.</p>${backLink}`,
     );
   }
   const text = REFUSAL_TEXT[outcome.reason];
   return renderPage(
     outcome.reason === 'WRONG_CODE' ? 422 : 409,
     '未能完成 Not done',
-    `<h1>未能完成 <span class="en">Not done</span></h1><p>${e(text.zh)}</p><p class="en">${e(text.en)}</p>${backLink}`,
+    `<h1>未能完成 <span class="en" lang="en">Not done</span></h1><p>${e(text.zh)}</p><p class="en" lang="en">${e(text.en)}</p>${backLink}`,
   );
 };
 
@@ -315,11 +331,13 @@ const homeEntry = (entry: HomeEntry, past: boolean): string => {
   if (past) {
     facts.push(
       entry.checkedInAt
-        ? '已出席 <span class="en">attended</span>'
-        : '未出席 <span class="en">absent</span>',
+        ? '已出席 <span class="en" lang="en">attended</span>'
+        : '未出席 <span class="en" lang="en">absent</span>',
     );
     if (entry.findingsRaised !== undefined) {
-      facts.push(`提出问题 ${e(entry.findingsRaised)} 件 <span class="en">findings</span>`);
+      facts.push(
+        `提出问题 ${e(entry.findingsRaised)} 件 <span class="en" lang="en">findings</span>`,
+      );
     }
   }
   return `<li>${title}<br>${facts.join(' · ')}</li>`;
@@ -329,7 +347,7 @@ const homeList = (title: Bilingual, entries: HomeEntry[], past = false) =>
   `<h2>${both(title)}</h2>${
     entries.length
       ? `<ul>${entries.map((entry) => homeEntry(entry, past)).join('\n')}</ul>`
-      : '<p class="en">暂无 None</p>'
+      : '<p>暂无 <span class="en" lang="en">None</span></p>'
   }`;
 
 /** The deputy's home page: pending invitations, upcoming and running, past with the duty record. */
@@ -340,12 +358,12 @@ export const renderHomePage = (
   renderPage(
     200,
     '我的代表活动 My activities',
-    `<h1>我的代表活动 <span class="en">My activities</span></h1>
-<p>${e(deputyName)} 代表 <span class="en">Deputy ${e(deputyName)}</span></p>
+    `<h1>我的代表活动 <span class="en" lang="en">My activities</span></h1>
+<p>${e(deputyName)} 代表 <span class="en" lang="en">Deputy <span lang="zh-CN">${e(deputyName)}</span></span></p>
 ${homeList({ zh: '待回复的邀请', en: 'Invitations to answer' }, lists.pending)}
 ${homeList({ zh: '即将进行和进行中', en: 'Upcoming and under way' }, lists.upcoming)}
 ${homeList({ zh: '已结束（履职记录）', en: 'Past, with your duty record' }, lists.past, true)}
-<p class="en">此页面为您的个人链接，请勿转发。 This page is your personal link; please do not forward it.</p>`,
+${PERSONAL_LINK_NOTE}`,
   );
 
 /** The form that asks for a home link. */
@@ -353,13 +371,13 @@ export const renderHomeRequestPage = (): HttpResult =>
   renderPage(
     200,
     '我的代表活动 My activities',
-    `<h1>我的代表活动 <span class="en">My activities</span></h1>
+    `<h1>我的代表活动 <span class="en" lang="en">My activities</span></h1>
 <p>请输入您在${e(LETTERHEAD.standingCommittee.zh)}登记的电子邮箱，我们会把查看您代表活动的链接发送到该邮箱。</p>
-<p class="en">Enter the email address the standing committee has on record for you; we will email you a link to your activities.</p>
+<p class="en" lang="en">Enter the email address the standing committee has on record for you; we will email you a link to your activities.</p>
 <form method="post">
-<label for="email">电子邮箱 <span class="en">Email</span></label>
+<label for="email">电子邮箱 <span class="en" lang="en">Email</span></label>
 <input id="email" name="email" type="email" autocomplete="email" maxlength="254" required>
-<button type="submit">发送链接 Send the link</button>
+<button type="submit">发送链接 <span lang="en">Send the link</span></button>
 </form>`,
   );
 
@@ -368,7 +386,7 @@ export const renderHomeRequestedPage = (): HttpResult =>
   renderPage(
     200,
     '请查收邮件 Check your email',
-    `<h1>请查收邮件 <span class="en">Check your email</span></h1>
+    `<h1>请查收邮件 <span class="en" lang="en">Check your email</span></h1>
 <p>如果该邮箱属于本区人大代表，查看代表活动的链接已发送到该邮箱。如未收到，请稍后再试或联系人大常委会办公室。</p>
-<p class="en">If this address belongs to a deputy, a link to their activities has been emailed to it. If none arrives, try again later or contact the standing committee's office.</p>`,
+<p class="en" lang="en">If this address belongs to a deputy, a link to their activities has been emailed to it. If none arrives, try again later or contact the standing committee's office.</p>`,
   );

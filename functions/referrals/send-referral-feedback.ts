@@ -7,6 +7,7 @@ import { sendReferralFeedback } from './states/feedback.js';
 import { sendReferralFeedbackEnvSchema } from './env.js';
 import { referralStepInputSchema } from './schemas.js';
 import { workflowStep } from '../shared/workflow/step.js';
+import { DEFAULT_RATING_DAYS } from '../shared/domain/deadlines.js';
 
 const env = parseEnv(sendReferralFeedbackEnvSchema);
 
@@ -22,7 +23,7 @@ export const handler = workflowStep(referralStepInputSchema, async (event) =>
       tableName: env.TABLE_NAME,
       signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
       publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
-      ratingDays: Number(env.RATING_DAYS ?? 14),
+      ratingDays: Number(env.RATING_DAYS ?? DEFAULT_RATING_DAYS),
       logger,
     },
     event.referralId,

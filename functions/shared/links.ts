@@ -79,8 +79,13 @@ export class InvalidLinkError extends AppError {
 
 const ID_BYTES = 16;
 const SIGNATURE_BYTES = 16;
-/** Longest life of a link: the statutory limit (6 months) plus the rating window, with margin. */
-export const MAX_LINK_TTL_SECONDS = 400 * 24 * 60 * 60;
+/**
+ * Longest life of a link, a bound against mistakes (each purpose sets its own, shorter life):
+ * the longest is a deputy's activity link issued with an invitation to an activity 300 days
+ * ahead (`MAX_DAYS_AHEAD`) whose findings close up to 300 days after its start, plus
+ * `FOLLOW_UP_DAYS` (224, functions/shared/domain/deputy-links.ts): 824 days, with margin.
+ */
+export const MAX_LINK_TTL_SECONDS = 900 * 24 * 60 * 60;
 const TOKEN_PATTERN = /^([A-Za-z0-9_-]{22})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/;
 
 const sign = (secret: string, linkId: string, expiry: string): Buffer =>

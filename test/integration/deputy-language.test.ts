@@ -75,7 +75,7 @@ describe("emails in the deputy's language", () => {
     expect(url).toBeDefined();
     const page = await fetch(url!);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`Deputy Guest ${RUN}`);
+    expect(await page.text()).toContain(`Guest ${RUN}</span>`);
 
     // A change of place: the notice in each one's language.
     const moved = await organiser.request('PATCH', `/activities/${id}`, {

@@ -11,6 +11,8 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
 export const DEFAULT_REMINDER_DAYS_BEFORE = [7, 1] as const;
 export const DEFAULT_STATUTORY_LIMIT_DAYS = 90;
 export const DEFAULT_STATUTORY_MAX_DAYS = 180;
+/** How long the raisers may rate a reply (`RATING_DAYS` of the referral workflow). */
+export const DEFAULT_RATING_DAYS = 14;
 
 export interface DeadlineConfig {
   /** Reminder offsets before the due instant, in seconds, largest first. */

@@ -26,6 +26,8 @@ import type { ActivityItem, InvitationItem } from '../../../../functions/shared/
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
 import { TransientError } from '../../../../functions/shared/errors.js';
 import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
+import { FOLLOW_UP_DAYS } from '../../../../functions/shared/domain/deputy-links.js';
+import { MAX_DAYS_AHEAD } from '../../../../functions/activities/schemas.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
 await vi.hoisted(async () => {
@@ -90,6 +92,8 @@ const invitation = (deputyId: string, extra: Partial<InvitationItem> = {}): Invi
 
 let invitations: Map<string, InvitationItem>;
 let current: ActivityItem;
+/** Deputies whose record prefers English (the others name no language). */
+let englishDeputies: Set<string>;
 
 const deps = () => ({
   db: documentClient,
@@ -124,6 +128,7 @@ beforeEach(() => {
   doc.reset();
   ses.reset();
   current = activity();
+  englishDeputies = new Set();
   invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
   claims = new Map();
   links = new Map();
@@ -153,6 +158,7 @@ beforeEach(() => {
           name: `代表${id.slice(-2)}`,
           email: `${id}@deputies.liandong.example.org`,
           active: true,
+          ...(englishDeputies.has(id) ? { language: 'en' } : {}),
         };
       }),
     },
@@ -304,6 +310,35 @@ describe('sendInvitations', () => {
     expect((await sendInvitations(deps(), ACTIVITY_ID)).sentNow).toBe(3);
   });
 
+  it('gives each personal link FOLLOW_UP_DAYS after findings close, however far ahead', async () => {
+    const expiryOf = async (overrides: Partial<ActivityItem>) => {
+      current = activity(overrides);
+      invitations = new Map([['dep-0001', invitation('dep-0001')]]);
+      links = new Map();
+      await sendInvitations(deps(), ACTIVITY_ID);
+      const [link] = [...links.values()];
+      expect(invitations.get('dep-0001')!.pageLink?.expiresAt).toBe(link!.expiresAt);
+      return new Date(Number(link!.expiresAt) * 1000).toISOString();
+    };
+    const days = (n: number) => n * 86_400_000;
+    // Findings close by default a week after the end (2020-08-18T17:00+08:00).
+    expect(await expiryOf({})).toBe(
+      new Date(Date.parse('2020-08-25T09:00:00.000Z') + days(FOLLOW_UP_DAYS)).toISOString(),
+    );
+    expect(FOLLOW_UP_DAYS).toBe(224);
+    // The farthest an activity may lie: 300 days ahead, findings closing 300 days after the
+    // start. The link still lives its whole follow-up, not cut short by the links' bound.
+    const startsAt = new Date(NOW.getTime() + days(MAX_DAYS_AHEAD)).toISOString();
+    const findingsCloseAt = new Date(Date.parse(startsAt) + days(MAX_DAYS_AHEAD)).toISOString();
+    expect(
+      await expiryOf({
+        startsAt,
+        endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString(),
+        findingsCloseAt,
+      } as Partial<ActivityItem>),
+    ).toBe(new Date(Date.parse(findingsCloseAt) + days(FOLLOW_UP_DAYS)).toISOString());
+  });
+
   it('emails the same personal link again when a retry sends what an earlier attempt did not', async () => {
     invitations.get('dep-0015')!.pageLink = { linkId: 'A'.repeat(22), expiresAt: 2_000_000_000 };
     await sendInvitations(deps(), ACTIVITY_ID);
@@ -447,20 +482,7 @@ describe('sendInvitations', () => {
 
 describe("sendInvitations in each deputy's language", () => {
   it('emails an English-preferring deputy in English, the others in Chinese', async () => {
-    doc.on(BatchGetCommand).callsFake((input) => ({
-      Responses: {
-        [TABLE]: input.RequestItems[TABLE].Keys.map((key: { pk: string }) => {
-          const id = key.pk.replace('DEPUTY#', '');
-          return {
-            id,
-            name: `代表${id.slice(-2)}`,
-            email: `${id}@deputies.liandong.example.org`,
-            active: true,
-            ...(id === 'dep-0015' ? { language: 'en' } : {}),
-          };
-        }),
-      },
-    }));
+    englishDeputies = new Set(['dep-0015']);
     await sendInvitations(deps(), ACTIVITY_ID);
     const mails = await Promise.all(
       ses

@@ -65,6 +65,8 @@ const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
 
 let current: ActivityItem;
 let changes: Record<string, unknown>[];
+/** Deputies whose record prefers English (the others name no language). */
+let englishDeputies: Set<string>;
 const invitation = (deputyId: string, response?: 'ACCEPTED' | 'DECLINED'): InvitationItem => ({
   ...keys.invitation(ID, deputyId),
   ownerPk: `DEPUTY#${deputyId}`,
@@ -90,6 +92,7 @@ beforeEach(() => {
   ses.reset();
   current = activity();
   changes = [];
+  englishDeputies = new Set();
   doc
     .on(GetCommand)
     .callsFake((input: { Key: { sk: string } }) =>
@@ -112,7 +115,14 @@ beforeEach(() => {
       Responses: {
         [TABLE]: input.RequestItems[TABLE]!.Keys.map(({ pk }) => {
           const id = pk.replace('DEPUTY#', '');
-          return { id, name: `代表${id}`, email: `${id}@deputies.example.cn`, active: true };
+          const language = englishDeputies.has(id) ? { language: 'en' } : {};
+          return {
+            id,
+            name: `代表${id}`,
+            email: `${id}@deputies.example.cn`,
+            active: true,
+            ...language,
+          };
         }),
       },
     }));
@@ -194,22 +204,7 @@ describe('sendReminders', () => {
 
   it("reminds each deputy in the deputy's language, the calendar event too", async () => {
     // dep-0041 prefers English; dep-0001 names no language (Chinese, the default).
-    doc
-      .on(BatchGetCommand)
-      .callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => ({
-        Responses: {
-          [TABLE]: input.RequestItems[TABLE]!.Keys.map(({ pk }) => {
-            const id = pk.replace('DEPUTY#', '');
-            return {
-              id,
-              name: id === 'dep-0041' ? 'Li Ming' : `代表${id}`,
-              email: `${id}@deputies.example.cn`,
-              active: true,
-              ...(id === 'dep-0041' ? { language: 'en' } : {}),
-            };
-          }),
-        },
-      }));
+    englishDeputies = new Set(['dep-0041']);
     await sendReminders(deps(), ID);
     const mails = await Promise.all(
       ses
@@ -220,7 +215,7 @@ describe('sendReminders', () => {
     expect(to('dep-0041').subject).toBe(
       "[Huangpu District People's Congress] Reminder: 河涌整治专题调研",
     );
-    expect(to('dep-0041').text).toContain('Dear Deputy Li Ming,');
+    expect(to('dep-0041').text).toContain('Dear Deputy 代表dep-0041,');
     expect(to('dep-0001').subject).toBe('【黄埔区人大】活动提醒：河涌整治专题调研');
     const organiser = (id: string) =>
       parseCalendar(

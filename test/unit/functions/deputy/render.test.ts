@@ -41,6 +41,18 @@ const markupFree = (html: string) => {
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 };
 
+/**
+ * The page is `lang="zh-CN"`; every English passage says it is English (screen readers and
+ * translation tools read it right), and none of them holds Chinese.
+ */
+const languageMarked = (html: string) => {
+  expect(html).toContain('<html lang="zh-CN">');
+  expect(html).not.toMatch(/class="en"(?! lang="en")/);
+  const english = [...html.matchAll(/lang="en">([^<]*)</g)].map((m) => m[1]!);
+  expect(english.length).toBeGreaterThan(10);
+  for (const text of english) expect(text).not.toMatch(/[\u4e00-\u9fff]/);
+};
+
 describe("the deputy's activity page", () => {
   it('escapes every value and shows the type’s own fields, Chinese first', () => {
     const page = renderDeputyActivityPage(model());
@@ -48,11 +60,12 @@ describe("the deputy's activity page", () => {
     const html = String(page.body);
     markupFree(html);
     expect(html).toContain('检查的法律法规');
-    expect(html).toContain('<span class="en">Law or regulation inspected</span>');
+    expect(html).toContain('<span class="en" lang="en">Law or regulation inspected</span>');
     expect(html).toContain('黄埔区人大常委会 · 文冲街道人大工委');
     expect(html.indexOf('专项检查')).toBeLessThan(html.indexOf('Special law-enforcement'));
     // The answer form, the current answer checked; no check-in or findings form yet.
     expect(html).toContain('value="DECLINED" checked');
+    languageMarked(html);
     expect(html).not.toContain('value="CHECK_IN"');
     expect(html).not.toContain('value="FINDING"');
     // Strict CSP, no script at all, forms post only to the page itself.
@@ -124,6 +137,20 @@ describe("the deputy's activity page", () => {
     expect(html).toContain('已转办');
     expect(html).toContain('已解决');
     expect(html).toContain('href="/rate/abc&quot;&gt;&lt;script&gt;"');
+    // A deputy who reads English finds every label of the finding's story in English too.
+    for (const label of [
+      'Outcome',
+      'Department',
+      "The department's reply",
+      'Resident',
+      'consents to contact',
+      'Rate the reply',
+      'Record a finding',
+      'Check-in',
+    ]) {
+      expect(html).toContain(`lang="en">${label}`);
+    }
+    languageMarked(html);
   });
 
   it('answers a repeat as already done and a wrong code as 422, with a way back', () => {
@@ -157,6 +184,7 @@ describe("the deputy's home page", () => {
     expect(html).toContain('已出席');
     expect(html).toContain('提出问题 2 件');
     expect(html).toContain('href="/deputy/tok"');
+    languageMarked(html);
   });
 });
 
