@@ -1,5 +1,5 @@
 import { DataTable } from '../list';
-import type { ActivitySummary, Page as Paged, ReferralRow } from '../types';
+import type { ActivitySummary, Named, Page as Paged, ReferralRow } from '../types';
 import {
   ACTIONS,
   L,
@@ -65,6 +65,9 @@ export function Today() {
     () => api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
     [],
   );
+  const departments = useLoad(() => api.get<Paged<Named>>('/departments', { limit: '100' }), []);
+  const departmentName = (id: string) =>
+    departments.data?.items.find((d) => d.id === id)?.name ?? id;
   const upcoming = useLoad(
     () =>
       api.get<Paged<ActivitySummary>>('/activities', {
@@ -158,8 +161,8 @@ export function Today() {
               <ul>
                 {page.items.map((r) => (
                   <li key={r.id}>
-                    <a href={link('referrals', r.id)}>{r.departmentId}</a> · {r.dueDate} ·{' '}
-                    {nameOf(NAMES.referral, r.status)}
+                    <a href={link('referrals', r.id)}>{departmentName(r.departmentId)}</a> ·{' '}
+                    {r.dueDate} · {nameOf(NAMES.referral, r.status)}
                   </li>
                 ))}
               </ul>
