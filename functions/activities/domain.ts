@@ -4,7 +4,13 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
+import { attendanceStatisticsOf } from '../attendance/statistics.js';
+import {
+  countSentInvitations,
+  getActivity,
+  getInvitation,
+  listInvitations,
+} from '../shared/data/activities.js';
 import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
 import { getCampaign } from '../shared/data/campaigns.js';
 import { getDeputies } from '../shared/data/deputies.js';
@@ -368,15 +374,29 @@ export const readActivity = async (
     activity.emailsSent ??
     (activity.status === 'SCHEDULED' ? await countSentInvitations(deps, activityId) : 0);
 
+  // While check-in is open nothing is sealed yet: organisers and auditors see the attendance
+  // counted live from the invitations (the venue's screen and the console follow it); closing
+  // attendance stores the sealed statistics, which are shown from then on.
+  const now = (deps.now ?? (() => new Date()))();
+  const attendance =
+    activity.attendance ??
+    ((asOrganiser || asAuditor) && activity.status === 'CHECK_IN_OPEN'
+      ? await attendanceStatisticsOf(
+          deps,
+          (await listInvitations(deps, activityId)) as InvitationRecord[],
+          now,
+        )
+      : undefined);
+
   return {
     activity: toActivityView(
-      activity,
+      attendance ? { ...activity, attendance } : activity,
       { emailsSent },
       {
         organiser: asOrganiser,
         auditor: asAuditor,
         ...(invitation ? { invitation } : {}),
-        now: (deps.now ?? (() => new Date()))(),
+        now,
       },
     ),
     workflow: await describeWorkflow(deps, activityId),

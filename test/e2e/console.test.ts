@@ -240,6 +240,7 @@ describe('the organisers’ console, in Chromium', () => {
     await change.getByRole('searchbox', { name: /联组/ }).fill(GROUP);
     await change.getByRole('checkbox', { name: /白云代表丁/ }).check();
     await change.getByLabel(/^所选代表/).selectOption('remove');
+    const changedAt = new Date().toISOString();
     await Promise.all([
       page.waitForResponse(
         (r) => r.request().method() === 'PATCH' && r.url().endsWith(`/activities/${activityId}`),
@@ -250,6 +251,20 @@ describe('the organisers’ console, in Chromium', () => {
       `/activities/${activityId}`,
     );
     expect(view.json.activity.counts.invited).toBe(3);
+    // The change ends the workflow's wait for the start: it sends the notices and waits again,
+    // from the new times; until then there is no step to open check-in at.
+    await expect
+      .poll(
+        async () =>
+          (
+            await api('organiser').get<{ activity: { pendingTask?: { since: string } } }>(
+              `/activities/${activityId}`,
+            )
+          ).json.activity.pendingTask?.since ?? '',
+        { timeout: 30_000 },
+      )
+      .toSatisfy((since: string) => since >= changedAt);
+    await page.reload();
     await settled(page);
   });
 
@@ -265,6 +280,10 @@ describe('the organisers’ console, in Chromium', () => {
       );
       expect(res.status, res.text).toBe(201);
     }
+    // Live while check-in is open: the page follows the check-ins before anything is sealed.
+    await expect
+      .poll(() => page.getByTestId('attended').textContent(), { timeout: 30_000 })
+      .toBe('3');
     await check(page, 'console-activity-check-in');
     await page.getByRole('button', { name: /结束签到/ }).click();
     // Person-times by level are sealed when attendance closes (the API computes them then).
@@ -395,6 +414,21 @@ describe('the organisers’ console, in Chromium', () => {
     await check(page, 'console-activity-report');
     await go(page, '#/reference/departments');
     await check(page, 'console-reference-departments');
+    // A committee added, then deactivated, by clicking (POST /committees, …/deactivate).
+    await go(page, '#/reference/committees');
+    const form = page.getByRole('form', { name: /新增督办工委/ });
+    await page.getByText('新增督办工委').click();
+    await form.getByLabel(/^名称/).fill(`监察和司法工委${RUN}`);
+    await form.getByLabel(/^邮箱/).fill(`jsgw-${RUN}@committees.example.org`);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/committees') && r.status() === 201),
+      form.getByRole('button', { name: /新增/ }).click(),
+    ]);
+    const added = page.locator('tbody tr', { hasText: `监察和司法工委${RUN}` });
+    await expect.poll(() => added.count(), { timeout: 20_000 }).toBe(1);
+    await check(page, 'console-reference-committees');
+    await added.getByRole('button', { name: /停用/ }).click();
+    await expect.poll(() => added.textContent(), { timeout: 20_000 }).toContain('否 No');
     expect(errors).toEqual([]);
   });
 

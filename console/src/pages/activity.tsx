@@ -149,7 +149,17 @@ function AttendanceByLevel({ view }: { view: ActivityView }) {
       {a ? (
         <table>
           <caption>
-            <L zh="各层级人次" en="Person-times by level" />
+            {view.activity.status === 'CHECK_IN_OPEN' ? (
+              <>
+                <L
+                  zh="各层级人次（签到中，实时）"
+                  en="Person-times by level (live, check-in open)"
+                />{' '}
+                <span class="muted">{when(a.computedAt)}</span>
+              </>
+            ) : (
+              <L zh="各层级人次" en="Person-times by level" />
+            )}
           </caption>
           <thead>
             <tr>
@@ -613,21 +623,23 @@ export function Activity({ id }: { id: string }) {
               ]}
             />
             <div class="actions">
-              {BEFORE_START.includes(a.status) ? (
+              {/* Each step's button only while the workflow waits at that step: right after a
+                  change it is sending the notices and not yet waiting again (409 otherwise). */}
+              {BEFORE_START.includes(a.status) && a.pendingTask?.phase === 'START' ? (
                 <Action
                   label={ACTIONS.OPEN_CHECK_IN!}
                   run={act('check-in/open')}
                   done={view.reload}
                 />
               ) : null}
-              {a.status === 'CHECK_IN_OPEN' ? (
+              {a.status === 'CHECK_IN_OPEN' && a.pendingTask?.phase === 'ATTENDANCE' ? (
                 <Action
                   label={ACTIONS.CLOSE_ATTENDANCE!}
                   run={act('attendance/close')}
                   done={view.reload}
                 />
               ) : null}
-              {a.status === 'FINDINGS_OPEN' ? (
+              {a.status === 'FINDINGS_OPEN' && a.pendingTask?.phase === 'FINDINGS' ? (
                 <Action
                   label={ACTIONS.CLOSE_FINDINGS!}
                   run={act('findings/close')}

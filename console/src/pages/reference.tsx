@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
-import { Field, useSubmit } from '../forms';
+import type { ComponentChildren } from 'preact';
+import { FINDING_CATEGORY_CODES, STREET_CODES } from '../../../functions/shared/domain/reference';
+import { Choice, Field, optionsOf, textOf, useSubmit, type Label } from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
-import type { Deputy, Named } from '../types';
-import { L, NAMES, Page, Problem, nameOf, useConsole } from '../ui';
+import type { Deputy, Named, Page as Paged } from '../types';
+import { Action, L, NAMES, Page, Problem, nameOf, useConsole, useLoad } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -72,13 +74,134 @@ function Deputies() {
   );
 }
 
-type Contact = Named & { emails?: string[] };
+type Contact = Named & { emails?: string[]; categories?: string[] };
+
+/** Addresses typed one per line or separated by commas. */
+const listOf = (text: string) =>
+  text
+    .split(/[\n,，;；]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** A new entry of a reference list (POST path), then the list again; auditors see no form. */
+function CreateForm({
+  path,
+  title,
+  body,
+  done,
+  children,
+}: {
+  path: string;
+  title: Label;
+  body: (form: FormData) => Record<string, unknown>;
+  done: () => void;
+  children: ComponentChildren;
+}) {
+  const { api, canWrite } = useConsole();
+  const submit = useSubmit((form) => api.send('POST', path, body(form)), done);
+  if (!canWrite) return null;
+  return (
+    <details class="change">
+      <summary>
+        <L {...title} />
+      </summary>
+      <form class="inline-form" onSubmit={submit.onSubmit} aria-label={`${title.zh} ${title.en}`}>
+        {children}
+        <button type="submit" class="secondary" disabled={submit.busy}>
+          <L zh="新增" en="Add" />
+        </button>
+        <Problem message={submit.error} />
+      </form>
+    </details>
+  );
+}
+
+/** Deactivate (POST {path}/{id}/deactivate): the entry stays for the record, out of use. */
+const deactivate = <T extends { id: string; active?: boolean }>(
+  path: string,
+  done: () => void,
+): Column<T> => ({
+  title: { zh: '操作', en: 'Action' },
+  cell: (row) =>
+    row.active === false ? (
+      '—'
+    ) : (
+      <DeactivateButton path={`${path}/${encodeURIComponent(row.id)}/deactivate`} done={done} />
+    ),
+});
+
+function DeactivateButton({ path, done }: { path: string; done: () => void }) {
+  const { api } = useConsole();
+  return (
+    <Action
+      kind="danger"
+      label={{ zh: '停用', en: 'Deactivate' }}
+      run={() => api.send('POST', path)}
+      done={done}
+    />
+  );
+}
 
 const CONTACT_COLUMNS: Column<Contact>[] = [
   { title: { zh: '名称', en: 'Name' }, cell: (n) => n.name },
   { title: { zh: '邮箱', en: 'Email' }, cell: (n) => n.emails?.join(', ') ?? '—' },
   { title: { zh: '启用', en: 'Active' }, cell: (n) => (n.active === false ? '否 No' : '是 Yes') },
 ];
+
+const EMAILS = (
+  <Field label={{ zh: '邮箱（可多个）', en: 'Emails (one or more)' }}>
+    <input name="emails" required />
+  </Field>
+);
+
+/** Departments or committees: who receives referrals, who supervises them. */
+function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
+  const { canWrite } = useConsole();
+  const [round, setRound] = useState(0);
+  const again = () => setRound((n) => n + 1);
+  const path = `/${kind}`;
+  return (
+    <>
+      <CreateForm
+        path={path}
+        title={
+          kind === 'departments'
+            ? { zh: '新增承办部门', en: 'Add a department' }
+            : { zh: '新增督办工委', en: 'Add a committee' }
+        }
+        body={(form) => ({
+          name: textOf(form, 'name'),
+          emails: listOf(textOf(form, 'emails')),
+          ...(kind === 'departments' ? { categories: form.getAll('categories').map(String) } : {}),
+        })}
+        done={again}
+      >
+        <Field label={{ zh: '名称', en: 'Name' }}>
+          <input name="name" required maxLength={100} />
+        </Field>
+        {EMAILS}
+        {kind === 'departments' ? (
+          <Field label={{ zh: '承办的问题类别（可多选）', en: 'Categories handled' }}>
+            <select name="categories" multiple required size={4}>
+              {optionsOf(NAMES.category, FINDING_CATEGORY_CODES).map(([code, text]) => (
+                <option key={code} value={code}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+      </CreateForm>
+      <ListPage<Contact>
+        key={round}
+        path={path}
+        pageSize={100}
+        empty={NONE}
+        columns={[...CONTACT_COLUMNS, ...(canWrite ? [deactivate<Contact>(path, again)] : [])]}
+      />
+    </>
+  );
+}
 
 interface RoutingRule {
   id: string;
@@ -88,11 +211,70 @@ interface RoutingRule {
   active: boolean;
 }
 
-const RULE_COLUMNS: Column<RoutingRule>[] = [
-  { title: { zh: '问题类别', en: 'Category' }, cell: (r) => nameOf(NAMES.category, r.category) },
-  { title: { zh: '街道', en: 'Street' }, cell: (r) => street(r.street) },
-  { title: { zh: '承办部门', en: 'Department' }, cell: (r) => r.departmentId },
-];
+/** Routing rules: which department a finding of a category (and street) goes to. */
+function Rules() {
+  const { api, canWrite } = useConsole();
+  const [round, setRound] = useState(0);
+  const again = () => setRound((n) => n + 1);
+  const departments = useLoad(
+    () => api.get<Paged<Named>>('/departments', { active: 'true', limit: '100' }),
+    [round],
+  );
+  const departmentName = (id: string) =>
+    departments.data?.items.find((d) => d.id === id)?.name ?? id;
+  return (
+    <>
+      <CreateForm
+        path="/routing-rules"
+        title={{ zh: '新增分办规则', en: 'Add a routing rule' }}
+        body={(form) => ({
+          category: textOf(form, 'category'),
+          street: textOf(form, 'street'),
+          departmentId: textOf(form, 'departmentId'),
+        })}
+        done={again}
+      >
+        <Field label={{ zh: '问题类别', en: 'Category' }}>
+          <Choice name="category" options={optionsOf(NAMES.category, FINDING_CATEGORY_CODES)} />
+        </Field>
+        <Field label={{ zh: '街道', en: 'Street' }}>
+          <Choice
+            name="street"
+            options={[['*', '全区 All streets'], ...optionsOf(NAMES.street, STREET_CODES)]}
+          />
+        </Field>
+        <Field label={{ zh: '承办部门', en: 'Department' }}>
+          <Choice
+            name="departmentId"
+            options={(departments.data?.items ?? []).map((d) => [d.id, d.name])}
+          />
+        </Field>
+      </CreateForm>
+      <ListPage<RoutingRule>
+        key={round}
+        path="/routing-rules"
+        pageSize={100}
+        empty={NONE}
+        columns={[
+          {
+            title: { zh: '问题类别', en: 'Category' },
+            cell: (r) => nameOf(NAMES.category, r.category),
+          },
+          { title: { zh: '街道', en: 'Street' }, cell: (r) => street(r.street) },
+          {
+            title: { zh: '承办部门', en: 'Department' },
+            cell: (r) => departmentName(r.departmentId),
+          },
+          {
+            title: { zh: '启用', en: 'Active' },
+            cell: (r) => (r.active === false ? '否 No' : '是 Yes'),
+          },
+          ...(canWrite ? [deactivate<RoutingRule>('/routing-rules', again)] : []),
+        ]}
+      />
+    </>
+  );
+}
 
 const NONE = { zh: '暂无', en: 'None yet' };
 
@@ -112,30 +294,9 @@ export function Reference({ tab }: { tab: string | undefined }) {
         <L {...TABS[current]} />
       </h2>
       {current === 'deputies' ? <Deputies /> : null}
-      {current === 'departments' ? (
-        <ListPage<Contact>
-          path="/departments"
-          pageSize={100}
-          empty={NONE}
-          columns={CONTACT_COLUMNS}
-        />
-      ) : null}
-      {current === 'committees' ? (
-        <ListPage<Contact>
-          path="/committees"
-          pageSize={100}
-          empty={NONE}
-          columns={CONTACT_COLUMNS}
-        />
-      ) : null}
-      {current === 'rules' ? (
-        <ListPage<RoutingRule>
-          path="/routing-rules"
-          pageSize={100}
-          empty={NONE}
-          columns={RULE_COLUMNS}
-        />
-      ) : null}
+      {current === 'departments' ? <Contacts kind="departments" /> : null}
+      {current === 'committees' ? <Contacts kind="committees" /> : null}
+      {current === 'rules' ? <Rules /> : null}
     </Page>
   );
 }

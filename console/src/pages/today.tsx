@@ -1,5 +1,5 @@
 import { DataTable } from '../list';
-import type { ActivitySummary, Page as Paged, ReferralRow } from '../types';
+import type { ActivitySummary, Named, Page as Paged, ReferralRow } from '../types';
 import {
   ACTIONS,
   L,
@@ -23,16 +23,19 @@ const MAX_PAGES = 10;
  * What waits on me: the activities of my scope (my street, or the whole district) whose
  * workflow waits at a human step, with the action it needs, soonest deadline first.
  *
- * Why not `mine=true` (the page asked it until now, without saying why): the step waits on the
- * organisers, not on the one who scheduled it — the API lets any organiser whose scope covers
- * the activity's street open check-in, close attendance or findings and work the docket, so a
- * street office sees what its colleagues or the district office scheduled for its street.
- * What `mine=true` really hid is that GET /activities lists by start time, earliest first, and
- * every scheduled activity waits at START (open check-in) from its invitations until it
- * begins: unbounded, the district's first page held the 50 soonest of every upcoming activity,
- * and the page never read the cursor after it, so a later one could be missing. Every waiting
- * step of an activity that has begun is earlier in that order than `now + 24 h`, so the list is
- * read up to there (`to`), every page of it: an activity weeks away is upcoming, not waiting.
+ * Why not `mine=true`: the page asked it until now without saying why, and the route says
+ * what it does — only the activities the caller scheduled (their `activitiesOfOrganiser`
+ * partition). But a step waits on the organisers, not on the one who scheduled it: the API lets
+ * any organiser whose scope covers the activity's street open check-in, close attendance or
+ * findings and work the docket, so a street office must see what the district office or a
+ * colleague scheduled for its street. The likely reason for `mine=true` (not written down, read
+ * from the route): without it the list merges the district's status partitions by start time,
+ * earliest first, and every scheduled activity waits at START (open check-in) from its
+ * invitations until it begins, so the first 50 were the soonest of every upcoming activity and
+ * the page never read the cursor after them. Every waiting step of an activity that has begun
+ * sorts before `now + 24 h`, so the list is read up to there (`to`), every page of it; an
+ * activity further away is upcoming, not waiting. (A period with only `to` answered 500 until
+ * functions/shared/data/keys.ts started its range at '0'.)
  */
 async function waitingOnMe(api: ReturnType<typeof useConsole>['api']) {
   const to = new Date(Date.now() + HORIZON_MS).toISOString();
@@ -62,6 +65,9 @@ export function Today() {
     () => api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
     [],
   );
+  const departments = useLoad(() => api.get<Paged<Named>>('/departments', { limit: '100' }), []);
+  const departmentName = (id: string) =>
+    departments.data?.items.find((d) => d.id === id)?.name ?? id;
   const upcoming = useLoad(
     () =>
       api.get<Paged<ActivitySummary>>('/activities', {
@@ -155,8 +161,8 @@ export function Today() {
               <ul>
                 {page.items.map((r) => (
                   <li key={r.id}>
-                    <a href={link('referrals', r.id)}>{r.departmentId}</a> · {r.dueDate} ·{' '}
-                    {nameOf(NAMES.referral, r.status)}
+                    <a href={link('referrals', r.id)}>{departmentName(r.departmentId)}</a> ·{' '}
+                    {r.dueDate} · {nameOf(NAMES.referral, r.status)}
                   </li>
                 ))}
               </ul>

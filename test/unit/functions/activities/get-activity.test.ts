@@ -1,6 +1,11 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
@@ -117,6 +122,50 @@ describe('GET /activities/{activityId}', () => {
       invited: 6,
       emailsSent: 4,
     });
+  });
+
+  it('counts attendance by level live while check-in is open, for organisers only', async () => {
+    doc.on(GetCommand).resolves({
+      Item: { ...activityItem, status: 'CHECK_IN_OPEN', phase: 'ATTENDANCE' },
+    });
+    doc.on(QueryCommand).resolves({
+      Items: [
+        { deputyId: 'dep-0001', response: 'ACCEPTED', checkedInAt: '2030-07-10T01:05:00.000Z' },
+        { deputyId: 'dep-0002', response: 'ACCEPTED' },
+        { deputyId: 'dep-0003', response: 'DECLINED' },
+      ],
+    });
+    doc.on(BatchGetCommand).resolves({
+      Responses: {
+        [process.env.TABLE_NAME!]: [
+          {
+            id: 'dep-0001',
+            seats: [
+              { level: 'MUNICIPAL', body: '市' },
+              { level: 'DISTRICT', body: '区' },
+            ],
+          },
+        ],
+      },
+    });
+    const attendance = (
+      await get({ sub: 'o', 'cognito:groups': '[organiser]', 'custom:street': 'DISTRICT' })
+    ).json.activity.attendance;
+    expect(attendance).toMatchObject({
+      invited: 3,
+      accepted: 2,
+      declined: 1,
+      attended: 1,
+      personTimesByLevel: { MUNICIPAL: 1, DISTRICT: 1, TOWN: 0 },
+      personTimesTotal: 1,
+    });
+    // An invited deputy reads the activity without anyone else's attendance.
+    doc.on(GetCommand).resolves({
+      Item: { ...activityItem, status: 'CHECK_IN_OPEN', deputyId: 'dep-0001' },
+    });
+    expect(
+      (await get({ sub: 'dep-0001', 'cognito:groups': '[deputy]' })).json.activity.attendance,
+    ).toBeUndefined();
   });
 
   it('answers 404, 422 and 401 as it should', async () => {
