@@ -17,6 +17,15 @@ import type { AuditDeps } from './activities.js';
 /** What `/verify` says of the latest checkpoint that covers the stream. */
 export type CheckpointVerification = z.output<typeof checkpointVerificationSchema>;
 
+/** True when `A` and `B` are the same union. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The documented codes are exactly the checkpoint module's: this does not compile otherwise. */
+export const CHECKPOINT_CODES_DOCUMENTED: Same<
+  NonNullable<CheckpointVerification['problem']>,
+  CheckpointProblem | 'not-in-root'
+> &
+  Same<NonNullable<CheckpointVerification['mismatch']>['reason'], StreamMismatch> = true;
+
 const get = async (deps: AuditDeps, key: { pk: string; sk: string }) =>
   (
     await deps.db.send(
