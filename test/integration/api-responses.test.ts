@@ -46,7 +46,8 @@ interface OpenApiDocument {
 
 const documentUrl = new URL('../../docs/openapi.json', import.meta.url);
 const doc = JSON.parse(readFileSync(documentUrl, 'utf8')) as OpenApiDocument;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
+// Formats are not checked by name: zod writes each format's pattern beside it (date-time's too).
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema({ components: doc.components }, 'openapi');
 
 /**
