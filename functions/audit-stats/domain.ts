@@ -1,3 +1,13 @@
+import type { z } from 'zod/mini';
+import type {
+  departmentStatsSchema,
+  dutyActivitySchema,
+  dutyFindingSchema,
+  dutyRecordSchema,
+  dutyReferralSchema,
+  dutySummarySchema,
+  periodStatisticsSchema,
+} from './schemas.js';
 import type { ReferralFacts } from './items.js';
 import {
   activityContribution,
@@ -46,42 +56,9 @@ export const daysToAnswer = (facts: Pick<ReferralFacts, 'sentAt' | 'answeredAt'>
 const sortedRecord = (record: Record<string, number>) =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-export interface DepartmentStats {
-  departmentId: string;
-  sent: number;
-  acknowledged: number;
-  answered: number;
-  resolved: number;
-  overdue: number;
-  returned: number;
-  medianDaysToAnswer: number | null;
-  p90DaysToAnswer: number | null;
-  satisfactionRate: number | null;
-  resolutionRate: number | null;
-}
+export type DepartmentStats = z.output<typeof departmentStatsSchema>;
 
-export interface PeriodStatistics {
-  period: { from: string; to: string; street: string | null; type: string | null };
-  activities: { completed: number; byType: Record<string, number>; liaisonStations: number };
-  /** The district's own deputies; `guests`: deputies of another district, counted apart. */
-  personTimes: {
-    byLevel: Record<string, number>;
-    total: number;
-    guests: { byLevel: Record<string, number>; total: number };
-  };
-  /** `peopleServed`: the audiences of lectures and symposia (听众, 服务人次). */
-  community: { consultationsAnswered: number; residentsReceived: number; peopleServed: number };
-  findings: {
-    total: number;
-    byKind: Record<string, number>;
-    byCategory: Record<string, number>;
-    referred: number;
-  };
-  referrals: {
-    totals: Omit<DepartmentStats, 'departmentId'>;
-    byDepartment: DepartmentStats[];
-  };
-}
+export type PeriodStatistics = z.output<typeof periodStatisticsSchema>;
 
 const finish = (tally: {
   metrics: Record<ReferralMetric, number>;
@@ -227,58 +204,15 @@ export const monthsBetween = (from: string, to: string): string[] => {
 
 // --- duty record (履职档案) ---------------------------------------------------------------
 
-export interface DutyActivity {
-  activityId: string;
-  title: string;
-  type: string;
-  street: string;
-  startsAt: string;
-  checkedInAt: string;
-  checkInMethod: string | null;
-}
+export type DutyActivity = z.output<typeof dutyActivitySchema>;
 
-export interface DutyFinding {
-  findingId: string;
-  activityId: string;
-  kind: string;
-  category: string;
-  recordedAt: string;
-  needsReferral: boolean;
-  decision: string | null;
-  referralId: string | null;
-}
+export type DutyFinding = z.output<typeof dutyFindingSchema>;
 
-export interface DutyReferral {
-  referralId: string;
-  departmentId: string;
-  status: string;
-  result: string | null;
-  answeredAt: string | null;
-  answeredOnTime: boolean | null;
-  /** The China calendar date it is due by (`YYYY-MM-DD`), as its emails and pages name it. */
-  dueDate: string | null;
-}
+export type DutyReferral = z.output<typeof dutyReferralSchema>;
 
-export interface DutySummary {
-  activitiesAttended: number;
-  activitiesByType: Record<string, number>;
-  findingsRaised: number;
-  findingsByKind: Record<string, number>;
-  findingsByCategory: Record<string, number>;
-  findingsReferred: number;
-  referrals: number;
-  referralsAnswered: number;
-  referralsResolved: number;
-}
+export type DutySummary = z.output<typeof dutySummarySchema>;
 
-export interface DutyRecord {
-  deputyId: string;
-  year: number;
-  summary: DutySummary;
-  activities: DutyActivity[];
-  findings: DutyFinding[];
-  referrals: DutyReferral[];
-}
+export type DutyRecord = z.output<typeof dutyRecordSchema>;
 
 /**
  * The summary of a duty year from its stored counters (functions/audit-stats/duty.ts): numbers

@@ -9,6 +9,8 @@ import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
 import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
 import { readDutyRecordPage } from './duty-page.js';
 import { departmentNamesOf, getDeputyProfile, readDutyRecord } from './store.js';
+import type { z } from 'zod/mini';
+import type { dutyRecordAnswerSchema } from './schemas.js';
 
 const env = parseEnv(dutyRecordEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -35,7 +37,9 @@ export const handler = httpRoute(
     if (!report && query.format === 'json') {
       const page = await readDutyRecordPage(deps, deputyId, query, scope.street);
       logger.info('Duty record page read', { deputyId, year: query.year });
-      return jsonResponse(200, { dutyRecord: page });
+      return jsonResponse(200, {
+        dutyRecord: page,
+      } satisfies z.output<typeof dutyRecordAnswerSchema>);
     }
     const record = await readDutyRecord(deps, deputyId, query.year, scope.street);
     logger.info('Duty record read', {

@@ -1,5 +1,11 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { deputyPathSchema, dutyQuerySchema, statisticsQuerySchema } from './schemas.js';
+import {
+  deputyPathSchema,
+  dutyQuerySchema,
+  dutyRecordAnswerSchema,
+  statisticsAnswerSchema,
+  statisticsQuerySchema,
+} from './schemas.js';
 
 const dutyResponses = {
   403: 'not an auditor, organiser or deputy',
@@ -12,6 +18,8 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/statistics',
+    responseBody: statisticsAnswerSchema,
+    alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a period: person-times, findings, referrals by department',
     description: [
       'Completed activities that started within `from`..`to` (China dates, both included; at',
@@ -37,6 +45,8 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/deputies/{deputyId}/duty-record',
+    responseBody: dutyRecordAnswerSchema,
+    alternativeContentTypes: ['text/csv'],
     summary: 'A deputy’s duty record (履职档案) for a year',
     description: [
       'The completed activities of the year the deputy took part in (checked in, or raised a',

@@ -69,3 +69,121 @@ export const dutyQuerySchema = z.strictObject({
 export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;
 export type DeputyPath = z.output<typeof deputyPathSchema>;
 export type DutyQuery = z.output<typeof dutyQuerySchema>;
+
+// --- Answers (issue 15): PeriodStatistics and DutyRecord are `z.output` of these ------------
+
+const counts = z.record(z.string(), z.number());
+
+/** What a department did with its referrals (满意率 `satisfactionRate`, 办成率 `resolutionRate`). */
+const referralTotalsShape = {
+  sent: z.number(),
+  acknowledged: z.number(),
+  answered: z.number(),
+  resolved: z.number(),
+  overdue: z.number(),
+  returned: z.number(),
+  medianDaysToAnswer: z.nullable(z.number()),
+  p90DaysToAnswer: z.nullable(z.number()),
+  satisfactionRate: z.nullable(z.number()),
+  resolutionRate: z.nullable(z.number()),
+};
+export const departmentStatsSchema = z.object({ departmentId: z.string(), ...referralTotalsShape });
+
+/** The statistics of a period (or a campaign). */
+export const periodStatisticsSchema = z.object({
+  period: z.object({
+    from: z.string(),
+    to: z.string(),
+    street: z.nullable(z.string()),
+    type: z.nullable(z.string()),
+  }),
+  activities: z.object({ completed: z.number(), byType: counts, liaisonStations: z.number() }),
+  /** The district's own deputies; `guests`: deputies of another district, counted apart. */
+  personTimes: z.object({
+    byLevel: counts,
+    total: z.number(),
+    guests: z.object({ byLevel: counts, total: z.number() }),
+  }),
+  /** `peopleServed`: the audiences of lectures and symposia (听众, 服务人次). */
+  community: z.object({
+    consultationsAnswered: z.number(),
+    residentsReceived: z.number(),
+    peopleServed: z.number(),
+  }),
+  findings: z.object({
+    total: z.number(),
+    byKind: counts,
+    byCategory: counts,
+    referred: z.number(),
+  }),
+  referrals: z.object({
+    totals: z.object(referralTotalsShape),
+    byDepartment: z.array(departmentStatsSchema),
+  }),
+});
+
+/** `200` of `GET /audit/statistics` (JSON; `format=csv` answers text/csv). */
+export const statisticsAnswerSchema = z.object({ statistics: periodStatisticsSchema });
+
+export const dutyActivitySchema = z.object({
+  activityId: z.string(),
+  title: z.string(),
+  type: z.string(),
+  street: z.string(),
+  startsAt: z.string(),
+  checkedInAt: z.string(),
+  checkInMethod: z.nullable(z.string()),
+});
+
+export const dutyFindingSchema = z.object({
+  findingId: z.string(),
+  activityId: z.string(),
+  kind: z.string(),
+  category: z.string(),
+  recordedAt: z.string(),
+  needsReferral: z.boolean(),
+  decision: z.nullable(z.string()),
+  referralId: z.nullable(z.string()),
+});
+
+export const dutyReferralSchema = z.object({
+  referralId: z.string(),
+  departmentId: z.string(),
+  status: z.string(),
+  result: z.nullable(z.string()),
+  answeredAt: z.nullable(z.string()),
+  answeredOnTime: z.nullable(z.boolean()),
+  /** The China calendar date it is due by (`YYYY-MM-DD`), as its emails and pages name it. */
+  dueDate: z.nullable(z.string()),
+});
+
+export const dutySummarySchema = z.object({
+  activitiesAttended: z.number(),
+  activitiesByType: counts,
+  findingsRaised: z.number(),
+  findingsByKind: counts,
+  findingsByCategory: counts,
+  findingsReferred: z.number(),
+  referrals: z.number(),
+  referralsAnswered: z.number(),
+  referralsResolved: z.number(),
+});
+
+/** A deputy's duty record (履职档案) of a year. */
+export const dutyRecordSchema = z.object({
+  deputyId: z.string(),
+  year: z.number(),
+  summary: dutySummarySchema,
+  activities: z.array(dutyActivitySchema),
+  findings: z.array(dutyFindingSchema),
+  referrals: z.array(dutyReferralSchema),
+});
+
+/** `200` of `GET /audit/deputies/{deputyId}/duty-record`: a page of the year's lists. */
+export const dutyRecordAnswerSchema = z.object({
+  dutyRecord: z.object({
+    ...dutyRecordSchema.shape,
+    /** Pass back as `cursor` for the next page of the lists; absent on the last page. */
+    nextCursor: z.optional(z.string()),
+  }),
+});

@@ -7,6 +7,8 @@ import { auditStatisticsEnvSchema } from './env.js';
 import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
 import { statisticsQuerySchema } from './schemas.js';
 import { departmentNamesOf, readStatistics } from './store.js';
+import type { z } from 'zod/mini';
+import type { statisticsAnswerSchema } from './schemas.js';
 
 const env = parseEnv(auditStatisticsEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -46,6 +48,6 @@ export const handler = httpRoute(
         ),
       };
     }
-    return jsonResponse(200, { statistics });
+    return jsonResponse(200, { statistics } satisfies z.output<typeof statisticsAnswerSchema>);
   },
 );

@@ -12,7 +12,12 @@ import { ForbiddenError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
 import { monthOf, type EndedActivityEntry, type EndedStatus } from './listing.js';
-import { MAX_PERIOD_MONTHS, type AuditActivitiesQuery } from './schemas.js';
+import {
+  MAX_PERIOD_MONTHS,
+  type auditActivitiesPageSchema,
+  type AuditActivitiesQuery,
+  type auditActivityViewSchema,
+} from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 export interface AuditDeps {
@@ -201,28 +206,9 @@ const checkPosition = (plan: ListPlan, position: CursorPosition) => {
   }
 };
 
-export interface AuditActivityView {
-  id: string;
-  title: string;
-  type: string;
-  street: string;
-  organiserId: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  endedAt: string;
-  reason?: string;
-  attendance: EndedActivityEntry['summary']['attendance'];
-  findings: EndedActivityEntry['summary']['findings'];
-  referrals: { total: number; byStatus: Record<string, number> };
-}
+export type AuditActivityView = z.output<typeof auditActivityViewSchema>;
 
-export interface AuditActivitiesPage {
-  items: AuditActivityView[];
-  nextCursor?: string;
-  period: { from: string; to: string };
-  status: string;
-}
+export type AuditActivitiesPage = z.output<typeof auditActivitiesPageSchema>;
 
 const keyOf = (entry: Record<string, unknown>) => ({
   pk: String(entry.pk),

@@ -1,3 +1,5 @@
+import type { z } from 'zod/mini';
+import type { checkpointVerificationSchema } from './schemas.js';
 import type { KeyObject } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../shared/data/audit.js';
@@ -13,20 +15,16 @@ import { keys } from '../shared/data/keys.js';
 import type { AuditDeps } from './activities.js';
 
 /** What `/verify` says of the latest checkpoint that covers the stream. */
-export interface CheckpointVerification {
-  /** The checkpoint's sequence number, when it was signed and with which key. */
-  seq: number;
-  signedAt: string;
-  keyId: string;
-  /** The stream head it signed. */
-  covers: { seq: number; hash: string };
-  /** The checkpoint verifies under the public key, and the stream's head is in its Merkle root. */
-  signed: boolean;
-  problem?: CheckpointProblem | 'not-in-root';
-  /** The stream as it is now still reaches the signed head. */
-  matches: boolean;
-  mismatch?: { seq: number; reason: StreamMismatch };
-}
+export type CheckpointVerification = z.output<typeof checkpointVerificationSchema>;
+
+/** True when `A` and `B` are the same union. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The documented codes are exactly the checkpoint module's: this does not compile otherwise. */
+export const CHECKPOINT_CODES_DOCUMENTED: Same<
+  NonNullable<CheckpointVerification['problem']>,
+  CheckpointProblem | 'not-in-root'
+> &
+  Same<NonNullable<CheckpointVerification['mismatch']>['reason'], StreamMismatch> = true;
 
 const get = async (deps: AuditDeps, key: { pk: string; sk: string }) =>
   (

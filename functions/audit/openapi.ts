@@ -1,6 +1,9 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { AUDIT_ACTIVITY_COLUMNS } from './csv.js';
 import {
+  auditActivitiesPageSchema,
+  trailPageSchema,
+  verifyAnswerSchema,
   auditActivitiesQuerySchema,
   auditActivityPathSchema,
   auditReferralPathSchema,
@@ -41,6 +44,8 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/activities',
+    responseBody: auditActivitiesPageSchema,
+    alternativeContentTypes: ['text/csv'],
     summary: 'Completed, cancelled or failed activities of a period',
     description: [
       'Ended activities whose end (the time the final status was set) lies in `from`..`to`',
@@ -71,6 +76,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/activities/{activityId}/trail',
+    responseBody: trailPageSchema,
     summary: 'The audit trail of an activity, verified on read',
     description: trailDescription('activity'),
     roles: ROLES,
@@ -88,6 +94,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/activities/{activityId}/verify',
+    responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of an activity',
     description: verifyDescription('activity'),
     roles: ROLES,
@@ -103,6 +110,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/referrals/{referralId}/trail',
+    responseBody: trailPageSchema,
     summary: 'The audit trail of a referral, verified on read',
     description: trailDescription('referral'),
     roles: ROLES,
@@ -120,6 +128,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/referrals/{referralId}/verify',
+    responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of a referral',
     description: verifyDescription('referral'),
     roles: ROLES,

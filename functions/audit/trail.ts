@@ -14,21 +14,18 @@ import type { Caller } from '../shared/http/auth.js';
 import type { AuditDeps } from './activities.js';
 import { checkAgainstCheckpoint } from './checkpoint-check.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
-import type { TrailQuery } from './schemas.js';
+import type {
+  chainVerificationSchema,
+  TrailQuery,
+  trailEventSchema,
+  trailPageSchema,
+  verifyAnswerSchema,
+} from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
-export type BrokenReason =
-  'hash-mismatch' | 'prev-hash-mismatch' | 'missing-event' | 'stream-mismatch' | 'head-mismatch';
+export type BrokenReason = NonNullable<ChainVerification['firstBroken']>['reason'];
 
-export interface ChainVerification {
-  ok: boolean;
-  /** Events read and checked. */
-  checked: number;
-  /** The last event the head (the audited item) names. */
-  head: { seq: number; hash: string };
-  /** The first broken link: the sequence number where the chain stops verifying, and why. */
-  firstBroken?: { seq: number; reason: BrokenReason };
-}
+export type ChainVerification = z.output<typeof chainVerificationSchema>;
 
 /**
  * Verifies a whole stream, read in sequence order, against its head: the chain must start at
@@ -94,7 +91,7 @@ const shortData = (data: Record<string, unknown>, depth = 0): Record<string, unk
 };
 
 /** What the trail shows of one event: time, actor, action, before and after in short. */
-export const toTrailEvent = (event: AuditEvent) => ({
+export const toTrailEvent = (event: AuditEvent): TrailEvent => ({
   seq: event.seq,
   at: event.at,
   actor: event.actor,
@@ -104,7 +101,7 @@ export const toTrailEvent = (event: AuditEvent) => ({
   hash: event.hash,
 });
 
-export type TrailEvent = ReturnType<typeof toTrailEvent>;
+export type TrailEvent = z.output<typeof trailEventSchema>;
 
 export interface Stream {
   kind: 'activity' | 'referral';
@@ -210,14 +207,7 @@ const readVerified = async (deps: AuditDeps, stream: Stream) => {
 
 const trailCursorSchema = z.strictObject({ after: z.number().check(z.int(), z.minimum(0)) });
 
-export interface TrailPage {
-  streamId: string;
-  kind: Stream['kind'];
-  id: string;
-  events: TrailEvent[];
-  nextCursor?: string;
-  verification: ChainVerification;
-}
+export type TrailPage = z.output<typeof trailPageSchema>;
 
 /**
  * One page of a stream's trail, in sequence order, with the whole chain verified on read (the
@@ -260,7 +250,7 @@ export const verifyTrail = async (
   deps: AuditDeps,
   stream: Stream,
   checkpointKey?: () => Promise<KeyObject>,
-) => {
+): Promise<z.output<typeof verifyAnswerSchema>> => {
   const { events, verification } = await readVerified(deps, stream);
   const checkpoint = checkpointKey
     ? await checkAgainstCheckpoint(deps, stream.streamId, events, await checkpointKey())

@@ -8,6 +8,8 @@ import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/ind
 import { logger } from '../shared/observability.js';
 import { campaignsEnvSchema } from './env.js';
 import { campaignPathSchema, campaignStatisticsQuerySchema } from './schemas.js';
+import type { z } from 'zod/mini';
+import type { campaignStatisticsAnswerSchema } from './schemas.js';
 
 const env = parseEnv(campaignsEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME };
@@ -56,6 +58,9 @@ export const handler = httpRoute(
         ),
       };
     }
-    return jsonResponse(200, { campaign, statistics });
+    return jsonResponse(200, {
+      campaign,
+      statistics,
+    } satisfies z.output<typeof campaignStatisticsAnswerSchema>);
   },
 );

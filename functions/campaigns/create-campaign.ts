@@ -9,6 +9,8 @@ import { newId } from '../shared/ids.js';
 import { logger } from '../shared/observability.js';
 import { campaignsEnvSchema } from './env.js';
 import { createCampaignBodySchema } from './schemas.js';
+import type { z } from 'zod/mini';
+import type { campaignAnswerSchema } from './schemas.js';
 
 const env = parseEnv(campaignsEnvSchema);
 const store = { db, tableName: env.TABLE_NAME };
@@ -42,6 +44,6 @@ export const handler = httpRoute(
       createdAt: now.toISOString(),
     });
     logger.info('Campaign created', { campaignId: campaign.id });
-    return jsonResponse(201, { campaign });
+    return jsonResponse(201, { campaign } satisfies z.output<typeof campaignAnswerSchema>);
   },
 );

@@ -1,7 +1,10 @@
 import { idempotencyHeadersSchema } from '../activities/schemas.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
+  campaignAnswerSchema,
+  campaignListSchema,
   campaignPathSchema,
+  campaignStatisticsAnswerSchema,
   campaignStatisticsQuerySchema,
   createCampaignBodySchema,
 } from './schemas.js';
@@ -11,6 +14,7 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/campaigns',
+    responseBody: campaignAnswerSchema,
     summary: 'Create a theme campaign (主题活动) that activities of any type join',
     description: [
       'A campaign over the China dates `from`..`to` (e.g. 更好发挥人大代表作用 over a year).',
@@ -30,6 +34,7 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/campaigns',
+    responseBody: campaignListSchema,
     summary: 'List the theme campaigns, by start',
     roles: ['organiser', 'auditor'],
     responses: { 200: '{campaigns: [{id, title, from, to, ...}]}' },
@@ -37,6 +42,8 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/audit/campaigns/{campaignId}/statistics',
+    responseBody: campaignStatisticsAnswerSchema,
+    alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a theme campaign: person-times by level, findings, referrals',
     description: [
       'Read as a period’s statistics (`GET /audit/statistics`) are, from the campaign’s own',

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_PERIOD_MONTHS } from '../audit-stats/schemas.js';
+import { MAX_PERIOD_MONTHS, periodStatisticsSchema } from '../audit-stats/schemas.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
 const date = z.string().check(
@@ -46,3 +46,29 @@ export const campaignStatisticsQuerySchema = z.strictObject({
 });
 
 export type CreateCampaignBody = z.output<typeof createCampaignBodySchema>;
+
+// --- Answers (issue 15) ------------------------------------------------------------------
+
+/** A theme campaign (主题活动) as the API shows it. */
+export const campaignViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.optional(z.string()),
+  /** First and last China date (`YYYY-MM-DD`): its activities start within them. */
+  from: z.string(),
+  to: z.string(),
+  organiserId: z.string(),
+  createdAt: z.string(),
+});
+export type CampaignView = z.output<typeof campaignViewSchema>;
+
+/** `201` of `POST /campaigns`. */
+export const campaignAnswerSchema = z.object({ campaign: campaignViewSchema });
+/** `200` of `GET /campaigns`. */
+export const campaignListSchema = z.object({ campaigns: z.array(campaignViewSchema) });
+
+/** `200` of `GET /audit/campaigns/{campaignId}/statistics` (JSON; `format=csv` answers text/csv). */
+export const campaignStatisticsAnswerSchema = z.object({
+  campaign: campaignViewSchema,
+  statistics: periodStatisticsSchema,
+});

@@ -103,7 +103,7 @@ export const findingViewSchema = z.object({
 });
 
 /** Every status a referral goes through, before dispatch and after. */
-const REFERRAL_STATUS_CODES = [
+export const REFERRAL_STATUS_CODES = [
   ...new Set([...REFERRAL_STATUSES, ...REFERRAL_WORKFLOW_STATUSES]),
 ] as [ReferralStatus | ReferralWorkflowStatus, ...(ReferralStatus | ReferralWorkflowStatus)[]];
 

@@ -31,7 +31,14 @@ import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { referralListingAfter } from '../referrals/listing.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
-import type { CloseBody, ExtensionBody, RedriveBody, RerouteBody } from './schemas.js';
+import type { z } from 'zod/mini';
+import type {
+  CloseBody,
+  ExtensionBody,
+  RedriveBody,
+  referralDetailSchema,
+  RerouteBody,
+} from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
 import {
   getReferral,
@@ -107,7 +114,7 @@ export const getReferralDetail = async (
   deps: Deps,
   referralId: string,
   context: Pick<ActionContext, 'authorize'> & { showComments: boolean },
-) => {
+): Promise<z.output<typeof referralDetailSchema>> => {
   const referral = await load(deps, referralId, context);
   const [responses, ratings, events] = await Promise.all([
     queryAll<ResponseItem>(deps, keys.responsesOfReferral(referralId)),
@@ -129,12 +136,19 @@ export const getReferralDetail = async (
     hash: event.hash,
   }));
   const chain = verifyChain(history);
-  const { pendingTask, pk: _pk, sk: _sk, ownerPk: _opk, ownerSk: _osk, ...rest } = referral;
-  void _pk;
-  void _sk;
-  void _opk;
-  void _osk;
-  const failure = (referral as { failure?: { cause: string } }).failure;
+  // No index key leaves the server: the 督办 list's (listPk, listSk) no more than the table's.
+  const {
+    pendingTask,
+    pk: _pk,
+    sk: _sk,
+    ownerPk: _opk,
+    ownerSk: _osk,
+    listPk: _lpk,
+    listSk: _lsk,
+    ...rest
+  } = referral;
+  void [_pk, _sk, _opk, _osk, _lpk, _lsk];
+  const failure = referral.failure;
   return {
     referral: {
       ...rest,

@@ -1,5 +1,10 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
+  committeeCloseAnswerSchema,
+  extensionAnswerSchema,
+  redriveReferralAnswerSchema,
+  referralDetailSchema,
+  rerouteAnswerSchema,
   listReferralsQuerySchema,
   referralListSchema,
   closeBodySchema,
@@ -42,21 +47,26 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'GET',
     path: '/referrals/{referralId}',
+    responseBody: referralDetailSchema,
     summary: 'A referral with its routing, responses, ratings and verified audit history',
     roles: ['organiser', 'auditor'],
     rolesNote: 'organisers of the activity’s street; auditors read everything',
     params: referralPathSchema,
-    responses: { 200: '{referral}', 404: 'unknown referral, or outside the organiser’s street' },
+    responses: {
+      200: '{referral, responses, ratings, history, chain}',
+      404: 'unknown referral, or outside the organiser’s street',
+    },
   },
   {
     method: 'POST',
     path: '/referrals/{referralId}/reroute',
+    responseBody: rerouteAnswerSchema,
     summary: 'Send a referral the department returned as not theirs to another department',
     roles: ['organiser'],
     params: referralPathSchema,
     body: rerouteBodySchema,
     responses: {
-      202: '{referral}: a new round starts with a new email',
+      200: '{referralId, departmentId, round, routing}: a new round starts with a new email',
       ...endsWaitingStep,
       422: 'body',
     },
@@ -64,13 +74,14 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/referrals/{referralId}/extension',
+    responseBody: extensionAnswerSchema,
     summary:
       'Grant or refuse the extension a department asked for (never past the statutory limit)',
     roles: ['organiser'],
     params: referralPathSchema,
     body: extensionBodySchema,
     responses: {
-      200: '{referral}: the due date moved (granted) or stayed (refused)',
+      200: '{referralId, extension, dueDate}: the due date moved (granted) or stayed (refused)',
       ...endsWaitingStep,
       422: 'body, or a due date past the statutory limit',
     },
@@ -78,15 +89,21 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/referrals/{referralId}/close',
+    responseBody: committeeCloseAnswerSchema,
     summary: 'Close a referral for the supervising committee (督办工委), with a reason',
     roles: ['organiser'],
     params: referralPathSchema,
     body: closeBodySchema,
-    responses: { 202: '{referral}: the workflow closes it next', ...endsWaitingStep, 422: 'body' },
+    responses: {
+      200: '{referralId, committeeClosure}: the workflow closes it next',
+      ...endsWaitingStep,
+      422: 'body',
+    },
   },
   {
     method: 'POST',
     path: '/referrals/{referralId}/redrive',
+    responseBody: redriveReferralAnswerSchema,
     summary: 'Run the failed step of a referral workflow again, once its cause is removed',
     description: [
       'A referral whose workflow failed carries `failure` (its status stays). Once the cause is',

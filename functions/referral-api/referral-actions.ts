@@ -16,6 +16,10 @@ import {
 import { referralActionsEnvSchema } from './env.js';
 import {
   closeBodySchema,
+  committeeCloseAnswerSchema,
+  extensionAnswerSchema,
+  redriveReferralAnswerSchema,
+  rerouteAnswerSchema,
   extensionBodySchema,
   redriveBodySchema,
   referralPathSchema,
@@ -35,10 +39,18 @@ const contextOf = (caller: Caller, referralId: string): ActionContext => ({
   },
 });
 
-/** One organiser action on a referral: its body, then the domain call; answers 200 with its result. */
-const route = <TSchema extends z.ZodMiniType>(
+/**
+ * One organiser action on a referral: its body, then the domain call; answers 200 with its
+ * result, typed by the answer's schema (the one docs/openapi.json documents).
+ */
+const route = <TSchema extends z.ZodMiniType, TAnswer extends z.ZodMiniType>(
   body: TSchema,
-  act: (referralId: string, body: z.output<TSchema>, context: ActionContext) => Promise<unknown>,
+  _answer: TAnswer,
+  act: (
+    referralId: string,
+    body: z.output<TSchema>,
+    context: ActionContext,
+  ) => Promise<z.output<TAnswer>>,
 ) =>
   httpRoute(
     {
@@ -55,31 +67,38 @@ const route = <TSchema extends z.ZodMiniType>(
   );
 
 /** `POST /referrals/{referralId}/reroute` {departmentId, reason}: a RETURNED referral only. */
-export const reroute = route(rerouteBodySchema, (referralId, body, context) =>
+export const reroute = route(rerouteBodySchema, rerouteAnswerSchema, (referralId, body, context) =>
   rerouteReferral(deps, referralId, body, context),
 );
 
 /** `POST /referrals/{referralId}/extension` {decision: GRANT | REFUSE, days?, reason}. */
-export const extension = route(extensionBodySchema, (referralId, body, context) =>
-  decideExtension(deps, referralId, body, context),
+export const extension = route(
+  extensionBodySchema,
+  extensionAnswerSchema,
+  (referralId, body, context) => decideExtension(deps, referralId, body, context),
 );
 
 /** `POST /referrals/{referralId}/close` {reason}: the supervising committee closes it. */
-export const close = route(closeBodySchema, (referralId, body, context) =>
-  closeByCommittee(deps, referralId, body, context),
+export const close = route(
+  closeBodySchema,
+  committeeCloseAnswerSchema,
+  (referralId, body, context) => closeByCommittee(deps, referralId, body, context),
 );
 
 /**
  * `POST /referrals/{referralId}/redrive` {reason}: runs the failed step of the referral's workflow
  * again once its cause is removed (a failed referral carries `failure`).
  */
-export const redrive = route(redriveBodySchema, (referralId, body, context) =>
-  redriveReferral(
-    { ...deps, stateMachineArn: env.REFERRAL_STATE_MACHINE_ARN },
-    referralId,
-    body,
-    context,
-  ),
+export const redrive = route(
+  redriveBodySchema,
+  redriveReferralAnswerSchema,
+  (referralId, body, context) =>
+    redriveReferral(
+      { ...deps, stateMachineArn: env.REFERRAL_STATE_MACHINE_ARN },
+      referralId,
+      body,
+      context,
+    ),
 );
 
 /**

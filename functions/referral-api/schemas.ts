@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
+import { REFERRAL_STATUS_CODES } from '../findings/schemas.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
-import { REFERRAL_STATUSES, REFERRAL_WORKFLOW_STATUSES } from '../shared/data/referrals.js';
+import {
+  RATINGS,
+  REFERRAL_STATUSES,
+  REFERRAL_WORKFLOW_STATUSES,
+  REPLY_RESULTS,
+} from '../shared/data/referrals.js';
 import { STREET_CODES } from '../shared/domain/reference.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
@@ -157,4 +163,195 @@ export const referralListSchema = z.object({
   items: z.array(referralListItemSchema),
   /** Pass back as `cursor` for the next page; absent on the last page. */
   nextCursor: z.optional(z.string()),
+});
+
+// --- Answers (issue 15): the actions' results are `z.output` of these ---------------------
+
+const routingEntrySchema = z.object({
+  departmentId: z.string(),
+  at: z.string(),
+  /** `workflow` for the first dispatch, else the organiser's `sub`. */
+  by: z.string(),
+  reason: z.optional(z.string()),
+});
+
+const extensionRequestSchema = z.object({
+  round: z.number(),
+  days: z.number(),
+  reason: z.string(),
+  requestedAt: z.string(),
+  status: z.enum(['PENDING', 'GRANTED', 'REFUSED']),
+  decidedAt: z.optional(z.string()),
+  decidedBy: z.optional(z.string()),
+  decisionReason: z.optional(z.string()),
+  /** The due date after a grant. */
+  newDueDate: z.optional(z.string()),
+});
+
+const committeeClosureSchema = z.object({
+  by: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  round: z.number(),
+});
+
+const sentEmailSchema = z.object({
+  round: z.number(),
+  departmentId: z.string(),
+  messageId: z.string(),
+  at: z.string(),
+});
+
+/**
+ * A referral as stored, without its keys and task token: the fields below, and those the
+ * workflow's steps keep on it (reminders, escalation, feedback ...), which may grow.
+ */
+export const referralDetailViewSchema = z.looseObject({
+  id: z.string(),
+  activityId: z.string(),
+  departmentId: z.string(),
+  findingIds: z.array(z.string()),
+  committeeId: z.optional(z.string()),
+  street: z.optional(z.string()),
+  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
+  dueDate: z.optional(z.string()),
+  dueAt: z.optional(z.string()),
+  status: z.enum(REFERRAL_STATUS_CODES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  approvedAt: z.optional(z.string()),
+  approvedBy: z.optional(z.string()),
+  executionArn: z.optional(z.string()),
+  dispatchedAt: z.optional(z.string()),
+  auditSeq: z.number(),
+  auditHash: z.string(),
+  /** Routing / reopen count; 1 for the first department. */
+  round: z.number(),
+  routing: z.array(routingEntrySchema),
+  /** The human step the workflow waits at (never its task token). */
+  pendingTask: z.optional(
+    z.object({ phase: z.string(), since: z.string(), deadline: z.optional(z.string()) }),
+  ),
+  sent: z.optional(sentEmailSchema),
+  emails: z.optional(z.array(sentEmailSchema)),
+  acknowledgedAt: z.optional(z.string()),
+  returned: z.optional(
+    z.object({ round: z.number(), departmentId: z.string(), reason: z.string(), at: z.string() }),
+  ),
+  reply: z.optional(
+    z.object({
+      round: z.number(),
+      departmentId: z.string(),
+      result: z.enum(REPLY_RESULTS),
+      text: z.string(),
+      at: z.string(),
+    }),
+  ),
+  repliedAt: z.optional(z.string()),
+  extensionRequest: z.optional(extensionRequestSchema),
+  /** The latest rating of each raiser (`D.<deputyId>`, `R.<findingId>`). */
+  ratings: z.optional(
+    z.record(z.string(), z.object({ rating: z.enum(RATINGS), at: z.string(), round: z.number() })),
+  ),
+  committeeClosure: z.optional(committeeClosureSchema),
+  closedAt: z.optional(z.string()),
+  /** Its workflow failed: what and why (never a stack trace); an organiser may redrive it. */
+  failure: z.optional(
+    z.object({
+      error: z.string(),
+      cause: z.string(),
+      at: z.string(),
+      requestId: z.optional(z.string()),
+    }),
+  ),
+});
+
+/** `200` of `GET /referrals/{referralId}`: the referral, the department's answers, ratings, history. */
+export const referralDetailSchema = z.object({
+  referral: referralDetailViewSchema,
+  /** What the department did on its page (acknowledge, progress, reply, return, extension). */
+  responses: z.array(
+    z.object({
+      entity: z.literal('REFERRAL_RESPONSE'),
+      referralId: z.string(),
+      round: z.number(),
+      action: z.string(),
+      departmentId: z.string(),
+      at: z.string(),
+      reason: z.optional(z.string()),
+      days: z.optional(z.number()),
+      text: z.optional(z.string()),
+      result: z.optional(z.enum(REPLY_RESULTS)),
+    }),
+  ),
+  /** Ratings of the first round; `comment` only for organisers. */
+  ratings: z.array(
+    z.object({
+      entity: z.literal('REFERRAL_RATING'),
+      referralId: z.string(),
+      round: z.number(),
+      raiserRef: z.string(),
+      rating: z.enum(RATINGS),
+      comment: z.optional(z.string()),
+      at: z.string(),
+    }),
+  ),
+  /** Its audit events, in order. */
+  history: z.array(
+    z.object({
+      streamId: z.string(),
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      before: z.nullable(z.record(z.string(), z.unknown())),
+      after: z.nullable(z.record(z.string(), z.unknown())),
+      prevHash: z.string(),
+      hash: z.string(),
+    }),
+  ),
+  /** The history's chain verified: `{ok, length}`, or where it breaks. */
+  chain: z.union([
+    z.object({ ok: z.literal(true), length: z.number() }),
+    z.object({
+      ok: z.literal(false),
+      index: z.number(),
+      seq: z.optional(z.number()),
+      reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'seq-gap', 'stream-mismatch']),
+    }),
+  ]),
+});
+
+/** `200` of `POST /referrals/{referralId}/reroute`: the new round and the routing history. */
+export const rerouteAnswerSchema = z.object({
+  referralId: z.string(),
+  departmentId: z.string(),
+  round: z.number(),
+  routing: z.optional(z.array(routingEntrySchema)),
+  /** The referral was already re-routed there: only a lost signal was completed. */
+  repeated: z.optional(z.boolean()),
+});
+
+/** `200` of `POST /referrals/{referralId}/extension`. */
+export const extensionAnswerSchema = z.object({
+  referralId: z.string(),
+  extension: extensionRequestSchema,
+  dueDate: z.optional(z.string()),
+});
+
+/** `200` of `POST /referrals/{referralId}/close`. */
+export const committeeCloseAnswerSchema = z.object({
+  referralId: z.string(),
+  committeeClosure: committeeClosureSchema,
+  /** Closed already: only a lost signal was completed. */
+  repeated: z.optional(z.boolean()),
+});
+
+/** `200` of `POST /referrals/{referralId}/redrive`. */
+export const redriveReferralAnswerSchema = z.object({
+  referralId: z.string(),
+  status: z.enum(REFERRAL_STATUS_CODES),
+  redriveCount: z.number(),
+  /** false when the execution was already running again (a repeated request). */
+  redrivenNow: z.boolean(),
 });

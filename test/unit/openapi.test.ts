@@ -71,6 +71,37 @@ describe('docs/openapi.json', () => {
     }
   });
 
+  it('describes the success answer of every operation, and every JSON refusal by the error shape', () => {
+    type Media = Record<string, { schema?: { type?: string; $ref?: string } }>;
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(generated.paths)) {
+      for (const [method, operation] of Object.entries(
+        item as Record<string, { responses: Record<string, { content?: Media }> }>,
+      )) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const responses = Object.entries(operation.responses);
+        const successes = responses.filter(([code]) => code.startsWith('2'));
+        if (successes.length === 0) problems.push(`${key}: no success answer`);
+        for (const [code, response] of responses) {
+          for (const [type, media] of Object.entries(response.content ?? {})) {
+            if (!media.schema) problems.push(`${key} ${code} ${type}: no schema`);
+            else if (type.startsWith('text/') && media.schema.type !== 'string') {
+              problems.push(`${key} ${code} ${type}: not a string`);
+            } else if (
+              Number(code) >= 400 &&
+              type === 'application/json' &&
+              media.schema.$ref !== '#/components/schemas/Error'
+            ) {
+              problems.push(`${key} ${code}: not the error shape`);
+            }
+          }
+          if (code.startsWith('2') && !response.content) problems.push(`${key} ${code}: no body`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('gives each POST /activities body type its own strict schema', () => {
     const body = generated.paths['/activities']!.post!.requestBody as {
       content: {
