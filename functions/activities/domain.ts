@@ -4,7 +4,8 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countSentInvitations, getActivity, getInvitation } from '../shared/data/activities.js';
+import { getActivity } from '../shared/data/activities.js';
+import { countSentInvitations, getInvitation } from '../shared/data/invitations.js';
 import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
 import { getCampaign } from '../shared/data/campaigns.js';
 import { getDeputies } from '../shared/data/deputies.js';

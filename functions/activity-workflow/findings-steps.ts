@@ -44,7 +44,8 @@ import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
 import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
-import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
 export interface StepDeps {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getInvitation, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { getInvitation } from '../shared/data/invitations.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { contentOf } from '../shared/domain/finding-fields.js';
