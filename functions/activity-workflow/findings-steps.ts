@@ -30,7 +30,6 @@ import {
   getActiveFlags,
   hasStatus,
   listFindingAuditRecords,
-  listFindings,
   sealDigest,
   statusOf,
   writeInChunks,
@@ -38,6 +37,7 @@ import {
   type TransactItem,
   type WorkflowStatus,
 } from '../findings/store.js';
+import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { WORKFLOW_ACTOR } from './domain.js';
 import { buildReport, type AttendanceStats } from './report.js';

@@ -26,11 +26,11 @@ import {
   assertOrganiserFor,
   hasStatus,
   isOrganiserFor,
-  listFindings,
   statusOf,
   type ActivityRecord,
   type WorkflowStatus,
 } from './store.js';
+import { listFindings } from '../shared/data/findings.js';
 
 export interface FindingsDeps {
   db: DynamoDBDocumentClient;
