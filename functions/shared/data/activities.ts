@@ -1,5 +1,6 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys, toQueryParams } from './keys.js';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys.js';
+import { queryAll } from './query.js';
 import { NotFoundError } from '../errors.js';
 import type { ActivityChangeItem, ActivityItem } from './items.js';
 
@@ -32,23 +33,8 @@ export const loadActivity = async <T extends ActivityItem = ActivityItem>(
 };
 
 /** The changes of an activity (PATCH), oldest first, strongly consistent. */
-export const listActivityChanges = async (
-  { db, tableName }: Store,
+export const listActivityChanges = (
+  store: Store,
   activityId: string,
-): Promise<ActivityChangeItem[]> => {
-  const items: ActivityChangeItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.changesOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as ActivityChangeItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
+): Promise<ActivityChangeItem[]> =>
+  queryAll<ActivityChangeItem>(store, keys.changesOfActivity(activityId));

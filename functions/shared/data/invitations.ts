@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './activities.js';
 import type { InvitationItem } from './items.js';
 import { keys, toQueryParams } from './keys.js';
+import { queryAll } from './query.js';
 
 /**
  * The store of invitations (`pk=ACTIVITY#<id> sk=INVITATION#<deputyId>`): every read of an
@@ -21,26 +22,8 @@ export const getInvitation = async (
 };
 
 /** Every invitation of an activity (at most a few thousand small items), page by page. */
-export const listInvitations = async (
-  { db, tableName }: Store,
-  activityId: string,
-): Promise<InvitationItem[]> => {
-  const items: InvitationItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.invitationsOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as InvitationItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
+export const listInvitations = (store: Store, activityId: string): Promise<InvitationItem[]> =>
+  queryAll<InvitationItem>(store, keys.invitationsOfActivity(activityId));
 
 /** How many invitations of an activity have been emailed (SES accepted the message). */
 export const countSentInvitations = async (
