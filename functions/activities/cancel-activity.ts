@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, sfn } from '../shared/clients.js';
+import { db } from '../shared/clients.js';
 import { emailDepsFromEnv } from '../shared/email/deps.js';
 import { parseEnv } from '../shared/env.js';
+import { activityDepsFromEnv } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { startResidentRetention } from '../privacy/domain.js';
@@ -41,13 +42,9 @@ export const handler = httpRoute(
   async ({ body, path, caller, context }) => {
     const result = await cancelActivity(
       {
-        db,
-        sfn,
+        ...activityDepsFromEnv(env),
         ...emailDepsFromEnv(env),
-        tableName: env.TABLE_NAME,
-        stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
         remainingMs: () => context.getRemainingTimeInMillis(),
-        logger,
       },
       path.activityId,
       body,

@@ -1,7 +1,8 @@
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import {
   DEPUTY_EMAIL_FIELDS,
   deputyLanguageOf,

@@ -1,6 +1,7 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityChangeItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { activityDepsFromEnv } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -10,13 +10,7 @@ import { createActivityBodySchema, idempotencyHeadersSchema } from './schemas.js
 
 const env = parseEnv(createActivityEnvSchema);
 
-const deps = {
-  db,
-  sfn,
-  tableName: env.TABLE_NAME,
-  stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
-  logger,
-};
+const deps = activityDepsFromEnv(env);
 
 /** `POST /activities` (role organiser): schedules an activity and starts its workflow. */
 export const handler = httpRoute(

@@ -5,12 +5,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { attendanceStatisticsOf } from '../attendance/statistics.js';
+import { getActivity } from '../shared/data/activities.js';
 import {
   countSentInvitations,
-  getActivity,
   getInvitation,
   listInvitations,
-} from '../shared/data/activities.js';
+} from '../shared/data/invitations.js';
 import { appendAuditEvent, streamHead, startAuditStream } from '../shared/data/audit.js';
 import { getCampaign } from '../shared/data/campaigns.js';
 import { getDeputies } from '../shared/data/deputies.js';

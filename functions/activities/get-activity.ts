@@ -1,20 +1,13 @@
-import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { activityDepsFromEnv } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { readActivity } from './domain.js';
 import { getActivityEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
 
 const env = parseEnv(getActivityEnvSchema);
 
-const deps = {
-  db,
-  sfn,
-  tableName: env.TABLE_NAME,
-  stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
-  logger,
-};
+const deps = activityDepsFromEnv(env);
 
 /**
  * `GET /activities/{activityId}`: organisers and auditors; a deputy only for an activity they

@@ -1,23 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, sfn } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
+import { activityDepsFromEnv } from './deps.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger, metrics } from '../shared/observability.js';
+import { metrics } from '../shared/observability.js';
 import { redriveActivityEnvSchema } from './env.js';
 import { redriveActivity } from './redrive.js';
 import { activityPathSchema, redriveActivityBodySchema } from './schemas.js';
 
 const env = parseEnv(redriveActivityEnvSchema);
 
-const deps = {
-  db,
-  sfn,
-  tableName: env.TABLE_NAME,
-  stateMachineArn: env.ACTIVITY_STATE_MACHINE_ARN,
-  logger,
-};
+const deps = activityDepsFromEnv(env);
 
 /**
  * `POST /activities/{activityId}/redrive` {reason} (organiser of its scope): a FAILED activity whose

@@ -1,5 +1,6 @@
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
-import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import {
   appendAuditEvent,
   streamHead,

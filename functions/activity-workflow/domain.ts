@@ -1,10 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  getActivity,
-  getInvitation,
-  listInvitations,
-  loadActivity,
-} from '../shared/data/activities.js';
+import { getActivity, loadActivity } from '../shared/data/activities.js';
+import { getInvitation, listInvitations } from '../shared/data/invitations.js';
 import {
   appendAuditEvent,
   streamHead,

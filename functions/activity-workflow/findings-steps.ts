@@ -30,7 +30,6 @@ import {
   getActiveFlags,
   hasStatus,
   listFindingAuditRecords,
-  listFindings,
   sealDigest,
   statusOf,
   writeInChunks,
@@ -38,13 +37,15 @@ import {
   type TransactItem,
   type WorkflowStatus,
 } from '../findings/store.js';
+import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { WORKFLOW_ACTOR } from './domain.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
 import { completionStatsWrites, type ReferralFactsSource } from '../audit-stats/items.js';
-import { listInvitations, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
 export interface StepDeps {

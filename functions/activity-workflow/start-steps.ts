@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { listActivityChanges, listInvitations, loadActivity } from '../shared/data/activities.js';
+import { listActivityChanges, loadActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import {
   DEPUTY_EMAIL_FIELDS,
   deputyLanguageOf,

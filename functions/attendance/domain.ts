@@ -5,12 +5,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ActivityRecord, CommunityCounts, InvitationRecord } from '../activities/view.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
-import {
-  getActivity,
-  getInvitation,
-  listInvitations,
-  loadActivity,
-} from '../shared/data/activities.js';
+import { getActivity, loadActivity } from '../shared/data/activities.js';
+import { getInvitation, listInvitations } from '../shared/data/invitations.js';
 import {
   appendAuditEvent,
   streamHead,

@@ -6,6 +6,7 @@ import { canonicalJson } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { DeputySeat } from '../shared/data/items.js';
 import { keys, toQueryParams } from '../shared/data/keys.js';
+import { queryAll } from '../shared/data/query.js';
 import { DEPUTY_LEVEL_CODES, type DeputyLevel } from '../shared/domain/reference.js';
 
 /**
@@ -97,26 +98,11 @@ export interface CheckInAuditRecord {
 }
 
 /** Every check-in audit record of an activity, in key order (strongly consistent). */
-export const listCheckInAuditRecords = async (
-  { db, tableName }: Store,
+export const listCheckInAuditRecords = (
+  store: Store,
   activityId: string,
-): Promise<CheckInAuditRecord[]> => {
-  const records: CheckInAuditRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.checkInAuditRecordsOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    records.push(...((page.Items ?? []) as CheckInAuditRecord[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
-};
+): Promise<CheckInAuditRecord[]> =>
+  queryAll<CheckInAuditRecord>(store, keys.checkInAuditRecordsOfActivity(activityId));
 
 /**
  * The unchained audit record of one answer to an invitation

@@ -1,8 +1,10 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import { KEY_ATTRIBUTES, keys, type PrimaryKey } from '../shared/data/keys.js';
-import { listFindings, type ActivityExtras } from '../findings/store.js';
-import { getActivity, listInvitations } from '../shared/data/activities.js';
+import { type ActivityExtras } from '../findings/store.js';
+import { listFindings } from '../shared/data/findings.js';
+import { getActivity } from '../shared/data/activities.js';
+import { listInvitations } from '../shared/data/invitations.js';
 import { recordDutyOfActivity } from './duty.js';
 import type { ActivityStatsItem, ReferralFactsSource, ReferralStatsItem } from './items.js';
 import {

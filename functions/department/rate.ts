@@ -1,4 +1,5 @@
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
+import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
@@ -9,7 +10,6 @@ import { raisedBy, raiserOf } from '../shared/domain/raisers.js';
 import {
   clock,
   endPendingStep,
-  getFindings,
   getItem,
   isRatable,
   queryAll,
@@ -69,7 +69,7 @@ export const ratingPage = async (
   const [activity, department, findings, rating, progress] = await Promise.all([
     getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
     getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
-    getFindings(deps, referral),
+    getFindings(deps, referral.activityId, referral.findingIds),
     getItem<RatingItem>(deps, keys.referralRating(referral.id, round, link.raiserRef!)),
     ratingProgress(deps, referral, { reader: link.raiserRef!, names: true }),
   ]);

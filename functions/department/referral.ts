@@ -8,13 +8,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sendTaskSuccess } from '../shared/workflow/task-token.js';
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import type { FindingItem } from '../findings/model.js';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getDeputies } from '../shared/data/deputies.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
 import { raiserOf } from '../shared/domain/raisers.js';
@@ -105,25 +99,6 @@ export const queryAll = async <T>(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
-};
-
-/** The findings a referral lists (reads only; at most 100 per call, as BatchGet allows). */
-export const getFindings = async (
-  deps: Pick<Deps, 'db' | 'tableName'>,
-  referral: Pick<ReferralItem, 'activityId' | 'findingIds'>,
-): Promise<FindingItem[]> => {
-  const ids = referral.findingIds.slice(0, 100);
-  if (ids.length === 0) return [];
-  const { Responses } = await deps.db.send(
-    new BatchGetCommand({
-      RequestItems: {
-        [deps.tableName]: { Keys: ids.map((id) => keys.finding(referral.activityId, id)) },
-      },
-    }),
-  );
-  const found = (Responses?.[deps.tableName] ?? []) as FindingItem[];
-  const order = new Map(ids.map((id, index) => [id, index]));
-  return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 };
 
 /** Ratings are taken while the reply of this round awaits them. */

@@ -2,6 +2,7 @@ import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/fi
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
+import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
@@ -11,7 +12,6 @@ import {
   clock,
   digestOf,
   endPendingStep,
-  getFindings,
   getItem,
   queryAll,
   ratingProgress,
@@ -124,7 +124,7 @@ export const responsePage = async (
     referral.committeeId
       ? getItem<CommitteeItem>(deps, keys.committee(referral.committeeId))
       : Promise.resolve(undefined),
-    getFindings(deps, referral),
+    getFindings(deps, referral.activityId, referral.findingIds),
     queryAll<ResponseItem>(deps, keys.responsesOfReferral(referral.id)),
     ratingProgress(deps, referral, { names: false }),
   ]);

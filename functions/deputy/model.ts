@@ -7,8 +7,9 @@ import {
 import type { UnannouncedVisits } from '../activities/schemas.js';
 import { getItem, type RatingItem } from '../department/referral.js';
 import type { FindingItem } from '../findings/model.js';
-import { listFindings } from '../findings/store.js';
-import { getActivity, getInvitation } from '../shared/data/activities.js';
+import { listFindings } from '../shared/data/findings.js';
+import { getActivity } from '../shared/data/activities.js';
+import { getInvitation } from '../shared/data/invitations.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import { keys } from '../shared/data/keys.js';
 import type { DepartmentItem } from '../shared/data/reference.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getInvitation, loadActivity } from '../shared/data/activities.js';
+import { loadActivity } from '../shared/data/activities.js';
+import { getInvitation } from '../shared/data/invitations.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { contentOf } from '../shared/domain/finding-fields.js';
@@ -25,11 +26,11 @@ import {
   assertOrganiserFor,
   hasStatus,
   isOrganiserFor,
-  listFindings,
   statusOf,
   type ActivityRecord,
   type WorkflowStatus,
 } from './store.js';
+import { listFindings } from '../shared/data/findings.js';
 
 export interface FindingsDeps {
   db: DynamoDBDocumentClient;

@@ -1,7 +1,7 @@
 import type { ReferralItem } from '../shared/data/referrals.js';
 import { createHash } from 'node:crypto';
-import { contentOf, type FindingContent } from '../shared/domain/finding-fields.js';
-import type { ListingKey, PrimaryKey } from '../shared/data/keys.js';
+import { contentOf } from '../shared/domain/finding-fields.js';
+import type { FindingItem } from '../shared/data/findings.js';
 import type { z } from 'zod/mini';
 import type { findingViewSchema, reviewReferralViewSchema } from './schemas.js';
 
@@ -11,73 +11,13 @@ export { FINDING_KINDS, type FindingKind } from '../shared/domain/finding-fields
 export const DECISION_TYPES = ['REFER', 'MERGE', 'ANSWER_DIRECTLY', 'NO_ACTION'] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
-/**
- * A resident whose problem an organiser (or a deputy) records. Personal data, kept minimal: it
- * is shown only to organisers and to whoever recorded it, never to other deputies or auditors,
- * and never enters a workflow payload or an audit record. Name and contact are erased when
- * their retention ends or at the resident's request (docs/privacy.md); the consent flag stays.
- */
-export interface Resident {
-  name?: string;
-  contact?: string;
-  consentToContact: boolean;
-}
-
-export interface RaisedBy {
-  /** The deputy who raised it (or received it from a resident). */
-  deputyId?: string;
-  resident?: Resident;
-}
-
-interface DecisionBase {
-  reason: string;
-  decidedBy: string;
-  decidedAt: string;
-}
-
-export type FindingDecision =
-  | (DecisionBase & { type: 'REFER'; departmentId: string })
-  | (DecisionBase & { type: 'MERGE'; intoFindingId: string })
-  | (DecisionBase & { type: 'ANSWER_DIRECTLY'; answer: string })
-  | (DecisionBase & { type: 'NO_ACTION' });
-
-/** `pk=ACTIVITY#<id> sk=FINDING#<findingId>`: its content (finding-fields.ts) and its record. */
-export type FindingItem = PrimaryKey & FindingContent & FindingRecordFields;
-
-interface FindingRecordFields {
-  entity: 'FINDING';
-  id: string;
-  activityId: string;
-  raisedBy: RaisedBy;
-  /** Cognito `sub` of whoever recorded it. */
-  recordedBy: string;
-  recordedAt: string;
-  /** The draft (later approved) referral that lists it. */
-  referralId?: string;
-  /** Triage found no routing rule (or only an inactive department) for it. */
-  unrouted?: boolean;
-  decision?: FindingDecision;
-  /**
-   * Salted commitment to the resident's name and contact, which the content hash covers instead
-   * of the values (functions/findings/resident.ts). Absent on findings recorded before it: their
-   * content hash covers the values (docs/privacy.md, "Older findings").
-   */
-  residentSeal?: { salt?: string; commitment: string };
-  /** Digests of the resident lookup entries (`keys.residentLookup`), deleted at erasure. */
-  residentLookupDigests?: string[];
-  /** When the resident's name and contact are due for erasure (set when retention starts). */
-  eraseAfter?: string;
-  /** What started the retention: the last carrying referral closed, the activity ended. */
-  retentionFrom?: {
-    at: string;
-    cause: 'REFERRALS_CLOSED' | 'ACTIVITY_COMPLETED' | 'ACTIVITY_CANCELLED';
-  };
-  /** Set when the name and contact were erased. */
-  residentErasure?: { at: string; reason: 'RETENTION' | 'REQUEST'; by: string };
-}
-
-/** A finding with its resident erasure listing key while erasure is pending. */
-export type FindingRecord = FindingItem & Partial<ListingKey>;
+export type {
+  FindingDecision,
+  FindingItem,
+  FindingRecord,
+  RaisedBy,
+  Resident,
+} from '../shared/data/findings.js';
 
 // Crockford base32, as ids.ts: referral ids have the shape of every other id.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../shared/data/activities.js';
+import { queryAll } from '../shared/data/query.js';
 import {
   appendAuditEvent,
   streamHead,
@@ -12,12 +9,11 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import type { ActivityItem } from '../shared/data/items.js';
-import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
+import { keys } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
 import { ForbiddenError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { streetOfClaim } from '../activities/domain.js';
-import type { FindingItem } from './model.js';
 
 export type { Store };
 
@@ -77,32 +73,6 @@ export const assertOrganiserFor = (caller: Caller, activity: ActivityItem): void
   }
   throw new ForbiddenError('This action requires the role organiser');
 };
-
-export const queryAll = async <T>(
-  { db, tableName }: Store,
-  query: KeyQuery,
-  consistent = true,
-): Promise<T[]> => {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(query),
-        ...(consistent && !query.indexName ? { ConsistentRead: true } : {}),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
-
-/** Every finding of an activity, in id (= time) order, strongly consistent. */
-export const listFindings = (store: Store, activityId: string): Promise<FindingItem[]> =>
-  queryAll<FindingItem>(store, keys.findingsOfActivity(activityId));
 
 /** The unchained audit records of an activity's findings, in key order. */
 export const listFindingAuditRecords = (

@@ -11,12 +11,12 @@ import {
 } from '../findings/resident.js';
 import {
   changeActivity,
-  listFindings,
-  queryAll,
   type ActivityRecord,
   type Store,
   type TransactItem,
 } from '../findings/store.js';
+import { listFindings } from '../shared/data/findings.js';
+import { queryAll } from '../shared/data/query.js';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import { keys } from '../shared/data/keys.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';

@@ -1,14 +1,13 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { FindingItem } from '../findings/model.js';
 import { getActivity } from '../shared/data/activities.js';
+import { getFindings } from '../shared/data/findings.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
-import { chunk } from '../shared/data/transact.js';
 import { departmentFindingOf } from '../shared/domain/finding-fields.js';
 import type { Language } from '../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
-import { ConflictError, TransientError } from '../shared/errors.js';
+import { ConflictError } from '../shared/errors.js';
 import { type EmailFinding } from './emails.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 import { type ReferralDeps, getOne } from './referral-state.js';
@@ -24,34 +23,6 @@ export interface ReferralContext {
 
 export const languageOf = (context: ReferralContext): Language =>
   context.activity?.language ?? 'zh';
-
-export const getFindings = async (
-  deps: ReferralDeps,
-  activityId: string,
-  findingIds: readonly string[],
-): Promise<FindingItem[]> => {
-  const found = new Map<string, FindingItem>();
-  for (const batch of chunk([...new Set(findingIds)], 100)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({
-      ...keys.finding(activityId, id),
-    }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > 5) throw new TransientError('DynamoDB left finding reads unprocessed');
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const out = await deps.db.send(
-        new BatchGetCommand({
-          RequestItems: { [deps.tableName]: { Keys: requestKeys, ConsistentRead: true } },
-        }),
-      );
-      for (const item of out.Responses?.[deps.tableName] ?? []) {
-        found.set(String(item.id), item as FindingItem);
-      }
-      requestKeys = out.UnprocessedKeys?.[deps.tableName]?.Keys ?? [];
-    }
-  }
-  // In the referral's own order.
-  return findingIds.map((id) => found.get(id)).filter((f): f is FindingItem => f !== undefined);
-};
 
 export const loadContext = async (
   deps: ReferralDeps,

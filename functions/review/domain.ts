@@ -14,11 +14,11 @@ import {
   getActiveFlags,
   hasStatus,
   isOrganiserFor,
-  listFindings,
   statusOf,
   type ActivityRecord,
   type TransactItem,
 } from '../findings/store.js';
+import { listFindings } from '../shared/data/findings.js';
 import {
   applyDecisions,
   applyReferralUpdate,

@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys, toQueryParams } from './keys.js';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys.js';
+import { queryAll } from './query.js';
 import { NotFoundError } from '../errors.js';
-import type { ActivityChangeItem, ActivityItem, InvitationItem } from './items.js';
+import type { ActivityChangeItem, ActivityItem } from './items.js';
 
 export interface Store {
   db: DynamoDBDocumentClient;
@@ -31,85 +32,9 @@ export const loadActivity = async <T extends ActivityItem = ActivityItem>(
   return activity as T;
 };
 
-export const getInvitation = async (
-  { db, tableName }: Store,
-  activityId: string,
-  deputyId: string,
-): Promise<InvitationItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.invitation(activityId, deputyId) }),
-  );
-  return Item as InvitationItem | undefined;
-};
-
-/** Every invitation of an activity (at most a few thousand small items), page by page. */
-export const listInvitations = async (
-  { db, tableName }: Store,
-  activityId: string,
-): Promise<InvitationItem[]> => {
-  const items: InvitationItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.invitationsOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as InvitationItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
-
-/** How many invitations of an activity have been emailed (SES accepted the message). */
-export const countSentInvitations = async (
-  { db, tableName }: Store,
-  activityId: string,
-): Promise<number> => {
-  const query = toQueryParams(keys.invitationsOfActivity(activityId));
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...query,
-        FilterExpression: 'attribute_exists(#messageId)',
-        ExpressionAttributeNames: {
-          ...query.ExpressionAttributeNames,
-          '#messageId': 'emailMessageId',
-        },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
-};
-
 /** The changes of an activity (PATCH), oldest first, strongly consistent. */
-export const listActivityChanges = async (
-  { db, tableName }: Store,
+export const listActivityChanges = (
+  store: Store,
   activityId: string,
-): Promise<ActivityChangeItem[]> => {
-  const items: ActivityChangeItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.changesOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as ActivityChangeItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
+): Promise<ActivityChangeItem[]> =>
+  queryAll<ActivityChangeItem>(store, keys.changesOfActivity(activityId));

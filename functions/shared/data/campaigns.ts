@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './activities.js';
 import { startAuditStream } from './audit.js';
-import { keys, toQueryParams } from './keys.js';
+import { keys } from './keys.js';
+import { queryAll } from './query.js';
 import { writeTransaction } from './transact.js';
 
 /**
@@ -75,19 +76,5 @@ export const getCampaign = async (
 };
 
 /** Every campaign, by start (a district runs a handful a year). */
-export const listCampaigns = async ({ db, tableName }: Store): Promise<Campaign[]> => {
-  const campaigns: Campaign[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.campaignsByStart()),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    campaigns.push(...((page.Items ?? []) as CampaignItem[]).map(toCampaign));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return campaigns;
-};
+export const listCampaigns = async (store: Store): Promise<Campaign[]> =>
+  (await queryAll<CampaignItem>(store, keys.campaignsByStart(), false)).map(toCampaign);

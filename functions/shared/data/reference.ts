@@ -10,6 +10,7 @@ import type { ANY_STREET } from '../domain/routing.js';
 import { TransientError } from '../errors.js';
 import type { DeputyItem } from './items.js';
 import { keys, toQueryParams, type KeyQuery, type ListingKey, type PrimaryKey } from './keys.js';
+import { queryAll } from './query.js';
 import { chunk } from './transact.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import type { ResidualFilter } from './merged-pages.js';
@@ -200,23 +201,8 @@ export const queryPage = async <T>(
 };
 
 /** Every routing rule (one small partition, strongly consistent): what triage routes with. */
-export const listRoutingRules = async ({ db, tableName }: Store): Promise<RoutingRuleItem[]> => {
-  const rules: RoutingRuleItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.routingRules()),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    rules.push(...((page.Items ?? []) as RoutingRuleItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return rules;
-};
+export const listRoutingRules = (store: Store): Promise<RoutingRuleItem[]> =>
+  queryAll<RoutingRuleItem>(store, keys.routingRules());
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;

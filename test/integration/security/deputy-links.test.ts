@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
 import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { createDeputyLink, tokenOfLink } from '../../../functions/shared/links';
-import { getInvitation } from '../../../functions/shared/data/activities';
+import { getInvitation } from '../../../functions/shared/data/invitations';
 import { openCheckIn, waitForPhase } from '../support/activity';
 import { api } from '../support/api';
 import { ddbDoc } from '../support/aws';
