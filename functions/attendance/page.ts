@@ -60,20 +60,20 @@ export const renderCheckInPage = (
   const nonce = randomBytes(16).toString('base64');
   const type = ACTIVITY_TYPES[activity.type];
 
-  const body = `<h1>代表签到 <span class="en">Deputy check-in</span></h1>
+  const body = `<h1>代表签到 <span class="en" lang="en">Deputy check-in</span></h1>
 <dl>
 <dt>活动</dt><dd>${escapeHtml(activity.title)}</dd>
-<dt>类型</dt><dd>${escapeHtml(type?.zh ?? activity.type)} <span class="en">${escapeHtml(type?.en ?? '')}</span></dd>
+<dt>类型</dt><dd>${escapeHtml(type?.zh ?? activity.type)} <span class="en" lang="en">${escapeHtml(type?.en ?? '')}</span></dd>
 <dt>地点</dt><dd>${escapeHtml(activity.location)}</dd>
 <dt>时间</dt><dd>${escapeHtml(formatTime(activity.startsAt, 'zh-CN'))} – ${escapeHtml(formatTime(activity.endsAt, 'zh-CN'))}</dd>
-<dt>状态</dt><dd>${escapeHtml(state.zh)} <span class="en">${escapeHtml(state.en)}</span></dd>
+<dt>状态</dt><dd>${escapeHtml(state.zh)} <span class="en" lang="en">${escapeHtml(state.en)}</span></dd>
 </dl>
 <p>本页面只用于确认您到场参加本次活动。签到需要您本人登录：系统会核对您是否受邀，每位代表只能签到一次。本二维码于 ${escapeHtml(formatTime(model.expiresAt, 'zh-CN'))} 失效。</p>
-<p class="en">This page confirms that you are present at this activity. You check in as yourself, signed in: the system checks that you were invited, and each deputy checks in once. This QR code expires at ${escapeHtml(formatTime(model.expiresAt, 'en-GB'))}.</p>
+<p class="en" lang="en">This page confirms that you are present at this activity. You check in as yourself, signed in: the system checks that you were invited, and each deputy checks in once. This QR code expires at ${escapeHtml(formatTime(model.expiresAt, 'en-GB'))}.</p>
 ${
   open
     ? `<form id="check-in" data-activity-id="${escapeHtml(activity.id)}" data-code="${escapeHtml(model.code)}">
-<label for="token">登录令牌（已登录时自动填写） <span class="en">Sign-in token (filled in when signed in)</span></label>
+<label for="token">登录令牌（已登录时自动填写） <span class="en" lang="en">Sign-in token (filled in when signed in)</span></label>
 <input id="token" name="token" type="password" autocomplete="off" required>
 <p><button type="submit">签到 Check in</button></p>
 </form>
@@ -127,17 +127,17 @@ const renderDeputyCheckInPage = (
   open: boolean,
 ): HttpResult => {
   const { activity } = model;
-  const body = `<h1>代表签到 <span class="en">Deputy check-in</span></h1>
+  const body = `<h1>代表签到 <span class="en" lang="en">Deputy check-in</span></h1>
 <dl>
-<dt>活动</dt><dd>${escapeHtml(activity.title)}</dd>
-<dt>地点</dt><dd>${escapeHtml(activity.location)}</dd>
-<dt>代表</dt><dd>${escapeHtml(deputy.deputyName)}</dd>
-<dt>状态</dt><dd>${escapeHtml(state.zh)} <span class="en">${escapeHtml(state.en)}</span></dd>
+<dt>活动 <span class="en" lang="en">Activity</span></dt><dd>${escapeHtml(activity.title)}</dd>
+<dt>地点 <span class="en" lang="en">Place</span></dt><dd>${escapeHtml(activity.location)}</dd>
+<dt>代表 <span class="en" lang="en">Deputy</span></dt><dd>${escapeHtml(deputy.deputyName)}</dd>
+<dt>状态 <span class="en" lang="en">Status</span></dt><dd>${escapeHtml(state.zh)} <span class="en" lang="en">${escapeHtml(state.en)}</span></dd>
 </dl>
 ${
   open
-    ? `<form method="post"><p><button type="submit">签到 Check in</button></p></form>
-<p class="en">本手机已打开您的个人链接，点击即可签到。 This phone opened your personal link: one tap checks you in.</p>`
+    ? `<form method="post"><p><button type="submit">签到 <span lang="en">Check in</span></button></p></form>
+<p>本手机已打开您的个人链接，点击即可签到。 <span class="en" lang="en">This phone opened your personal link: one tap checks you in.</span></p>`
     : ''
 }`;
   return {
@@ -172,9 +172,9 @@ export const renderRefusalPage = (reason: 'INVALID' | 'EXPIRED' | 'NO_LINK'): Ht
     headers: securityHeaders(),
     body: layout(
       '无法签到 Cannot check in',
-      `<h1>无法签到 <span class="en">Cannot check in</span></h1>
+      `<h1>无法签到 <span class="en" lang="en">Cannot check in</span></h1>
 <p>${escapeHtml(text.zh)}</p>
-<p class="en">${escapeHtml(text.en)}</p>`,
+<p class="en" lang="en">${escapeHtml(text.en)}</p>`,
     ),
   };
 };
@@ -185,7 +185,7 @@ export const renderErrorPage = (): HttpResult => ({
   headers: securityHeaders(),
   body: layout(
     '系统错误 Error',
-    `<h1>系统暂时无法处理 <span class="en">Something went wrong</span></h1>
-<p>请稍后重试。</p><p class="en">Please try again later.</p>`,
+    `<h1>系统暂时无法处理 <span class="en" lang="en">Something went wrong</span></h1>
+<p>请稍后重试。</p><p class="en" lang="en">Please try again later.</p>`,
   ),
 });

@@ -37,6 +37,7 @@ export const pageHeaders = (): Record<string, string> =>
 const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:40rem;margin:1.5rem auto;padding:0 1rem;line-height:1.6;color:#222}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.6rem;border-top:1px solid #ddd;padding-top:1rem}.en{color:#555;font-size:.9rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}ol,ul{padding-left:1.2rem}
+@media(max-width:30rem){dl{display:block}dd{margin:0 0 .6rem}}
 label{display:block;margin:.5rem 0 .2rem}textarea,input,select{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}
 textarea{min-height:6rem}button{font-size:1.05rem;padding:.5rem 1.4rem;margin-top:.6rem}.note{background:#f4f4f4;padding:.6rem}`;
 

@@ -3,6 +3,7 @@ import { RATING_TEXT, REFERRAL_STATUS_TEXT, RESULT_TEXT, renderPage } from '../d
 import { formatDueDate } from '../shared/domain/deadlines.js';
 import { activityDetailRows } from '../shared/domain/activity-details.js';
 import { LETTERHEAD } from '../shared/domain/letterhead.js';
+import { activityTimeRange } from '../shared/email/activity-time.js';
 import { ACTIVITY_TYPES, FINDING_CATEGORIES, STREETS } from '../shared/domain/reference.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { ActionOutcome, RefusalReason } from './actions.js';
@@ -228,9 +229,9 @@ export const renderDeputyActivityPage = (
 <p>${e(model.deputyName)} 代表 <span class="en" lang="en">Deputy <span lang="zh-CN">${e(model.deputyName)}</span></span></p>
 <dl>
 <dt>类型 <span class="en" lang="en">Type</span></dt><dd>${both(type)}</dd>
-<dt>时间 <span class="en" lang="en">Time</span></dt><dd>${e(formatTime(activity.startsAt))} – ${e(
-    formatTime(activity.endsAt),
-  )}</dd>
+<dt>时间 <span class="en" lang="en">Time</span></dt><dd>${e(
+    activityTimeRange(activity.startsAt, activity.endsAt, 'zh'),
+  )} <span class="en" lang="en">${e(activityTimeRange(activity.startsAt, activity.endsAt, 'en'))}</span></dd>
 <dt>地点 <span class="en" lang="en">Place</span></dt><dd>${e(activity.location)} · ${both(STREETS[activity.street])}</dd>
 ${detailRows(model)}
 <dt>组织 <span class="en" lang="en">Organiser</span></dt><dd>${both(organiserOf(activity.street))}</dd>

@@ -55,8 +55,28 @@ Ctrl-C stops everything.
 `);
 }
 
+const USAGE = `npm start [-- options]: the local cloud, until Ctrl-C (README, "Set up").
+  --reset   wipe the local data (${LOCAL_DATA_DIR}) first
+  --exit    stop after --reset (npm run reset)
+  --once    stop as soon as the cloud is ready
+  --help    this text
+Ports: LIANDONG_API_PORT (3000), LIANDONG_SES_PORT (8005), LIANDONG_DYNAMODB_PORT (8000),
+LIANDONG_SFN_PORT (8083), LIANDONG_SECRETS_PORT (8084), LIANDONG_KMS_PORT (8085),
+LIANDONG_S3_PORT (8086). LIANDONG_LOCAL_CODE=bundles runs the bundles cdk deploy would upload;
+LIANDONG_LOCAL_IAM=off stops checking calls against the functions' policies.`;
+
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
+  if (args.has('--help') || args.has('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = [...args].filter((arg) => !['--reset', '--exit', '--once'].includes(arg));
+  if (unknown.length > 0) {
+    console.error(`Unknown option ${unknown.join(' ')}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const dataDir = resolve(LOCAL_DATA_DIR);
   if (args.has('--reset')) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 // End-to-end: a reception day as the deputies live it, in Debian's Chromium (playwright-core) on
 // the local cloud. Two deputies open the personal links of their invitation emails (from the
-// local SES store) on phone-sized pages; one accepts, the other declines and then accepts; both
-// check in at the venue (one types the venue code, the other scans the QR code on the phone that
-// opened the link); one records a finding with a resident's consent; the organiser approves the
+// local SES store, their calendar attachments parsed by ical.js) on phone-sized pages; one
+// accepts, the other declines and then accepts; both check in at the venue (one types the venue
+// code, the other scans the QR code on the phone that opened the link); one records a finding with a resident's consent; the organiser approves the
 // referral (API); the department replies on its page; the deputy's page shows the reply and the
 // rating link. Each deputy page is screenshotted at 375×667 into docs/screenshots/, checked with
 // axe-core, and weighed (gzip) against the 14 KB budget.
@@ -28,6 +28,7 @@ import { ddbDoc, waitForMail, type SentMail } from '../integration/support/aws';
 import { localCloud, tableName } from '../integration/support/cloud';
 import { seedRoutingFixture } from '../integration/support/reference';
 import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { parseCalendar } from '../support/calendar';
 
 const RUN = Date.now().toString(36);
 const TITLE = `代表接待日（文冲联络站）${RUN}`;
@@ -169,6 +170,21 @@ describe('a reception day through the deputies’ personal links, in Chromium', 
     const invitation = mail.find((m) => m.subject.includes(TITLE))!;
     expect(invitation.body.text).not.toContain('请登录');
     expect(invitation.body.text).toContain('接待联络站');
+    // Each invitation's calendar attachment parses (ical.js): this activity's event, for them.
+    for (const deputyId of [DEPUTY_A, DEPUTY_B]) {
+      const sent = mail.find(
+        (m) => m.subject.includes(TITLE) && m.destination.to.includes(emailOf(deputyId)),
+      )!;
+      const ics = sent.attachments?.find((a) => a.filename === 'invite.ics');
+      expect(ics, `calendar attachment of ${deputyId}`).toBeDefined();
+      expect(parseCalendar(Buffer.from(ics!.content, 'base64').toString('utf8'))).toMatchObject({
+        method: 'REQUEST',
+        uid: `${id}@liandong.activities`,
+        summary: TITLE,
+        startZone: 'Asia/Shanghai',
+        attendee: `mailto:${emailOf(deputyId)}`,
+      });
+    }
 
     // Deputy A opens the link: the activity, escaped, Chinese first; a GET changes nothing.
     const invitationKeyA = keys.invitation(id, DEPUTY_A);

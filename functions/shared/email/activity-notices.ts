@@ -3,6 +3,7 @@ import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
 import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
 import type { RenderedEmail } from './invitation.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
+import { activityTimeRange } from './activity-time.js';
 
 /**
  * The emails about an activity after its invitation: the reminder before the start, the change
@@ -18,15 +19,6 @@ export type NoticeActivity = Pick<
 
 export type ChangedField = 'startsAt' | 'endsAt' | 'location' | 'description';
 
-const TIME_ZONE = 'Asia/Shanghai';
-
-const formatTime = (iso: string, language: Language): string =>
-  new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'full',
-    timeStyle: 'short',
-  }).format(new Date(iso));
-
 const TEXT = {
   zh: {
     greeting: (name: string) => `尊敬的${name}代表：`,
@@ -41,17 +33,17 @@ const TEXT = {
     withdrawal: {
       subject: (title: string) => taggedSubject('zh', `活动邀请撤回：${title}`),
       intro: '因活动安排调整，您无需参加以下代表活动，原邀请撤回。由此带来的不便，敬请谅解。',
+      calendar: '附件日历文件可将该活动从手机日历中移除。',
     },
     fields: { startsAt: '时间', endsAt: '时间', location: '地点', description: '说明' },
     fieldSeparator: '、',
     title: '活动名称',
     type: '活动类型',
     time: '活动时间',
-    timeRange: (start: string, end: string) => `${start} 至 ${end}（北京时间）`,
     street: '所属街道',
     location: '活动地点',
     description: '活动说明',
-    calendar: '附件为日历文件，可导入手机日历。',
+    calendar: '附件为日历文件，可导入或更新手机日历。',
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
     signature: LETTERHEAD.standingCommittee.zh,
   },
@@ -70,13 +62,13 @@ const TEXT = {
       subject: (title: string) => taggedSubject('en', `Invitation withdrawn: ${title}`),
       intro:
         'The arrangements have changed: you are no longer expected at the following activity, and the invitation is withdrawn. We apologise for any inconvenience.',
+      calendar: 'The attached calendar file removes the event from your calendar.',
     },
     fields: { startsAt: 'time', endsAt: 'time', location: 'place', description: 'details' },
     fieldSeparator: ', ',
     title: 'Activity',
     type: 'Type',
     time: 'Time',
-    timeRange: (start: string, end: string) => `${start} to ${end} (China Standard Time)`,
     street: 'Street',
     location: 'Place',
     description: 'Details',
@@ -93,15 +85,14 @@ const render = (
   language: Language,
   subject: string,
   intro: string,
+  /** What the attached calendar file does: a withdrawal removes the event, the others update it. */
+  calendar: string = TEXT[language].calendar,
 ): RenderedEmail => {
   const t = TEXT[language];
   const rows: [string, string][] = [
     [t.title, activity.title],
     [t.type, ACTIVITY_TYPES[activity.type][language]],
-    [
-      t.time,
-      t.timeRange(formatTime(activity.startsAt, language), formatTime(activity.endsAt, language)),
-    ],
+    [t.time, activityTimeRange(activity.startsAt, activity.endsAt, language)],
     [t.street, STREETS[activity.street][language]],
     [t.location, activity.location],
     ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
@@ -114,7 +105,7 @@ const render = (
     '',
     ...rows.map(([label, value]) => `${label}${separator}${bodyText(value)}`),
     '',
-    t.calendar,
+    calendar,
     '',
     t.signature,
     '',
@@ -131,10 +122,10 @@ const render = (
     '<table cellpadding="4" style="border-collapse: collapse">',
     ...rows.map(
       ([label, value]) =>
-        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
+        `<tr><th align="left" valign="top" style="white-space: nowrap">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
     ),
     '</table>',
-    `<p>${escapeHtml(t.calendar)}</p>`,
+    `<p>${escapeHtml(calendar)}</p>`,
     `<p>${escapeHtml(t.signature)}</p>`,
     `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
     '</body></html>',
@@ -175,5 +166,5 @@ export const renderWithdrawalEmail = (
   language: Language,
 ): RenderedEmail => {
   const t = TEXT[language].withdrawal;
-  return render(activity, deputy, language, t.subject(activity.title), t.intro);
+  return render(activity, deputy, language, t.subject(activity.title), t.intro, t.calendar);
 };

@@ -3,8 +3,7 @@ import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
 import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
 import type { RenderedEmail } from './invitation.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
-
-const TIME_ZONE = 'Asia/Shanghai';
+import { activityTime } from './activity-time.js';
 
 const TEXT = {
   zh: {
@@ -41,11 +40,7 @@ export const renderCancellationEmail = (
   language: Language,
 ): RenderedEmail => {
   const t = TEXT[language];
-  const time = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'full',
-    timeStyle: 'short',
-  }).format(new Date(activity.startsAt));
+  const time = activityTime(activity.startsAt, language);
   const lines = [
     t.greeting(bodyText(deputy.name)),
     t.body(bodyText(activity.title), ACTIVITY_TYPES[activity.type][language], time),

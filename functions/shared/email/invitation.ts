@@ -1,6 +1,7 @@
 import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
 import type { ActivityItem } from '../data/items.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
+import { activityTimeRange } from './activity-time.js';
 import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
 import { activityDetailRows } from '../domain/activity-details.js';
 
@@ -18,16 +19,6 @@ export type InvitationActivity = Pick<
   details?: Record<string, unknown>;
 };
 
-// Activities happen in Guangzhou: times are shown in China Standard Time whatever the server's.
-const TIME_ZONE = 'Asia/Shanghai';
-
-const formatTime = (iso: string, language: Language): string =>
-  new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'full',
-    timeStyle: 'short',
-  }).format(new Date(iso));
-
 const TEXT = {
   zh: {
     subject: (title: string) => taggedSubject('zh', `活动邀请：${title}`),
@@ -36,7 +27,6 @@ const TEXT = {
     title: '活动名称',
     type: '活动类型',
     time: '活动时间',
-    timeRange: (start: string, end: string) => `${start} 至 ${end}（北京时间）`,
     street: '所属街道',
     location: '活动地点',
     description: '活动说明',
@@ -56,7 +46,6 @@ const TEXT = {
     title: 'Activity',
     type: 'Type',
     time: 'Time',
-    timeRange: (start: string, end: string) => `${start} to ${end} (China Standard Time)`,
     street: 'Street',
     location: 'Place',
     description: 'Details',
@@ -95,10 +84,7 @@ export const renderInvitationEmail = (
   const rows: [label: string, value: string][] = [
     [t.title, activity.title],
     [t.type, ACTIVITY_TYPES[activity.type][language]],
-    [
-      t.time,
-      t.timeRange(formatTime(activity.startsAt, language), formatTime(activity.endsAt, language)),
-    ],
+    [t.time, activityTimeRange(activity.startsAt, activity.endsAt, language)],
     [t.street, STREETS[activity.street][language]],
     [t.location, activity.location],
     ...detailRows,
@@ -135,11 +121,12 @@ export const renderInvitationEmail = (
     '<table cellpadding="4" style="border-collapse: collapse">',
     ...rows.map(
       ([label, value]) =>
-        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
+        `<tr><th align="left" valign="top" style="white-space: nowrap">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
     ),
     '</table>',
     `<p>${escapeHtml(t.reply)}</p>`,
-    `<p><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
+    // The link's token is one long word: let it break, or a phone scrolls the email sideways.
+    `<p style="overflow-wrap: anywhere; word-break: break-all"><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
     `<p style="color: #666; font-size: small">${escapeHtml(t.linkNote)}</p>`,
     `<p>${escapeHtml(t.signature)}</p>`,
     `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isVenueCode, venueCodeOf } from '../../../../functions/attendance/check-in-code';
 import type { DeputyActivityModel } from '../../../../functions/deputy/model';
 import { deputyCookieOf } from '../../../../functions/deputy/routes';
+import { renderCheckInPage } from '../../../../functions/attendance/page';
 import {
   renderDeputyActivityPage,
   renderHomePage,
@@ -45,11 +46,11 @@ const markupFree = (html: string) => {
  * The page is `lang="zh-CN"`; every English passage says it is English (screen readers and
  * translation tools read it right), and none of them holds Chinese.
  */
-const languageMarked = (html: string) => {
+const languageMarked = (html: string, atLeast = 10) => {
   expect(html).toContain('<html lang="zh-CN">');
   expect(html).not.toMatch(/class="en"(?! lang="en")/);
   const english = [...html.matchAll(/lang="en">([^<]*)</g)].map((m) => m[1]!);
-  expect(english.length).toBeGreaterThan(10);
+  expect(english.length).toBeGreaterThanOrEqual(atLeast);
   for (const text of english) expect(text).not.toMatch(/[\u4e00-\u9fff]/);
 };
 
@@ -151,6 +152,33 @@ describe("the deputy's activity page", () => {
       expect(html).toContain(`lang="en">${label}`);
     }
     languageMarked(html);
+  });
+
+  it("the venue QR's one-tap page is marked and labelled in English too", () => {
+    const html = String(
+      renderCheckInPage(
+        {
+          code: `${ACTIVITY_ID}.tf4x2k.${'B'.repeat(22)}`,
+          expiresAt: '2026-12-10T01:15:00.000Z',
+          activity: {
+            id: ACTIVITY_ID,
+            title: XSS,
+            location: '文冲街道',
+            startsAt: '2026-12-10T01:00:00.000Z',
+            endsAt: '2026-12-10T04:00:00.000Z',
+            language: 'zh',
+            type: 'RECEPTION_DAY',
+            status: 'CHECK_IN_OPEN',
+          },
+        },
+        { deputyName: '李明' },
+      ).body,
+    );
+    markupFree(html);
+    for (const label of ['Activity', 'Place', 'Deputy', 'Status', 'Check in']) {
+      expect(html).toContain(`lang="en">${label}`);
+    }
+    languageMarked(html, 5);
   });
 
   it('answers a repeat as already done and a wrong code as 422, with a way back', () => {

@@ -267,6 +267,19 @@ describe('feedback, reopening and closing', () => {
       reply: { result, text: '已完成<b>清淤</b>', at },
     });
 
+  it("feeds back to a deputy in the deputy's language, to a resident in the activity's", async () => {
+    const deputyKey = keys.deputy('dep-0001');
+    table.put({ ...table.get(deputyKey.pk, deputyKey.sk)!, language: 'en' });
+    await sendReferralEmail(deps(), REFERRAL);
+    reply('RESOLVED', clock.toISOString());
+    await sendReferralFeedback(deps(), REFERRAL);
+    const subjectTo = (address: string) => sent.find((m) => m.to[0] === address)?.subject;
+    expect(subjectTo('li@deputies.example.cn')).toMatch(
+      /^\[Huangpu District People's Congress\] The problem you raised has been answered: /,
+    );
+    expect(subjectTo('zhang@example.cn')).toMatch(/^【黄埔区人大】您反映的问题已有答复：/);
+  });
+
   it('feeds back to the deputy and the consenting resident, reopens once, then closes', async () => {
     await sendReferralEmail(deps(), REFERRAL);
     clock = new Date('2020-09-10T02:00:00Z');
