@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { FINDING_CATEGORY_CODES, STREET_CODES } from '../shared/domain/reference.js';
+import { FINDING_CATEGORY_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
-import { referenceId } from '../shared/reference-ids.js';
+import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 import { FINDING_KINDS } from './model.js';
 
 export const activityId = z
@@ -28,7 +28,7 @@ export const recordFindingBodySchema = z
     description: text(4000),
     place: text(300),
     /** The street it concerns, when not the activity's own. */
-    street: z.optional(z.enum(STREET_CODES)),
+    street: z.optional(streetCodeSchema),
     needsReferral: z.boolean(),
     /** A resident's problem (organisers at a reception day, or a deputy on a visit). */
     resident: z.optional(residentSchema),

@@ -10,6 +10,7 @@ import {
   type Caller,
 } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
+import { ANY_STREET } from '../shared/domain/routing.js';
 import { logger, metrics } from '../shared/observability.js';
 import {
   createCommittee,
@@ -20,6 +21,8 @@ import {
   deactivateDepartment,
   deactivateDeputy,
   deactivateRoutingRule,
+  putJurisdiction,
+  putLiaisonStation,
   updateCommittee,
   updateDepartment,
   updateDeputy,
@@ -33,6 +36,9 @@ import {
   createDeputyBodySchema,
   createRoutingRuleBodySchema,
   departmentPathSchema,
+  liaisonStationPathSchema,
+  putJurisdictionBodySchema,
+  putLiaisonStationBodySchema,
   deputyPathSchema,
   routingRulePathSchema,
   updateCommitteeBodySchema,
@@ -61,7 +67,14 @@ type Action<TBody, TPath> = (body: TBody, path: TPath, caller: Caller) => Promis
 
 /** One write route: its own body/path validation, then the domain call; answers `{[name]: …}`. */
 const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniType | undefined>(
-  schemas: { body?: TBody; path?: TPath },
+  schemas: {
+    body?: TBody;
+    path?: TPath;
+    /** The street codes the body names (checked against the district's stored streets). */
+    streets?: (
+      body: TBody extends z.ZodMiniType ? z.output<TBody> : undefined,
+    ) => Record<string, string | undefined>;
+  },
   statusCode: 200 | 201,
   name: string,
   metric: string,
@@ -73,7 +86,11 @@ const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniT
   httpRoute(
     {
       roles: DISTRICT_ORGANISER,
-      ...schemas,
+      body: schemas.body,
+      path: schemas.path,
+      ...(schemas.streets
+        ? { streets: ({ body }: { body: unknown }) => schemas.streets!(body as never) }
+        : {}),
       maxBodyBytes: 32 * 1024,
       idempotency,
     },
@@ -92,14 +109,18 @@ const route = <TBody extends z.ZodMiniType | undefined, TPath extends z.ZodMiniT
  */
 export const handler = httpRoutes({
   'POST /deputies': route(
-    { body: createDeputyBodySchema },
+    { body: createDeputyBodySchema, streets: (body) => ({ street: body.street }) },
     201,
     'deputy',
     'DeputiesCreated',
     (body, _path, caller) => createDeputy(deps, body, caller),
   ),
   'PATCH /deputies/{deputyId}': route(
-    { body: updateDeputyBodySchema, path: deputyPathSchema },
+    {
+      body: updateDeputyBodySchema,
+      path: deputyPathSchema,
+      streets: (body) => ({ street: body.street ?? undefined }),
+    },
     200,
     'deputy',
     'DeputiesUpdated',
@@ -155,7 +176,10 @@ export const handler = httpRoutes({
     (_body, path, caller) => deactivateCommittee(deps, path.committeeId, caller),
   ),
   'POST /routing-rules': route(
-    { body: createRoutingRuleBodySchema },
+    {
+      body: createRoutingRuleBodySchema,
+      streets: (body) => ({ street: body.street === ANY_STREET ? undefined : body.street }),
+    },
     201,
     'routingRule',
     'RoutingRulesCreated',
@@ -174,5 +198,29 @@ export const handler = httpRoutes({
     'routingRule',
     'RoutingRulesDeactivated',
     (_body, path, caller) => deactivateRoutingRule(deps, path.ruleId, caller),
+  ),
+  'PUT /jurisdiction': route(
+    { body: putJurisdictionBodySchema },
+    200,
+    'jurisdiction',
+    'JurisdictionWritten',
+    (body, _path, caller) => putJurisdiction(deps, body, caller),
+  ),
+  // A street's organisers keep their own street's liaison stations; the district's, every one.
+  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': httpRoute(
+    {
+      roles: ['organiser'],
+      body: putLiaisonStationBodySchema,
+      path: liaisonStationPathSchema,
+      streets: ({ path }) => ({ street: path.street }),
+      streetOf: ({ path }) => path.street,
+      maxBodyBytes: 32 * 1024,
+      idempotency,
+    },
+    async ({ body, path, caller }) => {
+      const station = await putLiaisonStation(deps, path.street, path.stationId, body, caller);
+      metrics.addMetric('LiaisonStationsWritten', MetricUnit.Count, 1);
+      return jsonResponse(200, { liaisonStation: station });
+    },
   ),
 });

@@ -13,6 +13,7 @@ export const REFERENCE_LISTS = {
   deputy: { example: 'dep-0001', list: 'GET /deputies' },
   department: { example: 'dept-forestry', list: 'GET /departments' },
   committee: { example: 'cmte-urban-construction', list: 'GET /committees' },
+  'liaison station': { example: 'station-01', list: 'GET /jurisdiction' },
 } as const;
 
 export type ReferenceKind = keyof typeof REFERENCE_LISTS;
@@ -28,3 +29,16 @@ export const unknownReferenceMessage = (kind: ReferenceKind, id: string): string
 /** The schema of one reference-data id. */
 export const referenceId = (kind: ReferenceKind) =>
   z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: referenceIdMessage(kind) }));
+
+/**
+ * What a street (街道) or town (镇) code looks like. Which codes exist is data (`GET
+ * /jurisdiction`): a route checks them against the stored streets after parsing
+ * (`httpRoute`'s `streets`), so no district's streets are compiled into a schema.
+ */
+export const STREET_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
+
+export const streetCodeSchema = z.string().check(
+  z.regex(STREET_CODE_PATTERN, {
+    message: 'must be a street code in capitals: GET /jurisdiction lists the district’s streets',
+  }),
+);
