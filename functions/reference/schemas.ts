@@ -8,7 +8,12 @@ import {
 } from '../shared/domain/reference.js';
 import { ANY_STREET } from '../shared/domain/routing.js';
 import { STREET_KINDS } from '../shared/data/jurisdiction.js';
-import { STREET_CODE_PATTERN, referenceId, streetCodeSchema } from '../shared/reference-ids.js';
+import {
+  STREET_CODE_PATTERN,
+  referenceId,
+  streetCodeDefinitionSchema,
+  streetCodeSchema,
+} from '../shared/reference-ids.js';
 
 // Zod at the edge of the reference-data API. Bodies are strict: an unknown field is an error.
 
@@ -331,7 +336,7 @@ const bilingualView = z.object({ zh: z.string(), en: z.string() });
 
 const streetOfDistrictSchema = z.strictObject({
   /** What requests name the street by, e.g. `DONGGANG` (capitals, digits, `_`). */
-  code: streetCodeSchema,
+  code: streetCodeDefinitionSchema,
   kind: z.enum(STREET_KINDS),
   name: bilingual(50),
   /** Its people's congress working committee (人大街道工委), or a town's presidium. */
@@ -346,7 +351,7 @@ const streetOfDistrictSchema = z.strictObject({
  */
 export const putJurisdictionBodySchema = z.strictObject({
   district: z.strictObject({
-    code: streetCodeSchema,
+    code: streetCodeDefinitionSchema,
     name: bilingual(50),
     congress: bilingual(100),
     standingCommittee: bilingual(100),

@@ -31,14 +31,28 @@ export const referenceId = (kind: ReferenceKind) =>
   z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: referenceIdMessage(kind) }));
 
 /**
- * What a street (街道) or town (镇) code looks like. Which codes exist is data (`GET
- * /jurisdiction`): a route checks them against the stored streets after parsing
- * (`httpRoute`'s `streets`), so no district's streets are compiled into a schema.
+ * What a street (街道) or town (镇) code looks like when a district defines it
+ * (`PUT /jurisdiction`): capitals, digits and `_`.
  */
 export const STREET_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
 
-export const streetCodeSchema = z.string().check(
+/** A street code as the district defines it. */
+export const streetCodeDefinitionSchema = z.string().check(
   z.regex(STREET_CODE_PATTERN, {
-    message: 'must be a street code in capitals: GET /jurisdiction lists the district’s streets',
+    message: 'must be a street code: capitals, digits and _, starting with a capital',
   }),
 );
+
+/**
+ * A street a request names. Which codes exist is data (`GET /jurisdiction`), so the schema
+ * takes any short text and the route checks it against the stored streets after parsing
+ * (`httpRoute`'s `streets`): a street's name is answered with its code (文冲 → its code), an
+ * unknown code with the district's streets. No district's streets are compiled into a schema.
+ */
+export const streetCodeSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { message: 'must be a street code (GET /jurisdiction lists them)' }),
+    z.maxLength(100),
+  );

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../../../functions/shared/domain/reference';
+import { ACTIVITY_TYPE_CODES } from '../../../functions/shared/domain/reference';
 import type { ActivitySummary, Page as Paged } from '../types';
 import {
   ACTIVITY_STATUS,
@@ -12,6 +12,7 @@ import {
   useConsole,
   useLoad,
   when,
+  streetCodes,
 } from '../ui';
 
 /** Activities: list and search by status, street, type and period (GET /activities). */
@@ -64,7 +65,7 @@ export function Activities() {
           <L zh="街道" en="Street" />
           <select onChange={set('street')} value={filter.street ?? ''}>
             <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
+            {streetCodes().map((code) => (
               <option key={code} value={code}>
                 {NAMES.street[code]?.zh}
               </option>

@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
-import { STREET_CODES } from '../../../functions/shared/domain/reference';
 import type { Deputy, Named, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad } from '../ui';
+import { L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad, streetCodes } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -84,7 +83,7 @@ function Deputies() {
           <L zh="街道工委" en="Street" />
           <select onChange={set('street')} value={query.street ?? ''}>
             <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
+            {streetCodes().map((code) => (
               <option key={code} value={code}>
                 {NAMES.street[code]?.zh}
               </option>

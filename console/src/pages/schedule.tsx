@@ -6,11 +6,10 @@ import {
 import {
   ACTIVITY_TYPE_CODES,
   DEPUTY_LEVEL_CODES,
-  STREET_CODES,
   type ActivityType,
 } from '../../../functions/shared/domain/reference';
 import type { Deputy, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
+import { L, NAMES, Page, Problem, Show, useConsole, useLoad, streetCodes } from '../ui';
 
 type FieldKind = 'text' | 'lines' | 'format' | 'visits';
 interface DetailField {
@@ -110,7 +109,7 @@ function InviteePicker({
           <L zh="街道工委" en="Street" />
           <select onChange={set('street')} value={query.street ?? ''}>
             <option value="">全部 All</option>
-            {STREET_CODES.map((code) => (
+            {streetCodes().map((code) => (
               <option key={code} value={code}>
                 {NAMES.street[code]?.zh}
               </option>
@@ -249,7 +248,7 @@ export function Schedule() {
         <label>
           <L zh="街道" en="Street" />
           <select name="street" required>
-            {STREET_CODES.map((code) => (
+            {streetCodes().map((code) => (
               <option key={code} value={code}>
                 {NAMES.street[code]?.zh} {NAMES.street[code]?.en}
               </option>

@@ -176,12 +176,12 @@ export const streetProblem = (
   if (street && (street.active || options.inactiveToo)) return undefined;
   if (street) return `${code} is no longer a street of ${jurisdiction.district.name.en}`;
   const meant = streetMeant(jurisdiction, code);
-  if (meant !== undefined) return `no street ${code}; send its code: ${code} → ${meant}`;
+  if (meant !== undefined) return `must be a street code: ${code} → ${meant}`;
   const known = jurisdiction.streets
     .filter((one) => one.active)
     .map((one) => `${one.code} (${one.name.zh})`)
     .join(', ');
-  return `no street ${code} in ${jurisdiction.district.name.en}; its streets: ${known} (GET /jurisdiction)`;
+  return `must be one of the street codes of ${jurisdiction.district.name.en}: ${known} (GET /jurisdiction)`;
 };
 
 /**
