@@ -46,7 +46,7 @@ export const streetCodeDefinitionSchema = z.string().check(
 /**
  * A street a request names. Which codes exist is data (`GET /jurisdiction`), so the schema
  * takes any short text and the route checks it against the stored streets after parsing
- * (`httpRoute`'s `streets`): a street's name is answered with its code (文冲 → its code), an
+ * (`httpRoute`'s `streets`): a street's name is answered with its code, an
  * unknown code with the district's streets. No district's streets are compiled into a schema.
  */
 export const streetCodeSchema = z
