@@ -194,7 +194,7 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number, jurisdiction:
     }
   }
   // The street must be one of the district's stored streets (a name is read as its code).
-  const street = body.street;
+  const street = (body as { street?: string }).street;
   const streetIssue = street ? streetProblem(jurisdiction, street) : undefined;
   if (streetIssue) errors.push({ line, field: 'street', message: streetIssue });
   return { body: parsed.success && !streetIssue ? parsed.data : undefined, errors };

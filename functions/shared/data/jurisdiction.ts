@@ -144,6 +144,10 @@ export const streetOf = (
   code: string | undefined,
 ): StreetOfDistrict | undefined => jurisdiction.streets.find((street) => street.code === code);
 
+/** A street's working committee (人大街道工委); the street's code when the district lacks it. */
+export const workingCommitteeNames = (jurisdiction: Jurisdiction, code: string): Bilingual =>
+  streetOf(jurisdiction, code)?.workingCommittee ?? { zh: code, en: code };
+
 /** A street's names; its code in both languages when the district no longer has it. */
 export const streetNames = (jurisdiction: Jurisdiction, code: string): Bilingual =>
   streetOf(jurisdiction, code)?.name ?? { zh: code, en: code };
