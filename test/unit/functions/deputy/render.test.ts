@@ -1,3 +1,4 @@
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
 import { isVenueCode, venueCodeOf } from '../../../../functions/attendance/check-in-code';
 import type { DeputyActivityModel } from '../../../../functions/deputy/model';
@@ -43,7 +44,7 @@ const markupFree = (html: string) => {
 
 describe("the deputy's activity page", () => {
   it('escapes every value and shows the type’s own fields, Chinese first', () => {
-    const page = renderDeputyActivityPage(model());
+    const page = renderDeputyActivityPage(model(), DEMO_JURISDICTION);
     expect(page.statusCode).toBe(200);
     const html = String(page.body);
     markupFree(html);
@@ -73,6 +74,7 @@ describe("the deputy's activity page", () => {
     };
     const sealed = renderDeputyActivityPage(
       model({ activity: { ...model().activity, type: 'CROSS_INSPECTION', details: visits } }),
+      DEMO_JURISDICTION,
     );
     expect(String(sealed.body)).not.toContain('秘密点位');
     expect(String(sealed.body)).toContain('活动当天公布');
@@ -81,6 +83,7 @@ describe("the deputy's activity page", () => {
         activity: { ...model().activity, type: 'CROSS_INSPECTION', details: visits },
         showSealed: true,
       }),
+      DEMO_JURISDICTION,
     );
     expect(String(revealed.body)).toContain('秘密点位');
   });
@@ -114,6 +117,7 @@ describe("the deputy's activity page", () => {
             },
           ],
         }),
+        DEMO_JURISDICTION,
       ).body,
     );
     markupFree(html);
