@@ -27,6 +27,10 @@ import {
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
 import { TABLE } from '../helpers.js';
+import { setTestEnv } from '../../../support/env';
+
+// The district the emails name (the demo's), as every handler's container has it.
+setTestEnv();
 
 const doc = mockClient(DynamoDBDocumentClient);
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -50,7 +50,7 @@ describe("the deputy's activity page", () => {
     markupFree(html);
     expect(html).toContain('检查的法律法规');
     expect(html).toContain('<span class="en">Law or regulation inspected</span>');
-    expect(html).toContain('黄埔区人大常委会 · 文冲街道人大工委');
+    expect(html).toContain('黄埔区人大常委会 · 区人大文冲街道工委');
     expect(html.indexOf('专项检查')).toBeLessThan(html.indexOf('Special law-enforcement'));
     // The answer form, the current answer checked; no check-in or findings form yet.
     expect(html).toContain('value="DECLINED" checked');
