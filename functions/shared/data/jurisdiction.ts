@@ -180,7 +180,7 @@ export const streetProblem = (
   if (street && (street.active || options.inactiveToo)) return undefined;
   if (street) return `${code} is no longer a street of ${jurisdiction.district.name.en}`;
   const meant = streetMeant(jurisdiction, code);
-  if (meant !== undefined) return `must be a street code: ${code} → ${meant}`;
+  if (meant !== undefined) return `must be a code: ${code} → ${meant}`;
   const known = jurisdiction.streets
     .filter((one) => one.active)
     .map((one) => `${one.code} (${one.name.zh})`)

@@ -55,9 +55,7 @@ describe('422 messages that teach', () => {
     for (const street of ['文冲', '文冲街道', 'wenchong', 'Wenchong Street']) {
       // The schema takes the text; the stored streets decide (httpRoute's `streets`).
       expect(issuesOf(createActivityBodySchema, activity({ street }))).toEqual([]);
-      expect(streetProblem(DEMO_JURISDICTION, street)).toBe(
-        `must be a street code: ${street} → WENCHONG`,
-      );
+      expect(streetProblem(DEMO_JURISDICTION, street)).toBe(`must be a code: ${street} → WENCHONG`);
     }
     expect(streetMeant(DEMO_JURISDICTION, '新龙')).toBe('XINLONG');
     expect(streetProblem(DEMO_JURISDICTION, 'CHENGQU')).toMatch(
@@ -82,7 +80,7 @@ describe('422 messages that teach', () => {
         departmentId: 'dept-water',
       }),
     ).toEqual([]);
-    expect(streetProblem(DEMO_JURISDICTION, '新龙')).toBe('must be a street code: 新龙 → XINLONG');
+    expect(streetProblem(DEMO_JURISDICTION, '新龙')).toBe('must be a code: 新龙 → XINLONG');
   });
 
   it('a name where an id belongs points to the list of ids', () => {
