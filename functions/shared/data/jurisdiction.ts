@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { AppError, ValidationError } from '../errors.js';
 import { keys, toQueryParams, type PrimaryKey } from './keys.js';
 import type { AuditedHead, Store } from './reference.js';
@@ -214,24 +214,17 @@ export const checkStreets = async (
   );
 };
 
-/** A street's liaison stations, in id order. */
+/** A street's liaison stations, in id order (the SDK's paginator reads every page). */
 export const listLiaisonStations = async (
   { db, tableName }: Store,
   street: string,
 ): Promise<LiaisonStationItem[]> => {
   const items: LiaisonStationItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.liaisonStationsOfStreet(street)),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as LiaisonStationItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client: db },
+    { TableName: tableName, ...toQueryParams(keys.liaisonStationsOfStreet(street)) },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as LiaisonStationItem[]));
   return items;
 };
 
