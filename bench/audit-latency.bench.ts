@@ -20,7 +20,10 @@ import type {
 } from '../functions/audit-stats/items';
 import { rollupItem } from '../functions/audit-stats/rollups';
 import { demoDeputies, demoSeedItems } from '../infra/local/seed';
-import { STREETS, type Street } from '../functions/shared/domain/reference';
+import {
+  DEMO_STREET_NAMES as STREETS,
+  type DemoStreet as Street,
+} from '../infra/local/demo-jurisdiction';
 import {
   benchOrganisers,
   completedActivity,

@@ -3,6 +3,7 @@
 // the realistic high end (long titles, a special inspection's checklist, the findings form,
 // five findings followed to a department's reply), then gzipped as a server would send it. The
 // pages load nothing else: styles are inline and no script, font or image is requested.
+import { DEMO_JURISDICTION } from '../infra/local/demo-jurisdiction';
 import { gzipSync } from 'node:zlib';
 import type { DeputyActivityModel, DeputyFinding } from '../functions/deputy/model';
 import {
@@ -96,24 +97,33 @@ const pages: [name: string, html: string][] = [
   [
     'activity page: invitation (answer form)',
     String(
-      renderDeputyActivityPage({
-        ...base,
-        canAnswer: true,
-        checkInOpen: false,
-        findingsOpen: false,
-        activity: { ...activity, status: 'INVITATIONS_SENT' },
-      }).body,
+      renderDeputyActivityPage(
+        {
+          ...base,
+          canAnswer: true,
+          checkInOpen: false,
+          findingsOpen: false,
+          activity: { ...activity, status: 'INVITATIONS_SENT' },
+        },
+        DEMO_JURISDICTION,
+      ).body,
     ),
   ],
-  ['activity page: check-in and findings forms', String(renderDeputyActivityPage(base).body)],
+  [
+    'activity page: check-in and findings forms',
+    String(renderDeputyActivityPage(base, DEMO_JURISDICTION).body),
+  ],
   [
     'activity page: 5 findings with replies',
     String(
-      renderDeputyActivityPage({
-        ...base,
-        checkInOpen: false,
-        findings: [1, 2, 3, 4, 5].map(finding),
-      }).body,
+      renderDeputyActivityPage(
+        {
+          ...base,
+          checkInOpen: false,
+          findings: [1, 2, 3, 4, 5].map(finding),
+        },
+        DEMO_JURISDICTION,
+      ).body,
     ),
   ],
   [
@@ -142,7 +152,7 @@ const pages: [name: string, html: string][] = [
       ).body,
     ),
   ],
-  ['my activities: request form', String(renderHomeRequestPage().body)],
+  ['my activities: request form', String(renderHomeRequestPage(DEMO_JURISDICTION.district).body)],
   ['my activities: request answered', String(renderHomeRequestedPage().body)],
   [
     'my activities: home (10 pending, 10 upcoming, 40 past)',

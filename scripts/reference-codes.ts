@@ -1,5 +1,5 @@
-// `npm run codes`: writes docs/reference-codes.md, the codes the API takes (streets, activity
-// types, finding categories, deputy levels) with their Chinese and English names, generated from
+// `npm run codes`: writes docs/reference-codes.md, the codes the API takes (activity types,
+// finding categories, deputy levels) with their Chinese and English names, generated from
 // functions/shared/domain/reference.ts so the table cannot drift from what the API accepts.
 // `--check` only compares (test/unit/reference-codes.test.ts does the same).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -32,9 +32,11 @@ export const renderReferenceCodes = async (): Promise<string> => {
     'The API takes and answers these codes; people read the names. Generated from',
     '`functions/shared/domain/reference.ts` by `npm run codes` (a unit test fails when it is out',
     'of date). A request that sends a name where a code belongs is answered with the code it',
-    'stands for (`street: "文冲"` → `must be a code: 文冲 → WENCHONG`). Departments, committees',
-    'and deputies are reference data with ids, not codes: `GET /departments`, `GET /committees`',
-    'and `GET /deputies` list them.',
+    'stands for (`type: "座谈会"` → `must be a code: 座谈会 → SYMPOSIUM`). Streets are the',
+    'district’s own data, not codes compiled in: `GET /jurisdiction` lists the codes and names',
+    'of the deployment’s streets and towns, and a code it does not have is answered with them.',
+    'Departments, committees and deputies are reference data with ids, not codes:',
+    '`GET /departments`, `GET /committees` and `GET /deputies` list them.',
     '',
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');

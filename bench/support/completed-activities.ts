@@ -3,6 +3,10 @@
 // review, DispatchReferrals, CompleteActivity; functions/referrals: CloseReferral), built with
 // the project's own builders (keys, the audit chain, the report, the listing entries, the
 // statistics items), so the audit queries read what they would read in production.
+import {
+  DEMO_STREET_NAMES as STREETS,
+  type DemoStreet as Street,
+} from '../../infra/local/demo-jurisdiction';
 import { endedActivityEntries } from '../../functions/audit/listing';
 import { dutyEntriesOf, dutyEntryItem } from '../../functions/audit-stats/duty';
 import {
@@ -19,12 +23,7 @@ import {
 import { keys } from '../../functions/shared/data/keys';
 import type { DeputyItem } from '../../functions/shared/data/items';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
-import {
-  ACTIVITY_TYPE_CODES,
-  STREETS,
-  type ActivityType,
-  type Street,
-} from '../../functions/shared/domain/reference';
+import { ACTIVITY_TYPE_CODES, type ActivityType } from '../../functions/shared/domain/reference';
 import { DEMO_DEPARTMENT_IDS } from '../../infra/local/seed';
 import { newId } from '../../functions/shared/ids';
 

@@ -8,7 +8,14 @@ import type { Page as Paged } from './types';
 import { L, Show, useConsole, useLoad } from './ui';
 
 export type Filter =
-  | { key: string; label: Label; kind: 'select'; options: readonly Option[]; all?: string | false }
+  | {
+      key: string;
+      label: Label;
+      kind: 'select';
+      /** A function when the options are known only once the console has loaded (streets). */
+      options: readonly Option[] | (() => readonly Option[]);
+      all?: string | false;
+    }
   | { key: string; label: Label; kind: 'search' | 'date' };
 
 export type FilterValues = Record<string, string>;
@@ -34,7 +41,7 @@ export function FilterBar({
     <Field key={filter.key} label={filter.label}>
       {filter.kind === 'select' ? (
         <Choice
-          options={filter.options}
+          options={typeof filter.options === 'function' ? filter.options() : filter.options}
           {...(filter.all === false ? {} : { all: filter.all ?? '全部 All' })}
           value={values[filter.key] ?? ''}
           onChange={set(filter.key)}

@@ -11,7 +11,7 @@ import { Reference } from './pages/reference';
 import { Schedule } from './pages/schedule';
 import { Report, Statistics } from './pages/statistics';
 import { Today } from './pages/today';
-import { Ctx, L, NAMES, nameOf } from './ui';
+import { Ctx, L, NAMES, STREET_NAMES, nameOf } from './ui';
 
 const NAV = [
   { href: '#/today', zh: '今日待办', en: 'Today' },
@@ -110,6 +110,16 @@ async function start() {
   const session = currentSession();
   if (!session) {
     await signIn(config, location.hash || '#/today');
+    return;
+  }
+  // The district's streets (names and codes) come from the API, not from the bundle.
+  try {
+    const { jurisdiction } = await createApi(config, currentSession).get<{
+      jurisdiction: { streets: { code: string; name: { zh: string; en: string } }[] };
+    }>('/jurisdiction');
+    for (const street of jurisdiction.streets) STREET_NAMES[street.code] = street.name;
+  } catch (err) {
+    root.textContent = `读取辖区失败 Could not read the district: ${(err as Error).message}`;
     return;
   }
   root.replaceChildren();

@@ -8,7 +8,6 @@ import {
   FINDING_CATEGORIES,
   FINDING_KIND_NAMES,
   REFERRAL_STATUS_NAMES,
-  STREETS,
 } from '../../functions/shared/domain/reference';
 import type { Api } from './api';
 import type { Session } from './auth';
@@ -66,10 +65,17 @@ export const ACTIONS: Names = {
   DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
 };
 
+/**
+ * The district's streets, by code, as `GET /jurisdiction` answers (filled once at start, before
+ * the first page renders): the console compiles in no district's streets.
+ */
+export const STREET_NAMES: Record<string, { zh: string; en: string }> = {};
+export const streetCodes = (): string[] => Object.keys(STREET_NAMES);
+
 export const NAMES = {
   type: ACTIVITY_TYPES as Names,
   level: DEPUTY_LEVELS as Names,
-  street: STREETS as Names,
+  street: STREET_NAMES,
   category: FINDING_CATEGORIES as Names,
   kind: FINDING_KIND_NAMES as Names,
   referral: REFERRAL_STATUS_NAMES as Names,

@@ -1,3 +1,4 @@
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -247,12 +248,14 @@ const sendNotice = async (
     return;
   }
   const language = deputyLanguageOf(deputy);
-  const email = renderCancellationEmail(activity, deputy, reason, language);
+  const jurisdiction = await jurisdictionOf(deps);
+  const email = renderCancellationEmail(activity, deputy, reason, language, jurisdiction);
   // METHOD:CANCEL under the activity's UID takes the event out of the deputy's calendar.
   const calendar = activityCalendarEvent(activity, deputy, 'CANCEL', {
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
     language,
+    letterhead: letterheadOf(jurisdiction),
   });
   const claimKey = keys.activityEmailClaimKey(activity.id, invitation.deputyId, 'CANCELLATION');
   let messageId: string;

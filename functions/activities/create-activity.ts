@@ -18,6 +18,7 @@ export const handler = httpRoute(
     roles: ['organiser'],
     body: createActivityBodySchema,
     headers: idempotencyHeadersSchema,
+    streets: ({ body }) => ({ street: body.street }),
     // Scope before the idempotency record: a replay must not hand another street's activity back.
     streetOf: ({ body }) => body.street,
     idempotency: idempotentRoute('CreateActivity', env.TABLE_NAME),

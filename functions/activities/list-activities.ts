@@ -15,6 +15,11 @@ const deps = { db, tableName: env.TABLE_NAME };
  * action that ends it).
  */
 export const handler = httpRoute(
-  { roles: ['organiser', 'auditor'], query: listActivitiesQuerySchema },
+  {
+    roles: ['organiser', 'auditor'],
+    query: listActivitiesQuerySchema,
+    streets: ({ query }) => ({ street: query.street }),
+    inactiveStreets: true,
+  },
   async ({ query, caller }) => jsonResponse(200, await listActivities(deps, caller, query)),
 );

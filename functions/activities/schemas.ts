@@ -4,13 +4,12 @@ import {
   ACTIVITY_TYPE_CODES,
   DEPUTY_LEVEL_CODES,
   LANGUAGES,
-  STREET_CODES,
   type ActivityType,
 } from '../shared/domain/reference.js';
 import { campaignIdSchema } from '../campaigns/schemas.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
-import { referenceId } from '../shared/reference-ids.js';
+import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 
 export const MAX_INVITED_DEPUTIES = 2000;
 
@@ -32,7 +31,7 @@ const textList = (max: number, maxItems: number) =>
 /** Fields every activity has, whatever its type. */
 const commonFields = {
   title: text(200),
-  street: z.enum(STREET_CODES),
+  street: streetCodeSchema,
   location: text(300),
   description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
   startsAt: timestamp,
@@ -67,7 +66,7 @@ export const ACTIVITY_DETAIL_FIELDS = {
     communities: z.optional(textList(200, 100)),
   },
   CROSS_INSPECTION: {
-    /** The district whose deputies inspect (e.g. 黄埔区). */
+    /** The district whose deputies inspect (e.g. 某区). */
     inspectingDistrict: text(100),
     /** The district inspected (e.g. 番禺区). */
     inspectedDistrict: text(100),
@@ -294,7 +293,7 @@ const flag = z.pipe(
 export const listActivitiesQuerySchema = z
   .strictObject({
     status: z.optional(z.enum(ACTIVITY_STATUSES)),
-    street: z.optional(z.enum(STREET_CODES)),
+    street: z.optional(streetCodeSchema),
     type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
     /** Start time from (a day is China time, from its start). */
     from: z.optional(periodBound('from')),
@@ -346,7 +345,7 @@ export const activityListItemSchema = z.object({
   id: z.string(),
   title: z.string(),
   type: z.enum(ACTIVITY_TYPE_CODES),
-  street: z.enum(STREET_CODES),
+  street: streetCodeSchema,
   location: z.string(),
   startsAt: z.string(),
   endsAt: z.string(),
@@ -509,7 +508,7 @@ export const activityViewSchema = z.object({
   title: z.string(),
   type: z.enum(ACTIVITY_TYPE_CODES),
   details: z.optional(activityDetailsViewSchema),
-  street: z.enum(STREET_CODES),
+  street: streetCodeSchema,
   location: z.string(),
   description: z.optional(z.string()),
   startsAt: z.string(),

@@ -19,6 +19,7 @@ import { writeTransaction, withConflictRetry } from '../shared/data/transact.js'
 import { endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { activityCalendarEvent } from '../shared/email/calendar.js';
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import {
   EmailRejectedError,
@@ -268,17 +269,20 @@ const sendOne = async (
   const secret = await deps.signingKey();
   const link = await deputyPageLinkOf(deps, secret, activity, invitation);
   const language = deputyLanguageOf(deputy);
+  const jurisdiction = await jurisdictionOf(deps);
   const email = renderInvitationEmail(
     activity as ActivityItem & { details?: Record<string, unknown> },
     deputy,
     deputyPageUrl(deps.publicBaseUrl, link.token),
     language,
+    jurisdiction,
   );
   // The invitation carries the activity's calendar event (METHOD:REQUEST).
   const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
     senderEmail: deps.senderEmail,
     stamp: clock(deps),
     language,
+    letterhead: letterheadOf(jurisdiction),
   });
   const claimKey = keys.invitationEmailClaimKey(activity.id, invitation.deputyId);
   let messageId: string;

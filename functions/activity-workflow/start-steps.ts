@@ -17,6 +17,7 @@ import {
   renderWithdrawalEmail,
 } from '../shared/email/activity-notices.js';
 import { activityCalendarEvent, type CalendarMethod } from '../shared/email/calendar.js';
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { renderInvitationEmail, type RenderedEmail } from '../shared/email/invitation.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { EmailRejectedError, sendEmailOnce } from '../shared/email/send-once.js';
@@ -121,6 +122,7 @@ const sendToDeputy = async (
     return 'failed';
   }
   const language = deputyLanguageOf(deputy);
+  const letterhead = letterheadOf(await jurisdictionOf(deps));
   try {
     await sendEmailOnce(deps, {
       claimKey,
@@ -136,6 +138,7 @@ const sendToDeputy = async (
           senderEmail: deps.senderEmail,
           stamp: clock(deps),
           language,
+          letterhead,
         }),
         filename: calendar === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
       },
@@ -174,6 +177,7 @@ export const sendReminders = async (
     invitations.map((i) => i.deputyId),
     DEPUTY_EMAIL_FIELDS,
   );
+  const jurisdiction = await jurisdictionOf(deps);
   const outcomes = await mapLimit(invitations, deps.concurrency ?? 8, (invitation) =>
     sendToDeputy(
       deps,
@@ -181,7 +185,7 @@ export const sendReminders = async (
       deputies.get(invitation.deputyId),
       keys.activityEmailClaimKey(activityId, invitation.deputyId, 'REMINDER'),
       'REMINDER',
-      (deputy, language) => renderReminderEmail(activity, deputy, language),
+      (deputy, language) => renderReminderEmail(activity, deputy, language, jurisdiction),
       'REQUEST',
     ),
   );
@@ -225,6 +229,7 @@ export const sendChangeNotices = async (
 ): Promise<{ activityId: string; changes: number; sent: number; failed: number }> => {
   const activity = await loadActivity(deps, activityId);
   assertNotFinal(activity);
+  const jurisdiction = await jurisdictionOf(deps);
   const pending = (await listActivityChanges(deps, activityId)).filter((c) => !c.noticesSentAt);
   let sent = 0;
   let failed = 0;
@@ -248,10 +253,16 @@ export const sendChangeNotices = async (
         kind,
         (deputy, language) =>
           kind === 'WITHDRAWAL'
-            ? renderWithdrawalEmail(activity, deputy, language)
+            ? renderWithdrawalEmail(activity, deputy, language, jurisdiction)
             : kind === 'INVITATION'
-              ? renderInvitationEmail(activity, deputy, pageUrls.get(deputyId) ?? '', language)
-              : renderChangeNoticeEmail(activity, deputy, change.changed, language),
+              ? renderInvitationEmail(
+                  activity,
+                  deputy,
+                  pageUrls.get(deputyId) ?? '',
+                  language,
+                  jurisdiction,
+                )
+              : renderChangeNoticeEmail(activity, deputy, change.changed, language, jurisdiction),
         kind === 'WITHDRAWAL' ? 'CANCEL' : 'REQUEST',
       ),
     );

@@ -1,3 +1,4 @@
+import { streetNames, type Jurisdiction } from '../shared/data/jurisdiction.js';
 import type { ActivityReport } from '../activity-workflow/report.js';
 import { aggregateStatistics, type DepartmentStats } from '../audit-stats/domain.js';
 import { referralFactsOf, type ReferralFactsSource } from '../audit-stats/items.js';
@@ -8,7 +9,6 @@ import {
   DEPUTY_LEVELS,
   FINDING_CATEGORIES,
   FINDING_KIND_NAMES,
-  STREETS,
 } from '../shared/domain/reference.js';
 import { FINDING_KINDS } from '../findings/model.js';
 
@@ -112,6 +112,8 @@ export interface ReportViewInput {
   /** The activity's referrals as stored now (their outcomes may post-date the completion). */
   referrals: readonly ReferralFactsSource[];
   departmentNames: ReadonlyMap<string, string>;
+  /** The district, for the street's names. */
+  jurisdiction: Jurisdiction;
   now: Date;
 }
 
@@ -168,7 +170,7 @@ export const buildReportView = (input: ReportViewInput): ReportView => {
       id: activity.id,
       title: activity.title,
       type: label(ACTIVITY_TYPES, activity.type),
-      street: label(STREETS, activity.street),
+      street: streetNames(input.jurisdiction, activity.street),
       location: activity.location ?? '',
       stations: Array.isArray(stations) ? stations.filter((s) => typeof s === 'string') : [],
       startsAt: activity.startsAt,

@@ -1,3 +1,4 @@
+import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityReport } from '../activity-workflow/report.js';
 import type { ReferralFactsSource } from '../audit-stats/items.js';
@@ -100,6 +101,7 @@ export const loadReportView = async (
     report,
     referrals,
     departmentNames: names,
+    jurisdiction: await jurisdictionOf(deps),
     now: (deps.now ?? (() => new Date()))(),
   });
 };

@@ -1,5 +1,6 @@
+import { streetCodeSchema } from '../shared/reference-ids.js';
 import * as z from 'zod/mini';
-import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
+import { ACTIVITY_TYPE_CODES } from '../shared/domain/reference.js';
 
 /** The longest period one statistics request reads (months of `STATS#` partitions). */
 export const MAX_PERIOD_MONTHS = 36;
@@ -23,7 +24,7 @@ export const statisticsQuerySchema = z
   .strictObject({
     from: date,
     to: date,
-    street: z.optional(z.enum(STREET_CODES)),
+    street: z.optional(streetCodeSchema),
     type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
     format,
   })

@@ -18,7 +18,13 @@ const deps = { db, tableName: env.TABLE_NAME };
  * street) → `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
  */
 export const handler = httpRoute(
-  { roles: ['auditor', 'organiser'], query: statisticsQuerySchema, queryIssuePrefix: ['query'] },
+  {
+    roles: ['auditor', 'organiser'],
+    query: statisticsQuerySchema,
+    queryIssuePrefix: ['query'],
+    streets: ({ query }) => ({ 'query.street': query.street }),
+    inactiveStreets: true,
+  },
   async ({ query, caller }) => {
     const street = statisticsStreetFor(caller, query.street);
     const statistics = await readStatistics(deps, {

@@ -1,8 +1,8 @@
+import { streetNames, type Jurisdiction } from '../shared/data/jurisdiction.js';
 import {
   ACTIVITY_STATUS_NAMES,
   ACTIVITY_TYPES,
   REFERRAL_STATUS_NAMES,
-  STREETS,
   zhNameOf,
 } from '../shared/domain/reference.js';
 import type { AuditActivityView } from './activities.js';
@@ -17,13 +17,13 @@ export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
  */
 export const AUDIT_ACTIVITY_COLUMNS: readonly {
   header: string;
-  value: (item: AuditActivityView) => string | number | null;
+  value: (item: AuditActivityView, jurisdiction: Jurisdiction) => string | number | null;
 }[] = [
   { header: '活动编号 Activity ID', value: (a) => a.id },
   { header: '标题 Title', value: (a) => a.title },
   { header: '类型 Type', value: (a) => zhNameOf(ACTIVITY_TYPES, a.type) },
   { header: '类型代码 Type code', value: (a) => a.type },
-  { header: '街道 Street', value: (a) => zhNameOf(STREETS, a.street) },
+  { header: '街道 Street', value: (a, j) => streetNames(j, a.street).zh },
   { header: '街道代码 Street code', value: (a) => a.street },
   { header: '组织者 Organiser', value: (a) => a.organiserId },
   { header: '状态 Status', value: (a) => zhNameOf(ACTIVITY_STATUS_NAMES, a.status) },
@@ -65,12 +65,15 @@ export const csvField = (value: string | number | null): string => {
 };
 
 /** The CSV of a page of the list: BOM, header row, one row per activity, CRLF line ends. */
-export const auditActivitiesCsv = (items: readonly AuditActivityView[]): string =>
+export const auditActivitiesCsv = (
+  items: readonly AuditActivityView[],
+  jurisdiction: Jurisdiction,
+): string =>
   BOM +
   [
     AUDIT_ACTIVITY_COLUMNS.map((column) => csvField(column.header)).join(','),
     ...items.map((item) =>
-      AUDIT_ACTIVITY_COLUMNS.map((column) => csvField(column.value(item))).join(','),
+      AUDIT_ACTIVITY_COLUMNS.map((column) => csvField(column.value(item, jurisdiction))).join(','),
     ),
   ].join('\r\n') +
   '\r\n';

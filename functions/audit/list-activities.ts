@@ -1,4 +1,5 @@
 import { db } from '../shared/clients.js';
+import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listEndedActivities } from './activities.js';
@@ -16,7 +17,12 @@ const deps = { db, tableName: env.TABLE_NAME };
  * `x-next-cursor`.
  */
 export const handler = httpRoute(
-  { roles: ['auditor', 'organiser'], query: auditActivitiesQuerySchema },
+  {
+    roles: ['auditor', 'organiser'],
+    query: auditActivitiesQuerySchema,
+    streets: ({ query }) => ({ 'query.street': query.street }),
+    inactiveStreets: true,
+  },
   async ({ query, caller }) => {
     const page = await listEndedActivities(deps, caller, query);
     if (query.format === 'csv') {
@@ -27,7 +33,7 @@ export const handler = httpRoute(
           'content-disposition': `attachment; filename="audit-activities-${page.status.toLowerCase()}.csv"`,
           ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
         },
-        body: auditActivitiesCsv(page.items),
+        body: auditActivitiesCsv(page.items, await jurisdictionOf(deps)),
       };
     }
     return jsonResponse(200, page);

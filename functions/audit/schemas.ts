@@ -1,5 +1,6 @@
+import { streetCodeSchema } from '../shared/reference-ids.js';
 import * as z from 'zod/mini';
-import { ACTIVITY_TYPE_CODES, STREET_CODES } from '../shared/domain/reference.js';
+import { ACTIVITY_TYPE_CODES } from '../shared/domain/reference.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { ENDED_STATUSES } from './listing.js';
@@ -18,7 +19,7 @@ export const auditActivitiesQuerySchema = z
     to: z.optional(periodBound('to')),
     status: z._default(z.enum(ENDED_STATUSES), 'COMPLETED'),
     type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
-    street: z.optional(z.enum(STREET_CODES)),
+    street: z.optional(streetCodeSchema),
     organiser: z.optional(
       z
         .string()

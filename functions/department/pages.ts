@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import { formatDueDate } from '../shared/domain/deadlines.js';
-import { LETTERHEAD, referralReference } from '../shared/domain/letterhead.js';
+import type { Letterhead } from '../shared/data/jurisdiction.js';
+import { referralReference } from '../shared/domain/letterhead.js';
 import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
@@ -126,12 +127,12 @@ ${textArea('return-reason', '退回理由（请说明应由哪个单位办理）
 };
 
 /** Who sent the referral and its reference number: what a department checks before trusting a link. */
-const sender = (referralId: string) =>
-  `<dt>转办机关</dt><dd>${e(LETTERHEAD.standingCommittee.zh)} <span class="en">${e(
-    LETTERHEAD.standingCommittee.en,
+const sender = (referralId: string, letterhead: Letterhead) =>
+  `<dt>转办机关</dt><dd>${e(letterhead.standingCommittee.zh)} <span class="en">${e(
+    letterhead.standingCommittee.en,
   )}</span></dd>
-<dt>转办编号</dt><dd>${e(referralReference(referralId, 'zh'))} <span class="en">Reference ${e(
-    referralReference(referralId, 'en'),
+<dt>转办编号</dt><dd>${e(referralReference(letterhead, referralId, 'zh'))} <span class="en">Reference ${e(
+    referralReference(letterhead, referralId, 'en'),
   )}</span></dd>`;
 
 /** Each finding: its text, then its labelled details (finding-fields.ts), English where it differs. */
@@ -190,7 +191,10 @@ const progressNote = (progress: RatingProgress, audience: 'RAISER' | 'DEPARTMENT
 };
 
 /** The department's response page. */
-export const renderResponsePage = (model: ResponsePageModel): HttpResult => {
+export const renderResponsePage = (
+  model: ResponsePageModel,
+  letterhead: Letterhead,
+): HttpResult => {
   const status = REFERRAL_STATUS_TEXT[model.status] ?? { zh: model.status, en: model.status };
   const history = model.history.length
     ? `<h2>办理记录 <span class="en">History</span></h2><ul>
@@ -216,7 +220,7 @@ ${model.history
     : '';
   const body = `<h1>人大代表联动活动 · 问题转交办理 <span class="en">Referral from a deputies' joint activity</span></h1>
 <dl>
-${sender(model.referralId)}
+${sender(model.referralId, letterhead)}
 <dt>活动</dt><dd>${e(model.activityTitle)}</dd>
 <dt>承办单位</dt><dd>${e(model.departmentName)}</dd>
 ${model.committeeName ? `<dt>督办工委</dt><dd>${e(model.committeeName)}</dd>` : ''}
@@ -237,7 +241,7 @@ ${
 };
 
 /** The raiser's rating page. */
-export const renderRatingPage = (model: RatingPageModel): HttpResult => {
+export const renderRatingPage = (model: RatingPageModel, letterhead: Letterhead): HttpResult => {
   const result = model.reply ? RESULT_TEXT[model.reply.result] : undefined;
   const reply = model.reply
     ? `<dl>
@@ -268,7 +272,7 @@ ${Object.entries(RATING_TEXT)
       : '<p class="note">评价已结束。 <span class="en">Rating is closed.</span></p>';
   const body = `<h1>问题办理结果反馈 <span class="en">Feedback on the problem you raised</span></h1>
 <dl>
-${sender(model.referralId)}
+${sender(model.referralId, letterhead)}
 <dt>活动</dt><dd>${e(model.activityTitle)}</dd>
 <dt>承办单位</dt><dd>${e(model.departmentName)}</dd>
 </dl>

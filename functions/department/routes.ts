@@ -1,3 +1,4 @@
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { formFields, parseDepartmentForm, parseRatingForm } from './form.js';
 import type { PageRoutes } from './handler.js';
 import {
@@ -32,7 +33,9 @@ export const responseRoutes: PageRoutes = {
   purpose: 'RESPOND',
   get: async (deps, link) => {
     const model = await responsePage(deps, link);
-    return typeof model === 'string' ? renderRefusalPage(model) : renderResponsePage(model);
+    return typeof model === 'string'
+      ? renderRefusalPage(model)
+      : renderResponsePage(model, letterheadOf(await jurisdictionOf(deps)));
   },
   post: async (deps, link, event) => {
     const input = parseDepartmentForm(formFields(event));
@@ -56,7 +59,9 @@ export const ratingRoutes: PageRoutes = {
   purpose: 'RATE',
   get: async (deps, link) => {
     const model = await ratingPage(deps, link);
-    return typeof model === 'string' ? renderRefusalPage(model) : renderRatingPage(model);
+    return typeof model === 'string'
+      ? renderRefusalPage(model)
+      : renderRatingPage(model, letterheadOf(await jurisdictionOf(deps)));
   },
   post: async (deps, link, event) => {
     const input = parseRatingForm(formFields(event));

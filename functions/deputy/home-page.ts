@@ -1,3 +1,4 @@
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import middy from '@middy/core';
 import { formFields, FormError } from '../department/form.js';
 import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
@@ -61,7 +62,9 @@ export const handler = middy<HttpEvent, HttpResult>()
         event,
       );
     }
-    if (method === 'GET' || method === 'HEAD') return renderHomeRequestPage();
+    if (method === 'GET' || method === 'HEAD') {
+      return renderHomeRequestPage(letterheadOf(await jurisdictionOf(deps)));
+    }
     if (method !== 'POST') return renderErrorPage(405);
     try {
       const parsed = homeLinkRequestSchema.safeParse(formFields(event));

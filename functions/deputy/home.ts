@@ -9,7 +9,8 @@ import { batchGetByKey } from '../shared/data/batch-get.js';
 import { DEPUTY_EMAIL_FIELDS, deputyLanguageOf, getDeputies } from '../shared/data/deputies.js';
 import { keys } from '../shared/data/keys.js';
 import { HOME_LINK_TTL_SECONDS, deputyHomeUrl } from '../shared/domain/deputy-links.js';
-import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
+import { taggedSubject } from '../shared/domain/letterhead.js';
 import type { Language } from '../shared/domain/reference.js';
 import { bodyText, escapeHtml, isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
@@ -88,7 +89,12 @@ export const requestHomeLink = async (
     claimKey: keys.homeLinkEmailClaimKey(deputyId, hour, requests),
     // The address on record, not the one typed (they match case-insensitively).
     to: deputy.email,
-    ...renderHomeLinkEmail(deputy.name, url, deputyLanguageOf(deputy)),
+    ...renderHomeLinkEmail(
+      deputy.name,
+      url,
+      deputyLanguageOf(deputy),
+      letterheadOf(await jurisdictionOf(deps)),
+    ),
     from: deps.senderEmail,
     configurationSet: deps.configurationSet,
     owner: { kind: 'DEPUTY', id: deputyId },
@@ -97,28 +103,33 @@ export const requestHomeLink = async (
   return 'SENT';
 };
 
-const HOME_LINK_TEXT = {
+const homeLinkTextOf = (letterhead: Letterhead) => ({
   zh: {
-    subject: taggedSubject('zh', '我的代表活动'),
+    subject: taggedSubject(letterhead, 'zh', '我的代表活动'),
     greeting: (name: string) => `尊敬的${name}代表：`,
     body: (days: number) =>
       `您可通过以下链接查看您的代表活动（待回复的邀请、即将进行和已结束的活动及履职记录），链接${days}天内有效，仅供您本人使用：`,
     notYou: '如非本人申请，请忽略本邮件。',
-    signature: LETTERHEAD.standingCommittee.zh,
+    signature: letterhead.standingCommittee.zh,
   },
   en: {
-    subject: taggedSubject('en', 'My activities'),
+    subject: taggedSubject(letterhead, 'en', 'My activities'),
     greeting: (name: string) => `Dear Deputy ${name},`,
     body: (days: number) =>
       `This link shows your deputy activities (invitations to answer, upcoming and past activities with your duty record). It is valid for ${days} days and for you alone:`,
     notYou: 'If you did not ask for it, please ignore this message.',
-    signature: LETTERHEAD.standingCommittee.en,
+    signature: letterhead.standingCommittee.en,
   },
-} as const;
+});
 
 /** The email with a home link, in the deputy's language (`deputyLanguageOf`). */
-export const renderHomeLinkEmail = (name: string, url: string, language: Language) => {
-  const t = HOME_LINK_TEXT[language];
+export const renderHomeLinkEmail = (
+  name: string,
+  url: string,
+  language: Language,
+  letterhead: Letterhead,
+) => {
+  const t = homeLinkTextOf(letterhead)[language];
   const days = Math.round(HOME_LINK_TTL_SECONDS / 86_400);
   const lines = [t.greeting(bodyText(name)), '', t.body(days), url, '', t.notYou, '', t.signature];
   const text = `${lines.join('\n')}\n`;

@@ -2,9 +2,15 @@ import escapeHtml from 'escape-html';
 import { RATING_TEXT, REFERRAL_STATUS_TEXT, RESULT_TEXT, renderPage } from '../department/pages.js';
 import { formatDueDate } from '../shared/domain/deadlines.js';
 import { activityDetailRows } from '../shared/domain/activity-details.js';
-import { LETTERHEAD } from '../shared/domain/letterhead.js';
+import {
+  letterheadOf,
+  streetNames,
+  workingCommitteeNames,
+  type Jurisdiction,
+  type Letterhead,
+} from '../shared/data/jurisdiction.js';
 import { activityTimeRange } from '../shared/email/activity-time.js';
-import { ACTIVITY_TYPES, FINDING_CATEGORIES, STREETS } from '../shared/domain/reference.js';
+import { ACTIVITY_TYPES, FINDING_CATEGORIES } from '../shared/domain/reference.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { ActionOutcome, RefusalReason } from './actions.js';
 import type { DeputyActivityModel, DeputyFinding } from './model.js';
@@ -65,10 +71,14 @@ const DECISION_TEXT: Record<string, Bilingual> = {
   NO_ACTION: { zh: '无需转办', en: 'No action' },
 };
 
-const organiserOf = (street: keyof typeof STREETS): Bilingual => ({
-  zh: `${LETTERHEAD.standingCommittee.zh} · ${STREETS[street].zh}人大工委`,
-  en: `${LETTERHEAD.standingCommittee.en} · ${STREETS[street].en} working committee`,
-});
+const organiserOf = (jurisdiction: Jurisdiction, street: string): Bilingual => {
+  const { standingCommittee } = letterheadOf(jurisdiction);
+  const committee = workingCommitteeNames(jurisdiction, street);
+  return {
+    zh: `${standingCommittee.zh} · ${committee.zh}`,
+    en: `${standingCommittee.en} · ${committee.en}`,
+  };
+};
 
 const detailRows = (model: DeputyActivityModel): string => {
   const options = { showSealed: model.showSealed };
@@ -216,6 +226,8 @@ const PERSONAL_LINK_NOTE =
 /** The deputy's page of one activity. */
 export const renderDeputyActivityPage = (
   model: DeputyActivityModel,
+  /** The district (shared/data/jurisdiction.ts): the street's and the organisers' names. */
+  jurisdiction: Jurisdiction,
   extraHeaders: { cookies?: string[] } = {},
 ): HttpResult => {
   const { activity } = model;
@@ -232,9 +244,9 @@ export const renderDeputyActivityPage = (
 <dt>时间 <span class="en" lang="en">Time</span></dt><dd>${e(
     activityTimeRange(activity.startsAt, activity.endsAt, 'zh'),
   )} <span class="en" lang="en">${e(activityTimeRange(activity.startsAt, activity.endsAt, 'en'))}</span></dd>
-<dt>地点 <span class="en" lang="en">Place</span></dt><dd>${e(activity.location)} · ${both(STREETS[activity.street])}</dd>
+<dt>地点 <span class="en" lang="en">Place</span></dt><dd>${e(activity.location)} · ${both(streetNames(jurisdiction, activity.street))}</dd>
 ${detailRows(model)}
-<dt>组织 <span class="en" lang="en">Organiser</span></dt><dd>${both(organiserOf(activity.street))}</dd>
+<dt>组织 <span class="en" lang="en">Organiser</span></dt><dd>${both(organiserOf(jurisdiction, activity.street))}</dd>
 <dt>状态 <span class="en" lang="en">Status</span></dt><dd>${both(ACTIVITY_STATUS_TEXT[activity.status], activity.status)}</dd>
 </dl>
 ${activity.description ? `<p>${e(activity.description)}</p>` : ''}
@@ -368,12 +380,12 @@ ${PERSONAL_LINK_NOTE}`,
   );
 
 /** The form that asks for a home link. */
-export const renderHomeRequestPage = (): HttpResult =>
+export const renderHomeRequestPage = (letterhead: Letterhead): HttpResult =>
   renderPage(
     200,
     '我的代表活动 My activities',
     `<h1>我的代表活动 <span class="en" lang="en">My activities</span></h1>
-<p>请输入您在${e(LETTERHEAD.standingCommittee.zh)}登记的电子邮箱，我们会把查看您代表活动的链接发送到该邮箱。</p>
+<p>请输入您在${e(letterhead.standingCommittee.zh)}登记的电子邮箱，我们会把查看您代表活动的链接发送到该邮箱。</p>
 <p class="en" lang="en">Enter the email address the standing committee has on record for you; we will email you a link to your activities.</p>
 <form method="post">
 <label for="email">电子邮箱 <span class="en" lang="en">Email</span></label>

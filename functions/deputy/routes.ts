@@ -1,3 +1,4 @@
+import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { formFields } from '../department/form.js';
 import { tokenOfLink, type DeputyLinkRecord } from '../shared/links.js';
 import type { HttpEvent } from '../shared/http/types.js';
@@ -50,7 +51,11 @@ export const deputyActivityRoutes: DeputyPageRoutes<DeputyActivityDeps> = {
       model.activity.status === 'CHECK_IN_OPEN' || model.canAnswer
         ? deputyCookieOf(link, token, event, now)
         : undefined;
-    return renderDeputyActivityPage(model, cookie ? { cookies: [cookie] } : {});
+    return renderDeputyActivityPage(
+      model,
+      await jurisdictionOf(deps),
+      cookie ? { cookies: [cookie] } : {},
+    );
   },
   post: async (deps, link, event, token) => {
     const form = parseDeputyForm(formFields(event));

@@ -33,6 +33,7 @@ export const handler = httpRoute(
     path: activityPathSchema,
     headers: idempotencyHeadersSchema,
     maxBodyBytes: 32 * 1024,
+    streets: ({ body }) => ({ street: body.street }),
     idempotency: idempotentRoute('RecordFinding', env.TABLE_NAME),
     personalData: { purpose: 'recording' },
     logKeys: ({ path }) => ({ activityId: path.activityId }),

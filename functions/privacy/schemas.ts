@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { activityId, findingId, findingViewSchema } from '../findings/schemas.js';
-import { STREET_CODES } from '../shared/domain/reference.js';
+import { streetCodeSchema } from '../shared/reference-ids.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -50,7 +50,7 @@ export const residentFindingSchema = z.object({
   activity: z.object({
     id: z.string(),
     title: z.string(),
-    street: z.enum(STREET_CODES),
+    street: streetCodeSchema,
     startsAt: z.string(),
     status: z.string(),
   }),

@@ -7,3 +7,4 @@ export * from './domain/deputies.js';
 export * from './domain/departments.js';
 export * from './domain/committees.js';
 export * from './domain/routing-rules.js';
+export * from './domain/jurisdiction.js';

@@ -1,7 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentItem, Store } from '../shared/data/reference.js';
 import { keys } from '../shared/data/keys.js';
-import { LETTERHEAD, letterheadSender, taggedSubject } from '../shared/domain/letterhead.js';
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
+import { letterheadSender, taggedSubject } from '../shared/domain/letterhead.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
@@ -38,23 +39,24 @@ const list = (emails: readonly string[]) => emails.join(', ');
 export const renderEmailChangeNotice = (
   department: Pick<DepartmentItem, 'id' | 'name'>,
   notice: EmailChangeNotice,
+  letterhead: Letterhead,
 ): RenderedEmail => {
   const name = bodyText(department.name);
   const zh = [
     `${name}：`,
-    `贵单位在${LETTERHEAD.standingCommittee.zh}联动平台登记的接收转办事项的邮箱已于 ${notice.at}（UTC）变更。`,
+    `贵单位在${letterhead.standingCommittee.zh}联动平台登记的接收转办事项的邮箱已于 ${notice.at}（UTC）变更。`,
     `原邮箱：${list(notice.previous)}`,
     `新邮箱：${list(notice.current)}`,
     '此后的转办事项及其答复链接将发往新邮箱。如该变更并非贵单位所申请，请立即与我们联系。',
-    LETTERHEAD.standingCommittee.zh,
+    letterhead.standingCommittee.zh,
   ];
   const en = [
     `${name}:`,
-    `The addresses at which your department receives referrals on the Liandong platform of the ${LETTERHEAD.standingCommittee.en} were changed at ${notice.at} (UTC).`,
+    `The addresses at which your department receives referrals on the Liandong platform of the ${letterhead.standingCommittee.en} were changed at ${notice.at} (UTC).`,
     `Previous: ${list(notice.previous)}`,
     `Now: ${list(notice.current)}`,
     'Referrals and their response links now go to the new addresses. If your department did not ask for this change, please contact us at once.',
-    LETTERHEAD.standingCommittee.en,
+    letterhead.standingCommittee.en,
   ];
   const text = [...zh, '', ...en, ''].join('\n\n');
   const html = [
@@ -67,7 +69,7 @@ export const renderEmailChangeNotice = (
     '</body></html>',
   ].join('\n');
   const subject = headerText(
-    `${taggedSubject('zh', `接收邮箱已变更：${department.name}`)} / Referral addresses changed`,
+    `${taggedSubject(letterhead, 'zh', `接收邮箱已变更：${department.name}`)} / Referral addresses changed`,
   );
   return { subject, text, html };
 };
@@ -85,11 +87,12 @@ export const settleEmailChangeNotice = async (
   const notice = department.emailChangeNotice;
   if (!notice) return undefined;
   try {
+    const letterhead = letterheadOf(await jurisdictionOf(deps));
     await sendEmailOnce(deps, {
       claimKey: `DEPARTMENT#${department.id}#EMAILS_CHANGED#${notice.seq}`,
       to: notice.previous,
-      ...renderEmailChangeNotice(department, notice),
-      from: letterheadSender(deps.senderEmail),
+      ...renderEmailChangeNotice(department, notice, letterhead),
+      from: letterheadSender(letterhead, deps.senderEmail),
       configurationSet: deps.configurationSet,
       owner: { kind: 'DEPARTMENT', id: department.id },
       purpose: NOTICE_PURPOSE,

@@ -1,4 +1,5 @@
 import { auditEventItem, buildAuditEvent } from '../shared/data/audit.js';
+import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { keys } from '../shared/data/keys.js';
 import { batchPutGroups, getEmailClaims } from '../shared/data/reference.js';
 import type { Caller } from '../shared/http/auth.js';
@@ -30,7 +31,7 @@ export const importRoster = async (
   csv: string | Buffer,
   caller: Caller,
 ): Promise<ImportResult> => {
-  const { rows, errors } = readRoster(csv);
+  const { rows, errors } = readRoster(csv, await jurisdictionOf(deps));
   const claims = await getEmailClaims(
     deps,
     rows.map((row) => row.deputy.email),

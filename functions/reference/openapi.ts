@@ -20,6 +20,11 @@ import {
   routingRuleListSchema,
   listQuerySchema,
   routingRulePathSchema,
+  jurisdictionAnswerSchema,
+  liaisonStationAnswerSchema,
+  liaisonStationPathSchema,
+  putJurisdictionBodySchema,
+  putLiaisonStationBodySchema,
   updateCommitteeBodySchema,
   updateDepartmentBodySchema,
   updateDeputyBodySchema,
@@ -34,9 +39,10 @@ export const ROSTER_IMPORT_DESCRIPTION = [
   '',
   '- `name` (required), `email` (required, unique among deputies and within the file)',
   '- `level1` (required): NATIONAL, PROVINCIAL, MUNICIPAL, DISTRICT, TOWN or 全国, 省, 市, 区, 镇/街道',
-  '- `body1` (required): the congress of the seat, e.g. 广州市黄埔区人民代表大会',
+  '- `body1` (required): the congress of the seat, e.g. 某市某区人民代表大会',
   '- `level2`, `body2`: a second seat (both or neither)',
-  '- `group` (联组), `street` (a code such as WENCHONG or its name, 文冲 / 文冲街道), `liaisonStation`',
+  '- `group` (联组), `street` (one of the district’s street codes, `GET /jurisdiction`, or its',
+  '  Chinese or English name, with or without 街道/镇), `liaisonStation`',
   '- `active`: true/false, yes/no, 1/0, 是/否; empty means true',
   '',
   `At most ${MAX_ROSTER_ROWS} rows. Every row is checked first; if any is invalid nothing is`,
@@ -46,7 +52,7 @@ export const ROSTER_IMPORT_DESCRIPTION = [
 
 export interface ReferenceOperation {
   summary: string;
-  roles: ('organiser' | 'auditor')[];
+  roles: ('organiser' | 'auditor' | 'deputy')[];
   body?: z.ZodMiniType;
   pathParameters?: z.ZodMiniType;
   query?: z.ZodMiniType;
@@ -255,5 +261,42 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     roles: WRITE,
     pathParameters: routingRulePathSchema,
     responses: deactivated,
+  },
+  'GET /jurisdiction': {
+    responseBody: jurisdictionAnswerSchema,
+    summary: 'The district this deployment serves: its letterhead, streets and liaison stations',
+    description:
+      'The district, its people’s congress and standing committee, the letterhead every email and page carries (subject tag, referral number prefix), its streets and towns (codes, names, working committees) and each street’s liaison stations. Requests name streets by these codes.',
+    roles: ['organiser', 'auditor', 'deputy'],
+    responses: { 200: 'the jurisdiction', 403: 'role', 404: 'no district set up yet' },
+  },
+  'PUT /jurisdiction': {
+    responseBody: jurisdictionAnswerSchema,
+    summary: 'Set up or replace the district, its letterhead and streets',
+    description:
+      'District organisers only; one audited change. A stored street is never removed: keep it with `active: false` (leaving it out is 409). Emails and pages read the new names within minutes.',
+    roles: WRITE,
+    body: putJurisdictionBodySchema,
+    responses: {
+      200: 'the jurisdiction',
+      403: WRITE_DENIED,
+      409: 'a stored street left out, or a concurrent change',
+      422: 'body',
+    },
+  },
+  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': {
+    responseBody: liaisonStationAnswerSchema,
+    summary: 'Create or replace a liaison station of a street',
+    description:
+      'Organisers of that street or of the whole district; each change with its audit event. The street must be one of the district’s (422 otherwise).',
+    roles: WRITE,
+    pathParameters: liaisonStationPathSchema,
+    body: putLiaisonStationBodySchema,
+    responses: {
+      200: 'the liaison station',
+      403: 'role, or an organiser of another street',
+      409: 'a concurrent change',
+      422: 'path or body; a street the district does not have',
+    },
   },
 };

@@ -10,6 +10,7 @@ import {
   readCommittee,
   readDepartment,
   readDeputy,
+  readJurisdiction,
   readRoutingRule,
 } from './domain.js';
 import { readReferenceEnvSchema } from './env.js';
@@ -33,7 +34,16 @@ const list = <TQuery extends z.ZodMiniType = typeof listQuerySchema>(
   querySchema: TQuery = listQuerySchema as unknown as TQuery,
 ) =>
   httpRoute(
-    { roles: readers, query: querySchema, queryIssuePrefix: ['query'] },
+    {
+      roles: readers,
+      query: querySchema,
+      queryIssuePrefix: ['query'],
+      // The invitee picker's street filter names one of the district's streets.
+      streets: ({ query }) => ({
+        'query.street': (query as { street?: string } | undefined)?.street,
+      }),
+      inactiveStreets: true,
+    },
     async ({ query, caller }) => jsonResponse(200, await read(query as z.output<TQuery>, caller)),
   );
 
@@ -76,6 +86,10 @@ export const handler = httpRoutes({
     'committee',
   ),
   'GET /routing-rules': list((query, caller) => listRoutingRulePage(deps, query, caller)),
+  // Every signed-in user reads the district it serves (its streets and liaison stations).
+  'GET /jurisdiction': httpRoute({ roles: ['organiser', 'auditor', 'deputy'] }, async () =>
+    jsonResponse(200, { jurisdiction: await readJurisdiction(deps) }),
+  ),
   'GET /routing-rules/{ruleId}': one(
     routingRulePathSchema,
     ({ ruleId }) => readRoutingRule(deps, ruleId),

@@ -1,10 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import {
-  CODE_VOCABULARIES,
-  DEPUTY_LEVELS,
-  codeMeant,
-  type DeputyLevel,
-} from '../shared/domain/reference.js';
+import { streetMeant, streetProblem, type Jurisdiction } from '../shared/data/jurisdiction.js';
+import { DEPUTY_LEVELS, type DeputyLevel } from '../shared/domain/reference.js';
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { explainingErrorMap, toFieldIssues } from '../shared/http/issues.js';
 import { ILL_FORMED_MESSAGE } from '../shared/http/well-formed.js';
@@ -21,11 +17,11 @@ import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no loc
  * | `name` | yes | the deputy's name, up to 50 characters |
  * | `email` | yes | unique among deputies (and within the file) |
  * | `level1` | yes | first seat: NATIONAL, PROVINCIAL, MUNICIPAL, DISTRICT, TOWN or 全国, 省, 市, 区, 镇/街道 |
- * | `body1` | yes | the congress of the first seat, e.g. 广州市黄埔区人民代表大会 |
+ * | `body1` | yes | the congress of the first seat, e.g. 某市某区人民代表大会 |
  * | `level2`, `body2` | no | a second seat (both or neither) |
- * | `group` | no | 联组, e.g. 市人大黄埔联组 |
- * | `street` | no | street working committee: a code (WENCHONG) or its name (文冲 / 文冲街道) |
- * | `liaisonStation` | no | e.g. 文冲人大代表联络站 |
+ * | `group` | no | 联组, e.g. 市人大某区联组 |
+ * | `street` | no | street working committee: one of the district's codes (GET /jurisdiction) or its name, with or without 街道/镇 |
+ * | `liaisonStation` | no | a liaison station's name |
  * | `active` | no | true/false, yes/no, 1/0, 是/否; empty means true |
  *
  * Every row is checked before anything is written; errors name the line (1 = the header) and
@@ -104,8 +100,6 @@ const LEVEL_ALIASES: Record<string, DeputyLevel> = {
 const levelOf = (value: string): string =>
   LEVEL_ALIASES[value.toUpperCase()] ?? LEVEL_ALIASES[value] ?? value;
 
-const streetOf = (value: string): string => codeMeant(CODE_VOCABULARIES.street, value) ?? value;
-
 const BOOLEANS: Record<string, boolean> = {
   true: true,
   yes: true,
@@ -161,7 +155,7 @@ const readHeader = (header: string[]) => {
   return { positions, errors };
 };
 
-const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
+const rowToBody = (cells: Map<RosterColumn, string>, line: number, jurisdiction: Jurisdiction) => {
   const errors: RosterRowError[] = [];
   const get = (column: RosterColumn) => cells.get(column)?.trim() ?? '';
   const seats: { level: string; body: string }[] = [
@@ -184,7 +178,10 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
     email: get('email'),
     seats,
     ...optional('group'),
-    ...optional('street', get('street') === '' ? '' : streetOf(get('street'))),
+    ...optional(
+      'street',
+      get('street') === '' ? '' : (streetMeant(jurisdiction, get('street')) ?? get('street')),
+    ),
     ...optional('liaisonStation'),
     ...(active === undefined ? {} : { active }),
   };
@@ -196,7 +193,11 @@ const rowToBody = (cells: Map<RosterColumn, string>, line: number) => {
       errors.push({ line, field, message: empty ? 'required' : issue.message });
     }
   }
-  return { body: parsed.success ? parsed.data : undefined, errors };
+  // The street must be one of the district's stored streets (a name is read as its code).
+  const street = (body as { street?: string }).street;
+  const streetIssue = street ? streetProblem(jurisdiction, street) : undefined;
+  if (streetIssue) errors.push({ line, field: 'street', message: streetIssue });
+  return { body: parsed.success && !streetIssue ? parsed.data : undefined, errors };
 };
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -224,6 +225,7 @@ const markLoneSurrogates = (input: string | Buffer): { text: string | Buffer; ma
  */
 export const readRoster = (
   input: string | Buffer,
+  jurisdiction: Jurisdiction,
 ): { rows: RosterRow[]; errors: RosterRowError[] } => {
   const { text, marker } = markLoneSurrogates(input);
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
@@ -295,7 +297,7 @@ export const readRoster = (
       errors.push(...illFormed);
       continue;
     }
-    const { body, errors: rowErrors } = rowToBody(cells, line);
+    const { body, errors: rowErrors } = rowToBody(cells, line, jurisdiction);
     errors.push(...rowErrors);
     if (!body) continue;
     const first = firstLineOfEmail.get(body.email);
@@ -314,8 +316,8 @@ export const readRoster = (
 };
 
 /** {@link readRoster}, all or nothing: the rows when every one is valid, else a 422. */
-export const parseRoster = (input: string | Buffer): RosterRow[] => {
-  const { rows, errors } = readRoster(input);
+export const parseRoster = (input: string | Buffer, jurisdiction: Jurisdiction): RosterRow[] => {
+  const { rows, errors } = readRoster(input, jurisdiction);
   if (errors.length > 0) throw new RosterValidationError(errors);
   return rows;
 };

@@ -3,12 +3,17 @@ import {
   DEPUTY_LEVEL_CODES,
   FINDING_CATEGORY_CODES,
   LANGUAGES,
-  STREET_CODES,
   type FindingCategory,
   type Street,
 } from '../shared/domain/reference.js';
 import { ANY_STREET } from '../shared/domain/routing.js';
-import { referenceId } from '../shared/reference-ids.js';
+import { STREET_KINDS } from '../shared/data/jurisdiction.js';
+import {
+  STREET_CODE_PATTERN,
+  referenceId,
+  streetCodeDefinitionSchema,
+  streetCodeSchema,
+} from '../shared/reference-ids.js';
 
 // Zod at the edge of the reference-data API. Bodies are strict: an unknown field is an error.
 
@@ -55,7 +60,7 @@ const emailsSchema = z.array(emailSchema).check(
 
 export const seatSchema = z.strictObject({
   level: z.enum(DEPUTY_LEVEL_CODES),
-  /** The people's congress the seat is in, e.g. 广州市黄埔区人民代表大会. */
+  /** The people's congress the seat is in, e.g. 某市某区人民代表大会. */
   body: text(100),
 });
 
@@ -71,7 +76,7 @@ const seatsSchema = z.array(seatSchema).check(
   ),
 );
 
-const streetSchema = z.enum(STREET_CODES);
+const streetSchema = streetCodeSchema;
 
 // --- deputies ---
 
@@ -79,9 +84,9 @@ export const createDeputyBodySchema = z.strictObject({
   name: text(50),
   email: emailSchema,
   seats: seatsSchema,
-  /** 联组 / delegation group, e.g. 市人大黄埔联组. */
+  /** 联组 / delegation group, e.g. 市人大某某联组. */
   group: z.optional(text(100)),
-  /** Street working committee (街道工委), a street code such as WENCHONG. */
+  /** Street working committee (街道工委): one of the district's street codes (GET /jurisdiction). */
   street: z.optional(streetSchema),
   liaisonStation: z.optional(text(100)),
   active: z._default(z.boolean(), true),
@@ -189,20 +194,20 @@ export const deputyPathSchema = z.strictObject({ deputyId: referenceId('deputy')
 export const departmentPathSchema = z.strictObject({ departmentId: referenceId('department') });
 export const committeePathSchema = z.strictObject({ committeeId: referenceId('committee') });
 
-/** `{ruleId}` is `<category>:<street or *>`, e.g. `DRAINAGE:*` or `ANCIENT_TREES:LUOGANG`. */
+/** `{ruleId}` is `<category>:<street or *>`, e.g. `DRAINAGE:*` or `ANCIENT_TREES:<street code>`. */
 export const routingRulePathSchema = z.strictObject({
   ruleId: z.pipe(
     z.string().check(z.maxLength(80)),
     z.transform((ruleId, context) => {
       const [category, street, ...rest] = ruleId.split(':');
       const categoryOk = (FINDING_CATEGORY_CODES as readonly string[]).includes(category ?? '');
-      const streetOk =
-        street === ANY_STREET || (STREET_CODES as readonly string[]).includes(street ?? '');
+      const streetOk = street === ANY_STREET || STREET_CODE_PATTERN.test(street ?? '');
       if (!categoryOk || !streetOk || rest.length > 0) {
         // zod/mini's transform context has no addIssue: the issue goes on the payload itself.
         context.issues.push({
           code: 'custom',
-          message: 'must be <category>:<street or *>, e.g. DRAINAGE:* or ANCIENT_TREES:LUOGANG',
+          message:
+            'must be <category>:<street or *>, e.g. DRAINAGE:* or ANCIENT_TREES:<street code>',
           input: context.value,
         });
         return z.NEVER;
@@ -264,7 +269,7 @@ export const deputyViewSchema = z.object({
   phone: z.optional(z.string()),
   seats: z.array(z.object({ level: z.enum(DEPUTY_LEVEL_CODES), body: z.string() })),
   group: z.optional(z.string()),
-  street: z.optional(z.enum(STREET_CODES)),
+  street: z.optional(streetCodeSchema),
   liaisonStation: z.optional(z.string()),
   /** A guest of another district, listed apart from the roster. */
   guest: z.optional(z.object({ district: z.string() })),
@@ -323,3 +328,100 @@ export const importAnswerSchema = z.object({
   imported: z.number(),
   deputies: z.array(z.object({ line: z.number(), id: z.string() })),
 });
+
+// --- jurisdiction (issue 17): the district, its letterhead, streets and liaison stations ---
+
+const bilingual = (max: number) => z.strictObject({ zh: text(max), en: text(max) });
+const bilingualView = z.object({ zh: z.string(), en: z.string() });
+
+const streetOfDistrictSchema = z.strictObject({
+  /** What requests name the street by, e.g. `DONGGANG` (capitals, digits, `_`). */
+  code: streetCodeDefinitionSchema,
+  kind: z.enum(STREET_KINDS),
+  name: bilingual(50),
+  /** Its people's congress working committee (人大街道工委), or a town's presidium. */
+  workingCommittee: bilingual(100),
+  /** A street no longer in the district stays `false` (activities name it); never removed. */
+  active: z._default(z.boolean(), true),
+});
+
+/**
+ * `PUT /jurisdiction`: the whole district as a deployment serves it. The first PUT sets it up;
+ * later ones replace it, except that no stored street may be left out (set `active: false`).
+ */
+export const putJurisdictionBodySchema = z.strictObject({
+  district: z.strictObject({
+    code: streetCodeDefinitionSchema,
+    name: bilingual(50),
+    congress: bilingual(100),
+    standingCommittee: bilingual(100),
+    /** What opens every email subject, e.g. 【某区人大】 (its English with a trailing space). */
+    subjectTag: z.strictObject({
+      zh: text(30),
+      en: z.string().check(z.minLength(1), z.maxLength(60)),
+    }),
+    /** What a referral's reference number starts with, e.g. 某人联转 / XPC-LD. */
+    referencePrefix: bilingual(20),
+  }),
+  streets: z.array(streetOfDistrictSchema).check(
+    z.minLength(1, { message: 'a district has at least one street or town' }),
+    z.maxLength(100),
+    z.superRefine((streets, context) =>
+      distinct(
+        streets.map((street) => street.code),
+        context,
+        'code',
+      ),
+    ),
+  ),
+});
+export type PutJurisdictionBody = z.output<typeof putJurisdictionBodySchema>;
+
+export const liaisonStationPathSchema = z.strictObject({
+  street: streetCodeSchema,
+  stationId: referenceId('liaison station'),
+});
+
+/** `PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}`: creates or replaces one. */
+export const putLiaisonStationBodySchema = z.strictObject({
+  name: bilingual(100),
+  /** An online liaison station (网上联络站). */
+  online: z._default(z.boolean(), false),
+  active: z._default(z.boolean(), true),
+});
+export type PutLiaisonStationBody = z.output<typeof putLiaisonStationBodySchema>;
+
+const liaisonStationViewSchema = z.object({
+  id: z.string(),
+  street: z.string(),
+  name: bilingualView,
+  online: z.boolean(),
+  active: z.boolean(),
+  ...auditedFields,
+});
+
+export const jurisdictionAnswerSchema = z.object({
+  jurisdiction: z.object({
+    district: z.object({
+      code: z.string(),
+      name: bilingualView,
+      congress: bilingualView,
+      standingCommittee: bilingualView,
+      subjectTag: bilingualView,
+      referencePrefix: bilingualView,
+    }),
+    streets: z.array(
+      z.object({
+        code: z.string(),
+        kind: z.enum(STREET_KINDS),
+        name: bilingualView,
+        workingCommittee: bilingualView,
+        active: z.boolean(),
+        liaisonStations: z.array(liaisonStationViewSchema),
+      }),
+    ),
+    ...auditedFields,
+  }),
+});
+
+export const liaisonStationAnswerSchema = z.object({ liaisonStation: liaisonStationViewSchema });

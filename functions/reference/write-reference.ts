@@ -11,6 +11,7 @@ import {
   type Caller,
 } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
+import { ANY_STREET } from '../shared/domain/routing.js';
 import { logger, metrics } from '../shared/observability.js';
 import {
   createCommittee,
@@ -21,6 +22,8 @@ import {
   deactivateDepartment,
   deactivateDeputy,
   deactivateRoutingRule,
+  putJurisdiction,
+  putLiaisonStation,
   updateCommittee,
   updateDepartment,
   updateDeputy,
@@ -34,6 +37,9 @@ import {
   createDeputyBodySchema,
   createRoutingRuleBodySchema,
   departmentPathSchema,
+  liaisonStationPathSchema,
+  putJurisdictionBodySchema,
+  putLiaisonStationBodySchema,
   deputyPathSchema,
   routingRulePathSchema,
   updateCommitteeBodySchema,
@@ -83,6 +89,9 @@ interface ReferenceEntity<
     caller: Caller,
   ) => Promise<unknown>;
   deactivate: (d: typeof deps, id: z.output<TPath>[TId], caller: Caller) => Promise<unknown>;
+  /** The street codes a create or update body names, checked against the district's streets. */
+  createStreets?: (body: z.output<TCreate>) => Record<string, string | undefined>;
+  updateStreets?: (body: z.output<TUpdate>) => Record<string, string | undefined>;
 }
 
 /**
@@ -105,12 +114,25 @@ const writesOf = <
   };
   return {
     [`POST ${entity.collection}`]: httpRoute(
-      { ...WRITE, body: entity.createBody },
+      {
+        ...WRITE,
+        body: entity.createBody,
+        ...(entity.createStreets
+          ? { streets: ({ body }: { body: unknown }) => entity.createStreets!(body as z.output<TCreate>) }
+          : {}),
+      },
       async ({ body, caller }) =>
         answer(201, 'Created', await entity.create(deps, body as z.output<TCreate>, caller)),
     ),
     [`PATCH ${one}`]: httpRoute(
-      { ...WRITE, body: entity.updateBody, path: entity.path },
+      {
+        ...WRITE,
+        body: entity.updateBody,
+        path: entity.path,
+        ...(entity.updateStreets
+          ? { streets: ({ body }: { body: unknown }) => entity.updateStreets!(body as z.output<TUpdate>) }
+          : {}),
+      },
       async ({ body, path, caller }) =>
         answer(
           200,
@@ -144,6 +166,8 @@ export const handler = httpRoutes({
     create: createDeputy,
     update: updateDeputy,
     deactivate: deactivateDeputy,
+    createStreets: (body) => ({ street: body.street }),
+    updateStreets: (body) => ({ street: body.street ?? undefined }),
   }),
   ...writesOf({
     name: 'department',
@@ -180,5 +204,31 @@ export const handler = httpRoutes({
     create: createRoutingRule,
     update: updateRoutingRule,
     deactivate: deactivateRoutingRule,
+    createStreets: (body) => ({ street: body.street === ANY_STREET ? undefined : body.street }),
   }),
+  'PUT /jurisdiction': httpRoute(
+    { ...WRITE, body: putJurisdictionBodySchema },
+    async ({ body, caller }) => {
+      const jurisdiction = await putJurisdiction(deps, body, caller);
+      metrics.addMetric('JurisdictionWritten', MetricUnit.Count, 1);
+      return jsonResponse(200, { jurisdiction });
+    },
+  ),
+  // A street's organisers keep their own street's liaison stations; the district's, every one.
+  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': httpRoute(
+    {
+      roles: ['organiser'],
+      body: putLiaisonStationBodySchema,
+      path: liaisonStationPathSchema,
+      streets: ({ path }) => ({ street: path.street }),
+      streetOf: ({ path }) => path.street,
+      maxBodyBytes: 32 * 1024,
+      idempotency,
+    },
+    async ({ body, path, caller }) => {
+      const station = await putLiaisonStation(deps, path.street, path.stationId, body, caller);
+      metrics.addMetric('LiaisonStationsWritten', MetricUnit.Count, 1);
+      return jsonResponse(200, { liaisonStation: station });
+    },
+  ),
 });

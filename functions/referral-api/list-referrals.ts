@@ -14,6 +14,11 @@ const deps = { db, tableName: env.TABLE_NAME };
  * and due period, open referrals first and overdue first among them, each with what it waits on.
  */
 export const handler = httpRoute(
-  { roles: ['organiser', 'auditor'], query: listReferralsQuerySchema },
+  {
+    roles: ['organiser', 'auditor'],
+    query: listReferralsQuerySchema,
+    streets: ({ query }) => ({ street: query.street }),
+    inactiveStreets: true,
+  },
   async ({ query, caller }) => jsonResponse(200, await listReferrals(deps, caller, query)),
 );

@@ -7,10 +7,9 @@ import {
   REFERRAL_WORKFLOW_STATUSES,
   REPLY_RESULTS,
 } from '../shared/data/referrals.js';
-import { STREET_CODES } from '../shared/domain/reference.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
-import { referenceId } from '../shared/reference-ids.js';
+import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.
 // eslint-disable-next-line no-control-regex
@@ -89,7 +88,7 @@ export const listReferralsQuerySchema = z
     activityId: z.optional(
       z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
     ),
-    street: z.optional(z.enum(STREET_CODES)),
+    street: z.optional(streetCodeSchema),
     /** Due from (a day is China time, from its start). */
     from: z.optional(periodBound('from')),
     /** Due to (a day is China time, to its end). */

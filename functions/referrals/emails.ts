@@ -2,7 +2,8 @@ import type { Language } from '../shared/domain/reference.js';
 import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
 import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
-import { LETTERHEAD, taggedSubject } from '../shared/domain/letterhead.js';
+import type { Letterhead } from '../shared/data/jurisdiction.js';
+import { taggedSubject } from '../shared/domain/letterhead.js';
 import { formatDueDate } from '../shared/domain/deadlines.js';
 
 /**
@@ -13,17 +14,21 @@ import { formatDueDate } from '../shared/domain/deadlines.js';
 
 export type EmailFinding = DepartmentFinding;
 
-const TEXT = {
+const textOf = (letterhead: Letterhead) => ({
   zh: {
-    org: LETTERHEAD.standingCommittee.zh,
+    org: letterhead.standingCommittee.zh,
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
     sep: '：',
     listSep: '；',
     aside: (details: string) => `（${details}）`,
-    referralSubject: (title: string) => taggedSubject('zh', `代表意见建议转办：${title}`),
-    reminderSubject: (title: string) => taggedSubject('zh', `转办事项办理提醒：${title}`),
-    escalationSubject: (title: string) => taggedSubject('zh', `转办事项已逾期：${title}`),
-    feedbackSubject: (title: string) => taggedSubject('zh', `您反映的问题已有答复：${title}`),
+    referralSubject: (title: string) =>
+      taggedSubject(letterhead, 'zh', `代表意见建议转办：${title}`),
+    reminderSubject: (title: string) =>
+      taggedSubject(letterhead, 'zh', `转办事项办理提醒：${title}`),
+    escalationSubject: (title: string) =>
+      taggedSubject(letterhead, 'zh', `转办事项已逾期：${title}`),
+    feedbackSubject: (title: string) =>
+      taggedSubject(letterhead, 'zh', `您反映的问题已有答复：${title}`),
     greetingDepartment: (name: string) => `${name}：`,
     referralIntro:
       '经主任会议研究，现将代表活动中收集的以下问题和意见建议转交贵单位办理，请在办理期限内答复。',
@@ -48,17 +53,19 @@ const TEXT = {
     } as Record<string, string>,
   },
   en: {
-    org: LETTERHEAD.standingCommittee.en,
+    org: letterhead.standingCommittee.en,
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
     sep: ': ',
     listSep: '; ',
     aside: (details: string) => ` (${details})`,
-    referralSubject: (title: string) => taggedSubject('en', `Referral: ${title}`),
-    reminderSubject: (title: string) => taggedSubject('en', `Referral due soon: ${title}`),
-    escalationSubject: (title: string) => taggedSubject('en', `Referral overdue: ${title}`),
+    referralSubject: (title: string) => taggedSubject(letterhead, 'en', `Referral: ${title}`),
+    reminderSubject: (title: string) =>
+      taggedSubject(letterhead, 'en', `Referral due soon: ${title}`),
+    escalationSubject: (title: string) =>
+      taggedSubject(letterhead, 'en', `Referral overdue: ${title}`),
     feedbackSubject: (title: string) =>
-      taggedSubject('en', `The problem you raised has been answered: ${title}`),
+      taggedSubject(letterhead, 'en', `The problem you raised has been answered: ${title}`),
     greetingDepartment: (name: string) => `To ${name},`,
     referralIntro:
       "After the chairmen's meeting, the following problems and suggestions collected at a deputies' activity are referred to you. Please answer by the due date.",
@@ -83,9 +90,9 @@ const TEXT = {
       CANNOT_BE_RESOLVED: 'Cannot be resolved for now',
     } as Record<string, string>,
   },
-} as const;
+});
 
-type Texts = (typeof TEXT)[Language];
+type Texts = ReturnType<typeof textOf>[Language];
 
 interface Block {
   paragraphs: string[];
@@ -101,8 +108,7 @@ const findingLine = (t: Texts, finding: EmailFinding, language: Language): strin
   return `${bodyText(lead)}${aside.length ? t.aside(aside.join(t.listSep)) : ''}`;
 };
 
-const render = (language: Language, subject: string, greeting: string, block: Block) => {
-  const t: Texts = TEXT[language];
+const render = (t: Texts, language: Language, subject: string, greeting: string, block: Block) => {
   const findingLines = (block.findings ?? []).map(
     (f, i) => `${i + 1}. ${findingLine(t, f, language)}`,
   );
@@ -154,6 +160,8 @@ const render = (language: Language, subject: string, greeting: string, block: Bl
 
 export interface ReferralEmailInput {
   language: Language;
+  /** The district's letterhead (shared/data/jurisdiction.ts): who signs, the subject tag. */
+  letterhead: Letterhead;
   activityTitle: string;
   departmentName: string;
   committeeName: string | undefined;
@@ -173,8 +181,9 @@ const commonRows = (t: Texts, input: ReferralEmailInput, language: Language) =>
 
 /** The referral email to the department, with the signed link to the response page. */
 export const renderReferralEmail = (input: ReferralEmailInput): RenderedEmail => {
-  const t = TEXT[input.language];
+  const t = textOf(input.letterhead)[input.language];
   return render(
+    t,
     input.language,
     t.referralSubject(input.activityTitle),
     t.greetingDepartment(input.departmentName),
@@ -191,8 +200,9 @@ export const renderReferralEmail = (input: ReferralEmailInput): RenderedEmail =>
 export const renderReminderEmail = (
   input: Omit<ReferralEmailInput, 'url' | 'findings'>,
 ): RenderedEmail => {
-  const t = TEXT[input.language];
+  const t = textOf(input.letterhead)[input.language];
   return render(
+    t,
     input.language,
     t.reminderSubject(input.activityTitle),
     t.greetingDepartment(input.departmentName),
@@ -205,8 +215,9 @@ export const renderReminderEmail = (
 
 /** The escalation to the supervising committee and the organisers once the due date passed. */
 export const renderEscalationEmail = (input: Omit<ReferralEmailInput, 'url'>): RenderedEmail => {
-  const t = TEXT[input.language];
+  const t = textOf(input.letterhead)[input.language];
   return render(
+    t,
     input.language,
     t.escalationSubject(input.activityTitle),
     input.committeeName ? t.greetingDepartment(input.committeeName) : t.feedbackGreeting,
@@ -221,6 +232,7 @@ export const renderEscalationEmail = (input: Omit<ReferralEmailInput, 'url'>): R
 /** The feedback to one raiser (民有所呼、我有所应), with the signed rating link. */
 export const renderFeedbackEmail = (input: {
   language: Language;
+  letterhead: Letterhead;
   activityTitle: string;
   departmentName: string;
   findings: EmailFinding[];
@@ -228,7 +240,7 @@ export const renderFeedbackEmail = (input: {
   replyText: string | undefined;
   url: string;
 }): RenderedEmail => {
-  const t = TEXT[input.language];
+  const t = textOf(input.letterhead)[input.language];
   const rows: [string, string][] = [
     [t.activity, input.activityTitle],
     [t.department, input.departmentName],
@@ -237,7 +249,7 @@ export const renderFeedbackEmail = (input: {
       : []),
     ...(input.replyText ? [[t.replyText, input.replyText] as [string, string]] : []),
   ];
-  return render(input.language, t.feedbackSubject(input.activityTitle), t.feedbackGreeting, {
+  return render(t, input.language, t.feedbackSubject(input.activityTitle), t.feedbackGreeting, {
     paragraphs: [t.feedbackIntro],
     rows,
     findings: input.findings,

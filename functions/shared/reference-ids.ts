@@ -13,6 +13,7 @@ export const REFERENCE_LISTS = {
   deputy: { example: 'dep-0001', list: 'GET /deputies' },
   department: { example: 'dept-forestry', list: 'GET /departments' },
   committee: { example: 'cmte-urban-construction', list: 'GET /committees' },
+  'liaison station': { example: 'station-01', list: 'GET /jurisdiction' },
 } as const;
 
 export type ReferenceKind = keyof typeof REFERENCE_LISTS;
@@ -28,3 +29,30 @@ export const unknownReferenceMessage = (kind: ReferenceKind, id: string): string
 /** The schema of one reference-data id. */
 export const referenceId = (kind: ReferenceKind) =>
   z.string().check(z.regex(REFERENCE_ID_PATTERN, { message: referenceIdMessage(kind) }));
+
+/**
+ * What a street (街道) or town (镇) code looks like when a district defines it
+ * (`PUT /jurisdiction`): capitals, digits and `_`.
+ */
+export const STREET_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
+
+/** A street code as the district defines it. */
+export const streetCodeDefinitionSchema = z.string().check(
+  z.regex(STREET_CODE_PATTERN, {
+    message: 'must be a street code: capitals, digits and _, starting with a capital',
+  }),
+);
+
+/**
+ * A street a request names. Which codes exist is data (`GET /jurisdiction`), so the schema
+ * takes any short text and the route checks it against the stored streets after parsing
+ * (`httpRoute`'s `streets`): a street's name is answered with its code, an
+ * unknown code with the district's streets. No district's streets are compiled into a schema.
+ */
+export const streetCodeSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { message: 'must be a street code (GET /jurisdiction lists them)' }),
+    z.maxLength(100),
+  );

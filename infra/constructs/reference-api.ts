@@ -19,7 +19,7 @@ export interface ReferenceApiProps extends MailSender {
   readonly logRetention: logs.RetentionDays;
 }
 
-const { GET, POST, PATCH } = apigwv2.HttpMethod;
+const { GET, POST, PATCH, PUT } = apigwv2.HttpMethod;
 
 /** Every reference route, by the function that serves it. */
 export const REFERENCE_ROUTES = {
@@ -32,6 +32,7 @@ export const REFERENCE_ROUTES = {
     [GET, '/committees/{committeeId}'],
     [GET, '/routing-rules'],
     [GET, '/routing-rules/{ruleId}'],
+    [GET, '/jurisdiction'],
   ],
   write: [
     [POST, '/deputies'],
@@ -46,6 +47,8 @@ export const REFERENCE_ROUTES = {
     [POST, '/routing-rules'],
     [PATCH, '/routing-rules/{ruleId}'],
     [POST, '/routing-rules/{ruleId}/deactivate'],
+    [PUT, '/jurisdiction'],
+    [PUT, '/jurisdiction/streets/{street}/liaison-stations/{stationId}'],
   ],
   import: [[POST, '/deputies/import']],
 } as const satisfies Record<string, readonly (readonly [apigwv2.HttpMethod, string])[]>;
@@ -59,7 +62,8 @@ const routeId = (method: string, path: string) =>
     .join('');
 
 /**
- * The reference-data API (issue 3): deputies, departments, committees (督办工委), routing rules.
+ * The reference-data API (issue 3): deputies, departments, committees (督办工委), routing rules,
+ * and the jurisdiction (issue 17: the district, its letterhead, streets and liaison stations).
  * Three functions by privilege: reads (Get/Query only), writes (transactions of one item and its
  * audit event, plus Powertools idempotency records), and the CSV roster import (batch reads of
  * email claims and batch puts; no update or delete).
@@ -76,7 +80,7 @@ export class ReferenceApi extends Construct {
 
     this.readFunction = new ProjectFunction(this, 'ReadReferenceFunction', {
       entry: 'functions/reference/read-reference.ts',
-      description: 'GET deputies, departments, committees and routing rules',
+      description: 'GET deputies, departments, committees, routing rules and the jurisdiction',
       envSchema: readReferenceEnvSchema,
       environment,
       logRetention,

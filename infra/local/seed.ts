@@ -7,14 +7,21 @@ import {
   type DepartmentItem,
   type RoutingRuleItem,
 } from '../../functions/shared/data/reference.js';
+import type {
+  JurisdictionItem,
+  LiaisonStationItem,
+} from '../../functions/shared/data/jurisdiction.js';
 import {
   FINDING_CATEGORY_CODES,
-  STREETS,
   type DeputyLevel,
   type FindingCategory,
-  type Street,
 } from '../../functions/shared/domain/reference.js';
 import { ANY_STREET } from '../../functions/shared/domain/routing.js';
+import {
+  DEMO_JURISDICTION,
+  DEMO_STREET_NAMES as STREETS,
+  type DemoStreet as Street,
+} from './demo-jurisdiction.js';
 
 /**
  * Deterministic demo reference data, in table-item format: about 350 deputies of the five
@@ -348,8 +355,35 @@ export const demoRoutingRules = (): RoutingRuleItem[] => {
   ];
 };
 
+/** The district (Huangpu) and its streets: the jurisdiction item (shared/data/jurisdiction.ts). */
+export const demoJurisdictionItem = (): JurisdictionItem => ({
+  ...keys.jurisdiction(),
+  entity: 'JURISDICTION',
+  ...DEMO_JURISDICTION,
+  ...emptyStream,
+});
+
+export const demoLiaisonStationItems = (): LiaisonStationItem[] =>
+  DEMO_LIAISON_STATIONS.map(({ id, street, name }) => ({
+    ...keys.liaisonStation(street, id),
+    entity: 'LIAISON_STATION',
+    id,
+    street,
+    name: {
+      zh: name,
+      en: `${STREETS[street].en}${name.includes('东社区') ? ' East Community' : ''} ${
+        name.includes('网上') ? 'Online Liaison Station' : 'Liaison Station'
+      }`,
+    },
+    online: name.includes('网上'),
+    active: true,
+    ...emptyStream,
+  }));
+
 /** Every demo item to seed into the table. */
 export const demoSeedItems = (): Record<string, unknown>[] => [
+  { ...demoJurisdictionItem() },
+  ...demoLiaisonStationItems().map((item) => ({ ...item })),
   ...demoDeputies().flatMap((deputy) => [
     { ...deputy, ...emptyStream },
     { ...keys.deputyEmail(deputy.email), entity: 'DEPUTY_EMAIL', deputyId: deputy.id },

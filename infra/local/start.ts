@@ -44,7 +44,7 @@ function printTable(e: LocalCloudEndpoints, took: string): void {
   console.log(`\nLiandong local cloud ready in ${took}\n`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
   console.log(`
-  A token:          npm run token -- --role organiser   (district-wide; --street 文冲 for one street; or deputy, auditor)
+  A token:          npm run token -- --role organiser   (district-wide; --street <street code or name> for one street; or deputy, auditor)
   Call the API:     curl -H "Authorization: Bearer $(npm run -s token -- --role organiser)" ${e.api}/activities/<id>
   State machines:   aws stepfunctions list-state-machines --endpoint-url ${e.stepfunctions}
   Tables:           aws dynamodb list-tables --endpoint-url ${e.dynamodb}

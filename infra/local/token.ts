@@ -1,4 +1,4 @@
-// `npm run token -- --role organiser [--sub ...] [--street 文冲|DISTRICT] [--ttl 3600] [--email ...]`:
+// `npm run token -- --role organiser [--sub ...] [--street <street>|DISTRICT] [--ttl 3600] [--email ...]`:
 // prints a token of the running local cloud's issuer, and nothing else (for $(...) use). An
 // organiser's scope is always in the token (custom:street): --street names a street, and without
 // it the token states DISTRICT (the whole district).
@@ -22,7 +22,7 @@ Options:
   --role <role>     organiser, deputy or auditor
   --group <group>   a Cognito group instead of --role (repeatable)
   --sub <id>        the subject; a deputy's id for --role deputy
-  --street <name>   an organiser's street scope (custom:street), e.g. 文冲
+  --street <name>   an organiser's street scope (custom:street), a street's code or name (GET /jurisdiction)
   --email <addr>    the token's email claim
   --name <name>     the token's name claim
   --ttl <seconds>   lifetime of the token

@@ -4,13 +4,13 @@
 // days after `day`, each deputy at one visit, and refers every problem to the department the
 // routing rules name. The problems are invented in the spirit of the article's themes (land
 // acquisition and demolition, the living environment, everyday services).
+import {
+  DEMO_STREET_NAMES as STREETS,
+  type DemoStreet as Street,
+} from '../../infra/local/demo-jurisdiction';
 import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
-import {
-  STREETS,
-  type FindingCategory,
-  type Street,
-} from '../../functions/shared/domain/reference';
+import { type FindingCategory } from '../../functions/shared/domain/reference';
 import {
   as,
   chinaDateIn,

@@ -3,6 +3,7 @@
 // own box on a phone, never the page; the department's response page and the rating page never
 // run past the page either. The pages are rendered by the functions that serve them, with long
 // names (the widest a district's departments have), and loaded as they are served.
+import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,33 +38,39 @@ const progress = {
 };
 
 const responseHtml = (): string =>
-  renderResponsePage({
-    referralId: REFERRAL_ID,
-    status: 'REPLIED',
-    round: 1,
-    activityTitle: '垃圾分类专项检查',
-    departmentName: LONG_NAMES.get('dept-water')!,
-    committeeName: '城建环保工委',
-    dueDate: '2027-01-06',
-    findings: [finding(1), finding(2)],
-    history: [
-      { at: '2026-11-20T00:00:00.000Z', action: 'REPLY', result: 'RESOLVED', text: '已疏通' },
-    ],
-    open: false,
-    done: ['REPLY'],
-    progress,
-  }).body ?? '';
+  renderResponsePage(
+    {
+      referralId: REFERRAL_ID,
+      status: 'REPLIED',
+      round: 1,
+      activityTitle: '垃圾分类专项检查',
+      departmentName: LONG_NAMES.get('dept-water')!,
+      committeeName: '城建环保工委',
+      dueDate: '2027-01-06',
+      findings: [finding(1), finding(2)],
+      history: [
+        { at: '2026-11-20T00:00:00.000Z', action: 'REPLY', result: 'RESOLVED', text: '已疏通' },
+      ],
+      open: false,
+      done: ['REPLY'],
+      progress,
+    },
+    DEMO_JURISDICTION.district,
+  ).body ?? '';
 
 const ratingHtml = (): string =>
-  renderRatingPage({
-    referralId: REFERRAL_ID,
-    activityTitle: '垃圾分类专项检查',
-    departmentName: LONG_NAMES.get('dept-water')!,
-    findings: [finding(2)],
-    reply: { result: 'RESOLVED', text: '已疏通排水管网', at: '2026-11-20T00:00:00.000Z' },
-    open: true,
-    progress,
-  }).body ?? '';
+  renderRatingPage(
+    {
+      referralId: REFERRAL_ID,
+      activityTitle: '垃圾分类专项检查',
+      departmentName: LONG_NAMES.get('dept-water')!,
+      findings: [finding(2)],
+      reply: { result: 'RESOLVED', text: '已疏通排水管网', at: '2026-11-20T00:00:00.000Z' },
+      open: true,
+      progress,
+    },
+    DEMO_JURISDICTION.district,
+  ).body ?? '';
 
 interface Box {
   viewport: number;

@@ -3,8 +3,8 @@
 // names no language (Chinese) are invited to one Chinese activity; the invitation, its calendar
 // event, the change notice and the withdrawal are read back from the local SES store, and the
 // English invitation's personal link opens the deputy's page.
+import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
-import { LETTERHEAD } from '../../functions/shared/domain/letterhead';
 import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
 import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
@@ -54,21 +54,25 @@ describe("emails in the deputy's language", () => {
       () => mailTo(GUEST_EMAIL, title),
       (mail) => mail.length === 1,
     );
-    expect(english!.subject).toBe(`${LETTERHEAD.subjectTag.en}Invitation: ${title}`);
+    expect(english!.subject).toBe(
+      `${DEMO_JURISDICTION.district.subjectTag.en}Invitation: ${title}`,
+    );
     expect(english!.body.text ?? '').toContain(`Dear Deputy Guest ${RUN},`);
     expect(english!.body.text ?? '').toContain('(China Standard Time)');
     expect(english!.body.text).not.toMatch(/尊敬的|北京时间|个人链接/);
     expect(english!.body.html).toContain('<html lang="en">');
     expect(calendarOf(english!)).toMatchObject({
       method: 'REQUEST',
-      organizerName: LETTERHEAD.standingCommittee.en,
+      organizerName: DEMO_JURISDICTION.district.standingCommittee.en,
     });
     const [chinese] = await eventually(
       () => mailTo(CHINESE_EMAIL, title),
       (mail) => mail.length === 1,
     );
-    expect(chinese!.subject).toBe(`${LETTERHEAD.subjectTag.zh}活动邀请：${title}`);
-    expect(calendarOf(chinese!).organizerName).toBe(LETTERHEAD.standingCommittee.zh);
+    expect(chinese!.subject).toBe(`${DEMO_JURISDICTION.district.subjectTag.zh}活动邀请：${title}`);
+    expect(calendarOf(chinese!).organizerName).toBe(
+      DEMO_JURISDICTION.district.standingCommittee.zh,
+    );
 
     // The English invitation's personal link opens the guest's page.
     const url = /https?:\/\/\S+\/deputy\/[A-Za-z0-9_.-]+/.exec(english!.body.text ?? '')?.[0];
@@ -86,7 +90,9 @@ describe("emails in the deputy's language", () => {
       () => mailTo(GUEST_EMAIL, title),
       (mail) => mail.length === 2,
     );
-    expect(changed.map((m) => m.subject)).toContain(`${LETTERHEAD.subjectTag.en}Changed: ${title}`);
+    expect(changed.map((m) => m.subject)).toContain(
+      `${DEMO_JURISDICTION.district.subjectTag.en}Changed: ${title}`,
+    );
     await eventually(
       () => mailTo(CHINESE_EMAIL, `活动变更：${title}`),
       (mail) => mail.length === 1,
@@ -102,11 +108,13 @@ describe("emails in the deputy's language", () => {
       (mail) => mail.length === 3,
     );
     const withdrawal = all.find((m) => m.subject.includes('Invitation withdrawn'));
-    expect(withdrawal?.subject).toBe(`${LETTERHEAD.subjectTag.en}Invitation withdrawn: ${title}`);
+    expect(withdrawal?.subject).toBe(
+      `${DEMO_JURISDICTION.district.subjectTag.en}Invitation withdrawn: ${title}`,
+    );
     expect(withdrawal!.body.text).toContain('you are no longer expected');
     expect(calendarOf(withdrawal!)).toMatchObject({
       method: 'CANCEL',
-      organizerName: LETTERHEAD.standingCommittee.en,
+      organizerName: DEMO_JURISDICTION.district.standingCommittee.en,
     });
   });
 });

@@ -4,6 +4,7 @@
 // and text), each deputy gets the feedback email with a rating link, each rates on a page that
 // shows what they raised and who has rated so far, the referral closes when both have rated,
 // and both duty records count the finding as referred, with the referral.
+import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referralReference } from '../../functions/shared/domain/letterhead';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
@@ -190,7 +191,7 @@ describe('merged findings stay in the loop', () => {
     for (const text of [FIRST.description, FIRST.place, SECOND.description, SECOND.place]) {
       expect(page.text).toContain(text);
     }
-    expect(page.text).toContain(referralReference(referral.id, 'zh'));
+    expect(page.text).toContain(referralReference(DEMO_JURISDICTION.district, referral.id, 'zh'));
     const replied = await anonymous.request(
       'POST',
       respondPath,

@@ -2,13 +2,13 @@
 // authorizer, the reference functions bundled by `cdk synth`): deputies, departments,
 // committees and routing rules through the API, with their audit chains in the table, and the
 // CSV roster import of 500 deputies.
+import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_DEPARTMENT_IDS, demoSeedItems } from '../../infra/local/seed';
-import { LETTERHEAD } from '../../functions/shared/domain/letterhead';
 import { api } from './support/api';
 import { ddbDoc, sentMail, waitForMail } from './support/aws';
 import { tableName } from './support/cloud';
@@ -142,7 +142,7 @@ describe('reference data on the local cloud', () => {
       mail.destination.to.includes(dept.email);
     const mail = (await waitForMail((all) => all.some(toPrevious))).filter(toPrevious);
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.subject).toContain(LETTERHEAD.subjectTag.zh);
+    expect(mail[0]!.subject).toContain(DEMO_JURISDICTION.district.subjectTag.zh);
     expect(mail[0]!.body.text).toContain(next);
     // Repeating the request changes nothing and tells no one again.
     const again = await patch(`/departments/${dept.id}`, { emails: [next] });

@@ -1,5 +1,8 @@
 // The one way a unit test sets the environment a handler parses at module load (its env.ts):
 // call `setTestEnv()` (with the extra variables the handler needs) before importing it.
+import { rememberJurisdiction } from '../../functions/shared/data/jurisdiction';
+import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
+
 export const TABLE = 'LiandongTable';
 export const STATE_MACHINE_ARN =
   'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
@@ -17,4 +20,7 @@ export function setTestEnv(extra: Record<string, string> = {}): void {
     AWS_REGION: 'ap-east-1',
     ...extra,
   });
+  // The district the handlers name (streets, letterhead), as if this container had read the
+  // demo's from the table: for good, whatever time a test fakes (read at +∞).
+  rememberJurisdiction(TABLE, DEMO_JURISDICTION, Number.POSITIVE_INFINITY);
 }

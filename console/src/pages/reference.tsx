@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { FINDING_CATEGORY_CODES, STREET_CODES } from '../../../functions/shared/domain/reference';
+import { FINDING_CATEGORY_CODES } from '../../../functions/shared/domain/reference';
 import { Choice, Field, optionsOf, textOf, useSubmit, type Label } from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
 import type { Deputy, Named, Page as Paged } from '../types';
-import { Action, L, NAMES, Page, Problem, nameOf, useConsole, useLoad } from '../ui';
+import { Action, L, NAMES, Page, Problem, nameOf, streetCodes, useConsole, useLoad } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -240,7 +240,7 @@ function Rules() {
         <Field label={{ zh: '街道', en: 'Street' }}>
           <Choice
             name="street"
-            options={[['*', '全区 All streets'], ...optionsOf(NAMES.street, STREET_CODES)]}
+            options={[['*', '全区 All streets'], ...optionsOf(NAMES.street, streetCodes())]}
           />
         </Field>
         <Field label={{ zh: '承办部门', en: 'Department' }}>

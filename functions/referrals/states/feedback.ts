@@ -1,3 +1,4 @@
+import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js';
 import type { FindingItem } from '../../findings/model.js';
 import { DEPUTY_EMAIL_FIELDS, deputyLanguageOf, getDeputies } from '../../shared/data/deputies.js';
 import { keys } from '../../shared/data/keys.js';
@@ -102,6 +103,7 @@ export const sendReferralFeedback = async (
     const key = await deps.signingKey();
     const emailed: string[] = [];
     const deputyRateLinks: NonNullable<FeedbackRecord['deputyRateLinks']> = {};
+    const letterhead = letterheadOf(await jurisdictionOf(deps));
     for (const [raiserRef, raiser] of raisers) {
       if (!raiser.email) continue;
       const token = await createLink(deps, key, {
@@ -116,6 +118,7 @@ export const sendReferralFeedback = async (
         to: raiser.email,
         ...renderFeedbackEmail({
           language: raiser.language ?? languageOf(context),
+          letterhead,
           activityTitle: context.activity?.title ?? '',
           departmentName: context.department?.name ?? referral.departmentId,
           findings: emailFindings(raiser.findings),

@@ -1,3 +1,4 @@
+import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js';
 import { keys } from '../../shared/data/keys.js';
 import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { dueDateOfInstant, secondsUntil } from '../../shared/domain/deadlines.js';
@@ -73,6 +74,7 @@ export const sendReferralEmail = async (
     });
     const email = renderReferralEmail({
       language: languageOf(context),
+      letterhead: letterheadOf(await jurisdictionOf(deps)),
       activityTitle: context.activity?.title ?? '',
       departmentName: context.department?.name ?? referral.departmentId,
       committeeName: context.committee?.name,

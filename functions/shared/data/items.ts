@@ -106,7 +106,7 @@ export interface ActivityChangeItem extends PrimaryKey {
 
 export interface DeputySeat {
   level: DeputyLevel;
-  /** The people's congress the seat is in, e.g. 广州市人大 / 黄埔区人大. */
+  /** The people's congress the seat is in, e.g. 某市人大 / 某区人大. */
   body: string;
 }
 
@@ -117,7 +117,7 @@ export interface DeputyItem extends PrimaryKey, ListingKey {
   name: string;
   email: string;
   seats: DeputySeat[];
-  /** 联组 / delegation group, e.g. 市人大黄埔联组. */
+  /** 联组 / delegation group, e.g. 市人大某区联组. */
   group?: string;
   /** Street working committee (人大街道工委) the deputy is organised in. */
   street?: Street;

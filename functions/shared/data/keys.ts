@@ -16,6 +16,9 @@
  * | department | `DEPARTMENT#<id>` | `PROFILE` |
  * | committee (督办工委) | `COMMITTEE#<id>` | `PROFILE` |
  * | routing rule | `ROUTING` | `RULE#<category>#<street or *>` |
+ * | the jurisdiction: district, letterhead, streets and towns (head of its audit stream `JURISDICTION`) | `JURISDICTION` | `DISTRICT` |
+ * | a street's liaison station (联络站) | `LIAISON_STATIONS#<street>` | `STATION#<id>` |
+ * | audit event of a liaison station | `LIAISON_STATION#<street>#<id>` | `AUDIT#<seq>` |
  * | audit event of a deputy / department / committee | `DEPUTY#<id>` … (its own partition) | `AUDIT#<seq>` |
  * | audit event of a routing rule | `ROUTING_RULE#<category>#<street or *>` | `AUDIT#<seq>` |
  * | listing: departments by name | `DEPARTMENTS` | `<name>#<id>` |
@@ -306,6 +309,28 @@ export const keys = {
     pk: 'ROUTING',
     sk: `RULE#${routingRuleSuffix(category, street)}`,
   }),
+
+  // --- jurisdiction (issue 17): the district and its streets are one small item, so whatever
+  // names a street or signs an email reads it with one GetItem; a street's liaison stations,
+  // which that street's organisers write, are items of their own in the street's partition ---
+  jurisdiction: (): PrimaryKey => ({ pk: 'JURISDICTION', sk: 'DISTRICT' }),
+
+  auditStreamOfJurisdiction: (): string => 'JURISDICTION',
+
+  liaisonStation: (street: string, stationId: string): PrimaryKey => ({
+    pk: `LIAISON_STATIONS#${id(street, 'street')}`,
+    sk: `STATION#${id(stationId, 'liaison station id')}`,
+  }),
+
+  liaisonStationsOfStreet: (street: string): KeyQuery => ({
+    partitionKeyName: 'pk',
+    partitionKey: `LIAISON_STATIONS#${id(street, 'street')}`,
+    sortKeyName: 'sk',
+    sortKeyPrefix: 'STATION#',
+  }),
+
+  auditStreamOfLiaisonStation: (street: string, stationId: string): string =>
+    `LIAISON_STATION#${id(street, 'street')}#${id(stationId, 'liaison station id')}`,
 
   /** Claims an email for one deputy (emails are unique; the claim holds the deputy id). */
   deputyEmail: (email: string): PrimaryKey => ({

@@ -63,7 +63,7 @@ export interface CommitteeItem extends PrimaryKey, ListingKey, AuditedHead {
 
 export interface RoutingRuleItem extends PrimaryKey, AuditedHead {
   entity: 'ROUTING_RULE';
-  /** `<category>:<street or *>`, e.g. `DRAINAGE:*`, `ANCIENT_TREES:LUOGANG`. */
+  /** `<category>:<street or *>`, e.g. `DRAINAGE:*`, `ANCIENT_TREES:<street code>`. */
   id: string;
   category: FindingCategory;
   street: Street | typeof ANY_STREET;

@@ -1,10 +1,6 @@
 import * as z from 'zod/mini';
-import {
-  FINDING_CATEGORIES,
-  FINDING_CATEGORY_CODES,
-  STREET_CODES,
-  type Language,
-} from './reference.js';
+import { streetCodeSchema } from '../reference-ids.js';
+import { FINDING_CATEGORIES, FINDING_CATEGORY_CODES, type Language } from './reference.js';
 
 /** Kinds of finding (问题 / 意见建议 / 检查问题 / 解答咨询). */
 export const FINDING_KINDS = ['PROBLEM', 'SUGGESTION', 'INSPECTION_ISSUE', 'CONSULTATION'] as const;
@@ -47,8 +43,11 @@ export const FINDING_FIELDS = {
   },
   description: { schema: text(4000), label: { zh: '内容', en: 'Text' }, department: 'lead' },
   place: { schema: text(300), label: { zh: '地点', en: 'Place' }, department: 'detail' },
-  /** The street it concerns when it is not the activity's own (routing uses it). */
-  street: { schema: z.optional(z.enum(STREET_CODES)), label: { zh: '街道', en: 'Street' } },
+  /**
+   * The street it concerns when it is not the activity's own (routing uses it); a code of the
+   * district's stored streets, which the recording route checks.
+   */
+  street: { schema: z.optional(streetCodeSchema), label: { zh: '街道', en: 'Street' } },
   needsReferral: { schema: z.boolean(), label: { zh: '需要转办', en: 'Needs referral' } },
 } as const satisfies Record<string, FindingFieldSpec>;
 

@@ -31,31 +31,11 @@ export type DeputyLevel = keyof typeof DEPUTY_LEVELS;
 export const DEPUTY_LEVEL_CODES = Object.keys(DEPUTY_LEVELS) as [DeputyLevel, ...DeputyLevel[]];
 
 /**
- * The sixteen streets (街道) and one town (镇) of Huangpu District, Guangzhou, each with a
- * street working committee of the district people's congress (人大街道工委).
+ * A street's (街道) or town's (镇) code. The district's streets are reference data
+ * (shared/data/jurisdiction.ts, `GET /jurisdiction`), not a list compiled in: a request's street
+ * is checked against the stored streets after its schema checks the code's shape.
  */
-export const STREETS = {
-  HUANGPU: { zh: '黄埔街道', en: 'Huangpu Street' },
-  HONGSHAN: { zh: '红山街道', en: 'Hongshan Street' },
-  YUZHU: { zh: '鱼珠街道', en: 'Yuzhu Street' },
-  DASHA: { zh: '大沙街道', en: 'Dasha Street' },
-  WENCHONG: { zh: '文冲街道', en: 'Wenchong Street' },
-  SUIDONG: { zh: '穗东街道', en: 'Suidong Street' },
-  NANGANG: { zh: '南岗街道', en: 'Nangang Street' },
-  CHANGZHOU: { zh: '长洲街道', en: 'Changzhou Street' },
-  XIAGANG: { zh: '夏港街道', en: 'Xiagang Street' },
-  LUOGANG: { zh: '萝岗街道', en: 'Luogang Street' },
-  LIANHE: { zh: '联和街道', en: 'Lianhe Street' },
-  YONGHE: { zh: '永和街道', en: 'Yonghe Street' },
-  JIUFO: { zh: '九佛街道', en: 'Jiufo Street' },
-  YUNPU: { zh: '云埔街道', en: 'Yunpu Street' },
-  CHANGLING: { zh: '长岭街道', en: 'Changling Street' },
-  LONGHU: { zh: '龙湖街道', en: 'Longhu Street' },
-  XINLONG: { zh: '新龙镇', en: 'Xinlong Town' },
-} as const;
-
-export type Street = keyof typeof STREETS;
-export const STREET_CODES = Object.keys(STREETS) as [Street, ...Street[]];
+export type Street = string;
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -133,7 +113,6 @@ export interface CodeVocabulary {
  * answered with their codes and names (functions/shared/http/issues.ts).
  */
 export const CODE_VOCABULARIES = {
-  street: { what: { en: 'street', zh: '街道（镇）' }, names: STREETS },
   activityType: { what: { en: 'activity type', zh: '活动类型' }, names: ACTIVITY_TYPES },
   findingCategory: { what: { en: 'finding category', zh: '问题类别' }, names: FINDING_CATEGORIES },
   deputyLevel: { what: { en: 'deputy level', zh: '代表层级' }, names: DEPUTY_LEVELS },
@@ -143,17 +122,15 @@ const comparable = (text: string) =>
   text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * The code a caller meant by `input`: the code in other letter case, its Chinese or English name,
- * or a street's Chinese name without 街道/镇 (文冲 for 文冲街道).
+ * The code a caller meant by `input`: the code in other letter case, or its Chinese or English
+ * name (streets are data: `streetMeant` in shared/data/jurisdiction.ts).
  */
 export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | undefined => {
   if (typeof input !== 'string' || input.length > 100) return undefined;
   const wanted = comparable(input);
   if (!wanted) return undefined;
   return Object.entries(vocabulary.names).find(([code, name]) =>
-    [code, name.zh, name.en, name.zh.replace(/(街道|镇)$/u, '')].some(
-      (form) => comparable(form) === wanted,
-    ),
+    [code, name.zh, name.en].some((form) => comparable(form) === wanted),
   )?.[0];
 };
 

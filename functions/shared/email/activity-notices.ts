@@ -1,6 +1,12 @@
 import type { ActivityItem } from '../data/items.js';
-import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
-import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
+import {
+  letterheadOf,
+  streetNames,
+  type Jurisdiction,
+  type Letterhead,
+} from '../data/jurisdiction.js';
+import { taggedSubject } from '../domain/letterhead.js';
+import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
 import type { RenderedEmail } from './invitation.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
 import { activityTimeRange } from './activity-time.js';
@@ -19,19 +25,19 @@ export type NoticeActivity = Pick<
 
 export type ChangedField = 'startsAt' | 'endsAt' | 'location' | 'description';
 
-const TEXT = {
+const textOf = (letterhead: Letterhead) => ({
   zh: {
     greeting: (name: string) => `尊敬的${name}代表：`,
     reminder: {
-      subject: (title: string) => taggedSubject('zh', `活动提醒：${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'zh', `活动提醒：${title}`),
       intro: '您受邀参加的以下代表活动即将开始，请准时出席。',
     },
     change: {
-      subject: (title: string) => taggedSubject('zh', `活动变更：${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'zh', `活动变更：${title}`),
       intro: (fields: string) => `您受邀参加的以下代表活动有变更（${fields}），请以本通知为准。`,
     },
     withdrawal: {
-      subject: (title: string) => taggedSubject('zh', `活动邀请撤回：${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'zh', `活动邀请撤回：${title}`),
       intro: '因活动安排调整，您无需参加以下代表活动，原邀请撤回。由此带来的不便，敬请谅解。',
       calendar: '附件日历文件可将该活动从手机日历中移除。',
     },
@@ -45,21 +51,21 @@ const TEXT = {
     description: '活动说明',
     calendar: '附件为日历文件，可导入或更新手机日历。',
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
-    signature: LETTERHEAD.standingCommittee.zh,
+    signature: letterhead.standingCommittee.zh,
   },
   en: {
     greeting: (name: string) => `Dear Deputy ${name},`,
     reminder: {
-      subject: (title: string) => taggedSubject('en', `Reminder: ${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'en', `Reminder: ${title}`),
       intro: 'The deputies’ activity you are invited to starts soon; please be on time.',
     },
     change: {
-      subject: (title: string) => taggedSubject('en', `Changed: ${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'en', `Changed: ${title}`),
       intro: (fields: string) =>
         `The deputies’ activity you are invited to has changed (${fields}); this notice replaces the earlier one.`,
     },
     withdrawal: {
-      subject: (title: string) => taggedSubject('en', `Invitation withdrawn: ${title}`),
+      subject: (title: string) => taggedSubject(letterhead, 'en', `Invitation withdrawn: ${title}`),
       intro:
         'The arrangements have changed: you are no longer expected at the following activity, and the invitation is withdrawn. We apologise for any inconvenience.',
       calendar: 'The attached calendar file removes the event from your calendar.',
@@ -75,9 +81,9 @@ const TEXT = {
     calendar: 'The attached calendar file updates the event in your calendar.',
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
-    signature: LETTERHEAD.standingCommittee.en,
+    signature: letterhead.standingCommittee.en,
   },
-} as const;
+});
 
 const render = (
   activity: NoticeActivity,
@@ -85,15 +91,17 @@ const render = (
   language: Language,
   subject: string,
   intro: string,
+  jurisdiction: Jurisdiction,
   /** What the attached calendar file does: a withdrawal removes the event, the others update it. */
-  calendar: string = TEXT[language].calendar,
+  calendarNote?: string,
 ): RenderedEmail => {
-  const t = TEXT[language];
+  const t = textOf(letterheadOf(jurisdiction))[language];
+  const calendar = calendarNote ?? t.calendar;
   const rows: [string, string][] = [
     [t.title, activity.title],
     [t.type, ACTIVITY_TYPES[activity.type][language]],
     [t.time, activityTimeRange(activity.startsAt, activity.endsAt, language)],
-    [t.street, STREETS[activity.street][language]],
+    [t.street, streetNames(jurisdiction, activity.street)[language]],
     [t.location, activity.location],
     ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
   ];
@@ -137,9 +145,10 @@ export const renderReminderEmail = (
   activity: NoticeActivity,
   deputy: { name: string },
   language: Language,
+  jurisdiction: Jurisdiction,
 ): RenderedEmail => {
-  const t = TEXT[language].reminder;
-  return render(activity, deputy, language, t.subject(activity.title), t.intro);
+  const t = textOf(letterheadOf(jurisdiction))[language].reminder;
+  return render(activity, deputy, language, t.subject(activity.title), t.intro, jurisdiction);
 };
 
 /** `changed`: what the change touched, named in the intro (time, place, details). */
@@ -148,8 +157,9 @@ export const renderChangeNoticeEmail = (
   deputy: { name: string },
   changed: readonly ChangedField[],
   language: Language,
+  jurisdiction: Jurisdiction,
 ): RenderedEmail => {
-  const t = TEXT[language];
+  const t = textOf(letterheadOf(jurisdiction))[language];
   const names = [...new Set(changed.map((field) => t.fields[field]))].join(t.fieldSeparator);
   return render(
     activity,
@@ -157,6 +167,7 @@ export const renderChangeNoticeEmail = (
     language,
     t.change.subject(activity.title),
     t.change.intro(names),
+    jurisdiction,
   );
 };
 
@@ -164,7 +175,16 @@ export const renderWithdrawalEmail = (
   activity: NoticeActivity,
   deputy: { name: string },
   language: Language,
+  jurisdiction: Jurisdiction,
 ): RenderedEmail => {
-  const t = TEXT[language].withdrawal;
-  return render(activity, deputy, language, t.subject(activity.title), t.intro, t.calendar);
+  const t = textOf(letterheadOf(jurisdiction))[language].withdrawal;
+  return render(
+    activity,
+    deputy,
+    language,
+    t.subject(activity.title),
+    t.intro,
+    jurisdiction,
+    t.calendar,
+  );
 };

@@ -1,5 +1,5 @@
 import type { ActivityItem } from '../data/items.js';
-import { LETTERHEAD } from '../domain/letterhead.js';
+import type { Letterhead } from '../data/jurisdiction.js';
 import type { Language } from '../domain/reference.js';
 import { bodyText } from './sanitize.js';
 
@@ -171,7 +171,7 @@ export const activityCalendarEvent = (
   > & { revision?: number },
   invitee: CalendarPerson,
   method: CalendarMethod,
-  options: { senderEmail: string; stamp: Date; language: Language },
+  options: { senderEmail: string; stamp: Date; language: Language; letterhead: Letterhead },
 ): string => {
   const sequence = activity.revision ?? 0;
   return buildCalendarEvent({
@@ -184,7 +184,7 @@ export const activityCalendarEvent = (
     startsAt: activity.startsAt,
     endsAt: activity.endsAt,
     organizer: {
-      name: LETTERHEAD.standingCommittee[options.language],
+      name: options.letterhead.standingCommittee[options.language],
       email: addressOf(options.senderEmail),
     },
     attendee: invitee,

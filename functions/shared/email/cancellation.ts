@@ -1,33 +1,34 @@
+import { letterheadOf, type Jurisdiction, type Letterhead } from '../data/jurisdiction.js';
 import type { ActivityItem } from '../data/items.js';
-import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
+import { taggedSubject } from '../domain/letterhead.js';
 import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
 import type { RenderedEmail } from './invitation.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
 import { activityTime } from './activity-time.js';
 
-const TEXT = {
+const textOf = (letterhead: Letterhead) => ({
   zh: {
-    subject: (title: string) => taggedSubject('zh', `活动取消：${title}`),
+    subject: (title: string) => taggedSubject(letterhead, 'zh', `活动取消：${title}`),
     greeting: (name: string) => `尊敬的${name}代表：`,
     body: (title: string, type: string, time: string) =>
       `原定于${time}（北京时间）举行的${type}“${title}”已取消。`,
     reason: '取消原因',
     apology: '由此带来的不便，敬请谅解。',
-    signature: LETTERHEAD.standingCommittee.zh,
+    signature: letterhead.standingCommittee.zh,
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
   },
   en: {
-    subject: (title: string) => taggedSubject('en', `Cancelled: ${title}`),
+    subject: (title: string) => taggedSubject(letterhead, 'en', `Cancelled: ${title}`),
     greeting: (name: string) => `Dear Deputy ${name},`,
     body: (title: string, type: string, time: string) =>
       `The ${type.toLowerCase()} "${title}" planned for ${time} (China Standard Time) has been cancelled.`,
     reason: 'Reason',
     apology: 'We apologise for any inconvenience.',
-    signature: LETTERHEAD.standingCommittee.en,
+    signature: letterhead.standingCommittee.en,
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
   },
-} as const;
+});
 
 /**
  * The cancellation notice of one invitee, in the deputy's language (`deputyLanguageOf`,
@@ -38,8 +39,10 @@ export const renderCancellationEmail = (
   deputy: { name: string },
   reason: string,
   language: Language,
+  /** The district (shared/data/jurisdiction.ts): who signs. */
+  jurisdiction: Jurisdiction,
 ): RenderedEmail => {
-  const t = TEXT[language];
+  const t = textOf(letterheadOf(jurisdiction))[language];
   const time = activityTime(activity.startsAt, language);
   const lines = [
     t.greeting(bodyText(deputy.name)),

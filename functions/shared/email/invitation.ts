@@ -1,8 +1,15 @@
-import { ACTIVITY_TYPES, STREETS, type Language } from '../domain/reference.js';
+import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
+import {
+  letterheadOf,
+  streetNames,
+  workingCommitteeNames,
+  type Jurisdiction,
+  type Letterhead,
+} from '../data/jurisdiction.js';
 import type { ActivityItem } from '../data/items.js';
 import { bodyText, escapeHtml, headerText } from './sanitize.js';
 import { activityTimeRange } from './activity-time.js';
-import { LETTERHEAD, taggedSubject } from '../domain/letterhead.js';
+import { taggedSubject } from '../domain/letterhead.js';
 import { activityDetailRows } from '../domain/activity-details.js';
 
 export interface RenderedEmail {
@@ -19,11 +26,11 @@ export type InvitationActivity = Pick<
   details?: Record<string, unknown>;
 };
 
-const TEXT = {
+const textOf = (letterhead: Letterhead) => ({
   zh: {
-    subject: (title: string) => taggedSubject('zh', `活动邀请：${title}`),
+    subject: (title: string) => taggedSubject(letterhead, 'zh', `活动邀请：${title}`),
     greeting: (name: string) => `尊敬的${name}代表：`,
-    intro: `${LETTERHEAD.standingCommittee.zh}诚挚邀请您参加以下代表活动。`,
+    intro: `${letterhead.standingCommittee.zh}诚挚邀请您参加以下代表活动。`,
     title: '活动名称',
     type: '活动类型',
     time: '活动时间',
@@ -31,18 +38,18 @@ const TEXT = {
     location: '活动地点',
     description: '活动说明',
     organiser: '组织单位',
-    organisers: (street: string) => `${LETTERHEAD.standingCommittee.zh} · ${street}人大工委`,
+    organisers: (committee: string) => `${letterhead.standingCommittee.zh} · ${committee}`,
     reply:
       '请通过下面的个人链接回复是否参加（可附留言，活动开始前可更改）；活动开始后，在同一页面输入现场签到码签到，并可记录发现的问题。',
     link: '您的个人链接',
     linkNote: '此链接仅供您本人使用，请勿转发。',
     footer: '本邮件由联动平台自动发送，请勿直接回复。',
-    signature: LETTERHEAD.standingCommittee.zh,
+    signature: letterhead.standingCommittee.zh,
   },
   en: {
-    subject: (title: string) => taggedSubject('en', `Invitation: ${title}`),
+    subject: (title: string) => taggedSubject(letterhead, 'en', `Invitation: ${title}`),
     greeting: (name: string) => `Dear Deputy ${name},`,
-    intro: `The ${LETTERHEAD.standingCommittee.en} invites you to the following deputies’ activity.`,
+    intro: `The ${letterhead.standingCommittee.en} invites you to the following deputies’ activity.`,
     title: 'Activity',
     type: 'Type',
     time: 'Time',
@@ -50,17 +57,16 @@ const TEXT = {
     location: 'Place',
     description: 'Details',
     organiser: 'Organised by',
-    organisers: (street: string) =>
-      `${LETTERHEAD.standingCommittee.en} · People's Congress Working Committee of ${street}`,
+    organisers: (committee: string) => `${letterhead.standingCommittee.en} · ${committee}`,
     reply:
       'Please answer through your personal link below whether you will attend (with a note if you like; you may change it until the start). Once the activity starts, check in on the same page with the code shown at the venue, and record what you find.',
     link: 'Your personal link',
     linkNote: 'This link is for you alone; please do not forward it.',
     footer:
       'This message was sent automatically by the Liandong platform; please do not reply to it.',
-    signature: LETTERHEAD.standingCommittee.en,
+    signature: letterhead.standingCommittee.en,
   },
-} as const;
+});
 
 /**
  * The invitation email of one deputy, in the deputy's language (`deputyLanguageOf`,
@@ -73,8 +79,10 @@ export const renderInvitationEmail = (
   /** The deputy's personal page of this activity (a signed link). */
   url: string,
   language: Language,
+  /** The district (shared/data/jurisdiction.ts): the letterhead and the street's names. */
+  jurisdiction: Jurisdiction,
 ): RenderedEmail => {
-  const t = TEXT[language];
+  const t = textOf(letterheadOf(jurisdiction))[language];
   const detailRows = activityDetailRows(activity.details, language, { showSealed: false }).map(
     ({ label, value }): [string, string] => [
       label,
@@ -85,11 +93,11 @@ export const renderInvitationEmail = (
     [t.title, activity.title],
     [t.type, ACTIVITY_TYPES[activity.type][language]],
     [t.time, activityTimeRange(activity.startsAt, activity.endsAt, language)],
-    [t.street, STREETS[activity.street][language]],
+    [t.street, streetNames(jurisdiction, activity.street)[language]],
     [t.location, activity.location],
     ...detailRows,
     ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
-    [t.organiser, t.organisers(STREETS[activity.street][language])],
+    [t.organiser, t.organisers(workingCommitteeNames(jurisdiction, activity.street)[language])],
   ];
   const separator = language === 'zh' ? '：' : ': ';
 

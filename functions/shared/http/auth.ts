@@ -1,7 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { db } from '../clients.js';
 import type { ActivityItem } from '../data/items.js';
-import { ROLES, STREETS, type Role, type Street } from '../domain/reference.js';
+import { jurisdictionOf, streetMeant } from '../data/jurisdiction.js';
+import { STREET_CODE_PATTERN } from '../reference-ids.js';
+import { ROLES, type Role, type Street } from '../domain/reference.js';
 import type { HttpEvent } from './types.js';
 
 export interface Caller {
@@ -31,16 +34,12 @@ export const DISTRICT_SCOPE = 'DISTRICT';
 export const SCOPE_CLAIM = 'custom:street';
 
 /**
- * The street a `custom:street` claim names: a street code (`WENCHONG`) or its Chinese name,
- * with or without the 街道/镇 suffix. Undefined when the claim names none.
+ * The street a `custom:street` claim names once {@link resolveScopeClaim} has resolved it
+ * against the stored streets: a street code. Undefined when it names none.
  */
 export const streetOfClaim = (claim: string | undefined): Street | undefined => {
-  if (!claim) return undefined;
-  const text = claim.trim();
-  return (Object.keys(STREETS) as Street[]).find((code) => {
-    const zh: string = STREETS[code].zh;
-    return code === text.toUpperCase() || zh === text || zh.replace(/(街道|镇)$/, '') === text;
-  });
+  const text = claim?.trim();
+  return text && text !== DISTRICT_SCOPE && STREET_CODE_PATTERN.test(text) ? text : undefined;
 };
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -109,6 +108,26 @@ export const getCaller = (event: unknown): Caller => {
   };
 };
 
+/**
+ * Resolves the scope claim against the district's stored streets before any role check: a
+ * street's code, or its name (with or without 街道/镇), becomes that street's code in the event; a claim
+ * that names no stored street is removed, so the organiser group no longer counts (fails
+ * closed). `DISTRICT` stays. The streets come from the function's table (`TABLE_NAME`), cached
+ * per container; a function without a table resolves nothing.
+ */
+export const resolveScopeClaim = async (event: unknown): Promise<void> => {
+  const claims = claimsOf(event);
+  const claim = claims?.[SCOPE_CLAIM];
+  if (!claims || claim === undefined || claim === DISTRICT_SCOPE) return;
+  const tableName = process.env.TABLE_NAME;
+  const street =
+    typeof claim === 'string' && tableName
+      ? streetMeant(await jurisdictionOf({ db, tableName }), claim)
+      : undefined;
+  if (street === undefined) delete claims[SCOPE_CLAIM];
+  else claims[SCOPE_CLAIM] = street;
+};
+
 /** Whether the token carries the organiser group (scoped or not): for the refusal's wording. */
 const claimsOrganiser = (event: unknown): boolean =>
   parseGroups(claimsOf(event)?.['cognito:groups']).includes('organiser');
@@ -121,7 +140,8 @@ const lacksScope = () =>
 
 /** 401 without claims; 403 unless the caller holds one of `allowed`. */
 export const requireRole = (...allowed: Role[]): MiddlewareObj<unknown> => ({
-  before: (request) => {
+  before: async (request) => {
+    await resolveScopeClaim(request.event);
     const caller = getCaller(request.event);
     if (!caller.roles.some((role) => allowed.includes(role))) {
       if (allowed.includes('organiser') && claimsOrganiser(request.event)) throw lacksScope();
@@ -143,7 +163,8 @@ export const isDistrictOrganiser = (caller: Caller): boolean =>
  * district-wide data (the reference data every street's referrals and activities rely on).
  */
 export const requireDistrictOrganiser = (): MiddlewareObj<unknown> => ({
-  before: (request) => {
+  before: async (request) => {
+    await resolveScopeClaim(request.event);
     const caller = getCaller(request.event);
     if (isDistrictOrganiser(caller)) return;
     if (caller.roles.includes('organiser')) {

@@ -50,8 +50,8 @@ const valuesOfUnion = (
     : undefined;
 
 /**
- * What to say of a value that is not one of a vocabulary's codes: the code it names ("文冲 →
- * WENCHONG"), else every code with its Chinese name (docs/reference-codes.md has the table).
+ * What to say of a value that is not one of a vocabulary's codes: the code it names ("主题活动 →
+ * THEMATIC_CAMPAIGN"), else every code with its Chinese name (docs/reference-codes.md has the table).
  */
 export const unknownCodeMessage = (
   vocabulary: CodeVocabulary,

@@ -1,6 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
+import { db } from '../clients.js';
+import { checkStreets } from '../data/jurisdiction.js';
 import type { Role } from '../domain/reference.js';
 import { logger } from '../observability.js';
 import { observe } from '../observe.js';
@@ -66,6 +68,18 @@ export interface RouteSpec<
    */
   streetOf?: (request: { body: Parsed<TBody>; path: Parsed<TPath> }) => string | undefined;
   /**
+   * The street codes the request names, by where they are (`street`, `query.street`): each must
+   * be one of the district's stored streets (shared/data/jurisdiction.ts), else 422 naming the
+   * field and the code, before the scope check. `inactiveStreets`: a street the district no
+   * longer has is accepted too (filters that read the past).
+   */
+  streets?: (request: {
+    body: Parsed<TBody>;
+    path: Parsed<TPath>;
+    query: Parsed<TQuery>;
+  }) => Record<string, string | undefined>;
+  inactiveStreets?: boolean;
+  /**
    * `idempotentRoute(operation, tableName)` (./idempotent.ts) to honour an `Idempotency-Key`
    * header. Passed in rather than built here so routes without it do not load Powertools'
    * idempotency package (cold start).
@@ -130,6 +144,26 @@ export const httpRoute = <
       queryIssuePrefix: spec.queryIssuePrefix,
     }),
   );
+  const { streets } = spec;
+  if (streets) {
+    handler.use({
+      before: async (request) => {
+        const parsed = request.event as unknown as {
+          body: Parsed<TBody>;
+          pathParameters: Parsed<TPath>;
+          queryStringParameters: Parsed<TQuery>;
+        };
+        const named = streets({
+          body: parsed.body,
+          path: parsed.pathParameters,
+          query: parsed.queryStringParameters,
+        });
+        const tableName = process.env.TABLE_NAME;
+        if (!tableName) throw new Error('A route that checks streets needs TABLE_NAME');
+        await checkStreets({ db, tableName }, named, { inactiveToo: spec.inactiveStreets });
+      },
+    });
+  }
   const { streetOf } = spec;
   if (streetOf) {
     handler.use(

@@ -12,7 +12,7 @@ import {
   type ConsoleConfig,
 } from '../../../console/csp';
 import { DISTRICT_SCOPE } from '../../../functions/shared/http/auth';
-import { STREETS } from '../../../functions/shared/domain/reference';
+import { DEMO_ORGANISER_STREET, DEMO_STREET_NAMES } from '../demo-jurisdiction';
 import type { HttpResponse } from './event';
 import type { LocalIssuer, MintOptions } from './issuer';
 
@@ -24,13 +24,14 @@ export const DEMO_USERS: Record<string, { label: string; mint: MintOptions }> = 
     label: `组织者（全区）区人大常委会办公室 · Organiser, whole district`,
     mint: { role: 'organiser', street: DISTRICT_SCOPE, name: '区人大常委会办公室' },
   },
-  'organiser-wenchong': {
-    label: `组织者（${STREETS.WENCHONG.zh}工委）· Organiser, ${STREETS.WENCHONG.en}`,
+  // The demo's street organiser (its street from the demo jurisdiction, as the seed has it).
+  [`organiser-${DEMO_ORGANISER_STREET.toLowerCase()}`]: {
+    label: `组织者（${DEMO_STREET_NAMES[DEMO_ORGANISER_STREET].zh}工委）· Organiser, ${DEMO_STREET_NAMES[DEMO_ORGANISER_STREET].en}`,
     mint: {
       role: 'organiser',
-      street: 'WENCHONG',
+      street: DEMO_ORGANISER_STREET,
       sub: '00000000-0000-4000-8000-000000000004',
-      name: `${STREETS.WENCHONG.zh}工委`,
+      name: `${DEMO_STREET_NAMES[DEMO_ORGANISER_STREET].zh}工委`,
     },
   },
   auditor: {

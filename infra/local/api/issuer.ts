@@ -29,7 +29,7 @@ export interface MintOptions {
   email?: string;
   name?: string;
   /**
-   * The organiser's scope (custom:street): a street working committee, e.g. 文冲, or DISTRICT.
+   * The organiser's scope (custom:street): a street working committee, by code or name, or DISTRICT.
    * An organiser token gets DISTRICT when none is given (stated in the token, as Cognito does for
    * a district organiser); `null` leaves the claim out (such a token has no organiser rights).
    */

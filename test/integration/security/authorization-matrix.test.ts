@@ -13,6 +13,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
+import { DEMO_JURISDICTION } from '../../../infra/local/demo-jurisdiction';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import {
   closeAttendance,
@@ -365,6 +366,20 @@ const EXPECTED: Record<string, Case> = {
     body: () => ({ departmentId: ids.departmentId }),
   },
   'POST /routing-rules/{ruleId}/deactivate': { allow: 'Q', path: ref('ruleId') },
+  // The jurisdiction (issue 17): every signed-in user reads it; district organisers write it
+  // (here: the demo's own, unchanged, so nothing moves); a street's organisers and the
+  // district's write that street's liaison stations.
+  'GET /jurisdiction': { allow: 'O X Q D E A', path: () => ({}) },
+  'PUT /jurisdiction': {
+    allow: 'Q',
+    path: () => ({}),
+    body: () => DEMO_JURISDICTION,
+  },
+  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': {
+    allow: 'O Q',
+    path: () => ({ street: 'WENCHONG', stationId: `matrix-${RUN}` }),
+    body: () => ({ name: { zh: `矩阵联络站 ${MARK}`, en: `Matrix station ${MARK}` } }),
+  },
 };
 
 const allowedCallers = (c: Case): Set<Caller> =>
@@ -665,6 +680,14 @@ describe('authorization matrix', () => {
       [
         'ended activities of another street',
         () => otherStreet.get('/audit/activities?street=WENCHONG'),
+        [403],
+      ],
+      [
+        'a liaison station of another street',
+        () =>
+          own.request('PUT', `/jurisdiction/streets/HUANGPU/liaison-stations/matrix-other-${RUN}`, {
+            body: { name: { zh: `矩阵 ${MARK}`, en: `Matrix ${MARK}` } },
+          }),
         [403],
       ],
       [

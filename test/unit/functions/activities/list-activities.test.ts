@@ -14,7 +14,7 @@ const organiser: Caller = { sub: 'org-1', roles: ['organiser'], deputyId: 'org-1
 const wenchong: Caller = {
   sub: 'org-w',
   roles: ['organiser'],
-  street: '文冲',
+  street: 'WENCHONG',
   deputyId: 'org-w',
 };
 const auditor: Caller = { sub: 'aud', roles: ['auditor'], deputyId: 'aud' };

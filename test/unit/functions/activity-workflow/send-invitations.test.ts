@@ -1,4 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
@@ -25,7 +26,6 @@ import { sendInvitations, secondsUntil } from '../../../../functions/activity-wo
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
 import { TransientError } from '../../../../functions/shared/errors.js';
-import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { FOLLOW_UP_DAYS } from '../../../../functions/shared/domain/deputy-links.js';
 import { MAX_DAYS_AHEAD } from '../../../../functions/activities/schemas.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
@@ -497,7 +497,7 @@ describe("sendInvitations in each deputy's language", () => {
     expect(english.text).toMatch(/Your personal link: https:\/\/liandong\.example\.org\/deputy\//);
     const ics = english.attachments.find((a) => a.filename === 'invite.ics')!;
     expect(parseCalendar(ics.content.toString('utf8')).organizerName).toBe(
-      LETTERHEAD.standingCommittee.en,
+      DEMO_JURISDICTION.district.standingCommittee.en,
     );
     for (const id of ['dep-0001', 'dep-0041']) {
       expect(subjects.get(id)!.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
@@ -517,6 +517,7 @@ describe('invitation email', () => {
       { name: '<i>王</i>' },
       'https://liandong.example.org/deputy/abc"><b>x',
       'zh',
+      DEMO_JURISDICTION,
     );
     expect(email.html).toContain('/deputy/abc&quot;&gt;&lt;b&gt;x');
     expect(email.subject).not.toMatch(/[\r\n]/);
@@ -541,6 +542,7 @@ describe('invitation email', () => {
       { name: 'Li' },
       'https://liandong.example.org/deputy/t',
       'en',
+      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('Your personal link: https://liandong.example.org/deputy/t');
     expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
@@ -558,6 +560,7 @@ describe('invitation email', () => {
       { name: '李明' },
       'https://liandong.example.org/deputy/t',
       'zh',
+      DEMO_JURISDICTION,
     );
     expect(zh.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
     expect(zh.text).toContain('尊敬的李明代表：');
@@ -581,6 +584,7 @@ describe('invitation email of each type', () => {
       { name: '王' },
       'https://liandong.example.org/deputy/t',
       'zh',
+      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('检查的法律法规：《广州市生活垃圾分类管理条例》');
     expect(email.text).toContain('· 分类投放点设置\n· 收运台账');
@@ -603,6 +607,7 @@ describe('invitation email of each type', () => {
       { name: '王' },
       'https://liandong.example.org/deputy/t',
       'zh',
+      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('暗访点位：活动当天公布');
     expect(email.text + email.html).not.toContain('秘密地点');

@@ -1,5 +1,6 @@
 // unit test: the steps around the start wait (PlanStart, SendReminders, SendChangeNotices),
 // SDK mocked with aws-sdk-client-mock
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import {
@@ -13,7 +14,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import {
   plannedEmails,
   planStart,
@@ -27,6 +27,10 @@ import {
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
 import { TABLE } from '../helpers.js';
+import { setTestEnv } from '../../../support/env';
+
+// The district the emails name (the demo's), as every handler's container has it.
+setTestEnv();
 
 const doc = mockClient(DynamoDBDocumentClient);
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -223,8 +227,8 @@ describe('sendReminders', () => {
           .attachments.find((a) => a.filename === 'invite.ics')!
           .content.toString('utf8'),
       ).organizerName;
-    expect(organiser('dep-0041')).toBe(LETTERHEAD.standingCommittee.en);
-    expect(organiser('dep-0001')).toBe(LETTERHEAD.standingCommittee.zh);
+    expect(organiser('dep-0041')).toBe(DEMO_JURISDICTION.district.standingCommittee.en);
+    expect(organiser('dep-0001')).toBe(DEMO_JURISDICTION.district.standingCommittee.zh);
   });
 
   it('does nothing once reminders are recorded, or after the start wait', async () => {
@@ -260,6 +264,7 @@ describe('change notices', () => {
       { name: '李明' },
       ['startsAt', 'endsAt', 'location'],
       'zh',
+      DEMO_JURISDICTION,
     );
     expect(zh.subject).toBe('【黄埔区人大】活动变更：河涌整治专题调研');
     expect(zh.text).toContain('有变更（时间、地点）');
@@ -268,11 +273,17 @@ describe('change notices', () => {
       { name: 'Li' },
       ['startsAt', 'location'],
       'en',
+      DEMO_JURISDICTION,
     );
     expect(enChange.subject).toBe("[Huangpu District People's Congress] Changed: 河涌整治专题调研");
     expect(enChange.text).toContain('has changed (time, place)');
     expect(enChange.text).not.toMatch(/尊敬的|活动时间|北京时间/);
-    const en = renderWithdrawalEmail(activity({ title: '<b>x</b>' }), { name: 'Li' }, 'en');
+    const en = renderWithdrawalEmail(
+      activity({ title: '<b>x</b>' }),
+      { name: 'Li' },
+      'en',
+      DEMO_JURISDICTION,
+    );
     expect(en.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation withdrawn: /);
     expect(en.html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(en.html).not.toContain('<b>x</b>');

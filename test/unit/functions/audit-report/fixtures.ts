@@ -2,6 +2,7 @@
 import type { ActivityReport } from '../../../../functions/activity-workflow/report.js';
 import type { ReferralFactsSource } from '../../../../functions/audit-stats/items.js';
 import type { ReportViewInput } from '../../../../functions/audit-report/model.js';
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 
 export const ACTIVITY_ID = '01JABCDEFGHJKMNPQRSTVWXYZ0';
 export const REFERRAL_A = '01JABCDEFGHJKMNPQRSTVWXYZA';
@@ -82,6 +83,7 @@ export const viewInput = (overrides: Partial<ReportViewInput> = {}): ReportViewI
     ['dept-water', '区水务局'],
     ['dept-education', '区教育局'],
   ]),
+  jurisdiction: DEMO_JURISDICTION,
   now: new Date('2026-08-20T02:00:00.000Z'),
   ...overrides,
 });

@@ -100,6 +100,9 @@ const mockTable = () => {
   );
 };
 
+// The district the report names (its streets), as every handler's container has it.
+setTestEnv();
+
 const deps = (organiserEmails: string[]) => ({
   db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
   ses: new SESClient({}),

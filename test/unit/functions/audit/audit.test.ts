@@ -2,6 +2,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listEndedActivities } from '../../../../functions/audit/activities';
 import { auditActivitiesCsv, BOM, csvField } from '../../../../functions/audit/csv';
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { decodeCursor, encodeCursor } from '../../../../functions/shared/data/cursor';
 import { endedActivityEntries, summarize } from '../../../../functions/audit/listing';
 import { auditActivitiesQuerySchema } from '../../../../functions/audit/schemas';
@@ -37,7 +38,12 @@ const report = {
 };
 
 const auditor: Caller = { sub: 'aud', roles: ['auditor'], deputyId: 'aud' };
-const xinlong: Caller = { sub: 'org-x', roles: ['organiser'], street: '新龙', deputyId: 'org-x' };
+const xinlong: Caller = {
+  sub: 'org-x',
+  roles: ['organiser'],
+  street: 'XINLONG',
+  deputyId: 'org-x',
+};
 const deputy: Caller = { sub: 'dep-0001', roles: ['deputy'], deputyId: 'dep-0001' };
 
 const query = (params: Record<string, string>) => auditActivitiesQuerySchema.parse(params);
@@ -266,22 +272,25 @@ describe('cursors', () => {
 
 describe('CSV', () => {
   it('has a BOM, a bilingual header and safe fields', () => {
-    const csv = auditActivitiesCsv([
-      {
-        id: 'A1',
-        title: '=HYPERLINK("x"), "引号"',
-        type: 'THEMATIC_RESEARCH',
-        street: 'WENCHONG',
-        organiserId: 'org-1',
-        status: 'COMPLETED',
-        startsAt: 's',
-        endsAt: 'e',
-        endedAt: 'x',
-        attendance: { invited: 3, checkedIn: 2, personTimesTotal: 2, personTimesByLevel: {} },
-        findings: { total: 1, byKind: {}, byCategory: {}, referred: 1 },
-        referrals: { total: 1, byStatus: { SENT: 1 } },
-      },
-    ]);
+    const csv = auditActivitiesCsv(
+      [
+        {
+          id: 'A1',
+          title: '=HYPERLINK("x"), "引号"',
+          type: 'THEMATIC_RESEARCH',
+          street: 'WENCHONG',
+          organiserId: 'org-1',
+          status: 'COMPLETED',
+          startsAt: 's',
+          endsAt: 'e',
+          endedAt: 'x',
+          attendance: { invited: 3, checkedIn: 2, personTimesTotal: 2, personTimesByLevel: {} },
+          findings: { total: 1, byKind: {}, byCategory: {}, referred: 1 },
+          referrals: { total: 1, byStatus: { SENT: 1 } },
+        },
+      ],
+      DEMO_JURISDICTION,
+    );
     expect(csv.startsWith(BOM)).toBe(true);
     const [header, row] = csv.slice(1).split('\r\n');
     expect(header).toContain(

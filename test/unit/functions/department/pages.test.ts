@@ -1,8 +1,9 @@
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
-import { LETTERHEAD, referralReference } from '../../../../functions/shared/domain/letterhead';
+import { referralReference } from '../../../../functions/shared/domain/letterhead';
 import { createLink } from '../../../../functions/shared/links';
 import {
   lambdaContext,
@@ -421,9 +422,9 @@ describe('what the pages tell (issue 18)', () => {
     mergeSecondFinding();
     const page = await respond('GET', await link('RESPOND'));
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(LETTERHEAD.standingCommittee.zh);
-    expect(page.body).toContain(referralReference(REFERRAL_ID, 'zh'));
-    expect(page.body).toContain(referralReference(REFERRAL_ID, 'en'));
+    expect(page.body).toContain(DEMO_JURISDICTION.district.standingCommittee.zh);
+    expect(page.body).toContain(referralReference(DEMO_JURISDICTION.district, REFERRAL_ID, 'zh'));
+    expect(page.body).toContain(referralReference(DEMO_JURISDICTION.district, REFERRAL_ID, 'en'));
     for (const text of ['文冲村雨后积水严重', '同一路段下水道返臭', '文冲村东侧排水渠']) {
       expect(page.body).toContain(text);
     }
@@ -441,7 +442,7 @@ describe('what the pages tell (issue 18)', () => {
     expect(second.body).toContain('同一路段下水道返臭');
     expect(second.body).toContain('文冲村东侧排水渠');
     expect(second.body).not.toContain('文冲村雨后积水严重');
-    expect(second.body).toContain(referralReference(REFERRAL_ID, 'zh'));
+    expect(second.body).toContain(referralReference(DEMO_JURISDICTION.district, REFERRAL_ID, 'zh'));
     const resident = await rate('GET', await link('RATE', { raiserRef: 'R.F1' }));
     expect(resident.body).toContain('文冲村雨后积水严重');
     expect(resident.body).not.toContain('同一路段下水道返臭');
@@ -480,9 +481,15 @@ describe('referralReference', () => {
   it('is stable, read from the id: the China year of its time part and its last eight characters', () => {
     // 2026-12-31T17:00Z is already 2027 in China.
     const id = '01MB6GPKM0FGS7E6VTAJ2AY9GN';
-    expect(referralReference(id, 'zh')).toBe(`${LETTERHEAD.referencePrefix.zh}〔2027〕AJ2A-Y9GN号`);
-    expect(referralReference(id, 'en')).toBe(`${LETTERHEAD.referencePrefix.en} 2027/AJ2A-Y9GN`);
-    expect(referralReference(id.toLowerCase(), 'zh')).toBe(referralReference(id, 'zh'));
+    expect(referralReference(DEMO_JURISDICTION.district, id, 'zh')).toBe(
+      `${DEMO_JURISDICTION.district.referencePrefix.zh}〔2027〕AJ2A-Y9GN号`,
+    );
+    expect(referralReference(DEMO_JURISDICTION.district, id, 'en')).toBe(
+      `${DEMO_JURISDICTION.district.referencePrefix.en} 2027/AJ2A-Y9GN`,
+    );
+    expect(referralReference(DEMO_JURISDICTION.district, id.toLowerCase(), 'zh')).toBe(
+      referralReference(DEMO_JURISDICTION.district, id, 'zh'),
+    );
   });
 });
 

@@ -13,6 +13,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addressDigestOf, requestHomeLink, withPageHrefs } from '../../../../functions/deputy/home';
 import { TABLE } from '../helpers';
+import { setTestEnv } from '../../../support/env';
+
+// The district the emails name (the demo's), as every handler's container has it.
+setTestEnv();
 
 const doc = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);

@@ -1,3 +1,4 @@
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
 import { isVenueCode, venueCodeOf } from '../../../../functions/attendance/check-in-code';
 import type { DeputyActivityModel } from '../../../../functions/deputy/model';
@@ -56,13 +57,13 @@ const languageMarked = (html: string, atLeast = 10) => {
 
 describe("the deputy's activity page", () => {
   it('escapes every value and shows the type’s own fields, Chinese first', () => {
-    const page = renderDeputyActivityPage(model());
+    const page = renderDeputyActivityPage(model(), DEMO_JURISDICTION);
     expect(page.statusCode).toBe(200);
     const html = String(page.body);
     markupFree(html);
     expect(html).toContain('检查的法律法规');
     expect(html).toContain('<span class="en" lang="en">Law or regulation inspected</span>');
-    expect(html).toContain('黄埔区人大常委会 · 文冲街道人大工委');
+    expect(html).toContain('黄埔区人大常委会 · 区人大文冲街道工委');
     expect(html.indexOf('专项检查')).toBeLessThan(html.indexOf('Special law-enforcement'));
     // The answer form, the current answer checked; no check-in or findings form yet.
     expect(html).toContain('value="DECLINED" checked');
@@ -87,6 +88,7 @@ describe("the deputy's activity page", () => {
     };
     const sealed = renderDeputyActivityPage(
       model({ activity: { ...model().activity, type: 'CROSS_INSPECTION', details: visits } }),
+      DEMO_JURISDICTION,
     );
     expect(String(sealed.body)).not.toContain('秘密点位');
     expect(String(sealed.body)).toContain('活动当天公布');
@@ -95,6 +97,7 @@ describe("the deputy's activity page", () => {
         activity: { ...model().activity, type: 'CROSS_INSPECTION', details: visits },
         showSealed: true,
       }),
+      DEMO_JURISDICTION,
     );
     expect(String(revealed.body)).toContain('秘密点位');
   });
@@ -128,6 +131,7 @@ describe("the deputy's activity page", () => {
             },
           ],
         }),
+        DEMO_JURISDICTION,
       ).body,
     );
     markupFree(html);

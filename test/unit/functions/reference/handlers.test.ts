@@ -1,4 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -14,7 +15,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
-import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
 await vi.hoisted(async () => {
@@ -681,12 +681,14 @@ describe('a department’s email change (issue 12)', () => {
     expect(sends).toHaveLength(1);
     const input = sends[0]!.args[0].input;
     expect(input.Destination?.ToAddresses).toEqual(previous);
-    expect(input.Message?.Subject?.Data).toContain(LETTERHEAD.subjectTag.zh);
-    expect(input.Message?.Body?.Text?.Data).toContain(LETTERHEAD.standingCommittee.zh);
+    expect(input.Message?.Subject?.Data).toContain(DEMO_JURISDICTION.district.subjectTag.zh);
+    expect(input.Message?.Body?.Text?.Data).toContain(
+      DEMO_JURISDICTION.district.standingCommittee.zh,
+    );
     expect(input.Message?.Body?.Text?.Data).toContain('new-water@example.org');
     const name = /^=\?UTF-8\?B\?([^?]+)\?= </.exec(input.Source ?? '')?.[1];
     expect(Buffer.from(name ?? '', 'base64').toString('utf8')).toBe(
-      LETTERHEAD.standingCommittee.zh,
+      DEMO_JURISDICTION.district.standingCommittee.zh,
     );
   });
 

@@ -5,12 +5,13 @@ import {
   readRoster,
   RosterValidationError,
 } from '../../../../functions/reference/roster.js';
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction.js';
 
 const HEADER = 'name,email,level1,body1,level2,body2,group,street,liaisonStation,active';
 
 const rejected = (csv: string | Buffer) => {
   try {
-    parseRoster(csv);
+    parseRoster(csv, DEMO_JURISDICTION);
   } catch (error) {
     expect(error).toBeInstanceOf(RosterValidationError);
     return (error as RosterValidationError).rows;
@@ -29,7 +30,7 @@ describe('parseRoster', () => {
         '何雅婷,he@example.org,镇,广州市黄埔区新龙镇人民代表大会,,,,新龙,,否',
       ].join('\r\n') +
       '\r\n';
-    const rows = parseRoster(Buffer.from(csv, 'utf8'));
+    const rows = parseRoster(Buffer.from(csv, 'utf8'), DEMO_JURISDICTION);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
       line: 2,
@@ -63,6 +64,7 @@ describe('parseRoster', () => {
   it('accepts columns in any order, in any case, and only the required ones', () => {
     const rows = parseRoster(
       'EMAIL,Name,Body1,LEVEL1\nwang@example.org,王芳,全国人民代表大会,全国\n',
+      DEMO_JURISDICTION,
     );
     expect(rows[0]!.deputy).toEqual({
       name: '王芳',
@@ -116,7 +118,7 @@ describe('parseRoster', () => {
       '',
       '李娜,bad,DISTRICT,黄埔区人大,',
     ].join('\n');
-    const { rows, errors } = readRoster(csv);
+    const { rows, errors } = readRoster(csv, DEMO_JURISDICTION);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.deputy.liaisonStation).toBe('第一行\n第二行');
     expect(errors).toEqual([{ line: 5, field: 'email', message: 'must be an email address' }]);
@@ -148,7 +150,7 @@ describe('parseRoster', () => {
   it('names lines and fields in the 422 issues as lines.<line>.<field>', () => {
     const error = (() => {
       try {
-        parseRoster('name,email,level1,body1\n王伟,x,DISTRICT,黄埔区人大\n');
+        parseRoster('name,email,level1,body1\n王伟,x,DISTRICT,黄埔区人大\n', DEMO_JURISDICTION);
       } catch (caught) {
         return caught as RosterValidationError;
       }

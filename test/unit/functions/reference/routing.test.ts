@@ -121,14 +121,14 @@ describe('demo reference data', () => {
 });
 
 describe('reference routes', () => {
-  it('the construct, the handlers and the OpenAPI table name the same 21 routes', async () => {
+  it('the construct, the handlers and the OpenAPI table name the same 24 routes', async () => {
     const { REFERENCE_ROUTES } = await import('../../../../infra/constructs/reference-api.js');
     const { REFERENCE_OPERATIONS } = await import('../../../../functions/reference/openapi.js');
     const routed = Object.values(REFERENCE_ROUTES)
       .flat()
       .map(([method, path]) => `${method} ${path}`)
       .sort();
-    expect(routed).toHaveLength(21);
+    expect(routed).toHaveLength(24);
     expect(Object.keys(REFERENCE_OPERATIONS).sort()).toEqual(routed);
   });
 });

@@ -1,3 +1,4 @@
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
 import {
   checkExtension,
@@ -132,6 +133,7 @@ describe('one due date, one rendering (issue 18)', () => {
       departmentName: '区林业园林局',
       committeeName: '城建环保工委',
       dueDate: dueDateOfInstant(endOfChinaDay('2027-01-06')),
+      letterhead: DEMO_JURISDICTION.district,
     };
     const finding = { category: 'ANCIENT_TREES' as const, description: '古树', place: '暹岗村' };
     for (const language of ['zh', 'en'] as const) {

@@ -20,6 +20,10 @@ import {
 import { keys } from '../../../../functions/shared/data/keys';
 import { deadlineConfig } from '../../../../functions/shared/domain/deadlines';
 import { fakeTable, keyOf } from '../../../support/dynamodb-fake';
+import { setTestEnv } from '../../../support/env';
+
+// The district the emails name (the demo's), as every handler's container has it.
+setTestEnv();
 
 const TABLE = 'LiandongTable';
 const ACTIVITY = '01J0000000AAAAAAAAAAAAAAAA';

@@ -1,4 +1,5 @@
 // unit test: the iCalendar builder, read back with ical.js (a real parser)
+import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
 import {
   activityCalendarEvent,
@@ -7,7 +8,6 @@ import {
   foldLine,
   type CalendarEventInput,
 } from '../../../../functions/shared/email/calendar.js';
-import { LETTERHEAD } from '../../../../functions/shared/domain/letterhead.js';
 import { parseCalendar } from '../../../support/calendar.js';
 
 const event = (extra: Partial<CalendarEventInput> = {}): CalendarEventInput => ({
@@ -116,6 +116,7 @@ describe('activityCalendarEvent', () => {
       senderEmail: '联动 <noreply@liandong.example.org>',
       stamp,
       language: 'en' as const,
+      letterhead: DEMO_JURISDICTION.district,
     };
     const invitee = { name: 'Li Ming', email: 'liming@example.cn' };
     const request = parseCalendar(
@@ -127,7 +128,7 @@ describe('activityCalendarEvent', () => {
     expect(request).toMatchObject({
       sequence: 4,
       organizer: 'mailto:noreply@liandong.example.org',
-      organizerName: LETTERHEAD.standingCommittee.en,
+      organizerName: DEMO_JURISDICTION.district.standingCommittee.en,
     });
     expect(cancel.sequence).toBe(5);
     // The organiser is named in the invitee's language, like the email it travels with.
@@ -135,7 +136,7 @@ describe('activityCalendarEvent', () => {
       parseCalendar(
         activityCalendarEvent(activity, invitee, 'REQUEST', { ...options, language: 'zh' }),
       ).organizerName,
-    ).toBe(LETTERHEAD.standingCommittee.zh);
+    ).toBe(DEMO_JURISDICTION.district.standingCommittee.zh);
     // Never changed: sequence 0.
     expect(
       parseCalendar(activityCalendarEvent(activity, invitee, 'REQUEST', options)).sequence,

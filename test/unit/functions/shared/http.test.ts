@@ -14,7 +14,8 @@ import {
   type HttpResult,
   type ValidatedHttpEvent,
 } from '../../../../functions/shared/http/index.js';
-import { httpEvent, lambdaContext } from '../helpers.js';
+import { resolveScopeClaim } from '../../../../functions/shared/http/auth.js';
+import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
 const logger = { warn: vi.fn(), error: vi.fn() };
 
@@ -149,10 +150,18 @@ describe('requireRole', () => {
       roles: ['organiser', 'auditor'],
       deputyId: 'u',
     });
-    expect(caller({ 'custom:street': '文冲' })).toMatchObject({
+    expect(caller({ 'custom:street': 'WENCHONG' })).toMatchObject({
       roles: ['organiser', 'auditor'],
-      street: '文冲',
+      street: 'WENCHONG',
     });
+    // A street's name in the claim is resolved against the stored streets before any role
+    // check (the district's, which setTestEnv gives this container): 文冲 becomes its code.
+    setTestEnv();
+    const event = httpEvent({
+      claims: { sub: 'u', 'cognito:groups': '[organiser]', 'custom:street': '文冲' },
+    });
+    await resolveScopeClaim(event);
+    expect(getCaller(event)).toMatchObject({ roles: ['organiser'], street: 'WENCHONG' });
   });
 
   it('lets only district organisers through requireDistrictOrganiser', async () => {
