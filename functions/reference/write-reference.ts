@@ -118,7 +118,10 @@ const writesOf = <
         ...WRITE,
         body: entity.createBody,
         ...(entity.createStreets
-          ? { streets: ({ body }: { body: unknown }) => entity.createStreets!(body as z.output<TCreate>) }
+          ? {
+              streets: ({ body }: { body: unknown }) =>
+                entity.createStreets!(body as z.output<TCreate>),
+            }
           : {}),
       },
       async ({ body, caller }) =>
@@ -130,7 +133,10 @@ const writesOf = <
         body: entity.updateBody,
         path: entity.path,
         ...(entity.updateStreets
-          ? { streets: ({ body }: { body: unknown }) => entity.updateStreets!(body as z.output<TUpdate>) }
+          ? {
+              streets: ({ body }: { body: unknown }) =>
+                entity.updateStreets!(body as z.output<TUpdate>),
+            }
           : {}),
       },
       async ({ body, path, caller }) =>

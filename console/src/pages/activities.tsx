@@ -2,7 +2,17 @@ import { ACTIVITY_TYPE_CODES } from '../../../functions/shared/domain/reference'
 import { optionsOf } from '../forms';
 import { ListPage, type Filter } from '../list';
 import type { ActivitySummary } from '../types';
-import { ACTIVITY_STATUS, L, NAMES, Page, link, nameOf, streetCodes, useConsole, when } from '../ui';
+import {
+  ACTIVITY_STATUS,
+  L,
+  NAMES,
+  Page,
+  link,
+  nameOf,
+  streetCodes,
+  useConsole,
+  when,
+} from '../ui';
 
 const FILTERS: Filter[] = [
   {

@@ -108,29 +108,35 @@ describe("the emails to a deputy, in the deputy's language", () => {
     );
     // Over midnight in Guangzhou (16:00 UTC): both dates.
     const late = { ...activity, endsAt: '2026-07-08T17:00:00.000Z' };
-    expect(renderInvitationEmail(late, { name: '李明' }, URL, 'zh', DEMO_JURISDICTION).text).toContain(
-      '2026年7月8日星期三 09:00 至 2026年7月9日星期四 01:00（北京时间）',
-    );
-    expect(renderCancellationEmail(activity, { name: 'Li' }, 'x', 'en', DEMO_JURISDICTION).text).toMatch(
-      /planned for Wednesday,? 8 July 2026 at 09:00 \(China Standard Time\)/,
-    );
+    expect(
+      renderInvitationEmail(late, { name: '李明' }, URL, 'zh', DEMO_JURISDICTION).text,
+    ).toContain('2026年7月8日星期三 09:00 至 2026年7月9日星期四 01:00（北京时间）');
+    expect(
+      renderCancellationEmail(activity, { name: 'Li' }, 'x', 'en', DEMO_JURISDICTION).text,
+    ).toMatch(/planned for Wednesday,? 8 July 2026 at 09:00 \(China Standard Time\)/);
   });
 
   it('says what the calendar file does: a withdrawal removes the event', () => {
     expect(renderWithdrawalEmail(activity, { name: 'Li' }, 'en', DEMO_JURISDICTION).text).toContain(
       'The attached calendar file removes the event from your calendar.',
     );
-    expect(renderWithdrawalEmail(activity, { name: '李明' }, 'zh', DEMO_JURISDICTION).text).toContain(
-      '附件日历文件可将该活动从手机日历中移除。',
-    );
-    expect(renderChangeNoticeEmail(activity, { name: 'Li' }, ['location'], 'en', DEMO_JURISDICTION).text).toContain(
-      'The attached calendar file updates the event in your calendar.',
-    );
+    expect(
+      renderWithdrawalEmail(activity, { name: '李明' }, 'zh', DEMO_JURISDICTION).text,
+    ).toContain('附件日历文件可将该活动从手机日历中移除。');
+    expect(
+      renderChangeNoticeEmail(activity, { name: 'Li' }, ['location'], 'en', DEMO_JURISDICTION).text,
+    ).toContain('The attached calendar file updates the event in your calendar.');
   });
 
   it('reads on a phone: labels never wrap, the long link may break', () => {
     for (const language of ['zh', 'en'] as const) {
-      const { html } = renderInvitationEmail(activity, { name: 'Li' }, URL, language, DEMO_JURISDICTION);
+      const { html } = renderInvitationEmail(
+        activity,
+        { name: 'Li' },
+        URL,
+        language,
+        DEMO_JURISDICTION,
+      );
       expect(html).toMatch(/<th [^>]*style="white-space: nowrap">/);
       expect(html).toContain('<p style="overflow-wrap: anywhere; word-break: break-all"><a href=');
     }
