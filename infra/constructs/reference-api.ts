@@ -122,7 +122,13 @@ export class ReferenceApi extends Construct {
       timeout: Duration.minutes(2),
       memorySize: 1024,
     });
-    table.grant(this.importFunction, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
+    // GetItem: the district's streets (a roster names each deputy's street by code or name).
+    table.grant(
+      this.importFunction,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    );
 
     const handlers = {
       read: this.readFunction,
