@@ -224,6 +224,35 @@ describe('the answers are what docs/openapi.json documents', () => {
       `/departments/${departmentId}/deactivate`,
     );
 
+    // The district's jurisdiction: read, written back as it is, one liaison station of a street.
+    const read = await check<{
+      jurisdiction: { district: Record<string, unknown>; streets: Record<string, unknown>[] };
+    }>(auditor, 'GET /jurisdiction', '/jurisdiction');
+    const pick = (from: Record<string, unknown>, names: string[]) =>
+      Object.fromEntries(names.map((name) => [name, from[name]]));
+    const { district: seat, streets } = read.json.jurisdiction;
+    await check(district, 'PUT /jurisdiction', '/jurisdiction', {
+      body: {
+        district: pick(seat, [
+          'code',
+          'name',
+          'congress',
+          'standingCommittee',
+          'subjectTag',
+          'referencePrefix',
+        ]),
+        streets: streets.map((street) =>
+          pick(street, ['code', 'kind', 'name', 'workingCommittee', 'active']),
+        ),
+      },
+    });
+    await check(
+      wenchong,
+      'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}',
+      '/jurisdiction/streets/WENCHONG/liaison-stations/station-api-responses',
+      { body: { name: { zh: '文冲测试联络站', en: 'Wenchong test station' } } },
+    );
+
     // The organisers' lists.
     await check(auditor, 'GET /activities', '/activities?limit=2');
     await check(wenchong, 'GET /referrals', '/referrals?limit=2');

@@ -156,8 +156,12 @@ export const readMergedPage = async <T extends Record<string, unknown>>(
         : state.exhausted
           ? true
           : (state.scanFrom ?? state.consumed);
+    // A source read to its end without giving this query an item (most committees have no
+    // referral in a period) is left out rather than marked done: read again from its start it
+    // gives nothing again, and the cursor stays small however many sources the query merges.
+    if (position === true && state.consumed === undefined) continue;
     if (position !== undefined) positions[state.source.id] = position;
   }
-  const more = states.some((state) => positions[state.source.id] !== true);
+  const more = states.some((state) => state.buffer.length > 0 || !state.exhausted);
   return { items, positions, more };
 };
