@@ -1,7 +1,7 @@
 // The one way the console writes a form field (a bilingual label around its control), a choice
 // among codes, and a form that sends to the API and shows what the API refused.
 import type { ComponentChildren } from 'preact';
-import { L, useRun } from './ui';
+import { L, NAMES, streetCodes, useRun } from './ui';
 
 export interface Label {
   zh: string;
@@ -40,6 +40,13 @@ export const optionsOf = (
     const name = names[code];
     return [code, name ? (english ? `${name.zh} ${name.en}` : name.zh) : code];
   });
+
+/**
+ * The district's streets as options (read from GET /jurisdiction when the console starts, so a
+ * filter takes them as a function, called when it is drawn).
+ */
+export const streetOptions = (english = true): Option[] =>
+  optionsOf(NAMES.street, streetCodes(), english);
 
 /** A select of options; `all` adds a first, empty option (a filter's "any"). */
 export const Choice = ({

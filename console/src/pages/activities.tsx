@@ -1,18 +1,8 @@
 import { ACTIVITY_TYPE_CODES } from '../../../functions/shared/domain/reference';
-import { optionsOf } from '../forms';
+import { optionsOf, streetOptions } from '../forms';
 import { ListPage, type Filter } from '../list';
 import type { ActivitySummary } from '../types';
-import {
-  ACTIVITY_STATUS,
-  L,
-  NAMES,
-  Page,
-  link,
-  nameOf,
-  streetCodes,
-  useConsole,
-  when,
-} from '../ui';
+import { ACTIVITY_STATUS, L, NAMES, Page, link, nameOf, useConsole, when } from '../ui';
 
 const FILTERS: Filter[] = [
   {
@@ -31,7 +21,7 @@ const FILTERS: Filter[] = [
     key: 'street',
     label: { zh: '街道', en: 'Street' },
     kind: 'select',
-    options: () => optionsOf(NAMES.street, streetCodes(), false),
+    options: () => streetOptions(false),
   },
   { key: 'from', label: { zh: '开始不早于', en: 'From' }, kind: 'date' },
   { key: 'to', label: { zh: '开始不晚于', en: 'To' }, kind: 'date' },

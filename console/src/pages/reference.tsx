@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { FINDING_CATEGORY_CODES } from '../../../functions/shared/domain/reference';
-import { Choice, Field, optionsOf, textOf, useSubmit, type Label } from '../forms';
+import { Choice, Field, optionsOf, streetOptions, textOf, useSubmit, type Label } from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
 import type { Deputy, Named, Page as Paged } from '../types';
-import { Action, L, NAMES, Page, Problem, nameOf, streetCodes, useConsole, useLoad } from '../ui';
+import { Action, L, NAMES, Page, Problem, nameOf, useConsole, useLoad } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -238,10 +238,7 @@ function Rules() {
           <Choice name="category" options={optionsOf(NAMES.category, FINDING_CATEGORY_CODES)} />
         </Field>
         <Field label={{ zh: '街道', en: 'Street' }}>
-          <Choice
-            name="street"
-            options={[['*', '全区 All streets'], ...optionsOf(NAMES.street, streetCodes())]}
-          />
+          <Choice name="street" options={[['*', '全区 All streets'], ...streetOptions()]} />
         </Field>
         <Field label={{ zh: '承办部门', en: 'Department' }}>
           <Choice

@@ -8,10 +8,10 @@ import {
   DEPUTY_LEVEL_CODES,
   type ActivityType,
 } from '../../../functions/shared/domain/reference';
-import { Choice, Field, optionsOf, textOf, useSubmit, type Label } from '../forms';
+import { Choice, Field, optionsOf, streetOptions, textOf, useSubmit, type Label } from '../forms';
 import { FilterBar, type Filter } from '../list';
 import type { Deputy, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, useConsole, useLoad, streetCodes } from '../ui';
+import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
 
 type FieldKind = 'text' | 'lines' | 'format' | 'visits';
 interface DetailField {
@@ -63,7 +63,7 @@ export const DEPUTY_FILTERS: Filter[] = [
     key: 'street',
     label: { zh: '街道工委', en: 'Street' },
     kind: 'select',
-    options: () => optionsOf(NAMES.street, streetCodes(), false),
+    options: () => streetOptions(false),
   },
   {
     key: 'level',
@@ -211,7 +211,7 @@ export function Schedule() {
           <input name="title" required maxLength={200} />
         </Field>
         <Field label={{ zh: '街道', en: 'Street' }}>
-          <Choice name="street" required options={optionsOf(NAMES.street, streetCodes())} />
+          <Choice name="street" required options={streetOptions()} />
         </Field>
         <Field label={{ zh: '地点', en: 'Location' }}>
           <input name="location" required maxLength={300} />
