@@ -45,15 +45,15 @@ const activityItem = {
 };
 
 const get = async (claims: Record<string, unknown> | null, activityId = ID) => {
-  const result = await handler(
-    httpEvent({
-      method: 'GET',
-      path: `/activities/${activityId}`,
-      pathParameters: { activityId },
-      claims,
-    }) as never,
-    lambdaContext(),
-  );
+  const event = httpEvent({
+    method: 'GET',
+    path: `/activities/${activityId}`,
+    pathParameters: { activityId },
+    claims,
+  });
+  // The function serves two routes: API Gateway names the matched one.
+  event.routeKey = 'GET /activities/{activityId}';
+  const result = await handler(event as never, lambdaContext());
   return { statusCode: result.statusCode, json: JSON.parse(result.body ?? 'null') };
 };
 
