@@ -188,12 +188,9 @@ describe('GET /activities/{activityId}', () => {
 });
 
 const inspectionItem = {
-  pk: `ACTIVITY#${ID}`,
-  sk: 'ACTIVITY',
-  id: ID,
+  ...activityItem,
   title: '交叉检查',
   type: 'CROSS_INSPECTION',
-  street: 'WENCHONG',
   status: 'CHECK_IN_OPEN',
 };
 
@@ -270,10 +267,8 @@ const districtOrganiser = {
 
 // GET /activities/{activityId}/invitations: the same function, its own fixtures.
 describe('invitations', () => {
+  // After the outer beforeEach (env set, mocks reset): this activity and its invitations.
   beforeEach(() => {
-    setTestEnv();
-    doc.reset();
-    sfn.reset();
     doc
       .on(GetCommand)
       .callsFake((input) => (input.Key.sk === 'ACTIVITY' ? { Item: inspectionItem } : {}));
