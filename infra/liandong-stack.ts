@@ -354,7 +354,8 @@ export class LiandongStack extends Stack {
 
     const getActivity = new ProjectFunction(this, 'GetActivityFunction', {
       entry: 'functions/activities/get-activity.ts',
-      description: 'GET /activities/{activityId}: status and workflow state',
+      description:
+        'GET /activities/{activityId} and its invitations: status, workflow state, answers',
       envSchema: getActivityEnvSchema,
       environment: {
         ...tableEnv,
@@ -372,6 +373,12 @@ export class LiandongStack extends Stack {
     api.addRoute('GetActivity', {
       method: apigwv2.HttpMethod.GET,
       path: '/activities/{activityId}',
+      handler: getActivity,
+    });
+    // Same function, same grants: one more route, not one more function (the resource budget).
+    api.addRoute('ListActivityInvitations', {
+      method: apigwv2.HttpMethod.GET,
+      path: '/activities/{activityId}/invitations',
       handler: getActivity,
     });
 

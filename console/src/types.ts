@@ -108,3 +108,13 @@ export interface Deputy extends Named {
   liaisonStation?: string;
   email?: string;
 }
+
+/** One row of `GET /activities/{activityId}/invitations`. */
+export interface InvitationRow {
+  deputyId: string;
+  name: string | null;
+  levels: string[];
+  guest: boolean;
+  answer: { response: 'ACCEPTED' | 'DECLINED'; note: string | null; at: string | null } | null;
+  checkIn: { method: 'API' | 'QR' | 'CODE' | 'MAKE_UP'; at: string } | null;
+}

@@ -595,3 +595,35 @@ export const redriveActivityAnswerSchema = z.object({
   /** false when the execution was already running again (a repeated request). */
   redrivenNow: z.boolean(),
 });
+
+/**
+ * One invitation as organisers and auditors see it (`GET /activities/{activityId}/invitations`):
+ * the deputy's name and levels, the answer and the check-in; never a contact, link or token.
+ */
+export const invitationViewSchema = z.object({
+  deputyId: z.string(),
+  /** `null` when the deputy's record is gone. */
+  name: z.nullable(z.string()),
+  levels: z.array(z.enum(DEPUTY_LEVEL_CODES)),
+  /** A guest of another district (a cross-inspection): counted apart in the statistics. */
+  guest: z.boolean(),
+  /** `null`: not answered. */
+  answer: z.nullable(
+    z.object({
+      response: z.enum(['ACCEPTED', 'DECLINED']),
+      note: z.nullable(z.string()),
+      at: z.nullable(z.string()),
+    }),
+  ),
+  /** `null`: not checked in. `MAKE_UP`: recorded by an organiser afterwards. */
+  checkIn: z.nullable(
+    z.object({ method: z.enum(['API', 'QR', 'CODE', 'MAKE_UP']), at: z.string() }),
+  ),
+});
+export type InvitationView = z.output<typeof invitationViewSchema>;
+
+/** `200` of `GET /activities/{activityId}/invitations`. */
+export const invitationListSchema = z.object({
+  activityId: z.string(),
+  items: z.array(invitationViewSchema),
+});

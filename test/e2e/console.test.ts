@@ -284,6 +284,11 @@ describe('the organisers’ console, in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('attended').textContent(), { timeout: 30_000 })
       .toBe('3');
+    // The invitations and answers follow: the three check-ins by the deputies' own page.
+    const invitations = page.locator('section[aria-labelledby="invitations"] tbody tr');
+    await expect
+      .poll(() => invitations.filter({ hasText: '本人页面' }).count(), { timeout: 30_000 })
+      .toBe(3);
     await check(page, 'console-activity-check-in');
     await page.getByRole('button', { name: /结束签到/ }).click();
     // Person-times by level are sealed when attendance closes (the API computes them then).

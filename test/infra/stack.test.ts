@@ -214,6 +214,25 @@ describe('functions', () => {
     expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
   });
 
+  it('GetActivity also serves the invitations list: one more route, not one more function', () => {
+    const fn = functionLogicalId('GetActivityFunction');
+    const targetOf = (routeKey: string) => {
+      const route = ofType('AWS::ApiGatewayV2::Route').find(
+        ([, r]) => r.Properties!.RouteKey === routeKey,
+      );
+      expect(route, routeKey).toBeDefined();
+      expect(route![1].Properties!.AuthorizationType).toBe('JWT');
+      const target = JSON.stringify(route![1].Properties!.Target);
+      const integration = ofType('AWS::ApiGatewayV2::Integration').find(([id]) =>
+        target.includes(id),
+      );
+      return JSON.stringify(integration?.[1].Properties!.IntegrationUri);
+    };
+    const invitations = targetOf('GET /activities/{activityId}/invitations');
+    expect(invitations).toContain(fn);
+    expect(invitations).toBe(targetOf('GET /activities/{activityId}'));
+  });
+
   it('the audit listing, statistics and duty record read by key in batches, write nothing', () => {
     for (const prefix of [
       'ListAuditActivitiesFunction',

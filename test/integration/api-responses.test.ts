@@ -430,6 +430,27 @@ describe('the answers are what docs/openapi.json documents', () => {
       { body: { deputyId: D3, reason: '到场后手机没电' } },
     );
     expect(madeUp.status, madeUp.text).toBe(201);
+    // The invitations and answers: D1 by the QR page, D2 by the API, D3 made up.
+    const invitations = await check<{
+      items: {
+        deputyId: string;
+        answer: { response: string } | null;
+        checkIn: { method: string } | null;
+      }[];
+    }>(district, 'GET /activities/{activityId}/invitations', `/activities/${id}/invitations`);
+    expect(invitations.status, invitations.text).toBe(200);
+    const byDeputy = new Map(invitations.json.items.map((item) => [item.deputyId, item]));
+    expect(byDeputy.get(D1)?.checkIn?.method).toBe('QR');
+    expect(byDeputy.get(D2)).toMatchObject({
+      answer: { response: 'ACCEPTED' },
+      checkIn: { method: 'API' },
+    });
+    expect(byDeputy.get(D3)?.checkIn?.method).toBe('MAKE_UP');
+    await check(
+      auditor,
+      'GET /activities/{activityId}/invitations',
+      `/activities/${id}/invitations`,
+    );
 
     // Findings: one by the API with a resident, one on the deputy's page; then closed.
     const trees = await check<{ finding: { id: string } }>(

@@ -2,7 +2,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityDetailRows } from '../../../functions/shared/domain/activity-details';
 import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
 import { Choice, Field, optionsOf, textOf, useSubmit } from '../forms';
-import type { ActivityView, Deputy, Finding, Named, Page as Paged, Review } from '../types';
+import { DataTable } from '../list';
+import type {
+  ActivityView,
+  Deputy,
+  Finding,
+  InvitationRow,
+  Named,
+  Page as Paged,
+  Review,
+} from '../types';
 import { InviteePicker } from './schedule';
 import {
   ACTIONS,
@@ -183,6 +192,88 @@ function AttendanceByLevel({ view }: { view: ActivityView }) {
           </tbody>
         </table>
       ) : null}
+    </section>
+  );
+}
+
+const ANSWERS = {
+  ACCEPTED: { zh: '接受', en: 'Accepted' },
+  DECLINED: { zh: '谢绝', en: 'Declined' },
+};
+const CHECK_IN_METHODS = {
+  QR: { zh: '扫码', en: 'QR' },
+  CODE: { zh: '签到码', en: 'Code' },
+  API: { zh: '本人页面', en: 'Own page' },
+  MAKE_UP: { zh: '补签', en: 'Make-up' },
+};
+
+/**
+ * Who was invited, their answers and check-ins (names and levels only: no contact data). Read
+ * again whenever the activity's view changes (`version`), so check-ins follow the live figures.
+ */
+function Invitations({ activityId, version }: { activityId: string; version: string }) {
+  const { api } = useConsole();
+  const list = useLoad(
+    () => api.get<{ items: InvitationRow[] }>(`/activities/${activityId}/invitations`),
+    [activityId, version],
+  );
+  return (
+    <section aria-labelledby="invitations">
+      <h2 id="invitations">
+        <L zh="邀请与答复" en="Invitations and answers" />
+      </h2>
+      <Show loaded={list}>
+        {({ items }) => (
+          <DataTable
+            rows={items.map((item) => ({ ...item, id: item.deputyId }))}
+            columns={[
+              {
+                title: { zh: '代表', en: 'Deputy' },
+                cell: (row) => (
+                  <>
+                    {row.name ?? row.deputyId}
+                    {row.guest ? (
+                      <span class="muted">
+                        {' '}
+                        <L zh="（外区）" en="(guest)" />
+                      </span>
+                    ) : null}
+                  </>
+                ),
+              },
+              {
+                title: { zh: '层级', en: 'Levels' },
+                cell: (row) => row.levels.map((level) => nameOf(NAMES.level, level)).join('、'),
+              },
+              {
+                title: { zh: '答复', en: 'Answer' },
+                cell: (row) =>
+                  row.answer ? (
+                    <>
+                      <L {...ANSWERS[row.answer.response]} />{' '}
+                      <span class="muted">{when(row.answer.at)}</span>
+                      {row.answer.note ? <div>{row.answer.note}</div> : null}
+                    </>
+                  ) : (
+                    '—'
+                  ),
+              },
+              {
+                title: { zh: '签到', en: 'Checked in' },
+                cell: (row) =>
+                  row.checkIn ? (
+                    <>
+                      <L {...CHECK_IN_METHODS[row.checkIn.method]} />{' '}
+                      <span class="muted">{when(row.checkIn.at)}</span>
+                    </>
+                  ) : (
+                    '—'
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Show>
     </section>
   );
 }
@@ -680,6 +771,10 @@ export function Activity({ id }: { id: string }) {
             {BEFORE_START.includes(a.status) ? <Change view={v} done={view.reload} /> : null}
             {a.status === 'CHECK_IN_OPEN' ? <VenueQr activityId={a.id} /> : null}
             <AttendanceByLevel view={v} />
+            <Invitations
+              activityId={a.id}
+              version={`${a.status} ${a.attendance?.computedAt ?? ''}`}
+            />
             {a.status === 'IN_REVIEW' ? (
               <Docket
                 activityId={a.id}

@@ -118,6 +118,8 @@ const EXPECTED: Record<string, Case> = {
     query: () => `?organiserId=org-own-${RUN}&limit=5`,
   },
   'GET /activities/{activityId}': { allow: 'O Q D A', path: act('start') },
+  // The invitations and answers (names and levels): organisers in scope and auditors only.
+  'GET /activities/{activityId}/invitations': { allow: 'O Q A', path: act('attendance') },
   'POST /activities/{activityId}/attendance/close': { allow: 'O Q', path: act('attendance') },
   'POST /activities/{activityId}/cancel': {
     allow: 'O Q',
