@@ -3,11 +3,19 @@
 import type { ConsoleConfig } from '../csp';
 import type { Session } from './auth';
 
+/** A field the API refused: its path in the body (`emails.0`, `streets.3.name.zh`) and why. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     readonly status: number,
     message: string,
+    /** The fields the API named (a 422's `issues`), for a form to show beside each field. */
+    readonly issues: readonly FieldIssue[] = [],
   ) {
     super(message);
   }
@@ -16,7 +24,7 @@ export class ApiError extends Error {
 export interface Api {
   get<T>(path: string, query?: Record<string, string | undefined>): Promise<T>;
   send<T>(
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'PUT',
     path: string,
     body?: unknown,
     options?: { idempotent?: boolean; contentType?: string },
@@ -40,6 +48,7 @@ const queryString = (query: Record<string, string | undefined> = {}) => {
 
 async function errorOf(res: Response): Promise<ApiError> {
   let message = `${res.status} ${res.statusText}`;
+  let issues: FieldIssue[] = [];
   try {
     const body = (await res.json()) as {
       message?: string;
@@ -51,10 +60,13 @@ async function errorOf(res: Response): Promise<ApiError> {
       ? body.rows.map((e) => `第 ${e.line} 行 line ${e.line} ${e.field}: ${e.message}`)
       : (body.issues ?? []).map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim());
     message = [body.message, ...details].filter(Boolean).join('\n') || message;
+    issues = (body.issues ?? []).flatMap((e) =>
+      e.message ? [{ path: e.path ?? '', message: e.message }] : [],
+    );
   } catch {
     // not JSON: the status says it
   }
-  return new ApiError(res.status, message);
+  return new ApiError(res.status, message, issues);
 }
 
 export function createApi(config: ConsoleConfig, session: () => Session | undefined): Api {
@@ -71,7 +83,7 @@ export function createApi(config: ConsoleConfig, session: () => Session | undefi
       return (await res.json()) as T;
     },
     async send<T>(
-      method: 'POST' | 'PATCH',
+      method: 'POST' | 'PATCH' | 'PUT',
       path: string,
       body?: unknown,
       options: { idempotent?: boolean; contentType?: string } = {},

@@ -15,6 +15,16 @@ export interface Session {
   street?: string;
 }
 
+/** The street claim of an organiser of the whole district (the API's DISTRICT_SCOPE). */
+const DISTRICT_WIDE = 'DISTRICT';
+
+/**
+ * Whether the API lets this person write reference data and the jurisdiction: organisers of the
+ * whole district only (a street's organiser writes its own liaison stations, nothing else).
+ */
+export const writesDistrict = (session: Session): boolean =>
+  session.groups.includes('organiser') && session.street === DISTRICT_WIDE;
+
 const base64url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')

@@ -1,7 +1,10 @@
 // The one way the console writes a form field (a bilingual label around its control), a choice
-// among codes, and a form that sends to the API and shows what the API refused.
+// among codes, and a form that sends to the API and shows what the API refused: its message under
+// the form, and each field it named beside that field (marked invalid, the first one focused).
 import type { ComponentChildren } from 'preact';
-import { L, NAMES, streetCodes, useRun } from './ui';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type FieldIssue } from './api';
+import { L, NAMES, Problem, streetCodes, useRun } from './ui';
 
 export interface Label {
   zh: string;
@@ -12,20 +15,53 @@ export interface Label {
 export const Field = ({
   label,
   hint,
+  error,
   children,
 }: {
   label: Label;
   hint?: ComponentChildren;
+  /** What the API said of this field (from {@link useSubmit}'s `fieldError`). */
+  error?: string | undefined;
   children: ComponentChildren;
 }) => (
-  <label>
+  <label class={error ? 'invalid' : undefined}>
     <span>
       <L {...label} />
       {hint ? <> {hint}</> : null}
     </span>
     {children}
+    {error ? <span class="field-error">{error}</span> : null}
   </label>
 );
+
+/** The API's words for a refused field, in Chinese first (the API answers in English). */
+const FIELD_MESSAGES: Readonly<Record<string, string>> = {
+  'must not be empty': '不能为空',
+  'must be an email address': '须为邮箱地址',
+  'unknown field': '未知字段',
+  'Invalid input': '输入无效',
+};
+
+const fieldMessage = (message: string) =>
+  `${FIELD_MESSAGES[message] ?? (message.startsWith('duplicate') ? '有重复' : '此项有误')} ${message}`;
+
+/** The issue the API named for a control: its own path, or one inside it (`emails` ← `emails.1`). */
+const issueOf = (issues: readonly FieldIssue[], name: string) =>
+  name ? issues.find((i) => i.path === name || i.path.startsWith(`${name}.`)) : undefined;
+
+/** Marks the controls the API refused (aria-invalid) and takes the focus to the first of them. */
+function markInvalid(form: HTMLFormElement, issues: readonly FieldIssue[]) {
+  let first: HTMLElement | undefined;
+  for (const element of Array.from(form.elements)) {
+    const control = element as HTMLInputElement;
+    if (!control.name) continue;
+    if (issueOf(issues, control.name)) {
+      control.setAttribute('aria-invalid', 'true');
+      first ??= control;
+    } else control.removeAttribute('aria-invalid');
+  }
+  first?.focus();
+}
 
 /** One option of a choice: its value and the text shown. */
 export type Option = readonly [value: string, text: string];
@@ -52,10 +88,13 @@ export const streetOptions = (english = true): Option[] =>
 export const Choice = ({
   options,
   all,
+  initial,
   ...select
 }: {
   options: readonly Option[];
   all?: string;
+  /** The option chosen when the form opens (an edit's stored value); the person may change it. */
+  initial?: string | undefined;
   name?: string;
   value?: string;
   required?: boolean;
@@ -64,7 +103,11 @@ export const Choice = ({
   <select {...select}>
     {all !== undefined ? <option value="">{all}</option> : null}
     {options.map(([value, text]) => (
-      <option key={value} value={value}>
+      <option
+        key={value}
+        value={value}
+        selected={initial === undefined ? undefined : value === initial}
+      >
         {text}
       </option>
     ))}
@@ -78,14 +121,92 @@ export const Choice = ({
 export function useSubmit(
   run: (form: FormData) => Promise<unknown>,
   done?: () => void,
-): { onSubmit: (event: Event) => void; error?: string | undefined; busy: boolean } {
+): {
+  onSubmit: (event: Event) => void;
+  error?: string | undefined;
+  busy: boolean;
+  /** The fields the API named in its last refusal. */
+  issues: readonly FieldIssue[];
+  /** What to show beside the control named `name` ('' when the API said nothing of it). */
+  fieldError: (name: string) => string | undefined;
+} {
   const { run: start, busy, error } = useRun(done);
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    start(() => run(form));
+    const element = event.currentTarget as HTMLFormElement;
+    const form = new FormData(element);
+    setIssues([]);
+    start(() =>
+      run(form).catch((err: unknown) => {
+        const named = err instanceof ApiError ? err.issues : [];
+        setIssues(named);
+        markInvalid(element, named);
+        throw err;
+      }),
+    );
   };
-  return { onSubmit, busy, error };
+  const fieldError = (name: string) => {
+    const issue = issueOf(issues, name);
+    return issue ? fieldMessage(issue.message) : undefined;
+  };
+  return { onSubmit, busy, error, issues, fieldError };
+}
+
+/**
+ * A form that writes one entry through the API (a new one, or a change of one shown prefilled):
+ * its fields get what the API said of each; the first field takes the focus when it opens.
+ */
+export function EntryForm({
+  title,
+  submit,
+  send,
+  done,
+  cancel,
+  children,
+}: {
+  /** The form's accessible name. */
+  title: Label;
+  submit: Label;
+  send: (form: FormData) => Promise<unknown>;
+  done: () => void;
+  /** Closes the form without a change (an edit's "cancel"). */
+  cancel?: () => void;
+  children: (fieldError: (name: string) => string | undefined) => ComponentChildren;
+}) {
+  const state = useSubmit(send, done);
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (cancel)
+      (ref.current?.querySelector('input, select, textarea') as HTMLElement | null)?.focus();
+  }, []);
+  return (
+    <form
+      ref={ref}
+      class="inline-form"
+      onSubmit={state.onSubmit}
+      aria-label={`${title.zh} ${title.en}`}
+    >
+      {children(state.fieldError)}
+      <span class="form-buttons">
+        <button type="submit" class="secondary" disabled={state.busy}>
+          <L {...submit} />
+        </button>
+        {cancel ? (
+          <button type="button" class="secondary" onClick={cancel}>
+            <L zh="取消" en="Cancel" />
+          </button>
+        ) : null}
+      </span>
+      <Problem
+        message={
+          state.error && state.issues.length > 0
+            ? `请修改标出的栏目 Please correct the marked fields.\n${state.error}`
+            : state.error
+        }
+      />
+    </form>
+  );
 }
 
 /** A form's text field, trimmed ('' when absent). */

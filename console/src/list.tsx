@@ -120,6 +120,7 @@ export function ListPage<T extends { id: string }>({
   caption,
   rowClass,
   order,
+  reloadKey,
 }: {
   path: string;
   query?: Record<string, string>;
@@ -130,6 +131,8 @@ export function ListPage<T extends { id: string }>({
   caption?: Label;
   rowClass?: (row: T) => string | undefined;
   order?: (a: T, b: T) => number;
+  /** Read the page again (same filters, same page) when this changes: after an edit. */
+  reloadKey?: number;
 }) {
   const { api } = useConsole();
   const [values, setValues] = useState<FilterValues>({});
@@ -138,7 +141,7 @@ export function ListPage<T extends { id: string }>({
   const cursor = cursors[cursors.length - 1] || undefined;
   const list = useLoad(
     () => api.get<Paged<T>>(path, { ...query, ...values, cursor, limit: String(pageSize) }),
-    [path, JSON.stringify(query), JSON.stringify(values), cursor],
+    [path, JSON.stringify(query), JSON.stringify(values), cursor, reloadKey],
   );
   return (
     <>

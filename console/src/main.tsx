@@ -6,6 +6,7 @@ import { createApi } from './api';
 import { completeSignIn, currentSession, signIn, signOut, type Session } from './auth';
 import { Activities } from './pages/activities';
 import { Activity } from './pages/activity';
+import { JurisdictionPage } from './pages/jurisdiction';
 import { ReferralPage, Referrals } from './pages/referrals';
 import { Reference } from './pages/reference';
 import { Schedule } from './pages/schedule';
@@ -18,6 +19,7 @@ const NAV = [
   { href: '#/activities', zh: '活动', en: 'Activities' },
   { href: '#/referrals', zh: '督办', en: 'Referrals' },
   { href: '#/reference', zh: '基础数据', en: 'Reference data' },
+  { href: '#/jurisdiction', zh: '辖区', en: 'Jurisdiction' },
   { href: '#/statistics', zh: '统计', en: 'Statistics' },
 ];
 
@@ -45,6 +47,8 @@ function route(hash: string) {
       return id ? <ReferralPage id={id} /> : <Referrals />;
     case 'reference':
       return <Reference tab={id} />;
+    case 'jurisdiction':
+      return <JurisdictionPage />;
     case 'statistics':
       return <Statistics />;
     default:

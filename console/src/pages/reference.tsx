@@ -1,11 +1,24 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { FINDING_CATEGORY_CODES } from '../../../functions/shared/domain/reference';
-import { Choice, Field, optionsOf, streetOptions, textOf, useSubmit, type Label } from '../forms';
+import {
+  DEPUTY_LEVEL_CODES,
+  FINDING_CATEGORY_CODES,
+} from '../../../functions/shared/domain/reference';
+import { writesDistrict } from '../auth';
+import {
+  Choice,
+  EntryForm,
+  Field,
+  optionsOf,
+  streetOptions,
+  textOf,
+  useSubmit,
+  type Label,
+} from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
 import type { Deputy, Named, Page as Paged } from '../types';
-import { Action, L, NAMES, Page, Problem, nameOf, useConsole, useLoad } from '../ui';
+import { Action, L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -17,7 +30,8 @@ const TABS: Record<Tab, { zh: string; en: string }> = {
 
 /** The roster CSV (POST /deputies/import): every line checked, errors named by line and column. */
 function RosterImport({ done }: { done: () => void }) {
-  const { api, canWrite } = useConsole();
+  const { api } = useConsole();
+  const canWrite = useWritesReference();
   const [result, setResult] = useState<string>();
   const submit = useSubmit(async (form) => {
     setResult(undefined);
@@ -52,14 +66,206 @@ const levels = (d: Deputy) => d.seats.map((s) => NAMES.level[s.level]?.zh ?? s.l
 const street = (code: string | undefined) =>
   code === '*' ? '全区 All' : code ? (NAMES.street[code]?.zh ?? code) : '—';
 
-function Deputies() {
-  // The list is keyed by the import's count, so a finished import shows the new deputies.
-  const [imports, setImports] = useState(0);
+/** Organisers of the whole district write reference data; others (auditors) only read it. */
+const useWritesReference = () => {
+  const { canWrite, session } = useConsole();
+  return canWrite && writesDistrict(session);
+};
+
+/**
+ * The entry being edited in a list (its form shown above the list, prefilled), the list's reload
+ * key, and what the last save said.
+ */
+function useEditor<T extends { id: string }>() {
+  const [editing, setEditing] = useState<T>();
+  const [round, setRound] = useState(0);
+  const [saved, setSaved] = useState<string>();
+  return {
+    editing,
+    round,
+    saved,
+    edit: (row: T) => {
+      setSaved(undefined);
+      setEditing(row);
+    },
+    cancel: () => setEditing(undefined),
+    /** After a save (or a deactivation): the list read again, the form closed. */
+    done: (what?: string) => {
+      setEditing(undefined);
+      setSaved(what);
+      setRound((n) => n + 1);
+    },
+  };
+}
+
+type Editor<T extends { id: string }> = ReturnType<typeof useEditor<T>>;
+
+/** The edit and deactivate buttons of a row (organisers of the district only). */
+function rowActions<T extends { id: string; active?: boolean }>(
+  path: string,
+  editor: Editor<T>,
+  nameOfRow: (row: T) => string,
+): Column<T> {
+  return {
+    title: { zh: '操作', en: 'Action' },
+    cell: (row) => (
+      <span class="row-actions">
+        <button
+          type="button"
+          class="secondary"
+          aria-label={`编辑 ${nameOfRow(row)} Edit`}
+          onClick={() => editor.edit(row)}
+        >
+          <L zh="编辑" en="Edit" />
+        </button>
+        {row.active === false ? null : (
+          <DeactivateButton
+            path={`${path}/${encodeURIComponent(row.id)}/deactivate`}
+            done={() => editor.done()}
+          />
+        )}
+      </span>
+    ),
+  };
+}
+
+/** The edit form's frame: a heading naming the entry, and the saved note once it is saved. */
+function Editing<T extends { id: string }>({
+  editor,
+  title,
+  children,
+}: {
+  editor: Editor<T>;
+  title: (row: T) => string;
+  children: (row: T) => ComponentChildren;
+}) {
   return (
     <>
-      <RosterImport done={() => setImports((n) => n + 1)} />
+      {editor.saved ? (
+        <p role="status" class="saved">
+          已保存 Saved: {editor.saved}
+        </p>
+      ) : null}
+      {editor.editing ? (
+        <section class="editing" aria-label={`编辑 ${title(editor.editing)} Edit`}>
+          <h3>
+            <L zh="编辑" en="Edit" />：{title(editor.editing)}
+          </h3>
+          {children(editor.editing)}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/** Optional text: '' clears it (null), as PATCH takes it. */
+const orNull = (text: string) => text || null;
+
+/** One deputy's form, prefilled from GET /deputies/{id} (the list leaves out contact data). */
+function DeputyEdit({ id, editor }: { id: string; editor: Editor<Deputy> }) {
+  const { api } = useConsole();
+  const path = `/deputies/${encodeURIComponent(id)}`;
+  const loaded = useLoad(() => api.get<{ deputy: Deputy }>(path), [path]);
+  return (
+    <Show loaded={loaded}>
+      {({ deputy }) => (
+        <EntryForm
+          title={{ zh: `编辑代表 ${deputy.name}`, en: 'Edit the deputy' }}
+          submit={{ zh: '保存', en: 'Save' }}
+          cancel={editor.cancel}
+          done={() => editor.done(deputy.name)}
+          send={(form) => {
+            const email = textOf(form, 'email');
+            const seats = [0, 1]
+              .map((i) => ({
+                level: textOf(form, `seats.${i}.level`),
+                body: textOf(form, `seats.${i}.body`),
+              }))
+              .filter((seat) => seat.level || seat.body);
+            return api.send('PATCH', path, {
+              name: textOf(form, 'name'),
+              // An address is never cleared, only changed (the API keeps one per deputy).
+              ...(email || deputy.email ? { email } : {}),
+              seats,
+              group: orNull(textOf(form, 'group')),
+              street: orNull(textOf(form, 'street')),
+              liaisonStation: orNull(textOf(form, 'liaisonStation')),
+            });
+          }}
+        >
+          {(error) => (
+            <>
+              <Field label={{ zh: '姓名', en: 'Name' }} error={error('name')}>
+                <input name="name" required maxLength={50} defaultValue={deputy.name} />
+              </Field>
+              <Field label={{ zh: '邮箱', en: 'Email' }} error={error('email')}>
+                <input name="email" type="email" defaultValue={deputy.email ?? ''} />
+              </Field>
+              {[0, 1].map((i) => (
+                <fieldset key={i} class="seat">
+                  <legend>
+                    <L zh={`代表职务 ${i + 1}`} en={`Seat ${i + 1}`} />
+                  </legend>
+                  <Field label={{ zh: '层级', en: 'Level' }} error={error(`seats.${i}.level`)}>
+                    <Choice
+                      name={`seats.${i}.level`}
+                      all={i === 0 ? undefined : '— 无 None'}
+                      options={optionsOf(NAMES.level, DEPUTY_LEVEL_CODES)}
+                      initial={deputy.seats[i]?.level ?? ''}
+                    />
+                  </Field>
+                  <Field
+                    label={{ zh: '人大', en: 'Congress' }}
+                    error={error(`seats.${i}.body`) ?? (i === 0 ? error('seats') : undefined)}
+                  >
+                    <input
+                      name={`seats.${i}.body`}
+                      maxLength={100}
+                      defaultValue={deputy.seats[i]?.body ?? ''}
+                    />
+                  </Field>
+                </fieldset>
+              ))}
+              <Field label={{ zh: '联组/代表组', en: 'Group' }} error={error('group')}>
+                <input name="group" maxLength={100} defaultValue={deputy.group ?? ''} />
+              </Field>
+              <Field label={{ zh: '街道工委', en: 'Street' }} error={error('street')}>
+                <Choice
+                  name="street"
+                  all="— 无 None"
+                  options={streetOptions()}
+                  initial={deputy.street ?? ''}
+                />
+              </Field>
+              <Field
+                label={{ zh: '联络站', en: 'Liaison station' }}
+                error={error('liaisonStation')}
+              >
+                <input
+                  name="liaisonStation"
+                  maxLength={100}
+                  defaultValue={deputy.liaisonStation ?? ''}
+                />
+              </Field>
+            </>
+          )}
+        </EntryForm>
+      )}
+    </Show>
+  );
+}
+
+function Deputies() {
+  const canWrite = useWritesReference();
+  const editor = useEditor<Deputy>();
+  return (
+    <>
+      <RosterImport done={() => editor.done()} />
+      <Editing editor={editor} title={(d) => d.name}>
+        {(d) => <DeputyEdit key={d.id} id={d.id} editor={editor} />}
+      </Editing>
       <ListPage<Deputy>
-        key={imports}
+        reloadKey={editor.round}
         path="/deputies"
         filters={DEPUTY_FILTERS}
         empty={{ zh: '没有符合条件的代表', en: 'No deputy matches' }}
@@ -68,6 +274,11 @@ function Deputies() {
           { title: { zh: '层级', en: 'Levels' }, cell: levels },
           { title: { zh: '联组', en: 'Group' }, cell: (d) => d.group ?? '—' },
           { title: { zh: '街道工委', en: 'Street' }, cell: (d) => street(d.street) },
+          {
+            title: { zh: '启用', en: 'Active' },
+            cell: (d) => (d.active === false ? '否 No' : '是 Yes'),
+          },
+          ...(canWrite ? [rowActions<Deputy>('/deputies', editor, (d) => d.name)] : []),
         ]}
       />
     </>
@@ -95,40 +306,26 @@ function CreateForm({
   title: Label;
   body: (form: FormData) => Record<string, unknown>;
   done: () => void;
-  children: ComponentChildren;
+  children: (fieldError: (name: string) => string | undefined) => ComponentChildren;
 }) {
-  const { api, canWrite } = useConsole();
-  const submit = useSubmit((form) => api.send('POST', path, body(form)), done);
-  if (!canWrite) return null;
+  const { api } = useConsole();
+  if (!useWritesReference()) return null;
   return (
     <details class="change">
       <summary>
         <L {...title} />
       </summary>
-      <form class="inline-form" onSubmit={submit.onSubmit} aria-label={`${title.zh} ${title.en}`}>
+      <EntryForm
+        title={title}
+        submit={{ zh: '新增', en: 'Add' }}
+        send={(form) => api.send('POST', path, body(form))}
+        done={done}
+      >
         {children}
-        <button type="submit" class="secondary" disabled={submit.busy}>
-          <L zh="新增" en="Add" />
-        </button>
-        <Problem message={submit.error} />
-      </form>
+      </EntryForm>
     </details>
   );
 }
-
-/** Deactivate (POST {path}/{id}/deactivate): the entry stays for the record, out of use. */
-const deactivate = <T extends { id: string; active?: boolean }>(
-  path: string,
-  done: () => void,
-): Column<T> => ({
-  title: { zh: '操作', en: 'Action' },
-  cell: (row) =>
-    row.active === false ? (
-      '—'
-    ) : (
-      <DeactivateButton path={`${path}/${encodeURIComponent(row.id)}/deactivate`} done={done} />
-    ),
-});
 
 function DeactivateButton({ path, done }: { path: string; done: () => void }) {
   const { api } = useConsole();
@@ -148,18 +345,57 @@ const CONTACT_COLUMNS: Column<Contact>[] = [
   { title: { zh: '启用', en: 'Active' }, cell: (n) => (n.active === false ? '否 No' : '是 Yes') },
 ];
 
-const EMAILS = (
-  <Field label={{ zh: '邮箱（可多个）', en: 'Emails (one or more)' }}>
-    <input name="emails" required />
-  </Field>
-);
+/** The fields of a department or committee, prefilled with `entry` when it is an edit. */
+function ContactFields({
+  kind,
+  entry,
+  error,
+}: {
+  kind: 'departments' | 'committees';
+  entry?: Contact;
+  error: (name: string) => string | undefined;
+}) {
+  return (
+    <>
+      <Field label={{ zh: '名称', en: 'Name' }} error={error('name')}>
+        <input name="name" required maxLength={100} defaultValue={entry?.name ?? ''} />
+      </Field>
+      <Field label={{ zh: '邮箱（可多个）', en: 'Emails (one or more)' }} error={error('emails')}>
+        <input name="emails" required defaultValue={entry?.emails?.join(', ') ?? ''} />
+      </Field>
+      {kind === 'departments' ? (
+        <Field
+          label={{ zh: '承办的问题类别（可多选）', en: 'Categories handled' }}
+          error={error('categories')}
+        >
+          <select name="categories" multiple required size={4}>
+            {optionsOf(NAMES.category, FINDING_CATEGORY_CODES).map(([code, text]) => (
+              <option
+                key={code}
+                value={code}
+                selected={entry ? (entry.categories ?? []).includes(code) : undefined}
+              >
+                {text}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+    </>
+  );
+}
 
 /** Departments or committees: who receives referrals, who supervises them. */
 function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
-  const { canWrite } = useConsole();
-  const [round, setRound] = useState(0);
-  const again = () => setRound((n) => n + 1);
+  const { api } = useConsole();
+  const canWrite = useWritesReference();
+  const editor = useEditor<Contact>();
   const path = `/${kind}`;
+  const body = (form: FormData) => ({
+    name: textOf(form, 'name'),
+    emails: listOf(textOf(form, 'emails')),
+    ...(kind === 'departments' ? { categories: form.getAll('categories').map(String) } : {}),
+  });
   return (
     <>
       <CreateForm
@@ -169,35 +405,40 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
             ? { zh: '新增承办部门', en: 'Add a department' }
             : { zh: '新增督办工委', en: 'Add a committee' }
         }
-        body={(form) => ({
-          name: textOf(form, 'name'),
-          emails: listOf(textOf(form, 'emails')),
-          ...(kind === 'departments' ? { categories: form.getAll('categories').map(String) } : {}),
-        })}
-        done={again}
+        body={body}
+        done={() => editor.done()}
       >
-        <Field label={{ zh: '名称', en: 'Name' }}>
-          <input name="name" required maxLength={100} />
-        </Field>
-        {EMAILS}
-        {kind === 'departments' ? (
-          <Field label={{ zh: '承办的问题类别（可多选）', en: 'Categories handled' }}>
-            <select name="categories" multiple required size={4}>
-              {optionsOf(NAMES.category, FINDING_CATEGORY_CODES).map(([code, text]) => (
-                <option key={code} value={code}>
-                  {text}
-                </option>
-              ))}
-            </select>
-          </Field>
-        ) : null}
+        {(error) => <ContactFields kind={kind} error={error} />}
       </CreateForm>
+      <Editing editor={editor} title={(c) => c.name}>
+        {(entry) => (
+          <EntryForm
+            key={entry.id}
+            title={
+              kind === 'departments'
+                ? { zh: `编辑承办部门 ${entry.name}`, en: 'Edit the department' }
+                : { zh: `编辑督办工委 ${entry.name}`, en: 'Edit the committee' }
+            }
+            submit={{ zh: '保存', en: 'Save' }}
+            cancel={editor.cancel}
+            done={() => editor.done(entry.name)}
+            send={(form) =>
+              api.send('PATCH', `${path}/${encodeURIComponent(entry.id)}`, body(form))
+            }
+          >
+            {(error) => <ContactFields kind={kind} entry={entry} error={error} />}
+          </EntryForm>
+        )}
+      </Editing>
       <ListPage<Contact>
-        key={round}
+        reloadKey={editor.round}
         path={path}
         pageSize={100}
         empty={NONE}
-        columns={[...CONTACT_COLUMNS, ...(canWrite ? [deactivate<Contact>(path, again)] : [])]}
+        columns={[
+          ...CONTACT_COLUMNS,
+          ...(canWrite ? [rowActions<Contact>(path, editor, (c) => c.name)] : []),
+        ]}
       />
     </>
   );
@@ -213,15 +454,19 @@ interface RoutingRule {
 
 /** Routing rules: which department a finding of a category (and street) goes to. */
 function Rules() {
-  const { api, canWrite } = useConsole();
-  const [round, setRound] = useState(0);
-  const again = () => setRound((n) => n + 1);
+  const { api } = useConsole();
+  const canWrite = useWritesReference();
+  const editor = useEditor<RoutingRule>();
   const departments = useLoad(
     () => api.get<Paged<Named>>('/departments', { active: 'true', limit: '100' }),
-    [round],
+    [editor.round],
   );
   const departmentName = (id: string) =>
     departments.data?.items.find((d) => d.id === id)?.name ?? id;
+  const departmentOptions = (): [string, string][] =>
+    (departments.data?.items ?? []).map((d) => [d.id, d.name]);
+  const ruleName = (r: RoutingRule) =>
+    `${NAMES.category[r.category]?.zh ?? r.category} · ${street(r.street)}`;
   return (
     <>
       <CreateForm
@@ -232,23 +477,51 @@ function Rules() {
           street: textOf(form, 'street'),
           departmentId: textOf(form, 'departmentId'),
         })}
-        done={again}
+        done={() => editor.done()}
       >
-        <Field label={{ zh: '问题类别', en: 'Category' }}>
-          <Choice name="category" options={optionsOf(NAMES.category, FINDING_CATEGORY_CODES)} />
-        </Field>
-        <Field label={{ zh: '街道', en: 'Street' }}>
-          <Choice name="street" options={[['*', '全区 All streets'], ...streetOptions()]} />
-        </Field>
-        <Field label={{ zh: '承办部门', en: 'Department' }}>
-          <Choice
-            name="departmentId"
-            options={(departments.data?.items ?? []).map((d) => [d.id, d.name])}
-          />
-        </Field>
+        {(error) => (
+          <>
+            <Field label={{ zh: '问题类别', en: 'Category' }} error={error('category')}>
+              <Choice name="category" options={optionsOf(NAMES.category, FINDING_CATEGORY_CODES)} />
+            </Field>
+            <Field label={{ zh: '街道', en: 'Street' }} error={error('street')}>
+              <Choice name="street" options={[['*', '全区 All streets'], ...streetOptions()]} />
+            </Field>
+            <Field label={{ zh: '承办部门', en: 'Department' }} error={error('departmentId')}>
+              <Choice name="departmentId" options={departmentOptions()} />
+            </Field>
+          </>
+        )}
       </CreateForm>
+      <Editing editor={editor} title={ruleName}>
+        {(rule) => (
+          // A rule is named by its category and street; only its department changes.
+          <EntryForm
+            key={rule.id}
+            title={{ zh: `编辑分办规则 ${ruleName(rule)}`, en: 'Edit the routing rule' }}
+            submit={{ zh: '保存', en: 'Save' }}
+            cancel={editor.cancel}
+            done={() => editor.done(ruleName(rule))}
+            send={(form) =>
+              api.send('PATCH', `/routing-rules/${encodeURIComponent(rule.id)}`, {
+                departmentId: textOf(form, 'departmentId'),
+              })
+            }
+          >
+            {(error) => (
+              <Field label={{ zh: '承办部门', en: 'Department' }} error={error('departmentId')}>
+                <Choice
+                  name="departmentId"
+                  options={departmentOptions()}
+                  initial={rule.departmentId}
+                />
+              </Field>
+            )}
+          </EntryForm>
+        )}
+      </Editing>
       <ListPage<RoutingRule>
-        key={round}
+        reloadKey={editor.round}
         path="/routing-rules"
         pageSize={100}
         empty={NONE}
@@ -266,7 +539,7 @@ function Rules() {
             title: { zh: '启用', en: 'Active' },
             cell: (r) => (r.active === false ? '否 No' : '是 Yes'),
           },
-          ...(canWrite ? [deactivate<RoutingRule>('/routing-rules', again)] : []),
+          ...(canWrite ? [rowActions<RoutingRule>('/routing-rules', editor, ruleName)] : []),
         ]}
       />
     </>

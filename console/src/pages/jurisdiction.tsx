@@ -1,0 +1,532 @@
+// The district this deployment serves (GET /jurisdiction): its congress, standing committee and
+// letterhead, its streets and towns, and each street's liaison stations. Organisers of the whole
+// district change the district and its streets (PUT /jurisdiction, all streets at once: a street
+// is never removed, only set inactive); a street's organiser changes its own liaison stations
+// (PUT …/liaison-stations/{stationId}); auditors read. Every name shown comes from the API.
+import { useRef, useState } from 'preact/hooks';
+import { writesDistrict } from '../auth';
+import { Choice, EntryForm, Field, textOf, type Label, type Option } from '../forms';
+import {
+  Facts,
+  L,
+  Page,
+  STREET_NAMES,
+  Show,
+  useConsole,
+  useLoad,
+  type ConsoleContext,
+} from '../ui';
+
+interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+interface LiaisonStation {
+  id: string;
+  street: string;
+  name: Bilingual;
+  online: boolean;
+  active: boolean;
+}
+
+interface StreetOfDistrict {
+  code: string;
+  kind: 'STREET' | 'TOWN';
+  name: Bilingual;
+  workingCommittee: Bilingual;
+  active: boolean;
+  liaisonStations: LiaisonStation[];
+}
+
+interface District {
+  code: string;
+  name: Bilingual;
+  congress: Bilingual;
+  standingCommittee: Bilingual;
+  subjectTag: Bilingual;
+  referencePrefix: Bilingual;
+}
+
+interface Jurisdiction {
+  district: District;
+  streets: StreetOfDistrict[];
+  updatedAt: string;
+}
+
+const KINDS: Option[] = [
+  ['STREET', '街道 Street'],
+  ['TOWN', '镇 Town'],
+];
+
+const yesNo = (value: boolean) => (value ? '是 Yes' : '否 No');
+
+/** Both names of a thing, Chinese first. */
+const Both = ({ name }: { name: Bilingual }) => <L zh={name.zh} en={name.en} />;
+
+/** The district's own facts, with their labels (the letterhead is what emails and pages carry). */
+const DISTRICT_FIELDS: readonly [key: Exclude<keyof District, 'code'>, label: Label][] = [
+  ['name', { zh: '区名', en: 'District' }],
+  ['congress', { zh: '人民代表大会', en: "People's congress" }],
+  ['standingCommittee', { zh: '常务委员会', en: 'Standing committee' }],
+  ['subjectTag', { zh: '邮件标题信头', en: 'Email subject letterhead' }],
+  ['referencePrefix', { zh: '转办编号前缀', en: 'Referral number prefix' }],
+];
+
+/** Who may change a street's liaison stations: the district's organisers and that street's. */
+const writesStationsOf = ({ canWrite, session }: ConsoleContext, street: string) =>
+  canWrite && (writesDistrict(session) || session.street === street);
+
+/** A pair of text fields for the Chinese and English of one name (`path.zh`, `path.en`). */
+function BilingualFields({
+  path,
+  label,
+  value,
+  max,
+  error,
+}: {
+  path: string;
+  label: Label;
+  value?: Bilingual | undefined;
+  max: number;
+  error: (name: string) => string | undefined;
+}) {
+  return (
+    <>
+      <Field
+        label={{ zh: `${label.zh}（中文）`, en: `${label.en} (Chinese)` }}
+        error={error(`${path}.zh`)}
+      >
+        <input name={`${path}.zh`} required maxLength={max} defaultValue={value?.zh ?? ''} />
+      </Field>
+      <Field
+        label={{ zh: `${label.zh}（英文）`, en: `${label.en} (English)` }}
+        error={error(`${path}.en`)}
+      >
+        <input name={`${path}.en`} required maxLength={max} defaultValue={value?.en ?? ''} />
+      </Field>
+    </>
+  );
+}
+
+const bilingualOf = (form: FormData, path: string): Bilingual => ({
+  zh: textOf(form, `${path}.zh`),
+  en: textOf(form, `${path}.en`),
+});
+
+/**
+ * The district and all its streets in one form (PUT /jurisdiction replaces them together). Every
+ * stored street is in it (the API refuses to lose one); one empty row adds a street or town.
+ */
+function DistrictEdit({
+  jurisdiction,
+  done,
+  cancel,
+}: {
+  jurisdiction: Jurisdiction;
+  done: () => void;
+  cancel: () => void;
+}) {
+  const { api } = useConsole();
+  const { district, streets } = jurisdiction;
+  const added = streets.length;
+  return (
+    <EntryForm
+      title={{ zh: '编辑辖区与街道', en: 'Edit the district and streets' }}
+      submit={{ zh: '保存辖区', en: 'Save the district' }}
+      cancel={cancel}
+      done={done}
+      send={(form) => {
+        const streetOf = (i: number) => ({
+          code: textOf(form, `streets.${i}.code`),
+          kind: textOf(form, `streets.${i}.kind`),
+          name: bilingualOf(form, `streets.${i}.name`),
+          workingCommittee: bilingualOf(form, `streets.${i}.workingCommittee`),
+          active: form.get(`streets.${i}.active`) === 'on',
+        });
+        const kept = streets.map((_, i) => streetOf(i));
+        const extra = streetOf(added);
+        return api.send('PUT', '/jurisdiction', {
+          district: {
+            code: district.code,
+            name: bilingualOf(form, 'district.name'),
+            congress: bilingualOf(form, 'district.congress'),
+            standingCommittee: bilingualOf(form, 'district.standingCommittee'),
+            // The English tag keeps its trailing space: it opens a subject line.
+            subjectTag: {
+              zh: textOf(form, 'district.subjectTag.zh'),
+              en: String(form.get('district.subjectTag.en') ?? ''),
+            },
+            referencePrefix: bilingualOf(form, 'district.referencePrefix'),
+          },
+          streets: extra.code ? [...kept, extra] : kept,
+        });
+      }}
+    >
+      {(error) => (
+        <>
+          <fieldset class="district">
+            <legend>
+              <L zh="区" en="District" /> {district.code}
+            </legend>
+            {DISTRICT_FIELDS.map(([key, label]) => (
+              <BilingualFields
+                key={key}
+                path={`district.${key}`}
+                label={label}
+                value={district[key]}
+                max={key === 'referencePrefix' ? 20 : key === 'name' ? 50 : 100}
+                error={error}
+              />
+            ))}
+          </fieldset>
+          <p class="hint">
+            <L
+              zh="街道和镇不能删除：不再属于本区的，取消“启用”。"
+              en="A street or town is never removed: untick “active” when it leaves the district."
+            />
+          </p>
+          {[...streets, undefined].map((street, i) => (
+            <fieldset key={street?.code ?? 'new'} class="street">
+              <legend>
+                {street ? (
+                  <>
+                    {street.code} <Both name={street.name} />
+                  </>
+                ) : (
+                  <L zh="新增街道或镇（可留空）" en="Add a street or town (optional)" />
+                )}
+              </legend>
+              {street ? (
+                <input type="hidden" name={`streets.${i}.code`} value={street.code} />
+              ) : (
+                <Field label={{ zh: '代码', en: 'Code' }} error={error(`streets.${i}.code`)}>
+                  <input name={`streets.${i}.code`} pattern="[A-Z][A-Z0-9_]{0,31}" maxLength={32} />
+                </Field>
+              )}
+              <Field label={{ zh: '类型', en: 'Kind' }} error={error(`streets.${i}.kind`)}>
+                <Choice
+                  name={`streets.${i}.kind`}
+                  options={KINDS}
+                  initial={street?.kind ?? 'STREET'}
+                />
+              </Field>
+              {street ? (
+                <>
+                  <BilingualFields
+                    path={`streets.${i}.name`}
+                    label={{ zh: '名称', en: 'Name' }}
+                    value={street.name}
+                    max={50}
+                    error={error}
+                  />
+                  <BilingualFields
+                    path={`streets.${i}.workingCommittee`}
+                    label={{ zh: '街道工委', en: 'Working committee' }}
+                    value={street.workingCommittee}
+                    max={100}
+                    error={error}
+                  />
+                </>
+              ) : (
+                // The new row's names are optional until a code is typed (the API checks them).
+                (['name', 'workingCommittee'] as const).map((key) =>
+                  (['zh', 'en'] as const).map((lang) => (
+                    <Field
+                      key={`${key}.${lang}`}
+                      label={{
+                        zh: `${key === 'name' ? '名称' : '街道工委'}（${lang === 'zh' ? '中文' : '英文'}）`,
+                        en: `${key === 'name' ? 'Name' : 'Working committee'} (${lang === 'zh' ? 'Chinese' : 'English'})`,
+                      }}
+                      error={error(`streets.${i}.${key}.${lang}`)}
+                    >
+                      <input
+                        name={`streets.${i}.${key}.${lang}`}
+                        maxLength={key === 'name' ? 50 : 100}
+                      />
+                    </Field>
+                  )),
+                )
+              )}
+              <label class="check">
+                <input
+                  type="checkbox"
+                  name={`streets.${i}.active`}
+                  defaultChecked={street ? street.active : true}
+                />{' '}
+                <L zh="启用" en="Active" />
+              </label>
+            </fieldset>
+          ))}
+        </>
+      )}
+    </EntryForm>
+  );
+}
+
+/** One liaison station's form: a change of `station`, or a new one of one of `streets`. */
+function StationEdit({
+  station,
+  streets,
+  done,
+  cancel,
+}: {
+  station?: LiaisonStation;
+  streets: StreetOfDistrict[];
+  done: (name: string) => void;
+  cancel: () => void;
+}) {
+  const { api } = useConsole();
+  // The name saved, for the note the page shows once the form closes.
+  const named = useRef('');
+  return (
+    <EntryForm
+      title={
+        station
+          ? { zh: `编辑联络站 ${station.name.zh}`, en: 'Edit the liaison station' }
+          : { zh: '新增联络站', en: 'Add a liaison station' }
+      }
+      submit={{ zh: '保存联络站', en: 'Save the station' }}
+      cancel={cancel}
+      done={() => done(named.current)}
+      send={(form) => {
+        const street = station?.street ?? textOf(form, 'street');
+        const id = station?.id ?? textOf(form, 'stationId');
+        named.current = textOf(form, 'name.zh');
+        const path = `/jurisdiction/streets/${encodeURIComponent(street)}/liaison-stations/${encodeURIComponent(id)}`;
+        return api.send('PUT', path, {
+          name: bilingualOf(form, 'name'),
+          online: form.get('online') === 'on',
+          active: form.get('active') === 'on',
+        });
+      }}
+    >
+      {(error) => (
+        <>
+          {station ? null : (
+            <>
+              <Field label={{ zh: '街道或镇', en: 'Street or town' }} error={error('street')}>
+                <Choice
+                  name="street"
+                  options={streets.map((s) => [s.code, `${s.name.zh} ${s.name.en}`])}
+                />
+              </Field>
+              <Field
+                label={{ zh: '编号', en: 'Id' }}
+                hint={<span class="hint">a-z 0-9 - _</span>}
+                error={error('stationId')}
+              >
+                <input
+                  name="stationId"
+                  required
+                  pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}"
+                  maxLength={64}
+                />
+              </Field>
+            </>
+          )}
+          <BilingualFields
+            path="name"
+            label={{ zh: '名称', en: 'Name' }}
+            value={station?.name}
+            max={100}
+            error={error}
+          />
+          <label class="check">
+            <input type="checkbox" name="online" defaultChecked={station?.online ?? false} />{' '}
+            <L zh="网上联络站" en="Online" />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="active" defaultChecked={station?.active ?? true} />{' '}
+            <L zh="启用" en="Active" />
+          </label>
+        </>
+      )}
+    </EntryForm>
+  );
+}
+
+type Editing =
+  { what: 'district' } | { what: 'station'; station: LiaisonStation } | { what: 'new-station' };
+
+/** A street's liaison stations, each with its edit button where the person may change it. */
+function Stations({
+  street,
+  writes,
+  edit,
+}: {
+  street: StreetOfDistrict;
+  writes: boolean;
+  edit: (station: LiaisonStation) => void;
+}) {
+  if (street.liaisonStations.length === 0) return <>—</>;
+  return (
+    <ul class="stations">
+      {street.liaisonStations.map((station) => (
+        <li key={station.id}>
+          <Both name={station.name} />
+          {station.online ? ' · 网上 online' : ''}
+          {station.active ? '' : ' · 已停用 inactive'}
+          {writes ? (
+            <>
+              {' '}
+              <button
+                type="button"
+                class="secondary small"
+                aria-label={`编辑 ${station.name.zh} Edit`}
+                onClick={() => edit(station)}
+              >
+                <L zh="编辑" en="Edit" />
+              </button>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function JurisdictionPage() {
+  const context = useConsole();
+  const { api, canWrite, session } = context;
+  const [round, setRound] = useState(0);
+  const [editing, setEditing] = useState<Editing>();
+  const [saved, setSaved] = useState<string>();
+  const loaded = useLoad(async () => {
+    const { jurisdiction } = await api.get<{ jurisdiction: Jurisdiction }>('/jurisdiction');
+    // The other pages name streets from the same table: a renamed street shows there too.
+    for (const street of jurisdiction.streets) STREET_NAMES[street.code] = street.name;
+    return jurisdiction;
+  }, [round]);
+  const finished = (what: string) => {
+    setEditing(undefined);
+    setSaved(what);
+    setRound((n) => n + 1);
+  };
+  const cancel = () => setEditing(undefined);
+  const open = (next: Editing) => {
+    setSaved(undefined);
+    setEditing(next);
+  };
+  return (
+    <Page title={{ zh: '辖区', en: 'Jurisdiction' }}>
+      <Show loaded={loaded}>
+        {(jurisdiction) => {
+          const { district, streets } = jurisdiction;
+          const stationStreets = streets.filter((s) => writesStationsOf(context, s.code));
+          return (
+            <>
+              <h2>
+                <Both name={district.name} />
+              </h2>
+              <Facts
+                rows={[
+                  [{ zh: '代码', en: 'Code' }, district.code],
+                  ...DISTRICT_FIELDS.map(
+                    ([key, label]) => [label, <Both name={district[key]} />] as const,
+                  ),
+                ]}
+              />
+              {saved !== undefined ? (
+                <p role="status" class="saved">
+                  已保存 Saved{saved ? `: ${saved}` : ''}
+                </p>
+              ) : null}
+              {canWrite ? (
+                <p class="actions">
+                  {writesDistrict(session) ? (
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => open({ what: 'district' })}
+                    >
+                      <L zh="编辑辖区与街道" en="Edit the district and streets" />
+                    </button>
+                  ) : null}
+                  {stationStreets.length > 0 ? (
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => open({ what: 'new-station' })}
+                    >
+                      <L zh="新增联络站" en="Add a liaison station" />
+                    </button>
+                  ) : null}
+                </p>
+              ) : null}
+              {editing?.what === 'district' ? (
+                <section class="editing" aria-label="编辑辖区 Edit the district">
+                  <DistrictEdit
+                    jurisdiction={jurisdiction}
+                    done={() => finished(district.name.zh)}
+                    cancel={cancel}
+                  />
+                </section>
+              ) : null}
+              {editing?.what === 'station' || editing?.what === 'new-station' ? (
+                <section class="editing" aria-label="编辑联络站 Edit a liaison station">
+                  <StationEdit
+                    key={editing.what === 'station' ? editing.station.id : 'new'}
+                    {...(editing.what === 'station' ? { station: editing.station } : {})}
+                    streets={stationStreets}
+                    done={finished}
+                    cancel={cancel}
+                  />
+                </section>
+              ) : null}
+              <h2>
+                <L zh="街道和镇" en="Streets and towns" />
+              </h2>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <L zh="代码" en="Code" />
+                    </th>
+                    <th scope="col">
+                      <L zh="名称" en="Name" />
+                    </th>
+                    <th scope="col">
+                      <L zh="类型" en="Kind" />
+                    </th>
+                    <th scope="col">
+                      <L zh="街道工委" en="Working committee" />
+                    </th>
+                    <th scope="col">
+                      <L zh="启用" en="Active" />
+                    </th>
+                    <th scope="col">
+                      <L zh="联络站" en="Liaison stations" />
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {streets.map((street) => (
+                    <tr key={street.code} class={street.active ? undefined : 'inactive'}>
+                      <td>{street.code}</td>
+                      <td>
+                        <Both name={street.name} />
+                      </td>
+                      <td>{KINDS.find(([code]) => code === street.kind)?.[1] ?? street.kind}</td>
+                      <td>
+                        <Both name={street.workingCommittee} />
+                      </td>
+                      <td>{yesNo(street.active)}</td>
+                      <td>
+                        <Stations
+                          street={street}
+                          writes={writesStationsOf(context, street.code)}
+                          edit={(station) => open({ what: 'station', station })}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          );
+        }}
+      </Show>
+    </Page>
+  );
+}
