@@ -23,7 +23,10 @@ const DISTRICT_WIDE = 'DISTRICT';
  * whole district only (a street's organiser writes its own liaison stations, nothing else).
  */
 export const writesDistrict = (session: Session): boolean =>
-  session.groups.includes('organiser') && session.street === DISTRICT_WIDE;
+  session.groups.includes('organiser') && districtWide(session);
+
+/** Whether the person's scope is the whole district (not one street). */
+export const districtWide = (session: Session): boolean => session.street === DISTRICT_WIDE;
 
 const base64url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))

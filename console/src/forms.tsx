@@ -49,18 +49,25 @@ const fieldMessage = (message: string) =>
 const issueOf = (issues: readonly FieldIssue[], name: string) =>
   name ? issues.find((i) => i.path === name || i.path.startsWith(`${name}.`)) : undefined;
 
-/** Marks the controls the API refused (aria-invalid) and takes the focus to the first of them. */
-function markInvalid(form: HTMLFormElement, issues: readonly FieldIssue[]) {
+/**
+ * Marks the controls the API refused (aria-invalid) and takes the focus to the first of them;
+ * answers the issues no control of the form stands for (the form lists those under it).
+ */
+function markInvalid(form: HTMLFormElement, issues: readonly FieldIssue[]): FieldIssue[] {
   let first: HTMLElement | undefined;
+  const placed = new Set<FieldIssue>();
   for (const element of Array.from(form.elements)) {
     const control = element as HTMLInputElement;
     if (!control.name) continue;
-    if (issueOf(issues, control.name)) {
+    const issue = issueOf(issues, control.name);
+    if (issue && control.type !== 'hidden') {
       control.setAttribute('aria-invalid', 'true');
       first ??= control;
+      for (const i of issues) if (issueOf([i], control.name)) placed.add(i);
     } else control.removeAttribute('aria-invalid');
   }
   first?.focus();
+  return issues.filter((issue) => !placed.has(issue));
 }
 
 /** One option of a choice: its value and the text shown. */
@@ -127,21 +134,25 @@ export function useSubmit(
   busy: boolean;
   /** The fields the API named in its last refusal. */
   issues: readonly FieldIssue[];
+  /** Those of them no control of the form stands for. */
+  unplaced: readonly FieldIssue[];
   /** What to show beside the control named `name` ('' when the API said nothing of it). */
   fieldError: (name: string) => string | undefined;
 } {
   const { run: start, busy, error } = useRun(done);
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [unplaced, setUnplaced] = useState<readonly FieldIssue[]>([]);
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const element = event.currentTarget as HTMLFormElement;
     const form = new FormData(element);
     setIssues([]);
+    setUnplaced([]);
     start(() =>
       run(form).catch((err: unknown) => {
         const named = err instanceof ApiError ? err.issues : [];
         setIssues(named);
-        markInvalid(element, named);
+        setUnplaced(markInvalid(element, named));
         throw err;
       }),
     );
@@ -150,7 +161,7 @@ export function useSubmit(
     const issue = issueOf(issues, name);
     return issue ? fieldMessage(issue.message) : undefined;
   };
-  return { onSubmit, busy, error, issues, fieldError };
+  return { onSubmit, busy, error, issues, unplaced, fieldError };
 }
 
 /**
@@ -178,7 +189,11 @@ export function EntryForm({
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (cancel)
-      (ref.current?.querySelector('input, select, textarea') as HTMLElement | null)?.focus();
+      (
+        ref.current?.querySelector(
+          'input:not([type=hidden]), select, textarea',
+        ) as HTMLElement | null
+      )?.focus();
   }, []);
   return (
     <form
@@ -200,8 +215,12 @@ export function EntryForm({
       </span>
       <Problem
         message={
+          // The fields' own words are beside them; only what no field shows is repeated here.
           state.error && state.issues.length > 0
-            ? `请修改标出的栏目 Please correct the marked fields.\n${state.error}`
+            ? [
+                '请修改标出的栏目 Please correct the marked fields.',
+                ...state.unplaced.map((issue) => `${issue.path}: ${issue.message}`),
+              ].join('\n')
             : state.error
         }
       />

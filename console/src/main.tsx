@@ -3,7 +3,14 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CONSOLE_CONFIG_FILE, type ConsoleConfig } from '../csp';
 import { createApi } from './api';
-import { completeSignIn, currentSession, signIn, signOut, type Session } from './auth';
+import {
+  completeSignIn,
+  currentSession,
+  districtWide,
+  signIn,
+  signOut,
+  type Session,
+} from './auth';
 import { Activities } from './pages/activities';
 import { Activity } from './pages/activity';
 import { JurisdictionPage } from './pages/jurisdiction';
@@ -88,7 +95,14 @@ function App({ config, session }: { config: ConsoleConfig; session: Session }) {
           ) : (
             <L zh="审计（只读）" en="Auditor (read-only)" />
           )}
-          {session.street ? <> · {nameOf(NAMES.street, session.street)}</> : null}{' '}
+          {districtWide(session) ? (
+            <>
+              {' '}
+              · <L zh="全区" en="Whole district" />
+            </>
+          ) : session.street ? (
+            <> · {nameOf(NAMES.street, session.street)}</>
+          ) : null}{' '}
           <button type="button" class="link" onClick={() => signOut(config)}>
             <L zh="退出" en="Sign out" />
           </button>

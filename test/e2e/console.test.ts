@@ -7,14 +7,11 @@
 // referral in the 督办 list. An auditor sees the same pages without a write action, and the API
 // refuses the writes anyway. Every page is checked with axe-core (no serious or critical
 // violation) and screenshotted at 1366×768 into docs/screenshots/.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../integration/support/api';
-import { localCloud } from '../integration/support/cloud';
 import { seedRoutingFixture } from '../integration/support/reference';
+import { SCREEN, check, consoleUrl, go, settled, signIn } from '../support/console-browser';
 import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
 
 const RUN = Date.now().toString(36);
@@ -30,13 +27,6 @@ const COMMITTEE = {
   name: '城建环保工委',
   email: `city-cmte-${RUN}@committees.example.org`,
 };
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
-const SCREEN = { width: 1366, height: 768 };
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
 /** The roster of the guest deputies (CSV, as the standing committee office receives it). */
 const ROSTER = [
   'name,email,level1,body1,level2,body2,group',
@@ -53,68 +43,6 @@ const BAD_ROSTER = [
 /** Beijing wall-clock time `minutes` from now, as a datetime-local input takes it. */
 const beijingLocal = (minutes: number) =>
   new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
-
-const consoleUrl = () => {
-  const url = localCloud().console;
-  if (!url) throw new Error('the local cloud serves no console: is the template synthesized?');
-  return url;
-};
-
-/** Waits until the page has loaded what it shows (no loading marker left). */
-async function settled(page: Page): Promise<void> {
-  await page.locator('main h1').first().waitFor();
-  // (Not waitForFunction: the console's CSP refuses evaluated strings, as it should.)
-  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
-}
-
-const pages: string[] = [];
-
-/** axe-core (no serious or critical violation), then a 1366×768 screenshot. */
-async function check(page: Page, name: string): Promise<void> {
-  await settled(page);
-  await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run: (o: unknown) => Promise<{
-            violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  })) as string[];
-  expect(violations, `${name} axe serious/critical violations`).toEqual([]);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  pages.push(name);
-}
-
-async function signIn(page: Page, who: RegExp): Promise<void> {
-  await page.goto(consoleUrl());
-  // The console sends the browser to the authorize endpoint with a PKCE challenge.
-  await page.waitForURL(/\/oauth2\/authorize\?/);
-  const authorize = new URL(page.url());
-  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-  expect(authorize.searchParams.get('response_type')).toBe('code');
-  await page.getByRole('button', { name: who }).click();
-  await page.waitForURL((url) => url.pathname.endsWith('/console/') && !url.search);
-  await settled(page);
-}
-
-const go = async (page: Page, hash: string) => {
-  const url = `${consoleUrl()}${hash}`;
-  // Going to the same address with a hash does not load the page again: reload it.
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
-  await settled(page);
-};
 
 describe('the organisers’ console, in Chromium', () => {
   let browser: Browser;

@@ -373,7 +373,7 @@ function Stations({
               <button
                 type="button"
                 class="secondary small"
-                aria-label={`编辑 ${station.name.zh} Edit`}
+                aria-label={`编辑 Edit：${station.name.zh}`}
                 onClick={() => edit(station)}
               >
                 <L zh="编辑" en="Edit" />

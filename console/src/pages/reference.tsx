@@ -113,7 +113,7 @@ function rowActions<T extends { id: string; active?: boolean }>(
         <button
           type="button"
           class="secondary"
-          aria-label={`编辑 ${nameOfRow(row)} Edit`}
+          aria-label={`编辑 Edit：${nameOfRow(row)}`}
           onClick={() => editor.edit(row)}
         >
           <L zh="编辑" en="Edit" />
@@ -361,7 +361,7 @@ function ContactFields({
         <input name="name" required maxLength={100} defaultValue={entry?.name ?? ''} />
       </Field>
       <Field label={{ zh: '邮箱（可多个）', en: 'Emails (one or more)' }} error={error('emails')}>
-        <input name="emails" required defaultValue={entry?.emails?.join(', ') ?? ''} />
+        <input name="emails" required size={48} defaultValue={entry?.emails?.join(', ') ?? ''} />
       </Field>
       {kind === 'departments' ? (
         <Field
