@@ -25,8 +25,9 @@ export const consoleUrl = (): string => {
 
 /** Waits until the page has loaded what it shows (no loading marker left). */
 export async function settled(page: Page): Promise<void> {
-  // The header is drawn with the first page, never by the static placeholder index.html shows.
-  await page.locator('header.top').waitFor();
+  // The console's header is drawn with its first page, never by the static placeholder its
+  // index.html shows (the sign-in page, on the issuer, has none).
+  if (page.url().startsWith(consoleUrl())) await page.locator('header.top').waitFor();
   await page.locator('main h1').first().waitFor();
   // (Not waitForFunction: the console's CSP refuses evaluated strings, as it should.)
   await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
