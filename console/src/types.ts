@@ -118,3 +118,40 @@ export interface InvitationRow {
   answer: { response: 'ACCEPTED' | 'DECLINED'; note: string | null; at: string | null } | null;
   checkIn: { method: 'API' | 'QR' | 'CODE' | 'MAKE_UP'; at: string } | null;
 }
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** A liaison station of a street (`GET /jurisdiction`). */
+export interface LiaisonStation {
+  id: string;
+  street: string;
+  name: Bilingual;
+  online: boolean;
+  active: boolean;
+}
+
+/** A street or town of the district, with its liaison stations (`GET /jurisdiction`). */
+export interface Street {
+  code: string;
+  kind: 'STREET' | 'TOWN';
+  name: Bilingual;
+  workingCommittee: Bilingual;
+  active: boolean;
+  liaisonStations: LiaisonStation[];
+}
+
+/** `GET /jurisdiction`: the district, its letterhead, its streets. */
+export interface Jurisdiction {
+  district: {
+    code: string;
+    name: Bilingual;
+    congress: Bilingual;
+    standingCommittee: Bilingual;
+    subjectTag: Bilingual;
+    referencePrefix: Bilingual;
+  };
+  streets: Street[];
+}

@@ -1,4 +1,6 @@
 // Debian's Chromium as the browser tests drive it (playwright-core): where it is, and its flags.
+import { chromium, type Browser } from 'playwright-core';
+
 export const CHROMIUM = process.env.LIANDONG_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -10,3 +12,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Starts Debian's Chromium, headless, with those flags. */
+export const launchChromium = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });

@@ -7,11 +7,11 @@
 // no write action on either page, and the API refuses the writes anyway. Both pages pass axe-core
 // (no serious or critical violation), with the edit forms open too; the jurisdiction page is
 // screenshotted at 1366×768 into docs/screenshots/.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../integration/support/api';
 import { SCREEN, axeViolations, check, go, signIn } from '../support/console-browser';
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { launchChromium } from './chromium';
 
 const RUN = Date.now().toString(36);
 const district = api({ role: 'organiser', sub: `org-cref-${RUN}`, street: 'DISTRICT' });
@@ -84,11 +84,7 @@ describe('editing reference data and the jurisdiction in the console, in Chromiu
   const errors: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
     deputyId = (
       await created<{ deputy: Deputy }>('POST', '/deputies', {
         name: DEPUTY_NAME,

@@ -7,12 +7,12 @@
 // referral in the 督办 list. An auditor sees the same pages without a write action, and the API
 // refuses the writes anyway. Every page is checked with axe-core (no serious or critical
 // violation) and screenshotted at 1366×768 into docs/screenshots/.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../integration/support/api';
 import { seedRoutingFixture } from '../integration/support/reference';
 import { SCREEN, check, consoleUrl, go, settled, signIn } from '../support/console-browser';
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { launchChromium } from './chromium';
 
 const RUN = Date.now().toString(36);
 const GROUP = `白云区人大代表交叉检查组${RUN}`;
@@ -52,11 +52,7 @@ describe('the organisers’ console, in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
     await seedRoutingFixture({
       department: DEPARTMENT,
       category: 'SANITATION',

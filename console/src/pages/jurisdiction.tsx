@@ -6,6 +6,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { writesDistrict } from '../auth';
 import { Choice, EntryForm, Field, textOf, type Label, type Option } from '../forms';
+import { DataTable, type Column } from '../list';
+import type { Bilingual, Jurisdiction, LiaisonStation, Street } from '../types';
 import {
   Facts,
   L,
@@ -16,43 +18,6 @@ import {
   useLoad,
   type ConsoleContext,
 } from '../ui';
-
-interface Bilingual {
-  zh: string;
-  en: string;
-}
-
-interface LiaisonStation {
-  id: string;
-  street: string;
-  name: Bilingual;
-  online: boolean;
-  active: boolean;
-}
-
-interface StreetOfDistrict {
-  code: string;
-  kind: 'STREET' | 'TOWN';
-  name: Bilingual;
-  workingCommittee: Bilingual;
-  active: boolean;
-  liaisonStations: LiaisonStation[];
-}
-
-interface District {
-  code: string;
-  name: Bilingual;
-  congress: Bilingual;
-  standingCommittee: Bilingual;
-  subjectTag: Bilingual;
-  referencePrefix: Bilingual;
-}
-
-interface Jurisdiction {
-  district: District;
-  streets: StreetOfDistrict[];
-  updatedAt: string;
-}
 
 const KINDS: Option[] = [
   ['STREET', '街道 Street'],
@@ -65,7 +30,10 @@ const yesNo = (value: boolean) => (value ? '是 Yes' : '否 No');
 const Both = ({ name }: { name: Bilingual }) => <L zh={name.zh} en={name.en} />;
 
 /** The district's own facts, with their labels (the letterhead is what emails and pages carry). */
-const DISTRICT_FIELDS: readonly [key: Exclude<keyof District, 'code'>, label: Label][] = [
+const DISTRICT_FIELDS: readonly [
+  key: Exclude<keyof Jurisdiction['district'], 'code'>,
+  label: Label,
+][] = [
   ['name', { zh: '区名', en: 'District' }],
   ['congress', { zh: '人民代表大会', en: "People's congress" }],
   ['standingCommittee', { zh: '常务委员会', en: 'Standing committee' }],
@@ -272,7 +240,7 @@ function StationEdit({
   cancel,
 }: {
   station?: LiaisonStation;
-  streets: StreetOfDistrict[];
+  streets: Street[];
   done: (name: string) => void;
   cancel: () => void;
 }) {
@@ -355,7 +323,7 @@ function Stations({
   writes,
   edit,
 }: {
-  street: StreetOfDistrict;
+  street: Street;
   writes: boolean;
   edit: (station: LiaisonStation) => void;
 }) {
@@ -385,6 +353,30 @@ function Stations({
     </ul>
   );
 }
+
+/** The streets' table: each street's facts and its liaison stations (with their edit buttons). */
+const streetColumns = (
+  context: ConsoleContext,
+  edit: (station: LiaisonStation) => void,
+): Column<Street & { id: string }>[] => [
+  { title: { zh: '代码', en: 'Code' }, cell: (street) => street.code },
+  { title: { zh: '名称', en: 'Name' }, cell: (street) => <Both name={street.name} /> },
+  {
+    title: { zh: '类型', en: 'Kind' },
+    cell: (street) => KINDS.find(([code]) => code === street.kind)?.[1] ?? street.kind,
+  },
+  {
+    title: { zh: '街道工委', en: 'Working committee' },
+    cell: (street) => <Both name={street.workingCommittee} />,
+  },
+  { title: { zh: '启用', en: 'Active' }, cell: (street) => yesNo(street.active) },
+  {
+    title: { zh: '联络站', en: 'Liaison stations' },
+    cell: (street) => (
+      <Stations street={street} writes={writesStationsOf(context, street.code)} edit={edit} />
+    ),
+  },
+];
 
 export function JurisdictionPage() {
   const context = useConsole();
@@ -477,52 +469,11 @@ export function JurisdictionPage() {
               <h2>
                 <L zh="街道和镇" en="Streets and towns" />
               </h2>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <L zh="代码" en="Code" />
-                    </th>
-                    <th scope="col">
-                      <L zh="名称" en="Name" />
-                    </th>
-                    <th scope="col">
-                      <L zh="类型" en="Kind" />
-                    </th>
-                    <th scope="col">
-                      <L zh="街道工委" en="Working committee" />
-                    </th>
-                    <th scope="col">
-                      <L zh="启用" en="Active" />
-                    </th>
-                    <th scope="col">
-                      <L zh="联络站" en="Liaison stations" />
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {streets.map((street) => (
-                    <tr key={street.code} class={street.active ? undefined : 'inactive'}>
-                      <td>{street.code}</td>
-                      <td>
-                        <Both name={street.name} />
-                      </td>
-                      <td>{KINDS.find(([code]) => code === street.kind)?.[1] ?? street.kind}</td>
-                      <td>
-                        <Both name={street.workingCommittee} />
-                      </td>
-                      <td>{yesNo(street.active)}</td>
-                      <td>
-                        <Stations
-                          street={street}
-                          writes={writesStationsOf(context, street.code)}
-                          edit={(station) => open({ what: 'station', station })}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                columns={streetColumns(context, (station) => open({ what: 'station', station }))}
+                rows={streets.map((street) => ({ ...street, id: street.code }))}
+                rowClass={(street) => (street.active ? undefined : 'inactive')}
+              />
             </>
           );
         }}
