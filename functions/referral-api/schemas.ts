@@ -212,14 +212,17 @@ const replySchema = z.object({
  */
 export const referralViewSchema = z.object({
   id: z.string(),
-  /** The activity it came from (null only if that activity is gone). */
+  /**
+   * The activity it came from (null only if that activity is gone); its type and start as
+   * stored (an activity written by hand, as tests seed one, may lack them).
+   */
   activity: z.nullable(
     z.object({
       id: z.string(),
       title: z.string(),
-      type: z.enum(ACTIVITY_TYPE_CODES),
       street: z.string(),
-      startsAt: z.string(),
+      type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
+      startsAt: z.optional(z.string()),
     }),
   ),
   activityId: z.string(),
@@ -369,6 +372,8 @@ export const referralDetailSchema = z.object({
     }),
   ]),
 });
+
+export type ReferralDetail = z.output<typeof referralDetailSchema>;
 
 /** `200` of `POST /referrals/{referralId}/reroute`: the new round and the routing history. */
 export const rerouteAnswerSchema = z.object({

@@ -51,9 +51,9 @@ export const referralViewOf = (
       ? {
           id: activity.id,
           title: activity.title,
-          type: activity.type,
           street: activity.street,
-          startsAt: activity.startsAt,
+          ...(activity.type ? { type: activity.type } : {}),
+          ...(activity.startsAt ? { startsAt: activity.startsAt } : {}),
         }
       : null,
     activityId: referral.activityId,
