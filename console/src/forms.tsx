@@ -123,6 +123,7 @@ const labelOf = (control: Control) =>
 
 /** The form inside an ActionDialog: drawn anew each time it opens (no answer of a last try). */
 function DialogForm({
+  titleId,
   title,
   submit,
   intro,
@@ -131,6 +132,7 @@ function DialogForm({
   close,
   done,
 }: {
+  titleId: string;
   title: Label;
   submit: Label;
   intro?: ComponentChildren;
@@ -139,7 +141,6 @@ function DialogForm({
   close: () => void;
   done?: () => void;
 }) {
-  const titleId = useId();
   const [missing, setMissing] = useState<string>();
   const sending = useSubmit(run, () => {
     close();
@@ -159,7 +160,7 @@ function DialogForm({
     sending.onSubmit(event);
   };
   return (
-    <form class="form dialog-form" aria-labelledby={titleId} noValidate onSubmit={onSubmit}>
+    <form class="form" noValidate onSubmit={onSubmit}>
       <h2 id={titleId}>
         <L {...title} />
       </h2>
@@ -211,6 +212,7 @@ export function ActionDialog({
 }) {
   const { canWrite } = useConsole();
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   // Each opening draws the form anew, then shows it (so focus lands on its first field).
   const [opened, setOpened] = useState(0);
   useEffect(() => {
@@ -228,9 +230,10 @@ export function ActionDialog({
       >
         <L {...label} />
       </button>
-      <dialog ref={dialog} class="dialog">
+      <dialog ref={dialog} class="dialog" aria-labelledby={titleId}>
         <DialogForm
           key={opened}
+          titleId={titleId}
           title={title}
           submit={submit}
           intro={intro}

@@ -12,8 +12,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLink } from '../../functions/shared/links';
+import { demoDepartments } from '../../infra/local/seed';
 import { api } from '../integration/support/api';
 import { localCloud } from '../integration/support/cloud';
+import { linkSigningKey, linkStore } from '../integration/support/referral';
 import { seedRoutingFixture } from '../integration/support/reference';
 import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
 
@@ -30,6 +33,8 @@ const COMMITTEE = {
   name: '城建环保工委',
   email: `city-cmte-${RUN}@committees.example.org`,
 };
+/** Where the re-routed referral goes: the demo district's market regulation bureau. */
+const MARKET_REGULATION = demoDepartments().find((d) => d.id === 'dept-market-regulation')!;
 const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 const SCREEN = { width: 1366, height: 768 };
 const AXE_SOURCE = readFileSync(
@@ -60,11 +65,58 @@ const consoleUrl = () => {
   return url;
 };
 
-/** Waits until the page has loaded what it shows (no loading marker left). */
+/** The headings a console page shows once it has loaded, by its address (the hash route). */
+function headingsOf(url: string): RegExp[] {
+  const [section, id, sub] = (new URL(url).hash || '#/today').replace(/^#\//, '').split('/');
+  switch (section) {
+    case 'today':
+      return [/^今日待办/, /^等待我处理/, /^逾期督办件/, /^即将开始/];
+    case 'activities':
+      if (id === 'new') return [/^安排活动/];
+      if (sub === 'report') return [/^活动情况报告/];
+      // An activity's heading is its title; its sections say it is drawn.
+      return id ? [/^邀请与出席/, /^邀请与答复/, /^收集的问题和建议/, /^时间线/] : [/^活动/];
+    case 'referrals':
+      return id ? [/^转交件/, /^转办的问题/, /^办理经过/] : [/^督办/];
+    case 'reference':
+      return [/^基础数据/];
+    case 'statistics':
+      return [/^统计/];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Waits until the page shows what it loaded: the headings its address promises (a hash
+ * navigation leaves the last page's heading in place until the new page is drawn), then no
+ * loading marker (`aria-busy`, or the 加载中 text) twice in a row 150 ms apart, so a section
+ * that mounts and starts loading just after the first look is caught by the second.
+ */
 async function settled(page: Page): Promise<void> {
   await page.locator('main h1').first().waitFor();
+  const inConsole = page.url().startsWith(consoleUrl());
+  for (const heading of inConsole ? headingsOf(page.url()) : []) {
+    await page
+      .locator('main')
+      .getByRole('heading', { name: heading })
+      .first()
+      .waitFor({ timeout: 20_000 });
+  }
   // (Not waitForFunction: the console's CSP refuses evaluated strings, as it should.)
-  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
+  const loading = async () =>
+    (await page.locator('[aria-busy="true"]').count()) +
+    (await page.locator('main').getByText('加载中').count());
+  await expect
+    .poll(
+      async () => {
+        if ((await loading()) > 0) return false;
+        await page.waitForTimeout(150);
+        return (await loading()) === 0;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
 }
 
 const pages: string[] = [];
@@ -385,6 +437,121 @@ describe('the organisers’ console, in Chromium', () => {
     await row.getByRole('link').click();
     await settled(page);
     await check(page, 'console-referral');
+  });
+
+  it('re-routes the referral its department returned: a department chosen in a dialog', async () => {
+    const page = organiserPage;
+    const referralId = decodeURIComponent(page.url().split('#/referrals/')[1] ?? '');
+    const organiser = api('organiser');
+    const view = async () =>
+      (
+        await organiser.get<{
+          referral: {
+            departmentId: string;
+            waitingOn: { code: string } | null;
+            pendingTask: { phase: string } | null;
+          };
+        }>(`/referrals/${referralId}`)
+      ).json.referral;
+    // Its department returns it on its response page, through the link its email carried.
+    await expect
+      .poll(async () => (await view()).pendingTask?.phase, { timeout: 30_000 })
+      .toBe('DEPARTMENT');
+    const token = await createLink(linkStore(), await linkSigningKey(), {
+      purpose: 'RESPOND',
+      referralId,
+      round: 1,
+      ttlSeconds: 3600,
+    });
+    const returned = await api(null).request('POST', `/respond/${token}`, {
+      body: new URLSearchParams({
+        action: 'RETURN',
+        reason: '市场内部保洁由市场监管部门督促落实，不属于本局职责',
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(returned.status, returned.text.slice(0, 300)).toBe(200);
+    await expect
+      .poll(async () => (await view()).waitingOn?.code, { timeout: 30_000 })
+      .toBe('REROUTE');
+    await page.reload();
+    await settled(page);
+
+    const rerouteRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/reroute')) rerouteRequests.push(r.method());
+    });
+    await page.getByRole('button', { name: /改派部门/ }).click();
+    const dialog = page.getByRole('dialog', { name: /改派给其他部门/ });
+    await dialog.waitFor();
+    const chooser = dialog.getByLabel(/^改派给/);
+    // The modal dialog takes focus to its first field: the department chooser.
+    await expect(
+      chooser.evaluate((select) => select === select.ownerDocument.activeElement),
+    ).resolves.toBe(true);
+    // The chooser offers the active departments, not the one that returned it.
+    const offered = await chooser
+      .locator('option')
+      .evaluateAll((options) =>
+        options.map((option) => (option as unknown as { value: string }).value),
+      );
+    expect(offered).toContain(MARKET_REGULATION.id);
+    expect(offered).not.toContain(DEPARTMENT.id);
+    // Nothing chosen, then a reason of spaces: refused in the dialog, nothing sent.
+    const send = dialog.getByRole('button', { name: /^改派部门/ });
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“改派给/);
+    await chooser.selectOption(MARKET_REGULATION.id);
+    await dialog.getByLabel(/^改派理由/).fill('   ');
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“改派理由/);
+    expect(rerouteRequests).toEqual([]);
+    await dialog.getByLabel(/^改派理由/).fill('农贸市场内部环境卫生由市场监管部门督促');
+    await check(page, 'console-referral-reroute');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/reroute') && r.status() === 200),
+      send.click(),
+    ]);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect
+      .poll(() => page.locator('.facts').textContent(), { timeout: 20_000 })
+      .toContain(MARKET_REGULATION.name);
+    expect((await view()).departmentId).toBe(MARKET_REGULATION.id);
+  });
+
+  it('cancels an activity in a dialog that asks why', async () => {
+    const page = organiserPage;
+    const startsAt = Date.now() + 3 * 86_400_000;
+    const scheduled = await api('organiser').post<{ activity: { id: string } }>(
+      '/activities',
+      {
+        title: '白云区人大代表回访黄埔区农贸市场',
+        type: 'THEMATIC_RESEARCH',
+        street: 'HUANGPU',
+        location: '黄埔街道农贸市场',
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(startsAt + 2 * 3_600_000).toISOString(),
+        invitedDeputyIds: deputyIds.slice(0, 2),
+      },
+      { 'idempotency-key': `e2e-cancel-${RUN}` },
+    );
+    expect(scheduled.status, scheduled.text).toBe(201);
+    await go(page, `#/activities/${encodeURIComponent(scheduled.json.activity.id)}`);
+    await page.getByRole('button', { name: /取消活动/ }).click();
+    const dialog = page.getByRole('dialog', { name: /取消活动/ });
+    await dialog.waitFor();
+    const send = dialog.getByRole('button', { name: /确认取消活动/ });
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“取消原因/);
+    await dialog.getByLabel(/^取消原因/).fill('市场整改已完成，回访改为书面了解');
+    await check(page, 'console-activity-cancel');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/cancel') && [200, 202].includes(r.status())),
+      send.click(),
+    ]);
+    await expect
+      .poll(() => page.locator('.status strong').textContent(), { timeout: 20_000 })
+      .toBe('已取消 Cancelled');
   });
 
   it('shows statistics and the activity report', async () => {
