@@ -2,7 +2,9 @@
 // synthesized console is served by the local cloud (the CloudFront stand-in, same files, same
 // CSP) and loaded in Debian's Chromium (playwright-core) by a signed-in district organiser with
 // the browser cache off, so every run downloads everything, as a first visit does:
-//   - first load: the console opened on its start page (today), until nothing is loading;
+//   - first load: the console opened on its start page (today), until nothing is loading (its
+//     sections drawn: what waits on me, the overdue referrals named by their departments —
+//     GET /departments — and what comes next; the run fails if a call of today is missing);
 //   - list page, opened in the console: a click on 活动 Activities until its 25 rows are shown;
 //   - list page, loaded cold: the activities list opened directly by its address.
 // For each request the browser made it reports the bytes it downloaded (body and headers; the
@@ -31,6 +33,8 @@ const ACTIVITIES = 30;
 const LIST_ROWS = 25;
 const BUDGET = 40 * 1024;
 const SCREEN = { width: 1366, height: 768 };
+/** The API calls of the console's start and its today page. */
+const TODAY_CALLS = ['GET /jurisdiction', 'GET /activities', 'GET /referrals', 'GET /departments'];
 
 interface Download {
   /** `app.js`, or an API call as `GET /activities`. */
@@ -175,6 +179,14 @@ async function main(): Promise<void> {
       );
     }
     await context.close();
+    // Every call today makes is in the first load (a call the page did not wait for would end
+    // after the measurement and be left out of its bytes and time).
+    for (const call of TODAY_CALLS) {
+      const missing = firstLoad.filter((sample) => !sample.downloads.some((d) => d.name === call));
+      if (missing.length > 0) {
+        throw new Error(`${call} is missing from ${missing.length} first loads`);
+      }
+    }
     report({ firstLoad, listInApp, listCold });
   } finally {
     await browser.close();
@@ -281,7 +293,7 @@ function report(results: { firstLoad: Sample[]; listInApp: Sample[]; listCold: S
     ],
     notes: [
       `The console's own files on first load: ${kb(bytes.consoleGzip)} KB gzip of the 40 KB budget. Preact is about 4 KB of the script; most of the rest is the pages and the reference vocabularies (names of streets, levels, categories) the console shares with the API.`,
-      'The API calls of a page are part of its time: today asks three lists at once (waiting on me, overdue referrals, upcoming); the list page one.',
+      "The API calls of a page are part of its time: the console reads the district's streets once (`GET /jurisdiction`) before its first page; today then asks four lists at once (waiting on me, overdue referrals, the departments that name them, upcoming) and shows the overdue referrals once both they and the departments have come; the list page asks one.",
     ],
   }).then(() => {
     if (bytes.consoleGzip > BUDGET) {

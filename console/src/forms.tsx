@@ -160,7 +160,19 @@ function DialogForm({
     sending.onSubmit(event);
   };
   return (
-    <form class="form" noValidate onSubmit={onSubmit}>
+    <form
+      class="form"
+      noValidate
+      onSubmit={onSubmit}
+      // A field filled in after a refusal is no longer marked, and the refusal goes.
+      onInput={(event) => {
+        const field = event.target as Element;
+        if (isControl(field) && field.value.trim() !== '' && field.hasAttribute('aria-invalid')) {
+          field.removeAttribute('aria-invalid');
+          setMissing(undefined);
+        }
+      }}
+    >
       <h2 id={titleId}>
         <L {...title} />
       </h2>

@@ -507,6 +507,8 @@ describe('the organisers’ console, in Chromium', () => {
     await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“改派理由/);
     expect(rerouteRequests).toEqual([]);
     await dialog.getByLabel(/^改派理由/).fill('农贸市场内部环境卫生由市场监管部门督促');
+    // Filled in, the field is no longer marked and the refusal goes.
+    await expect(dialog.getByRole('alert').count()).resolves.toBe(0);
     await check(page, 'console-referral-reroute');
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/reroute') && r.status() === 200),
@@ -544,6 +546,7 @@ describe('the organisers’ console, in Chromium', () => {
     await send.click();
     await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“取消原因/);
     await dialog.getByLabel(/^取消原因/).fill('市场整改已完成，回访改为书面了解');
+    await expect(dialog.getByRole('alert').count()).resolves.toBe(0);
     await check(page, 'console-activity-cancel');
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/cancel') && [200, 202].includes(r.status())),

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityDetailRows } from '../../../functions/shared/domain/activity-details';
 import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
@@ -241,7 +242,14 @@ function Invitations({ activityId, version }: { activityId: string; version: str
               },
               {
                 title: { zh: '层级', en: 'Levels' },
-                cell: (row) => row.levels.map((level) => nameOf(NAMES.level, level)).join('、'),
+                // Each level's name is markup (Chinese and English): separated, not joined as text.
+                cell: (row) =>
+                  row.levels.map((level, i) => (
+                    <Fragment key={level}>
+                      {i > 0 ? '、' : null}
+                      {nameOf(NAMES.level, level)}
+                    </Fragment>
+                  )),
               },
               {
                 title: { zh: '答复', en: 'Answer' },
