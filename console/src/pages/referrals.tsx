@@ -23,6 +23,19 @@ const useNames = (path: string) => {
 const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
   list?.find((n) => n.id === id)?.name ?? id ?? '—';
 
+/** A referral's due date, and "overdue" when it is. */
+const Due = ({ referral }: { referral: { dueDate: string | null; overdue: boolean } }) => (
+  <>
+    {referral.dueDate ?? '—'}
+    {referral.overdue ? (
+      <strong class="late">
+        {' '}
+        <L zh="逾期" en="Overdue" />
+      </strong>
+    ) : null}
+  </>
+);
+
 /** 督办: referrals per supervising committee and department, overdue first (GET /referrals). */
 export function Referrals() {
   const committees = useNames('/committees');
@@ -80,17 +93,7 @@ export function Referrals() {
           },
           {
             title: { zh: '办理期限', en: 'Due' },
-            cell: (r) => (
-              <>
-                {r.dueDate ?? '—'}
-                {r.overdue ? (
-                  <strong class="late">
-                    {' '}
-                    <L zh="逾期" en="Overdue" />
-                  </strong>
-                ) : null}
-              </>
-            ),
+            cell: (r) => <Due referral={r} />,
           },
           { title: { zh: '状态', en: 'Status' }, cell: (r) => nameOf(NAMES.referral, r.status) },
           { title: { zh: '问题数', en: 'Findings' }, cell: (r) => r.findings },
@@ -258,18 +261,7 @@ export function ReferralPage({ id }: { id: string }) {
                   nameIn(committees.data?.items, r.committeeId),
                 ],
                 [{ zh: '状态', en: 'Status' }, nameOf(NAMES.referral, r.status)],
-                [
-                  { zh: '办理期限', en: 'Due' },
-                  <>
-                    {r.dueDate ?? '—'}
-                    {r.overdue ? (
-                      <strong class="late">
-                        {' '}
-                        <L zh="逾期" en="Overdue" />
-                      </strong>
-                    ) : null}
-                  </>,
-                ],
+                [{ zh: '办理期限', en: 'Due' }, <Due referral={r} />],
                 [
                   { zh: '来自活动', en: 'From activity' },
                   <a href={link('activities', r.activityId)}>
