@@ -630,6 +630,8 @@ describe('the organisers’ console, in Chromium', () => {
         hash,
       ).resolves.toBe(0);
     }
+    // The activity as the auditor reads it (the loop ended on the statistics).
+    await go(page, `#/activities/${encodeURIComponent(activityId)}`);
     await check(page, 'console-auditor-activity');
     const auditor = api('auditor');
     for (const [path, body] of [
