@@ -52,15 +52,30 @@ interface Sample {
 const output = divertOutput('.local/bench/console-load.log');
 const print = output.print;
 
-/** Records every request finished while `during` runs, with its sizes and its body gzipped. */
+/**
+ * Records every request made while `during` runs, with its sizes and its body gzipped. The
+ * time ends with `during`; the bytes are read once each of those requests has finished (the
+ * browser's event that a request finished may come after the page has used its answer).
+ */
 async function recorded(page: Page, during: () => Promise<void>): Promise<Sample> {
-  const finished: Request[] = [];
-  const listener = (request: Request) => void finished.push(request);
-  page.on('requestfinished', listener);
+  const made: Request[] = [];
+  const ended = new Set<Request>();
+  const onRequest = (request: Request) => void made.push(request);
+  const onEnd = (request: Request) => void ended.add(request);
+  page.on('request', onRequest);
+  page.on('requestfinished', onEnd);
+  page.on('requestfailed', onEnd);
   const started = performance.now();
   await during();
   const ms = performance.now() - started;
-  page.off('requestfinished', listener);
+  page.off('request', onRequest);
+  for (let waited = 0; made.some((r) => !ended.has(r)); waited += 10) {
+    if (waited > 10_000) throw new Error('a request of the page never finished');
+    await page.waitForTimeout(10);
+  }
+  page.off('requestfinished', onEnd);
+  page.off('requestfailed', onEnd);
+  const finished = made.filter((request) => request.failure() === null);
   const downloads = await Promise.all(
     finished.map(async (request): Promise<Download> => {
       const url = new URL(request.url());
@@ -184,7 +199,10 @@ async function main(): Promise<void> {
     for (const call of TODAY_CALLS) {
       const missing = firstLoad.filter((sample) => !sample.downloads.some((d) => d.name === call));
       if (missing.length > 0) {
-        throw new Error(`${call} is missing from ${missing.length} first loads`);
+        const names = missing[0]!.downloads.map((d) => d.name).join(', ');
+        throw new Error(
+          `${call} is missing from ${missing.length} first loads (one had: ${names})`,
+        );
       }
     }
     report({ firstLoad, listInApp, listCold });
