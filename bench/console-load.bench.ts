@@ -2,7 +2,9 @@
 // synthesized console is served by the local cloud (the CloudFront stand-in, same files, same
 // CSP) and loaded in Debian's Chromium (playwright-core) by a signed-in district organiser with
 // the browser cache off, so every run downloads everything, as a first visit does:
-//   - first load: the console opened on its start page (today), until nothing is loading;
+//   - first load: the console opened on its start page (today), until nothing is loading (its
+//     sections drawn: what waits on me, the overdue referrals named by their departments —
+//     GET /departments — and what comes next; the run fails if a call of today is missing);
 //   - list page, opened in the console: a click on 活动 Activities until its 25 rows are shown;
 //   - list page, loaded cold: the activities list opened directly by its address.
 // For each request the browser made it reports the bytes it downloaded (body and headers; the
@@ -31,6 +33,8 @@ const ACTIVITIES = 30;
 const LIST_ROWS = 25;
 const BUDGET = 40 * 1024;
 const SCREEN = { width: 1366, height: 768 };
+/** The API calls of the console's start and its today page. */
+const TODAY_CALLS = ['GET /jurisdiction', 'GET /activities', 'GET /referrals', 'GET /departments'];
 
 interface Download {
   /** `app.js`, or an API call as `GET /activities`. */
@@ -48,15 +52,30 @@ interface Sample {
 const output = divertOutput('.local/bench/console-load.log');
 const print = output.print;
 
-/** Records every request finished while `during` runs, with its sizes and its body gzipped. */
+/**
+ * Records every request made while `during` runs, with its sizes and its body gzipped. The
+ * time ends with `during`; the bytes are read once each of those requests has finished (the
+ * browser's event that a request finished may come after the page has used its answer).
+ */
 async function recorded(page: Page, during: () => Promise<void>): Promise<Sample> {
-  const finished: Request[] = [];
-  const listener = (request: Request) => void finished.push(request);
-  page.on('requestfinished', listener);
+  const made: Request[] = [];
+  const ended = new Set<Request>();
+  const onRequest = (request: Request) => void made.push(request);
+  const onEnd = (request: Request) => void ended.add(request);
+  page.on('request', onRequest);
+  page.on('requestfinished', onEnd);
+  page.on('requestfailed', onEnd);
   const started = performance.now();
   await during();
   const ms = performance.now() - started;
-  page.off('requestfinished', listener);
+  page.off('request', onRequest);
+  for (let waited = 0; made.some((r) => !ended.has(r)); waited += 10) {
+    if (waited > 10_000) throw new Error('a request of the page never finished');
+    await page.waitForTimeout(10);
+  }
+  page.off('requestfinished', onEnd);
+  page.off('requestfailed', onEnd);
+  const finished = made.filter((request) => request.failure() === null);
   const downloads = await Promise.all(
     finished.map(async (request): Promise<Download> => {
       const url = new URL(request.url());
@@ -175,6 +194,17 @@ async function main(): Promise<void> {
       );
     }
     await context.close();
+    // Every call today makes is in the first load (a call the page did not wait for would end
+    // after the measurement and be left out of its bytes and time).
+    for (const call of TODAY_CALLS) {
+      const missing = firstLoad.filter((sample) => !sample.downloads.some((d) => d.name === call));
+      if (missing.length > 0) {
+        const names = missing[0]!.downloads.map((d) => d.name).join(', ');
+        throw new Error(
+          `${call} is missing from ${missing.length} first loads (one had: ${names})`,
+        );
+      }
+    }
     report({ firstLoad, listInApp, listCold });
   } finally {
     await browser.close();
@@ -281,7 +311,7 @@ function report(results: { firstLoad: Sample[]; listInApp: Sample[]; listCold: S
     ],
     notes: [
       `The console's own files on first load: ${kb(bytes.consoleGzip)} KB gzip of the 40 KB budget. Preact is about 4 KB of the script; most of the rest is the pages and the reference vocabularies (names of streets, levels, categories) the console shares with the API.`,
-      'The API calls of a page are part of its time: today asks three lists at once (waiting on me, overdue referrals, upcoming); the list page one.',
+      "The API calls of a page are part of its time: the console reads the district's streets once (`GET /jurisdiction`) before its first page; today then asks four lists at once (waiting on me, overdue referrals, the departments that name them, upcoming) and shows the overdue referrals once both they and the departments have come; the list page asks one.",
     ],
   }).then(() => {
     if (bytes.consoleGzip > BUDGET) {

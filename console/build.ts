@@ -24,7 +24,7 @@ const INDEX_HTML = `<!doctype html>
 <script type="module" src="app.js"></script>
 </head>
 <body>
-<div id="app"><main id="main"><h1>联动 · 组织者工作台</h1><p>正在加载… Loading…</p><noscript>此工作台需要启用 JavaScript。 The console needs JavaScript.</noscript></main></div>
+<div id="app"><main id="main"><h1>联动 · 组织者工作台</h1><p aria-busy="true">正在加载… Loading…</p><noscript>此工作台需要启用 JavaScript。 The console needs JavaScript.</noscript></main></div>
 </body>
 </html>
 `;

@@ -155,3 +155,41 @@ export interface Jurisdiction {
   };
   streets: Street[];
 }
+
+/**
+ * `GET /referrals/{referralId}`'s referral, the fields the console reads of its public view
+ * (referralViewSchema in functions/referral-api/schemas.ts; the console compiles without Node's
+ * types, which that module's imports need).
+ */
+export interface ReferralView {
+  id: string;
+  activity: { id: string; title: string; street: string; type?: string; startsAt?: string } | null;
+  activityId: string;
+  findings: { id: string; kind: string; category: string; description: string; place: string }[];
+  departmentId: string;
+  committeeId: string | null;
+  status: string;
+  round: number;
+  dueDate: string | null;
+  overdue: boolean;
+  waitingOn: ReferralRow['waitingOn'];
+  pendingTask: { phase: string; since: string; deadline: string | null } | null;
+  routing: { departmentId: string; at: string; by: string; reason?: string }[];
+  returned: { round: number; departmentId: string; reason: string; at: string } | null;
+  reply: { round: number; result: string; text: string; at: string } | null;
+  extensionRequest: {
+    round: number;
+    days: number;
+    reason: string;
+    status: 'PENDING' | 'GRANTED' | 'REFUSED';
+  } | null;
+  committeeClosure: { by: string; reason: string; at: string } | null;
+  failure: { error: string; cause: string; at: string } | null;
+}
+
+export interface ReferralDetail {
+  referral: ReferralView;
+  responses: { action: string; at: string; text?: string; reason?: string; days?: number }[];
+  ratings: { rating: string; at: string; comment?: string }[];
+  history: { seq: number; at: string; action: string; actor: string }[];
+}

@@ -27,7 +27,6 @@ import {
 } from '../shared/domain/deadlines.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
-import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { referralListingAfter } from '../referrals/listing.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { executionArnOf } from '../activities/view.js';
@@ -40,12 +39,13 @@ import type {
   RerouteBody,
 } from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
+import { listFindings } from '../shared/data/findings.js';
+import { referralViewOf, routingOf } from './view.js';
 import {
   getReferral,
   roundOf,
   type ExtensionRequest,
   type ReferralItem,
-  type RoutingEntry,
 } from '../shared/data/referrals.js';
 
 /**
@@ -64,21 +64,26 @@ export interface ActionContext {
   authorize?: (activity: Pick<ActivityItem, 'street'>) => void;
 }
 
-const load = async (
+/** A dispatched referral and its activity, once the caller is authorized for the activity. */
+const loadWithActivity = async (
   deps: Deps,
   referralId: string,
   context: Pick<ActionContext, 'authorize'>,
-): Promise<ReferralItem> => {
+): Promise<{ referral: ReferralItem; activity: ActivityItem | undefined }> => {
   const referral = await getReferral(deps, referralId);
   if (!referral || referral.status === 'DRAFT' || referral.status === 'APPROVED') {
     throw new NotFoundError(`Referral ${referralId} not found`);
   }
-  if (context.authorize) {
-    const activity = await getItem<ActivityItem>(deps, keys.activity(referral.activityId));
-    context.authorize(activity ?? { street: undefined as unknown as ActivityItem['street'] });
-  }
-  return referral;
+  const activity = await getItem<ActivityItem>(deps, keys.activity(referral.activityId));
+  context.authorize?.(activity ?? { street: undefined as unknown as ActivityItem['street'] });
+  return { referral, activity };
 };
+
+const load = async (
+  deps: Deps,
+  referralId: string,
+  context: Pick<ActionContext, 'authorize'>,
+): Promise<ReferralItem> => (await loadWithActivity(deps, referralId, context)).referral;
 
 const change = (
   deps: Deps,
@@ -115,14 +120,17 @@ export const getReferralDetail = async (
   referralId: string,
   context: Pick<ActionContext, 'authorize'> & { showComments: boolean },
 ): Promise<z.output<typeof referralDetailSchema>> => {
-  const referral = await load(deps, referralId, context);
-  const [responses, ratings, events] = await Promise.all([
+  const { referral, activity } = await loadWithActivity(deps, referralId, context);
+  const [responses, ratings, events, findings] = await Promise.all([
     queryAll<ResponseItem>(deps, keys.responsesOfReferral(referralId)),
     queryAll<RatingItem>(deps, {
       ...keys.ratingsOfReferralRound(referralId, 1),
       sortKeyPrefix: 'RATING#',
     }),
     queryAll<AuditEvent>(deps, keys.auditEventsOfStream(keys.auditStreamOfReferral(referralId))),
+    // The activity's findings in one query (a referral carries a few of its findings; the
+    // function may query the table, and the view keeps only the referral's own).
+    listFindings(deps, referral.activityId),
   ]);
   const history = events.map((event) => ({
     streamId: event.streamId,
@@ -136,37 +144,8 @@ export const getReferralDetail = async (
     hash: event.hash,
   }));
   const chain = verifyChain(history);
-  // No index key leaves the server: the 督办 list's (listPk, listSk) no more than the table's.
-  const {
-    pendingTask,
-    pk: _pk,
-    sk: _sk,
-    ownerPk: _opk,
-    ownerSk: _osk,
-    listPk: _lpk,
-    listSk: _lsk,
-    ...rest
-  } = referral;
-  void [_pk, _sk, _opk, _osk, _lpk, _lsk];
-  const failure = referral.failure;
   return {
-    referral: {
-      ...rest,
-      // Failures recorded before causes were cleaned may still hold a trace: cleaned when read.
-      ...(failure ? { failure: { ...failure, cause: causeWithoutTrace(failure.cause) } } : {}),
-      round: roundOf(referral),
-      routing: routingOf(referral),
-      // The task token never leaves the server: only which step is waiting, since when.
-      ...(pendingTask
-        ? {
-            pendingTask: {
-              phase: pendingTask.phase,
-              since: pendingTask.since,
-              ...(pendingTask.deadline ? { deadline: pendingTask.deadline } : {}),
-            },
-          }
-        : {}),
-    },
+    referral: referralViewOf(referral, { activity, findings, now: clock(deps) }),
     responses: responses
       .map(({ pk: _p, sk: _s, ...response }) => response)
       .sort((a, b) => (a.at < b.at ? -1 : 1)),
@@ -179,18 +158,6 @@ export const getReferralDetail = async (
     chain: chain.ok ? { ok: true, length: chain.length } : chain,
   };
 };
-
-/** The routing history, starting with the first department when nothing was re-routed yet. */
-export const routingOf = (referral: ReferralItem): RoutingEntry[] =>
-  referral.routing && referral.routing.length > 0
-    ? referral.routing
-    : [
-        {
-          departmentId: referral.departmentId,
-          at: referral.dispatchedAt ?? referral.createdAt,
-          by: 'workflow',
-        },
-      ];
 
 // --- POST /referrals/{referralId}/reroute --------------------------------------------------
 

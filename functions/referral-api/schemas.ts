@@ -9,6 +9,8 @@ import {
 } from '../shared/data/referrals.js';
 import { periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
+import { FINDING_KINDS } from '../shared/domain/finding-fields.js';
+import { ACTIVITY_TYPE_CODES, FINDING_CATEGORY_CODES } from '../shared/domain/reference.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.
@@ -194,68 +196,114 @@ const committeeClosureSchema = z.object({
   round: z.number(),
 });
 
-const sentEmailSchema = z.object({
+const replySchema = z.object({
   round: z.number(),
   departmentId: z.string(),
-  messageId: z.string(),
+  result: z.enum(REPLY_RESULTS),
+  text: z.string(),
   at: z.string(),
 });
 
 /**
- * A referral as stored, without its keys and task token: the fields below, and those the
- * workflow's steps keep on it (reminders, escalation, feedback ...), which may grow.
+ * `GET /referrals/{referralId}`'s referral: the public view of the stored referral
+ * (functions/referral-api/view.ts), named field by field. No key of the table or its indexes,
+ * no task token, no email message id, no deputy's rating link: what the console and auditors
+ * read, and nothing the workflow keeps for itself.
  */
-export const referralDetailViewSchema = z.looseObject({
+export const referralViewSchema = z.object({
   id: z.string(),
-  activityId: z.string(),
-  departmentId: z.string(),
-  findingIds: z.array(z.string()),
-  committeeId: z.optional(z.string()),
-  street: z.optional(z.string()),
-  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
-  dueDate: z.optional(z.string()),
-  dueAt: z.optional(z.string()),
-  status: z.enum(REFERRAL_STATUS_CODES),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  approvedAt: z.optional(z.string()),
-  approvedBy: z.optional(z.string()),
-  executionArn: z.optional(z.string()),
-  dispatchedAt: z.optional(z.string()),
-  auditSeq: z.number(),
-  auditHash: z.string(),
-  /** Routing / reopen count; 1 for the first department. */
-  round: z.number(),
-  routing: z.array(routingEntrySchema),
-  /** The human step the workflow waits at (never its task token). */
-  pendingTask: z.optional(
-    z.object({ phase: z.string(), since: z.string(), deadline: z.optional(z.string()) }),
-  ),
-  sent: z.optional(sentEmailSchema),
-  emails: z.optional(z.array(sentEmailSchema)),
-  acknowledgedAt: z.optional(z.string()),
-  returned: z.optional(
-    z.object({ round: z.number(), departmentId: z.string(), reason: z.string(), at: z.string() }),
-  ),
-  reply: z.optional(
+  /**
+   * The activity it came from (null only if that activity is gone); its type and start as
+   * stored (an activity written by hand, as tests seed one, may lack them).
+   */
+  activity: z.nullable(
     z.object({
-      round: z.number(),
-      departmentId: z.string(),
-      result: z.enum(REPLY_RESULTS),
-      text: z.string(),
-      at: z.string(),
+      id: z.string(),
+      title: z.string(),
+      street: z.string(),
+      type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
+      startsAt: z.optional(z.string()),
     }),
   ),
-  repliedAt: z.optional(z.string()),
-  extensionRequest: z.optional(extensionRequestSchema),
-  /** The latest rating of each raiser (`D.<deputyId>`, `R.<findingId>`). */
-  ratings: z.optional(
-    z.record(z.string(), z.object({ rating: z.enum(RATINGS), at: z.string(), round: z.number() })),
+  activityId: z.string(),
+  /** What is referred: each finding as its department reads it (never who raised it). */
+  findings: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(FINDING_KINDS),
+      category: z.enum(FINDING_CATEGORY_CODES),
+      description: z.string(),
+      place: z.string(),
+    }),
   ),
-  committeeClosure: z.optional(committeeClosureSchema),
-  closedAt: z.optional(z.string()),
+  findingIds: z.array(z.string()),
+  departmentId: z.string(),
+  /** The supervising committee (督办工委). */
+  committeeId: z.nullable(z.string()),
+  street: z.nullable(z.string()),
+  status: z.enum(REFERRAL_STATUS_CODES),
+  /** Routing / reopen count; 1 for the first department. */
+  round: z.number(),
+  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
+  dueDate: z.nullable(z.string()),
+  /** The due instant (end of the due day in China time, or the stored instant). */
+  dueAt: z.nullable(z.string()),
+  /** Open and past its due instant. */
+  overdue: z.boolean(),
+  waitingOn: z.nullable(referralWaitSchema),
+  /** The human step the workflow waits at (never its task token). */
+  pendingTask: z.nullable(
+    z.object({ phase: z.string(), since: z.string(), deadline: z.nullable(z.string()) }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  approvedAt: z.nullable(z.string()),
+  dispatchedAt: z.nullable(z.string()),
+  acknowledgedAt: z.nullable(z.string()),
+  repliedAt: z.nullable(z.string()),
+  overdueAt: z.nullable(z.string()),
+  closedAt: z.nullable(z.string()),
+  routing: z.array(routingEntrySchema),
+  /** The department emails of each round (when sent, to which department). */
+  emails: z.array(z.object({ round: z.number(), departmentId: z.string(), at: z.string() })),
+  /** Reminders sent before a due instant. */
+  reminders: z.array(z.object({ round: z.number(), due: z.string(), at: z.string() })),
+  /** The overdue escalation to the committee (and how many it went to). */
+  escalation: z.nullable(
+    z.object({ round: z.number(), due: z.string(), at: z.string(), recipients: z.number() }),
+  ),
+  returned: z.nullable(
+    z.object({ round: z.number(), departmentId: z.string(), reason: z.string(), at: z.string() }),
+  ),
+  reply: z.nullable(replySchema),
+  /** Replies of earlier rounds (before each reopening). */
+  previousReplies: z.array(replySchema),
+  extensionRequest: z.nullable(extensionRequestSchema),
+  /** The raisers were asked to rate the reply: how many emails, until when. */
+  feedback: z.nullable(
+    z.object({
+      round: z.number(),
+      emailed: z.number(),
+      at: z.string(),
+      ratingDeadline: z.string(),
+    }),
+  ),
+  reopenCount: z.number(),
+  committeeClosure: z.nullable(committeeClosureSchema),
+  /** What closing counted into the activity's report. */
+  outcome: z.nullable(
+    z.object({
+      status: z.enum(['CLOSED', 'CLOSED_BY_COMMITTEE']),
+      result: z.nullable(z.string()),
+      answeredAt: z.nullable(z.string()),
+      answeredOnTime: z.nullable(z.boolean()),
+      reopened: z.boolean(),
+      rounds: z.number(),
+      ratings: z.record(z.enum(RATINGS), z.number()),
+    }),
+  ),
   /** Its workflow failed: what and why (never a stack trace); an organiser may redrive it. */
-  failure: z.optional(
+  failure: z.nullable(
     z.object({
       error: z.string(),
       cause: z.string(),
@@ -263,11 +311,15 @@ export const referralDetailViewSchema = z.looseObject({
       requestId: z.optional(z.string()),
     }),
   ),
+  /** The head of its audit chain (the last event's seq and hash). */
+  auditSeq: z.number(),
+  auditHash: z.string(),
 });
+export type ReferralView = z.output<typeof referralViewSchema>;
 
 /** `200` of `GET /referrals/{referralId}`: the referral, the department's answers, ratings, history. */
 export const referralDetailSchema = z.object({
-  referral: referralDetailViewSchema,
+  referral: referralViewSchema,
   /** What the department did on its page (acknowledge, progress, reply, return, extension). */
   responses: z.array(
     z.object({
@@ -320,6 +372,8 @@ export const referralDetailSchema = z.object({
     }),
   ]),
 });
+
+export type ReferralDetail = z.output<typeof referralDetailSchema>;
 
 /** `200` of `POST /referrals/{referralId}/reroute`: the new round and the routing history. */
 export const rerouteAnswerSchema = z.object({

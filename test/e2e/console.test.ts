@@ -9,7 +9,10 @@
 // violation) and screenshotted at 1366×768 into docs/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLink } from '../../functions/shared/links';
+import { demoDepartments } from '../../infra/local/seed';
 import { api } from '../integration/support/api';
+import { linkSigningKey, linkStore } from '../integration/support/referral';
 import { seedRoutingFixture } from '../integration/support/reference';
 import { SCREEN, check, consoleUrl, go, settled, signIn } from '../support/console-browser';
 import { launchChromium } from './chromium';
@@ -27,6 +30,8 @@ const COMMITTEE = {
   name: '城建环保工委',
   email: `city-cmte-${RUN}@committees.example.org`,
 };
+/** Where the re-routed referral goes: the demo district's market regulation bureau. */
+const MARKET_REGULATION = demoDepartments().find((d) => d.id === 'dept-market-regulation')!;
 /** The roster of the guest deputies (CSV, as the standing committee office receives it). */
 const ROSTER = [
   'name,email,level1,body1,level2,body2,group',
@@ -311,6 +316,124 @@ describe('the organisers’ console, in Chromium', () => {
     await check(page, 'console-referral');
   });
 
+  it('re-routes the referral its department returned: a department chosen in a dialog', async () => {
+    const page = organiserPage;
+    const referralId = decodeURIComponent(page.url().split('#/referrals/')[1] ?? '');
+    const organiser = api('organiser');
+    const view = async () =>
+      (
+        await organiser.get<{
+          referral: {
+            departmentId: string;
+            waitingOn: { code: string } | null;
+            pendingTask: { phase: string } | null;
+          };
+        }>(`/referrals/${referralId}`)
+      ).json.referral;
+    // Its department returns it on its response page, through the link its email carried.
+    await expect
+      .poll(async () => (await view()).pendingTask?.phase, { timeout: 30_000 })
+      .toBe('DEPARTMENT');
+    const token = await createLink(linkStore(), await linkSigningKey(), {
+      purpose: 'RESPOND',
+      referralId,
+      round: 1,
+      ttlSeconds: 3600,
+    });
+    const returned = await api(null).request('POST', `/respond/${token}`, {
+      body: new URLSearchParams({
+        action: 'RETURN',
+        reason: '市场内部保洁由市场监管部门督促落实，不属于本局职责',
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(returned.status, returned.text.slice(0, 300)).toBe(200);
+    await expect
+      .poll(async () => (await view()).waitingOn?.code, { timeout: 30_000 })
+      .toBe('REROUTE');
+    await page.reload();
+    await settled(page);
+
+    const rerouteRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/reroute')) rerouteRequests.push(r.method());
+    });
+    await page.getByRole('button', { name: /改派部门/ }).click();
+    const dialog = page.getByRole('dialog', { name: /改派给其他部门/ });
+    await dialog.waitFor();
+    const chooser = dialog.getByLabel(/^改派给/);
+    // The modal dialog takes focus to its first field: the department chooser.
+    await expect(
+      chooser.evaluate((select) => select === select.ownerDocument.activeElement),
+    ).resolves.toBe(true);
+    // The chooser offers the active departments, not the one that returned it.
+    const offered = await chooser
+      .locator('option')
+      .evaluateAll((options) =>
+        options.map((option) => (option as unknown as { value: string }).value),
+      );
+    expect(offered).toContain(MARKET_REGULATION.id);
+    expect(offered).not.toContain(DEPARTMENT.id);
+    // Nothing chosen, then a reason of spaces: refused in the dialog, nothing sent.
+    const send = dialog.getByRole('button', { name: /^改派部门/ });
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“改派给/);
+    await chooser.selectOption(MARKET_REGULATION.id);
+    await dialog.getByLabel(/^改派理由/).fill('   ');
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“改派理由/);
+    expect(rerouteRequests).toEqual([]);
+    await dialog.getByLabel(/^改派理由/).fill('农贸市场内部环境卫生由市场监管部门督促');
+    // Filled in, the field is no longer marked and the refusal goes.
+    await expect(dialog.getByRole('alert').count()).resolves.toBe(0);
+    await check(page, 'console-referral-reroute');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/reroute') && r.status() === 200),
+      send.click(),
+    ]);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect
+      .poll(() => page.locator('.facts').textContent(), { timeout: 20_000 })
+      .toContain(MARKET_REGULATION.name);
+    expect((await view()).departmentId).toBe(MARKET_REGULATION.id);
+  });
+
+  it('cancels an activity in a dialog that asks why', async () => {
+    const page = organiserPage;
+    const startsAt = Date.now() + 3 * 86_400_000;
+    const scheduled = await api('organiser').post<{ activity: { id: string } }>(
+      '/activities',
+      {
+        title: '白云区人大代表回访黄埔区农贸市场',
+        type: 'THEMATIC_RESEARCH',
+        street: 'HUANGPU',
+        location: '黄埔街道农贸市场',
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(startsAt + 2 * 3_600_000).toISOString(),
+        invitedDeputyIds: deputyIds.slice(0, 2),
+      },
+      { 'idempotency-key': `e2e-cancel-${RUN}` },
+    );
+    expect(scheduled.status, scheduled.text).toBe(201);
+    await go(page, `#/activities/${encodeURIComponent(scheduled.json.activity.id)}`);
+    await page.getByRole('button', { name: /取消活动/ }).click();
+    const dialog = page.getByRole('dialog', { name: /取消活动/ });
+    await dialog.waitFor();
+    const send = dialog.getByRole('button', { name: /确认取消活动/ });
+    await send.click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/请填写“取消原因/);
+    await dialog.getByLabel(/^取消原因/).fill('市场整改已完成，回访改为书面了解');
+    await expect(dialog.getByRole('alert').count()).resolves.toBe(0);
+    await check(page, 'console-activity-cancel');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/cancel') && [200, 202].includes(r.status())),
+      send.click(),
+    ]);
+    await expect
+      .poll(() => page.locator('.status strong').textContent(), { timeout: 20_000 })
+      .toBe('已取消 Cancelled');
+  });
+
   it('shows statistics and the activity report', async () => {
     const page = organiserPage;
     await go(page, '#/statistics');
@@ -384,6 +507,8 @@ describe('the organisers’ console, in Chromium', () => {
         hash,
       ).resolves.toBe(0);
     }
+    // The activity as the auditor reads it (the loop ended on the statistics).
+    await go(page, `#/activities/${encodeURIComponent(activityId)}`);
     await check(page, 'console-auditor-activity');
     const auditor = api('auditor');
     for (const [path, body] of [

@@ -23,14 +23,61 @@ export const consoleUrl = (): string => {
   return url;
 };
 
-/** Waits until the page has loaded what it shows (no loading marker left). */
+/** The headings a console page shows once it has loaded, by its address (the hash route). */
+function headingsOf(url: string): RegExp[] {
+  const [section, id, sub] = (new URL(url).hash || '#/today').replace(/^#\//, '').split('/');
+  switch (section) {
+    case 'today':
+      return [/^今日待办/, /^等待我处理/, /^逾期督办件/, /^即将开始/];
+    case 'activities':
+      if (id === 'new') return [/^安排活动/];
+      if (sub === 'report') return [/^活动情况报告/];
+      // An activity's heading is its title; its sections say it is drawn.
+      return id ? [/^邀请与出席/, /^邀请与答复/, /^收集的问题和建议/, /^时间线/] : [/^活动/];
+    case 'referrals':
+      return id ? [/^转交件/, /^转办的问题/, /^办理经过/] : [/^督办/];
+    case 'reference':
+      return [/^基础数据/];
+    case 'statistics':
+      return [/^统计/];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Waits until the page shows what it loaded: the console's header (drawn with its first page,
+ * never by the static placeholder its index.html shows; the sign-in page, on the issuer, has
+ * none), the headings its address promises (a hash navigation leaves the last page's heading in
+ * place until the new page is drawn), then no loading marker (`aria-busy`, or the 加载中 text)
+ * twice in a row 150 ms apart, so a section that mounts and starts loading just after the first
+ * look is caught by the second.
+ */
 export async function settled(page: Page): Promise<void> {
-  // The console's header is drawn with its first page, never by the static placeholder its
-  // index.html shows (the sign-in page, on the issuer, has none).
-  if (page.url().startsWith(consoleUrl())) await page.locator('header.top').waitFor();
+  const inConsole = page.url().startsWith(consoleUrl());
+  if (inConsole) await page.locator('header.top').waitFor();
   await page.locator('main h1').first().waitFor();
+  for (const heading of inConsole ? headingsOf(page.url()) : []) {
+    await page
+      .locator('main')
+      .getByRole('heading', { name: heading })
+      .first()
+      .waitFor({ timeout: 20_000 });
+  }
   // (Not waitForFunction: the console's CSP refuses evaluated strings, as it should.)
-  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
+  const loading = async () =>
+    (await page.locator('[aria-busy="true"]').count()) +
+    (await page.locator('main').getByText('加载中').count());
+  await expect
+    .poll(
+      async () => {
+        if ((await loading()) > 0) return false;
+        await page.waitForTimeout(150);
+        return (await loading()) === 0;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
 }
 
 /** The serious and critical axe-core violations (WCAG 2.1 A and AA) of the page as it is now. */

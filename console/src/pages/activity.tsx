@@ -1,7 +1,8 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activityDetailRows } from '../../../functions/shared/domain/activity-details';
 import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
-import { Choice, Field, optionsOf, textOf, useSubmit } from '../forms';
+import { ActionDialog, Choice, Field, ReasonField, optionsOf, textOf, useSubmit } from '../forms';
 import { DataTable } from '../list';
 import type {
   ActivityView,
@@ -35,8 +36,6 @@ interface TrailEvent {
   actor: string;
   action: string;
 }
-
-const ask = (question: string) => window.prompt(question)?.trim() || undefined;
 
 interface VenueQrCode {
   code: string;
@@ -243,7 +242,14 @@ function Invitations({ activityId, version }: { activityId: string; version: str
               },
               {
                 title: { zh: '层级', en: 'Levels' },
-                cell: (row) => row.levels.map((level) => nameOf(NAMES.level, level)).join('、'),
+                // Each level's name is markup (Chinese and English): separated, not joined as text.
+                cell: (row) =>
+                  row.levels.map((level, i) => (
+                    <Fragment key={level}>
+                      {i > 0 ? '、' : null}
+                      {nameOf(NAMES.level, level)}
+                    </Fragment>
+                  )),
               },
               {
                 title: { zh: '答复', en: 'Answer' },
@@ -738,25 +744,31 @@ export function Activity({ id }: { id: string }) {
                 />
               ) : null}
               {a.status === 'FAILED' ? (
-                <Action
+                <ActionDialog
                   label={{ zh: '重新执行失败步骤', en: 'Redrive the failed step' }}
-                  run={async () => {
-                    const reason = ask('已修复了什么？ What was fixed?');
-                    if (reason) await act('redrive', { reason })();
-                  }}
+                  intro={`${a.failure?.state ?? ''} ${a.failure?.error ?? ''} ${a.failure?.cause ?? ''}`}
+                  run={(form) => act('redrive', { reason: textOf(form, 'reason') })()}
                   done={view.reload}
-                />
+                >
+                  <ReasonField label={{ zh: '已修复了什么', en: 'What was fixed' }} />
+                </ActionDialog>
               ) : null}
               {!FINAL.includes(a.status) ? (
-                <Action
+                <ActionDialog
                   kind="danger"
                   label={{ zh: '取消活动', en: 'Cancel the activity' }}
-                  run={async () => {
-                    const reason = ask('取消原因 Reason for cancelling');
-                    if (reason) await act('cancel', { reason })();
-                  }}
+                  intro={
+                    <L
+                      zh="受邀代表将收到取消通知。"
+                      en="The invited deputies are told it is cancelled."
+                    />
+                  }
+                  submit={{ zh: '确认取消活动', en: 'Cancel it' }}
+                  run={(form) => act('cancel', { reason: textOf(form, 'reason') })()}
                   done={view.reload}
-                />
+                >
+                  <ReasonField label={{ zh: '取消原因', en: 'Why it is cancelled' }} />
+                </ActionDialog>
               ) : null}
               <a class="button secondary" href={link('activities', a.id, 'report')}>
                 <L zh="活动情况报告" en="Activity report" />

@@ -1,8 +1,7 @@
-import type { Option } from '../forms';
+import { ActionDialog, Choice, Field, ReasonField, textOf, type Option } from '../forms';
 import { ListPage, type Filter } from '../list';
-import type { Named, Page as Paged, Referral, ReferralRow } from '../types';
+import type { Named, Page as Paged, ReferralDetail, ReferralRow, ReferralView } from '../types';
 import {
-  Action,
   Facts,
   L,
   NAMES,
@@ -16,8 +15,6 @@ import {
   type Loaded,
 } from '../ui';
 
-const ask = (question: string) => window.prompt(question)?.trim() || undefined;
-
 const useNames = (path: string) => {
   const { api } = useConsole();
   return useLoad(() => api.get<Paged<Named>>(path, { limit: '100' }), [path]);
@@ -25,6 +22,19 @@ const useNames = (path: string) => {
 
 const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
   list?.find((n) => n.id === id)?.name ?? id ?? '—';
+
+/** A referral's due date, and "overdue" when it is. */
+const Due = ({ referral }: { referral: { dueDate: string | null; overdue: boolean } }) => (
+  <>
+    {referral.dueDate ?? '—'}
+    {referral.overdue ? (
+      <strong class="late">
+        {' '}
+        <L zh="逾期" en="Overdue" />
+      </strong>
+    ) : null}
+  </>
+);
 
 /** 督办: referrals per supervising committee and department, overdue first (GET /referrals). */
 export function Referrals() {
@@ -83,17 +93,7 @@ export function Referrals() {
           },
           {
             title: { zh: '办理期限', en: 'Due' },
-            cell: (r) => (
-              <>
-                {r.dueDate ?? '—'}
-                {r.overdue ? (
-                  <strong class="late">
-                    {' '}
-                    <L zh="逾期" en="Overdue" />
-                  </strong>
-                ) : null}
-              </>
-            ),
+            cell: (r) => <Due referral={r} />,
           },
           { title: { zh: '状态', en: 'Status' }, cell: (r) => nameOf(NAMES.referral, r.status) },
           { title: { zh: '问题数', en: 'Findings' }, cell: (r) => r.findings },
@@ -103,34 +103,151 @@ export function Referrals() {
   );
 }
 
-interface ReferralDetail {
-  referral: Referral & {
-    routing: { departmentId: string; at: string; by: string }[];
-    pendingTask?: { phase: string; since: string; deadline?: string };
-    failure?: { error?: string; cause?: string };
-    extensionRequest?: { days?: number; reason?: string };
-    reply?: { result?: string; text?: string };
-  };
-  responses: { action: string; at: string; text?: string; days?: number }[];
-  ratings: { rating: string; at: string }[];
-  history: { at: string; action: string; actor?: string }[];
+/** The departments a returned referral may go to: the active ones but the one that returned it. */
+function DepartmentChooser({
+  departments,
+  returnedBy,
+}: {
+  departments: Named[] | undefined;
+  returnedBy: string;
+}) {
+  const options: Option[] = (departments ?? [])
+    .filter((d) => d.active !== false && d.id !== returnedBy)
+    .map((d) => [d.id, d.name]);
+  return (
+    <Field label={{ zh: '改派给', en: 'Send it to' }}>
+      <Choice name="departmentId" required all="请选择部门 Choose a department" options={options} />
+    </Field>
+  );
 }
 
-/** A referral: its history, the department's responses, extension, re-route, committee close. */
+/** The organiser's actions on a referral, each asking in a dialog what it needs. */
+function ReferralActions({
+  referral: r,
+  departments,
+  done,
+}: {
+  referral: ReferralView;
+  departments: Named[] | undefined;
+  done: () => void;
+}) {
+  const { api } = useConsole();
+  const post = (path: string, body: unknown) =>
+    api.send('POST', `/referrals/${encodeURIComponent(r.id)}/${path}`, body);
+  const extension = r.extensionRequest?.status === 'PENDING' ? r.extensionRequest : null;
+  const asked = extension ? (
+    <>
+      <L zh="部门申请延期" en="The department asks for" /> {extension.days} <L zh="天" en="days" />
+      ：{extension.reason}
+    </>
+  ) : null;
+  return (
+    <div class="actions">
+      {r.waitingOn?.code === 'REROUTE' ? (
+        <ActionDialog
+          label={{ zh: '改派部门', en: 'Re-route' }}
+          title={{ zh: '改派给其他部门', en: 'Send the referral to another department' }}
+          intro={
+            r.returned ? (
+              <>
+                <L zh="退回理由" en="Returned because" />：{r.returned.reason}
+              </>
+            ) : undefined
+          }
+          run={(form) =>
+            post('reroute', {
+              departmentId: textOf(form, 'departmentId'),
+              reason: textOf(form, 'reason'),
+            })
+          }
+          done={done}
+        >
+          <DepartmentChooser departments={departments} returnedBy={r.departmentId} />
+          <ReasonField label={{ zh: '改派理由', en: 'Why this department' }} />
+        </ActionDialog>
+      ) : null}
+      {extension ? (
+        <>
+          <ActionDialog
+            label={{ zh: '同意延期', en: 'Grant extension' }}
+            intro={asked}
+            run={(form) => {
+              const days = Number(textOf(form, 'days'));
+              return post('extension', {
+                decision: 'GRANT',
+                ...(days && days !== extension.days ? { days } : {}),
+                reason: textOf(form, 'reason'),
+              });
+            }}
+            done={done}
+          >
+            <Field label={{ zh: '延期天数', en: 'Days granted' }}>
+              <input
+                type="number"
+                name="days"
+                required
+                min={1}
+                max={180}
+                step={1}
+                value={String(extension.days)}
+              />
+            </Field>
+            <ReasonField />
+          </ActionDialog>
+          <ActionDialog
+            kind="secondary"
+            label={{ zh: '不同意延期', en: 'Refuse extension' }}
+            intro={asked}
+            run={(form) =>
+              post('extension', { decision: 'REFUSE', reason: textOf(form, 'reason') })
+            }
+            done={done}
+          >
+            <ReasonField />
+          </ActionDialog>
+        </>
+      ) : null}
+      {r.failure ? (
+        <ActionDialog
+          label={{ zh: '重新执行', en: 'Redrive' }}
+          title={{ zh: '重新执行失败的步骤', en: 'Run the failed step again' }}
+          intro={`${r.failure.error} ${r.failure.cause}`}
+          run={(form) => post('redrive', { reason: textOf(form, 'reason') })}
+          done={done}
+        >
+          <ReasonField label={{ zh: '已修复了什么', en: 'What was fixed' }} />
+        </ActionDialog>
+      ) : null}
+      {r.waitingOn?.party === 'DEPARTMENT' || r.waitingOn?.code === 'DECIDE_EXTENSION' ? (
+        <ActionDialog
+          kind="danger"
+          label={{ zh: '督办工委办结', en: 'Close (committee)' }}
+          title={{ zh: '由督办工委办结', en: 'Close for the supervising committee' }}
+          submit={{ zh: '办结', en: 'Close it' }}
+          run={(form) => post('close', { reason: textOf(form, 'reason') })}
+          done={done}
+        >
+          <ReasonField label={{ zh: '办结理由', en: 'Why it is closed' }} />
+        </ActionDialog>
+      ) : null}
+    </div>
+  );
+}
+
+/** A referral: its findings, history, the department's responses, extension, re-route, close. */
 export function ReferralPage({ id }: { id: string }) {
   const { api } = useConsole();
   const departments = useNames('/departments');
+  const committees = useNames('/committees');
   const detail = useLoad(
     () => api.get<ReferralDetail>(`/referrals/${encodeURIComponent(id)}`),
     [id],
   );
-  const post = (path: string, body: unknown) =>
-    api.send('POST', `/referrals/${encodeURIComponent(id)}/${path}`, body);
   return (
     <Show loaded={detail}>
       {(d) => {
         const r = d.referral;
-        const waiting = r.pendingTask?.phase;
+        const waiting = r.pendingTask;
         return (
           <Page title={{ zh: '转交件', en: 'Referral' }}>
             <Facts
@@ -139,17 +256,23 @@ export function ReferralPage({ id }: { id: string }) {
                   { zh: '承办部门', en: 'Department' },
                   nameIn(departments.data?.items, r.departmentId),
                 ],
+                [
+                  { zh: '督办工委', en: 'Committee' },
+                  nameIn(committees.data?.items, r.committeeId),
+                ],
                 [{ zh: '状态', en: 'Status' }, nameOf(NAMES.referral, r.status)],
-                [{ zh: '办理期限', en: 'Due' }, r.dueDate ?? '—'],
+                [{ zh: '办理期限', en: 'Due' }, <Due referral={r} />],
                 [
                   { zh: '来自活动', en: 'From activity' },
-                  <a href={link('activities', r.activityId)}>{r.activityId}</a>,
+                  <a href={link('activities', r.activityId)}>
+                    {r.activity?.title ?? r.activityId}
+                  </a>,
                 ],
                 ...(waiting
                   ? [
                       [
                         { zh: '等待', en: 'Waiting at' },
-                        `${waiting} ${r.pendingTask?.deadline ? when(r.pendingTask.deadline) : ''}`,
+                        `${waiting.phase} ${waiting.deadline ? when(waiting.deadline) : ''}`,
                       ] as const,
                     ]
                   : []),
@@ -160,61 +283,23 @@ export function ReferralPage({ id }: { id: string }) {
                 {r.failure.error} {r.failure.cause}
               </p>
             ) : null}
-            <div class="actions">
-              {r.status === 'RETURNED' ? (
-                <Action
-                  label={{ zh: '改派部门', en: 'Re-route' }}
-                  run={async () => {
-                    const departmentId = ask('改派给哪个部门（编号）？ Department id');
-                    const reason = ask('理由 Reason');
-                    if (departmentId && reason) await post('reroute', { departmentId, reason });
-                  }}
-                  done={detail.reload}
-                />
-              ) : null}
-              {waiting === 'EXTENSION' || r.extensionRequest ? (
-                <>
-                  <Action
-                    label={{ zh: '同意延期', en: 'Grant extension' }}
-                    run={async () => {
-                      const reason = ask('理由 Reason');
-                      if (reason) await post('extension', { decision: 'GRANT', reason });
-                    }}
-                    done={detail.reload}
-                  />
-                  <Action
-                    kind="secondary"
-                    label={{ zh: '不同意延期', en: 'Refuse extension' }}
-                    run={async () => {
-                      const reason = ask('理由 Reason');
-                      if (reason) await post('extension', { decision: 'REFUSE', reason });
-                    }}
-                    done={detail.reload}
-                  />
-                </>
-              ) : null}
-              {r.failure ? (
-                <Action
-                  label={{ zh: '重新执行', en: 'Redrive' }}
-                  run={async () => {
-                    const reason = ask('已修复了什么？ What was fixed?');
-                    if (reason) await post('redrive', { reason });
-                  }}
-                  done={detail.reload}
-                />
-              ) : null}
-              {!r.status.startsWith('CLOSED') ? (
-                <Action
-                  kind="danger"
-                  label={{ zh: '督办工委办结', en: 'Close (committee)' }}
-                  run={async () => {
-                    const reason = ask('办结理由 Reason');
-                    if (reason) await post('close', { reason });
-                  }}
-                  done={detail.reload}
-                />
-              ) : null}
-            </div>
+            <ReferralActions
+              referral={r}
+              departments={departments.data?.items}
+              done={detail.reload}
+            />
+            <section aria-labelledby="findings">
+              <h2 id="findings">
+                <L zh="转办的问题" en="Findings referred" />
+              </h2>
+              <ul>
+                {r.findings.map((f) => (
+                  <li key={f.id}>
+                    {nameOf(NAMES.category, f.category)} · {f.description} · {f.place}
+                  </li>
+                ))}
+              </ul>
+            </section>
             <section aria-labelledby="responses">
               <h2 id="responses">
                 <L zh="部门答复" en="Department responses" />
@@ -222,7 +307,7 @@ export function ReferralPage({ id }: { id: string }) {
               <ol class="timeline">
                 {d.responses.map((x) => (
                   <li key={x.at}>
-                    <time dateTime={x.at}>{when(x.at)}</time> {x.action} {x.text ?? ''}
+                    <time dateTime={x.at}>{when(x.at)}</time> {x.action} {x.text ?? x.reason ?? ''}
                   </li>
                 ))}
               </ol>
@@ -232,8 +317,8 @@ export function ReferralPage({ id }: { id: string }) {
                 <L zh="办理经过" en="History" />
               </h2>
               <ol class="timeline">
-                {d.history.map((x, i) => (
-                  <li key={i}>
+                {d.history.map((x) => (
+                  <li key={x.seq}>
                     <time dateTime={x.at}>{when(x.at)}</time> {x.action}
                   </li>
                 ))}

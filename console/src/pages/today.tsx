@@ -61,13 +61,16 @@ async function waitingOnMe(api: ReturnType<typeof useConsole>['api']) {
 export function Today() {
   const { api, session } = useConsole();
   const waiting = useLoad(() => waitingOnMe(api), []);
+  // The overdue list names each department: it shows once both have come (no id shown first,
+  // replaced by a name later), so "loaded" means loaded for readers and for tests alike.
   const overdue = useLoad(
-    () => api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
+    () =>
+      Promise.all([
+        api.get<Paged<ReferralRow>>('/referrals', { overdue: 'true', limit: '20' }),
+        api.get<Paged<Named>>('/departments', { limit: '100' }),
+      ]),
     [],
   );
-  const departments = useLoad(() => api.get<Paged<Named>>('/departments', { limit: '100' }), []);
-  const departmentName = (id: string) =>
-    departments.data?.items.find((d) => d.id === id)?.name ?? id;
   const upcoming = useLoad(
     () =>
       api.get<Paged<ActivitySummary>>('/activities', {
@@ -152,7 +155,7 @@ export function Today() {
           <L zh="逾期督办件" en="Overdue referrals" />
         </h2>
         <Show loaded={overdue}>
-          {(page) =>
+          {([page, departments]) =>
             page.items.length === 0 ? (
               <p>
                 <L zh="没有逾期的转办件" en="No referral is overdue" />
@@ -161,8 +164,11 @@ export function Today() {
               <ul>
                 {page.items.map((r) => (
                   <li key={r.id}>
-                    <a href={link('referrals', r.id)}>{departmentName(r.departmentId)}</a> ·{' '}
-                    {r.dueDate} · {nameOf(NAMES.referral, r.status)}
+                    <a href={link('referrals', r.id)}>
+                      {departments.items.find((d) => d.id === r.departmentId)?.name ??
+                        r.departmentId}
+                    </a>{' '}
+                    · {r.dueDate} · {nameOf(NAMES.referral, r.status)}
                   </li>
                 ))}
               </ul>

@@ -1,7 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
 import { httpEvent, lambdaContext, organiserClaims } from '../helpers';
+import { keys } from '../../../../functions/shared/data/keys';
 import {
+  referralDetailSchema,
+  referralViewSchema,
+} from '../../../../functions/referral-api/schemas';
+import {
+  ACTIVITY_ID,
   REFERRAL_ID,
   referralTable,
   seedReferral,
@@ -85,6 +91,79 @@ describe('GET /referrals/{referralId}', () => {
     expect(json.referral.pendingTask).toMatchObject({ phase: 'DEPARTMENT' });
     expect(body).not.toContain(TASK_TOKEN);
     expect(json.chain).toEqual({ ok: true, length: 0 });
+  });
+
+  it('answers the public view only: no key, token, message id, rating link or unnamed field', async () => {
+    // A referral as the workflow leaves it after a reply: every private field it keeps.
+    seedReferral(table, {
+      ...keys.referralListing({
+        referralId: REFERRAL_ID,
+        committeeId: 'wenchong',
+        closed: false,
+        due: '2026-12-31T15:59:59.999Z',
+      }),
+      reminderSecondsBefore: [60],
+      sent: { round: 1, departmentId: 'dept-water', messageId: 'ses-message-1', at: 'T1' },
+      emails: [{ round: 1, departmentId: 'dept-water', messageId: 'ses-message-1', at: 'T1' }],
+      reminders: [{ round: 1, due: 'D1', offsetSeconds: 60, messageId: 'ses-message-2', at: 'T2' }],
+      feedback: {
+        round: 1,
+        raiserRefs: ['D.dep-0001'],
+        emailed: 1,
+        at: 'T3',
+        ratingDeadline: 'T4',
+        deputyRateLinks: { 'D.dep-0001': { linkId: 'rate-link-secret', expiresAt: 1 } },
+      },
+      ratings: { 'D.dep-0001': { rating: 'SATISFIED', at: 'T5', round: 1 } },
+      aStepsOwnMarker: 'claimed-by-a-later-step',
+    });
+    table.put({
+      ...table.get(`ACTIVITY#${ACTIVITY_ID}`, 'ACTIVITY'),
+      type: 'COMMUNITY_VISIT',
+      startsAt: '2026-10-30T01:00:00.000Z',
+    });
+    const { statusCode, json, body } = await get();
+    expect(statusCode).toBe(200);
+    expect(Object.keys(json.referral).sort()).toEqual(Object.keys(referralViewSchema.shape).sort());
+    for (const secret of [
+      TASK_TOKEN,
+      'ses-message-1',
+      'ses-message-2',
+      'rate-link-secret',
+      'claimed-by-a-later-step',
+      'D.dep-0001',
+      '13800000000',
+      '居民王某某',
+    ]) {
+      expect(body).not.toContain(secret);
+    }
+    for (const key of ['pk', 'sk', 'ownerPk', 'ownerSk', 'listPk', 'listSk']) {
+      expect(json.referral).not.toHaveProperty(key);
+    }
+    expect(json.referral.pendingTask).toEqual({
+      phase: 'DEPARTMENT',
+      since: '2026-11-01T00:00:01.000Z',
+      deadline: null,
+    });
+    expect(json.referral.emails).toEqual([{ round: 1, departmentId: 'dept-water', at: 'T1' }]);
+    expect(json.referral.feedback).toEqual({
+      round: 1,
+      emailed: 1,
+      at: 'T3',
+      ratingDeadline: 'T4',
+    });
+    // The activity and the referred finding as a department reads it: no resident, no raiser.
+    expect(json.referral.activity).toMatchObject({ id: ACTIVITY_ID, street: 'WENCHONG' });
+    expect(json.referral.findings).toEqual([
+      {
+        id: 'F1',
+        kind: 'PROBLEM',
+        category: 'DRAINAGE',
+        description: expect.stringContaining('文冲村雨后积水严重'),
+        place: expect.stringContaining('文冲村口'),
+      },
+    ]);
+    expect(referralDetailSchema.safeParse(json).error?.issues).toBeUndefined();
   });
 
   it('lets auditors read without rating comments, refuses deputies', async () => {
