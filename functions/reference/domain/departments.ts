@@ -5,6 +5,7 @@ import {
   type DepartmentItem,
   type Store,
 } from '../../shared/data/reference.js';
+import { DEFAULT_DEPARTMENT_LEVEL } from '../../shared/domain/reference.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { type Caller } from '../../shared/http/auth.js';
 import { newId } from '../../shared/ids.js';
@@ -29,14 +30,25 @@ import {
 
 const departmentNotFound = (id: string) => new NotFoundError(`Department ${id} not found`);
 
+/**
+ * A department as the API shows it: with its kind and, when local, its level, also when it was
+ * stored before either existed (no migration: missing means a local district department).
+ */
+export const departmentView = <T extends Pick<DepartmentItem, 'kind' | 'level'>>(item: T) => {
+  const view = toView(item);
+  return view.kind === 'EXTERNAL'
+    ? { ...view, kind: 'EXTERNAL' as const }
+    : { ...view, kind: 'LOCAL' as const, level: view.level ?? DEFAULT_DEPARTMENT_LEVEL };
+};
+
 export const readDepartment = async (deps: Store, departmentId: string) => {
   const item = await getItem<DepartmentItem>(deps, keys.department(departmentId));
   if (!item) throw departmentNotFound(departmentId);
-  return toView(item);
+  return departmentView(item);
 };
 
 export const listDepartments = (deps: Store, query: ListQuery, caller: Caller) =>
-  listOf(deps, keys.departmentsByName(), query, caller, toView<DepartmentItem>);
+  listOf(deps, keys.departmentsByName(), query, caller, departmentView<DepartmentItem>);
 
 export const createDepartment = async (
   deps: ReferenceDeps,
@@ -54,17 +66,21 @@ export const createDepartment = async (
     name: input.name,
     emails: input.emails,
     categories: input.categories,
+    kind: input.kind,
+    ...(input.kind === 'LOCAL' ? { level: input.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
     active: input.active,
     createdAt: at,
     updatedAt: at,
   };
-  return writeCreated(deps, {
-    head,
-    streamId: keys.auditStreamOfDepartment(id),
-    action: 'DEPARTMENT_CREATED',
-    caller,
-    after: { ...input },
-  });
+  return departmentView(
+    await writeCreated(deps, {
+      head,
+      streamId: keys.auditStreamOfDepartment(id),
+      action: 'DEPARTMENT_CREATED',
+      caller,
+      after: { ...input },
+    }),
+  );
 };
 
 const rulesTargeting = async (deps: Store, departmentId: string) =>
@@ -99,8 +115,14 @@ export const updateDepartment = async (
   const owed = await settleNotice(deps, found);
   const current: NotedDepartment =
     owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
+  if (patch.level !== undefined && current.kind === 'EXTERNAL') {
+    throw new ValidationError(
+      `Invalid level: department ${departmentId} is an external recipient, outside the district's levels`,
+      [{ path: 'level', message: 'an external recipient has no level' }],
+    );
+  }
   const changes = changedFields(current, patch);
-  if (changes.length === 0) return withNotice(toView(current), owed);
+  if (changes.length === 0) return withNotice(departmentView(current), owed);
 
   // A department must keep handling what active rules route to it, and stay active while any do.
   if (patch.categories !== undefined || patch.active === false) {
@@ -148,7 +170,7 @@ export const updateDepartment = async (
     caller,
     extra,
   });
-  return withNotice(toView(updated), await settleNotice(deps, updated));
+  return withNotice(departmentView(updated), await settleNotice(deps, updated));
 };
 
 export const deactivateDepartment = async (

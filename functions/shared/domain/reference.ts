@@ -31,6 +31,48 @@ export type DeputyLevel = keyof typeof DEPUTY_LEVELS;
 export const DEPUTY_LEVEL_CODES = Object.keys(DEPUTY_LEVELS) as [DeputyLevel, ...DeputyLevel[]];
 
 /**
+ * The level of a department that referrals go to (需转交市、区有关部门): the city's (市), the
+ * district's (区) or a street's or town's office (街道/镇). Codes as the deputies' levels spell
+ * them. A department stored before levels existed has none and counts as `DISTRICT`
+ * (DEFAULT_DEPARTMENT_LEVEL): the district's own departments were all the product knew then.
+ */
+export const DEPARTMENT_LEVELS = {
+  MUNICIPAL: { zh: '市', en: 'Municipal' },
+  DISTRICT: { zh: '区', en: 'District' },
+  TOWN: { zh: '街道/镇', en: 'Street / town' },
+} as const;
+
+export type DepartmentLevel = keyof typeof DEPARTMENT_LEVELS;
+export const DEPARTMENT_LEVEL_CODES = Object.keys(DEPARTMENT_LEVELS) as [
+  DepartmentLevel,
+  ...DepartmentLevel[],
+];
+export const DEFAULT_DEPARTMENT_LEVEL: DepartmentLevel = 'DISTRICT';
+
+/**
+ * What a department is: `LOCAL`, one of the district's (or the city's) departments under the
+ * congress's supervision, routed to by rules; or `EXTERNAL`, a recipient outside the district
+ * (another district's congress standing committee that a cross-inspection hands its findings
+ * to): referred by the chairmen's meeting, emailed, never routed to by rules nor chased when
+ * overdue (docs/referral-workflow.md, "External recipients"). Missing means `LOCAL`.
+ */
+export const DEPARTMENT_KINDS = ['LOCAL', 'EXTERNAL'] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+
+/**
+ * The bucket a referral's statistics count under: the level its department had when the
+ * referral was sent, or `EXTERNAL` for a hand-over outside the district.
+ */
+export type RecipientLevel = DepartmentLevel | 'EXTERNAL';
+
+/** The bucket of a department as stored (a missing level or kind takes its default). */
+export const recipientLevelOf = (department: {
+  kind?: DepartmentKind;
+  level?: DepartmentLevel;
+}): RecipientLevel =>
+  department.kind === 'EXTERNAL' ? 'EXTERNAL' : (department.level ?? DEFAULT_DEPARTMENT_LEVEL);
+
+/**
  * A street's (街道) or town's (镇) code. The district's streets are reference data
  * (shared/data/jurisdiction.ts, `GET /jurisdiction`), not a list compiled in: a request's street
  * is checked against the stored streets after its schema checks the code's shape.
@@ -116,6 +158,7 @@ export const CODE_VOCABULARIES = {
   activityType: { what: { en: 'activity type', zh: '活动类型' }, names: ACTIVITY_TYPES },
   findingCategory: { what: { en: 'finding category', zh: '问题类别' }, names: FINDING_CATEGORIES },
   deputyLevel: { what: { en: 'deputy level', zh: '代表层级' }, names: DEPUTY_LEVELS },
+  departmentLevel: { what: { en: 'department level', zh: '部门层级' }, names: DEPARTMENT_LEVELS },
 } as const satisfies Record<string, CodeVocabulary>;
 
 const comparable = (text: string) =>
