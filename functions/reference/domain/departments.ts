@@ -1,14 +1,13 @@
 import { keys } from '../../shared/data/keys.js';
 import {
-  getItem,
   listRoutingRules,
+  type AuditedHead,
   type DepartmentItem,
   type Store,
 } from '../../shared/data/reference.js';
 import { DEFAULT_DEPARTMENT_LEVEL } from '../../shared/domain/reference.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ConflictError, ValidationError } from '../../shared/errors.js';
 import { type Caller } from '../../shared/http/auth.js';
-import { newId } from '../../shared/ids.js';
 import {
   settleEmailChangeNotice,
   type EmailChangeNotice,
@@ -16,19 +15,19 @@ import {
 } from '../email-change-notice.js';
 import type { CreateDepartmentBody, ListQuery, UpdateDepartmentBody } from '../schemas.js';
 import {
-  alreadyInactive,
   changedFields,
   clock,
+  createListedByName,
   listOf,
+  referenceKind,
   toView,
   writeChanges,
-  writeCreated,
   type ReferenceDeps,
 } from './common.js';
 
 // --- departments ---
 
-const departmentNotFound = (id: string) => new NotFoundError(`Department ${id} not found`);
+const departments = referenceKind<NotedDepartment>('Department', keys.department);
 
 /**
  * A department as the API shows it: with its kind and, when local, its level, also when it was
@@ -41,11 +40,8 @@ export const departmentView = <T extends Pick<DepartmentItem, 'kind' | 'level'>>
     : { ...view, kind: 'LOCAL' as const, level: view.level ?? DEFAULT_DEPARTMENT_LEVEL };
 };
 
-export const readDepartment = async (deps: Store, departmentId: string) => {
-  const item = await getItem<DepartmentItem>(deps, keys.department(departmentId));
-  if (!item) throw departmentNotFound(departmentId);
-  return departmentView(item);
-};
+export const readDepartment = async (deps: Store, departmentId: string) =>
+  departmentView(await departments.get(deps, departmentId));
 
 export const listDepartments = (deps: Store, query: ListQuery, caller: Caller) =>
   listOf(deps, keys.departmentsByName(), query, caller, departmentView<DepartmentItem>);
@@ -54,34 +50,27 @@ export const createDepartment = async (
   deps: ReferenceDeps,
   input: CreateDepartmentBody,
   caller: Caller,
-) => {
-  const now = clock(deps);
-  const at = now.toISOString();
-  const id = (deps.newId ?? newId)(now);
-  const head: Omit<DepartmentItem, 'auditSeq' | 'auditHash'> = {
-    ...keys.department(id),
-    ...keys.departmentListing(input.name, id),
-    entity: 'DEPARTMENT',
-    id,
-    name: input.name,
-    emails: input.emails,
-    categories: input.categories,
-    kind: input.kind,
-    ...(input.kind === 'LOCAL' ? { level: input.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
-    active: input.active,
-    createdAt: at,
-    updatedAt: at,
-  };
-  return departmentView(
-    await writeCreated(deps, {
-      head,
-      streamId: keys.auditStreamOfDepartment(id),
-      action: 'DEPARTMENT_CREATED',
-      caller,
-      after: { ...input },
+) =>
+  departmentView(
+    await createListedByName(deps, caller, {
+      entity: 'DEPARTMENT',
+      key: keys.department,
+      listing: keys.departmentListing,
+      streamId: keys.auditStreamOfDepartment,
+      request: { ...input },
+      fields: {
+        name: input.name,
+        emails: input.emails,
+        categories: input.categories,
+        kind: input.kind,
+        ...(input.kind === 'LOCAL' ? { level: input.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
+        active: input.active,
+      } satisfies Omit<
+        DepartmentItem,
+        keyof AuditedHead | 'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'id'
+      >,
     }),
   );
-};
 
 const rulesTargeting = async (deps: Store, departmentId: string) =>
   (await listRoutingRules(deps)).filter(
@@ -109,8 +98,7 @@ export const updateDepartment = async (
   caller: Caller,
   action = 'DEPARTMENT_UPDATED',
 ) => {
-  const found = await getItem<NotedDepartment>(deps, keys.department(departmentId));
-  if (!found) throw departmentNotFound(departmentId);
+  const found = await departments.get(deps, departmentId);
   // A notice still owed from an earlier change goes out first (a retried request sends it).
   const owed = await settleNotice(deps, found);
   const current: NotedDepartment =
@@ -173,13 +161,7 @@ export const updateDepartment = async (
   return withNotice(departmentView(updated), await settleNotice(deps, updated));
 };
 
-export const deactivateDepartment = async (
-  deps: ReferenceDeps,
-  departmentId: string,
-  caller: Caller,
-) => {
-  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
-  if (!current) throw departmentNotFound(departmentId);
-  if (!current.active) throw alreadyInactive(`Department ${departmentId}`);
-  return updateDepartment(deps, departmentId, { active: false }, caller, 'DEPARTMENT_DEACTIVATED');
-};
+export const deactivateDepartment = departments.deactivate(
+  updateDepartment,
+  'DEPARTMENT_DEACTIVATED',
+);

@@ -15,13 +15,13 @@ import {
   type Street,
 } from '../../shared/domain/reference.js';
 import type { ANY_STREET } from '../../shared/domain/routing.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ConflictError, ValidationError } from '../../shared/errors.js';
 import { type Caller } from '../../shared/http/auth.js';
 import type { CreateRoutingRuleBody, ListQuery, UpdateRoutingRuleBody } from '../schemas.js';
 import { unknownReferenceMessage } from '../../shared/reference-ids.js';
 import {
-  alreadyInactive,
   changedFields,
+  referenceKind,
   clock,
   listOf,
   toView,
@@ -34,7 +34,11 @@ import {
 
 type RuleRef = { category: FindingCategory; street: Street | typeof ANY_STREET };
 
-const ruleNotFound = (ruleId: string) => new NotFoundError(`Routing rule ${ruleId} not found`);
+const rules = referenceKind<RoutingRuleItem, RuleRef>(
+  'Routing rule',
+  (rule) => keys.routingRule(rule.category, rule.street),
+  (rule) => routingRuleId(rule.category, rule.street),
+);
 
 /**
  * A rule as the API shows it: with the level its target department has now (市, 区, 街道/镇;
@@ -54,8 +58,7 @@ const targetOf = (deps: Store, departmentId: string) =>
   getItem<DepartmentItem>(deps, keys.department(departmentId));
 
 export const readRoutingRule = async (deps: Store, rule: RuleRef) => {
-  const item = await getItem<RoutingRuleItem>(deps, keys.routingRule(rule.category, rule.street));
-  if (!item) throw ruleNotFound(routingRuleId(rule.category, rule.street));
+  const item = await rules.get(deps, rule);
   return ruleView(item, await targetOf(deps, item.departmentId));
 };
 
@@ -112,7 +115,7 @@ export const createRoutingRule = async (
     new ConflictError(
       `A routing rule for ${id} exists already: change it with PATCH /routing-rules/${id}`,
     );
-  if (await getItem<RoutingRuleItem>(deps, keys.routingRule(input.category, input.street))) {
+  if (await rules.find(deps, input)) {
     throw exists();
   }
   const department = await checkTarget(deps, input.departmentId, input.category);
@@ -149,11 +152,7 @@ export const updateRoutingRule = async (
   caller: Caller,
   action = 'ROUTING_RULE_UPDATED',
 ) => {
-  const current = await getItem<RoutingRuleItem>(
-    deps,
-    keys.routingRule(rule.category, rule.street),
-  );
-  if (!current) throw ruleNotFound(routingRuleId(rule.category, rule.street));
+  const current = await rules.get(deps, rule);
   const changes = changedFields(current, patch);
   const target = patch.departmentId ?? current.departmentId;
   if (changes.length === 0) return ruleView(current, await targetOf(deps, target));
@@ -172,12 +171,7 @@ export const updateRoutingRule = async (
   };
 };
 
-export const deactivateRoutingRule = async (deps: ReferenceDeps, rule: RuleRef, caller: Caller) => {
-  const current = await getItem<RoutingRuleItem>(
-    deps,
-    keys.routingRule(rule.category, rule.street),
-  );
-  if (!current) throw ruleNotFound(routingRuleId(rule.category, rule.street));
-  if (!current.active) throw alreadyInactive(`Routing rule ${current.id}`);
-  return updateRoutingRule(deps, rule, { active: false }, caller, 'ROUTING_RULE_DEACTIVATED');
-};
+export const deactivateRoutingRule = rules.deactivate(
+  updateRoutingRule,
+  'ROUTING_RULE_DEACTIVATED',
+);
