@@ -1,7 +1,20 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { FINDING_CATEGORY_CODES } from '../../../functions/shared/domain/reference';
-import { Choice, Field, optionsOf, streetOptions, textOf, useSubmit, type Label } from '../forms';
+import {
+  DEPARTMENT_LEVELS,
+  DEPARTMENT_LEVEL_CODES,
+  FINDING_CATEGORY_CODES,
+} from '../../../functions/shared/domain/reference';
+import {
+  Choice,
+  Field,
+  optionsOf,
+  streetOptions,
+  textOf,
+  useSubmit,
+  type Label,
+  type Option,
+} from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
 import type { Deputy, Named, Page as Paged } from '../types';
@@ -74,7 +87,24 @@ function Deputies() {
   );
 }
 
-type Contact = Named & { emails?: string[]; categories?: string[] };
+type Contact = Named & {
+  emails?: string[];
+  categories?: string[];
+  kind?: 'LOCAL' | 'EXTERNAL';
+  level?: string;
+};
+
+/** A department's level (市, 区, 街道/镇), or a recipient outside the district. */
+const EXTERNAL = { zh: '外区（区外接收方）', en: 'Outside the district' };
+const LEVEL_COLUMN: Column<Contact> = {
+  title: { zh: '层级', en: 'Level' },
+  cell: (n) =>
+    n.kind === 'EXTERNAL' ? <L {...EXTERNAL} /> : nameOf(DEPARTMENT_LEVELS, n.level ?? 'DISTRICT'),
+};
+const LEVEL_CHOICES: Option[] = [
+  ...optionsOf(DEPARTMENT_LEVELS, DEPARTMENT_LEVEL_CODES),
+  ['EXTERNAL', `${EXTERNAL.zh} ${EXTERNAL.en}`],
+];
 
 /** Addresses typed one per line or separated by commas. */
 const listOf = (text: string) =>
@@ -172,7 +202,14 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
         body={(form) => ({
           name: textOf(form, 'name'),
           emails: listOf(textOf(form, 'emails')),
-          ...(kind === 'departments' ? { categories: form.getAll('categories').map(String) } : {}),
+          ...(kind === 'departments'
+            ? {
+                categories: form.getAll('categories').map(String),
+                ...(textOf(form, 'level') === 'EXTERNAL'
+                  ? { kind: 'EXTERNAL' }
+                  : { level: textOf(form, 'level') }),
+              }
+            : {}),
         })}
         done={again}
       >
@@ -180,6 +217,11 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
           <input name="name" required maxLength={100} />
         </Field>
         {EMAILS}
+        {kind === 'departments' ? (
+          <Field label={{ zh: '层级', en: 'Level' }}>
+            <Choice name="level" value="DISTRICT" options={LEVEL_CHOICES} />
+          </Field>
+        ) : null}
         {kind === 'departments' ? (
           <Field label={{ zh: '承办的问题类别（可多选）', en: 'Categories handled' }}>
             <select name="categories" multiple required size={4}>
@@ -197,7 +239,11 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
         path={path}
         pageSize={100}
         empty={NONE}
-        columns={[...CONTACT_COLUMNS, ...(canWrite ? [deactivate<Contact>(path, again)] : [])]}
+        columns={[
+          ...CONTACT_COLUMNS,
+          ...(kind === 'departments' ? [LEVEL_COLUMN] : []),
+          ...(canWrite ? [deactivate<Contact>(path, again)] : []),
+        ]}
       />
     </>
   );
