@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { REFERRAL_STATUS_CODES } from '../findings/schemas.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
+import { DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
 import {
   RATINGS,
   REFERRAL_STATUSES,
@@ -197,6 +198,8 @@ const committeeClosureSchema = z.object({
 const sentEmailSchema = z.object({
   round: z.number(),
   departmentId: z.string(),
+  /** The department's level when emailed, or EXTERNAL (absent on referrals sent before levels). */
+  departmentLevel: z.optional(z.enum([...DEPARTMENT_LEVEL_CODES, 'EXTERNAL'])),
   messageId: z.string(),
   at: z.string(),
 });
