@@ -3,6 +3,10 @@
  * store; labels are what emails and pages show.
  */
 
+/** A vocabulary's codes as the non-empty tuple `z.enum` takes. */
+const codesOf = <T extends object>(names: T) =>
+  Object.keys(names) as [keyof T & string, ...(keyof T & string)[]];
+
 export const ACTIVITY_TYPES = {
   THEMATIC_CAMPAIGN: { zh: '主题活动', en: 'Thematic campaign' },
   COMMUNITY_VISIT: { zh: '代表进社区、进网格', en: 'Community and grid visit' },
@@ -17,7 +21,7 @@ export const ACTIVITY_TYPES = {
 } as const;
 
 export type ActivityType = keyof typeof ACTIVITY_TYPES;
-export const ACTIVITY_TYPE_CODES = Object.keys(ACTIVITY_TYPES) as [ActivityType, ...ActivityType[]];
+export const ACTIVITY_TYPE_CODES = codesOf(ACTIVITY_TYPES);
 
 export const DEPUTY_LEVELS = {
   NATIONAL: { zh: '全国', en: 'National' },
@@ -28,7 +32,7 @@ export const DEPUTY_LEVELS = {
 } as const;
 
 export type DeputyLevel = keyof typeof DEPUTY_LEVELS;
-export const DEPUTY_LEVEL_CODES = Object.keys(DEPUTY_LEVELS) as [DeputyLevel, ...DeputyLevel[]];
+export const DEPUTY_LEVEL_CODES = codesOf(DEPUTY_LEVELS);
 
 /**
  * The level of a department that referrals go to (需转交市、区有关部门): the city's (市), the
@@ -43,10 +47,7 @@ export const DEPARTMENT_LEVELS = {
 } as const;
 
 export type DepartmentLevel = keyof typeof DEPARTMENT_LEVELS;
-export const DEPARTMENT_LEVEL_CODES = Object.keys(DEPARTMENT_LEVELS) as [
-  DepartmentLevel,
-  ...DepartmentLevel[],
-];
+export const DEPARTMENT_LEVEL_CODES = codesOf(DEPARTMENT_LEVELS);
 export const DEFAULT_DEPARTMENT_LEVEL: DepartmentLevel = 'DISTRICT';
 
 /**
@@ -137,10 +138,7 @@ export const FINDING_CATEGORIES = {
 } as const;
 
 export type FindingCategory = keyof typeof FINDING_CATEGORIES;
-export const FINDING_CATEGORY_CODES = Object.keys(FINDING_CATEGORIES) as [
-  FindingCategory,
-  ...FindingCategory[],
-];
+export const FINDING_CATEGORY_CODES = codesOf(FINDING_CATEGORIES);
 
 /** A vocabulary of codes with their names: what the API takes, what people read. */
 export interface CodeVocabulary {
