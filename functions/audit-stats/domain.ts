@@ -9,6 +9,7 @@ import type {
   periodStatisticsSchema,
 } from './schemas.js';
 import type { ReferralFacts } from './items.js';
+import { DEFAULT_DEPARTMENT_LEVEL, DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
 import {
   activityContribution,
   counter,
@@ -78,6 +79,8 @@ const finish = (tally: {
   resolutionRate: rate(tally.metrics.resolved, tally.metrics.answered),
 });
 
+type Tally = ReturnType<typeof emptyTally>;
+
 const emptyTally = () => ({
   metrics: Object.fromEntries(REFERRAL_METRICS.map((m) => [m, 0])) as Record<
     ReferralMetric,
@@ -89,6 +92,28 @@ const emptyTally = () => ({
 /** The tail of `name` after `prefix`, or undefined when it does not start so. */
 const after = (name: string, prefix: string) =>
   name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
+
+/**
+ * What the totals hold beyond the level tallies goes to `district`: rollups added up before
+ * referrals carried a level (every department was a district one then) hold department
+ * counters only. Every counter of the totals is the sum of the levels' afterwards.
+ */
+const countUnleveledAsDistrict = (
+  total: Tally,
+  levels: ReadonlyMap<string, Tally>,
+  district: Tally,
+) => {
+  for (const metric of REFERRAL_METRICS) {
+    let leveled = 0;
+    for (const tally of levels.values()) leveled += tally.metrics[metric];
+    district.metrics[metric] += Math.max(0, total.metrics[metric] - leveled);
+  }
+  for (const [days, count] of total.days) {
+    let leveled = 0;
+    for (const tally of levels.values()) leveled += tally.days.get(days) ?? 0;
+    if (count > leveled) district.days.set(days, (district.days.get(days) ?? 0) + count - leveled);
+  }
+};
 
 /**
  * Statistics of a period from the sum of its rollups (functions/audit-stats/rollups.ts): the
@@ -112,6 +137,12 @@ export const statisticsFromRollup = (
     if (!tally) departments.set(departmentId, (tally = emptyTally()));
     return tally;
   };
+  const levels = new Map<string, ReturnType<typeof emptyTally>>();
+  const levelTallyOf = (level: string) => {
+    let tally = levels.get(level);
+    if (!tally) levels.set(level, (tally = emptyTally()));
+    return tally;
+  };
   for (const [name, count] of Object.entries(rollup.counts)) {
     let rest: string | undefined;
     if ((rest = after(name, 'type#')) !== undefined) byType[rest] = count;
@@ -133,8 +164,20 @@ export const statisticsFromRollup = (
       for (const tally of [total, tallyOf(rest.slice(0, cut))]) {
         tally.days.set(days, (tally.days.get(days) ?? 0) + count);
       }
+    } else if ((rest = after(name, 'rlevel#')) !== undefined) {
+      const cut = rest.lastIndexOf('#');
+      const metric = rest.slice(cut + 1) as ReferralMetric;
+      if (cut < 0 || !REFERRAL_METRICS.includes(metric)) continue;
+      levelTallyOf(rest.slice(0, cut)).metrics[metric] += count;
+    } else if ((rest = after(name, 'rlevelDays#')) !== undefined) {
+      const cut = rest.lastIndexOf('#');
+      const hundredths = Number(rest.slice(cut + 1));
+      if (cut < 0 || !Number.isInteger(hundredths)) continue;
+      const tally = levelTallyOf(rest.slice(0, cut));
+      tally.days.set(hundredths / 100, (tally.days.get(hundredths / 100) ?? 0) + count);
     }
   }
+  countUnleveledAsDistrict(total, levels, levelTallyOf(DEFAULT_DEPARTMENT_LEVEL));
   const n = (name: string) => rollup.counts[name] ?? 0;
   return {
     period,
@@ -164,6 +207,11 @@ export const statisticsFromRollup = (
       byDepartment: [...departments.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([departmentId, tally]) => ({ departmentId, ...finish(tally) })),
+      byDepartmentLevel: DEPARTMENT_LEVEL_CODES.map((level) => ({
+        level,
+        ...finish(levels.get(level) ?? emptyTally()),
+      })),
+      handedToOtherDistricts: finish(levels.get('EXTERNAL') ?? emptyTally()),
     },
   };
 };

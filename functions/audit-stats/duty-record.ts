@@ -5,7 +5,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { dutyScopeFor } from './access.js';
 import { dutyRecordEnvSchema } from './env.js';
-import { CSV_CONTENT_TYPE, dutyRecordCsv, dutyReportText } from './render.js';
+import { csvAttachment } from './csv-response.js';
+import { dutyRecordCsv, dutyReportText } from './render.js';
 import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
 import { readDutyRecordPage } from './duty-page.js';
 import { departmentNamesOf, getDeputyProfile, readDutyRecord } from './store.js';
@@ -57,19 +58,15 @@ export const handler = httpRoute(
         }),
       };
     }
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': CSV_CONTENT_TYPE,
-        'content-disposition': `attachment; filename="duty-record-${deputyId}-${query.year}.csv"`,
-      },
-      body: dutyRecordCsv(
+    return csvAttachment(
+      `duty-record-${deputyId}-${query.year}.csv`,
+      dutyRecordCsv(
         record,
         await departmentNamesOf(
           deps,
           record.referrals.map((referral) => referral.departmentId),
         ),
       ),
-    };
+    );
   },
 );

@@ -1,5 +1,7 @@
 import { keys } from '../shared/data/keys.js';
+import { levelEmailedTo, recipientLevelOfReferral } from '../shared/data/referrals.js';
 import { chinaDateOf } from '../shared/domain/deadlines.js';
+import type { RecipientLevel } from '../shared/domain/reference.js';
 import { activityContribution, referralContribution, rollupAdds } from './rollups.js';
 
 /**
@@ -135,8 +137,8 @@ export interface ReferralFactsSource {
   departmentId: string;
   status: string;
   dispatchedAt?: string;
-  sent?: { at: string };
-  emails?: { at: string }[];
+  sent?: { at: string; departmentId?: string; departmentLevel?: RecipientLevel };
+  emails?: { at: string; departmentId?: string; departmentLevel?: RecipientLevel }[];
   acknowledgedAt?: string;
   overdueAt?: string;
   dueDate?: string;
@@ -165,8 +167,15 @@ export interface ReferralFacts {
   answeredAt: string | null;
   result: string | null;
   overdue: boolean;
+  /**
+   * The level its department was emailed at, or EXTERNAL (a hand-over outside the district);
+   * missing on statistics items written before levels: DISTRICT.
+   */
+  departmentLevel?: RecipientLevel;
   /** Departments that returned it as not theirs (a re-routed referral names each). */
   returnedBy: string[];
+  /** The level each of `returnedBy` was emailed at, in the same order. */
+  returnedByLevels?: RecipientLevel[];
   ratings: Record<string, number>;
   closed: boolean;
 }
@@ -185,10 +194,12 @@ export const referralFactsOf = (referral: ReferralFactsSource): ReferralFacts =>
   if (referral.status === 'RETURNED' && referral.returned) {
     returnedBy.push(referral.returned.departmentId);
   }
+  const returned = [...new Set(returnedBy)];
   return {
     referralId: referral.id,
     activityId: referral.activityId,
     departmentId: referral.departmentId,
+    departmentLevel: recipientLevelOfReferral(referral),
     status: referral.status,
     sentAt,
     acknowledged: referral.acknowledgedAt !== undefined,
@@ -198,7 +209,8 @@ export const referralFactsOf = (referral: ReferralFactsSource): ReferralFacts =>
       referral.overdueAt !== undefined ||
       referral.status === 'OVERDUE' ||
       referral.outcome?.answeredOnTime === false,
-    returnedBy: [...new Set(returnedBy)],
+    returnedBy: returned,
+    returnedByLevels: returned.map((departmentId) => levelEmailedTo(referral, departmentId)),
     ratings: { ...(referral.outcome?.ratings ?? {}) },
     closed: referral.closedAt !== undefined || referral.status.startsWith('CLOSED'),
   };

@@ -1,6 +1,7 @@
 import { formatDueDate } from '../shared/domain/deadlines.js';
 import {
   ACTIVITY_TYPES,
+  DEPARTMENT_LEVELS,
   DEPUTY_LEVELS,
   FINDING_CATEGORIES,
   FINDING_KIND_NAMES,
@@ -42,7 +43,11 @@ const SECTION_NAMES: Record<string, string> = {
   findingsByCategory: '问题建议（按类别）',
   findings: '问题建议',
   referralsByDepartment: '转办（按承办单位）',
+  referralsByDepartmentLevel: '转办（按承办单位层级）',
 };
+
+/** The row of hand-overs outside the district among the levels' rows. */
+const EXTERNAL_ROW = { code: 'EXTERNAL', zh: '移交外区' };
 
 const METRIC_NAMES: Record<string, string> = {
   completed: '已完成活动',
@@ -165,6 +170,24 @@ export const statisticsCsv = (
     for (const [metric, value] of Object.entries(metrics)) {
       const note = value === null ? whyEmpty(metric, metrics) : null;
       push('referralsByDepartment', departmentId, name, metric, value, note);
+    }
+  }
+  const levels = [
+    ...stats.referrals.byDepartmentLevel.map(({ level, ...metrics }) => ({
+      code: level,
+      name: zh(DEPARTMENT_LEVELS, level),
+      metrics,
+    })),
+    {
+      code: EXTERNAL_ROW.code,
+      name: EXTERNAL_ROW.zh,
+      metrics: stats.referrals.handedToOtherDistricts,
+    },
+  ];
+  for (const { code, name, metrics } of levels) {
+    for (const [metric, value] of Object.entries(metrics)) {
+      const note = value === null ? whyEmpty(metric, metrics) : null;
+      push('referralsByDepartmentLevel', code, name, metric, value, note);
     }
   }
   return toCsv(rows);

@@ -1,5 +1,6 @@
 import { keys, type PrimaryKey, type StatsRollupScope } from '../shared/data/keys.js';
 import { chinaDateOf } from '../shared/domain/deadlines.js';
+import { DEFAULT_DEPARTMENT_LEVEL } from '../shared/domain/reference.js';
 import type { ActivityStatsItem, ReferralFacts } from './items.js';
 
 /**
@@ -55,6 +56,9 @@ export const counter = {
   department: (departmentId: string, metric: ReferralMetric) => `dept#${departmentId}#${metric}`,
   /** Referrals of the department answered after `hundredths / 100` days. */
   days: (departmentId: string, hundredths: number) => `days#${departmentId}#${hundredths}`,
+  /** The same by the level the department was emailed at (or EXTERNAL). */
+  recipientLevel: (level: string, metric: ReferralMetric) => `rlevel#${level}#${metric}`,
+  recipientLevelDays: (level: string, hundredths: number) => `rlevelDays#${level}#${hundredths}`,
 } as const;
 
 export const STATIONS_ATTRIBUTE = 'stations';
@@ -136,7 +140,10 @@ export const activityContribution = (activity: ActivityContributionSource): Roll
 /**
  * What one referral adds: under its current department every metric (0 or more, so the
  * department is listed even when all are 0, as before), `returned` under each department that
- * returned it, and its days to answer in the department's histogram.
+ * returned it, and its days to answer in the department's histogram; and all of it again under
+ * the level each department was emailed at (an external recipient's as EXTERNAL). Rollups
+ * added up before levels hold no level counters: the query counts what no level holds as
+ * DISTRICT (statisticsFromRollup), the level every department had then.
  */
 export const referralContribution = (facts: ReferralFacts): Rollup => {
   const rollup = emptyRollup();
@@ -151,14 +158,21 @@ export const referralContribution = (facts: ReferralFacts): Rollup => {
     satisfied: SATISFIED.reduce((sum, key) => sum + (ratings[key] ?? 0), 0),
     rated: Object.values(ratings).reduce((sum, count) => sum + count, 0),
   };
+  const level = facts.departmentLevel ?? DEFAULT_DEPARTMENT_LEVEL;
   for (const metric of REFERRAL_METRICS) {
     bump(rollup, counter.department(facts.departmentId, metric), metrics[metric]);
+    bump(rollup, counter.recipientLevel(level, metric), metrics[metric]);
   }
-  for (const departmentId of facts.returnedBy) {
+  facts.returnedBy.forEach((departmentId, i) => {
     bump(rollup, counter.department(departmentId, 'returned'), 1);
-  }
+    const returnedAt = facts.returnedByLevels?.[i] ?? DEFAULT_DEPARTMENT_LEVEL;
+    bump(rollup, counter.recipientLevel(returnedAt, 'returned'), 1);
+  });
   const hundredths = hundredthsToAnswer(facts);
-  if (hundredths !== null) bump(rollup, counter.days(facts.departmentId, hundredths), 1);
+  if (hundredths !== null) {
+    bump(rollup, counter.days(facts.departmentId, hundredths), 1);
+    bump(rollup, counter.recipientLevelDays(level, hundredths), 1);
+  }
   return rollup;
 };
 

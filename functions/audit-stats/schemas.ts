@@ -1,6 +1,6 @@
 import { streetCodeSchema } from '../shared/reference-ids.js';
 import * as z from 'zod/mini';
-import { ACTIVITY_TYPE_CODES } from '../shared/domain/reference.js';
+import { ACTIVITY_TYPE_CODES, DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
 
 /** The longest period one statistics request reads (months of `STATS#` partitions). */
 export const MAX_PERIOD_MONTHS = 36;
@@ -120,6 +120,18 @@ export const periodStatisticsSchema = z.object({
   referrals: z.object({
     totals: z.object(referralTotalsShape),
     byDepartment: z.array(departmentStatsSchema),
+    /**
+     * The district's departments by the level each was emailed at (市, 区, 街道/镇): every level
+     * listed; referrals sent before levels count as DISTRICT.
+     */
+    byDepartmentLevel: z.array(
+      z.object({ level: z.enum(DEPARTMENT_LEVEL_CODES), ...referralTotalsShape }),
+    ),
+    /**
+     * Hand-overs to recipients outside the district (another district's congress after a
+     * cross-inspection), apart from the levels; `totals` is the levels' and these added up.
+     */
+    handedToOtherDistricts: z.object(referralTotalsShape),
   }),
 });
 

@@ -4,9 +4,9 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
-import { CSV_CONTENT_TYPE, statisticsCsv } from './render.js';
+import { statisticsCsvResponse } from './csv-response.js';
 import { statisticsQuerySchema } from './schemas.js';
-import { departmentNamesOf, readStatistics } from './store.js';
+import { readStatistics } from './store.js';
 import type { z } from 'zod/mini';
 import type { statisticsAnswerSchema } from './schemas.js';
 
@@ -39,20 +39,7 @@ export const handler = httpRoute(
       activities: statistics.activities.completed,
     });
     if (query.format === 'csv') {
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': CSV_CONTENT_TYPE,
-          'content-disposition': `attachment; filename="statistics-${query.from}-${query.to}.csv"`,
-        },
-        body: statisticsCsv(
-          statistics,
-          await departmentNamesOf(
-            deps,
-            statistics.referrals.byDepartment.map((row) => row.departmentId),
-          ),
-        ),
-      };
+      return statisticsCsvResponse(deps, statistics, `statistics-${query.from}-${query.to}.csv`);
     }
     return jsonResponse(200, { statistics } satisfies z.output<typeof statisticsAnswerSchema>);
   },

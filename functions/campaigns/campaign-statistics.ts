@@ -1,5 +1,5 @@
-import { departmentNamesOf, readStatistics } from '../audit-stats/store.js';
-import { CSV_CONTENT_TYPE, statisticsCsv } from '../audit-stats/render.js';
+import { statisticsCsvResponse } from '../audit-stats/csv-response.js';
+import { readStatistics } from '../audit-stats/store.js';
 import { db } from '../shared/clients.js';
 import { getCampaign } from '../shared/data/campaigns.js';
 import { parseEnv } from '../shared/env.js';
@@ -43,20 +43,7 @@ export const handler = httpRoute(
     });
     logger.info('Campaign statistics read', { activities: statistics.activities.completed });
     if (query.format === 'csv') {
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': CSV_CONTENT_TYPE,
-          'content-disposition': `attachment; filename="campaign-${campaign.id}.csv"`,
-        },
-        body: statisticsCsv(
-          statistics,
-          await departmentNamesOf(
-            deps,
-            statistics.referrals.byDepartment.map((row) => row.departmentId),
-          ),
-        ),
-      };
+      return statisticsCsvResponse(deps, statistics, `campaign-${campaign.id}.csv`);
     }
     return jsonResponse(200, {
       campaign,

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import {
+  DEPARTMENT_KINDS,
+  DEPARTMENT_LEVEL_CODES,
   DEPUTY_LEVEL_CODES,
   FINDING_CATEGORY_CODES,
   LANGUAGES,
@@ -131,21 +133,43 @@ const categoriesSchema = z.array(z.enum(FINDING_CATEGORY_CODES)).check(
   z.superRefine((categories, context) => distinct(categories, context, 'category')),
 );
 
-export const createDepartmentBodySchema = z.strictObject({
-  name: text(100),
-  /** Referral email address(es). */
-  emails: emailsSchema,
-  /** Finding categories the department handles. */
-  categories: categoriesSchema,
-  active: z._default(z.boolean(), true),
-});
+const departmentLevelSchema = z.enum(DEPARTMENT_LEVEL_CODES);
+
+const NO_LEVEL_OUTSIDE = 'an external recipient is outside the district and has no level';
+
+export const createDepartmentBodySchema = z
+  .strictObject({
+    name: text(100),
+    /** Referral email address(es). */
+    emails: emailsSchema,
+    /** Finding categories the department handles. */
+    categories: categoriesSchema,
+    /**
+     * `LOCAL` (default): a department under the congress's supervision; `EXTERNAL`: a recipient
+     * outside the district (another district's congress), referred by the chairmen's meeting
+     * only, never by routing rules, and not chased when overdue.
+     */
+    kind: z._default(z.enum(DEPARTMENT_KINDS), 'LOCAL'),
+    /** 市 `MUNICIPAL`, 区 `DISTRICT` (default of a local department), 街道/镇 `TOWN`. */
+    level: z.optional(departmentLevelSchema),
+    active: z._default(z.boolean(), true),
+  })
+  .check(
+    z.superRefine((body, context) => {
+      if (body.kind === 'EXTERNAL' && body.level !== undefined) {
+        context.addIssue({ code: 'custom', path: ['level'], message: NO_LEVEL_OUTSIDE });
+      }
+    }),
+  );
 export type CreateDepartmentBody = z.output<typeof createDepartmentBodySchema>;
 
+/** A department's kind never changes (its referrals' statistics depend on it); its level may. */
 export const updateDepartmentBodySchema = z
   .strictObject({
     name: z.optional(text(100)),
     emails: z.optional(emailsSchema),
     categories: z.optional(categoriesSchema),
+    level: z.optional(departmentLevelSchema),
     active: z.optional(z.boolean()),
   })
   .check(z.refine(atLeastOneField, NOTHING_TO_CHANGE));
@@ -283,6 +307,9 @@ export const departmentViewSchema = z.object({
   name: z.string(),
   emails: z.array(z.string()),
   categories: z.array(z.enum(FINDING_CATEGORY_CODES)),
+  kind: z.enum(DEPARTMENT_KINDS),
+  /** A local department's level (`DISTRICT` when stored before levels); none when external. */
+  level: z.optional(departmentLevelSchema),
   active: z.boolean(),
   ...auditedFields,
 });
@@ -301,6 +328,8 @@ export const routingRuleViewSchema = z.object({
   category: z.enum(FINDING_CATEGORY_CODES),
   street: z.string(),
   departmentId: z.string(),
+  /** The target department's level now (absent if the department is no longer on file). */
+  departmentLevel: z.optional(departmentLevelSchema),
   active: z.boolean(),
   ...auditedFields,
 });

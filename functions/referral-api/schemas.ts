@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { REFERRAL_STATUS_CODES } from '../findings/schemas.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
+import { DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
 import {
   RATINGS,
   REFERRAL_STATUSES,
@@ -265,7 +266,15 @@ export const referralViewSchema = z.object({
   closedAt: z.nullable(z.string()),
   routing: z.array(routingEntrySchema),
   /** The department emails of each round (when sent, to which department). */
-  emails: z.array(z.object({ round: z.number(), departmentId: z.string(), at: z.string() })),
+  emails: z.array(
+    z.object({
+      round: z.number(),
+      departmentId: z.string(),
+      /** The department's level when emailed, or EXTERNAL (absent on referrals sent before levels). */
+      departmentLevel: z.optional(z.enum([...DEPARTMENT_LEVEL_CODES, 'EXTERNAL'])),
+      at: z.string(),
+    }),
+  ),
   /** Reminders sent before a due instant. */
   reminders: z.array(z.object({ round: z.number(), due: z.string(), at: z.string() })),
   /** The overdue escalation to the committee (and how many it went to). */

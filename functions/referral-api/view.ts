@@ -91,9 +91,10 @@ export const referralViewOf = (
       by,
       ...(reason === undefined ? {} : { reason }),
     })),
-    emails: (referral.emails ?? []).map(({ round, departmentId, at }) => ({
+    emails: (referral.emails ?? []).map(({ round, departmentId, departmentLevel, at }) => ({
       round,
       departmentId,
+      ...(departmentLevel === undefined ? {} : { departmentLevel }),
       at,
     })),
     reminders: (referral.reminders ?? []).map(({ round, due: dueOf, at }) => ({

@@ -4,8 +4,9 @@ import {
   planDeadlineCheck,
   secondsUntil,
   type DeadlineConfig,
+  type DeadlinePlan,
 } from '../shared/domain/deadlines.js';
-import { roundOf, type ReferralItem } from '../shared/data/referrals.js';
+import { recipientLevelOfReferral, roundOf, type ReferralItem } from '../shared/data/referrals.js';
 import { DAY_SECONDS } from './referral-state.js';
 
 // --- checkpoints -------------------------------------------------------------------------
@@ -27,10 +28,23 @@ export const dueOf = (referral: ReferralItem, config: DeadlineConfig): Date =>
 
 export const dueKey = (due: Date) => String(Math.floor(due.getTime() / 1000));
 
+/**
+ * An external recipient (another district's congress) is not under this congress's
+ * supervision: it is told the due date, but neither reminded nor escalated as overdue; the
+ * referral waits for its answer, looking again at the due date and then periodically.
+ */
+const externalPlan = (due: Date, deps: DeadlineDeps, now: Date): DeadlinePlan => ({
+  action: 'NONE',
+  nextCheckpoint: due > now ? due : new Date(now.getTime() + recheckOf(deps) * 1000),
+});
+
 export const planFor = (referral: ReferralItem, deps: DeadlineDeps, now: Date) => {
   const round = roundOf(referral);
   const due = dueOf(referral, deps.config);
   const key = dueKey(due);
+  if (recipientLevelOfReferral(referral) === 'EXTERNAL') {
+    return { round, due, key, plan: externalPlan(due, deps, now) };
+  }
   return {
     round,
     due,

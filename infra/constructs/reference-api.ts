@@ -85,7 +85,8 @@ export class ReferenceApi extends Construct {
       environment,
       logRetention,
     });
-    table.grant(this.readFunction, 'dynamodb:GetItem', 'dynamodb:Query');
+    // BatchGetItem: a page of routing rules reads its target departments' levels in one call.
+    table.grant(this.readFunction, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
 
     this.writeFunction = new ProjectFunction(this, 'WriteReferenceFunction', {
       entry: 'functions/reference/write-reference.ts',

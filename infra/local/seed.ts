@@ -14,6 +14,7 @@ import type {
 import {
   FINDING_CATEGORY_CODES,
   type DeputyLevel,
+  type DepartmentLevel,
   type FindingCategory,
 } from '../../functions/shared/domain/reference.js';
 import { ANY_STREET } from '../../functions/shared/domain/routing.js';
@@ -185,91 +186,100 @@ const emptyStream = {
 
 /**
  * District departments (区有关部门) a reader of the article expects findings to be referred to,
- * and the town government of Xinlong, which handles its own garbage sorting and sanitation.
+ * the municipal police bureau's Huangpu branch (市), and the town government of Xinlong (镇),
+ * which handles its own garbage sorting and sanitation. The district's departments are seeded
+ * without a level, as departments stored before levels existed are: they count as DISTRICT.
  */
-const DEPARTMENTS: { id: string; name: string; mailbox: string; categories: FindingCategory[] }[] =
-  [
-    {
-      id: 'dept-urban-management',
-      name: '黄埔区城市管理和综合执法局',
-      mailbox: 'urban-management',
-      categories: ['ENVIRONMENT', 'SANITATION', 'GARBAGE_SORTING', 'ILLEGAL_CONSTRUCTION'],
-    },
-    {
-      id: 'dept-housing',
-      name: '黄埔区住房和建设局',
-      mailbox: 'housing',
-      categories: ['HOUSING', 'ELDERLY_LIFTS', 'URBAN_RENEWAL'],
-    },
-    {
-      id: 'dept-water',
-      name: '黄埔区水务局',
-      mailbox: 'water',
-      categories: ['DRAINAGE', 'WATER_POLLUTION'],
-    },
-    { id: 'dept-education', name: '黄埔区教育局', mailbox: 'education', categories: ['EDUCATION'] },
-    {
-      id: 'dept-forestry',
-      name: '黄埔区林业和园林局',
-      mailbox: 'forestry',
-      categories: ['ANCIENT_TREES', 'GREENING'],
-    },
-    {
-      id: 'dept-human-resources',
-      name: '黄埔区人力资源和社会保障局',
-      mailbox: 'human-resources',
-      categories: ['LABOUR_DISPUTE'],
-    },
-    {
-      id: 'dept-planning',
-      name: '黄埔区规划和自然资源局',
-      mailbox: 'planning',
-      categories: ['LAND_PLANNING', 'URBAN_RENEWAL'],
-    },
-    {
-      id: 'dept-transport',
-      name: '黄埔区交通运输局',
-      mailbox: 'transport',
-      categories: ['TRANSPORT'],
-    },
-    {
-      id: 'dept-health',
-      name: '黄埔区卫生健康局',
-      mailbox: 'health',
-      categories: ['HEALTH', 'EPIDEMIC_PREVENTION'],
-    },
-    {
-      id: 'dept-civil-affairs',
-      name: '黄埔区民政局',
-      mailbox: 'civil-affairs',
-      categories: ['ELDERLY_CARE'],
-    },
-    {
-      id: 'dept-market-regulation',
-      name: '黄埔区市场监督管理局',
-      mailbox: 'market-regulation',
-      categories: ['MARKET_REGULATION'],
-    },
-    {
-      id: 'dept-public-security',
-      name: '广州市公安局黄埔区分局',
-      mailbox: 'public-security',
-      categories: ['PUBLIC_SECURITY', 'ROAD_SAFETY'],
-    },
-    { id: 'dept-justice', name: '黄埔区司法局', mailbox: 'justice', categories: ['LEGAL_AID'] },
-    {
-      id: 'dept-investment',
-      name: '黄埔区投资促进局',
-      mailbox: 'investment',
-      categories: ['ENTERPRISE_SERVICES'],
-    },
-    {
-      id: 'dept-xinlong-town',
-      name: '黄埔区新龙镇人民政府',
-      mailbox: 'xinlong-town',
-      categories: ['GARBAGE_SORTING', 'SANITATION'],
-    },
-  ];
+const DEPARTMENTS: {
+  id: string;
+  name: string;
+  mailbox: string;
+  categories: FindingCategory[];
+  level?: DepartmentLevel;
+}[] = [
+  {
+    id: 'dept-urban-management',
+    name: '黄埔区城市管理和综合执法局',
+    mailbox: 'urban-management',
+    categories: ['ENVIRONMENT', 'SANITATION', 'GARBAGE_SORTING', 'ILLEGAL_CONSTRUCTION'],
+  },
+  {
+    id: 'dept-housing',
+    name: '黄埔区住房和建设局',
+    mailbox: 'housing',
+    categories: ['HOUSING', 'ELDERLY_LIFTS', 'URBAN_RENEWAL'],
+  },
+  {
+    id: 'dept-water',
+    name: '黄埔区水务局',
+    mailbox: 'water',
+    categories: ['DRAINAGE', 'WATER_POLLUTION'],
+  },
+  { id: 'dept-education', name: '黄埔区教育局', mailbox: 'education', categories: ['EDUCATION'] },
+  {
+    id: 'dept-forestry',
+    name: '黄埔区林业和园林局',
+    mailbox: 'forestry',
+    categories: ['ANCIENT_TREES', 'GREENING'],
+  },
+  {
+    id: 'dept-human-resources',
+    name: '黄埔区人力资源和社会保障局',
+    mailbox: 'human-resources',
+    categories: ['LABOUR_DISPUTE'],
+  },
+  {
+    id: 'dept-planning',
+    name: '黄埔区规划和自然资源局',
+    mailbox: 'planning',
+    categories: ['LAND_PLANNING', 'URBAN_RENEWAL'],
+  },
+  {
+    id: 'dept-transport',
+    name: '黄埔区交通运输局',
+    mailbox: 'transport',
+    categories: ['TRANSPORT'],
+  },
+  {
+    id: 'dept-health',
+    name: '黄埔区卫生健康局',
+    mailbox: 'health',
+    categories: ['HEALTH', 'EPIDEMIC_PREVENTION'],
+  },
+  {
+    id: 'dept-civil-affairs',
+    name: '黄埔区民政局',
+    mailbox: 'civil-affairs',
+    categories: ['ELDERLY_CARE'],
+  },
+  {
+    id: 'dept-market-regulation',
+    name: '黄埔区市场监督管理局',
+    mailbox: 'market-regulation',
+    categories: ['MARKET_REGULATION'],
+  },
+  {
+    id: 'dept-public-security',
+    name: '广州市公安局黄埔区分局',
+    mailbox: 'public-security',
+    categories: ['PUBLIC_SECURITY', 'ROAD_SAFETY'],
+    level: 'MUNICIPAL',
+  },
+  { id: 'dept-justice', name: '黄埔区司法局', mailbox: 'justice', categories: ['LEGAL_AID'] },
+  {
+    id: 'dept-investment',
+    name: '黄埔区投资促进局',
+    mailbox: 'investment',
+    categories: ['ENTERPRISE_SERVICES'],
+  },
+  {
+    id: 'dept-xinlong-town',
+    name: '黄埔区新龙镇人民政府',
+    mailbox: 'xinlong-town',
+    categories: ['GARBAGE_SORTING', 'SANITATION'],
+    level: 'TOWN',
+  },
+];
 
 /** Ids with a known shape, for tests and the demo script. */
 export const DEMO_DEPARTMENT_IDS = {
@@ -282,7 +292,7 @@ export const DEMO_DEPARTMENT_IDS = {
 } as const;
 
 export const demoDepartments = (): DepartmentItem[] =>
-  DEPARTMENTS.map(({ id, name, mailbox, categories }) => ({
+  DEPARTMENTS.map(({ id, name, mailbox, categories, level }) => ({
     ...keys.department(id),
     ...keys.departmentListing(name, id),
     entity: 'DEPARTMENT',
@@ -290,6 +300,7 @@ export const demoDepartments = (): DepartmentItem[] =>
     name,
     emails: [`${mailbox}@${DEMO_DEPARTMENT_EMAIL_DOMAIN}`],
     categories,
+    ...(level ? { kind: 'LOCAL', level } : {}),
     active: true,
     ...emptyStream,
   }));

@@ -249,6 +249,8 @@ export interface ArticleYearResult {
   runs: Record<string, ActivityRun>;
   launchDeputies: number;
   panyuDepartmentId: string;
+  /** Where the Panyu hand-over was emailed (the external recipient's address). */
+  panyuEmail: string;
 }
 
 /** The campaign the day's replays belong to (created before them). */
@@ -384,14 +386,17 @@ export async function replayArticleYear(
   );
 
   // 18 August: Huangpu's deputies of four levels inspect Panyu, with unannounced visits; what
-  // they find is handed to Panyu's congress, a recipient outside the district's departments.
-  const panyuDepartment = await organiser.call<{ department: { id: string } }>(
+  // they find is handed to Panyu's congress: an external recipient, outside the district's
+  // departments (no level, never routed to by rules, not chased when overdue).
+  const panyuEmail = `panyu-congress-${Date.now().toString(36)}@external.liandong.example.org`;
+  const panyuDepartment = await organiser.call<{ department: { id: string; kind: string } }>(
     'POST',
     '/departments',
     {
       name: `番禺区人大常委会（交叉检查 ${at(ARTICLE_OFFSETS.panyu)}）`,
-      emails: [`panyu-congress-${Date.now().toString(36)}@external.liandong.example.org`],
+      emails: [panyuEmail],
       categories: ['SANITATION', 'GARBAGE_SORTING', 'ENVIRONMENT'],
+      kind: 'EXTERNAL',
     },
     { 'idempotency-key': randomUUID() },
   );
@@ -434,7 +439,7 @@ export async function replayArticleYear(
     campaign.id,
   );
   step(
-    `Cross-inspection of Panyu (交叉检查, 暗访): ${runs.panyu.attended} Huangpu deputies, ${LIVING_ENVIRONMENT.length} findings handed to Panyu's congress (${panyuDepartment.department.id}): ${referralStatusTally(runs.panyu.referrals)}`,
+    `Cross-inspection of Panyu (交叉检查, 暗访): ${runs.panyu.attended} Huangpu deputies, ${LIVING_ENVIRONMENT.length} findings handed to Panyu's congress (${panyuDepartment.department.id}, ${panyuDepartment.department.kind}, ${panyuEmail}): ${referralStatusTally(runs.panyu.referrals)}`,
   );
 
   // 19 August: Baiyun's deputies inspect Huangpu, invited as guests (not on Huangpu's roster),
@@ -515,5 +520,6 @@ export async function replayArticleYear(
     runs,
     launchDeputies: launch.length,
     panyuDepartmentId: panyuDepartment.department.id,
+    panyuEmail,
   };
 }

@@ -28,6 +28,8 @@ export interface Statistics {
       satisfactionRate: number | null;
       resolutionRate: number | null;
     };
+    byDepartmentLevel: { level: string; sent: number }[];
+    handedToOtherDistricts: { sent: number };
   };
 }
 
@@ -57,7 +59,16 @@ export interface ArticleFigures {
   };
   onlineStation: { activities: number; problems: number };
   legalTraining: { activities: number; served: number };
-  crossInspections: { activities: number; personTimes: number; guests: number; referred: number };
+  crossInspections: {
+    activities: number;
+    personTimes: number;
+    guests: number;
+    referred: number;
+    /** Referrals sent to recipients outside the district (Panyu's congress), apart. */
+    handedToOtherDistricts: number;
+    /** Referrals sent to the district's departments, by their level. */
+    referralsByLevel: Record<string, number>;
+  };
 }
 
 /** The figures of the China dates `from`..`to` (and of the campaign), as an auditor reads them. */
@@ -121,6 +132,10 @@ export async function readArticleFigures(
       personTimes: cross.personTimes.total,
       guests: cross.personTimes.guests.total,
       referred: cross.findings.referred,
+      handedToOtherDistricts: cross.referrals.handedToOtherDistricts.sent,
+      referralsByLevel: Object.fromEntries(
+        cross.referrals.byDepartmentLevel.map((row) => [row.level, row.sent]),
+      ),
     },
   };
 }

@@ -102,7 +102,7 @@ and GET /audit/campaigns/${campaign.id}/statistics
 ${figuresTable(figures)}
 
 The campaign (${figures.campaign?.activities ?? 0} activities): person-times by level ${JSON.stringify(figures.campaign?.byLevel ?? {})}, ${figures.campaign?.guests ?? 0} guest person-times apart, ${figures.campaign?.findings ?? 0} findings, ${figures.campaign?.referralsSent ?? 0} referrals sent; 满意率 ${figures.campaign?.satisfactionRate ?? '– (none rated yet)'}, 办成率 ${figures.campaign?.resolutionRate ?? '– (none answered yet)'}.
-Cross-inspections: ${figures.crossInspections.activities} activities, ${figures.crossInspections.personTimes} Huangpu person-times, ${figures.crossInspections.guests} Baiyun guests counted apart, ${figures.crossInspections.referred} findings handed to Panyu's congress (${year.panyuDepartmentId}).
+Cross-inspections: ${figures.crossInspections.activities} activities, ${figures.crossInspections.personTimes} Huangpu person-times, ${figures.crossInspections.guests} Baiyun guests counted apart, ${figures.crossInspections.referred} findings handed to Panyu's congress (${year.panyuDepartmentId}, emailed to ${year.panyuEmail}): ${figures.crossInspections.handedToOtherDistricts} referral counted apart as handed to another district, the district's departments by level ${JSON.stringify(figures.crossInspections.referralsByLevel)}.
 
 Took ${((Date.now() - began) / 1000).toFixed(1)} s: 1 reception day (${reception.referrals} referrals), ${community.activityIds.length} community visits (${community.referrals} referrals), ${Object.keys(year.runs).length} more activities of the campaign.
 

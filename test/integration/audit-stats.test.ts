@@ -36,6 +36,7 @@ const DISTRICT = DEMO_DEPUTY_IDS.district;
 const organiser = api({ role: 'organiser', sub: `org-stats-${RUN}`, street: '红山' });
 const otherStreetOrganiser = api({ role: 'organiser', sub: `org-xg-${RUN}`, street: '夏港' });
 const auditor = api({ role: 'auditor', sub: `aud-stats-${RUN}` });
+const districtOrganiser = api({ role: 'organiser', sub: `org-district-stats-${RUN}` });
 const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 // A day of its own, months ahead: this activity is the only one in its period and street.
@@ -56,8 +57,14 @@ interface Statistics {
   referrals: {
     totals: Record<string, number | null>;
     byDepartment: ({ departmentId: string } & Record<string, number | null>)[];
+    byDepartmentLevel: ({ level: string } & Record<string, number | null>)[];
+    handedToOtherDistricts: Record<string, number | null>;
   };
 }
+
+/** `level → sent` of the levels' rows. */
+const sentByLevel = (stats: Statistics) =>
+  Object.fromEntries(stats.referrals.byDepartmentLevel.map((row) => [row.level, row.sent]));
 
 interface DutyRecord {
   summary: Record<string, unknown>;
@@ -83,7 +90,12 @@ let findingId = '';
 describe('audit statistics and duty records', () => {
   beforeAll(async () => {
     await seedRoutingFixture({
-      department: { id: DEPARTMENT, name: '测试住建局', email: 'lifts@departments.example.org' },
+      department: {
+        id: DEPARTMENT,
+        name: '测试住建局',
+        email: 'lifts@departments.example.org',
+        level: 'TOWN',
+      },
       category: CATEGORY,
       street: STREET,
       committee: { id: COMMITTEE, name: '红山街道工委', email: 'hongshan@committees.example.org' },
@@ -189,6 +201,17 @@ describe('audit statistics and duty records', () => {
       const summary = await rawItem(keys.dutySummary(TWO_SEATS, YEAR, street));
       expect([...(summary?.openReferrals as Set<string>)]).toContain(referralId);
     }
+    // Sent to a town department: counted under TOWN, read live while open.
+    const open = await auditor.get<{ statistics: Statistics }>(statsPath(`&street=${STREET}`));
+    expect(sentByLevel(open.json.statistics)).toEqual({ MUNICIPAL: 0, DISTRICT: 0, TOWN: 1 });
+    expect(open.json.statistics.referrals.handedToOtherDistricts.sent).toBe(0);
+    // The department becomes municipal afterwards: the referral keeps the level it was sent at.
+    const moved = await districtOrganiser.request('PATCH', `/departments/${DEPARTMENT}`, {
+      body: { level: 'MUNICIPAL' },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ department: { kind: 'LOCAL', level: 'MUNICIPAL' } });
+
     const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
     expect(closed.status, closed.text).toBeLessThan(300);
     const item = await eventually(
@@ -213,6 +236,15 @@ describe('audit statistics and duty records', () => {
       (d) => d.departmentId === DEPARTMENT,
     )!;
     expect(dept).toMatchObject({ sent: 1, answered: 0 });
+    // Closed: added into the rollups under the level it was sent at, not the department's now.
+    expect(dayRollup).toMatchObject({ 'rlevel#TOWN#sent': 1 });
+    expect(sentByLevel(res.json.statistics)).toEqual({ MUNICIPAL: 0, DISTRICT: 0, TOWN: 1 });
+    expect(res.json.statistics.referrals.byDepartmentLevel[2]).toMatchObject({
+      level: 'TOWN',
+      answered: 0,
+      satisfactionRate: null,
+      resolutionRate: null,
+    });
     // Closed: out of the open set of both of the deputy's summaries (closed by the committee
     // without an answer: nothing more to count).
     for (const street of [undefined, STREET]) {

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import {
+  DEPARTMENT_LEVELS,
   DEPUTY_LEVEL_CODES,
+  DEPARTMENT_LEVEL_CODES,
   FINDING_CATEGORY_CODES,
 } from '../../../functions/shared/domain/reference';
 import { writesDistrict } from '../auth';
@@ -14,6 +16,7 @@ import {
   textOf,
   useSubmit,
   type Label,
+  type Option,
 } from '../forms';
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
@@ -285,7 +288,28 @@ function Deputies() {
   );
 }
 
-type Contact = Named & { emails?: string[]; categories?: string[] };
+type Contact = Named & {
+  emails?: string[];
+  categories?: string[];
+  kind?: 'LOCAL' | 'EXTERNAL';
+  level?: string;
+};
+
+/** A department's level (市, 区, 街道/镇), or a recipient outside the district. */
+const EXTERNAL = { zh: '外区（区外接收方）', en: 'Outside the district' };
+const LEVEL_COLUMN: Column<Contact> = {
+  title: { zh: '层级', en: 'Level' },
+  cell: (n) =>
+    n.kind === 'EXTERNAL' ? <L {...EXTERNAL} /> : nameOf(DEPARTMENT_LEVELS, n.level ?? 'DISTRICT'),
+};
+const LEVEL_CHOICES: Option[] = [
+  ...optionsOf(DEPARTMENT_LEVELS, DEPARTMENT_LEVEL_CODES),
+  ['EXTERNAL', `${EXTERNAL.zh} ${EXTERNAL.en}`],
+];
+
+/** The level chosen in a department's form: a level, or a new recipient outside the district. */
+const levelOf = (level: string) =>
+  level === '' ? {} : level === 'EXTERNAL' ? { kind: 'EXTERNAL' } : { level };
 
 /** Addresses typed one per line or separated by commas. */
 const listOf = (text: string) =>
@@ -363,6 +387,16 @@ function ContactFields({
       <Field label={{ zh: '邮箱（可多个）', en: 'Emails (one or more)' }} error={error('emails')}>
         <input name="emails" required size={48} defaultValue={entry?.emails?.join(', ') ?? ''} />
       </Field>
+      {kind === 'departments' && entry?.kind !== 'EXTERNAL' ? (
+        // A recipient outside the district stays one (the API keeps a department's kind).
+        <Field label={{ zh: '层级', en: 'Level' }} error={error('level')}>
+          <Choice
+            name="level"
+            value={entry?.level ?? 'DISTRICT'}
+            options={entry ? LEVEL_CHOICES.filter(([code]) => code !== 'EXTERNAL') : LEVEL_CHOICES}
+          />
+        </Field>
+      ) : null}
       {kind === 'departments' ? (
         <Field
           label={{ zh: '承办的问题类别（可多选）', en: 'Categories handled' }}
@@ -394,7 +428,9 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
   const body = (form: FormData) => ({
     name: textOf(form, 'name'),
     emails: listOf(textOf(form, 'emails')),
-    ...(kind === 'departments' ? { categories: form.getAll('categories').map(String) } : {}),
+    ...(kind === 'departments'
+      ? { categories: form.getAll('categories').map(String), ...levelOf(textOf(form, 'level')) }
+      : {}),
   });
   return (
     <>
@@ -437,6 +473,7 @@ function Contacts({ kind }: { kind: 'departments' | 'committees' }) {
         empty={NONE}
         columns={[
           ...CONTACT_COLUMNS,
+          ...(kind === 'departments' ? [LEVEL_COLUMN] : []),
           ...(canWrite ? [rowActions<Contact>(path, editor, (c) => c.name)] : []),
         ]}
       />

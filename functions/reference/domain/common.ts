@@ -5,12 +5,19 @@ import {
   type AuditData,
   type HeadChange,
 } from '../../shared/data/audit.js';
-import { type KeyQuery, type PrimaryKey } from '../../shared/data/keys.js';
-import { queryPage, type AuditedHead, type Page, type Store } from '../../shared/data/reference.js';
+import { type KeyQuery, type ListingKey, type PrimaryKey } from '../../shared/data/keys.js';
+import {
+  getItem,
+  queryPage,
+  type AuditedHead,
+  type Page,
+  type Store,
+} from '../../shared/data/reference.js';
 import type { ResidualFilter } from '../../shared/data/merged-pages.js';
 import { writeTransaction } from '../../shared/data/transact.js';
 import { type Street } from '../../shared/domain/reference.js';
-import { ConcurrentModificationError, ConflictError } from '../../shared/errors.js';
+import { ConcurrentModificationError, ConflictError, NotFoundError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
 import { streetOfClaim, type Caller } from '../../shared/http/auth.js';
 import { type NoticeDeps } from '../email-change-notice.js';
 import type { ListQuery } from '../schemas.js';
@@ -268,3 +275,79 @@ export const applyChanges = <T extends object>(
 };
 
 export const alreadyInactive = (what: string) => new ConflictError(`${what} is already inactive`);
+
+/**
+ * One kind of reference item, found by its reference (an id, or a rule's category and street):
+ * `find` reads it, `get` answers 404 naming it when it is not on file.
+ */
+export const referenceKind = <T extends { id: string; active: boolean }, Ref = string>(
+  what: string,
+  keyOf: (ref: Ref) => PrimaryKey,
+  idOf: (ref: Ref) => string = String,
+) => {
+  const notFound = (ref: Ref) => new NotFoundError(`${what} ${idOf(ref)} not found`);
+  return {
+    what,
+    keyOf,
+    find: (deps: Store, ref: Ref) => getItem<T>(deps, keyOf(ref)),
+    get: async (deps: Store, ref: Ref): Promise<T> => {
+      const item = await getItem<T>(deps, keyOf(ref));
+      if (!item) throw notFound(ref);
+      return item;
+    },
+    /** Deactivates through `update` (409 when inactive already); nothing is ever deleted. */
+    deactivate:
+      <R>(
+        update: (
+          deps: ReferenceDeps,
+          ref: Ref,
+          patch: { active: false },
+          caller: Caller,
+          action: string,
+        ) => Promise<R>,
+        action: string,
+      ) =>
+      async (deps: ReferenceDeps, ref: Ref, caller: Caller): Promise<R> => {
+        const current = await getItem<T>(deps, keyOf(ref));
+        if (!current) throw notFound(ref);
+        if (!current.active) throw alreadyInactive(`${what} ${current.id}`);
+        return update(deps, ref, { active: false }, caller, action);
+      },
+  };
+};
+
+/**
+ * Creates an item listed by name (a department, a committee): a new id from the clock, its
+ * listing key, the first event of its own audit stream (`<ENTITY>_CREATED` with the request).
+ */
+export const createListedByName = <Head extends { name: string }>(
+  deps: ReferenceDeps,
+  caller: Caller,
+  spec: {
+    entity: string;
+    key: (id: string) => PrimaryKey;
+    listing: (name: string, id: string) => ListingKey;
+    streamId: (id: string) => string;
+    request: AuditData;
+    fields: Head;
+  },
+) => {
+  const now = clock(deps);
+  const at = now.toISOString();
+  const id = (deps.newId ?? newId)(now);
+  return writeCreated(deps, {
+    head: {
+      ...spec.key(id),
+      ...spec.listing(spec.fields.name, id),
+      entity: spec.entity,
+      id,
+      ...spec.fields,
+      createdAt: at,
+      updatedAt: at,
+    },
+    streamId: spec.streamId(id),
+    action: `${spec.entity}_CREATED`,
+    caller,
+    after: spec.request,
+  });
+};

@@ -1,13 +1,13 @@
 import { keys } from '../../shared/data/keys.js';
 import {
-  getItem,
   listRoutingRules,
+  type AuditedHead,
   type DepartmentItem,
   type Store,
 } from '../../shared/data/reference.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { DEFAULT_DEPARTMENT_LEVEL } from '../../shared/domain/reference.js';
+import { ConflictError, ValidationError } from '../../shared/errors.js';
 import { type Caller } from '../../shared/http/auth.js';
-import { newId } from '../../shared/ids.js';
 import {
   settleEmailChangeNotice,
   type EmailChangeNotice,
@@ -15,57 +15,62 @@ import {
 } from '../email-change-notice.js';
 import type { CreateDepartmentBody, ListQuery, UpdateDepartmentBody } from '../schemas.js';
 import {
-  alreadyInactive,
   changedFields,
   clock,
+  createListedByName,
   listOf,
+  referenceKind,
   toView,
   writeChanges,
-  writeCreated,
   type ReferenceDeps,
 } from './common.js';
 
 // --- departments ---
 
-const departmentNotFound = (id: string) => new NotFoundError(`Department ${id} not found`);
+const departments = referenceKind<NotedDepartment>('Department', keys.department);
 
-export const readDepartment = async (deps: Store, departmentId: string) => {
-  const item = await getItem<DepartmentItem>(deps, keys.department(departmentId));
-  if (!item) throw departmentNotFound(departmentId);
-  return toView(item);
+/**
+ * A department as the API shows it: with its kind and, when local, its level, also when it was
+ * stored before either existed (no migration: missing means a local district department).
+ */
+export const departmentView = <T extends Pick<DepartmentItem, 'kind' | 'level'>>(item: T) => {
+  const view = toView(item);
+  return view.kind === 'EXTERNAL'
+    ? { ...view, kind: 'EXTERNAL' as const }
+    : { ...view, kind: 'LOCAL' as const, level: view.level ?? DEFAULT_DEPARTMENT_LEVEL };
 };
 
+export const readDepartment = async (deps: Store, departmentId: string) =>
+  departmentView(await departments.get(deps, departmentId));
+
 export const listDepartments = (deps: Store, query: ListQuery, caller: Caller) =>
-  listOf(deps, keys.departmentsByName(), query, caller, toView<DepartmentItem>);
+  listOf(deps, keys.departmentsByName(), query, caller, departmentView<DepartmentItem>);
 
 export const createDepartment = async (
   deps: ReferenceDeps,
   input: CreateDepartmentBody,
   caller: Caller,
-) => {
-  const now = clock(deps);
-  const at = now.toISOString();
-  const id = (deps.newId ?? newId)(now);
-  const head: Omit<DepartmentItem, 'auditSeq' | 'auditHash'> = {
-    ...keys.department(id),
-    ...keys.departmentListing(input.name, id),
-    entity: 'DEPARTMENT',
-    id,
-    name: input.name,
-    emails: input.emails,
-    categories: input.categories,
-    active: input.active,
-    createdAt: at,
-    updatedAt: at,
-  };
-  return writeCreated(deps, {
-    head,
-    streamId: keys.auditStreamOfDepartment(id),
-    action: 'DEPARTMENT_CREATED',
-    caller,
-    after: { ...input },
-  });
-};
+) =>
+  departmentView(
+    await createListedByName(deps, caller, {
+      entity: 'DEPARTMENT',
+      key: keys.department,
+      listing: keys.departmentListing,
+      streamId: keys.auditStreamOfDepartment,
+      request: { ...input },
+      fields: {
+        name: input.name,
+        emails: input.emails,
+        categories: input.categories,
+        kind: input.kind,
+        ...(input.kind === 'LOCAL' ? { level: input.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
+        active: input.active,
+      } satisfies Omit<
+        DepartmentItem,
+        keyof AuditedHead | 'pk' | 'sk' | 'listPk' | 'listSk' | 'entity' | 'id'
+      >,
+    }),
+  );
 
 const rulesTargeting = async (deps: Store, departmentId: string) =>
   (await listRoutingRules(deps)).filter(
@@ -93,14 +98,19 @@ export const updateDepartment = async (
   caller: Caller,
   action = 'DEPARTMENT_UPDATED',
 ) => {
-  const found = await getItem<NotedDepartment>(deps, keys.department(departmentId));
-  if (!found) throw departmentNotFound(departmentId);
+  const found = await departments.get(deps, departmentId);
   // A notice still owed from an earlier change goes out first (a retried request sends it).
   const owed = await settleNotice(deps, found);
   const current: NotedDepartment =
     owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
+  if (patch.level !== undefined && current.kind === 'EXTERNAL') {
+    throw new ValidationError(
+      `Invalid level: department ${departmentId} is an external recipient, outside the district's levels`,
+      [{ path: 'level', message: 'an external recipient has no level' }],
+    );
+  }
   const changes = changedFields(current, patch);
-  if (changes.length === 0) return withNotice(toView(current), owed);
+  if (changes.length === 0) return withNotice(departmentView(current), owed);
 
   // A department must keep handling what active rules route to it, and stay active while any do.
   if (patch.categories !== undefined || patch.active === false) {
@@ -148,16 +158,10 @@ export const updateDepartment = async (
     caller,
     extra,
   });
-  return withNotice(toView(updated), await settleNotice(deps, updated));
+  return withNotice(departmentView(updated), await settleNotice(deps, updated));
 };
 
-export const deactivateDepartment = async (
-  deps: ReferenceDeps,
-  departmentId: string,
-  caller: Caller,
-) => {
-  const current = await getItem<DepartmentItem>(deps, keys.department(departmentId));
-  if (!current) throw departmentNotFound(departmentId);
-  if (!current.active) throw alreadyInactive(`Department ${departmentId}`);
-  return updateDepartment(deps, departmentId, { active: false }, caller, 'DEPARTMENT_DEACTIVATED');
-};
+export const deactivateDepartment = departments.deactivate(
+  updateDepartment,
+  'DEPARTMENT_DEACTIVATED',
+);

@@ -2,6 +2,7 @@ import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js'
 import { keys } from '../../shared/data/keys.js';
 import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { dueDateOfInstant, secondsUntil } from '../../shared/domain/deadlines.js';
+import { recipientLevelOf } from '../../shared/domain/reference.js';
 import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { createLink, MAX_LINK_TTL_SECONDS } from '../../shared/links.js';
 import { renderReferralEmail } from '../emails.js';
@@ -95,7 +96,14 @@ export const sendReferralEmail = async (
     });
     const now = clock(deps);
     const at = now.toISOString();
-    const sent: SentEmailRecord = { round, departmentId: referral.departmentId, messageId, at };
+    // The level the department has now is the one this referral counts under from now on.
+    const sent: SentEmailRecord = {
+      round,
+      departmentId: referral.departmentId,
+      departmentLevel: recipientLevelOf(context.department ?? {}),
+      messageId,
+      at,
+    };
     await writeTransaction(
       deps.db,
       referralChange(
@@ -117,6 +125,7 @@ export const sendReferralEmail = async (
             status: 'SENT',
             round,
             departmentId: referral.departmentId,
+            departmentLevel: sent.departmentLevel,
             recipients: to.length,
             messageId,
             due: due.toISOString(),

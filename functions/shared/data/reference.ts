@@ -5,7 +5,12 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { FindingCategory, Street } from '../domain/reference.js';
+import type {
+  DepartmentKind,
+  DepartmentLevel,
+  FindingCategory,
+  Street,
+} from '../domain/reference.js';
 import type { ANY_STREET } from '../domain/routing.js';
 import { TransientError } from '../errors.js';
 import type { DeputyItem } from './items.js';
@@ -50,6 +55,10 @@ export interface DepartmentItem extends PrimaryKey, ListingKey, AuditedHead {
   /** Where referrals are emailed (institutional addresses, not personal data). */
   emails: string[];
   categories: FindingCategory[];
+  /** Missing on departments stored before kinds: `LOCAL`. */
+  kind?: DepartmentKind;
+  /** Missing on departments stored before levels: `DISTRICT` (DEFAULT_DEPARTMENT_LEVEL). */
+  level?: DepartmentLevel;
   active: boolean;
 }
 

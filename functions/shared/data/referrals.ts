@@ -1,5 +1,6 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../errors.js';
+import { DEFAULT_DEPARTMENT_LEVEL, type RecipientLevel } from '../domain/reference.js';
 import type { Store } from './activities.js';
 import type { PendingTask } from './items.js';
 import { keys, type OwnershipKey, type PrimaryKey } from './keys.js';
@@ -76,9 +77,37 @@ export interface ReferralReply {
 export interface SentEmailRecord {
   round: number;
   departmentId: string;
+  /**
+   * The department's level when it was emailed, or EXTERNAL for a recipient outside the
+   * district: what statistics count the referral under, whatever the department becomes later.
+   * Missing on referrals sent before levels: DISTRICT.
+   */
+  departmentLevel?: RecipientLevel;
   messageId: string;
   at: string;
 }
+
+/**
+ * The level a referral's current department was emailed at (its latest email to that
+ * department), `DISTRICT` when it was sent before levels existed or is not sent yet.
+ */
+export const recipientLevelOfReferral = (referral: {
+  departmentId: string;
+  sent?: { departmentId?: string; departmentLevel?: RecipientLevel };
+  emails?: readonly { departmentId?: string; departmentLevel?: RecipientLevel }[];
+}): RecipientLevel => levelEmailedTo(referral, referral.departmentId);
+
+/** The level department `departmentId` was last emailed this referral at (default DISTRICT). */
+export const levelEmailedTo = (
+  referral: {
+    sent?: { departmentId?: string; departmentLevel?: RecipientLevel };
+    emails?: readonly { departmentId?: string; departmentLevel?: RecipientLevel }[];
+  },
+  departmentId: string,
+): RecipientLevel =>
+  [referral.sent, ...[...(referral.emails ?? [])].reverse()].find(
+    (email) => email?.departmentId === departmentId && email.departmentLevel !== undefined,
+  )?.departmentLevel ?? DEFAULT_DEPARTMENT_LEVEL;
 
 export interface ReminderRecord {
   round: number;

@@ -3,6 +3,10 @@
  * store; labels are what emails and pages show.
  */
 
+/** A vocabulary's codes as the non-empty tuple `z.enum` takes. */
+const codesOf = <T extends object>(names: T) =>
+  Object.keys(names) as [keyof T & string, ...(keyof T & string)[]];
+
 export const ACTIVITY_TYPES = {
   THEMATIC_CAMPAIGN: { zh: '主题活动', en: 'Thematic campaign' },
   COMMUNITY_VISIT: { zh: '代表进社区、进网格', en: 'Community and grid visit' },
@@ -17,7 +21,7 @@ export const ACTIVITY_TYPES = {
 } as const;
 
 export type ActivityType = keyof typeof ACTIVITY_TYPES;
-export const ACTIVITY_TYPE_CODES = Object.keys(ACTIVITY_TYPES) as [ActivityType, ...ActivityType[]];
+export const ACTIVITY_TYPE_CODES = codesOf(ACTIVITY_TYPES);
 
 export const DEPUTY_LEVELS = {
   NATIONAL: { zh: '全国', en: 'National' },
@@ -28,7 +32,46 @@ export const DEPUTY_LEVELS = {
 } as const;
 
 export type DeputyLevel = keyof typeof DEPUTY_LEVELS;
-export const DEPUTY_LEVEL_CODES = Object.keys(DEPUTY_LEVELS) as [DeputyLevel, ...DeputyLevel[]];
+export const DEPUTY_LEVEL_CODES = codesOf(DEPUTY_LEVELS);
+
+/**
+ * The level of a department that referrals go to (需转交市、区有关部门): the city's (市), the
+ * district's (区) or a street's or town's office (街道/镇). Codes as the deputies' levels spell
+ * them. A department stored before levels existed has none and counts as `DISTRICT`
+ * (DEFAULT_DEPARTMENT_LEVEL): the district's own departments were all the product knew then.
+ */
+export const DEPARTMENT_LEVELS = {
+  MUNICIPAL: { zh: '市', en: 'Municipal' },
+  DISTRICT: { zh: '区', en: 'District' },
+  TOWN: { zh: '街道/镇', en: 'Street / town' },
+} as const;
+
+export type DepartmentLevel = keyof typeof DEPARTMENT_LEVELS;
+export const DEPARTMENT_LEVEL_CODES = codesOf(DEPARTMENT_LEVELS);
+export const DEFAULT_DEPARTMENT_LEVEL: DepartmentLevel = 'DISTRICT';
+
+/**
+ * What a department is: `LOCAL`, one of the district's (or the city's) departments under the
+ * congress's supervision, routed to by rules; or `EXTERNAL`, a recipient outside the district
+ * (another district's congress standing committee that a cross-inspection hands its findings
+ * to): referred by the chairmen's meeting, emailed, never routed to by rules nor chased when
+ * overdue (docs/referral-workflow.md, "External recipients"). Missing means `LOCAL`.
+ */
+export const DEPARTMENT_KINDS = ['LOCAL', 'EXTERNAL'] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+
+/**
+ * The bucket a referral's statistics count under: the level its department had when the
+ * referral was sent, or `EXTERNAL` for a hand-over outside the district.
+ */
+export type RecipientLevel = DepartmentLevel | 'EXTERNAL';
+
+/** The bucket of a department as stored (a missing level or kind takes its default). */
+export const recipientLevelOf = (department: {
+  kind?: DepartmentKind;
+  level?: DepartmentLevel;
+}): RecipientLevel =>
+  department.kind === 'EXTERNAL' ? 'EXTERNAL' : (department.level ?? DEFAULT_DEPARTMENT_LEVEL);
 
 /**
  * A street's (街道) or town's (镇) code. The district's streets are reference data
@@ -95,10 +138,7 @@ export const FINDING_CATEGORIES = {
 } as const;
 
 export type FindingCategory = keyof typeof FINDING_CATEGORIES;
-export const FINDING_CATEGORY_CODES = Object.keys(FINDING_CATEGORIES) as [
-  FindingCategory,
-  ...FindingCategory[],
-];
+export const FINDING_CATEGORY_CODES = codesOf(FINDING_CATEGORIES);
 
 /** A vocabulary of codes with their names: what the API takes, what people read. */
 export interface CodeVocabulary {
@@ -116,6 +156,7 @@ export const CODE_VOCABULARIES = {
   activityType: { what: { en: 'activity type', zh: '活动类型' }, names: ACTIVITY_TYPES },
   findingCategory: { what: { en: 'finding category', zh: '问题类别' }, names: FINDING_CATEGORIES },
   deputyLevel: { what: { en: 'deputy level', zh: '代表层级' }, names: DEPUTY_LEVELS },
+  departmentLevel: { what: { en: 'department level', zh: '部门层级' }, names: DEPARTMENT_LEVELS },
 } as const satisfies Record<string, CodeVocabulary>;
 
 const comparable = (text: string) =>

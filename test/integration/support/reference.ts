@@ -3,12 +3,17 @@
 // supervising committee. Items start their audit streams at seq 0 (as seeded data does).
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../../functions/shared/data/keys';
-import type { FindingCategory, Street } from '../../../functions/shared/domain/reference';
+import type {
+  DepartmentLevel,
+  FindingCategory,
+  Street,
+} from '../../../functions/shared/domain/reference';
 import { ddbDoc } from './aws';
 import { tableName } from './cloud';
 
 export interface RoutingFixture {
-  department: { id: string; name: string; email: string };
+  /** Without a level, the department is stored as before levels (it counts as DISTRICT). */
+  department: { id: string; name: string; email: string; level?: DepartmentLevel };
   /** The category the department handles and the rule routes to it, on `street`. */
   category: FindingCategory;
   street: Street;
@@ -29,6 +34,7 @@ export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void>
       name: department.name,
       emails: [department.email],
       categories: [category],
+      ...(department.level ? { kind: 'LOCAL', level: department.level } : {}),
       active: true,
       ...audited,
     },

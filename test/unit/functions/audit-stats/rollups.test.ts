@@ -46,6 +46,7 @@ const LEVELS = ['NATIONAL', 'MUNICIPAL', 'DISTRICT', 'TOWN'];
 const KINDS = ['PROBLEM', 'SUGGESTION'];
 const CATEGORIES = ['ELDERLY_LIFTS', 'TRANSPORT', 'OTHER'];
 const DEPARTMENTS = ['dept-water', 'dept-roads', 'dept-housing', 'dept-parks'];
+const RECIPIENT_LEVELS = ['MUNICIPAL', 'DISTRICT', 'TOWN', 'EXTERNAL'] as const;
 const STATIONS = ['文冲人大代表联络站', '新龙人大代表联络站', '夏港人大代表联络站'];
 
 type Activity = ActivityContributionSource & { street: string; startsAt: string };
@@ -105,7 +106,10 @@ const randomFacts = (rnd: () => number, i: number): ReferralFacts => {
     // A result without an answer date is not resolved: the stored facts can say so.
     result: answered || rnd() < 0.2 ? pick(rnd, ['RESOLVED', 'EXPLAINED', null]) : null,
     overdue: rnd() < 0.2,
-    returnedBy: rnd() < 0.2 ? [pick(rnd, DEPARTMENTS)] : [],
+    ...(rnd() < 0.8 ? { departmentLevel: pick(rnd, RECIPIENT_LEVELS) } : {}),
+    ...(rnd() < 0.2
+      ? { returnedBy: [pick(rnd, DEPARTMENTS)], returnedByLevels: [pick(rnd, RECIPIENT_LEVELS)] }
+      : { returnedBy: [] }),
     ratings,
     closed: true,
   };
@@ -182,11 +186,15 @@ const oracle = (input: {
     if (!departments.has(id)) departments.set(id, empty());
     return departments.get(id)!;
   };
+  // Levels: what the referral was emailed at (missing: DISTRICT, as before levels).
+  const levels = new Map<string, Tally>(RECIPIENT_LEVELS.map((level) => [level, empty()]));
   for (const f of input.referrals) {
     const days = daysToAnswer(f);
     const rated = Object.values(f.ratings).reduce((s, n) => s + n, 0);
     const satisfied = (f.ratings.SATISFIED ?? 0) + (f.ratings.BASICALLY_SATISFIED ?? 0);
-    for (const t of [total, tallyOf(f.departmentId)]) {
+    f.returnedBy.forEach((_, i) => levels.get(f.returnedByLevels?.[i] ?? 'DISTRICT')!.returned++);
+    const level = levels.get(f.departmentLevel ?? 'DISTRICT')!;
+    for (const t of [total, tallyOf(f.departmentId), level]) {
       if (f.sentAt) t.sent++;
       if (f.acknowledged) t.acknowledged++;
       if (f.answeredAt) t.answered++;
@@ -218,6 +226,11 @@ const oracle = (input: {
       byDepartment: [...departments.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([departmentId, t]) => ({ departmentId, ...finish(t) })),
+      byDepartmentLevel: (['MUNICIPAL', 'DISTRICT', 'TOWN'] as const).map((level) => ({
+        level,
+        ...finish(levels.get(level)!),
+      })),
+      handedToOtherDistricts: finish(levels.get('EXTERNAL')!),
     },
   };
 };
@@ -406,5 +419,88 @@ describe('statistics rollups', () => {
       ['dept-roads', 1, 0],
       ['dept-water', 0, 1],
     ]);
+    // Sent before levels: the referral and the return count as DISTRICT.
+    expect(stats.referrals.byDepartmentLevel.map((l) => [l.level, l.sent, l.returned])).toEqual([
+      ['MUNICIPAL', 0, 0],
+      ['DISTRICT', 1, 1],
+      ['TOWN', 0, 0],
+    ]);
+    expect(stats.referrals.handedToOtherDistricts.sent).toBe(0);
+  });
+
+  it('counts a referral under the level it was emailed at, a hand-over outside the district apart', () => {
+    const base: ReferralFacts = {
+      referralId: 'R1',
+      activityId: 'A1',
+      departmentId: 'dept-town',
+      status: 'CLOSED',
+      sentAt: '2025-07-10T00:00:00.000Z',
+      acknowledged: true,
+      answeredAt: '2025-07-11T00:00:00.000Z',
+      result: 'RESOLVED',
+      overdue: false,
+      returnedBy: ['dept-city'],
+      returnedByLevels: ['MUNICIPAL'],
+      ratings: { SATISFIED: 1 },
+      closed: true,
+      departmentLevel: 'TOWN',
+    };
+    const panyu: ReferralFacts = {
+      ...base,
+      referralId: 'R2',
+      departmentId: 'dept-panyu-congress',
+      departmentLevel: 'EXTERNAL',
+      answeredAt: null,
+      result: null,
+      returnedBy: [],
+      returnedByLevels: [],
+      ratings: {},
+    };
+    const stats = statisticsFromRollup(
+      PERIOD,
+      mergeRollup(referralContribution(base), referralContribution(panyu)),
+    );
+    expect(stats.referrals.byDepartmentLevel).toEqual([
+      expect.objectContaining({ level: 'MUNICIPAL', sent: 0, returned: 1 }),
+      expect.objectContaining({ level: 'DISTRICT', sent: 0, returned: 0 }),
+      expect.objectContaining({
+        level: 'TOWN',
+        sent: 1,
+        answered: 1,
+        resolved: 1,
+        medianDaysToAnswer: 1,
+        satisfactionRate: 1,
+        resolutionRate: 1,
+      }),
+    ]);
+    expect(stats.referrals.handedToOtherDistricts).toMatchObject({
+      sent: 1,
+      answered: 0,
+      satisfactionRate: null,
+      resolutionRate: null,
+    });
+    expect(stats.referrals.totals.sent).toBe(2);
+  });
+
+  it('reads rollups added up before levels as DISTRICT, beside leveled contributions', () => {
+    const rnd = random(11);
+    const legacy = Array.from({ length: 30 }, (_, i) => randomFacts(rnd, i));
+    const leveled = Array.from({ length: 30 }, (_, i) => randomFacts(rnd, 100 + i));
+    const withoutLevels = (rollup: ReturnType<typeof emptyRollup>) => ({
+      ...rollup,
+      counts: Object.fromEntries(
+        Object.entries(rollup.counts).filter(([name]) => !name.startsWith('rlevel')),
+      ),
+    });
+    const stored = emptyRollup();
+    for (const f of legacy) mergeRollup(stored, withoutLevels(referralContribution(f)));
+    for (const f of leveled) mergeRollup(stored, referralContribution(f));
+    const asDistrict = legacy.map((f): ReferralFacts => {
+      const { departmentLevel: _level, returnedByLevels: _returned, ...rest } = f;
+      return rest;
+    });
+    expect(statisticsFromRollup(PERIOD, stored).referrals).toEqual(
+      oracle({ period: PERIOD, activities: [], referrals: [...asDistrict, ...leveled] }).referrals,
+    );
   });
 });

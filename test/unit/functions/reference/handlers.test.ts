@@ -14,6 +14,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
+import { keys } from '../../../../functions/shared/data/keys.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
@@ -722,5 +723,158 @@ describe('a department’s email change (issue 12)', () => {
     expect(retried.json.department.emailChangeNotice).toBe('SENT');
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(transactions().length).toBeGreaterThan(0);
+  });
+});
+
+describe('department levels and external recipients', () => {
+  const putOf = (index = 0) => transactions()[index]![0]!.Put!.Item;
+
+  it('shows a department stored without a level as a local district department', async () => {
+    const water = await call(read, 'GET', '/departments/{departmentId}', {
+      pathParameters: { departmentId: 'dept-water' },
+    });
+    const stored = table.get(keyOf(keys.department('dept-water')));
+    expect(stored).toBeDefined();
+    expect(stored).not.toHaveProperty('level');
+    expect(water.json.department).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
+    const listed = await call(read, 'GET', '/departments', { query: { limit: '50' } });
+    const levels = Object.fromEntries(
+      (listed.json.items as { id: string; level?: string }[]).map((d) => [d.id, d.level]),
+    );
+    expect(levels).toMatchObject({
+      'dept-water': 'DISTRICT',
+      'dept-xinlong-town': 'TOWN',
+      'dept-public-security': 'MUNICIPAL',
+    });
+  });
+
+  it('stores the level given (DISTRICT by default) and refuses an unknown one (422)', async () => {
+    const municipal = await call(write, 'POST', '/departments', {
+      body: {
+        name: '广州市生态环境局黄埔分局',
+        emails: ['eco@dept.liandong.example.org'],
+        categories: ['WATER_POLLUTION'],
+        level: '市',
+      },
+    });
+    // 市 is MUNICIPAL's Chinese name: answered with the code, nothing stored.
+    expect(municipal.statusCode).toBe(422);
+    expect(municipal.json.issues[0]).toMatchObject({ path: 'level' });
+    expect(municipal.json.issues[0].message).toMatch(/MUNICIPAL/);
+    expect(transactions()).toHaveLength(0);
+
+    const created = await call(write, 'POST', '/departments', {
+      body: {
+        name: '广州市生态环境局黄埔分局',
+        emails: ['eco@dept.liandong.example.org'],
+        categories: ['WATER_POLLUTION'],
+        level: 'MUNICIPAL',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json.department).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
+    expect(putOf()).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
+
+    const plain = await call(write, 'POST', '/departments', {
+      body: {
+        name: '黄埔区统计局',
+        emails: ['stats@dept.liandong.example.org'],
+        categories: ['OTHER'],
+      },
+    });
+    expect(plain.json.department).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
+    expect(putOf(1)).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
+  });
+
+  it('creates an external recipient without a level; a level on it is 422', async () => {
+    const withLevel = await call(write, 'POST', '/departments', {
+      body: {
+        name: '番禺区人大常委会',
+        emails: ['congress@panyu.example.org'],
+        categories: ['ENVIRONMENT'],
+        kind: 'EXTERNAL',
+        level: 'DISTRICT',
+      },
+    });
+    expect(withLevel.statusCode).toBe(422);
+    expect(withLevel.json.issues).toEqual([
+      { path: 'level', message: 'an external recipient is outside the district and has no level' },
+    ]);
+    const created = await call(write, 'POST', '/departments', {
+      body: {
+        name: '番禺区人大常委会',
+        emails: ['congress@panyu.example.org'],
+        categories: ['ENVIRONMENT'],
+        kind: 'EXTERNAL',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json.department).toMatchObject({ kind: 'EXTERNAL' });
+    expect(created.json.department).not.toHaveProperty('level');
+    const item = putOf();
+    expect(item).toMatchObject({ kind: 'EXTERNAL' });
+    expect(item).not.toHaveProperty('level');
+
+    // Stored, it can neither take a level nor be the target of a routing rule.
+    table.set(keyOf(item as Item), { ...(item as Item), auditSeq: 1, auditHash: 'h' });
+    const id = created.json.department.id as string;
+    const level = await call(write, 'PATCH', '/departments/{departmentId}', {
+      body: { level: 'TOWN' },
+      pathParameters: { departmentId: id },
+    });
+    expect(level.statusCode).toBe(422);
+    expect(level.json.issues).toEqual([
+      { path: 'level', message: 'an external recipient has no level' },
+    ]);
+    const kind = await call(write, 'PATCH', '/departments/{departmentId}', {
+      body: { kind: 'LOCAL' },
+      pathParameters: { departmentId: id },
+    });
+    expect(kind.statusCode).toBe(422);
+    const rule = await call(write, 'POST', '/routing-rules', {
+      body: { category: 'ENVIRONMENT', street: 'JIUFO', departmentId: id },
+    });
+    expect(rule.statusCode).toBe(422);
+    expect(rule.json.issues[0]).toMatchObject({
+      path: 'departmentId',
+      message: expect.stringMatching(/external recipient outside the district/),
+    });
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it('changes a local department level; rules show their target department level', async () => {
+    const changed = await call(write, 'PATCH', '/departments/{departmentId}', {
+      body: { level: 'TOWN' },
+      pathParameters: { departmentId: 'dept-water' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json.department).toMatchObject({ level: 'TOWN' });
+    const [items] = transactions();
+    // The seeded department had no level: the event records it from none to TOWN.
+    expect(items![1]!.Put!.Item).toMatchObject({
+      action: 'DEPARTMENT_UPDATED',
+      before: { level: null },
+      after: { level: 'TOWN' },
+    });
+
+    const rule = await call(read, 'GET', '/routing-rules/{ruleId}', {
+      pathParameters: { ruleId: 'GARBAGE_SORTING:XINLONG' },
+    });
+    expect(rule.json.routingRule).toMatchObject({
+      departmentId: 'dept-xinlong-town',
+      departmentLevel: 'TOWN',
+    });
+    const rules = await call(read, 'GET', '/routing-rules', { query: { limit: '50' } });
+    const byId = Object.fromEntries(
+      (rules.json.items as { id: string; departmentLevel?: string }[]).map((r) => [
+        r.id,
+        r.departmentLevel,
+      ]),
+    );
+    expect(byId).toMatchObject({
+      'GARBAGE_SORTING:XINLONG': 'TOWN',
+      'DRAINAGE:*': 'DISTRICT',
+      'PUBLIC_SECURITY:*': 'MUNICIPAL',
+    });
   });
 });

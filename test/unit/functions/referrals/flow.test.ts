@@ -11,6 +11,7 @@ import { closeReferral } from '../../../../functions/referrals/states/close';
 import { recordReferralFailure } from '../../../../functions/referrals/states/record-failure';
 import { reopenReferral } from '../../../../functions/referrals/states/reopen';
 import { sendReferralEmail } from '../../../../functions/referrals/states/send-email';
+import { referralFactsOf } from '../../../../functions/audit-stats/items';
 import { sendReferralFeedback } from '../../../../functions/referrals/states/feedback';
 import {
   GENESIS_HASH,
@@ -260,6 +261,53 @@ describe('AwaitReferral and CheckReferralDeadlines', () => {
       'REFERRAL_OVERDUE',
     ]);
     expect(verifyChain(events(), { expectedPrevHash: GENESIS_HASH }).ok).toBe(true);
+  });
+});
+
+describe('the level a referral is sent at, and an external recipient', () => {
+  const water = () => {
+    const { pk, sk } = keys.department('dept-water');
+    return table.get(pk, sk)!;
+  };
+  it('records the department level at sending; a later change of the department keeps it', async () => {
+    table.put({ ...water(), level: 'TOWN' });
+    await sendReferralEmail(deps(), REFERRAL);
+    expect(referral().sent).toMatchObject({ departmentId: 'dept-water', departmentLevel: 'TOWN' });
+    expect(events()[0]).toMatchObject({ after: { departmentLevel: 'TOWN' } });
+    table.put({ ...water(), level: 'MUNICIPAL' });
+    await sendReferralEmail(deps(), REFERRAL); // a retry: sends nothing, rewrites nothing
+    expect(referral().sent).toMatchObject({ departmentLevel: 'TOWN' });
+    expect(referralFactsOf(referral() as never).departmentLevel).toBe('TOWN');
+  });
+
+  it('counts a department stored without a level as DISTRICT', async () => {
+    await sendReferralEmail(deps(), REFERRAL);
+    expect(referral().sent).toMatchObject({ departmentLevel: 'DISTRICT' });
+  });
+
+  it('emails an external recipient once, and neither reminds nor escalates it', async () => {
+    table.put({
+      ...water(),
+      name: '番禺区人大常委会',
+      emails: ['congress@panyu.example.gov.cn'],
+      kind: 'EXTERNAL',
+    });
+    await sendReferralEmail(deps(), REFERRAL);
+    expect(sent.map((email) => email.to)).toEqual([['congress@panyu.example.gov.cn']]);
+    expect(referral().sent).toMatchObject({ departmentLevel: 'EXTERNAL' });
+    await awaitReferral(deps(), { referralId: REFERRAL, phase: 'DEPARTMENT', taskToken: 'tok-1' });
+
+    // Where a district department is reminded (see above), nothing is sent; it looks again
+    // at the due date (2020-10-31, China time).
+    clock = new Date('2020-10-24T16:00:05Z');
+    const before = await checkReferralDeadlines(deps(), REFERRAL);
+    expect(before.secondsUntilCheckpoint).toBe(7 * 86_400 - 5);
+    clock = new Date('2020-11-02T00:00:00Z');
+    const after = await checkReferralDeadlines(deps(), REFERRAL);
+    expect(after.secondsUntilCheckpoint).toBe(7 * 86_400);
+    expect(sent).toHaveLength(1);
+    expect(referral().status).toBe('SENT');
+    expect(actions()).toEqual(['REFERRAL_SENT', 'AWAITING_DEPARTMENT']);
   });
 });
 
