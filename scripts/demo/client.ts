@@ -91,11 +91,16 @@ export function as(endpoints: LocalCloudEndpoints, token: string): Caller {
   return { call: (method, path, body, headers) => call(method, path, body, headers) };
 }
 
-/** Waits until `probe` gives a value (the test kit's polling helper, the demo's own error). */
+/**
+ * Waits until `probe` gives a value (the test kit's polling helper, the demo's own error). The
+ * default wait is long because the demo replays many activities at once: on a loaded 2-core
+ * machine a community visit's invitations took more than a minute (a CI run under load failed
+ * at 60 s); a healthy local cloud answers within seconds, so the bound only decides when to give up.
+ */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  ms = 60_000,
+  ms = 180_000,
 ): Promise<T> {
   try {
     return (await eventually(probe, (value) => value !== undefined, {
