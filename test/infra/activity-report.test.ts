@@ -2,14 +2,8 @@
 // the SendActivityReport state after CompleteActivity, its Retry and its Catch that never fails
 // the activity, and the least-privilege grants of the two report functions.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  actionsIn,
-  ofType as ofTypeIn,
-  roleStatements,
-  synthLiandong,
-  type Resources,
-  type Statement,
-} from '../support/stack';
+import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
 type State = Record<string, unknown> & {
   Type: string;

@@ -1,12 +1,7 @@
 // Infra test: the organisers' lists (issue 15) may only Query the indexes they read.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ofType as ofTypeIn,
-  roleStatements,
-  synthLiandong,
-  type Resources,
-  type Statement,
-} from '../support/stack';
+import { ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
 let resources: Resources;
 

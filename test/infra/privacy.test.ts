@@ -4,14 +4,8 @@
 // key; the job and the erasure route write only the table, and nothing else can invoke the job.
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  actionsIn,
-  roleStatements,
-  synthLiandong,
-  type Resource,
-  type Resources,
-  type Statement,
-} from '../support/stack';
+import { actionsIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resource, Resources, Statement } from '../support/stack';
 
 let resources: Resources;
 let template: Template;

@@ -8,13 +8,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiandongStack } from '../../infra/liandong-stack';
-import {
-  ofType as ofTypeIn,
-  synthLiandong,
-  type Resource,
-  type Resources,
-  type Statement,
-} from '../support/stack';
+import { ofType as ofTypeIn, synthLiandong } from '../support/stack';
+import type { Resource, Resources, Statement } from '../support/stack';
 
 let stack: LiandongStack;
 let template: Template;

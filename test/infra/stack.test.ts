@@ -5,14 +5,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiandongStack } from '../../infra/liandong-stack';
-import {
-  actionsIn,
-  ofType as ofTypeIn,
-  roleStatements,
-  synthLiandong,
-  type Resources,
-  type Statement,
-} from '../support/stack';
+import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
 let stack: LiandongStack;
 let template: Template;
