@@ -17,9 +17,10 @@ import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb';
 import { readSentMail, type SentMail } from '../../infra/local/ses';
+import { percentile, pool } from '../../test/support/load';
 import { eventually, sleep } from '../../test/support/poll';
 
-export { sleep };
+export { percentile, pool, sleep };
 
 /** Ids of generated deputies beyond the demo's 350: dep-0351 … */
 export const extraDeputyId = (n: number): string =>
@@ -194,20 +195,6 @@ function apiClients(cloud: LocalCloud): ApiClientFactory {
   };
 }
 
-/** Runs `tasks` with at most `concurrency` at a time; results in order. */
-export async function pool<T>(concurrency: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  return results;
-}
-
 export const idempotencyKey = (): Record<string, string> => ({ 'Idempotency-Key': randomUUID() });
 
 // --- where the workflow stands (uncounted reads) ---------------------------------------------
@@ -358,15 +345,6 @@ export function divertOutput(file: string): Diverted {
 }
 
 // --- figures -----------------------------------------------------------------------------------
-
-/** Nearest-rank percentile of `values` (milliseconds). */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
-}
 
 export function machine(): string {
   const cpu = cpus();

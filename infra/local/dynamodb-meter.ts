@@ -11,8 +11,8 @@
 // AWS bills 8). So transactions are computed here from the items themselves, by AWS's rules, and
 // DynamoDB Local's own figure is kept beside it for comparison.
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import { listen } from './http-server';
 
 /** A DynamoDB JSON attribute value (`{S: "x"}`, `{N: "1"}`, `{M: {...}}` ...). */
 export type AttributeValue = Record<string, unknown>;
@@ -490,21 +490,12 @@ export async function startDynamoDbMeter(options: {
       });
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port, stop } = await listen(server, options.host ?? '127.0.0.1', options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     snapshot: () => tally.snapshot(),
     reset: () => tally.reset(),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }

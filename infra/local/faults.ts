@@ -23,6 +23,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from './http-server';
 
 export interface FaultProxy<Config> {
   url: string;
@@ -74,14 +75,6 @@ export interface SesFaults {
   down?: boolean;
   random?: () => number;
 }
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 function forward(target: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
   const upstream = httpRequest(

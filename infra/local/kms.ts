@@ -11,15 +11,13 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
-  randomUUID,
   sign,
   verify,
   type KeyObject,
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { AwsJsonError, createAwsJsonServer, listen } from './http-server';
 import { assertPortFree } from './ports';
 import type { LocalKmsKey } from './template';
 
@@ -48,16 +46,6 @@ export interface LocalKmsOptions {
 
 export function kmsDataFile(dataDir: string): string {
   return join(dataDir, 'kms', 'keys.json');
-}
-
-class KmsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-  }
 }
 
 interface StoredKey {
@@ -115,18 +103,18 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
 
   const find = (keyId: unknown): LocalKmsKey => {
     if (typeof keyId !== 'string' || keyId === '') {
-      throw new KmsError('ValidationException', 'KeyId is required');
+      throw new AwsJsonError('ValidationException', 'KeyId is required');
     }
     const key = options.keys.find(
       (k) => k.arn === keyId || k.keyId === keyId || k.logicalId === keyId,
     );
-    if (!key) throw new KmsError('NotFoundException', `Key '${keyId}' does not exist`);
+    if (!key) throw new AwsJsonError('NotFoundException', `Key '${keyId}' does not exist`);
     return key;
   };
   const signingKey = (key: LocalKmsKey): KeyObject => {
     const privateKey = privateKeys.get(key.logicalId);
     if (!privateKey) {
-      throw new KmsError(
+      throw new AwsJsonError(
         'InvalidKeyUsageException',
         `${key.arn} is not a SIGN_VERIFY key of a spec the local KMS serves (${key.keySpec})`,
       );
@@ -136,20 +124,23 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
   const message = (key: LocalKmsKey, request: Record<string, unknown>): Buffer => {
     const algorithm = ALGORITHMS[key.keySpec]!;
     if (request.SigningAlgorithm !== algorithm.name) {
-      throw new KmsError(
+      throw new AwsJsonError(
         'InvalidKeyUsageException',
         `SigningAlgorithm ${String(request.SigningAlgorithm)} is not supported by ${key.keySpec}`,
       );
     }
     if ((request.MessageType ?? 'RAW') !== 'RAW') {
-      throw new KmsError('ValidationException', 'the local KMS signs RAW messages only');
+      throw new AwsJsonError('ValidationException', 'the local KMS signs RAW messages only');
     }
     if (typeof request.Message !== 'string' || request.Message === '') {
-      throw new KmsError('ValidationException', 'Message is required');
+      throw new AwsJsonError('ValidationException', 'Message is required');
     }
     const bytes = Buffer.from(request.Message, 'base64');
     if (bytes.length > MAX_RAW_MESSAGE) {
-      throw new KmsError('ValidationException', `Message is longer than ${MAX_RAW_MESSAGE} bytes`);
+      throw new AwsJsonError(
+        'ValidationException',
+        `Message is longer than ${MAX_RAW_MESSAGE} bytes`,
+      );
     }
     return bytes;
   };
@@ -181,7 +172,7 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
         signature,
       );
       if (!valid) {
-        throw new KmsError('KMSInvalidSignatureException', 'The signature is not valid');
+        throw new AwsJsonError('KMSInvalidSignatureException', 'The signature is not valid');
       }
       return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: request.SigningAlgorithm };
     },
@@ -216,84 +207,27 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
     },
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res, operations).catch((error: unknown) => {
-      send(res, 500, { __type: 'KMSInternalException', message: String(error) });
-    });
+  const server = createAwsJsonServer({
+    contentType: CONTENT_TYPE,
+    targetPrefix: TARGET_PREFIX,
+    operations,
+    notPost: () => unsupported('this request'),
+    unknownOperation: (target) => unsupported(target || 'this request'),
+    internalErrorCode: 'KMSInternalException',
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port, stop } = await listen(server, host, options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     arns: Object.fromEntries(options.keys.map((k) => [k.logicalId, k.arn])),
     publicKeyPem: (keyId) =>
       createPublicKey(signingKey(find(keyId)))
         .export({ format: 'pem', type: 'spki' })
         .toString(),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  operations: Record<string, (request: Record<string, unknown>) => unknown>,
-): Promise<void> {
-  const body = await readBody(req);
-  try {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX)
-      ? operations[target.slice(TARGET_PREFIX.length)]
-      : undefined;
-    if (req.method !== 'POST' || !operation) {
-      throw new KmsError(
-        'UnsupportedOperationException',
-        `The local KMS does not serve ${target || 'this request'}`,
-      );
-    }
-    let request: unknown;
-    try {
-      request = body.trim() === '' ? {} : JSON.parse(body);
-    } catch {
-      throw new KmsError('SerializationException', 'The request body is not JSON');
-    }
-    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
-      throw new KmsError('SerializationException', 'The body must be a JSON object');
-    }
-    send(res, 200, operation(request as Record<string, unknown>) ?? {});
-  } catch (error) {
-    if (!(error instanceof KmsError)) throw error;
-    send(res, error.statusCode, { __type: error.code, message: error.message }, error.code);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
+function unsupported(what: string): AwsJsonError {
+  return new AwsJsonError('UnsupportedOperationException', `The local KMS does not serve ${what}`);
 }

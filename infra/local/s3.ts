@@ -12,8 +12,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listen, readBody } from './http-server';
 import { assertPortFree } from './ports';
 import type { LocalBucket } from './template';
 
@@ -328,31 +328,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       res.end(req.method === 'HEAD' ? undefined : xml);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port, stop } = await listen(server, host, options.port);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     buckets: Object.fromEntries(options.buckets.map((b) => [b.logicalId, b.name])),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

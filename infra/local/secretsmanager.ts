@@ -10,9 +10,8 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { AwsJsonError, createAwsJsonServer, listen } from './http-server';
 import { assertPortFree } from './ports';
 import type { LocalGenerateSecretString, LocalSecret } from './template';
 
@@ -46,16 +45,6 @@ export interface LocalSecretsManagerOptions {
 
 export function secretsDataFile(dataDir: string): string {
   return join(dataDir, 'secretsmanager', 'secrets.json');
-}
-
-class SecretsManagerError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-  }
 }
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -198,12 +187,12 @@ export async function startLocalSecretsManager(
   const lookup = (request: Record<string, unknown>) => {
     const secretId = request.SecretId;
     if (typeof secretId !== 'string' || secretId.length === 0) {
-      throw new SecretsManagerError('InvalidParameterException', 'SecretId is required');
+      throw new AwsJsonError('InvalidParameterException', 'SecretId is required');
     }
     const secret = findSecret(secrets, secretId);
     const stored = secret && values.get(secret.logicalId);
     if (!secret || !stored) {
-      throw new SecretsManagerError(
+      throw new AwsJsonError(
         'ResourceNotFoundException',
         "Secrets Manager can't find the specified secret.",
       );
@@ -214,7 +203,7 @@ export async function startLocalSecretsManager(
       (versionId !== undefined && versionId !== stored.versionId) ||
       (stage !== undefined && stage !== 'AWSCURRENT')
     ) {
-      throw new SecretsManagerError(
+      throw new AwsJsonError(
         'ResourceNotFoundException',
         "Secrets Manager can't find the specified secret value for the requested version.",
       );
@@ -255,89 +244,29 @@ export async function startLocalSecretsManager(
     }),
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res, operations).catch((error: unknown) => {
-      send(res, 500, { __type: 'InternalServiceError', message: String(error) });
-    });
+  const server = createAwsJsonServer({
+    contentType: CONTENT_TYPE,
+    targetPrefix: TARGET_PREFIX,
+    operations,
+    notPost: () => new AwsJsonError('InvalidRequestException', 'Only POST is supported'),
+    unknownOperation: (target) =>
+      new AwsJsonError(
+        'UnknownOperationException',
+        `The local Secrets Manager does not serve ${target || 'this request'}`,
+      ),
+    internalErrorCode: 'InternalServiceError',
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port, stop } = await listen(server, host, options.port);
 
   const valueOf = (secretId: string) => {
     const secret = findSecret(secrets, secretId);
     return secret ? values.get(secret.logicalId)?.value : undefined;
   };
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     arns: Object.fromEntries(secrets.map((s) => [s.logicalId, s.arn])),
     valueOf,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
-}
-
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  operations: Record<string, (request: Record<string, unknown>) => unknown>,
-): Promise<void> {
-  const body = await readBody(req);
-  try {
-    if (req.method !== 'POST') {
-      throw new SecretsManagerError('InvalidRequestException', 'Only POST is supported');
-    }
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX)
-      ? operations[target.slice(TARGET_PREFIX.length)]
-      : undefined;
-    if (!operation) {
-      throw new SecretsManagerError(
-        'UnknownOperationException',
-        `The local Secrets Manager does not serve ${target || 'this request'}`,
-      );
-    }
-    let request: unknown;
-    try {
-      request = body.trim() === '' ? {} : JSON.parse(body);
-    } catch {
-      throw new SecretsManagerError('SerializationException', 'The request body is not JSON');
-    }
-    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
-      throw new SecretsManagerError('SerializationException', 'The body must be a JSON object');
-    }
-    send(res, 200, operation(request as Record<string, unknown>) ?? {});
-  } catch (error) {
-    if (!(error instanceof SecretsManagerError)) throw error;
-    send(res, error.statusCode, { __type: error.code, message: error.message }, error.code);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
 }

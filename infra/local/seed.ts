@@ -174,15 +174,18 @@ export const DEMO_COMMITTEE_EMAIL_DOMAIN = 'committees.liandong.example.org';
 const SEEDED_AT = '2020-07-01T00:00:00.000Z';
 
 /**
- * Seeded items are heads of audit streams that have no event yet: their first change through
- * the API appends event 1 from the genesis hash.
+ * The head of an audit stream that has no event yet, as seeded items (and the tests' fixtures)
+ * are: their first change through the API appends event 1 from the genesis hash. An item
+ * without it cannot be changed (the append is conditional on its `auditSeq`).
  */
-const emptyStream = {
+export const emptyAuditStream = (at: string) => ({
   auditSeq: 0,
   auditHash: GENESIS_HASH,
-  createdAt: SEEDED_AT,
-  updatedAt: SEEDED_AT,
-};
+  createdAt: at,
+  updatedAt: at,
+});
+
+const emptyStream = emptyAuditStream(SEEDED_AT);
 
 /**
  * District departments (区有关部门) a reader of the article expects findings to be referred to,

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesLocal from 'aws-ses-v2-local';
+import { closeServer } from './http-server';
 import { assertPortFree } from './ports';
 
 export interface LocalSes {
@@ -50,11 +51,7 @@ export async function startLocalSes(
     port,
     viewerUrl: `${url}/`,
     storeUrl: `${url}/store`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => closeServer(server),
   };
 }
 

@@ -17,7 +17,6 @@ import { sentMail } from '../integration/support/aws';
 import { mintToken } from '../integration/support/token';
 import {
   executionsOf,
-  percentile,
   politely,
   scanItems,
   queryItems,
@@ -25,6 +24,7 @@ import {
   useChaosCloud,
   organiser,
 } from './support';
+import { percentile } from '../support/load';
 
 useChaosCloud();
 

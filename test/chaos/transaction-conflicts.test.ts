@@ -18,7 +18,8 @@ import { api, type ApiResponse } from '../integration/support/api';
 import { ddbDoc } from '../integration/support/aws';
 import { tableName } from '../integration/support/cloud';
 import { mintToken } from '../integration/support/token';
-import { politely, pool, queryItems, tally, useChaosCloud, organiser } from './support';
+import { politely, queryItems, tally, useChaosCloud, organiser } from './support';
+import { pool } from '../support/load';
 
 const chaos = useChaosCloud();
 

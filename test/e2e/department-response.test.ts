@@ -3,55 +3,22 @@
 // taken from that email in the local SES store; the page shows the referral; the reply is
 // submitted through the form; the workflow leaves AwaitDepartment (stored state, audit trail,
 // execution history). Part of the integration project (one local cloud per run).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
-import { newId } from '../../functions/shared/ids';
-import { eventually } from '../integration/support/activity';
-import { ddbDoc, sfnClient, waitForMail } from '../integration/support/aws';
-import { localCloud, stateMachineArn, tableName } from '../integration/support/cloud';
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { verifyChain } from '../../functions/shared/data/audit';
+import { keys } from '../../functions/shared/data/keys';
+import { eventually, executionHistory, rawItem } from '../integration/support/activity';
+import { sfnClient, waitForMail } from '../integration/support/aws';
+import { localCloud, stateMachineArn } from '../integration/support/cloud';
+import { referralChain, seedReferral } from '../integration/support/referral';
+import { openChromium, type ChromiumSession } from './chromium';
 
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
-
-const item = async (key: { pk: string; sk: string }) =>
-  (await ddbDoc().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true })))
-    .Item;
-
-const auditOf = async (referralId: string): Promise<AuditEvent[]> =>
-  ((
-    await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ConsistentRead: true,
-        ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(referralId))),
-      }),
-    )
-  ).Items ?? []) as AuditEvent[];
-
-async function history(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfnClient().send(
-      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
 
 const enteredStates = (events: HistoryEvent[]): string[] =>
   events.flatMap((e) =>
@@ -59,63 +26,12 @@ const enteredStates = (events: HistoryEvent[]): string[] =>
   );
 
 /** An activity with one finding, its department, and a DISPATCHED referral (as the review leaves it). */
-async function seedReferral() {
-  const TableName = tableName();
-  const put = (Item: Record<string, unknown>) => ddbDoc().send(new PutCommand({ TableName, Item }));
-  const activityId = newId();
-  const referralId = newId();
-  const departmentId = `dept-e2e-${referralId.slice(-6).toLowerCase()}`;
-  const departmentEmail = `${departmentId}@example.org`;
-  const now = new Date().toISOString();
-  await put({
-    ...keys.activity(activityId),
-    entity: 'ACTIVITY',
-    id: activityId,
-    title: `代表进社区 ${XSS}`,
-    street: 'WENCHONG',
-    language: 'zh',
+const seedDispatchedReferral = () =>
+  seedReferral({
+    referral: { status: 'DISPATCHED' },
+    finding: { description: `文冲村雨后积水严重，影响居民出行 ${XSS}` },
+    text: XSS,
   });
-  await put({
-    ...keys.department(departmentId),
-    entity: 'DEPARTMENT',
-    id: departmentId,
-    name: '黄埔区水务局',
-    emails: [departmentEmail],
-    categories: ['DRAINAGE'],
-    active: true,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-  });
-  await put({
-    ...keys.finding(activityId, 'F1'),
-    entity: 'FINDING',
-    id: 'F1',
-    activityId,
-    kind: 'PROBLEM',
-    category: 'DRAINAGE',
-    description: `文冲村雨后积水严重，影响居民出行 ${XSS}`,
-    place: '文冲村',
-    raisedBy: { resident: { name: '王某某', contact: '13800000000', consentToContact: true } },
-    needsReferral: true,
-  });
-  await put({
-    ...keys.referral(referralId),
-    ...keys.referralOwnership(activityId, departmentId),
-    entity: 'REFERRAL',
-    id: referralId,
-    activityId,
-    departmentId,
-    findingIds: ['F1'],
-    status: 'DISPATCHED',
-    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-    createdAt: now,
-    updatedAt: now,
-    dispatchedAt: now,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-  });
-  return { referralId, departmentEmail };
-}
 
 /** The response link of the department's email, pointed at the local API. */
 function responseLink(text: string): string {
@@ -125,22 +41,13 @@ function responseLink(text: string): string {
 }
 
 describe('department response in Chromium', () => {
-  let userDataDir: string;
-  let context: BrowserContext | undefined;
+  let browser: ChromiumSession | undefined;
   let page: Page;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    userDataDir = mkdtempSync(join(tmpdir(), 'liandong-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      locale: 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium();
+    page = browser.page;
     // Any script that ran (an alert of the injected markup) would open a dialog.
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -149,12 +56,11 @@ describe('department response in Chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   it('opens the emailed link, reads the referral, replies, and the workflow moves on', async () => {
-    const { referralId, departmentEmail } = await seedReferral();
+    const { referralId, departmentEmail } = await seedDispatchedReferral();
 
     // DispatchReferrals starts exactly this: name = referral id, input {referralId}.
     const { executionArn } = await sfnClient().send(
@@ -175,10 +81,10 @@ describe('department response in Chromium', () => {
 
     // The department waits on the page only once the workflow stored its task token.
     await eventually(
-      () => item(keys.referral(referralId)),
+      () => rawItem(keys.referral(referralId)),
       (r) => (r?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
     );
-    const before = await item(keys.referral(referralId));
+    const before = await rawItem(keys.referral(referralId));
 
     // Read: the referral, in Chinese first, escaped; the resident stays out of it.
     const shown = await page.goto(link);
@@ -192,7 +98,7 @@ describe('department response in Chromium', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     // A GET (and the browser's prefetching) changes nothing.
     await page.reload();
-    expect(await item(keys.referral(referralId))).toEqual(before);
+    expect(await rawItem(keys.referral(referralId))).toEqual(before);
 
     // Reply through the form.
     await page.selectOption('select[name="result"]', 'RESOLVED');
@@ -207,14 +113,14 @@ describe('department response in Chromium', () => {
 
     // The workflow advanced: the token was used, the referral is replied (or further on).
     const after = await eventually(
-      () => item(keys.referral(referralId)),
+      () => rawItem(keys.referral(referralId)),
       (r) =>
         (r?.pendingTask as { phase?: string } | undefined)?.phase !== 'DEPARTMENT' &&
         ['REPLIED', 'CLOSED'].includes(String(r?.status)),
     );
     expect(after?.reply).toMatchObject({ result: 'RESOLVED' });
     const events = await eventually(
-      () => history(executionArn!),
+      () => executionHistory(executionArn!),
       (h) => enteredStates(h).includes('SendFeedback'),
     );
     const states = enteredStates(events);
@@ -224,7 +130,7 @@ describe('department response in Chromium', () => {
     const execution = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
     expect(execution.status).not.toBe('FAILED');
 
-    const audit = await auditOf(referralId);
+    const audit = await referralChain(referralId);
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['REFERRAL_SENT', 'REFERRAL_REPLIED']),
     );

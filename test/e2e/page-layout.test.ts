@@ -4,16 +4,13 @@
 // run past the page either. The pages are rendered by the functions that serve them, with long
 // names (the widest a district's departments have), and loaded as they are served.
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportView } from '../../functions/audit-report/model';
 import { renderReportHtml } from '../../functions/audit-report/render-page';
 import { renderRatingPage, renderResponsePage } from '../../functions/department/pages';
 import { viewInput } from '../unit/functions/audit-report/fixtures';
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { openChromium, type ChromiumSession } from './chromium';
 
 const REFERRAL_ID = '01MB6GPKM0FGS7E6VTAJ2AY9GN';
 const LONG_NAMES = new Map([
@@ -109,26 +106,16 @@ const measurePage = (page: Page) =>
   })`);
 
 describe('page layout in Chromium', () => {
-  let userDataDir: string | undefined;
-  let context: BrowserContext | undefined;
+  let browser: ChromiumSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    userDataDir = mkdtempSync(join(tmpdir(), 'liandong-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      locale: 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium();
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   it('at 1000 px the referrals table, 办成率 included, fits its column', async () => {

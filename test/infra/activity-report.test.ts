@@ -1,13 +1,10 @@
 // Infra test: the activity report on the synthesized Liandong stack (bundling skipped, no AWS):
 // the SendActivityReport state after CompleteActivity, its Retry and its Catch that never fails
 // the activity, and the least-privilege grants of the two report functions.
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
+import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 type State = Record<string, unknown> & {
   Type: string;
   Next?: string;
@@ -16,11 +13,10 @@ type State = Record<string, unknown> & {
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
 };
 
-let resources: Record<string, Resource>;
+let resources: Resources;
 let states: Record<string, State>;
 
-const ofType = (type: string) =>
-  Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const ofType = (type: string) => ofTypeIn(resources, type);
 
 const functionId = (prefix: string): string => {
   const match = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
@@ -28,34 +24,12 @@ const functionId = (prefix: string): string => {
   return match[0];
 };
 
-const statementsOf = (prefix: string): Statement[] => {
-  const fn = resources[functionId(prefix)]!;
-  const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy')
-    .filter(([, policy]) =>
-      (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
-    )
-    .flatMap(
-      ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement,
-    );
-};
+const statementsOf = (prefix: string): Statement[] => roleStatements(resources, functionId(prefix));
 
-const actionsOf = (prefix: string): string[] =>
-  statementsOf(prefix).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const actionsOf = (prefix: string): string[] => actionsIn(statementsOf(prefix));
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      'liandong:logRetentionDays': 90,
-    },
-  });
-  const stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  ({ resources } = synthLiandong({ context: { 'liandong:logRetentionDays': 90 } }));
   const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
     id.startsWith('ActivityWorkflow'),
   )!;

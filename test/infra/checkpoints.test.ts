@@ -3,32 +3,22 @@
 // IAM: every function's policy is evaluated by the local IAM check); the bucket locks each
 // version in compliance mode for the configured years; the job runs hourly and when a workflow
 // succeeds.
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_RETENTION_CONTEXT_KEY,
   DEFAULT_CHECKPOINT_RETENTION_YEARS,
 } from '../../infra/constructs/audit-checkpoints';
-import { LiandongStack } from '../../infra/liandong-stack';
 import { decide } from '../../infra/local/iam';
 import { parseTemplate, type CfnTemplate } from '../../infra/local/template';
+import { synthLiandong } from '../support/stack';
 
 const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      // The nested (console) stack's template is read from the assembly, as the local cloud does.
-      'aws:cdk:enable-asset-metadata': true,
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      ...context,
-    },
+  // The nested (console) stack's template is read from the assembly, as the local cloud does.
+  const { app, template } = synthLiandong({
+    context: { 'aws:cdk:enable-asset-metadata': true, ...context },
   });
-  const stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  return Object.assign(Template.fromStack(stack), { outdir: app.outdir });
+  return Object.assign(template, { outdir: app.outdir });
 };
 
 const template = synth();

@@ -1,27 +1,20 @@
 // The console's sign-in is the authorization code flow with PKCE only (a public client, no
 // implicit grant), its files are private behind CloudFront with a strict CSP, and the API
 // accepts the console client's tokens.
-import { App, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
 import { ConsoleSite } from '../../infra/constructs/console-site';
+import { synthLiandong } from '../support/stack';
 
 let main: Template;
 let site: Template;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      'aws:cdk:bundling-stacks': [],
-    },
-  });
-  const stack = new LiandongStack(app, 'Liandong');
+  const { stack, template } = synthLiandong();
   const nested = stack.node.findAll().find((c): c is ConsoleSite => c instanceof ConsoleSite);
   if (!nested) throw new Error('no console nested stack');
-  main = Template.fromStack(stack);
+  main = template;
   site = Template.fromStack(nested as unknown as Stack);
 }, 120_000);
 

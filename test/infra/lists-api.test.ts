@@ -1,43 +1,21 @@
 // Infra test: the organisers' lists (issue 15) may only Query the indexes they read.
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
+import { ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-
-let resources: Record<string, Resource>;
+let resources: Resources;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-    },
-  });
-  const stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  ({ resources } = synthLiandong());
 });
 
-const ofType = (type: string) =>
-  Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const ofType = (type: string) => ofTypeIn(resources, type);
 
 /** Every statement of the policies on the role of the function whose logical id has `name`. */
 const statementsOf = (name: string): Statement[] => {
-  const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.includes(name)) ?? [];
-  if (!fn) throw new Error(`no function ${name}`);
-  const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy')
-    .filter(([, policy]) =>
-      (policy.Properties!.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
-    )
-    .flatMap(
-      ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement,
-    );
+  const [id] = ofType('AWS::Lambda::Function').find(([id]) => id.includes(name)) ?? [];
+  if (!id) throw new Error(`no function ${name}`);
+  return roleStatements(resources, id);
 };
 
 const routeTargets = (routeKey: string) =>

@@ -1,10 +1,8 @@
 // Infra test: the OpenAPI document and the synthesized HTTP API describe the same routes, so a
 // route added to the stack without its operation (or the reverse) is caught. Bundling skipped.
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
 import { OPENAPI_FILE } from '../../scripts/openapi';
+import { synthLiandong } from '../support/stack';
 import { readFileSync } from 'node:fs';
 
 type Route = { Properties: { RouteKey: string; AuthorizationType?: string } };
@@ -16,21 +14,8 @@ let routes: Map<string, string>;
 let documented: Map<string, boolean>;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      'liandong:logRetentionDays': 90,
-    },
-  });
-  const stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  const found = Template.fromStack(stack).findResources('AWS::ApiGatewayV2::Route') as Record<
-    string,
-    Route
-  >;
+  const { template } = synthLiandong({ context: { 'liandong:logRetentionDays': 90 } });
+  const found = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Route>;
   routes = new Map(
     Object.values(found).map((r) => [
       r.Properties.RouteKey,

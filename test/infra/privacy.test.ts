@@ -2,35 +2,19 @@
 // (docs/privacy.md). The retention job runs on an EventBridge Scheduler schedule with the run's
 // scheduled time as input; only the functions that file or look up residents read the lookup
 // key; the job and the erasure route write only the table, and nothing else can invoke the job.
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
+import { actionsIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resource, Resources, Statement } from '../support/stack';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-
-let resources: Record<string, Resource>;
+let resources: Resources;
 let template: Template;
 
-const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      ...context,
-    },
-  });
-  const stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  return Template.fromStack(stack);
-};
+const synth = (context: Record<string, unknown> = {}) => synthLiandong({ context }).template;
 
 beforeAll(() => {
   template = synth();
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  resources = template.toJSON().Resources as Resources;
 });
 
 const logicalIdOf = (prefix: string, type: string): string => {
@@ -42,26 +26,11 @@ const logicalIdOf = (prefix: string, type: string): string => {
 };
 
 /** The statements of the policies attached to a function's role. */
-const statementsOf = (functionPrefix: string): Statement[] => {
-  const fn = resources[logicalIdOf(functionPrefix, 'AWS::Lambda::Function')]!;
-  const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-  return Object.values(resources)
-    .filter(
-      (r) =>
-        r.Type === 'AWS::IAM::Policy' &&
-        (r.Properties!.Roles as { Ref: string }[]).some((ref) => ref.Ref === roleId),
-    )
-    .flatMap((r) => (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
-};
+const statementsOf = (functionPrefix: string): Statement[] =>
+  roleStatements(resources, logicalIdOf(functionPrefix, 'AWS::Lambda::Function'));
 
 const actionsOf = (functionPrefix: string): string[] =>
-  [
-    ...new Set(
-      statementsOf(functionPrefix).flatMap((s) =>
-        Array.isArray(s.Action) ? s.Action : [s.Action],
-      ),
-    ),
-  ].sort();
+  [...new Set(actionsIn(statementsOf(functionPrefix)))].sort();
 
 describe('the retention job', () => {
   it('runs daily at 03:00 China time, invoked with the scheduled time, retried', () => {

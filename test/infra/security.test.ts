@@ -4,39 +4,25 @@
 // only the listed public page families may go without the JWT authorizer. Prints one summary
 // line of the figures docs/reliability.md quotes.
 import { readFileSync } from 'node:fs';
-import { App, Aspects } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
-
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+import type { LiandongStack } from '../../infra/liandong-stack';
+import { ofType as ofTypeIn, synthLiandong } from '../support/stack';
+import type { Resource, Resources, Statement } from '../support/stack';
 
 let stack: LiandongStack;
 let template: Template;
-let resources: Record<string, Resource>;
+let resources: Resources;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      'liandong:logRetentionDays': 90,
-    },
-  });
-  stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  Aspects.of(app).add(new AwsSolutionsChecks());
-  app.synth();
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  ({ stack, template, resources } = synthLiandong({
+    context: { 'liandong:logRetentionDays': 90 },
+    nag: true,
+  }));
 });
 
-const ofType = (type: string): [string, Resource][] =>
-  Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const ofType = (type: string) => ofTypeIn(resources, type);
 
 /**
  * The public pages: opened from an emailed link or a printed QR code by people without an

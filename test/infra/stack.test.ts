@@ -1,40 +1,25 @@
 // Infra test: CDK assertions on the synthesized Liandong stack (no AWS, no local engines).
 // Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests are about the template.
 import { existsSync } from 'node:fs';
-import { App, Aspects } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LiandongStack } from '../../infra/liandong-stack';
-
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
+import type { LiandongStack } from '../../infra/liandong-stack';
+import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import type { Resources, Statement } from '../support/stack';
 
 let stack: LiandongStack;
 let template: Template;
-let resources: Record<string, Resource>;
+let resources: Resources;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      'liandong:senderEmail': 'noreply@liandong.example.org',
-      'liandong:organiserAlertEmail': 'office@liandong.example.org',
-      'liandong:logRetentionDays': 90,
-    },
-  });
-  stack = new LiandongStack(app, 'Liandong', {
-    env: { account: '111122223333', region: 'ap-east-1' },
-  });
-  Aspects.of(app).add(new AwsSolutionsChecks());
-  app.synth();
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources as Record<string, Resource>;
+  ({ stack, template, resources } = synthLiandong({
+    context: { 'liandong:logRetentionDays': 90 },
+    nag: true,
+  }));
 });
 
-function ofType(type: string): [string, Resource][] {
-  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
-}
+const ofType = (type: string) => ofTypeIn(resources, type);
 
 function functionLogicalId(prefix: string): string {
   // Functions of nested constructs carry the construct's id first.
@@ -46,24 +31,10 @@ function functionLogicalId(prefix: string): string {
 }
 
 /** Every statement of every policy attached to the role of the function with this id prefix. */
-function statementsOf(functionPrefix: string): PolicyStatement[] {
-  const fn = resources[functionLogicalId(functionPrefix)]!;
-  const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy')
-    .filter(([, policy]) =>
-      (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
-    )
-    .flatMap(
-      ([, policy]) =>
-        (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
-    );
-}
+const statementsOf = (functionPrefix: string): Statement[] =>
+  roleStatements(resources, functionLogicalId(functionPrefix));
 
-function actionsOf(functionPrefix: string): string[] {
-  return statementsOf(functionPrefix).flatMap((statement) =>
-    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
-  );
-}
+const actionsOf = (functionPrefix: string): string[] => actionsIn(statementsOf(functionPrefix));
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unsuppressed error or warning', () => {
@@ -264,7 +235,7 @@ describe('functions', () => {
 
   it('no statement grants every resource except X-Ray (which has no resource-level permissions)', () => {
     for (const [, policy] of ofType('AWS::IAM::Policy')) {
-      const statements = (policy.Properties!.PolicyDocument as { Statement: PolicyStatement[] })
+      const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] })
         .Statement;
       for (const statement of statements) {
         if (statement.Resource === '*') {

@@ -26,14 +26,13 @@ import {
 import { api } from './support/api';
 import { ddbDoc, sentMail, sesClient } from './support/aws';
 import { tableName } from './support/cloud';
-import { seedRoutingFixture } from './support/reference';
+import { routingKeysOf, seedRoutingFixture } from './support/reference';
 
 const RUN = Date.now().toString(36);
 const DEPARTMENT = `dept-it-report-${RUN}`;
 const DEPARTMENT_NAME = `测试水务局<i>${RUN}</i>`;
 const COMMITTEE = `cmte-it-report-${RUN}`;
-const STREET = 'DASHA';
-const CATEGORY = 'DRAINAGE';
+const { street: STREET, category: CATEGORY } = routingKeysOf('activity-report');
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 // Markup in the title: the page and the email must show it as text.

@@ -24,6 +24,7 @@ import {
   waitForStatus,
 } from './support/activity';
 import { api, type ApiClient } from './support/api';
+import { routingKeysOf } from './support/reference';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
 import { department, linkSigningKey, linkStore, startReferral } from './support/referral';
@@ -203,10 +204,11 @@ describe('the answers are what docs/openapi.json documents', () => {
     );
 
     const rule = await check(district, 'POST /routing-rules', '/routing-rules', {
-      body: { category: 'ELDERLY_LIFTS', street: 'NANGANG', departmentId },
+      body: { ...routingKeysOf('api-responses'), departmentId },
     });
     expect(rule.status, rule.text).toBe(201);
-    const ruleId = encodeURIComponent('ELDERLY_LIFTS:NANGANG');
+    const { category, street } = routingKeysOf('api-responses');
+    const ruleId = encodeURIComponent(`${category}:${street}`);
     await check(auditor, 'GET /routing-rules/{ruleId}', `/routing-rules/${ruleId}`);
     await check(auditor, 'GET /routing-rules', '/routing-rules?limit=2');
     await check(district, 'PATCH /routing-rules/{ruleId}', `/routing-rules/${ruleId}`, {

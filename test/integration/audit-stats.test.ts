@@ -22,14 +22,13 @@ import {
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
-import { seedRoutingFixture } from './support/reference';
+import { routingKeysOf, seedRoutingFixture } from './support/reference';
 import { mintToken } from './support/token';
 
 const RUN = Date.now().toString(36);
 const DEPARTMENT = `dept-it-stats-${RUN}`;
 const COMMITTEE = `cmte-it-stats-${RUN}`;
-const STREET = 'HONGSHAN';
-const CATEGORY = 'ELDERLY_LIFTS';
+const { street: STREET, category: CATEGORY } = routingKeysOf('audit-stats');
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 

@@ -5,37 +5,21 @@
 // the department replies through the page, and the execution moves on.
 // Runs once the lead wires `ReferralApi` into the stack (its routes exist in the template).
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
-import { keys, toQueryParams } from '../../functions/shared/data/keys';
+import { verifyChain } from '../../functions/shared/data/audit';
+import { keys } from '../../functions/shared/data/keys';
 import { createLink } from '../../functions/shared/links';
-import { eventually } from './support/activity';
-import { linkSigningKey, linkStore, seedReferral } from './support/referral';
+import { eventually, rawItem } from './support/activity';
+import { linkSigningKey, linkStore, referralChain, seedReferral } from './support/referral';
 import { api } from './support/api';
-import { ddbDoc, sfnClient, waitForMail } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
+import { sfnClient, waitForMail } from './support/aws';
+import { stateMachineArn } from './support/cloud';
 
 const anonymous = api(null);
 const organiser = api('organiser');
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
 const store = linkStore;
-
-const item = async (key: { pk: string; sk: string }) =>
-  (await ddbDoc().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true })))
-    .Item;
-
-const auditOf = async (referralId: string): Promise<AuditEvent[]> =>
-  ((
-    await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ConsistentRead: true,
-        ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(referralId))),
-      }),
-    )
-  ).Items ?? []) as AuditEvent[];
 
 const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
@@ -64,7 +48,7 @@ describe('department response page (security)', () => {
       round: 1,
       ttlSeconds: 600,
     });
-    const before = await item(keys.referral(referralId));
+    const before = await rawItem(keys.referral(referralId));
 
     // GET: the page, escaped, without the resident; nothing written (mail scanners prefetch).
     for (let i = 0; i < 3; i++) {
@@ -77,8 +61,8 @@ describe('department response page (security)', () => {
       expect(page.text).not.toContain('王某某');
       expect(page.text).not.toContain('no-such-task');
     }
-    expect(await item(keys.referral(referralId))).toEqual(before);
-    expect(await auditOf(referralId)).toEqual([]);
+    expect(await rawItem(keys.referral(referralId))).toEqual(before);
+    expect(await referralChain(referralId)).toEqual([]);
 
     // Tampered signature / unknown token.
     const [id, expiry, signature] = token.split('.') as [string, string, string];
@@ -121,7 +105,7 @@ describe('department response page (security)', () => {
       (await anonymous.request('POST', `/respond/${shortLived}`, form({ action: 'ACKNOWLEDGE' })))
         .status,
     ).toBe(410);
-    expect(await item(keys.referral(referralId))).toEqual(before);
+    expect(await rawItem(keys.referral(referralId))).toEqual(before);
 
     // A POST acts once; a replay is "already received"; the missing task is not a 500.
     const reply = form({ action: 'REPLY', result: 'RESOLVED', text: `已处理 ${XSS}` });
@@ -130,10 +114,10 @@ describe('department response page (security)', () => {
     const replay = await anonymous.request('POST', `/respond/${token}`, reply);
     expect(replay.status).toBe(200);
     expect(replay.text).toContain('Already received');
-    const events = await auditOf(referralId);
+    const events = await referralChain(referralId);
     expect(events.map((event) => event.action)).toEqual(['REFERRAL_REPLIED']);
     expect(verifyChain(events).ok).toBe(true);
-    expect(await item(keys.referral(referralId))).toMatchObject({ status: 'REPLIED' });
+    expect(await rawItem(keys.referral(referralId))).toMatchObject({ status: 'REPLIED' });
     const shown = await anonymous.get(`/respond/${token}`);
     expect(shown.text).toContain('&lt;script&gt;');
     expect(shown.text).not.toContain('<script>alert');
@@ -169,7 +153,7 @@ describe('department response page (with the referral workflow)', () => {
     const path = `/respond/${decodeURIComponent(token!)}`;
 
     await eventually(
-      () => item(keys.referral(referralId)),
+      () => rawItem(keys.referral(referralId)),
       (referral) =>
         (referral?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
     );
@@ -190,17 +174,17 @@ describe('department response page (with the referral workflow)', () => {
 
     // The workflow left AwaitDepartment: the referral is no longer waiting on the department.
     await eventually(
-      () => item(keys.referral(referralId)),
+      () => rawItem(keys.referral(referralId)),
       (referral) =>
         (referral?.pendingTask as { phase?: string } | undefined)?.phase !== 'DEPARTMENT' ||
         referral?.status === 'CLOSED',
     );
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn! }));
     expect(execution.status).not.toBe('FAILED');
-    const actions = (await auditOf(referralId)).map((event) => event.action);
+    const actions = (await referralChain(referralId)).map((event) => event.action);
     expect(actions).toEqual(
       expect.arrayContaining(['REFERRAL_ACKNOWLEDGED', 'PROGRESS_POSTED', 'REFERRAL_REPLIED']),
     );
-    expect(verifyChain(await auditOf(referralId)).ok).toBe(true);
+    expect(verifyChain(await referralChain(referralId)).ok).toBe(true);
   });
 });

@@ -26,6 +26,7 @@ import {
   type DynamoDbMeter,
   type Item,
 } from '../../infra/local/dynamodb-meter';
+import { itemKeySchema } from '../support/table';
 
 const TABLE = 'MeterTable';
 let ddb: DynamoDbLocal;
@@ -39,10 +40,7 @@ beforeAll(async () => {
     new CreateTableCommand({
       TableName: TABLE,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      KeySchema: itemKeySchema(),
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },

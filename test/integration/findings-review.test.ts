@@ -10,7 +10,7 @@ import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
-import { seedRoutingFixture } from './support/reference';
+import { routingKeysOf, seedRoutingFixture } from './support/reference';
 
 const RUN = Date.now().toString(36);
 const DEPARTMENT = `dept-it-trees-${RUN}`;
@@ -97,8 +97,7 @@ describe('findings, triage, review, dispatch, completion', () => {
         name: '测试林业园林局',
         email: 'trees@departments.example.org',
       },
-      category: 'ANCIENT_TREES',
-      street: 'XINLONG',
+      ...routingKeysOf('findings-review'),
       committee: { id: COMMITTEE, name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
     });
   });

@@ -13,6 +13,7 @@ import { api } from './support/api';
 import { ddbDoc, sentMail, waitForMail } from './support/aws';
 import { tableName } from './support/cloud';
 import { department } from './support/referral';
+import { routingKeysOf } from './support/reference';
 
 // The local issuer states DISTRICT for an organiser without a street: the whole district.
 const organiser = api({ role: 'organiser', sub: 'org-reference' });
@@ -175,12 +176,12 @@ describe('reference data on the local cloud', () => {
     expect(dept.status, dept.text).toBe(201);
     const departmentId = dept.json.department.id;
 
-    const street = ['HUANGPU', 'YUZHU', 'DASHA', 'NANGANG'][Math.floor(Math.random() * 4)]!;
-    const ruleBody = { category: 'DRAINAGE', street, departmentId };
+    const { category, street } = routingKeysOf('reference-data');
+    const ruleBody = { category, street, departmentId };
     const rule = await organiser.post<{ routingRule: { id: string } }>('/routing-rules', ruleBody);
     // A rerun on a persistent table may find the rule from an earlier run.
     expect([201, 409], rule.text).toContain(rule.status);
-    const ruleId = `DRAINAGE:${street}`;
+    const ruleId = `${category}:${street}`;
     const moved = await patch(`/routing-rules/${ruleId}`, { departmentId });
     expect(moved.status, moved.text).toBe(200);
 

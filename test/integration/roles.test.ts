@@ -11,6 +11,7 @@ import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPARTMENT_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import { api, type ApiClient } from './support/api';
+import { routingKeysOf } from './support/reference';
 import { ddbDoc, sentMail, sfnClient } from './support/aws';
 import { stateMachineArn, tableName } from './support/cloud';
 import {
@@ -300,11 +301,11 @@ const WRITE_CASES: WriteCase[] = [
   {
     route: 'POST /routing-rules',
     send: post(() => '/routing-rules', {
-      category: 'HEALTH',
-      street: 'LUOGANG',
+      ...routingKeysOf('roles'),
       departmentId: DEMO_DEPARTMENT_IDS.water,
     }),
-    state: () => rawItem(keys.routingRule('HEALTH', 'LUOGANG')),
+    state: () =>
+      rawItem(keys.routingRule(routingKeysOf('roles').category, routingKeysOf('roles').street)),
   },
   {
     route: 'PATCH /routing-rules/{ruleId}',

@@ -2,7 +2,7 @@
 // plus the local issuer's endpoints under /_local.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http-server';
 import type { LocalHttpApi, LocalRoute } from '../template';
 import {
   buildEventV2,
@@ -350,15 +350,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
       .catch(() => res.destroy());
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host}:${port}`;
+  const { url, port, stop } = await listen(server, host, options.port);
   const issuer = await createLocalIssuer({
     issuerUrl: issuerUrlFor(url),
     clientId: options.clientId,
@@ -391,10 +383,6 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
           ? new TokenBucket(api.throttling.rateLimit, api.throttling.burstLimit)
           : undefined;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }

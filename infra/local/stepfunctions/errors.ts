@@ -2,16 +2,9 @@
  * Errors of the Step Functions API, answered as `{"__type": <code>, "message": ...}`. The code is
  * the shape name of the API model, which `@aws-sdk/client-sfn` maps back to its exception classes.
  */
-export class SfnApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+import { AwsJsonError } from '../http-server';
+
+export class SfnApiError extends AwsJsonError {}
 
 export class ValidationError extends SfnApiError {
   constructor(message: string) {
@@ -19,57 +12,40 @@ export class ValidationError extends SfnApiError {
   }
 }
 
-export class InvalidArnError extends SfnApiError {
-  constructor(arn: unknown) {
-    super('InvalidArn', `Invalid Arn: '${String(arn)}'`);
-  }
+/** An error whose message quotes the value at fault, as AWS writes them: `Invalid Arn: 'x'`. */
+function quotingError(code: string, label: string) {
+  return class extends SfnApiError {
+    constructor(value: unknown) {
+      super(code, `${label}: '${String(value)}'`);
+    }
+  };
 }
 
-export class InvalidNameError extends SfnApiError {
-  constructor(name: string) {
-    super('InvalidName', `Invalid Name: '${name}'`);
-  }
-}
-
-export class InvalidExecutionInputError extends SfnApiError {
-  constructor(detail: string) {
-    super('InvalidExecutionInput', `Invalid State Machine Execution Input: '${detail}'`);
-  }
-}
-
-export class InvalidOutputError extends SfnApiError {
-  constructor(detail: string) {
-    super('InvalidOutput', `Invalid Output: '${detail}'`);
-  }
-}
-
-export class StateMachineDoesNotExistError extends SfnApiError {
-  constructor(arn: string) {
-    super('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-  }
-}
-
-export class ExecutionDoesNotExistError extends SfnApiError {
-  constructor(arn: string) {
-    super('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-  }
-}
-
-export class ExecutionAlreadyExistsError extends SfnApiError {
-  constructor(arn: string) {
-    super('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
-  }
-}
+export const InvalidArnError = quotingError('InvalidArn', 'Invalid Arn');
+export const InvalidNameError = quotingError('InvalidName', 'Invalid Name');
+export const InvalidExecutionInputError = quotingError(
+  'InvalidExecutionInput',
+  'Invalid State Machine Execution Input',
+);
+export const InvalidOutputError = quotingError('InvalidOutput', 'Invalid Output');
+export const StateMachineDoesNotExistError = quotingError(
+  'StateMachineDoesNotExist',
+  'State Machine Does Not Exist',
+);
+export const ExecutionDoesNotExistError = quotingError(
+  'ExecutionDoesNotExist',
+  'Execution Does Not Exist',
+);
+export const ExecutionAlreadyExistsError = quotingError(
+  'ExecutionAlreadyExists',
+  'Execution Already Exists',
+);
+export const InvalidTokenError = quotingError('InvalidToken', 'Invalid Token');
+export const UnknownOperationError = quotingError('UnknownOperationException', 'Unknown operation');
 
 export class ExecutionNotRedrivableError extends SfnApiError {
   constructor(arn: string, why: string) {
     super('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: ${why}`);
-  }
-}
-
-export class InvalidTokenError extends SfnApiError {
-  constructor(detail: string) {
-    super('InvalidToken', `Invalid Token: '${detail}'`);
   }
 }
 
@@ -83,12 +59,6 @@ export class TaskDoesNotExistError extends SfnApiError {
 export class TaskTimedOutError extends SfnApiError {
   constructor() {
     super('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
-  }
-}
-
-export class UnknownOperationError extends SfnApiError {
-  constructor(target: string) {
-    super('UnknownOperationException', `Unknown operation: '${target}'`);
   }
 }
 

@@ -3,7 +3,7 @@
  * running the template's state machines with `aws-local-stepfunctions` for ASL data handling.
  * Divergences from AWS are listed in README.md next to this file.
  */
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http-server';
 import { systemClock, type Clock } from './clock';
 import { createDefaultCallSdk } from './sdk';
 import { createSfnServer } from './server';
@@ -86,24 +86,16 @@ export async function startLocalStepFunctions(
   service.resumeAll();
 
   const server = createSfnServer(service);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(server, options.host ?? '127.0.0.1', options.port);
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await service.shutdown();
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) =>
-      server.close((error) => (error ? reject(error) : resolve())),
-    );
+    await listening.stop();
   };
   return {
-    url: `http://${host}:${port}`,
-    port,
+    url: listening.url,
+    port: listening.port,
     idle: () => service.idle(),
     // Idempotent: a test may stop the service itself and again in its teardown.
     stop: () => (stopping ??= stop()),

@@ -172,6 +172,7 @@ async function runState(
   resume: Checkpoint | undefined,
 ): Promise<StepOutcome> {
   const context = contextObject(env, name, enteredTime);
+  const visit: StateVisit = { env, thread, name, state, rawInput: input, enteredTime, resume };
   switch (state.Type) {
     case 'Pass':
       return { output: await runPass(state, input, context), next: nextOf(state) };
@@ -182,11 +183,11 @@ async function runState(
     case 'Fail':
       throw await failStateError(state, input, context);
     case 'Wait':
-      return runWait(env, thread, name, state, input, enteredTime, resume);
+      return runWait(visit);
     case 'Task':
     case 'Map':
     case 'Parallel':
-      return runWithRecovery(env, thread, name, state, input, enteredTime, resume);
+      return runWithRecovery(visit);
     default:
       throw StatesError.runtime(`State type '${state.Type}' is not supported`);
   }
@@ -211,15 +212,8 @@ async function park<T>(env: ExecutionEnv, waiting: Promise<T>): Promise<T> {
   }
 }
 
-async function runWait(
-  env: ExecutionEnv,
-  thread: Thread,
-  name: string,
-  state: StateDef,
-  rawInput: Json,
-  enteredTime: string,
-  resume: Checkpoint | undefined,
-): Promise<StepOutcome> {
+async function runWait(visit: StateVisit): Promise<StepOutcome> {
+  const { env, thread, name, state, rawInput, enteredTime, resume } = visit;
   const context = contextObject(env, name, enteredTime);
   let wakeAt = resume?.wakeAt;
   if (wakeAt === undefined) {
@@ -296,15 +290,8 @@ function asStatesError(error: unknown): StatesError {
 }
 
 /** Task, Map and Parallel: attempts, Retry delays on the clock, then Catch. */
-async function runWithRecovery(
-  env: ExecutionEnv,
-  thread: Thread,
-  name: string,
-  state: StateDef,
-  rawInput: Json,
-  enteredTime: string,
-  resume: Checkpoint | undefined,
-): Promise<StepOutcome> {
+async function runWithRecovery(visit: StateVisit): Promise<StepOutcome> {
+  const { env, thread, name, state, rawInput, enteredTime, resume } = visit;
   const retriers = (state.Retry as Retrier[] | undefined) ?? [];
   const catchers = (state.Catch as Catcher[] | undefined) ?? [];
   const counts = resume?.retryCounts?.slice() ?? retriers.map(() => 0);
@@ -356,13 +343,18 @@ async function runWithRecovery(
   }
 }
 
-interface Attempt {
+/** One entry into a state: what a state's runner needs, `resume` set when a restart resumes it. */
+interface StateVisit {
   env: ExecutionEnv;
   thread: Thread;
   name: string;
   state: StateDef;
   rawInput: Json;
   enteredTime: string;
+  resume: Checkpoint | undefined;
+}
+
+interface Attempt extends Omit<StateVisit, 'resume'> {
   counts: number[];
   context: Record<string, unknown>;
 }

@@ -29,6 +29,7 @@ import {
   type ReviewJson,
 } from '../support/activity';
 import { api, type ApiClient } from '../support/api';
+import { routingKeysOf } from '../support/reference';
 import { ddbDoc } from '../support/aws';
 import { tableName } from '../support/cloud';
 import { seedReferral } from '../support/referral';
@@ -359,7 +360,7 @@ const EXPECTED: Record<string, Case> = {
   'POST /routing-rules': {
     allow: 'Q',
     path: () => ({}),
-    body: () => ({ category: 'HEALTH', street: 'CHANGLING', departmentId: ids.departmentId }),
+    body: () => ({ ...routingKeysOf('authorization-matrix'), departmentId: ids.departmentId }),
   },
   'GET /routing-rules/{ruleId}': { allow: 'O Q X A', path: ref('ruleId') },
   'PATCH /routing-rules/{ruleId}': {

@@ -23,6 +23,7 @@ import { createLink } from '../../../functions/shared/links';
 import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { scheduleActivity, waitForPhase } from '../support/activity';
 import { api } from '../support/api';
+import { routingKeysOf } from '../support/reference';
 import { ddbDoc } from '../support/aws';
 import { localCloud, tableName } from '../support/cloud';
 import { linkSigningKey, linkStore, seedReferral } from '../support/referral';
@@ -622,13 +623,14 @@ beforeAll(async () => {
   });
   expect(deputy.status, deputy.text).toBe(201);
   ids.deputyId = idOf(deputy.json);
+  const { category, street } = routingKeysOf('fuzz');
   const rule = await organiser.post('/routing-rules', {
-    category: 'HEALTH',
-    street: 'YUNPU',
+    category,
+    street,
     departmentId: ids.departmentId,
   });
   expect([201, 409], rule.text).toContain(rule.status);
-  ids.ruleId = 'HEALTH:YUNPU';
+  ids.ruleId = `${category}:${street}`;
   const referral = await seedReferral({ referral: { status: 'SENT', round: 1 } });
   ids.referralId = referral.referralId;
   const key = await linkSigningKey();

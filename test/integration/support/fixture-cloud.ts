@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { itemsTableProperties } from '../../support/table';
 
 const API_FUNCTION = `
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -136,33 +137,7 @@ function policy(role: string, statement: Record<string, unknown>) {
 
 export const fixtureTemplate = {
   Resources: {
-    Items: {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'listPk', AttributeType: 'S' },
-          { AttributeName: 'listSk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'listing',
-            KeySchema: [
-              { AttributeName: 'listPk', KeyType: 'HASH' },
-              { AttributeName: 'listSk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      },
-    },
+    Items: { Type: 'AWS::DynamoDB::Table', Properties: itemsTableProperties() },
     UserPool: { Type: 'AWS::Cognito::UserPool', Properties: {} },
     UserPoolClient: {
       Type: 'AWS::Cognito::UserPoolClient',

@@ -8,8 +8,41 @@ import type {
   FindingCategory,
   Street,
 } from '../../../functions/shared/domain/reference';
+import { emptyAuditStream } from '../../../infra/local/seed';
 import { ddbDoc } from './aws';
 import { tableName } from './cloud';
+
+/**
+ * The routing keys (category, street) each test file owns. The integration and browser files
+ * share one local cloud, and a routing rule is keyed by category and street: two files that seed
+ * or create a rule for the same pair route each other's findings to their own department (the
+ * reference-data file once moved DRAINAGE:DASHA, the activity report's pair, on one run in
+ * four). A file that seeds or writes a rule takes its pair from here; a new file adds its own.
+ */
+export const ROUTING_KEYS = {
+  'activity-report': { category: 'DRAINAGE', street: 'DASHA' },
+  'api-responses': { category: 'ELDERLY_LIFTS', street: 'NANGANG' },
+  'audit-stats': { category: 'ELDERLY_LIFTS', street: 'HONGSHAN' },
+  'authorization-matrix': { category: 'HEALTH', street: 'CHANGLING' },
+  console: { category: 'SANITATION', street: 'HUANGPU' },
+  'deputy-pages': { category: 'WATER_POLLUTION', street: 'WENCHONG' },
+  'findings-review': { category: 'ANCIENT_TREES', street: 'XINLONG' },
+  fuzz: { category: 'HEALTH', street: 'YUNPU' },
+  'reference-data': { category: 'DRAINAGE', street: 'YUZHU' },
+  roles: { category: 'HEALTH', street: 'LUOGANG' },
+} as const satisfies Record<string, { category: FindingCategory; street: Street }>;
+
+export type RoutingKeyOwner = keyof typeof ROUTING_KEYS;
+
+const owners = new Map<string, string>();
+for (const [file, { category, street }] of Object.entries(ROUTING_KEYS)) {
+  const other = owners.get(`${category}:${street}`);
+  if (other) throw new Error(`${file} and ${other} both own the routing key ${category}:${street}`);
+  owners.set(`${category}:${street}`, file);
+}
+
+/** The file's own routing keys (see ROUTING_KEYS). */
+export const routingKeysOf = (file: RoutingKeyOwner) => ROUTING_KEYS[file];
 
 export interface RoutingFixture {
   /** Without a level, the department is stored as before levels (it counts as DISTRICT). */
@@ -21,9 +54,14 @@ export interface RoutingFixture {
 }
 
 export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void> {
+  if (!owners.has(`${fixture.category}:${fixture.street}`)) {
+    throw new Error(
+      `${fixture.category}:${fixture.street} is no file's routing key: add the file's own pair to ROUTING_KEYS`,
+    );
+  }
   const db = ddbDoc();
   const now = new Date().toISOString();
-  const audited = { auditSeq: 0, auditHash: '0'.repeat(64), createdAt: now, updatedAt: now };
+  const audited = emptyAuditStream(now);
   const { department, category, street, committee } = fixture;
   const items = [
     {

@@ -8,11 +8,12 @@ import {
   referralListingOf,
   type ReferralListingSource,
 } from '../../../functions/referrals/listing';
-import { GENESIS_HASH, type AuditEvent } from '../../../functions/shared/data/audit';
+import type { AuditEvent } from '../../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
 import type { LinkStore } from '../../../functions/shared/links';
 import { extractKey } from '../../../functions/shared/secrets';
+import { emptyAuditStream } from '../../../infra/local/seed';
 import { ddbDoc, sfnClient } from './aws';
 import { localCloud, stateMachineArn, tableName } from './cloud';
 
@@ -39,6 +40,8 @@ export const linkStore = (): LinkStore => ({ db: ddbDoc(), tableName: tableName(
 export interface SeedReferralOptions {
   /** Fields of the referral item (status, round, pendingTask ...). */
   referral?: Record<string, unknown>;
+  /** Fields of its finding (description ...). */
+  finding?: Record<string, unknown>;
   /** Appended to every text (title, department name, finding), e.g. markup to be escaped. */
   text?: string;
   street?: string;
@@ -48,15 +51,18 @@ export interface SeedReferralOptions {
 
 /** Reference data, an activity with one finding, and a referral in the given state. */
 export const seedReferral = async (options: SeedReferralOptions = {}) => {
-  const { referral = {}, text = '', street = 'WENCHONG' } = options;
+  const { referral = {}, finding = {}, text = '', street = 'WENCHONG' } = options;
   const db = ddbDoc();
   const TableName = tableName();
   const activityId = options.activityId ?? newId();
   const referralId = newId();
   const suffix = referralId.slice(-6).toLowerCase();
   const departmentId = `dept-it-${suffix}`;
+  const departmentEmail = `${departmentId}@example.org`;
+  const now = new Date().toISOString();
   const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName, Item }));
   if (!options.activityId) {
+    // With its audit head: the referral workflow appends to the activity's trail.
     await put({
       ...keys.activity(activityId),
       entity: 'ACTIVITY',
@@ -64,6 +70,7 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
       title: `集成测试活动 ${text}`,
       street,
       language: 'zh',
+      ...emptyAuditStream(now),
     });
   }
   await put({
@@ -71,11 +78,10 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     entity: 'DEPARTMENT',
     id: departmentId,
     name: `集成测试部门 ${text}`,
-    emails: [`${departmentId}@example.org`],
+    emails: [departmentEmail],
     categories: ['DRAINAGE'],
     active: true,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
+    ...emptyAuditStream(now),
   });
   // F1 as the page tests name it; a unique id when the activity (and its findings) exist already.
   const findingId = options.activityId ? `F${suffix}` : 'F1';
@@ -90,8 +96,8 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     place: `文冲村 ${text}`,
     raisedBy: { resident: { name: '王某某', contact: '13800000000', consentToContact: true } },
     needsReferral: true,
+    ...finding,
   });
-  const now = new Date().toISOString();
   const item = {
     ...keys.referral(referralId),
     ...keys.referralOwnership(activityId, departmentId),
@@ -102,16 +108,13 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     street,
     findingIds: [findingId],
     dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
-    createdAt: now,
-    updatedAt: now,
     dispatchedAt: now,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
+    ...emptyAuditStream(now),
     ...referral,
   };
   // Its 督办 list entry, as every write of a referral keeps it (functions/referrals/listing.ts).
   await put({ ...item, ...referralListingOf(item as unknown as ReferralListingSource) });
-  return { activityId, referralId, departmentId, findingId };
+  return { activityId, referralId, departmentId, departmentEmail, findingId };
 };
 
 /** A department of the test's own, so its mail can be told apart in the shared SES store. */
@@ -132,8 +135,7 @@ export const department = async (
         emails: emails ?? [email],
         categories: ['DRAINAGE'],
         active: true,
-        auditSeq: 0,
-        auditHash: GENESIS_HASH,
+        ...emptyAuditStream(new Date().toISOString()),
       },
     }),
   );
@@ -158,8 +160,7 @@ export async function startReferral(
     title: '河涌整治专题调研',
     language: 'zh',
     status: 'COMPLETED',
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
+    ...emptyAuditStream(now),
     ...activityFields,
   });
   await put({
@@ -185,11 +186,8 @@ export async function startReferral(
     committeeId: 'cmte-urban-construction',
     dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
     status: 'DISPATCHED',
-    createdAt: now,
-    updatedAt: now,
     dispatchedAt: now,
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
+    ...emptyAuditStream(now),
     ...fields,
   });
   await sfnClient().send(

@@ -11,6 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
+import { expect } from 'vitest';
+import { InvalidLinkError } from '../../../../functions/shared/links';
 import { fakeTable } from '../../../support/dynamodb-fake';
 import { httpEvent, lambdaContext, setTestEnv, TABLE } from '../helpers';
 
@@ -170,3 +172,34 @@ export const pageEvent = (
   });
 
 export { lambdaContext, TABLE };
+
+/** When the link tests start: their clock is moved from here. */
+export const LINK_TEST_NOW = new Date('2026-11-29T00:00:00.000Z');
+
+/**
+ * A link store on `table` whose clock the test sets (`clock.now = …`; `clock.reset()` in a
+ * beforeEach puts it back at LINK_TEST_NOW, and clears and installs the table).
+ */
+export function linkTestStore(table: ReturnType<typeof referralTable>) {
+  const clock = {
+    now: LINK_TEST_NOW,
+    reset() {
+      table.items.clear();
+      table.install();
+      clock.now = LINK_TEST_NOW;
+    },
+  };
+  const store = () => ({ db: table.doc as never, tableName: TABLE, now: () => clock.now });
+  return { clock, store };
+}
+
+/** The InvalidLinkError `promise` is refused with; fails the test if it is not refused. */
+export async function linkRefusal(promise: Promise<unknown>): Promise<InvalidLinkError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidLinkError);
+    return error as InvalidLinkError;
+  }
+  throw new Error('expected the link to be refused');
+}

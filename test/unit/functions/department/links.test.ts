@@ -1,35 +1,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../../functions/shared/data/keys';
+import { createLink, MAX_LINK_TTL_SECONDS, verifyLink } from '../../../../functions/shared/links';
 import {
-  createLink,
-  InvalidLinkError,
-  MAX_LINK_TTL_SECONDS,
-  verifyLink,
-} from '../../../../functions/shared/links';
-import { TABLE } from '../helpers';
-import { REFERRAL_ID, referralTable, SIGNING_KEY } from './fixtures';
+  LINK_TEST_NOW,
+  linkRefusal,
+  linkTestStore,
+  REFERRAL_ID,
+  referralTable,
+  SIGNING_KEY,
+} from './fixtures';
 
 const table = referralTable();
-const NOW = new Date('2026-11-29T00:00:00.000Z');
-let now = NOW;
-const store = () => ({ db: table.doc as never, tableName: TABLE, now: () => now });
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidLinkError);
-    return error as InvalidLinkError;
-  }
-  throw new Error('expected the link to be refused');
-};
+const NOW = LINK_TEST_NOW;
+const { clock, store } = linkTestStore(table);
+const refusal = linkRefusal;
 
 describe('signed links', () => {
-  beforeEach(() => {
-    table.items.clear();
-    table.install();
-    now = NOW;
-  });
+  beforeEach(() => clock.reset());
 
   const respondLink = () =>
     createLink(store(), SIGNING_KEY, {
@@ -111,7 +98,7 @@ describe('signed links', () => {
 
   it('refuses an expired link (410), before reading the table', async () => {
     const token = await respondLink();
-    now = new Date(NOW.getTime() + 3600_000);
+    clock.now = new Date(NOW.getTime() + 3600_000);
     const error = await refusal(verifyLink(store(), SIGNING_KEY, token, 'RESPOND'));
     expect(error.reason).toBe('EXPIRED');
     expect(error.statusCode).toBe(410);

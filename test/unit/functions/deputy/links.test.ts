@@ -3,37 +3,27 @@ import { keys } from '../../../../functions/shared/data/keys';
 import {
   createDeputyLink,
   createLink,
-  InvalidLinkError,
   linkOfToken,
   tokenOfLink,
   verifyDeputyLink,
   verifyLink,
 } from '../../../../functions/shared/links';
-import { TABLE } from '../helpers';
-import { referralTable, SIGNING_KEY } from '../department/fixtures';
+import {
+  LINK_TEST_NOW,
+  linkRefusal,
+  linkTestStore,
+  referralTable,
+  SIGNING_KEY,
+} from '../department/fixtures';
 
 const table = referralTable();
-const NOW = new Date('2026-11-29T00:00:00.000Z');
-let now = NOW;
-const store = () => ({ db: table.doc as never, tableName: TABLE, now: () => now });
+const NOW = LINK_TEST_NOW;
+const { clock, store } = linkTestStore(table);
+const refusal = linkRefusal;
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidLinkError);
-    return error as InvalidLinkError;
-  }
-  throw new Error('expected the link to be refused');
-};
-
 describe("deputies' links", () => {
-  beforeEach(() => {
-    table.items.clear();
-    table.install();
-    now = NOW;
-  });
+  beforeEach(() => clock.reset());
 
   const activityLink = (deputyId = 'dep-0041', ttlSeconds = 3600) =>
     createDeputyLink(store(), SIGNING_KEY, {
@@ -100,7 +90,7 @@ describe("deputies' links", () => {
       verifyDeputyLink(store(), SIGNING_KEY, `${id}.${later}.${signature}`, 'DEPUTY_ACTIVITY'),
     );
     expect([extended.reason, extended.statusCode]).toEqual(['TAMPERED', 403]);
-    now = new Date(NOW.getTime() + 61_000);
+    clock.now = new Date(NOW.getTime() + 61_000);
     const expired = await refusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_ACTIVITY'));
     expect([expired.reason, expired.statusCode]).toEqual(['EXPIRED', 410]);
   });

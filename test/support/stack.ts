@@ -1,0 +1,68 @@
+// The one way an infra test synthesizes the Liandong stack and reads its template: bundling
+// skipped (these tests are about the template, not the code), the example sender and office
+// addresses, one account and region. Also the template queries the tests share (resources of a
+// type, the policy statements on a function's role).
+import { App, Aspects } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LiandongStack } from '../../infra/liandong-stack';
+
+export type Resource = { Type: string; Properties?: Record<string, unknown> };
+export type Resources = Record<string, Resource>;
+export type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+export interface SynthesizedStack {
+  app: App;
+  stack: LiandongStack;
+  template: Template;
+  resources: Resources;
+}
+
+export interface SynthOptions {
+  /** Context on top of the test defaults (e.g. `'liandong:logRetentionDays': 90`). */
+  context?: Record<string, unknown>;
+  /** Run cdk-nag's AwsSolutions checks, so `Annotations.fromStack` holds their findings. */
+  nag?: boolean;
+}
+
+export function synthLiandong(options: SynthOptions = {}): SynthesizedStack {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      'liandong:senderEmail': 'noreply@liandong.example.org',
+      'liandong:organiserAlertEmail': 'office@liandong.example.org',
+      ...options.context,
+    },
+  });
+  const stack = new LiandongStack(app, 'Liandong', {
+    env: { account: '111122223333', region: 'ap-east-1' },
+  });
+  if (options.nag) {
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    app.synth();
+  }
+  const template = Template.fromStack(stack);
+  return { app, stack, template, resources: template.toJSON().Resources as Resources };
+}
+
+export const ofType = (resources: Resources, type: string): [string, Resource][] =>
+  Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+/** Every statement of every policy attached to the role of the function `functionId`. */
+export function roleStatements(resources: Resources, functionId: string): Statement[] {
+  const fn = resources[functionId];
+  if (!fn) throw new Error(`no resource ${functionId}`);
+  const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, policy]) =>
+      (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+    )
+    .flatMap(
+      ([, policy]) => (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+}
+
+export const actionsIn = (statements: Statement[]): string[] =>
+  statements.flatMap((statement) =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+  );
