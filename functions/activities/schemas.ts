@@ -8,8 +8,8 @@ import {
 } from '../shared/domain/reference.js';
 import { campaignIdSchema } from '../campaigns/schemas.js';
 import { periodBound } from '../shared/http/period.js';
-import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
+import { communityCountsViewSchema } from '../attendance/schemas.js';
 
 export const MAX_INVITED_DEPUTIES = 2000;
 
@@ -208,33 +208,6 @@ export const createActivityBodySchema = z.discriminatedUnion('type', ACTIVITY_TY
 export const detailFieldsOf = (type: ActivityType): string[] =>
   Object.keys(ACTIVITY_DETAIL_FIELDS[type]);
 
-/**
- * Body of `PATCH /activities/{activityId}/counts` (by organisers): consultations and residents of
- * community visits and reception days, the audience of lectures and symposia.
- */
-export const updateCountsBodySchema = z
-  .strictObject({
-    /** 解答咨询: consultations answered. */
-    consultationsAnswered: z.optional(
-      z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
-    ),
-    /** Residents received. */
-    residentsReceived: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
-    /** The audience a legal training lecture or a symposium served (听众, 服务人次). */
-    peopleServed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
-  })
-  .check(
-    z.refine(
-      (body) =>
-        body.consultationsAnswered !== undefined ||
-        body.residentsReceived !== undefined ||
-        body.peopleServed !== undefined,
-      { message: 'give consultationsAnswered, residentsReceived or peopleServed' },
-    ),
-  );
-
-export type UpdateCountsBody = z.output<typeof updateCountsBodySchema>;
-
 export type CreateActivityBody = z.output<typeof createActivityBodySchema>;
 
 /** The type-specific fields of an activity, as stored under `details`. */
@@ -249,9 +222,7 @@ export type UnannouncedVisits = NonNullable<
   Extract<CreateActivityBody, { type: 'CROSS_INSPECTION' }>['unannouncedVisits']
 >;
 
-export const activityPathSchema = z.strictObject({
-  activityId: z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
-});
+export { activityPathSchema } from '../shared/http/path-schemas.js';
 
 /** Headers `POST /activities` reads (others pass through untouched). */
 export const idempotencyHeadersSchema = z.object({
@@ -459,14 +430,6 @@ export const attendanceStatisticsSchema = z.object({
     z.object({ attended: z.number(), personTimesByLevel: personTimesByLevelSchema }),
   ),
   computedAt: z.string(),
-});
-
-/** What organisers recorded of a community visit, a reception day, a lecture or symposium. */
-export const communityCountsViewSchema = z.object({
-  consultationsAnswered: z.nullable(z.number()),
-  residentsReceived: z.nullable(z.number()),
-  peopleServed: z.nullable(z.number()),
-  recordedAt: z.string(),
 });
 
 /** Why a workflow failed (`SCHEDULING`: POST /activities could not finish; `WORKFLOW`: a step). */

@@ -1,4 +1,3 @@
-import { updateCountsBodySchema } from '../activities/schemas.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
@@ -6,7 +5,11 @@ import { logger } from '../shared/observability.js';
 import { updateCommunityCounts } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import type { z } from 'zod/mini';
-import { activityPathSchema, type communityCountsAnswerSchema } from './schemas.js';
+import {
+  activityPathSchema,
+  updateCountsBodySchema,
+  type communityCountsAnswerSchema,
+} from './schemas.js';
 
 const env = parseEnv(attendanceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME, logger };

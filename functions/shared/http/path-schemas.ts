@@ -1,0 +1,13 @@
+import * as z from 'zod/mini';
+import { ID_PATTERN } from '../ids.js';
+
+/**
+ * The `{activityId}` of a route's path, for every area that serves one. Here rather than in an
+ * area's schemas, so a function that only reads the id does not build (at each cold start) the
+ * schemas of the area that declared it.
+ */
+export const activityId = z
+  .string()
+  .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+
+export const activityPathSchema = z.strictObject({ activityId });
