@@ -33,12 +33,8 @@ import {
 import { scopeOf, type Caller } from '../shared/http/auth.js';
 import { newId } from '../shared/ids.js';
 import type { DomainLogger } from '../shared/observability.js';
-import {
-  detailFieldsOf,
-  type ActivityDetails,
-  type CreateActivityBody,
-  type WorkflowView,
-} from './schemas.js';
+import { detailFieldsOf, type ActivityDetails, type CreateActivityBody } from './schemas.js';
+import type { WorkflowView } from './answers.js';
 import {
   executionArnOf,
   toActivityView,
