@@ -9,7 +9,7 @@ import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
 import { cancelActivity, cancelActivityBodySchema } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { activityPathSchema } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(cancelActivityEnvSchema);
 const retention = parseRetention(env.RESIDENT_RETENTION);
