@@ -11,3 +11,15 @@ export const activityId = z
   .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
 
 export const activityPathSchema = z.strictObject({ activityId });
+
+/**
+ * The route spec of an organiser's action on one activity (`/activities/{activityId}/…`): who
+ * may call it, its path, its log key. Spread into `httpRoute` with what the route adds (a body).
+ */
+export const organiserOnActivity = {
+  roles: ['organiser'] as const,
+  path: activityPathSchema,
+  logKeys: ({ path }: { path: { activityId: string } }): Record<string, string> => ({
+    activityId: path.activityId,
+  }),
+};
