@@ -9,7 +9,7 @@ import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
 import { cancelActivity, cancelActivityBodySchema } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(cancelActivityEnvSchema);
 const retention = parseRetention(env.RESIDENT_RETENTION);
@@ -33,11 +33,9 @@ const startRetentionAfterCancel = async (activityId: string) => {
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: cancelActivityBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 16 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller, context }) => {
     const result = await cancelActivity(

@@ -32,7 +32,7 @@ import {
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import type { cancelActivityAnswerSchema } from './schemas.js';
+import type { cancelActivityAnswerSchema } from './answers.js';
 import { executionArnOf } from './view.js';
 import { withConflictRetry } from '../shared/data/transact.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';

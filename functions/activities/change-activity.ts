@@ -5,7 +5,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { changeActivitySchedule } from './change.js';
 import { changeActivityEnvSchema } from './env.js';
-import { activityPathSchema, changeActivityBodySchema } from './schemas.js';
+import { changeActivityBodySchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(changeActivityEnvSchema);
 
@@ -16,11 +17,9 @@ const env = parseEnv(changeActivityEnvSchema);
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: changeActivityBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 32 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const result = await changeActivitySchedule(

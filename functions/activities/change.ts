@@ -22,11 +22,8 @@ import {
   type TransactItem,
 } from '../findings/store.js';
 import type { z } from 'zod/mini';
-import {
-  MAX_DAYS_AHEAD,
-  type ChangeActivityBody,
-  type changeActivityAnswerSchema,
-} from './schemas.js';
+import type { changeActivityAnswerSchema } from './answers.js';
+import { MAX_DAYS_AHEAD, type ChangeActivityBody } from './schemas.js';
 import { withConflictRetry } from '../shared/data/transact.js';
 
 export interface ChangeDeps {

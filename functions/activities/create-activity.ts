@@ -4,7 +4,7 @@ import { activityDepsFromEnv } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { logger, metrics } from '../shared/observability.js';
-import { createActivity } from './domain.js';
+import { createActivity } from './create.js';
 import { createActivityEnvSchema } from './env.js';
 import { createActivityBodySchema, idempotencyHeadersSchema } from './schemas.js';
 

@@ -4,7 +4,7 @@ import { httpRoute, httpRoutes, jsonResponse } from '../shared/http/index.js';
 import { readActivity } from './domain.js';
 import { getActivityEnvSchema } from './env.js';
 import { listActivityInvitations } from './invitations.js';
-import { activityPathSchema } from './schemas.js';
+import { activityPathSchema } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(getActivityEnvSchema);
 

@@ -3,7 +3,7 @@ import { getDeputies } from '../shared/data/deputies.js';
 import { listInvitations } from '../shared/data/invitations.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf, type Caller } from '../shared/http/auth.js';
-import type { InvitationView } from './schemas.js';
+import type { InvitationView } from './answers.js';
 import type { InvitationRecord } from './view.js';
 
 /**

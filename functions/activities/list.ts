@@ -13,7 +13,8 @@ import { ACTIVITY_STATUSES, type ActivityStatus } from '../shared/domain/referen
 import { ForbiddenError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
-import type { ActivityListItem, ListActivitiesQuery } from './schemas.js';
+import type { ActivityListItem } from './answers.js';
+import type { ListActivitiesQuery } from './schemas.js';
 import { streetOfClaim } from './view.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 

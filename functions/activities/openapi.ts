@@ -6,13 +6,15 @@ import {
   cancelActivityAnswerSchema,
   changeActivityAnswerSchema,
   createdActivityAnswerSchema,
+  invitationListSchema,
   redriveActivityAnswerSchema,
+} from './answers.js';
+import {
   activityPathSchema,
   changeActivityBodySchema,
   createActivityBodySchema,
   MAX_CHANGED_INVITEES,
   idempotencyHeadersSchema,
-  invitationListSchema,
   listActivitiesQuerySchema,
   MAX_DAYS_AHEAD,
   redriveActivityBodySchema,

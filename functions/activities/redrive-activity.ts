@@ -7,7 +7,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { metrics } from '../shared/observability.js';
 import { redriveActivityEnvSchema } from './env.js';
 import { redriveActivity } from './redrive.js';
-import { activityPathSchema, redriveActivityBodySchema } from './schemas.js';
+import { redriveActivityBodySchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(redriveActivityEnvSchema);
 
@@ -21,11 +22,9 @@ const deps = activityDepsFromEnv(env);
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: redriveActivityBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 16 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path: { activityId }, caller }) => {
     const result = await redriveActivity(

@@ -14,7 +14,7 @@ import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { checkRedrive, redrive } from '../shared/workflow/execution-failure.js';
 import type { z } from 'zod/mini';
-import type { redriveActivityAnswerSchema } from './schemas.js';
+import type { redriveActivityAnswerSchema } from './answers.js';
 import { executionArnOf } from './view.js';
 
 export interface RedriveDeps extends WorkflowDeps {

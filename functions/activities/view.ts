@@ -1,12 +1,8 @@
 import type { ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { streetOfClaim } from '../shared/http/auth.js';
 import type { z } from 'zod/mini';
-import type {
-  ActivityDetails,
-  ActivityView,
-  attendanceStatisticsSchema,
-  UnannouncedVisits,
-} from './schemas.js';
+import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
+import type { ActivityView, attendanceStatisticsSchema } from './answers.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 
 export { streetOfClaim };

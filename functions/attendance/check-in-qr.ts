@@ -5,7 +5,7 @@ import { httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js
 import { logger } from '../shared/observability.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(checkInQrEnvSchema);
 const deps = {
@@ -31,9 +31,7 @@ export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): 
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    path: activityPathSchema,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
+    ...organiserOnActivity,
   },
   async ({ path, caller, event }) => {
     const qr = await checkInQr(deps, path.activityId, caller, originOf(event));

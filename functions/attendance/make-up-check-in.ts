@@ -5,7 +5,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { makeUpCheckIn } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
-import { activityPathSchema, makeUpCheckInBodySchema } from './schemas.js';
+import { makeUpCheckInBodySchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(attendanceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME, logger };
@@ -16,11 +17,9 @@ const deps = { db, tableName: env.TABLE_NAME, logger };
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: makeUpCheckInBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 8 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const result = await makeUpCheckIn(deps, path.activityId, caller, body);

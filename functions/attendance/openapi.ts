@@ -1,4 +1,3 @@
-import { updateCountsBodySchema } from '../activities/schemas.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { endedHumanStepSchema } from '../shared/workflow/phase-control.js';
 import {
@@ -12,6 +11,7 @@ import {
   checkInPagePathSchema,
   invitationResponseBodySchema,
   makeUpCheckInBodySchema,
+  updateCountsBodySchema,
 } from './schemas.js';
 
 const humanStep = {

@@ -2,9 +2,42 @@ import * as z from 'zod/mini';
 import { referenceId } from '../shared/reference-ids.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
-import { communityCountsViewSchema } from '../activities/schemas.js';
+export { activityPathSchema } from '../shared/http/path-schemas.js';
 
-export { activityPathSchema } from '../activities/schemas.js';
+/**
+ * Body of `PATCH /activities/{activityId}/counts` (by organisers): consultations and residents of
+ * community visits and reception days, the audience of lectures and symposia.
+ */
+export const updateCountsBodySchema = z
+  .strictObject({
+    /** 解答咨询: consultations answered. */
+    consultationsAnswered: z.optional(
+      z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)),
+    ),
+    /** Residents received. */
+    residentsReceived: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
+    /** The audience a legal training lecture or a symposium served (听众, 服务人次). */
+    peopleServed: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
+  })
+  .check(
+    z.refine(
+      (body) =>
+        body.consultationsAnswered !== undefined ||
+        body.residentsReceived !== undefined ||
+        body.peopleServed !== undefined,
+      { message: 'give consultationsAnswered, residentsReceived or peopleServed' },
+    ),
+  );
+
+export type UpdateCountsBody = z.output<typeof updateCountsBodySchema>;
+
+/** What organisers recorded of a community visit, a reception day, a lecture or symposium. */
+export const communityCountsViewSchema = z.object({
+  consultationsAnswered: z.nullable(z.number()),
+  residentsReceived: z.nullable(z.number()),
+  peopleServed: z.nullable(z.number()),
+  recordedAt: z.string(),
+});
 
 /** Body of `POST /activities/{activityId}/invitation/response`. */
 export const invitationResponseBodySchema = z.strictObject({

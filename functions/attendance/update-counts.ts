@@ -1,4 +1,3 @@
-import { updateCountsBodySchema } from '../activities/schemas.js';
 import { db } from '../shared/clients.js';
 import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
@@ -6,7 +5,8 @@ import { logger } from '../shared/observability.js';
 import { updateCommunityCounts } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import type { z } from 'zod/mini';
-import { activityPathSchema, type communityCountsAnswerSchema } from './schemas.js';
+import { updateCountsBodySchema, type communityCountsAnswerSchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(attendanceEnvSchema);
 const deps = { db, tableName: env.TABLE_NAME, logger };
@@ -17,11 +17,9 @@ const deps = { db, tableName: env.TABLE_NAME, logger };
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: updateCountsBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 4 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const counts = await updateCommunityCounts(deps, path.activityId, caller, body);

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { streetOfClaim } from '../activities/view.js';
+import { streetOfClaim } from '../shared/http/auth.js';
 import { batchGetByKey } from '../shared/data/batch-get.js';
 import {
   keys,

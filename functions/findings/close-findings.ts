@@ -4,7 +4,7 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { closeFindingsPhase } from './domain.js';
 import { closeFindingsPhaseEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(closeFindingsPhaseEnvSchema);
 
@@ -17,9 +17,7 @@ const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    path: activityPathSchema,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
+    ...organiserOnActivity,
   },
   async ({ path, caller }) => {
     const ended = await closeFindingsPhase(deps, path.activityId, caller);

@@ -9,12 +9,8 @@ import {
   type ReferralWorkflowStatus,
 } from '../shared/data/referrals.js';
 
-export const activityId = z
-  .string()
-  .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+export { activityId, activityPathSchema } from '../shared/http/path-schemas.js';
 export const findingId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a finding id' }));
-
-export const activityPathSchema = z.strictObject({ activityId });
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 

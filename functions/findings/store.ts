@@ -13,7 +13,7 @@ import { keys } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
 import { ForbiddenError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { streetOfClaim } from '../activities/domain.js';
+import { streetOfClaim } from '../shared/http/auth.js';
 
 export type { Store };
 

@@ -5,7 +5,7 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { approveReview } from './domain.js';
 import { approveReviewEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(approveReviewEnvSchema);
 
@@ -18,9 +18,7 @@ const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    path: activityPathSchema,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
+    ...organiserOnActivity,
   },
   async ({ path, caller }) => {
     const result = await approveReview(deps, path.activityId, caller);

@@ -4,7 +4,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { decideFindings } from './domain.js';
 import { decideFindingsEnvSchema } from './env.js';
-import { activityPathSchema, decisionsBodySchema } from './schemas.js';
+import { decisionsBodySchema } from './schemas.js';
+import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const env = parseEnv(decideFindingsEnvSchema);
 
@@ -16,12 +17,10 @@ const deps = { db, tableName: env.TABLE_NAME, logger };
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
+    ...organiserOnActivity,
     body: decisionsBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 128 * 1024,
     personalData: { purpose: 'review' },
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const review = await decideFindings(deps, path.activityId, body.decisions, caller);

@@ -1,6 +1,5 @@
 import { SendEmailCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { keys } from '../data/keys.js';
 import { toStoreError, writeTransaction } from '../data/transact.js';
 import { AppError, TransientError, ValidationError } from '../errors.js';
@@ -276,6 +275,10 @@ export const assertSafeHeaders = (input: OutgoingEmail): void => {
  */
 export const buildRawEmail = async (email: OutgoingEmail): Promise<Buffer> => {
   if (!email.calendar) throw new Error('buildRawEmail: only emails with a calendar are sent raw');
+  // Loaded here, not at module load: MailComposer and what it requires (MIME types, encoders)
+  // are a fifth of a bundle, which every function that sends email would otherwise evaluate at
+  // each cold start, although only the emails with a calendar event need it.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: email.from,
     to: list(email.to),

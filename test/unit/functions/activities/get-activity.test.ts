@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { invitationListSchema } from '../../../../functions/activities/schemas.js';
+import { invitationListSchema } from '../../../../functions/activities/answers.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
 await vi.hoisted(async () => {

@@ -1,6 +1,6 @@
 // unit test: plain functions (the activity-type schemas and what GET shows of them)
 import { describe, expect, it } from 'vitest';
-import { detailsOf } from '../../../../functions/activities/domain.js';
+import { detailsOf } from '../../../../functions/activities/create.js';
 import { createActivityBodySchema } from '../../../../functions/activities/schemas.js';
 import { toActivityView, type ActivityRecord } from '../../../../functions/activities/view.js';
 import { inDays } from '../helpers.js';

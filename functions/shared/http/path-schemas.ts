@@ -1,0 +1,25 @@
+import * as z from 'zod/mini';
+import { ID_PATTERN } from '../ids.js';
+
+/**
+ * The `{activityId}` of a route's path, for every area that serves one. Here rather than in an
+ * area's schemas, so a function that only reads the id does not build (at each cold start) the
+ * schemas of the area that declared it.
+ */
+export const activityId = z
+  .string()
+  .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+
+export const activityPathSchema = z.strictObject({ activityId });
+
+/**
+ * The route spec of an organiser's action on one activity (`/activities/{activityId}/…`): who
+ * may call it, its path, its log key. Spread into `httpRoute` with what the route adds (a body).
+ */
+export const organiserOnActivity = {
+  roles: ['organiser'] as const,
+  path: activityPathSchema,
+  logKeys: ({ path }: { path: { activityId: string } }): Record<string, string> => ({
+    activityId: path.activityId,
+  }),
+};
