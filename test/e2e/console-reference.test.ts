@@ -278,9 +278,12 @@ describe('editing reference data and the jurisdiction in the console, in Chromiu
       online: true,
       active: true,
     });
-    await expect(
-      page.locator('tbody tr', { hasText: STATION.zh }).textContent(),
-    ).resolves.toContain(`${STATION.en} online`);
+    // The note comes with the answer; the table is drawn again once GET /jurisdiction answers.
+    await expect
+      .poll(() => page.locator('tbody tr', { hasText: STATION.zh }).textContent(), {
+        timeout: 20_000,
+      })
+      .toContain(`${STATION.en} online`);
     expect(errors).toEqual([]);
     await context.close();
   });
