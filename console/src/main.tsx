@@ -19,7 +19,7 @@ import { Reference } from './pages/reference';
 import { Schedule } from './pages/schedule';
 import { Report, Statistics } from './pages/statistics';
 import { Today } from './pages/today';
-import { Ctx, L, NAMES, STREET_NAMES, nameOf } from './ui';
+import { Ctx, L, STREET_NAMES, ScopeName } from './ui';
 
 const NAV = [
   { href: '#/today', zh: '今日待办', en: 'Today' },
@@ -95,13 +95,11 @@ function App({ config, session }: { config: ConsoleConfig; session: Session }) {
           ) : (
             <L zh="审计（只读）" en="Auditor (read-only)" />
           )}
-          {districtWide(session) ? (
+          {districtWide(session) || session.street ? (
             <>
               {' '}
-              · <L zh="全区" en="Whole district" />
+              · <ScopeName session={session} />
             </>
-          ) : session.street ? (
-            <> · {nameOf(NAMES.street, session.street)}</>
           ) : null}{' '}
           <button type="button" class="link" onClick={() => signOut(config)}>
             <L zh="退出" en="Sign out" />

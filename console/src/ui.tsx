@@ -10,7 +10,7 @@ import {
   REFERRAL_STATUS_NAMES,
 } from '../../functions/shared/domain/reference';
 import type { Api } from './api';
-import type { Session } from './auth';
+import { districtWide, type Session } from './auth';
 
 export interface ConsoleContext {
   api: Api;
@@ -63,6 +63,18 @@ export const ACTIONS: Names = {
   CLOSE_ATTENDANCE: { zh: '结束签到', en: 'Close attendance' },
   CLOSE_FINDINGS: { zh: '结束问题收集', en: 'Close findings' },
   DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
+};
+
+/** What a referral waits on (`waitingOn.code` of GET /referrals and /referrals/{id}). */
+export const REFERRAL_WAITS: Names = {
+  REVIEW: { zh: '主任会议审定', en: "Chairmen's meeting" },
+  DISPATCH: { zh: '交办中', en: 'Being dispatched' },
+  SEND: { zh: '重新交办中', en: 'Being sent again' },
+  REROUTE: { zh: '待改派（部门已退回）', en: 'Re-route (returned by the department)' },
+  RATE: { zh: '提出人评价', en: 'Raisers rate the reply' },
+  DECIDE_EXTENSION: { zh: '审批延期', en: 'Decide the extension' },
+  REPLY: { zh: '部门答复', en: "The department's reply" },
+  REDRIVE: { zh: '修复后重试', en: 'Fix and redrive' },
 };
 
 /**
@@ -238,3 +250,9 @@ export const Pill = ({
 }) => <span class={`pill ${tone}`}>{children}</span>;
 
 export const link = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;
+
+/** The signed-in person's scope as people say it: 全区 for the whole district, else its street. */
+export function ScopeName({ session }: { session: Session }) {
+  if (districtWide(session)) return <L zh="全区" en="Whole district" />;
+  return session.street ? <>{nameOf(NAMES.street, session.street)}</> : null;
+}

@@ -82,6 +82,8 @@ describe('the organisers’ console, in Chromium', () => {
     await page.getByRole('button', { name: /全区/ }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/console/') && !url.search);
     await check(page, 'console-today');
+    // The organiser's scope in words: the whole district, not its code.
+    await expect(page.locator('main p').first().textContent()).resolves.toMatch(/· 全区/);
     // The console's files carry the strict CSP (no inline script, no eval).
     const csp = (await page.request.get(`${consoleUrl()}app.js`)).headers()[
       'content-security-policy'
@@ -353,6 +355,8 @@ describe('the organisers’ console, in Chromium', () => {
       .toBe('REROUTE');
     await page.reload();
     await settled(page);
+    // What it waits on, in words (not the API's code).
+    await page.locator('main').getByText('待改派（部门已退回）').waitFor();
 
     const rerouteRequests: string[] = [];
     page.on('request', (r) => {

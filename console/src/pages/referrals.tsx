@@ -6,6 +6,7 @@ import {
   L,
   NAMES,
   Page,
+  REFERRAL_WAITS,
   Show,
   link,
   nameOf,
@@ -247,7 +248,7 @@ export function ReferralPage({ id }: { id: string }) {
     <Show loaded={detail}>
       {(d) => {
         const r = d.referral;
-        const waiting = r.pendingTask;
+        const waiting = r.waitingOn;
         return (
           <Page title={{ zh: '转交件', en: 'Referral' }}>
             <Facts
@@ -272,7 +273,10 @@ export function ReferralPage({ id }: { id: string }) {
                   ? [
                       [
                         { zh: '等待', en: 'Waiting at' },
-                        `${waiting.phase} ${waiting.deadline ? when(waiting.deadline) : ''}`,
+                        <>
+                          {nameOf(REFERRAL_WAITS, waiting.code)}
+                          {waiting.deadline ? ` · ${when(waiting.deadline)}` : ''}
+                        </>,
                       ] as const,
                     ]
                   : []),

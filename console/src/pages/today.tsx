@@ -6,6 +6,7 @@ import {
   NAMES,
   Page,
   Pill,
+  ScopeName,
   Show,
   link,
   nameOf,
@@ -83,7 +84,7 @@ export function Today() {
   return (
     <Page title={{ zh: '今日待办', en: 'Today' }}>
       <p>
-        {session.name} · {session.street ? nameOf(NAMES.street, session.street) : null}
+        {session.name} · <ScopeName session={session} />
       </p>
       <section aria-labelledby="waiting">
         <h2 id="waiting">
