@@ -30,7 +30,7 @@ import {
 } from '../shared/email/send-once.js';
 import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
-import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/links.js';
+import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/data/links.js';
 import { AppError, ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 import type { ActivityRecord } from '../activities/view.js';
@@ -109,7 +109,7 @@ export interface SendInvitationsDeps
     WorkflowDeps,
     EmailSenderDeps,
     Pick<SendEmailOnceDeps, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'> {
-  /** The key that signs the deputies' personal links (functions/shared/links.ts). */
+  /** The key that signs the deputies' personal links (functions/shared/data/links.ts). */
   signingKey: () => Promise<string>;
   /** Origin of the deputies' pages, e.g. the API's URL. */
   publicBaseUrl: string;

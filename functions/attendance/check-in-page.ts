@@ -7,7 +7,7 @@ import { getDeputies } from '../shared/data/deputies.js';
 import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
 import type { HttpEvent, HttpResult } from '../shared/http/index.js';
-import { InvalidLinkError, verifyDeputyLink, type DeputyLinkRecord } from '../shared/links.js';
+import { InvalidLinkError, verifyDeputyLink, type DeputyLinkRecord } from '../shared/data/links.js';
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { CheckInCodeError } from './check-in-code.js';

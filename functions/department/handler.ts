@@ -5,7 +5,7 @@ import {
   verifyLink,
   type LinkPurpose,
   type LinkRecord,
-} from '../shared/links.js';
+} from '../shared/data/links.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { TransientError, ValidationError } from '../shared/errors.js';

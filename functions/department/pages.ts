@@ -5,7 +5,7 @@ import { referralReference } from '../shared/domain/letterhead.js';
 import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
-import type { InvalidLinkReason } from '../shared/links.js';
+import type { InvalidLinkReason } from '../shared/data/links.js';
 import type { RatingPageModel } from './rate.js';
 import type { DepartmentAction, RatingProgress } from './referral.js';
 import type { ResponsePageModel } from './respond.js';

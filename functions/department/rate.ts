@@ -3,7 +3,7 @@ import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
-import type { LinkRecord } from '../shared/links.js';
+import type { LinkRecord } from '../shared/data/links.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
 import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { raisedBy, raiserOf } from '../shared/domain/raisers.js';

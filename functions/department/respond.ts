@@ -6,7 +6,7 @@ import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { ConcurrentModificationError } from '../shared/errors.js';
-import type { LinkRecord } from '../shared/links.js';
+import type { LinkRecord } from '../shared/data/links.js';
 import {
   AWAITING_DEPARTMENT,
   clock,

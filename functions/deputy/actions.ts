@@ -13,7 +13,7 @@ import { recordFindingBodySchema } from '../findings/schemas.js';
 import { keys } from '../shared/data/keys.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import type { DeputyLinkRecord } from '../shared/links.js';
+import type { DeputyLinkRecord } from '../shared/data/links.js';
 import { FormError } from '../department/form.js';
 import type { DeputyForm } from './form.js';
 import { loadInvited } from './model.js';

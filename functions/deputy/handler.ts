@@ -8,7 +8,7 @@ import {
   type DeputyLinkPurpose,
   type DeputyLinkRecord,
   type LinkStore,
-} from '../shared/links.js';
+} from '../shared/data/links.js';
 import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { GoneError } from './model.js';

@@ -15,7 +15,7 @@ import type { Language } from '../shared/domain/reference.js';
 import { bodyText, escapeHtml, isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { sendEmailOnce } from '../shared/email/send-once.js';
 import type { DomainLogger } from '../shared/observability.js';
-import { createDeputyLink, tokenOfLink } from '../shared/links.js';
+import { createDeputyLink, tokenOfLink } from '../shared/data/links.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
 
 /**

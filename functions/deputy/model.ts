@@ -14,7 +14,7 @@ import { getDeputies } from '../shared/data/deputies.js';
 import { keys } from '../shared/data/keys.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
 import { newId } from '../shared/ids.js';
-import type { DeputyLinkRecord } from '../shared/links.js';
+import type { DeputyLinkRecord } from '../shared/data/links.js';
 import { roundOf, type ReferralItem } from '../shared/data/referrals.js';
 
 /**

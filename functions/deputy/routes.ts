@@ -1,6 +1,6 @@
 import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { formFields } from '../department/form.js';
-import { tokenOfLink, type DeputyLinkRecord } from '../shared/links.js';
+import { tokenOfLink, type DeputyLinkRecord } from '../shared/data/links.js';
 import type { HttpEvent } from '../shared/http/types.js';
 import { actOnPage, type ActionDeps } from './actions.js';
 import { parseDeputyForm } from './form.js';

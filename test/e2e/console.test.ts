@@ -9,7 +9,7 @@
 // violation) and screenshotted at 1366×768 into docs/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLink } from '../../functions/shared/links';
+import { createLink } from '../../functions/shared/data/links';
 import { demoDepartments } from '../../infra/local/seed';
 import { api } from '../integration/support/api';
 import { linkSigningKey, linkStore } from '../integration/support/referral';

@@ -13,7 +13,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getInvitation } from '../../functions/shared/data/invitations';
 import { raiserRefOfDeputy } from '../../functions/shared/domain/raisers';
-import { createDeputyLink, createLink, tokenOfLink } from '../../functions/shared/links';
+import { createDeputyLink, createLink, tokenOfLink } from '../../functions/shared/data/links';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import {
   eventually,

@@ -8,7 +8,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
-import { createLink } from '../../functions/shared/links';
+import { createLink } from '../../functions/shared/data/links';
 import { eventually, rawItem } from './support/activity';
 import { linkSigningKey, linkStore, referralChain, seedReferral } from './support/referral';
 import { api } from './support/api';

@@ -9,7 +9,7 @@ import type { Language } from '../../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../../shared/email/sanitize.js';
 import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { ConflictError } from '../../shared/errors.js';
-import { createLink, linkOfToken, MAX_LINK_TTL_SECONDS } from '../../shared/links.js';
+import { createLink, linkOfToken, MAX_LINK_TTL_SECONDS } from '../../shared/data/links.js';
 import { renderFeedbackEmail } from '../emails.js';
 import { roundOf, type FeedbackRecord } from '../../shared/data/referrals.js';
 import {

@@ -4,7 +4,7 @@ import { writeTransaction, withConflictRetry } from '../../shared/data/transact.
 import { dueDateOfInstant, secondsUntil } from '../../shared/domain/deadlines.js';
 import { recipientLevelOf } from '../../shared/domain/reference.js';
 import { sendEmailOnce } from '../../shared/email/send-once.js';
-import { createLink, MAX_LINK_TTL_SECONDS } from '../../shared/links.js';
+import { createLink, MAX_LINK_TTL_SECONDS } from '../../shared/data/links.js';
 import { renderReferralEmail } from '../emails.js';
 import { WITH_DEPARTMENT } from '../model.js';
 import { roundOf, type ReferralItem, type SentEmailRecord } from '../../shared/data/referrals.js';

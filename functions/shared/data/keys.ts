@@ -438,7 +438,7 @@ export const keys = {
   }),
 
   // --- signed links and referral responses (issue 4) ---
-  /** The server-side record of a signed link (functions/shared/links.ts). */
+  /** The server-side record of a signed link (functions/shared/data/links.ts). */
   link: (linkId: string): PrimaryKey => ({ pk: `LINK#${id(linkId, 'link id')}`, sk: 'LINK' }),
 
   /**

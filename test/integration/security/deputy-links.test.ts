@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
 import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
-import { createDeputyLink, tokenOfLink } from '../../../functions/shared/links';
+import { createDeputyLink, tokenOfLink } from '../../../functions/shared/data/links';
 import { getInvitation } from '../../../functions/shared/data/invitations';
 import { openCheckIn, waitForPhase } from '../support/activity';
 import { api } from '../support/api';

@@ -19,7 +19,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLink } from '../../../functions/shared/links';
+import { createLink } from '../../../functions/shared/data/links';
 import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { scheduleActivity, waitForPhase } from '../support/activity';
 import { api } from '../support/api';

@@ -9,7 +9,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
-import { createLink } from '../../../functions/shared/links';
+import { createLink } from '../../../functions/shared/data/links';
 import { activityBody, rawItem } from '../support/activity';
 import { api } from '../support/api';
 import { ddbDoc, sfnClient } from '../support/aws';

@@ -11,7 +11,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
-import { createLink } from '../../../functions/shared/links';
+import { createLink } from '../../../functions/shared/data/links';
 import { buildEventV2 } from '../../../infra/local/api/event';
 import { startLambdaRuntime, type LambdaRuntime } from '../../../infra/local/lambda-runtime';
 import { loadTemplate } from '../../../infra/local/template';

@@ -11,7 +11,7 @@ import {
 import type { AuditEvent } from '../../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
-import type { LinkStore } from '../../../functions/shared/links';
+import type { LinkStore } from '../../../functions/shared/data/links';
 import { extractKey } from '../../../functions/shared/secrets';
 import { emptyAuditStream } from '../../../infra/local/seed';
 import { ddbDoc, sfnClient } from './aws';

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { expect } from 'vitest';
-import { InvalidLinkError } from '../../../../functions/shared/links';
+import { InvalidLinkError } from '../../../../functions/shared/data/links';
 import { fakeTable } from '../../../support/dynamodb-fake';
 import { httpEvent, lambdaContext, setTestEnv, TABLE } from '../helpers';
 

@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../../functions/shared/data/keys';
-import { createLink, MAX_LINK_TTL_SECONDS, verifyLink } from '../../../../functions/shared/links';
+import {
+  createLink,
+  MAX_LINK_TTL_SECONDS,
+  verifyLink,
+} from '../../../../functions/shared/data/links';
 import {
   LINK_TEST_NOW,
   linkRefusal,

@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { referralReference } from '../../../../functions/shared/domain/letterhead';
-import { createLink } from '../../../../functions/shared/links';
+import { createLink } from '../../../../functions/shared/data/links';
 import {
   lambdaContext,
   OTHER_REFERRAL_ID,

@@ -7,7 +7,7 @@ import {
   tokenOfLink,
   verifyDeputyLink,
   verifyLink,
-} from '../../../../functions/shared/links';
+} from '../../../../functions/shared/data/links';
 import {
   LINK_TEST_NOW,
   linkRefusal,

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from './data/keys.js';
-import { AppError } from './errors.js';
+import { keys } from './keys.js';
+import { AppError } from '../errors.js';
 
 /**
  * Signed, expiring links of the referral workflow (docs/referral-workflow.md, "Shared modules")
