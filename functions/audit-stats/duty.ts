@@ -1,5 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetByKey } from '../shared/data/batch-get.js';
+import { facetCounter, plainCounters } from '../shared/data/counters.js';
 import { keys } from '../shared/data/keys.js';
 import { writeTransaction } from '../shared/data/transact.js';
 import { chinaDateOf } from '../shared/domain/deadlines.js';
@@ -30,15 +31,10 @@ export const OPEN_REFERRALS_ATTRIBUTE = 'openReferrals';
 
 /** Counter names of a duty summary (the attribute names they are stored under). */
 export const dutyCounter = {
-  activities: 'n#activities',
-  findings: 'n#findings',
-  referred: 'n#referred',
-  referrals: 'n#referrals',
-  answered: 'n#answered',
-  resolved: 'n#resolved',
-  type: (type: string) => `type#${type}`,
-  kind: (kind: string) => `kind#${kind}`,
-  category: (category: string) => `category#${category}`,
+  ...plainCounters(['activities', 'findings', 'referred', 'referrals', 'answered', 'resolved']),
+  type: facetCounter('type'),
+  kind: facetCounter('kind'),
+  category: facetCounter('category'),
 } as const;
 
 export interface DutyEntry {

@@ -1,4 +1,5 @@
 import { keys, type PrimaryKey, type StatsRollupScope } from '../shared/data/keys.js';
+import { facetCounter, plainCounters } from '../shared/data/counters.js';
 import { chinaDateOf } from '../shared/domain/deadlines.js';
 import { DEFAULT_DEPARTMENT_LEVEL } from '../shared/domain/reference.js';
 import type { ActivityStatsItem, ReferralFacts } from './items.js';
@@ -40,19 +41,21 @@ const SATISFIED = ['SATISFIED', 'BASICALLY_SATISFIED'];
 
 /** Counter names of a rollup (the attribute names it is stored under). */
 export const counter = {
-  activities: 'n#activities',
-  personTimes: 'n#personTimes',
-  findings: 'n#findings',
-  referred: 'n#referred',
-  consultationsAnswered: 'n#consultationsAnswered',
-  residentsReceived: 'n#residentsReceived',
-  peopleServed: 'n#peopleServed',
-  guestPersonTimes: 'n#guestPersonTimes',
-  guestLevel: (level: string) => `guestLevel#${level}`,
-  type: (type: string) => `type#${type}`,
-  level: (level: string) => `level#${level}`,
-  kind: (kind: string) => `kind#${kind}`,
-  category: (category: string) => `category#${category}`,
+  ...plainCounters([
+    'activities',
+    'personTimes',
+    'findings',
+    'referred',
+    'consultationsAnswered',
+    'residentsReceived',
+    'peopleServed',
+    'guestPersonTimes',
+  ]),
+  guestLevel: facetCounter('guestLevel'),
+  type: facetCounter('type'),
+  level: facetCounter('level'),
+  kind: facetCounter('kind'),
+  category: facetCounter('category'),
   department: (departmentId: string, metric: ReferralMetric) => `dept#${departmentId}#${metric}`,
   /** Referrals of the department answered after `hundredths / 100` days. */
   days: (departmentId: string, hundredths: number) => `days#${departmentId}#${hundredths}`,

@@ -34,25 +34,24 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {
-  override readonly name = 'UnauthorizedError';
-  readonly statusCode = 401;
-}
+/**
+ * The class of an error that always answers `statusCode`, named `name`: the one way to declare
+ * such an error. `name` is typed `string` so that a subclass (ConcurrentModificationError) may
+ * name itself.
+ */
+const errorOfStatus = <Status extends number>(name: string, statusCode: Status) =>
+  class extends AppError {
+    override readonly name: string = name;
+    readonly statusCode: Status = statusCode;
+  };
 
-export class ForbiddenError extends AppError {
-  override readonly name = 'ForbiddenError';
-  readonly statusCode = 403;
-}
+export class UnauthorizedError extends errorOfStatus('UnauthorizedError', 401) {}
 
-export class NotFoundError extends AppError {
-  override readonly name = 'NotFoundError';
-  readonly statusCode = 404;
-}
+export class ForbiddenError extends errorOfStatus('ForbiddenError', 403) {}
 
-export class ConflictError extends AppError {
-  override readonly name: string = 'ConflictError';
-  readonly statusCode = 409;
-}
+export class NotFoundError extends errorOfStatus('NotFoundError', 404) {}
+
+export class ConflictError extends errorOfStatus('ConflictError', 409) {}
 
 /**
  * A conditional write lost against a concurrent writer (the audit stream head moved, or the
@@ -63,21 +62,12 @@ export class ConcurrentModificationError extends ConflictError {
   override readonly name = 'ConcurrentModificationError';
 }
 
-export class PayloadTooLargeError extends AppError {
-  override readonly name = 'PayloadTooLargeError';
-  readonly statusCode = 413;
-}
+export class PayloadTooLargeError extends errorOfStatus('PayloadTooLargeError', 413) {}
 
-export class UnsupportedMediaTypeError extends AppError {
-  override readonly name = 'UnsupportedMediaTypeError';
-  readonly statusCode = 415;
-}
+export class UnsupportedMediaTypeError extends errorOfStatus('UnsupportedMediaTypeError', 415) {}
 
 /**
  * A failure that is expected to go away (throttling, a 5xx of a dependency, a lost race).
  * The state machines retry exactly this error name with backoff.
  */
-export class TransientError extends AppError {
-  override readonly name = 'TransientError';
-  readonly statusCode = 503;
-}
+export class TransientError extends errorOfStatus('TransientError', 503) {}

@@ -103,6 +103,35 @@ export interface KeyQuery {
   sortKeyRange?: { from: string; to: string };
 }
 
+/** Which sort keys of a partition a {@link KeyQuery} reads: a prefix, a range, or all. */
+type SortKeyCondition = Pick<KeyQuery, 'sortKeyPrefix' | 'sortKeyRange'>;
+
+/** A query of one partition of the table itself (`pk`, `sk`). */
+const tableQuery = (partitionKey: string, sortKeys: SortKeyCondition = {}): KeyQuery => ({
+  partitionKeyName: 'pk',
+  partitionKey,
+  sortKeyName: 'sk',
+  ...sortKeys,
+});
+
+/** A query of one partition of the listing index (`listPk`, `listSk`). */
+const listingQuery = (partitionKey: string, sortKeys: SortKeyCondition = {}): KeyQuery => ({
+  indexName: LISTING_INDEX,
+  partitionKeyName: 'listPk',
+  partitionKey,
+  sortKeyName: 'listSk',
+  ...sortKeys,
+});
+
+/** A query of one partition of the ownership index (`ownerPk`, `ownerSk`). */
+const ownershipQuery = (partitionKey: string, sortKeys: SortKeyCondition = {}): KeyQuery => ({
+  indexName: OWNERSHIP_INDEX,
+  partitionKeyName: 'ownerPk',
+  partitionKey,
+  sortKeyName: 'ownerSk',
+  ...sortKeys,
+});
+
 /**
  * An ISO 8601 time as `toISOString` writes it (UTC, milliseconds), so that instants written
  * with different offsets (`09:00+08:00`, `01:00Z`) sort as times when compared as strings.
@@ -172,12 +201,7 @@ export const keys = {
   /** The listing partition of one UTC hour (`YYYY-MM-DDTHH`) of audit events. */
   auditEventsOfHour: (hour: string): KeyQuery => {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(hour)) throw new Error(`Invalid hour: ${hour}`);
-    return {
-      indexName: LISTING_INDEX,
-      partitionKeyName: 'listPk',
-      partitionKey: `AUDIT_HOUR#${hour}`,
-      sortKeyName: 'listSk',
-    };
+    return listingQuery(`AUDIT_HOUR#${hour}`);
   },
 
   checkpoint: (seq: number): PrimaryKey => {
@@ -196,12 +220,7 @@ export const keys = {
     listSk: String(seq).padStart(CHECKPOINT_SEQ_WIDTH, '0'),
   }),
 
-  unarchivedCheckpoints: (): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'CHECKPOINT_UNARCHIVED',
-    sortKeyName: 'listSk',
-  }),
+  unarchivedCheckpoints: (): KeyQuery => listingQuery('CHECKPOINT_UNARCHIVED'),
 
   latestCheckpoint: (): PrimaryKey => ({ pk: 'CHECKPOINT', sk: 'LATEST' }),
 
@@ -263,12 +282,8 @@ export const keys = {
   }),
 
   /** Every finding filed under one lookup digest. */
-  findingsOfResident: (lookupDigest: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: `RESIDENT#${lookupDigestOf(lookupDigest)}`,
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'FINDING#',
-  }),
+  findingsOfResident: (lookupDigest: string): KeyQuery =>
+    tableQuery(`RESIDENT#${lookupDigestOf(lookupDigest)}`, { sortKeyPrefix: 'FINDING#' }),
 
   /**
    * Listing key of a finding whose resident's name and contact are due for erasure at
@@ -281,14 +296,11 @@ export const keys = {
   }),
 
   /** Findings whose resident is due for erasure at or before `asOf` (an ISO instant). */
-  residentErasuresDueBy: (asOf: string): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'RESIDENT_ERASURE_DUE',
-    sortKeyName: 'listSk',
-    // Every listSk is `<instant>#...`: `<asOf>$` sorts after all of `asOf`'s own entries.
-    sortKeyRange: { from: '0', to: `${isoInstant(asOf)}$` },
-  }),
+  residentErasuresDueBy: (asOf: string): KeyQuery =>
+    listingQuery('RESIDENT_ERASURE_DUE', {
+      // Every listSk is `<instant>#...`: `<asOf>$` sorts after all of `asOf`'s own entries.
+      sortKeyRange: { from: '0', to: `${isoInstant(asOf)}$` },
+    }),
 
   /** A referral is the head of its own audit stream from dispatch on. */
   auditStreamOfReferral: (referralId: string): string => referralPk(referralId),
@@ -322,12 +334,8 @@ export const keys = {
     sk: `STATION#${id(stationId, 'liaison station id')}`,
   }),
 
-  liaisonStationsOfStreet: (street: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: `LIAISON_STATIONS#${id(street, 'street')}`,
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'STATION#',
-  }),
+  liaisonStationsOfStreet: (street: string): KeyQuery =>
+    tableQuery(`LIAISON_STATIONS#${id(street, 'street')}`, { sortKeyPrefix: 'STATION#' }),
 
   auditStreamOfLiaisonStation: (street: string, stationId: string): string =>
     `LIAISON_STATION#${id(street, 'street')}#${id(stationId, 'liaison station id')}`,
@@ -376,12 +384,7 @@ export const keys = {
     listSk: `${statsDate(from)}#${id(campaignId, 'campaign id')}`,
   }),
 
-  campaignsByStart: (): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'CAMPAIGNS',
-    sortKeyName: 'listSk',
-  }),
+  campaignsByStart: (): KeyQuery => listingQuery('CAMPAIGNS'),
 
   /**
    * A guest deputy (another district's, invited to a cross-inspection) is listed apart from
@@ -392,12 +395,7 @@ export const keys = {
     listSk: `${district}#${name}#${id(deputyId, 'deputy id')}`,
   }),
 
-  guestDeputies: (): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'GUEST_DEPUTIES',
-    sortKeyName: 'listSk',
-  }),
+  guestDeputies: (): KeyQuery => listingQuery('GUEST_DEPUTIES'),
 
   deputyListing: (name: string, deputyId: string): ListingKey => ({
     listPk: 'DEPUTIES',
@@ -464,64 +462,31 @@ export const keys = {
   }),
 
   /** Every department response of a referral, all rounds, in round order. */
-  responsesOfReferral: (referralId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: referralPk(referralId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'RESPONSE#',
-  }),
+  responsesOfReferral: (referralId: string): KeyQuery =>
+    tableQuery(referralPk(referralId), { sortKeyPrefix: 'RESPONSE#' }),
 
   /** Every rating of one round of a referral. */
-  ratingsOfReferralRound: (referralId: string, round: number): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: referralPk(referralId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: `RATING#${round}#`,
-  }),
+  ratingsOfReferralRound: (referralId: string, round: number): KeyQuery =>
+    tableQuery(referralPk(referralId), { sortKeyPrefix: `RATING#${round}#` }),
 
   // --- queries ---
-  invitationsOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'INVITATION#',
-  }),
+  invitationsOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'INVITATION#' }),
 
-  auditEventsOfStream: (streamId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: streamId,
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'AUDIT#',
-  }),
+  auditEventsOfStream: (streamId: string): KeyQuery =>
+    tableQuery(streamId, { sortKeyPrefix: 'AUDIT#' }),
 
-  checkInAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'AUDIT_CHECKIN#',
-  }),
+  checkInAuditRecordsOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'AUDIT_CHECKIN#' }),
 
-  findingsOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'FINDING#',
-  }),
+  findingsOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'FINDING#' }),
 
-  findingAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'AUDIT_FINDING#',
-  }),
+  findingAuditRecordsOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'AUDIT_FINDING#' }),
 
-  referralsOfActivity: (activityId: string): KeyQuery => ({
-    indexName: OWNERSHIP_INDEX,
-    partitionKeyName: 'ownerPk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'ownerSk',
-    sortKeyPrefix: 'REFERRAL#',
-  }),
+  referralsOfActivity: (activityId: string): KeyQuery =>
+    ownershipQuery(activityPk(activityId), { sortKeyPrefix: 'REFERRAL#' }),
 
   /**
    * The open (or closed) referrals of one supervising committee (`undefined`: those without
@@ -534,12 +499,9 @@ export const keys = {
     due: { dueAfter?: string | undefined; dueUntil?: string | undefined } = {},
   ): KeyQuery => {
     const bounded = due.dueAfter !== undefined || due.dueUntil !== undefined;
-    return {
-      indexName: LISTING_INDEX,
-      partitionKeyName: 'listPk',
-      partitionKey: referralsPk(committeeId),
-      sortKeyName: 'listSk',
-      ...(bounded
+    return listingQuery(
+      referralsPk(committeeId),
+      bounded
         ? {
             // Every listSk is `<state>#<instant>#<id>`: `<instant>#\uffff` sorts after each key
             // of that instant and before the next instant's.
@@ -548,71 +510,43 @@ export const keys = {
               to: `${state}#${utcInstant(due.dueUntil ?? LAST_INSTANT)}#\uffff`,
             },
           }
-        : { sortKeyPrefix: `${state}#` }),
-    };
+        : { sortKeyPrefix: `${state}#` },
+    );
   },
 
   /**
    * The activities of one status by start time, or those starting within `period` (ISO
    * instants, both included): `GET /activities` (functions/activities/list.ts).
    */
-  activitiesByStatus: (status: string, period?: StartPeriod): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: `ACTIVITIES#${id(status, 'status')}`,
-    sortKeyName: 'listSk',
-    ...(period ? { sortKeyRange: startRange('', period) } : {}),
-  }),
+  activitiesByStatus: (status: string, period?: StartPeriod): KeyQuery =>
+    listingQuery(
+      `ACTIVITIES#${id(status, 'status')}`,
+      period ? { sortKeyRange: startRange('', period) } : {},
+    ),
 
   /** Deputies by name, or those whose name starts with `namePrefix` (the invitee picker). */
-  deputiesByName: (namePrefix?: string): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'DEPUTIES',
-    sortKeyName: 'listSk',
-    ...(namePrefix === undefined ? {} : { sortKeyPrefix: id(namePrefix, 'name prefix') }),
-  }),
+  deputiesByName: (namePrefix?: string): KeyQuery =>
+    listingQuery(
+      'DEPUTIES',
+      namePrefix === undefined ? {} : { sortKeyPrefix: id(namePrefix, 'name prefix') },
+    ),
 
-  departmentsByName: (): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'DEPARTMENTS',
-    sortKeyName: 'listSk',
-  }),
+  departmentsByName: (): KeyQuery => listingQuery('DEPARTMENTS'),
 
-  committeesByName: (): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: 'COMMITTEES',
-    sortKeyName: 'listSk',
-  }),
+  committeesByName: (): KeyQuery => listingQuery('COMMITTEES'),
 
   /** Every routing rule, by category then street (one small partition). */
-  routingRules: (): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: 'ROUTING',
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'RULE#',
-  }),
+  routingRules: (): KeyQuery => tableQuery('ROUTING', { sortKeyPrefix: 'RULE#' }),
 
-  invitationsOfDeputy: (deputyId: string): KeyQuery => ({
-    indexName: OWNERSHIP_INDEX,
-    partitionKeyName: 'ownerPk',
-    partitionKey: deputyPk(deputyId),
-    sortKeyName: 'ownerSk',
-    sortKeyPrefix: 'INVITATION#',
-  }),
+  invitationsOfDeputy: (deputyId: string): KeyQuery =>
+    ownershipQuery(deputyPk(deputyId), { sortKeyPrefix: 'INVITATION#' }),
 
   /** An organiser's activities by start time, or those starting within `period`. */
-  activitiesOfOrganiser: (organiserId: string, period?: StartPeriod): KeyQuery => ({
-    indexName: OWNERSHIP_INDEX,
-    partitionKeyName: 'ownerPk',
-    partitionKey: `ORGANISER#${id(organiserId, 'organiser id')}`,
-    sortKeyName: 'ownerSk',
-    ...(period
-      ? { sortKeyRange: startRange('ACTIVITY#', period) }
-      : { sortKeyPrefix: 'ACTIVITY#' }),
-  }),
+  activitiesOfOrganiser: (organiserId: string, period?: StartPeriod): KeyQuery =>
+    ownershipQuery(
+      `ORGANISER#${id(organiserId, 'organiser id')}`,
+      period ? { sortKeyRange: startRange('ACTIVITY#', period) } : { sortKeyPrefix: 'ACTIVITY#' },
+    ),
 
   // --- email delivery (issue 4, functions/shared/email/send-once.ts) ---
   /**
@@ -693,12 +627,8 @@ export const keys = {
     sk: `CHANGE#${revisionSuffix(revision)}`,
   }),
 
-  changesOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'CHANGE#',
-  }),
+  changesOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'CHANGE#' }),
 
   /**
    * The count of home-link requests for one address (a digest: no address in a key) in one
@@ -732,12 +662,8 @@ export const keys = {
     };
   },
 
-  invitationResponseAuditRecordsOfActivity: (activityId: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: activityPk(activityId),
-    sortKeyName: 'sk',
-    sortKeyPrefix: 'AUDIT_RESPONSE#',
-  }),
+  invitationResponseAuditRecordsOfActivity: (activityId: string): KeyQuery =>
+    tableQuery(activityPk(activityId), { sortKeyPrefix: 'AUDIT_RESPONSE#' }),
 
   // --- audit statistics and duty records (issue 5, functions/audit-stats) ---
   /**
@@ -756,11 +682,7 @@ export const keys = {
   }),
 
   /** Every statistics item of one month (activities, then referrals). */
-  statsOfMonth: (month: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: `STATS#${statsMonth(month)}`,
-    sortKeyName: 'sk',
-  }),
+  statsOfMonth: (month: string): KeyQuery => tableQuery(`STATS#${statsMonth(month)}`),
 
   /**
    * Listing of a referral whose statistics are still read live (not yet closed): set on its
@@ -773,14 +695,11 @@ export const keys = {
   }),
 
   /** The open referrals of the days `from`..`to` (China dates, both included) of one month. */
-  openReferralStatsOfDays: (from: string, to: string): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: `STATS_OPEN#${sameMonth(from, to)}`,
-    sortKeyName: 'listSk',
-    // Every listSk is `<date>#<id>`: `<to>$` sorts after all of `to`'s and before the next day.
-    sortKeyRange: { from: `${statsDate(from)}#`, to: `${statsDate(to)}$` },
-  }),
+  openReferralStatsOfDays: (from: string, to: string): KeyQuery =>
+    listingQuery(`STATS_OPEN#${sameMonth(from, to)}`, {
+      // Every listSk is `<date>#<id>`: `<to>$` sorts after all of `to`'s and before the next day.
+      sortKeyRange: { from: `${statsDate(from)}#`, to: `${statsDate(to)}$` },
+    }),
 
   /**
    * The additive statistics rollup of a month (`day` omitted) or of one day, for one scope of
@@ -793,13 +712,11 @@ export const keys = {
   }),
 
   /** The day rollups of `from`..`to` (China dates, both included) of one month and scope. */
-  statsRollupDays: (scope: StatsRollupScope, from: string, to: string): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: `STATS_ROLLUP#${sameMonth(from, to)}#${rollupScope(scope)}`,
-    sortKeyName: 'sk',
-    // Day sort keys are exactly `DAY#<DD>`: BETWEEN includes both ends, as the period does.
-    sortKeyRange: { from: `DAY#${from.slice(8, 10)}`, to: `DAY#${to.slice(8, 10)}` },
-  }),
+  statsRollupDays: (scope: StatsRollupScope, from: string, to: string): KeyQuery =>
+    tableQuery(`STATS_ROLLUP#${sameMonth(from, to)}#${rollupScope(scope)}`, {
+      // Day sort keys are exactly `DAY#<DD>`: BETWEEN includes both ends, as the period does.
+      sortKeyRange: { from: `DAY#${from.slice(8, 10)}`, to: `DAY#${to.slice(8, 10)}` },
+    }),
 
   /**
    * Ownership of a finding by the deputy who raised it, by its activity's start (as the
@@ -822,15 +739,10 @@ export const keys = {
   }),
 
   /** A deputy's duty entries of activities starting in `[from, to)` (ISO instants), in order. */
-  dutyEntriesOfDeputyBetween: (
-    deputyId: string,
-    period: { from: string; to: string },
-  ): KeyQuery => ({
-    partitionKeyName: 'pk',
-    partitionKey: deputyPk(deputyId),
-    sortKeyName: 'sk',
-    sortKeyRange: { from: `DUTY#${period.from}`, to: `DUTY#${period.to}` },
-  }),
+  dutyEntriesOfDeputyBetween: (deputyId: string, period: { from: string; to: string }): KeyQuery =>
+    tableQuery(deputyPk(deputyId), {
+      sortKeyRange: { from: `DUTY#${period.from}`, to: `DUTY#${period.to}` },
+    }),
 
   /** The counters of a deputy's duty year, of all streets or of one (a scoped organiser's). */
   dutySummary: (deputyId: string, year: number, street?: string): PrimaryKey => ({
@@ -865,12 +777,8 @@ export const keys = {
   }),
 
   /** The ended activities of one partition (status, month, dimension), by end time. */
-  endedActivities: (partition: EndedActivityPartition): KeyQuery => ({
-    indexName: LISTING_INDEX,
-    partitionKeyName: 'listPk',
-    partitionKey: endedActivitiesPk(partition),
-    sortKeyName: 'listSk',
-  }),
+  endedActivities: (partition: EndedActivityPartition): KeyQuery =>
+    listingQuery(endedActivitiesPk(partition)),
 };
 
 /** The due part of the sort key of a referral that has no due date yet: after every instant. */
