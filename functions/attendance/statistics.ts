@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttendanceStatistics, InvitationRecord } from '../activities/view.js';
 import type { Store } from '../shared/data/activities.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { DeputySeat } from '../shared/data/items.js';
-import { keys, toQueryParams } from '../shared/data/keys.js';
+import { keys } from '../shared/data/keys.js';
 import { queryAll } from '../shared/data/query.js';
 import { DEPUTY_LEVEL_CODES, type DeputyLevel } from '../shared/domain/reference.js';
 
@@ -125,26 +124,14 @@ export interface InvitationResponseAuditRecord {
 }
 
 /** Every invitation response audit record of an activity, in key order (strongly consistent). */
-export const listInvitationResponseAuditRecords = async (
-  { db, tableName }: Store,
+export const listInvitationResponseAuditRecords = (
+  store: Store,
   activityId: string,
-): Promise<InvitationResponseAuditRecord[]> => {
-  const records: InvitationResponseAuditRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.invitationResponseAuditRecordsOfActivity(activityId)),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    records.push(...((page.Items ?? []) as InvitationResponseAuditRecord[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return records;
-};
+): Promise<InvitationResponseAuditRecord[]> =>
+  queryAll<InvitationResponseAuditRecord>(
+    store,
+    keys.invitationResponseAuditRecordsOfActivity(activityId),
+  );
 
 /**
  * The seal of a set of check-in records: their count and a SHA-256 over the canonical JSON of

@@ -6,7 +6,7 @@ import { getInvitation } from '../shared/data/invitations.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
 import { contentOf } from '../shared/domain/finding-fields.js';
-import { writeTransaction } from '../shared/data/transact.js';
+import { putNew, writeTransaction } from '../shared/data/transact.js';
 import {
   ConcurrentModificationError,
   ConflictError,
@@ -220,23 +220,9 @@ export const recordFinding = async (
     }
     try {
       await writeTransaction(deps.db, [
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: finding,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: findingAuditRecord(finding),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...lookupEntries.map((Item) => ({
-          Put: { TableName: deps.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
+        putNew(deps.tableName, finding),
+        putNew(deps.tableName, findingAuditRecord(finding)),
+        ...lookupEntries.map((entry) => putNew(deps.tableName, entry)),
         {
           ConditionCheck: {
             TableName: deps.tableName,

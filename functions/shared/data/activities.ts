@@ -1,6 +1,6 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
-import { queryAll } from './query.js';
+import { getItem, queryAll } from './query.js';
 import { NotFoundError } from '../errors.js';
 import type { ActivityChangeItem, ActivityItem } from './items.js';
 
@@ -9,15 +9,8 @@ export interface Store {
   tableName: string;
 }
 
-export const getActivity = async (
-  { db, tableName }: Store,
-  activityId: string,
-): Promise<ActivityItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.activity(activityId), ConsistentRead: true }),
-  );
-  return Item as ActivityItem | undefined;
-};
+export const getActivity = (store: Store, activityId: string): Promise<ActivityItem | undefined> =>
+  getItem<ActivityItem>(store, keys.activity(activityId));
 
 /**
  * The activity, strongly consistent, or NotFoundError. `T` names the attributes the caller's

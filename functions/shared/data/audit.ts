@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { keys, toQueryParams, type PrimaryKey } from './keys.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys, type PrimaryKey } from './keys.js';
+import { queryPages } from './query.js';
+import { putNew, type TransactItem } from './transact.js';
 
 /**
  * Hash-chained audit events.
@@ -71,8 +69,6 @@ export const streamHead = (
  */
 export const chainedEventTime = (at: string, previousAt: string | undefined): string =>
   previousAt !== undefined && Date.parse(previousAt) > Date.parse(at) ? previousAt : at;
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * JSON with object keys sorted at every depth, so the same event always hashes the same
@@ -149,33 +145,19 @@ export const readStreamEvents = async (
   streamId: string,
 ): Promise<AuditEvent[]> => {
   const events: AuditEvent[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...toQueryParams(keys.auditEventsOfStream(streamId)),
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of out.Items ?? []) {
+  for await (const page of queryPages({ db, tableName }, keys.auditEventsOfStream(streamId))) {
+    for (const item of page.Items ?? []) {
       const { pk: _pk, sk: _sk, entity: _entity, listPk: _lpk, listSk: _lsk, ...event } = item;
       events.push(event as unknown as AuditEvent);
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey && events.length < MAX_STREAM_EVENTS);
+    if (events.length >= MAX_STREAM_EVENTS) break;
+  }
   return events;
 };
 
-const putAuditEvent = (tableName: string, event: AuditEvent): TransactItem => ({
-  Put: {
-    TableName: tableName,
-    Item: auditEventItem(event),
-    // Belt and braces with the head condition: an event, once written, is never overwritten.
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
+// Belt and braces with the head condition: an event, once written, is never overwritten.
+const putAuditEvent = (tableName: string, event: AuditEvent): TransactItem =>
+  putNew(tableName, auditEventItem(event));
 
 /**
  * Entries that create a new audited item (the head) with the first event of its stream. The
@@ -191,13 +173,12 @@ export const startAuditStream = (params: {
   return {
     event,
     items: [
-      {
-        Put: {
-          TableName: params.tableName,
-          Item: { ...params.head, auditSeq: event.seq, auditHash: event.hash, auditAt: event.at },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      putNew(params.tableName, {
+        ...params.head,
+        auditSeq: event.seq,
+        auditHash: event.hash,
+        auditAt: event.at,
+      }),
       putAuditEvent(params.tableName, event),
     ],
   };

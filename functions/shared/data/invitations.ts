@@ -1,8 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './activities.js';
 import type { InvitationItem } from './items.js';
-import { keys, toQueryParams } from './keys.js';
-import { queryAll } from './query.js';
+import { keys } from './keys.js';
+import { getItem, queryAll, queryPages } from './query.js';
 
 /**
  * The store of invitations (`pk=ACTIVITY#<id> sk=INVITATION#<deputyId>`): every read of an
@@ -10,45 +9,28 @@ import { queryAll } from './query.js';
  * send (they change the activity's counts and audit chain in the same step).
  */
 
-export const getInvitation = async (
-  { db, tableName }: Store,
+export const getInvitation = (
+  store: Store,
   activityId: string,
   deputyId: string,
-): Promise<InvitationItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.invitation(activityId, deputyId) }),
-  );
-  return Item as InvitationItem | undefined;
-};
+): Promise<InvitationItem | undefined> =>
+  getItem<InvitationItem>(store, keys.invitation(activityId, deputyId), false);
 
 /** Every invitation of an activity (at most a few thousand small items), page by page. */
 export const listInvitations = (store: Store, activityId: string): Promise<InvitationItem[]> =>
   queryAll<InvitationItem>(store, keys.invitationsOfActivity(activityId));
 
 /** How many invitations of an activity have been emailed (SES accepted the message). */
-export const countSentInvitations = async (
-  { db, tableName }: Store,
-  activityId: string,
-): Promise<number> => {
-  const query = toQueryParams(keys.invitationsOfActivity(activityId));
+export const countSentInvitations = async (store: Store, activityId: string): Promise<number> => {
+  const pages = queryPages(store, keys.invitationsOfActivity(activityId), {
+    consistent: false,
+    extra: {
+      FilterExpression: 'attribute_exists(#messageId)',
+      ExpressionAttributeNames: { '#messageId': 'emailMessageId' },
+      Select: 'COUNT',
+    },
+  });
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...query,
-        FilterExpression: 'attribute_exists(#messageId)',
-        ExpressionAttributeNames: {
-          ...query.ExpressionAttributeNames,
-          '#messageId': 'emailMessageId',
-        },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of pages) count += page.Count ?? 0;
   return count;
 };

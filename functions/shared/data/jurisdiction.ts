@@ -1,6 +1,7 @@
-import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { AppError, ValidationError } from '../errors.js';
 import { keys, toQueryParams, type PrimaryKey } from './keys.js';
+import { getItem } from './query.js';
 import type { AuditedHead, Store } from './reference.js';
 
 /**
@@ -83,15 +84,8 @@ export class NoJurisdictionError extends AppError {
   }
 }
 
-export const getJurisdictionItem = async ({
-  db,
-  tableName,
-}: Store): Promise<JurisdictionItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.jurisdiction(), ConsistentRead: true }),
-  );
-  return Item as JurisdictionItem | undefined;
-};
+export const getJurisdictionItem = (store: Store): Promise<JurisdictionItem | undefined> =>
+  getItem<JurisdictionItem>(store, keys.jurisdiction());
 
 /**
  * How long a container keeps the jurisdiction it read: a change reaches every container within
@@ -228,17 +222,9 @@ export const listLiaisonStations = async (
   return items;
 };
 
-export const getLiaisonStation = async (
-  { db, tableName }: Store,
+export const getLiaisonStation = (
+  store: Store,
   street: string,
   stationId: string,
-): Promise<LiaisonStationItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: keys.liaisonStation(street, stationId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item as LiaisonStationItem | undefined;
-};
+): Promise<LiaisonStationItem | undefined> =>
+  getItem<LiaisonStationItem>(store, keys.liaisonStation(street, stationId));

@@ -6,6 +6,16 @@ import {
 import { ConcurrentModificationError, TransientError } from '../errors.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+export type TransactItem = TransactItems[number];
+
+/** A Put that creates `item` and cancels the transaction if an item with its key exists. */
+export const putNew = (tableName: string, item: object): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: item as Record<string, unknown>,
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
 
 /** DynamoDB's per-transaction item limit. */
 export const MAX_TRANSACTION_ITEMS = 100;

@@ -1,6 +1,7 @@
 import { SendEmailCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../data/keys.js';
+import { getItem } from '../data/query.js';
 import { toStoreError, writeTransaction } from '../data/transact.js';
 import { AppError, TransientError, ValidationError } from '../errors.js';
 import type { DomainLogger } from '../observability.js';
@@ -343,34 +344,16 @@ export const prepareSesEmail = async (
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Reads a claim (strongly consistent); undefined when there is none. */
-export const getEmailClaim = async (
+export const getEmailClaim = (
   deps: Pick<SendEmailOnceDeps, 'db' | 'tableName'>,
   claimKey: string,
-): Promise<EmailClaimItem | undefined> => {
-  const out = await deps.db.send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: keys.emailClaim(claimKey),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as EmailClaimItem | undefined;
-};
+): Promise<EmailClaimItem | undefined> => getItem<EmailClaimItem>(deps, keys.emailClaim(claimKey));
 
 /** Resolves an SES message id to the claim that sent it (bounces, complaints). */
-export const getSesMessage = async (
+export const getSesMessage = (
   deps: Pick<SendEmailOnceDeps, 'db' | 'tableName'>,
   messageId: string,
-): Promise<SesMessageItem | undefined> => {
-  const out = await deps.db.send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: keys.sesMessage(messageId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as SesMessageItem | undefined;
-};
+): Promise<SesMessageItem | undefined> => getItem<SesMessageItem>(deps, keys.sesMessage(messageId));
 
 export const sendEmailOnce = async (
   deps: SendEmailOnceDeps,
