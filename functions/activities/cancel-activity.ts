@@ -44,9 +44,7 @@ export const handler = httpRoute(
         ...emailDepsFromEnv(env),
         remainingMs: () => context.getRemainingTimeInMillis(),
       },
-      path.activityId,
-      body,
-      caller,
+      { activityId: path.activityId, body, caller },
     );
     await startRetentionAfterCancel(path.activityId);
     metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);

@@ -2,7 +2,7 @@ import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { loadActivity } from '../shared/data/activities.js';
+import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
 import {
   DEPUTY_EMAIL_FIELDS,
@@ -22,7 +22,6 @@ import {
   sendEmailOnce,
 } from '../shared/email/send-once.js';
 import { ConflictError, TransientError } from '../shared/errors.js';
-import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
   assertOrganiserFor,
@@ -94,9 +93,7 @@ const stopWorkflow = async (deps: CancelDeps, activityId: string) => {
  */
 export const cancelActivity = async (
   deps: CancelDeps,
-  activityId: string,
-  input: CancelActivityBody,
-  caller: Caller,
+  { activityId, body: input, caller }: ActivityRequest<CancelActivityBody>,
 ): Promise<CancelResult> => {
   let activity = await loadActivity<ActivityRecord>(deps, activityId);
   assertOrganiserFor(caller, activity);

@@ -24,9 +24,7 @@ export const handler = httpRoute(
   async ({ body, path, caller }) => {
     const result = await changeActivitySchedule(
       { db, sfn, tableName: env.TABLE_NAME, logger },
-      path.activityId,
-      body,
-      caller,
+      { activityId: path.activityId, body, caller },
     );
     if (result.changed.length || result.added.length || result.removed.length) {
       metrics.addMetric('ActivitiesChanged', MetricUnit.Count, 1);

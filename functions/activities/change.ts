@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadActivity } from '../shared/data/activities.js';
+import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import type { ActivityChangeItem, InvitationItem } from '../shared/data/items.js';
@@ -11,7 +11,6 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../shared/errors.js';
-import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
   assertOrganiserFor,
@@ -108,9 +107,7 @@ const checkInvitees = async (
  */
 export const changeActivitySchedule = async (
   deps: ChangeDeps,
-  activityId: string,
-  body: ChangeActivityBody,
-  caller: Caller,
+  { activityId, body, caller }: ActivityRequest<ChangeActivityBody>,
 ): Promise<ChangeResult> => {
   const result = await withConflictRetry(async () => {
     const activity = await loadActivity<ActivityRecord>(deps, activityId);

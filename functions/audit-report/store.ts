@@ -1,10 +1,10 @@
 import { jurisdictionOf } from '../shared/data/jurisdiction.js';
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityReport } from '../activity-workflow/report.js';
 import type { ReferralFactsSource } from '../audit-stats/items.js';
 import { keys } from '../shared/data/keys.js';
-import { chunk } from '../shared/data/transact.js';
-import { NotFoundError, TransientError } from '../shared/errors.js';
+import { batchGetByIds } from '../shared/data/batch-get.js';
+import { NotFoundError } from '../shared/errors.js';
 import { buildReportView, type ReportView, type ReportViewInput } from './model.js';
 import { getReferrals } from '../shared/data/referrals.js';
 
@@ -20,37 +20,16 @@ export interface ReportDeps {
   now?: () => Date;
 }
 
-const BATCH_GET_LIMIT = 100;
-
 const departmentNames = async (
   deps: ReportDeps,
   ids: readonly string[],
 ): Promise<Map<string, string>> => {
-  const names = new Map<string, string>();
-  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys.department(id) }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > 5) throw new TransientError('DynamoDB left department reads unprocessed');
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await deps.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [deps.tableName]: {
-              Keys: requestKeys,
-              ProjectionExpression: '#id, #name',
-              ExpressionAttributeNames: { '#id': 'id', '#name': 'name' },
-            },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[deps.tableName] ?? []) {
-        const { id, name } = item as { id?: unknown; name?: unknown };
-        if (typeof id === 'string' && typeof name === 'string') names.set(id, name);
-      }
-      requestKeys = result.UnprocessedKeys?.[deps.tableName]?.Keys ?? [];
-    }
-  }
-  return names;
+  const found = await batchGetByIds<{ id: string; name?: unknown }>(deps, ids, keys.department, {
+    attributes: ['id', 'name'],
+  });
+  return new Map(
+    [...found].flatMap(([id, { name }]) => (typeof name === 'string' ? [[id, name]] : [])),
+  );
 };
 
 const isReport = (value: unknown): value is ActivityReport =>

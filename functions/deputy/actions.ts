@@ -131,7 +131,10 @@ export const actOnPage = async (
         );
       }
       try {
-        await recordFinding({ ...deps, newId: () => form.formId }, activityId, body.data, caller);
+        await recordFinding(
+          { ...deps, newId: () => form.formId },
+          { activityId, body: body.data, caller },
+        );
       } catch (error) {
         if (error instanceof ConflictError) {
           return { kind: 'REFUSED', action: form.action, reason: 'FINDINGS_CLOSED' };

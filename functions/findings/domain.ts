@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadActivity } from '../shared/data/activities.js';
+import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
 import { getInvitation } from '../shared/data/invitations.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
@@ -190,9 +190,7 @@ const raisedByFor = async (
  */
 export const recordFinding = async (
   deps: FindingsDeps,
-  activityId: string,
-  input: RecordFindingBody,
-  caller: Caller,
+  { activityId, body: input, caller }: ActivityRequest<RecordFindingBody>,
 ): Promise<FindingView> => {
   let activity = await loadActivity<ActivityRecord>(deps, activityId);
   const raisedBy = await raisedByFor(deps, activity, input, caller);

@@ -39,7 +39,7 @@ export const handler = httpRoute(
     logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
-    const finding = await recordFinding(deps, path.activityId, body, caller);
+    const finding = await recordFinding(deps, { activityId: path.activityId, body, caller });
     // Ids and codes only: the description and any resident stay out of the logs.
     logger.info('Finding recorded', { findingId: finding.id, kind: finding.kind });
     metrics.addMetric('FindingsRecorded', MetricUnit.Count, 1);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../shared/data/activities.js';
+import { batchGetByIds } from '../shared/data/batch-get.js';
 import { queryAll } from '../shared/data/query.js';
 import {
   appendAuditEvent,
@@ -11,7 +12,7 @@ import {
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
-import { ForbiddenError, NotFoundError, TransientError } from '../shared/errors.js';
+import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { streetOfClaim } from '../shared/http/auth.js';
 
@@ -90,8 +91,6 @@ export const sealDigest = (records: readonly Record<string, unknown>[]): string 
 
 export const SEAL_ALGORITHM = 'SHA-256 over the canonical JSON array of the records in key order';
 
-const BATCH_GET_LIMIT = 100;
-
 export interface ActivityChange {
   actor: string;
   action: string;
@@ -144,34 +143,13 @@ export const put = (tableName: string, item: Record<string, unknown>, condition?
 
 /** Departments or committees by id (existence and `active` only), strongly consistent. */
 export const getActiveFlags = async (
-  { db, tableName }: Store,
+  store: Store,
   kind: 'department' | 'committee',
   ids: readonly string[],
 ): Promise<Map<string, boolean>> => {
-  const found = new Map<string, boolean>();
-  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys[kind](id) }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > 5) throw new TransientError(`DynamoDB left ${kind} reads unprocessed`);
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: requestKeys,
-              ConsistentRead: true,
-              ProjectionExpression: '#id, #active',
-              ExpressionAttributeNames: { '#id': 'id', '#active': 'active' },
-            },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const { id, active } = item as { id: string; active?: boolean };
-        found.set(id, active !== false);
-      }
-      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
+  const found = await batchGetByIds<{ id: string; active?: boolean }>(store, ids, keys[kind], {
+    attributes: ['id', 'active'],
+    consistentRead: true,
+  });
+  return new Map([...found].map(([id, { active }]) => [id, active !== false]));
 };

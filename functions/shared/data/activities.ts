@@ -3,6 +3,17 @@ import { keys } from './keys.js';
 import { getItem, queryAll } from './query.js';
 import { NotFoundError } from '../errors.js';
 import type { ActivityChangeItem, ActivityItem } from './items.js';
+import type { Caller } from '../http/auth.js';
+
+/**
+ * A caller's request on one activity, as its route hands it to the decision (cancel, change,
+ * record a finding): the activity's id from the path, the checked body, who asks.
+ */
+export interface ActivityRequest<Body> {
+  activityId: string;
+  body: Body;
+  caller: Caller;
+}
 
 export interface Store {
   db: DynamoDBDocumentClient;

@@ -1,6 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../errors.js';
-import { chunk } from './transact.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetByIds } from './batch-get.js';
 import { keys } from './keys.js';
 import type { DeputyItem } from './items.js';
 import type { Language } from '../domain/reference.js';
@@ -21,9 +20,6 @@ export type DeputyRecipient = Pick<DeputyItem, 'id' | (typeof DEPUTY_EMAIL_FIELD
 export const deputyLanguageOf = (deputy: Pick<DeputyItem, 'language'>): Language =>
   deputy.language ?? 'zh';
 
-const BATCH_GET_LIMIT = 100;
-const MAX_ATTEMPTS = 5;
-
 /**
  * Reads deputies by id (BatchGetItem, 100 a call, unprocessed keys retried with backoff).
  * `attributes` narrows what is read, so callers that only check existence never load
@@ -34,34 +30,7 @@ export const getDeputies = async <K extends keyof DeputyItem>(
   ids: readonly string[],
   attributes: readonly K[],
 ): Promise<Map<string, Pick<DeputyItem, K | 'id'>>> => {
-  const found = new Map<string, Pick<DeputyItem, K | 'id'>>();
-  const projection = [...new Set<string>(['id', ...attributes])];
-  const names = Object.fromEntries(projection.map((name, index) => [`#p${index}`, name]));
-
-  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys.deputy(id) }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > MAX_ATTEMPTS) {
-        throw new TransientError('DynamoDB left deputy reads unprocessed after retries');
-      }
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: requestKeys,
-              ProjectionExpression: Object.keys(names).join(', '),
-              ExpressionAttributeNames: names,
-            },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const deputy = item as Pick<DeputyItem, K | 'id'>;
-        found.set(deputy.id, deputy);
-      }
-      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
+  return batchGetByIds<Pick<DeputyItem, K | 'id'>>({ db, tableName }, ids, keys.deputy, {
+    attributes: ['id', ...attributes],
+  });
 };

@@ -1,7 +1,9 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
+import { getItem } from './query.js';
 import { AppError } from '../errors.js';
+import { signedToken, verifiedToken } from '../signed-token.js';
 
 /**
  * Signed, expiring links of the referral workflow (docs/referral-workflow.md, "Shared modules")
@@ -78,7 +80,6 @@ export class InvalidLinkError extends AppError {
 }
 
 const ID_BYTES = 16;
-const SIGNATURE_BYTES = 16;
 /**
  * Longest life of a link, a bound against mistakes (each purpose sets its own, shorter life):
  * the longest is a deputy's activity link issued with an invitation to an activity 300 days
@@ -87,12 +88,6 @@ const SIGNATURE_BYTES = 16;
  */
 export const MAX_LINK_TTL_SECONDS = 900 * 24 * 60 * 60;
 const TOKEN_PATTERN = /^([A-Za-z0-9_-]{22})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/;
-
-const sign = (secret: string, linkId: string, expiry: string): Buffer =>
-  createHmac('sha256', secret)
-    .update(`liandong:link:v1:${linkId}:${expiry}`, 'utf8')
-    .digest()
-    .subarray(0, SIGNATURE_BYTES);
 
 const nowOf = (store: LinkStore) => (store.now ?? (() => new Date()))();
 
@@ -103,8 +98,7 @@ const nowOf = (store: LinkStore) => (store.now ?? (() => new Date()))();
  */
 export const tokenOfLink = (secret: string, linkId: string, expiresAt: number): string => {
   if (!secret) throw new Error('A link signing secret is required');
-  const expiry = expiresAt.toString(36);
-  return `${linkId}.${expiry}.${sign(secret, linkId, expiry).toString('base64url')}`;
+  return signedToken(secret, 'link', linkId, expiresAt);
 };
 
 /** The id and expiry a token names (not verified: for tokens this code just issued). */
@@ -207,77 +201,61 @@ export const createDeputyLink = async (
   });
 };
 
-/** The deputy link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
-export const verifyDeputyLink = async (
-  store: LinkStore,
-  secret: string,
-  token: string,
-  purpose: DeputyLinkPurpose,
-): Promise<DeputyLinkRecord> => {
-  const { linkId, expiresAt, item } = await verifyToken(store, secret, token, purpose);
-  if (typeof item.deputyId !== 'string' || !item.deputyId) throw new InvalidLinkError('UNKNOWN');
-  if (purpose === 'DEPUTY_ACTIVITY' && typeof item.activityId !== 'string') {
-    throw new InvalidLinkError('UNKNOWN');
-  }
-  return {
-    linkId,
-    purpose,
-    deputyId: item.deputyId,
-    ...(typeof item.activityId === 'string' ? { activityId: item.activityId } : {}),
-    expiresAt,
+/** A link whose token verified and whose stored record is of the purpose asked for. */
+interface VerifiedLink {
+  linkId: string;
+  expiresAt: number;
+  item: Record<string, unknown>;
+}
+
+/**
+ * The verifier of one family of purposes: checks a token and reads its stored record in the
+ * order the module's opening describes, then `recordOf` turns the record into what the family's
+ * pages use (or refuses it). Every failure is an {@link InvalidLinkError}; nothing is written.
+ */
+const linkVerifier =
+  <Purpose extends LinkPurpose | DeputyLinkPurpose, Verified>(
+    recordOf: (link: VerifiedLink, purpose: Purpose) => Verified,
+  ) =>
+  async (store: LinkStore, secret: string, token: string, purpose: Purpose): Promise<Verified> => {
+    const verified = verifiedToken(secret, 'link', TOKEN_PATTERN, token);
+    if (!verified) throw new InvalidLinkError('TAMPERED');
+    const { id: linkId, expiresAt } = verified;
+    const nowSeconds = nowOf(store).getTime() / 1000;
+    if (nowSeconds >= expiresAt) throw new InvalidLinkError('EXPIRED');
+
+    const item = await getItem<Record<string, unknown>>(store, keys.link(linkId));
+    if (!item || item.entity !== 'LINK' || item.linkId !== linkId) {
+      throw new InvalidLinkError('UNKNOWN');
+    }
+    if (item.expiresAt !== expiresAt) throw new InvalidLinkError('TAMPERED');
+    if (item.purpose !== purpose) throw new InvalidLinkError('WRONG_PURPOSE');
+    return recordOf({ linkId, expiresAt, item }, purpose);
   };
-};
+
+/** The deputy link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
+export const verifyDeputyLink = linkVerifier<DeputyLinkPurpose, DeputyLinkRecord>(
+  ({ linkId, expiresAt, item }, purpose) => {
+    if (typeof item.deputyId !== 'string' || !item.deputyId) throw new InvalidLinkError('UNKNOWN');
+    if (purpose === 'DEPUTY_ACTIVITY' && typeof item.activityId !== 'string') {
+      throw new InvalidLinkError('UNKNOWN');
+    }
+    return {
+      linkId,
+      purpose,
+      deputyId: item.deputyId,
+      ...(typeof item.activityId === 'string' ? { activityId: item.activityId } : {}),
+      expiresAt,
+    };
+  },
+);
 
 /** The link record of a valid token of `purpose`, or {@link InvalidLinkError}. Reads only. */
-export const verifyLink = async (
-  store: LinkStore,
-  secret: string,
-  token: string,
-  purpose: LinkPurpose,
-): Promise<LinkRecord> => {
-  const { linkId, expiresAt, item } = await verifyToken(store, secret, token, purpose);
-  return {
-    linkId,
-    purpose: item.purpose as LinkPurpose,
-    referralId: String(item.referralId),
-    round: Number(item.round),
-    ...(typeof item.raiserRef === 'string' ? { raiserRef: item.raiserRef } : {}),
-    expiresAt,
-  };
-};
-
-const verifyToken = async (
-  store: LinkStore,
-  secret: string,
-  token: string,
-  purpose: LinkPurpose | DeputyLinkPurpose,
-): Promise<{ linkId: string; expiresAt: number; item: Record<string, unknown> }> => {
-  const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
-  if (!match || !secret) throw new InvalidLinkError('TAMPERED');
-  const [, linkId, expiry, signature] = match as unknown as [string, string, string, string];
-  const expected = sign(secret, linkId, expiry);
-  const given = Buffer.from(signature, 'base64url');
-  // The last of 22 base64url characters carries 2 unused bits: without the canonical check,
-  // four spellings of one signature would all verify (found by the security link test).
-  if (
-    given.length !== expected.length ||
-    given.toString('base64url') !== signature ||
-    !timingSafeEqual(given, expected)
-  ) {
-    throw new InvalidLinkError('TAMPERED');
-  }
-  const expiresAt = parseInt(expiry, 36);
-  if (!Number.isSafeInteger(expiresAt)) throw new InvalidLinkError('TAMPERED');
-  const nowSeconds = nowOf(store).getTime() / 1000;
-  if (nowSeconds >= expiresAt) throw new InvalidLinkError('EXPIRED');
-
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.tableName, Key: keys.link(linkId), ConsistentRead: true }),
-  );
-  if (!Item || Item.entity !== 'LINK' || Item.linkId !== linkId) {
-    throw new InvalidLinkError('UNKNOWN');
-  }
-  if (Item.expiresAt !== expiresAt) throw new InvalidLinkError('TAMPERED');
-  if (Item.purpose !== purpose) throw new InvalidLinkError('WRONG_PURPOSE');
-  return { linkId, expiresAt, item: Item };
-};
+export const verifyLink = linkVerifier<LinkPurpose, LinkRecord>(({ linkId, expiresAt, item }) => ({
+  linkId,
+  purpose: item.purpose as LinkPurpose,
+  referralId: String(item.referralId),
+  round: Number(item.round),
+  ...(typeof item.raiserRef === 'string' ? { raiserRef: item.raiserRef } : {}),
+  expiresAt,
+}));

@@ -1,10 +1,9 @@
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../errors.js';
+import { batchGetByIds } from './batch-get.js';
 import { DEFAULT_DEPARTMENT_LEVEL, type RecipientLevel } from '../domain/reference.js';
 import type { Store } from './activities.js';
 import type { PendingTask } from './items.js';
 import { keys, type OwnershipKey, type PrimaryKey } from './keys.js';
-import { chunk } from './transact.js';
+import { getItem } from './query.js';
 
 /**
  * The referral (转办), one type for every area that reads or writes it: the review drafts and
@@ -212,40 +211,13 @@ export const roundOf = (referral: Pick<ReferralItem, 'round'>): number =>
   referral.round && referral.round > 0 ? referral.round : 1;
 
 /** One referral, strongly consistent. */
-export const getReferral = async (
-  { db, tableName }: Store,
-  referralId: string,
-): Promise<ReferralItem | undefined> => {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.referral(referralId), ConsistentRead: true }),
-  );
-  return Item as ReferralItem | undefined;
-};
-
-const BATCH_GET_LIMIT = 100;
+export const getReferral = (store: Store, referralId: string): Promise<ReferralItem | undefined> =>
+  getItem<ReferralItem>(store, keys.referral(referralId));
 
 /** Referrals by id, strongly consistent; unknown ids are absent from the map. */
-export const getReferrals = async (
-  { db, tableName }: Store,
+export const getReferrals = (
+  store: Store,
   ids: readonly string[],
 ): Promise<Map<string, ReferralItem>> => {
-  const found = new Map<string, ReferralItem>();
-  for (const batch of chunk([...new Set(ids)], BATCH_GET_LIMIT)) {
-    let requestKeys: Record<string, unknown>[] = batch.map((id) => ({ ...keys.referral(id) }));
-    for (let attempt = 1; requestKeys.length > 0; attempt++) {
-      if (attempt > 5) throw new TransientError('DynamoDB left referral reads unprocessed');
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: requestKeys, ConsistentRead: true } },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const referral = item as ReferralItem;
-        found.set(referral.id, referral);
-      }
-      requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
+  return batchGetByIds<ReferralItem>(store, ids, keys.referral, { consistentRead: true });
 };

@@ -72,17 +72,16 @@ beforeEach(() => {
 
 describe('changeActivitySchedule', () => {
   it('writes the change, its event, its change item and the invitations in one transaction', async () => {
-    const result = await changeActivitySchedule(
-      deps,
-      ID,
-      {
+    const result = await changeActivitySchedule(deps, {
+      activityId: ID,
+      body: {
         startsAt: '2020-08-19T01:00:00.000Z',
         endsAt: '2020-08-19T04:00:00.000Z',
         addDeputyIds: ['dep-0030'],
         removeDeputyIds: ['dep-0041'],
       },
-      organiser,
-    );
+      caller: organiser,
+    });
     expect(result).toMatchObject({
       activity: { revision: 1, invitedCount: 2 },
       changed: ['startsAt', 'endsAt'],
@@ -120,12 +119,11 @@ describe('changeActivitySchedule', () => {
       revision: 2,
       pendingTask: { phase: 'START', token: 't', since: 'x', revision: 2 },
     });
-    const result = await changeActivitySchedule(
-      deps,
-      ID,
-      { location: '文冲街道文冲村' },
-      organiser,
-    );
+    const result = await changeActivitySchedule(deps, {
+      activityId: ID,
+      body: { location: '文冲街道文冲村' },
+      caller: organiser,
+    });
     expect(result.changed).toEqual([]);
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
@@ -135,19 +133,31 @@ describe('changeActivitySchedule', () => {
     for (const status of ['CHECK_IN_OPEN', 'SCHEDULED', 'CANCELLED'] as const) {
       stored = activity({ status });
       await expect(
-        changeActivitySchedule(deps, ID, { location: '别处' }, organiser),
+        changeActivitySchedule(deps, {
+          activityId: ID,
+          body: { location: '别处' },
+          caller: organiser,
+        }),
       ).rejects.toMatchObject({ name: 'ConflictError' });
     }
     stored = activity({ startsAt: '2020-08-09T00:00:00.000Z' });
     await expect(
-      changeActivitySchedule(deps, ID, { location: '别处' }, organiser),
+      changeActivitySchedule(deps, {
+        activityId: ID,
+        body: { location: '别处' },
+        caller: organiser,
+      }),
     ).rejects.toMatchObject({ name: 'ConflictError' });
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('hides the activity from an organiser of another street', async () => {
     await expect(
-      changeActivitySchedule(deps, ID, { location: '别处' }, { ...organiser, street: 'HUANGPU' }),
+      changeActivitySchedule(deps, {
+        activityId: ID,
+        body: { location: '别处' },
+        caller: { ...organiser, street: 'HUANGPU' },
+      }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });
