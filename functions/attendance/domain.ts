@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ActivityRecord, CommunityCounts, InvitationRecord } from '../activities/view.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
-import { getActivity, loadActivity } from '../shared/data/activities.js';
+import { activityStatusCheck, getActivity, loadActivity } from '../shared/data/activities.js';
 import { getInvitation, listInvitations } from '../shared/data/invitations.js';
 import {
   appendAuditEvent,
@@ -192,17 +192,9 @@ export const respondToInvitation = async (
       hasNote: !!body.note,
     };
     await writeTransaction(deps.db, [
-      {
-        // Not an update: concurrent answers of other deputies do not contend on the activity.
-        // OpenCheckIn changes the status, so once it commits no answer can be added.
-        ConditionCheck: {
-          TableName: deps.tableName,
-          Key: keys.activity(activityId),
-          ConditionExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-        },
-      },
+      // Not an update: concurrent answers of other deputies do not contend on the activity.
+      // OpenCheckIn changes the status, so once it commits no answer can be added.
+      activityStatusCheck(deps.tableName, activityId, [status]),
       {
         Update: {
           TableName: deps.tableName,
@@ -381,15 +373,7 @@ const recordOwnCheckIn = (
 
     const at = clock(deps).toISOString();
     await writeTransaction(deps.db, [
-      {
-        ConditionCheck: {
-          TableName: deps.tableName,
-          Key: keys.activity(activityId),
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'CHECK_IN_OPEN' },
-        },
-      },
+      activityStatusCheck(deps.tableName, activityId, ['CHECK_IN_OPEN']),
       ...checkInItems(
         deps,
         activityId,

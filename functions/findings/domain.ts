@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
+import {
+  activityStatusCheck,
+  loadActivity,
+  type ActivityRequest,
+} from '../shared/data/activities.js';
 import { getInvitation } from '../shared/data/invitations.js';
 import { canonicalJson } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
@@ -221,18 +225,7 @@ export const recordFinding = async (
         putNew(deps.tableName, finding),
         putNew(deps.tableName, findingAuditRecord(finding)),
         ...lookupEntries.map((entry) => putNew(deps.tableName, entry)),
-        {
-          ConditionCheck: {
-            TableName: deps.tableName,
-            Key: keys.activity(activityId),
-            ConditionExpression: '#status IN (:checkInOpen, :findingsOpen)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':checkInOpen': 'CHECK_IN_OPEN',
-              ':findingsOpen': 'FINDINGS_OPEN',
-            },
-          },
-        },
+        activityStatusCheck(deps.tableName, activityId, ['CHECK_IN_OPEN', 'FINDINGS_OPEN']),
       ]);
       return toFindingView(finding, { full: true, sub: caller.sub });
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 } from '../department/referral.js';
 import {
   appendAuditEvent,
+  auditEventOf,
   streamHead,
   verifyChain,
   type AuditEvent,
@@ -132,17 +133,7 @@ export const getReferralDetail = async (
     // function may query the table, and the view keeps only the referral's own).
     listFindings(deps, referral.activityId),
   ]);
-  const history = events.map((event) => ({
-    streamId: event.streamId,
-    seq: event.seq,
-    at: event.at,
-    actor: event.actor,
-    action: event.action,
-    before: event.before,
-    after: event.after,
-    prevHash: event.prevHash,
-    hash: event.hash,
-  }));
+  const history = events.map(auditEventOf);
   const chain = verifyChain(history);
   return {
     referral: referralViewOf(referral, { activity, findings, now: clock(deps) }),

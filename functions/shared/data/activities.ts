@@ -3,6 +3,8 @@ import { keys } from './keys.js';
 import { getItem, queryAll } from './query.js';
 import { NotFoundError } from '../errors.js';
 import type { ActivityChangeItem, ActivityItem } from './items.js';
+import type { TransactItem } from './transact.js';
+import type { ActivityStatus } from '../domain/reference.js';
 import type { Caller } from '../http/auth.js';
 
 /**
@@ -42,3 +44,25 @@ export const listActivityChanges = (
   activityId: string,
 ): Promise<ActivityChangeItem[]> =>
   queryAll<ActivityChangeItem>(store, keys.changesOfActivity(activityId));
+
+/**
+ * A transaction item that writes nothing and holds only while the activity has one of
+ * `statuses`: answers, check-ins and findings go in without contending on the activity's audit
+ * chain, and none is added once a step has moved the activity on.
+ */
+export const activityStatusCheck = (
+  tableName: string,
+  activityId: string,
+  // Strings: an area may compare statuses its own record type reads as strings.
+  statuses: readonly [ActivityStatus | (string & {}), ...string[]],
+): TransactItem => ({
+  ConditionCheck: {
+    TableName: tableName,
+    Key: keys.activity(activityId),
+    ConditionExpression: `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: Object.fromEntries(
+      statuses.map((status, i) => [`:status${i}`, status]),
+    ),
+  },
+});

@@ -95,20 +95,27 @@ export const canonicalJson = (value: unknown): string => {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** What an event's hash covers: its content and its `prevHash` (nothing else the item holds). */
+const hashedFieldsOf = (event: Omit<AuditEvent, 'hash'>): Omit<AuditEvent, 'hash'> => ({
+  streamId: event.streamId,
+  seq: event.seq,
+  at: event.at,
+  actor: event.actor,
+  action: event.action,
+  before: event.before,
+  after: event.after,
+  prevHash: event.prevHash,
+});
+
 /** SHA-256 over the canonical JSON of the event's content and its `prevHash`. */
 export const hashAuditEvent = (event: Omit<AuditEvent, 'hash'>): string =>
-  sha256(
-    canonicalJson({
-      streamId: event.streamId,
-      seq: event.seq,
-      at: event.at,
-      actor: event.actor,
-      action: event.action,
-      before: event.before,
-      after: event.after,
-      prevHash: event.prevHash,
-    }),
-  );
+  sha256(canonicalJson(hashedFieldsOf(event)));
+
+/** The event alone out of a stored item (its keys and listing attributes left out). */
+export const auditEventOf = (item: AuditEvent): AuditEvent => ({
+  ...hashedFieldsOf(item),
+  hash: item.hash,
+});
 
 export const buildAuditEvent = (
   streamId: string,

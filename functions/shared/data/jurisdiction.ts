@@ -1,6 +1,7 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { AppError, ValidationError } from '../errors.js';
 import { keys, toQueryParams, type PrimaryKey } from './keys.js';
+import { candidateMeant } from '../domain/reference.js';
 import { getItem } from './query.js';
 import type { AuditedHead, Store } from './reference.js';
 
@@ -146,23 +147,17 @@ export const workingCommitteeNames = (jurisdiction: Jurisdiction, code: string):
 export const streetNames = (jurisdiction: Jurisdiction, code: string): Bilingual =>
   streetOf(jurisdiction, code)?.name ?? { zh: code, en: code };
 
-const comparable = (text: string) =>
-  text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-
 /**
  * The street a caller meant by `input`: its code in any letter case, its Chinese or English
  * name, or its Chinese name without 街道/镇. Undefined when none.
  */
-export const streetMeant = (jurisdiction: Jurisdiction, input: unknown): string | undefined => {
-  if (typeof input !== 'string' || input.length > 100) return undefined;
-  const wanted = comparable(input);
-  if (!wanted) return undefined;
-  return jurisdiction.streets.find((street) =>
-    [street.code, street.name.zh, street.name.en, street.name.zh.replace(/(街道|镇)$/u, '')].some(
-      (form) => comparable(form) === wanted,
-    ),
-  )?.code;
-};
+export const streetMeant = (jurisdiction: Jurisdiction, input: unknown): string | undefined =>
+  candidateMeant(input, jurisdiction.streets, (street) => [
+    street.code,
+    street.name.zh,
+    street.name.en,
+    street.name.zh.replace(/(街道|镇)$/u, ''),
+  ])?.code;
 
 /** Why `code` is not a street a request may name, or undefined when it is one. */
 export const streetProblem = (

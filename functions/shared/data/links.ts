@@ -116,13 +116,18 @@ const checkedTtl = (ttlSeconds: number): number => {
   return ttl;
 };
 
-/** Puts a new link record (`fields` besides the keys, id, purpose and times). */
+/** A new link: its purpose, lifetime, and what its record holds besides keys, id and times. */
+interface NewLink {
+  purpose: string;
+  ttlSeconds: number;
+  fields: Record<string, unknown>;
+}
+
+/** Puts a new link record. */
 const putLink = async (
   store: LinkStore,
   secret: string,
-  purpose: string,
-  ttlSeconds: number,
-  fields: Record<string, unknown>,
+  { purpose, ttlSeconds, fields }: NewLink,
 ): Promise<{ token: string; linkId: string; expiresAt: number }> => {
   if (!secret) throw new Error('A link signing secret is required');
   const ttl = checkedTtl(ttlSeconds);
@@ -157,10 +162,14 @@ export const createLink = async (
   if (!Number.isSafeInteger(input.round) || input.round < 0) {
     throw new Error(`Invalid round: ${input.round}`);
   }
-  const { token } = await putLink(store, secret, input.purpose, input.ttlSeconds, {
-    referralId: input.referralId,
-    round: input.round,
-    ...(input.raiserRef !== undefined ? { raiserRef: input.raiserRef } : {}),
+  const { token } = await putLink(store, secret, {
+    purpose: input.purpose,
+    ttlSeconds: input.ttlSeconds,
+    fields: {
+      referralId: input.referralId,
+      round: input.round,
+      ...(input.raiserRef !== undefined ? { raiserRef: input.raiserRef } : {}),
+    },
   });
   return token;
 };
@@ -195,9 +204,13 @@ export const createDeputyLink = async (
   if (input.purpose === 'DEPUTY_ACTIVITY' && !input.activityId) {
     throw new Error('A deputy activity link needs an activity id');
   }
-  return putLink(store, secret, input.purpose, input.ttlSeconds, {
-    deputyId: input.deputyId,
-    ...(input.activityId ? { activityId: input.activityId } : {}),
+  return putLink(store, secret, {
+    purpose: input.purpose,
+    ttlSeconds: input.ttlSeconds,
+    fields: {
+      deputyId: input.deputyId,
+      ...(input.activityId ? { activityId: input.activityId } : {}),
+    },
   });
 };
 

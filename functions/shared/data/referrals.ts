@@ -1,5 +1,9 @@
 import { batchGetByIds } from './batch-get.js';
-import { DEFAULT_DEPARTMENT_LEVEL, type RecipientLevel } from '../domain/reference.js';
+import {
+  DEFAULT_DEPARTMENT_LEVEL,
+  REFERRAL_STATUS_NAMES,
+  type RecipientLevel,
+} from '../domain/reference.js';
 import type { Store } from './activities.js';
 import type { PendingTask } from './items.js';
 import { keys, type OwnershipKey, type PrimaryKey } from './keys.js';
@@ -19,20 +23,17 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 /**
  * Statuses of a referral from dispatch on: `DISPATCHED` → `SENT` → (`ACKNOWLEDGED`) →
  * (`OVERDUE`) → `REPLIED` → `CLOSED`; `RETURNED` → (re-routed) `SENT`; `REOPENED` → `SENT`;
- * `CLOSED_BY_COMMITTEE`.
+ * `CLOSED_BY_COMMITTEE`. Declared once, with their names, in REFERRAL_STATUS_NAMES
+ * (shared/domain/reference.ts): the statuses from `DISPATCHED` on, in its order.
  */
-export const REFERRAL_WORKFLOW_STATUSES = [
-  'DISPATCHED',
-  'SENT',
-  'ACKNOWLEDGED',
-  'OVERDUE',
-  'RETURNED',
-  'REPLIED',
-  'REOPENED',
-  'CLOSED',
-  'CLOSED_BY_COMMITTEE',
-] as const;
-export type ReferralWorkflowStatus = (typeof REFERRAL_WORKFLOW_STATUSES)[number];
+export type ReferralWorkflowStatus = Exclude<
+  keyof typeof REFERRAL_STATUS_NAMES,
+  Exclude<ReferralStatus, 'DISPATCHED'>
+>;
+const STATUS_CODES = Object.keys(REFERRAL_STATUS_NAMES) as (keyof typeof REFERRAL_STATUS_NAMES)[];
+export const REFERRAL_WORKFLOW_STATUSES = STATUS_CODES.slice(
+  STATUS_CODES.indexOf('DISPATCHED'),
+) as [ReferralWorkflowStatus, ...ReferralWorkflowStatus[]];
 
 /** Human steps of the referral workflow (`pendingTask.phase`, stored by AwaitReferral). */
 export const REFERRAL_PHASES = ['DEPARTMENT', 'REROUTE', 'RATING'] as const;

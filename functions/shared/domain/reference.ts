@@ -163,17 +163,32 @@ const comparable = (text: string) =>
   text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * The code a caller meant by `input`: the code in other letter case, or its Chinese or English
- * name (streets are data: `streetMeant` in shared/data/jurisdiction.ts).
+ * The candidate a caller meant by `input`: the one with a form (its code, its names) equal to
+ * the input once both are normalised (NFKC, spaces, letter case). Undefined when none.
  */
-export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | undefined => {
+export const candidateMeant = <Candidate>(
+  input: unknown,
+  candidates: readonly Candidate[],
+  formsOf: (candidate: Candidate) => readonly string[],
+): Candidate | undefined => {
   if (typeof input !== 'string' || input.length > 100) return undefined;
   const wanted = comparable(input);
   if (!wanted) return undefined;
-  return Object.entries(vocabulary.names).find(([code, name]) =>
-    [code, name.zh, name.en].some((form) => comparable(form) === wanted),
-  )?.[0];
+  return candidates.find((candidate) =>
+    formsOf(candidate).some((form) => comparable(form) === wanted),
+  );
 };
+
+/**
+ * The code a caller meant by `input`: the code in other letter case, or its Chinese or English
+ * name (streets are data: `streetMeant` in shared/data/jurisdiction.ts).
+ */
+export const codeMeant = (vocabulary: CodeVocabulary, input: unknown): string | undefined =>
+  candidateMeant(input, Object.entries(vocabulary.names), ([code, name]) => [
+    code,
+    name.zh,
+    name.en,
+  ])?.[0];
 
 /** Kinds of findings (问题的性质) with their names; the API's codes are in findings/model.ts. */
 export const FINDING_KIND_NAMES = {
