@@ -47,7 +47,7 @@ export const readDutyRecordPage = async (
       ? undefined
       : startKeyOf(decodeCursor(query.cursor, binding), deputyId, query.year);
   const [summary, page] = await Promise.all([
-    readDutySummary(deps, deputyId, query.year, street),
+    readDutySummary(deps, { deputyId, year: query.year, street }),
     readDutyPage(deps, deputyId, query.year, {
       ...(street !== undefined ? { street } : {}),
       limit: query.limit,

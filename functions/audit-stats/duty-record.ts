@@ -42,7 +42,11 @@ export const handler = httpRoute(
         dutyRecord: page,
       } satisfies z.output<typeof dutyRecordAnswerSchema>);
     }
-    const record = await readDutyRecord(deps, deputyId, query.year, scope.street);
+    const record = await readDutyRecord(deps, {
+      deputyId,
+      year: query.year,
+      street: scope.street,
+    });
     logger.info('Duty record read', {
       deputyId,
       year: query.year,

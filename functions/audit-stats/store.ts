@@ -187,6 +187,13 @@ export const readStatistics = async (
   );
 };
 
+/** One deputy's duty year (China calendar), all of it or what one street's organiser may read. */
+export interface DutyYear {
+  deputyId: string;
+  year: number;
+  street?: string | undefined;
+}
+
 export interface DeputyProfile {
   id: string;
   name?: string;
@@ -291,9 +298,7 @@ export const readDutyPage = async (
  */
 export const readDutySummary = async (
   deps: ReadDeps,
-  deputyId: string,
-  year: number,
-  street?: string,
+  { deputyId, year, street }: DutyYear,
 ): Promise<DutySummary> => {
   const item = await getItem<Record<string, unknown>>(
     deps,
@@ -327,9 +332,7 @@ export const readDutySummary = async (
  */
 export const readDutyRecord = async (
   deps: ReadDeps,
-  deputyId: string,
-  year: number,
-  street?: string,
+  { deputyId, year, street }: DutyYear,
 ): Promise<DutyRecord> => {
   const pages: DutyPage[] = [];
   let start: Record<string, unknown> | undefined;
