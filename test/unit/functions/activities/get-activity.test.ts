@@ -1,25 +1,16 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { invitationListSchema } from '../../../../functions/activities/answers.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv();
-});
+setTestEnv();
 
 const { handler } = await import('../../../../functions/activities/get-activity.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
+const { doc, sfn } = mockAws('doc', 'sfn');
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 
 const activityItem = {
@@ -60,8 +51,6 @@ const get = async (claims: Record<string, unknown> | null, activityId = ID) => {
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  sfn.reset();
   doc
     .on(GetCommand)
     .callsFake((input) =>

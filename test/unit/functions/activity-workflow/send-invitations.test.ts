@@ -1,7 +1,6 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
   AccountSendingPausedException,
   MessageRejected,
@@ -13,15 +12,14 @@ import { simpleParser } from 'mailparser';
 import { parseCalendar } from '../../../support/calendar.js';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
 import { sendInvitations, secondsUntil } from '../../../../functions/activity-workflow/domain.js';
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
@@ -30,22 +28,13 @@ import { FOLLOW_UP_DAYS } from '../../../../functions/shared/domain/deputy-links
 import { MAX_DAYS_AHEAD } from '../../../../functions/activities/schemas.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    LINK_SIGNING_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-abcdef',
-    PUBLIC_BASE_URL: 'https://liandong.example.org',
-  });
-});
+setTestEnv({ PUBLIC_BASE_URL: 'https://liandong.example.org' });
 
 const { handler } = await import('../../../../functions/activity-workflow/send-invitations.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
+const { doc, ses, secrets } = mockAws('doc', 'ses', 'secrets');
 // Every call goes to the mock.
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const ses = mockClient(SESClient);
-const secrets = mockClient(SecretsManagerClient);
+const documentClient = mockedDocumentClient();
 const SIGNING_KEY = 'k'.repeat(64);
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -125,14 +114,11 @@ const activityTransactions = () =>
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  ses.reset();
   current = activity();
   englishDeputies = new Set();
   invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
   claims = new Map();
   links = new Map();
-  secrets.reset();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: SIGNING_KEY });
   doc.on(GetCommand).callsFake((input) => {
     const pk = String(input.Key.pk);

@@ -1,26 +1,14 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
-import {
-  GetSecretValueCommand,
-  SecretsManagerClient,
-  InternalServiceError,
-} from '@aws-sdk/client-secrets-manager';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { GetSecretValueCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 import { activityItem, ID, invitationItem, SECRET } from './fixtures.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    CHECK_IN_CODE_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:CheckInCodeKey-unit',
-    LINK_SIGNING_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-unit',
-  });
-});
+setTestEnv();
 
 const checkIn = (await import('../../../../functions/attendance/check-in.js')).handler;
 const makeUp = (await import('../../../../functions/attendance/make-up-check-in.js')).handler;
@@ -31,9 +19,8 @@ const phaseControl = (await import('../../../../functions/attendance/phase-contr
 const counts = (await import('../../../../functions/attendance/update-counts.js')).handler;
 
 const table = fakeTable();
-const sfnMock = mockClient(SFNClient);
 // The check-in code key comes from Secrets Manager (Powertools Parameters caches it).
-const secretsMock = mockClient(SecretsManagerClient);
+const { sfn: sfnMock, secrets: secretsMock } = mockAws('sfn', 'secrets');
 const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
 const PK = `ACTIVITY#${ID}`;
 
@@ -61,8 +48,6 @@ beforeEach(() => {
   setTestEnv();
   table.items.clear();
   table.install();
-  sfnMock.reset();
-  secretsMock.reset();
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   table.put(activityItem({ title: '交叉检查 <script>alert(1)</script>' }));
   table.put(invitationItem('dep-0001'));

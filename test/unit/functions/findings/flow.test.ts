@@ -1,35 +1,29 @@
 // unit test: the findings → triage → review → dispatch → completion handlers end to end on an
 // in-memory table (DocumentClient, SFN and SES mocked with aws-sdk-client-mock)
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
 import { parseCalendar } from '../../../support/calendar.js';
 import {
   DescribeExecutionCommand,
-  SFNClient,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { referralIdOf } from '../../../../functions/findings/model.js';
-import { httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
+import {
+  REFERRAL_STATE_MACHINE_ARN as REFERRAL_SM,
+  httpEvent,
+  lambdaContext,
+  organiserClaims,
+  setTestEnv,
+} from '../helpers.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
-const REFERRAL_SM =
-  'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine';
-
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    REFERRAL_STATE_MACHINE_ARN:
-      'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
-    RESIDENT_LOOKUP_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:ResidentLookupKey',
-  });
-});
+setTestEnv();
 
 const recordFinding = (await import('../../../../functions/findings/record-finding.js')).handler;
 const listFindings = (await import('../../../../functions/findings/list-findings.js')).handler;
@@ -49,11 +43,7 @@ const approve = (await import('../../../../functions/review/approve-review.js'))
 const cancel = (await import('../../../../functions/activities/cancel-activity.js')).handler;
 
 const table = fakeTable();
-const sfn = mockClient(SFNClient);
-const ses = mockClient(SESClient);
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'resident-lookup-key-of-the-unit-tests-0123456789' });
+const { sfn, ses, secrets } = mockAws('sfn', 'ses', 'secrets');
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const PK = `ACTIVITY#${ID}`;
@@ -154,10 +144,10 @@ const seed = () => {
 
 beforeEach(() => {
   setTestEnv();
-  process.env.REFERRAL_STATE_MACHINE_ARN = REFERRAL_SM;
   seed();
-  sfn.reset();
-  ses.reset();
+  secrets
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: 'resident-lookup-key-of-the-unit-tests-0123456789' });
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(StartExecutionCommand).callsFake((input) => ({
     executionArn: `${REFERRAL_SM.replace(':stateMachine:', ':execution:')}:${input.name}`,

@@ -1,36 +1,29 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv();
-});
+setTestEnv();
 
 const { handler: read } = await import('../../../../functions/reference/read-reference.js');
 const { handler: write } = await import('../../../../functions/reference/write-reference.js');
 const { handler: importDeputies } =
   await import('../../../../functions/reference/import-deputies.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-const raw = mockClient(DynamoDBClient);
-const sesMock = mockClient(SESClient);
+const { doc, raw, ses: sesMock } = mockAws('doc', 'raw', 'ses');
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 let table: Map<string, Item>;
@@ -69,9 +62,6 @@ const transactions = () =>
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  raw.reset();
-  sesMock.reset();
   sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-msg-1' });
   seed();
   doc.on(GetCommand).callsFake((input) => ({ Item: table.get(keyOf(input.Key)) }));
