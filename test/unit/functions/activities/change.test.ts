@@ -1,25 +1,22 @@
 // unit test: PATCH /activities/{id} domain (SDK mocked with aws-sdk-client-mock): when a change
 // is allowed, what its one transaction holds, and when it ends the workflow's start wait
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { changeActivitySchedule } from '../../../../functions/activities/change.js';
 import type { ActivityItem } from '../../../../functions/shared/data/items.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
+import { documentClient, mockAws } from '../../../support/aws.js';
 import { TABLE } from '../helpers.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
+const { doc, sfn: sfnMock } = mockAws('doc', 'sfn');
 const deps = {
-  db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  db: documentClient(),
   sfn: new SFNClient({}),
   tableName: TABLE,
   now: () => new Date('2020-08-10T00:00:00.000Z'),
@@ -54,8 +51,6 @@ const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
 
 let stored: ActivityItem;
 beforeEach(() => {
-  doc.reset();
-  sfnMock.reset();
   stored = activity();
   doc.on(GetCommand).callsFake(() => ({ Item: stored }));
   doc.on(QueryCommand).resolves({

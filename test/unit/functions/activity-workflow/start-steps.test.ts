@@ -1,17 +1,14 @@
 // unit test: the steps around the start wait (PlanStart, SendReminders, SendChangeNotices),
 // SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -26,15 +23,14 @@ import {
   renderWithdrawalEmail,
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
-import { TABLE } from '../helpers.js';
-import { setTestEnv } from '../../../support/env';
+import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
+import { TABLE, setTestEnv } from '../helpers.js';
 
 // The district the emails name (the demo's), as every handler's container has it.
 setTestEnv();
 
-const doc = mockClient(DynamoDBDocumentClient);
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const ses = mockClient(SESClient);
+const { doc, ses } = mockAws('doc', 'ses');
+const documentClient = mockedDocumentClient();
 const sesClient = new SESClient({});
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -92,8 +88,6 @@ const deps = (now = NOW) => ({
 });
 
 beforeEach(() => {
-  doc.reset();
-  ses.reset();
   current = activity();
   changes = [];
   englishDeputies = new Set();

@@ -10,12 +10,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { idempotentRequest } from '../../../../functions/shared/http/idempotent.js';
+import { mockAws } from '../../../support/aws.js';
 import { lambdaContext } from '../helpers.js';
 
-const ddb = mockClient(DynamoDBClient);
+const { raw: ddb } = mockAws('raw');
 
 const build = (middleware: typeof makeHandlerIdempotent, handler: () => Promise<unknown>) => {
   const client = new DynamoDBClient({ region: 'ap-east-1' });
@@ -47,7 +47,6 @@ const inProgress = () =>
   });
 
 beforeEach(() => {
-  ddb.reset();
   ddb.on(DeleteItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
 });
