@@ -1,10 +1,20 @@
 // unit test fixtures for the attendance tests (used with the in-memory table of table.ts)
 import type { Caller } from '../../../../functions/shared/http/auth.js';
+import { documentClient } from '../../../support/aws.js';
+import { TABLE } from '../../../support/env.js';
 
-export const TABLE = 'LiandongTable';
+export { TABLE };
 export const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 export const SECRET = 'test-check-in-code-secret-0123456789abcdef';
 export const NOW = new Date('2030-08-18T02:00:00.000Z');
+
+/** What the attendance functions take, on the in-memory table (`fakeTable()`), at `now()`. */
+export const attendanceDeps = (now: () => Date = () => NOW) => ({
+  db: documentClient(),
+  tableName: TABLE,
+  now,
+  checkInCodeKey: async () => SECRET,
+});
 
 export const deputy = (deputyId: string): Caller => ({
   sub: deputyId,
