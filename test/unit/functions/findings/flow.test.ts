@@ -80,6 +80,10 @@ const validFinding = {
   needsReferral: true,
 };
 
+/** POST /activities/{id}/findings with `body`, as `claims` (an organiser when undefined). */
+const recordAs = (claims: Record<string, unknown> | undefined, body: unknown = validFinding) =>
+  call(recordFinding, { ...path('/findings'), body, claims });
+
 const seed = () => {
   table.reset();
   table.put({
@@ -162,11 +166,7 @@ beforeEach(() => {
 
 describe('findings', () => {
   it('lets an invited deputy record a finding with its unchained audit record', async () => {
-    const { status, json } = await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    const { status, json } = await recordAs(deputy('dep-0001'));
     expect(status).toBe(201);
     expect(json.finding).toMatchObject({ raisedBy: { deputyId: 'dep-0001' }, needsReferral: true });
     const [transaction] = table.transactions();
@@ -179,78 +179,33 @@ describe('findings', () => {
   });
 
   it('refuses deputies not invited (404), auditors (403), closed phases (409), bad input (422)', async () => {
+    expect((await recordAs(deputy('dep-0099'))).status).toBe(404);
+    expect((await recordAs(auditor)).status).toBe(403);
+    expect((await recordAs(deputy('dep-0001'), { ...validFinding, extra: 1 })).status).toBe(422);
     expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: validFinding,
-          claims: deputy('dep-0099'),
-        })
-      ).status,
-    ).toBe(404);
-    expect(
-      (await call(recordFinding, { ...path('/findings'), body: validFinding, claims: auditor }))
-        .status,
-    ).toBe(403);
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: { ...validFinding, extra: 1 },
-          claims: deputy('dep-0001'),
-        })
-      ).status,
-    ).toBe(422);
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: { ...validFinding, category: 'NOPE' },
-          claims: deputy('dep-0001'),
-        })
-      ).json.issues[0].path,
+      (await recordAs(deputy('dep-0001'), { ...validFinding, category: 'NOPE' })).json.issues[0]
+        .path,
     ).toBe('category');
     // an organiser names a resident or a deputy
-    expect((await call(recordFinding, { ...path('/findings'), body: validFinding })).status).toBe(
-      422,
-    );
+    expect((await recordAs(undefined)).status).toBe(422);
     setActivity({ status: 'TRIAGE' });
-    const closed = await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    const closed = await recordAs(deputy('dep-0001'));
     expect(closed.status).toBe(409);
     expect(table.transactions()).toHaveLength(0);
   });
 
   it('retries a lost race and refuses when findings closed meanwhile', async () => {
     table.state.failNextTransactions = 1;
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: validFinding,
-          claims: deputy('dep-0001'),
-        })
-      ).status,
-    ).toBe(201);
+    expect((await recordAs(deputy('dep-0001'))).status).toBe(201);
     expect(table.transactions()).toHaveLength(2);
   });
 
   it('shows residents to organisers and authors only; deputies see their own findings', async () => {
-    await call(recordFinding, {
-      ...path('/findings'),
-      body: {
-        ...validFinding,
-        resident: { name: '王女士', contact: '13800000000', consentToContact: true },
-      },
+    await recordAs(undefined, {
+      ...validFinding,
+      resident: { name: '王女士', contact: '13800000000', consentToContact: true },
     });
-    await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    await recordAs(deputy('dep-0001'));
     const organiser = await call(listFindings, { method: 'GET', ...path('/findings') });
     expect(organiser.json.findings).toHaveLength(2);
     expect(JSON.stringify(organiser.json)).toContain('王女士');
@@ -311,8 +266,7 @@ const putReferral = (referralId: string, fields: Record<string, unknown> = {}) =
 describe('the activity from findings to completion', () => {
   it('seals, triages, reviews, approves, dispatches and completes with a verifiable trail', async () => {
     const f = async (body: Record<string, unknown>, claims?: Record<string, unknown>) =>
-      (await call(recordFinding, { ...path('/findings'), body, ...(claims ? { claims } : {}) }))
-        .json.finding.id as string;
+      (await recordAs(claims, body)).json.finding.id as string;
     const drain1 = await f(validFinding, deputy('dep-0001'));
     const drain2 = await f({ ...validFinding, description: '同一路段积水' }, deputy('dep-0002'));
     const housing = await f(

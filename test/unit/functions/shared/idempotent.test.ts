@@ -46,6 +46,13 @@ const inProgress = () =>
     },
   });
 
+/** What DynamoDB answers while another transaction holds the item. */
+const conflict = () =>
+  Object.assign(new Error('Transaction is ongoing for the item'), {
+    name: 'TransactionConflictException',
+    $metadata: { httpStatusCode: 400 },
+  });
+
 beforeEach(() => {
   ddb.on(DeleteItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
@@ -90,11 +97,6 @@ describe('idempotentRequest', () => {
   });
 
   it('retries storing the result on a transaction conflict, and never runs the request twice', async () => {
-    const conflict = () =>
-      Object.assign(new Error('Transaction is ongoing for the item'), {
-        name: 'TransactionConflictException',
-        $metadata: { httpStatusCode: 400 },
-      });
     ddb.on(PutItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejectsOnce(conflict()).resolves({});
     const handler = build(idempotentRequest, async () => ({ id: 'a1' }));
@@ -111,11 +113,6 @@ describe('idempotentRequest', () => {
   });
 
   it('retries deleting its record on a conflict, and keeps the handler error if it cannot', async () => {
-    const conflict = () =>
-      Object.assign(new Error('Transaction is ongoing for the item'), {
-        name: 'TransactionConflictException',
-        $metadata: { httpStatusCode: 400 },
-      });
     ddb.on(PutItemCommand).resolves({});
     ddb.on(DeleteItemCommand).rejectsOnce(conflict()).resolves({});
     const handler = build(idempotentRequest, async () => {
