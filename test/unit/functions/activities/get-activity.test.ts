@@ -3,6 +3,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockAws } from '../../../support/aws.js';
+import { invitationItem } from '../../../support/items.js';
 import { invitationListSchema } from '../../../../functions/activities/answers.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
@@ -183,17 +184,13 @@ const inspectionItem = {
   status: 'CHECK_IN_OPEN',
 };
 
-const invitation = (deputyId: string, fields: Record<string, unknown> = {}) => ({
-  pk: `ACTIVITY#${ID}`,
-  sk: `INVITATION#${deputyId}`,
-  entity: 'INVITATION',
-  activityId: ID,
-  deputyId,
-  invitedAt: '2030-07-01T00:00:00.000Z',
-  emailMessageId: 'ses-message-id',
-  pageLink: { linkId: 'LINK-ID-SECRET', expiresAt: 1 },
-  ...fields,
-});
+const invitation = (deputyId: string, fields: Record<string, unknown> = {}) =>
+  invitationItem(ID, deputyId, {
+    invitedAt: '2030-07-01T00:00:00.000Z',
+    emailMessageId: 'ses-message-id',
+    pageLink: { linkId: 'LINK-ID-SECRET', expiresAt: 1 },
+    ...fields,
+  });
 
 const invitations = [
   invitation('dep-0001', {

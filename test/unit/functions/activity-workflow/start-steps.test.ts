@@ -24,6 +24,7 @@ import {
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
 import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
+import { activityItem } from '../../../support/items.js';
 import { TABLE, setTestEnv } from '../helpers.js';
 
 // The district the emails name (the demo's), as every handler's container has it.
@@ -37,31 +38,14 @@ const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const NOW = new Date('2020-08-17T00:00:00.000Z');
 const DAY = 24 * 3600;
 
-const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
-  ...keys.activity(ID),
-  listPk: 'ACTIVITIES#INVITATIONS_SENT',
-  listSk: 'x',
-  ownerPk: 'ORGANISER#org',
-  ownerSk: 'x',
-  entity: 'ACTIVITY',
-  id: ID,
-  title: '河涌整治专题调研',
-  type: 'THEMATIC_RESEARCH',
-  street: 'WENCHONG',
-  location: '文冲街道文冲村',
-  startsAt: '2020-08-18T09:00:00+08:00', // 2020-08-18T01:00Z: 25 h after NOW
-  endsAt: '2020-08-18T12:00:00+08:00',
-  language: 'zh',
-  organiserId: 'org',
-  status: 'INVITATIONS_SENT',
-  phase: 'START',
-  invitedCount: 3,
-  createdAt: '2020-08-10T00:00:00.000Z',
-  updatedAt: '2020-08-10T00:00:00.000Z',
-  auditSeq: 3,
-  auditHash: 'h',
-  ...overrides,
-});
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem =>
+  activityItem(ID, {
+    startsAt: '2020-08-18T09:00:00+08:00', // 2020-08-18T01:00Z: 25 h after NOW
+    endsAt: '2020-08-18T12:00:00+08:00',
+    createdAt: '2020-08-10T00:00:00.000Z',
+    updatedAt: '2020-08-10T00:00:00.000Z',
+    ...overrides,
+  });
 
 let current: ActivityItem;
 let changes: Record<string, unknown>[];

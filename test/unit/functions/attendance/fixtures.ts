@@ -2,6 +2,7 @@
 import type { Caller } from '../../../../functions/shared/http/auth.js';
 import { documentClient } from '../../../support/aws.js';
 import { TABLE } from '../../../support/env.js';
+import { invitationItem as storedInvitation } from '../../../support/items.js';
 
 export { TABLE };
 export const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -46,15 +47,8 @@ export const activityItem = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export const invitationItem = (deputyId: string, overrides: Record<string, unknown> = {}) => ({
-  pk: `ACTIVITY#${ID}`,
-  sk: `INVITATION#${deputyId}`,
-  entity: 'INVITATION',
-  activityId: ID,
-  deputyId,
-  invitedAt: 'x',
-  ...overrides,
-});
+export const invitationItem = (deputyId: string, overrides: Record<string, unknown> = {}) =>
+  storedInvitation(ID, deputyId, { invitedAt: 'x', ...overrides });
 
 export const deputyItem = (id: string, levels: string[]) => ({
   pk: `DEPUTY#${id}`,

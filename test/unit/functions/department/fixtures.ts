@@ -9,11 +9,11 @@ import {
   BatchWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { expect } from 'vitest';
 import { InvalidLinkError } from '../../../../functions/shared/links';
 import { fakeTable } from '../../../support/dynamodb-fake';
+import { referralItem } from '../../../support/items';
 import { httpEvent, lambdaContext, setTestEnv, TABLE } from '../helpers';
 
 export const SIGNING_KEY = 'unit-test-signing-key-0123456789abcdef';
@@ -125,31 +125,25 @@ export const seedReferral = (
       resident: { name: '居民王某某', contact: '13800000000', consentToContact: true },
     },
   });
-  table.put({
-    ...keys.referral(REFERRAL_ID),
-    ...keys.referralOwnership(ACTIVITY_ID, 'dept-water'),
-    entity: 'REFERRAL',
-    id: REFERRAL_ID,
-    activityId: ACTIVITY_ID,
-    departmentId: 'dept-water',
-    findingIds: ['F1'],
-    committeeId: 'wenchong',
-    dueDate: '2026-12-31',
-    status: 'SENT',
-    round: 1,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    dispatchedAt: '2026-11-01T00:00:00.000Z',
-    pendingTask: {
-      phase: 'DEPARTMENT',
-      token: TASK_TOKEN,
-      since: '2026-11-01T00:00:01.000Z',
+  table.put(
+    referralItem(REFERRAL_ID, ACTIVITY_ID, {
+      committeeId: 'wenchong',
+      dueDate: '2026-12-31',
+      status: 'SENT',
       round: 1,
-    },
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-    ...overrides,
-  });
+      createdAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      dispatchedAt: '2026-11-01T00:00:00.000Z',
+      pendingTask: {
+        phase: 'DEPARTMENT',
+        token: TASK_TOKEN,
+        since: '2026-11-01T00:00:01.000Z',
+        round: 1,
+      },
+      auditSeq: 0,
+      ...overrides,
+    }),
+  );
 };
 
 export const pageEvent = (
