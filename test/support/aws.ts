@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
+import { SENDER_EMAIL, SES_CONFIGURATION_SET, TABLE } from './env';
 
 const clientMocks = {
   /** The DocumentClient every store uses. */
@@ -38,3 +39,16 @@ export function mockAws<Name extends AwsMockName>(...names: Name[]): AwsMocks<Na
 /** A DocumentClient as the handlers build one; with 'doc' mocked, its calls go to the mock. */
 export const documentClient = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+/**
+ * What a function that stores and emails takes, as its handler builds it from the test
+ * environment (`setTestEnv`): the table and SES through the mocks, the sender and the
+ * configuration set. A test adds its clock and the rest.
+ */
+export const mailDeps = () => ({
+  db: documentClient(),
+  ses: new SESClient({}),
+  tableName: TABLE,
+  senderEmail: SENDER_EMAIL,
+  configurationSet: SES_CONFIGURATION_SET,
+});

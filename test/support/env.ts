@@ -4,6 +4,8 @@ import { rememberJurisdiction } from '../../functions/shared/data/jurisdiction';
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 
 export const TABLE = 'LiandongTable';
+export const SENDER_EMAIL = 'noreply@liandong.example.org';
+export const SES_CONFIGURATION_SET = 'LiandongMail';
 export const STATE_MACHINE_ARN =
   'arn:aws:states:ap-east-1:000000000000:stateMachine:ActivityWorkflowStateMachine';
 export const REFERRAL_STATE_MACHINE_ARN =
@@ -23,8 +25,8 @@ export function setTestEnv(extra: Record<string, string> = {}): void {
     LINK_SIGNING_SECRET_ARN: secretArn('LinkSigningKey-unit'),
     CHECK_IN_CODE_SECRET_ARN: secretArn('CheckInCodeKey-unit'),
     RESIDENT_LOOKUP_SECRET_ARN: secretArn('ResidentLookupKey-unit'),
-    SENDER_EMAIL: 'noreply@liandong.example.org',
-    SES_CONFIGURATION_SET: 'LiandongMail',
+    SENDER_EMAIL,
+    SES_CONFIGURATION_SET,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',

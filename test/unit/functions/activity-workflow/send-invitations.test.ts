@@ -4,7 +4,6 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
   AccountSendingPausedException,
   MessageRejected,
-  SESClient,
   SESServiceException,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
@@ -19,7 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 import { sendInvitations, secondsUntil } from '../../../../functions/activity-workflow/domain.js';
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
@@ -33,8 +32,6 @@ setTestEnv({ PUBLIC_BASE_URL: 'https://liandong.example.org' });
 const { handler } = await import('../../../../functions/activity-workflow/send-invitations.js');
 
 const { doc, ses, secrets } = mockAws('doc', 'ses', 'secrets');
-// Every call goes to the mock.
-const documentClient = mockedDocumentClient();
 const SIGNING_KEY = 'k'.repeat(64);
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -85,11 +82,7 @@ let current: ActivityItem;
 let englishDeputies: Set<string>;
 
 const deps = () => ({
-  db: documentClient,
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   now: () => NOW,
   concurrency: 1,
   signingKey: async () => SIGNING_KEY,

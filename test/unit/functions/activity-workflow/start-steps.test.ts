@@ -1,7 +1,7 @@
 // unit test: the steps around the start wait (PlanStart, SendReminders, SendChangeNotices),
 // SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
   GetCommand,
@@ -23,7 +23,7 @@ import {
   renderWithdrawalEmail,
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
-import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 import { activityItem } from '../../../support/items.js';
 import { TABLE, setTestEnv } from '../helpers.js';
 
@@ -31,8 +31,6 @@ import { TABLE, setTestEnv } from '../helpers.js';
 setTestEnv();
 
 const { doc, ses } = mockAws('doc', 'ses');
-const documentClient = mockedDocumentClient();
-const sesClient = new SESClient({});
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const NOW = new Date('2020-08-17T00:00:00.000Z');
@@ -63,11 +61,7 @@ const invitation = (deputyId: string, response?: 'ACCEPTED' | 'DECLINED'): Invit
 });
 
 const deps = (now = NOW) => ({
-  db: documentClient,
-  ses: sesClient,
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   now: () => now,
 });
 

@@ -1,6 +1,6 @@
 // unit test: the SendActivityReport step and the report route's handler, SDK mocked with
 // aws-sdk-client-mock (the real sendEmailOnce runs against the mocked table and SES)
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
   GetCommand,
@@ -16,7 +16,7 @@ import {
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { ConflictError, TransientError } from '../../../../functions/shared/errors.js';
 import type { HttpEvent, HttpResult } from '../../../../functions/shared/http/types.js';
-import { documentClient, mockAws } from '../../../support/aws.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 import { TABLE, httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 import { ACTIVITY_ID, REFERRAL_A, REFERRAL_B, referrals, report } from './fixtures.js';
 
@@ -101,11 +101,7 @@ const mockTable = () => {
 setTestEnv();
 
 const deps = (organiserEmails: string[]) => ({
-  db: documentClient(),
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   organiserEmails,
   now: () => new Date('2026-08-20T02:00:00.000Z'),
   emailOptions: { maxAttempts: 2, sleep: async () => undefined },

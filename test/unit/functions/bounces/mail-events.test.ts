@@ -1,5 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,22 +10,16 @@ import {
 } from '../../../../functions/bounces/domain.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { ValidationError } from '../../../../functions/shared/errors.js';
-import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
-import { TABLE } from '../helpers.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 
 const { doc, ses: sesMock } = mockAws('doc', 'ses');
-const documentClient = mockedDocumentClient();
 
 const NOW = new Date('2020-08-21T03:00:00.000Z');
 const MESSAGE_ID = '0100017412345678-abcdef01-2345-6789-abcd-ef0123456789-000000';
 const REFERRAL_ID = '01J6REFERRAL0000000000000A';
 
 const deps = () => ({
-  db: documentClient,
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   organiserEmails: ['office@liandong.example.org'],
   now: () => NOW,
 });

@@ -1,5 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
   GetCommand,
@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addressDigestOf, requestHomeLink, withPageHrefs } from '../../../../functions/deputy/home';
-import { documentClient, mockAws } from '../../../support/aws';
+import { mailDeps, mockAws } from '../../../support/aws';
 import { TABLE, setTestEnv } from '../helpers';
 
 // The district the emails name (the demo's), as every handler's container has it.
@@ -23,12 +23,8 @@ let requests: number;
 let puts: Record<string, unknown>[];
 
 const deps = () => ({
-  db: documentClient(),
-  ses: new SESClient({}),
-  tableName: TABLE,
+  ...mailDeps(),
   now: () => NOW,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
   signingKey: async () => 'k'.repeat(64),
   publicBaseUrl: 'https://liandong.example.org',
   perHour: 3,

@@ -23,7 +23,8 @@ const { handler: write } = await import('../../../../functions/reference/write-r
 const { handler: importDeputies } =
   await import('../../../../functions/reference/import-deputies.js');
 
-const { doc, raw, ses: sesMock } = mockAws('doc', 'raw', 'ses');
+// The low-level client is mocked too, so nothing reaches a real endpoint.
+const { doc, ses: sesMock } = mockAws('doc', 'raw', 'ses');
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 let table: Map<string, Item>;
