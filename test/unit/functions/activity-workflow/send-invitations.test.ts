@@ -484,6 +484,20 @@ describe("sendInvitations in each deputy's language", () => {
   });
 });
 
+/** The invitation email of `item` to deputy `name` in `language`, with a personal link. */
+const invitationEmail = (
+  item: Parameters<typeof renderInvitationEmail>[0],
+  name: string,
+  language: 'zh' | 'en',
+) =>
+  renderInvitationEmail(
+    item,
+    { name },
+    'https://liandong.example.org/deputy/t',
+    language,
+    DEMO_JURISDICTION,
+  );
+
 describe('invitation email', () => {
   it('escapes HTML and keeps CR/LF out of the subject', () => {
     const email = renderInvitationEmail(
@@ -516,13 +530,7 @@ describe('invitation email', () => {
 
   it("speaks the deputy's language, whatever the activity's", () => {
     // A Chinese activity to an English-preferring deputy: English throughout.
-    const email = renderInvitationEmail(
-      activity({ language: 'zh' }),
-      { name: 'Li' },
-      'https://liandong.example.org/deputy/t',
-      'en',
-      DEMO_JURISDICTION,
-    );
+    const email = invitationEmail(activity({ language: 'zh' }), 'Li', 'en');
     expect(email.text).toContain('Your personal link: https://liandong.example.org/deputy/t');
     expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
     expect(email.text).toContain('Dear Deputy Li,');
@@ -534,13 +542,7 @@ describe('invitation email', () => {
     expect(email.text).toContain('Activity: 人居环境整治交叉检查');
     expect(email.text).not.toMatch(/尊敬的|活动邀请|个人链接|北京时间/);
     // An English activity to a deputy of the default language: Chinese throughout.
-    const zh = renderInvitationEmail(
-      activity({ language: 'en' }),
-      { name: '李明' },
-      'https://liandong.example.org/deputy/t',
-      'zh',
-      DEMO_JURISDICTION,
-    );
+    const zh = invitationEmail(activity({ language: 'en' }), '李明', 'zh');
     expect(zh.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
     expect(zh.text).toContain('尊敬的李明代表：');
     expect(zh.text).toContain('您的个人链接：https://liandong.example.org/deputy/t');
@@ -551,7 +553,7 @@ describe('invitation email', () => {
 
 describe('invitation email of each type', () => {
   it("names a special inspection's regulation and checklist", () => {
-    const email = renderInvitationEmail(
+    const email = invitationEmail(
       {
         ...activity(),
         type: 'SPECIAL_INSPECTION',
@@ -560,10 +562,8 @@ describe('invitation email of each type', () => {
           checklist: ['分类投放点设置', '收运台账'],
         },
       },
-      { name: '王' },
-      'https://liandong.example.org/deputy/t',
+      '王',
       'zh',
-      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('检查的法律法规：《广州市生活垃圾分类管理条例》');
     expect(email.text).toContain('· 分类投放点设置\n· 收运台账');
@@ -571,7 +571,7 @@ describe('invitation email of each type', () => {
   });
 
   it('never emails sealed unannounced-visit items', () => {
-    const email = renderInvitationEmail(
+    const email = invitationEmail(
       {
         ...activity(),
         details: {
@@ -583,10 +583,8 @@ describe('invitation email of each type', () => {
           },
         },
       },
-      { name: '王' },
-      'https://liandong.example.org/deputy/t',
+      '王',
       'zh',
-      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('暗访点位：活动当天公布');
     expect(email.text + email.html).not.toContain('秘密地点');
