@@ -1,6 +1,6 @@
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { referralReference } from '../../../../functions/shared/domain/letterhead';
@@ -28,8 +28,12 @@ type Handler = (
   event: unknown,
   context: unknown,
 ) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
-let respondHandler: Handler;
-let rateHandler: Handler;
+// The handlers read their environment when loaded.
+setPageEnv();
+const respondHandler = (await import('../../../../functions/department/respond-page'))
+  .handler as unknown as Handler;
+const rateHandler = (await import('../../../../functions/department/rate-page'))
+  .handler as unknown as Handler;
 
 const store = { db: table.doc as never, tableName: TABLE };
 const link = (
@@ -55,14 +59,6 @@ const expectEscaped = (html: string) => {
   expect(html).not.toContain('<img src=x');
   expect(html).toContain('&lt;script&gt;');
 };
-
-beforeAll(async () => {
-  setPageEnv();
-  respondHandler = (await import('../../../../functions/department/respond-page'))
-    .handler as unknown as Handler;
-  rateHandler = (await import('../../../../functions/department/rate-page'))
-    .handler as unknown as Handler;
-});
 
 describe('GET /respond/{token}', () => {
   it('shows the referral, escaped, without resident data, and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../../functions/shared/data/audit';
 import { httpEvent, lambdaContext, organiserClaims } from '../helpers';
 import { keys } from '../../../../functions/shared/data/keys';
@@ -18,8 +18,12 @@ import {
 const { table, workflow, referral, auditEvents } = seededReferral();
 type Result = { statusCode: number; body: string };
 type Handler = (event: unknown, context: unknown) => Promise<Result>;
-let getHandler: Handler;
-let actionsHandler: Handler;
+// The handlers read their environment when loaded.
+setPageEnv();
+const getHandler = (await import('../../../../functions/referral-api/get-referral'))
+  .handler as unknown as Handler;
+const actionsHandler = (await import('../../../../functions/referral-api/referral-actions'))
+  .handler as unknown as Handler;
 
 const auditorClaims = { sub: 'auditor-1', 'cognito:groups': '[auditor]' };
 const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
@@ -51,14 +55,6 @@ const post = async (
   const result = await actionsHandler(event, lambdaContext());
   return { ...result, json: JSON.parse(result.body) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
-
-beforeAll(async () => {
-  setPageEnv();
-  getHandler = (await import('../../../../functions/referral-api/get-referral'))
-    .handler as unknown as Handler;
-  actionsHandler = (await import('../../../../functions/referral-api/referral-actions'))
-    .handler as unknown as Handler;
-});
 
 describe('GET /referrals/{referralId}', () => {
   it('shows organisers the referral with routing and history, never the task token', async () => {
