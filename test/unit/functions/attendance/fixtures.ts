@@ -1,6 +1,6 @@
 // unit test fixtures for the attendance tests (used with the in-memory table of table.ts)
-import type { Caller } from '../../../../functions/shared/http/auth.js';
 import { documentClient } from '../../../support/aws.js';
+import { asCaller } from '../../../support/callers.js';
 import { TABLE } from '../../../support/env.js';
 import { invitationItem as storedInvitation } from '../../../support/items.js';
 
@@ -17,12 +17,8 @@ export const attendanceDeps = (now: () => Date = () => NOW) => ({
   checkInCodeKey: async () => SECRET,
 });
 
-export const deputy = (deputyId: string): Caller => ({
-  sub: deputyId,
-  roles: ['deputy'],
-  deputyId,
-});
-export const organiser: Caller = { sub: 'org-1', roles: ['organiser'], deputyId: 'org-1' };
+export const deputy = (deputyId: string) => asCaller('deputy', deputyId);
+export const organiser = asCaller('organiser', 'org-1');
 
 export const activityItem = (overrides: Record<string, unknown> = {}) => ({
   pk: `ACTIVITY#${ID}`,
