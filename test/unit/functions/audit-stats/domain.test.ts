@@ -19,7 +19,6 @@ import {
   referralFactsOf,
   referralStatsUpdate,
   statsMonthOf,
-  type ReferralFacts,
 } from '../../../../functions/audit-stats/items';
 import {
   csvCell,
@@ -31,22 +30,7 @@ import {
 import { statisticsQuerySchema, dutyQuerySchema } from '../../../../functions/audit-stats/schemas';
 import { NotFoundError, ForbiddenError } from '../../../../functions/shared/errors';
 import type { Caller } from '../../../../functions/shared/http/auth';
-
-const facts = (overrides: Partial<ReferralFacts> = {}): ReferralFacts => ({
-  referralId: 'R1',
-  activityId: 'A1',
-  departmentId: 'dept-water',
-  status: 'CLOSED',
-  sentAt: '2020-07-10T00:00:00.000Z',
-  acknowledged: true,
-  answeredAt: '2020-07-15T00:00:00.000Z',
-  result: 'RESOLVED',
-  overdue: false,
-  returnedBy: [],
-  ratings: { SATISFIED: 1, BASICALLY_SATISFIED: 0, NOT_SATISFIED: 0 },
-  closed: true,
-  ...overrides,
-});
+import { referralFacts } from './fixtures';
 
 describe('quantiles and rates', () => {
   it('median and 90th percentile by interpolation; null when empty', () => {
@@ -171,15 +155,15 @@ describe('aggregateStatistics', () => {
         },
       ],
       referrals: [
-        facts(),
-        facts({
+        referralFacts(),
+        referralFacts({
           referralId: 'R2',
           answeredAt: '2020-07-20T00:00:00.000Z',
           result: 'PARTLY_RESOLVED',
           ratings: { SATISFIED: 0, BASICALLY_SATISFIED: 1, NOT_SATISFIED: 1 },
           overdue: true,
         }),
-        facts({
+        referralFacts({
           referralId: 'R3',
           departmentId: 'dept-roads',
           acknowledged: false,
@@ -275,10 +259,15 @@ describe('referral facts and statistics writes', () => {
 
   it('the completion fills in only what the close has not set; the close overwrites', () => {
     const activity = { street: 'WENCHONG', startsAt: '2020-07-01T01:00:00Z' };
-    const sent = referralStatsUpdate('T', activity, facts({ closed: false }), 'sent').Update;
+    const sent = referralStatsUpdate(
+      'T',
+      activity,
+      referralFacts({ closed: false }),
+      'sent',
+    ).Update;
     expect(sent.Key).toEqual({ pk: 'STATS#2020-07', sk: 'REFERRAL#R1' });
     expect(sent.UpdateExpression).toContain('if_not_exists');
-    const closed = referralStatsUpdate('T', activity, facts(), 'closed').Update;
+    const closed = referralStatsUpdate('T', activity, referralFacts(), 'closed').Update;
     expect(closed.UpdateExpression).not.toContain('if_not_exists');
   });
 
@@ -305,7 +294,7 @@ describe('CSV and the duty report', () => {
     const stats = aggregateStatistics({
       period: { from: '2020-07-01', to: '2020-07-31', street: null, type: null },
       activities: [],
-      referrals: [facts()],
+      referrals: [referralFacts()],
     });
     const csv = statisticsCsv(stats, new Map([['dept-water', '区水务局']]));
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
@@ -326,7 +315,7 @@ describe('CSV and the duty report', () => {
       aggregateStatistics({
         period,
         activities: [],
-        referrals: [facts({ answeredAt: null, result: null, ratings: {}, closed: false })],
+        referrals: [referralFacts({ answeredAt: null, result: null, ratings: {}, closed: false })],
       }),
     );
     // No name on file: the id stands in.
@@ -336,7 +325,7 @@ describe('CSV and the duty report', () => {
     expect(open).toContain('satisfactionRate,满意率,,"办理中，尚无答复');
     expect(open).toContain('medianDaysToAnswer,答复用时中位数（天）,,"办理中，尚无答复');
     const unrated = statisticsCsv(
-      aggregateStatistics({ period, activities: [], referrals: [facts({ ratings: {} })] }),
+      aggregateStatistics({ period, activities: [], referrals: [referralFacts({ ratings: {} })] }),
     );
     expect(unrated).toContain('satisfactionRate,满意率,,尚无评价 no ratings yet');
     expect(unrated).toMatch(/resolutionRate,办成率,1,\r\n/);
