@@ -29,7 +29,7 @@ import {
 } from '../../../../functions/audit-stats/render';
 import { statisticsQuerySchema, dutyQuerySchema } from '../../../../functions/audit-stats/schemas';
 import { NotFoundError, ForbiddenError } from '../../../../functions/shared/errors';
-import type { Caller } from '../../../../functions/shared/http/auth';
+import { asCaller } from '../../../support/callers';
 import { referralFacts } from './fixtures';
 
 describe('quantiles and rates', () => {
@@ -411,32 +411,26 @@ describe('CSV and the duty report', () => {
 });
 
 describe('access and query rules', () => {
-  const caller = (over: Partial<Caller>): Caller => ({
-    sub: 's',
-    roles: [],
-    deputyId: 's',
-    ...over,
-  });
+  /** Deputy dep-1 signed in as `s`: the duty scope follows the deputy id, not the sub. */
+  const deputy1 = { ...asCaller('deputy', 's'), deputyId: 'dep-1' };
 
   it('statistics: auditors any street, a street organiser only their own', () => {
-    expect(statisticsStreetFor(caller({ roles: ['auditor'] }), undefined)).toBeUndefined();
-    expect(statisticsStreetFor(caller({ roles: ['auditor'] }), 'XIAGANG')).toBe('XIAGANG');
-    const wenchong = caller({ roles: ['organiser'], street: 'WENCHONG' });
+    expect(statisticsStreetFor(asCaller('auditor', 's'), undefined)).toBeUndefined();
+    expect(statisticsStreetFor(asCaller('auditor', 's'), 'XIAGANG')).toBe('XIAGANG');
+    const wenchong = asCaller('organiser', 's', 'WENCHONG');
     expect(statisticsStreetFor(wenchong, undefined)).toBe('WENCHONG');
     expect(statisticsStreetFor(wenchong, 'WENCHONG')).toBe('WENCHONG');
     expect(() => statisticsStreetFor(wenchong, 'XIAGANG')).toThrow(ForbiddenError);
-    expect(statisticsStreetFor(caller({ roles: ['organiser'] }), 'XIAGANG')).toBe('XIAGANG');
+    expect(statisticsStreetFor(asCaller('organiser', 's'), 'XIAGANG')).toBe('XIAGANG');
   });
 
   it('duty record: a deputy only their own (another is 404)', () => {
-    expect(dutyScopeFor(caller({ roles: ['deputy'], deputyId: 'dep-1' }), 'dep-1')).toEqual({});
-    expect(() => dutyScopeFor(caller({ roles: ['deputy'], deputyId: 'dep-1' }), 'dep-2')).toThrow(
-      NotFoundError,
-    );
-    expect(dutyScopeFor(caller({ roles: ['organiser'], street: 'WENCHONG' }), 'dep-2')).toEqual({
+    expect(dutyScopeFor(deputy1, 'dep-1')).toEqual({});
+    expect(() => dutyScopeFor(deputy1, 'dep-2')).toThrow(NotFoundError);
+    expect(dutyScopeFor(asCaller('organiser', 's', 'WENCHONG'), 'dep-2')).toEqual({
       street: 'WENCHONG',
     });
-    expect(dutyScopeFor(caller({ roles: ['auditor'] }), 'dep-2')).toEqual({});
+    expect(dutyScopeFor(asCaller('auditor', 's'), 'dep-2')).toEqual({});
   });
 
   it('queries: a period in order, at most 36 months; a year', () => {
