@@ -32,6 +32,12 @@ import { NotFoundError, ForbiddenError } from '../../../../functions/shared/erro
 import { asCaller } from '../../../support/callers';
 import { referralFacts } from './fixtures';
 
+/** The header row of a CSV, which must open with the BOM that makes Excel read it as UTF-8. */
+const headerOf = (csv: string) => {
+  expect(csv.startsWith(UTF8_BOM)).toBe(true);
+  return csv.slice(1).split('\r\n')[0];
+};
+
 describe('quantiles and rates', () => {
   it('median and 90th percentile by interpolation; null when empty', () => {
     expect(median([])).toBeNull();
@@ -297,8 +303,7 @@ describe('CSV and the duty report', () => {
       referrals: [referralFacts()],
     });
     const csv = statisticsCsv(stats, new Map([['dept-water', '区水务局']]));
-    expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv.slice(1).split('\r\n')[0]).toBe(
+    expect(headerOf(csv)).toBe(
       '分类 section,分类名称 section name,项目 item,项目名称 item name,指标 metric,指标名称 metric name,数值 value,说明 note',
     );
     expect(csv).toContain(
@@ -383,10 +388,7 @@ describe('CSV and the duty report', () => {
       referralsResolved: 1,
     });
     const csv = dutyRecordCsv(record, new Map([['dept-water', '区水务局']]));
-    expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv.slice(1).split('\r\n')[0]).toContain(
-      '活动类型 activityType,活动类型名称 activity type name',
-    );
+    expect(headerOf(csv)).toContain('活动类型 activityType,活动类型名称 activity type name');
     expect(csv).toContain(
       'ACTIVITY,2020-07-01T01:00:00Z,A1,RECEPTION_DAY,代表接待日,"代表接待日, 文冲"',
     );
