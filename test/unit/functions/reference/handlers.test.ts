@@ -58,6 +58,17 @@ const call = async (
   return { statusCode: result.statusCode, json: JSON.parse(result.body ?? 'null') };
 };
 
+/** POST /departments as the district organiser: one email, one category, then `fields`. */
+const postDepartment = (
+  name: string,
+  email: string,
+  category: string,
+  fields: Record<string, string> = {},
+) =>
+  call(write, 'POST', '/departments', {
+    body: { name, emails: [email], categories: [category], ...fields },
+  });
+
 const transactions = () =>
   doc.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
 
@@ -380,13 +391,11 @@ describe('writes', () => {
   });
 
   it('creates departments and committees with their audit events', async () => {
-    const dept = await call(write, 'POST', '/departments', {
-      body: {
-        name: '黄埔区应急管理局',
-        emails: ['emergency@dept.liandong.example.org'],
-        categories: ['PUBLIC_SECURITY'],
-      },
-    });
+    const dept = await postDepartment(
+      '黄埔区应急管理局',
+      'emergency@dept.liandong.example.org',
+      'PUBLIC_SECURITY',
+    );
     expect(dept.statusCode).toBe(201);
     const cmte = await call(write, 'POST', '/committees', {
       body: { name: '监察司法工委', emails: ['a@example.org', 'A@example.org'] },
@@ -740,65 +749,50 @@ describe('department levels and external recipients', () => {
   });
 
   it('stores the level given (DISTRICT by default) and refuses an unknown one (422)', async () => {
-    const municipal = await call(write, 'POST', '/departments', {
-      body: {
-        name: '广州市生态环境局黄埔分局',
-        emails: ['eco@dept.liandong.example.org'],
-        categories: ['WATER_POLLUTION'],
-        level: '市',
-      },
-    });
+    const municipal = await postDepartment(
+      '广州市生态环境局黄埔分局',
+      'eco@dept.liandong.example.org',
+      'WATER_POLLUTION',
+      { level: '市' },
+    );
     // 市 is MUNICIPAL's Chinese name: answered with the code, nothing stored.
     expect(municipal.statusCode).toBe(422);
     expect(municipal.json.issues[0]).toMatchObject({ path: 'level' });
     expect(municipal.json.issues[0].message).toMatch(/MUNICIPAL/);
     expect(transactions()).toHaveLength(0);
 
-    const created = await call(write, 'POST', '/departments', {
-      body: {
-        name: '广州市生态环境局黄埔分局',
-        emails: ['eco@dept.liandong.example.org'],
-        categories: ['WATER_POLLUTION'],
-        level: 'MUNICIPAL',
-      },
-    });
+    const created = await postDepartment(
+      '广州市生态环境局黄埔分局',
+      'eco@dept.liandong.example.org',
+      'WATER_POLLUTION',
+      { level: 'MUNICIPAL' },
+    );
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
     expect(putOf()).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
 
-    const plain = await call(write, 'POST', '/departments', {
-      body: {
-        name: '黄埔区统计局',
-        emails: ['stats@dept.liandong.example.org'],
-        categories: ['OTHER'],
-      },
-    });
+    const plain = await postDepartment('黄埔区统计局', 'stats@dept.liandong.example.org', 'OTHER');
     expect(plain.json.department).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
     expect(putOf(1)).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
   });
 
   it('creates an external recipient without a level; a level on it is 422', async () => {
-    const withLevel = await call(write, 'POST', '/departments', {
-      body: {
-        name: '番禺区人大常委会',
-        emails: ['congress@panyu.example.org'],
-        categories: ['ENVIRONMENT'],
-        kind: 'EXTERNAL',
-        level: 'DISTRICT',
-      },
-    });
+    const withLevel = await postDepartment(
+      '番禺区人大常委会',
+      'congress@panyu.example.org',
+      'ENVIRONMENT',
+      { kind: 'EXTERNAL', level: 'DISTRICT' },
+    );
     expect(withLevel.statusCode).toBe(422);
     expect(withLevel.json.issues).toEqual([
       { path: 'level', message: 'an external recipient is outside the district and has no level' },
     ]);
-    const created = await call(write, 'POST', '/departments', {
-      body: {
-        name: '番禺区人大常委会',
-        emails: ['congress@panyu.example.org'],
-        categories: ['ENVIRONMENT'],
-        kind: 'EXTERNAL',
-      },
-    });
+    const created = await postDepartment(
+      '番禺区人大常委会',
+      'congress@panyu.example.org',
+      'ENVIRONMENT',
+      { kind: 'EXTERNAL' },
+    );
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'EXTERNAL' });
     expect(created.json.department).not.toHaveProperty('level');
