@@ -5,10 +5,11 @@
 // again replaces the first mock.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser } from 'mailparser';
 import { beforeEach } from 'vitest';
 import { SENDER_EMAIL, SES_CONFIGURATION_SET, TABLE } from './env';
 
@@ -52,3 +53,11 @@ export const mailDeps = () => ({
   senderEmail: SENDER_EMAIL,
   configurationSet: SES_CONFIGURATION_SET,
 });
+
+/** Every raw email sent through the SES mock, in order, parsed as a mail client reads it. */
+export const sentRawEmails = (ses: AwsMocks<'ses'>['ses']) =>
+  Promise.all(
+    ses
+      .commandCalls(SendRawEmailCommand)
+      .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
+  );

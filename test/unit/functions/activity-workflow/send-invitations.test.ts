@@ -18,7 +18,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mailDeps, mockAws } from '../../../support/aws.js';
+import { mailDeps, mockAws, sentRawEmails } from '../../../support/aws.js';
 import { sendInvitations, secondsUntil } from '../../../../functions/activity-workflow/domain.js';
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
@@ -321,11 +321,7 @@ describe('sendInvitations', () => {
   it('emails the same personal link again when a retry sends what an earlier attempt did not', async () => {
     invitations.get('dep-0015')!.pageLink = { linkId: 'A'.repeat(22), expiresAt: 2_000_000_000 };
     await sendInvitations(deps(), ACTIVITY_ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const text = mails.map((mail) => mail.text ?? '').find((body) => body.includes('代表15'))!;
     expect(text).toContain(`/deputy/${'A'.repeat(22)}.`);
     expect(links.size).toBe(2);
@@ -463,11 +459,7 @@ describe("sendInvitations in each deputy's language", () => {
   it('emails an English-preferring deputy in English, the others in Chinese', async () => {
     englishDeputies = new Set(['dep-0015']);
     await sendInvitations(deps(), ACTIVITY_ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const subjects = new Map(mails.map((m) => [JSON.stringify(m.to).match(/dep-\d+/)![0], m]));
     const english = subjects.get('dep-0015')!;
     expect(english.subject).toBe(

@@ -23,7 +23,7 @@ import {
   renderWithdrawalEmail,
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
-import { mailDeps, mockAws } from '../../../support/aws.js';
+import { mailDeps, mockAws, sentRawEmails } from '../../../support/aws.js';
 import { activityItem } from '../../../support/items.js';
 import { TABLE, setTestEnv } from '../helpers.js';
 
@@ -162,11 +162,7 @@ describe('sendReminders', () => {
         keys.emailClaim(keys.activityEmailClaimKey(ID, 'dep-0041', 'REMINDER')).pk,
       ].sort(),
     );
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     expect(mails.map((m) => m.subject)).toEqual([
       '【黄埔区人大】活动提醒：河涌整治专题调研',
       '【黄埔区人大】活动提醒：河涌整治专题调研',
@@ -182,11 +178,7 @@ describe('sendReminders', () => {
     // dep-0041 prefers English; dep-0001 names no language (Chinese, the default).
     englishDeputies = new Set(['dep-0041']);
     await sendReminders(deps(), ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const to = (id: string) => mails.find((m) => m.to && JSON.stringify(m.to).includes(id))!;
     expect(to('dep-0041').subject).toBe(
       "[Huangpu District People's Congress] Reminder: 河涌整治专题调研",
