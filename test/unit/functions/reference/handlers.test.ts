@@ -11,6 +11,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockAws } from '../../../support/aws.js';
+import { linXiaohua } from './fixtures.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
@@ -172,16 +173,7 @@ describe('reads', () => {
   });
 });
 
-const newDeputy = () => ({
-  name: '林晓华',
-  email: 'Lin.Xiaohua@Example.org',
-  seats: [
-    { level: 'MUNICIPAL', body: '广州市人民代表大会' },
-    { level: 'DISTRICT', body: '广州市黄埔区人民代表大会' },
-  ],
-  group: '市人大黄埔联组',
-  street: 'WENCHONG',
-});
+const newDeputy = () => linXiaohua('Lin.Xiaohua@Example.org');
 
 describe('writes', () => {
   it('creates a deputy with its first audit event and email claim in one transaction', async () => {
