@@ -65,3 +65,18 @@ export const invitationItem = (
   deputyId,
   ...fields,
 });
+
+/**
+ * Deputy 林晓华 as an organiser writes it to the API or a roster row gives it: two seats, one
+ * group, Wenchong; `email` as the test needs it (cased, or unique to its run).
+ */
+export const deputyLinXiaohua = (email: string) => ({
+  name: '林晓华',
+  email,
+  seats: [
+    { level: 'MUNICIPAL', body: '广州市人民代表大会' },
+    { level: 'DISTRICT', body: '广州市黄埔区人民代表大会' },
+  ],
+  group: '市人大黄埔联组',
+  street: 'WENCHONG',
+});

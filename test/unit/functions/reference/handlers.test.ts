@@ -11,7 +11,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockAws } from '../../../support/aws.js';
-import { linXiaohua } from './fixtures.js';
+import { deputyLinXiaohua } from '../../../support/items.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
@@ -173,7 +173,7 @@ describe('reads', () => {
   });
 });
 
-const newDeputy = () => linXiaohua('Lin.Xiaohua@Example.org');
+const newDeputy = () => deputyLinXiaohua('Lin.Xiaohua@Example.org');
 
 describe('writes', () => {
   it('creates a deputy with its first audit event and email claim in one transaction', async () => {

@@ -6,7 +6,7 @@ import {
   RosterValidationError,
 } from '../../../../functions/reference/roster.js';
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction.js';
-import { linXiaohua } from './fixtures.js';
+import { deputyLinXiaohua } from '../../../support/items.js';
 
 const HEADER = 'name,email,level1,body1,level2,body2,group,street,liaisonStation,active';
 
@@ -36,7 +36,7 @@ describe('parseRoster', () => {
     expect(rows[0]).toEqual({
       line: 2,
       deputy: {
-        ...linXiaohua('lin.xiaohua@deputies.example.org'),
+        ...deputyLinXiaohua('lin.xiaohua@deputies.example.org'),
         liaisonStation: '文冲人大代表联络站',
         active: true,
       },
