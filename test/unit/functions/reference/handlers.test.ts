@@ -741,24 +741,23 @@ describe('department levels and external recipients', () => {
   });
 
   it('stores the level given (DISTRICT by default) and refuses an unknown one (422)', async () => {
-    const municipal = await postDepartment(
-      '广州市生态环境局黄埔分局',
-      'eco@dept.liandong.example.org',
-      'WATER_POLLUTION',
-      { level: '市' },
-    );
+    const postEco = (level: string) =>
+      postDepartment(
+        '广州市生态环境局黄埔分局',
+        'eco@dept.liandong.example.org',
+        'WATER_POLLUTION',
+        {
+          level,
+        },
+      );
+    const municipal = await postEco('市');
     // 市 is MUNICIPAL's Chinese name: answered with the code, nothing stored.
     expect(municipal.statusCode).toBe(422);
     expect(municipal.json.issues[0]).toMatchObject({ path: 'level' });
     expect(municipal.json.issues[0].message).toMatch(/MUNICIPAL/);
     expect(transactions()).toHaveLength(0);
 
-    const created = await postDepartment(
-      '广州市生态环境局黄埔分局',
-      'eco@dept.liandong.example.org',
-      'WATER_POLLUTION',
-      { level: 'MUNICIPAL' },
-    );
+    const created = await postEco('MUNICIPAL');
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
     expect(putOf()).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
@@ -769,22 +768,14 @@ describe('department levels and external recipients', () => {
   });
 
   it('creates an external recipient without a level; a level on it is 422', async () => {
-    const withLevel = await postDepartment(
-      '番禺区人大常委会',
-      'congress@panyu.example.org',
-      'ENVIRONMENT',
-      { kind: 'EXTERNAL', level: 'DISTRICT' },
-    );
+    const postPanyu = (fields: Record<string, string>) =>
+      postDepartment('番禺区人大常委会', 'congress@panyu.example.org', 'ENVIRONMENT', fields);
+    const withLevel = await postPanyu({ kind: 'EXTERNAL', level: 'DISTRICT' });
     expect(withLevel.statusCode).toBe(422);
     expect(withLevel.json.issues).toEqual([
       { path: 'level', message: 'an external recipient is outside the district and has no level' },
     ]);
-    const created = await postDepartment(
-      '番禺区人大常委会',
-      'congress@panyu.example.org',
-      'ENVIRONMENT',
-      { kind: 'EXTERNAL' },
-    );
+    const created = await postPanyu({ kind: 'EXTERNAL' });
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'EXTERNAL' });
     expect(created.json.department).not.toHaveProperty('level');
