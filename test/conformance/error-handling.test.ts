@@ -4,7 +4,7 @@
  * of a Lambda error), Map and Parallel. No mocks: a real HTTP server and `@aws-sdk/client-sfn`.
  */
 import { describe, expect, it } from 'vitest';
-import { NamedError, functionArn, history, settle, start, startHarness } from './harness';
+import { NamedError, functionArn, history, settle, start, startMachine } from './harness';
 
 const invoke = (functionName: string, extra: object = {}) => ({
   Type: 'Task',
@@ -15,9 +15,7 @@ const invoke = (functionName: string, extra: object = {}) => ({
 
 describe('Lambda tasks', () => {
   it('shapes lambda:invoke results like AWS (Payload, StatusCode, ExecutedVersion)', async () => {
-    const h = await startHarness({
-      Invoke: { StartAt: 'Call', States: { Call: invoke('Add', { End: true }) } },
-    });
+    const h = await startMachine('Invoke', { Call: invoke('Add', { End: true }) });
     h.lambdas.on('Add', (p) => ({
       sum: (p as { a: number; b: number }).a + (p as { a: number; b: number }).b,
     }));
@@ -37,25 +35,20 @@ describe('Lambda tasks', () => {
   });
 
   it('retries a named error, then succeeds (CDK payloadResponseOnly form)', async () => {
-    const h = await startHarness({
-      Retrying: {
-        StartAt: 'Flaky',
-        States: {
-          Flaky: {
-            Type: 'Task',
-            Resource: functionArn('Flaky'),
-            Retry: [
-              { ErrorEquals: ['OtherError'], MaxAttempts: 0 },
-              {
-                ErrorEquals: ['TransientError'],
-                IntervalSeconds: 1,
-                MaxAttempts: 2,
-                BackoffRate: 1,
-              },
-            ],
-            End: true,
+    const h = await startMachine('Retrying', {
+      Flaky: {
+        Type: 'Task',
+        Resource: functionArn('Flaky'),
+        Retry: [
+          { ErrorEquals: ['OtherError'], MaxAttempts: 0 },
+          {
+            ErrorEquals: ['TransientError'],
+            IntervalSeconds: 1,
+            MaxAttempts: 2,
+            BackoffRate: 1,
           },
-        },
+        ],
+        End: true,
       },
     });
     let calls = 0;
@@ -73,16 +66,11 @@ describe('Lambda tasks', () => {
   }, 10_000);
 
   it('gives up after MaxAttempts and fails with the error name and the Lambda Cause document', async () => {
-    const h = await startHarness({
-      GivesUp: {
-        StartAt: 'Broken',
-        States: {
-          Broken: invoke('Broken', {
-            Retry: [{ ErrorEquals: ['TransientError'], MaxAttempts: 0 }],
-            End: true,
-          }),
-        },
-      },
+    const h = await startMachine('GivesUp', {
+      Broken: invoke('Broken', {
+        Retry: [{ ErrorEquals: ['TransientError'], MaxAttempts: 0 }],
+        End: true,
+      }),
     });
     h.lambdas.on('Broken', () => {
       throw new NamedError('TransientError', 'table busy');
@@ -99,17 +87,12 @@ describe('Lambda tasks', () => {
   });
 
   it('routes any error with Catch States.ALL, writing {Error, Cause} at ResultPath', async () => {
-    const h = await startHarness({
-      Catching: {
-        StartAt: 'Broken',
-        States: {
-          Broken: invoke('Broken', {
-            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }],
-            End: true,
-          }),
-          RecordFailure: { Type: 'Pass', End: true },
-        },
-      },
+    const h = await startMachine('Catching', {
+      Broken: invoke('Broken', {
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }],
+        End: true,
+      }),
+      RecordFailure: { Type: 'Pass', End: true },
     });
     h.lambdas.on('Broken', () => {
       throw new NamedError('ValidationError', 'no activity');
@@ -129,17 +112,12 @@ describe('Lambda tasks', () => {
   });
 
   it('lets States.TaskFailed catch handler errors but not States.Timeout', async () => {
-    const h = await startHarness({
-      TaskFailed: {
-        StartAt: 'Broken',
-        States: {
-          Broken: invoke('Broken', {
-            Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }],
-            End: true,
-          }),
-          Caught: { Type: 'Pass', Result: 'caught', End: true },
-        },
-      },
+    const h = await startMachine('TaskFailed', {
+      Broken: invoke('Broken', {
+        Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }],
+        End: true,
+      }),
+      Caught: { Type: 'Pass', Result: 'caught', End: true },
     });
     h.lambdas.on('Broken', () => {
       throw new NamedError('AnyError', 'x');
@@ -154,28 +132,24 @@ describe('Lambda tasks', () => {
 describe('SDK integrations', () => {
   it('passes aws-sdk and optimized integrations to callSdk and prefixes their errors with the service', async () => {
     const calls: unknown[] = [];
-    const h = await startHarness(
+    const h = await startMachine(
+      'Sdk',
       {
-        Sdk: {
-          StartAt: 'Put',
-          States: {
-            Put: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::dynamodb:putItem',
-              Parameters: { TableName: 'T', Item: { pk: { 'S.$': '$.id' } } },
-              ResultPath: '$.put',
-              Next: 'Get',
-            },
-            Get: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
-              Parameters: { TableName: 'T', Key: { pk: { 'S.$': '$.id' } } },
-              Catch: [{ ErrorEquals: ['DynamoDb.ResourceNotFoundException'], Next: 'Missing' }],
-              End: true,
-            },
-            Missing: { Type: 'Pass', Result: 'missing', End: true },
-          },
+        Put: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:putItem',
+          Parameters: { TableName: 'T', Item: { pk: { 'S.$': '$.id' } } },
+          ResultPath: '$.put',
+          Next: 'Get',
         },
+        Get: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
+          Parameters: { TableName: 'T', Key: { pk: { 'S.$': '$.id' } } },
+          Catch: [{ ErrorEquals: ['DynamoDb.ResourceNotFoundException'], Next: 'Missing' }],
+          End: true,
+        },
+        Missing: { Type: 'Pass', Result: 'missing', End: true },
       },
       {
         callSdk: async (service, action, parameters) => {
@@ -194,17 +168,12 @@ describe('SDK integrations', () => {
   });
 
   it('fails clearly on a service the default callSdk cannot call', async () => {
-    const h = await startHarness({
-      Unknown: {
-        StartAt: 'Publish',
-        States: {
-          Publish: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::aws-sdk:kinesis:putRecord',
-            Parameters: {},
-            End: true,
-          },
-        },
+    const h = await startMachine('Unknown', {
+      Publish: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:kinesis:putRecord',
+        Parameters: {},
+        End: true,
       },
     });
     const done = await settle(h, await start(h, 'Unknown'));
@@ -215,30 +184,25 @@ describe('SDK integrations', () => {
 
 describe('Map and Parallel', () => {
   it('runs Map iterations with ItemSelector and Parallel branches, collecting results in order', async () => {
-    const h = await startHarness({
-      Fan: {
-        StartAt: 'Each',
-        States: {
-          Each: {
-            Type: 'Map',
-            ItemsPath: '$.items',
-            ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
-            ItemProcessor: {
-              StartAt: 'Double',
-              States: { Double: { Type: 'Task', Resource: functionArn('Double'), End: true } },
-            },
-            ResultPath: '$.doubled',
-            Next: 'Both',
-          },
-          Both: {
-            Type: 'Parallel',
-            Branches: [
-              { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
-              { StartAt: 'B', States: { B: { Type: 'Pass', InputPath: '$.doubled', End: true } } },
-            ],
-            End: true,
-          },
+    const h = await startMachine('Fan', {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
+        ItemProcessor: {
+          StartAt: 'Double',
+          States: { Double: { Type: 'Task', Resource: functionArn('Double'), End: true } },
         },
+        ResultPath: '$.doubled',
+        Next: 'Both',
+      },
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
+          { StartAt: 'B', States: { B: { Type: 'Pass', InputPath: '$.doubled', End: true } } },
+        ],
+        End: true,
       },
     });
     h.lambdas.on(
@@ -251,25 +215,20 @@ describe('Map and Parallel', () => {
   });
 
   it('fails a Parallel state when a branch fails, and Catch routes it', async () => {
-    const h = await startHarness({
-      Branchy: {
-        StartAt: 'Both',
-        States: {
-          Both: {
-            Type: 'Parallel',
-            Branches: [
-              { StartAt: 'Ok', States: { Ok: { Type: 'Pass', End: true } } },
-              {
-                StartAt: 'Bad',
-                States: { Bad: { Type: 'Fail', Error: 'BranchBroke', Cause: 'b' } },
-              },
-            ],
-            Catch: [{ ErrorEquals: ['BranchBroke'], Next: 'Recovered' }],
-            End: true,
+    const h = await startMachine('Branchy', {
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'Ok', States: { Ok: { Type: 'Pass', End: true } } },
+          {
+            StartAt: 'Bad',
+            States: { Bad: { Type: 'Fail', Error: 'BranchBroke', Cause: 'b' } },
           },
-          Recovered: { Type: 'Pass', End: true },
-        },
+        ],
+        Catch: [{ ErrorEquals: ['BranchBroke'], Next: 'Recovered' }],
+        End: true,
       },
+      Recovered: { Type: 'Pass', End: true },
     });
     const done = await settle(h, await start(h, 'Branchy'));
     expect(done.status).toBe('SUCCEEDED');

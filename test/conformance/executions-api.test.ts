@@ -27,6 +27,7 @@ import {
   settle,
   start,
   startHarness,
+  startMachine,
 } from './harness';
 
 const waitForever = {
@@ -181,16 +182,11 @@ describe('listing and history', () => {
   });
 
   it('GetExecutionHistory numbers events, links them, pages and reverses', async () => {
-    const h = await startHarness({
-      Steps: {
-        StartAt: 'Call',
-        States: {
-          Call: { Type: 'Task', Resource: functionArn('Echo'), Next: 'Pause' },
-          Pause: { Type: 'Wait', Seconds: 0, Next: 'Route' },
-          Route: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'End' }] },
-          End: { Type: 'Pass', End: true },
-        },
-      },
+    const h = await startMachine('Steps', {
+      Call: { Type: 'Task', Resource: functionArn('Echo'), Next: 'Pause' },
+      Pause: { Type: 'Wait', Seconds: 0, Next: 'Route' },
+      Route: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'End' }] },
+      End: { Type: 'Pass', End: true },
     });
     h.lambdas.on('Echo', (p) => p);
     const arn = await start(h, 'Steps', { x: 1 });

@@ -138,6 +138,18 @@ export async function startHarness(
   return { sfn, client: sfnClient(sfn.url), lambdas };
 }
 
+/**
+ * A harness with the one machine `name`, which starts at the first of its `states` (so a test
+ * writes its states once, not the StartAt that repeats the first one's name).
+ */
+export function startMachine(
+  name: string,
+  states: Record<string, object>,
+  options: Parameters<typeof startHarness>[1] = {},
+): Promise<Harness> {
+  return startHarness({ [name]: { StartAt: Object.keys(states)[0], States: states } }, options);
+}
+
 export function sfnClient(endpoint: string): SFNClient {
   return new SFNClient({
     endpoint,

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSystemClock, MAX_TIMER_MS } from '../../infra/local/stepfunctions';
-import { DAY_MS, ManualClock, settle, start, startHarness } from './harness';
+import { DAY_MS, ManualClock, settle, start, startMachine } from './harness';
 
 describe('long waits', () => {
   afterEach(() => {
@@ -21,8 +21,9 @@ describe('long waits', () => {
     'a 30-day Wait (%s) is still waiting after 25 days and done after 30',
     async (_, fields, input) => {
       const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
-      const h = await startHarness(
-        { Long: { StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', ...fields, End: true } } } },
+      const h = await startMachine(
+        'Long',
+        { Sleep: { Type: 'Wait', ...fields, End: true } },
         { clock },
       );
       const executionArn = await start(h, 'Long', input);
@@ -37,19 +38,15 @@ describe('long waits', () => {
 
   it('a 30-day task timeout does not fire after 25 days', async () => {
     const clock = new ManualClock();
-    const h = await startHarness(
+    const h = await startMachine(
+      'Token',
       {
-        Token: {
-          StartAt: 'Await',
-          States: {
-            Await: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-              Parameters: { FunctionName: 'Store', Payload: { 't.$': '$$.Task.Token' } },
-              TimeoutSeconds: 30 * 86_400,
-              End: true,
-            },
-          },
+        Await: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'Store', Payload: { 't.$': '$$.Task.Token' } },
+          TimeoutSeconds: 30 * 86_400,
+          End: true,
         },
       },
       { clock },

@@ -18,6 +18,7 @@ import {
   settle,
   start,
   startHarness,
+  startMachine,
   tempDataDir,
 } from './harness';
 
@@ -110,14 +111,9 @@ describe('RedriveExecution', () => {
   });
 
   it('fails again at a Fail state, as AWS does', async () => {
-    const h = await startHarness({
-      Failing: {
-        StartAt: 'Work',
-        States: {
-          Work: { Type: 'Pass', Next: 'Stop' },
-          Stop: { Type: 'Fail', Error: 'Defect', Cause: 'always' },
-        },
-      },
+    const h = await startMachine('Failing', {
+      Work: { Type: 'Pass', Next: 'Stop' },
+      Stop: { Type: 'Fail', Error: 'Defect', Cause: 'always' },
     });
     const arn = await start(h, 'Failing');
     expect((await settle(h, arn)).status).toBe('FAILED');

@@ -15,6 +15,7 @@ import {
   settle,
   start,
   startHarness,
+  startMachine,
 } from './harness';
 
 describe('TimeoutSecondsPath', () => {
@@ -92,22 +93,18 @@ describe('TimeoutSecondsPath', () => {
 
   it('retries States.Timeout with a Retry on it, then lets Catch route the last one', async () => {
     const clock = new ManualClock();
-    const h = await startHarness(
+    const h = await startMachine(
+      'Slow',
       {
-        Slow: {
-          StartAt: 'Work',
-          States: {
-            Work: {
-              Type: 'Task',
-              Resource: functionArn('Hang'),
-              TimeoutSeconds: 5,
-              Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }],
-              Catch: [{ ErrorEquals: ['States.ALL'], Next: 'GaveUp' }],
-              End: true,
-            },
-            GaveUp: { Type: 'Pass', Result: 'gave up', End: true },
-          },
+        Work: {
+          Type: 'Task',
+          Resource: functionArn('Hang'),
+          TimeoutSeconds: 5,
+          Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'GaveUp' }],
+          End: true,
         },
+        GaveUp: { Type: 'Pass', Result: 'gave up', End: true },
       },
       { clock },
     );
@@ -159,28 +156,24 @@ describe('execution TimeoutSeconds', () => {
 describe('context object', () => {
   it('resolves $$.State, $$.Execution and $$.StateMachine as AWS does', async () => {
     const clock = new ManualClock();
-    const h = await startHarness(
+    const h = await startMachine(
+      'Ctx',
       {
-        Ctx: {
-          StartAt: 'First',
-          States: {
-            First: { Type: 'Wait', Seconds: 90, Next: 'Second' },
-            Second: {
-              Type: 'Pass',
-              Parameters: {
-                'stateName.$': '$$.State.Name',
-                'entered.$': '$$.State.EnteredTime',
-                'executionId.$': '$$.Execution.Id',
-                'executionName.$': '$$.Execution.Name',
-                'executionInput.$': '$$.Execution.Input',
-                'executionStart.$': '$$.Execution.StartTime',
-                'machineId.$': '$$.StateMachine.Id',
-                'machineName.$': '$$.StateMachine.Name',
-                'formatted.$': "States.Format('{} in {}', $$.State.Name, $$.Execution.Name)",
-              },
-              End: true,
-            },
+        First: { Type: 'Wait', Seconds: 90, Next: 'Second' },
+        Second: {
+          Type: 'Pass',
+          Parameters: {
+            'stateName.$': '$$.State.Name',
+            'entered.$': '$$.State.EnteredTime',
+            'executionId.$': '$$.Execution.Id',
+            'executionName.$': '$$.Execution.Name',
+            'executionInput.$': '$$.Execution.Input',
+            'executionStart.$': '$$.Execution.StartTime',
+            'machineId.$': '$$.StateMachine.Id',
+            'machineName.$': '$$.StateMachine.Name',
+            'formatted.$': "States.Format('{} in {}', $$.State.Name, $$.Execution.Name)",
           },
+          End: true,
         },
       },
       { clock },

@@ -14,6 +14,7 @@ import { ddbDoc, sentMail, waitForMail } from './support/aws';
 import { tableName } from './support/cloud';
 import { department } from './support/referral';
 import { routingKeysOf } from './support/reference';
+import { deputyLinXiaohua } from '../support/items';
 
 // The local issuer states DISTRICT for an organiser without a street: the whole district.
 const organiser = api({ role: 'organiser', sub: 'org-reference' });
@@ -209,16 +210,7 @@ describe('reference data on the local cloud', () => {
     const email = `lin-${run}@example.org`;
     const created = await organiser.post<{ deputy: { id: string } }>(
       '/deputies',
-      {
-        name: '林晓华',
-        email,
-        seats: [
-          { level: 'MUNICIPAL', body: '广州市人民代表大会' },
-          { level: 'DISTRICT', body: '广州市黄埔区人民代表大会' },
-        ],
-        group: '市人大黄埔联组',
-        street: 'WENCHONG',
-      },
+      deputyLinXiaohua(email),
       { 'idempotency-key': `create-${run}` },
     );
     expect(created.status, created.text).toBe(201);

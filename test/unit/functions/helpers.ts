@@ -2,7 +2,12 @@
 import type { Context } from 'aws-lambda';
 import type { HttpEvent } from '../../../functions/shared/http/types.js';
 
-export { setTestEnv, STATE_MACHINE_ARN, TABLE } from '../../support/env';
+export {
+  REFERRAL_STATE_MACHINE_ARN,
+  setTestEnv,
+  STATE_MACHINE_ARN,
+  TABLE,
+} from '../../support/env';
 
 export const lambdaContext = (remainingMs = 60_000): Context =>
   ({

@@ -229,6 +229,26 @@ const send = async (operation: string, body: Record<string, unknown>) => {
   return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, res, text };
 };
 
+/**
+ * DynamoDB's `error` passed through (400), and `operation` on table T charged as one failed call
+ * of `units` write units, estimated by the meter.
+ */
+const expectChargedFailure = (
+  out: Awaited<ReturnType<typeof send>>,
+  operation: string,
+  error: string,
+  units: number,
+) => {
+  expect(out.status).toBe(400);
+  expect(out.json.__type).toMatch(new RegExp(`${error}$`));
+  expect(meter.snapshot().operations[operation]!.T).toMatchObject({
+    calls: 1,
+    errors: 1,
+    writeUnits: units,
+    estimatedUnits: units,
+  });
+};
+
 describe('metering proxy', () => {
   it('asks for the units, counts them, and takes them out of an answer that did not ask', async () => {
     const out = await send('GetItem', {
@@ -260,14 +280,7 @@ describe('metering proxy', () => {
       Item: { pk: { S: 'a' } },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
-    expect(out.status).toBe(400);
-    expect(out.json.__type).toMatch(/ConditionalCheckFailedException$/);
-    expect(meter.snapshot().operations.PutItem!.T).toMatchObject({
-      calls: 1,
-      errors: 1,
-      writeUnits: 1,
-      estimatedUnits: 1,
-    });
+    expectChargedFailure(out, 'PutItem', 'ConditionalCheckFailedException', 1);
   });
 
   it('forwards other operations untouched and counts nothing', async () => {
@@ -323,13 +336,6 @@ describe('metering proxy', () => {
         },
       ],
     });
-    expect(out.status).toBe(400);
-    expect(out.json.__type).toMatch(/TransactionCanceledException$/);
-    expect(meter.snapshot().operations.TransactWriteItems!.T).toMatchObject({
-      calls: 1,
-      errors: 1,
-      writeUnits: 2,
-      estimatedUnits: 2,
-    });
+    expectChargedFailure(out, 'TransactWriteItems', 'TransactionCanceledException', 2);
   });
 });

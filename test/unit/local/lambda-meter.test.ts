@@ -1,12 +1,12 @@
 // Unit: the Lambda runtime's observer and the invocation tally of the local cloud's meter
 // (bundles written to a temp folder, no engines).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLambdaRuntime } from '../../../infra/local/lambda-runtime';
 import { LambdaTally } from '../../../infra/local/meter';
-import type { LocalFunction } from '../../../infra/local/template';
+import { bundledFunction } from './fixtures/bundle';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-meter-'));
 const savedEnv = { ...process.env };
@@ -15,22 +15,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function fn(id: string, code: string, memoryMb: number): LocalFunction {
-  const assetDir = join(dir, `asset.${id}`);
-  mkdirSync(assetDir, { recursive: true });
-  writeFileSync(join(assetDir, 'index.mjs'), code);
-  return {
-    logicalId: id,
-    name: id,
-    arn: `arn:aws:lambda:ap-east-1:000000000000:function:${id}`,
-    handler: 'index.handler',
-    environment: {},
-    assetDir,
-    timeoutSeconds: 3,
-    memoryMb,
-    logGroupName: `/aws/lambda/${id}`,
-  };
-}
+const fn = (id: string, code: string, memoryMb: number) =>
+  bundledFunction(dir, id, code, { memoryMb });
 
 describe('invocation metering', () => {
   it('counts invocations, errors and durations per function without changing results', async () => {

@@ -1,5 +1,5 @@
 // Unit: the in-process Lambda runtime (bundles written to a temp folder, no engines).
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,32 +10,13 @@ import {
   startLambdaRuntime,
   type LambdaRuntime,
 } from '../../../infra/local/lambda-runtime';
-import type { LocalFunction } from '../../../infra/local/template';
+import { bundledFunction } from './fixtures/bundle';
 
 const dir = mkdtempSync(join(tmpdir(), 'liandong-runtime-'));
 const savedEnv = { ...process.env };
 
-function fn(
-  id: string,
-  code: string,
-  environment: Record<string, string>,
-  timeoutSeconds = 3,
-): LocalFunction {
-  const assetDir = join(dir, `asset.${id}`);
-  mkdirSync(assetDir, { recursive: true });
-  writeFileSync(join(assetDir, 'index.mjs'), code);
-  return {
-    logicalId: id,
-    name: id,
-    arn: `arn:aws:lambda:ap-east-1:000000000000:function:${id}`,
-    handler: 'index.handler',
-    environment,
-    assetDir,
-    timeoutSeconds,
-    memoryMb: 256,
-    logGroupName: `/aws/lambda/${id}`,
-  };
-}
+const fn = (id: string, code: string, environment: Record<string, string>, timeoutSeconds = 3) =>
+  bundledFunction(dir, id, code, { environment, timeoutSeconds });
 
 const echo = fn(
   'Echo',

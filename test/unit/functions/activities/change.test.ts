@@ -1,25 +1,23 @@
 // unit test: PATCH /activities/{id} domain (SDK mocked with aws-sdk-client-mock): when a change
 // is allowed, what its one transaction holds, and when it ends the workflow's start wait
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { changeActivitySchedule } from '../../../../functions/activities/change.js';
 import type { ActivityItem } from '../../../../functions/shared/data/items.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
+import { documentClient, mockAws } from '../../../support/aws.js';
+import { activityItem } from '../../../support/items.js';
 import { TABLE } from '../helpers.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
+const { doc, sfn: sfnMock } = mockAws('doc', 'sfn');
 const deps = {
-  db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  db: documentClient(),
   sfn: new SFNClient({}),
   tableName: TABLE,
   now: () => new Date('2020-08-10T00:00:00.000Z'),
@@ -27,35 +25,21 @@ const deps = {
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const organiser = { sub: 'org-1', roles: ['organiser' as const], deputyId: 'org-1' };
 
-const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
-  ...keys.activity(ID),
-  ...keys.activityListing('INVITATIONS_SENT', '2020-08-18T01:00:00.000Z', ID),
-  ...keys.activityOwnership('org-1', '2020-08-18T01:00:00.000Z', ID),
-  entity: 'ACTIVITY',
-  id: ID,
-  title: '河涌整治专题调研',
-  type: 'THEMATIC_RESEARCH',
-  street: 'WENCHONG',
-  location: '文冲街道文冲村',
-  startsAt: '2020-08-18T01:00:00.000Z',
-  endsAt: '2020-08-18T04:00:00.000Z',
-  language: 'zh',
-  organiserId: 'org-1',
-  status: 'INVITATIONS_SENT',
-  phase: 'START',
-  invitedCount: 2,
-  pendingTask: { phase: 'START', token: 'token-1', since: 'x', revision: 0 },
-  createdAt: 'x',
-  updatedAt: 'x',
-  auditSeq: 4,
-  auditHash: 'h',
-  ...overrides,
-});
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem =>
+  activityItem(ID, {
+    ...keys.activityListing('INVITATIONS_SENT', '2020-08-18T01:00:00.000Z', ID),
+    ...keys.activityOwnership('org-1', '2020-08-18T01:00:00.000Z', ID),
+    startsAt: '2020-08-18T01:00:00.000Z',
+    endsAt: '2020-08-18T04:00:00.000Z',
+    organiserId: 'org-1',
+    invitedCount: 2,
+    pendingTask: { phase: 'START', token: 'token-1', since: 'x', revision: 0 },
+    auditSeq: 4,
+    ...overrides,
+  });
 
 let stored: ActivityItem;
 beforeEach(() => {
-  doc.reset();
-  sfnMock.reset();
   stored = activity();
   doc.on(GetCommand).callsFake(() => ({ Item: stored }));
   doc.on(QueryCommand).resolves({

@@ -2,22 +2,20 @@
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import {
   TABLE,
   httpEvent,
@@ -27,17 +25,12 @@ import {
   setTestEnv,
 } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  // Handlers parse their environment at import time.
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv();
-});
+// Handlers parse their environment at import time.
+setTestEnv();
 
 const { handler } = await import('../../../../functions/activities/create-activity.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-const raw = mockClient(DynamoDBClient);
-const sfn = mockClient(SFNClient);
+const { doc, raw, sfn } = mockAws('doc', 'raw', 'sfn');
 
 const KNOWN = new Map([
   ['dep-0001', true],
@@ -75,9 +68,6 @@ const nothingWritten = () => {
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  raw.reset();
-  sfn.reset();
   doc.on(BatchGetCommand).callsFake((input) => {
     const request = input.RequestItems[TABLE];
     const items = request.Keys.map((key: { pk: string }) => key.pk.replace('DEPUTY#', ''))

@@ -1,25 +1,17 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
+import { invitationItem } from '../../../support/items.js';
 import { invitationListSchema } from '../../../../functions/activities/answers.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv();
-});
+setTestEnv();
 
 const { handler } = await import('../../../../functions/activities/get-activity.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
+const { doc, sfn } = mockAws('doc', 'sfn');
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 
 const activityItem = {
@@ -60,8 +52,6 @@ const get = async (claims: Record<string, unknown> | null, activityId = ID) => {
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  sfn.reset();
   doc
     .on(GetCommand)
     .callsFake((input) =>
@@ -194,17 +184,13 @@ const inspectionItem = {
   status: 'CHECK_IN_OPEN',
 };
 
-const invitation = (deputyId: string, fields: Record<string, unknown> = {}) => ({
-  pk: `ACTIVITY#${ID}`,
-  sk: `INVITATION#${deputyId}`,
-  entity: 'INVITATION',
-  activityId: ID,
-  deputyId,
-  invitedAt: '2030-07-01T00:00:00.000Z',
-  emailMessageId: 'ses-message-id',
-  pageLink: { linkId: 'LINK-ID-SECRET', expiresAt: 1 },
-  ...fields,
-});
+const invitation = (deputyId: string, fields: Record<string, unknown> = {}) =>
+  invitationItem(ID, deputyId, {
+    invitedAt: '2030-07-01T00:00:00.000Z',
+    emailMessageId: 'ses-message-id',
+    pageLink: { linkId: 'LINK-ID-SECRET', expiresAt: 1 },
+    ...fields,
+  });
 
 const invitations = [
   invitation('dep-0001', {

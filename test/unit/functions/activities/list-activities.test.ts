@@ -8,16 +8,12 @@ import {
 import { keys } from '../../../../functions/shared/data/keys';
 import { ForbiddenError, ValidationError } from '../../../../functions/shared/errors';
 import type { Caller } from '../../../../functions/shared/http/auth';
+import { asCaller } from '../../../support/callers';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
-const organiser: Caller = { sub: 'org-1', roles: ['organiser'], deputyId: 'org-1' };
-const wenchong: Caller = {
-  sub: 'org-w',
-  roles: ['organiser'],
-  street: 'WENCHONG',
-  deputyId: 'org-w',
-};
-const auditor: Caller = { sub: 'aud', roles: ['auditor'], deputyId: 'aud' };
+const organiser = asCaller('organiser', 'org-1');
+const wenchong = asCaller('organiser', 'org-w', 'WENCHONG');
+const auditor = asCaller('auditor', 'aud');
 
 interface Seed {
   id: string;

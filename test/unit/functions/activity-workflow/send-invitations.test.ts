@@ -1,11 +1,9 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
   AccountSendingPausedException,
   MessageRejected,
-  SESClient,
   SESServiceException,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
@@ -13,15 +11,14 @@ import { simpleParser } from 'mailparser';
 import { parseCalendar } from '../../../support/calendar.js';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mailDeps, mockAws, sentRawEmails } from '../../../support/aws.js';
 import { sendInvitations, secondsUntil } from '../../../../functions/activity-workflow/domain.js';
 import type { ActivityItem, InvitationItem } from '../../../../functions/shared/data/items.js';
 import { renderInvitationEmail } from '../../../../functions/shared/email/invitation.js';
@@ -30,22 +27,11 @@ import { FOLLOW_UP_DAYS } from '../../../../functions/shared/domain/deputy-links
 import { MAX_DAYS_AHEAD } from '../../../../functions/activities/schemas.js';
 import { TABLE, lambdaContext, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    LINK_SIGNING_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-abcdef',
-    PUBLIC_BASE_URL: 'https://liandong.example.org',
-  });
-});
+setTestEnv({ PUBLIC_BASE_URL: 'https://liandong.example.org' });
 
 const { handler } = await import('../../../../functions/activity-workflow/send-invitations.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-// Every call goes to the mock.
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const ses = mockClient(SESClient);
-const secrets = mockClient(SecretsManagerClient);
+const { doc, ses, secrets } = mockAws('doc', 'ses', 'secrets');
 const SIGNING_KEY = 'k'.repeat(64);
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -96,11 +82,7 @@ let current: ActivityItem;
 let englishDeputies: Set<string>;
 
 const deps = () => ({
-  db: documentClient,
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   now: () => NOW,
   concurrency: 1,
   signingKey: async () => SIGNING_KEY,
@@ -125,14 +107,11 @@ const activityTransactions = () =>
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  ses.reset();
   current = activity();
   englishDeputies = new Set();
   invitations = new Map(['dep-0001', 'dep-0015', 'dep-0041'].map((id) => [id, invitation(id)]));
   claims = new Map();
   links = new Map();
-  secrets.reset();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: SIGNING_KEY });
   doc.on(GetCommand).callsFake((input) => {
     const pk = String(input.Key.pk);
@@ -342,11 +321,7 @@ describe('sendInvitations', () => {
   it('emails the same personal link again when a retry sends what an earlier attempt did not', async () => {
     invitations.get('dep-0015')!.pageLink = { linkId: 'A'.repeat(22), expiresAt: 2_000_000_000 };
     await sendInvitations(deps(), ACTIVITY_ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const text = mails.map((mail) => mail.text ?? '').find((body) => body.includes('代表15'))!;
     expect(text).toContain(`/deputy/${'A'.repeat(22)}.`);
     expect(links.size).toBe(2);
@@ -484,11 +459,7 @@ describe("sendInvitations in each deputy's language", () => {
   it('emails an English-preferring deputy in English, the others in Chinese', async () => {
     englishDeputies = new Set(['dep-0015']);
     await sendInvitations(deps(), ACTIVITY_ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((call) => simpleParser(Buffer.from(call.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const subjects = new Map(mails.map((m) => [JSON.stringify(m.to).match(/dep-\d+/)![0], m]));
     const english = subjects.get('dep-0015')!;
     expect(english.subject).toBe(
@@ -504,6 +475,20 @@ describe("sendInvitations in each deputy's language", () => {
     }
   });
 });
+
+/** The invitation email of `item` to deputy `name` in `language`, with a personal link. */
+const invitationEmail = (
+  item: Parameters<typeof renderInvitationEmail>[0],
+  name: string,
+  language: 'zh' | 'en',
+) =>
+  renderInvitationEmail(
+    item,
+    { name },
+    'https://liandong.example.org/deputy/t',
+    language,
+    DEMO_JURISDICTION,
+  );
 
 describe('invitation email', () => {
   it('escapes HTML and keeps CR/LF out of the subject', () => {
@@ -537,13 +522,7 @@ describe('invitation email', () => {
 
   it("speaks the deputy's language, whatever the activity's", () => {
     // A Chinese activity to an English-preferring deputy: English throughout.
-    const email = renderInvitationEmail(
-      activity({ language: 'zh' }),
-      { name: 'Li' },
-      'https://liandong.example.org/deputy/t',
-      'en',
-      DEMO_JURISDICTION,
-    );
+    const email = invitationEmail(activity({ language: 'zh' }), 'Li', 'en');
     expect(email.text).toContain('Your personal link: https://liandong.example.org/deputy/t');
     expect(email.subject).toMatch(/^\[Huangpu District People's Congress\] Invitation: /);
     expect(email.text).toContain('Dear Deputy Li,');
@@ -555,13 +534,7 @@ describe('invitation email', () => {
     expect(email.text).toContain('Activity: 人居环境整治交叉检查');
     expect(email.text).not.toMatch(/尊敬的|活动邀请|个人链接|北京时间/);
     // An English activity to a deputy of the default language: Chinese throughout.
-    const zh = renderInvitationEmail(
-      activity({ language: 'en' }),
-      { name: '李明' },
-      'https://liandong.example.org/deputy/t',
-      'zh',
-      DEMO_JURISDICTION,
-    );
+    const zh = invitationEmail(activity({ language: 'en' }), '李明', 'zh');
     expect(zh.subject).toBe('【黄埔区人大】活动邀请：人居环境整治交叉检查');
     expect(zh.text).toContain('尊敬的李明代表：');
     expect(zh.text).toContain('您的个人链接：https://liandong.example.org/deputy/t');
@@ -572,7 +545,7 @@ describe('invitation email', () => {
 
 describe('invitation email of each type', () => {
   it("names a special inspection's regulation and checklist", () => {
-    const email = renderInvitationEmail(
+    const email = invitationEmail(
       {
         ...activity(),
         type: 'SPECIAL_INSPECTION',
@@ -581,10 +554,8 @@ describe('invitation email of each type', () => {
           checklist: ['分类投放点设置', '收运台账'],
         },
       },
-      { name: '王' },
-      'https://liandong.example.org/deputy/t',
+      '王',
       'zh',
-      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('检查的法律法规：《广州市生活垃圾分类管理条例》');
     expect(email.text).toContain('· 分类投放点设置\n· 收运台账');
@@ -592,7 +563,7 @@ describe('invitation email of each type', () => {
   });
 
   it('never emails sealed unannounced-visit items', () => {
-    const email = renderInvitationEmail(
+    const email = invitationEmail(
       {
         ...activity(),
         details: {
@@ -604,10 +575,8 @@ describe('invitation email of each type', () => {
           },
         },
       },
-      { name: '王' },
-      'https://liandong.example.org/deputy/t',
+      '王',
       'zh',
-      DEMO_JURISDICTION,
     );
     expect(email.text).toContain('暗访点位：活动当天公布');
     expect(email.text + email.html).not.toContain('秘密地点');

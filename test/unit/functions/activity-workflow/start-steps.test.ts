@@ -1,17 +1,14 @@
 // unit test: the steps around the start wait (PlanStart, SendReminders, SendChangeNotices),
 // SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -26,46 +23,27 @@ import {
   renderWithdrawalEmail,
 } from '../../../../functions/shared/email/activity-notices.js';
 import { parseCalendar } from '../../../support/calendar.js';
-import { TABLE } from '../helpers.js';
-import { setTestEnv } from '../../../support/env';
+import { mailDeps, mockAws, sentRawEmails } from '../../../support/aws.js';
+import { activityItem } from '../../../support/items.js';
+import { TABLE, setTestEnv } from '../helpers.js';
 
 // The district the emails name (the demo's), as every handler's container has it.
 setTestEnv();
 
-const doc = mockClient(DynamoDBDocumentClient);
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const ses = mockClient(SESClient);
-const sesClient = new SESClient({});
+const { doc, ses } = mockAws('doc', 'ses');
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const NOW = new Date('2020-08-17T00:00:00.000Z');
 const DAY = 24 * 3600;
 
-const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem => ({
-  ...keys.activity(ID),
-  listPk: 'ACTIVITIES#INVITATIONS_SENT',
-  listSk: 'x',
-  ownerPk: 'ORGANISER#org',
-  ownerSk: 'x',
-  entity: 'ACTIVITY',
-  id: ID,
-  title: '河涌整治专题调研',
-  type: 'THEMATIC_RESEARCH',
-  street: 'WENCHONG',
-  location: '文冲街道文冲村',
-  startsAt: '2020-08-18T09:00:00+08:00', // 2020-08-18T01:00Z: 25 h after NOW
-  endsAt: '2020-08-18T12:00:00+08:00',
-  language: 'zh',
-  organiserId: 'org',
-  status: 'INVITATIONS_SENT',
-  phase: 'START',
-  invitedCount: 3,
-  createdAt: '2020-08-10T00:00:00.000Z',
-  updatedAt: '2020-08-10T00:00:00.000Z',
-  auditSeq: 3,
-  auditHash: 'h',
-  ...overrides,
-});
+const activity = (overrides: Partial<ActivityItem> = {}): ActivityItem =>
+  activityItem(ID, {
+    startsAt: '2020-08-18T09:00:00+08:00', // 2020-08-18T01:00Z: 25 h after NOW
+    endsAt: '2020-08-18T12:00:00+08:00',
+    createdAt: '2020-08-10T00:00:00.000Z',
+    updatedAt: '2020-08-10T00:00:00.000Z',
+    ...overrides,
+  });
 
 let current: ActivityItem;
 let changes: Record<string, unknown>[];
@@ -83,17 +61,11 @@ const invitation = (deputyId: string, response?: 'ACCEPTED' | 'DECLINED'): Invit
 });
 
 const deps = (now = NOW) => ({
-  db: documentClient,
-  ses: sesClient,
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   now: () => now,
 });
 
 beforeEach(() => {
-  doc.reset();
-  ses.reset();
   current = activity();
   changes = [];
   englishDeputies = new Set();
@@ -190,11 +162,7 @@ describe('sendReminders', () => {
         keys.emailClaim(keys.activityEmailClaimKey(ID, 'dep-0041', 'REMINDER')).pk,
       ].sort(),
     );
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     expect(mails.map((m) => m.subject)).toEqual([
       '【黄埔区人大】活动提醒：河涌整治专题调研',
       '【黄埔区人大】活动提醒：河涌整治专题调研',
@@ -210,11 +178,7 @@ describe('sendReminders', () => {
     // dep-0041 prefers English; dep-0001 names no language (Chinese, the default).
     englishDeputies = new Set(['dep-0041']);
     await sendReminders(deps(), ID);
-    const mails = await Promise.all(
-      ses
-        .commandCalls(SendRawEmailCommand)
-        .map((c) => simpleParser(Buffer.from(c.args[0].input.RawMessage!.Data!))),
-    );
+    const mails = await sentRawEmails(ses);
     const to = (id: string) => mails.find((m) => m.to && JSON.stringify(m.to).includes(id))!;
     expect(to('dep-0041').subject).toBe(
       "[Huangpu District People's Congress] Reminder: 河涌整治专题调研",

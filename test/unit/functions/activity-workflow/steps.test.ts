@@ -1,12 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   awaitPhase,
@@ -16,10 +9,11 @@ import {
 import type { ActivityItem } from '../../../../functions/shared/data/items.js';
 import { ConflictError } from '../../../../functions/shared/errors.js';
 import { failureForOrganisers } from '../../../../functions/shared/workflow/failure-cause.js';
+import { documentClient, mockAws } from '../../../support/aws.js';
 import { TABLE } from '../helpers.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const { doc } = mockAws('doc');
+const db = documentClient();
 const NOW = new Date('2020-08-18T01:00:00.000Z');
 const deps = { db, tableName: TABLE, now: () => NOW };
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
@@ -43,7 +37,6 @@ const transactItems = (index = 0) =>
   doc.commandCalls(TransactWriteCommand)[index]!.args[0].input.TransactItems!;
 
 beforeEach(() => {
-  doc.reset();
   current = activity();
   doc.on(GetCommand).callsFake(() => ({ Item: current }));
   doc.on(TransactWriteCommand).resolves({});

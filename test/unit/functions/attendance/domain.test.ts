@@ -1,6 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
 import {
@@ -15,6 +14,7 @@ import type { InvitationResponseAuditRecord } from '../../../../functions/attend
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import {
   activityItem,
+  attendanceDeps,
   deputy,
   deputyItem,
   ID,
@@ -22,14 +22,12 @@ import {
   NOW,
   organiser,
   SECRET,
-  TABLE,
 } from './fixtures.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
 const table = fakeTable();
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 let now = NOW;
-const deps = { db, tableName: TABLE, now: () => now, checkInCodeKey: async () => SECRET };
+const deps = attendanceDeps(() => now);
 const PK = `ACTIVITY#${ID}`;
 
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];

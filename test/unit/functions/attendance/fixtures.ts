@@ -1,17 +1,24 @@
 // unit test fixtures for the attendance tests (used with the in-memory table of table.ts)
-import type { Caller } from '../../../../functions/shared/http/auth.js';
+import { documentClient } from '../../../support/aws.js';
+import { asCaller } from '../../../support/callers.js';
+import { TABLE } from '../../../support/env.js';
+import { invitationItem as storedInvitation } from '../../../support/items.js';
 
-export const TABLE = 'LiandongTable';
+export { TABLE };
 export const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 export const SECRET = 'test-check-in-code-secret-0123456789abcdef';
 export const NOW = new Date('2030-08-18T02:00:00.000Z');
 
-export const deputy = (deputyId: string): Caller => ({
-  sub: deputyId,
-  roles: ['deputy'],
-  deputyId,
+/** What the attendance functions take, on the in-memory table (`fakeTable()`), at `now()`. */
+export const attendanceDeps = (now: () => Date = () => NOW) => ({
+  db: documentClient(),
+  tableName: TABLE,
+  now,
+  checkInCodeKey: async () => SECRET,
 });
-export const organiser: Caller = { sub: 'org-1', roles: ['organiser'], deputyId: 'org-1' };
+
+export const deputy = (deputyId: string) => asCaller('deputy', deputyId);
+export const organiser = asCaller('organiser', 'org-1');
 
 export const activityItem = (overrides: Record<string, unknown> = {}) => ({
   pk: `ACTIVITY#${ID}`,
@@ -36,15 +43,8 @@ export const activityItem = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export const invitationItem = (deputyId: string, overrides: Record<string, unknown> = {}) => ({
-  pk: `ACTIVITY#${ID}`,
-  sk: `INVITATION#${deputyId}`,
-  entity: 'INVITATION',
-  activityId: ID,
-  deputyId,
-  invitedAt: 'x',
-  ...overrides,
-});
+export const invitationItem = (deputyId: string, overrides: Record<string, unknown> = {}) =>
+  storedInvitation(ID, deputyId, { invitedAt: 'x', ...overrides });
 
 export const deputyItem = (id: string, levels: string[]) => ({
   pk: `DEPUTY#${id}`,

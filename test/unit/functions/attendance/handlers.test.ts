@@ -1,26 +1,14 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
-import {
-  GetSecretValueCommand,
-  SecretsManagerClient,
-  InternalServiceError,
-} from '@aws-sdk/client-secrets-manager';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { GetSecretValueCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { issueCheckInCode } from '../../../../functions/attendance/check-in-code.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 import { activityItem, ID, invitationItem, SECRET } from './fixtures.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    CHECK_IN_CODE_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:CheckInCodeKey-unit',
-    LINK_SIGNING_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:LinkSigningKey-unit',
-  });
-});
+setTestEnv();
 
 const checkIn = (await import('../../../../functions/attendance/check-in.js')).handler;
 const makeUp = (await import('../../../../functions/attendance/make-up-check-in.js')).handler;
@@ -31,9 +19,8 @@ const phaseControl = (await import('../../../../functions/attendance/phase-contr
 const counts = (await import('../../../../functions/attendance/update-counts.js')).handler;
 
 const table = fakeTable();
-const sfnMock = mockClient(SFNClient);
 // The check-in code key comes from Secrets Manager (Powertools Parameters caches it).
-const secretsMock = mockClient(SecretsManagerClient);
+const { sfn: sfnMock, secrets: secretsMock } = mockAws('sfn', 'secrets');
 const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
 const PK = `ACTIVITY#${ID}`;
 
@@ -61,27 +48,30 @@ beforeEach(() => {
   setTestEnv();
   table.items.clear();
   table.install();
-  sfnMock.reset();
-  secretsMock.reset();
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   table.put(activityItem({ title: '交叉检查 <script>alert(1)</script>' }));
   table.put(invitationItem('dep-0001'));
 });
 
 const path = (suffix: string) => `/activities/${ID}${suffix}`;
+/** A request to this activity's route `suffix` (as an organiser unless `options` say otherwise). */
+/** The public check-in page for `code`, as anyone opens it (no sign-in). */
+const openCheckInPage = (code: string, rawPath = `/check-in/${code}`) =>
+  call(page, { method: 'GET', path: rawPath, pathParameters: { code }, claims: null });
+const callOnActivity = (
+  handler: unknown,
+  suffix: string,
+  options: Parameters<typeof httpEvent>[0] = {},
+) => call(handler, { path: path(suffix), pathParameters: { activityId: ID }, ...options });
 
 describe('POST /activities/{id}/check-ins', () => {
   it('201 without a body; 409 the second time', async () => {
-    const first = await call(checkIn, {
-      path: path('/check-ins'),
-      pathParameters: { activityId: ID },
+    const first = await callOnActivity(checkIn, '/check-ins', {
       claims: deputyClaims,
     });
     expect(first.status).toBe(201);
     expect(first.json).toMatchObject({ checkIn: { deputyId: 'dep-0001', method: 'API' } });
-    const second = await call(checkIn, {
-      path: path('/check-ins'),
-      pathParameters: { activityId: ID },
+    const second = await callOnActivity(checkIn, '/check-ins', {
       claims: deputyClaims,
       body: {},
     });
@@ -97,29 +87,20 @@ describe('POST /activities/{id}/check-ins', () => {
       .on(GetSecretValueCommand)
       .rejects(new InternalServiceError({ message: 'down', $metadata: {} }));
     // Runs before any test that reads the key: Powertools would serve a cached key otherwise.
-    const withCode = await call(checkIn, {
-      path: path('/check-ins'),
-      pathParameters: { activityId: ID },
+    const withCode = await callOnActivity(checkIn, '/check-ins', {
       claims: deputyClaims,
       body: { code },
     });
     expect(withCode.status).toBe(503);
-    const plain = await call(checkIn, {
-      path: path('/check-ins'),
-      pathParameters: { activityId: ID },
+    const plain = await callOnActivity(checkIn, '/check-ins', {
       claims: deputyClaims,
     });
     expect(plain.status).toBe(201);
   });
 
   it('403 for an organiser, 422 for an unknown field', async () => {
-    expect(
-      (await call(checkIn, { path: path('/check-ins'), pathParameters: { activityId: ID } }))
-        .status,
-    ).toBe(403);
-    const bad = await call(checkIn, {
-      path: path('/check-ins'),
-      pathParameters: { activityId: ID },
+    expect((await callOnActivity(checkIn, '/check-ins')).status).toBe(403);
+    const bad = await callOnActivity(checkIn, '/check-ins', {
       claims: deputyClaims,
       body: { deputyId: 'dep-0002' },
     });
@@ -130,23 +111,17 @@ describe('POST /activities/{id}/check-ins', () => {
 
 describe('POST /activities/{id}/check-ins/make-up', () => {
   it('requires a reason (422) and the organiser role (403)', async () => {
-    const noReason = await call(makeUp, {
-      path: path('/check-ins/make-up'),
-      pathParameters: { activityId: ID },
+    const noReason = await callOnActivity(makeUp, '/check-ins/make-up', {
       body: { deputyId: 'dep-0001' },
     });
     expect(noReason.status).toBe(422);
     expect(noReason.json).toMatchObject({ issues: [{ path: 'reason' }] });
-    const asDeputy = await call(makeUp, {
-      path: path('/check-ins/make-up'),
-      pathParameters: { activityId: ID },
+    const asDeputy = await callOnActivity(makeUp, '/check-ins/make-up', {
       claims: deputyClaims,
       body: { deputyId: 'dep-0001', reason: 'r' },
     });
     expect(asDeputy.status).toBe(403);
-    const ok = await call(makeUp, {
-      path: path('/check-ins/make-up'),
-      pathParameters: { activityId: ID },
+    const ok = await callOnActivity(makeUp, '/check-ins/make-up', {
       body: { deputyId: 'dep-0001', reason: '现场登记' },
     });
     expect(ok.status).toBe(201);
@@ -155,24 +130,18 @@ describe('POST /activities/{id}/check-ins/make-up', () => {
 
 describe('POST /activities/{id}/invitation/response', () => {
   it('409 once check-in opened; 422 for another response value', async () => {
-    const late = await call(respond, {
-      path: path('/invitation/response'),
-      pathParameters: { activityId: ID },
+    const late = await callOnActivity(respond, '/invitation/response', {
       claims: deputyClaims,
       body: { response: 'ACCEPTED' },
     });
     expect(late.status).toBe(409);
-    const bad = await call(respond, {
-      path: path('/invitation/response'),
-      pathParameters: { activityId: ID },
+    const bad = await callOnActivity(respond, '/invitation/response', {
       claims: deputyClaims,
       body: { response: 'MAYBE' },
     });
     expect(bad.status).toBe(422);
     table.put(activityItem({ status: 'INVITATIONS_SENT' }));
-    const ok = await call(respond, {
-      path: path('/invitation/response'),
-      pathParameters: { activityId: ID },
+    const ok = await callOnActivity(respond, '/invitation/response', {
       claims: deputyClaims,
       body: { response: 'DECLINED' },
     });
@@ -183,10 +152,8 @@ describe('POST /activities/{id}/invitation/response', () => {
 
 describe('GET /activities/{id}/check-in/qr and GET /check-in/{code}', () => {
   it('the QR URL points at the public page on the request origin', async () => {
-    const result = await call(qr, {
+    const result = await callOnActivity(qr, '/check-in/qr', {
       method: 'GET',
-      path: path('/check-in/qr'),
-      pathParameters: { activityId: ID },
       headers: { host: 'localhost:4010', 'x-forwarded-proto': 'http' },
     });
     expect(result.status).toBe(200);
@@ -197,12 +164,7 @@ describe('GET /activities/{id}/check-in/qr and GET /check-in/{code}', () => {
 
   it('renders an escaped Chinese-first page for a valid code, without changing anything', async () => {
     const { code } = issueCheckInCode(SECRET, ID, new Date());
-    const result = await call(page, {
-      method: 'GET',
-      path: `/check-in/${code}`,
-      pathParameters: { code },
-      claims: null,
-    });
+    const result = await openCheckInPage(code);
     expect(result.status).toBe(200);
     expect(result.headers['content-type']).toContain('text/html');
     expect(result.text).toContain('代表签到');
@@ -213,21 +175,11 @@ describe('GET /activities/{id}/check-in/qr and GET /check-in/{code}', () => {
   });
 
   it('400 for an invalid code, 410 for an expired one', async () => {
-    const invalid = await call(page, {
-      method: 'GET',
-      path: '/check-in/x',
-      pathParameters: { code: 'x<b>' },
-      claims: null,
-    });
+    const invalid = await openCheckInPage('x<b>', '/check-in/x');
     expect(invalid.status).toBe(400);
     expect(invalid.text).toContain('此签到链接无效');
     const { code } = issueCheckInCode(SECRET, ID, new Date(Date.now() - 3_600_000), 60);
-    const expired = await call(page, {
-      method: 'GET',
-      path: `/check-in/${code}`,
-      pathParameters: { code },
-      claims: null,
-    });
+    const expired = await openCheckInPage(code);
     expect(expired.status).toBe(410);
   });
 });
@@ -261,10 +213,8 @@ describe('phase control routes', () => {
 
 describe('PATCH /activities/{id}/counts', () => {
   it('422 for an empty body', async () => {
-    const result = await call(counts, {
+    const result = await callOnActivity(counts, '/counts', {
       method: 'PATCH',
-      path: path('/counts'),
-      pathParameters: { activityId: ID },
       body: {},
     });
     expect(result.status).toBe(422);

@@ -1,18 +1,16 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { endHumanStep } from '../../../../functions/shared/workflow/phase-control.js';
 import { activityItem, ID, NOW, TABLE } from './fixtures.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
+import { documentClient, mockAws } from '../../../support/aws';
 
 const table = fakeTable();
-const sfnMock = mockClient(SFNClient);
+const { sfn: sfnMock } = mockAws('sfn');
 const deps = {
-  db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  db: documentClient(),
   sfn: new SFNClient({}),
   tableName: TABLE,
   now: () => NOW,
@@ -23,7 +21,6 @@ const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
 beforeEach(() => {
   table.items.clear();
   table.install();
-  sfnMock.reset();
   sfnMock.on(SendTaskSuccessCommand).resolves({});
   table.put(
     activityItem({

@@ -1,6 +1,4 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openCheckIn } from '../../../../functions/activity-workflow/domain.js';
 import { checkIn, respondToInvitation } from '../../../../functions/attendance/domain.js';
@@ -16,19 +14,17 @@ import {
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import {
   activityItem,
+  attendanceDeps,
   deputy,
   deputyItem,
   ID,
   invitationItem,
   NOW,
-  SECRET,
-  TABLE,
 } from './fixtures.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
 const table = fakeTable();
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const deps = { db, tableName: TABLE, now: () => NOW, checkInCodeKey: async () => SECRET };
+const deps = attendanceDeps();
 const PK = `ACTIVITY#${ID}`;
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
 const activity = () => table.get(PK, 'ACTIVITY')!;

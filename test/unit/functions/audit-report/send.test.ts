@@ -1,15 +1,12 @@
 // unit test: the SendActivityReport step and the report route's handler, SDK mocked with
 // aws-sdk-client-mock (the real sendEmailOnce runs against the mocked table and SES)
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   organiserMailboxes,
@@ -19,11 +16,11 @@ import {
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { ConflictError, TransientError } from '../../../../functions/shared/errors.js';
 import type { HttpEvent, HttpResult } from '../../../../functions/shared/http/types.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 import { TABLE, httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 import { ACTIVITY_ID, REFERRAL_A, REFERRAL_B, referrals, report } from './fixtures.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const sesMock = mockClient(SESClient);
+const { doc, ses: sesMock } = mockAws('doc', 'ses');
 
 const activityItem = (overrides: Record<string, unknown> = {}) => ({
   ...keys.activity(ACTIVITY_ID),
@@ -104,11 +101,7 @@ const mockTable = () => {
 setTestEnv();
 
 const deps = (organiserEmails: string[]) => ({
-  db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   organiserEmails,
   now: () => new Date('2026-08-20T02:00:00.000Z'),
   emailOptions: { maxAttempts: 2, sleep: async () => undefined },
@@ -117,8 +110,6 @@ const deps = (organiserEmails: string[]) => ({
 const OFFICES = ['office@liandong.example.org', 'wenchong@liandong.example.org'];
 
 beforeEach(() => {
-  doc.reset();
-  sesMock.reset();
   claims = new Map();
   activity = activityItem();
   mockTable();

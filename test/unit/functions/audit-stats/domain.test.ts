@@ -19,7 +19,6 @@ import {
   referralFactsOf,
   referralStatsUpdate,
   statsMonthOf,
-  type ReferralFacts,
 } from '../../../../functions/audit-stats/items';
 import {
   csvCell,
@@ -30,23 +29,14 @@ import {
 } from '../../../../functions/audit-stats/render';
 import { statisticsQuerySchema, dutyQuerySchema } from '../../../../functions/audit-stats/schemas';
 import { NotFoundError, ForbiddenError } from '../../../../functions/shared/errors';
-import type { Caller } from '../../../../functions/shared/http/auth';
+import { asCaller } from '../../../support/callers';
+import { referralFacts } from './fixtures';
 
-const facts = (overrides: Partial<ReferralFacts> = {}): ReferralFacts => ({
-  referralId: 'R1',
-  activityId: 'A1',
-  departmentId: 'dept-water',
-  status: 'CLOSED',
-  sentAt: '2020-07-10T00:00:00.000Z',
-  acknowledged: true,
-  answeredAt: '2020-07-15T00:00:00.000Z',
-  result: 'RESOLVED',
-  overdue: false,
-  returnedBy: [],
-  ratings: { SATISFIED: 1, BASICALLY_SATISFIED: 0, NOT_SATISFIED: 0 },
-  closed: true,
-  ...overrides,
-});
+/** The header row of a CSV, which must open with the BOM that makes Excel read it as UTF-8. */
+const headerOf = (csv: string) => {
+  expect(csv.startsWith(UTF8_BOM)).toBe(true);
+  return csv.slice(1).split('\r\n')[0];
+};
 
 describe('quantiles and rates', () => {
   it('median and 90th percentile by interpolation; null when empty', () => {
@@ -171,15 +161,15 @@ describe('aggregateStatistics', () => {
         },
       ],
       referrals: [
-        facts(),
-        facts({
+        referralFacts(),
+        referralFacts({
           referralId: 'R2',
           answeredAt: '2020-07-20T00:00:00.000Z',
           result: 'PARTLY_RESOLVED',
           ratings: { SATISFIED: 0, BASICALLY_SATISFIED: 1, NOT_SATISFIED: 1 },
           overdue: true,
         }),
-        facts({
+        referralFacts({
           referralId: 'R3',
           departmentId: 'dept-roads',
           acknowledged: false,
@@ -275,10 +265,15 @@ describe('referral facts and statistics writes', () => {
 
   it('the completion fills in only what the close has not set; the close overwrites', () => {
     const activity = { street: 'WENCHONG', startsAt: '2020-07-01T01:00:00Z' };
-    const sent = referralStatsUpdate('T', activity, facts({ closed: false }), 'sent').Update;
+    const sent = referralStatsUpdate(
+      'T',
+      activity,
+      referralFacts({ closed: false }),
+      'sent',
+    ).Update;
     expect(sent.Key).toEqual({ pk: 'STATS#2020-07', sk: 'REFERRAL#R1' });
     expect(sent.UpdateExpression).toContain('if_not_exists');
-    const closed = referralStatsUpdate('T', activity, facts(), 'closed').Update;
+    const closed = referralStatsUpdate('T', activity, referralFacts(), 'closed').Update;
     expect(closed.UpdateExpression).not.toContain('if_not_exists');
   });
 
@@ -305,11 +300,10 @@ describe('CSV and the duty report', () => {
     const stats = aggregateStatistics({
       period: { from: '2020-07-01', to: '2020-07-31', street: null, type: null },
       activities: [],
-      referrals: [facts()],
+      referrals: [referralFacts()],
     });
     const csv = statisticsCsv(stats, new Map([['dept-water', '区水务局']]));
-    expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv.slice(1).split('\r\n')[0]).toBe(
+    expect(headerOf(csv)).toBe(
       '分类 section,分类名称 section name,项目 item,项目名称 item name,指标 metric,指标名称 metric name,数值 value,说明 note',
     );
     expect(csv).toContain(
@@ -326,7 +320,7 @@ describe('CSV and the duty report', () => {
       aggregateStatistics({
         period,
         activities: [],
-        referrals: [facts({ answeredAt: null, result: null, ratings: {}, closed: false })],
+        referrals: [referralFacts({ answeredAt: null, result: null, ratings: {}, closed: false })],
       }),
     );
     // No name on file: the id stands in.
@@ -336,7 +330,7 @@ describe('CSV and the duty report', () => {
     expect(open).toContain('satisfactionRate,满意率,,"办理中，尚无答复');
     expect(open).toContain('medianDaysToAnswer,答复用时中位数（天）,,"办理中，尚无答复');
     const unrated = statisticsCsv(
-      aggregateStatistics({ period, activities: [], referrals: [facts({ ratings: {} })] }),
+      aggregateStatistics({ period, activities: [], referrals: [referralFacts({ ratings: {} })] }),
     );
     expect(unrated).toContain('satisfactionRate,满意率,,尚无评价 no ratings yet');
     expect(unrated).toMatch(/resolutionRate,办成率,1,\r\n/);
@@ -394,10 +388,7 @@ describe('CSV and the duty report', () => {
       referralsResolved: 1,
     });
     const csv = dutyRecordCsv(record, new Map([['dept-water', '区水务局']]));
-    expect(csv.startsWith(UTF8_BOM)).toBe(true);
-    expect(csv.slice(1).split('\r\n')[0]).toContain(
-      '活动类型 activityType,活动类型名称 activity type name',
-    );
+    expect(headerOf(csv)).toContain('活动类型 activityType,活动类型名称 activity type name');
     expect(csv).toContain(
       'ACTIVITY,2020-07-01T01:00:00Z,A1,RECEPTION_DAY,代表接待日,"代表接待日, 文冲"',
     );
@@ -422,32 +413,26 @@ describe('CSV and the duty report', () => {
 });
 
 describe('access and query rules', () => {
-  const caller = (over: Partial<Caller>): Caller => ({
-    sub: 's',
-    roles: [],
-    deputyId: 's',
-    ...over,
-  });
+  /** Deputy dep-1 signed in as `s`: the duty scope follows the deputy id, not the sub. */
+  const deputy1 = { ...asCaller('deputy', 's'), deputyId: 'dep-1' };
 
   it('statistics: auditors any street, a street organiser only their own', () => {
-    expect(statisticsStreetFor(caller({ roles: ['auditor'] }), undefined)).toBeUndefined();
-    expect(statisticsStreetFor(caller({ roles: ['auditor'] }), 'XIAGANG')).toBe('XIAGANG');
-    const wenchong = caller({ roles: ['organiser'], street: 'WENCHONG' });
+    expect(statisticsStreetFor(asCaller('auditor', 's'), undefined)).toBeUndefined();
+    expect(statisticsStreetFor(asCaller('auditor', 's'), 'XIAGANG')).toBe('XIAGANG');
+    const wenchong = asCaller('organiser', 's', 'WENCHONG');
     expect(statisticsStreetFor(wenchong, undefined)).toBe('WENCHONG');
     expect(statisticsStreetFor(wenchong, 'WENCHONG')).toBe('WENCHONG');
     expect(() => statisticsStreetFor(wenchong, 'XIAGANG')).toThrow(ForbiddenError);
-    expect(statisticsStreetFor(caller({ roles: ['organiser'] }), 'XIAGANG')).toBe('XIAGANG');
+    expect(statisticsStreetFor(asCaller('organiser', 's'), 'XIAGANG')).toBe('XIAGANG');
   });
 
   it('duty record: a deputy only their own (another is 404)', () => {
-    expect(dutyScopeFor(caller({ roles: ['deputy'], deputyId: 'dep-1' }), 'dep-1')).toEqual({});
-    expect(() => dutyScopeFor(caller({ roles: ['deputy'], deputyId: 'dep-1' }), 'dep-2')).toThrow(
-      NotFoundError,
-    );
-    expect(dutyScopeFor(caller({ roles: ['organiser'], street: 'WENCHONG' }), 'dep-2')).toEqual({
+    expect(dutyScopeFor(deputy1, 'dep-1')).toEqual({});
+    expect(() => dutyScopeFor(deputy1, 'dep-2')).toThrow(NotFoundError);
+    expect(dutyScopeFor(asCaller('organiser', 's', 'WENCHONG'), 'dep-2')).toEqual({
       street: 'WENCHONG',
     });
-    expect(dutyScopeFor(caller({ roles: ['auditor'] }), 'dep-2')).toEqual({});
+    expect(dutyScopeFor(asCaller('auditor', 's'), 'dep-2')).toEqual({});
   });
 
   it('queries: a period in order, at most 36 months; a year', () => {

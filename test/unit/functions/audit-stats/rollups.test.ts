@@ -24,6 +24,7 @@ import {
   type ActivityContributionSource,
 } from '../../../../functions/audit-stats/rollups';
 import { keys } from '../../../../functions/shared/data/keys';
+import { referralFacts } from './fixtures';
 
 /** A small deterministic generator, so a failure can be replayed. */
 const random = (seed: number) => {
@@ -383,20 +384,13 @@ describe('statistics rollups', () => {
   });
 
   it('a referral counts under its department, returned under each that returned it', () => {
-    const facts: ReferralFacts = {
-      referralId: 'R1',
-      activityId: 'A1',
+    const facts = referralFacts({
       departmentId: 'dept-roads',
-      status: 'CLOSED',
       sentAt: '2025-07-10T00:00:00.000Z',
-      acknowledged: true,
       answeredAt: '2025-07-12T06:00:00.000Z',
-      result: 'RESOLVED',
-      overdue: false,
       returnedBy: ['dept-water'],
       ratings: { SATISFIED: 1, NOT_SATISFIED: 1 },
-      closed: true,
-    };
+    });
     const rollup = referralContribution(facts);
     expect(rollup.counts).toMatchObject({
       'dept#dept-roads#sent': 1,
@@ -429,22 +423,15 @@ describe('statistics rollups', () => {
   });
 
   it('counts a referral under the level it was emailed at, a hand-over outside the district apart', () => {
-    const base: ReferralFacts = {
-      referralId: 'R1',
-      activityId: 'A1',
+    const base = referralFacts({
       departmentId: 'dept-town',
-      status: 'CLOSED',
       sentAt: '2025-07-10T00:00:00.000Z',
-      acknowledged: true,
       answeredAt: '2025-07-11T00:00:00.000Z',
-      result: 'RESOLVED',
-      overdue: false,
       returnedBy: ['dept-city'],
       returnedByLevels: ['MUNICIPAL'],
       ratings: { SATISFIED: 1 },
-      closed: true,
       departmentLevel: 'TOWN',
-    };
+    });
     const panyu: ReferralFacts = {
       ...base,
       referralId: 'R2',

@@ -15,6 +15,7 @@ import {
 } from '../../../../functions/shared/data/audit';
 import { ValidationError, ForbiddenError } from '../../../../functions/shared/errors';
 import type { Caller } from '../../../../functions/shared/http/auth';
+import { asCaller } from '../../../support/callers';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
 const activity = (id: string, street: string, type = 'THEMATIC_RESEARCH', organiserId = 'org-1') =>
@@ -37,14 +38,9 @@ const report = {
   referrals: { byDepartment: [{ referralId: 'R1' }, { referralId: 'R2' }] },
 };
 
-const auditor: Caller = { sub: 'aud', roles: ['auditor'], deputyId: 'aud' };
-const xinlong: Caller = {
-  sub: 'org-x',
-  roles: ['organiser'],
-  street: 'XINLONG',
-  deputyId: 'org-x',
-};
-const deputy: Caller = { sub: 'dep-0001', roles: ['deputy'], deputyId: 'dep-0001' };
+const auditor = asCaller('auditor', 'aud');
+const xinlong = asCaller('organiser', 'org-x', 'XINLONG');
+const deputy = asCaller('deputy', 'dep-0001');
 
 const query = (params: Record<string, string>) => auditActivitiesQuerySchema.parse(params);
 

@@ -5,8 +5,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws';
 import { redriveActivity } from '../../../../functions/activities/redrive';
 import { recordFailure } from '../../../../functions/activity-workflow/domain';
 import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
@@ -33,12 +33,7 @@ const activity = {
   auditSeq: 3,
   auditHash: GENESIS_HASH,
 };
-const doc = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
-afterEach(() => {
-  doc.reset();
-  sfnMock.reset();
-});
+const { doc, sfn: sfnMock } = mockAws('doc', 'sfn');
 
 it('RecordFailure puts one FAILED listing entry per dimension with the status change', async () => {
   doc.on(GetCommand).resolves({

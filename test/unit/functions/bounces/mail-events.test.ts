@@ -1,13 +1,6 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ALERT_PURPOSE,
@@ -17,22 +10,16 @@ import {
 } from '../../../../functions/bounces/domain.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { ValidationError } from '../../../../functions/shared/errors.js';
-import { TABLE } from '../helpers.js';
+import { mailDeps, mockAws } from '../../../support/aws.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const sesMock = mockClient(SESClient);
+const { doc, ses: sesMock } = mockAws('doc', 'ses');
 
 const NOW = new Date('2020-08-21T03:00:00.000Z');
 const MESSAGE_ID = '0100017412345678-abcdef01-2345-6789-abcd-ef0123456789-000000';
 const REFERRAL_ID = '01J6REFERRAL0000000000000A';
 
 const deps = () => ({
-  db: documentClient,
-  ses: new SESClient({}),
-  tableName: TABLE,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
+  ...mailDeps(),
   organiserEmails: ['office@liandong.example.org'],
   now: () => NOW,
 });
@@ -63,8 +50,6 @@ const lookup = (extra: Record<string, unknown> = {}) => ({
 });
 
 beforeEach(() => {
-  doc.reset();
-  sesMock.reset();
   doc.on(UpdateCommand).resolves({});
   doc.on(TransactWriteCommand).resolves({});
   sesMock.on(SendEmailCommand).resolves({ MessageId: 'alert-1' });

@@ -9,11 +9,12 @@ import {
   BatchWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GENESIS_HASH } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
-import { expect } from 'vitest';
+import { beforeEach, expect } from 'vitest';
+import type { AuditEvent } from '../../../../functions/shared/data/audit';
 import { InvalidLinkError } from '../../../../functions/shared/data/links';
 import { fakeTable } from '../../../support/dynamodb-fake';
+import { referralItem } from '../../../support/items';
 import { httpEvent, lambdaContext, setTestEnv, TABLE } from '../helpers';
 
 export const SIGNING_KEY = 'unit-test-signing-key-0123456789abcdef';
@@ -125,32 +126,47 @@ export const seedReferral = (
       resident: { name: '居民王某某', contact: '13800000000', consentToContact: true },
     },
   });
-  table.put({
-    ...keys.referral(REFERRAL_ID),
-    ...keys.referralOwnership(ACTIVITY_ID, 'dept-water'),
-    entity: 'REFERRAL',
-    id: REFERRAL_ID,
-    activityId: ACTIVITY_ID,
-    departmentId: 'dept-water',
-    findingIds: ['F1'],
-    committeeId: 'wenchong',
-    dueDate: '2026-12-31',
-    status: 'SENT',
-    round: 1,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    dispatchedAt: '2026-11-01T00:00:00.000Z',
-    pendingTask: {
-      phase: 'DEPARTMENT',
-      token: TASK_TOKEN,
-      since: '2026-11-01T00:00:01.000Z',
+  table.put(
+    referralItem(REFERRAL_ID, ACTIVITY_ID, {
+      committeeId: 'wenchong',
+      dueDate: '2026-12-31',
+      status: 'SENT',
       round: 1,
-    },
-    auditSeq: 0,
-    auditHash: GENESIS_HASH,
-    ...overrides,
-  });
+      createdAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      dispatchedAt: '2026-11-01T00:00:00.000Z',
+      pendingTask: {
+        phase: 'DEPARTMENT',
+        token: TASK_TOKEN,
+        since: '2026-11-01T00:00:01.000Z',
+        round: 1,
+      },
+      auditSeq: 0,
+      ...overrides,
+    }),
+  );
 };
+
+/**
+ * The referral tests' in-memory table and workflow mock, the referral seeded afresh before each
+ * test; `referral()` and `auditEvents()` read back what the test changed.
+ */
+export function seededReferral() {
+  const table = referralTable();
+  const workflow = sfnMock();
+  beforeEach(() => {
+    table.items.clear();
+    table.install();
+    workflow.install();
+    seedReferral(table);
+  });
+  const referral = () => table.get(`REFERRAL#${REFERRAL_ID}`, 'REFERRAL')!;
+  const auditEvents = () =>
+    table
+      .list('AUDIT#')
+      .filter((item) => item.pk === `REFERRAL#${REFERRAL_ID}`) as unknown as AuditEvent[];
+  return { table, workflow, referral, auditEvents };
+}
 
 export const pageEvent = (
   method: 'GET' | 'POST',
@@ -177,10 +193,11 @@ export { lambdaContext, TABLE };
 export const LINK_TEST_NOW = new Date('2026-11-29T00:00:00.000Z');
 
 /**
- * A link store on `table` whose clock the test sets (`clock.now = …`; `clock.reset()` in a
- * beforeEach puts it back at LINK_TEST_NOW, and clears and installs the table).
+ * An in-memory referral table and a link store on it whose clock the test sets (`clock.now = …`;
+ * `clock.reset()` in a beforeEach puts it back at LINK_TEST_NOW, and clears and installs the table).
  */
-export function linkTestStore(table: ReturnType<typeof referralTable>) {
+export function linkTestStore() {
+  const table = referralTable();
   const clock = {
     now: LINK_TEST_NOW,
     reset() {
@@ -190,7 +207,7 @@ export function linkTestStore(table: ReturnType<typeof referralTable>) {
     },
   };
   const store = () => ({ db: table.doc as never, tableName: TABLE, now: () => clock.now });
-  return { clock, store };
+  return { table, clock, store };
 }
 
 /** The InvalidLinkError `promise` is refused with; fails the test if it is not refused. */

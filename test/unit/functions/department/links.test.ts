@@ -5,19 +5,9 @@ import {
   MAX_LINK_TTL_SECONDS,
   verifyLink,
 } from '../../../../functions/shared/data/links';
-import {
-  LINK_TEST_NOW,
-  linkRefusal,
-  linkTestStore,
-  REFERRAL_ID,
-  referralTable,
-  SIGNING_KEY,
-} from './fixtures';
+import { LINK_TEST_NOW, linkRefusal, linkTestStore, REFERRAL_ID, SIGNING_KEY } from './fixtures';
 
-const table = referralTable();
-const NOW = LINK_TEST_NOW;
-const { clock, store } = linkTestStore(table);
-const refusal = linkRefusal;
+const { table, clock, store } = linkTestStore();
 
 describe('signed links', () => {
   beforeEach(() => clock.reset());
@@ -39,7 +29,7 @@ describe('signed links', () => {
       purpose: 'RESPOND',
       referralId: REFERRAL_ID,
       round: 1,
-      expiresAt: Math.floor(NOW.getTime() / 1000) + 3600,
+      expiresAt: Math.floor(LINK_TEST_NOW.getTime() / 1000) + 3600,
     });
     const record = await verifyLink(store(), SIGNING_KEY, token, 'RESPOND');
     expect(record).toMatchObject({ linkId, purpose: 'RESPOND', referralId: REFERRAL_ID, round: 1 });
@@ -72,11 +62,11 @@ describe('signed links', () => {
       '',
       `${token}x`,
     ]) {
-      const error = await refusal(verifyLink(store(), SIGNING_KEY, forged, 'RESPOND'));
+      const error = await linkRefusal(verifyLink(store(), SIGNING_KEY, forged, 'RESPOND'));
       expect(error.reason).toBe('TAMPERED');
       expect(error.statusCode).toBe(403);
     }
-    const wrongKey = await refusal(verifyLink(store(), `${SIGNING_KEY}!`, token, 'RESPOND'));
+    const wrongKey = await linkRefusal(verifyLink(store(), `${SIGNING_KEY}!`, token, 'RESPOND'));
     expect(wrongKey.reason).toBe('TAMPERED');
   });
 
@@ -94,7 +84,7 @@ describe('signed links', () => {
       expect(Buffer.from(forged.split('.')[2]!, 'base64url')).toEqual(
         Buffer.from(signature, 'base64url'),
       );
-      const error = await refusal(verifyLink(store(), SIGNING_KEY, forged, 'RESPOND'));
+      const error = await linkRefusal(verifyLink(store(), SIGNING_KEY, forged, 'RESPOND'));
       expect(error.reason).toBe('TAMPERED');
     }
     await expect(verifyLink(store(), SIGNING_KEY, token, 'RESPOND')).resolves.toBeDefined();
@@ -102,8 +92,8 @@ describe('signed links', () => {
 
   it('refuses an expired link (410), before reading the table', async () => {
     const token = await respondLink();
-    clock.now = new Date(NOW.getTime() + 3600_000);
-    const error = await refusal(verifyLink(store(), SIGNING_KEY, token, 'RESPOND'));
+    clock.now = new Date(LINK_TEST_NOW.getTime() + 3600_000);
+    const error = await linkRefusal(verifyLink(store(), SIGNING_KEY, token, 'RESPOND'));
     expect(error.reason).toBe('EXPIRED');
     expect(error.statusCode).toBe(410);
   });
@@ -111,14 +101,14 @@ describe('signed links', () => {
   it('refuses a well-signed link whose record is gone (403)', async () => {
     const token = await respondLink();
     table.items.clear();
-    expect((await refusal(verifyLink(store(), SIGNING_KEY, token, 'RESPOND'))).reason).toBe(
+    expect((await linkRefusal(verifyLink(store(), SIGNING_KEY, token, 'RESPOND'))).reason).toBe(
       'UNKNOWN',
     );
   });
 
   it('refuses a link of another purpose (403)', async () => {
     const token = await respondLink();
-    const error = await refusal(verifyLink(store(), SIGNING_KEY, token, 'RATE'));
+    const error = await linkRefusal(verifyLink(store(), SIGNING_KEY, token, 'RATE'));
     expect(error.reason).toBe('WRONG_PURPOSE');
     expect(error.statusCode).toBe(403);
   });

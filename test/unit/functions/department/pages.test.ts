@@ -1,7 +1,7 @@
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
+import { describe, expect, it, vi } from 'vitest';
+import { verifyChain } from '../../../../functions/shared/data/audit';
 import { keys } from '../../../../functions/shared/data/keys';
 import { referralReference } from '../../../../functions/shared/domain/letterhead';
 import { createLink } from '../../../../functions/shared/data/links';
@@ -10,11 +10,9 @@ import {
   OTHER_REFERRAL_ID,
   pageEvent,
   REFERRAL_ID,
-  referralTable,
-  seedReferral,
+  seededReferral,
   setPageEnv,
   SIGNING_KEY,
-  sfnMock,
   TABLE,
   TASK_TOKEN,
   XSS,
@@ -25,14 +23,17 @@ vi.mock('../../../../functions/shared/secrets', () => ({
   getSigningKey: async () => 'unit-test-signing-key-0123456789abcdef',
 }));
 
-const table = referralTable();
-const workflow = sfnMock();
+const { table, workflow, referral, auditEvents } = seededReferral();
 type Handler = (
   event: unknown,
   context: unknown,
 ) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
-let respondHandler: Handler;
-let rateHandler: Handler;
+// The handlers read their environment when loaded.
+setPageEnv();
+const respondHandler = (await import('../../../../functions/department/respond-page'))
+  .handler as unknown as Handler;
+const rateHandler = (await import('../../../../functions/department/rate-page'))
+  .handler as unknown as Handler;
 
 const store = { db: table.doc as never, tableName: TABLE };
 const link = (
@@ -52,33 +53,12 @@ const respond = (method: 'GET' | 'POST', token: string, form?: Record<string, st
 const rate = (method: 'GET' | 'POST', token: string, form?: Record<string, string>) =>
   rateHandler(pageEvent(method, 'rate', token, form), lambdaContext());
 
-const referral = () => table.get(`REFERRAL#${REFERRAL_ID}`, 'REFERRAL')!;
-const auditEvents = () =>
-  table
-    .list('AUDIT#')
-    .filter((item) => item.pk === `REFERRAL#${REFERRAL_ID}`) as unknown as AuditEvent[];
-
 /** No raw markup from data anywhere in the page. */
 const expectEscaped = (html: string) => {
   expect(html).not.toContain('<script>alert');
   expect(html).not.toContain('<img src=x');
   expect(html).toContain('&lt;script&gt;');
 };
-
-beforeAll(async () => {
-  setPageEnv();
-  respondHandler = (await import('../../../../functions/department/respond-page'))
-    .handler as unknown as Handler;
-  rateHandler = (await import('../../../../functions/department/rate-page'))
-    .handler as unknown as Handler;
-});
-
-beforeEach(() => {
-  table.items.clear();
-  table.install();
-  workflow.install();
-  seedReferral(table);
-});
 
 describe('GET /respond/{token}', () => {
   it('shows the referral, escaped, without resident data, and changes nothing', async () => {
@@ -278,20 +258,25 @@ describe('POST /respond/{token}', () => {
 
 const expectNoMarkup = (html: string) => expect(html).not.toContain('<script');
 
+/** The referral once the water authority replied `text` (round 1), waiting for its rating. */
+const repliedReferral = (text: string) => ({
+  ...referral(),
+  status: 'REPLIED',
+  reply: {
+    round: 1,
+    departmentId: 'dept-water',
+    result: 'RESOLVED',
+    text,
+    at: '2026-11-20T00:00:00.000Z',
+  },
+  pendingTask: { phase: 'RATING', token: 'rating-token', since: '2026-11-20T00:00:00.000Z' },
+});
+
 describe('the rating page', () => {
   const replied = (overrides: Record<string, unknown> = {}) =>
     table.put({
-      ...referral(),
-      status: 'REPLIED',
-      reply: {
-        round: 1,
-        departmentId: 'dept-water',
-        result: 'RESOLVED',
-        text: `已解决 ${XSS}`,
-        at: '2026-11-20T00:00:00.000Z',
-      },
+      ...repliedReferral(`已解决 ${XSS}`),
       feedback: { round: 1, raiserRefs: ['D.dep-0001', 'R.F1'] },
-      pendingTask: { phase: 'RATING', token: 'rating-token', since: '2026-11-20T00:00:00.000Z' },
       ...overrides,
     });
 
@@ -401,21 +386,12 @@ describe('what the pages tell (issue 18)', () => {
 
   const replied = () =>
     table.put({
-      ...referral(),
-      status: 'REPLIED',
-      reply: {
-        round: 1,
-        departmentId: 'dept-water',
-        result: 'RESOLVED',
-        text: '已疏通',
-        at: '2026-11-20T00:00:00.000Z',
-      },
+      ...repliedReferral('已疏通'),
       feedback: {
         round: 1,
         raiserRefs: ['D.dep-0001', 'D.dep-0291', 'R.F1'],
         ratingDeadline: '2026-12-04T02:00:00.000Z',
       },
-      pendingTask: { phase: 'RATING', token: 'rating-token', since: '2026-11-20T00:00:00.000Z' },
     });
 
   it('the response page names the sender and the reference number, and every merged finding', async () => {

@@ -1,25 +1,21 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addressDigestOf, requestHomeLink, withPageHrefs } from '../../../../functions/deputy/home';
-import { TABLE } from '../helpers';
-import { setTestEnv } from '../../../support/env';
+import { mailDeps, mockAws } from '../../../support/aws';
+import { TABLE, setTestEnv } from '../helpers';
 
 // The district the emails name (the demo's), as every handler's container has it.
 setTestEnv();
 
-const doc = mockClient(DynamoDBDocumentClient);
-const ses = mockClient(SESClient);
+const { doc, ses } = mockAws('doc', 'ses');
 const NOW = new Date('2026-12-06T10:00:00.000Z');
 const DEPUTY_EMAIL = 'dep-0041@deputies.liandong.example.org';
 
@@ -27,20 +23,14 @@ let requests: number;
 let puts: Record<string, unknown>[];
 
 const deps = () => ({
-  db: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  ses: new SESClient({}),
-  tableName: TABLE,
+  ...mailDeps(),
   now: () => NOW,
-  senderEmail: 'noreply@liandong.example.org',
-  configurationSet: 'LiandongMail',
   signingKey: async () => 'k'.repeat(64),
   publicBaseUrl: 'https://liandong.example.org',
   perHour: 3,
 });
 
 beforeEach(() => {
-  doc.reset();
-  ses.reset();
   requests = 0;
   puts = [];
   doc.on(UpdateCommand).callsFake((input) => {

@@ -8,18 +8,9 @@ import {
   verifyDeputyLink,
   verifyLink,
 } from '../../../../functions/shared/data/links';
-import {
-  LINK_TEST_NOW,
-  linkRefusal,
-  linkTestStore,
-  referralTable,
-  SIGNING_KEY,
-} from '../department/fixtures';
+import { LINK_TEST_NOW, linkRefusal, linkTestStore, SIGNING_KEY } from '../department/fixtures';
 
-const table = referralTable();
-const NOW = LINK_TEST_NOW;
-const { clock, store } = linkTestStore(table);
-const refusal = linkRefusal;
+const { table, clock, store } = linkTestStore();
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 
 describe("deputies' links", () => {
@@ -65,9 +56,9 @@ describe("deputies' links", () => {
   it('refuses a link of another purpose, both ways', async () => {
     const { token } = await activityLink();
     expect(
-      (await refusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_HOME'))).reason,
+      (await linkRefusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_HOME'))).reason,
     ).toBe('WRONG_PURPOSE');
-    expect((await refusal(verifyLink(store(), SIGNING_KEY, token, 'RATE'))).reason).toBe(
+    expect((await linkRefusal(verifyLink(store(), SIGNING_KEY, token, 'RATE'))).reason).toBe(
       'WRONG_PURPOSE',
     );
     const rate = await createLink(store(), SIGNING_KEY, {
@@ -78,7 +69,7 @@ describe("deputies' links", () => {
       ttlSeconds: 60,
     });
     expect(
-      (await refusal(verifyDeputyLink(store(), SIGNING_KEY, rate, 'DEPUTY_ACTIVITY'))).reason,
+      (await linkRefusal(verifyDeputyLink(store(), SIGNING_KEY, rate, 'DEPUTY_ACTIVITY'))).reason,
     ).toBe('WRONG_PURPOSE');
   });
 
@@ -86,12 +77,14 @@ describe("deputies' links", () => {
     const { token } = await activityLink('dep-0041', 60);
     const [id, expiry, signature] = token.split('.') as [string, string, string];
     const later = (parseInt(expiry, 36) + 86_400).toString(36);
-    const extended = await refusal(
+    const extended = await linkRefusal(
       verifyDeputyLink(store(), SIGNING_KEY, `${id}.${later}.${signature}`, 'DEPUTY_ACTIVITY'),
     );
     expect([extended.reason, extended.statusCode]).toEqual(['TAMPERED', 403]);
-    clock.now = new Date(NOW.getTime() + 61_000);
-    const expired = await refusal(verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_ACTIVITY'));
+    clock.now = new Date(LINK_TEST_NOW.getTime() + 61_000);
+    const expired = await linkRefusal(
+      verifyDeputyLink(store(), SIGNING_KEY, token, 'DEPUTY_ACTIVITY'),
+    );
     expect([expired.reason, expired.statusCode]).toEqual(['EXPIRED', 410]);
   });
 

@@ -1,35 +1,29 @@
 // unit test: the findings → triage → review → dispatch → completion handlers end to end on an
 // in-memory table (DocumentClient, SFN and SES mocked with aws-sdk-client-mock)
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
 import { parseCalendar } from '../../../support/calendar.js';
 import {
   DescribeExecutionCommand,
-  SFNClient,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { referralIdOf } from '../../../../functions/findings/model.js';
-import { httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
+import {
+  REFERRAL_STATE_MACHINE_ARN as REFERRAL_SM,
+  httpEvent,
+  lambdaContext,
+  organiserClaims,
+  setTestEnv,
+} from '../helpers.js';
 import { fakeTable } from '../../../support/dynamodb-fake';
 
-const REFERRAL_SM =
-  'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine';
-
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv({
-    REFERRAL_STATE_MACHINE_ARN:
-      'arn:aws:states:ap-east-1:000000000000:stateMachine:ReferralWorkflowStateMachine',
-    RESIDENT_LOOKUP_SECRET_ARN:
-      'arn:aws:secretsmanager:ap-east-1:000000000000:secret:ResidentLookupKey',
-  });
-});
+setTestEnv();
 
 const recordFinding = (await import('../../../../functions/findings/record-finding.js')).handler;
 const listFindings = (await import('../../../../functions/findings/list-findings.js')).handler;
@@ -49,11 +43,7 @@ const approve = (await import('../../../../functions/review/approve-review.js'))
 const cancel = (await import('../../../../functions/activities/cancel-activity.js')).handler;
 
 const table = fakeTable();
-const sfn = mockClient(SFNClient);
-const ses = mockClient(SESClient);
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'resident-lookup-key-of-the-unit-tests-0123456789' });
+const { sfn, ses, secrets } = mockAws('sfn', 'ses', 'secrets');
 
 const ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const PK = `ACTIVITY#${ID}`;
@@ -89,6 +79,10 @@ const validFinding = {
   place: '文冲村东路',
   needsReferral: true,
 };
+
+/** POST /activities/{id}/findings with `body`, as `claims` (an organiser when undefined). */
+const recordAs = (claims: Record<string, unknown> | undefined, body: unknown = validFinding) =>
+  call(recordFinding, { ...path('/findings'), body, claims });
 
 const seed = () => {
   table.reset();
@@ -154,10 +148,10 @@ const seed = () => {
 
 beforeEach(() => {
   setTestEnv();
-  process.env.REFERRAL_STATE_MACHINE_ARN = REFERRAL_SM;
   seed();
-  sfn.reset();
-  ses.reset();
+  secrets
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: 'resident-lookup-key-of-the-unit-tests-0123456789' });
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(StartExecutionCommand).callsFake((input) => ({
     executionArn: `${REFERRAL_SM.replace(':stateMachine:', ':execution:')}:${input.name}`,
@@ -172,11 +166,7 @@ beforeEach(() => {
 
 describe('findings', () => {
   it('lets an invited deputy record a finding with its unchained audit record', async () => {
-    const { status, json } = await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    const { status, json } = await recordAs(deputy('dep-0001'));
     expect(status).toBe(201);
     expect(json.finding).toMatchObject({ raisedBy: { deputyId: 'dep-0001' }, needsReferral: true });
     const [transaction] = table.transactions();
@@ -189,78 +179,33 @@ describe('findings', () => {
   });
 
   it('refuses deputies not invited (404), auditors (403), closed phases (409), bad input (422)', async () => {
+    expect((await recordAs(deputy('dep-0099'))).status).toBe(404);
+    expect((await recordAs(auditor)).status).toBe(403);
+    expect((await recordAs(deputy('dep-0001'), { ...validFinding, extra: 1 })).status).toBe(422);
     expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: validFinding,
-          claims: deputy('dep-0099'),
-        })
-      ).status,
-    ).toBe(404);
-    expect(
-      (await call(recordFinding, { ...path('/findings'), body: validFinding, claims: auditor }))
-        .status,
-    ).toBe(403);
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: { ...validFinding, extra: 1 },
-          claims: deputy('dep-0001'),
-        })
-      ).status,
-    ).toBe(422);
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: { ...validFinding, category: 'NOPE' },
-          claims: deputy('dep-0001'),
-        })
-      ).json.issues[0].path,
+      (await recordAs(deputy('dep-0001'), { ...validFinding, category: 'NOPE' })).json.issues[0]
+        .path,
     ).toBe('category');
     // an organiser names a resident or a deputy
-    expect((await call(recordFinding, { ...path('/findings'), body: validFinding })).status).toBe(
-      422,
-    );
+    expect((await recordAs(undefined)).status).toBe(422);
     setActivity({ status: 'TRIAGE' });
-    const closed = await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    const closed = await recordAs(deputy('dep-0001'));
     expect(closed.status).toBe(409);
     expect(table.transactions()).toHaveLength(0);
   });
 
   it('retries a lost race and refuses when findings closed meanwhile', async () => {
     table.state.failNextTransactions = 1;
-    expect(
-      (
-        await call(recordFinding, {
-          ...path('/findings'),
-          body: validFinding,
-          claims: deputy('dep-0001'),
-        })
-      ).status,
-    ).toBe(201);
+    expect((await recordAs(deputy('dep-0001'))).status).toBe(201);
     expect(table.transactions()).toHaveLength(2);
   });
 
   it('shows residents to organisers and authors only; deputies see their own findings', async () => {
-    await call(recordFinding, {
-      ...path('/findings'),
-      body: {
-        ...validFinding,
-        resident: { name: '王女士', contact: '13800000000', consentToContact: true },
-      },
+    await recordAs(undefined, {
+      ...validFinding,
+      resident: { name: '王女士', contact: '13800000000', consentToContact: true },
     });
-    await call(recordFinding, {
-      ...path('/findings'),
-      body: validFinding,
-      claims: deputy('dep-0001'),
-    });
+    await recordAs(deputy('dep-0001'));
     const organiser = await call(listFindings, { method: 'GET', ...path('/findings') });
     expect(organiser.json.findings).toHaveLength(2);
     expect(JSON.stringify(organiser.json)).toContain('王女士');
@@ -321,8 +266,7 @@ const putReferral = (referralId: string, fields: Record<string, unknown> = {}) =
 describe('the activity from findings to completion', () => {
   it('seals, triages, reviews, approves, dispatches and completes with a verifiable trail', async () => {
     const f = async (body: Record<string, unknown>, claims?: Record<string, unknown>) =>
-      (await call(recordFinding, { ...path('/findings'), body, ...(claims ? { claims } : {}) }))
-        .json.finding.id as string;
+      (await recordAs(claims, body)).json.finding.id as string;
     const drain1 = await f(validFinding, deputy('dep-0001'));
     const drain2 = await f({ ...validFinding, description: '同一路段积水' }, deputy('dep-0002'));
     const housing = await f(

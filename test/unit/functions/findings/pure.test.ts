@@ -23,6 +23,14 @@ import { type ReferralItem } from '../../../../functions/shared/data/referrals.j
 const ACTIVITY = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const fid = (n: number) => `01J6000000000000000000${String(n).padStart(4, '0')}`;
 
+/** An organiser's decision to merge a finding into finding `id`. */
+const mergedInto = (id: string) => ({
+  type: 'MERGE' as const,
+  intoFindingId: id,
+  reason: 'r',
+  decidedBy: 'o',
+  decidedAt: 'x',
+});
 const finding = (n: number, overrides: Partial<FindingItem> = {}): FindingItem => ({
   pk: `ACTIVITY#${ACTIVITY}`,
   sk: `FINDING#${fid(n)}`,
@@ -293,13 +301,7 @@ describe('applyDecisions', () => {
       [
         ...state.findings.values(),
         finding(4, {
-          decision: {
-            type: 'MERGE',
-            intoFindingId: fid(1),
-            reason: 'r',
-            decidedBy: 'o',
-            decidedAt: 'x',
-          },
+          decision: mergedInto(fid(1)),
         }),
       ],
       [water],
@@ -343,13 +345,7 @@ describe('applyDecisions', () => {
     const state = stateOf(
       [
         finding(1, {
-          decision: {
-            type: 'MERGE',
-            intoFindingId: fid(2),
-            reason: 'r',
-            decidedBy: 'o',
-            decidedAt: 'x',
-          },
+          decision: mergedInto(fid(2)),
         }),
         finding(2),
         finding(3),
@@ -499,13 +495,7 @@ describe('buildReport', () => {
         }),
         finding(4, {
           unrouted: true,
-          decision: {
-            type: 'MERGE',
-            intoFindingId: fid(1),
-            reason: 'r',
-            decidedBy: 'o',
-            decidedAt: 'x',
-          },
+          decision: mergedInto(fid(1)),
         }),
       ],
       referrals: [water],

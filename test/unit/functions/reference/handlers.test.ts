@@ -1,36 +1,31 @@
 // unit test: SDK mocked with aws-sdk-client-mock
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockAws } from '../../../support/aws.js';
+import { deputyLinXiaohua } from '../../../support/items.js';
 import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { demoSeedItems } from '../../../../infra/local/seed.js';
 import { TABLE, httpEvent, lambdaContext, organiserClaims, setTestEnv } from '../helpers.js';
 
-await vi.hoisted(async () => {
-  const { setTestEnv } = await import('../../../support/env');
-  setTestEnv();
-});
+setTestEnv();
 
 const { handler: read } = await import('../../../../functions/reference/read-reference.js');
 const { handler: write } = await import('../../../../functions/reference/write-reference.js');
 const { handler: importDeputies } =
   await import('../../../../functions/reference/import-deputies.js');
 
-const doc = mockClient(DynamoDBDocumentClient);
-const raw = mockClient(DynamoDBClient);
-const sesMock = mockClient(SESClient);
+// The low-level client is mocked too, so nothing reaches a real endpoint.
+const { doc, ses: sesMock } = mockAws('doc', 'raw', 'ses');
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 let table: Map<string, Item>;
@@ -64,14 +59,22 @@ const call = async (
   return { statusCode: result.statusCode, json: JSON.parse(result.body ?? 'null') };
 };
 
+/** POST /departments as the district organiser: one email, one category, then `fields`. */
+const postDepartment = (
+  name: string,
+  email: string,
+  category: string,
+  fields: Record<string, string> = {},
+) =>
+  call(write, 'POST', '/departments', {
+    body: { name, emails: [email], categories: [category], ...fields },
+  });
+
 const transactions = () =>
   doc.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
 
 beforeEach(() => {
   setTestEnv();
-  doc.reset();
-  raw.reset();
-  sesMock.reset();
   sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-msg-1' });
   seed();
   doc.on(GetCommand).callsFake((input) => ({ Item: table.get(keyOf(input.Key)) }));
@@ -170,16 +173,7 @@ describe('reads', () => {
   });
 });
 
-const newDeputy = () => ({
-  name: '林晓华',
-  email: 'Lin.Xiaohua@Example.org',
-  seats: [
-    { level: 'MUNICIPAL', body: '广州市人民代表大会' },
-    { level: 'DISTRICT', body: '广州市黄埔区人民代表大会' },
-  ],
-  group: '市人大黄埔联组',
-  street: 'WENCHONG',
-});
+const newDeputy = () => deputyLinXiaohua('Lin.Xiaohua@Example.org');
 
 describe('writes', () => {
   it('creates a deputy with its first audit event and email claim in one transaction', async () => {
@@ -389,13 +383,11 @@ describe('writes', () => {
   });
 
   it('creates departments and committees with their audit events', async () => {
-    const dept = await call(write, 'POST', '/departments', {
-      body: {
-        name: '黄埔区应急管理局',
-        emails: ['emergency@dept.liandong.example.org'],
-        categories: ['PUBLIC_SECURITY'],
-      },
-    });
+    const dept = await postDepartment(
+      '黄埔区应急管理局',
+      'emergency@dept.liandong.example.org',
+      'PUBLIC_SECURITY',
+    );
     expect(dept.statusCode).toBe(201);
     const cmte = await call(write, 'POST', '/committees', {
       body: { name: '监察司法工委', emails: ['a@example.org', 'A@example.org'] },
@@ -749,65 +741,41 @@ describe('department levels and external recipients', () => {
   });
 
   it('stores the level given (DISTRICT by default) and refuses an unknown one (422)', async () => {
-    const municipal = await call(write, 'POST', '/departments', {
-      body: {
-        name: '广州市生态环境局黄埔分局',
-        emails: ['eco@dept.liandong.example.org'],
-        categories: ['WATER_POLLUTION'],
-        level: '市',
-      },
-    });
+    const postEco = (level: string) =>
+      postDepartment(
+        '广州市生态环境局黄埔分局',
+        'eco@dept.liandong.example.org',
+        'WATER_POLLUTION',
+        {
+          level,
+        },
+      );
+    const municipal = await postEco('市');
     // 市 is MUNICIPAL's Chinese name: answered with the code, nothing stored.
     expect(municipal.statusCode).toBe(422);
     expect(municipal.json.issues[0]).toMatchObject({ path: 'level' });
     expect(municipal.json.issues[0].message).toMatch(/MUNICIPAL/);
     expect(transactions()).toHaveLength(0);
 
-    const created = await call(write, 'POST', '/departments', {
-      body: {
-        name: '广州市生态环境局黄埔分局',
-        emails: ['eco@dept.liandong.example.org'],
-        categories: ['WATER_POLLUTION'],
-        level: 'MUNICIPAL',
-      },
-    });
+    const created = await postEco('MUNICIPAL');
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
     expect(putOf()).toMatchObject({ kind: 'LOCAL', level: 'MUNICIPAL' });
 
-    const plain = await call(write, 'POST', '/departments', {
-      body: {
-        name: '黄埔区统计局',
-        emails: ['stats@dept.liandong.example.org'],
-        categories: ['OTHER'],
-      },
-    });
+    const plain = await postDepartment('黄埔区统计局', 'stats@dept.liandong.example.org', 'OTHER');
     expect(plain.json.department).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
     expect(putOf(1)).toMatchObject({ kind: 'LOCAL', level: 'DISTRICT' });
   });
 
   it('creates an external recipient without a level; a level on it is 422', async () => {
-    const withLevel = await call(write, 'POST', '/departments', {
-      body: {
-        name: '番禺区人大常委会',
-        emails: ['congress@panyu.example.org'],
-        categories: ['ENVIRONMENT'],
-        kind: 'EXTERNAL',
-        level: 'DISTRICT',
-      },
-    });
+    const postPanyu = (fields: Record<string, string>) =>
+      postDepartment('番禺区人大常委会', 'congress@panyu.example.org', 'ENVIRONMENT', fields);
+    const withLevel = await postPanyu({ kind: 'EXTERNAL', level: 'DISTRICT' });
     expect(withLevel.statusCode).toBe(422);
     expect(withLevel.json.issues).toEqual([
       { path: 'level', message: 'an external recipient is outside the district and has no level' },
     ]);
-    const created = await call(write, 'POST', '/departments', {
-      body: {
-        name: '番禺区人大常委会',
-        emails: ['congress@panyu.example.org'],
-        categories: ['ENVIRONMENT'],
-        kind: 'EXTERNAL',
-      },
-    });
+    const created = await postPanyu({ kind: 'EXTERNAL' });
     expect(created.statusCode).toBe(201);
     expect(created.json.department).toMatchObject({ kind: 'EXTERNAL' });
     expect(created.json.department).not.toHaveProperty('level');

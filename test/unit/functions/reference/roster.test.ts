@@ -6,6 +6,7 @@ import {
   RosterValidationError,
 } from '../../../../functions/reference/roster.js';
 import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction.js';
+import { deputyLinXiaohua } from '../../../support/items.js';
 
 const HEADER = 'name,email,level1,body1,level2,body2,group,street,liaisonStation,active';
 
@@ -35,14 +36,7 @@ describe('parseRoster', () => {
     expect(rows[0]).toEqual({
       line: 2,
       deputy: {
-        name: '林晓华',
-        email: 'lin.xiaohua@deputies.example.org',
-        seats: [
-          { level: 'MUNICIPAL', body: '广州市人民代表大会' },
-          { level: 'DISTRICT', body: '广州市黄埔区人民代表大会' },
-        ],
-        group: '市人大黄埔联组',
-        street: 'WENCHONG',
+        ...deputyLinXiaohua('lin.xiaohua@deputies.example.org'),
         liaisonStation: '文冲人大代表联络站',
         active: true,
       },

@@ -7,10 +7,10 @@ import { referralListingAfter, referralListingOf } from '../../../../functions/r
 import type { ReferralItem } from '../../../../functions/shared/data/referrals';
 import { keys } from '../../../../functions/shared/data/keys';
 import { ForbiddenError } from '../../../../functions/shared/errors';
-import type { Caller } from '../../../../functions/shared/http/auth';
+import { asCaller } from '../../../support/callers';
 
-const district: Caller = { sub: 'org', roles: ['organiser'], deputyId: 'org' };
-const wenchong: Caller = { sub: 'wc', roles: ['organiser'], street: 'WENCHONG', deputyId: 'wc' };
+const district = asCaller('organiser', 'org');
+const wenchong = asCaller('organiser', 'wc', 'WENCHONG');
 const query = (raw: Record<string, string> = {}) => listReferralsQuerySchema.parse(raw);
 const NOW = new Date('2026-12-06T12:00:00.000Z');
 

@@ -1,5 +1,5 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit';
+import { describe, expect, it } from 'vitest';
+import { verifyChain } from '../../../../functions/shared/data/audit';
 import { httpEvent, lambdaContext, organiserClaims } from '../helpers';
 import { keys } from '../../../../functions/shared/data/keys';
 import {
@@ -9,19 +9,21 @@ import {
 import {
   ACTIVITY_ID,
   REFERRAL_ID,
-  referralTable,
+  seededReferral,
   seedReferral,
   setPageEnv,
-  sfnMock,
   TASK_TOKEN,
 } from '../department/fixtures';
 
-const table = referralTable();
-const workflow = sfnMock();
+const { table, workflow, referral, auditEvents } = seededReferral();
 type Result = { statusCode: number; body: string };
 type Handler = (event: unknown, context: unknown) => Promise<Result>;
-let getHandler: Handler;
-let actionsHandler: Handler;
+// The handlers read their environment when loaded.
+setPageEnv();
+const getHandler = (await import('../../../../functions/referral-api/get-referral'))
+  .handler as unknown as Handler;
+const actionsHandler = (await import('../../../../functions/referral-api/referral-actions'))
+  .handler as unknown as Handler;
 
 const auditorClaims = { sub: 'auditor-1', 'cognito:groups': '[auditor]' };
 const deputyClaims = { sub: 'dep-0001', 'cognito:groups': '[deputy]' };
@@ -53,27 +55,6 @@ const post = async (
   const result = await actionsHandler(event, lambdaContext());
   return { ...result, json: JSON.parse(result.body) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
-
-const referral = () => table.get(`REFERRAL#${REFERRAL_ID}`, 'REFERRAL')!;
-const auditEvents = () =>
-  table
-    .list('AUDIT#')
-    .filter((item) => item.pk === `REFERRAL#${REFERRAL_ID}`) as unknown as AuditEvent[];
-
-beforeAll(async () => {
-  setPageEnv();
-  getHandler = (await import('../../../../functions/referral-api/get-referral'))
-    .handler as unknown as Handler;
-  actionsHandler = (await import('../../../../functions/referral-api/referral-actions'))
-    .handler as unknown as Handler;
-});
-
-beforeEach(() => {
-  table.items.clear();
-  table.install();
-  workflow.install();
-  seedReferral(table);
-});
 
 describe('GET /referrals/{referralId}', () => {
   it('shows organisers the referral with routing and history, never the task token', async () => {

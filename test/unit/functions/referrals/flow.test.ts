@@ -1,9 +1,8 @@
 // The referral workflow's steps on an in-memory table, SES mocked: what each step stores, its
 // audit event on the referral's own chain, and that a retried step sends no second email.
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { awaitReferral } from '../../../../functions/referrals/states/await';
 import { checkReferralDeadlines } from '../../../../functions/referrals/states/check-deadlines';
@@ -21,16 +20,17 @@ import {
 import { keys } from '../../../../functions/shared/data/keys';
 import { deadlineConfig } from '../../../../functions/shared/domain/deadlines';
 import { fakeTable, keyOf } from '../../../support/dynamodb-fake';
-import { setTestEnv } from '../../../support/env';
+import { mockAws } from '../../../support/aws';
+import { referralItem } from '../../../support/items';
+import { setTestEnv, TABLE } from '../../../support/env';
 
 // The district the emails name (the demo's), as every handler's container has it.
 setTestEnv();
 
-const TABLE = 'LiandongTable';
 const ACTIVITY = '01J0000000AAAAAAAAAAAAAAAA';
 const REFERRAL = '01J0000000BBBBBBBBBBBBBBBB';
 const table = fakeTable();
-const ses = mockClient(SESClient);
+const { ses } = mockAws('ses');
 let clock = new Date('2020-09-01T02:00:00Z');
 let sent: { to: string[]; subject: string; text: string; html: string }[] = [];
 
@@ -84,7 +84,6 @@ beforeEach(() => {
   signals = [];
   table.reset();
   installClaims();
-  ses.reset();
   sent = [];
   let n = 0;
   ses.on(SendEmailCommand).callsFake((input) => {
@@ -139,23 +138,17 @@ beforeEach(() => {
     email: 'li@deputies.example.cn',
     active: true,
   });
-  table.put({
-    ...keys.referral(REFERRAL),
-    ...keys.referralOwnership(ACTIVITY, 'dept-water'),
-    entity: 'REFERRAL',
-    id: REFERRAL,
-    activityId: ACTIVITY,
-    departmentId: 'dept-water',
-    findingIds: ['F1'],
-    committeeId: 'cmte-1',
-    dueDate: '2020-10-31',
-    status: 'DISPATCHED',
-    createdAt: '2020-08-30T00:00:00Z',
-    updatedAt: '2020-08-30T00:00:00Z',
-    dispatchedAt: '2020-09-01T01:00:00Z',
-    auditSeq: 1,
-    auditHash: GENESIS_HASH,
-  });
+  table.put(
+    referralItem(REFERRAL, ACTIVITY, {
+      committeeId: 'cmte-1',
+      dueDate: '2020-10-31',
+      status: 'DISPATCHED',
+      createdAt: '2020-08-30T00:00:00Z',
+      updatedAt: '2020-08-30T00:00:00Z',
+      dispatchedAt: '2020-09-01T01:00:00Z',
+      auditSeq: 1,
+    }),
+  );
 });
 
 describe('SendReferralEmail', () => {

@@ -10,12 +10,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { idempotentRequest } from '../../../../functions/shared/http/idempotent.js';
+import { mockAws } from '../../../support/aws.js';
 import { lambdaContext } from '../helpers.js';
 
-const ddb = mockClient(DynamoDBClient);
+const { raw: ddb } = mockAws('raw');
 
 const build = (middleware: typeof makeHandlerIdempotent, handler: () => Promise<unknown>) => {
   const client = new DynamoDBClient({ region: 'ap-east-1' });
@@ -46,8 +46,14 @@ const inProgress = () =>
     },
   });
 
+/** What DynamoDB answers while another transaction holds the item. */
+const conflict = () =>
+  Object.assign(new Error('Transaction is ongoing for the item'), {
+    name: 'TransactionConflictException',
+    $metadata: { httpStatusCode: 400 },
+  });
+
 beforeEach(() => {
-  ddb.reset();
   ddb.on(DeleteItemCommand).resolves({});
   ddb.on(UpdateItemCommand).resolves({});
 });
@@ -91,11 +97,6 @@ describe('idempotentRequest', () => {
   });
 
   it('retries storing the result on a transaction conflict, and never runs the request twice', async () => {
-    const conflict = () =>
-      Object.assign(new Error('Transaction is ongoing for the item'), {
-        name: 'TransactionConflictException',
-        $metadata: { httpStatusCode: 400 },
-      });
     ddb.on(PutItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejectsOnce(conflict()).resolves({});
     const handler = build(idempotentRequest, async () => ({ id: 'a1' }));
@@ -112,11 +113,6 @@ describe('idempotentRequest', () => {
   });
 
   it('retries deleting its record on a conflict, and keeps the handler error if it cannot', async () => {
-    const conflict = () =>
-      Object.assign(new Error('Transaction is ongoing for the item'), {
-        name: 'TransactionConflictException',
-        $metadata: { httpStatusCode: 400 },
-      });
     ddb.on(PutItemCommand).resolves({});
     ddb.on(DeleteItemCommand).rejectsOnce(conflict()).resolves({});
     const handler = build(idempotentRequest, async () => {

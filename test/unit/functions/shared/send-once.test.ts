@@ -1,5 +1,4 @@
 // unit test: SDK mocked with aws-sdk-client-mock
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AccountSendingPausedException,
   ConfigurationSetDoesNotExistException,
@@ -11,13 +10,7 @@ import {
   SendEmailCommand,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -31,13 +24,13 @@ import {
 } from '../../../../functions/shared/email/send-once.js';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { TransientError, ValidationError } from '../../../../functions/shared/errors.js';
+import { documentClient as mockedDocumentClient, mockAws } from '../../../support/aws.js';
 import { TABLE } from '../helpers.js';
 import { buildCalendarEvent } from '../../../../functions/shared/email/calendar.js';
 import { parseCalendar } from '../../../support/calendar.js';
 
-const doc = mockClient(DynamoDBDocumentClient);
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const sesMock = mockClient(SESClient);
+const { doc, ses: sesMock } = mockAws('doc', 'ses');
+const documentClient = mockedDocumentClient();
 const sesClient = new SESClient({});
 
 const NOW = new Date('2020-08-20T02:00:00.000Z');
@@ -80,8 +73,6 @@ const deps = () => ({
 });
 
 beforeEach(() => {
-  doc.reset();
-  sesMock.reset();
   sleeps = [];
   doc.on(UpdateCommand).resolves({});
   doc.on(TransactWriteCommand).resolves({});
