@@ -11,17 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
 import type { FindingCategory, Street } from '../../functions/shared/domain/reference';
 import {
+  type ActivityJson,
+  approveToCompletion,
   as,
-  chinaDateIn,
+  type Caller,
   chinaTime,
+  type DemoContext,
   DemoError,
   mint,
   referralStatusTally,
-  waitForActivity,
-  type ActivityJson,
-  type Caller,
-  type DemoContext,
   type ReviewJson,
+  superviseReferrals,
+  waitForActivity,
 } from './client';
 import { COMMUNITY_VISIT_FIGURES } from './community-visits';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
@@ -154,20 +155,16 @@ async function runActivity(
       { decisions },
     );
   }
-  for (const referral of review.referrals.filter((r) => r.findingIds.length > 0)) {
-    const supervision = spec.referTo
-      ? { committee: spec.referTo.committeeId, days: spec.referTo.days }
-      : (SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION);
-    await organiser.call('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
-      committeeId: supervision.committee,
-      dueDate: chinaDateIn(supervision.days),
-    });
-  }
-  await organiser.call('POST', `/activities/${activityId}/review/approve`);
-  await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  await superviseReferrals(
+    organiser,
+    activityId,
+    review.referrals.filter((r) => r.findingIds.length > 0),
+    (referral) =>
+      spec.referTo
+        ? { committee: spec.referTo.committeeId, days: spec.referTo.days }
+        : (SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION),
   );
+  await approveToCompletion(organiser, activityId);
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   const attendance = closed.activity.attendance as
     | (NonNullable<ActivityJson['activity']['attendance']> & { guests?: { attended: number } })

@@ -12,15 +12,16 @@ import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
 import { type FindingCategory } from '../../functions/shared/domain/reference';
 import {
-  as,
-  chinaDateIn,
-  chinaTime,
-  mint,
-  waitForActivity,
   type ActivityJson,
+  approveToCompletion,
+  as,
   type Caller,
+  chinaTime,
   type DemoContext,
+  mint,
   type ReviewJson,
+  superviseReferrals,
+  waitForActivity,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 import { DEFAULT_SUPERVISION, SUPERVISION } from './reception-days';
@@ -173,18 +174,13 @@ async function runVisit(
   if (decisions.length > 0) {
     await organiser.call('POST', `/activities/${activityId}/review/decisions`, { decisions });
   }
-  for (const referral of triaged.referrals) {
-    const supervision = SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION;
-    await organiser.call('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
-      committeeId: supervision.committee,
-      dueDate: chinaDateIn(supervision.days),
-    });
-  }
-  await organiser.call('POST', `/activities/${activityId}/review/approve`);
-  await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  await superviseReferrals(
+    organiser,
+    activityId,
+    triaged.referrals,
+    (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
   );
+  await approveToCompletion(organiser, activityId);
   return { activityId, referrals: triaged.referrals.length };
 }
 

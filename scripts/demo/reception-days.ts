@@ -11,17 +11,18 @@ import {
   type Street,
 } from '../../functions/shared/domain/reference';
 import {
+  type ActivityJson,
+  approveToCompletion,
   as,
-  chinaDateIn,
   chinaTime,
+  type DemoContext,
   DemoError,
+  type FindingJson,
   mint,
   referralStatusTally,
-  waitForActivity,
-  type ActivityJson,
-  type DemoContext,
-  type FindingJson,
   type ReviewJson,
+  superviseReferrals,
+  waitForActivity,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 
@@ -602,14 +603,13 @@ export async function replayReceptionDays(
     `/activities/${activityId}/review/decisions`,
     { decisions: other },
   );
-  for (const referral of review.referrals) {
-    const supervision = SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION;
-    review = await organiser.call<ReviewJson>(
-      'POST',
-      `/activities/${activityId}/review/referrals/${referral.id}`,
-      { committeeId: supervision.committee, dueDate: chinaDateIn(supervision.days) },
-    );
-  }
+  review =
+    (await superviseReferrals(
+      organiser,
+      activityId,
+      review.referrals,
+      (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
+    )) ?? review;
   const decided = (type: string) => review.findings.filter((f) => f.decision?.type === type).length;
   step(
     `主任会议 decided: ${decided('REFER')} referred, ${decided('ANSWER_DIRECTLY')} answered directly, ${decided('NO_ACTION')} no action (each with a reason)`,
@@ -628,15 +628,8 @@ export async function replayReceptionDays(
   }
 
   // 9. Approval → dispatch → completion
-  const approved = await organiser.call<{ approvedReferrals: number }>(
-    'POST',
-    `/activities/${activityId}/review/approve`,
-  );
-  step(`Review approved: ${approved.approvedReferrals} referrals`);
-  const completed = await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
-  );
+  const { approvedReferrals, completed } = await approveToCompletion(organiser, activityId);
+  step(`Review approved: ${approvedReferrals} referrals`);
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   // A dispatched referral's own workflow moves it on at once (SENT, ...): count every referral
   // the approval dispatched, by the status it has reached.

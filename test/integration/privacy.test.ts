@@ -18,15 +18,14 @@ import { GENESIS_HASH } from '../../functions/shared/data/audit';
 import { newId } from '../../functions/shared/ids';
 import {
   auditEvents,
-  closeAttendance,
-  closeFindings,
-  completeReview,
+  checkIn,
+  closeReferralAtDepartment,
+  completedActivity,
   eventually,
   openCheckIn,
   rawItem,
   recordFinding,
   scheduleActivity,
-  waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
@@ -112,34 +111,33 @@ const verifyTrail = async () => {
 };
 
 beforeAll(async () => {
-  activityId = await scheduleActivity(organiser, {
-    title: `居民信息测试 ${RUN}`,
-    street: 'WENCHONG',
-    invitedDeputyIds: [DEPUTY],
-  });
-  await openCheckIn(organiser, activityId);
-  const checkIn = await deputy.post(`/activities/${activityId}/check-ins`);
-  expect(checkIn.status, checkIn.text).toBe(201);
-  // A deputy on a visit records a resident's problem (it goes into the duty record), and an
-  // organiser a consultation answered on the spot.
-  referredId = await recordFinding(deputy, activityId, {
-    category: 'DRAINAGE',
-    description: `村道积水 ${RUN}`,
-    resident: REFERRED,
-  });
-  answeredId = await recordFinding(organiser, activityId, {
-    kind: 'CONSULTATION',
-    category: 'OTHER',
-    needsReferral: false,
-    description: `咨询网上联络站 ${RUN}`,
-    place: '文冲人大代表联络站',
-    resident: ANSWERED,
-  });
-  await closeAttendance(organiser, activityId);
-  await closeFindings(organiser, activityId);
-  const review = await completeReview(organiser, activityId, DEMO_COMMITTEE_IDS.urbanConstruction);
-  referralId = review.referrals.find((r) => r.findingIds.includes(referredId))!.id;
-  await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+  const completed = await completedActivity(
+    organiser,
+    DEMO_COMMITTEE_IDS.urbanConstruction,
+    { title: `居民信息测试 ${RUN}`, street: 'WENCHONG', invitedDeputyIds: [DEPUTY] },
+    {
+      whileOpen: async (id) => {
+        await checkIn([deputy], id);
+        // A deputy on a visit records a resident's problem (it goes into the duty record), and
+        // an organiser a consultation answered on the spot.
+        referredId = await recordFinding(deputy, id, {
+          category: 'DRAINAGE',
+          description: `村道积水 ${RUN}`,
+          resident: REFERRED,
+        });
+        answeredId = await recordFinding(organiser, id, {
+          kind: 'CONSULTATION',
+          category: 'OTHER',
+          needsReferral: false,
+          description: `咨询网上联络站 ${RUN}`,
+          place: '文冲人大代表联络站',
+          resident: ANSWERED,
+        });
+      },
+    },
+  );
+  activityId = completed.id;
+  referralId = completed.review.referrals.find((r) => r.findingIds.includes(referredId))!.id;
   const activity = await rawItem(keys.activity(activityId));
   day = chinaDateOf(new Date(activity!.startsAt as string));
 }, 180_000);
@@ -319,13 +317,7 @@ describe("a resident's request", () => {
 
 describe('retention after the referral closed', () => {
   it('erases the resident once the retention after the close has passed, never before', async () => {
-    await eventually(
-      () => rawItem(keys.referral(referralId)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      60_000,
-    );
-    const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
-    expect(closed.status, closed.text).toBeLessThan(300);
+    await closeReferralAtDepartment(organiser, referralId);
     const scheduled = await eventually(
       () => finding(referredId),
       (item) => typeof item.eraseAfter === 'string',

@@ -4,28 +4,22 @@
 // history, the mail are compared before and after); without a token every route is 401; an
 // auditor can read activities, findings, the review and the reference lists.
 import { readFileSync } from 'node:fs';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPARTMENT_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import { api, type ApiClient } from './support/api';
 import { routingKeysOf } from './support/reference';
-import { ddbDoc, sentMail, sfnClient } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
+import { executionsOf, partitionItems, scanItems, sentMail } from './support/aws';
 import {
+  activityAtStep,
   activityExecutionArn,
-  closeAttendance,
-  closeFindings,
   executionHistory,
+  type HumanStep,
   inDays,
-  openCheckIn,
   rawItem,
   readActivity,
   recordFinding,
-  scheduleActivity,
-  waitForPhase,
   type ReviewJson,
 } from './support/activity';
 
@@ -51,53 +45,21 @@ let findingId = '';
 
 /** Every item of the activity's partition (activity, invitations, findings, audit) and its referrals. */
 async function activitySnapshot(id: string): Promise<unknown> {
-  const { Items } = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `ACTIVITY#${id}` },
-      ConsistentRead: true,
-    }),
-  );
-  const referralIds = (Items ?? []).flatMap((item) =>
+  const items = await partitionItems([keys.activity(id).pk]);
+  const referralIds = items.flatMap((item) =>
     typeof item.referralId === 'string' ? [item.referralId] : [],
   );
   const referrals = await Promise.all(
     [...new Set(referralIds)].sort().map((r) => rawItem(keys.referral(r))),
   );
   const history = await executionHistory(activityExecutionArn(id));
-  return { items: Items, referrals, historyLength: history.length };
+  return { items, referrals, historyLength: history.length };
 }
 
-const activityExecutions = async () =>
-  (
-    await sfnClient().send(
-      new ListExecutionsCommand({
-        stateMachineArn: stateMachineArn('ActivityWorkflow'),
-        maxResults: 1000,
-      }),
-    )
-  ).executions?.length ?? 0;
+const activityExecutions = async () => (await executionsOf('ActivityWorkflow')).length;
 
 /** Items whose `name` is this (a department or committee created by a refused request). */
-const itemsNamed = async (name: string) => {
-  const found: unknown[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddbDoc().send(
-      new ScanCommand({
-        TableName: tableName(),
-        FilterExpression: '#name = :name',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':name': name },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    found.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return found;
-};
+const itemsNamed = (name: string) => scanItems((item) => item.name === name);
 
 interface WriteCase {
   /** The route key as in the template, e.g. `POST /activities/{activityId}/cancel`. */
@@ -322,38 +284,25 @@ const WRITE_CASES: WriteCase[] = [
 ];
 
 beforeAll(async () => {
-  const schedule = (label: string) =>
-    scheduleActivity(organiser, {
-      title: `角色检查 ${label} ${RUN}`,
-      type: 'COMMUNITY_VISIT',
-      communities: ['文冲社区'],
-      invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
-    });
+  const atStep = (step: HumanStep, whileOpen?: (id: string) => Promise<unknown>) =>
+    activityAtStep(
+      organiser,
+      step,
+      {
+        title: `角色检查 ${step} ${RUN}`,
+        type: 'COMMUNITY_VISIT',
+        communities: ['文冲社区'],
+        invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
+      },
+      whileOpen,
+    );
   [activity.start, activity.attendance, activity.findings, activity.review] = await Promise.all([
-    (async () => {
-      const id = await schedule('START');
-      await waitForPhase(organiser, id, 'START');
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('ATTENDANCE');
-      await openCheckIn(organiser, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('FINDINGS');
-      await openCheckIn(organiser, id);
-      await closeAttendance(organiser, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('REVIEW');
-      await openCheckIn(organiser, id);
+    atStep('START'),
+    atStep('ATTENDANCE'),
+    atStep('FINDINGS'),
+    atStep('REVIEW', async (id) => {
       findingId = await recordFinding(api({ role: 'deputy', sub: INVITED }), id);
-      await closeAttendance(organiser, id);
-      await closeFindings(organiser, id);
-      return id;
-    })(),
+    }),
   ]);
   const review = await organiser.get<ReviewJson>(`/activities/${activity.review}/review`);
   expect(review.status, review.text).toBe(200);
