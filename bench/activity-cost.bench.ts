@@ -9,16 +9,8 @@
 //
 //   npx tsx bench/activity-cost.bench.ts                       (sizes 10/10, 200/150, 1000/1000, + 10 departments)
 //   npx tsx bench/activity-cost.bench.ts --sizes 10x10,200x150 (a subset; NxM = N deputies, M findings)
-import { keys } from '../functions/shared/data/keys';
 import type { FunctionTally } from '../infra/local/meter';
-import {
-  approveReview,
-  closeAttendanceAndFindings,
-  openCheckIn,
-  schedule,
-  type ActivityDriver,
-} from './support/activity-run';
-import { findingBody } from '../test/support/bodies';
+import { driveActivity, type ActivityDriver } from './support/activity-run';
 import {
   activityExecution,
   deputyIds,
@@ -27,7 +19,6 @@ import {
   machine,
   mailCount,
   mailSince,
-  pool,
   referralExecution,
   startBenchCloud,
   table,
@@ -153,50 +144,24 @@ async function runActivity(bench: BenchCloud, size: Size): Promise<Measured> {
   };
   const organiser = bench.client({ role: 'organiser', sub: 'org-bench-cost' });
   const deputies = deputyIds(size.deputies);
-  const deputy = (id: string) => bench.client({ role: 'deputy', sub: id });
   const concurrency = 16;
 
   const driver: ActivityDriver = { bench, organiser, expect, waitMs: 600_000 };
-  const id = await schedule(driver, `成本基准 ${size.label} ${Date.now().toString(36)}`, deputies);
-
-  await pool(
-    concurrency,
-    deputies.map(
-      (who) => async () =>
-        expect(
-          'accept',
-          await deputy(who).call('POST', `/activities/${id}/invitation/response`, {
-            response: 'ACCEPTED',
-          }),
-          200,
-        ),
-    ),
+  const { id, referrals } = await driveActivity(
+    driver,
+    `成本基准 ${size.label} ${Date.now().toString(36)}`,
+    {
+      invited: deputies,
+      findings: Array.from({ length: size.findings }, (_, n) => {
+        const category = size.categories[n % size.categories.length]!;
+        return {
+          by: deputies[n % deputies.length]!,
+          fields: { category, description: `基准问题 ${n + 1}：${category}`, place: '文冲村' },
+        };
+      }),
+      inFlight: () => concurrency,
+    },
   );
-  await openCheckIn(driver, id);
-  await pool(
-    concurrency,
-    deputies.map(
-      (who) => async () =>
-        expect('check in', await deputy(who).call('POST', `/activities/${id}/check-ins`), 201),
-    ),
-  );
-  await pool(
-    concurrency,
-    Array.from({ length: size.findings }, (_, n) => async () => {
-      const category = size.categories[n % size.categories.length]!;
-      return expect(
-        'finding',
-        await deputy(deputies[n % deputies.length]!).call(
-          'POST',
-          `/activities/${id}/findings`,
-          findingBody({ category, description: `基准问题 ${n + 1}：${category}`, place: '文冲村' }),
-        ),
-        201,
-      );
-    }),
-  );
-  await closeAttendanceAndFindings(driver, id);
-  const referrals = await approveReview(driver, id);
   await bench.cloud.stepFunctionsIdle();
   const wallMs = performance.now() - started;
 

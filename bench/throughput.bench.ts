@@ -24,14 +24,7 @@ import {
   type BenchCloud,
 } from './support/metered-cloud';
 import { synthLocal } from '../infra/local/synth';
-import { findingBody } from '../test/support/bodies';
-import {
-  approveReview,
-  closeAttendanceAndFindings,
-  openCheckIn,
-  schedule,
-  type ActivityDriver,
-} from './support/activity-run';
+import { openCheckIn, driveActivity, schedule, type ActivityDriver } from './support/activity-run';
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
@@ -63,48 +56,16 @@ async function oneActivity(bench: BenchCloud, n: number): Promise<ActivityRun> {
     };
     // Disjoint deputies per activity, as different streets' activities would invite.
     const invited = deputyIds(200).slice(n * 5, n * 5 + 5);
-    const id = await schedule(driver, `并发活动 ${n} ${Date.now().toString(36)}`, invited);
-    for (const who of invited) {
-      check(
-        'accept',
-        await bench
-          .client({ role: 'deputy', sub: who })
-          .call('POST', `/activities/${id}/invitation/response`, { response: 'ACCEPTED' }),
-        200,
-      );
-    }
-    await openCheckIn(driver, id);
-    await Promise.all(
-      invited.map(async (who) =>
-        check(
-          'check in',
-          await bench
-            .client({ role: 'deputy', sub: who })
-            .call('POST', `/activities/${id}/check-ins`),
-          201,
-        ),
-      ),
-    );
     const categories = ['EDUCATION', 'DRAINAGE', 'TRANSPORT'];
-    await Promise.all(
-      invited.map(async (who, i) =>
-        check(
-          'finding',
-          await bench.client({ role: 'deputy', sub: who }).call(
-            'POST',
-            `/activities/${id}/findings`,
-            findingBody({
-              category: categories[i % 3],
-              description: `并发问题 ${n}-${i}`,
-              place: '文冲村',
-            }),
-          ),
-          201,
-        ),
-      ),
-    );
-    await closeAttendanceAndFindings(driver, id);
-    const referrals = await approveReview(driver, id);
+    const { referrals } = await driveActivity(driver, `并发活动 ${n} ${Date.now().toString(36)}`, {
+      invited,
+      findings: invited.map((by, i) => ({
+        by,
+        fields: { category: categories[i % 3], description: `并发问题 ${n}-${i}`, place: '文冲村' },
+      })),
+      // The answers one after another, then the check-ins and the findings all at once.
+      inFlight: (step) => (step === 'accept' ? 1 : invited.length),
+    });
     if (referrals.length !== 3) throw new Error(`expected 3 referrals, got ${referrals.length}`);
     return summary();
   } catch (error) {

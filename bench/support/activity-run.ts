@@ -1,11 +1,12 @@
-// The organiser's steps of one activity through the HTTP API, as the cost and throughput
-// benchmarks drive it: schedule, open check-in, close attendance and findings, and the chairmen's
+// One activity through the HTTP API, as the cost and throughput benchmarks drive it: the
+// deputies' answers, check-ins and findings, and the organiser's steps: schedule, open check-in, close attendance and findings, and the chairmen's
 // meeting (committee and due date on each referral, approve) up to every referral SENT. Each
 // answer goes to the benchmark's own `expect`, which counts it and decides what a wrong status
 // means there (a failure to report, or an error that ends the run).
 import { DEMO_COMMITTEE_IDS } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
-import { activityBody, inDays } from '../../test/support/bodies';
+import { activityBody, findingBody, inDays } from '../../test/support/bodies';
+import { pool } from '../../test/support/load';
 import {
   idempotencyKey,
   readItem,
@@ -105,4 +106,49 @@ export async function approveReview(driver: ActivityDriver, id: string): Promise
     );
   }
   return referrals;
+}
+
+export type DeputyStep = 'accept' | 'check in' | 'finding';
+
+/** The deputies' part of an activity. */
+export interface DeputiesPart {
+  invited: string[];
+  /** What each deputy records: the finding's fields apart from the defaults (findingBody). */
+  findings: { by: string; fields: Record<string, unknown> }[];
+  /** How many requests of a step are in flight at once. */
+  inFlight: (step: DeputyStep) => number;
+}
+
+/**
+ * One activity end to end: scheduled; every invited deputy accepts; check-in opened early; every
+ * deputy checks in and the findings are recorded; attendance and findings closed; the review
+ * approved; COMPLETED and each referral SENT. Returns its id and its referrals' ids.
+ */
+export async function driveActivity(
+  driver: ActivityDriver,
+  title: string,
+  part: DeputiesPart,
+): Promise<{ id: string; referrals: string[] }> {
+  const { bench, expect } = driver;
+  const as = (deputyId: string) => bench.client({ role: 'deputy', sub: deputyId });
+  const each = <T>(step: DeputyStep, items: T[], send: (item: T) => Promise<ApiResult>) =>
+    pool(
+      part.inFlight(step),
+      items.map(
+        (item) => async () => expect(step, await send(item), step === 'accept' ? 200 : 201),
+      ),
+    );
+  const id = await schedule(driver, title, part.invited);
+  await each('accept', part.invited, (who) =>
+    as(who).call('POST', `/activities/${id}/invitation/response`, { response: 'ACCEPTED' }),
+  );
+  await openCheckIn(driver, id);
+  await each('check in', part.invited, (who) =>
+    as(who).call('POST', `/activities/${id}/check-ins`),
+  );
+  await each('finding', part.findings, ({ by, fields }) =>
+    as(by).call('POST', `/activities/${id}/findings`, findingBody(fields)),
+  );
+  await closeAttendanceAndFindings(driver, id);
+  return { id, referrals: await approveReview(driver, id) };
 }

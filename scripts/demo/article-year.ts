@@ -21,8 +21,8 @@ import {
   mint,
   referralStatusTally,
   type ReviewJson,
+  scheduleActivity,
   superviseReferrals,
-  waitForActivity,
 } from './client';
 import { COMMUNITY_VISIT_FIGURES } from './community-visits';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
@@ -94,25 +94,17 @@ async function runActivity(
   campaignId: string,
 ): Promise<ActivityRun> {
   const since = Date.now();
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title: spec.title,
-      type: spec.type,
-      street: spec.street,
-      location: spec.location,
-      startsAt: chinaTime(spec.day, '09:00'),
-      endsAt: chinaTime(spec.day, '12:00'),
-      invitedDeputyIds: spec.deputies.map((d) => d.id),
-      campaignId,
-      ...spec.details,
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { activityId, waitFor } = await scheduleActivity(organiser, {
+    title: spec.title,
+    type: spec.type,
+    street: spec.street,
+    location: spec.location,
+    startsAt: chinaTime(spec.day, '09:00'),
+    endsAt: chinaTime(spec.day, '12:00'),
+    invitedDeputyIds: spec.deputies.map((d) => d.id),
+    campaignId,
+    ...spec.details,
+  });
   await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
   const links = await personalLinks(ctx, spec.title, spec.deputies, since);
   for (const d of spec.deputies) await answer(links.get(d.id)!, 'ACCEPTED');

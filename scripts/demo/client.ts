@@ -1,5 +1,6 @@
 // Talking to a running local cloud through its public HTTP API only, as the demo's users would:
 // tokens from the local issuer, JSON calls, polling until the workflow has moved on.
+import { randomUUID } from 'node:crypto';
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
 import { eventually, PollTimeout } from '../../test/support/poll';
 
@@ -228,4 +229,18 @@ export async function approveToCompletion(
     (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
   );
   return { approvedReferrals, completed };
+}
+
+/**
+ * Schedules an activity (once: the request carries an idempotency key); returns what the API
+ * answered, its id, and a poller of that activity.
+ */
+export async function scheduleActivity(organiser: Caller, body: Record<string, unknown>) {
+  const created = await organiser.call<ActivityJson>('POST', '/activities', body, {
+    'idempotency-key': randomUUID(),
+  });
+  const activityId = created.activity.id;
+  const waitFor = (what: string, done: (view: ActivityJson) => boolean) =>
+    waitForActivity(organiser, activityId, what, done);
+  return { created, activityId, waitFor };
 }

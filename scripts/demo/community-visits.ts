@@ -8,11 +8,9 @@ import {
   DEMO_STREET_NAMES as STREETS,
   type DemoStreet as Street,
 } from '../../infra/local/demo-jurisdiction';
-import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
 import { type FindingCategory } from '../../functions/shared/domain/reference';
 import {
-  type ActivityJson,
   approveToCompletion,
   as,
   type Caller,
@@ -20,8 +18,8 @@ import {
   type DemoContext,
   mint,
   type ReviewJson,
+  scheduleActivity,
   superviseReferrals,
-  waitForActivity,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 import { DEFAULT_SUPERVISION, SUPERVISION } from './reception-days';
@@ -106,26 +104,18 @@ async function runVisit(
   const streetName = STREETS[plan.street].zh;
   const title = `${streetName}代表进社区、进网格（${day}）`;
   const since = Date.now();
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title,
-      ...(campaignId ? { campaignId } : {}),
-      type: 'COMMUNITY_VISIT',
-      street: plan.street,
-      location: `${streetName}各社区网格`,
-      description: '街道工委组织代表走进社区网格，收集民意、解答民惑。',
-      communities: [`${streetName}第一网格`, `${streetName}第二网格`],
-      startsAt: chinaTime(day, '14:30'),
-      endsAt: chinaTime(day, '17:30'),
-      invitedDeputyIds: plan.deputyIds,
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { activityId, waitFor } = await scheduleActivity(organiser, {
+    title,
+    campaignId,
+    type: 'COMMUNITY_VISIT',
+    street: plan.street,
+    location: `${streetName}各社区网格`,
+    description: '街道工委组织代表走进社区网格，收集民意、解答民惑。',
+    communities: [`${streetName}第一网格`, `${streetName}第二网格`],
+    startsAt: chinaTime(day, '14:30'),
+    endsAt: chinaTime(day, '17:30'),
+    invitedDeputyIds: plan.deputyIds,
+  });
 
   await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
   // Each deputy acts on the page their invitation links to. Answers one after another (each

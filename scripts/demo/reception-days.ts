@@ -3,7 +3,6 @@
 // early, check-ins, attendance closed, 21 visitors and their 28 suggestions, the people received
 // recorded, findings closed, triage, the chairmen's meeting (主任会议) referring 19 of them with a
 // supervising committee and a due date and answering the other 9, approval, dispatch, completion.
-import { randomUUID } from 'node:crypto';
 import { demoDeputies, DEMO_LIAISON_STATIONS } from '../../infra/local/seed';
 import {
   DEPUTY_LEVEL_CODES,
@@ -21,8 +20,8 @@ import {
   mint,
   referralStatusTally,
   type ReviewJson,
+  scheduleActivity,
   superviseReferrals,
-  waitForActivity,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 
@@ -439,26 +438,18 @@ export async function replayReceptionDays(
 
   // 1. Schedule
   const twoSeats = invited.filter((d) => d.levels.length === 2).map((d) => d.id);
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title,
-      ...(campaignId ? { campaignId } : {}),
-      type: 'RECEPTION_DAY',
-      street: stations[0]!.street,
-      location: stations.map((s) => s.name).join('、'),
-      description: '以解决古树迁移问题为切入点，接待代表和群众，收集意见建议。',
-      liaisonStations: stations.map((s) => s.name),
-      startsAt: chinaTime(day, '09:00'),
-      endsAt: chinaTime(day, '12:00'),
-      invitedDeputyIds: invited.map((d) => d.id),
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { created, activityId, waitFor } = await scheduleActivity(organiser, {
+    title,
+    campaignId,
+    type: 'RECEPTION_DAY',
+    street: stations[0]!.street,
+    location: stations.map((s) => s.name).join('、'),
+    description: '以解决古树迁移问题为切入点，接待代表和群众，收集意见建议。',
+    liaisonStations: stations.map((s) => s.name),
+    startsAt: chinaTime(day, '09:00'),
+    endsAt: chinaTime(day, '12:00'),
+    invitedDeputyIds: invited.map((d) => d.id),
+  });
 
   step(
     `Scheduled RECEPTION_DAY ${activityId} on ${day} (POST /activities → ${created.activity.status})`,

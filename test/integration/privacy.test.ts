@@ -44,6 +44,10 @@ const otherStreet = api({ role: 'organiser', sub: `org-privacy-xg-${RUN}`, stree
 const auditor = api({ role: 'auditor', sub: `aud-privacy-${RUN}` });
 const deputy = api({ role: 'deputy', sub: DEPUTY });
 
+/** When a resident's data is erased, the default retention after `from` (a stored ISO time). */
+const retainedFrom = (from: unknown) =>
+  addRetention(new Date(from as string), parseRetention(undefined)).toISOString();
+
 let activityId: string;
 let referredId: string;
 let answeredId: string;
@@ -187,10 +191,7 @@ describe('retention starts when the purpose ends', () => {
   it('starts at completion for a finding no referral carries, not while its referral is open', async () => {
     const answered = await finding(answeredId);
     const activity = await rawItem(keys.activity(activityId));
-    const expected = addRetention(
-      new Date(activity!.completedAt as string),
-      parseRetention(undefined),
-    ).toISOString();
+    const expected = retainedFrom(activity!.completedAt);
     expect(answered).toMatchObject({
       eraseAfter: expected,
       retentionFrom: { at: activity!.completedAt, cause: 'ACTIVITY_COMPLETED' },
@@ -324,10 +325,7 @@ describe('retention after the referral closed', () => {
       60_000,
     );
     const referral = await rawItem(keys.referral(referralId));
-    const eraseAfter = addRetention(
-      new Date(referral!.closedAt as string),
-      parseRetention(undefined),
-    ).toISOString();
+    const eraseAfter = retainedFrom(referral!.closedAt);
     expect(scheduled).toMatchObject({
       eraseAfter,
       retentionFrom: { at: referral!.closedAt, cause: 'REFERRALS_CLOSED' },
@@ -459,7 +457,7 @@ describe('a cancelled activity', () => {
     expect(cancelled.status, cancelled.text).toBeLessThan(300);
     const activity = await rawItem(keys.activity(id));
     const at = (activity!.cancellation as { at: string }).at;
-    const eraseAfter = addRetention(new Date(at), parseRetention(undefined)).toISOString();
+    const eraseAfter = retainedFrom(at);
     expect(await rawItem(keys.finding(id, findingId))).toMatchObject({
       eraseAfter,
       retentionFrom: { at, cause: 'ACTIVITY_CANCELLED' },

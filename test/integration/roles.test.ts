@@ -74,6 +74,36 @@ const post = (path: () => string, body?: unknown) => (client: ApiClient) =>
 const patch = (path: () => string, body: unknown) => (client: ApiClient) =>
   client.request('PATCH', path(), { body });
 
+/**
+ * The write routes of a reference entity: create (what a new item would be, read by `state`),
+ * change and deactivate (of an existing item, as stored).
+ */
+const referenceWrites = (
+  collection: string,
+  idName: string,
+  cases: {
+    create: { body: unknown; state: () => Promise<unknown> };
+    existing: { id: string; state: () => Promise<unknown> };
+    change: unknown;
+  },
+): WriteCase[] => [
+  {
+    route: `POST /${collection}`,
+    send: post(() => `/${collection}`, cases.create.body),
+    state: cases.create.state,
+  },
+  {
+    route: `PATCH /${collection}/{${idName}}`,
+    send: patch(() => `/${collection}/${cases.existing.id}`, cases.change),
+    state: cases.existing.state,
+  },
+  {
+    route: `POST /${collection}/{${idName}}/deactivate`,
+    send: post(() => `/${collection}/${cases.existing.id}/deactivate`),
+    state: cases.existing.state,
+  },
+];
+
 const newEmail = `roles-${RUN}@example.org`;
 const newDepartment = `角色测试部门-${RUN}`;
 const newCommittee = `角色测试工委-${RUN}`;
@@ -202,85 +232,54 @@ const WRITE_CASES: WriteCase[] = [
     }),
   },
   // Reference data.
-  {
-    route: 'POST /deputies',
-    send: post(() => '/deputies', {
-      name: '无权新增',
-      email: newEmail,
-      seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
-    }),
-    state: () => rawItem(keys.deputyEmail(newEmail)),
-  },
-  {
-    route: 'PATCH /deputies/{deputyId}',
-    send: patch(() => '/deputies/dep-0200', { liaisonStation: '无权修改联络站' }),
-    state: () => rawItem(keys.deputy('dep-0200')),
-  },
-  {
-    route: 'POST /deputies/{deputyId}/deactivate',
-    send: post(() => '/deputies/dep-0200/deactivate'),
-    state: () => rawItem(keys.deputy('dep-0200')),
-  },
+  ...referenceWrites('deputies', 'deputyId', {
+    create: {
+      body: {
+        name: '无权新增',
+        email: newEmail,
+        seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
+      },
+      state: () => rawItem(keys.deputyEmail(newEmail)),
+    },
+    existing: { id: 'dep-0200', state: () => rawItem(keys.deputy('dep-0200')) },
+    change: { liaisonStation: '无权修改联络站' },
+  }),
   {
     route: 'POST /deputies/import',
     send: (client) => client.post('/deputies/import', csv, { 'content-type': 'text/csv' }),
     state: () => rawItem(keys.deputyEmail(`roster-roles-${RUN}@example.org`)),
   },
-  {
-    route: 'POST /departments',
-    send: post(() => '/departments', {
-      name: newDepartment,
-      emails: [`dept-${RUN}@example.org`],
-      categories: ['HEALTH'],
-    }),
-    state: () => itemsNamed(newDepartment),
-  },
-  {
-    route: 'PATCH /departments/{departmentId}',
-    send: patch(() => `/departments/${DEMO_DEPARTMENT_IDS.water}`, { name: '无权改名' }),
-    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
-  },
-  {
-    route: 'POST /departments/{departmentId}/deactivate',
-    send: post(() => `/departments/${DEMO_DEPARTMENT_IDS.water}/deactivate`),
-    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
-  },
-  {
-    route: 'POST /committees',
-    send: post(() => '/committees', { name: newCommittee, emails: [`c-${RUN}@example.org`] }),
-    state: () => itemsNamed(newCommittee),
-  },
-  {
-    route: 'PATCH /committees/{committeeId}',
-    send: patch(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}`, { name: '无权改名' }),
-    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
-  },
-  {
-    route: 'POST /committees/{committeeId}/deactivate',
-    send: post(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}/deactivate`),
-    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
-  },
-  {
-    route: 'POST /routing-rules',
-    send: post(() => '/routing-rules', {
-      ...routingKeysOf('roles'),
-      departmentId: DEMO_DEPARTMENT_IDS.water,
-    }),
-    state: () =>
-      rawItem(keys.routingRule(routingKeysOf('roles').category, routingKeysOf('roles').street)),
-  },
-  {
-    route: 'PATCH /routing-rules/{ruleId}',
-    send: patch(() => `/routing-rules/EDUCATION:*`, {
-      departmentId: DEMO_DEPARTMENT_IDS.water,
-    }),
-    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
-  },
-  {
-    route: 'POST /routing-rules/{ruleId}/deactivate',
-    send: post(() => `/routing-rules/EDUCATION:*/deactivate`),
-    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
-  },
+  ...referenceWrites('departments', 'departmentId', {
+    create: {
+      body: { name: newDepartment, emails: [`dept-${RUN}@example.org`], categories: ['HEALTH'] },
+      state: () => itemsNamed(newDepartment),
+    },
+    existing: {
+      id: DEMO_DEPARTMENT_IDS.water,
+      state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
+    },
+    change: { name: '无权改名' },
+  }),
+  ...referenceWrites('committees', 'committeeId', {
+    create: {
+      body: { name: newCommittee, emails: [`c-${RUN}@example.org`] },
+      state: () => itemsNamed(newCommittee),
+    },
+    existing: {
+      id: DEMO_COMMITTEE_IDS.financeEconomy,
+      state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
+    },
+    change: { name: '无权改名' },
+  }),
+  ...referenceWrites('routing-rules', 'ruleId', {
+    create: {
+      body: { ...routingKeysOf('roles'), departmentId: DEMO_DEPARTMENT_IDS.water },
+      state: () =>
+        rawItem(keys.routingRule(routingKeysOf('roles').category, routingKeysOf('roles').street)),
+    },
+    existing: { id: 'EDUCATION:*', state: () => rawItem(keys.routingRule('EDUCATION', '*')) },
+    change: { departmentId: DEMO_DEPARTMENT_IDS.water },
+  }),
 ];
 
 beforeAll(async () => {

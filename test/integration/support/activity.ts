@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { executionArnOf } from '../../../functions/activities/view';
-import type { AuditEvent } from '../../../functions/shared/data/audit';
+import { verifyChain, type AuditEvent } from '../../../functions/shared/data/audit';
 import { keys } from '../../../functions/shared/data/keys';
 import type { ApiClient } from './api';
 import { activityBody, findingBody, inDays } from '../../support/bodies';
@@ -90,6 +90,15 @@ export const auditEvents = async (activityId: string): Promise<AuditEvent[]> =>
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
     ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
   })) as unknown as AuditEvent[];
+
+/** The activity's audit chain, which must verify and name each of `actions` (in any order). */
+export async function verifiedTrail(activityId: string, actions: string[]): Promise<AuditEvent[]> {
+  const events = await auditEvents(activityId);
+  expect(verifyChain(events)).toMatchObject({ ok: true });
+  const named = events.map((event) => event.action);
+  for (const action of actions) expect(named).toContain(action);
+  return events;
+}
 
 /** The activity item as stored (the head of its audit chain). */
 export async function activityItem(activityId: string): Promise<Record<string, unknown>> {

@@ -63,18 +63,24 @@ export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void>
   const now = new Date().toISOString();
   const audited = emptyAuditStream(now);
   const { department, category, street, committee } = fixture;
+  /** A department or committee as stored: its key, its listing, one email, active. */
+  const body = (
+    entity: 'DEPARTMENT' | 'COMMITTEE',
+    keyed: Record<string, string>,
+    { id, name, email }: { id: string; name: string; email: string },
+  ) => ({ ...keyed, entity, id, name, emails: [email], active: true, ...audited });
   const items = [
     {
-      ...keys.department(department.id),
-      ...keys.departmentListing(department.name, department.id),
-      entity: 'DEPARTMENT',
-      id: department.id,
-      name: department.name,
-      emails: [department.email],
+      ...body(
+        'DEPARTMENT',
+        {
+          ...keys.department(department.id),
+          ...keys.departmentListing(department.name, department.id),
+        },
+        department,
+      ),
       categories: [category],
       ...(department.level ? { kind: 'LOCAL', level: department.level } : {}),
-      active: true,
-      ...audited,
     },
     {
       ...keys.routingRule(category, street),
@@ -86,16 +92,11 @@ export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void>
       active: true,
       ...audited,
     },
-    {
-      ...keys.committee(committee.id),
-      ...keys.committeeListing(committee.name, committee.id),
-      entity: 'COMMITTEE',
-      id: committee.id,
-      name: committee.name,
-      emails: [committee.email],
-      active: true,
-      ...audited,
-    },
+    body(
+      'COMMITTEE',
+      { ...keys.committee(committee.id), ...keys.committeeListing(committee.name, committee.id) },
+      committee,
+    ),
   ];
   for (const Item of items) await db.send(new PutCommand({ TableName: tableName(), Item }));
 }
