@@ -24,13 +24,17 @@ import {
 import { api } from './support/api';
 import { ddbDoc, sentMail, sesClient } from './support/aws';
 import { tableName } from './support/cloud';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { ownRouting } from './support/reference';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-report-${RUN}`;
 const DEPARTMENT_NAME = `测试水务局<i>${RUN}</i>`;
-const COMMITTEE = `cmte-it-report-${RUN}`;
-const { street: STREET, category: CATEGORY } = routingKeysOf('activity-report');
+const ROUTING = ownRouting('activity-report', {
+  department: { name: DEPARTMENT_NAME, email: 'drainage@departments.example.org' },
+  committee: { name: '大沙街道工委', email: 'dasha@committees.example.org' },
+});
+const { street: STREET, category: CATEGORY } = ROUTING;
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 // Markup in the title: the page and the email must show it as text.
@@ -70,16 +74,7 @@ describe('activity report (情况报告)', () => {
     mailboxes = String(reportFunctionEnv().ORGANISER_EMAILS ?? '')
       .split(',')
       .filter(Boolean);
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: DEPARTMENT_NAME,
-        email: 'drainage@departments.example.org',
-      },
-      category: CATEGORY,
-      street: STREET,
-      committee: { id: COMMITTEE, name: '大沙街道工委', email: 'dasha@committees.example.org' },
-    });
+    await ROUTING.seed();
 
     let asked = '';
     const completed = await completedActivity(

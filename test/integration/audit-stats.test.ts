@@ -19,13 +19,17 @@ import {
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { ownRouting } from './support/reference';
 import { mintToken } from './support/token';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-stats-${RUN}`;
-const COMMITTEE = `cmte-it-stats-${RUN}`;
-const { street: STREET, category: CATEGORY } = routingKeysOf('audit-stats');
+const ROUTING = ownRouting('audit-stats', {
+  department: { name: '测试住建局', email: 'lifts@departments.example.org', level: 'TOWN' },
+  committee: { name: '红山街道工委', email: 'hongshan@committees.example.org' },
+});
+const { street: STREET, category: CATEGORY } = ROUTING;
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 
@@ -85,17 +89,7 @@ let findingId = '';
 
 describe('audit statistics and duty records', () => {
   beforeAll(async () => {
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: '测试住建局',
-        email: 'lifts@departments.example.org',
-        level: 'TOWN',
-      },
-      category: CATEGORY,
-      street: STREET,
-      committee: { id: COMMITTEE, name: '红山街道工委', email: 'hongshan@committees.example.org' },
-    });
+    await ROUTING.seed();
 
     const completed = await completedActivity(
       organiser,

@@ -17,11 +17,16 @@ import {
   waitForPhase,
   waitForStatus,
 } from './support/activity';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { ownRouting } from './support/reference';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-trees-${RUN}`;
-const COMMITTEE = `cmte-it-${RUN}`;
+// Reference data of this run: a department that a street-specific rule routes to.
+const ROUTING = ownRouting('findings-review', {
+  department: { name: '测试林业园林局', email: 'trees@departments.example.org' },
+  committee: { name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
+});
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const organiser = api({ role: 'organiser', sub: 'org-findings-review' });
 const deputyA = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.wenchong });
 const deputyB = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.municipalAndDistrict });
@@ -47,16 +52,7 @@ const finding = (overrides: Record<string, unknown> = {}) =>
 
 describe('findings, triage, review, dispatch, completion', () => {
   beforeAll(async () => {
-    // Reference data of this run: a department that a street-specific rule routes to.
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: '测试林业园林局',
-        email: 'trees@departments.example.org',
-      },
-      ...routingKeysOf('findings-review'),
-      committee: { id: COMMITTEE, name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
-    });
+    await ROUTING.seed();
   });
 
   it('runs an activity from findings to dispatched referrals and a completed report', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
+  PutCommand,
   paginateQuery,
   paginateScan,
   type QueryCommandInput,
@@ -57,6 +58,11 @@ export const waitForMail = (
   eventually(() => sentMail(), predicate, { timeoutMs, intervalMs: 100, what: 'mail' });
 
 type Item = Record<string, unknown>;
+
+/** Writes an item as it is into the table (seeding what a test starts from). */
+export const putItem = async (item: Item): Promise<void> => {
+  await ddbDoc().send(new PutCommand({ TableName: tableName(), Item: item }));
+};
 
 /** Every item a key query answers (all pages, strongly consistent). */
 export async function queryItems(
