@@ -104,6 +104,19 @@ const referenceWrites = (
   },
 ];
 
+/** Departments and committees: a new one is found by its name, a change renames. */
+const namedWrites = (
+  collection: string,
+  idName: string,
+  existing: [id: string, key: (id: string) => { pk: string; sk: string }],
+  create: { name: string } & Record<string, unknown>,
+): WriteCase[] =>
+  referenceWrites(collection, idName, {
+    create: { body: create, state: () => itemsNamed(create.name) },
+    existing: { id: existing[0], state: () => rawItem(existing[1](existing[0])) },
+    change: { name: '无权改名' },
+  });
+
 const newEmail = `roles-${RUN}@example.org`;
 const newDepartment = `角色测试部门-${RUN}`;
 const newCommittee = `角色测试工委-${RUN}`;
@@ -249,27 +262,14 @@ const WRITE_CASES: WriteCase[] = [
     send: (client) => client.post('/deputies/import', csv, { 'content-type': 'text/csv' }),
     state: () => rawItem(keys.deputyEmail(`roster-roles-${RUN}@example.org`)),
   },
-  ...referenceWrites('departments', 'departmentId', {
-    create: {
-      body: { name: newDepartment, emails: [`dept-${RUN}@example.org`], categories: ['HEALTH'] },
-      state: () => itemsNamed(newDepartment),
-    },
-    existing: {
-      id: DEMO_DEPARTMENT_IDS.water,
-      state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
-    },
-    change: { name: '无权改名' },
+  ...namedWrites('departments', 'departmentId', [DEMO_DEPARTMENT_IDS.water, keys.department], {
+    name: newDepartment,
+    emails: [`dept-${RUN}@example.org`],
+    categories: ['HEALTH'],
   }),
-  ...referenceWrites('committees', 'committeeId', {
-    create: {
-      body: { name: newCommittee, emails: [`c-${RUN}@example.org`] },
-      state: () => itemsNamed(newCommittee),
-    },
-    existing: {
-      id: DEMO_COMMITTEE_IDS.financeEconomy,
-      state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
-    },
-    change: { name: '无权改名' },
+  ...namedWrites('committees', 'committeeId', [DEMO_COMMITTEE_IDS.financeEconomy, keys.committee], {
+    name: newCommittee,
+    emails: [`c-${RUN}@example.org`],
   }),
   ...referenceWrites('routing-rules', 'ruleId', {
     create: {

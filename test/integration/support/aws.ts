@@ -16,6 +16,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { toQueryParams, type KeyQuery } from '../../../functions/shared/data/keys';
+import { DEMO_EMAIL_DOMAIN } from '../../../infra/local/seed';
 import { readSentMail, type SentMail } from '../../../infra/local/ses';
 import { eventually } from '../../support/poll';
 import { localCloud, stateMachineArn, tableName } from './cloud';
@@ -49,6 +50,13 @@ export function sesClient(): SESClient {
 export function sentMail(since?: number): Promise<SentMail[]> {
   return readSentMail(localCloud().ses, since);
 }
+
+/** A demo deputy's email address (the seed's domain). */
+export const deputyEmail = (deputyId: string): string => `${deputyId}@${DEMO_EMAIL_DOMAIN}`;
+
+/** Mail whose subject names this title and holds `marker` (活动邀请, 活动取消 …). */
+export const mailAbout = async (title: string, marker: string): Promise<SentMail[]> =>
+  (await sentMail()).filter((m) => m.subject.includes(title) && m.subject.includes(marker));
 
 /** Polls until the predicate holds over the sent mail (work may still be under way). */
 export const waitForMail = (
