@@ -4,7 +4,6 @@
 // first, by due), each filter, pages, the street scope. Then a referral driven by the real
 // workflow and the committee's closure: its list entry follows each write.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/shared/data/keys';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
 import { api, type ApiClient } from './support/api';
 import { eventually, referralAtDepartment } from './support/activity';

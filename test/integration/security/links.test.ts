@@ -16,7 +16,7 @@ import { startLambdaRuntime, type LambdaRuntime } from '../../../infra/local/lam
 import { loadTemplate } from '../../../infra/local/template';
 import { api } from '../support/api';
 import { partitionItems } from '../support/aws';
-import { localCloud, tableName } from '../support/cloud';
+import { localCloud } from '../support/cloud';
 import { linkSigningKey, linkStore, seedReferral } from '../support/referral';
 
 const LINKS = 10_000;
