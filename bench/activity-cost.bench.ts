@@ -9,27 +9,20 @@
 //
 //   npx tsx bench/activity-cost.bench.ts                       (sizes 10/10, 200/150, 1000/1000, + 10 departments)
 //   npx tsx bench/activity-cost.bench.ts --sizes 10x10,200x150 (a subset; NxM = N deputies, M findings)
-import { DEMO_COMMITTEE_IDS } from '../infra/local/seed';
-import { keys } from '../functions/shared/data/keys';
 import type { FunctionTally } from '../infra/local/meter';
+import { driveActivity, type ActivityDriver } from './support/activity-run';
 import {
   activityExecution,
   deputyIds,
   divertOutput,
   history,
-  idempotencyKey,
   machine,
   mailCount,
   mailSince,
-  pool,
-  readItem,
   referralExecution,
   startBenchCloud,
   table,
   transitions,
-  waitFor,
-  waitForPhase,
-  waitForStatus,
   type ApiResult,
   type BenchCloud,
 } from './support/metered-cloud';
@@ -119,24 +112,23 @@ interface Measured {
   logBytes: number;
 }
 
-/** Function logical ids the state machines call (the rest serve the API or mail events). */
-function workflowFunctions(bench: BenchCloud): Set<string> {
-  const definitions = JSON.stringify(bench.cloud.template.stateMachines.map((m) => m.definition));
-  return new Set(
+/** Function logical ids whose ARN `json` names. */
+const functionsNamedIn = (bench: BenchCloud, json: string): Set<string> =>
+  new Set(
     Object.entries(bench.cloud.endpoints.functions)
-      .filter(([, arn]) => definitions.includes(arn))
+      .filter(([, arn]) => json.includes(arn))
       .map(([id]) => id),
   );
-}
 
-function routeFunctions(bench: BenchCloud): Set<string> {
-  const routes = JSON.stringify(bench.cloud.template.httpApis.map((a) => a.routes));
-  return new Set(
-    Object.entries(bench.cloud.endpoints.functions)
-      .filter(([, arn]) => routes.includes(arn))
-      .map(([id]) => id),
+/** Function logical ids the state machines call (the rest serve the API or mail events). */
+const workflowFunctions = (bench: BenchCloud) =>
+  functionsNamedIn(
+    bench,
+    JSON.stringify(bench.cloud.template.stateMachines.map((m) => m.definition)),
   );
-}
+
+const routeFunctions = (bench: BenchCloud) =>
+  functionsNamedIn(bench, JSON.stringify(bench.cloud.template.httpApis.map((a) => a.routes)));
 
 async function runActivity(bench: BenchCloud, size: Size): Promise<Measured> {
   const meter = bench.cloud.meter!;
@@ -152,116 +144,31 @@ async function runActivity(bench: BenchCloud, size: Size): Promise<Measured> {
   };
   const organiser = bench.client({ role: 'organiser', sub: 'org-bench-cost' });
   const deputies = deputyIds(size.deputies);
-  const deputy = (id: string) => bench.client({ role: 'deputy', sub: id });
   const concurrency = 16;
 
-  const scheduled = expect(
-    'schedule',
-    await organiser.call<{ activity: { id: string } }>(
-      'POST',
-      '/activities',
-      {
-        title: `成本基准 ${size.label} ${Date.now().toString(36)}`,
-        type: 'THEMATIC_RESEARCH',
-        street: 'WENCHONG',
-        location: '文冲街道文冲村',
-        startsAt: new Date(Date.now() + 3600_000).toISOString(),
-        endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
-        invitedDeputyIds: deputies,
-      },
-      idempotencyKey(),
-    ),
-    201,
-  );
-  const id = (scheduled.json as { activity?: { id: string } }).activity?.id;
-  if (!id) throw new Error(`schedule failed: ${scheduled.status} ${scheduled.text}`);
-  await waitForPhase(bench, id, 'START', 600_000);
-
-  await pool(
-    concurrency,
-    deputies.map(
-      (who) => async () =>
-        expect(
-          'accept',
-          await deputy(who).call('POST', `/activities/${id}/invitation/response`, {
-            response: 'ACCEPTED',
-          }),
-          200,
-        ),
-    ),
-  );
-  expect('open check-in', await organiser.call('POST', `/activities/${id}/check-in/open`), 202);
-  await waitForPhase(bench, id, 'ATTENDANCE', 600_000);
-  await pool(
-    concurrency,
-    deputies.map(
-      (who) => async () =>
-        expect('check in', await deputy(who).call('POST', `/activities/${id}/check-ins`), 201),
-    ),
-  );
-  await pool(
-    concurrency,
-    Array.from({ length: size.findings }, (_, n) => async () => {
-      const category = size.categories[n % size.categories.length]!;
-      return expect(
-        'finding',
-        await deputy(deputies[n % deputies.length]!).call('POST', `/activities/${id}/findings`, {
-          kind: 'PROBLEM',
-          category,
-          description: `基准问题 ${n + 1}：${category}`,
-          place: '文冲村',
-          needsReferral: true,
-        }),
-        201,
-      );
-    }),
-  );
-  expect(
-    'close attendance',
-    await organiser.call('POST', `/activities/${id}/attendance/close`),
-    202,
-  );
-  await waitForPhase(bench, id, 'FINDINGS', 600_000);
-  expect('close findings', await organiser.call('POST', `/activities/${id}/findings/close`), 200);
-  await waitForPhase(bench, id, 'REVIEW', 600_000);
-
-  const review = expect(
-    'review',
-    await organiser.call<{ referrals: { id: string; findingIds: string[] }[] }>(
-      'GET',
-      `/activities/${id}/review`,
-    ),
-    200,
-  );
-  const referrals = (review.json as { referrals?: { id: string }[] }).referrals ?? [];
-  const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  for (const referral of referrals) {
-    expect(
-      'referral committee and due date',
-      await organiser.call('POST', `/activities/${id}/review/referrals/${referral.id}`, {
-        committeeId: DEMO_COMMITTEE_IDS.urbanConstruction,
-        dueDate: due,
+  const driver: ActivityDriver = { bench, organiser, expect, waitMs: 600_000 };
+  const { id, referrals } = await driveActivity(
+    driver,
+    `成本基准 ${size.label} ${Date.now().toString(36)}`,
+    {
+      invited: deputies,
+      findings: Array.from({ length: size.findings }, (_, n) => {
+        const category = size.categories[n % size.categories.length]!;
+        return {
+          by: deputies[n % deputies.length]!,
+          fields: { category, description: `基准问题 ${n + 1}：${category}`, place: '文冲村' },
+        };
       }),
-      200,
-    );
-  }
-  expect('approve', await organiser.call('POST', `/activities/${id}/review/approve`), 200);
-  await waitForStatus(bench, id, 'COMPLETED', 600_000);
-  for (const referral of referrals) {
-    await waitFor(
-      () => readItem(bench, keys.referral(referral.id)),
-      (item) => item?.status === 'SENT',
-      `referral ${referral.id} SENT`,
-      600_000,
-    );
-  }
+      inFlight: () => concurrency,
+    },
+  );
   await bench.cloud.stepFunctionsIdle();
   const wallMs = performance.now() - started;
 
   const snap = meter.snapshot();
   const activityHistory = transitions(await history(bench, activityExecution(bench, id)));
   const referralHistories = await Promise.all(
-    referrals.map(async (r) => transitions(await history(bench, referralExecution(bench, r.id)))),
+    referrals.map(async (r) => transitions(await history(bench, referralExecution(bench, r)))),
   );
   const mail = await mailSince(bench, mailBefore);
 

@@ -27,10 +27,10 @@ import {
 import {
   benchOrganisers,
   completedActivity,
-  random,
   type Dataset,
   type Item,
 } from './support/completed-activities';
+import { random } from '../test/support/random';
 import { writeFigures } from './support/figures';
 import { median, p90, ratio, round } from './support/stats';
 import { formatTable, type Table } from './support/table';

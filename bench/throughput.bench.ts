@@ -10,52 +10,26 @@
 // the throttle refuses), as configured with clients retrying 429 (full jitter, as the SDKs do),
 // and with the throttle off (what the engines themselves sustain).
 import { spawn } from 'node:child_process';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DEMO_COMMITTEE_IDS } from '../infra/local/seed';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../functions/shared/data/keys';
 import { freePort } from '../infra/local/ports';
 import {
   deputyIds,
   divertOutput,
-  idempotencyKey,
   machine,
   percentile,
-  readItem,
   startBenchCloud,
   table,
-  waitFor,
-  waitForPhase,
-  waitForStatus,
   type ApiResult,
   type BenchCloud,
 } from './support/metered-cloud';
-import { keys } from '../functions/shared/data/keys';
 import { synthLocal } from '../infra/local/synth';
+import { openCheckIn, driveActivity, schedule, type ActivityDriver } from './support/activity-run';
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '—';
-
-async function schedule(bench: BenchCloud, title: string, invited: string[]): Promise<string> {
-  const organiser = bench.client({ role: 'organiser', sub: 'org-bench-throughput' });
-  const res = await organiser.call<{ activity?: { id: string } }>(
-    'POST',
-    '/activities',
-    {
-      title,
-      type: 'THEMATIC_RESEARCH',
-      street: 'WENCHONG',
-      location: '文冲街道文冲村',
-      startsAt: new Date(Date.now() + 3600_000).toISOString(),
-      endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
-      invitedDeputyIds: invited,
-    },
-    idempotencyKey(),
-  );
-  const id = res.json.activity?.id;
-  if (res.status !== 201 || !id) throw new Error(`schedule: ${res.status} ${res.text}`);
-  return id;
-}
 
 // --- 20 activities at once -------------------------------------------------------------------
 
@@ -75,85 +49,23 @@ async function oneActivity(bench: BenchCloud, n: number): Promise<ActivityRun> {
     if (res.status !== status) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 160)}`);
   };
   try {
-    const organiser = bench.client({ role: 'organiser', sub: 'org-bench-throughput' });
+    const driver: ActivityDriver = {
+      bench,
+      organiser: bench.client({ role: 'organiser', sub: 'org-bench-throughput' }),
+      expect: check,
+    };
     // Disjoint deputies per activity, as different streets' activities would invite.
     const invited = deputyIds(200).slice(n * 5, n * 5 + 5);
-    const id = await schedule(bench, `并发活动 ${n} ${Date.now().toString(36)}`, invited);
-    await waitForPhase(bench, id, 'START');
-    for (const who of invited) {
-      check(
-        'accept',
-        await bench
-          .client({ role: 'deputy', sub: who })
-          .call('POST', `/activities/${id}/invitation/response`, { response: 'ACCEPTED' }),
-        200,
-      );
-    }
-    check('open', await organiser.call('POST', `/activities/${id}/check-in/open`), 202);
-    await waitForPhase(bench, id, 'ATTENDANCE');
-    await Promise.all(
-      invited.map(async (who) =>
-        check(
-          'check in',
-          await bench
-            .client({ role: 'deputy', sub: who })
-            .call('POST', `/activities/${id}/check-ins`),
-          201,
-        ),
-      ),
-    );
     const categories = ['EDUCATION', 'DRAINAGE', 'TRANSPORT'];
-    await Promise.all(
-      invited.map(async (who, i) =>
-        check(
-          'finding',
-          await bench
-            .client({ role: 'deputy', sub: who })
-            .call('POST', `/activities/${id}/findings`, {
-              kind: 'PROBLEM',
-              category: categories[i % 3],
-              description: `并发问题 ${n}-${i}`,
-              place: '文冲村',
-              needsReferral: true,
-            }),
-          201,
-        ),
-      ),
-    );
-    check(
-      'close attendance',
-      await organiser.call('POST', `/activities/${id}/attendance/close`),
-      202,
-    );
-    await waitForPhase(bench, id, 'FINDINGS');
-    check('close findings', await organiser.call('POST', `/activities/${id}/findings/close`), 200);
-    await waitForPhase(bench, id, 'REVIEW');
-    const review = await organiser.call<{ referrals?: { id: string }[] }>(
-      'GET',
-      `/activities/${id}/review`,
-    );
-    check('review', review, 200);
-    const referrals = review.json.referrals ?? [];
-    const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    for (const r of referrals) {
-      check(
-        'referral',
-        await organiser.call('POST', `/activities/${id}/review/referrals/${r.id}`, {
-          committeeId: DEMO_COMMITTEE_IDS.urbanConstruction,
-          dueDate: due,
-        }),
-        200,
-      );
-    }
-    check('approve', await organiser.call('POST', `/activities/${id}/review/approve`), 200);
-    await waitForStatus(bench, id, 'COMPLETED');
-    for (const r of referrals) {
-      await waitFor(
-        () => readItem(bench, keys.referral(r.id)),
-        (item) => item?.status === 'SENT',
-        `referral ${r.id} SENT`,
-      );
-    }
+    const { referrals } = await driveActivity(driver, `并发活动 ${n} ${Date.now().toString(36)}`, {
+      invited,
+      findings: invited.map((by, i) => ({
+        by,
+        fields: { category: categories[i % 3], description: `并发问题 ${n}-${i}`, place: '文冲村' },
+      })),
+      // The answers one after another, then the check-ins and the findings all at once.
+      inFlight: (step) => (step === 'accept' ? 1 : invited.length),
+    });
     if (referrals.length !== 3) throw new Error(`expected 3 referrals, got ${referrals.length}`);
     return summary();
   } catch (error) {
@@ -186,12 +98,16 @@ async function checkInBurst(
   retryThrottled: boolean,
   invited: string[],
 ): Promise<BurstResult> {
-  const organiser = bench.client({ role: 'organiser', sub: 'org-bench-throughput' });
-  const id = await schedule(bench, `签到压测 ${mode} ${Date.now().toString(36)}`, invited);
-  await waitForPhase(bench, id, 'START', 300_000);
-  const opened = await organiser.call('POST', `/activities/${id}/check-in/open`);
-  if (opened.status !== 202) throw new Error(`open: ${opened.status} ${opened.text}`);
-  await waitForPhase(bench, id, 'ATTENDANCE', 300_000);
+  const driver: ActivityDriver = {
+    bench,
+    organiser: bench.client({ role: 'organiser', sub: 'org-bench-throughput' }),
+    expect: (what, res, status) => {
+      if (res.status !== status) throw new Error(`${what}: ${res.status} ${res.text}`);
+    },
+    waitMs: 300_000,
+  };
+  const id = await schedule(driver, `签到压测 ${mode} ${Date.now().toString(36)}`, invited);
+  await openCheckIn(driver, id);
   const clients = invited.map((who) => bench.client({ role: 'deputy', sub: who }, retryThrottled));
   // Sign everyone in before the clock starts: the burst measures check-ins, not token minting.
   await Promise.all(clients.map((c) => c.ready()));
@@ -216,20 +132,18 @@ async function checkInBurst(
 
   const countItems = async (prefix: string) => {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await bench.doc.send(
-        new QueryCommand({
-          TableName: bench.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': keys.activity(id).pk, ':p': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += (out.Items ?? []).filter((i) => prefix !== 'INVITATION#' || i.checkedInAt).length;
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: bench.doc },
+      {
+        TableName: bench.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.activity(id).pk, ':p': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      count += (page.Items ?? []).filter((i) => prefix !== 'INVITATION#' || i.checkedInAt).length;
+    }
     return count;
   };
   return {

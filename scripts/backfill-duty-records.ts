@@ -6,21 +6,20 @@
 import { fileURLToPath } from 'node:url';
 import { backfillDutyOfMonth, type BackfillDutyResult } from '../functions/audit-stats/backfill';
 import type { ReadDeps } from '../functions/audit-stats/store';
-import { backfillArgs, documentClient, monthsOfRange } from './support/backfill-cli';
+import { backfillArgs, backfillEachMonth, documentClient } from './support/backfill-cli';
 
 export const backfillDutyRecords = async (
   deps: ReadDeps,
   range: { from: string; to: string },
   log: (line: string) => void = () => {},
-): Promise<BackfillDutyResult[]> => {
-  const results: BackfillDutyResult[] = [];
-  for (const month of monthsOfRange(range)) {
-    const result = await backfillDutyOfMonth(deps, month);
-    results.push(result);
-    log(`${month}: ${result.activities} completed activities, ${result.entries} deputies' entries`);
-  }
-  return results;
-};
+): Promise<BackfillDutyResult[]> =>
+  backfillEachMonth(
+    range,
+    (month) => backfillDutyOfMonth(deps, month),
+    (month, result) =>
+      `${month}: ${result.activities} completed activities, ${result.entries} deputies' entries`,
+    log,
+  );
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {

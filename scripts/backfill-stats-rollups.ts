@@ -9,25 +9,22 @@ import {
   type BackfillMonthResult,
 } from '../functions/audit-stats/backfill';
 import type { ReadDeps } from '../functions/audit-stats/store';
-import { backfillArgs, documentClient, monthsOfRange } from './support/backfill-cli';
+import { backfillArgs, backfillEachMonth, documentClient } from './support/backfill-cli';
 
 export const backfillStatsRollups = async (
   deps: ReadDeps,
   range: { from: string; to: string },
   options: { check?: boolean; log?: (line: string) => void } = {},
-): Promise<BackfillMonthResult[]> => {
-  const results: BackfillMonthResult[] = [];
-  for (const month of monthsOfRange(range)) {
-    const result = await backfillStatsRollupsOfMonth(deps, month, options);
-    results.push(result);
-    options.log?.(
+): Promise<BackfillMonthResult[]> =>
+  backfillEachMonth(
+    range,
+    (month) => backfillStatsRollupsOfMonth(deps, month, options),
+    (month, result) =>
       `${month}: ${result.activities} activities, ${result.referrals} referrals ` +
-        `(${result.openReferrals} open), ${result.rollups} rollups, ` +
-        `${result.differing.length} ${options.check ? 'differ' : 'written'}`,
-    );
-  }
-  return results;
-};
+      `(${result.openReferrals} open), ${result.rollups} rollups, ` +
+      `${result.differing.length} ${options.check ? 'differ' : 'written'}`,
+    options.log,
+  );
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {

@@ -1,8 +1,9 @@
 // `npm run openapi`: writes docs/openapi.json, the OpenAPI 3.1 document generated from the zod
 // schemas the handlers validate with (functions/shared/openapi). `--check` only compares.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { liandongOpenApiDocument } from '../functions/openapi/registry';
+import { writeOrCheck } from './support/generated-doc';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 
@@ -17,25 +18,15 @@ export const renderOpenApi = (): string => {
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   const text = renderOpenApi();
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(OPENAPI_FILE, 'utf8');
-    } catch {
-      // missing: out of date
-    }
-    if (current !== text) {
-      console.error('docs/openapi.json is out of date: run npm run openapi');
-      process.exit(1);
-    }
-    console.log('docs/openapi.json is up to date');
-  } else {
-    writeFileSync(OPENAPI_FILE, text);
-    const document = JSON.parse(text) as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.values(document.paths).reduce(
-      (sum, item) => sum + Object.keys(item).length,
-      0,
-    );
-    console.log(`wrote docs/openapi.json (${operations} operations)`);
-  }
+  const document = JSON.parse(text) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.values(document.paths).reduce(
+    (sum, item) => sum + Object.keys(item).length,
+    0,
+  );
+  writeOrCheck(
+    OPENAPI_FILE,
+    text,
+    'npm run openapi',
+    `wrote docs/openapi.json (${operations} operations)`,
+  );
 }

@@ -2,10 +2,10 @@
 // finding categories, deputy levels) with their Chinese and English names, generated from
 // functions/shared/domain/reference.ts so the table cannot drift from what the API accepts.
 // `--check` only compares (test/unit/reference-codes.test.ts does the same).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { CODE_VOCABULARIES } from '../functions/shared/domain/reference';
+import { writeOrCheck } from './support/generated-doc';
 
 export const REFERENCE_CODES_FILE = fileURLToPath(
   new URL('../docs/reference-codes.md', import.meta.url),
@@ -45,22 +45,4 @@ export const renderReferenceCodes = async (): Promise<string> => {
 };
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  const text = await renderReferenceCodes();
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(REFERENCE_CODES_FILE, 'utf8');
-    } catch {
-      // missing: out of date
-    }
-    if (current !== text) {
-      console.error('docs/reference-codes.md is out of date: run npm run codes');
-      process.exit(1);
-    }
-    console.log('docs/reference-codes.md is up to date');
-  } else {
-    writeFileSync(REFERENCE_CODES_FILE, text);
-    console.log('wrote docs/reference-codes.md');
-  }
-}
+if (isMain) writeOrCheck(REFERENCE_CODES_FILE, await renderReferenceCodes(), 'npm run codes');

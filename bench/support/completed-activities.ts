@@ -43,18 +43,6 @@ export interface Dataset {
   deputies: DeputyItem[];
 }
 
-/** A small deterministic generator: both sizes draw the same kind of data, run after run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const STREET_CODES = Object.keys(STREETS) as Street[];
 const DEPARTMENTS = Object.values(DEMO_DEPARTMENT_IDS);
 const CATEGORIES = ['ELDERLY_LIFTS', 'TRANSPORT', 'HOUSING', 'URBAN_RENEWAL', 'OTHER'];

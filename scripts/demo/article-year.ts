@@ -11,17 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
 import type { FindingCategory, Street } from '../../functions/shared/domain/reference';
 import {
+  type ActivityJson,
+  approveToCompletion,
   as,
-  chinaDateIn,
+  type Caller,
   chinaTime,
+  type DemoContext,
   DemoError,
   mint,
   referralStatusTally,
-  waitForActivity,
-  type ActivityJson,
-  type Caller,
-  type DemoContext,
   type ReviewJson,
+  scheduleActivity,
+  superviseReferrals,
 } from './client';
 import { COMMUNITY_VISIT_FIGURES } from './community-visits';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
@@ -93,25 +94,17 @@ async function runActivity(
   campaignId: string,
 ): Promise<ActivityRun> {
   const since = Date.now();
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title: spec.title,
-      type: spec.type,
-      street: spec.street,
-      location: spec.location,
-      startsAt: chinaTime(spec.day, '09:00'),
-      endsAt: chinaTime(spec.day, '12:00'),
-      invitedDeputyIds: spec.deputies.map((d) => d.id),
-      campaignId,
-      ...spec.details,
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { activityId, waitFor } = await scheduleActivity(organiser, {
+    title: spec.title,
+    type: spec.type,
+    street: spec.street,
+    location: spec.location,
+    startsAt: chinaTime(spec.day, '09:00'),
+    endsAt: chinaTime(spec.day, '12:00'),
+    invitedDeputyIds: spec.deputies.map((d) => d.id),
+    campaignId,
+    ...spec.details,
+  });
   await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
   const links = await personalLinks(ctx, spec.title, spec.deputies, since);
   for (const d of spec.deputies) await answer(links.get(d.id)!, 'ACCEPTED');
@@ -154,20 +147,16 @@ async function runActivity(
       { decisions },
     );
   }
-  for (const referral of review.referrals.filter((r) => r.findingIds.length > 0)) {
-    const supervision = spec.referTo
-      ? { committee: spec.referTo.committeeId, days: spec.referTo.days }
-      : (SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION);
-    await organiser.call('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
-      committeeId: supervision.committee,
-      dueDate: chinaDateIn(supervision.days),
-    });
-  }
-  await organiser.call('POST', `/activities/${activityId}/review/approve`);
-  await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  await superviseReferrals(
+    organiser,
+    activityId,
+    review.referrals.filter((r) => r.findingIds.length > 0),
+    (referral) =>
+      spec.referTo
+        ? { committee: spec.referTo.committeeId, days: spec.referTo.days }
+        : (SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION),
   );
+  await approveToCompletion(organiser, activityId);
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   const attendance = closed.activity.attendance as
     | (NonNullable<ActivityJson['activity']['attendance']> & { guests?: { attended: number } })

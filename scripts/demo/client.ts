@@ -1,5 +1,6 @@
 // Talking to a running local cloud through its public HTTP API only, as the demo's users would:
 // tokens from the local issuer, JSON calls, polling until the workflow has moved on.
+import { randomUUID } from 'node:crypto';
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
 import { eventually, PollTimeout } from '../../test/support/poll';
 
@@ -189,3 +190,57 @@ export const waitForActivity = (
     }
     return done(view) ? view : undefined;
   });
+
+/**
+ * The chairmen's meeting (主任会议) puts each referral under a supervising committee with a due
+ * date, as `supervisionOf` says; returns the review as the last of these answers gave it.
+ */
+export async function superviseReferrals(
+  organiser: Caller,
+  activityId: string,
+  referrals: ReviewJson['referrals'],
+  supervisionOf: (referral: ReviewJson['referrals'][number]) => { committee: string; days: number },
+): Promise<ReviewJson | undefined> {
+  let review: ReviewJson | undefined;
+  for (const referral of referrals) {
+    const { committee, days } = supervisionOf(referral);
+    review = await organiser.call<ReviewJson>(
+      'POST',
+      `/activities/${activityId}/review/referrals/${referral.id}`,
+      { committeeId: committee, dueDate: chinaDateIn(days) },
+    );
+  }
+  return review;
+}
+
+/** Approves the review, then waits until the activity is COMPLETED and its workflow SUCCEEDED. */
+export async function approveToCompletion(
+  organiser: Caller,
+  activityId: string,
+): Promise<{ approvedReferrals: number; completed: ActivityJson }> {
+  const { approvedReferrals } = await organiser.call<{ approvedReferrals: number }>(
+    'POST',
+    `/activities/${activityId}/review/approve`,
+  );
+  const completed = await waitForActivity(
+    organiser,
+    activityId,
+    'completion',
+    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  );
+  return { approvedReferrals, completed };
+}
+
+/**
+ * Schedules an activity (once: the request carries an idempotency key); returns what the API
+ * answered, its id, and a poller of that activity.
+ */
+export async function scheduleActivity(organiser: Caller, body: Record<string, unknown>) {
+  const created = await organiser.call<ActivityJson>('POST', '/activities', body, {
+    'idempotency-key': randomUUID(),
+  });
+  const activityId = created.activity.id;
+  const waitFor = (what: string, done: (view: ActivityJson) => boolean) =>
+    waitForActivity(organiser, activityId, what, done);
+  return { created, activityId, waitFor };
+}

@@ -8,19 +8,18 @@ import {
   DEMO_STREET_NAMES as STREETS,
   type DemoStreet as Street,
 } from '../../infra/local/demo-jurisdiction';
-import { randomUUID } from 'node:crypto';
 import { demoDeputies } from '../../infra/local/seed';
 import { type FindingCategory } from '../../functions/shared/domain/reference';
 import {
+  approveToCompletion,
   as,
-  chinaDateIn,
-  chinaTime,
-  mint,
-  waitForActivity,
-  type ActivityJson,
   type Caller,
+  chinaTime,
   type DemoContext,
+  mint,
   type ReviewJson,
+  scheduleActivity,
+  superviseReferrals,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 import { DEFAULT_SUPERVISION, SUPERVISION } from './reception-days';
@@ -105,26 +104,18 @@ async function runVisit(
   const streetName = STREETS[plan.street].zh;
   const title = `${streetName}代表进社区、进网格（${day}）`;
   const since = Date.now();
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title,
-      ...(campaignId ? { campaignId } : {}),
-      type: 'COMMUNITY_VISIT',
-      street: plan.street,
-      location: `${streetName}各社区网格`,
-      description: '街道工委组织代表走进社区网格，收集民意、解答民惑。',
-      communities: [`${streetName}第一网格`, `${streetName}第二网格`],
-      startsAt: chinaTime(day, '14:30'),
-      endsAt: chinaTime(day, '17:30'),
-      invitedDeputyIds: plan.deputyIds,
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { activityId, waitFor } = await scheduleActivity(organiser, {
+    title,
+    campaignId,
+    type: 'COMMUNITY_VISIT',
+    street: plan.street,
+    location: `${streetName}各社区网格`,
+    description: '街道工委组织代表走进社区网格，收集民意、解答民惑。',
+    communities: [`${streetName}第一网格`, `${streetName}第二网格`],
+    startsAt: chinaTime(day, '14:30'),
+    endsAt: chinaTime(day, '17:30'),
+    invitedDeputyIds: plan.deputyIds,
+  });
 
   await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
   // Each deputy acts on the page their invitation links to. Answers one after another (each
@@ -173,18 +164,13 @@ async function runVisit(
   if (decisions.length > 0) {
     await organiser.call('POST', `/activities/${activityId}/review/decisions`, { decisions });
   }
-  for (const referral of triaged.referrals) {
-    const supervision = SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION;
-    await organiser.call('POST', `/activities/${activityId}/review/referrals/${referral.id}`, {
-      committeeId: supervision.committee,
-      dueDate: chinaDateIn(supervision.days),
-    });
-  }
-  await organiser.call('POST', `/activities/${activityId}/review/approve`);
-  await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+  await superviseReferrals(
+    organiser,
+    activityId,
+    triaged.referrals,
+    (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
   );
+  await approveToCompletion(organiser, activityId);
   return { activityId, referrals: triaged.referrals.length };
 }
 

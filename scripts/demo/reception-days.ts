@@ -3,7 +3,6 @@
 // early, check-ins, attendance closed, 21 visitors and their 28 suggestions, the people received
 // recorded, findings closed, triage, the chairmen's meeting (主任会议) referring 19 of them with a
 // supervising committee and a due date and answering the other 9, approval, dispatch, completion.
-import { randomUUID } from 'node:crypto';
 import { demoDeputies, DEMO_LIAISON_STATIONS } from '../../infra/local/seed';
 import {
   DEPUTY_LEVEL_CODES,
@@ -11,17 +10,18 @@ import {
   type Street,
 } from '../../functions/shared/domain/reference';
 import {
+  type ActivityJson,
+  approveToCompletion,
   as,
-  chinaDateIn,
   chinaTime,
+  type DemoContext,
   DemoError,
+  type FindingJson,
   mint,
   referralStatusTally,
-  waitForActivity,
-  type ActivityJson,
-  type DemoContext,
-  type FindingJson,
   type ReviewJson,
+  scheduleActivity,
+  superviseReferrals,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 
@@ -438,26 +438,18 @@ export async function replayReceptionDays(
 
   // 1. Schedule
   const twoSeats = invited.filter((d) => d.levels.length === 2).map((d) => d.id);
-  const created = await organiser.call<ActivityJson>(
-    'POST',
-    '/activities',
-    {
-      title,
-      ...(campaignId ? { campaignId } : {}),
-      type: 'RECEPTION_DAY',
-      street: stations[0]!.street,
-      location: stations.map((s) => s.name).join('、'),
-      description: '以解决古树迁移问题为切入点，接待代表和群众，收集意见建议。',
-      liaisonStations: stations.map((s) => s.name),
-      startsAt: chinaTime(day, '09:00'),
-      endsAt: chinaTime(day, '12:00'),
-      invitedDeputyIds: invited.map((d) => d.id),
-    },
-    { 'idempotency-key': randomUUID() },
-  );
-  const activityId = created.activity.id;
-  const waitFor = (what: string, done: (a: ActivityJson) => boolean) =>
-    waitForActivity(organiser, activityId, what, done);
+  const { created, activityId, waitFor } = await scheduleActivity(organiser, {
+    title,
+    campaignId,
+    type: 'RECEPTION_DAY',
+    street: stations[0]!.street,
+    location: stations.map((s) => s.name).join('、'),
+    description: '以解决古树迁移问题为切入点，接待代表和群众，收集意见建议。',
+    liaisonStations: stations.map((s) => s.name),
+    startsAt: chinaTime(day, '09:00'),
+    endsAt: chinaTime(day, '12:00'),
+    invitedDeputyIds: invited.map((d) => d.id),
+  });
 
   step(
     `Scheduled RECEPTION_DAY ${activityId} on ${day} (POST /activities → ${created.activity.status})`,
@@ -602,14 +594,13 @@ export async function replayReceptionDays(
     `/activities/${activityId}/review/decisions`,
     { decisions: other },
   );
-  for (const referral of review.referrals) {
-    const supervision = SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION;
-    review = await organiser.call<ReviewJson>(
-      'POST',
-      `/activities/${activityId}/review/referrals/${referral.id}`,
-      { committeeId: supervision.committee, dueDate: chinaDateIn(supervision.days) },
-    );
-  }
+  review =
+    (await superviseReferrals(
+      organiser,
+      activityId,
+      review.referrals,
+      (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
+    )) ?? review;
   const decided = (type: string) => review.findings.filter((f) => f.decision?.type === type).length;
   step(
     `主任会议 decided: ${decided('REFER')} referred, ${decided('ANSWER_DIRECTLY')} answered directly, ${decided('NO_ACTION')} no action (each with a reason)`,
@@ -628,15 +619,8 @@ export async function replayReceptionDays(
   }
 
   // 9. Approval → dispatch → completion
-  const approved = await organiser.call<{ approvedReferrals: number }>(
-    'POST',
-    `/activities/${activityId}/review/approve`,
-  );
-  step(`Review approved: ${approved.approvedReferrals} referrals`);
-  const completed = await waitFor(
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
-  );
+  const { approvedReferrals, completed } = await approveToCompletion(organiser, activityId);
+  step(`Review approved: ${approvedReferrals} referrals`);
   const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
   // A dispatched referral's own workflow moves it on at once (SENT, ...): count every referral
   // the approval dispatched, by the status it has reached.

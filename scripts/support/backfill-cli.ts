@@ -13,6 +13,22 @@ export const monthsOfRange = (range: { from: string; to: string }): string[] => 
   return monthsBetween(`${range.from}-01`, `${range.to}-01`);
 };
 
+/** Backfills each month of the range in order, logging each month's result as `describe` says. */
+export const backfillEachMonth = async <R>(
+  range: { from: string; to: string },
+  backfill: (month: string) => Promise<R>,
+  describe: (month: string, result: R) => string,
+  log: (line: string) => void = () => {},
+): Promise<R[]> => {
+  const results: R[] = [];
+  for (const month of monthsOfRange(range)) {
+    const result = await backfill(month);
+    results.push(result);
+    log(describe(month, result));
+  }
+  return results;
+};
+
 /** `--name value` of the command line. */
 export const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,14 +7,13 @@ import {
   activityExecutionArn,
   closeAttendance,
   closeFindings,
-  describeExecution,
-  eventually,
   inSeconds,
   scheduleActivity,
+  waitForExecutionEnd,
   waitForPhase,
   waitForStatus,
 } from '../integration/support/activity';
-import { useChaosCloud, organiser } from './support';
+import { approveReview, organiser, useChaosCloud } from './support';
 
 const chaos = useChaosCloud({ persistent: true });
 
@@ -46,17 +45,11 @@ describe('the local cloud restarted while executions wait on task tokens and tim
     for (const id of [onToken, onTimer]) {
       await closeAttendance(organiser, id);
       await closeFindings(organiser, id);
-      const approved = await organiser.post(`/activities/${id}/review/approve`);
-      expect(approved.status, approved.text).toBe(200);
+      await approveReview(id);
       await waitForStatus(organiser, id, 'COMPLETED');
     }
     const executions = await Promise.all(
-      [onToken, onTimer].map((id) =>
-        eventually(
-          () => describeExecution(activityExecutionArn(id)),
-          (e) => e.status !== 'RUNNING',
-        ),
-      ),
+      [onToken, onTimer].map((id) => waitForExecutionEnd(activityExecutionArn(id))),
     );
     expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     console.log(

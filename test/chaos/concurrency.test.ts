@@ -14,15 +14,15 @@ import {
 } from '../integration/support/activity';
 import { api } from '../integration/support/api';
 import { sentMail } from '../integration/support/aws';
-import { mintToken } from '../integration/support/token';
 import {
+  crowdedActivity,
   executionsOf,
+  organiser,
   politely,
-  scanItems,
   queryItems,
+  scanItems,
   tally,
   useChaosCloud,
-  organiser,
 } from './support';
 import { percentile } from '../support/load';
 
@@ -77,20 +77,8 @@ describe('50 concurrent identical POST /activities with one Idempotency-Key', ()
 
 describe('500 concurrent check-ins by 250 invited deputies, every one twice', () => {
   it('checks every deputy in exactly once, counts exact, no 5xx', async () => {
-    const deputies = demoDeputies()
-      .slice(0, 250)
-      .map((d) => d.id);
-    const res = await organiser.post<{ activity: { id: string } }>(
-      '/activities',
-      activityBody({ title: `并发签到-${randomUUID().slice(0, 8)}`, invitedDeputyIds: deputies }),
-    );
-    expect(res.status, res.text).toBe(201);
-    const id = res.json.activity.id;
-    await waitForPhase(organiser, id, 'START', 120_000);
+    const { id, tokens } = await crowdedActivity(`并发签到-${randomUUID().slice(0, 8)}`);
     await openCheckIn(organiser, id);
-
-    // Tokens first, so the race is between check-ins, not token minting.
-    const tokens = await Promise.all(deputies.map((sub) => mintToken({ role: 'deputy', sub })));
     const anonymous = api(null);
     const started = performance.now();
     const results = await Promise.all(

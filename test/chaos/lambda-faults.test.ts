@@ -28,20 +28,30 @@ const openCheckInFunction = () => {
 };
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
+/**
+ * An activity waiting on START whose OpenCheckIn step throws `error` for it until the fault is
+ * removed; the organiser opens check-in (202). `thrown()` counts the throws so far.
+ */
+async function openCheckInThrowing(label: string, error: Error) {
+  const id = await scheduleActivity(organiser, { title: `${label}-${randomUUID().slice(0, 8)}` });
+  await waitForPhase(organiser, id, 'START');
+  let count = 0;
+  chaos.cloud.runtime.injectFault(openCheckInFunction(), (event) =>
+    (event as { activityId?: string }).activityId === id ? (count++, error) : undefined,
+  );
+  const open = await organiser.post(`/activities/${id}/check-in/open`);
+  expect(open.status, open.text).toBe(202);
+  return { id, thrown: () => count };
+}
+
 describe('a Lambda step throwing', () => {
   it('is retried while the fault is passing, and the activity goes on once it is removed', async () => {
-    const id = await scheduleActivity(organiser, { title: `重试-${randomUUID().slice(0, 8)}` });
-    await waitForPhase(organiser, id, 'START');
-    let thrown = 0;
-    chaos.cloud.runtime.injectFault(openCheckInFunction(), (event) =>
-      (event as { activityId?: string }).activityId === id
-        ? (thrown++, named('TransientError', 'injected: the store is busy'))
-        : undefined,
+    const { id, thrown } = await openCheckInThrowing(
+      '重试',
+      named('TransientError', 'injected: the store is busy'),
     );
-    const open = await organiser.post(`/activities/${id}/check-in/open`);
-    expect(open.status, open.text).toBe(202);
     await eventually(
-      async () => thrown,
+      async () => thrown(),
       (n) => n >= 3,
       60_000,
     );
@@ -50,26 +60,20 @@ describe('a Lambda step throwing', () => {
     const history = await executionHistory(activityExecutionArn(id));
     const failed = history.filter((e) => e.type === 'LambdaFunctionFailed').length;
     expect(activity.status).toBe('CHECK_IN_OPEN');
-    expect(failed).toBe(thrown);
+    expect(failed).toBe(thrown());
     expect((await describeExecution(activityExecutionArn(id))).status).toBe('RUNNING');
     console.log(
-      `lambda retry: OpenCheckIn threw TransientError ${thrown}× until the fault was removed → ` +
+      `lambda retry: OpenCheckIn threw TransientError ${thrown()}× until the fault was removed → ` +
         `${failed} LambdaFunctionFailed retried by the definition's Retry (1 s, ×2, full jitter), ` +
         `then it ran; activity ${activity.status}, execution RUNNING`,
     );
   });
 
   it('fails the execution at the step; the organiser sees FAILED, then a redrive completes it', async () => {
-    const id = await scheduleActivity(organiser, { title: `缺陷-${randomUUID().slice(0, 8)}` });
-    await waitForPhase(organiser, id, 'START');
-    let thrown = 0;
-    chaos.cloud.runtime.injectFault(openCheckInFunction(), (event) =>
-      (event as { activityId?: string }).activityId === id
-        ? (thrown++, named('SimulatedDefect', 'injected: a bug in the step'))
-        : undefined,
+    const { id, thrown } = await openCheckInThrowing(
+      '缺陷',
+      named('SimulatedDefect', 'injected: a bug in the step'),
     );
-    const open = await organiser.post(`/activities/${id}/check-in/open`);
-    expect(open.status, open.text).toBe(202);
     // Recorded from the execution's FAILED event (the rule's target), not by the workflow.
     await waitForStatus(organiser, id, 'FAILED', 30_000);
     const failed = await organiser.get<{
@@ -82,7 +86,7 @@ describe('a Lambda step throwing', () => {
       .at(-1);
     expect(failed.json.activity.status).toBe('FAILED');
     expect(failed.json.activity.failure?.error).toBe('SimulatedDefect');
-    expect(thrown).toBe(1);
+    expect(thrown()).toBe(1);
     expect(execution.status).toBe('FAILED');
     expect(failedAt).toBe('OpenCheckIn');
 
@@ -115,7 +119,7 @@ describe('a Lambda step throwing', () => {
     expect(openCheckIns).toBe(2);
     expect(sendInvitations).toBe(1);
     console.log(
-      `lambda defect and redrive: OpenCheckIn threw SimulatedDefect ${thrown}× (not retried: ` +
+      `lambda defect and redrive: OpenCheckIn threw SimulatedDefect ${thrown()}× (not retried: ` +
         `not transient) → execution FAILED at ${failedAt}; GET /activities/{id} showed ` +
         `${failed.json.activity.status} (${failed.json.activity.failure?.stage}: ` +
         `${failed.json.activity.failure?.error}); fault removed, POST …/redrive → 202, the ` +

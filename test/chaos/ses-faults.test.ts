@@ -4,43 +4,34 @@
 // "rejected"). Figures printed (docs/reliability.md, "Faults").
 import { describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
-import { eventually, rawItem, sleep, waitForStatus } from '../integration/support/activity';
+import { rawItem, sleep, waitForStatus } from '../integration/support/activity';
 import { stateMachineArn } from '../integration/support/cloud';
 import { keys } from '../../functions/shared/data/keys';
 import {
   activityInReview,
+  approveReview,
+  organiser,
+  REFERRAL_DEPARTMENTS,
   referralMail,
+  referralsSent,
   taskFailures,
   useChaosCloud,
-  organiser,
-  raiser,
-  REFERRAL_DEPARTMENTS,
 } from './support';
 
 const chaos = useChaosCloud();
 
 describe('SES down, then throttling half of the sends, during referral dispatch', () => {
   it('sends every referral email exactly once in the end; none marked sent without a message id', async () => {
-    const { activityId, referralIds } = await activityInReview(
-      organiser,
-      raiser,
-      REFERRAL_DEPARTMENTS,
-    );
+    const { activityId, referralIds } = await activityInReview();
 
     await chaos.sesFaults.configure({ down: true });
-    const approved = await organiser.post(`/activities/${activityId}/review/approve`);
-    expect(approved.status, approved.text).toBe(200);
+    await approveReview(activityId);
     await sleep(4_000);
     await chaos.sesFaults.configure({ throttleRate: 0.5 });
     await sleep(6_000);
     await chaos.sesFaults.configure({});
 
-    const statuses = await eventually(
-      () => Promise.all(referralIds.map(async (id) => (await rawItem(keys.referral(id)))?.status)),
-      (all) => all.every((s) => s === 'SENT'),
-      120_000,
-      500,
-    );
+    const statuses = await referralsSent(referralIds);
     await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
     const figures = await referralMail(referralIds, REFERRAL_DEPARTMENTS);
     const machine = stateMachineArn('ReferralWorkflow');
@@ -67,29 +58,19 @@ describe('SES down, then throttling half of the sends, during referral dispatch'
 describe('SES answering with an error code it does not document, during referral dispatch', () => {
   it('retries it with backoff: every referral email sent exactly once, none stopped as rejected', async () => {
     const before = (await referralMail([], REFERRAL_DEPARTMENTS)).perDepartment;
-    const { activityId, referralIds } = await activityInReview(
-      organiser,
-      raiser,
-      REFERRAL_DEPARTMENTS,
-    );
+    const { activityId, referralIds } = await activityInReview();
     const injectedBefore = chaos.sesFaults.stats.injected.SendEmail ?? 0;
 
     // `<Code>Error</Code>`: the SDK names the error "Error", as in the attack's
     // "SES rejected the email (Error)".
     await chaos.sesFaults.configure({ throttleRate: 1, errorCode: 'Error' });
-    const approved = await organiser.post(`/activities/${activityId}/review/approve`);
-    expect(approved.status, approved.text).toBe(200);
+    await approveReview(activityId);
     await sleep(3_000);
     await chaos.sesFaults.configure({ throttleRate: 0.5, errorCode: 'Error' });
     await sleep(3_000);
     await chaos.sesFaults.configure({});
 
-    const statuses = await eventually(
-      () => Promise.all(referralIds.map(async (id) => (await rawItem(keys.referral(id)))?.status)),
-      (all) => all.every((s) => s === 'SENT'),
-      120_000,
-      500,
-    );
+    const statuses = await referralsSent(referralIds);
     const after = (await referralMail(referralIds, REFERRAL_DEPARTMENTS)).perDepartment;
     const injected = (chaos.sesFaults.stats.injected.SendEmail ?? 0) - injectedBefore;
 

@@ -4,10 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { demoSeedItems } from '../../infra/local/seed';
-import { toQueryParams, type KeyQuery } from '../../functions/shared/data/keys';
+import { demoDepartments, demoDeputies, demoSeedItems } from '../../infra/local/seed';
+import { keys } from '../../functions/shared/data/keys';
 import { startLocalCloud, type LocalCloud, type LocalCloudPorts } from '../../infra/local/cloud';
 import { localCode } from '../../infra/local/code';
 import {
@@ -18,11 +16,23 @@ import {
   type SesFaults,
 } from '../../infra/local/faults';
 import { freePort } from '../../infra/local/ports';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { api, type ApiClient, type ApiResponse } from '../integration/support/api';
-import { ddbDoc, sfnClient } from '../integration/support/aws';
-import { sleep } from '../support/poll';
-import { stateMachineArn, tableName, useLocalCloud } from '../integration/support/cloud';
+import { eventually, sleep } from '../support/poll';
+import { useLocalCloud } from '../integration/support/cloud';
+import {
+  closeAttendance,
+  closeFindings,
+  executionHistory,
+  inDays,
+  openCheckIn,
+  rawItem,
+  recordFinding,
+  scheduleActivity,
+  waitForPhase,
+} from '../integration/support/activity';
+import { sentMail } from '../integration/support/aws';
+import { mintToken } from '../integration/support/token';
 
 export interface ChaosCloud {
   cloud: LocalCloud;
@@ -182,64 +192,9 @@ export function tally(values: (number | string)[]): Record<string, number> {
   return out;
 }
 
-// ---- reading the engines directly ---------------------------------------------------------------
+// ---- reading the engines directly: the integration kit's readers, on this file's cloud ----------
 
-/** Every item of the table that `filter` keeps (a full scan: the chaos tables are small). */
-export async function scanItems(
-  filter: (item: Record<string, unknown>) => boolean,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ddbDoc().send(
-      new ScanCommand({
-        TableName: tableName(),
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]).filter(filter));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
-/** Every item a key query answers (all pages, strongly consistent). */
-export async function queryItems(query: KeyQuery): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        ...toQueryParams(query),
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
-/** Every execution of the state machine whose logical id starts with `prefix`. */
-export async function executionsOf(prefix: string): Promise<ExecutionListItem[]> {
-  const all: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await sfnClient().send(
-      new ListExecutionsCommand({
-        stateMachineArn: stateMachineArn(prefix),
-        maxResults: 1000,
-        nextToken,
-      }),
-    );
-    all.push(...(out.executions ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return all;
-}
+export { executionsOf, queryItems, scanItems } from '../integration/support/aws';
 
 export type { ApiClient };
 
@@ -259,15 +214,12 @@ export const CATEGORIES_BY_DEPARTMENT: Record<string, string> = {
 
 /**
  * Drives an activity to its review, with one finding per department (so one referral each), and
- * sets committee and due date on every referral; approving it (which dispatches) is the caller's.
+ * sets committee and due date on every referral; approving it (which dispatches) is the caller's
+ * (`approveReview`). The organiser and the raiser are the chaos files' own.
  */
 export async function activityInReview(
-  organiser: ApiClient,
-  raiser: ApiClient,
-  departments: string[],
+  departments: string[] = REFERRAL_DEPARTMENTS,
 ): Promise<{ activityId: string; referralIds: string[] }> {
-  const { scheduleActivity, openCheckIn, closeAttendance, recordFinding, closeFindings, inDays } =
-    await import('../integration/support/activity');
   const activityId = await scheduleActivity(organiser, { invitedDeputyIds: ['dep-0001'] });
   await openCheckIn(organiser, activityId);
   await closeAttendance(organiser, activityId);
@@ -293,6 +245,37 @@ export async function activityInReview(
   return { activityId, referralIds: review.json.referrals.map((r) => r.id) };
 }
 
+/** The organiser approves the review, which dispatches its referrals (asserts 200). */
+export async function approveReview(activityId: string): Promise<void> {
+  const approved = await organiser.post(`/activities/${activityId}/review/approve`);
+  expect(approved.status, approved.text).toBe(200);
+}
+
+/** Waits until every referral is SENT (or fails after `timeoutMs`); returns their statuses. */
+export async function referralsSent(referralIds: string[], timeoutMs = 120_000) {
+  return eventually(
+    () => Promise.all(referralIds.map(async (id) => (await rawItem(keys.referral(id)))?.status)),
+    (all) => all.every((status) => status === 'SENT'),
+    { timeoutMs, intervalMs: 500, what: 'every referral SENT' },
+  );
+}
+
+/**
+ * An activity inviting the first 250 demo deputies, waiting on its START step, and each
+ * deputy's token, minted first so that a race is between the requests, not the token minting.
+ */
+export async function crowdedActivity(
+  title: string,
+): Promise<{ id: string; deputies: string[]; tokens: string[] }> {
+  const deputies = demoDeputies()
+    .slice(0, 250)
+    .map((d) => d.id);
+  const id = await scheduleActivity(organiser, { title, invitedDeputyIds: deputies });
+  await waitForPhase(organiser, id, 'START', 120_000);
+  const tokens = await Promise.all(deputies.map((sub) => mintToken({ role: 'deputy', sub })));
+  return { id, deputies, tokens };
+}
+
 export interface ReferralMailFigures {
   /** Referral emails in local SES, by department mailbox. */
   perDepartment: Record<string, number>;
@@ -307,11 +290,7 @@ export async function referralMail(
   referralIds: string[],
   departments: string[],
 ): Promise<ReferralMailFigures> {
-  const { demoDepartments } = await import('../../infra/local/seed');
   const departmentMail = (id: string) => demoDepartments().find((d) => d.id === id)!.emails[0]!;
-  const { rawItem } = await import('../integration/support/activity');
-  const { sentMail } = await import('../integration/support/aws');
-  const { keys } = await import('../../functions/shared/data/keys');
   const mail = await sentMail();
   const perDepartment: Record<string, number> = {};
   for (const dept of departments) {
@@ -336,7 +315,6 @@ export async function referralMail(
 
 /** Lambda task failures (each one retried or caught) in the histories of these executions. */
 export async function taskFailures(executionArns: string[]): Promise<number> {
-  const { executionHistory } = await import('../integration/support/activity');
   let failures = 0;
   for (const arn of executionArns) {
     failures += (await executionHistory(arn)).filter(

@@ -4,21 +4,11 @@
 // check-ins, 500 findings. Every acknowledged write must be there exactly once. Figures printed
 // (docs/reliability.md, "Faults").
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoDeputies } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
-import {
-  activityBody,
-  findingBody,
-  readActivity,
-  waitForPhase,
-} from '../integration/support/activity';
+import { findingBody, readActivity, waitForPhase } from '../integration/support/activity';
 import { api, type ApiResponse } from '../integration/support/api';
-import { ddbDoc } from '../integration/support/aws';
-import { tableName } from '../integration/support/cloud';
-import { mintToken } from '../integration/support/token';
-import { politely, queryItems, tally, useChaosCloud, organiser } from './support';
+import { crowdedActivity, organiser, politely, queryItems, tally, useChaosCloud } from './support';
 import { pool } from '../support/load';
 
 const chaos = useChaosCloud();
@@ -27,17 +17,7 @@ const anonymous = api(null);
 
 describe('transaction conflicts on 30% of writes over 1,000 operations', () => {
   it('loses no update and duplicates none', async () => {
-    const deputies = demoDeputies()
-      .slice(0, 250)
-      .map((d) => d.id);
-    const created = await organiser.post<{ activity: { id: string } }>(
-      '/activities',
-      activityBody({ title: `冲突-${randomUUID().slice(0, 8)}`, invitedDeputyIds: deputies }),
-    );
-    expect(created.status, created.text).toBe(201);
-    const id = created.json.activity.id;
-    await waitForPhase(organiser, id, 'START', 120_000);
-    const tokens = await Promise.all(deputies.map((sub) => mintToken({ role: 'deputy', sub })));
+    const { id, deputies, tokens } = await crowdedActivity(`冲突-${randomUUID().slice(0, 8)}`);
     const as = (i: number) => ({ authorization: `Bearer ${tokens[i]!}` });
     const answers: number[] = [];
     const finals: number[] = [];
@@ -105,16 +85,10 @@ describe('transaction conflicts on 30% of writes over 1,000 operations', () => {
     );
     const notCheckedIn = deputies.filter((d) => !byDeputy.get(d)?.checkedInAt);
     const checkInRecords = await queryItems(keys.checkInAuditRecordsOfActivity(id));
-    const findings = (
-      await ddbDoc().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
-          ExpressionAttributeValues: { ':pk': `ACTIVITY#${id}`, ':f': 'FINDING#' },
-          ConsistentRead: true,
-        }),
-      )
-    ).Items as { description: string }[];
+    const findings = (await queryItems({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
+      ExpressionAttributeValues: { ':pk': `ACTIVITY#${id}`, ':f': 'FINDING#' },
+    })) as { description: string }[];
     const descriptions = tally(findings.map((f) => f.description));
     const duplicated = Object.values(descriptions).filter((n) => n > 1).length;
     const attendance = (await readActivity(organiser, id)).attendance;

@@ -5,11 +5,11 @@
 // the .ics parsed by ical.js).
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../functions/shared/data/audit';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
-import { sentMail } from './support/aws';
+import { deputyEmail, mailAbout } from './support/aws';
 import {
   activityItem,
   auditEvents,
@@ -24,7 +24,6 @@ import {
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-changes' });
-const emailOf = (deputyId: string) => `${deputyId}@${DEMO_EMAIL_DOMAIN}`;
 const STAYS = DEMO_DEPUTY_IDS.national;
 const REMOVED = DEMO_DEPUTY_IDS.wenchong;
 const ADDED = DEMO_DEPUTY_IDS.municipal;
@@ -34,9 +33,6 @@ const calendarOf = (mail: SentMail, filename: string) => {
   if (!file) throw new Error(`no ${filename} in ${mail.subject}`);
   return parseCalendar(Buffer.from(file.content, 'base64').toString('utf8'));
 };
-
-const mailAbout = async (title: string, marker: string) =>
-  (await sentMail()).filter((m) => m.subject.includes(title) && m.subject.includes(marker));
 
 const patch = (id: string, body: unknown) =>
   organiser.request<{
@@ -97,7 +93,7 @@ describe('PATCH /activities/{id}', () => {
       () => mailAbout(title, '活动变更'),
       (mail) => mail.length >= 1,
     );
-    expect(notice!.destination.to).toEqual([emailOf(STAYS)]);
+    expect(notice!.destination.to).toEqual([deputyEmail(STAYS)]);
     expect(notice!.body.text).toContain('文冲街道党群服务中心三楼');
     expect(calendarOf(notice!, 'invite.ics')).toMatchObject({
       method: 'REQUEST',
@@ -111,7 +107,7 @@ describe('PATCH /activities/{id}', () => {
       () => mailAbout(title, '活动邀请：'),
       (mail) => mail.length === 3,
     );
-    const added = invitations.filter((m) => m.destination.to.includes(emailOf(ADDED)));
+    const added = invitations.filter((m) => m.destination.to.includes(deputyEmail(ADDED)));
     expect(added).toHaveLength(1);
     expect(calendarOf(added[0]!, 'invite.ics')).toMatchObject({ method: 'REQUEST', sequence: 1 });
     // The one removed: a withdrawal that takes the event out of their calendar.
@@ -119,7 +115,7 @@ describe('PATCH /activities/{id}', () => {
       () => mailAbout(title, '活动邀请撤回'),
       (mail) => mail.length >= 1,
     );
-    expect(withdrawal!.destination.to).toEqual([emailOf(REMOVED)]);
+    expect(withdrawal!.destination.to).toEqual([deputyEmail(REMOVED)]);
     expect(calendarOf(withdrawal!, 'cancel.ics')).toMatchObject({
       method: 'CANCEL',
       uid: `${id}@liandong.activities`,

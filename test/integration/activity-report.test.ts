@@ -11,28 +11,30 @@ import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import {
   activityExecutionArn,
-  closeAttendance,
-  closeFindings,
-  completeReview,
+  checkIn,
+  closeReferralAtDepartment,
+  completedActivity,
   describeExecution,
   eventually,
-  openCheckIn,
   rawItem,
   recordFinding,
   scheduleActivity,
   waitForExecutionEnd,
-  waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc, sentMail, sesClient } from './support/aws';
 import { tableName } from './support/cloud';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { ownRouting } from './support/reference';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-report-${RUN}`;
 const DEPARTMENT_NAME = `测试水务局<i>${RUN}</i>`;
-const COMMITTEE = `cmte-it-report-${RUN}`;
-const { street: STREET, category: CATEGORY } = routingKeysOf('activity-report');
+const ROUTING = ownRouting('activity-report', {
+  department: { name: DEPARTMENT_NAME, email: 'drainage@departments.example.org' },
+  committee: { name: '大沙街道工委', email: 'dasha@committees.example.org' },
+});
+const { street: STREET, category: CATEGORY } = ROUTING;
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 // Markup in the title: the page and the email must show it as text.
@@ -72,53 +74,53 @@ describe('activity report (情况报告)', () => {
     mailboxes = String(reportFunctionEnv().ORGANISER_EMAILS ?? '')
       .split(',')
       .filter(Boolean);
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: DEPARTMENT_NAME,
-        email: 'drainage@departments.example.org',
-      },
-      category: CATEGORY,
-      street: STREET,
-      committee: { id: COMMITTEE, name: '大沙街道工委', email: 'dasha@committees.example.org' },
-    });
+    await ROUTING.seed();
 
-    activityId = await scheduleActivity(organiser, {
-      title: TITLE,
-      type: 'RECEPTION_DAY',
-      street: STREET,
-      location: '大沙人大代表联络站',
-      liaisonStations: ['大沙人大代表联络站', '横沙社区联络点'],
-      invitedDeputyIds: [TWO_SEATS, DISTRICT],
-    });
-    await openCheckIn(organiser, activityId);
-    for (const who of [TWO_SEATS, DISTRICT]) {
-      const res = await deputy(who).post(`/activities/${activityId}/check-ins`);
-      expect(res.status, res.text).toBe(201);
-    }
-    await recordFinding(deputy(TWO_SEATS), activityId, {
-      category: CATEGORY,
-      description: '横沙村道暴雨积水',
-      place: '横沙村',
-    });
-    const asked = await recordFinding(deputy(DISTRICT), activityId, {
-      kind: 'CONSULTATION',
-      category: 'OTHER',
-      description: '询问网上联络站用法',
-      place: '大沙人大代表联络站',
-      needsReferral: false,
-    });
-    await closeAttendance(organiser, activityId);
-    await closeFindings(organiser, activityId);
-    const decided = await organiser.post(`/activities/${activityId}/review/decisions`, {
-      decisions: [
-        { findingId: asked, decision: 'ANSWER_DIRECTLY', answer: '已现场演示', reason: '咨询类' },
-      ],
-    });
-    expect(decided.status, decided.text).toBe(200);
-    const review = await completeReview(organiser, activityId, COMMITTEE);
-    referralId = review.referrals.find((r) => r.departmentId === DEPARTMENT)!.id;
-    await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+    let asked = '';
+    const completed = await completedActivity(
+      organiser,
+      COMMITTEE,
+      {
+        title: TITLE,
+        type: 'RECEPTION_DAY',
+        street: STREET,
+        location: '大沙人大代表联络站',
+        liaisonStations: ['大沙人大代表联络站', '横沙社区联络点'],
+        invitedDeputyIds: [TWO_SEATS, DISTRICT],
+      },
+      {
+        whileOpen: async (id) => {
+          await checkIn([deputy(TWO_SEATS), deputy(DISTRICT)], id);
+          await recordFinding(deputy(TWO_SEATS), id, {
+            category: CATEGORY,
+            description: '横沙村道暴雨积水',
+            place: '横沙村',
+          });
+          asked = await recordFinding(deputy(DISTRICT), id, {
+            kind: 'CONSULTATION',
+            category: 'OTHER',
+            description: '询问网上联络站用法',
+            place: '大沙人大代表联络站',
+            needsReferral: false,
+          });
+        },
+        decide: async (id) => {
+          const decided = await organiser.post(`/activities/${id}/review/decisions`, {
+            decisions: [
+              {
+                findingId: asked,
+                decision: 'ANSWER_DIRECTLY',
+                answer: '已现场演示',
+                reason: '咨询类',
+              },
+            ],
+          });
+          expect(decided.status, decided.text).toBe(200);
+        },
+      },
+    );
+    activityId = completed.id;
+    referralId = completed.review.referrals.find((r) => r.departmentId === DEPARTMENT)!.id;
     // The execution ends after SendActivityReport, which follows the completion.
     await waitForExecutionEnd(activityExecutionArn(activityId));
   }, 240_000);
@@ -223,13 +225,7 @@ describe('activity report (情况报告)', () => {
   });
 
   it('reflects the referral’s outcome after it closes', async () => {
-    await eventually(
-      () => rawItem(keys.referral(referralId)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      60_000,
-    );
-    const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
-    expect(closed.status, closed.text).toBeLessThan(300);
+    await closeReferralAtDepartment(organiser, referralId);
     await eventually(
       () => rawItem(keys.referral(referralId)),
       (item) => item?.status === 'CLOSED_BY_COMMITTEE' && item.closedAt !== undefined,

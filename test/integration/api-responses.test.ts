@@ -20,6 +20,7 @@ import {
   inDays,
   inSeconds,
   rawItem,
+  referralAtDepartment,
   waitForPhase,
   waitForStatus,
 } from './support/activity';
@@ -560,11 +561,7 @@ describe('the answers are what docs/openapi.json documents', () => {
     );
 
     // The department answers on its page; the deputy who raised it rates the reply.
-    await eventually(
-      () => rawItem(keys.referral(referralId)),
-      (r) => (r?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      30_000,
-    );
+    await referralAtDepartment(referralId);
     const respond = `/respond/${await createLink(linkStore(), key, { purpose: 'RESPOND', referralId, round: 1, ttlSeconds: 3600 })}`;
     await check(anonymous, 'GET /respond/{token}', respond);
     const replied = await check(
@@ -603,58 +600,21 @@ describe('the answers are what docs/openapi.json documents', () => {
     // What auditors read of it.
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const year = today.slice(0, 4);
-    await check(
-      auditor,
-      'GET /audit/activities',
-      `/audit/activities?from=${today}&to=${today}&limit=5`,
-    );
-    await check(
-      auditor,
-      'GET /audit/activities',
-      `/audit/activities?from=${today}&to=${today}&format=csv`,
-    );
-    await check(
-      auditor,
-      'GET /audit/activities/{activityId}/trail',
-      `/audit/activities/${id}/trail?limit=5`,
-    );
-    await check(
-      auditor,
-      'GET /audit/activities/{activityId}/verify',
-      `/audit/activities/${id}/verify`,
-    );
-    await check(
-      auditor,
-      'GET /audit/referrals/{referralId}/trail',
-      `/audit/referrals/${referralId}/trail`,
-    );
-    await check(
-      auditor,
-      'GET /audit/referrals/{referralId}/verify',
-      `/audit/referrals/${referralId}/verify`,
-    );
-    await check(
-      auditor,
-      'GET /audit/activities/{activityId}/report',
-      `/audit/activities/${id}/report`,
-    );
-    await check(auditor, 'GET /audit/statistics', `/audit/statistics?from=${today}&to=${today}`);
-    await check(
-      auditor,
-      'GET /audit/statistics',
-      `/audit/statistics?from=${today}&to=${today}&format=csv`,
-    );
     const duty = `/audit/deputies/${D1}`;
-    await check(
-      auditor,
-      'GET /audit/deputies/{deputyId}/duty-record',
-      `${duty}/duty-record?year=${year}`,
-    );
-    await check(
-      auditor,
-      'GET /audit/deputies/{deputyId}/duty-record',
-      `${duty}/duty-record?year=${year}&format=csv`,
-    );
+    const auditorReads: [route: string, path: string][] = [
+      ['GET /audit/activities', `/audit/activities?from=${today}&to=${today}&limit=5`],
+      ['GET /audit/activities', `/audit/activities?from=${today}&to=${today}&format=csv`],
+      ['GET /audit/activities/{activityId}/trail', `/audit/activities/${id}/trail?limit=5`],
+      ['GET /audit/activities/{activityId}/verify', `/audit/activities/${id}/verify`],
+      ['GET /audit/referrals/{referralId}/trail', `/audit/referrals/${referralId}/trail`],
+      ['GET /audit/referrals/{referralId}/verify', `/audit/referrals/${referralId}/verify`],
+      ['GET /audit/activities/{activityId}/report', `/audit/activities/${id}/report`],
+      ['GET /audit/statistics', `/audit/statistics?from=${today}&to=${today}`],
+      ['GET /audit/statistics', `/audit/statistics?from=${today}&to=${today}&format=csv`],
+      ['GET /audit/deputies/{deputyId}/duty-record', `${duty}/duty-record?year=${year}`],
+      ['GET /audit/deputies/{deputyId}/duty-record', `${duty}/duty-record?year=${year}&format=csv`],
+    ];
+    for (const [route, path] of auditorReads) await check(auditor, route, path);
     await check(
       deputy(D1),
       'GET /audit/deputies/{deputyId}/duty-report',
@@ -680,11 +640,7 @@ describe('the answers are what docs/openapi.json documents', () => {
 
     // The organisers' actions on referrals: each on a referral in the state it needs.
     const respondTo = async (referral: string, fields: Record<string, string>) => {
-      await eventually(
-        () => rawItem(keys.referral(referral)),
-        (r) => (r?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-        30_000,
-      );
+      await referralAtDepartment(referral);
       const token = await createLink(linkStore(), key, {
         purpose: 'RESPOND',
         referralId: referral,
@@ -729,11 +685,7 @@ describe('the answers are what docs/openapi.json documents', () => {
     );
     expect(granted.status, granted.text).toBe(200);
     const closing = await startReferral(first.id, {}, { street: 'WENCHONG' });
-    await eventually(
-      () => rawItem(keys.referral(closing.id)),
-      (r) => (r?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      30_000,
-    );
+    await referralAtDepartment(closing.id);
     const committeeClosed = await check(
       district,
       'POST /referrals/{referralId}/close',

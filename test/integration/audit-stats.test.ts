@@ -9,26 +9,27 @@ import { keys } from '../../functions/shared/data/keys';
 import { chinaDateOf, deadlineConfig } from '../../functions/shared/domain/deadlines';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import {
-  closeAttendance,
-  closeFindings,
-  completeReview,
+  checkIn,
+  completedActivity,
   eventually,
-  openCheckIn,
   rawItem,
   recordFinding,
-  scheduleActivity,
-  waitForStatus,
+  referralAtDepartment,
 } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { ownRouting } from './support/reference';
 import { mintToken } from './support/token';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-stats-${RUN}`;
-const COMMITTEE = `cmte-it-stats-${RUN}`;
-const { street: STREET, category: CATEGORY } = routingKeysOf('audit-stats');
+const ROUTING = ownRouting('audit-stats', {
+  department: { name: '测试住建局', email: 'lifts@departments.example.org', level: 'TOWN' },
+  committee: { name: '红山街道工委', email: 'hongshan@committees.example.org' },
+});
+const { street: STREET, category: CATEGORY } = ROUTING;
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const TWO_SEATS = DEMO_DEPUTY_IDS.municipalAndDistrict;
 const DISTRICT = DEMO_DEPUTY_IDS.district;
 
@@ -88,48 +89,39 @@ let findingId = '';
 
 describe('audit statistics and duty records', () => {
   beforeAll(async () => {
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: '测试住建局',
-        email: 'lifts@departments.example.org',
-        level: 'TOWN',
-      },
-      category: CATEGORY,
-      street: STREET,
-      committee: { id: COMMITTEE, name: '红山街道工委', email: 'hongshan@committees.example.org' },
-    });
+    await ROUTING.seed();
 
-    activityId = await scheduleActivity(organiser, {
-      title: '老旧小区加装电梯专题调研',
-      street: STREET,
-      location: '红山街道某小区',
-      startsAt: START.toISOString(),
-      endsAt: new Date(START.getTime() + 2 * 3600_000).toISOString(),
-      invitedDeputyIds: [TWO_SEATS, DISTRICT],
-    });
-    await openCheckIn(organiser, activityId);
-    for (const who of [TWO_SEATS, DISTRICT]) {
-      const res = await deputy(who).post(`/activities/${activityId}/check-ins`);
-      expect(res.status, res.text).toBeLessThan(300);
-    }
-    findingId = await recordFinding(deputy(TWO_SEATS), activityId, {
-      category: CATEGORY,
-      description: '加装电梯审批进度慢',
-      place: '红山街道某小区3栋',
-    });
-    await recordFinding(deputy(DISTRICT), activityId, {
-      kind: 'SUGGESTION',
-      category: 'OTHER',
-      description: '建议增设休息座椅',
-      place: '红山街道某小区',
-      needsReferral: false,
-    });
-    await closeAttendance(organiser, activityId);
-    await closeFindings(organiser, activityId);
-    const review = await completeReview(organiser, activityId, COMMITTEE);
-    referralId = review.referrals.find((r) => r.departmentId === DEPARTMENT)!.id;
-    await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+    const completed = await completedActivity(
+      organiser,
+      COMMITTEE,
+      {
+        title: '老旧小区加装电梯专题调研',
+        street: STREET,
+        location: '红山街道某小区',
+        startsAt: START.toISOString(),
+        endsAt: new Date(START.getTime() + 2 * 3600_000).toISOString(),
+        invitedDeputyIds: [TWO_SEATS, DISTRICT],
+      },
+      {
+        whileOpen: async (id) => {
+          await checkIn([deputy(TWO_SEATS), deputy(DISTRICT)], id);
+          findingId = await recordFinding(deputy(TWO_SEATS), id, {
+            category: CATEGORY,
+            description: '加装电梯审批进度慢',
+            place: '红山街道某小区3栋',
+          });
+          await recordFinding(deputy(DISTRICT), id, {
+            kind: 'SUGGESTION',
+            category: 'OTHER',
+            description: '建议增设休息座椅',
+            place: '红山街道某小区',
+            needsReferral: false,
+          });
+        },
+      },
+    );
+    activityId = completed.id;
+    referralId = completed.review.referrals.find((r) => r.departmentId === DEPARTMENT)!.id;
   }, 180_000);
 
   const statsPath = (extra = '') => `/audit/statistics?from=${DAY}&to=${DAY}${extra}`;
@@ -184,11 +176,7 @@ describe('audit statistics and duty records', () => {
 
   it('records the referral’s outcome when it closes', async () => {
     // The committee closes the referral once the department has its email.
-    await eventually(
-      () => rawItem(keys.referral(referralId)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      60_000,
-    );
+    await referralAtDepartment(referralId);
     // Open: listed for the statistics to read live, under the month of its activity's day.
     expect(await rawItem(keys.statsOfReferral(DAY.slice(0, 7), referralId))).toMatchObject({
       ...keys.openReferralStatsListing(DAY, referralId),

@@ -2,16 +2,15 @@
 // MIME message parsed by the store, its .ics by ical.js): the invitation carries METHOD:REQUEST,
 // the cancellation METHOD:CANCEL of the same event with a higher SEQUENCE.
 import { describe, expect, it } from 'vitest';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
-import { sentMail } from './support/aws';
+import { deputyEmail, mailAbout } from './support/aws';
 import { eventually, scheduleActivity, waitForPhase } from './support/activity';
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-calendar' });
-const emailOf = (deputyId: string) => `${deputyId}@${DEMO_EMAIL_DOMAIN}`;
 
 /** The calendar file of a mail, parsed. */
 const calendarOf = (mail: SentMail, filename: string) => {
@@ -19,9 +18,6 @@ const calendarOf = (mail: SentMail, filename: string) => {
   if (!file) throw new Error(`no ${filename} in ${JSON.stringify(mail.attachments)}`);
   return parseCalendar(Buffer.from(file.content, 'base64').toString('utf8'));
 };
-
-const mailAbout = async (title: string, marker: string) =>
-  (await sentMail()).filter((m) => m.subject.includes(title) && m.subject.includes(marker));
 
 describe('calendar events in the invitees’ mail', () => {
   it('the invitation carries the request, the cancellation cancels the same event', async () => {
@@ -61,7 +57,7 @@ describe('calendar events in the invitees’ mail', () => {
       expect(mail.body.text).toContain(title);
     }
     expect(invitations.flatMap((m) => m.destination.to).sort()).toEqual(
-      invitees.map(emailOf).sort(),
+      invitees.map(deputyEmail).sort(),
     );
 
     const cancelled = await organiser.post(`/activities/${id}/cancel`, { reason: '台风预警' });

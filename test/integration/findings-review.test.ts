@@ -2,111 +2,64 @@
 // the workflow, reviewed and approved by the organiser, referral workflows started, the activity
 // completed with its report; and cancellation (execution stopped, each invitee told once).
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
-import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
-import { ddbDoc, sentMail, sfnClient } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
-import { routingKeysOf, seedRoutingFixture } from './support/reference';
+import { sentMail, sfnClient } from './support/aws';
+import { stateMachineArn } from './support/cloud';
+import {
+  completeReview,
+  findingBody,
+  readActivity,
+  scheduleActivity,
+  verifiedTrail,
+  waitForPhase,
+  waitForStatus,
+} from './support/activity';
+import { ownRouting } from './support/reference';
 
 const RUN = Date.now().toString(36);
-const DEPARTMENT = `dept-it-trees-${RUN}`;
-const COMMITTEE = `cmte-it-${RUN}`;
+// Reference data of this run: a department that a street-specific rule routes to.
+const ROUTING = ownRouting('findings-review', {
+  department: { name: '测试林业园林局', email: 'trees@departments.example.org' },
+  committee: { name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
+});
+const DEPARTMENT = ROUTING.department.id;
+const COMMITTEE = ROUTING.committee.id;
 const organiser = api({ role: 'organiser', sub: 'org-findings-review' });
 const deputyA = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.wenchong });
 const deputyB = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.municipalAndDistrict });
 const auditor = api({ role: 'auditor', sub: 'aud-findings-review' });
 
-const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
-const inDays = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const statusOf = async (id: string) => (await readActivity(organiser, id)).status;
 
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-type ActivityJson = { activity: { id: string; status: string; phase: string } };
-
-const statusOf = async (id: string) =>
-  (await organiser.get<ActivityJson>(`/activities/${id}`)).json.activity.status;
-
-const waitForStatus = (id: string, ...statuses: string[]) =>
-  eventually(async () => {
-    const status = await statusOf(id);
-    return statuses.includes(status) ? status : undefined;
-  });
-
-/** Waits until the workflow is parked on the human step of `phase`. */
-const waitForPhase = (id: string, phase: string) =>
-  eventually(async () => {
-    const { json } = await organiser.get<{ activity: { pendingTask?: { phase: string } } }>(
-      `/activities/${id}`,
-    );
-    return json.activity.pendingTask?.phase === phase ? true : undefined;
-  });
-
-async function auditEvents(activityId: string): Promise<AuditEvent[]> {
-  const out = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
-    }),
-  );
-  return (out.Items ?? []) as AuditEvent[];
-}
-
-async function schedule(street = 'XINLONG'): Promise<string> {
-  const res = await organiser.post<ActivityJson>('/activities', {
+const schedule = (street = 'XINLONG') =>
+  scheduleActivity(organiser, {
     title: '古树名木保护专题调研',
-    type: 'THEMATIC_RESEARCH',
     street,
     location: '新龙镇古树公园',
-    startsAt: inSeconds(3600),
-    endsAt: inSeconds(3 * 3600),
     invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong, DEMO_DEPUTY_IDS.municipalAndDistrict],
   });
-  expect(res.status, res.text).toBe(201);
-  return res.json.activity.id;
-}
 
-const finding = (overrides: Record<string, unknown> = {}) => ({
-  kind: 'PROBLEM',
-  category: 'ANCIENT_TREES',
-  description: '古树根系受施工影响',
-  place: '新龙镇古树公园东侧',
-  needsReferral: true,
-  ...overrides,
-});
+const finding = (overrides: Record<string, unknown> = {}) =>
+  findingBody({
+    category: 'ANCIENT_TREES',
+    description: '古树根系受施工影响',
+    place: '新龙镇古树公园东侧',
+    ...overrides,
+  });
 
 describe('findings, triage, review, dispatch, completion', () => {
   beforeAll(async () => {
-    // Reference data of this run: a department that a street-specific rule routes to.
-    await seedRoutingFixture({
-      department: {
-        id: DEPARTMENT,
-        name: '测试林业园林局',
-        email: 'trees@departments.example.org',
-      },
-      ...routingKeysOf('findings-review'),
-      committee: { id: COMMITTEE, name: '新龙镇人大工委', email: 'xinlong@committees.example.org' },
-    });
+    await ROUTING.seed();
   });
 
   it('runs an activity from findings to dispatched referrals and a completed report', async () => {
     const id = await schedule();
-    await waitForPhase(id, 'START');
+    await waitForPhase(organiser, id, 'START');
     expect((await organiser.post(`/activities/${id}/check-in/open`)).status).toBeLessThan(300);
-    await waitForStatus(id, 'CHECK_IN_OPEN');
+    await waitForStatus(organiser, id, 'CHECK_IN_OPEN');
 
     // Deputies record on site; an organiser records a resident's problem
     const first = await deputyA.post<{ finding: { id: string } }>(
@@ -141,12 +94,12 @@ describe('findings, triage, review, dispatch, completion', () => {
     expect(audited.text).not.toMatch(/王女士|13800000000/);
 
     // Attendance then findings close (organiser)
-    await waitForPhase(id, 'ATTENDANCE');
+    await waitForPhase(organiser, id, 'ATTENDANCE');
     expect((await organiser.post(`/activities/${id}/attendance/close`)).status).toBeLessThan(300);
-    await waitForPhase(id, 'FINDINGS');
+    await waitForPhase(organiser, id, 'FINDINGS');
     expect((await deputyA.post(`/activities/${id}/findings/close`)).status).toBe(403);
     expect((await organiser.post(`/activities/${id}/findings/close`)).status).toBe(200);
-    await waitForPhase(id, 'REVIEW');
+    await waitForPhase(organiser, id, 'REVIEW');
     expect(await statusOf(id)).toBe('IN_REVIEW');
 
     // Review: nothing emailed to departments before approval
@@ -191,18 +144,8 @@ describe('findings, triage, review, dispatch, completion', () => {
     });
     expect(bad.status).toBe(422);
 
-    for (const referral of decided.json.referrals) {
-      const res = await organiser.post(`/activities/${id}/review/referrals/${referral.id}`, {
-        committeeId: COMMITTEE,
-        dueDate: inDays(30),
-      });
-      expect(res.status, res.text).toBe(200);
-    }
-    const approved = await organiser.post<{ approvedReferrals: number }>(
-      `/activities/${id}/review/approve`,
-    );
-    expect(approved.status, approved.text).toBe(200);
-    await waitForStatus(id, 'COMPLETED');
+    await completeReview(organiser, id, COMMITTEE);
+    await waitForStatus(organiser, id, 'COMPLETED');
 
     // Referral workflows started: name = referral id, input {referralId}
     const referralArn = stateMachineArn('ReferralWorkflow');
@@ -221,10 +164,7 @@ describe('findings, triage, review, dispatch, completion', () => {
     }
 
     // The trail verifies and names each step
-    const events = await auditEvents(id);
-    expect(verifyChain(events)).toMatchObject({ ok: true });
-    const actions = events.map((event) => event.action);
-    for (const action of [
+    const events = await verifiedTrail(id, [
       'FINDINGS_CLOSED',
       'FINDINGS_SEALED',
       'FINDINGS_TRIAGED',
@@ -232,9 +172,7 @@ describe('findings, triage, review, dispatch, completion', () => {
       'REVIEW_APPROVED',
       'REFERRALS_DISPATCHED',
       'ACTIVITY_COMPLETED',
-    ]) {
-      expect(actions).toContain(action);
-    }
+    ]);
     expect(JSON.stringify(events)).not.toMatch(/王女士|13800000000/);
     const completed = events.find((event) => event.action === 'ACTIVITY_COMPLETED')!;
     expect(completed.after).toMatchObject({
@@ -245,7 +183,7 @@ describe('findings, triage, review, dispatch, completion', () => {
 
   it('cancels an activity: execution stopped, each invitee told once, then 409', async () => {
     const id = await schedule('WENCHONG');
-    await waitForPhase(id, 'START');
+    await waitForPhase(organiser, id, 'START');
     const since = Math.floor(Date.now() / 1000) - 1;
     const res = await organiser.post<{ notices: { sent: number; pending: number } }>(
       `/activities/${id}/cancel`,

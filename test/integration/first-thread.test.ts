@@ -2,14 +2,12 @@
 // the synthesized definition, the local HTTP API with its JWT authorizer): POST /activities
 // through to invitation emails and the workflow waiting on its task token.
 import { randomUUID } from 'node:crypto';
-import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
+import { verifyChain } from '../../functions/shared/data/audit';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
-import { ddbDoc, sentMail, sfnClient, waitForMail } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
+import { executionHistory, executionsOf, sentMail, waitForMail } from './support/aws';
+import { activityBody, auditEvents, eventually, inSeconds } from './support/activity';
 
 const organiser = api({ role: 'organiser', sub: 'org-first-thread' });
 const invited = [
@@ -18,64 +16,23 @@ const invited = [
   DEMO_DEPUTY_IDS.town,
 ];
 
-function inSeconds(seconds: number): string {
-  return new Date(Date.now() + seconds * 1000).toISOString();
-}
-
-function activityBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+/** A reception day at the Wenchong liaison station, an hour from now. */
+const receptionDay = (overrides: Record<string, unknown> = {}) =>
+  activityBody({
     title: '代表接待日（文冲社区联络站）',
     type: 'RECEPTION_DAY',
-    street: 'WENCHONG',
     location: '文冲街道社区联络站',
     liaisonStations: ['文冲人大代表联络站'],
-    startsAt: inSeconds(3600),
-    endsAt: inSeconds(3 * 3600),
     invitedDeputyIds: invited,
     ...overrides,
-  };
-}
+  });
 
-async function auditEvents(activityId: string): Promise<AuditEvent[]> {
-  const out = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
-    }),
-  );
-  return (out.Items ?? []) as AuditEvent[];
-}
-
-async function executions(): Promise<{ name?: string; status?: string; executionArn?: string }[]> {
-  const out = await sfnClient().send(
-    new ListExecutionsCommand({
-      stateMachineArn: stateMachineArn('ActivityWorkflow'),
-      maxResults: 1000,
-    }),
-  );
-  return out.executions ?? [];
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  ms = 15_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > until)
-      throw new Error(`condition not met within ${ms} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const executions = () => executionsOf('ActivityWorkflow');
 
 describe('POST /activities: the first thread', () => {
   let activityId: string;
   const idempotencyKey = randomUUID();
-  const body = activityBody();
+  const body = receptionDay();
 
   beforeAll(async () => {
     const res = await organiser.post<{ activity: { id: string; status: string } }>(
@@ -105,15 +62,7 @@ describe('POST /activities: the first thread', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]!.status).toBe('RUNNING');
     const history = await eventually(
-      async () =>
-        (
-          await sfnClient().send(
-            new GetExecutionHistoryCommand({
-              executionArn: mine[0]!.executionArn!,
-              maxResults: 1000,
-            }),
-          )
-        ).events ?? [],
+      () => executionHistory(mine[0]!.executionArn!),
       (events) =>
         events.some(
           (e) =>
@@ -170,7 +119,7 @@ describe('POST /activities: the first thread', () => {
 describe('POST /activities: an exact retry with the same Idempotency-Key', () => {
   it('returns the same activity, one execution and one set of emails', async () => {
     const key = randomUUID();
-    const body = activityBody({ title: `幂等重试 ${key.slice(0, 8)}` });
+    const body = receptionDay({ title: `幂等重试 ${key.slice(0, 8)}` });
     const first = await organiser.post<{ activity: { id: string } }>('/activities', body, {
       'idempotency-key': key,
     });
@@ -196,7 +145,7 @@ describe('POST /activities: an exact retry with the same Idempotency-Key', () =>
     const key = randomUUID();
     const first = await organiser.post(
       '/activities',
-      activityBody({ title: `键 ${key.slice(0, 6)} A` }),
+      receptionDay({ title: `键 ${key.slice(0, 6)} A` }),
       {
         'idempotency-key': key,
       },
@@ -205,7 +154,7 @@ describe('POST /activities: an exact retry with the same Idempotency-Key', () =>
     const countBefore = (await executions()).length;
     const second = await organiser.post<{ message: string }>(
       '/activities',
-      activityBody({ title: `键 ${key.slice(0, 6)} B` }),
+      receptionDay({ title: `键 ${key.slice(0, 6)} B` }),
       { 'idempotency-key': key },
     );
     expect([409, 422]).toContain(second.status);
@@ -222,11 +171,11 @@ describe('POST /activities: an exact retry with the same Idempotency-Key', () =>
 
 describe('POST /activities: bad input changes nothing', () => {
   const cases: [string, Record<string, unknown> | string, number, RegExp][] = [
-    ['an unknown field', activityBody({ organiserBonus: 1 }), 422, /organiserBonus/],
-    ['a wrong type', activityBody({ invitedDeputyIds: 'dep-0001' }), 422, /invitedDeputyIds/],
-    ['a missing required field', (({ title: _t, ...rest }) => rest)(activityBody()), 422, /title/],
-    ['an unknown deputy', activityBody({ invitedDeputyIds: ['dep-9999'] }), 422, /dep-9999/],
-    ['a start time in the past', activityBody({ startsAt: inSeconds(-60) }), 422, /startsAt/],
+    ['an unknown field', receptionDay({ organiserBonus: 1 }), 422, /organiserBonus/],
+    ['a wrong type', receptionDay({ invitedDeputyIds: 'dep-0001' }), 422, /invitedDeputyIds/],
+    ['a missing required field', (({ title: _t, ...rest }) => rest)(receptionDay()), 422, /title/],
+    ['an unknown deputy', receptionDay({ invitedDeputyIds: ['dep-9999'] }), 422, /dep-9999/],
+    ['a start time in the past', receptionDay({ startsAt: inSeconds(-60) }), 422, /startsAt/],
     ['malformed JSON', '{"title": ', 400, /JSON/i],
   ];
 
@@ -244,7 +193,7 @@ describe('POST /activities: bad input changes nothing', () => {
   it('an oversized body', async () => {
     const res = await organiser.post(
       '/activities',
-      activityBody({ description: 'x'.repeat(300_000) }),
+      receptionDay({ description: 'x'.repeat(300_000) }),
     );
     expect(res.status).toBe(413);
     expect(res.text).toMatch(/large|size|bytes/i);
@@ -253,13 +202,13 @@ describe('POST /activities: bad input changes nothing', () => {
 
 describe('POST /activities: who may call it', () => {
   it('refuses a request without a token (401)', async () => {
-    const res = await api(null).post('/activities', activityBody());
+    const res = await api(null).post('/activities', receptionDay());
     expect(res.status).toBe(401);
   });
 
   it.each(['deputy', 'auditor'] as const)('refuses the %s role (403)', async (role) => {
     const before = (await executions()).length;
-    const res = await api({ role, sub: `x-${role}` }).post('/activities', activityBody());
+    const res = await api({ role, sub: `x-${role}` }).post('/activities', receptionDay());
     expect(res.status).toBe(403);
     expect((await executions()).length).toBe(before);
   });
@@ -274,7 +223,7 @@ describe('the start time passing', () => {
   it('times the task token out and opens check-in', async () => {
     const res = await organiser.post<{ activity: { id: string } }>(
       '/activities',
-      activityBody({ title: '开始时间到', startsAt: inSeconds(2), endsAt: inSeconds(3600) }),
+      receptionDay({ title: '开始时间到', startsAt: inSeconds(2), endsAt: inSeconds(3600) }),
     );
     expect(res.status, res.text).toBe(201);
     const id = res.json.activity.id;

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
 import { freePort } from '../../infra/local/ports';
 import { readSentMail } from '../../infra/local/ses';
+import { eventually } from '../support/poll';
 import { localCloud } from './support/cloud';
 import { writeFixtureApp, type FixtureApp } from './support/fixture-cloud';
 
@@ -38,16 +39,6 @@ function portOpen(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('local cloud on a fixture app', () => {
@@ -283,10 +274,11 @@ describe('local cloud on a fixture app', () => {
       const { executionArn } = await sfn.send(
         new StartExecutionCommand({ stateMachineArn: machineArn, input: JSON.stringify(input) }),
       );
-      return until(async () => {
-        const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-        return d.status === 'RUNNING' ? undefined : d;
-      });
+      return eventually(
+        () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+        (d) => d.status !== 'RUNNING',
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
     };
     const ok = await run({ to: 'deputy@example.org', subject });
     expect(ok.status).toBe('SUCCEEDED');
@@ -383,7 +375,11 @@ describe('DynamoDB Local process', () => {
     expect(await portOpen(port)).toBe(true);
     process.kill(pid, 'SIGKILL');
     child.kill('SIGKILL');
-    await until(async () => ((await portOpen(port)) ? undefined : true), 10_000);
+    await eventually(
+      () => portOpen(port),
+      (open) => !open,
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   });
 });
 

@@ -1,13 +1,13 @@
 // integration test: at-most-once email (send-once on DynamoDB Local + local SES), and a bounce
 // injected as the SNS notification SES would publish, into the function on the local cloud.
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
 import { sendEmailOnce } from '../../functions/shared/email/send-once';
 import { TransientError } from '../../functions/shared/errors';
-import { ddbDoc, sentMail, sesClient, waitForMail } from './support/aws';
+import { ddbDoc, putItem, sentMail, sesClient, waitForMail } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
 
 const SENDER = 'noreply@liandong.example.org';
@@ -111,12 +111,7 @@ describe('sendEmailOnce on the local engines', () => {
   it('a live claim without a message id (outcome unknown) blocks a resend with TransientError', async () => {
     const claimKey = `TEST#${randomUUID()}`;
     const to = `dept-${randomUUID().slice(0, 8)}@gov.example.cn`;
-    await ddbDoc().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.emailClaim(claimKey), claimKey, claimedAt: new Date().toISOString() },
-      }),
-    );
+    await putItem({ ...keys.emailClaim(claimKey), claimKey, claimedAt: new Date().toISOString() });
     await expect(sendEmailOnce(deps(), message(claimKey, to))).rejects.toBeInstanceOf(
       TransientError,
     );
@@ -131,19 +126,14 @@ describe('a bounce injected through SNS', () => {
   it("marks the referral's email BOUNCED with an audit event and alerts the organisers once", async () => {
     const fn = mailEventFunction();
     const referralId = `01TESTBOUNCE${randomUUID().replace(/-/g, '').slice(0, 14).toUpperCase()}`;
-    await ddbDoc().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.referral(referralId),
-          entity: 'REFERRAL',
-          id: referralId,
-          status: 'SENT',
-          auditSeq: 0,
-          auditHash: GENESIS_HASH,
-        },
-      }),
-    );
+    await putItem({
+      ...keys.referral(referralId),
+      entity: 'REFERRAL',
+      id: referralId,
+      status: 'SENT',
+      auditSeq: 0,
+      auditHash: GENESIS_HASH,
+    });
     const address = `nobody-${randomUUID().slice(0, 8)}@gov.example.cn`;
     const { messageId } = await sendEmailOnce(
       deps(),

@@ -10,10 +10,11 @@ import { referralReference } from '../../functions/shared/domain/letterhead';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { keys } from '../../functions/shared/data/keys';
 import {
+  completeReview,
   eventually,
-  inDays,
   inSeconds,
   rawItem,
+  referralAtDepartment,
   waitForPhase,
   waitForStatus,
 } from './support/activity';
@@ -164,16 +165,9 @@ describe('merged findings stay in the loop', () => {
     expect(referral.findingIds).toEqual([firstId, secondId].sort());
     // Nothing else is left to send: the triage's draft, if any, was emptied and dropped.
     expect(decided.json.referrals.map((r) => r.id)).toEqual([referral.id]);
-    const updated = await organiser.post(`/activities/${id}/review/referrals/${referral.id}`, {
-      committeeId: COMMITTEE,
-      dueDate: inDays(30),
-    });
-    expect(updated.status, updated.text).toBe(200);
-    const approved = await organiser.post<{ approvedReferrals: number }>(
-      `/activities/${id}/review/approve`,
-    );
-    expect(approved.status, approved.text).toBe(200);
-    expect(approved.json.approvedReferrals).toBe(1);
+    const approved = await completeReview(organiser, id, COMMITTEE);
+    expect(approved.referrals.map((r) => r.id)).toEqual([referral.id]);
+    expect(approved.approvedReferrals).toBe(1);
     await waitForStatus(organiser, id, 'COMPLETED', 45_000);
 
     // The department's email and page: both findings, place and text of each.
@@ -182,10 +176,7 @@ describe('merged findings stay in the loop', () => {
       expect(referralMail!.body.text).toContain(text);
     }
     const respondPath = linkIn(referralMail!, 'respond');
-    await eventually(
-      () => rawItem(keys.referral(referral.id)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-    );
+    await referralAtDepartment(referral.id);
     const page = await anonymous.get(respondPath);
     expect(page.status).toBe(200);
     for (const text of [FIRST.description, FIRST.place, SECOND.description, SECOND.place]) {

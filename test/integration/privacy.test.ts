@@ -18,15 +18,14 @@ import { GENESIS_HASH } from '../../functions/shared/data/audit';
 import { newId } from '../../functions/shared/ids';
 import {
   auditEvents,
-  closeAttendance,
-  closeFindings,
-  completeReview,
+  checkIn,
+  closeReferralAtDepartment,
+  completedActivity,
   eventually,
   openCheckIn,
   rawItem,
   recordFinding,
   scheduleActivity,
-  waitForStatus,
 } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
@@ -44,6 +43,10 @@ const districtOrganiser = api({ role: 'organiser', sub: `org-privacy-district-${
 const otherStreet = api({ role: 'organiser', sub: `org-privacy-xg-${RUN}`, street: '夏港' });
 const auditor = api({ role: 'auditor', sub: `aud-privacy-${RUN}` });
 const deputy = api({ role: 'deputy', sub: DEPUTY });
+
+/** When a resident's data is erased, the default retention after `from` (a stored ISO time). */
+const retainedFrom = (from: unknown) =>
+  addRetention(new Date(from as string), parseRetention(undefined)).toISOString();
 
 let activityId: string;
 let referredId: string;
@@ -112,34 +115,33 @@ const verifyTrail = async () => {
 };
 
 beforeAll(async () => {
-  activityId = await scheduleActivity(organiser, {
-    title: `居民信息测试 ${RUN}`,
-    street: 'WENCHONG',
-    invitedDeputyIds: [DEPUTY],
-  });
-  await openCheckIn(organiser, activityId);
-  const checkIn = await deputy.post(`/activities/${activityId}/check-ins`);
-  expect(checkIn.status, checkIn.text).toBe(201);
-  // A deputy on a visit records a resident's problem (it goes into the duty record), and an
-  // organiser a consultation answered on the spot.
-  referredId = await recordFinding(deputy, activityId, {
-    category: 'DRAINAGE',
-    description: `村道积水 ${RUN}`,
-    resident: REFERRED,
-  });
-  answeredId = await recordFinding(organiser, activityId, {
-    kind: 'CONSULTATION',
-    category: 'OTHER',
-    needsReferral: false,
-    description: `咨询网上联络站 ${RUN}`,
-    place: '文冲人大代表联络站',
-    resident: ANSWERED,
-  });
-  await closeAttendance(organiser, activityId);
-  await closeFindings(organiser, activityId);
-  const review = await completeReview(organiser, activityId, DEMO_COMMITTEE_IDS.urbanConstruction);
-  referralId = review.referrals.find((r) => r.findingIds.includes(referredId))!.id;
-  await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
+  const completed = await completedActivity(
+    organiser,
+    DEMO_COMMITTEE_IDS.urbanConstruction,
+    { title: `居民信息测试 ${RUN}`, street: 'WENCHONG', invitedDeputyIds: [DEPUTY] },
+    {
+      whileOpen: async (id) => {
+        await checkIn([deputy], id);
+        // A deputy on a visit records a resident's problem (it goes into the duty record), and
+        // an organiser a consultation answered on the spot.
+        referredId = await recordFinding(deputy, id, {
+          category: 'DRAINAGE',
+          description: `村道积水 ${RUN}`,
+          resident: REFERRED,
+        });
+        answeredId = await recordFinding(organiser, id, {
+          kind: 'CONSULTATION',
+          category: 'OTHER',
+          needsReferral: false,
+          description: `咨询网上联络站 ${RUN}`,
+          place: '文冲人大代表联络站',
+          resident: ANSWERED,
+        });
+      },
+    },
+  );
+  activityId = completed.id;
+  referralId = completed.review.referrals.find((r) => r.findingIds.includes(referredId))!.id;
   const activity = await rawItem(keys.activity(activityId));
   day = chinaDateOf(new Date(activity!.startsAt as string));
 }, 180_000);
@@ -189,10 +191,7 @@ describe('retention starts when the purpose ends', () => {
   it('starts at completion for a finding no referral carries, not while its referral is open', async () => {
     const answered = await finding(answeredId);
     const activity = await rawItem(keys.activity(activityId));
-    const expected = addRetention(
-      new Date(activity!.completedAt as string),
-      parseRetention(undefined),
-    ).toISOString();
+    const expected = retainedFrom(activity!.completedAt);
     expect(answered).toMatchObject({
       eraseAfter: expected,
       retentionFrom: { at: activity!.completedAt, cause: 'ACTIVITY_COMPLETED' },
@@ -319,23 +318,14 @@ describe("a resident's request", () => {
 
 describe('retention after the referral closed', () => {
   it('erases the resident once the retention after the close has passed, never before', async () => {
-    await eventually(
-      () => rawItem(keys.referral(referralId)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      60_000,
-    );
-    const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
-    expect(closed.status, closed.text).toBeLessThan(300);
+    await closeReferralAtDepartment(organiser, referralId);
     const scheduled = await eventually(
       () => finding(referredId),
       (item) => typeof item.eraseAfter === 'string',
       60_000,
     );
     const referral = await rawItem(keys.referral(referralId));
-    const eraseAfter = addRetention(
-      new Date(referral!.closedAt as string),
-      parseRetention(undefined),
-    ).toISOString();
+    const eraseAfter = retainedFrom(referral!.closedAt);
     expect(scheduled).toMatchObject({
       eraseAfter,
       retentionFrom: { at: referral!.closedAt, cause: 'REFERRALS_CLOSED' },
@@ -467,7 +457,7 @@ describe('a cancelled activity', () => {
     expect(cancelled.status, cancelled.text).toBeLessThan(300);
     const activity = await rawItem(keys.activity(id));
     const at = (activity!.cancellation as { at: string }).at;
-    const eraseAfter = addRetention(new Date(at), parseRetention(undefined)).toISOString();
+    const eraseAfter = retainedFrom(at);
     expect(await rawItem(keys.finding(id, findingId))).toMatchObject({
       eraseAfter,
       retentionFrom: { at, cause: 'ACTIVITY_CANCELLED' },

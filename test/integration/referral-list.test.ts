@@ -4,10 +4,9 @@
 // first, by due), each filter, pages, the street scope. Then a referral driven by the real
 // workflow and the committee's closure: its list entry follows each write.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/shared/data/keys';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
 import { api, type ApiClient } from './support/api';
-import { eventually, rawItem } from './support/activity';
+import { eventually, referralAtDepartment } from './support/activity';
 import { department, seedReferral, startReferral } from './support/referral';
 
 const RUN = Date.now().toString(36);
@@ -178,11 +177,7 @@ describe('GET /referrals', () => {
     );
     expect(idsOf(entry)).toEqual([started.id]);
     expect(entry[0]!.waitingOn).toMatchObject({ party: 'DEPARTMENT' });
-    await eventually(
-      () => rawItem(keys.referral(started.id)),
-      (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
-      30_000,
-    );
+    await referralAtDepartment(started.id);
     const close = await district.post(`/referrals/${started.id}/close`, {
       reason: `督办工委决定办结 ${RUN}`,
     });

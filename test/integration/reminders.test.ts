@@ -3,10 +3,10 @@
 // workflow's wait for the reminder ends, SendReminders emails those who accepted or have not
 // answered (not who declined), once each, and the workflow waits for the start again.
 import { describe, expect, it } from 'vitest';
-import { DEMO_DEPUTY_IDS, DEMO_EMAIL_DOMAIN } from '../../infra/local/seed';
+import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
-import { sentMail } from './support/aws';
+import { deputyEmail, sentMail } from './support/aws';
 import {
   auditEvents,
   eventually,
@@ -20,7 +20,6 @@ import {
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-reminders' });
 const deputy = (id: string) => api({ role: 'deputy', sub: id });
-const emailOf = (deputyId: string) => `${deputyId}@${DEMO_EMAIL_DOMAIN}`;
 const DAY_SECONDS = 24 * 3600;
 
 describe('reminders', () => {
@@ -54,7 +53,7 @@ describe('reminders', () => {
 
     const sent = await eventually(reminders, (mail) => mail.length >= 2, 40_000);
     expect(sent.flatMap((m) => m.destination.to).sort()).toEqual(
-      [emailOf(accepts), emailOf(silent)].sort(),
+      [deputyEmail(accepts), deputyEmail(silent)].sort(),
     );
     const file = sent[0]!.attachments?.find((a) => a.filename === 'invite.ics');
     expect(parseCalendar(Buffer.from(file!.content, 'base64').toString('utf8'))).toMatchObject({

@@ -4,28 +4,22 @@
 // history, the mail are compared before and after); without a token every route is 401; an
 // auditor can read activities, findings, the review and the reference lists.
 import { readFileSync } from 'node:fs';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPARTMENT_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
 import { api, type ApiClient } from './support/api';
 import { routingKeysOf } from './support/reference';
-import { ddbDoc, sentMail, sfnClient } from './support/aws';
-import { stateMachineArn, tableName } from './support/cloud';
+import { executionsOf, partitionItems, scanItems, sentMail } from './support/aws';
 import {
+  activityAtStep,
   activityExecutionArn,
-  closeAttendance,
-  closeFindings,
   executionHistory,
+  type HumanStep,
   inDays,
-  openCheckIn,
   rawItem,
   readActivity,
   recordFinding,
-  scheduleActivity,
-  waitForPhase,
   type ReviewJson,
 } from './support/activity';
 
@@ -51,53 +45,21 @@ let findingId = '';
 
 /** Every item of the activity's partition (activity, invitations, findings, audit) and its referrals. */
 async function activitySnapshot(id: string): Promise<unknown> {
-  const { Items } = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `ACTIVITY#${id}` },
-      ConsistentRead: true,
-    }),
-  );
-  const referralIds = (Items ?? []).flatMap((item) =>
+  const items = await partitionItems([keys.activity(id).pk]);
+  const referralIds = items.flatMap((item) =>
     typeof item.referralId === 'string' ? [item.referralId] : [],
   );
   const referrals = await Promise.all(
     [...new Set(referralIds)].sort().map((r) => rawItem(keys.referral(r))),
   );
   const history = await executionHistory(activityExecutionArn(id));
-  return { items: Items, referrals, historyLength: history.length };
+  return { items, referrals, historyLength: history.length };
 }
 
-const activityExecutions = async () =>
-  (
-    await sfnClient().send(
-      new ListExecutionsCommand({
-        stateMachineArn: stateMachineArn('ActivityWorkflow'),
-        maxResults: 1000,
-      }),
-    )
-  ).executions?.length ?? 0;
+const activityExecutions = async () => (await executionsOf('ActivityWorkflow')).length;
 
 /** Items whose `name` is this (a department or committee created by a refused request). */
-const itemsNamed = async (name: string) => {
-  const found: unknown[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddbDoc().send(
-      new ScanCommand({
-        TableName: tableName(),
-        FilterExpression: '#name = :name',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':name': name },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    found.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return found;
-};
+const itemsNamed = (name: string) => scanItems((item) => item.name === name);
 
 interface WriteCase {
   /** The route key as in the template, e.g. `POST /activities/{activityId}/cancel`. */
@@ -111,6 +73,49 @@ const post = (path: () => string, body?: unknown) => (client: ApiClient) =>
   client.post(path(), body);
 const patch = (path: () => string, body: unknown) => (client: ApiClient) =>
   client.request('PATCH', path(), { body });
+
+/**
+ * The write routes of a reference entity: create (what a new item would be, read by `state`),
+ * change and deactivate (of an existing item, as stored).
+ */
+const referenceWrites = (
+  collection: string,
+  idName: string,
+  cases: {
+    create: { body: unknown; state: () => Promise<unknown> };
+    existing: { id: string; state: () => Promise<unknown> };
+    change: unknown;
+  },
+): WriteCase[] => [
+  {
+    route: `POST /${collection}`,
+    send: post(() => `/${collection}`, cases.create.body),
+    state: cases.create.state,
+  },
+  {
+    route: `PATCH /${collection}/{${idName}}`,
+    send: patch(() => `/${collection}/${cases.existing.id}`, cases.change),
+    state: cases.existing.state,
+  },
+  {
+    route: `POST /${collection}/{${idName}}/deactivate`,
+    send: post(() => `/${collection}/${cases.existing.id}/deactivate`),
+    state: cases.existing.state,
+  },
+];
+
+/** Departments and committees: a new one is found by its name, a change renames. */
+const namedWrites = (
+  collection: string,
+  idName: string,
+  existing: [id: string, key: (id: string) => { pk: string; sk: string }],
+  create: { name: string } & Record<string, unknown>,
+): WriteCase[] =>
+  referenceWrites(collection, idName, {
+    create: { body: create, state: () => itemsNamed(create.name) },
+    existing: { id: existing[0], state: () => rawItem(existing[1](existing[0])) },
+    change: { name: '无权改名' },
+  });
 
 const newEmail = `roles-${RUN}@example.org`;
 const newDepartment = `角色测试部门-${RUN}`;
@@ -240,120 +245,63 @@ const WRITE_CASES: WriteCase[] = [
     }),
   },
   // Reference data.
-  {
-    route: 'POST /deputies',
-    send: post(() => '/deputies', {
-      name: '无权新增',
-      email: newEmail,
-      seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
-    }),
-    state: () => rawItem(keys.deputyEmail(newEmail)),
-  },
-  {
-    route: 'PATCH /deputies/{deputyId}',
-    send: patch(() => '/deputies/dep-0200', { liaisonStation: '无权修改联络站' }),
-    state: () => rawItem(keys.deputy('dep-0200')),
-  },
-  {
-    route: 'POST /deputies/{deputyId}/deactivate',
-    send: post(() => '/deputies/dep-0200/deactivate'),
-    state: () => rawItem(keys.deputy('dep-0200')),
-  },
+  ...referenceWrites('deputies', 'deputyId', {
+    create: {
+      body: {
+        name: '无权新增',
+        email: newEmail,
+        seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
+      },
+      state: () => rawItem(keys.deputyEmail(newEmail)),
+    },
+    existing: { id: 'dep-0200', state: () => rawItem(keys.deputy('dep-0200')) },
+    change: { liaisonStation: '无权修改联络站' },
+  }),
   {
     route: 'POST /deputies/import',
     send: (client) => client.post('/deputies/import', csv, { 'content-type': 'text/csv' }),
     state: () => rawItem(keys.deputyEmail(`roster-roles-${RUN}@example.org`)),
   },
-  {
-    route: 'POST /departments',
-    send: post(() => '/departments', {
-      name: newDepartment,
-      emails: [`dept-${RUN}@example.org`],
-      categories: ['HEALTH'],
-    }),
-    state: () => itemsNamed(newDepartment),
-  },
-  {
-    route: 'PATCH /departments/{departmentId}',
-    send: patch(() => `/departments/${DEMO_DEPARTMENT_IDS.water}`, { name: '无权改名' }),
-    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
-  },
-  {
-    route: 'POST /departments/{departmentId}/deactivate',
-    send: post(() => `/departments/${DEMO_DEPARTMENT_IDS.water}/deactivate`),
-    state: () => rawItem(keys.department(DEMO_DEPARTMENT_IDS.water)),
-  },
-  {
-    route: 'POST /committees',
-    send: post(() => '/committees', { name: newCommittee, emails: [`c-${RUN}@example.org`] }),
-    state: () => itemsNamed(newCommittee),
-  },
-  {
-    route: 'PATCH /committees/{committeeId}',
-    send: patch(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}`, { name: '无权改名' }),
-    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
-  },
-  {
-    route: 'POST /committees/{committeeId}/deactivate',
-    send: post(() => `/committees/${DEMO_COMMITTEE_IDS.financeEconomy}/deactivate`),
-    state: () => rawItem(keys.committee(DEMO_COMMITTEE_IDS.financeEconomy)),
-  },
-  {
-    route: 'POST /routing-rules',
-    send: post(() => '/routing-rules', {
-      ...routingKeysOf('roles'),
-      departmentId: DEMO_DEPARTMENT_IDS.water,
-    }),
-    state: () =>
-      rawItem(keys.routingRule(routingKeysOf('roles').category, routingKeysOf('roles').street)),
-  },
-  {
-    route: 'PATCH /routing-rules/{ruleId}',
-    send: patch(() => `/routing-rules/EDUCATION:*`, {
-      departmentId: DEMO_DEPARTMENT_IDS.water,
-    }),
-    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
-  },
-  {
-    route: 'POST /routing-rules/{ruleId}/deactivate',
-    send: post(() => `/routing-rules/EDUCATION:*/deactivate`),
-    state: () => rawItem(keys.routingRule('EDUCATION', '*')),
-  },
+  ...namedWrites('departments', 'departmentId', [DEMO_DEPARTMENT_IDS.water, keys.department], {
+    name: newDepartment,
+    emails: [`dept-${RUN}@example.org`],
+    categories: ['HEALTH'],
+  }),
+  ...namedWrites('committees', 'committeeId', [DEMO_COMMITTEE_IDS.financeEconomy, keys.committee], {
+    name: newCommittee,
+    emails: [`c-${RUN}@example.org`],
+  }),
+  ...referenceWrites('routing-rules', 'ruleId', {
+    create: {
+      body: { ...routingKeysOf('roles'), departmentId: DEMO_DEPARTMENT_IDS.water },
+      state: () =>
+        rawItem(keys.routingRule(routingKeysOf('roles').category, routingKeysOf('roles').street)),
+    },
+    existing: { id: 'EDUCATION:*', state: () => rawItem(keys.routingRule('EDUCATION', '*')) },
+    change: { departmentId: DEMO_DEPARTMENT_IDS.water },
+  }),
 ];
 
 beforeAll(async () => {
-  const schedule = (label: string) =>
-    scheduleActivity(organiser, {
-      title: `角色检查 ${label} ${RUN}`,
-      type: 'COMMUNITY_VISIT',
-      communities: ['文冲社区'],
-      invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
-    });
+  const atStep = (step: HumanStep, whileOpen?: (id: string) => Promise<unknown>) =>
+    activityAtStep(
+      organiser,
+      step,
+      {
+        title: `角色检查 ${step} ${RUN}`,
+        type: 'COMMUNITY_VISIT',
+        communities: ['文冲社区'],
+        invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
+      },
+      whileOpen,
+    );
   [activity.start, activity.attendance, activity.findings, activity.review] = await Promise.all([
-    (async () => {
-      const id = await schedule('START');
-      await waitForPhase(organiser, id, 'START');
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('ATTENDANCE');
-      await openCheckIn(organiser, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('FINDINGS');
-      await openCheckIn(organiser, id);
-      await closeAttendance(organiser, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('REVIEW');
-      await openCheckIn(organiser, id);
+    atStep('START'),
+    atStep('ATTENDANCE'),
+    atStep('FINDINGS'),
+    atStep('REVIEW', async (id) => {
       findingId = await recordFinding(api({ role: 'deputy', sub: INVITED }), id);
-      await closeAttendance(organiser, id);
-      await closeFindings(organiser, id);
-      return id;
-    })(),
+    }),
   ]);
   const review = await organiser.get<ReviewJson>(`/activities/${activity.review}/review`);
   expect(review.status, review.text).toBe(200);

@@ -10,28 +10,22 @@
 // state the fixture is in, 409/422, is still past the access check). All denials run first,
 // on untouched fixtures; then the allowed calls. Object-level checks follow: another scope's
 // ids in the path, a referral id of another activity, a cursor from another scope.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
 import { DEMO_JURISDICTION } from '../../../infra/local/demo-jurisdiction';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import {
-  closeAttendance,
-  closeFindings,
-  completeReview,
+  activityAtStep,
+  completedActivity,
+  type HumanStep,
   inDays,
   inSeconds,
-  openCheckIn,
   recordFinding,
-  scheduleActivity,
-  waitForPhase,
-  waitForStatus,
   type ReviewJson,
 } from '../support/activity';
 import { api, type ApiClient } from '../support/api';
 import { routingKeysOf } from '../support/reference';
-import { ddbDoc } from '../support/aws';
-import { tableName } from '../support/cloud';
+import { partitionItems } from '../support/aws';
 import { seedReferral } from '../support/referral';
 import { fillPath, routeInventory } from './inventory';
 
@@ -96,6 +90,22 @@ interface Case {
 
 const act = (which: keyof typeof fixture) => () => ({ activityId: fixture[which] });
 const ref = (name: string) => () => ({ [name]: ids[name]! });
+
+/**
+ * The five routes of a reference entity (list, create, read, change, deactivate): reference data
+ * is the district's, so every organiser and auditor reads it and district organisers write it.
+ */
+const referenceRoutes = (
+  collection: string,
+  idName: string,
+  bodies: { create: () => unknown; change: () => unknown },
+): Record<string, Case> => ({
+  [`GET /${collection}`]: { allow: 'O Q X A', path: () => ({}) },
+  [`POST /${collection}`]: { allow: 'Q', path: () => ({}), body: bodies.create },
+  [`GET /${collection}/{${idName}}`]: { allow: 'O Q X A', path: ref(idName) },
+  [`PATCH /${collection}/{${idName}}`]: { allow: 'Q', path: ref(idName), body: bodies.change },
+  [`POST /${collection}/{${idName}}/deactivate`]: { allow: 'Q', path: ref(idName) },
+});
 
 const EXPECTED: Record<string, Case> = {
   'POST /activities': {
@@ -261,46 +271,26 @@ const EXPECTED: Record<string, Case> = {
   'GET /my-activities/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
   // Every deputy reads their own lists: another deputy's are never addressable.
   'GET /me/activities': { allow: 'D E', path: () => ({}) },
-  'GET /committees': { allow: 'O Q X A', path: () => ({}) },
-  'POST /committees': {
-    allow: 'Q',
-    path: () => ({}),
-    body: () => ({ name: `矩阵工委 ${RUN}-${Math.random()}`, emails: [`m-${RUN}@example.org`] }),
-  },
-  'GET /committees/{committeeId}': { allow: 'O Q X A', path: ref('committeeId') },
-  'PATCH /committees/{committeeId}': {
-    allow: 'Q',
-    path: ref('committeeId'),
-    body: () => ({ name: `矩阵工委改 ${RUN}` }),
-  },
-  'POST /committees/{committeeId}/deactivate': { allow: 'Q', path: ref('committeeId') },
-  'GET /departments': { allow: 'O Q X A', path: () => ({}) },
-  'POST /departments': {
-    allow: 'Q',
-    path: () => ({}),
-    body: () => ({
+  ...referenceRoutes('committees', 'committeeId', {
+    create: () => ({ name: `矩阵工委 ${RUN}-${Math.random()}`, emails: [`m-${RUN}@example.org`] }),
+    change: () => ({ name: `矩阵工委改 ${RUN}` }),
+  }),
+  ...referenceRoutes('departments', 'departmentId', {
+    create: () => ({
       name: `矩阵部门 ${RUN}-${Math.random()}`,
       emails: [`d-${RUN}@example.org`],
       categories: ['HEALTH'],
     }),
-  },
-  'GET /departments/{departmentId}': { allow: 'O Q X A', path: ref('departmentId') },
-  'PATCH /departments/{departmentId}': {
-    allow: 'Q',
-    path: ref('departmentId'),
-    body: () => ({ name: `矩阵部门改 ${RUN}` }),
-  },
-  'POST /departments/{departmentId}/deactivate': { allow: 'Q', path: ref('departmentId') },
-  'GET /deputies': { allow: 'O Q X A', path: () => ({}) },
-  'POST /deputies': {
-    allow: 'Q',
-    path: () => ({}),
-    body: () => ({
+    change: () => ({ name: `矩阵部门改 ${RUN}` }),
+  }),
+  ...referenceRoutes('deputies', 'deputyId', {
+    create: () => ({
       name: '矩阵代表',
       email: `matrix-${RUN}-${Math.random().toString(36).slice(2)}@example.org`,
       seats: [{ level: 'DISTRICT', body: '广州市黄埔区人民代表大会' }],
     }),
-  },
+    change: () => ({ liaisonStation: '矩阵联络站' }),
+  }),
   'POST /deputies/import': {
     allow: 'Q',
     path: () => ({}),
@@ -308,13 +298,6 @@ const EXPECTED: Record<string, Case> = {
     body: () =>
       `name,email,level1,body1\n矩阵导入,import-${RUN}-${Math.random().toString(36).slice(2)}@example.org,区,广州市黄埔区人民代表大会\n`,
   },
-  'GET /deputies/{deputyId}': { allow: 'O Q X A', path: ref('deputyId') },
-  'PATCH /deputies/{deputyId}': {
-    allow: 'Q',
-    path: ref('deputyId'),
-    body: () => ({ liaisonStation: '矩阵联络站' }),
-  },
-  'POST /deputies/{deputyId}/deactivate': { allow: 'Q', path: ref('deputyId') },
   'GET /rate/{token}': { allow: 'public', path: () => ({ token: 'not-a-link' }) },
   'POST /rate/{token}': {
     allow: 'public',
@@ -356,19 +339,10 @@ const EXPECTED: Record<string, Case> = {
     contentType: 'application/x-www-form-urlencoded',
     body: () => 'action=ACKNOWLEDGE',
   },
-  'GET /routing-rules': { allow: 'O Q X A', path: () => ({}) },
-  'POST /routing-rules': {
-    allow: 'Q',
-    path: () => ({}),
-    body: () => ({ ...routingKeysOf('authorization-matrix'), departmentId: ids.departmentId }),
-  },
-  'GET /routing-rules/{ruleId}': { allow: 'O Q X A', path: ref('ruleId') },
-  'PATCH /routing-rules/{ruleId}': {
-    allow: 'Q',
-    path: ref('ruleId'),
-    body: () => ({ departmentId: ids.departmentId }),
-  },
-  'POST /routing-rules/{ruleId}/deactivate': { allow: 'Q', path: ref('ruleId') },
+  ...referenceRoutes('routing-rules', 'ruleId', {
+    create: () => ({ ...routingKeysOf('authorization-matrix'), departmentId: ids.departmentId }),
+    change: () => ({ departmentId: ids.departmentId }),
+  }),
   // The jurisdiction (issue 17): every signed-in user reads it; district organisers write it
   // (here: the demo's own, unchanged, so nothing moves); a street's organisers and the
   // district's write that street's liaison stations.
@@ -401,14 +375,12 @@ async function call(route: string, c: Case, caller: Caller) {
   const body = c.body?.();
   // The stage throttle (50 rps, burst 100) answers 429 before any route: wait and retry, as a
   // client would; it says nothing about access.
-  for (let attempt = 0; ; attempt++) {
-    const res = await CALLERS[caller].request(method, path, {
+  return retry429(() =>
+    CALLERS[caller].request(method, path, {
       ...(body === undefined ? {} : { body }),
       ...(c.contentType ? { headers: { 'content-type': c.contentType } } : {}),
-    });
-    if (res.status !== 429 || attempt >= 20) return res;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    }),
+  );
 }
 
 /** Retries the stage throttle's 429 (it answers before any route). */
@@ -420,18 +392,6 @@ async function retry429<T extends { status: number }>(send: () => Promise<T>): P
   }
 }
 
-const partition = async (pk: string) =>
-  (
-    await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-      }),
-    )
-  ).Items ?? [];
-
 const fixtureState = async () => {
   const pks = [
     ...Object.values(fixture).map((id) => keys.activity(id).pk),
@@ -440,68 +400,40 @@ const fixtureState = async () => {
     keys.committee(ids.committeeId!).pk,
     keys.deputy(ids.deputyId!).pk,
   ];
-  return Promise.all(pks.map(partition));
+  return Promise.all(pks.map((pk) => partitionItems([pk])));
 };
 
 const figures = { cells: 0, allowed: 0, denied: 0, publicCells: 0, leaks: 0, objectChecks: 0 };
 
 beforeAll(async () => {
   const own = CALLERS.orgOwn;
-  const schedule = (label: string, client = own, street = 'WENCHONG') =>
-    scheduleActivity(client, {
-      title: `矩阵 ${label} ${MARK}`,
-      street,
-      type: 'COMMUNITY_VISIT',
-      communities: [`社区 ${MARK}`],
-      invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
-    });
+  const details = (label: string, street = 'WENCHONG') => ({
+    title: `矩阵 ${label} ${MARK}`,
+    street,
+    type: 'COMMUNITY_VISIT',
+    communities: [`社区 ${MARK}`],
+    invitedDeputyIds: [INVITED, DEMO_DEPUTY_IDS.national],
+  });
+  const atStep = (step: HumanStep, whileOpen?: (id: string) => Promise<unknown>) =>
+    activityAtStep(own, step, details(step), whileOpen);
   const [start, attendance, findings, review, cancel, completed, other] = await Promise.all([
-    (async () => {
-      const id = await schedule('START');
-      await waitForPhase(own, id, 'START');
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('ATTENDANCE');
-      await openCheckIn(own, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('FINDINGS');
-      await openCheckIn(own, id);
-      await closeAttendance(own, id);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('REVIEW');
-      await openCheckIn(own, id);
+    atStep('START'),
+    atStep('ATTENDANCE'),
+    atStep('FINDINGS'),
+    atStep('REVIEW', async (id) => {
       ids.findingId = await recordFinding(CALLERS.depSelf, id, { description: `积水 ${MARK}` });
-      await closeAttendance(own, id);
-      await closeFindings(own, id);
-      return id;
-    })(),
+    }),
     (async () => {
-      const id = await schedule('CANCELLED');
-      await waitForPhase(own, id, 'START');
+      const id = await activityAtStep(own, 'START', details('CANCELLED'));
       const res = await own.post(`/activities/${id}/cancel`, { reason: `已取消 ${MARK}` });
       expect(res.status, res.text).toBeLessThan(300);
       return id;
     })(),
-    (async () => {
-      // Nothing found, nothing to refer: the review approves an empty plan and it completes.
-      const id = await schedule('COMPLETED');
-      await openCheckIn(own, id);
-      await closeAttendance(own, id);
-      await closeFindings(own, id);
-      await completeReview(own, id, DEMO_COMMITTEE_IDS.urbanConstruction);
-      await waitForStatus(own, id, 'COMPLETED', 120_000);
-      return id;
-    })(),
-    (async () => {
-      const id = await schedule('HUANGPU', CALLERS.orgOther, 'HUANGPU');
-      await waitForPhase(CALLERS.orgOther, id, 'START');
-      return id;
-    })(),
+    // Nothing found, nothing to refer: the review approves an empty plan and it completes.
+    completedActivity(own, DEMO_COMMITTEE_IDS.urbanConstruction, details('COMPLETED')).then(
+      ({ id }) => id,
+    ),
+    activityAtStep(CALLERS.orgOther, 'START', details('HUANGPU', 'HUANGPU')),
   ]);
   Object.assign(fixture, { start, attendance, findings, review, cancel, completed, other });
   const reviewJson = await own.get<ReviewJson>(`/activities/${review}/review`);

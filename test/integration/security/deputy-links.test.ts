@@ -4,17 +4,15 @@
 // on the activity page and back, expired links and replayed POSTs: each refused (403, 410) or
 // answered "already done", and nothing changes (every item of the activities' partitions and of
 // the link records is compared). Markup in every text field a deputy can post is shown as text.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
 import { DEMO_DEPUTY_IDS } from '../../../infra/local/seed';
 import { createDeputyLink, tokenOfLink } from '../../../functions/shared/data/links';
 import { getInvitation } from '../../../functions/shared/data/invitations';
-import { openCheckIn, waitForPhase } from '../support/activity';
+import { openCheckIn, scheduleActivity, waitForPhase } from '../support/activity';
 import { api } from '../support/api';
-import { ddbDoc } from '../support/aws';
-import { tableName } from '../support/cloud';
+import { partitionItems } from '../support/aws';
 import { linkSigningKey, linkStore } from '../support/referral';
 
 const RUN = Date.now().toString(36);
@@ -32,26 +30,11 @@ let activityY = '';
 const link = { AX: '', BX: '', AY: '', expired: '', home: '' };
 const linkIds: string[] = [];
 
-const schedule = async (title: string, invited: string[]) => {
-  const res = await organiser.post<{ activity: { id: string } }>('/activities', {
-    title,
-    type: 'THEMATIC_RESEARCH',
-    street: 'WENCHONG',
-    location: '文冲街道',
-    startsAt: new Date(Date.now() + 3_600_000).toISOString(),
-    endsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
-    invitedDeputyIds: invited,
-  });
-  expect(res.status, res.text).toBe(201);
-  return res.json.activity.id;
-};
+const schedule = (title: string, invited: string[]) =>
+  scheduleActivity(organiser, { title, location: '文冲街道', invitedDeputyIds: invited });
 
 const pageLinkOf = async (activityId: string, deputyId: string) => {
-  const invitation = await getInvitation(
-    { db: ddbDoc(), tableName: tableName() },
-    activityId,
-    deputyId,
-  );
+  const invitation = await getInvitation(linkStore(), activityId, deputyId);
   if (!invitation?.pageLink) throw new Error(`no personal link for ${deputyId}`);
   linkIds.push(invitation.pageLink.linkId);
   return tokenOfLink(
@@ -67,19 +50,7 @@ async function snapshot(): Promise<unknown[]> {
     keys.activity(activityY).pk,
     ...linkIds.map((id) => keys.link(id).pk),
   ];
-  const out: unknown[] = [];
-  for (const pk of pks) {
-    const page = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-      }),
-    );
-    out.push(...(page.Items ?? []));
-  }
-  return out;
+  return partitionItems(pks);
 }
 
 const post = (path: string, fields: Record<string, string>) =>
@@ -138,18 +109,16 @@ describe("deputies' links", () => {
   it("acts only as the link's deputy on the link's activity", async () => {
     expect((await answer(link.BX, 'DECLINED')).status).toBe(200);
     const [a, b, ay] = await Promise.all([
-      getInvitation({ db: ddbDoc(), tableName: tableName() }, activityX, A),
-      getInvitation({ db: ddbDoc(), tableName: tableName() }, activityX, B),
-      getInvitation({ db: ddbDoc(), tableName: tableName() }, activityY, A),
+      getInvitation(linkStore(), activityX, A),
+      getInvitation(linkStore(), activityX, B),
+      getInvitation(linkStore(), activityY, A),
     ]);
     expect(b).toMatchObject({ response: 'DECLINED' });
     expect(a).not.toHaveProperty('response');
     expect(ay).not.toHaveProperty('response');
     // A's link of Y answers Y only.
     expect((await answer(link.AY, 'ACCEPTED')).status).toBe(200);
-    expect(
-      await getInvitation({ db: ddbDoc(), tableName: tableName() }, activityX, A),
-    ).not.toHaveProperty('response');
+    expect(await getInvitation(linkStore(), activityX, A)).not.toHaveProperty('response');
   });
 
   it('a replayed POST answers "already done" and changes nothing', async () => {

@@ -5,15 +5,13 @@
 // and changes nothing; text that holds lone surrogates in the table already (written before the
 // inputs were checked) is answered as well-formed JSON that strict parsers take. The fuzzing of
 // every route (fuzz.test.ts) generates such strings everywhere.
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
 import { createLink } from '../../../functions/shared/data/links';
 import { activityBody, rawItem } from '../support/activity';
 import { api } from '../support/api';
-import { ddbDoc, sfnClient } from '../support/aws';
-import { localCloud, stateMachineArn, tableName } from '../support/cloud';
+import { executionsOf, scanItems } from '../support/aws';
+import { localCloud } from '../support/cloud';
 import { linkSigningKey, linkStore, seedReferral } from '../support/referral';
 
 const RUN = Date.now().toString(36);
@@ -21,29 +19,13 @@ const ILL = 'is not well-formed Unicode (it holds a lone surrogate)';
 const organiser = api({ role: 'organiser', sub: `unicode-org-${RUN}` });
 
 /** Items of the table holding `marker` anywhere (keys, attributes, nested). */
-async function itemsWith(marker: string): Promise<unknown[]> {
-  const hits: unknown[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddbDoc().send(
-      new ScanCommand({
-        TableName: tableName(),
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of page.Items ?? []) if (JSON.stringify(item).includes(marker)) hits.push(item);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return hits;
-}
+const itemsWith = (marker: string) => scanItems((item) => JSON.stringify(item).includes(marker));
 
 /** Activity executions started since `since` whose activity is not in the table. */
 async function executionsWithoutActivity(since: Date): Promise<string[]> {
-  const out = await sfnClient().send(
-    new ListExecutionsCommand({ stateMachineArn: stateMachineArn('ActivityWorkflow') }),
+  const recent = (await executionsOf('ActivityWorkflow')).filter(
+    (e) => (e.startDate?.getTime() ?? 0) >= +since,
   );
-  const recent = (out.executions ?? []).filter((e) => (e.startDate?.getTime() ?? 0) >= +since);
   const orphans: string[] = [];
   for (const execution of recent) {
     if (!(await rawItem(keys.activity(execution.name ?? '')))) orphans.push(execution.name ?? '');

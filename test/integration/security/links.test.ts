@@ -7,7 +7,6 @@
 // template's two page functions on a Lambda runtime of their own, bound to the shared engines),
 // because the stage throttle (50 rps) would make 10,000 requests over HTTP take minutes; a
 // sample of every kind also goes through the local HTTP API, with the same answers.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../../functions/shared/data/keys';
@@ -16,8 +15,8 @@ import { buildEventV2 } from '../../../infra/local/api/event';
 import { startLambdaRuntime, type LambdaRuntime } from '../../../infra/local/lambda-runtime';
 import { loadTemplate } from '../../../infra/local/template';
 import { api } from '../support/api';
-import { ddbDoc } from '../support/aws';
-import { localCloud, tableName } from '../support/cloud';
+import { partitionItems } from '../support/aws';
+import { localCloud } from '../support/cloud';
 import { linkSigningKey, linkStore, seedReferral } from '../support/referral';
 
 const LINKS = 10_000;
@@ -83,19 +82,7 @@ async function snapshot(): Promise<unknown[]> {
     ...referrals.flatMap((r) => [keys.referral(r.referralId).pk, keys.activity(r.activityId).pk]),
     ...linkIds.map((id) => keys.link(id).pk),
   ];
-  const out: unknown[] = [];
-  for (const pk of pks) {
-    const page = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-      }),
-    );
-    out.push(...(page.Items ?? []));
-  }
-  return out;
+  return partitionItems(pks);
 }
 
 beforeAll(async () => {

@@ -1,31 +1,24 @@
 // Helpers for driving activities through the local cloud: scheduling, polling for a status or a
 // human step, the audit chain and the raw item in DynamoDB Local, the execution in the local
 // Step Functions service.
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type DescribeExecutionCommandOutput,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { executionArnOf } from '../../../functions/activities/view';
-import type { AuditEvent } from '../../../functions/shared/data/audit';
+import { verifyChain, type AuditEvent } from '../../../functions/shared/data/audit';
 import { keys } from '../../../functions/shared/data/keys';
 import type { ApiClient } from './api';
+import { activityBody, findingBody, inDays } from '../../support/bodies';
 import { eventually, sleep } from '../../support/poll';
-import { ddbDoc, sfnClient } from './aws';
+import { ddbDoc, queryItems, sfnClient } from './aws';
 import { stateMachineArn, tableName } from './cloud';
 
-export const inSeconds = (seconds: number): string =>
-  new Date(Date.now() + seconds * 1000).toISOString();
-
-/** A date `days` from now (YYYY-MM-DD), e.g. a referral's due date. */
-export const inDays = (days: number): string =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+// The request bodies and times the tests, the benchmarks and the demo share.
+export { activityBody, findingBody, inDays, inSeconds } from '../../support/bodies';
 
 // The kit's one polling helper, re-exported where the integration and chaos files import it.
 export { eventually, sleep };
+export { executionHistory } from './aws';
 
 export interface ActivityJson {
   id: string;
@@ -41,20 +34,6 @@ export interface ActivityJson {
     personTimesTotal: number;
     personTimesByLevel: Record<string, number>;
     madeUp: number;
-  };
-}
-
-/** A body for `POST /activities`: a thematic research in Wenchong, starting in an hour. */
-export function activityBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: '河涌整治专题调研',
-    type: 'THEMATIC_RESEARCH',
-    street: 'WENCHONG',
-    location: '文冲街道文冲村',
-    startsAt: inSeconds(3600),
-    endsAt: inSeconds(3 * 3600),
-    invitedDeputyIds: ['dep-0001', 'dep-0041'],
-    ...overrides,
   };
 }
 
@@ -106,22 +85,18 @@ export const waitForPhase = (
   );
 
 /** The chained audit events of an activity, in sequence order (strongly consistent). */
-export async function auditEvents(activityId: string): Promise<AuditEvent[]> {
-  const events: AuditEvent[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ddbDoc().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-        ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    events.push(...((out.Items ?? []) as AuditEvent[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+export const auditEvents = async (activityId: string): Promise<AuditEvent[]> =>
+  (await queryItems({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+    ExpressionAttributeValues: { ':pk': `ACTIVITY#${activityId}`, ':audit': 'AUDIT#' },
+  })) as unknown as AuditEvent[];
+
+/** The activity's audit chain, which must verify and name each of `actions` (in any order). */
+export async function verifiedTrail(activityId: string, actions: string[]): Promise<AuditEvent[]> {
+  const events = await auditEvents(activityId);
+  expect(verifyChain(events)).toMatchObject({ ok: true });
+  const named = events.map((event) => event.action);
+  for (const action of actions) expect(named).toContain(action);
   return events;
 }
 
@@ -169,30 +144,6 @@ export const waitForExecutionEnd = (
     (execution) => execution.status !== 'RUNNING',
     ms,
   );
-
-/** Every event of an execution's history, all pages. */
-export async function executionHistory(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await sfnClient().send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
-    );
-    events.push(...(out.events ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return events;
-}
-
-/** A body for `POST /activities/{id}/findings`. */
-export const findingBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kind: 'PROBLEM',
-  category: 'DRAINAGE',
-  description: '暴雨后村道积水严重',
-  place: '文冲村主干道',
-  needsReferral: true,
-  ...overrides,
-});
 
 /** Records a finding and returns its id (asserts 201). */
 export async function recordFinding(
@@ -248,12 +199,15 @@ export async function closeFindings(organiser: ApiClient, id: string): Promise<v
   await waitForPhase(organiser, id, 'REVIEW');
 }
 
-/** Sets committee and due date on every referral of the review, then approves (asserts 200). */
+/**
+ * Sets committee and due date on every referral of the review, then approves (asserts 200);
+ * returns the review as approved and the number of referrals the approval dispatched.
+ */
 export async function completeReview(
   organiser: ApiClient,
   id: string,
   committeeId: string,
-): Promise<ReviewJson> {
+): Promise<ReviewJson & { approvedReferrals: number }> {
   const review = await organiser.get<ReviewJson>(`/activities/${id}/review`);
   expect(review.status, review.text).toBe(200);
   for (const referral of review.json.referrals) {
@@ -263,7 +217,81 @@ export async function completeReview(
     });
     expect(res.status, res.text).toBe(200);
   }
-  const approved = await organiser.post(`/activities/${id}/review/approve`);
+  const approved = await organiser.post<{ approvedReferrals: number }>(
+    `/activities/${id}/review/approve`,
+  );
   expect(approved.status, approved.text).toBe(200);
-  return review.json;
+  return { ...review.json, approvedReferrals: approved.json.approvedReferrals };
+}
+
+/** Each deputy checks in to the activity (asserts 201). */
+export async function checkIn(deputies: ApiClient[], activityId: string): Promise<void> {
+  for (const deputy of deputies) {
+    const res = await deputy.post(`/activities/${activityId}/check-ins`);
+    expect(res.status, res.text).toBe(201);
+  }
+}
+
+export type HumanStep = 'START' | 'ATTENDANCE' | 'FINDINGS' | 'REVIEW';
+
+/**
+ * Schedules an activity and ends each human step before `step` early, so that its workflow waits
+ * on `step`'s token; returns its id. `whileOpen` runs once check-in is open (check-ins, findings)
+ * on the way to FINDINGS or REVIEW.
+ */
+export async function activityAtStep(
+  organiser: ApiClient,
+  step: HumanStep,
+  overrides: Record<string, unknown> = {},
+  whileOpen?: (id: string) => Promise<unknown>,
+): Promise<string> {
+  const id = await scheduleActivity(organiser, overrides);
+  await waitForPhase(organiser, id, 'START');
+  if (step === 'START') return id;
+  await openCheckIn(organiser, id);
+  if (step === 'ATTENDANCE') return id;
+  await whileOpen?.(id);
+  await closeAttendance(organiser, id);
+  if (step === 'FINDINGS') return id;
+  await closeFindings(organiser, id);
+  return id;
+}
+
+/**
+ * An activity run to COMPLETED through the organiser's routes: scheduled, `whileOpen` once
+ * check-in is open, each step ended early, `decide` at the review, every referral given the
+ * committee and a due date, approved. Returns its id and the review as it was approved.
+ */
+export async function completedActivity(
+  organiser: ApiClient,
+  committeeId: string,
+  overrides: Record<string, unknown> = {},
+  steps: {
+    whileOpen?: (id: string) => Promise<unknown>;
+    decide?: (id: string) => Promise<unknown>;
+  } = {},
+): Promise<{ id: string; review: ReviewJson }> {
+  const id = await activityAtStep(organiser, 'REVIEW', overrides, steps.whileOpen);
+  await steps.decide?.(id);
+  const review = await completeReview(organiser, id, committeeId);
+  await waitForStatus(organiser, id, 'COMPLETED', 120_000);
+  return { id, review };
+}
+
+/** Waits until the referral's workflow waits on the department (its email went out). */
+export const referralAtDepartment = (referralId: string) =>
+  eventually(
+    () => rawItem(keys.referral(referralId)),
+    (item) => (item?.pendingTask as { phase?: string } | undefined)?.phase === 'DEPARTMENT',
+    60_000,
+  );
+
+/** Waits until the referral waits on the department, then the organiser closes it. */
+export async function closeReferralAtDepartment(
+  organiser: ApiClient,
+  referralId: string,
+): Promise<void> {
+  await referralAtDepartment(referralId);
+  const closed = await organiser.post(`/referrals/${referralId}/close`, { reason: '已督办完毕' });
+  expect(closed.status, closed.text).toBeLessThan(300);
 }

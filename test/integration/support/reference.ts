@@ -1,7 +1,6 @@
 // Reference data of one test run, written straight into DynamoDB Local in the shapes the
 // reference API stores: a department, the street rule that routes a category to it, and a
 // supervising committee. Items start their audit streams at seq 0 (as seeded data does).
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../../functions/shared/data/keys';
 import type {
   DepartmentLevel,
@@ -9,8 +8,7 @@ import type {
   Street,
 } from '../../../functions/shared/domain/reference';
 import { emptyAuditStream } from '../../../infra/local/seed';
-import { ddbDoc } from './aws';
-import { tableName } from './cloud';
+import { putItem } from './aws';
 
 /**
  * The routing keys (category, street) each test file owns. The integration and browser files
@@ -59,22 +57,27 @@ export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void>
       `${fixture.category}:${fixture.street} is no file's routing key: add the file's own pair to ROUTING_KEYS`,
     );
   }
-  const db = ddbDoc();
   const now = new Date().toISOString();
   const audited = emptyAuditStream(now);
   const { department, category, street, committee } = fixture;
+  /** A department or committee as stored: its key, its listing, one email, active. */
+  const body = (
+    entity: 'DEPARTMENT' | 'COMMITTEE',
+    keyed: Record<string, string>,
+    { id, name, email }: { id: string; name: string; email: string },
+  ) => ({ ...keyed, entity, id, name, emails: [email], active: true, ...audited });
   const items = [
     {
-      ...keys.department(department.id),
-      ...keys.departmentListing(department.name, department.id),
-      entity: 'DEPARTMENT',
-      id: department.id,
-      name: department.name,
-      emails: [department.email],
+      ...body(
+        'DEPARTMENT',
+        {
+          ...keys.department(department.id),
+          ...keys.departmentListing(department.name, department.id),
+        },
+        department,
+      ),
       categories: [category],
       ...(department.level ? { kind: 'LOCAL', level: department.level } : {}),
-      active: true,
-      ...audited,
     },
     {
       ...keys.routingRule(category, street),
@@ -86,16 +89,31 @@ export async function seedRoutingFixture(fixture: RoutingFixture): Promise<void>
       active: true,
       ...audited,
     },
-    {
-      ...keys.committee(committee.id),
-      ...keys.committeeListing(committee.name, committee.id),
-      entity: 'COMMITTEE',
-      id: committee.id,
-      name: committee.name,
-      emails: [committee.email],
-      active: true,
-      ...audited,
-    },
+    body(
+      'COMMITTEE',
+      { ...keys.committee(committee.id), ...keys.committeeListing(committee.name, committee.id) },
+      committee,
+    ),
   ];
-  for (const Item of items) await db.send(new PutCommand({ TableName: tableName(), Item }));
+  for (const item of items) await putItem(item);
+}
+
+/**
+ * The reference data a file routes its findings to: its own routing keys, and a department and
+ * a committee with the run's suffix in their ids. Known at import; `seed()` writes them.
+ */
+export function ownRouting(
+  file: RoutingKeyOwner,
+  names: {
+    department: Omit<RoutingFixture['department'], 'id'>;
+    committee: Omit<RoutingFixture['committee'], 'id'>;
+  },
+) {
+  const run = Date.now().toString(36);
+  const fixture: RoutingFixture = {
+    ...routingKeysOf(file),
+    department: { id: `dept-it-${file}-${run}`, ...names.department },
+    committee: { id: `cmte-it-${file}-${run}`, ...names.committee },
+  };
+  return { ...fixture, seed: () => seedRoutingFixture(fixture) };
 }

@@ -3,18 +3,17 @@
 // the tests of the public pages and of who may act on a referral.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   referralListingOf,
   type ReferralListingSource,
 } from '../../../functions/referrals/listing';
 import type { AuditEvent } from '../../../functions/shared/data/audit';
-import { keys, toQueryParams } from '../../../functions/shared/data/keys';
+import { keys } from '../../../functions/shared/data/keys';
 import { newId } from '../../../functions/shared/ids';
 import type { LinkStore } from '../../../functions/shared/data/links';
 import { extractKey } from '../../../functions/shared/secrets';
 import { emptyAuditStream } from '../../../infra/local/seed';
-import { ddbDoc, sfnClient } from './aws';
+import { ddbDoc, putItem, queryItems, sfnClient } from './aws';
 import { localCloud, stateMachineArn, tableName } from './cloud';
 
 /** The key that signs response and rating links, as the page functions read it. */
@@ -52,18 +51,15 @@ export interface SeedReferralOptions {
 /** Reference data, an activity with one finding, and a referral in the given state. */
 export const seedReferral = async (options: SeedReferralOptions = {}) => {
   const { referral = {}, finding = {}, text = '', street = 'WENCHONG' } = options;
-  const db = ddbDoc();
-  const TableName = tableName();
   const activityId = options.activityId ?? newId();
   const referralId = newId();
   const suffix = referralId.slice(-6).toLowerCase();
   const departmentId = `dept-it-${suffix}`;
   const departmentEmail = `${departmentId}@example.org`;
   const now = new Date().toISOString();
-  const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName, Item }));
   if (!options.activityId) {
     // With its audit head: the referral workflow appends to the activity's trail.
-    await put({
+    await putItem({
       ...keys.activity(activityId),
       entity: 'ACTIVITY',
       id: activityId,
@@ -73,7 +69,7 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
       ...emptyAuditStream(now),
     });
   }
-  await put({
+  await putItem({
     ...keys.department(departmentId),
     entity: 'DEPARTMENT',
     id: departmentId,
@@ -85,7 +81,7 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
   });
   // F1 as the page tests name it; a unique id when the activity (and its findings) exist already.
   const findingId = options.activityId ? `F${suffix}` : 'F1';
-  await put({
+  await putItem({
     ...keys.finding(activityId, findingId),
     entity: 'FINDING',
     id: findingId,
@@ -113,7 +109,7 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     ...referral,
   };
   // Its 督办 list entry, as every write of a referral keeps it (functions/referrals/listing.ts).
-  await put({ ...item, ...referralListingOf(item as unknown as ReferralListingSource) });
+  await putItem({ ...item, ...referralListingOf(item as unknown as ReferralListingSource) });
   return { activityId, referralId, departmentId, departmentEmail, findingId };
 };
 
@@ -124,21 +120,16 @@ export const department = async (
 ): Promise<{ id: string; email: string }> => {
   const id = `dept-it-${label}-${newId().slice(-8).toLowerCase()}`;
   const email = `${id}@example.org`;
-  await ddbDoc().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.department(id),
-        entity: 'DEPARTMENT',
-        id,
-        name: `集成测试部门 ${label}`,
-        emails: emails ?? [email],
-        categories: ['DRAINAGE'],
-        active: true,
-        ...emptyAuditStream(new Date().toISOString()),
-      },
-    }),
-  );
+  await putItem({
+    ...keys.department(id),
+    entity: 'DEPARTMENT',
+    id,
+    name: `集成测试部门 ${label}`,
+    emails: emails ?? [email],
+    categories: ['DRAINAGE'],
+    active: true,
+    ...emptyAuditStream(new Date().toISOString()),
+  });
   return { id, email };
 };
 
@@ -150,10 +141,8 @@ export async function startReferral(
 ): Promise<{ id: string; activityId: string }> {
   const activityId = newId();
   const id = newId();
-  const put = (Item: Record<string, unknown>) =>
-    ddbDoc().send(new PutCommand({ TableName: tableName(), Item }));
   const now = new Date().toISOString();
-  await put({
+  await putItem({
     ...keys.activity(activityId),
     entity: 'ACTIVITY',
     id: activityId,
@@ -163,7 +152,7 @@ export async function startReferral(
     ...emptyAuditStream(now),
     ...activityFields,
   });
-  await put({
+  await putItem({
     ...keys.finding(activityId, 'F1'),
     entity: 'FINDING',
     id: 'F1',
@@ -175,7 +164,7 @@ export async function startReferral(
     raisedBy: { deputyId: 'dep-0001' },
     needsReferral: true,
   });
-  await put({
+  await putItem({
     ...keys.referral(id),
     ...keys.referralOwnership(activityId, departmentId),
     entity: 'REFERRAL',
@@ -201,13 +190,9 @@ export async function startReferral(
 }
 
 /** The referral's audit chain as stored, in order. */
-export const referralChain = async (id: string): Promise<AuditEvent[]> => {
-  const out = await ddbDoc().send(
-    new QueryCommand({
-      TableName: tableName(),
-      ConsistentRead: true,
-      ...toQueryParams(keys.auditEventsOfStream(keys.auditStreamOfReferral(id))),
-    }),
-  );
-  return ((out.Items ?? []) as AuditEvent[]).sort((a, b) => a.seq - b.seq);
-};
+export const referralChain = async (id: string): Promise<AuditEvent[]> =>
+  (
+    (await queryItems(
+      keys.auditEventsOfStream(keys.auditStreamOfReferral(id)),
+    )) as unknown as AuditEvent[]
+  ).sort((a, b) => a.seq - b.seq);

@@ -24,19 +24,9 @@ import {
   type ActivityContributionSource,
 } from '../../../../functions/audit-stats/rollups';
 import { keys } from '../../../../functions/shared/data/keys';
+import { random } from '../../../support/random';
 import { referralFacts } from './fixtures';
 
-/** A small deterministic generator, so a failure can be replayed. */
-const random = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 const pick = <T>(rnd: () => number, items: readonly T[]): T =>
   items[Math.floor(rnd() * items.length)]!;
 const int = (rnd: () => number, max: number) => Math.floor(rnd() * (max + 1));
