@@ -1,12 +1,10 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listActivitiesEnvSchema } from './env.js';
 import { listActivities } from './list.js';
 import { listActivitiesQuerySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listActivitiesEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(listActivitiesEnvSchema);
 
 /**
  * `GET /activities` (organiser within their street; auditor read-only) → `200 {items,

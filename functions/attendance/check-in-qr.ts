@@ -1,24 +1,18 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(checkInQrEnvSchema);
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
+const deps = tableDeps(checkInQrEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
   ttlSeconds: env.CHECK_IN_CODE_TTL_SECONDS,
-  logger,
-};
+}));
 
 /** The origin the public page is reached on: `PUBLIC_BASE_URL`, else the request's own. */
 export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): string => {
-  if (env.PUBLIC_BASE_URL) return env.PUBLIC_BASE_URL;
+  if (deps.env.PUBLIC_BASE_URL) return deps.env.PUBLIC_BASE_URL;
   const headers = event.headers ?? {};
   const proto = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
   const host = headers.host ?? event.requestContext.domainName;

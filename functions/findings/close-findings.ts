@@ -1,14 +1,12 @@
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { closeFindingsPhase } from './domain.js';
 import { closeFindingsPhaseEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(closeFindingsPhaseEnvSchema);
-
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(closeFindingsPhaseEnvSchema, () => ({ sfn }));
 
 /**
  * `POST /activities/{activityId}/findings/close` (organiser): ends the FINDINGS step; the

@@ -1,12 +1,10 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listReferralsEnvSchema } from './env.js';
 import { listReferrals } from './list.js';
 import { listReferralsQuerySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listReferralsEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(listReferralsEnvSchema);
 
 /**
  * `GET /referrals` (organiser within their street; auditor read-only) → `200 {items,

@@ -1,15 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { approveReview } from './domain.js';
 import { approveReviewEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(approveReviewEnvSchema);
-
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(approveReviewEnvSchema, () => ({ sfn }));
 
 /**
  * `POST /activities/{activityId}/review/approve` (organiser): 409 while a finding needing
