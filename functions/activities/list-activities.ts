@@ -1,4 +1,4 @@
-import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { listRoute } from '../shared/http/list-route.js';
 import { listActivitiesEnvSchema } from './env.js';
 import { listActivities } from './list.js';
 import { listActivitiesQuerySchema } from './schemas.js';
@@ -12,12 +12,6 @@ const deps = tableDeps(listActivitiesEnvSchema);
  * organiser, and `waiting=true` (each with the human step it waits at, its deadline and the
  * action that ends it).
  */
-export const handler = httpRoute(
-  {
-    roles: ['organiser', 'auditor'],
-    query: listActivitiesQuerySchema,
-    streets: ({ query }) => ({ street: query.street }),
-    inactiveStreets: true,
-  },
-  async ({ query, caller }) => jsonResponse(200, await listActivities(deps, caller, query)),
+export const handler = listRoute(listActivitiesQuerySchema, (caller, filters) =>
+  listActivities(deps, caller, filters),
 );
