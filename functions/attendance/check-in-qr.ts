@@ -23,12 +23,7 @@ export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): 
  * `GET /activities/{activityId}/check-in/qr` (role organiser) → `200 {code, expiresAt, url,
  * svg}`: a short-lived activity code and the QR code of the public page `/check-in/{code}`.
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-  },
-  async ({ path, caller, event }) => {
-    const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
-    return jsonResponse(200, qr, { 'cache-control': 'no-store' });
-  },
-);
+export const handler = httpRoute(organiserOnActivity, async ({ path, caller, event }) => {
+  const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
+  return jsonResponse(200, qr, { 'cache-control': 'no-store' });
+});

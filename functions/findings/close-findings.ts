@@ -13,13 +13,8 @@ const deps = tableDeps(closeFindingsPhaseEnvSchema, () => ({ sfn }));
  * workflow then seals the findings and triages them. 409 when findings are not open or their
  * deadline already closed them.
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-  },
-  async ({ path, caller }) => {
-    const ended = await closeFindingsPhase(deps, path.activityId, caller);
-    logger.info('Findings closed by the organiser');
-    return jsonResponse(200, ended);
-  },
-);
+export const handler = httpRoute(organiserOnActivity, async ({ path, caller }) => {
+  const ended = await closeFindingsPhase(deps, path.activityId, caller);
+  logger.info('Findings closed by the organiser');
+  return jsonResponse(200, ended);
+});

@@ -14,14 +14,9 @@ const deps = tableDeps(approveReviewEnvSchema, () => ({ sfn }));
  * referral is undecided or a referral lacks a committee or due date; else approves the
  * referrals and ends the REVIEW step (the workflow dispatches them).
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-  },
-  async ({ path, caller }) => {
-    const result = await approveReview(deps, path.activityId, caller);
-    metrics.addMetric('ReferralsApproved', MetricUnit.Count, result.approvedReferrals);
-    logger.info('Review approved', { approvedReferrals: result.approvedReferrals });
-    return jsonResponse(200, result);
-  },
-);
+export const handler = httpRoute(organiserOnActivity, async ({ path, caller }) => {
+  const result = await approveReview(deps, path.activityId, caller);
+  metrics.addMetric('ReferralsApproved', MetricUnit.Count, result.approvedReferrals);
+  logger.info('Review approved', { approvedReferrals: result.approvedReferrals });
+  return jsonResponse(200, result);
+});
