@@ -1,8 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
 import { emailDepsFromEnv } from '../shared/email/deps.js';
-import { parseEnv } from '../shared/env.js';
-import { activityDepsFromEnv } from './deps.js';
+import { activityDeps } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { startResidentRetention } from '../privacy/domain.js';
@@ -11,8 +9,10 @@ import { cancelActivity, cancelActivityBodySchema } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(cancelActivityEnvSchema);
-const retention = parseRetention(env.RESIDENT_RETENTION);
+const deps = activityDeps(cancelActivityEnvSchema, (env) => ({
+  ...emailDepsFromEnv(env),
+  retention: parseRetention(env.RESIDENT_RETENTION),
+}));
 
 /**
  * Residents of a cancelled activity: their retention starts now (docs/privacy.md). The
@@ -21,7 +21,7 @@ const retention = parseRetention(env.RESIDENT_RETENTION);
  */
 const startRetentionAfterCancel = async (activityId: string) => {
   try {
-    await startResidentRetention({ db, tableName: env.TABLE_NAME, logger, retention }, activityId);
+    await startResidentRetention(deps, activityId);
   } catch (error) {
     logger.warn('Resident retention not started after the cancellation', { error });
   }
@@ -39,11 +39,7 @@ export const handler = httpRoute(
   },
   async ({ body, path, caller, context }) => {
     const result = await cancelActivity(
-      {
-        ...activityDepsFromEnv(env),
-        ...emailDepsFromEnv(env),
-        remainingMs: () => context.getRemainingTimeInMillis(),
-      },
+      { ...deps, remainingMs: () => context.getRemainingTimeInMillis() },
       { activityId: path.activityId, body, caller },
     );
     await startRetentionAfterCancel(path.activityId);

@@ -1,14 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger, metrics } from '../shared/observability.js';
+import { metrics } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { changeActivitySchedule } from './change.js';
 import { changeActivityEnvSchema } from './env.js';
 import { changeActivityBodySchema } from './schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(changeActivityEnvSchema);
+const deps = tableDeps(changeActivityEnvSchema, () => ({ sfn }));
 
 /**
  * `PATCH /activities/{activityId}` (organiser of its scope): time, place, details, invitees
@@ -22,10 +22,11 @@ export const handler = httpRoute(
     maxBodyBytes: 32 * 1024,
   },
   async ({ body, path, caller }) => {
-    const result = await changeActivitySchedule(
-      { db, sfn, tableName: env.TABLE_NAME, logger },
-      { activityId: path.activityId, body, caller },
-    );
+    const result = await changeActivitySchedule(deps, {
+      activityId: path.activityId,
+      body,
+      caller,
+    });
     if (result.changed.length || result.added.length || result.removed.length) {
       metrics.addMetric('ActivitiesChanged', MetricUnit.Count, 1);
     }

@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEnv } from '../shared/env.js';
-import { activityDepsFromEnv } from './deps.js';
+import { activityDeps } from './deps.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -8,9 +7,7 @@ import { createActivity } from './create.js';
 import { createActivityEnvSchema } from './env.js';
 import { createActivityBodySchema, idempotencyHeadersSchema } from './schemas.js';
 
-const env = parseEnv(createActivityEnvSchema);
-
-const deps = activityDepsFromEnv(env);
+const deps = activityDeps(createActivityEnvSchema);
 
 /** `POST /activities` (role organiser): schedules an activity and starts its workflow. */
 export const handler = httpRoute(
@@ -21,7 +18,7 @@ export const handler = httpRoute(
     streets: ({ body }) => ({ street: body.street }),
     // Scope before the idempotency record: a replay must not hand another street's activity back.
     streetOf: ({ body }) => body.street,
-    idempotency: idempotentRoute('CreateActivity', env.TABLE_NAME),
+    idempotency: idempotentRoute('CreateActivity', deps.tableName),
   },
   async ({ body, caller }) => {
     const activity = await createActivity(deps, body, caller);

@@ -1,14 +1,11 @@
-import { parseEnv } from '../shared/env.js';
-import { activityDepsFromEnv } from './deps.js';
+import { activityDeps } from './deps.js';
 import { httpRoute, httpRoutes, jsonResponse } from '../shared/http/index.js';
 import { readActivity } from './domain.js';
 import { getActivityEnvSchema } from './env.js';
 import { listActivityInvitations } from './invitations.js';
 import { activityPathSchema } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(getActivityEnvSchema);
-
-const deps = activityDepsFromEnv(env);
+const deps = activityDeps(getActivityEnvSchema);
 
 /** The reads of one activity: one function, the same grants (table reads). */
 export const handler = httpRoutes({
@@ -20,7 +17,6 @@ export const handler = httpRoutes({
     {
       roles: ['organiser', 'auditor', 'deputy'],
       path: activityPathSchema,
-      logKeys: ({ path }) => ({ activityId: path.activityId }),
     },
     async ({ path, caller }) =>
       jsonResponse(200, await readActivity(deps, path.activityId, caller)),
@@ -33,7 +29,6 @@ export const handler = httpRoutes({
     {
       roles: ['organiser', 'auditor'],
       path: activityPathSchema,
-      logKeys: ({ path }) => ({ activityId: path.activityId }),
     },
     async ({ path, caller }) =>
       jsonResponse(200, await listActivityInvitations(deps, path.activityId, caller)),

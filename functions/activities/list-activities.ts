@@ -1,12 +1,10 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
-import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { listRoute } from '../shared/http/list-route.js';
 import { listActivitiesEnvSchema } from './env.js';
 import { listActivities } from './list.js';
 import { listActivitiesQuerySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listActivitiesEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(listActivitiesEnvSchema);
 
 /**
  * `GET /activities` (organiser within their street; auditor read-only) → `200 {items,
@@ -14,12 +12,6 @@ const deps = { db, tableName: env.TABLE_NAME };
  * organiser, and `waiting=true` (each with the human step it waits at, its deadline and the
  * action that ends it).
  */
-export const handler = httpRoute(
-  {
-    roles: ['organiser', 'auditor'],
-    query: listActivitiesQuerySchema,
-    streets: ({ query }) => ({ street: query.street }),
-    inactiveStreets: true,
-  },
-  async ({ query, caller }) => jsonResponse(200, await listActivities(deps, caller, query)),
+export const handler = listRoute(listActivitiesQuerySchema, (caller, filters) =>
+  listActivities(deps, caller, filters),
 );

@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEnv } from '../shared/env.js';
-import { activityDepsFromEnv } from './deps.js';
+import { activityDeps } from './deps.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
@@ -10,9 +9,7 @@ import { redriveActivity } from './redrive.js';
 import { redriveActivityBodySchema } from './schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(redriveActivityEnvSchema);
-
-const deps = activityDepsFromEnv(env);
+const deps = activityDeps(redriveActivityEnvSchema);
 
 /**
  * `POST /activities/{activityId}/redrive` {reason} (organiser of its scope): a FAILED activity whose

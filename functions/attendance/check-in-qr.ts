@@ -1,24 +1,18 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
-const env = parseEnv(checkInQrEnvSchema);
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
+const deps = tableDeps(checkInQrEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
   ttlSeconds: env.CHECK_IN_CODE_TTL_SECONDS,
-  logger,
-};
+}));
 
 /** The origin the public page is reached on: `PUBLIC_BASE_URL`, else the request's own. */
 export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): string => {
-  if (env.PUBLIC_BASE_URL) return env.PUBLIC_BASE_URL;
+  if (deps.env.PUBLIC_BASE_URL) return deps.env.PUBLIC_BASE_URL;
   const headers = event.headers ?? {};
   const proto = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
   const host = headers.host ?? event.requestContext.domainName;
@@ -29,12 +23,7 @@ export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): 
  * `GET /activities/{activityId}/check-in/qr` (role organiser) → `200 {code, expiresAt, url,
  * svg}`: a short-lived activity code and the QR code of the public page `/check-in/{code}`.
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-  },
-  async ({ path, caller, event }) => {
-    const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
-    return jsonResponse(200, qr, { 'cache-control': 'no-store' });
-  },
-);
+export const handler = httpRoute(organiserOnActivity, async ({ path, caller, event }) => {
+  const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
+  return jsonResponse(200, qr, { 'cache-control': 'no-store' });
+});

@@ -1,20 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger, metrics } from '../shared/observability.js';
+import { metrics } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { checkIn } from './domain.js';
 import { checkInEnvSchema } from './env.js';
 import { activityPathSchema, checkInBodySchema } from './schemas.js';
 
-const env = parseEnv(checkInEnvSchema);
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
+const deps = tableDeps(checkInEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
-  logger,
-};
+}));
 
 /**
  * `POST /activities/{activityId}/check-ins` (role deputy, invited deputies only): `{code?}` →
@@ -27,7 +22,6 @@ export const handler = httpRoute(
     bodyOptional: true,
     path: activityPathSchema,
     maxBodyBytes: 4 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const result = await checkIn(deps, path.activityId, caller, body);

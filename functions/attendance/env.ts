@@ -1,27 +1,17 @@
 import * as z from 'zod/mini';
+import { checkInCodeEnv, linkSigningEnv, tableEnv, tableEnvSchema } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().check(z.trim(), z.minLength(1));
+export const attendanceEnvSchema = tableEnvSchema;
 
-/**
- * The Secrets Manager secret (ARN) holding the HMAC key of check-in codes. The functions read it
- * with Powertools Parameters, cached, when they issue or verify a code: the key is never in the
- * function configuration.
- */
-const checkInCodeSecretArn = z.string().check(z.trim(), z.minLength(1));
-
-export const attendanceEnvSchema = z.object({ TABLE_NAME: tableName });
-
-export const checkInEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
-});
+/** Check-in verifies a check-in code (functions/shared/env-fields.ts, `checkInCodeEnv`). */
+export const checkInEnvSchema = z.object({ ...tableEnv, ...checkInCodeEnv });
 
 export const checkInQrEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
+  ...tableEnv,
+  ...checkInCodeEnv,
   /** How long a QR code's activity code is valid; default 15 minutes. */
   CHECK_IN_CODE_TTL_SECONDS: z._default(
     z.coerce.number().check(z.int(), z.minimum(60), z.maximum(86_400)),
@@ -34,13 +24,11 @@ export const checkInQrEnvSchema = z.object({
   PUBLIC_BASE_URL: z.optional(z.url()),
 });
 
+/** The link signing key too: a deputy's personal-link cookie identifies them on the page. */
 export const checkInPageEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  CHECK_IN_CODE_SECRET_ARN: checkInCodeSecretArn,
-  /** The link signing key: a deputy's personal-link cookie identifies them on the page. */
-  LINK_SIGNING_SECRET_ARN: z.string().check(z.trim(), z.minLength(1)),
+  ...tableEnv,
+  ...checkInCodeEnv,
+  ...linkSigningEnv,
 });
 
-export const phaseControlEnvSchema = z.object({ TABLE_NAME: tableName });
-
-export type CheckInQrEnv = z.output<typeof checkInQrEnvSchema>;
+export const phaseControlEnvSchema = tableEnvSchema;

@@ -1,15 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger, metrics } from '../shared/observability.js';
+import { metrics } from '../shared/observability.js';
 import { makeUpCheckIn } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import { makeUpCheckInBodySchema } from './schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(attendanceEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(attendanceEnvSchema);
 
 /**
  * `POST /activities/{activityId}/check-ins/make-up` (role organiser): `{deputyId, reason}` →

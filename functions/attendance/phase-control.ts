@@ -1,5 +1,4 @@
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
 import { httpRoute, httpRoutes, jsonResponse } from '../shared/http/index.js';
@@ -7,9 +6,9 @@ import { logger } from '../shared/observability.js';
 import { endHumanStep, type HumanPhase } from '../shared/workflow/phase-control.js';
 import { phaseControlEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(phaseControlEnvSchema);
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(phaseControlEnvSchema, () => ({ sfn }));
 
 /** The route that ends the human step `phase` early. */
 const endPhase = (phase: HumanPhase) =>
@@ -17,7 +16,7 @@ const endPhase = (phase: HumanPhase) =>
     {
       roles: ['organiser'],
       path: activityPathSchema,
-      logKeys: ({ path }) => ({ activityId: path.activityId, phase }),
+      logKeys: () => ({ phase }),
     },
     async ({ path: { activityId }, caller }) => {
       const ended = await endHumanStep(deps, {

@@ -1,14 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger, metrics } from '../shared/observability.js';
+import { metrics } from '../shared/observability.js';
 import { respondToInvitation } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import { activityPathSchema, invitationResponseBodySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(attendanceEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(attendanceEnvSchema);
 
 /**
  * `POST /activities/{activityId}/invitation/response` (role deputy, the invited deputy only):
@@ -20,7 +18,6 @@ export const handler = httpRoute(
     body: invitationResponseBodySchema,
     path: activityPathSchema,
     maxBodyBytes: 8 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const invitation = await respondToInvitation(deps, path.activityId, caller, body);

@@ -1,15 +1,12 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { updateCommunityCounts } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
 import type { z } from 'zod/mini';
 import { updateCountsBodySchema, type communityCountsAnswerSchema } from './schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(attendanceEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(attendanceEnvSchema);
 
 /**
  * `PATCH /activities/{activityId}/counts` (role organiser, community visits):

@@ -1,17 +1,16 @@
 import * as z from 'zod/mini';
 import { emailEnv } from '../shared/email/env.js';
+import { tableEnv, tableEnvSchema } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().check(z.trim(), z.minLength(1));
-
 /** `GET /audit/activities/{activityId}/report`: reads only. */
-export const activityReportEnvSchema = z.object({ TABLE_NAME: tableName });
+export const activityReportEnvSchema = tableEnvSchema;
 
 /** State `SendActivityReport`: reads the report, emails it (claims in the table). */
 export const sendActivityReportEnvSchema = z.object({
-  TABLE_NAME: tableName,
+  ...tableEnv,
   ...emailEnv,
   /**
    * Comma-separated organiser office mailboxes (the standing committee office), filled the
@@ -19,5 +18,3 @@ export const sendActivityReportEnvSchema = z.object({
    */
   ORGANISER_EMAILS: z.optional(z.string()),
 });
-
-export type SendActivityReportEnv = z.output<typeof sendActivityReportEnvSchema>;

@@ -1,14 +1,12 @@
 import { readableActivity } from '../audit/trail.js';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute } from '../shared/http/index.js';
 import { activityReportEnvSchema } from './env.js';
 import { reportPage } from './render-page.js';
 import { auditActivityPathSchema } from './schemas.js';
 import { loadReportView } from './store.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(activityReportEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(activityReportEnvSchema);
 
 /**
  * `GET /audit/activities/{activityId}/report`: the activity report (情况报告) as an HTML page
@@ -19,7 +17,6 @@ export const handler = httpRoute(
   {
     roles: ['auditor', 'organiser'],
     path: auditActivityPathSchema,
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ path, caller }) => {
     // Scope first: an activity outside it is 404 whatever its status, so nothing leaks.

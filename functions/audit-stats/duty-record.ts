@@ -1,5 +1,3 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
@@ -12,9 +10,9 @@ import { readDutyRecordPage } from './duty-page.js';
 import { departmentNamesOf, getDeputyProfile, readDutyRecord } from './store.js';
 import type { z } from 'zod/mini';
 import type { dutyRecordAnswerSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(dutyRecordEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(dutyRecordEnvSchema);
 
 /**
  * `GET /audit/deputies/{deputyId}/duty-record?year&limit&cursor` → `200 {dutyRecord}`: the

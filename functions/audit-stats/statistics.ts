@@ -1,5 +1,3 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { statisticsStreetFor } from './access.js';
@@ -9,9 +7,9 @@ import { statisticsQuerySchema } from './schemas.js';
 import { readStatistics } from './store.js';
 import type { z } from 'zod/mini';
 import type { statisticsAnswerSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(auditStatisticsEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(auditStatisticsEnvSchema);
 
 /**
  * `GET /audit/statistics?from&to&street&type&format` (auditor; an organiser within their own

@@ -1,14 +1,12 @@
-import { db } from '../shared/clients.js';
 import { jurisdictionOf } from '../shared/data/jurisdiction.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listEndedActivities } from './activities.js';
 import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
 import { listAuditActivitiesEnvSchema } from './env.js';
 import { auditActivitiesQuerySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listAuditActivitiesEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(listAuditActivitiesEnvSchema);
 
 /**
  * `GET /audit/activities` (auditor; organiser within their street): ended activities of a

@@ -1,24 +1,25 @@
 import type { KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import type { z } from 'zod/mini';
-import { db, kms } from '../shared/clients.js';
+import { kms } from '../shared/clients.js';
 import { publicKeyOf } from '../shared/data/checkpoints.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import { readAuditTrailEnvSchema } from './env.js';
 import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
 import { activityStream, readTrail, referralStream, verifyTrail, type Stream } from './trail.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(readAuditTrailEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(readAuditTrailEnvSchema);
 
 // The public key never changes for a key id: read once per execution environment.
 let publicKey: Promise<KeyObject> | undefined;
 const checkpointKey = (): Promise<KeyObject> => {
-  publicKey ??= kms.send(new GetPublicKeyCommand({ KeyId: env.CHECKPOINT_KEY_ID })).then((out) => {
-    if (!out.PublicKey) throw new Error('KMS GetPublicKey returned no key');
-    return publicKeyOf(out.PublicKey);
-  });
+  publicKey ??= kms
+    .send(new GetPublicKeyCommand({ KeyId: deps.env.CHECKPOINT_KEY_ID }))
+    .then((out) => {
+      if (!out.PublicKey) throw new Error('KMS GetPublicKey returned no key');
+      return publicKeyOf(out.PublicKey);
+    });
   publicKey.catch(() => {
     publicKey = undefined;
   });
@@ -36,7 +37,6 @@ const trailRoute = <TPath extends typeof auditActivityPathSchema | typeof auditR
       roles: ['auditor', 'organiser'],
       path,
       ...(verify ? {} : { query: trailQuerySchema }),
-      logKeys: ({ path: ids }) => ({ ...ids }),
     },
     async ({ path: ids, query, caller }) => {
       const stream = await streamOf(caller, ids as z.output<TPath>);

@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import { emailEnv } from '../shared/email/env.js';
+import { tableEnv } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type the function's `environment` (z.input<typeof schema>): zod
 // only, no side effects.
 
 export const handleMailEventEnvSchema = z.object({
-  TABLE_NAME: z.string().check(z.trim(), z.minLength(1)),
+  ...tableEnv,
   ...emailEnv,
   /** Comma-separated addresses of the organisers, told about each bounce and complaint. */
   ORGANISER_EMAILS: z.string().check(

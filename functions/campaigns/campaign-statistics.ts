@@ -1,8 +1,6 @@
 import { statisticsCsvResponse } from '../audit-stats/csv-response.js';
 import { readStatistics } from '../audit-stats/store.js';
-import { db } from '../shared/clients.js';
 import { getCampaign } from '../shared/data/campaigns.js';
-import { parseEnv } from '../shared/env.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
@@ -10,9 +8,9 @@ import { campaignsEnvSchema } from './env.js';
 import { campaignPathSchema, campaignStatisticsQuerySchema } from './schemas.js';
 import type { z } from 'zod/mini';
 import type { campaignStatisticsAnswerSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(campaignsEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(campaignsEnvSchema);
 
 /**
  * `GET /audit/campaigns/{campaignId}/statistics?format` (auditors, district organisers: a
@@ -25,7 +23,6 @@ export const handler = httpRoute(
     roles: ['auditor', 'organiser'],
     path: campaignPathSchema,
     query: campaignStatisticsQuerySchema,
-    logKeys: ({ path }) => ({ campaignId: path.campaignId }),
   },
   async ({ path, query, caller }) => {
     if (!caller.roles.includes('auditor') && !isDistrictOrganiser(caller)) {

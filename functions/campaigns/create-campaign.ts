@@ -1,7 +1,5 @@
 import { idempotencyHeadersSchema } from '../activities/schemas.js';
-import { db } from '../shared/clients.js';
 import { putCampaign } from '../shared/data/campaigns.js';
-import { parseEnv } from '../shared/env.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
@@ -11,9 +9,9 @@ import { campaignsEnvSchema } from './env.js';
 import { createCampaignBodySchema } from './schemas.js';
 import type { z } from 'zod/mini';
 import type { campaignAnswerSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(campaignsEnvSchema);
-const store = { db, tableName: env.TABLE_NAME };
+const store = tableDeps(campaignsEnvSchema);
 
 /**
  * `POST /campaigns` (a district organiser: a campaign spans the streets) `{title, from, to,
@@ -25,7 +23,7 @@ export const handler = httpRoute(
     body: createCampaignBodySchema,
     headers: idempotencyHeadersSchema,
     maxBodyBytes: 8 * 1024,
-    idempotency: idempotentRoute('CreateCampaign', env.TABLE_NAME),
+    idempotency: idempotentRoute('CreateCampaign', store.tableName),
   },
   async ({ body, caller }) => {
     if (!isDistrictOrganiser(caller)) {

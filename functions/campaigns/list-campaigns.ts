@@ -1,13 +1,11 @@
-import { db } from '../shared/clients.js';
 import { listCampaigns } from '../shared/data/campaigns.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { campaignsEnvSchema } from './env.js';
 import type { z } from 'zod/mini';
 import type { campaignListSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(campaignsEnvSchema);
-const store = { db, tableName: env.TABLE_NAME };
+const store = tableDeps(campaignsEnvSchema);
 
 /** `GET /campaigns` (organisers, auditors) → `200 {campaigns}` by start: the ids to schedule under. */
 export const handler = httpRoute({ roles: ['organiser', 'auditor'] }, async () =>

@@ -30,24 +30,50 @@ export interface PageRoutes {
   post: (deps: PageDeps, link: LinkRecord, event: HttpEvent) => Promise<HttpResult>;
 }
 
-export const handlePage = async (
-  deps: PageDeps,
-  routes: PageRoutes,
+/**
+ * A page opened from a signed link: its link's purpose and how a token of it is verified
+ * (signature, expiry, record, purpose), the ids of the link to log, what GET and POST answer.
+ */
+export interface LinkPage<D, L, P> {
+  purpose: P;
+  verify: (deps: D, secret: string, token: string, purpose: P) => Promise<L>;
+  /** Ids of the link put on every log line (never personal data). */
+  logKeysOf: (link: L) => Record<string, unknown>;
+  get: (deps: D, link: L, event: HttpEvent, token: string) => Promise<HttpResult>;
+  post: (deps: D, link: L, event: HttpEvent, token: string) => Promise<HttpResult>;
+  /** The page's own answer to an error, before the common ones (`pageOfError`). */
+  pageOf?: (error: unknown) => HttpResult | undefined;
+}
+
+/** The one way a link page (the department's, the deputy's) answers a request. */
+export const handleLinkPage = async <D extends { signingKey: () => Promise<string> }, L, P>(
+  deps: D,
+  page: LinkPage<D, L, P>,
   event: HttpEvent,
 ): Promise<HttpResult> => {
   const path = TOKEN_PARAM_SCHEMA.safeParse(event.pathParameters ?? {});
   if (!path.success) return renderRefusalPage('TAMPERED');
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
   try {
-    const link = await verifyLink(deps, await deps.signingKey(), path.data.token, routes.purpose);
-    logger.appendKeys({ referralId: link.referralId, round: link.round });
-    if (method === 'GET' || method === 'HEAD') return await routes.get(deps, link);
-    if (method === 'POST') return await routes.post(deps, link, event);
+    const token = path.data.token;
+    const link = await page.verify(deps, await deps.signingKey(), token, page.purpose);
+    logger.appendKeys(page.logKeysOf(link));
+    if (method === 'GET' || method === 'HEAD') return await page.get(deps, link, event, token);
+    if (method === 'POST') return await page.post(deps, link, event, token);
     return renderErrorPage(405);
   } catch (error) {
-    return pageOfError(error, method);
+    return page.pageOf?.(error) ?? pageOfError(error, method);
   }
 };
+
+/** The link page's function: Powertools' middlewares, then `handleLinkPage`. */
+export const linkPageHandler = <D extends { signingKey: () => Promise<string> }, L, P>(
+  deps: D,
+  page: LinkPage<D, L, P>,
+) =>
+  middy<HttpEvent, HttpResult>()
+    .use(observe())
+    .handler((event) => handleLinkPage(deps, page, event));
 
 /**
  * The page a link page answers when it fails (the deputy's pages too): a refused link gets a
@@ -74,7 +100,10 @@ export const pageOfError = (error: unknown, method: string): HttpResult => {
   return renderErrorPage();
 };
 
+/** The department's pages: a link of one round of a referral. */
 export const pageHandler = (deps: PageDeps, routes: PageRoutes) =>
-  middy<HttpEvent, HttpResult>()
-    .use(observe())
-    .handler((event) => handlePage(deps, routes, event));
+  linkPageHandler(deps, {
+    ...routes,
+    verify: verifyLink,
+    logKeysOf: (link) => ({ referralId: link.referralId, round: link.round }),
+  });

@@ -1,11 +1,8 @@
+import { FORM_CONTENT_TYPE, linkRefusals } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { departmentFormSchema, ratingFormSchema, TOKEN_PARAM_SCHEMA } from './form.js';
 
-const FORM = 'application/x-www-form-urlencoded';
-const refusals = {
-  403: 'refusal page: the link was tampered with, is unknown or is for another page',
-  410: 'refusal page: the link expired or belongs to an earlier round',
-};
+const refusals = linkRefusals('the link expired or belongs to an earlier round');
 
 /**
  * The pages opened from emailed links: the signed, expiring link is the credential, so they
@@ -28,7 +25,7 @@ export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
     roles: 'public',
     params: TOKEN_PARAM_SCHEMA,
     body: departmentFormSchema,
-    contentType: FORM,
+    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: {
       200: 'received, or already received',
@@ -52,7 +49,7 @@ export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
     roles: 'public',
     params: TOKEN_PARAM_SCHEMA,
     body: ratingFormSchema,
-    contentType: FORM,
+    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: { 200: 'received, or already received', 422: 'the form', ...refusals },
   },

@@ -1,14 +1,11 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { meActivitiesEnvSchema } from './env.js';
 import type { meActivitiesAnswerSchema } from './schemas.js';
 import type { z } from 'zod/mini';
 import { deputyActivityLists, type DeputyActivityEntry } from './home.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(meActivitiesEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(meActivitiesEnvSchema);
 
 /** An entry as the API shows it: the personal page's link stays out (it is emailed, not served). */
 const view = ({ pageLink: _pageLink, ...entry }: DeputyActivityEntry) => entry;

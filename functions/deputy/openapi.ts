@@ -1,13 +1,10 @@
 import { TOKEN_PARAM_SCHEMA } from '../department/form.js';
+import { FORM_CONTENT_TYPE, linkRefusals } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
 import { meActivitiesAnswerSchema } from './schemas.js';
 
-const FORM = 'application/x-www-form-urlencoded';
-const refusals = {
-  403: 'refusal page: the link was tampered with, is unknown or is for another page',
-  410: 'refusal page: the link expired',
-};
+const refusals = linkRefusals('the link expired');
 
 /**
  * The deputy's side (issue 14): pages opened from the personal link in each invitation and from
@@ -35,7 +32,7 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     roles: 'public',
     params: TOKEN_PARAM_SCHEMA,
     body: deputyFormSchema,
-    contentType: FORM,
+    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: {
       200: 'done, or already done (nothing changed)',
@@ -60,7 +57,7 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
       'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
     roles: 'public',
     body: homeLinkRequestSchema,
-    contentType: FORM,
+    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: { 200: 'the same page for every address', 422: 'not an email address' },
   },

@@ -1,27 +1,20 @@
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { closeFindingsPhase } from './domain.js';
 import { closeFindingsPhaseEnvSchema } from './env.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(closeFindingsPhaseEnvSchema);
-
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(closeFindingsPhaseEnvSchema, () => ({ sfn }));
 
 /**
  * `POST /activities/{activityId}/findings/close` (organiser): ends the FINDINGS step; the
  * workflow then seals the findings and triages them. 409 when findings are not open or their
  * deadline already closed them.
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-  },
-  async ({ path, caller }) => {
-    const ended = await closeFindingsPhase(deps, path.activityId, caller);
-    logger.info('Findings closed by the organiser');
-    return jsonResponse(200, ended);
-  },
-);
+export const handler = httpRoute(organiserOnActivity, async ({ path, caller }) => {
+  const ended = await closeFindingsPhase(deps, path.activityId, caller);
+  logger.info('Findings closed by the organiser');
+  return jsonResponse(200, ended);
+});

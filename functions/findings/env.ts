@@ -1,19 +1,13 @@
 import * as z from 'zod/mini';
+import { residentLookupEnv, tableEnv, tableEnvSchema } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().check(z.trim(), z.minLength(1));
-
-const secretArn = z.string().check(z.trim(), z.minLength(1));
-
 /** The resident lookup key (docs/privacy.md) files a resident's name and contact by HMAC. */
-export const recordFindingEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  RESIDENT_LOOKUP_SECRET_ARN: secretArn,
-});
+export const recordFindingEnvSchema = z.object({ ...tableEnv, ...residentLookupEnv });
 
-export const listFindingsEnvSchema = z.object({ TABLE_NAME: tableName });
+export const listFindingsEnvSchema = tableEnvSchema;
 
 /** `POST .../findings/close` ends the FINDINGS step with the stored task token. */
-export const closeFindingsPhaseEnvSchema = z.object({ TABLE_NAME: tableName });
+export const closeFindingsPhaseEnvSchema = tableEnvSchema;

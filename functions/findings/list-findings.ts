@@ -1,14 +1,10 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { readFindings } from './domain.js';
 import { listFindingsEnvSchema } from './env.js';
 import { activityPathSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listFindingsEnvSchema);
-
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(listFindingsEnvSchema);
 
 /**
  * `GET /activities/{activityId}/findings`: organisers and auditors see every finding (auditors
@@ -19,7 +15,6 @@ export const handler = httpRoute(
     roles: ['organiser', 'auditor', 'deputy'],
     path: activityPathSchema,
     personalData: { purpose: 'findings' },
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ path, caller }) => jsonResponse(200, await readFindings(deps, path.activityId, caller)),
 );

@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { logger, metrics } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { recordFinding } from './domain.js';
 import { recordFindingEnvSchema } from './env.js';
 import {
@@ -13,14 +12,9 @@ import {
   recordFindingBodySchema,
 } from './schemas.js';
 
-const env = parseEnv(recordFindingEnvSchema);
-
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
-  logger,
+const deps = tableDeps(recordFindingEnvSchema, (env) => ({
   residentLookupKey: () => getSigningKey(env.RESIDENT_LOOKUP_SECRET_ARN),
-};
+}));
 
 /**
  * `POST /activities/{activityId}/findings` (a deputy invited to the activity, or an organiser):
@@ -34,9 +28,8 @@ export const handler = httpRoute(
     headers: idempotencyHeadersSchema,
     maxBodyBytes: 32 * 1024,
     streets: ({ body }) => ({ street: body.street }),
-    idempotency: idempotentRoute('RecordFinding', env.TABLE_NAME),
+    idempotency: idempotentRoute('RecordFinding', deps.tableName),
     personalData: { purpose: 'recording' },
-    logKeys: ({ path }) => ({ activityId: path.activityId }),
   },
   async ({ body, path, caller }) => {
     const finding = await recordFinding(deps, { activityId: path.activityId, body, caller });

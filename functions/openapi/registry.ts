@@ -25,19 +25,7 @@ export type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.
 const referenceOperations = (): ApiOperation[] =>
   Object.entries(REFERENCE_OPERATIONS).map(([routeKey, operation]) => {
     const [method, path] = routeKey.split(' ') as [HttpMethod, string];
-    return {
-      method,
-      path,
-      summary: operation.summary,
-      roles: operation.roles,
-      responses: operation.responses,
-      ...(operation.description ? { description: operation.description } : {}),
-      ...(operation.body ? { body: operation.body } : {}),
-      ...(operation.contentType ? { contentType: operation.contentType } : {}),
-      ...(operation.pathParameters ? { params: operation.pathParameters } : {}),
-      ...(operation.query ? { query: operation.query } : {}),
-      ...(operation.responseBody ? { responseBody: operation.responseBody } : {}),
-    };
+    return { method, path, ...operation };
   });
 
 /** Every area of the HTTP API with its operations: the registry the document is built from. */

@@ -1,22 +1,17 @@
 import * as z from 'zod/mini';
+import { residentLookupEnv, tableEnv, tableEnvSchema } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().check(z.trim(), z.minLength(1));
-const secretArn = z.string().check(z.trim(), z.minLength(1));
-
 /** `POST /residents/findings/search` and `.../export`: the lookup key files names by HMAC. */
-export const residentFindingsEnvSchema = z.object({
-  TABLE_NAME: tableName,
-  RESIDENT_LOOKUP_SECRET_ARN: secretArn,
-});
+export const residentFindingsEnvSchema = z.object({ ...tableEnv, ...residentLookupEnv });
 
 /** `POST /activities/{activityId}/findings/{findingId}/resident/erasure`. */
-export const eraseResidentEnvSchema = z.object({ TABLE_NAME: tableName });
+export const eraseResidentEnvSchema = tableEnvSchema;
 
 /** The scheduled retention job. */
-export const eraseDueResidentsEnvSchema = z.object({ TABLE_NAME: tableName });
+export const eraseDueResidentsEnvSchema = tableEnvSchema;
 
 /**
  * Steps after which a resident's retention may start (a referral closed, an activity

@@ -1,15 +1,11 @@
 import { toFindingView } from '../findings/model.js';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { eraseResidentOnRequest } from './domain.js';
 import { eraseResidentEnvSchema } from './env.js';
 import { erasureBodySchema, findingPathSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(eraseResidentEnvSchema);
-
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(eraseResidentEnvSchema);
 
 /**
  * `POST /activities/{activityId}/findings/{findingId}/resident/erasure` (organiser, in scope):
@@ -21,7 +17,6 @@ export const handler = httpRoute(
     body: erasureBodySchema,
     path: findingPathSchema,
     maxBodyBytes: 8 * 1024,
-    logKeys: ({ path }) => ({ activityId: path.activityId, findingId: path.findingId }),
   },
   async ({ body, path: { activityId, findingId }, caller }) => {
     const finding = await eraseResidentOnRequest(deps, caller, {

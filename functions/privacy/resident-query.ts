@@ -1,20 +1,13 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, type Caller, type HttpResult } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { findResidentFindings } from './domain.js';
 import { residentFindingsEnvSchema } from './env.js';
 import { personQueryBodySchema, type PersonQueryBody } from './schemas.js';
 
-const env = parseEnv(residentFindingsEnvSchema);
-
-export const residentQueryDeps = {
-  db,
-  tableName: env.TABLE_NAME,
-  logger,
+export const residentQueryDeps = tableDeps(residentFindingsEnvSchema, (env) => ({
   residentLookupKey: () => getSigningKey(env.RESIDENT_LOOKUP_SECRET_ARN),
-};
+}));
 
 /**
  * A resident's request about their data (organiser, in scope): `{name?, contact?, reason}` finds

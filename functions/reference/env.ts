@@ -1,19 +1,14 @@
 import * as z from 'zod/mini';
 import { emailEnv } from '../shared/email/env.js';
+import { tableEnv, tableEnvSchema } from '../shared/env-fields.js';
 
 // Imported by the CDK app to type each function's `environment` (z.input<typeof schema>):
 // zod only, no side effects.
 
-const tableName = z.string().check(z.trim(), z.minLength(1));
-
-export const readReferenceEnvSchema = z.object({ TABLE_NAME: tableName });
+export const readReferenceEnvSchema = tableEnvSchema;
 export const writeReferenceEnvSchema = z.object({
-  TABLE_NAME: tableName,
+  ...tableEnv,
   /** Sender of the notice to a department's previous addresses when they change. */
   ...emailEnv,
 });
-export const importDeputiesEnvSchema = z.object({ TABLE_NAME: tableName });
-
-export type ReadReferenceEnv = z.output<typeof readReferenceEnvSchema>;
-export type WriteReferenceEnv = z.output<typeof writeReferenceEnvSchema>;
-export type ImportDeputiesEnv = z.output<typeof importDeputiesEnvSchema>;
+export const importDeputiesEnvSchema = tableEnvSchema;

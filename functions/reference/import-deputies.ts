@@ -1,6 +1,4 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.js';
 import {
   bodyText,
@@ -13,9 +11,9 @@ import { logger, metrics } from '../shared/observability.js';
 import { importDeputiesEnvSchema } from './env.js';
 import { importRoster } from './import.js';
 import { RosterValidationError } from './roster.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(importDeputiesEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(importDeputiesEnvSchema);
 
 /** A roster of 2,000 deputies is about 300 KB. */
 export const MAX_ROSTER_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { z } from 'zod/mini';
+import type { ApiOperation } from '../shared/openapi/types.js';
 import { MAX_ROSTER_ROWS, ROSTER_COLUMNS } from './roster.js';
 import {
   committeePathSchema,
@@ -50,19 +50,8 @@ export const ROSTER_IMPORT_DESCRIPTION = [
   `Columns: ${ROSTER_COLUMNS.join(', ')}.`,
 ].join('\n');
 
-export interface ReferenceOperation {
-  summary: string;
-  roles: ('organiser' | 'auditor' | 'deputy')[];
-  body?: z.ZodMiniType;
-  pathParameters?: z.ZodMiniType;
-  query?: z.ZodMiniType;
-  /** Content type of the request body when not JSON. */
-  contentType?: string;
-  description?: string;
-  /** The body of the success (2xx) answer. */
-  responseBody?: z.ZodMiniType;
-  responses: Record<number, string>;
-}
+/** An operation of the reference area, kept by its route key (`GET /deputies`). */
+export type ReferenceOperation = Omit<ApiOperation, 'method' | 'path'>;
 
 const READ = ['organiser', 'auditor'] as ReferenceOperation['roles'];
 const WRITE = ['organiser'] as ReferenceOperation['roles'];
@@ -111,7 +100,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Get a deputy',
     description: CONTACTS,
     roles: READ,
-    pathParameters: deputyPathSchema,
+    params: deputyPathSchema,
     responses: one,
   },
   'POST /deputies': {
@@ -126,14 +115,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a deputy (null clears an optional field)',
     roles: WRITE,
     body: updateDeputyBodySchema,
-    pathParameters: deputyPathSchema,
+    params: deputyPathSchema,
     responses: updated,
   },
   'POST /deputies/{deputyId}/deactivate': {
     responseBody: deputyAnswerSchema,
     summary: 'Deactivate a deputy',
     roles: WRITE,
-    pathParameters: deputyPathSchema,
+    params: deputyPathSchema,
     responses: deactivated,
   },
   'POST /deputies/import': {
@@ -160,7 +149,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: departmentAnswerSchema,
     summary: 'Get a department',
     roles: READ,
-    pathParameters: departmentPathSchema,
+    params: departmentPathSchema,
     responses: one,
   },
   'POST /departments': {
@@ -180,14 +169,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       'request repeated) sends it.',
     roles: WRITE,
     body: updateDepartmentBodySchema,
-    pathParameters: departmentPathSchema,
+    params: departmentPathSchema,
     responses: updated,
   },
   'POST /departments/{departmentId}/deactivate': {
     responseBody: departmentAnswerSchema,
     summary: 'Deactivate a department (no active rule may target it)',
     roles: WRITE,
-    pathParameters: departmentPathSchema,
+    params: departmentPathSchema,
     responses: deactivated,
   },
   'GET /committees': {
@@ -201,7 +190,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: committeeAnswerSchema,
     summary: 'Get a committee',
     roles: READ,
-    pathParameters: committeePathSchema,
+    params: committeePathSchema,
     responses: one,
   },
   'POST /committees': {
@@ -216,14 +205,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a committee',
     roles: WRITE,
     body: updateCommitteeBodySchema,
-    pathParameters: committeePathSchema,
+    params: committeePathSchema,
     responses: updated,
   },
   'POST /committees/{committeeId}/deactivate': {
     responseBody: committeeAnswerSchema,
     summary: 'Deactivate a committee',
     roles: WRITE,
-    pathParameters: committeePathSchema,
+    params: committeePathSchema,
     responses: deactivated,
   },
   'GET /routing-rules': {
@@ -237,7 +226,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: routingRuleAnswerSchema,
     summary: 'Get a routing rule (<category>:<street or *>)',
     roles: READ,
-    pathParameters: routingRulePathSchema,
+    params: routingRulePathSchema,
     responses: one,
   },
   'POST /routing-rules': {
@@ -252,14 +241,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a routing rule',
     roles: WRITE,
     body: updateRoutingRuleBodySchema,
-    pathParameters: routingRulePathSchema,
+    params: routingRulePathSchema,
     responses: updated,
   },
   'POST /routing-rules/{ruleId}/deactivate': {
     responseBody: routingRuleAnswerSchema,
     summary: 'Deactivate a routing rule',
     roles: WRITE,
-    pathParameters: routingRulePathSchema,
+    params: routingRulePathSchema,
     responses: deactivated,
   },
   'GET /jurisdiction': {
@@ -290,7 +279,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     description:
       'Organisers of that street or of the whole district; each change with its audit event. The street must be one of the district’s (422 otherwise).',
     roles: WRITE,
-    pathParameters: liaisonStationPathSchema,
+    params: liaisonStationPathSchema,
     body: putLiaisonStationBodySchema,
     responses: {
       200: 'the liaison station',

@@ -1,6 +1,4 @@
 import type { z } from 'zod/mini';
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import {
   listCommittees,
@@ -22,9 +20,9 @@ import {
   listQuerySchema,
   routingRulePathSchema,
 } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(readReferenceEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(readReferenceEnvSchema);
 
 const readers = ['organiser', 'auditor'] as const;
 

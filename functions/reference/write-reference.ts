@@ -1,8 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod/mini';
-import { db } from '../shared/clients.js';
 import { emailDepsFromEnv } from '../shared/email/deps.js';
-import { parseEnv } from '../shared/env.js';
 import {
   DISTRICT_ORGANISER,
   httpRoute,
@@ -13,6 +11,7 @@ import {
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { ANY_STREET } from '../shared/domain/routing.js';
 import { logger, metrics } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import {
   createCommittee,
   createDepartment,
@@ -48,19 +47,13 @@ import {
   updateRoutingRuleBodySchema,
 } from './schemas.js';
 
-const env = parseEnv(writeReferenceEnvSchema);
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
-  notices: {
-    ...emailDepsFromEnv(env),
-    logger,
-  },
-};
+const deps = tableDeps(writeReferenceEnvSchema, (env) => ({
+  notices: { ...emailDepsFromEnv(env), logger },
+}));
 
 // An `Idempotency-Key` makes a create (or any write) safe to retry: scoped to the caller and the
 // route; the same key with another body is refused. Without the header nothing is recorded.
-const idempotency = idempotentRoute('WriteReference', env.TABLE_NAME);
+const idempotency = idempotentRoute('WriteReference', deps.tableName);
 
 const WRITE = { roles: DISTRICT_ORGANISER, maxBodyBytes: 32 * 1024, idempotency } as const;
 

@@ -1,15 +1,13 @@
-import { db, sfn } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
+import { sfn } from '../shared/clients.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { getReferralDetail } from './domain.js';
 import { getReferralEnvSchema } from './env.js';
 import { referralPathSchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(getReferralEnvSchema);
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(getReferralEnvSchema, () => ({ sfn }));
 
 /**
  * `GET /referrals/{referralId}` (organiser in scope, auditor) → `200 {referral, responses,
@@ -21,7 +19,6 @@ export const handler = httpRoute(
   {
     roles: ['organiser', 'auditor'],
     path: referralPathSchema,
-    logKeys: ({ path }) => ({ referralId: path.referralId }),
   },
   async ({ path: { referralId }, caller }) => {
     const auditor = caller.roles.includes('auditor');

@@ -1,24 +1,16 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
-import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { listRoute } from '../shared/http/list-route.js';
 import { listReferralsEnvSchema } from './env.js';
 import { listReferrals } from './list.js';
 import { listReferralsQuerySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(listReferralsEnvSchema);
-const deps = { db, tableName: env.TABLE_NAME };
+const deps = tableDeps(listReferralsEnvSchema);
 
 /**
  * `GET /referrals` (organiser within their street; auditor read-only) → `200 {items,
  * nextCursor?}`: the 督办 list by status, overdue, supervising committee, department, activity
  * and due period, open referrals first and overdue first among them, each with what it waits on.
  */
-export const handler = httpRoute(
-  {
-    roles: ['organiser', 'auditor'],
-    query: listReferralsQuerySchema,
-    streets: ({ query }) => ({ street: query.street }),
-    inactiveStreets: true,
-  },
-  async ({ query, caller }) => jsonResponse(200, await listReferrals(deps, caller, query)),
+export const handler = listRoute(listReferralsQuerySchema, (caller, filters) =>
+  listReferrals(deps, caller, filters),
 );

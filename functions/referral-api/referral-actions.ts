@@ -1,11 +1,10 @@
 import type { z } from 'zod/mini';
-import { db, sfn } from '../shared/clients.js';
+import { sfn } from '../shared/clients.js';
 import { deadlineConfig } from '../shared/domain/deadlines.js';
-import { parseEnv } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
 import { isOrganiserOf } from '../shared/http/auth.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
+import { tableDeps } from '../shared/table-deps.js';
 import {
   closeByCommittee,
   decideExtension,
@@ -26,8 +25,7 @@ import {
   rerouteBodySchema,
 } from './schemas.js';
 
-const env = parseEnv(referralActionsEnvSchema);
-const deps = { db, sfn, tableName: env.TABLE_NAME, logger, config: deadlineConfig(env) };
+const deps = tableDeps(referralActionsEnvSchema, (env) => ({ sfn, config: deadlineConfig(env) }));
 
 /** The organiser in scope of the referral's activity; anyone else is told it does not exist. */
 const contextOf = (caller: Caller, referralId: string): ActionContext => ({
@@ -57,7 +55,7 @@ const route = <TSchema extends z.ZodMiniType, TAnswer extends z.ZodMiniType>(
       roles: ['organiser'],
       body,
       path: referralPathSchema,
-      logKeys: ({ path, routeKey }) => ({ referralId: path.referralId, route: routeKey }),
+      logKeys: ({ routeKey }) => ({ route: routeKey }),
     },
     async ({ body, path: { referralId }, caller }) =>
       jsonResponse(
@@ -94,7 +92,7 @@ export const redrive = route(
   redriveReferralAnswerSchema,
   (referralId, body, context) =>
     redriveReferral(
-      { ...deps, stateMachineArn: env.REFERRAL_STATE_MACHINE_ARN },
+      { ...deps, stateMachineArn: deps.env.REFERRAL_STATE_MACHINE_ARN },
       referralId,
       body,
       context,

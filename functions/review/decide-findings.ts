@@ -1,15 +1,12 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { decideFindings } from './domain.js';
 import { decideFindingsEnvSchema } from './env.js';
 import { decisionsBodySchema } from './schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(decideFindingsEnvSchema);
-
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(decideFindingsEnvSchema);
 
 /**
  * `POST /activities/{activityId}/review/decisions` (organiser): per finding REFER (to a

@@ -1,14 +1,10 @@
-import { db } from '../shared/clients.js';
-import { parseEnv } from '../shared/env.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
-import { logger } from '../shared/observability.js';
 import { updateReferral } from './domain.js';
 import { updateReferralEnvSchema } from './env.js';
 import { referralPathSchema, updateReferralBodySchema } from './schemas.js';
+import { tableDeps } from '../shared/table-deps.js';
 
-const env = parseEnv(updateReferralEnvSchema);
-
-const deps = { db, tableName: env.TABLE_NAME, logger };
+const deps = tableDeps(updateReferralEnvSchema);
 
 /**
  * `POST /activities/{activityId}/review/referrals/{referralId}` (organiser): supervising
@@ -21,7 +17,6 @@ export const handler = httpRoute(
     path: referralPathSchema,
     maxBodyBytes: 32 * 1024,
     personalData: { purpose: 'review' },
-    logKeys: ({ path }) => ({ activityId: path.activityId, referralId: path.referralId }),
   },
   async ({ body, path, caller }) =>
     jsonResponse(200, await updateReferral(deps, path.activityId, path.referralId, body, caller)),

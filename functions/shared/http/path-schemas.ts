@@ -14,12 +14,10 @@ export const activityPathSchema = z.strictObject({ activityId });
 
 /**
  * The route spec of an organiser's action on one activity (`/activities/{activityId}/…`): who
- * may call it, its path, its log key. Spread into `httpRoute` with what the route adds (a body).
+ * may call it and its path (the id is a log key by itself). Spread into `httpRoute` with what
+ * the route adds (a body).
  */
 export const organiserOnActivity = {
   roles: ['organiser'] as const,
   path: activityPathSchema,
-  logKeys: ({ path }: { path: { activityId: string } }): Record<string, string> => ({
-    activityId: path.activityId,
-  }),
 };

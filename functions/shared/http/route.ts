@@ -93,9 +93,25 @@ export interface RouteSpec<
     purpose: string;
     reasonOf?: (request: { body: Parsed<TBody> }) => string | undefined;
   };
-  /** Keys put on every log line of the request (ids, never personal data). */
+  /**
+   * Keys put on every log line of the request (ids, never personal data) besides the path's ids,
+   * which are put there without asking (`pathLogKeys`): e.g. the route key of a function that
+   * serves several routes.
+   */
   logKeys?: (request: { path: Parsed<TPath>; routeKey: string }) => Record<string, string>;
 }
+
+/**
+ * The log keys every route gets from its validated path: each parameter named `…Id`
+ * (`activityId`, `referralId`, …), opaque ids only. Other parameters (a check-in code, a link
+ * token) may be secrets and are never logged without the route saying so.
+ */
+export const pathLogKeys = (path: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(path ?? {}).filter(
+      (entry): entry is [string, string] => entry[0].endsWith('Id') && typeof entry[1] === 'string',
+    ),
+  );
 
 /** The body is optional (`bodyOptional`): no body at all means `{}`. */
 const emptyBodyIsEmptyObject = (): MiddlewareObj<unknown> => ({
@@ -203,9 +219,10 @@ export const httpRoute = <
       event,
       context,
     };
-    if (spec.logKeys) {
-      logger.appendKeys(spec.logKeys({ path: request.path, routeKey: event.routeKey }));
-    }
+    logger.appendKeys({
+      ...pathLogKeys(request.path),
+      ...spec.logKeys?.({ path: request.path, routeKey: event.routeKey }),
+    });
     return decide(request);
   });
 };

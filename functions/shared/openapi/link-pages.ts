@@ -1,0 +1,11 @@
+/** The content type of the forms the pages opened from emailed links post. */
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * What a page opened from a signed, expiring link answers when the link is refused (the link
+ * is the credential: no JWT). `expired` says when the link is too old (410).
+ */
+export const linkRefusals = (expired: string) => ({
+  403: 'refusal page: the link was tampered with, is unknown or is for another page',
+  410: `refusal page: ${expired}`,
+});
