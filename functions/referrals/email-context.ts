@@ -10,7 +10,13 @@ import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { ConflictError } from '../shared/errors.js';
 import { type EmailFinding } from './emails.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
-import { type ReferralDeps, getOne } from './referral-state.js';
+import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
+import {
+  sendEmailOnce,
+  type OutgoingEmail,
+  type SendEmailOnceResult,
+} from '../shared/email/send-once.js';
+import { type MailDeps, type ReferralDeps, getOne } from './referral-state.js';
 
 // --- what a referral email is about ------------------------------------------------------
 
@@ -61,3 +67,39 @@ export const departmentAddresses = (context: ReferralContext, referral: Referral
 
 export const pageUrl = (base: string, page: 'respond' | 'rate', token: string) =>
   `${base.replace(/\/+$/, '')}/${page}/${encodeURIComponent(token)}`;
+
+/** What every email about a referral is headed with: its language, letterhead and names. */
+export const emailHeading = async (
+  deps: ReferralDeps,
+  context: ReferralContext,
+  referral: ReferralItem,
+) => ({
+  language: languageOf(context),
+  letterhead: letterheadOf(await jurisdictionOf(deps)),
+  activityTitle: context.activity?.title ?? '',
+  departmentName: context.department?.name ?? referral.departmentId,
+  committeeName: context.committee?.name,
+});
+
+/**
+ * Sends one email about a referral at most once: its claim named by the referral, the round and
+ * `claim` (keys.ts), the referral recorded as its owner (a bounce marks it), `purpose` its label.
+ */
+export const sendReferralEmailOnce = (
+  deps: MailDeps,
+  referralId: string,
+  round: number,
+  email: Pick<OutgoingEmail, 'to' | 'subject' | 'text' | 'html'> & {
+    claim: Parameters<typeof keys.referralEmailClaimKey>[2];
+    purpose: 'REFERRAL' | 'REMINDER' | 'ESCALATION' | 'FEEDBACK';
+  },
+): Promise<SendEmailOnceResult> => {
+  const { claim, ...outgoing } = email;
+  return sendEmailOnce(deps, {
+    claimKey: keys.referralEmailClaimKey(referralId, round, claim),
+    ...outgoing,
+    from: deps.senderEmail,
+    configurationSet: deps.configurationSet,
+    owner: { kind: 'REFERRAL', id: referralId },
+  });
+};

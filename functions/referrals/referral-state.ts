@@ -6,6 +6,7 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
+import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { CLOSED_STATUSES } from './model.js';
@@ -114,3 +115,65 @@ export const expectStatus = (...statuses: string[]): HeadChange['condition'] => 
   names: { '#expectedStatus': 'status' },
   values: Object.fromEntries(statuses.map((status, i) => [`:expected${i}`, status])),
 });
+
+/**
+ * A state's work on one referral: read consistently, retried whole when a concurrent change
+ * moved the referral's stream head in between (the work reads again and decides again).
+ */
+export const withReferral = <T>(
+  deps: ReferralDeps,
+  referralId: string,
+  work: (referral: ReferralItem) => Promise<T>,
+): Promise<T> => withConflictRetry(async () => work(await loadReferral(deps, referralId)));
+
+/** `withReferral` for a state that runs only on an open, dispatched referral (`assertOpen`). */
+export const withOpenReferral = <T>(
+  deps: ReferralDeps,
+  referralId: string,
+  work: (referral: ReferralItem) => Promise<T>,
+): Promise<T> =>
+  withReferral(deps, referralId, async (referral) => {
+    assertOpen(referral);
+    return work(referral);
+  });
+
+/**
+ * A change a workflow state makes and the audit event that says so: `before` is the status the
+ * referral had unless given, `after` always starts with the status the change leaves.
+ */
+export interface ReferralStateChange extends HeadChange {
+  action: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** The entries of `referralChange` for a `ReferralStateChange` made at `at`. */
+export const referralStateChange = (
+  deps: ReferralDeps,
+  referral: ReferralItem,
+  at: string,
+  { action, before, after, ...change }: ReferralStateChange,
+  options: { clearFailure?: boolean } = {},
+): TransactItem[] =>
+  referralChange(
+    deps,
+    referral,
+    change,
+    {
+      action,
+      before: before ?? { status: referral.status },
+      after: { status: change.set?.status ?? referral.status, ...after },
+    },
+    at,
+    options,
+  );
+
+/** Writes a `ReferralStateChange` made at `at` in one transaction. */
+export const commitReferralChange = async (
+  deps: ReferralDeps,
+  referral: ReferralItem,
+  at: string,
+  change: ReferralStateChange,
+  options: { clearFailure?: boolean } = {},
+): Promise<void> =>
+  writeTransaction(deps.db, referralStateChange(deps, referral, at, change, options));
