@@ -10,7 +10,7 @@ import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { ConflictError } from '../shared/errors.js';
 import { type EmailFinding } from './emails.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
-import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
 import {
   sendEmailOnce,
   type OutgoingEmail,
@@ -25,17 +25,24 @@ export interface ReferralContext {
   department: DepartmentItem | undefined;
   committee: CommitteeItem | undefined;
   findings: FindingItem[];
+  /** What every email about the referral is headed with: language, letterhead and names. */
+  heading: EmailHeading;
 }
 
-export const languageOf = (context: ReferralContext): Language =>
-  context.activity?.language ?? 'zh';
+export interface EmailHeading {
+  language: Language;
+  letterhead: Letterhead;
+  activityTitle: string;
+  departmentName: string;
+  committeeName: string | undefined;
+}
 
 export const loadContext = async (
   deps: ReferralDeps,
   referral: ReferralItem,
   withFindings = true,
 ): Promise<ReferralContext> => {
-  const [activity, department, committee, findings] = await Promise.all([
+  const [activity, department, committee, findings, jurisdiction] = await Promise.all([
     getActivity(deps, referral.activityId),
     getOne<DepartmentItem>(deps, keys.department(referral.departmentId)),
     referral.committeeId
@@ -44,8 +51,16 @@ export const loadContext = async (
     withFindings
       ? getFindings(deps, referral.activityId, referral.findingIds)
       : Promise.resolve([]),
+    jurisdictionOf(deps),
   ]);
-  return { activity, department, committee, findings };
+  const heading: EmailHeading = {
+    language: activity?.language ?? 'zh',
+    letterhead: letterheadOf(jurisdiction),
+    activityTitle: activity?.title ?? '',
+    departmentName: department?.name ?? referral.departmentId,
+    committeeName: committee?.name,
+  };
+  return { activity, department, committee, findings, heading };
 };
 
 /** What a department must know to act (finding-fields.ts). Never who raised it. */
@@ -67,19 +82,6 @@ export const departmentAddresses = (context: ReferralContext, referral: Referral
 
 export const pageUrl = (base: string, page: 'respond' | 'rate', token: string) =>
   `${base.replace(/\/+$/, '')}/${page}/${encodeURIComponent(token)}`;
-
-/** What every email about a referral is headed with: its language, letterhead and names. */
-export const emailHeading = async (
-  deps: ReferralDeps,
-  context: ReferralContext,
-  referral: ReferralItem,
-) => ({
-  language: languageOf(context),
-  letterhead: letterheadOf(await jurisdictionOf(deps)),
-  activityTitle: context.activity?.title ?? '',
-  departmentName: context.department?.name ?? referral.departmentId,
-  committeeName: context.committee?.name,
-});
 
 /**
  * Sends one email about a referral at most once: its claim named by the referral, the round and

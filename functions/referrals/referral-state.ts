@@ -126,16 +126,19 @@ export const withReferral = <T>(
   work: (referral: ReferralItem) => Promise<T>,
 ): Promise<T> => withConflictRetry(async () => work(await loadReferral(deps, referralId)));
 
-/** `withReferral` for a state that runs only on an open, dispatched referral (`assertOpen`). */
-export const withOpenReferral = <T>(
-  deps: ReferralDeps,
-  referralId: string,
-  work: (referral: ReferralItem) => Promise<T>,
-): Promise<T> =>
-  withReferral(deps, referralId, async (referral) => {
-    assertOpen(referral);
-    return work(referral);
-  });
+/**
+ * A state that runs only on an open, dispatched referral (`assertOpen`), written as its
+ * decision on the referral read by `withReferral`: `(deps, referralId) => result`.
+ */
+export const openReferralState =
+  <TDeps extends ReferralDeps, TResult>(
+    decide: (deps: TDeps, referral: ReferralItem) => Promise<TResult>,
+  ) =>
+  (deps: TDeps, referralId: string): Promise<TResult> =>
+    withReferral(deps, referralId, async (referral) => {
+      assertOpen(referral);
+      return decide(deps, referral);
+    });
 
 /**
  * A change a workflow state makes and the audit event that says so: `before` is the status the
