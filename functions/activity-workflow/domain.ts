@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getActivity, loadActivity } from '../shared/data/activities.js';
 import { getInvitation, listInvitations } from '../shared/data/invitations.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../shared/data/deputies.js';
 import type { ActivityFailure, ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
 import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { endedActivityPuts } from '../audit/listing.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
@@ -32,7 +33,6 @@ import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
 import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/links.js';
 import { AppError, ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
-import type { DomainLogger } from '../shared/observability.js';
 import type { ActivityRecord } from '../activities/view.js';
 import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 import {
@@ -59,14 +59,9 @@ export class RescheduledError extends AppError {
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
 
-export interface WorkflowDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
+export type WorkflowDeps = TableDeps;
 
-export const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
+export { clock };
 
 export const assertNotFinal = (activity: ActivityItem) => {
   if (FINAL_STATUSES.includes(activity.status)) {

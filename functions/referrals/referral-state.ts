@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   appendAuditEvent,
   streamHead,
@@ -6,9 +6,9 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
 import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
-import type { DomainLogger } from '../shared/observability.js';
 import { CLOSED_STATUSES } from './model.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 import { referralListingAfter } from './listing.js';
@@ -18,12 +18,9 @@ export const WORKFLOW_ACTOR = 'workflow';
 
 export const DAY_SECONDS = 86_400;
 
-export interface ReferralDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
+export type ReferralDeps = TableDeps;
+
+export { clock };
 
 export interface MailDeps extends ReferralDeps, EmailSenderDeps {}
 
@@ -33,8 +30,6 @@ export interface LinkDeps extends MailDeps {
   /** Base URL of the public pages, e.g. the API's URL. */
   publicBaseUrl: string;
 }
-
-export const clock = (deps: ReferralDeps) => (deps.now ?? (() => new Date()))();
 
 export const loadReferral = async (
   deps: ReferralDeps,
