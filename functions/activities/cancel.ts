@@ -6,20 +6,20 @@ import { listInvitations } from '../shared/data/invitations.js';
 import type { InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { renderCancellationEmail } from '../shared/email/cancellation.js';
-import { ConflictError, TransientError } from '../shared/errors.js';
+import { ConflictError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
   assertOrganiserFor,
-  changeActivity,
+  changeActivityNow,
   hasStatus,
   statusOf,
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
+import { stepFunctionsFault } from '../shared/transient.js';
 import type { cancelActivityAnswerSchema } from './answers.js';
 import { executionArnOf } from './view.js';
-import { withConflictRetry } from '../shared/data/transact.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
 import { emailPendingInvitees, type InviteeEmailKind } from '../activity-workflow/invitee-email.js';
 
@@ -43,8 +43,6 @@ export interface CancelDeps extends EmailSenderDeps {
 /** API Gateway gives up after 30 s: stop sending with this much left and answer 202. */
 const TIME_RESERVE_MS = 5_000;
 
-const clock = (deps: CancelDeps) => (deps.now ?? (() => new Date()))();
-
 export type CancelResult = z.output<typeof cancelActivityAnswerSchema>;
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
@@ -62,13 +60,7 @@ const stopWorkflow = async (deps: CancelDeps, activityId: string) => {
     );
   } catch (error) {
     if (errorName(error) === 'ExecutionDoesNotExist') return;
-    if (
-      errorName(error) === 'ThrottlingException' ||
-      ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500
-    ) {
-      throw new TransientError('Step Functions is busy; retry later', { cause: error });
-    }
-    throw error;
+    throw stepFunctionsFault(error);
   }
 };
 
@@ -95,64 +87,51 @@ export const cancelActivity = async (
 
   if (!hasStatus(activity, 'CANCELLED')) {
     await stopWorkflow(deps, activityId);
-    await withConflictRetry(async () => {
-      const current = await loadActivity<ActivityRecord>(deps, activityId);
+    await changeActivityNow(deps, activityId, (current, at) => {
       if (hasStatus(current, 'COMPLETED', 'CANCELLED')) {
         throw new ConflictError(`Activity ${activityId} is ${statusOf(current)}`);
       }
-      const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        current,
-        {
-          actor: caller.sub,
-          action: 'ACTIVITY_CANCELLED',
-          before: { status: current.status, phase: current.phase },
-          after: { status: 'CANCELLED', reason: input.reason },
-          change: {
-            set: {
-              status: 'CANCELLED',
-              phase: 'CANCELLED',
-              cancellation: { reason: input.reason, by: caller.sub, at, noticesComplete: false },
-              ...keys.activityListing('CANCELLED', current.startsAt, activityId),
-            },
-            remove: ['pendingTask'],
-            condition: {
-              expression: 'NOT (#current IN (:completed, :cancelled))',
-              names: { '#current': 'status' },
-              values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
-            },
+      return {
+        actor: caller.sub,
+        action: 'ACTIVITY_CANCELLED',
+        before: { status: current.status, phase: current.phase },
+        after: { status: 'CANCELLED', reason: input.reason },
+        change: {
+          set: {
+            status: 'CANCELLED',
+            phase: 'CANCELLED',
+            cancellation: { reason: input.reason, by: caller.sub, at, noticesComplete: false },
+            ...keys.activityListing('CANCELLED', current.startsAt, activityId),
           },
-          // Audit listing entries of the ended activity (functions/audit/listing.ts).
-          items: endedActivityPuts(deps.tableName, current, 'CANCELLED', at, {
-            reason: input.reason,
-          }),
+          remove: ['pendingTask'],
+          condition: {
+            expression: 'NOT (#current IN (:completed, :cancelled))',
+            names: { '#current': 'status' },
+            values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
+          },
         },
-        at,
-      );
+        // Audit listing entries of the ended activity (functions/audit/listing.ts).
+        items: endedActivityPuts(deps.tableName, current, 'CANCELLED', at, {
+          reason: input.reason,
+        }),
+      };
     });
     activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
 
   const notices = await sendNotices(deps, activity);
   if (notices.pending === 0) {
-    await withConflictRetry(async () => {
-      const current = await loadActivity<ActivityRecord>(deps, activityId);
-      if (current.cancellation?.noticesComplete !== false) return;
-      const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        current,
-        {
-          actor: caller.sub,
-          action: 'CANCELLATION_NOTICES_SENT',
-          before: { status: current.status },
-          after: { sent: notices.sent, failed: notices.failed },
-          change: { set: { cancellation: { ...current.cancellation, noticesComplete: true } } },
-        },
-        at,
-      );
-    });
+    await changeActivityNow(deps, activityId, (current) =>
+      current.cancellation?.noticesComplete !== false
+        ? undefined
+        : {
+            actor: caller.sub,
+            action: 'CANCELLATION_NOTICES_SENT',
+            before: { status: current.status },
+            after: { sent: notices.sent, failed: notices.failed },
+            change: { set: { cancellation: { ...current.cancellation, noticesComplete: true } } },
+          },
+    );
   }
   return {
     activity: { id: activityId, status: 'CANCELLED', cancelledAt: activity.cancellation!.at },

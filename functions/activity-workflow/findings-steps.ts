@@ -20,7 +20,8 @@ import {
   withConflictRetry,
 } from '../shared/data/transact.js';
 import { routeFinding } from '../shared/domain/routing.js';
-import { ConcurrentModificationError, ConflictError, TransientError } from '../shared/errors.js';
+import { stepFunctionsFault } from '../shared/transient.js';
+import { ConcurrentModificationError, ConflictError } from '../shared/errors.js';
 import { clock, type TableDeps } from '../shared/domain/deps.js';
 import type { FindingItem } from '../findings/model.js';
 import {
@@ -284,10 +285,6 @@ export interface DispatchDeps extends StepDeps {
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
 
-const isThrottled = (error: unknown) =>
-  ['ThrottlingException', 'ServiceUnavailable', 'InternalServerError'].includes(errorName(error)) ||
-  ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
-
 /** A referral execution exists with another input: never ours to take over. */
 export class ReferralExecutionConflictError extends ConflictError {
   override readonly name = 'ReferralExecutionConflictError';
@@ -328,10 +325,7 @@ export const startReferralExecution = async (
         { cause: error },
       );
     }
-    if (isThrottled(error)) {
-      throw new TransientError('Step Functions is busy; retry later', { cause: error });
-    }
-    throw error;
+    throw stepFunctionsFault(error);
   }
 };
 
