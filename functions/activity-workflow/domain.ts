@@ -1,18 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getActivity, loadActivity } from '../shared/data/activities.js';
 import { getInvitation, listInvitations } from '../shared/data/invitations.js';
-import {
-  appendAuditEvent,
-  streamHead,
-  type AuditEventContent,
-  type HeadChange,
-} from '../shared/data/audit.js';
 import type { ActivityFailure, ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
 import { clock, type TableDeps } from '../shared/domain/deps.js';
-import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
+import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
 import { type SendEmailOnceDeps } from '../shared/email/send-once.js';
 import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
@@ -31,14 +25,12 @@ import {
 } from './attendance-steps.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
+import { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
 import {
   emailPendingInvitees,
   type InviteeEmailKind,
   type RenderInviteeEmail,
 } from './invitee-email.js';
-
-/** Actor of audit events written by workflow steps. */
-export const WORKFLOW_ACTOR = 'workflow';
 
 /** AwaitStart was planned for an older revision of the activity: the workflow plans again. */
 export class RescheduledError extends AppError {
@@ -51,40 +43,9 @@ const TIME_RESERVE_MS = 20_000;
 
 export type WorkflowDeps = TableDeps;
 
+export { WORKFLOW_ACTOR, assertNotFinal, changeActivity, listingFor } from './activity-state.js';
+
 export { clock };
-
-export const assertNotFinal = (activity: ActivityItem) => {
-  if (FINAL_STATUSES.includes(activity.status)) {
-    throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
-  }
-  if (activity.status === 'FAILED' && activity.failure?.stage === 'SCHEDULING') {
-    // The organiser was told scheduling failed: this activity must not go on.
-    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
-  }
-};
-
-/** Applies `change` to the activity with its audit event, in one transaction. */
-export const changeActivity = async (
-  deps: WorkflowDeps,
-  activity: ActivityItem,
-  change: HeadChange,
-  // The workflow acts unless a person is named (an organiser's redrive).
-  event: Omit<AuditEventContent, 'at' | 'actor'> & { actor?: string },
-  at: string,
-  extraItems: Parameters<typeof writeTransaction>[1] = [],
-) => {
-  const { items } = appendAuditEvent({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfActivity(activity.id),
-    head: streamHead(keys.activity(activity.id), activity),
-    change: { ...change, set: { ...change.set, updatedAt: at } },
-    event: { actor: WORKFLOW_ACTOR, ...event, at },
-  });
-  await writeTransaction(deps.db, [...items, ...extraItems]);
-};
-
-export const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
-  keys.activityListing(status, activity.startsAt, activity.id);
 
 // --- SendInvitations ---------------------------------------------------------------------
 

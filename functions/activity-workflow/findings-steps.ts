@@ -39,7 +39,7 @@ import {
 } from '../findings/store.js';
 import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { WORKFLOW_ACTOR } from './domain.js';
+import { WORKFLOW_ACTOR, assertNotFinal } from './activity-state.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
@@ -49,15 +49,6 @@ import { listInvitations } from '../shared/data/invitations.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
 export type StepDeps = TableDeps;
-
-const assertNotFinal = (activity: ActivityRecord) => {
-  if (hasStatus(activity, 'CANCELLED', 'COMPLETED')) {
-    throw new ConflictError(`Activity ${activity.id} is ${statusOf(activity)}`);
-  }
-  if (hasStatus(activity, 'FAILED') && activity.failure?.stage === 'SCHEDULING') {
-    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
-  }
-};
 
 const listingFor = (activity: ActivityRecord, status: WorkflowStatus) =>
   keys.activityListing(status, activity.startsAt, activity.id);
