@@ -10,14 +10,12 @@ import { writeTransaction } from '../shared/data/transact.js';
 import type { TableDeps } from '../shared/domain/deps.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { ConflictError } from '../shared/errors.js';
+import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 
 /**
  * What every step of the activity workflow does to the activity, in one place: who acts, which
  * activities it leaves alone, how a change and its audit event are written, and the list entry.
  */
-
-/** Actor of audit events written by workflow steps. */
-export const WORKFLOW_ACTOR = 'workflow';
 
 /** A step never moves a cancelled or completed activity, nor one whose scheduling failed. */
 export const assertNotFinal = (activity: ActivityItem) => {

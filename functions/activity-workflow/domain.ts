@@ -43,7 +43,8 @@ const TIME_RESERVE_MS = 20_000;
 
 export type WorkflowDeps = TableDeps;
 
-export { WORKFLOW_ACTOR, assertNotFinal, changeActivity, listingFor } from './activity-state.js';
+export { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
+export { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
 
 export { clock };
 

@@ -39,7 +39,8 @@ import {
 } from '../findings/store.js';
 import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { WORKFLOW_ACTOR, assertNotFinal } from './activity-state.js';
+import { assertNotFinal } from './activity-state.js';
+import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';

@@ -13,8 +13,7 @@ import { CLOSED_STATUSES } from './model.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 import { referralListingAfter } from './listing.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
-
-export const WORKFLOW_ACTOR = 'workflow';
+import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 
 export const DAY_SECONDS = 86_400;
 

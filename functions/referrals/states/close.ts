@@ -21,7 +21,6 @@ import {
 } from '../../shared/data/referrals.js';
 import {
   type ReferralDeps,
-  WORKFLOW_ACTOR,
   assertOpen,
   clock,
   isClosed,
@@ -29,6 +28,7 @@ import {
   withReferral,
 } from '../referral-state.js';
 import { type DeadlineDeps, dueOf } from '../deadlines.js';
+import { WORKFLOW_ACTOR } from '../../shared/workflow/actor.js';
 
 // --- CloseReferral -----------------------------------------------------------------------
 
