@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 
 /** Errors a step throws when the fault is passing (throttling, a conflicting write). */
 export const TRANSIENT_ERRORS = ['TransientError', 'ConcurrentModificationError'];
@@ -133,4 +133,97 @@ export function standardStateMachine(
     logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     comment: props.comment,
   });
+}
+
+/** A workflow's step functions, by name. */
+export type WorkflowFunctions<TName extends string> = Readonly<Record<TName, lambda.IFunction>>;
+
+/** What each workflow construct is given: its step functions and how long its logs are kept. */
+export interface WorkflowProps<TFunctions> {
+  readonly functions: TFunctions;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The states of a workflow about one subject (an activity, a referral), all in `scope`: Lambda
+ * steps whose payload is the subject's id, human steps whose token goes to `awaitFunction` and
+ * whose answer lands at `answerPath`, and deadlines routed on.
+ */
+function workflowKit(
+  scope: Construct,
+  subject: { idField: string; awaitFunction: lambda.IFunction; answerPath: string },
+) {
+  const byId = { [subject.idField]: sfn.JsonPath.stringAt(`$.${subject.idField}`) };
+  return {
+    /** Where the workflow's own Choice, Pass, Succeed and Fail states are created. */
+    scope,
+    /** A Lambda step given `{ <idField> }` (or `payload`). */
+    step: (id: string, fn: lambda.IFunction, payload: Record<string, unknown> = byId) =>
+      invokeStep(scope, id, fn, payload),
+    /** `{ <idField> }` and more of the payload (ids and numbers only). */
+    byIdWith: (more: Record<string, unknown>) => ({ ...byId, ...more }),
+    /** A human step; its answer goes to the workflow's `answerPath` unless it says otherwise. */
+    human: (
+      id: string,
+      options: Omit<HumanStepOptions, 'idField' | 'resultPath'> & { resultPath?: string },
+    ) =>
+      humanStep(scope, id, subject.awaitFunction, {
+        idField: subject.idField,
+        resultPath: subject.answerPath,
+        ...options,
+      }),
+    /** `error` ends `state` into `next`, keeping the input (or the error at `resultPath`). */
+    onError: (
+      state: tasks.LambdaInvoke,
+      error: string,
+      next: sfn.IChainable,
+      resultPath: string = sfn.JsonPath.DISCARD,
+    ) => state.addCatch(next, { errors: [error], resultPath }),
+  };
+}
+
+export type WorkflowKit = ReturnType<typeof workflowKit>;
+
+/** What makes a workflow about one subject: its id, its await and failure functions, its states. */
+export interface WorkflowSubject<TStep extends string> {
+  /** The id every payload carries (`activityId`, `referralId`); the execution is named by it. */
+  readonly idField: string;
+  /** The function the human steps give their task token to. */
+  readonly awaitFunction: TStep;
+  /** Where a human step's answer (SendTaskSuccess output) goes in the state's output. */
+  readonly answerPath: string;
+  /** The function the rule on a failed or timed-out execution invokes. */
+  readonly recorder: TStep;
+  /** The states and transitions; returns the first state. */
+  readonly define: (kit: WorkflowKit, functions: WorkflowFunctions<TStep>) => sfn.IChainable;
+  readonly comment: string;
+}
+
+/**
+ * A workflow construct: `Logs` and `StateMachine` (standardStateMachine) in it, the states its
+ * subject defines, and the rule that records its failures (`FailureRecording`).
+ */
+export class SubjectWorkflow<TStep extends string> extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: WorkflowProps<WorkflowFunctions<TStep>>,
+    subject: WorkflowSubject<TStep>,
+  ) {
+    super(scope, id);
+    const { functions } = props;
+    const kit = workflowKit(this, {
+      idField: subject.idField,
+      awaitFunction: functions[subject.awaitFunction],
+      answerPath: subject.answerPath,
+    });
+    this.stateMachine = standardStateMachine(this, {
+      definition: subject.define(kit, functions),
+      logRetention: props.logRetention,
+      comment: subject.comment,
+    });
+    recordFailuresOf(this, 'FailureRecording', this.stateMachine, functions[subject.recorder]);
+  }
 }

@@ -1,40 +1,26 @@
-import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
-import {
-  DEPUTY_EMAIL_FIELDS,
-  deputyLanguageOf,
-  getDeputies,
-  type DeputyRecipient,
-} from '../shared/data/deputies.js';
 import type { InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { activityCalendarEvent } from '../shared/email/calendar.js';
 import { renderCancellationEmail } from '../shared/email/cancellation.js';
-import { isSafeEmailAddress } from '../shared/email/sanitize.js';
-import {
-  EmailRejectedError,
-  getEmailClaim,
-  isMessageRejection,
-  sendEmailOnce,
-} from '../shared/email/send-once.js';
-import { ConflictError, TransientError } from '../shared/errors.js';
+import { ConflictError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 import {
   assertOrganiserFor,
-  changeActivity,
+  changeActivityNow,
   hasStatus,
   statusOf,
   type ActivityRecord,
 } from '../findings/store.js';
 import { endedActivityPuts } from '../audit/listing.js';
+import { stepFunctionsFault } from '../shared/transient.js';
 import type { cancelActivityAnswerSchema } from './answers.js';
 import { executionArnOf } from './view.js';
-import { withConflictRetry } from '../shared/data/transact.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
+import { emailPendingInvitees, type InviteeEmailKind } from '../activity-workflow/invitee-email.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
 export const cancelActivityBodySchema = z.strictObject({
@@ -56,8 +42,6 @@ export interface CancelDeps extends EmailSenderDeps {
 /** API Gateway gives up after 30 s: stop sending with this much left and answer 202. */
 const TIME_RESERVE_MS = 5_000;
 
-const clock = (deps: CancelDeps) => (deps.now ?? (() => new Date()))();
-
 export type CancelResult = z.output<typeof cancelActivityAnswerSchema>;
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
@@ -75,13 +59,7 @@ const stopWorkflow = async (deps: CancelDeps, activityId: string) => {
     );
   } catch (error) {
     if (errorName(error) === 'ExecutionDoesNotExist') return;
-    if (
-      errorName(error) === 'ThrottlingException' ||
-      ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500
-    ) {
-      throw new TransientError('Step Functions is busy; retry later', { cause: error });
-    }
-    throw error;
+    throw stepFunctionsFault(error);
   }
 };
 
@@ -106,64 +84,51 @@ export const cancelActivity = async (
 
   if (!hasStatus(activity, 'CANCELLED')) {
     await stopWorkflow(deps, activityId);
-    await withConflictRetry(async () => {
-      const current = await loadActivity<ActivityRecord>(deps, activityId);
+    await changeActivityNow(deps, activityId, (current, at) => {
       if (hasStatus(current, 'COMPLETED', 'CANCELLED')) {
         throw new ConflictError(`Activity ${activityId} is ${statusOf(current)}`);
       }
-      const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        current,
-        {
-          actor: caller.sub,
-          action: 'ACTIVITY_CANCELLED',
-          before: { status: current.status, phase: current.phase },
-          after: { status: 'CANCELLED', reason: input.reason },
-          change: {
-            set: {
-              status: 'CANCELLED',
-              phase: 'CANCELLED',
-              cancellation: { reason: input.reason, by: caller.sub, at, noticesComplete: false },
-              ...keys.activityListing('CANCELLED', current.startsAt, activityId),
-            },
-            remove: ['pendingTask'],
-            condition: {
-              expression: 'NOT (#current IN (:completed, :cancelled))',
-              names: { '#current': 'status' },
-              values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
-            },
+      return {
+        actor: caller.sub,
+        action: 'ACTIVITY_CANCELLED',
+        before: { status: current.status, phase: current.phase },
+        after: { status: 'CANCELLED', reason: input.reason },
+        change: {
+          set: {
+            status: 'CANCELLED',
+            phase: 'CANCELLED',
+            cancellation: { reason: input.reason, by: caller.sub, at, noticesComplete: false },
+            ...keys.activityListing('CANCELLED', current.startsAt, activityId),
           },
-          // Audit listing entries of the ended activity (functions/audit/listing.ts).
-          items: endedActivityPuts(deps.tableName, current, 'CANCELLED', at, {
-            reason: input.reason,
-          }),
+          remove: ['pendingTask'],
+          condition: {
+            expression: 'NOT (#current IN (:completed, :cancelled))',
+            names: { '#current': 'status' },
+            values: { ':completed': 'COMPLETED', ':cancelled': 'CANCELLED' },
+          },
         },
-        at,
-      );
+        // Audit listing entries of the ended activity (functions/audit/listing.ts).
+        items: endedActivityPuts(deps.tableName, current, 'CANCELLED', at, {
+          reason: input.reason,
+        }),
+      };
     });
     activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
 
   const notices = await sendNotices(deps, activity);
   if (notices.pending === 0) {
-    await withConflictRetry(async () => {
-      const current = await loadActivity<ActivityRecord>(deps, activityId);
-      if (current.cancellation?.noticesComplete !== false) return;
-      const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        current,
-        {
-          actor: caller.sub,
-          action: 'CANCELLATION_NOTICES_SENT',
-          before: { status: current.status },
-          after: { sent: notices.sent, failed: notices.failed },
-          change: { set: { cancellation: { ...current.cancellation, noticesComplete: true } } },
-        },
-        at,
-      );
-    });
+    await changeActivityNow(deps, activityId, (current) =>
+      current.cancellation?.noticesComplete !== false
+        ? undefined
+        : {
+            actor: caller.sub,
+            action: 'CANCELLATION_NOTICES_SENT',
+            before: { status: current.status },
+            after: { sent: notices.sent, failed: notices.failed },
+            change: { set: { cancellation: { ...current.cancellation, noticesComplete: true } } },
+          },
+    );
   }
   return {
     activity: { id: activityId, status: 'CANCELLED', cancelledAt: activity.cancellation!.at },
@@ -182,29 +147,15 @@ const sendNotices = async (
   activity: ActivityRecord,
 ): Promise<CancelResult['notices']> => {
   const reason = activity.cancellation?.reason ?? '';
-  const invitations = (await listInvitations(deps, activity.id)) as NoticeInvitation[];
-  const pending = invitations.filter((i) => !i.cancelNoticeMessageId && !i.cancelNoticeFailure);
-  const deputies = pending.length
-    ? await getDeputies(
-        deps,
-        pending.map((i) => i.deputyId),
-        DEPUTY_EMAIL_FIELDS,
-      )
-    : new Map();
-  const queue = [...pending];
-  let stop: unknown;
-  const worker = async () => {
-    for (let item = queue.shift(); item && stop === undefined; item = queue.shift()) {
-      if (deps.remainingMs && deps.remainingMs() < TIME_RESERVE_MS) return;
-      try {
-        await sendNotice(deps, activity, item, deputies.get(item.deputyId), reason);
-      } catch (error) {
-        stop ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 8) }, worker));
-  if (stop !== undefined) throw stop;
+  await emailPendingInvitees(
+    // One attempt: the organiser's request has 30 s, and repeating the cancel sends the rest.
+    { ...deps, maxAttempts: 1 },
+    CANCELLATION_EMAIL,
+    activity,
+    async (_invitation, deputy, language, jurisdiction) =>
+      renderCancellationEmail(activity, deputy, reason, language, jurisdiction),
+    () => deps.remainingMs !== undefined && deps.remainingMs() < TIME_RESERVE_MS,
+  );
 
   const final = (await listInvitations(deps, activity.id)) as NoticeInvitation[];
   const sent = final.filter((i) => i.cancelNoticeMessageId).length;
@@ -212,81 +163,17 @@ const sendNotices = async (
   return { sent, failed, pending: final.length - sent - failed };
 };
 
-const sendNotice = async (
-  deps: CancelDeps,
-  activity: ActivityRecord,
-  invitation: NoticeInvitation,
-  deputy: DeputyRecipient | undefined,
-  reason: string,
-): Promise<void> => {
-  const key = keys.invitation(activity.id, invitation.deputyId);
-  const settle = (update: string, values: Record<string, unknown>) =>
-    deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: update,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cancelNoticeMessageId)',
-        ExpressionAttributeValues: values,
-      }),
-    );
-
-  const failure = !deputy
-    ? 'DEPUTY_NOT_FOUND'
-    : !isSafeEmailAddress(deputy.email)
-      ? 'NO_USABLE_ADDRESS'
-      : undefined;
-  if (failure || !deputy) {
-    deps.logger?.warn('Cancellation notice not emailed', {
-      deputyId: invitation.deputyId,
-      failure,
-    });
-    await settle('SET cancelNoticeFailure = :failure', { ':failure': failure });
-    return;
-  }
-  const language = deputyLanguageOf(deputy);
-  const jurisdiction = await jurisdictionOf(deps);
-  const email = renderCancellationEmail(activity, deputy, reason, language, jurisdiction);
+/** The cancellation notice: its claim, its calendar cancel, its outcome on the invitation. */
+const CANCELLATION_EMAIL: InviteeEmailKind = {
+  purpose: 'CANCELLATION',
+  claimKey: (activityId, deputyId) =>
+    keys.activityEmailClaimKey(activityId, deputyId, 'CANCELLATION'),
   // METHOD:CANCEL under the activity's UID takes the event out of the deputy's calendar.
-  const calendar = activityCalendarEvent(activity, deputy, 'CANCEL', {
-    senderEmail: deps.senderEmail,
-    stamp: clock(deps),
-    language,
-    letterhead: letterheadOf(jurisdiction),
-  });
-  const claimKey = keys.activityEmailClaimKey(activity.id, invitation.deputyId, 'CANCELLATION');
-  let messageId: string;
-  try {
-    ({ messageId } = await sendEmailOnce(
-      // One attempt: the organiser's request has 30 s, and repeating the cancel sends the rest.
-      { ...deps, maxAttempts: 1 },
-      {
-        claimKey,
-        to: deputy.email,
-        ...email,
-        from: deps.senderEmail,
-        configurationSet: deps.configurationSet,
-        owner: { kind: 'INVITATION', id: `${activity.id}/${invitation.deputyId}` },
-        purpose: 'CANCELLATION',
-        calendar: { method: 'CANCEL', content: calendar, filename: 'cancel.ics' },
-      },
-    ));
-  } catch (error) {
-    // This message refused (SES's MessageRejected): the invitation is marked and the others go
-    // on; a permanent code of the account or sender stops the cancel (shared/email/send-once.ts).
-    if (error instanceof EmailRejectedError && isMessageRejection(error.cause)) {
-      await settle('SET cancelNoticeFailure = :failure', { ':failure': 'REJECTED_BY_SES' });
-      return;
-    }
-    if (error instanceof TransientError) {
-      // Another attempt holds the claim (it may be sending right now): leave it to that one.
-      const claim = await getEmailClaim(deps, claimKey);
-      if (claim?.claimedAt && !claim.messageId && !claim.lastError) return;
-    }
-    throw error;
-  }
-  await settle('SET cancelNoticeMessageId = :messageId, cancelNoticeSentAt = :sentAt', {
-    ':messageId': messageId,
-    ':sentAt': clock(deps).toISOString(),
-  });
+  calendar: { method: 'CANCEL', filename: 'cancel.ics' },
+  fields: {
+    messageId: 'cancelNoticeMessageId',
+    sentAt: 'cancelNoticeSentAt',
+    failure: 'cancelNoticeFailure',
+  },
+  activeOnly: false,
 };

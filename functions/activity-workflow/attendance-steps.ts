@@ -1,16 +1,10 @@
 import type { ActivityRecord, InvitationRecord } from '../activities/view.js';
 import { loadActivity } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
-import {
-  appendAuditEvent,
-  streamHead,
-  type AuditEventContent,
-  type HeadChange,
-} from '../shared/data/audit.js';
-import { keys } from '../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
-import { FINAL_STATUSES } from '../shared/domain/reference.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError } from '../shared/errors.js';
+import { clock } from '../shared/domain/deps.js';
+import { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
 import type { AttendanceDeps } from '../attendance/domain.js';
 import {
   attendanceStatisticsOf,
@@ -18,10 +12,6 @@ import {
   sealOfCheckInRecords,
 } from '../attendance/statistics.js';
 
-/** Actor of audit events written by workflow steps (as in activity-workflow/domain.ts). */
-const WORKFLOW_ACTOR = 'workflow';
-
-/** How long findings stay open after the activity ends, unless `findingsCloseAt` says. */
 export const DEFAULT_FINDINGS_DAYS = 7;
 
 /** When attendance closes by itself: `attendanceClosesAt`, else the end of the activity. */
@@ -44,36 +34,6 @@ export const secondsUntilDeadline = (at: string, now: Date): number => {
   const seconds = Math.floor((Date.parse(at) - now.getTime()) / 1000);
   return Number.isFinite(seconds) ? Math.max(1, seconds) : 1;
 };
-
-const clock = (deps: AttendanceDeps) => (deps.now ?? (() => new Date()))();
-
-const change = async (
-  deps: AttendanceDeps,
-  activity: ActivityRecord,
-  headChange: HeadChange,
-  event: Omit<AuditEventContent, 'actor'>,
-) => {
-  const { items } = appendAuditEvent({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfActivity(activity.id),
-    head: streamHead(keys.activity(activity.id), activity),
-    change: { ...headChange, set: { ...headChange.set, updatedAt: event.at } },
-    event: { ...event, actor: WORKFLOW_ACTOR },
-  });
-  await writeTransaction(deps.db, items);
-};
-
-const assertNotFinal = (activity: ActivityRecord) => {
-  if (FINAL_STATUSES.includes(activity.status)) {
-    throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
-  }
-  if (activity.status === 'FAILED' && activity.failure?.stage === 'SCHEDULING') {
-    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
-  }
-};
-
-const listingFor = (activity: ActivityRecord, status: string) =>
-  keys.activityListing(status, activity.startsAt, activity.id);
 
 export interface CloseAttendanceResult {
   activityId: string;
@@ -107,7 +67,7 @@ export const closeAttendance = async (
       throw new ConflictError(`Activity ${activityId} is ${status}: cannot close attendance`);
     }
     const at = clock(deps).toISOString();
-    await change(
+    await changeActivity(
       deps,
       activity,
       {
@@ -125,11 +85,11 @@ export const closeAttendance = async (
         },
       },
       {
-        at,
         action: 'ATTENDANCE_CLOSED',
         before: { status, phase: activity.phase },
         after: { status: 'FINDINGS_OPEN', phase: 'FINDINGS' },
       },
+      at,
     );
   });
 
@@ -145,7 +105,7 @@ export const closeAttendance = async (
     const attendance = await attendanceStatisticsOf(deps, invitations, now);
     // A redrive after a failure between the two steps: the activity goes back to FINDINGS_OPEN.
     const recovering = status === 'FAILED';
-    await change(
+    await changeActivity(
       deps,
       current,
       {
@@ -168,7 +128,6 @@ export const closeAttendance = async (
         },
       },
       {
-        at: seal.sealedAt,
         action: 'CHECK_INS_SEALED',
         before: { status },
         after: {
@@ -177,6 +136,7 @@ export const closeAttendance = async (
           attendance,
         },
       },
+      seal.sealedAt,
     );
     deps.logger?.info('Attendance sealed', {
       checkIns: seal.count,

@@ -1,38 +1,17 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getActivity, loadActivity } from '../shared/data/activities.js';
 import { getInvitation, listInvitations } from '../shared/data/invitations.js';
-import {
-  appendAuditEvent,
-  streamHead,
-  type AuditEventContent,
-  type HeadChange,
-} from '../shared/data/audit.js';
-import {
-  DEPUTY_EMAIL_FIELDS,
-  deputyLanguageOf,
-  getDeputies,
-  type DeputyRecipient,
-} from '../shared/data/deputies.js';
 import type { ActivityFailure, ActivityItem, InvitationItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
+import { withConflictRetry } from '../shared/data/transact.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
-import { activityCalendarEvent } from '../shared/email/calendar.js';
-import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
+import { FINAL_STATUSES } from '../shared/domain/reference.js';
 import { renderInvitationEmail } from '../shared/email/invitation.js';
-import {
-  EmailRejectedError,
-  getEmailClaim,
-  isMessageRejection,
-  sendEmailOnce,
-  type SendEmailOnceDeps,
-} from '../shared/email/send-once.js';
-import { isSafeEmailAddress } from '../shared/email/sanitize.js';
+import { type SendEmailOnceDeps } from '../shared/email/send-once.js';
 import { deputyLinkExpiryOf, deputyPageUrl } from '../shared/domain/deputy-links.js';
 import { createDeputyLink, MAX_LINK_TTL_SECONDS, tokenOfLink } from '../shared/data/links.js';
 import { AppError, ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
-import type { DomainLogger } from '../shared/observability.js';
 import type { ActivityRecord } from '../activities/view.js';
 import { failureForOrganisers } from '../shared/workflow/failure-cause.js';
 import {
@@ -46,9 +25,12 @@ import {
 } from './attendance-steps.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
-
-/** Actor of audit events written by workflow steps. */
-export const WORKFLOW_ACTOR = 'workflow';
+import { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
+import {
+  emailPendingInvitees,
+  type InviteeEmailKind,
+  type RenderInviteeEmail,
+} from './invitee-email.js';
 
 /** AwaitStart was planned for an older revision of the activity: the workflow plans again. */
 export class RescheduledError extends AppError {
@@ -59,47 +41,12 @@ export class RescheduledError extends AppError {
 /** Stop taking new invitations when less than this remains of the invocation. */
 const TIME_RESERVE_MS = 20_000;
 
-export interface WorkflowDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
+export type WorkflowDeps = TableDeps;
 
-export const clock = (deps: WorkflowDeps) => (deps.now ?? (() => new Date()))();
+export { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
+export { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
 
-export const assertNotFinal = (activity: ActivityItem) => {
-  if (FINAL_STATUSES.includes(activity.status)) {
-    throw new ConflictError(`Activity ${activity.id} is ${activity.status}`);
-  }
-  if (activity.status === 'FAILED' && activity.failure?.stage === 'SCHEDULING') {
-    // The organiser was told scheduling failed: this activity must not go on.
-    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
-  }
-};
-
-/** Applies `change` to the activity with its audit event, in one transaction. */
-export const changeActivity = async (
-  deps: WorkflowDeps,
-  activity: ActivityItem,
-  change: HeadChange,
-  // The workflow acts unless a person is named (an organiser's redrive).
-  event: Omit<AuditEventContent, 'at' | 'actor'> & { actor?: string },
-  at: string,
-  extraItems: Parameters<typeof writeTransaction>[1] = [],
-) => {
-  const { items } = appendAuditEvent({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfActivity(activity.id),
-    head: streamHead(keys.activity(activity.id), activity),
-    change: { ...change, set: { ...change.set, updatedAt: at } },
-    event: { actor: WORKFLOW_ACTOR, ...event, at },
-  });
-  await writeTransaction(deps.db, [...items, ...extraItems]);
-};
-
-export const listingFor = (activity: ActivityItem, status: ActivityStatus) =>
-  keys.activityListing(status, activity.startsAt, activity.id);
+export { clock };
 
 // --- SendInvitations ---------------------------------------------------------------------
 
@@ -131,8 +78,6 @@ export interface SendInvitationsResult {
 export const secondsUntil = (startsAt: string, now: Date): number =>
   Math.max(1, Math.floor((Date.parse(startsAt) - now.getTime()) / 1000));
 
-type SendOutcome = 'sent' | 'failed' | 'busy';
-
 /**
  * Emails every invited deputy who has not been emailed yet, then marks the activity
  * INVITATIONS_SENT with its audit event.
@@ -161,35 +106,16 @@ export const sendInvitations = async (
     return result();
   }
 
-  const invitations = await listInvitations(deps, activityId);
-  const pending = invitations.filter((item) => !item.emailMessageId && !item.emailFailure);
-  const deputies = pending.length
-    ? await getDeputies(
-        deps,
-        pending.map((item) => item.deputyId),
-        DEPUTY_EMAIL_FIELDS,
-      )
-    : new Map<string, DeputyRecipient>();
-
-  const outcomes = { sent: 0, failed: 0, busy: 0 };
-  const queue = [...pending];
-  let stop: unknown;
-  const worker = async () => {
-    for (let item = queue.shift(); item && stop === undefined; item = queue.shift()) {
-      if (deps.remainingMs && deps.remainingMs() < TIME_RESERVE_MS) {
-        stop = new TransientError('Time budget used up; the retry sends the rest');
-        return;
-      }
-      try {
-        const outcome = await sendOne(deps, activity, item, deputies.get(item.deputyId));
-        outcomes[outcome]++;
-      } catch (error) {
-        stop ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 8) }, worker));
-  if (stop !== undefined) throw stop;
+  const outcomes = await emailPendingInvitees(
+    deps,
+    INVITATION_EMAIL,
+    activity,
+    renderInvitation(deps, activity),
+    () => deps.remainingMs !== undefined && deps.remainingMs() < TIME_RESERVE_MS,
+  );
+  if (outcomes.outOfTime) {
+    throw new TransientError('Time budget used up; the retry sends the rest');
+  }
 
   // Re-read rather than trust our tally: another attempt may have finished claims we saw busy.
   const final = await listInvitations(deps, activityId);
@@ -235,98 +161,28 @@ export const sendInvitations = async (
   return result(outcomes.sent, failed);
 };
 
-const sendOne = async (
-  deps: SendInvitationsDeps,
-  activity: ActivityItem,
-  invitation: InvitationItem,
-  deputy: DeputyRecipient | undefined,
-): Promise<SendOutcome> => {
-  const key = keys.invitation(activity.id, invitation.deputyId);
-  const mark = async (update: string, values: Record<string, unknown>) =>
-    deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: update,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailMessageId)',
-        ExpressionAttributeValues: values,
-      }),
-    );
-
-  const reason = !deputy
-    ? 'DEPUTY_NOT_FOUND'
-    : !deputy.active
-      ? 'DEPUTY_INACTIVE'
-      : !isSafeEmailAddress(deputy.email)
-        ? 'NO_USABLE_ADDRESS'
-        : undefined;
-  if (reason || !deputy) {
-    deps.logger?.warn('Invitation not emailed', { deputyId: invitation.deputyId, reason });
-    await mark('SET emailFailure = :reason', { ':reason': reason });
-    return 'failed';
-  }
-
-  const secret = await deps.signingKey();
-  const link = await deputyPageLinkOf(deps, secret, activity, invitation);
-  const language = deputyLanguageOf(deputy);
-  const jurisdiction = await jurisdictionOf(deps);
-  const email = renderInvitationEmail(
-    activity as ActivityItem & { details?: Record<string, unknown> },
-    deputy,
-    deputyPageUrl(deps.publicBaseUrl, link.token),
-    language,
-    jurisdiction,
-  );
-  // The invitation carries the activity's calendar event (METHOD:REQUEST).
-  const calendar = activityCalendarEvent(activity, deputy, 'REQUEST', {
-    senderEmail: deps.senderEmail,
-    stamp: clock(deps),
-    language,
-    letterhead: letterheadOf(jurisdiction),
-  });
-  const claimKey = keys.invitationEmailClaimKey(activity.id, invitation.deputyId);
-  let messageId: string;
-  try {
-    ({ messageId } = await sendEmailOnce(deps, {
-      claimKey,
-      to: deputy.email,
-      ...email,
-      from: deps.senderEmail,
-      configurationSet: deps.configurationSet,
-      owner: { kind: 'INVITATION', id: `${activity.id}/${invitation.deputyId}` },
-      purpose: 'INVITATION',
-      calendar: { method: 'REQUEST', content: calendar },
-    }));
-  } catch (error) {
-    // This message refused (SES's MessageRejected): the invitation is marked and the others go
-    // on; a permanent code of the account or sender stops the step (shared/email/send-once.ts).
-    if (error instanceof EmailRejectedError && isMessageRejection(error.cause)) {
-      deps.logger?.warn('SES rejected an invitation', { deputyId: invitation.deputyId });
-      await mark('SET emailFailure = :reason', { ':reason': 'REJECTED_BY_SES' });
-      return 'failed';
-    }
-    if (error instanceof TransientError) {
-      // Another attempt holds the claim (it may be sending right now): leave it to that one.
-      const claim = await getEmailClaim(deps, claimKey);
-      if (claim?.claimedAt && !claim.messageId && !claim.lastError) return 'busy';
-    }
-    throw error;
-  }
-
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.tableName,
-      Key: key,
-      UpdateExpression: 'SET emailMessageId = :messageId, emailSentAt = :sentAt',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: {
-        ':messageId': messageId,
-        ':sentAt': clock(deps).toISOString(),
-      },
-    }),
-  );
-  return 'sent';
+/** The invitation email: its claim, its calendar request, its outcome on the invitation. */
+const INVITATION_EMAIL: InviteeEmailKind = {
+  purpose: 'INVITATION',
+  claimKey: keys.invitationEmailClaimKey,
+  calendar: { method: 'REQUEST' },
+  fields: { messageId: 'emailMessageId', sentAt: 'emailSentAt', failure: 'emailFailure' },
+  activeOnly: true,
 };
+
+/** The invitation email, carrying the deputy's personal page link (issued once). */
+const renderInvitation =
+  (deps: SendInvitationsDeps, activity: ActivityItem): RenderInviteeEmail =>
+  async (invitation, deputy, language, jurisdiction) => {
+    const link = await deputyPageLinkOf(deps, await deps.signingKey(), activity, invitation);
+    return renderInvitationEmail(
+      activity as ActivityItem & { details?: Record<string, unknown> },
+      deputy,
+      deputyPageUrl(deps.publicBaseUrl, link.token),
+      language,
+      jurisdiction,
+    );
+  };
 
 /**
  * The deputy's page link of this invitation: issued once and kept on the invitation (its id and

@@ -3,7 +3,6 @@ import {
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { executionArnOf } from '../activities/view.js';
 import {
   appendAuditEvent,
@@ -21,8 +20,9 @@ import {
   withConflictRetry,
 } from '../shared/data/transact.js';
 import { routeFinding } from '../shared/domain/routing.js';
-import { ConcurrentModificationError, ConflictError, TransientError } from '../shared/errors.js';
-import type { DomainLogger } from '../shared/observability.js';
+import { stepFunctionsFault } from '../shared/transient.js';
+import { ConcurrentModificationError, ConflictError } from '../shared/errors.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
 import type { FindingItem } from '../findings/model.js';
 import {
   SEAL_ALGORITHM,
@@ -39,7 +39,8 @@ import {
 } from '../findings/store.js';
 import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { WORKFLOW_ACTOR } from './domain.js';
+import { assertNotFinal } from './activity-state.js';
+import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
 import { recordDutyOfActivity } from '../audit-stats/duty.js';
@@ -48,23 +49,7 @@ import { loadActivity } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
-export interface StepDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
-
-const clock = (deps: StepDeps) => (deps.now ?? (() => new Date()))();
-
-const assertNotFinal = (activity: ActivityRecord) => {
-  if (hasStatus(activity, 'CANCELLED', 'COMPLETED')) {
-    throw new ConflictError(`Activity ${activity.id} is ${statusOf(activity)}`);
-  }
-  if (hasStatus(activity, 'FAILED') && activity.failure?.stage === 'SCHEDULING') {
-    throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
-  }
-};
+export type StepDeps = TableDeps;
 
 const listingFor = (activity: ActivityRecord, status: WorkflowStatus) =>
   keys.activityListing(status, activity.startsAt, activity.id);
@@ -86,6 +71,40 @@ const moveTo = (
     values: { ':expectedStatus': activity.status, ...change.condition?.values },
   },
 });
+
+/**
+ * The workflow moves the activity on to `status` in `phase` (only if nobody else moved it since
+ * it was read), with its audit event: `before` is the status it had unless given, `after`
+ * starts with the status it moves to.
+ */
+const advance = (
+  deps: StepDeps,
+  activity: ActivityRecord,
+  at: string,
+  move: {
+    status: WorkflowStatus;
+    phase: string;
+    action: string;
+    set?: Record<string, unknown>;
+    remove?: string[];
+    before?: Record<string, unknown>;
+    after?: Record<string, unknown>;
+    items?: TransactItem[];
+  },
+): Promise<void> =>
+  changeActivity(
+    deps,
+    activity,
+    {
+      actor: WORKFLOW_ACTOR,
+      action: move.action,
+      before: move.before ?? { status: activity.status },
+      after: { status: move.status, ...move.after },
+      change: moveTo(activity, move.status, move.phase, { set: move.set, remove: move.remove }),
+      ...(move.items ? { items: move.items } : {}),
+    },
+    at,
+  );
 
 // --- CloseFindings -----------------------------------------------------------------------
 
@@ -110,41 +129,28 @@ export const closeFindings = async (
         );
       }
       const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        activity,
-        {
-          actor: WORKFLOW_ACTOR,
-          action: 'FINDINGS_CLOSED',
-          before: { status: activity.status, phase: activity.phase },
-          after: { status: 'TRIAGE', phase: 'TRIAGE' },
-          change: moveTo(activity, 'TRIAGE', 'TRIAGE', {
-            set: { findingsClosedAt: at },
-            remove: ['pendingTask'],
-          }),
-        },
-        at,
-      );
+      await advance(deps, activity, at, {
+        status: 'TRIAGE',
+        phase: 'TRIAGE',
+        action: 'FINDINGS_CLOSED',
+        set: { findingsClosedAt: at },
+        remove: ['pendingTask'],
+        before: { status: activity.status, phase: activity.phase },
+        after: { phase: 'TRIAGE' },
+      });
       activity = await loadActivity<ActivityRecord>(deps, activityId);
     }
     const records = await listFindingAuditRecords(deps, activityId);
     const seal = { count: records.length, digest: sealDigest(records) };
     const at = clock(deps).toISOString();
-    await changeActivity(
-      deps,
-      activity,
-      {
-        actor: WORKFLOW_ACTOR,
-        action: 'FINDINGS_SEALED',
-        before: { status: activity.status },
-        after: { status: 'TRIAGE', ...seal, algorithm: SEAL_ALGORITHM },
-        change: moveTo(activity, 'TRIAGE', 'TRIAGE', {
-          set: { findingsSeal: { ...seal, at } },
-          remove: ['pendingTask'],
-        }),
-      },
-      at,
-    );
+    await advance(deps, activity, at, {
+      status: 'TRIAGE',
+      phase: 'TRIAGE',
+      action: 'FINDINGS_SEALED',
+      set: { findingsSeal: { ...seal, at } },
+      remove: ['pendingTask'],
+      after: { ...seal, algorithm: SEAL_ALGORITHM },
+    });
     deps.logger?.info('Findings sealed', { count: seal.count });
     return { activityId };
   });
@@ -249,19 +255,14 @@ export const triage = async (deps: StepDeps, activityId: string): Promise<Triage
     const fits = items.length + 2 <= MAX_TRANSACTION_ITEMS;
     if (!fits) await writeInChunks(deps, items);
     const counts = { referrals: plan.referrals.length, unrouted: plan.unrouted.length };
-    await changeActivity(
-      deps,
-      activity,
-      {
-        actor: WORKFLOW_ACTOR,
-        action: 'FINDINGS_TRIAGED',
-        before: { status: activity.status },
-        after: { status: 'IN_REVIEW', referrals: plan.referrals, unrouted: plan.unrouted },
-        change: moveTo(activity, 'IN_REVIEW', 'REVIEW', { set: { triage: { ...counts, at } } }),
-        ...(fits ? { items } : {}),
-      },
-      at,
-    );
+    await advance(deps, activity, at, {
+      status: 'IN_REVIEW',
+      phase: 'REVIEW',
+      action: 'FINDINGS_TRIAGED',
+      set: { triage: { ...counts, at } },
+      after: { referrals: plan.referrals, unrouted: plan.unrouted },
+      ...(fits ? { items } : {}),
+    });
     deps.logger?.info('Findings triaged', counts);
     return { activityId, ...counts };
   });
@@ -275,10 +276,6 @@ export interface DispatchDeps extends StepDeps {
 }
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
-
-const isThrottled = (error: unknown) =>
-  ['ThrottlingException', 'ServiceUnavailable', 'InternalServerError'].includes(errorName(error)) ||
-  ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
 
 /** A referral execution exists with another input: never ours to take over. */
 export class ReferralExecutionConflictError extends ConflictError {
@@ -320,10 +317,7 @@ export const startReferralExecution = async (
         { cause: error },
       );
     }
-    if (isThrottled(error)) {
-      throw new TransientError('Step Functions is busy; retry later', { cause: error });
-    }
-    throw error;
+    throw stepFunctionsFault(error);
   }
 };
 
@@ -402,18 +396,14 @@ export const dispatchReferrals = async (
       const current = await loadActivity<ActivityRecord>(deps, activityId);
       if (hasStatus(current, 'DISPATCHING')) return;
       const at = clock(deps).toISOString();
-      await changeActivity(
-        deps,
-        current,
-        {
-          actor: WORKFLOW_ACTOR,
-          action: 'DISPATCH_STARTED',
-          before: { status: current.status, phase: current.phase },
-          after: { status: 'DISPATCHING', referrals: current.approvedReferralIds?.length ?? 0 },
-          change: moveTo(current, 'DISPATCHING', 'DISPATCH', { remove: ['pendingTask'] }),
-        },
-        at,
-      );
+      await advance(deps, current, at, {
+        status: 'DISPATCHING',
+        phase: 'DISPATCH',
+        action: 'DISPATCH_STARTED',
+        remove: ['pendingTask'],
+        before: { status: current.status, phase: current.phase },
+        after: { referrals: current.approvedReferralIds?.length ?? 0 },
+      });
     });
     activity = await loadActivity<ActivityRecord>(deps, activityId);
   }
@@ -465,20 +455,13 @@ export const dispatchReferrals = async (
     const current = await loadActivity<ActivityRecord>(deps, activityId);
     if (current.referralsDispatchedAt) return;
     const at = clock(deps).toISOString();
-    await changeActivity(
-      deps,
-      current,
-      {
-        actor: WORKFLOW_ACTOR,
-        action: 'REFERRALS_DISPATCHED',
-        before: { status: current.status },
-        after: { status: 'DISPATCHING', dispatched },
-        change: moveTo(current, 'DISPATCHING', 'DISPATCH', {
-          set: { referralsDispatchedAt: at, dispatchedCount: dispatched.length },
-        }),
-      },
-      at,
-    );
+    await advance(deps, current, at, {
+      status: 'DISPATCHING',
+      phase: 'DISPATCH',
+      action: 'REFERRALS_DISPATCHED',
+      set: { referralsDispatchedAt: at, dispatchedCount: dispatched.length },
+      after: { dispatched },
+    });
   });
   deps.logger?.info('Referrals dispatched', { dispatched: dispatched.length });
   return { activityId, dispatched: dispatched.length };
@@ -538,22 +521,15 @@ export const completeActivity = async (
     const statsFit =
       stats.core.length + stats.referrals.length + 2 + endedEntries.length <= MAX_TRANSACTION_ITEMS;
     if (!statsFit) await writeInChunks(deps, stats.referrals);
-    await changeActivity(
-      deps,
-      activity,
-      {
-        actor: WORKFLOW_ACTOR,
-        action: 'ACTIVITY_COMPLETED',
-        before: { status: activity.status },
-        after: { status: 'COMPLETED', report: report as unknown as Record<string, unknown> },
-        change: moveTo(activity, 'COMPLETED', 'COMPLETED', {
-          set: { report, completedAt: at },
-          remove: ['pendingTask'],
-        }),
-        items: [...endedEntries, ...stats.core, ...(statsFit ? stats.referrals : [])],
-      },
-      at,
-    );
+    await advance(deps, activity, at, {
+      status: 'COMPLETED',
+      phase: 'COMPLETED',
+      action: 'ACTIVITY_COMPLETED',
+      set: { report, completedAt: at },
+      remove: ['pendingTask'],
+      after: { report },
+      items: [...endedEntries, ...stats.core, ...(statsFit ? stats.referrals : [])],
+    });
     return { activityId };
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../shared/data/activities.js';
+import { loadActivity, type Store } from '../shared/data/activities.js';
 import { batchGetByIds } from '../shared/data/batch-get.js';
 import { queryAll } from '../shared/data/query.js';
 import {
@@ -11,7 +11,13 @@ import {
 } from '../shared/data/audit.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { MAX_TRANSACTION_ITEMS, chunk, writeTransaction } from '../shared/data/transact.js';
+import {
+  MAX_TRANSACTION_ITEMS,
+  chunk,
+  writeTransaction,
+  withConflictRetry,
+} from '../shared/data/transact.js';
+import { clock } from '../shared/domain/deps.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
 import { streetOfClaim } from '../shared/http/auth.js';
@@ -127,6 +133,23 @@ export const changeActivity = async (
   });
   await writeTransaction(deps.db, [...items, ...(change.items ?? [])]);
 };
+
+/**
+ * One change of the activity as it is now: read consistently; `decide` gives the change made
+ * at `at`, or nothing when there is nothing to do; written with its audit event; read and
+ * decided again when a concurrent change came in between.
+ */
+export const changeActivityNow = (
+  deps: Store & { now?: () => Date },
+  activityId: string,
+  decide: (activity: ActivityRecord, at: string) => ActivityChange | undefined,
+): Promise<void> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity<ActivityRecord>(deps, activityId);
+    const at = clock(deps).toISOString();
+    const change = decide(activity, at);
+    if (change) await changeActivity(deps, activity, change, at);
+  });
 
 /** Writes items in transactions of at most 100 (for idempotent preparatory writes). */
 export const writeInChunks = async (deps: Store, items: readonly TransactItem[]): Promise<void> => {

@@ -10,7 +10,13 @@ import { isSafeEmailAddress } from '../shared/email/sanitize.js';
 import { ConflictError } from '../shared/errors.js';
 import { type EmailFinding } from './emails.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
-import { type ReferralDeps, getOne } from './referral-state.js';
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
+import {
+  sendEmailOnce,
+  type OutgoingEmail,
+  type SendEmailOnceResult,
+} from '../shared/email/send-once.js';
+import { type MailDeps, type ReferralDeps, getOne } from './referral-state.js';
 
 // --- what a referral email is about ------------------------------------------------------
 
@@ -19,17 +25,24 @@ export interface ReferralContext {
   department: DepartmentItem | undefined;
   committee: CommitteeItem | undefined;
   findings: FindingItem[];
+  /** What every email about the referral is headed with: language, letterhead and names. */
+  heading: EmailHeading;
 }
 
-export const languageOf = (context: ReferralContext): Language =>
-  context.activity?.language ?? 'zh';
+export interface EmailHeading {
+  language: Language;
+  letterhead: Letterhead;
+  activityTitle: string;
+  departmentName: string;
+  committeeName: string | undefined;
+}
 
 export const loadContext = async (
   deps: ReferralDeps,
   referral: ReferralItem,
   withFindings = true,
 ): Promise<ReferralContext> => {
-  const [activity, department, committee, findings] = await Promise.all([
+  const [activity, department, committee, findings, jurisdiction] = await Promise.all([
     getActivity(deps, referral.activityId),
     getOne<DepartmentItem>(deps, keys.department(referral.departmentId)),
     referral.committeeId
@@ -38,8 +51,16 @@ export const loadContext = async (
     withFindings
       ? getFindings(deps, referral.activityId, referral.findingIds)
       : Promise.resolve([]),
+    jurisdictionOf(deps),
   ]);
-  return { activity, department, committee, findings };
+  const heading: EmailHeading = {
+    language: activity?.language ?? 'zh',
+    letterhead: letterheadOf(jurisdiction),
+    activityTitle: activity?.title ?? '',
+    departmentName: department?.name ?? referral.departmentId,
+    committeeName: committee?.name,
+  };
+  return { activity, department, committee, findings, heading };
 };
 
 /** What a department must know to act (finding-fields.ts). Never who raised it. */
@@ -61,3 +82,26 @@ export const departmentAddresses = (context: ReferralContext, referral: Referral
 
 export const pageUrl = (base: string, page: 'respond' | 'rate', token: string) =>
   `${base.replace(/\/+$/, '')}/${page}/${encodeURIComponent(token)}`;
+
+/**
+ * Sends one email about a referral at most once: its claim named by the referral, the round and
+ * `claim` (keys.ts), the referral recorded as its owner (a bounce marks it), `purpose` its label.
+ */
+export const sendReferralEmailOnce = (
+  deps: MailDeps,
+  referralId: string,
+  round: number,
+  email: Pick<OutgoingEmail, 'to' | 'subject' | 'text' | 'html'> & {
+    claim: Parameters<typeof keys.referralEmailClaimKey>[2];
+    purpose: 'REFERRAL' | 'REMINDER' | 'ESCALATION' | 'FEEDBACK';
+  },
+): Promise<SendEmailOnceResult> => {
+  const { claim, ...outgoing } = email;
+  return sendEmailOnce(deps, {
+    claimKey: keys.referralEmailClaimKey(referralId, round, claim),
+    ...outgoing,
+    from: deps.senderEmail,
+    configurationSet: deps.configurationSet,
+    owner: { kind: 'REFERRAL', id: referralId },
+  });
+};

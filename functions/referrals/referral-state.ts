@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   appendAuditEvent,
   streamHead,
@@ -6,23 +6,20 @@ import {
   type HeadChange,
 } from '../shared/data/audit.js';
 import { keys } from '../shared/data/keys.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
+import { writeTransaction, withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError, NotFoundError, TransientError } from '../shared/errors.js';
-import type { DomainLogger } from '../shared/observability.js';
 import { CLOSED_STATUSES } from './model.js';
 import { type ReferralItem } from '../shared/data/referrals.js';
 import { referralListingAfter } from './listing.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
-
-export const WORKFLOW_ACTOR = 'workflow';
+import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 
 export const DAY_SECONDS = 86_400;
 
-export interface ReferralDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
+export type ReferralDeps = TableDeps;
+
+export { clock };
 
 export interface MailDeps extends ReferralDeps, EmailSenderDeps {}
 
@@ -32,8 +29,6 @@ export interface LinkDeps extends MailDeps {
   /** Base URL of the public pages, e.g. the API's URL. */
   publicBaseUrl: string;
 }
-
-export const clock = (deps: ReferralDeps) => (deps.now ?? (() => new Date()))();
 
 export const loadReferral = async (
   deps: ReferralDeps,
@@ -114,3 +109,68 @@ export const expectStatus = (...statuses: string[]): HeadChange['condition'] => 
   names: { '#expectedStatus': 'status' },
   values: Object.fromEntries(statuses.map((status, i) => [`:expected${i}`, status])),
 });
+
+/**
+ * A state's work on one referral: read consistently, retried whole when a concurrent change
+ * moved the referral's stream head in between (the work reads again and decides again).
+ */
+export const withReferral = <T>(
+  deps: ReferralDeps,
+  referralId: string,
+  work: (referral: ReferralItem) => Promise<T>,
+): Promise<T> => withConflictRetry(async () => work(await loadReferral(deps, referralId)));
+
+/**
+ * A state that runs only on an open, dispatched referral (`assertOpen`), written as its
+ * decision on the referral read by `withReferral`: `(deps, referralId) => result`.
+ */
+export const openReferralState =
+  <TDeps extends ReferralDeps, TResult>(
+    decide: (deps: TDeps, referral: ReferralItem) => Promise<TResult>,
+  ) =>
+  (deps: TDeps, referralId: string): Promise<TResult> =>
+    withReferral(deps, referralId, async (referral) => {
+      assertOpen(referral);
+      return decide(deps, referral);
+    });
+
+/**
+ * A change a workflow state makes and the audit event that says so: `before` is the status the
+ * referral had unless given, `after` always starts with the status the change leaves.
+ */
+export interface ReferralStateChange extends HeadChange {
+  action: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** The entries of `referralChange` for a `ReferralStateChange` made at `at`. */
+export const referralStateChange = (
+  deps: ReferralDeps,
+  referral: ReferralItem,
+  at: string,
+  { action, before, after, ...change }: ReferralStateChange,
+  options: { clearFailure?: boolean } = {},
+): TransactItem[] =>
+  referralChange(
+    deps,
+    referral,
+    change,
+    {
+      action,
+      before: before ?? { status: referral.status },
+      after: { status: change.set?.status ?? referral.status, ...after },
+    },
+    at,
+    options,
+  );
+
+/** Writes a `ReferralStateChange` made at `at` in one transaction. */
+export const commitReferralChange = async (
+  deps: ReferralDeps,
+  referral: ReferralItem,
+  at: string,
+  change: ReferralStateChange,
+  options: { clearFailure?: boolean } = {},
+): Promise<void> =>
+  writeTransaction(deps.db, referralStateChange(deps, referral, at, change, options));

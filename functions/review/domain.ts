@@ -1,11 +1,10 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { referralListingOf } from '../referrals/listing.js';
 import { keys } from '../shared/data/keys.js';
 import { MAX_TRANSACTION_ITEMS, withConflictRetry } from '../shared/data/transact.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import type { DomainLogger } from '../shared/observability.js';
+import { clock, type TableDeps } from '../shared/domain/deps.js';
 import { endHumanStep } from '../shared/workflow/phase-control.js';
 import { toFindingView, toReferralView } from '../findings/model.js';
 import {
@@ -37,14 +36,7 @@ import type {
 import { loadActivity } from '../shared/data/activities.js';
 import { type ReferralItem, getReferrals } from '../shared/data/referrals.js';
 
-export interface ReviewDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  now?: () => Date;
-  logger?: DomainLogger;
-}
-
-const clock = (deps: ReviewDeps) => (deps.now ?? (() => new Date()))();
+export type ReviewDeps = TableDeps;
 
 /**
  * Reads the activity (the chain head) first, then its findings and their referrals: every
@@ -168,12 +160,48 @@ export const decideFindings = async (
 ): Promise<ReviewView> => {
   const departmentIds = decisions.flatMap((d) => (d.decision === 'REFER' ? [d.departmentId] : []));
   const departments = await getActiveFlags(deps, 'department', departmentIds);
+  return changeReview(deps, activityId, caller, ({ activity, state }, now) => {
+    const changes = applyDecisions(state, decisions, {
+      actor: caller.sub,
+      at: now.toISOString(),
+      departments,
+    });
+    return {
+      action: 'REVIEW_DECISIONS_RECORDED',
+      before: { status: activity.status },
+      after: { decisions: decisions.map((d) => ({ ...d })) },
+      changes,
+    };
+  });
+};
+
+/**
+ * One organiser's change of the open review: the review read (the activity first), `decide`
+ * applies the change at `now`, and the findings and referrals it changed are written with one
+ * chained audit event (its `after` ends with the referrals as they are then), conditional on
+ * the review still open; retried whole on a lost race. Answers the review as it is then.
+ */
+const changeReview = async (
+  deps: ReviewDeps,
+  activityId: string,
+  caller: Caller,
+  decide: (
+    review: Awaited<ReturnType<typeof loadReviewState>>,
+    now: Date,
+  ) => {
+    action: string;
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+    changes: ReviewChanges;
+  },
+): Promise<ReviewView> => {
   await withConflictRetry(async () => {
-    const { activity, state } = await loadReviewState(deps, activityId);
+    const review = await loadReviewState(deps, activityId);
+    const { activity } = review;
     assertOrganiserFor(caller, activity);
     assertReviewOpen(activity);
-    const at = clock(deps).toISOString();
-    const changes = applyDecisions(state, decisions, { actor: caller.sub, at, departments });
+    const now = clock(deps);
+    const { action, before, after, changes } = decide(review, now);
     const items = changeItems(deps.tableName, changes, activity);
     assertFits(items);
     await changeActivity(
@@ -181,17 +209,17 @@ export const decideFindings = async (
       activity,
       {
         actor: caller.sub,
-        action: 'REVIEW_DECISIONS_RECORDED',
-        before: { status: activity.status },
+        action,
+        before,
         after: {
-          decisions: decisions.map((d) => ({ ...d })),
+          ...after,
           referrals: referralSummary(changes.referrals),
           deletedReferralIds: changes.deletedReferralIds,
         },
         change: { condition: statusIs('IN_REVIEW') },
         items,
       },
-      at,
+      now.toISOString(),
     );
   });
   return readReview(deps, activityId, caller);
@@ -217,45 +245,28 @@ export const updateReferral = async (
   const committees = update.committeeId
     ? await getActiveFlags(deps, 'committee', [update.committeeId])
     : new Map<string, boolean>();
-  await withConflictRetry(async () => {
-    const { activity, state } = await loadReviewState(deps, activityId);
-    assertOrganiserFor(caller, activity);
-    assertReviewOpen(activity);
-    const now = clock(deps);
-    const at = now.toISOString();
+  return changeReview(deps, activityId, caller, ({ state }, now) => {
     const changes = applyReferralUpdate(state, referralId, update, {
       actor: caller.sub,
-      at,
+      at: now.toISOString(),
       departments: new Map(),
       committees,
       now,
     });
-    const items = changeItems(deps.tableName, changes, activity);
-    assertFits(items);
-    await changeActivity(
-      deps,
-      activity,
-      {
-        actor: caller.sub,
-        action: 'REFERRAL_UPDATED',
-        before: { referral: referralSummary([state.referrals.get(referralId)!])[0] ?? null },
-        after: {
-          referralId,
-          ...(update.committeeId ? { committeeId: update.committeeId } : {}),
-          ...(update.dueDate ? { dueDate: update.dueDate } : {}),
-          ...(update.moveFindingIds
-            ? { movedFindingIds: update.moveFindingIds, reason: update.reason ?? null }
-            : {}),
-          referrals: referralSummary(changes.referrals),
-          deletedReferralIds: changes.deletedReferralIds,
-        },
-        change: { condition: statusIs('IN_REVIEW') },
-        items,
+    return {
+      action: 'REFERRAL_UPDATED',
+      before: { referral: referralSummary([state.referrals.get(referralId)!])[0] ?? null },
+      after: {
+        referralId,
+        ...(update.committeeId ? { committeeId: update.committeeId } : {}),
+        ...(update.dueDate ? { dueDate: update.dueDate } : {}),
+        ...(update.moveFindingIds
+          ? { movedFindingIds: update.moveFindingIds, reason: update.reason ?? null }
+          : {}),
       },
-      at,
-    );
+      changes,
+    };
   });
-  return readReview(deps, activityId, caller);
 };
 
 const describeProblems = (check: ApprovalCheck): string => {

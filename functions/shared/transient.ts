@@ -1,3 +1,5 @@
+import { TransientError } from './errors.js';
+
 /**
  * Whether an error from an AWS SDK call says the same call may well succeed if made again:
  * throttling, a transaction conflict, a 5xx, or the endpoint unreachable (the connection
@@ -51,3 +53,13 @@ export const isTransientAwsError = (error: unknown, depth = 0): boolean => {
   if (status === 429 || status >= 500) return true;
   return isTransientAwsError((error as { cause?: unknown }).cause, depth + 1);
 };
+
+/**
+ * What to throw for a Step Functions call that failed: a `TransientError` when the fault is
+ * passing (throttled, 5xx, unreachable: a retry or the state machine's Retry will do), else the
+ * error itself. Every start and stop here is keyed by the execution's name, so a repeat is safe.
+ */
+export const stepFunctionsFault = (error: unknown): unknown =>
+  isTransientAwsError(error)
+    ? new TransientError('Step Functions is busy; retry later', { cause: error })
+    : error;

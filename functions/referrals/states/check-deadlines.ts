@@ -1,25 +1,20 @@
-import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js';
-import { keys } from '../../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { dueDateOfInstant, secondsUntil } from '../../shared/domain/deadlines.js';
-import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { renderEscalationEmail, renderReminderEmail } from '../emails.js';
 import { WITH_DEPARTMENT } from '../model.js';
 import { type ReminderRecord } from '../../shared/data/referrals.js';
 import {
   type MailDeps,
-  assertOpen,
   clock,
+  commitReferralChange,
   expectStatus,
-  loadReferral,
-  referralChange,
+  openReferralState,
 } from '../referral-state.js';
 import {
   departmentAddresses,
   emailFindings,
-  languageOf,
   loadContext,
   safeAddresses,
+  sendReferralEmailOnce,
 } from '../email-context.js';
 import { type CheckpointResult, type DeadlineDeps, planFor } from '../deadlines.js';
 
@@ -36,13 +31,9 @@ export interface CheckDeadlinesDeps extends MailDeps, DeadlineDeps {
  * the organisers, each once (email claims named by round, due instant and offset). Returns when
  * to look again: the next reminder, the due date, or once overdue a periodic re-check.
  */
-export const checkReferralDeadlines = async (
-  deps: CheckDeadlinesDeps,
-  referralId: string,
-): Promise<CheckpointResult> =>
-  withConflictRetry(async () => {
-    const referral = await loadReferral(deps, referralId);
-    assertOpen(referral);
+export const checkReferralDeadlines = openReferralState(
+  async (deps: CheckDeadlinesDeps, referral): Promise<CheckpointResult> => {
+    const referralId = referral.id;
     const now = clock(deps);
     const { round, due, key, plan } = planFor(referral, deps, now);
     const next = { referralId, secondsUntilCheckpoint: secondsUntil(plan.nextCheckpoint, now) };
@@ -50,60 +41,27 @@ export const checkReferralDeadlines = async (
 
     const context = await loadContext(deps, referral, plan.action === 'ESCALATE');
     const common = {
-      language: languageOf(context),
-      letterhead: letterheadOf(await jurisdictionOf(deps)),
-      activityTitle: context.activity?.title ?? '',
-      departmentName: context.department?.name ?? referral.departmentId,
-      committeeName: context.committee?.name,
+      ...context.heading,
       dueDate: dueDateOfInstant(due),
     };
-    const mail = {
-      from: deps.senderEmail,
-      configurationSet: deps.configurationSet,
-      owner: { kind: 'REFERRAL', id: referralId },
-    };
+    const checkpoint = { round, due: due.toISOString() };
 
     if (plan.action === 'REMIND') {
-      const to = departmentAddresses(context, referral);
-      const { messageId } = await sendEmailOnce(deps, {
-        claimKey: keys.referralEmailClaimKey(referralId, round, {
-          reminder: key,
-          offsetSeconds: plan.offsetSeconds,
-        }),
-        to,
+      const { offsetSeconds } = plan;
+      const { messageId } = await sendReferralEmailOnce(deps, referralId, round, {
+        claim: { reminder: key, offsetSeconds },
+        to: departmentAddresses(context, referral),
         ...renderReminderEmail(common),
-        ...mail,
         purpose: 'REMINDER',
       });
       const at = clock(deps).toISOString();
-      const reminder: ReminderRecord = {
-        round,
-        due: key,
-        offsetSeconds: plan.offsetSeconds,
-        messageId,
-        at,
-      };
-      await writeTransaction(
-        deps.db,
-        referralChange(
-          deps,
-          referral,
-          { set: { reminders: [...(referral.reminders ?? []), reminder] } },
-          {
-            action: 'REMINDER_SENT',
-            before: { status: referral.status },
-            after: {
-              status: referral.status,
-              round,
-              due: due.toISOString(),
-              offsetSeconds: plan.offsetSeconds,
-              messageId,
-            },
-          },
-          at,
-        ),
-      );
-      deps.logger?.info('Referral reminder sent', { round, offsetSeconds: plan.offsetSeconds });
+      const reminder: ReminderRecord = { round, due: key, offsetSeconds, messageId, at };
+      await commitReferralChange(deps, referral, at, {
+        set: { reminders: [...(referral.reminders ?? []), reminder] },
+        action: 'REMINDER_SENT',
+        after: { ...checkpoint, offsetSeconds, messageId },
+      });
+      deps.logger?.info('Referral reminder sent', { round, offsetSeconds });
       return next;
     }
 
@@ -116,44 +74,27 @@ export const checkReferralDeadlines = async (
     ].slice(0, 50);
     let messageId: string | null = null;
     if (to.length > 0) {
-      ({ messageId } = await sendEmailOnce(deps, {
-        claimKey: keys.referralEmailClaimKey(referralId, round, { escalation: key }),
+      ({ messageId } = await sendReferralEmailOnce(deps, referralId, round, {
+        claim: { escalation: key },
         to,
         ...renderEscalationEmail({ ...common, findings: emailFindings(context.findings) }),
-        ...mail,
         purpose: 'ESCALATION',
       }));
     } else {
       deps.logger?.warn('Overdue referral: nobody to escalate to', { round });
     }
     const at = clock(deps).toISOString();
-    await writeTransaction(
-      deps.db,
-      referralChange(
-        deps,
-        referral,
-        {
-          set: {
-            status: 'OVERDUE',
-            overdueAt: at,
-            escalation: { round, due: key, messageId, at, recipients: to.length },
-          },
-          condition: expectStatus(...WITH_DEPARTMENT),
-        },
-        {
-          action: 'REFERRAL_OVERDUE',
-          before: { status: referral.status },
-          after: {
-            status: 'OVERDUE',
-            round,
-            due: due.toISOString(),
-            escalatedTo: to.length,
-            messageId,
-          },
-        },
-        at,
-      ),
-    );
+    await commitReferralChange(deps, referral, at, {
+      set: {
+        status: 'OVERDUE',
+        overdueAt: at,
+        escalation: { round, due: key, messageId, at, recipients: to.length },
+      },
+      condition: expectStatus(...WITH_DEPARTMENT),
+      action: 'REFERRAL_OVERDUE',
+      after: { ...checkpoint, escalatedTo: to.length, messageId },
+    });
     deps.logger?.info('Referral overdue; escalated', { round, recipients: to.length });
     return next;
-  });
+  },
+);

@@ -9,7 +9,7 @@ import { getActivity } from '../../shared/data/activities.js';
 import { appendAuditEvent, streamHead } from '../../shared/data/audit.js';
 import type { ActivityItem } from '../../shared/data/items.js';
 import { keys, toQueryParams } from '../../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
+import { writeTransaction } from '../../shared/data/transact.js';
 import { addOutcome, type ReferralOutcomeCounts } from '../model.js';
 import type { CloseReferralInput } from '../schemas.js';
 import {
@@ -21,14 +21,14 @@ import {
 } from '../../shared/data/referrals.js';
 import {
   type ReferralDeps,
-  WORKFLOW_ACTOR,
   assertOpen,
   clock,
   isClosed,
-  loadReferral,
-  referralChange,
+  referralStateChange,
+  withReferral,
 } from '../referral-state.js';
 import { type DeadlineDeps, dueOf } from '../deadlines.js';
+import { WORKFLOW_ACTOR } from '../../shared/workflow/actor.js';
 
 // --- CloseReferral -----------------------------------------------------------------------
 
@@ -72,9 +72,8 @@ export const closeReferral = async (
   deps: ReferralDeps & DeadlineDeps,
   input: CloseReferralInput,
 ): Promise<{ referralId: string }> =>
-  withConflictRetry(async () => {
+  withReferral(deps, input.referralId, async (referral) => {
     const { referralId } = input;
-    const referral = await loadReferral(deps, referralId);
     if (isClosed(referral)) {
       // A retry after the close committed: the duty move is conditional, so once at most.
       await settleDuty(deps, referral);
@@ -100,17 +99,12 @@ export const closeReferral = async (
       ratings: await countRatings(deps, referralId, round),
     };
     const at = clock(deps).toISOString();
-    const items = referralChange(
-      deps,
-      referral,
-      { set: { status, closedAt: at, outcome }, remove: ['pendingTask'] },
-      {
-        action: 'REFERRAL_CLOSED',
-        before: { status: referral.status },
-        after: { ...outcome },
-      },
-      at,
-    );
+    const items = referralStateChange(deps, referral, at, {
+      set: { status, closedAt: at, outcome },
+      remove: ['pendingTask'],
+      action: 'REFERRAL_CLOSED',
+      after: { ...outcome },
+    });
     const activity = (await getActivity(deps, referral.activityId)) as
       (ActivityItem & { referralOutcomes?: ReferralOutcomeCounts }) | undefined;
     if (activity && !activity.referralOutcomes?.referralIds.includes(referralId)) {

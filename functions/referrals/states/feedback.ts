@@ -1,13 +1,9 @@
-import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js';
 import type { FindingItem } from '../../findings/model.js';
 import { DEPUTY_EMAIL_FIELDS, deputyLanguageOf, getDeputies } from '../../shared/data/deputies.js';
-import { keys } from '../../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { addDays, secondsUntil } from '../../shared/domain/deadlines.js';
 import { raiserOf, raiserRefOfDeputy, raiserRefOfResident } from '../../shared/domain/raisers.js';
 import type { Language } from '../../shared/domain/reference.js';
 import { isSafeEmailAddress } from '../../shared/email/sanitize.js';
-import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { ConflictError } from '../../shared/errors.js';
 import { createLink, linkOfToken, MAX_LINK_TTL_SECONDS } from '../../shared/data/links.js';
 import { renderFeedbackEmail } from '../emails.js';
@@ -15,13 +11,12 @@ import { roundOf, type FeedbackRecord } from '../../shared/data/referrals.js';
 import {
   DAY_SECONDS,
   type LinkDeps,
-  assertOpen,
   clock,
+  commitReferralChange,
   expectStatus,
-  loadReferral,
-  referralChange,
+  openReferralState,
 } from '../referral-state.js';
-import { emailFindings, languageOf, loadContext, pageUrl } from '../email-context.js';
+import { emailFindings, loadContext, pageUrl, sendReferralEmailOnce } from '../email-context.js';
 
 // --- SendReferralFeedback ----------------------------------------------------------------
 
@@ -45,13 +40,9 @@ export { raiserRefOfDeputy, raiserRefOfResident };
  * email contact and consent, the department's reply, with a signed rating link: one email per
  * raiser per round, whatever the retries. Stores who may rate (`feedback.raiserRefs`).
  */
-export const sendReferralFeedback = async (
-  deps: FeedbackDeps,
-  referralId: string,
-): Promise<FeedbackResult> =>
-  withConflictRetry(async () => {
-    const referral = await loadReferral(deps, referralId);
-    assertOpen(referral);
+export const sendReferralFeedback = openReferralState(
+  async (deps: FeedbackDeps, referral): Promise<FeedbackResult> => {
+    const referralId = referral.id;
     const round = roundOf(referral);
     const timesReopened = referral.reopenCount ?? (referral.reopened ? 1 : 0);
     const now = clock(deps);
@@ -103,7 +94,7 @@ export const sendReferralFeedback = async (
     const key = await deps.signingKey();
     const emailed: string[] = [];
     const deputyRateLinks: NonNullable<FeedbackRecord['deputyRateLinks']> = {};
-    const letterhead = letterheadOf(await jurisdictionOf(deps));
+    const { heading } = context;
     for (const [raiserRef, raiser] of raisers) {
       if (!raiser.email) continue;
       const token = await createLink(deps, key, {
@@ -113,22 +104,17 @@ export const sendReferralFeedback = async (
         raiserRef,
         ttlSeconds: Math.min(MAX_LINK_TTL_SECONDS, (deps.ratingDays + 1) * DAY_SECONDS),
       });
-      await sendEmailOnce(deps, {
-        claimKey: keys.referralEmailClaimKey(referralId, round, { feedback: raiserRef }),
+      await sendReferralEmailOnce(deps, referralId, round, {
+        claim: { feedback: raiserRef },
         to: raiser.email,
         ...renderFeedbackEmail({
-          language: raiser.language ?? languageOf(context),
-          letterhead,
-          activityTitle: context.activity?.title ?? '',
-          departmentName: context.department?.name ?? referral.departmentId,
+          ...heading,
+          language: raiser.language ?? heading.language,
           findings: emailFindings(raiser.findings),
           result: typeof referral.reply?.result === 'string' ? referral.reply.result : undefined,
           replyText: typeof referral.reply?.text === 'string' ? referral.reply.text : undefined,
           url: pageUrl(deps.publicBaseUrl, 'rate', token),
         }),
-        from: deps.senderEmail,
-        configurationSet: deps.configurationSet,
-        owner: { kind: 'REFERRAL', id: referralId },
         purpose: 'FEEDBACK',
       });
       emailed.push(raiserRef);
@@ -143,30 +129,18 @@ export const sendReferralFeedback = async (
       ratingDeadline: ratingDeadline.toISOString(),
       ...(Object.keys(deputyRateLinks).length > 0 ? { deputyRateLinks } : {}),
     };
-    await writeTransaction(
-      deps.db,
-      referralChange(
-        deps,
-        referral,
-        {
-          set: { feedback },
-          remove: ['pendingTask'],
-          condition: expectStatus('REPLIED'),
-        },
-        {
-          action: 'FEEDBACK_SENT',
-          before: { status: referral.status },
-          after: {
-            status: referral.status,
-            round,
-            raisers: raisers.size,
-            emailed: emailed.length,
-            ratingDeadline: feedback.ratingDeadline,
-          },
-        },
-        at,
-      ),
-    );
+    await commitReferralChange(deps, referral, at, {
+      set: { feedback },
+      remove: ['pendingTask'],
+      condition: expectStatus('REPLIED'),
+      action: 'FEEDBACK_SENT',
+      after: {
+        round,
+        raisers: raisers.size,
+        emailed: emailed.length,
+        ratingDeadline: feedback.ratingDeadline,
+      },
+    });
     deps.logger?.info('Referral feedback sent', { round, emailed: emailed.length });
     return {
       referralId,
@@ -174,4 +148,5 @@ export const sendReferralFeedback = async (
       secondsUntilRatingDeadline: emailed.length > 0 ? secondsUntil(ratingDeadline, now) : 1,
       timesReopened,
     };
-  });
+  },
+);

@@ -1,4 +1,3 @@
-import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { addDays, chinaDateOf } from '../../shared/domain/deadlines.js';
 import { ConflictError } from '../../shared/errors.js';
 import { roundOf } from '../../shared/data/referrals.js';
@@ -6,9 +5,9 @@ import {
   type ReferralDeps,
   assertOpen,
   clock,
+  commitReferralChange,
   expectStatus,
-  loadReferral,
-  referralChange,
+  withReferral,
 } from '../referral-state.js';
 
 // --- ReopenReferral ----------------------------------------------------------------------
@@ -21,8 +20,7 @@ export const reopenReferral = async (
   deps: ReferralDeps & { reopenDays: number },
   referralId: string,
 ): Promise<{ referralId: string }> =>
-  withConflictRetry(async () => {
-    const referral = await loadReferral(deps, referralId);
+  withReferral(deps, referralId, async (referral) => {
     if (referral.reopened) return { referralId };
     assertOpen(referral);
     if (referral.status !== 'REPLIED') {
@@ -32,39 +30,29 @@ export const reopenReferral = async (
     const at = now.toISOString();
     const round = roundOf(referral) + 1;
     const dueDate = chinaDateOf(addDays(now, deps.reopenDays));
-    await writeTransaction(
-      deps.db,
-      referralChange(
-        deps,
-        referral,
-        {
-          set: {
-            status: 'REOPENED',
-            reopened: true,
-            reopenCount: (referral.reopenCount ?? 0) + 1,
-            reopenedAt: at,
-            round,
-            dueDate,
-            previousReplies: [
-              ...(referral.previousReplies ?? []),
-              ...(referral.reply ? [{ ...referral.reply, round: roundOf(referral) }] : []),
-            ],
-          },
-          remove: ['reply', 'dueAt', 'pendingTask'],
-          condition: expectStatus('REPLIED'),
-        },
-        {
-          action: 'REFERRAL_REOPENED',
-          before: {
-            status: referral.status,
-            round: roundOf(referral),
-            dueDate: referral.dueDate ?? null,
-          },
-          after: { status: 'REOPENED', round, dueDate },
-        },
-        at,
-      ),
-    );
+    await commitReferralChange(deps, referral, at, {
+      set: {
+        status: 'REOPENED',
+        reopened: true,
+        reopenCount: (referral.reopenCount ?? 0) + 1,
+        reopenedAt: at,
+        round,
+        dueDate,
+        previousReplies: [
+          ...(referral.previousReplies ?? []),
+          ...(referral.reply ? [{ ...referral.reply, round: roundOf(referral) }] : []),
+        ],
+      },
+      remove: ['reply', 'dueAt', 'pendingTask'],
+      condition: expectStatus('REPLIED'),
+      action: 'REFERRAL_REOPENED',
+      before: {
+        status: referral.status,
+        round: roundOf(referral),
+        dueDate: referral.dueDate ?? null,
+      },
+      after: { round, dueDate },
+    });
     deps.logger?.info('Referral reopened', { round, dueDate });
     return { referralId };
   });

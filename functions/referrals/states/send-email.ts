@@ -1,9 +1,5 @@
-import { jurisdictionOf, letterheadOf } from '../../shared/data/jurisdiction.js';
-import { keys } from '../../shared/data/keys.js';
-import { writeTransaction, withConflictRetry } from '../../shared/data/transact.js';
 import { dueDateOfInstant, secondsUntil } from '../../shared/domain/deadlines.js';
 import { recipientLevelOf } from '../../shared/domain/reference.js';
-import { sendEmailOnce } from '../../shared/email/send-once.js';
 import { createLink, MAX_LINK_TTL_SECONDS } from '../../shared/data/links.js';
 import { renderReferralEmail } from '../emails.js';
 import { WITH_DEPARTMENT } from '../model.js';
@@ -11,17 +7,16 @@ import { roundOf, type ReferralItem, type SentEmailRecord } from '../../shared/d
 import {
   DAY_SECONDS,
   type LinkDeps,
-  assertOpen,
   clock,
-  loadReferral,
-  referralChange,
+  commitReferralChange,
+  openReferralState,
 } from '../referral-state.js';
 import {
   departmentAddresses,
   emailFindings,
-  languageOf,
   loadContext,
   pageUrl,
+  sendReferralEmailOnce,
 } from '../email-context.js';
 import {
   type CheckpointResult,
@@ -39,24 +34,19 @@ export type SendReferralEmailDeps = LinkDeps & DeadlineDeps;
  * a retry or a redrive never sends it twice) with a signed link to the response page, and marks
  * the referral SENT with its audit event. A retry after success changes nothing.
  */
-export const sendReferralEmail = async (
-  deps: SendReferralEmailDeps,
-  referralId: string,
-): Promise<CheckpointResult> =>
-  withConflictRetry(async () => {
-    const referral = await loadReferral(deps, referralId);
-    assertOpen(referral);
+export const sendReferralEmail = openReferralState(
+  async (deps: SendReferralEmailDeps, referral): Promise<CheckpointResult> => {
+    const referralId = referral.id;
     const round = roundOf(referral);
+    const checkpointOf = (sentTo: ReferralItem, now: Date): CheckpointResult => ({
+      referralId,
+      secondsUntilCheckpoint: secondsUntilCheckpoint(sentTo, deps, now),
+    });
     const done =
       WITH_DEPARTMENT.includes(referral.status) &&
       referral.sent?.round === round &&
       referral.sent.departmentId === referral.departmentId;
-    if (done) {
-      return {
-        referralId,
-        secondsUntilCheckpoint: secondsUntilCheckpoint(referral, deps, clock(deps)),
-      };
-    }
+    if (done) return checkpointOf(referral, clock(deps));
     const context = await loadContext(deps, referral);
     const to = departmentAddresses(context, referral);
     const due = dueOf(referral, deps.config);
@@ -73,25 +63,15 @@ export const sendReferralEmail = async (
       round,
       ttlSeconds,
     });
-    const email = renderReferralEmail({
-      language: languageOf(context),
-      letterhead: letterheadOf(await jurisdictionOf(deps)),
-      activityTitle: context.activity?.title ?? '',
-      departmentName: context.department?.name ?? referral.departmentId,
-      committeeName: context.committee?.name,
-      dueDate: dueDateOfInstant(due),
-      findings: emailFindings(context.findings),
-      url: pageUrl(deps.publicBaseUrl, 'respond', token),
-    });
-    const { messageId, sentNow } = await sendEmailOnce(deps, {
-      claimKey: keys.referralEmailClaimKey(referralId, round, {
-        department: referral.departmentId,
-      }),
+    const { messageId, sentNow } = await sendReferralEmailOnce(deps, referralId, round, {
+      claim: { department: referral.departmentId },
       to,
-      ...email,
-      from: deps.senderEmail,
-      configurationSet: deps.configurationSet,
-      owner: { kind: 'REFERRAL', id: referralId },
+      ...renderReferralEmail({
+        ...context.heading,
+        dueDate: dueDateOfInstant(due),
+        findings: emailFindings(context.findings),
+        url: pageUrl(deps.publicBaseUrl, 'respond', token),
+      }),
       purpose: 'REFERRAL',
     });
     const now = clock(deps);
@@ -104,37 +84,21 @@ export const sendReferralEmail = async (
       messageId,
       at,
     };
-    await writeTransaction(
-      deps.db,
-      referralChange(
-        deps,
-        referral,
-        {
-          set: {
-            status: 'SENT',
-            round,
-            sent,
-            emails: [...(referral.emails ?? []), sent],
-          },
-          remove: ['pendingTask'],
-        },
-        {
-          action: 'REFERRAL_SENT',
-          before: { status: referral.status, round: referral.round ?? null },
-          after: {
-            status: 'SENT',
-            round,
-            departmentId: referral.departmentId,
-            departmentLevel: sent.departmentLevel,
-            recipients: to.length,
-            messageId,
-            due: due.toISOString(),
-          },
-        },
-        at,
-      ),
-    );
+    await commitReferralChange(deps, referral, at, {
+      set: { status: 'SENT', round, sent, emails: [...(referral.emails ?? []), sent] },
+      remove: ['pendingTask'],
+      action: 'REFERRAL_SENT',
+      before: { status: referral.status, round: referral.round ?? null },
+      after: {
+        round,
+        departmentId: referral.departmentId,
+        departmentLevel: sent.departmentLevel,
+        recipients: to.length,
+        messageId,
+        due: due.toISOString(),
+      },
+    });
     deps.logger?.info('Referral emailed', { round, sentNow, recipients: to.length });
-    const updated: ReferralItem = { ...referral, status: 'SENT', round, sent };
-    return { referralId, secondsUntilCheckpoint: secondsUntilCheckpoint(updated, deps, now) };
-  });
+    return checkpointOf({ ...referral, status: 'SENT', round, sent }, now);
+  },
+);
