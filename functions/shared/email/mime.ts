@@ -198,6 +198,6 @@ export const buildCalendarEmail = (email: CalendarEmail): Buffer => {
   ]);
   const message = `${headers.join(CRLF)}${CRLF}${render(body)}${CRLF}`;
   // Every piece above is ASCII by construction; this guards the construction.
-  if (!/^[\x00-\x7f]*$/.test(message)) throw new Error('MIME message is not 7-bit');
+  if (!/^\p{ASCII}*$/u.test(message)) throw new Error('MIME message is not 7-bit');
   return Buffer.from(message, 'ascii');
 };
