@@ -9,21 +9,9 @@ import {
   encodedWords,
   type CalendarEmail,
 } from '../../../../functions/shared/email/mime.js';
-import { parseCalendar } from '../../../support/calendar.js';
+import { calendarEventInput, parseCalendar } from '../../../support/calendar.js';
 
-const calendar = buildCalendarEvent({
-  method: 'REQUEST',
-  activityId: 'A7',
-  sequence: 3,
-  title: '街道代表接待日：听取意见',
-  description: '请带好材料；欢迎提问',
-  location: '代表联络站, 二楼',
-  startsAt: '2026-12-08T01:30:00.000Z',
-  endsAt: '2026-12-08T04:00:00.000Z',
-  organizer: { name: '联动测试发件人', email: 'noreply@liandong.example.org' },
-  attendee: { name: '李明', email: 'office@gov.example.cn' },
-  stamp: new Date('2026-12-01T00:00:00.000Z'),
-});
+const calendar = buildCalendarEvent(calendarEventInput({ activityId: 'A7', sequence: 3 }));
 
 const email = (extra: Partial<CalendarEmail> = {}): CalendarEmail => ({
   from: '联动测试发件人 <noreply@liandong.example.org>',
@@ -88,8 +76,8 @@ describe('buildCalendarEmail', () => {
         method: 'REQUEST',
         uid: 'A7@liandong.activities',
         sequence: 3,
-        summary: '街道代表接待日：听取意见',
-        location: '代表联络站, 二楼',
+        summary: '文冲街道代表接待日',
+        location: '文冲街道人大代表联络站, 二楼',
       });
     }
   });
