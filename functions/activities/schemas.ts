@@ -5,7 +5,7 @@ import {
   LANGUAGES,
   type ActivityType,
 } from '../shared/domain/reference.js';
-import { campaignIdSchema } from '../campaigns/schemas.js';
+import { campaignIdSchema } from '../shared/http/path-schemas.js';
 import { periodBound } from '../shared/http/period.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 

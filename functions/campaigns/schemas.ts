@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_PERIOD_MONTHS, periodStatisticsSchema } from '../audit-stats/schemas.js';
-import { ID_PATTERN } from '../shared/ids.js';
+import { campaignIdSchema } from '../shared/http/path-schemas.js';
 
 const date = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
@@ -34,10 +34,6 @@ export const createCampaignBodySchema = z
       message: `a campaign spans at most ${MAX_PERIOD_MONTHS} months`,
     }),
   );
-
-export const campaignIdSchema = z
-  .string()
-  .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' }));
 
 export const campaignPathSchema = z.strictObject({ campaignId: campaignIdSchema });
 

@@ -1,4 +1,17 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
+import {
+  committeeAnswerSchema,
+  committeeListSchema,
+  departmentAnswerSchema,
+  departmentListSchema,
+  deputyAnswerSchema,
+  deputyListSchema,
+  importAnswerSchema,
+  jurisdictionAnswerSchema,
+  liaisonStationAnswerSchema,
+  routingRuleAnswerSchema,
+  routingRuleListSchema,
+} from './answers.js';
 import { MAX_ROSTER_ROWS, ROSTER_COLUMNS } from './roster.js';
 import {
   committeePathSchema,
@@ -8,20 +21,9 @@ import {
   createRoutingRuleBodySchema,
   departmentPathSchema,
   deputyPathSchema,
-  importAnswerSchema,
   listDeputiesQuerySchema,
-  committeeAnswerSchema,
-  committeeListSchema,
-  departmentAnswerSchema,
-  departmentListSchema,
-  deputyAnswerSchema,
-  deputyListSchema,
-  routingRuleAnswerSchema,
-  routingRuleListSchema,
   listQuerySchema,
   routingRulePathSchema,
-  jurisdictionAnswerSchema,
-  liaisonStationAnswerSchema,
   liaisonStationPathSchema,
   putJurisdictionBodySchema,
   putLiaisonStationBodySchema,

@@ -133,7 +133,7 @@ const categoriesSchema = z.array(z.enum(FINDING_CATEGORY_CODES)).check(
   z.superRefine((categories, context) => distinct(categories, context, 'category')),
 );
 
-const departmentLevelSchema = z.enum(DEPARTMENT_LEVEL_CODES);
+export const departmentLevelSchema = z.enum(DEPARTMENT_LEVEL_CODES);
 
 const NO_LEVEL_OUTSIDE = 'an external recipient is outside the district and has no level';
 
@@ -275,93 +275,9 @@ export const listDeputiesQuerySchema = z.extend(listQuerySchema, {
 });
 export type ListDeputiesQuery = z.output<typeof listDeputiesQuerySchema>;
 
-// --- answers (the response schemas in docs/openapi.json) ---
-
-const auditedFields = {
-  createdAt: z.string(),
-  updatedAt: z.string(),
-};
-
-/**
- * A deputy as a reader sees it. `email` and `phone` are left out for a street organiser
- * reading a deputy of another street.
- */
-export const deputyViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  email: z.optional(z.string()),
-  phone: z.optional(z.string()),
-  seats: z.array(z.object({ level: z.enum(DEPUTY_LEVEL_CODES), body: z.string() })),
-  group: z.optional(z.string()),
-  street: z.optional(streetCodeSchema),
-  liaisonStation: z.optional(z.string()),
-  /** A guest of another district, listed apart from the roster. */
-  guest: z.optional(z.object({ district: z.string() })),
-  language: z.optional(z.enum(LANGUAGES)),
-  active: z.boolean(),
-  ...auditedFields,
-});
-
-export const departmentViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  emails: z.array(z.string()),
-  categories: z.array(z.enum(FINDING_CATEGORY_CODES)),
-  kind: z.enum(DEPARTMENT_KINDS),
-  /** A local department's level (`DISTRICT` when stored before levels); none when external. */
-  level: z.optional(departmentLevelSchema),
-  active: z.boolean(),
-  ...auditedFields,
-});
-
-export const committeeViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  emails: z.array(z.string()),
-  active: z.boolean(),
-  ...auditedFields,
-});
-
-export const routingRuleViewSchema = z.object({
-  /** `<category>:<street or *>`. */
-  id: z.string(),
-  category: z.enum(FINDING_CATEGORY_CODES),
-  street: z.string(),
-  departmentId: z.string(),
-  /** The target department's level now (absent if the department is no longer on file). */
-  departmentLevel: z.optional(departmentLevelSchema),
-  active: z.boolean(),
-  ...auditedFields,
-});
-
-/** `{items, nextCursor?}` of a reference list. */
-const pageOf = <T extends z.ZodMiniType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    /** Pass back as `cursor` for the next page; absent on the last page. */
-    nextCursor: z.optional(z.string()),
-  });
-
-export const deputyListSchema = pageOf(deputyViewSchema);
-export const departmentListSchema = pageOf(departmentViewSchema);
-export const committeeListSchema = pageOf(committeeViewSchema);
-export const routingRuleListSchema = pageOf(routingRuleViewSchema);
-export const deputyAnswerSchema = z.object({ deputy: deputyViewSchema });
-export const departmentAnswerSchema = z.object({ department: departmentViewSchema });
-export const committeeAnswerSchema = z.object({ committee: committeeViewSchema });
-export const routingRuleAnswerSchema = z.object({ routingRule: routingRuleViewSchema });
-
-/** `201` of `POST /deputies/import`: the new deputies by roster line. */
-export const importAnswerSchema = z.object({
-  importId: z.string(),
-  imported: z.number(),
-  deputies: z.array(z.object({ line: z.number(), id: z.string() })),
-});
-
 // --- jurisdiction (issue 17): the district, its letterhead, streets and liaison stations ---
 
 const bilingual = (max: number) => z.strictObject({ zh: text(max), en: text(max) });
-const bilingualView = z.object({ zh: z.string(), en: z.string() });
 
 const streetOfDistrictSchema = z.strictObject({
   /** What requests name the street by, e.g. `DONGGANG` (capitals, digits, `_`). */
@@ -419,38 +335,3 @@ export const putLiaisonStationBodySchema = z.strictObject({
   active: z._default(z.boolean(), true),
 });
 export type PutLiaisonStationBody = z.output<typeof putLiaisonStationBodySchema>;
-
-const liaisonStationViewSchema = z.object({
-  id: z.string(),
-  street: z.string(),
-  name: bilingualView,
-  online: z.boolean(),
-  active: z.boolean(),
-  ...auditedFields,
-});
-
-export const jurisdictionAnswerSchema = z.object({
-  jurisdiction: z.object({
-    district: z.object({
-      code: z.string(),
-      name: bilingualView,
-      congress: bilingualView,
-      standingCommittee: bilingualView,
-      subjectTag: bilingualView,
-      referencePrefix: bilingualView,
-    }),
-    streets: z.array(
-      z.object({
-        code: z.string(),
-        kind: z.enum(STREET_KINDS),
-        name: bilingualView,
-        workingCommittee: bilingualView,
-        active: z.boolean(),
-        liaisonStations: z.array(liaisonStationViewSchema),
-      }),
-    ),
-    ...auditedFields,
-  }),
-});
-
-export const liaisonStationAnswerSchema = z.object({ liaisonStation: liaisonStationViewSchema });

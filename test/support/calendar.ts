@@ -1,4 +1,23 @@
 import ICAL from 'ical.js';
+import type { CalendarEventInput } from '../../functions/shared/email/calendar.js';
+
+/** An activity's event as the tests build it: Chinese text, a comma to escape, Shanghai times. */
+export const calendarEventInput = (
+  extra: Partial<CalendarEventInput> = {},
+): CalendarEventInput => ({
+  method: 'REQUEST',
+  activityId: '01JACTIVITY0000000000000001',
+  sequence: 0,
+  title: '文冲街道代表接待日',
+  description: '听取群众意见；反映问题，请带好材料',
+  location: '文冲街道人大代表联络站, 二楼',
+  startsAt: '2026-12-08T01:30:00.000Z',
+  endsAt: '2026-12-08T04:00:00.000Z',
+  organizer: { name: '黄埔区人大常委会', email: 'noreply@liandong.example.org' },
+  attendee: { name: '李明', email: 'liming@example.cn' },
+  stamp: new Date('2026-12-01T00:00:00.000Z'),
+  ...extra,
+});
 
 /** What a calendar client reads from an iCalendar object, through ical.js (a real parser). */
 export interface ParsedCalendarEvent {

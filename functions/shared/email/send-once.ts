@@ -7,6 +7,7 @@ import { AppError, TransientError, ValidationError } from '../errors.js';
 import type { DomainLogger } from '../observability.js';
 import { isTransientAwsError } from '../transient.js';
 import type { CalendarMethod } from './calendar.js';
+import { buildCalendarEmail } from './mime.js';
 import { isSafeEmailAddress } from './sanitize.js';
 
 /**
@@ -269,31 +270,18 @@ export const assertSafeHeaders = (input: OutgoingEmail): void => {
   }
 };
 
-/**
- * The MIME message of an email with a calendar event. Built with nodemailer's MailComposer (the
- * MIME builder of the most used Node mail library): it encodes non-ASCII subjects (RFC 2047)
- * and bodies (quoted-printable or base64, UTF-8), so Chinese text survives any relay.
- */
-export const buildRawEmail = async (email: OutgoingEmail): Promise<Buffer> => {
+/** The MIME message of an email with a calendar event (functions/shared/email/mime.ts). */
+export const buildRawEmail = (email: OutgoingEmail): Buffer => {
   if (!email.calendar) throw new Error('buildRawEmail: only emails with a calendar are sent raw');
-  // Loaded here, not at module load: MailComposer and what it requires (MIME types, encoders)
-  // are a fifth of a bundle, which every function that sends email would otherwise evaluate at
-  // each cold start, although only the emails with a calendar event need it.
-  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
-  const composer = new MailComposer({
+  return buildCalendarEmail({
     from: email.from,
     to: list(email.to),
     ...(email.replyTo ? { replyTo: list(email.replyTo) } : {}),
     subject: email.subject,
     text: email.text,
     html: email.html,
-    icalEvent: {
-      method: email.calendar.method,
-      filename: email.calendar.filename ?? 'invite.ics',
-      content: email.calendar.content,
-    },
+    calendar: email.calendar,
   });
-  return composer.compile().build();
 };
 
 /**
@@ -320,7 +308,7 @@ export const prepareSesEmail = async (
     const command = new SendRawEmailCommand({
       Source: email.from,
       Destinations: list(email.to),
-      RawMessage: { Data: await buildRawEmail(email) },
+      RawMessage: { Data: buildRawEmail(email) },
       ConfigurationSetName: email.configurationSet,
     });
     return () => ses.send(command);

@@ -13,6 +13,15 @@ export const activityId = z
 export const activityPathSchema = z.strictObject({ activityId });
 
 /**
+ * A campaign's id, in `{campaignId}` and in the body of an activity that belongs to one. Here for
+ * the same reason: an activity route that reads it must not build the campaign area's schemas
+ * and, through them, the statistics schemas at each cold start.
+ */
+export const campaignIdSchema = z
+  .string()
+  .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' }));
+
+/**
  * The route spec of an organiser's action on one activity (`/activities/{activityId}/…`): who
  * may call it and its path (the id is a log key by itself). Spread into `httpRoute` with what
  * the route adds (a body).

@@ -6,24 +6,10 @@ import {
   buildCalendarEvent,
   calendarUidOf,
   foldLine,
-  type CalendarEventInput,
 } from '../../../../functions/shared/email/calendar.js';
-import { parseCalendar } from '../../../support/calendar.js';
+import { calendarEventInput, parseCalendar } from '../../../support/calendar.js';
 
-const event = (extra: Partial<CalendarEventInput> = {}): CalendarEventInput => ({
-  method: 'REQUEST',
-  activityId: '01JACTIVITY0000000000000001',
-  sequence: 0,
-  title: '文冲街道代表接待日',
-  description: '听取群众意见；反映问题，请带好材料',
-  location: '文冲街道人大代表联络站, 二楼',
-  startsAt: '2026-12-08T01:30:00.000Z',
-  endsAt: '2026-12-08T04:00:00.000Z',
-  organizer: { name: '黄埔区人大常委会', email: 'noreply@liandong.example.org' },
-  attendee: { name: '李明', email: 'liming@example.cn' },
-  stamp: new Date('2026-12-01T00:00:00.000Z'),
-  ...extra,
-});
+const event = calendarEventInput;
 
 const octets = (line: string) => new TextEncoder().encode(line).length;
 
