@@ -128,18 +128,13 @@ export class LiandongStack extends Stack {
 
     // --- the activity workflow and its steps
     // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
-    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+    const linkSigningKey = this.hmacKey('LinkSigningKey', {
       description:
         'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      length: 64,
+      whyNotRotated:
+        'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
     });
-    NagSuppressions.addResourceSuppressions(linkSigningKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
-      },
-    ]);
     // The referral deadline settings, given once to every function that uses them (the
     // workflow's steps and the organisers' referral actions); none set: the defaults of
     // functions/shared/domain/deadlines.ts.
@@ -282,17 +277,12 @@ export class LiandongStack extends Stack {
 
     // The QR check-in code is signed so it cannot be forged or extended; the functions read the
     // key from the secret when they issue or verify a code.
-    const checkInCodeKey = new secretsmanager.Secret(this, 'CheckInCodeKey', {
+    const checkInCodeKey = this.hmacKey('CheckInCodeKey', {
       description: 'HMAC key of the short-lived activity codes in check-in QR codes',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      length: 48,
+      whyNotRotated:
+        'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
     });
-    NagSuppressions.addResourceSuppressions(checkInCodeKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
-      },
-    ]);
     new AttendanceApi(this, 'Attendance', {
       table,
       api,
@@ -303,17 +293,12 @@ export class LiandongStack extends Stack {
     });
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.
-    const residentLookupKey = new secretsmanager.Secret(this, 'ResidentLookupKey', {
+    const residentLookupKey = this.hmacKey('ResidentLookupKey', {
       description: "HMAC key of the lookup digests of residents' names and contacts",
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      length: 64,
+      whyNotRotated:
+        'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
     });
-    NagSuppressions.addResourceSuppressions(residentLookupKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
-      },
-    ]);
     new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
     new DeputyPages(this, 'DeputyPages', {
       table,
@@ -376,6 +361,24 @@ export class LiandongStack extends Stack {
     new CfnOutput(this, 'ActivityStateMachineArn', { value: activityStateMachine.stateMachineArn });
 
     this.suppressJustifiedFindings();
+  }
+
+  /**
+   * A generated HMAC key in Secrets Manager (alphanumeric, `length` characters), read by the
+   * functions at run time; not rotated on a schedule, for the reason given (cdk-nag SMG4).
+   */
+  private hmacKey(
+    id: string,
+    key: { description: string; length: number; whyNotRotated: string },
+  ): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, {
+      description: key.description,
+      generateSecretString: { passwordLength: key.length, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(secret, [
+      { id: 'AwsSolutions-SMG4', reason: key.whyNotRotated },
+    ]);
+    return secret;
   }
 
   private contextString(key: string): string {
