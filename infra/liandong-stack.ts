@@ -126,6 +126,14 @@ export class LiandongStack extends Stack {
       burstLimit: 100,
     });
 
+    // What every construct of functions is given, and where the emails are sent from.
+    const shared = { table, api, logRetention: retention };
+    const mail = {
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    };
+
     // --- the activity workflow and its steps
     // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
     const linkSigningKey = this.hmacKey('LinkSigningKey', {
@@ -139,16 +147,19 @@ export class LiandongStack extends Stack {
     // workflow's steps and the organisers' referral actions); none set: the defaults of
     // functions/shared/domain/deadlines.ts.
     const referralDeadlines: ReferralDeadlineSettings = {};
-    const referralSteps = createReferralStepFunctions(this, {
-      deadlines: referralDeadlines,
+    // What both workflows' steps are given: the table, the sender, the key that signs the links
+    // in their emails and where those links open, the office that escalations and reports go to.
+    const stepProps = {
       table,
       logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...mail,
       publicBaseUrl: api.api.apiEndpoint,
       signingKey: linkSigningKey,
       organiserEmails: [organiserAlertEmail],
+    };
+    const referralSteps = createReferralStepFunctions(this, {
+      ...stepProps,
+      deadlines: referralDeadlines,
     });
     const referralWorkflow = new ReferralWorkflow(this, 'ReferralWorkflow', {
       functions: referralSteps,
@@ -174,15 +185,8 @@ export class LiandongStack extends Stack {
       }),
     );
     const activitySteps = createActivityStepFunctions(this, {
-      table,
-      logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
-      publicBaseUrl: api.api.apiEndpoint,
-      signingKey: linkSigningKey,
+      ...stepProps,
       referralStateMachine: referralWorkflow.stateMachine,
-      organiserEmails: [organiserAlertEmail],
       // The reminder goes out this long before the start (functions/activity-workflow/plan-start.ts).
       reminderLeadHours: Number(this.node.tryGetContext('liandong:reminderLeadHours') ?? 24),
     });
@@ -192,7 +196,7 @@ export class LiandongStack extends Stack {
     });
     const activityStateMachine = activityWorkflow.stateMachine;
 
-    const functions = new FunctionFactory(this, { table, api, logRetention: retention });
+    const functions = new FunctionFactory(this, shared);
     const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn };
     const createActivity = functions.add('CreateActivityFunction', {
       entry: 'functions/activities/create-activity.ts',
@@ -249,27 +253,21 @@ export class LiandongStack extends Stack {
     activityStateMachine.grantTaskResponse(changeActivity);
 
     new ReferenceApi(this, 'Reference', {
-      table,
-      api,
-      logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...shared,
+      ...mail,
     });
     const checkpoints = new AuditCheckpoints(this, 'Checkpoints', {
       table,
       logRetention: retention,
       stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
     });
-    new AuditApi(this, 'Audit', { table, api, logRetention: retention, checkpoints });
-    new ListsApi(this, 'Lists', { table, api, logRetention: retention });
-    new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
-    new CampaignsApi(this, 'Campaigns', { table, api, logRetention: retention });
-    new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
+    new AuditApi(this, 'Audit', { ...shared, checkpoints });
+    new ListsApi(this, 'Lists', shared);
+    new AuditStatsApi(this, 'AuditStats', shared);
+    new CampaignsApi(this, 'Campaigns', shared);
+    new AuditReportApi(this, 'AuditReport', shared);
     new ReferralApi(this, 'Referrals', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       referralStateMachine: referralWorkflow.stateMachine,
       signingKey: linkSigningKey,
       deadlines: referralDeadlines,
@@ -284,9 +282,7 @@ export class LiandongStack extends Stack {
         'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
     });
     new AttendanceApi(this, 'Attendance', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       activityStateMachine,
       checkInCodeKey,
       linkSigningKey,
@@ -299,27 +295,19 @@ export class LiandongStack extends Stack {
       whyNotRotated:
         'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
     });
-    new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
+    new Privacy(this, 'Privacy', { ...shared, residentLookupKey });
     new DeputyPages(this, 'DeputyPages', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       linkSigningKey,
       checkInCodeKey,
       residentLookupKey,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...mail,
     });
     const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
-      table,
-      api,
+      ...shared,
+      ...mail,
       residentLookupKey,
-      logRetention: retention,
       activityStateMachine,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
     });
     // How long residents' names and contacts are kept once their purpose ended (ISO 8601
     // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
