@@ -75,32 +75,17 @@ export interface SynthesizedForTests extends SynthesizedStack {
 
 /**
  * The opening of an infra test file: the stack synthesized once in `beforeAll` (a synthesis
- * takes seconds), read through the getters of the object returned, which fail if read before.
+ * takes seconds). The object returned is filled in then; read it inside a test or hook.
  */
 export function synthesizeBeforeAll(options: SynthOptions = {}): SynthesizedForTests {
-  let synthesized: SynthesizedStack | undefined;
+  const synthesized = {} as SynthesizedForTests;
   beforeAll(() => {
-    synthesized = synthLiandong(options);
+    const fresh = synthLiandong(options);
+    Object.assign(synthesized, fresh, {
+      ofType: (type: string) => ofType(fresh.resources, type),
+    });
   });
-  const current = (): SynthesizedStack => {
-    if (!synthesized) throw new Error('the stack is synthesized in beforeAll: read it in a test');
-    return synthesized;
-  };
-  return {
-    get app() {
-      return current().app;
-    },
-    get stack() {
-      return current().stack;
-    },
-    get template() {
-      return current().template;
-    },
-    get resources() {
-      return current().resources;
-    },
-    ofType: (type) => ofType(current().resources, type),
-  };
+  return synthesized;
 }
 
 /**
