@@ -21,26 +21,18 @@ import {
   createActivityEnvSchema,
   getActivityEnvSchema,
 } from '../functions/activities/env';
-import {
-  activityNoticesEnvSchema,
-  changeNoticesEnvSchema,
-  awaitPhaseEnvSchema,
-  openCheckInEnvSchema,
-  planStartEnvSchema,
-  recordFailureEnvSchema,
-  sendInvitationsEnvSchema,
-} from '../functions/activity-workflow/env';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { DeputyPages } from './constructs/deputy-pages';
-import { AttendanceApi, createCloseAttendanceFunction } from './constructs/attendance-api';
+import { AttendanceApi } from './constructs/attendance-api';
 import { AuditApi } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
-import { AuditReportApi, createSendActivityReportFunction } from './constructs/audit-report';
+import { AuditReportApi } from './constructs/audit-report';
 import { AuditStatsApi } from './constructs/audit-stats-api';
 import { CampaignsApi } from './constructs/campaigns-api';
-import { createActivityStepFunctions, FindingsReviewApi } from './constructs/findings-review-api';
+import { createActivityStepFunctions } from './constructs/activity-steps';
+import { FindingsReviewApi } from './constructs/findings-review-api';
 import { ListsApi } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
@@ -49,22 +41,14 @@ import { ReferenceApi } from './constructs/reference-api';
 import { ReferralApi } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
-import { grantSendEmail } from './constructs/grants';
-import { ProjectFunction } from './constructs/project-function';
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './constructs/function-factory';
 import { LiandongTable } from './constructs/table';
 import type { ReferralDeadlineSettings } from '../functions/shared/domain/deadline-env';
 
 /** The roles a Cognito group grants; the handlers check them against the JWT's groups claim. */
 export const ROLE_GROUPS = ['organiser', 'deputy', 'auditor'] as const;
 
-/** DynamoDB actions, grouped by what a function does with the table. */
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-const TABLE_WRITE = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
-];
+const { GET, POST, PATCH } = apigwv2.HttpMethod;
 
 export class LiandongStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -142,142 +126,40 @@ export class LiandongStack extends Stack {
       burstLimit: 100,
     });
 
+    // What every construct of functions is given, and where the emails are sent from.
+    const shared = { table, api, logRetention: retention };
+    const mail = {
+      senderEmail,
+      configurationSetName: configurationSet.configurationSetName,
+      sesIdentityArn: senderIdentity.emailIdentityArn,
+    };
+
     // --- the activity workflow and its steps
-    const tableEnv = { TABLE_NAME: table.tableName };
     // Signs the links in referral, feedback and invitation emails; read at run time with Powertools Parameters.
-    const linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+    const linkSigningKey = this.hmacKey('LinkSigningKey', {
       description:
         'HMAC key of the signed, expiring links in referral, feedback and invitation emails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      length: 64,
+      whyNotRotated:
+        'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
     });
-    NagSuppressions.addResourceSuppressions(linkSigningKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would invalidate every referral link in flight (they live until the due date); rotation is a planned manual operation with a grace period, not a schedule.',
-      },
-    ]);
-    const sendInvitations = new ProjectFunction(this, 'SendInvitationsFunction', {
-      entry: 'functions/activity-workflow/send-invitations.ts',
-      description: 'Activity step: email each invited deputy once',
-      envSchema: sendInvitationsEnvSchema,
-      environment: {
-        ...tableEnv,
-        SENDER_EMAIL: senderEmail,
-        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
-        PUBLIC_BASE_URL: api.api.apiEndpoint,
-      },
-      logRetention: retention,
-      timeout: Duration.minutes(5),
-    });
-    linkSigningKey.grantRead(sendInvitations);
-    const awaitPhase = new ProjectFunction(this, 'AwaitPhaseFunction', {
-      entry: 'functions/activity-workflow/await-phase.ts',
-      description: 'Activity step: keep the task token of a human step server-side',
-      envSchema: awaitPhaseEnvSchema,
-      environment: tableEnv,
-      logRetention: retention,
-    });
-    const openCheckIn = new ProjectFunction(this, 'OpenCheckInFunction', {
-      entry: 'functions/activity-workflow/open-check-in.ts',
-      description: 'Activity step: open check-in at the start time',
-      envSchema: openCheckInEnvSchema,
-      environment: tableEnv,
-      logRetention: retention,
-    });
-    const recordFailure = new ProjectFunction(this, 'RecordFailureFunction', {
-      entry: 'functions/activity-workflow/record-failure.ts',
-      description:
-        'Records a failed or timed-out activity workflow on the activity (EventBridge rule)',
-      envSchema: recordFailureEnvSchema,
-      environment: tableEnv,
-      logRetention: retention,
-    });
-    // The wait for the start: plan it (reminder or start), remind, tell invitees of changes.
-    const reminderLeadHours = Number(this.node.tryGetContext('liandong:reminderLeadHours') ?? 24);
-    if (!(reminderLeadHours > 0 && reminderLeadHours <= 30 * 24)) {
-      throw new Error(
-        'CDK context "liandong:reminderLeadHours" must be a number of hours (0, 720]',
-      );
-    }
-    const planStart = new ProjectFunction(this, 'PlanStartFunction', {
-      entry: 'functions/activity-workflow/plan-start.ts',
-      description: 'Activity step: what the start wait waits for (the reminder or the start)',
-      envSchema: planStartEnvSchema,
-      environment: {
-        ...tableEnv,
-        REMINDER_LEAD_SECONDS: String(Math.round(reminderLeadHours * 3600)),
-      },
-      logRetention: retention,
-    });
-    table.grant(planStart, 'dynamodb:GetItem', 'dynamodb:Query');
-    const mailEnv = {
-      ...tableEnv,
-      SENDER_EMAIL: senderEmail,
-      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-    };
-    const sendReminders = new ProjectFunction(this, 'SendRemindersFunction', {
-      entry: 'functions/activity-workflow/send-reminders.ts',
-      description: 'Activity step: remind invitees who accepted or did not answer, once each',
-      envSchema: activityNoticesEnvSchema,
-      environment: mailEnv,
-      logRetention: retention,
-      timeout: Duration.minutes(5),
-    });
-    const sendChangeNotices = new ProjectFunction(this, 'SendChangeNoticesFunction', {
-      entry: 'functions/activity-workflow/send-change-notices.ts',
-      description: 'Activity step: change notices, invitations and withdrawals after a change',
-      envSchema: changeNoticesEnvSchema,
-      environment: {
-        ...mailEnv,
-        LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
-        PUBLIC_BASE_URL: api.api.apiEndpoint,
-      },
-      logRetention: retention,
-      timeout: Duration.minutes(5),
-    });
-    // Deputies added by a change are invited with their personal page link.
-    linkSigningKey.grantRead(sendChangeNotices);
-    for (const step of [sendReminders, sendChangeNotices]) {
-      table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-      grantSendEmail(
-        step,
-        this,
-        {
-          sesIdentityArn: senderIdentity.emailIdentityArn,
-          configurationSetName: configurationSet.configurationSetName,
-        },
-        { calendar: true },
-      );
-    }
-    for (const step of [sendInvitations, awaitPhase, openCheckIn, recordFailure]) {
-      table.grant(step, ...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    }
-    grantSendEmail(
-      sendInvitations,
-      this,
-      {
-        sesIdentityArn: senderIdentity.emailIdentityArn,
-        configurationSetName: configurationSet.configurationSetName,
-      },
-      { calendar: true },
-    );
-
     // The referral deadline settings, given once to every function that uses them (the
     // workflow's steps and the organisers' referral actions); none set: the defaults of
     // functions/shared/domain/deadlines.ts.
     const referralDeadlines: ReferralDeadlineSettings = {};
-    const referralSteps = createReferralStepFunctions(this, {
-      deadlines: referralDeadlines,
+    // What both workflows' steps are given: the table, the sender, the key that signs the links
+    // in their emails and where those links open, the office that escalations and reports go to.
+    const stepProps = {
       table,
       logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...mail,
       publicBaseUrl: api.api.apiEndpoint,
       signingKey: linkSigningKey,
       organiserEmails: [organiserAlertEmail],
+    };
+    const referralSteps = createReferralStepFunctions(this, {
+      ...stepProps,
+      deadlines: referralDeadlines,
     });
     const referralWorkflow = new ReferralWorkflow(this, 'ReferralWorkflow', {
       functions: referralSteps,
@@ -302,133 +184,90 @@ export class LiandongStack extends Stack {
         ],
       }),
     );
-    const closeAttendance = createCloseAttendanceFunction(this, { table, logRetention: retention });
-    const findingsSteps = createActivityStepFunctions(this, {
-      table,
-      logRetention: retention,
+    const activitySteps = createActivityStepFunctions(this, {
+      ...stepProps,
       referralStateMachine: referralWorkflow.stateMachine,
-    });
-    const sendActivityReport = createSendActivityReportFunction(this, {
-      table,
-      logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
-      organiserEmails: [organiserAlertEmail],
+      // The reminder goes out this long before the start (functions/activity-workflow/plan-start.ts).
+      reminderLeadHours: Number(this.node.tryGetContext('liandong:reminderLeadHours') ?? 24),
     });
     const activityWorkflow = new ActivityWorkflow(this, 'ActivityWorkflow', {
-      functions: {
-        sendInvitations,
-        planStart,
-        sendReminders,
-        sendChangeNotices,
-        awaitPhase,
-        openCheckIn,
-        closeAttendance,
-        ...findingsSteps,
-        sendActivityReport,
-        recordFailure,
-      },
+      functions: activitySteps,
       logRetention: retention,
     });
     const activityStateMachine = activityWorkflow.stateMachine;
 
-    const createActivity = new ProjectFunction(this, 'CreateActivityFunction', {
+    const functions = new FunctionFactory(this, shared);
+    const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn };
+    const createActivity = functions.add('CreateActivityFunction', {
       entry: 'functions/activities/create-activity.ts',
       description: 'POST /activities: schedule an activity and start its workflow',
       envSchema: createActivityEnvSchema,
-      environment: {
-        ...tableEnv,
-        ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn,
-      },
-      logRetention: retention,
+      environment: machineEnv,
+      // DeleteItem: Powertools Idempotency removes its in-progress record when the request fails.
+      tableActions: [
+        ...TABLE_READ,
+        ...TABLE_UPDATE,
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+      ],
+      routes: [['CreateActivity', POST, '/activities']],
     });
-    // DeleteItem: Powertools Idempotency removes its in-progress record when the request fails.
-    table.grant(createActivity, ...TABLE_READ, ...TABLE_WRITE, 'dynamodb:DeleteItem');
     activityStateMachine.grantStartExecution(createActivity);
-    api.addRoute('CreateActivity', {
-      method: apigwv2.HttpMethod.POST,
-      path: '/activities',
-      handler: createActivity,
-    });
 
-    const getActivity = new ProjectFunction(this, 'GetActivityFunction', {
+    const getActivity = functions.add('GetActivityFunction', {
       entry: 'functions/activities/get-activity.ts',
       description:
         'GET /activities/{activityId} and its invitations: status, workflow state, answers',
       envSchema: getActivityEnvSchema,
-      environment: {
-        ...tableEnv,
-        ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn,
-      },
-      logRetention: retention,
+      environment: machineEnv,
+      tableActions: TABLE_READ,
+      routes: [
+        ['GetActivity', GET, '/activities/{activityId}'],
+        // Same function, same grants: one more route, not one more function (the resource budget).
+        ['ListActivityInvitations', GET, '/activities/{activityId}/invitations'],
+      ],
     });
-    table.grant(getActivity, ...TABLE_READ);
     getActivity.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeExecution'],
         resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
       }),
     );
-    api.addRoute('GetActivity', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/activities/{activityId}',
-      handler: getActivity,
-    });
-    // Same function, same grants: one more route, not one more function (the resource budget).
-    api.addRoute('ListActivityInvitations', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/activities/{activityId}/invitations',
-      handler: getActivity,
-    });
 
-    const changeActivity = new ProjectFunction(this, 'ChangeActivityFunction', {
+    const changeActivity = functions.add('ChangeActivityFunction', {
       entry: 'functions/activities/change-activity.ts',
       description:
         'PATCH /activities/{activityId}: change time, place or invitees before the start',
       envSchema: changeActivityEnvSchema,
-      environment: tableEnv,
-      logRetention: retention,
+      // Its transaction updates the activity, puts the audit event, the change and the
+      // invitations added, and deletes the invitations removed.
+      tableActions: [
+        ...TABLE_READ,
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      routes: [['ChangeActivity', PATCH, '/activities/{activityId}']],
     });
-    // Its transaction updates the activity, puts the audit event, the change and the invitations
-    // added, and deletes the invitations removed.
-    table.grant(
-      changeActivity,
-      ...TABLE_READ,
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    );
     // Ends the start wait so the workflow follows the new times (the token names the machine).
     activityStateMachine.grantTaskResponse(changeActivity);
-    api.addRoute('ChangeActivity', {
-      method: apigwv2.HttpMethod.PATCH,
-      path: '/activities/{activityId}',
-      handler: changeActivity,
-    });
 
     new ReferenceApi(this, 'Reference', {
-      table,
-      api,
-      logRetention: retention,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...shared,
+      ...mail,
     });
     const checkpoints = new AuditCheckpoints(this, 'Checkpoints', {
       table,
       logRetention: retention,
       stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
     });
-    new AuditApi(this, 'Audit', { table, api, logRetention: retention, checkpoints });
-    new ListsApi(this, 'Lists', { table, api, logRetention: retention });
-    new AuditStatsApi(this, 'AuditStats', { table, api, logRetention: retention });
-    new CampaignsApi(this, 'Campaigns', { table, api, logRetention: retention });
-    new AuditReportApi(this, 'AuditReport', { table, api, logRetention: retention });
+    new AuditApi(this, 'Audit', { ...shared, checkpoints });
+    new ListsApi(this, 'Lists', shared);
+    new AuditStatsApi(this, 'AuditStats', shared);
+    new CampaignsApi(this, 'Campaigns', shared);
+    new AuditReportApi(this, 'AuditReport', shared);
     new ReferralApi(this, 'Referrals', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       referralStateMachine: referralWorkflow.stateMachine,
       signingKey: linkSigningKey,
       deadlines: referralDeadlines,
@@ -436,59 +275,39 @@ export class LiandongStack extends Stack {
 
     // The QR check-in code is signed so it cannot be forged or extended; the functions read the
     // key from the secret when they issue or verify a code.
-    const checkInCodeKey = new secretsmanager.Secret(this, 'CheckInCodeKey', {
+    const checkInCodeKey = this.hmacKey('CheckInCodeKey', {
       description: 'HMAC key of the short-lived activity codes in check-in QR codes',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      length: 48,
+      whyNotRotated:
+        'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
     });
-    NagSuppressions.addResourceSuppressions(checkInCodeKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
-      },
-    ]);
     new AttendanceApi(this, 'Attendance', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       activityStateMachine,
       checkInCodeKey,
       linkSigningKey,
     });
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.
-    const residentLookupKey = new secretsmanager.Secret(this, 'ResidentLookupKey', {
+    const residentLookupKey = this.hmacKey('ResidentLookupKey', {
       description: "HMAC key of the lookup digests of residents' names and contacts",
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      length: 64,
+      whyNotRotated:
+        'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
     });
-    NagSuppressions.addResourceSuppressions(residentLookupKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the key would orphan every lookup entry filed under it; rotation is a planned re-keying of the entries, not a schedule.',
-      },
-    ]);
-    new Privacy(this, 'Privacy', { table, api, logRetention: retention, residentLookupKey });
+    new Privacy(this, 'Privacy', { ...shared, residentLookupKey });
     new DeputyPages(this, 'DeputyPages', {
-      table,
-      api,
-      logRetention: retention,
+      ...shared,
       linkSigningKey,
       checkInCodeKey,
       residentLookupKey,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
+      ...mail,
     });
     const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
-      table,
-      api,
+      ...shared,
+      ...mail,
       residentLookupKey,
-      logRetention: retention,
       activityStateMachine,
-      senderEmail,
-      configurationSetName: configurationSet.configurationSetName,
-      sesIdentityArn: senderIdentity.emailIdentityArn,
     });
     // How long residents' names and contacts are kept once their purpose ended (ISO 8601
     // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
@@ -497,7 +316,7 @@ export class LiandongStack extends Stack {
       parseRetention(residentRetention);
       for (const step of [
         referralSteps.closeReferral,
-        findingsSteps.completeActivity,
+        activitySteps.completeActivity,
         findingsReview.cancelActivity,
       ]) {
         if (step instanceof lambda.Function) {
@@ -530,6 +349,24 @@ export class LiandongStack extends Stack {
     new CfnOutput(this, 'ActivityStateMachineArn', { value: activityStateMachine.stateMachineArn });
 
     this.suppressJustifiedFindings();
+  }
+
+  /**
+   * A generated HMAC key in Secrets Manager (alphanumeric, `length` characters), read by the
+   * functions at run time; not rotated on a schedule, for the reason given (cdk-nag SMG4).
+   */
+  private hmacKey(
+    id: string,
+    key: { description: string; length: number; whyNotRotated: string },
+  ): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, {
+      description: key.description,
+      generateSecretString: { passwordLength: key.length, excludePunctuation: true },
+    });
+    NagSuppressions.addResourceSuppressions(secret, [
+      { id: 'AwsSolutions-SMG4', reason: key.whyNotRotated },
+    ]);
+    return secret;
   }
 
   private contextString(key: string): string {

@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
 import type { AuditCheckpoints } from './audit-checkpoints';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import { FunctionFactory, TABLE_READ } from './function-factory';
+import type { ProjectFunction } from './project-function';
 
 export interface AuditApiProps {
   readonly table: dynamodb.ITable;
@@ -39,38 +40,28 @@ export class AuditApi extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditApiProps) {
     super(scope, id);
-    const { table, api, logRetention, checkpoints } = props;
-    const environment = { TABLE_NAME: table.tableName };
+    const { checkpoints } = props;
+    const functions = new FunctionFactory(this, props);
+    const routesOf = (routes: readonly (readonly [string, string])[]) =>
+      routes.map(([routeId, path]) => [routeId, GET, path] as const);
 
-    this.listFunction = new ProjectFunction(this, 'ListAuditActivitiesFunction', {
+    this.listFunction = functions.add('ListAuditActivitiesFunction', {
       entry: 'functions/audit/list-activities.ts',
       description: 'GET /audit/activities: ended activities of a period (JSON or CSV)',
       envSchema: listAuditActivitiesEnvSchema,
-      environment,
-      logRetention,
+      // A listing page reads its referrals' current status in one BatchGetItem.
+      tableActions: TABLE_READ,
+      routes: routesOf(AUDIT_ROUTES.list),
     });
-    this.trailFunction = new ProjectFunction(this, 'ReadAuditTrailFunction', {
+    this.trailFunction = functions.add('ReadAuditTrailFunction', {
       entry: 'functions/audit/read-trail.ts',
       description: 'GET the verified audit trail of an activity or a referral',
       envSchema: readAuditTrailEnvSchema,
-      environment: { ...environment, CHECKPOINT_KEY_ID: checkpoints.key.keyArn },
-      logRetention,
+      environment: { CHECKPOINT_KEY_ID: checkpoints.key.keyArn },
+      // table.grant covers the table and its indexes (…/index/*).
+      tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      routes: routesOf(AUDIT_ROUTES.trail),
     });
-    // table.grant covers the table and its indexes (…/index/*).
-    table.grant(this.trailFunction, 'dynamodb:GetItem', 'dynamodb:Query');
     checkpoints.grantReadPublicKey(this.trailFunction);
-    // A listing page reads its referrals' current status in one BatchGetItem.
-    table.grant(this.listFunction, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
-
-    const handlers = { list: this.listFunction, trail: this.trailFunction };
-    for (const [kind, routes] of Object.entries(AUDIT_ROUTES)) {
-      for (const [routeId, path] of routes) {
-        api.addRoute(routeId, {
-          method: GET,
-          path,
-          handler: handlers[kind as keyof typeof handlers],
-        });
-      }
-    }
   }
 }

@@ -4,7 +4,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { auditStatisticsEnvSchema, dutyRecordEnvSchema } from '../../functions/audit-stats/env';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import { FunctionFactory, TABLE_READ } from './function-factory';
+import type { ProjectFunction } from './project-function';
 
 export interface AuditStatsApiProps {
   readonly table: dynamodb.ITable;
@@ -13,9 +14,6 @@ export interface AuditStatsApiProps {
 }
 
 const { GET } = apigwv2.HttpMethod;
-
-// Both read by key, the referrals they name in batches (functions/shared/data/batch-get.ts).
-const READ_BY_KEY_AND_QUERY = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
 /**
  * Statistics of a period and deputies' duty records (issue 5): two read-only functions,
@@ -27,41 +25,24 @@ export class AuditStatsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditStatsApiProps) {
     super(scope, id);
-    const { table, api, logRetention } = props;
-    const environment = { TABLE_NAME: table.tableName };
-
-    this.statisticsFunction = new ProjectFunction(this, 'AuditStatisticsFunction', {
+    const functions = new FunctionFactory(this, props);
+    // Both read by key, the referrals they name in batches (functions/shared/data/batch-get.ts).
+    this.statisticsFunction = functions.add('AuditStatisticsFunction', {
       entry: 'functions/audit-stats/statistics.ts',
       description: 'GET /audit/statistics: statistics of a period, JSON or CSV',
       envSchema: auditStatisticsEnvSchema,
-      environment,
-      logRetention,
+      tableActions: TABLE_READ,
+      routes: [['AuditStatistics', GET, '/audit/statistics']],
     });
-    table.grant(this.statisticsFunction, ...READ_BY_KEY_AND_QUERY);
-
-    this.dutyRecordFunction = new ProjectFunction(this, 'DutyRecordFunction', {
+    this.dutyRecordFunction = functions.add('DutyRecordFunction', {
       entry: 'functions/audit-stats/duty-record.ts',
       description: 'GET a deputy’s duty record (JSON or CSV) and draft duty report',
       envSchema: dutyRecordEnvSchema,
-      environment,
-      logRetention,
-    });
-    table.grant(this.dutyRecordFunction, ...READ_BY_KEY_AND_QUERY);
-
-    api.addRoute('AuditStatistics', {
-      method: GET,
-      path: '/audit/statistics',
-      handler: this.statisticsFunction,
-    });
-    api.addRoute('AuditDutyRecord', {
-      method: GET,
-      path: '/audit/deputies/{deputyId}/duty-record',
-      handler: this.dutyRecordFunction,
-    });
-    api.addRoute('AuditDutyReport', {
-      method: GET,
-      path: '/audit/deputies/{deputyId}/duty-report',
-      handler: this.dutyRecordFunction,
+      tableActions: TABLE_READ,
+      routes: [
+        ['AuditDutyRecord', GET, '/audit/deputies/{deputyId}/duty-record'],
+        ['AuditDutyReport', GET, '/audit/deputies/{deputyId}/duty-report'],
+      ],
     });
   }
 }

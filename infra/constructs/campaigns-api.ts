@@ -4,7 +4,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { campaignsEnvSchema } from '../../functions/campaigns/env';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import { FunctionFactory, TABLE_READ } from './function-factory';
+import type { ProjectFunction } from './project-function';
 
 export interface CampaignsApiProps {
   readonly table: dynamodb.ITable;
@@ -24,34 +25,24 @@ export class CampaignsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CampaignsApiProps) {
     super(scope, id);
-    const { table, api, logRetention } = props;
-
-    this.function = new ProjectFunction(this, 'CampaignsFunction', {
+    this.function = new FunctionFactory(this, props).add('CampaignsFunction', {
       entry: 'functions/campaigns/handler.ts',
       description: 'POST/GET /campaigns and GET /audit/campaigns/{campaignId}/statistics',
       envSchema: campaignsEnvSchema,
-      environment: { TABLE_NAME: table.tableName },
-      logRetention,
-    });
-    // PutItem: the campaign and its audit event (one transaction), the idempotency record
-    // (GetItem, UpdateItem, DeleteItem are Powertools Idempotency's on it); Query and
-    // BatchGetItem: the campaign list, its rollups and its open referrals.
-    table.grant(
-      this.function,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    );
-
-    api.addRoute('CreateCampaign', { method: POST, path: '/campaigns', handler: this.function });
-    api.addRoute('ListCampaigns', { method: GET, path: '/campaigns', handler: this.function });
-    api.addRoute('CampaignStatistics', {
-      method: GET,
-      path: '/audit/campaigns/{campaignId}/statistics',
-      handler: this.function,
+      // PutItem: the campaign and its audit event (one transaction), the idempotency record
+      // (GetItem, UpdateItem, DeleteItem are Powertools Idempotency's on it); Query and
+      // BatchGetItem: the campaign list, its rollups and its open referrals.
+      tableActions: [
+        ...TABLE_READ,
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      routes: [
+        ['CreateCampaign', POST, '/campaigns'],
+        ['ListCampaigns', GET, '/campaigns'],
+        ['CampaignStatistics', GET, '/audit/campaigns/{campaignId}/statistics'],
+      ],
     });
   }
 }

@@ -9,9 +9,10 @@ import {
   deputyPageEnvSchema,
   meActivitiesEnvSchema,
 } from '../../functions/deputy/env';
-import { grantSendEmail } from './grants';
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+
+const { GET, POST } = apigwv2.HttpMethod;
 
 export interface DeputyPagesProps {
   readonly table: dynamodb.ITable;
@@ -39,115 +40,69 @@ export class DeputyPages extends Construct {
 
   constructor(scope: Construct, id: string, props: DeputyPagesProps) {
     super(scope, id);
-    const { table, api, logRetention, linkSigningKey, checkInCodeKey, residentLookupKey } = props;
+    const { api, linkSigningKey, checkInCodeKey, residentLookupKey } = props;
+    const functions = new FunctionFactory(this, { ...props, mailSender: props });
 
-    const activityPage = new ProjectFunction(this, 'DeputyActivityPageFunction', {
+    const pageReason =
+      "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
+    const activityPage = functions.add('DeputyActivityPageFunction', {
       entry: 'functions/deputy/activity-page.ts',
       description: "GET/POST /deputy/{token}: a deputy's page of one activity",
       envSchema: deputyPageEnvSchema,
       environment: {
-        TABLE_NAME: table.tableName,
         LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
         CHECK_IN_CODE_SECRET_ARN: checkInCodeKey.secretArn,
         RESIDENT_LOOKUP_SECRET_ARN: residentLookupKey.secretArn,
       },
-      logRetention,
       memorySize: 256,
+      // Reads the link, activity, invitation, findings, referrals; writes an answer, a check-in
+      // or a finding with its unchained audit record, each in a transaction conditional on the
+      // activity.
+      tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+      readsSecrets: [linkSigningKey, checkInCodeKey, residentLookupKey],
+      routes: [
+        ['DeputyActivityPage', GET, '/deputy/{token}', pageReason],
+        ['DeputyActivitySubmit', POST, '/deputy/{token}', pageReason],
+      ],
     });
-    // Reads the link, activity, invitation, findings, referrals; writes an answer, a check-in or a
-    // finding with its unchained audit record, each in a transaction conditional on the activity.
-    table.grant(
-      activityPage,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-      'dynamodb:ConditionCheckItem',
-    );
-    linkSigningKey.grantRead(activityPage);
-    checkInCodeKey.grantRead(activityPage);
-    residentLookupKey.grantRead(activityPage);
-    const pageReason =
-      "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
-    for (const [routeId, method] of [
-      ['DeputyActivityPage', apigwv2.HttpMethod.GET],
-      ['DeputyActivitySubmit', apigwv2.HttpMethod.POST],
-    ] as const) {
-      api.addRoute(routeId, {
-        method,
-        path: '/deputy/{token}',
-        handler: activityPage,
-        public: { reason: pageReason },
-      });
-    }
 
-    const home = new ProjectFunction(this, 'DeputyHomeFunction', {
+    const homeReason =
+      'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
+    const home = functions.add('DeputyHomeFunction', {
       entry: 'functions/deputy/home-page.ts',
       description:
         'GET/POST /my-activities, GET /my-activities/{token}: a deputy asks for and opens a home link',
       envSchema: deputyHomeEnvSchema,
       environment: {
-        TABLE_NAME: table.tableName,
         LINK_SIGNING_SECRET_ARN: linkSigningKey.secretArn,
         SENDER_EMAIL: props.senderEmail,
         SES_CONFIGURATION_SET: props.configurationSetName,
         PUBLIC_BASE_URL: api.api.apiEndpoint,
       },
-      logRetention,
       memorySize: 256,
-    });
-    // Reads the address claim, invitations (ownership index), activities, duty entries; writes
-    // the rate counter, the home link and the email claim (sendEmailOnce's transaction).
-    table.grant(
-      home,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-    );
-    linkSigningKey.grantRead(home);
-    grantSendEmail(home, this, {
-      sesIdentityArn: props.sesIdentityArn,
-      configurationSetName: props.configurationSetName,
-    });
-    const homeReason =
-      'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
-    api.addRoute('DeputyHomeRequestForm', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/my-activities',
-      handler: home,
-      public: { reason: homeReason },
-    });
-    api.addRoute('DeputyHomeRequest', {
-      method: apigwv2.HttpMethod.POST,
-      path: '/my-activities',
-      handler: home,
-      public: { reason: homeReason },
-    });
-    api.addRoute('DeputyHomePage', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/my-activities/{token}',
-      handler: home,
-      public: {
-        reason:
+      // Reads the address claim, invitations (ownership index), activities, duty entries; writes
+      // the rate counter, the home link and the email claim (sendEmailOnce's transaction).
+      tableActions: [...TABLE_READ, 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+      readsSecrets: [linkSigningKey],
+      sendsEmail: {},
+      routes: [
+        ['DeputyHomeRequestForm', GET, '/my-activities', homeReason],
+        ['DeputyHomeRequest', POST, '/my-activities', homeReason],
+        [
+          'DeputyHomePage',
+          GET,
+          '/my-activities/{token}',
           'Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads',
-      },
+        ],
+      ],
     });
 
-    const meActivities = new ProjectFunction(this, 'MeActivitiesFunction', {
+    const meActivities = functions.add('MeActivitiesFunction', {
       entry: 'functions/deputy/me-activities.ts',
       description: "GET /me/activities: a signed-in deputy's invitations and activities",
       envSchema: meActivitiesEnvSchema,
-      environment: { TABLE_NAME: table.tableName },
-      logRetention,
-    });
-    table.grant(meActivities, 'dynamodb:Query', 'dynamodb:BatchGetItem');
-    api.addRoute('MeActivities', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/me/activities',
-      handler: meActivities,
+      tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+      routes: [['MeActivities', GET, '/me/activities']],
     });
 
     this.functions = { activityPage, home, meActivities };

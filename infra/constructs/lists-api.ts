@@ -7,7 +7,10 @@ import { listActivitiesEnvSchema } from '../../functions/activities/env';
 import { listReferralsEnvSchema } from '../../functions/referral-api/env';
 import { LISTING_INDEX, OWNERSHIP_INDEX } from '../../functions/shared/data/keys';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import { FunctionFactory } from './function-factory';
+import type { ProjectFunction } from './project-function';
+
+const { GET } = apigwv2.HttpMethod;
 
 export interface ListsApiProps {
   readonly table: dynamodb.ITable;
@@ -26,27 +29,24 @@ export class ListsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ListsApiProps) {
     super(scope, id);
-    const { table, api, logRetention } = props;
+    const { table } = props;
+    const functions = new FunctionFactory(this, props);
     const indexArn = (name: string) => `${table.tableArn}/index/${name}`;
 
-    // Every list function reads the table name only (same environment schema).
+    // Every list function reads the table name only (same environment schema), and may only
+    // Query the two indexes: no table action of its own.
     const listFunction = (
       routeId: string,
       path: string,
       spec: { entry: string; description: string; envSchema: typeof listActivitiesEnvSchema },
     ) => {
-      const fn = new ProjectFunction(this, `${routeId}Function`, {
-        ...spec,
-        environment: { TABLE_NAME: table.tableName },
-        logRetention,
-      });
+      const fn = functions.add(`${routeId}Function`, { ...spec, routes: [[routeId, GET, path]] });
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [indexArn(LISTING_INDEX), indexArn(OWNERSHIP_INDEX)],
         }),
       );
-      api.addRoute(routeId, { method: apigwv2.HttpMethod.GET, path, handler: fn });
       return fn;
     };
 

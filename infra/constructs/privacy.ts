@@ -1,7 +1,6 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -12,11 +11,11 @@ import {
   eraseResidentEnvSchema,
   residentFindingsEnvSchema,
 } from '../../functions/privacy/env';
+import { FunctionFactory, type FunctionRoute, TABLE_READ } from './function-factory';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import type { ProjectFunction } from './project-function';
 
-/** DynamoDB actions, by what a function does with the table. */
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const { POST } = apigwv2.HttpMethod;
 /**
  * Erasure: the finding updated, its lookup entries deleted, the audit event put and the
  * activity (the chain head) updated, in one TransactWriteItems.
@@ -51,49 +50,50 @@ export class Privacy extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivacyProps) {
     super(scope, id);
-    const { table, api, logRetention, residentLookupKey } = props;
-    const tableEnv = { TABLE_NAME: table.tableName };
-    const lookupEnv = { ...tableEnv, RESIDENT_LOOKUP_SECRET_ARN: residentLookupKey.secretArn };
-    const POST = apigwv2.HttpMethod.POST;
+    const { residentLookupKey } = props;
+    const functions = new FunctionFactory(this, props);
+    /** A resident's request: find their findings by the lookup digests of name and contact. */
+    const residentReader = (
+      functionId: string,
+      spec: { entry: string; description: string; route: FunctionRoute },
+    ) =>
+      functions.add(functionId, {
+        entry: spec.entry,
+        description: spec.description,
+        envSchema: residentFindingsEnvSchema,
+        environment: { RESIDENT_LOOKUP_SECRET_ARN: residentLookupKey.secretArn },
+        tableActions: TABLE_READ,
+        readsSecrets: [residentLookupKey],
+        routes: [spec.route],
+      });
 
-    this.searchResidentFindings = new ProjectFunction(this, 'SearchResidentFindingsFunction', {
+    this.searchResidentFindings = residentReader('SearchResidentFindingsFunction', {
       entry: 'functions/privacy/search-resident-findings.ts',
       description: "POST /residents/findings/search: a person's findings, by lookup digest",
-      envSchema: residentFindingsEnvSchema,
-      environment: lookupEnv,
-      logRetention,
+      route: ['SearchResidentFindings', POST, '/residents/findings/search'],
     });
-    this.exportResidentFindings = new ProjectFunction(this, 'ExportResidentFindingsFunction', {
+    this.exportResidentFindings = residentReader('ExportResidentFindingsFunction', {
       entry: 'functions/privacy/export-resident-findings.ts',
       description: "POST /residents/findings/export: a person's findings as a JSON attachment",
-      envSchema: residentFindingsEnvSchema,
-      environment: lookupEnv,
-      logRetention,
+      route: ['ExportResidentFindings', POST, '/residents/findings/export'],
     });
-    for (const reader of [this.searchResidentFindings, this.exportResidentFindings]) {
-      table.grant(reader, ...READ);
-      residentLookupKey.grantRead(reader);
-    }
-
-    this.eraseResident = new ProjectFunction(this, 'EraseResidentFunction', {
+    this.eraseResident = functions.add('EraseResidentFunction', {
       entry: 'functions/privacy/erase-resident.ts',
       description:
         "POST /activities/{activityId}/findings/{findingId}/resident/erasure: erase a resident's data",
       envSchema: eraseResidentEnvSchema,
-      environment: tableEnv,
-      logRetention,
+      tableActions: [...TABLE_READ, ...ERASE],
+      routes: [
+        ['EraseResident', POST, '/activities/{activityId}/findings/{findingId}/resident/erasure'],
+      ],
     });
-    table.grant(this.eraseResident, ...READ, ...ERASE);
-
-    this.eraseDueResidents = new ProjectFunction(this, 'EraseDueResidentsFunction', {
+    this.eraseDueResidents = functions.add('EraseDueResidentsFunction', {
       entry: 'functions/privacy/erase-due-residents.ts',
       description: "Retention job: erase residents' names and contacts whose retention ended",
       envSchema: eraseDueResidentsEnvSchema,
-      environment: tableEnv,
-      logRetention,
       timeout: Duration.minutes(5),
+      tableActions: [...TABLE_READ, ...ERASE],
     });
-    table.grant(this.eraseDueResidents, ...READ, ...ERASE);
 
     // Daily, at 03:00 China time; the run's scheduled time is its "as of" (a retry erases the
     // same set). EventBridge Scheduler retries a failed invocation; the job is idempotent.
@@ -111,18 +111,5 @@ export class Privacy extends Construct {
         retryAttempts: 3,
       }),
     });
-
-    const routes: [string, string, lambda.IFunction][] = [
-      ['SearchResidentFindings', '/residents/findings/search', this.searchResidentFindings],
-      ['ExportResidentFindings', '/residents/findings/export', this.exportResidentFindings],
-      [
-        'EraseResident',
-        '/activities/{activityId}/findings/{findingId}/resident/erasure',
-        this.eraseResident,
-      ],
-    ];
-    for (const [routeId, path, handler] of routes) {
-      api.addRoute(routeId, { method: POST, path, handler });
-    }
   }
 }

@@ -8,9 +8,10 @@ import {
   readReferenceEnvSchema,
   writeReferenceEnvSchema,
 } from '../../functions/reference/env';
-import { grantSendEmail, type MailSender } from './grants';
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
+import type { MailSender } from './grants';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
+import type { ProjectFunction } from './project-function';
 
 export interface ReferenceApiProps extends MailSender {
   readonly senderEmail: string;
@@ -75,75 +76,42 @@ export class ReferenceApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferenceApiProps) {
     super(scope, id);
-    const { table, api, logRetention } = props;
-    const environment = { TABLE_NAME: table.tableName };
+    const functions = new FunctionFactory(this, { ...props, mailSender: props });
+    const routesOf = (routes: readonly (readonly [apigwv2.HttpMethod, string])[]) =>
+      routes.map(([method, path]) => [`Reference${routeId(method, path)}`, method, path] as const);
 
-    this.readFunction = new ProjectFunction(this, 'ReadReferenceFunction', {
+    this.readFunction = functions.add('ReadReferenceFunction', {
       entry: 'functions/reference/read-reference.ts',
       description: 'GET deputies, departments, committees, routing rules and the jurisdiction',
       envSchema: readReferenceEnvSchema,
-      environment,
-      logRetention,
+      // BatchGetItem: a page of routing rules reads its target departments' levels in one call.
+      tableActions: TABLE_READ,
+      routes: routesOf(REFERENCE_ROUTES.read),
     });
-    // BatchGetItem: a page of routing rules reads its target departments' levels in one call.
-    table.grant(this.readFunction, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
-
-    this.writeFunction = new ProjectFunction(this, 'WriteReferenceFunction', {
+    this.writeFunction = functions.add('WriteReferenceFunction', {
       entry: 'functions/reference/write-reference.ts',
       description: 'Create, update and deactivate reference data, each change with its audit event',
       envSchema: writeReferenceEnvSchema,
       environment: {
-        ...environment,
         SENDER_EMAIL: props.senderEmail,
         SES_CONFIGURATION_SET: props.configurationSetName,
       },
-      logRetention,
+      // BatchGetItem: the email-claim check. DeleteItem: an email change releases the old claim,
+      // and Powertools Idempotency removes its record when a request fails.
+      tableActions: [...TABLE_READ, ...TABLE_UPDATE, 'dynamodb:DeleteItem'],
+      // A department's previous addresses are told when its addresses change.
+      sendsEmail: {},
+      routes: routesOf(REFERENCE_ROUTES.write),
     });
-    // A department's previous addresses are told when its addresses change.
-    grantSendEmail(this.writeFunction, this, props);
-    // BatchGetItem: the email-claim check. DeleteItem: an email change releases the old claim,
-    // and Powertools Idempotency removes its record when a request fails.
-    table.grant(
-      this.writeFunction,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:ConditionCheckItem',
-    );
-
-    this.importFunction = new ProjectFunction(this, 'ImportDeputiesFunction', {
+    this.importFunction = functions.add('ImportDeputiesFunction', {
       entry: 'functions/reference/import-deputies.ts',
       description: 'POST /deputies/import: all-or-nothing CSV roster import',
       envSchema: importDeputiesEnvSchema,
-      environment,
-      logRetention,
       timeout: Duration.minutes(2),
       memorySize: 1024,
+      // GetItem: the district's streets (a roster names each deputy's street by code or name).
+      tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+      routes: routesOf(REFERENCE_ROUTES.import),
     });
-    // GetItem: the district's streets (a roster names each deputy's street by code or name).
-    table.grant(
-      this.importFunction,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-    );
-
-    const handlers = {
-      read: this.readFunction,
-      write: this.writeFunction,
-      import: this.importFunction,
-    };
-    for (const [kind, routes] of Object.entries(REFERENCE_ROUTES)) {
-      for (const [method, path] of routes) {
-        api.addRoute(`Reference${routeId(method, path)}`, {
-          method,
-          path,
-          handler: handlers[kind as keyof typeof handlers],
-        });
-      }
-    }
   }
 }

@@ -8,15 +8,13 @@ import { Construct } from 'constructs';
 import { linkPageEnvSchema } from '../../functions/department/env';
 import { getReferralEnvSchema, referralActionsEnvSchema } from '../../functions/referral-api/env';
 import type { LiandongHttpApi } from './http-api';
-import { ProjectFunction } from './project-function';
 import {
   referralDeadlineEnvironment,
   type ReferralDeadlineSettings,
 } from '../../functions/shared/domain/deadline-env';
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
 
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** A change of a referral: the head update, the audit event and the marker item, in one transaction. */
-const TABLE_CHANGE = ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'];
+const { GET, POST } = apigwv2.HttpMethod;
 
 export interface ReferralApiProps {
   readonly table: dynamodb.ITable;
@@ -40,102 +38,79 @@ export class ReferralApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferralApiProps) {
     super(scope, id);
-    const { table, api, logRetention, referralStateMachine, signingKey } = props;
-    const pageEnv = {
-      TABLE_NAME: table.tableName,
-      LINK_SIGNING_SECRET_ARN: signingKey.secretArn,
-    };
-
-    const respondPage = new ProjectFunction(this, 'RespondPageFunction', {
-      entry: 'functions/department/respond-page.ts',
-      description: 'GET/POST /respond/{token}: the department response page',
-      envSchema: linkPageEnvSchema,
-      environment: pageEnv,
-      logRetention,
-      memorySize: 256,
-    });
-    const ratePage = new ProjectFunction(this, 'RatePageFunction', {
-      entry: 'functions/department/rate-page.ts',
-      description: 'GET/POST /rate/{token}: the rating page of whoever raised a finding',
-      envSchema: linkPageEnvSchema,
-      environment: pageEnv,
-      logRetention,
-      memorySize: 256,
-    });
-    for (const fn of [respondPage, ratePage]) {
-      table.grant(fn, ...TABLE_READ, ...TABLE_CHANGE);
-      signingKey.grantRead(fn);
-      referralStateMachine.grantTaskResponse(fn);
-    }
+    const { referralStateMachine, signingKey } = props;
+    const functions = new FunctionFactory(this, props);
     const publicReason =
       'Opened from an emailed link by a department or a resident who has no account: the link carries an opaque, signed, expiring id that is the credential; GET only reads, POST acts once';
-    api.addRoute('RespondPage', {
-      method: apigwv2.HttpMethod.GET,
+    /** A link page: reads, changes the referral, ends the workflow's human step it answers. */
+    const linkPage = (
+      functionId: string,
+      spec: { entry: string; description: string; routeId: string; path: string },
+    ) => {
+      const fn = functions.add(functionId, {
+        entry: spec.entry,
+        description: spec.description,
+        envSchema: linkPageEnvSchema,
+        environment: { LINK_SIGNING_SECRET_ARN: signingKey.secretArn },
+        memorySize: 256,
+        // A change of a referral: the head update, the audit event and the marker item, in one
+        // transaction.
+        tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+        readsSecrets: [signingKey],
+        routes: [
+          [`${spec.routeId}Page`, GET, spec.path, publicReason],
+          [`${spec.routeId}Submit`, POST, spec.path, publicReason],
+        ],
+      });
+      referralStateMachine.grantTaskResponse(fn);
+      return fn;
+    };
+
+    const respondPage = linkPage('RespondPageFunction', {
+      entry: 'functions/department/respond-page.ts',
+      description: 'GET/POST /respond/{token}: the department response page',
+      routeId: 'Respond',
       path: '/respond/{token}',
-      handler: respondPage,
-      public: { reason: publicReason },
     });
-    api.addRoute('RespondSubmit', {
-      method: apigwv2.HttpMethod.POST,
-      path: '/respond/{token}',
-      handler: respondPage,
-      public: { reason: publicReason },
-    });
-    api.addRoute('RatePage', {
-      method: apigwv2.HttpMethod.GET,
+    const ratePage = linkPage('RatePageFunction', {
+      entry: 'functions/department/rate-page.ts',
+      description: 'GET/POST /rate/{token}: the rating page of whoever raised a finding',
+      routeId: 'Rate',
       path: '/rate/{token}',
-      handler: ratePage,
-      public: { reason: publicReason },
-    });
-    api.addRoute('RateSubmit', {
-      method: apigwv2.HttpMethod.POST,
-      path: '/rate/{token}',
-      handler: ratePage,
-      public: { reason: publicReason },
     });
 
-    const getReferral = new ProjectFunction(this, 'GetReferralFunction', {
+    const getReferral = functions.add('GetReferralFunction', {
       entry: 'functions/referral-api/get-referral.ts',
       description:
         'GET /referrals/{referralId}: a referral with its routing, responses and audit trail',
       envSchema: getReferralEnvSchema,
-      environment: { TABLE_NAME: table.tableName },
-      logRetention,
-    });
-    table.grant(getReferral, 'dynamodb:GetItem', 'dynamodb:Query');
-    api.addRoute('GetReferral', {
-      method: apigwv2.HttpMethod.GET,
-      path: '/referrals/{referralId}',
-      handler: getReferral,
+      tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      routes: [['GetReferral', GET, '/referrals/{referralId}']],
     });
 
-    const actions = new ProjectFunction(this, 'ReferralActionsFunction', {
+    const actions = functions.add('ReferralActionsFunction', {
       entry: 'functions/referral-api/referral-actions.ts',
       description:
         'Organisers re-route a referral, decide an extension, close it as the committee, redrive it',
       envSchema: referralActionsEnvSchema,
       environment: {
-        TABLE_NAME: table.tableName,
         REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn,
         ...referralDeadlineEnvironment(props.deadlines),
       },
-      logRetention,
+      tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+      routes: [
+        ['RerouteReferral', POST, '/referrals/{referralId}/reroute'],
+        ['DecideReferralExtension', POST, '/referrals/{referralId}/extension'],
+        ['CloseReferralByCommittee', POST, '/referrals/{referralId}/close'],
+        ['RedriveReferral', POST, '/referrals/{referralId}/redrive'],
+      ],
     });
-    table.grant(actions, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     referralStateMachine.grantTaskResponse(actions);
     referralStateMachine.grantExecution(
       actions,
       'states:DescribeExecution',
       'states:RedriveExecution',
     );
-    for (const [routeId, path] of [
-      ['RerouteReferral', '/referrals/{referralId}/reroute'],
-      ['DecideReferralExtension', '/referrals/{referralId}/extension'],
-      ['CloseReferralByCommittee', '/referrals/{referralId}/close'],
-      ['RedriveReferral', '/referrals/{referralId}/redrive'],
-    ] as const) {
-      api.addRoute(routeId, { method: apigwv2.HttpMethod.POST, path, handler: actions });
-    }
 
     this.functions = { respondPage, ratePage, getReferral, actions };
   }

@@ -13,16 +13,11 @@ import {
   sendReferralFeedbackEnvSchema,
 } from '../../functions/referrals/env';
 import type { ReferralWorkflowFunctions } from '../../workflows/referral-workflow';
-import { grantSendEmail } from './grants';
-import { ProjectFunction } from './project-function';
 import {
   referralDeadlineEnvironment,
   type ReferralDeadlineSettings,
 } from '../../functions/shared/domain/deadline-env';
-
-/** DynamoDB actions of a workflow step: reads, and conditional writes in transactions. */
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-const UPDATE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
 
 export interface ReferralStepFunctionsProps {
   readonly table: dynamodb.ITable;
@@ -60,8 +55,7 @@ export const createReferralStepFunctions = (
   scope: Construct,
   props: ReferralStepFunctionsProps,
 ): ReferralWorkflowFunctions => {
-  const { table, logRetention } = props;
-  const tableEnv = { TABLE_NAME: table.tableName };
+  const functions = new FunctionFactory(scope, { ...props, mailSender: props });
   const mailEnv = {
     SENDER_EMAIL: props.senderEmail,
     SES_CONFIGURATION_SET: props.configurationSetName,
@@ -71,83 +65,72 @@ export const createReferralStepFunctions = (
     ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
   };
   const deadlineEnv = referralDeadlineEnvironment(props.deadlines);
+  /** Every step reads the table and writes with conditions in transactions. */
+  const tableActions = [...TABLE_READ, ...TABLE_UPDATE];
+  const emails = {};
 
-  const sendReferralEmail = new ProjectFunction(scope, 'SendReferralEmailFunction', {
-    entry: 'functions/referrals/send-referral-email.ts',
-    description: 'Referral step: email the department once per round with a signed link',
-    envSchema: sendReferralEmailEnvSchema,
-    environment: { ...tableEnv, ...mailEnv, ...linkEnv, ...deadlineEnv },
-    logRetention,
-    timeout: Duration.minutes(1),
-  });
-  const awaitReferral = new ProjectFunction(scope, 'AwaitReferralFunction', {
-    entry: 'functions/referrals/await-referral.ts',
-    description: 'Referral step: keep the task token of a human step server-side',
-    envSchema: awaitReferralEnvSchema,
-    environment: { ...tableEnv, ...deadlineEnv },
-    logRetention,
-  });
-  const checkReferralDeadlines = new ProjectFunction(scope, 'CheckReferralDeadlinesFunction', {
-    entry: 'functions/referrals/check-referral-deadlines.ts',
-    description: 'Referral step: send the reminder due, or escalate an overdue referral',
-    envSchema: checkReferralDeadlinesEnvSchema,
-    environment: {
-      ...tableEnv,
-      ...mailEnv,
-      ...deadlineEnv,
-      ...(props.organiserEmails?.length
-        ? { ORGANISER_EMAILS: props.organiserEmails.join(',') }
-        : {}),
-    },
-    logRetention,
-    timeout: Duration.minutes(1),
-  });
-  const sendReferralFeedback = new ProjectFunction(scope, 'SendReferralFeedbackFunction', {
-    entry: 'functions/referrals/send-referral-feedback.ts',
-    description: 'Referral step: tell each raiser the reply, with a signed rating link',
-    envSchema: sendReferralFeedbackEnvSchema,
-    environment: { ...tableEnv, ...mailEnv, ...linkEnv },
-    logRetention,
-    timeout: Duration.minutes(2),
-  });
-  const reopenReferral = new ProjectFunction(scope, 'ReopenReferralFunction', {
-    entry: 'functions/referrals/reopen-referral.ts',
-    description: 'Referral step: reopen once after a NOT_SATISFIED rating',
-    envSchema: reopenReferralEnvSchema,
-    environment: { ...tableEnv, ...deadlineEnv },
-    logRetention,
-  });
-  const closeReferral = new ProjectFunction(scope, 'CloseReferralFunction', {
-    entry: 'functions/referrals/close-referral.ts',
-    description: "Referral step: close, store the outcome, update the activity's report data",
-    envSchema: closeReferralEnvSchema,
-    environment: { ...tableEnv, ...deadlineEnv },
-    logRetention,
-  });
-  const recordReferralFailure = new ProjectFunction(scope, 'RecordReferralFailureFunction', {
-    entry: 'functions/referrals/record-referral-failure.ts',
-    description:
-      'Records a failed or timed-out referral workflow on the referral (EventBridge rule)',
-    envSchema: recordReferralFailureEnvSchema,
-    environment: tableEnv,
-    logRetention,
-  });
-
-  const steps = {
-    sendReferralEmail,
-    awaitReferral,
-    checkReferralDeadlines,
-    sendReferralFeedback,
-    reopenReferral,
-    closeReferral,
-    recordReferralFailure,
+  return {
+    sendReferralEmail: functions.add('SendReferralEmailFunction', {
+      entry: 'functions/referrals/send-referral-email.ts',
+      description: 'Referral step: email the department once per round with a signed link',
+      envSchema: sendReferralEmailEnvSchema,
+      environment: { ...mailEnv, ...linkEnv, ...deadlineEnv },
+      timeout: Duration.minutes(1),
+      tableActions,
+      readsSecrets: [props.signingKey],
+      sendsEmail: emails,
+    }),
+    awaitReferral: functions.add('AwaitReferralFunction', {
+      entry: 'functions/referrals/await-referral.ts',
+      description: 'Referral step: keep the task token of a human step server-side',
+      envSchema: awaitReferralEnvSchema,
+      environment: deadlineEnv,
+      tableActions,
+    }),
+    checkReferralDeadlines: functions.add('CheckReferralDeadlinesFunction', {
+      entry: 'functions/referrals/check-referral-deadlines.ts',
+      description: 'Referral step: send the reminder due, or escalate an overdue referral',
+      envSchema: checkReferralDeadlinesEnvSchema,
+      environment: {
+        ...mailEnv,
+        ...deadlineEnv,
+        ...(props.organiserEmails?.length
+          ? { ORGANISER_EMAILS: props.organiserEmails.join(',') }
+          : {}),
+      },
+      timeout: Duration.minutes(1),
+      tableActions,
+      sendsEmail: emails,
+    }),
+    sendReferralFeedback: functions.add('SendReferralFeedbackFunction', {
+      entry: 'functions/referrals/send-referral-feedback.ts',
+      description: 'Referral step: tell each raiser the reply, with a signed rating link',
+      envSchema: sendReferralFeedbackEnvSchema,
+      environment: { ...mailEnv, ...linkEnv },
+      timeout: Duration.minutes(2),
+      tableActions,
+      readsSecrets: [props.signingKey],
+      sendsEmail: emails,
+    }),
+    reopenReferral: functions.add('ReopenReferralFunction', {
+      entry: 'functions/referrals/reopen-referral.ts',
+      description: 'Referral step: reopen once after a NOT_SATISFIED rating',
+      envSchema: reopenReferralEnvSchema,
+      environment: deadlineEnv,
+      tableActions,
+    }),
+    closeReferral: functions.add('CloseReferralFunction', {
+      entry: 'functions/referrals/close-referral.ts',
+      description: "Referral step: close, store the outcome, update the activity's report data",
+      envSchema: closeReferralEnvSchema,
+      tableActions,
+    }),
+    recordReferralFailure: functions.add('RecordReferralFailureFunction', {
+      entry: 'functions/referrals/record-referral-failure.ts',
+      description:
+        'Records a failed or timed-out referral workflow on the referral (EventBridge rule)',
+      envSchema: recordReferralFailureEnvSchema,
+      tableActions,
+    }),
   };
-  for (const step of Object.values(steps)) table.grant(step, ...READ, ...UPDATE);
-
-  for (const step of [sendReferralEmail, checkReferralDeadlines, sendReferralFeedback]) {
-    grantSendEmail(step, scope, props);
-  }
-  props.signingKey.grantRead(sendReferralEmail);
-  props.signingKey.grantRead(sendReferralFeedback);
-  return steps;
 };

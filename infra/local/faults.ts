@@ -187,13 +187,18 @@ export function dynamoDbConflictError(
   };
 }
 
-export async function startDynamoDbFaultProxy(options: {
-  /** DynamoDB Local's URL. */
+/** Where a fault proxy listens, what it forwards to, and the faults it starts with. */
+export interface FaultProxyOptions<Faults> {
+  /** The engine's URL (DynamoDB Local, the local SES). */
   target: string;
   port?: number;
   host?: string;
-  faults?: DynamoDbFaults;
-}): Promise<FaultProxy<DynamoDbFaults>> {
+  faults?: Faults;
+}
+
+export async function startDynamoDbFaultProxy(
+  options: FaultProxyOptions<DynamoDbFaults>,
+): Promise<FaultProxy<DynamoDbFaults>> {
   const target = new URL(options.target);
   let faults: DynamoDbFaults = options.faults ?? {};
   const stats: FaultStats = { forwarded: {}, injected: {} };
@@ -269,13 +274,9 @@ export function sesErrorBody(requestId: string, code: string, message: string): 
   );
 }
 
-export async function startSesFaultProxy(options: {
-  /** Local SES's URL. */
-  target: string;
-  port?: number;
-  host?: string;
-  faults?: SesFaults;
-}): Promise<FaultProxy<SesFaults>> {
+export async function startSesFaultProxy(
+  options: FaultProxyOptions<SesFaults>,
+): Promise<FaultProxy<SesFaults>> {
   const target = new URL(options.target);
   const host = options.host ?? '127.0.0.1';
   let faults: SesFaults = options.faults ?? {};

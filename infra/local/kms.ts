@@ -15,9 +15,9 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AwsJsonError, createAwsJsonServer, listen } from './http-server';
+import { readKeptRecord, writeKeptRecord } from './paths';
 import { assertPortFree } from './ports';
 import type { LocalKmsKey } from './template';
 
@@ -61,10 +61,7 @@ const ALGORITHMS: Record<string, { hash: string; name: string }> = {
 
 /** The template's keys with their private halves: kept ones from `dataFile`, new ones generated. */
 function loadKeyPairs(keys: LocalKmsKey[], dataFile?: string): Map<string, StoredKey> {
-  const kept: Record<string, StoredKey> =
-    dataFile && existsSync(dataFile)
-      ? (JSON.parse(readFileSync(dataFile, 'utf8')) as Record<string, StoredKey>)
-      : {};
+  const kept = readKeptRecord<StoredKey>(dataFile);
   const pairs = new Map<string, StoredKey>();
   let changed = false;
   for (const key of keys) {
@@ -82,11 +79,7 @@ function loadKeyPairs(keys: LocalKmsKey[], dataFile?: string): Map<string, Store
     }
     pairs.set(key.logicalId, stored);
   }
-  if (dataFile && changed) {
-    mkdirSync(dirname(dataFile), { recursive: true });
-    writeFileSync(dataFile, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(dataFile, 0o600);
-  }
+  if (dataFile && changed) writeKeptRecord(dataFile, kept);
   return pairs;
 }
 

@@ -9,9 +9,9 @@
  * (`{{resolve:secretsmanager:<id>:SecretString:<json-key>::}}`) as a deployment would.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AwsJsonError, createAwsJsonServer, listen } from './http-server';
+import { readKeptRecord, writeKeptRecord } from './paths';
 import { assertPortFree } from './ports';
 import type { LocalGenerateSecretString, LocalSecret } from './template';
 
@@ -92,10 +92,7 @@ export function loadSecretValues(
   dataFile?: string,
   now: () => number = () => Math.floor(Date.now() / 1000),
 ): Map<string, StoredSecret> {
-  const kept: Record<string, StoredSecret> =
-    dataFile && existsSync(dataFile)
-      ? (JSON.parse(readFileSync(dataFile, 'utf8')) as Record<string, StoredSecret>)
-      : {};
+  const kept = readKeptRecord<StoredSecret>(dataFile);
   const values = new Map<string, StoredSecret>();
   let changed = false;
   for (const secret of secrets) {
@@ -121,14 +118,8 @@ export function loadSecretValues(
     }
   }
   if (dataFile && changed) {
-    mkdirSync(dirname(dataFile), { recursive: true });
     // Keep secrets of other templates (another stack) that share the folder.
-    writeFileSync(
-      dataFile,
-      `${JSON.stringify({ ...kept, ...Object.fromEntries(values) }, null, 2)}\n`,
-      { mode: 0o600 },
-    );
-    chmodSync(dataFile, 0o600);
+    writeKeptRecord(dataFile, { ...kept, ...Object.fromEntries(values) });
   }
   return values;
 }

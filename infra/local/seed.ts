@@ -294,18 +294,23 @@ export const DEMO_DEPARTMENT_IDS = {
   xinlongTown: 'dept-xinlong-town',
 } as const;
 
+/** What a seeded department and committee share: one demo mailbox, active, no audit events yet. */
+const mailboxHolder = (id: string, name: string, email: string) => ({
+  id,
+  name,
+  emails: [email],
+  active: true,
+  ...emptyStream,
+});
+
 export const demoDepartments = (): DepartmentItem[] =>
   DEPARTMENTS.map(({ id, name, mailbox, categories, level }) => ({
     ...keys.department(id),
     ...keys.departmentListing(name, id),
     entity: 'DEPARTMENT',
-    id,
-    name,
-    emails: [`${mailbox}@${DEMO_DEPARTMENT_EMAIL_DOMAIN}`],
+    ...mailboxHolder(id, name, `${mailbox}@${DEMO_DEPARTMENT_EMAIL_DOMAIN}`),
     categories,
     ...(level ? { kind: 'LOCAL', level } : {}),
-    active: true,
-    ...emptyStream,
   }));
 
 /** Working committees of the standing committee that supervise referrals (督办工委). */
@@ -328,11 +333,7 @@ export const demoCommittees = (): CommitteeItem[] =>
     ...keys.committee(id),
     ...keys.committeeListing(name, id),
     entity: 'COMMITTEE',
-    id,
-    name,
-    emails: [`${mailbox}@${DEMO_COMMITTEE_EMAIL_DOMAIN}`],
-    active: true,
-    ...emptyStream,
+    ...mailboxHolder(id, name, `${mailbox}@${DEMO_COMMITTEE_EMAIL_DOMAIN}`),
   }));
 
 /**

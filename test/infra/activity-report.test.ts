@@ -2,7 +2,13 @@
 // the SendActivityReport state after CompleteActivity, its Retry and its Catch that never fails
 // the activity, and the least-privilege grants of the two report functions.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import {
+  actionsIn,
+  ofType as ofTypeIn,
+  roleStatements,
+  stateMachineDefinition,
+  synthLiandong,
+} from '../support/stack';
 import type { Resources, Statement } from '../support/stack';
 
 type State = Record<string, unknown> & {
@@ -30,14 +36,10 @@ const actionsOf = (prefix: string): string[] => actionsIn(statementsOf(prefix));
 
 beforeAll(() => {
   ({ resources } = synthLiandong({ context: { 'liandong:logRetentionDays': 90 } }));
-  const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
-    id.startsWith('ActivityWorkflow'),
-  )!;
-  const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
-  const text = body['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
-    .join('');
-  states = (JSON.parse(text) as { States: Record<string, State> }).States;
+  states = stateMachineDefinition<{ States: Record<string, State> }>(
+    resources,
+    'ActivityWorkflow',
+  ).States;
 });
 
 describe('SendActivityReport state', () => {

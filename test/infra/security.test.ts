@@ -4,25 +4,12 @@
 // only the listed public page families may go without the JWT authorizer. Prints one summary
 // line of the figures docs/reliability.md quotes.
 import { readFileSync } from 'node:fs';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LiandongStack } from '../../infra/liandong-stack';
-import { ofType as ofTypeIn, synthLiandong } from '../support/stack';
-import type { Resource, Resources, Statement } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { synthesizeBeforeAll } from '../support/stack';
+import type { Resource, Statement } from '../support/stack';
 
-let stack: LiandongStack;
-let template: Template;
-let resources: Resources;
-
-beforeAll(() => {
-  ({ stack, template, resources } = synthLiandong({
-    context: { 'liandong:logRetentionDays': 90 },
-    nag: true,
-  }));
-});
-
-const ofType = (type: string) => ofTypeIn(resources, type);
+const liandong = synthesizeBeforeAll({ context: { 'liandong:logRetentionDays': 90 }, nag: true });
 
 /**
  * The public pages: opened from an emailed link or a printed QR code by people without an
@@ -87,7 +74,7 @@ const figures = {
 
 describe('cdk-nag AwsSolutions', () => {
   it('leaves no unsuppressed error or warning, and every suppression gives a reason', () => {
-    const annotations = Annotations.fromStack(stack);
+    const annotations = Annotations.fromStack(liandong.stack);
     const findings = [
       ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
       ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
@@ -95,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
     figures.nagFindings = findings.length;
     expect(findings.map((f) => f.entry.data)).toEqual([]);
     const suppressions = Object.values(
-      template.toJSON().Resources as Record<string, unknown>,
+      liandong.template.toJSON().Resources as Record<string, unknown>,
     ).flatMap(
       (r) =>
         ((r as { Metadata?: { cdk_nag?: { rules_to_suppress?: unknown[] } } }).Metadata?.cdk_nag
@@ -107,7 +94,7 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('HTTP API routes', () => {
-  const routes = () => ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
+  const routes = () => liandong.ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
 
   it('are the operations of docs/openapi.json, one to one', () => {
     const doc = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as {
@@ -123,8 +110,10 @@ describe('HTTP API routes', () => {
   });
 
   it('carry the JWT authorizer, all but exactly the public page families', () => {
-    const [[authorizerId]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
-    expect(ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    const [[authorizerId]] = liandong.ofType('AWS::ApiGatewayV2::Authorizer') as [
+      [string, Resource],
+    ];
+    expect(liandong.ofType('AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
     const open: string[] = [];
     for (const route of routes()) {
       const key = route.RouteKey as string;
@@ -142,9 +131,11 @@ describe('HTTP API routes', () => {
   });
 
   it('check issuer and audience of the user pool, from the Authorization header', () => {
-    const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
-    const [[poolId]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
-    const [[clientId]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const [[, authorizer]] = liandong.ofType('AWS::ApiGatewayV2::Authorizer') as [
+      [string, Resource],
+    ];
+    const [[poolId]] = liandong.ofType('AWS::Cognito::UserPool') as [[string, Resource]];
+    const [[clientId]] = liandong.ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -160,13 +151,13 @@ describe('HTTP API routes', () => {
   });
 
   it('carry a scope users cannot change: the app client writes the name only, custom:street is not writable', () => {
-    const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
+    const [[, pool]] = liandong.ofType('AWS::Cognito::UserPool') as [[string, Resource]];
     const schema = pool.Properties!.Schema as { Name: string; Mutable?: boolean }[];
     expect(schema.find((attribute) => attribute.Name === 'street')).toBeDefined();
     expect(pool.Properties!.AdminCreateUserConfig).toMatchObject({
       AllowAdminCreateUserOnly: true,
     });
-    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const [[, client]] = liandong.ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
     const writable = client.Properties!.WriteAttributes as string[] | undefined;
     // Without WriteAttributes Cognito lets the client write every mutable attribute.
     expect(writable).toEqual(['name']);
@@ -174,7 +165,7 @@ describe('HTTP API routes', () => {
   });
 
   it('have no OAuth flows, no implicit grant and no example callback', () => {
-    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    const [[, client]] = liandong.ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
     const properties = client.Properties!;
     expect(properties.AllowedOAuthFlows).toBeUndefined();
     expect(properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
@@ -187,7 +178,7 @@ describe('HTTP API routes', () => {
   });
 
   it('are throttled by the stage, and no route raises its own limits', () => {
-    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    const stages = liandong.ofType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
     const settings = stages[0]![1].Properties!;
     expect(settings.DefaultRouteSettings).toMatchObject({
@@ -198,7 +189,7 @@ describe('HTTP API routes', () => {
   });
 
   it('write JSON access logs with the request, caller, route, status and errors, kept for a time', () => {
-    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]![1].Properties!;
+    const stage = liandong.ofType('AWS::ApiGatewayV2::Stage')[0]![1].Properties!;
     const access = stage.AccessLogSettings as { DestinationArn: unknown; Format: string };
     const format = JSON.parse(access.Format) as Record<string, string>;
     expect(format).toMatchObject({
@@ -210,14 +201,14 @@ describe('HTTP API routes', () => {
       integrationError: '$context.integrationErrorMessage',
     });
     const groupId = (access.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    expect(resources[groupId]?.Type).toBe('AWS::Logs::LogGroup');
-    expect(resources[groupId]?.Properties?.RetentionInDays).toBeGreaterThan(0);
+    expect(liandong.resources[groupId]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(liandong.resources[groupId]?.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 });
 
 describe('table', () => {
   it('has point-in-time recovery and server-side encryption', () => {
-    const tables = ofType('AWS::DynamoDB::Table');
+    const tables = liandong.ofType('AWS::DynamoDB::Table');
     expect(tables).toHaveLength(1);
     expect(tables[0]![1].Properties).toMatchObject({
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -229,7 +220,7 @@ describe('table', () => {
 describe('IAM', () => {
   it('no statement allows Resource "*" but for actions without resource-level permissions', () => {
     const offending: string[] = [];
-    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+    for (const [id, policy] of liandong.ofType('AWS::IAM::Policy')) {
       const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] })
         .Statement;
       for (const statement of statements) {
@@ -247,7 +238,10 @@ describe('IAM', () => {
   });
 
   it('no statement uses a wildcard action, or allows with NotAction / NotResource', () => {
-    for (const [id, policy] of [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::Role')]) {
+    for (const [id, policy] of [
+      ...liandong.ofType('AWS::IAM::Policy'),
+      ...liandong.ofType('AWS::IAM::Role'),
+    ]) {
       const text = JSON.stringify(policy.Properties);
       expect(text, id).not.toMatch(/"NotAction"|"NotResource"/);
       for (const statement of (
@@ -263,7 +257,7 @@ describe('IAM', () => {
 
 describe('state machines', () => {
   it('all log to a log group without execution data, with tracing', () => {
-    const machines = ofType('AWS::StepFunctions::StateMachine');
+    const machines = liandong.ofType('AWS::StepFunctions::StateMachine');
     expect(machines.length).toBeGreaterThanOrEqual(2);
     figures.stateMachines = machines.length;
     for (const [id, machine] of machines) {

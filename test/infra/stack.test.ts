@@ -1,48 +1,40 @@
 // Infra test: CDK assertions on the synthesized Liandong stack (no AWS, no local engines).
-// Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests are about the template.
+// Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests are about the liandong.template.
 import { existsSync } from 'node:fs';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LiandongStack } from '../../infra/liandong-stack';
-import { actionsIn, ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
-import type { Resources, Statement } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import {
+  actionsIn,
+  roleStatements,
+  stateMachineDefinition,
+  synthesizeBeforeAll,
+} from '../support/stack';
+import type { Statement } from '../support/stack';
 
-let stack: LiandongStack;
-let template: Template;
-let resources: Resources;
-
-beforeAll(() => {
-  ({ stack, template, resources } = synthLiandong({
-    context: { 'liandong:logRetentionDays': 90 },
-    nag: true,
-  }));
-});
-
-const ofType = (type: string) => ofTypeIn(resources, type);
+const liandong = synthesizeBeforeAll({ context: { 'liandong:logRetentionDays': 90 }, nag: true });
 
 function functionLogicalId(prefix: string): string {
   // Functions of nested constructs carry the construct's id first.
   const match =
-    ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix)) ??
-    ofType('AWS::Lambda::Function').find(([id]) => id.includes(prefix));
+    liandong.ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix)) ??
+    liandong.ofType('AWS::Lambda::Function').find(([id]) => id.includes(prefix));
   if (!match) throw new Error(`no function ${prefix}`);
   return match[0];
 }
 
 /** Every statement of every policy attached to the role of the function with this id prefix. */
 const statementsOf = (functionPrefix: string): Statement[] =>
-  roleStatements(resources, functionLogicalId(functionPrefix));
+  roleStatements(liandong.resources, functionLogicalId(functionPrefix));
 
 const actionsOf = (functionPrefix: string): string[] => actionsIn(statementsOf(functionPrefix));
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unsuppressed error or warning', () => {
-    const errors = Annotations.fromStack(stack).findError(
+    const errors = Annotations.fromStack(liandong.stack).findError(
       '*',
       Match.stringLikeRegexp('AwsSolutions-.*'),
     );
-    const warnings = Annotations.fromStack(stack).findWarning(
+    const warnings = Annotations.fromStack(liandong.stack).findWarning(
       '*',
       Match.stringLikeRegexp('AwsSolutions-.*'),
     );
@@ -53,7 +45,7 @@ describe('cdk-nag AwsSolutions', () => {
 
 describe('table', () => {
   it('has the single-table keys and the two access-pattern indexes', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    liandong.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -79,17 +71,17 @@ describe('table', () => {
         }),
       ]),
     });
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
+    expect(liandong.ofType('AWS::DynamoDB::Table')).toHaveLength(1);
   });
 
   it('is retained on stack deletion', () => {
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    liandong.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 });
 
 describe('functions', () => {
   it('all run Node 22 on ARM64 with JSON logs into their own log group and active tracing', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    const functions = liandong.ofType('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThanOrEqual(6);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -102,15 +94,15 @@ describe('functions', () => {
   });
 
   it('each names its handler entry, which exists, for the local cloud to run', () => {
-    for (const [id] of ofType('AWS::Lambda::Function')) {
-      const entry = template.toJSON().Resources[id].Metadata?.['liandong:entry'] as string;
+    for (const [id] of liandong.ofType('AWS::Lambda::Function')) {
+      const entry = liandong.template.toJSON().Resources[id].Metadata?.['liandong:entry'] as string;
       expect(entry, id).toMatch(/^functions\/.+\.ts$/);
       expect(existsSync(entry), entry).toBe(true);
     }
   });
 
   it('log groups all have a retention', () => {
-    for (const [, group] of ofType('AWS::Logs::LogGroup')) {
+    for (const [, group] of liandong.ofType('AWS::Logs::LogGroup')) {
       expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
     }
   });
@@ -188,15 +180,15 @@ describe('functions', () => {
   it('GetActivity also serves the invitations list: one more route, not one more function', () => {
     const fn = functionLogicalId('GetActivityFunction');
     const targetOf = (routeKey: string) => {
-      const route = ofType('AWS::ApiGatewayV2::Route').find(
-        ([, r]) => r.Properties!.RouteKey === routeKey,
-      );
+      const route = liandong
+        .ofType('AWS::ApiGatewayV2::Route')
+        .find(([, r]) => r.Properties!.RouteKey === routeKey);
       expect(route, routeKey).toBeDefined();
       expect(route![1].Properties!.AuthorizationType).toBe('JWT');
       const target = JSON.stringify(route![1].Properties!.Target);
-      const integration = ofType('AWS::ApiGatewayV2::Integration').find(([id]) =>
-        target.includes(id),
-      );
+      const integration = liandong
+        .ofType('AWS::ApiGatewayV2::Integration')
+        .find(([id]) => target.includes(id));
       return JSON.stringify(integration?.[1].Properties!.IntegrationUri);
     };
     const invitations = targetOf('GET /activities/{activityId}/invitations');
@@ -234,7 +226,7 @@ describe('functions', () => {
   });
 
   it('no statement grants every resource except X-Ray (which has no resource-level permissions)', () => {
-    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+    for (const [, policy] of liandong.ofType('AWS::IAM::Policy')) {
       const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] })
         .Statement;
       for (const statement of statements) {
@@ -252,7 +244,7 @@ describe('functions', () => {
       'AttendanceCheckInQrFunction',
       'AttendanceCheckInPageFunction',
     ]) {
-      const fn = resources[functionLogicalId(prefix)]!;
+      const fn = liandong.resources[functionLogicalId(prefix)]!;
       const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(JSON.stringify(variables.CHECK_IN_CODE_SECRET_ARN), prefix).toContain(
@@ -263,7 +255,7 @@ describe('functions', () => {
     expect(actionsOf('AttendanceMakeUpCheckInFunction')).not.toContain(
       'secretsmanager:GetSecretValue',
     );
-    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+    for (const [id, fn] of liandong.ofType('AWS::Lambda::Function')) {
       // A dynamic reference would put the resolved secret into the function configuration.
       expect(JSON.stringify(fn.Properties!.Environment ?? {}), id).not.toContain(
         'resolve:secretsmanager',
@@ -272,11 +264,11 @@ describe('functions', () => {
   });
 
   it('each function environment holds the variables its schema requires', () => {
-    const create = resources[functionLogicalId('CreateActivityFunction')]!;
+    const create = liandong.resources[functionLogicalId('CreateActivityFunction')]!;
     expect(
       Object.keys((create.Properties!.Environment as { Variables: object }).Variables),
     ).toEqual(expect.arrayContaining(['TABLE_NAME', 'ACTIVITY_STATE_MACHINE_ARN']));
-    const send = resources[functionLogicalId('SendInvitationsFunction')]!;
+    const send = liandong.resources[functionLogicalId('SendInvitationsFunction')]!;
     expect(Object.keys((send.Properties!.Environment as { Variables: object }).Variables)).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET']),
     );
@@ -300,7 +292,7 @@ describe('HTTP API', () => {
   ];
 
   it('has the JWT authorizer on every route but the public pages', () => {
-    const routes = ofType('AWS::ApiGatewayV2::Route');
+    const routes = liandong.ofType('AWS::ApiGatewayV2::Route');
     const keys = routes.map(([, r]) => r.Properties!.RouteKey as string);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -320,7 +312,7 @@ describe('HTTP API', () => {
         });
       }
     }
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+    liandong.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       // The API's own app client and the console's.
@@ -332,7 +324,7 @@ describe('HTTP API', () => {
   });
 
   it('throttles the stage and writes access logs', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    liandong.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: Match.objectLike({
         ThrottlingRateLimit: 50,
@@ -348,25 +340,18 @@ describe('HTTP API', () => {
 
 describe('identity', () => {
   it('has the three role groups', () => {
-    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName);
+    const groups = liandong
+      .ofType('AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties!.GroupName);
     expect(groups.sort()).toEqual(['auditor', 'deputy', 'organiser']);
   });
 });
 
 describe('activity workflow', () => {
-  function definition(): { StartAt: string; States: Record<string, Record<string, unknown>> } {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
-      id.startsWith('ActivityWorkflow'),
-    )!;
-    const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
-    const text = body['Fn::Join'][1]
-      .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
-      .join('');
-    return JSON.parse(text);
-  }
+  const definition = () => stateMachineDefinition(liandong.resources, 'ActivityWorkflow');
 
   it('is a Standard state machine with tracing and logs that exclude execution data', () => {
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+    liandong.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
@@ -460,11 +445,11 @@ describe('activity workflow', () => {
   });
 
   it('records a FAILED or TIMED_OUT execution through a rule on its status change event', () => {
-    const [machineId] = ofType('AWS::StepFunctions::StateMachine').find(([id]) =>
-      id.startsWith('ActivityWorkflow'),
-    )!;
+    const [machineId] = liandong
+      .ofType('AWS::StepFunctions::StateMachine')
+      .find(([id]) => id.startsWith('ActivityWorkflow'))!;
     // The failure rule (the checkpoint job has its own rule on SUCCEEDED: test/infra/checkpoints).
-    const rules = ofType('AWS::Events::Rule').filter(([, rule]) => {
+    const rules = liandong.ofType('AWS::Events::Rule').filter(([, rule]) => {
       const pattern = JSON.stringify(rule.Properties!.EventPattern ?? {});
       return pattern.includes(machineId) && pattern.includes('FAILED');
     });
@@ -540,7 +525,7 @@ describe('physical names', () => {
   };
 
   it('are left to CloudFormation', () => {
-    const named = Object.entries(resources).filter(([, r]) => {
+    const named = Object.entries(liandong.resources).filter(([, r]) => {
       const property = nameProperties[r.Type];
       return property !== undefined && r.Properties?.[property] !== undefined;
     });

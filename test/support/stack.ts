@@ -5,6 +5,7 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll } from 'vitest';
 import { LiandongStack } from '../../infra/liandong-stack';
 
 export type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -66,3 +67,40 @@ export const actionsIn = (statements: Statement[]): string[] =>
   statements.flatMap((statement) =>
     Array.isArray(statement.Action) ? statement.Action : [statement.Action],
   );
+
+/** What a test file reads of the stack it synthesized once, and the resources of a type in it. */
+export interface SynthesizedForTests extends SynthesizedStack {
+  ofType(type: string): [string, Resource][];
+}
+
+/**
+ * The opening of an infra test file: the stack synthesized once in `beforeAll` (a synthesis
+ * takes seconds). The object returned is filled in then; read it inside a test or hook.
+ */
+export function synthesizeBeforeAll(options: SynthOptions = {}): SynthesizedForTests {
+  const synthesized = {} as SynthesizedForTests;
+  beforeAll(() => {
+    const fresh = synthLiandong(options);
+    Object.assign(synthesized, fresh, {
+      ofType: (type: string) => ofType(fresh.resources, type),
+    });
+  });
+  return synthesized;
+}
+
+/**
+ * The definition of the state machine whose logical id starts with `idPrefix`, parsed from its
+ * `Fn::Join` (each token, such as a function ARN, stands as the string `TOKEN`).
+ */
+export function stateMachineDefinition<
+  Definition = { StartAt: string; States: Record<string, Record<string, unknown>> },
+>(resources: Resources, idPrefix: string): Definition {
+  const [, machine] = ofType(resources, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+    id.startsWith(idPrefix),
+  )!;
+  const body = machine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : 'TOKEN'))
+    .join('');
+  return JSON.parse(text) as Definition;
+}

@@ -1,0 +1,112 @@
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import { grantSendEmail, type MailSender } from './grants';
+import type { LiandongHttpApi } from './http-api';
+import { ProjectFunction, type ProjectFunctionProps } from './project-function';
+
+/** DynamoDB actions, by what a function does with the table (and its indexes). */
+export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** A transaction of conditional writes: an item, its audit event, the checks on others. */
+export const TABLE_UPDATE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/**
+ * An API route a function serves: `[route id, method, path]`, and for the few pages opened from
+ * an emailed link or a QR code, why the route is public (`LiandongHttpApi.addRoute`).
+ */
+export type FunctionRoute = readonly [
+  routeId: string,
+  method: apigwv2.HttpMethod,
+  path: string,
+  publicReason?: string,
+];
+
+/** The variables a function needs besides `TABLE_NAME`, which the factory gives every function. */
+type ExtraEnvironment<Schema extends z.core.$ZodObject> = Omit<z.input<Schema>, 'TABLE_NAME'>;
+
+/** `environment` is required only when the schema asks for more than the table's name. */
+type EnvironmentProp<Schema extends z.core.$ZodObject> =
+  Record<string, never> extends ExtraEnvironment<Schema>
+    ? { readonly environment?: ExtraEnvironment<Schema> }
+    : { readonly environment: ExtraEnvironment<Schema> };
+
+export type FunctionSpec<Schema extends z.core.$ZodObject> = Omit<
+  ProjectFunctionProps<Schema>,
+  'environment' | 'logRetention'
+> &
+  EnvironmentProp<Schema> & {
+    /** The DynamoDB actions it may take on the table and its indexes; none: no table access. */
+    readonly tableActions?: readonly string[];
+    /** The secrets it reads at run time (their ARNs are in its environment, never the values). */
+    readonly readsSecrets?: readonly secretsmanager.ISecret[];
+    /** It sends email from the sender identity (`calendar`: also raw MIME with an `.ics`). */
+    readonly sendsEmail?: { readonly calendar?: boolean };
+    /** The API routes it serves, in the order they are added. */
+    readonly routes?: readonly FunctionRoute[];
+  };
+
+export interface FunctionFactoryProps {
+  readonly table: dynamodb.ITable;
+  readonly logRetention: logs.RetentionDays;
+  /** Where `routes` are added; required by a spec that has routes. */
+  readonly api?: LiandongHttpApi;
+  /** Where `sendsEmail` sends from; required by a spec that sends email. */
+  readonly mailSender?: MailSender;
+}
+
+/**
+ * "A function, its grants and its routes" in one call, for every construct of the stack: the
+ * function is a `ProjectFunction` created in `scope` under the id given (so its logical id is
+ * what it would be if written by hand), with `TABLE_NAME` and the log retention set, then granted
+ * its table actions, its secrets and its email, and put behind its routes, in that order.
+ * Anything more particular (a state machine's task response, a KMS key) the caller grants on the
+ * returned function.
+ */
+export class FunctionFactory {
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: FunctionFactoryProps,
+  ) {}
+
+  add<Schema extends z.core.$ZodObject>(
+    id: string,
+    spec: FunctionSpec<Schema>,
+  ): ProjectFunction<Schema> {
+    const { tableActions, readsSecrets, sendsEmail, routes, environment, ...functionProps } = spec;
+    const { table, logRetention } = this.props;
+    const fn = new ProjectFunction(this.scope, id, {
+      ...functionProps,
+      // The cast joins what the schema asks for with the name every function is given.
+      environment: { TABLE_NAME: table.tableName, ...environment } as z.input<Schema>,
+      logRetention,
+    });
+    if (tableActions?.length) table.grant(fn, ...tableActions);
+    for (const secret of readsSecrets ?? []) secret.grantRead(fn);
+    if (sendsEmail) grantSendEmail(fn, this.scope, this.required('mailSender', id), sendsEmail);
+    for (const [routeId, method, path, publicReason] of routes ?? []) {
+      this.required('api', id).addRoute(routeId, {
+        method,
+        path,
+        handler: fn,
+        ...(publicReason ? { public: { reason: publicReason } } : {}),
+      });
+    }
+    return fn;
+  }
+
+  private required<Key extends 'api' | 'mailSender'>(
+    key: Key,
+    functionId: string,
+  ): NonNullable<FunctionFactoryProps[Key]> {
+    const value = this.props[key];
+    if (!value) throw new Error(`${functionId} needs the factory's ${key}`);
+    return value;
+  }
+}
