@@ -3,11 +3,14 @@
 import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import {
+  ACTIVITY_ACTION_NAMES,
+  ACTIVITY_STATUS_NAMES,
   ACTIVITY_TYPES,
   DEPUTY_LEVELS,
   FINDING_CATEGORIES,
   FINDING_KIND_NAMES,
   REFERRAL_STATUS_NAMES,
+  REFERRAL_WAIT_NAMES,
 } from '../../functions/shared/domain/reference';
 import type { Api } from './api';
 import { districtWide, type Session } from './auth';
@@ -44,38 +47,9 @@ export const nameOf = (table: Names, code: string | undefined) => {
   return entry ? <L zh={entry.zh} en={entry.en} /> : <>{code ?? '—'}</>;
 };
 
-export const ACTIVITY_STATUS: Names = {
-  SCHEDULED: { zh: '已排期', en: 'Scheduled' },
-  INVITATIONS_SENT: { zh: '已发邀请', en: 'Invitations sent' },
-  CHECK_IN_OPEN: { zh: '签到中', en: 'Check-in open' },
-  FINDINGS_OPEN: { zh: '收集问题中', en: 'Collecting findings' },
-  TRIAGE: { zh: '分拣中', en: 'Triage' },
-  IN_REVIEW: { zh: '待主任会议', en: "Chairmen's meeting" },
-  DISPATCHING: { zh: '交办中', en: 'Dispatching' },
-  FAILED: { zh: '失败', en: 'Failed' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled' },
-  COMPLETED: { zh: '已完成', en: 'Completed' },
-};
-
-/** What each waiting step asks of the organiser (GET /activities?waiting=true, action.code). */
-export const ACTIONS: Names = {
-  OPEN_CHECK_IN: { zh: '开始签到', en: 'Open check-in' },
-  CLOSE_ATTENDANCE: { zh: '结束签到', en: 'Close attendance' },
-  CLOSE_FINDINGS: { zh: '结束问题收集', en: 'Close findings' },
-  DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
-};
-
-/** What a referral waits on (`waitingOn.code` of GET /referrals and /referrals/{id}). */
-export const REFERRAL_WAITS: Names = {
-  REVIEW: { zh: '主任会议审定', en: "Chairmen's meeting" },
-  DISPATCH: { zh: '交办中', en: 'Being dispatched' },
-  SEND: { zh: '重新交办中', en: 'Being sent again' },
-  REROUTE: { zh: '待改派（部门已退回）', en: 'Re-route (returned by the department)' },
-  RATE: { zh: '提出人评价', en: 'Raisers rate the reply' },
-  DECIDE_EXTENSION: { zh: '审批延期', en: 'Decide the extension' },
-  REPLY: { zh: '部门答复', en: "The department's reply" },
-  REDRIVE: { zh: '修复后重试', en: 'Fix and redrive' },
-};
+export const ACTIVITY_STATUS: Names = ACTIVITY_STATUS_NAMES;
+export const ACTIONS: Names = ACTIVITY_ACTION_NAMES;
+export const REFERRAL_WAITS: Names = REFERRAL_WAIT_NAMES;
 
 /**
  * The district's streets, by code, as `GET /jurisdiction` answers (filled once at start, before

@@ -17,6 +17,7 @@ import type { ActivityListItem } from './answers.js';
 import type { ListActivitiesQuery } from './schemas.js';
 import { streetOfClaim } from './view.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { ACTIVITY_SUMMARY_FIELDS, pickFields } from '../shared/domain/fields.js';
 
 /**
  * `GET /activities` (issue 15): the activities organisers run, by status, street, type, start
@@ -195,12 +196,7 @@ export const toListItem = (activity: ActivityItem): ActivityListItem => {
   const step = pending ? HUMAN_STEPS[pending.phase as keyof typeof HUMAN_STEPS] : undefined;
   return {
     id: activity.id,
-    title: activity.title,
-    type: activity.type,
-    street: activity.street,
-    location: activity.location,
-    startsAt: activity.startsAt,
-    endsAt: activity.endsAt,
+    ...pickFields(activity, ACTIVITY_SUMMARY_FIELDS),
     organiserId: activity.organiserId,
     status: activity.status,
     phase: activity.phase,

@@ -19,6 +19,7 @@ export {
   operationIdOf,
   type OpenApiDocument,
 } from '../shared/openapi/document.js';
+import { presentFields } from '../shared/domain/fields.js';
 export type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.js';
 
 /** The reference area keeps its operations by route key (`GET /deputies`); same content. */
@@ -31,12 +32,9 @@ const referenceOperations = (): ApiOperation[] =>
       summary: operation.summary,
       roles: operation.roles,
       responses: operation.responses,
-      ...(operation.description ? { description: operation.description } : {}),
-      ...(operation.body ? { body: operation.body } : {}),
-      ...(operation.contentType ? { contentType: operation.contentType } : {}),
+      ...presentFields(operation, ['description', 'body', 'contentType']),
       ...(operation.pathParameters ? { params: operation.pathParameters } : {}),
-      ...(operation.query ? { query: operation.query } : {}),
-      ...(operation.responseBody ? { responseBody: operation.responseBody } : {}),
+      ...presentFields(operation, ['query', 'responseBody']),
     };
   });
 

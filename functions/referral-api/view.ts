@@ -5,6 +5,7 @@ import { departmentFindingOf } from '../shared/domain/finding-fields.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { toReferralListItem } from './list.js';
 import type { ReferralView } from './schemas.js';
+import { presentFields } from '../shared/domain/fields.js';
 
 /** The routing history, starting with the first department when nothing was re-routed yet. */
 export const routingOf = (referral: ReferralItem): RoutingEntry[] =>
@@ -127,10 +128,7 @@ export const referralViewOf = (
           reason: extension.reason,
           requestedAt: extension.requestedAt,
           status: extension.status,
-          ...(extension.decidedAt ? { decidedAt: extension.decidedAt } : {}),
-          ...(extension.decidedBy ? { decidedBy: extension.decidedBy } : {}),
-          ...(extension.decisionReason ? { decisionReason: extension.decisionReason } : {}),
-          ...(extension.newDueDate ? { newDueDate: extension.newDueDate } : {}),
+          ...presentFields(extension, ['decidedAt', 'decidedBy', 'decisionReason', 'newDueDate']),
         }
       : null,
     feedback: referral.feedback
