@@ -151,6 +151,36 @@ export function useRun(done?: () => void) {
   return { run, busy, error };
 }
 
+/** A button with a bilingual label, disabled while what it started is `busy`. */
+export const Button = ({
+  label,
+  kind = 'secondary',
+  type = 'button',
+  busy = false,
+  onClick,
+}: {
+  label: { zh: string; en: string };
+  kind?: 'primary' | 'secondary' | 'danger';
+  type?: 'button' | 'submit';
+  busy?: boolean;
+  onClick?: () => void;
+}) => (
+  <button type={type} class={kind} disabled={busy} onClick={onClick}>
+    <L {...label} />
+  </button>
+);
+
+/** The submit button of a form that `state` (useSubmit, forms.tsx) sends. */
+export const Submit = ({
+  state,
+  label,
+  kind = 'secondary',
+}: {
+  state: { busy: boolean };
+  label: Label;
+  kind?: 'primary' | 'secondary';
+}) => <Button type="submit" kind={kind} busy={state.busy} label={label} />;
+
 /** A write action: hidden from auditors; shows the API's answer when it refuses. */
 export function Action({
   label,
@@ -168,32 +198,38 @@ export function Action({
   if (!canWrite) return null;
   return (
     <span class="action">
-      <button type="button" class={kind} disabled={action.busy} onClick={() => action.run(run)}>
-        <L {...label} />
-      </button>
+      <Button label={label} kind={kind} busy={action.busy} onClick={() => action.run(run)} />
       <Problem message={action.error} />
     </span>
   );
 }
 
-/** Facts about one thing, as a definition list: a bilingual label and its value per row. */
+type Label = { zh: string; en: string };
+
+/**
+ * Facts about one thing, as a definition list: a bilingual label and its value per row (a row's
+ * third entry names its value for tests). `figures` shows them side by side, a count under its
+ * label.
+ */
 export const Facts = ({
   rows,
+  figures = false,
 }: {
-  rows: readonly (readonly [
-    label: { zh: string; en: string } | string,
-    value: ComponentChildren,
-  ])[];
-}) => (
-  <dl class="facts">
-    {rows.map(([label, value]) => (
-      <Fragment key={typeof label === 'string' ? label : label.en}>
-        <dt>{typeof label === 'string' ? label : <L {...label} />}</dt>
-        <dd>{value}</dd>
-      </Fragment>
-    ))}
-  </dl>
-);
+  rows: readonly (readonly [label: Label | string, value: ComponentChildren, testId?: string])[];
+  figures?: boolean;
+}) => {
+  const Row = figures ? 'div' : Fragment;
+  return (
+    <dl class={figures ? 'figures' : 'facts'}>
+      {rows.map(([label, value, testId]) => (
+        <Row key={typeof label === 'string' ? label : label.en}>
+          <dt>{typeof label === 'string' ? label : <L {...label} />}</dt>
+          <dd data-testid={testId}>{value}</dd>
+        </Row>
+      ))}
+    </dl>
+  );
+};
 
 export const Page = ({
   title,
@@ -214,6 +250,61 @@ export const Page = ({
     </>
   );
 };
+
+/** `children`, or the sentence `none` when there is nothing (`count` 0) to show. */
+interface NoneOrProps {
+  count: number;
+  none: Label;
+  children: ComponentChildren;
+}
+
+export const NoneOr = ({ count, none, children }: NoneOrProps) =>
+  count === 0 ? (
+    <p>
+      <L {...none} />
+    </p>
+  ) : (
+    <>{children}</>
+  );
+
+/** A bulleted list of `items`, each as `children` renders it; the sentence `none` when empty. */
+export function Bullets<T extends { id: string }>({
+  items,
+  none,
+  class: className,
+  children,
+}: {
+  items: readonly T[];
+  none: { zh: string; en: string };
+  class?: string;
+  children: (item: T) => ComponentChildren;
+}) {
+  return (
+    <NoneOr count={items.length} none={none}>
+      <ul class={className}>
+        {items.map((item) => (
+          <li key={item.id}>{children(item)}</li>
+        ))}
+      </ul>
+    </NoneOr>
+  );
+}
+
+/** A titled part of a page: the heading names the section for assistive technology too. */
+interface SectionProps {
+  id: string;
+  title: Label;
+  children: ComponentChildren;
+}
+
+export const Section = ({ id, title, children }: SectionProps) => (
+  <section aria-labelledby={id}>
+    <h2 id={id}>
+      <L {...title} />
+    </h2>
+    {children}
+  </section>
+);
 
 export const Pill = ({
   children,

@@ -1,5 +1,5 @@
 import { ActionDialog, Choice, Field, ReasonField, textOf, type Option } from '../forms';
-import { ListPage, type Filter } from '../list';
+import { ListPage, selectFilter, type Filter } from '../list';
 import type { Named, Page as Paged, ReferralDetail, ReferralRow, ReferralView } from '../types';
 import {
   Facts,
@@ -7,6 +7,7 @@ import {
   NAMES,
   Page,
   REFERRAL_WAITS,
+  Section,
   Show,
   link,
   nameOf,
@@ -44,28 +45,17 @@ export function Referrals() {
   const named = (list: Loaded<Paged<Named>>): Option[] =>
     (list.data?.items ?? []).map((n) => [n.id, n.name]);
   const filters: Filter[] = [
-    {
-      key: 'committeeId',
-      label: { zh: '督办工委', en: 'Committee' },
-      kind: 'select',
-      options: named(committees),
-    },
-    {
-      key: 'departmentId',
-      label: { zh: '承办部门', en: 'Department' },
-      kind: 'select',
-      options: named(departments),
-    },
-    {
-      key: 'overdue',
-      label: { zh: '只看逾期', en: 'Overdue only' },
-      kind: 'select',
-      all: false,
-      options: [
+    selectFilter('committeeId', { zh: '督办工委', en: 'Committee' }, named(committees)),
+    selectFilter('departmentId', { zh: '承办部门', en: 'Department' }, named(departments)),
+    selectFilter(
+      'overdue',
+      { zh: '只看逾期', en: 'Overdue only' },
+      [
         ['', '否 No'],
         ['true', '是 Yes'],
       ],
-    },
+      false,
+    ),
   ];
   return (
     <Page title={{ zh: '督办', en: 'Referrals under supervision' }}>
@@ -292,10 +282,7 @@ export function ReferralPage({ id }: { id: string }) {
               departments={departments.data?.items}
               done={detail.reload}
             />
-            <section aria-labelledby="findings">
-              <h2 id="findings">
-                <L zh="转办的问题" en="Findings referred" />
-              </h2>
+            <Section id="findings" title={{ zh: '转办的问题', en: 'Findings referred' }}>
               <ul>
                 {r.findings.map((f) => (
                   <li key={f.id}>
@@ -303,11 +290,8 @@ export function ReferralPage({ id }: { id: string }) {
                   </li>
                 ))}
               </ul>
-            </section>
-            <section aria-labelledby="responses">
-              <h2 id="responses">
-                <L zh="部门答复" en="Department responses" />
-              </h2>
+            </Section>
+            <Section id="responses" title={{ zh: '部门答复', en: 'Department responses' }}>
               <ol class="timeline">
                 {d.responses.map((x) => (
                   <li key={x.at}>
@@ -315,11 +299,8 @@ export function ReferralPage({ id }: { id: string }) {
                   </li>
                 ))}
               </ol>
-            </section>
-            <section aria-labelledby="history">
-              <h2 id="history">
-                <L zh="办理经过" en="History" />
-              </h2>
+            </Section>
+            <Section id="history" title={{ zh: '办理经过', en: 'History' }}>
               <ol class="timeline">
                 {d.history.map((x) => (
                   <li key={x.seq}>
@@ -327,7 +308,7 @@ export function ReferralPage({ id }: { id: string }) {
                   </li>
                 ))}
               </ol>
-            </section>
+            </Section>
           </Page>
         );
       }}
