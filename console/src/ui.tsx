@@ -290,6 +290,47 @@ export function Bullets<T extends { id: string }>({
   );
 }
 
+/** Events in order, each after its time (`children` says what happened). */
+export function EventList<T extends { at: string }>({
+  events,
+  keyOf,
+  children,
+}: {
+  events: readonly T[];
+  keyOf: (event: T) => string | number;
+  children: (event: T) => ComponentChildren;
+}) {
+  return (
+    <ol class="timeline">
+      {events.map((event) => (
+        <li key={keyOf(event)}>
+          <time dateTime={event.at}>{when(event.at)}</time> {children(event)}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A remark after a value, when `show`: muted (`（外区）`), or strong when `late` (`逾期`). */
+export const Remark = ({
+  show,
+  label,
+  late = false,
+}: {
+  show: boolean;
+  label: Label;
+  late?: boolean;
+}) => {
+  if (!show) return null;
+  const Tag = late ? 'strong' : 'span';
+  return (
+    <Tag class={late ? 'late' : 'muted'}>
+      {' '}
+      <L {...label} />
+    </Tag>
+  );
+};
+
 /** A titled part of a page: the heading names the section for assistive technology too. */
 interface SectionProps {
   id: string;

@@ -23,6 +23,8 @@ import {
   Page,
   Problem,
   Section,
+  Remark,
+  EventList,
   Bullets,
   Show,
   link,
@@ -206,12 +208,7 @@ function Invitations({ activityId, version }: { activityId: string; version: str
                 cell: (row) => (
                   <>
                     {row.name ?? row.deputyId}
-                    {row.guest ? (
-                      <span class="muted">
-                        {' '}
-                        <L zh="（外区）" en="(guest)" />
-                      </span>
-                    ) : null}
+                    <Remark show={row.guest} label={{ zh: '（外区）', en: '(guest)' }} />
                   </>
                 ),
               },
@@ -538,14 +535,13 @@ function Timeline({ activityId, status }: { activityId: string; status: string }
                 </strong>
               )}
             </p>
-            <ol class="timeline">
-              {t.events.map((e) => (
-                <li key={e.seq}>
-                  <time dateTime={e.at}>{when(e.at)}</time> {e.action}{' '}
-                  <span class="muted">{e.actor}</span>
-                </li>
-              ))}
-            </ol>
+            <EventList events={t.events} keyOf={(e) => e.seq}>
+              {(e) => (
+                <>
+                  {e.action} <span class="muted">{e.actor}</span>
+                </>
+              )}
+            </EventList>
           </>
         )}
       </Show>

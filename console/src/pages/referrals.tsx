@@ -8,6 +8,8 @@ import {
   Page,
   REFERRAL_WAITS,
   Section,
+  Remark,
+  EventList,
   Show,
   link,
   nameOf,
@@ -29,12 +31,7 @@ const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
 const Due = ({ referral }: { referral: { dueDate: string | null; overdue: boolean } }) => (
   <>
     {referral.dueDate ?? '—'}
-    {referral.overdue ? (
-      <strong class="late">
-        {' '}
-        <L zh="逾期" en="Overdue" />
-      </strong>
-    ) : null}
+    <Remark show={referral.overdue} late label={{ zh: '逾期', en: 'Overdue' }} />
   </>
 );
 
@@ -292,22 +289,18 @@ export function ReferralPage({ id }: { id: string }) {
               </ul>
             </Section>
             <Section id="responses" title={{ zh: '部门答复', en: 'Department responses' }}>
-              <ol class="timeline">
-                {d.responses.map((x) => (
-                  <li key={x.at}>
-                    <time dateTime={x.at}>{when(x.at)}</time> {x.action} {x.text ?? x.reason ?? ''}
-                  </li>
-                ))}
-              </ol>
+              <EventList events={d.responses} keyOf={(x) => x.at}>
+                {(x) => (
+                  <>
+                    {x.action} {x.text ?? x.reason ?? ''}
+                  </>
+                )}
+              </EventList>
             </Section>
             <Section id="history" title={{ zh: '办理经过', en: 'History' }}>
-              <ol class="timeline">
-                {d.history.map((x) => (
-                  <li key={x.seq}>
-                    <time dateTime={x.at}>{when(x.at)}</time> {x.action}
-                  </li>
-                ))}
-              </ol>
+              <EventList events={d.history} keyOf={(x) => x.seq}>
+                {(x) => x.action}
+              </EventList>
             </Section>
           </Page>
         );
