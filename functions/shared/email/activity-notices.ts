@@ -3,17 +3,13 @@ import { taggedSubject } from '../domain/letterhead.js';
 import type { Language } from '../domain/reference.js';
 import {
   activityRows,
-  deputyLetterText,
   descriptionRows,
-  letterHtml,
-  paragraph,
-  rowsTable,
-  rowsText,
-  smallPrint,
+  plainBlock,
+  renderLetter,
   type LetterActivity,
   type RenderedEmail,
 } from './deputy-letter.js';
-import { bodyText, headerText } from './sanitize.js';
+import { headerText } from './sanitize.js';
 
 /**
  * The emails about an activity after its invitation: the reminder before the start, the change
@@ -77,47 +73,38 @@ const render = (
   /** What the attached calendar file does: a withdrawal removes the event, the others update it. */
   calendarNote?: string,
 ): RenderedEmail => {
-  const letter = deputyLetterText(letterheadOf(jurisdiction))[language];
   const calendar = calendarNote ?? textOf(letterheadOf(jurisdiction))[language].calendar;
   const rows = [
     ...activityRows(activity, language, jurisdiction),
     ...descriptionRows(activity, language, jurisdiction),
   ];
-  const greeting = letter.greeting(bodyText(deputy.name));
-  const text = [
-    greeting,
-    '',
+  const { text, html } = renderLetter(jurisdiction, language, deputy, {
     intro,
-    '',
-    ...rowsText(rows, language),
-    '',
-    calendar,
-    '',
-    letter.signature,
-    '',
-    letter.footer,
-    '',
-  ].join('\n');
-  const html = letterHtml(language, [
-    paragraph(greeting),
-    paragraph(intro),
-    ...rowsTable(rows),
-    paragraph(calendar),
-    paragraph(letter.signature),
-    smallPrint(letter.footer),
-  ]);
+    rows,
+    after: [plainBlock(calendar)],
+  });
   return { subject: headerText(subject), text, html };
 };
 
-export const renderReminderEmail = (
-  activity: NoticeActivity,
-  deputy: { name: string },
-  language: Language,
-  jurisdiction: Jurisdiction,
-): RenderedEmail => {
-  const t = textOf(letterheadOf(jurisdiction))[language].reminder;
-  return render(activity, deputy, language, t.subject(activity.title), t.intro, jurisdiction);
-};
+/**
+ * A notice whose intro says it all: the reminder, and the withdrawal (its calendar file removes
+ * the event; the reminder's updates it).
+ */
+const plainNotice =
+  (kind: 'reminder' | 'withdrawal') =>
+  (
+    activity: NoticeActivity,
+    deputy: { name: string },
+    language: Language,
+    jurisdiction: Jurisdiction,
+  ): RenderedEmail => {
+    const t = textOf(letterheadOf(jurisdiction))[language][kind];
+    const subject = t.subject(activity.title);
+    const calendar = 'calendar' in t ? t.calendar : undefined;
+    return render(activity, deputy, language, subject, t.intro, jurisdiction, calendar);
+  };
+
+export const renderReminderEmail = plainNotice('reminder');
 
 /** `changed`: what the change touched, named in the intro (time, place, details). */
 export const renderChangeNoticeEmail = (
@@ -139,20 +126,4 @@ export const renderChangeNoticeEmail = (
   );
 };
 
-export const renderWithdrawalEmail = (
-  activity: NoticeActivity,
-  deputy: { name: string },
-  language: Language,
-  jurisdiction: Jurisdiction,
-): RenderedEmail => {
-  const t = textOf(letterheadOf(jurisdiction))[language].withdrawal;
-  return render(
-    activity,
-    deputy,
-    language,
-    t.subject(activity.title),
-    t.intro,
-    jurisdiction,
-    t.calendar,
-  );
-};
+export const renderWithdrawalEmail = plainNotice('withdrawal');

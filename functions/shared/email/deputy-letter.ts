@@ -5,6 +5,7 @@ import {
   type Jurisdiction,
   type Letterhead,
 } from '../data/jurisdiction.js';
+import type { ACTIVITY_SUMMARY_FIELDS } from '../domain/fields.js';
 import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
 import { activityTimeRange } from './activity-time.js';
 import { bodyText, escapeHtml } from './sanitize.js';
@@ -22,10 +23,10 @@ export interface RenderedEmail {
   html: string;
 }
 
-/** What an email to a deputy says of the activity. */
+/** What an email to a deputy says of the activity: what, where and when, and its description. */
 export type LetterActivity = Pick<
   ActivityItem,
-  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt'
+  (typeof ACTIVITY_SUMMARY_FIELDS)[number] | 'description'
 >;
 
 export type LetterRow = [label: string, value: string];
@@ -115,3 +116,50 @@ export const letterHtml = (language: Language, body: readonly string[]): string 
     ...body,
     '</body></html>',
   ].join('\n');
+
+/** A part of the letter after the rows: its lines in the text part, its elements in the HTML. */
+export interface LetterBlock {
+  text: readonly string[];
+  html: readonly string[];
+}
+
+/** A paragraph of one text, the same in both parts. */
+export const plainBlock = (text: string): LetterBlock => ({
+  text: [text],
+  html: [paragraph(text)],
+});
+
+/**
+ * The letter to a deputy about an activity, both parts: the greeting, `intro`, the activity's
+ * `rows`, what `after` adds, then the signature and the footer.
+ */
+export const renderLetter = (
+  jurisdiction: Jurisdiction,
+  language: Language,
+  deputy: { name: string },
+  letter: { intro: string; rows: readonly LetterRow[]; after: readonly LetterBlock[] },
+): { text: string; html: string } => {
+  const t = deputyLetterText(letterheadOf(jurisdiction))[language];
+  const greeting = t.greeting(bodyText(deputy.name));
+  const closing = [
+    ...letter.after,
+    plainBlock(t.signature),
+    { text: [t.footer], html: [smallPrint(t.footer)] },
+  ];
+  const text = [
+    greeting,
+    '',
+    letter.intro,
+    '',
+    ...rowsText(letter.rows, language),
+    '',
+    ...closing.flatMap((block) => [...block.text, '']),
+  ].join('\n');
+  const html = letterHtml(language, [
+    paragraph(greeting),
+    paragraph(letter.intro),
+    ...rowsTable(letter.rows),
+    ...closing.flatMap((block) => block.html),
+  ]);
+  return { text, html };
+};

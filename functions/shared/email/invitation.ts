@@ -7,19 +7,16 @@ import {
 } from '../data/jurisdiction.js';
 import {
   activityRows,
-  deputyLetterText,
   descriptionRows,
   labelSeparator,
-  letterHtml,
-  paragraph,
-  rowsTable,
-  rowsText,
+  plainBlock,
+  renderLetter,
   smallPrint,
   type LetterActivity,
   type LetterRow,
   type RenderedEmail,
 } from './deputy-letter.js';
-import { bodyText, escapeHtml, headerText } from './sanitize.js';
+import { escapeHtml, headerText } from './sanitize.js';
 import { taggedSubject } from '../domain/letterhead.js';
 import { activityDetailRows } from '../domain/activity-details.js';
 
@@ -74,44 +71,27 @@ export const renderInvitationEmail = (
       typeof value === 'string' ? value : value.map((entry) => `· ${entry}`).join('\n'),
     ],
   );
-  const letter = deputyLetterText(letterheadOf(jurisdiction))[language];
   const rows: LetterRow[] = [
     ...activityRows(activity, language, jurisdiction),
     ...detailRows,
     ...descriptionRows(activity, language, jurisdiction),
     [t.organiser, t.organisers(workingCommitteeNames(jurisdiction, activity.street)[language])],
   ];
-  const greeting = letter.greeting(bodyText(deputy.name));
-
-  const text = [
-    greeting,
-    '',
-    t.intro,
-    '',
-    ...rowsText(rows, language),
-    '',
-    t.reply,
-    '',
-    `${t.link}${labelSeparator(language)}${url}`,
-    t.linkNote,
-    '',
-    letter.signature,
-    '',
-    letter.footer,
-    '',
-  ].join('\n');
-
-  const html = letterHtml(language, [
-    paragraph(greeting),
-    paragraph(t.intro),
-    ...rowsTable(rows),
-    paragraph(t.reply),
-    // The link's token is one long word: let it break, or a phone scrolls the email sideways.
-    `<p style="overflow-wrap: anywhere; word-break: break-all"><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
-    smallPrint(t.linkNote),
-    paragraph(letter.signature),
-    smallPrint(letter.footer),
-  ]);
+  const { text, html } = renderLetter(jurisdiction, language, deputy, {
+    intro: t.intro,
+    rows,
+    after: [
+      plainBlock(t.reply),
+      {
+        text: [`${t.link}${labelSeparator(language)}${url}`, t.linkNote],
+        html: [
+          // The link's token is one long word: let it break, or a phone scrolls the email sideways.
+          `<p style="overflow-wrap: anywhere; word-break: break-all"><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
+          smallPrint(t.linkNote),
+        ],
+      },
+    ],
+  });
 
   return { subject: headerText(t.subject(activity.title)), text, html };
 };
