@@ -1,22 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, type StartPeriod } from '../shared/data/keys.js';
-import {
-  checkPositions,
-  readMergedPage,
-  type Positions,
-  type ResidualFilter,
-  type SortedSource,
-} from '../shared/data/merged-pages.js';
+import type { ResidualFilter, SortedSource } from '../shared/data/merged-pages.js';
 import { ACTIVITY_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { ForbiddenError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
+import { readListPage } from '../shared/http/list-page.js';
 import type { ActivityListItem } from './answers.js';
 import type { ListActivitiesQuery } from './schemas.js';
 import { streetOfClaim } from './view.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 import { ACTIVITY_SUMMARY_FIELDS, pickFields } from '../shared/domain/fields.js';
 
 /**
@@ -185,11 +177,6 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
   };
 };
 
-const positionsSchema = z.record(
-  z.string().check(z.maxLength(40)),
-  z.union([z.string(), z.literal(true)]),
-);
-
 /** What the list shows of an activity: no details, no personal data, never the task token. */
 export const toListItem = (activity: ActivityItem): ActivityListItem => {
   const pending = activity.pendingTask;
@@ -227,23 +214,14 @@ export const listActivities = async (
   caller: Caller,
   query: ListActivitiesQuery,
 ): Promise<{ items: ActivityListItem[]; nextCursor?: string }> => {
-  const plan = planActivityList(caller, query);
-  let positions: Positions = {};
-  if (query.cursor) {
-    const parsed = positionsSchema.safeParse(decodeCursor(query.cursor, plan.binding));
-    if (!parsed.success) throw invalidCursor('not a cursor of this query');
-    positions = parsed.data;
-    checkPositions(plan.sources, positions);
-  }
-  const page = await readMergedPage<ActivityItem & Record<string, unknown>>(deps, {
-    sources: plan.sources,
-    positions,
-    limit: query.limit,
-    ...(plan.filter ? { filter: plan.filter } : {}),
-    orderOf: (activity) => keys.activityListing('-', activity.startsAt, activity.id).listSk,
-  });
-  return {
-    items: page.items.map(toListItem),
-    ...(page.more ? { nextCursor: encodeCursor(plan.binding, page.positions) } : {}),
-  };
+  const page = await readListPage<ActivityItem & Record<string, unknown>>(
+    deps,
+    planActivityList(caller, query),
+    query,
+    {
+      orderOf: (activity) => keys.activityListing('-', activity.startsAt, activity.id).listSk,
+      sourceIdLength: 40,
+    },
+  );
+  return { ...page, items: page.items.map(toListItem) };
 };
