@@ -5,7 +5,7 @@ import type { ResidualFilter, SortedSource } from '../shared/data/merged-pages.j
 import { ACTIVITY_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { ForbiddenError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { readListPage } from '../shared/http/list-page.js';
+import { readListPage, residualFilter } from '../shared/http/list-page.js';
 import type { ActivityListItem } from './answers.js';
 import type { ListActivitiesQuery } from './schemas.js';
 import { streetOfClaim } from './view.js';
@@ -109,24 +109,17 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
       ? { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }
       : undefined;
 
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attribute: string, value: string) => {
-    names[`#f_${attribute}`] = attribute;
-    values[`:f_${attribute}`] = value;
-    conditions.push(`#f_${attribute} = :f_${attribute}`);
-  };
-  if (scope.street) equals('street', scope.street);
-  if (query.type) equals('type', query.type);
+  const filter = residualFilter();
+  if (scope.street) filter.equals('street', scope.street);
+  if (query.type) filter.equals('type', query.type);
   if (query.waiting) {
-    names['#f_pendingTask'] = 'pendingTask';
-    conditions.push('attribute_exists(#f_pendingTask)');
+    filter.names['#f_pendingTask'] = 'pendingTask';
+    filter.add('attribute_exists(#f_pendingTask)');
   }
 
   let sources: SortedSource[];
   if (organiserId !== undefined) {
-    if (query.status) equals('status', query.status);
+    if (query.status) filter.equals('status', query.status);
     const listing = keys.activitiesOfOrganiser(organiserId, period);
     sources = [
       {
@@ -161,9 +154,7 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
 
   return {
     sources,
-    ...(conditions.length
-      ? { filter: { expression: conditions.join(' AND '), names, values } }
-      : {}),
+    ...filter.done(),
     binding: {
       q: 'GET /activities',
       scope: scope.street ?? '*',

@@ -3,7 +3,7 @@ import { referralIdOf } from '../findings/model.js';
 import { listedDueOf } from '../referrals/listing.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { roundOf, type ReferralItem } from '../shared/data/referrals.js';
-import { readListPage } from '../shared/http/list-page.js';
+import { readListPage, residualFilter } from '../shared/http/list-page.js';
 import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
 import type { ResidualFilter, SortedSource } from '../shared/data/merged-pages.js';
 import { dueDateOfInstant } from '../shared/domain/deadlines.js';
@@ -103,36 +103,29 @@ export const planReferralList = (
   }
   const due = { dueAfter: query.from, dueUntil };
 
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attribute: string, value: string) => {
-    names[`#f_${attribute}`] = attribute;
-    values[`:f_${attribute}`] = value;
-    conditions.push(`#f_${attribute} = :f_${attribute}`);
-  };
-  if (scope.street) equals('street', scope.street);
-  if (query.status) equals('status', query.status);
-  if (query.departmentId) equals('departmentId', query.departmentId);
+  const filter = residualFilter();
+  if (scope.street) filter.equals('street', scope.street);
+  if (query.status) filter.equals('status', query.status);
+  if (query.departmentId) filter.equals('departmentId', query.departmentId);
 
   let sources: SortedSource[];
   let orderOf: ReferralListPlan['orderOf'];
   if (query.activityId) {
     // One activity's few referrals: its ownership partition, committee and due as filters.
     const activityId = query.activityId;
-    if (query.committeeId) equals('committeeId', query.committeeId);
-    names['#f_listSk'] = 'listSk';
+    if (query.committeeId) filter.equals('committeeId', query.committeeId);
+    filter.names['#f_listSk'] = 'listSk';
     const ranges = states.map((state, index) => {
       const range = keys.referralsOfCommittee(undefined, state, due);
       if (range.sortKeyRange) {
-        values[`:f_from${index}`] = range.sortKeyRange.from;
-        values[`:f_to${index}`] = range.sortKeyRange.to;
+        filter.values[`:f_from${index}`] = range.sortKeyRange.from;
+        filter.values[`:f_to${index}`] = range.sortKeyRange.to;
         return `#f_listSk BETWEEN :f_from${index} AND :f_to${index}`;
       }
-      values[`:f_prefix${index}`] = range.sortKeyPrefix;
+      filter.values[`:f_prefix${index}`] = range.sortKeyPrefix;
       return `begins_with(#f_listSk, :f_prefix${index})`;
     });
-    conditions.push(ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`);
+    filter.add(ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`);
     const ownership: KeyQuery = keys.referralsOfActivity(activityId);
     sources = [
       {
@@ -178,9 +171,7 @@ export const planReferralList = (
   return {
     sources,
     orderOf,
-    ...(conditions.length
-      ? { filter: { expression: conditions.join(' AND '), names, values } }
-      : {}),
+    ...filter.done(),
     binding: {
       q: 'GET /referrals',
       scope: scope.street ?? '*',

@@ -61,3 +61,30 @@ export const readListPage = async <T extends Record<string, unknown>>(
     ...(merged.more ? { nextCursor: encodeCursor(plan.binding, merged.positions) } : {}),
   };
 };
+
+/**
+ * A list's residual filter, built condition by condition: every attribute and value goes in
+ * as a placeholder (`#f_…`, `:f_…`), never into the expression itself.
+ */
+export const residualFilter = () => {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  return {
+    names,
+    values,
+    /** `attribute` equals `value`. */
+    equals: (attribute: string, value: string) => {
+      names[`#f_${attribute}`] = attribute;
+      values[`:f_${attribute}`] = value;
+      conditions.push(`#f_${attribute} = :f_${attribute}`);
+    },
+    /** Another condition, over the placeholders it set in `names` and `values`. */
+    add: (condition: string) => {
+      conditions.push(condition);
+    },
+    /** The filter of all conditions, none when there are none. */
+    done: (): { filter?: ResidualFilter } =>
+      conditions.length ? { filter: { expression: conditions.join(' AND '), names, values } } : {},
+  };
+};
