@@ -29,7 +29,6 @@ const e = (value: unknown) => escapeHtml(String(value ?? ''));
 const both = (text: Bilingual | undefined, fallback = '') =>
   text ? `${e(text.zh)} <span class="en" lang="en">${e(text.en)}</span>` : e(fallback);
 
-
 export const ACTIVITY_STATUS_TEXT: Record<string, Bilingual> = {
   SCHEDULED: { zh: '已安排', en: 'Scheduled' },
   INVITATIONS_SENT: { zh: '待开始', en: 'Upcoming' },
