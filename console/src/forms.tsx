@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, type FieldIssue } from './api';
-import { L, NAMES, Problem, streetCodes, useConsole, useRun } from './ui';
+import { L, NAMES, Problem, streetCodes, useConsole, useRun, Button, Submit } from './ui';
 
 export interface Label {
   zh: string;
@@ -205,13 +205,9 @@ export function EntryForm({
     >
       {children(state.fieldError)}
       <span class="form-buttons">
-        <button type="submit" class="secondary" disabled={state.busy}>
-          <L {...submit} />
-        </button>
+        <Button type="submit" busy={state.busy} label={submit} />
         {cancel ? (
-          <button type="button" class="secondary" onClick={cancel}>
-            <L zh="取消" en="Cancel" />
-          </button>
+          <Button kind="secondary" onClick={cancel} label={{ zh: '取消', en: 'Cancel' }} />
         ) : null}
       </span>
       <Problem
@@ -319,12 +315,8 @@ function DialogForm({
       {children}
       <Problem message={missing ?? sending.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={sending.busy}>
-          <L {...submit} />
-        </button>
-        <button type="button" class="secondary" onClick={close}>
-          <L zh="取消" en="Cancel" />
-        </button>
+        <Submit state={sending} kind="primary" label={submit} />
+        <Button kind="secondary" onClick={close} label={{ zh: '取消', en: 'Cancel' }} />
       </div>
     </form>
   );

@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { Choice, Field, type Label, type Option } from './forms';
 import type { Page as Paged } from './types';
-import { L, Show, useConsole, useLoad } from './ui';
+import { L, NoneOr, Show, useConsole, useLoad } from './ui';
 
 export type Filter =
   | {
@@ -19,6 +19,16 @@ export type Filter =
   | { key: string; label: Label; kind: 'search' | 'date' };
 
 export type FilterValues = Record<string, string>;
+
+type SelectFilter = Extract<Filter, { kind: 'select' }>;
+
+/** A filter that chooses one of `options` (all of them when none is chosen, unless `all` says). */
+export const selectFilter = (
+  key: string,
+  label: Label,
+  options: SelectFilter['options'],
+  all?: SelectFilter['all'],
+): Filter => ({ key, label, kind: 'select', options, ...(all === undefined ? {} : { all }) });
 
 /** The filters of a list; `inForm` when they sit inside another form (the invitee picker). */
 export function FilterBar({
@@ -160,13 +170,9 @@ export function ListPage<T extends { id: string }>({
           const rows = order ? [...page.items].sort(order) : page.items;
           return (
             <>
-              {rows.length === 0 ? (
-                <p>
-                  <L {...empty} />
-                </p>
-              ) : (
+              <NoneOr count={rows.length} none={empty}>
                 <DataTable columns={columns} rows={rows} caption={caption} rowClass={rowClass} />
-              )}
+              </NoneOr>
               {cursors.length > 1 || page.nextCursor ? (
                 <p class="pager">
                   {cursors.length > 1 ? (

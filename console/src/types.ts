@@ -1,4 +1,9 @@
 // The API's answers as the console reads them (docs/openapi.json describes them).
+import type {
+  District,
+  LiaisonStation,
+  StreetOfDistrict,
+} from '../../functions/shared/domain/jurisdiction';
 export interface PendingTask {
   phase: string;
   since: string;
@@ -119,40 +124,16 @@ export interface InvitationRow {
   checkIn: { method: 'API' | 'QR' | 'CODE' | 'MAKE_UP'; at: string } | null;
 }
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
-
-/** A liaison station of a street (`GET /jurisdiction`). */
-export interface LiaisonStation {
-  id: string;
-  street: string;
-  name: Bilingual;
-  online: boolean;
-  active: boolean;
-}
+export type { Bilingual, LiaisonStation } from '../../functions/shared/domain/jurisdiction';
 
 /** A street or town of the district, with its liaison stations (`GET /jurisdiction`). */
-export interface Street {
-  code: string;
-  kind: 'STREET' | 'TOWN';
-  name: Bilingual;
-  workingCommittee: Bilingual;
-  active: boolean;
+export interface Street extends StreetOfDistrict {
   liaisonStations: LiaisonStation[];
 }
 
 /** `GET /jurisdiction`: the district, its letterhead, its streets. */
 export interface Jurisdiction {
-  district: {
-    code: string;
-    name: Bilingual;
-    congress: Bilingual;
-    standingCommittee: Bilingual;
-    subjectTag: Bilingual;
-    referencePrefix: Bilingual;
-  };
+  district: District;
   streets: Street[];
 }
 

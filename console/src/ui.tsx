@@ -3,11 +3,14 @@
 import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import {
+  ACTIVITY_ACTION_NAMES,
+  ACTIVITY_STATUS_NAMES,
   ACTIVITY_TYPES,
   DEPUTY_LEVELS,
   FINDING_CATEGORIES,
   FINDING_KIND_NAMES,
   REFERRAL_STATUS_NAMES,
+  REFERRAL_WAIT_NAMES,
 } from '../../functions/shared/domain/reference';
 import type { Api } from './api';
 import { districtWide, type Session } from './auth';
@@ -44,38 +47,9 @@ export const nameOf = (table: Names, code: string | undefined) => {
   return entry ? <L zh={entry.zh} en={entry.en} /> : <>{code ?? '—'}</>;
 };
 
-export const ACTIVITY_STATUS: Names = {
-  SCHEDULED: { zh: '已排期', en: 'Scheduled' },
-  INVITATIONS_SENT: { zh: '已发邀请', en: 'Invitations sent' },
-  CHECK_IN_OPEN: { zh: '签到中', en: 'Check-in open' },
-  FINDINGS_OPEN: { zh: '收集问题中', en: 'Collecting findings' },
-  TRIAGE: { zh: '分拣中', en: 'Triage' },
-  IN_REVIEW: { zh: '待主任会议', en: "Chairmen's meeting" },
-  DISPATCHING: { zh: '交办中', en: 'Dispatching' },
-  FAILED: { zh: '失败', en: 'Failed' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled' },
-  COMPLETED: { zh: '已完成', en: 'Completed' },
-};
-
-/** What each waiting step asks of the organiser (GET /activities?waiting=true, action.code). */
-export const ACTIONS: Names = {
-  OPEN_CHECK_IN: { zh: '开始签到', en: 'Open check-in' },
-  CLOSE_ATTENDANCE: { zh: '结束签到', en: 'Close attendance' },
-  CLOSE_FINDINGS: { zh: '结束问题收集', en: 'Close findings' },
-  DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
-};
-
-/** What a referral waits on (`waitingOn.code` of GET /referrals and /referrals/{id}). */
-export const REFERRAL_WAITS: Names = {
-  REVIEW: { zh: '主任会议审定', en: "Chairmen's meeting" },
-  DISPATCH: { zh: '交办中', en: 'Being dispatched' },
-  SEND: { zh: '重新交办中', en: 'Being sent again' },
-  REROUTE: { zh: '待改派（部门已退回）', en: 'Re-route (returned by the department)' },
-  RATE: { zh: '提出人评价', en: 'Raisers rate the reply' },
-  DECIDE_EXTENSION: { zh: '审批延期', en: 'Decide the extension' },
-  REPLY: { zh: '部门答复', en: "The department's reply" },
-  REDRIVE: { zh: '修复后重试', en: 'Fix and redrive' },
-};
+export const ACTIVITY_STATUS: Names = ACTIVITY_STATUS_NAMES;
+export const ACTIONS: Names = ACTIVITY_ACTION_NAMES;
+export const REFERRAL_WAITS: Names = REFERRAL_WAIT_NAMES;
 
 /**
  * The district's streets, by code, as `GET /jurisdiction` answers (filled once at start, before
@@ -177,6 +151,36 @@ export function useRun(done?: () => void) {
   return { run, busy, error };
 }
 
+/** A button with a bilingual label, disabled while what it started is `busy`. */
+export const Button = ({
+  label,
+  kind = 'secondary',
+  type = 'button',
+  busy = false,
+  onClick,
+}: {
+  label: { zh: string; en: string };
+  kind?: 'primary' | 'secondary' | 'danger';
+  type?: 'button' | 'submit';
+  busy?: boolean;
+  onClick?: () => void;
+}) => (
+  <button type={type} class={kind} disabled={busy} onClick={onClick}>
+    <L {...label} />
+  </button>
+);
+
+/** The submit button of a form that `state` (useSubmit, forms.tsx) sends. */
+export const Submit = ({
+  state,
+  label,
+  kind = 'secondary',
+}: {
+  state: { busy: boolean };
+  label: Label;
+  kind?: 'primary' | 'secondary';
+}) => <Button type="submit" kind={kind} busy={state.busy} label={label} />;
+
 /** A write action: hidden from auditors; shows the API's answer when it refuses. */
 export function Action({
   label,
@@ -194,32 +198,38 @@ export function Action({
   if (!canWrite) return null;
   return (
     <span class="action">
-      <button type="button" class={kind} disabled={action.busy} onClick={() => action.run(run)}>
-        <L {...label} />
-      </button>
+      <Button label={label} kind={kind} busy={action.busy} onClick={() => action.run(run)} />
       <Problem message={action.error} />
     </span>
   );
 }
 
-/** Facts about one thing, as a definition list: a bilingual label and its value per row. */
+type Label = { zh: string; en: string };
+
+/**
+ * Facts about one thing, as a definition list: a bilingual label and its value per row (a row's
+ * third entry names its value for tests). `figures` shows them side by side, a count under its
+ * label.
+ */
 export const Facts = ({
   rows,
+  figures = false,
 }: {
-  rows: readonly (readonly [
-    label: { zh: string; en: string } | string,
-    value: ComponentChildren,
-  ])[];
-}) => (
-  <dl class="facts">
-    {rows.map(([label, value]) => (
-      <Fragment key={typeof label === 'string' ? label : label.en}>
-        <dt>{typeof label === 'string' ? label : <L {...label} />}</dt>
-        <dd>{value}</dd>
-      </Fragment>
-    ))}
-  </dl>
-);
+  rows: readonly (readonly [label: Label | string, value: ComponentChildren, testId?: string])[];
+  figures?: boolean;
+}) => {
+  const Row = figures ? 'div' : Fragment;
+  return (
+    <dl class={figures ? 'figures' : 'facts'}>
+      {rows.map(([label, value, testId]) => (
+        <Row key={typeof label === 'string' ? label : label.en}>
+          <dt>{typeof label === 'string' ? label : <L {...label} />}</dt>
+          <dd data-testid={testId}>{value}</dd>
+        </Row>
+      ))}
+    </dl>
+  );
+};
 
 export const Page = ({
   title,
@@ -240,6 +250,102 @@ export const Page = ({
     </>
   );
 };
+
+/** `children`, or the sentence `none` when there is nothing (`count` 0) to show. */
+interface NoneOrProps {
+  count: number;
+  none: Label;
+  children: ComponentChildren;
+}
+
+export const NoneOr = ({ count, none, children }: NoneOrProps) =>
+  count === 0 ? (
+    <p>
+      <L {...none} />
+    </p>
+  ) : (
+    <>{children}</>
+  );
+
+/** A bulleted list of `items`, each as `children` renders it; the sentence `none` when empty. */
+export function Bullets<T extends { id: string }>({
+  items,
+  none,
+  class: className,
+  children,
+}: {
+  items: readonly T[];
+  none: { zh: string; en: string };
+  class?: string;
+  children: (item: T) => ComponentChildren;
+}) {
+  return (
+    <NoneOr count={items.length} none={none}>
+      <ul class={className}>
+        {items.map((item) => (
+          <li key={item.id}>{children(item)}</li>
+        ))}
+      </ul>
+    </NoneOr>
+  );
+}
+
+/** Events in order, each after its time (`children` says what happened). */
+export function EventList<T extends { at: string }>({
+  events,
+  keyOf,
+  children,
+}: {
+  events: readonly T[];
+  keyOf: (event: T) => string | number;
+  children: (event: T) => ComponentChildren;
+}) {
+  return (
+    <ol class="timeline">
+      {events.map((event) => (
+        <li key={keyOf(event)}>
+          <time dateTime={event.at}>{when(event.at)}</time> {children(event)}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A remark after a value, when `show`: muted (`（外区）`), or strong when `late` (`逾期`). */
+export const Remark = ({
+  show,
+  label,
+  late = false,
+}: {
+  show: boolean;
+  label: Label;
+  late?: boolean;
+}) => {
+  if (!show) return null;
+  const Tag = late ? 'strong' : 'span';
+  return (
+    <Tag class={late ? 'late' : 'muted'}>
+      {' '}
+      <L {...label} />
+    </Tag>
+  );
+};
+
+/** A titled part of a page: the heading names the section for assistive technology too. */
+interface SectionProps {
+  id: string;
+  title: Label;
+  children: ComponentChildren;
+}
+
+export const Section = ({ id, title, children }: SectionProps) => (
+  <section aria-labelledby={id}>
+    <h2 id={id}>
+      <L {...title} />
+    </h2>
+    {children}
+  </section>
+);
 
 export const Pill = ({
   children,

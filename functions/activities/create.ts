@@ -27,6 +27,12 @@ import { detailFieldsOf, type ActivityDetails, type CreateActivityBody } from '.
 import { toActivityView, type ActivityRecord, type ActivityView } from './view.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
 import { isErrorNamed, type ActivityDeps } from './domain.js';
+import {
+  ACTIVITY_OPTIONAL_FIELDS,
+  ACTIVITY_SUMMARY_FIELDS,
+  pickFields,
+  presentFields,
+} from '../shared/domain/fields.js';
 
 /** The type-specific fields of a create body, as stored under `details`. */
 export const detailsOf = (input: CreateActivityBody): ActivityDetails | undefined => {
@@ -159,18 +165,10 @@ export const createActivity = async (
     ...keys.activityOwnership(caller.sub, input.startsAt, id),
     entity: 'ACTIVITY',
     id,
-    title: input.title,
-    type: input.type,
-    street: input.street,
-    location: input.location,
-    ...(input.description ? { description: input.description } : {}),
-    startsAt: input.startsAt,
-    endsAt: input.endsAt,
-    ...(input.attendanceClosesAt ? { attendanceClosesAt: input.attendanceClosesAt } : {}),
-    ...(input.findingsCloseAt ? { findingsCloseAt: input.findingsCloseAt } : {}),
+    ...pickFields(input, ACTIVITY_SUMMARY_FIELDS),
+    ...presentFields(input, ACTIVITY_OPTIONAL_FIELDS),
     ...(details ? { details } : {}),
     language: input.language,
-    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     organiserId: caller.sub,
     ...(scope ? { scope } : {}),
     status: 'SCHEDULED',

@@ -1,22 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys, type StartPeriod } from '../shared/data/keys.js';
-import {
-  checkPositions,
-  readMergedPage,
-  type Positions,
-  type ResidualFilter,
-  type SortedSource,
-} from '../shared/data/merged-pages.js';
+import type { ResidualFilter, SortedSource } from '../shared/data/merged-pages.js';
 import { ACTIVITY_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { ForbiddenError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
+import { readListPage, residualFilter } from '../shared/http/list-page.js';
 import type { ActivityListItem } from './answers.js';
 import type { ListActivitiesQuery } from './schemas.js';
 import { streetOfClaim } from './view.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { ACTIVITY_SUMMARY_FIELDS, pickFields } from '../shared/domain/fields.js';
 
 /**
  * `GET /activities` (issue 15): the activities organisers run, by status, street, type, start
@@ -116,24 +109,17 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
       ? { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }
       : undefined;
 
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attribute: string, value: string) => {
-    names[`#f_${attribute}`] = attribute;
-    values[`:f_${attribute}`] = value;
-    conditions.push(`#f_${attribute} = :f_${attribute}`);
-  };
-  if (scope.street) equals('street', scope.street);
-  if (query.type) equals('type', query.type);
+  const filter = residualFilter();
+  if (scope.street) filter.equals('street', scope.street);
+  if (query.type) filter.equals('type', query.type);
   if (query.waiting) {
-    names['#f_pendingTask'] = 'pendingTask';
-    conditions.push('attribute_exists(#f_pendingTask)');
+    filter.names['#f_pendingTask'] = 'pendingTask';
+    filter.add('attribute_exists(#f_pendingTask)');
   }
 
   let sources: SortedSource[];
   if (organiserId !== undefined) {
-    if (query.status) equals('status', query.status);
+    if (query.status) filter.equals('status', query.status);
     const listing = keys.activitiesOfOrganiser(organiserId, period);
     sources = [
       {
@@ -168,9 +154,7 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
 
   return {
     sources,
-    ...(conditions.length
-      ? { filter: { expression: conditions.join(' AND '), names, values } }
-      : {}),
+    ...filter.done(),
     binding: {
       q: 'GET /activities',
       scope: scope.street ?? '*',
@@ -184,23 +168,13 @@ export const planActivityList = (caller: Caller, query: ListActivitiesQuery): Li
   };
 };
 
-const positionsSchema = z.record(
-  z.string().check(z.maxLength(40)),
-  z.union([z.string(), z.literal(true)]),
-);
-
 /** What the list shows of an activity: no details, no personal data, never the task token. */
 export const toListItem = (activity: ActivityItem): ActivityListItem => {
   const pending = activity.pendingTask;
   const step = pending ? HUMAN_STEPS[pending.phase as keyof typeof HUMAN_STEPS] : undefined;
   return {
     id: activity.id,
-    title: activity.title,
-    type: activity.type,
-    street: activity.street,
-    location: activity.location,
-    startsAt: activity.startsAt,
-    endsAt: activity.endsAt,
+    ...pickFields(activity, ACTIVITY_SUMMARY_FIELDS),
     organiserId: activity.organiserId,
     status: activity.status,
     phase: activity.phase,
@@ -231,23 +205,14 @@ export const listActivities = async (
   caller: Caller,
   query: ListActivitiesQuery,
 ): Promise<{ items: ActivityListItem[]; nextCursor?: string }> => {
-  const plan = planActivityList(caller, query);
-  let positions: Positions = {};
-  if (query.cursor) {
-    const parsed = positionsSchema.safeParse(decodeCursor(query.cursor, plan.binding));
-    if (!parsed.success) throw invalidCursor('not a cursor of this query');
-    positions = parsed.data;
-    checkPositions(plan.sources, positions);
-  }
-  const page = await readMergedPage<ActivityItem & Record<string, unknown>>(deps, {
-    sources: plan.sources,
-    positions,
-    limit: query.limit,
-    ...(plan.filter ? { filter: plan.filter } : {}),
-    orderOf: (activity) => keys.activityListing('-', activity.startsAt, activity.id).listSk,
-  });
-  return {
-    items: page.items.map(toListItem),
-    ...(page.more ? { nextCursor: encodeCursor(plan.binding, page.positions) } : {}),
-  };
+  const page = await readListPage<ActivityItem & Record<string, unknown>>(
+    deps,
+    planActivityList(caller, query),
+    query,
+    {
+      orderOf: (activity) => keys.activityListing('-', activity.startsAt, activity.id).listSk,
+      sourceIdLength: 40,
+    },
+  );
+  return { ...page, items: page.items.map(toListItem) };
 };

@@ -6,8 +6,9 @@ import {
   type ActivityType,
 } from '../shared/domain/reference.js';
 import { campaignIdSchema } from '../shared/http/path-schemas.js';
-import { periodBound } from '../shared/http/period.js';
+import { fromNotAfterTo, periodBound } from '../shared/http/period.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
+import { organiserIdFilter, pageQueryShape } from '../shared/http/list-query.js';
 
 export const MAX_INVITED_DEPUTIES = 2000;
 
@@ -270,29 +271,13 @@ export const listActivitiesQuerySchema = z
     to: z.optional(periodBound('to')),
     /** Only the caller's own activities (those they scheduled). */
     mine: z.optional(flag),
-    organiserId: z.optional(
-      z
-        .string()
-        .check(
-          z.trim(),
-          z.minLength(1),
-          z.maxLength(128),
-          z.regex(/^[^#]+$/, { message: 'must not contain #' }),
-        ),
-    ),
+    organiserId: organiserIdFilter(),
     /** Only activities whose workflow waits at a human step an organiser acts on. */
     waiting: z.optional(flag),
-    limit: z._default(
-      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_LIST_PAGE_SIZE)),
-      DEFAULT_LIST_PAGE_SIZE,
-    ),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+    ...pageQueryShape(MAX_LIST_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE),
   })
   .check(
-    z.refine((query) => !query.from || !query.to || query.from <= query.to, {
-      path: ['from'],
-      message: 'must not be after to',
-    }),
+    fromNotAfterTo(),
     z.refine((query) => !(query.mine === true && query.organiserId !== undefined), {
       path: ['organiserId'],
       message: 'give either mine=true or organiserId, not both',

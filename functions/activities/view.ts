@@ -4,6 +4,12 @@ import type { z } from 'zod/mini';
 import type { ActivityDetails, UnannouncedVisits } from './schemas.js';
 import type { ActivityView, attendanceStatisticsSchema } from './answers.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
+import {
+  ACTIVITY_OPTIONAL_FIELDS,
+  ACTIVITY_SUMMARY_FIELDS,
+  pickFields,
+  presentFields,
+} from '../shared/domain/fields.js';
 
 export { streetOfClaim };
 
@@ -91,18 +97,10 @@ export const toActivityView = (
   viewer?: Viewer,
 ): ActivityView => ({
   id: activity.id,
-  title: activity.title,
-  type: activity.type,
+  ...pickFields(activity, ACTIVITY_SUMMARY_FIELDS),
   ...(activity.details ? { details: detailsView(activity.details, viewer) } : {}),
-  street: activity.street,
-  location: activity.location,
-  ...(activity.description ? { description: activity.description } : {}),
-  startsAt: activity.startsAt,
-  endsAt: activity.endsAt,
-  ...(activity.attendanceClosesAt ? { attendanceClosesAt: activity.attendanceClosesAt } : {}),
-  ...(activity.findingsCloseAt ? { findingsCloseAt: activity.findingsCloseAt } : {}),
+  ...presentFields(activity, ACTIVITY_OPTIONAL_FIELDS),
   language: activity.language,
-  ...(activity.campaignId ? { campaignId: activity.campaignId } : {}),
   organiserId: activity.organiserId,
   status: activity.status,
   phase: activity.phase,

@@ -1,25 +1,21 @@
 import escapeHtml from 'escape-html';
+import { chinaClock } from '../shared/domain/china-time.js';
 
 /** Escapes any value for HTML text and attribute values (numbers too: one rule, no exceptions). */
 export const e = (value: unknown): string => escapeHtml(String(value ?? ''));
 
-const TIME_ZONE = 'Asia/Shanghai';
-
 /** An instant in China time, e.g. `2026年7月12日 09:30`; the raw text when it is not a time. */
-export const chinaTime = (iso: string | null | undefined): string => {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date);
-};
+export const chinaTime = (iso: string | null | undefined): string =>
+  iso
+    ? chinaClock(iso, {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      })
+    : '—';
 
 /** A rate 0..1 as a percentage with one decimal (`83.3%`), or `—` when there is none. */
 export const percent = (rate: number | null): string =>

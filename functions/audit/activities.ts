@@ -19,6 +19,7 @@ import {
   type auditActivityViewSchema,
 } from './schemas.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { fieldsOrNull } from '../shared/domain/fields.js';
 
 export interface AuditDeps {
   db: DynamoDBDocumentClient;
@@ -112,11 +113,7 @@ export const planListQuery = (
     q: 'GET /audit/activities',
     scope: scope.street ?? '*',
     status: query.status,
-    from: query.from ?? null,
-    to: query.to ?? null,
-    type: query.type ?? null,
-    street: query.street ?? null,
-    organiser: query.organiser ?? null,
+    ...fieldsOrNull(query, ['from', 'to', 'type', 'street', 'organiser']),
   };
 
   let position: CursorPosition | undefined;

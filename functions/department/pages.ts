@@ -3,6 +3,7 @@ import { formatDueDate } from '../shared/domain/deadlines.js';
 import type { Letterhead } from '../shared/data/jurisdiction.js';
 import { referralReference } from '../shared/domain/letterhead.js';
 import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
+import { pageTime as formatTime } from '../shared/domain/china-time.js';
 import { htmlDocument, htmlPageHeaders } from '../shared/http/html-page.js';
 import type { HttpResult } from '../shared/http/types.js';
 import type { InvalidLinkReason } from '../shared/data/links.js';
@@ -17,18 +18,6 @@ import { type Rating, type ReplyResult } from '../shared/data/referrals.js';
  * a phone, no script at all; every text that comes from data or from a form is escaped. Forms
  * post back to the page's own URL: the signed link is the credential.
  */
-
-const TIME_ZONE = 'Asia/Shanghai';
-
-const formatTime = (iso: string) => {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(date);
-};
 
 export const pageHeaders = (): Record<string, string> =>
   htmlPageHeaders(

@@ -1,6 +1,6 @@
-import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
 import { formFields, parseDepartmentForm, parseRatingForm } from './form.js';
-import type { PageRoutes } from './handler.js';
+import type { PageDeps, PageRoutes } from './handler.js';
 import {
   renderAlreadyReceivedPage,
   renderClosedPage,
@@ -12,7 +12,9 @@ import {
 } from './pages.js';
 import { rate, ratingPage } from './rate.js';
 import type { DepartmentAction } from './referral.js';
-import { respond, responsePage } from './respond.js';
+import { respond, responsePage, type StaleReason } from './respond.js';
+import type { LinkRecord } from '../shared/links.js';
+import type { HttpResult } from '../shared/http/types.js';
 
 const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
   ACKNOWLEDGE: { zh: '已确认收到该转办事项。', en: 'Receipt acknowledged.' },
@@ -28,15 +30,26 @@ const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
   REPLY: { zh: '办理答复已提交，谢谢。', en: 'Reply received. Thank you.' },
 };
 
+/**
+ * A page's GET: its model, or the refusal the link earns (a string), rendered under the
+ * district's letterhead.
+ */
+const showPage =
+  <Model extends object>(
+    modelOf: (deps: PageDeps, link: LinkRecord) => Promise<Model | StaleReason>,
+    render: (model: Model, letterhead: Letterhead) => HttpResult,
+  ): PageRoutes['get'] =>
+  async (deps, link) => {
+    const model = await modelOf(deps, link);
+    return typeof model === 'string'
+      ? renderRefusalPage(model)
+      : render(model, letterheadOf(await jurisdictionOf(deps)));
+  };
+
 /** The department's response page. */
 export const responseRoutes: PageRoutes = {
   purpose: 'RESPOND',
-  get: async (deps, link) => {
-    const model = await responsePage(deps, link);
-    return typeof model === 'string'
-      ? renderRefusalPage(model)
-      : renderResponsePage(model, letterheadOf(await jurisdictionOf(deps)));
-  },
+  get: showPage(responsePage, renderResponsePage),
   post: async (deps, link, event) => {
     const input = parseDepartmentForm(formFields(event));
     const outcome = await respond(deps, link, input);
@@ -57,12 +70,7 @@ export const responseRoutes: PageRoutes = {
 /** The raiser's rating page. */
 export const ratingRoutes: PageRoutes = {
   purpose: 'RATE',
-  get: async (deps, link) => {
-    const model = await ratingPage(deps, link);
-    return typeof model === 'string'
-      ? renderRefusalPage(model)
-      : renderRatingPage(model, letterheadOf(await jurisdictionOf(deps)));
-  },
+  get: showPage(ratingPage, renderRatingPage),
   post: async (deps, link, event) => {
     const input = parseRatingForm(formFields(event));
     const outcome = await rate(deps, link, input);

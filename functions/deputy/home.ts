@@ -17,6 +17,7 @@ import { sendEmailOnce } from '../shared/email/send-once.js';
 import type { DomainLogger } from '../shared/observability.js';
 import { createDeputyLink, tokenOfLink } from '../shared/data/links.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
+import { ACTIVITY_SUMMARY_FIELDS, pickFields, presentFields } from '../shared/domain/fields.js';
 
 /**
  * "My activities" (issue 14): a deputy who lost an invitation enters an email address and gets a
@@ -184,16 +185,9 @@ export const deputyActivityLists = async (
     const findings = duty.get(activity.id)?.findings;
     const entry: DeputyActivityEntry = {
       activityId: activity.id,
-      title: activity.title,
-      type: activity.type,
-      street: activity.street,
-      location: activity.location,
-      startsAt: activity.startsAt,
-      endsAt: activity.endsAt,
+      ...pickFields(activity, ACTIVITY_SUMMARY_FIELDS),
       status,
-      ...(invitation.response ? { response: invitation.response } : {}),
-      ...(invitation.checkedInAt ? { checkedInAt: invitation.checkedInAt } : {}),
-      ...(invitation.checkInMethod ? { checkInMethod: invitation.checkInMethod } : {}),
+      ...presentFields(invitation, ['response', 'checkedInAt', 'checkInMethod']),
       ...(Array.isArray(findings) ? { findingsRaised: findings.length } : {}),
       ...(invitation.pageLink ? { pageLink: invitation.pageLink } : {}),
     };

@@ -9,6 +9,7 @@ import {
   type Jurisdiction,
   type Letterhead,
 } from '../shared/data/jurisdiction.js';
+import { pageTime as formatTime } from '../shared/domain/china-time.js';
 import { activityTimeRange } from '../shared/email/activity-time.js';
 import { ACTIVITY_TYPES, FINDING_CATEGORIES } from '../shared/domain/reference.js';
 import type { HttpResult } from '../shared/http/types.js';
@@ -27,17 +28,6 @@ type Bilingual = { zh: string; en: string };
 const e = (value: unknown) => escapeHtml(String(value ?? ''));
 const both = (text: Bilingual | undefined, fallback = '') =>
   text ? `${e(text.zh)} <span class="en" lang="en">${e(text.en)}</span>` : e(fallback);
-
-const TIME_ZONE = 'Asia/Shanghai';
-export const formatTime = (iso: string): string => {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: TIME_ZONE,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(date);
-};
 
 export const ACTIVITY_STATUS_TEXT: Record<string, Bilingual> = {
   SCHEDULED: { zh: '已安排', en: 'Scheduled' },

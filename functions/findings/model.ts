@@ -18,6 +18,7 @@ export type {
   RaisedBy,
   Resident,
 } from '../shared/data/findings.js';
+import { pickFields, presentFields } from '../shared/domain/fields.js';
 
 // Crockford base32, as ids.ts: referral ids have the shape of every other id.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -74,16 +75,10 @@ export const toFindingView = (finding: FindingItem, audience: FindingAudience): 
 export type FindingView = z.output<typeof findingViewSchema>;
 
 export const toReferralView = (referral: ReferralItem): ReferralView => ({
-  id: referral.id,
-  activityId: referral.activityId,
-  departmentId: referral.departmentId,
-  findingIds: referral.findingIds,
-  ...(referral.committeeId ? { committeeId: referral.committeeId } : {}),
-  ...(referral.dueDate ? { dueDate: referral.dueDate } : {}),
+  ...pickFields(referral, ['id', 'activityId', 'departmentId', 'findingIds']),
+  ...presentFields(referral, ['committeeId', 'dueDate']),
   status: referral.status,
-  ...(referral.executionArn ? { executionArn: referral.executionArn } : {}),
-  ...(referral.approvedAt ? { approvedAt: referral.approvedAt } : {}),
-  ...(referral.dispatchedAt ? { dispatchedAt: referral.dispatchedAt } : {}),
+  ...presentFields(referral, ['executionArn', 'approvedAt', 'dispatchedAt']),
 });
 
 export type ReferralView = z.output<typeof reviewReferralViewSchema>;

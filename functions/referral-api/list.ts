@@ -1,23 +1,16 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import { referralIdOf } from '../findings/model.js';
 import { listedDueOf } from '../referrals/listing.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { roundOf, type ReferralItem } from '../shared/data/referrals.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../shared/data/cursor.js';
+import { readListPage, residualFilter } from '../shared/http/list-page.js';
 import { keys, toQueryParams, type KeyQuery } from '../shared/data/keys.js';
-import {
-  checkPositions,
-  readMergedPage,
-  type Positions,
-  type ResidualFilter,
-  type SortedSource,
-} from '../shared/data/merged-pages.js';
+import type { ResidualFilter, SortedSource } from '../shared/data/merged-pages.js';
 import { dueDateOfInstant } from '../shared/domain/deadlines.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { streetOfClaim, type Caller } from '../shared/http/auth.js';
 import type { ListReferralsQuery, ReferralListItem } from './schemas.js';
-import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
+import { fieldsOrNull } from '../shared/domain/fields.js';
 
 /**
  * `GET /referrals` (issue 15): the 督办 list. Reads the listing index, one partition per
@@ -110,36 +103,29 @@ export const planReferralList = (
   }
   const due = { dueAfter: query.from, dueUntil };
 
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attribute: string, value: string) => {
-    names[`#f_${attribute}`] = attribute;
-    values[`:f_${attribute}`] = value;
-    conditions.push(`#f_${attribute} = :f_${attribute}`);
-  };
-  if (scope.street) equals('street', scope.street);
-  if (query.status) equals('status', query.status);
-  if (query.departmentId) equals('departmentId', query.departmentId);
+  const filter = residualFilter();
+  if (scope.street) filter.equals('street', scope.street);
+  if (query.status) filter.equals('status', query.status);
+  if (query.departmentId) filter.equals('departmentId', query.departmentId);
 
   let sources: SortedSource[];
   let orderOf: ReferralListPlan['orderOf'];
   if (query.activityId) {
     // One activity's few referrals: its ownership partition, committee and due as filters.
     const activityId = query.activityId;
-    if (query.committeeId) equals('committeeId', query.committeeId);
-    names['#f_listSk'] = 'listSk';
+    if (query.committeeId) filter.equals('committeeId', query.committeeId);
+    filter.names['#f_listSk'] = 'listSk';
     const ranges = states.map((state, index) => {
       const range = keys.referralsOfCommittee(undefined, state, due);
       if (range.sortKeyRange) {
-        values[`:f_from${index}`] = range.sortKeyRange.from;
-        values[`:f_to${index}`] = range.sortKeyRange.to;
+        filter.values[`:f_from${index}`] = range.sortKeyRange.from;
+        filter.values[`:f_to${index}`] = range.sortKeyRange.to;
         return `#f_listSk BETWEEN :f_from${index} AND :f_to${index}`;
       }
-      values[`:f_prefix${index}`] = range.sortKeyPrefix;
+      filter.values[`:f_prefix${index}`] = range.sortKeyPrefix;
       return `begins_with(#f_listSk, :f_prefix${index})`;
     });
-    conditions.push(ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`);
+    filter.add(ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`);
     const ownership: KeyQuery = keys.referralsOfActivity(activityId);
     sources = [
       {
@@ -185,19 +171,13 @@ export const planReferralList = (
   return {
     sources,
     orderOf,
-    ...(conditions.length
-      ? { filter: { expression: conditions.join(' AND '), names, values } }
-      : {}),
+    ...filter.done(),
     binding: {
       q: 'GET /referrals',
       scope: scope.street ?? '*',
       status: query.status ?? null,
       overdue: query.overdue ?? false,
-      committeeId: query.committeeId ?? null,
-      departmentId: query.departmentId ?? null,
-      activityId: query.activityId ?? null,
-      from: query.from ?? null,
-      to: query.to ?? null,
+      ...fieldsOrNull(query, ['committeeId', 'departmentId', 'activityId', 'from', 'to']),
     },
   };
 };
@@ -265,11 +245,6 @@ export const toReferralListItem = (
   };
 };
 
-const positionsSchema = z.record(
-  z.string().check(z.maxLength(80)),
-  z.union([z.string(), z.literal(true)]),
-);
-
 /**
  * One page of `GET /referrals`: open referrals first, each by due instant (overdue first),
  * then closed ones; one activity's by department.
@@ -284,26 +259,11 @@ export const listReferrals = async (
   referralScopeOf(caller, query.street);
   const committeeIds = query.activityId || query.committeeId ? [] : await committeeIdsOf(deps);
   const plan = planReferralList(caller, query, committeeIds, now);
-  let positions: Positions = {};
-  if (query.cursor) {
-    const parsed = positionsSchema.safeParse(decodeCursor(query.cursor, plan.binding));
-    if (!parsed.success) throw invalidCursor('not a cursor of this query');
-    positions = parsed.data;
-    // Committees are deactivated, never deleted: every position still names a source. One
-    // added since the first page has no position and is read from its start.
-    checkPositions(plan.sources, positions);
-  }
-  const page = await readMergedPage<ReferralItem & Record<string, unknown>>(deps, {
-    sources: plan.sources,
-    positions,
-    limit: query.limit,
-    ...(plan.filter ? { filter: plan.filter } : {}),
+  const page = await readListPage<ReferralItem & Record<string, unknown>>(deps, plan, query, {
     orderOf: plan.orderOf,
+    sourceIdLength: 80,
     // Each source takes one Query to start: many committees must still make a page.
     maxQueries: 25 + plan.sources.length,
   });
-  return {
-    items: page.items.map((referral) => toReferralListItem(referral, now)),
-    ...(page.more ? { nextCursor: encodeCursor(plan.binding, page.positions) } : {}),
-  };
+  return { ...page, items: page.items.map((referral) => toReferralListItem(referral, now)) };
 };

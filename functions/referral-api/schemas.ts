@@ -8,11 +8,12 @@ import {
   REFERRAL_WORKFLOW_STATUSES,
   REPLY_RESULTS,
 } from '../shared/data/referrals.js';
-import { periodBound } from '../shared/http/period.js';
+import { fromNotAfterTo, periodBound } from '../shared/http/period.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { FINDING_KINDS } from '../shared/domain/finding-fields.js';
 import { ACTIVITY_TYPE_CODES, FINDING_CATEGORY_CODES } from '../shared/domain/reference.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
+import { pageQueryShape } from '../shared/http/list-query.js';
 
 // CR, LF and other control characters never enter a reason: reasons reach emails and pages.
 // eslint-disable-next-line no-control-regex
@@ -96,17 +97,10 @@ export const listReferralsQuerySchema = z
     from: z.optional(periodBound('from')),
     /** Due to (a day is China time, to its end). */
     to: z.optional(periodBound('to')),
-    limit: z._default(
-      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_REFERRAL_PAGE_SIZE)),
-      DEFAULT_REFERRAL_PAGE_SIZE,
-    ),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+    ...pageQueryShape(MAX_REFERRAL_PAGE_SIZE, DEFAULT_REFERRAL_PAGE_SIZE),
   })
   .check(
-    z.refine((query) => !query.from || !query.to || query.from <= query.to, {
-      path: ['from'],
-      message: 'must not be after to',
-    }),
+    fromNotAfterTo(),
     z.refine(
       (query) => !query.overdue || !query.status || !CLOSED_STATUSES.includes(query.status),
       { path: ['status'], message: 'a closed referral is never overdue' },
@@ -137,6 +131,18 @@ export const referralWaitSchema = z.object({
   path: z.nullable(z.string()),
 });
 
+/** Where a referral stands against its deadline: its list entry and its view say it alike. */
+const referralDueShape = {
+  /** Routing / reopen count; 1 for the first department. */
+  round: z.number(),
+  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
+  dueDate: z.nullable(z.string()),
+  /** The due instant (end of the due day in China time, or the stored instant). */
+  dueAt: z.nullable(z.string()),
+  /** Open and past its due instant. */
+  overdue: z.boolean(),
+};
+
 /** One referral of `GET /referrals`. */
 export const referralListItemSchema = z.object({
   id: z.string(),
@@ -145,13 +151,7 @@ export const referralListItemSchema = z.object({
   committeeId: z.nullable(z.string()),
   street: z.nullable(z.string()),
   status: z.enum(REFERRAL_LIST_STATUSES),
-  round: z.number(),
-  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
-  dueDate: z.nullable(z.string()),
-  /** The due instant (end of the due day in China time). */
-  dueAt: z.nullable(z.string()),
-  /** Open and past its due instant. */
-  overdue: z.boolean(),
+  ...referralDueShape,
   findings: z.number(),
   dispatchedAt: z.nullable(z.string()),
   closedAt: z.nullable(z.string()),
@@ -243,14 +243,7 @@ export const referralViewSchema = z.object({
   committeeId: z.nullable(z.string()),
   street: z.nullable(z.string()),
   status: z.enum(REFERRAL_STATUS_CODES),
-  /** Routing / reopen count; 1 for the first department. */
-  round: z.number(),
-  /** `YYYY-MM-DD` (China time): the day the department must answer by. */
-  dueDate: z.nullable(z.string()),
-  /** The due instant (end of the due day in China time, or the stored instant). */
-  dueAt: z.nullable(z.string()),
-  /** Open and past its due instant. */
-  overdue: z.boolean(),
+  ...referralDueShape,
   waitingOn: z.nullable(referralWaitSchema),
   /** The human step the workflow waits at (never its task token). */
   pendingTask: z.nullable(

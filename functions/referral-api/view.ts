@@ -5,6 +5,7 @@ import { departmentFindingOf } from '../shared/domain/finding-fields.js';
 import { causeWithoutTrace } from '../shared/workflow/failure-cause.js';
 import { toReferralListItem } from './list.js';
 import type { ReferralView } from './schemas.js';
+import { fieldsOrNull, presentFields } from '../shared/domain/fields.js';
 
 /** The routing history, starting with the first department when nothing was re-routed yet. */
 export const routingOf = (referral: ReferralItem): RoutingEntry[] =>
@@ -79,12 +80,14 @@ export const referralViewOf = (
       : null,
     createdAt: referral.createdAt,
     updatedAt: referral.updatedAt,
-    approvedAt: referral.approvedAt ?? null,
-    dispatchedAt: referral.dispatchedAt ?? null,
-    acknowledgedAt: referral.acknowledgedAt ?? null,
-    repliedAt: referral.repliedAt ?? null,
-    overdueAt: referral.overdueAt ?? null,
-    closedAt: referral.closedAt ?? null,
+    ...fieldsOrNull(referral, [
+      'approvedAt',
+      'dispatchedAt',
+      'acknowledgedAt',
+      'repliedAt',
+      'overdueAt',
+      'closedAt',
+    ]),
     routing: routingOf(referral).map(({ departmentId, at, by, reason }) => ({
       departmentId,
       at,
@@ -127,10 +130,7 @@ export const referralViewOf = (
           reason: extension.reason,
           requestedAt: extension.requestedAt,
           status: extension.status,
-          ...(extension.decidedAt ? { decidedAt: extension.decidedAt } : {}),
-          ...(extension.decidedBy ? { decidedBy: extension.decidedBy } : {}),
-          ...(extension.decisionReason ? { decisionReason: extension.decisionReason } : {}),
-          ...(extension.newDueDate ? { newDueDate: extension.newDueDate } : {}),
+          ...presentFields(extension, ['decidedAt', 'decidedBy', 'decisionReason', 'newDueDate']),
         }
       : null,
     feedback: referral.feedback

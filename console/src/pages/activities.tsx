@@ -1,28 +1,13 @@
 import { ACTIVITY_TYPE_CODES } from '../../../functions/shared/domain/reference';
 import { optionsOf, streetOptions } from '../forms';
-import { ListPage, type Filter } from '../list';
+import { ListPage, selectFilter, type Filter } from '../list';
 import type { ActivitySummary } from '../types';
 import { ACTIVITY_STATUS, L, NAMES, Page, link, nameOf, useConsole, when } from '../ui';
 
 const FILTERS: Filter[] = [
-  {
-    key: 'status',
-    label: { zh: '状态', en: 'Status' },
-    kind: 'select',
-    options: optionsOf(ACTIVITY_STATUS),
-  },
-  {
-    key: 'type',
-    label: { zh: '类型', en: 'Type' },
-    kind: 'select',
-    options: optionsOf(NAMES.type, ACTIVITY_TYPE_CODES),
-  },
-  {
-    key: 'street',
-    label: { zh: '街道', en: 'Street' },
-    kind: 'select',
-    options: () => streetOptions(false),
-  },
+  selectFilter('status', { zh: '状态', en: 'Status' }, optionsOf(ACTIVITY_STATUS)),
+  selectFilter('type', { zh: '类型', en: 'Type' }, optionsOf(NAMES.type, ACTIVITY_TYPE_CODES)),
+  selectFilter('street', { zh: '街道', en: 'Street' }, () => streetOptions(false)),
   { key: 'from', label: { zh: '开始不早于', en: 'From' }, kind: 'date' },
   { key: 'to', label: { zh: '开始不晚于', en: 'To' }, kind: 'date' },
 ];

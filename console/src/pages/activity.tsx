@@ -22,12 +22,17 @@ import {
   NAMES,
   Page,
   Problem,
+  Section,
+  Remark,
+  EventList,
+  Bullets,
   Show,
   link,
   nameOf,
   useConsole,
   useLoad,
   when,
+  Submit,
 } from '../ui';
 
 interface TrailEvent {
@@ -118,42 +123,17 @@ function AttendanceByLevel({ view }: { view: ActivityView }) {
   const a = view.activity.attendance;
   const c = view.activity.counts;
   return (
-    <section aria-labelledby="attendance">
-      <h2 id="attendance">
-        <L zh="邀请与出席" en="Invitations and attendance" />
-      </h2>
-      <dl class="figures">
-        <div>
-          <dt>
-            <L zh="邀请" en="Invited" />
-          </dt>
-          <dd>{a?.invited ?? c.invited}</dd>
-        </div>
-        <div>
-          <dt>
-            <L zh="已发邮件" en="Emails sent" />
-          </dt>
-          <dd>{c.emailsSent}</dd>
-        </div>
-        <div>
-          <dt>
-            <L zh="接受" en="Accepted" />
-          </dt>
-          <dd>{a?.accepted ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>
-            <L zh="谢绝" en="Declined" />
-          </dt>
-          <dd>{a?.declined ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>
-            <L zh="出席" en="Attended" />
-          </dt>
-          <dd data-testid="attended">{a?.attended ?? '—'}</dd>
-        </div>
-      </dl>
+    <Section id="attendance" title={{ zh: '邀请与出席', en: 'Invitations and attendance' }}>
+      <Facts
+        figures
+        rows={[
+          [{ zh: '邀请', en: 'Invited' }, a?.invited ?? c.invited],
+          [{ zh: '已发邮件', en: 'Emails sent' }, c.emailsSent],
+          [{ zh: '接受', en: 'Accepted' }, a?.accepted ?? '—'],
+          [{ zh: '谢绝', en: 'Declined' }, a?.declined ?? '—'],
+          [{ zh: '出席', en: 'Attended' }, a?.attended ?? '—', 'attended'],
+        ]}
+      />
       {a ? (
         <table>
           <caption>
@@ -191,7 +171,7 @@ function AttendanceByLevel({ view }: { view: ActivityView }) {
           </tbody>
         </table>
       ) : null}
-    </section>
+    </Section>
   );
 }
 
@@ -217,10 +197,7 @@ function Invitations({ activityId, version }: { activityId: string; version: str
     [activityId, version],
   );
   return (
-    <section aria-labelledby="invitations">
-      <h2 id="invitations">
-        <L zh="邀请与答复" en="Invitations and answers" />
-      </h2>
+    <Section id="invitations" title={{ zh: '邀请与答复', en: 'Invitations and answers' }}>
       <Show loaded={list}>
         {({ items }) => (
           <DataTable
@@ -231,12 +208,7 @@ function Invitations({ activityId, version }: { activityId: string; version: str
                 cell: (row) => (
                   <>
                     {row.name ?? row.deputyId}
-                    {row.guest ? (
-                      <span class="muted">
-                        {' '}
-                        <L zh="（外区）" en="(guest)" />
-                      </span>
-                    ) : null}
+                    <Remark show={row.guest} label={{ zh: '（外区）', en: '(guest)' }} />
                   </>
                 ),
               },
@@ -280,7 +252,7 @@ function Invitations({ activityId, version }: { activityId: string; version: str
           />
         )}
       </Show>
-    </section>
+    </Section>
   );
 }
 
@@ -291,30 +263,21 @@ function Findings({ activityId }: { activityId: string }) {
     [activityId],
   );
   return (
-    <section aria-labelledby="findings">
-      <h2 id="findings">
-        <L zh="收集的问题和建议" en="Findings" />
-      </h2>
+    <Section id="findings" title={{ zh: '收集的问题和建议', en: 'Findings' }}>
       <Show loaded={list}>
-        {({ findings }) =>
-          findings.length === 0 ? (
-            <p>
-              <L zh="暂无" en="None yet" />
-            </p>
-          ) : (
-            <ul class="findings">
-              {findings.map((f) => (
-                <li key={f.id}>
-                  {nameOf(NAMES.kind, f.kind)} · {nameOf(NAMES.category, f.category)} · {f.place}
-                  <br />
-                  {f.description}
-                </li>
-              ))}
-            </ul>
-          )
-        }
+        {({ findings }) => (
+          <Bullets items={findings} none={{ zh: '暂无', en: 'None yet' }} class="findings">
+            {(f) => (
+              <>
+                {nameOf(NAMES.kind, f.kind)} · {nameOf(NAMES.category, f.category)} · {f.place}
+                <br />
+                {f.description}
+              </>
+            )}
+          </Bullets>
+        )}
       </Show>
-    </section>
+    </Section>
   );
 }
 
@@ -406,9 +369,7 @@ function DocketFinding({
           <Field label={{ zh: '理由', en: 'Reason' }}>
             <input name="reason" required />
           </Field>
-          <button type="submit" class="secondary" disabled={submit.busy}>
-            <L zh="记录决定" en="Record decision" />
-          </button>
+          <Submit state={submit} label={{ zh: '记录决定', en: 'Record decision' }} />
           <Problem message={submit.error} />
         </form>
       ) : null}
@@ -465,9 +426,7 @@ function DocketReferral({
           <Field label={{ zh: '办理期限', en: 'Due date' }}>
             <input name="dueDate" type="date" required value={referral.dueDate ?? inSixtyDays} />
           </Field>
-          <button type="submit" class="secondary" disabled={submit.busy}>
-            <L zh="保存督办" en="Save" />
-          </button>
+          <Submit state={submit} label={{ zh: '保存督办', en: 'Save' }} />
           <Problem message={submit.error} />
         </form>
       ) : null}
@@ -488,10 +447,7 @@ function Docket({ activityId, done }: { activityId: string; done: () => void }) 
     [],
   );
   return (
-    <section aria-labelledby="docket">
-      <h2 id="docket">
-        <L zh="主任会议议程" en="Chairmen's meeting docket" />
-      </h2>
+    <Section id="docket" title={{ zh: '主任会议议程', en: "Chairmen's meeting docket" }}>
       <Show loaded={review}>
         {(r) => (
           <Show loaded={departments}>
@@ -551,7 +507,7 @@ function Docket({ activityId, done }: { activityId: string; done: () => void }) 
           </Show>
         )}
       </Show>
-    </section>
+    </Section>
   );
 }
 
@@ -566,10 +522,7 @@ function Timeline({ activityId, status }: { activityId: string; status: string }
     [activityId, status],
   );
   return (
-    <section aria-labelledby="timeline">
-      <h2 id="timeline">
-        <L zh="时间线（审计链）" en="Timeline (audit trail)" />
-      </h2>
+    <Section id="timeline" title={{ zh: '时间线（审计链）', en: 'Timeline (audit trail)' }}>
       <Show loaded={trail}>
         {(t) => (
           <>
@@ -582,18 +535,17 @@ function Timeline({ activityId, status }: { activityId: string; status: string }
                 </strong>
               )}
             </p>
-            <ol class="timeline">
-              {t.events.map((e) => (
-                <li key={e.seq}>
-                  <time dateTime={e.at}>{when(e.at)}</time> {e.action}{' '}
-                  <span class="muted">{e.actor}</span>
-                </li>
-              ))}
-            </ol>
+            <EventList events={t.events} keyOf={(e) => e.seq}>
+              {(e) => (
+                <>
+                  {e.action} <span class="muted">{e.actor}</span>
+                </>
+              )}
+            </EventList>
           </>
         )}
       </Show>
-    </section>
+    </Section>
   );
 }
 
@@ -658,15 +610,38 @@ function Change({ view, done }: { view: ActivityView; done: () => void }) {
           />
         </Field>
         <Problem message={submit.error} />
-        <button type="submit" class="secondary" disabled={submit.busy}>
-          <L zh="变更并通知受邀代表" en="Change and notify the invitees" />
-        </button>
+        <Submit
+          state={submit}
+          label={{ zh: '变更并通知受邀代表', en: 'Change and notify the invitees' }}
+        />
       </form>
     </details>
   );
 }
 
 const BEFORE_START = ['SCHEDULED', 'INVITATIONS_SENT'];
+
+/** The workflow's waiting steps an organiser ends by a button, in the statuses they wait in. */
+const STEP_BUTTONS: readonly {
+  phase: string;
+  statuses: readonly string[];
+  code: string;
+  path: string;
+}[] = [
+  { phase: 'START', statuses: BEFORE_START, code: 'OPEN_CHECK_IN', path: 'check-in/open' },
+  {
+    phase: 'ATTENDANCE',
+    statuses: ['CHECK_IN_OPEN'],
+    code: 'CLOSE_ATTENDANCE',
+    path: 'attendance/close',
+  },
+  {
+    phase: 'FINDINGS',
+    statuses: ['FINDINGS_OPEN'],
+    code: 'CLOSE_FINDINGS',
+    path: 'findings/close',
+  },
+];
 const FINAL = ['COMPLETED', 'CANCELLED'];
 
 export function Activity({ id }: { id: string }) {
@@ -722,27 +697,16 @@ export function Activity({ id }: { id: string }) {
             <div class="actions">
               {/* Each step's button only while the workflow waits at that step: right after a
                   change it is sending the notices and not yet waiting again (409 otherwise). */}
-              {BEFORE_START.includes(a.status) && a.pendingTask?.phase === 'START' ? (
+              {STEP_BUTTONS.filter(
+                (step) => step.statuses.includes(a.status) && a.pendingTask?.phase === step.phase,
+              ).map((step) => (
                 <Action
-                  label={ACTIONS.OPEN_CHECK_IN!}
-                  run={act('check-in/open')}
+                  key={step.code}
+                  label={ACTIONS[step.code]!}
+                  run={act(step.path)}
                   done={view.reload}
                 />
-              ) : null}
-              {a.status === 'CHECK_IN_OPEN' && a.pendingTask?.phase === 'ATTENDANCE' ? (
-                <Action
-                  label={ACTIONS.CLOSE_ATTENDANCE!}
-                  run={act('attendance/close')}
-                  done={view.reload}
-                />
-              ) : null}
-              {a.status === 'FINDINGS_OPEN' && a.pendingTask?.phase === 'FINDINGS' ? (
-                <Action
-                  label={ACTIONS.CLOSE_FINDINGS!}
-                  run={act('findings/close')}
-                  done={view.reload}
-                />
-              ) : null}
+              ))}
               {a.status === 'FAILED' ? (
                 <ActionDialog
                   label={{ zh: '重新执行失败步骤', en: 'Redrive the failed step' }}

@@ -17,6 +17,7 @@ import {
   useConsole,
   useLoad,
   type ConsoleContext,
+  Button,
 } from '../ui';
 
 const KINDS: Option[] = [
@@ -427,22 +428,18 @@ export function JurisdictionPage() {
               {canWrite ? (
                 <p class="actions">
                   {writesDistrict(session) ? (
-                    <button
-                      type="button"
-                      class="secondary"
+                    <Button
+                      kind="secondary"
                       onClick={() => open({ what: 'district' })}
-                    >
-                      <L zh="编辑辖区与街道" en="Edit the district and streets" />
-                    </button>
+                      label={{ zh: '编辑辖区与街道', en: 'Edit the district and streets' }}
+                    />
                   ) : null}
                   {stationStreets.length > 0 ? (
-                    <button
-                      type="button"
-                      class="secondary"
+                    <Button
+                      kind="secondary"
                       onClick={() => open({ what: 'new-station' })}
-                    >
-                      <L zh="新增联络站" en="Add a liaison station" />
-                    </button>
+                      label={{ zh: '新增联络站', en: 'Add a liaison station' }}
+                    />
                   ) : null}
                 </p>
               ) : null}

@@ -21,7 +21,7 @@ import {
 import { ListPage, type Column } from '../list';
 import { DEPUTY_FILTERS } from './schedule';
 import type { Deputy, Named, Page as Paged } from '../types';
-import { Action, L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad } from '../ui';
+import { Action, L, NAMES, Page, Problem, Show, nameOf, useConsole, useLoad, Submit } from '../ui';
 
 type Tab = 'deputies' | 'departments' | 'rules' | 'committees';
 const TABS: Record<Tab, { zh: string; en: string }> = {
@@ -56,9 +56,7 @@ function RosterImport({ done }: { done: () => void }) {
       <Field label={{ zh: '导入代表名册（CSV）', en: 'Import a roster (CSV)' }}>
         <input type="file" name="roster" accept=".csv,text/csv" />
       </Field>
-      <button type="submit" class="secondary" disabled={submit.busy}>
-        <L zh="导入" en="Import" />
-      </button>
+      <Submit state={submit} label={{ zh: '导入', en: 'Import' }} />
       {result ? <p role="status">{result}</p> : null}
       <Problem message={submit.error} />
     </form>

@@ -1,5 +1,5 @@
 import { ActionDialog, Choice, Field, ReasonField, textOf, type Option } from '../forms';
-import { ListPage, type Filter } from '../list';
+import { ListPage, selectFilter, type Filter } from '../list';
 import type { Named, Page as Paged, ReferralDetail, ReferralRow, ReferralView } from '../types';
 import {
   Facts,
@@ -7,6 +7,9 @@ import {
   NAMES,
   Page,
   REFERRAL_WAITS,
+  Section,
+  Remark,
+  EventList,
   Show,
   link,
   nameOf,
@@ -28,12 +31,7 @@ const nameIn = (list: Named[] | undefined, id: string | null | undefined) =>
 const Due = ({ referral }: { referral: { dueDate: string | null; overdue: boolean } }) => (
   <>
     {referral.dueDate ?? '—'}
-    {referral.overdue ? (
-      <strong class="late">
-        {' '}
-        <L zh="逾期" en="Overdue" />
-      </strong>
-    ) : null}
+    <Remark show={referral.overdue} late label={{ zh: '逾期', en: 'Overdue' }} />
   </>
 );
 
@@ -44,28 +42,17 @@ export function Referrals() {
   const named = (list: Loaded<Paged<Named>>): Option[] =>
     (list.data?.items ?? []).map((n) => [n.id, n.name]);
   const filters: Filter[] = [
-    {
-      key: 'committeeId',
-      label: { zh: '督办工委', en: 'Committee' },
-      kind: 'select',
-      options: named(committees),
-    },
-    {
-      key: 'departmentId',
-      label: { zh: '承办部门', en: 'Department' },
-      kind: 'select',
-      options: named(departments),
-    },
-    {
-      key: 'overdue',
-      label: { zh: '只看逾期', en: 'Overdue only' },
-      kind: 'select',
-      all: false,
-      options: [
+    selectFilter('committeeId', { zh: '督办工委', en: 'Committee' }, named(committees)),
+    selectFilter('departmentId', { zh: '承办部门', en: 'Department' }, named(departments)),
+    selectFilter(
+      'overdue',
+      { zh: '只看逾期', en: 'Overdue only' },
+      [
         ['', '否 No'],
         ['true', '是 Yes'],
       ],
-    },
+      false,
+    ),
   ];
   return (
     <Page title={{ zh: '督办', en: 'Referrals under supervision' }}>
@@ -292,10 +279,7 @@ export function ReferralPage({ id }: { id: string }) {
               departments={departments.data?.items}
               done={detail.reload}
             />
-            <section aria-labelledby="findings">
-              <h2 id="findings">
-                <L zh="转办的问题" en="Findings referred" />
-              </h2>
+            <Section id="findings" title={{ zh: '转办的问题', en: 'Findings referred' }}>
               <ul>
                 {r.findings.map((f) => (
                   <li key={f.id}>
@@ -303,31 +287,21 @@ export function ReferralPage({ id }: { id: string }) {
                   </li>
                 ))}
               </ul>
-            </section>
-            <section aria-labelledby="responses">
-              <h2 id="responses">
-                <L zh="部门答复" en="Department responses" />
-              </h2>
-              <ol class="timeline">
-                {d.responses.map((x) => (
-                  <li key={x.at}>
-                    <time dateTime={x.at}>{when(x.at)}</time> {x.action} {x.text ?? x.reason ?? ''}
-                  </li>
-                ))}
-              </ol>
-            </section>
-            <section aria-labelledby="history">
-              <h2 id="history">
-                <L zh="办理经过" en="History" />
-              </h2>
-              <ol class="timeline">
-                {d.history.map((x) => (
-                  <li key={x.seq}>
-                    <time dateTime={x.at}>{when(x.at)}</time> {x.action}
-                  </li>
-                ))}
-              </ol>
-            </section>
+            </Section>
+            <Section id="responses" title={{ zh: '部门答复', en: 'Department responses' }}>
+              <EventList events={d.responses} keyOf={(x) => x.at}>
+                {(x) => (
+                  <>
+                    {x.action} {x.text ?? x.reason ?? ''}
+                  </>
+                )}
+              </EventList>
+            </Section>
+            <Section id="history" title={{ zh: '办理经过', en: 'History' }}>
+              <EventList events={d.history} keyOf={(x) => x.seq}>
+                {(x) => x.action}
+              </EventList>
+            </Section>
           </Page>
         );
       }}

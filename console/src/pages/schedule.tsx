@@ -9,9 +9,9 @@ import {
   type ActivityType,
 } from '../../../functions/shared/domain/reference';
 import { Choice, Field, optionsOf, streetOptions, textOf, useSubmit, type Label } from '../forms';
-import { FilterBar, type Filter } from '../list';
+import { FilterBar, selectFilter, type Filter } from '../list';
 import type { Deputy, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
+import { L, NAMES, Page, Problem, Show, useConsole, useLoad, Submit } from '../ui';
 
 type FieldKind = 'text' | 'lines' | 'format' | 'visits';
 interface DetailField {
@@ -59,18 +59,8 @@ const lines = (text: string) =>
 export const DEPUTY_FILTERS: Filter[] = [
   { key: 'name', label: { zh: '姓名', en: 'Name' }, kind: 'search' },
   { key: 'group', label: { zh: '联组/代表组（全称）', en: 'Group (full name)' }, kind: 'search' },
-  {
-    key: 'street',
-    label: { zh: '街道工委', en: 'Street' },
-    kind: 'select',
-    options: () => streetOptions(false),
-  },
-  {
-    key: 'level',
-    label: { zh: '层级', en: 'Level' },
-    kind: 'select',
-    options: optionsOf(NAMES.level, DEPUTY_LEVEL_CODES),
-  },
+  selectFilter('street', { zh: '街道工委', en: 'Street' }, () => streetOptions(false)),
+  selectFilter('level', { zh: '层级', en: 'Level' }, optionsOf(NAMES.level, DEPUTY_LEVEL_CODES)),
 ];
 
 /** The invitee picker: deputies found by name, group (联组), street and level (GET /deputies). */
@@ -258,9 +248,11 @@ export function Schedule() {
         )}
         <InviteePicker chosen={chosen} onChange={setChosen} />
         <Problem message={submit.error} />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          <L zh="排期并发出邀请" en="Schedule and invite" />
-        </button>
+        <Submit
+          state={submit}
+          kind="primary"
+          label={{ zh: '排期并发出邀请', en: 'Schedule and invite' }}
+        />
       </form>
     </Page>
   );

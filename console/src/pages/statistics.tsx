@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DEPUTY_LEVEL_CODES } from '../../../functions/shared/domain/reference';
+import { DataTable } from '../list';
 import type { Named, Page as Paged } from '../types';
-import { L, NAMES, Page, Problem, Show, useConsole, useLoad } from '../ui';
+import { L, NAMES, Page, Problem, Show, useConsole, useLoad, Button } from '../ui';
 
 interface DepartmentStats {
   departmentId: string;
@@ -79,12 +80,9 @@ export function Statistics() {
           <L zh="止" en="To" />
           <input type="date" name="to" value={period.to} required />
         </label>
-        <button type="submit" class="secondary">
-          <L zh="查询" en="Show" />
-        </button>
-        <button
-          type="button"
-          class="secondary"
+        <Button type="submit" label={{ zh: '查询', en: 'Show' }} />
+        <Button
+          kind="secondary"
           onClick={() =>
             api
               .download(
@@ -94,9 +92,8 @@ export function Statistics() {
               )
               .catch((err: unknown) => setError((err as Error).message))
           }
-        >
-          <L zh="下载 CSV" en="Download CSV" />
-        </button>
+          label={{ zh: '下载 CSV', en: 'Download CSV' }}
+        />
       </form>
       <Problem message={error} />
       <Show loaded={stats}>
@@ -124,45 +121,24 @@ export function Statistics() {
                   value,
                 }))}
             />
-            <table>
-              <caption>
-                <L zh="各部门办理情况" en="Referrals by department" />
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <L zh="部门" en="Department" />
-                  </th>
-                  <th scope="col">
-                    <L zh="交办" en="Sent" />
-                  </th>
-                  <th scope="col">
-                    <L zh="答复" en="Answered" />
-                  </th>
-                  <th scope="col">
-                    <L zh="逾期" en="Overdue" />
-                  </th>
-                  <th scope="col">
-                    <L zh="满意率" en="Satisfaction" />
-                  </th>
-                  <th scope="col">
-                    <L zh="办成率" en="Resolution" />
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.referrals.byDepartment.map((d) => (
-                  <tr key={d.departmentId}>
-                    <td>{name(d.departmentId)}</td>
-                    <td>{d.sent}</td>
-                    <td>{d.answered}</td>
-                    <td>{d.overdue}</td>
-                    <td>{percent(d.satisfactionRate)}</td>
-                    <td>{percent(d.resolutionRate)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={{ zh: '各部门办理情况', en: 'Referrals by department' }}
+              rows={s.referrals.byDepartment.map((d) => ({ ...d, id: d.departmentId }))}
+              columns={[
+                { title: { zh: '部门', en: 'Department' }, cell: (d) => name(d.departmentId) },
+                { title: { zh: '交办', en: 'Sent' }, cell: (d) => d.sent },
+                { title: { zh: '答复', en: 'Answered' }, cell: (d) => d.answered },
+                { title: { zh: '逾期', en: 'Overdue' }, cell: (d) => d.overdue },
+                {
+                  title: { zh: '满意率', en: 'Satisfaction' },
+                  cell: (d) => percent(d.satisfactionRate),
+                },
+                {
+                  title: { zh: '办成率', en: 'Resolution' },
+                  cell: (d) => percent(d.resolutionRate),
+                },
+              ]}
+            />
           </>
         )}
       </Show>
@@ -205,9 +181,7 @@ export function Report({ id }: { id: string }) {
     <Page title={{ zh: '活动情况报告', en: 'Activity report' }}>
       <Problem message={error} />
       <div ref={holder} class="report" />
-      <button type="button" class="secondary" onClick={() => window.print()}>
-        <L zh="打印" en="Print" />
-      </button>
+      <Button kind="secondary" onClick={() => window.print()} label={{ zh: '打印', en: 'Print' }} />
     </Page>
   );
 }

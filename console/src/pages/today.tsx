@@ -7,6 +7,9 @@ import {
   Page,
   Pill,
   ScopeName,
+  Section,
+  Bullets,
+  NoneOr,
   Show,
   link,
   nameOf,
@@ -86,18 +89,11 @@ export function Today() {
       <p>
         {session.name} · <ScopeName session={session} />
       </p>
-      <section aria-labelledby="waiting">
-        <h2 id="waiting">
-          <L zh="等待我处理" en="Waiting on me" />
-        </h2>
+      <Section id="waiting" title={{ zh: '等待我处理', en: 'Waiting on me' }}>
         <Show loaded={waiting}>
           {({ items, complete }) => (
             <>
-              {items.length === 0 ? (
-                <p>
-                  <L zh="暂无待办" en="Nothing waits on you" />
-                </p>
-              ) : (
+              <NoneOr count={items.length} none={{ zh: '暂无待办', en: 'Nothing waits on you' }}>
                 <DataTable
                   rows={items}
                   columns={[
@@ -138,7 +134,7 @@ export function Today() {
                     },
                   ]}
                 />
-              )}
+              </NoneOr>
               {complete ? null : (
                 <p class="hint">
                   <L
@@ -150,56 +146,43 @@ export function Today() {
             </>
           )}
         </Show>
-      </section>
-      <section aria-labelledby="overdue">
-        <h2 id="overdue">
-          <L zh="逾期督办件" en="Overdue referrals" />
-        </h2>
+      </Section>
+      <Section id="overdue" title={{ zh: '逾期督办件', en: 'Overdue referrals' }}>
         <Show loaded={overdue}>
-          {([page, departments]) =>
-            page.items.length === 0 ? (
-              <p>
-                <L zh="没有逾期的转办件" en="No referral is overdue" />
-              </p>
-            ) : (
-              <ul>
-                {page.items.map((r) => (
-                  <li key={r.id}>
-                    <a href={link('referrals', r.id)}>
-                      {departments.items.find((d) => d.id === r.departmentId)?.name ??
-                        r.departmentId}
-                    </a>{' '}
-                    · {r.dueDate} · {nameOf(NAMES.referral, r.status)}
-                  </li>
-                ))}
-              </ul>
-            )
-          }
+          {([page, departments]) => (
+            <Bullets
+              items={page.items}
+              none={{ zh: '没有逾期的转办件', en: 'No referral is overdue' }}
+            >
+              {(r) => (
+                <>
+                  <a href={link('referrals', r.id)}>
+                    {departments.items.find((d) => d.id === r.departmentId)?.name ?? r.departmentId}
+                  </a>{' '}
+                  · {r.dueDate} · {nameOf(NAMES.referral, r.status)}
+                </>
+              )}
+            </Bullets>
+          )}
         </Show>
-      </section>
-      <section aria-labelledby="upcoming">
-        <h2 id="upcoming">
-          <L zh="即将开始" en="Upcoming" />
-        </h2>
+      </Section>
+      <Section id="upcoming" title={{ zh: '即将开始', en: 'Upcoming' }}>
         <Show loaded={upcoming}>
-          {(page) =>
-            page.items.length === 0 ? (
-              <p>
-                <L zh="暂无即将开始的活动" en="No activity coming up" />
-              </p>
-            ) : (
-              <ul>
-                {page.items.map((a) => (
-                  <li key={a.id}>
-                    {when(a.startsAt)} · <a href={link('activities', a.id)}>{a.title}</a> ·{' '}
-                    {nameOf(NAMES.type, a.type)}
-                  </li>
-                ))}
-              </ul>
-            )
-          }
+          {(page) => (
+            <Bullets
+              items={page.items}
+              none={{ zh: '暂无即将开始的活动', en: 'No activity coming up' }}
+            >
+              {(a) => (
+                <>
+                  {when(a.startsAt)} · <a href={link('activities', a.id)}>{a.title}</a> ·{' '}
+                  {nameOf(NAMES.type, a.type)}
+                </>
+              )}
+            </Bullets>
+          )}
         </Show>
-      </section>
+      </Section>
     </Page>
   );
 }

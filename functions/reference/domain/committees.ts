@@ -28,24 +28,21 @@ export const createCommittee = (
     fields: { name: input.name, emails: input.emails, active: input.active },
   });
 
-export const updateCommittee = async (
-  deps: common.ReferenceDeps,
-  committeeId: string,
-  patch: UpdateCommitteeBody,
-  caller: Caller,
-  action = 'COMMITTEE_UPDATED',
-) => {
-  const current = await committees.get(deps, committeeId);
-  const changes = common.changedFields(current, patch);
-  if (changes.length === 0) return common.toView(current);
-  return common.writePatch(deps, current, changes, {
-    streamId: keys.auditStreamOfCommittee(committeeId),
-    action,
-    caller,
-    ...(patch.name !== undefined && patch.name !== current.name
-      ? { extra: { ...keys.committeeListing(patch.name, committeeId) } }
-      : {}),
-  });
-};
+export const updateCommittee = committees.updater(
+  'COMMITTEE_UPDATED',
+  async (deps, committeeId, patch: UpdateCommitteeBody, caller, action) => {
+    const current = await committees.get(deps, committeeId);
+    const changes = common.changedFields(current, patch);
+    if (changes.length === 0) return common.toView(current);
+    return common.writePatch(deps, current, changes, {
+      streamId: keys.auditStreamOfCommittee(committeeId),
+      action,
+      caller,
+      ...(patch.name !== undefined && patch.name !== current.name
+        ? { extra: { ...keys.committeeListing(patch.name, committeeId) } }
+        : {}),
+    });
+  },
+);
 
 export const deactivateCommittee = committees.deactivate(updateCommittee, 'COMMITTEE_DEACTIVATED');

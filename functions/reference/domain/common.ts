@@ -276,6 +276,14 @@ export const applyChanges = <T extends object>(
 
 export const alreadyInactive = (what: string) => new ConflictError(`${what} is already inactive`);
 
+type Update<Ref, Patch, R> = (
+  deps: ReferenceDeps,
+  ref: Ref,
+  patch: Patch,
+  caller: Caller,
+  action: string,
+) => Promise<R>;
+
 /**
  * One kind of reference item, found by its reference (an id, or a rule's category and street):
  * `find` reads it, `get` answers 404 naming it when it is not on file.
@@ -295,18 +303,17 @@ export const referenceKind = <T extends { id: string; active: boolean }, Ref = s
       if (!item) throw notFound(ref);
       return item;
     },
+    /**
+     * An update of this kind, its audit event named `action`: the kind's own (`<ENTITY>_UPDATED`)
+     * unless the caller, a deactivation, names another.
+     */
+    updater:
+      <Patch, R>(defaultAction: string, update: Update<Ref, Patch, R>) =>
+      (deps: ReferenceDeps, ref: Ref, patch: Patch, caller: Caller, action = defaultAction) =>
+        update(deps, ref, patch, caller, action),
     /** Deactivates through `update` (409 when inactive already); nothing is ever deleted. */
     deactivate:
-      <R>(
-        update: (
-          deps: ReferenceDeps,
-          ref: Ref,
-          patch: { active: false },
-          caller: Caller,
-          action: string,
-        ) => Promise<R>,
-        action: string,
-      ) =>
+      <R>(update: Update<Ref, { active: false }, R>, action: string) =>
       async (deps: ReferenceDeps, ref: Ref, caller: Caller): Promise<R> => {
         const current = await getItem<T>(deps, keyOf(ref));
         if (!current) throw notFound(ref);

@@ -91,75 +91,73 @@ const settleNotice = (deps: ReferenceDeps, department: NotedDepartment) =>
 const withNotice = <T extends object>(view: T, status: NoticeStatus | undefined) =>
   status ? { ...view, emailChangeNotice: status } : view;
 
-export const updateDepartment = async (
-  deps: ReferenceDeps,
-  departmentId: string,
-  patch: UpdateDepartmentBody,
-  caller: Caller,
-  action = 'DEPARTMENT_UPDATED',
-) => {
-  const found = await departments.get(deps, departmentId);
-  // A notice still owed from an earlier change goes out first (a retried request sends it).
-  const owed = await settleNotice(deps, found);
-  const current: NotedDepartment =
-    owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
-  if (patch.level !== undefined && current.kind === 'EXTERNAL') {
-    throw new ValidationError(
-      `Invalid level: department ${departmentId} is an external recipient, outside the district's levels`,
-      [{ path: 'level', message: 'an external recipient has no level' }],
-    );
-  }
-  const changes = changedFields(current, patch);
-  if (changes.length === 0) return withNotice(departmentView(current), owed);
-
-  // A department must keep handling what active rules route to it, and stay active while any do.
-  if (patch.categories !== undefined || patch.active === false) {
-    const rules = await rulesTargeting(deps, departmentId);
-    if (patch.active === false && rules.length > 0) {
-      throw new ConflictError(
-        `Department ${departmentId} is the target of active routing rules ${rules
-          .map((rule) => rule.id)
-          .join(', ')}: deactivate or reassign them first`,
-      );
-    }
-    const dropped = rules.filter((rule) => !patch.categories?.includes(rule.category));
-    if (patch.categories !== undefined && dropped.length > 0) {
+export const updateDepartment = departments.updater(
+  'DEPARTMENT_UPDATED',
+  async (deps, departmentId, patch: UpdateDepartmentBody, caller, action) => {
+    const found = await departments.get(deps, departmentId);
+    // A notice still owed from an earlier change goes out first (a retried request sends it).
+    const owed = await settleNotice(deps, found);
+    const current: NotedDepartment =
+      owed === 'SENT' ? { ...found, emailChangeNotice: undefined } : found;
+    if (patch.level !== undefined && current.kind === 'EXTERNAL') {
       throw new ValidationError(
-        `Invalid categories: active routing rules ${dropped.map((rule) => rule.id).join(', ')} route these categories to this department`,
-        [
-          {
-            path: 'categories',
-            message: `must keep ${[...new Set(dropped.map((rule) => rule.category))].join(', ')}`,
-          },
-        ],
+        `Invalid level: department ${departmentId} is an external recipient, outside the district's levels`,
+        [{ path: 'level', message: 'an external recipient has no level' }],
       );
     }
-  }
+    const changes = changedFields(current, patch);
+    if (changes.length === 0) return withNotice(departmentView(current), owed);
 
-  // A change of the addresses is its own audit action, and the previous addresses (with those
-  // of a notice still owed) are told, in the same transaction as the change.
-  const emailsChanged = changes.some(([name]) => name === 'emails');
-  const extra: Record<string, unknown> = {};
-  if (patch.name !== undefined && patch.name !== current.name) {
-    Object.assign(extra, keys.departmentListing(patch.name, departmentId));
-  }
-  if (emailsChanged && patch.emails) {
-    const notice: EmailChangeNotice = {
-      seq: (current.auditSeq ?? 0) + 1,
-      at: clock(deps).toISOString(),
-      previous: [...new Set([...(current.emailChangeNotice?.previous ?? []), ...current.emails])],
-      current: patch.emails,
-    };
-    extra.emailChangeNotice = notice;
-  }
-  const updated = await writeChanges(deps, current, changes, {
-    streamId: keys.auditStreamOfDepartment(departmentId),
-    action: emailsChanged && action === 'DEPARTMENT_UPDATED' ? 'DEPARTMENT_EMAILS_CHANGED' : action,
-    caller,
-    extra,
-  });
-  return withNotice(departmentView(updated), await settleNotice(deps, updated));
-};
+    // A department must keep handling what active rules route to it, and stay active while any do.
+    if (patch.categories !== undefined || patch.active === false) {
+      const rules = await rulesTargeting(deps, departmentId);
+      if (patch.active === false && rules.length > 0) {
+        throw new ConflictError(
+          `Department ${departmentId} is the target of active routing rules ${rules
+            .map((rule) => rule.id)
+            .join(', ')}: deactivate or reassign them first`,
+        );
+      }
+      const dropped = rules.filter((rule) => !patch.categories?.includes(rule.category));
+      if (patch.categories !== undefined && dropped.length > 0) {
+        throw new ValidationError(
+          `Invalid categories: active routing rules ${dropped.map((rule) => rule.id).join(', ')} route these categories to this department`,
+          [
+            {
+              path: 'categories',
+              message: `must keep ${[...new Set(dropped.map((rule) => rule.category))].join(', ')}`,
+            },
+          ],
+        );
+      }
+    }
+
+    // A change of the addresses is its own audit action, and the previous addresses (with those
+    // of a notice still owed) are told, in the same transaction as the change.
+    const emailsChanged = changes.some(([name]) => name === 'emails');
+    const extra: Record<string, unknown> = {};
+    if (patch.name !== undefined && patch.name !== current.name) {
+      Object.assign(extra, keys.departmentListing(patch.name, departmentId));
+    }
+    if (emailsChanged && patch.emails) {
+      const notice: EmailChangeNotice = {
+        seq: (current.auditSeq ?? 0) + 1,
+        at: clock(deps).toISOString(),
+        previous: [...new Set([...(current.emailChangeNotice?.previous ?? []), ...current.emails])],
+        current: patch.emails,
+      };
+      extra.emailChangeNotice = notice;
+    }
+    const updated = await writeChanges(deps, current, changes, {
+      streamId: keys.auditStreamOfDepartment(departmentId),
+      action:
+        emailsChanged && action === 'DEPARTMENT_UPDATED' ? 'DEPARTMENT_EMAILS_CHANGED' : action,
+      caller,
+      extra,
+    });
+    return withNotice(departmentView(updated), await settleNotice(deps, updated));
+  },
+);
 
 export const deactivateDepartment = departments.deactivate(
   updateDepartment,

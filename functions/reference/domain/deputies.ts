@@ -2,18 +2,17 @@ import { startAuditStream, type AuditData } from '../../shared/data/audit.js';
 import { keys } from '../../shared/data/keys.js';
 import {
   getEmailClaims,
-  getItem,
   type DeputyEmailClaimItem,
   type ReferenceDeputyItem,
   type Store,
 } from '../../shared/data/reference.js';
-import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import { ConflictError } from '../../shared/errors.js';
 import { type Caller } from '../../shared/http/auth.js';
 import { newId } from '../../shared/ids.js';
 import type { ResidualFilter } from '../../shared/data/merged-pages.js';
 import type { CreateDeputyBody, ListDeputiesQuery, UpdateDeputyBody } from '../schemas.js';
 import {
-  alreadyInactive,
+  referenceKind,
   auditedChange,
   toHeadChange,
   applyChanges,
@@ -25,6 +24,7 @@ import {
   write,
   type ReferenceDeps,
 } from './common.js';
+import { presentFields } from '../../shared/domain/fields.js';
 
 // --- deputies ---
 
@@ -39,7 +39,7 @@ const deputyAuditData = (fields: Record<string, unknown>): AuditData =>
       .map(([name, value]) => [name, PERSONAL.has(name) ? PERSONAL_MARK : value]),
   );
 
-const deputyNotFound = (deputyId: string) => new NotFoundError(`Deputy ${deputyId} not found`);
+const deputies = referenceKind<ReferenceDeputyItem>('Deputy', keys.deputy);
 // The address itself stays out of the message: error messages are logged.
 const emailTaken = (path: string, deputyId?: string) =>
   new EmailInUseError(
@@ -65,9 +65,7 @@ export const deputyViewFor = (caller: Caller) => (item: ReferenceDeputyItem) => 
 };
 
 export const readDeputy = async (deps: Store, deputyId: string, caller: Caller) => {
-  const item = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
-  if (!item) throw deputyNotFound(deputyId);
-  return deputyViewFor(caller)(item);
+  return deputyViewFor(caller)(await deputies.get(deps, deputyId));
 };
 
 /**
@@ -135,12 +133,7 @@ export const newDeputyItem = (
   name: input.name,
   email: input.email,
   seats: input.seats,
-  ...(input.group ? { group: input.group } : {}),
-  ...(input.street ? { street: input.street } : {}),
-  ...(input.liaisonStation ? { liaisonStation: input.liaisonStation } : {}),
-  ...(input.guest ? { guest: input.guest } : {}),
-  ...(input.phone ? { phone: input.phone } : {}),
-  ...(input.language ? { language: input.language } : {}),
+  ...presentFields(input, ['group', 'street', 'liaisonStation', 'guest', 'phone', 'language']),
   active: input.active,
   createdAt: at,
   updatedAt: at,
@@ -190,77 +183,71 @@ export const createDeputy = async (
   return toView({ ...head, auditSeq: 1, auditHash: '' });
 };
 
-export const updateDeputy = async (
-  deps: ReferenceDeps,
-  deputyId: string,
-  patch: UpdateDeputyBody,
-  caller: Caller,
-  action = 'DEPUTY_UPDATED',
-) => {
-  const current = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
-  if (!current) throw deputyNotFound(deputyId);
-  const changes = changedFields(current, patch);
-  if (changes.length === 0) return toView(current);
+export const updateDeputy = deputies.updater(
+  'DEPUTY_UPDATED',
+  async (deps, deputyId, patch: UpdateDeputyBody, caller, action) => {
+    const current = await deputies.get(deps, deputyId);
+    const changes = changedFields(current, patch);
+    if (changes.length === 0) return toView(current);
 
-  const at = clock(deps).toISOString();
-  const extra: Record<string, unknown> = {};
-  if (patch.name !== undefined && patch.name !== current.name) {
-    Object.assign(extra, keys.deputyListing(patch.name, deputyId));
-  }
-  const emailChange =
-    patch.email !== undefined && patch.email !== current.email.toLowerCase()
-      ? patch.email
-      : undefined;
-  if (emailChange) {
-    const claimed = (await getEmailClaims(deps, [emailChange])).get(emailChange);
-    if (claimed && claimed !== deputyId) throw emailTaken('email', claimed);
-  }
+    const at = clock(deps).toISOString();
+    const extra: Record<string, unknown> = {};
+    if (patch.name !== undefined && patch.name !== current.name) {
+      Object.assign(extra, keys.deputyListing(patch.name, deputyId));
+    }
+    const emailChange =
+      patch.email !== undefined && patch.email !== current.email.toLowerCase()
+        ? patch.email
+        : undefined;
+    if (emailChange) {
+      const claimed = (await getEmailClaims(deps, [emailChange])).get(emailChange);
+      if (claimed && claimed !== deputyId) throw emailTaken('email', claimed);
+    }
 
-  const before = Object.fromEntries(
-    changes.map(([name]) => [name, (current as unknown as Record<string, unknown>)[name] ?? null]),
-  );
-  const items = auditedChange({
-    tableName: deps.tableName,
-    streamId: keys.auditStreamOfDeputy(deputyId),
-    item: current,
-    change: toHeadChange(changes, at, extra),
-    action,
-    actor: caller.sub,
-    at,
-    before: deputyAuditData(before),
-    after: deputyAuditData(Object.fromEntries(changes)),
-  });
-  const conflicts: Record<number, () => Error> = {};
-  if (emailChange) {
-    conflicts[items.length] = () => emailTaken('email');
-    items.push(
-      {
-        Put: {
-          TableName: deps.tableName,
-          Item: emailClaimItem(emailChange, deputyId),
-          ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
-          ExpressionAttributeNames: { '#deputyId': 'deputyId' },
-          ExpressionAttributeValues: { ':deputyId': deputyId },
-        },
-      },
-      {
-        Delete: {
-          TableName: deps.tableName,
-          Key: keys.deputyEmail(current.email),
-          ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
-          ExpressionAttributeNames: { '#deputyId': 'deputyId' },
-          ExpressionAttributeValues: { ':deputyId': deputyId },
-        },
-      },
+    const before = Object.fromEntries(
+      changes.map(([name]) => [
+        name,
+        (current as unknown as Record<string, unknown>)[name] ?? null,
+      ]),
     );
-  }
-  await write(deps, items, conflicts);
-  return toView(applyChanges(current, changes, at, extra));
-};
+    const items = auditedChange({
+      tableName: deps.tableName,
+      streamId: keys.auditStreamOfDeputy(deputyId),
+      item: current,
+      change: toHeadChange(changes, at, extra),
+      action,
+      actor: caller.sub,
+      at,
+      before: deputyAuditData(before),
+      after: deputyAuditData(Object.fromEntries(changes)),
+    });
+    const conflicts: Record<number, () => Error> = {};
+    if (emailChange) {
+      conflicts[items.length] = () => emailTaken('email');
+      items.push(
+        {
+          Put: {
+            TableName: deps.tableName,
+            Item: emailClaimItem(emailChange, deputyId),
+            ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
+            ExpressionAttributeNames: { '#deputyId': 'deputyId' },
+            ExpressionAttributeValues: { ':deputyId': deputyId },
+          },
+        },
+        {
+          Delete: {
+            TableName: deps.tableName,
+            Key: keys.deputyEmail(current.email),
+            ConditionExpression: 'attribute_not_exists(pk) OR #deputyId = :deputyId',
+            ExpressionAttributeNames: { '#deputyId': 'deputyId' },
+            ExpressionAttributeValues: { ':deputyId': deputyId },
+          },
+        },
+      );
+    }
+    await write(deps, items, conflicts);
+    return toView(applyChanges(current, changes, at, extra));
+  },
+);
 
-export const deactivateDeputy = async (deps: ReferenceDeps, deputyId: string, caller: Caller) => {
-  const current = await getItem<ReferenceDeputyItem>(deps, keys.deputy(deputyId));
-  if (!current) throw deputyNotFound(deputyId);
-  if (!current.active) throw alreadyInactive(`Deputy ${deputyId}`);
-  return updateDeputy(deps, deputyId, { active: false }, caller, 'DEPUTY_DEACTIVATED');
-};
+export const deactivateDeputy = deputies.deactivate(updateDeputy, 'DEPUTY_DEACTIVATED');

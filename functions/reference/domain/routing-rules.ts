@@ -145,31 +145,28 @@ export const createRoutingRule = async (
   return { ...created, departmentLevel: department.level ?? DEFAULT_DEPARTMENT_LEVEL };
 };
 
-export const updateRoutingRule = async (
-  deps: ReferenceDeps,
-  rule: RuleRef,
-  patch: UpdateRoutingRuleBody,
-  caller: Caller,
-  action = 'ROUTING_RULE_UPDATED',
-) => {
-  const current = await rules.get(deps, rule);
-  const changes = changedFields(current, patch);
-  const target = patch.departmentId ?? current.departmentId;
-  if (changes.length === 0) return ruleView(current, await targetOf(deps, target));
-  const department =
-    patch.departmentId !== undefined || patch.active === true
-      ? await checkTarget(deps, target, current.category)
-      : await targetOf(deps, target);
-  const updated = await writePatch(deps, current, changes, {
-    streamId: keys.auditStreamOfRoutingRule(rule.category, rule.street),
-    action,
-    caller,
-  });
-  return {
-    ...updated,
-    ...(department ? { departmentLevel: department.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
-  };
-};
+export const updateRoutingRule = rules.updater(
+  'ROUTING_RULE_UPDATED',
+  async (deps, rule, patch: UpdateRoutingRuleBody, caller, action) => {
+    const current = await rules.get(deps, rule);
+    const changes = changedFields(current, patch);
+    const target = patch.departmentId ?? current.departmentId;
+    if (changes.length === 0) return ruleView(current, await targetOf(deps, target));
+    const department =
+      patch.departmentId !== undefined || patch.active === true
+        ? await checkTarget(deps, target, current.category)
+        : await targetOf(deps, target);
+    const updated = await writePatch(deps, current, changes, {
+      streamId: keys.auditStreamOfRoutingRule(rule.category, rule.street),
+      action,
+      caller,
+    });
+    return {
+      ...updated,
+      ...(department ? { departmentLevel: department.level ?? DEFAULT_DEPARTMENT_LEVEL } : {}),
+    };
+  },
+);
 
 export const deactivateRoutingRule = rules.deactivate(
   updateRoutingRule,

@@ -198,11 +198,38 @@ export const FINDING_KIND_NAMES = {
   CONSULTATION: { zh: '咨询', en: 'Consultation' },
 } as const;
 
-/** The final statuses of an activity as an auditor's list and exports name them. */
-export const ACTIVITY_STATUS_NAMES = {
-  COMPLETED: { zh: '已完成', en: 'Completed' },
-  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+/** An activity's statuses as the console, an auditor's list and exports name them. */
+export const ACTIVITY_STATUS_NAMES: Record<ActivityStatus, { zh: string; en: string }> = {
+  SCHEDULED: { zh: '已排期', en: 'Scheduled' },
+  INVITATIONS_SENT: { zh: '已发邀请', en: 'Invitations sent' },
+  CHECK_IN_OPEN: { zh: '签到中', en: 'Check-in open' },
+  FINDINGS_OPEN: { zh: '收集问题中', en: 'Collecting findings' },
+  TRIAGE: { zh: '分拣中', en: 'Triage' },
+  IN_REVIEW: { zh: '待主任会议', en: "Chairmen's meeting" },
+  DISPATCHING: { zh: '交办中', en: 'Dispatching' },
   FAILED: { zh: '失败', en: 'Failed' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+  COMPLETED: { zh: '已完成', en: 'Completed' },
+};
+
+/** What each waiting step of an activity asks of the organiser (`action.code` of its list). */
+export const ACTIVITY_ACTION_NAMES = {
+  OPEN_CHECK_IN: { zh: '开始签到', en: 'Open check-in' },
+  CLOSE_ATTENDANCE: { zh: '结束签到', en: 'Close attendance' },
+  CLOSE_FINDINGS: { zh: '结束问题收集', en: 'Close findings' },
+  DECIDE_AND_APPROVE: { zh: '主任会议审定', en: 'Decide and approve' },
+} as const;
+
+/** What a referral waits on (`waitingOn.code` of GET /referrals and /referrals/{id}). */
+export const REFERRAL_WAIT_NAMES = {
+  REVIEW: { zh: '主任会议审定', en: "Chairmen's meeting" },
+  DISPATCH: { zh: '交办中', en: 'Being dispatched' },
+  SEND: { zh: '重新交办中', en: 'Being sent again' },
+  REROUTE: { zh: '待改派（部门已退回）', en: 'Re-route (returned by the department)' },
+  RATE: { zh: '提出人评价', en: 'Raisers rate the reply' },
+  DECIDE_EXTENSION: { zh: '审批延期', en: 'Decide the extension' },
+  REPLY: { zh: '部门答复', en: "The department's reply" },
+  REDRIVE: { zh: '修复后重试', en: 'Fix and redrive' },
 } as const;
 
 /** A referral's statuses as exports name them (the department's page words them for it). */

@@ -1,15 +1,15 @@
-import type { ActivityItem } from '../data/items.js';
-import {
-  letterheadOf,
-  streetNames,
-  type Jurisdiction,
-  type Letterhead,
-} from '../data/jurisdiction.js';
+import { letterheadOf, type Jurisdiction, type Letterhead } from '../data/jurisdiction.js';
 import { taggedSubject } from '../domain/letterhead.js';
-import { ACTIVITY_TYPES, type Language } from '../domain/reference.js';
-import type { RenderedEmail } from './invitation.js';
-import { bodyText, escapeHtml, headerText } from './sanitize.js';
-import { activityTimeRange } from './activity-time.js';
+import type { Language } from '../domain/reference.js';
+import {
+  activityRows,
+  descriptionRows,
+  plainBlock,
+  renderLetter,
+  type LetterActivity,
+  type RenderedEmail,
+} from './deputy-letter.js';
+import { headerText } from './sanitize.js';
 
 /**
  * The emails about an activity after its invitation: the reminder before the start, the change
@@ -18,16 +18,12 @@ import { activityTimeRange } from './activity-time.js';
  * every value escaped in the HTML part, the subject one line.
  */
 
-export type NoticeActivity = Pick<
-  ActivityItem,
-  'title' | 'type' | 'street' | 'location' | 'description' | 'startsAt' | 'endsAt'
->;
+export type NoticeActivity = LetterActivity;
 
 export type ChangedField = 'startsAt' | 'endsAt' | 'location' | 'description';
 
 const textOf = (letterhead: Letterhead) => ({
   zh: {
-    greeting: (name: string) => `尊敬的${name}代表：`,
     reminder: {
       subject: (title: string) => taggedSubject(letterhead, 'zh', `活动提醒：${title}`),
       intro: '您受邀参加的以下代表活动即将开始，请准时出席。',
@@ -43,18 +39,9 @@ const textOf = (letterhead: Letterhead) => ({
     },
     fields: { startsAt: '时间', endsAt: '时间', location: '地点', description: '说明' },
     fieldSeparator: '、',
-    title: '活动名称',
-    type: '活动类型',
-    time: '活动时间',
-    street: '所属街道',
-    location: '活动地点',
-    description: '活动说明',
     calendar: '附件为日历文件，可导入或更新手机日历。',
-    footer: '本邮件由联动平台自动发送，请勿直接回复。',
-    signature: letterhead.standingCommittee.zh,
   },
   en: {
-    greeting: (name: string) => `Dear Deputy ${name},`,
     reminder: {
       subject: (title: string) => taggedSubject(letterhead, 'en', `Reminder: ${title}`),
       intro: 'The deputies’ activity you are invited to starts soon; please be on time.',
@@ -72,16 +59,7 @@ const textOf = (letterhead: Letterhead) => ({
     },
     fields: { startsAt: 'time', endsAt: 'time', location: 'place', description: 'details' },
     fieldSeparator: ', ',
-    title: 'Activity',
-    type: 'Type',
-    time: 'Time',
-    street: 'Street',
-    location: 'Place',
-    description: 'Details',
     calendar: 'The attached calendar file updates the event in your calendar.',
-    footer:
-      'This message was sent automatically by the Liandong platform; please do not reply to it.',
-    signature: letterhead.standingCommittee.en,
   },
 });
 
@@ -95,61 +73,38 @@ const render = (
   /** What the attached calendar file does: a withdrawal removes the event, the others update it. */
   calendarNote?: string,
 ): RenderedEmail => {
-  const t = textOf(letterheadOf(jurisdiction))[language];
-  const calendar = calendarNote ?? t.calendar;
-  const rows: [string, string][] = [
-    [t.title, activity.title],
-    [t.type, ACTIVITY_TYPES[activity.type][language]],
-    [t.time, activityTimeRange(activity.startsAt, activity.endsAt, language)],
-    [t.street, streetNames(jurisdiction, activity.street)[language]],
-    [t.location, activity.location],
-    ...(activity.description ? [[t.description, activity.description] as [string, string]] : []),
+  const calendar = calendarNote ?? textOf(letterheadOf(jurisdiction))[language].calendar;
+  const rows = [
+    ...activityRows(activity, language, jurisdiction),
+    ...descriptionRows(activity, language, jurisdiction),
   ];
-  const separator = language === 'zh' ? '：' : ': ';
-  const text = [
-    t.greeting(bodyText(deputy.name)),
-    '',
+  const { text, html } = renderLetter(jurisdiction, language, deputy, {
     intro,
-    '',
-    ...rows.map(([label, value]) => `${label}${separator}${bodyText(value)}`),
-    '',
-    calendar,
-    '',
-    t.signature,
-    '',
-    t.footer,
-    '',
-  ].join('\n');
-  const htmlValue = (value: string) => escapeHtml(bodyText(value)).replace(/\n/g, '<br>');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"></head>`,
-    '<body style="font-family: sans-serif; line-height: 1.6">',
-    `<p>${escapeHtml(t.greeting(bodyText(deputy.name)))}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    '<table cellpadding="4" style="border-collapse: collapse">',
-    ...rows.map(
-      ([label, value]) =>
-        `<tr><th align="left" valign="top" style="white-space: nowrap">${escapeHtml(label)}</th><td>${htmlValue(value)}</td></tr>`,
-    ),
-    '</table>',
-    `<p>${escapeHtml(calendar)}</p>`,
-    `<p>${escapeHtml(t.signature)}</p>`,
-    `<p style="color: #666; font-size: small">${escapeHtml(t.footer)}</p>`,
-    '</body></html>',
-  ].join('\n');
+    rows,
+    after: [plainBlock(calendar)],
+  });
   return { subject: headerText(subject), text, html };
 };
 
-export const renderReminderEmail = (
-  activity: NoticeActivity,
-  deputy: { name: string },
-  language: Language,
-  jurisdiction: Jurisdiction,
-): RenderedEmail => {
-  const t = textOf(letterheadOf(jurisdiction))[language].reminder;
-  return render(activity, deputy, language, t.subject(activity.title), t.intro, jurisdiction);
-};
+/**
+ * A notice whose intro says it all: the reminder, and the withdrawal (its calendar file removes
+ * the event; the reminder's updates it).
+ */
+const plainNotice =
+  (kind: 'reminder' | 'withdrawal') =>
+  (
+    activity: NoticeActivity,
+    deputy: { name: string },
+    language: Language,
+    jurisdiction: Jurisdiction,
+  ): RenderedEmail => {
+    const t = textOf(letterheadOf(jurisdiction))[language][kind];
+    const subject = t.subject(activity.title);
+    const calendar = 'calendar' in t ? t.calendar : undefined;
+    return render(activity, deputy, language, subject, t.intro, jurisdiction, calendar);
+  };
+
+export const renderReminderEmail = plainNotice('reminder');
 
 /** `changed`: what the change touched, named in the intro (time, place, details). */
 export const renderChangeNoticeEmail = (
@@ -171,20 +126,4 @@ export const renderChangeNoticeEmail = (
   );
 };
 
-export const renderWithdrawalEmail = (
-  activity: NoticeActivity,
-  deputy: { name: string },
-  language: Language,
-  jurisdiction: Jurisdiction,
-): RenderedEmail => {
-  const t = textOf(letterheadOf(jurisdiction))[language].withdrawal;
-  return render(
-    activity,
-    deputy,
-    language,
-    t.subject(activity.title),
-    t.intro,
-    jurisdiction,
-    t.calendar,
-  );
-};
+export const renderWithdrawalEmail = plainNotice('withdrawal');

@@ -32,3 +32,10 @@ export const periodBound = (edge: 'from' | 'to') =>
       return new Date(time).toISOString();
     }),
   );
+
+/** A query's period must not end before it starts (`from` is named: it is the one to fix). */
+export const fromNotAfterTo = () =>
+  z.refine<{ from?: string | undefined; to?: string | undefined }>(
+    (query) => !query.from || !query.to || query.from <= query.to,
+    { path: ['from'], message: 'must not be after to' },
+  );
