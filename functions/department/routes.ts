@@ -13,7 +13,7 @@ import {
 import { rate, ratingPage } from './rate.js';
 import type { DepartmentAction } from './referral.js';
 import { respond, responsePage, type StaleReason } from './respond.js';
-import type { LinkRecord } from '../shared/links.js';
+import type { LinkRecord } from '../shared/data/links.js';
 import type { HttpResult } from '../shared/http/types.js';
 
 const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
