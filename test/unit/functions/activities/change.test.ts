@@ -114,8 +114,14 @@ describe('changeActivitySchedule', () => {
   });
 
   it('refuses a change after the start or while invitations go out, and writes nothing', async () => {
-    for (const status of ['CHECK_IN_OPEN', 'SCHEDULED', 'CANCELLED'] as const) {
-      stored = activity({ status });
+    const refused = [
+      ...(['CHECK_IN_OPEN', 'SCHEDULED', 'CANCELLED'] as const).map((status) =>
+        activity({ status }),
+      ),
+      activity({ startsAt: '2020-08-09T00:00:00.000Z' }),
+    ];
+    for (const item of refused) {
+      stored = item;
       await expect(
         changeActivitySchedule(deps, {
           activityId: ID,
@@ -124,14 +130,6 @@ describe('changeActivitySchedule', () => {
         }),
       ).rejects.toMatchObject({ name: 'ConflictError' });
     }
-    stored = activity({ startsAt: '2020-08-09T00:00:00.000Z' });
-    await expect(
-      changeActivitySchedule(deps, {
-        activityId: ID,
-        body: { location: '别处' },
-        caller: organiser,
-      }),
-    ).rejects.toMatchObject({ name: 'ConflictError' });
     expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
