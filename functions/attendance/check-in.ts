@@ -5,7 +5,8 @@ import { metrics } from '../shared/observability.js';
 import { tableDeps } from '../shared/table-deps.js';
 import { checkIn } from './domain.js';
 import { checkInEnvSchema } from './env.js';
-import { activityPathSchema, checkInBodySchema } from './schemas.js';
+import { deputyOnActivity } from '../shared/http/path-schemas.js';
+import { checkInBodySchema } from './schemas.js';
 
 const deps = tableDeps(checkInEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
@@ -17,10 +18,9 @@ const deps = tableDeps(checkInEnvSchema, (env) => ({
  */
 export const handler = httpRoute(
   {
-    roles: ['deputy'],
+    ...deputyOnActivity,
     body: checkInBodySchema,
     bodyOptional: true,
-    path: activityPathSchema,
     maxBodyBytes: 4 * 1024,
   },
   async ({ body, path, caller }) => {

@@ -3,7 +3,8 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { metrics } from '../shared/observability.js';
 import { respondToInvitation } from './domain.js';
 import { attendanceEnvSchema } from './env.js';
-import { activityPathSchema, invitationResponseBodySchema } from './schemas.js';
+import { deputyOnActivity } from '../shared/http/path-schemas.js';
+import { invitationResponseBodySchema } from './schemas.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(attendanceEnvSchema);
@@ -14,9 +15,8 @@ const deps = tableDeps(attendanceEnvSchema);
  */
 export const handler = httpRoute(
   {
-    roles: ['deputy'],
+    ...deputyOnActivity,
     body: invitationResponseBodySchema,
-    path: activityPathSchema,
     maxBodyBytes: 8 * 1024,
   },
   async ({ body, path, caller }) => {

@@ -30,3 +30,9 @@ export const organiserOnActivity = {
   roles: ['organiser'] as const,
   path: activityPathSchema,
 };
+
+/** The route spec of a deputy's own act on one activity they are invited to (answer, check in). */
+export const deputyOnActivity = {
+  roles: ['deputy'] as const,
+  path: activityPathSchema,
+};
