@@ -1,10 +1,9 @@
-import { parseEnv } from '../shared/env.js';
 import { recordFailureStep } from '../shared/workflow/record-failure-step.js';
-import { tableStepDeps } from '../shared/workflow/step-deps.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { recordFailure } from './domain.js';
 import { recordFailureEnvSchema } from './env.js';
 
-const deps = tableStepDeps(parseEnv(recordFailureEnvSchema));
+const deps = tableDeps(recordFailureEnvSchema);
 
 /**
  * Target of the rule on the activity workflow's FAILED and TIMED_OUT events (execution name =

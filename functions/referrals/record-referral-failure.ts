@@ -1,10 +1,9 @@
-import { parseEnv } from '../shared/env.js';
 import { recordFailureStep } from '../shared/workflow/record-failure-step.js';
-import { tableStepDeps } from '../shared/workflow/step-deps.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { recordReferralFailure } from './states/record-failure.js';
 import { recordReferralFailureEnvSchema } from './env.js';
 
-const deps = tableStepDeps(parseEnv(recordReferralFailureEnvSchema));
+const deps = tableDeps(recordReferralFailureEnvSchema);
 
 /**
  * Target of the rule on the referral workflow's FAILED and TIMED_OUT events (execution name =

@@ -11,6 +11,13 @@ import { logger } from './observability.js';
  *
  * `const deps = tableDeps(recordFindingEnvSchema, (env) => ({ residentLookupKey: … }))`
  */
+/** The table deps of an environment already parsed: what `tableDeps` and `emailStepDeps` share. */
+export const tableDepsOf = (env: { TABLE_NAME: string }) => ({
+  db,
+  tableName: env.TABLE_NAME,
+  logger,
+});
+
 export const tableDeps = <
   TSchema extends z.ZodMiniType<{ TABLE_NAME: string }>,
   TExtra extends object = object,
@@ -19,5 +26,5 @@ export const tableDeps = <
   extra?: (env: z.output<TSchema>) => TExtra,
 ) => {
   const env = parseEnv(schema);
-  return { db, tableName: env.TABLE_NAME, logger, env, ...(extra?.(env) as TExtra) };
+  return { ...tableDepsOf(env), env, ...(extra?.(env) as TExtra) };
 };
