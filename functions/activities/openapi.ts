@@ -23,8 +23,7 @@ import {
 /** Scheduling, reading and cancelling activities, with the schemas their handlers validate. */
 export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'POST',
-    path: '/activities',
+    route: 'POST /activities',
     summary: 'Schedule an activity and start its workflow',
     description: [
       'The body is one object per activity `type`, each with the fields of that type (a',
@@ -50,8 +49,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/activities',
+    route: 'GET /activities',
     summary: 'List activities: by status, street, type, start period, organiser, waiting on me',
     description: [
       'Activities by start time (then id), earliest first, a page at a time: pass `nextCursor`',
@@ -76,12 +74,11 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/activities/{activityId}',
+    route: 'GET /activities/{activityId}',
     summary: 'Read an activity, its phase, attendance statistics and workflow state',
     roles: ['organiser', 'auditor', 'deputy'],
     rolesNote: 'a deputy only for an activity they are invited to (others get 404)',
-    params: activityPathSchema,
+    path: activityPathSchema,
     responseBody: activityAnswerSchema,
     responses: {
       200: '{activity, workflow}: status, phase, pending human step and its deadline, counts, attendance',
@@ -90,8 +87,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/activities/{activityId}/invitations',
+    route: 'GET /activities/{activityId}/invitations',
     summary: 'List the invitations of an activity with each answer and check-in',
     description: [
       'Every invited deputy, in deputy id order: name and levels (no contact data, never a link',
@@ -101,7 +97,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['organiser', 'auditor'],
     rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    params: activityPathSchema,
+    path: activityPathSchema,
     responseBody: invitationListSchema,
     responses: {
       200: '{activityId, items: [{deputyId, name, levels, guest, answer, checkIn}]}',
@@ -110,8 +106,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'PATCH',
-    path: '/activities/{activityId}',
+    route: 'PATCH /activities/{activityId}',
     summary: 'Change the time, place, details or invitees of an activity before it starts',
     description: [
       'Only while the workflow waits for the start (status `INVITATIONS_SENT`, before `startsAt`);',
@@ -130,7 +125,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['organiser'],
     rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    params: activityPathSchema,
+    path: activityPathSchema,
     body: changeActivityBodySchema,
     responseBody: changeActivityAnswerSchema,
     responses: {
@@ -141,11 +136,10 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/cancel',
+    route: 'POST /activities/{activityId}/cancel',
     summary: 'Cancel an activity before completion: stop the workflow, tell the invitees',
     roles: ['organiser'],
-    params: activityPathSchema,
+    path: activityPathSchema,
     body: cancelActivityBodySchema,
     responseBody: cancelActivityAnswerSchema,
     responses: {
@@ -157,8 +151,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/redrive',
+    route: 'POST /activities/{activityId}/redrive',
     summary: 'Run the failed step of a FAILED activity again, once its cause is removed',
     description: [
       'A step that still fails after its retries stops the workflow at that step and the',
@@ -169,7 +162,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['organiser'],
     rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    params: activityPathSchema,
+    path: activityPathSchema,
     body: redriveActivityBodySchema,
     responseBody: redriveActivityAnswerSchema,
     responses: {

@@ -3,7 +3,7 @@ import { httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js
 import { tableDeps } from '../shared/table-deps.js';
 import { checkInQr } from './domain.js';
 import { checkInQrEnvSchema } from './env.js';
-import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { checkInQrRoute } from './routes.js';
 
 const deps = tableDeps(checkInQrEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
@@ -20,10 +20,10 @@ export const originOf = (event: Pick<HttpEvent, 'headers' | 'requestContext'>): 
 };
 
 /**
- * `GET /activities/{activityId}/check-in/qr` (role organiser) → `200 {code, expiresAt, url,
- * svg}`: a short-lived activity code and the QR code of the public page `/check-in/{code}`.
+ * A short-lived activity code and the QR code of the public page `/check-in/{code}`:
+ * `200 {code, expiresAt, url, svg}`.
  */
-export const handler = httpRoute(organiserOnActivity, async ({ path, caller, event }) => {
+export const handler = httpRoute(checkInQrRoute, async ({ path, caller, event }) => {
   const qr = await checkInQr(deps, path.activityId, caller, originOf(event));
   return jsonResponse(200, qr, { 'cache-control': 'no-store' });
 });

@@ -1,18 +1,13 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { endedHumanStepSchema } from '../shared/workflow/phase-control.js';
 import {
-  activityPathSchema,
   checkInAnswerSchema,
-  checkInBodySchema,
   checkInQrSchema,
   communityCountsAnswerSchema,
   invitationAnswerSchema,
   makeUpCheckInAnswerSchema,
-  checkInPagePathSchema,
-  invitationResponseBodySchema,
-  makeUpCheckInBodySchema,
-  updateCountsBodySchema,
 } from './schemas.js';
+import * as routes from './routes.js';
 
 const humanStep = {
   202: '{activityId, phase, endedAt}: the step ended; the workflow makes the change next',
@@ -24,13 +19,8 @@ const humanStep = {
 /** Invitation responses, check-in (API, QR, make-up), counts, and the organiser's early closes. */
 export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'POST',
-    path: '/activities/{activityId}/invitation/response',
+    ...routes.respondInvitationRoute,
     summary: 'Accept or decline an invitation (changeable until check-in opens)',
-    roles: ['deputy'],
-    rolesNote: 'the invited deputy only',
-    params: activityPathSchema,
-    body: invitationResponseBodySchema,
     responseBody: invitationAnswerSchema,
     responses: {
       200: '{invitation}',
@@ -40,13 +30,8 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/check-ins',
+    ...routes.checkInRoute,
     summary: 'Check in, once, while check-in is open (the QR page sends its code)',
-    roles: ['deputy'],
-    rolesNote: 'invited deputies only',
-    params: activityPathSchema,
-    body: checkInBodySchema,
     responseBody: checkInAnswerSchema,
     responses: {
       201: '{checkIn}',
@@ -58,12 +43,8 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/check-ins/make-up',
+    ...routes.makeUpCheckInRoute,
     summary: 'Record a make-up check-in for a deputy, with a reason',
-    roles: ['organiser'],
-    params: activityPathSchema,
-    body: makeUpCheckInBodySchema,
     responseBody: makeUpCheckInAnswerSchema,
     responses: {
       201: '{checkIn}: method MAKE_UP',
@@ -73,12 +54,9 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/activities/{activityId}/check-in/qr',
+    ...routes.checkInQrRoute,
     responseBody: checkInQrSchema,
     summary: 'A short-lived check-in code and the QR code of the public check-in page',
-    roles: ['organiser'],
-    params: activityPathSchema,
     responses: {
       200: '{code, expiresAt, venueCode, venueCodeExpiresAt, url, svg}: the QR code and the six-digit venue code deputies type on their personal page',
       404: 'unknown activity',
@@ -87,13 +65,10 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/check-in/{code}',
+    ...routes.checkInPageRoute,
     summary: 'The check-in page opened from a QR code (public; the check-in itself needs a JWT)',
     description:
       'The signed, expiring code names the activity only; it is not a credential. The page posts to `POST /activities/{activityId}/check-ins` with the signed-in deputy token.',
-    roles: 'public',
-    params: checkInPagePathSchema,
     responseContentType: 'text/html',
     responses: {
       200: 'the check-in page (HTML)',
@@ -102,13 +77,10 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/check-in/{code}',
+    ...routes.checkInPageSubmitRoute,
     summary: 'One-tap check-in on a phone that opened its personal link (no JWT, no token typed)',
     description:
       'Identity from the personal-link cookie the deputy page set, presence from the signed, expiring code: neither alone checks anyone in.',
-    roles: 'public',
-    params: checkInPagePathSchema,
     responseContentType: 'text/html',
     responses: {
       200: 'checked in, or already checked in (HTML)',
@@ -119,31 +91,21 @@ export const ATTENDANCE_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/check-in/open',
+    ...routes.openCheckInEarlyRoute,
     summary: 'Open check-in now, before the start time (ends the START step)',
-    roles: ['organiser'],
-    params: activityPathSchema,
     responseBody: endedHumanStepSchema,
     responses: humanStep,
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/attendance/close',
+    ...routes.closeAttendanceRoute,
     summary: 'Close attendance now, before its deadline (ends the ATTENDANCE step)',
-    roles: ['organiser'],
-    params: activityPathSchema,
     responseBody: endedHumanStepSchema,
     responses: humanStep,
   },
   {
-    method: 'PATCH',
-    path: '/activities/{activityId}/counts',
+    ...routes.updateCountsRoute,
     summary:
       'Record consultations answered (解答咨询) and residents received (community visits, reception days)',
-    roles: ['organiser'],
-    params: activityPathSchema,
-    body: updateCountsBodySchema,
     responseBody: communityCountsAnswerSchema,
     responses: {
       200: '{communityCounts}',

@@ -4,8 +4,7 @@ import { auditActivityPathSchema } from './schemas.js';
 /** The activity report (issue 5). */
 export const AUDIT_REPORT_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/audit/activities/{activityId}/report',
+    route: 'GET /audit/activities/{activityId}/report',
     summary: 'The report of a completed activity (情况报告), as an HTML page',
     description: [
       'A server-rendered page, Chinese first: the activity (type, title, time in China time,',
@@ -24,7 +23,7 @@ export const AUDIT_REPORT_OPERATIONS: readonly ApiOperation[] = [
     roles: ['auditor', 'organiser'],
     rolesNote:
       'organisers with a street claim (custom:street) only within that street: another street is 404',
-    params: auditActivityPathSchema,
+    path: auditActivityPathSchema,
     responseContentType: 'text/html; charset=utf-8',
     responses: {
       200: 'the report page (HTML)',

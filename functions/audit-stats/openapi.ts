@@ -16,8 +16,7 @@ const dutyResponses = {
 /** Statistics of a period and a deputy's duty record (履职档案), read-only, with CSV. */
 export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/audit/statistics',
+    route: 'GET /audit/statistics',
     responseBody: statisticsAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a period: person-times, findings, referrals by department',
@@ -43,8 +42,7 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/deputies/{deputyId}/duty-record',
+    route: 'GET /audit/deputies/{deputyId}/duty-record',
     responseBody: dutyRecordAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'A deputy’s duty record (履职档案) for a year',
@@ -61,7 +59,7 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     roles: ['auditor', 'organiser', 'deputy'],
     rolesNote:
       'auditors; organisers (a street’s organiser sees that street’s activities); a deputy their own only',
-    params: deputyPathSchema,
+    path: deputyPathSchema,
     query: dutyQuerySchema,
     responses: {
       200: '{dutyRecord: {summary, activities, findings, referrals, nextCursor?}}, or text/csv',
@@ -70,12 +68,11 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/deputies/{deputyId}/duty-report',
+    route: 'GET /audit/deputies/{deputyId}/duty-report',
     summary: 'A draft annual duty report (履职报告) in Chinese, built from the duty record',
     roles: ['auditor', 'organiser', 'deputy'],
     rolesNote: 'as the duty record',
-    params: deputyPathSchema,
+    path: deputyPathSchema,
     query: dutyQuerySchema,
     responses: { 200: 'the draft, text/plain', ...dutyResponses },
     responseContentType: 'text/plain; charset=utf-8',

@@ -42,8 +42,7 @@ const verifyDescription = (what: string) =>
 /** The read-only audit queries of issue 5 (trail, verification, ended activities). */
 export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/audit/activities',
+    route: 'GET /audit/activities',
     responseBody: auditActivitiesPageSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Completed, cancelled or failed activities of a period',
@@ -74,14 +73,13 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/activities/{activityId}/trail',
+    route: 'GET /audit/activities/{activityId}/trail',
     responseBody: trailPageSchema,
     summary: 'The audit trail of an activity, verified on read',
     description: trailDescription('activity'),
     roles: ROLES,
     rolesNote: `${ROLES_NOTE}: another street is 404`,
-    params: auditActivityPathSchema,
+    path: auditActivityPathSchema,
     query: trailQuerySchema,
     responses: {
       200: '{streamId, kind, id, events, nextCursor?, verification}',
@@ -92,14 +90,13 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/activities/{activityId}/verify',
+    route: 'GET /audit/activities/{activityId}/verify',
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of an activity',
     description: verifyDescription('activity'),
     roles: ROLES,
     rolesNote: `${ROLES_NOTE}: another street is 404`,
-    params: auditActivityPathSchema,
+    path: auditActivityPathSchema,
     responses: {
       200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',
@@ -108,14 +105,13 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/referrals/{referralId}/trail',
+    route: 'GET /audit/referrals/{referralId}/trail',
     responseBody: trailPageSchema,
     summary: 'The audit trail of a referral, verified on read',
     description: trailDescription('referral'),
     roles: ROLES,
     rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
-    params: auditReferralPathSchema,
+    path: auditReferralPathSchema,
     query: trailQuerySchema,
     responses: {
       200: '{streamId, kind, id, events, nextCursor?, verification}',
@@ -126,14 +122,13 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/audit/referrals/{referralId}/verify',
+    route: 'GET /audit/referrals/{referralId}/verify',
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of a referral',
     description: verifyDescription('referral'),
     roles: ROLES,
     rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
-    params: auditReferralPathSchema,
+    path: auditReferralPathSchema,
     responses: {
       200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',

@@ -12,8 +12,7 @@ import {
 /** Theme campaigns (主题活动) and their statistics. */
 export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'POST',
-    path: '/campaigns',
+    route: 'POST /campaigns',
     responseBody: campaignAnswerSchema,
     summary: 'Create a theme campaign (主题活动) that activities of any type join',
     description: [
@@ -32,16 +31,14 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/campaigns',
+    route: 'GET /campaigns',
     responseBody: campaignListSchema,
     summary: 'List the theme campaigns, by start',
     roles: ['organiser', 'auditor'],
     responses: { 200: '{campaigns: [{id, title, from, to, ...}]}' },
   },
   {
-    method: 'GET',
-    path: '/audit/campaigns/{campaignId}/statistics',
+    route: 'GET /audit/campaigns/{campaignId}/statistics',
     responseBody: campaignStatisticsAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a theme campaign: person-times by level, findings, referrals',
@@ -55,7 +52,7 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['auditor', 'organiser'],
     rolesNote: 'auditors; district organisers (a street’s organiser is refused)',
-    params: campaignPathSchema,
+    path: campaignPathSchema,
     query: campaignStatisticsQuerySchema,
     responses: {
       200: '{campaign, statistics}, or text/csv',

@@ -13,24 +13,22 @@ const refusals = linkRefusals('the link expired');
  */
 export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/deputy/{token}',
+    route: 'GET /deputy/{token}',
     summary:
       "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
     description:
       'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
     roles: 'public',
-    params: TOKEN_PARAM_SCHEMA,
+    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the activity page', ...refusals },
   },
   {
-    method: 'POST',
-    path: '/deputy/{token}',
+    route: 'POST /deputy/{token}',
     summary:
       'Answer the invitation (until the start), check in with the venue code, record a finding',
     roles: 'public',
-    params: TOKEN_PARAM_SCHEMA,
+    path: TOKEN_PARAM_SCHEMA,
     body: deputyFormSchema,
     contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
@@ -42,16 +40,14 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/my-activities',
+    route: 'GET /my-activities',
     summary: 'The form where a deputy asks for a link to their activities by email',
     roles: 'public',
     responseContentType: 'text/html',
     responses: { 200: 'the form' },
   },
   {
-    method: 'POST',
-    path: '/my-activities',
+    route: 'POST /my-activities',
     summary: 'Email a home link to the address, if it is a deputy’s (always the same answer)',
     description:
       'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
@@ -62,17 +58,15 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: 'the same page for every address', 422: 'not an email address' },
   },
   {
-    method: 'GET',
-    path: '/my-activities/{token}',
+    route: 'GET /my-activities/{token}',
     summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
     roles: 'public',
-    params: TOKEN_PARAM_SCHEMA,
+    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the lists, each activity linking to its page', ...refusals },
   },
   {
-    method: 'GET',
-    path: '/me/activities',
+    route: 'GET /me/activities',
     summary:
       "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
     roles: ['deputy'],

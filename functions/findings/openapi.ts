@@ -11,8 +11,7 @@ import {
 /** Recording, listing and closing the findings (问题 / 意见建议) of an activity. */
 export const FINDING_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'POST',
-    path: '/activities/{activityId}/findings',
+    route: 'POST /activities/{activityId}/findings',
     responseBody: findingAnswerSchema,
     summary: 'Record a finding (problem, suggestion, inspection issue, consultation)',
     description: [
@@ -22,7 +21,7 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['deputy', 'organiser'],
     rolesNote: 'deputies invited to the activity; organisers in scope',
-    params: activityPathSchema,
+    path: activityPathSchema,
     headers: idempotencyHeadersSchema,
     body: recordFindingBodySchema,
     responses: {
@@ -33,22 +32,20 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/activities/{activityId}/findings',
+    route: 'GET /activities/{activityId}/findings',
     responseBody: findingListSchema,
     summary: 'List the findings as the caller may see them',
     roles: ['organiser', 'auditor', 'deputy'],
     rolesNote: "auditors without residents' details; an invited deputy sees their own",
-    params: activityPathSchema,
+    path: activityPathSchema,
     responses: { 200: '{findings}', 404: 'unknown activity', 422: 'path' },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/findings/close',
+    route: 'POST /activities/{activityId}/findings/close',
     responseBody: endedHumanStepSchema,
     summary: 'Close the findings now (ends the FINDINGS step; the workflow seals and triages)',
     roles: ['organiser'],
-    params: activityPathSchema,
+    path: activityPathSchema,
     responses: {
       200: '{activityId, phase, endedAt}',
       404: 'unknown activity',

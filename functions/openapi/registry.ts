@@ -12,7 +12,8 @@ import { REFERENCE_OPERATIONS } from '../reference/openapi.js';
 import { REFERRAL_OPERATIONS } from '../referral-api/openapi.js';
 import { REVIEW_OPERATIONS } from '../review/openapi.js';
 import { buildOpenApiDocument } from '../shared/openapi/document.js';
-import type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.js';
+import type { RouteKey } from '../shared/http/contract.js';
+import type { ApiArea, ApiOperation } from '../shared/openapi/types.js';
 
 export {
   buildOpenApiDocument,
@@ -23,10 +24,10 @@ export type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.
 
 /** The reference area keeps its operations by route key (`GET /deputies`); same content. */
 const referenceOperations = (): ApiOperation[] =>
-  Object.entries(REFERENCE_OPERATIONS).map(([routeKey, operation]) => {
-    const [method, path] = routeKey.split(' ') as [HttpMethod, string];
-    return { method, path, ...operation };
-  });
+  Object.entries(REFERENCE_OPERATIONS).map(([route, operation]) => ({
+    route: route as RouteKey,
+    ...operation,
+  }));
 
 /** Every area of the HTTP API with its operations: the registry the document is built from. */
 export const API_AREAS: readonly ApiArea[] = [

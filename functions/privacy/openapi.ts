@@ -11,8 +11,7 @@ import {
 /** A resident's request under PIPL: find, export and erase their data (docs/privacy.md). */
 export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'POST',
-    path: '/residents/findings/search',
+    route: 'POST /residents/findings/search',
     responseBody: residentSearchAnswerSchema,
     summary: "Find the findings that carry a person's name or contact",
     description: [
@@ -27,8 +26,7 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: '{findings}', 422: 'body' },
   },
   {
-    method: 'POST',
-    path: '/residents/findings/export',
+    route: 'POST /residents/findings/export',
     responseBody: residentExportSchema,
     summary: "Export a person's findings as JSON (PIPL access and copy)",
     description: [
@@ -41,8 +39,7 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: 'the export (JSON attachment)', 422: 'body' },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/findings/{findingId}/resident/erasure',
+    route: 'POST /activities/{activityId}/findings/{findingId}/resident/erasure',
     responseBody: findingAnswerSchema,
     summary: "Erase a finding's resident's name and contact now (a resident's request)",
     description: [
@@ -52,7 +49,7 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
     ].join('\n'),
     roles: ['organiser'],
     rolesNote: 'district organisers, or those of the street of the finding',
-    params: findingPathSchema,
+    path: findingPathSchema,
     body: erasureBodySchema,
     responses: {
       200: '{finding}',

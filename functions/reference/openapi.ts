@@ -53,7 +53,7 @@ export const ROSTER_IMPORT_DESCRIPTION = [
 ].join('\n');
 
 /** An operation of the reference area, kept by its route key (`GET /deputies`). */
-export type ReferenceOperation = Omit<ApiOperation, 'method' | 'path'>;
+export type ReferenceOperation = Omit<ApiOperation, 'route'>;
 
 const READ = ['organiser', 'auditor'] as ReferenceOperation['roles'];
 const WRITE = ['organiser'] as ReferenceOperation['roles'];
@@ -102,7 +102,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Get a deputy',
     description: CONTACTS,
     roles: READ,
-    params: deputyPathSchema,
+    path: deputyPathSchema,
     responses: one,
   },
   'POST /deputies': {
@@ -117,14 +117,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a deputy (null clears an optional field)',
     roles: WRITE,
     body: updateDeputyBodySchema,
-    params: deputyPathSchema,
+    path: deputyPathSchema,
     responses: updated,
   },
   'POST /deputies/{deputyId}/deactivate': {
     responseBody: deputyAnswerSchema,
     summary: 'Deactivate a deputy',
     roles: WRITE,
-    params: deputyPathSchema,
+    path: deputyPathSchema,
     responses: deactivated,
   },
   'POST /deputies/import': {
@@ -151,7 +151,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: departmentAnswerSchema,
     summary: 'Get a department',
     roles: READ,
-    params: departmentPathSchema,
+    path: departmentPathSchema,
     responses: one,
   },
   'POST /departments': {
@@ -171,14 +171,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       'request repeated) sends it.',
     roles: WRITE,
     body: updateDepartmentBodySchema,
-    params: departmentPathSchema,
+    path: departmentPathSchema,
     responses: updated,
   },
   'POST /departments/{departmentId}/deactivate': {
     responseBody: departmentAnswerSchema,
     summary: 'Deactivate a department (no active rule may target it)',
     roles: WRITE,
-    params: departmentPathSchema,
+    path: departmentPathSchema,
     responses: deactivated,
   },
   'GET /committees': {
@@ -192,7 +192,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: committeeAnswerSchema,
     summary: 'Get a committee',
     roles: READ,
-    params: committeePathSchema,
+    path: committeePathSchema,
     responses: one,
   },
   'POST /committees': {
@@ -207,14 +207,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a committee',
     roles: WRITE,
     body: updateCommitteeBodySchema,
-    params: committeePathSchema,
+    path: committeePathSchema,
     responses: updated,
   },
   'POST /committees/{committeeId}/deactivate': {
     responseBody: committeeAnswerSchema,
     summary: 'Deactivate a committee',
     roles: WRITE,
-    params: committeePathSchema,
+    path: committeePathSchema,
     responses: deactivated,
   },
   'GET /routing-rules': {
@@ -228,7 +228,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     responseBody: routingRuleAnswerSchema,
     summary: 'Get a routing rule (<category>:<street or *>)',
     roles: READ,
-    params: routingRulePathSchema,
+    path: routingRulePathSchema,
     responses: one,
   },
   'POST /routing-rules': {
@@ -243,14 +243,14 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     summary: 'Change a routing rule',
     roles: WRITE,
     body: updateRoutingRuleBodySchema,
-    params: routingRulePathSchema,
+    path: routingRulePathSchema,
     responses: updated,
   },
   'POST /routing-rules/{ruleId}/deactivate': {
     responseBody: routingRuleAnswerSchema,
     summary: 'Deactivate a routing rule',
     roles: WRITE,
-    params: routingRulePathSchema,
+    path: routingRulePathSchema,
     responses: deactivated,
   },
   'GET /jurisdiction': {
@@ -281,7 +281,7 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
     description:
       'Organisers of that street or of the whole district; each change with its audit event. The street must be one of the district’s (422 otherwise).',
     roles: WRITE,
-    params: liaisonStationPathSchema,
+    path: liaisonStationPathSchema,
     body: putLiaisonStationBodySchema,
     responses: {
       200: 'the liaison station',

@@ -22,8 +22,7 @@ const endsWaitingStep = {
 /** The organisers' side of a referral: read it, re-route it, decide an extension, close it. */
 export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/referrals',
+    route: 'GET /referrals',
     summary: 'The 督办 list: referrals by committee, status, overdue, department, activity, due',
     description: [
       'Open referrals first, each by due instant (so overdue ones lead a committee’s list), then',
@@ -45,25 +44,23 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'GET',
-    path: '/referrals/{referralId}',
+    route: 'GET /referrals/{referralId}',
     responseBody: referralDetailSchema,
     summary: 'A referral with its routing, responses, ratings and verified audit history',
     roles: ['organiser', 'auditor'],
     rolesNote: 'organisers of the activity’s street; auditors read everything',
-    params: referralPathSchema,
+    path: referralPathSchema,
     responses: {
       200: '{referral, responses, ratings, history, chain}',
       404: 'unknown referral, or outside the organiser’s street',
     },
   },
   {
-    method: 'POST',
-    path: '/referrals/{referralId}/reroute',
+    route: 'POST /referrals/{referralId}/reroute',
     responseBody: rerouteAnswerSchema,
     summary: 'Send a referral the department returned as not theirs to another department',
     roles: ['organiser'],
-    params: referralPathSchema,
+    path: referralPathSchema,
     body: rerouteBodySchema,
     responses: {
       200: '{referralId, departmentId, round, routing}: a new round starts with a new email',
@@ -72,13 +69,12 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/referrals/{referralId}/extension',
+    route: 'POST /referrals/{referralId}/extension',
     responseBody: extensionAnswerSchema,
     summary:
       'Grant or refuse the extension a department asked for (never past the statutory limit)',
     roles: ['organiser'],
-    params: referralPathSchema,
+    path: referralPathSchema,
     body: extensionBodySchema,
     responses: {
       200: '{referralId, extension, dueDate}: the due date moved (granted) or stayed (refused)',
@@ -87,12 +83,11 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/referrals/{referralId}/close',
+    route: 'POST /referrals/{referralId}/close',
     responseBody: committeeCloseAnswerSchema,
     summary: 'Close a referral for the supervising committee (督办工委), with a reason',
     roles: ['organiser'],
-    params: referralPathSchema,
+    path: referralPathSchema,
     body: closeBodySchema,
     responses: {
       200: '{referralId, committeeClosure}: the workflow closes it next',
@@ -101,8 +96,7 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/referrals/{referralId}/redrive',
+    route: 'POST /referrals/{referralId}/redrive',
     responseBody: redriveReferralAnswerSchema,
     summary: 'Run the failed step of a referral workflow again, once its cause is removed',
     description: [
@@ -112,7 +106,7 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
       'step again; an email already sent is never sent twice.',
     ].join('\n'),
     roles: ['organiser'],
-    params: referralPathSchema,
+    path: referralPathSchema,
     body: redriveBodySchema,
     responses: {
       200: '{referralId, status, redriveCount, redrivenNow}',

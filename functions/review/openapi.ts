@@ -18,14 +18,13 @@ const reviewChange = {
 /** The review (主任会议): decisions per finding, referrals' committees and due dates, approval. */
 export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
   {
-    method: 'GET',
-    path: '/activities/{activityId}/review',
+    route: 'GET /activities/{activityId}/review',
     responseBody: reviewViewSchema,
     summary:
       'The review: findings, draft referrals, unrouted flags, decisions, what blocks approval',
     roles: ['organiser', 'auditor'],
     rolesNote: "auditors without residents' details",
-    params: activityPathSchema,
+    path: activityPathSchema,
     responses: {
       200: '{activity, findings, referrals, approval: {ready, undecided, incomplete}}',
       404: 'unknown activity',
@@ -33,24 +32,22 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/review/decisions',
+    route: 'POST /activities/{activityId}/review/decisions',
     responseBody: reviewViewSchema,
     summary: 'Decide findings: REFER, MERGE, ANSWER_DIRECTLY or NO_ACTION, each with a reason',
     description: `At most ${MAX_DECISIONS_PER_REQUEST} decisions a request, applied in order; if any is invalid (unknown finding or department, merge cycles, ...) nothing changes and every invalid one is named (422). MERGE puts the finding into the referral of the finding it joins and it moves with that finding from then on, so the department sees it, its raiser is told and may rate, and its duty record counts it. A draft referral left without findings is removed.`,
     roles: ['organiser'],
-    params: activityPathSchema,
+    path: activityPathSchema,
     body: decisionsBodySchema,
     responses: { ...reviewChange, 422: 'body, or invalid decisions (each named)' },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/review/referrals/{referralId}',
+    route: 'POST /activities/{activityId}/review/referrals/{referralId}',
     responseBody: reviewViewSchema,
     summary:
       "Set a draft referral's supervising committee (督办工委) and due date; move findings into it",
     roles: ['organiser'],
-    params: referralPathSchema,
+    path: referralPathSchema,
     body: updateReferralBodySchema,
     responses: {
       ...reviewChange,
@@ -59,14 +56,13 @@ export const REVIEW_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/activities/{activityId}/review/approve',
+    route: 'POST /activities/{activityId}/review/approve',
     responseBody: approvedReviewSchema,
     summary: 'Approve the review: referrals APPROVED, the workflow dispatches them',
     description:
       'Refused (409) while a finding needing referral is undecided or a referral lacks a committee or a due date. Nothing is emailed to departments before approval.',
     roles: ['organiser'],
-    params: activityPathSchema,
+    path: activityPathSchema,
     responses: {
       200: '{activityId, approvedReferrals, endedAt}',
       404: 'unknown activity',

@@ -1,4 +1,3 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,10 +12,9 @@ import {
   checkInQrEnvSchema,
   phaseControlEnvSchema,
 } from '../../functions/attendance/env';
+import * as routes from '../../functions/attendance/routes';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory, TABLE_READ } from './function-factory';
-
-const { GET, POST, PATCH } = apigwv2.HttpMethod;
 
 export interface AttendanceApiProps {
   readonly table: dynamodb.ITable;
@@ -67,7 +65,7 @@ export class AttendanceApi extends Construct {
       description: 'POST /activities/{activityId}/invitation/response: accept or decline',
       envSchema: attendanceEnvSchema,
       tableActions: answerActions,
-      routes: [['RespondInvitation', POST, '/activities/{activityId}/invitation/response']],
+      routes: [['RespondInvitation', routes.respondInvitationRoute]],
     });
     const checkIn = functions.add('CheckInFunction', {
       entry: 'functions/attendance/check-in.ts',
@@ -76,14 +74,14 @@ export class AttendanceApi extends Construct {
       environment: codeEnv,
       tableActions: answerActions,
       readsSecrets: [checkInCodeKey],
-      routes: [['CheckIn', POST, '/activities/{activityId}/check-ins']],
+      routes: [['CheckIn', routes.checkInRoute]],
     });
     const makeUp = functions.add('MakeUpCheckInFunction', {
       entry: 'functions/attendance/make-up-check-in.ts',
       description: 'POST /activities/{activityId}/check-ins/make-up: organiser records a check-in',
       envSchema: attendanceEnvSchema,
       tableActions: [...TABLE_READ, 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
-      routes: [['MakeUpCheckIn', POST, '/activities/{activityId}/check-ins/make-up']],
+      routes: [['MakeUpCheckIn', routes.makeUpCheckInRoute]],
     });
     const qr = functions.add('CheckInQrFunction', {
       entry: 'functions/attendance/check-in-qr.ts',
@@ -95,7 +93,7 @@ export class AttendanceApi extends Construct {
       },
       tableActions: ['dynamodb:GetItem'],
       readsSecrets: [checkInCodeKey],
-      routes: [['CheckInQr', GET, '/activities/{activityId}/check-in/qr']],
+      routes: [['CheckInQr', routes.checkInQrRoute]],
     });
     const page = functions.add('CheckInPageFunction', {
       entry: 'functions/attendance/check-in-page.ts',
@@ -115,18 +113,8 @@ export class AttendanceApi extends Construct {
       ],
       readsSecrets: [linkSigningKey, checkInCodeKey],
       routes: [
-        [
-          'CheckInPage',
-          GET,
-          '/check-in/{code}',
-          'Opened from a QR code on site; the signed, expiring code names the activity only, and the check-in itself is a POST with the deputy JWT or the personal-link cookie',
-        ],
-        [
-          'CheckInPageSubmit',
-          POST,
-          '/check-in/{code}',
-          'One-tap check-in on site: identity from the signed personal-link cookie (HttpOnly, SameSite=Lax), presence from the signed, expiring venue code; neither alone checks anyone in',
-        ],
+        ['CheckInPage', routes.checkInPageRoute],
+        ['CheckInPageSubmit', routes.checkInPageSubmitRoute],
       ],
     });
     const phaseControl = functions.add('PhaseControlFunction', {
@@ -135,8 +123,8 @@ export class AttendanceApi extends Construct {
       envSchema: phaseControlEnvSchema,
       tableActions: changeActions,
       routes: [
-        ['OpenCheckInEarly', POST, '/activities/{activityId}/check-in/open'],
-        ['CloseAttendance', POST, '/activities/{activityId}/attendance/close'],
+        ['OpenCheckInEarly', routes.openCheckInEarlyRoute],
+        ['CloseAttendance', routes.closeAttendanceRoute],
       ],
     });
     phaseControl.addToRolePolicy(
@@ -150,7 +138,7 @@ export class AttendanceApi extends Construct {
       description: 'PATCH /activities/{activityId}/counts: community visit counts',
       envSchema: attendanceEnvSchema,
       tableActions: changeActions,
-      routes: [['UpdateCounts', PATCH, '/activities/{activityId}/counts']],
+      routes: [['UpdateCounts', routes.updateCountsRoute]],
     });
 
     this.functions = { respond, checkIn, makeUp, qr, page, phaseControl, counts };

@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+import { routeParts, type RouteContract } from '../../functions/shared/http/contract';
 import { grantSendEmail, type MailSender } from './grants';
 import type { LiandongHttpApi } from './http-api';
 import { ProjectFunction, type ProjectFunctionProps } from './project-function';
@@ -18,15 +19,37 @@ export const TABLE_UPDATE = [
 ];
 
 /**
- * An API route a function serves: `[route id, method, path]`, and for the few pages opened from
- * an emailed link or a QR code, why the route is public (`LiandongHttpApi.addRoute`).
+ * An API route a function serves: `[route id, contract]`, the contract from the area's
+ * `routes.ts` (its route key, and for the few pages opened from an emailed link or a QR code,
+ * why the route is public). The older `[route id, method, path, public reason?]` is read while
+ * areas move to contracts.
  */
-export type FunctionRoute = readonly [
-  routeId: string,
-  method: apigwv2.HttpMethod,
-  path: string,
-  publicReason?: string,
-];
+export type FunctionRoute =
+  | readonly [routeId: string, contract: RouteContract]
+  | readonly [routeId: string, method: apigwv2.HttpMethod, path: string, publicReason?: string];
+
+/** The method, path and public reason of a route the function serves. */
+const routeOf = (route: FunctionRoute) => {
+  if (route.length !== 2 || typeof route[1] === 'string') {
+    const [, method, path, publicReason] = route as readonly [
+      string,
+      apigwv2.HttpMethod,
+      string,
+      string?,
+    ];
+    return { method, path, publicReason };
+  }
+  const contract = route[1];
+  const { method, path } = routeParts(contract.route);
+  if (contract.roles === 'public' && !contract.publicReason) {
+    throw new Error(`${contract.route} is public: its contract must say why (publicReason)`);
+  }
+  return {
+    method: method as apigwv2.HttpMethod,
+    path,
+    publicReason: contract.roles === 'public' ? contract.publicReason : undefined,
+  };
+};
 
 /** The variables a function needs besides `TABLE_NAME`, which the factory gives every function. */
 type ExtraEnvironment<Schema extends z.core.$ZodObject> = Omit<z.input<Schema>, 'TABLE_NAME'>;
@@ -90,8 +113,9 @@ export class FunctionFactory {
     if (tableActions?.length) table.grant(fn, ...tableActions);
     for (const secret of readsSecrets ?? []) secret.grantRead(fn);
     if (sendsEmail) grantSendEmail(fn, this.scope, this.required('mailSender', id), sendsEmail);
-    for (const [routeId, method, path, publicReason] of routes ?? []) {
-      this.required('api', id).addRoute(routeId, {
+    for (const route of routes ?? []) {
+      const { method, path, publicReason } = routeOf(route);
+      this.required('api', id).addRoute(route[0], {
         method,
         path,
         handler: fn,

@@ -18,7 +18,10 @@ import { httpErrorHandler } from './error-handler.js';
 import { logPersonalDataRead } from './personal-data.js';
 import { jsonResponse } from './responses.js';
 import type { HttpEvent, HttpResult } from './types.js';
+import { DISTRICT_ORGANISER, type RouteContract, type RouteKey } from './contract.js';
 import { validateRequest } from './validate-request.js';
+
+export { DISTRICT_ORGANISER };
 
 type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
@@ -34,33 +37,22 @@ export interface RouteRequest<TBody, TPath, TQuery> {
   context: Context;
 }
 
-/** `roles` of a route only organisers of the whole district may call (reference data writes). */
-export const DISTRICT_ORGANISER = 'district organiser';
-
+/**
+ * A route as `httpRoute` takes it: its contract (./contract.ts, declared once in the area's
+ * `routes.ts`; a route with a JWT, so not `public`) and what the handler adds to it, which is
+ * behaviour rather than data: the scope and street checks, idempotency, the personal-data log.
+ */
 export interface RouteSpec<
   TBody extends z.ZodMiniType | undefined,
   TPath extends z.ZodMiniType | undefined,
   TQuery extends z.ZodMiniType | undefined,
-> {
-  /**
-   * Who may call the route; anyone else gets 403 before anything is parsed.
-   * `DISTRICT_ORGANISER`: organisers of the whole district only (a street's organiser is 403).
-   */
+> extends Omit<RouteContract, 'route' | 'roles' | 'body' | 'path' | 'query'> {
+  /** Every route names its contract's route key; it is optional only while areas move to it. */
+  route?: RouteKey;
   roles: readonly Role[] | typeof DISTRICT_ORGANISER;
-  /** The JSON body (use `z.strictObject`); a route with a body is held to `maxBodyBytes`. */
   body?: TBody;
-  /** With `body`: a request without any body is read as `{}` (every field optional). */
-  bodyOptional?: boolean;
   path?: TPath;
   query?: TQuery;
-  /** Where query issues are named: `['query']` answers `query.limit` (default `limit`). */
-  queryIssuePrefix?: string[];
-  headers?: z.ZodMiniType;
-  /**
-   * Default 256 KiB (`DEFAULT_MAX_BODY_BYTES`); larger bodies are 413 before parsing. Given
-   * without `body`, a route that reads its body itself (a CSV) or takes none is held to it too.
-   */
-  maxBodyBytes?: number;
   /**
    * The street the request acts on, when the request itself names it (a new activity's
    * street): a street organiser acting on another street gets 403. Checked before the
@@ -205,7 +197,7 @@ export const httpRoute = <
     );
   }
 
-  return handler.handler(async (event, context) => {
+  const routeHandler = handler.handler(async (event, context) => {
     const parsed = event as unknown as {
       body: Parsed<TBody>;
       pathParameters: Parsed<TPath>;
@@ -225,20 +217,35 @@ export const httpRoute = <
     });
     return decide(request);
   });
+  return Object.assign(routeHandler, { route: spec.route });
 };
 
 type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
+/** A route's handler as `httpRoute` builds it: it knows its contract's route key. */
+export type ContractRouteHandler = RouteHandler & { route: RouteKey | undefined };
+
 /**
  * One function that serves several routes of the same grants (every reference read, the
  * referral actions): API Gateway has matched the route already, so this dispatches on its
- * `routeKey` ("GET /deputies/{deputyId}") to that route's own `httpRoute`. A route key the
+ * `routeKey` ("GET /deputies/{deputyId}") to that route's own `httpRoute`, found by the route key
+ * of its contract (a map by route key is read while areas move to contracts). A route key the
  * function does not serve is a deployment mistake, answered 404.
  */
-export const httpRoutes =
-  (routes: Record<string, RouteHandler>): RouteHandler =>
-  async (event, context) => {
-    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
+export const httpRoutes = (
+  routes: readonly ContractRouteHandler[] | Record<string, RouteHandler>,
+): RouteHandler => {
+  const byKey = new Map<string, RouteHandler>(
+    Array.isArray(routes)
+      ? routes.map((route) => {
+          if (!route.route) throw new Error('httpRoutes: a route without its contract');
+          return [route.route, route];
+        })
+      : Object.entries(routes),
+  );
+  return async (event, context) => {
+    const route = byKey.get(event.routeKey);
     if (!route) return jsonResponse(404, { message: `No route ${event.routeKey}` });
     return route(event, context);
   };
+};

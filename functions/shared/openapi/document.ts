@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { DISTRICT_ORGANISER, routeParts } from '../http/contract.js';
+import type { Role } from '../domain/reference.js';
 import type { ApiArea, ApiOperation } from './types.js';
 
 // The OpenAPI 3.1 document of the HTTP API, built from the zod schemas the handlers validate
@@ -59,18 +61,23 @@ const errorResponse = (description: string) => ({
 /** A body that is not JSON (an HTML page, CSV, plain text) is documented as a string. */
 const TEXT_BODY = { schema: { type: 'string' } };
 
+/** The Cognito groups a route admits; a district organiser is an organiser with the district's scope. */
+const rolesOf = (operation: ApiOperation): readonly Role[] | 'public' =>
+  operation.roles === DISTRICT_ORGANISER ? ['organiser'] : operation.roles;
+
 const responsesOf = (operation: ApiOperation) => {
+  const roles = rolesOf(operation);
   const responses: Record<string, unknown> = {};
   const codes = { ...operation.responses };
-  if (operation.roles !== 'public') {
+  if (roles !== 'public') {
     codes[401] ??= 'no token, or an invalid or expired token (the JWT authorizer)';
-    codes[403] ??= `the caller holds none of the roles ${operation.roles.join(', ')}`;
+    codes[403] ??= `the caller holds none of the roles ${roles.join(', ')}`;
   }
   for (const code of Object.keys(codes).sort()) {
     const description = codes[Number(code)]!;
     if (Number(code) >= 400) {
       responses[code] =
-        operation.responseContentType && operation.roles === 'public'
+        operation.responseContentType && roles === 'public'
           ? { description, content: { [operation.responseContentType]: TEXT_BODY } }
           : errorResponse(description);
     } else {
@@ -89,8 +96,10 @@ const responsesOf = (operation: ApiOperation) => {
 };
 
 const operationObject = (operation: ApiOperation, tag: string) => {
-  const isPublic = operation.roles === 'public';
-  const roles = isPublic ? [] : [...operation.roles];
+  const admitted = rolesOf(operation);
+  const isPublic = admitted === 'public';
+  const roles = isPublic ? [] : [...admitted];
+  const { method, path } = routeParts(operation.route);
   const description = [
     operation.description,
     isPublic
@@ -100,12 +109,12 @@ const operationObject = (operation: ApiOperation, tag: string) => {
     .filter(Boolean)
     .join('\n\n');
   const params = [
-    ...parameters('path', operation.params),
+    ...parameters('path', operation.path),
     ...parameters('query', operation.query),
     ...parameters('header', operation.headers),
   ];
   return {
-    operationId: operationIdOf(operation.method, operation.path),
+    operationId: operationIdOf(method, path),
     tags: [tag],
     summary: operation.summary,
     description,
@@ -159,12 +168,14 @@ export const buildOpenApiDocument = (areas: readonly ApiArea[], options: Documen
   const byPath = new Map<string, Record<string, unknown>>();
   for (const area of areas) {
     for (const operation of area.operations) {
-      const key = `${operation.method} ${operation.path}`;
-      if (seen.has(key)) throw new Error(`OpenAPI: ${key} is described twice`);
-      seen.add(key);
-      const item = byPath.get(operation.path) ?? {};
-      item[operation.method.toLowerCase()] = operationObject(operation, area.tag);
-      byPath.set(operation.path, item);
+      if (seen.has(operation.route)) {
+        throw new Error(`OpenAPI: ${operation.route} is described twice`);
+      }
+      seen.add(operation.route);
+      const { method, path } = routeParts(operation.route);
+      const item = byPath.get(path) ?? {};
+      item[method.toLowerCase()] = operationObject(operation, area.tag);
+      byPath.set(path, item);
     }
   }
   const methodOrder = ['get', 'post', 'put', 'patch', 'delete'];

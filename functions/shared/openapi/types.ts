@@ -1,30 +1,16 @@
 import type { z } from 'zod/mini';
-import type { Role } from '../domain/reference.js';
+import type { RouteContract } from '../http/contract.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod } from '../http/contract.js';
 
 /**
- * One route of the HTTP API as the OpenAPI generator sees it: the zod schemas its handler
- * validates with (the same objects, imported from the area's `schemas.ts`) and who may call it.
- * Each area keeps its list in `functions/<area>/openapi.ts`, beside its schemas.
+ * One route of the HTTP API as the OpenAPI generator sees it: the route's contract (the same
+ * object its handler validates with, from the area's `routes.ts`) and what the document adds, a
+ * summary and the answers. Each area keeps its list in `functions/<area>/openapi.ts`.
  */
-export interface ApiOperation {
-  method: HttpMethod;
-  /** The route path as in CDK (`/activities/{activityId}`). */
-  path: string;
+export interface ApiOperation extends RouteContract {
   summary: string;
   description?: string;
-  /** The roles (Cognito groups) the handler admits, or `public` for a route without the JWT. */
-  roles: readonly Role[] | 'public';
-  /** Which callers of those roles the handler narrows to (e.g. "invited deputies only"). */
-  rolesNote?: string;
-  body?: z.ZodMiniType;
-  /** Content type of the request body when not JSON. */
-  contentType?: string;
-  params?: z.ZodMiniType;
-  query?: z.ZodMiniType;
-  /** Request headers the handler validates (e.g. `Idempotency-Key`). */
-  headers?: z.ZodMiniType;
   /** The body of the success (2xx) answer, when described by a schema. */
   responseBody?: z.ZodMiniType;
   /** Status code → what the answer holds. */
