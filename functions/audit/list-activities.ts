@@ -3,21 +3,19 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { listEndedActivities } from './activities.js';
 import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
 import { listAuditActivitiesEnvSchema } from './env.js';
-import { auditActivitiesQuerySchema } from './schemas.js';
+import { listAuditActivitiesRoute } from './routes.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(listAuditActivitiesEnvSchema);
 
 /**
- * `GET /audit/activities` (auditor; organiser within their street): ended activities of a
- * period by status, type, street, organiser, with attendance, findings and referral outcomes.
- * `format=csv` answers the same page as CSV (UTF-8 with BOM), the next cursor in
- * `x-next-cursor`.
+ * Ended activities of a period by status, type, street, organiser, with attendance, findings and
+ * referral outcomes; an organiser's street scope narrows them. `format=csv` answers the same page
+ * as CSV (UTF-8 with BOM), the next cursor in `x-next-cursor`.
  */
 export const handler = httpRoute(
   {
-    roles: ['auditor', 'organiser'],
-    query: auditActivitiesQuerySchema,
+    ...listAuditActivitiesRoute,
     streets: ({ query }) => ({ 'query.street': query.street }),
     inactiveStreets: true,
   },

@@ -4,15 +4,9 @@ import {
   auditActivitiesPageSchema,
   trailPageSchema,
   verifyAnswerSchema,
-  auditActivitiesQuerySchema,
-  auditActivityPathSchema,
-  auditReferralPathSchema,
   MAX_PERIOD_MONTHS,
-  trailQuerySchema,
 } from './schemas.js';
-
-const ROLES = ['auditor', 'organiser'] as const;
-const ROLES_NOTE = 'organisers with a street claim (custom:street) only within that street';
+import * as routes from './routes.js';
 
 const trailDescription = (what: string) =>
   [
@@ -42,7 +36,7 @@ const verifyDescription = (what: string) =>
 /** The read-only audit queries of issue 5 (trail, verification, ended activities). */
 export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /audit/activities',
+    ...routes.listAuditActivitiesRoute,
     responseBody: auditActivitiesPageSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Completed, cancelled or failed activities of a period',
@@ -62,9 +56,6 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
       '(Excel opens the Chinese correctly), the next cursor in the `x-next-cursor` header.',
       `Columns: ${AUDIT_ACTIVITY_COLUMNS.map((c) => c.header).join(', ')}.`,
     ].join('\n'),
-    roles: ROLES,
-    rolesNote: `${ROLES_NOTE}: another street is 403`,
-    query: auditActivitiesQuerySchema,
     responses: {
       200: '{items, nextCursor?, period, status}; or CSV with format=csv',
       400: 'a cursor of another query or scope, or not a cursor',
@@ -73,14 +64,10 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/activities/{activityId}/trail',
+    ...routes.activityTrailRoute,
     responseBody: trailPageSchema,
     summary: 'The audit trail of an activity, verified on read',
     description: trailDescription('activity'),
-    roles: ROLES,
-    rolesNote: `${ROLES_NOTE}: another street is 404`,
-    path: auditActivityPathSchema,
-    query: trailQuerySchema,
     responses: {
       200: '{streamId, kind, id, events, nextCursor?, verification}',
       400: 'a cursor of another stream',
@@ -90,13 +77,10 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/activities/{activityId}/verify',
+    ...routes.verifyActivityRoute,
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of an activity',
     description: verifyDescription('activity'),
-    roles: ROLES,
-    rolesNote: `${ROLES_NOTE}: another street is 404`,
-    path: auditActivityPathSchema,
     responses: {
       200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',
@@ -105,14 +89,10 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/referrals/{referralId}/trail',
+    ...routes.referralTrailRoute,
     responseBody: trailPageSchema,
     summary: 'The audit trail of a referral, verified on read',
     description: trailDescription('referral'),
-    roles: ROLES,
-    rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
-    path: auditReferralPathSchema,
-    query: trailQuerySchema,
     responses: {
       200: '{streamId, kind, id, events, nextCursor?, verification}',
       400: 'a cursor of another stream',
@@ -122,13 +102,10 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/referrals/{referralId}/verify',
+    ...routes.verifyReferralRoute,
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of a referral',
     description: verifyDescription('referral'),
-    roles: ROLES,
-    rolesNote: `${ROLES_NOTE} (the street of the referral’s activity): another street is 404`,
-    path: auditReferralPathSchema,
     responses: {
       200: '{streamId, kind, id, ok, checked, head, firstBroken?, checkpoint}',
       403: 'role',

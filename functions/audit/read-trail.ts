@@ -5,7 +5,8 @@ import { kms } from '../shared/clients.js';
 import { publicKeyOf } from '../shared/data/checkpoints.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import { readAuditTrailEnvSchema } from './env.js';
-import { auditActivityPathSchema, auditReferralPathSchema, trailQuerySchema } from './schemas.js';
+import * as routes from './routes.js';
+import type { trailQuerySchema } from './schemas.js';
 import { activityStream, readTrail, referralStream, verifyTrail, type Stream } from './trail.js';
 import { tableDeps } from '../shared/table-deps.js';
 
@@ -26,24 +27,32 @@ const checkpointKey = (): Promise<KeyObject> => {
   return publicKey;
 };
 
-/** The trail (`.../trail`) or the verification (`.../verify`) of the stream `streamOf` finds. */
-const trailRoute = <TPath extends typeof auditActivityPathSchema | typeof auditReferralPathSchema>(
-  path: TPath,
-  streamOf: (caller: Caller, path: z.output<TPath>) => Promise<Stream>,
-  verify: boolean,
+/** The events of the stream `streamOf` finds, a page at a time, the chain verified on read. */
+const trailRoute = <
+  TContract extends typeof routes.activityTrailRoute | typeof routes.referralTrailRoute,
+>(
+  contract: TContract,
+  streamOf: (caller: Caller, path: z.output<TContract['path']>) => Promise<Stream>,
 ) =>
-  httpRoute(
-    {
-      roles: ['auditor', 'organiser'],
-      path,
-      ...(verify ? {} : { query: trailQuerySchema }),
-    },
-    async ({ path: ids, query, caller }) => {
-      const stream = await streamOf(caller, ids as z.output<TPath>);
-      if (verify) return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
-      return jsonResponse(200, await readTrail(deps, stream, query!));
+  httpRoute<undefined, TContract['path'], typeof trailQuerySchema>(
+    contract,
+    async ({ path, query, caller }) => {
+      const stream = await streamOf(caller, path as z.output<TContract['path']>);
+      return jsonResponse(200, await readTrail(deps, stream, query));
     },
   );
+
+/** The first broken link of the stream `streamOf` finds, and its signed checkpoint. */
+const verifyRoute = <
+  TContract extends typeof routes.verifyActivityRoute | typeof routes.verifyReferralRoute,
+>(
+  contract: TContract,
+  streamOf: (caller: Caller, path: z.output<TContract['path']>) => Promise<Stream>,
+) =>
+  httpRoute<undefined, TContract['path']>(contract, async ({ path, caller }) => {
+    const stream = await streamOf(caller, path as z.output<TContract['path']>);
+    return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
+  });
 
 const activityTrail = (caller: Caller, { activityId }: { activityId: string }) =>
   activityStream(deps, caller, activityId);
@@ -51,29 +60,13 @@ const referralTrail = (caller: Caller, { referralId }: { referralId: string }) =
   referralStream(deps, caller, referralId);
 
 /**
- * The audit trail of an activity or a referral (auditor; organiser within their street;
- * others 404): `.../trail` pages the events in order with the chain verified on read,
- * `.../verify` reports the first broken link. infra/constructs/audit-api.ts adds the routes.
+ * The audit trail of an activity or a referral, as far as the caller's street scope reaches
+ * (others 404): `.../trail` pages the events in order with the chain verified on read,
+ * `.../verify` reports the first broken link.
  */
-export const handler = httpRoutes({
-  'GET /audit/activities/{activityId}/trail': trailRoute(
-    auditActivityPathSchema,
-    activityTrail,
-    false,
-  ),
-  'GET /audit/activities/{activityId}/verify': trailRoute(
-    auditActivityPathSchema,
-    activityTrail,
-    true,
-  ),
-  'GET /audit/referrals/{referralId}/trail': trailRoute(
-    auditReferralPathSchema,
-    referralTrail,
-    false,
-  ),
-  'GET /audit/referrals/{referralId}/verify': trailRoute(
-    auditReferralPathSchema,
-    referralTrail,
-    true,
-  ),
-});
+export const handler = httpRoutes([
+  trailRoute(routes.activityTrailRoute, activityTrail),
+  verifyRoute(routes.verifyActivityRoute, activityTrail),
+  trailRoute(routes.referralTrailRoute, referralTrail),
+  verifyRoute(routes.verifyReferralRoute, referralTrail),
+]);

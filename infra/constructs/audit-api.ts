@@ -1,8 +1,8 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
+import * as routes from '../../functions/audit/routes';
 import type { AuditCheckpoints } from './audit-checkpoints';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory, TABLE_READ } from './function-factory';
@@ -15,19 +15,6 @@ export interface AuditApiProps {
   /** `/verify` checks streams against the signed checkpoints (issue 16). */
   readonly checkpoints: AuditCheckpoints;
 }
-
-const { GET } = apigwv2.HttpMethod;
-
-/** Every audit route (issue 5), by the function that serves it: all GETs. */
-export const AUDIT_ROUTES = {
-  list: [['GetAuditActivities', '/audit/activities']],
-  trail: [
-    ['GetAuditActivityTrail', '/audit/activities/{activityId}/trail'],
-    ['GetAuditActivityVerify', '/audit/activities/{activityId}/verify'],
-    ['GetAuditReferralTrail', '/audit/referrals/{referralId}/trail'],
-    ['GetAuditReferralVerify', '/audit/referrals/{referralId}/verify'],
-  ],
-} as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
 /**
  * The read-only audit queries of issue 5: the ended activities of a period (listing GSI) and
@@ -42,8 +29,6 @@ export class AuditApi extends Construct {
     super(scope, id);
     const { checkpoints } = props;
     const functions = new FunctionFactory(this, props);
-    const routesOf = (routes: readonly (readonly [string, string])[]) =>
-      routes.map(([routeId, path]) => [routeId, GET, path] as const);
 
     this.listFunction = functions.add('ListAuditActivitiesFunction', {
       entry: 'functions/audit/list-activities.ts',
@@ -51,7 +36,7 @@ export class AuditApi extends Construct {
       envSchema: listAuditActivitiesEnvSchema,
       // A listing page reads its referrals' current status in one BatchGetItem.
       tableActions: TABLE_READ,
-      routes: routesOf(AUDIT_ROUTES.list),
+      routes: [['GetAuditActivities', routes.listAuditActivitiesRoute]],
     });
     this.trailFunction = functions.add('ReadAuditTrailFunction', {
       entry: 'functions/audit/read-trail.ts',
@@ -60,7 +45,12 @@ export class AuditApi extends Construct {
       environment: { CHECKPOINT_KEY_ID: checkpoints.key.keyArn },
       // table.grant covers the table and its indexes (…/index/*).
       tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
-      routes: routesOf(AUDIT_ROUTES.trail),
+      routes: [
+        ['GetAuditActivityTrail', routes.activityTrailRoute],
+        ['GetAuditActivityVerify', routes.verifyActivityRoute],
+        ['GetAuditReferralTrail', routes.referralTrailRoute],
+        ['GetAuditReferralVerify', routes.verifyReferralRoute],
+      ],
     });
     checkpoints.grantReadPublicKey(this.trailFunction);
   }

@@ -1,0 +1,53 @@
+import type { RouteContract } from '../shared/http/contract.js';
+import {
+  auditActivitiesQuerySchema,
+  auditActivityPathSchema,
+  auditReferralPathSchema,
+  trailQuerySchema,
+} from './schemas.js';
+
+// The audit routes' contracts (../shared/http/contract.ts): each read by its handler, by
+// ./openapi.ts and by infra/constructs/audit-api.ts. Plain literals, no spreads: esbuild
+// keeps an unused object that spreads another, and with it the schemas it names.
+
+export const listAuditActivitiesRoute = {
+  route: 'GET /audit/activities',
+  roles: ['auditor', 'organiser'],
+  rolesNote:
+    'organisers with a street claim (custom:street) only within that street: another street is 403',
+  query: auditActivitiesQuerySchema,
+} satisfies RouteContract;
+
+export const activityTrailRoute = {
+  route: 'GET /audit/activities/{activityId}/trail',
+  roles: ['auditor', 'organiser'],
+  rolesNote:
+    'organisers with a street claim (custom:street) only within that street: another street is 404',
+  path: auditActivityPathSchema,
+  query: trailQuerySchema,
+} satisfies RouteContract;
+
+export const verifyActivityRoute = {
+  route: 'GET /audit/activities/{activityId}/verify',
+  roles: ['auditor', 'organiser'],
+  rolesNote:
+    'organisers with a street claim (custom:street) only within that street: another street is 404',
+  path: auditActivityPathSchema,
+} satisfies RouteContract;
+
+export const referralTrailRoute = {
+  route: 'GET /audit/referrals/{referralId}/trail',
+  roles: ['auditor', 'organiser'],
+  rolesNote:
+    'organisers with a street claim (custom:street) only within that street (the street of the referral’s activity): another street is 404',
+  path: auditReferralPathSchema,
+  query: trailQuerySchema,
+} satisfies RouteContract;
+
+export const verifyReferralRoute = {
+  route: 'GET /audit/referrals/{referralId}/verify',
+  roles: ['auditor', 'organiser'],
+  rolesNote:
+    'organisers with a street claim (custom:street) only within that street (the street of the referral’s activity): another street is 404',
+  path: auditReferralPathSchema,
+} satisfies RouteContract;
