@@ -5,14 +5,9 @@ import {
   redriveReferralAnswerSchema,
   referralDetailSchema,
   rerouteAnswerSchema,
-  listReferralsQuerySchema,
   referralListSchema,
-  closeBodySchema,
-  redriveBodySchema,
-  extensionBodySchema,
-  referralPathSchema,
-  rerouteBodySchema,
 } from './schemas.js';
+import * as routes from './routes.js';
 
 const endsWaitingStep = {
   404: 'unknown referral, or outside the organiser’s street',
@@ -22,7 +17,7 @@ const endsWaitingStep = {
 /** The organisers' side of a referral: read it, re-route it, decide an extension, close it. */
 export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /referrals',
+    ...routes.listReferralsRoute,
     summary: 'The 督办 list: referrals by committee, status, overdue, department, activity, due',
     description: [
       'Open referrals first, each by due instant (so overdue ones lead a committee’s list), then',
@@ -32,9 +27,6 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
       'Filters may make a page short while `nextCursor` follows: go on while there is one. A',
       'cursor is accepted only by the same query from the same scope.',
     ].join('\n'),
-    roles: ['organiser', 'auditor'],
-    rolesNote: 'a street organiser sees its street’s referrals only; auditors read everything',
-    query: listReferralsQuerySchema,
     responseBody: referralListSchema,
     responses: {
       200: '{items, nextCursor?}',
@@ -44,24 +36,18 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /referrals/{referralId}',
+    ...routes.getReferralRoute,
     responseBody: referralDetailSchema,
     summary: 'A referral with its routing, responses, ratings and verified audit history',
-    roles: ['organiser', 'auditor'],
-    rolesNote: 'organisers of the activity’s street; auditors read everything',
-    path: referralPathSchema,
     responses: {
       200: '{referral, responses, ratings, history, chain}',
       404: 'unknown referral, or outside the organiser’s street',
     },
   },
   {
-    route: 'POST /referrals/{referralId}/reroute',
+    ...routes.rerouteReferralRoute,
     responseBody: rerouteAnswerSchema,
     summary: 'Send a referral the department returned as not theirs to another department',
-    roles: ['organiser'],
-    path: referralPathSchema,
-    body: rerouteBodySchema,
     responses: {
       200: '{referralId, departmentId, round, routing}: a new round starts with a new email',
       ...endsWaitingStep,
@@ -69,13 +55,10 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'POST /referrals/{referralId}/extension',
+    ...routes.decideExtensionRoute,
     responseBody: extensionAnswerSchema,
     summary:
       'Grant or refuse the extension a department asked for (never past the statutory limit)',
-    roles: ['organiser'],
-    path: referralPathSchema,
-    body: extensionBodySchema,
     responses: {
       200: '{referralId, extension, dueDate}: the due date moved (granted) or stayed (refused)',
       ...endsWaitingStep,
@@ -83,12 +66,9 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'POST /referrals/{referralId}/close',
+    ...routes.closeByCommitteeRoute,
     responseBody: committeeCloseAnswerSchema,
     summary: 'Close a referral for the supervising committee (督办工委), with a reason',
-    roles: ['organiser'],
-    path: referralPathSchema,
-    body: closeBodySchema,
     responses: {
       200: '{referralId, committeeClosure}: the workflow closes it next',
       ...endsWaitingStep,
@@ -96,7 +76,7 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'POST /referrals/{referralId}/redrive',
+    ...routes.redriveReferralRoute,
     responseBody: redriveReferralAnswerSchema,
     summary: 'Run the failed step of a referral workflow again, once its cause is removed',
     description: [
@@ -105,9 +85,6 @@ export const REFERRAL_OPERATIONS: readonly ApiOperation[] = [
       '`REFERRAL_REDRIVEN`, with the reason) and redrives the execution, which runs the failed',
       'step again; an email already sent is never sent twice.',
     ].join('\n'),
-    roles: ['organiser'],
-    path: referralPathSchema,
-    body: redriveBodySchema,
     responses: {
       200: '{referralId, status, redriveCount, redrivenNow}',
       404: 'unknown referral, or another street',

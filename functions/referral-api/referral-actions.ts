@@ -13,16 +13,13 @@ import {
   type ActionContext,
 } from './domain.js';
 import { referralActionsEnvSchema } from './env.js';
+import * as routes from './routes.js';
 import {
-  closeBodySchema,
   committeeCloseAnswerSchema,
   extensionAnswerSchema,
   redriveReferralAnswerSchema,
   rerouteAnswerSchema,
-  extensionBodySchema,
-  redriveBodySchema,
-  referralPathSchema,
-  rerouteBodySchema,
+  type referralPathSchema,
 } from './schemas.js';
 
 const deps = tableDeps(referralActionsEnvSchema, (env) => ({ sfn, config: deadlineConfig(env) }));
@@ -37,58 +34,62 @@ const contextOf = (caller: Caller, referralId: string): ActionContext => ({
   },
 });
 
+/** The contracts of the organiser actions: each takes a body and the referral's path. */
+type ActionContract =
+  | typeof routes.rerouteReferralRoute
+  | typeof routes.decideExtensionRoute
+  | typeof routes.closeByCommitteeRoute
+  | typeof routes.redriveReferralRoute;
+
 /**
- * One organiser action on a referral: its body, then the domain call; answers 200 with its
- * result, typed by the answer's schema (the one docs/openapi.json documents).
+ * One organiser action on a referral: the domain call with its validated body; answers 200 with
+ * its result, typed by the answer's schema (the one docs/openapi.json documents).
  */
-const route = <TSchema extends z.ZodMiniType, TAnswer extends z.ZodMiniType>(
-  body: TSchema,
+const action = <TContract extends ActionContract, TAnswer extends z.ZodMiniType>(
+  contract: TContract,
   _answer: TAnswer,
   act: (
     referralId: string,
-    body: z.output<TSchema>,
+    body: z.output<TContract['body']>,
     context: ActionContext,
   ) => Promise<z.output<TAnswer>>,
 ) =>
-  httpRoute(
-    {
-      roles: ['organiser'],
-      body,
-      path: referralPathSchema,
-      logKeys: ({ routeKey }) => ({ route: routeKey }),
-    },
+  httpRoute<TContract['body'], typeof referralPathSchema>(
+    { ...contract, logKeys: ({ routeKey }) => ({ route: routeKey }) },
     async ({ body, path: { referralId }, caller }) =>
       jsonResponse(
         200,
-        await act(referralId, body as z.output<TSchema>, contextOf(caller, referralId)),
+        await act(referralId, body as z.output<TContract['body']>, contextOf(caller, referralId)),
       ),
   );
 
-/** `POST /referrals/{referralId}/reroute` {departmentId, reason}: a RETURNED referral only. */
-export const reroute = route(rerouteBodySchema, rerouteAnswerSchema, (referralId, body, context) =>
-  rerouteReferral(deps, referralId, body, context),
+/** Send a RETURNED referral to another department {departmentId, reason}: a new round. */
+export const reroute = action(
+  routes.rerouteReferralRoute,
+  rerouteAnswerSchema,
+  (referralId, body, context) => rerouteReferral(deps, referralId, body, context),
 );
 
-/** `POST /referrals/{referralId}/extension` {decision: GRANT | REFUSE, days?, reason}. */
-export const extension = route(
-  extensionBodySchema,
+/** Grant or refuse the extension the department asked for {decision: GRANT | REFUSE, days?, reason}. */
+export const extension = action(
+  routes.decideExtensionRoute,
   extensionAnswerSchema,
   (referralId, body, context) => decideExtension(deps, referralId, body, context),
 );
 
-/** `POST /referrals/{referralId}/close` {reason}: the supervising committee closes it. */
-export const close = route(
-  closeBodySchema,
+/** The supervising committee closes the referral {reason}. */
+export const close = action(
+  routes.closeByCommitteeRoute,
   committeeCloseAnswerSchema,
   (referralId, body, context) => closeByCommittee(deps, referralId, body, context),
 );
 
 /**
- * `POST /referrals/{referralId}/redrive` {reason}: runs the failed step of the referral's workflow
- * again once its cause is removed (a failed referral carries `failure`).
+ * Runs the failed step of the referral's workflow again {reason}, once its cause is removed (a
+ * failed referral carries `failure`).
  */
-export const redrive = route(
-  redriveBodySchema,
+export const redrive = action(
+  routes.redriveReferralRoute,
   redriveReferralAnswerSchema,
   (referralId, body, context) =>
     redriveReferral(
@@ -99,12 +100,5 @@ export const redrive = route(
     ),
 );
 
-/**
- * One function for the organiser actions (the same grants): dispatches on the route key.
- */
-export const handler = httpRoutes({
-  'POST /referrals/{referralId}/reroute': reroute,
-  'POST /referrals/{referralId}/extension': extension,
-  'POST /referrals/{referralId}/close': close,
-  'POST /referrals/{referralId}/redrive': redrive,
-});
+/** One function for the organiser actions (the same grants): dispatches on the route key. */
+export const handler = httpRoutes([reroute, extension, close, redrive]);

@@ -7,6 +7,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { linkPageEnvSchema } from '../../functions/department/env';
 import { getReferralEnvSchema, referralActionsEnvSchema } from '../../functions/referral-api/env';
+import * as routes from '../../functions/referral-api/routes';
 import type { LiandongHttpApi } from './http-api';
 import {
   referralDeadlineEnvironment,
@@ -85,7 +86,7 @@ export class ReferralApi extends Construct {
         'GET /referrals/{referralId}: a referral with its routing, responses and audit trail',
       envSchema: getReferralEnvSchema,
       tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
-      routes: [['GetReferral', GET, '/referrals/{referralId}']],
+      routes: [['GetReferral', routes.getReferralRoute]],
     });
 
     const actions = functions.add('ReferralActionsFunction', {
@@ -99,10 +100,10 @@ export class ReferralApi extends Construct {
       },
       tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
       routes: [
-        ['RerouteReferral', POST, '/referrals/{referralId}/reroute'],
-        ['DecideReferralExtension', POST, '/referrals/{referralId}/extension'],
-        ['CloseReferralByCommittee', POST, '/referrals/{referralId}/close'],
-        ['RedriveReferral', POST, '/referrals/{referralId}/redrive'],
+        ['RerouteReferral', routes.rerouteReferralRoute],
+        ['DecideReferralExtension', routes.decideExtensionRoute],
+        ['CloseReferralByCommittee', routes.closeByCommitteeRoute],
+        ['RedriveReferral', routes.redriveReferralRoute],
       ],
     });
     referralStateMachine.grantTaskResponse(actions);
