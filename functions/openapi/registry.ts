@@ -12,8 +12,7 @@ import { REFERENCE_OPERATIONS } from '../reference/openapi.js';
 import { REFERRAL_OPERATIONS } from '../referral-api/openapi.js';
 import { REVIEW_OPERATIONS } from '../review/openapi.js';
 import { buildOpenApiDocument } from '../shared/openapi/document.js';
-import type { RouteKey } from '../shared/http/contract.js';
-import type { ApiArea, ApiOperation } from '../shared/openapi/types.js';
+import type { ApiArea } from '../shared/openapi/types.js';
 
 export {
   buildOpenApiDocument,
@@ -21,13 +20,6 @@ export {
   type OpenApiDocument,
 } from '../shared/openapi/document.js';
 export type { ApiArea, ApiOperation, HttpMethod } from '../shared/openapi/types.js';
-
-/** The reference area keeps its operations by route key (`GET /deputies`); same content. */
-const referenceOperations = (): ApiOperation[] =>
-  Object.entries(REFERENCE_OPERATIONS).map(([route, operation]) => ({
-    route: route as RouteKey,
-    ...operation,
-  }));
 
 /** Every area of the HTTP API with its operations: the registry the document is built from. */
 export const API_AREAS: readonly ApiArea[] = [
@@ -77,7 +69,7 @@ export const API_AREAS: readonly ApiArea[] = [
   {
     tag: 'reference',
     description: 'Deputies, departments, supervising committees (督办工委), routing rules',
-    operations: referenceOperations(),
+    operations: REFERENCE_OPERATIONS,
   },
   {
     tag: 'audit statistics',

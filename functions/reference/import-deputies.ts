@@ -1,27 +1,19 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.js';
-import {
-  bodyText,
-  DISTRICT_ORGANISER,
-  httpRoute,
-  jsonResponse,
-  type HttpEvent,
-} from '../shared/http/index.js';
+import { bodyText, httpRoute, jsonResponse, type HttpEvent } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { importDeputiesEnvSchema } from './env.js';
 import { importRoster } from './import.js';
 import { RosterValidationError } from './roster.js';
+import { importDeputiesRoute } from './routes.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(importDeputiesEnvSchema);
 
-/** A roster of 2,000 deputies is about 300 KB. */
-export const MAX_ROSTER_BYTES = 1024 * 1024;
-
 const csvBody = (event: HttpEvent): string => {
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
   const [type, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
-  if (type !== 'text/csv') {
+  if (type !== importDeputiesRoute.contentType) {
     throw new UnsupportedMediaTypeError(
       `Content-Type must be text/csv, got ${contentType.slice(0, 100) || 'none'}`,
     );
@@ -38,30 +30,27 @@ const csvBody = (event: HttpEvent): string => {
 };
 
 /**
- * `POST /deputies/import` (organisers of the whole district; a street organiser is 403): imports a roster of deputies from CSV (columns in
- * `roster.ts`). Answers 201 `{importId, imported, deputies: [{line, id}]}`, or 422 with
- * `rows: [{line, field, message}]` (and the same as `issues`, path `lines.<line>.<field>`)
- * when any row is invalid, in which case nothing is imported.
+ * Imports a roster of deputies from CSV (columns in `roster.ts`), all or nothing: 201
+ * `{importId, imported, deputies: [{line, id}]}`, or 422 with `rows: [{line, field, message}]`
+ * (and the same as `issues`, path `lines.<line>.<field>`) when any row is invalid, in which case
+ * nothing is imported.
  */
-export const handler = httpRoute(
-  { roles: DISTRICT_ORGANISER, maxBodyBytes: MAX_ROSTER_BYTES },
-  async ({ event, caller }) => {
-    try {
-      const result = await importRoster(deps, csvBody(event), caller);
-      logger.info('Roster imported', { importId: result.importId, imported: result.imported });
-      metrics.addMetric('DeputiesImported', MetricUnit.Count, result.imported);
-      return jsonResponse(201, result);
-    } catch (error) {
-      if (error instanceof RosterValidationError) {
-        // Lines and fields only: the rejected values (names, emails) are not logged.
-        logger.warn('Roster rejected', { errors: error.rows.length });
-        return jsonResponse(422, {
-          message: error.message,
-          rows: error.rows,
-          issues: error.issues,
-        });
-      }
-      throw error;
+export const handler = httpRoute(importDeputiesRoute, async ({ event, caller }) => {
+  try {
+    const result = await importRoster(deps, csvBody(event), caller);
+    logger.info('Roster imported', { importId: result.importId, imported: result.imported });
+    metrics.addMetric('DeputiesImported', MetricUnit.Count, result.imported);
+    return jsonResponse(201, result);
+  } catch (error) {
+    if (error instanceof RosterValidationError) {
+      // Lines and fields only: the rejected values (names, emails) are not logged.
+      logger.warn('Roster rejected', { errors: error.rows.length });
+      return jsonResponse(422, {
+        message: error.message,
+        rows: error.rows,
+        issues: error.issues,
+      });
     }
-  },
-);
+    throw error;
+  }
+});

@@ -13,25 +13,7 @@ import {
   routingRuleListSchema,
 } from './answers.js';
 import { MAX_ROSTER_ROWS, ROSTER_COLUMNS } from './roster.js';
-import {
-  committeePathSchema,
-  createCommitteeBodySchema,
-  createDepartmentBodySchema,
-  createDeputyBodySchema,
-  createRoutingRuleBodySchema,
-  departmentPathSchema,
-  deputyPathSchema,
-  listDeputiesQuerySchema,
-  listQuerySchema,
-  routingRulePathSchema,
-  liaisonStationPathSchema,
-  putJurisdictionBodySchema,
-  putLiaisonStationBodySchema,
-  updateCommitteeBodySchema,
-  updateDepartmentBodySchema,
-  updateDeputyBodySchema,
-  updateRoutingRuleBodySchema,
-} from './schemas.js';
+import * as routes from './routes.js';
 
 /** The OpenAPI description of `POST /deputies/import` (the columns of `roster.ts`). */
 export const ROSTER_IMPORT_DESCRIPTION = [
@@ -52,11 +34,6 @@ export const ROSTER_IMPORT_DESCRIPTION = [
   `Columns: ${ROSTER_COLUMNS.join(', ')}.`,
 ].join('\n');
 
-/** An operation of the reference area, kept by its route key (`GET /deputies`). */
-export type ReferenceOperation = Omit<ApiOperation, 'route'>;
-
-const READ = ['organiser', 'auditor'] as ReferenceOperation['roles'];
-const WRITE = ['organiser'] as ReferenceOperation['roles'];
 // Reference data is the district's: organisers scoped to one street read it, and only
 // district-scoped organisers (custom:street DISTRICT) write it.
 const WRITE_DENIED = 'role, or an organiser scoped to a street (district organisers only)';
@@ -86,52 +63,45 @@ const CONTACTS =
   'A street-scoped organiser gets `email` only for deputies of its own street; auditors and ' +
   'district organisers get it for every deputy.';
 
-/** Every reference route with the zod schemas it validates with, for the OpenAPI generator. */
-export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
-  'GET /deputies': {
+/** Every reference route: its contract (./routes.ts) with its summary and answers. */
+export const REFERENCE_OPERATIONS: readonly ApiOperation[] = [
+  {
+    ...routes.listDeputiesRoute,
     responseBody: deputyListSchema,
     summary:
       'List deputies by name; filter by street, seat level, group and name (the invitee picker)',
     description: CONTACTS,
-    roles: READ,
-    query: listDeputiesQuerySchema,
     responses: listed,
   },
-  'GET /deputies/{deputyId}': {
+  {
+    ...routes.getDeputyRoute,
     responseBody: deputyAnswerSchema,
     summary: 'Get a deputy',
     description: CONTACTS,
-    roles: READ,
-    path: deputyPathSchema,
     responses: one,
   },
-  'POST /deputies': {
+  {
+    ...routes.createDeputyRoute,
     responseBody: deputyAnswerSchema,
     summary: 'Create a deputy',
-    roles: WRITE,
-    body: createDeputyBodySchema,
     responses: created,
   },
-  'PATCH /deputies/{deputyId}': {
+  {
+    ...routes.updateDeputyRoute,
     responseBody: deputyAnswerSchema,
     summary: 'Change a deputy (null clears an optional field)',
-    roles: WRITE,
-    body: updateDeputyBodySchema,
-    path: deputyPathSchema,
     responses: updated,
   },
-  'POST /deputies/{deputyId}/deactivate': {
+  {
+    ...routes.deactivateDeputyRoute,
     responseBody: deputyAnswerSchema,
     summary: 'Deactivate a deputy',
-    roles: WRITE,
-    path: deputyPathSchema,
     responses: deactivated,
   },
-  'POST /deputies/import': {
+  {
+    ...routes.importDeputiesRoute,
     responseBody: importAnswerSchema,
     summary: 'Import a deputy roster (CSV)',
-    roles: WRITE,
-    contentType: 'text/csv',
     description: ROSTER_IMPORT_DESCRIPTION,
     responses: {
       201: '{importId, imported, deputies: [{line, id}]}',
@@ -140,28 +110,26 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       422: '{rows: [{line, field, message}]}',
     },
   },
-  'GET /departments': {
+  {
+    ...routes.listDepartmentsRoute,
     responseBody: departmentListSchema,
     summary: 'List departments by name',
-    roles: READ,
-    query: listQuerySchema,
     responses: listed,
   },
-  'GET /departments/{departmentId}': {
+  {
+    ...routes.getDepartmentRoute,
     responseBody: departmentAnswerSchema,
     summary: 'Get a department',
-    roles: READ,
-    path: departmentPathSchema,
     responses: one,
   },
-  'POST /departments': {
+  {
+    ...routes.createDepartmentRoute,
     responseBody: departmentAnswerSchema,
     summary: 'Create a department',
-    roles: WRITE,
-    body: createDepartmentBodySchema,
     responses: created,
   },
-  'PATCH /departments/{departmentId}': {
+  {
+    ...routes.updateDepartmentRoute,
     responseBody: departmentAnswerSchema,
     summary: 'Change a department',
     description:
@@ -169,105 +137,88 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       'are told by email (once); the answer says `emailChangeNotice: SENT`, or `PENDING` when ' +
       'SES could not take it now, in which case the next write of the department (the same ' +
       'request repeated) sends it.',
-    roles: WRITE,
-    body: updateDepartmentBodySchema,
-    path: departmentPathSchema,
     responses: updated,
   },
-  'POST /departments/{departmentId}/deactivate': {
+  {
+    ...routes.deactivateDepartmentRoute,
     responseBody: departmentAnswerSchema,
     summary: 'Deactivate a department (no active rule may target it)',
-    roles: WRITE,
-    path: departmentPathSchema,
     responses: deactivated,
   },
-  'GET /committees': {
+  {
+    ...routes.listCommitteesRoute,
     responseBody: committeeListSchema,
     summary: 'List supervising committees (督办工委)',
-    roles: READ,
-    query: listQuerySchema,
     responses: listed,
   },
-  'GET /committees/{committeeId}': {
+  {
+    ...routes.getCommitteeRoute,
     responseBody: committeeAnswerSchema,
     summary: 'Get a committee',
-    roles: READ,
-    path: committeePathSchema,
     responses: one,
   },
-  'POST /committees': {
+  {
+    ...routes.createCommitteeRoute,
     responseBody: committeeAnswerSchema,
     summary: 'Create a committee',
-    roles: WRITE,
-    body: createCommitteeBodySchema,
     responses: created,
   },
-  'PATCH /committees/{committeeId}': {
+  {
+    ...routes.updateCommitteeRoute,
     responseBody: committeeAnswerSchema,
     summary: 'Change a committee',
-    roles: WRITE,
-    body: updateCommitteeBodySchema,
-    path: committeePathSchema,
     responses: updated,
   },
-  'POST /committees/{committeeId}/deactivate': {
+  {
+    ...routes.deactivateCommitteeRoute,
     responseBody: committeeAnswerSchema,
     summary: 'Deactivate a committee',
-    roles: WRITE,
-    path: committeePathSchema,
     responses: deactivated,
   },
-  'GET /routing-rules': {
+  {
+    ...routes.listRoutingRulesRoute,
     responseBody: routingRuleListSchema,
     summary: 'List routing rules by category and street',
-    roles: READ,
-    query: listQuerySchema,
     responses: listed,
   },
-  'GET /routing-rules/{ruleId}': {
+  {
+    ...routes.getRoutingRuleRoute,
     responseBody: routingRuleAnswerSchema,
     summary: 'Get a routing rule (<category>:<street or *>)',
-    roles: READ,
-    path: routingRulePathSchema,
     responses: one,
   },
-  'POST /routing-rules': {
+  {
+    ...routes.createRoutingRuleRoute,
     responseBody: routingRuleAnswerSchema,
     summary: 'Create a routing rule',
-    roles: WRITE,
-    body: createRoutingRuleBodySchema,
     responses: created,
   },
-  'PATCH /routing-rules/{ruleId}': {
+  {
+    ...routes.updateRoutingRuleRoute,
     responseBody: routingRuleAnswerSchema,
     summary: 'Change a routing rule',
-    roles: WRITE,
-    body: updateRoutingRuleBodySchema,
-    path: routingRulePathSchema,
     responses: updated,
   },
-  'POST /routing-rules/{ruleId}/deactivate': {
+  {
+    ...routes.deactivateRoutingRuleRoute,
     responseBody: routingRuleAnswerSchema,
     summary: 'Deactivate a routing rule',
-    roles: WRITE,
-    path: routingRulePathSchema,
     responses: deactivated,
   },
-  'GET /jurisdiction': {
+  {
+    ...routes.getJurisdictionRoute,
     responseBody: jurisdictionAnswerSchema,
     summary: 'The district this deployment serves: its letterhead, streets and liaison stations',
     description:
       'The district, its people’s congress and standing committee, the letterhead every email and page carries (subject tag, referral number prefix), its streets and towns (codes, names, working committees) and each street’s liaison stations. Requests name streets by these codes.',
-    roles: ['organiser', 'auditor', 'deputy'],
     responses: { 200: 'the jurisdiction', 403: 'role', 404: 'no district set up yet' },
   },
-  'PUT /jurisdiction': {
+  {
+    ...routes.putJurisdictionRoute,
     responseBody: jurisdictionAnswerSchema,
     summary: 'Set up or replace the district, its letterhead and streets',
     description:
       'District organisers only; one audited change. A stored street is never removed: keep it with `active: false` (leaving it out is 409). Emails and pages read the new names within minutes.',
-    roles: WRITE,
-    body: putJurisdictionBodySchema,
     responses: {
       200: 'the jurisdiction',
       403: WRITE_DENIED,
@@ -275,14 +226,12 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       422: 'body',
     },
   },
-  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': {
+  {
+    ...routes.putLiaisonStationRoute,
     responseBody: liaisonStationAnswerSchema,
     summary: 'Create or replace a liaison station of a street',
     description:
       'Organisers of that street or of the whole district; each change with its audit event. The street must be one of the district’s (422 otherwise).',
-    roles: WRITE,
-    path: liaisonStationPathSchema,
-    body: putLiaisonStationBodySchema,
     responses: {
       200: 'the liaison station',
       403: 'role, or an organiser of another street',
@@ -290,4 +239,4 @@ export const REFERENCE_OPERATIONS: Record<string, ReferenceOperation> = {
       422: 'path or body; a street the district does not have',
     },
   },
-};
+];

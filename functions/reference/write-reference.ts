@@ -1,13 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { z } from 'zod/mini';
 import { emailDepsFromEnv } from '../shared/email/deps.js';
-import {
-  DISTRICT_ORGANISER,
-  httpRoute,
-  httpRoutes,
-  jsonResponse,
-  type Caller,
-} from '../shared/http/index.js';
+import type { DISTRICT_ORGANISER, RouteKey } from '../shared/http/contract.js';
+import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import { idempotentRoute } from '../shared/http/idempotent.js';
 import { ANY_STREET } from '../shared/domain/routing.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -29,23 +24,7 @@ import {
   updateRoutingRule,
 } from './domain.js';
 import { writeReferenceEnvSchema } from './env.js';
-import {
-  committeePathSchema,
-  createCommitteeBodySchema,
-  createDepartmentBodySchema,
-  createDeputyBodySchema,
-  createRoutingRuleBodySchema,
-  departmentPathSchema,
-  liaisonStationPathSchema,
-  putJurisdictionBodySchema,
-  putLiaisonStationBodySchema,
-  deputyPathSchema,
-  routingRulePathSchema,
-  updateCommitteeBodySchema,
-  updateDepartmentBodySchema,
-  updateDeputyBodySchema,
-  updateRoutingRuleBodySchema,
-} from './schemas.js';
+import * as routes from './routes.js';
 
 const deps = tableDeps(writeReferenceEnvSchema, (env) => ({
   notices: { ...emailDepsFromEnv(env), logger },
@@ -55,9 +34,14 @@ const deps = tableDeps(writeReferenceEnvSchema, (env) => ({
 // route; the same key with another body is refused. Without the header nothing is recorded.
 const idempotency = idempotentRoute('WriteReference', deps.tableName);
 
-const WRITE = { roles: DISTRICT_ORGANISER, maxBodyBytes: 32 * 1024, idempotency } as const;
+/** A write's contract (./routes.ts): organisers of the whole district, a bounded body. */
+interface WriteContract {
+  route: RouteKey;
+  roles: typeof DISTRICT_ORGANISER;
+  maxBodyBytes: number;
+}
 
-/** One kind of reference data: where it lives, its schemas and its three writes. */
+/** One kind of reference data: its three write routes' contracts and its three writes. */
 interface ReferenceEntity<
   TCreate extends z.ZodMiniType,
   TUpdate extends z.ZodMiniType,
@@ -68,12 +52,11 @@ interface ReferenceEntity<
   name: string;
   /** The metrics' prefix (`DeputiesCreated`, `…Updated`, `…Deactivated`). */
   metric: string;
-  collection: string;
-  /** The path parameter that names one (`deputyId`), with its schema. */
+  /** The path parameter that names one (`deputyId`). */
   idParam: TId;
-  path: TPath;
-  createBody: TCreate;
-  updateBody: TUpdate;
+  createRoute: WriteContract & { body: TCreate };
+  updateRoute: WriteContract & { body: TUpdate; path: TPath };
+  deactivateRoute: WriteContract & { path: TPath };
   create: (d: typeof deps, body: z.output<TCreate>, caller: Caller) => Promise<unknown>;
   update: (
     d: typeof deps,
@@ -88,8 +71,8 @@ interface ReferenceEntity<
 }
 
 /**
- * The routes of one entity: create (`POST`, 201), partial update (`PATCH`) and deactivate
- * (`POST …/deactivate`), each validated by its schemas and answering `{[name]: …}`.
+ * The routes of one entity: create (201), partial update and deactivate, each answering
+ * `{[name]: …}`.
  */
 const writesOf = <
   TCreate extends z.ZodMiniType,
@@ -99,17 +82,16 @@ const writesOf = <
 >(
   entity: ReferenceEntity<TCreate, TUpdate, TId, TPath>,
 ) => {
-  const one = `${entity.collection}/{${entity.idParam}}`;
   const idOf = (path: unknown) => (path as z.output<TPath>)[entity.idParam];
   const answer = (statusCode: 200 | 201, written: string, result: unknown) => {
     metrics.addMetric(`${entity.metric}${written}`, MetricUnit.Count, 1);
     return jsonResponse(statusCode, { [entity.name]: result });
   };
-  return {
-    [`POST ${entity.collection}`]: httpRoute(
+  return [
+    httpRoute(
       {
-        ...WRITE,
-        body: entity.createBody,
+        ...entity.createRoute,
+        idempotency,
         ...(entity.createStreets
           ? {
               streets: ({ body }: { body: unknown }) =>
@@ -120,11 +102,10 @@ const writesOf = <
       async ({ body, caller }) =>
         answer(201, 'Created', await entity.create(deps, body as z.output<TCreate>, caller)),
     ),
-    [`PATCH ${one}`]: httpRoute(
+    httpRoute(
       {
-        ...WRITE,
-        body: entity.updateBody,
-        path: entity.path,
+        ...entity.updateRoute,
+        idempotency,
         ...(entity.updateStreets
           ? {
               streets: ({ body }: { body: unknown }) =>
@@ -139,29 +120,25 @@ const writesOf = <
           await entity.update(deps, idOf(path), body as z.output<TUpdate>, caller),
         ),
     ),
-    [`POST ${one}/deactivate`]: httpRoute(
-      { ...WRITE, path: entity.path },
-      async ({ path, caller }) =>
-        answer(200, 'Deactivated', await entity.deactivate(deps, idOf(path), caller)),
+    httpRoute({ ...entity.deactivateRoute, idempotency }, async ({ path, caller }) =>
+      answer(200, 'Deactivated', await entity.deactivate(deps, idOf(path), caller)),
     ),
-  };
+  ];
 };
 
 /**
- * Writes of the reference data (organisers of the whole district only: a street-scoped organiser
- * reads reference data but gets 403 on every write): create, partial update and deactivate
- * (nothing is ever deleted) of deputies, departments, committees (督办工委) and routing rules.
- * Each change is one transaction with its audit event.
+ * Writes of the reference data: create, partial update and deactivate (nothing is ever deleted)
+ * of deputies, departments, committees (督办工委) and routing rules, and the jurisdiction. Each
+ * change is one transaction with its audit event.
  */
-export const handler = httpRoutes({
+export const handler = httpRoutes([
   ...writesOf({
     name: 'deputy',
     metric: 'Deputies',
-    collection: '/deputies',
     idParam: 'deputyId',
-    path: deputyPathSchema,
-    createBody: createDeputyBodySchema,
-    updateBody: updateDeputyBodySchema,
+    createRoute: routes.createDeputyRoute,
+    updateRoute: routes.updateDeputyRoute,
+    deactivateRoute: routes.deactivateDeputyRoute,
     create: createDeputy,
     update: updateDeputy,
     deactivate: deactivateDeputy,
@@ -171,11 +148,10 @@ export const handler = httpRoutes({
   ...writesOf({
     name: 'department',
     metric: 'Departments',
-    collection: '/departments',
     idParam: 'departmentId',
-    path: departmentPathSchema,
-    createBody: createDepartmentBodySchema,
-    updateBody: updateDepartmentBodySchema,
+    createRoute: routes.createDepartmentRoute,
+    updateRoute: routes.updateDepartmentRoute,
+    deactivateRoute: routes.deactivateDepartmentRoute,
     create: createDepartment,
     update: updateDepartment,
     deactivate: deactivateDepartment,
@@ -183,11 +159,10 @@ export const handler = httpRoutes({
   ...writesOf({
     name: 'committee',
     metric: 'Committees',
-    collection: '/committees',
     idParam: 'committeeId',
-    path: committeePathSchema,
-    createBody: createCommitteeBodySchema,
-    updateBody: updateCommitteeBodySchema,
+    createRoute: routes.createCommitteeRoute,
+    updateRoute: routes.updateCommitteeRoute,
+    deactivateRoute: routes.deactivateCommitteeRoute,
     create: createCommittee,
     update: updateCommittee,
     deactivate: deactivateCommittee,
@@ -195,33 +170,26 @@ export const handler = httpRoutes({
   ...writesOf({
     name: 'routingRule',
     metric: 'RoutingRules',
-    collection: '/routing-rules',
     idParam: 'ruleId',
-    path: routingRulePathSchema,
-    createBody: createRoutingRuleBodySchema,
-    updateBody: updateRoutingRuleBodySchema,
+    createRoute: routes.createRoutingRuleRoute,
+    updateRoute: routes.updateRoutingRuleRoute,
+    deactivateRoute: routes.deactivateRoutingRuleRoute,
     create: createRoutingRule,
     update: updateRoutingRule,
     deactivate: deactivateRoutingRule,
     createStreets: (body) => ({ street: body.street === ANY_STREET ? undefined : body.street }),
   }),
-  'PUT /jurisdiction': httpRoute(
-    { ...WRITE, body: putJurisdictionBodySchema },
-    async ({ body, caller }) => {
-      const jurisdiction = await putJurisdiction(deps, body, caller);
-      metrics.addMetric('JurisdictionWritten', MetricUnit.Count, 1);
-      return jsonResponse(200, { jurisdiction });
-    },
-  ),
-  // A street's organisers keep their own street's liaison stations; the district's, every one.
-  'PUT /jurisdiction/streets/{street}/liaison-stations/{stationId}': httpRoute(
+  httpRoute({ ...routes.putJurisdictionRoute, idempotency }, async ({ body, caller }) => {
+    const jurisdiction = await putJurisdiction(deps, body, caller);
+    metrics.addMetric('JurisdictionWritten', MetricUnit.Count, 1);
+    return jsonResponse(200, { jurisdiction });
+  }),
+  // The station's street must be the district's, and within a street organiser's scope.
+  httpRoute(
     {
-      roles: ['organiser'],
-      body: putLiaisonStationBodySchema,
-      path: liaisonStationPathSchema,
+      ...routes.putLiaisonStationRoute,
       streets: ({ path }) => ({ street: path.street }),
       streetOf: ({ path }) => path.street,
-      maxBodyBytes: 32 * 1024,
       idempotency,
     },
     async ({ body, path, caller }) => {
@@ -230,4 +198,4 @@ export const handler = httpRoutes({
       return jsonResponse(200, { liaisonStation: station });
     },
   ),
-});
+]);

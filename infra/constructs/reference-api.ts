@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -8,7 +7,9 @@ import {
   readReferenceEnvSchema,
   writeReferenceEnvSchema,
 } from '../../functions/reference/env';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
+import * as routes from '../../functions/reference/routes';
+import { routeParts, type RouteContract } from '../../functions/shared/http/contract';
+import { FunctionFactory, TABLE_READ, TABLE_UPDATE, type FunctionRoute } from './function-factory';
 import type { MailSender } from './grants';
 import type { LiandongHttpApi } from './http-api';
 import type { ProjectFunction } from './project-function';
@@ -20,47 +21,48 @@ export interface ReferenceApiProps extends MailSender {
   readonly logRetention: logs.RetentionDays;
 }
 
-const { GET, POST, PATCH, PUT } = apigwv2.HttpMethod;
-
 /** Every reference route, by the function that serves it. */
 export const REFERENCE_ROUTES = {
   read: [
-    [GET, '/deputies'],
-    [GET, '/deputies/{deputyId}'],
-    [GET, '/departments'],
-    [GET, '/departments/{departmentId}'],
-    [GET, '/committees'],
-    [GET, '/committees/{committeeId}'],
-    [GET, '/routing-rules'],
-    [GET, '/routing-rules/{ruleId}'],
-    [GET, '/jurisdiction'],
+    routes.listDeputiesRoute,
+    routes.getDeputyRoute,
+    routes.listDepartmentsRoute,
+    routes.getDepartmentRoute,
+    routes.listCommitteesRoute,
+    routes.getCommitteeRoute,
+    routes.listRoutingRulesRoute,
+    routes.getRoutingRuleRoute,
+    routes.getJurisdictionRoute,
   ],
   write: [
-    [POST, '/deputies'],
-    [PATCH, '/deputies/{deputyId}'],
-    [POST, '/deputies/{deputyId}/deactivate'],
-    [POST, '/departments'],
-    [PATCH, '/departments/{departmentId}'],
-    [POST, '/departments/{departmentId}/deactivate'],
-    [POST, '/committees'],
-    [PATCH, '/committees/{committeeId}'],
-    [POST, '/committees/{committeeId}/deactivate'],
-    [POST, '/routing-rules'],
-    [PATCH, '/routing-rules/{ruleId}'],
-    [POST, '/routing-rules/{ruleId}/deactivate'],
-    [PUT, '/jurisdiction'],
-    [PUT, '/jurisdiction/streets/{street}/liaison-stations/{stationId}'],
+    routes.createDeputyRoute,
+    routes.updateDeputyRoute,
+    routes.deactivateDeputyRoute,
+    routes.createDepartmentRoute,
+    routes.updateDepartmentRoute,
+    routes.deactivateDepartmentRoute,
+    routes.createCommitteeRoute,
+    routes.updateCommitteeRoute,
+    routes.deactivateCommitteeRoute,
+    routes.createRoutingRuleRoute,
+    routes.updateRoutingRuleRoute,
+    routes.deactivateRoutingRuleRoute,
+    routes.putJurisdictionRoute,
+    routes.putLiaisonStationRoute,
   ],
-  import: [[POST, '/deputies/import']],
-} as const satisfies Record<string, readonly (readonly [apigwv2.HttpMethod, string])[]>;
+  import: [routes.importDeputiesRoute],
+} satisfies Record<string, readonly RouteContract[]>;
 
-/** `POST /deputies/{deputyId}/deactivate` → `PostDeputiesDeputyIdDeactivate`: a stable route id. */
-const routeId = (method: string, path: string) =>
-  [method.charAt(0) + method.slice(1).toLowerCase(), ...path.split('/')]
+/** `POST /deputies/{deputyId}/deactivate` → `ReferencePostDeputiesDeputyIdDeactivate`: a stable route id. */
+const routeOf = (contract: RouteContract): FunctionRoute => {
+  const { method, path } = routeParts(contract.route);
+  const id = [method.charAt(0) + method.slice(1).toLowerCase(), ...path.split('/')]
     .map((part) => part.replace(/[{}]/g, ''))
     .flatMap((part) => part.split('-'))
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+  return [`Reference${id}`, contract];
+};
 
 /**
  * The reference-data API (issue 3): deputies, departments, committees (督办工委), routing rules,
@@ -77,8 +79,6 @@ export class ReferenceApi extends Construct {
   constructor(scope: Construct, id: string, props: ReferenceApiProps) {
     super(scope, id);
     const functions = new FunctionFactory(this, { ...props, mailSender: props });
-    const routesOf = (routes: readonly (readonly [apigwv2.HttpMethod, string])[]) =>
-      routes.map(([method, path]) => [`Reference${routeId(method, path)}`, method, path] as const);
 
     this.readFunction = functions.add('ReadReferenceFunction', {
       entry: 'functions/reference/read-reference.ts',
@@ -86,7 +86,7 @@ export class ReferenceApi extends Construct {
       envSchema: readReferenceEnvSchema,
       // BatchGetItem: a page of routing rules reads its target departments' levels in one call.
       tableActions: TABLE_READ,
-      routes: routesOf(REFERENCE_ROUTES.read),
+      routes: REFERENCE_ROUTES.read.map(routeOf),
     });
     this.writeFunction = functions.add('WriteReferenceFunction', {
       entry: 'functions/reference/write-reference.ts',
@@ -101,7 +101,7 @@ export class ReferenceApi extends Construct {
       tableActions: [...TABLE_READ, ...TABLE_UPDATE, 'dynamodb:DeleteItem'],
       // A department's previous addresses are told when its addresses change.
       sendsEmail: {},
-      routes: routesOf(REFERENCE_ROUTES.write),
+      routes: REFERENCE_ROUTES.write.map(routeOf),
     });
     this.importFunction = functions.add('ImportDeputiesFunction', {
       entry: 'functions/reference/import-deputies.ts',
@@ -111,7 +111,7 @@ export class ReferenceApi extends Construct {
       memorySize: 1024,
       // GetItem: the district's streets (a roster names each deputy's street by code or name).
       tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-      routes: routesOf(REFERENCE_ROUTES.import),
+      routes: REFERENCE_ROUTES.import.map(routeOf),
     });
   }
 }

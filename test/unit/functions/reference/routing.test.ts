@@ -126,9 +126,9 @@ describe('reference routes', () => {
     const { REFERENCE_OPERATIONS } = await import('../../../../functions/reference/openapi.js');
     const routed = Object.values(REFERENCE_ROUTES)
       .flat()
-      .map(([method, path]) => `${method} ${path}`)
+      .map((contract) => contract.route)
       .sort();
     expect(routed).toHaveLength(24);
-    expect(Object.keys(REFERENCE_OPERATIONS).sort()).toEqual(routed);
+    expect(REFERENCE_OPERATIONS.map((operation) => operation.route).sort()).toEqual(routed);
   });
 });
