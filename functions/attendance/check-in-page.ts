@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { checkInWith, deputyCallerOf } from '../deputy/actions.js';
 import { renderOutcomePage } from '../deputy/render.js';
-import { DEPUTY_COOKIE } from '../deputy/routes.js';
+import { DEPUTY_COOKIE } from '../deputy/page-routes.js';
 import { db } from '../shared/clients.js';
 import { getDeputies } from '../shared/data/deputies.js';
 import { parseEnv } from '../shared/env.js';
@@ -28,7 +28,7 @@ const deps = {
 
 /**
  * The deputy this phone opened a personal link of, for the activity the code names: the cookie
- * the deputy's page set (functions/deputy/routes.ts), verified like the link itself. Undefined
+ * the deputy's page set (functions/deputy/page-routes.ts), verified like the link itself. Undefined
  * when there is none, it is not valid, or it is for another activity.
  */
 const deputyOfCookie = async (

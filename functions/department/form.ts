@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import type { HttpEvent } from '../shared/http/types.js';
 import { bodyText, parseFormUrlEncoded, refuseIllFormed } from '../shared/http/well-formed.js';
-import type { DepartmentInput } from './respond.js';
-import { RATINGS, REPLY_RESULTS, type Rating } from '../shared/data/referrals.js';
+import { RATINGS, REPLY_RESULTS } from '../shared/data/referrals.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
 /**
@@ -13,7 +12,8 @@ import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no loc
  * value must be well-formed Unicode (a 422 naming the field; ../shared/http/well-formed.ts).
  */
 
-export const MAX_FORM_BYTES = 32 * 1024;
+/** The content type of the forms the pages post (their contracts say so, ./routes.ts). */
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 export const TOKEN_PARAM_SCHEMA = z.object({
   token: z.string().check(z.minLength(1), z.maxLength(200)),
@@ -76,11 +76,16 @@ export class FormError extends Error {
   }
 }
 
-/** The posted fields as a flat record of strings (last value wins). */
-export const formFields = (event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>) => {
+/**
+ * The posted fields as a flat record of strings (last value wins); a form over `maxBytes` (its
+ * route contract's `maxBodyBytes`) is 413.
+ */
+export const formFields = (
+  event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+  maxBytes: number,
+) => {
   const raw = bodyText(event);
-  if (Buffer.byteLength(raw, 'utf8') > MAX_FORM_BYTES)
-    throw new FormError('The form is too large', 413);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new FormError('The form is too large', 413);
   const contentType = (
     event.headers?.['content-type'] ??
     event.headers?.['Content-Type'] ??
@@ -113,16 +118,12 @@ export const describe = (error: z.core.$ZodError) =>
     .map((issue) => `${issue.path.map(String).join('.') || 'form'}: ${issue.message}`)
     .join('; ');
 
-export const parseDepartmentForm = (fields: Record<string, unknown>): DepartmentInput => {
-  const parsed = departmentFormSchema.safeParse(fields);
-  if (!parsed.success) throw new FormError(describe(parsed.error));
-  return parsed.data;
-};
-
-export const parseRatingForm = (
+/** The fields as `schema` (a page's contract's `body`) reads them; 422 naming each broken field. */
+export const parseForm = <TSchema extends z.ZodMiniType>(
+  schema: TSchema,
   fields: Record<string, unknown>,
-): { rating: Rating; comment: string } => {
-  const parsed = ratingFormSchema.safeParse(fields);
+): z.output<TSchema> => {
+  const parsed = z.safeParse(schema, fields);
   if (!parsed.success) throw new FormError(describe(parsed.error));
   return parsed.data;
 };

@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import * as z from 'zod/mini';
+import type { RouteContract } from '../shared/http/contract.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {
   InvalidLinkError,
@@ -9,7 +11,7 @@ import {
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { TransientError, ValidationError } from '../shared/errors.js';
-import { FormError, TOKEN_PARAM_SCHEMA } from './form.js';
+import { FormError, formFields, parseForm } from './form.js';
 import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from './pages.js';
 import type { Deps } from './referral.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
@@ -24,42 +26,74 @@ export interface PageDeps extends Deps {
   signingKey: () => Promise<string>;
 }
 
-export interface PageRoutes {
-  purpose: LinkPurpose;
-  get: (deps: PageDeps, link: LinkRecord) => Promise<HttpResult>;
-  post: (deps: PageDeps, link: LinkRecord, event: HttpEvent) => Promise<HttpResult>;
-}
+/** A link page's path: the link's token. */
+type TokenPath = z.ZodMiniType<{ token: string }>;
 
 /**
- * A page opened from a signed link: its link's purpose and how a token of it is verified
- * (signature, expiry, record, purpose), the ids of the link to log, what GET and POST answer.
+ * What a link page serves, each with its route's contract (the area's `routes.ts`): the GET that
+ * shows the page, and the POST that acts on its form, if it has one (else POST is 405). The
+ * contracts' path schema checks the token and the POST's form is read with its `body` schema,
+ * up to its `maxBodyBytes`, before `answer` runs.
  */
-export interface LinkPage<D, L, P> {
+export interface PageRoutes<D, L, P, TForm extends z.ZodMiniType> {
   purpose: P;
+  get: {
+    contract: RouteContract & { path: TokenPath };
+    answer: (deps: D, link: L, event: HttpEvent, token: string) => Promise<HttpResult>;
+  };
+  post?: {
+    contract: RouteContract & { path: TokenPath; body: TForm; maxBodyBytes: number };
+    answer: (deps: D, link: L, form: z.output<TForm>, token: string) => Promise<HttpResult>;
+  };
+}
+
+/** The department's pages: a link of one round of a referral. */
+export type DepartmentPageRoutes<TForm extends z.ZodMiniType> = PageRoutes<
+  PageDeps,
+  LinkRecord,
+  LinkPurpose,
+  TForm
+>;
+
+/**
+ * A page opened from a signed link: what it serves (`PageRoutes`), how a token of it is verified
+ * (signature, expiry, record, purpose) and the ids of the link to log.
+ */
+export interface LinkPage<D, L, P, TForm extends z.ZodMiniType> extends PageRoutes<D, L, P, TForm> {
   verify: (deps: D, secret: string, token: string, purpose: P) => Promise<L>;
   /** Ids of the link put on every log line (never personal data). */
   logKeysOf: (link: L) => Record<string, unknown>;
-  get: (deps: D, link: L, event: HttpEvent, token: string) => Promise<HttpResult>;
-  post: (deps: D, link: L, event: HttpEvent, token: string) => Promise<HttpResult>;
   /** The page's own answer to an error, before the common ones (`pageOfError`). */
   pageOf?: (error: unknown) => HttpResult | undefined;
 }
 
 /** The one way a link page (the department's, the deputy's) answers a request. */
-export const handleLinkPage = async <D extends { signingKey: () => Promise<string> }, L, P>(
+export const handleLinkPage = async <
+  D extends { signingKey: () => Promise<string> },
+  L,
+  P,
+  TForm extends z.ZodMiniType,
+>(
   deps: D,
-  page: LinkPage<D, L, P>,
+  page: LinkPage<D, L, P, TForm>,
   event: HttpEvent,
 ): Promise<HttpResult> => {
-  const path = TOKEN_PARAM_SCHEMA.safeParse(event.pathParameters ?? {});
-  if (!path.success) return renderRefusalPage('TAMPERED');
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+  const { post } = page;
+  const contract = method === 'POST' && post ? post.contract : page.get.contract;
+  const path = z.safeParse(contract.path, event.pathParameters ?? {});
+  if (!path.success) return renderRefusalPage('TAMPERED');
   try {
     const token = path.data.token;
     const link = await page.verify(deps, await deps.signingKey(), token, page.purpose);
     logger.appendKeys(page.logKeysOf(link));
-    if (method === 'GET' || method === 'HEAD') return await page.get(deps, link, event, token);
-    if (method === 'POST') return await page.post(deps, link, event, token);
+    if (method === 'GET' || method === 'HEAD') {
+      return await page.get.answer(deps, link, event, token);
+    }
+    if (method === 'POST' && post) {
+      const fields = formFields(event, post.contract.maxBodyBytes);
+      return await post.answer(deps, link, parseForm(post.contract.body, fields), token);
+    }
     return renderErrorPage(405);
   } catch (error) {
     return page.pageOf?.(error) ?? pageOfError(error, method);
@@ -67,9 +101,14 @@ export const handleLinkPage = async <D extends { signingKey: () => Promise<strin
 };
 
 /** The link page's function: Powertools' middlewares, then `handleLinkPage`. */
-export const linkPageHandler = <D extends { signingKey: () => Promise<string> }, L, P>(
+export const linkPageHandler = <
+  D extends { signingKey: () => Promise<string> },
+  L,
+  P,
+  TForm extends z.ZodMiniType,
+>(
   deps: D,
-  page: LinkPage<D, L, P>,
+  page: LinkPage<D, L, P, TForm>,
 ) =>
   middy<HttpEvent, HttpResult>()
     .use(observe())
@@ -101,7 +140,10 @@ export const pageOfError = (error: unknown, method: string): HttpResult => {
 };
 
 /** The department's pages: a link of one round of a referral. */
-export const pageHandler = (deps: PageDeps, routes: PageRoutes) =>
+export const pageHandler = <TForm extends z.ZodMiniType>(
+  deps: PageDeps,
+  routes: DepartmentPageRoutes<TForm>,
+) =>
   linkPageHandler(deps, {
     ...routes,
     verify: verifyLink,

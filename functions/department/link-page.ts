@@ -3,10 +3,13 @@ import { parseEnv } from '../shared/env.js';
 import { logger } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { linkPageEnvSchema } from './env.js';
-import { pageHandler, type PageRoutes } from './handler.js';
+import type { z } from 'zod/mini';
+import { pageHandler, type DepartmentPageRoutes } from './handler.js';
 
 /** A public link page's Lambda handler (response, rating): its deps from its environment. */
-export const linkPageHandler = (routes: PageRoutes) => {
+export const linkPageHandler = <TForm extends z.ZodMiniType>(
+  routes: DepartmentPageRoutes<TForm>,
+) => {
   const env = parseEnv(linkPageEnvSchema);
   return pageHandler(
     {

@@ -1,6 +1,6 @@
-import { FORM_CONTENT_TYPE, linkRefusals } from '../shared/openapi/link-pages.js';
+import { linkRefusals } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { departmentFormSchema, ratingFormSchema, TOKEN_PARAM_SCHEMA } from './form.js';
+import * as routes from './routes.js';
 
 const refusals = linkRefusals('the link expired or belongs to an earlier round');
 
@@ -10,20 +10,14 @@ const refusals = linkRefusals('the link expired or belongs to an earlier round')
  */
 export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /respond/{token}',
+    ...routes.respondPageRoute,
     summary: 'The department’s response page for a referral (shows, never changes anything)',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the referral and its forms', ...refusals },
   },
   {
-    route: 'POST /respond/{token}',
+    ...routes.respondSubmitRoute,
     summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
-    body: departmentFormSchema,
-    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: {
       200: 'received, or already received',
@@ -32,20 +26,14 @@ export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /rate/{token}',
+    ...routes.ratePageRoute,
     summary: 'The page where whoever raised a finding rates the reply',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the reply and the rating form', ...refusals },
   },
   {
-    route: 'POST /rate/{token}',
+    ...routes.rateSubmitRoute,
     summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
-    body: ratingFormSchema,
-    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: { 200: 'received, or already received', 422: 'the form', ...refusals },
   },

@@ -1,5 +1,5 @@
 import { linkPageHandler } from './link-page.js';
-import { ratingRoutes } from './routes.js';
+import { ratingRoutes } from './page-routes.js';
 
 /**
  * `GET /rate/{token}` shows the department's reply to whoever raised the finding (reads only);

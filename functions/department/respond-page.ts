@@ -1,5 +1,5 @@
 import { linkPageHandler } from './link-page.js';
-import { responseRoutes } from './routes.js';
+import { responseRoutes } from './page-routes.js';
 
 /**
  * `GET /respond/{token}` shows the referral to its department (reads only);

@@ -1,82 +1,50 @@
-import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
-import { formFields, parseDepartmentForm, parseRatingForm } from './form.js';
-import type { PageDeps, PageRoutes } from './handler.js';
+import type { RouteContract } from '../shared/http/contract.js';
 import {
-  renderAlreadyReceivedPage,
-  renderClosedPage,
-  renderNotAllowedPage,
-  renderRatingPage,
-  renderReceivedPage,
-  renderRefusalPage,
-  renderResponsePage,
-} from './pages.js';
-import { rate, ratingPage } from './rate.js';
-import type { DepartmentAction } from './referral.js';
-import { respond, responsePage, type StaleReason } from './respond.js';
-import type { LinkRecord } from '../shared/data/links.js';
-import type { HttpResult } from '../shared/http/types.js';
+  departmentFormSchema,
+  FORM_CONTENT_TYPE,
+  ratingFormSchema,
+  TOKEN_PARAM_SCHEMA,
+} from './form.js';
 
-const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
-  ACKNOWLEDGE: { zh: '已确认收到该转办事项。', en: 'Receipt acknowledged.' },
-  RETURN: {
-    zh: '已退回，区人大常委会办公室将重新转交。',
-    en: 'Returned; the organisers will route it to another body.',
-  },
-  REQUEST_EXTENSION: {
-    zh: '延期申请已提交，待组织者审批。',
-    en: 'Extension requested; the organisers will decide.',
-  },
-  PROGRESS: { zh: '办理进展已记录。', en: 'Progress recorded.' },
-  REPLY: { zh: '办理答复已提交，谢谢。', en: 'Reply received. Thank you.' },
-};
+// The department pages' contracts (../shared/http/contract.ts): each read by its page handler
+// (./handler.ts validates the path and the form with them), by ./openapi.ts and by
+// infra/constructs/referral-api.ts. Plain literals, no spreads: esbuild keeps an unused object
+// that spreads another, and with it the schemas it names.
 
-/**
- * A page's GET: its model, or the refusal the link earns (a string), rendered under the
- * district's letterhead.
- */
-const showPage =
-  <Model extends object>(
-    modelOf: (deps: PageDeps, link: LinkRecord) => Promise<Model | StaleReason>,
-    render: (model: Model, letterhead: Letterhead) => HttpResult,
-  ): PageRoutes['get'] =>
-  async (deps, link) => {
-    const model = await modelOf(deps, link);
-    return typeof model === 'string'
-      ? renderRefusalPage(model)
-      : render(model, letterheadOf(await jurisdictionOf(deps)));
-  };
+/** Why the pages need no JWT: the emailed link is the credential. */
+const LINK_IS_THE_CREDENTIAL =
+  'Opened from an emailed link by a department or a resident who has no account: the link carries an opaque, signed, expiring id that is the credential; GET only reads, POST acts once';
 
-/** The department's response page. */
-export const responseRoutes: PageRoutes = {
-  purpose: 'RESPOND',
-  get: showPage(responsePage, renderResponsePage),
-  post: async (deps, link, event) => {
-    const input = parseDepartmentForm(formFields(event));
-    const outcome = await respond(deps, link, input);
-    if (typeof outcome === 'string') return renderRefusalPage(outcome);
-    switch (outcome.kind) {
-      case 'DONE':
-        return renderReceivedPage(RECEIVED[outcome.action].zh, RECEIVED[outcome.action].en);
-      case 'ALREADY':
-        return renderAlreadyReceivedPage();
-      case 'CLOSED':
-        return renderClosedPage();
-      case 'NOT_ALLOWED':
-        return renderNotAllowedPage();
-    }
-  },
-};
+export const respondPageRoute = {
+  route: 'GET /respond/{token}',
+  roles: 'public',
+  publicReason: LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+} satisfies RouteContract;
 
-/** The raiser's rating page. */
-export const ratingRoutes: PageRoutes = {
-  purpose: 'RATE',
-  get: showPage(ratingPage, renderRatingPage),
-  post: async (deps, link, event) => {
-    const input = parseRatingForm(formFields(event));
-    const outcome = await rate(deps, link, input);
-    if (typeof outcome === 'string') return renderRefusalPage(outcome);
-    if (outcome.kind === 'ALREADY') return renderAlreadyReceivedPage();
-    if (outcome.kind === 'CLOSED') return renderClosedPage();
-    return renderReceivedPage('感谢您的评价。', 'Thank you for your rating.');
-  },
-};
+export const respondSubmitRoute = {
+  route: 'POST /respond/{token}',
+  roles: 'public',
+  publicReason: LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+  body: departmentFormSchema,
+  contentType: FORM_CONTENT_TYPE,
+  maxBodyBytes: 32_768,
+} satisfies RouteContract;
+
+export const ratePageRoute = {
+  route: 'GET /rate/{token}',
+  roles: 'public',
+  publicReason: LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+} satisfies RouteContract;
+
+export const rateSubmitRoute = {
+  route: 'POST /rate/{token}',
+  roles: 'public',
+  publicReason: LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+  body: ratingFormSchema,
+  contentType: FORM_CONTENT_TYPE,
+  maxBodyBytes: 32_768,
+} satisfies RouteContract;

@@ -4,7 +4,7 @@ import { logger } from '../shared/observability.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { deputyPageEnvSchema } from './env.js';
 import { deputyPageHandler } from './handler.js';
-import { deputyActivityRoutes } from './routes.js';
+import { deputyActivityRoutes } from './page-routes.js';
 
 const env = parseEnv(deputyPageEnvSchema);
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { describe, FormError, optionalText, text } from '../department/form.js';
+import { optionalText, text } from '../department/form.js';
 import { FINDING_KINDS } from '../findings/model.js';
 import { FINDING_CATEGORY_CODES } from '../shared/domain/reference.js';
 import { ID_PATTERN } from '../shared/ids.js';
@@ -46,12 +46,6 @@ export const deputyFormSchema = z.discriminatedUnion('action', [
 ]);
 
 export type DeputyForm = z.output<typeof deputyFormSchema>;
-
-export const parseDeputyForm = (fields: Record<string, unknown>): DeputyForm => {
-  const parsed = deputyFormSchema.safeParse(fields);
-  if (!parsed.success) throw new FormError(describe(parsed.error));
-  return parsed.data;
-};
 
 /** The `POST /my-activities` form: the address a home link is asked for. */
 export const homeLinkRequestSchema = z.object({

@@ -1,4 +1,5 @@
-import { handleLinkPage, linkPageHandler } from '../department/handler.js';
+import type { z } from 'zod/mini';
+import { handleLinkPage, linkPageHandler, type PageRoutes } from '../department/handler.js';
 import { renderRefusalPage } from '../department/pages.js';
 import type { HttpEvent, HttpResult } from '../shared/http/types.js';
 import {
@@ -21,11 +22,11 @@ export interface DeputyPageDeps extends LinkStore {
   signingKey: () => Promise<string>;
 }
 
-export interface DeputyPageRoutes<D extends DeputyPageDeps> {
-  purpose: DeputyLinkPurpose;
-  get: (deps: D, link: DeputyLinkRecord, event: HttpEvent, token: string) => Promise<HttpResult>;
-  post: (deps: D, link: DeputyLinkRecord, event: HttpEvent, token: string) => Promise<HttpResult>;
-}
+/** A deputy's link page: what it shows and does, each with its route's contract. */
+export type DeputyPageRoutes<
+  D extends DeputyPageDeps,
+  TForm extends z.ZodMiniType = z.ZodMiniType,
+> = PageRoutes<D, DeputyLinkRecord, DeputyLinkPurpose, TForm>;
 
 /** The deputy's link: a gone activity is "not found" (a refusal page), as an unknown link. */
 const deputyLinkPage = {
@@ -39,14 +40,16 @@ const deputyLinkPage = {
     error instanceof GoneError ? renderRefusalPage('NOT_FOUND') : undefined,
 };
 
-export const handleDeputyPage = <D extends DeputyPageDeps>(
+export const handleDeputyPage = <D extends DeputyPageDeps, TForm extends z.ZodMiniType>(
   deps: D,
-  routes: DeputyPageRoutes<D>,
+  routes: DeputyPageRoutes<D, TForm>,
   event: HttpEvent,
 ): Promise<HttpResult> => handleLinkPage(deps, { ...deputyLinkPage, ...routes }, event);
 
-export const deputyPageHandler = <D extends DeputyPageDeps>(deps: D, routes: DeputyPageRoutes<D>) =>
-  linkPageHandler(deps, { ...deputyLinkPage, ...routes });
+export const deputyPageHandler = <D extends DeputyPageDeps, TForm extends z.ZodMiniType>(
+  deps: D,
+  routes: DeputyPageRoutes<D, TForm>,
+) => linkPageHandler(deps, { ...deputyLinkPage, ...routes });
 
 /** Whether the request came over HTTPS (API Gateway says so); the local cloud serves HTTP. */
 export const isHttps = (event: Pick<HttpEvent, 'headers'>): boolean =>

@@ -1,5 +1,6 @@
 import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import middy from '@middy/core';
+import * as z from 'zod/mini';
 import { formFields, FormError } from '../department/form.js';
 import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
 import { db } from '../shared/clients.js';
@@ -12,7 +13,7 @@ import { logger } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
 import { getSigningKey } from '../shared/secrets.js';
 import { deputyHomeEnvSchema } from './env.js';
-import { homeLinkRequestSchema } from './form.js';
+import { homePageRoute, homeRequestRoute } from './routes.js';
 import { handleDeputyPage } from './handler.js';
 import {
   deputyActivityLists,
@@ -35,8 +36,8 @@ const deps: HomeRequestDeps = {
 };
 
 /**
- * "My activities": `GET /my-activities` the form, `POST /my-activities` asks for a home link
- * (always the same answer), `GET /my-activities/{token}` the home page of a home link.
+ * "My activities": the form where a deputy asks for a home link, the request (always the same
+ * answer), and the home page a home link opens (its token in the path).
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(observe())
@@ -47,17 +48,19 @@ export const handler = middy<HttpEvent, HttpResult>()
         deps,
         {
           purpose: 'DEPUTY_HOME',
-          get: async (_deps, link) => {
-            const [lists, deputies] = await Promise.all([
-              deputyActivityLists(deps, link.deputyId),
-              getDeputies(deps, [link.deputyId], ['name']),
-            ]);
-            return renderHomePage(
-              deputies.get(link.deputyId)?.name ?? '',
-              withPageHrefs(lists, await deps.signingKey()),
-            );
+          get: {
+            contract: homePageRoute,
+            answer: async (_deps, link) => {
+              const [lists, deputies] = await Promise.all([
+                deputyActivityLists(deps, link.deputyId),
+                getDeputies(deps, [link.deputyId], ['name']),
+              ]);
+              return renderHomePage(
+                deputies.get(link.deputyId)?.name ?? '',
+                withPageHrefs(lists, await deps.signingKey()),
+              );
+            },
           },
-          post: async () => renderErrorPage(405),
         },
         event,
       );
@@ -67,7 +70,8 @@ export const handler = middy<HttpEvent, HttpResult>()
     }
     if (method !== 'POST') return renderErrorPage(405);
     try {
-      const parsed = homeLinkRequestSchema.safeParse(formFields(event));
+      const fields = formFields(event, homeRequestRoute.maxBodyBytes);
+      const parsed = z.safeParse(homeRequestRoute.body, fields);
       if (!parsed.success) return renderInvalidFormPage('email: must be an email address');
       const outcome = await requestHomeLink(deps, parsed.data.email);
       // The outcome stays in the logs (no address there); the page says the same every time.

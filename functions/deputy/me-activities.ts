@@ -4,6 +4,7 @@ import type { meActivitiesAnswerSchema } from './schemas.js';
 import type { z } from 'zod/mini';
 import { deputyActivityLists, type DeputyActivityEntry } from './home.js';
 import { tableDeps } from '../shared/table-deps.js';
+import { meActivitiesRoute } from './routes.js';
 
 const deps = tableDeps(meActivitiesEnvSchema);
 
@@ -11,11 +12,11 @@ const deps = tableDeps(meActivitiesEnvSchema);
 const view = ({ pageLink: _pageLink, ...entry }: DeputyActivityEntry) => entry;
 
 /**
- * `GET /me/activities` (role deputy): the signed-in deputy's `{pending, upcoming, past}` — the
- * lists of the home page: invitations to answer, upcoming and running activities, past ones with
- * the duty record (attended, check-in, findings raised).
+ * The signed-in deputy's `{pending, upcoming, past}` — the lists of the home page: invitations to
+ * answer, upcoming and running activities, past ones with the duty record (attended, check-in,
+ * findings raised).
  */
-export const handler = httpRoute({ roles: ['deputy'] }, async ({ caller }) => {
+export const handler = httpRoute(meActivitiesRoute, async ({ caller }) => {
   const lists = await deputyActivityLists(deps, caller.deputyId);
   return jsonResponse(200, {
     pending: lists.pending.map(view),

@@ -1,7 +1,6 @@
-import { TOKEN_PARAM_SCHEMA } from '../department/form.js';
-import { FORM_CONTENT_TYPE, linkRefusals } from '../shared/openapi/link-pages.js';
+import { linkRefusals } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
+import * as routes from './routes.js';
 import { meActivitiesAnswerSchema } from './schemas.js';
 
 const refusals = linkRefusals('the link expired');
@@ -13,24 +12,18 @@ const refusals = linkRefusals('the link expired');
  */
 export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /deputy/{token}',
+    ...routes.activityPageRoute,
     summary:
       "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
     description:
       'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the activity page', ...refusals },
   },
   {
-    route: 'POST /deputy/{token}',
+    ...routes.activitySubmitRoute,
     summary:
       'Answer the invitation (until the start), check in with the venue code, record a finding',
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
-    body: deputyFormSchema,
-    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: {
       200: 'done, or already done (nothing changed)',
@@ -40,36 +33,29 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /my-activities',
+    ...routes.homeRequestFormRoute,
     summary: 'The form where a deputy asks for a link to their activities by email',
-    roles: 'public',
     responseContentType: 'text/html',
     responses: { 200: 'the form' },
   },
   {
-    route: 'POST /my-activities',
+    ...routes.homeRequestRoute,
     summary: 'Email a home link to the address, if it is a deputy’s (always the same answer)',
     description:
       'Rate-limited per address; the answer never tells whether the address is a deputy’s.',
-    roles: 'public',
-    body: homeLinkRequestSchema,
-    contentType: FORM_CONTENT_TYPE,
     responseContentType: 'text/html',
     responses: { 200: 'the same page for every address', 422: 'not an email address' },
   },
   {
-    route: 'GET /my-activities/{token}',
+    ...routes.homePageRoute,
     summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
-    roles: 'public',
-    path: TOKEN_PARAM_SCHEMA,
     responseContentType: 'text/html',
     responses: { 200: 'the lists, each activity linking to its page', ...refusals },
   },
   {
-    route: 'GET /me/activities',
+    ...routes.meActivitiesRoute,
     summary:
       "The signed-in deputy's {pending, upcoming, past} activities (past with the duty record)",
-    roles: ['deputy'],
     responseBody: meActivitiesAnswerSchema,
     responses: { 200: '{pending, upcoming, past}' },
   },

@@ -1,65 +1,61 @@
-import { jurisdictionOf } from '../shared/data/jurisdiction.js';
-import { formFields } from '../department/form.js';
-import { tokenOfLink, type DeputyLinkRecord } from '../shared/data/links.js';
-import type { HttpEvent } from '../shared/http/types.js';
-import { actOnPage, type ActionDeps } from './actions.js';
-import { parseDeputyForm } from './form.js';
-import { isHttps, type DeputyPageDeps, type DeputyPageRoutes } from './handler.js';
-import { deputyActivityPage } from './model.js';
-import { renderDeputyActivityPage, renderOutcomePage } from './render.js';
+import { FORM_CONTENT_TYPE, TOKEN_PARAM_SCHEMA } from '../department/form.js';
+import type { RouteContract } from '../shared/http/contract.js';
+import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
 
-/**
- * The cookie that lets the venue's QR page check this phone's deputy in without typing: it holds
- * the personal link's token, is sent only to `/check-in/…`, never to scripts (HttpOnly), not on
- * cross-site POSTs (SameSite=Lax), and lives at most a day and never past the link.
- */
-export const DEPUTY_COOKIE = 'liandong_deputy';
-const COOKIE_MAX_AGE_SECONDS = 86_400;
+// The deputy routes' contracts (../shared/http/contract.ts): each read by its handler (the page
+// handlers validate the path and the form with them), by ./openapi.ts and by
+// infra/constructs/deputy-pages.ts. Plain literals, no spreads: esbuild keeps an unused object
+// that spreads another, and with it the schemas it names.
 
-export const deputyCookieOf = (
-  link: Pick<DeputyLinkRecord, 'expiresAt'>,
-  token: string,
-  event: Pick<HttpEvent, 'headers'>,
-  now: Date,
-): string | undefined => {
-  const maxAge = Math.min(
-    COOKIE_MAX_AGE_SECONDS,
-    link.expiresAt - Math.floor(now.getTime() / 1000),
-  );
-  if (maxAge <= 0) return undefined;
-  return `${DEPUTY_COOKIE}=${token}; Path=/check-in; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${
-    isHttps(event) ? '; Secure' : ''
-  }`;
-};
+/** Why the activity page needs no JWT: the personal link is the credential. */
+const PERSONAL_LINK_IS_THE_CREDENTIAL =
+  "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
 
-export type DeputyActivityDeps = DeputyPageDeps & ActionDeps;
+/** Why asking for a home link needs no JWT, and why that tells no one who is a deputy. */
+const HOME_LINK_REQUEST =
+  'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
 
-/** `GET|POST /deputy/{token}`: the deputy's page of one activity. */
-export const deputyActivityRoutes: DeputyPageRoutes<DeputyActivityDeps> = {
-  purpose: 'DEPUTY_ACTIVITY',
-  get: async (deps, link, event, token) => {
-    const model = await deputyActivityPage(deps, link);
-    const secret = await deps.signingKey();
-    for (const finding of model.findings) {
-      const referral = finding.outcome.referral;
-      if (referral?.rateLink) {
-        referral.rateHref = `/rate/${tokenOfLink(secret, referral.rateLink.linkId, referral.rateLink.expiresAt)}`;
-      }
-    }
-    const now = (deps.now ?? (() => new Date()))();
-    const cookie =
-      model.activity.status === 'CHECK_IN_OPEN' || model.canAnswer
-        ? deputyCookieOf(link, token, event, now)
-        : undefined;
-    return renderDeputyActivityPage(
-      model,
-      await jurisdictionOf(deps),
-      cookie ? { cookies: [cookie] } : {},
-    );
-  },
-  post: async (deps, link, event, token) => {
-    const form = parseDeputyForm(formFields(event));
-    const outcome = await actOnPage(deps, link, form);
-    return renderOutcomePage(outcome, `/deputy/${token}`);
-  },
-};
+export const activityPageRoute = {
+  route: 'GET /deputy/{token}',
+  roles: 'public',
+  publicReason: PERSONAL_LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+} satisfies RouteContract;
+
+export const activitySubmitRoute = {
+  route: 'POST /deputy/{token}',
+  roles: 'public',
+  publicReason: PERSONAL_LINK_IS_THE_CREDENTIAL,
+  path: TOKEN_PARAM_SCHEMA,
+  body: deputyFormSchema,
+  contentType: FORM_CONTENT_TYPE,
+  maxBodyBytes: 32_768,
+} satisfies RouteContract;
+
+export const homeRequestFormRoute = {
+  route: 'GET /my-activities',
+  roles: 'public',
+  publicReason: HOME_LINK_REQUEST,
+} satisfies RouteContract;
+
+export const homeRequestRoute = {
+  route: 'POST /my-activities',
+  roles: 'public',
+  publicReason: HOME_LINK_REQUEST,
+  body: homeLinkRequestSchema,
+  contentType: FORM_CONTENT_TYPE,
+  maxBodyBytes: 32_768,
+} satisfies RouteContract;
+
+export const homePageRoute = {
+  route: 'GET /my-activities/{token}',
+  roles: 'public',
+  publicReason:
+    'Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads',
+  path: TOKEN_PARAM_SCHEMA,
+} satisfies RouteContract;
+
+export const meActivitiesRoute = {
+  route: 'GET /me/activities',
+  roles: ['deputy'],
+} satisfies RouteContract;

@@ -1,4 +1,3 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,10 +8,9 @@ import {
   deputyPageEnvSchema,
   meActivitiesEnvSchema,
 } from '../../functions/deputy/env';
+import * as routes from '../../functions/deputy/routes';
 import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
 import type { LiandongHttpApi } from './http-api';
-
-const { GET, POST } = apigwv2.HttpMethod;
 
 export interface DeputyPagesProps {
   readonly table: dynamodb.ITable;
@@ -43,8 +41,6 @@ export class DeputyPages extends Construct {
     const { api, linkSigningKey, checkInCodeKey, residentLookupKey } = props;
     const functions = new FunctionFactory(this, { ...props, mailSender: props });
 
-    const pageReason =
-      "Opened from the deputy's emailed personal link: an opaque, signed, expiring id is the credential (no deputy id in the URL); GET only reads, each POST acts once";
     const activityPage = functions.add('DeputyActivityPageFunction', {
       entry: 'functions/deputy/activity-page.ts',
       description: "GET/POST /deputy/{token}: a deputy's page of one activity",
@@ -61,13 +57,11 @@ export class DeputyPages extends Construct {
       tableActions: [...TABLE_READ, ...TABLE_UPDATE],
       readsSecrets: [linkSigningKey, checkInCodeKey, residentLookupKey],
       routes: [
-        ['DeputyActivityPage', GET, '/deputy/{token}', pageReason],
-        ['DeputyActivitySubmit', POST, '/deputy/{token}', pageReason],
+        ['DeputyActivityPage', routes.activityPageRoute],
+        ['DeputyActivitySubmit', routes.activitySubmitRoute],
       ],
     });
 
-    const homeReason =
-      'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
     const home = functions.add('DeputyHomeFunction', {
       entry: 'functions/deputy/home-page.ts',
       description:
@@ -86,14 +80,9 @@ export class DeputyPages extends Construct {
       readsSecrets: [linkSigningKey],
       sendsEmail: {},
       routes: [
-        ['DeputyHomeRequestForm', GET, '/my-activities', homeReason],
-        ['DeputyHomeRequest', POST, '/my-activities', homeReason],
-        [
-          'DeputyHomePage',
-          GET,
-          '/my-activities/{token}',
-          'Opened from the emailed home link: an opaque, signed, expiring id is the credential; GET only reads',
-        ],
+        ['DeputyHomeRequestForm', routes.homeRequestFormRoute],
+        ['DeputyHomeRequest', routes.homeRequestRoute],
+        ['DeputyHomePage', routes.homePageRoute],
       ],
     });
 
@@ -102,7 +91,7 @@ export class DeputyPages extends Construct {
       description: "GET /me/activities: a signed-in deputy's invitations and activities",
       envSchema: meActivitiesEnvSchema,
       tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
-      routes: [['MeActivities', GET, '/me/activities']],
+      routes: [['MeActivities', routes.meActivitiesRoute]],
     });
 
     this.functions = { activityPage, home, meActivities };

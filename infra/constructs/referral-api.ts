@@ -1,4 +1,3 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,16 +5,16 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { linkPageEnvSchema } from '../../functions/department/env';
+import * as departmentRoutes from '../../functions/department/routes';
 import { getReferralEnvSchema, referralActionsEnvSchema } from '../../functions/referral-api/env';
 import * as routes from '../../functions/referral-api/routes';
+import type { RouteContract } from '../../functions/shared/http/contract';
 import type { LiandongHttpApi } from './http-api';
 import {
   referralDeadlineEnvironment,
   type ReferralDeadlineSettings,
 } from '../../functions/shared/domain/deadline-env';
 import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
-
-const { GET, POST } = apigwv2.HttpMethod;
 
 export interface ReferralApiProps {
   readonly table: dynamodb.ITable;
@@ -41,12 +40,16 @@ export class ReferralApi extends Construct {
     super(scope, id);
     const { referralStateMachine, signingKey } = props;
     const functions = new FunctionFactory(this, props);
-    const publicReason =
-      'Opened from an emailed link by a department or a resident who has no account: the link carries an opaque, signed, expiring id that is the credential; GET only reads, POST acts once';
     /** A link page: reads, changes the referral, ends the workflow's human step it answers. */
     const linkPage = (
       functionId: string,
-      spec: { entry: string; description: string; routeId: string; path: string },
+      spec: {
+        entry: string;
+        description: string;
+        routeId: string;
+        page: RouteContract;
+        submit: RouteContract;
+      },
     ) => {
       const fn = functions.add(functionId, {
         entry: spec.entry,
@@ -59,8 +62,8 @@ export class ReferralApi extends Construct {
         tableActions: [...TABLE_READ, ...TABLE_UPDATE],
         readsSecrets: [signingKey],
         routes: [
-          [`${spec.routeId}Page`, GET, spec.path, publicReason],
-          [`${spec.routeId}Submit`, POST, spec.path, publicReason],
+          [`${spec.routeId}Page`, spec.page],
+          [`${spec.routeId}Submit`, spec.submit],
         ],
       });
       referralStateMachine.grantTaskResponse(fn);
@@ -71,13 +74,15 @@ export class ReferralApi extends Construct {
       entry: 'functions/department/respond-page.ts',
       description: 'GET/POST /respond/{token}: the department response page',
       routeId: 'Respond',
-      path: '/respond/{token}',
+      page: departmentRoutes.respondPageRoute,
+      submit: departmentRoutes.respondSubmitRoute,
     });
     const ratePage = linkPage('RatePageFunction', {
       entry: 'functions/department/rate-page.ts',
       description: 'GET/POST /rate/{token}: the rating page of whoever raised a finding',
       routeId: 'Rate',
-      path: '/rate/{token}',
+      page: departmentRoutes.ratePageRoute,
+      submit: departmentRoutes.rateSubmitRoute,
     });
 
     const getReferral = functions.add('GetReferralFunction', {

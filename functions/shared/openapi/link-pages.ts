@@ -1,6 +1,3 @@
-/** The content type of the forms the pages opened from emailed links post. */
-export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
-
 /**
  * What a page opened from a signed, expiring link answers when the link is refused (the link
  * is the credential: no JWT). `expired` says when the link is too old (410).

@@ -2,7 +2,7 @@ import { DEMO_JURISDICTION } from '../../../../infra/local/demo-jurisdiction';
 import { describe, expect, it } from 'vitest';
 import { isVenueCode, venueCodeOf } from '../../../../functions/attendance/check-in-code';
 import type { DeputyActivityModel } from '../../../../functions/deputy/model';
-import { deputyCookieOf } from '../../../../functions/deputy/routes';
+import { deputyCookieOf } from '../../../../functions/deputy/page-routes';
 import { renderCheckInPage } from '../../../../functions/attendance/page';
 import {
   renderDeputyActivityPage,

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { formFields } from '../../../../functions/department/form.js';
+import { respondSubmitRoute } from '../../../../functions/department/routes.js';
 import {
   bodyText,
   httpErrorHandler,
@@ -154,7 +155,10 @@ describe('responses are always well-formed JSON', () => {
 
 describe('forms (the department pages)', () => {
   const form = (body: string, contentType = 'application/x-www-form-urlencoded') =>
-    formFields({ body, isBase64Encoded: false, headers: { 'content-type': contentType } });
+    formFields(
+      { body, isBase64Encoded: false, headers: { 'content-type': contentType } },
+      respondSubmitRoute.maxBodyBytes,
+    );
 
   it('decodes a browser form as URLSearchParams does', () => {
     expect(form('action=REPLY&text=%E7%A7%AF%E6%B0%B4+%E5%B7%B2%E5%A4%84%E7%BD%AE&text=b')).toEqual(

@@ -1,0 +1,88 @@
+import { jurisdictionOf, letterheadOf, type Letterhead } from '../shared/data/jurisdiction.js';
+import type { z } from 'zod/mini';
+import type { departmentFormSchema, ratingFormSchema } from './form.js';
+import type { DepartmentPageRoutes, PageDeps } from './handler.js';
+import {
+  renderAlreadyReceivedPage,
+  renderClosedPage,
+  renderNotAllowedPage,
+  renderRatingPage,
+  renderReceivedPage,
+  renderRefusalPage,
+  renderResponsePage,
+} from './pages.js';
+import { rate, ratingPage } from './rate.js';
+import type { DepartmentAction } from './referral.js';
+import { respond, responsePage, type StaleReason } from './respond.js';
+import { ratePageRoute, rateSubmitRoute, respondPageRoute, respondSubmitRoute } from './routes.js';
+import type { LinkRecord } from '../shared/data/links.js';
+import type { HttpResult } from '../shared/http/types.js';
+
+const RECEIVED: Record<DepartmentAction, { zh: string; en: string }> = {
+  ACKNOWLEDGE: { zh: '已确认收到该转办事项。', en: 'Receipt acknowledged.' },
+  RETURN: {
+    zh: '已退回，区人大常委会办公室将重新转交。',
+    en: 'Returned; the organisers will route it to another body.',
+  },
+  REQUEST_EXTENSION: {
+    zh: '延期申请已提交，待组织者审批。',
+    en: 'Extension requested; the organisers will decide.',
+  },
+  PROGRESS: { zh: '办理进展已记录。', en: 'Progress recorded.' },
+  REPLY: { zh: '办理答复已提交，谢谢。', en: 'Reply received. Thank you.' },
+};
+
+/**
+ * A page's GET: its model, or the refusal the link earns (a string), rendered under the
+ * district's letterhead.
+ */
+const showPage =
+  <Model extends object>(
+    modelOf: (deps: PageDeps, link: LinkRecord) => Promise<Model | StaleReason>,
+    render: (model: Model, letterhead: Letterhead) => HttpResult,
+  ): DepartmentPageRoutes<z.ZodMiniType>['get']['answer'] =>
+  async (deps, link) => {
+    const model = await modelOf(deps, link);
+    return typeof model === 'string'
+      ? renderRefusalPage(model)
+      : render(model, letterheadOf(await jurisdictionOf(deps)));
+  };
+
+/** The department's response page. */
+export const responseRoutes: DepartmentPageRoutes<typeof departmentFormSchema> = {
+  purpose: 'RESPOND',
+  get: { contract: respondPageRoute, answer: showPage(responsePage, renderResponsePage) },
+  post: {
+    contract: respondSubmitRoute,
+    answer: async (deps, link, input) => {
+      const outcome = await respond(deps, link, input);
+      if (typeof outcome === 'string') return renderRefusalPage(outcome);
+      switch (outcome.kind) {
+        case 'DONE':
+          return renderReceivedPage(RECEIVED[outcome.action].zh, RECEIVED[outcome.action].en);
+        case 'ALREADY':
+          return renderAlreadyReceivedPage();
+        case 'CLOSED':
+          return renderClosedPage();
+        case 'NOT_ALLOWED':
+          return renderNotAllowedPage();
+      }
+    },
+  },
+};
+
+/** The raiser's rating page. */
+export const ratingRoutes: DepartmentPageRoutes<typeof ratingFormSchema> = {
+  purpose: 'RATE',
+  get: { contract: ratePageRoute, answer: showPage(ratingPage, renderRatingPage) },
+  post: {
+    contract: rateSubmitRoute,
+    answer: async (deps, link, input) => {
+      const outcome = await rate(deps, link, input);
+      if (typeof outcome === 'string') return renderRefusalPage(outcome);
+      if (outcome.kind === 'ALREADY') return renderAlreadyReceivedPage();
+      if (outcome.kind === 'CLOSED') return renderClosedPage();
+      return renderReceivedPage('感谢您的评价。', 'Thank you for your rating.');
+    },
+  },
+};
