@@ -6,9 +6,8 @@ import {
   trailQuerySchema,
 } from './schemas.js';
 
-// The audit routes' contracts (../shared/http/contract.ts): each read by its handler, by
-// ./openapi.ts and by infra/constructs/audit-api.ts. Plain literals, no spreads: esbuild
-// keeps an unused object that spreads another, and with it the schemas it names.
+// Read by the list and trail handlers, ./openapi.ts and infra/constructs/audit-api.ts; written as
+// ../shared/http/contract.ts says (plain literals).
 
 export const listAuditActivitiesRoute = {
   route: 'GET /audit/activities',

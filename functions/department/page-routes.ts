@@ -11,9 +11,9 @@ import {
   renderRefusalPage,
   renderResponsePage,
 } from './pages.js';
-import { rate, ratingPage } from './rate.js';
+import { rate, ratingPage, type RateOutcome } from './rate.js';
 import type { DepartmentAction } from './referral.js';
-import { respond, responsePage, type StaleReason } from './respond.js';
+import { respond, responsePage, type RespondOutcome, type StaleReason } from './respond.js';
 import { ratePageRoute, rateSubmitRoute, respondPageRoute, respondSubmitRoute } from './routes.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import type { HttpResult } from '../shared/http/types.js';
@@ -48,41 +48,46 @@ const showPage =
       : render(model, letterheadOf(await jurisdictionOf(deps)));
   };
 
-/** The department's response page. */
+/** A page's POST: the outcome of its action as a page, or the refusal the link earns. */
+const submitPage =
+  <Input, Outcome extends object>(
+    act: (deps: PageDeps, link: LinkRecord, input: Input) => Promise<Outcome | StaleReason>,
+    pageOf: (outcome: Outcome) => HttpResult,
+  ) =>
+  async (deps: PageDeps, link: LinkRecord, input: Input): Promise<HttpResult> => {
+    const outcome = await act(deps, link, input);
+    return typeof outcome === 'string' ? renderRefusalPage(outcome) : pageOf(outcome);
+  };
+
+const pageOfResponse = (outcome: RespondOutcome): HttpResult => {
+  switch (outcome.kind) {
+    case 'DONE':
+      return renderReceivedPage(RECEIVED[outcome.action].zh, RECEIVED[outcome.action].en);
+    case 'ALREADY':
+      return renderAlreadyReceivedPage();
+    case 'CLOSED':
+      return renderClosedPage();
+    case 'NOT_ALLOWED':
+      return renderNotAllowedPage();
+  }
+};
+
+const pageOfRating = (outcome: RateOutcome): HttpResult => {
+  if (outcome.kind === 'ALREADY') return renderAlreadyReceivedPage();
+  if (outcome.kind === 'CLOSED') return renderClosedPage();
+  return renderReceivedPage('感谢您的评价。', 'Thank you for your rating.');
+};
+
+/** The department's response page: the referral and its forms; one action per round. */
 export const responseRoutes: DepartmentPageRoutes<typeof departmentFormSchema> = {
   purpose: 'RESPOND',
   get: { contract: respondPageRoute, answer: showPage(responsePage, renderResponsePage) },
-  post: {
-    contract: respondSubmitRoute,
-    answer: async (deps, link, input) => {
-      const outcome = await respond(deps, link, input);
-      if (typeof outcome === 'string') return renderRefusalPage(outcome);
-      switch (outcome.kind) {
-        case 'DONE':
-          return renderReceivedPage(RECEIVED[outcome.action].zh, RECEIVED[outcome.action].en);
-        case 'ALREADY':
-          return renderAlreadyReceivedPage();
-        case 'CLOSED':
-          return renderClosedPage();
-        case 'NOT_ALLOWED':
-          return renderNotAllowedPage();
-      }
-    },
-  },
+  post: { contract: respondSubmitRoute, answer: submitPage(respond, pageOfResponse) },
 };
 
-/** The raiser's rating page. */
+/** The raiser's rating page: the reply and the rating form; one rating. */
 export const ratingRoutes: DepartmentPageRoutes<typeof ratingFormSchema> = {
   purpose: 'RATE',
   get: { contract: ratePageRoute, answer: showPage(ratingPage, renderRatingPage) },
-  post: {
-    contract: rateSubmitRoute,
-    answer: async (deps, link, input) => {
-      const outcome = await rate(deps, link, input);
-      if (typeof outcome === 'string') return renderRefusalPage(outcome);
-      if (outcome.kind === 'ALREADY') return renderAlreadyReceivedPage();
-      if (outcome.kind === 'CLOSED') return renderClosedPage();
-      return renderReceivedPage('感谢您的评价。', 'Thank you for your rating.');
-    },
-  },
+  post: { contract: rateSubmitRoute, answer: submitPage(rate, pageOfRating) },
 };

@@ -6,10 +6,8 @@ import {
   TOKEN_PARAM_SCHEMA,
 } from './form.js';
 
-// The department pages' contracts (../shared/http/contract.ts): each read by its page handler
-// (./handler.ts validates the path and the form with them), by ./openapi.ts and by
-// infra/constructs/referral-api.ts. Plain literals, no spreads: esbuild keeps an unused object
-// that spreads another, and with it the schemas it names.
+// The pages' contracts: ./handler.ts checks the token and reads the form with them; also read by
+// ./openapi.ts and infra/constructs/referral-api.ts. Written as ../shared/http/contract.ts says.
 
 /** Why the pages need no JWT: the emailed link is the credential. */
 const LINK_IS_THE_CREDENTIAL =

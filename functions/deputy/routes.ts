@@ -2,10 +2,9 @@ import { FORM_CONTENT_TYPE, TOKEN_PARAM_SCHEMA } from '../department/form.js';
 import type { RouteContract } from '../shared/http/contract.js';
 import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
 
-// The deputy routes' contracts (../shared/http/contract.ts): each read by its handler (the page
-// handlers validate the path and the form with them), by ./openapi.ts and by
-// infra/constructs/deputy-pages.ts. Plain literals, no spreads: esbuild keeps an unused object
-// that spreads another, and with it the schemas it names.
+// The pages' and the API route's contracts: the page handlers check the token and read the form
+// with them; also read by ./openapi.ts and infra/constructs/deputy-pages.ts. Written as
+// ../shared/http/contract.ts says (plain literals).
 
 /** Why the activity page needs no JWT: the personal link is the credential. */
 const PERSONAL_LINK_IS_THE_CREDENTIAL =

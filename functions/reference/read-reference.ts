@@ -1,4 +1,6 @@
 import type { z } from 'zod/mini';
+import type { Role } from '../shared/domain/reference.js';
+import type { RouteKey } from '../shared/http/contract.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
 import {
   listCommittees,
@@ -17,18 +19,19 @@ import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(readReferenceEnvSchema);
 
-type ListContract =
-  | typeof routes.listDeputiesRoute
-  | typeof routes.listDepartmentsRoute
-  | typeof routes.listCommitteesRoute
-  | typeof routes.listRoutingRulesRoute;
+/** A read's contract (./routes.ts): who may read, and where query issues are named. */
+interface ReadContract {
+  route: RouteKey;
+  roles: readonly Role[];
+  queryIssuePrefix?: string[];
+}
 
 /** A list route: `?limit=1..100&cursor=&active=true|false` (and the route's filters) → `{items, nextCursor?}`. */
-const list = <TContract extends ListContract>(
-  contract: TContract,
-  read: (query: z.output<TContract['query']>, caller: Caller) => Promise<unknown>,
+const list = <TQuery extends z.ZodMiniType>(
+  contract: ReadContract & { query: TQuery },
+  read: (query: z.output<TQuery>, caller: Caller) => Promise<unknown>,
 ) =>
-  httpRoute<undefined, undefined, TContract['query']>(
+  httpRoute(
     {
       ...contract,
       // The invitee picker's street filter names one of the district's streets.
@@ -37,24 +40,17 @@ const list = <TContract extends ListContract>(
       }),
       inactiveStreets: true,
     },
-    async ({ query, caller }) =>
-      jsonResponse(200, await read(query as z.output<TContract['query']>, caller)),
+    async ({ query, caller }) => jsonResponse(200, await read(query as z.output<TQuery>, caller)),
   );
 
-type OneContract =
-  | typeof routes.getDeputyRoute
-  | typeof routes.getDepartmentRoute
-  | typeof routes.getCommitteeRoute
-  | typeof routes.getRoutingRuleRoute;
-
 /** One item by id → `{[name]: item}`. */
-const one = <TContract extends OneContract>(
-  contract: TContract,
-  read: (path: z.output<TContract['path']>, caller: Caller) => Promise<unknown>,
+const one = <TPath extends z.ZodMiniType>(
+  contract: ReadContract & { path: TPath },
+  read: (path: z.output<TPath>, caller: Caller) => Promise<unknown>,
   name: string,
 ) =>
-  httpRoute<undefined, TContract['path']>(contract, async ({ path: ids, caller }) =>
-    jsonResponse(200, { [name]: await read(ids as z.output<TContract['path']>, caller) }),
+  httpRoute(contract, async ({ path: ids, caller }) =>
+    jsonResponse(200, { [name]: await read(ids as z.output<TPath>, caller) }),
   );
 
 /**

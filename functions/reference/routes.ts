@@ -19,11 +19,9 @@ import {
   updateRoutingRuleBodySchema,
 } from './schemas.js';
 
-// The reference routes' contracts (../shared/http/contract.ts): each read by its handler, by
-// ./openapi.ts and by infra/constructs/reference-api.ts. Plain literals, no spreads: esbuild
-// keeps an unused object that spreads another, and with it the schemas it names.
-// Reads: organisers (a street organiser too) and auditors. Writes: organisers of the whole
-// district only (DISTRICT_ORGANISER), bodies up to 32 KiB.
+// Read by the read, write and import handlers, ./openapi.ts and infra/constructs/reference-api.ts;
+// written as ../shared/http/contract.ts says (plain literals). Reads: organisers (a street
+// organiser too) and auditors. Writes: organisers of the whole district only, bodies up to 32 KiB.
 
 export const listDeputiesRoute = {
   route: 'GET /deputies',

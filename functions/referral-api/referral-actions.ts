@@ -41,14 +41,18 @@ type ActionContract =
   | typeof routes.closeByCommitteeRoute
   | typeof routes.redriveReferralRoute;
 
+/** What every action's domain call gets: the table, Step Functions, the deadline settings. */
+const actionDeps = { ...deps, stateMachineArn: deps.env.REFERRAL_STATE_MACHINE_ARN };
+
 /**
- * One organiser action on a referral: the domain call with its validated body; answers 200 with
- * its result, typed by the answer's schema (the one docs/openapi.json documents).
+ * One organiser action on a referral: the domain call `act` with its validated body; answers 200
+ * with its result, typed by the answer's schema (the one docs/openapi.json documents).
  */
 const action = <TContract extends ActionContract, TAnswer extends z.ZodMiniType>(
   contract: TContract,
   _answer: TAnswer,
   act: (
+    deps: typeof actionDeps,
     referralId: string,
     body: z.output<TContract['body']>,
     context: ActionContext,
@@ -56,32 +60,28 @@ const action = <TContract extends ActionContract, TAnswer extends z.ZodMiniType>
 ) =>
   httpRoute<TContract['body'], typeof referralPathSchema>(
     { ...contract, logKeys: ({ routeKey }) => ({ route: routeKey }) },
-    async ({ body, path: { referralId }, caller }) =>
-      jsonResponse(
-        200,
-        await act(referralId, body as z.output<TContract['body']>, contextOf(caller, referralId)),
-      ),
+    async ({ body, path: { referralId }, caller }) => {
+      const input = body as z.output<TContract['body']>;
+      const context = contextOf(caller, referralId);
+      return jsonResponse(200, await act(actionDeps, referralId, input, context));
+    },
   );
 
 /** Send a RETURNED referral to another department {departmentId, reason}: a new round. */
-export const reroute = action(
-  routes.rerouteReferralRoute,
-  rerouteAnswerSchema,
-  (referralId, body, context) => rerouteReferral(deps, referralId, body, context),
-);
+export const reroute = action(routes.rerouteReferralRoute, rerouteAnswerSchema, rerouteReferral);
 
-/** Grant or refuse the extension the department asked for {decision: GRANT | REFUSE, days?, reason}. */
+/** Grant or refuse the extension a department asked for {decision: GRANT | REFUSE, days?, reason}. */
 export const extension = action(
   routes.decideExtensionRoute,
   extensionAnswerSchema,
-  (referralId, body, context) => decideExtension(deps, referralId, body, context),
+  decideExtension,
 );
 
 /** The supervising committee closes the referral {reason}. */
 export const close = action(
   routes.closeByCommitteeRoute,
   committeeCloseAnswerSchema,
-  (referralId, body, context) => closeByCommittee(deps, referralId, body, context),
+  closeByCommittee,
 );
 
 /**
@@ -91,13 +91,7 @@ export const close = action(
 export const redrive = action(
   routes.redriveReferralRoute,
   redriveReferralAnswerSchema,
-  (referralId, body, context) =>
-    redriveReferral(
-      { ...deps, stateMachineArn: deps.env.REFERRAL_STATE_MACHINE_ARN },
-      referralId,
-      body,
-      context,
-    ),
+  redriveReferral,
 );
 
 /** One function for the organiser actions (the same grants): dispatches on the route key. */

@@ -8,9 +8,8 @@ import {
   rerouteBodySchema,
 } from './schemas.js';
 
-// The referral routes' contracts (../shared/http/contract.ts): each read by its handler, by
-// ./openapi.ts and by infra/constructs/referral-api.ts and lists-api.ts. Plain literals, no
-// spreads: esbuild keeps an unused object that spreads another, and with it the schemas it names.
+// Read by the referral handlers, ./openapi.ts, infra/constructs/referral-api.ts and lists-api.ts;
+// written as ../shared/http/contract.ts says (plain literals).
 
 export const listReferralsRoute = {
   route: 'GET /referrals',
