@@ -70,6 +70,10 @@ interface ReferenceEntity<
   updateStreets?: (body: z.output<TUpdate>) => Record<string, string | undefined>;
 }
 
+/** The `streets` check of a route whose body names streets (`named`), else nothing. */
+const streetsIn = <TBody>(named?: (body: TBody) => Record<string, string | undefined>) =>
+  named ? { streets: ({ body }: { body: unknown }) => named(body as TBody) } : {};
+
 /**
  * The routes of one entity: create (201), partial update and deactivate, each answering
  * `{[name]: …}`.
@@ -89,30 +93,12 @@ const writesOf = <
   };
   return [
     httpRoute(
-      {
-        ...entity.createRoute,
-        idempotency,
-        ...(entity.createStreets
-          ? {
-              streets: ({ body }: { body: unknown }) =>
-                entity.createStreets!(body as z.output<TCreate>),
-            }
-          : {}),
-      },
+      { ...entity.createRoute, idempotency, ...streetsIn(entity.createStreets) },
       async ({ body, caller }) =>
         answer(201, 'Created', await entity.create(deps, body as z.output<TCreate>, caller)),
     ),
     httpRoute(
-      {
-        ...entity.updateRoute,
-        idempotency,
-        ...(entity.updateStreets
-          ? {
-              streets: ({ body }: { body: unknown }) =>
-                entity.updateStreets!(body as z.output<TUpdate>),
-            }
-          : {}),
-      },
+      { ...entity.updateRoute, idempotency, ...streetsIn(entity.updateStreets) },
       async ({ body, path, caller }) =>
         answer(
           200,
