@@ -9,9 +9,8 @@ import { deputyActivityRoutes } from './page-routes.js';
 const env = parseEnv(deputyPageEnvSchema);
 
 /**
- * `GET /deputy/{token}` shows a deputy their activity (reads only; sets the check-in cookie);
- * `POST /deputy/{token}` answers the invitation, checks in with the venue code, or records a
- * finding, each once. Public routes: the signed, expiring personal link is the credential.
+ * Shows a deputy their activity (a GET reads only; it sets the check-in cookie), and answers the
+ * invitation, checks in with the venue code, or records a finding, each once.
  */
 export const handler = deputyPageHandler(
   {
