@@ -426,7 +426,8 @@ export async function seedDemoData(
   const { district, streets } = DEMO_JURISDICTION;
   return (
     `the kept data had no district: seeded the demo jurisdiction (${district.name.en}, ` +
-    `${streets.length} streets and towns) and ${stations} liaison stations it lacked ` +
-    '(PUT /jurisdiction changes it; npm start -- --reset starts afresh)'
+    `${streets.length} streets and towns)` +
+    (stations > 0 ? ` and the ${stations} demo liaison stations it lacked` : '') +
+    ' (PUT /jurisdiction changes it; npm start -- --reset starts afresh)'
   );
 }

@@ -66,7 +66,9 @@ describe('kept data without a district', () => {
   it('gets the demo district from npm start, which says so, and then schedules', async () => {
     const note = await seedDemoData(cloud);
     expect(note).toContain('the kept data had no district: seeded the demo jurisdiction');
-    expect(note).toContain(`${demoLiaisonStationItems().length} liaison stations`);
+    expect(note).toContain(
+      `the ${demoLiaisonStationItems().length} demo liaison stations it lacked`,
+    );
     // Seeded once: a second start finds the district and writes nothing.
     expect(await seedDemoData(cloud)).toBeUndefined();
 
