@@ -8,6 +8,7 @@ import { seedDemoData } from './seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
 import { localCode } from './code';
+import { PortInUseError } from './ports';
 import { SynthError, synthLocal, type SynthOutcome } from './synth';
 
 function port(envName: string, fallback: number): number {
@@ -141,6 +142,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof SynthError ? err.message : err);
+  console.error(err instanceof SynthError || err instanceof PortInUseError ? err.message : err);
   process.exit(1);
 });
