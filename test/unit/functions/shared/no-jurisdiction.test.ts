@@ -35,7 +35,8 @@ const sendInvitations = (
 const homePage = (await import('../../../../functions/deputy/home-page.js')).handler;
 const { pageOfError } = await import('../../../../functions/department/handler.js');
 
-const { doc, raw, sfn, ses, secrets } = mockAws('doc', 'raw', 'sfn', 'ses', 'secrets');
+// 'raw' too: the idempotency record of the request goes through the low-level client.
+const { doc, sfn, ses, secrets } = mockAws('doc', 'raw', 'sfn', 'ses', 'secrets');
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const SET_IT = 'an organiser of the whole district sets it with PUT /jurisdiction';
