@@ -5,14 +5,13 @@
 // service is not set up; then `npm start`'s seeding (seedDemoData) puts the demo district in,
 // says so, leaves what the data holds alone, and the same request schedules the activity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
-import { localCode } from '../../infra/local/code';
+import type { LocalCloud } from '../../infra/local/cloud';
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { demoLiaisonStationItems, demoSeedItems, seedDemoData } from '../../infra/local/seed';
 import { activityBody } from '../support/bodies';
 import { api } from './support/api';
 import { deputyEmail, mailAbout, waitForMail } from './support/aws';
-import { localCloud, useLocalCloud } from './support/cloud';
+import { localCloud, startOwnLocalCloud, stopOwnLocalCloud } from './support/cloud';
 
 const RUN = Date.now().toString(36);
 const SET_IT = 'an organiser of the whole district sets it with PUT /jurisdiction';
@@ -22,23 +21,14 @@ const IDEMPOTENCY_KEY = crypto.randomUUID();
 const organiser = api({ role: 'organiser', sub: `org-no-district-${RUN}`, street: 'DISTRICT' });
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    inMemory: true,
-    quiet: true,
-    allowTokenMinting: true,
-    code: localCode(),
-  });
-  useLocalCloud(cloud.endpoints);
+  cloud = await startOwnLocalCloud();
   const kept = demoSeedItems().filter(
     (item) => item.entity !== 'JURISDICTION' && item.entity !== 'LIAISON_STATION',
   );
   expect(await cloud.seedIfEmpty(kept)).toBe(kept.length);
 }, 180_000);
 
-afterAll(async () => {
-  useLocalCloud(undefined);
-  await cloud?.stop();
-});
+afterAll(() => stopOwnLocalCloud(cloud));
 
 describe('kept data without a district', () => {
   const title = `专题调研 ${RUN}`;
