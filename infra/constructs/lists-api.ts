@@ -4,10 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listActivitiesEnvSchema } from '../../functions/activities/env';
+import * as activityRoutes from '../../functions/activities/routes';
 import { listReferralsEnvSchema } from '../../functions/referral-api/env';
 import { LISTING_INDEX, OWNERSHIP_INDEX } from '../../functions/shared/data/keys';
 import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory } from './function-factory';
+import { FunctionFactory, type FunctionRoute } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
 const { GET } = apigwv2.HttpMethod;
@@ -36,11 +37,10 @@ export class ListsApi extends Construct {
     // Every list function reads the table name only (same environment schema), and may only
     // Query the two indexes: no table action of its own.
     const listFunction = (
-      routeId: string,
-      path: string,
+      route: FunctionRoute,
       spec: { entry: string; description: string; envSchema: typeof listActivitiesEnvSchema },
     ) => {
-      const fn = functions.add(`${routeId}Function`, { ...spec, routes: [[routeId, GET, path]] });
+      const fn = functions.add(`${route[0]}Function`, { ...spec, routes: [route] });
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
@@ -50,12 +50,15 @@ export class ListsApi extends Construct {
       return fn;
     };
 
-    this.listActivitiesFunction = listFunction('ListActivities', '/activities', {
-      entry: 'functions/activities/list-activities.ts',
-      description: 'GET /activities: activities by status, street, type, period, organiser',
-      envSchema: listActivitiesEnvSchema,
-    });
-    this.listReferralsFunction = listFunction('ListReferrals', '/referrals', {
+    this.listActivitiesFunction = listFunction(
+      ['ListActivities', activityRoutes.listActivitiesRoute],
+      {
+        entry: 'functions/activities/list-activities.ts',
+        description: 'GET /activities: activities by status, street, type, period, organiser',
+        envSchema: listActivitiesEnvSchema,
+      },
+    );
+    this.listReferralsFunction = listFunction(['ListReferrals', GET, '/referrals'], {
       entry: 'functions/referral-api/list-referrals.ts',
       description: 'GET /referrals: the 督办 list by committee, status, overdue, department',
       envSchema: listReferralsEnvSchema,

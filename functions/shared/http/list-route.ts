@@ -1,21 +1,39 @@
 import type { z } from 'zod/mini';
+import type { Role } from '../domain/reference.js';
 import type { Caller } from './auth.js';
+import type { RouteKey } from './contract.js';
 import { jsonResponse } from './responses.js';
 import { httpRoute } from './route.js';
+
+type StreetQuery = z.ZodMiniType<{ street?: string | undefined }>;
+
+/** The contract (./contract.ts) of a list: its route, who may read it and its filters. */
+interface ListContract<TQuery extends StreetQuery> {
+  route: RouteKey;
+  roles: readonly Role[];
+  rolesNote?: string;
+  query: TQuery;
+}
+
+const isContract = <TQuery extends StreetQuery>(
+  contract: ListContract<TQuery> | TQuery,
+): contract is ListContract<TQuery> => 'route' in contract;
 
 /**
  * A list of the district's items by filters (`GET /activities`, `GET /referrals`): organisers
  * see their street's, auditors read everything. A `street` filter must name one of the
  * district's streets, past ones too (a list reads the past); `list` answers `200` with the page.
+ * A bare query schema (organisers and auditors) is read until every list names its contract.
  */
-export const listRoute = <TQuery extends z.ZodMiniType<{ street?: string | undefined }>>(
-  query: TQuery,
+export const listRoute = <TQuery extends StreetQuery>(
+  contract: ListContract<TQuery> | TQuery,
   list: (caller: Caller, filters: z.output<TQuery>) => Promise<object>,
 ) =>
   httpRoute(
     {
-      roles: ['organiser', 'auditor'],
-      query,
+      ...(isContract(contract)
+        ? contract
+        : { roles: ['organiser', 'auditor'] as const, query: contract }),
       streets: (request) => ({ street: (request.query as z.output<TQuery>).street }),
       inactiveStreets: true,
     },
