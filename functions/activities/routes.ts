@@ -19,6 +19,9 @@ export const createActivityRoute = {
   roles: ['organiser'],
   body: createActivityBodySchema,
   headers: idempotencyHeadersSchema,
+  // The largest body the schema accepts (2,000 invitees, 50 unannounced visits written in full in
+  // Chinese) is about 440 KB: the 256 KiB default refused valid bodies (test/unit/body-limits.test.ts).
+  maxBodyBytes: 524_288,
 } satisfies RouteContract;
 
 export const listActivitiesRoute = {
