@@ -7,7 +7,6 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +20,7 @@ import {
   createActivityEnvSchema,
   getActivityEnvSchema,
 } from '../functions/activities/env';
+import * as activityRoutes from '../functions/activities/routes';
 import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
@@ -47,8 +47,6 @@ import type { ReferralDeadlineSettings } from '../functions/shared/domain/deadli
 
 /** The roles a Cognito group grants; the handlers check them against the JWT's groups claim. */
 export const ROLE_GROUPS = ['organiser', 'deputy', 'auditor'] as const;
-
-const { GET, POST, PATCH } = apigwv2.HttpMethod;
 
 export class LiandongStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -210,7 +208,7 @@ export class LiandongStack extends Stack {
         'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',
       ],
-      routes: [['CreateActivity', POST, '/activities']],
+      routes: [['CreateActivity', activityRoutes.createActivityRoute]],
     });
     activityStateMachine.grantStartExecution(createActivity);
 
@@ -222,9 +220,9 @@ export class LiandongStack extends Stack {
       environment: machineEnv,
       tableActions: TABLE_READ,
       routes: [
-        ['GetActivity', GET, '/activities/{activityId}'],
+        ['GetActivity', activityRoutes.getActivityRoute],
         // Same function, same grants: one more route, not one more function (the resource budget).
-        ['ListActivityInvitations', GET, '/activities/{activityId}/invitations'],
+        ['ListActivityInvitations', activityRoutes.listActivityInvitationsRoute],
       ],
     });
     getActivity.addToRolePolicy(
@@ -247,7 +245,7 @@ export class LiandongStack extends Stack {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],
-      routes: [['ChangeActivity', PATCH, '/activities/{activityId}']],
+      routes: [['ChangeActivity', activityRoutes.changeActivityRoute]],
     });
     // Ends the start wait so the workflow follows the new times (the token names the machine).
     activityStateMachine.grantTaskResponse(changeActivity);

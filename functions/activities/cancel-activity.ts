@@ -5,9 +5,9 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger, metrics } from '../shared/observability.js';
 import { startResidentRetention } from '../privacy/domain.js';
 import { parseRetention } from '../privacy/retention.js';
-import { cancelActivity, cancelActivityBodySchema } from './cancel.js';
+import { cancelActivity } from './cancel.js';
 import { cancelActivityEnvSchema } from './env.js';
-import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { cancelActivityRoute } from './routes.js';
 
 const deps = activityDeps(cancelActivityEnvSchema, (env) => ({
   ...emailDepsFromEnv(env),
@@ -28,23 +28,16 @@ const startRetentionAfterCancel = async (activityId: string) => {
 };
 
 /**
- * `POST /activities/{activityId}/cancel` (organiser, `{reason}`): any time before completion.
- * 200 when every invitee was told; 202 when notices remain (repeat the request to send them).
+ * Cancels the activity any time before completion and tells the invitees: 200 when every
+ * invitee was told; 202 when notices remain (repeat the request to send them).
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-    body: cancelActivityBodySchema,
-    maxBodyBytes: 16 * 1024,
-  },
-  async ({ body, path, caller, context }) => {
-    const result = await cancelActivity(
-      { ...deps, remainingMs: () => context.getRemainingTimeInMillis() },
-      { activityId: path.activityId, body, caller },
-    );
-    await startRetentionAfterCancel(path.activityId);
-    metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);
-    logger.info('Activity cancelled', result.notices);
-    return jsonResponse(result.notices.pending > 0 ? 202 : 200, result);
-  },
-);
+export const handler = httpRoute(cancelActivityRoute, async ({ body, path, caller, context }) => {
+  const result = await cancelActivity(
+    { ...deps, remainingMs: () => context.getRemainingTimeInMillis() },
+    { activityId: path.activityId, body, caller },
+  );
+  await startRetentionAfterCancel(path.activityId);
+  metrics.addMetric('CancellationNoticesSent', MetricUnit.Count, result.notices.sent);
+  logger.info('Activity cancelled', result.notices);
+  return jsonResponse(result.notices.pending > 0 ? 202 : 200, result);
+});

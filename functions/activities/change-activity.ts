@@ -5,31 +5,19 @@ import { metrics } from '../shared/observability.js';
 import { tableDeps } from '../shared/table-deps.js';
 import { changeActivitySchedule } from './change.js';
 import { changeActivityEnvSchema } from './env.js';
-import { changeActivityBodySchema } from './schemas.js';
-import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { changeActivityRoute } from './routes.js';
 
 const deps = tableDeps(changeActivityEnvSchema, () => ({ sfn }));
 
 /**
- * `PATCH /activities/{activityId}` (organiser of its scope): time, place, details, invitees
- * added or removed, before the start → `200 {activity, changed, added, removed}`. The workflow
- * then tells the invitees (change notice, invitation, withdrawal) and waits for the new times.
+ * Changes time, place, details, invitees added or removed, before the start → `200 {activity,
+ * changed, added, removed}`. The workflow then tells the invitees (change notice, invitation,
+ * withdrawal) and waits for the new times.
  */
-export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-    body: changeActivityBodySchema,
-    maxBodyBytes: 32 * 1024,
-  },
-  async ({ body, path, caller }) => {
-    const result = await changeActivitySchedule(deps, {
-      activityId: path.activityId,
-      body,
-      caller,
-    });
-    if (result.changed.length || result.added.length || result.removed.length) {
-      metrics.addMetric('ActivitiesChanged', MetricUnit.Count, 1);
-    }
-    return jsonResponse(200, result);
-  },
-);
+export const handler = httpRoute(changeActivityRoute, async ({ body, path, caller }) => {
+  const result = await changeActivitySchedule(deps, { activityId: path.activityId, body, caller });
+  if (result.changed.length || result.added.length || result.removed.length) {
+    metrics.addMetric('ActivitiesChanged', MetricUnit.Count, 1);
+  }
+  return jsonResponse(200, result);
+});

@@ -5,16 +5,14 @@ import { idempotentRoute } from '../shared/http/idempotent.js';
 import { logger, metrics } from '../shared/observability.js';
 import { createActivity } from './create.js';
 import { createActivityEnvSchema } from './env.js';
-import { createActivityBodySchema, idempotencyHeadersSchema } from './schemas.js';
+import { createActivityRoute } from './routes.js';
 
 const deps = activityDeps(createActivityEnvSchema);
 
-/** `POST /activities` (role organiser): schedules an activity and starts its workflow. */
+/** Schedules an activity and starts its workflow: `201 {activity}`. */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    body: createActivityBodySchema,
-    headers: idempotencyHeadersSchema,
+    ...createActivityRoute,
     streets: ({ body }) => ({ street: body.street }),
     // Scope before the idempotency record: a replay must not hand another street's activity back.
     streetOf: ({ body }) => body.street,

@@ -1,5 +1,4 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { cancelActivityBodySchema } from './cancel.js';
 import {
   activityAnswerSchema,
   activityListSchema,
@@ -9,21 +8,13 @@ import {
   invitationListSchema,
   redriveActivityAnswerSchema,
 } from './answers.js';
-import {
-  activityPathSchema,
-  changeActivityBodySchema,
-  createActivityBodySchema,
-  MAX_CHANGED_INVITEES,
-  idempotencyHeadersSchema,
-  listActivitiesQuerySchema,
-  MAX_DAYS_AHEAD,
-  redriveActivityBodySchema,
-} from './schemas.js';
+import { MAX_CHANGED_INVITEES, MAX_DAYS_AHEAD } from './schemas.js';
+import * as routes from './routes.js';
 
 /** Scheduling, reading and cancelling activities, with the schemas their handlers validate. */
 export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'POST /activities',
+    ...routes.createActivityRoute,
     summary: 'Schedule an activity and start its workflow',
     description: [
       'The body is one object per activity `type`, each with the fields of that type (a',
@@ -37,9 +28,6 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       'With an `Idempotency-Key` header the same request (same caller, same key, same body) returns',
       'the same activity for 24 hours and starts nothing new.',
     ].join('\n'),
-    roles: ['organiser'],
-    body: createActivityBodySchema,
-    headers: idempotencyHeadersSchema,
     responseBody: createdActivityAnswerSchema,
     responses: {
       201: '{activity}: status SCHEDULED; the workflow (execution name = activity id) is started',
@@ -49,7 +37,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /activities',
+    ...routes.listActivitiesRoute,
     summary: 'List activities: by status, street, type, start period, organiser, waiting on me',
     description: [
       'Activities by start time (then id), earliest first, a page at a time: pass `nextCursor`',
@@ -61,10 +49,6 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       'that ends it (method and path). A page may hold fewer than `limit` items and still have',
       'a `nextCursor`: the filters are applied to what a bounded number of reads returns.',
     ].join('\n'),
-    roles: ['organiser', 'auditor'],
-    rolesNote:
-      'an organiser scoped to a street sees that street only (another street: 403); auditors read only',
-    query: listActivitiesQuerySchema,
     responseBody: activityListSchema,
     responses: {
       200: '{items, nextCursor?}',
@@ -74,11 +58,8 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /activities/{activityId}',
+    ...routes.getActivityRoute,
     summary: 'Read an activity, its phase, attendance statistics and workflow state',
-    roles: ['organiser', 'auditor', 'deputy'],
-    rolesNote: 'a deputy only for an activity they are invited to (others get 404)',
-    path: activityPathSchema,
     responseBody: activityAnswerSchema,
     responses: {
       200: '{activity, workflow}: status, phase, pending human step and its deadline, counts, attendance',
@@ -87,7 +68,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /activities/{activityId}/invitations',
+    ...routes.listActivityInvitationsRoute,
     summary: 'List the invitations of an activity with each answer and check-in',
     description: [
       'Every invited deputy, in deputy id order: name and levels (no contact data, never a link',
@@ -95,9 +76,6 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       "the check-in (`QR`, `CODE`, `API` or an organiser's `MAKE_UP`, and its time; `null`: not",
       'checked in).',
     ].join('\n'),
-    roles: ['organiser', 'auditor'],
-    rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    path: activityPathSchema,
     responseBody: invitationListSchema,
     responses: {
       200: '{activityId, items: [{deputyId, name, levels, guest, answer, checkIn}]}',
@@ -106,7 +84,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'PATCH /activities/{activityId}',
+    ...routes.changeActivityRoute,
     summary: 'Change the time, place, details or invitees of an activity before it starts',
     description: [
       'Only while the workflow waits for the start (status `INVITATIONS_SENT`, before `startsAt`);',
@@ -123,10 +101,6 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       'METHOD:CANCEL to each removed one; and its wait for the start follows the new time.',
       'Repeating a request changes nothing more.',
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    path: activityPathSchema,
-    body: changeActivityBodySchema,
     responseBody: changeActivityAnswerSchema,
     responses: {
       200: '{activity: {id, revision, startsAt, endsAt, location, description, invitedCount}, changed, added, removed}',
@@ -136,11 +110,8 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'POST /activities/{activityId}/cancel',
+    ...routes.cancelActivityRoute,
     summary: 'Cancel an activity before completion: stop the workflow, tell the invitees',
-    roles: ['organiser'],
-    path: activityPathSchema,
-    body: cancelActivityBodySchema,
     responseBody: cancelActivityAnswerSchema,
     responses: {
       200: '{activity, notices: {sent, pending: 0}}: every invitee told',
@@ -151,7 +122,7 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'POST /activities/{activityId}/redrive',
+    ...routes.redriveActivityRoute,
     summary: 'Run the failed step of a FAILED activity again, once its cause is removed',
     description: [
       'A step that still fails after its retries stops the workflow at that step and the',
@@ -160,10 +131,6 @@ export const ACTIVITY_OPERATIONS: readonly ApiOperation[] = [
       'redrives the execution, which runs that step again; nothing done before it is repeated.',
       'Repeating the request while the workflow runs again answers 202 with `redrivenNow: false`.',
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
-    path: activityPathSchema,
-    body: redriveActivityBodySchema,
     responseBody: redriveActivityAnswerSchema,
     responses: {
       202: '{activityId, status, redriveCount, redrivenNow}',

@@ -6,23 +6,17 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { metrics } from '../shared/observability.js';
 import { redriveActivityEnvSchema } from './env.js';
 import { redriveActivity } from './redrive.js';
-import { redriveActivityBodySchema } from './schemas.js';
-import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { redriveActivityRoute } from './routes.js';
 
 const deps = activityDeps(redriveActivityEnvSchema);
 
 /**
- * `POST /activities/{activityId}/redrive` {reason} (organiser of its scope): a FAILED activity whose
- * cause was removed runs its failed step again → `202 {activityId, status, redriveCount,
- * redrivenNow}`. Repeating the request while it runs again answers 202 with `redrivenNow:
- * false`; a completed, cancelled or not-failed activity is 409.
+ * A FAILED activity whose cause was removed runs its failed step again → `202 {activityId,
+ * status, redriveCount, redrivenNow}`. Repeating the request while it runs again answers 202
+ * with `redrivenNow: false`; a completed, cancelled or not-failed activity is 409.
  */
 export const handler = httpRoute(
-  {
-    ...organiserOnActivity,
-    body: redriveActivityBodySchema,
-    maxBodyBytes: 16 * 1024,
-  },
+  redriveActivityRoute,
   async ({ body, path: { activityId }, caller }) => {
     const result = await redriveActivity(
       deps,

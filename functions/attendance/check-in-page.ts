@@ -2,9 +2,8 @@ import middy from '@middy/core';
 import { checkInWith, deputyCallerOf } from '../deputy/actions.js';
 import { renderOutcomePage } from '../deputy/render.js';
 import { DEPUTY_COOKIE } from '../deputy/page-routes.js';
-import { db } from '../shared/clients.js';
 import { getDeputies } from '../shared/data/deputies.js';
-import { parseEnv } from '../shared/env.js';
+import { tableDeps } from '../shared/table-deps.js';
 import { getSigningKey } from '../shared/secrets.js';
 import type { HttpEvent, HttpResult } from '../shared/http/index.js';
 import { InvalidLinkError, verifyDeputyLink, type DeputyLinkRecord } from '../shared/data/links.js';
@@ -14,17 +13,13 @@ import { CheckInCodeError } from './check-in-code.js';
 import { checkInPage } from './domain.js';
 import { checkInPageEnvSchema } from './env.js';
 import { renderCheckInPage, renderErrorPage, renderRefusalPage } from './page.js';
-import { checkInPagePathSchema } from './schemas.js';
+import { checkInPageRoute } from './routes.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
-const env = parseEnv(checkInPageEnvSchema);
-const deps = {
-  db,
-  tableName: env.TABLE_NAME,
+const deps = tableDeps(checkInPageEnvSchema, (env) => ({
   checkInCodeKey: () => getSigningKey(env.CHECK_IN_CODE_SECRET_ARN),
   signingKey: () => getSigningKey(env.LINK_SIGNING_SECRET_ARN),
-  logger,
-};
+}));
 
 /**
  * The deputy this phone opened a personal link of, for the activity the code names: the cookie
@@ -61,7 +56,7 @@ const deputyOfCookie = async (
 export const handler = middy<HttpEvent, HttpResult>()
   .use(observe())
   .handler(async (event) => {
-    const path = checkInPagePathSchema.safeParse(event.pathParameters ?? {});
+    const path = checkInPageRoute.path.safeParse(event.pathParameters ?? {});
     if (!path.success) return renderRefusalPage('INVALID');
     const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
     try {

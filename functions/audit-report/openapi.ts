@@ -1,10 +1,10 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
-import { auditActivityPathSchema } from './schemas.js';
+import * as routes from './routes.js';
 
 /** The activity report (issue 5). */
 export const AUDIT_REPORT_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /audit/activities/{activityId}/report',
+    ...routes.activityReportRoute,
     summary: 'The report of a completed activity (情况报告), as an HTML page',
     description: [
       'A server-rendered page, Chinese first: the activity (type, title, time in China time,',
@@ -20,10 +20,6 @@ export const AUDIT_REPORT_OPERATIONS: readonly ApiOperation[] = [
       'completes). Read by key only (the activity, its referrals, their departments).',
       'An activity that is not COMPLETED has no report: 404 naming its status.',
     ].join('\n'),
-    roles: ['auditor', 'organiser'],
-    rolesNote:
-      'organisers with a street claim (custom:street) only within that street: another street is 404',
-    path: auditActivityPathSchema,
     responseContentType: 'text/html; charset=utf-8',
     responses: {
       200: 'the report page (HTML)',

@@ -1,11 +1,11 @@
 import { NotFoundError } from '../shared/errors.js';
-import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { httpRoute, httpRoutes, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { dutyScopeFor } from './access.js';
 import { dutyRecordEnvSchema } from './env.js';
 import { csvAttachment } from './csv-response.js';
 import { dutyRecordCsv, dutyReportText } from './render.js';
-import { deputyPathSchema, dutyQuerySchema } from './schemas.js';
+import { dutyRecordRoute, dutyReportRoute } from './routes.js';
 import { readDutyRecordPage } from './duty-page.js';
 import { departmentNamesOf, getDeputyProfile, readDutyRecord } from './store.js';
 import type { z } from 'zod/mini';
@@ -15,24 +15,16 @@ import { tableDeps } from '../shared/table-deps.js';
 const deps = tableDeps(dutyRecordEnvSchema);
 
 /**
- * `GET /audit/deputies/{deputyId}/duty-record?year&limit&cursor` → `200 {dutyRecord}`: the
- * year's summary and a page of its lists, `nextCursor` to go on; `format=csv` the whole year;
- * `GET /audit/deputies/{deputyId}/duty-report?year` → the draft duty report (履职报告) as plain
- * text. Auditors, organisers (a street's organiser: that street's activities), the deputy
- * themself; another deputy's record is 404.
+ * A deputy's year as the route asks for it: the duty record (`report` false) → `200
+ * {dutyRecord}`, the year's summary and a page of its lists, `nextCursor` to go on, or with
+ * `format=csv` the whole year; the draft duty report (履职报告, `report` true) as plain text.
+ * A street's organiser sees that street's activities; another deputy's record is 404.
  */
-export const handler = httpRoute(
-  {
-    roles: ['auditor', 'organiser', 'deputy'],
-    path: deputyPathSchema,
-    query: dutyQuerySchema,
-    queryIssuePrefix: ['query'],
-  },
-  async ({ path: { deputyId }, query, caller, event }) => {
+const dutyRoute = (contract: typeof dutyRecordRoute | typeof dutyReportRoute, report: boolean) =>
+  httpRoute(contract, async ({ path: { deputyId }, query, caller }) => {
     const scope = dutyScopeFor(caller, deputyId);
     const deputy = await getDeputyProfile(deps, deputyId);
     if (!deputy) throw new NotFoundError(`Duty record of ${deputyId} not found`);
-    const report = (event.routeKey ?? event.rawPath ?? '').endsWith('/duty-report');
     if (!report && query.format === 'json') {
       const page = await readDutyRecordPage(deps, deputyId, query, scope.street);
       logger.info('Duty record page read', { deputyId, year: query.year });
@@ -70,5 +62,10 @@ export const handler = httpRoute(
         ),
       ),
     );
-  },
-);
+  });
+
+/** The duty record and the duty report: one function, the same reads (table reads only). */
+export const handler = httpRoutes([
+  dutyRoute(dutyRecordRoute, false),
+  dutyRoute(dutyReportRoute, true),
+]);

@@ -1,11 +1,6 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
-import {
-  deputyPathSchema,
-  dutyQuerySchema,
-  dutyRecordAnswerSchema,
-  statisticsAnswerSchema,
-  statisticsQuerySchema,
-} from './schemas.js';
+import { dutyRecordAnswerSchema, statisticsAnswerSchema } from './schemas.js';
+import * as routes from './routes.js';
 
 const dutyResponses = {
   403: 'not an auditor, organiser or deputy',
@@ -16,7 +11,7 @@ const dutyResponses = {
 /** Statistics of a period and a deputy's duty record (履职档案), read-only, with CSV. */
 export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'GET /audit/statistics',
+    ...routes.statisticsRoute,
     responseBody: statisticsAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a period: person-times, findings, referrals by department',
@@ -32,9 +27,6 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
       'tables as one long table, UTF-8 with BOM: each code (section, item, metric) with its',
       'Chinese name beside it, and a 说明 note saying why a figure is empty (e.g. referrals still open).',
     ].join('\n'),
-    roles: ['auditor', 'organiser'],
-    rolesNote: 'auditors any street; an organiser scoped to a street only that street',
-    query: statisticsQuerySchema,
     responses: {
       200: '{statistics}, or text/csv',
       403: 'another street than the organiser’s own',
@@ -42,7 +34,7 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/deputies/{deputyId}/duty-record',
+    ...routes.dutyRecordRoute,
     responseBody: dutyRecordAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'A deputy’s duty record (履职档案) for a year',
@@ -56,11 +48,6 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
       'per activity and per finding, UTF-8 with BOM (`limit` and `cursor` do not apply): codes',
       'with their Chinese names beside them, department names, the due date as a calendar date.',
     ].join('\n'),
-    roles: ['auditor', 'organiser', 'deputy'],
-    rolesNote:
-      'auditors; organisers (a street’s organiser sees that street’s activities); a deputy their own only',
-    path: deputyPathSchema,
-    query: dutyQuerySchema,
     responses: {
       200: '{dutyRecord: {summary, activities, findings, referrals, nextCursor?}}, or text/csv',
       400: 'cursor not from this query and scope',
@@ -68,12 +55,8 @@ export const AUDIT_STATS_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /audit/deputies/{deputyId}/duty-report',
+    ...routes.dutyReportRoute,
     summary: 'A draft annual duty report (履职报告) in Chinese, built from the duty record',
-    roles: ['auditor', 'organiser', 'deputy'],
-    rolesNote: 'as the duty record',
-    path: deputyPathSchema,
-    query: dutyQuerySchema,
     responses: { 200: 'the draft, text/plain', ...dutyResponses },
     responseContentType: 'text/plain; charset=utf-8',
   },

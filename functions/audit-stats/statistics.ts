@@ -3,7 +3,7 @@ import { logger } from '../shared/observability.js';
 import { statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
 import { statisticsCsvResponse } from './csv-response.js';
-import { statisticsQuerySchema } from './schemas.js';
+import { statisticsRoute } from './routes.js';
 import { readStatistics } from './store.js';
 import type { z } from 'zod/mini';
 import type { statisticsAnswerSchema } from './schemas.js';
@@ -12,14 +12,12 @@ import { tableDeps } from '../shared/table-deps.js';
 const deps = tableDeps(auditStatisticsEnvSchema);
 
 /**
- * `GET /audit/statistics?from&to&street&type&format` (auditor; an organiser within their own
- * street) → `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
+ * The statistics of a period, of one street (an organiser's own) or the district →
+ * `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
  */
 export const handler = httpRoute(
   {
-    roles: ['auditor', 'organiser'],
-    query: statisticsQuerySchema,
-    queryIssuePrefix: ['query'],
+    ...statisticsRoute,
     streets: ({ query }) => ({ 'query.street': query.street }),
     inactiveStreets: true,
   },

@@ -1,4 +1,3 @@
-import { idempotencyHeadersSchema } from '../activities/schemas.js';
 import { putCampaign } from '../shared/data/campaigns.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';
@@ -6,7 +5,7 @@ import { idempotentRoute } from '../shared/http/idempotent.js';
 import { newId } from '../shared/ids.js';
 import { logger } from '../shared/observability.js';
 import { campaignsEnvSchema } from './env.js';
-import { createCampaignBodySchema } from './schemas.js';
+import { createCampaignRoute } from './routes.js';
 import type { z } from 'zod/mini';
 import type { campaignAnswerSchema } from './schemas.js';
 import { tableDeps } from '../shared/table-deps.js';
@@ -14,16 +13,12 @@ import { tableDeps } from '../shared/table-deps.js';
 const store = tableDeps(campaignsEnvSchema);
 
 /**
- * `POST /campaigns` (a district organiser: a campaign spans the streets) `{title, from, to,
- * description?}` → `201 {campaign}`. Activities join it with `campaignId` when scheduled.
+ * Creates a theme campaign → `201 {campaign}`; a street's organiser is refused (a campaign
+ * spans the streets). Activities join it with `campaignId` when scheduled.
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    body: createCampaignBodySchema,
-    headers: idempotencyHeadersSchema,
-    // A 4,000-character description is 12 KB of UTF-8 in Chinese: 8 KB refused valid bodies.
-    maxBodyBytes: 32 * 1024,
+    ...createCampaignRoute,
     idempotency: idempotentRoute('CreateCampaign', store.tableName),
   },
   async ({ body, caller }) => {

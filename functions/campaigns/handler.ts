@@ -7,8 +7,4 @@ import { handler as listCampaigns } from './list-campaigns.js';
  * One function for the campaign routes (each written with `httpRoute` in its own file): the
  * stack is held to CloudFormation's 500 resources, and a function costs four.
  */
-export const handler = httpRoutes({
-  'POST /campaigns': createCampaign,
-  'GET /campaigns': listCampaigns,
-  'GET /audit/campaigns/{campaignId}/statistics': campaignStatistics,
-});
+export const handler = httpRoutes([createCampaign, listCampaigns, campaignStatistics]);

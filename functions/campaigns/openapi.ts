@@ -1,18 +1,15 @@
-import { idempotencyHeadersSchema } from '../activities/schemas.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import {
   campaignAnswerSchema,
   campaignListSchema,
-  campaignPathSchema,
   campaignStatisticsAnswerSchema,
-  campaignStatisticsQuerySchema,
-  createCampaignBodySchema,
 } from './schemas.js';
+import * as routes from './routes.js';
 
 /** Theme campaigns (主题活动) and their statistics. */
 export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'POST /campaigns',
+    ...routes.createCampaignRoute,
     responseBody: campaignAnswerSchema,
     summary: 'Create a theme campaign (主题活动) that activities of any type join',
     description: [
@@ -20,10 +17,6 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
       'Activities join it when scheduled (`campaignId` on `POST /activities`), and must start',
       'within its dates. With an `Idempotency-Key` the same request creates one campaign.',
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'district organisers only (a campaign spans the streets)',
-    body: createCampaignBodySchema,
-    headers: idempotencyHeadersSchema,
     responses: {
       201: '{campaign}',
       403: 'an organiser scoped to a street',
@@ -31,14 +24,13 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /campaigns',
+    ...routes.listCampaignsRoute,
     responseBody: campaignListSchema,
     summary: 'List the theme campaigns, by start',
-    roles: ['organiser', 'auditor'],
     responses: { 200: '{campaigns: [{id, title, from, to, ...}]}' },
   },
   {
-    route: 'GET /audit/campaigns/{campaignId}/statistics',
+    ...routes.campaignStatisticsRoute,
     responseBody: campaignStatisticsAnswerSchema,
     alternativeContentTypes: ['text/csv'],
     summary: 'Statistics of a theme campaign: person-times by level, findings, referrals',
@@ -50,10 +42,6 @@ export const CAMPAIGN_OPERATIONS: readonly ApiOperation[] = [
       'served by lectures and symposia, findings, referrals by department with 满意率 and 办成率.',
       '`format=csv`: the same tables as the period statistics’ CSV.',
     ].join('\n'),
-    roles: ['auditor', 'organiser'],
-    rolesNote: 'auditors; district organisers (a street’s organiser is refused)',
-    path: campaignPathSchema,
-    query: campaignStatisticsQuerySchema,
     responses: {
       200: '{campaign, statistics}, or text/csv',
       403: 'an organiser scoped to a street',

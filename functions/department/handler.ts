@@ -10,9 +10,14 @@ import {
 } from '../shared/data/links.js';
 import { logger, metrics } from '../shared/observability.js';
 import { observe } from '../shared/observe.js';
-import { TransientError, ValidationError } from '../shared/errors.js';
+import { NotSetUpError, TransientError, ValidationError } from '../shared/errors.js';
 import { FormError, formFields, parseForm } from './form.js';
-import { renderErrorPage, renderInvalidFormPage, renderRefusalPage } from './pages.js';
+import {
+  renderErrorPage,
+  renderInvalidFormPage,
+  renderNotSetUpPage,
+  renderRefusalPage,
+} from './pages.js';
 import type { Deps } from './referral.js';
 import '../shared/zod-locale.js'; // English zod messages: zod/mini loads no locale
 
@@ -117,7 +122,8 @@ export const linkPageHandler = <
 /**
  * The page a link page answers when it fails (the deputy's pages too): a refused link gets a
  * plain refusal (and nothing else happens), a form that breaks a rule (FormError) or holds
- * ill-formed Unicode (ValidationError) 422, a passing fault 503; details never leak.
+ * ill-formed Unicode (ValidationError) 422, a deployment not set up (no district) or a passing
+ * fault 503; details never leak.
  */
 export const pageOfError = (error: unknown, method: string): HttpResult => {
   if (error instanceof InvalidLinkError) {
@@ -130,6 +136,10 @@ export const pageOfError = (error: unknown, method: string): HttpResult => {
       error.message,
       error instanceof FormError ? error.statusCode : 422,
     );
+  }
+  if (error instanceof NotSetUpError) {
+    logger.error('Page failed: not set up', { errorName: error.name, reason: error.message });
+    return renderNotSetUpPage();
   }
   if (error instanceof TransientError) {
     logger.warn('Page failed transiently', { error });

@@ -348,6 +348,19 @@ export const renderRefusalPage = (
   );
 };
 
+/**
+ * The deployment is not set up (NotSetUpError: no district yet). Those who open a link cannot set
+ * it, so the page says what is missing and whom to tell, and names no district (there is none).
+ */
+export const renderNotSetUpPage = (): HttpResult =>
+  renderPage(
+    503,
+    '尚未设置 Not set up',
+    `<h1>系统尚未设置完成 <span class="en">Not set up yet</span></h1>
+<p>系统尚未设置所服务的行政区（名称、街道和落款），暂时无法使用。请告知人大常委会办公室。</p>
+<p class="en">The service is not set up yet: the district it serves (its names, streets and letterhead) is not set. Please tell the standing committee office.</p>`,
+  );
+
 /** Anything else went wrong: no details on a public page. */
 export const renderErrorPage = (statusCode = 500): HttpResult =>
   renderPage(

@@ -2,6 +2,7 @@ import { jurisdictionOf, letterheadOf } from '../shared/data/jurisdiction.js';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { formFields, FormError } from '../department/form.js';
+import { pageOfError } from '../department/handler.js';
 import { renderErrorPage, renderInvalidFormPage } from '../department/pages.js';
 import { db } from '../shared/clients.js';
 import { getDeputies } from '../shared/data/deputies.js';
@@ -66,7 +67,12 @@ export const handler = middy<HttpEvent, HttpResult>()
       );
     }
     if (method === 'GET' || method === 'HEAD') {
-      return renderHomeRequestPage(letterheadOf(await jurisdictionOf(deps)));
+      // The form signs with the letterhead: no district yet answers the not-set-up page.
+      try {
+        return renderHomeRequestPage(letterheadOf(await jurisdictionOf(deps)));
+      } catch (error) {
+        return pageOfError(error, method);
+      }
     }
     if (method !== 'POST') return renderErrorPage(405);
     try {

@@ -1,19 +1,18 @@
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { readFindings } from './domain.js';
 import { listFindingsEnvSchema } from './env.js';
-import { activityPathSchema } from './schemas.js';
+import { listFindingsRoute } from './routes.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(listFindingsEnvSchema);
 
 /**
- * `GET /activities/{activityId}/findings`: organisers and auditors see every finding (auditors
- * without residents' details); an invited deputy sees their own.
+ * The findings as the caller may see them: every finding for organisers and auditors (auditors
+ * without residents' details), their own for an invited deputy.
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser', 'auditor', 'deputy'],
-    path: activityPathSchema,
+    ...listFindingsRoute,
     personalData: { purpose: 'findings' },
   },
   async ({ path, caller }) => jsonResponse(200, await readFindings(deps, path.activityId, caller)),

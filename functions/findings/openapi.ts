@@ -1,17 +1,12 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { endedHumanStepSchema } from '../shared/workflow/phase-control.js';
-import {
-  activityPathSchema,
-  findingAnswerSchema,
-  findingListSchema,
-  idempotencyHeadersSchema,
-  recordFindingBodySchema,
-} from './schemas.js';
+import { findingAnswerSchema, findingListSchema } from './schemas.js';
+import * as routes from './routes.js';
 
 /** Recording, listing and closing the findings (问题 / 意见建议) of an activity. */
 export const FINDING_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'POST /activities/{activityId}/findings',
+    ...routes.recordFindingRoute,
     responseBody: findingAnswerSchema,
     summary: 'Record a finding (problem, suggestion, inspection issue, consultation)',
     description: [
@@ -19,11 +14,6 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
       '(a contact only with consent); only organisers and whoever recorded it see it. An organiser',
       'may record on behalf of a deputy (`deputyId`). `Idempotency-Key` honoured for 24 hours.',
     ].join('\n'),
-    roles: ['deputy', 'organiser'],
-    rolesNote: 'deputies invited to the activity; organisers in scope',
-    path: activityPathSchema,
-    headers: idempotencyHeadersSchema,
-    body: recordFindingBodySchema,
     responses: {
       201: '{finding}',
       404: 'unknown activity, or the deputy is not invited',
@@ -32,20 +22,15 @@ export const FINDING_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    route: 'GET /activities/{activityId}/findings',
+    ...routes.listFindingsRoute,
     responseBody: findingListSchema,
     summary: 'List the findings as the caller may see them',
-    roles: ['organiser', 'auditor', 'deputy'],
-    rolesNote: "auditors without residents' details; an invited deputy sees their own",
-    path: activityPathSchema,
     responses: { 200: '{findings}', 404: 'unknown activity', 422: 'path' },
   },
   {
-    route: 'POST /activities/{activityId}/findings/close',
+    ...routes.closeFindingsRoute,
     responseBody: endedHumanStepSchema,
     summary: 'Close the findings now (ends the FINDINGS step; the workflow seals and triages)',
-    roles: ['organiser'],
-    path: activityPathSchema,
     responses: {
       200: '{activityId, phase, endedAt}',
       404: 'unknown activity',

@@ -6,27 +6,19 @@ import { getSigningKey } from '../shared/secrets.js';
 import { tableDeps } from '../shared/table-deps.js';
 import { recordFinding } from './domain.js';
 import { recordFindingEnvSchema } from './env.js';
-import {
-  activityPathSchema,
-  idempotencyHeadersSchema,
-  recordFindingBodySchema,
-} from './schemas.js';
+import { recordFindingRoute } from './routes.js';
 
 const deps = tableDeps(recordFindingEnvSchema, (env) => ({
   residentLookupKey: () => getSigningKey(env.RESIDENT_LOOKUP_SECRET_ARN),
 }));
 
 /**
- * `POST /activities/{activityId}/findings` (a deputy invited to the activity, or an organiser):
- * records a finding while check-in or findings are open. `Idempotency-Key` header honoured.
+ * Records a finding while check-in or findings are open, for the deputy or on their behalf.
+ * `Idempotency-Key` header honoured.
  */
 export const handler = httpRoute(
   {
-    roles: ['deputy', 'organiser'],
-    body: recordFindingBodySchema,
-    path: activityPathSchema,
-    headers: idempotencyHeadersSchema,
-    maxBodyBytes: 32 * 1024,
+    ...recordFindingRoute,
     streets: ({ body }) => ({ street: body.street }),
     idempotency: idempotentRoute('RecordFinding', deps.tableName),
     personalData: { purpose: 'recording' },

@@ -1,17 +1,12 @@
 import type { ApiOperation } from '../shared/openapi/types.js';
 import { findingAnswerSchema } from '../findings/schemas.js';
-import {
-  erasureBodySchema,
-  findingPathSchema,
-  personQueryBodySchema,
-  residentExportSchema,
-  residentSearchAnswerSchema,
-} from './schemas.js';
+import { residentExportSchema, residentSearchAnswerSchema } from './schemas.js';
+import * as routes from './routes.js';
 
 /** A resident's request under PIPL: find, export and erase their data (docs/privacy.md). */
 export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
   {
-    route: 'POST /residents/findings/search',
+    ...routes.searchResidentFindingsRoute,
     responseBody: residentSearchAnswerSchema,
     summary: "Find the findings that carry a person's name or contact",
     description: [
@@ -20,26 +15,20 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
       "organiser's scope (district, or the street of the activity or of the finding); erased",
       'residents are not found. Each read is logged with who asked and the reason given.',
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'district organisers, or those of the street of the finding',
-    body: personQueryBodySchema,
     responses: { 200: '{findings}', 422: 'body' },
   },
   {
-    route: 'POST /residents/findings/export',
+    ...routes.exportResidentFindingsRoute,
     responseBody: residentExportSchema,
     summary: "Export a person's findings as JSON (PIPL access and copy)",
     description: [
       'The same findings as the search, each with its activity, referral status and when the',
       "person's data is due for erasure, as a JSON attachment.",
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'district organisers, or those of the street of the finding',
-    body: personQueryBodySchema,
     responses: { 200: 'the export (JSON attachment)', 422: 'body' },
   },
   {
-    route: 'POST /activities/{activityId}/findings/{findingId}/resident/erasure',
+    ...routes.eraseResidentRoute,
     responseBody: findingAnswerSchema,
     summary: "Erase a finding's resident's name and contact now (a resident's request)",
     description: [
@@ -47,10 +36,6 @@ export const PRIVACY_OPERATIONS: readonly ApiOperation[] = [
       'event on the activity trail carrying the reason (which must not contain the name or',
       'contact). The trail still verifies. The consent flag stays.',
     ].join('\n'),
-    roles: ['organiser'],
-    rolesNote: 'district organisers, or those of the street of the finding',
-    path: findingPathSchema,
-    body: erasureBodySchema,
     responses: {
       200: '{finding}',
       403: 'the finding is outside the organiser’s street',

@@ -1,11 +1,14 @@
 import { jsonResponse } from '../shared/http/index.js';
 import { residentQueryRoute } from './resident-query.js';
+import { searchResidentFindingsRoute } from './routes.js';
 import { residentFindingView } from './views.js';
 
 /**
- * `POST /residents/findings/search` (organiser, in scope): the findings that carry a person's
- * name or contact, found by their lookup digests; the read is logged with the reason given.
+ * The findings that carry a person's name or contact, found by their lookup digests; the read
+ * is logged with the reason given.
  */
-export const handler = residentQueryRoute('resident-request', async (found) =>
-  jsonResponse(200, { findings: found.map(residentFindingView) }),
+export const handler = residentQueryRoute(
+  searchResidentFindingsRoute,
+  'resident-request',
+  async (found) => jsonResponse(200, { findings: found.map(residentFindingView) }),
 );

@@ -2,21 +2,18 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { logger } from '../shared/observability.js';
 import { decideFindings } from './domain.js';
 import { decideFindingsEnvSchema } from './env.js';
-import { decisionsBodySchema } from './schemas.js';
-import { organiserOnActivity } from '../shared/http/path-schemas.js';
+import { decideFindingsRoute } from './routes.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(decideFindingsEnvSchema);
 
 /**
- * `POST /activities/{activityId}/review/decisions` (organiser): per finding REFER (to a
- * department), MERGE (into another finding), ANSWER_DIRECTLY or NO_ACTION, each with a reason.
+ * Records per finding REFER (to a department), MERGE (into another finding), ANSWER_DIRECTLY
+ * or NO_ACTION, each with a reason → `200` the review after the change.
  */
 export const handler = httpRoute(
   {
-    ...organiserOnActivity,
-    body: decisionsBodySchema,
-    maxBodyBytes: 128 * 1024,
+    ...decideFindingsRoute,
     personalData: { purpose: 'review' },
   },
   async ({ body, path, caller }) => {

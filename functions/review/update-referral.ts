@@ -1,21 +1,18 @@
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { updateReferral } from './domain.js';
 import { updateReferralEnvSchema } from './env.js';
-import { referralPathSchema, updateReferralBodySchema } from './schemas.js';
+import { updateReferralRoute } from './routes.js';
 import { tableDeps } from '../shared/table-deps.js';
 
 const deps = tableDeps(updateReferralEnvSchema);
 
 /**
- * `POST /activities/{activityId}/review/referrals/{referralId}` (organiser): supervising
- * committee, due date, findings moved into this draft referral.
+ * Sets a draft referral's supervising committee and due date, and moves findings into it →
+ * `200` the review after the change.
  */
 export const handler = httpRoute(
   {
-    roles: ['organiser'],
-    body: updateReferralBodySchema,
-    path: referralPathSchema,
-    maxBodyBytes: 32 * 1024,
+    ...updateReferralRoute,
     personalData: { purpose: 'review' },
   },
   async ({ body, path, caller }) =>

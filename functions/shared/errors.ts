@@ -67,6 +67,14 @@ export class PayloadTooLargeError extends errorOfStatus('PayloadTooLargeError', 
 export class UnsupportedMediaTypeError extends errorOfStatus('UnsupportedMediaTypeError', 415) {}
 
 /**
+ * The deployment lacks data only a person can give (the district's jurisdiction): 503, with a
+ * message that names what is missing and who sets it, since no caller's request is at fault.
+ * Not transient: retrying cannot help until someone sets it, so the state machines do not retry
+ * it (the step fails, its failure is recorded, and a redrive runs it once it is set).
+ */
+export class NotSetUpError extends errorOfStatus('NotSetUpError', 503) {}
+
+/**
  * A failure that is expected to go away (throttling, a 5xx of a dependency, a lost race).
  * The state machines retry exactly this error name with backoff.
  */

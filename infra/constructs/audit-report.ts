@@ -1,8 +1,8 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { activityReportEnvSchema } from '../../functions/audit-report/env';
+import * as routes from '../../functions/audit-report/routes';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory } from './function-factory';
 import type { ProjectFunction } from './project-function';
@@ -12,11 +12,6 @@ export interface AuditReportApiProps {
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
 }
-
-/** The activity report route (issue 5), by the function that serves it. */
-export const AUDIT_REPORT_ROUTES = [
-  ['GetAuditActivityReport', '/audit/activities/{activityId}/report'],
-] as const;
 
 /**
  * `GET /audit/activities/{activityId}/report` (情况报告, HTML): one read-only function that
@@ -33,7 +28,7 @@ export class AuditReportApi extends Construct {
       envSchema: activityReportEnvSchema,
       // The activity by key, its referrals and departments by batched keys.
       tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-      routes: AUDIT_REPORT_ROUTES.map(([routeId, path]) => [routeId, apigwv2.HttpMethod.GET, path]),
+      routes: [['GetAuditActivityReport', routes.activityReportRoute]],
     });
   }
 }

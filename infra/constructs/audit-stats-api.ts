@@ -1,8 +1,8 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { auditStatisticsEnvSchema, dutyRecordEnvSchema } from '../../functions/audit-stats/env';
+import * as routes from '../../functions/audit-stats/routes';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory, TABLE_READ } from './function-factory';
 import type { ProjectFunction } from './project-function';
@@ -12,8 +12,6 @@ export interface AuditStatsApiProps {
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
 }
-
-const { GET } = apigwv2.HttpMethod;
 
 /**
  * Statistics of a period and deputies' duty records (issue 5): two read-only functions,
@@ -32,7 +30,7 @@ export class AuditStatsApi extends Construct {
       description: 'GET /audit/statistics: statistics of a period, JSON or CSV',
       envSchema: auditStatisticsEnvSchema,
       tableActions: TABLE_READ,
-      routes: [['AuditStatistics', GET, '/audit/statistics']],
+      routes: [['AuditStatistics', routes.statisticsRoute]],
     });
     this.dutyRecordFunction = functions.add('DutyRecordFunction', {
       entry: 'functions/audit-stats/duty-record.ts',
@@ -40,8 +38,8 @@ export class AuditStatsApi extends Construct {
       envSchema: dutyRecordEnvSchema,
       tableActions: TABLE_READ,
       routes: [
-        ['AuditDutyRecord', GET, '/audit/deputies/{deputyId}/duty-record'],
-        ['AuditDutyReport', GET, '/audit/deputies/{deputyId}/duty-report'],
+        ['AuditDutyRecord', routes.dutyRecordRoute],
+        ['AuditDutyReport', routes.dutyReportRoute],
       ],
     });
   }

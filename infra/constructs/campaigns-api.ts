@@ -1,8 +1,8 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { campaignsEnvSchema } from '../../functions/campaigns/env';
+import * as routes from '../../functions/campaigns/routes';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory, TABLE_READ } from './function-factory';
 import type { ProjectFunction } from './project-function';
@@ -12,8 +12,6 @@ export interface CampaignsApiProps {
   readonly api: LiandongHttpApi;
   readonly logRetention: logs.RetentionDays;
 }
-
-const { GET, POST } = apigwv2.HttpMethod;
 
 /**
  * Theme campaigns (主题活动, issue 17): creating and listing them, and their statistics, read
@@ -39,9 +37,9 @@ export class CampaignsApi extends Construct {
         'dynamodb:DeleteItem',
       ],
       routes: [
-        ['CreateCampaign', POST, '/campaigns'],
-        ['ListCampaigns', GET, '/campaigns'],
-        ['CampaignStatistics', GET, '/audit/campaigns/{campaignId}/statistics'],
+        ['CreateCampaign', routes.createCampaignRoute],
+        ['ListCampaigns', routes.listCampaignsRoute],
+        ['CampaignStatistics', routes.campaignStatisticsRoute],
       ],
     });
   }

@@ -1,27 +1,27 @@
 import { Duration } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelActivityEnvSchema, redriveActivityEnvSchema } from '../../functions/activities/env';
+import * as activityRoutes from '../../functions/activities/routes';
 import {
   closeFindingsPhaseEnvSchema,
   listFindingsEnvSchema,
   recordFindingEnvSchema,
 } from '../../functions/findings/env';
+import * as findingRoutes from '../../functions/findings/routes';
 import {
   approveReviewEnvSchema,
   decideFindingsEnvSchema,
   getReviewEnvSchema,
   updateReferralEnvSchema,
 } from '../../functions/review/env';
+import * as reviewRoutes from '../../functions/review/routes';
 import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
 import type { LiandongHttpApi } from './http-api';
 import type { ProjectFunction } from './project-function';
-
-const { GET, POST } = apigwv2.HttpMethod;
 
 export interface FindingsReviewApiProps {
   readonly table: dynamodb.ITable;
@@ -79,21 +79,21 @@ export class FindingsReviewApi extends Construct {
       // DeleteItem: Powertools Idempotency removes its in-progress record when a request fails.
       tableActions: [...change, 'dynamodb:DeleteItem'],
       readsSecrets: [props.residentLookupKey],
-      routes: [['RecordFinding', POST, '/activities/{activityId}/findings']],
+      routes: [['RecordFinding', findingRoutes.recordFindingRoute]],
     });
     this.listFindings = functions.add('ListFindingsFunction', {
       entry: 'functions/findings/list-findings.ts',
       description: 'GET /activities/{activityId}/findings: findings as the caller may see them',
       envSchema: listFindingsEnvSchema,
       tableActions: TABLE_READ,
-      routes: [['ListFindings', GET, '/activities/{activityId}/findings']],
+      routes: [['ListFindings', findingRoutes.listFindingsRoute]],
     });
     this.closeFindingsPhase = functions.add('CloseFindingsPhaseFunction', {
       entry: 'functions/findings/close-findings.ts',
       description: 'POST /activities/{activityId}/findings/close: end the FINDINGS step',
       envSchema: closeFindingsPhaseEnvSchema,
       tableActions: change,
-      routes: [['CloseFindingsPhase', POST, '/activities/{activityId}/findings/close']],
+      routes: [['CloseFindingsPhase', findingRoutes.closeFindingsRoute]],
     });
     activityStateMachine.grantTaskResponse(this.closeFindingsPhase);
     this.getReview = functions.add('GetReviewFunction', {
@@ -101,7 +101,7 @@ export class FindingsReviewApi extends Construct {
       description: 'GET /activities/{activityId}/review: findings, draft referrals, blockers',
       envSchema: getReviewEnvSchema,
       tableActions: TABLE_READ,
-      routes: [['GetReview', GET, '/activities/{activityId}/review']],
+      routes: [['GetReview', reviewRoutes.getReviewRoute]],
     });
     this.decideFindings = functions.add('DecideFindingsFunction', {
       entry: 'functions/review/decide-findings.ts',
@@ -109,7 +109,7 @@ export class FindingsReviewApi extends Construct {
       envSchema: decideFindingsEnvSchema,
       // DeleteItem: a draft referral left without findings is removed.
       tableActions: [...change, 'dynamodb:DeleteItem'],
-      routes: [['DecideFindings', POST, '/activities/{activityId}/review/decisions']],
+      routes: [['DecideFindings', reviewRoutes.decideFindingsRoute]],
     });
     this.updateReferral = functions.add('UpdateReferralFunction', {
       entry: 'functions/review/update-referral.ts',
@@ -117,14 +117,14 @@ export class FindingsReviewApi extends Construct {
         'POST /activities/{activityId}/review/referrals/{referralId}: committee, due date',
       envSchema: updateReferralEnvSchema,
       tableActions: [...change, 'dynamodb:DeleteItem'],
-      routes: [['UpdateReferral', POST, '/activities/{activityId}/review/referrals/{referralId}']],
+      routes: [['UpdateReferral', reviewRoutes.updateReferralRoute]],
     });
     this.approveReview = functions.add('ApproveReviewFunction', {
       entry: 'functions/review/approve-review.ts',
       description: 'POST /activities/{activityId}/review/approve: approve referrals, end REVIEW',
       envSchema: approveReviewEnvSchema,
       tableActions: change,
-      routes: [['ApproveReview', POST, '/activities/{activityId}/review/approve']],
+      routes: [['ApproveReview', reviewRoutes.approveReviewRoute]],
     });
     activityStateMachine.grantTaskResponse(this.approveReview);
     this.cancelActivity = functions.add('CancelActivityFunction', {
@@ -140,7 +140,7 @@ export class FindingsReviewApi extends Construct {
       timeout: Duration.seconds(29),
       tableActions: change,
       sendsEmail: { calendar: true },
-      routes: [['CancelActivity', POST, '/activities/{activityId}/cancel']],
+      routes: [['CancelActivity', activityRoutes.cancelActivityRoute]],
     });
     activityStateMachine.grantExecution(this.cancelActivity, 'states:StopExecution');
     this.redriveActivity = functions.add('RedriveActivityFunction', {
@@ -150,7 +150,7 @@ export class FindingsReviewApi extends Construct {
       environment: machineEnv,
       // DeleteItem: the activity leaves the audit listing of ended activities.
       tableActions: [...change, 'dynamodb:DeleteItem'],
-      routes: [['RedriveActivity', POST, '/activities/{activityId}/redrive']],
+      routes: [['RedriveActivity', activityRoutes.redriveActivityRoute]],
     });
     activityStateMachine.grantExecution(
       this.redriveActivity,

@@ -1,17 +1,15 @@
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listActivitiesEnvSchema } from '../../functions/activities/env';
+import * as activityRoutes from '../../functions/activities/routes';
 import { listReferralsEnvSchema } from '../../functions/referral-api/env';
 import * as referralRoutes from '../../functions/referral-api/routes';
 import { LISTING_INDEX, OWNERSHIP_INDEX } from '../../functions/shared/data/keys';
 import type { LiandongHttpApi } from './http-api';
 import { FunctionFactory, type FunctionRoute } from './function-factory';
 import type { ProjectFunction } from './project-function';
-
-const { GET } = apigwv2.HttpMethod;
 
 export interface ListsApiProps {
   readonly table: dynamodb.ITable;
@@ -50,11 +48,14 @@ export class ListsApi extends Construct {
       return fn;
     };
 
-    this.listActivitiesFunction = listFunction(['ListActivities', GET, '/activities'], {
-      entry: 'functions/activities/list-activities.ts',
-      description: 'GET /activities: activities by status, street, type, period, organiser',
-      envSchema: listActivitiesEnvSchema,
-    });
+    this.listActivitiesFunction = listFunction(
+      ['ListActivities', activityRoutes.listActivitiesRoute],
+      {
+        entry: 'functions/activities/list-activities.ts',
+        description: 'GET /activities: activities by status, street, type, period, organiser',
+        envSchema: listActivitiesEnvSchema,
+      },
+    );
     this.listReferralsFunction = listFunction(
       ['ListReferrals', referralRoutes.listReferralsRoute],
       {

@@ -1,5 +1,4 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -11,11 +10,11 @@ import {
   eraseResidentEnvSchema,
   residentFindingsEnvSchema,
 } from '../../functions/privacy/env';
+import * as routes from '../../functions/privacy/routes';
 import { FunctionFactory, type FunctionRoute, TABLE_READ } from './function-factory';
 import type { LiandongHttpApi } from './http-api';
 import type { ProjectFunction } from './project-function';
 
-const { POST } = apigwv2.HttpMethod;
 /**
  * Erasure: the finding updated, its lookup entries deleted, the audit event put and the
  * activity (the chain head) updated, in one TransactWriteItems.
@@ -70,12 +69,12 @@ export class Privacy extends Construct {
     this.searchResidentFindings = residentReader('SearchResidentFindingsFunction', {
       entry: 'functions/privacy/search-resident-findings.ts',
       description: "POST /residents/findings/search: a person's findings, by lookup digest",
-      route: ['SearchResidentFindings', POST, '/residents/findings/search'],
+      route: ['SearchResidentFindings', routes.searchResidentFindingsRoute],
     });
     this.exportResidentFindings = residentReader('ExportResidentFindingsFunction', {
       entry: 'functions/privacy/export-resident-findings.ts',
       description: "POST /residents/findings/export: a person's findings as a JSON attachment",
-      route: ['ExportResidentFindings', POST, '/residents/findings/export'],
+      route: ['ExportResidentFindings', routes.exportResidentFindingsRoute],
     });
     this.eraseResident = functions.add('EraseResidentFunction', {
       entry: 'functions/privacy/erase-resident.ts',
@@ -83,9 +82,7 @@ export class Privacy extends Construct {
         "POST /activities/{activityId}/findings/{findingId}/resident/erasure: erase a resident's data",
       envSchema: eraseResidentEnvSchema,
       tableActions: [...TABLE_READ, ...ERASE],
-      routes: [
-        ['EraseResident', POST, '/activities/{activityId}/findings/{findingId}/resident/erasure'],
-      ],
+      routes: [['EraseResident', routes.eraseResidentRoute]],
     });
     this.eraseDueResidents = functions.add('EraseDueResidentsFunction', {
       entry: 'functions/privacy/erase-due-residents.ts',

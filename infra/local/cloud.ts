@@ -1,7 +1,7 @@
 // The whole local cloud, started in dependency order from the synthesized template.
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalApi, type LocalApiServer } from './api/server';
 import { issuerKeyFile, type MintOptions } from './api/issuer';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
@@ -125,6 +125,11 @@ export interface LocalCloud {
   /** Writes items (plain objects, keys included) into the table, only when it holds nothing yet. */
   seedIfEmpty(items: Record<string, unknown>[], tableLogicalId?: string): Promise<number>;
   /**
+   * Writes each item whose key the table does not hold (kept data that predates it), leaving
+   * every item it holds as it is; returns how many it wrote.
+   */
+  seedMissing(items: Record<string, unknown>[], tableLogicalId?: string): Promise<number>;
+  /**
    * Test-only fault injection: `kill()` ends DynamoDB Local with SIGKILL, as a crash would;
    * `start()` starts it again on the same port with the same data folder (only with `dataDir`:
    * in memory, the data dies with the process).
@@ -149,6 +154,35 @@ function pickTable(tables: LocalTable[], logicalId?: string): LocalTable {
   return table;
 }
 
+const documentClient = (ddb: DynamoDbLocal) =>
+  DynamoDBDocumentClient.from(ddb.client, { marshallOptions: { removeUndefinedValues: true } });
+
+async function seedMissing(
+  ddb: DynamoDbLocal,
+  table: LocalTable,
+  items: Record<string, unknown>[],
+): Promise<number> {
+  const doc = documentClient(ddb);
+  const partitionKey = table.keySchema.find((key) => key.KeyType === 'HASH')!.AttributeName;
+  let written = 0;
+  for (const Item of items) {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: table.name,
+          Item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+        }),
+      );
+      written++;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+  return written;
+}
+
 async function seed(
   ddb: DynamoDbLocal,
   table: LocalTable,
@@ -156,9 +190,7 @@ async function seed(
 ): Promise<number> {
   const probe = await ddb.client.send(new ScanCommand({ TableName: table.name, Limit: 1 }));
   if ((probe.Count ?? 0) > 0) return 0;
-  const doc = DynamoDBDocumentClient.from(ddb.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const doc = documentClient(ddb);
   for (let i = 0; i < items.length; i += 25) {
     let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
       [table.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
@@ -379,6 +411,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(lambdaTally && dynamoMeter ? { meter: localMeter(lambdaTally, dynamoMeter) } : {}),
       seedIfEmpty: (items, tableLogicalId) =>
         seed(ddb, pickTable(template.tables, tableLogicalId), items),
+      seedMissing: (items, tableLogicalId) =>
+        seedMissing(ddb, pickTable(template.tables, tableLogicalId), items),
       dynamodb: {
         kill: () => ddb.kill(),
         start: async () => {

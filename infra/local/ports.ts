@@ -17,7 +17,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
   constructor(what: string, port: number, hint: string) {
-    super(`${what}: port ${port} is already in use (${hint})`);
+    super(
+      `${what}: port ${port} is already in use (another local cloud running? stop it, or ${hint})`,
+    );
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type FindingCategory,
 } from '../../functions/shared/domain/reference.js';
 import { ANY_STREET } from '../../functions/shared/domain/routing.js';
+import type { LocalCloud } from './cloud.js';
 import {
   DEMO_JURISDICTION,
   DEMO_STREET_NAMES as STREETS,
@@ -407,3 +408,26 @@ export const demoSeedItems = (): Record<string, unknown>[] => [
   ...demoCommittees().map((item) => ({ ...item })),
   ...demoRoutingRules().map((item) => ({ ...item })),
 ];
+
+/**
+ * What `npm start` seeds, and the line it prints about it (undefined: nothing was written). An
+ * empty table gets every demo item. Kept data without a district (kept from before the district
+ * was stored, or its item removed) gets the demo jurisdiction and the demo liaison stations it
+ * lacks: without a district every request that names a street or sends an email answers 503
+ * until someone PUTs one. Whatever the kept data holds stays as it is.
+ */
+export async function seedDemoData(
+  cloud: Pick<LocalCloud, 'seedIfEmpty' | 'seedMissing'>,
+): Promise<string | undefined> {
+  const seeded = await cloud.seedIfEmpty(demoSeedItems());
+  if (seeded > 0) return `seeded ${seeded} demo items`;
+  if ((await cloud.seedMissing([{ ...demoJurisdictionItem() }])) === 0) return undefined;
+  const stations = await cloud.seedMissing(demoLiaisonStationItems().map((item) => ({ ...item })));
+  const { district, streets } = DEMO_JURISDICTION;
+  return (
+    `the kept data had no district: seeded the demo jurisdiction (${district.name.en}, ` +
+    `${streets.length} streets and towns)` +
+    (stations > 0 ? ` and the ${stations} demo liaison stations it lacked` : '') +
+    ' (PUT /jurisdiction changes it; npm start -- --reset starts afresh)'
+  );
+}

@@ -4,10 +4,11 @@
 // `--once` stops once the cloud is ready (to time a restart).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { demoSeedItems } from './seed';
+import { seedDemoData } from './seed';
 import { startLocalCloud, type LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
 import { localCode } from './code';
+import { PortInUseError } from './ports';
 import { SynthError, synthLocal, type SynthOutcome } from './synth';
 
 function port(envName: string, fallback: number): number {
@@ -26,7 +27,7 @@ const synthNote = (outcome: SynthOutcome): string =>
     ? 'cdk synth skipped: infra/, functions/, workflows/ and the CDK settings are unchanged since the last synth, its template reused'
     : `cdk synth ${outcome.seconds.toFixed(1)} s of it`;
 
-function printTable(e: LocalCloudEndpoints, took: string): void {
+function printTable(e: LocalCloudEndpoints, took: string, seeded: string | undefined): void {
   const rows: [string, string][] = [
     ...(e.console ? ([['Console', e.console]] as [string, string][]) : []),
     ['HTTP API', e.api],
@@ -41,7 +42,7 @@ function printTable(e: LocalCloudEndpoints, took: string): void {
     ['Region', e.region],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\nLiandong local cloud ready in ${took}\n`);
+  console.log(`\nLiandong local cloud ready in ${took}${seeded ? `\n${seeded}` : ''}\n`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
   console.log(`
   A token:          npm run token -- --role organiser   (district-wide; --street <street code or name> for one street; or deputy, auditor)
@@ -125,9 +126,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  let seeded: string | undefined;
   try {
-    const seeded = await cloud.seedIfEmpty(demoSeedItems());
-    if (seeded > 0) console.log(`seeded ${seeded} demo items`);
+    seeded = await seedDemoData(cloud);
   } catch (err) {
     await cloud.stop();
     throw err;
@@ -135,12 +136,12 @@ async function main(): Promise<void> {
 
   writeFileSync(endpointsFile(dataDir), `${JSON.stringify(cloud.endpoints, null, 2)}\n`);
   const total = ((Date.now() - began) / 1000).toFixed(1);
-  printTable(cloud.endpoints, `${total} s (${synthNote(await synthesized)})`);
+  printTable(cloud.endpoints, `${total} s (${synthNote(await synthesized)})`, seeded);
   // `--once`: stop as soon as the cloud is ready, so a restart can be timed from outside.
   if (args.has('--once')) shutdown('--once');
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof SynthError ? err.message : err);
+  console.error(err instanceof SynthError || err instanceof PortInUseError ? err.message : err);
   process.exit(1);
 });

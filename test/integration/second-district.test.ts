@@ -6,12 +6,11 @@
 // department's page): every email and page carries the new district's names and none of the
 // demo district's. The district below is invented; its names live only in this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../infra/local/cloud';
-import { localCode } from '../../infra/local/code';
+import type { LocalCloud } from '../../infra/local/cloud';
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { api, type ApiClient } from './support/api';
 import { sentMail, waitForMail, type SentMail } from './support/aws';
-import { useLocalCloud } from './support/cloud';
+import { startOwnLocalCloud, stopOwnLocalCloud } from './support/cloud';
 import {
   closeAttendance,
   closeFindings,
@@ -91,21 +90,12 @@ const linkIn = (mail: SentMail, path: string) =>
   new RegExp(`https?://[^\\s"<]+/${path}/[^\\s"<]+`).exec(mail.body.text ?? '')?.[0];
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    inMemory: true,
-    quiet: true,
-    allowTokenMinting: true,
-    code: localCode(),
-  });
-  useLocalCloud(cloud.endpoints);
+  cloud = await startOwnLocalCloud();
   district = api({ role: 'organiser', sub: `org-xinhe-${RUN}`, street: 'DISTRICT' });
   street = api({ role: 'organiser', sub: `org-donggang-${RUN}`, street: '东港' });
 }, 180_000);
 
-afterAll(async () => {
-  useLocalCloud(undefined);
-  await cloud?.stop();
-});
+afterAll(() => stopOwnLocalCloud(cloud));
 
 describe('a second district on its own stack', () => {
   it('has no district until its organisers load one, then names requests by its streets', async () => {

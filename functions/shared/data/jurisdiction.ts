@@ -1,5 +1,5 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { AppError, ValidationError } from '../errors.js';
+import { NotSetUpError, ValidationError } from '../errors.js';
 import { keys, toQueryParams, type PrimaryKey } from './keys.js';
 import { candidateMeant } from '../domain/reference.js';
 import { getItem } from './query.js';
@@ -44,12 +44,17 @@ export interface LiaisonStationItem extends PrimaryKey, AuditedHead, LiaisonStat
   entity: 'LIAISON_STATION';
 }
 
-/** The table holds no district yet: the deployment is not set up (seed it, or PUT /jurisdiction). */
-export class NoJurisdictionError extends AppError {
+/**
+ * The table holds no district yet: the deployment is not set up. Whatever names a street or signs
+ * an email answers 503 with this message (shared/http/error-handler.ts) or fails its workflow
+ * step without retries, to be redriven once the district is set.
+ */
+export class NoJurisdictionError extends NotSetUpError {
   override readonly name = 'NoJurisdictionError';
-  readonly statusCode = 503;
   constructor() {
-    super('This deployment serves no district yet: a district organiser must PUT /jurisdiction');
+    super(
+      "The district's jurisdiction (its names, streets and letterhead) is not set: an organiser of the whole district sets it with PUT /jurisdiction",
+    );
   }
 }
 

@@ -108,6 +108,9 @@ export const getCaller = (event: unknown): Caller => {
   };
 };
 
+/** The scope claims resolveScopeClaim removed (naming no street), for the refusal's wording. */
+const unknownScopes = new WeakMap<object, unknown>();
+
 /**
  * Resolves the scope claim against the district's stored streets before any role check: a
  * street's code, or its name (with or without 街道/镇), becomes that street's code in the event; a claim
@@ -124,19 +127,26 @@ export const resolveScopeClaim = async (event: unknown): Promise<void> => {
     typeof claim === 'string' && tableName
       ? streetMeant(await jurisdictionOf({ db, tableName }), claim)
       : undefined;
-  if (street === undefined) delete claims[SCOPE_CLAIM];
-  else claims[SCOPE_CLAIM] = street;
+  if (street === undefined) {
+    delete claims[SCOPE_CLAIM];
+    unknownScopes.set(claims, claim);
+  } else claims[SCOPE_CLAIM] = street;
 };
 
 /** Whether the token carries the organiser group (scoped or not): for the refusal's wording. */
 const claimsOrganiser = (event: unknown): boolean =>
   parseGroups(claimsOf(event)?.['cognito:groups']).includes('organiser');
 
-const lacksScope = () =>
-  new ForbiddenError(
+const lacksScope = (event: unknown) => {
+  const claims = claimsOf(event);
+  const unknown = claims ? unknownScopes.get(claims) : undefined;
+  return new ForbiddenError(
     `Organiser rights need a scope: the ${SCOPE_CLAIM} claim must name a street or ${DISTRICT_SCOPE}, ` +
-      'and this token has none',
+      (unknown === undefined
+        ? 'and this token has none'
+        : `and this token's ${JSON.stringify(unknown)} names no street of the district (GET /jurisdiction lists them)`),
   );
+};
 
 /** 401 without claims; 403 unless the caller holds one of `allowed`. */
 export const requireRole = (...allowed: Role[]): MiddlewareObj<unknown> => ({
@@ -144,7 +154,8 @@ export const requireRole = (...allowed: Role[]): MiddlewareObj<unknown> => ({
     await resolveScopeClaim(request.event);
     const caller = getCaller(request.event);
     if (!caller.roles.some((role) => allowed.includes(role))) {
-      if (allowed.includes('organiser') && claimsOrganiser(request.event)) throw lacksScope();
+      if (allowed.includes('organiser') && claimsOrganiser(request.event))
+        throw lacksScope(request.event);
       throw new ForbiddenError(
         `This action requires the role ${allowed.join(' or ')}; you have ${
           caller.roles.length ? caller.roles.join(', ') : 'no role'
@@ -172,7 +183,7 @@ export const requireDistrictOrganiser = (): MiddlewareObj<unknown> => ({
         `Only organisers of the whole district may change reference data; your scope is the street ${caller.street}`,
       );
     }
-    if (claimsOrganiser(request.event)) throw lacksScope();
+    if (claimsOrganiser(request.event)) throw lacksScope(request.event);
     throw new ForbiddenError(
       `This action requires the role organiser (district scope); you have ${
         caller.roles.length ? caller.roles.join(', ') : 'no role'

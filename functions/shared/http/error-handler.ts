@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { AppError, TransientError, ValidationError } from '../errors.js';
+import { AppError, NotSetUpError, TransientError, ValidationError } from '../errors.js';
 import { isTransientAwsError } from '../transient.js';
 import { jsonResponse } from './responses.js';
 import type { HttpResult } from './types.js';
@@ -19,7 +19,8 @@ const IDEMPOTENCY_ERRORS: Record<string, { statusCode: number; message: string }
 
 /**
  * Turns errors into JSON responses: named errors into their 4xx with their message (and field
- * issues), transient ones into 503, anything else into a generic 500 whose details only go to
+ * issues), a deployment not set up (NotSetUpError) into 503 with its message, transient ones
+ * into 503 "busy", anything else into a generic 500 whose details only go to
  * the log. Register it first so its `onError` runs last, after the other middlewares' cleanup
  * (e.g. the idempotency record of a failed request is deleted before we answer).
  */
@@ -38,6 +39,13 @@ export const httpErrorHandler = ({
         message: error.message,
         issues: error.issues,
       });
+      return;
+    }
+    // The deployment is not set up (no district yet): 503 saying what is missing and who sets
+    // it, without Retry-After (no delay helps); an error in the log, since a person must act.
+    if (error instanceof NotSetUpError) {
+      logger.error('Not set up', { errorName: error.name, reason: error.message });
+      request.response = jsonResponse(error.statusCode, { message: error.message });
       return;
     }
     // An AWS call that outlasted the SDK's retries for a passing reason (throttling, a

@@ -1,15 +1,16 @@
 import type { z } from 'zod/mini';
+import type { Role } from '../domain/reference.js';
 import type { Caller } from './auth.js';
 import type { RouteKey } from './contract.js';
 import { jsonResponse } from './responses.js';
 import { httpRoute } from './route.js';
 
-type ListQuery = z.ZodMiniType<{ street?: string | undefined }>;
+type StreetQuery = z.ZodMiniType<{ street?: string | undefined }>;
 
-/** The contract of a list route (the area's `routes.ts`): organisers and auditors, a query. */
-export interface ListContract<TQuery extends ListQuery> {
+/** The contract (./contract.ts) of a list: its route, who may read it and its filters. */
+interface ListContract<TQuery extends StreetQuery> {
   route: RouteKey;
-  roles: readonly ('organiser' | 'auditor')[];
+  roles: readonly Role[];
   rolesNote?: string;
   query: TQuery;
 }
@@ -18,15 +19,14 @@ export interface ListContract<TQuery extends ListQuery> {
  * A list of the district's items by filters (`GET /activities`, `GET /referrals`): organisers
  * see their street's, auditors read everything. A `street` filter must name one of the
  * district's streets, past ones too (a list reads the past); `list` answers `200` with the page.
- * Given a bare query schema (an area not yet on contracts), organisers and auditors may call it.
  */
-export const listRoute = <TQuery extends ListQuery>(
-  contract: ListContract<TQuery> | TQuery,
+export const listRoute = <TQuery extends StreetQuery>(
+  contract: ListContract<TQuery>,
   list: (caller: Caller, filters: z.output<TQuery>) => Promise<object>,
 ) =>
   httpRoute(
     {
-      ...('route' in contract ? contract : { roles: ['organiser', 'auditor'], query: contract }),
+      ...contract,
       streets: (request) => ({ street: (request.query as z.output<TQuery>).street }),
       inactiveStreets: true,
     },

@@ -41,6 +41,8 @@ const WHAT_TO_DO: Record<string, string> = {
   ConflictError: FIX_WHAT_IT_NAMES,
   ValidationError: FIX_WHAT_IT_NAMES,
   NotFoundError: FIX_WHAT_IT_NAMES,
+  // Its message names what to set (the district's jurisdiction) and who sets it.
+  NoJurisdictionError: 'Once it is set, redrive.',
   TransientError: 'A service stayed unavailable through every retry; redrive once it is back.',
   EmailRejectedError: 'Fix what the mail service names (an address, the sender), then redrive.',
   'States.Timeout': 'A step ran out of time; redrive to run it again.',

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../http-server';
+import { assertPortFree } from '../ports';
 import type { LocalHttpApi, LocalRoute } from '../template';
 import {
   buildEventV2,
@@ -350,6 +351,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApiS
       .catch(() => res.destroy());
   });
 
+  if (options.port) {
+    await assertPortFree('local API', options.port, 'set LIANDONG_API_PORT to another port', host);
+  }
   const { url, port, stop } = await listen(server, host, options.port);
   const issuer = await createLocalIssuer({
     issuerUrl: issuerUrlFor(url),

@@ -4,6 +4,7 @@
  * Divergences from AWS are listed in README.md next to this file.
  */
 import { listen } from '../http-server';
+import { assertPortFree } from '../ports';
 import { systemClock, type Clock } from './clock';
 import { createDefaultCallSdk } from './sdk';
 import { createSfnServer } from './server';
@@ -86,7 +87,16 @@ export async function startLocalStepFunctions(
   service.resumeAll();
 
   const server = createSfnServer(service);
-  const listening = await listen(server, options.host ?? '127.0.0.1', options.port);
+  const host = options.host ?? '127.0.0.1';
+  if (options.port) {
+    await assertPortFree(
+      'local Step Functions',
+      options.port,
+      'set LIANDONG_SFN_PORT to another port',
+      host,
+    );
+  }
+  const listening = await listen(server, host, options.port);
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {

@@ -1,13 +1,38 @@
 // The endpoints of the local cloud the helpers talk to: the one global-setup started for the
 // integration run, or one a test file started itself (test/chaos) and named with useLocalCloud.
 import { inject } from 'vitest';
-import type { LocalCloudEndpoints } from '../../../infra/local/cloud';
+import {
+  startLocalCloud,
+  type LocalCloud,
+  type LocalCloudEndpoints,
+} from '../../../infra/local/cloud';
+import { localCode } from '../../../infra/local/code';
 
 let own: LocalCloudEndpoints | undefined;
 
 /** Points every helper at a cloud this file started (undefined: back to the run's cloud). */
 export function useLocalCloud(endpoints: LocalCloudEndpoints | undefined): void {
   own = endpoints;
+}
+
+/**
+ * A fresh local cloud of this file's own, in memory and empty (a table nothing seeded), which
+ * every helper then talks to; `stopOwnLocalCloud` ends it and points them back.
+ */
+export async function startOwnLocalCloud(): Promise<LocalCloud> {
+  const cloud = await startLocalCloud({
+    inMemory: true,
+    quiet: true,
+    allowTokenMinting: true,
+    code: localCode(),
+  });
+  useLocalCloud(cloud.endpoints);
+  return cloud;
+}
+
+export async function stopOwnLocalCloud(cloud: LocalCloud | undefined): Promise<void> {
+  useLocalCloud(undefined);
+  await cloud?.stop();
 }
 
 export function localCloud(): LocalCloudEndpoints {

@@ -129,6 +129,16 @@ describe('requireRole', () => {
     }
   });
 
+  it('names the scope a token states that is no street, and says so when it states none', async () => {
+    const refusal = async (claims: Record<string, unknown>) =>
+      (await call(handler, { claims: { sub: 's', 'cognito:groups': '[organiser]', ...claims } }))
+        .json.message;
+    expect(await refusal({ 'custom:street': 'NOWHERE' })).toContain(
+      `this token's "NOWHERE" names no street of the district (GET /jurisdiction lists them)`,
+    );
+    expect(await refusal({})).toContain('and this token has none');
+  });
+
   it('fails closed: the organiser group counts only with a stated scope', async () => {
     for (const claims of [
       { sub: 's', 'cognito:groups': '[organiser]' },
