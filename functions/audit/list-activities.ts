@@ -1,5 +1,6 @@
 import { jurisdictionOf } from '../shared/data/jurisdiction.js';
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { streetQueryFilter } from '../shared/http/list-route.js';
 import { listEndedActivities } from './activities.js';
 import { auditActivitiesCsv, CSV_CONTENT_TYPE } from './csv.js';
 import { listAuditActivitiesEnvSchema } from './env.js';
@@ -14,11 +15,7 @@ const deps = tableDeps(listAuditActivitiesEnvSchema);
  * as CSV (UTF-8 with BOM), the next cursor in `x-next-cursor`.
  */
 export const handler = httpRoute(
-  {
-    ...listAuditActivitiesRoute,
-    streets: ({ query }) => ({ 'query.street': query.street }),
-    inactiveStreets: true,
-  },
+  { ...listAuditActivitiesRoute, ...streetQueryFilter },
   async ({ query, caller }) => {
     const page = await listEndedActivities(deps, caller, query);
     if (query.format === 'csv') {

@@ -2,6 +2,7 @@ import type { z } from 'zod/mini';
 import type { Role } from '../shared/domain/reference.js';
 import type { RouteKey } from '../shared/http/contract.js';
 import { httpRoute, httpRoutes, jsonResponse, type Caller } from '../shared/http/index.js';
+import { streetQueryFilter } from '../shared/http/list-route.js';
 import {
   listCommittees,
   listDepartments,
@@ -31,16 +32,9 @@ const list = <TQuery extends z.ZodMiniType>(
   contract: ReadContract & { query: TQuery },
   read: (query: z.output<TQuery>, caller: Caller) => Promise<unknown>,
 ) =>
-  httpRoute(
-    {
-      ...contract,
-      // The invitee picker's street filter names one of the district's streets.
-      streets: ({ query }) => ({
-        'query.street': (query as { street?: string } | undefined)?.street,
-      }),
-      inactiveStreets: true,
-    },
-    async ({ query, caller }) => jsonResponse(200, await read(query as z.output<TQuery>, caller)),
+  // The invitee picker's street filter names one of the district's streets.
+  httpRoute({ ...contract, ...streetQueryFilter }, async ({ query, caller }) =>
+    jsonResponse(200, await read(query as z.output<TQuery>, caller)),
   );
 
 /** One item by id → `{[name]: item}`. */

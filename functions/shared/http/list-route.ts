@@ -16,6 +16,17 @@ interface ListContract<TQuery extends StreetQuery> {
 }
 
 /**
+ * A route's `street` query filter (`?street=`): one of the district's streets, past ones too (a
+ * filter reads the past), else 422 naming `query.street`. Spread into the route's spec.
+ */
+export const streetQueryFilter = {
+  streets: ({ query }: { query: unknown }) => ({
+    'query.street': (query as { street?: string } | undefined)?.street,
+  }),
+  inactiveStreets: true,
+};
+
+/**
  * A list of the district's items by filters (`GET /activities`, `GET /referrals`): organisers
  * see their street's, auditors read everything. A `street` filter must name one of the
  * district's streets, past ones too (a list reads the past); `list` answers `200` with the page.
