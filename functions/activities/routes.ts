@@ -1,4 +1,4 @@
-import type { RouteContract } from '../shared/http/contract.js';
+import { STREET_SCOPE, type RouteContract } from '../shared/http/contract.js';
 import { activityPathSchema } from '../shared/http/path-schemas.js';
 import { cancelActivityBodySchema } from './cancel.js';
 import {
@@ -42,14 +42,14 @@ export const getActivityRoute = {
 export const listActivityInvitationsRoute = {
   route: 'GET /activities/{activityId}/invitations',
   roles: ['organiser', 'auditor'],
-  rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
+  rolesNote: STREET_SCOPE.hidden,
   path: activityPathSchema,
 } satisfies RouteContract;
 
 export const changeActivityRoute = {
   route: 'PATCH /activities/{activityId}',
   roles: ['organiser'],
-  rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
+  rolesNote: STREET_SCOPE.hidden,
   path: activityPathSchema,
   body: changeActivityBodySchema,
   maxBodyBytes: 32_768,
@@ -66,7 +66,7 @@ export const cancelActivityRoute = {
 export const redriveActivityRoute = {
   route: 'POST /activities/{activityId}/redrive',
   roles: ['organiser'],
-  rolesNote: 'an organiser scoped to a street only for that street (others get 404)',
+  rolesNote: STREET_SCOPE.hidden,
   path: activityPathSchema,
   body: redriveActivityBodySchema,
   maxBodyBytes: 16_384,

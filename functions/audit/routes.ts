@@ -1,4 +1,4 @@
-import type { RouteContract } from '../shared/http/contract.js';
+import { STREET_SCOPE, type RouteContract } from '../shared/http/contract.js';
 import {
   auditActivitiesQuerySchema,
   auditActivityPathSchema,
@@ -12,16 +12,14 @@ import {
 export const listAuditActivitiesRoute = {
   route: 'GET /audit/activities',
   roles: ['auditor', 'organiser'],
-  rolesNote:
-    'organisers with a street claim (custom:street) only within that street: another street is 403',
+  rolesNote: STREET_SCOPE.refused,
   query: auditActivitiesQuerySchema,
 } satisfies RouteContract;
 
 export const activityTrailRoute = {
   route: 'GET /audit/activities/{activityId}/trail',
   roles: ['auditor', 'organiser'],
-  rolesNote:
-    'organisers with a street claim (custom:street) only within that street: another street is 404',
+  rolesNote: STREET_SCOPE.hidden,
   path: auditActivityPathSchema,
   query: trailQuerySchema,
 } satisfies RouteContract;
@@ -29,16 +27,14 @@ export const activityTrailRoute = {
 export const verifyActivityRoute = {
   route: 'GET /audit/activities/{activityId}/verify',
   roles: ['auditor', 'organiser'],
-  rolesNote:
-    'organisers with a street claim (custom:street) only within that street: another street is 404',
+  rolesNote: STREET_SCOPE.hidden,
   path: auditActivityPathSchema,
 } satisfies RouteContract;
 
 export const referralTrailRoute = {
   route: 'GET /audit/referrals/{referralId}/trail',
   roles: ['auditor', 'organiser'],
-  rolesNote:
-    'organisers with a street claim (custom:street) only within that street (the street of the referral’s activity): another street is 404',
+  rolesNote: STREET_SCOPE.hiddenByActivity,
   path: auditReferralPathSchema,
   query: trailQuerySchema,
 } satisfies RouteContract;
@@ -46,7 +42,6 @@ export const referralTrailRoute = {
 export const verifyReferralRoute = {
   route: 'GET /audit/referrals/{referralId}/verify',
   roles: ['auditor', 'organiser'],
-  rolesNote:
-    'organisers with a street claim (custom:street) only within that street (the street of the referral’s activity): another street is 404',
+  rolesNote: STREET_SCOPE.hiddenByActivity,
   path: auditReferralPathSchema,
 } satisfies RouteContract;

@@ -5,10 +5,13 @@ import { erasureBodySchema, findingPathSchema, personQueryBodySchema } from './s
 // ./openapi.ts and by infra/constructs/privacy.ts. Plain literals, no spreads: esbuild keeps an
 // unused object that spreads another, and with it the schemas it names.
 
+/** Every resident route: a resident's details are the business of the finding's street. */
+const FINDING_STREET = 'district organisers, or those of the street of the finding';
+
 export const searchResidentFindingsRoute = {
   route: 'POST /residents/findings/search',
   roles: ['organiser'],
-  rolesNote: 'district organisers, or those of the street of the finding',
+  rolesNote: FINDING_STREET,
   body: personQueryBodySchema,
   maxBodyBytes: 8_192,
 } satisfies RouteContract;
@@ -16,7 +19,7 @@ export const searchResidentFindingsRoute = {
 export const exportResidentFindingsRoute = {
   route: 'POST /residents/findings/export',
   roles: ['organiser'],
-  rolesNote: 'district organisers, or those of the street of the finding',
+  rolesNote: FINDING_STREET,
   body: personQueryBodySchema,
   maxBodyBytes: 8_192,
 } satisfies RouteContract;
@@ -24,7 +27,7 @@ export const exportResidentFindingsRoute = {
 export const eraseResidentRoute = {
   route: 'POST /activities/{activityId}/findings/{findingId}/resident/erasure',
   roles: ['organiser'],
-  rolesNote: 'district organisers, or those of the street of the finding',
+  rolesNote: FINDING_STREET,
   path: findingPathSchema,
   body: erasureBodySchema,
   maxBodyBytes: 8_192,

@@ -54,23 +54,27 @@ const one = <TPath extends z.ZodMiniType>(
  * street, and every cursor is bound to the reader's scope. GETs never change anything.
  */
 export const handler = httpRoutes([
-  list(routes.listDeputiesRoute, (query, caller) => listDeputies(deps, query, caller)),
+  list(routes.deputyRoutes.list, (query, caller) => listDeputies(deps, query, caller)),
   one(
-    routes.getDeputyRoute,
+    routes.deputyRoutes.get,
     ({ deputyId }, caller) => readDeputy(deps, deputyId, caller),
     'deputy',
   ),
-  list(routes.listDepartmentsRoute, (query, caller) => listDepartments(deps, query, caller)),
+  list(routes.departmentRoutes.list, (query, caller) => listDepartments(deps, query, caller)),
   one(
-    routes.getDepartmentRoute,
+    routes.departmentRoutes.get,
     ({ departmentId }) => readDepartment(deps, departmentId),
     'department',
   ),
-  list(routes.listCommitteesRoute, (query, caller) => listCommittees(deps, query, caller)),
-  one(routes.getCommitteeRoute, ({ committeeId }) => readCommittee(deps, committeeId), 'committee'),
-  list(routes.listRoutingRulesRoute, (query, caller) => listRoutingRulePage(deps, query, caller)),
+  list(routes.committeeRoutes.list, (query, caller) => listCommittees(deps, query, caller)),
+  one(
+    routes.committeeRoutes.get,
+    ({ committeeId }) => readCommittee(deps, committeeId),
+    'committee',
+  ),
+  list(routes.routingRuleRoutes.list, (query, caller) => listRoutingRulePage(deps, query, caller)),
   httpRoute(routes.getJurisdictionRoute, async () =>
     jsonResponse(200, { jurisdiction: await readJurisdiction(deps) }),
   ),
-  one(routes.getRoutingRuleRoute, ({ ruleId }) => readRoutingRule(deps, ruleId), 'routingRule'),
+  one(routes.routingRuleRoutes.get, ({ ruleId }) => readRoutingRule(deps, ruleId), 'routingRule'),
 ]);

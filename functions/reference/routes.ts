@@ -1,3 +1,4 @@
+import type { z } from 'zod/mini';
 import { DISTRICT_ORGANISER, type RouteContract } from '../shared/http/contract.js';
 import {
   committeePathSchema,
@@ -24,40 +25,84 @@ import {
 // organiser too) and auditors. Writes: organisers of the whole district only, bodies up to 32 KiB
 // (the whole district, 128 KiB).
 
-export const listDeputiesRoute = {
-  route: 'GET /deputies',
-  roles: ['organiser', 'auditor'],
+/** Reads: organisers (a street's too) and auditors. */
+const READERS = ['organiser', 'auditor'] as const;
+
+/** Every write but the whole district's and a roster's: a body up to 32 KiB. */
+const WRITE_LIMIT = 32_768;
+
+/**
+ * The five routes of a kind of reference data (deputies, departments, committees, routing
+ * rules): list and get for readers; create, update and deactivate for organisers of the whole
+ * district. Marked free of side effects so a bundle keeps only the kinds its handler names.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function kindRoutes<
+  const Plural extends string,
+  const Id extends string,
+  Path extends z.ZodMiniType,
+  Query extends z.ZodMiniType,
+  Create extends z.ZodMiniType,
+  Update extends z.ZodMiniType,
+>(plural: Plural, id: Id, schemas: { path: Path; query: Query; create: Create; update: Update }) {
+  return {
+    list: {
+      route: `GET /${plural}`,
+      roles: READERS,
+      query: schemas.query,
+      queryIssuePrefix: ['query'],
+    },
+    get: { route: `GET /${plural}/{${id}}`, roles: READERS, path: schemas.path },
+    create: {
+      route: `POST /${plural}`,
+      roles: DISTRICT_ORGANISER,
+      body: schemas.create,
+      maxBodyBytes: WRITE_LIMIT,
+    },
+    update: {
+      route: `PATCH /${plural}/{${id}}`,
+      roles: DISTRICT_ORGANISER,
+      path: schemas.path,
+      body: schemas.update,
+      maxBodyBytes: WRITE_LIMIT,
+    },
+    // Deactivating takes no body: the limit holds whatever is sent.
+    deactivate: {
+      route: `POST /${plural}/{${id}}/deactivate`,
+      roles: DISTRICT_ORGANISER,
+      path: schemas.path,
+      maxBodyBytes: WRITE_LIMIT,
+    },
+  } as const satisfies Record<string, RouteContract>;
+}
+
+export const deputyRoutes = kindRoutes('deputies', 'deputyId', {
+  path: deputyPathSchema,
   query: listDeputiesQuerySchema,
-  queryIssuePrefix: ['query'],
-} satisfies RouteContract;
+  create: createDeputyBodySchema,
+  update: updateDeputyBodySchema,
+});
 
-export const getDeputyRoute = {
-  route: 'GET /deputies/{deputyId}',
-  roles: ['organiser', 'auditor'],
-  path: deputyPathSchema,
-} satisfies RouteContract;
+export const departmentRoutes = kindRoutes('departments', 'departmentId', {
+  path: departmentPathSchema,
+  query: listQuerySchema,
+  create: createDepartmentBodySchema,
+  update: updateDepartmentBodySchema,
+});
 
-export const createDeputyRoute = {
-  route: 'POST /deputies',
-  roles: DISTRICT_ORGANISER,
-  body: createDeputyBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
+export const committeeRoutes = kindRoutes('committees', 'committeeId', {
+  path: committeePathSchema,
+  query: listQuerySchema,
+  create: createCommitteeBodySchema,
+  update: updateCommitteeBodySchema,
+});
 
-export const updateDeputyRoute = {
-  route: 'PATCH /deputies/{deputyId}',
-  roles: DISTRICT_ORGANISER,
-  path: deputyPathSchema,
-  body: updateDeputyBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const deactivateDeputyRoute = {
-  route: 'POST /deputies/{deputyId}/deactivate',
-  roles: DISTRICT_ORGANISER,
-  path: deputyPathSchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
+export const routingRuleRoutes = kindRoutes('routing-rules', 'ruleId', {
+  path: routingRulePathSchema,
+  query: listQuerySchema,
+  create: createRoutingRuleBodySchema,
+  update: updateRoutingRuleBodySchema,
+});
 
 /** A roster of 2,000 deputies is about 300 KB: the body is held to 1 MiB. */
 export const importDeputiesRoute = {
@@ -65,111 +110,6 @@ export const importDeputiesRoute = {
   roles: DISTRICT_ORGANISER,
   contentType: 'text/csv',
   maxBodyBytes: 1_048_576,
-} satisfies RouteContract;
-
-export const listDepartmentsRoute = {
-  route: 'GET /departments',
-  roles: ['organiser', 'auditor'],
-  query: listQuerySchema,
-  queryIssuePrefix: ['query'],
-} satisfies RouteContract;
-
-export const getDepartmentRoute = {
-  route: 'GET /departments/{departmentId}',
-  roles: ['organiser', 'auditor'],
-  path: departmentPathSchema,
-} satisfies RouteContract;
-
-export const createDepartmentRoute = {
-  route: 'POST /departments',
-  roles: DISTRICT_ORGANISER,
-  body: createDepartmentBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const updateDepartmentRoute = {
-  route: 'PATCH /departments/{departmentId}',
-  roles: DISTRICT_ORGANISER,
-  path: departmentPathSchema,
-  body: updateDepartmentBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const deactivateDepartmentRoute = {
-  route: 'POST /departments/{departmentId}/deactivate',
-  roles: DISTRICT_ORGANISER,
-  path: departmentPathSchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const listCommitteesRoute = {
-  route: 'GET /committees',
-  roles: ['organiser', 'auditor'],
-  query: listQuerySchema,
-  queryIssuePrefix: ['query'],
-} satisfies RouteContract;
-
-export const getCommitteeRoute = {
-  route: 'GET /committees/{committeeId}',
-  roles: ['organiser', 'auditor'],
-  path: committeePathSchema,
-} satisfies RouteContract;
-
-export const createCommitteeRoute = {
-  route: 'POST /committees',
-  roles: DISTRICT_ORGANISER,
-  body: createCommitteeBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const updateCommitteeRoute = {
-  route: 'PATCH /committees/{committeeId}',
-  roles: DISTRICT_ORGANISER,
-  path: committeePathSchema,
-  body: updateCommitteeBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const deactivateCommitteeRoute = {
-  route: 'POST /committees/{committeeId}/deactivate',
-  roles: DISTRICT_ORGANISER,
-  path: committeePathSchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const listRoutingRulesRoute = {
-  route: 'GET /routing-rules',
-  roles: ['organiser', 'auditor'],
-  query: listQuerySchema,
-  queryIssuePrefix: ['query'],
-} satisfies RouteContract;
-
-export const getRoutingRuleRoute = {
-  route: 'GET /routing-rules/{ruleId}',
-  roles: ['organiser', 'auditor'],
-  path: routingRulePathSchema,
-} satisfies RouteContract;
-
-export const createRoutingRuleRoute = {
-  route: 'POST /routing-rules',
-  roles: DISTRICT_ORGANISER,
-  body: createRoutingRuleBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const updateRoutingRuleRoute = {
-  route: 'PATCH /routing-rules/{ruleId}',
-  roles: DISTRICT_ORGANISER,
-  path: routingRulePathSchema,
-  body: updateRoutingRuleBodySchema,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
-
-export const deactivateRoutingRuleRoute = {
-  route: 'POST /routing-rules/{ruleId}/deactivate',
-  roles: DISTRICT_ORGANISER,
-  path: routingRulePathSchema,
-  maxBodyBytes: 32_768,
 } satisfies RouteContract;
 
 /** Every signed-in user reads the district it serves (its streets and liaison stations). */

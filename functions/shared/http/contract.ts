@@ -49,6 +49,18 @@ export interface RouteContract {
   maxBodyBytes?: number;
 }
 
+/**
+ * How a street organiser's scope narrows a route (`rolesNote`), worded once: a street organiser
+ * reaches only its own street's items, and another street's item is either answered as if it
+ * did not exist (404, so a probe learns nothing) or refused (403, for filters naming a street).
+ */
+export const STREET_SCOPE = {
+  hidden: 'an organiser scoped to a street only for that street (another street: 404)',
+  hiddenByActivity:
+    'an organiser scoped to a street only for the referrals of that street’s activities (another street: 404)',
+  refused: 'an organiser scoped to a street only for that street (another street: 403)',
+} as const;
+
 /** `POST /activities/{activityId}/cancel` → its method and path. */
 export const routeParts = (route: RouteKey): { method: HttpMethod; path: string } => {
   const space = route.indexOf(' ');
