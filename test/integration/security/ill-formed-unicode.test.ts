@@ -13,6 +13,7 @@ import { api } from '../support/api';
 import { executionsOf, scanItems } from '../support/aws';
 import { localCloud } from '../support/cloud';
 import { linkSigningKey, linkStore, seedReferral } from '../support/referral';
+import { strictlyWellFormed } from '../../support/well-formed';
 
 const RUN = Date.now().toString(36);
 const ILL = 'is not well-formed Unicode (it holds a lone surrogate)';
@@ -32,17 +33,6 @@ async function executionsWithoutActivity(since: Date): Promise<string[]> {
   }
   return orphans;
 }
-
-/** Strict JSON: every string and key well-formed, no escape of a lone surrogate. */
-const strictlyWellFormed = (text: string): boolean => {
-  const walk = (value: unknown): boolean =>
-    typeof value === 'string'
-      ? value.isWellFormed()
-      : value !== null && typeof value === 'object'
-        ? Object.entries(value).every(([key, child]) => key.isWellFormed() && walk(child))
-        : true;
-  return walk(JSON.parse(text));
-};
 
 describe('ill-formed Unicode is refused and never stored', () => {
   it('POST /activities with a lone surrogate in the title: 422 naming title; no item, no execution', async () => {

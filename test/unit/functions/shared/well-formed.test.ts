@@ -16,20 +16,10 @@ import {
 import { parseFormUrlEncoded } from '../../../../functions/shared/http/well-formed.js';
 import { ValidationError } from '../../../../functions/shared/errors.js';
 import { httpEvent, lambdaContext } from '../helpers.js';
+import { strictlyWellFormed } from '../../../support/well-formed.js';
 
 const LONE = '\ud800';
 const ILL = 'is not well-formed Unicode (it holds a lone surrogate)';
-
-/** Strict JSON: no `\udxxx` escape of a lone surrogate (serde_json, Go's and Python's strict modes refuse it). */
-const strictlyWellFormed = (text: string): boolean => {
-  const walk = (value: unknown): boolean =>
-    typeof value === 'string'
-      ? value.isWellFormed()
-      : value !== null && typeof value === 'object'
-        ? Object.entries(value).every(([key, child]) => key.isWellFormed() && walk(child))
-        : true;
-  return text.isWellFormed() && walk(JSON.parse(text));
-};
 
 describe('illFormedFields', () => {
   it('names every lone surrogate by its path, keys included, and passes paired ones', () => {
