@@ -1,7 +1,5 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -13,13 +11,9 @@ import {
   phaseControlEnvSchema,
 } from '../../functions/attendance/env';
 import * as routes from '../../functions/attendance/routes';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory, TABLE_READ } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
 
-export interface AttendanceApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface AttendanceApiProps extends ApiFunctionsProps {
   /** The activity workflow: the phase-control function may end its human steps. */
   readonly activityStateMachine: sfn.IStateMachine;
   /**

@@ -1,17 +1,11 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
 import * as routes from '../../functions/audit/routes';
 import type { AuditCheckpoints } from './audit-checkpoints';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory, TABLE_READ } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface AuditApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface AuditApiProps extends ApiFunctionsProps {
   /** `/verify` checks streams against the signed checkpoints (issue 16). */
   readonly checkpoints: AuditCheckpoints;
 }

@@ -1,17 +1,10 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { activityReportEnvSchema } from '../../functions/audit-report/env';
 import * as routes from '../../functions/audit-report/routes';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface AuditReportApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
-}
+export type AuditReportApiProps = ApiFunctionsProps;
 
 /**
  * `GET /audit/activities/{activityId}/report` (情况报告, HTML): one read-only function that

@@ -1,17 +1,10 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { auditStatisticsEnvSchema, dutyRecordEnvSchema } from '../../functions/audit-stats/env';
 import * as routes from '../../functions/audit-stats/routes';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory, TABLE_READ } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface AuditStatsApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
-}
+export type AuditStatsApiProps = ApiFunctionsProps;
 
 /**
  * Statistics of a period and deputies' duty records (issue 5): two read-only functions,

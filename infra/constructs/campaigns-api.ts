@@ -1,17 +1,10 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { campaignsEnvSchema } from '../../functions/campaigns/env';
 import * as routes from '../../functions/campaigns/routes';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory, TABLE_READ } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface CampaignsApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
-}
+export type CampaignsApiProps = ApiFunctionsProps;
 
 /**
  * Theme campaigns (主题活动, issue 17): creating and listing them, and their statistics, read

@@ -1,6 +1,4 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -9,13 +7,14 @@ import {
   meActivitiesEnvSchema,
 } from '../../functions/deputy/env';
 import * as routes from '../../functions/deputy/routes';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
-import type { LiandongHttpApi } from './http-api';
+import {
+  type ApiFunctionsProps,
+  FunctionFactory,
+  TABLE_READ,
+  TABLE_UPDATE,
+} from './function-factory';
 
-export interface DeputyPagesProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface DeputyPagesProps extends ApiFunctionsProps {
   /** The key of the signed links (personal and home links). */
   readonly linkSigningKey: secretsmanager.ISecret;
   /** The key of the check-in codes: the venue code typed on the page is checked against it. */

@@ -1,6 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -19,14 +17,15 @@ import {
   updateReferralEnvSchema,
 } from '../../functions/review/env';
 import * as reviewRoutes from '../../functions/review/routes';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
-import type { LiandongHttpApi } from './http-api';
+import {
+  type ApiFunctionsProps,
+  FunctionFactory,
+  TABLE_READ,
+  TABLE_UPDATE,
+} from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface FindingsReviewApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface FindingsReviewApiProps extends ApiFunctionsProps {
   /** The HMAC key a recorded resident's name and contact are filed under (docs/privacy.md). */
   readonly residentLookupKey: secretsmanager.ISecret;
   /** The activity workflow: human steps end with SendTaskSuccess; cancel stops executions. */

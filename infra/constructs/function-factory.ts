@@ -84,6 +84,11 @@ export interface FunctionFactoryProps {
   readonly mailSender?: MailSender;
 }
 
+/** What every construct that puts functions behind API routes is given. */
+export interface ApiFunctionsProps extends FunctionFactoryProps {
+  readonly api: LiandongHttpApi;
+}
+
 /**
  * "A function, its grants and its routes" in one call, for every construct of the stack: the
  * function is a `ProjectFunction` created in `scope` under the id given (so its logical id is

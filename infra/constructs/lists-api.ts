@@ -1,21 +1,14 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { listActivitiesEnvSchema } from '../../functions/activities/env';
 import * as activityRoutes from '../../functions/activities/routes';
 import { listReferralsEnvSchema } from '../../functions/referral-api/env';
 import * as referralRoutes from '../../functions/referral-api/routes';
 import { LISTING_INDEX, OWNERSHIP_INDEX } from '../../functions/shared/data/keys';
-import type { LiandongHttpApi } from './http-api';
-import { FunctionFactory, type FunctionRoute } from './function-factory';
+import { type ApiFunctionsProps, FunctionFactory, type FunctionRoute } from './function-factory';
 import type { ProjectFunction } from './project-function';
 
-export interface ListsApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
-}
+export type ListsApiProps = ApiFunctionsProps;
 
 /**
  * The organisers' lists (issue 15): `GET /activities` and `GET /referrals` (the 督办 list).

@@ -1,6 +1,4 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,8 +9,12 @@ import {
   residentFindingsEnvSchema,
 } from '../../functions/privacy/env';
 import * as routes from '../../functions/privacy/routes';
-import { FunctionFactory, type FunctionRoute, TABLE_READ } from './function-factory';
-import type { LiandongHttpApi } from './http-api';
+import {
+  type ApiFunctionsProps,
+  FunctionFactory,
+  type FunctionRoute,
+  TABLE_READ,
+} from './function-factory';
 import type { ProjectFunction } from './project-function';
 
 /**
@@ -21,10 +23,7 @@ import type { ProjectFunction } from './project-function';
  */
 const ERASE = ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
-export interface PrivacyProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface PrivacyProps extends ApiFunctionsProps {
   /** The HMAC key residents' names and contacts are filed under (docs/privacy.md). */
   readonly residentLookupKey: secretsmanager.ISecret;
 }

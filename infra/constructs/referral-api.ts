@@ -1,6 +1,4 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -9,17 +7,18 @@ import * as departmentRoutes from '../../functions/department/routes';
 import { getReferralEnvSchema, referralActionsEnvSchema } from '../../functions/referral-api/env';
 import * as routes from '../../functions/referral-api/routes';
 import type { RouteContract } from '../../functions/shared/http/contract';
-import type { LiandongHttpApi } from './http-api';
 import {
   referralDeadlineEnvironment,
   type ReferralDeadlineSettings,
 } from '../../functions/shared/domain/deadline-env';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
+import {
+  type ApiFunctionsProps,
+  FunctionFactory,
+  TABLE_READ,
+  TABLE_UPDATE,
+} from './function-factory';
 
-export interface ReferralApiProps {
-  readonly table: dynamodb.ITable;
-  readonly api: LiandongHttpApi;
-  readonly logRetention: logs.RetentionDays;
+export interface ReferralApiProps extends ApiFunctionsProps {
   /** The referral workflow: pages and organiser routes end its human steps. */
   readonly referralStateMachine: sfn.IStateMachine;
   /** The key that signs response and rating links (read at run time, never in the environment). */
