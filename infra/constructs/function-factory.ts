@@ -21,25 +21,12 @@ export const TABLE_UPDATE = [
 /**
  * An API route a function serves: `[route id, contract]`, the contract from the area's
  * `routes.ts` (its route key, and for the few pages opened from an emailed link or a QR code,
- * why the route is public). The older `[route id, method, path, public reason?]` is read while
- * areas move to contracts.
+ * why the route is public).
  */
-export type FunctionRoute =
-  | readonly [routeId: string, contract: RouteContract]
-  | readonly [routeId: string, method: apigwv2.HttpMethod, path: string, publicReason?: string];
+export type FunctionRoute = readonly [routeId: string, contract: RouteContract];
 
 /** The method, path and public reason of a route the function serves. */
-const routeOf = (route: FunctionRoute) => {
-  if (route.length !== 2 || typeof route[1] === 'string') {
-    const [, method, path, publicReason] = route as readonly [
-      string,
-      apigwv2.HttpMethod,
-      string,
-      string?,
-    ];
-    return { method, path, publicReason };
-  }
-  const contract = route[1];
+const routeOf = ([, contract]: FunctionRoute) => {
   const { method, path } = routeParts(contract.route);
   if (contract.roles === 'public' && !contract.publicReason) {
     throw new Error(`${contract.route} is public: its contract must say why (publicReason)`);

@@ -20,19 +20,3 @@ export const activityPathSchema = z.strictObject({ activityId });
 export const campaignIdSchema = z
   .string()
   .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' }));
-
-/**
- * The route spec of an organiser's action on one activity (`/activities/{activityId}/…`): who
- * may call it and its path (the id is a log key by itself). Spread into `httpRoute` with what
- * the route adds (a body).
- */
-export const organiserOnActivity = {
-  roles: ['organiser'] as const,
-  path: activityPathSchema,
-};
-
-/** The route spec of a deputy's own act on one activity they are invited to (answer, check in). */
-export const deputyOnActivity = {
-  roles: ['deputy'] as const,
-  path: activityPathSchema,
-};

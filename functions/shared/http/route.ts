@@ -47,8 +47,7 @@ export interface RouteSpec<
   TPath extends z.ZodMiniType | undefined,
   TQuery extends z.ZodMiniType | undefined,
 > extends Omit<RouteContract, 'route' | 'roles' | 'body' | 'path' | 'query'> {
-  /** Every route names its contract's route key; it is optional only while areas move to it. */
-  route?: RouteKey;
+  route: RouteKey;
   roles: readonly Role[] | typeof DISTRICT_ORGANISER;
   body?: TBody;
   path?: TPath;
@@ -223,26 +222,16 @@ export const httpRoute = <
 type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 /** A route's handler as `httpRoute` builds it: it knows its contract's route key. */
-export type ContractRouteHandler = RouteHandler & { route: RouteKey | undefined };
+export type ContractRouteHandler = RouteHandler & { route: RouteKey };
 
 /**
  * One function that serves several routes of the same grants (every reference read, the
  * referral actions): API Gateway has matched the route already, so this dispatches on its
- * `routeKey` ("GET /deputies/{deputyId}") to that route's own `httpRoute`, found by the route key
- * of its contract (a map by route key is read while areas move to contracts). A route key the
- * function does not serve is a deployment mistake, answered 404.
+ * `routeKey` ("GET /deputies/{deputyId}") to the `httpRoute` whose contract names it. A route
+ * key the function does not serve is a deployment mistake, answered 404.
  */
-export const httpRoutes = (
-  routes: readonly ContractRouteHandler[] | Record<string, RouteHandler>,
-): RouteHandler => {
-  const byKey = new Map<string, RouteHandler>(
-    Array.isArray(routes)
-      ? routes.map((route) => {
-          if (!route.route) throw new Error('httpRoutes: a route without its contract');
-          return [route.route, route];
-        })
-      : Object.entries(routes),
-  );
+export const httpRoutes = (routes: readonly ContractRouteHandler[]): RouteHandler => {
+  const byKey = new Map<string, RouteHandler>(routes.map((route) => [route.route, route]));
   return async (event, context) => {
     const route = byKey.get(event.routeKey);
     if (!route) return jsonResponse(404, { message: `No route ${event.routeKey}` });
