@@ -72,6 +72,9 @@ const responsesOf = (operation: ApiOperation) => {
   if (roles !== 'public') {
     codes[401] ??= 'no token, or an invalid or expired token (the JWT authorizer)';
     codes[403] ??= `the caller holds none of the roles ${roles.join(', ')}`;
+    // functions/shared/http/error-handler.ts answers these on any route.
+    codes[503] ??=
+      'busy: try again after Retry-After; or not set up: the district’s jurisdiction is not set (an organiser of the whole district sets it with PUT /jurisdiction)';
   }
   for (const code of Object.keys(codes).sort()) {
     const description = codes[Number(code)]!;
