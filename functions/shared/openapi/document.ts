@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DEFAULT_MAX_BODY_BYTES } from '../http/body-limit.js';
 import { DISTRICT_ORGANISER, routeParts } from '../http/contract.js';
 import type { Role } from '../domain/reference.js';
 import type { ApiArea, ApiOperation } from './types.js';
@@ -72,6 +73,11 @@ const responsesOf = (operation: ApiOperation) => {
   if (roles !== 'public') {
     codes[401] ??= 'no token, or an invalid or expired token (the JWT authorizer)';
     codes[403] ??= `the caller holds none of the roles ${roles.join(', ')}`;
+    // The contract's body limit, checked before anything is parsed (shared/http/body-limit.ts).
+    if (operation.body || operation.contentType || operation.maxBodyBytes !== undefined) {
+      const limit = operation.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      codes[413] ??= `the body is over ${limit / 1024} KiB`;
+    }
     // functions/shared/http/error-handler.ts answers these on any route.
     codes[503] ??=
       'busy: try again after Retry-After; or not set up: the district’s jurisdiction is not set (an organiser of the whole district sets it with PUT /jurisdiction)';
