@@ -6,7 +6,7 @@ import { httpRoute, jsonResponse } from '../shared/http/index.js';
 import { metrics } from '../shared/observability.js';
 import { redriveActivityEnvSchema } from './env.js';
 import { redriveActivity } from './redrive.js';
-import { redriveActivityBodySchema } from './schemas.js';
+import { redriveActivityBodySchema } from './redrive-schemas.js';
 import { organiserOnActivity } from '../shared/http/path-schemas.js';
 
 const deps = activityDeps(redriveActivityEnvSchema);

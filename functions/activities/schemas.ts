@@ -223,30 +223,10 @@ export type UnannouncedVisits = NonNullable<
 
 export { activityPathSchema } from '../shared/http/path-schemas.js';
 
-/** Headers `POST /activities` reads (others pass through untouched). */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
-      ),
-  ),
-});
+/** Headers `POST /activities` reads: the one definition, re-exported for its routes. */
+export { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 
-/** `POST /activities/{activityId}/redrive`: why the failed step may run again now. */
-export const redriveActivityBodySchema = z.strictObject({
-  reason: z.string().check(
-    z.trim(),
-    z.minLength(1),
-    z.maxLength(1000),
-    // eslint-disable-next-line no-control-regex
-    z.refine((value) => !/[\u0000-\u001F\u007F\u2028\u2029]/.test(value), {
-      message: 'must be one line without control characters',
-    }),
-  ),
-});
-export type RedriveActivityBody = z.output<typeof redriveActivityBodySchema>;
+export { redriveActivityBodySchema, type RedriveActivityBody } from './redrive-schemas.js';
 
 // --- GET /activities (issue 15) ----------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import { idempotencyHeadersSchema } from '../activities/schemas.js';
+import { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 import { putCampaign } from '../shared/data/campaigns.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { httpRoute, isDistrictOrganiser, jsonResponse } from '../shared/http/index.js';

@@ -2,12 +2,7 @@ import * as z from 'zod/mini';
 import { findingContentShape } from '../shared/domain/finding-fields.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { referenceId } from '../shared/reference-ids.js';
-import {
-  REFERRAL_STATUSES,
-  REFERRAL_WORKFLOW_STATUSES,
-  type ReferralStatus,
-  type ReferralWorkflowStatus,
-} from '../shared/data/referrals.js';
+import { REFERRAL_STATUS_CODES } from '../shared/data/referrals.js';
 
 export { activityId, activityPathSchema } from '../shared/http/path-schemas.js';
 export const findingId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a finding id' }));
@@ -45,16 +40,8 @@ export const recordFindingBodySchema = z
 
 export type RecordFindingBody = z.output<typeof recordFindingBodySchema>;
 
-/** Headers the recording route reads (others pass through untouched). */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
-      ),
-  ),
-});
+/** Headers the recording route reads: the one definition, re-exported for its routes. */
+export { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 
 // --- Answers (issue 15): FindingView and ReferralView are `z.output` of these ---------------
 
@@ -98,10 +85,7 @@ export const findingViewSchema = z.object({
   residentErasedAt: z.optional(z.string()),
 });
 
-/** Every status a referral goes through, before dispatch and after. */
-export const REFERRAL_STATUS_CODES = [
-  ...new Set([...REFERRAL_STATUSES, ...REFERRAL_WORKFLOW_STATUSES]),
-] as [ReferralStatus | ReferralWorkflowStatus, ...(ReferralStatus | ReferralWorkflowStatus)[]];
+export { REFERRAL_STATUS_CODES } from '../shared/data/referrals.js';
 
 /** A referral of an activity's review, as the API shows it. */
 export const reviewReferralViewSchema = z.object({

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { REFERRAL_STATUS_CODES } from '../findings/schemas.js';
 import { CLOSED_STATUSES } from '../referrals/model.js';
 import { DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
 import {
   RATINGS,
+  REFERRAL_STATUS_CODES,
   REFERRAL_STATUSES,
   REFERRAL_WORKFLOW_STATUSES,
   REPLY_RESULTS,
