@@ -17,8 +17,14 @@
 // the comma-separated parts (the figures are then not written to docs/performance.md);
 // LIANDONG_BENCH_SKIP_SDK_TRACED=1 leaves out the SDK-traced build (its second `cdk synth` is half
 // of a run's time on a busy machine) and its columns (not written to docs/performance.md either).
-import { spawnSync } from 'node:child_process';
+// LIANDONG_BENCH_COUNT_WORKERS sets how many callgrind counts run at once (default: one per core,
+// `os.availableParallelism()`). A count is of instructions, which do not depend on what else the
+// machine runs, so counting in parallel changes how long a run takes, not its figures
+// (docs/performance.md "Cold start" compares the same bundles counted both ways). The timed runs
+// stay one at a time: time does depend on load.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -34,6 +40,7 @@ import { formatTable, type Table } from './support/table';
 const TARGET = 1.3;
 const RUNS = Number(process.env.LIANDONG_BENCH_RUNS ?? 5);
 const COUNT_RUNS = Number(process.env.LIANDONG_BENCH_COUNT_RUNS ?? 3);
+const COUNT_WORKERS = Number(process.env.LIANDONG_BENCH_COUNT_WORKERS ?? availableParallelism());
 const WITH_SDK_TRACED = process.env.LIANDONG_BENCH_SKIP_SDK_TRACED !== '1';
 const REGION = 'ap-east-1';
 const workDir = join(benchDir, 'cold-start');
@@ -174,14 +181,20 @@ interface Sample {
   cpuMs: number;
 }
 
-/** Runs the probe on a subject's bundle, under `wrapper` (valgrind) when given. */
-function runProbe(subject: Subject, wrapper: string[] = []) {
+interface ProbeOutput {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const probeCommand = (subject: Subject, wrapper: string[]): [string, string[]] => {
   const [command, ...args] = [...wrapper, node22(), probeScript, subject.bundle];
-  const out = spawnSync(command!, args, {
-    cwd: join(subject.bundle, '..'),
-    env: subject.env,
-    encoding: 'utf8',
-  });
+  return [command!, args];
+};
+const probeOptions = (subject: Subject) => ({ cwd: join(subject.bundle, '..'), env: subject.env });
+
+/** The probe's report of one import, or the reason it failed. */
+function probeResult(subject: Subject, out: ProbeOutput): Sample {
   const line = out.stdout.split('\n').findLast((l) => l.startsWith('@@probe '));
   const result = line
     ? (JSON.parse(line.slice('@@probe '.length)) as Partial<Sample> & { error?: string })
@@ -191,29 +204,69 @@ function runProbe(subject: Subject, wrapper: string[] = []) {
       `${subject.name}: import failed (exit ${out.status}): ${result.error ?? out.stderr.slice(0, 2000)}`,
     );
   }
-  return { sample: { ms: result.ms, cpuMs: result.cpuMs }, stderr: out.stderr };
+  return { ms: result.ms, cpuMs: result.cpuMs };
 }
 
 /** One cold import in a fresh Node 22 process, with the function's template environment. */
-const probe = (subject: Subject): Sample => runProbe(subject).sample;
+function probe(subject: Subject): Sample {
+  const [command, args] = probeCommand(subject, []);
+  return probeResult(
+    subject,
+    spawnSync(command, args, { ...probeOptions(subject), encoding: 'utf8' }),
+  );
+}
+
+/** The probe in a child process that does not block this one, so several can run at once. */
+function probeAsync(subject: Subject, wrapper: string[]): Promise<ProbeOutput> {
+  const [command, args] = probeCommand(subject, wrapper);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, probeOptions(subject));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /**
  * Instructions the whole process executed (every thread), counted by callgrind: Node's start-up,
  * the probe and the import. The count does not depend on what else the machine runs.
  */
-function countInstructions(subject: Subject): number {
-  const { stderr } = runProbe(subject, [
+async function countInstructions(subject: Subject): Promise<number> {
+  const out = await probeAsync(subject, [
     'valgrind',
     '--tool=callgrind',
     '--callgrind-out-file=/dev/null',
   ]);
-  const collected = /Collected\s*:\s*(\d+)/.exec(stderr)?.[1];
-  if (!collected) throw new Error(`${subject.name}: callgrind printed no count:\n${stderr}`);
+  probeResult(subject, out);
+  const collected = /Collected\s*:\s*(\d+)/.exec(out.stderr)?.[1];
+  if (!collected) throw new Error(`${subject.name}: callgrind printed no count:\n${out.stderr}`);
   return Number(collected);
 }
 
-const medianCount = (subject: Subject): number =>
-  median(Array.from({ length: COUNT_RUNS }, () => countInstructions(subject)));
+/**
+ * COUNT_RUNS counts of every subject, COUNT_WORKERS at a time; the median count of each.
+ * `onCount` reports progress.
+ */
+async function medianCounts(
+  subjects: readonly Subject[],
+  onCount: (done: number, total: number, subject: Subject) => void,
+): Promise<Map<Subject, number>> {
+  const jobs = subjects.flatMap((subject) => Array.from({ length: COUNT_RUNS }, () => subject));
+  const counts = new Map<Subject, number[]>(subjects.map((subject) => [subject, []]));
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
+      counts.get(job)!.push(await countInstructions(job));
+      onCount(++done, jobs.length, job);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, COUNT_WORKERS) }, worker));
+  return new Map([...counts].map(([subject, list]) => [subject, median(list)]));
+}
 
 function valgrindVersion(): string {
   const out = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
@@ -252,16 +305,16 @@ async function main(): Promise<void> {
 
   // Primary: instructions (the bundles as deployed).
   console.log(
-    `${functions.length} functions; ${COUNT_RUNS} callgrind runs per bundle (${valgrind}), then ${RUNS} timed runs each`,
+    `${functions.length} functions; ${COUNT_RUNS} callgrind runs per bundle (${valgrind}), ` +
+      `${COUNT_WORKERS} at a time, then ${RUNS} timed runs each`,
   );
-  const startupCount = medianCount(startup);
-  const floorCount = medianCount(floor);
+  const countsOf = await medianCounts([startup, floor, ...functions], (done, total, subject) =>
+    process.stdout.write(`counted ${done}/${total} ${subject.name}\x1b[K\r`),
+  );
+  const startupCount = countsOf.get(startup)!;
+  const floorCount = countsOf.get(floor)!;
   const floorImport = floorCount - startupCount;
-  const counts = new Map<string, number>();
-  for (const [i, fn] of functions.entries()) {
-    process.stdout.write(`counting ${i + 1}/${functions.length} ${fn.name}\x1b[K\r`);
-    counts.set(fn.name, medianCount(fn));
-  }
+  const counts = new Map(functions.map((fn) => [fn.name, countsOf.get(fn)!]));
 
   // Secondary: time. Warm-up first: the first read of a bundle from disk is not what a Lambda
   // cold start pays.
@@ -385,7 +438,7 @@ async function main(): Promise<void> {
       '`@aws-sdk/client-dynamodb` and creates a client, bundled by ProjectFunction too. ' +
       `**Primary figure: instructions**, counted by valgrind's callgrind (${valgrind}, ` +
       '`valgrind --tool=callgrind` around the probe process, every thread; median of ' +
-      `${COUNT_RUNS} counts per bundle), which does not move with the load other work puts ` +
+      `${COUNT_RUNS} counts per bundle, ${COUNT_WORKERS} counted at a time), which does not move with the load other work puts ` +
       'on the machine, where time does. "node start-up" is the same probe importing an empty ' +
       'module: Node and the probe alone; it is taken off every count, so "import M instr" is ' +
       'what the bundle itself costs, and ratio = import instructions of the function / import ' +

@@ -1,6 +1,6 @@
 import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { loadActivity, type ActivityRequest } from '../shared/data/activities.js';
 import { listInvitations } from '../shared/data/invitations.js';
 import type { InvitationItem } from '../shared/data/items.js';
@@ -18,15 +18,12 @@ import {
 import { endedActivityPuts } from '../audit/listing.js';
 import { stepFunctionsFault } from '../shared/transient.js';
 import type { cancelActivityAnswerSchema } from './answers.js';
+import type { CancelActivityBody } from './schemas.js';
 import { executionArnOf } from './view.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
 import { emailPendingInvitees, type InviteeEmailKind } from '../activity-workflow/invitee-email.js';
 
 /** Body of `POST /activities/{activityId}/cancel`. */
-export const cancelActivityBodySchema = z.strictObject({
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
-});
-export type CancelActivityBody = z.output<typeof cancelActivityBodySchema>;
 
 export interface CancelDeps extends EmailSenderDeps {
   db: DynamoDBDocumentClient;

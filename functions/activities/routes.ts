@@ -1,7 +1,7 @@
 import { STREET_SCOPE, type RouteContract } from '../shared/http/contract.js';
 import { activityPathSchema } from '../shared/http/path-schemas.js';
-import { cancelActivityBodySchema } from './cancel.js';
 import {
+  cancelActivityBodySchema,
   changeActivityBodySchema,
   createActivityBodySchema,
   idempotencyHeadersSchema,

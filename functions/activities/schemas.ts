@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pure } from '../shared/pure.js';
 import {
   ACTIVITY_STATUSES,
   ACTIVITY_TYPE_CODES,
@@ -18,17 +19,19 @@ export const MAX_INVITED_DEPUTIES = 2000;
  */
 export const MAX_DAYS_AHEAD = 300;
 
-const timestamp = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2020-08-18T09:00:00+08:00',
-});
+const timestamp = /* @__PURE__ */ pure(() =>
+  z.iso.datetime({
+    offset: true,
+    message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2020-08-18T09:00:00+08:00',
+  }),
+);
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const textList = (max: number, maxItems: number) =>
   z.array(text(max)).check(z.minLength(1), z.maxLength(maxItems));
 
 /** Fields every activity has, whatever its type. */
-const commonFields = {
+const commonFields = /* @__PURE__ */ pure(() => ({
   title: text(200),
   street: streetCodeSchema,
   location: text(300),
@@ -45,57 +48,62 @@ const commonFields = {
   language: z._default(z.enum(LANGUAGES), 'zh'),
   /** The theme campaign (主题活动) the activity belongs to (`GET /campaigns`); it starts within its dates. */
   campaignId: z.optional(campaignIdSchema),
-};
+}));
 
 /** One unannounced-visit (暗访) item of a cross-district inspection. */
-export const unannouncedVisitSchema = z.strictObject({
-  place: text(300),
-  focus: text(1000),
-});
+export const unannouncedVisitSchema = /* @__PURE__ */ pure(() =>
+  z.strictObject({
+    place: text(300),
+    focus: text(1000),
+  }),
+);
 
 /**
  * Type-specific fields, one strict object per activity type. Stored under `details` on the
  * activity; what GET shows of them is decided in view.ts (unannounced visits are hidden from
  * non-participants and before `revealAt`).
  */
-export const ACTIVITY_DETAIL_FIELDS = {
-  THEMATIC_CAMPAIGN: { theme: z.optional(text(200)) },
-  COMMUNITY_VISIT: {
-    /** The communities / grids (网格) visited. */
-    communities: z.optional(textList(200, 100)),
-  },
-  CROSS_INSPECTION: {
-    /** The district whose deputies inspect (e.g. 某区). */
-    inspectingDistrict: text(100),
-    /** The district inspected (e.g. 番禺区). */
-    inspectedDistrict: text(100),
-    /** 暗访: places visited unannounced; participants see them from `revealAt` on. */
-    unannouncedVisits: z.optional(
-      z.strictObject({
-        revealAt: timestamp,
-        items: z.array(unannouncedVisitSchema).check(z.minLength(1), z.maxLength(50)),
-      }),
-    ),
-  },
-  THEMATIC_RESEARCH: { topic: z.optional(text(200)) },
-  RECEPTION_DAY: {
-    /** The liaison stations (联络站) receiving residents that day. */
-    liaisonStations: textList(200, 50),
-  },
-  SPECIAL_INSPECTION: {
-    /** The law or regulation whose enforcement is inspected. */
-    regulation: text(300),
-    checklist: textList(500, 200),
-  },
-  ONLINE_LIAISON_INTAKE: { onlineStation: z.optional(text(200)) },
-  ENTERPRISE_VISIT: {
-    enterprises: z.optional(textList(200, 100)),
-    /** 走访企业, 碰头会, 对接会. */
-    format: z.optional(z.enum(['VISIT', 'BRIEFING', 'MATCHMAKING'])),
-  },
-  LEGAL_TRAINING: { topic: z.optional(text(200)), speaker: z.optional(text(100)) },
-  SYMPOSIUM: { topic: z.optional(text(200)) },
-} as const satisfies Record<ActivityType, z.core.$ZodShape>;
+export const ACTIVITY_DETAIL_FIELDS = /* @__PURE__ */ pure(
+  () =>
+    ({
+      THEMATIC_CAMPAIGN: { theme: z.optional(text(200)) },
+      COMMUNITY_VISIT: {
+        /** The communities / grids (网格) visited. */
+        communities: z.optional(textList(200, 100)),
+      },
+      CROSS_INSPECTION: {
+        /** The district whose deputies inspect (e.g. 某区). */
+        inspectingDistrict: text(100),
+        /** The district inspected (e.g. 番禺区). */
+        inspectedDistrict: text(100),
+        /** 暗访: places visited unannounced; participants see them from `revealAt` on. */
+        unannouncedVisits: z.optional(
+          z.strictObject({
+            revealAt: timestamp,
+            items: z.array(unannouncedVisitSchema).check(z.minLength(1), z.maxLength(50)),
+          }),
+        ),
+      },
+      THEMATIC_RESEARCH: { topic: z.optional(text(200)) },
+      RECEPTION_DAY: {
+        /** The liaison stations (联络站) receiving residents that day. */
+        liaisonStations: textList(200, 50),
+      },
+      SPECIAL_INSPECTION: {
+        /** The law or regulation whose enforcement is inspected. */
+        regulation: text(300),
+        checklist: textList(500, 200),
+      },
+      ONLINE_LIAISON_INTAKE: { onlineStation: z.optional(text(200)) },
+      ENTERPRISE_VISIT: {
+        enterprises: z.optional(textList(200, 100)),
+        /** 走访企业, 碰头会, 对接会. */
+        format: z.optional(z.enum(['VISIT', 'BRIEFING', 'MATCHMAKING'])),
+      },
+      LEGAL_TRAINING: { topic: z.optional(text(200)), speaker: z.optional(text(100)) },
+      SYMPOSIUM: { topic: z.optional(text(200)) },
+    }) as const satisfies Record<ActivityType, z.core.$ZodShape>,
+);
 
 const optionFor = <T extends ActivityType>(type: T) =>
   z.strictObject({ ...commonFields, type: z.literal(type), ...ACTIVITY_DETAIL_FIELDS[type] });
@@ -140,18 +148,21 @@ const checkCloseTimes = (
  * the type below checks the list against ACTIVITY_DETAIL_FIELDS (and so against ActivityType):
  * a type added there and not here does not compile.
  */
-const ACTIVITY_TYPE_OPTIONS = [
-  optionFor('THEMATIC_CAMPAIGN'),
-  optionFor('COMMUNITY_VISIT'),
-  optionFor('CROSS_INSPECTION'),
-  optionFor('THEMATIC_RESEARCH'),
-  optionFor('RECEPTION_DAY'),
-  optionFor('SPECIAL_INSPECTION'),
-  optionFor('ONLINE_LIAISON_INTAKE'),
-  optionFor('ENTERPRISE_VISIT'),
-  optionFor('LEGAL_TRAINING'),
-  optionFor('SYMPOSIUM'),
-] as const;
+const ACTIVITY_TYPE_OPTIONS = /* @__PURE__ */ pure(
+  () =>
+    [
+      optionFor('THEMATIC_CAMPAIGN'),
+      optionFor('COMMUNITY_VISIT'),
+      optionFor('CROSS_INSPECTION'),
+      optionFor('THEMATIC_RESEARCH'),
+      optionFor('RECEPTION_DAY'),
+      optionFor('SPECIAL_INSPECTION'),
+      optionFor('ONLINE_LIAISON_INTAKE'),
+      optionFor('ENTERPRISE_VISIT'),
+      optionFor('LEGAL_TRAINING'),
+      optionFor('SYMPOSIUM'),
+    ] as const,
+);
 type TypesWithoutOption = Exclude<
   keyof typeof ACTIVITY_DETAIL_FIELDS,
   z.output<(typeof ACTIVITY_TYPE_OPTIONS)[number]>['type']
@@ -160,47 +171,49 @@ export const EVERY_ACTIVITY_TYPE_HAS_AN_OPTION: [TypesWithoutOption] extends [ne
   ? true
   : TypesWithoutOption = true;
 
-export const createActivityBodySchema = z.discriminatedUnion('type', ACTIVITY_TYPE_OPTIONS).check(
-  z.superRefine((body, context) => {
-    // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
-    const now = Date.now();
-    const startsAt = Date.parse(body.startsAt);
-    const endsAt = Date.parse(body.endsAt);
-    // A bad start is reported once: the times checked against it are not judged by it.
-    if (startsAt <= now) {
-      context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
-    } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
-      context.addIssue({
-        code: 'custom',
-        path: ['startsAt'],
-        message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+export const createActivityBodySchema = /* @__PURE__ */ pure(() =>
+  z.discriminatedUnion('type', ACTIVITY_TYPE_OPTIONS).check(
+    z.superRefine((body, context) => {
+      // Checked against the clock at request time, so it cannot be a static JSON Schema rule.
+      const now = Date.now();
+      const startsAt = Date.parse(body.startsAt);
+      const endsAt = Date.parse(body.endsAt);
+      // A bad start is reported once: the times checked against it are not judged by it.
+      if (startsAt <= now) {
+        context.addIssue({ code: 'custom', path: ['startsAt'], message: 'must be in the future' });
+      } else if (startsAt > now + MAX_DAYS_AHEAD * 86_400_000) {
+        context.addIssue({
+          code: 'custom',
+          path: ['startsAt'],
+          message: `must be within ${MAX_DAYS_AHEAD} days from now`,
+        });
+      } else {
+        checkCloseTimes(body, startsAt, endsAt, (path, message) =>
+          context.addIssue({ code: 'custom', path: [path], message }),
+        );
+      }
+      if (body.type === 'CROSS_INSPECTION') {
+        if (body.inspectingDistrict === body.inspectedDistrict) {
+          context.addIssue({
+            code: 'custom',
+            path: ['inspectedDistrict'],
+            message: 'must differ from inspectingDistrict',
+          });
+        }
+      }
+      const seen = new Set<string>();
+      body.invitedDeputyIds.forEach((id, index) => {
+        if (seen.has(id)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['invitedDeputyIds', index],
+            message: `duplicate deputy id ${id}`,
+          });
+        }
+        seen.add(id);
       });
-    } else {
-      checkCloseTimes(body, startsAt, endsAt, (path, message) =>
-        context.addIssue({ code: 'custom', path: [path], message }),
-      );
-    }
-    if (body.type === 'CROSS_INSPECTION') {
-      if (body.inspectingDistrict === body.inspectedDistrict) {
-        context.addIssue({
-          code: 'custom',
-          path: ['inspectedDistrict'],
-          message: 'must differ from inspectingDistrict',
-        });
-      }
-    }
-    const seen = new Set<string>();
-    body.invitedDeputyIds.forEach((id, index) => {
-      if (seen.has(id)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['invitedDeputyIds', index],
-          message: `duplicate deputy id ${id}`,
-        });
-      }
-      seen.add(id);
-    });
-  }),
+    }),
+  ),
 );
 
 /** The names of the type-specific fields of `type` (what goes under `details`). */
@@ -223,30 +236,10 @@ export type UnannouncedVisits = NonNullable<
 
 export { activityPathSchema } from '../shared/http/path-schemas.js';
 
-/** Headers `POST /activities` reads (others pass through untouched). */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
-      ),
-  ),
-});
+/** Headers `POST /activities` reads: the one definition, re-exported for its routes. */
+export { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 
-/** `POST /activities/{activityId}/redrive`: why the failed step may run again now. */
-export const redriveActivityBodySchema = z.strictObject({
-  reason: z.string().check(
-    z.trim(),
-    z.minLength(1),
-    z.maxLength(1000),
-    // eslint-disable-next-line no-control-regex
-    z.refine((value) => !/[\u0000-\u001F\u007F\u2028\u2029]/.test(value), {
-      message: 'must be one line without control characters',
-    }),
-  ),
-});
-export type RedriveActivityBody = z.output<typeof redriveActivityBodySchema>;
+export { redriveActivityBodySchema, type RedriveActivityBody } from './redrive-schemas.js';
 
 // --- GET /activities (issue 15) ----------------------------------------------------------
 
@@ -254,35 +247,39 @@ export const MAX_LIST_PAGE_SIZE = 100;
 export const DEFAULT_LIST_PAGE_SIZE = 20;
 
 /** `true` / `false` in a query string. */
-const flag = z.pipe(
-  z.enum(['true', 'false']),
-  z.transform((value) => value === 'true'),
+const flag = /* @__PURE__ */ pure(() =>
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((value) => value === 'true'),
+  ),
 );
 
 /** Query of `GET /activities`. */
-export const listActivitiesQuerySchema = z
-  .strictObject({
-    status: z.optional(z.enum(ACTIVITY_STATUSES)),
-    street: z.optional(streetCodeSchema),
-    type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
-    /** Start time from (a day is China time, from its start). */
-    from: z.optional(periodBound('from')),
-    /** Start time to (a day is China time, to its end). */
-    to: z.optional(periodBound('to')),
-    /** Only the caller's own activities (those they scheduled). */
-    mine: z.optional(flag),
-    organiserId: organiserIdFilter(),
-    /** Only activities whose workflow waits at a human step an organiser acts on. */
-    waiting: z.optional(flag),
-    ...pageQueryShape(MAX_LIST_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE),
-  })
-  .check(
-    fromNotAfterTo(),
-    z.refine((query) => !(query.mine === true && query.organiserId !== undefined), {
-      path: ['organiserId'],
-      message: 'give either mine=true or organiserId, not both',
-    }),
-  );
+export const listActivitiesQuerySchema = /* @__PURE__ */ pure(() =>
+  z
+    .strictObject({
+      status: z.optional(z.enum(ACTIVITY_STATUSES)),
+      street: z.optional(streetCodeSchema),
+      type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
+      /** Start time from (a day is China time, from its start). */
+      from: z.optional(periodBound('from')),
+      /** Start time to (a day is China time, to its end). */
+      to: z.optional(periodBound('to')),
+      /** Only the caller's own activities (those they scheduled). */
+      mine: z.optional(flag),
+      organiserId: organiserIdFilter(),
+      /** Only activities whose workflow waits at a human step an organiser acts on. */
+      waiting: z.optional(flag),
+      ...pageQueryShape(MAX_LIST_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE),
+    })
+    .check(
+      fromNotAfterTo(),
+      z.refine((query) => !(query.mine === true && query.organiserId !== undefined), {
+        path: ['organiserId'],
+        message: 'give either mine=true or organiserId, not both',
+      }),
+    ),
+);
 export type ListActivitiesQuery = z.output<typeof listActivitiesQuerySchema>;
 
 /**
@@ -291,59 +288,69 @@ export type ListActivitiesQuery = z.output<typeof listActivitiesQuerySchema>;
  */
 export const MAX_CHANGED_INVITEES = 90;
 
-const deputyIdList = z
-  .array(referenceId('deputy'))
-  .check(z.minLength(1), z.maxLength(MAX_CHANGED_INVITEES));
+const deputyIdList = /* @__PURE__ */ pure(() =>
+  z.array(referenceId('deputy')).check(z.minLength(1), z.maxLength(MAX_CHANGED_INVITEES)),
+);
 
 /**
  * Body of `PATCH /activities/{activityId}`: what changes before the activity starts. An empty
  * `description` removes it. The times are checked against the clock and the stored deadlines
  * when the request is handled.
  */
-export const changeActivityBodySchema = z
-  .strictObject({
-    startsAt: z.optional(timestamp),
-    endsAt: z.optional(timestamp),
-    location: z.optional(text(300)),
-    description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
-    addDeputyIds: z.optional(deputyIdList),
-    removeDeputyIds: z.optional(deputyIdList),
-  })
-  .check(
-    z.superRefine((body, context) => {
-      if (Object.values(body).every((value) => value === undefined)) {
-        context.addIssue({
-          code: 'custom',
-          path: [],
-          message:
-            'give at least one of startsAt, endsAt, location, description, addDeputyIds, removeDeputyIds',
-        });
-      }
-      const added = body.addDeputyIds ?? [];
-      const removed = body.removeDeputyIds ?? [];
-      if (added.length + removed.length > MAX_CHANGED_INVITEES) {
-        context.addIssue({
-          code: 'custom',
-          path: ['addDeputyIds'],
-          message: `add and remove at most ${MAX_CHANGED_INVITEES} invitees in one change`,
-        });
-      }
-      const seen = new Set<string>();
-      for (const [field, ids] of [
-        ['addDeputyIds', added],
-        ['removeDeputyIds', removed],
-      ] as const) {
-        ids.forEach((id, index) => {
-          if (seen.has(id)) {
-            context.addIssue({
-              code: 'custom',
-              path: [field, index],
-              message: `deputy ${id} is named twice`,
-            });
-          }
-          seen.add(id);
-        });
-      }
-    }),
-  );
+export const changeActivityBodySchema = /* @__PURE__ */ pure(() =>
+  z
+    .strictObject({
+      startsAt: z.optional(timestamp),
+      endsAt: z.optional(timestamp),
+      location: z.optional(text(300)),
+      description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+      addDeputyIds: z.optional(deputyIdList),
+      removeDeputyIds: z.optional(deputyIdList),
+    })
+    .check(
+      z.superRefine((body, context) => {
+        if (Object.values(body).every((value) => value === undefined)) {
+          context.addIssue({
+            code: 'custom',
+            path: [],
+            message:
+              'give at least one of startsAt, endsAt, location, description, addDeputyIds, removeDeputyIds',
+          });
+        }
+        const added = body.addDeputyIds ?? [];
+        const removed = body.removeDeputyIds ?? [];
+        if (added.length + removed.length > MAX_CHANGED_INVITEES) {
+          context.addIssue({
+            code: 'custom',
+            path: ['addDeputyIds'],
+            message: `add and remove at most ${MAX_CHANGED_INVITEES} invitees in one change`,
+          });
+        }
+        const seen = new Set<string>();
+        for (const [field, ids] of [
+          ['addDeputyIds', added],
+          ['removeDeputyIds', removed],
+        ] as const) {
+          ids.forEach((id, index) => {
+            if (seen.has(id)) {
+              context.addIssue({
+                code: 'custom',
+                path: [field, index],
+                message: `deputy ${id} is named twice`,
+              });
+            }
+            seen.add(id);
+          });
+        }
+      }),
+    ),
+);
 export type ChangeActivityBody = z.output<typeof changeActivityBodySchema>;
+
+/** Body of `POST /activities/{activityId}/cancel`: why, for the trail and the invitees' notice. */
+export const cancelActivityBodySchema = /* @__PURE__ */ pure(() =>
+  z.strictObject({
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+  }),
+);
+export type CancelActivityBody = z.output<typeof cancelActivityBodySchema>;

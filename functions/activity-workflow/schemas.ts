@@ -1,31 +1,36 @@
 import * as z from 'zod/mini';
+import { pure } from '../shared/pure.js';
 import { ID_PATTERN } from '../shared/ids.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine may carry
 // fields a step does not use. Payloads hold ids and numbers only.
 
-const activityId = z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+const activityId = /* @__PURE__ */ pure(() =>
+  z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
+);
 
-export const sendInvitationsInputSchema = z.object({ activityId });
+export const sendInvitationsInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));
 
-export const awaitPhaseInputSchema = z.object({
-  activityId,
-  /** The human step being awaited, e.g. START, ATTENDANCE, FINDINGS, REVIEW. */
-  phase: z
-    .string()
-    .check(z.regex(/^[A-Z][A-Z0-9_]{0,39}$/, { message: 'must be an upper-case phase code' })),
-  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
-  /** When the wait ends by itself; for START it defaults to the activity's start time. */
-  deadline: z.optional(z.iso.datetime({ offset: true })),
-  /** START only: the activity revision the wait was planned from (PlanStart). */
-  revision: z.optional(z.number().check(z.int(), z.minimum(0))),
-});
+export const awaitPhaseInputSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    activityId,
+    /** The human step being awaited, e.g. START, ATTENDANCE, FINDINGS, REVIEW. */
+    phase: z
+      .string()
+      .check(z.regex(/^[A-Z][A-Z0-9_]{0,39}$/, { message: 'must be an upper-case phase code' })),
+    taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+    /** When the wait ends by itself; for START it defaults to the activity's start time. */
+    deadline: z.optional(z.iso.datetime({ offset: true })),
+    /** START only: the activity revision the wait was planned from (PlanStart). */
+    revision: z.optional(z.number().check(z.int(), z.minimum(0))),
+  }),
+);
 
-export const startStepInputSchema = z.object({ activityId });
+export const startStepInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));
 
-export const openCheckInInputSchema = z.object({ activityId });
+export const openCheckInInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));
 
-export const closeAttendanceInputSchema = z.object({ activityId });
+export const closeAttendanceInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));
 
 export type AwaitPhaseInput = z.output<typeof awaitPhaseInputSchema>;
 /**

@@ -1,4 +1,4 @@
-import { idempotencyHeadersSchema } from '../activities/schemas.js';
+import { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 import type { RouteContract } from '../shared/http/contract.js';
 import {
   campaignPathSchema,

@@ -1,12 +1,15 @@
 import * as z from 'zod/mini';
+import { pure } from '../shared/pure.js';
 import { MAX_PERIOD_MONTHS, periodStatisticsSchema } from '../audit-stats/schemas.js';
 import { campaignIdSchema } from '../shared/http/path-schemas.js';
 
-const date = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
-  z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
-    message: 'must be a real date',
-  }),
+const date = /* @__PURE__ */ pure(() =>
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
+    z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
+      message: 'must be a real date',
+    }),
+  ),
 );
 
 const monthsSpanned = (from: string, to: string) =>
@@ -19,52 +22,69 @@ const monthsSpanned = (from: string, to: string) =>
  * activities must start within them. A campaign's statistics are read like a period's, so it
  * spans at most as many months as a statistics period.
  */
-export const createCampaignBodySchema = z
-  .strictObject({
-    /** The theme, e.g. 更好发挥人大代表作用. */
-    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
-    from: date,
-    to: date,
-  })
-  .check(
-    z.refine((body) => body.from <= body.to, { path: ['to'], message: 'must not be before from' }),
-    z.refine((body) => monthsSpanned(body.from, body.to) <= MAX_PERIOD_MONTHS, {
-      path: ['to'],
-      message: `a campaign spans at most ${MAX_PERIOD_MONTHS} months`,
-    }),
-  );
+export const createCampaignBodySchema = /* @__PURE__ */ pure(() =>
+  z
+    .strictObject({
+      /** The theme, e.g. 更好发挥人大代表作用. */
+      title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+      description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+      from: date,
+      to: date,
+    })
+    .check(
+      z.refine((body) => body.from <= body.to, {
+        path: ['to'],
+        message: 'must not be before from',
+      }),
+      z.refine((body) => monthsSpanned(body.from, body.to) <= MAX_PERIOD_MONTHS, {
+        path: ['to'],
+        message: `a campaign spans at most ${MAX_PERIOD_MONTHS} months`,
+      }),
+    ),
+);
 
-export const campaignPathSchema = z.strictObject({ campaignId: campaignIdSchema });
+export const campaignPathSchema = /* @__PURE__ */ pure(() =>
+  z.strictObject({ campaignId: campaignIdSchema }),
+);
 
-export const campaignStatisticsQuerySchema = z.strictObject({
-  format: z._default(z.enum(['json', 'csv']), 'json'),
-});
+export const campaignStatisticsQuerySchema = /* @__PURE__ */ pure(() =>
+  z.strictObject({
+    format: z._default(z.enum(['json', 'csv']), 'json'),
+  }),
+);
 
 export type CreateCampaignBody = z.output<typeof createCampaignBodySchema>;
 
 // --- Answers (issue 15) ------------------------------------------------------------------
 
 /** A theme campaign (主题活动) as the API shows it. */
-export const campaignViewSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  /** First and last China date (`YYYY-MM-DD`): its activities start within them. */
-  from: z.string(),
-  to: z.string(),
-  organiserId: z.string(),
-  createdAt: z.string(),
-});
+export const campaignViewSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    description: z.optional(z.string()),
+    /** First and last China date (`YYYY-MM-DD`): its activities start within them. */
+    from: z.string(),
+    to: z.string(),
+    organiserId: z.string(),
+    createdAt: z.string(),
+  }),
+);
 export type CampaignView = z.output<typeof campaignViewSchema>;
 
 /** `201` of `POST /campaigns`. */
-export const campaignAnswerSchema = z.object({ campaign: campaignViewSchema });
+export const campaignAnswerSchema = /* @__PURE__ */ pure(() =>
+  z.object({ campaign: campaignViewSchema }),
+);
 /** `200` of `GET /campaigns`. */
-export const campaignListSchema = z.object({ campaigns: z.array(campaignViewSchema) });
+export const campaignListSchema = /* @__PURE__ */ pure(() =>
+  z.object({ campaigns: z.array(campaignViewSchema) }),
+);
 
 /** `200` of `GET /audit/campaigns/{campaignId}/statistics` (JSON; `format=csv` answers text/csv). */
-export const campaignStatisticsAnswerSchema = z.object({
-  campaign: campaignViewSchema,
-  statistics: periodStatisticsSchema,
-});
+export const campaignStatisticsAnswerSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    campaign: campaignViewSchema,
+    statistics: periodStatisticsSchema,
+  }),
+);

@@ -9,7 +9,7 @@ import {
 } from '../attendance/domain.js';
 import { recordFinding } from '../findings/domain.js';
 import type { FindingItem } from '../findings/model.js';
-import { recordFindingBodySchema } from '../findings/schemas.js';
+import { recordFindingBodySchema } from '../findings/record-schemas.js';
 import { keys } from '../shared/data/keys.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http/auth.js';

@@ -1,124 +1,93 @@
 import * as z from 'zod/mini';
+import { pure } from '../shared/pure.js';
 import { findingContentShape } from '../shared/domain/finding-fields.js';
-import { ID_PATTERN } from '../shared/ids.js';
-import { referenceId } from '../shared/reference-ids.js';
-import {
-  REFERRAL_STATUSES,
-  REFERRAL_WORKFLOW_STATUSES,
-  type ReferralStatus,
-  type ReferralWorkflowStatus,
-} from '../shared/data/referrals.js';
+import { REFERRAL_STATUS_CODES } from '../shared/data/referrals.js';
 
 export { activityId, activityPathSchema } from '../shared/http/path-schemas.js';
-export const findingId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a finding id' }));
+export {
+  findingId,
+  residentSchema,
+  recordFindingBodySchema,
+  type RecordFindingBody,
+} from './record-schemas.js';
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-
-/** A resident's details: minimal, each optional except the consent. */
-export const residentSchema = z.strictObject({
-  name: z.optional(text(100)),
-  contact: z.optional(text(200)),
-  consentToContact: z.boolean(),
-});
-
-/** Body of `POST /activities/{activityId}/findings`. */
-export const recordFindingBodySchema = z
-  .strictObject({
-    /** The finding's content: kind, category, text, place, street, whether it needs a referral. */
-    ...findingContentShape,
-    /** A resident's problem (organisers at a reception day, or a deputy on a visit). */
-    resident: z.optional(residentSchema),
-    /** Organisers only: the deputy on whose behalf the finding is recorded. */
-    deputyId: z.optional(referenceId('deputy')),
-  })
-  .check(
-    z.superRefine((body, context) => {
-      if (body.resident && body.resident.consentToContact && !body.resident.contact) {
-        context.addIssue({
-          code: 'custom',
-          path: ['resident', 'contact'],
-          message: 'required when the resident consents to be contacted',
-        });
-      }
-    }),
-  );
-
-export type RecordFindingBody = z.output<typeof recordFindingBodySchema>;
-
-/** Headers the recording route reads (others pass through untouched). */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[\x21-\x7e]{1,128}$/, { message: 'must be 1 to 128 printable ASCII characters' }),
-      ),
-  ),
-});
+/** Headers the recording route reads: the one definition, re-exported for its routes. */
+export { idempotencyHeadersSchema } from '../shared/http/idempotency-key.js';
 
 // --- Answers (issue 15): FindingView and ReferralView are `z.output` of these ---------------
 
-const decisionBase = { reason: z.string(), decidedBy: z.string(), decidedAt: z.string() };
+const decisionBase = /* @__PURE__ */ pure(() => ({
+  reason: z.string(),
+  decidedBy: z.string(),
+  decidedAt: z.string(),
+}));
 
 /** What the chairmen's meeting decided for a finding. */
-export const findingDecisionSchema = z.discriminatedUnion('type', [
-  z.object({ ...decisionBase, type: z.literal('REFER'), departmentId: z.string() }),
-  z.object({ ...decisionBase, type: z.literal('MERGE'), intoFindingId: z.string() }),
-  z.object({ ...decisionBase, type: z.literal('ANSWER_DIRECTLY'), answer: z.string() }),
-  z.object({ ...decisionBase, type: z.literal('NO_ACTION') }),
-]);
+export const findingDecisionSchema = /* @__PURE__ */ pure(() =>
+  z.discriminatedUnion('type', [
+    z.object({ ...decisionBase, type: z.literal('REFER'), departmentId: z.string() }),
+    z.object({ ...decisionBase, type: z.literal('MERGE'), intoFindingId: z.string() }),
+    z.object({ ...decisionBase, type: z.literal('ANSWER_DIRECTLY'), answer: z.string() }),
+    z.object({ ...decisionBase, type: z.literal('NO_ACTION') }),
+  ]),
+);
 
 /**
  * A finding as the API shows it. The resident's name and contact only for organisers and the
  * finding's author; anyone else learns only that a resident raised it (`consentToContact`).
  */
-export const findingViewSchema = z.object({
-  id: z.string(),
-  activityId: z.string(),
-  ...findingContentShape,
-  raisedBy: z.object({
-    deputyId: z.optional(z.string()),
-    resident: z.optional(
-      z.object({
-        name: z.optional(z.string()),
-        contact: z.optional(z.string()),
-        consentToContact: z.boolean(),
-      }),
-    ),
+export const findingViewSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    id: z.string(),
+    activityId: z.string(),
+    ...findingContentShape,
+    raisedBy: z.object({
+      deputyId: z.optional(z.string()),
+      resident: z.optional(
+        z.object({
+          name: z.optional(z.string()),
+          contact: z.optional(z.string()),
+          consentToContact: z.boolean(),
+        }),
+      ),
+    }),
+    /** Cognito `sub` of whoever recorded it. */
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    /** The draft (later approved) referral that lists it. */
+    referralId: z.optional(z.string()),
+    /** Triage found no routing rule (or only an inactive department) for it. */
+    unrouted: z.optional(z.literal(true)),
+    decision: z.optional(findingDecisionSchema),
+    /** When the resident's name and contact were erased. */
+    residentErasedAt: z.optional(z.string()),
   }),
-  /** Cognito `sub` of whoever recorded it. */
-  recordedBy: z.string(),
-  recordedAt: z.string(),
-  /** The draft (later approved) referral that lists it. */
-  referralId: z.optional(z.string()),
-  /** Triage found no routing rule (or only an inactive department) for it. */
-  unrouted: z.optional(z.literal(true)),
-  decision: z.optional(findingDecisionSchema),
-  /** When the resident's name and contact were erased. */
-  residentErasedAt: z.optional(z.string()),
-});
+);
 
-/** Every status a referral goes through, before dispatch and after. */
-export const REFERRAL_STATUS_CODES = [
-  ...new Set([...REFERRAL_STATUSES, ...REFERRAL_WORKFLOW_STATUSES]),
-] as [ReferralStatus | ReferralWorkflowStatus, ...(ReferralStatus | ReferralWorkflowStatus)[]];
+export { REFERRAL_STATUS_CODES } from '../shared/data/referrals.js';
 
 /** A referral of an activity's review, as the API shows it. */
-export const reviewReferralViewSchema = z.object({
-  id: z.string(),
-  activityId: z.string(),
-  departmentId: z.string(),
-  findingIds: z.array(z.string()),
-  committeeId: z.optional(z.string()),
-  /** `YYYY-MM-DD` (China time). */
-  dueDate: z.optional(z.string()),
-  status: z.enum(REFERRAL_STATUS_CODES),
-  executionArn: z.optional(z.string()),
-  approvedAt: z.optional(z.string()),
-  dispatchedAt: z.optional(z.string()),
-});
+export const reviewReferralViewSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    id: z.string(),
+    activityId: z.string(),
+    departmentId: z.string(),
+    findingIds: z.array(z.string()),
+    committeeId: z.optional(z.string()),
+    /** `YYYY-MM-DD` (China time). */
+    dueDate: z.optional(z.string()),
+    status: z.enum(REFERRAL_STATUS_CODES),
+    executionArn: z.optional(z.string()),
+    approvedAt: z.optional(z.string()),
+    dispatchedAt: z.optional(z.string()),
+  }),
+);
 
 /** `201` of `POST /activities/{activityId}/findings`. */
-export const findingAnswerSchema = z.object({ finding: findingViewSchema });
+export const findingAnswerSchema = /* @__PURE__ */ pure(() =>
+  z.object({ finding: findingViewSchema }),
+);
 /** `200` of `GET /activities/{activityId}/findings`. */
-export const findingListSchema = z.object({ findings: z.array(findingViewSchema) });
+export const findingListSchema = /* @__PURE__ */ pure(() =>
+  z.object({ findings: z.array(findingViewSchema) }),
+);

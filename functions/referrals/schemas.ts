@@ -1,29 +1,36 @@
 import * as z from 'zod/mini';
+import { pure } from '../shared/pure.js';
 import { ID_PATTERN } from '../shared/ids.js';
 import { REFERRAL_PHASES } from '../shared/data/referrals.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine carries
 // fields a step does not use. Payloads hold the referral id and numbers (and outcome codes).
 
-const referralId = z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' }));
+const referralId = /* @__PURE__ */ pure(() =>
+  z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
+);
 
-export const referralStepInputSchema = z.object({ referralId });
+export const referralStepInputSchema = /* @__PURE__ */ pure(() => z.object({ referralId }));
 
-export const awaitReferralInputSchema = z.object({
-  referralId,
-  phase: z.enum(REFERRAL_PHASES),
-  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
-});
+export const awaitReferralInputSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    referralId,
+    phase: z.enum(REFERRAL_PHASES),
+    taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+  }),
+);
 
-export const closeReferralInputSchema = z.object({
-  referralId,
-  /** `$.decision` of the last human step: CLOSED_BY_COMMITTEE closes on the committee's word. */
-  decision: z.optional(
-    z.object({
-      outcome: z.optional(z.string().check(z.maxLength(40))),
-    }),
-  ),
-});
+export const closeReferralInputSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    referralId,
+    /** `$.decision` of the last human step: CLOSED_BY_COMMITTEE closes on the committee's word. */
+    decision: z.optional(
+      z.object({
+        outcome: z.optional(z.string().check(z.maxLength(40))),
+      }),
+    ),
+  }),
+);
 
 export type ReferralStepInput = z.output<typeof referralStepInputSchema>;
 export type AwaitReferralInput = z.output<typeof awaitReferralInputSchema>;

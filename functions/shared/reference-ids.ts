@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pure } from './pure.js';
 
 /**
  * Ids of reference data (deputies, departments, committees): what the API takes, and where a
@@ -37,10 +38,12 @@ export const referenceId = (kind: ReferenceKind) =>
 export const STREET_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
 
 /** A street code as the district defines it. */
-export const streetCodeDefinitionSchema = z.string().check(
-  z.regex(STREET_CODE_PATTERN, {
-    message: 'must be a street code: capitals, digits and _, starting with a capital',
-  }),
+export const streetCodeDefinitionSchema = /* @__PURE__ */ pure(() =>
+  z.string().check(
+    z.regex(STREET_CODE_PATTERN, {
+      message: 'must be a street code: capitals, digits and _, starting with a capital',
+    }),
+  ),
 );
 
 /**
@@ -49,10 +52,12 @@ export const streetCodeDefinitionSchema = z.string().check(
  * (`httpRoute`'s `streets`): a street's name is answered with its code, an
  * unknown code with the district's streets. No district's streets are compiled into a schema.
  */
-export const streetCodeSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, { message: 'must be a street code (GET /jurisdiction lists them)' }),
-    z.maxLength(100),
-  );
+export const streetCodeSchema = /* @__PURE__ */ pure(() =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { message: 'must be a street code (GET /jurisdiction lists them)' }),
+      z.maxLength(100),
+    ),
+);

@@ -28,7 +28,7 @@ export const createCommittee = (
     fields: { name: input.name, emails: input.emails, active: input.active },
   });
 
-export const updateCommittee = committees.updater(
+export const updateCommittee = /* @__PURE__ */ committees.updater(
   'COMMITTEE_UPDATED',
   async (deps, committeeId, patch: UpdateCommitteeBody, caller, action) => {
     const current = await committees.get(deps, committeeId);
@@ -45,4 +45,7 @@ export const updateCommittee = committees.updater(
   },
 );
 
-export const deactivateCommittee = committees.deactivate(updateCommittee, 'COMMITTEE_DEACTIVATED');
+export const deactivateCommittee = /* @__PURE__ */ committees.deactivate(
+  updateCommittee,
+  'COMMITTEE_DEACTIVATED',
+);

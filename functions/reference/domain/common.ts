@@ -287,8 +287,16 @@ type Update<Ref, Patch, R> = (
 /**
  * One kind of reference item, found by its reference (an id, or a rule's category and street):
  * `find` reads it, `get` answers 404 naming it when it is not on file.
+ *
+ * Building a kind, and its `updater` and `deactivate`, only makes functions: the annotations tell
+ * esbuild so, and a bundle that never updates (read-reference) leaves the update paths out, and
+ * with them the department email change notice, SES and the MIME code it would otherwise parse at
+ * every cold start (docs/performance.md "Cold start").
  */
-export const referenceKind = <T extends { id: string; active: boolean }, Ref = string>(
+export const referenceKind = /* @__NO_SIDE_EFFECTS__ */ <
+  T extends { id: string; active: boolean },
+  Ref = string,
+>(
   what: string,
   keyOf: (ref: Ref) => PrimaryKey,
   idOf: (ref: Ref) => string = String,

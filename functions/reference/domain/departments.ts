@@ -91,7 +91,7 @@ const settleNotice = (deps: ReferenceDeps, department: NotedDepartment) =>
 const withNotice = <T extends object>(view: T, status: NoticeStatus | undefined) =>
   status ? { ...view, emailChangeNotice: status } : view;
 
-export const updateDepartment = departments.updater(
+export const updateDepartment = /* @__PURE__ */ departments.updater(
   'DEPARTMENT_UPDATED',
   async (deps, departmentId, patch: UpdateDepartmentBody, caller, action) => {
     const found = await departments.get(deps, departmentId);
@@ -159,7 +159,7 @@ export const updateDepartment = departments.updater(
   },
 );
 
-export const deactivateDepartment = departments.deactivate(
+export const deactivateDepartment = /* @__PURE__ */ departments.deactivate(
   updateDepartment,
   'DEPARTMENT_DEACTIVATED',
 );

@@ -183,7 +183,7 @@ export const createDeputy = async (
   return toView({ ...head, auditSeq: 1, auditHash: '' });
 };
 
-export const updateDeputy = deputies.updater(
+export const updateDeputy = /* @__PURE__ */ deputies.updater(
   'DEPUTY_UPDATED',
   async (deps, deputyId, patch: UpdateDeputyBody, caller, action) => {
     const current = await deputies.get(deps, deputyId);
@@ -250,4 +250,7 @@ export const updateDeputy = deputies.updater(
   },
 );
 
-export const deactivateDeputy = deputies.deactivate(updateDeputy, 'DEPUTY_DEACTIVATED');
+export const deactivateDeputy = /* @__PURE__ */ deputies.deactivate(
+  updateDeputy,
+  'DEPUTY_DEACTIVATED',
+);

@@ -145,7 +145,7 @@ export const createRoutingRule = async (
   return { ...created, departmentLevel: department.level ?? DEFAULT_DEPARTMENT_LEVEL };
 };
 
-export const updateRoutingRule = rules.updater(
+export const updateRoutingRule = /* @__PURE__ */ rules.updater(
   'ROUTING_RULE_UPDATED',
   async (deps, rule, patch: UpdateRoutingRuleBody, caller, action) => {
     const current = await rules.get(deps, rule);
@@ -168,7 +168,7 @@ export const updateRoutingRule = rules.updater(
   },
 );
 
-export const deactivateRoutingRule = rules.deactivate(
+export const deactivateRoutingRule = /* @__PURE__ */ rules.deactivate(
   updateRoutingRule,
   'ROUTING_RULE_DEACTIVATED',
 );

@@ -35,6 +35,11 @@ export const REFERRAL_WORKFLOW_STATUSES = STATUS_CODES.slice(
   STATUS_CODES.indexOf('DISPATCHED'),
 ) as [ReferralWorkflowStatus, ...ReferralWorkflowStatus[]];
 
+/** Every status a referral goes through, before dispatch and after. */
+export const REFERRAL_STATUS_CODES = [
+  ...new Set([...REFERRAL_STATUSES, ...REFERRAL_WORKFLOW_STATUSES]),
+] as [ReferralStatus | ReferralWorkflowStatus, ...(ReferralStatus | ReferralWorkflowStatus)[]];
+
 /** Human steps of the referral workflow (`pendingTask.phase`, stored by AwaitReferral). */
 export const REFERRAL_PHASES = ['DEPARTMENT', 'REROUTE', 'RATING'] as const;
 export type ReferralPhase = (typeof REFERRAL_PHASES)[number];

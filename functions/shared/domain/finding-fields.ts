@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pure } from '../pure.js';
 import { streetCodeSchema } from '../reference-ids.js';
 import { FINDING_CATEGORIES, FINDING_CATEGORY_CODES, type Language } from './reference.js';
 
@@ -30,36 +31,42 @@ interface FindingFieldSpec {
  * department's pages all take their fields from this list, so adding a field is one entry here
  * (plus, when deputies should give it on their page, its input on that form).
  */
-export const FINDING_FIELDS = {
-  kind: { schema: z.enum(FINDING_KINDS), label: { zh: '类型', en: 'Kind' } },
-  category: {
-    schema: z.enum(FINDING_CATEGORY_CODES),
-    label: { zh: '类别', en: 'Category' },
-    department: 'detail',
-    show: (code: string, language: Language) =>
-      (FINDING_CATEGORIES as Record<string, Record<Language, string> | undefined>)[code]?.[
-        language
-      ] ?? code,
-  },
-  description: { schema: text(4000), label: { zh: '内容', en: 'Text' }, department: 'lead' },
-  place: { schema: text(300), label: { zh: '地点', en: 'Place' }, department: 'detail' },
-  /**
-   * The street it concerns when it is not the activity's own (routing uses it); a code of the
-   * district's stored streets, which the recording route checks.
-   */
-  street: { schema: z.optional(streetCodeSchema), label: { zh: '街道', en: 'Street' } },
-  needsReferral: { schema: z.boolean(), label: { zh: '需要转办', en: 'Needs referral' } },
-} as const satisfies Record<string, FindingFieldSpec>;
+export const FINDING_FIELDS = /* @__PURE__ */ pure(
+  () =>
+    ({
+      kind: { schema: z.enum(FINDING_KINDS), label: { zh: '类型', en: 'Kind' } },
+      category: {
+        schema: z.enum(FINDING_CATEGORY_CODES),
+        label: { zh: '类别', en: 'Category' },
+        department: 'detail',
+        show: (code: string, language: Language) =>
+          (FINDING_CATEGORIES as Record<string, Record<Language, string> | undefined>)[code]?.[
+            language
+          ] ?? code,
+      },
+      description: { schema: text(4000), label: { zh: '内容', en: 'Text' }, department: 'lead' },
+      place: { schema: text(300), label: { zh: '地点', en: 'Place' }, department: 'detail' },
+      /**
+       * The street it concerns when it is not the activity's own (routing uses it); a code of the
+       * district's stored streets, which the recording route checks.
+       */
+      street: { schema: z.optional(streetCodeSchema), label: { zh: '街道', en: 'Street' } },
+      needsReferral: { schema: z.boolean(), label: { zh: '需要转办', en: 'Needs referral' } },
+    }) as const satisfies Record<string, FindingFieldSpec>,
+);
 
 type Fields = typeof FINDING_FIELDS;
 export type FindingFieldName = keyof Fields;
 
-const FIELD_NAMES = Object.keys(FINDING_FIELDS) as FindingFieldName[];
+const FIELD_NAMES = /* @__PURE__ */ pure(() => Object.keys(FINDING_FIELDS) as FindingFieldName[]);
 
 /** The zod shape of a finding's content, for the recording body's schema. */
-export const findingContentShape = Object.fromEntries(
-  FIELD_NAMES.map((name) => [name, FINDING_FIELDS[name].schema]),
-) as { [K in FindingFieldName]: Fields[K]['schema'] };
+export const findingContentShape = /* @__PURE__ */ pure(
+  () =>
+    Object.fromEntries(FIELD_NAMES.map((name) => [name, FINDING_FIELDS[name].schema])) as {
+      [K in FindingFieldName]: Fields[K]['schema'];
+    },
+);
 
 /** A finding's content as stored and shown. */
 export type FindingContent = z.output<z.ZodMiniObject<typeof findingContentShape>>;
@@ -77,8 +84,8 @@ type DepartmentFieldName = {
 /** What a department learns of a finding: what is wrong and where, never who raised it. */
 export type DepartmentFinding = Pick<FindingContent, DepartmentFieldName>;
 
-const DEPARTMENT_FIELDS = FIELD_NAMES.filter(
-  (name): name is DepartmentFieldName => 'department' in FINDING_FIELDS[name],
+const DEPARTMENT_FIELDS = /* @__PURE__ */ pure(() =>
+  FIELD_NAMES.filter((name): name is DepartmentFieldName => 'department' in FINDING_FIELDS[name]),
 );
 
 export const departmentFindingOf = (finding: DepartmentFinding): DepartmentFinding =>

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pure } from '../pure.js';
 import { ID_PATTERN } from '../ids.js';
 
 /**
@@ -6,17 +7,19 @@ import { ID_PATTERN } from '../ids.js';
  * area's schemas, so a function that only reads the id does not build (at each cold start) the
  * schemas of the area that declared it.
  */
-export const activityId = z
-  .string()
-  .check(z.regex(ID_PATTERN, { message: 'must be an activity id' }));
+export const activityId = /* @__PURE__ */ pure(() =>
+  z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
+);
 
-export const activityPathSchema = z.strictObject({ activityId });
+export const activityPathSchema = /* @__PURE__ */ pure(() => z.strictObject({ activityId }));
 
 /**
  * A campaign's id, in `{campaignId}` and in the body of an activity that belongs to one. Here for
  * the same reason: an activity route that reads it must not build the campaign area's schemas
  * and, through them, the statistics schemas at each cold start.
  */
-export const campaignIdSchema = z
-  .string()
-  .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' }));
+export const campaignIdSchema = /* @__PURE__ */ pure(() =>
+  z
+    .string()
+    .check(z.regex(ID_PATTERN, { message: 'must be a campaign id (GET /campaigns lists them)' })),
+);
