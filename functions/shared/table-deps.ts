@@ -3,6 +3,13 @@ import { db } from './clients.js';
 import { parseEnv } from './env.js';
 import { logger } from './observability.js';
 
+/** The table deps of an environment already parsed: what `tableDeps` and `emailStepDeps` share. */
+export const tableDepsOf = (env: { TABLE_NAME: string }) => ({
+  db,
+  tableName: env.TABLE_NAME,
+  logger,
+});
+
 /**
  * What a handler's decision reads and writes with: the table client, the table's name and the
  * logger, with the function's environment (`env`) parsed at module load (so a misconfigured
@@ -11,13 +18,6 @@ import { logger } from './observability.js';
  *
  * `const deps = tableDeps(recordFindingEnvSchema, (env) => ({ residentLookupKey: … }))`
  */
-/** The table deps of an environment already parsed: what `tableDeps` and `emailStepDeps` share. */
-export const tableDepsOf = (env: { TABLE_NAME: string }) => ({
-  db,
-  tableName: env.TABLE_NAME,
-  logger,
-});
-
 export const tableDeps = <
   TSchema extends z.ZodMiniType<{ TABLE_NAME: string }>,
   TExtra extends object = object,
