@@ -64,7 +64,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    ...routes.activityTrailRoute,
+    ...routes.activityStreamRoutes.trail,
     responseBody: trailPageSchema,
     summary: 'The audit trail of an activity, verified on read',
     description: trailDescription('activity'),
@@ -77,7 +77,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    ...routes.verifyActivityRoute,
+    ...routes.activityStreamRoutes.verify,
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of an activity',
     description: verifyDescription('activity'),
@@ -89,7 +89,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    ...routes.referralTrailRoute,
+    ...routes.referralStreamRoutes.trail,
     responseBody: trailPageSchema,
     summary: 'The audit trail of a referral, verified on read',
     description: trailDescription('referral'),
@@ -102,7 +102,7 @@ export const AUDIT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    ...routes.verifyReferralRoute,
+    ...routes.referralStreamRoutes.verify,
     responseBody: verifyAnswerSchema,
     summary: 'Verify the hash chain of a referral',
     description: verifyDescription('referral'),

@@ -27,32 +27,31 @@ const checkpointKey = (): Promise<KeyObject> => {
   return publicKey;
 };
 
-/** The events of the stream `streamOf` finds, a page at a time, the chain verified on read. */
-const trailRoute = <
-  TContract extends typeof routes.activityTrailRoute | typeof routes.referralTrailRoute,
->(
-  contract: TContract,
-  streamOf: (caller: Caller, path: z.output<TContract['path']>) => Promise<Stream>,
-) =>
-  httpRoute<undefined, TContract['path'], typeof trailQuerySchema>(
-    contract,
-    async ({ path, query, caller }) => {
-      const stream = await streamOf(caller, path as z.output<TContract['path']>);
-      return jsonResponse(200, await readTrail(deps, stream, query));
-    },
-  );
+type StreamContracts = typeof routes.activityStreamRoutes | typeof routes.referralStreamRoutes;
 
-/** The first broken link of the stream `streamOf` finds, and its signed checkpoint. */
-const verifyRoute = <
-  TContract extends typeof routes.verifyActivityRoute | typeof routes.verifyReferralRoute,
+/**
+ * A stream's two routes: its events, a page at a time with the chain verified on read, and the
+ * first broken link with its signed checkpoint; `streamOf` finds the stream the caller may read.
+ */
+const streamRoutes = <
+  TContracts extends StreamContracts,
+  StreamPath = z.output<TContracts['trail']['path']>,
 >(
-  contract: TContract,
-  streamOf: (caller: Caller, path: z.output<TContract['path']>) => Promise<Stream>,
-) =>
-  httpRoute<undefined, TContract['path']>(contract, async ({ path, caller }) => {
-    const stream = await streamOf(caller, path as z.output<TContract['path']>);
-    return jsonResponse(200, await verifyTrail(deps, stream, checkpointKey));
-  });
+  { trail, verify }: TContracts,
+  streamOf: (caller: Caller, path: StreamPath) => Promise<Stream>,
+) => [
+  httpRoute<undefined, TContracts['trail']['path'], typeof trailQuerySchema>(
+    trail,
+    async ({ path, query, caller }) =>
+      jsonResponse(200, await readTrail(deps, await streamOf(caller, path as StreamPath), query)),
+  ),
+  httpRoute<undefined, TContracts['verify']['path']>(verify, async ({ path, caller }) =>
+    jsonResponse(
+      200,
+      await verifyTrail(deps, await streamOf(caller, path as StreamPath), checkpointKey),
+    ),
+  ),
+];
 
 const activityTrail = (caller: Caller, { activityId }: { activityId: string }) =>
   activityStream(deps, caller, activityId);
@@ -65,8 +64,6 @@ const referralTrail = (caller: Caller, { referralId }: { referralId: string }) =
  * `.../verify` reports the first broken link.
  */
 export const handler = httpRoutes([
-  trailRoute(routes.activityTrailRoute, activityTrail),
-  verifyRoute(routes.verifyActivityRoute, activityTrail),
-  trailRoute(routes.referralTrailRoute, referralTrail),
-  verifyRoute(routes.verifyReferralRoute, referralTrail),
+  ...streamRoutes(routes.activityStreamRoutes, activityTrail),
+  ...streamRoutes(routes.referralStreamRoutes, referralTrail),
 ]);

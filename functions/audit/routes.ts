@@ -1,3 +1,4 @@
+import type { z } from 'zod/mini';
 import { STREET_SCOPE, type RouteContract } from '../shared/http/contract.js';
 import {
   auditActivitiesQuerySchema,
@@ -16,32 +17,41 @@ export const listAuditActivitiesRoute = {
   query: auditActivitiesQuerySchema,
 } satisfies RouteContract;
 
-export const activityTrailRoute = {
-  route: 'GET /audit/activities/{activityId}/trail',
-  roles: ['auditor', 'organiser'],
-  rolesNote: STREET_SCOPE.hidden,
-  path: auditActivityPathSchema,
-  query: trailQuerySchema,
-} satisfies RouteContract;
+/**
+ * The two audit routes of a kind of stream (an activity's, a referral's): its trail, a page of
+ * events at a time, and the check of its chain. Marked free of side effects so a bundle keeps
+ * only the streams its handler names.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function streamRoutes<
+  const Plural extends string,
+  const Id extends string,
+  Path extends z.ZodMiniType,
+  const Note extends string,
+>(plural: Plural, id: Id, path: Path, rolesNote: Note) {
+  const readers = ['auditor', 'organiser'] as const;
+  return {
+    trail: {
+      route: `GET /audit/${plural}/{${id}}/trail`,
+      roles: readers,
+      rolesNote,
+      path,
+      query: trailQuerySchema,
+    },
+    verify: { route: `GET /audit/${plural}/{${id}}/verify`, roles: readers, rolesNote, path },
+  } as const satisfies Record<string, RouteContract>;
+}
 
-export const verifyActivityRoute = {
-  route: 'GET /audit/activities/{activityId}/verify',
-  roles: ['auditor', 'organiser'],
-  rolesNote: STREET_SCOPE.hidden,
-  path: auditActivityPathSchema,
-} satisfies RouteContract;
+export const activityStreamRoutes = streamRoutes(
+  'activities',
+  'activityId',
+  auditActivityPathSchema,
+  STREET_SCOPE.hidden,
+);
 
-export const referralTrailRoute = {
-  route: 'GET /audit/referrals/{referralId}/trail',
-  roles: ['auditor', 'organiser'],
-  rolesNote: STREET_SCOPE.hiddenByActivity,
-  path: auditReferralPathSchema,
-  query: trailQuerySchema,
-} satisfies RouteContract;
-
-export const verifyReferralRoute = {
-  route: 'GET /audit/referrals/{referralId}/verify',
-  roles: ['auditor', 'organiser'],
-  rolesNote: STREET_SCOPE.hiddenByActivity,
-  path: auditReferralPathSchema,
-} satisfies RouteContract;
+export const referralStreamRoutes = streamRoutes(
+  'referrals',
+  'referralId',
+  auditReferralPathSchema,
+  STREET_SCOPE.hiddenByActivity,
+);

@@ -40,10 +40,10 @@ export class AuditApi extends Construct {
       // table.grant covers the table and its indexes (…/index/*).
       tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
       routes: [
-        ['GetAuditActivityTrail', routes.activityTrailRoute],
-        ['GetAuditActivityVerify', routes.verifyActivityRoute],
-        ['GetAuditReferralTrail', routes.referralTrailRoute],
-        ['GetAuditReferralVerify', routes.verifyReferralRoute],
+        ['GetAuditActivityTrail', routes.activityStreamRoutes.trail],
+        ['GetAuditActivityVerify', routes.activityStreamRoutes.verify],
+        ['GetAuditReferralTrail', routes.referralStreamRoutes.trail],
+        ['GetAuditReferralVerify', routes.referralStreamRoutes.verify],
       ],
     });
     checkpoints.grantReadPublicKey(this.trailFunction);
