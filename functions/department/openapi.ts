@@ -10,13 +10,13 @@ const refusals = linkRefusals('the link expired or belongs to an earlier round')
  */
 export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
   {
-    ...routes.respondPageRoute,
+    ...routes.respondPageContracts.show,
     summary: 'The department’s response page for a referral (shows, never changes anything)',
     responseContentType: 'text/html',
     responses: { 200: 'the referral and its forms', ...refusals },
   },
   {
-    ...routes.respondSubmitRoute,
+    ...routes.respondPageContracts.submit,
     summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
     responseContentType: 'text/html',
     responses: {
@@ -26,13 +26,13 @@ export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
     },
   },
   {
-    ...routes.ratePageRoute,
+    ...routes.ratePageContracts.show,
     summary: 'The page where whoever raised a finding rates the reply',
     responseContentType: 'text/html',
     responses: { 200: 'the reply and the rating form', ...refusals },
   },
   {
-    ...routes.rateSubmitRoute,
+    ...routes.ratePageContracts.submit,
     summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
     responseContentType: 'text/html',
     responses: { 200: 'received, or already received', 422: 'the form', ...refusals },

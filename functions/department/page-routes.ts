@@ -14,7 +14,7 @@ import {
 import { rate, ratingPage, type RateOutcome } from './rate.js';
 import type { DepartmentAction } from './referral.js';
 import { respond, responsePage, type RespondOutcome, type StaleReason } from './respond.js';
-import { ratePageRoute, rateSubmitRoute, respondPageRoute, respondSubmitRoute } from './routes.js';
+import { ratePageContracts, respondPageContracts } from './routes.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import type { HttpResult } from '../shared/http/types.js';
 
@@ -81,13 +81,13 @@ const pageOfRating = (outcome: RateOutcome): HttpResult => {
 /** The department's response page: the referral and its forms; one action per round. */
 export const responseRoutes: DepartmentPageRoutes<typeof departmentFormSchema> = {
   purpose: 'RESPOND',
-  get: { contract: respondPageRoute, answer: showPage(responsePage, renderResponsePage) },
-  post: { contract: respondSubmitRoute, answer: submitPage(respond, pageOfResponse) },
+  get: { contract: respondPageContracts.show, answer: showPage(responsePage, renderResponsePage) },
+  post: { contract: respondPageContracts.submit, answer: submitPage(respond, pageOfResponse) },
 };
 
 /** The raiser's rating page: the reply and the rating form; one rating. */
 export const ratingRoutes: DepartmentPageRoutes<typeof ratingFormSchema> = {
   purpose: 'RATE',
-  get: { contract: ratePageRoute, answer: showPage(ratingPage, renderRatingPage) },
-  post: { contract: rateSubmitRoute, answer: submitPage(rate, pageOfRating) },
+  get: { contract: ratePageContracts.show, answer: showPage(ratingPage, renderRatingPage) },
+  post: { contract: ratePageContracts.submit, answer: submitPage(rate, pageOfRating) },
 };

@@ -12,7 +12,7 @@ const refusals = linkRefusals('the link expired');
  */
 export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
-    ...routes.activityPageRoute,
+    ...routes.activityPageContracts.show,
     summary:
       "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
     description:
@@ -21,7 +21,7 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: 'the activity page', ...refusals },
   },
   {
-    ...routes.activitySubmitRoute,
+    ...routes.activityPageContracts.submit,
     summary:
       'Answer the invitation (until the start), check in with the venue code, record a finding',
     responseContentType: 'text/html',

@@ -6,7 +6,7 @@ import type { deputyFormSchema } from './form.js';
 import { isHttps, type DeputyPageDeps, type DeputyPageRoutes } from './handler.js';
 import { deputyActivityPage } from './model.js';
 import { renderDeputyActivityPage, renderOutcomePage } from './render.js';
-import { activityPageRoute, activitySubmitRoute } from './routes.js';
+import { activityPageContracts } from './routes.js';
 
 /**
  * The cookie that lets the venue's QR page check this phone's deputy in without typing: it holds
@@ -41,7 +41,7 @@ export type DeputyActivityDeps = DeputyPageDeps & ActionDeps;
 export const deputyActivityRoutes: DeputyPageRoutes<DeputyActivityDeps, typeof deputyFormSchema> = {
   purpose: 'DEPUTY_ACTIVITY',
   get: {
-    contract: activityPageRoute,
+    contract: activityPageContracts.show,
     answer: async (deps, link, event, token) => {
       const model = await deputyActivityPage(deps, link);
       const secret = await deps.signingKey();
@@ -64,7 +64,7 @@ export const deputyActivityRoutes: DeputyPageRoutes<DeputyActivityDeps, typeof d
     },
   },
   post: {
-    contract: activitySubmitRoute,
+    contract: activityPageContracts.submit,
     answer: async (deps, link, form, token) =>
       renderOutcomePage(await actOnPage(deps, link, form), `/deputy/${token}`),
   },

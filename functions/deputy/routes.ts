@@ -1,4 +1,5 @@
 import { FORM_CONTENT_TYPE, TOKEN_PARAM_SCHEMA } from '../department/form.js';
+import { linkPageContracts } from '../department/routes.js';
 import type { RouteContract } from '../shared/http/contract.js';
 import { deputyFormSchema, homeLinkRequestSchema } from './form.js';
 
@@ -14,22 +15,11 @@ const PERSONAL_LINK_IS_THE_CREDENTIAL =
 const HOME_LINK_REQUEST =
   'A deputy who lost the invitation asks for a home link by email address: the answer is always the same (no one learns who is a deputy), requests are rate-limited per address, and the link goes only to the address on record';
 
-export const activityPageRoute = {
-  route: 'GET /deputy/{token}',
-  roles: 'public',
-  publicReason: PERSONAL_LINK_IS_THE_CREDENTIAL,
-  path: TOKEN_PARAM_SCHEMA,
-} satisfies RouteContract;
-
-export const activitySubmitRoute = {
-  route: 'POST /deputy/{token}',
-  roles: 'public',
-  publicReason: PERSONAL_LINK_IS_THE_CREDENTIAL,
-  path: TOKEN_PARAM_SCHEMA,
-  body: deputyFormSchema,
-  contentType: FORM_CONTENT_TYPE,
-  maxBodyBytes: 32_768,
-} satisfies RouteContract;
+export const activityPageContracts = linkPageContracts(
+  'deputy',
+  deputyFormSchema,
+  PERSONAL_LINK_IS_THE_CREDENTIAL,
+);
 
 export const homeRequestFormRoute = {
   route: 'GET /my-activities',

@@ -56,8 +56,8 @@ export class DeputyPages extends Construct {
       tableActions: [...TABLE_READ, ...TABLE_UPDATE],
       readsSecrets: [linkSigningKey, checkInCodeKey, residentLookupKey],
       routes: [
-        ['DeputyActivityPage', routes.activityPageRoute],
-        ['DeputyActivitySubmit', routes.activitySubmitRoute],
+        ['DeputyActivityPage', routes.activityPageContracts.show],
+        ['DeputyActivitySubmit', routes.activityPageContracts.submit],
       ],
     });
 

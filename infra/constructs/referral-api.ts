@@ -73,15 +73,15 @@ export class ReferralApi extends Construct {
       entry: 'functions/department/respond-page.ts',
       description: 'GET/POST /respond/{token}: the department response page',
       routeId: 'Respond',
-      page: departmentRoutes.respondPageRoute,
-      submit: departmentRoutes.respondSubmitRoute,
+      page: departmentRoutes.respondPageContracts.show,
+      submit: departmentRoutes.respondPageContracts.submit,
     });
     const ratePage = linkPage('RatePageFunction', {
       entry: 'functions/department/rate-page.ts',
       description: 'GET/POST /rate/{token}: the rating page of whoever raised a finding',
       routeId: 'Rate',
-      page: departmentRoutes.ratePageRoute,
-      submit: departmentRoutes.rateSubmitRoute,
+      page: departmentRoutes.ratePageContracts.show,
+      submit: departmentRoutes.ratePageContracts.submit,
     });
 
     const getReferral = functions.add('GetReferralFunction', {

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { formFields } from '../../../../functions/department/form.js';
-import { respondSubmitRoute } from '../../../../functions/department/routes.js';
+import { respondPageContracts } from '../../../../functions/department/routes.js';
 import {
   bodyText,
   httpErrorHandler,
@@ -147,7 +147,7 @@ describe('forms (the department pages)', () => {
   const form = (body: string, contentType = 'application/x-www-form-urlencoded') =>
     formFields(
       { body, isBase64Encoded: false, headers: { 'content-type': contentType } },
-      respondSubmitRoute.maxBodyBytes,
+      respondPageContracts.submit.maxBodyBytes,
     );
 
   it('decodes a browser form as URLSearchParams does', () => {
