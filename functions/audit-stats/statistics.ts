@@ -1,4 +1,5 @@
 import { httpRoute, jsonResponse } from '../shared/http/index.js';
+import { streetQueryFilter } from '../shared/http/list-route.js';
 import { logger } from '../shared/observability.js';
 import { statisticsStreetFor } from './access.js';
 import { auditStatisticsEnvSchema } from './env.js';
@@ -16,11 +17,7 @@ const deps = tableDeps(auditStatisticsEnvSchema);
  * `200 {statistics}` or the same tables as CSV (UTF-8 with BOM).
  */
 export const handler = httpRoute(
-  {
-    ...statisticsRoute,
-    streets: ({ query }) => ({ 'query.street': query.street }),
-    inactiveStreets: true,
-  },
+  { ...statisticsRoute, ...streetQueryFilter() },
   async ({ query, caller }) => {
     const street = statisticsStreetFor(caller, query.street);
     const statistics = await readStatistics(deps, {

@@ -15,7 +15,7 @@ const deps = tableDeps(listAuditActivitiesEnvSchema);
  * as CSV (UTF-8 with BOM), the next cursor in `x-next-cursor`.
  */
 export const handler = httpRoute(
-  { ...listAuditActivitiesRoute, ...streetQueryFilter },
+  { ...listAuditActivitiesRoute, ...streetQueryFilter() },
   async ({ query, caller }) => {
     const page = await listEndedActivities(deps, caller, query);
     if (query.format === 'csv') {

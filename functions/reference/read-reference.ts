@@ -33,7 +33,7 @@ const list = <TQuery extends z.ZodMiniType>(
   read: (query: z.output<TQuery>, caller: Caller) => Promise<unknown>,
 ) =>
   // The invitee picker's street filter names one of the district's streets.
-  httpRoute({ ...contract, ...streetQueryFilter }, async ({ query, caller }) =>
+  httpRoute({ ...contract, ...streetQueryFilter() }, async ({ query, caller }) =>
     jsonResponse(200, await read(query as z.output<TQuery>, caller)),
   );
 

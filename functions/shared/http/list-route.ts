@@ -17,14 +17,15 @@ interface ListContract<TQuery extends StreetQuery> {
 
 /**
  * A route's `street` query filter (`?street=`): one of the district's streets, past ones too (a
- * filter reads the past), else 422 naming `query.street`. Spread into the route's spec.
+ * filter reads the past), else 422 naming `field`, as the route names its query's fields
+ * (`query.street` where its `queryIssuePrefix` is `['query']`). Spread into the route's spec.
  */
-export const streetQueryFilter = {
+export const streetQueryFilter = (field: 'street' | 'query.street' = 'query.street') => ({
   streets: ({ query }: { query: unknown }) => ({
-    'query.street': (query as { street?: string } | undefined)?.street,
+    [field]: (query as { street?: string } | undefined)?.street,
   }),
   inactiveStreets: true,
-};
+});
 
 /**
  * A list of the district's items by filters (`GET /activities`, `GET /referrals`): organisers
@@ -38,8 +39,7 @@ export const listRoute = <TQuery extends StreetQuery>(
   httpRoute(
     {
       ...contract,
-      streets: (request) => ({ street: (request.query as z.output<TQuery>).street }),
-      inactiveStreets: true,
+      ...streetQueryFilter('street'),
     },
     async (request) =>
       jsonResponse(200, await list(request.caller, request.query as z.output<TQuery>)),
