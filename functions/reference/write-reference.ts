@@ -41,7 +41,7 @@ interface WriteContract {
   maxBodyBytes: number;
 }
 
-/** One kind of reference data: its three write routes' contracts and its three writes. */
+/** One kind of reference data: its write routes' contracts (./routes.ts) and its three writes. */
 interface ReferenceEntity<
   TCreate extends z.ZodMiniType,
   TUpdate extends z.ZodMiniType,
@@ -54,9 +54,11 @@ interface ReferenceEntity<
   metric: string;
   /** The path parameter that names one (`deputyId`). */
   idParam: TId;
-  createRoute: WriteContract & { body: TCreate };
-  updateRoute: WriteContract & { body: TUpdate; path: TPath };
-  deactivateRoute: WriteContract & { path: TPath };
+  contracts: {
+    create: WriteContract & { body: TCreate };
+    update: WriteContract & { body: TUpdate; path: TPath };
+    deactivate: WriteContract & { path: TPath };
+  };
   create: (d: typeof deps, body: z.output<TCreate>, caller: Caller) => Promise<unknown>;
   update: (
     d: typeof deps,
@@ -93,12 +95,12 @@ const writesOf = <
   };
   return [
     httpRoute(
-      { ...entity.createRoute, idempotency, ...streetsIn(entity.createStreets) },
+      { ...entity.contracts.create, idempotency, ...streetsIn(entity.createStreets) },
       async ({ body, caller }) =>
         answer(201, 'Created', await entity.create(deps, body as z.output<TCreate>, caller)),
     ),
     httpRoute(
-      { ...entity.updateRoute, idempotency, ...streetsIn(entity.updateStreets) },
+      { ...entity.contracts.update, idempotency, ...streetsIn(entity.updateStreets) },
       async ({ body, path, caller }) =>
         answer(
           200,
@@ -106,7 +108,7 @@ const writesOf = <
           await entity.update(deps, idOf(path), body as z.output<TUpdate>, caller),
         ),
     ),
-    httpRoute({ ...entity.deactivateRoute, idempotency }, async ({ path, caller }) =>
+    httpRoute({ ...entity.contracts.deactivate, idempotency }, async ({ path, caller }) =>
       answer(200, 'Deactivated', await entity.deactivate(deps, idOf(path), caller)),
     ),
   ];
@@ -122,9 +124,7 @@ export const handler = httpRoutes([
     name: 'deputy',
     metric: 'Deputies',
     idParam: 'deputyId',
-    createRoute: routes.deputyRoutes.create,
-    updateRoute: routes.deputyRoutes.update,
-    deactivateRoute: routes.deputyRoutes.deactivate,
+    contracts: routes.deputyRoutes,
     create: createDeputy,
     update: updateDeputy,
     deactivate: deactivateDeputy,
@@ -135,9 +135,7 @@ export const handler = httpRoutes([
     name: 'department',
     metric: 'Departments',
     idParam: 'departmentId',
-    createRoute: routes.departmentRoutes.create,
-    updateRoute: routes.departmentRoutes.update,
-    deactivateRoute: routes.departmentRoutes.deactivate,
+    contracts: routes.departmentRoutes,
     create: createDepartment,
     update: updateDepartment,
     deactivate: deactivateDepartment,
@@ -146,9 +144,7 @@ export const handler = httpRoutes([
     name: 'committee',
     metric: 'Committees',
     idParam: 'committeeId',
-    createRoute: routes.committeeRoutes.create,
-    updateRoute: routes.committeeRoutes.update,
-    deactivateRoute: routes.committeeRoutes.deactivate,
+    contracts: routes.committeeRoutes,
     create: createCommittee,
     update: updateCommittee,
     deactivate: deactivateCommittee,
@@ -157,9 +153,7 @@ export const handler = httpRoutes([
     name: 'routingRule',
     metric: 'RoutingRules',
     idParam: 'ruleId',
-    createRoute: routes.routingRuleRoutes.create,
-    updateRoute: routes.routingRuleRoutes.update,
-    deactivateRoute: routes.routingRuleRoutes.deactivate,
+    contracts: routes.routingRuleRoutes,
     create: createRoutingRule,
     update: updateRoutingRule,
     deactivate: deactivateRoutingRule,
