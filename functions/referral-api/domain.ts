@@ -34,9 +34,13 @@ import { executionArnOf } from '../activities/view.js';
 import type { z } from 'zod/mini';
 import type {
   CloseBody,
+  committeeCloseAnswerSchema,
   ExtensionBody,
+  extensionAnswerSchema,
   RedriveBody,
+  redriveReferralAnswerSchema,
   referralDetailSchema,
+  rerouteAnswerSchema,
   RerouteBody,
 } from './schemas.js';
 import { unknownReferenceMessage } from '../shared/reference-ids.js';
@@ -157,7 +161,7 @@ export const rerouteReferral = async (
   referralId: string,
   body: RerouteBody,
   context: ActionContext,
-) => {
+): Promise<z.output<typeof rerouteAnswerSchema>> => {
   const referral = await load(deps, referralId, context);
   const round = roundOf(referral);
   const returnedRound = referral.returned?.round ?? round;
@@ -241,7 +245,7 @@ export const decideExtension = async (
   referralId: string,
   body: ExtensionBody,
   context: ActionContext,
-) => {
+): Promise<z.output<typeof extensionAnswerSchema>> => {
   const referral = await load(deps, referralId, context);
   const round = roundOf(referral);
   const request = referral.extensionRequest;
@@ -308,7 +312,7 @@ export const closeByCommittee = async (
   referralId: string,
   body: CloseBody,
   context: ActionContext,
-) => {
+): Promise<z.output<typeof committeeCloseAnswerSchema>> => {
   const referral = await load(deps, referralId, context);
   const round = roundOf(referral);
   if (referral.committeeClosure) {
@@ -359,7 +363,7 @@ export const redriveReferral = async (
   referralId: string,
   body: RedriveBody,
   context: ActionContext,
-) => {
+): Promise<z.output<typeof redriveReferralAnswerSchema>> => {
   const referral = await load(deps, referralId, context);
   if (CLOSED_STATUSES.includes(referral.status)) {
     throw new ConflictError(`Referral ${referralId} is ${referral.status}: nothing to redrive`);

@@ -14,13 +14,7 @@ import {
 } from './domain.js';
 import { referralActionsEnvSchema } from './env.js';
 import * as routes from './routes.js';
-import {
-  committeeCloseAnswerSchema,
-  extensionAnswerSchema,
-  redriveReferralAnswerSchema,
-  rerouteAnswerSchema,
-  type referralPathSchema,
-} from './schemas.js';
+import type { referralPathSchema } from './schemas.js';
 
 const deps = tableDeps(referralActionsEnvSchema, (env) => ({ sfn, config: deadlineConfig(env) }));
 
@@ -46,17 +40,17 @@ const actionDeps = { ...deps, stateMachineArn: deps.env.REFERRAL_STATE_MACHINE_A
 
 /**
  * One organiser action on a referral: the domain call `act` with its validated body; answers 200
- * with its result, typed by the answer's schema (the one docs/openapi.json documents).
+ * with its result, which the domain types by the answer's schema (the one docs/openapi.json
+ * documents) without this function building it.
  */
-const action = <TContract extends ActionContract, TAnswer extends z.ZodMiniType>(
+const action = <TContract extends ActionContract>(
   contract: TContract,
-  _answer: TAnswer,
   act: (
     deps: typeof actionDeps,
     referralId: string,
     body: z.output<TContract['body']>,
     context: ActionContext,
-  ) => Promise<z.output<TAnswer>>,
+  ) => Promise<object>,
 ) =>
   httpRoute<TContract['body'], typeof referralPathSchema>(
     { ...contract, logKeys: ({ routeKey }) => ({ route: routeKey }) },
@@ -68,31 +62,19 @@ const action = <TContract extends ActionContract, TAnswer extends z.ZodMiniType>
   );
 
 /** Send a RETURNED referral to another department {departmentId, reason}: a new round. */
-export const reroute = action(routes.rerouteReferralRoute, rerouteAnswerSchema, rerouteReferral);
+export const reroute = action(routes.rerouteReferralRoute, rerouteReferral);
 
 /** Grant or refuse the extension a department asked for {decision: GRANT | REFUSE, days?, reason}. */
-export const extension = action(
-  routes.decideExtensionRoute,
-  extensionAnswerSchema,
-  decideExtension,
-);
+export const extension = action(routes.decideExtensionRoute, decideExtension);
 
 /** The supervising committee closes the referral {reason}. */
-export const close = action(
-  routes.closeByCommitteeRoute,
-  committeeCloseAnswerSchema,
-  closeByCommittee,
-);
+export const close = action(routes.closeByCommitteeRoute, closeByCommittee);
 
 /**
  * Runs the failed step of the referral's workflow again {reason}, once its cause is removed (a
  * failed referral carries `failure`).
  */
-export const redrive = action(
-  routes.redriveReferralRoute,
-  redriveReferralAnswerSchema,
-  redriveReferral,
-);
+export const redrive = action(routes.redriveReferralRoute, redriveReferral);
 
 /** One function for the organiser actions (the same grants): dispatches on the route key. */
 export const handler = httpRoutes([reroute, extension, close, redrive]);
