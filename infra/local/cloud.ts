@@ -10,7 +10,7 @@ import { LocalEventBus } from './events';
 import { startLambdaRuntime, type LambdaRuntime, type LocalCode } from './lambda-runtime';
 import { localIamEnabled } from './iam';
 import { LambdaTally, localMeter, type LocalMeter } from './meter';
-import { freePort } from './ports';
+import { reservePort, type PortReservation } from './ports';
 import { kmsDataFile, startLocalKms, type LocalKms } from './kms';
 import { s3DataDir, startLocalS3, type LocalS3 } from './s3';
 import { startLocalSes } from './ses';
@@ -235,12 +235,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Every engine's URL is fixed before any starts, so functions can be imported (with their
     // endpoint variables) while DynamoDB Local, a JVM and the slowest engine, is still booting.
     const host = '127.0.0.1';
-    const dynamodbPort = ports.dynamodb || (await freePort(host));
-    const sesPort = ports.ses || (await freePort(host));
-    const sfnPort = ports.stepfunctions || (await freePort(host));
-    const secretsPort = ports.secretsmanager || (await freePort(host));
-    const kmsPort = ports.kms || (await freePort(host));
-    const s3Port = ports.s3 || (await freePort(host));
+    // A port the cloud picks stays reserved until its engine starts (see reservePort).
+    const portFor = async (given: number | undefined): Promise<PortReservation> => {
+      if (given) return { port: given, release: async () => undefined };
+      const reservation = await reservePort(host);
+      started.push({ stop: reservation.release });
+      return reservation;
+    };
+    const dynamodbReserved = await portFor(ports.dynamodb);
+    const sesReserved = await portFor(ports.ses);
+    const sfnReserved = await portFor(ports.stepfunctions);
+    const secretsReserved = await portFor(ports.secretsmanager);
+    const kmsReserved = await portFor(ports.kms);
+    const s3Reserved = await portFor(ports.s3);
+    const dynamodbPort = dynamodbReserved.port;
+    const sesPort = sesReserved.port;
+    const sfnPort = sfnReserved.port;
+    await Promise.all([dynamodbReserved.release(), sesReserved.release()]);
     const ddbStarting = startDynamoDbLocal({
       port: dynamodbPort,
       ...(inMemory || !dataDir ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
@@ -280,24 +291,27 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
       // The template's secrets, generated once (kept under the data folder); dynamic references
       // to them in function environments are resolved as a deployment resolves them.
+      await secretsReserved.release();
       secretsManager = await startLocalSecretsManager({
         secrets: template.secrets,
-        port: secretsPort,
+        port: secretsReserved.port,
         host,
         ...(inMemory || !dataDir ? {} : { dataFile: secretsDataFile(dataDir) }),
       });
       started.push(secretsManager);
       // Signing keys generated once and kept, like the secrets; buckets with their Object Lock.
+      await kmsReserved.release();
       kms = await startLocalKms({
         keys: template.kmsKeys,
-        port: kmsPort,
+        port: kmsReserved.port,
         host,
         ...(inMemory || !dataDir ? {} : { dataFile: kmsDataFile(dataDir) }),
       });
       started.push(kms);
+      await s3Reserved.release();
       s3 = await startLocalS3({
         buckets: template.buckets,
-        port: s3Port,
+        port: s3Reserved.port,
         host,
         ...(inMemory || !dataDir ? {} : { dataDir: s3DataDir(dataDir) }),
       });
@@ -355,6 +369,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       started.push({ stop: async () => stopSchedules() });
     }
     // Last: resumed executions call functions and tables at once.
+    await sfnReserved.release();
     const sfn = await startLocalStepFunctions({
       onExecutionStatusChange: (detail) =>
         eventBus.put({

@@ -1,7 +1,26 @@
-// Port helpers for engines that cannot listen on port 0 and report back (DynamoDB Local).
+// Port helpers for engines whose port must be known before they start: DynamoDB Local cannot
+// listen on port 0 and report back, and every engine's URL goes into the functions' environment.
 import { createServer } from 'node:net';
 
-export function freePort(host = '127.0.0.1'): Promise<number> {
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const reservation = await reservePort(host);
+  await reservation.release();
+  return reservation.port;
+}
+
+export interface PortReservation {
+  port: number;
+  /** Lets the port go, just before its engine binds it; idempotent. */
+  release(): Promise<void>;
+}
+
+/**
+ * A free port, kept bound until `release()`. A port picked and let go at once can be taken
+ * meanwhile as the ephemeral port of an outgoing connection (the cloud polls DynamoDB Local and
+ * creates its tables before the last engine starts), and a closed connection holds it for a
+ * minute in TIME_WAIT; the kernel never hands out a port that is still bound.
+ */
+export function reservePort(host = '127.0.0.1'): Promise<PortReservation> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -9,7 +28,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      let released: Promise<void> | undefined;
+      const release = () => (released ??= new Promise<void>((done) => server.close(() => done())));
+      resolve({ port, release });
     });
   });
 }

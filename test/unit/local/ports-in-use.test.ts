@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalApi } from '../../../infra/local/api/server';
-import { freePort, PortInUseError } from '../../../infra/local/ports';
+import { assertPortFree, freePort, PortInUseError, reservePort } from '../../../infra/local/ports';
 import { startLocalStepFunctions } from '../../../infra/local/stepfunctions/index';
 
 let holder: Server | undefined;
@@ -42,5 +42,25 @@ describe('a port already taken', () => {
     });
     await expect(started).rejects.toBeInstanceOf(PortInUseError);
     await expect(started).rejects.toThrow(/port \d+ is already in use .*LIANDONG_SFN_PORT/);
+  });
+});
+
+// The cloud picks its engines' ports before any engine starts; a port let go at once could be
+// taken meanwhile as an outgoing connection's own port (a CI run failed so, on Step Functions).
+describe('a port the cloud picked', () => {
+  it('stays bound until released, then its engine starts on it', async () => {
+    const reservation = await reservePort();
+    await expect(assertPortFree('held', reservation.port, 'hint', '127.0.0.1', 0)).rejects.toThrow(
+      PortInUseError,
+    );
+    await reservation.release();
+    await reservation.release();
+    const sfn = await startLocalStepFunctions({
+      port: reservation.port,
+      stateMachines: [],
+      invokeLambda: () => Promise.resolve(undefined),
+    });
+    expect(sfn.port).toBe(reservation.port);
+    await sfn.stop();
   });
 });
