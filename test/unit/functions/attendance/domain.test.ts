@@ -11,38 +11,31 @@ import {
   updateCommunityCounts,
 } from '../../../../functions/attendance/domain.js';
 import type { InvitationResponseAuditRecord } from '../../../../functions/attendance/statistics.js';
-import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
+import { verifyChain } from '../../../../functions/shared/data/audit.js';
 import {
   activityItem,
-  attendanceDeps,
+  attendanceTable,
   deputy,
-  deputyItem,
   ID,
   invitationItem,
   NOW,
   organiser,
   SECRET,
 } from './fixtures.js';
-import { fakeTable } from '../../../support/dynamodb-fake';
 
-const table = fakeTable();
 let now = NOW;
-const deps = attendanceDeps(() => now);
+const { table, deps, audit, invitation, activity } = attendanceTable(
+  {
+    invitations: { 'dep-0001': {}, 'dep-0002': {}, 'dep-0003': {} },
+    deputies: { 'dep-0001': ['MUNICIPAL', 'DISTRICT'], 'dep-0002': ['TOWN'] },
+  },
+  () => now,
+);
 const PK = `ACTIVITY#${ID}`;
-
-const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
 const responses = () => table.list('AUDIT_RESPONSE#') as unknown as InvitationResponseAuditRecord[];
-const invitation = (deputyId: string) => table.get(PK, `INVITATION#${deputyId}`)!;
-const activity = () => table.get(PK, 'ACTIVITY')!;
 
 beforeEach(() => {
-  table.items.clear();
-  table.install();
   now = NOW;
-  table.put(activityItem());
-  for (const id of ['dep-0001', 'dep-0002', 'dep-0003']) table.put(invitationItem(id));
-  table.put(deputyItem('dep-0001', ['MUNICIPAL', 'DISTRICT']));
-  table.put(deputyItem('dep-0002', ['TOWN']));
 });
 
 describe('invitation responses', () => {

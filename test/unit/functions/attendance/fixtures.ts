@@ -1,6 +1,9 @@
-// unit test fixtures for the attendance tests (used with the in-memory table of table.ts)
+// unit test fixtures for the attendance tests (used with the in-memory table of dynamodb-fake.ts)
+import { beforeEach } from 'vitest';
+import type { AuditEvent } from '../../../../functions/shared/data/audit.js';
 import { documentClient } from '../../../support/aws.js';
 import { asCaller } from '../../../support/callers.js';
+import { fakeTable } from '../../../support/dynamodb-fake.js';
 import { TABLE } from '../../../support/env.js';
 import { invitationItem as storedInvitation } from '../../../support/items.js';
 
@@ -56,3 +59,40 @@ export const deputyItem = (id: string, levels: string[]) => ({
   seats: levels.map((level) => ({ level, body: `${level} congress` })),
   active: true,
 });
+
+/** What `attendanceTable` holds before each test: the activity and its invitees, by deputy id. */
+export interface AttendanceSeed {
+  /** Overrides of `activityItem()`. */
+  activity?: Record<string, unknown>;
+  /** Each invited deputy, with the overrides of their invitation. */
+  invitations: Record<string, Record<string, unknown>>;
+  /** The deputies stored with a profile, with the levels of their seats. */
+  deputies: Record<string, string[]>;
+}
+
+/**
+ * The attendance tests' table: the in-memory table emptied and seeded with `seed` before each
+ * test, the attendance functions' deps on it at `now()`, and what the tests read of it.
+ */
+export function attendanceTable(seed: AttendanceSeed, now: () => Date = () => NOW) {
+  const table = fakeTable();
+  beforeEach(() => {
+    table.reset();
+    table.put(activityItem(seed.activity));
+    for (const [deputyId, overrides] of Object.entries(seed.invitations)) {
+      table.put(invitationItem(deputyId, overrides));
+    }
+    for (const [deputyId, levels] of Object.entries(seed.deputies)) {
+      table.put(deputyItem(deputyId, levels));
+    }
+  });
+  const pk = `ACTIVITY#${ID}`;
+  return {
+    table,
+    deps: attendanceDeps(now),
+    activity: () => table.get(pk, 'ACTIVITY')!,
+    invitation: (deputyId: string) => table.get(pk, `INVITATION#${deputyId}`)!,
+    /** The activity's chained audit events, in order. */
+    audit: () => table.list('AUDIT#') as unknown as AuditEvent[],
+  };
+}

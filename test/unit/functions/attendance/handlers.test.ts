@@ -46,8 +46,7 @@ const call = async (handler: unknown, options: Parameters<typeof httpEvent>[0]) 
 
 beforeEach(() => {
   setTestEnv();
-  table.items.clear();
-  table.install();
+  table.reset();
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   table.put(activityItem({ title: '交叉检查 <script>alert(1)</script>' }));
   table.put(invitationItem('dep-0001'));

@@ -19,8 +19,7 @@ const PK = `ACTIVITY#${ID}`;
 const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
 
 beforeEach(() => {
-  table.items.clear();
-  table.install();
+  table.reset();
   sfnMock.on(SendTaskSuccessCommand).resolves({});
   table.put(
     activityItem({

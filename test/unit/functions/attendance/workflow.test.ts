@@ -1,5 +1,5 @@
 // unit test: SDK mocked with aws-sdk-client-mock (in-memory table)
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCheckIn } from '../../../../functions/activity-workflow/domain.js';
 import { checkIn, respondToInvitation } from '../../../../functions/attendance/domain.js';
 import {
@@ -11,39 +11,22 @@ import {
   closeAttendance,
   findingsDeadlineOf,
 } from '../../../../functions/activity-workflow/attendance-steps.js';
-import { verifyChain, type AuditEvent } from '../../../../functions/shared/data/audit.js';
-import {
-  activityItem,
-  attendanceDeps,
-  deputy,
-  deputyItem,
-  ID,
-  invitationItem,
-  NOW,
-} from './fixtures.js';
-import { fakeTable } from '../../../support/dynamodb-fake';
+import { verifyChain } from '../../../../functions/shared/data/audit.js';
+import { activityItem, attendanceTable, deputy, ID, NOW } from './fixtures.js';
 
-const table = fakeTable();
-const deps = attendanceDeps();
-const PK = `ACTIVITY#${ID}`;
-const audit = () => table.list('AUDIT#') as unknown as AuditEvent[];
-const activity = () => table.get(PK, 'ACTIVITY')!;
-
-beforeEach(() => {
-  table.items.clear();
-  table.install();
-  table.put(
-    activityItem({
-      pendingTask: { phase: 'ATTENDANCE', token: 'tok', since: 'x' },
-    }),
-  );
-  table.put(invitationItem('dep-0001', { response: 'ACCEPTED' }));
-  table.put(invitationItem('dep-0002', { response: 'ACCEPTED' }));
-  table.put(invitationItem('dep-0003', { response: 'DECLINED' }));
-  table.put(invitationItem('dep-0004'));
-  table.put(deputyItem('dep-0001', ['MUNICIPAL', 'DISTRICT']));
-  table.put(deputyItem('dep-0002', ['DISTRICT']));
-  table.put(deputyItem('dep-0004', ['NATIONAL']));
+const { table, deps, audit, activity } = attendanceTable({
+  activity: { pendingTask: { phase: 'ATTENDANCE', token: 'tok', since: 'x' } },
+  invitations: {
+    'dep-0001': { response: 'ACCEPTED' },
+    'dep-0002': { response: 'ACCEPTED' },
+    'dep-0003': { response: 'DECLINED' },
+    'dep-0004': {},
+  },
+  deputies: {
+    'dep-0001': ['MUNICIPAL', 'DISTRICT'],
+    'dep-0002': ['DISTRICT'],
+    'dep-0004': ['NATIONAL'],
+  },
 });
 
 describe('attendance statistics', () => {
