@@ -11,14 +11,13 @@ import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
 import { deputyEmail, mailAbout } from './support/aws';
 import {
+  activityAtStep,
   activityItem,
   auditEvents,
   eventually,
   inSeconds,
   readActivity,
-  scheduleActivity,
   sleep,
-  waitForPhase,
   waitForStatus,
 } from './support/activity';
 
@@ -43,13 +42,12 @@ const patch = (id: string, body: unknown) =>
 describe('PATCH /activities/{id}', () => {
   it('moves the start, tells each invitee what it means for them, once', async () => {
     const title = `变更测试 ${RUN}`;
-    const id = await scheduleActivity(organiser, {
+    const id = await activityAtStep(organiser, 'START', {
       title,
       startsAt: inSeconds(3600),
       endsAt: inSeconds(3 * 3600),
       invitedDeputyIds: [STAYS, REMOVED],
     });
-    await waitForPhase(organiser, id, 'START');
     await eventually(
       () => mailAbout(title, '活动邀请：'),
       (mail) => mail.length === 2,
@@ -138,8 +136,7 @@ describe('PATCH /activities/{id}', () => {
   });
 
   it('refuses bad input with every problem named, and changes nothing', async () => {
-    const id = await scheduleActivity(organiser, { title: `变更校验 ${RUN}` });
-    await waitForPhase(organiser, id, 'START');
+    const id = await activityAtStep(organiser, 'START', { title: `变更校验 ${RUN}` });
     const before = await activityItem(id);
     const cases: [unknown, RegExp][] = [
       [{}, /at least one/],

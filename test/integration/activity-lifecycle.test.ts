@@ -15,6 +15,7 @@ import {
   activityExecutionArn,
   activityItem,
   auditEvents,
+  checkIn,
   closeAttendance,
   closeFindings,
   completeReview,
@@ -64,9 +65,7 @@ describe.concurrent('cancel at each phase', () => {
     await waitForPhase(organiser, id, 'START');
     if (status !== 'INVITATIONS_SENT') {
       await openCheckIn(organiser, id);
-      expect(
-        (await deputy(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`)).status,
-      ).toBe(201);
+      await checkIn([deputy(DEMO_DEPUTY_IDS.wenchong)], id);
     }
     if (status === 'FINDINGS_OPEN' || status === 'IN_REVIEW') {
       await closeAttendance(organiser, id);
@@ -215,10 +214,7 @@ describe.concurrent('whole activities', () => {
     );
 
     await openCheckIn(organiser, id);
-    for (const who of [twoSeats, district]) {
-      const res = await deputy(who).post(`/activities/${id}/check-ins`);
-      expect(res.status, res.text).toBe(201);
-    }
+    await checkIn([twoSeats, district].map(deputy), id);
     const drainage = await recordFinding(deputy(twoSeats), id, { category: 'DRAINAGE' });
     await closeAttendance(organiser, id);
     const attendance = (await readActivity(organiser, id)).attendance!;

@@ -8,13 +8,13 @@ import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
 import { deputyEmail, sentMail } from './support/aws';
 import {
+  activityAtStep,
+  answerInvitation,
   auditEvents,
   eventually,
   inSeconds,
   readActivity,
-  scheduleActivity,
   sleep,
-  waitForPhase,
 } from './support/activity';
 
 const RUN = Date.now().toString(36);
@@ -30,20 +30,14 @@ describe('reminders', () => {
       DEMO_DEPUTY_IDS.wenchong,
       DEMO_DEPUTY_IDS.municipal,
     ];
-    const id = await scheduleActivity(organiser, {
+    const id = await activityAtStep(organiser, 'START', {
       title,
       startsAt: inSeconds(DAY_SECONDS + 15),
       endsAt: inSeconds(DAY_SECONDS + 3 * 3600),
       invitedDeputyIds: [accepts, silent, declines],
     });
-    await waitForPhase(organiser, id, 'START');
-    for (const [who, response] of [
-      [accepts, 'ACCEPTED'],
-      [declines, 'DECLINED'],
-    ] as const) {
-      const res = await deputy(who).post(`/activities/${id}/invitation/response`, { response });
-      expect(res.status, res.text).toBeLessThan(300);
-    }
+    await answerInvitation([deputy(accepts)], id, 'ACCEPTED');
+    await answerInvitation([deputy(declines)], id, 'DECLINED');
     // Before the reminder time: no reminder yet.
     const reminders = () =>
       sentMail().then((mail) =>

@@ -12,14 +12,15 @@ import { api, type ApiClient } from './support/api';
 import { sentMail, waitForMail, type SentMail } from './support/aws';
 import { startOwnLocalCloud, stopOwnLocalCloud } from './support/cloud';
 import {
+  answerInvitation,
+  checkIn,
   closeAttendance,
   closeFindings,
-  inDays,
+  completeReview,
   inSeconds,
   openCheckIn,
   waitForPhase,
   waitForStatus,
-  type ReviewJson,
 } from './support/activity';
 
 const XINHE = {
@@ -223,17 +224,10 @@ describe('a second district on its own stack', () => {
     expect(deputyPage).toContain('东港街道');
     expect(deputyPage).toContain('新河区人大常委会');
 
-    for (const who of [ids.d1, ids.d2]) {
-      const res = await deputy(who).post(`/activities/${ids.activity}/invitation/response`, {
-        response: 'ACCEPTED',
-      });
-      expect(res.status, res.text).toBe(200);
-    }
+    const deputies = [ids.d1, ids.d2].map(deputy);
+    await answerInvitation(deputies, ids.activity);
     await openCheckIn(street, ids.activity);
-    for (const who of [ids.d1, ids.d2]) {
-      const res = await deputy(who).post(`/activities/${ids.activity}/check-ins`);
-      expect(res.status, res.text).toBe(201);
-    }
+    await checkIn(deputies, ids.activity);
     await closeAttendance(street, ids.activity);
     const finding = await deputy(ids.d1).post<{ finding: { id: string } }>(
       `/activities/${ids.activity}/findings`,
@@ -259,15 +253,8 @@ describe('a second district on its own stack', () => {
       ],
     });
     expect(decided.status, decided.text).toBe(200);
-    const review = await street.get<ReviewJson>(`/activities/${ids.activity}/review`);
-    ids.referral = review.json.referrals[0]!.id;
-    const set = await street.post(`/activities/${ids.activity}/review/referrals/${ids.referral}`, {
-      committeeId: ids.committee,
-      dueDate: inDays(30),
-    });
-    expect(set.status, set.text).toBe(200);
-    const approved = await street.post(`/activities/${ids.activity}/review/approve`);
-    expect(approved.status, approved.text).toBe(200);
+    const review = await completeReview(street, ids.activity, ids.committee);
+    ids.referral = review.referrals[0]!.id;
     await waitForStatus(street, ids.activity, 'COMPLETED', 60_000);
 
     const mail = await waitForMail((all) =>

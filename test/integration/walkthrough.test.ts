@@ -10,15 +10,17 @@ import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api } from './support/api';
 import { waitForMail } from './support/aws';
 import {
+  answerInvitation,
   auditEvents,
+  checkIn,
   closeAttendance,
   closeFindings,
+  completeReview,
   inDays,
   inSeconds,
   openCheckIn,
   waitForPhase,
   waitForStatus,
-  type ReviewJson,
 } from './support/activity';
 
 const RUN = Date.now().toString(36);
@@ -53,17 +55,10 @@ beforeAll(async () => {
   activityId = scheduled.json.activity.id;
   await waitForPhase(organiser, activityId, 'START');
 
-  for (const who of [D1, D2]) {
-    const res = await deputy(who).post(`/activities/${activityId}/invitation/response`, {
-      response: 'ACCEPTED',
-    });
-    expect(res.status, res.text).toBe(200);
-  }
+  const deputies = [D1, D2].map(deputy);
+  await answerInvitation(deputies, activityId);
   await openCheckIn(organiser, activityId);
-  for (const who of [D1, D2]) {
-    const res = await deputy(who).post(`/activities/${activityId}/check-ins`);
-    expect(res.status, res.text).toBe(201);
-  }
+  await checkIn(deputies, activityId);
   await closeAttendance(organiser, activityId);
 
   const finding = async (body: Record<string, unknown>) => {
@@ -109,16 +104,14 @@ beforeAll(async () => {
     ],
   });
   expect(decided.status, decided.text).toBe(200);
-  const review = await organiser.get<ReviewJson>(`/activities/${activityId}/review`);
-  expect(review.json.referrals).toHaveLength(1);
-  referralId = review.json.referrals[0]!.id;
-  const set = await organiser.post(`/activities/${activityId}/review/referrals/${referralId}`, {
-    committeeId: DEMO_COMMITTEE_IDS.urbanConstruction,
+  const review = await completeReview(
+    organiser,
+    activityId,
+    DEMO_COMMITTEE_IDS.urbanConstruction,
     dueDate,
-  });
-  expect(set.status, set.text).toBe(200);
-  const approved = await organiser.post(`/activities/${activityId}/review/approve`);
-  expect(approved.status, approved.text).toBe(200);
+  );
+  expect(review.referrals).toHaveLength(1);
+  referralId = review.referrals[0]!.id;
   await waitForStatus(organiser, activityId, 'COMPLETED', 60_000);
 }, 180_000);
 

@@ -200,20 +200,22 @@ export async function closeFindings(organiser: ApiClient, id: string): Promise<v
 }
 
 /**
- * Sets committee and due date on every referral of the review, then approves (asserts 200);
- * returns the review as approved and the number of referrals the approval dispatched.
+ * Sets committee and due date (30 days ahead unless given) on every referral of the review, then
+ * approves (asserts 200); returns the review as approved and the number of referrals the
+ * approval dispatched.
  */
 export async function completeReview(
   organiser: ApiClient,
   id: string,
   committeeId: string,
+  dueDate = inDays(30),
 ): Promise<ReviewJson & { approvedReferrals: number }> {
   const review = await organiser.get<ReviewJson>(`/activities/${id}/review`);
   expect(review.status, review.text).toBe(200);
   for (const referral of review.json.referrals) {
     const res = await organiser.post(`/activities/${id}/review/referrals/${referral.id}`, {
       committeeId,
-      dueDate: inDays(30),
+      dueDate,
     });
     expect(res.status, res.text).toBe(200);
   }
@@ -222,6 +224,18 @@ export async function completeReview(
   );
   expect(approved.status, approved.text).toBe(200);
   return { ...review.json, approvedReferrals: approved.json.approvedReferrals };
+}
+
+/** Each deputy answers the invitation to the activity with `response` (asserts 200). */
+export async function answerInvitation(
+  deputies: ApiClient[],
+  activityId: string,
+  response: 'ACCEPTED' | 'DECLINED' = 'ACCEPTED',
+): Promise<void> {
+  for (const deputy of deputies) {
+    const res = await deputy.post(`/activities/${activityId}/invitation/response`, { response });
+    expect(res.status, res.text).toBe(200);
+  }
 }
 
 /** Each deputy checks in to the activity (asserts 201). */
