@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from './support/api';
 import { scheduleActivity, waitForPhase } from './support/activity';
+import { cursorParam, readAllPages } from '../support/pages';
 
 const RUN = Date.now().toString(36);
 const ORGANISER = `org-list-${RUN}`;
@@ -125,19 +126,11 @@ describe('GET /activities', () => {
   });
 
   it('pages in start order; an edited or replayed cursor is 400', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await list(
-        organiser,
-        `mine=true&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      seen.push(...idsOf(page));
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 10);
-    expect(seen).toEqual([ids.a, ids.b, ids.c]);
+    const pages = await readAllPages(
+      (cursor) => list(organiser, `mine=true&limit=1${cursorParam(cursor)}`),
+      10,
+    );
+    expect(pages.flatMap(idsOf)).toEqual([ids.a, ids.b, ids.c]);
 
     const first = await list(organiser, 'mine=true&limit=1');
     const decoded = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8')) as {

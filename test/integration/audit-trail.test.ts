@@ -20,6 +20,7 @@ import {
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
 import { mintToken } from './support/token';
+import { cursorParam, readAllPages } from '../support/pages';
 
 const RUN = Date.now().toString(36);
 const ORGANISER_SUB = `org-audit-${RUN}`;
@@ -60,20 +61,12 @@ interface VerifyJson {
 
 /** Every page of a list query (following nextCursor), and how many pages it took. */
 async function allPages(client: ApiClient, query: string) {
-  const items: ListJson['items'] = [];
-  let pages = 0;
-  let cursor: string | undefined;
-  do {
-    const res = await client.get<ListJson>(
-      `/audit/activities?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
+  const pages = await readAllPages(async (cursor) => {
+    const res = await client.get<ListJson>(`/audit/activities?${query}${cursorParam(cursor)}`);
     expect(res.status, res.text).toBe(200);
-    items.push(...res.json.items);
-    cursor = res.json.nextCursor;
-    pages += 1;
-    expect(pages).toBeLessThan(100);
-  } while (cursor);
-  return { items, pages };
+    return res.json;
+  }, 99);
+  return { items: pages.flatMap((page) => page.items), pages: pages.length };
 }
 
 async function cancelled(street: string, title: string): Promise<string> {
@@ -234,18 +227,16 @@ describe('GET /audit/activities', () => {
 
 describe('audit trails', () => {
   it('pages the activity trail with limit=1, verified on read; verify reports ok', async () => {
-    const seqs: number[] = [];
-    let cursor: string | undefined;
-    do {
+    const pages = await readAllPages(async (cursor) => {
       const res = await auditor.get<TrailJson>(
-        `/audit/activities/${completedId}/trail?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        `/audit/activities/${completedId}/trail?limit=1${cursorParam(cursor)}`,
       );
       expect(res.status, res.text).toBe(200);
       expect(res.json.events).toHaveLength(1);
       expect(res.json.verification.ok).toBe(true);
-      seqs.push(res.json.events[0]!.seq);
-      cursor = res.json.nextCursor;
-    } while (cursor);
+      return res.json;
+    });
+    const seqs = pages.map((page) => page.events[0]!.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
 
     const verify = await auditor.get<VerifyJson>(`/audit/activities/${completedId}/verify`);

@@ -14,6 +14,7 @@ import { rawItem } from './support/activity';
 import { api } from './support/api';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
+import { cursorParam, readAllPages } from '../support/pages';
 
 const RUN = Date.now().toString(36);
 // A year of its own, decades ahead: no other suite completes activities there.
@@ -177,19 +178,14 @@ interface DutyPage {
 
 const recordPath = (extra = '') => `/audit/deputies/${DEPUTY}/duty-record?year=${YEAR}${extra}`;
 
-const allPages = async (who: ReturnType<typeof api>, limit: number) => {
-  const pages: DutyPage[] = [];
-  let cursor: string | undefined;
-  do {
+const allPages = (who: ReturnType<typeof api>, limit: number) =>
+  readAllPages(async (cursor) => {
     const res = await who.get<{ dutyRecord: DutyPage }>(
-      recordPath(`&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+      recordPath(`&limit=${limit}${cursorParam(cursor)}`),
     );
     expect(res.status, res.text).toBe(200);
-    pages.push(res.json.dutyRecord);
-    cursor = res.json.dutyRecord.nextCursor;
-  } while (cursor && pages.length < 10);
-  return pages;
-};
+    return res.json.dutyRecord;
+  }, 10);
 
 const summaryItem = (street?: string) => rawItem(keys.dutySummary(DEPUTY, YEAR, street));
 

@@ -15,6 +15,7 @@ import { tableName } from './support/cloud';
 import { department } from './support/referral';
 import { routingKeysOf } from './support/reference';
 import { deputyLinXiaohua } from '../support/items';
+import { cursorParam, readAllPages } from '../support/pages';
 
 // The local issuer states DISTRICT for an organiser without a street: the whole district.
 const organiser = api({ role: 'organiser', sub: 'org-reference' });
@@ -73,17 +74,15 @@ beforeAll(async () => {
 
 describe('reference data on the local cloud', () => {
   it('lists the seeded departments page by page for auditors', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
+    const pages = await readAllPages(async (cursor) => {
       const res = await auditor.get<{ items: { id: string }[]; nextCursor?: string }>(
-        `/departments?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `/departments?limit=4${cursorParam(cursor)}`,
       );
       expect(res.status, res.text).toBe(200);
       expect(res.json.items.length).toBeLessThanOrEqual(4);
-      seen.push(...res.json.items.map((item) => item.id));
-      cursor = res.json.nextCursor;
-    } while (cursor);
+      return res.json;
+    });
+    const seen = pages.flatMap((page) => page.items.map((item) => item.id));
     expect(seen).toContain(DEMO_DEPARTMENT_IDS.forestry);
     expect(new Set(seen).size).toBe(seen.length);
 

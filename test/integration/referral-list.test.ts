@@ -8,6 +8,7 @@ import { chinaDateOf } from '../../functions/shared/domain/deadlines';
 import { api, type ApiClient } from './support/api';
 import { eventually, referralAtDepartment } from './support/activity';
 import { department, seedReferral, startReferral } from './support/referral';
+import { cursorParam, readAllPages } from '../support/pages';
 
 const RUN = Date.now().toString(36);
 const district = api({ role: 'organiser', sub: `org-rl-${RUN}`, street: 'DISTRICT' });
@@ -43,20 +44,10 @@ const list = async (client: ApiClient, query: string) => {
 };
 
 /** Every page of a query, following `nextCursor`. */
-const readAll = async (client: ApiClient, query: string) => {
-  const items: ReferralListItem[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 50; pages++) {
-    const page = await list(
-      client,
-      `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) return items;
-  }
-  throw new Error('no end of pages');
-};
+const readAll = async (client: ApiClient, query: string) =>
+  (await readAllPages((cursor) => list(client, `${query}${cursorParam(cursor)}`))).flatMap(
+    (page) => page.items,
+  );
 const idsOf = (items: ReferralListItem[]) => items.map((item) => item.id);
 
 beforeAll(async () => {
@@ -219,20 +210,17 @@ describe('GET /deputies (the invitee picker)', () => {
     districtDeputy = await create('乙', 'DISTRICT', 'HUANGPU', 'district');
   });
 
-  const deputies = async (query: string) => {
-    const items: { id: string; street?: string; group?: string; seats: { level: string }[] }[] = [];
-    let cursor: string | undefined;
-    for (let pages = 0; pages < 50; pages++) {
-      const res = await auditor.get<{ items: typeof items; nextCursor?: string }>(
-        `/deputies?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      expect(res.status, res.text).toBe(200);
-      items.push(...res.json.items);
-      cursor = res.json.nextCursor;
-      if (!cursor) return items;
-    }
-    throw new Error('no end of pages');
-  };
+  type DeputyListItem = { id: string; street?: string; group?: string; seats: { level: string }[] };
+  const deputies = async (query: string) =>
+    (
+      await readAllPages(async (cursor) => {
+        const res = await auditor.get<{ items: DeputyListItem[]; nextCursor?: string }>(
+          `/deputies?${query}${cursorParam(cursor)}`,
+        );
+        expect(res.status, res.text).toBe(200);
+        return res.json;
+      })
+    ).flatMap((page) => page.items);
 
   it('finds deputies by the start of their name, group, street and seat level', async () => {
     // By name as the index sorts it (code points): 乙 (U+4E59) before 甲 (U+7532).

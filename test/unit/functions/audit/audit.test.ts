@@ -17,6 +17,7 @@ import { ValidationError, ForbiddenError } from '../../../../functions/shared/er
 import type { Caller } from '../../../../functions/shared/http/auth';
 import { asCaller } from '../../../support/callers';
 import { fakeTable } from '../../../support/dynamodb-fake';
+import { readAllPages } from '../../../support/pages';
 
 const activity = (id: string, street: string, type = 'THEMATIC_RESEARCH', organiserId = 'org-1') =>
   ({
@@ -130,20 +131,12 @@ describe('GET /audit/activities (domain)', () => {
     caller: Caller,
     params: Record<string, string>,
   ) => {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await listEndedActivities(
-        deps,
-        caller,
-        query({ ...params, ...(cursor ? { cursor } : {}) }),
-      );
-      ids.push(...page.items.map((i) => i.id));
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 20);
-    return { ids, pages };
+    const pages = await readAllPages(
+      (cursor) =>
+        listEndedActivities(deps, caller, query({ ...params, ...(cursor ? { cursor } : {}) })),
+      20,
+    );
+    return { ids: pages.flatMap((page) => page.items.map((i) => i.id)), pages: pages.length };
   };
 
   it('pages with limit=1 across month partitions, oldest first, from Queries only', async () => {
