@@ -21,6 +21,7 @@ import {
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
 } from '../../infra/local/stepfunctions';
+import { localClientConfig } from '../support/local-clients';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '000000000000';
@@ -151,11 +152,7 @@ export function startMachine(
 }
 
 export function sfnClient(endpoint: string): SFNClient {
-  return new SFNClient({
-    endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return new SFNClient(localClientConfig(endpoint, REGION));
 }
 
 export function tempDataDir(): string {

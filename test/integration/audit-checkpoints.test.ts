@@ -39,14 +39,13 @@ import {
 } from './support/activity';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
+import { localClientConfig } from '../support/local-clients';
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: `org-ckpt-${RUN}` });
 const auditor = api({ role: 'auditor', sub: `aud-ckpt-${RUN}` });
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-const s3 = () =>
-  new S3Client({ endpoint: localCloud().s3, region: localCloud().region, credentials });
+const s3 = () => new S3Client(localClientConfig(localCloud().s3, localCloud().region));
 const bucket = () =>
   Object.values(localCloud().buckets).find((b) => b.startsWith('CheckpointsBucket'))!;
 const keyArn = () =>
@@ -149,11 +148,7 @@ beforeAll(async () => {
   await waitForStatus(organiser, activityId, 'CANCELLED');
 
   // The auditor's copy of the public key: what `aws kms get-public-key` returns, as DER.
-  const kms = new KMSClient({
-    endpoint: localCloud().kms,
-    region: localCloud().region,
-    credentials,
-  });
+  const kms = new KMSClient(localClientConfig(localCloud().kms, localCloud().region));
   const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: keyArn() }));
   publicKeyFile = join(mkdtempSync(join(tmpdir(), 'liandong-key-')), 'checkpoint-key.der');
   writeFileSync(publicKeyFile, PublicKey!);

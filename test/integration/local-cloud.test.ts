@@ -27,8 +27,7 @@ import { readSentMail } from '../../infra/local/ses';
 import { eventually } from '../support/poll';
 import { localCloud } from './support/cloud';
 import { writeFixtureApp, type FixtureApp } from './support/fixture-cloud';
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { localClientConfig } from '../support/local-clients';
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,11 +54,7 @@ describe('local cloud on a fixture app', () => {
       quiet: true,
       allowTokenMinting: true,
     });
-    ddb = new DynamoDBClient({
-      endpoint: cloud.endpoints.dynamodb,
-      region: cloud.endpoints.region,
-      credentials,
-    });
+    ddb = new DynamoDBClient(localClientConfig(cloud.endpoints.dynamodb, cloud.endpoints.region));
   });
 
   afterAll(async () => {
@@ -87,7 +82,7 @@ describe('local cloud on a fixture app', () => {
   });
 
   it('delivers SES mail with a Chinese subject to the store', async () => {
-    const ses = new SESClient({ endpoint: cloud.endpoints.ses, region: 'ap-east-1', credentials });
+    const ses = new SESClient(localClientConfig(cloud.endpoints.ses, 'ap-east-1'));
     const subject = `联动活动邀请 ${Date.now()}`;
     await ses.send(
       new SendEmailCommand({
@@ -261,11 +256,7 @@ describe('local cloud on a fixture app', () => {
   });
 
   it('runs the template state machine with in-process Lambda tasks (success, named-error Catch)', async () => {
-    const sfn = new SFNClient({
-      endpoint: cloud.endpoints.stepfunctions,
-      region: 'ap-east-1',
-      credentials,
-    });
+    const sfn = new SFNClient(localClientConfig(cloud.endpoints.stepfunctions, 'ap-east-1'));
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     const machineArn = cloud.endpoints.stateMachines.Machine!;
     expect(stateMachines?.map((m) => m.stateMachineArn)).toContain(machineArn);
@@ -321,11 +312,7 @@ describe('local cloud with a data folder', () => {
     try {
       const first = await start();
       const token = await first.mintToken({ role: 'organiser' });
-      const before = new DynamoDBClient({
-        endpoint: first.endpoints.dynamodb,
-        region: 'ap-east-1',
-        credentials,
-      });
+      const before = new DynamoDBClient(localClientConfig(first.endpoints.dynamodb, 'ap-east-1'));
       await before.send(
         new PutItemCommand({ TableName: 'Items', Item: { pk: { S: 'KEEP' }, sk: { S: 'ME' } } }),
       );
@@ -333,11 +320,7 @@ describe('local cloud with a data folder', () => {
 
       const second = await start();
       try {
-        const after = new DynamoDBClient({
-          endpoint: second.endpoints.dynamodb,
-          region: 'ap-east-1',
-          credentials,
-        });
+        const after = new DynamoDBClient(localClientConfig(second.endpoints.dynamodb, 'ap-east-1'));
         const got = await after.send(
           new GetItemCommand({ TableName: 'Items', Key: { pk: { S: 'KEEP' }, sk: { S: 'ME' } } }),
         );
@@ -393,11 +376,11 @@ describe('local cloud on the synthesized template', () => {
 
   it('has created every table of the template and registered every state machine', async () => {
     const e = localCloud();
-    const ddb = new DynamoDBClient({ endpoint: e.dynamodb, region: e.region, credentials });
+    const ddb = new DynamoDBClient(localClientConfig(e.dynamodb, e.region));
     const { TableNames } = await ddb.send(new ListTablesCommand({}));
     expect(Object.values(e.tables).length).toBeGreaterThan(0);
     for (const name of Object.values(e.tables)) expect(TableNames).toContain(name);
-    const sfn = new SFNClient({ endpoint: e.stepfunctions, region: e.region, credentials });
+    const sfn = new SFNClient(localClientConfig(e.stepfunctions, e.region));
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     expect(Object.values(e.stateMachines).length).toBeGreaterThan(0);
     expect(stateMachines?.map((m) => m.stateMachineArn).sort()).toEqual(

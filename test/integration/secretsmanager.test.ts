@@ -19,9 +19,9 @@ import {
 import type { LocalSecret } from '../../infra/local/template';
 import { getSigningKey } from '../../functions/shared/secrets';
 import { localCloud } from './support/cloud';
+import { localClientConfig } from '../support/local-clients';
 
 const region = 'ap-east-1';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const arnOf = (id: string) => `arn:aws:secretsmanager:${region}:000000000000:secret:${id}-local0`;
 
 const SECRETS: LocalSecret[] = [
@@ -57,7 +57,7 @@ describe('local Secrets Manager (standalone)', () => {
       secrets: SECRETS,
       dataFile: join(dir, 'secrets.json'),
     });
-    client = new SecretsManagerClient({ endpoint: server.url, region, credentials });
+    client = new SecretsManagerClient(localClientConfig(server.url, region));
   });
   afterAll(async () => {
     await server?.stop();
@@ -117,7 +117,7 @@ describe('local Secrets Manager (standalone)', () => {
       dataFile: join(dir, 'secrets.json'),
     });
     try {
-      const other = new SecretsManagerClient({ endpoint: again.url, region, credentials });
+      const other = new SecretsManagerClient(localClientConfig(again.url, region));
       const after = await other.send(new GetSecretValueCommand({ SecretId: 'LinkSigningKey' }));
       expect(after.SecretString).toBe(before.SecretString);
       expect(after.VersionId).toBe(before.VersionId);
@@ -171,7 +171,7 @@ describe('local Secrets Manager (in the local cloud)', () => {
     expect(secretsmanager).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const entries = Object.entries(secrets);
     expect(entries.length).toBeGreaterThan(0);
-    const client = new SecretsManagerClient({ endpoint: secretsmanager, region, credentials });
+    const client = new SecretsManagerClient(localClientConfig(secretsmanager, region));
     for (const [logicalId, arn] of entries) {
       expect(arn).toBe(arnOf(logicalId));
       const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));

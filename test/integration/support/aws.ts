@@ -20,19 +20,18 @@ import { DEMO_EMAIL_DOMAIN } from '../../../infra/local/seed';
 import { readSentMail, type SentMail } from '../../../infra/local/ses';
 import { eventually } from '../../support/poll';
 import { localCloud, stateMachineArn, tableName } from './cloud';
+import { localClientConfig } from '../../support/local-clients';
 
 export type { SentMail };
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
 export function sfnClient(): SFNClient {
   const { stepfunctions, region } = localCloud();
-  return new SFNClient({ endpoint: stepfunctions, region, credentials });
+  return new SFNClient(localClientConfig(stepfunctions, region));
 }
 
 export function ddbClient(): DynamoDBClient {
   const { dynamodb, region } = localCloud();
-  return new DynamoDBClient({ endpoint: dynamodb, region, credentials });
+  return new DynamoDBClient(localClientConfig(dynamodb, region));
 }
 
 export function ddbDoc(): DynamoDBDocumentClient {
@@ -43,7 +42,7 @@ export function ddbDoc(): DynamoDBDocumentClient {
 
 export function sesClient(): SESClient {
   const { ses, region } = localCloud();
-  return new SESClient({ endpoint: ses, region, credentials });
+  return new SESClient(localClientConfig(ses, region));
 }
 
 /** Mail sent through local SES so far, optionally since an epoch second. */

@@ -15,6 +15,7 @@ import { extractKey } from '../../../functions/shared/secrets';
 import { emptyAuditStream } from '../../../infra/local/seed';
 import { ddbDoc, putItem, queryItems, sfnClient } from './aws';
 import { localCloud, stateMachineArn, tableName } from './cloud';
+import { localClientConfig } from '../../support/local-clients';
 
 /** The key that signs response and rating links, as the page functions read it. */
 export const linkSigningKey = async (): Promise<string> => {
@@ -23,11 +24,7 @@ export const linkSigningKey = async (): Promise<string> => {
     Object.entries(secrets).find(([id]) => /link|signing/i.test(id)) ??
     Object.entries(secrets).find(([id]) => !/check-?in/i.test(id));
   if (!entry) throw new Error('no link signing secret in the template');
-  const client = new SecretsManagerClient({
-    endpoint: secretsmanager,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = new SecretsManagerClient(localClientConfig(secretsmanager, region));
   const out = await client.send(new GetSecretValueCommand({ SecretId: entry[1] }));
   const key = extractKey(out.SecretString);
   if (!key) throw new Error('empty signing key');

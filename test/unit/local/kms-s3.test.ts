@@ -24,9 +24,9 @@ import { checksForCall } from '../../../infra/local/iam';
 import { kmsDataFile, startLocalKms } from '../../../infra/local/kms';
 import { startLocalS3 } from '../../../infra/local/s3';
 import type { LocalKmsKey } from '../../../infra/local/template';
+import { localClientConfig } from '../../support/local-clients';
 
 const region = 'ap-east-1';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const KEYS: LocalKmsKey[] = [
   {
     logicalId: 'Signer',
@@ -58,7 +58,7 @@ describe('local KMS', () => {
     };
     const message = checkpointMessage(payload);
     const first = await startLocalKms({ keys: KEYS, dataFile });
-    const kms = new KMSClient({ endpoint: first.url, region, credentials });
+    const kms = new KMSClient(localClientConfig(first.url, region));
     const signed = await kms.send(
       new SignCommand({
         KeyId: KEYS[0]!.arn,
@@ -70,7 +70,7 @@ describe('local KMS', () => {
     await first.stop();
 
     const second = await startLocalKms({ keys: KEYS, dataFile });
-    const again = new KMSClient({ endpoint: second.url, region, credentials });
+    const again = new KMSClient(localClientConfig(second.url, region));
     const { PublicKey, KeySpec } = await again.send(new GetPublicKeyCommand({ KeyId: 'Signer' }));
     expect(KeySpec).toBe('ECC_NIST_P256');
     // What an auditor does with the public key alone: the restarted KMS gives the same key.
@@ -123,7 +123,7 @@ describe('local S3', () => {
       ],
       now: () => now,
     });
-    const client = new S3Client({ endpoint: s3.url, region, credentials });
+    const client = new S3Client(localClientConfig(s3.url, region));
     const put = await client.send(
       new PutObjectCommand({ Bucket: 'B', Key: 'a/b.json', Body: 'x' }),
     );
