@@ -8,7 +8,7 @@ import { executionArnOf } from '../../functions/activities/view';
 import { verifyChain } from '../../functions/shared/data/audit';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { deputyEmail, mailAbout } from './support/aws';
 import { stateMachineArn } from './support/cloud';
 import {
@@ -39,7 +39,6 @@ import {
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-lifecycle' });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 const COMMITTEE = DEMO_COMMITTEE_IDS.urbanConstruction;
 
 /** Recipients of the mail, sorted (one entry per email). */
@@ -65,11 +64,11 @@ describe.concurrent('cancel at each phase', () => {
     await waitForPhase(organiser, id, 'START');
     if (status !== 'INVITATIONS_SENT') {
       await openCheckIn(organiser, id);
-      await checkIn([deputy(DEMO_DEPUTY_IDS.wenchong)], id);
+      await checkIn([deputyApi(DEMO_DEPUTY_IDS.wenchong)], id);
     }
     if (status === 'FINDINGS_OPEN' || status === 'IN_REVIEW') {
       await closeAttendance(organiser, id);
-      await recordFinding(deputy(DEMO_DEPUTY_IDS.wenchong), id);
+      await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id);
     }
     if (status === 'IN_REVIEW') await closeFindings(organiser, id);
     expect((await readActivity(organiser, id)).status).toBe(status);
@@ -141,10 +140,10 @@ describe.concurrent('whole activities', () => {
 
     await waitForStatus(organiser, id, 'CHECK_IN_OPEN', 15_000);
     expect(
-      (await deputy(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`)).status,
+      (await deputyApi(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`)).status,
     ).toBe(201);
     await waitForStatus(organiser, id, 'FINDINGS_OPEN', 15_000);
-    const findingId = await recordFinding(deputy(DEMO_DEPUTY_IDS.wenchong), id);
+    const findingId = await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id);
     const inReview = await waitForPhase(organiser, id, 'REVIEW', 20_000);
     expect(inReview.status).toBe('IN_REVIEW');
     expect(inReview.attendance).toMatchObject({ attended: 1, personTimesTotal: 1 });
@@ -214,8 +213,8 @@ describe.concurrent('whole activities', () => {
     );
 
     await openCheckIn(organiser, id);
-    await checkIn([twoSeats, district].map(deputy), id);
-    const drainage = await recordFinding(deputy(twoSeats), id, { category: 'DRAINAGE' });
+    await checkIn([twoSeats, district].map(deputyApi), id);
+    const drainage = await recordFinding(deputyApi(twoSeats), id, { category: 'DRAINAGE' });
     await closeAttendance(organiser, id);
     const attendance = (await readActivity(organiser, id)).attendance!;
     expect(attendance).toMatchObject({
@@ -224,7 +223,7 @@ describe.concurrent('whole activities', () => {
       personTimesTotal: 2,
       personTimesByLevel: { NATIONAL: 0, PROVINCIAL: 0, MUNICIPAL: 1, DISTRICT: 2, TOWN: 0 },
     });
-    const education = await recordFinding(deputy(district), id, {
+    const education = await recordFinding(deputyApi(district), id, {
       category: 'EDUCATION',
       description: '学校门口上下学时段交通拥堵',
     });
@@ -316,8 +315,8 @@ describe.concurrent('whole activities', () => {
       invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong],
     });
     await openCheckIn(organiser, id);
-    const routed = await recordFinding(deputy(DEMO_DEPUTY_IDS.wenchong), id);
-    const other = await recordFinding(deputy(DEMO_DEPUTY_IDS.wenchong), id, {
+    const routed = await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id);
+    const other = await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id, {
       category: 'OTHER',
       description: '社区广场舞噪音扰民',
     });
@@ -383,12 +382,12 @@ describe.concurrent('whole activities', () => {
       });
       await openCheckIn(organiser, id);
       const checkIns = await Promise.all(
-        deputyIds.map((who) => deputy(who).post(`/activities/${id}/check-ins`)),
+        deputyIds.map((who) => deputyApi(who).post(`/activities/${id}/check-ins`)),
       );
       expect(checkIns.map((r) => r.status)).toEqual(deputyIds.map(() => 201));
       await Promise.all(
         Array.from({ length: findings }, (_, n) =>
-          recordFinding(deputy(deputyIds[n % deputyIds.length]!), id, {
+          recordFinding(deputyApi(deputyIds[n % deputyIds.length]!), id, {
             category: 'EDUCATION',
             description: `学位不足问题 ${n + 1}`,
           }),

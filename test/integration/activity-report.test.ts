@@ -21,7 +21,7 @@ import {
   scheduleActivity,
   waitForExecutionEnd,
 } from './support/activity';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { ddbDoc, sentMail, sesClient } from './support/aws';
 import { tableName } from './support/cloud';
 import { ownRouting } from './support/reference';
@@ -48,7 +48,6 @@ const otherStreetOrganiser = api({
   street: '夏港',
 });
 const auditor = api({ role: 'auditor', sub: `aud-report-${RUN}` });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 /** The environment the stack gave SendActivityReportFunction (the synthesized template). */
 const reportFunctionEnv = (): Record<string, unknown> => {
@@ -90,13 +89,13 @@ describe('activity report (情况报告)', () => {
       },
       {
         whileOpen: async (id) => {
-          await checkIn([deputy(TWO_SEATS), deputy(DISTRICT)], id);
-          await recordFinding(deputy(TWO_SEATS), id, {
+          await checkIn([deputyApi(TWO_SEATS), deputyApi(DISTRICT)], id);
+          await recordFinding(deputyApi(TWO_SEATS), id, {
             category: CATEGORY,
             description: '横沙村道暴雨积水',
             place: '横沙村',
           });
-          asked = await recordFinding(deputy(DISTRICT), id, {
+          asked = await recordFinding(deputyApi(DISTRICT), id, {
             kind: 'CONSULTATION',
             category: 'OTHER',
             description: '询问网上联络站用法',
@@ -182,7 +181,7 @@ describe('activity report (情况报告)', () => {
         activityId,
       ),
     );
-    const asDeputy = await deputy(TWO_SEATS).get(path());
+    const asDeputy = await deputyApi(TWO_SEATS).get(path());
     expect(asDeputy.status).toBe(403);
     expect(asDeputy.text).not.toContain(RUN);
   });

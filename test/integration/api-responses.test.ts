@@ -24,7 +24,7 @@ import {
   waitForPhase,
   waitForStatus,
 } from './support/activity';
-import { api, type ApiClient } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import { routingKeysOf } from './support/reference';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
@@ -272,7 +272,6 @@ describe('the answers are what docs/openapi.json documents', () => {
 
   it('answers an activity from scheduling to its report, and its referrals, as documented', async () => {
     const anonymous = api(null);
-    const deputy = (id: string) => api({ role: 'deputy', sub: id });
     const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
     const form = (fields: Record<string, string>) => ({
       body: new URLSearchParams(fields).toString(),
@@ -322,7 +321,7 @@ describe('the answers are what docs/openapi.json documents', () => {
     );
     await waitForPhase(district, id, 'START');
     await check(auditor, 'GET /activities/{activityId}', `/activities/${id}`);
-    await check(deputy(D1), 'GET /activities/{activityId}', `/activities/${id}`);
+    await check(deputyApi(D1), 'GET /activities/{activityId}', `/activities/${id}`);
     const changed = await check(district, 'PATCH /activities/{activityId}', `/activities/${id}`, {
       body: { location: '文冲人大代表联络站（二楼）', addDeputyIds: [D3] },
     });
@@ -364,12 +363,12 @@ describe('the answers are what docs/openapi.json documents', () => {
       form({ action: 'ANSWER', response: 'ACCEPTED' }),
     );
     await check(
-      deputy(D2),
+      deputyApi(D2),
       'POST /activities/{activityId}/invitation/response',
       `/activities/${id}/invitation/response`,
       { body: { response: 'ACCEPTED' } },
     );
-    await check(deputy(D1), 'GET /me/activities', '/me/activities');
+    await check(deputyApi(D1), 'GET /me/activities', '/me/activities');
     const home = await createDeputyLink(linkStore(), key, {
       purpose: 'DEPUTY_HOME',
       deputyId: D1,
@@ -410,7 +409,7 @@ describe('the answers are what docs/openapi.json documents', () => {
     });
     expect(tapped.status, tapped.text.slice(0, 200)).toBe(200);
     const checkedIn = await check(
-      deputy(D2),
+      deputyApi(D2),
       'POST /activities/{activityId}/check-ins',
       `/activities/${id}/check-ins`,
       { body: {} },
@@ -457,7 +456,7 @@ describe('the answers are what docs/openapi.json documents', () => {
 
     // Findings: one by the API with a resident, one on the deputy's page; then closed.
     const trees = await check<{ finding: { id: string } }>(
-      deputy(D1),
+      deputyApi(D1),
       'POST /activities/{activityId}/findings',
       `/activities/${id}/findings`,
       {
@@ -616,7 +615,7 @@ describe('the answers are what docs/openapi.json documents', () => {
     ];
     for (const [route, path] of auditorReads) await check(auditor, route, path);
     await check(
-      deputy(D1),
+      deputyApi(D1),
       'GET /audit/deputies/{deputyId}/duty-report',
       `${duty}/duty-report?year=${year}`,
     );

@@ -6,12 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { sealOfCheckInRecords } from '../../functions/attendance/statistics';
 import { verifyChain, type AuditEvent } from '../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
 
 const organiser = api('organiser');
-const deputy = (sub: string) => api({ role: 'deputy', sub });
 const anonymous = api(null);
 
 // Seeded demo deputies (infra/local/seed.ts).
@@ -92,36 +91,41 @@ describe('attendance on the local cloud', () => {
     // Invitation responses, changeable until check-in opens.
     const path = (suffix: string) => `/activities/${id}${suffix}`;
     expect(
-      (await deputy(DISTRICT).post(path('/invitation/response'), { response: 'DECLINED' })).status,
+      (await deputyApi(DISTRICT).post(path('/invitation/response'), { response: 'DECLINED' }))
+        .status,
     ).toBe(200);
-    const changed = await deputy(DISTRICT).post(path('/invitation/response'), {
+    const changed = await deputyApi(DISTRICT).post(path('/invitation/response'), {
       response: 'ACCEPTED',
       note: '准时参加',
     });
     expect(changed.status).toBe(200);
     expect(changed.json).toMatchObject({ invitation: { response: 'ACCEPTED' } });
     expect(
-      (await deputy(TOWN_AND_DISTRICT).post(path('/invitation/response'), { response: 'DECLINED' }))
-        .status,
+      (
+        await deputyApi(TOWN_AND_DISTRICT).post(path('/invitation/response'), {
+          response: 'DECLINED',
+        })
+      ).status,
     ).toBe(200);
     expect(
-      (await deputy(NOT_INVITED).post(path('/invitation/response'), { response: 'ACCEPTED' }))
+      (await deputyApi(NOT_INVITED).post(path('/invitation/response'), { response: 'ACCEPTED' }))
         .status,
     ).toBe(404);
 
     // Before check-in opens.
-    const early = await deputy(DISTRICT).post(path('/check-ins'), {});
+    const early = await deputyApi(DISTRICT).post(path('/check-ins'), {});
     expect(early.status).toBe(409);
     expect(early.text).toContain('Check-in has not opened');
     expect((await organiser.post(path('/attendance/close'))).status).toBe(409);
-    expect((await deputy(DISTRICT).post(path('/check-in/open'))).status).toBe(403);
+    expect((await deputyApi(DISTRICT).post(path('/check-in/open'))).status).toBe(403);
 
     // The organiser opens check-in early (ends START).
     const opened = await organiser.post(path('/check-in/open'));
     expect(opened.status, opened.text).toBe(202);
     await until(id, (a) => a.status === 'CHECK_IN_OPEN' && a.pendingTask?.phase === 'ATTENDANCE');
     expect(
-      (await deputy(DISTRICT).post(path('/invitation/response'), { response: 'DECLINED' })).status,
+      (await deputyApi(DISTRICT).post(path('/invitation/response'), { response: 'DECLINED' }))
+        .status,
     ).toBe(409);
 
     // QR code and the public page.
@@ -135,18 +139,18 @@ describe('attendance on the local cloud', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.text).toContain('代表签到');
     expect((await anonymous.get('/check-in/not-a-code')).status).toBe(400);
-    expect((await deputy(DISTRICT).get(path('/check-in/qr'))).status).toBe(403);
+    expect((await deputyApi(DISTRICT).get(path('/check-in/qr'))).status).toBe(403);
 
     // Check-ins: by QR code, by API, twice, not invited, make-up.
-    const byQr = await deputy(MUNICIPAL_AND_DISTRICT).post(path('/check-ins'), {
+    const byQr = await deputyApi(MUNICIPAL_AND_DISTRICT).post(path('/check-ins'), {
       code: qr.json.code,
     });
     expect(byQr.status, byQr.text).toBe(201);
     expect(byQr.json).toMatchObject({ checkIn: { method: 'QR' } });
-    const again = await deputy(MUNICIPAL_AND_DISTRICT).post(path('/check-ins'), {});
+    const again = await deputyApi(MUNICIPAL_AND_DISTRICT).post(path('/check-ins'), {});
     expect(again.status).toBe(409);
     expect(again.text).toContain('already checked in at');
-    expect((await deputy(NOT_INVITED).post(path('/check-ins'), {})).status).toBe(404);
+    expect((await deputyApi(NOT_INVITED).post(path('/check-ins'), {})).status).toBe(404);
     expect(
       (await organiser.post(path('/check-ins/make-up'), { deputyId: TOWN_AND_DISTRICT })).status,
     ).toBe(422);
@@ -168,7 +172,7 @@ describe('attendance on the local cloud', () => {
       declined: 1,
       madeUp: 1,
     });
-    const late = await deputy(DISTRICT).post(path('/check-ins'), {});
+    const late = await deputyApi(DISTRICT).post(path('/check-ins'), {});
     expect(late.status).toBe(409);
     expect(late.text).toContain('Attendance is closed');
     expect((await organiser.post(path('/attendance/close'))).status).toBe(409);
@@ -216,7 +220,7 @@ describe('attendance on the local cloud', () => {
       invitedDeputyIds: [DISTRICT],
     });
     await until(id, (a) => a.status === 'CHECK_IN_OPEN', 20_000);
-    expect((await deputy(DISTRICT).post(`/activities/${id}/check-ins`)).status).toBe(201);
+    expect((await deputyApi(DISTRICT).post(`/activities/${id}/check-ins`)).status).toBe(201);
     const closed = await until(id, (a) => a.status === 'FINDINGS_OPEN' && !!a.attendance, 30_000);
     expect(closed.attendance).toMatchObject({ attended: 1, personTimesTotal: 1 });
     // The deadline already ended the phase.

@@ -16,7 +16,7 @@ import {
   recordFinding,
   referralAtDepartment,
 } from './support/activity';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
 import { ownRouting } from './support/reference';
@@ -37,7 +37,6 @@ const organiser = api({ role: 'organiser', sub: `org-stats-${RUN}`, street: '红
 const otherStreetOrganiser = api({ role: 'organiser', sub: `org-xg-${RUN}`, street: '夏港' });
 const auditor = api({ role: 'auditor', sub: `aud-stats-${RUN}` });
 const districtOrganiser = api({ role: 'organiser', sub: `org-district-stats-${RUN}` });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 // A day of its own, months ahead: this activity is the only one in its period and street.
 const START = new Date(Date.now() + (200 + Math.floor(Math.random() * 90)) * 86_400_000);
@@ -104,13 +103,13 @@ describe('audit statistics and duty records', () => {
       },
       {
         whileOpen: async (id) => {
-          await checkIn([deputy(TWO_SEATS), deputy(DISTRICT)], id);
-          findingId = await recordFinding(deputy(TWO_SEATS), id, {
+          await checkIn([deputyApi(TWO_SEATS), deputyApi(DISTRICT)], id);
+          findingId = await recordFinding(deputyApi(TWO_SEATS), id, {
             category: CATEGORY,
             description: '加装电梯审批进度慢',
             place: '红山街道某小区3栋',
           });
-          await recordFinding(deputy(DISTRICT), id, {
+          await recordFinding(deputyApi(DISTRICT), id, {
             kind: 'SUGGESTION',
             category: 'OTHER',
             description: '建议增设休息座椅',
@@ -288,13 +287,13 @@ describe('audit statistics and duty records', () => {
     expect(other.status).toBe(200);
     expect(other.text).not.toContain(DEPARTMENT);
     expect(other.json.statistics.activities.completed).toBe(0);
-    expect((await deputy(TWO_SEATS).get(statsPath())).status).toBe(403);
+    expect((await deputyApi(TWO_SEATS).get(statsPath())).status).toBe(403);
     expect((await auditor.get('/audit/statistics?from=2020-08-01&to=2020-07-01')).status).toBe(422);
   });
 
   it('duty record: activities attended, findings raised, the referral and its outcome', async () => {
     const path = `/audit/deputies/${TWO_SEATS}/duty-record?year=${YEAR}`;
-    const own = await deputy(TWO_SEATS).get<{ dutyRecord: DutyRecord }>(path);
+    const own = await deputyApi(TWO_SEATS).get<{ dutyRecord: DutyRecord }>(path);
     expect(own.status, own.text).toBe(200);
     const record = own.json.dutyRecord;
     expect(record.activities.map((a) => a.activityId)).toContain(activityId);
@@ -314,7 +313,7 @@ describe('audit statistics and duty records', () => {
     expect(csv.text).toContain(`ACTIVITY,${START.toISOString()},${activityId},`);
     expect(csv.text).toContain('办理期限 due date');
 
-    const report = await deputy(TWO_SEATS).get(
+    const report = await deputyApi(TWO_SEATS).get(
       `/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`,
     );
     expect(report.status, report.text).toBe(200);
@@ -349,11 +348,12 @@ describe('audit statistics and duty records', () => {
 
   it('duty record scope: another deputy 404, another street’s organiser sees nothing of it', async () => {
     const path = `/audit/deputies/${TWO_SEATS}/duty-record?year=${YEAR}`;
-    const other = await deputy(DISTRICT).get(path);
+    const other = await deputyApi(DISTRICT).get(path);
     expect(other.status).toBe(404);
     expect(other.text).not.toContain(activityId);
     expect(
-      (await deputy(DISTRICT).get(`/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`)).status,
+      (await deputyApi(DISTRICT).get(`/audit/deputies/${TWO_SEATS}/duty-report?year=${YEAR}`))
+        .status,
     ).toBe(404);
     const elsewhere = await otherStreetOrganiser.get(path);
     expect(elsewhere.status).toBe(200);

@@ -6,7 +6,7 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
-import { api, type ApiClient } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import {
   closeAttendance,
   closeFindings,
@@ -28,7 +28,6 @@ const organiser = api({ role: 'organiser', sub: ORGANISER_SUB });
 const xinlongOrganiser = api({ role: 'organiser', sub: `org-xinlong-${RUN}`, street: '新龙' });
 const wenchongOrganiser = api({ role: 'organiser', sub: `org-wenchong-${RUN}`, street: '文冲' });
 const auditor = api({ role: 'auditor', sub: `aud-${RUN}` });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 interface ListJson {
   items: {
@@ -94,9 +93,9 @@ beforeAll(async () => {
       invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong, DEMO_DEPUTY_IDS.national],
     });
     await openCheckIn(organiser, id);
-    const res = await deputy(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`);
+    const res = await deputyApi(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`);
     expect(res.status, res.text).toBe(201);
-    await recordFinding(deputy(DEMO_DEPUTY_IDS.wenchong), id, { category: 'DRAINAGE' });
+    await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id, { category: 'DRAINAGE' });
     await closeAttendance(organiser, id);
     await closeFindings(organiser, id);
     const review = await completeReview(organiser, id, DEMO_COMMITTEE_IDS.urbanConstruction);
@@ -175,7 +174,7 @@ describe('GET /audit/activities', () => {
 
     const foreign = await xinlongOrganiser.get('/audit/activities?street=WENCHONG');
     expect(foreign.status, foreign.text).toBe(403);
-    expect((await deputy(DEMO_DEPUTY_IDS.wenchong).get('/audit/activities')).status).toBe(403);
+    expect((await deputyApi(DEMO_DEPUTY_IDS.wenchong).get('/audit/activities')).status).toBe(403);
 
     // The auditor's cursor (all streets) is refused for a scoped organiser: 400, nothing read.
     const first = await auditor.get<ListJson>(
@@ -268,7 +267,7 @@ describe('audit trails', () => {
       const other = await xinlongOrganiser.get(path);
       expect(other.status, path).toBe(404);
       expect(other.text).not.toContain('ACTIVITY_COMPLETED');
-      expect((await deputy(DEMO_DEPUTY_IDS.wenchong).get(path)).status, path).toBe(403);
+      expect((await deputyApi(DEMO_DEPUTY_IDS.wenchong).get(path)).status, path).toBe(403);
       expect((await auditor.get(path)).status, path).toBe(200);
       expect((await wenchongOrganiser.get(path)).status, path).toBe(200);
     }

@@ -11,7 +11,7 @@ import type { ReferralFactsSource } from '../../functions/audit-stats/items';
 import { keys } from '../../functions/shared/data/keys';
 import { backfillDutyRecords } from '../../scripts/backfill-duty-records';
 import { rawItem } from './support/activity';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
 import { cursorParam, readAllPages } from '../support/pages';
@@ -25,7 +25,6 @@ const DEPARTMENT = `dept-duty-${RUN}`;
 
 const auditor = api({ role: 'auditor', sub: `aud-duty-${RUN}` });
 const hongshanOrganiser = api({ role: 'organiser', sub: `org-duty-${RUN}`, street: '红山' });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 const at = (month: number, day: number, hours = 0) =>
   new Date(
@@ -272,7 +271,7 @@ describe('duty records written at completion, paged on read', () => {
     expect(pages[2]!.nextCursor).toBeUndefined();
 
     // The deputy reads their own, the same; the default page holds the whole of this year.
-    const own = await deputy(DEPUTY).get<{ dutyRecord: DutyPage }>(recordPath());
+    const own = await deputyApi(DEPUTY).get<{ dutyRecord: DutyPage }>(recordPath());
     expect(own.status, own.text).toBe(200);
     expect(own.json.dutyRecord.activities).toHaveLength(2);
     expect(own.json.dutyRecord.nextCursor).toBeUndefined();
@@ -362,7 +361,7 @@ describe('duty records written at completion, paged on read', () => {
       expect(res.status, res.text).toBe(400);
       expect(res.text).toContain('cursor');
     }
-    // An edited cursor (its fingerprint kept, its position moved to another deputy) too.
+    // An edited cursor (its fingerprint kept, its position moved to another deputyApi) too.
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       p: { pk: string; sk: string };
     };
@@ -378,7 +377,9 @@ describe('duty records written at completion, paged on read', () => {
     const csv = await auditor.get(recordPath('&format=csv&limit=1'));
     expect(csv.status, csv.text).toBe(200);
     for (const id of [activityId(1), activityId(2)]) expect(csv.text).toContain(id);
-    const report = await deputy(DEPUTY).get(`/audit/deputies/${DEPUTY}/duty-report?year=${YEAR}`);
+    const report = await deputyApi(DEPUTY).get(
+      `/audit/deputies/${DEPUTY}/duty-report?year=${YEAR}`,
+    );
     expect(report.status, report.text).toBe(200);
     expect(report.text).toContain(`${YEAR}年度履职报告（草稿）`);
   });

@@ -18,7 +18,7 @@ import {
   referralAtDepartment,
   waitForStatus,
 } from './support/activity';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { sentMail, type SentMail } from './support/aws';
 import { department } from './support/referral';
 import { cursorParam, readAllPages } from '../support/pages';
@@ -32,7 +32,6 @@ const COMMITTEE = 'cmte-urban-construction';
 const organiser = api({ role: 'organiser', sub: `org-merge-${RUN}` });
 const auditor = api({ role: 'auditor', sub: `aud-merge-${RUN}` });
 const anonymous = api(null);
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 
 const FIRST = {
   kind: 'PROBLEM',
@@ -130,8 +129,8 @@ describe('merged findings stay in the loop', () => {
       },
       async (openId) => {
         await waitForStatus(organiser, openId, 'CHECK_IN_OPEN');
-        firstId = await recordFinding(deputy(FIRST_DEPUTY), openId, FIRST);
-        secondId = await recordFinding(deputy(SECOND_DEPUTY), openId, SECOND);
+        firstId = await recordFinding(deputyApi(FIRST_DEPUTY), openId, FIRST);
+        secondId = await recordFinding(deputyApi(SECOND_DEPUTY), openId, SECOND);
       },
     );
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { parseCalendar } from '../support/calendar';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { deputyEmail, sentMail } from './support/aws';
 import {
   activityAtStep,
@@ -19,7 +19,6 @@ import {
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-reminders' });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 const DAY_SECONDS = 24 * 3600;
 
 describe('reminders', () => {
@@ -36,8 +35,8 @@ describe('reminders', () => {
       endsAt: inSeconds(DAY_SECONDS + 3 * 3600),
       invitedDeputyIds: [accepts, silent, declines],
     });
-    await answerInvitation([deputy(accepts)], id, 'ACCEPTED');
-    await answerInvitation([deputy(declines)], id, 'DECLINED');
+    await answerInvitation([deputyApi(accepts)], id, 'ACCEPTED');
+    await answerInvitation([deputyApi(declines)], id, 'DECLINED');
     // Before the reminder time: no reminder yet.
     const reminders = () =>
       sentMail().then((mail) =>

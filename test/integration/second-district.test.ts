@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../infra/local/cloud';
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
-import { api, type ApiClient } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import { sentMail, waitForMail, type SentMail } from './support/aws';
 import { startOwnLocalCloud, stopOwnLocalCloud } from './support/cloud';
 import {
@@ -72,7 +72,6 @@ const RUN = Date.now().toString(36);
 let cloud: LocalCloud;
 let district: ApiClient;
 let street: ApiClient;
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 const ids = { d1: '', d2: '', department: '', committee: '', activity: '', referral: '' };
 
 const created = async (client: ApiClient, path: string, body: unknown, name: string) => {
@@ -224,12 +223,12 @@ describe('a second district on its own stack', () => {
     expect(deputyPage).toContain('东港街道');
     expect(deputyPage).toContain('新河区人大常委会');
 
-    const deputies = [ids.d1, ids.d2].map(deputy);
+    const deputies = [ids.d1, ids.d2].map(deputyApi);
     await answerInvitation(deputies, ids.activity);
     await openCheckIn(street, ids.activity);
     await checkIn(deputies, ids.activity);
     await closeAttendance(street, ids.activity);
-    const finding = await deputy(ids.d1).post<{ finding: { id: string } }>(
+    const finding = await deputyApi(ids.d1).post<{ finding: { id: string } }>(
       `/activities/${ids.activity}/findings`,
       {
         kind: 'PROBLEM',

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDueDate } from '../../functions/shared/domain/deadlines';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { waitForMail } from './support/aws';
 import {
   answerInvitation,
@@ -26,7 +26,6 @@ import {
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: `org-walkthrough-${RUN}` });
 const auditor = api({ role: 'auditor', sub: `aud-walkthrough-${RUN}` });
-const deputy = (id: string) => api({ role: 'deputy', sub: id });
 const D1 = 'dep-0020'; // 文冲; municipal and district seats
 const D2 = DEMO_DEPUTY_IDS.town; // 新龙; town and district seats
 
@@ -55,14 +54,14 @@ beforeAll(async () => {
   activityId = scheduled.json.activity.id;
   await waitForPhase(organiser, activityId, 'START');
 
-  const deputies = [D1, D2].map(deputy);
+  const deputies = [D1, D2].map(deputyApi);
   await answerInvitation(deputies, activityId);
   await openCheckIn(organiser, activityId);
   await checkIn(deputies, activityId);
   await closeAttendance(organiser, activityId);
 
   const finding = async (body: Record<string, unknown>) => {
-    const res = await deputy(D1).post<{ finding: { id: string } }>(
+    const res = await deputyApi(D1).post<{ finding: { id: string } }>(
       `/activities/${activityId}/findings`,
       body,
     );

@@ -58,3 +58,6 @@ export function api(who: Role | MintOptions | null): ApiClient {
     post: (path, body, headers) => request('POST', path, { body, ...(headers ? { headers } : {}) }),
   };
 }
+
+/** The API as the deputy `deputyId` (the token's subject is the deputy's id, as sign-in gives). */
+export const deputyApi = (deputyId: string): ApiClient => api({ role: 'deputy', sub: deputyId });
