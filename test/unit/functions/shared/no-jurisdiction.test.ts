@@ -6,21 +6,15 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keys } from '../../../../functions/shared/data/keys.js';
 import { NoJurisdictionError } from '../../../../functions/shared/data/jurisdiction.js';
 import { failureForOrganisers } from '../../../../functions/shared/workflow/failure-cause.js';
 import { TRANSIENT_ERRORS } from '../../../../workflows/steps.js';
 import { activityBody } from '../../../support/bodies.js';
-import { activityItem } from '../../../support/items.js';
+import { activityItem, invitationItem } from '../../../support/items.js';
 import { mockAws } from '../../../support/aws.js';
+import { fakeTable } from '../../../support/dynamodb-fake.js';
 import { httpEvent, lambdaContext, setTestEnv } from '../helpers.js';
 
 // A table of its own: setTestEnv keeps the demo district for the shared test table only.
@@ -35,8 +29,10 @@ const sendInvitations = (
 const homePage = (await import('../../../../functions/deputy/home-page.js')).handler;
 const { pageOfError } = await import('../../../../functions/department/handler.js');
 
-// 'raw' too: the idempotency record of the request goes through the low-level client.
-const { doc, sfn, ses, secrets } = mockAws('doc', 'raw', 'sfn', 'ses', 'secrets');
+// 'raw' too: the idempotency record of the request goes through the low-level client. The
+// DocumentClient is the in-memory table's.
+const { sfn, ses, secrets } = mockAws('raw', 'sfn', 'ses', 'secrets');
+const table = fakeTable();
 
 const ACTIVITY_ID = '01J5ZQ8V6W7X8Y9Z0ABCDEFGHJ';
 const SET_IT = 'an organiser of the whole district sets it with PUT /jurisdiction';
@@ -44,44 +40,24 @@ const SET_IT = 'an organiser of the whole district sets it with PUT /jurisdictio
 beforeEach(() => {
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
   // Everything but the district is there: the activity and its invitee, the deputy.
-  doc.on(GetCommand).callsFake((input) => {
-    const { pk, sk } = input.Key as { pk: string; sk: string };
-    if (pk === keys.jurisdiction().pk && sk === keys.jurisdiction().sk) return {};
-    if (pk === keys.activity(ACTIVITY_ID).pk && sk === keys.activity(ACTIVITY_ID).sk) {
-      return {
-        Item: activityItem(ACTIVITY_ID, {
-          status: 'SCHEDULED',
-          phase: 'INVITATIONS',
-          startsAt: '2999-08-18T09:00:00+08:00',
-          endsAt: '2999-08-18T17:00:00+08:00',
-        }),
-      };
-    }
-    return {};
+  table.reset();
+  table.put(
+    activityItem(ACTIVITY_ID, {
+      status: 'SCHEDULED',
+      phase: 'INVITATIONS',
+      startsAt: '2999-08-18T09:00:00+08:00',
+      endsAt: '2999-08-18T17:00:00+08:00',
+    }),
+  );
+  table.put(invitationItem(ACTIVITY_ID, 'dep-0041', { invitedAt: '2999-01-01T00:00:00.000Z' }));
+  table.put({
+    ...keys.deputy('dep-0041'),
+    entity: 'DEPUTY',
+    id: 'dep-0041',
+    name: '代表41',
+    email: 'dep-0041@deputies.liandong.example.org',
+    active: true,
   });
-  doc.on(QueryCommand).resolves({
-    Items: [
-      {
-        ...keys.activity(ACTIVITY_ID),
-        sk: 'INVITATION#dep-0041',
-        entity: 'INVITATION',
-        activityId: ACTIVITY_ID,
-        deputyId: 'dep-0041',
-        invitedAt: '2999-01-01T00:00:00.000Z',
-      },
-    ],
-  });
-  doc.on(BatchGetCommand).callsFake((input) => ({
-    Responses: {
-      [NO_DISTRICT_TABLE]: input.RequestItems[NO_DISTRICT_TABLE].Keys.map(() => ({
-        id: 'dep-0041',
-        name: '代表41',
-        email: 'dep-0041@deputies.liandong.example.org',
-        active: true,
-      })),
-    },
-  }));
-  doc.on(UpdateCommand).resolves({});
 });
 
 describe('a route that needs the district, when none is set', () => {
@@ -96,7 +72,7 @@ describe('a route that needs the district, when none is set', () => {
     expect(message).toContain(SET_IT);
     // Not "busy": waiting does not help, so no Retry-After invites a client to try again.
     expect(result.headers?.['retry-after']).toBeUndefined();
-    expect(doc.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(table.transactions()).toHaveLength(0);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
