@@ -16,11 +16,10 @@ import {
   recordFinding,
   referralAtDepartment,
 } from './support/activity';
-import { api, deputyApi } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import { ddbDoc } from './support/aws';
-import { localCloud, tableName } from './support/cloud';
+import { tableName } from './support/cloud';
 import { ownRouting } from './support/reference';
-import { mintToken } from './support/token';
 
 const RUN = Date.now().toString(36);
 const ROUTING = ownRouting('audit-stats', {
@@ -74,13 +73,9 @@ interface DutyRecord {
 
 /** The UTF-8 byte order mark (fetch's text() strips it, so the bytes are read). */
 const BOM = [0xef, 0xbb, 0xbf];
-const leadingBytes = async (who: 'auditor', path: string): Promise<number[]> => {
-  const token = await mintToken({ role: who, sub: `aud-stats-${RUN}` });
-  const res = await fetch(`${localCloud().api}${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return [...new Uint8Array(await res.arrayBuffer()).slice(0, 3)];
-};
+const leadingBytes = async (who: ApiClient, path: string): Promise<number[]> => [
+  ...(await who.get(path)).bytes.slice(0, 3),
+];
 
 let activityId = '';
 let referralId = '';
@@ -269,7 +264,7 @@ describe('audit statistics and duty records', () => {
     const res = await auditor.get(statsPath(`&street=${STREET}&format=csv`));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(await leadingBytes('auditor', statsPath(`&street=${STREET}&format=csv`))).toEqual(BOM);
+    expect(await leadingBytes(auditor, statsPath(`&street=${STREET}&format=csv`))).toEqual(BOM);
     expect(res.text).toContain('分类 section,分类名称 section name,项目 item,项目名称 item name');
     expect(res.text).toContain('personTimes,代表参加人次,TOTAL,合计,personTimes,人次,2,');
     // The department's name from its reference item, beside its id.
@@ -309,7 +304,7 @@ describe('audit statistics and duty records', () => {
 
     const csv = await auditor.get(`${path}&format=csv`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(await leadingBytes('auditor', `${path}&format=csv`)).toEqual(BOM);
+    expect(await leadingBytes(auditor, `${path}&format=csv`)).toEqual(BOM);
     expect(csv.text).toContain(`ACTIVITY,${START.toISOString()},${activityId},`);
     expect(csv.text).toContain('办理期限 due date');
 

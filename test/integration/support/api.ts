@@ -5,7 +5,10 @@ import { mintToken, type MintOptions, type Role } from './token';
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
+  /** The body decoded as UTF-8 (a leading byte order mark dropped, as fetch's text() does). */
   text: string;
+  /** The body as sent, byte for byte (a CSV's byte order mark included). */
+  bytes: Uint8Array;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: T;
 }
@@ -43,14 +46,15 @@ export function api(who: Role | MintOptions | null): ApiClient {
       headers['content-type'] ??= 'application/json';
     }
     const res = await fetch(`${localCloud().api}${path}`, { method, headers, body });
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, text, json: json as T };
+    return { status: res.status, headers: res.headers, text, bytes, json: json as T };
   };
   return {
     request,
