@@ -7,16 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api, type ApiClient, deputyApi } from './support/api';
-import {
-  closeAttendance,
-  closeFindings,
-  completeReview,
-  openCheckIn,
-  recordFinding,
-  scheduleActivity,
-  waitForPhase,
-  waitForStatus,
-} from './support/activity';
+import { cancelledActivity, checkIn, completedActivity, recordFinding } from './support/activity';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
 import { cursorParam, readAllPages } from '../support/pages';
@@ -67,18 +58,8 @@ async function allPages(client: ApiClient, query: string) {
   return { items: pages.flatMap((page) => page.items), pages: pages.length };
 }
 
-async function cancelled(street: string, title: string): Promise<string> {
-  const id = await scheduleActivity(organiser, {
-    title,
-    street,
-    invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong],
-  });
-  await waitForPhase(organiser, id, 'START');
-  const res = await organiser.post(`/activities/${id}/cancel`, { reason: '天气原因' });
-  expect(res.status, res.text).toBeLessThan(300);
-  await waitForStatus(organiser, id, 'CANCELLED');
-  return id;
-}
+const cancelled = (street: string, title: string): Promise<string> =>
+  cancelledActivity(organiser, { title, street, invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong] });
 
 let completedId: string;
 let referralId: string;
@@ -87,18 +68,21 @@ let wenchongCancelled: string;
 
 beforeAll(async () => {
   const run = async () => {
-    const id = await scheduleActivity(organiser, {
-      title: `审计查询 ${RUN}`,
-      invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong, DEMO_DEPUTY_IDS.national],
-    });
-    await openCheckIn(organiser, id);
-    const res = await deputyApi(DEMO_DEPUTY_IDS.wenchong).post(`/activities/${id}/check-ins`);
-    expect(res.status, res.text).toBe(201);
-    await recordFinding(deputyApi(DEMO_DEPUTY_IDS.wenchong), id, { category: 'DRAINAGE' });
-    await closeAttendance(organiser, id);
-    await closeFindings(organiser, id);
-    const review = await completeReview(organiser, id, DEMO_COMMITTEE_IDS.urbanConstruction);
-    await waitForStatus(organiser, id, 'COMPLETED', 60_000);
+    const deputy = deputyApi(DEMO_DEPUTY_IDS.wenchong);
+    const { id, review } = await completedActivity(
+      organiser,
+      DEMO_COMMITTEE_IDS.urbanConstruction,
+      {
+        title: `审计查询 ${RUN}`,
+        invitedDeputyIds: [DEMO_DEPUTY_IDS.wenchong, DEMO_DEPUTY_IDS.national],
+      },
+      {
+        whileOpen: async (openId) => {
+          await checkIn([deputy], openId);
+          await recordFinding(deputy, openId, { category: 'DRAINAGE' });
+        },
+      },
+    );
     return { id, referralId: review.referrals[0]!.id };
   };
   const [done, xinlong, wenchong] = await Promise.all([

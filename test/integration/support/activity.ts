@@ -292,6 +292,22 @@ export async function completedActivity(
   return { id, review };
 }
 
+/**
+ * An activity scheduled through the organiser's routes and cancelled (for `reason`) while it
+ * awaits its start; returns its id once it is CANCELLED.
+ */
+export async function cancelledActivity(
+  organiser: ApiClient,
+  overrides: Record<string, unknown> = {},
+  reason = '天气原因',
+): Promise<string> {
+  const id = await activityAtStep(organiser, 'START', overrides);
+  const res = await organiser.post(`/activities/${id}/cancel`, { reason });
+  expect(res.status, res.text).toBeLessThan(300);
+  await waitForStatus(organiser, id, 'CANCELLED');
+  return id;
+}
+
 /** Waits until the referral's workflow waits on the department (its email went out). */
 export const referralAtDepartment = (referralId: string) =>
   eventually(
