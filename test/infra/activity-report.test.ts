@@ -4,8 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   actionsIn,
+  functionEnvironment,
+  functionStatements,
   ofType as ofTypeIn,
-  roleStatements,
   stateMachineDefinition,
   synthLiandong,
 } from '../support/stack';
@@ -24,13 +25,7 @@ let states: Record<string, State>;
 
 const ofType = (type: string) => ofTypeIn(resources, type);
 
-const functionId = (prefix: string): string => {
-  const match = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
-  if (!match) throw new Error(`no function ${prefix}`);
-  return match[0];
-};
-
-const statementsOf = (prefix: string): Statement[] => roleStatements(resources, functionId(prefix));
+const statementsOf = (prefix: string): Statement[] => functionStatements(resources, prefix);
 
 const actionsOf = (prefix: string): string[] => actionsIn(statementsOf(prefix));
 
@@ -74,9 +69,7 @@ describe('SendActivityReport state', () => {
 
 describe('SendActivityReportFunction', () => {
   it('gets the organiser mailboxes the way the referral escalation does', () => {
-    const env = (id: string) =>
-      (resources[functionId(id)]!.Properties!.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+    const env = (id: string) => functionEnvironment(resources, id);
     expect(env('SendActivityReportFunction').ORGANISER_EMAILS).toBe('office@liandong.example.org');
     expect(env('SendActivityReportFunction').ORGANISER_EMAILS).toEqual(
       env('CheckReferralDeadlinesFunction').ORGANISER_EMAILS,

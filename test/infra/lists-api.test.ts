@@ -1,6 +1,6 @@
 // Infra test: the organisers' lists (issue 15) may only Query the indexes they read.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ofType as ofTypeIn, roleStatements, synthLiandong } from '../support/stack';
+import { functionStatements, ofType as ofTypeIn, synthLiandong } from '../support/stack';
 import type { Resources, Statement } from '../support/stack';
 
 let resources: Resources;
@@ -12,11 +12,7 @@ beforeAll(() => {
 const ofType = (type: string) => ofTypeIn(resources, type);
 
 /** Every statement of the policies on the role of the function whose logical id has `name`. */
-const statementsOf = (name: string): Statement[] => {
-  const [id] = ofType('AWS::Lambda::Function').find(([id]) => id.includes(name)) ?? [];
-  if (!id) throw new Error(`no function ${name}`);
-  return roleStatements(resources, id);
-};
+const statementsOf = (name: string): Statement[] => functionStatements(resources, name);
 
 const routeTargets = (routeKey: string) =>
   ofType('AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties!.RouteKey === routeKey);

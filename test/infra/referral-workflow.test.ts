@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createReferralStepFunctions } from '../../infra/constructs/referral-steps';
 import { ReferralWorkflow } from '../../workflows/referral-workflow';
+import { actionsIn, functionEnvironment, functionStatements } from '../support/stack';
 
 type State = Record<string, unknown> & {
   Type: string;
@@ -216,28 +217,9 @@ describe('referral state machine', () => {
 });
 
 describe('referral step functions', () => {
-  const fnEnv = (prefix: string) => {
-    const [, fn] = Object.entries(resources).find(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix),
-    )!;
-    return (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
-  };
-  const policyActions = (prefix: string): string[] => {
-    const [, fn] = Object.entries(resources).find(
-      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix),
-    )!;
-    const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-    return Object.values(resources)
-      .filter(
-        (r) =>
-          r.Type === 'AWS::IAM::Policy' &&
-          (r.Properties!.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
-      )
-      .flatMap(
-        (r) => (r.Properties!.PolicyDocument as { Statement: { Action: unknown }[] }).Statement,
-      )
-      .flatMap((s) => (Array.isArray(s.Action) ? (s.Action as string[]) : [s.Action as string]));
-  };
+  const fnEnv = (prefix: string) => functionEnvironment(resources, prefix);
+  const policyActions = (prefix: string): string[] =>
+    actionsIn(functionStatements(resources, prefix));
 
   it('gives each function the variables its schema requires', () => {
     expect(Object.keys(fnEnv('SendReferralEmailFunction'))).toEqual(

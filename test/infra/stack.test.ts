@@ -5,7 +5,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   actionsIn,
-  roleStatements,
+  functionEnvironment,
+  functionIdOf,
+  functionStatements,
   stateMachineDefinition,
   synthesizeBeforeAll,
 } from '../support/stack';
@@ -13,18 +15,11 @@ import type { Statement } from '../support/stack';
 
 const liandong = synthesizeBeforeAll({ context: { 'liandong:logRetentionDays': 90 }, nag: true });
 
-function functionLogicalId(prefix: string): string {
-  // Functions of nested constructs carry the construct's id first.
-  const match =
-    liandong.ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix)) ??
-    liandong.ofType('AWS::Lambda::Function').find(([id]) => id.includes(prefix));
-  if (!match) throw new Error(`no function ${prefix}`);
-  return match[0];
-}
+const functionLogicalId = (prefix: string): string => functionIdOf(liandong.resources, prefix);
 
 /** Every statement of every policy attached to the role of the function with this id prefix. */
 const statementsOf = (functionPrefix: string): Statement[] =>
-  roleStatements(liandong.resources, functionLogicalId(functionPrefix));
+  functionStatements(liandong.resources, functionPrefix);
 
 const actionsOf = (functionPrefix: string): string[] => actionsIn(statementsOf(functionPrefix));
 
@@ -244,9 +239,7 @@ describe('functions', () => {
       'AttendanceCheckInQrFunction',
       'AttendanceCheckInPageFunction',
     ]) {
-      const fn = liandong.resources[functionLogicalId(prefix)]!;
-      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      const variables = functionEnvironment(liandong.resources, prefix);
       expect(JSON.stringify(variables.CHECK_IN_CODE_SECRET_ARN), prefix).toContain(
         'CheckInCodeKey',
       );
@@ -264,12 +257,10 @@ describe('functions', () => {
   });
 
   it('each function environment holds the variables its schema requires', () => {
-    const create = liandong.resources[functionLogicalId('CreateActivityFunction')]!;
-    expect(
-      Object.keys((create.Properties!.Environment as { Variables: object }).Variables),
-    ).toEqual(expect.arrayContaining(['TABLE_NAME', 'ACTIVITY_STATE_MACHINE_ARN']));
-    const send = liandong.resources[functionLogicalId('SendInvitationsFunction')]!;
-    expect(Object.keys((send.Properties!.Environment as { Variables: object }).Variables)).toEqual(
+    expect(Object.keys(functionEnvironment(liandong.resources, 'CreateActivityFunction'))).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'ACTIVITY_STATE_MACHINE_ARN']),
+    );
+    expect(Object.keys(functionEnvironment(liandong.resources, 'SendInvitationsFunction'))).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET']),
     );
   });

@@ -63,6 +63,30 @@ export function roleStatements(resources: Resources, functionId: string): Statem
     );
 }
 
+/**
+ * The logical id of the Lambda function `name` names: the one whose id starts with it, else the
+ * one whose id contains it (functions of nested constructs carry the construct's id first).
+ */
+export function functionIdOf(resources: Resources, name: string): string {
+  const functions = ofType(resources, 'AWS::Lambda::Function');
+  const match =
+    functions.find(([id]) => id.startsWith(name)) ?? functions.find(([id]) => id.includes(name));
+  if (!match) throw new Error(`no function ${name}`);
+  return match[0];
+}
+
+/** Every statement of every policy on the role of the function `name` names (functionIdOf). */
+export const functionStatements = (resources: Resources, name: string): Statement[] =>
+  roleStatements(resources, functionIdOf(resources, name));
+
+/** The environment variables the stack gives the function `name` names (functionIdOf). */
+export const functionEnvironment = (resources: Resources, name: string): Record<string, unknown> =>
+  (
+    resources[functionIdOf(resources, name)]!.Properties!.Environment as {
+      Variables: Record<string, unknown>;
+    }
+  ).Variables;
+
 export const actionsIn = (statements: Statement[]): string[] =>
   statements.flatMap((statement) =>
     Array.isArray(statement.Action) ? statement.Action : [statement.Action],
