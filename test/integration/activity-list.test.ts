@@ -4,7 +4,7 @@
 // sees none of them, a deputy refused, and pages that come in start order with a cursor that
 // cannot be edited or replayed in another scope.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { scheduleActivity, waitForPhase } from './support/activity';
 import { cursorParam, readAllPages } from '../support/pages';
 
@@ -14,7 +14,7 @@ const organiser = api({ role: 'organiser', sub: ORGANISER });
 const xinlongOrganiser = api({ role: 'organiser', sub: `org-xl-${RUN}`, street: '新龙' });
 const wenchongOrganiser = api({ role: 'organiser', sub: `org-wc-${RUN}`, street: 'WENCHONG' });
 const auditor = api({ role: 'auditor', sub: `aud-list-${RUN}` });
-const deputy = api({ role: 'deputy', sub: 'dep-0001' });
+const deputy = deputyApi('dep-0001');
 
 interface ListItem {
   id: string;

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../functions/activities/view';
 import { DEMO_DEPUTY_IDS } from '../../infra/local/seed';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { sentMail, sfnClient } from './support/aws';
 import { stateMachineArn } from './support/cloud';
 import {
@@ -28,8 +28,8 @@ const ROUTING = ownRouting('findings-review', {
 const DEPARTMENT = ROUTING.department.id;
 const COMMITTEE = ROUTING.committee.id;
 const organiser = api({ role: 'organiser', sub: 'org-findings-review' });
-const deputyA = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.wenchong });
-const deputyB = api({ role: 'deputy', sub: DEMO_DEPUTY_IDS.municipalAndDistrict });
+const deputyA = deputyApi(DEMO_DEPUTY_IDS.wenchong);
+const deputyB = deputyApi(DEMO_DEPUTY_IDS.municipalAndDistrict);
 const auditor = api({ role: 'auditor', sub: 'aud-findings-review' });
 
 const statusOf = async (id: string) => (await readActivity(organiser, id)).status;

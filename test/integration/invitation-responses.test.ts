@@ -9,7 +9,7 @@ import {
 } from '../../functions/attendance/statistics';
 import { verifyChain } from '../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import {
   activityItem,
   auditEvents,
@@ -45,7 +45,7 @@ describe('invitation responses on the local cloud', () => {
 
     const answers = await Promise.all(
       DEPUTIES.map((deputyId, index) =>
-        api({ role: 'deputy', sub: deputyId }).post(`/activities/${id}/invitation/response`, {
+        deputyApi(deputyId).post(`/activities/${id}/invitation/response`, {
           response: answerOf(index),
           ...(index % 5 === 0 ? { note: `代表${deputyId}的备注` } : {}),
         }),
@@ -79,10 +79,9 @@ describe('invitation responses on the local cloud', () => {
     });
 
     // After check-in opened an answer is refused and nothing is written.
-    const late = await api({ role: 'deputy', sub: DEPUTIES[1]! }).post(
-      `/activities/${id}/invitation/response`,
-      { response: 'DECLINED' },
-    );
+    const late = await deputyApi(DEPUTIES[1]!).post(`/activities/${id}/invitation/response`, {
+      response: 'DECLINED',
+    });
     expect(late.status).toBe(409);
     expect(await responseRecords(id)).toHaveLength(30);
   });

@@ -9,7 +9,7 @@ import type { LocalCloud } from '../../infra/local/cloud';
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import { demoLiaisonStationItems, demoSeedItems, seedDemoData } from '../../infra/local/seed';
 import { activityBody } from '../support/bodies';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { deputyEmail, mailAbout, waitForMail } from './support/aws';
 import { localCloud, startOwnLocalCloud, stopOwnLocalCloud } from './support/cloud';
 
@@ -62,7 +62,7 @@ describe('kept data without a district', () => {
     // Seeded once: a second start finds the district and writes nothing.
     expect(await seedDemoData(cloud)).toBeUndefined();
 
-    const district = await api({ role: 'deputy', sub: 'dep-0041' }).get<{
+    const district = await deputyApi('dep-0041').get<{
       jurisdiction: { district: { name: { zh: string } } };
     }>('/jurisdiction');
     expect(district.json.jurisdiction.district.name.zh).toBe(DEMO_JURISDICTION.district.name.zh);

@@ -27,7 +27,7 @@ import {
   recordFinding,
   scheduleActivity,
 } from './support/activity';
-import { api } from './support/api';
+import { api, deputyApi } from './support/api';
 import { ddbDoc } from './support/aws';
 import { localCloud, tableName } from './support/cloud';
 
@@ -42,7 +42,7 @@ const organiser = api({ role: 'organiser', sub: `org-privacy-${RUN}`, street: '�
 const districtOrganiser = api({ role: 'organiser', sub: `org-privacy-district-${RUN}` });
 const otherStreet = api({ role: 'organiser', sub: `org-privacy-xg-${RUN}`, street: '夏港' });
 const auditor = api({ role: 'auditor', sub: `aud-privacy-${RUN}` });
-const deputy = api({ role: 'deputy', sub: DEPUTY });
+const deputy = deputyApi(DEPUTY);
 
 /** When a resident's data is erased, the default retention after `from` (a stored ISO time). */
 const retainedFrom = (from: unknown) =>

@@ -5,7 +5,7 @@
 // workflow and the committee's closure: its list entry follows each write.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chinaDateOf } from '../../functions/shared/domain/deadlines';
-import { api, type ApiClient } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import { eventually, referralAtDepartment } from './support/activity';
 import { department, seedReferral, startReferral } from './support/referral';
 import { cursorParam, readAllPages } from '../support/pages';
@@ -14,7 +14,7 @@ const RUN = Date.now().toString(36);
 const district = api({ role: 'organiser', sub: `org-rl-${RUN}`, street: 'DISTRICT' });
 const wenchong = api({ role: 'organiser', sub: `org-rl-wc-${RUN}`, street: 'WENCHONG' });
 const auditor = api({ role: 'auditor', sub: `aud-rl-${RUN}` });
-const deputy = api({ role: 'deputy', sub: 'dep-0001' });
+const deputy = deputyApi('dep-0001');
 
 interface ReferralListItem {
   id: string;

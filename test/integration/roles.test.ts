@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPARTMENT_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { templatePath } from '../../infra/local/template';
-import { api, type ApiClient } from './support/api';
+import { api, type ApiClient, deputyApi } from './support/api';
 import { routingKeysOf } from './support/reference';
 import { executionsOf, partitionItems, scanItems, sentMail } from './support/aws';
 import {
@@ -27,7 +27,7 @@ const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-roles' });
 const INVITED = DEMO_DEPUTY_IDS.wenchong;
 /** The deputy is invited to every activity here: refused for the role, not for being a stranger. */
-const deputy = api({ role: 'deputy', sub: INVITED });
+const deputy = deputyApi(INVITED);
 const auditor = api({ role: 'auditor', sub: 'aud-roles' });
 const anonymous = api(null);
 
@@ -300,7 +300,7 @@ beforeAll(async () => {
     atStep('ATTENDANCE'),
     atStep('FINDINGS'),
     atStep('REVIEW', async (id) => {
-      findingId = await recordFinding(api({ role: 'deputy', sub: INVITED }), id);
+      findingId = await recordFinding(deputyApi(INVITED), id);
     }),
   ]);
   const review = await organiser.get<ReviewJson>(`/activities/${activity.review}/review`);

@@ -102,7 +102,7 @@ describe('a second district on its own stack', () => {
     expect((await district.get('/jurisdiction')).status).toBe(404);
     const put = await district.request('PUT', '/jurisdiction', { body: XINHE });
     expect(put.status, put.text).toBe(200);
-    const read = await api({ role: 'deputy', sub: 'any' }).get<{
+    const read = await deputyApi('any').get<{
       jurisdiction: { district: { name: { zh: string } }; streets: { code: string }[] };
     }>('/jurisdiction');
     expect(read.json.jurisdiction.district.name.zh).toBe('新河区');
