@@ -7,7 +7,7 @@ import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
 import { deputyEmail, mailAbout } from './support/aws';
-import { eventually, scheduleActivity, waitForPhase } from './support/activity';
+import { activityAtStep, eventually } from './support/activity';
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: 'org-calendar' });
@@ -25,14 +25,13 @@ describe('calendar events in the invitees’ mail', () => {
     const title = `日历测试，河涌；整治 ${RUN}`;
     const startsAt = new Date(Date.now() + 86_400_000).toISOString();
     const endsAt = new Date(Date.now() + 86_400_000 + 2 * 3600_000).toISOString();
-    const id = await scheduleActivity(organiser, {
+    const id = await activityAtStep(organiser, 'START', {
       title,
       location: '文冲街道文冲村',
       startsAt,
       endsAt,
       invitedDeputyIds: invitees,
     });
-    await waitForPhase(organiser, id, 'START');
 
     const invitations = await eventually(
       () => mailAbout(title, '活动邀请'),

@@ -10,7 +10,7 @@ import type { SentMail } from '../../infra/local/ses';
 import { parseCalendar } from '../support/calendar';
 import { api } from './support/api';
 import { sentMail } from './support/aws';
-import { eventually, inSeconds, scheduleActivity, waitForPhase } from './support/activity';
+import { activityAtStep, eventually, inSeconds } from './support/activity';
 
 const RUN = Date.now().toString(36);
 const organiser = api({ role: 'organiser', sub: `org-language-${RUN}` });
@@ -40,14 +40,13 @@ describe("emails in the deputy's language", () => {
     const guest = created.json.deputy.id;
 
     const title = `语言测试 ${RUN}`;
-    const id = await scheduleActivity(organiser, {
+    const id = await activityAtStep(organiser, 'START', {
       title,
       language: 'zh',
       startsAt: inSeconds(3 * 3600),
       endsAt: inSeconds(5 * 3600),
       invitedDeputyIds: [CHINESE, guest],
     });
-    await waitForPhase(organiser, id, 'START');
 
     // The invitations: English to the guest (its calendar event too), Chinese to the other.
     const [english] = await eventually(

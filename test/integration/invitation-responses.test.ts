@@ -11,12 +11,11 @@ import { verifyChain } from '../../functions/shared/data/audit';
 import { keys, toQueryParams } from '../../functions/shared/data/keys';
 import { api, deputyApi } from './support/api';
 import {
+  activityAtStep,
   activityItem,
   auditEvents,
   openCheckIn,
   rawItem,
-  scheduleActivity,
-  waitForPhase,
 } from './support/activity';
 import { ddbDoc } from './support/aws';
 import { tableName } from './support/cloud';
@@ -40,8 +39,7 @@ const responseRecords = async (activityId: string) => {
 
 describe('invitation responses on the local cloud', () => {
   it('30 deputies answer at once: all 200, then OpenCheckIn seals them into the chain', async () => {
-    const id = await scheduleActivity(organiser, { invitedDeputyIds: DEPUTIES });
-    await waitForPhase(organiser, id, 'START');
+    const id = await activityAtStep(organiser, 'START', { invitedDeputyIds: DEPUTIES });
 
     const answers = await Promise.all(
       DEPUTIES.map((deputyId, index) =>
