@@ -2,9 +2,9 @@
 // keys written by the steps that set the final status), its filters, pagination, CSV and scope
 // rules; the verified trail of an activity and a referral; tamper evidence (an edited and a
 // deleted event found at exactly their seq).
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../functions/shared/data/keys';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { keys, type PrimaryKey } from '../../functions/shared/data/keys';
 import { DEMO_COMMITTEE_IDS, DEMO_DEPUTY_IDS } from '../../infra/local/seed';
 import { api, type ApiClient, deputyApi } from './support/api';
 import { cancelledActivity, checkIn, completedActivity, recordFinding } from './support/activity';
@@ -257,10 +257,12 @@ describe('audit trails', () => {
     const before = await auditor.get<VerifyJson>(`/audit/activities/${xinlongCancelled}/verify`);
     expect(before.json.ok).toBe(true);
     expect(before.json.checked).toBeGreaterThanOrEqual(3);
+    const edited = keys.auditEvent(keys.auditStreamOfActivity(xinlongCancelled), 2);
+    await restoreWhenDone(edited);
     await ddbDoc().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.auditEvent(keys.auditStreamOfActivity(xinlongCancelled), 2),
+        Key: edited,
         UpdateExpression: 'SET #actor = :actor',
         ExpressionAttributeNames: { '#actor': 'actor' },
         ExpressionAttributeValues: { ':actor': 'someone-else' },
@@ -279,12 +281,9 @@ describe('audit trails', () => {
   });
 
   it('a deleted event is detected at its seq', async () => {
-    await ddbDoc().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.auditEvent(keys.auditStreamOfActivity(wenchongCancelled), 2),
-      }),
-    );
+    const deleted = keys.auditEvent(keys.auditStreamOfActivity(wenchongCancelled), 2);
+    await restoreWhenDone(deleted);
+    await ddbDoc().send(new DeleteCommand({ TableName: tableName(), Key: deleted }));
     const verify = await auditor.get<VerifyJson>(`/audit/activities/${wenchongCancelled}/verify`);
     expect(verify.json).toMatchObject({
       ok: false,
@@ -292,3 +291,16 @@ describe('audit trails', () => {
     });
   });
 });
+
+/**
+ * Puts an audit event back as it was once the test that edits or deletes it ends: the local
+ * cloud is shared by every integration file, and audit-checkpoints verifies whole periods of
+ * streams, so a stream broken here would fail it whenever this file runs first.
+ */
+async function restoreWhenDone(key: PrimaryKey): Promise<void> {
+  const { Item } = await ddbDoc().send(new GetCommand({ TableName: tableName(), Key: key }));
+  expect(Item, 'the event to tamper with').toBeDefined();
+  onTestFinished(async () => {
+    await ddbDoc().send(new PutCommand({ TableName: tableName(), Item }));
+  });
+}
