@@ -26,14 +26,14 @@ import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { DeputyPages } from './constructs/deputy-pages';
 import { AttendanceApi } from './constructs/attendance-api';
-import { AuditApi } from './constructs/audit-api';
+import { auditFunctions } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
-import { AuditReportApi } from './constructs/audit-report';
-import { AuditStatsApi } from './constructs/audit-stats-api';
-import { CampaignsApi } from './constructs/campaigns-api';
+import { auditReportFunctions } from './constructs/audit-report';
+import { auditStatsFunctions } from './constructs/audit-stats-api';
+import { campaignFunctions } from './constructs/campaigns-api';
 import { createActivityStepFunctions } from './constructs/activity-steps';
 import { FindingsReviewApi } from './constructs/findings-review-api';
-import { ListsApi } from './constructs/lists-api';
+import { listFunctions } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
 import { parseRetention } from '../functions/privacy/retention';
@@ -41,7 +41,12 @@ import { ReferenceApi } from './constructs/reference-api';
 import { ReferralApi } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './constructs/function-factory';
+import {
+  ApiFunctions,
+  FunctionFactory,
+  TABLE_READ,
+  TABLE_UPDATE,
+} from './constructs/function-factory';
 import { LiandongTable } from './constructs/table';
 import type { ReferralDeadlineSettings } from '../functions/shared/domain/deadline-env';
 
@@ -259,11 +264,12 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
     });
-    new AuditApi(this, 'Audit', { ...shared, checkpoints });
-    new ListsApi(this, 'Lists', shared);
-    new AuditStatsApi(this, 'AuditStats', shared);
-    new CampaignsApi(this, 'Campaigns', shared);
-    new AuditReportApi(this, 'AuditReport', shared);
+    const audit = new ApiFunctions(this, 'Audit', shared, auditFunctions(checkpoints));
+    checkpoints.grantReadPublicKey(audit.functions.ReadAuditTrailFunction);
+    new ApiFunctions(this, 'Lists', shared, listFunctions(table));
+    new ApiFunctions(this, 'AuditStats', shared, auditStatsFunctions);
+    new ApiFunctions(this, 'Campaigns', shared, campaignFunctions);
+    new ApiFunctions(this, 'AuditReport', shared, auditReportFunctions);
     new ReferralApi(this, 'Referrals', {
       ...shared,
       referralStateMachine: referralWorkflow.stateMachine,

@@ -1,8 +1,9 @@
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { routeParts, type RouteContract } from '../../functions/shared/http/contract';
 import { grantSendEmail, type MailSender } from './grants';
@@ -58,6 +59,11 @@ export type FunctionSpec<Schema extends z.core.$ZodObject> = Omit<
     readonly readsSecrets?: readonly secretsmanager.ISecret[];
     /** It sends email from the sender identity (`calendar`: also raw MIME with an `.ics`). */
     readonly sendsEmail?: { readonly calendar?: boolean };
+    /**
+     * More statements for its role, for what no grant above says: a Query on named indexes
+     * only, one action of a state machine.
+     */
+    readonly rolePolicy?: readonly iam.PolicyStatementProps[];
     /** The API routes it serves, in the order they are added. */
     readonly routes?: readonly FunctionRoute[];
   };
@@ -94,7 +100,15 @@ export class FunctionFactory {
     id: string,
     spec: FunctionSpec<Schema>,
   ): ProjectFunction<Schema> {
-    const { tableActions, readsSecrets, sendsEmail, routes, environment, ...functionProps } = spec;
+    const {
+      tableActions,
+      readsSecrets,
+      sendsEmail,
+      rolePolicy,
+      routes,
+      environment,
+      ...functionProps
+    } = spec;
     const { table, logRetention } = this.props;
     const fn = new ProjectFunction(this.scope, id, {
       ...functionProps,
@@ -105,6 +119,8 @@ export class FunctionFactory {
     if (tableActions?.length) table.grant(fn, ...tableActions);
     for (const secret of readsSecrets ?? []) secret.grantRead(fn);
     if (sendsEmail) grantSendEmail(fn, this.scope, this.required('mailSender', id), sendsEmail);
+    for (const statement of rolePolicy ?? [])
+      fn.addToRolePolicy(new iam.PolicyStatement(statement));
     for (const route of routes ?? []) {
       const { method, path, publicReason } = routeOf(route);
       this.required('api', id).addRoute(route[0], {
@@ -117,6 +133,16 @@ export class FunctionFactory {
     return fn;
   }
 
+  /** Every function of `specs`, in the table's order, by its id. */
+  addAll<Schemas extends Record<string, z.core.$ZodObject>>(
+    specs: FunctionTable<Schemas>,
+  ): FunctionsOf<Schemas> {
+    const added = Object.entries<FunctionSpec<z.core.$ZodObject>>(specs).map(
+      ([id, spec]) => [id, this.add(id, spec)] as const,
+    );
+    return Object.fromEntries(added) as FunctionsOf<Schemas>;
+  }
+
   private required<Key extends 'api' | 'mailSender'>(
     key: Key,
     functionId: string,
@@ -124,5 +150,42 @@ export class FunctionFactory {
     const value = this.props[key];
     if (!value) throw new Error(`${functionId} needs the factory's ${key}`);
     return value;
+  }
+}
+
+/**
+ * Function specs by function id: the id is the function's construct id (and so its logical id),
+ * the spec what `FunctionFactory.add` takes, its environment checked against its own schema.
+ */
+export type FunctionTable<Schemas extends Record<string, z.core.$ZodObject>> = {
+  readonly [Id in keyof Schemas]: FunctionSpec<Schemas[Id]>;
+};
+
+/** The functions a table makes, by the same ids. */
+export type FunctionsOf<Schemas extends Record<string, z.core.$ZodObject>> = {
+  readonly [Id in keyof Schemas]: ProjectFunction<Schemas[Id]>;
+};
+
+/** A table of function specs, typed as one (the identity: its entries are checked here). */
+export const functionTable = <Schemas extends Record<string, z.core.$ZodObject>>(
+  specs: FunctionTable<Schemas>,
+): FunctionTable<Schemas> => specs;
+
+/**
+ * A construct of API functions and nothing else: the functions of its table, made by the
+ * factory in it. What a function needs besides its spec (a key's grant) its caller grants on
+ * `functions`.
+ */
+export class ApiFunctions<Schemas extends Record<string, z.core.$ZodObject>> extends Construct {
+  readonly functions: FunctionsOf<Schemas>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: ApiFunctionsProps,
+    specs: FunctionTable<Schemas>,
+  ) {
+    super(scope, id);
+    this.functions = new FunctionFactory(this, props).addAll(specs);
   }
 }
