@@ -25,7 +25,7 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { DeputyPages } from './constructs/deputy-pages';
-import { AttendanceApi } from './constructs/attendance-api';
+import { attendanceFunctions } from './constructs/attendance-api';
 import { auditFunctions } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { auditReportFunctions } from './constructs/audit-report';
@@ -217,7 +217,7 @@ export class LiandongStack extends Stack {
     });
     activityStateMachine.grantStartExecution(createActivity);
 
-    const getActivity = functions.add('GetActivityFunction', {
+    functions.add('GetActivityFunction', {
       entry: 'functions/activities/get-activity.ts',
       description:
         'GET /activities/{activityId} and its invitations: status, workflow state, answers',
@@ -229,13 +229,13 @@ export class LiandongStack extends Stack {
         // Same function, same grants: one more route, not one more function (the resource budget).
         ['ListActivityInvitations', activityRoutes.listActivityInvitationsRoute],
       ],
+      rolePolicy: [
+        {
+          actions: ['states:DescribeExecution'],
+          resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
+        },
+      ],
     });
-    getActivity.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
-      }),
-    );
 
     const changeActivity = functions.add('ChangeActivityFunction', {
       entry: 'functions/activities/change-activity.ts',
@@ -285,12 +285,12 @@ export class LiandongStack extends Stack {
       whyNotRotated:
         'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
     });
-    new AttendanceApi(this, 'Attendance', {
-      ...shared,
-      activityStateMachine,
-      checkInCodeKey,
-      linkSigningKey,
-    });
+    new ApiFunctions(
+      this,
+      'Attendance',
+      shared,
+      attendanceFunctions({ activityStateMachine, checkInCodeKey, linkSigningKey }),
+    );
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.
     const residentLookupKey = this.hmacKey('ResidentLookupKey', {
