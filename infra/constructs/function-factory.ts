@@ -133,12 +133,16 @@ export class FunctionFactory {
     return fn;
   }
 
-  /** Every function of `specs`, in the table's order, by its id. */
+  /**
+   * Every function of `specs`, in the table's order, by its key in the table; its id is the
+   * key itself, or what `idOf` makes of it.
+   */
   addAll<Schemas extends Record<string, z.core.$ZodObject>>(
     specs: FunctionTable<Schemas>,
+    idOf: (key: string) => string = (key) => key,
   ): FunctionsOf<Schemas> {
     const added = Object.entries<FunctionSpec<z.core.$ZodObject>>(specs).map(
-      ([id, spec]) => [id, this.add(id, spec)] as const,
+      ([key, spec]) => [key, this.add(idOf(key), spec)] as const,
     );
     return Object.fromEntries(added) as FunctionsOf<Schemas>;
   }
@@ -152,6 +156,10 @@ export class FunctionFactory {
     return value;
   }
 }
+
+/** The id of a workflow step's function: `sendInvitations` is `SendInvitationsFunction`. */
+export const stepFunctionId = (step: string): string =>
+  `${step.charAt(0).toUpperCase()}${step.slice(1)}Function`;
 
 /**
  * Function specs by function id: the id is the function's construct id (and so its logical id),
