@@ -32,7 +32,7 @@ import { auditReportFunctions } from './constructs/audit-report';
 import { auditStatsFunctions } from './constructs/audit-stats-api';
 import { campaignFunctions } from './constructs/campaigns-api';
 import { createActivityStepFunctions } from './constructs/activity-steps';
-import { FindingsReviewApi } from './constructs/findings-review-api';
+import { findingsReviewFunctions } from './constructs/findings-review-api';
 import { listFunctions } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
@@ -307,12 +307,12 @@ export class LiandongStack extends Stack {
       residentLookupKey,
       ...mail,
     });
-    const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
-      ...shared,
-      ...mail,
-      residentLookupKey,
-      activityStateMachine,
-    });
+    const findingsReview = new ApiFunctions(
+      this,
+      'FindingsReview',
+      { ...shared, mailSender: mail },
+      findingsReviewFunctions({ ...mail, residentLookupKey, activityStateMachine }),
+    );
     // How long residents' names and contacts are kept once their purpose ended (ISO 8601
     // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
     const residentRetention: unknown = this.node.tryGetContext('liandong:residentRetention');
@@ -321,7 +321,7 @@ export class LiandongStack extends Stack {
       for (const step of [
         referralSteps.closeReferral,
         activitySteps.completeActivity,
-        findingsReview.cancelActivity,
+        findingsReview.functions.CancelActivityFunction,
       ]) {
         if (step instanceof lambda.Function) {
           step.addEnvironment('RESIDENT_RETENTION', residentRetention);

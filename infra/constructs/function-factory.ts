@@ -1,8 +1,10 @@
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { routeParts, type RouteContract } from '../../functions/shared/http/contract';
@@ -60,6 +62,11 @@ export type FunctionSpec<Schema extends z.core.$ZodObject> = Omit<
     /** It sends email from the sender identity (`calendar`: also raw MIME with an `.ics`). */
     readonly sendsEmail?: { readonly calendar?: boolean };
     /**
+     * What it may do with a state machine's executions: start them, end their human steps
+     * (`grantTaskResponse`), the execution-level actions named (`grantExecution`).
+     */
+    readonly stateMachine?: StateMachineGrants;
+    /**
      * More statements for its role, for what no grant above says: a Query on named indexes
      * only, one action of a state machine.
      */
@@ -67,6 +74,21 @@ export type FunctionSpec<Schema extends z.core.$ZodObject> = Omit<
     /** The API routes it serves, in the order they are added. */
     readonly routes?: readonly FunctionRoute[];
   };
+
+export interface StateMachineGrants {
+  readonly machine: sfn.IStateMachine;
+  readonly startExecution?: boolean;
+  readonly taskResponse?: boolean;
+  readonly executionActions?: readonly string[];
+}
+
+/** The grants on a state machine, in the order start, task response, execution actions. */
+const grantOnStateMachine = (fn: lambda.IFunction, grants: StateMachineGrants) => {
+  const { machine, startExecution, taskResponse, executionActions } = grants;
+  if (startExecution) machine.grantStartExecution(fn);
+  if (taskResponse) machine.grantTaskResponse(fn);
+  if (executionActions?.length) machine.grantExecution(fn, ...executionActions);
+};
 
 export interface FunctionFactoryProps {
   readonly table: dynamodb.ITable;
@@ -86,9 +108,9 @@ export interface ApiFunctionsProps extends FunctionFactoryProps {
  * "A function, its grants and its routes" in one call, for every construct of the stack: the
  * function is a `ProjectFunction` created in `scope` under the id given (so its logical id is
  * what it would be if written by hand), with `TABLE_NAME` and the log retention set, then granted
- * its table actions, its secrets and its email, and put behind its routes, in that order.
- * Anything more particular (a state machine's task response, a KMS key) the caller grants on the
- * returned function.
+ * its table actions, its secrets, its email, its state machine's actions and its other
+ * statements, and put behind its routes, in that order. Anything more particular (a key's grant
+ * by the construct that owns the key) the caller grants on the returned function.
  */
 export class FunctionFactory {
   constructor(
@@ -104,6 +126,7 @@ export class FunctionFactory {
       tableActions,
       readsSecrets,
       sendsEmail,
+      stateMachine,
       rolePolicy,
       routes,
       environment,
@@ -119,6 +142,7 @@ export class FunctionFactory {
     if (tableActions?.length) table.grant(fn, ...tableActions);
     for (const secret of readsSecrets ?? []) secret.grantRead(fn);
     if (sendsEmail) grantSendEmail(fn, this.scope, this.required('mailSender', id), sendsEmail);
+    if (stateMachine) grantOnStateMachine(fn, stateMachine);
     for (const statement of rolePolicy ?? [])
       fn.addToRolePolicy(new iam.PolicyStatement(statement));
     for (const route of routes ?? []) {
