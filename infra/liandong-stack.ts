@@ -38,7 +38,7 @@ import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
 import { parseRetention } from '../functions/privacy/retention';
 import { ReferenceApi } from './constructs/reference-api';
-import { ReferralApi } from './constructs/referral-api';
+import { referralFunctions } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
 import {
@@ -201,7 +201,7 @@ export class LiandongStack extends Stack {
 
     const functions = new FunctionFactory(this, shared);
     const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn };
-    const createActivity = functions.add('CreateActivityFunction', {
+    functions.add('CreateActivityFunction', {
       entry: 'functions/activities/create-activity.ts',
       description: 'POST /activities: schedule an activity and start its workflow',
       envSchema: createActivityEnvSchema,
@@ -213,9 +213,9 @@ export class LiandongStack extends Stack {
         'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',
       ],
+      stateMachine: { machine: activityStateMachine, startExecution: true },
       routes: [['CreateActivity', activityRoutes.createActivityRoute]],
     });
-    activityStateMachine.grantStartExecution(createActivity);
 
     functions.add('GetActivityFunction', {
       entry: 'functions/activities/get-activity.ts',
@@ -237,7 +237,7 @@ export class LiandongStack extends Stack {
       ],
     });
 
-    const changeActivity = functions.add('ChangeActivityFunction', {
+    functions.add('ChangeActivityFunction', {
       entry: 'functions/activities/change-activity.ts',
       description:
         'PATCH /activities/{activityId}: change time, place or invitees before the start',
@@ -250,10 +250,10 @@ export class LiandongStack extends Stack {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],
+      // Ends the start wait so the workflow follows the new times (the token names the machine).
+      stateMachine: { machine: activityStateMachine, taskResponse: true },
       routes: [['ChangeActivity', activityRoutes.changeActivityRoute]],
     });
-    // Ends the start wait so the workflow follows the new times (the token names the machine).
-    activityStateMachine.grantTaskResponse(changeActivity);
 
     new ReferenceApi(this, 'Reference', {
       ...shared,
@@ -270,12 +270,16 @@ export class LiandongStack extends Stack {
     new ApiFunctions(this, 'AuditStats', shared, auditStatsFunctions);
     new ApiFunctions(this, 'Campaigns', shared, campaignFunctions);
     new ApiFunctions(this, 'AuditReport', shared, auditReportFunctions);
-    new ReferralApi(this, 'Referrals', {
-      ...shared,
-      referralStateMachine: referralWorkflow.stateMachine,
-      signingKey: linkSigningKey,
-      deadlines: referralDeadlines,
-    });
+    new ApiFunctions(
+      this,
+      'Referrals',
+      shared,
+      referralFunctions({
+        referralStateMachine: referralWorkflow.stateMachine,
+        signingKey: linkSigningKey,
+        deadlines: referralDeadlines,
+      }),
+    );
 
     // The QR check-in code is signed so it cannot be forged or extended; the functions read the
     // key from the secret when they issue or verify a code.

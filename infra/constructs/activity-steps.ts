@@ -100,7 +100,7 @@ export const createActivityStepFunctions = (
     readsSecrets: [signingKey],
   };
 
-  const steps = functions.addAll(
+  return functions.addAll(
     {
       sendInvitations: {
         entry: 'functions/activity-workflow/send-invitations.ts',
@@ -178,6 +178,12 @@ export const createActivityStepFunctions = (
         environment: { REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn },
         timeout: Duration.minutes(2),
         tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+        stateMachine: {
+          machine: referralStateMachine,
+          startExecution: true,
+          // An execution that already exists is recognised by its input.
+          executionActions: ['states:DescribeExecution'],
+        },
       },
       completeActivity: {
         entry: 'functions/activity-workflow/complete-activity.ts',
@@ -204,8 +210,4 @@ export const createActivityStepFunctions = (
     },
     stepFunctionId,
   );
-  referralStateMachine.grantStartExecution(steps.dispatchReferrals);
-  // An execution that already exists is recognised by its input.
-  referralStateMachine.grantExecution(steps.dispatchReferrals, 'states:DescribeExecution');
-  return steps;
 };
