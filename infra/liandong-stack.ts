@@ -25,23 +25,28 @@ import { ActivityWorkflow } from '../workflows/activity-workflow';
 import { ConsoleSite } from './constructs/console-site';
 import { ReferralWorkflow } from '../workflows/referral-workflow';
 import { DeputyPages } from './constructs/deputy-pages';
-import { AttendanceApi } from './constructs/attendance-api';
-import { AuditApi } from './constructs/audit-api';
+import { attendanceFunctions } from './constructs/attendance-api';
+import { auditFunctions } from './constructs/audit-api';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
-import { AuditReportApi } from './constructs/audit-report';
-import { AuditStatsApi } from './constructs/audit-stats-api';
-import { CampaignsApi } from './constructs/campaigns-api';
+import { auditReportFunctions } from './constructs/audit-report';
+import { auditStatsFunctions } from './constructs/audit-stats-api';
+import { campaignFunctions } from './constructs/campaigns-api';
 import { createActivityStepFunctions } from './constructs/activity-steps';
-import { FindingsReviewApi } from './constructs/findings-review-api';
-import { ListsApi } from './constructs/lists-api';
+import { findingsReviewFunctions } from './constructs/findings-review-api';
+import { listFunctions } from './constructs/lists-api';
 import { MailEvents } from './constructs/mail-events';
 import { Privacy } from './constructs/privacy';
 import { parseRetention } from '../functions/privacy/retention';
 import { ReferenceApi } from './constructs/reference-api';
-import { ReferralApi } from './constructs/referral-api';
+import { referralFunctions } from './constructs/referral-api';
 import { createReferralStepFunctions } from './constructs/referral-steps';
 import { LiandongHttpApi } from './constructs/http-api';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './constructs/function-factory';
+import {
+  ApiFunctions,
+  FunctionFactory,
+  TABLE_READ,
+  TABLE_UPDATE,
+} from './constructs/function-factory';
 import { LiandongTable } from './constructs/table';
 import type { ReferralDeadlineSettings } from '../functions/shared/domain/deadline-env';
 
@@ -196,7 +201,7 @@ export class LiandongStack extends Stack {
 
     const functions = new FunctionFactory(this, shared);
     const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn };
-    const createActivity = functions.add('CreateActivityFunction', {
+    functions.add('CreateActivityFunction', {
       entry: 'functions/activities/create-activity.ts',
       description: 'POST /activities: schedule an activity and start its workflow',
       envSchema: createActivityEnvSchema,
@@ -208,11 +213,11 @@ export class LiandongStack extends Stack {
         'dynamodb:BatchWriteItem',
         'dynamodb:DeleteItem',
       ],
+      stateMachine: { machine: activityStateMachine, startExecution: true },
       routes: [['CreateActivity', activityRoutes.createActivityRoute]],
     });
-    activityStateMachine.grantStartExecution(createActivity);
 
-    const getActivity = functions.add('GetActivityFunction', {
+    functions.add('GetActivityFunction', {
       entry: 'functions/activities/get-activity.ts',
       description:
         'GET /activities/{activityId} and its invitations: status, workflow state, answers',
@@ -224,15 +229,15 @@ export class LiandongStack extends Stack {
         // Same function, same grants: one more route, not one more function (the resource budget).
         ['ListActivityInvitations', activityRoutes.listActivityInvitationsRoute],
       ],
+      rolePolicy: [
+        {
+          actions: ['states:DescribeExecution'],
+          resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
+        },
+      ],
     });
-    getActivity.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [executionArnsOf(this, activityStateMachine.stateMachineName)],
-      }),
-    );
 
-    const changeActivity = functions.add('ChangeActivityFunction', {
+    functions.add('ChangeActivityFunction', {
       entry: 'functions/activities/change-activity.ts',
       description:
         'PATCH /activities/{activityId}: change time, place or invitees before the start',
@@ -245,10 +250,10 @@ export class LiandongStack extends Stack {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],
+      // Ends the start wait so the workflow follows the new times (the token names the machine).
+      stateMachine: { machine: activityStateMachine, taskResponse: true },
       routes: [['ChangeActivity', activityRoutes.changeActivityRoute]],
     });
-    // Ends the start wait so the workflow follows the new times (the token names the machine).
-    activityStateMachine.grantTaskResponse(changeActivity);
 
     new ReferenceApi(this, 'Reference', {
       ...shared,
@@ -259,17 +264,22 @@ export class LiandongStack extends Stack {
       logRetention: retention,
       stateMachines: [activityStateMachine, referralWorkflow.stateMachine],
     });
-    new AuditApi(this, 'Audit', { ...shared, checkpoints });
-    new ListsApi(this, 'Lists', shared);
-    new AuditStatsApi(this, 'AuditStats', shared);
-    new CampaignsApi(this, 'Campaigns', shared);
-    new AuditReportApi(this, 'AuditReport', shared);
-    new ReferralApi(this, 'Referrals', {
-      ...shared,
-      referralStateMachine: referralWorkflow.stateMachine,
-      signingKey: linkSigningKey,
-      deadlines: referralDeadlines,
-    });
+    const audit = new ApiFunctions(this, 'Audit', shared, auditFunctions(checkpoints));
+    checkpoints.grantReadPublicKey(audit.functions.ReadAuditTrailFunction);
+    new ApiFunctions(this, 'Lists', shared, listFunctions(table));
+    new ApiFunctions(this, 'AuditStats', shared, auditStatsFunctions);
+    new ApiFunctions(this, 'Campaigns', shared, campaignFunctions);
+    new ApiFunctions(this, 'AuditReport', shared, auditReportFunctions);
+    new ApiFunctions(
+      this,
+      'Referrals',
+      shared,
+      referralFunctions({
+        referralStateMachine: referralWorkflow.stateMachine,
+        signingKey: linkSigningKey,
+        deadlines: referralDeadlines,
+      }),
+    );
 
     // The QR check-in code is signed so it cannot be forged or extended; the functions read the
     // key from the secret when they issue or verify a code.
@@ -279,12 +289,12 @@ export class LiandongStack extends Stack {
       whyNotRotated:
         'The key signs check-in codes that live 15 minutes and grant nothing by themselves; rotating it is a manual operation (update the secret, redeploy) until a rotation function is worth its cost.',
     });
-    new AttendanceApi(this, 'Attendance', {
-      ...shared,
-      activityStateMachine,
-      checkInCodeKey,
-      linkSigningKey,
-    });
+    new ApiFunctions(
+      this,
+      'Attendance',
+      shared,
+      attendanceFunctions({ activityStateMachine, checkInCodeKey, linkSigningKey }),
+    );
     // Files residents' names and contacts under HMAC digests (docs/privacy.md): whoever can read
     // the table cannot test a guessed name or phone number against the lookup entries.
     const residentLookupKey = this.hmacKey('ResidentLookupKey', {
@@ -301,12 +311,12 @@ export class LiandongStack extends Stack {
       residentLookupKey,
       ...mail,
     });
-    const findingsReview = new FindingsReviewApi(this, 'FindingsReview', {
-      ...shared,
-      ...mail,
-      residentLookupKey,
-      activityStateMachine,
-    });
+    const findingsReview = new ApiFunctions(
+      this,
+      'FindingsReview',
+      { ...shared, mailSender: mail },
+      findingsReviewFunctions({ ...mail, residentLookupKey, activityStateMachine }),
+    );
     // How long residents' names and contacts are kept once their purpose ended (ISO 8601
     // duration; functions/privacy/retention.ts, default P6M): the functions that start the clock.
     const residentRetention: unknown = this.node.tryGetContext('liandong:residentRetention');
@@ -315,7 +325,7 @@ export class LiandongStack extends Stack {
       for (const step of [
         referralSteps.closeReferral,
         activitySteps.completeActivity,
-        findingsReview.cancelActivity,
+        findingsReview.functions.CancelActivityFunction,
       ]) {
         if (step instanceof lambda.Function) {
           step.addEnvironment('RESIDENT_RETENTION', residentRetention);

@@ -20,7 +20,7 @@ import {
 } from '../../functions/activity-workflow/env';
 import { sendActivityReportEnvSchema } from '../../functions/audit-report/env';
 import type { ActivityWorkflowFunctions } from '../../workflows/activity-workflow';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
+import { FunctionFactory, stepFunctionId, TABLE_READ, TABLE_UPDATE } from './function-factory';
 import type { MailSender } from './grants';
 
 export interface ActivityStepFunctionsProps extends MailSender {
@@ -84,135 +84,130 @@ export const createActivityStepFunctions = (
     : {};
   /** A step's own items: reads, and puts and updates of the activity, invitations, claims. */
   const stepActions = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-  /** Calendar invitations (.ics) are sent as raw MIME. */
-  const calendarEmail = { calendar: true };
-
-  const sendInvitations = functions.add('SendInvitationsFunction', {
-    entry: 'functions/activity-workflow/send-invitations.ts',
-    description: 'Activity step: email each invited deputy once',
-    envSchema: sendInvitationsEnvSchema,
-    environment: { ...mailEnv, ...linkEnv },
+  /**
+   * A step that emails the invitees, once each: minutes for a long list, calendar invitations
+   * (.ics) sent as raw MIME.
+   */
+  const emailsInvitees = {
     timeout: Duration.minutes(5),
     tableActions: stepActions,
-    readsSecrets: [signingKey],
-    sendsEmail: calendarEmail,
-  });
-  const awaitPhase = functions.add('AwaitPhaseFunction', {
-    entry: 'functions/activity-workflow/await-phase.ts',
-    description: 'Activity step: keep the task token of a human step server-side',
-    envSchema: awaitPhaseEnvSchema,
-    tableActions: stepActions,
-  });
-  const openCheckIn = functions.add('OpenCheckInFunction', {
-    entry: 'functions/activity-workflow/open-check-in.ts',
-    description: 'Activity step: open check-in at the start time',
-    envSchema: openCheckInEnvSchema,
-    tableActions: stepActions,
-  });
-  const recordFailure = functions.add('RecordFailureFunction', {
-    entry: 'functions/activity-workflow/record-failure.ts',
-    description:
-      'Records a failed or timed-out activity workflow on the activity (EventBridge rule)',
-    envSchema: recordFailureEnvSchema,
-    tableActions: stepActions,
-  });
-  // The wait for the start: plan it (reminder or start), remind, tell invitees of changes.
-  const planStart = functions.add('PlanStartFunction', {
-    entry: 'functions/activity-workflow/plan-start.ts',
-    description: 'Activity step: what the start wait waits for (the reminder or the start)',
-    envSchema: planStartEnvSchema,
-    environment: { REMINDER_LEAD_SECONDS: String(Math.round(reminderLeadHours * 3600)) },
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
-  });
-  const sendReminders = functions.add('SendRemindersFunction', {
-    entry: 'functions/activity-workflow/send-reminders.ts',
-    description: 'Activity step: remind invitees who accepted or did not answer, once each',
-    envSchema: activityNoticesEnvSchema,
-    environment: mailEnv,
-    timeout: Duration.minutes(5),
-    tableActions: stepActions,
-    sendsEmail: calendarEmail,
-  });
-  const sendChangeNotices = functions.add('SendChangeNoticesFunction', {
-    entry: 'functions/activity-workflow/send-change-notices.ts',
-    description: 'Activity step: change notices, invitations and withdrawals after a change',
-    envSchema: changeNoticesEnvSchema,
-    environment: { ...mailEnv, ...linkEnv },
-    timeout: Duration.minutes(5),
-    tableActions: stepActions,
-    // Deputies added by a change are invited with their personal page link.
-    readsSecrets: [signingKey],
-    sendsEmail: calendarEmail,
-  });
-  // Reads the activity, its invitations, check-in records and the seats of attending deputies;
-  // writes the activity and its audit events.
-  const closeAttendance = functions.add('CloseAttendanceFunction', {
-    entry: 'functions/activity-workflow/close-attendance.ts',
-    description: 'Activity step: close attendance, seal check-ins, store statistics',
-    envSchema: closeAttendanceEnvSchema,
-    timeout: Duration.minutes(2),
-    tableActions: stepActions,
-  });
-  const closeFindings = functions.add('CloseFindingsFunction', {
-    entry: 'functions/activity-workflow/close-findings.ts',
-    description: 'Activity step: close and seal the findings',
-    envSchema: closeFindingsEnvSchema,
-    tableActions: [...TABLE_READ, ...TABLE_UPDATE],
-  });
-  const triage = functions.add('TriageFunction', {
-    entry: 'functions/activity-workflow/triage.ts',
-    description: 'Activity step: draft one referral per department from the routing rules',
-    envSchema: triageEnvSchema,
-    timeout: Duration.minutes(2),
-    tableActions: [...TABLE_READ, ...TABLE_UPDATE],
-  });
-  const dispatchReferrals = functions.add('DispatchReferralsFunction', {
-    entry: 'functions/activity-workflow/dispatch-referrals.ts',
-    description: 'Activity step: start one referral workflow per approved referral',
-    envSchema: dispatchReferralsEnvSchema,
-    environment: { REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn },
-    timeout: Duration.minutes(2),
-    tableActions: [...TABLE_READ, ...TABLE_UPDATE],
-  });
-  referralStateMachine.grantStartExecution(dispatchReferrals);
-  // An execution that already exists is recognised by its input.
-  referralStateMachine.grantExecution(dispatchReferrals, 'states:DescribeExecution');
-  const completeActivity = functions.add('CompleteActivityFunction', {
-    entry: 'functions/activity-workflow/complete-activity.ts',
-    description: 'Activity step: compute the report data and complete the activity',
-    envSchema: completeActivityEnvSchema,
-    tableActions: [...TABLE_READ, ...TABLE_UPDATE],
-  });
-  // Reads by key, writes only its email claims (UpdateItem) and their SES message lookups
-  // (PutItem), and may send from the sender identity with the configuration set only.
-  const sendActivityReport = functions.add('SendActivityReportFunction', {
-    entry: 'functions/audit-report/send-activity-report.ts',
-    description: 'Activity step: email the activity report to the organisers once each',
-    envSchema: sendActivityReportEnvSchema,
-    environment: { ...mailEnv, ...organiserEnv },
-    timeout: Duration.minutes(1),
-    tableActions: [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-    ],
-    sendsEmail: {},
-  });
-
-  return {
-    sendInvitations,
-    planStart,
-    sendReminders,
-    sendChangeNotices,
-    awaitPhase,
-    openCheckIn,
-    closeAttendance,
-    closeFindings,
-    triage,
-    dispatchReferrals,
-    completeActivity,
-    sendActivityReport,
-    recordFailure,
+    sendsEmail: { calendar: true },
   };
+  /** …with each deputy's personal page link in the email, signed with the link key. */
+  const emailsInviteesLinks = {
+    ...emailsInvitees,
+    environment: { ...mailEnv, ...linkEnv },
+    readsSecrets: [signingKey],
+  };
+
+  return functions.addAll(
+    {
+      sendInvitations: {
+        entry: 'functions/activity-workflow/send-invitations.ts',
+        description: 'Activity step: email each invited deputy once',
+        envSchema: sendInvitationsEnvSchema,
+        ...emailsInviteesLinks,
+      },
+      awaitPhase: {
+        entry: 'functions/activity-workflow/await-phase.ts',
+        description: 'Activity step: keep the task token of a human step server-side',
+        envSchema: awaitPhaseEnvSchema,
+        tableActions: stepActions,
+      },
+      openCheckIn: {
+        entry: 'functions/activity-workflow/open-check-in.ts',
+        description: 'Activity step: open check-in at the start time',
+        envSchema: openCheckInEnvSchema,
+        tableActions: stepActions,
+      },
+      recordFailure: {
+        entry: 'functions/activity-workflow/record-failure.ts',
+        description:
+          'Records a failed or timed-out activity workflow on the activity (EventBridge rule)',
+        envSchema: recordFailureEnvSchema,
+        tableActions: stepActions,
+      },
+      // The wait for the start: plan it (reminder or start), remind, tell invitees of changes.
+      planStart: {
+        entry: 'functions/activity-workflow/plan-start.ts',
+        description: 'Activity step: what the start wait waits for (the reminder or the start)',
+        envSchema: planStartEnvSchema,
+        environment: { REMINDER_LEAD_SECONDS: String(Math.round(reminderLeadHours * 3600)) },
+        tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      },
+      sendReminders: {
+        entry: 'functions/activity-workflow/send-reminders.ts',
+        description: 'Activity step: remind invitees who accepted or did not answer, once each',
+        envSchema: activityNoticesEnvSchema,
+        environment: mailEnv,
+        ...emailsInvitees,
+      },
+      sendChangeNotices: {
+        entry: 'functions/activity-workflow/send-change-notices.ts',
+        description: 'Activity step: change notices, invitations and withdrawals after a change',
+        envSchema: changeNoticesEnvSchema,
+        // Deputies added by a change are invited with their personal page link.
+        ...emailsInviteesLinks,
+      },
+      // Reads the activity, its invitations, check-in records and the seats of attending deputies;
+      // writes the activity and its audit events.
+      closeAttendance: {
+        entry: 'functions/activity-workflow/close-attendance.ts',
+        description: 'Activity step: close attendance, seal check-ins, store statistics',
+        envSchema: closeAttendanceEnvSchema,
+        timeout: Duration.minutes(2),
+        tableActions: stepActions,
+      },
+      closeFindings: {
+        entry: 'functions/activity-workflow/close-findings.ts',
+        description: 'Activity step: close and seal the findings',
+        envSchema: closeFindingsEnvSchema,
+        tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+      },
+      triage: {
+        entry: 'functions/activity-workflow/triage.ts',
+        description: 'Activity step: draft one referral per department from the routing rules',
+        envSchema: triageEnvSchema,
+        timeout: Duration.minutes(2),
+        tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+      },
+      dispatchReferrals: {
+        entry: 'functions/activity-workflow/dispatch-referrals.ts',
+        description: 'Activity step: start one referral workflow per approved referral',
+        envSchema: dispatchReferralsEnvSchema,
+        environment: { REFERRAL_STATE_MACHINE_ARN: referralStateMachine.stateMachineArn },
+        timeout: Duration.minutes(2),
+        tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+        stateMachine: {
+          machine: referralStateMachine,
+          startExecution: true,
+          // An execution that already exists is recognised by its input.
+          executionActions: ['states:DescribeExecution'],
+        },
+      },
+      completeActivity: {
+        entry: 'functions/activity-workflow/complete-activity.ts',
+        description: 'Activity step: compute the report data and complete the activity',
+        envSchema: completeActivityEnvSchema,
+        tableActions: [...TABLE_READ, ...TABLE_UPDATE],
+      },
+      // Reads by key, writes only its email claims (UpdateItem) and their SES message lookups
+      // (PutItem), and may send from the sender identity with the configuration set only.
+      sendActivityReport: {
+        entry: 'functions/audit-report/send-activity-report.ts',
+        description: 'Activity step: email the activity report to the organisers once each',
+        envSchema: sendActivityReportEnvSchema,
+        environment: { ...mailEnv, ...organiserEnv },
+        timeout: Duration.minutes(1),
+        tableActions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        sendsEmail: {},
+      },
+    },
+    stepFunctionId,
+  );
 };

@@ -1,8 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
 import {
   attendanceEnvSchema,
   checkInEnvSchema,
@@ -11,9 +8,9 @@ import {
   phaseControlEnvSchema,
 } from '../../functions/attendance/env';
 import * as routes from '../../functions/attendance/routes';
-import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
+import { functionTable, TABLE_READ } from './function-factory';
 
-export interface AttendanceApiProps extends ApiFunctionsProps {
+export interface AttendanceFunctionsProps {
   /** The activity workflow: the phase-control function may end its human steps. */
   readonly activityStateMachine: sfn.IStateMachine;
   /**
@@ -35,33 +32,28 @@ export interface AttendanceApiProps extends ApiFunctionsProps {
  * page, community-visit counts, and the organiser routes that end the START and ATTENDANCE
  * human steps early. Each function gets only the table actions it uses.
  */
-export class AttendanceApi extends Construct {
-  /** The functions by role, for tests and alarms. */
-  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+export const attendanceFunctions = (props: AttendanceFunctionsProps) => {
+  const { checkInCodeKey, linkSigningKey } = props;
+  const codeEnv = { CHECK_IN_CODE_SECRET_ARN: checkInCodeKey.secretArn };
+  // ConditionCheckItem: an answer's or a check-in's transaction checks the activity's status
+  // without writing it (functions/attendance/domain.ts), and IAM authorizes each item's action.
+  const answerActions = [
+    'dynamodb:GetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:PutItem',
+  ];
+  const changeActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'];
 
-  constructor(scope: Construct, id: string, props: AttendanceApiProps) {
-    super(scope, id);
-    const { checkInCodeKey, linkSigningKey } = props;
-    const functions = new FunctionFactory(this, props);
-    const codeEnv = { CHECK_IN_CODE_SECRET_ARN: checkInCodeKey.secretArn };
-    // ConditionCheckItem: an answer's or a check-in's transaction checks the activity's status
-    // without writing it (functions/attendance/domain.ts), and IAM authorizes each item's action.
-    const answerActions = [
-      'dynamodb:GetItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-    ];
-    const changeActions = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'];
-
-    const respond = functions.add('RespondInvitationFunction', {
+  return functionTable({
+    RespondInvitationFunction: {
       entry: 'functions/attendance/respond-invitation.ts',
       description: 'POST /activities/{activityId}/invitation/response: accept or decline',
       envSchema: attendanceEnvSchema,
       tableActions: answerActions,
       routes: [['RespondInvitation', routes.respondInvitationRoute]],
-    });
-    const checkIn = functions.add('CheckInFunction', {
+    },
+    CheckInFunction: {
       entry: 'functions/attendance/check-in.ts',
       description: 'POST /activities/{activityId}/check-ins: a deputy checks in once',
       envSchema: checkInEnvSchema,
@@ -69,15 +61,15 @@ export class AttendanceApi extends Construct {
       tableActions: answerActions,
       readsSecrets: [checkInCodeKey],
       routes: [['CheckIn', routes.checkInRoute]],
-    });
-    const makeUp = functions.add('MakeUpCheckInFunction', {
+    },
+    MakeUpCheckInFunction: {
       entry: 'functions/attendance/make-up-check-in.ts',
       description: 'POST /activities/{activityId}/check-ins/make-up: organiser records a check-in',
       envSchema: attendanceEnvSchema,
       tableActions: [...TABLE_READ, 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
       routes: [['MakeUpCheckIn', routes.makeUpCheckInRoute]],
-    });
-    const qr = functions.add('CheckInQrFunction', {
+    },
+    CheckInQrFunction: {
       entry: 'functions/attendance/check-in-qr.ts',
       description: 'GET /activities/{activityId}/check-in/qr: short-lived code and QR image',
       envSchema: checkInQrEnvSchema,
@@ -88,8 +80,8 @@ export class AttendanceApi extends Construct {
       tableActions: ['dynamodb:GetItem'],
       readsSecrets: [checkInCodeKey],
       routes: [['CheckInQr', routes.checkInQrRoute]],
-    });
-    const page = functions.add('CheckInPageFunction', {
+    },
+    CheckInPageFunction: {
       entry: 'functions/attendance/check-in-page.ts',
       description:
         'GET|POST /check-in/{code}: public check-in page opened from a QR code (one tap with a personal link)',
@@ -110,31 +102,29 @@ export class AttendanceApi extends Construct {
         ['CheckInPage', routes.checkInPageRoute],
         ['CheckInPageSubmit', routes.checkInPageSubmitRoute],
       ],
-    });
-    const phaseControl = functions.add('PhaseControlFunction', {
+    },
+    PhaseControlFunction: {
       entry: 'functions/attendance/phase-control.ts',
       description: 'Organiser ends START (open check-in) or ATTENDANCE (close) early',
       envSchema: phaseControlEnvSchema,
       tableActions: changeActions,
+      rolePolicy: [
+        {
+          actions: ['states:SendTaskSuccess'],
+          resources: [props.activityStateMachine.stateMachineArn],
+        },
+      ],
       routes: [
         ['OpenCheckInEarly', routes.openCheckInEarlyRoute],
         ['CloseAttendance', routes.closeAttendanceRoute],
       ],
-    });
-    phaseControl.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:SendTaskSuccess'],
-        resources: [props.activityStateMachine.stateMachineArn],
-      }),
-    );
-    const counts = functions.add('UpdateCountsFunction', {
+    },
+    UpdateCountsFunction: {
       entry: 'functions/attendance/update-counts.ts',
       description: 'PATCH /activities/{activityId}/counts: community visit counts',
       envSchema: attendanceEnvSchema,
       tableActions: changeActions,
       routes: [['UpdateCounts', routes.updateCountsRoute]],
-    });
-
-    this.functions = { respond, checkIn, makeUp, qr, page, phaseControl, counts };
-  }
-}
+    },
+  });
+};

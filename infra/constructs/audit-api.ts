@@ -1,38 +1,26 @@
-import { Construct } from 'constructs';
 import { listAuditActivitiesEnvSchema, readAuditTrailEnvSchema } from '../../functions/audit/env';
 import * as routes from '../../functions/audit/routes';
 import type { AuditCheckpoints } from './audit-checkpoints';
-import { type ApiFunctionsProps, FunctionFactory, TABLE_READ } from './function-factory';
-import type { ProjectFunction } from './project-function';
-
-export interface AuditApiProps extends ApiFunctionsProps {
-  /** `/verify` checks streams against the signed checkpoints (issue 16). */
-  readonly checkpoints: AuditCheckpoints;
-}
+import { functionTable, TABLE_READ } from './function-factory';
 
 /**
  * The read-only audit queries of issue 5: the ended activities of a period (listing GSI) and
  * the verified trail of an activity or referral. Both functions may only GetItem and Query
- * (the table and its indexes): no Scan, no write.
+ * (the table and its indexes): no Scan, no write. `/verify` checks streams against the signed
+ * checkpoints (issue 16): its caller grants `ReadAuditTrailFunction` their public key
+ * (`AuditCheckpoints.grantReadPublicKey`).
  */
-export class AuditApi extends Construct {
-  readonly listFunction: ProjectFunction<typeof listAuditActivitiesEnvSchema>;
-  readonly trailFunction: ProjectFunction<typeof readAuditTrailEnvSchema>;
-
-  constructor(scope: Construct, id: string, props: AuditApiProps) {
-    super(scope, id);
-    const { checkpoints } = props;
-    const functions = new FunctionFactory(this, props);
-
-    this.listFunction = functions.add('ListAuditActivitiesFunction', {
+export const auditFunctions = (checkpoints: AuditCheckpoints) =>
+  functionTable({
+    ListAuditActivitiesFunction: {
       entry: 'functions/audit/list-activities.ts',
       description: 'GET /audit/activities: ended activities of a period (JSON or CSV)',
       envSchema: listAuditActivitiesEnvSchema,
       // A listing page reads its referrals' current status in one BatchGetItem.
       tableActions: TABLE_READ,
       routes: [['GetAuditActivities', routes.listAuditActivitiesRoute]],
-    });
-    this.trailFunction = functions.add('ReadAuditTrailFunction', {
+    },
+    ReadAuditTrailFunction: {
       entry: 'functions/audit/read-trail.ts',
       description: 'GET the verified audit trail of an activity or a referral',
       envSchema: readAuditTrailEnvSchema,
@@ -45,7 +33,5 @@ export class AuditApi extends Construct {
         ['GetAuditReferralTrail', routes.referralStreamRoutes.trail],
         ['GetAuditReferralVerify', routes.referralStreamRoutes.verify],
       ],
-    });
-    checkpoints.grantReadPublicKey(this.trailFunction);
-  }
-}
+    },
+  });

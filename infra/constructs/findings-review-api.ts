@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
 import { cancelActivityEnvSchema, redriveActivityEnvSchema } from '../../functions/activities/env';
 import * as activityRoutes from '../../functions/activities/routes';
 import {
@@ -17,28 +16,21 @@ import {
   updateReferralEnvSchema,
 } from '../../functions/review/env';
 import * as reviewRoutes from '../../functions/review/routes';
-import {
-  type ApiFunctionsProps,
-  FunctionFactory,
-  TABLE_READ,
-  TABLE_UPDATE,
-} from './function-factory';
-import type { ProjectFunction } from './project-function';
+import { functionTable, TABLE_READ, TABLE_UPDATE } from './function-factory';
 
-export interface FindingsReviewApiProps extends ApiFunctionsProps {
+export interface FindingsReviewFunctionsProps {
   /** The HMAC key a recorded resident's name and contact are filed under (docs/privacy.md). */
   readonly residentLookupKey: secretsmanager.ISecret;
   /** The activity workflow: human steps end with SendTaskSuccess; cancel stops executions. */
   readonly activityStateMachine: sfn.IStateMachine;
   readonly senderEmail: string;
   readonly configurationSetName: string;
-  /** The SES identity the cancellation notices are sent from. */
-  readonly sesIdentityArn: string;
 }
 
 /**
  * The organiser and deputy routes of findings, the review (主任会议) and cancellation: one
- * function a route, each granted only what it does.
+ * function a route, each granted only what it does (the cancellation's email is sent from the
+ * factory's mail sender).
  *
  * | route | function |
  * | --- | --- |
@@ -52,25 +44,15 @@ export interface FindingsReviewApiProps extends ApiFunctionsProps {
  * | `POST /activities/{activityId}/cancel` | CancelActivityFunction |
  * | `POST /activities/{activityId}/redrive` | RedriveActivityFunction |
  */
-export class FindingsReviewApi extends Construct {
-  readonly recordFinding: ProjectFunction<typeof recordFindingEnvSchema>;
-  readonly listFindings: ProjectFunction<typeof listFindingsEnvSchema>;
-  readonly closeFindingsPhase: ProjectFunction<typeof closeFindingsPhaseEnvSchema>;
-  readonly getReview: ProjectFunction<typeof getReviewEnvSchema>;
-  readonly decideFindings: ProjectFunction<typeof decideFindingsEnvSchema>;
-  readonly updateReferral: ProjectFunction<typeof updateReferralEnvSchema>;
-  readonly approveReview: ProjectFunction<typeof approveReviewEnvSchema>;
-  readonly cancelActivity: ProjectFunction<typeof cancelActivityEnvSchema>;
-  readonly redriveActivity: ProjectFunction<typeof redriveActivityEnvSchema>;
+export const findingsReviewFunctions = (props: FindingsReviewFunctionsProps) => {
+  const { activityStateMachine: machine } = props;
+  const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: machine.stateMachineArn };
+  const change = [...TABLE_READ, ...TABLE_UPDATE];
+  /** A route that ends a human step of the workflow: its change, then the task's answer. */
+  const endsHumanStep = { tableActions: change, stateMachine: { machine, taskResponse: true } };
 
-  constructor(scope: Construct, id: string, props: FindingsReviewApiProps) {
-    super(scope, id);
-    const { activityStateMachine } = props;
-    const functions = new FunctionFactory(this, { ...props, mailSender: props });
-    const machineEnv = { ACTIVITY_STATE_MACHINE_ARN: activityStateMachine.stateMachineArn };
-    const change = [...TABLE_READ, ...TABLE_UPDATE];
-
-    this.recordFinding = functions.add('RecordFindingFunction', {
+  return functionTable({
+    RecordFindingFunction: {
       entry: 'functions/findings/record-finding.ts',
       description: 'POST /activities/{activityId}/findings: record a finding',
       envSchema: recordFindingEnvSchema,
@@ -79,54 +61,52 @@ export class FindingsReviewApi extends Construct {
       tableActions: [...change, 'dynamodb:DeleteItem'],
       readsSecrets: [props.residentLookupKey],
       routes: [['RecordFinding', findingRoutes.recordFindingRoute]],
-    });
-    this.listFindings = functions.add('ListFindingsFunction', {
+    },
+    ListFindingsFunction: {
       entry: 'functions/findings/list-findings.ts',
       description: 'GET /activities/{activityId}/findings: findings as the caller may see them',
       envSchema: listFindingsEnvSchema,
       tableActions: TABLE_READ,
       routes: [['ListFindings', findingRoutes.listFindingsRoute]],
-    });
-    this.closeFindingsPhase = functions.add('CloseFindingsPhaseFunction', {
+    },
+    CloseFindingsPhaseFunction: {
       entry: 'functions/findings/close-findings.ts',
       description: 'POST /activities/{activityId}/findings/close: end the FINDINGS step',
       envSchema: closeFindingsPhaseEnvSchema,
-      tableActions: change,
+      ...endsHumanStep,
       routes: [['CloseFindingsPhase', findingRoutes.closeFindingsRoute]],
-    });
-    activityStateMachine.grantTaskResponse(this.closeFindingsPhase);
-    this.getReview = functions.add('GetReviewFunction', {
+    },
+    GetReviewFunction: {
       entry: 'functions/review/get-review.ts',
       description: 'GET /activities/{activityId}/review: findings, draft referrals, blockers',
       envSchema: getReviewEnvSchema,
       tableActions: TABLE_READ,
       routes: [['GetReview', reviewRoutes.getReviewRoute]],
-    });
-    this.decideFindings = functions.add('DecideFindingsFunction', {
+    },
+    DecideFindingsFunction: {
       entry: 'functions/review/decide-findings.ts',
       description: 'POST /activities/{activityId}/review/decisions: decide findings',
       envSchema: decideFindingsEnvSchema,
       // DeleteItem: a draft referral left without findings is removed.
       tableActions: [...change, 'dynamodb:DeleteItem'],
       routes: [['DecideFindings', reviewRoutes.decideFindingsRoute]],
-    });
-    this.updateReferral = functions.add('UpdateReferralFunction', {
+    },
+    UpdateReferralFunction: {
       entry: 'functions/review/update-referral.ts',
       description:
         'POST /activities/{activityId}/review/referrals/{referralId}: committee, due date',
       envSchema: updateReferralEnvSchema,
       tableActions: [...change, 'dynamodb:DeleteItem'],
       routes: [['UpdateReferral', reviewRoutes.updateReferralRoute]],
-    });
-    this.approveReview = functions.add('ApproveReviewFunction', {
+    },
+    ApproveReviewFunction: {
       entry: 'functions/review/approve-review.ts',
       description: 'POST /activities/{activityId}/review/approve: approve referrals, end REVIEW',
       envSchema: approveReviewEnvSchema,
-      tableActions: change,
+      ...endsHumanStep,
       routes: [['ApproveReview', reviewRoutes.approveReviewRoute]],
-    });
-    activityStateMachine.grantTaskResponse(this.approveReview);
-    this.cancelActivity = functions.add('CancelActivityFunction', {
+    },
+    CancelActivityFunction: {
       entry: 'functions/activities/cancel-activity.ts',
       description: 'POST /activities/{activityId}/cancel: stop the workflow, tell the invitees',
       envSchema: cancelActivityEnvSchema,
@@ -139,22 +119,21 @@ export class FindingsReviewApi extends Construct {
       timeout: Duration.seconds(29),
       tableActions: change,
       sendsEmail: { calendar: true },
+      stateMachine: { machine, executionActions: ['states:StopExecution'] },
       routes: [['CancelActivity', activityRoutes.cancelActivityRoute]],
-    });
-    activityStateMachine.grantExecution(this.cancelActivity, 'states:StopExecution');
-    this.redriveActivity = functions.add('RedriveActivityFunction', {
+    },
+    RedriveActivityFunction: {
       entry: 'functions/activities/redrive-activity.ts',
       description: 'POST /activities/{activityId}/redrive: run the failed workflow step again',
       envSchema: redriveActivityEnvSchema,
       environment: machineEnv,
       // DeleteItem: the activity leaves the audit listing of ended activities.
       tableActions: [...change, 'dynamodb:DeleteItem'],
+      stateMachine: {
+        machine,
+        executionActions: ['states:DescribeExecution', 'states:RedriveExecution'],
+      },
       routes: [['RedriveActivity', activityRoutes.redriveActivityRoute]],
-    });
-    activityStateMachine.grantExecution(
-      this.redriveActivity,
-      'states:DescribeExecution',
-      'states:RedriveExecution',
-    );
-  }
-}
+    },
+  });
+};

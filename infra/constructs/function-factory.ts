@@ -1,8 +1,11 @@
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { routeParts, type RouteContract } from '../../functions/shared/http/contract';
 import { grantSendEmail, type MailSender } from './grants';
@@ -58,9 +61,34 @@ export type FunctionSpec<Schema extends z.core.$ZodObject> = Omit<
     readonly readsSecrets?: readonly secretsmanager.ISecret[];
     /** It sends email from the sender identity (`calendar`: also raw MIME with an `.ics`). */
     readonly sendsEmail?: { readonly calendar?: boolean };
+    /**
+     * What it may do with a state machine's executions: start them, end their human steps
+     * (`grantTaskResponse`), the execution-level actions named (`grantExecution`).
+     */
+    readonly stateMachine?: StateMachineGrants;
+    /**
+     * More statements for its role, for what no grant above says: a Query on named indexes
+     * only, one action of a state machine.
+     */
+    readonly rolePolicy?: readonly iam.PolicyStatementProps[];
     /** The API routes it serves, in the order they are added. */
     readonly routes?: readonly FunctionRoute[];
   };
+
+export interface StateMachineGrants {
+  readonly machine: sfn.IStateMachine;
+  readonly startExecution?: boolean;
+  readonly taskResponse?: boolean;
+  readonly executionActions?: readonly string[];
+}
+
+/** The grants on a state machine, in the order start, task response, execution actions. */
+const grantOnStateMachine = (fn: lambda.IFunction, grants: StateMachineGrants) => {
+  const { machine, startExecution, taskResponse, executionActions } = grants;
+  if (startExecution) machine.grantStartExecution(fn);
+  if (taskResponse) machine.grantTaskResponse(fn);
+  if (executionActions?.length) machine.grantExecution(fn, ...executionActions);
+};
 
 export interface FunctionFactoryProps {
   readonly table: dynamodb.ITable;
@@ -80,9 +108,9 @@ export interface ApiFunctionsProps extends FunctionFactoryProps {
  * "A function, its grants and its routes" in one call, for every construct of the stack: the
  * function is a `ProjectFunction` created in `scope` under the id given (so its logical id is
  * what it would be if written by hand), with `TABLE_NAME` and the log retention set, then granted
- * its table actions, its secrets and its email, and put behind its routes, in that order.
- * Anything more particular (a state machine's task response, a KMS key) the caller grants on the
- * returned function.
+ * its table actions, its secrets, its email, its state machine's actions and its other
+ * statements, and put behind its routes, in that order. Anything more particular (a key's grant
+ * by the construct that owns the key) the caller grants on the returned function.
  */
 export class FunctionFactory {
   constructor(
@@ -94,7 +122,16 @@ export class FunctionFactory {
     id: string,
     spec: FunctionSpec<Schema>,
   ): ProjectFunction<Schema> {
-    const { tableActions, readsSecrets, sendsEmail, routes, environment, ...functionProps } = spec;
+    const {
+      tableActions,
+      readsSecrets,
+      sendsEmail,
+      stateMachine,
+      rolePolicy,
+      routes,
+      environment,
+      ...functionProps
+    } = spec;
     const { table, logRetention } = this.props;
     const fn = new ProjectFunction(this.scope, id, {
       ...functionProps,
@@ -105,6 +142,9 @@ export class FunctionFactory {
     if (tableActions?.length) table.grant(fn, ...tableActions);
     for (const secret of readsSecrets ?? []) secret.grantRead(fn);
     if (sendsEmail) grantSendEmail(fn, this.scope, this.required('mailSender', id), sendsEmail);
+    if (stateMachine) grantOnStateMachine(fn, stateMachine);
+    for (const statement of rolePolicy ?? [])
+      fn.addToRolePolicy(new iam.PolicyStatement(statement));
     for (const route of routes ?? []) {
       const { method, path, publicReason } = routeOf(route);
       this.required('api', id).addRoute(route[0], {
@@ -117,6 +157,20 @@ export class FunctionFactory {
     return fn;
   }
 
+  /**
+   * Every function of `specs`, in the table's order, by its key in the table; its id is the
+   * key itself, or what `idOf` makes of it.
+   */
+  addAll<Schemas extends Record<string, z.core.$ZodObject>>(
+    specs: FunctionTable<Schemas>,
+    idOf: (key: string) => string = (key) => key,
+  ): FunctionsOf<Schemas> {
+    const added = Object.entries<FunctionSpec<z.core.$ZodObject>>(specs).map(
+      ([key, spec]) => [key, this.add(idOf(key), spec)] as const,
+    );
+    return Object.fromEntries(added) as FunctionsOf<Schemas>;
+  }
+
   private required<Key extends 'api' | 'mailSender'>(
     key: Key,
     functionId: string,
@@ -124,5 +178,46 @@ export class FunctionFactory {
     const value = this.props[key];
     if (!value) throw new Error(`${functionId} needs the factory's ${key}`);
     return value;
+  }
+}
+
+/** The id of a workflow step's function: `sendInvitations` is `SendInvitationsFunction`. */
+export const stepFunctionId = (step: string): string =>
+  `${step.charAt(0).toUpperCase()}${step.slice(1)}Function`;
+
+/**
+ * Function specs by function id: the id is the function's construct id (and so its logical id),
+ * the spec what `FunctionFactory.add` takes, its environment checked against its own schema.
+ */
+export type FunctionTable<Schemas extends Record<string, z.core.$ZodObject>> = {
+  readonly [Id in keyof Schemas]: FunctionSpec<Schemas[Id]>;
+};
+
+/** The functions a table makes, by the same ids. */
+export type FunctionsOf<Schemas extends Record<string, z.core.$ZodObject>> = {
+  readonly [Id in keyof Schemas]: ProjectFunction<Schemas[Id]>;
+};
+
+/** A table of function specs, typed as one (the identity: its entries are checked here). */
+export const functionTable = <Schemas extends Record<string, z.core.$ZodObject>>(
+  specs: FunctionTable<Schemas>,
+): FunctionTable<Schemas> => specs;
+
+/**
+ * A construct of API functions and nothing else: the functions of its table, made by the
+ * factory in it. What a function needs besides its spec (a key's grant) its caller grants on
+ * `functions`.
+ */
+export class ApiFunctions<Schemas extends Record<string, z.core.$ZodObject>> extends Construct {
+  readonly functions: FunctionsOf<Schemas>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: ApiFunctionsProps,
+    specs: FunctionTable<Schemas>,
+  ) {
+    super(scope, id);
+    this.functions = new FunctionFactory(this, props).addAll(specs);
   }
 }

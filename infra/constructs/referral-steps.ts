@@ -17,7 +17,7 @@ import {
   referralDeadlineEnvironment,
   type ReferralDeadlineSettings,
 } from '../../functions/shared/domain/deadline-env';
-import { FunctionFactory, TABLE_READ, TABLE_UPDATE } from './function-factory';
+import { FunctionFactory, stepFunctionId, TABLE_READ, TABLE_UPDATE } from './function-factory';
 
 export interface ReferralStepFunctionsProps {
   readonly table: dynamodb.ITable;
@@ -69,68 +69,71 @@ export const createReferralStepFunctions = (
   const tableActions = [...TABLE_READ, ...TABLE_UPDATE];
   const emails = {};
 
-  return {
-    sendReferralEmail: functions.add('SendReferralEmailFunction', {
-      entry: 'functions/referrals/send-referral-email.ts',
-      description: 'Referral step: email the department once per round with a signed link',
-      envSchema: sendReferralEmailEnvSchema,
-      environment: { ...mailEnv, ...linkEnv, ...deadlineEnv },
-      timeout: Duration.minutes(1),
-      tableActions,
-      readsSecrets: [props.signingKey],
-      sendsEmail: emails,
-    }),
-    awaitReferral: functions.add('AwaitReferralFunction', {
-      entry: 'functions/referrals/await-referral.ts',
-      description: 'Referral step: keep the task token of a human step server-side',
-      envSchema: awaitReferralEnvSchema,
-      environment: deadlineEnv,
-      tableActions,
-    }),
-    checkReferralDeadlines: functions.add('CheckReferralDeadlinesFunction', {
-      entry: 'functions/referrals/check-referral-deadlines.ts',
-      description: 'Referral step: send the reminder due, or escalate an overdue referral',
-      envSchema: checkReferralDeadlinesEnvSchema,
-      environment: {
-        ...mailEnv,
-        ...deadlineEnv,
-        ...(props.organiserEmails?.length
-          ? { ORGANISER_EMAILS: props.organiserEmails.join(',') }
-          : {}),
+  return functions.addAll(
+    {
+      sendReferralEmail: {
+        entry: 'functions/referrals/send-referral-email.ts',
+        description: 'Referral step: email the department once per round with a signed link',
+        envSchema: sendReferralEmailEnvSchema,
+        environment: { ...mailEnv, ...linkEnv, ...deadlineEnv },
+        timeout: Duration.minutes(1),
+        tableActions,
+        readsSecrets: [props.signingKey],
+        sendsEmail: emails,
       },
-      timeout: Duration.minutes(1),
-      tableActions,
-      sendsEmail: emails,
-    }),
-    sendReferralFeedback: functions.add('SendReferralFeedbackFunction', {
-      entry: 'functions/referrals/send-referral-feedback.ts',
-      description: 'Referral step: tell each raiser the reply, with a signed rating link',
-      envSchema: sendReferralFeedbackEnvSchema,
-      environment: { ...mailEnv, ...linkEnv },
-      timeout: Duration.minutes(2),
-      tableActions,
-      readsSecrets: [props.signingKey],
-      sendsEmail: emails,
-    }),
-    reopenReferral: functions.add('ReopenReferralFunction', {
-      entry: 'functions/referrals/reopen-referral.ts',
-      description: 'Referral step: reopen once after a NOT_SATISFIED rating',
-      envSchema: reopenReferralEnvSchema,
-      environment: deadlineEnv,
-      tableActions,
-    }),
-    closeReferral: functions.add('CloseReferralFunction', {
-      entry: 'functions/referrals/close-referral.ts',
-      description: "Referral step: close, store the outcome, update the activity's report data",
-      envSchema: closeReferralEnvSchema,
-      tableActions,
-    }),
-    recordReferralFailure: functions.add('RecordReferralFailureFunction', {
-      entry: 'functions/referrals/record-referral-failure.ts',
-      description:
-        'Records a failed or timed-out referral workflow on the referral (EventBridge rule)',
-      envSchema: recordReferralFailureEnvSchema,
-      tableActions,
-    }),
-  };
+      awaitReferral: {
+        entry: 'functions/referrals/await-referral.ts',
+        description: 'Referral step: keep the task token of a human step server-side',
+        envSchema: awaitReferralEnvSchema,
+        environment: deadlineEnv,
+        tableActions,
+      },
+      checkReferralDeadlines: {
+        entry: 'functions/referrals/check-referral-deadlines.ts',
+        description: 'Referral step: send the reminder due, or escalate an overdue referral',
+        envSchema: checkReferralDeadlinesEnvSchema,
+        environment: {
+          ...mailEnv,
+          ...deadlineEnv,
+          ...(props.organiserEmails?.length
+            ? { ORGANISER_EMAILS: props.organiserEmails.join(',') }
+            : {}),
+        },
+        timeout: Duration.minutes(1),
+        tableActions,
+        sendsEmail: emails,
+      },
+      sendReferralFeedback: {
+        entry: 'functions/referrals/send-referral-feedback.ts',
+        description: 'Referral step: tell each raiser the reply, with a signed rating link',
+        envSchema: sendReferralFeedbackEnvSchema,
+        environment: { ...mailEnv, ...linkEnv },
+        timeout: Duration.minutes(2),
+        tableActions,
+        readsSecrets: [props.signingKey],
+        sendsEmail: emails,
+      },
+      reopenReferral: {
+        entry: 'functions/referrals/reopen-referral.ts',
+        description: 'Referral step: reopen once after a NOT_SATISFIED rating',
+        envSchema: reopenReferralEnvSchema,
+        environment: deadlineEnv,
+        tableActions,
+      },
+      closeReferral: {
+        entry: 'functions/referrals/close-referral.ts',
+        description: "Referral step: close, store the outcome, update the activity's report data",
+        envSchema: closeReferralEnvSchema,
+        tableActions,
+      },
+      recordReferralFailure: {
+        entry: 'functions/referrals/record-referral-failure.ts',
+        description:
+          'Records a failed or timed-out referral workflow on the referral (EventBridge rule)',
+        envSchema: recordReferralFailureEnvSchema,
+        tableActions,
+      },
+    },
+    stepFunctionId,
+  );
 };
