@@ -1,14 +1,13 @@
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
-import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
 import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { raisedBy, raiserOf } from '../shared/domain/raisers.js';
 import {
   clock,
+  committedAction,
   endPendingStep,
   getItem,
   isRatable,
@@ -96,8 +95,6 @@ export const ratingPage = async (
   };
 };
 
-const ATTEMPTS = 4;
-
 export const rate = async (
   deps: Deps,
   link: LinkRecord,
@@ -139,21 +136,7 @@ export const rate = async (
       comment: input.comment,
       at,
     };
-    try {
-      await writeTransaction(deps.db, [
-        ...items,
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
-      throw error;
-    }
+    if (!(await committedAction(deps, attempt, items, item))) continue;
 
     const outcome = await ratingOutcome(deps, referral, round, input.rating);
     if (!outcome) return { kind: 'DONE' };

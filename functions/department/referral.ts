@@ -12,6 +12,8 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { getDeputies } from '../shared/data/deputies.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
 import { raiserOf } from '../shared/domain/raisers.js';
+import { putNew, writeTransaction, type TransactItem } from '../shared/data/transact.js';
+import { ConcurrentModificationError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
 
 /**
@@ -65,6 +67,30 @@ export interface Deps {
 }
 
 export const clock = (deps: { now?: () => Date }): Date => (deps.now ?? (() => new Date()))();
+
+/** Passes a page's action makes at most (each re-reads the referral) while its write loses races. */
+const ATTEMPTS = 4;
+
+/**
+ * Commits a page's action: the referral's audited change (`audited`) and the item that records
+ * the action (`record`), created only if absent. False when the write lost a race and passes are
+ * left: the caller's next pass re-reads the referral and finds the record or the other change.
+ * A race lost on the last pass throws (`ConcurrentModificationError`).
+ */
+export const committedAction = async (
+  deps: Pick<Deps, 'db' | 'tableName'>,
+  attempt: number,
+  audited: TransactItem[],
+  record: object,
+): Promise<boolean> => {
+  try {
+    await writeTransaction(deps.db, [...audited, putNew(deps.tableName, record)]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) return false;
+    throw error;
+  }
+};
 
 /** A short digest of free text, to tell two different progress notes apart. */
 export const digestOf = (text: string): string =>

@@ -4,12 +4,11 @@ import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
-import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import {
   AWAITING_DEPARTMENT,
   clock,
+  committedAction,
   digestOf,
   endPendingStep,
   getItem,
@@ -228,8 +227,6 @@ const OUTCOMES: Partial<Record<DepartmentAction, string>> = {
   RETURN: 'RETURNED',
 };
 
-const ATTEMPTS = 4;
-
 /**
  * Receives one department action. A replay (the marker exists) changes nothing; for a final
  * action (REPLY, RETURN) it only re-sends the outcome if the step is still waiting, which
@@ -303,23 +300,9 @@ export const respond = async (
       ...(input.action === 'PROGRESS' || input.action === 'REPLY' ? { text: input.text } : {}),
       ...(input.action === 'REPLY' ? { result: input.result } : {}),
     };
-    try {
-      await writeTransaction(deps.db, [
-        ...items,
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: response,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
-    } catch (error) {
-      // A lost race: either the same action was received meanwhile (the next pass finds its
-      // marker) or something else changed the referral (the next pass re-checks it).
-      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
-      throw error;
-    }
+    // A lost race: either the same action was received meanwhile (the next pass finds its
+    // marker) or something else changed the referral (the next pass re-checks it).
+    if (!(await committedAction(deps, attempt, items, response))) continue;
 
     if (!outcome) return { kind: 'DONE', action: input.action };
     // The state is stored; now end the human step. If the step is between two waits (a deadline
