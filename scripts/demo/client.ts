@@ -2,6 +2,7 @@
 // tokens from the local issuer, JSON calls, polling until the workflow has moved on.
 import { randomUUID } from 'node:crypto';
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
+import { requestToken } from '../../infra/local/token';
 import { eventually, PollTimeout } from '../../test/support/poll';
 
 export class DemoError extends Error {
@@ -24,26 +25,8 @@ const notAnswering = (endpoints: LocalCloudEndpoints) =>
     `The local cloud does not answer at ${endpoints.api}: is npm start still running? (Start it again with npm start.)`,
   );
 
-export async function mint(
-  endpoints: LocalCloudEndpoints,
-  role: DemoRole,
-  sub?: string,
-): Promise<string> {
-  if (!endpoints.tokenUrl) throw new DemoError('the running local cloud does not mint tokens');
-  let res: Response;
-  try {
-    res = await fetch(endpoints.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role, ...(sub ? { sub } : {}) }),
-    });
-  } catch {
-    throw notAnswering(endpoints);
-  }
-  const body = (await res.json()) as { token?: string; message?: string };
-  if (!res.ok || !body.token) throw new DemoError(`token: ${res.status} ${body.message ?? ''}`);
-  return body.token;
-}
+export const mint = (endpoints: LocalCloudEndpoints, role: DemoRole, sub?: string) =>
+  requestToken(endpoints, { role, ...(sub ? { sub } : {}) });
 
 export interface Caller {
   call<T>(
