@@ -1,9 +1,9 @@
-import { linkRefusals } from '../shared/openapi/link-pages.js';
+import { linkPageOperation, linkPageOperations } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import * as routes from './routes.js';
 import { meActivitiesAnswerSchema } from './schemas.js';
 
-const refusals = linkRefusals('the link expired');
+const EXPIRED = 'the link expired';
 
 /**
  * The deputy's side (issue 14): pages opened from the personal link in each invitation and from
@@ -11,27 +11,24 @@ const refusals = linkRefusals('the link expired');
  * POST acts once), and the same lists for signed-in deputies.
  */
 export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
-  {
-    ...routes.activityPageContracts.show,
-    summary:
-      "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
-    description:
-      'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
-    responseContentType: 'text/html',
-    responses: { 200: 'the activity page', ...refusals },
-  },
-  {
-    ...routes.activityPageContracts.submit,
-    summary:
-      'Answer the invitation (until the start), check in with the venue code, record a finding',
-    responseContentType: 'text/html',
-    responses: {
-      200: 'done, or already done (nothing changed)',
-      409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
-      422: 'the form, field by field, or a wrong venue code',
-      ...refusals,
+  ...linkPageOperations(routes.activityPageContracts, EXPIRED, {
+    show: {
+      summary:
+        "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
+      description:
+        'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
+      responses: { 200: 'the activity page' },
     },
-  },
+    submit: {
+      summary:
+        'Answer the invitation (until the start), check in with the venue code, record a finding',
+      responses: {
+        200: 'done, or already done (nothing changed)',
+        409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
+        422: 'the form, field by field, or a wrong venue code',
+      },
+    },
+  }),
   {
     ...routes.homeRequestFormRoute,
     summary: 'The form where a deputy asks for a link to their activities by email',
@@ -46,12 +43,10 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     responseContentType: 'text/html',
     responses: { 200: 'the same page for every address', 422: 'not an email address' },
   },
-  {
-    ...routes.homePageRoute,
+  linkPageOperation(routes.homePageRoute, EXPIRED, {
     summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
-    responseContentType: 'text/html',
-    responses: { 200: 'the lists, each activity linking to its page', ...refusals },
-  },
+    responses: { 200: 'the lists, each activity linking to its page' },
+  }),
   {
     ...routes.meActivitiesRoute,
     summary:
