@@ -1,4 +1,4 @@
-import { linkPageOperations } from '../shared/openapi/link-pages.js';
+import { linkPageAnswers } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import * as routes from './routes.js';
 
@@ -9,24 +9,27 @@ const EXPIRED = 'the link expired or belongs to an earlier round';
  * carry no JWT. A GET only shows; a POST acts once (a repeat gets an "already received" page).
  */
 export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
-  ...linkPageOperations(routes.respondPageContracts, EXPIRED, {
-    show: {
-      summary: 'The department’s response page for a referral (shows, never changes anything)',
-      responses: { 200: 'the referral and its forms' },
-    },
-    submit: {
-      summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
-      responses: { 200: 'received, or already received', 422: 'the form, field by field' },
-    },
-  }),
-  ...linkPageOperations(routes.ratePageContracts, EXPIRED, {
-    show: {
-      summary: 'The page where whoever raised a finding rates the reply',
-      responses: { 200: 'the reply and the rating form' },
-    },
-    submit: {
-      summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
-      responses: { 200: 'received, or already received', 422: 'the form' },
-    },
-  }),
+  {
+    ...routes.respondPageContracts.show,
+    summary: 'The department’s response page for a referral (shows, never changes anything)',
+    ...linkPageAnswers(EXPIRED, { 200: 'the referral and its forms' }),
+  },
+  {
+    ...routes.respondPageContracts.submit,
+    summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
+    ...linkPageAnswers(EXPIRED, {
+      200: 'received, or already received',
+      422: 'the form, field by field',
+    }),
+  },
+  {
+    ...routes.ratePageContracts.show,
+    summary: 'The page where whoever raised a finding rates the reply',
+    ...linkPageAnswers(EXPIRED, { 200: 'the reply and the rating form' }),
+  },
+  {
+    ...routes.ratePageContracts.submit,
+    summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
+    ...linkPageAnswers(EXPIRED, { 200: 'received, or already received', 422: 'the form' }),
+  },
 ];

@@ -1,4 +1,4 @@
-import { linkPageOperation, linkPageOperations } from '../shared/openapi/link-pages.js';
+import { linkPageAnswers } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import * as routes from './routes.js';
 import { meActivitiesAnswerSchema } from './schemas.js';
@@ -11,24 +11,24 @@ const EXPIRED = 'the link expired';
  * POST acts once), and the same lists for signed-in deputies.
  */
 export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
-  ...linkPageOperations(routes.activityPageContracts, EXPIRED, {
-    show: {
-      summary:
-        "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
-      description:
-        'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
-      responses: { 200: 'the activity page' },
-    },
-    submit: {
-      summary:
-        'Answer the invitation (until the start), check in with the venue code, record a finding',
-      responses: {
-        200: 'done, or already done (nothing changed)',
-        409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
-        422: 'the form, field by field, or a wrong venue code',
-      },
-    },
-  }),
+  {
+    ...routes.activityPageContracts.show,
+    summary:
+      "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
+    description:
+      'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
+    ...linkPageAnswers(EXPIRED, { 200: 'the activity page' }),
+  },
+  {
+    ...routes.activityPageContracts.submit,
+    summary:
+      'Answer the invitation (until the start), check in with the venue code, record a finding',
+    ...linkPageAnswers(EXPIRED, {
+      200: 'done, or already done (nothing changed)',
+      409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
+      422: 'the form, field by field, or a wrong venue code',
+    }),
+  },
   {
     ...routes.homeRequestFormRoute,
     summary: 'The form where a deputy asks for a link to their activities by email',
@@ -43,10 +43,11 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
     responseContentType: 'text/html',
     responses: { 200: 'the same page for every address', 422: 'not an email address' },
   },
-  linkPageOperation(routes.homePageRoute, EXPIRED, {
+  {
+    ...routes.homePageRoute,
     summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
-    responses: { 200: 'the lists, each activity linking to its page' },
-  }),
+    ...linkPageAnswers(EXPIRED, { 200: 'the lists, each activity linking to its page' }),
+  },
   {
     ...routes.meActivitiesRoute,
     summary:
