@@ -4,9 +4,10 @@ import {
   type AuditEventContent,
   type HeadChange,
 } from '../shared/data/audit.js';
+import { loadActivity } from '../shared/data/activities.js';
 import type { ActivityItem } from '../shared/data/items.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
+import { withConflictRetry, writeTransaction } from '../shared/data/transact.js';
 import type { TableDeps } from '../shared/domain/deps.js';
 import { FINAL_STATUSES, type ActivityStatus } from '../shared/domain/reference.js';
 import { ConflictError } from '../shared/errors.js';
@@ -27,6 +28,27 @@ export const assertNotFinal = (activity: ActivityItem) => {
     throw new ConflictError(`Activity ${activity.id} failed while being scheduled`);
   }
 };
+
+/**
+ * A step that changes the activity once, run again on a lost race (it re-reads the activity):
+ * when `doneAnswer` finds the change made already (a retry, a redrive after it) that answer and
+ * nothing else; else, unless the activity is final (assertNotFinal), `change`.
+ */
+export const changeActivityOnce = <Activity extends ActivityItem, Answer>(
+  deps: TableDeps,
+  activityId: string,
+  step: {
+    doneAnswer: (activity: Activity) => Answer | undefined;
+    change: (activity: Activity) => Promise<Answer>;
+  },
+): Promise<Answer> =>
+  withConflictRetry(async () => {
+    const activity = await loadActivity<Activity>(deps, activityId);
+    const done = step.doneAnswer(activity);
+    if (done !== undefined) return done;
+    assertNotFinal(activity);
+    return step.change(activity);
+  });
 
 /** Applies `change` to the activity with its audit event, in one transaction. */
 export const changeActivity = async (

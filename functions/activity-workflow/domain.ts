@@ -25,7 +25,12 @@ import {
 } from './attendance-steps.js';
 import type { AwaitPhaseInput, RecordFailureInput } from './schemas.js';
 import type { EmailSenderDeps } from '../shared/email/deps.js';
-import { assertNotFinal, changeActivity, listingFor } from './activity-state.js';
+import {
+  assertNotFinal,
+  changeActivity,
+  changeActivityOnce,
+  listingFor,
+} from './activity-state.js';
 import {
   emailPendingInvitees,
   type InviteeEmailKind,
@@ -236,57 +241,57 @@ export const deputyPageLinkOf = async (
  * ever carry opaque ids) with its audit event. Called again with the same token, it changes
  * nothing. The token itself is kept out of the audit event, which auditors can read.
  */
-export const awaitPhase = async (deps: WorkflowDeps, input: AwaitPhaseInput): Promise<object> =>
-  withConflictRetry(async () => {
-    const activity = await loadActivity(deps, input.activityId);
-    if (activity.pendingTask?.token === input.taskToken) return {};
-    assertNotFinal(activity);
-    // The start wait was planned from `input.revision`: a change since then moves it, so the
-    // workflow plans again (the state catches RescheduledError) rather than wait for old times.
-    const planned = input.revision;
-    if (planned !== undefined && (activity.revision ?? 0) !== planned) {
-      throw new RescheduledError(
-        `Activity ${activity.id} changed (revision ${activity.revision ?? 0}, planned ${planned})`,
-      );
-    }
+export const awaitPhase = (deps: WorkflowDeps, input: AwaitPhaseInput): Promise<object> =>
+  changeActivityOnce(deps, input.activityId, {
+    doneAnswer: (activity) => (activity.pendingTask?.token === input.taskToken ? {} : undefined),
+    change: async (activity) => {
+      // The start wait was planned from `input.revision`: a change since then moves it, so the
+      // workflow plans again (the state catches RescheduledError) rather than wait for old times.
+      const planned = input.revision;
+      if (planned !== undefined && (activity.revision ?? 0) !== planned) {
+        throw new RescheduledError(
+          `Activity ${activity.id} changed (revision ${activity.revision ?? 0}, planned ${planned})`,
+        );
+      }
 
-    const since = clock(deps).toISOString();
-    const deadline = input.deadline ?? defaultDeadlineOf(activity as ActivityRecord, input.phase);
-    const pendingTask = {
-      phase: input.phase,
-      token: input.taskToken,
-      since,
-      ...(deadline ? { deadline } : {}),
-      ...(planned !== undefined ? { revision: planned } : {}),
-    };
-    await changeActivity(
-      deps,
-      activity,
-      {
-        set: { pendingTask, phase: input.phase },
-        // Written only if no change came in between: a change after this write finds the
-        // token and ends the wait itself (PATCH /activities/{id}).
-        ...(planned !== undefined
-          ? {
-              condition: {
-                expression:
-                  planned === 0
-                    ? 'attribute_not_exists(#revision) OR #revision = :planned'
-                    : '#revision = :planned',
-                names: { '#revision': 'revision' },
-                values: { ':planned': planned },
-              },
-            }
-          : {}),
-      },
-      {
-        action: `AWAITING_${input.phase}`,
-        before: { phase: activity.phase, pendingPhase: activity.pendingTask?.phase ?? null },
-        after: { phase: input.phase, since, deadline: deadline ?? null },
-      },
-      since,
-    );
-    return {};
+      const since = clock(deps).toISOString();
+      const deadline = input.deadline ?? defaultDeadlineOf(activity as ActivityRecord, input.phase);
+      const pendingTask = {
+        phase: input.phase,
+        token: input.taskToken,
+        since,
+        ...(deadline ? { deadline } : {}),
+        ...(planned !== undefined ? { revision: planned } : {}),
+      };
+      await changeActivity(
+        deps,
+        activity,
+        {
+          set: { pendingTask, phase: input.phase },
+          // Written only if no change came in between: a change after this write finds the
+          // token and ends the wait itself (PATCH /activities/{id}).
+          ...(planned !== undefined
+            ? {
+                condition: {
+                  expression:
+                    planned === 0
+                      ? 'attribute_not_exists(#revision) OR #revision = :planned'
+                      : '#revision = :planned',
+                  names: { '#revision': 'revision' },
+                  values: { ':planned': planned },
+                },
+              }
+            : {}),
+        },
+        {
+          action: `AWAITING_${input.phase}`,
+          before: { phase: activity.phase, pendingPhase: activity.pendingTask?.phase ?? null },
+          after: { phase: input.phase, since, deadline: deadline ?? null },
+        },
+        since,
+      );
+      return {};
+    },
   });
 
 // --- OpenCheckIn -------------------------------------------------------------------------

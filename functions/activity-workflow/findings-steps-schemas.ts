@@ -1,13 +1,9 @@
 import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
-import { ID_PATTERN } from '../shared/ids.js';
+import { activityId } from '../shared/http/path-schemas.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine may carry
 // fields a step does not use. Payloads hold ids and numbers only.
-
-const activityId = /* @__PURE__ */ pure(() =>
-  z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
-);
 
 export const closeFindingsInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));
 export const triageInputSchema = /* @__PURE__ */ pure(() => z.object({ activityId }));

@@ -39,7 +39,7 @@ import {
 } from '../findings/store.js';
 import { listFindings } from '../shared/data/findings.js';
 import { endedActivityPuts } from '../audit/listing.js';
-import { assertNotFinal } from './activity-state.js';
+import { assertNotFinal, changeActivityOnce } from './activity-state.js';
 import { WORKFLOW_ACTOR } from '../shared/workflow/actor.js';
 import { buildReport, type AttendanceStats } from './report.js';
 import { planTriage } from './triage-plan.js';
@@ -114,45 +114,47 @@ const advance = (
  * and one chained FINDINGS_SEALED event stores their count and digest. Each part is skipped
  * when a retry finds it done.
  */
-export const closeFindings = async (
+export const closeFindings = (
   deps: StepDeps,
   activityId: string,
 ): Promise<{ activityId: string }> =>
-  withConflictRetry(async () => {
-    let activity = await loadActivity<ActivityRecord>(deps, activityId);
-    if (activity.findingsSeal && !hasStatus(activity, 'FAILED')) return { activityId };
-    assertNotFinal(activity);
-    if (!activity.findingsClosedAt) {
-      if (!hasStatus(activity, 'FINDINGS_OPEN', 'FAILED')) {
-        throw new ConflictError(
-          `Activity ${activityId} is ${statusOf(activity)}: findings cannot be closed`,
-        );
+  changeActivityOnce<ActivityRecord, { activityId: string }>(deps, activityId, {
+    doneAnswer: (activity) =>
+      activity.findingsSeal && !hasStatus(activity, 'FAILED') ? { activityId } : undefined,
+    change: async (loaded) => {
+      let activity = loaded;
+      if (!activity.findingsClosedAt) {
+        if (!hasStatus(activity, 'FINDINGS_OPEN', 'FAILED')) {
+          throw new ConflictError(
+            `Activity ${activityId} is ${statusOf(activity)}: findings cannot be closed`,
+          );
+        }
+        const at = clock(deps).toISOString();
+        await advance(deps, activity, at, {
+          status: 'TRIAGE',
+          phase: 'TRIAGE',
+          action: 'FINDINGS_CLOSED',
+          set: { findingsClosedAt: at },
+          remove: ['pendingTask'],
+          before: { status: activity.status, phase: activity.phase },
+          after: { phase: 'TRIAGE' },
+        });
+        activity = await loadActivity<ActivityRecord>(deps, activityId);
       }
+      const records = await listFindingAuditRecords(deps, activityId);
+      const seal = { count: records.length, digest: sealDigest(records) };
       const at = clock(deps).toISOString();
       await advance(deps, activity, at, {
         status: 'TRIAGE',
         phase: 'TRIAGE',
-        action: 'FINDINGS_CLOSED',
-        set: { findingsClosedAt: at },
+        action: 'FINDINGS_SEALED',
+        set: { findingsSeal: { ...seal, at } },
         remove: ['pendingTask'],
-        before: { status: activity.status, phase: activity.phase },
-        after: { phase: 'TRIAGE' },
+        after: { ...seal, algorithm: SEAL_ALGORITHM },
       });
-      activity = await loadActivity<ActivityRecord>(deps, activityId);
-    }
-    const records = await listFindingAuditRecords(deps, activityId);
-    const seal = { count: records.length, digest: sealDigest(records) };
-    const at = clock(deps).toISOString();
-    await advance(deps, activity, at, {
-      status: 'TRIAGE',
-      phase: 'TRIAGE',
-      action: 'FINDINGS_SEALED',
-      set: { findingsSeal: { ...seal, at } },
-      remove: ['pendingTask'],
-      after: { ...seal, algorithm: SEAL_ALGORITHM },
-    });
-    deps.logger?.info('Findings sealed', { count: seal.count });
-    return { activityId };
+      deps.logger?.info('Findings sealed', { count: seal.count });
+      return { activityId };
+    },
   });
 
 // --- Triage ------------------------------------------------------------------------------
@@ -210,61 +212,58 @@ export const draftReferralItem = (
  * numbers only. Referral ids are derived from activity and department, so a retry rewrites the
  * same items; when everything fits it is one transaction with the audit event.
  */
-export const triage = async (deps: StepDeps, activityId: string): Promise<TriageResult> =>
-  withConflictRetry(async () => {
-    const activity = await loadActivity<ActivityRecord>(deps, activityId);
-    if (activity.triage && !hasStatus(activity, 'FAILED')) {
-      return {
-        activityId,
-        referrals: activity.triage.referrals,
-        unrouted: activity.triage.unrouted,
-      };
-    }
-    assertNotFinal(activity);
-    if (!hasStatus(activity, 'TRIAGE', 'FAILED') || !activity.findingsSeal) {
-      throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot triage`);
-    }
-    const [findings, rules] = await Promise.all([
-      listFindings(deps, activityId),
-      listRoutingRules(deps),
-    ]);
-    const routed = findings
-      .filter((finding) => finding.needsReferral)
-      .map((finding) =>
-        routeFinding(rules, {
-          category: finding.category,
-          street: finding.street ?? activity.street,
-        }),
-      )
-      .filter((id): id is string => id !== undefined);
-    const active = await getActiveFlags(deps, 'department', routed);
-    const plan = planTriage(activity, findings, rules, (id) => active.get(id) === true);
+export const triage = (deps: StepDeps, activityId: string): Promise<TriageResult> =>
+  changeActivityOnce<ActivityRecord, TriageResult>(deps, activityId, {
+    doneAnswer: (activity) =>
+      activity.triage && !hasStatus(activity, 'FAILED')
+        ? { activityId, referrals: activity.triage.referrals, unrouted: activity.triage.unrouted }
+        : undefined,
+    change: async (activity) => {
+      if (!hasStatus(activity, 'TRIAGE', 'FAILED') || !activity.findingsSeal) {
+        throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot triage`);
+      }
+      const [findings, rules] = await Promise.all([
+        listFindings(deps, activityId),
+        listRoutingRules(deps),
+      ]);
+      const routed = findings
+        .filter((finding) => finding.needsReferral)
+        .map((finding) =>
+          routeFinding(rules, {
+            category: finding.category,
+            street: finding.street ?? activity.street,
+          }),
+        )
+        .filter((id): id is string => id !== undefined);
+      const active = await getActiveFlags(deps, 'department', routed);
+      const plan = planTriage(activity, findings, rules, (id) => active.get(id) === true);
 
-    const at = clock(deps).toISOString();
-    const items: TransactItem[] = [
-      ...plan.referrals.map((draft) => ({
-        Put: { TableName: deps.tableName, Item: draftReferralItem(activity, draft, at) },
-      })),
-      ...plan.referrals.flatMap((draft) =>
-        draft.findingIds.map((id) =>
-          findingUpdate(deps.tableName, { activityId, id }, draft.referralId),
+      const at = clock(deps).toISOString();
+      const items: TransactItem[] = [
+        ...plan.referrals.map((draft) => ({
+          Put: { TableName: deps.tableName, Item: draftReferralItem(activity, draft, at) },
+        })),
+        ...plan.referrals.flatMap((draft) =>
+          draft.findingIds.map((id) =>
+            findingUpdate(deps.tableName, { activityId, id }, draft.referralId),
+          ),
         ),
-      ),
-      ...plan.unrouted.map((id) => findingUpdate(deps.tableName, { activityId, id }, undefined)),
-    ];
-    const fits = items.length + 2 <= MAX_TRANSACTION_ITEMS;
-    if (!fits) await writeInChunks(deps, items);
-    const counts = { referrals: plan.referrals.length, unrouted: plan.unrouted.length };
-    await advance(deps, activity, at, {
-      status: 'IN_REVIEW',
-      phase: 'REVIEW',
-      action: 'FINDINGS_TRIAGED',
-      set: { triage: { ...counts, at } },
-      after: { referrals: plan.referrals, unrouted: plan.unrouted },
-      ...(fits ? { items } : {}),
-    });
-    deps.logger?.info('Findings triaged', counts);
-    return { activityId, ...counts };
+        ...plan.unrouted.map((id) => findingUpdate(deps.tableName, { activityId, id }, undefined)),
+      ];
+      const fits = items.length + 2 <= MAX_TRANSACTION_ITEMS;
+      if (!fits) await writeInChunks(deps, items);
+      const counts = { referrals: plan.referrals.length, unrouted: plan.unrouted.length };
+      await advance(deps, activity, at, {
+        status: 'IN_REVIEW',
+        phase: 'REVIEW',
+        action: 'FINDINGS_TRIAGED',
+        set: { triage: { ...counts, at } },
+        after: { referrals: plan.referrals, unrouted: plan.unrouted },
+        ...(fits ? { items } : {}),
+      });
+      deps.logger?.info('Findings triaged', counts);
+      return { activityId, ...counts };
+    },
   });
 
 // --- DispatchReferrals -------------------------------------------------------------------
@@ -474,63 +473,64 @@ export const dispatchReferrals = async (
  * statistics, findings by kind and category, referrals by department) and completes it, in one
  * transaction with the ACTIVITY_COMPLETED event that holds the same numbers.
  */
-export const completeActivity = async (
+export const completeActivity = (
   deps: StepDeps,
   activityId: string,
 ): Promise<{ activityId: string }> =>
-  withConflictRetry(async () => {
-    const activity = await loadActivity<ActivityRecord>(deps, activityId);
-    if (hasStatus(activity, 'COMPLETED')) return { activityId };
-    assertNotFinal(activity);
-    if (!activity.referralsDispatchedAt || !hasStatus(activity, 'DISPATCHING', 'FAILED')) {
-      throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot complete`);
-    }
-    const [findings, referrals] = await Promise.all([
-      listFindings(deps, activityId),
-      getReferrals(deps, activity.approvedReferralIds ?? []),
-    ]);
-    const report = buildReport({
-      invitedCount: activity.invitedCount,
-      attendance: attendanceOf(activity),
-      findings,
-      referrals: [...referrals.values()],
-    });
-    // Each participant's duty record entry and year counters (functions/audit-stats/duty.ts),
-    // before the completion: a retry then finds them written and adds nothing, where a retry
-    // after the completion would stop at COMPLETED and never write them.
-    await recordDutyOfActivity(
-      deps,
-      activity,
-      await listInvitations(deps, activityId),
-      findings,
-      referrals as unknown as ReadonlyMap<string, ReferralFactsSource>,
-    );
-    const at = clock(deps).toISOString();
-    // Statistics items and rollups (functions/audit-stats/items.ts): the activity's item and
-    // its rollup ADDs always in this transaction (the ADDs count once only because they commit
-    // with the status change), the referrals' items too when they fit.
-    const stats = completionStatsWrites(
-      deps.tableName,
-      activity,
-      report,
-      [...referrals.values()] as unknown as ReferralFactsSource[],
-      at,
-    );
-    // Audit listing entries (functions/audit/listing.ts): same transaction, always.
-    const endedEntries = endedActivityPuts(deps.tableName, activity, 'COMPLETED', at, { report });
-    const statsFit =
-      stats.core.length + stats.referrals.length + 2 + endedEntries.length <= MAX_TRANSACTION_ITEMS;
-    if (!statsFit) await writeInChunks(deps, stats.referrals);
-    await advance(deps, activity, at, {
-      status: 'COMPLETED',
-      phase: 'COMPLETED',
-      action: 'ACTIVITY_COMPLETED',
-      set: { report, completedAt: at },
-      remove: ['pendingTask'],
-      after: { report },
-      items: [...endedEntries, ...stats.core, ...(statsFit ? stats.referrals : [])],
-    });
-    return { activityId };
+  changeActivityOnce<ActivityRecord, { activityId: string }>(deps, activityId, {
+    doneAnswer: (activity) => (hasStatus(activity, 'COMPLETED') ? { activityId } : undefined),
+    change: async (activity) => {
+      if (!activity.referralsDispatchedAt || !hasStatus(activity, 'DISPATCHING', 'FAILED')) {
+        throw new ConflictError(`Activity ${activityId} is ${statusOf(activity)}: cannot complete`);
+      }
+      const [findings, referrals] = await Promise.all([
+        listFindings(deps, activityId),
+        getReferrals(deps, activity.approvedReferralIds ?? []),
+      ]);
+      const report = buildReport({
+        invitedCount: activity.invitedCount,
+        attendance: attendanceOf(activity),
+        findings,
+        referrals: [...referrals.values()],
+      });
+      // Each participant's duty record entry and year counters (functions/audit-stats/duty.ts),
+      // before the completion: a retry then finds them written and adds nothing, where a retry
+      // after the completion would stop at COMPLETED and never write them.
+      await recordDutyOfActivity(
+        deps,
+        activity,
+        await listInvitations(deps, activityId),
+        findings,
+        referrals as unknown as ReadonlyMap<string, ReferralFactsSource>,
+      );
+      const at = clock(deps).toISOString();
+      // Statistics items and rollups (functions/audit-stats/items.ts): the activity's item and
+      // its rollup ADDs always in this transaction (the ADDs count once only because they commit
+      // with the status change), the referrals' items too when they fit.
+      const stats = completionStatsWrites(
+        deps.tableName,
+        activity,
+        report,
+        [...referrals.values()] as unknown as ReferralFactsSource[],
+        at,
+      );
+      // Audit listing entries (functions/audit/listing.ts): same transaction, always.
+      const endedEntries = endedActivityPuts(deps.tableName, activity, 'COMPLETED', at, { report });
+      const statsFit =
+        stats.core.length + stats.referrals.length + 2 + endedEntries.length <=
+        MAX_TRANSACTION_ITEMS;
+      if (!statsFit) await writeInChunks(deps, stats.referrals);
+      await advance(deps, activity, at, {
+        status: 'COMPLETED',
+        phase: 'COMPLETED',
+        action: 'ACTIVITY_COMPLETED',
+        set: { report, completedAt: at },
+        remove: ['pendingTask'],
+        after: { report },
+        items: [...endedEntries, ...stats.core, ...(statsFit ? stats.referrals : [])],
+      });
+      return { activityId };
+    },
   });
 
 /** The attendance statistics CloseAttendance stored on the activity. */

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
 import { referenceId } from '../shared/reference-ids.js';
-import { ID_PATTERN } from '../shared/ids.js';
 
 export { activityPathSchema } from '../shared/http/path-schemas.js';
 
@@ -83,10 +82,6 @@ export type MakeUpCheckInBody = z.output<typeof makeUpCheckInBodySchema>;
 
 /** Path of the public page `GET /check-in/{code}`. */
 export const checkInPagePathSchema = /* @__PURE__ */ pure(() => z.strictObject({ code }));
-
-export const activityIdSchema = /* @__PURE__ */ pure(() =>
-  z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
-);
 
 // --- Answers (issue 15): each domain result type is `z.output` of its schema ----------------
 

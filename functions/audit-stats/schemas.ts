@@ -6,7 +6,8 @@ import { ACTIVITY_TYPE_CODES, DEPARTMENT_LEVEL_CODES } from '../shared/domain/re
 /** The longest period one statistics request reads (months of `STATS#` partitions). */
 export const MAX_PERIOD_MONTHS = 36;
 
-const date = /* @__PURE__ */ pure(() =>
+/** A China calendar date `YYYY-MM-DD` that exists. */
+export const dateSchema = /* @__PURE__ */ pure(() =>
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
     z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
@@ -15,33 +16,45 @@ const date = /* @__PURE__ */ pure(() =>
   ),
 );
 
-const format = /* @__PURE__ */ pure(() => z._default(z.enum(['json', 'csv']), 'json'));
+/** `format` of a read that answers JSON or, asked for it, CSV. */
+export const formatSchema = /* @__PURE__ */ pure(() => z._default(z.enum(['json', 'csv']), 'json'));
 
 const monthsSpanned = (from: string, to: string) =>
   (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
   (Number(to.slice(5, 7)) - Number(from.slice(5, 7))) +
   1;
 
+interface Period {
+  from: string;
+  to: string;
+}
+
+/**
+ * The checks of a period of China dates `from`..`to` (a statistics query, a campaign): in
+ * order, and within MAX_PERIOD_MONTHS. `what` names it in the message (`a period`).
+ */
+export const periodChecks = (what: string) => [
+  z.refine<Period>((period) => period.from <= period.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  }),
+  z.refine<Period>((period) => monthsSpanned(period.from, period.to) <= MAX_PERIOD_MONTHS, {
+    path: ['to'],
+    message: `${what} spans at most ${MAX_PERIOD_MONTHS} months`,
+  }),
+];
+
 /** Query of `GET /audit/statistics`: a period of China dates, both days included. */
 export const statisticsQuerySchema = /* @__PURE__ */ pure(() =>
   z
     .strictObject({
-      from: date,
-      to: date,
+      from: dateSchema,
+      to: dateSchema,
       street: z.optional(streetCodeSchema),
       type: z.optional(z.enum(ACTIVITY_TYPE_CODES)),
-      format,
+      format: formatSchema,
     })
-    .check(
-      z.refine((query) => query.from <= query.to, {
-        path: ['to'],
-        message: 'must not be before from',
-      }),
-      z.refine((query) => monthsSpanned(query.from, query.to) <= MAX_PERIOD_MONTHS, {
-        path: ['to'],
-        message: `a period spans at most ${MAX_PERIOD_MONTHS} months`,
-      }),
-    ),
+    .check(...periodChecks('a period')),
 );
 
 export const deputyPathSchema = /* @__PURE__ */ pure(() =>
@@ -70,7 +83,7 @@ export const dutyQuerySchema = /* @__PURE__ */ pure(() =>
       .check(
         z.refine((year) => year >= 2000 && year <= 2100, { message: 'must be a year 2000–2100' }),
       ),
-    format,
+    format: formatSchema,
     limit: z._default(
       z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_DUTY_PAGE_SIZE)),
       DUTY_PAGE_SIZE,

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
 import { ACTIVITY_TYPE_CODES } from '../shared/domain/reference.js';
 import { fromNotAfterTo, periodBound } from '../shared/http/period.js';
-import { ID_PATTERN } from '../shared/ids.js';
+import { activityId, referralId } from '../shared/http/path-schemas.js';
 import { ENDED_STATUSES } from './listing.js';
 import {
   organiserIdFilter,
@@ -47,13 +47,13 @@ export type TrailQuery = z.output<typeof trailQuerySchema>;
 
 export const auditActivityPathSchema = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    activityId: z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
+    activityId,
   }),
 );
 
 export const auditReferralPathSchema = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    referralId: z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
+    referralId,
   }),
 );
 

@@ -1,21 +1,12 @@
 import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
-import { MAX_PERIOD_MONTHS, periodStatisticsSchema } from '../audit-stats/schemas.js';
+import {
+  dateSchema,
+  formatSchema,
+  periodChecks,
+  periodStatisticsSchema,
+} from '../audit-stats/schemas.js';
 import { campaignIdSchema } from '../shared/http/path-schemas.js';
-
-const date = /* @__PURE__ */ pure(() =>
-  z.string().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' }),
-    z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), {
-      message: 'must be a real date',
-    }),
-  ),
-);
-
-const monthsSpanned = (from: string, to: string) =>
-  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
-  (Number(to.slice(5, 7)) - Number(from.slice(5, 7))) +
-  1;
 
 /**
  * Body of `POST /campaigns`: a theme campaign (主题活动) over the China dates `from`..`to`; its
@@ -28,19 +19,10 @@ export const createCampaignBodySchema = /* @__PURE__ */ pure(() =>
       /** The theme, e.g. 更好发挥人大代表作用. */
       title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
       description: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
-      from: date,
-      to: date,
+      from: dateSchema,
+      to: dateSchema,
     })
-    .check(
-      z.refine((body) => body.from <= body.to, {
-        path: ['to'],
-        message: 'must not be before from',
-      }),
-      z.refine((body) => monthsSpanned(body.from, body.to) <= MAX_PERIOD_MONTHS, {
-        path: ['to'],
-        message: `a campaign spans at most ${MAX_PERIOD_MONTHS} months`,
-      }),
-    ),
+    .check(...periodChecks('a campaign')),
 );
 
 export const campaignPathSchema = /* @__PURE__ */ pure(() =>
@@ -49,7 +31,7 @@ export const campaignPathSchema = /* @__PURE__ */ pure(() =>
 
 export const campaignStatisticsQuerySchema = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    format: z._default(z.enum(['json', 'csv']), 'json'),
+    format: formatSchema,
   }),
 );
 

@@ -1,8 +1,8 @@
-import { linkRefusals } from '../shared/openapi/link-pages.js';
+import { linkPageAnswers } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import * as routes from './routes.js';
 
-const refusals = linkRefusals('the link expired or belongs to an earlier round');
+const EXPIRED = 'the link expired or belongs to an earlier round';
 
 /**
  * The pages opened from emailed links: the signed, expiring link is the credential, so they
@@ -12,29 +12,24 @@ export const DEPARTMENT_OPERATIONS: readonly ApiOperation[] = [
   {
     ...routes.respondPageContracts.show,
     summary: 'The department’s response page for a referral (shows, never changes anything)',
-    responseContentType: 'text/html',
-    responses: { 200: 'the referral and its forms', ...refusals },
+    ...linkPageAnswers(EXPIRED, { 200: 'the referral and its forms' }),
   },
   {
     ...routes.respondPageContracts.submit,
     summary: 'Acknowledge, return, ask for more time, post progress or give the final reply',
-    responseContentType: 'text/html',
-    responses: {
+    ...linkPageAnswers(EXPIRED, {
       200: 'received, or already received',
       422: 'the form, field by field',
-      ...refusals,
-    },
+    }),
   },
   {
     ...routes.ratePageContracts.show,
     summary: 'The page where whoever raised a finding rates the reply',
-    responseContentType: 'text/html',
-    responses: { 200: 'the reply and the rating form', ...refusals },
+    ...linkPageAnswers(EXPIRED, { 200: 'the reply and the rating form' }),
   },
   {
     ...routes.ratePageContracts.submit,
     summary: 'Rate the reply: satisfied, basically satisfied or not satisfied, with a comment',
-    responseContentType: 'text/html',
-    responses: { 200: 'received, or already received', 422: 'the form', ...refusals },
+    ...linkPageAnswers(EXPIRED, { 200: 'received, or already received', 422: 'the form' }),
   },
 ];

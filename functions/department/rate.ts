@@ -1,14 +1,15 @@
 import { appendAuditEvent, streamHead } from '../shared/data/audit.js';
 import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
-import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import type { DepartmentItem } from '../shared/data/reference.js';
 import { departmentFindingOf, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import { raisedBy, raiserOf } from '../shared/domain/raisers.js';
 import {
   clock,
+  actOnLinkedReferral,
+  withLinkedReferral,
+  type StaleReason,
   endPendingStep,
   getItem,
   isRatable,
@@ -18,9 +19,7 @@ import {
   type RatingProgress,
   type RatingItem,
 } from './referral.js';
-import type { StaleReason } from './respond.js';
 import {
-  getReferral,
   roundOf,
   type Rating,
   type ReferralItem,
@@ -57,58 +56,47 @@ export type RateOutcome =
 const isCurrent = (referral: ReferralItem, link: LinkRecord) =>
   roundOf(referral) === link.round && referral.id === link.referralId && !!link.raiserRef;
 
-export const ratingPage = async (
-  deps: Deps,
-  link: LinkRecord,
-): Promise<RatingPageModel | StaleReason> => {
-  const referral = await getReferral(deps, link.referralId);
-  if (!referral) return 'NOT_FOUND';
-  if (!isCurrent(referral, link)) return 'MOVED_ON';
-  const round = roundOf(referral);
-  const raiser = raiserOf(link.raiserRef!);
-  const [activity, department, findings, rating, progress] = await Promise.all([
-    getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
-    getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
-    getFindings(deps, referral.activityId, referral.findingIds),
-    getItem<RatingItem>(deps, keys.referralRating(referral.id, round, link.raiserRef!)),
-    ratingProgress(deps, referral, { reader: link.raiserRef!, names: true }),
-  ]);
-  return {
-    referralId: referral.id,
-    activityTitle: activity?.title ?? '',
-    departmentName: department?.name ?? referral.departmentId,
-    // Their own findings only: a merged referral carries other people's too.
-    findings: findings
-      .filter((finding) => raiser !== undefined && raisedBy(raiser, finding))
-      .map(departmentFindingOf),
-    ...(referral.reply
-      ? {
-          reply: {
-            result: referral.reply.result,
-            text: referral.reply.text,
-            at: referral.reply.at,
-          },
-        }
-      : {}),
-    ...(rating ? { rated: { rating: rating.rating, at: rating.at } } : {}),
-    open: isRatable(referral) && !rating,
-    ...(progress ? { progress } : {}),
-  };
-};
+export const ratingPage = (deps: Deps, link: LinkRecord): Promise<RatingPageModel | StaleReason> =>
+  withLinkedReferral(deps, link, isCurrent, async (referral, round) => {
+    const raiser = raiserOf(link.raiserRef!);
+    const [activity, department, findings, rating, progress] = await Promise.all([
+      getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
+      getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
+      getFindings(deps, referral.activityId, referral.findingIds),
+      getItem<RatingItem>(deps, keys.referralRating(referral.id, round, link.raiserRef!)),
+      ratingProgress(deps, referral, { reader: link.raiserRef!, names: true }),
+    ]);
+    return {
+      referralId: referral.id,
+      activityTitle: activity?.title ?? '',
+      departmentName: department?.name ?? referral.departmentId,
+      // Their own findings only: a merged referral carries other people's too.
+      findings: findings
+        .filter((finding) => raiser !== undefined && raisedBy(raiser, finding))
+        .map(departmentFindingOf),
+      ...(referral.reply
+        ? {
+            reply: {
+              result: referral.reply.result,
+              text: referral.reply.text,
+              at: referral.reply.at,
+            },
+          }
+        : {}),
+      ...(rating ? { rated: { rating: rating.rating, at: rating.at } } : {}),
+      open: isRatable(referral) && !rating,
+      ...(progress ? { progress } : {}),
+    };
+  });
 
-const ATTEMPTS = 4;
-
-export const rate = async (
+export const rate = (
   deps: Deps,
   link: LinkRecord,
   input: { rating: Rating; comment: string },
-): Promise<RateOutcome | StaleReason> => {
-  const raiserRef = link.raiserRef;
-  for (let attempt = 1; ; attempt++) {
-    const referral = await getReferral(deps, link.referralId);
-    if (!referral) return 'NOT_FOUND';
-    if (!isCurrent(referral, link) || !raiserRef) return 'MOVED_ON';
-    const round = roundOf(referral);
+): Promise<RateOutcome | StaleReason> =>
+  actOnLinkedReferral(deps, link, isCurrent, async (referral, round, commit) => {
+    // isCurrent: the link names a raiser.
+    const raiserRef = link.raiserRef!;
     const key = keys.referralRating(referral.id, round, raiserRef);
     if (await getItem<RatingItem>(deps, key)) return { kind: 'ALREADY' };
     if (!isRatable(referral)) return { kind: 'CLOSED' };
@@ -139,28 +127,13 @@ export const rate = async (
       comment: input.comment,
       at,
     };
-    try {
-      await writeTransaction(deps.db, [
-        ...items,
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
-      throw error;
-    }
+    if (!(await commit(items, item))) return undefined;
 
     const outcome = await ratingOutcome(deps, referral, round, input.rating);
     if (!outcome) return { kind: 'DONE' };
     const signalled = await endPendingStep(deps, referral, 'RATING', { outcome });
     return { kind: 'DONE', signalled };
-  }
-};
+  });
 
 /** `NOT_SATISFIED` at once (before any reopening), `RATED` when all raisers have rated. */
 const ratingOutcome = async (

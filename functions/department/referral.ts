@@ -1,4 +1,5 @@
 import {
+  getReferral,
   roundOf,
   type Rating,
   type ReferralPhase,
@@ -12,7 +13,10 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { getDeputies } from '../shared/data/deputies.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
 import { raiserOf } from '../shared/domain/raisers.js';
+import { putNew, writeTransaction, type TransactItem } from '../shared/data/transact.js';
+import { ConcurrentModificationError } from '../shared/errors.js';
 import type { DomainLogger } from '../shared/observability.js';
+import type { LinkRecord } from '../shared/data/links.js';
 
 /**
  * What the department's pages and the organisers' API read and write of a referral
@@ -65,6 +69,65 @@ export interface Deps {
 }
 
 export const clock = (deps: { now?: () => Date }): Date => (deps.now ?? (() => new Date()))();
+
+/** Why a valid link cannot act or show the referral any more. */
+export type StaleReason = 'MOVED_ON' | 'NOT_FOUND';
+
+/** Whether a link still reaches the referral it names (a page's own rule: its round, its raiser). */
+export type LinkIsCurrent = (referral: ReferralItem, link: LinkRecord) => boolean;
+
+/**
+ * Runs `use` on the referral a link names, as it stands now, with its round; or answers why the
+ * link no longer reaches it: the referral is gone (NOT_FOUND) or the link is not current for it
+ * any more (MOVED_ON: re-routed or reopened since).
+ */
+export const withLinkedReferral = async <T>(
+  deps: Pick<Deps, 'db' | 'tableName'>,
+  link: LinkRecord,
+  isCurrent: LinkIsCurrent,
+  use: (referral: ReferralItem, round: number) => Promise<T>,
+): Promise<T | StaleReason> => {
+  const referral = await getReferral(deps, link.referralId);
+  if (!referral) return 'NOT_FOUND';
+  if (!isCurrent(referral, link)) return 'MOVED_ON';
+  return use(referral, roundOf(referral));
+};
+
+/** Passes a page's action makes at most (each re-reads the referral) while its write loses races. */
+const ATTEMPTS = 4;
+
+/** What a pass of a page's action commits with `commit`: false when it lost a race. */
+export type CommitAction = (audited: TransactItem[], record: object) => Promise<boolean>;
+
+/**
+ * A page's action on the referral a link names (withLinkedReferral). A pass commits the
+ * referral's audited change (`audited`) and the item that records the action (`record`,
+ * created only if absent) with `commit`; when that write lost a race the pass answers undefined
+ * and the next one re-reads the referral and finds the record or the other change. A race lost
+ * on the last pass throws (`ConcurrentModificationError`).
+ */
+export const actOnLinkedReferral = async <T>(
+  deps: Pick<Deps, 'db' | 'tableName'>,
+  link: LinkRecord,
+  isCurrent: LinkIsCurrent,
+  pass: (referral: ReferralItem, round: number, commit: CommitAction) => Promise<T | undefined>,
+): Promise<T | StaleReason> => {
+  for (let attempt = 1; ; attempt++) {
+    const commit: CommitAction = async (audited, record) => {
+      try {
+        await writeTransaction(deps.db, [...audited, putNew(deps.tableName, record)]);
+        return true;
+      } catch (error) {
+        if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) return false;
+        throw error;
+      }
+    };
+    const outcome = await withLinkedReferral(deps, link, isCurrent, (referral, round) =>
+      pass(referral, round, commit),
+    );
+    if (outcome !== undefined) return outcome;
+  }
+};
 
 /** A short digest of free text, to tell two different progress notes apart. */
 export const digestOf = (text: string): string =>

@@ -4,12 +4,13 @@ import { dueDateOf } from '../shared/domain/deadlines.js';
 import type { CommitteeItem, DepartmentItem } from '../shared/data/reference.js';
 import { getFindings } from '../shared/data/findings.js';
 import { keys } from '../shared/data/keys.js';
-import { writeTransaction } from '../shared/data/transact.js';
-import { ConcurrentModificationError } from '../shared/errors.js';
 import type { LinkRecord } from '../shared/data/links.js';
 import {
   AWAITING_DEPARTMENT,
   clock,
+  actOnLinkedReferral,
+  withLinkedReferral,
+  type StaleReason,
   digestOf,
   endPendingStep,
   getItem,
@@ -20,12 +21,7 @@ import {
   type Deps,
   type ResponseItem,
 } from './referral.js';
-import {
-  getReferral,
-  roundOf,
-  type ReferralItem,
-  type ReplyResult,
-} from '../shared/data/referrals.js';
+import { roundOf, type ReferralItem, type ReplyResult } from '../shared/data/referrals.js';
 
 /**
  * The department's side of a referral: what its response page shows (reads only) and the
@@ -49,8 +45,7 @@ export type RespondOutcome =
   | { kind: 'CLOSED' }
   | { kind: 'NOT_ALLOWED'; action: DepartmentAction; status: string };
 
-/** Why a valid link cannot act or show the referral any more. */
-export type StaleReason = 'MOVED_ON' | 'NOT_FOUND';
+export type { StaleReason } from './referral.js';
 
 export interface ResponsePageModel {
   referralId: string;
@@ -110,68 +105,65 @@ const isAwaiting = (referral: ReferralItem) =>
   !referral.committeeClosure;
 
 /** The response page's content. Reads only. */
-export const responsePage = async (
+export const responsePage = (
   deps: Deps,
   link: LinkRecord,
-): Promise<ResponsePageModel | StaleReason> => {
-  const referral = await getReferral(deps, link.referralId);
-  if (!referral) return 'NOT_FOUND';
-  if (!isCurrent(referral, link)) return 'MOVED_ON';
-  const round = roundOf(referral);
-  const [activity, department, committee, findings, responses, progress] = await Promise.all([
-    getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
-    getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
-    referral.committeeId
-      ? getItem<CommitteeItem>(deps, keys.committee(referral.committeeId))
-      : Promise.resolve(undefined),
-    getFindings(deps, referral.activityId, referral.findingIds),
-    queryAll<ResponseItem>(deps, keys.responsesOfReferral(referral.id)),
-    ratingProgress(deps, referral, { names: false }),
-  ]);
-  const ofRound = responses
-    .filter((response) => response.round === round)
-    .sort((a, b) => (a.at < b.at ? -1 : 1));
-  const extension =
-    referral.extensionRequest && referral.extensionRequest.round === round
-      ? referral.extensionRequest
-      : undefined;
-  return {
-    referralId: referral.id,
-    status: referral.status,
-    round,
-    activityTitle: activity?.title ?? '',
-    departmentName: department?.name ?? referral.departmentId,
-    ...(committee ? { committeeName: committee.name } : {}),
-    ...(referral.dueDate || referral.dueAt ? { dueDate: dueDateOf(referral) } : {}),
-    // The department needs what is wrong and where, never who raised it.
-    findings: findings.map(departmentFindingOf),
-    history: ofRound.map((response) => ({
-      at: response.at,
-      action: response.action,
-      ...(response.text !== undefined ? { text: response.text } : {}),
-      ...(response.reason !== undefined ? { text: response.reason } : {}),
-      ...(response.result !== undefined ? { result: response.result } : {}),
-      ...(response.days !== undefined ? { days: response.days } : {}),
-    })),
-    ...(extension
-      ? {
-          extension: {
-            status: extension.status,
-            days: extension.days,
-            ...(extension.newDueDate ? { newDueDate: extension.newDueDate } : {}),
-            ...(extension.decisionReason ? { decisionReason: extension.decisionReason } : {}),
-          },
-        }
-      : {}),
-    open: isAwaiting(referral),
-    done: [
-      ...new Set(
-        ofRound.map((response) => response.action).filter((action) => ONCE_PER_ROUND.has(action)),
-      ),
-    ],
-    ...(progress ? { progress } : {}),
-  };
-};
+): Promise<ResponsePageModel | StaleReason> =>
+  withLinkedReferral(deps, link, isCurrent, async (referral, round) => {
+    const [activity, department, committee, findings, responses, progress] = await Promise.all([
+      getItem<{ title?: string }>(deps, keys.activity(referral.activityId)),
+      getItem<DepartmentItem>(deps, keys.department(referral.departmentId)),
+      referral.committeeId
+        ? getItem<CommitteeItem>(deps, keys.committee(referral.committeeId))
+        : Promise.resolve(undefined),
+      getFindings(deps, referral.activityId, referral.findingIds),
+      queryAll<ResponseItem>(deps, keys.responsesOfReferral(referral.id)),
+      ratingProgress(deps, referral, { names: false }),
+    ]);
+    const ofRound = responses
+      .filter((response) => response.round === round)
+      .sort((a, b) => (a.at < b.at ? -1 : 1));
+    const extension =
+      referral.extensionRequest && referral.extensionRequest.round === round
+        ? referral.extensionRequest
+        : undefined;
+    return {
+      referralId: referral.id,
+      status: referral.status,
+      round,
+      activityTitle: activity?.title ?? '',
+      departmentName: department?.name ?? referral.departmentId,
+      ...(committee ? { committeeName: committee.name } : {}),
+      ...(referral.dueDate || referral.dueAt ? { dueDate: dueDateOf(referral) } : {}),
+      // The department needs what is wrong and where, never who raised it.
+      findings: findings.map(departmentFindingOf),
+      history: ofRound.map((response) => ({
+        at: response.at,
+        action: response.action,
+        ...(response.text !== undefined ? { text: response.text } : {}),
+        ...(response.reason !== undefined ? { text: response.reason } : {}),
+        ...(response.result !== undefined ? { result: response.result } : {}),
+        ...(response.days !== undefined ? { days: response.days } : {}),
+      })),
+      ...(extension
+        ? {
+            extension: {
+              status: extension.status,
+              days: extension.days,
+              ...(extension.newDueDate ? { newDueDate: extension.newDueDate } : {}),
+              ...(extension.decisionReason ? { decisionReason: extension.decisionReason } : {}),
+            },
+          }
+        : {}),
+      open: isAwaiting(referral),
+      done: [
+        ...new Set(
+          ofRound.map((response) => response.action).filter((action) => ONCE_PER_ROUND.has(action)),
+        ),
+      ],
+      ...(progress ? { progress } : {}),
+    };
+  });
 
 /** What one action changes on the referral, and what its audit event says. */
 const changeOf = (
@@ -228,23 +220,17 @@ const OUTCOMES: Partial<Record<DepartmentAction, string>> = {
   RETURN: 'RETURNED',
 };
 
-const ATTEMPTS = 4;
-
 /**
  * Receives one department action. A replay (the marker exists) changes nothing; for a final
  * action (REPLY, RETURN) it only re-sends the outcome if the step is still waiting, which
  * completes an earlier attempt whose signal was lost.
  */
-export const respond = async (
+export const respond = (
   deps: Deps,
   link: LinkRecord,
   input: DepartmentInput,
-): Promise<RespondOutcome | StaleReason> => {
-  for (let attempt = 1; ; attempt++) {
-    const referral = await getReferral(deps, link.referralId);
-    if (!referral) return 'NOT_FOUND';
-    if (!isCurrent(referral, link)) return 'MOVED_ON';
-    const round = roundOf(referral);
+): Promise<RespondOutcome | StaleReason> =>
+  actOnLinkedReferral(deps, link, isCurrent, async (referral, round, commit) => {
     const key = markerKey(referral.id, round, input);
     const outcome = OUTCOMES[input.action];
 
@@ -303,23 +289,9 @@ export const respond = async (
       ...(input.action === 'PROGRESS' || input.action === 'REPLY' ? { text: input.text } : {}),
       ...(input.action === 'REPLY' ? { result: input.result } : {}),
     };
-    try {
-      await writeTransaction(deps.db, [
-        ...items,
-        {
-          Put: {
-            TableName: deps.tableName,
-            Item: response,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
-    } catch (error) {
-      // A lost race: either the same action was received meanwhile (the next pass finds its
-      // marker) or something else changed the referral (the next pass re-checks it).
-      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
-      throw error;
-    }
+    // A lost race: either the same action was received meanwhile (the next pass finds its
+    // marker) or something else changed the referral (the next pass re-checks it).
+    if (!(await commit(items, response))) return undefined;
 
     if (!outcome) return { kind: 'DONE', action: input.action };
     // The state is stored; now end the human step. If the step is between two waits (a deadline
@@ -333,5 +305,4 @@ export const respond = async (
       });
     }
     return { kind: 'DONE', action: input.action, signalled };
-  }
-};
+  });

@@ -1,9 +1,9 @@
-import { linkRefusals } from '../shared/openapi/link-pages.js';
+import { linkPageAnswers } from '../shared/openapi/link-pages.js';
 import type { ApiOperation } from '../shared/openapi/types.js';
 import * as routes from './routes.js';
 import { meActivitiesAnswerSchema } from './schemas.js';
 
-const refusals = linkRefusals('the link expired');
+const EXPIRED = 'the link expired';
 
 /**
  * The deputy's side (issue 14): pages opened from the personal link in each invitation and from
@@ -17,20 +17,17 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
       "A deputy's page of one activity: details, answer, check-in, findings and their outcome",
     description:
       'Sets an HttpOnly cookie (path /check-in) with the link, so the venue QR page checks this phone in with one tap.',
-    responseContentType: 'text/html',
-    responses: { 200: 'the activity page', ...refusals },
+    ...linkPageAnswers(EXPIRED, { 200: 'the activity page' }),
   },
   {
     ...routes.activityPageContracts.submit,
     summary:
       'Answer the invitation (until the start), check in with the venue code, record a finding',
-    responseContentType: 'text/html',
-    responses: {
+    ...linkPageAnswers(EXPIRED, {
       200: 'done, or already done (nothing changed)',
       409: 'not possible now (answers closed, check-in not open, findings closed); nothing changed',
       422: 'the form, field by field, or a wrong venue code',
-      ...refusals,
-    },
+    }),
   },
   {
     ...routes.homeRequestFormRoute,
@@ -49,8 +46,7 @@ export const DEPUTY_OPERATIONS: readonly ApiOperation[] = [
   {
     ...routes.homePageRoute,
     summary: "A deputy's home page: pending invitations, upcoming and past activities, duty record",
-    responseContentType: 'text/html',
-    responses: { 200: 'the lists, each activity linking to its page', ...refusals },
+    ...linkPageAnswers(EXPIRED, { 200: 'the lists, each activity linking to its page' }),
   },
   {
     ...routes.meActivitiesRoute,

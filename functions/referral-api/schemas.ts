@@ -10,7 +10,7 @@ import {
   REPLY_RESULTS,
 } from '../shared/data/referrals.js';
 import { fromNotAfterTo, periodBound } from '../shared/http/period.js';
-import { ID_PATTERN } from '../shared/ids.js';
+import { activityId, referralId } from '../shared/http/path-schemas.js';
 import { FINDING_KINDS } from '../shared/domain/finding-fields.js';
 import { ACTIVITY_TYPE_CODES, FINDING_CATEGORY_CODES } from '../shared/domain/reference.js';
 import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
@@ -33,7 +33,7 @@ const reason = /* @__PURE__ */ pure(() =>
 
 export const referralPathSchema = /* @__PURE__ */ pure(() =>
   z.strictObject({
-    referralId: z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
+    referralId,
   }),
 );
 
@@ -101,9 +101,7 @@ export const listReferralsQuerySchema = /* @__PURE__ */ pure(() =>
       /** The supervising committee (督办工委): its list, overdue first. */
       committeeId: z.optional(referenceId('committee')),
       departmentId: z.optional(referenceId('department')),
-      activityId: z.optional(
-        z.string().check(z.regex(ID_PATTERN, { message: 'must be an activity id' })),
-      ),
+      activityId: z.optional(activityId),
       street: z.optional(streetCodeSchema),
       /** Due from (a day is China time, from its start). */
       from: z.optional(periodBound('from')),

@@ -108,7 +108,18 @@ const findingLine = (t: Texts, finding: EmailFinding, language: Language): strin
   return `${bodyText(lead)}${aside.length ? t.aside(aside.join(t.listSep)) : ''}`;
 };
 
-const render = (t: Texts, language: Language, subject: string, greeting: string, block: Block) => {
+/** An email's subject, greeting and body, in the words of its language. */
+interface Composed extends Block {
+  subject: string;
+  greeting: string;
+}
+
+const render = (
+  { letterhead, language }: { letterhead: Letterhead; language: Language },
+  compose: (t: Texts) => Composed,
+): RenderedEmail => {
+  const t = textOf(letterhead)[language];
+  const { subject, greeting, ...block } = compose(t);
   const findingLines = (block.findings ?? []).map(
     (f, i) => `${i + 1}. ${findingLine(t, f, language)}`,
   );
@@ -171,63 +182,45 @@ export interface ReferralEmailInput {
   url: string;
 }
 
-const commonRows = (t: Texts, input: ReferralEmailInput, language: Language) =>
+const commonRows = (t: Texts, input: Omit<ReferralEmailInput, 'url' | 'findings'>) =>
   [
     [t.activity, input.activityTitle],
     [t.department, input.departmentName],
     ...(input.committeeName ? [[t.committee, input.committeeName]] : []),
-    [t.due, formatDueDate(input.dueDate, language)],
+    [t.due, formatDueDate(input.dueDate, input.language)],
   ] as [string, string][];
 
 /** The referral email to the department, with the signed link to the response page. */
-export const renderReferralEmail = (input: ReferralEmailInput): RenderedEmail => {
-  const t = textOf(input.letterhead)[input.language];
-  return render(
-    t,
-    input.language,
-    t.referralSubject(input.activityTitle),
-    t.greetingDepartment(input.departmentName),
-    {
-      paragraphs: [t.referralIntro],
-      rows: commonRows(t, input, input.language),
-      findings: input.findings,
-      link: { label: t.link, url: input.url },
-    },
-  );
-};
+export const renderReferralEmail = (input: ReferralEmailInput): RenderedEmail =>
+  render(input, (t) => ({
+    subject: t.referralSubject(input.activityTitle),
+    greeting: t.greetingDepartment(input.departmentName),
+    paragraphs: [t.referralIntro],
+    rows: commonRows(t, input),
+    findings: input.findings,
+    link: { label: t.link, url: input.url },
+  }));
 
 /** A reminder before the due date (no link: the referral email holds it). */
 export const renderReminderEmail = (
   input: Omit<ReferralEmailInput, 'url' | 'findings'>,
-): RenderedEmail => {
-  const t = textOf(input.letterhead)[input.language];
-  return render(
-    t,
-    input.language,
-    t.reminderSubject(input.activityTitle),
-    t.greetingDepartment(input.departmentName),
-    {
-      paragraphs: [t.reminderIntro],
-      rows: commonRows(t, { ...input, url: '', findings: [] }, input.language),
-    },
-  );
-};
+): RenderedEmail =>
+  render(input, (t) => ({
+    subject: t.reminderSubject(input.activityTitle),
+    greeting: t.greetingDepartment(input.departmentName),
+    paragraphs: [t.reminderIntro],
+    rows: commonRows(t, input),
+  }));
 
 /** The escalation to the supervising committee and the organisers once the due date passed. */
-export const renderEscalationEmail = (input: Omit<ReferralEmailInput, 'url'>): RenderedEmail => {
-  const t = textOf(input.letterhead)[input.language];
-  return render(
-    t,
-    input.language,
-    t.escalationSubject(input.activityTitle),
-    input.committeeName ? t.greetingDepartment(input.committeeName) : t.feedbackGreeting,
-    {
-      paragraphs: [t.escalationIntro],
-      rows: commonRows(t, { ...input, url: '' }, input.language),
-      findings: input.findings,
-    },
-  );
-};
+export const renderEscalationEmail = (input: Omit<ReferralEmailInput, 'url'>): RenderedEmail =>
+  render(input, (t) => ({
+    subject: t.escalationSubject(input.activityTitle),
+    greeting: input.committeeName ? t.greetingDepartment(input.committeeName) : t.feedbackGreeting,
+    paragraphs: [t.escalationIntro],
+    rows: commonRows(t, input),
+    findings: input.findings,
+  }));
 
 /** The feedback to one raiser (民有所呼、我有所应), with the signed rating link. */
 export const renderFeedbackEmail = (input: {
@@ -239,20 +232,19 @@ export const renderFeedbackEmail = (input: {
   result: string | undefined;
   replyText: string | undefined;
   url: string;
-}): RenderedEmail => {
-  const t = textOf(input.letterhead)[input.language];
-  const rows: [string, string][] = [
-    [t.activity, input.activityTitle],
-    [t.department, input.departmentName],
-    ...(input.result
-      ? [[t.result, t.results[input.result] ?? input.result] as [string, string]]
-      : []),
-    ...(input.replyText ? [[t.replyText, input.replyText] as [string, string]] : []),
-  ];
-  return render(t, input.language, t.feedbackSubject(input.activityTitle), t.feedbackGreeting, {
+}): RenderedEmail =>
+  render(input, (t) => ({
+    subject: t.feedbackSubject(input.activityTitle),
+    greeting: t.feedbackGreeting,
     paragraphs: [t.feedbackIntro],
-    rows,
+    rows: [
+      [t.activity, input.activityTitle],
+      [t.department, input.departmentName],
+      ...(input.result
+        ? [[t.result, t.results[input.result] ?? input.result] as [string, string]]
+        : []),
+      ...(input.replyText ? [[t.replyText, input.replyText] as [string, string]] : []),
+    ],
     findings: input.findings,
     link: { label: t.rateLink, url: input.url },
-  });
-};
+  }));

@@ -1,14 +1,10 @@
 import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
-import { ID_PATTERN } from '../shared/ids.js';
+import { referralId } from '../shared/http/path-schemas.js';
 import { REFERRAL_PHASES } from '../shared/data/referrals.js';
 
 // Workflow inputs are parsed leniently (unknown keys stripped): the state machine carries
 // fields a step does not use. Payloads hold the referral id and numbers (and outcome codes).
-
-const referralId = /* @__PURE__ */ pure(() =>
-  z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
-);
 
 export const referralStepInputSchema = /* @__PURE__ */ pure(() => z.object({ referralId }));
 

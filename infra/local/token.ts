@@ -12,6 +12,40 @@ class TokenCliError extends Error {
   override name = 'TokenCliError';
 }
 
+/** The running local cloud gave no token: it does not mint, does not answer, or refused. */
+export class TokenRequestError extends Error {
+  override name = 'TokenRequestError';
+}
+
+/**
+ * A token from the running local cloud's issuer (`POST /_local/issuer/token`, there when the
+ * cloud allows minting): what `npm run token`, the demo script and the integration tests ask it.
+ */
+export async function requestToken(
+  endpoints: Pick<LocalCloudEndpoints, 'api' | 'tokenUrl'>,
+  request: object,
+): Promise<string> {
+  if (!endpoints.tokenUrl)
+    throw new TokenRequestError('the running local cloud does not mint tokens');
+  let res: Response;
+  try {
+    res = await fetch(endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  } catch {
+    throw new TokenRequestError(
+      `the local cloud does not answer at ${endpoints.api}: is npm start running?`,
+    );
+  }
+  const body = (await res.json()) as { token?: string; message?: string };
+  if (!res.ok || !body.token) {
+    throw new TokenRequestError(`the token endpoint answered ${res.status}: ${body.message ?? ''}`);
+  }
+  return body.token;
+}
+
 export const TOKEN_USAGE = `Usage: npm run -s token -- --role <organiser|deputy|auditor> [options]
 
 Prints a token of the running local cloud's issuer (npm start), and nothing else, for $(...):
@@ -97,23 +131,7 @@ async function main(): Promise<void> {
   if (!existsSync(file))
     throw new TokenCliError(`${file} not found: start the local cloud with npm start`);
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalCloudEndpoints;
-  if (!endpoints.tokenUrl) throw new TokenCliError('the running local cloud does not mint tokens');
-  let res: Response;
-  try {
-    res = await fetch(endpoints.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(cli.request),
-    });
-  } catch {
-    throw new TokenCliError(
-      `the local cloud does not answer at ${endpoints.api}: is npm start running?`,
-    );
-  }
-  const body = (await res.json()) as { token?: string; message?: string };
-  if (!res.ok || !body.token)
-    throw new TokenCliError(body.message ?? `token endpoint answered ${res.status}`);
-  process.stdout.write(`${body.token}\n`);
+  process.stdout.write(`${await requestToken(endpoints, cli.request)}\n`);
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

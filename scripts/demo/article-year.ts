@@ -12,17 +12,16 @@ import { demoDeputies } from '../../infra/local/seed';
 import type { FindingCategory, Street } from '../../functions/shared/domain/reference';
 import {
   type ActivityJson,
-  approveToCompletion,
   as,
   type Caller,
   chinaTime,
   type DemoContext,
   DemoError,
+  dispatchedReferrals,
   mint,
+  proposedDepartments,
   referralStatusTally,
-  type ReviewJson,
   scheduleActivity,
-  superviseReferrals,
 } from './client';
 import { COMMUNITY_VISIT_FIGURES } from './community-visits';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
@@ -94,7 +93,7 @@ async function runActivity(
   campaignId: string,
 ): Promise<ActivityRun> {
   const since = Date.now();
-  const { activityId, waitFor } = await scheduleActivity(organiser, {
+  const activity = await scheduleActivity(organiser, {
     title: spec.title,
     type: spec.type,
     street: spec.street,
@@ -105,18 +104,14 @@ async function runActivity(
     campaignId,
     ...spec.details,
   });
-  await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
+  const { activityId } = activity;
+  await activity.invitationsSent();
   const links = await personalLinks(ctx, spec.title, spec.deputies, since);
   for (const d of spec.deputies) await answer(links.get(d.id)!, 'ACCEPTED');
-  await organiser.call('POST', `/activities/${activityId}/check-in/open`);
-  await waitFor('check-in', (v) => v.activity.pendingTask?.phase === 'ATTENDANCE');
+  await activity.openCheckIn();
   const code = await venueCode(organiser, activityId);
   await Promise.all(spec.deputies.map((d) => checkInWithCode(links.get(d.id)!, code)));
-  await organiser.call('POST', `/activities/${activityId}/attendance/close`);
-  const closed = await waitFor(
-    'attendance to close',
-    (v) => v.activity.pendingTask?.phase === 'FINDINGS',
-  );
+  const closed = await activity.closeAttendance();
   if (spec.peopleServed !== undefined) {
     await organiser.call('PATCH', `/activities/${activityId}/counts`, {
       peopleServed: spec.peopleServed,
@@ -127,12 +122,8 @@ async function runActivity(
     const recorder = spec.deputies[n % spec.deputies.length]!;
     await recordFinding(links.get(recorder.id)!, { ...finding, needsReferral: true });
   }
-  await organiser.call('POST', `/activities/${activityId}/findings/close`);
-  await waitFor('triage', (v) => v.activity.pendingTask?.phase === 'REVIEW');
-  const triaged = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
-  const proposed = new Map(
-    triaged.referrals.flatMap((r) => r.findingIds.map((id) => [id, r.departmentId] as const)),
-  );
+  const triaged = await activity.closeFindings();
+  const proposed = proposedDepartments(triaged);
   const decisions = triaged.findings.map((finding) => ({
     findingId: finding.id,
     decision: 'REFER',
@@ -141,23 +132,17 @@ async function runActivity(
   }));
   let review = triaged;
   if (decisions.length > 0) {
-    review = await organiser.call<ReviewJson>(
-      'POST',
-      `/activities/${activityId}/review/decisions`,
-      { decisions },
-    );
+    review = await activity.decide(decisions);
   }
-  await superviseReferrals(
-    organiser,
-    activityId,
+  await activity.supervise(
     review.referrals.filter((r) => r.findingIds.length > 0),
     (referral) =>
       spec.referTo
         ? { committee: spec.referTo.committeeId, days: spec.referTo.days }
         : (SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION),
   );
-  await approveToCompletion(organiser, activityId);
-  const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
+  await activity.approveToCompletion();
+  const final = await activity.review();
   const attendance = closed.activity.attendance as
     | (NonNullable<ActivityJson['activity']['attendance']> & { guests?: { attended: number } })
     | undefined;
@@ -166,9 +151,11 @@ async function runActivity(
     attended: attendance?.attended ?? 0,
     personTimes: attendance?.personTimesTotal ?? 0,
     guests: attendance?.guests?.attended ?? 0,
-    referrals: final.referrals
-      .filter((r) => !['DRAFT', 'APPROVED'].includes(r.status))
-      .map((r) => ({ id: r.id, departmentId: r.departmentId, status: r.status })),
+    referrals: dispatchedReferrals(final).map((r) => ({
+      id: r.id,
+      departmentId: r.departmentId,
+      status: r.status,
+    })),
   };
 }
 

@@ -2,6 +2,7 @@
 // tokens from the local issuer, JSON calls, polling until the workflow has moved on.
 import { randomUUID } from 'node:crypto';
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
+import { requestToken } from '../../infra/local/token';
 import { eventually, PollTimeout } from '../../test/support/poll';
 
 export class DemoError extends Error {
@@ -24,26 +25,8 @@ const notAnswering = (endpoints: LocalCloudEndpoints) =>
     `The local cloud does not answer at ${endpoints.api}: is npm start still running? (Start it again with npm start.)`,
   );
 
-export async function mint(
-  endpoints: LocalCloudEndpoints,
-  role: DemoRole,
-  sub?: string,
-): Promise<string> {
-  if (!endpoints.tokenUrl) throw new DemoError('the running local cloud does not mint tokens');
-  let res: Response;
-  try {
-    res = await fetch(endpoints.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role, ...(sub ? { sub } : {}) }),
-    });
-  } catch {
-    throw notAnswering(endpoints);
-  }
-  const body = (await res.json()) as { token?: string; message?: string };
-  if (!res.ok || !body.token) throw new DemoError(`token: ${res.status} ${body.message ?? ''}`);
-  return body.token;
-}
+export const mint = (endpoints: LocalCloudEndpoints, role: DemoRole, sub?: string) =>
+  requestToken(endpoints, { role, ...(sub ? { sub } : {}) });
 
 export interface Caller {
   call<T>(
@@ -191,49 +174,18 @@ export const waitForActivity = (
     return done(view) ? view : undefined;
   });
 
-/**
- * The chairmen's meeting (主任会议) puts each referral under a supervising committee with a due
- * date, as `supervisionOf` says; returns the review as the last of these answers gave it.
- */
-export async function superviseReferrals(
-  organiser: Caller,
-  activityId: string,
-  referrals: ReviewJson['referrals'],
-  supervisionOf: (referral: ReviewJson['referrals'][number]) => { committee: string; days: number },
-): Promise<ReviewJson | undefined> {
-  let review: ReviewJson | undefined;
-  for (const referral of referrals) {
-    const { committee, days } = supervisionOf(referral);
-    review = await organiser.call<ReviewJson>(
-      'POST',
-      `/activities/${activityId}/review/referrals/${referral.id}`,
-      { committeeId: committee, dueDate: chinaDateIn(days) },
-    );
-  }
-  return review;
-}
+/** The department triage proposed for each finding of a review (by the routing rules). */
+export const proposedDepartments = (review: ReviewJson): Map<string, string> =>
+  new Map(review.referrals.flatMap((r) => r.findingIds.map((id) => [id, r.departmentId] as const)));
 
-/** Approves the review, then waits until the activity is COMPLETED and its workflow SUCCEEDED. */
-export async function approveToCompletion(
-  organiser: Caller,
-  activityId: string,
-): Promise<{ approvedReferrals: number; completed: ActivityJson }> {
-  const { approvedReferrals } = await organiser.call<{ approvedReferrals: number }>(
-    'POST',
-    `/activities/${activityId}/review/approve`,
-  );
-  const completed = await waitForActivity(
-    organiser,
-    activityId,
-    'completion',
-    (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
-  );
-  return { approvedReferrals, completed };
-}
+/** The referrals the approval dispatched, at whatever status their own workflows reached. */
+export const dispatchedReferrals = (review: ReviewJson): ReviewJson['referrals'] =>
+  review.referrals.filter((r) => !['DRAFT', 'APPROVED'].includes(r.status));
 
 /**
  * Schedules an activity (once: the request carries an idempotency key); returns what the API
- * answered, its id, and a poller of that activity.
+ * answered, its id, a poller of that activity, and the organiser's steps that move its workflow
+ * on, each waiting until the workflow awaits the next human step.
  */
 export async function scheduleActivity(organiser: Caller, body: Record<string, unknown>) {
   const created = await organiser.call<ActivityJson>('POST', '/activities', body, {
@@ -242,5 +194,72 @@ export async function scheduleActivity(organiser: Caller, body: Record<string, u
   const activityId = created.activity.id;
   const waitFor = (what: string, done: (view: ActivityJson) => boolean) =>
     waitForActivity(organiser, activityId, what, done);
-  return { created, activityId, waitFor };
+  const post = (action: string) => organiser.call('POST', `/activities/${activityId}/${action}`);
+  const awaiting = (phase: string) => (view: ActivityJson) =>
+    view.activity.pendingTask?.phase === phase;
+  const review = () => organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
+  return {
+    created,
+    activityId,
+    waitFor,
+    /** The activity's review (主任会议): findings, referrals, approval. */
+    review,
+    invitationsSent: () => waitFor('the invitations', awaiting('START')),
+    openCheckIn: async () => {
+      await post('check-in/open');
+      return waitFor('check-in to open', awaiting('ATTENDANCE'));
+    },
+    closeAttendance: async () => {
+      await post('attendance/close');
+      return waitFor('attendance to close', awaiting('FINDINGS'));
+    },
+    /** Closes findings and returns the review as triage left it. */
+    closeFindings: async () => {
+      await post('findings/close');
+      await waitFor('triage', awaiting('REVIEW'));
+      return review();
+    },
+    /** The chairmen's meeting's decisions on findings; returns the review after them. */
+    decide: (decisions: unknown[]) =>
+      organiser.call<ReviewJson>('POST', `/activities/${activityId}/review/decisions`, {
+        decisions,
+      }),
+    /**
+     * The chairmen's meeting puts each referral under a supervising committee with a due date,
+     * as `supervisionOf` says; returns the review as the last of these answers gave it.
+     */
+    supervise: async (
+      referrals: ReviewJson['referrals'],
+      supervisionOf: (referral: ReviewJson['referrals'][number]) => {
+        committee: string;
+        days: number;
+      },
+    ): Promise<ReviewJson | undefined> => {
+      let supervised: ReviewJson | undefined;
+      for (const referral of referrals) {
+        const { committee, days } = supervisionOf(referral);
+        supervised = await organiser.call<ReviewJson>(
+          'POST',
+          `/activities/${activityId}/review/referrals/${referral.id}`,
+          { committeeId: committee, dueDate: chinaDateIn(days) },
+        );
+      }
+      return supervised;
+    },
+    /** Approves the review, then waits until the activity is COMPLETED and its workflow SUCCEEDED. */
+    approveToCompletion: async (): Promise<{
+      approvedReferrals: number;
+      completed: ActivityJson;
+    }> => {
+      const { approvedReferrals } = await organiser.call<{ approvedReferrals: number }>(
+        'POST',
+        `/activities/${activityId}/review/approve`,
+      );
+      const completed = await waitFor(
+        'completion',
+        (v) => v.activity.status === 'COMPLETED' && v.workflow?.status === 'SUCCEEDED',
+      );
+      return { approvedReferrals, completed };
+    },
+  };
 }

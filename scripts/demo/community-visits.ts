@@ -10,17 +10,7 @@ import {
 } from '../../infra/local/demo-jurisdiction';
 import { demoDeputies } from '../../infra/local/seed';
 import { type FindingCategory } from '../../functions/shared/domain/reference';
-import {
-  approveToCompletion,
-  as,
-  type Caller,
-  chinaTime,
-  type DemoContext,
-  mint,
-  type ReviewJson,
-  scheduleActivity,
-  superviseReferrals,
-} from './client';
+import { as, type Caller, chinaTime, type DemoContext, mint, scheduleActivity } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 import { DEFAULT_SUPERVISION, SUPERVISION } from './reception-days';
 
@@ -104,7 +94,7 @@ async function runVisit(
   const streetName = STREETS[plan.street].zh;
   const title = `${streetName}代表进社区、进网格（${day}）`;
   const since = Date.now();
-  const { activityId, waitFor } = await scheduleActivity(organiser, {
+  const activity = await scheduleActivity(organiser, {
     title,
     campaignId,
     type: 'COMMUNITY_VISIT',
@@ -117,7 +107,8 @@ async function runVisit(
     invitedDeputyIds: plan.deputyIds,
   });
 
-  await waitFor('the invitations', (v) => v.activity.pendingTask?.phase === 'START');
+  const { activityId } = activity;
+  await activity.invitationsSent();
   // Each deputy acts on the page their invitation links to. Answers one after another (each
   // is a chained event on the activity), check-ins at once with the venue's code.
   const links = await personalLinks(
@@ -127,12 +118,10 @@ async function runVisit(
     since,
   );
   for (const id of plan.deputyIds) await answer(links.get(id)!, 'ACCEPTED');
-  await organiser.call('POST', `/activities/${activityId}/check-in/open`);
-  await waitFor('check-in', (v) => v.activity.pendingTask?.phase === 'ATTENDANCE');
+  await activity.openCheckIn();
   const code = await venueCode(organiser, activityId);
   await Promise.all(plan.deputyIds.map((id) => checkInWithCode(links.get(id)!, code)));
-  await organiser.call('POST', `/activities/${activityId}/attendance/close`);
-  await waitFor('attendance to close', (v) => v.activity.pendingTask?.phase === 'FINDINGS');
+  await activity.closeAttendance();
 
   await organiser.call('PATCH', `/activities/${activityId}/counts`, {
     consultationsAnswered: plan.consultations,
@@ -148,11 +137,8 @@ async function runVisit(
       needsReferral: true,
     });
   }
-  await organiser.call('POST', `/activities/${activityId}/findings/close`);
-  await waitFor('triage', (v) => v.activity.pendingTask?.phase === 'REVIEW');
-
   // Every problem goes to the department the routing rules name, as triage proposed.
-  const triaged = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
+  const triaged = await activity.closeFindings();
   const decisions = triaged.referrals.flatMap((referral) =>
     referral.findingIds.map((findingId) => ({
       findingId,
@@ -162,15 +148,13 @@ async function runVisit(
     })),
   );
   if (decisions.length > 0) {
-    await organiser.call('POST', `/activities/${activityId}/review/decisions`, { decisions });
+    await activity.decide(decisions);
   }
-  await superviseReferrals(
-    organiser,
-    activityId,
+  await activity.supervise(
     triaged.referrals,
     (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
   );
-  await approveToCompletion(organiser, activityId);
+  await activity.approveToCompletion();
   return { activityId, referrals: triaged.referrals.length };
 }
 

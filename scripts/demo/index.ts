@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LocalCloudEndpoints } from '../../infra/local/cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from '../../infra/local/paths';
+import { TokenRequestError } from '../../infra/local/token';
 import { MAX_DAYS_AHEAD } from '../../functions/activities/schemas';
 import { chinaDateIn, DemoError, type DemoContext } from './client';
 import { planCommunityVisits, replayCommunityVisits } from './community-visits';
@@ -120,6 +121,6 @@ Where to look
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof DemoError ? err.message : err);
+  console.error(err instanceof DemoError || err instanceof TokenRequestError ? err.message : err);
   process.exit(1);
 });

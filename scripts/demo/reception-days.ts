@@ -11,17 +11,16 @@ import {
 } from '../../functions/shared/domain/reference';
 import {
   type ActivityJson,
-  approveToCompletion,
   as,
   chinaTime,
   type DemoContext,
   DemoError,
+  dispatchedReferrals,
   type FindingJson,
   mint,
+  proposedDepartments,
   referralStatusTally,
-  type ReviewJson,
   scheduleActivity,
-  superviseReferrals,
 } from './client';
 import { answer, checkInWithCode, personalLinks, recordFinding, venueCode } from './links';
 
@@ -438,7 +437,7 @@ export async function replayReceptionDays(
 
   // 1. Schedule
   const twoSeats = invited.filter((d) => d.levels.length === 2).map((d) => d.id);
-  const { created, activityId, waitFor } = await scheduleActivity(organiser, {
+  const activity = await scheduleActivity(organiser, {
     title,
     campaignId,
     type: 'RECEPTION_DAY',
@@ -450,6 +449,7 @@ export async function replayReceptionDays(
     endsAt: chinaTime(day, '12:00'),
     invitedDeputyIds: invited.map((d) => d.id),
   });
+  const { created, activityId } = activity;
 
   step(
     `Scheduled RECEPTION_DAY ${activityId} on ${day} (POST /activities → ${created.activity.status})`,
@@ -460,10 +460,7 @@ export async function replayReceptionDays(
   );
 
   // 2. Invitations
-  const sent = await waitFor(
-    'the invitations',
-    (v) => v.activity.status === 'INVITATIONS_SENT' && v.activity.pendingTask?.phase === 'START',
-  );
+  const sent = await activity.invitationsSent();
   step(`Invitations emailed: ${sent.activity.counts.emailsSent} (status ${sent.activity.status})`);
   detail(`read them in the mail viewer: ${endpoints.sesViewer}`);
 
@@ -476,11 +473,7 @@ export async function replayReceptionDays(
   step(`Deputies answered on the pages their invitations link to (${links.size} personal links)`);
 
   // 4. Check-in opened early, deputies check in, one make-up
-  await organiser.call('POST', `/activities/${activityId}/check-in/open`);
-  await waitFor(
-    'check-in to open',
-    (v) => v.activity.status === 'CHECK_IN_OPEN' && v.activity.pendingTask?.phase === 'ATTENDANCE',
-  );
+  await activity.openCheckIn();
   step('Organiser opened check-in early (POST .../check-in/open → CHECK_IN_OPEN)');
   const late = invited[invited.length - 1]!;
   // Each deputy types the six digits the station shows on their own page.
@@ -497,11 +490,7 @@ export async function replayReceptionDays(
   );
 
   // 5. Attendance closed
-  await organiser.call('POST', `/activities/${activityId}/attendance/close`);
-  const closed = await waitFor(
-    'attendance to close',
-    (v) => v.activity.attendance !== undefined && v.activity.pendingTask?.phase === 'FINDINGS',
-  );
+  const closed = await activity.closeAttendance();
   const attendance = closed.activity.attendance!;
   step(
     `Attendance closed: ${attendance.accepted} had accepted, ${attendance.attended} attended, ${attendance.personTimesTotal} person-times (人次)`,
@@ -546,9 +535,7 @@ export async function replayReceptionDays(
   if (treesFinding) detail(`incl. ${treesFinding.category} at ${treesFinding.place}`);
 
   // 7. Findings closed → sealed → triaged
-  await organiser.call('POST', `/activities/${activityId}/findings/close`);
-  await waitFor('triage', (v) => v.activity.pendingTask?.phase === 'REVIEW');
-  const triaged = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
+  const triaged = await activity.closeFindings();
   step(
     `Findings closed and triaged: ${triaged.referrals.length} draft referrals (one per department), ${triaged.findings.filter((f) => f.unrouted).length} finding no rule routes`,
   );
@@ -560,9 +547,7 @@ export async function replayReceptionDays(
     const visit = VISITS.find((v) => v.description === finding.description);
     if (visit) visitOf.set(finding.id, visit);
   }
-  const referralOf = new Map(
-    triaged.referrals.flatMap((r) => r.findingIds.map((id) => [id, r.departmentId] as const)),
-  );
+  const referralOf = proposedDepartments(triaged);
   const refer: unknown[] = [];
   const other: unknown[] = [];
   for (const finding of triaged.findings) {
@@ -588,16 +573,10 @@ export async function replayReceptionDays(
       other.push({ findingId: finding.id, decision: 'NO_ACTION', reason: decision.noAction });
     }
   }
-  await organiser.call('POST', `/activities/${activityId}/review/decisions`, { decisions: refer });
-  let review = await organiser.call<ReviewJson>(
-    'POST',
-    `/activities/${activityId}/review/decisions`,
-    { decisions: other },
-  );
+  await activity.decide(refer);
+  let review = await activity.decide(other);
   review =
-    (await superviseReferrals(
-      organiser,
-      activityId,
+    (await activity.supervise(
       review.referrals,
       (referral) => SUPERVISION[referral.departmentId] ?? DEFAULT_SUPERVISION,
     )) ?? review;
@@ -619,12 +598,12 @@ export async function replayReceptionDays(
   }
 
   // 9. Approval → dispatch → completion
-  const { approvedReferrals, completed } = await approveToCompletion(organiser, activityId);
+  const { approvedReferrals, completed } = await activity.approveToCompletion();
   step(`Review approved: ${approvedReferrals} referrals`);
-  const final = await organiser.call<ReviewJson>('GET', `/activities/${activityId}/review`);
+  const final = await activity.review();
   // A dispatched referral's own workflow moves it on at once (SENT, ...): count every referral
   // the approval dispatched, by the status it has reached.
-  const dispatched = final.referrals.filter((r) => !['DRAFT', 'APPROVED'].includes(r.status));
+  const dispatched = dispatchedReferrals(final);
   const referredFindings = final.findings.filter((f) => f.decision?.type === 'REFER').length;
   step(
     `Referrals dispatched: ${dispatched.length} referral workflows started (${referredFindings} findings; now ${referralStatusTally(dispatched)}); activity ${completed.activity.status}, workflow ${completed.workflow?.status ?? '?'}`,

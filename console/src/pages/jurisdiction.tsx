@@ -30,49 +30,65 @@ const yesNo = (value: boolean) => (value ? '是 Yes' : '否 No');
 /** Both names of a thing, Chinese first. */
 const Both = ({ name }: { name: Bilingual }) => <L zh={name.zh} en={name.en} />;
 
-/** The district's own facts, with their labels (the letterhead is what emails and pages carry). */
+/**
+ * The district's own facts, with their labels and longest names (the letterhead is what emails
+ * and pages carry).
+ */
 const DISTRICT_FIELDS: readonly [
   key: Exclude<keyof Jurisdiction['district'], 'code'>,
   label: Label,
+  max: number,
 ][] = [
-  ['name', { zh: '区名', en: 'District' }],
-  ['congress', { zh: '人民代表大会', en: "People's congress" }],
-  ['standingCommittee', { zh: '常务委员会', en: 'Standing committee' }],
-  ['subjectTag', { zh: '邮件标题信头', en: 'Email subject letterhead' }],
-  ['referencePrefix', { zh: '转办编号前缀', en: 'Referral number prefix' }],
+  ['name', { zh: '区名', en: 'District' }, 50],
+  ['congress', { zh: '人民代表大会', en: "People's congress" }, 100],
+  ['standingCommittee', { zh: '常务委员会', en: 'Standing committee' }, 100],
+  ['subjectTag', { zh: '邮件标题信头', en: 'Email subject letterhead' }, 100],
+  ['referencePrefix', { zh: '转办编号前缀', en: 'Referral number prefix' }, 20],
+];
+
+/** A street's names, with their labels and longest names. */
+const STREET_FIELDS: readonly [key: 'name' | 'workingCommittee', label: Label, max: number][] = [
+  ['name', { zh: '名称', en: 'Name' }, 50],
+  ['workingCommittee', { zh: '街道工委', en: 'Working committee' }, 100],
 ];
 
 /** Who may change a street's liaison stations: the district's organisers and that street's. */
 const writesStationsOf = ({ canWrite, session }: ConsoleContext, street: string) =>
   canWrite && (writesDistrict(session) || session.street === street);
 
-/** A pair of text fields for the Chinese and English of one name (`path.zh`, `path.en`). */
+/**
+ * A pair of text fields for the Chinese and English of one name (`path.zh`, `path.en`); an
+ * `optional` pair is empty and may stay so.
+ */
 function BilingualFields({
   path,
   label,
   value,
   max,
+  optional = false,
   error,
 }: {
   path: string;
   label: Label;
   value?: Bilingual | undefined;
   max: number;
+  optional?: boolean;
   error: (name: string) => string | undefined;
 }) {
+  const initial = (lang: 'zh' | 'en') => (optional ? {} : { defaultValue: value?.[lang] ?? '' });
   return (
     <>
       <Field
         label={{ zh: `${label.zh}（中文）`, en: `${label.en} (Chinese)` }}
         error={error(`${path}.zh`)}
       >
-        <input name={`${path}.zh`} required maxLength={max} defaultValue={value?.zh ?? ''} />
+        <input name={`${path}.zh`} required={!optional} maxLength={max} {...initial('zh')} />
       </Field>
       <Field
         label={{ zh: `${label.zh}（英文）`, en: `${label.en} (English)` }}
         error={error(`${path}.en`)}
       >
-        <input name={`${path}.en`} required maxLength={max} defaultValue={value?.en ?? ''} />
+        <input name={`${path}.en`} required={!optional} maxLength={max} {...initial('en')} />
       </Field>
     </>
   );
@@ -138,13 +154,13 @@ function DistrictEdit({
             <legend>
               <L zh="区" en="District" /> {district.code}
             </legend>
-            {DISTRICT_FIELDS.map(([key, label]) => (
+            {DISTRICT_FIELDS.map(([key, label, max]) => (
               <BilingualFields
                 key={key}
                 path={`district.${key}`}
                 label={label}
                 value={district[key]}
-                max={key === 'referencePrefix' ? 20 : key === 'name' ? 50 : 100}
+                max={max}
                 error={error}
               />
             ))}
@@ -180,43 +196,18 @@ function DistrictEdit({
                   initial={street?.kind ?? 'STREET'}
                 />
               </Field>
-              {street ? (
-                <>
-                  <BilingualFields
-                    path={`streets.${i}.name`}
-                    label={{ zh: '名称', en: 'Name' }}
-                    value={street.name}
-                    max={50}
-                    error={error}
-                  />
-                  <BilingualFields
-                    path={`streets.${i}.workingCommittee`}
-                    label={{ zh: '街道工委', en: 'Working committee' }}
-                    value={street.workingCommittee}
-                    max={100}
-                    error={error}
-                  />
-                </>
-              ) : (
-                // The new row's names are optional until a code is typed (the API checks them).
-                (['name', 'workingCommittee'] as const).map((key) =>
-                  (['zh', 'en'] as const).map((lang) => (
-                    <Field
-                      key={`${key}.${lang}`}
-                      label={{
-                        zh: `${key === 'name' ? '名称' : '街道工委'}（${lang === 'zh' ? '中文' : '英文'}）`,
-                        en: `${key === 'name' ? 'Name' : 'Working committee'} (${lang === 'zh' ? 'Chinese' : 'English'})`,
-                      }}
-                      error={error(`streets.${i}.${key}.${lang}`)}
-                    >
-                      <input
-                        name={`streets.${i}.${key}.${lang}`}
-                        maxLength={key === 'name' ? 50 : 100}
-                      />
-                    </Field>
-                  )),
-                )
-              )}
+              {STREET_FIELDS.map(([key, label, max]) => (
+                <BilingualFields
+                  key={key}
+                  path={`streets.${i}.${key}`}
+                  label={label}
+                  value={street?.[key]}
+                  max={max}
+                  // The new row's names are optional until a code is typed (the API checks them).
+                  optional={!street}
+                  error={error}
+                />
+              ))}
               <label class="check">
                 <input
                   type="checkbox"

@@ -13,6 +13,11 @@ export const activityId = /* @__PURE__ */ pure(() =>
 
 export const activityPathSchema = /* @__PURE__ */ pure(() => z.strictObject({ activityId }));
 
+/** A referral's id, in `{referralId}` and in the referral workflow's inputs, for the same reason. */
+export const referralId = /* @__PURE__ */ pure(() =>
+  z.string().check(z.regex(ID_PATTERN, { message: 'must be a referral id' })),
+);
+
 /**
  * A campaign's id, in `{campaignId}` and in the body of an activity that belongs to one. Here for
  * the same reason: an activity route that reads it must not build the campaign area's schemas
