@@ -16,7 +16,8 @@
 // LIANDONG_BENCH_ONLY=audit/,referrals/ measures only the functions whose entry contains one of
 // the comma-separated parts (the figures are then not written to docs/performance.md);
 // LIANDONG_BENCH_SKIP_SDK_TRACED=1 leaves out the SDK-traced build (its second `cdk synth` is half
-// of a run's time on a busy machine) and its columns (not written to docs/performance.md either).
+// of a run's time on a busy machine) and its columns (the section written says so).
+// LIANDONG_BENCH_NO_WRITE=1 leaves docs/performance.md as it is (bench/support/figures.ts).
 // LIANDONG_BENCH_COUNT_WORKERS sets how many callgrind counts run at once (default: one per core,
 // `os.availableParallelism()`). A count is of instructions, which do not depend on what else the
 // machine runs, so counting in parallel changes how long a run takes, not its figures
@@ -35,7 +36,7 @@ import { writeFigures } from './support/figures';
 import { node22 } from './support/node';
 import { benchDir, projectRoot } from './support/paths';
 import { median, p90, ratio, round, shuffled } from './support/stats';
-import { formatTable, type Table } from './support/table';
+import { formatTable, type Column, type Table } from './support/table';
 
 const TARGET = 1.3;
 const RUNS = Number(process.env.LIANDONG_BENCH_RUNS ?? 5);
@@ -366,21 +367,24 @@ async function main(): Promise<void> {
       ],
     };
   });
+  // Without the SDK-traced build its two columns are left out, not left empty.
+  const columnCount = WITH_SDK_TRACED ? 12 : 10;
+  const columns: Column[] = [
+    { title: 'function' },
+    { title: 'bundle KB', align: 'right' },
+    { title: 'process M instr', align: 'right' },
+    { title: 'import M instr', align: 'right' },
+    { title: 'ratio', align: 'right' },
+    { title: `≤ ${TARGET}×` },
+    { title: 'import ms', align: 'right' },
+    { title: 'p90 ms', align: 'right' },
+    { title: 'CPU ms', align: 'right' },
+    { title: 'CPU ratio', align: 'right' },
+    { title: 'SDK-traced bundle KB', align: 'right' },
+    { title: 'SDK-traced CPU ratio', align: 'right' },
+  ];
   const table: Table = {
-    columns: [
-      { title: 'function' },
-      { title: 'bundle KB', align: 'right' },
-      { title: 'process M instr', align: 'right' },
-      { title: 'import M instr', align: 'right' },
-      { title: 'ratio', align: 'right' },
-      { title: `≤ ${TARGET}×` },
-      { title: 'import ms', align: 'right' },
-      { title: 'p90 ms', align: 'right' },
-      { title: 'CPU ms', align: 'right' },
-      { title: 'CPU ratio', align: 'right' },
-      { title: 'SDK-traced bundle KB', align: 'right' },
-      { title: 'SDK-traced CPU ratio', align: 'right' },
-    ],
+    columns: columns.slice(0, columnCount),
     rows: [
       [
         'node start-up (empty module)',
@@ -411,7 +415,7 @@ async function main(): Promise<void> {
         '',
       ],
       ...rows.map((r) => r.row),
-    ],
+    ].map((row) => row.slice(0, columnCount)),
   };
   console.log(`\n${formatTable(table)}`);
   const misses = rows.filter((r) => r.countRatio > TARGET);
@@ -426,27 +430,45 @@ async function main(): Promise<void> {
   ];
   console.log(`\n${verdicts.join('\n')}`);
 
-  // docs/performance.md holds the whole table: every function, with its SDK-traced columns.
-  if (only || !WITH_SDK_TRACED) return;
+  // docs/performance.md holds the whole table, every function (a run of some only prints them);
+  // the section names the variables the run was started with.
+  if (only) return;
+  const settings = [
+    'LIANDONG_BENCH_COUNT_RUNS',
+    'LIANDONG_BENCH_RUNS',
+    'LIANDONG_BENCH_COUNT_WORKERS',
+    'LIANDONG_BENCH_SKIP_SDK_TRACED',
+    'LIANDONG_BENCH_SKIP_SYNTH',
+  ].filter((name) => process.env[name] !== undefined);
   await writeFigures({
     bench: 'cold-start',
     title: 'Cold start',
+    command: [
+      ...settings.map((name) => `${name}=${process.env[name]}`),
+      'npm run bench -- cold-start',
+    ].join(' '),
     summary:
       "Each function bundled as `cdk deploy` bundles it (`npx cdk synth --quiet`, ProjectFunction's " +
       'esbuild options, the AWS SDK bundled in), then imported in a fresh Node 22 process with ' +
       'its template environment. The floor is a handler that imports only ' +
       '`@aws-sdk/client-dynamodb` and creates a client, bundled by ProjectFunction too. ' +
       `**Primary figure: instructions**, counted by valgrind's callgrind (${valgrind}, ` +
-      '`valgrind --tool=callgrind` around the probe process, every thread; median of ' +
-      `${COUNT_RUNS} counts per bundle, ${COUNT_WORKERS} counted at a time), which does not move with the load other work puts ` +
+      '`valgrind --tool=callgrind` around the probe process, every thread; ' +
+      (COUNT_RUNS === 1 ? 'one count per bundle' : `median of ${COUNT_RUNS} counts per bundle`) +
+      `, ${COUNT_WORKERS} counted at a time), which does not move with the load other work puts ` +
       'on the machine, where time does. "node start-up" is the same probe importing an empty ' +
       'module: Node and the probe alone; it is taken off every count, so "import M instr" is ' +
       'what the bundle itself costs, and ratio = import instructions of the function / import ' +
-      `instructions of the floor. Target: ≤ ${TARGET}×. Secondary, in time (${RUNS} runs after a ` +
+      `instructions of the floor. Target: ≤ ${TARGET}×. Secondary, in time (${RUNS === 1 ? 'one run' : `${RUNS} runs`} after a ` +
       'warm-up, each import paired with a floor import in random order): the median wall-clock ' +
       "milliseconds of the import, its p90, the process's CPU time and its ratio to the paired " +
-      'floor imports; and the CPU ratio of the bundle `cdk deploy ' +
-      `-c ${SDK_TRACING_CONTEXT_KEY}=true\` builds (Powertools Tracer bundled and on: "SDK-traced"). ` +
+      'floor imports' +
+      (WITH_SDK_TRACED
+        ? '; and the CPU ratio of the bundle `cdk deploy ' +
+          `-c ${SDK_TRACING_CONTEXT_KEY}=true\` builds (Powertools Tracer bundled and on: "SDK-traced"). `
+        : '. The bundle `cdk deploy ' +
+          `-c ${SDK_TRACING_CONTEXT_KEY}=true\` builds ("SDK-traced") was not measured in this run ` +
+          '(`LIANDONG_BENCH_SKIP_SDK_TRACED=1`), so its columns are left out. ') +
       'Bundle KB is index.mjs without its source map.',
     tables: [{ table }],
     notes: verdicts,

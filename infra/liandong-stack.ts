@@ -206,7 +206,7 @@ export class LiandongStack extends Stack {
       description: 'POST /activities: schedule an activity and start its workflow',
       envSchema: createActivityEnvSchema,
       environment: machineEnv,
-      // DeleteItem: Powertools Idempotency removes its in-progress record when the request fails.
+      // DeleteItem: the in-progress idempotency record of a request that failed is removed.
       tableActions: [
         ...TABLE_READ,
         ...TABLE_UPDATE,

@@ -15,6 +15,8 @@ export interface Figures {
   bench: string;
   /** The section heading (without `##`). */
   title: string;
+  /** The command that produced the figures, if not plain `npm run bench -- <bench>`. */
+  command?: string;
   /** What the figures measure and against what, in a sentence or two. */
   summary: string;
   tables: { caption?: string; table: Table }[];
@@ -47,7 +49,7 @@ export function renderFigures(figures: Figures, m: Machine): string {
     '',
     figures.summary,
     '',
-    `Command: \`npm run bench -- ${figures.bench}\``,
+    `Command: \`${figures.command ?? `npm run bench -- ${figures.bench}`}\``,
     '',
     `Last run: ${m.date}, ${m.cores} cores (${m.cpu}), Node ${m.node}.`,
   ];

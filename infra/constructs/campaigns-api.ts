@@ -13,7 +13,7 @@ export const campaignFunctions = functionTable({
     description: 'POST/GET /campaigns and GET /audit/campaigns/{campaignId}/statistics',
     envSchema: campaignsEnvSchema,
     // PutItem: the campaign and its audit event (one transaction), the idempotency record
-    // (GetItem, UpdateItem, DeleteItem are Powertools Idempotency's on it); Query and
+    // (GetItem, UpdateItem, DeleteItem are functions/shared/http/idempotent.ts's on it); Query and
     // BatchGetItem: the campaign list, its rollups and its open referrals.
     tableActions: [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     routes: [

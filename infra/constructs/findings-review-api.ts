@@ -57,7 +57,7 @@ export const findingsReviewFunctions = (props: FindingsReviewFunctionsProps) => 
       description: 'POST /activities/{activityId}/findings: record a finding',
       envSchema: recordFindingEnvSchema,
       environment: { RESIDENT_LOOKUP_SECRET_ARN: props.residentLookupKey.secretArn },
-      // DeleteItem: Powertools Idempotency removes its in-progress record when a request fails.
+      // DeleteItem: the in-progress idempotency record of a request that failed is removed.
       tableActions: [...change, 'dynamodb:DeleteItem'],
       readsSecrets: [props.residentLookupKey],
       routes: [['RecordFinding', findingRoutes.recordFindingRoute]],

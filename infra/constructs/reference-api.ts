@@ -68,7 +68,7 @@ const routeOf = (contract: RouteContract): FunctionRoute => {
  * The reference-data API (issue 3): deputies, departments, committees (督办工委), routing rules,
  * and the jurisdiction (issue 17: the district, its letterhead, streets and liaison stations).
  * Three functions by privilege: reads (Get/Query only), writes (transactions of one item and its
- * audit event, plus Powertools idempotency records), and the CSV roster import (batch reads of
+ * audit event, plus idempotency records), and the CSV roster import (batch reads of
  * email claims and batch puts; no update or delete).
  */
 export class ReferenceApi extends Construct {
@@ -97,7 +97,7 @@ export class ReferenceApi extends Construct {
         SES_CONFIGURATION_SET: props.configurationSetName,
       },
       // BatchGetItem: the email-claim check. DeleteItem: an email change releases the old claim,
-      // and Powertools Idempotency removes its record when a request fails.
+      // and the idempotency record of a request that failed is removed.
       tableActions: [...TABLE_READ, ...TABLE_UPDATE, 'dynamodb:DeleteItem'],
       // A department's previous addresses are told when its addresses change.
       sendsEmail: {},

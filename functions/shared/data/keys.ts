@@ -23,7 +23,7 @@
  * | audit event of a routing rule | `ROUTING_RULE#<category>#<street or *>` | `AUDIT#<seq>` |
  * | listing: departments by name | `DEPARTMENTS` | `<name>#<id>` |
  * | listing: committees by name | `COMMITTEES` | `<name>#<id>` |
- * | idempotency record (Powertools) | `IDEMPOTENCY#<function>` | `<hash>` |
+ * | idempotency record (functions/shared/http/idempotent.ts) | `IDEMPOTENCY#<operation>` | `<function name>#<hash of the key>` |
  * | listing: activities by status | `ACTIVITIES#<status>` | `<startsAt, UTC>#<id>` |
  * | listing: deputies by name | `DEPUTIES` | `<name>#<id>` |
  * | ownership: a deputy's invitations | `DEPUTY#<id>` | `INVITATION#<startsAt>#<activityId>` |
@@ -305,8 +305,16 @@ export const keys = {
   /** A referral is the head of its own audit stream from dispatch on. */
   auditStreamOfReferral: (referralId: string): string => referralPk(referralId),
 
-  /** `staticPkValue` of a Powertools idempotency persistence layer for one function. */
-  idempotency: (functionName: string): string => `IDEMPOTENCY#${id(functionName, 'function name')}`,
+  /** The partition of one operation's idempotency records (functions/shared/http/idempotent.ts). */
+  idempotency: (operation: string): string => `IDEMPOTENCY#${id(operation, 'operation')}`,
+  /**
+   * An idempotency record: the function's name and the hash of the request's key (the sort key
+   * Powertools Idempotency wrote, so records written before are still found).
+   */
+  idempotencyRecord: (operation: string, functionName: string, keyHash: string): PrimaryKey => ({
+    pk: keys.idempotency(operation),
+    sk: `${functionName}#${keyHash}`,
+  }),
 
   // --- reference data (issue 3): each item is the head of its own audit stream ---
   department: (departmentId: string): PrimaryKey => ({

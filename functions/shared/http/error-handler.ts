@@ -5,7 +5,7 @@ import { isTransientAwsError } from '../transient.js';
 import { jsonResponse } from './responses.js';
 import type { HttpResult } from './types.js';
 
-// Powertools Idempotency errors, matched by name so this module does not load the library.
+// The idempotency errors (./idempotent.ts), matched by name so this module does not load it.
 const IDEMPOTENCY_ERRORS: Record<string, { statusCode: number; message: string }> = {
   IdempotencyValidationError: {
     statusCode: 422,

@@ -72,8 +72,8 @@ export interface RouteSpec<
   inactiveStreets?: boolean;
   /**
    * `idempotentRoute(operation, tableName)` (./idempotent.ts) to honour an `Idempotency-Key`
-   * header. Passed in rather than built here so routes without it do not load Powertools'
-   * idempotency package (cold start).
+   * header. Passed in rather than built here so routes without it do not load the idempotency
+   * code (cold start).
    */
   idempotency?: MiddlewareObj;
   /**

@@ -1,7 +1,4 @@
 // unit test: SDK mocked with aws-sdk-client-mock (the idempotency records' DynamoDB calls)
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -17,20 +14,19 @@ import { lambdaContext } from '../helpers.js';
 
 const { raw: ddb } = mockAws('raw');
 
-const build = (middleware: typeof makeHandlerIdempotent, handler: () => Promise<unknown>) => {
-  const client = new DynamoDBClient({ region: 'ap-east-1' });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: 'LiandongTable',
-    keyAttr: 'pk',
-    sortKeyAttr: 'sk',
-    staticPkValue: 'IDEMPOTENCY#Test',
-    awsSdkV3Client: client,
-  });
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'key' });
-  return middy<{ key: string; n: number }, unknown>()
-    .use(middleware({ persistenceStore, config }))
+const build = (handler: () => Promise<unknown>) =>
+  middy<{ key: string; n: number }, unknown>()
+    .use(
+      idempotentRequest<{ key: string; n: number }>({
+        client: new DynamoDBClient({ region: 'ap-east-1' }),
+        tableName: 'LiandongTable',
+        operation: 'Test',
+        keyOf: (event) => event.key,
+        payloadOf: (event) => event.n,
+        expiresAfterSeconds: 3600,
+      }),
+    )
     .handler(handler);
-};
 
 /** The record another request holds: in progress, its Lambda still running. */
 const inProgress = () =>
@@ -43,6 +39,8 @@ const inProgress = () =>
       status: { S: 'INPROGRESS' },
       expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
       in_progress_expiration: { N: String(Date.now() + 60_000) },
+      // The hash of the payload `1` (the requests below send n: 1).
+      validation: { S: 'xMpCOKC5I4INzFCab3WEmw==' },
     },
   });
 
@@ -62,7 +60,7 @@ describe('idempotentRequest', () => {
   it('leaves the record of the request in progress alone when refusing a duplicate', async () => {
     ddb.on(PutItemCommand).rejects(inProgress());
     let ran = 0;
-    const handler = build(idempotentRequest, async () => ++ran);
+    const handler = build(async () => ++ran);
     await expect(handler({ key: 'k', n: 1 }, lambdaContext())).rejects.toMatchObject({
       name: 'IdempotencyAlreadyInProgressError',
     });
@@ -70,18 +68,9 @@ describe('idempotentRequest', () => {
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
 
-  it("(why: Powertools' own middleware deletes that record)", async () => {
-    ddb.on(PutItemCommand).rejects(inProgress());
-    const handler = build(makeHandlerIdempotent, async () => 1);
-    await expect(handler({ key: 'k', n: 1 }, lambdaContext())).rejects.toMatchObject({
-      name: 'IdempotencyAlreadyInProgressError',
-    });
-    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(1);
-  });
-
   it('deletes its own record when the handler fails, so the client can try again', async () => {
     ddb.on(PutItemCommand).resolves({});
-    const handler = build(idempotentRequest, async () => {
+    const handler = build(async () => {
       throw new Error('boom');
     });
     await expect(handler({ key: 'k', n: 1 }, lambdaContext())).rejects.toThrow('boom');
@@ -90,7 +79,7 @@ describe('idempotentRequest', () => {
 
   it('stores the result of a request that ran', async () => {
     ddb.on(PutItemCommand).resolves({});
-    const handler = build(idempotentRequest, async () => ({ id: 'a1' }));
+    const handler = build(async () => ({ id: 'a1' }));
     await expect(handler({ key: 'k', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(1);
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
@@ -99,7 +88,7 @@ describe('idempotentRequest', () => {
   it('retries storing the result on a transaction conflict, and never runs the request twice', async () => {
     ddb.on(PutItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejectsOnce(conflict()).resolves({});
-    const handler = build(idempotentRequest, async () => ({ id: 'a1' }));
+    const handler = build(async () => ({ id: 'a1' }));
     await expect(handler({ key: 'k', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(2);
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
@@ -115,7 +104,7 @@ describe('idempotentRequest', () => {
   it('retries deleting its record on a conflict, and keeps the handler error if it cannot', async () => {
     ddb.on(PutItemCommand).resolves({});
     ddb.on(DeleteItemCommand).rejectsOnce(conflict()).resolves({});
-    const handler = build(idempotentRequest, async () => {
+    const handler = build(async () => {
       throw new Error('boom');
     });
     await expect(handler({ key: 'k', n: 1 }, lambdaContext())).rejects.toThrow('boom');
@@ -123,5 +112,40 @@ describe('idempotentRequest', () => {
 
     ddb.on(DeleteItemCommand).rejects(conflict());
     await expect(handler({ key: 'k3', n: 1 }, lambdaContext())).rejects.toThrow('boom');
+  });
+
+  it('replays the answer of a record written before, Powertools Idempotency layout and all', async () => {
+    // What Powertools Idempotency stored for the key 'k' and the payload 1: the sort key is the
+    // function name and the MD5 (base64) of the key's JSON, `validation` that of the payload's.
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? '';
+    ddb.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: {
+          pk: { S: 'IDEMPOTENCY#Test' },
+          sk: { S: `${functionName}#saEGYIArQPQkbcD4qdQ2Yg==` },
+          status: { S: 'COMPLETED' },
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+          data: { M: { id: { S: 'a0' } } },
+          validation: { S: 'xMpCOKC5I4INzFCab3WEmw==' },
+        },
+      }),
+    );
+    let ran = 0;
+    const handler = build(async () => ++ran);
+    await expect(handler({ key: 'k', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a0' });
+    expect(ran).toBe(0);
+    const put = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
+    expect(put.Item!.sk).toEqual({ S: `${functionName}#saEGYIArQPQkbcD4qdQ2Yg==` });
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+
+    // The same key with another payload is refused, and the record is left alone.
+    await expect(handler({ key: 'k', n: 2 }, lambdaContext())).rejects.toMatchObject({
+      name: 'IdempotencyValidationError',
+    });
+    expect(ran).toBe(0);
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
 });
