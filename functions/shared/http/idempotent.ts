@@ -241,12 +241,15 @@ export const idempotentRequest = <TEvent>(
                 '#response_data': 'data',
                 '#validation_key': 'validation',
               },
-              ExpressionAttributeValues: marshall({
-                ':expiry': Math.round(Date.now() / 1000 + options.expiresAfterSeconds),
-                ':status': COMPLETED,
-                ':response_data': request.response,
-                ':validation_key': claim.validation,
-              }),
+              ExpressionAttributeValues: marshall(
+                {
+                  ':expiry': Math.round(Date.now() / 1000 + options.expiresAfterSeconds),
+                  ':status': COMPLETED,
+                  ':response_data': request.response,
+                  ':validation_key': claim.validation,
+                },
+                { removeUndefinedValues: true },
+              ),
             }),
           ),
         );

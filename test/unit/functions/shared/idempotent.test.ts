@@ -85,6 +85,16 @@ describe('idempotentRequest', () => {
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
 
+  it('stores an answer that has a field left undefined (as the answer is sent, without it)', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const handler = build(async () => ({ id: 'a1', note: undefined }));
+    await expect(handler({ key: 'k', n: 1 }, lambdaContext())).resolves.toEqual({ id: 'a1' });
+    const stored = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(stored?.ExpressionAttributeValues?.[':response_data']).toEqual({
+      M: { id: { S: 'a1' } },
+    });
+  });
+
   it('retries storing the result on a transaction conflict, and never runs the request twice', async () => {
     ddb.on(PutItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejectsOnce(conflict()).resolves({});
