@@ -33,15 +33,20 @@ import {
 
 export const DEFAULT_REGION = 'ap-east-1';
 
+/**
+ * Each engine's port: a number, or a reservation (`reservePort`) that the cloud releases just
+ * before that engine binds it, for a caller that must know the ports before the cloud starts.
+ */
 export interface LocalCloudPorts {
-  api?: number;
-  ses?: number;
-  dynamodb?: number;
-  stepfunctions?: number;
-  secretsmanager?: number;
-  kms?: number;
-  s3?: number;
+  api?: GivenPort;
+  ses?: GivenPort;
+  dynamodb?: GivenPort;
+  stepfunctions?: GivenPort;
+  secretsmanager?: GivenPort;
+  kms?: GivenPort;
+  s3?: GivenPort;
 }
+type GivenPort = number | PortReservation;
 
 export interface LocalCloudOptions {
   /** Where data lives between runs (DynamoDB, executions, the issuer key). */
@@ -220,10 +225,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   };
 
+  const host = '127.0.0.1';
+  // A port the cloud picks stays reserved until its engine starts (see reservePort).
+  const portFor = async (given: GivenPort | undefined): Promise<PortReservation> => {
+    if (typeof given === 'object') return given;
+    if (given) return { port: given, release: async () => undefined };
+    const reservation = await reservePort(host);
+    started.push({ stop: reservation.release });
+    return reservation;
+  };
+
   try {
     // The API first: the issuer URL carries its port, and the template's authorizer needs it.
+    const apiReserved = ports.api ? await portFor(ports.api) : undefined;
+    await apiReserved?.release();
     const api: LocalApiServer = await startLocalApi({
-      ...(ports.api ? { port: ports.api } : {}),
+      ...(apiReserved ? { port: apiReserved.port } : {}),
       clientId: LOCAL_CLIENT_ID,
       ...(inMemory || !dataDir ? {} : { keyFile: issuerKeyFile(dataDir) }),
       allowTokenMinting: options.allowTokenMinting ?? false,
@@ -234,14 +251,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // Every engine's URL is fixed before any starts, so functions can be imported (with their
     // endpoint variables) while DynamoDB Local, a JVM and the slowest engine, is still booting.
-    const host = '127.0.0.1';
-    // A port the cloud picks stays reserved until its engine starts (see reservePort).
-    const portFor = async (given: number | undefined): Promise<PortReservation> => {
-      if (given) return { port: given, release: async () => undefined };
-      const reservation = await reservePort(host);
-      started.push({ stop: reservation.release });
-      return reservation;
-    };
     const dynamodbReserved = await portFor(ports.dynamodb);
     const sesReserved = await portFor(ports.ses);
     const sfnReserved = await portFor(ports.stepfunctions);

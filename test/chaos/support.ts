@@ -15,7 +15,7 @@ import {
   type FaultProxy,
   type SesFaults,
 } from '../../infra/local/faults';
-import { freePort } from '../../infra/local/ports';
+import { reservePort } from '../../infra/local/ports';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { api, type ApiClient, type ApiResponse } from '../integration/support/api';
 import { eventually, sleep } from '../support/poll';
@@ -51,19 +51,21 @@ export interface ChaosCloud {
  */
 export async function startChaosCloud(options: { persistent?: boolean } = {}): Promise<ChaosCloud> {
   const host = '127.0.0.1';
-  const ports: Required<LocalCloudPorts> = {
-    api: await freePort(host),
-    dynamodb: await freePort(host),
-    ses: await freePort(host),
-    stepfunctions: await freePort(host),
-    secretsmanager: await freePort(host),
-    kms: await freePort(host),
-    s3: await freePort(host),
-  };
+  // Reserved, not just picked: the cloud releases each just before its engine binds it, so no
+  // outgoing connection takes one meanwhile. A restart finds them released and binds them again.
+  const ports = {
+    api: await reservePort(host),
+    dynamodb: await reservePort(host),
+    ses: await reservePort(host),
+    stepfunctions: await reservePort(host),
+    secretsmanager: await reservePort(host),
+    kms: await reservePort(host),
+    s3: await reservePort(host),
+  } satisfies Required<LocalCloudPorts>;
   const dynamodbFaults = await startDynamoDbFaultProxy({
-    target: `http://${host}:${ports.dynamodb}`,
+    target: `http://${host}:${ports.dynamodb.port}`,
   });
-  const sesFaults = await startSesFaultProxy({ target: `http://${host}:${ports.ses}` });
+  const sesFaults = await startSesFaultProxy({ target: `http://${host}:${ports.ses.port}` });
   const dataDir = options.persistent ? resolve('.local', 'chaos', randomUUID()) : undefined;
 
   const start = async (attempt = 1): Promise<LocalCloud> => {
