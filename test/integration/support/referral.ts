@@ -34,7 +34,7 @@ export const linkSigningKey = async (): Promise<string> => {
 export const linkStore = (): LinkStore => ({ db: ddbDoc(), tableName: tableName() });
 
 export interface SeedReferralOptions {
-  /** Fields of the referral item (status, round, pendingTask ...). */
+  /** Fields of the referral item (status, DISPATCHED unless given; round, pendingTask ...). */
   referral?: Record<string, unknown>;
   /** Fields of its finding (description ...). */
   finding?: Record<string, unknown>;
@@ -101,6 +101,9 @@ export const seedReferral = async (options: SeedReferralOptions = {}) => {
     street,
     findingIds: [findingId],
     dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    // Every referral the product writes has a status: one seeded without would be listed by
+    // GET /referrals to every later file on the shared cloud, against the documented answer.
+    status: 'DISPATCHED',
     dispatchedAt: now,
     ...emptyAuditStream(now),
     ...referral,
