@@ -127,7 +127,7 @@ export const rate = (
       comment: input.comment,
       at,
     };
-    if (!(await commit(items, item))) return undefined;
+    await commit(items, item);
 
     const outcome = await ratingOutcome(deps, referral, round, input.rating);
     if (!outcome) return { kind: 'DONE' };

@@ -13,8 +13,12 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { getDeputies } from '../shared/data/deputies.js';
 import { keys, toQueryParams, type PrimaryKey } from '../shared/data/keys.js';
 import { raiserOf } from '../shared/domain/raisers.js';
-import { putNew, writeTransaction, type TransactItem } from '../shared/data/transact.js';
-import { ConcurrentModificationError } from '../shared/errors.js';
+import {
+  putNew,
+  withConflictRetry,
+  writeTransaction,
+  type TransactItem,
+} from '../shared/data/transact.js';
 import type { DomainLogger } from '../shared/observability.js';
 import type { LinkRecord } from '../shared/data/links.js';
 
@@ -93,40 +97,26 @@ export const withLinkedReferral = async <T>(
   return use(referral, roundOf(referral));
 };
 
-/** Passes a page's action makes at most (each re-reads the referral) while its write loses races. */
-const ATTEMPTS = 4;
-
-/** What a pass of a page's action commits with `commit`: false when it lost a race. */
-export type CommitAction = (audited: TransactItem[], record: object) => Promise<boolean>;
+/** What a page's action commits: the referral's audited change and the item that records it. */
+export type CommitAction = (audited: TransactItem[], record: object) => Promise<void>;
 
 /**
- * A page's action on the referral a link names (withLinkedReferral). A pass commits the
+ * A page's action on the referral a link names (withLinkedReferral). The pass commits the
  * referral's audited change (`audited`) and the item that records the action (`record`,
- * created only if absent) with `commit`; when that write lost a race the pass answers undefined
- * and the next one re-reads the referral and finds the record or the other change. A race lost
- * on the last pass throws (`ConcurrentModificationError`).
+ * created only if absent) with `commit`; a write that lost a race runs the whole pass again
+ * (withConflictRetry), which re-reads the referral and finds the record or the other change.
  */
-export const actOnLinkedReferral = async <T>(
+export const actOnLinkedReferral = <T>(
   deps: Pick<Deps, 'db' | 'tableName'>,
   link: LinkRecord,
   isCurrent: LinkIsCurrent,
-  pass: (referral: ReferralItem, round: number, commit: CommitAction) => Promise<T | undefined>,
+  pass: (referral: ReferralItem, round: number, commit: CommitAction) => Promise<T>,
 ): Promise<T | StaleReason> => {
-  for (let attempt = 1; ; attempt++) {
-    const commit: CommitAction = async (audited, record) => {
-      try {
-        await writeTransaction(deps.db, [...audited, putNew(deps.tableName, record)]);
-        return true;
-      } catch (error) {
-        if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) return false;
-        throw error;
-      }
-    };
-    const outcome = await withLinkedReferral(deps, link, isCurrent, (referral, round) =>
-      pass(referral, round, commit),
-    );
-    if (outcome !== undefined) return outcome;
-  }
+  const commit: CommitAction = (audited, record) =>
+    writeTransaction(deps.db, [...audited, putNew(deps.tableName, record)]);
+  return withConflictRetry(() =>
+    withLinkedReferral(deps, link, isCurrent, (referral, round) => pass(referral, round, commit)),
+  );
 };
 
 /** A short digest of free text, to tell two different progress notes apart. */

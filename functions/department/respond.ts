@@ -289,9 +289,9 @@ export const respond = (
       ...(input.action === 'PROGRESS' || input.action === 'REPLY' ? { text: input.text } : {}),
       ...(input.action === 'REPLY' ? { result: input.result } : {}),
     };
-    // A lost race: either the same action was received meanwhile (the next pass finds its
-    // marker) or something else changed the referral (the next pass re-checks it).
-    if (!(await commit(items, response))) return undefined;
+    // A lost race runs the pass again: either the same action was received meanwhile (it finds
+    // its marker) or something else changed the referral (it re-checks it).
+    await commit(items, response);
 
     if (!outcome) return { kind: 'DONE', action: input.action };
     // The state is stored; now end the human step. If the step is between two waits (a deadline
