@@ -1,5 +1,5 @@
-// Chaos (local cloud of its own, real engines): local SES unreachable, then throttling half of
-// the sends, while an approved review dispatches its referrals; then SES answering with an
+// Chaos (local cloud of its own, real engines): local SES unreachable, then throttling the
+// sends, while an approved review dispatches its referrals; then SES answering with an
 // error code nobody documented (issue 12 item 5: such an answer once stopped a referral as
 // "rejected"). Figures printed (docs/reliability.md, "Faults").
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { executionArnOf } from '../../functions/activities/view';
 import { rawItem, sleep, waitForStatus } from '../integration/support/activity';
 import { stateMachineArn } from '../integration/support/cloud';
 import { keys } from '../../functions/shared/data/keys';
+import { eventually } from '../support/poll';
 import {
   activityInReview,
   approveReview,
@@ -20,13 +21,32 @@ import {
 
 const chaos = useChaosCloud();
 
-describe('SES down, then throttling half of the sends, during referral dispatch', () => {
+const injectedSends = () => chaos.sesFaults.stats.injected.SendEmail ?? 0;
+
+/**
+ * Waits until SES has answered at least one more send with the injected fault. A fixed sleep
+ * here once let every retry of the workflow (full jitter, up to 8 s apart by then) fall after
+ * the window, so no send met the fault the test is about.
+ */
+const untilAFaultIsInjected = async (before: number) =>
+  eventually(
+    async () => injectedSends(),
+    (n) => n > before,
+    {
+      timeoutMs: 90_000,
+      what: 'a send answered with the injected fault',
+    },
+  );
+
+describe('SES down, then throttling the sends (all until one is throttled, then half), during referral dispatch', () => {
   it('sends every referral email exactly once in the end; none marked sent without a message id', async () => {
     const { activityId, referralIds } = await activityInReview();
 
     await chaos.sesFaults.configure({ down: true });
     await approveReview(activityId);
     await sleep(4_000);
+    await chaos.sesFaults.configure({ throttleRate: 1 });
+    await untilAFaultIsInjected(0);
     await chaos.sesFaults.configure({ throttleRate: 0.5 });
     await sleep(6_000);
     await chaos.sesFaults.configure({});
@@ -47,7 +67,7 @@ describe('SES down, then throttling half of the sends, during referral dispatch'
     console.log(
       `ses: ${referralIds.length} referrals dispatched with SES down 4 s, then Throttling on ` +
         `${injected.SendEmail ?? 0} of ${(injected.SendEmail ?? 0) + (forwarded.SendEmail ?? 0)} ` +
-        `sends for 6 s → ${failures} SendReferralEmail attempts failed and were retried by the ` +
+        `sends (every send until one was throttled, then half for 6 s) → ${failures} SendReferralEmail attempts failed and were retried by the ` +
         `workflow; ${figures.sent}/${referralIds.length} SENT, emails per department ` +
         `${Object.values(figures.perDepartment).join('/')}, ` +
         `${figures.sentWithoutMessageId} marked sent without a message id`,
@@ -59,12 +79,13 @@ describe('SES answering with an error code it does not document, during referral
   it('retries it with backoff: every referral email sent exactly once, none stopped as rejected', async () => {
     const before = (await referralMail([], REFERRAL_DEPARTMENTS)).perDepartment;
     const { activityId, referralIds } = await activityInReview();
-    const injectedBefore = chaos.sesFaults.stats.injected.SendEmail ?? 0;
+    const injectedBefore = injectedSends();
 
     // `<Code>Error</Code>`: the SDK names the error "Error", as in the attack's
     // "SES rejected the email (Error)".
     await chaos.sesFaults.configure({ throttleRate: 1, errorCode: 'Error' });
     await approveReview(activityId);
+    await untilAFaultIsInjected(injectedBefore);
     await sleep(3_000);
     await chaos.sesFaults.configure({ throttleRate: 0.5, errorCode: 'Error' });
     await sleep(3_000);
@@ -72,7 +93,7 @@ describe('SES answering with an error code it does not document, during referral
 
     const statuses = await referralsSent(referralIds);
     const after = (await referralMail(referralIds, REFERRAL_DEPARTMENTS)).perDepartment;
-    const injected = (chaos.sesFaults.stats.injected.SendEmail ?? 0) - injectedBefore;
+    const injected = injectedSends() - injectedBefore;
 
     expect(statuses).toEqual(referralIds.map(() => 'SENT'));
     expect(REFERRAL_DEPARTMENTS.map((d) => (after[d] ?? 0) - (before[d] ?? 0))).toEqual(
@@ -84,7 +105,7 @@ describe('SES answering with an error code it does not document, during referral
     }
     console.log(
       `ses: ${referralIds.length} referrals dispatched while SES answered an undocumented code ` +
-        `("Error") to every send for 3 s, then to half for 3 s → ${injected} answers injected, ` +
+        `("Error") to every send until one was answered so and 3 s more, then to half for 3 s → ${injected} answers injected, ` +
         `all retried; ${statuses.length}/${referralIds.length} SENT, one email per department`,
     );
   });
