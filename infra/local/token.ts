@@ -5,6 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Jurisdiction } from '../../functions/shared/domain/jurisdiction';
+import { streetMeant } from '../../functions/shared/data/jurisdiction';
+import { DISTRICT_SCOPE } from '../../functions/shared/http/auth';
 import type { LocalCloudEndpoints } from './cloud';
 import { endpointsFile, LOCAL_DATA_DIR } from './paths';
 
@@ -121,6 +124,31 @@ export const parseTokenCli = (args: readonly string[]): TokenCli => {
   };
 };
 
+/**
+ * Refuses a --street the running cloud's jurisdiction does not know: the issuer mints any scope
+ * (a test may want a token for a street that is not there), and such a token would then be
+ * refused every street's data, which reads as a defect of the API rather than a typo here.
+ */
+export async function checkStreet(
+  endpoints: Pick<LocalCloudEndpoints, 'api' | 'tokenUrl'>,
+  street: string | undefined,
+): Promise<void> {
+  if (street === undefined || street === DISTRICT_SCOPE) return;
+  const token = await requestToken(endpoints, { role: 'auditor' });
+  const res = await fetch(`${endpoints.api}/jurisdiction`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) {
+    throw new TokenRequestError(`GET /jurisdiction answered ${res.status}: ${await res.text()}`);
+  }
+  const { jurisdiction } = (await res.json()) as { jurisdiction: Jurisdiction };
+  if (streetMeant(jurisdiction, street) !== undefined) return;
+  const known = jurisdiction.streets.map((one) => `${one.code} (${one.name.zh})`).join(', ');
+  throw new TokenCliError(
+    `--street ${street} is not a street of ${jurisdiction.district.name.en}: give one of ${known}, or ${DISTRICT_SCOPE}`,
+  );
+}
+
 async function main(): Promise<void> {
   const cli = parseTokenCli(process.argv.slice(2));
   if (cli.kind === 'help') {
@@ -131,6 +159,7 @@ async function main(): Promise<void> {
   if (!existsSync(file))
     throw new TokenCliError(`${file} not found: start the local cloud with npm start`);
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as LocalCloudEndpoints;
+  await checkStreet(endpoints, cli.request.street);
   process.stdout.write(`${await requestToken(endpoints, cli.request)}\n`);
 }
 

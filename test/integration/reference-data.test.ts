@@ -2,7 +2,11 @@
 // authorizer, the reference functions bundled by `cdk synth`): deputies, departments,
 // committees and routing rules through the API, with their audit chains in the table, and the
 // CSV roster import of 500 deputies.
-import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
+import {
+  DEMO_JURISDICTION,
+  DEMO_ORGANISER_STREET,
+  DEMO_STREET_NAMES,
+} from '../../infra/local/demo-jurisdiction';
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +15,8 @@ import { keys } from '../../functions/shared/data/keys';
 import { DEMO_DEPARTMENT_IDS, demoSeedItems } from '../../infra/local/seed';
 import { api } from './support/api';
 import { ddbDoc, sentMail, waitForMail } from './support/aws';
-import { tableName } from './support/cloud';
+import { localCloud, tableName } from './support/cloud';
+import { checkStreet } from '../../infra/local/token';
 import { department } from './support/referral';
 import { routingKeysOf } from './support/reference';
 import { deputyLinXiaohua } from '../support/items';
@@ -91,6 +96,18 @@ describe('reference data on the local cloud', () => {
     );
     expect(rule.status, rule.text).toBe(200);
     expect(rule.json.routingRule.departmentId).toBe(DEMO_DEPARTMENT_IDS.forestry);
+  });
+
+  it('npm run token takes a street of the jurisdiction by code or name, and names the streets when it is not one', async () => {
+    const street = DEMO_ORGANISER_STREET;
+    const { zh } = DEMO_STREET_NAMES[street];
+    await expect(checkStreet(localCloud(), street)).resolves.toBeUndefined();
+    await expect(checkStreet(localCloud(), zh)).resolves.toBeUndefined();
+    await expect(checkStreet(localCloud(), 'DISTRICT')).resolves.toBeUndefined();
+    await expect(checkStreet(localCloud(), `${street}X`)).rejects.toThrow(
+      `--street ${street}X is not a street of ${DEMO_JURISDICTION.district.name.en}: give one of`,
+    );
+    await expect(checkStreet(localCloud(), `${street}X`)).rejects.toThrow(`${street} (${zh})`);
   });
 
   it('lets a street organiser read reference data but change none of it (403, nothing written)', async () => {
