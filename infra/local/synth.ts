@@ -64,16 +64,56 @@ export interface SynthOptions {
   verbose?: boolean;
 }
 
-function runCdkSynth(args: string[], verbose: boolean): Promise<{ code: number; output: string }> {
+export interface GroupRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+/**
+ * Runs a command in a process group of its own, which ends with this process or on its Ctrl-C,
+ * its output kept (and shown as it comes when `verbose`: even then it is read). `npx` and the
+ * CDK CLI pass no signal on to the app they run: a `cdk synth` started as a plain child went on
+ * writing cdk.out after `npm start` had stopped.
+ */
+export function runInOwnGroup(
+  command: string,
+  args: string[],
+  verbose: boolean,
+): Promise<GroupRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cdk', 'synth', '--quiet', ...args], {
-      stdio: verbose ? 'inherit' : 'pipe',
-    });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // SIGTERM whatever this process got: a background job of a shell ignores SIGINT.
+    const endGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    };
+    process.once('exit', endGroup);
+    process.on('SIGINT', endGroup);
+    process.on('SIGTERM', endGroup);
+    const settled = () => {
+      process.off('exit', endGroup);
+      process.off('SIGINT', endGroup);
+      process.off('SIGTERM', endGroup);
+    };
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? 1, output }));
+    const collect = (echo: NodeJS.WriteStream) => (chunk: Buffer) => {
+      output += chunk.toString();
+      if (verbose) echo.write(chunk);
+    };
+    child.stdout.on('data', collect(process.stdout));
+    child.stderr.on('data', collect(process.stderr));
+    child.once('error', (error) => {
+      settled();
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      settled();
+      resolve({ code, signal, output });
+    });
   });
 }
 
@@ -95,8 +135,14 @@ export async function synthLocal(options: SynthOptions = {}): Promise<SynthOutco
     return { seconds: seconds(), reused: true };
   }
   for (let attempt = 1; ; attempt++) {
-    const { code, output } = await runCdkSynth(args, options.verbose ?? false);
+    // Read even when shown, so a synth another process is running is recognised and waited out.
+    const { code, signal, output } = await runInOwnGroup(
+      'npx',
+      ['cdk', 'synth', '--quiet', ...args],
+      options.verbose ?? false,
+    );
     if (code === 0) break;
+    if (signal) throw new SynthError(`cdk synth stopped (${signal})`);
     // The CDK CLI refuses to synth while another synth writes cdk.out; wait that one out.
     const busy = /Another CLI .* is currently synthing/.test(output);
     if (!busy || attempt >= 10) {
