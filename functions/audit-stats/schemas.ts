@@ -1,4 +1,4 @@
-import { streetCodeSchema } from '../shared/reference-ids.js';
+import { referenceId, streetCodeSchema } from '../shared/reference-ids.js';
 import * as z from 'zod/mini';
 import { pure } from '../shared/pure.js';
 import { ACTIVITY_TYPE_CODES, DEPARTMENT_LEVEL_CODES } from '../shared/domain/reference.js';
@@ -58,11 +58,7 @@ export const statisticsQuerySchema = /* @__PURE__ */ pure(() =>
 );
 
 export const deputyPathSchema = /* @__PURE__ */ pure(() =>
-  z.strictObject({
-    deputyId: z
-      .string()
-      .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'must be a deputy id' })),
-  }),
+  z.strictObject({ deputyId: referenceId('deputy') }),
 );
 
 export const DUTY_PAGE_SIZE = 50;

@@ -7,6 +7,7 @@ import {
   decisionsBodySchema,
 } from '../../../../functions/review/schemas.js';
 import { rerouteBodySchema } from '../../../../functions/referral-api/schemas.js';
+import { deputyPathSchema } from '../../../../functions/audit-stats/schemas.js';
 import { createRoutingRuleBodySchema } from '../../../../functions/reference/schemas.js';
 import {
   checkStreets,
@@ -103,6 +104,16 @@ describe('422 messages that teach', () => {
     expect(issuesOf(createActivityBodySchema, activity({ invitedDeputyIds: ['张三'] }))).toEqual([
       {
         path: 'invitedDeputyIds.0',
+        message:
+          'must be a deputy id such as dep-0001, not a name: GET /deputies lists them with their ids',
+      },
+    ]);
+  });
+
+  it("a deputy's duty record named by the deputy's name says where the ids are", () => {
+    expect(issuesOf(deputyPathSchema, { deputyId: '林晓华' })).toEqual([
+      {
+        path: 'deputyId',
         message:
           'must be a deputy id such as dep-0001, not a name: GET /deputies lists them with their ids',
       },
