@@ -52,7 +52,9 @@ let activityId: string;
 let referredId: string;
 let answeredId: string;
 let referralId: string;
-let day: string;
+/** China days the activity started and ended: the audit routes filter on one or the other. */
+let startDay: string;
+let endDay: string;
 
 interface FoundJson {
   findings: {
@@ -142,8 +144,12 @@ beforeAll(async () => {
   );
   activityId = completed.id;
   referralId = completed.review.referrals.find((r) => r.findingIds.includes(referredId))!.id;
+  // The day it ended, which /audit/activities filters on: a run an hour before China's midnight
+  // once looked for an activity starting after it on the day it had ended (15:06 UTC).
+  const ended = await rawItem(keys.endedActivityEntry(activityId, 'ALL'));
+  endDay = chinaDateOf(new Date(ended!.endedAt as string));
   const activity = await rawItem(keys.activity(activityId));
-  day = chinaDateOf(new Date(activity!.startsAt as string));
+  startDay = chinaDateOf(new Date(activity!.startsAt as string));
 }, 180_000);
 
 describe('the commitment', () => {
@@ -172,9 +178,9 @@ describe("auditors' CSV exports", () => {
   it('never contain a resident’s name or contact', async () => {
     // Read while both residents' data is still held (before any erasure below).
     const csvs = await Promise.all([
-      auditor.get(`/audit/activities?from=${day}&to=${day}&street=WENCHONG&format=csv`),
-      auditor.get(`/audit/statistics?from=${day}&to=${day}&format=csv`),
-      auditor.get(`/audit/deputies/${DEPUTY}/duty-record?year=${day.slice(0, 4)}&format=csv`),
+      auditor.get(`/audit/activities?from=${endDay}&to=${endDay}&street=WENCHONG&format=csv`),
+      auditor.get(`/audit/statistics?from=${startDay}&to=${startDay}&format=csv`),
+      auditor.get(`/audit/deputies/${DEPUTY}/duty-record?year=${startDay.slice(0, 4)}&format=csv`),
     ]);
     for (const res of csvs) {
       expect(res.status, res.text).toBe(200);
