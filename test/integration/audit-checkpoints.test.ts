@@ -113,9 +113,14 @@ async function rewriteAndRehash(activityId: string): Promise<void> {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+/**
+ * The UTC days the bucket files this file's checkpoints under: from the day it began to today,
+ * so a run that crosses UTC midnight still reads the checkpoints it signed before it.
+ */
+const firstDay = today();
 
 async function offline(publicKeyFile: string) {
-  const period = { from: today(), to: today() };
+  const period = { from: firstDay, to: today() };
   const objects = await readCheckpoints({ bucket: bucket(), s3: s3() }, period);
   const exported = await exportStreams({ db: ddbDoc(), tableName: tableName() }, objects);
   const dir = mkdtempSync(join(tmpdir(), 'liandong-offline-'));
@@ -262,7 +267,7 @@ describe('checkpoints', () => {
         '--streams',
         streamsFile,
         '--from',
-        today(),
+        firstDay,
         '--to',
         today(),
       ],
