@@ -1,6 +1,26 @@
 import { TransientError } from './errors.js';
 
 /**
+ * Calls `call` until it succeeds, fails with an error `retryable` refuses, or has been made
+ * `attempts` times (then its last error is thrown), pausing a random time between attempts,
+ * up to `baseMs` doubled per attempt (full jitter: callers that raced spread out).
+ */
+export const retrying = async <T>(
+  call: () => Promise<T>,
+  retryable: (error: unknown) => boolean,
+  { attempts, baseMs }: { attempts: number; baseMs: number },
+): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * baseMs * 2 ** attempt));
+    }
+  }
+};
+
+/**
  * Whether an error from an AWS SDK call says the same call may well succeed if made again:
  * throttling, a transaction conflict, a 5xx, or the endpoint unreachable (the connection
  * refused, reset or timed out). The SDK retries these a few times itself; what outlasts its

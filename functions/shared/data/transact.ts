@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError, TransientError } from '../errors.js';
+import { retrying } from '../transient.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 export type TransactItem = TransactItems[number];
@@ -95,15 +96,13 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
  * the Retry target of the state machines).
  */
 export const withConflictRetry = async <T>(step: () => Promise<T>, attempts = 4): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-      if (attempt >= attempts) {
-        throw new TransientError('Too many concurrent changes; retry later', { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-    }
+  try {
+    return await retrying(step, (error) => error instanceof ConcurrentModificationError, {
+      attempts,
+      baseMs: 20,
+    });
+  } catch (error) {
+    if (!(error instanceof ConcurrentModificationError)) throw error;
+    throw new TransientError('Too many concurrent changes; retry later', { cause: error });
   }
 };

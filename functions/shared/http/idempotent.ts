@@ -13,7 +13,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamoDb } from '../clients.js';
 import { keys } from '../data/keys.js';
-import { isTransientAwsError } from '../transient.js';
+import { isTransientAwsError, retrying } from '../transient.js';
 import type { HttpEvent } from './types.js';
 
 /**
@@ -86,16 +86,9 @@ const hashOf = (value: unknown): string =>
     .update(JSON.stringify(sortedKeys(value ?? null)))
     .digest('base64');
 
-const retryingTransient = async <T>(call: () => Promise<T>): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= 4 || !isTransientAwsError(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
-    }
-  }
-};
+/** A DynamoDB fault that passes (throttled, a conflict): tried again a few times at once. */
+const retryingTransient = <T>(call: () => Promise<T>): Promise<T> =>
+  retrying(call, isTransientAwsError, { attempts: 4, baseMs: 25 });
 
 const CLAIM = 'liandong.idempotency.claim';
 
@@ -270,7 +263,7 @@ export const idempotentRequest = <TEvent>(
           client.send(new DeleteItemCommand({ TableName: tableName, Key: claim.key })),
         );
       } catch {
-        return;
+        // Left to expire, as said above.
       }
     },
   };
