@@ -1,7 +1,12 @@
 import type { Language } from '../shared/domain/reference.js';
 import { departmentView, type DepartmentFinding } from '../shared/domain/finding-fields.js';
 import type { RenderedEmail } from '../shared/email/invitation.js';
-import { bodyText, escapeHtml, headerText } from '../shared/email/sanitize.js';
+import {
+  bodyText,
+  escapeHtml,
+  headerText,
+  LINK_PARAGRAPH_STYLE,
+} from '../shared/email/sanitize.js';
 import type { Letterhead } from '../shared/data/jurisdiction.js';
 import { taggedSubject } from '../shared/domain/letterhead.js';
 import { formatDueDate } from '../shared/domain/deadlines.js';
@@ -159,7 +164,7 @@ const render = (
       : []),
     ...(block.link
       ? [
-          `<p>${escapeHtml(block.link.label)}<br><a href="${escapeHtml(block.link.url)}">${escapeHtml(block.link.url)}</a></p>`,
+          `<p style="${LINK_PARAGRAPH_STYLE}">${escapeHtml(block.link.label)}<br><a href="${escapeHtml(block.link.url)}">${escapeHtml(block.link.url)}</a></p>`,
         ]
       : []),
     `<p>${escapeHtml(t.org)}</p>`,

@@ -1,14 +1,17 @@
 // Layout in a real browser (Debian's Chromium, playwright-core): the activity report's referrals
 // table fits its column at 1000 px (the 办成率 column was cut off, issue 18) and scrolls in its
 // own box on a phone, never the page; the department's response page and the rating page never
-// run past the page either. The pages are rendered by the functions that serve them, with long
-// names (the widest a district's departments have), and loaded as they are served.
+// run past the page either, nor does the referral email with its signed link. The pages are
+// rendered by the functions that serve them, with long names (the widest a district's
+// departments have), and loaded as they are served.
 import { DEMO_JURISDICTION } from '../../infra/local/demo-jurisdiction';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportView } from '../../functions/audit-report/model';
 import { renderReportHtml } from '../../functions/audit-report/render-page';
 import { renderRatingPage, renderResponsePage } from '../../functions/department/pages';
+import { renderReferralEmail } from '../../functions/referrals/emails';
+import { dueDateOfInstant, endOfChinaDay } from '../../functions/shared/domain/deadlines';
 import { viewInput } from '../unit/functions/audit-report/fixtures';
 import { openChromium, type ChromiumSession } from './chromium';
 
@@ -140,6 +143,27 @@ describe('page layout in Chromium', () => {
     expect(box.boxScrollWidth).toBeGreaterThan(box.boxClientWidth);
     // A keyboard reaches the scrolling box.
     expect(await page.locator('.scroll').getAttribute('tabindex')).toBe('0');
+  });
+
+  it("the department's referral email stays within a phone's 360 px, its signed link too", async () => {
+    // A signed response link as the referral workflow mails it: no place to break.
+    const url = `https://liandong.example.org/respond/${'FVjdWPIF7b-2_XpCelQRRg'.repeat(2)}.u1b5s0.uAoHc7SjeiLbPaRkcuoG8A`;
+    const email = renderReferralEmail({
+      language: 'zh',
+      activityTitle: '垃圾分类专项检查',
+      departmentName: LONG_NAMES.get('dept-water')!,
+      committeeName: '城建环保工委',
+      dueDate: dueDateOfInstant(endOfChinaDay('2027-01-06')),
+      letterhead: DEMO_JURISDICTION.district,
+      findings: [finding(2)],
+      url,
+    });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.setContent(email.html);
+    const widths = await measurePage(page);
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    expect(widths.widest).toBeLessThanOrEqual(widths.viewport);
+    await expect(page.locator(`a[href="${url}"]`).innerText()).resolves.toBe(url);
   });
 
   for (const [name, html] of [

@@ -16,7 +16,7 @@ import {
   type LetterRow,
   type RenderedEmail,
 } from './deputy-letter.js';
-import { escapeHtml, headerText } from './sanitize.js';
+import { escapeHtml, headerText, LINK_PARAGRAPH_STYLE } from './sanitize.js';
 import { taggedSubject } from '../domain/letterhead.js';
 import { activityDetailRows } from '../domain/activity-details.js';
 
@@ -86,7 +86,7 @@ export const renderInvitationEmail = (
         text: [`${t.link}${labelSeparator(language)}${url}`, t.linkNote],
         html: [
           // The link's token is one long word: let it break, or a phone scrolls the email sideways.
-          `<p style="overflow-wrap: anywhere; word-break: break-all"><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
+          `<p style="${LINK_PARAGRAPH_STYLE}"><a href="${escapeHtml(url)}">${escapeHtml(t.link)}</a><br>${escapeHtml(url)}</p>`,
           smallPrint(t.linkNote),
         ],
       },

@@ -27,3 +27,9 @@ export const bodyText = (text: string): string =>
 export const isSafeEmailAddress = (address: string): boolean =>
   address.length <= 254 &&
   /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+\.[^\s@<>,;:"()[\]\\]+$/.test(address);
+
+/**
+ * The style of a paragraph that shows a link's address: a signed link has no place to break,
+ * and on a phone's mail client it would otherwise push the whole email sideways.
+ */
+export const LINK_PARAGRAPH_STYLE = 'overflow-wrap: anywhere; word-break: break-all';
